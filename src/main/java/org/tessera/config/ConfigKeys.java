@@ -1,0 +1,79 @@
+package org.tessera.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every documented key with its default and meaning. Names and defaults are the original
+ * program's ({@code reference.md} §11) so users carry their settings over; Tessera's own keys are
+ * marked in their description. docs/user-guide.md lists the same table.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {}
+
+    /** One documented key. A null default means "unset: follows another key". */
+    public record Key(String name, Object defaultValue, String description) {}
+
+    public static final List<Key> KEYS = List.of(
+        // Stack core (§4)
+        new Key("stacking_normalize_method", "linear_fit", "none | linear_fit | sky_mean"),
+        new Key("stacking_weighting_method", "noise_variance", "none | noise_variance | noise_fwhm"),
+        new Key("stacking_rejection_algorithm", "winsorized_sigma_clip", "none | kappa_sigma | winsorized_sigma_clip | linear_fit_clip"),
+        new Key("stacking_kappa_low", 3.0, "lower rejection bound in sigma"),
+        new Key("stacking_kappa_high", 3.0, "upper rejection bound in sigma"),
+        new Key("stacking_winsor_limits", "0.05,0.05", "legacy winsor quantiles (kept for compatibility)"),
+        new Key("stacking_final_combine_method", "mean", "mean | median"),
+        new Key("apply_radial_weight", false, "weight pixels by distance to the frame centre"),
+        new Key("radial_feather_fraction", 0.8, "radial weight: fraction of the half-diagonal where the fall-off ends"),
+        new Key("radial_shape_power", 2.0, "radial weight: exponent of the cosine fall-off"),
+        // Grouping (§2)
+        new Key("cluster_panel_threshold", 0.03, "degrees: frames closer than this share a group (<= 0 means 0.05)"),
+        new Key("cluster_target_groups", 0, "> 0: bisect the threshold to reach this many groups"),
+        new Key("max_raw_per_master_tile", 0, "manual cap of frames per master tile (0 = none)"),
+        new Key("auto_limit_frames_per_master_tile", true, "cap frames per master tile from the memory budget"),
+        // ALT-AZ (§3)
+        new Key("altaz_cleanup_enabled", false, "ALT-AZ edge cleanup (auto-on when ALT_AZ frames exist; never on EQ groups)"),
+        new Key("altaz_margin_percent", 5.0, "ALT-AZ cleanup: ramp margin, percent of the tile's smaller side"),
+        new Key("altaz_decay", 0.15, "ALT-AZ cleanup: ramp exponent is 1/decay"),
+        new Key("altaz_nanize", true, "ALT-AZ cleanup: pixels with alpha <= 1e-3 become NaN"),
+        new Key("altaz_unknown_policy", "auto", "how UNKNOWN-mount groups are treated by the ALT-AZ cleanup: auto | altaz | eq"),
+        // Phase 5 (§6)
+        new Key("apply_master_tile_crop", true, "crop master tiles before coadd"),
+        new Key("master_tile_crop_percent", 3.0, "crop per side, percent"),
+        new Key("match_background_for_final", true, "remove per-tile background offsets in Phase 5"),
+        new Key("intertile_photometric_match", true, "solve gain/offset between overlapping tiles"),
+        new Key("two_pass_coverage_renorm", false, "second coadd pass with coverage renormalisation"),
+        new Key("enable_tile_weighting", true, "tile weight from MT_NFRAMES"),
+        new Key("phase5_alpha_weight_floor", 0.02, "floor of the alpha weight where alpha > 0"),
+        new Key("reproject_kernel", "bilinear", "Tessera: nearest | bilinear | lanczos3"),
+        // GPU (§7)
+        new Key("use_gpu_phase5", true, "use the GPU when one is healthy (canonical GPU flag)"),
+        new Key("stack_use_gpu", null, "alias of use_gpu_phase5 for stacking (unset: follows it)"),
+        new Key("use_gpu_stack", null, "alias of use_gpu_phase5 for stacking (unset: follows it)"),
+        new Key("use_gpu_grid", null, "GPU in Grid mode (unset: follows use_gpu_phase5)"),
+        new Key("phase5_chunk_auto", true, "size Phase 5 GPU chunks from free VRAM"),
+        new Key("phase5_chunk_mb", 128, "Phase 5 GPU chunk cap in MiB (clamped to [64, 16384])"),
+        new Key("phase5_vram_hard_cap_mb", 0, "hard VRAM cap in MiB (0 = off)"),
+        // Grid mode (§8)
+        new Key("grid_workers", 0, "parallel Grid tiles (0 = auto)"),
+        new Key("grid_size_factor", 4.0, "Grid tile size in frame fields of view"),
+        new Key("batch_overlap_pct", 40, "Grid tile overlap, percent"),
+        new Key("stack_chunk_budget_mb", 512, "Grid stacking chunk budget, MiB"),
+        new Key("num_processing_workers", -1, "worker threads (-1 = auto)"),
+        // Outputs (§9)
+        new Key("preview_png_p_low", 1.0, "preview: low percentile"),
+        new Key("preview_png_p_high", 99.9, "preview: high percentile"),
+        new Key("preview_png_asinh_a", 12.0, "preview: asinh stretch parameter"),
+        new Key("preview_png_max_dim", 3200, "preview: longest side in pixels"));
+
+    /** name → default, in documentation order. */
+    public static final Map<String, Object> DEFAULTS;
+
+    static {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Key k : KEYS) m.put(k.name(), k.defaultValue());
+        DEFAULTS = Collections.unmodifiableMap(m);
+    }
+}

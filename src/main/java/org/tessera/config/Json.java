@@ -1,0 +1,187 @@
+package org.tessera.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A small JSON reader and writer for config files (objects, arrays, strings, numbers, booleans, null). */
+final class Json {
+    private Json() {}
+
+    static Object parse(String text) {
+        Parser p = new Parser(text);
+        p.ws();
+        Object v = p.value();
+        p.ws();
+        if (p.i != text.length()) throw p.error("trailing characters");
+        return v;
+    }
+
+    static String write(Object v) {
+        StringBuilder sb = new StringBuilder();
+        write(v, sb, 0);
+        return sb.toString();
+    }
+
+    private static void write(Object v, StringBuilder sb, int indent) {
+        if (v == null) sb.append("null");
+        else if (v instanceof Boolean) sb.append(v);
+        else if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d);
+            else sb.append(String.format(Locale.ROOT, "%s", d));
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                sb.append(first ? "\n" : ",\n").append("  ".repeat(indent + 1));
+                quote(e.getKey().toString(), sb);
+                sb.append(": ");
+                write(e.getValue(), sb, indent + 1);
+                first = false;
+            }
+            sb.append(first ? "}" : "\n" + "  ".repeat(indent) + "}");
+        } else if (v instanceof List<?> l) {
+            sb.append("[");
+            for (int k = 0; k < l.size(); k++) {
+                if (k > 0) sb.append(", ");
+                write(l.get(k), sb, indent + 1);
+            }
+            sb.append("]");
+        } else quote(v.toString(), sb);
+    }
+
+    private static void quote(String s, StringBuilder sb) {
+        sb.append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+            }
+        }
+        sb.append('"');
+    }
+
+    private static final class Parser {
+        final String s;
+        int i;
+
+        Parser(String s) { this.s = s; }
+
+        IllegalArgumentException error(String what) {
+            int line = 1;
+            for (int k = 0; k < Math.min(i, s.length()); k++) if (s.charAt(k) == '\n') line++;
+            return new IllegalArgumentException(what + " at line " + line);
+        }
+
+        void ws() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        }
+
+        Object value() {
+            if (i >= s.length()) throw error("unexpected end");
+            char c = s.charAt(i);
+            switch (c) {
+                case '{': return object();
+                case '[': return array();
+                case '"': return string();
+                case 't': return literal("true", Boolean.TRUE);
+                case 'f': return literal("false", Boolean.FALSE);
+                case 'n': return literal("null", null);
+                default: return number();
+            }
+        }
+
+        Object literal(String word, Object v) {
+            if (!s.startsWith(word, i)) throw error("unexpected token");
+            i += word.length();
+            return v;
+        }
+
+        Map<String, Object> object() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            i++;
+            ws();
+            if (i < s.length() && s.charAt(i) == '}') { i++; return m; }
+            while (true) {
+                ws();
+                if (i >= s.length() || s.charAt(i) != '"') throw error("expected a key");
+                String k = string();
+                ws();
+                if (i >= s.length() || s.charAt(i) != ':') throw error("expected ':'");
+                i++;
+                ws();
+                m.put(k, value());
+                ws();
+                if (i >= s.length()) throw error("unexpected end");
+                char c = s.charAt(i++);
+                if (c == '}') return m;
+                if (c != ',') throw error("expected ',' or '}'");
+            }
+        }
+
+        List<Object> array() {
+            List<Object> l = new ArrayList<>();
+            i++;
+            ws();
+            if (i < s.length() && s.charAt(i) == ']') { i++; return l; }
+            while (true) {
+                ws();
+                l.add(value());
+                ws();
+                if (i >= s.length()) throw error("unexpected end");
+                char c = s.charAt(i++);
+                if (c == ']') return l;
+                if (c != ',') throw error("expected ',' or ']'");
+            }
+        }
+
+        String string() {
+            StringBuilder sb = new StringBuilder();
+            i++;
+            while (i < s.length()) {
+                char c = s.charAt(i++);
+                if (c == '"') return sb.toString();
+                if (c == '\\') {
+                    if (i >= s.length()) break;
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n': sb.append('\n'); break;
+                        case 't': sb.append('\t'); break;
+                        case 'r': sb.append('\r'); break;
+                        case 'b': sb.append('\b'); break;
+                        case 'f': sb.append('\f'); break;
+                        case 'u':
+                            if (i + 4 > s.length()) throw error("bad escape");
+                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                            break;
+                        default: sb.append(e);
+                    }
+                } else sb.append(c);
+            }
+            throw error("unterminated string");
+        }
+
+        Number number() {
+            int start = i;
+            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+            if (start == i) throw error("unexpected character '" + s.charAt(i) + "'");
+            String t = s.substring(start, i);
+            try {
+                if (t.matches("-?\\d+") && t.length() < 18) return Long.parseLong(t);
+                return Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw error("bad number '" + t + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.tessera.image;
+
+import java.io.IOException;
+
+/**
+ * A multi-channel float image that is read by bands of rows, so that no consumer ever needs the
+ * whole image in memory. Channels are planar: {@code dst[c][(y - y0) * width() + x]}.
+ * NaN marks a pixel with no data (outside a footprint, masked, or blank).
+ */
+public interface RowSource {
+
+    int width();
+
+    int height();
+
+    int channels();
+
+    /**
+     * Reads rows {@code [y0, y0 + rows)} into {@code dst}, which holds {@link #channels()} arrays of
+     * at least {@code rows * width()} floats. Implementations must be safe to call from several
+     * threads on disjoint or overlapping bands.
+     */
+    void readRows(int y0, int rows, float[][] dst) throws IOException;
+
+    /** Allocates a band buffer of the right shape for this source. */
+    default float[][] newBand(int rows) {
+        float[][] b = new float[channels()][];
+        for (int c = 0; c < b.length; c++) b[c] = new float[rows * width()];
+        return b;
+    }
+}
