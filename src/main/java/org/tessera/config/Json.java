@@ -3,7 +3,6 @@ package org.tessera.config;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** A small JSON reader and writer for config files (objects, arrays, strings, numbers, booleans, null). */
@@ -28,11 +27,11 @@ final class Json {
     private static void write(Object v, StringBuilder sb, int indent) {
         if (v == null) sb.append("null");
         else if (v instanceof Boolean) sb.append(v);
-        else if (v instanceof Number n) {
-            double d = n.doubleValue();
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d);
-            else sb.append(String.format(Locale.ROOT, "%s", d));
-        } else if (v instanceof Map<?, ?> m) {
+        else if (v instanceof Double || v instanceof Float) {
+            // Keep floating values floating ("3.0", not "3") so a saved config reads back the same.
+            double d = ((Number) v).doubleValue();
+            sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+        } else if (v instanceof Number n) sb.append(n.longValue()); else if (v instanceof Map<?, ?> m) {
             sb.append("{");
             boolean first = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {

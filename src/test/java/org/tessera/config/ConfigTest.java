@@ -1,0 +1,58 @@
+package org.tessera.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+
+    @Test
+    void defaultsFollowTheReference() {
+        Config c = new Config();
+        assertEquals("winsorized_sigma_clip", c.getString("stacking_rejection_algorithm"));
+        assertEquals(3.0, c.getDouble("stacking_kappa_low"));
+        assertEquals(0.03, c.getDouble("cluster_panel_threshold"));
+        assertTrue(c.getBoolean("intertile_photometric_match"));
+        assertEquals(3200, c.getInt("preview_png_max_dim"));
+        assertNull(c.getOptionalBoolean("use_gpu_grid"), "GPU aliases are unset so they follow use_gpu_phase5");
+    }
+
+    @Test
+    void jsonOverlaysDefaultsAndKeepsUnknownKeys(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("cfg.json");
+        Files.writeString(f, "{\"stacking_kappa_high\": 2.5, \"apply_master_tile_crop\": false,"
+                + " \"my_unknown\": {\"a\": [1, 2]}, \"stacking_final_combine_method\": \"median\"}");
+        Config c = new Config().load(f);
+        assertEquals(2.5, c.getDouble("stacking_kappa_high"));
+        assertFalse(c.getBoolean("apply_master_tile_crop"));
+        assertEquals("median", c.getString("stacking_final_combine_method"));
+        assertTrue(c.toJson().contains("\"my_unknown\""));
+        Path g = dir.resolve("again.json");
+        c.save(g);
+        Config d = new Config().load(g);
+        assertEquals(c.asMap().toString(), d.asMap().toString());
+    }
+
+    @Test
+    void setTypesValuesLikeTheirDefault() {
+        Config c = new Config().set("stacking_kappa_low=2").set("two_pass_coverage_renorm=yes").set("x_new=7");
+        assertEquals(2.0, c.getDouble("stacking_kappa_low"));
+        assertTrue(c.getBoolean("two_pass_coverage_renorm"));
+        assertEquals(7L, c.get("x_new"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.set("stacking_kappa_low=abc"));
+        assertTrue(e.getMessage().contains("stacking_kappa_low"));
+        assertThrows(IllegalArgumentException.class, () -> c.set("novalue"));
+    }
+
+    @Test
+    void badJsonNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\n \"a\": 1,\n \"b\" 2}");
+        Exception e = assertThrows(java.io.IOException.class, () -> new Config().load(f));
+        assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("line 3"), e.getMessage());
+    }
+}
