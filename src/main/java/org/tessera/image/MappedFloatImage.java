@@ -18,7 +18,8 @@ import java.util.Arrays;
  * in Java, which would keep the file undeletable on Windows and pin address space). The operating
  * system's page cache keeps hot bands in memory anyway. Pixels never written read as 0 (the file is
  * sparse); call {@link #fill} for another start value. Thread-safe for disjoint and overlapping
- * bands. The file is deleted on {@link #close()}.
+ * bands. The file is opened with DELETE_ON_CLOSE: on Linux and macOS it is unlinked right away (its
+ * space returns to the disk even if the JVM dies), elsewhere it is deleted on {@link #close()}.
  */
 public final class MappedFloatImage implements RowSource, RowSink, AutoCloseable {
 
@@ -77,7 +78,7 @@ public final class MappedFloatImage implements RowSource, RowSink, AutoCloseable
     @Override public int height() { return height; }
     @Override public int channels() { return channels; }
 
-    /** The backing file (deleted on close). */
+    /** Where the backing file was created (on Unix it is already unlinked: not visible in the folder). */
     public Path file() { return file; }
 
     @Override

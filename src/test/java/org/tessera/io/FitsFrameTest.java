@@ -374,6 +374,8 @@ class FitsFrameTest {
         assertNull(f.wcsProblem());
         assertEquals("Light_NGC_7023_10.0s_IRCUT_20240730-224436.fit", f.name());
         assertEquals("NGC 7023", f.keys().get("OBJECT"));
+        assertEquals("GRBG", f.keys().get("BAYERPAT"));
+        assertEquals("T", f.keys().get("ASTAP_ZEMOSAIC_SOLVED"), "HIERARCH key by its written name");
         // CRPIX 540.5, 960.5 (1-based) is 0-based (539.5, 959.5), at CRVAL
         double[] radec = new double[2];
         Wcs wcs = f.wcs();
