@@ -66,6 +66,8 @@ final class FitsStructure {
             throw e;
         } catch (IOException e) {
             throw new FitsReadException(file, "cannot read: " + e.getMessage(), e);
+        } catch (ArithmeticException e) {
+            throw new FitsReadException(file, "header declares an impossible data size (NAXISn overflow)", e);
         }
     }
 
