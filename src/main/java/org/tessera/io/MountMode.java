@@ -24,4 +24,23 @@ public enum MountMode {
             default: return UNKNOWN;
         }
     }
+
+    /**
+     * The mount mode recorded in header keys (upper-case names): {@code MOUNT_MODE} when it names a
+     * mode, else {@code EQMODE} (1 → EQ, 0 → ALT_AZ, also written as 1.0 / T / F), else UNKNOWN.
+     */
+    public static MountMode fromKeys(java.util.Map<String, String> keys) {
+        MountMode m = parse(keys.get("MOUNT_MODE"));
+        if (m != UNKNOWN) return m;
+        String eq = keys.get("EQMODE");
+        if (eq == null) return UNKNOWN;
+        String t = eq.trim();
+        if (t.equalsIgnoreCase("T")) return EQ;
+        if (t.equalsIgnoreCase("F")) return ALT_AZ;
+        try {
+            return parse(Double.parseDouble(t));
+        } catch (NumberFormatException e) {
+            return parse(t);
+        }
+    }
 }

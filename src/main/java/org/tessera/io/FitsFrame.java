@@ -1,0 +1,354 @@
+package org.tessera.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCard;
+import nom.tam.util.Cursor;
+
+import org.tessera.wcs.Wcs;
+import org.tessera.wcs.WcsException;
+
+/**
+ * A FITS image on disk seen as a {@link Frame}.
+ * <p>
+ * {@link #open} reads the headers only and keeps no file handle: a pipeline can hold thousands of
+ * frames. Each {@link #readRows} call opens the file, reads just the rows it needs with positional
+ * reads (rows are contiguous in a FITS data section) and closes it again, so calls from several
+ * threads are independent.
+ * <p>
+ * Pixels are physical values ({@code BZERO + BSCALE · stored}); BLANK, non-finite values and pixels
+ * whose {@code ALPHA} extension value is 0 read as NaN. Channels: 1 for a mono frame, 3 for a colour
+ * cube (NAXIS3 = 3, planes R, G, B) or a Bayer frame (demosaiced bilinearly on the fly). A 2-D frame
+ * is Bayer when its header has {@code BAYERPAT} or {@code CFAIMAGE} naming a pattern, or when it is a
+ * Seestar frame (then GRBG unless a key says otherwise).
+ */
+public final class FitsFrame implements Frame {
+
+    private enum Layout { MONO, CUBE, BAYER }
+
+    /** Values of BAYERPAT / CFAIMAGE that say "no colour filter". */
+    private static final Set<String> NO_CFA = Set.of("", "NONE", "MONO", "F", "FALSE", "0");
+
+    /** Bytes read per positional read: bounds the temporary buffer of a band. */
+    private static final int CHUNK_BYTES = 8 << 20;
+
+    private final Path path;
+    private final String name;
+    private final byte[] headerCards;
+    private final Map<String, String> keys;
+    private final int width;
+    private final int height;
+    private final Layout layout;
+    private final BayerPattern bayer;
+    private final PixelCodec codec;
+    private final long dataOffset;
+    private final long alphaOffset;
+    private final Wcs wcs;
+    private final String wcsProblem;
+    private final MountMode mount;
+    private final double exposure;
+    private final boolean seestar;
+
+    private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
+            throws FitsReadException {
+        this.path = path;
+        this.name = path.getFileName().toString();
+        this.headerCards = image.cards();
+        Header h = image.header();
+
+        Map<String, String> k = new LinkedHashMap<>();
+        if (primary != image) putKeys(primary.header(), k); // extension inherits the primary's keys
+        putKeys(h, k);
+        this.keys = Collections.unmodifiableMap(k);
+
+        if (!PixelCodec.supported(image.bitpix()))
+            throw new FitsReadException(path, "unsupported BITPIX=" + image.bitpix()
+                    + " (supported: 8, 16, 32, 64, -32, -64)");
+        Long blank = h.containsKey("BLANK") ? h.getLongValue("BLANK") : null;
+        this.codec = new PixelCodec(image.bitpix(), h.getDoubleValue("BZERO", 0.0), h.getDoubleValue("BSCALE", 1.0), blank);
+
+        long[] ax = image.axes();
+        int n = image.effectiveAxes();
+        if (n > 3 || n == 3 && ax[2] != 3)
+            throw new FitsReadException(path, "unsupported image shape " + shape(ax)
+                    + " (need 2-D, or 3-D with NAXIS3 = 3 colour planes)");
+        if (ax[0] < 1 || ax[1] < 1 || ax[0] > (1 << 26) || ax[1] > Integer.MAX_VALUE)
+            throw new FitsReadException(path, "unsupported image size " + shape(ax));
+        this.width = (int) ax[0];
+        this.height = (int) ax[1];
+        this.dataOffset = image.dataOffset();
+
+        String ins = keys.getOrDefault("INSTRUME", "") + " | " + keys.getOrDefault("CREATOR", "");
+        String low = ins.toLowerCase(Locale.ROOT);
+        this.seestar = low.contains("seestar") || low.contains("s30") || low.contains("s50");
+
+        if (n == 3) {
+            this.layout = Layout.CUBE;
+            this.bayer = null;
+        } else {
+            this.bayer = bayerPattern(path, keys, seestar);
+            this.layout = bayer == null ? Layout.MONO : Layout.BAYER;
+        }
+
+        if (alpha != null) {
+            long[] a = alpha.axes();
+            if (alpha.bitpix() != 8 || alpha.effectiveAxes() != 2 || a[0] != width || a[1] != height)
+                throw new FitsReadException(path, "ALPHA extension must be a uint8 image of " + width + "x" + height
+                        + ", found BITPIX=" + alpha.bitpix() + " " + shape(a));
+            this.alphaOffset = alpha.dataOffset();
+        } else {
+            this.alphaOffset = -1;
+        }
+
+        Wcs w = null;
+        String problem = null;
+        try {
+            w = Wcs.fromHeader(h);
+        } catch (WcsException | RuntimeException e) {
+            problem = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        this.wcs = w;
+        this.wcsProblem = problem;
+        this.mount = MountMode.fromKeys(keys);
+        this.exposure = exposureOf(keys);
+    }
+
+    /**
+     * Reads the headers of a FITS file. Throws a {@link FitsReadException} ("name: problem") for a
+     * file that is not FITS, is truncated, has no usable image HDU or an unsupported pixel type.
+     */
+    public static FitsFrame open(Path file) throws FitsReadException {
+        List<FitsStructure.Hdu> hdus = FitsStructure.read(file);
+        FitsStructure.Hdu primary = hdus.get(0);
+        FitsStructure.Hdu image = null, alpha = null;
+        if (primary.axes().length >= 2 && primary.dataBytes() > 0) image = primary;
+        FitsStructure.Hdu firstExt = null, namedExt = null;
+        boolean compressed = false;
+        for (FitsStructure.Hdu h : hdus.subList(1, hdus.size())) {
+            if (h.header().getBooleanValue("ZIMAGE", false)) compressed = true;
+            if (!h.isImage() || h.axes().length < 2 || h.dataBytes() == 0) continue;
+            if ("ALPHA".equals(h.extname())) {
+                if (alpha == null) alpha = h;
+                continue;
+            }
+            if (firstExt == null) firstExt = h;
+            if (namedExt == null && ("SCI".equals(h.extname()) || "IMAGE".equals(h.extname()))) namedExt = h;
+        }
+        if (image == null) image = namedExt != null ? namedExt : firstExt;
+        if (image == null)
+            throw new FitsReadException(file, compressed
+                    ? "tile-compressed images (fpack) are not supported: uncompress with funpack first"
+                    : "no image HDU (the primary HDU has no 2-D data and there is no IMAGE extension)");
+        return new FitsFrame(file, primary, image, alpha);
+    }
+
+    private static BayerPattern bayerPattern(Path file, Map<String, String> keys, boolean seestar)
+            throws FitsReadException {
+        String key = keys.containsKey("BAYERPAT") ? "BAYERPAT" : keys.containsKey("CFAIMAGE") ? "CFAIMAGE" : null;
+        BayerPattern p;
+        if (key != null) {
+            String v = keys.get(key);
+            p = BayerPattern.parse(v);
+            if (p == null) {
+                if (NO_CFA.contains(v.trim().toUpperCase(Locale.ROOT))) return null;
+                throw new FitsReadException(file, "unsupported Bayer pattern " + key + "='" + v.trim()
+                        + "' (supported: RGGB, BGGR, GRBG, GBRG)");
+            }
+        } else if (seestar) {
+            p = BayerPattern.GRBG;
+        } else {
+            return null;
+        }
+        // Siril / N.I.N.A. record a crop of the sensor as a pattern offset.
+        int dx = (int) parseDouble(keys.get("XBAYROFF"), 0), dy = (int) parseDouble(keys.get("YBAYROFF"), 0);
+        return p.shifted(dx, dy);
+    }
+
+    private static double exposureOf(Map<String, String> keys) {
+        for (String k : new String[] {"EXPTIME", "EXPOSURE"}) {
+            double v = parseDouble(keys.get(k), Double.NaN);
+            if (v > 0 && Double.isFinite(v)) return v;
+        }
+        return 1.0;
+    }
+
+    private static double parseDouble(String s, double fallback) {
+        if (s == null) return fallback;
+        try {
+            return Double.parseDouble(s.trim().replace('D', 'E'));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static void putKeys(Header h, Map<String, String> into) {
+        Cursor<String, HeaderCard> it = h.iterator();
+        while (it.hasNext()) {
+            HeaderCard c = it.next();
+            if (c.getKey() == null || c.isCommentStyleCard() || !c.isKeyValuePair()) continue;
+            String v = c.getValue();
+            if (v == null) continue;
+            into.put(keyName(c.getKey()), v.trim());
+        }
+    }
+
+    /**
+     * Upper-case key name; a long HIERARCH key (astropy writes keys longer than 8 characters such as
+     * MOUNT_MODE that way, nom-tam names them "HIERARCH.A.B") is given as written after HIERARCH: "A B".
+     */
+    static String keyName(String key) {
+        String k = key.trim().toUpperCase(Locale.ROOT);
+        if (k.startsWith("HIERARCH.")) k = k.substring(9).replace('.', ' ');
+        return k;
+    }
+
+    private static String shape(long[] ax) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < ax.length; i++) b.append(i == 0 ? "" : "x").append(ax[i]);
+        return ax.length == 0 ? "(no axes)" : b.toString();
+    }
+
+    // ---- Frame ----
+
+    @Override public String name() { return name; }
+
+    public Path path() { return path; }
+
+    @Override public int width() { return width; }
+
+    @Override public int height() { return height; }
+
+    @Override public int channels() { return layout == Layout.MONO ? 1 : 3; }
+
+    /** The celestial WCS; throws {@link IllegalStateException} naming the problem when the header has none. */
+    @Override
+    public Wcs wcs() {
+        if (wcs == null) throw new IllegalStateException(name + ": no usable WCS: " + wcsProblem);
+        return wcs;
+    }
+
+    public boolean hasWcs() { return wcs != null; }
+
+    /** Why the header holds no usable WCS, or null when it does. */
+    public String wcsProblem() { return wcsProblem; }
+
+    @Override public MountMode mountMode() { return mount; }
+
+    @Override public double exposureSeconds() { return exposure; }
+
+    @Override public Map<String, String> keys() { return keys; }
+
+    /** A fresh copy of the image HDU's header (callers may modify it). */
+    public Header header() { return FitsStructure.headerOf(headerCards); }
+
+    /** INSTRUME or CREATOR contains "seestar", "s30" or "s50" (case-insensitive). */
+    public boolean seestar() { return seestar; }
+
+    /** The CFA pattern a 2-D frame was demosaiced with, or null for a mono frame or a cube. */
+    public BayerPattern bayerPattern() { return bayer; }
+
+    public int bitpix() { return codec.bitpix; }
+
+    public boolean hasAlpha() { return alphaOffset >= 0; }
+
+    @Override
+    public String toString() { return name; }
+
+    // ---- pixels ----
+
+    @Override
+    public void readRows(int y0, int rows, float[][] dst) throws IOException {
+        checkBand(y0, rows);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            switch (layout) {
+                case MONO -> readPlaneRows(ch, 0, y0, rows, dst[0], 0);
+                case CUBE -> {
+                    for (int c = 0; c < 3; c++) readPlaneRows(ch, c, y0, rows, dst[c], 0);
+                }
+                case BAYER -> {
+                    int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
+                    float[] raw = new float[(r1 - r0) * width];
+                    readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
+                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                }
+            }
+            if (alphaOffset >= 0) {
+                byte[] a = readAlphaBytes(ch, y0, rows);
+                int n = rows * width, nc = channels();
+                for (int i = 0; i < n; i++)
+                    if (a[i] == 0) for (int c = 0; c < nc; c++) dst[c][i] = Float.NaN;
+            }
+        } catch (IOException e) {
+            throw new IOException(name + ": cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validity in [0, 1] of rows {@code [y0, y0 + rows)} into {@code dst[0 .. rows·width)}: the ALPHA
+     * extension divided by 255, or without one 1 where all channels are finite and 0 elsewhere.
+     */
+    public void readAlpha(int y0, int rows, float[] dst) throws IOException {
+        checkBand(y0, rows);
+        int n = rows * width;
+        if (alphaOffset >= 0) {
+            byte[] a;
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                a = readAlphaBytes(ch, y0, rows);
+            }
+            for (int i = 0; i < n; i++) dst[i] = (a[i] & 0xFF) / 255f;
+            return;
+        }
+        float[][] band = newBand(rows);
+        readRows(y0, rows, band);
+        for (int i = 0; i < n; i++) {
+            boolean ok = true;
+            for (float[] p : band) ok &= Float.isFinite(p[i]);
+            dst[i] = ok ? 1f : 0f;
+        }
+    }
+
+    private void checkBand(int y0, int rows) {
+        if (y0 < 0 || rows < 0 || y0 + rows > height)
+            throw new IndexOutOfBoundsException(name + ": rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + height);
+    }
+
+    /** Reads and decodes rows of plane {@code plane} in chunks of at most CHUNK_BYTES. */
+    private void readPlaneRows(FileChannel ch, int plane, int y0, int rows, float[] dst, int off) throws IOException {
+        int bpv = codec.bytesPerValue();
+        long rowBytes = (long) width * bpv;
+        int rowsPerChunk = (int) Math.max(1, CHUNK_BYTES / rowBytes);
+        ByteBuffer buf = ByteBuffer.allocate((int) (Math.min(rows, rowsPerChunk) * rowBytes));
+        for (int r = 0; r < rows; r += rowsPerChunk) {
+            int n = Math.min(rowsPerChunk, rows - r);
+            long pos = dataOffset + ((long) plane * height + y0 + r) * rowBytes;
+            buf.clear().limit((int) (n * rowBytes));
+            readFully(ch, buf, pos);
+            codec.decode(buf, n * width, dst, off + r * width);
+        }
+    }
+
+    private byte[] readAlphaBytes(FileChannel ch, int y0, int rows) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(rows * width);
+        readFully(ch, b, alphaOffset + (long) y0 * width);
+        return b.array();
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) throw new IOException("unexpected end of file at byte " + pos + " (file changed since it was opened?)");
+            pos += n;
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package org.tessera.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCard;
+import nom.tam.fits.HeaderCardException;
+import nom.tam.util.Cursor;
+
+import org.tessera.image.RowSink;
+import org.tessera.image.RowSource;
+
+/**
+ * Streams a float32 FITS image to disk band by band, in any order and from several threads, with
+ * memory proportional to one band.
+ * <p>
+ * Layout: primary HDU with BITPIX −32, NAXIS1 = width, NAXIS2 = height and NAXIS3 = channels when
+ * there is more than one (planes in channel order), then, unless the alpha mode is {@link AlphaMode#NONE},
+ * an {@code IMAGE} extension {@code EXTNAME = 'ALPHA'} of uint8 (255 valid, 0 no data). Every offset
+ * is known from the shape, so each band goes straight to its place in a temporary file
+ * {@code <target>.part} with positional writes. {@link #close()} pads the file to 2880 bytes, checks
+ * that every row (and every alpha row) was written and renames the file atomically onto the
+ * target: a reader never sees a half-written target. {@link #abort()} deletes the temporary file.
+ */
+public final class FitsImageWriter implements RowSink, AutoCloseable {
+
+    /** How the ALPHA extension is produced. */
+    public enum AlphaMode {
+        /** No ALPHA extension; NaN stays NaN in the data. */
+        NONE,
+        /** ALPHA = 255 where all channels are finite, else 0; NaN stored as 0. */
+        FROM_NAN,
+        /** ALPHA given by the caller through {@link #writeAlpha}; NaN stored as 0. */
+        EXPLICIT
+    }
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.io");
+
+    /** Keys the writer sets itself, or that would misdescribe float data; never copied from {@code keys}. */
+    private static final Set<String> STRUCTURAL = Set.of("SIMPLE", "BITPIX", "NAXIS", "EXTEND", "XTENSION",
+            "PCOUNT", "GCOUNT", "GROUPS", "BZERO", "BSCALE", "BLANK", "END", "EXTNAME", "CHECKSUM", "DATASUM",
+            "ZIMAGE", "ZBITPIX", "ZCMPTYPE", "ZQUANTIZ", "ZDITHER0", "ZSIMPLE", "ZEXTEND", "ZBLANK",
+            "BAYERPAT", "CFAIMAGE", "XBAYROFF", "YBAYROFF");
+
+    private final Path target;
+    private final Path temp;
+    private final int width;
+    private final int height;
+    private final int channels;
+    private final AlphaMode alpha;
+    private final long dataOffset;
+    private final long dataEnd;
+    private final long alphaDataOffset;
+    private final long fileSize;
+    private final FileChannel ch;
+    private final BitSet rowsDone = new BitSet();
+    private final BitSet alphaDone = new BitSet();
+    private boolean closed;
+
+    /**
+     * Creates {@code <target>.part} and writes the headers.
+     *
+     * @param keys cards to copy into the primary header (WCS, OBJECT, history …; may be null);
+     *             structural keys are skipped
+     */
+    public FitsImageWriter(Path target, int width, int height, int channels, Header keys, AlphaMode alpha)
+            throws IOException {
+        if (width <= 0 || height <= 0 || channels <= 0)
+            throw new IllegalArgumentException("bad image shape " + width + "x" + height + "x" + channels);
+        this.target = target;
+        this.temp = target.resolveSibling(target.getFileName() + ".part");
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        this.alpha = alpha == null ? AlphaMode.NONE : alpha;
+
+        byte[] primary = primaryHeader(keys);
+        this.dataOffset = primary.length;
+        this.dataEnd = dataOffset + 4L * width * height * channels;
+        long alphaHeaderOffset = FitsStructure.padded(dataEnd);
+        byte[] alphaHeader = this.alpha == AlphaMode.NONE ? new byte[0] : alphaHeader();
+        this.alphaDataOffset = alphaHeaderOffset + alphaHeader.length;
+        this.fileSize = this.alpha == AlphaMode.NONE ? alphaHeaderOffset
+                : FitsStructure.padded(alphaDataOffset + (long) width * height);
+
+        Files.deleteIfExists(temp);
+        this.ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, StandardOpenOption.SPARSE);
+        try {
+            writeFully(ByteBuffer.wrap(primary), 0);
+            if (alphaHeader.length > 0) {
+                writeFully(ByteBuffer.allocate((int) (alphaHeaderOffset - dataEnd)), dataEnd); // zero padding
+                writeFully(ByteBuffer.wrap(alphaHeader), alphaHeaderOffset);
+            }
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    public Path target() { return target; }
+
+    /** The temporary file the data go to until {@link #close()}. */
+    public Path tempFile() { return temp; }
+
+    /** Writes rows {@code [y0, y0 + rows)}: {@code src[c][(y − y0)·width + x]}. Thread-safe. */
+    @Override
+    public void writeRows(int y0, int rows, float[][] src) throws IOException {
+        checkBand(y0, rows);
+        if (src.length < channels) throw new IllegalArgumentException("band has " + src.length + " channels, image " + channels);
+        int n = rows * width;
+        boolean zeroNaN = alpha != AlphaMode.NONE;
+        ByteBuffer buf = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+        for (int c = 0; c < channels; c++) {
+            float[] p = src[c];
+            buf.clear();
+            if (zeroNaN) {
+                for (int i = 0; i < n; i++) {
+                    float v = p[i];
+                    buf.putFloat(Float.isFinite(v) ? v : 0f);
+                }
+            } else {
+                buf.asFloatBuffer().put(p, 0, n);
+            }
+            buf.position(0).limit(n * 4);
+            writeFully(buf, dataOffset + ((long) c * height + y0) * width * 4L);
+        }
+        if (alpha == AlphaMode.FROM_NAN) {
+            byte[] a = new byte[n];
+            for (int i = 0; i < n; i++) {
+                boolean ok = true;
+                for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i]);
+                a[i] = ok ? (byte) 255 : 0;
+            }
+            writeFully(ByteBuffer.wrap(a), alphaDataOffset + (long) y0 * width);
+            mark(alphaDone, y0, rows);
+        }
+        mark(rowsDone, y0, rows);
+    }
+
+    /** Writes the validity of rows {@code [y0, y0 + rows)} as values in [0, 1] (only in EXPLICIT mode). */
+    public void writeAlpha(int y0, int rows, float[] alpha01) throws IOException {
+        if (alpha != AlphaMode.EXPLICIT) throw new IllegalStateException("writeAlpha needs AlphaMode.EXPLICIT, writer has " + alpha);
+        checkBand(y0, rows);
+        int n = rows * width;
+        byte[] a = new byte[n];
+        for (int i = 0; i < n; i++) {
+            float v = alpha01[i];
+            a[i] = v > 0 ? (byte) Math.round(Math.min(v, 1f) * 255f) : 0; // NaN → 0
+        }
+        writeFully(ByteBuffer.wrap(a), alphaDataOffset + (long) y0 * width);
+        mark(alphaDone, y0, rows);
+    }
+
+    private synchronized void mark(BitSet set, int y0, int rows) {
+        if (closed) throw new IllegalStateException(target.getFileName() + ": writer is closed");
+        set.set(y0, y0 + rows);
+    }
+
+    private void checkBand(int y0, int rows) {
+        if (y0 < 0 || rows < 0 || y0 + rows > height)
+            throw new IndexOutOfBoundsException(target.getFileName() + ": rows [" + y0 + ", " + (y0 + rows)
+                    + ") outside 0.." + height);
+        synchronized (this) {
+            if (closed) throw new IllegalStateException(target.getFileName() + ": writer is closed");
+        }
+    }
+
+    /**
+     * Pads, checks that every row was written, and renames the temporary file onto the target.
+     * When rows are missing the temporary file is deleted and an IOException names the target.
+     */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        try {
+            String missing = missing(rowsDone, "rows");
+            if (missing == null && alpha != AlphaMode.NONE) missing = missing(alphaDone, "ALPHA rows");
+            if (missing != null) throw new IOException(target + ": incomplete image, " + missing);
+            long padFrom = alpha == AlphaMode.NONE ? dataEnd : alphaDataOffset + (long) width * height;
+            writeFully(ByteBuffer.allocate((int) (fileSize - padFrom)), padFrom);
+            ch.force(false);
+            ch.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            LOG.fine(() -> "wrote " + target + " (" + width + "x" + height + "x" + channels + ", alpha " + alpha + ")");
+        } catch (IOException | RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    /** Gives up: deletes the temporary file; the target is left untouched. */
+    public void abort() {
+        synchronized (this) {
+            closed = true;
+        }
+        discard();
+    }
+
+    private void discard() {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing " + temp, e);
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warning("could not delete temporary file " + temp + ": " + e.getMessage());
+        }
+    }
+
+    private String missing(BitSet done, String what) {
+        int first = done.nextClearBit(0);
+        if (first >= height) return null;
+        int count = height - done.get(0, height).cardinality();
+        return what + " not written: " + count + " of " + height + " (first missing row " + first + ")";
+    }
+
+    private void writeFully(ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) pos += ch.write(b, pos);
+    }
+
+    // ---- headers ----
+
+    private byte[] primaryHeader(Header keys) throws IOException {
+        List<HeaderCard> cards = new ArrayList<>();
+        try {
+            cards.add(new HeaderCard("SIMPLE", true, "conforms to FITS standard"));
+            cards.add(new HeaderCard("BITPIX", -32, "32-bit IEEE float"));
+            cards.add(new HeaderCard("NAXIS", channels > 1 ? 3 : 2, "number of axes"));
+            cards.add(new HeaderCard("NAXIS1", width, "width"));
+            cards.add(new HeaderCard("NAXIS2", height, "height"));
+            if (channels > 1) cards.add(new HeaderCard("NAXIS3", channels, "channels"));
+            cards.add(new HeaderCard("EXTEND", true, "extensions may follow"));
+        } catch (HeaderCardException e) {
+            throw new IOException(target + ": cannot build header: " + e.getMessage(), e);
+        }
+        if (keys != null) {
+            Cursor<String, HeaderCard> it = keys.iterator();
+            while (it.hasNext()) {
+                HeaderCard c = it.next();
+                String k = c.getKey() == null ? "" : c.getKey().trim().toUpperCase(Locale.ROOT);
+                if (STRUCTURAL.contains(k) || k.matches("NAXIS\\d+|ZNAXIS\\d*|ZTILE\\d+|ZNAME\\d+|ZVAL\\d+")) continue;
+                if (c.isBlank()) continue;
+                cards.add(c);
+            }
+        }
+        return serialize(cards);
+    }
+
+    private byte[] alphaHeader() throws IOException {
+        try {
+            List<HeaderCard> cards = List.of(
+                    new HeaderCard("XTENSION", "IMAGE", "image extension"),
+                    new HeaderCard("BITPIX", 8, "uint8"),
+                    new HeaderCard("NAXIS", 2, "number of axes"),
+                    new HeaderCard("NAXIS1", width, "width"),
+                    new HeaderCard("NAXIS2", height, "height"),
+                    new HeaderCard("PCOUNT", 0, "no parameters"),
+                    new HeaderCard("GCOUNT", 1, "one group"),
+                    new HeaderCard("EXTNAME", "ALPHA", "validity: 255 data, 0 no data"));
+            return serialize(cards);
+        } catch (HeaderCardException e) {
+            throw new IOException(target + ": cannot build ALPHA header: " + e.getMessage(), e);
+        }
+    }
+
+    /** Cards as 80-character records, END, space padding to 2880. A card that cannot be written is dropped. */
+    private byte[] serialize(List<HeaderCard> cards) {
+        StringBuilder sb = new StringBuilder();
+        for (HeaderCard c : cards) {
+            String s;
+            try {
+                s = c.toString();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> target.getFileName() + ": header card " + c.getKey() + " dropped: " + e.getMessage());
+                continue;
+            }
+            if (s.length() % FitsStructure.CARD != 0) continue;
+            sb.append(s);
+        }
+        sb.append(String.format(Locale.ROOT, "%-80s", "END"));
+        while (sb.length() % FitsStructure.BLOCK != 0) sb.append(' ');
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ---- convenience ----
+
+    /** Writes a whole image (e.g. a {@link org.tessera.image.FloatImage}) band by band. */
+    public static void write(Path target, RowSource image, Header keys, AlphaMode alpha) throws IOException {
+        if (alpha == AlphaMode.EXPLICIT) throw new IllegalArgumentException("EXPLICIT alpha needs an alpha source");
+        write(target, image, null, keys, alpha);
+    }
+
+    /** Writes a whole image with an explicit validity image ({@code alpha01}: one channel in [0, 1]). */
+    public static void write(Path target, RowSource image, RowSource alpha01, Header keys) throws IOException {
+        write(target, image, alpha01, keys, AlphaMode.EXPLICIT);
+    }
+
+    private static void write(Path target, RowSource image, RowSource alpha01, Header keys, AlphaMode mode)
+            throws IOException {
+        int w = image.width(), h = image.height();
+        if (alpha01 != null && (alpha01.width() != w || alpha01.height() != h))
+            throw new IllegalArgumentException("alpha is " + alpha01.width() + "x" + alpha01.height() + ", image " + w + "x" + h);
+        int band = (int) Math.max(1, Math.min(h, (8L << 20) / (4L * w * image.channels())));
+        FitsImageWriter out = new FitsImageWriter(target, w, h, image.channels(), keys, mode);
+        try {
+            float[][] buf = image.newBand(band);
+            float[][] abuf = alpha01 == null ? null : alpha01.newBand(band);
+            for (int y = 0; y < h; y += band) {
+                int n = Math.min(band, h - y);
+                image.readRows(y, n, buf);
+                out.writeRows(y, n, buf);
+                if (abuf != null) {
+                    alpha01.readRows(y, n, abuf);
+                    out.writeAlpha(y, n, abuf[0]);
+                }
+            }
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            out.abort();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package org.tessera.io;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.TruncatedFileException;
+import nom.tam.util.FitsInputStream;
+
+/**
+ * The HDU layout of a FITS file read from its headers only: where each header and data section
+ * starts and how many bytes the data declares. Data are never read here, so opening thousands of
+ * frames costs a few header blocks each, and a truncated file is caught by comparing the declared
+ * sizes with the file size.
+ */
+final class FitsStructure {
+
+    static final int BLOCK = 2880;
+    static final int CARD = 80;
+
+    /** One header-data unit. {@code axes[0]} is NAXIS1. {@code cards} holds the non-blank cards as read. */
+    record Hdu(int index, String xtension, String extname, int bitpix, long[] axes,
+               long dataOffset, long dataBytes, Header header, byte[] cards) {
+
+        boolean isImage() { return xtension == null || xtension.equals("IMAGE"); }
+
+        /** Number of axes larger than one counted from NAXIS1, trailing length-1 axes dropped. */
+        int effectiveAxes() {
+            int n = axes.length;
+            while (n > 2 && axes[n - 1] == 1) n--;
+            return n;
+        }
+    }
+
+    private FitsStructure() {}
+
+    /** Reads every header of the file (stops at trailing bytes that are not an extension). */
+    static List<Hdu> read(Path file) throws FitsReadException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (!startsWith(ch, 0, "SIMPLE  ="))
+                throw new FitsReadException(file, "not a FITS file (it does not start with a SIMPLE card)");
+            List<Hdu> hdus = new ArrayList<>();
+            long pos = 0;
+            while (pos < size) {
+                if (!hdus.isEmpty() && !startsWith(ch, pos, "XTENSION="))
+                    break; // trailing bytes after the last HDU: tolerated, as astropy does
+                byte[] raw = readHeaderBlocks(ch, pos, size, file, hdus.size());
+                Hdu hdu = parse(file, hdus.size(), raw, pos + raw.length);
+                if (hdu.dataOffset + hdu.dataBytes > size)
+                    throw new FitsReadException(file, "data section is truncated: expected "
+                            + (hdu.dataOffset + hdu.dataBytes) + " bytes, file has " + size);
+                hdus.add(hdu);
+                pos = hdu.dataOffset + padded(hdu.dataBytes);
+            }
+            return hdus;
+        } catch (FitsReadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FitsReadException(file, "cannot read: " + e.getMessage(), e);
+        } catch (ArithmeticException e) {
+            throw new FitsReadException(file, "header declares an impossible data size (NAXISn overflow)", e);
+        }
+    }
+
+    static long padded(long bytes) {
+        return (bytes + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    private static boolean startsWith(FileChannel ch, long pos, String prefix) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(prefix.length());
+        readFully(ch, b, pos);
+        return !b.hasRemaining() && new String(b.array(), StandardCharsets.US_ASCII).equals(prefix);
+    }
+
+    /** Reads 2880-byte blocks from pos up to and including the one holding the END card. */
+    private static byte[] readHeaderBlocks(FileChannel ch, long pos, long size, Path file, int index)
+            throws IOException {
+        ByteBuffer all = ByteBuffer.allocate(BLOCK * 4);
+        for (long p = pos; ; p += BLOCK) {
+            if (p + BLOCK > size)
+                throw new FitsReadException(file, (index == 0 ? "primary header" : "header of HDU " + index)
+                        + " is truncated (no END card before the end of the file)");
+            if (all.remaining() < BLOCK) {
+                ByteBuffer bigger = ByteBuffer.allocate(all.capacity() * 2);
+                all.flip();
+                bigger.put(all);
+                all = bigger;
+            }
+            int start = all.position();
+            all.limit(start + BLOCK);
+            readFully(ch, all, p);
+            all.limit(all.capacity());
+            for (int c = 0; c < BLOCK; c += CARD)
+                if (isEnd(all.array(), start + c)) {
+                    byte[] out = new byte[start + BLOCK];
+                    System.arraycopy(all.array(), 0, out, 0, out.length);
+                    return out;
+                }
+        }
+    }
+
+    private static boolean isEnd(byte[] b, int off) {
+        if (b[off] != 'E' || b[off + 1] != 'N' || b[off + 2] != 'D') return false;
+        for (int i = 3; i < 8; i++) if (b[off + i] != ' ') return false;
+        return true;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) return;
+            pos += n;
+        }
+    }
+
+    private static Hdu parse(Path file, int index, byte[] raw, long dataOffset) throws FitsReadException {
+        Header h;
+        try {
+            h = new Header(new FitsInputStream(new ByteArrayInputStream(raw)));
+        } catch (TruncatedFileException e) {
+            throw new FitsReadException(file, "header of HDU " + index + " is truncated", e);
+        } catch (IOException | RuntimeException e) {
+            throw new FitsReadException(file, "header of HDU " + index + " is corrupt: " + e.getMessage(), e);
+        }
+        String xt = index == 0 ? null : upper(h.getStringValue("XTENSION"));
+        if (index > 0 && xt == null) throw new FitsReadException(file, "HDU " + index + " has no XTENSION card");
+        if (!h.containsKey("BITPIX") || !h.containsKey("NAXIS"))
+            throw new FitsReadException(file, "header of HDU " + index + " lacks BITPIX or NAXIS");
+        int bitpix = h.getIntValue("BITPIX");
+        int naxis = h.getIntValue("NAXIS");
+        if (naxis < 0 || naxis > 999) throw new FitsReadException(file, "invalid NAXIS=" + naxis + " in HDU " + index);
+        long[] axes = new long[naxis];
+        for (int i = 0; i < naxis; i++) {
+            axes[i] = h.getLongValue("NAXIS" + (i + 1), -1);
+            if (axes[i] < 0) throw new FitsReadException(file, "NAXIS" + (i + 1) + " missing or negative in HDU " + index);
+        }
+        long bytes = dataBytes(h, bitpix, axes);
+        return new Hdu(index, xt, upper(h.getStringValue("EXTNAME")), bitpix, axes, dataOffset, bytes, h,
+                nonBlankCards(raw));
+    }
+
+    /** Data size as declared: |BITPIX|/8 · GCOUNT · (PCOUNT + Π NAXISi), random groups skip NAXIS1. */
+    private static long dataBytes(Header h, int bitpix, long[] axes) {
+        if (axes.length == 0) return 0;
+        boolean groups = h.getBooleanValue("GROUPS", false) && axes[0] == 0;
+        long n = 1;
+        for (int i = groups ? 1 : 0; i < axes.length; i++) n = Math.multiplyExact(n, axes[i]);
+        long pcount = h.getLongValue("PCOUNT", 0), gcount = h.getLongValue("GCOUNT", 1);
+        return Math.abs(bitpix) / 8L * gcount * (pcount + n);
+    }
+
+    /** The header's cards without the blank padding (what FitsFrame keeps per frame). */
+    private static byte[] nonBlankCards(byte[] raw) {
+        int end = raw.length;
+        for (int c = 0; c < raw.length; c += CARD)
+            if (isEnd(raw, c)) { end = c; break; }
+        byte[] out = new byte[end];
+        int n = 0;
+        for (int c = 0; c < end; c += CARD) {
+            boolean blank = true;
+            for (int i = 0; i < CARD && blank; i++) blank = raw[c + i] == ' ';
+            if (blank) continue;
+            System.arraycopy(raw, c, out, n, CARD);
+            n += CARD;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Parses cards kept by {@link #nonBlankCards} back into a header. */
+    static Header headerOf(byte[] cards) {
+        byte[] raw = new byte[(int) padded(cards.length + CARD)];
+        System.arraycopy(cards, 0, raw, 0, cards.length);
+        java.util.Arrays.fill(raw, cards.length, raw.length, (byte) ' ');
+        raw[cards.length] = 'E';
+        raw[cards.length + 1] = 'N';
+        raw[cards.length + 2] = 'D';
+        try {
+            return new Header(new FitsInputStream(new ByteArrayInputStream(raw)));
+        } catch (IOException e) {
+            throw new IllegalStateException("header that parsed once no longer parses", e);
+        }
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.trim().toUpperCase(Locale.ROOT);
+    }
+}

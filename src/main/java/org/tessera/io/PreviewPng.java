@@ -1,0 +1,198 @@
+package org.tessera.io;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+import javax.imageio.ImageIO;
+
+import org.tessera.image.RowSource;
+
+/**
+ * An 8-bit PNG preview of a (possibly huge) image, read band by band.
+ * <p>
+ * Steps: block-average f×f pixels (NaN ignored) with the smallest integer f that brings the longest
+ * side to at most {@code maxDim}; per channel, exact percentiles {@code pLow}, {@code pHigh} of the
+ * finite downsampled values (linear interpolation between order statistics, as numpy's default);
+ * {@code x = clamp((v − lo) / (hi − lo), 0, 1)}; {@code y = asinh(x / a) / asinh(1 / a)}; byte
+ * {@code round(255 · y)}. Alpha is 0 where the coverage is ≤ 0 or NaN, or where all channels are
+ * NaN, else 255. Rows are flipped so that FITS row 0 (the bottom, as DS9 and astropy show it) is the
+ * bottom of the PNG. The file is written to {@code <png>.part} and renamed.
+ */
+public final class PreviewPng {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.io");
+
+    private PreviewPng() {}
+
+    public static void write(RowSource image, RowSource coverageOrNull, Path png, double pLow, double pHigh,
+                             double asinhA, int maxDim) throws IOException {
+        int nc = image.channels();
+        if (nc != 1 && nc != 3) throw new IllegalArgumentException("preview needs 1 or 3 channels, image has " + nc);
+        if (coverageOrNull != null && (coverageOrNull.width() != image.width() || coverageOrNull.height() != image.height()))
+            throw new IllegalArgumentException("coverage is " + coverageOrNull.width() + "x" + coverageOrNull.height()
+                    + ", image " + image.width() + "x" + image.height());
+        if (maxDim < 1 || !(asinhA > 0) || !(pLow < pHigh))
+            throw new IllegalArgumentException("bad preview parameters: maxDim=" + maxDim + " a=" + asinhA
+                    + " p=[" + pLow + ", " + pHigh + "]");
+
+        int f = factor(image.width(), image.height(), maxDim);
+        Downsampled d = downsample(image, coverageOrNull, f);
+        int ow = d.width, oh = d.height;
+
+        float[][] lohi = new float[nc][];
+        for (int c = 0; c < nc; c++) lohi[c] = percentiles(d.planes[c], pLow, pHigh);
+
+        byte[][] out = new byte[nc][ow * oh];
+        byte[] alpha = new byte[ow * oh];
+        double norm = asinh(1.0 / asinhA);
+        for (int i = 0; i < ow * oh; i++) {
+            boolean any = false;
+            for (int c = 0; c < nc; c++) {
+                float v = d.planes[c][i];
+                if (Float.isNaN(v)) continue;
+                any = true;
+                out[c][i] = (byte) Math.round(255.0 * stretch(v, lohi[c][0], lohi[c][1], asinhA, norm));
+            }
+            boolean covered = d.coverage == null || d.coverage[i] > 0; // NaN > 0 is false
+            alpha[i] = any && covered ? (byte) 255 : 0;
+        }
+
+        BufferedImage img = nc == 3 ? rgba(ow, oh, out, alpha) : greyAlpha(ow, oh, out[0], alpha);
+        Path tmp = png.resolveSibling(png.getFileName() + ".part");
+        try {
+            if (!ImageIO.write(img, "png", tmp.toFile()))
+                throw new IOException(png + ": no PNG writer available");
+            try {
+                Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        LOG.info(String.format(Locale.ROOT, "[P6] preview %s: %dx%d (block %d), p=[%.3g, %.4g], asinh a=%.3g",
+                png.getFileName(), ow, oh, f, pLow, pHigh, asinhA));
+    }
+
+    /** The smallest block size that brings the longest side to at most maxDim. */
+    static int factor(int width, int height, int maxDim) {
+        int longest = Math.max(width, height);
+        return Math.max(1, (longest + maxDim - 1) / maxDim);
+    }
+
+    /** The stretch of one value: percentile window, then asinh(x / a) / asinh(1 / a). */
+    public static double stretch(double v, double lo, double hi, double a, double asinhOneOverA) {
+        double x = hi > lo ? (v - lo) / (hi - lo) : (v > lo ? 1 : 0);
+        x = Math.min(1, Math.max(0, x));
+        return asinh(x / a) / asinhOneOverA;
+    }
+
+    static double asinh(double x) {
+        return Math.log(x + Math.sqrt(x * x + 1));
+    }
+
+    /** Percentile p (0–100) of the finite values, numpy's linear interpolation; NaN when none is finite. */
+    static float[] percentiles(float[] values, double pLow, double pHigh) {
+        float[] v = new float[values.length];
+        int n = 0;
+        for (float x : values) if (Float.isFinite(x)) v[n++] = x;
+        if (n == 0) return new float[] {Float.NaN, Float.NaN};
+        Arrays.sort(v, 0, n);
+        return new float[] {(float) at(v, n, pLow), (float) at(v, n, pHigh)};
+    }
+
+    private static double at(float[] sorted, int n, double p) {
+        double pos = Math.min(100, Math.max(0, p)) / 100.0 * (n - 1);
+        int i = (int) Math.floor(pos);
+        if (i >= n - 1) return sorted[n - 1];
+        double t = pos - i;
+        return sorted[i] + t * (sorted[i + 1] - (double) sorted[i]);
+    }
+
+    private record Downsampled(int width, int height, float[][] planes, float[] coverage) {}
+
+    /** Block means of f×f pixels over the finite values, read in bands of whole blocks. */
+    static Downsampled downsample(RowSource image, RowSource coverage, int f) throws IOException {
+        int w = image.width(), h = image.height(), nc = image.channels();
+        int ow = (w + f - 1) / f, oh = (h + f - 1) / f;
+        float[][] planes = new float[nc][ow * oh];
+        float[] cov = coverage == null ? null : new float[ow * oh];
+        long perRow = (long) w * (nc + (coverage == null ? 0 : coverage.channels()));
+        int blocksPerBand = (int) Math.max(1, (4L << 20) / (perRow * f));
+        int bandRows = Math.min(h, blocksPerBand * f);
+        float[][] band = image.newBand(bandRows);
+        float[][] cband = coverage == null ? null : coverage.newBand(bandRows);
+        double[] sum = new double[ow];
+        int[] cnt = new int[ow];
+        for (int y0 = 0; y0 < h; y0 += bandRows) {
+            int rows = Math.min(bandRows, h - y0);
+            image.readRows(y0, rows, band);
+            if (cband != null) coverage.readRows(y0, rows, cband);
+            for (int by = 0; by < rows; by += f) {
+                int oy = (y0 + by) / f, rb = Math.min(f, rows - by);
+                for (int c = 0; c <= nc; c++) {
+                    float[] src = c < nc ? band[c] : cband == null ? null : cband[0];
+                    if (src == null) continue;
+                    Arrays.fill(sum, 0);
+                    Arrays.fill(cnt, 0);
+                    for (int r = 0; r < rb; r++) {
+                        int row = (by + r) * w;
+                        for (int x = 0; x < w; x++) {
+                            float v = src[row + x];
+                            if (v == v) {
+                                sum[x / f] += v;
+                                cnt[x / f]++;
+                            }
+                        }
+                    }
+                    float[] dst = c < nc ? planes[c] : cov;
+                    for (int ox = 0; ox < ow; ox++)
+                        dst[oy * ow + ox] = cnt[ox] > 0 ? (float) (sum[ox] / cnt[ox]) : Float.NaN;
+                }
+            }
+        }
+        return new Downsampled(ow, oh, planes, cov);
+    }
+
+    private static BufferedImage rgba(int w, int h, byte[][] rgb, byte[] alpha) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            int src = (h - 1 - y) * w; // FITS row 0 is the bottom of the picture
+            for (int x = 0; x < w; x++) {
+                int i = src + x;
+                row[x] = (alpha[i] & 0xFF) << 24 | (rgb[0][i] & 0xFF) << 16 | (rgb[1][i] & 0xFF) << 8 | (rgb[2][i] & 0xFF);
+            }
+            img.setRGB(0, y, w, 1, row, 0, w);
+        }
+        return img;
+    }
+
+    private static BufferedImage greyAlpha(int w, int h, byte[] grey, byte[] alpha) {
+        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster r = cm.createCompatibleWritableRaster(w, h);
+        int[] px = new int[2];
+        for (int y = 0; y < h; y++) {
+            int src = (h - 1 - y) * w;
+            for (int x = 0; x < w; x++) {
+                px[0] = grey[src + x] & 0xFF;
+                px[1] = alpha[src + x] & 0xFF;
+                r.setPixel(x, y, px);
+            }
+        }
+        return new BufferedImage(cm, r, false, null);
+    }
+}

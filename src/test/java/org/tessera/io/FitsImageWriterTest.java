@@ -1,0 +1,225 @@
+package org.tessera.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import nom.tam.fits.BasicHDU;
+import nom.tam.fits.Fits;
+import nom.tam.fits.Header;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsImageWriter.AlphaMode;
+import org.tessera.wcs.FitsWcs;
+import org.tessera.wcs.Projection;
+import org.tessera.wcs.Wcs;
+
+class FitsImageWriterTest {
+
+    @TempDir
+    Path tmp;
+
+    private static FloatImage randomImage(int w, int h, int c, long seed, double nanFraction) {
+        Random r = new Random(seed);
+        FloatImage img = new FloatImage(w, h, c);
+        for (int ch = 0; ch < c; ch++)
+            for (int i = 0; i < w * h; i++) img.plane(ch)[i] = (float) (r.nextGaussian() * 1000);
+        for (int i = 0; i < w * h; i++)
+            if (r.nextDouble() < nanFraction) img.plane(r.nextInt(c))[i] = Float.NaN;
+        return img;
+    }
+
+    private static Header keys() throws Exception {
+        Header h = new Header();
+        Wcs wcs = Wcs.fromHeader(sampleWcsHeader());
+        wcs.writeTo(h);
+        FitsFixtures.addCards(h, "OBJECT", "M 94", "BAYERPAT", "GRBG", "NAXIS1", 99, "BZERO", 32768.0,
+                "HIERARCH.MOUNT_MODE", "ALT_AZ");
+        h.insertHistory("made by a test");
+        return h;
+    }
+
+    private static Header sampleWcsHeader() throws Exception {
+        Header h = new Header();
+        FitsFixtures.addCards(h, "CTYPE1", "RA---TAN", "CTYPE2", "DEC--TAN", "CRPIX1", 20.5, "CRPIX2", 30.5,
+                "CRVAL1", 192.7, "CRVAL2", 41.1, "CD1_1", -6.6e-4, "CD1_2", 0.0, "CD2_1", 0.0, "CD2_2", 6.6e-4);
+        return h;
+    }
+
+    @Test
+    void bandsInRandomOrderFromTwoThreadsReadBackEqual() throws Exception {
+        int w = 37, h = 53, c = 3;
+        FloatImage img = randomImage(w, h, c, 1, 0.05);
+        Path target = tmp.resolve("mosaic.fits");
+        FitsImageWriter out = new FitsImageWriter(target, w, h, c, keys(), AlphaMode.FROM_NAN);
+        List<int[]> bands = new ArrayList<>();
+        for (int y = 0; y < h; y += 5) bands.add(new int[] {y, Math.min(5, h - y)});
+        Collections.shuffle(bands, new Random(2));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> done = new ArrayList<>();
+        for (int[] b : bands)
+            done.add(pool.submit(() -> {
+                float[][] band = img.newBand(b[1]);
+                img.readRows(b[0], b[1], band);
+                out.writeRows(b[0], b[1], band);
+                return null;
+            }));
+        for (Future<?> f : done) f.get();
+        pool.shutdown();
+        assertFalse(Files.exists(target), "target appears only on close");
+        assertTrue(Files.exists(out.tempFile()));
+        out.close();
+        assertTrue(Files.exists(target));
+        assertFalse(Files.exists(out.tempFile()));
+        assertEquals(0, Files.size(target) % 2880);
+
+        // our reader: NaN where any channel was NaN (ALPHA 0), the values elsewhere
+        FitsFrame f = FitsFrame.open(target);
+        assertEquals(3, f.channels());
+        assertTrue(f.hasAlpha());
+        float[][] back = f.newBand(h);
+        f.readRows(0, h, back);
+        float[] alpha = new float[w * h];
+        f.readAlpha(0, h, alpha);
+        int holes = 0;
+        for (int i = 0; i < w * h; i++) {
+            boolean valid = true;
+            for (int ch = 0; ch < c; ch++) valid &= Float.isFinite(img.plane(ch)[i]);
+            assertEquals(valid ? 1f : 0f, alpha[i], 0.0);
+            if (!valid) holes++;
+            for (int ch = 0; ch < c; ch++)
+                if (valid) assertEquals(img.plane(ch)[i], back[ch][i], 0.0);
+                else assertTrue(Float.isNaN(back[ch][i]));
+        }
+        assertTrue(holes > 10, "the test image has holes");
+
+        // the header cards were carried over, structural ones skipped, and the WCS is the same
+        assertEquals("M 94", f.keys().get("OBJECT"));
+        assertEquals(MountMode.ALT_AZ, f.mountMode());
+        assertNull(f.keys().get("BAYERPAT"));
+        assertNull(f.keys().get("BZERO"));
+        assertEquals("37", f.keys().get("NAXIS1"));
+        assertEquals(192.7, ((FitsWcs) f.wcs()).crval1(), 1e-12);
+        assertTrue(f.header().findCard("HISTORY") != null);
+
+        // nom-tam reads it too: float data with 0 at the holes, ALPHA uint8 extension
+        try (Fits fits = new Fits(target.toFile())) {
+            BasicHDU<?>[] hdus = fits.read();
+            assertEquals(2, hdus.length);
+            float[][][] data = (float[][][]) hdus[0].getKernel();
+            byte[][] a = (byte[][]) hdus[1].getKernel();
+            assertEquals("ALPHA", hdus[1].getHeader().getStringValue("EXTNAME"));
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    assertEquals(alpha[i] == 1 ? (byte) 255 : 0, a[y][x]);
+                    for (int ch = 0; ch < c; ch++) {
+                        float v = img.plane(ch)[i];
+                        assertEquals(Float.isNaN(v) ? 0f : v, data[ch][y][x], 0.0, "NaN stored as 0");
+                    }
+                }
+        }
+    }
+
+    @Test
+    void noAlphaKeepsNaN() throws Exception {
+        FloatImage img = randomImage(11, 7, 1, 3, 0.2);
+        Path target = tmp.resolve("plain.fits");
+        FitsImageWriter.write(target, img, null, AlphaMode.NONE);
+        try (Fits fits = new Fits(target.toFile())) {
+            BasicHDU<?>[] hdus = fits.read();
+            assertEquals(1, hdus.length);
+            assertEquals(2, hdus[0].getHeader().getIntValue("NAXIS"));
+            float[][] data = (float[][]) hdus[0].getKernel();
+            for (int y = 0; y < 7; y++)
+                for (int x = 0; x < 11; x++)
+                    assertEquals(Float.floatToIntBits(img.get(0, x, y)), Float.floatToIntBits(data[y][x]));
+        }
+        assertEquals(2880 * 2, Files.size(target));
+    }
+
+    @Test
+    void explicitAlphaIsStoredAsBytes() throws Exception {
+        FloatImage img = randomImage(6, 4, 1, 4, 0);
+        FloatImage alpha = new FloatImage(6, 4, 1);
+        for (int i = 0; i < 24; i++) alpha.plane(0)[i] = i / 23f;
+        alpha.plane(0)[5] = Float.NaN;
+        Path target = tmp.resolve("a.fits");
+        FitsImageWriter.write(target, img, alpha, null);
+        FitsFrame f = FitsFrame.open(target);
+        float[] back = new float[24];
+        f.readAlpha(0, 4, back);
+        for (int i = 0; i < 24; i++) {
+            float want = i == 5 ? 0 : Math.round(i / 23f * 255) / 255f;
+            assertEquals(want, back[i], 1e-7, "alpha " + i);
+        }
+        float[][] px = f.newBand(4);
+        f.readRows(0, 4, px);
+        assertTrue(Float.isNaN(px[0][0]), "alpha 0 reads as NaN");
+        assertTrue(Float.isNaN(px[0][5]));
+        assertEquals(img.plane(0)[1], px[0][1], 0.0, "alpha 1/23 → byte 11, still valid");
+    }
+
+    @Test
+    void missingRowsFailNamingTheFileAndLeaveNothing() throws Exception {
+        Path target = tmp.resolve("incomplete.fits");
+        FitsImageWriter out = new FitsImageWriter(target, 4, 10, 1, null, AlphaMode.NONE);
+        out.writeRows(0, 3, new float[][] {new float[12]});
+        out.writeRows(5, 5, new float[][] {new float[20]});
+        IOException e = assertThrows(IOException.class, out::close);
+        assertEquals(target + ": incomplete image, rows not written: 2 of 10 (first missing row 3)", e.getMessage());
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(out.tempFile()));
+
+        FitsImageWriter ex = new FitsImageWriter(target, 4, 2, 1, null, AlphaMode.EXPLICIT);
+        ex.writeRows(0, 2, new float[][] {new float[8]});
+        e = assertThrows(IOException.class, ex::close);
+        assertTrue(e.getMessage().endsWith("ALPHA rows not written: 2 of 2 (first missing row 0)"), e.getMessage());
+    }
+
+    @Test
+    void abortLeavesNothing() throws Exception {
+        Path target = tmp.resolve("aborted.fits");
+        FitsImageWriter out = new FitsImageWriter(target, 4, 4, 3, null, AlphaMode.FROM_NAN);
+        out.writeRows(0, 2, new float[][] {new float[8], new float[8], new float[8]});
+        out.abort();
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(out.tempFile()));
+        try (var s = Files.list(tmp)) {
+            assertEquals(0, s.count());
+        }
+        assertThrows(IllegalStateException.class, () -> out.writeRows(2, 2, new float[][] {new float[8], new float[8], new float[8]}));
+    }
+
+    @Test
+    void wholeRgbImageHelperReplacesAnExistingTarget() throws Exception {
+        Path target = Files.writeString(tmp.resolve("old.fits"), "previous run");
+        FloatImage img = randomImage(9, 5, 3, 5, 0);
+        Header h = sampleWcsHeader();
+        FitsImageWriter.write(target, img, h, AlphaMode.FROM_NAN);
+        FitsFrame f = FitsFrame.open(target);
+        assertEquals(9, f.width());
+        assertEquals(3, f.channels());
+        float[][] back = f.newBand(5);
+        f.readRows(0, 5, back);
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < 45; i++) assertEquals(img.plane(c)[i], back[c][i], 0.0);
+        assertTrue(f.hasWcs());
+        assertEquals(Projection.forCode("TAN"), ((FitsWcs) f.wcs()).projection());
+    }
+}

@@ -1,0 +1,127 @@
+package org.tessera.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrameScannerTest {
+
+    @TempDir
+    Path tmp;
+
+    private final List<String> log = new ArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override public void publish(LogRecord r) { log.add(r.getLevel() + " " + r.getMessage()); }
+        @Override public void flush() {}
+        @Override public void close() {}
+    };
+
+    @BeforeEach
+    void listen() { Logger.getLogger("org.tessera.io").addHandler(handler); }
+
+    @AfterEach
+    void stop() { Logger.getLogger("org.tessera.io").removeHandler(handler); }
+
+    @Test
+    void badFilesAreSkippedWithReasonsOthersKept() throws IOException {
+        FitsFixtures.assumeData(FitsFixtures.SEESTAR_10S);
+        FitsFixtures.assumeData(FitsFixtures.M13);
+        Path night = Files.createDirectories(tmp.resolve("in/night1"));
+        Path deeper = Files.createDirectories(tmp.resolve("in/night2/sub"));
+        Path a = Files.copy(FitsFixtures.SEESTAR_10S, night.resolve("b_good.fit"));
+        Path b = Files.copy(FitsFixtures.SEESTAR_20S, deeper.resolve("a_good.FITS"));
+        byte[] bytes = Files.readAllBytes(FitsFixtures.SEESTAR_10S);
+        Path cut = Files.write(night.resolve("truncated.fit"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path text = Files.writeString(tmp.resolve("in/x.fits"), "not an image\n".repeat(300));
+        Path m13 = Files.copy(FitsFixtures.M13, tmp.resolve("in/m13.fts"));
+        Files.writeString(tmp.resolve("in/notes.txt"), "ignored: not a FITS name");
+
+        FrameScanner.Scan s = FrameScanner.scan(List.of(tmp.resolve("in")), true);
+
+        assertEquals(List.of(a.toAbsolutePath(), b.toAbsolutePath()).stream().sorted().collect(Collectors.toList()),
+                s.frames().stream().map(FitsFrame::path).collect(Collectors.toList()), "kept, in path order");
+        assertEquals(3, s.skipped().size());
+        FrameScanner.Problem pm13 = find(s, m13), pcut = find(s, cut), ptext = find(s, text);
+        assertTrue(pm13.reason().startsWith("no usable WCS: no celestial WCS"), pm13.reason());
+        assertEquals("data section is truncated: expected " + bytes.length + " bytes, file has " + bytes.length / 2,
+                pcut.reason());
+        assertEquals("not a FITS file (it does not start with a SIMPLE card)", ptext.reason());
+        for (Path p : List.of(m13, cut, text))
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("WARNING [READ] skipped " + p.toAbsolutePath() + ": ")),
+                    "warning names " + p + " in " + log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("INFO ")
+                && l.contains("eqmode_summary: eq_count=1 altaz_count=0 unknown_count=1")), log.toString());
+        // the 2024 frame (older firmware) has no mount key, the 2025 frame carries EQMODE = 1
+        assertEquals(MountMode.UNKNOWN, s.frames().get(0).mountMode());
+        assertEquals(MountMode.EQ, s.frames().get(1).mountMode());
+
+        // without requireWcs the M13 frame is kept
+        FrameScanner.Scan all = FrameScanner.scan(List.of(tmp.resolve("in")), false);
+        assertEquals(3, all.frames().size());
+        assertEquals(2, all.skipped().size());
+    }
+
+    private static FrameScanner.Problem find(FrameScanner.Scan s, Path file) {
+        return s.skipped().stream().filter(p -> p.file().equals(file.toAbsolutePath())).findFirst()
+                .orElseThrow(() -> new AssertionError(file + " not among skipped " + s.skipped()));
+    }
+
+    @Test
+    void syntheticMountSummaryAndExplicitFiles() throws IOException {
+        short[][] d = new short[8][8];
+        Path eq = FitsFixtures.write(tmp.resolve("eq.fits"), d, "EQMODE", 1);
+        Path az1 = FitsFixtures.write(tmp.resolve("az1.fit"), d, "EQMODE", 0);
+        Path az2 = FitsFixtures.write(tmp.resolve("az2.fit"), d, "EQMODE", 0);
+        Path odd = FitsFixtures.write(tmp.resolve("named.dat"), d);
+        FrameScanner.Scan s = FrameScanner.scan(List.of(tmp, odd), false);
+        assertEquals(4, s.frames().size(), "a file named explicitly is read whatever its extension; no duplicates");
+        assertEquals(List.of("az1.fit", "az2.fit", "eq.fits", "named.dat"),
+                s.frames().stream().map(FitsFrame::name).collect(Collectors.toList()));
+        assertTrue(log.stream().anyMatch(l -> l.contains("eqmode_summary: eq_count=1 altaz_count=2 unknown_count=1")),
+                log.toString());
+        assertEquals(List.of(), s.skipped());
+        assertTrue(Files.exists(eq) && Files.exists(az1) && Files.exists(az2));
+    }
+
+    @Test
+    void emptyFolderIsAnError() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(empty.resolve("readme.txt"), "no frames here");
+        IOException e = assertThrows(IOException.class, () -> FrameScanner.scan(List.of(empty), true));
+        assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
+        IOException missing = assertThrows(IOException.class,
+                () -> FrameScanner.scan(List.of(tmp.resolve("nope")), true));
+        assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
+    }
+
+    @Test
+    void seestarSubsetWithNightFolders() throws IOException {
+        FitsFixtures.assumeData(FitsFixtures.M94);
+        FrameScanner.Scan s = FrameScanner.scan(List.of(FitsFixtures.M94), true);
+        assertEquals(12, s.frames().size());
+        assertEquals(List.of(), s.skipped());
+        for (FitsFrame f : s.frames()) {
+            assertTrue(f.seestar());
+            assertEquals(3, f.channels());
+            assertEquals(MountMode.UNKNOWN, f.mountMode());
+        }
+        assertTrue(s.frames().get(0).path().toString().contains("night1"));
+        assertTrue(s.frames().get(11).path().toString().contains("night3"));
+    }
+}
