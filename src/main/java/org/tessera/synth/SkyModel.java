@@ -1,5 +1,6 @@
 package org.tessera.synth;
 
+import org.tessera.io.BayerPattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -178,7 +179,7 @@ public final class SkyModel {
                 if (planes.length == 3) {
                     for (int c = 0; c < 3; c++) planes[c][idx] += (float) (b.peak(c) * g);
                 } else {
-                    planes[0][idx] += (float) ((cfa != null ? b.peak(cfa.channelAt(x, y)) : mean) * g);
+                    planes[0][idx] += (float) ((cfa != null ? b.peak(cfa.colorAt(x, y)) : mean) * g);
                 }
             }
         }

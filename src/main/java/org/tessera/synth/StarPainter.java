@@ -1,5 +1,7 @@
 package org.tessera.synth;
 
+import org.tessera.io.BayerPattern;
+
 /**
  * Adds one star to an image: its PSF integrated over each pixel (sub-sampled where the profile is
  * steep), cut at a radius where the wings fall below a small fraction of an ADU, and normalised
@@ -74,7 +76,7 @@ final class StarPainter {
                 if (planes.length == 3) {
                     for (int c = 0; c < 3; c++) planes[c][idx] += (float) (flux[c] * v);
                 } else {
-                    planes[0][idx] += (float) ((cfa != null ? flux[cfa.channelAt(x, y)] : mean) * v);
+                    planes[0][idx] += (float) ((cfa != null ? flux[cfa.colorAt(x, y)] : mean) * v);
                 }
             }
         }

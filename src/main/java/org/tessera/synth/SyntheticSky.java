@@ -1,5 +1,6 @@
 package org.tessera.synth;
 
+import org.tessera.io.BayerPattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -440,7 +441,7 @@ public final class SyntheticSky {
                 int i = y * width + x;
                 double ramp = 1 + gx * (x - cx) + gy * (y - cy);
                 for (int c = 0; c < planes.length; c++) {
-                    double e = planes[c][i] + skyC[raw ? bayer.channelAt(x, y) : c] * ramp;
+                    double e = planes[c][i] + skyC[raw ? bayer.colorAt(x, y) : c] * ramp;
                     if (noise) e += Math.sqrt(Math.max(e, 0) + rn2) * rnd.nextGaussian();
                     double v = fp.pedestal() + fp.gain() * e;
                     if (raw) v = Math.min(65535, Math.max(0, Math.rint(v)));

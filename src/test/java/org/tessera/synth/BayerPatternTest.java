@@ -1,5 +1,6 @@
 package org.tessera.synth;
 
+import org.tessera.io.BayerPattern;
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
@@ -11,14 +12,14 @@ class BayerPatternTest {
     void grbgLayout() {
         // Row 0 = G R, row 1 = B G, repeating.
         BayerPattern p = BayerPattern.GRBG;
-        assertEquals(1, p.channelAt(0, 0));
-        assertEquals(0, p.channelAt(1, 0));
-        assertEquals(2, p.channelAt(0, 1));
-        assertEquals(1, p.channelAt(1, 1));
-        assertEquals(0, p.channelAt(101, 20));
-        assertEquals(2, p.channelAt(20, 101));
-        assertEquals(0, BayerPattern.RGGB.channelAt(0, 0));
-        assertEquals(2, BayerPattern.BGGR.channelAt(0, 0));
+        assertEquals(1, p.colorAt(0, 0));
+        assertEquals(0, p.colorAt(1, 0));
+        assertEquals(2, p.colorAt(0, 1));
+        assertEquals(1, p.colorAt(1, 1));
+        assertEquals(0, p.colorAt(101, 20));
+        assertEquals(2, p.colorAt(20, 101));
+        assertEquals(0, BayerPattern.RGGB.colorAt(0, 0));
+        assertEquals(2, BayerPattern.BGGR.colorAt(0, 0));
         assertEquals(BayerPattern.GRBG, BayerPattern.parse(" grbg "));
     }
 
