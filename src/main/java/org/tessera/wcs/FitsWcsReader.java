@@ -149,7 +149,7 @@ final class FitsWcsReader {
         double eq = Double.NaN;
         String eqKey = h.containsKey("EQUINOX") ? "EQUINOX" : h.containsKey("EPOCH") ? "EPOCH" : null;
         if (eqKey != null) {
-            String raw = h.findCard(eqKey).getValue();
+            String raw = h.getCard(eqKey).getValue();
             String s = raw == null ? "" : raw.trim().replace("'", "").trim().toUpperCase(Locale.ROOT);
             if (s.startsWith("J")) s = s.substring(1);
             try {
@@ -181,12 +181,12 @@ final class FitsWcsReader {
     /** The numeric value of a keyword, which must be present. */
     static double number(Header h, String key) throws WcsException {
         if (!h.containsKey(key)) throw new WcsException("no celestial WCS: " + key + " missing");
-        return parse(key, h.findCard(key));
+        return parse(key, h.getCard(key));
     }
 
     /** The numeric value of a keyword, or def when absent. */
     static double number(Header h, String key, double def) throws WcsException {
-        return h.containsKey(key) ? parse(key, h.findCard(key)) : def;
+        return h.containsKey(key) ? parse(key, h.getCard(key)) : def;
     }
 
     private static double parse(String key, HeaderCard c) throws WcsException {
@@ -206,7 +206,7 @@ final class FitsWcsReader {
         if (!h.containsKey(key)) return null;
         String s = h.getStringValue(key);
         if (s == null) {
-            String v = h.findCard(key).getValue();
+            String v = h.getCard(key).getValue();
             s = v;
         }
         if (s == null) return null;

@@ -75,7 +75,14 @@ public final class Footprints {
         double[][] pa = project(e, borderWorld(a)), pb = project(e, borderWorld(b));
         if (pa == null || pb == null) // a border beyond the tangent plane: fall back on sampling
             return overlapFraction(a, b, 64) > 0 || overlapFraction(b, a, 64) > 0;
-        if (inside(pa, pb[0][0], pb[0][1]) || inside(pb, pa[0][0], pa[0][1])) return true;
+        // Containment (a centre or any border sample strictly inside the other), then proper edge crossings;
+        // together they also settle identical frames and frames sharing collinear edges.
+        double[] ta = new double[2], tb = new double[2];
+        SkyMath.gnomonic(e, ca[0], ca[1], ta);
+        SkyMath.gnomonic(e, cb[0], cb[1], tb);
+        if (inside(pa, tb[0], tb[1]) || inside(pb, ta[0], ta[1])) return true;
+        for (double[] v : pb) if (inside(pa, v[0], v[1])) return true;
+        for (double[] v : pa) if (inside(pb, v[0], v[1])) return true;
         for (int i = 0; i < pa.length; i++) {
             double[] p = pa[i], q = pa[(i + 1) % pa.length];
             for (int j = 0; j < pb.length; j++)

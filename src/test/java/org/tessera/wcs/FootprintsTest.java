@@ -59,6 +59,18 @@ class FootprintsTest {
     }
 
     @Test
+    void identicalAndEdgeAlignedFramesOverlap() {
+        WcsGrid a = OptimalGridTest.frame(100, 30, 0, 2.0, 1000, 1000);
+        assertTrue(Footprints.overlaps(a, a));
+        assertEquals(1, Footprints.overlapFraction(a, a), 0);
+        // Shifted by exactly half a frame along a row: top and bottom edges are collinear.
+        WcsGrid half = new WcsGrid(a.wcs().shifted(500, 0), 1000, 1000);
+        assertTrue(Footprints.overlaps(a, half));
+        assertTrue(Footprints.overlaps(half, a));
+        assertEquals(0.5, Footprints.overlapFraction(a, half), 1e-9);
+    }
+
+    @Test
     void radiusOfASeestarFrameIsHalfItsDiagonal() throws Exception {
         WcsGrid a = WcsFixtures.load("real_ngc7023_20240730-224436").grid();
         double expect = Math.hypot(1080, 1920) / 2 * a.wcs().pixelScaleDeg();
