@@ -91,6 +91,21 @@ class FitsWcsTest {
     }
 
     @Test
+    void localPixelScaleAtTheReferenceIsTheCdScale() throws Exception {
+        for (String name : new String[] {SEESTAR, "syn_car_oblique", "syn_zea"}) {
+            FitsWcs w = FitsWcs.fromHeader(WcsFixtures.load(name).header());
+            double local = w.localPixelScaleDeg(w.crpix1() - 1, w.crpix2() - 1);
+            assertEquals(w.pixelScaleDeg(), local, 1e-6 * local, name);
+        }
+        // ZEA is equal-area: the pixel area, hence the local scale, is the same 10° away from the centre.
+        FitsWcs zea = FitsWcs.fromHeader(WcsFixtures.load("syn_zea").header());
+        assertEquals(zea.pixelScaleDeg(), zea.localPixelScaleDeg(1150, 880), 1e-6 * zea.pixelScaleDeg());
+        // TAN is not: the sky area of a pixel shrinks away from the tangent point.
+        FitsWcs tan = FitsWcs.fromHeader(WcsFixtures.load("syn_pole_tan").header());
+        assertTrue(tan.localPixelScaleDeg(1999, 1999) < tan.pixelScaleDeg() * 0.9999);
+    }
+
+    @Test
     void unmappablePointsGiveNaNNotExceptions() throws Exception {
         Wcs tan = WcsFixtures.load(SEESTAR).grid().wcs();
         double[] c = new double[2], o = new double[2];
