@@ -6,8 +6,13 @@ import nom.tam.fits.Header;
 import nom.tam.fits.HeaderCardException;
 
 /**
- * The FITS celestial WCS (Calabretta &amp; Greisen 2002): linear transform (CD, or PC with CDELT, or
- * CDELT with CROTA2), a {@link Projection}, and the spherical rotation to (RA, Dec).
+ * The standard FITS celestial WCS (Calabretta &amp; Greisen 2002): optional SIP distortion in pixel
+ * space, linear transform (CD, or PC with CDELT, or CDELT with CROTA2), a {@link Projection}, and
+ * the spherical rotation to (RA, Dec) with LONPOLE/LATPOLE.
+ * <p>
+ * Pixel ↔ world needs no allocation and, for the zenithal projections, only square roots, two
+ * atan2 (pixel → world) or four sin/cos (world → pixel) per point; the rotation matrix is
+ * precomputed. Immutable and thread-safe.
  */
 public final class FitsWcs implements Wcs {
 
@@ -15,13 +20,14 @@ public final class FitsWcs implements Wcs {
     private static final double R2D = 180.0 / Math.PI;
 
     private final Projection proj;
+    private final Projections.Zenithal zen; // proj when zenithal (fast path), else null
     private final double crpix1, crpix2; // FITS 1-based
     private final double crval1, crval2;
     private final double cd11, cd12, cd21, cd22;
     private final double ci11, ci12, ci21, ci22; // inverse of CD
-    private final double lonpole;
-    // Celestial coordinates of the native pole.
-    private final double alphaP, deltaP, sinDp, cosDp;
+    private final CelestialRotation rot;
+    private final Sip sip; // null when undistorted
+    private final String frame; // "ICRS" or "FK5" (J2000), kept for writeTo
 
     public FitsWcs(Projection proj, double crpix1, double crpix2, double crval1, double crval2,
                    double cd11, double cd12, double cd21, double cd22) {
@@ -34,7 +40,27 @@ public final class FitsWcs implements Wcs {
      */
     public FitsWcs(Projection proj, double crpix1, double crpix2, double crval1, double crval2,
                    double cd11, double cd12, double cd21, double cd22, double lonpole) {
+        this(proj, crpix1, crpix2, crval1, crval2, cd11, cd12, cd21, cd22, lonpole, Double.NaN, null, "ICRS");
+    }
+
+    /**
+     * The general form.
+     *
+     * @param crpix1  reference pixel, FITS 1-based convention (as in the header)
+     * @param lonpole LONPOLE in degrees, or NaN for the default (0 if CRVAL2 ≥ θ0, else 180)
+     * @param latpole LATPOLE in degrees, or NaN for the default (90); matters only for non-zenithal projections
+     * @param sip     SIP distortion, or null
+     * @param frame   "ICRS" or "FK5" (J2000); both are treated as the same frame
+     * @throws IllegalArgumentException for a singular CD matrix or inconsistent celestial parameters
+     */
+    public FitsWcs(Projection proj, double crpix1, double crpix2, double crval1, double crval2,
+                   double cd11, double cd12, double cd21, double cd22, double lonpole, double latpole,
+                   Sip sip, String frame) {
+        if (proj == null) throw new IllegalArgumentException("no projection");
         this.proj = proj;
+        this.zen = proj instanceof Projections.Zenithal z ? z : null;
+        if (!Double.isFinite(crpix1) || !Double.isFinite(crpix2))
+            throw new IllegalArgumentException("CRPIX is not finite: " + crpix1 + ", " + crpix2);
         this.crpix1 = crpix1;
         this.crpix2 = crpix2;
         this.crval1 = crval1;
@@ -49,92 +75,74 @@ public final class FitsWcs implements Wcs {
         ci12 = -cd12 / det;
         ci21 = -cd21 / det;
         ci22 = cd11 / det;
-        double theta0 = proj.theta0();
-        this.lonpole = Double.isNaN(lonpole) ? (crval2 >= theta0 ? 0.0 : 180.0) : lonpole;
-        if (theta0 != 90) throw new IllegalArgumentException("only zenithal projections are supported here");
-        // Zenithal: the native pole is at the reference point.
-        alphaP = crval1;
-        deltaP = crval2;
-        sinDp = Math.sin(deltaP * D2R);
-        cosDp = Math.cos(deltaP * D2R);
-    }
-
-    public static FitsWcs fromHeader(Header h) throws WcsException {
-        String c1 = h.getStringValue("CTYPE1");
-        String c2 = h.getStringValue("CTYPE2");
-        if (c1 == null || c2 == null) throw new WcsException("no celestial WCS: CTYPE1/CTYPE2 missing");
-        c1 = c1.trim().toUpperCase(Locale.ROOT);
-        c2 = c2.trim().toUpperCase(Locale.ROOT);
-        if (!c1.startsWith("RA") || !c2.startsWith("DEC") || c1.length() < 8 || c2.length() < 8)
-            throw new WcsException("no celestial WCS: CTYPE1='" + c1 + "', CTYPE2='" + c2 + "' (need RA---xxx / DEC--xxx)");
-        String code = c1.substring(5, 8);
-        if (!code.equals(c2.substring(5, 8)))
-            throw new WcsException("CTYPE1 and CTYPE2 name different projections: " + c1 + " / " + c2);
-        Projection p = Projection.forCode(code);
-        for (String k : new String[] {"CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"})
-            if (!h.containsKey(k)) throw new WcsException("no celestial WCS: " + k + " missing");
-        double[] m = linearMatrix(h);
-        double lonpole = h.containsKey("LONPOLE") ? h.getDoubleValue("LONPOLE") : Double.NaN;
         try {
-            return new FitsWcs(p, h.getDoubleValue("CRPIX1"), h.getDoubleValue("CRPIX2"),
-                    h.getDoubleValue("CRVAL1"), h.getDoubleValue("CRVAL2"), m[0], m[1], m[2], m[3], lonpole);
-        } catch (IllegalArgumentException e) {
-            throw new WcsException("invalid WCS: " + e.getMessage());
+            rot = new CelestialRotation(crval1, crval2, proj.theta0(), lonpole, latpole);
+        } catch (WcsException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
+        this.sip = sip;
+        this.frame = "FK5".equals(frame) ? "FK5" : "ICRS";
     }
 
-    /** CD, else PC·CDELT, else CDELT with CROTA2. */
-    static double[] linearMatrix(Header h) throws WcsException {
-        if (h.containsKey("CD1_1") || h.containsKey("CD1_2") || h.containsKey("CD2_1") || h.containsKey("CD2_2")) {
-            return new double[] {h.getDoubleValue("CD1_1", 0), h.getDoubleValue("CD1_2", 0),
-                    h.getDoubleValue("CD2_1", 0), h.getDoubleValue("CD2_2", 0)};
-        }
-        if (!h.containsKey("CDELT1") || !h.containsKey("CDELT2"))
-            throw new WcsException("no celestial WCS: neither CD1_1.. nor CDELT1/CDELT2 present");
-        double s1 = h.getDoubleValue("CDELT1"), s2 = h.getDoubleValue("CDELT2");
-        if (h.containsKey("PC1_1") || h.containsKey("PC1_2") || h.containsKey("PC2_1") || h.containsKey("PC2_2")) {
-            return new double[] {s1 * h.getDoubleValue("PC1_1", 1), s1 * h.getDoubleValue("PC1_2", 0),
-                    s2 * h.getDoubleValue("PC2_1", 0), s2 * h.getDoubleValue("PC2_2", 1)};
-        }
-        double rho = h.getDoubleValue("CROTA2", 0) * D2R;
-        double c = Math.cos(rho), s = Math.sin(rho);
-        return new double[] {s1 * c, -s2 * s, s1 * s, s2 * c};
+    /** Reads the standard WCS keywords (ignores a DSS plate solution; {@link Wcs#fromHeader} prefers it). */
+    public static FitsWcs fromHeader(Header h) throws WcsException {
+        return FitsWcsReader.readStandard(h);
     }
 
     @Override
     public void pixelToWorld(double x, double y, double[] out) {
         double u = x + 1 - crpix1, v = y + 1 - crpix2;
+        if (sip != null) {
+            sip.forward(u, v, out);
+            u = out[0];
+            v = out[1];
+        }
         double xi = cd11 * u + cd12 * v, eta = cd21 * u + cd22 * v;
-        proj.toNative(xi, eta, out);
-        nativeToCelestial(out[0], out[1], out);
+        double nx, ny, nz;
+        if (zen != null) {
+            zen.radialToNative(Math.sqrt(xi * xi + eta * eta), out);
+            double k = out[0];
+            nx = -eta * k;
+            ny = xi * k;
+            nz = out[1];
+        } else {
+            proj.toNative(xi, eta, out);
+            double p = out[0] * D2R, t = out[1] * D2R, ct = Math.cos(t);
+            nx = ct * Math.cos(p);
+            ny = ct * Math.sin(p);
+            nz = Math.sin(t);
+        }
+        if (Double.isNaN(nx + ny + nz)) { out[0] = out[1] = Double.NaN; return; }
+        rot.nativeToCelestial(nx, ny, nz, out);
     }
 
     @Override
     public void worldToPixel(double ra, double dec, double[] out) {
-        celestialToNative(ra, dec, out);
-        proj.fromNative(out[0], out[1], out);
-        double xi = out[0], eta = out[1];
-        out[0] = ci11 * xi + ci12 * eta + crpix1 - 1;
-        out[1] = ci21 * xi + ci22 * eta + crpix2 - 1;
-    }
-
-    private void nativeToCelestial(double phi, double theta, double[] out) {
-        if (Double.isNaN(phi) || Double.isNaN(theta)) { out[0] = out[1] = Double.NaN; return; }
-        double t = theta * D2R, dphi = (phi - lonpole) * D2R;
-        double st = Math.sin(t), ct = Math.cos(t), sd = Math.sin(dphi), cdp = Math.cos(dphi);
-        double a = alphaP + R2D * Math.atan2(-ct * sd, st * cosDp - ct * sinDp * cdp);
-        double d = R2D * Math.asin(Math.max(-1, Math.min(1, st * sinDp + ct * cosDp * cdp)));
-        a %= 360;
-        if (a < 0) a += 360;
-        out[0] = a;
-        out[1] = d;
-    }
-
-    private void celestialToNative(double ra, double dec, double[] out) {
-        double dl = (ra - alphaP) * D2R, d = dec * D2R;
-        double sdl = Math.sin(dl), cdl = Math.cos(dl), sdd = Math.sin(d), cdd = Math.cos(d);
-        out[0] = lonpole + R2D * Math.atan2(-cdd * sdl, sdd * cosDp - cdd * sinDp * cdl);
-        out[1] = R2D * Math.asin(Math.max(-1, Math.min(1, sdd * sinDp + cdd * cosDp * cdl)));
+        if (!(Math.abs(dec) <= 90) || !Double.isFinite(ra)) { out[0] = out[1] = Double.NaN; return; }
+        double da = (ra - rot.alphaP) * D2R, d = dec * D2R;
+        double cdec = Math.cos(d);
+        double cx = cdec * Math.cos(da), cy = cdec * Math.sin(da), cz = Math.sin(d);
+        double nx = rot.nx(cx, cy, cz), ny = rot.ny(cx, cy, cz), nz = rot.nz(cx, cz);
+        double xi, eta;
+        double rho = Math.sqrt(nx * nx + ny * ny);
+        if (zen != null) {
+            double g = zen.radiusOverRho(nz, rho);
+            xi = ny * g;
+            eta = -nx * g;
+        } else {
+            proj.fromNative(Math.atan2(ny, nx) * R2D, Math.atan2(nz, rho) * R2D, out);
+            xi = out[0];
+            eta = out[1];
+        }
+        double u = ci11 * xi + ci12 * eta, v = ci21 * xi + ci22 * eta;
+        if (Double.isNaN(u + v)) { out[0] = out[1] = Double.NaN; return; }
+        if (sip != null) {
+            sip.inverse(u, v, out);
+            u = out[0];
+            v = out[1];
+        }
+        out[0] = u + crpix1 - 1;
+        out[1] = v + crpix2 - 1;
     }
 
     @Override
@@ -144,14 +152,24 @@ public final class FitsWcs implements Wcs {
 
     @Override
     public FitsWcs shifted(double dx, double dy) {
-        return new FitsWcs(proj, crpix1 - dx, crpix2 - dy, crval1, crval2, cd11, cd12, cd21, cd22, lonpole);
+        return new FitsWcs(proj, crpix1 - dx, crpix2 - dy, crval1, crval2, cd11, cd12, cd21, cd22,
+                rot.phiP, rot.latpole, sip, frame);
     }
 
+    /** The same mapping with a SIP distortion (replacing any). */
+    public FitsWcs withSip(Sip newSip) {
+        return new FitsWcs(proj, crpix1, crpix2, crval1, crval2, cd11, cd12, cd21, cd22,
+                rot.phiP, rot.latpole, newSip, frame);
+    }
+
+    /** Removes any WCS keywords from h (stale PC, CDELT, CROTA, SIP or DSS keys would override ours), then writes this WCS. */
     @Override
     public void writeTo(Header h) throws HeaderCardException {
+        FitsWcsReader.removeWcsKeys(h);
+        String suffix = sip != null ? "-SIP" : "";
         h.addValue("WCSAXES", 2, "number of WCS axes");
-        h.addValue("CTYPE1", "RA---" + proj.code(), "projection");
-        h.addValue("CTYPE2", "DEC--" + proj.code(), "projection");
+        h.addValue("CTYPE1", "RA---" + proj.code() + suffix, "projection");
+        h.addValue("CTYPE2", "DEC--" + proj.code() + suffix, "projection");
         h.addValue("CRPIX1", crpix1, "reference pixel x (1-based)");
         h.addValue("CRPIX2", crpix2, "reference pixel y (1-based)");
         h.addValue("CRVAL1", crval1, "[deg] RA at reference pixel");
@@ -162,8 +180,13 @@ public final class FitsWcs implements Wcs {
         h.addValue("CD2_2", cd22, "linear transform");
         h.addValue("CUNIT1", "deg", null);
         h.addValue("CUNIT2", "deg", null);
-        h.addValue("RADESYS", "ICRS", null);
-        h.addValue("LONPOLE", lonpole, "[deg] native longitude of celestial pole");
+        h.addValue("RADESYS", frame, "ICRS and FK5 J2000 treated as one frame");
+        if (frame.equals("FK5")) h.addValue("EQUINOX", 2000.0, "J2000");
+        h.addValue("LONPOLE", rot.phiP, "[deg] native longitude of celestial pole");
+        h.addValue("LATPOLE", rot.latpole, "[deg] native latitude of celestial pole");
+        double[] pv = proj.pv2();
+        for (int m = 0; m < pv.length; m++) h.addValue("PV2_" + (m + 1), pv[m], "projection parameter");
+        if (sip != null) sip.write(h);
     }
 
     public Projection projection() { return proj; }
@@ -173,11 +196,26 @@ public final class FitsWcs implements Wcs {
     public double crval2() { return crval2; }
     /** The CD matrix {cd11, cd12, cd21, cd22}. */
     public double[] cd() { return new double[] {cd11, cd12, cd21, cd22}; }
+    /** LONPOLE in effect (the default resolved). */
+    public double lonpole() { return rot.phiP; }
+    /** LATPOLE in effect (the native pole's declination δ_p). */
+    public double latpole() { return rot.latpole; }
+    /** The SIP distortion, or null. */
+    public Sip sip() { return sip; }
+    /** "ICRS" or "FK5" (J2000), as read; both are the same frame to Tessera. */
+    public String frame() { return frame; }
+
+    /**
+     * The rotation of this image in the CROTA2 convention, degrees in (−180, 180]: atan2(−CD1_2, CD2_2),
+     * 0 for north up (exact for a CD matrix without skew and with CDELT2 &gt; 0).
+     */
+    public double rotationDeg() {
+        return Math.atan2(-cd12, cd22) * R2D;
+    }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FitsWcs[%s crval=(%.6f, %.6f) crpix=(%.2f, %.2f) scale=%.3f\"]",
-                proj.code(), crval1, crval2, crpix1, crpix2, pixelScaleDeg() * 3600);
+        return String.format(Locale.ROOT, "FitsWcs[%s%s crval=(%.6f, %.6f) crpix=(%.2f, %.2f) scale=%.3f\"]",
+                proj.code(), sip != null ? "-SIP" : "", crval1, crval2, crpix1, crpix2, pixelScaleDeg() * 3600);
     }
-
 }

@@ -31,8 +31,41 @@ public interface Wcs {
     /** Writes the keywords that describe this WCS (CTYPE, CRVAL, CRPIX, CD, SIP …) into h. */
     void writeTo(Header h) throws HeaderCardException;
 
-    /** Reads the celestial WCS of a FITS header. */
+    /**
+     * The local pixel scale at pixel (x, y), degrees per pixel (square root of the pixel's area on
+     * the sky), measured by finite differences; NaN where the point cannot be mapped. For wide
+     * fields and distorted WCS this differs from {@link #pixelScaleDeg()} away from the reference.
+     */
+    default double localPixelScaleDeg(double x, double y) {
+        double[] c = new double[2], p = new double[2];
+        pixelToWorld(x, y, c);
+        double[] e = SkyMath.unit(c[0], c[1]);
+        double[] tx = new double[2], ty = new double[2];
+        double h = 0.5;
+        pixelToWorld(x + h, y, p);
+        SkyMath.gnomonic(e, p[0], p[1], tx);
+        double ax = tx[0], ay = tx[1];
+        pixelToWorld(x - h, y, p);
+        SkyMath.gnomonic(e, p[0], p[1], tx);
+        ax -= tx[0];
+        ay -= tx[1];
+        pixelToWorld(x, y + h, p);
+        SkyMath.gnomonic(e, p[0], p[1], ty);
+        double bx = ty[0], by = ty[1];
+        pixelToWorld(x, y - h, p);
+        SkyMath.gnomonic(e, p[0], p[1], ty);
+        bx -= ty[0];
+        by -= ty[1];
+        return Math.sqrt(Math.abs(ax * by - ay * bx)) / (2 * h) * 180 / Math.PI;
+    }
+
+    /**
+     * Reads the celestial WCS of a FITS header: the DSS plate solution when the header carries one
+     * (as astropy does), else the standard keywords (TAN, SIN, ARC, ZEA, STG, CAR, optional SIP).
+     *
+     * @throws WcsException naming the missing or unsupported keyword
+     */
     static Wcs fromHeader(Header h) throws WcsException {
-        return FitsWcs.fromHeader(h);
+        return FitsWcsReader.read(h);
     }
 }
