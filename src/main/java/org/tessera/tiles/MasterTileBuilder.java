@@ -54,13 +54,26 @@ public final class MasterTileBuilder {
     }
 
     /**
-     * Memory one tile worker needs, bytes: the stacking grid (padded canvas or reference frame)
-     * × (channels + coverage + alpha + validity) floats. The frames are read by bands on top.
+     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid ×
+     * (channels + coverage + alpha + 3 for the cleanup's distance map and masks) floats, plus two
+     * frames' worth for the source rows a reprojected band may read (a strongly rotated frame can
+     * need all its rows for one band).
      */
     public static long bytesPerTile(FrameGroup g) {
         Frame r = g.frames().get(TileGeometry.referenceIndex(g.frames()));
         long side = (long) Math.ceil(Math.hypot(r.width(), r.height()));
-        return side * side * 4L * (r.channels() + 3);
+        return side * side * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
+    }
+
+    /**
+     * Tile workers that fit: at most {@code cores}, at most the number of groups, and no more than
+     * the budget holds of the largest tile; at least 1.
+     */
+    public static int workersFor(List<FrameGroup> groups, long ramBudgetBytes, int cores) {
+        long biggest = 1;
+        for (FrameGroup g : groups) biggest = Math.max(biggest, bytesPerTile(g));
+        long byRam = ramBudgetBytes > 0 ? ramBudgetBytes / biggest : Long.MAX_VALUE;
+        return (int) Math.max(1, Math.min(Math.min(cores, Math.max(1, groups.size())), byRam));
     }
 
     /** Builds every group's tile and hands each to {@code sink} as soon as it is done. */

@@ -46,34 +46,58 @@ final class M94Frames {
         }
     }
 
+    private static List<InMemoryFrame> cache;
+
+    /** Every frame, binned 2×2, whole; read once per test JVM. */
+    static synchronized List<InMemoryFrame> superpixels() throws IOException, FitsException, WcsException {
+        if (cache == null) {
+            List<InMemoryFrame> out = new ArrayList<>();
+            for (Path p : files()) out.add(load(p));
+            cache = List.copyOf(out);
+        }
+        return cache;
+    }
+
     /**
-     * Loads every frame binned 2×2, cropped to {@code cropW × cropH} superpixels around the centre
-     * (≤ 0: whole frame); {@code extraKeys} adds keys per file (e.g. EQMODE), may return null.
+     * Every frame cropped to {@code cropW × cropH} superpixels around its centre (≤ 0: whole),
+     * with {@code extraKeys} (may give null) added to its keys and deciding its mount mode.
      */
-    static List<InMemoryFrame> load(int cropW, int cropH, Function<Path, Map<String, String>> extraKeys)
+    static List<InMemoryFrame> load(int cropW, int cropH, Function<String, Map<String, String>> extraKeys)
             throws IOException, FitsException, WcsException {
         List<InMemoryFrame> out = new ArrayList<>();
-        for (Path p : files()) out.add(load(p, cropW, cropH, extraKeys == null ? null : extraKeys.apply(p)));
+        for (InMemoryFrame f : superpixels()) out.add(crop(f, cropW, cropH, extraKeys == null ? null : extraKeys.apply(f.name())));
         return out;
     }
 
-    static InMemoryFrame load(Path p, int cropW, int cropH, Map<String, String> extra) throws IOException, FitsException, WcsException {
+    static InMemoryFrame crop(InMemoryFrame f, int cropW, int cropH, Map<String, String> extra) {
+        int bw = f.width(), bh = f.height();
+        int cw = cropW > 0 ? Math.min(cropW, bw) : bw, ch = cropH > 0 ? Math.min(cropH, bh) : bh;
+        int x0 = (bw - cw) / 2, y0 = (bh - ch) / 2;
+        float[] src = f.image().plane(0), px = new float[cw * ch];
+        for (int y = 0; y < ch; y++) System.arraycopy(src, (y + y0) * bw + x0, px, y * cw, cw);
+        Map<String, String> keys = new LinkedHashMap<>(f.keys());
+        if (extra != null) keys.putAll(extra);
+        MountMode mount = keys.containsKey("EQMODE") ? MountMode.parse(Double.parseDouble(keys.get("EQMODE"))) : MountMode.UNKNOWN;
+        return new InMemoryFrame(f.name(), new FloatImage(cw, ch, new float[][] {px}), f.wcs().shifted(x0, y0), mount,
+                f.exposureSeconds(), keys);
+    }
+
+    /** One file as a whole superpixel frame; mount UNKNOWN (these frames carry no EQMODE). */
+    static InMemoryFrame load(Path p) throws IOException, FitsException, WcsException {
         try (Fits fits = new Fits(new File(p.toString()))) {
             BasicHDU<?> hdu = fits.readHDU();
             Header h = hdu.getHeader();
             short[][] raw = (short[][]) hdu.getKernel();
             double bzero = h.getDoubleValue("BZERO", 0), bscale = h.getDoubleValue("BSCALE", 1);
-            int H = raw.length, W = raw[0].length, bw = W / 2, bh = H / 2;
-            int cw = cropW > 0 ? Math.min(cropW, bw) : bw, ch = cropH > 0 ? Math.min(cropH, bh) : bh;
-            int x0 = (bw - cw) / 2, y0 = (bh - ch) / 2;
-            float[] px = new float[cw * ch];
-            for (int y = 0; y < ch; y++)
-                for (int x = 0; x < cw; x++) {
-                    int sy = 2 * (y + y0), sx = 2 * (x + x0);
+            int bh = raw.length / 2, bw = raw[0].length / 2;
+            float[] px = new float[bw * bh];
+            for (int y = 0; y < bh; y++)
+                for (int x = 0; x < bw; x++) {
+                    int sy = 2 * y, sx = 2 * x;
                     double s = raw[sy][sx] + raw[sy][sx + 1] + raw[sy + 1][sx] + raw[sy + 1][sx + 1];
-                    px[y * cw + x] = (float) (bscale * s / 4 + bzero);
+                    px[y * bw + x] = (float) (bscale * s / 4 + bzero);
                 }
-            // Binned FITS pixel P covers original pixels 2P-1, 2P: original c ↔ binned (c + 0.5) / 2.
+            // Binned FITS pixel P covers original pixels 2P-1, 2P: original c <-> binned (c + 0.5) / 2.
             FitsWcs full = FitsWcs.fromHeader(h);
             double[] cd = full.cd();
             FitsWcs binned = new FitsWcs(full.projection(), (full.crpix1() + 0.5) / 2, (full.crpix2() + 0.5) / 2,
@@ -84,11 +108,9 @@ final class M94Frames {
                 if (c.getKey() == null || c.getValue() == null || c.isCommentStyleCard()) continue;
                 keys.put(c.getKey().toUpperCase(Locale.ROOT), c.getValue().trim());
             }
-            if (extra != null) keys.putAll(extra);
-            MountMode mount = MountMode.parse(keys.get("EQMODE") == null ? null : Double.parseDouble(keys.get("EQMODE")));
-            double exp = h.getDoubleValue("EXPTIME", 1.0);
             String name = p.getParent().getFileName() + "/" + p.getFileName();
-            return new InMemoryFrame(name, new FloatImage(cw, ch, new float[][] {px}), binned.shifted(x0, y0), mount, exp, keys);
+            return new InMemoryFrame(name, new FloatImage(bw, bh, new float[][] {px}), binned, MountMode.UNKNOWN,
+                    h.getDoubleValue("EXPTIME", 1.0), keys);
         }
     }
 }

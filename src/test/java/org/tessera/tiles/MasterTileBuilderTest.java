@@ -317,4 +317,16 @@ class MasterTileBuilderTest {
         assertEquals(MountMode.EQ, plain.mount());
         assertFalse(plain.cleaned());
     }
+
+    @Test
+    void workersFitTheMemoryBudget() {
+        List<FrameGroup> g = groups(new ArrayList<>(eqFrames("w")) {{ addAll(azFrames()); }});
+        long per = MasterTileBuilder.bytesPerTile(g.get(0));
+        // 160x120 frames: canvas side 200, 1 channel -> 200^2 * 4 * (1 + 5) + 2 * 4 * 160 * 120
+        assertEquals(200L * 200 * 4 * 6 + 2L * 4 * 160 * 120, per);
+        assertEquals(2, MasterTileBuilder.workersFor(g, 0, 16));           // no budget: cores, capped by groups
+        assertEquals(1, MasterTileBuilder.workersFor(g, per + 1, 16));     // room for one tile
+        assertEquals(1, MasterTileBuilder.workersFor(g, 10, 16));          // never below one
+        assertEquals(1, MasterTileBuilder.workersFor(g, Long.MAX_VALUE, 1));
+    }
 }
