@@ -12,7 +12,8 @@ import org.tessera.io.MountMode;
  * frame's keys and the mode its reader parsed): no file is opened here.
  * <p>
  * Per entry, in this order (phase3 seed, step 1): {@code MOUNT_MODE}, then {@code _EQMODE_MODE}
- * (the original's internal metadata key, upper-cased like every key), then {@code EQMODE}
+ * (the original's internal metadata key; keys are upper-case, lower-case spellings are accepted
+ * too), then {@code EQMODE}
  * (1 → EQ, 0 → ALT_AZ), then the mode the reader took from the header ({@link Frame#mountMode()}).
  * A value that does not parse is skipped, not taken as UNKNOWN. A group is decided by its first
  * entry; when the first entry says nothing, the following entries are scanned.
@@ -36,6 +37,7 @@ public final class MountInference {
         if (keys == null) return MountMode.UNKNOWN;
         for (String k : KEYS) {
             String v = keys.get(k);
+            if (v == null) v = keys.get(k.toLowerCase(Locale.ROOT)); // metadata written by other tools
             if (v == null || v.isBlank()) continue;
             MountMode m = MountMode.parse(numericOrText(v));
             if (m != MountMode.UNKNOWN) return m;

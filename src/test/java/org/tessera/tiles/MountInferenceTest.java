@@ -53,6 +53,7 @@ class MountInferenceTest {
     void priorityMountModeThenInternalKeyThenEqmodeThenReader() {
         assertEquals(MountMode.ALT_AZ, MountInference.ofFrame(frame("a", MountMode.EQ, "MOUNT_MODE", "ALT_AZ", "EQMODE", "1")));
         assertEquals(MountMode.EQ, MountInference.ofFrame(frame("a", MountMode.ALT_AZ, "_EQMODE_MODE", "EQ", "EQMODE", "0")));
+        assertEquals(MountMode.ALT_AZ, MountInference.ofFrame(frame("a", MountMode.EQ, "_eqmode_mode", "ALT_AZ")));
         assertEquals(MountMode.ALT_AZ, MountInference.ofFrame(frame("a", MountMode.EQ, "EQMODE", "0")));
         // No key: the mode the reader parsed from the header.
         assertEquals(MountMode.EQ, MountInference.ofFrame(frame("a", MountMode.EQ)));
