@@ -1,0 +1,228 @@
+package org.tessera.tiles;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.image.FloatImage;
+import org.tessera.image.RowSource;
+import org.tessera.io.Frame;
+import org.tessera.io.MountMode;
+import org.tessera.reproject.ReprojectedSource;
+import org.tessera.stack.StackCore;
+import org.tessera.stack.StackParams;
+import org.tessera.stack.StackResult;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * Phase 3: groups → master tiles. Per group: reference grid ({@link TileGeometry}), every frame
+ * reprojected onto it (bilinear, NaN outside its footprint), the stack core with a coverage count,
+ * the ALT-AZ cleanup where {@link AltAzGating} allows it, the edge trim, empty-tile detection and
+ * the header cards. Tiles are made in parallel on a fixed pool; a tile that fails is logged
+ * ({@code [P3] tile N failed: …}) and reported, the others finish.
+ */
+public final class MasterTileBuilder {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.tiles");
+
+    private final StackParams stackParams;
+    private final AltAzGating gating;
+    private final AltAzCleanup.Params cleanup;
+    private final int workers;
+
+    public MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers) {
+        if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+        this.stackParams = stackParams;
+        this.gating = gating;
+        this.cleanup = cleanup;
+        this.workers = workers;
+    }
+
+    public static MasterTileBuilder fromConfig(Config c, int workers) {
+        return new MasterTileBuilder(StackParams.fromConfig(c), AltAzGating.fromConfig(c), AltAzCleanup.Params.fromConfig(c), workers);
+    }
+
+    /**
+     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid ×
+     * (channels + coverage + alpha + 3 for the cleanup's distance map and masks) floats, plus two
+     * frames' worth for the source rows a reprojected band may read (a strongly rotated frame can
+     * need all its rows for one band).
+     */
+    public static long bytesPerTile(FrameGroup g) {
+        Frame r = g.frames().get(TileGeometry.referenceIndex(g.frames()));
+        long side = (long) Math.ceil(Math.hypot(r.width(), r.height()));
+        return side * side * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
+    }
+
+    /**
+     * Tile workers that fit: at most {@code cores}, at most the number of groups, and no more than
+     * the budget holds of the largest tile; at least 1.
+     */
+    public static int workersFor(List<FrameGroup> groups, long ramBudgetBytes, int cores) {
+        long biggest = 1;
+        for (FrameGroup g : groups) biggest = Math.max(biggest, bytesPerTile(g));
+        long byRam = ramBudgetBytes > 0 ? ramBudgetBytes / biggest : Long.MAX_VALUE;
+        return (int) Math.max(1, Math.min(Math.min(cores, Math.max(1, groups.size())), byRam));
+    }
+
+    /** Builds every group's tile and hands each to {@code sink} as soon as it is done. */
+    public Phase3Result build(List<FrameGroup> groups, TileSink sink, Progress progress) {
+        boolean runFlag = gating.runFlag(groups);
+        int n = groups.size();
+        int pool = Math.max(1, Math.min(workers, n));
+        LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) on %d worker(s)", n, pool));
+        List<Phase3Result.Summary> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Phase3Result.Failure> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger finished = new AtomicInteger();
+        ExecutorService ex = Executors.newFixedThreadPool(pool, threads());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (FrameGroup g : groups) {
+                boolean tileFlag = gating.tileFlag(g.id(), g, runFlag);
+                futures.add(ex.submit(() -> {
+                    if (progress.cancelled()) return;
+                    try {
+                        MasterTile t = buildTile(g, tileFlag, cancelOnly(progress));
+                        sink.accept(t);
+                        done.add(summary(t, g, tileFlag));
+                    } catch (Exception | OutOfMemoryError e) {
+                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                        LOG.log(Level.WARNING, "[P3] tile " + g.id() + " failed: " + msg, e);
+                        failed.add(new Phase3Result.Failure(g.id(), msg));
+                    } finally {
+                        int k = finished.incrementAndGet();
+                        progress.update((double) k / n, "master tile " + k + "/" + n);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.log(Level.WARNING, "[P3] tile worker crashed", e.getCause()); // the task catches its own failures
+                }
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+        List<Phase3Result.Summary> tiles = new ArrayList<>(done);
+        tiles.sort(Comparator.comparingInt(Phase3Result.Summary::id));
+        List<Phase3Result.Failure> failures = new ArrayList<>(failed);
+        failures.sort(Comparator.comparingInt(Phase3Result.Failure::id));
+        boolean cancelled = progress.cancelled();
+        LOG.info(String.format(Locale.ROOT, "[P3] %d tile(s) done, %d failed%s", tiles.size(), failures.size(),
+                cancelled ? " (cancelled)" : ""));
+        return new Phase3Result(runFlag, List.copyOf(tiles), List.copyOf(failures), cancelled);
+    }
+
+    /** Builds every tile and keeps them all in memory (tests, small runs). */
+    public List<MasterTile> buildAll(List<FrameGroup> groups, Progress progress, List<Phase3Result.Failure> failures) {
+        List<MasterTile> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        Phase3Result r = build(groups, out::add, progress);
+        if (failures != null) failures.addAll(r.failures());
+        List<MasterTile> sorted = new ArrayList<>(out);
+        sorted.sort(Comparator.comparingInt(MasterTile::id));
+        return sorted;
+    }
+
+    private static Phase3Result.Summary summary(MasterTile t, FrameGroup g, boolean flag) {
+        return new Phase3Result.Summary(t.id(), g.size(), t.stack().framesUsed(), g.mount(), flag, t.cleaned(), t.empty(),
+                t.image().width(), t.image().height());
+    }
+
+    /** One tile, on the calling thread. {@code cleanupEnabled} is the gating's decision for it. */
+    public MasterTile buildTile(FrameGroup g, boolean cleanupEnabled, Progress progress) throws IOException {
+        MountMode effective = gating.effectiveMode(g);
+        TileGeometry.Plan plan = TileGeometry.plan(g.frames(), effective);
+        WcsGrid grid = plan.grid();
+        List<RowSource> aligned = new ArrayList<>();
+        for (Frame f : g.frames()) {
+            if (f == plan.reference()) // the reference lands on its own grid exactly
+                aligned.add(new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name()));
+            else
+                aligned.add(new NamedSource(new ReprojectedSource(f, f.wcs(), grid), f.name()));
+        }
+        int w = grid.width(), h = grid.height();
+        FloatImage image = new FloatImage(w, h, plan.reference().channels());
+        FloatImage coverage = new FloatImage(w, h, 1);
+        StackResult stack = StackCore.stack(aligned, stackParams, image, coverage, progress);
+
+        FloatImage alpha = null;
+        if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();
+
+        boolean[] valid = EdgeTrim.validMask(image, alpha);
+        boolean empty = isEmpty(image, valid);
+        EdgeTrim.Rect rect = empty ? new EdgeTrim.Rect(0, 0, w, h) : EdgeTrim.trim(valid, w, h);
+        if (empty)
+            LOG.warning(String.format(Locale.ROOT, "[P3] tile %d is empty (no valid non-zero pixel from %d frame(s)): flagged ZMT_EMPT=1",
+                    g.id(), g.size()));
+        boolean whole = rect.width() == w && rect.height() == h;
+        FloatImage outImage = whole ? image : EdgeTrim.crop(image, rect);
+        FloatImage outAlpha = alpha == null || whole ? alpha : EdgeTrim.crop(alpha, rect);
+        WcsGrid outGrid = whole ? grid : grid.crop(rect.x0(), rect.y0(), rect.width(), rect.height());
+
+        List<Frame> used = usedFrames(g.frames(), stack);
+        var header = TileHeaders.build(new TileHeaders.Facts(g.frames(), used, plan.reference(), stackParams, stack,
+                g.mount(), effective, cleanupEnabled, alpha != null, plan.canvas(), rect.x0(), rect.y0(), empty));
+        List<String> names = new ArrayList<>();
+        for (Frame f : g.frames()) names.add(f.name());
+        LOG.info(String.format(Locale.ROOT,
+                "[P3] tile %d: %d frame(s), %d stacked, mount=%s, reference %s, grid %dx%d%s (rotation spread %.1f deg) -> %dx%d at (%d, %d), cleanup=%s%s",
+                g.id(), g.size(), stack.framesUsed(), g.mount(), plan.reference().name(), w, h, plan.canvas() ? " canvas" : "",
+                plan.rotationSpreadDeg(), rect.width(), rect.height(), rect.x0(), rect.y0(),
+                AltAzGating.py(alpha != null), empty ? ", EMPTY" : ""));
+        return new MasterTile(g.id(), outImage, outAlpha, outGrid, header, names, stack);
+    }
+
+    /** No valid pixel, or valid pixels that are all exactly 0 (a black stack). */
+    private static boolean isEmpty(FloatImage img, boolean[] valid) {
+        for (int i = 0; i < valid.length; i++) {
+            if (!valid[i]) continue;
+            for (int c = 0; c < img.channels(); c++) if (img.plane(c)[i] != 0f) return false;
+        }
+        return true;
+    }
+
+    /** Frames the stack did not drop: a dropped entry names its frame (sources answer toString with it). */
+    private static List<Frame> usedFrames(List<Frame> frames, StackResult r) {
+        if (r.dropped().isEmpty()) return frames;
+        List<Frame> used = new ArrayList<>();
+        for (Frame f : frames) {
+            boolean dropped = false;
+            for (String d : r.dropped()) if (d.contains(f.name())) { dropped = true; break; }
+            if (!dropped) used.add(f);
+        }
+        return used;
+    }
+
+    /** Per-tile progress is not shown (tiles run in parallel), but cancelling still reaches the stack. */
+    private static Progress cancelOnly(Progress parent) {
+        return new Progress() {
+            @Override public void update(double fraction, String message) { }
+            @Override public boolean cancelled() { return parent.cancelled(); }
+        };
+    }
+
+    private static ThreadFactory threads() {
+        AtomicInteger k = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "tessera-p3-" + k.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,174 @@
+package org.tessera.tiles;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.tessera.io.Frame;
+import org.tessera.io.MountMode;
+import org.tessera.stack.StackParams;
+import org.tessera.stack.StackResult;
+
+/**
+ * The header cards of a master tile (reference §3.7), in the order they are written. Keys longer
+ * than 8 characters ({@code MT_NFRAMES}) are written with the HIERARCH convention, as astropy does.
+ */
+public final class TileHeaders {
+    private TileHeaders() {}
+
+    public static final String NFRAMES = "MT_NFRAMES";
+    public static final String NORMALIZE = "MT_NORM";
+    public static final String WEIGHTING = "MT_WGHT";
+    public static final String REJECTION = "MT_REJ";
+    public static final String KAPPA_LOW = "MT_KLOW";
+    public static final String KAPPA_HIGH = "MT_KHIGH";
+    public static final String COMBINE = "MT_COMB";
+    public static final String REJECTED_PCT = "MT_REJPC";
+    public static final String EXPTOTAL = "EXPTOTAL";
+    public static final String NEXP_SUM = "NEXP_SUM";
+    public static final String OBJECT = "OBJECT";
+    public static final String DATE_AVG = "DATE-AVG";
+    public static final String FILTER = "FILTER";
+    public static final String INSTRUME = "INSTRUME";
+    public static final String MOUNT = "MT_MOUNT";
+    public static final String MOUNT_EFFECTIVE = "MT_MNTEF";
+    public static final String ALTAZ_ENABLED = "MT_ALTEN";
+    public static final String ALTAZ_APPLIED = "MT_ALTAZ";
+    public static final String REFERENCE = "MT_REF";
+    public static final String PADDED = "MT_PAD";
+    public static final String TRIM_X = "MT_TRIMX";
+    public static final String TRIM_Y = "MT_TRIMY";
+    public static final String EMPTY = "ZMT_EMPT";
+
+    /** The comment to write beside each card. */
+    public static final Map<String, String> COMMENTS;
+
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(NFRAMES, "frames stacked in this master tile (tile weight)");
+        m.put(NORMALIZE, "stack normalisation");
+        m.put(WEIGHTING, "stack frame weighting");
+        m.put(REJECTION, "stack pixel rejection");
+        m.put(KAPPA_LOW, "rejection kappa low");
+        m.put(KAPPA_HIGH, "rejection kappa high");
+        m.put(COMBINE, "stack final combine");
+        m.put(REJECTED_PCT, "[%] samples rejected (mean over channels)");
+        m.put(EXPTOTAL, "[s] total exposure of the frames stacked");
+        m.put(NEXP_SUM, "exposures summed (NEXP/STACKCNT of inputs, else 1 each)");
+        m.put(OBJECT, "copied from the reference frame");
+        m.put(DATE_AVG, "mean mid-exposure time of the frames stacked (UTC)");
+        m.put(FILTER, "copied from the reference frame");
+        m.put(INSTRUME, "copied from the reference frame");
+        m.put(MOUNT, "mount mode read from the frames (EQ/ALT_AZ/UNKNOWN)");
+        m.put(MOUNT_EFFECTIVE, "mount mode after altaz_unknown_policy");
+        m.put(ALTAZ_ENABLED, "ALT-AZ cleanup enabled for this tile (gating)");
+        m.put(ALTAZ_APPLIED, "ALT-AZ cleanup applied, ALPHA is its mask");
+        m.put(REFERENCE, "reference frame of the tile grid");
+        m.put(PADDED, "stacked on the square canvas ceil(hypot(H,W))");
+        m.put(TRIM_X, "[px] x of the tile in the stacking grid");
+        m.put(TRIM_Y, "[px] y of the tile in the stacking grid");
+        m.put(EMPTY, "1 = empty tile: no valid pixel, do not use");
+        COMMENTS = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Facts about one tile that its header records. */
+    record Facts(List<Frame> frames, List<Frame> used, Frame reference, StackParams params, StackResult stack,
+                 MountMode mount, MountMode effective, boolean cleanupEnabled, boolean cleanupApplied,
+                 boolean padded, int trimX, int trimY, boolean empty) {}
+
+    static Map<String, Object> build(Facts f) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put(NFRAMES, f.stack().framesUsed());
+        h.put(NORMALIZE, lower(f.params().normalize()));
+        h.put(WEIGHTING, lower(f.params().weighting()));
+        h.put(REJECTION, lower(f.params().rejection()));
+        h.put(KAPPA_LOW, f.params().kappaLow());
+        h.put(KAPPA_HIGH, f.params().kappaHigh());
+        h.put(COMBINE, lower(f.params().combine()));
+        h.put(REJECTED_PCT, f.stack().rejectedPct());
+        double exp = 0;
+        long nexp = 0;
+        for (Frame fr : f.used()) {
+            exp += fr.exposureSeconds();
+            nexp += exposuresIn(fr);
+        }
+        h.put(EXPTOTAL, exp);
+        h.put(NEXP_SUM, nexp);
+        copy(h, OBJECT, f);
+        String avg = dateAvg(f.used());
+        if (avg != null) h.put(DATE_AVG, avg);
+        copy(h, FILTER, f);
+        copy(h, INSTRUME, f);
+        h.put(MOUNT, f.mount().name());
+        h.put(MOUNT_EFFECTIVE, f.effective().name());
+        h.put(ALTAZ_ENABLED, f.cleanupEnabled());
+        h.put(ALTAZ_APPLIED, f.cleanupApplied());
+        h.put(REFERENCE, f.reference().name());
+        h.put(PADDED, f.padded());
+        h.put(TRIM_X, f.trimX());
+        h.put(TRIM_Y, f.trimY());
+        h.put(EMPTY, f.empty() ? 1 : 0);
+        return h;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Reference frame's value, else the first frame that has one. */
+    private static void copy(Map<String, Object> h, String key, Facts f) {
+        String v = f.reference().keys().get(key);
+        if (v == null || v.isBlank())
+            for (Frame fr : f.frames()) {
+                v = fr.keys().get(key);
+                if (v != null && !v.isBlank()) break;
+            }
+        if (v != null && !v.isBlank()) h.put(key, v.trim());
+    }
+
+    private static long exposuresIn(Frame f) {
+        for (String k : new String[] {"NEXP", "STACKCNT"}) {
+            String v = f.keys().get(k);
+            if (v == null) continue;
+            try {
+                long n = Math.round(Double.parseDouble(v.trim()));
+                if (n > 0) return n;
+            } catch (NumberFormatException ignored) {
+                // not a count: fall through to 1
+            }
+        }
+        return 1;
+    }
+
+    private static final DateTimeFormatter ISO_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT);
+
+    /** Mean of DATE-OBS + exposure/2 over the frames that have a parseable DATE-OBS; null if none. */
+    static String dateAvg(List<Frame> frames) {
+        List<Double> mids = new ArrayList<>();
+        for (Frame f : frames) {
+            String d = f.keys().get("DATE-OBS");
+            if (d == null) continue;
+            try {
+                String s = d.trim();
+                if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
+                LocalDateTime t = s.length() == 10 ? LocalDateTime.parse(s + "T00:00:00") : LocalDateTime.parse(s);
+                double ms = t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
+                mids.add(ms + 500.0 * f.exposureSeconds());
+            } catch (DateTimeParseException ignored) {
+                // a date we cannot read does not enter the mean
+            }
+        }
+        if (mids.isEmpty()) return null;
+        double mean = 0;
+        for (double m : mids) mean += m / mids.size();
+        long ms = Math.round(mean);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC);
+        return t.format(ISO_MS);
+    }
+}
