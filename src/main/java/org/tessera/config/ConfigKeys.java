@@ -35,6 +35,7 @@ public final class ConfigKeys {
         new Key("auto_limit_frames_per_master_tile", true, "cap frames per master tile from the memory budget"),
         // ALT-AZ (§3)
         new Key("altaz_cleanup_enabled", false, "ALT-AZ edge cleanup (auto-on when ALT_AZ frames exist; never on EQ groups)"),
+        new Key("altaz_cleanup_auto", true, "Tessera: the ALT-AZ cleanup turns on by itself when ALT_AZ groups exist; false = only when altaz_cleanup_enabled"),
         new Key("altaz_margin_percent", 5.0, "ALT-AZ cleanup: ramp margin, percent of the tile's smaller side"),
         new Key("altaz_decay", 0.15, "ALT-AZ cleanup: ramp exponent is 1/decay"),
         new Key("altaz_nanize", true, "ALT-AZ cleanup: pixels with alpha <= 1e-3 become NaN"),
