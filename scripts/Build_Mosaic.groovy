@@ -1,0 +1,41 @@
+#@ File (label = "Input folder (empty: built-in default sky)", style = "directory", required = false) input
+#@ File (label = "Output folder", style = "directory") output
+#@ String (label = "Rejection", choices = {"winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none"}) rejection
+#@ String (label = "Settings (key=value ...)", value = "", required = false) settings
+#@output String mosaic
+#@output String preview
+
+// Tessera example (Groovy): build a mosaic from a folder of FITS frames with the Java API.
+// Fiji: open in the Script Editor (File > Open...) and Run; Fiji asks for the parameters above.
+// The same job as Plugins > Tessera > Build Mosaic, written out to show the API: a Config (defaults,
+// then your keys), a Progress, the run log, and MosaicPipeline.mosaic.
+
+import org.tessera.Progress
+import org.tessera.config.Config
+import org.tessera.pipeline.MosaicPipeline
+import org.tessera.pipeline.RunLog
+
+def config = new Config()
+config.set("stacking_rejection_algorithm=" + rejection)
+(settings ?: "").split(/[\s;]+/).findAll { it }.each { config.set(it) }   // e.g. stacking_kappa_low=2.5
+
+def inputs = (input != null && input.path) ? [input.toPath()] : []   // [] = the built-in default sky
+def lastPercent = -10
+Progress progress = { double fraction, String message ->
+    int percent = (int) (fraction * 100)
+    if (percent >= lastPercent + 10 || fraction >= 1) {   // one line per 10 %
+        lastPercent = percent
+        println String.format("%3d%% %s", percent, message ?: "")
+    }
+}
+
+def runLog = RunLog.start(output.toPath(), false)   // writes <output>/tessera.log
+try {
+    def outcome = MosaicPipeline.mosaic(inputs, output.toPath(), config, progress)
+    outcome.skipped().each { println "skipped ${it.file()}: ${it.reason()}" }
+    mosaic = outcome.mosaic()?.toString()
+    preview = outcome.preview()?.toString()
+    println "Mosaic: ${mosaic}"
+} finally {
+    runLog.close()
+}

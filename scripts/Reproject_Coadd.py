@@ -1,0 +1,50 @@
+#@ File (label = "Folder of FITS images with a WCS", style = "directory") input
+#@ File (label = "Output folder", style = "directory") output
+#@ String (label = "Kernel", choices = {"bilinear", "nearest", "lanczos3"}) kernel
+#@ String (label = "Settings (key=value ...)", value = "", required = false) settings
+#@output String mosaic
+#@output String coverage
+
+# Tessera example (Jython): reproject images that carry a WCS (e.g. master tiles) onto one grid
+# and coadd them, with the Java API.
+# Fiji: open in the Script Editor (File > Open...) and Run; Fiji asks for the parameters above.
+# The same job as Plugins > Tessera > Reproject and Coadd.
+
+from org.tessera import Progress
+from org.tessera.config import Config
+from org.tessera.pipeline import MosaicPipeline, RunLog
+
+
+class PrintProgress(Progress):
+    """Prints one line per 10 % of the run."""
+    def __init__(self):
+        self.last = -10
+
+    def update(self, fraction, message):
+        percent = int(fraction * 100)
+        if percent >= self.last + 10 or fraction >= 1:
+            self.last = percent
+            print("%3d%% %s" % (percent, message or ""))
+
+
+config = Config()
+config.set("reproject_kernel=" + kernel)
+for assignment in (settings or "").replace(";", " ").split():
+    config.set(assignment)        # e.g. intertile_photometric_match=false
+
+fits = (".fits", ".fit", ".fts")
+images = sorted([f.toPath() for f in input.listFiles() if f.isFile() and f.getName().lower().endswith(fits)])
+if not images:
+    raise ValueError("no FITS images in %s" % input)
+
+run_log = RunLog.start(output.toPath(), False)    # writes <output>/tessera.log
+try:
+    outcome = MosaicPipeline.reproject(output.toPath(), images, config, PrintProgress())
+finally:
+    run_log.close()
+
+for s in outcome.skipped():
+    print("skipped %s: %s" % (s.file(), s.reason()))
+mosaic = str(outcome.mosaic())
+coverage = str(outcome.coverage())
+print("Mosaic: " + mosaic)

@@ -1,0 +1,93 @@
+package org.tessera.cli;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.tessera.command.Job;
+
+/**
+ * The parsed words of {@code tessera [OPTIONS] COMMAND [OPTIONS] ARGS...}. Options may come
+ * before or after the command; {@code --} ends them.
+ *
+ * @param job the command, or null with --help / --version alone
+ * @param output {@code -o DIR} (mosaic only), or null
+ */
+record CommandLine(Job job, List<String> arguments, Path config, List<String> sets, Path output,
+                   boolean quiet, boolean verbose, boolean help, boolean version) {
+
+    static CommandLine parse(String... args) throws UsageException {
+        Job job = null;
+        List<String> positional = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
+        Path config = null;
+        Path output = null;
+        boolean quiet = false, verbose = false, help = false, version = false, options = true;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (options && a.equals("--")) {
+                options = false;
+                continue;
+            }
+            if (options && a.startsWith("-") && a.length() > 1) {
+                String name = a, inline = null;
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    name = a.substring(0, eq);
+                    inline = a.substring(eq + 1);
+                }
+                switch (name) {
+                    case "-h", "--help" -> help = true;
+                    case "-V", "--version" -> version = true;
+                    case "-q", "--quiet" -> quiet = true;
+                    case "-v", "--verbose" -> verbose = true;
+                    case "-c", "--config" -> {
+                        if (config != null) throw new UsageException("--config given twice");
+                        String v = inline != null ? inline : value(args, ++i, name);
+                        config = Paths.get(v);
+                    }
+                    case "-s", "--set" -> {
+                        String v = inline != null ? inline : value(args, ++i, name);
+                        if (v.indexOf('=') <= 0) throw new UsageException(name + " expects KEY=VALUE, got '" + v + "'");
+                        sets.add(v);
+                    }
+                    case "-o", "--output" -> {
+                        if (output != null) throw new UsageException("--output given twice");
+                        output = Paths.get(inline != null ? inline : value(args, ++i, name));
+                    }
+                    default -> throw new UsageException("unknown option: " + a);
+                }
+                if (inline != null && !(name.equals("--config") || name.equals("--set") || name.equals("--output")))
+                    throw new UsageException("option " + name + " takes no value");
+                continue;
+            }
+            if (job == null && positional.isEmpty()) {
+                if (a.equals("help")) {
+                    help = true;
+                    continue;
+                }
+                job = command(a);
+                if (job != null) continue;
+                if (!help && !version)
+                    throw new UsageException("unknown command '" + a + "' (expected mosaic, stack or reproject)");
+            }
+            positional.add(a);
+        }
+        if (quiet && verbose) throw new UsageException("--quiet and --verbose exclude each other");
+        if (job == null && !help && !version) throw new UsageException("no command given (mosaic, stack or reproject)");
+        if (output != null && job != null && job != Job.MOSAIC)
+            throw new UsageException("--output is for 'mosaic'; '" + job.word() + "' takes its output as first argument");
+        return new CommandLine(job, List.copyOf(positional), config, List.copyOf(sets), output, quiet, verbose, help, version);
+    }
+
+    private static Job command(String word) {
+        for (Job j : Job.values()) if (j.word().equals(word)) return j;
+        return null;
+    }
+
+    private static String value(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length) throw new UsageException("option " + option + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,145 @@
+package org.tessera.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tessera.command.Errors;
+import org.tessera.command.Job;
+import org.tessera.command.JobRequest;
+import org.tessera.command.JobSettings;
+import org.tessera.command.Jobs;
+import org.tessera.command.OutcomeReport;
+import org.tessera.command.TesseraVersion;
+import org.tessera.config.Config;
+import org.tessera.pipeline.ConsoleProgress;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.RunLog;
+
+/**
+ * {@code tessera mosaic|stack|reproject ...}: the command-line front (run by {@code bin/tessera}).
+ * Exit status: 0 success, 1 some inputs were skipped, 2 usage or fatal error.
+ */
+public final class Main {
+
+    public static final int OK = 0;
+    public static final int SKIPPED = 1;
+    public static final int ERROR = 2;
+
+    /** Where {@code tessera mosaic} writes when no output folder is given. */
+    public static final Path DEFAULT_OUTPUT = Paths.get("tessera-out");
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.cli");
+
+    private final Jobs jobs;
+
+    public Main(Jobs jobs) {
+        this.jobs = jobs;
+    }
+
+    public static void main(String[] args) {
+        // exit explicitly: pipeline worker pools must not keep the JVM alive
+        System.exit(new Main(Jobs.PIPELINE).run(args, System.out, System.err));
+    }
+
+    /** Runs one command line; never throws, never exits. */
+    public int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl;
+        try {
+            cl = CommandLine.parse(args);
+        } catch (UsageException e) {
+            err.println("tessera: " + e.getMessage());
+            err.println("Run 'tessera --help' for usage.");
+            return ERROR;
+        }
+        if (cl.help()) {
+            out.print(Usage.text(cl.job()));
+            return OK;
+        }
+        if (cl.version()) {
+            out.println("tessera " + TesseraVersion.get());
+            return OK;
+        }
+        JobRequest request;
+        try {
+            request = request(cl);
+        } catch (UsageException e) {
+            err.println("tessera " + cl.job().word() + ": " + e.getMessage());
+            err.println("Run 'tessera " + cl.job().word() + " --help' for usage.");
+            return ERROR;
+        } catch (IOException | RuntimeException e) {
+            err.println("tessera: error: " + Errors.describe(e));
+            if (cl.verbose()) e.printStackTrace(err);
+            return ERROR;
+        }
+        Level console = cl.quiet() ? Level.WARNING : cl.verbose() ? Level.FINE : Level.INFO;
+        try (RunLog log = RunLog.start(request.logDir(), console, out, err)) {
+            return execute(request, cl, log, out);
+        } catch (IOException e) {
+            err.println("tessera: error: cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
+            if (cl.verbose()) e.printStackTrace(err);
+            return ERROR;
+        }
+    }
+
+    private int execute(JobRequest request, CommandLine cl, RunLog log, PrintStream out) {
+        try {
+            LOG.info(request.describe());
+            LOG.fine("tessera " + TesseraVersion.get() + ", config: " + request.configLine());
+            for (String w : request.warnings()) LOG.warning(w);
+            Outcome outcome = request.run(jobs, new ConsoleProgress(out, cl.quiet()));
+            List<String> skipped = OutcomeReport.skipped(outcome);
+            for (String s : skipped) LOG.warning("skipped " + s);
+            // Output paths go to stdout even with --quiet: scripts read them.
+            for (String line : OutcomeReport.outputs(outcome, log.file())) {
+                out.println(line);
+                LOG.fine(line);
+            }
+            if (!skipped.isEmpty()) {
+                LOG.warning(skipped.size() + " input(s) skipped; see above and " + log.file());
+                return SKIPPED;
+            }
+            return OK;
+        } catch (IOException | RuntimeException e) {
+            // The file gets the stack trace; the console shows it only with --verbose.
+            LOG.log(Level.SEVERE, "failed: " + Errors.describe(e), e);
+            return ERROR;
+        }
+    }
+
+    /** The command line as a validated job. */
+    static JobRequest request(CommandLine cl) throws UsageException, IOException {
+        List<String> args = cl.arguments();
+        Job job = cl.job();
+        List<Path> inputs = new ArrayList<>();
+        Path output;
+        switch (job) {
+            case MOSAIC -> {
+                if (args.size() > 2)
+                    throw new UsageException("expects at most INPUT_DIR and OUTPUT_DIR, got " + args.size() + " arguments");
+                if (args.size() == 2 && cl.output() != null)
+                    throw new UsageException("output folder given twice (OUTPUT_DIR and --output)");
+                if (!args.isEmpty()) inputs.add(Paths.get(args.get(0)));
+                output = args.size() == 2 ? Paths.get(args.get(1)) : cl.output() != null ? cl.output() : DEFAULT_OUTPUT;
+            }
+            case STACK, REPROJECT -> {
+                if (args.size() < 2) {
+                    throw new UsageException(job == Job.STACK
+                            ? "expects OUTPUT.fits and at least one FRAME"
+                            : "expects OUTPUT_DIR and at least one IMAGE");
+                }
+                output = Paths.get(args.get(0));
+                for (String a : args.subList(1, args.size())) inputs.add(Paths.get(a));
+            }
+            default -> throw new IllegalStateException(job.toString());
+        }
+        Config config = JobSettings.build(cl.config(), Map.of(), cl.sets());
+        return JobRequest.of(job, inputs, output, config, JobSettings.unknownKeyWarnings(cl.sets()));
+    }
+}

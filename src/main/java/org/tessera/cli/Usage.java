@@ -1,0 +1,74 @@
+package org.tessera.cli;
+
+import org.tessera.command.Job;
+
+/** The help texts of {@code tessera --help} and {@code tessera COMMAND --help}. */
+final class Usage {
+    private Usage() {}
+
+    private static final String OPTIONS = """
+            Options:
+              -c, --config FILE     JSON config overlaying the defaults (ZeMosaic key names)
+              -s, --set KEY=VALUE   set one config key, after --config (repeatable)
+              -q, --quiet           no progress; only warnings, errors and the output paths
+              -v, --verbose         debug detail on the console, stack traces on errors
+              -h, --help            this help
+              -V, --version         print the version
+
+            Exit status: 0 success, 1 some inputs were skipped (each is named with the reason),
+            2 usage or fatal error. Each run appends its full log to tessera.log in the output folder.
+            Config keys and their defaults: docs/user-guide.md.
+            """;
+
+    static String text(Job job) {
+        if (job == null) {
+            return """
+                    Usage: tessera COMMAND [OPTIONS] ARGS...
+
+                    Tessera stacks astronomical sub-frames into master tiles and coadds them into
+                    one sky mosaic.
+
+                    Commands:
+                      mosaic [INPUT_DIR] [OUTPUT_DIR]  frames -> master tiles -> mosaic
+                                                       (no INPUT_DIR: the built-in default sky;
+                                                       OUTPUT_DIR defaults to ./tessera-out)
+                      stack OUTPUT.fits FRAME...       frames -> one stacked master tile
+                      reproject OUTPUT_DIR IMAGE...    images with a WCS -> one coadded mosaic
+
+                    'tessera COMMAND --help' describes one command.
+
+                    """ + OPTIONS;
+        }
+        return switch (job) {
+            case MOSAIC -> """
+                    Usage: tessera mosaic [OPTIONS] [INPUT_DIR] [OUTPUT_DIR]
+                           tessera mosaic [OPTIONS] [INPUT_DIR] --output OUTPUT_DIR
+
+                    Reads the FITS frames (*.fit, *.fits, *.fts) of INPUT_DIR, groups them by sky
+                    position, stacks each group into a master tile and coadds the tiles into one
+                    mosaic. A folder holding stack_plan.csv runs in Grid mode. Without INPUT_DIR
+                    the built-in default sky (synthetic frames) is used.
+                    Writes OUTPUT_DIR (default ./tessera-out): mosaic.fits, mosaic_coverage.fits,
+                    mosaic_preview.png, master_tiles/, tessera.log.
+
+                      -o, --output DIR      output folder (instead of the second argument)
+                    """ + OPTIONS;
+            case STACK -> """
+                    Usage: tessera stack [OPTIONS] OUTPUT.fits FRAME...
+
+                    Stacks the frames (FITS files, or folders of them) of one field into a master
+                    tile on the grid of the central frame: OUTPUT.fits with an ALPHA extension.
+                    tessera.log goes beside OUTPUT.fits.
+
+                    """ + OPTIONS;
+            case REPROJECT -> """
+                    Usage: tessera reproject [OPTIONS] OUTPUT_DIR IMAGE...
+
+                    Reprojects FITS images that carry a WCS (files, or folders of them; e.g.
+                    master tiles) onto one optimal grid and coadds them: OUTPUT_DIR/mosaic.fits,
+                    mosaic_coverage.fits, mosaic_preview.png, tessera.log.
+
+                    """ + OPTIONS;
+        };
+    }
+}

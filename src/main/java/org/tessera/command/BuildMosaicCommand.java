@@ -1,0 +1,95 @@
+package org.tessera.command;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+
+/**
+ * Plugins › Tessera › Build Mosaic: a folder of frames → master tiles → one mosaic.
+ * Field names are the macro keys: {@code run("Build Mosaic", "input=[/data/frames] output=[/data/out]
+ * rejection=kappa_sigma settings=[stacking_kappa_low=2.5]")}. No input → the built-in default sky.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Tessera>Build Mosaic", headless = true,
+        description = "Stack sub-frames into master tiles and coadd them into one sky mosaic")
+public class BuildMosaicCommand extends ContextCommand {
+
+    @Parameter(label = "Input folder", style = "directory", required = false, persist = false,
+            description = "Folder of FITS frames (*.fit, *.fits, *.fts); empty: the built-in default sky")
+    File input;
+
+    @Parameter(label = "Output folder", style = "directory", persist = false,
+            description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png, master_tiles/ and tessera.log go")
+    File output;
+
+    @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false,
+            description = "Optional JSON config (ZeMosaic keys); overlays the defaults")
+    File config;
+
+    @Parameter(label = "Rejection", persist = false,
+            choices = {"config", "winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none"},
+            description = "stacking_rejection_algorithm; 'config' keeps the config file's value or the default")
+    String rejection = Choices.KEEP;
+
+    @Parameter(label = "Combine", persist = false, choices = {"config", "mean", "median"},
+            description = "stacking_final_combine_method; 'config' keeps the config file's value or the default")
+    String combine = Choices.KEEP;
+
+    @Parameter(label = "GPU", persist = false, choices = {"config", "on", "off"},
+            description = "use_gpu_phase5; 'config' keeps the config file's value or the default")
+    String gpu = Choices.KEEP;
+
+    @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
+            description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
+    String settings = "";
+
+    @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
+    File mosaic;
+
+    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
+    File coverage;
+
+    @Parameter(label = "Preview", type = ItemIO.OUTPUT)
+    File preview;
+
+    @Parameter
+    LogService log;
+
+    @Parameter
+    StatusService status;
+
+    @Parameter(required = false)
+    UIService ui;
+
+    /** The pipeline; tests swap in a fake. */
+    Jobs jobs = Jobs.PIPELINE;
+
+    @Override
+    public void run() {
+        Outcome o = CommandSupport.run(this, this::request, jobs, log, status, ui);
+        if (o == null) return;
+        mosaic = CommandSupport.file(o.mosaic());
+        coverage = CommandSupport.file(o.coverage());
+        preview = CommandSupport.file(o.preview());
+    }
+
+    /** The parameters as a job: defaults < config file < choices < settings. */
+    JobRequest request() throws IOException {
+        Map<String, String> choices = new LinkedHashMap<>();
+        choices.put("rejection", rejection);
+        choices.put("combine", combine);
+        choices.put("gpu", gpu);
+        return JobRequest.fromForm(Job.MOSAIC, CommandSupport.path(input), CommandSupport.path(output),
+                CommandSupport.path(config), choices, settings);
+    }
+}

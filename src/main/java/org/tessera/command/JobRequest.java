@@ -1,0 +1,127 @@
+package org.tessera.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+
+/**
+ * One validated job as a front gathered it: what to run, on which inputs, where to, with which
+ * settings. Paths are absolute. For {@link Job#STACK} and {@link Job#REPROJECT} folders among the
+ * inputs are expanded to their FITS files; {@link Job#MOSAIC} keeps folders as given (the
+ * pipeline looks inside them, e.g. for a Grid-mode {@code stack_plan.csv}).
+ *
+ * @param output the output folder (mosaic, reproject) or the output FITS file (stack)
+ * @param warnings notes for the user that do not stop the run (e.g. unknown config keys)
+ */
+public record JobRequest(Job job, List<Path> inputs, Path output, Config config, List<String> warnings) {
+
+    /** File name endings read as FITS, lower case. */
+    public static final List<String> FITS_EXTENSIONS = List.of(".fits", ".fit", ".fts");
+
+    public JobRequest {
+        inputs = List.copyOf(inputs);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Checks and normalises a job.
+     * @throws IllegalArgumentException naming the offending path or argument
+     * @throws IOException when a folder cannot be listed
+     */
+    public static JobRequest of(Job job, List<Path> inputs, Path output, Config config, List<String> warnings)
+            throws IOException {
+        if (output == null) throw new IllegalArgumentException(job.word() + ": no output given");
+        Path out = output.toAbsolutePath().normalize();
+        List<Path> in = new ArrayList<>();
+        for (Path p : inputs) {
+            Path a = p.toAbsolutePath().normalize();
+            if (!Files.exists(a)) throw new IllegalArgumentException("input not found: " + a);
+            if (job != Job.MOSAIC && Files.isDirectory(a)) in.addAll(fitsFiles(a));
+            else in.add(a);
+        }
+        switch (job) {
+            case MOSAIC, REPROJECT -> {
+                if (Files.exists(out) && !Files.isDirectory(out))
+                    throw new IllegalArgumentException("output must be a folder, but is a file: " + out);
+            }
+            case STACK -> {
+                if (Files.isDirectory(out))
+                    throw new IllegalArgumentException("output must be a FITS file name, but is a folder: " + out);
+                if (!isFits(out))
+                    throw new IllegalArgumentException("output must be a FITS file name ending in .fits, .fit or .fts: " + out);
+            }
+        }
+        if (job != Job.MOSAIC && in.isEmpty())
+            throw new IllegalArgumentException(job.word() + ": no input " + (job == Job.STACK ? "frames" : "images") + " given");
+        return new JobRequest(job, in, out, config, warnings);
+    }
+
+    /**
+     * A job as the menus gather it: one input (folder or file; none for the default sky), one
+     * output, an optional config file, drop-down {@link Choices} and free settings text.
+     */
+    public static JobRequest fromForm(Job job, Path input, Path output, Path configFile,
+                                      Map<String, String> choices, String settings) throws IOException {
+        List<String> assignments = JobSettings.split(settings);
+        Config cfg = JobSettings.build(configFile, choices, assignments);
+        return of(job, input == null ? List.of() : List.of(input), output, cfg, JobSettings.unknownKeyWarnings(assignments));
+    }
+
+    /** Where the run log goes: the output folder, or the folder of the stacked file. */
+    public Path logDir() {
+        return job == Job.STACK ? output.getParent() : output;
+    }
+
+    /** Runs the job through {@code jobs}. */
+    public Outcome run(Jobs jobs, Progress progress) throws IOException {
+        return switch (job) {
+            case MOSAIC -> jobs.mosaic(inputs, output, config, progress);
+            case STACK -> jobs.stack(output, inputs, config, progress);
+            case REPROJECT -> jobs.reproject(output, inputs, config, progress);
+        };
+    }
+
+    /** One line for the log, e.g. "mosaic: 2 inputs → /data/out". */
+    public String describe() {
+        String what = switch (job) {
+            case MOSAIC -> inputs.isEmpty() ? "the built-in default sky" : count(inputs.size(), "input");
+            case STACK -> count(inputs.size(), "frame");
+            case REPROJECT -> count(inputs.size(), "image");
+        };
+        return job.word() + ": " + what + " → " + output;
+    }
+
+    /** The settings as one line of JSON, for the run log. */
+    public String configLine() {
+        return config.toJson().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    static boolean isFits(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        for (String ext : FITS_EXTENSIONS) if (name.endsWith(ext)) return true;
+        return false;
+    }
+
+    /** The FITS files directly inside a folder, sorted by name. */
+    static List<Path> fitsFiles(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).filter(JobRequest::isFits).sorted().toList();
+        }
+        if (files.isEmpty()) throw new IllegalArgumentException("no FITS files (*.fits, *.fit, *.fts) in folder " + dir);
+        return files;
+    }
+}

@@ -1,0 +1,85 @@
+package org.tessera.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.tessera.config.Config;
+import org.tessera.config.ConfigKeys;
+
+/**
+ * Builds a run's {@link Config} the same way in every front: defaults, then the JSON config file,
+ * then the drop-down {@link Choices}, then the free {@code key=value} settings (last, so the most
+ * explicit wins).
+ */
+public final class JobSettings {
+    private JobSettings() {}
+
+    /**
+     * Splits a free settings text into assignments: pairs are separated by white space (new lines
+     * included) or ';'; double quotes group a value with spaces ({@code object="M 13"}).
+     */
+    public static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null) return out;
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (Character.isWhitespace(c) || c == ';')) {
+                if (cur.length() > 0) out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) throw new IllegalArgumentException("settings: unbalanced double quote in '" + text + "'");
+        if (cur.length() > 0) out.add(cur.toString());
+        return out;
+    }
+
+    /**
+     * @param configFile JSON file or null
+     * @param choices choice name → value (see {@link Choices}); null values are skipped
+     * @param assignments {@code key=value} overrides, applied last
+     * @throws IOException when the config file is missing or unreadable (the message names it)
+     * @throws IllegalArgumentException for a malformed or mistyped assignment or choice
+     */
+    public static Config build(Path configFile, Map<String, String> choices, List<String> assignments) throws IOException {
+        Config config = new Config();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) throw new IOException("config file not found: " + configFile);
+            config.load(configFile);
+        }
+        for (Map.Entry<String, String> e : choices.entrySet()) Choices.apply(config, e.getKey(), e.getValue());
+        for (String a : assignments) config.set(a);
+        return config;
+    }
+
+    /**
+     * Keys among the assignments that no documented key matches: kept (a ZeMosaic config carries
+     * many), but a typo would otherwise pass silently, so fronts warn about them.
+     */
+    public static List<String> unknownKeys(List<String> assignments) {
+        List<String> unknown = new ArrayList<>();
+        for (String a : assignments) {
+            int eq = a.indexOf('=');
+            String key = (eq < 0 ? a : a.substring(0, eq)).trim();
+            if (!ConfigKeys.DEFAULTS.containsKey(key)) unknown.add(key);
+        }
+        return unknown;
+    }
+
+    /** One warning line per unknown key among the assignments. */
+    public static List<String> unknownKeyWarnings(List<String> assignments) {
+        List<String> out = new ArrayList<>();
+        for (String k : unknownKeys(assignments))
+            out.add("unknown config key '" + k + "' (kept as given; check the spelling against docs/user-guide.md)");
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package org.tessera.command;
+
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+
+import org.scijava.log.LogService;
+
+/** Forwards Tessera's java.util.logging records to SciJava's log (Fiji's Console), INFO and up. */
+final class LogServiceHandler extends Handler {
+    private final LogService log;
+
+    LogServiceHandler(LogService log) {
+        this.log = log;
+        setLevel(Level.INFO);
+        setFormatter(new SimpleFormatter()); // only formatMessage is used
+    }
+
+    @Override
+    public void publish(LogRecord r) {
+        if (!isLoggable(r)) return;
+        String name = r.getLoggerName() == null ? "-" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
+        String msg = "[" + name + "] " + getFormatter().formatMessage(r);
+        int level = r.getLevel().intValue();
+        Throwable t = r.getThrown();
+        // Expected failures (a missing file, a bad value) read best as one line; the run log has the trace.
+        if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+                || t instanceof IllegalArgumentException) t = null;
+        if (level >= Level.SEVERE.intValue()) log.error(msg, t);
+        else if (level >= Level.WARNING.intValue()) log.warn(msg, t);
+        else if (level >= Level.INFO.intValue()) log.info(msg, t);
+        else log.debug(msg, t);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,89 @@
+package org.tessera.command;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+
+/**
+ * Plugins › Tessera › Reproject and Coadd: FITS images that carry a WCS (e.g. master tiles) →
+ * reprojected onto one optimal grid and coadded (Phases 4 and 5).
+ * Macro: {@code run("Reproject and Coadd", "input=[/data/tiles] output=[/data/out] kernel=lanczos3")}.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Tessera>Reproject and Coadd", headless = true,
+        description = "Reproject images with a WCS onto one grid and coadd them into a mosaic")
+public class ReprojectCoaddCommand extends ContextCommand {
+
+    @Parameter(label = "Images (folder or file)", style = "both", persist = false,
+            description = "A folder of FITS images with a WCS, or one FITS file")
+    File input;
+
+    @Parameter(label = "Output folder", style = "directory", persist = false,
+            description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png and tessera.log go")
+    File output;
+
+    @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false,
+            description = "Optional JSON config (ZeMosaic keys); overlays the defaults")
+    File config;
+
+    @Parameter(label = "Kernel", persist = false, choices = {"config", "bilinear", "nearest", "lanczos3"},
+            description = "reproject_kernel; 'config' keeps the config file's value or the default")
+    String kernel = Choices.KEEP;
+
+    @Parameter(label = "GPU", persist = false, choices = {"config", "on", "off"},
+            description = "use_gpu_phase5; 'config' keeps the config file's value or the default")
+    String gpu = Choices.KEEP;
+
+    @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
+            description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
+    String settings = "";
+
+    @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
+    File mosaic;
+
+    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
+    File coverage;
+
+    @Parameter(label = "Preview", type = ItemIO.OUTPUT)
+    File preview;
+
+    @Parameter
+    LogService log;
+
+    @Parameter
+    StatusService status;
+
+    @Parameter(required = false)
+    UIService ui;
+
+    /** The pipeline; tests swap in a fake. */
+    Jobs jobs = Jobs.PIPELINE;
+
+    @Override
+    public void run() {
+        Outcome o = CommandSupport.run(this, this::request, jobs, log, status, ui);
+        if (o == null) return;
+        mosaic = CommandSupport.file(o.mosaic());
+        coverage = CommandSupport.file(o.coverage());
+        preview = CommandSupport.file(o.preview());
+    }
+
+    /** The parameters as a job: defaults < config file < choices < settings. */
+    JobRequest request() throws IOException {
+        Map<String, String> choices = new LinkedHashMap<>();
+        choices.put("kernel", kernel);
+        choices.put("gpu", gpu);
+        return JobRequest.fromForm(Job.REPROJECT, CommandSupport.path(input), CommandSupport.path(output),
+                CommandSupport.path(config), choices, settings);
+    }
+}

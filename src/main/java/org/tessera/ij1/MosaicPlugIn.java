@@ -1,0 +1,24 @@
+package org.tessera.ij1;
+
+import java.util.List;
+
+import org.tessera.command.Job;
+
+/**
+ * Plugins › Tessera › Tessera Mosaic (IJ1):
+ * {@code run("Tessera Mosaic (IJ1)", "input=[/data/frames] output=[/data/out] rejection=kappa_sigma");}
+ * An empty input builds the built-in default sky.
+ */
+public class MosaicPlugIn extends TesseraPlugIn {
+
+    static final List<Field> FIELDS = List.of(
+            Field.folder("input", "Input folder (empty: built-in default sky)"),
+            Field.folder("output", "Output folder"),
+            CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
+
+    @Override Job job() { return Job.MOSAIC; }
+
+    @Override String title() { return "Tessera Mosaic"; }
+
+    @Override List<Field> fields() { return FIELDS; }
+}

@@ -1,0 +1,23 @@
+package org.tessera.ij1;
+
+import java.util.List;
+
+import org.tessera.command.Job;
+
+/**
+ * Plugins › Tessera › Tessera Reproject (IJ1):
+ * {@code run("Tessera Reproject (IJ1)", "input=[/data/tiles] output=[/data/out] kernel=lanczos3");}
+ */
+public class ReprojectPlugIn extends TesseraPlugIn {
+
+    static final List<Field> FIELDS = List.of(
+            Field.file("input", "Input images (folder or file)"),
+            Field.folder("output", "Output folder"),
+            CONFIG, KERNEL, GPU, SETTINGS);
+
+    @Override Job job() { return Job.REPROJECT; }
+
+    @Override String title() { return "Tessera Reproject"; }
+
+    @Override List<Field> fields() { return FIELDS; }
+}

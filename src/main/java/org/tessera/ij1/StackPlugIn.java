@@ -1,0 +1,23 @@
+package org.tessera.ij1;
+
+import java.util.List;
+
+import org.tessera.command.Job;
+
+/**
+ * Plugins › Tessera › Tessera Stack (IJ1):
+ * {@code run("Tessera Stack (IJ1)", "input=[/data/frames] output=[/data/out/tile.fits] combine=median");}
+ */
+public class StackPlugIn extends TesseraPlugIn {
+
+    static final List<Field> FIELDS = List.of(
+            Field.file("input", "Input frames (folder or file)"),
+            Field.file("output", "Output FITS file"),
+            CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
+
+    @Override Job job() { return Job.STACK; }
+
+    @Override String title() { return "Tessera Stack"; }
+
+    @Override List<Field> fields() { return FIELDS; }
+}

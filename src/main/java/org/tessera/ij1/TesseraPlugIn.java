@@ -1,0 +1,164 @@
+package org.tessera.ij1;
+
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import ij.IJ;
+import ij.Macro;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+import org.tessera.command.Choices;
+import org.tessera.command.Errors;
+import org.tessera.command.Job;
+import org.tessera.command.JobRequest;
+import org.tessera.command.Jobs;
+import org.tessera.command.OutcomeReport;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.RunLog;
+
+/**
+ * Base of the ImageJ 1 shims: a GenericDialog (which reads macro options, also headless under
+ * Fiji), then the same job the SciJava commands run. Macro keys are the first word of each label,
+ * lower-cased, and equal the SciJava commands' field names. Results are readable from macros
+ * through {@link LastRun}; a failure shows {@code IJ.error}, which also stops a running macro.
+ */
+abstract class TesseraPlugIn implements PlugIn {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.ij1");
+
+    enum Kind { FOLDER, FILE, TEXT, CHOICE }
+
+    /** One dialog field; {@code key} must be the first word of {@code label}, lower-cased. */
+    record Field(String key, String label, Kind kind, List<String> choices) {
+        static Field folder(String key, String label) { return new Field(key, label, Kind.FOLDER, List.of()); }
+        static Field file(String key, String label) { return new Field(key, label, Kind.FILE, List.of()); }
+        static Field text(String key, String label) { return new Field(key, label, Kind.TEXT, List.of()); }
+        static Field choice(String key, String label, List<String> values) { return new Field(key, label, Kind.CHOICE, values); }
+
+        String defaultValue() {
+            return kind == Kind.CHOICE ? choices.get(0) : "";
+        }
+    }
+
+    static final Field CONFIG = Field.file("config", "Config file (JSON, optional)");
+    static final Field REJECTION = Field.choice("rejection", "Rejection", Choices.REJECTION);
+    static final Field COMBINE = Field.choice("combine", "Combine", Choices.COMBINE);
+    static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);
+    static final Field KERNEL = Field.choice("kernel", "Kernel", Choices.KERNEL);
+    static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
+
+    /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
+    private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
+
+    /** The pipeline; tests swap in a fake. */
+    Jobs jobs = Jobs.PIPELINE;
+
+    abstract Job job();
+
+    abstract String title();
+
+    abstract List<Field> fields();
+
+    @Override
+    public void run(String arg) {
+        Map<String, String> values = showDialog();
+        if (values != null) execute(values);
+    }
+
+    /** @return the values by macro key, or null when the user cancelled */
+    private Map<String, String> showDialog() {
+        boolean macro = Macro.getOptions() != null;
+        Map<String, String> remembered;
+        synchronized (REMEMBERED) {
+            remembered = macro ? Map.of() : Map.copyOf(REMEMBERED.getOrDefault(getClass(), Map.of()));
+        }
+        GenericDialog gd = new GenericDialog(title());
+        // File and folder fields get a Browse button, except headless where only text fields exist.
+        boolean plain = GraphicsEnvironment.isHeadless();
+        for (Field f : fields()) {
+            String def = remembered.getOrDefault(f.key(), f.defaultValue());
+            switch (f.kind()) {
+                case FOLDER -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addDirectoryField(f.label(), def, 40); }
+                case FILE -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addFileField(f.label(), def, 40); }
+                case TEXT -> gd.addStringField(f.label(), def, 40);
+                case CHOICE -> gd.addChoice(f.label(), f.choices().toArray(new String[0]), def);
+            }
+        }
+        gd.addMessage("'config' keeps the value of the config file (or the default).\n"
+                + "Settings: more config keys as key=value pairs separated by spaces, applied last.");
+        gd.showDialog();
+        if (gd.wasCanceled()) return null;
+        Map<String, String> values = new LinkedHashMap<>();
+        String options = Macro.getOptions();
+        for (Field f : fields()) {
+            if (f.kind() != Kind.CHOICE) {
+                values.put(f.key(), gd.getNextString().trim());
+                continue;
+            }
+            String chosen = gd.getNextChoice();
+            // Headless dialogs fall back to the default on a value they do not offer; take the
+            // macro's own word so that a typo is refused rather than silently replaced.
+            String typed = options == null ? null : Macro.getValue(options, f.label(), null);
+            values.put(f.key(), typed != null ? typed : chosen);
+        }
+        if (!macro) synchronized (REMEMBERED) { REMEMBERED.put(getClass(), values); }
+        return values;
+    }
+
+    /** Runs the job for the dialog values; records the result for {@link LastRun}. */
+    void execute(Map<String, String> values) {
+        LastRun.clear();
+        JobRequest request;
+        try {
+            request = request(values);
+        } catch (IOException | RuntimeException e) {
+            fail(Errors.describe(e));
+            return;
+        }
+        try (RunLog log = RunLog.start(request.logDir(), new IJLogHandler())) {
+            try {
+                LOG.info(request.describe());
+                LOG.fine("config: " + request.configLine());
+                for (String w : request.warnings()) LOG.warning(w);
+                Outcome o = request.run(jobs, new IJProgress());
+                for (String line : OutcomeReport.outputs(o, log.file())) LOG.info(line);
+                for (String line : OutcomeReport.skipped(o)) LOG.warning("skipped " + line);
+                LastRun.succeeded(o, request.output(), log.file(), job() == Job.STACK);
+                IJ.showProgress(1.0);
+                IJ.showStatus("Tessera: done");
+            } catch (IOException | RuntimeException e) {
+                String msg = Errors.describe(e);
+                LOG.log(Level.SEVERE, "failed: " + msg, e);
+                fail(msg);
+            }
+        } catch (IOException e) {
+            fail("cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
+        }
+    }
+
+    /** The dialog values (by macro key) as a job. */
+    JobRequest request(Map<String, String> values) throws IOException {
+        Map<String, String> choices = new LinkedHashMap<>();
+        for (Field f : fields()) if (f.kind() == Kind.CHOICE) choices.put(f.key(), values.get(f.key()));
+        return JobRequest.fromForm(job(), path(values.get("input")), path(values.get("output")),
+                path(values.get("config")), choices, values.get("settings"));
+    }
+
+    private static Path path(String s) {
+        return s == null || s.isBlank() ? null : Paths.get(s.trim());
+    }
+
+    private static void fail(String message) {
+        LastRun.failed(message);
+        IJ.showProgress(1.0);
+        IJ.showStatus("Tessera failed");
+        IJ.error("Tessera", message);
+    }
+}

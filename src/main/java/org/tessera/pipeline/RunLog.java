@@ -1,0 +1,247 @@
+package org.tessera.pipeline;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.ErrorManager;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The log of one run: while open, every {@code org.tessera.*} record at FINE and above goes to
+ * {@code <outputDir>/tessera.log} (appended, so reruns into one folder keep their history), and
+ * to the front's own handlers (a brief console for the CLI, the Fiji log for commands).
+ *
+ * <pre>try (RunLog log = RunLog.start(outputDir, verbose)) { ... }</pre>
+ *
+ * Several runs may be open at once in one JVM (tests, a batch script): each has its own file and
+ * handlers; the shared logger settings are reference-counted and restored when the last run
+ * closes. Records are not told apart by run, so overlapping runs see each other's lines.
+ */
+public final class RunLog implements AutoCloseable {
+
+    /** Name of the log file written in the output folder. */
+    public static final String FILE_NAME = "tessera.log";
+
+    /** The logger every Tessera package logs under. */
+    static final String ROOT = "org.tessera";
+
+    // Strong reference: JUL holds loggers weakly, and a collected logger forgets its level.
+    private static final Logger TESSERA = Logger.getLogger(ROOT);
+    private static final Object LOCK = new Object();
+    private static int openRuns;
+    private static int runsWithFrontHandlers;
+    private static Level savedLevel;
+    private static boolean savedUseParentHandlers;
+
+    private final Path file;
+    private final List<Handler> handlers;
+    private final boolean frontHandlers;
+    private boolean closed;
+
+    private RunLog(Path file, List<Handler> handlers, boolean frontHandlers) {
+        this.file = file;
+        this.handlers = handlers;
+        this.frontHandlers = frontHandlers;
+    }
+
+    /** CLI flavour: file log plus a console on {@link System#out} / {@link System#err}. */
+    public static RunLog start(Path outputDir, boolean verbose) throws IOException {
+        return start(outputDir, verbose ? Level.FINE : Level.INFO, System.out, System.err);
+    }
+
+    /**
+     * File log plus a console handler: records below WARNING at or above {@code consoleLevel} go
+     * to {@code out}, WARNING and SEVERE to {@code err}. Stack traces reach the console only when
+     * {@code consoleLevel} is FINE or finer; the file always has them.
+     */
+    public static RunLog start(Path outputDir, Level consoleLevel, PrintStream out, PrintStream err) throws IOException {
+        return start(outputDir, consoleHandler(consoleLevel, out, err));
+    }
+
+    /**
+     * File log plus the given front handlers (for example a bridge to the Fiji log). While such a
+     * run is open, Tessera records do not also travel to the root logger's handlers, so a user
+     * sees each line once.
+     */
+    public static RunLog start(Path outputDir, Handler... frontHandlers) throws IOException {
+        Files.createDirectories(outputDir);
+        Path file = outputDir.resolve(FILE_NAME);
+        Handler fileHandler = fileHandler(file);
+        List<Handler> all = new ArrayList<>();
+        all.add(fileHandler);
+        all.addAll(List.of(frontHandlers));
+        boolean fronts = frontHandlers.length > 0;
+        synchronized (LOCK) {
+            if (openRuns++ == 0) {
+                savedLevel = TESSERA.getLevel();
+                savedUseParentHandlers = TESSERA.getUseParentHandlers();
+            }
+            // The file wants debug detail whatever the JVM's logging configuration says.
+            if (TESSERA.getLevel() == null || TESSERA.getLevel().intValue() > Level.FINE.intValue())
+                TESSERA.setLevel(Level.FINE);
+            if (fronts && runsWithFrontHandlers++ == 0) TESSERA.setUseParentHandlers(false);
+            for (Handler h : all) TESSERA.addHandler(h);
+        }
+        RunLog log = new RunLog(file, all, fronts);
+        Logger.getLogger(ROOT + ".pipeline").fine("log opened: " + file.toAbsolutePath());
+        return log;
+    }
+
+    /** The log file of this run. */
+    public Path file() {
+        return file;
+    }
+
+    /** Detaches this run's handlers and closes its file; idempotent. */
+    @Override
+    public void close() {
+        synchronized (LOCK) {
+            if (closed) return;
+            closed = true;
+            for (Handler h : handlers) TESSERA.removeHandler(h);
+            if (frontHandlers && --runsWithFrontHandlers == 0) TESSERA.setUseParentHandlers(savedUseParentHandlers);
+            if (--openRuns == 0) TESSERA.setLevel(savedLevel);
+        }
+        for (Handler h : handlers) h.close();
+    }
+
+    /** A console handler as {@link #start(Path, Level, PrintStream, PrintStream)} attaches. */
+    public static Handler consoleHandler(Level level, PrintStream out, PrintStream err) {
+        return new ConsoleHandler(level, out, err);
+    }
+
+    private static Handler fileHandler(Path file) throws IOException {
+        OutputStream os = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+        w.write("---- Tessera run started " + LocalDateTime.now().withNano(0) + " ----\n");
+        w.flush();
+        Handler h = new WriterHandler(w, new LineFormatter(true));
+        h.setLevel(Level.FINE);
+        return h;
+    }
+
+    /** "HH:mm:ss LEVEL [logger-short] message", optionally followed by the stack trace. */
+    public static final class LineFormatter extends Formatter {
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+        private final boolean stackTraces;
+
+        public LineFormatter(boolean stackTraces) {
+            this.stackTraces = stackTraces;
+        }
+
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder sb = new StringBuilder(96);
+            sb.append(TIME.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(r.getMillis()), ZoneId.systemDefault())))
+              .append(' ').append(r.getLevel().getName())
+              .append(" [").append(shortName(r.getLoggerName())).append("] ")
+              .append(formatMessage(r));
+            Throwable t = r.getThrown();
+            if (t != null) {
+                if (stackTraces) {
+                    StringWriter sw = new StringWriter();
+                    t.printStackTrace(new PrintWriter(sw));
+                    sb.append('\n').append(sw.toString().stripTrailing());
+                } else if (formatMessage(r).indexOf(String.valueOf(t.getMessage())) < 0) {
+                    sb.append(" (").append(t).append(')');
+                }
+            }
+            return sb.append('\n').toString();
+        }
+
+        /** "org.tessera.stack" → "stack"; null → "-". */
+        static String shortName(String loggerName) {
+            if (loggerName == null || loggerName.isEmpty()) return "-";
+            return loggerName.substring(loggerName.lastIndexOf('.') + 1);
+        }
+    }
+
+    /** Writes every record at its level or above to one writer, flushing each line. */
+    private static final class WriterHandler extends Handler {
+        private final Writer out;
+
+        WriterHandler(Writer out, Formatter f) {
+            this.out = out;
+            setFormatter(f);
+        }
+
+        @Override
+        public synchronized void publish(LogRecord r) {
+            if (!isLoggable(r)) return;
+            try {
+                out.write(getFormatter().format(r));
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                reportError("cannot write the run log", e, ErrorManager.WRITE_FAILURE);
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                reportError("cannot flush the run log", e, ErrorManager.FLUSH_FAILURE);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                reportError("cannot close the run log", e, ErrorManager.CLOSE_FAILURE);
+            }
+        }
+    }
+
+    /** Brief console: INFO on out, WARNING and SEVERE on err. */
+    private static final class ConsoleHandler extends Handler {
+        private final PrintStream out;
+        private final PrintStream err;
+
+        ConsoleHandler(Level level, PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+            setLevel(level);
+            setFormatter(new LineFormatter(level.intValue() <= Level.FINE.intValue()));
+        }
+
+        @Override
+        public synchronized void publish(LogRecord r) {
+            if (!isLoggable(r)) return;
+            PrintStream s = r.getLevel().intValue() >= Level.WARNING.intValue() ? err : out;
+            s.print(getFormatter().format(r));
+            s.flush();
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+            err.flush();
+        }
+
+        @Override
+        public void close() {
+            flush(); // the streams belong to the caller
+        }
+    }
+}

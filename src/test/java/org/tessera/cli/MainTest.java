@@ -1,0 +1,260 @@
+package org.tessera.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.command.FakeJobs;
+import org.tessera.command.Job;
+import org.tessera.command.JobRequest;
+
+class MainTest {
+
+    private final FakeJobs jobs = new FakeJobs();
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new Main(jobs).run(args,
+                new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() { return outBytes.toString(StandardCharsets.UTF_8); }
+    private String err() { return errBytes.toString(StandardCharsets.UTF_8); }
+
+    private static Path frames(Path dir, String... names) throws IOException {
+        Path f = Files.createDirectories(dir.resolve("frames"));
+        for (String n : names) Files.writeString(f.resolve(n), "x");
+        return f;
+    }
+
+    @Test
+    void mosaicPassesFolderOutputConfigAndSetsToThePipeline(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits", "b.fit");
+        Path out = dir.resolve("out");
+        Path cfg = Files.writeString(dir.resolve("cfg.json"),
+                "{\"stacking_kappa_low\": 2.0, \"stacking_final_combine_method\": \"median\", \"my_key\": 1}");
+        int rc = run("mosaic", in.toString(), out.toString(), "--config", cfg.toString(),
+                "--set", "stacking_kappa_low=2.5", "--set=two_pass_coverage_renorm=yes");
+        assertEquals(0, rc, err());
+        assertEquals(1, jobs.calls.size());
+        FakeJobs.Call c = jobs.calls.get(0);
+        assertEquals(Job.MOSAIC, c.job());
+        assertEquals(List.of(in.toAbsolutePath()), c.inputs(), "the folder itself: the pipeline searches it");
+        assertEquals(out.toAbsolutePath(), c.output());
+        assertEquals(2.5, c.config().getDouble("stacking_kappa_low"), "--set overrides --config");
+        assertEquals("median", c.config().getString("stacking_final_combine_method"));
+        assertTrue(c.config().getBoolean("two_pass_coverage_renorm"));
+        assertEquals(1L, c.config().get("my_key"), "unknown keys of a config file are kept");
+        assertEquals(3.0, c.config().getDouble("stacking_kappa_high"), "defaults fill the rest");
+
+        String o = out();
+        assertTrue(o.contains("mosaic:   " + out.toAbsolutePath().resolve("mosaic.fits")), o);
+        assertTrue(o.contains("coverage: " + out.toAbsolutePath().resolve("mosaic_coverage.fits")), o);
+        assertTrue(o.contains("preview:  " + out.toAbsolutePath().resolve("mosaic_preview.png")), o);
+        assertTrue(o.contains("tiles:    2 in " + out.toAbsolutePath().resolve("master_tiles")), o);
+        assertTrue(o.contains("log:      " + out.toAbsolutePath().resolve("tessera.log")), o);
+        assertTrue(o.contains("INFO [cli] mosaic: 1 input → " + out.toAbsolutePath()), o);
+        assertTrue(o.contains("  0% [FAKE] start") && o.contains("100% [FAKE] done"), o);
+        assertEquals("", err());
+
+        String log = Files.readString(out.resolve("tessera.log"));
+        assertTrue(log.contains("FINE [pipeline] [FAKE] debug detail"), log);
+        assertTrue(log.contains("\"stacking_kappa_low\":2.5") || log.contains("\"stacking_kappa_low\": 2.5"), log);
+        assertFalse(o.contains("[FAKE] debug detail"), "FINE stays out of the console without --verbose");
+    }
+
+    @Test
+    void mosaicWithoutArgumentsIsTheDefaultSkyIntoTesseraOut() throws Exception {
+        JobRequest r = Main.request(CommandLine.parse("mosaic"));
+        assertEquals(Job.MOSAIC, r.job());
+        assertEquals(List.of(), r.inputs());
+        assertEquals(Paths.get("tessera-out").toAbsolutePath(), r.output());
+        assertTrue(r.describe().contains("the built-in default sky"));
+        JobRequest o = Main.request(CommandLine.parse("mosaic", "-o", "elsewhere"));
+        assertEquals(List.of(), o.inputs());
+        assertEquals(Paths.get("elsewhere").toAbsolutePath(), o.output());
+    }
+
+    @Test
+    void defaultSkyRunsWithAnOutputOption(@TempDir Path dir) {
+        assertEquals(0, run("mosaic", "--output", dir.resolve("sky").toString(), "-q"));
+        assertEquals(List.of(), jobs.calls.get(0).inputs());
+        assertFalse(out().contains("[FAKE]"), "quiet: no progress, no INFO");
+        assertTrue(out().startsWith("mosaic:   "), "quiet still prints where the outputs are: " + out());
+    }
+
+    @Test
+    void stackExpandsFoldersToSortedFitsFiles(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "c.fits", "a.FIT", "b.fts", "notes.txt");
+        Path extra = Files.writeString(dir.resolve("z.fits"), "x");
+        Path tile = dir.resolve("tiles/tile.fits");
+        assertEquals(0, run("stack", tile.toString(), in.toString(), extra.toString()), err());
+        FakeJobs.Call c = jobs.calls.get(0);
+        assertEquals(Job.STACK, c.job());
+        assertEquals(List.of(in.resolve("a.FIT"), in.resolve("b.fts"), in.resolve("c.fits"), extra).stream()
+                .map(Path::toAbsolutePath).toList(), c.inputs());
+        assertEquals(tile.toAbsolutePath(), c.output());
+        assertTrue(out().contains("tile:     " + tile.toAbsolutePath()), out());
+        assertTrue(Files.exists(dir.resolve("tiles/tessera.log")), "the log goes beside the stacked file");
+    }
+
+    @Test
+    void reprojectTakesOutputFirstThenImages(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "t1.fits", "t2.fits");
+        assertEquals(0, run("reproject", dir.resolve("out").toString(), in.resolve("t2.fits").toString(),
+                in.resolve("t1.fits").toString(), "-v"));
+        FakeJobs.Call c = jobs.calls.get(0);
+        assertEquals(Job.REPROJECT, c.job());
+        assertEquals(List.of(in.resolve("t2.fits").toAbsolutePath(), in.resolve("t1.fits").toAbsolutePath()), c.inputs(),
+                "explicit files keep the user's order");
+        assertTrue(out().contains("FINE [pipeline] [FAKE] debug detail"), "verbose shows debug detail");
+    }
+
+    @Test
+    void skippedInputsExitWithOneAndAreNamedWithTheReason(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "good.fits", "nowcs_1.fits", "nowcs_2.fits");
+        jobs.skipMarker = "nowcs";
+        assertEquals(1, run("reproject", dir.resolve("out").toString(), in.toString()));
+        String e = err();
+        assertTrue(e.contains("skipped " + in.resolve("nowcs_1.fits").toAbsolutePath() + ": no WCS in header"), e);
+        assertTrue(e.contains("skipped " + in.resolve("nowcs_2.fits").toAbsolutePath() + ": no WCS in header"), e);
+        assertTrue(e.contains("2 input(s) skipped"), e);
+        assertFalse(e.contains("good.fits"), e);
+        assertTrue(out().contains("mosaic:   "), "the outputs made are still reported");
+    }
+
+    @Test
+    void pipelineFailureExitsWithTwoOneLineAndTraceOnlyInTheLog(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits");
+        jobs.failure = new IOException(in.resolve("a.fits") + ": FITS header has no END card");
+        assertEquals(2, run("mosaic", in.toString(), dir.resolve("out").toString()));
+        assertTrue(err().contains("SEVERE [cli] failed: " + in.resolve("a.fits") + ": FITS header has no END card"), err());
+        assertFalse(err().contains("\tat "), "no stack trace without --verbose: " + err());
+        assertTrue(Files.readString(dir.resolve("out/tessera.log")).contains("\tat org.tessera.cli.MainTest"));
+
+        errBytes.reset();
+        jobs.failure = new IllegalStateException("tile 3 is empty");
+        assertEquals(2, run("mosaic", in.toString(), dir.resolve("out").toString(), "--verbose"));
+        assertTrue(err().contains("failed: IllegalStateException: tile 3 is empty"), err());
+        assertTrue(err().contains("\tat org.tessera.cli.MainTest"), "--verbose shows the trace");
+    }
+
+    @Test
+    void missingInputsAndConfigAreNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("nothere");
+        assertEquals(2, run("mosaic", missing.toString()));
+        assertEquals("tessera: error: input not found: " + missing.toAbsolutePath() + System.lineSeparator(), err());
+        assertTrue(jobs.calls.isEmpty());
+
+        errBytes.reset();
+        assertEquals(2, run("reproject", dir.resolve("o").toString(), dir.toString()));
+        assertTrue(err().contains("no FITS files (*.fits, *.fit, *.fts) in folder " + dir.toAbsolutePath()), err());
+
+        errBytes.reset();
+        assertEquals(2, run("mosaic", "-c", dir.resolve("cfg.json").toString()));
+        assertTrue(err().contains("config file not found: " + dir.resolve("cfg.json")), err());
+        assertFalse(err().contains("\tat "));
+    }
+
+    @Test
+    void badSettingsAreNamed(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits");
+        assertEquals(2, run("mosaic", in.toString(), "--set", "stacking_kappa_low=abc"));
+        assertTrue(err().contains("stacking_kappa_low: expected a number, got 'abc'"), err());
+
+        errBytes.reset();
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"a\": }");
+        assertEquals(2, run("mosaic", in.toString(), "--config", bad.toString()));
+        assertTrue(err().contains(bad + ": not valid JSON"), err());
+
+        errBytes.reset();
+        assertEquals(0, run("mosaic", in.toString(), dir.resolve("out").toString(), "--set", "stacking_kapa_low=2"));
+        assertTrue(err().contains("unknown config key 'stacking_kapa_low'"), "a typo is warned about: " + err());
+    }
+
+    @Test
+    void stackOutputMustBeAFitsFileName(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits");
+        assertEquals(2, run("stack", dir.resolve("tile.png").toString(), in.toString()));
+        assertTrue(err().contains("output must be a FITS file name ending in .fits, .fit or .fts"), err());
+        errBytes.reset();
+        assertEquals(2, run("stack", dir.toString(), in.toString()));
+        assertTrue(err().contains("output must be a FITS file name, but is a folder: " + dir.toAbsolutePath()), err());
+        assertTrue(jobs.calls.isEmpty());
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        String[][] cases = {
+            {},
+            {"frobnicate"},
+            {"mosaic", "--bogus"},
+            {"mosaic", "a", "b", "c"},
+            {"stack", "out.fits"},
+            {"reproject"},
+            {"mosaic", "--set", "novalue"},
+            {"mosaic", "--config"},
+            {"mosaic", "-q", "-v"},
+            {"stack", "-o", "x", "out.fits", "f.fits"},
+            {"mosaic", "--quiet=yes"},
+        };
+        String[] expected = {
+            "no command given",
+            "unknown command 'frobnicate'",
+            "unknown option: --bogus",
+            "expects at most INPUT_DIR and OUTPUT_DIR, got 3 arguments",
+            "expects OUTPUT.fits and at least one FRAME",
+            "expects OUTPUT_DIR and at least one IMAGE",
+            "--set expects KEY=VALUE, got 'novalue'",
+            "option --config needs a value",
+            "--quiet and --verbose exclude each other",
+            "--output is for 'mosaic'",
+            "option --quiet takes no value",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            errBytes.reset();
+            assertEquals(2, run(cases[i]), String.join(" ", cases[i]));
+            assertTrue(err().contains(expected[i]), String.join(" ", cases[i]) + " → " + err());
+            assertTrue(err().contains("--help"), "points to the help");
+        }
+        assertTrue(jobs.calls.isEmpty());
+        assertEquals("", out());
+    }
+
+    @Test
+    void helpAndVersion() {
+        assertEquals(0, run("--help"));
+        assertTrue(out().startsWith("Usage: tessera COMMAND"), out());
+        assertTrue(out().contains("stack OUTPUT.fits FRAME...") && out().contains("Exit status: 0 success, 1"));
+        outBytes.reset();
+        assertEquals(0, run("stack", "--help"));
+        assertTrue(out().startsWith("Usage: tessera stack [OPTIONS] OUTPUT.fits FRAME..."), out());
+        outBytes.reset();
+        assertEquals(0, run("help", "reproject"));
+        assertTrue(out().startsWith("Usage: tessera reproject"), out());
+        outBytes.reset();
+        assertEquals(0, run("--version"));
+        assertTrue(out().matches("tessera \\S.*\\R"), out());
+        assertTrue(jobs.calls.isEmpty());
+        assertEquals("", err());
+    }
+
+    @Test
+    void doubleDashEndsOptions(@TempDir Path dir) throws Exception {
+        Path odd = Files.createDirectories(dir.resolve("-frames"));
+        Files.writeString(odd.resolve("a.fits"), "x");
+        assertEquals(0, run("mosaic", "--", odd.toString(), dir.resolve("out").toString()), err());
+        assertEquals(List.of(odd.toAbsolutePath()), jobs.calls.get(0).inputs());
+    }
+}

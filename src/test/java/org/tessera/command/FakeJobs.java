@@ -1,0 +1,75 @@
+package org.tessera.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.MosaicPipeline.Skipped;
+
+/**
+ * A pipeline stand-in for the fronts' tests: records each call, writes empty output files where
+ * the real pipeline would, reports progress and logs like a phase, and can skip inputs or fail.
+ */
+public class FakeJobs implements Jobs {
+
+    public record Call(Job job, List<Path> inputs, Path output, Config config) {}
+
+    public final List<Call> calls = new ArrayList<>();
+    /** Inputs whose file name contains this are reported as skipped. */
+    public String skipMarker;
+    /** Thrown by every call when set. */
+    public Exception failure;
+
+    @Override
+    public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        return run(Job.MOSAIC, inputs, outputDir, config, progress);
+    }
+
+    @Override
+    public Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
+        return run(Job.STACK, frames, output, config, progress);
+    }
+
+    @Override
+    public Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
+        return run(Job.REPROJECT, images, outputDir, config, progress);
+    }
+
+    private Outcome run(Job job, List<Path> inputs, Path output, Config config, Progress progress) throws IOException {
+        calls.add(new Call(job, List.copyOf(inputs), output, config));
+        Logger.getLogger("org.tessera.pipeline").fine("[FAKE] debug detail");
+        progress.update(0, "[FAKE] start");
+        if (failure instanceof IOException e) throw e;
+        if (failure instanceof RuntimeException e) throw e;
+        List<Skipped> skipped = new ArrayList<>();
+        for (Path p : inputs)
+            if (skipMarker != null && p.getFileName().toString().contains(skipMarker))
+                skipped.add(new Skipped(p, "no WCS in header"));
+        Outcome o;
+        if (job == Job.STACK) {
+            Files.createDirectories(output.getParent());
+            Files.writeString(output, "tile");
+            o = new Outcome(output.getParent(), null, null, null, List.of(output), skipped, null);
+        } else {
+            Files.createDirectories(output);
+            Path mosaic = Files.writeString(output.resolve("mosaic.fits"), "m");
+            Path coverage = Files.writeString(output.resolve("mosaic_coverage.fits"), "c");
+            Path preview = Files.writeString(output.resolve("mosaic_preview.png"), "p");
+            List<Path> tiles = new ArrayList<>();
+            if (job == Job.MOSAIC) {
+                Path dir = Files.createDirectories(output.resolve("master_tiles"));
+                tiles.add(Files.writeString(dir.resolve("master_tile_000.fits"), "t"));
+                tiles.add(Files.writeString(dir.resolve("master_tile_001.fits"), "t"));
+            }
+            o = new Outcome(output, mosaic, coverage, preview, tiles, skipped, output.resolve("tessera.log"));
+        }
+        progress.update(1, "[FAKE] done");
+        return o;
+    }
+}

@@ -1,0 +1,67 @@
+package org.tessera.ij1;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.tessera.ij1.LegacyImageJ.bracket;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Macros through Fiji's headless ImageJ 1 layer: menu labels from plugins.config, options read by
+ * the GenericDialog, errors stopping the macro and reaching {@link LastRun}. Each case fails during
+ * validation, before the pipeline, so it holds whatever the pipeline does; runs on real data are
+ * in FrontEndToEndTest.
+ */
+class LegacyMacroTest {
+
+    @TempDir
+    static Path scratch;
+    private static LegacyImageJ ij;
+
+    @BeforeAll
+    static void startImageJ() throws Exception {
+        ij = new LegacyImageJ(scratch);
+    }
+
+    @Test
+    void exampleMacroReachesTheShimAndReportsAMissingInput(@TempDir Path dir) {
+        Path missing = dir.resolve("no_tiles_here");
+        ij.runMacroFile(Paths.get("macros/reproject_coadd.ijm"),
+                "input=" + bracket(missing) + " output=" + bracket(dir.resolve("out")));
+        assertEquals("failed", ij.lastRun("status"));
+        assertEquals("input not found: " + missing.toAbsolutePath(), ij.lastRun("error"));
+    }
+
+    @Test
+    void macroOptionsReachEveryField(@TempDir Path dir) throws Exception {
+        Path frame = Files.writeString(dir.resolve("f.fits"), "x");
+        // settings= is read: a mistyped value is named
+        ij.runMacro("run(\"Tessera Stack (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.fits"))
+                + " rejection=kappa_sigma combine=median settings=[stacking_kappa_high=2 stacking_kappa_low=abc]\");", "");
+        assertEquals("stacking_kappa_low: expected a number, got 'abc'", ij.lastRun("error"));
+        // a choice no menu offers is refused with the list
+        ij.runMacro("run(\"Tessera Mosaic (IJ1)\", \"output=" + bracket(dir) + " combine=average\");", "");
+        assertEquals("combine: expected one of config, mean, median, got 'average'", ij.lastRun("error"));
+        // config= is read
+        ij.runMacro("run(\"Tessera Reproject (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("o"))
+                + " config=" + bracket(dir.resolve("none.json")) + "\");", "");
+        assertEquals("config file not found: " + dir.resolve("none.json").toAbsolutePath(), ij.lastRun("error"));
+        // output= is read: a stack needs a FITS file name
+        ij.runMacro("run(\"Tessera Stack (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.png")) + "\");", "");
+        assertTrue(ij.lastRun("error").startsWith("output must be a FITS file name ending in .fits"), ij.lastRun("error"));
+    }
+
+    @Test
+    void aFailedRunStopsTheMacro(@TempDir Path dir) {
+        System.clearProperty("tessera.test.after");
+        ij.runMacro("run(\"Tessera Mosaic (IJ1)\", \"input=" + bracket(dir.resolve("gone")) + " output=" + bracket(dir) + "\");\n"
+                + "call(\"java.lang.System.setProperty\", \"tessera.test.after\", \"reached\");", "");
+        assertNull(System.getProperty("tessera.test.after"), "a macro must not go on after a failed run");
+        assertEquals("input not found: " + dir.resolve("gone").toAbsolutePath(), ij.lastRun("error"));
+    }
+}

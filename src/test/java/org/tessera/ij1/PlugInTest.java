@@ -1,0 +1,130 @@
+package org.tessera.ij1;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ij.Macro;
+import ij.plugin.PlugIn;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.ItemIO;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.service.Service;
+import org.tessera.command.BuildMosaicCommand;
+import org.tessera.command.FakeJobs;
+import org.tessera.command.Job;
+import org.tessera.command.JobRequest;
+import org.tessera.command.ReprojectCoaddCommand;
+import org.tessera.command.StackFramesCommand;
+
+/** The ImageJ 1 shims without ImageJ running: macro keys, plugins.config, parameters → job. */
+class PlugInTest {
+
+    /** Macro keys of a SciJava command: its input @Parameter fields that are not services. */
+    private static List<String> sciJavaKeys(Class<?> command) {
+        return Arrays.stream(command.getDeclaredFields())
+                .filter(f -> f.isAnnotationPresent(Parameter.class))
+                .filter(f -> f.getAnnotation(Parameter.class).type() == ItemIO.INPUT)
+                .filter(f -> !Service.class.isAssignableFrom(f.getType()))
+                .map(Field::getName).sorted().toList();
+    }
+
+    private static List<String> keys(List<TesseraPlugIn.Field> fields) {
+        return fields.stream().map(TesseraPlugIn.Field::key).sorted().toList();
+    }
+
+    @Test
+    void macroKeysComeFromLabelsAndMatchTheSciJavaCommands() {
+        for (List<TesseraPlugIn.Field> fields : List.of(MosaicPlugIn.FIELDS, StackPlugIn.FIELDS, ReprojectPlugIn.FIELDS))
+            for (TesseraPlugIn.Field f : fields)
+                assertEquals(f.key(), Macro.trimKey(f.label()), "GenericDialog reads '" + f.label() + "' as key " + f.key());
+        // One macro vocabulary for both menus: the same keys as the SciJava commands' fields.
+        assertEquals(sciJavaKeys(BuildMosaicCommand.class), keys(MosaicPlugIn.FIELDS));
+        assertEquals(sciJavaKeys(StackFramesCommand.class), keys(StackPlugIn.FIELDS));
+        assertEquals(sciJavaKeys(ReprojectCoaddCommand.class), keys(ReprojectPlugIn.FIELDS));
+    }
+
+    @Test
+    void pluginsConfigListsEveryShimUnderPluginsTessera() throws Exception {
+        Pattern entry = Pattern.compile("^(Plugins>Tessera), \"([^\"]+)\", ([\\w.]+)$");
+        Map<String, String> labels = new HashMap<>();
+        for (String line : Files.readAllLines(Paths.get("plugins.config"))) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            Matcher m = entry.matcher(line);
+            assertTrue(m.matches(), "plugins.config line: " + line);
+            Class<?> c = Class.forName(m.group(3));
+            assertTrue(PlugIn.class.isAssignableFrom(c), c + " is an ImageJ 1 PlugIn");
+            labels.put(c.getSimpleName(), m.group(2));
+        }
+        assertEquals(Map.of("MosaicPlugIn", "Tessera Mosaic (IJ1)", "StackPlugIn", "Tessera Stack (IJ1)",
+                "ReprojectPlugIn", "Tessera Reproject (IJ1)"), labels);
+        // Labels must differ from the SciJava commands', or one menu entry would hide the other.
+        for (Class<?> c : List.of(BuildMosaicCommand.class, StackFramesCommand.class, ReprojectCoaddCommand.class)) {
+            String path = c.getAnnotation(Plugin.class).menuPath();
+            String leaf = path.substring(path.lastIndexOf('>') + 1);
+            assertFalse(labels.containsValue(leaf), leaf);
+        }
+    }
+
+    @Test
+    void dialogValuesMapToTheJob(@TempDir Path dir) throws Exception {
+        Path frame = Files.writeString(dir.resolve("f.fits"), "x");
+        Path cfg = Files.writeString(dir.resolve("c.json"), "{\"reproject_kernel\": \"nearest\"}");
+        Map<String, String> v = new HashMap<>();
+        v.put("input", frame.toString());
+        v.put("output", dir.resolve("out") + " ");
+        v.put("config", cfg.toString());
+        v.put("kernel", "config");
+        v.put("gpu", "off");
+        v.put("settings", "intertile_photometric_match=false phase5_chunk_mb=256");
+        JobRequest r = new ReprojectPlugIn().request(v);
+        assertEquals(Job.REPROJECT, r.job());
+        assertEquals(List.of(frame), r.inputs());
+        assertEquals(dir.resolve("out"), r.output());
+        assertEquals("nearest", r.config().getString("reproject_kernel"), "'config' keeps the file's kernel");
+        assertFalse(r.config().getBoolean("use_gpu_phase5"));
+        assertFalse(r.config().getBoolean("intertile_photometric_match"));
+        assertEquals(256, r.config().getInt("phase5_chunk_mb"));
+
+        Map<String, String> m = new HashMap<>(Map.of("input", "", "output", dir.toString(), "config", "",
+                "rejection", "linear_fit_clip", "combine", "median", "gpu", "config", "settings", ""));
+        JobRequest mr = new MosaicPlugIn().request(m);
+        assertEquals(List.of(), mr.inputs(), "empty input: the default sky");
+        assertEquals("linear_fit_clip", mr.config().getString("stacking_rejection_algorithm"));
+        assertEquals("median", mr.config().getString("stacking_final_combine_method"));
+    }
+
+    @Test
+    void executeRecordsTheOutcomeForMacros(@TempDir Path dir) throws IOException {
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        Files.writeString(frames.resolve("a.fits"), "x");
+        Files.writeString(frames.resolve("bad_b.fits"), "x");
+        FakeJobs fake = new FakeJobs();
+        fake.skipMarker = "bad_";
+        StackPlugIn p = new StackPlugIn();
+        p.jobs = fake;
+        p.execute(Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
+                "config", "", "rejection", "none", "combine", "config", "gpu", "config", "settings", ""));
+        assertEquals("none", fake.calls.get(0).config().getString("stacking_rejection_algorithm"));
+        assertEquals("ok", LastRun.get("status"));
+        assertEquals(dir.resolve("tile.fits").toString(), LastRun.get("tile"));
+        assertEquals("1", LastRun.get("tiles"));
+        assertEquals("1", LastRun.get("skipped"));
+        assertEquals(frames.resolve("bad_b.fits") + ": no WCS in header", LastRun.get("skipped_list"));
+        assertEquals(dir.resolve("tessera.log").toString(), LastRun.get("log"));
+        assertEquals("", LastRun.get("mosaic"), "a stack makes no mosaic");
+        assertEquals("", LastRun.get("error"));
+    }
+}

@@ -1,0 +1,170 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunLogTest {
+
+    private static final Logger STACK = Logger.getLogger("org.tessera.stack");
+    private static final Logger TESSERA = Logger.getLogger("org.tessera");
+    private static final Pattern LINE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d (FINE|INFO|WARNING|SEVERE) \\[[\\w-]+\\] .*");
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    private String out() { return outBytes.toString(StandardCharsets.UTF_8); }
+    private String err() { return errBytes.toString(StandardCharsets.UTF_8); }
+
+    private static List<String> logLines(Path dir) throws IOException {
+        return Files.readAllLines(dir.resolve(RunLog.FILE_NAME)).stream().filter(l -> !l.startsWith("----")).toList();
+    }
+
+    @Test
+    void fileGetsDebugDetailConsoleGetsInfoAndWarningsOnErr(@TempDir Path dir) throws Exception {
+        try (RunLog log = RunLog.start(dir, Level.INFO, out, err)) {
+            assertEquals(dir.resolve("tessera.log"), log.file());
+            STACK.fine("[P3] band 0..63 of tile 1");
+            STACK.finer("too fine for any handler");
+            STACK.info("[P3] 2 master tiles");
+            STACK.warning("frame f.fits has no WCS");
+        }
+        List<String> file = logLines(dir);
+        assertTrue(file.stream().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d FINE \\[stack\\] \\[P3\\] band 0\\.\\.63 of tile 1")), file.toString());
+        assertTrue(file.stream().anyMatch(l -> l.endsWith("INFO [stack] [P3] 2 master tiles")));
+        assertTrue(file.stream().anyMatch(l -> l.endsWith("WARNING [stack] frame f.fits has no WCS")));
+        assertTrue(file.stream().noneMatch(l -> l.contains("too fine")));
+        assertTrue(file.stream().allMatch(l -> LINE.matcher(l).matches()), file.toString());
+
+        assertTrue(out().matches("\\d\\d:\\d\\d:\\d\\d INFO \\[stack\\] \\[P3\\] 2 master tiles\\R"), out());
+        assertTrue(err().matches("\\d\\d:\\d\\d:\\d\\d WARNING \\[stack\\] frame f\\.fits has no WCS\\R"), err());
+    }
+
+    @Test
+    void stackTracesGoToTheFileAndToTheConsoleOnlyWhenVerbose(@TempDir Path dir) throws Exception {
+        Path quietDir = Files.createDirectory(dir.resolve("brief"));
+        Path verboseDir = Files.createDirectory(dir.resolve("verbose"));
+        IOException boom = new IOException("bad.fits: truncated");
+        try (RunLog log = RunLog.start(quietDir, Level.INFO, out, err)) {
+            STACK.log(Level.SEVERE, "failed", boom);
+        }
+        assertFalse(err().contains("\tat "), err());
+        assertTrue(err().contains("SEVERE [stack] failed (java.io.IOException: bad.fits: truncated)"), err());
+        assertTrue(Files.readString(quietDir.resolve("tessera.log")).contains("\tat org.tessera.pipeline.RunLogTest"));
+
+        errBytes.reset();
+        try (RunLog log = RunLog.start(verboseDir, Level.FINE, out, err)) {
+            STACK.log(Level.SEVERE, "failed", boom);
+            STACK.fine("detail");
+        }
+        assertTrue(err().contains("\tat org.tessera.pipeline.RunLogTest"), err());
+        assertTrue(out().contains("FINE [stack] detail"), out());
+    }
+
+    @Test
+    void closeDetachesAndRestoresTheLoggerSettings(@TempDir Path dir) throws Exception {
+        Level levelBefore = TESSERA.getLevel();
+        boolean parentsBefore = TESSERA.getUseParentHandlers();
+        int handlersBefore = TESSERA.getHandlers().length;
+        RunLog log = RunLog.start(dir, Level.INFO, out, err);
+        assertEquals(Level.FINE, TESSERA.getLevel());
+        assertFalse(TESSERA.getUseParentHandlers(), "no duplicate lines through the root console");
+        assertEquals(handlersBefore + 2, TESSERA.getHandlers().length);
+        log.close();
+        log.close(); // idempotent
+        assertEquals(levelBefore, TESSERA.getLevel());
+        assertEquals(parentsBefore, TESSERA.getUseParentHandlers());
+        assertEquals(handlersBefore, TESSERA.getHandlers().length);
+        STACK.warning("after close");
+        assertFalse(Files.readString(dir.resolve("tessera.log")).contains("after close"));
+        assertFalse(err().contains("after close"));
+    }
+
+    @Test
+    void fileOnlyRunKeepsParentHandlers(@TempDir Path dir) throws Exception {
+        boolean parentsBefore = TESSERA.getUseParentHandlers();
+        try (RunLog log = RunLog.start(dir)) {
+            assertEquals(parentsBefore, TESSERA.getUseParentHandlers());
+            STACK.fine("only in the file");
+        }
+        assertTrue(Files.readString(dir.resolve("tessera.log")).contains("FINE [stack] only in the file"));
+    }
+
+    @Test
+    void overlappingAndSuccessiveRunsEachGetTheirFile(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a"), b = dir.resolve("b");
+        Level levelBefore = TESSERA.getLevel();
+        RunLog first = RunLog.start(a, Level.INFO, out, err);
+        STACK.info("one");
+        RunLog second = RunLog.start(b, Level.INFO, out, err);
+        STACK.info("two");
+        first.close();
+        assertEquals(Level.FINE, TESSERA.getLevel(), "the second run still needs FINE");
+        assertFalse(TESSERA.getUseParentHandlers());
+        STACK.info("three");
+        second.close();
+        assertEquals(levelBefore, TESSERA.getLevel());
+
+        String fa = Files.readString(a.resolve("tessera.log")), fb = Files.readString(b.resolve("tessera.log"));
+        assertTrue(fa.contains("] one") && fa.contains("] two") && !fa.contains("] three"), fa);
+        assertTrue(!fb.contains("] one") && fb.contains("] two") && fb.contains("] three"), fb);
+
+        // A rerun into the same folder appends, keeping the history.
+        try (RunLog again = RunLog.start(a, Level.INFO, out, err)) {
+            STACK.info("four");
+        }
+        String fa2 = Files.readString(a.resolve("tessera.log"));
+        assertTrue(fa2.startsWith(fa), "appended");
+        assertEquals(2, fa2.split("---- Tessera run started", -1).length - 1);
+    }
+
+    @Test
+    void manyThreadsWriteWholeLines(@TempDir Path dir) throws Exception {
+        int threads = 8, perThread = 250;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (RunLog log = RunLog.start(dir)) {
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) STACK.fine("worker " + id + " item " + i);
+                    return null;
+                });
+            }
+            go.countDown();
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        }
+        List<String> lines = logLines(dir).stream().filter(l -> l.contains("worker ")).toList();
+        assertEquals(threads * perThread, lines.size());
+        assertTrue(lines.stream().allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d FINE \\[stack\\] worker \\d item \\d+")));
+        // every record exactly once: payloads (after the time stamp) are all distinct
+        assertEquals(threads * perThread, lines.stream().map(l -> l.substring(9)).distinct().count());
+    }
+
+    @Test
+    void shortLoggerNames() {
+        assertEquals("stack", RunLog.LineFormatter.shortName("org.tessera.stack"));
+        assertEquals("tessera", RunLog.LineFormatter.shortName("org.tessera"));
+        assertEquals("-", RunLog.LineFormatter.shortName(null));
+    }
+}
