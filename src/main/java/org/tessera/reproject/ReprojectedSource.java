@@ -6,80 +6,88 @@ import java.util.Arrays;
 import org.tessera.image.RowSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsGrid;
+import org.tessera.wcs.WcsMapping;
 
 /**
  * A source image seen on another pixel grid: reading a band of the target grid maps each target
- * pixel through the sky to the source (bilinear interpolation) and reads only the source rows that
- * band needs. Target pixels outside the source footprint are NaN. This is how Phase 3 aligns a
- * frame onto its group's reference grid without holding the frame whole.
+ * pixel through the sky to the source (control-point mapping, {@link WcsMapping}, error below
+ * 0.01 px) and interpolates with a {@link Kernel} (bilinear unless told otherwise), reading only
+ * the source rows that band needs. Target pixels outside the source footprint are NaN. This is
+ * how Phase 3 aligns a frame onto its group's reference grid without holding the frame whole.
+ * <p>
+ * A source pixel is valid when all its channels are finite; a target pixel is inside the
+ * footprint when its nearest source pixel is valid (astropy's [-0.5, n-0.5] convention).
+ * Thread-safe: each call works on its own buffers.
  */
 public final class ReprojectedSource implements RowSource {
 
     private final RowSource src;
-    private final Wcs srcWcs;
     private final WcsGrid target;
+    private final Kernel kernel;
+    private final WcsMapping mapping;
 
     public ReprojectedSource(RowSource src, Wcs srcWcs, WcsGrid target) {
+        this(src, srcWcs, target, Kernel.BILINEAR);
+    }
+
+    public ReprojectedSource(RowSource src, Wcs srcWcs, WcsGrid target, Kernel kernel) {
         this.src = src;
-        this.srcWcs = srcWcs;
         this.target = target;
+        this.kernel = kernel;
+        this.mapping = new WcsMapping(target.wcs(), srcWcs);
     }
 
     @Override public int width() { return target.width(); }
     @Override public int height() { return target.height(); }
     @Override public int channels() { return src.channels(); }
 
+    public Kernel kernel() { return kernel; }
+
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
-        int w = target.width(), sw = src.width(), sh = src.height(), nc = src.channels();
-        int n = rows * w;
-        double[] sx = new double[n], sy = new double[n];
-        double[] t = new double[2];
-        double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+        if (y0 < 0 || rows < 0 || y0 + rows > target.height())
+            throw new IndexOutOfBoundsException("rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + target.height());
+        int w = target.width(), nc = src.channels();
+        for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * w, Float.NaN);
+        if (rows == 0) return;
+        WcsMapping.Region region = mapping.region(0, y0, w, y0 + rows);
+        double[] b = region.sourceBounds();
+        if (b == null) return;
+        int pad = kernel.radius() + 1;
+        int sh = src.height(), sw = src.width();
+        if (b[1] < -0.5 || b[0] > sw - 0.5) return;
+        int r0 = (int) Math.max(0, Math.floor(b[2]) - pad), r1 = (int) Math.min(sh, Math.floor(b[3]) + pad + 1);
+        if (r0 >= r1) return;
+        int srows = r1 - r0;
+        float[][] band = src.newBand(srows);
+        src.readRows(r0, srows, band);
+        SourceStrip strip = SourceStrip.contiguous(sw, r0, srows, band, validity(band, srows * sw), new int[] {0, sw, 0, sh});
+
+        double[] sx = new double[w], sy = new double[w];
+        float[] wOut = new float[w];
+        float[][] vOut = new float[nc][w];
         for (int r = 0; r < rows; r++) {
+            region.mapRow(y0 + r, 0, w, sx, sy);
+            KernelSampler.sampleRow(kernel, strip, sx, sy, w, wOut, vOut);
+            int base = r * w;
             for (int x = 0; x < w; x++) {
-                int i = r * w + x;
-                target.wcs().pixelToWorld(x, y0 + r, t);
-                srcWcs.worldToPixel(t[0], t[1], t);
-                sx[i] = t[0];
-                sy[i] = t[1];
-                if (t[0] > -1 && t[0] < sw && t[1] > -1 && t[1] < sh) {
-                    minY = Math.min(minY, t[1]);
-                    maxY = Math.max(maxY, t[1]);
-                }
+                if (wOut[x] > 0) for (int c = 0; c < nc; c++) dst[c][base + x] = vOut[c][x];
             }
         }
-        for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, n, Float.NaN);
-        if (minY > maxY) return;
-        int r0 = Math.max(0, (int) Math.floor(minY)), r1 = Math.min(sh - 1, (int) Math.floor(maxY) + 1);
-        int srows = r1 - r0 + 1;
-        float[][] sb = src.newBand(srows);
-        src.readRows(r0, srows, sb);
-        for (int i = 0; i < n; i++) {
-            double x = sx[i], y = sy[i];
-            if (!(x > -1 && x < sw && y > -1 && y < sh)) continue;
-            // Bilinear on the pixels that exist: edge pixels use the nearest valid neighbours.
-            int x0 = (int) Math.floor(x), yy0 = (int) Math.floor(y);
-            double fx = x - x0, fy = y - yy0;
-            for (int c = 0; c < nc; c++) {
-                double acc = 0, wsum = 0;
-                for (int dy = 0; dy <= 1; dy++) {
-                    int yy = yy0 + dy;
-                    if (yy < r0 || yy > r1) continue;
-                    double wy = dy == 0 ? 1 - fy : fy;
-                    for (int dx = 0; dx <= 1; dx++) {
-                        int xx = x0 + dx;
-                        if (xx < 0 || xx >= sw) continue;
-                        double wgt = wy * (dx == 0 ? 1 - fx : fx);
-                        if (wgt == 0) continue;
-                        float v = sb[c][(yy - r0) * sw + xx];
-                        if (Float.isNaN(v)) continue;
-                        acc += wgt * v;
-                        wsum += wgt;
-                    }
-                }
-                if (wsum > 1e-6) dst[c][i] = (float) (acc / wsum);
-            }
+    }
+
+    /** The weight plane of a band: null when every pixel is finite, else 1 / NaN. */
+    static float[] validity(float[][] band, int n) {
+        boolean any = false;
+        for (float[] p : band) {
+            for (int i = 0; i < n; i++) if (Float.isNaN(p[i]) || Float.isInfinite(p[i])) { any = true; break; }
+            if (any) break;
         }
+        if (!any) return null;
+        float[] w = new float[n];
+        Arrays.fill(w, 1f);
+        for (float[] p : band)
+            for (int i = 0; i < n; i++) if (!Float.isFinite(p[i])) w[i] = Float.NaN;
+        return w;
     }
 }

@@ -1,0 +1,36 @@
+package org.tessera.reproject;
+
+import java.util.Objects;
+
+import org.tessera.image.RowSource;
+import org.tessera.wcs.Wcs;
+
+/**
+ * One tile of the Phase 5 coadd.
+ *
+ * @param name    for logs and errors (usually the file name)
+ * @param image   the pixels, read by bands; NaN = no data
+ * @param alpha   null, or one channel in [0, 1] of the same shape: the tile's validity / feather
+ *                mask (a master tile's ALPHA extension scaled to [0, 1]); 0 = no data. Null means
+ *                1 wherever every channel is finite.
+ * @param wcs     the tile's celestial WCS (0-based pixels)
+ * @param nFrames the number of frames stacked into the tile (MT_NFRAMES), or 1; drives the tile
+ *                weight
+ */
+public record CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs, double nFrames) {
+
+    public CoaddInput {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(wcs, "wcs");
+        if (name == null) name = "tile";
+        if (alpha != null && (alpha.width() != image.width() || alpha.height() != image.height() || alpha.channels() != 1))
+            throw new IllegalArgumentException(name + ": alpha must be one channel of " + image.width() + "x" + image.height()
+                    + ", got " + alpha.width() + "x" + alpha.height() + "x" + alpha.channels());
+        if (!(nFrames > 0) || Double.isInfinite(nFrames)) nFrames = 1;
+    }
+
+    /** A plain image: no alpha, one frame. */
+    public static CoaddInput of(String name, RowSource image, Wcs wcs) {
+        return new CoaddInput(name, image, null, wcs, 1);
+    }
+}

@@ -1,0 +1,216 @@
+package org.tessera.reproject;
+
+/**
+ * Samples a {@link SourceStrip} at a row of source positions with one {@link Kernel}: the inner
+ * loop of every reprojection (Phase 3 alignment, Phase 5 coadd, previews). For each position it
+ * writes the interpolated weight W ({@code wOut}, 0 outside the footprint) and the channel values
+ * ({@code vOut}). Positions are independent, so the result of a pixel never depends on its
+ * neighbours in the row, the band it was computed in, or the thread.
+ * <p>
+ * Footprint: the position's nearest source pixel must be valid. Values: bilinear renormalises
+ * over the valid taps (a hole or an edge never darkens its border); Lanczos-3 uses its 6×6 taps
+ * when all are valid and bilinear otherwise. W is always interpolated bilinearly (nearest for the
+ * nearest kernel): it is smooth by construction, and a Lanczos-interpolated weight could ring
+ * negative.
+ */
+public final class KernelSampler {
+    private KernelSampler() {}
+
+    /** Lanczos-3 weights tabulated at 1/1024 px, each row normalised to sum 1. */
+    private static final int LZ_STEPS = 1024;
+    private static final double[] LZ = new double[(LZ_STEPS + 1) * 6];
+
+    static {
+        for (int q = 0; q <= LZ_STEPS; q++) {
+            double f = q / (double) LZ_STEPS, sum = 0;
+            for (int k = 0; k < 6; k++) {
+                double t = f + 2 - k; // distance from tap (floor - 2 + k)
+                double v = lanczos3(t);
+                LZ[q * 6 + k] = v;
+                sum += v;
+            }
+            for (int k = 0; k < 6; k++) LZ[q * 6 + k] /= sum;
+        }
+    }
+
+    /** The Lanczos-3 kernel sinc(t)·sinc(t/3) on |t| &lt; 3. */
+    static double lanczos3(double t) {
+        double a = Math.abs(t);
+        if (a < 1e-12) return 1;
+        if (a >= 3) return 0;
+        double p = Math.PI * a;
+        return 3 * Math.sin(p) * Math.sin(p / 3) / (p * p);
+    }
+
+    /**
+     * Samples n positions (sx[i], sy[i]) of s.
+     *
+     * @param wOut receives the interpolated weight, 0 where the position is outside the footprint
+     * @param vOut receives the values of each channel (undefined where wOut is 0)
+     */
+    public static void sampleRow(Kernel k, SourceStrip s, double[] sx, double[] sy, int n, float[] wOut, float[][] vOut) {
+        switch (k) {
+            case NEAREST: nearestRow(s, sx, sy, n, wOut, vOut); break;
+            case BILINEAR: bilinearRow(s, sx, sy, n, wOut, vOut); break;
+            case LANCZOS3: lanczosRow(s, sx, sy, n, wOut, vOut); break;
+            default: throw new AssertionError(k);
+        }
+    }
+
+    private static boolean inside(SourceStrip s, double x, double y) {
+        // Written so that NaN fails.
+        return x >= s.vx0 - 0.5 && x <= s.vx1 - 0.5 && y >= s.vy0 - 0.5 && y <= s.vy1 - 0.5;
+    }
+
+    private static void nearestRow(SourceStrip s, double[] sx, double[] sy, int n, float[] wOut, float[][] vOut) {
+        final int nc = s.channels;
+        for (int i = 0; i < n; i++) {
+            double x = sx[i], y = sy[i];
+            if (!inside(s, x, y)) { wOut[i] = 0; continue; }
+            int nx = Math.min(s.vx1 - 1, (int) Math.floor(x + 0.5));
+            int ny = Math.min(s.vy1 - 1, (int) Math.floor(y + 0.5));
+            int j = ny - s.y0, o = s.offsets[j] + nx;
+            float wv = 1;
+            if (s.w != null) {
+                wv = s.w[j][o];
+                if (!(wv > 0)) { wOut[i] = 0; continue; }
+            }
+            wOut[i] = wv;
+            for (int c = 0; c < nc; c++) vOut[c][i] = s.rows[c][j][o];
+        }
+    }
+
+    private static void bilinearRow(SourceStrip s, double[] sx, double[] sy, int n, float[] wOut, float[][] vOut) {
+        final int nc = s.channels;
+        final float[][] w = s.w;
+        for (int i = 0; i < n; i++) {
+            double x = sx[i], y = sy[i];
+            if (!inside(s, x, y)) { wOut[i] = 0; continue; }
+            int xi = (int) Math.floor(x), yi = (int) Math.floor(y);
+            if (xi >= s.vx0 && xi + 1 < s.vx1 && yi >= s.vy0 && yi + 1 < s.vy1) {
+                double fx = x - xi, fy = y - yi;
+                int j = yi - s.y0, o0 = s.offsets[j] + xi, o1 = s.offsets[j + 1] + xi;
+                double a00 = (1 - fx) * (1 - fy), a10 = fx * (1 - fy), a01 = (1 - fx) * fy, a11 = fx * fy;
+                if (w == null) {
+                    wOut[i] = 1;
+                } else {
+                    float[] w0 = w[j], w1 = w[j + 1];
+                    float w00 = w0[o0], w10 = w0[o0 + 1], w01 = w1[o1], w11 = w1[o1 + 1];
+                    // NaN-safe: all four valid?
+                    if (!(w00 > 0 && w10 > 0 && w01 > 0 && w11 > 0)) {
+                        bilinearGeneral(s, x, y, i, wOut, vOut);
+                        continue;
+                    }
+                    wOut[i] = (float) (a00 * w00 + a10 * w10 + a01 * w01 + a11 * w11);
+                }
+                for (int c = 0; c < nc; c++) {
+                    float[] r0 = s.rows[c][j], r1 = s.rows[c][j + 1];
+                    vOut[c][i] = (float) (a00 * r0[o0] + a10 * r0[o0 + 1] + a01 * r1[o1] + a11 * r1[o1 + 1]);
+                }
+            } else {
+                bilinearGeneral(s, x, y, i, wOut, vOut);
+            }
+        }
+    }
+
+    /** Bilinear at one position that touches the window's edge or an invalid pixel. */
+    private static void bilinearGeneral(SourceStrip s, double x, double y, int i, float[] wOut, float[][] vOut) {
+        int nx = Math.min(s.vx1 - 1, (int) Math.floor(x + 0.5));
+        int ny = Math.min(s.vy1 - 1, (int) Math.floor(y + 0.5));
+        if (!valid(s, nx, ny)) { wOut[i] = 0; return; }
+        int xi = (int) Math.floor(x), yi = (int) Math.floor(y);
+        double fx = x - xi, fy = y - yi;
+        double sa = 0, sw = 0;
+        final int nc = s.channels;
+        for (int c = 0; c < nc; c++) vOut[c][i] = 0;
+        double[] acc = nc <= 4 ? null : new double[nc];
+        double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+        for (int dy = 0; dy <= 1; dy++) {
+            int yy = yi + dy;
+            double ay = dy == 0 ? 1 - fy : fy;
+            if (ay == 0) continue;
+            for (int dx = 0; dx <= 1; dx++) {
+                int xx = xi + dx;
+                double a = ay * (dx == 0 ? 1 - fx : fx);
+                if (a == 0 || !valid(s, xx, yy)) continue;
+                int j = yy - s.y0, o = s.offsets[j] + xx;
+                double wv = s.w == null ? 1 : s.w[j][o];
+                sa += a;
+                sw += a * wv;
+                if (acc == null) {
+                    if (nc > 0) v0 += a * s.rows[0][j][o];
+                    if (nc > 1) v1 += a * s.rows[1][j][o];
+                    if (nc > 2) v2 += a * s.rows[2][j][o];
+                    if (nc > 3) v3 += a * s.rows[3][j][o];
+                } else {
+                    for (int c = 0; c < nc; c++) acc[c] += a * s.rows[c][j][o];
+                }
+            }
+        }
+        // sa > 0: the nearest pixel is valid and carries weight ≥ 1/4.
+        wOut[i] = (float) (sw / sa);
+        if (acc == null) {
+            if (nc > 0) vOut[0][i] = (float) (v0 / sa);
+            if (nc > 1) vOut[1][i] = (float) (v1 / sa);
+            if (nc > 2) vOut[2][i] = (float) (v2 / sa);
+            if (nc > 3) vOut[3][i] = (float) (v3 / sa);
+        } else {
+            for (int c = 0; c < nc; c++) vOut[c][i] = (float) (acc[c] / sa);
+        }
+    }
+
+    private static boolean valid(SourceStrip s, int x, int y) {
+        if (x < s.vx0 || x >= s.vx1 || y < s.vy0 || y >= s.vy1) return false;
+        if (s.w == null) return true;
+        int j = y - s.y0;
+        return s.w[j][s.offsets[j] + x] > 0;
+    }
+
+    private static void lanczosRow(SourceStrip s, double[] sx, double[] sy, int n, float[] wOut, float[][] vOut) {
+        final int nc = s.channels;
+        final float[][] w = s.w;
+        for (int i = 0; i < n; i++) {
+            double x = sx[i], y = sy[i];
+            if (!inside(s, x, y)) { wOut[i] = 0; continue; }
+            int xi = (int) Math.floor(x), yi = (int) Math.floor(y);
+            if (!(xi - 2 >= s.vx0 && xi + 3 < s.vx1 && yi - 2 >= s.vy0 && yi + 3 < s.vy1)) {
+                bilinearGeneral(s, x, y, i, wOut, vOut);
+                continue;
+            }
+            double fx = x - xi, fy = y - yi;
+            int j0 = yi - 2 - s.y0, xs = xi - 2;
+            if (w != null) {
+                boolean all = true;
+                for (int r = 0; r < 6 && all; r++) {
+                    float[] wr = w[j0 + r];
+                    int o = s.offsets[j0 + r] + xs;
+                    for (int k = 0; k < 6; k++) if (!(wr[o + k] > 0)) { all = false; break; }
+                }
+                if (!all) {
+                    bilinearGeneral(s, x, y, i, wOut, vOut);
+                    continue;
+                }
+                // The weight plane is interpolated bilinearly (see class comment).
+                int j = yi - s.y0, o0 = s.offsets[j] + xi, o1 = s.offsets[j + 1] + xi;
+                float[] w0 = w[j], w1 = w[j + 1];
+                wOut[i] = (float) ((1 - fx) * (1 - fy) * w0[o0] + fx * (1 - fy) * w0[o0 + 1]
+                        + (1 - fx) * fy * w1[o1] + fx * fy * w1[o1 + 1]);
+            } else {
+                wOut[i] = 1;
+            }
+            int qx = (int) (fx * LZ_STEPS + 0.5) * 6, qy = (int) (fy * LZ_STEPS + 0.5) * 6;
+            for (int c = 0; c < nc; c++) {
+                float[][] rc = s.rows[c];
+                double acc = 0;
+                for (int r = 0; r < 6; r++) {
+                    float[] row = rc[j0 + r];
+                    int o = s.offsets[j0 + r] + xs;
+                    double h = LZ[qx] * row[o] + LZ[qx + 1] * row[o + 1] + LZ[qx + 2] * row[o + 2]
+                            + LZ[qx + 3] * row[o + 3] + LZ[qx + 4] * row[o + 4] + LZ[qx + 5] * row[o + 5];
+                    acc += LZ[qy + r] * h;
+                }
+                vOut[c][i] = (float) acc;
+            }
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package org.tessera.reproject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+import org.tessera.wcs.WcsGrid;
+import org.tessera.wcs.WcsMapping;
+
+/**
+ * Makes overlapping tiles agree before they are coadded (reference.md §6), working only on
+ * low-resolution luminance previews on a downscaled copy of the final grid, so it costs little
+ * memory and time whatever the tiles' size:
+ * <ol>
+ * <li>inter-tile gain/offset: pairs overlapping ≥ 5%, the 8 strongest neighbours of each tile
+ * plus the bridges of a maximum spanning forest (so the graph stays connected); per pair a
+ * robust affine fit y = a·x + b on pixels of the [30, 70] sky percentile band with 2.5σ
+ * clipping; a global weighted least-squares solve of g·tile + o with the best-connected tile of
+ * each connected group as anchor; then recentring, blending toward neutral and clamps;</li>
+ * <li>background matching: per-tile additive offsets from the median differences in the
+ * overlaps, solved globally with a zero mean (astropy's {@code match_background});</li>
+ * <li>two-pass coverage renormalisation: per-tile gain = median of blur(coverage)/coverage over
+ * the tile's footprint.</li>
+ * </ol>
+ * Tessera's choices where the original is loose: the pair fit is an orthogonal (total) least
+ * squares line, unbiased when both previews carry similar noise (ordinary least squares on
+ * sky-dominated pixels drags the slope toward 0); recentring applies one common factor to every
+ * tile (bringing the mosaic's median back to the tiles' median level) so that it cannot undo the
+ * pairwise agreement and reopen seams.
+ */
+final class PhotometricMatch {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
+
+    /** A tile's luminance and pixel weight resampled onto the preview grid, over its box. */
+    static final class Preview {
+        final Tile tile;
+        final int x0, y0, w, h;
+        final float[] lum, wgt;
+        int valid;
+
+        Preview(Tile tile, int x0, int y0, int w, int h) {
+            this.tile = tile;
+            this.x0 = x0;
+            this.y0 = y0;
+            this.w = w;
+            this.h = h;
+            this.lum = new float[w * h];
+            this.wgt = new float[w * h];
+        }
+
+        float lumAt(int gx, int gy) {
+            int x = gx - x0, y = gy - y0;
+            if (x < 0 || y < 0 || x >= w || y >= h) return Float.NaN;
+            return lum[y * w + x];
+        }
+    }
+
+    /** A kept pair and its fit: lum_j ≈ a·lum_i + b over n samples. */
+    record Pair(int i, int j, int overlap, double a, double b, int n) {}
+
+    private final CoaddParams.MatchParams mp;
+    private final List<Preview> previews;
+    private final int factor;
+    private final List<Pair> pairs = new ArrayList<>();
+
+    private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor) {
+        this.mp = mp;
+        this.previews = previews;
+        this.factor = factor;
+    }
+
+    /**
+     * Resamples each tile's preview (block means, {@link Tile#survey}) onto the preview grid:
+     * the final grid reduced by {@code factor}.
+     */
+    static PhotometricMatch build(List<Tile> tiles, WcsGrid finalGrid, int factor, CoaddParams.MatchParams mp) {
+        int gw = (finalGrid.width() + factor - 1) / factor, gh = (finalGrid.height() + factor - 1) / factor;
+        ScaledWcs gridWcs = ScaledWcs.blocks(finalGrid.wcs(), factor, 0, 0);
+        List<Preview> out = new ArrayList<>();
+        for (Tile t : tiles) {
+            if (t.previewLum == null) continue;
+            int x0 = Math.max(0, Math.floorDiv(t.bx0, factor) - 1), y0 = Math.max(0, Math.floorDiv(t.by0, factor) - 1);
+            int x1 = Math.min(gw, Math.floorDiv(t.bx1 - 1, factor) + 2), y1 = Math.min(gh, Math.floorDiv(t.by1 - 1, factor) + 2);
+            if (x0 >= x1 || y0 >= y1) continue;
+            Preview p = new Preview(t, x0, y0, x1 - x0, y1 - y0);
+            WcsMapping m = new WcsMapping(gridWcs, t.previewWcs);
+            WcsMapping.Region region = m.region(x0, y0, x1, y1);
+            SourceStrip strip = SourceStrip.contiguous(t.pw, 0, t.ph, new float[][] {t.previewLum}, t.previewW,
+                    new int[] {0, t.pw, 0, t.ph});
+            int n = p.w;
+            double[] sx = new double[n], sy = new double[n];
+            float[] a = new float[n];
+            float[][] v = new float[1][n];
+            for (int y = y0; y < y1; y++) {
+                region.mapRow(y, x0, x1, sx, sy);
+                KernelSampler.sampleRow(Kernel.BILINEAR, strip, sx, sy, n, a, v);
+                for (int i = 0; i < n; i++) {
+                    int k = (y - y0) * p.w + i;
+                    boolean ok = a[i] > 0 && Float.isFinite(v[0][i]);
+                    p.lum[k] = ok ? v[0][i] : Float.NaN;
+                    p.wgt[k] = ok ? a[i] : 0f;
+                    if (ok) p.valid++;
+                }
+            }
+            if (p.valid > 0) out.add(p);
+        }
+        return new PhotometricMatch(mp, out, factor);
+    }
+
+    List<Preview> previews() { return previews; }
+    List<Pair> pairs() { return pairs; }
+
+    // ---------------------------------------------------------------- pairs
+
+    /** Finds overlapping pairs, prunes them to the K strongest per tile plus bridges. */
+    void findPairs() {
+        int n = previews.size();
+        List<int[]> cand = new ArrayList<>(); // {i, j, overlap}
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                int ov = overlap(previews.get(i), previews.get(j));
+                int smaller = Math.min(previews.get(i).valid, previews.get(j).valid);
+                if (ov >= 16 && ov >= mp.minOverlap() * smaller) cand.add(new int[] {i, j, ov});
+            }
+        cand.sort(Comparator.comparingInt((int[] c) -> -c[2]).thenComparingInt(c -> c[0]).thenComparingInt(c -> c[1]));
+        boolean[] keep = new boolean[cand.size()];
+        int[] degree = new int[n];
+        for (int k = 0; k < cand.size(); k++) {
+            int[] c = cand.get(k);
+            if (degree[c[0]] < mp.pruneK() || degree[c[1]] < mp.pruneK()) {
+                keep[k] = true;
+                degree[c[0]]++;
+                degree[c[1]]++;
+            }
+        }
+        // Bridges: a maximum spanning forest (Kruskal on the strongest overlaps first).
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) parent[i] = i;
+        for (int k = 0; k < cand.size(); k++) {
+            int[] c = cand.get(k);
+            int a = find(parent, c[0]), b = find(parent, c[1]);
+            if (a != b) {
+                parent[a] = b;
+                keep[k] = true;
+            }
+        }
+        for (int k = 0; k < cand.size(); k++) {
+            if (!keep[k]) continue;
+            int[] c = cand.get(k);
+            pairs.add(new Pair(c[0], c[1], c[2], Double.NaN, Double.NaN, 0));
+        }
+    }
+
+    private static int find(int[] p, int i) {
+        while (p[i] != i) {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        return i;
+    }
+
+    private static int overlap(Preview a, Preview b) {
+        int x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x0 + a.w, b.x0 + b.w);
+        int y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y0 + a.h, b.y0 + b.h);
+        int n = 0;
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++)
+                if (!Float.isNaN(a.lumAt(x, y)) && !Float.isNaN(b.lumAt(x, y))) n++;
+        return n;
+    }
+
+    /** Common valid samples of two previews, corrected by (g, o) each: {x[], y[]}. */
+    private static double[][] samples(Preview a, Preview b, double ga, double oa, double gb, double ob) {
+        int x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x0 + a.w, b.x0 + b.w);
+        int y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y0 + a.h, b.y0 + b.h);
+        double[] xs = new double[Math.max(0, (x1 - x0) * (y1 - y0))], ys = new double[xs.length];
+        int n = 0;
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++) {
+                float va = a.lumAt(x, y), vb = b.lumAt(x, y);
+                if (Float.isNaN(va) || Float.isNaN(vb)) continue;
+                xs[n] = ga * va + oa;
+                ys[n] = gb * vb + ob;
+                n++;
+            }
+        return new double[][] {Arrays.copyOf(xs, n), Arrays.copyOf(ys, n)};
+    }
+
+    // ---------------------------------------------------------------- gain / offset
+
+    /** Fits every kept pair and solves gains and offsets; returns {gains, offsets} per preview. */
+    double[][] solveAffine() {
+        int n = previews.size();
+        List<Pair> fitted = new ArrayList<>();
+        for (Pair p : pairs) {
+            double[][] s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
+            double[] sel = skyBand(s[0], s[1]);
+            double[][] xy = select(s, sel);
+            double[] fit = robustLine(xy[0], xy[1], mp.clipSigma());
+            if (fit == null) continue;
+            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], xy[0].length));
+        }
+        pairs.clear();
+        pairs.addAll(fitted);
+        int[] anchor = anchors(n, pairs);
+        // Gains: g_i − a·g_j = 0 (tile j, scaled by g_j, matches tile i scaled by g_i).
+        SparseLeastSquares gl = new SparseLeastSquares(n);
+        for (Pair p : pairs) if (p.a() > 0) gl.add(p.i(), 1, p.j(), -p.a(), 0, p.n());
+        for (int a : anchor) gl.fix(a, 1);
+        double[] g = gl.solve(1);
+        for (int i = 0; i < n; i++) if (!(g[i] > 1e-6) || !Double.isFinite(g[i])) g[i] = 1;
+        // Offsets: o_i − o_j = b·g_j.
+        SparseLeastSquares ol = new SparseLeastSquares(n);
+        for (Pair p : pairs) ol.add(p.i(), 1, p.j(), -1, p.b() * g[p.j()], p.n());
+        for (int a : anchor) ol.fix(a, 0);
+        double[] o = ol.solve(0);
+        for (int i = 0; i < n; i++) if (!Double.isFinite(o[i])) o[i] = 0;
+        LOG.info(String.format(Locale.ROOT, "[P5] intertile: %d previews, %d pairs fitted, anchors %s", n, pairs.size(),
+                Arrays.toString(Arrays.stream(anchor).mapToObj(a -> previews.get(a).tile.name()).toArray())));
+        recentreBlendClamp(g, o);
+        return new double[][] {g, o};
+    }
+
+    /** One anchor per connected group of the pair graph: its best-connected tile. */
+    private static int[] anchors(int n, List<Pair> edges) {
+        int[] parent = new int[n];
+        double[] conn = new double[n];
+        for (int i = 0; i < n; i++) parent[i] = i;
+        for (Pair p : edges) {
+            conn[p.i()] += p.n();
+            conn[p.j()] += p.n();
+            int a = find(parent, p.i()), b = find(parent, p.j());
+            if (a != b) parent[a] = b;
+        }
+        int[] best = new int[n];
+        Arrays.fill(best, -1);
+        for (int i = 0; i < n; i++) {
+            int r = find(parent, i);
+            if (best[r] < 0 || conn[i] > conn[best[r]]) best[r] = i;
+        }
+        return Arrays.stream(best).filter(b -> b >= 0).toArray();
+    }
+
+    private void recentreBlendClamp(double[] g, double[] o) {
+        int n = g.length;
+        if (mp.recenter()) {
+            double[] before = new double[n], after = new double[n];
+            for (int i = 0; i < n; i++) {
+                before[i] = median(previews.get(i).lum);
+                after[i] = g[i] * before[i] + o[i];
+            }
+            double mb = median(before), ma = median(after);
+            if (mb > 0 && ma > 0) {
+                double s = Math.max(mp.recenterLow(), Math.min(mp.recenterHigh(), mb / ma));
+                for (int i = 0; i < n; i++) {
+                    g[i] *= s;
+                    o[i] *= s;
+                }
+            }
+        }
+        double keep = 1 - mp.blendToNeutral();
+        for (int i = 0; i < n; i++) {
+            g[i] = 1 + keep * (g[i] - 1);
+            o[i] = keep * o[i];
+            g[i] = Math.max(mp.gainMin(), Math.min(mp.gainMax(), g[i]));
+            o[i] = Math.max(-mp.offsetMax(), Math.min(mp.offsetMax(), o[i]));
+        }
+    }
+
+    /** Indices of the samples whose mean of both lies in the sky percentile band (all if too few). */
+    private double[] skyBand(double[] x, double[] y) {
+        int n = x.length;
+        double[] proxy = new double[n];
+        for (int k = 0; k < n; k++) proxy[k] = 0.5 * (x[k] + y[k]);
+        double lo = percentile(proxy, mp.skyLow()), hi = percentile(proxy, mp.skyHigh());
+        double[] sel = new double[n];
+        int m = 0;
+        for (int k = 0; k < n; k++) if (proxy[k] >= lo && proxy[k] <= hi) sel[m++] = k;
+        if (m < 32) {
+            for (int k = 0; k < n; k++) sel[k] = k;
+            m = n;
+        }
+        return Arrays.copyOf(sel, m);
+    }
+
+    private static double[][] select(double[][] s, double[] idx) {
+        double[] x = new double[idx.length], y = new double[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            x[k] = s[0][(int) idx[k]];
+            y[k] = s[1][(int) idx[k]];
+        }
+        return new double[][] {x, y};
+    }
+
+    /**
+     * y ≈ a·x + b by orthogonal least squares with iterative clipping at clip·σ (σ from the MAD
+     * of the orthogonal residuals). Falls back to a = σy/σx, b = med y − a·med x when the
+     * relation is weak (|corr| &lt; 0.3) or the slope is not positive. Null below 16 samples.
+     */
+    static double[] robustLine(double[] x, double[] y, double clip) {
+        int n = x.length;
+        if (n < 16) return null;
+        boolean[] use = new boolean[n];
+        Arrays.fill(use, true);
+        double a = 1, b = 0, corr = 0, sxr = 0, syr = 0;
+        for (int iter = 0; iter < 10; iter++) {
+            double mx = 0, my = 0;
+            int m = 0;
+            for (int k = 0; k < n; k++) if (use[k]) { mx += x[k]; my += y[k]; m++; }
+            if (m < 16) break;
+            mx /= m;
+            my /= m;
+            double sxx = 0, syy = 0, sxy = 0;
+            for (int k = 0; k < n; k++) {
+                if (!use[k]) continue;
+                double dx = x[k] - mx, dy = y[k] - my;
+                sxx += dx * dx;
+                syy += dy * dy;
+                sxy += dx * dy;
+            }
+            sxr = sxx;
+            syr = syy;
+            corr = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+            if (sxy == 0) break;
+            double d = syy - sxx;
+            a = (d + Math.sqrt(d * d + 4 * sxy * sxy)) / (2 * sxy);
+            b = my - a * mx;
+            double norm = Math.sqrt(1 + a * a);
+            double[] res = new double[m];
+            int q = 0;
+            for (int k = 0; k < n; k++) if (use[k]) res[q++] = Math.abs(y[k] - a * x[k] - b) / norm;
+            double sigma = 1.4826 * median(res);
+            if (!(sigma > 0)) break;
+            boolean changed = false;
+            for (int k = 0; k < n; k++) {
+                boolean u = Math.abs(y[k] - a * x[k] - b) / norm <= clip * sigma;
+                if (u != use[k]) { use[k] = u; changed = true; }
+            }
+            if (!changed) break;
+        }
+        if (!(a > 0) || !Double.isFinite(a) || !Double.isFinite(b) || Math.abs(corr) < 0.3) {
+            double sx = Math.sqrt(sxr), sy = Math.sqrt(syr);
+            a = sx > 1e-6 ? sy / sx : 1;
+            if (!(a > 0) || !Double.isFinite(a)) a = 1;
+            b = median(y) - a * median(x);
+        }
+        return new double[] {a, b};
+    }
+
+    // ---------------------------------------------------------------- background
+
+    /**
+     * Additive corrections c (to subtract) making the corrected previews agree in their
+     * overlaps: c_i − c_j = median(corr_i − corr_j), zero mean per connected group.
+     */
+    double[] solveBackground(double[] g, double[] o) {
+        int n = previews.size();
+        SparseLeastSquares ls = new SparseLeastSquares(n);
+        List<Pair> used = new ArrayList<>();
+        for (Pair p : pairs) {
+            double[][] s = samples(previews.get(p.i()), previews.get(p.j()), g[p.i()], o[p.i()], g[p.j()], o[p.j()]);
+            if (s[0].length < 16) continue;
+            double[] d = new double[s[0].length];
+            for (int k = 0; k < d.length; k++) d[k] = s[0][k] - s[1][k];
+            ls.add(p.i(), 1, p.j(), -1, median(d), s[0].length);
+            used.add(p);
+        }
+        for (int a : anchors(n, used)) ls.fix(a, 0);
+        double[] c = ls.solve(0);
+        // Zero mean within each connected group (astropy's convention without a reference).
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) parent[i] = i;
+        for (Pair p : used) {
+            int a = find(parent, p.i()), b = find(parent, p.j());
+            if (a != b) parent[a] = b;
+        }
+        double[] sum = new double[n];
+        int[] cnt = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(c[i])) c[i] = 0;
+            sum[find(parent, i)] += c[i];
+            cnt[find(parent, i)]++;
+        }
+        for (int i = 0; i < n; i++) c[i] -= sum[find(parent, i)] / cnt[find(parent, i)];
+        return c;
+    }
+
+    // ---------------------------------------------------------------- two-pass coverage renorm
+
+    /**
+     * Per-tile gains of the two-pass renormalisation: median over the tile's footprint of
+     * blur(coverage)/coverage, clipped; the coverage is Σ tile weight × pixel weight on the
+     * preview grid, blurred with σ = renormSigmaPx final pixels.
+     */
+    double[] coverageGains(int gw, int gh) {
+        float[] cov = new float[gw * gh];
+        for (Preview p : previews)
+            for (int y = 0; y < p.h; y++)
+                for (int x = 0; x < p.w; x++) {
+                    int k = y * p.w + x;
+                    if (!Float.isNaN(p.lum[k])) cov[(p.y0 + y) * gw + p.x0 + x] += (float) (p.tile.weight * p.wgt[k]);
+                }
+        float[] blur = gaussian(cov, gw, gh, mp.renormSigmaPx() / factor);
+        double[] gains = new double[previews.size()];
+        for (int i = 0; i < previews.size(); i++) {
+            Preview p = previews.get(i);
+            double[] r = new double[p.valid];
+            int m = 0;
+            for (int y = 0; y < p.h; y++)
+                for (int x = 0; x < p.w; x++) {
+                    int k = y * p.w + x, gk = (p.y0 + y) * gw + p.x0 + x;
+                    if (!Float.isNaN(p.lum[k]) && cov[gk] > 0) r[m++] = blur[gk] / cov[gk];
+                }
+            double gmed = m > 0 ? median(Arrays.copyOf(r, m)) : 1;
+            gains[i] = Math.max(mp.renormGainLow(), Math.min(mp.renormGainHigh(), gmed));
+        }
+        return gains;
+    }
+
+    /** Separable Gaussian blur with zero outside the grid. */
+    static float[] gaussian(float[] img, int w, int h, double sigma) {
+        if (!(sigma > 0.3)) return img.clone();
+        int r = (int) Math.ceil(3 * sigma);
+        double[] k = new double[2 * r + 1];
+        double s = 0;
+        for (int i = -r; i <= r; i++) s += k[i + r] = Math.exp(-0.5 * i * i / (sigma * sigma));
+        for (int i = 0; i < k.length; i++) k[i] /= s;
+        float[] tmp = new float[w * h], out = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double a = 0;
+                for (int i = -r; i <= r; i++) {
+                    int xx = x + i;
+                    if (xx >= 0 && xx < w) a += k[i + r] * img[y * w + xx];
+                }
+                tmp[y * w + x] = (float) a;
+            }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double a = 0;
+                for (int i = -r; i <= r; i++) {
+                    int yy = y + i;
+                    if (yy >= 0 && yy < h) a += k[i + r] * tmp[yy * w + x];
+                }
+                out[y * w + x] = (float) a;
+            }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- statistics
+
+    static double median(float[] v) {
+        double[] d = new double[v.length];
+        int n = 0;
+        for (float f : v) if (!Float.isNaN(f)) d[n++] = f;
+        return n == 0 ? Double.NaN : median(Arrays.copyOf(d, n));
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) return Double.NaN;
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+    }
+
+    /** Linear-interpolated percentile (numpy's default). */
+    static double percentile(double[] v, double p) {
+        if (v.length == 0) return Double.NaN;
+        double[] s = v.clone();
+        Arrays.sort(s);
+        double pos = p / 100 * (s.length - 1);
+        int lo = (int) Math.floor(pos), hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+}

@@ -1,0 +1,335 @@
+package org.tessera.reproject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.image.RowSink;
+import org.tessera.wcs.WcsGrid;
+import org.tessera.wcs.WcsMapping;
+
+/**
+ * Phase 5: reprojects tiles onto the final grid and coadds them, streaming bands of output rows
+ * into sinks, so memory is O(band + cached source strips + previews), never O(mosaic) nor
+ * O(all tiles).
+ * <ol>
+ * <li>One streaming read of each tile (in parallel): valid extent of each row, luminance
+ * previews. Tiles are cropped first ({@code master_tile_crop_percent} per side).</li>
+ * <li>The output grid is cropped to the bounding box of the tiles' footprints (the pixels whose
+ * centre falls on a valid tile pixel), and the caller's {@link SinkFactory} opens sinks for that
+ * final grid.</li>
+ * <li>Photometric matching on the previews ({@link PhotometricMatch}): gains, offsets,
+ * background, two-pass renormalisation, each switchable.</li>
+ * <li>Bands of output rows in parallel: for each tile overlapping the band, the control-cell
+ * mapping ({@link WcsMapping}) and the needed rows of the tile (from a shared LRU of row blocks)
+ * go to a {@link BandCoadder}; mosaic = Σ w·(g·v + o) / Σ w, coverage = Σ w, with w = tile weight
+ * × max(alpha, floor). Every channel in the same pass.</li>
+ * </ol>
+ * An output pixel's value does not depend on the band size, the number of workers or the order
+ * in which bands finish.
+ */
+public final class ReprojectCoadd {
+    private ReprojectCoadd() {}
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
+
+    /** Opens the outputs once the final (cropped) grid is known. */
+    @FunctionalInterface
+    public interface SinkFactory {
+        /**
+         * @param grid     the final grid: the caller's grid cropped to the covered bounding box
+         * @param channels channels of the mosaic (the tiles')
+         */
+        Sinks open(WcsGrid grid, int channels) throws IOException;
+    }
+
+    /**
+     * Where bands go: the mosaic (channels planes, NaN where nothing covers) and the coverage
+     * (one plane, Σ weights; may be null). Written band by band from several threads; the caller
+     * owns and closes them.
+     */
+    public record Sinks(RowSink mosaic, RowSink coverage) {}
+
+    /** What happened to one input. */
+    public record TileReport(String name, boolean used, double weight, double gain, double offset,
+                             int x0, int y0, int x1, int y1, String note) {}
+
+    /** The outcome of a run. */
+    public record Result(WcsGrid grid, int channels, List<TileReport> tiles, int pairs, int bands, int rowsPerBand,
+                         long blockReads, double surveySeconds, double coaddSeconds) {}
+
+    public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
+                             Progress progress) throws IOException {
+        return run(inputs, grid, params, sinks, progress, CpuBandCoadder.INSTANCE);
+    }
+
+    public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
+                             Progress progress, BandCoadder backend) throws IOException {
+        if (inputs.isEmpty()) throw new IllegalArgumentException("[P5] no input tile to coadd");
+        if (progress == null) progress = Progress.NONE;
+        int channels = inputs.get(0).image().channels();
+        for (CoaddInput in : inputs)
+            if (in.image().channels() != channels)
+                throw new IllegalArgumentException("[P5] " + in.name() + " has " + in.image().channels()
+                        + " channels but " + inputs.get(0).name() + " has " + channels);
+        long t0 = System.nanoTime();
+        List<Tile> tiles = new ArrayList<>();
+        double crop = params.applyMasterTileCrop() ? params.masterTileCropPercent() : 0;
+        for (int i = 0; i < inputs.size(); i++) tiles.add(new Tile(i, inputs.get(i), crop, params.alphaWeightFloor()));
+        assignTileWeights(tiles, params.enableTileWeighting());
+        String[] notes = new String[tiles.size()];
+
+        boolean matching = inputs.size() > 1
+                && (params.intertilePhotometricMatch() || params.matchBackground() || params.twoPassCoverageRenorm());
+        int factor = matching ? previewFactor(tiles, params.match().previewSize()) : 0;
+        LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
+                grid.width(), grid.height(), channels, params));
+
+        ExecutorService pool = Executors.newFixedThreadPool(params.workers(), r -> {
+            Thread t = new Thread(r, "tessera-p5");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            survey(tiles, factor, pool, progress.sub(0, 0.15));
+
+            // Footprints, and the crop of the output grid to what they cover.
+            int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = Integer.MIN_VALUE, gy1 = Integer.MIN_VALUE;
+            List<Tile> used = new ArrayList<>();
+            for (Tile t : tiles) {
+                double[] box = t.validPixels == 0 ? null : t.footprintBox(grid.wcs());
+                if (box == null) {
+                    notes[t.index] = t.validPixels == 0 ? "no valid pixel" : "footprint does not map onto the grid";
+                    LOG.warning("[P5] " + t.name() + ": " + notes[t.index] + ", skipped");
+                    continue;
+                }
+                int x0 = (int) Math.max(0, box[0]), y0 = (int) Math.max(0, box[1]);
+                int x1 = (int) Math.min(grid.width(), box[2]), y1 = (int) Math.min(grid.height(), box[3]);
+                if (x0 >= x1 || y0 >= y1) {
+                    notes[t.index] = "outside the output grid";
+                    LOG.warning("[P5] " + t.name() + ": outside the output grid, skipped");
+                    continue;
+                }
+                t.bx0 = x0; t.by0 = y0; t.bx1 = x1; t.by1 = y1;
+                used.add(t);
+                gx0 = Math.min(gx0, x0); gy0 = Math.min(gy0, y0);
+                gx1 = Math.max(gx1, x1); gy1 = Math.max(gy1, y1);
+            }
+            if (used.isEmpty()) throw new IllegalArgumentException("[P5] no input tile overlaps the output grid");
+            WcsGrid fin = grid.crop(gx0, gy0, gx1 - gx0, gy1 - gy0);
+            for (Tile t : used) {
+                t.bx0 -= gx0; t.bx1 -= gx0; t.by0 -= gy0; t.by1 -= gy0;
+                t.mapping = new WcsMapping(fin.wcs(), t.input.wcs());
+            }
+            LOG.info(String.format(Locale.ROOT, "[P5] covered box %dx%d at (%d, %d) of the %dx%d grid",
+                    fin.width(), fin.height(), gx0, gy0, grid.width(), grid.height()));
+
+            int pairs = 0;
+            if (matching && used.size() > 1) pairs = match(used, fin, factor, params);
+            progress.update(0.2, "[P5] matching done");
+            double surveySeconds = (System.nanoTime() - t0) / 1e9;
+
+            Sinks out = sinks.open(fin, channels);
+            long t1 = System.nanoTime();
+            int rowsPerBand = rowsPerBand(params, fin.width(), channels);
+            int bands = (fin.height() + rowsPerBand - 1) / rowsPerBand;
+            StripCache cache = new StripCache(params.effectiveStripCacheBytes());
+            coadd(used, fin, channels, params, out, backend, cache, rowsPerBand, bands, pool, progress.sub(0.2, 1));
+            double coaddSeconds = (System.nanoTime() - t1) / 1e9;
+            long[] st = cache.stats();
+            LOG.info(String.format(Locale.ROOT, "[P5] coadd %dx%d done: %d bands of %d rows, %s backend, %d block reads"
+                    + " (%d from cache), %.2f s survey+match, %.2f s coadd", fin.width(), fin.height(), bands, rowsPerBand,
+                    backend.name(), st[0], st[1], surveySeconds, coaddSeconds));
+
+            List<TileReport> reports = new ArrayList<>();
+            for (Tile t : tiles) {
+                boolean u = used.contains(t);
+                reports.add(new TileReport(t.name(), u, t.weight, t.gain, t.offset, u ? t.bx0 : 0, u ? t.by0 : 0,
+                        u ? t.bx1 : 0, u ? t.by1 : 0, notes[t.index]));
+            }
+            return new Result(fin, channels, reports, pairs, bands, rowsPerBand, st[0], surveySeconds, coaddSeconds);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Tile weight = sqrt(nFrames / median nFrames) clipped to [0.75, 1.35] (1 when disabled). */
+    static void assignTileWeights(List<Tile> tiles, boolean enabled) {
+        double[] n = tiles.stream().mapToDouble(t -> t.input.nFrames()).toArray();
+        double med = PhotometricMatch.median(n);
+        for (Tile t : tiles) {
+            t.weight = 1;
+            if (enabled && med > 0) t.weight = Math.max(0.75, Math.min(1.35, Math.sqrt(t.input.nFrames() / med)));
+        }
+    }
+
+    /** Preview block size: tiles shrink to about previewSize pixels on their longest side. */
+    static int previewFactor(List<Tile> tiles, int previewSize) {
+        double[] longest = tiles.stream().mapToDouble(t -> Math.max(t.cx1 - t.cx0, t.cy1 - t.cy0)).toArray();
+        return (int) Math.max(1, Math.round(PhotometricMatch.median(longest) / previewSize));
+    }
+
+    private static void survey(List<Tile> tiles, int factor, ExecutorService pool, Progress progress) throws IOException {
+        AtomicInteger done = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>();
+        for (Tile t : tiles) {
+            fs.add(pool.submit(() -> {
+                if (progress.cancelled()) throw new CancellationException("cancelled");
+                try {
+                    t.survey(factor);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(new IOException(t.name() + ": " + e.getMessage(), e));
+                }
+                progress.update(done.incrementAndGet() / (double) tiles.size(), "[P5] read " + t.name());
+                return null;
+            }));
+        }
+        await(fs);
+    }
+
+    /** Photometric matching on the previews; sets each tile's gain and offset. Returns the pairs used. */
+    private static int match(List<Tile> used, WcsGrid fin, int factor, CoaddParams params) {
+        CoaddParams.MatchParams mp = params.match();
+        PhotometricMatch pm = PhotometricMatch.build(used, fin, factor, mp);
+        List<PhotometricMatch.Preview> pv = pm.previews();
+        int n = pv.size();
+        if (n < 2) return 0;
+        pm.findPairs();
+        double[] g = new double[n], o = new double[n];
+        Arrays.fill(g, 1);
+        if (params.intertilePhotometricMatch()) {
+            double[][] go = pm.solveAffine();
+            g = go[0];
+            o = go[1];
+        }
+        if (params.matchBackground()) {
+            double[] c = pm.solveBackground(g, o);
+            for (int i = 0; i < n; i++) o[i] -= c[i];
+        }
+        if (params.twoPassCoverageRenorm()) {
+            int gw = (fin.width() + factor - 1) / factor, gh = (fin.height() + factor - 1) / factor;
+            double[] k = pm.coverageGains(gw, gh);
+            for (int i = 0; i < n; i++) {
+                g[i] *= k[i];
+                o[i] *= k[i];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Tile t = pv.get(i).tile;
+            t.gain = g[i];
+            t.offset = o[i];
+            LOG.fine(String.format(Locale.ROOT, "[P5] %s: weight %.3f gain %.4f offset %.3f", t.name(), t.weight, t.gain, t.offset));
+        }
+        LOG.info(String.format(Locale.ROOT, "[P5] matching: %d tiles, %d pairs, gains %.3f..%.3f, offsets %.2f..%.2f",
+                n, pm.pairs().size(), Arrays.stream(g).min().orElse(1), Arrays.stream(g).max().orElse(1),
+                Arrays.stream(o).min().orElse(0), Arrays.stream(o).max().orElse(0)));
+        return pm.pairs().size();
+    }
+
+    /**
+     * Rows per band: as asked, else as many as fit the band budget (accumulators of every channel
+     * plus the weight), a multiple of the mapping's cell size when that large so cells are built
+     * once per band.
+     */
+    static int rowsPerBand(CoaddParams p, int width, int channels) {
+        if (p.rowsPerBand() > 0) return p.rowsPerBand();
+        long perRow = 4L * width * (channels + 1);
+        int rows = (int) Math.max(8, Math.min(4096, p.bandBytes() / perRow));
+        int cell = WcsMapping.DEFAULT_CELL_SIZE;
+        if (rows >= cell) rows -= rows % cell;
+        return rows;
+    }
+
+    private static void coadd(List<Tile> tiles, WcsGrid fin, int channels, CoaddParams params, Sinks out,
+                              BandCoadder backend, StripCache cache, int rowsPerBand, int bands, ExecutorService pool,
+                              Progress progress) throws IOException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong covered = new AtomicLong();
+        int workers = Math.min(params.workers(), bands);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            fs.add(pool.submit(() -> {
+                CoaddBand band = new CoaddBand(fin.width(), channels, rowsPerBand);
+                float[][] cov = new float[1][];
+                for (int b; (b = next.getAndIncrement()) < bands; ) {
+                    if (progress.cancelled()) throw new CancellationException("cancelled");
+                    int y0 = b * rowsPerBand, rows = Math.min(rowsPerBand, fin.height() - y0);
+                    band.reset(y0, rows);
+                    try {
+                        backend.accumulate(band, contributions(tiles, y0, y0 + rows, params.kernel(), cache));
+                        float[] wsum = band.weight();
+                        long c = 0;
+                        for (int i = 0; i < rows * fin.width(); i++) if (wsum[i] > 0) c++;
+                        covered.addAndGet(c);
+                        float[][] mosaic = band.normalise();
+                        out.mosaic().writeRows(y0, rows, mosaic);
+                        if (out.coverage() != null) {
+                            cov[0] = wsum;
+                            out.coverage().writeRows(y0, rows, cov);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    int d = done.incrementAndGet();
+                    progress.update(d / (double) bands, "[P5] band " + d + "/" + bands);
+                }
+                return null;
+            }));
+        }
+        await(fs);
+        LOG.fine("[P5] covered pixels: " + covered.get());
+    }
+
+    /** The contributions of every tile overlapping output rows [y0, y1), in tile order. */
+    static List<BandContribution> contributions(List<Tile> tiles, int y0, int y1, Kernel kernel, StripCache cache)
+            throws IOException {
+        List<BandContribution> list = new ArrayList<>();
+        for (Tile t : tiles) {
+            int ya = Math.max(y0, t.by0), yb = Math.min(y1, t.by1);
+            if (ya >= yb) continue;
+            WcsMapping.Region region = t.mapping.region(t.bx0, ya, t.bx1, yb);
+            double[] b = region.sourceBounds();
+            if (b == null || b[1] < t.cx0 - 0.5 || b[0] > t.cx1 - 0.5 || b[3] < t.cy0 - 0.5 || b[2] > t.cy1 - 0.5) continue;
+            int pad = kernel.radius() + 1;
+            int r0 = (int) Math.max(t.cy0, Math.floor(b[2]) - pad), r1 = (int) Math.min(t.cy1, Math.floor(b[3]) + pad + 1);
+            SourceStrip strip = cache.strip(t, r0, r1);
+            if (strip == null) continue;
+            list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
+                    (float) t.weight, (float) t.gain, (float) t.offset));
+        }
+        return list;
+    }
+
+    private static void await(List<Future<?>> fs) throws IOException {
+        try {
+            for (Future<?> f : fs) f.get();
+        } catch (InterruptedException e) {
+            for (Future<?> f : fs) f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            for (Future<?> f : fs) f.cancel(true);
+            Throwable c = e.getCause();
+            if (c instanceof UncheckedIOException u) throw u.getCause();
+            if (c instanceof CancellationException ce) throw ce;
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            LOG.log(Level.SEVERE, "[P5] worker failed", c);
+            throw new IOException(c);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.tessera.reproject;
+
+/**
+ * Rows [y0, y1) of a source image as the kernels read them: per channel, each row is found in
+ * some array at some offset (rows may come from one band buffer or from several cached blocks:
+ * nothing is copied). An optional weight plane W marks validity: NaN = invalid pixel, otherwise
+ * the pixel's weight (alpha with its floor); {@code w == null} means every pixel of the valid
+ * window is valid with weight 1. Pixels outside the valid window [vx0, vx1) × [vy0, vy1) (the
+ * image, its crop, the rows present) are invalid.
+ */
+public final class SourceStrip {
+
+    final int width;
+    final int channels;
+    final int y0, y1;
+    final int vx0, vx1, vy0, vy1;
+    /** rows[c][r - y0]: the array holding row r of channel c. */
+    final float[][][] rows;
+    /** w[r - y0]: the array holding row r of W, or null (all valid, weight 1). */
+    final float[][] w;
+    /** offsets[r - y0]: index of row r's pixel 0 in its arrays. */
+    final int[] offsets;
+
+    /**
+     * @param window {vx0, vx1, vy0, vy1}: valid columns and rows (intersected with [y0, y1) here)
+     */
+    public SourceStrip(int width, int y0, int y1, float[][][] rows, float[][] w, int[] offsets, int[] window) {
+        this.width = width;
+        this.channels = rows.length;
+        this.y0 = y0;
+        this.y1 = y1;
+        this.rows = rows;
+        this.w = w;
+        this.offsets = offsets;
+        this.vx0 = Math.max(0, window[0]);
+        this.vx1 = Math.min(width, window[1]);
+        this.vy0 = Math.max(y0, window[2]);
+        this.vy1 = Math.min(y1, window[3]);
+    }
+
+    /**
+     * A strip over one contiguous band buffer: planes[c][(r - y0) * width + x], W likewise (or
+     * null).
+     */
+    public static SourceStrip contiguous(int width, int y0, int nrows, float[][] planes, float[] wPlane, int[] window) {
+        float[][][] rows = new float[planes.length][nrows][];
+        int[] off = new int[nrows];
+        float[][] w = wPlane == null ? null : new float[nrows][];
+        for (int r = 0; r < nrows; r++) {
+            for (int c = 0; c < planes.length; c++) rows[c][r] = planes[c];
+            if (w != null) w[r] = wPlane;
+            off[r] = r * width;
+        }
+        return new SourceStrip(width, y0, y0 + nrows, rows, w, off, window);
+    }
+
+    public int width() { return width; }
+    public int channels() { return channels; }
+    public int firstRow() { return y0; }
+    public int endRow() { return y1; }
+
+    /** True when the valid window holds no pixel. */
+    public boolean isEmpty() {
+        return vx0 >= vx1 || vy0 >= vy1;
+    }
+}
