@@ -25,12 +25,19 @@ final class TestSky {
      * @param fwhm  star FWHM in pixels (stars are point-sampled Gaussians)
      */
     static TestSky stars(int width, int height, int channels, long seed, int stars, double fwhm, double... sky) {
+        return stars(width, height, channels, seed, stars, fwhm, true, sky);
+    }
+
+    /** As {@link #stars(int, int, int, long, int, double, double...)}, optionally without the gradient. */
+    static TestSky stars(int width, int height, int channels, long seed, int stars, double fwhm, boolean gradient,
+                         double... sky) {
         TestSky s = new TestSky(width, height, channels);
+        double gx = gradient ? 0.1 : 0, gy = gradient ? 0.05 : 0;
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int c = 0; c < channels; c++)
             for (int y = 0; y < height; y++)
                 for (int x = 0; x < width; x++)
-                    s.truth[c][y * width + x] = (float) (sky[c] * (1 + 0.1 * x / width + 0.05 * y / height));
+                    s.truth[c][y * width + x] = (float) (sky[c] * (1 + gx * x / width + gy * y / height));
         double sig = fwhm / (2 * Math.sqrt(2 * Math.log(2)));
         int r = (int) Math.ceil(4 * sig);
         for (int k = 0; k < stars; k++) {
@@ -74,10 +81,16 @@ final class TestSky {
 
     /** Adds amp to a random fraction of pixels of the given channels; returns how many were hit. */
     static int cosmics(FloatImage img, double fraction, float amp, long seed, int... chans) {
+        return cosmics(img, fraction, amp, seed, null, chans);
+    }
+
+    /** As above, skipping and then marking pixels in taken (null: no bookkeeping), so hits never coincide. */
+    static int cosmics(FloatImage img, double fraction, float amp, long seed, boolean[] taken, int... chans) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int hit = 0;
         for (int i = 0; i < img.width() * img.height(); i++)
-            if (rnd.nextDouble() < fraction) {
+            if (rnd.nextDouble() < fraction && (taken == null || !taken[i])) {
+                if (taken != null) taken[i] = true;
                 hit++;
                 for (int c : chans) img.plane(c)[i] += amp;
             }
