@@ -2,59 +2,241 @@ package org.tessera.stack;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.image.RowSink;
 import org.tessera.image.RowSource;
+import org.tessera.io.Frame;
+import org.tessera.plan.ResourcePlan;
+import org.tessera.plan.StackLayout;
 
 /**
- * The one stack core: frames already aligned on a common grid (same width, height, channels) →
- * one stacked image, streamed band by band into {@code out}. Optionally writes, into
- * {@code coverage} (1 channel), the number of frames with finite data at each pixel.
- * <p>
- * This first version is a plain NaN-aware mean over bands; normalisation, weighting and rejection
- * (see {@link StackParams}) are the subject of the stack-core work.
+ * The one stack core: frames already aligned on a common grid (same width, height, channels; NaN
+ * outside each footprint) → one stacked image, streamed band by band into {@code out}; optionally,
+ * into {@code coverage} (1 channel), the number of used frames with finite data at each pixel.
+ * <ol>
+ * <li>Statistics pass: each frame read once, one frame in memory per worker: finite pixels,
+ * percentiles, sky, noise, star FWHM, footprint — only what the parameters need.</li>
+ * <li>Frames with too little data are dropped, each with its reason (reference.md §4).</li>
+ * <li>Normalisation (gain/offset per frame and channel) and weights per frame and channel.</li>
+ * <li>Band pass ({@link BandStacker}) sized by a {@link ResourcePlan}; rejection and combine in a
+ * {@link StackBackend}.</li>
+ * </ol>
+ * The result does not depend on how the work is cut: whole frame, bands of any height and any
+ * number of workers give identical pixels; frame blocks give the same pixels when the sample holds
+ * all frames, and otherwise differ only through the sampled rejection bounds (docs/stacking.md).
+ * Cancellation ({@link Progress#cancelled()}) throws {@link CancellationException}.
  */
 public final class StackCore {
     private StackCore() {}
 
+    static final Logger LOG = Logger.getLogger("org.tessera.stack");
+    /** A frame is dropped below this finite fraction in any channel. */
+    public static final double MIN_FINITE_FRACTION = 0.02;
+    /** … or below this many finite pixels in any channel (at most half of a small image). */
+    public static final int MIN_FINITE_PIXELS = 4096;
+
+    /** Stacks with the plan of this JVM now and the CPU backend. */
     public static StackResult stack(List<? extends RowSource> frames, StackParams params, RowSink out,
                                     RowSink coverage, Progress progress) throws IOException {
-        if (frames.isEmpty()) throw new IllegalArgumentException("nothing to stack: no frames");
+        return stack(frames, params, out, coverage, progress, ResourcePlan.fromRuntime(null));
+    }
+
+    public static StackResult stack(List<? extends RowSource> frames, StackParams params, RowSink out,
+                                    RowSink coverage, Progress progress, ResourcePlan plan) throws IOException {
+        return stack(frames, params, out, coverage, progress, plan, CpuStackBackend.INSTANCE);
+    }
+
+    public static StackResult stack(List<? extends RowSource> frames, StackParams params, RowSink out,
+                                    RowSink coverage, Progress progress, ResourcePlan plan, StackBackend backend)
+            throws IOException {
+        if (plan == null) throw new IllegalArgumentException("stack: a resource plan is required");
+        return run(frames, params, out, coverage, progress, plan, null, backend);
+    }
+
+    /**
+     * Stacks with an explicit cut of the work (a backend that sizes its own bands, e.g. from free
+     * VRAM; tests that compare cuts). The layout is used as given, except that it never asks for
+     * more frames than remain after drops.
+     */
+    public static StackResult stack(List<? extends RowSource> frames, StackParams params, RowSink out,
+                                    RowSink coverage, Progress progress, StackLayout layout, StackBackend backend)
+            throws IOException {
+        if (layout == null) throw new IllegalArgumentException("stack: a layout is required");
+        return run(frames, params, out, coverage, progress, null, layout, backend);
+    }
+
+    private static StackResult run(List<? extends RowSource> frames, StackParams params, RowSink out,
+                                   RowSink coverage, Progress progress, ResourcePlan plan, StackLayout given,
+                                   StackBackend backend) throws IOException {
+        if (frames == null || frames.isEmpty()) throw new IllegalArgumentException("nothing to stack: no frames");
+        if (params == null || out == null || backend == null)
+            throw new IllegalArgumentException("stack: params, output and backend are required");
+        Progress pr = progress == null ? Progress.NONE : progress;
+        long t0 = System.nanoTime();
         RowSource f0 = frames.get(0);
         int w = f0.width(), h = f0.height(), nc = f0.channels();
-        for (RowSource f : frames)
+        List<String> names = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            RowSource f = frames.get(i);
+            names.add(nameOf(f, i));
             if (f.width() != w || f.height() != h || f.channels() != nc)
-                throw new IllegalArgumentException("frames differ in shape: " + w + "x" + h + "x" + nc + " vs "
-                        + f.width() + "x" + f.height() + "x" + f.channels());
-        int band = Math.max(1, Math.min(h, 64));
-        float[][] buf = f0.newBand(band);
-        float[][] sum = f0.newBand(band);
-        float[][] cnt = f0.newBand(band);
-        float[][] cov = coverage == null ? null : new float[1][band * w];
-        for (int y0 = 0; y0 < h; y0 += band) {
-            int rows = Math.min(band, h - y0);
-            int n = rows * w;
-            for (int c = 0; c < nc; c++) { java.util.Arrays.fill(sum[c], 0, n, 0f); java.util.Arrays.fill(cnt[c], 0, n, 0f); }
-            if (cov != null) java.util.Arrays.fill(cov[0], 0, n, 0f);
-            for (RowSource f : frames) {
-                f.readRows(y0, rows, buf);
-                for (int i = 0; i < n; i++) {
-                    boolean any = false;
-                    for (int c = 0; c < nc; c++) {
-                        float v = buf[c][i];
-                        if (!Float.isNaN(v)) { sum[c][i] += v; cnt[c][i] += 1; any = true; }
-                    }
-                    if (any && cov != null) cov[0][i] += 1;
-                }
-            }
-            for (int c = 0; c < nc; c++)
-                for (int i = 0; i < n; i++) sum[c][i] = cnt[c][i] > 0 ? sum[c][i] / cnt[c][i] : Float.NaN;
-            out.writeRows(y0, rows, sum);
-            if (coverage != null) coverage.writeRows(y0, rows, cov);
-            progress.update((double) (y0 + rows) / h, "stacking");
+                throw new IllegalArgumentException("frames differ in shape: " + names.get(0) + " is " + w + "x" + h + "x"
+                        + nc + " but " + names.get(i) + " is " + f.width() + "x" + f.height() + "x" + f.channels());
         }
-        return new StackResult(frames.size(), new ArrayList<>(), new double[nc], new double[0][]);
+
+        if (given != null && (given.rowsPerBand() < 1 || (long) given.rowsPerBand() * given.bands() < h
+                || (long) given.rowsPerBand() * (given.bands() - 1) >= h))
+            throw new IllegalArgumentException("layout of " + given.bands() + " bands of " + given.rowsPerBand()
+                    + " rows does not cut " + h + " rows");
+
+        // 1. Statistics pass.
+        FrameSurvey.Needs needs = FrameSurvey.Needs.of(params);
+        StackLayout first = given != null ? given : plan.layoutStack(w, h, nc, frames.size(), params.radialWeight());
+        double statsShare = needs.heavy() ? 0.3 : 0.1;
+        FrameStats[] all = FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names);
+
+        // 2. Drops.
+        List<Integer> used = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        long minPixels = Math.min(MIN_FINITE_PIXELS, ((long) w * h + 1) / 2);
+        for (int i = 0; i < all.length; i++) {
+            String why = dropReason(all[i], minPixels);
+            if (why == null) {
+                used.add(i);
+            } else {
+                dropped.add(names.get(i) + ": " + why);
+                LOG.warning("[STACK] frame " + names.get(i) + " dropped: " + why);
+            }
+        }
+        double[][] frameWeights = new double[frames.size()][];
+        Arrays.setAll(frameWeights, i -> new double[nc]);
+        if (used.isEmpty()) {
+            LOG.warning("[STACK] all " + frames.size() + " frames dropped: the stack is empty (NaN)");
+            writeEmpty(w, h, nc, out, coverage);
+            pr.update(1, "stack empty");
+            return new StackResult(0, dropped, new double[nc], frameWeights);
+        }
+        List<RowSource> usedFrames = new ArrayList<>();
+        List<String> usedNames = new ArrayList<>();
+        FrameStats[] stats = new FrameStats[used.size()];
+        for (int k = 0; k < used.size(); k++) {
+            usedFrames.add(frames.get(used.get(k)));
+            usedNames.add(names.get(used.get(k)));
+            stats[k] = all[used.get(k)];
+        }
+
+        // 3. Normalisation, weights, radial weights.
+        Normalization.Affine norm = Normalization.compute(params.normalize(), stats, nc, usedNames, LOG);
+        double[][] weights = FrameWeights.compute(params.weighting(), stats, norm, nc, usedNames, LOG);
+        for (int k = 0; k < used.size(); k++) frameWeights[used.get(k)] = weights[k].clone();
+        RadialWeight[] radial = null;
+        if (params.radialWeight()) {
+            radial = new RadialWeight[stats.length];
+            for (int k = 0; k < stats.length; k++)
+                radial[k] = new RadialWeight(stats[k].cx(), stats[k].cy(), stats[k].radius(), params.radialFeather(),
+                        params.radialPower(), params.radialFloor());
+        }
+        if (LOG.isLoggable(java.util.logging.Level.FINE)) logFrames(usedNames, norm, weights);
+
+        // 4. Band pass.
+        StackLayout layout = given != null ? given : plan.layoutStack(w, h, nc, usedFrames.size(), params.radialWeight());
+        LOG.info(String.format(Locale.ROOT, "[PLAN] stack of %d frames %dx%dx%d: %s%s; backend=%s", usedFrames.size(),
+                w, h, nc, plan == null ? "" : plan.describe() + "; ", layout.describe(), backend.name()));
+        if (layout.mode() == StackLayout.Mode.FRAME_BLOCKS && layout.sampleFrames() < usedFrames.size())
+            LOG.info("[STACK] frame blocks: rejection bounds" + (params.combine() == StackParams.Combine.MEDIAN
+                    ? " and the median" : "") + " from " + layout.sampleFrames() + " evenly spaced frames of "
+                    + usedFrames.size() + "; the mean runs over all frames");
+        BandStacker bands = new BandStacker(usedFrames, usedNames, norm, weights, radial, params, layout, backend, out,
+                coverage);
+        ChannelTally[] tally = bands.run(pr.sub(statsShare, 1));
+
+        double[] pct = new double[nc];
+        for (int c = 0; c < nc; c++) pct[c] = tally[c].rejectedPct();
+        StackResult result = new StackResult(usedFrames.size(), dropped, pct, frameWeights);
+        StringBuilder per = new StringBuilder();
+        for (int c = 0; c < nc; c++) per.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", pct[c]));
+        LOG.info(String.format(Locale.ROOT, "[STACK] %d frames stacked (%d dropped), %s: rejected %.3f%% [%s] in %.2f s",
+                usedFrames.size(), dropped.size(), params.describe(), result.rejectedPct(), per,
+                (System.nanoTime() - t0) / 1e9));
+        return result;
+    }
+
+    /** Why a frame is not used, or null (reference.md §4 validity rules). */
+    static String dropReason(FrameStats s, long minPixels) {
+        for (int c = 0; c < s.finite().length; c++) {
+            long f = s.finite()[c];
+            double frac = (double) f / s.pixels();
+            if (frac < MIN_FINITE_FRACTION)
+                return String.format(Locale.ROOT, "finite fraction %.4f < %.2f in channel %d", frac, MIN_FINITE_FRACTION, c);
+            if (f < minPixels) return "only " + f + " finite pixels (< " + minPixels + ") in channel " + c;
+        }
+        return null;
+    }
+
+    static String nameOf(RowSource f, int index) {
+        if (f instanceof Frame fr && fr.name() != null && !fr.name().isBlank()) return fr.name();
+        return "frame #" + (index + 1);
+    }
+
+    private static void logFrames(List<String> names, Normalization.Affine norm, double[][] weights) {
+        for (int k = 0; k < names.size(); k++) {
+            StringBuilder sb = new StringBuilder("[STACK] ").append(names.get(k)).append(':');
+            for (int c = 0; c < weights[k].length; c++)
+                sb.append(String.format(Locale.ROOT, " c%d gain=%.5g offset=%.5g weight=%.5g", c, norm.gain()[k][c],
+                        norm.offset()[k][c], weights[k][c]));
+            LOG.fine(sb.toString());
+        }
+    }
+
+    private static void writeEmpty(int w, int h, int nc, RowSink out, RowSink coverage) throws IOException {
+        int rows = Math.max(1, Math.min(h, (1 << 20) / Math.max(1, w)));
+        float[][] nan = new float[nc][rows * w];
+        for (float[] p : nan) Arrays.fill(p, Float.NaN);
+        float[][] zero = new float[1][rows * w];
+        for (int y0 = 0; y0 < h; y0 += rows) {
+            int r = Math.min(rows, h - y0);
+            out.writeRows(y0, r, nan);
+            if (coverage != null) coverage.writeRows(y0, r, zero);
+        }
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Waits for a worker; on failure stops the others (by exhausting the shared work counter) and
+     * rethrows the worker's own exception.
+     */
+    static <T> T await(Future<T> f, AtomicInteger work, int total) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            work.set(total);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("stack interrupted");
+        } catch (ExecutionException e) {
+            work.set(total);
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error err) throw err;
+            throw new IOException(c);
+        }
     }
 }

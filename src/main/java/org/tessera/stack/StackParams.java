@@ -20,6 +20,16 @@ public record StackParams(
         double radialPower,
         double radialFloor) {
 
+    public StackParams {
+        if (normalize == null || weighting == null || rejection == null || combine == null)
+            throw new IllegalArgumentException("stack parameters: methods must not be null");
+        if (!(kappaLow >= 0) || !(kappaHigh >= 0) || Double.isInfinite(kappaLow) || Double.isInfinite(kappaHigh))
+            throw new IllegalArgumentException("stacking kappas must be finite and >= 0, got " + kappaLow + ", " + kappaHigh);
+        if (radialWeight && (!(radialFeather > 0) || !(radialPower > 0) || !(radialFloor >= 0) || radialFloor > 1))
+            throw new IllegalArgumentException("radial weight: feather and power must be > 0 and floor in [0, 1], got "
+                    + radialFeather + ", " + radialPower + ", " + radialFloor);
+    }
+
     public enum Normalize { NONE, LINEAR_FIT, SKY_MEAN }
 
     public enum Weighting { NONE, NOISE_VARIANCE, NOISE_FWHM }
@@ -65,5 +75,37 @@ public record StackParams(
     public StackParams with(Rejection r, Combine cmb) {
         return new StackParams(normalize, weighting, r, kappaLow, kappaHigh, cmb, radialWeight, radialFeather,
                 radialPower, radialFloor);
+    }
+
+    public StackParams with(Normalize n, Weighting w) {
+        return new StackParams(n, w, rejection, kappaLow, kappaHigh, combine, radialWeight, radialFeather,
+                radialPower, radialFloor);
+    }
+
+    public StackParams withKappa(double low, double high) {
+        return new StackParams(normalize, weighting, rejection, low, high, combine, radialWeight, radialFeather,
+                radialPower, radialFloor);
+    }
+
+    /** Radial weight on or off with the given shape (feather fraction, power, floor). */
+    public StackParams withRadial(boolean on, double feather, double power, double floor) {
+        return new StackParams(normalize, weighting, rejection, kappaLow, kappaHigh, combine, on, feather, power,
+                floor);
+    }
+
+    /** The config spelling of a method, e.g. {@code winsorized_sigma_clip}. */
+    public static String configName(Enum<?> method) {
+        return method.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One line for logs and headers. */
+    public String describe() {
+        String s = String.format(Locale.ROOT, "normalize=%s weighting=%s rejection=%s kappa=%.3g/%.3g combine=%s",
+                configName(normalize), configName(weighting), configName(rejection), kappaLow, kappaHigh,
+                configName(combine));
+        if (radialWeight)
+            s += String.format(Locale.ROOT, " radial(feather=%.3g power=%.3g floor=%.3g)", radialFeather, radialPower,
+                    radialFloor);
+        return s;
     }
 }

@@ -1,0 +1,228 @@
+package org.tessera.stack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.tessera.Progress;
+import org.tessera.image.RowSink;
+import org.tessera.image.RowSource;
+import org.tessera.plan.StackLayout;
+
+/**
+ * The band pass: workers take bands of rows in turn; for each band they read every used frame's
+ * rows (normalised while copied into one frame-major buffer per channel), let the backend reject
+ * and combine, write the band and its coverage, and reuse the buffers for the next band. In
+ * FRAME_BLOCKS mode a band is first read for a sample of frames (rejection bounds), then for all
+ * frames block by block (combine). Memory per worker is fixed by the layout, whatever N is.
+ */
+final class BandStacker {
+    private final List<? extends RowSource> frames;
+    private final List<String> names;
+    private final Normalization.Affine norm;
+    private final double[][] weightsByChannel; // [c][f]
+    private final RadialWeight[] radial;       // null when off
+    private final StackParams params;
+    private final StackLayout layout;
+    private final StackBackend backend;
+    private final RowSink out, coverage;
+    private final int width, height, channels, n;
+    private final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+    private Progress progress = Progress.NONE;
+
+    BandStacker(List<? extends RowSource> frames, List<String> names, Normalization.Affine norm, double[][] weights,
+                RadialWeight[] radial, StackParams params, StackLayout layout, StackBackend backend, RowSink out,
+                RowSink coverage) {
+        this.frames = frames;
+        this.names = names;
+        this.norm = norm;
+        this.radial = radial;
+        this.params = params;
+        this.layout = layout;
+        this.backend = backend;
+        this.out = out;
+        this.coverage = coverage;
+        RowSource f0 = frames.get(0);
+        width = f0.width();
+        height = f0.height();
+        channels = f0.channels();
+        n = frames.size();
+        weightsByChannel = new double[channels][n];
+        for (int f = 0; f < n; f++)
+            for (int c = 0; c < channels; c++) weightsByChannel[c][f] = weights[f][c];
+    }
+
+    ChannelTally[] run(Progress p) throws IOException {
+        progress = p;
+        int workers = layout.workers();
+        Callable<ChannelTally[]> task = layout.mode() == StackLayout.Mode.FRAME_BLOCKS ? this::blockWorker : this::bandWorker;
+        ChannelTally[] total = newTallies();
+        if (workers == 1) {
+            try {
+                merge(total, task.call());
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            return total;
+        }
+        ExecutorService ex = Executors.newFixedThreadPool(workers, StackCore.daemonThreads("tessera-stack"));
+        try {
+            List<Future<ChannelTally[]>> fs = new ArrayList<>();
+            for (int w = 0; w < workers; w++) fs.add(ex.submit(task));
+            for (Future<ChannelTally[]> f : fs) merge(total, StackCore.await(f, next, layout.bands()));
+        } finally {
+            ex.shutdownNow();
+        }
+        return total;
+    }
+
+    /** WHOLE_FRAME and BANDS: all frames of a band at once. */
+    private ChannelTally[] bandWorker() throws IOException {
+        int slot = layout.rowsPerBand() * width;
+        float[][] cube = new float[channels][n * slot];
+        float[] pw = radial == null ? null : new float[n * slot];
+        Buffers b = new Buffers(slot);
+        ChannelTally[] tally = newTallies();
+        int band;
+        while ((band = nextBand()) >= 0) {
+            int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0), pixels = rows * width;
+            if (b.cov != null) Arrays.fill(b.cov[0], 0, pixels, 0f);
+            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, b.stage, b.cov);
+            for (int c = 0; c < channels; c++)
+                backend.stack(new BandChannel(cube[c], slot, n, pixels, weightsByChannel[c], pw), params, b.out[c],
+                        tally[c]);
+            write(y0, rows, b);
+        }
+        return tally;
+    }
+
+    /** FRAME_BLOCKS: rejection bounds from a sample of frames, then the combine over blocks of frames. */
+    private ChannelTally[] blockWorker() throws IOException {
+        int slot = layout.rowsPerBand() * width;
+        int[] sample = sampleIndices(n, layout.sampleFrames());
+        int s = sample.length, blk = layout.framesPerBlock();
+        float[][] sampleBuf = new float[channels][s * slot], blockBuf = new float[channels][blk * slot];
+        float[] pwS = radial == null ? null : new float[s * slot], pwB = radial == null ? null : new float[blk * slot];
+        double[][] sampleW = new double[channels][s], blockW = new double[channels][blk];
+        for (int c = 0; c < channels; c++)
+            for (int k = 0; k < s; k++) sampleW[c][k] = weightsByChannel[c][sample[k]];
+        SampleBounds[] bounds = new SampleBounds[channels];
+        BlockAccumulator[] acc = new BlockAccumulator[channels];
+        for (int c = 0; c < channels; c++) {
+            bounds[c] = new SampleBounds(slot);
+            acc[c] = new BlockAccumulator(slot);
+        }
+        Buffers b = new Buffers(slot);
+        ChannelTally[] tally = newTallies();
+        int band;
+        while ((band = nextBand()) >= 0) {
+            int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0), pixels = rows * width;
+            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, b.stage, null);
+            for (int c = 0; c < channels; c++) {
+                backend.sampleBounds(new BandChannel(sampleBuf[c], slot, s, pixels, sampleW[c], pwS), params, bounds[c]);
+                acc[c].reset(pixels);
+            }
+            if (b.cov != null) Arrays.fill(b.cov[0], 0, pixels, 0f);
+            for (int j0 = 0; j0 < n; j0 += blk) {
+                int nb = Math.min(blk, n - j0);
+                for (int k = 0; k < nb; k++) {
+                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, b.stage, b.cov);
+                    for (int c = 0; c < channels; c++) blockW[c][k] = weightsByChannel[c][j0 + k];
+                }
+                for (int c = 0; c < channels; c++)
+                    backend.accumulate(new BandChannel(blockBuf[c], slot, nb, pixels, blockW[c], pwB), bounds[c], acc[c]);
+            }
+            for (int c = 0; c < channels; c++) backend.finish(bounds[c], acc[c], pixels, params, b.out[c], tally[c]);
+            write(y0, rows, b);
+        }
+        return tally;
+    }
+
+    /** The per-worker buffers besides the frame buffers: staging, output and coverage bands. */
+    private final class Buffers {
+        final float[][] stage, out, cov;
+
+        Buffers(int slot) {
+            stage = new float[channels][slot];
+            out = new float[channels][slot];
+            cov = coverage == null ? null : new float[1][slot];
+        }
+    }
+
+    /**
+     * Reads rows of used frame f into slot k of dst (normalised), its radial weights into pw, and
+     * counts it into cov when not null.
+     */
+    private void load(int f, int k, int y0, int rows, float[][] dst, int slot, float[] pw, float[][] stage,
+                      float[][] covBand) throws IOException {
+        RowSource src = frames.get(f);
+        try {
+            src.readRows(y0, rows, stage);
+        } catch (IOException e) {
+            throw new IOException(names.get(f) + ": " + e.getMessage(), e);
+        }
+        int pixels = rows * width, off = k * slot;
+        for (int c = 0; c < channels; c++) {
+            double g = norm.gain()[f][c], o = norm.offset()[f][c];
+            float[] s = stage[c], d = dst[c];
+            if (g == 1 && o == 0) System.arraycopy(s, 0, d, off, pixels);
+            else for (int i = 0; i < pixels; i++) d[off + i] = (float) (g * s[i] + o);
+        }
+        if (pw != null) radial[f].fill(pw, off, y0, rows, width);
+        if (covBand != null) {
+            float[] cov = covBand[0];
+            for (int i = 0; i < pixels; i++) {
+                for (int c = 0; c < channels; c++)
+                    if (Float.isFinite(stage[c][i])) {
+                        cov[i] += 1;
+                        break;
+                    }
+            }
+        }
+    }
+
+    private void write(int y0, int rows, Buffers b) throws IOException {
+        out.writeRows(y0, rows, b.out);
+        if (coverage != null) coverage.writeRows(y0, rows, b.cov);
+        int d = done.incrementAndGet();
+        progress.update((double) d / layout.bands(), "stacking band " + d + "/" + layout.bands());
+    }
+
+    private int nextBand() {
+        if (progress.cancelled()) throw new CancellationException("stack cancelled");
+        int b = next.getAndIncrement();
+        return b < layout.bands() ? b : -1;
+    }
+
+    private ChannelTally[] newTallies() {
+        ChannelTally[] t = new ChannelTally[channels];
+        for (int c = 0; c < channels; c++) t[c] = new ChannelTally();
+        return t;
+    }
+
+    private static void merge(ChannelTally[] into, ChannelTally[] from) {
+        for (int c = 0; c < into.length; c++) into[c].add(from[c]);
+    }
+
+    /** Evenly spaced frames, as numpy's unique(linspace(0, n − 1, count).astype(int)). */
+    static int[] sampleIndices(int n, int count) {
+        count = Math.max(1, Math.min(count, n));
+        if (count == 1) return new int[] {0};
+        int[] idx = new int[count];
+        int m = 0;
+        for (int k = 0; k < count; k++) {
+            int v = (int) ((double) k * (n - 1) / (count - 1));
+            if (m == 0 || idx[m - 1] != v) idx[m++] = v;
+        }
+        return Arrays.copyOf(idx, m);
+    }
+}

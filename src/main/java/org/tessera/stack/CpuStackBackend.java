@@ -1,0 +1,173 @@
+package org.tessera.stack;
+
+import org.tessera.stack.StackParams.Combine;
+
+/**
+ * The CPU backend: per pixel, the finite samples of all frames go through the rejection rule
+ * ({@link PixelRules}) and the combine. Pixels are taken in tiles of {@value #TILE}: a tile of every
+ * frame is first copied pixel-major so that the per-pixel work runs on contiguous memory.
+ * Stateless apart from per-thread scratch; safe to call from several threads.
+ */
+public final class CpuStackBackend implements StackBackend {
+
+    public static final CpuStackBackend INSTANCE = new CpuStackBackend();
+    static final int TILE = 64;
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private CpuStackBackend() {}
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public void stack(BandChannel band, StackParams params, float[] out, ChannelTally tally) {
+        int frames = band.frames();
+        Scratch s = scratch.get();
+        PixelRules r = s.rules(frames);
+        boolean median = params.combine() == Combine.MEDIAN;
+        long samples = 0, rejected = 0;
+        for (int i0 = 0; i0 < band.pixels(); i0 += TILE) {
+            int tn = Math.min(TILE, band.pixels() - i0);
+            s.loadTile(band, i0, tn);
+            for (int t = 0; t < tn; t++) {
+                int n = s.gather(band, t, r);
+                if (n == 0) {
+                    out[i0 + t] = Float.NaN;
+                    continue;
+                }
+                r.bounds(params, n);
+                out[i0 + t] = (float) (median ? r.medianCombine(n) : r.meanCombine(n));
+                samples += n;
+                rejected += r.rejected;
+            }
+        }
+        tally.add(samples, rejected);
+    }
+
+    @Override
+    public void sampleBounds(BandChannel sample, StackParams params, SampleBounds b) {
+        Scratch s = scratch.get();
+        PixelRules r = s.rules(sample.frames());
+        boolean median = params.combine() == Combine.MEDIAN;
+        b.clip = params.rejection() == StackParams.Rejection.WINSORIZED_SIGMA_CLIP;
+        for (int i0 = 0; i0 < sample.pixels(); i0 += TILE) {
+            int tn = Math.min(TILE, sample.pixels() - i0);
+            s.loadTile(sample, i0, tn);
+            for (int t = 0; t < tn; t++) {
+                int i = i0 + t;
+                int n = s.gather(sample, t, r);
+                if (n == 0) {
+                    // No sample here: admit everything the other frames have.
+                    b.lo[i] = b.rejLo[i] = Double.NEGATIVE_INFINITY;
+                    b.hi[i] = b.rejHi[i] = Double.POSITIVE_INFINITY;
+                    b.median[i] = Float.NaN;
+                    continue;
+                }
+                r.bounds(params, n);
+                b.lo[i] = r.lo;
+                b.hi[i] = r.hi;
+                b.rejLo[i] = r.rejLo;
+                b.rejHi[i] = r.rejHi;
+                b.median[i] = median ? (float) r.medianCombine(n) : Float.NaN;
+            }
+        }
+    }
+
+    @Override
+    public void accumulate(BandChannel block, SampleBounds b, BlockAccumulator acc) {
+        float[] v = block.values();
+        float[] pw = block.pixelWeights();
+        int stride = block.stride(), pixels = block.pixels();
+        boolean clip = b.clip;
+        // Frame by frame, in frame order: the same order of additions as the whole-stack path.
+        for (int f = 0; f < block.frames(); f++) {
+            int base = f * stride;
+            double fw = block.weights()[f];
+            for (int i = 0; i < pixels; i++) {
+                float x = v[base + i];
+                if (!Float.isFinite(x)) continue;
+                double w = pw == null ? fw : fw * pw[base + i];
+                acc.count[i]++;
+                acc.sumWXAll[i] += w * x;
+                acc.sumWAll[i] += w;
+                if (x < b.rejLo[i] || x > b.rejHi[i]) acc.rejected[i]++;
+                double lo = b.lo[i], hi = b.hi[i];
+                if (clip) {
+                    double c = x < lo ? lo : (x > hi ? hi : x);
+                    acc.sumWX[i] += w * c;
+                    acc.sumW[i] += w;
+                } else if (x >= lo && x <= hi) {
+                    acc.sumWX[i] += w * x;
+                    acc.sumW[i] += w;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void finish(SampleBounds b, BlockAccumulator acc, int pixels, StackParams params, float[] out,
+                       ChannelTally tally) {
+        boolean median = params.combine() == Combine.MEDIAN;
+        long samples = 0, rejected = 0;
+        for (int i = 0; i < pixels; i++) {
+            int n = acc.count[i];
+            if (n == 0) {
+                out[i] = Float.NaN;
+                continue;
+            }
+            boolean admitted = acc.sumW[i] > 0;
+            double fallback = acc.sumWXAll[i] / acc.sumWAll[i];
+            if (median) out[i] = Float.isNaN(b.median[i]) ? (float) fallback : b.median[i];
+            else out[i] = (float) (admitted ? acc.sumWX[i] / acc.sumW[i] : fallback);
+            samples += n;
+            rejected += admitted ? acc.rejected[i] : 0;
+        }
+        tally.add(samples, rejected);
+    }
+
+    /** Per-thread buffers: one pixel-major tile of every frame and the rules' sample arrays. */
+    private static final class Scratch {
+        float[] tileV = new float[0], tileW = new float[0];
+        PixelRules rules;
+        int frames;
+
+        PixelRules rules(int n) {
+            if (rules == null || rules.capacity() < n) rules = new PixelRules(n);
+            if (tileV.length < TILE * n) {
+                tileV = new float[TILE * n];
+                tileW = new float[TILE * n];
+            }
+            frames = n;
+            return rules;
+        }
+
+        void loadTile(BandChannel b, int i0, int tn) {
+            int n = b.frames(), stride = b.stride();
+            float[] v = b.values(), pw = b.pixelWeights();
+            for (int f = 0; f < n; f++) {
+                int base = f * stride + i0;
+                for (int t = 0; t < tn; t++) tileV[t * n + f] = v[base + t];
+                if (pw != null) for (int t = 0; t < tn; t++) tileW[t * n + f] = pw[base + t];
+            }
+        }
+
+        /** Finite samples of tile pixel t (in frame order) into the rules' arrays; returns their count. */
+        int gather(BandChannel b, int t, PixelRules r) {
+            int n = b.frames(), row = t * n, k = 0;
+            double[] fw = b.weights();
+            double[] x = r.x, w = r.w;
+            boolean pw = b.pixelWeights() != null;
+            for (int f = 0; f < n; f++) {
+                float v = tileV[row + f];
+                if (!Float.isFinite(v)) continue;
+                x[k] = v;
+                w[k] = pw ? fw[f] * tileW[row + f] : fw[f];
+                k++;
+            }
+            return k;
+        }
+    }
+}

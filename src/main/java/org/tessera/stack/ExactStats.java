@@ -1,0 +1,189 @@
+package org.tessera.stack;
+
+/**
+ * Exact order statistics of large float arrays (a whole frame channel): percentiles as numpy's
+ * default (linear interpolation between the two nearest ranks), medians, and astropy's
+ * {@code sigma_clipped_stats}. Selection is a two-pass radix select on the 32-bit ordered key of
+ * each float (high 16 bits, then low 16 bits of the one bucket that holds the rank): exact, O(n)
+ * per pass, and it leaves the input untouched. Non-finite values must not be passed in.
+ */
+public final class ExactStats {
+    private ExactStats() {}
+
+    /** Float → int whose signed order is the float order (−0.0 sorts just below +0.0). */
+    static int key(float f) {
+        int b = Float.floatToRawIntBits(f);
+        return b ^ ((b >> 31) & 0x7fffffff);
+    }
+
+    static float value(int key) {
+        return Float.intBitsToFloat(key ^ ((key >> 31) & 0x7fffffff));
+    }
+
+    /** Smallest key whose float is ≥ x. */
+    static int keyAtLeast(double x) {
+        if (x == Double.NEGATIVE_INFINITY || Double.isNaN(x)) return Integer.MIN_VALUE;
+        if (x == Double.POSITIVE_INFINITY) return Integer.MAX_VALUE; // empty unless +Inf present
+        float f = (float) x;
+        if (f < x) f = Math.nextUp(f);
+        return key(f);
+    }
+
+    /** Largest key whose float is ≤ x. */
+    static int keyAtMost(double x) {
+        if (x == Double.POSITIVE_INFINITY || Double.isNaN(x)) return Integer.MAX_VALUE;
+        if (x == Double.NEGATIVE_INFINITY) return Integer.MIN_VALUE;
+        float f = (float) x;
+        if (f > x) f = Math.nextDown(f);
+        return key(f);
+    }
+
+    /**
+     * Order statistics of the values of {@code v[0..n)} whose key lies in [loKey, hiKey]. One instance
+     * per thread; {@link #load} costs one pass, each {@link #select} at most one more.
+     */
+    static final class Selector {
+        private final int[] high = new int[1 << 16];
+        private final int[] low = new int[1 << 16];
+        private float[] v;
+        private int n, loKey, hiKey, lowBucket = -1;
+        private long count;
+
+        long load(float[] values, int size, int fromKey, int toKey) {
+            java.util.Arrays.fill(high, 0);
+            v = values;
+            n = size;
+            loKey = fromKey;
+            hiKey = toKey;
+            lowBucket = -1;
+            long c = 0;
+            for (int i = 0; i < size; i++) {
+                int k = key(values[i]);
+                if (k < fromKey || k > toKey) continue;
+                high[(k >>> 16) ^ 0x8000]++;
+                c++;
+            }
+            count = c;
+            return c;
+        }
+
+        long count() { return count; }
+
+        /** The value of rank r (0-based) among the loaded values. */
+        float select(long r) {
+            if (r < 0 || r >= count) throw new IllegalArgumentException("rank " + r + " outside 0.." + count);
+            int b = 0;
+            long seen = 0;
+            while (seen + high[b] <= r) seen += high[b++];
+            long within = r - seen;
+            if (b != lowBucket) {
+                java.util.Arrays.fill(low, 0);
+                int hb = b ^ 0x8000;
+                for (int i = 0; i < n; i++) {
+                    int k = key(v[i]);
+                    if (k < loKey || k > hiKey || (k >>> 16) != hb) continue;
+                    low[k & 0xffff]++;
+                }
+                lowBucket = b;
+            }
+            int l = 0;
+            long s = 0;
+            while (s + low[l] <= within) s += low[l++];
+            return value(((b ^ 0x8000) << 16) | l);
+        }
+
+        /** numpy-style percentile q ∈ [0, 100] of the loaded values; NaN when none. */
+        double percentile(double q) {
+            if (count == 0) return Double.NaN;
+            double pos = q / 100.0 * (count - 1);
+            long lo = (long) Math.floor(pos);
+            double t = pos - lo;
+            double a = select(lo);
+            if (t == 0 || lo + 1 >= count) return a;
+            double b = select(lo + 1);
+            return a + (b - a) * t;
+        }
+
+        double median() {
+            if (count == 0) return Double.NaN;
+            long h = count / 2;
+            if ((count & 1) == 1) return select(h);
+            return 0.5 * ((double) select(h - 1) + select(h));
+        }
+    }
+
+    /** numpy {@code percentile(v[0..n), q)} (linear), exact. */
+    public static double percentile(float[] v, int n, double q) {
+        Selector s = new Selector();
+        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return s.percentile(q);
+    }
+
+    /** Several percentiles of the same values (one shared first pass). */
+    public static double[] percentiles(float[] v, int n, double... qs) {
+        Selector s = new Selector();
+        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        double[] r = new double[qs.length];
+        for (int i = 0; i < qs.length; i++) r[i] = s.percentile(qs[i]);
+        return r;
+    }
+
+    public static double median(float[] v, int n) {
+        Selector s = new Selector();
+        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return s.median();
+    }
+
+    /** Result of {@link #sigmaClipped}: statistics of the values that survived the clipping. */
+    public record Clipped(double mean, double median, double std, long count, int iterations) {}
+
+    /**
+     * astropy {@code sigma_clipped_stats(v, sigma_lower=kLow, sigma_upper=kHigh, maxiters)} with the
+     * default median centre and population standard deviation: each iteration computes median and
+     * std of the survivors and keeps med − kLow·std ≤ x ≤ med + kHigh·std, until nothing changes or
+     * {@code maxIters} clippings were done.
+     */
+    public static Clipped sigmaClipped(float[] v, int n, double kLow, double kHigh, int maxIters) {
+        Selector s = new Selector();
+        int lo = Integer.MIN_VALUE, hi = Integer.MAX_VALUE;
+        long count = s.load(v, n, lo, hi);
+        if (count == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        int it = 0;
+        double med = s.median();
+        double[] ms = meanStd(v, n, lo, hi, med);
+        while (it < maxIters) {
+            int nlo = Math.max(lo, keyAtLeast(med - kLow * ms[1]));
+            int nhi = Math.min(hi, keyAtMost(med + kHigh * ms[1]));
+            it++;
+            long c = s.load(v, n, nlo, nhi);
+            lo = nlo;
+            hi = nhi;
+            boolean same = c == count;
+            count = c;
+            if (c == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, it);
+            med = s.median();
+            ms = meanStd(v, n, lo, hi, med);
+            if (same) break;
+        }
+        return new Clipped(ms[0], med, ms[1], count, it);
+    }
+
+    /** Mean and population std of the values with key in [lo, hi], shifted by c for accuracy. */
+    private static double[] meanStd(float[] v, int n, int lo, int hi, double c) {
+        double s1 = 0, s2 = 0;
+        long m = 0;
+        for (int i = 0; i < n; i++) {
+            float x = v[i];
+            int k = key(x);
+            if (k < lo || k > hi) continue;
+            double d = x - c;
+            s1 += d;
+            s2 += d * d;
+            m++;
+        }
+        if (m == 0) return new double[] {Double.NaN, Double.NaN};
+        double mean = s1 / m;
+        double var = Math.max(0, s2 / m - mean * mean);
+        return new double[] {c + mean, Math.sqrt(var)};
+    }
+}

@@ -1,0 +1,27 @@
+package org.tessera.stack;
+
+/**
+ * Global statistics of one frame, measured once before the band pass (one frame in memory).
+ * Values not asked for are NaN (arrays: filled with NaN).
+ *
+ * @param pixels     width × height
+ * @param finite     finite pixels per channel
+ * @param pLow       per channel 25th percentile (linear_fit)
+ * @param pHigh      per channel 90th percentile (linear_fit)
+ * @param sky        25th percentile of the luminance (sky_mean)
+ * @param noiseSigma per channel std of the 3σ-clipped pixels, 5 iterations (noise_variance)
+ * @param fwhm       median star FWHM in pixels on the luminance (noise_fwhm), NaN if not measured
+ * @param stars      stars the FWHM was measured on
+ * @param cx         footprint centroid x (radial weight)
+ * @param cy         footprint centroid y
+ * @param radius     distance from the centroid to the farthest footprint pixel, + ½ pixel
+ */
+record FrameStats(long pixels, long[] finite, double[] pLow, double[] pHigh, double sky, double[] noiseSigma,
+                  double fwhm, int stars, double cx, double cy, double radius) {
+
+    long minFinite() {
+        long m = Long.MAX_VALUE;
+        for (long f : finite) m = Math.min(m, f);
+        return m;
+    }
+}

@@ -1,0 +1,187 @@
+package org.tessera.stack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.tessera.Progress;
+import org.tessera.image.RowSource;
+
+/**
+ * The statistics pass: every frame read once, by bands, one frame at a time per worker. Memory:
+ * one frame's finite values per channel (plus a luminance plane when sky or FWHM is asked for),
+ * i.e. about (C + 2) × H × W floats per worker; nothing is kept afterwards but {@link FrameStats}.
+ */
+final class FrameSurvey {
+    private FrameSurvey() {}
+
+    static final double LOW_PERCENTILE = 25, HIGH_PERCENTILE = 90, SKY_PERCENTILE = 25;
+    static final double NOISE_KAPPA = 3;
+    static final int NOISE_ITERS = 5;
+    private static final long READ_BYTES = 4L << 20;
+
+    /** What the parameters need measured. */
+    record Needs(boolean percentiles, boolean sky, boolean noise, boolean fwhm, boolean geometry) {
+        static Needs of(StackParams p) {
+            return new Needs(p.normalize() == StackParams.Normalize.LINEAR_FIT,
+                    p.normalize() == StackParams.Normalize.SKY_MEAN,
+                    p.weighting() != StackParams.Weighting.NONE, // noise_fwhm falls back to it
+                    p.weighting() == StackParams.Weighting.NOISE_FWHM,
+                    p.radialWeight());
+        }
+
+        boolean values() { return percentiles || noise; }
+
+        boolean luminance() { return sky || fwhm; }
+
+        /** More than counting: worth a larger share of the progress bar. */
+        boolean heavy() { return values() || luminance(); }
+    }
+
+    static FrameStats[] run(List<? extends RowSource> frames, Needs needs, int workers, Progress progress,
+                            List<String> names) throws IOException {
+        int n = frames.size();
+        FrameStats[] out = new FrameStats[n];
+        AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        int threads = Math.max(1, Math.min(workers, n));
+        java.util.concurrent.Callable<Void> task = () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < n) {
+                if (progress.cancelled()) throw new CancellationException("stack cancelled");
+                try {
+                    out[i] = measure(frames.get(i), needs);
+                } catch (IOException e) {
+                    throw new IOException(names.get(i) + ": " + e.getMessage(), e);
+                }
+                int d = done.incrementAndGet();
+                progress.update((double) d / n, "frame statistics " + d + "/" + n);
+            }
+            return null;
+        };
+        if (threads == 1) {
+            try {
+                task.call();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            return out;
+        }
+        ExecutorService ex = Executors.newFixedThreadPool(threads, StackCore.daemonThreads("tessera-stats"));
+        try {
+            List<Future<Void>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) fs.add(ex.submit(task));
+            for (Future<Void> f : fs) StackCore.await(f, next, n);
+        } finally {
+            ex.shutdownNow();
+        }
+        return out;
+    }
+
+    static FrameStats measure(RowSource f, Needs needs) throws IOException {
+        int w = f.width(), h = f.height(), nc = f.channels();
+        int rows = (int) Math.max(1, Math.min(h, READ_BYTES / (4L * w * nc)));
+        float[][] band = f.newBand(rows);
+        long[] finite = new long[nc];
+        float[][] vals = needs.values() ? new float[nc][w * h] : null;
+        int[] nv = new int[nc];
+        float[] lum = needs.luminance() ? new float[w * h] : null;
+        double sx = 0, sy = 0;
+        long cnt = 0;
+        int[] rowMin = null, rowMax = null;
+        if (needs.geometry()) {
+            rowMin = new int[h];
+            rowMax = new int[h];
+            Arrays.fill(rowMin, Integer.MAX_VALUE);
+            Arrays.fill(rowMax, -1);
+        }
+        for (int y0 = 0; y0 < h; y0 += rows) {
+            int r = Math.min(rows, h - y0);
+            f.readRows(y0, r, band);
+            for (int i = 0, p = r * w; i < p; i++) {
+                boolean any = false, all = true;
+                for (int c = 0; c < nc; c++) {
+                    float v = band[c][i];
+                    if (Float.isFinite(v)) {
+                        finite[c]++;
+                        if (vals != null) vals[c][nv[c]++] = v;
+                        any = true;
+                    } else {
+                        all = false;
+                    }
+                }
+                if (lum != null) lum[y0 * w + i] = all ? luminance(band, i, nc) : Float.NaN;
+                if (any && rowMin != null) {
+                    int x = i % w, y = y0 + i / w;
+                    sx += x;
+                    sy += y;
+                    cnt++;
+                    if (x < rowMin[y]) rowMin[y] = x;
+                    if (x > rowMax[y]) rowMax[y] = x;
+                }
+            }
+        }
+        double[] pLow = nanArray(nc), pHigh = nanArray(nc), sigma = nanArray(nc);
+        for (int c = 0; c < nc && vals != null; c++) {
+            if (nv[c] == 0) continue;
+            if (needs.percentiles()) {
+                ExactStats.Selector s = new ExactStats.Selector();
+                s.load(vals[c], nv[c], Integer.MIN_VALUE, Integer.MAX_VALUE);
+                pLow[c] = s.percentile(LOW_PERCENTILE);
+                pHigh[c] = s.percentile(HIGH_PERCENTILE);
+            }
+            if (needs.noise())
+                sigma[c] = ExactStats.sigmaClipped(vals[c], nv[c], NOISE_KAPPA, NOISE_KAPPA, NOISE_ITERS).std();
+        }
+        vals = null; // the per-channel copies are no longer needed: let the FWHM scratch reuse the memory
+        double sky = Double.NaN, fwhm = Double.NaN;
+        int stars = 0;
+        if (lum != null) {
+            if (needs.sky()) {
+                float[] compact = new float[lum.length];
+                int m = 0;
+                for (float v : lum) if (Float.isFinite(v)) compact[m++] = v;
+                sky = m == 0 ? Double.NaN : ExactStats.percentile(compact, m, SKY_PERCENTILE);
+            }
+            if (needs.fwhm()) {
+                StarFwhm.Result r = StarFwhm.measure(lum, w, h);
+                fwhm = r.fwhm();
+                stars = r.stars();
+            }
+        }
+        double cx = Double.NaN, cy = Double.NaN, radius = Double.NaN;
+        if (rowMin != null && cnt > 0) {
+            cx = sx / cnt;
+            cy = sy / cnt;
+            double r2 = 0;
+            for (int y = 0; y < h; y++) {
+                if (rowMax[y] < 0) continue;
+                double dy = y - cy, a = rowMin[y] - cx, b = rowMax[y] - cx;
+                r2 = Math.max(r2, Math.max(a * a, b * b) + dy * dy);
+            }
+            radius = Math.sqrt(r2) + 0.5;
+        }
+        return new FrameStats((long) w * h, finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius);
+    }
+
+    /** 0.299 R + 0.587 G + 0.114 B for three channels, the mean of the channels otherwise. */
+    static float luminance(float[][] band, int i, int nc) {
+        if (nc == 3) return (float) (0.299 * band[0][i] + 0.587 * band[1][i] + 0.114 * band[2][i]);
+        double s = 0;
+        for (int c = 0; c < nc; c++) s += band[c][i];
+        return (float) (s / nc);
+    }
+
+    private static double[] nanArray(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, Double.NaN);
+        return a;
+    }
+}

@@ -1,0 +1,76 @@
+package org.tessera.stack;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Per frame and channel affine maps x → gain·x + offset that bring every frame onto the first used
+ * frame (reference.md §4). Every normalisation is expressed this way so that all paths (bands,
+ * frame blocks, a GPU) apply it identically while loading a band.
+ */
+final class Normalization {
+    private Normalization() {}
+
+    static final double MAX_GAIN = 20;
+    /** A percentile span below this fraction of the level is "flat": linear_fit is skipped. */
+    static final double FLAT_SPAN = 1e-6;
+
+    record Affine(double[][] gain, double[][] offset) {
+        static Affine identity(int frames, int channels) {
+            double[][] g = new double[frames][channels], o = new double[frames][channels];
+            for (double[] r : g) java.util.Arrays.fill(r, 1.0);
+            return new Affine(g, o);
+        }
+    }
+
+    /** @param stats statistics of the used frames, reference first */
+    static Affine compute(StackParams.Normalize mode, FrameStats[] stats, int channels, List<String> names,
+                          Logger log) {
+        Affine a = Affine.identity(stats.length, channels);
+        switch (mode) {
+            case NONE -> { }
+            case LINEAR_FIT -> {
+                FrameStats ref = stats[0];
+                for (int f = 1; f < stats.length; f++)
+                    for (int c = 0; c < channels; c++) {
+                        double sLo = stats[f].pLow()[c], sHi = stats[f].pHigh()[c];
+                        double rLo = ref.pLow()[c], rHi = ref.pHigh()[c];
+                        double span = sHi - sLo;
+                        double g = (rHi - rLo) / span, o = rLo - g * sLo;
+                        String skip = null;
+                        if (!(span > FLAT_SPAN * Math.max(Math.abs(sLo), Math.abs(sHi))) || !(span > 0))
+                            skip = "flat source (P25=" + fmt(sLo) + ", P90=" + fmt(sHi) + ")";
+                        else if (!Double.isFinite(g) || !Double.isFinite(o) || !(g > 0) || g > MAX_GAIN)
+                            skip = "gain " + fmt(g) + " outside (0, " + MAX_GAIN + "]";
+                        if (skip != null) {
+                            logSkip(log, names, f, c, skip);
+                            continue;
+                        }
+                        a.gain()[f][c] = g;
+                        a.offset()[f][c] = o;
+                    }
+            }
+            case SKY_MEAN -> {
+                double ref = stats[0].sky();
+                for (int f = 1; f < stats.length; f++) {
+                    double d = ref - stats[f].sky();
+                    if (!Double.isFinite(d)) {
+                        log.warning("[STACK] sky_mean: no sky level for " + names.get(f) + "; frame left as is");
+                        continue;
+                    }
+                    for (int c = 0; c < channels; c++) a.offset()[f][c] = d;
+                }
+            }
+        }
+        return a;
+    }
+
+    private static void logSkip(Logger log, List<String> names, int f, int c, String why) {
+        log.fine("[STACK] linear_fit skipped for " + names.get(f) + " channel " + c + ": " + why);
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+}

@@ -1,0 +1,91 @@
+package org.tessera.plan;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.config.Config;
+import org.tessera.plan.StackLayout.Mode;
+
+class ResourcePlanTest {
+    static final long MIB = ResourcePlan.MIB, GIB = 1024 * MIB;
+
+    @Test
+    void derivesWorkersBudgetAndThresholdFromHeapAndCores() {
+        ResourcePlan big = ResourcePlan.forHeap(8 * GIB, 8 * GIB, 16, 0);
+        assertEquals(15, big.workers(), "round(0.95 × 16)");
+        assertEquals((long) (0.70 * 8 * GIB), big.budgetBytes(), "min(0.855 × max heap, 0.70 × available)");
+        assertEquals(big.budgetBytes() / 15, big.chunkBytes());
+        assertEquals(512 * MIB, big.wholeFrameThresholdBytes(), "min(512 MiB, 25 % of available)");
+
+        ResourcePlan busy = ResourcePlan.forHeap(8 * GIB, 2 * GIB, 16, 0);
+        assertEquals((long) (0.70 * 2 * GIB), busy.budgetBytes(), "a heap in use leaves less");
+        assertEquals(512 * MIB, busy.wholeFrameThresholdBytes());
+
+        ResourcePlan laptop = ResourcePlan.forHeap(GIB, GIB, 2, 0);
+        assertEquals(2, laptop.workers(), "round(0.95 × 2)");
+        assertEquals(256 * MIB, laptop.wholeFrameThresholdBytes());
+
+        ResourcePlan tiny = ResourcePlan.forHeap(64 * MIB, 64 * MIB, 16, 0);
+        assertEquals(1, tiny.workers(), "workers shrink rather than chunks below 32 MiB");
+        assertTrue(tiny.chunkBytes() <= tiny.budgetBytes());
+
+        assertEquals(3, ResourcePlan.forHeap(GIB, GIB, 16, 3).workers(), "explicit worker count");
+        assertEquals(3, ResourcePlan.fromRuntime(new Config().set("num_processing_workers=3")).workers());
+        assertTrue(ResourcePlan.fromRuntime(new Config()).budgetBytes() <= Runtime.getRuntime().maxMemory());
+        assertThrows(IllegalArgumentException.class, () -> new ResourcePlan(0, GIB));
+    }
+
+    @Test
+    void seestarStacksPickTheirMode() {
+        ResourcePlan plan = ResourcePlan.forHeap(GIB, GIB, 2, 0); // chunk ≈ 358 MiB
+        int w = 1920, h = 1080, c = 3;
+        long frameRow = 4L * w * c;
+
+        StackLayout small = plan.layoutStack(w, h, c, 3, false);
+        assertEquals(Mode.WHOLE_FRAME, small.mode(), "3 frames = 75 MiB ≤ 256 MiB");
+        assertEquals(540, small.rowsPerBand());
+        assertEquals(2, small.bands());
+
+        StackLayout hundred = plan.layoutStack(w, h, c, 100, false);
+        assertEquals(Mode.BANDS, hundred.mode());
+        long expectRows = plan.chunkBytes() / (100 * frameRow + 4L * w * (2 * c + 1));
+        assertEquals(expectRows, hundred.rowsPerBand());
+        assertEquals((int) Math.ceil(1080.0 / expectRows), hundred.bands());
+        assertTrue(hundred.bandPassBytes() <= plan.budgetBytes());
+
+        StackLayout huge = plan.layoutStack(w, h, c, 20000, false);
+        assertEquals(Mode.FRAME_BLOCKS, huge.mode(), "20000 frames × 4 rows do not fit a chunk");
+        assertEquals(256, huge.sampleFrames());
+        assertEquals(128, huge.framesPerBlock());
+        assertTrue(huge.rowsPerBand() >= 4);
+        assertTrue(huge.bandPassBytes() <= plan.budgetBytes(), huge.describe());
+        assertTrue(huge.describe().contains("sample=256"));
+    }
+
+    @Test
+    void layoutsAlwaysCoverTheImageWithinTheBudget() {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int trial = 0; trial < 3000; trial++) {
+            int w = 1 + r.nextInt(r.nextBoolean() ? 300 : 30000), h = 1 + r.nextInt(3000);
+            int c = 1 + r.nextInt(3), n = 1 + r.nextInt(r.nextBoolean() ? 50 : 50000);
+            boolean pw = r.nextBoolean();
+            long budget = (1 + r.nextInt(4096)) * MIB / 4;
+            ResourcePlan plan = new ResourcePlan(1 + r.nextInt(16), budget).withFrameBlocks(2 + r.nextInt(300),
+                    1 + r.nextInt(200));
+            StackLayout l = plan.layoutStack(w, h, c, n, pw);
+            String what = l.describe() + " for " + w + "x" + h + "x" + c + " n=" + n + " " + plan.describe();
+            assertTrue(l.rowsPerBand() >= 1 && (long) l.rowsPerBand() * l.bands() >= h
+                    && (long) l.rowsPerBand() * (l.bands() - 1) < h, what);
+            assertTrue(l.workers() >= 1 && l.workers() <= plan.workers() && l.workers() <= l.bands(), what);
+            assertTrue((long) l.framesHeld() * l.rowsPerBand() * w <= Integer.MAX_VALUE, "one Java array per channel: " + what);
+            if (l.mode() != Mode.FRAME_BLOCKS) assertEquals(n, l.sampleFrames(), what);
+            else assertTrue(l.sampleFrames() <= n && l.framesPerBlock() <= n, what);
+            // The band pass stays within the budget unless even a one-row band of the smallest
+            // sample cannot (then it is one row: the least possible).
+            boolean minimal = l.rowsPerBand() == 1;
+            assertTrue(l.bandPassBytes() <= budget || minimal, what + " uses " + l.bandPassBytes());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.tessera.stack;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class ExactStatsTest {
+
+    /** numpy's linear percentile from a sorted copy: the definition the selection must reproduce. */
+    static double sortedPercentile(float[] v, int n, double q) {
+        float[] s = Arrays.copyOf(v, n);
+        Arrays.sort(s);
+        double pos = q / 100 * (n - 1);
+        int lo = (int) Math.floor(pos);
+        double t = pos - lo;
+        return lo + 1 < n ? s[lo] + ((double) s[lo + 1] - s[lo]) * t : s[lo];
+    }
+
+    @Test
+    void percentilesMatchSortingExactly() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int trial = 0; trial < 40; trial++) {
+            int n = 1 + r.nextInt(trial < 10 ? 5 : 5000);
+            float[] v = new float[n + 7]; // values past n must be ignored
+            for (int i = 0; i < v.length; i++) {
+                v[i] = switch (trial % 4) {
+                    case 0 -> (float) r.nextGaussian() * 1000;
+                    case 1 -> r.nextInt(7) - 3; // many duplicates, negatives, zeros
+                    case 2 -> (float) Math.exp(r.nextGaussian() * 20); // huge dynamic range
+                    default -> r.nextBoolean() ? -0.0f : 0.0f;
+                };
+            }
+            for (double q : new double[] {0, 0.5, 25, 50, 90, 99.9, 100})
+                assertEquals(sortedPercentile(v, n, q), ExactStats.percentile(v, n, q), 0, "trial " + trial + " q=" + q);
+            double med = ExactStats.median(v, n);
+            float[] s = Arrays.copyOf(v, n);
+            Arrays.sort(s);
+            double expect = (n & 1) == 1 ? s[n / 2] : 0.5 * ((double) s[n / 2 - 1] + s[n / 2]);
+            assertEquals(expect, med, 0, "median, trial " + trial);
+        }
+    }
+
+    @Test
+    void matchesNumpyAndAstropyFixtures() throws Exception {
+        float[] v = Fixtures.floatsLE("stats_values.f32");
+        assertEquals(20011, v.length);
+        for (String line : Fixtures.lines("stats_expected.txt")) {
+            String[] t = line.split(" ");
+            switch (t[0]) {
+                case "percentile" -> assertEquals(Double.parseDouble(t[2]),
+                        ExactStats.percentile(v, v.length, Double.parseDouble(t[1])), 1e-9, line);
+                case "median" -> assertEquals(Double.parseDouble(t[1]), ExactStats.median(v, v.length), 0, line);
+                case "sigma_clipped" -> {
+                    ExactStats.Clipped c = ExactStats.sigmaClipped(v, v.length, 3, 3, 5);
+                    // astropy works in float32 here: agree to float32 precision
+                    assertEquals(Double.parseDouble(t[1]), c.mean(), 1e-5 * 100, "mean");
+                    assertEquals(Double.parseDouble(t[2]), c.median(), 1e-5 * 100, "median");
+                    assertEquals(Double.parseDouble(t[3]), c.std(), 1e-5 * 5, "std");
+                }
+                default -> fail("unknown fixture line " + line);
+            }
+        }
+    }
+
+    @Test
+    void sigmaClippingRemovesOutliersAndFindsTheNoise() {
+        SplittableRandom r = new SplittableRandom(9);
+        float[] v = new float[200_000];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (50 + 4 * r.nextGaussian() + (r.nextDouble() < 0.02 ? 2000 : 0));
+        ExactStats.Clipped c = ExactStats.sigmaClipped(v, v.length, 3, 3, 5);
+        assertEquals(4.0, c.std(), 0.06, "3σ clipping truncates the Gaussian slightly (σ·0.986)");
+        assertEquals(50.0, c.median(), 0.05);
+        assertTrue(c.count() < 0.98 * v.length, "outliers clipped");
+        assertTrue(c.iterations() >= 2 && c.iterations() <= 5);
+    }
+
+    @Test
+    void smallSelectMedianMatchesSorting() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + r.nextInt(70);
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) a[i] = trial % 3 == 0 ? r.nextInt(4) : r.nextGaussian();
+            double[] s = a.clone();
+            Arrays.sort(s);
+            double expect = (n & 1) == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+            assertEquals(expect, SmallSelect.median(a, n), 0);
+        }
+    }
+}
