@@ -16,6 +16,7 @@ import nom.tam.fits.Header;
 import nom.tam.fits.HeaderCard;
 import nom.tam.util.Cursor;
 
+import org.tessera.image.RowSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsException;
 
@@ -316,6 +317,21 @@ public final class FitsFrame implements Frame {
             for (float[] p : band) ok &= Float.isFinite(p[i]);
             dst[i] = ok ? 1f : 0f;
         }
+    }
+
+    /**
+     * The ALPHA extension as a one-channel source in [0, 1], or null when the file has none (then
+     * validity is "all channels finite", which readers derive from the pixels themselves).
+     */
+    public RowSource alpha() {
+        if (!hasAlpha()) return null;
+        FitsFrame self = this;
+        return new RowSource() {
+            @Override public int width() { return width; }
+            @Override public int height() { return height; }
+            @Override public int channels() { return 1; }
+            @Override public void readRows(int y0, int rows, float[][] dst) throws IOException { self.readAlpha(y0, rows, dst[0]); }
+        };
     }
 
     private void checkBand(int y0, int rows) {

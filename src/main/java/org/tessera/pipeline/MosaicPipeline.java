@@ -1,41 +1,254 @@
 package org.tessera.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCardException;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameScanner;
+import org.tessera.io.PreviewPng;
+import org.tessera.plan.ResourcePlan;
+import org.tessera.reproject.CoaddInput;
+import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.ReprojectCoadd;
+import org.tessera.synth.DefaultSky;
+import org.tessera.tiles.AltAzGating;
+import org.tessera.tiles.FrameGroup;
+import org.tessera.tiles.Grouping;
+import org.tessera.tiles.MasterTile;
+import org.tessera.tiles.MasterTileBuilder;
+import org.tessera.tiles.MasterTileFiles;
+import org.tessera.tiles.Phase3Result;
+import org.tessera.wcs.OptimalGrid;
+import org.tessera.wcs.WcsGrid;
 
 /**
  * The one entry point of every front (CLI, Fiji commands, macros, scripts): wires the phases
- * read → group → master tiles → final grid → reproject and coadd → outputs.
+ * read → group → master tiles → final grid → reproject and coadd → outputs. It holds no science of
+ * its own; each step is one call into its package. The fronts attach the run log
+ * ({@link RunLog}, {@code tessera.log} in the output folder) around these calls.
  */
 public final class MosaicPipeline {
     private MosaicPipeline() {}
 
-    /** An input that was set aside, and why. */
+    private static final Logger LOG = Logger.getLogger("org.tessera.pipeline");
+
+    /** File names of the outputs, as the original program names them. */
+    public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
+            PREVIEW = "mosaic_preview.png", TILES_DIR = "master_tiles", DEFAULT_SKY_DIR = "default_sky";
+
+    /** An input (or a tile) that was set aside, and why. */
     public record Skipped(Path file, String reason) {}
 
     /** What a run produced. Paths are null for outputs a job does not make. */
     public record Outcome(Path outputDir, Path mosaic, Path coverage, Path preview, List<Path> masterTiles,
                           List<Skipped> skipped, Path log) {}
 
+    // Phase weights of the original's overall progress bar (reference.md §9).
+    private static final double W_READ = 30, W_GROUP = 5, W_TILES = 35, W_GRID = 5, W_COADD = 9, W_SAVE = 8,
+            W_TOTAL = W_READ + W_GROUP + W_TILES + W_GRID + W_COADD + W_SAVE;
+
     /**
-     * Classic mode: frames (files or folders, searched for *.fit, *.fits, *.fts) → mosaic in
-     * {@code outputDir}. No input → the built-in synthetic default sky.
+     * Classic mode: frames (files or folders, searched recursively for *.fit, *.fits, *.fts) →
+     * mosaic in {@code outputDir}. No input → the built-in synthetic default sky, written as
+     * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
-        throw new UnsupportedOperationException("wired during integration");
+        Files.createDirectories(outputDir);
+        {
+            Stages st = new Stages(progress);
+            List<Path> in = inputs;
+            if (in.isEmpty()) {
+                Path sky = outputDir.resolve(DEFAULT_SKY_DIR);
+                LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
+                DefaultSky.demo().writeFits(sky);
+                in = List.of(sky);
+            }
+            List<Skipped> skipped = new ArrayList<>();
+            List<FitsFrame> frames = scan(in, skipped, st.read());
+
+            ResourcePlan plan = ResourcePlan.fromRuntime(config);
+            Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config, plan.budgetBytes(), plan.workers()));
+            for (String s : groups.skipped()) LOG.warning("[P2] " + s);
+            LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
+                    frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
+            st.group().update(1, "grouped");
+
+            Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
+            List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles());
+            if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
+            Outcome o = coaddAndWrite(tiles, outputDir, config, plan, skipped, st);
+            return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+        }
     }
 
-    /** One master tile from frames, on the grid of the central frame. */
+    /**
+     * One master tile from frames, on the grid of the central frame (the frame nearest the
+     * group's centroid), with the full stack core and the run's ALT-AZ gating.
+     */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
-        throw new UnsupportedOperationException("wired during integration");
+        Path dir = output.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        {
+            List<Skipped> skipped = new ArrayList<>();
+            List<FitsFrame> in = scan(frames, skipped, progress.sub(0, 0.3));
+            FrameGroup group = FrameGroup.of(1, in);
+            ResourcePlan plan = ResourcePlan.fromRuntime(config);
+            AltAzGating gating = AltAzGating.fromConfig(config);
+            boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
+            MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
+            if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
+            MasterTileFiles.writeAs(tile, output);
+            LOG.info("[P3] master tile written: " + output);
+            progress.update(1, "done");
+            return new Outcome(dir, null, null, null, List.of(output), List.copyOf(skipped), null);
+        }
     }
 
-    /** Phase 4 + 5 on any FITS images with a WCS. */
+    /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
-        throw new UnsupportedOperationException("wired during integration");
+        Files.createDirectories(outputDir);
+        {
+            Stages st = new Stages(progress);
+            List<Skipped> skipped = new ArrayList<>();
+            List<FitsFrame> in = scan(images, skipped, st.read());
+            List<Path> paths = new ArrayList<>();
+            for (FitsFrame f : in) paths.add(f.path());
+            st.group().update(1, null);
+            st.tiles().update(1, null);
+            Outcome o = coaddAndWrite(paths, outputDir, config, ResourcePlan.fromRuntime(config), skipped, st);
+            return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
+        }
     }
+
+    // ---------------------------------------------------------------- steps
+
+    private static List<FitsFrame> scan(List<Path> inputs, List<Skipped> skipped, Progress p) throws IOException {
+        p.update(0, "reading headers");
+        FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
+        for (FrameScanner.Problem pr : scan.skipped()) skipped.add(new Skipped(pr.file(), pr.reason()));
+        if (scan.frames().isEmpty())
+            throw new IOException("no usable frame: all " + scan.skipped().size() + " input file(s) were skipped"
+                    + (scan.skipped().isEmpty() ? "" : " (first: " + scan.skipped().get(0).file().getFileName()
+                    + ": " + scan.skipped().get(0).reason() + ")"));
+        p.update(1, scan.frames().size() + " frame(s)");
+        return scan.frames();
+    }
+
+    private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,
+                                          List<Skipped> skipped, Progress p) throws IOException {
+        int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
+        List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
+        Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
+            Path f = MasterTileFiles.write(tile, dir);
+            if (!tile.empty()) usable.add(f);
+        }, p);
+        for (Phase3Result.Failure f : r.failures())
+            skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", f.id())),
+                    "master tile failed: " + f.message()));
+        for (Phase3Result.Summary s : r.tiles())
+            if (s.empty()) skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", s.id())),
+                    "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        List<Path> out = new ArrayList<>(usable);
+        out.sort(null);
+        if (out.isEmpty()) throw new IOException("Phase 3 produced no usable master tile (" + r.failures().size()
+                + " failed, " + (groups.size() - r.failures().size()) + " empty)");
+        return out;
+    }
+
+    /** Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
+    private static Outcome coaddAndWrite(List<Path> tilePaths, Path outputDir, Config config, ResourcePlan plan,
+                                         List<Skipped> skipped, Stages st) throws IOException {
+        List<CoaddInput> inputs = new ArrayList<>();
+        List<WcsGrid> footprints = new ArrayList<>();
+        for (Path p : tilePaths) {
+            FitsFrame f = FitsFrame.open(p);
+            inputs.add(new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f)));
+            footprints.add(new WcsGrid(f.wcs(), f.width(), f.height()));
+        }
+        WcsGrid grid = OptimalGrid.compute(footprints);
+        LOG.info(String.format(Locale.ROOT, "[P4] final grid %dx%d at %.3f\"/px", grid.width(), grid.height(),
+                grid.wcs().pixelScaleDeg() * 3600));
+        st.grid().update(1, "final grid");
+
+        Path mosaic = outputDir.resolve(MOSAIC), coverage = outputDir.resolve(COVERAGE);
+        List<FitsImageWriter> open = new ArrayList<>();
+        ReprojectCoadd.Result res;
+        try {
+            res = ReprojectCoadd.run(inputs, grid, CoaddParams.fromConfig(config), (g, channels) -> {
+                FitsImageWriter m = new FitsImageWriter(mosaic, g.width(), g.height(), channels,
+                        outputHeader(g, tilePaths.size(), "mosaic"), FitsImageWriter.AlphaMode.FROM_NAN);
+                open.add(m);
+                FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
+                        outputHeader(g, tilePaths.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
+                open.add(c);
+                return new ReprojectCoadd.Sinks(m, c);
+            }, st.coadd());
+            for (FitsImageWriter w : open) w.close();
+        } catch (IOException | RuntimeException | Error e) {
+            for (FitsImageWriter w : open) w.abort();
+            throw e;
+        }
+        for (ReprojectCoadd.TileReport t : res.tiles())
+            if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
+        LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), mosaic));
+
+        Path preview = outputDir.resolve(PREVIEW);
+        st.save().update(0, "preview");
+        PreviewPng.write(FitsFrame.open(mosaic), FitsFrame.open(coverage), preview,
+                config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
+                config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
+        st.save().update(1, "done");
+        return new Outcome(outputDir, mosaic, coverage, preview, tilePaths, skipped, null);
+    }
+
+    /** MT_NFRAMES of a master tile (the tile weight), 1 for any other image. */
+    private static double nFrames(FitsFrame f) {
+        String v = f.keys().get("MT_NFRAMES");
+        if (v == null) return 1;
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            LOG.warning("[P5] " + f.name() + ": MT_NFRAMES='" + v + "' is not a number, tile weight 1");
+            return 1;
+        }
+    }
+
+    private static Header outputHeader(WcsGrid g, int tiles, String what) throws IOException {
+        Header h = new Header();
+        try {
+            g.wcs().writeTo(h);
+            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue("NTILES", tiles, "images coadded");
+            h.addValue("CONTENT", what, null);
+        } catch (HeaderCardException e) {
+            throw new IOException("cannot build output header: " + e.getMessage(), e);
+        }
+        return h;
+    }
+
+    /** The overall progress bar split by the original's phase weights. */
+    private record Stages(Progress p) {
+        Progress read() { return part(0, W_READ); }
+        Progress group() { return part(W_READ, W_GROUP); }
+        Progress tiles() { return part(W_READ + W_GROUP, W_TILES); }
+        Progress grid() { return part(W_READ + W_GROUP + W_TILES, W_GRID); }
+        Progress coadd() { return part(W_READ + W_GROUP + W_TILES + W_GRID, W_COADD); }
+        Progress save() { return part(W_READ + W_GROUP + W_TILES + W_GRID + W_COADD, W_SAVE); }
+
+        private Progress part(double from, double w) {
+            return p.sub(from / W_TOTAL, (from + w) / W_TOTAL);
+        }
+    }
+
 }

@@ -21,7 +21,11 @@ public final class MasterTileFiles {
 
     /** Writes the tile into {@code dir} and returns the file. */
     public static Path write(MasterTile tile, Path dir) throws IOException {
-        Path target = dir.resolve(tile.fileName());
+        return writeAs(tile, dir.resolve(tile.fileName()));
+    }
+
+    /** Writes the tile to the file {@code target} (any name). */
+    public static Path writeAs(MasterTile tile, Path target) throws IOException {
         FitsImageWriter.write(target, tile.image(), alphaSource(tile), header(tile));
         return target;
     }

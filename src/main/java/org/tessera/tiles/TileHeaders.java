@@ -62,7 +62,7 @@ public final class TileHeaders {
         m.put(EXPTOTAL, "[s] total exposure of the frames stacked");
         m.put(NEXP_SUM, "exposures summed (NEXP/STACKCNT of inputs, else 1 each)");
         m.put(OBJECT, "copied from the reference frame");
-        m.put(DATE_AVG, "mean mid-exposure time of the frames stacked (UTC)");
+        m.put(DATE_AVG, "mean mid-exposure time (UTC)");
         m.put(FILTER, "copied from the reference frame");
         m.put(INSTRUME, "copied from the reference frame");
         m.put(MOUNT, "mount mode read from the frames (EQ/ALT_AZ/UNKNOWN)");
