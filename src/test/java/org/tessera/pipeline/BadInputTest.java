@@ -1,0 +1,203 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.cli.Main;
+import org.tessera.command.Jobs;
+import org.tessera.io.FitsFrame;
+
+/**
+ * Issue 2's bad-input acceptance, through the command line as a user runs it: a truncated FITS, a
+ * frame without WCS and a text file named {@code .fits} are each reported with the file's path and
+ * the reason, and the run goes on with the rest (exit 1, mosaic written); an empty folder, or a
+ * folder where every file is bad, stops with exit 2 and a message that names the folder or files.
+ */
+class BadInputTest {
+
+    static final Path DATA = Paths.get("../shared/data");
+    static final Path DSS = DATA.resolve("dss_pair");
+    static final Path M13 = DATA.resolve("m13_raw_frames/M13_blue_0001.fits");
+    static final Path NGC7023 = DATA.resolve("seestar_ngc7023_solved");
+
+    /** Exit status and what the CLI printed. */
+    record Run(int rc, String out, String err) {
+        String all() { return out + "\n" + err; }
+    }
+
+    /** One bad file and the words its reason must contain. */
+    record Bad(Path file, String reasonWord) {}
+
+    private static void assumeData(Path p) {
+        assumeTrue(Files.exists(p), "real test data not found at " + p.toAbsolutePath()
+                + " (clone the shared data beside the repository as ../shared)");
+    }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int rc = new Main(Jobs.PIPELINE).run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The three kinds of bad file, written into {@code dir}: a DSS plate cut off in its data section
+     * (an interrupted copy), the M 13 frame (a real image with no WCS at all) and a text file.
+     */
+    private static List<Bad> writeBadFiles(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path truncated = dir.resolve("truncated.fits");
+        byte[] plate = Files.readAllBytes(DSS.resolve("dss_test1.fits"));
+        Files.write(truncated, Arrays.copyOf(plate, plate.length / 2));
+        Path noWcs = dir.resolve("m13_no_wcs.fits");
+        copy(M13, noWcs);
+        Path junk = dir.resolve("junk.fits");
+        Files.writeString(junk, "this is not a FITS file, only its name says so\n", StandardCharsets.US_ASCII);
+        return List.of(new Bad(truncated, "truncated"), new Bad(noWcs, "wcs"), new Bad(junk, "not a fits"));
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (InputStream in = Files.newInputStream(from)) {
+            Files.copy(in, to); // a plain copy: the shared data is read-only, the copy must not be
+        }
+    }
+
+    /** Each bad file is named (absolute path) on a line that also gives its reason. */
+    private static void assertNamed(Run r, List<Bad> bad) {
+        for (Bad b : bad) {
+            String path = b.file().toAbsolutePath().normalize().toString();
+            boolean named = r.all().lines().anyMatch(l -> l.contains(path) && l.toLowerCase(Locale.ROOT).contains(b.reasonWord()));
+            assertTrue(named, "a line names " + path + " with its reason (" + b.reasonWord() + ")\n" + r.all());
+        }
+    }
+
+    private static List<Path> fitsIn(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".fits")).sorted().toList();
+        }
+    }
+
+    @Test
+    void reprojectSkipsEachBadFileByNameAndMosaicsTheRest(@TempDir Path tmp) throws Exception {
+        assumeData(DSS);
+        assumeData(M13);
+        Path in = Files.createDirectories(tmp.resolve("in")), good = Files.createDirectories(tmp.resolve("good"));
+        for (String n : List.of("dss_test1.fits", "dss_test2.fits")) {
+            copy(DSS.resolve(n), in.resolve(n));
+            copy(DSS.resolve(n), good.resolve(n));
+        }
+        List<Bad> bad = writeBadFiles(in);
+
+        Path out = tmp.resolve("out");
+        List<String> args = new ArrayList<>(List.of("reproject", out.toString()));
+        for (Path p : fitsIn(in)) args.add(p.toString());
+        Run r = cli(args.toArray(new String[0]));
+        assertEquals(Main.SKIPPED, r.rc(), "exit 1: some inputs were skipped\n" + r.all());
+        assertNamed(r, bad);
+        assertTrue(r.err().contains("3 input(s) skipped"), r.err());
+
+        // The mosaic of the mixed folder is the mosaic of its two good plates: nothing of the bad
+        // files leaked in (same grid, same pixels).
+        Path ref = tmp.resolve("ref");
+        Run g = cli("reproject", "-q", ref.toString(), good.toString());
+        assertEquals(Main.OK, g.rc(), g.all());
+        FitsFrame mixed = FitsFrame.open(out.resolve(MosaicPipeline.MOSAIC)), clean = FitsFrame.open(ref.resolve(MosaicPipeline.MOSAIC));
+        assertTrue(mixed.hasAlpha(), "mosaic.fits with ALPHA");
+        assertTrue(Files.isRegularFile(out.resolve(MosaicPipeline.COVERAGE)) && Files.isRegularFile(out.resolve(MosaicPipeline.PREVIEW)));
+        assertEquals(List.of(clean.width(), clean.height()), List.of(mixed.width(), mixed.height()), "same final grid");
+        float[][] a = mixed.newBand(mixed.height()), b = clean.newBand(clean.height());
+        mixed.readRows(0, mixed.height(), a);
+        clean.readRows(0, clean.height(), b);
+        int finite = 0;
+        for (int i = 0; i < a[0].length; i++) {
+            if (Float.isNaN(b[0][i])) {
+                assertTrue(Float.isNaN(a[0][i]), "pixel " + i + " has no data in either mosaic");
+                continue;
+            }
+            assertEquals(b[0][i], a[0][i], 1e-3f * Math.max(1f, Math.abs(b[0][i])), "pixel " + i);
+            finite++;
+        }
+        assertTrue(finite > 0.8 * a[0].length, "the good plates fill the mosaic: " + finite + " of " + a[0].length);
+    }
+
+    @Test
+    void mosaicOfAFolderWithBadFilesGoesOnWithTheGoodFrames(@TempDir Path tmp) throws Exception {
+        assumeData(NGC7023);
+        assumeData(DSS);
+        assumeData(M13);
+        Path in = Files.createDirectories(tmp.resolve("frames"));
+        // two frames of one session: the quickest real mosaic run
+        for (String n : List.of("Light_NGC_7023_10.0s_IRCUT_20240730-224436.fit", "Light_NGC_7023_10.0s_IRCUT_20240730-224448.fit"))
+            copy(NGC7023.resolve(n), in.resolve(n));
+        List<Bad> bad = writeBadFiles(in.resolve("night2")); // in a sub-folder: the scan is recursive
+
+        Path out = tmp.resolve("out");
+        System.gc(); // the automatic frames-per-tile cap reads the heap free now (docs/acceptance.md)
+        Run r = cli("mosaic", in.toString(), out.toString());
+        assertEquals(Main.SKIPPED, r.rc(), r.all());
+        assertNamed(r, bad);
+        assertTrue(r.out().contains("mosaic:   " + out.toAbsolutePath().resolve(MosaicPipeline.MOSAIC)), r.out());
+        FitsFrame m = FitsFrame.open(out.resolve(MosaicPipeline.MOSAIC));
+        assertTrue(m.hasAlpha() && m.hasWcs() && m.channels() == 3, "colour mosaic with ALPHA and WCS");
+        // Usually one tile of 2 frames; the automatic frames-per-tile cap follows the heap free at
+        // that moment, so after other tests in this JVM it may be two tiles of 1 frame.
+        List<Path> tiles = fitsIn(out.resolve(MosaicPipeline.TILES_DIR));
+        int stacked = 0;
+        for (Path t : tiles) stacked += Integer.parseInt(FitsFrame.open(t).keys().get("MT_NFRAMES").trim());
+        assertEquals(2, stacked, "both good frames, nothing else, were stacked: " + tiles);
+    }
+
+    @Test
+    void emptyFolderStopsWithExitTwoNamingTheFolder(@TempDir Path tmp) throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty night"));
+        Files.writeString(empty.resolve("notes.txt"), "no frames here\n"); // not a FITS name: not an input
+        String folder = empty.toString();
+
+        Run rep = cli("reproject", tmp.resolve("out1").toString(), folder);
+        assertEquals(Main.ERROR, rep.rc(), rep.all());
+        assertTrue(rep.err().contains(folder) && rep.err().contains("no FITS files"), "names the folder: " + rep.err());
+
+        Run mos = cli("mosaic", folder, tmp.resolve("out2").toString());
+        assertEquals(Main.ERROR, mos.rc(), mos.all());
+        assertTrue(mos.err().contains(folder) && mos.err().contains("no FITS files"), "names the folder: " + mos.err());
+        assertFalse(Files.exists(tmp.resolve("out2").resolve(MosaicPipeline.MOSAIC)), "no mosaic");
+    }
+
+    @Test
+    void folderOfOnlyBadFilesStopsWithExitTwoNamingEachFile(@TempDir Path tmp) throws Exception {
+        assumeData(DSS);
+        assumeData(M13);
+        Path in = tmp.resolve("bad");
+        List<Bad> bad = writeBadFiles(in);
+        // a header cut before its END card as well: the other way a copy gets truncated
+        Path cutHeader = in.resolve("cut_header.fits");
+        Files.write(cutHeader, Arrays.copyOf(Files.readAllBytes(DSS.resolve("dss_test2.fits")), 1000));
+        List<Bad> all = new ArrayList<>(bad);
+        all.add(new Bad(cutHeader, "truncated"));
+
+        for (String job : List.of("reproject", "mosaic")) {
+            Path out = tmp.resolve("out-" + job);
+            Run r = job.equals("reproject") ? cli(job, out.toString(), in.toString()) : cli(job, in.toString(), out.toString());
+            assertEquals(Main.ERROR, r.rc(), job + ": exit 2\n" + r.all());
+            assertNamed(r, all);
+            assertTrue(r.err().contains("no usable frame: all 4 input file(s) were skipped"), job + ": a clear final message\n" + r.err());
+            assertFalse(Files.exists(out.resolve(MosaicPipeline.MOSAIC)), job + ": no mosaic");
+        }
+    }
+}
