@@ -78,7 +78,12 @@ public final class MosaicPipeline {
             List<FitsFrame> frames = scan(in, skipped, st.read());
 
             ResourcePlan plan = ResourcePlan.fromRuntime(config);
-            Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config, plan.budgetBytes(), plan.workers()));
+            // The group cap changes which frames share a tile, so it must not depend on how much
+            // garbage happens to be uncollected: size it from the maximum heap, not the free one.
+            long maxHeap = Runtime.getRuntime().maxMemory();
+            ResourcePlan groupingPlan = ResourcePlan.forHeap(maxHeap, maxHeap, plan.workers(), plan.workers());
+            Grouping.Result groups = Grouping.group(frames,
+                    Grouping.Params.fromConfig(config, groupingPlan.budgetBytes(), plan.workers()));
             for (String s : groups.skipped()) LOG.warning("[P2] " + s);
             LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
                     frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
