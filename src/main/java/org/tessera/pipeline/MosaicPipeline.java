@@ -78,12 +78,8 @@ public final class MosaicPipeline {
             List<FitsFrame> frames = scan(in, skipped, st.read());
 
             ResourcePlan plan = ResourcePlan.fromRuntime(config);
-            // The group cap changes which frames share a tile, so it must not depend on how much
-            // garbage happens to be uncollected: size it from the maximum heap, not the free one.
-            long maxHeap = Runtime.getRuntime().maxMemory();
-            ResourcePlan groupingPlan = ResourcePlan.forHeap(maxHeap, maxHeap, plan.workers(), plan.workers());
             Grouping.Result groups = Grouping.group(frames,
-                    Grouping.Params.fromConfig(config, groupingPlan.budgetBytes(), plan.workers()));
+                    Grouping.Params.fromConfig(config, groupingBudget(plan.workers()), plan.workers()));
             for (String s : groups.skipped()) LOG.warning("[P2] " + s);
             LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
                     frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
@@ -215,6 +211,16 @@ public final class MosaicPipeline {
                 config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
         st.save().update(1, "done");
         return new Outcome(outputDir, mosaic, coverage, preview, tilePaths, skipped, null);
+    }
+
+    /**
+     * Memory budget that sizes the automatic group cap. The cap changes which frames share a tile,
+     * so it must not depend on how much garbage happens to be uncollected: it is derived from the
+     * maximum heap, not the free one.
+     */
+    static long groupingBudget(int workers) {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        return ResourcePlan.forHeap(maxHeap, maxHeap, workers, workers).budgetBytes();
     }
 
     /** MT_NFRAMES of a master tile (the tile weight), 1 for any other image. */
