@@ -35,11 +35,17 @@ final class BandStacker {
     private final RowSink out, coverage;
     private final int width, height, channels, n;
     private final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+    private final boolean countFinite;
     private Progress progress = Progress.NONE;
+    private long[][] finite;
+
+    /** What the pass measured: per channel rejection counts; finite samples per frame and channel if asked. */
+    record Outcome(ChannelTally[] tally, long[][] finite) {}
 
     BandStacker(List<? extends RowSource> frames, List<String> names, Normalization.Affine norm, double[][] weights,
                 RadialWeight[] radial, StackParams params, StackLayout layout, StackBackend backend, RowSink out,
-                RowSink coverage) {
+                RowSink coverage, boolean countFinite) {
+        this.countFinite = countFinite;
         this.frames = frames;
         this.names = names;
         this.norm = norm;
@@ -59,8 +65,9 @@ final class BandStacker {
             for (int c = 0; c < channels; c++) weightsByChannel[c][f] = weights[f][c];
     }
 
-    ChannelTally[] run(Progress p) throws IOException {
+    Outcome run(Progress p) throws IOException {
         progress = p;
+        finite = countFinite ? new long[n][channels] : null;
         int workers = layout.workers();
         Callable<ChannelTally[]> task = layout.mode() == StackLayout.Mode.FRAME_BLOCKS ? this::blockWorker : this::bandWorker;
         ChannelTally[] total = newTallies();
@@ -72,7 +79,7 @@ final class BandStacker {
             } catch (Exception e) {
                 throw new IOException(e);
             }
-            return total;
+            return new Outcome(total, finite);
         }
         ExecutorService ex = Executors.newFixedThreadPool(workers, StackCore.daemonThreads("tessera-stack"));
         try {
@@ -82,7 +89,7 @@ final class BandStacker {
         } finally {
             ex.shutdownNow();
         }
-        return total;
+        return new Outcome(total, finite);
     }
 
     /** WHOLE_FRAME and BANDS: all frames of a band at once. */
@@ -96,12 +103,13 @@ final class BandStacker {
         while ((band = nextBand()) >= 0) {
             int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0), pixels = rows * width;
             if (b.cov != null) Arrays.fill(b.cov[0], 0, pixels, 0f);
-            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, b.stage, b.cov);
+            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, b.stage, b.cov, b.finite);
             for (int c = 0; c < channels; c++)
                 backend.stack(new BandChannel(cube[c], slot, n, pixels, weightsByChannel[c], pw), params, b.out[c],
                         tally[c]);
             write(y0, rows, b);
         }
+        b.mergeFinite();
         return tally;
     }
 
@@ -126,7 +134,7 @@ final class BandStacker {
         int band;
         while ((band = nextBand()) >= 0) {
             int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0), pixels = rows * width;
-            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, b.stage, null);
+            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, b.stage, null, null);
             for (int c = 0; c < channels; c++) {
                 backend.sampleBounds(new BandChannel(sampleBuf[c], slot, s, pixels, sampleW[c], pwS), params, bounds[c]);
                 acc[c].reset(pixels);
@@ -135,7 +143,7 @@ final class BandStacker {
             for (int j0 = 0; j0 < n; j0 += blk) {
                 int nb = Math.min(blk, n - j0);
                 for (int k = 0; k < nb; k++) {
-                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, b.stage, b.cov);
+                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, b.stage, b.cov, b.finite);
                     for (int c = 0; c < channels; c++) blockW[c][k] = weightsByChannel[c][j0 + k];
                 }
                 for (int c = 0; c < channels; c++)
@@ -144,17 +152,28 @@ final class BandStacker {
             for (int c = 0; c < channels; c++) backend.finish(bounds[c], acc[c], pixels, params, b.out[c], tally[c]);
             write(y0, rows, b);
         }
+        b.mergeFinite();
         return tally;
     }
 
     /** The per-worker buffers besides the frame buffers: staging, output and coverage bands. */
     private final class Buffers {
         final float[][] stage, out, cov;
+        final long[][] finite;
 
         Buffers(int slot) {
             stage = new float[channels][slot];
             out = new float[channels][slot];
             cov = coverage == null ? null : new float[1][slot];
+            finite = countFinite ? new long[n][channels] : null;
+        }
+
+        void mergeFinite() {
+            if (finite == null) return;
+            synchronized (BandStacker.this) {
+                for (int f = 0; f < n; f++)
+                    for (int c = 0; c < channels; c++) BandStacker.this.finite[f][c] += finite[f][c];
+            }
         }
     }
 
@@ -163,7 +182,7 @@ final class BandStacker {
      * counts it into cov when not null.
      */
     private void load(int f, int k, int y0, int rows, float[][] dst, int slot, float[] pw, float[][] stage,
-                      float[][] covBand) throws IOException {
+                      float[][] covBand, long[][] finiteCounts) throws IOException {
         RowSource src = frames.get(f);
         try {
             src.readRows(y0, rows, stage);
@@ -178,6 +197,13 @@ final class BandStacker {
             else for (int i = 0; i < pixels; i++) d[off + i] = (float) (g * s[i] + o);
         }
         if (pw != null) radial[f].fill(pw, off, y0, rows, width);
+        if (finiteCounts != null)
+            for (int c = 0; c < channels; c++) {
+                float[] sc = stage[c];
+                long cnt = 0;
+                for (int i = 0; i < pixels; i++) if (Float.isFinite(sc[i])) cnt++;
+                finiteCounts[f][c] += cnt;
+            }
         if (covBand != null) {
             float[] cov = covBand[0];
             for (int i = 0; i < pixels; i++) {

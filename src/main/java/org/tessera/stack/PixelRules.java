@@ -19,6 +19,7 @@ final class PixelRules {
     static final double MAD_TO_SIGMA = 1.4826;
 
     final double[] x, w, t;
+    private final double[] pair = new double[2];
     double lo, hi, rejLo, rejHi;
     boolean clip;
     /** Rejected samples of the last combine. */
@@ -59,9 +60,10 @@ final class PixelRules {
      * kappa_high on both sides; with its default equal kappas this is the same rule.)
      */
     private void linearFitClip(int n, double kl, double kh) {
-        double med = median(n);
-        for (int k = 0; k < n; k++) t[k] = x[k] - med;
-        double medR = SmallSelect.median(t, n);
+        System.arraycopy(x, 0, t, 0, n);
+        double med = SmallSelect.median(t, n, pair);
+        // x → x − med is monotone, so median(r) comes from the same middle samples: no second select.
+        double medR = 0.5 * ((pair[0] - med) + (pair[1] - med));
         double sd = std(n, mean(n)); // std(r) = std(x)
         lo = rejLo = med + medR - kl * sd;
         hi = rejHi = med + medR + kh * sd;

@@ -15,14 +15,14 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * Largest heap in use right after a garbage collection (the live set, what a job really holds),
  * and the largest heap committed, seen since {@link #start()}. Test and benchmark helper.
  */
-final class HeapWatch {
+public final class HeapWatch {
     private static final AtomicLong maxAfterGc = new AtomicLong();
     private static final AtomicLong maxCommitted = new AtomicLong();
     private static boolean started;
 
     private HeapWatch() {}
 
-    static synchronized void start() {
+    public static synchronized void start() {
         if (started) return;
         started = true;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -42,7 +42,7 @@ final class HeapWatch {
         }
     }
 
-    static long maxLiveBytes() { return maxAfterGc.get(); }
+    public static long maxLiveBytes() { return maxAfterGc.get(); }
 
-    static long maxCommittedBytes() { return maxCommitted.get(); }
+    public static long maxCommittedBytes() { return maxCommitted.get(); }
 }
