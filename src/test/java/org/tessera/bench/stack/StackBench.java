@@ -133,8 +133,9 @@ public final class StackBench {
         List<FitsRowSource> frames = new ArrayList<>();
         for (Path f : files) frames.add(new FitsRowSource(f));
         FitsRowSource f0 = frames.get(0);
-        ResourcePlan plan = ResourcePlan.fromRuntime(null);
+        // The result image is the caller's: allocated before the plan looks at the free heap.
         FloatImage result = new FloatImage(f0.width(), f0.height(), f0.channels());
+        ResourcePlan plan = ResourcePlan.fromRuntime(null);
         StackResult r = StackCore.stack(frames, p, result, null, Progress.NONE, plan);
         for (FitsRowSource f : frames) f.close();
         long t1 = System.nanoTime();
