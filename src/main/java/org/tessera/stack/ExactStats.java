@@ -43,13 +43,31 @@ public final class ExactStats {
      * per thread; {@link #load} costs one pass, each {@link #select} at most one more.
      */
     static final class Selector {
-        private final int[] high = new int[1 << 16];
-        private final int[] low = new int[1 << 16];
+        /** Below this many values a sorted copy is cheaper than the two 65536-bin histograms. */
+        static final int SORT_BELOW = 1 << 15;
+        private int[] high, low;
+        private float[] sorted;
         private float[] v;
         private int n, loKey, hiKey, lowBucket = -1;
         private long count;
 
         long load(float[] values, int size, int fromKey, int toKey) {
+            if (size < SORT_BELOW) {
+                if (sorted == null || sorted.length < size) sorted = new float[size];
+                int m = 0;
+                for (int i = 0; i < size; i++) {
+                    int k = key(values[i]);
+                    if (k >= fromKey && k <= toKey) sorted[m++] = values[i];
+                }
+                java.util.Arrays.sort(sorted, 0, m);
+                v = null;
+                count = m;
+                return m;
+            }
+            if (high == null) {
+                high = new int[1 << 16];
+                low = new int[1 << 16];
+            }
             java.util.Arrays.fill(high, 0);
             v = values;
             n = size;
@@ -72,6 +90,7 @@ public final class ExactStats {
         /** The value of rank r (0-based) among the loaded values. */
         float select(long r) {
             if (r < 0 || r >= count) throw new IllegalArgumentException("rank " + r + " outside 0.." + count);
+            if (v == null) return sorted[(int) r];
             int b = 0;
             long seen = 0;
             while (seen + high[b] <= r) seen += high[b++];
