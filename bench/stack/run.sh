@@ -58,9 +58,9 @@ rss_mib() {
 RESULTS="$WORK/out/results.txt"
 : > "$RESULTS"
 
-run_tessera() { # label rej dir frames
-  local label=$1 rej=$2 dir=$3 frames=$4 log="$WORK/out/$1"
-  /usr/bin/time -v "${JAVA[@]}" stack "$WORK/out/$label.fit" "$rej" none none "$dir" > "$log.out" 2> "$log.time" || {
+run_tessera() { # label rej dir frames [normalize weighting]
+  local label=$1 rej=$2 dir=$3 frames=$4 norm=${5:-none} weight=${6:-none} log="$WORK/out/$1"
+  /usr/bin/time -v "${JAVA[@]}" stack "$WORK/out/$label.fit" "$rej" "$norm" "$weight" "$dir" > "$log.out" 2> "$log.time" || {
     cat "$log.out" "$log.time" >&2; exit 1; }
   local t; t=$(elapsed "$log.time")
   local extra; extra=$(grep '^RESULT' "$log.out" | sed 's/^RESULT //')
@@ -101,6 +101,9 @@ for rej in winsorized kappa; do
   fi
 done
 
+# Tessera alone with its defaults (linear_fit, noise_variance, winsorized): what a master tile costs.
+run_tessera "synth_defaults_tessera" winsorized "$WORK/synth" "$N" linear_fit noise_variance
+
 echo
 echo "== summary (ratio = Siril wall time / Tessera wall time: > 1 means Tessera is faster)"
 printf '%-20s %9s %9s %8s %8s %12s %12s %7s\n' job siril_s tessera_s ratio fr/s "MPix·fr/s" "RSS S/T MiB" "budget"
@@ -116,6 +119,10 @@ for job in synth_winsorized synth_kappa seestar_winsorized seestar_kappa; do
     split(px, d, "*"); mp = d[1] * d[2] / 1e6;
     printf "%-20s %9.2f %9.2f %8.2f %8.2f %12.1f %12s %7s\n", job, ss, ts, ss / ts, n / ts, mp * n / ts, sr "/" tr, b }'
 done
+
+d=$(awk '$1 == "synth_defaults_tessera" {print $3, $4}' "$RESULTS")
+[ -n "$d" ] && echo "Tessera defaults (linear_fit + noise_variance + winsorized) on the synthetic set: wall ${d% *} s, RSS ${d#* } MiB;" \
+  "$(grep -h -o 'statistics [0-9.]* s, bands [0-9.]* s' "$WORK/out/synth_defaults_tessera.time" || true)"
 
 # How close the two tools' stacks are (needs python3-astropy; skipped otherwise).
 if /usr/bin/python3 -c "import astropy" 2>/dev/null; then

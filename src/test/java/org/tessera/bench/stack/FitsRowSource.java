@@ -27,8 +27,9 @@ final class FitsRowSource implements RowSource, Closeable {
     private final int width, height, channels, bitpix, bytes;
     private final long dataOffset;
     private final double bzero, bscale;
-    private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
-    private final ThreadLocal<short[]> shorts = new ThreadLocal<>();
+    // One buffer per thread for all files: a buffer per file and thread would add up to N × threads.
+    private static final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+    private static final ThreadLocal<short[]> shorts = new ThreadLocal<>();
 
     FitsRowSource(Path file) throws IOException {
         this.file = file;
