@@ -60,6 +60,11 @@ final class BandStacker {
         height = f0.height();
         channels = f0.channels();
         n = frames.size();
+        long held = (long) (layout.mode() == StackLayout.Mode.FRAME_BLOCKS ? layout.framesHeld() : n)
+                * layout.rowsPerBand() * width;
+        if (held > Integer.MAX_VALUE - 16)
+            throw new IllegalArgumentException("band of " + layout.rowsPerBand() + " rows of " + n + " frames of width "
+                    + width + " exceeds one Java array per channel: use fewer rows per band");
         weightsByChannel = new double[channels][n];
         for (int f = 0; f < n; f++)
             for (int c = 0; c < channels; c++) weightsByChannel[c][f] = weights[f][c];
