@@ -114,6 +114,7 @@ public final class StackCore {
         List<String> dropped = new ArrayList<>();
         List<Integer> used = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) used.add(i);
+        // 2. Drops (reference validity rules).
         if (all != null) used = drops(all, minPixels, names, dropped);
         BandStacker.Outcome outcome = null;
         StackLayout layout = null;
