@@ -10,9 +10,10 @@ import org.tessera.config.Config;
  * (reference.md §7) adapted to the JVM heap:
  * <ul>
  * <li>workers = round(0.95 × logical cores), at least 1 ({@code num_processing_workers} &gt; 0 overrides);</li>
- * <li>budget = min(0.9 × 0.95 × max heap, {@value #AVAILABLE_FRACTION} × heap available now). The
- * original allows 0.98 of free RAM; a JVM needs head-room for the garbage collector (large arrays
- * live in whole G1 regions) and for whatever else the caller keeps on the heap;</li>
+ * <li>budget = min(0.9 × 0.95 × max heap, {@value #AVAILABLE_FRACTION} × heap available now − min(32 MiB,
+ * max heap / 8)). The original allows 0.98 of free RAM; a JVM needs head-room for the garbage
+ * collector (large arrays live in whole G1 regions) and for whatever else the caller keeps on the
+ * heap;</li>
  * <li>chunk per worker = budget / workers; workers are reduced rather than letting a chunk fall below
  * 32 MiB, so that workers × chunk never exceeds the budget;</li>
  * <li>whole-frame threshold = min(512 MiB, 25 % of the available heap) (reference.md §4).</li>
@@ -37,6 +38,8 @@ public record ResourcePlan(int workers, long budgetBytes, long wholeFrameThresho
     static final double HEAP_FRACTION = 0.9 * 0.95;
     static final double AVAILABLE_FRACTION = 0.70;
     static final long MIN_CHUNK = 32 * MIB;
+    /** Kept free for the JVM and the garbage collector (or an eighth of a small heap). */
+    static final long RESERVE = 32 * MIB;
     static final long WHOLE_FRAME_CAP = 512 * MIB;
     /** Largest Java array, in elements (a band buffer is one array per channel). */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
@@ -74,7 +77,8 @@ public record ResourcePlan(int workers, long budgetBytes, long wholeFrameThresho
         if (maxHeapBytes <= 0 || cores <= 0) throw new IllegalArgumentException("heap and cores must be > 0");
         long available = Math.max(0, Math.min(availableHeapBytes, maxHeapBytes));
         int workers = workersOverride > 0 ? workersOverride : Math.max(1, (int) Math.round(cores * CPU_LOAD));
-        long budget = (long) Math.min(HEAP_FRACTION * maxHeapBytes, AVAILABLE_FRACTION * available);
+        long reserve = Math.min(RESERVE, maxHeapBytes / 8);
+        long budget = (long) Math.min(HEAP_FRACTION * maxHeapBytes, AVAILABLE_FRACTION * available - reserve);
         budget = Math.max(budget, Math.min(16 * MIB, maxHeapBytes / 8)); // a nearly full heap still gets a little
         if (workers > 1 && budget / workers < MIN_CHUNK) workers = (int) Math.max(1, budget / MIN_CHUNK);
         long whole = Math.min(WHOLE_FRAME_CAP, available / 4);

@@ -36,6 +36,14 @@ public record StackLayout(Mode mode, int workers, int rowsPerBand, int bands, in
         return (long) workers * rowsPerBand * (framesHeld() * frameRowBytes + extraRowBytes + blockRowBytes);
     }
 
+    /** The same cut with fewer rows per band (a whole-frame layout becomes bands). */
+    public StackLayout withRows(int rows, int height) {
+        if (rows < 1) throw new IllegalArgumentException("rows must be >= 1");
+        int bands = (height + rows - 1) / rows;
+        return new StackLayout(mode == Mode.WHOLE_FRAME ? Mode.BANDS : mode, Math.min(workers, bands), rows, bands,
+                sampleFrames, framesPerBlock, cubeBytes, statsWorkers, frameRowBytes, extraRowBytes, blockRowBytes);
+    }
+
     public String describe() {
         String s = String.format(Locale.ROOT, "mode=%s workers=%d rows/band=%d bands=%d band-pass=%s cube=%s",
                 mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), workers, rowsPerBand, bands,

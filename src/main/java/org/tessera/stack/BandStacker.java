@@ -30,16 +30,22 @@ final class BandStacker {
     private final double[][] weightsByChannel; // [c][f]
     private final RadialWeight[] radial;       // null when off
     private final StackParams params;
-    private final StackLayout layout;
+    private StackLayout layout; // may shrink if the heap cannot hold the planned bands
     private final StackBackend backend;
     private final RowSink out, coverage;
     private final int width, height, channels, n;
     private final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+    private final boolean countFinite;
     private Progress progress = Progress.NONE;
+    private long[][] finite;
+
+    /** What the pass measured: per channel rejection counts; finite samples per frame and channel if asked. */
+    record Outcome(ChannelTally[] tally, long[][] finite) {}
 
     BandStacker(List<? extends RowSource> frames, List<String> names, Normalization.Affine norm, double[][] weights,
                 RadialWeight[] radial, StackParams params, StackLayout layout, StackBackend backend, RowSink out,
-                RowSink coverage) {
+                RowSink coverage, boolean countFinite) {
+        this.countFinite = countFinite;
         this.frames = frames;
         this.names = names;
         this.norm = norm;
@@ -54,79 +60,123 @@ final class BandStacker {
         height = f0.height();
         channels = f0.channels();
         n = frames.size();
+        long held = (long) (layout.mode() == StackLayout.Mode.FRAME_BLOCKS ? layout.framesHeld() : n)
+                * layout.rowsPerBand() * width;
+        if (held > Integer.MAX_VALUE - 16)
+            throw new IllegalArgumentException("band of " + layout.rowsPerBand() + " rows of " + n + " frames of width "
+                    + width + " exceeds one Java array per channel: use fewer rows per band");
         weightsByChannel = new double[channels][n];
         for (int f = 0; f < n; f++)
             for (int c = 0; c < channels; c++) weightsByChannel[c][f] = weights[f][c];
     }
 
-    ChannelTally[] run(Progress p) throws IOException {
+    Outcome run(Progress p) throws IOException {
         progress = p;
-        int workers = layout.workers();
-        Callable<ChannelTally[]> task = layout.mode() == StackLayout.Mode.FRAME_BLOCKS ? this::blockWorker : this::bandWorker;
+        finite = countFinite ? new long[n][channels] : null;
+        List<Worker> workers = allocate();
         ChannelTally[] total = newTallies();
-        if (workers == 1) {
-            try {
-                merge(total, task.call());
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
-            }
-            return total;
+        if (workers.size() == 1) {
+            merge(total, workers.get(0).call());
+            return new Outcome(total, finite);
         }
-        ExecutorService ex = Executors.newFixedThreadPool(workers, StackCore.daemonThreads("tessera-stack"));
+        ExecutorService ex = Executors.newFixedThreadPool(workers.size(), StackCore.daemonThreads("tessera-stack"));
         try {
             List<Future<ChannelTally[]>> fs = new ArrayList<>();
-            for (int w = 0; w < workers; w++) fs.add(ex.submit(task));
+            for (Worker w : workers) fs.add(ex.submit(w));
             for (Future<ChannelTally[]> f : fs) merge(total, StackCore.await(f, next, layout.bands()));
         } finally {
             ex.shutdownNow();
         }
-        return total;
+        return new Outcome(total, finite);
     }
 
-    /** WHOLE_FRAME and BANDS: all frames of a band at once. */
-    private ChannelTally[] bandWorker() throws IOException {
-        int slot = layout.rowsPerBand() * width;
-        float[][] cube = new float[channels][n * slot];
-        float[] pw = radial == null ? null : new float[n * slot];
-        Buffers b = new Buffers(slot);
-        ChannelTally[] tally = newTallies();
-        int band;
-        while ((band = nextBand()) >= 0) {
-            int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0), pixels = rows * width;
+    /**
+     * Allocates every worker's buffers before any band is read. If the heap cannot hold them
+     * (another part of the program holds more than the plan saw, or the heap is fragmented), the
+     * bands are halved and the allocation tried again, down to one row.
+     */
+    private List<Worker> allocate() {
+        while (true) {
+            List<Worker> ws = new ArrayList<>();
+            try {
+                for (int w = 0; w < layout.workers(); w++) ws.add(new Worker());
+                return ws;
+            } catch (OutOfMemoryError e) {
+                ws.clear();
+                if (layout.rowsPerBand() == 1) throw e;
+                StackLayout smaller = layout.withRows(Math.max(1, layout.rowsPerBand() / 2), height);
+                StackCore.LOG.warning("[PLAN] heap exhausted allocating the band buffers (" + layout.describe()
+                        + "); retrying with " + smaller.rowsPerBand() + " rows per band");
+                layout = smaller;
+            }
+        }
+    }
+
+    /** One worker: its buffers, sized by the layout, and its loop over the bands it takes. */
+    private final class Worker implements Callable<ChannelTally[]> {
+        final int slot = layout.rowsPerBand() * width;
+        final Buffers b = new Buffers(slot);
+        // WHOLE_FRAME and BANDS: all frames of a band.
+        float[][] cube;
+        float[] pw;
+        // FRAME_BLOCKS: a sample of frames and a block of frames.
+        int[] sample;
+        float[][] sampleBuf, blockBuf;
+        float[] pwS, pwB;
+        double[][] sampleW, blockW;
+        SampleBounds[] bounds;
+        BlockAccumulator[] acc;
+
+        Worker() {
+            if (layout.mode() != StackLayout.Mode.FRAME_BLOCKS) {
+                cube = new float[channels][n * slot];
+                pw = radial == null ? null : new float[n * slot];
+                return;
+            }
+            sample = sampleIndices(n, layout.sampleFrames());
+            int s = sample.length, blk = Math.min(n, layout.framesPerBlock());
+            sampleBuf = new float[channels][s * slot];
+            blockBuf = new float[channels][blk * slot];
+            pwS = radial == null ? null : new float[s * slot];
+            pwB = radial == null ? null : new float[blk * slot];
+            sampleW = new double[channels][s];
+            blockW = new double[channels][blk];
+            for (int c = 0; c < channels; c++)
+                for (int k = 0; k < s; k++) sampleW[c][k] = weightsByChannel[c][sample[k]];
+            bounds = new SampleBounds[channels];
+            acc = new BlockAccumulator[channels];
+            for (int c = 0; c < channels; c++) {
+                bounds[c] = new SampleBounds(slot);
+                acc[c] = new BlockAccumulator(slot);
+            }
+        }
+
+        @Override
+        public ChannelTally[] call() throws IOException {
+            ChannelTally[] tally = newTallies();
+            int band;
+            while ((band = nextBand()) >= 0) {
+                int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0);
+                if (cube != null) stackBand(y0, rows, tally);
+                else stackBlocks(y0, rows, tally);
+                write(y0, rows, b);
+            }
+            b.mergeFinite();
+            return tally;
+        }
+
+        private void stackBand(int y0, int rows, ChannelTally[] tally) throws IOException {
+            int pixels = rows * width;
             if (b.cov != null) Arrays.fill(b.cov[0], 0, pixels, 0f);
-            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, b.stage, b.cov);
+            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, b.stage, b.cov, b.finite);
             for (int c = 0; c < channels; c++)
                 backend.stack(new BandChannel(cube[c], slot, n, pixels, weightsByChannel[c], pw), params, b.out[c],
                         tally[c]);
-            write(y0, rows, b);
         }
-        return tally;
-    }
 
-    /** FRAME_BLOCKS: rejection bounds from a sample of frames, then the combine over blocks of frames. */
-    private ChannelTally[] blockWorker() throws IOException {
-        int slot = layout.rowsPerBand() * width;
-        int[] sample = sampleIndices(n, layout.sampleFrames());
-        int s = sample.length, blk = layout.framesPerBlock();
-        float[][] sampleBuf = new float[channels][s * slot], blockBuf = new float[channels][blk * slot];
-        float[] pwS = radial == null ? null : new float[s * slot], pwB = radial == null ? null : new float[blk * slot];
-        double[][] sampleW = new double[channels][s], blockW = new double[channels][blk];
-        for (int c = 0; c < channels; c++)
-            for (int k = 0; k < s; k++) sampleW[c][k] = weightsByChannel[c][sample[k]];
-        SampleBounds[] bounds = new SampleBounds[channels];
-        BlockAccumulator[] acc = new BlockAccumulator[channels];
-        for (int c = 0; c < channels; c++) {
-            bounds[c] = new SampleBounds(slot);
-            acc[c] = new BlockAccumulator(slot);
-        }
-        Buffers b = new Buffers(slot);
-        ChannelTally[] tally = newTallies();
-        int band;
-        while ((band = nextBand()) >= 0) {
-            int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0), pixels = rows * width;
-            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, b.stage, null);
+        private void stackBlocks(int y0, int rows, ChannelTally[] tally) throws IOException {
+            int pixels = rows * width, s = sample.length, blk = blockW[0].length;
+            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, b.stage, null, null);
             for (int c = 0; c < channels; c++) {
                 backend.sampleBounds(new BandChannel(sampleBuf[c], slot, s, pixels, sampleW[c], pwS), params, bounds[c]);
                 acc[c].reset(pixels);
@@ -135,26 +185,34 @@ final class BandStacker {
             for (int j0 = 0; j0 < n; j0 += blk) {
                 int nb = Math.min(blk, n - j0);
                 for (int k = 0; k < nb; k++) {
-                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, b.stage, b.cov);
+                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, b.stage, b.cov, b.finite);
                     for (int c = 0; c < channels; c++) blockW[c][k] = weightsByChannel[c][j0 + k];
                 }
                 for (int c = 0; c < channels; c++)
                     backend.accumulate(new BandChannel(blockBuf[c], slot, nb, pixels, blockW[c], pwB), bounds[c], acc[c]);
             }
             for (int c = 0; c < channels; c++) backend.finish(bounds[c], acc[c], pixels, params, b.out[c], tally[c]);
-            write(y0, rows, b);
         }
-        return tally;
     }
 
     /** The per-worker buffers besides the frame buffers: staging, output and coverage bands. */
     private final class Buffers {
         final float[][] stage, out, cov;
+        final long[][] finite;
 
         Buffers(int slot) {
             stage = new float[channels][slot];
             out = new float[channels][slot];
             cov = coverage == null ? null : new float[1][slot];
+            finite = countFinite ? new long[n][channels] : null;
+        }
+
+        void mergeFinite() {
+            if (finite == null) return;
+            synchronized (BandStacker.this) {
+                for (int f = 0; f < n; f++)
+                    for (int c = 0; c < channels; c++) BandStacker.this.finite[f][c] += finite[f][c];
+            }
         }
     }
 
@@ -163,7 +221,7 @@ final class BandStacker {
      * counts it into cov when not null.
      */
     private void load(int f, int k, int y0, int rows, float[][] dst, int slot, float[] pw, float[][] stage,
-                      float[][] covBand) throws IOException {
+                      float[][] covBand, long[][] finiteCounts) throws IOException {
         RowSource src = frames.get(f);
         try {
             src.readRows(y0, rows, stage);
@@ -178,6 +236,13 @@ final class BandStacker {
             else for (int i = 0; i < pixels; i++) d[off + i] = (float) (g * s[i] + o);
         }
         if (pw != null) radial[f].fill(pw, off, y0, rows, width);
+        if (finiteCounts != null)
+            for (int c = 0; c < channels; c++) {
+                float[] sc = stage[c];
+                long cnt = 0;
+                for (int i = 0; i < pixels; i++) if (Float.isFinite(sc[i])) cnt++;
+                finiteCounts[f][c] += cnt;
+            }
         if (covBand != null) {
             float[] cov = covBand[0];
             for (int i = 0; i < pixels; i++) {

@@ -43,35 +43,90 @@ public final class ExactStats {
      * per thread; {@link #load} costs one pass, each {@link #select} at most one more.
      */
     static final class Selector {
-        private final int[] high = new int[1 << 16];
-        private final int[] low = new int[1 << 16];
+        /** Below this many values a sorted copy is cheaper than the two 65536-bin histograms. */
+        static final int SORT_BELOW = 1 << 15;
+        private int[] high, low;
+        private float[] sorted;
         private float[] v;
         private int n, loKey, hiKey, lowBucket = -1;
         private long count;
+        private double shift, sum1, sum2;
 
         long load(float[] values, int size, int fromKey, int toKey) {
+            return load(values, size, fromKey, toKey, size > 0 ? values[0] : 0);
+        }
+
+        /**
+         * Takes the values with key in [fromKey, toKey]; also sums their deviations from {@code c}
+         * (a value near their mean keeps the variance accurate) for {@link #mean} and {@link #std}.
+         */
+        long load(float[] values, int size, int fromKey, int toKey, double c) {
+            shift = c;
+            double s1 = 0, s2 = 0;
+            if (size < SORT_BELOW) {
+                if (sorted == null || sorted.length < size) sorted = new float[size];
+                int m = 0;
+                for (int i = 0; i < size; i++) {
+                    float x = values[i];
+                    int k = key(x);
+                    if (k < fromKey || k > toKey) continue;
+                    sorted[m++] = x;
+                    double d = x - c;
+                    s1 += d;
+                    s2 += d * d;
+                }
+                java.util.Arrays.sort(sorted, 0, m);
+                v = null;
+                count = m;
+                sum1 = s1;
+                sum2 = s2;
+                return m;
+            }
+            if (high == null) {
+                high = new int[1 << 16];
+                low = new int[1 << 16];
+            }
             java.util.Arrays.fill(high, 0);
             v = values;
             n = size;
             loKey = fromKey;
             hiKey = toKey;
             lowBucket = -1;
-            long c = 0;
+            long cnt = 0;
             for (int i = 0; i < size; i++) {
-                int k = key(values[i]);
+                float x = values[i];
+                int k = key(x);
                 if (k < fromKey || k > toKey) continue;
                 high[(k >>> 16) ^ 0x8000]++;
-                c++;
+                cnt++;
+                double d = x - c;
+                s1 += d;
+                s2 += d * d;
             }
-            count = c;
-            return c;
+            count = cnt;
+            sum1 = s1;
+            sum2 = s2;
+            return cnt;
         }
 
         long count() { return count; }
 
+        /** Mean of the loaded values (NaN when none). */
+        double mean() {
+            return count == 0 ? Double.NaN : shift + sum1 / count;
+        }
+
+        /** Population standard deviation of the loaded values (NaN when none). */
+        double std() {
+            if (count == 0) return Double.NaN;
+            double m = sum1 / count;
+            return Math.sqrt(Math.max(0, sum2 / count - m * m));
+        }
+
         /** The value of rank r (0-based) among the loaded values. */
         float select(long r) {
             if (r < 0 || r >= count) throw new IllegalArgumentException("rank " + r + " outside 0.." + count);
+            if (v == null) return sorted[(int) r];
             int b = 0;
             long seen = 0;
             while (seen + high[b] <= r) seen += high[b++];
@@ -145,45 +200,35 @@ public final class ExactStats {
      */
     public static Clipped sigmaClipped(float[] v, int n, double kLow, double kHigh, int maxIters) {
         Selector s = new Selector();
-        int lo = Integer.MIN_VALUE, hi = Integer.MAX_VALUE;
-        long count = s.load(v, n, lo, hi);
-        if (count == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, 0);
-        int it = 0;
-        double med = s.median();
-        double[] ms = meanStd(v, n, lo, hi, med);
-        while (it < maxIters) {
-            int nlo = Math.max(lo, keyAtLeast(med - kLow * ms[1]));
-            int nhi = Math.min(hi, keyAtMost(med + kHigh * ms[1]));
-            it++;
-            long c = s.load(v, n, nlo, nhi);
-            lo = nlo;
-            hi = nhi;
-            boolean same = c == count;
-            count = c;
-            if (c == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, it);
-            med = s.median();
-            ms = meanStd(v, n, lo, hi, med);
-            if (same) break;
-        }
-        return new Clipped(ms[0], med, ms[1], count, it);
+        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return sigmaClipped(s, v, n, kLow, kHigh, maxIters);
     }
 
-    /** Mean and population std of the values with key in [lo, hi], shifted by c for accuracy. */
-    private static double[] meanStd(float[] v, int n, int lo, int hi, double c) {
-        double s1 = 0, s2 = 0;
-        long m = 0;
-        for (int i = 0; i < n; i++) {
-            float x = v[i];
-            int k = key(x);
-            if (k < lo || k > hi) continue;
-            double d = x - c;
-            s1 += d;
-            s2 += d * d;
-            m++;
+    /**
+     * As above, starting from a selector that already holds all the values (so percentiles and the
+     * clipping share the first pass). Each iteration is one pass (survivors, their sums) plus the
+     * pass that finds the median.
+     */
+    static Clipped sigmaClipped(Selector s, float[] v, int n, double kLow, double kHigh, int maxIters) {
+        int lo = Integer.MIN_VALUE, hi = Integer.MAX_VALUE;
+        long count = s.count();
+        if (count == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        int it = 0;
+        double med = s.median(), mean = s.mean(), std = s.std();
+        while (it < maxIters) {
+            int nlo = Math.max(lo, keyAtLeast(med - kLow * std));
+            int nhi = Math.min(hi, keyAtMost(med + kHigh * std));
+            it++;
+            long c = s.load(v, n, nlo, nhi, med);
+            lo = nlo;
+            hi = nhi;
+            if (c == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, it);
+            if (c == count) break; // nothing clipped: same survivors, same statistics
+            count = c;
+            med = s.median();
+            mean = s.mean();
+            std = s.std();
         }
-        if (m == 0) return new double[] {Double.NaN, Double.NaN};
-        double mean = s1 / m;
-        double var = Math.max(0, s2 / m - mean * mean);
-        return new double[] {c + mean, Math.sqrt(var)};
+        return new Clipped(mean, med, std, count, it);
     }
 }

@@ -17,11 +17,4 @@ package org.tessera.stack;
  * @param radius     distance from the centroid to the farthest footprint pixel, + ½ pixel
  */
 record FrameStats(long pixels, long[] finite, double[] pLow, double[] pHigh, double sky, double[] noiseSigma,
-                  double fwhm, int stars, double cx, double cy, double radius) {
-
-    long minFinite() {
-        long m = Long.MAX_VALUE;
-        for (long f : finite) m = Math.min(m, f);
-        return m;
-    }
-}
+                  double fwhm, int stars, double cx, double cy, double radius) {}

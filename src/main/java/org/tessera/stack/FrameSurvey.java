@@ -131,14 +131,15 @@ final class FrameSurvey {
         double[] pLow = nanArray(nc), pHigh = nanArray(nc), sigma = nanArray(nc);
         for (int c = 0; c < nc && vals != null; c++) {
             if (nv[c] == 0) continue;
+            // One first pass serves the percentiles and the first clipping iteration.
+            ExactStats.Selector s = new ExactStats.Selector();
+            s.load(vals[c], nv[c], Integer.MIN_VALUE, Integer.MAX_VALUE);
             if (needs.percentiles()) {
-                ExactStats.Selector s = new ExactStats.Selector();
-                s.load(vals[c], nv[c], Integer.MIN_VALUE, Integer.MAX_VALUE);
                 pLow[c] = s.percentile(LOW_PERCENTILE);
                 pHigh[c] = s.percentile(HIGH_PERCENTILE);
             }
             if (needs.noise())
-                sigma[c] = ExactStats.sigmaClipped(vals[c], nv[c], NOISE_KAPPA, NOISE_KAPPA, NOISE_ITERS).std();
+                sigma[c] = ExactStats.sigmaClipped(s, vals[c], nv[c], NOISE_KAPPA, NOISE_KAPPA, NOISE_ITERS).std();
         }
         vals = null; // the per-channel copies are no longer needed: let the FWHM scratch reuse the memory
         double sky = Double.NaN, fwhm = Double.NaN;

@@ -19,6 +19,7 @@ final class PixelRules {
     static final double MAD_TO_SIGMA = 1.4826;
 
     final double[] x, w, t;
+    private final double[] pair = new double[2];
     double lo, hi, rejLo, rejHi;
     boolean clip;
     /** Rejected samples of the last combine. */
@@ -49,7 +50,7 @@ final class PixelRules {
     /** Centre = median, spread = population std, one pass: keep med − kL·sd ≤ x ≤ med + kH·sd. */
     private void kappaSigma(int n, double kl, double kh) {
         double med = median(n);
-        double sd = std(n, mean(n));
+        double sd = stdAround(n, med);
         lo = rejLo = med - kl * sd;
         hi = rejHi = med + kh * sd;
     }
@@ -59,10 +60,11 @@ final class PixelRules {
      * kappa_high on both sides; with its default equal kappas this is the same rule.)
      */
     private void linearFitClip(int n, double kl, double kh) {
-        double med = median(n);
-        for (int k = 0; k < n; k++) t[k] = x[k] - med;
-        double medR = SmallSelect.median(t, n);
-        double sd = std(n, mean(n)); // std(r) = std(x)
+        System.arraycopy(x, 0, t, 0, n);
+        double med = SmallSelect.median(t, n, pair);
+        // x → x − med is monotone, so median(r) comes from the same middle samples: no second select.
+        double medR = 0.5 * ((pair[0] - med) + (pair[1] - med));
+        double sd = stdAround(n, med); // std(r) = std(x)
         lo = rejLo = med + medR - kl * sd;
         hi = rejHi = med + medR + kh * sd;
     }
@@ -80,6 +82,7 @@ final class PixelRules {
         double sigma = MAD_TO_SIGMA * SmallSelect.median(t, n);
         if (!(sigma > 0)) sigma = WINSOR_SIGMA_FLOOR;
         double c = Math.max(kl, kh);
+        // Huber weight h = 1 if |r|/σ ≤ c else c/(|r|/σ), written without a division per sample.
         double prevLo = Double.NaN, prevHi = Double.NaN, clo = 0, chi = 0;
         for (int it = 0; it < WINSOR_MAX_ITERS; it++) {
             double l = m - kl * sigma, h = m + kh * sigma;
@@ -91,13 +94,12 @@ final class PixelRules {
                 swx += w[k] * v;
             }
             double mNew = swx / sw;
-            double num = 0, den = 0;
+            double num = 0, den = 0, cs = c * sigma;
             for (int k = 0; k < n; k++) {
                 double v = x[k];
                 v = v < l ? l : (v > h ? h : v);
-                double r = v - mNew;
-                double u = Math.abs(r) / sigma;
-                double hw = (u <= c ? 1.0 : c / u) * w[k];
+                double r = v - mNew, ar = Math.abs(r);
+                double hw = ar <= cs ? w[k] : cs / ar * w[k];
                 num += hw * r * r;
                 den += hw;
             }
@@ -170,18 +172,15 @@ final class PixelRules {
         return SmallSelect.median(t, n);
     }
 
-    private double mean(int n) {
-        double s = 0;
-        for (int k = 0; k < n; k++) s += x[k];
-        return s / n;
-    }
-
-    private double std(int n, double mean) {
-        double s = 0;
+    /** Population std of x[0..n), one pass on deviations from a centre c close to the mean. */
+    private double stdAround(int n, double c) {
+        double s1 = 0, s2 = 0;
         for (int k = 0; k < n; k++) {
-            double d = x[k] - mean;
-            s += d * d;
+            double d = x[k] - c;
+            s1 += d;
+            s2 += d * d;
         }
-        return Math.sqrt(s / n);
+        double m = s1 / n;
+        return Math.sqrt(Math.max(0, s2 / n - m * m));
     }
 }

@@ -2,53 +2,69 @@ package org.tessera.stack;
 
 /**
  * In-place selection on the few samples of one pixel (N frames): exact median as numpy's
- * {@code nanmedian} (mean of the two middle values for an even count).
+ * {@code nanmedian} (mean of the two middle values for an even count). Quickselect with a
+ * branch-free partition: pixel samples are noise, so a comparison branch would be mispredicted
+ * half of the time; here the comparison only moves an index.
  */
 final class SmallSelect {
     private SmallSelect() {}
 
+    private static final int INSERTION = 12;
+
     /** Median of a[0..n), n ≥ 1; reorders a. */
     static double median(double[] a, int n) {
+        return median(a, n, null);
+    }
+
+    /**
+     * Median of a[0..n); when pair is given, also the two middle values (equal for odd n):
+     * pair[0] = rank ⌊(n−1)/2⌋, pair[1] = rank ⌊n/2⌋.
+     */
+    static double median(double[] a, int n, double[] pair) {
         int h = n >>> 1;
         double hi = kth(a, n, h);
-        if ((n & 1) == 1) return hi;
-        double lo = a[0]; // after kth, a[0..h) holds the h smallest values: their maximum is rank h-1
-        for (int i = 1; i < h; i++) if (a[i] > lo) lo = a[i];
-        return 0.5 * (lo + hi);
+        double lo = hi;
+        if ((n & 1) == 0) {
+            lo = a[0]; // after kth, a[0..h) holds the h smallest values: their maximum is rank h-1
+            for (int i = 1; i < h; i++) if (a[i] > lo) lo = a[i];
+        }
+        if (pair != null) {
+            pair[0] = lo;
+            pair[1] = hi;
+        }
+        return (n & 1) == 1 ? hi : 0.5 * (lo + hi);
     }
 
     /** The k-th smallest (0-based) of a[0..n); reorders a so that a[0..k) ≤ a[k] ≤ a[k+1..n). */
     static double kth(double[] a, int n, int k) {
         int l = 0, r = n - 1;
-        while (r > l) {
-            if (r - l < 16) {
-                insertion(a, l, r);
-                return a[k];
-            }
+        while (r - l > INSERTION) {
             int m = (l + r) >>> 1;
-            // median of three as pivot, placed at a[m]
-            if (a[m] < a[l]) swap(a, m, l);
-            if (a[r] < a[l]) swap(a, r, l);
-            if (a[r] < a[m]) swap(a, r, m);
-            double p = a[m];
-            int i = l, j = r;
-            while (i <= j) {
-                while (a[i] < p) i++;
-                while (a[j] > p) j--;
-                if (i <= j) {
-                    swap(a, i, j);
-                    i++;
-                    j--;
-                }
+            double x = a[l], y = a[m], z = a[r];
+            double p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of three
+            // a[l..s) < p ≤ a[s..r]
+            int s = l;
+            for (int i = l; i <= r; i++) {
+                double v = a[i];
+                a[i] = a[s];
+                a[s] = v;
+                s += v < p ? 1 : 0;
             }
-            if (k <= j) r = j;
-            else if (k >= i) l = i;
-            else return a[k];
+            if (k < s) {
+                r = s - 1;
+                continue;
+            }
+            // a[s..e) == p ≤ a[e..r]; p is one of the samples, so e > s and the range shrinks.
+            int e = s;
+            for (int i = s; i <= r; i++) {
+                double v = a[i];
+                a[i] = a[e];
+                a[e] = v;
+                e += v <= p ? 1 : 0;
+            }
+            if (k < e) return p;
+            l = e;
         }
-        return a[k];
-    }
-
-    private static void insertion(double[] a, int l, int r) {
         for (int i = l + 1; i <= r; i++) {
             double v = a[i];
             int j = i - 1;
@@ -58,11 +74,6 @@ final class SmallSelect {
             }
             a[j + 1] = v;
         }
-    }
-
-    private static void swap(double[] a, int i, int j) {
-        double t = a[i];
-        a[i] = a[j];
-        a[j] = t;
+        return a[k];
     }
 }

@@ -99,18 +99,109 @@ public final class StackCore {
             throw new IllegalArgumentException("layout of " + given.bands() + " bands of " + given.rowsPerBand()
                     + " rows does not cut " + h + " rows");
 
-        // 1. Statistics pass.
+        // 1. Statistics pass. When only the finite counts are needed (no normalisation, weights or
+        // radial weight), they are taken during the band pass instead: one read of every frame.
         FrameSurvey.Needs needs = FrameSurvey.Needs.of(params);
         StackLayout first = given != null ? given : plan.layoutStack(w, h, nc, frames.size(), params.radialWeight());
-        double statsShare = needs.heavy() ? 0.3 : 0.1;
-        FrameStats[] all = FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names);
-
-        // 2. Drops.
-        List<Integer> used = new ArrayList<>();
-        List<String> dropped = new ArrayList<>();
+        boolean survey = needs.heavy() || needs.geometry();
+        double statsShare = needs.heavy() ? 0.3 : survey ? 0.1 : 0;
+        FrameStats[] all = survey ? FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names)
+                : null;
+        long tStats = System.nanoTime();
         long minPixels = Math.min(MIN_FINITE_PIXELS, ((long) w * h + 1) / 2);
-        for (int i = 0; i < all.length; i++) {
-            String why = dropReason(all[i], minPixels);
+        double[][] frameWeights = new double[frames.size()][];
+        Arrays.setAll(frameWeights, i -> new double[nc]);
+        List<String> dropped = new ArrayList<>();
+        List<Integer> used = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) used.add(i);
+        // 2. Drops (reference validity rules).
+        if (all != null) used = drops(all, minPixels, names, dropped);
+        BandStacker.Outcome outcome = null;
+        StackLayout layout = null;
+        Progress bandProgress = pr.sub(statsShare, 1);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (used.isEmpty()) {
+                LOG.warning("[STACK] all " + frames.size() + " frames dropped: the stack is empty (NaN)");
+                writeEmpty(w, h, nc, out, coverage);
+                pr.update(1, "stack empty");
+                return new StackResult(0, dropped, new double[nc], frameWeights);
+            }
+            List<RowSource> usedFrames = new ArrayList<>();
+            List<String> usedNames = new ArrayList<>();
+            FrameStats[] stats = new FrameStats[used.size()];
+            for (int k = 0; k < used.size(); k++) {
+                usedFrames.add(frames.get(used.get(k)));
+                usedNames.add(names.get(used.get(k)));
+                stats[k] = all == null ? null : all[used.get(k)];
+            }
+
+            // 3. Normalisation, weights, radial weights.
+            Normalization.Affine norm = all == null ? Normalization.Affine.identity(used.size(), nc)
+                    : Normalization.compute(params.normalize(), stats, nc, usedNames, LOG);
+            double[][] weights = all == null ? FrameWeights.compute(StackParams.Weighting.NONE, stats, norm, nc, usedNames, LOG)
+                    : FrameWeights.compute(params.weighting(), stats, norm, nc, usedNames, LOG);
+            for (int k = 0; k < used.size(); k++) frameWeights[used.get(k)] = weights[k].clone();
+            RadialWeight[] radial = null;
+            if (params.radialWeight()) {
+                radial = new RadialWeight[stats.length];
+                for (int k = 0; k < stats.length; k++)
+                    radial[k] = new RadialWeight(stats[k].cx(), stats[k].cy(), stats[k].radius(), params.radialFeather(),
+                            params.radialPower(), params.radialFloor());
+            }
+            if (LOG.isLoggable(java.util.logging.Level.FINE)) logFrames(usedNames, norm, weights);
+
+            // 4. Band pass.
+            layout = given != null ? given : plan.layoutStack(w, h, nc, usedFrames.size(), params.radialWeight());
+            if (attempt == 0)
+                LOG.info(String.format(Locale.ROOT, "[PLAN] stack of %d frames %dx%dx%d: %s%s; backend=%s",
+                        usedFrames.size(), w, h, nc, plan == null ? "" : plan.describe() + "; ", layout.describe(),
+                        backend.name()));
+            if (layout.mode() == StackLayout.Mode.FRAME_BLOCKS && layout.sampleFrames() < usedFrames.size() && attempt == 0)
+                LOG.info("[STACK] frame blocks: rejection bounds" + (params.combine() == StackParams.Combine.MEDIAN
+                        ? " and the median" : "") + " from " + layout.sampleFrames() + " evenly spaced frames of "
+                        + usedFrames.size() + "; the mean runs over all frames");
+            boolean counting = all == null && attempt == 0;
+            BandStacker bands = new BandStacker(usedFrames, usedNames, norm, weights, radial, params, layout, backend,
+                    out, coverage, counting);
+            outcome = bands.run(counting ? bandProgress.sub(0, 0.95) : attempt == 0 ? bandProgress : bandProgress.sub(0.95, 1));
+            if (!counting) break;
+            // Validity from the counts of the band pass; stack again without the dropped frames (rare).
+            FrameStats[] counted = new FrameStats[used.size()];
+            for (int k = 0; k < used.size(); k++)
+                counted[k] = new FrameStats((long) w * h, outcome.finite()[k], null, null, Double.NaN, null, Double.NaN,
+                        0, Double.NaN, Double.NaN, Double.NaN);
+            List<Integer> keep = drops(counted, minPixels, usedNames, dropped);
+            if (keep.size() == used.size()) {
+                bandProgress.update(1, "stacked");
+                break;
+            }
+            List<Integer> next = new ArrayList<>();
+            for (int k : keep) next.add(used.get(k));
+            LOG.info("[STACK] restacking without the " + (used.size() - keep.size()) + " dropped frame(s)");
+            for (int i = 0; i < frames.size(); i++) frameWeights[i] = new double[nc];
+            used = next;
+        }
+        ChannelTally[] tally = outcome.tally();
+        int framesUsed = used.size();
+
+        double[] pct = new double[nc];
+        for (int c = 0; c < nc; c++) pct[c] = tally[c].rejectedPct();
+        StackResult result = new StackResult(framesUsed, dropped, pct, frameWeights);
+        StringBuilder per = new StringBuilder();
+        for (int c = 0; c < nc; c++) per.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", pct[c]));
+        long t1 = System.nanoTime();
+        LOG.info(String.format(Locale.ROOT,
+                "[STACK] %d frames stacked (%d dropped), %s: rejected %.3f%% [%s] in %.2f s (statistics %.2f s, bands %.2f s)",
+                framesUsed, dropped.size(), params.describe(), result.rejectedPct(), per, (t1 - t0) / 1e9,
+                (tStats - t0) / 1e9, (t1 - tStats) / 1e9));
+        return result;
+    }
+
+    /** The indices of the frames that pass the validity rules; logs and records the others. */
+    private static List<Integer> drops(FrameStats[] stats, long minPixels, List<String> names, List<String> dropped) {
+        List<Integer> used = new ArrayList<>();
+        for (int i = 0; i < stats.length; i++) {
+            String why = dropReason(stats[i], minPixels);
             if (why == null) {
                 used.add(i);
             } else {
@@ -118,57 +209,7 @@ public final class StackCore {
                 LOG.warning("[STACK] frame " + names.get(i) + " dropped: " + why);
             }
         }
-        double[][] frameWeights = new double[frames.size()][];
-        Arrays.setAll(frameWeights, i -> new double[nc]);
-        if (used.isEmpty()) {
-            LOG.warning("[STACK] all " + frames.size() + " frames dropped: the stack is empty (NaN)");
-            writeEmpty(w, h, nc, out, coverage);
-            pr.update(1, "stack empty");
-            return new StackResult(0, dropped, new double[nc], frameWeights);
-        }
-        List<RowSource> usedFrames = new ArrayList<>();
-        List<String> usedNames = new ArrayList<>();
-        FrameStats[] stats = new FrameStats[used.size()];
-        for (int k = 0; k < used.size(); k++) {
-            usedFrames.add(frames.get(used.get(k)));
-            usedNames.add(names.get(used.get(k)));
-            stats[k] = all[used.get(k)];
-        }
-
-        // 3. Normalisation, weights, radial weights.
-        Normalization.Affine norm = Normalization.compute(params.normalize(), stats, nc, usedNames, LOG);
-        double[][] weights = FrameWeights.compute(params.weighting(), stats, norm, nc, usedNames, LOG);
-        for (int k = 0; k < used.size(); k++) frameWeights[used.get(k)] = weights[k].clone();
-        RadialWeight[] radial = null;
-        if (params.radialWeight()) {
-            radial = new RadialWeight[stats.length];
-            for (int k = 0; k < stats.length; k++)
-                radial[k] = new RadialWeight(stats[k].cx(), stats[k].cy(), stats[k].radius(), params.radialFeather(),
-                        params.radialPower(), params.radialFloor());
-        }
-        if (LOG.isLoggable(java.util.logging.Level.FINE)) logFrames(usedNames, norm, weights);
-
-        // 4. Band pass.
-        StackLayout layout = given != null ? given : plan.layoutStack(w, h, nc, usedFrames.size(), params.radialWeight());
-        LOG.info(String.format(Locale.ROOT, "[PLAN] stack of %d frames %dx%dx%d: %s%s; backend=%s", usedFrames.size(),
-                w, h, nc, plan == null ? "" : plan.describe() + "; ", layout.describe(), backend.name()));
-        if (layout.mode() == StackLayout.Mode.FRAME_BLOCKS && layout.sampleFrames() < usedFrames.size())
-            LOG.info("[STACK] frame blocks: rejection bounds" + (params.combine() == StackParams.Combine.MEDIAN
-                    ? " and the median" : "") + " from " + layout.sampleFrames() + " evenly spaced frames of "
-                    + usedFrames.size() + "; the mean runs over all frames");
-        BandStacker bands = new BandStacker(usedFrames, usedNames, norm, weights, radial, params, layout, backend, out,
-                coverage);
-        ChannelTally[] tally = bands.run(pr.sub(statsShare, 1));
-
-        double[] pct = new double[nc];
-        for (int c = 0; c < nc; c++) pct[c] = tally[c].rejectedPct();
-        StackResult result = new StackResult(usedFrames.size(), dropped, pct, frameWeights);
-        StringBuilder per = new StringBuilder();
-        for (int c = 0; c < nc; c++) per.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", pct[c]));
-        LOG.info(String.format(Locale.ROOT, "[STACK] %d frames stacked (%d dropped), %s: rejected %.3f%% [%s] in %.2f s",
-                usedFrames.size(), dropped.size(), params.describe(), result.rejectedPct(), per,
-                (System.nanoTime() - t0) / 1e9));
-        return result;
+        return used;
     }
 
     /** Why a frame is not used, or null (reference.md §4 validity rules). */

@@ -3,8 +3,12 @@ package org.tessera.stack;
 import java.util.List;
 
 /**
- * What a stack reports: frames used and dropped (with reasons), share of samples rejected per
- * channel, and the per-frame weights it applied.
+ * What a stack reports.
+ *
+ * @param framesUsed            frames that went into the stack (after drops)
+ * @param dropped               one "name: reason" per dropped frame (reference.md §4 validity rules)
+ * @param rejectedPctPerChannel 100 · rejected samples / finite samples, per channel
+ * @param frameWeights          [input frame][channel] weight applied (0 for a dropped frame)
  */
 public record StackResult(int framesUsed, List<String> dropped, double[] rejectedPctPerChannel, double[][] frameWeights) {
 

@@ -15,17 +15,20 @@ class ResourcePlanTest {
     void derivesWorkersBudgetAndThresholdFromHeapAndCores() {
         ResourcePlan big = ResourcePlan.forHeap(8 * GIB, 8 * GIB, 16, 0);
         assertEquals(15, big.workers(), "round(0.95 × 16)");
-        assertEquals((long) (0.70 * 8 * GIB), big.budgetBytes(), "min(0.855 × max heap, 0.70 × available)");
+        assertEquals((long) (0.70 * 8 * GIB - 32 * MIB), big.budgetBytes(), "min(0.855 × max heap, 0.70 × available − 32 MiB)");
         assertEquals(big.budgetBytes() / 15, big.chunkBytes());
         assertEquals(512 * MIB, big.wholeFrameThresholdBytes(), "min(512 MiB, 25 % of available)");
 
         ResourcePlan busy = ResourcePlan.forHeap(8 * GIB, 2 * GIB, 16, 0);
-        assertEquals((long) (0.70 * 2 * GIB), busy.budgetBytes(), "a heap in use leaves less");
+        assertEquals((long) (0.70 * 2 * GIB - 32 * MIB), busy.budgetBytes(), "a heap in use leaves less");
         assertEquals(512 * MIB, busy.wholeFrameThresholdBytes());
 
         ResourcePlan laptop = ResourcePlan.forHeap(GIB, GIB, 2, 0);
         assertEquals(2, laptop.workers(), "round(0.95 × 2)");
         assertEquals(256 * MIB, laptop.wholeFrameThresholdBytes());
+
+        ResourcePlan small = ResourcePlan.forHeap(32 * MIB, 30 * MIB, 2, 0);
+        assertEquals((long) (0.70 * 30 * MIB - 4 * MIB), small.budgetBytes(), "small heaps keep an eighth free");
 
         ResourcePlan tiny = ResourcePlan.forHeap(64 * MIB, 64 * MIB, 16, 0);
         assertEquals(1, tiny.workers(), "workers shrink rather than chunks below 32 MiB");

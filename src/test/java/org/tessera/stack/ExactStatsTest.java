@@ -43,6 +43,28 @@ class ExactStatsTest {
         }
     }
 
+    /** Large arrays take the radix-select path: the same exact answers. */
+    @Test
+    void radixSelectionMatchesSortingOnLargeArrays() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (int trial = 0; trial < 6; trial++) {
+            int n = ExactStats.Selector.SORT_BELOW + r.nextInt(60000);
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++)
+                v[i] = switch (trial % 3) {
+                    case 0 -> (float) (100 + 5 * r.nextGaussian());
+                    case 1 -> r.nextInt(5) - 2 + (r.nextDouble() < 0.01 ? -0.0f : 0f);
+                    default -> (float) (Math.exp(r.nextGaussian() * 12) * (r.nextBoolean() ? 1 : -1));
+                };
+            for (double q : new double[] {0, 0.1, 25, 50, 90, 100})
+                assertEquals(sortedPercentile(v, n, q), ExactStats.percentile(v, n, q), 0, "trial " + trial + " q=" + q);
+            float[] s = Arrays.copyOf(v, n);
+            Arrays.sort(s);
+            double expect = (n & 1) == 1 ? s[n / 2] : 0.5 * ((double) s[n / 2 - 1] + s[n / 2]);
+            assertEquals(expect, ExactStats.median(v, n), 0);
+        }
+    }
+
     @Test
     void matchesNumpyAndAstropyFixtures() throws Exception {
         float[] v = Fixtures.floatsLE("stats_values.f32");

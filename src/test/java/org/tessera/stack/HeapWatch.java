@@ -12,17 +12,16 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
- * Largest heap in use right after a garbage collection (the live set, what a job really holds),
- * and the largest heap committed, seen since {@link #start()}. Test and benchmark helper.
+ * Largest heap in use right after a garbage collection (the live set at that moment), seen since
+ * {@link #start()}: a lower bound of the peak. Test and benchmark helper.
  */
-final class HeapWatch {
+public final class HeapWatch {
     private static final AtomicLong maxAfterGc = new AtomicLong();
-    private static final AtomicLong maxCommitted = new AtomicLong();
     private static boolean started;
 
     private HeapWatch() {}
 
-    static synchronized void start() {
+    public static synchronized void start() {
         if (started) return;
         started = true;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -30,19 +29,15 @@ final class HeapWatch {
             em.addNotificationListener((n, hb) -> {
                 if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
                 GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                long used = 0, committed = 0;
+                long used = 0;
                 for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
                     if (e.getKey().contains("Metaspace") || e.getKey().contains("Code") || e.getKey().contains("Class")) continue;
                     used += e.getValue().getUsed();
-                    committed += e.getValue().getCommitted();
                 }
                 maxAfterGc.accumulateAndGet(used, Math::max);
-                maxCommitted.accumulateAndGet(committed, Math::max);
             }, null, null);
         }
     }
 
-    static long maxLiveBytes() { return maxAfterGc.get(); }
-
-    static long maxCommittedBytes() { return maxCommitted.get(); }
+    public static long maxLiveBytes() { return maxAfterGc.get(); }
 }

@@ -18,7 +18,8 @@ import org.tessera.plan.ResourcePlan;
  * Child-JVM program of {@link StackMemoryTest}: {@code generate DIR N W H C} writes N frames of a
  * known sky with noise σ = {@value #SIGMA} as raw float32 files; {@code stack DIR N W H C OUT}
  * stacks them with the default parameters and the plan of its own (small) heap, writes OUT, and
- * prints what it used as KEY=VALUE lines. The truth is procedural, so the parent can check the
+ * prints what it used as KEY=VALUE lines; {@code stack-whole} does the same with a layout that asks for
+ * the whole cube at once, whatever the heap. The truth is procedural, so the parent can check the
  * result without holding the cube.
  */
 public final class MemoryCheck {
@@ -73,7 +74,12 @@ public final class MemoryCheck {
         long t0 = System.nanoTime();
         StackResult r;
         try (RawFloatFrame out = RawFloatFrame.create(Path.of(args[6]), w, h, nc)) {
-            r = StackCore.stack(frames, StackParams.defaults(), out, null, Progress.NONE, plan);
+            if (args[0].equals("stack-whole")) // a layout that ignores the heap: the whole cube at once
+                r = StackCore.stack(frames, StackParams.defaults(), out, null, Progress.NONE,
+                        new org.tessera.plan.StackLayout(org.tessera.plan.StackLayout.Mode.WHOLE_FRAME, 1, h, 1, n, n,
+                                4L * n * w * h * nc, 1, 4L * w * nc, 0, 0), CpuStackBackend.INSTANCE);
+            else
+                r = StackCore.stack(frames, StackParams.defaults(), out, null, Progress.NONE, plan);
         }
         for (RawFloatFrame f : frames) f.close();
         double secs = (System.nanoTime() - t0) / 1e9;

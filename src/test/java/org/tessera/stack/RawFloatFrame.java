@@ -18,7 +18,8 @@ import org.tessera.image.RowSource;
 final class RawFloatFrame implements RowSource, RowSink, Closeable {
     private final FileChannel ch;
     private final int width, height, channels;
-    private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
+    // One buffer per thread for all files: a buffer per file and thread would add up to N × threads.
+    private static final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
 
     private RawFloatFrame(FileChannel ch, int width, int height, int channels) {
         this.ch = ch;

@@ -224,6 +224,16 @@ class StackKnownAnswerTest {
         assertEquals(2, cov.get(0, 0, 0), "the dropped frame does not count in the coverage");
         assertArrayEquals(new double[] {0, 0, 0}, r.frameWeights()[1]);
 
+        // Without statistics to measure (plain mean), validity is counted during the band pass and
+        // the stack is redone without the dropped frame: same image as stacking the good frames.
+        FloatImage fused = new FloatImage(W, H, C), direct = new FloatImage(W, H, C), cov2 = new FloatImage(W, H, 1);
+        StackResult rf = stack(List.of(good1, sliver, good2), StackParams.plainMean(), fused, cov2);
+        stack(List.of(good1, good2), StackParams.plainMean(), direct, null);
+        assertEquals(2, rf.framesUsed());
+        assertEquals(List.of("frame #2: finite fraction 0.0104 < 0.02 in channel 0"), rf.dropped());
+        StackEquivalenceTest.assertClose(direct, fused, 0, "fused validity check");
+        assertEquals(2, cov2.get(0, 0, 0));
+
         // Everything dropped: an all-NaN stack with zero coverage, never a black image.
         FloatImage empty = new FloatImage(W, H, C), cov0 = new FloatImage(W, H, 1);
         StackResult none = stack(List.of(sliver), StackParams.defaults(), empty, cov0);

@@ -102,6 +102,21 @@ class StackMemoryTest {
         assertTrueSky(there, n);
     }
 
+    /** A layout that asks for more than the heap: the bands are halved until they fit. */
+    @Test
+    void bandsShrinkWhenTheHeapCannotHoldThem(@TempDir Path dir) throws Exception {
+        int n = 24, w = 400, h = 300, c = 3; // 33 MiB of cube asked for at once in a 32 MiB heap
+        MemoryCheck.generate(dir, n, w, h, c);
+        Path out = dir.resolve("stack.f32");
+        Map<String, String> kv = child("32m", 120, "stack-whole", dir.toString(), "" + n, "" + w, "" + h, "" + c,
+                out.toString());
+        assertEquals(n, Integer.parseInt(kv.get("FRAMES_USED")));
+        assertTrue(kv.get("_OUTPUT").contains("heap exhausted allocating the band buffers"), kv.get("_OUTPUT"));
+        try (RawFloatFrame o = RawFloatFrame.open(out, w, h, c)) {
+            assertTrueSky(FloatImage.copyOf(o), n);
+        }
+    }
+
     /**
      * The issue's check: a group whose full cube is ≥ 3 GiB (130 frames 1920×1080 RGB, 3.0 GiB as
      * float32) stacked in a 1 GiB heap. Frames are written to a temp folder (removed afterwards).
