@@ -20,6 +20,7 @@ import org.tessera.image.RowSource;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
 import org.tessera.reproject.ReprojectedSource;
+import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
@@ -85,6 +86,8 @@ public final class MasterTileBuilder {
         List<Phase3Result.Summary> done = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Phase3Result.Failure> failed = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger finished = new AtomicInteger();
+        ResourcePlan whole = ResourcePlan.fromRuntime(null);
+        ResourcePlan share = whole.withBudget(whole.budgetBytes() / pool).withWorkers(Math.max(1, whole.workers() / pool));
         ExecutorService ex = Executors.newFixedThreadPool(pool, threads());
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -93,7 +96,7 @@ public final class MasterTileBuilder {
                 futures.add(ex.submit(() -> {
                     if (progress.cancelled()) return;
                     try {
-                        MasterTile t = buildTile(g, tileFlag, cancelOnly(progress));
+                        MasterTile t = buildTile(g, tileFlag, cancelOnly(progress), share);
                         sink.accept(t);
                         done.add(summary(t, g, tileFlag));
                     } catch (Exception | OutOfMemoryError e) {
@@ -144,8 +147,17 @@ public final class MasterTileBuilder {
                 t.image().width(), t.image().height());
     }
 
-    /** One tile, on the calling thread. {@code cleanupEnabled} is the gating's decision for it. */
+    /** One tile, on the calling thread, with the whole memory plan. {@code cleanupEnabled} is the gating's decision for it. */
     public MasterTile buildTile(FrameGroup g, boolean cleanupEnabled, Progress progress) throws IOException {
+        return buildTile(g, cleanupEnabled, progress, ResourcePlan.fromRuntime(null));
+    }
+
+    /**
+     * One tile whose stack uses {@code stackPlan}: tiles built in parallel each get a share of the
+     * plan, since each would otherwise size its bands from the same free heap.
+     */
+    public MasterTile buildTile(FrameGroup g, boolean cleanupEnabled, Progress progress, ResourcePlan stackPlan)
+            throws IOException {
         MountMode effective = gating.effectiveMode(g);
         TileGeometry.Plan plan = TileGeometry.plan(g.frames(), effective);
         WcsGrid grid = plan.grid();
@@ -159,7 +171,7 @@ public final class MasterTileBuilder {
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
         FloatImage coverage = new FloatImage(w, h, 1);
-        StackResult stack = StackCore.stack(aligned, stackParams, image, coverage, progress);
+        StackResult stack = StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan);
 
         FloatImage alpha = null;
         if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();
