@@ -144,7 +144,7 @@ public final class ReprojectCoadd {
 
             Sinks out = sinks.open(fin, channels);
             long t1 = System.nanoTime();
-            int rowsPerBand = rowsPerBand(params, fin.width(), channels);
+            int rowsPerBand = rowsPerBand(params, fin.width(), fin.height(), channels);
             int bands = (fin.height() + rowsPerBand - 1) / rowsPerBand;
             StripCache cache = new StripCache(params.effectiveStripCacheBytes());
             coadd(used, fin, channels, params, out, backend, cache, rowsPerBand, bands, pool, progress.sub(0.2, 1));
@@ -241,13 +241,15 @@ public final class ReprojectCoadd {
 
     /**
      * Rows per band: as asked, else as many as fit the band budget (accumulators of every channel
-     * plus the weight), a multiple of the mapping's cell size when that large so cells are built
+     * plus the weight) while leaving at least four bands per worker, a multiple of the mapping's cell size when that large so cells are built
      * once per band.
      */
-    static int rowsPerBand(CoaddParams p, int width, int channels) {
+    static int rowsPerBand(CoaddParams p, int width, int height, int channels) {
         if (p.rowsPerBand() > 0) return p.rowsPerBand();
         long perRow = 4L * width * (channels + 1);
         int rows = (int) Math.max(8, Math.min(4096, p.bandBytes() / perRow));
+        // At least four bands per worker, so that workers stay busy to the end.
+        rows = Math.min(rows, Math.max(8, (height + 4 * p.workers() - 1) / (4 * p.workers())));
         int cell = WcsMapping.DEFAULT_CELL_SIZE;
         if (rows >= cell) rows -= rows % cell;
         return rows;

@@ -71,6 +71,16 @@ final class Tile {
      * returns true when every W is exactly 1.
      */
     boolean weights(float[][] planes, float[] alpha, int from, int n, float[] w) {
+        if (alpha == null && planes.length == 1) { // the common case, kept tight
+            float[] p = planes[0];
+            boolean unit = true;
+            for (int i = from; i < from + n; i++) {
+                boolean ok = Float.isFinite(p[i]);
+                w[i] = ok ? 1f : Float.NaN;
+                unit &= ok;
+            }
+            return unit;
+        }
         boolean unit = true;
         for (int i = from; i < from + n; i++) {
             float a = alpha == null ? 1f : alpha[i];
@@ -107,6 +117,7 @@ final class Tile {
             alpha = new float[rows * width];
             input.alpha().readRows(y0, rows, new float[][] {alpha});
         }
+        if (unitWeight) return new Block(y0, rows, planes, null); // the survey found every pixel valid, W = 1
         float[] w = new float[rows * width];
         boolean unit = weights(planes, alpha, 0, rows * width, w);
         return new Block(y0, rows, planes, unit ? null : w);
