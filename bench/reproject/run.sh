@@ -4,7 +4,9 @@
 # peak resident memory). Usage, from the repository root:
 #   bench/reproject/run.sh [WORKDIR]        (default /tmp/tessera-bench-reproject)
 # Environment: SIZE (synthetic tile side, 2000), TESSERA_XMX (-Xmx of Tessera's JVM, 256m),
-#   SKIP_ASTROPY_SYNTH=1 to skip astropy on the 16 synthetic tiles (it takes minutes).
+#   REPEAT (runs of each case, 3: the median wall and CPU time and the largest peak memory are
+#   kept; the machine is shared, single runs are noisy), SKIP_ASTROPY_SYNTH=1 to skip astropy on
+#   the 16 synthetic tiles (minutes; it always runs once).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${1:-/tmp/tessera-bench-reproject}
@@ -24,15 +26,25 @@ JAVA=(java -Xms16m -Xmx$XMX -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeap
       -Djdk.nio.maxCachedBufferSize=262144 -cp "$CP" org.tessera.bench.reproject.ReprojectBench)
 PY=/usr/bin/python3
 
-# measure NAME CMD... : runs CMD under /usr/bin/time -v, appends "NAME wall_s rss_mb" to $LOG.
+REPEAT=${REPEAT:-3}
+
+# measure NAME CMD... : runs CMD $RUNS times (default $REPEAT) under /usr/bin/time -v and appends
+# "NAME median_wall_s max_rss_mib median_cpu_s" to $LOG (cpu = user + system).
 measure() {
   local name=$1; shift
-  local tf="$WORK/time_$name.txt"
-  /usr/bin/time -v "$@" > "$WORK/out_$name.txt" 2> "$tf" || { echo "FAILED: $name"; tail -5 "$tf"; return 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$tf")
-  rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$tf")
-  printf "%s\t%s\t%s\n" "$name" "$wall" "$rss" | tee -a "$LOG"
+  local walls=() cpus=() rss=0 k
+  for ((k = 1; k <= ${RUNS:-$REPEAT}; k++)); do
+    local tf="$WORK/time_$name.$k.txt"
+    /usr/bin/time -v "$@" > "$WORK/out_$name.txt" 2> "$tf" || { echo "FAILED: $name"; tail -5 "$tf"; return 1; }
+    walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$tf")")
+    cpus+=("$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$tf")")
+    local r; r=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$tf")
+    (( r > rss )) && rss=$r
+  done
+  local wall cpu
+  wall=$(printf "%s\n" "${walls[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  cpu=$(printf "%s\n" "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  printf "%s\t%s\t%s\t%s\t(walls: %s)\n" "$name" "$wall" "$rss" "$cpu" "${walls[*]}" | tee -a "$LOG"
 }
 
 swarp_run() { # swarp_run NAME HEAD KERNEL FILES...
@@ -74,7 +86,7 @@ swarp_run synth16_bilinear "$WORK/synth16/grid.head" BILINEAR "${S16[@]}"
 measure tessera_synth16_lanczos3 "${JAVA[@]}" coadd "$WORK/synth16/grid.head" "$WORK/tessera_s16_l3.fits" lanczos3 "$THREADS" "${S16[@]}"
 swarp_run synth16_lanczos3 "$WORK/synth16/grid.head" LANCZOS3 "${S16[@]}"
 if [ "${SKIP_ASTROPY_SYNTH:-0}" != 1 ]; then
-  measure astropy_synth16_bilinear $PY bench/reproject/astropy_coadd.py "$WORK/synth16/grid.head" "$WORK/astropy_s16.fits" bilinear "${S16[@]}"
+  RUNS=1 measure astropy_synth16_bilinear $PY bench/reproject/astropy_coadd.py "$WORK/synth16/grid.head" "$WORK/astropy_s16.fits" bilinear "${S16[@]}"
 fi
 
 echo "== memory when the mosaic grows 4x: 64 tiles"
@@ -82,20 +94,20 @@ measure tessera_synth64_bilinear "${JAVA[@]}" coadd "$WORK/synth64/grid.head" "$
 swarp_run synth64_bilinear "$WORK/synth64/grid.head" BILINEAR "${S64[@]}"
 
 echo
-echo "== summary (wall s, peak RSS MiB; ratio = Tessera / peer)"
+echo "== summary (median wall s, peak RSS MiB, median CPU s = user + system; ratio = Tessera / peer)"
 awk -F'\t' '
-  { wall[$1]=$2; rss[$1]=$3 }
+  { wall[$1]=$2; rss[$1]=$3; cpu[$1]=$4 }
   END {
     n = split("seestar_bilinear seestar_lanczos3 dss_bilinear synth16_bilinear synth16_lanczos3 synth64_bilinear", cases, " ")
-    printf "%-18s %9s %7s | %9s %7s | %9s %7s | %10s %10s %10s\n", "case", "tessera", "MiB", "swarp", "MiB", "astropy", "MiB", "wall/swarp", "mem/swarp", "astropy/t"
+    printf "%-17s %7s %6s %4s | %7s %6s %4s | %7s %6s %4s | %9s %8s %9s %9s\n", "case", "tessera", "cpu", "MiB", "swarp", "cpu", "MiB", "astropy", "cpu", "MiB", "wall/swarp", "cpu/swarp", "mem/swarp", "astropy/t"
     for (i = 1; i <= n; i++) {
       c = cases[i]; t = "tessera_" c; s = "swarp_" c; a = "astropy_" c
       if (!(t in wall)) continue
-      printf "%-18s %9.2f %7d | %9s %7s | %9s %7s | %10s %10s %10s\n", c, wall[t], rss[t],
-        (s in wall) ? sprintf("%.2f", wall[s]) : "-", (s in rss) ? rss[s] : "-",
-        (a in wall) ? sprintf("%.2f", wall[a]) : "-", (a in rss) ? rss[a] : "-",
-        (s in wall) ? sprintf("%.2f", wall[t] / wall[s]) : "-", (s in rss) ? sprintf("%.2f", rss[t] / rss[s]) : "-",
-        (a in wall) ? sprintf("%.1fx", wall[a] / wall[t]) : "-"
+      printf "%-17s %7.2f %6.2f %4d | %7s %6s %4s | %7s %6s %4s | %9s %8s %9s %9s\n", c, wall[t], cpu[t], rss[t],
+        (s in wall) ? sprintf("%.2f", wall[s]) : "-", (s in cpu) ? sprintf("%.2f", cpu[s]) : "-", (s in rss) ? rss[s] : "-",
+        (a in wall) ? sprintf("%.2f", wall[a]) : "-", (a in cpu) ? sprintf("%.2f", cpu[a]) : "-", (a in rss) ? rss[a] : "-",
+        (s in wall) ? sprintf("%.2f", wall[t] / wall[s]) : "-", (s in cpu) ? sprintf("%.2f", cpu[t] / cpu[s]) : "-",
+        (s in rss) ? sprintf("%.2f", rss[t] / rss[s]) : "-", (a in wall) ? sprintf("%.1fx", wall[a] / wall[t]) : "-"
     }
     if (("tessera_synth16_bilinear" in rss) && ("tessera_synth64_bilinear" in rss))
       printf "memory growth 16 -> 64 tiles (mosaic area x4): tessera %.2fx, swarp %s\n",
