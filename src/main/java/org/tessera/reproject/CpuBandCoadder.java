@@ -35,6 +35,17 @@ public final class CpuBandCoadder implements BandCoadder {
                     c.region().mapRow(y, xa, xb, sx, sy);
                     KernelSampler.sampleRow(c.kernel(), c.strip(), sx, sy, n, a, v);
                     int base = (y - band.y0()) * bw + xa;
+                    if (nc == 1) { // mono, the common case of plain survey images
+                        float[] s0 = band.sum[0], v0 = v[0];
+                        for (int i = 0; i < n; i++) {
+                            float ai = a[i];
+                            if (!(ai > 0)) continue;
+                            float w = tw * ai;
+                            wsum[base + i] += w;
+                            s0[base + i] += w * (g * v0[i] + o);
+                        }
+                        continue;
+                    }
                     for (int i = 0; i < n; i++) {
                         float ai = a[i];
                         if (!(ai > 0)) continue;

@@ -168,6 +168,10 @@ final class Tile {
             int n = Math.min(chunk, cy1 - y);
             img.readRows(y, n, band);
             if (alpha != null) input.alpha().readRows(y, n, new float[][] {alpha});
+            if (alpha == null && lumSum == null) { // extents only: no weight plane to build
+                extents(band, y, n);
+                continue;
+            }
             if (!weights(band, alpha, 0, n * width, w)) unitWeight = false;
             for (int r = 0; r < n; r++) {
                 int row = y + r, base = r * width, lo = -1, hi = -1;
@@ -205,6 +209,26 @@ final class Tile {
                     Arrays.fill(count, 0);
                 }
             }
+        }
+    }
+
+    /** Valid extent of rows [y, y + n) of a band without alpha: valid = every channel finite. */
+    private void extents(float[][] band, int y, int n) {
+        for (int r = 0; r < n; r++) {
+            int base = r * width, lo = -1, hi = -1;
+            long count = 0;
+            for (int x = cx0; x < cx1; x++) {
+                boolean ok = true;
+                for (float[] p : band) ok &= Float.isFinite(p[base + x]);
+                if (!ok) continue;
+                if (lo < 0) lo = x;
+                hi = x;
+                count++;
+            }
+            if (count != cx1 - cx0) unitWeight = false;
+            validPixels += count;
+            rowMin[y + r - cy0] = lo;
+            rowMax[y + r - cy0] = hi;
         }
     }
 
