@@ -22,7 +22,7 @@ mvn -o -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cl
 CP="target/classes:target/test-classes:$(cat target/classpath.txt)"
 # A small initial heap that grows only as needed, and no cached multi-MiB NIO buffers: the
 # resident memory then follows what the engine really holds (bands, strip cache, previews).
-JAVA=(java -Xms16m -Xmx$XMX -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+JAVA=(java -Xms64m -Xmx$XMX -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40
       -Djdk.nio.maxCachedBufferSize=262144 -cp "$CP" org.tessera.bench.reproject.ReprojectBench)
 PY=/usr/bin/python3
 

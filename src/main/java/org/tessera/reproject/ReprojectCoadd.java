@@ -271,8 +271,13 @@ public final class ReprojectCoadd {
                     if (progress.cancelled()) throw new CancellationException("cancelled");
                     int y0 = b * rowsPerBand, rows = Math.min(rowsPerBand, fin.height() - y0);
                     band.reset(y0, rows);
+                    StripCache.Lease lease = new StripCache.Lease();
                     try {
-                        backend.accumulate(band, contributions(tiles, y0, y0 + rows, params.kernel(), cache));
+                        try {
+                            backend.accumulate(band, contributions(tiles, y0, y0 + rows, params.kernel(), cache, lease));
+                        } finally {
+                            cache.release(lease);
+                        }
                         float[] wsum = band.weight();
                         long c = 0;
                         for (int i = 0; i < rows * fin.width(); i++) if (wsum[i] > 0) c++;
@@ -297,8 +302,8 @@ public final class ReprojectCoadd {
     }
 
     /** The contributions of every tile overlapping output rows [y0, y1), in tile order. */
-    static List<BandContribution> contributions(List<Tile> tiles, int y0, int y1, Kernel kernel, StripCache cache)
-            throws IOException {
+    static List<BandContribution> contributions(List<Tile> tiles, int y0, int y1, Kernel kernel, StripCache cache,
+                                                StripCache.Lease lease) throws IOException {
         List<BandContribution> list = new ArrayList<>();
         for (Tile t : tiles) {
             int ya = Math.max(y0, t.by0), yb = Math.min(y1, t.by1);
@@ -308,7 +313,7 @@ public final class ReprojectCoadd {
             if (b == null || b[1] < t.cx0 - 0.5 || b[0] > t.cx1 - 0.5 || b[3] < t.cy0 - 0.5 || b[2] > t.cy1 - 0.5) continue;
             int pad = kernel.radius() + 1;
             int r0 = (int) Math.max(t.cy0, Math.floor(b[2]) - pad), r1 = (int) Math.min(t.cy1, Math.floor(b[3]) + pad + 1);
-            SourceStrip strip = cache.strip(t, r0, r1);
+            SourceStrip strip = cache.strip(t, r0, r1, lease);
             if (strip == null) continue;
             list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
                     (float) t.weight, (float) t.gain, (float) t.offset));

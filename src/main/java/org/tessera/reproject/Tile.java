@@ -106,20 +106,24 @@ final class Tile {
         }
     }
 
-    /** Reads block b (rows [b·blockRows, …)). */
-    Block readBlock(int b) throws IOException {
-        int y0 = b * blockRows, rows = Math.min(blockRows, height - y0);
+    /**
+     * Reads block b (rows [b·blockRows, …)) into arrays from {@code arrays} (recycled from
+     * evicted blocks when possible, so the sweep over the tiles does not churn the heap).
+     */
+    Block readBlock(int b, java.util.function.IntFunction<float[]> arrays) throws IOException {
+        int y0 = b * blockRows, rows = Math.min(blockRows, height - y0), n = rows * width;
         RowSource img = input.image();
-        float[][] planes = img.newBand(rows);
+        float[][] planes = new float[channels][];
+        for (int c = 0; c < channels; c++) planes[c] = arrays.apply(n);
         img.readRows(y0, rows, planes);
         float[] alpha = null;
         if (input.alpha() != null) {
-            alpha = new float[rows * width];
+            alpha = new float[n];
             input.alpha().readRows(y0, rows, new float[][] {alpha});
         }
         if (unitWeight) return new Block(y0, rows, planes, null); // the survey found every pixel valid, W = 1
-        float[] w = new float[rows * width];
-        boolean unit = weights(planes, alpha, 0, rows * width, w);
+        float[] w = arrays.apply(n);
+        boolean unit = weights(planes, alpha, 0, n, w);
         return new Block(y0, rows, planes, unit ? null : w);
     }
 

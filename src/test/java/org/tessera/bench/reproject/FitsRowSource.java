@@ -56,11 +56,23 @@ public final class FitsRowSource implements RowSource, Closeable {
     @Override public int height() { return h; }
     @Override public int channels() { return c; }
 
+    /** One reusable byte buffer per thread: reading a tile should not churn the heap. */
+    private static final ThreadLocal<ByteBuffer[]> BUF = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
+    private static ByteBuffer buffer(int n) {
+        ByteBuffer[] h = BUF.get();
+        if (h[0] == null || h[0].capacity() < n) h[0] = ByteBuffer.allocate(n).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer b = h[0];
+        b.clear().limit(n);
+        return b;
+    }
+
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(rows * w * bytes).order(ByteOrder.BIG_ENDIAN);
+        int size = rows * w * bytes;
+        ByteBuffer buf = buffer(size);
         for (int p = 0; p < c; p++) {
-            buf.clear();
+            buf.clear().limit(size);
             long pos = dataStart + ((long) p * h + y0) * w * bytes;
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, pos + buf.position());
@@ -76,9 +88,8 @@ public final class FitsRowSource implements RowSource, Closeable {
                     for (int i = 0; i < n; i++) out[i] = (float) (bzero + bscale * buf.getFloat()); break;
                 case -64: for (int i = 0; i < n; i++) out[i] = (float) (bzero + bscale * buf.getDouble()); break;
                 case 16: {
-                    short[] sh = new short[n];
-                    buf.asShortBuffer().get(sh);
-                    for (int i = 0; i < n; i++) out[i] = (float) (bzero + bscale * sh[i]);
+                    java.nio.ShortBuffer sb = buf.asShortBuffer();
+                    for (int i = 0; i < n; i++) out[i] = (float) (bzero + bscale * sb.get(i));
                     break;
                 }
                 case 32: for (int i = 0; i < n; i++) out[i] = (float) (bzero + bscale * buf.getInt()); break;
