@@ -36,7 +36,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
         if (!(alphaWeightFloor >= 0 && alphaWeightFloor <= 1))
             throw new IllegalArgumentException("phase5_alpha_weight_floor must be in [0, 1]: " + alphaWeightFloor);
         if (rowsPerBand < 0) throw new IllegalArgumentException("rowsPerBand must be >= 0: " + rowsPerBand);
-        if (bandBytes <= 0) bandBytes = 16L << 20;
+        if (bandBytes <= 0) bandBytes = 8L << 20;
         if (match == null) match = MatchParams.DEFAULTS;
     }
 

@@ -144,7 +144,7 @@ public final class ReprojectCoadd {
 
             Sinks out = sinks.open(fin, channels);
             long t1 = System.nanoTime();
-            int rowsPerBand = rowsPerBand(params, fin.width(), channels);
+            int rowsPerBand = rowsPerBand(params, fin.width(), fin.height(), channels);
             int bands = (fin.height() + rowsPerBand - 1) / rowsPerBand;
             StripCache cache = new StripCache(params.effectiveStripCacheBytes());
             coadd(used, fin, channels, params, out, backend, cache, rowsPerBand, bands, pool, progress.sub(0.2, 1));
@@ -241,13 +241,15 @@ public final class ReprojectCoadd {
 
     /**
      * Rows per band: as asked, else as many as fit the band budget (accumulators of every channel
-     * plus the weight), a multiple of the mapping's cell size when that large so cells are built
+     * plus the weight) while leaving at least four bands per worker, a multiple of the mapping's cell size when that large so cells are built
      * once per band.
      */
-    static int rowsPerBand(CoaddParams p, int width, int channels) {
+    static int rowsPerBand(CoaddParams p, int width, int height, int channels) {
         if (p.rowsPerBand() > 0) return p.rowsPerBand();
         long perRow = 4L * width * (channels + 1);
         int rows = (int) Math.max(8, Math.min(4096, p.bandBytes() / perRow));
+        // At least four bands per worker, so that workers stay busy to the end.
+        rows = Math.min(rows, Math.max(8, (height + 4 * p.workers() - 1) / (4 * p.workers())));
         int cell = WcsMapping.DEFAULT_CELL_SIZE;
         if (rows >= cell) rows -= rows % cell;
         return rows;
@@ -269,8 +271,13 @@ public final class ReprojectCoadd {
                     if (progress.cancelled()) throw new CancellationException("cancelled");
                     int y0 = b * rowsPerBand, rows = Math.min(rowsPerBand, fin.height() - y0);
                     band.reset(y0, rows);
+                    StripCache.Lease lease = new StripCache.Lease();
                     try {
-                        backend.accumulate(band, contributions(tiles, y0, y0 + rows, params.kernel(), cache));
+                        try {
+                            backend.accumulate(band, contributions(tiles, y0, y0 + rows, params.kernel(), cache, lease));
+                        } finally {
+                            cache.release(lease);
+                        }
                         float[] wsum = band.weight();
                         long c = 0;
                         for (int i = 0; i < rows * fin.width(); i++) if (wsum[i] > 0) c++;
@@ -295,8 +302,8 @@ public final class ReprojectCoadd {
     }
 
     /** The contributions of every tile overlapping output rows [y0, y1), in tile order. */
-    static List<BandContribution> contributions(List<Tile> tiles, int y0, int y1, Kernel kernel, StripCache cache)
-            throws IOException {
+    static List<BandContribution> contributions(List<Tile> tiles, int y0, int y1, Kernel kernel, StripCache cache,
+                                                StripCache.Lease lease) throws IOException {
         List<BandContribution> list = new ArrayList<>();
         for (Tile t : tiles) {
             int ya = Math.max(y0, t.by0), yb = Math.min(y1, t.by1);
@@ -306,7 +313,7 @@ public final class ReprojectCoadd {
             if (b == null || b[1] < t.cx0 - 0.5 || b[0] > t.cx1 - 0.5 || b[3] < t.cy0 - 0.5 || b[2] > t.cy1 - 0.5) continue;
             int pad = kernel.radius() + 1;
             int r0 = (int) Math.max(t.cy0, Math.floor(b[2]) - pad), r1 = (int) Math.min(t.cy1, Math.floor(b[3]) + pad + 1);
-            SourceStrip strip = cache.strip(t, r0, r1);
+            SourceStrip strip = cache.strip(t, r0, r1, lease);
             if (strip == null) continue;
             list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
                     (float) t.weight, (float) t.gain, (float) t.offset));

@@ -2,8 +2,12 @@ package org.tessera.reproject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,20 +18,41 @@ import java.util.concurrent.CompletionException;
  * block is read from its source once while the bands sweep over it, and memory stays
  * O(blocks in use), never O(tile) or O(all tiles). Two workers asking for the same missing block
  * wait for one read.
+ * <p>
+ * A band holds the blocks its strips use until it {@link #release}s them; a block is evicted only
+ * when no band holds it, and its arrays are then recycled for the next read, so the sweep does
+ * not churn the heap (multi-MiB arrays are what a garbage collector copies most expensively).
  */
 final class StripCache {
+
+    /** A cached block and how many bands hold it. */
+    private static final class Entry {
+        final CompletableFuture<Tile.Block> block = new CompletableFuture<>();
+        int holders;
+    }
+
+    /** The blocks a band holds; give it back with {@link #release}. */
+    static final class Lease {
+        private final List<Entry> entries = new ArrayList<>();
+    }
+
+    private static final int POOL_MAX = 8; // recycled arrays kept per size
 
     private final long budget;
     private long bytes;
     private long reads, hits;
-    private final LinkedHashMap<Long, CompletableFuture<Tile.Block>> map = new LinkedHashMap<>(64, 0.75f, true);
+    private final LinkedHashMap<Long, Entry> map = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<Integer, ArrayDeque<float[]>> pool = new HashMap<>();
 
     StripCache(long budgetBytes) {
         this.budget = budgetBytes;
     }
 
-    /** Rows [r0, r1) of a tile (clipped to its crop window) as a strip, or null when none. */
-    SourceStrip strip(Tile t, int r0, int r1) throws IOException {
+    /**
+     * Rows [r0, r1) of a tile (clipped to its crop window) as a strip, or null when none; the
+     * blocks it uses are held by {@code lease} until released.
+     */
+    SourceStrip strip(Tile t, int r0, int r1, Lease lease) throws IOException {
         r0 = Math.max(r0, t.cy0);
         r1 = Math.min(r1, t.cy1);
         if (r0 >= r1) return null;
@@ -37,7 +62,7 @@ final class StripCache {
         int[] off = new int[n];
         float[][] w = t.unitWeight ? null : new float[n][];
         for (int b = b0; b <= b1; b++) {
-            Tile.Block blk = block(t, b);
+            Tile.Block blk = block(t, b, lease);
             float[] wb = w == null ? null : (blk.w() != null ? blk.w() : t.ones());
             int from = Math.max(r0, blk.y0()), to = Math.min(r1, blk.y0() + blk.rows());
             for (int r = from; r < to; r++) {
@@ -50,62 +75,94 @@ final class StripCache {
         return new SourceStrip(t.width, r0, r1, rows, w, off, t.window());
     }
 
-    private Tile.Block block(Tile t, int b) throws IOException {
+    /** Gives back the blocks of a band: they may now be evicted and recycled. */
+    void release(Lease lease) {
+        synchronized (map) {
+            for (Entry e : lease.entries) e.holders--;
+            lease.entries.clear();
+            evict();
+        }
+    }
+
+    private Tile.Block block(Tile t, int b, Lease lease) throws IOException {
         long key = ((long) t.index << 32) | b;
-        CompletableFuture<Tile.Block> f;
+        Entry e;
         boolean mine = false;
         synchronized (map) {
-            f = map.get(key);
-            if (f == null) {
-                f = new CompletableFuture<>();
-                map.put(key, f);
+            e = map.get(key);
+            if (e == null) {
+                e = new Entry();
+                map.put(key, e);
                 mine = true;
                 reads++;
             } else {
                 hits++;
             }
+            e.holders++;
+            lease.entries.add(e);
         }
         if (mine) {
             try {
-                Tile.Block blk = t.readBlock(b);
-                f.complete(blk);
+                Tile.Block blk = t.readBlock(b, this::array);
                 synchronized (map) {
                     bytes += blk.bytes();
-                    evict(key);
+                }
+                e.block.complete(blk);
+                synchronized (map) {
+                    evict();
                 }
                 return blk;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException ex) {
                 synchronized (map) {
                     map.remove(key);
                 }
-                f.completeExceptionally(e);
-                throw e;
+                e.block.completeExceptionally(ex);
+                throw ex;
             }
         }
         try {
-            return f.join();
-        } catch (CompletionException e) {
-            Throwable c = e.getCause();
+            return e.block.join();
+        } catch (CompletionException ce) {
+            Throwable c = ce.getCause();
             if (c instanceof IOException io) throw new IOException(t.name() + ": " + io.getMessage(), io);
             if (c instanceof UncheckedIOException u) throw u.getCause();
             if (c instanceof RuntimeException r) throw r;
-            throw e;
+            throw ce;
         }
     }
 
-    /** Drops least recently used, finished blocks until within budget (never the one just read). */
-    private void evict(long keep) {
-        Iterator<Map.Entry<Long, CompletableFuture<Tile.Block>>> it = map.entrySet().iterator();
+    /** A float array of length n, recycled when one is free. */
+    private float[] array(int n) {
+        synchronized (map) {
+            ArrayDeque<float[]> q = pool.get(n);
+            if (q != null && !q.isEmpty()) return q.pop();
+        }
+        return new float[n];
+    }
+
+    /** Drops least recently used blocks no band holds until within budget; keeps their arrays. */
+    private void evict() {
+        Iterator<Map.Entry<Long, Entry>> it = map.entrySet().iterator();
         while (bytes > budget && it.hasNext()) {
-            Map.Entry<Long, CompletableFuture<Tile.Block>> e = it.next();
-            if (e.getKey() == keep || !e.getValue().isDone() || e.getValue().isCompletedExceptionally()) continue;
-            bytes -= e.getValue().join().bytes();
+            Entry e = it.next().getValue();
+            if (e.holders > 0 || !e.block.isDone() || e.block.isCompletedExceptionally()) continue;
+            Tile.Block blk = e.block.join();
+            bytes -= blk.bytes();
             it.remove();
+            recycle(blk.planes());
+            if (blk.w() != null) recycle(new float[][] {blk.w()});
         }
     }
 
-    /** Blocks read from the sources, and requests served from memory. */
-    synchronized long[] stats() {
+    private void recycle(float[][] arrays) {
+        for (float[] a : arrays) {
+            ArrayDeque<float[]> q = pool.computeIfAbsent(a.length, k -> new ArrayDeque<>());
+            if (q.size() < POOL_MAX) q.push(a);
+        }
+    }
+
+    /** Blocks read from the sources, requests served from memory, bytes cached. */
+    long[] stats() {
         synchronized (map) {
             return new long[] {reads, hits, bytes};
         }

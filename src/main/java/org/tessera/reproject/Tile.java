@@ -71,6 +71,16 @@ final class Tile {
      * returns true when every W is exactly 1.
      */
     boolean weights(float[][] planes, float[] alpha, int from, int n, float[] w) {
+        if (alpha == null && planes.length == 1) { // the common case, kept tight
+            float[] p = planes[0];
+            boolean unit = true;
+            for (int i = from; i < from + n; i++) {
+                boolean ok = Float.isFinite(p[i]);
+                w[i] = ok ? 1f : Float.NaN;
+                unit &= ok;
+            }
+            return unit;
+        }
         boolean unit = true;
         for (int i = from; i < from + n; i++) {
             float a = alpha == null ? 1f : alpha[i];
@@ -96,19 +106,24 @@ final class Tile {
         }
     }
 
-    /** Reads block b (rows [b·blockRows, …)). */
-    Block readBlock(int b) throws IOException {
-        int y0 = b * blockRows, rows = Math.min(blockRows, height - y0);
+    /**
+     * Reads block b (rows [b·blockRows, …)) into arrays from {@code arrays} (recycled from
+     * evicted blocks when possible, so the sweep over the tiles does not churn the heap).
+     */
+    Block readBlock(int b, java.util.function.IntFunction<float[]> arrays) throws IOException {
+        int y0 = b * blockRows, rows = Math.min(blockRows, height - y0), n = rows * width;
         RowSource img = input.image();
-        float[][] planes = img.newBand(rows);
+        float[][] planes = new float[channels][];
+        for (int c = 0; c < channels; c++) planes[c] = arrays.apply(n);
         img.readRows(y0, rows, planes);
         float[] alpha = null;
         if (input.alpha() != null) {
-            alpha = new float[rows * width];
+            alpha = new float[n];
             input.alpha().readRows(y0, rows, new float[][] {alpha});
         }
-        float[] w = new float[rows * width];
-        boolean unit = weights(planes, alpha, 0, rows * width, w);
+        if (unitWeight) return new Block(y0, rows, planes, null); // the survey found every pixel valid, W = 1
+        float[] w = arrays.apply(n);
+        boolean unit = weights(planes, alpha, 0, n, w);
         return new Block(y0, rows, planes, unit ? null : w);
     }
 
@@ -157,6 +172,10 @@ final class Tile {
             int n = Math.min(chunk, cy1 - y);
             img.readRows(y, n, band);
             if (alpha != null) input.alpha().readRows(y, n, new float[][] {alpha});
+            if (alpha == null && lumSum == null) { // extents only: no weight plane to build
+                extents(band, y, n);
+                continue;
+            }
             if (!weights(band, alpha, 0, n * width, w)) unitWeight = false;
             for (int r = 0; r < n; r++) {
                 int row = y + r, base = r * width, lo = -1, hi = -1;
@@ -194,6 +213,26 @@ final class Tile {
                     Arrays.fill(count, 0);
                 }
             }
+        }
+    }
+
+    /** Valid extent of rows [y, y + n) of a band without alpha: valid = every channel finite. */
+    private void extents(float[][] band, int y, int n) {
+        for (int r = 0; r < n; r++) {
+            int base = r * width, lo = -1, hi = -1;
+            long count = 0;
+            for (int x = cx0; x < cx1; x++) {
+                boolean ok = true;
+                for (float[] p : band) ok &= Float.isFinite(p[base + x]);
+                if (!ok) continue;
+                if (lo < 0) lo = x;
+                hi = x;
+                count++;
+            }
+            if (count != cx1 - cx0) unitWeight = false;
+            validPixels += count;
+            rowMin[y + r - cy0] = lo;
+            rowMax[y + r - cy0] = hi;
         }
     }
 

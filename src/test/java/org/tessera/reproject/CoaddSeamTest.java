@@ -25,7 +25,7 @@ class CoaddSeamTest {
 
     @BeforeAll
     static void makeTiles() {
-        sky = new SyntheticMosaic(2, 2, 400, 300, 0.75, 200, NOISE, 11);
+        sky = new SyntheticMosaic(2, 2, 320, 240, 0.75, 200, NOISE, 11);
         double[][] go = {{1, 0}, {1.12, 40}, {0.9, -30}, {1.05, 15}};
         for (int k = 0; k < 4; k++) sky.gainOffset.set(k, go[k]);
         tiles = sky.inputs(100);
@@ -67,7 +67,7 @@ class CoaddSeamTest {
     static FloatImage truthMosaic() {
         if (truth != null) return truth;
         try {
-            SyntheticMosaic clean = new SyntheticMosaic(2, 2, 400, 300, 0.75, 200, 0, 11);
+            SyntheticMosaic clean = new SyntheticMosaic(2, 2, 320, 240, 0.75, 200, 0, 11);
             MemorySinks m = new MemorySinks();
             ReprojectCoadd.run(clean.inputs(0), clean.grid, CoaddParams.defaults().withSteps(true, false, false, false)
                     .withWorkers(2), m, Progress.NONE);
@@ -139,7 +139,7 @@ class CoaddSeamTest {
     void backgroundMatchingAloneRemovesPureOffsets() throws IOException {
         // Offsets only: background matching suffices.
         double[][] go = {{1, 0}, {1, 60}, {1, -45}, {1, 25}};
-        SyntheticMosaic s = new SyntheticMosaic(2, 2, 400, 300, 0.75, 200, NOISE, 11);
+        SyntheticMosaic s = new SyntheticMosaic(2, 2, 320, 240, 0.75, 200, NOISE, 11);
         for (int k = 0; k < 4; k++) s.gainOffset.set(k, go[k]);
         List<CoaddInput> in = s.inputs(200);
         MemorySinks m = new MemorySinks();

@@ -92,8 +92,8 @@ class ReprojectedSourceTest {
         FloatImage out = FloatImage.copyOf(new ReprojectedSource(src, SRC, TARGET));
         double[] t = new double[2];
         int inside = 0, outside = 0;
-        for (int y = 0; y < 700; y++)
-            for (int x = 0; x < 700; x++) {
+        for (int y = 0; y < 700; y += 3)
+            for (int x = 0; x < 700; x += 3) {
                 TARGET.wcs().pixelToWorld(x, y, t);
                 SRC.worldToPixel(t[0], t[1], t);
                 float v = out.get(0, x, y);
@@ -103,7 +103,7 @@ class ReprojectedSourceTest {
                 if (in) { inside++; assertEquals(SKY, v, 1e-3, "inside at " + x + "," + y); }
                 if (out2) { outside++; assertTrue(Float.isNaN(v), "outside at " + x + "," + y); }
             }
-        assertTrue(inside > 100000 && outside > 50000, inside + " / " + outside);
+        assertTrue(inside > 11000 && outside > 5500, inside + " / " + outside);
     }
 
     @Test
