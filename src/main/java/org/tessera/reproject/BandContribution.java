@@ -6,10 +6,11 @@ import org.tessera.wcs.WcsMapping;
  * What one tile adds to one band: output pixels [x0, x1) × [y0, y1) (final-grid coordinates,
  * inside the band), their mapping into the tile ({@code region}, built for exactly this
  * rectangle), the tile rows they need ({@code strip}), the kernel, and the tile's correction:
- * each valid sample v with interpolated pixel weight a adds {@code weight·a·(gain·v + offset)}
- * to the sums and {@code weight·a} to the coverage.
+ * each valid sample v of channel c with interpolated pixel weight a adds
+ * {@code weight·a·(gain·v + offsets[c])} to the sums and {@code weight·a} to the coverage. Offsets
+ * are per channel so background matching can remove a colour difference between tiles.
  *
  * @param tile index of the tile in the coadd's input list (contributions come in this order)
  */
 public record BandContribution(int tile, int x0, int x1, int y0, int y1, WcsMapping.Region region,
-                               SourceStrip strip, Kernel kernel, float weight, float gain, float offset) {}
+                               SourceStrip strip, Kernel kernel, float weight, float gain, float[] offsets) {}

@@ -28,7 +28,8 @@ public final class CpuBandCoadder implements BandCoadder {
         float[][] v = new float[nc][len];
         float[] wsum = band.weight;
         for (BandContribution c : contributions) {
-            float tw = c.weight(), g = c.gain(), o = c.offset();
+            float tw = c.weight(), g = c.gain();
+            float[] off = c.offsets();
             for (int xa = c.x0(); xa < c.x1(); xa += CHUNK) {
                 int xb = Math.min(c.x1(), xa + CHUNK), n = xb - xa;
                 for (int y = c.y0(); y < c.y1(); y++) {
@@ -37,6 +38,7 @@ public final class CpuBandCoadder implements BandCoadder {
                     int base = (y - band.y0()) * bw + xa;
                     if (nc == 1) { // mono, the common case of plain survey images
                         float[] s0 = band.sum[0], v0 = v[0];
+                        float o = off[0];
                         for (int i = 0; i < n; i++) {
                             float ai = a[i];
                             if (!(ai > 0)) continue;
@@ -51,7 +53,7 @@ public final class CpuBandCoadder implements BandCoadder {
                         if (!(ai > 0)) continue;
                         float w = tw * ai;
                         wsum[base + i] += w;
-                        for (int ch = 0; ch < nc; ch++) band.sum[ch][base + i] += w * (g * v[ch][i] + o);
+                        for (int ch = 0; ch < nc; ch++) band.sum[ch][base + i] += w * (g * v[ch][i] + off[ch]);
                     }
                 }
             }

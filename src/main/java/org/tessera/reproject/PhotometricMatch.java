@@ -40,6 +40,8 @@ final class PhotometricMatch {
         final Tile tile;
         final int x0, y0, w, h;
         final float[] lum, wgt;
+        /** Per-channel previews (colour tiles), or null. */
+        final float[][] chan;
         int valid;
 
         Preview(Tile tile, int x0, int y0, int w, int h) {
@@ -50,6 +52,15 @@ final class PhotometricMatch {
             this.h = h;
             this.lum = new float[w * h];
             this.wgt = new float[w * h];
+            this.chan = tile.previewChannels == null ? null : new float[tile.previewChannels.length][w * h];
+        }
+
+        /** Plane 0 is the luminance, plane 1 + c channel c. */
+        float valueAt(int plane, int gx, int gy) {
+            if (plane == 0) return lumAt(gx, gy);
+            int x = gx - x0, y = gy - y0;
+            if (x < 0 || y < 0 || x >= w || y >= h) return Float.NaN;
+            return chan[plane - 1][y * w + x];
         }
 
         float lumAt(int gx, int gy) {
@@ -89,12 +100,15 @@ final class PhotometricMatch {
             Preview p = new Preview(t, x0, y0, x1 - x0, y1 - y0);
             WcsMapping m = new WcsMapping(gridWcs, t.previewWcs);
             WcsMapping.Region region = m.region(x0, y0, x1, y1);
-            SourceStrip strip = SourceStrip.contiguous(t.pw, 0, t.ph, new float[][] {t.previewLum}, t.previewW,
+            float[][] planes = new float[1 + (p.chan == null ? 0 : p.chan.length)][];
+            planes[0] = t.previewLum;
+            for (int c = 1; c < planes.length; c++) planes[c] = t.previewChannels[c - 1];
+            SourceStrip strip = SourceStrip.contiguous(t.pw, 0, t.ph, planes, t.previewW,
                     new int[] {0, t.pw, 0, t.ph});
             int n = p.w;
             double[] sx = new double[n], sy = new double[n];
             float[] a = new float[n];
-            float[][] v = new float[1][n];
+            float[][] v = new float[planes.length][n];
             for (int y = y0; y < y1; y++) {
                 region.mapRow(y, x0, x1, sx, sy);
                 KernelSampler.sampleRow(Kernel.BILINEAR, strip, sx, sy, n, a, v);
@@ -102,6 +116,7 @@ final class PhotometricMatch {
                     int k = (y - y0) * p.w + i;
                     boolean ok = a[i] > 0 && Float.isFinite(v[0][i]);
                     p.lum[k] = ok ? v[0][i] : Float.NaN;
+                    for (int c = 1; c < planes.length; c++) p.chan[c - 1][k] = ok ? v[c][i] : Float.NaN;
                     p.wgt[k] = ok ? a[i] : 0f;
                     if (ok) p.valid++;
                 }
@@ -175,13 +190,18 @@ final class PhotometricMatch {
 
     /** Common valid samples of two previews, corrected by (g, o) each: {x[], y[]}. */
     private static double[][] samples(Preview a, Preview b, double ga, double oa, double gb, double ob) {
+        return samples(a, b, 0, ga, oa, gb, ob);
+    }
+
+    /** Common valid samples of one plane (0 luminance, 1 + c channel c), each corrected by g·v + o. */
+    private static double[][] samples(Preview a, Preview b, int plane, double ga, double oa, double gb, double ob) {
         int x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x0 + a.w, b.x0 + b.w);
         int y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y0 + a.h, b.y0 + b.h);
         double[] xs = new double[Math.max(0, (x1 - x0) * (y1 - y0))], ys = new double[xs.length];
         int n = 0;
         for (int y = y0; y < y1; y++)
             for (int x = x0; x < x1; x++) {
-                float va = a.lumAt(x, y), vb = b.lumAt(x, y);
+                float va = a.valueAt(plane, x, y), vb = b.valueAt(plane, x, y);
                 if (Float.isNaN(va) || Float.isNaN(vb)) continue;
                 xs[n] = ga * va + oa;
                 ys[n] = gb * vb + ob;
@@ -358,11 +378,21 @@ final class PhotometricMatch {
      * overlaps: c_i − c_j = median(corr_i − corr_j), zero mean per connected group.
      */
     double[] solveBackground(double[] g, double[] o) {
+        return solveBackground(g, o, 0);
+    }
+
+    /** Channels of the per-channel previews (0 when the tiles are mono). */
+    int channels() {
+        return previews.isEmpty() || previews.get(0).chan == null ? 0 : previews.get(0).chan.length;
+    }
+
+    /** As {@link #solveBackground(double[], double[])} on one plane: 0 luminance, 1 + c channel c. */
+    double[] solveBackground(double[] g, double[] o, int plane) {
         int n = previews.size();
         SparseLeastSquares ls = new SparseLeastSquares(n);
         List<Pair> used = new ArrayList<>();
         for (Pair p : pairs) {
-            double[][] s = samples(previews.get(p.i()), previews.get(p.j()), g[p.i()], o[p.i()], g[p.j()], o[p.j()]);
+            double[][] s = samples(previews.get(p.i()), previews.get(p.j()), plane, g[p.i()], o[p.i()], g[p.j()], o[p.j()]);
             if (s[0].length < 16) continue;
             double[] d = new double[s[0].length];
             for (int k = 0; k < d.length; k++) d[k] = s[0][k] - s[1][k];

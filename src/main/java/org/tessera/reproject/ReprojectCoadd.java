@@ -215,8 +215,21 @@ public final class ReprojectCoadd {
             g = go[0];
             o = go[1];
         }
+        double[][] chanOffsets = null; // [channel][tile]
         if (params.matchBackground()) {
-            double[] c = pm.solveBackground(g, o);
+            // Colour tiles: each channel's background is matched on its own, so a sky that differs
+            // in colour between sessions leaves no colour step; the gains stay common to all
+            // channels so star colours are not changed.
+            int nc = pm.channels();
+            if (nc > 1) {
+                chanOffsets = new double[nc][];
+                for (int c = 0; c < nc; c++) {
+                    double[] cc = pm.solveBackground(g, o, 1 + c);
+                    chanOffsets[c] = new double[n];
+                    for (int i = 0; i < n; i++) chanOffsets[c][i] = o[i] - cc[i];
+                }
+            }
+            double[] c = pm.solveBackground(g, o, 0);
             for (int i = 0; i < n; i++) o[i] -= c[i];
         }
         if (params.twoPassCoverageRenorm()) {
@@ -225,12 +238,17 @@ public final class ReprojectCoadd {
             for (int i = 0; i < n; i++) {
                 g[i] *= k[i];
                 o[i] *= k[i];
+                if (chanOffsets != null) for (double[] co : chanOffsets) co[i] *= k[i];
             }
         }
         for (int i = 0; i < n; i++) {
             Tile t = pv.get(i).tile;
             t.gain = g[i];
             t.offset = o[i];
+            if (chanOffsets != null) {
+                t.channelOffsets = new double[chanOffsets.length];
+                for (int c = 0; c < chanOffsets.length; c++) t.channelOffsets[c] = chanOffsets[c][i];
+            }
             LOG.fine(String.format(Locale.ROOT, "[P5] %s: weight %.3f gain %.4f offset %.3f", t.name(), t.weight, t.gain, t.offset));
         }
         LOG.info(String.format(Locale.ROOT, "[P5] matching: %d tiles, %d pairs, gains %.3f..%.3f, offsets %.2f..%.2f",
@@ -316,7 +334,7 @@ public final class ReprojectCoadd {
             SourceStrip strip = cache.strip(t, r0, r1, lease);
             if (strip == null) continue;
             list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
-                    (float) t.weight, (float) t.gain, (float) t.offset));
+                    (float) t.weight, (float) t.gain, t.offsets()));
         }
         return list;
     }

@@ -23,6 +23,8 @@ final class Tile {
     final float alphaFloor;
 
     double weight = 1, gain = 1, offset = 0;
+    /** Per-channel offsets (colour tiles with background matching), or null: {@link #offset} for all. */
+    double[] channelOffsets;
 
     // Survey (first read).
     int[] rowMin, rowMax; // valid extent per cropped row (index r - cy0), rowMin = -1 when empty
@@ -31,7 +33,15 @@ final class Tile {
     int previewFactor;
     int pw, ph;
     float[] previewLum, previewW; // block means over valid pixels, NaN where too few
+    float[][] previewChannels;    // per-channel block means (colour tiles only), NaN where too few
     Wcs previewWcs;
+
+    /** The offsets the band coadder adds, one per channel. */
+    float[] offsets() {
+        float[] o = new float[channels];
+        for (int c = 0; c < channels; c++) o[c] = (float) (channelOffsets != null ? channelOffsets[c] : offset);
+        return o;
+    }
 
     // Placement on the final grid: bounding box [bx0, bx1) × [by0, by1), and the mapping to it.
     int bx0, by0, bx1, by1;
@@ -150,6 +160,7 @@ final class Tile {
         unitWeight = true;
         this.previewFactor = previewFactor;
         double[] lumSum = null, wSum = null;
+        double[][] chanSum = null;
         int[] count = null;
         if (previewFactor > 0 && rowsIn > 0 && colsIn > 0) {
             pw = (colsIn + previewFactor - 1) / previewFactor;
@@ -158,6 +169,10 @@ final class Tile {
             previewW = new float[pw * ph];
             lumSum = new double[pw];
             wSum = new double[pw];
+            if (channels > 1) {
+                previewChannels = new float[channels][pw * ph];
+                chanSum = new double[channels][pw];
+            }
             count = new int[pw];
             previewWcs = ScaledWcs.blocks(input.wcs(), previewFactor, cx0, cy0);
         }
@@ -196,6 +211,8 @@ final class Tile {
                         int px = (x - cx0) / previewFactor;
                         lumSum[px] += l;
                         wSum[px] += wv;
+                        if (chanSum != null)
+                            for (int c = 0; c < channels; c++) chanSum[c][px] += band[c][base + x];
                         count[px]++;
                     }
                 }
@@ -207,7 +224,11 @@ final class Tile {
                         boolean ok = count[px] >= minCount;
                         previewLum[py * pw + px] = ok ? (float) (lumSum[px] / count[px]) : Float.NaN;
                         previewW[py * pw + px] = ok ? (float) (wSum[px] / count[px]) : Float.NaN;
+                        if (chanSum != null)
+                            for (int c = 0; c < channels; c++)
+                                previewChannels[c][py * pw + px] = ok ? (float) (chanSum[c][px] / count[px]) : Float.NaN;
                     }
+                    if (chanSum != null) for (double[] cs : chanSum) Arrays.fill(cs, 0);
                     Arrays.fill(lumSum, 0);
                     Arrays.fill(wSum, 0);
                     Arrays.fill(count, 0);
