@@ -65,32 +65,32 @@ public final class MosaicPipeline {
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
         Files.createDirectories(outputDir);
-        {
-            Stages st = new Stages(progress);
-            List<Path> in = inputs;
-            if (in.isEmpty()) {
-                Path sky = outputDir.resolve(DEFAULT_SKY_DIR);
-                LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
-                DefaultSky.demo().writeFits(sky);
-                in = List.of(sky);
-            }
-            List<Skipped> skipped = new ArrayList<>();
-            List<FitsFrame> frames = scan(in, skipped, st.read());
-
-            ResourcePlan plan = ResourcePlan.fromRuntime(config);
-            Grouping.Result groups = Grouping.group(frames,
-                    Grouping.Params.fromConfig(config, groupingBudget(plan.workers()), plan.workers()));
-            for (String s : groups.skipped()) LOG.warning("[P2] " + s);
-            LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
-                    frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
-            st.group().update(1, "grouped");
-
-            Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
-            List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles());
-            if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
-            Outcome o = coaddAndWrite(tiles, outputDir, config, plan, skipped, st);
-            return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+        Stages st = new Stages(progress);
+        List<Path> in = inputs;
+        if (in.isEmpty()) {
+            Path sky = outputDir.resolve(DEFAULT_SKY_DIR);
+            LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
+            DefaultSky.demo().writeFits(sky);
+            in = List.of(sky);
         }
+        List<Skipped> skipped = new ArrayList<>();
+        List<FitsFrame> frames = scan(in, skipped, st.read());
+
+        ResourcePlan plan = ResourcePlan.fromRuntime(config);
+        Grouping.Result groups = Grouping.group(frames,
+                Grouping.Params.fromConfig(config, groupingBudget(plan.workers()), plan.workers()));
+        for (String s : groups.skipped()) LOG.warning("[P2] " + s);
+        LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
+                frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
+        st.group().update(1, "grouped");
+
+        Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles());
+        if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
+        List<FitsFrame> tileFrames = new ArrayList<>();
+        for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
+        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st);
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
     /**
@@ -100,36 +100,30 @@ public final class MosaicPipeline {
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        {
-            List<Skipped> skipped = new ArrayList<>();
-            List<FitsFrame> in = scan(frames, skipped, progress.sub(0, 0.3));
-            FrameGroup group = FrameGroup.of(1, in);
-            ResourcePlan plan = ResourcePlan.fromRuntime(config);
-            AltAzGating gating = AltAzGating.fromConfig(config);
-            boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
-            MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
-            if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
-            MasterTileFiles.writeAs(tile, output);
-            LOG.info("[P3] master tile written: " + output);
-            progress.update(1, "done");
-            return new Outcome(dir, null, null, null, List.of(output), List.copyOf(skipped), null);
-        }
+        List<Skipped> skipped = new ArrayList<>();
+        List<FitsFrame> in = scan(frames, skipped, progress.sub(0, 0.3));
+        FrameGroup group = FrameGroup.of(1, in);
+        ResourcePlan plan = ResourcePlan.fromRuntime(config);
+        AltAzGating gating = AltAzGating.fromConfig(config);
+        boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
+        MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
+        if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
+        MasterTileFiles.writeAs(tile, output);
+        LOG.info("[P3] master tile written: " + output);
+        progress.update(1, "done");
+        return new Outcome(dir, null, null, null, List.of(output), List.copyOf(skipped), null);
     }
 
     /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
         Files.createDirectories(outputDir);
-        {
-            Stages st = new Stages(progress);
-            List<Skipped> skipped = new ArrayList<>();
-            List<FitsFrame> in = scan(images, skipped, st.read());
-            List<Path> paths = new ArrayList<>();
-            for (FitsFrame f : in) paths.add(f.path());
-            st.group().update(1, null);
-            st.tiles().update(1, null);
-            Outcome o = coaddAndWrite(paths, outputDir, config, ResourcePlan.fromRuntime(config), skipped, st);
-            return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
-        }
+        Stages st = new Stages(progress);
+        List<Skipped> skipped = new ArrayList<>();
+        List<FitsFrame> in = scan(images, skipped, st.read());
+        st.group().update(1, null);
+        st.tiles().update(1, null);
+        Outcome o = coaddAndWrite(in, outputDir, config, skipped, st);
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
 
     // ---------------------------------------------------------------- steps
@@ -168,12 +162,11 @@ public final class MosaicPipeline {
     }
 
     /** Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
-    private static Outcome coaddAndWrite(List<Path> tilePaths, Path outputDir, Config config, ResourcePlan plan,
-                                         List<Skipped> skipped, Stages st) throws IOException {
+    private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
+                                         Stages st) throws IOException {
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
-        for (Path p : tilePaths) {
-            FitsFrame f = FitsFrame.open(p);
+        for (FitsFrame f : tiles) {
             inputs.add(new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f)));
             footprints.add(new WcsGrid(f.wcs(), f.width(), f.height()));
         }
@@ -188,10 +181,10 @@ public final class MosaicPipeline {
         try {
             res = ReprojectCoadd.run(inputs, grid, CoaddParams.fromConfig(config), (g, channels) -> {
                 FitsImageWriter m = new FitsImageWriter(mosaic, g.width(), g.height(), channels,
-                        outputHeader(g, tilePaths.size(), "mosaic"), FitsImageWriter.AlphaMode.FROM_NAN);
+                        outputHeader(g, tiles.size(), "mosaic"), FitsImageWriter.AlphaMode.FROM_NAN);
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
-                        outputHeader(g, tilePaths.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
+                        outputHeader(g, tiles.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
                 return new ReprojectCoadd.Sinks(m, c);
             }, st.coadd());
@@ -210,7 +203,7 @@ public final class MosaicPipeline {
                 config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
                 config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
         st.save().update(1, "done");
-        return new Outcome(outputDir, mosaic, coverage, preview, tilePaths, skipped, null);
+        return new Outcome(outputDir, mosaic, coverage, preview, null, skipped, null);
     }
 
     /**
