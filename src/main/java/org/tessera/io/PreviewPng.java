@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 
 import javax.imageio.ImageIO;
 
+import org.tessera.math.Percentiles;
 import org.tessera.image.RowSource;
 
 /**
@@ -103,22 +104,10 @@ public final class PreviewPng {
         return Math.log(x + Math.sqrt(x * x + 1));
     }
 
-    /** Percentile p (0–100) of the finite values, numpy's linear interpolation; NaN when none is finite. */
+    /** Percentiles pLow and pHigh of the finite values (NaN when none is finite). */
     static float[] percentiles(float[] values, double pLow, double pHigh) {
-        float[] v = new float[values.length];
-        int n = 0;
-        for (float x : values) if (Float.isFinite(x)) v[n++] = x;
-        if (n == 0) return new float[] {Float.NaN, Float.NaN};
-        Arrays.sort(v, 0, n);
-        return new float[] {(float) at(v, n, pLow), (float) at(v, n, pHigh)};
-    }
-
-    private static double at(float[] sorted, int n, double p) {
-        double pos = Math.min(100, Math.max(0, p)) / 100.0 * (n - 1);
-        int i = (int) Math.floor(pos);
-        if (i >= n - 1) return sorted[n - 1];
-        double t = pos - i;
-        return sorted[i] + t * (sorted[i + 1] - (double) sorted[i]);
+        double[] r = Percentiles.percentiles(values, pLow, pHigh);
+        return new float[] {(float) r[0], (float) r[1]};
     }
 
     private record Downsampled(int width, int height, float[][] planes, float[] coverage) {}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 
+import org.tessera.math.Percentiles;
 import org.tessera.wcs.WcsGrid;
 import org.tessera.wcs.WcsMapping;
 
@@ -270,10 +271,10 @@ final class PhotometricMatch {
         if (mp.recenter()) {
             double[] before = new double[n], after = new double[n];
             for (int i = 0; i < n; i++) {
-                before[i] = median(previews.get(i).lum);
+                before[i] = Percentiles.median(previews.get(i).lum);
                 after[i] = g[i] * before[i] + o[i];
             }
-            double mb = median(before), ma = median(after);
+            double mb = Percentiles.median(before), ma = Percentiles.median(after);
             if (mb > 0 && ma > 0) {
                 double s = Math.max(mp.recenterLow(), Math.min(mp.recenterHigh(), mb / ma));
                 for (int i = 0; i < n; i++) {
@@ -296,7 +297,7 @@ final class PhotometricMatch {
         int n = x.length;
         double[] proxy = new double[n];
         for (int k = 0; k < n; k++) proxy[k] = 0.5 * (x[k] + y[k]);
-        double lo = percentile(proxy, mp.skyLow()), hi = percentile(proxy, mp.skyHigh());
+        double lo = Percentiles.percentile(proxy, mp.skyLow()), hi = Percentiles.percentile(proxy, mp.skyHigh());
         double[] sel = new double[n];
         int m = 0;
         for (int k = 0; k < n; k++) if (proxy[k] >= lo && proxy[k] <= hi) sel[m++] = k;
@@ -353,7 +354,7 @@ final class PhotometricMatch {
             double[] res = new double[m];
             int q = 0;
             for (int k = 0; k < n; k++) if (use[k]) res[q++] = Math.abs(y[k] - a * x[k] - b) / norm;
-            double sigma = 1.4826 * median(res);
+            double sigma = 1.4826 * Percentiles.median(res);
             if (!(sigma > 0)) break;
             boolean changed = false;
             for (int k = 0; k < n; k++) {
@@ -366,7 +367,7 @@ final class PhotometricMatch {
             double sx = Math.sqrt(sxr), sy = Math.sqrt(syr);
             a = sx > 1e-6 ? sy / sx : 1;
             if (!(a > 0) || !Double.isFinite(a)) a = 1;
-            b = median(y) - a * median(x);
+            b = Percentiles.median(y) - a * Percentiles.median(x);
         }
         return new double[] {a, b};
     }
@@ -375,7 +376,7 @@ final class PhotometricMatch {
 
     /**
      * Additive corrections c (to subtract) making the corrected previews agree in their
-     * overlaps: c_i − c_j = median(corr_i − corr_j), zero mean per connected group.
+     * overlaps: c_i − c_j = Percentiles.median(corr_i − corr_j), zero mean per connected group.
      */
     double[] solveBackground(double[] g, double[] o) {
         return solveBackground(g, o, 0);
@@ -396,7 +397,7 @@ final class PhotometricMatch {
             if (s[0].length < 16) continue;
             double[] d = new double[s[0].length];
             for (int k = 0; k < d.length; k++) d[k] = s[0][k] - s[1][k];
-            ls.add(p.i(), 1, p.j(), -1, median(d), s[0].length);
+            ls.add(p.i(), 1, p.j(), -1, Percentiles.median(d), s[0].length);
             used.add(p);
         }
         for (int a : anchors(n, used)) ls.fix(a, 0);
@@ -445,7 +446,7 @@ final class PhotometricMatch {
                     int k = y * p.w + x, gk = (p.y0 + y) * gw + p.x0 + x;
                     if (!Float.isNaN(p.lum[k]) && cov[gk] > 0) r[m++] = blur[gk] / cov[gk];
                 }
-            double gmed = m > 0 ? median(Arrays.copyOf(r, m)) : 1;
+            double gmed = m > 0 ? Percentiles.median(Arrays.copyOf(r, m)) : 1;
             gains[i] = Math.max(mp.renormGainLow(), Math.min(mp.renormGainHigh(), gmed));
         }
         return gains;
@@ -479,32 +480,5 @@ final class PhotometricMatch {
                 out[y * w + x] = (float) a;
             }
         return out;
-    }
-
-    // ---------------------------------------------------------------- statistics
-
-    static double median(float[] v) {
-        double[] d = new double[v.length];
-        int n = 0;
-        for (float f : v) if (!Float.isNaN(f)) d[n++] = f;
-        return n == 0 ? Double.NaN : median(Arrays.copyOf(d, n));
-    }
-
-    static double median(double[] v) {
-        if (v.length == 0) return Double.NaN;
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-    }
-
-    /** Linear-interpolated percentile (numpy's default). */
-    static double percentile(double[] v, double p) {
-        if (v.length == 0) return Double.NaN;
-        double[] s = v.clone();
-        Arrays.sort(s);
-        double pos = p / 100 * (s.length - 1);
-        int lo = (int) Math.floor(pos), hi = Math.min(s.length - 1, lo + 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
     }
 }

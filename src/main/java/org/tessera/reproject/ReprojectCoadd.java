@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.image.RowSink;
+import org.tessera.math.Percentiles;
 import org.tessera.wcs.WcsGrid;
 import org.tessera.wcs.WcsMapping;
 
@@ -169,7 +170,7 @@ public final class ReprojectCoadd {
     /** Tile weight = sqrt(nFrames / median nFrames) clipped to [0.75, 1.35] (1 when disabled). */
     static void assignTileWeights(List<Tile> tiles, boolean enabled) {
         double[] n = tiles.stream().mapToDouble(t -> t.input.nFrames()).toArray();
-        double med = PhotometricMatch.median(n);
+        double med = Percentiles.median(n);
         for (Tile t : tiles) {
             t.weight = 1;
             if (enabled && med > 0) t.weight = Math.max(0.75, Math.min(1.35, Math.sqrt(t.input.nFrames() / med)));
@@ -179,7 +180,7 @@ public final class ReprojectCoadd {
     /** Preview block size: tiles shrink to about previewSize pixels on their longest side. */
     static int previewFactor(List<Tile> tiles, int previewSize) {
         double[] longest = tiles.stream().mapToDouble(t -> Math.max(t.cx1 - t.cx0, t.cy1 - t.cy0)).toArray();
-        return (int) Math.max(1, Math.round(PhotometricMatch.median(longest) / previewSize));
+        return (int) Math.max(1, Math.round(Percentiles.median(longest) / previewSize));
     }
 
     private static void survey(List<Tile> tiles, int factor, ExecutorService pool, Progress progress) throws IOException {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 import org.tessera.config.Config;
+import org.tessera.math.Percentiles;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
 
@@ -100,12 +101,12 @@ public final class Grouping {
         if (n >= 2 && LOG.isLoggable(java.util.logging.Level.FINE)) {
             double[] nn = cl.nearestNeighbourSeparations();
             LOG.fine(String.format(Locale.ROOT, "[P2] cluster NN stats (deg): P10=%.4f P50=%.4f P90=%.4f",
-                    SkyMath.percentile(nn, 10), SkyMath.percentile(nn, 50), SkyMath.percentile(nn, 90)));
+                    Percentiles.percentile(nn, 10), Percentiles.percentile(nn, 50), Percentiles.percentile(nn, 90)));
         }
 
         // Auto-relax: nearly one group per frame means the threshold is below the dither scale.
         if (n > 2 && comps.size() >= Math.max(3, (int) (0.9 * n))) {
-            double p90 = SkyMath.percentile(cl.nearestNeighbourSeparations(), 90);
+            double p90 = Percentiles.percentile(cl.nearestNeighbourSeparations(), 90);
             double cand = Math.min(Math.max(Math.max(thr, 1.2 * p90), 0.01), 1.0);
             if (cand > thr) {
                 int before = comps.size();

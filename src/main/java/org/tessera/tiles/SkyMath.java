@@ -1,6 +1,5 @@
 package org.tessera.tiles;
 
-import java.util.Arrays;
 
 import org.tessera.wcs.Wcs;
 
@@ -50,15 +49,5 @@ final class SkyMath {
         double n = Math.sqrt(x * x + y * y + z * z);
         if (!(n > 0)) return null;
         return new double[] {x / n, y / n, z / n};
-    }
-
-    /** numpy's default percentile (linear interpolation between closest ranks), NaN ignored. */
-    static double percentile(double[] values, double p) {
-        double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        if (v.length == 0) return Double.NaN;
-        double pos = p / 100.0 * (v.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(v.length - 1, lo + 1);
-        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tessera.Progress;
 import org.tessera.image.FloatImage;
+import org.tessera.math.Percentiles;
 
 /**
  * Four overlapping tiles of one sky with different gains and offsets: without matching the
@@ -104,7 +105,7 @@ class CoaddSeamTest {
             }
             d[k - from] = (in - out) / 8;
         }
-        return PhotometricMatch.median(d);
+        return Percentiles.median(d);
     }
 
     static double at(FloatImage img, boolean vertical, int a, int k) {

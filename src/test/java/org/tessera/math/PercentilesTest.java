@@ -1,0 +1,40 @@
+package org.tessera.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PercentilesTest {
+
+    // Expected values from numpy: np.percentile([7, 1, 3, 9, 4], [0, 10, 25, 50, 90, 100]).
+    @Test
+    void matchesNumpyLinearPercentiles() {
+        double[] v = {7, 1, 3, 9, 4};
+        assertEquals(1.0, Percentiles.percentile(v, 0), 1e-12);
+        assertEquals(1.8, Percentiles.percentile(v, 10), 1e-12);
+        assertEquals(3.0, Percentiles.percentile(v, 25), 1e-12);
+        assertEquals(4.0, Percentiles.percentile(v, 50), 1e-12);
+        assertEquals(8.2, Percentiles.percentile(v, 90), 1e-12);
+        assertEquals(9.0, Percentiles.percentile(v, 100), 1e-12);
+        assertArrayEquals(new double[] {1.8, 8.2}, Percentiles.percentiles(new float[] {7, 1, 3, 9, 4}, 10, 90), 1e-6);
+    }
+
+    @Test
+    void ignoresNonFiniteValuesAndReturnsNanWhenNoneAreLeft() {
+        double[] v = {Double.NaN, 2, Double.POSITIVE_INFINITY, 6, 4, 8};
+        assertEquals(5.0, Percentiles.median(v), 0);
+        assertEquals(5.0, Percentiles.median(new float[] {Float.NaN, 2, 6, 4, 8}), 0);
+        assertEquals(2.0, Percentiles.percentile(v, -5), 0, "p is clamped to [0, 100]");
+        assertTrue(Double.isNaN(Percentiles.median(new double[] {Double.NaN})));
+        assertTrue(Double.isNaN(Percentiles.percentiles(new float[0], 50)[0]));
+    }
+
+    @Test
+    void leavesTheInputUntouched() {
+        double[] v = {3, 1, 2};
+        Percentiles.median(v);
+        assertArrayEquals(new double[] {3, 1, 2}, v, 0);
+    }
+}
