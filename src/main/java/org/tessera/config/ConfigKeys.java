@@ -44,6 +44,7 @@ public final class ConfigKeys {
         new Key("apply_master_tile_crop", true, "crop master tiles before coadd"),
         new Key("master_tile_crop_percent", 3.0, "crop per side, percent"),
         new Key("match_background_for_final", true, "remove per-tile background offsets in Phase 5"),
+        new Key("match_background_planar", true, "Tessera: the background match fits a plane (level + gradient) per tile, not only an offset"),
         new Key("intertile_photometric_match", true, "solve gain/offset between overlapping tiles"),
         new Key("two_pass_coverage_renorm", false, "second coadd pass with coverage renormalisation"),
         new Key("enable_tile_weighting", true, "tile weight from MT_NFRAMES"),

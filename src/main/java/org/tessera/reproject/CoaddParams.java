@@ -62,14 +62,17 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
      * @param renormSigmaPx      blur of the coverage in mosaic pixels [two_pass_sigma_px]
      * @param renormGainLow      clip of the two-pass gains [two_pass_gain_clip]
      * @param renormGainHigh     clip of the two-pass gains
+     * @param planarBackground   background matching fits a plane (level and gradient) per tile
+     *                           instead of an offset [match_background_planar, Tessera]
      */
     public record MatchParams(int previewSize, double minOverlap, double skyLow, double skyHigh, double clipSigma,
                               int pruneK, boolean recenter, double recenterLow, double recenterHigh,
                               double blendToNeutral, double gainMin, double gainMax, double offsetMax,
-                              double renormSigmaPx, double renormGainLow, double renormGainHigh) {
+                              double renormSigmaPx, double renormGainLow, double renormGainHigh,
+                              boolean planarBackground) {
 
         public static final MatchParams DEFAULTS = new MatchParams(128, 0.05, 30, 70, 2.5, 8, true, 0.85, 1.18,
-                0.30, 0.75, 1.25, 50, 50, 0.85, 1.18);
+                0.30, 0.75, 1.25, 50, 50, 0.85, 1.18, true);
 
         public MatchParams {
             if (previewSize < 16) throw new IllegalArgumentException("intertile_preview_size must be >= 16: " + previewSize);
@@ -78,6 +81,12 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
             if (!(blendToNeutral >= 0 && blendToNeutral <= 1))
                 throw new IllegalArgumentException("intertile_affine_blend must be in [0, 1]: " + (1 - blendToNeutral));
             if (pruneK < 1) pruneK = 1;
+        }
+
+        public MatchParams withPlanarBackground(boolean planar) {
+            return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
+                    recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
+                    renormGainHigh, planar);
         }
     }
 
@@ -110,7 +119,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
                 c.has("intertile_affine_blend") ? 1 - c.getDouble("intertile_affine_blend") : d.blendToNeutral(),
                 d.gainMin(), d.gainMax(), d.offsetMax(),
                 c.has("two_pass_sigma_px") ? c.getDouble("two_pass_sigma_px") : d.renormSigmaPx(),
-                tp[0], tp[1]);
+                tp[0], tp[1], c.getBoolean("match_background_planar"));
         return new CoaddParams(
                 c.getBoolean("apply_master_tile_crop"), c.getDouble("master_tile_crop_percent"),
                 c.getBoolean("intertile_photometric_match"), c.getBoolean("match_background_for_final"),
@@ -179,8 +188,9 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "kernel=%s crop=%s(%.1f%%) intertile=%s background=%s twoPass=%s tileWeighting=%s alphaFloor=%.3f workers=%d",
+        return String.format(Locale.ROOT, "kernel=%s crop=%s(%.1f%%) intertile=%s background=%s%s twoPass=%s tileWeighting=%s alphaFloor=%.3f workers=%d",
                 kernel.configName(), applyMasterTileCrop, masterTileCropPercent, intertilePhotometricMatch, matchBackground,
-                twoPassCoverageRenorm, enableTileWeighting, alphaWeightFloor, workers);
+                matchBackground && match.planarBackground() ? "(planar)" : "", twoPassCoverageRenorm, enableTileWeighting,
+                alphaWeightFloor, workers);
     }
 }

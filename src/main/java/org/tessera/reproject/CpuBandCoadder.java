@@ -26,19 +26,20 @@ public final class CpuBandCoadder implements BandCoadder {
         double[] sx = new double[len], sy = new double[len];
         float[] a = new float[len];
         float[][] v = new float[nc][len];
+        float[][] off = new float[nc][len];
         float[] wsum = band.weight;
         for (BandContribution c : contributions) {
             float tw = c.weight(), g = c.gain();
-            float[] off = c.offsets();
+            BackgroundPlane bg = c.background();
             for (int xa = c.x0(); xa < c.x1(); xa += CHUNK) {
                 int xb = Math.min(c.x1(), xa + CHUNK), n = xb - xa;
                 for (int y = c.y0(); y < c.y1(); y++) {
                     c.region().mapRow(y, xa, xb, sx, sy);
                     KernelSampler.sampleRow(c.kernel(), c.strip(), sx, sy, n, a, v);
                     int base = (y - band.y0()) * bw + xa;
-                    if (nc == 1) { // mono, the common case of plain survey images
+                    if (nc == 1 && bg.flat(0)) { // mono, offset only: the common case of plain survey images
                         float[] s0 = band.sum[0], v0 = v[0];
-                        float o = off[0];
+                        float o = bg.at(0, 0, 0);
                         for (int i = 0; i < n; i++) {
                             float ai = a[i];
                             if (!(ai > 0)) continue;
@@ -48,16 +49,28 @@ public final class CpuBandCoadder implements BandCoadder {
                         }
                         continue;
                     }
+                    for (int ch = 0; ch < nc; ch++) offsets(bg, ch, xa, y, n, off[ch]);
                     for (int i = 0; i < n; i++) {
                         float ai = a[i];
                         if (!(ai > 0)) continue;
                         float w = tw * ai;
                         wsum[base + i] += w;
-                        for (int ch = 0; ch < nc; ch++) band.sum[ch][base + i] += w * (g * v[ch][i] + off[ch]);
+                        for (int ch = 0; ch < nc; ch++) band.sum[ch][base + i] += w * (g * v[ch][i] + off[ch][i]);
                     }
                 }
             }
         }
+    }
+
+    /** The background correction of channel ch at pixels [xa, xa + n) of row y. */
+    private static void offsets(BackgroundPlane bg, int ch, int xa, int y, int n, float[] out) {
+        if (bg.flat(ch)) {
+            java.util.Arrays.fill(out, 0, n, bg.at(ch, 0, 0));
+            return;
+        }
+        // Same operations as BackgroundPlane.at, so a GPU backend can reproduce them.
+        double row = bg.level()[ch] + bg.slopeY()[ch] * y, sx = bg.slopeX()[ch];
+        for (int i = 0; i < n; i++) out[i] = (float) (row + sx * (xa + i));
     }
 
     @Override

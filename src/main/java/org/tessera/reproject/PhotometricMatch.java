@@ -77,12 +77,17 @@ final class PhotometricMatch {
     private final CoaddParams.MatchParams mp;
     private final List<Preview> previews;
     private final int factor;
+    /** Centre of the final grid, and the half-size that scales slopes in the solve. */
+    private final double cx, cy, half;
     private final List<Pair> pairs = new ArrayList<>();
 
-    private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor) {
+    private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor, WcsGrid finalGrid) {
         this.mp = mp;
         this.previews = previews;
         this.factor = factor;
+        this.cx = (finalGrid.width() - 1) / 2.0;
+        this.cy = (finalGrid.height() - 1) / 2.0;
+        this.half = Math.max(1, Math.max(finalGrid.width(), finalGrid.height()) / 2.0);
     }
 
     /**
@@ -124,7 +129,7 @@ final class PhotometricMatch {
             }
             if (p.valid > 0) out.add(p);
         }
-        return new PhotometricMatch(mp, out, factor);
+        return new PhotometricMatch(mp, out, factor, finalGrid);
     }
 
     List<Preview> previews() { return previews; }
@@ -194,11 +199,15 @@ final class PhotometricMatch {
         return samples(a, b, 0, ga, oa, gb, ob);
     }
 
-    /** Common valid samples of one plane (0 luminance, 1 + c channel c), each corrected by g·v + o. */
+    /**
+     * Common valid samples of one plane (0 luminance, 1 + c channel c), each corrected by g·v + o:
+     * {a's values, b's values, preview x, preview y}.
+     */
     private static double[][] samples(Preview a, Preview b, int plane, double ga, double oa, double gb, double ob) {
         int x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x0 + a.w, b.x0 + b.w);
         int y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y0 + a.h, b.y0 + b.h);
-        double[] xs = new double[Math.max(0, (x1 - x0) * (y1 - y0))], ys = new double[xs.length];
+        int cap = Math.max(0, (x1 - x0) * (y1 - y0));
+        double[] xs = new double[cap], ys = new double[cap], px = new double[cap], py = new double[cap];
         int n = 0;
         for (int y = y0; y < y1; y++)
             for (int x = x0; x < x1; x++) {
@@ -206,24 +215,39 @@ final class PhotometricMatch {
                 if (Float.isNaN(va) || Float.isNaN(vb)) continue;
                 xs[n] = ga * va + oa;
                 ys[n] = gb * vb + ob;
+                px[n] = x;
+                py[n] = y;
                 n++;
             }
-        return new double[][] {Arrays.copyOf(xs, n), Arrays.copyOf(ys, n)};
+        return new double[][] {Arrays.copyOf(xs, n), Arrays.copyOf(ys, n), Arrays.copyOf(px, n), Arrays.copyOf(py, n)};
     }
 
     // ---------------------------------------------------------------- gain / offset
 
-    /** Fits every kept pair and solves gains and offsets; returns {gains, offsets} per preview. */
-    double[][] solveAffine() {
+    /**
+     * Fits every kept pair and solves gains and offsets; returns {gains, offsets} per preview.
+     * With {@code planarBackground} the pair fit first removes from both previews their planar
+     * trend over the overlap, so that a gradient difference between the tiles (which the planar
+     * background match removes afterwards) cannot pose as a gain: the slope is then measured on
+     * the overlap's structure (stars, nebulae), and left neutral where there is none.
+     */
+    double[][] solveAffine(boolean planarBackground) {
         int n = previews.size();
         List<Pair> fitted = new ArrayList<>();
         for (Pair p : pairs) {
             double[][] s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
-            double[] sel = skyBand(s[0], s[1]);
-            double[][] xy = select(s, sel);
-            double[] fit = robustLine(xy[0], xy[1], mp.clipSigma());
+            double[] fit;
+            int used;
+            if (planarBackground) {
+                fit = detrendedLine(s[0], s[1], s[2], s[3], mp.clipSigma());
+                used = s[0].length;
+            } else {
+                double[][] xy = select(s, skyBand(s[0], s[1]));
+                fit = robustLine(xy[0], xy[1], mp.clipSigma());
+                used = xy[0].length;
+            }
             if (fit == null) continue;
-            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], xy[0].length));
+            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used));
         }
         pairs.clear();
         pairs.addAll(fitted);
@@ -318,9 +342,29 @@ final class PhotometricMatch {
     }
 
     /**
+     * y ≈ a·x + b + (a plane in the preview position px, py): both x and y lose their least
+     * squares plane over the samples, the slope a comes from {@link #robustLine} on what is left
+     * (1 when that holds no structure, |corr| &lt; 0.3: nothing tells a gain from a gradient there,
+     * and the planar background match takes the whole difference), b = median(y − a·x).
+     */
+    static double[] detrendedLine(double[] x, double[] y, double[] px, double[] py, double clip) {
+        int n = x.length;
+        if (n < 16) return null;
+        double[] xr = PlaneFit.detrend(x, px, py), yr = PlaneFit.detrend(y, px, py);
+        if (xr == null || yr == null) return null;
+        double[] fit = robustLine(xr, yr, clip);
+        double a = fit != null && fit[2] >= 0.3 ? fit[0] : 1;
+        double[] d = new double[n];
+        for (int k = 0; k < n; k++) d[k] = y[k] - a * x[k];
+        return new double[] {a, Percentiles.median(d), fit == null ? 0 : fit[2]};
+    }
+
+    /**
      * y ≈ a·x + b by orthogonal least squares with iterative clipping at clip·σ (σ from the MAD
      * of the orthogonal residuals). Falls back to a = σy/σx, b = med y − a·med x when the
      * relation is weak (|corr| &lt; 0.3) or the slope is not positive. Null below 16 samples.
+     *
+     * @return {a, b, |corr|}
      */
     static double[] robustLine(double[] x, double[] y, double clip) {
         int n = x.length;
@@ -368,56 +412,272 @@ final class PhotometricMatch {
             a = sx > 1e-6 ? sy / sx : 1;
             if (!(a > 0) || !Double.isFinite(a)) a = 1;
             b = Percentiles.median(y) - a * Percentiles.median(x);
+            corr = 0; // the fit was not usable: reported as no correlation
         }
-        return new double[] {a, b};
+        return new double[] {a, b, Math.abs(corr)};
     }
 
     // ---------------------------------------------------------------- background
-
-    /**
-     * Additive corrections c (to subtract) making the corrected previews agree in their
-     * overlaps: c_i − c_j = Percentiles.median(corr_i − corr_j), zero mean per connected group.
-     */
-    double[] solveBackground(double[] g, double[] o) {
-        return solveBackground(g, o, 0);
-    }
 
     /** Channels of the per-channel previews (0 when the tiles are mono). */
     int channels() {
         return previews.isEmpty() || previews.get(0).chan == null ? 0 : previews.get(0).chan.length;
     }
 
-    /** As {@link #solveBackground(double[], double[])} on one plane: 0 luminance, 1 + c channel c. */
-    double[] solveBackground(double[] g, double[] o, int plane) {
+    /** Final-grid pixel the background levels refer to: the grid's centre {x, y}. */
+    double[] centre() {
+        return new double[] {cx, cy};
+    }
+
+    /**
+     * Additive background corrections (to subtract) making one plane of the corrected previews
+     * (0 luminance, 1 + c channel c; each tile corrected by g·v + o) agree in the overlaps:
+     * {level, slopeX, slopeY} per preview, the correction of tile i at final-grid pixel (x, y)
+     * being level[i] + slopeX[i]·(x − cx) + slopeY[i]·(y − cy) about the grid's {@link #centre()};
+     * zero mean over each connected group of tiles (astropy's convention without a reference).
+     * <p>
+     * Offsets only ({@code planar} false, astropy's {@code match_background}): level_i − level_j =
+     * median of the differences in the overlap, slopes zero. Planar: per pair a robust fit of the
+     * difference d = a + b·x + c·y (+ δ·signal where the overlap holds structure: a gain residual
+     * left by the blend toward neutral then shows as the sky's structure, not as a tilted plane),
+     * then a global weighted least squares of every tile's level and slopes. Each pair's slope
+     * difference enters along the principal axes of its overlap, weighted by the spread of the
+     * overlap along each: a narrow strip measures the slope along it well and the slope across
+     * it poorly, and says so (the slope across a strip is what sets the step at its two edges).
+     * A faint pull toward zero slope keeps slopes that no overlap measures at zero.
+     */
+    double[][] solveBackground(double[] g, double[] o, int plane, boolean planar) {
         int n = previews.size();
-        SparseLeastSquares ls = new SparseLeastSquares(n);
+        int per = planar ? 3 : 1;
+        SparseLeastSquares ls = new SparseLeastSquares(per * n);
         List<Pair> used = new ArrayList<>();
+        double maxSlopeWeight = 0;
+        int planes = 0;
         for (Pair p : pairs) {
             double[][] s = samples(previews.get(p.i()), previews.get(p.j()), plane, g[p.i()], o[p.i()], g[p.j()], o[p.j()]);
-            if (s[0].length < 16) continue;
-            double[] d = new double[s[0].length];
-            for (int k = 0; k < d.length; k++) d[k] = s[0][k] - s[1][k];
-            ls.add(p.i(), 1, p.j(), -1, Percentiles.median(d), s[0].length);
+            int m = s[0].length;
+            if (m < 16) continue;
+            double[] d = new double[m];
+            for (int k = 0; k < m; k++) d[k] = s[0][k] - s[1][k];
             used.add(p);
+            int i = p.i(), j = p.j();
+            if (!planar) {
+                ls.add(i, 1, j, -1, Percentiles.median(d), m);
+                continue;
+            }
+            double[] u = new double[m], v = new double[m], sig = new double[m];
+            for (int k = 0; k < m; k++) {
+                u[k] = ((s[2][k] + 0.5) * factor - 0.5 - cx) / half; // preview block centre on the final grid
+                v[k] = ((s[3][k] + 0.5) * factor - 0.5 - cy) / half;
+                sig[k] = 0.5 * (s[0][k] + s[1][k]);
+            }
+            PlaneFit f = PlaneFit.fit(d, u, v, sig, mp.clipSigma());
+            if (f == null) { // too few samples for a plane: the pair still ties the levels, at its centroid
+                double uc = 0, vc = 0;
+                for (int k = 0; k < m; k++) { uc += u[k] / m; vc += v[k] / m; }
+                ls.add(new int[] {3 * i, 3 * i + 1, 3 * i + 2, 3 * j, 3 * j + 1, 3 * j + 2},
+                        new double[] {1, uc, vc, -1, -uc, -vc}, Percentiles.median(d), m);
+                continue;
+            }
+            planes++;
+            double wl = f.n() / (f.sigma() * f.sigma());
+            // Level difference at the overlap's centroid.
+            ls.add(new int[] {3 * i, 3 * i + 1, 3 * i + 2, 3 * j, 3 * j + 1, 3 * j + 2},
+                    new double[] {1, f.uc(), f.vc(), -1, -f.uc(), -f.vc()}, f.level(), wl);
+            // Slope differences along the strip's principal axes, each weighted by its information.
+            double[][] axes = f.axes();
+            for (double[] e : axes) {
+                double w = wl * e[2];
+                ls.add(new int[] {3 * i + 1, 3 * i + 2, 3 * j + 1, 3 * j + 2}, new double[] {e[0], e[1], -e[0], -e[1]},
+                        e[0] * f.slopeU() + e[1] * f.slopeV(), w);
+                maxSlopeWeight = Math.max(maxSlopeWeight, w);
+            }
         }
-        for (int a : anchors(n, used)) ls.fix(a, 0);
-        double[] c = ls.solve(0);
-        // Zero mean within each connected group (astropy's convention without a reference).
+        if (planar && maxSlopeWeight > 0) {
+            // A faint pull toward no slope keeps directions no strip measures at zero.
+            for (int i = 0; i < n; i++) {
+                ls.add(3 * i + 1, 1, -1, 0, 0, 1e-3 * maxSlopeWeight);
+                ls.add(3 * i + 2, 1, -1, 0, 0, 1e-3 * maxSlopeWeight);
+            }
+        }
+        int[] anchors = anchors(n, used);
+        for (int a : anchors) for (int k = 0; k < per; k++) ls.fix(per * a + k, 0);
+        double[] x = ls.solve(0);
+        double[][] out = new double[3][n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < per; k++) {
+                double val = x[per * i + k];
+                out[k][i] = Double.isFinite(val) ? val : 0;
+            }
+        zeroMeanPerGroup(n, used, out);
+        for (int i = 0; i < n; i++) {
+            out[1][i] /= half;
+            out[2][i] /= half;
+        }
+        if (planar)
+            LOG.fine(String.format(Locale.ROOT, "[P5] planar background (plane %d): %d of %d pairs fitted with a plane",
+                    plane, planes, used.size()));
+        return out;
+    }
+
+    /** Subtracts, from each row of {@code params}, its mean over each connected group of the pair graph. */
+    private static void zeroMeanPerGroup(int n, List<Pair> edges, double[][] params) {
         int[] parent = new int[n];
         for (int i = 0; i < n; i++) parent[i] = i;
-        for (Pair p : used) {
+        for (Pair p : edges) {
             int a = find(parent, p.i()), b = find(parent, p.j());
             if (a != b) parent[a] = b;
         }
-        double[] sum = new double[n];
         int[] cnt = new int[n];
-        for (int i = 0; i < n; i++) {
-            if (!Double.isFinite(c[i])) c[i] = 0;
-            sum[find(parent, i)] += c[i];
-            cnt[find(parent, i)]++;
+        for (int i = 0; i < n; i++) cnt[find(parent, i)]++;
+        for (double[] row : params) {
+            double[] sum = new double[n];
+            for (int i = 0; i < n; i++) sum[find(parent, i)] += row[i];
+            for (int i = 0; i < n; i++) row[i] -= sum[find(parent, i)] / cnt[find(parent, i)];
         }
-        for (int i = 0; i < n; i++) c[i] -= sum[find(parent, i)] / cnt[find(parent, i)];
-        return c;
+    }
+
+    /**
+     * A robust fit of an overlap's difference d ≈ level + slopeU·(u − uc) + slopeV·(v − vc)
+     * [+ δ·(signal − median)], iteratively clipped at clip·σ (σ from the MAD of the residuals).
+     * The signal term is used only where the overlap's signal has structure beyond a plane (its
+     * non-planar variance exceeds the difference's residual variance); on a smooth sky it would
+     * only compete with the slopes.
+     *
+     * @param axes principal axes of the used samples' positions: {ex, ey, variance}, largest first
+     */
+    record PlaneFit(double level, double slopeU, double slopeV, double uc, double vc, double sigma, int n,
+                    double[][] axes) {
+
+        static PlaneFit fit(double[] d, double[] u, double[] v, double[] signal, double clip) {
+            int m = d.length;
+            if (m < 64) return null;
+            double uc = mean(u), vc = mean(v);
+            double[] du = new double[m], dv = new double[m];
+            for (int k = 0; k < m; k++) { du[k] = u[k] - uc; dv[k] = v[k] - vc; }
+            // Does the signal carry structure a plane cannot describe?
+            double[][] planeOnly = {ones(m), du, dv};
+            double[] sc = solve(planeOnly, signal, null);
+            double[] dc = solve(planeOnly, d, null);
+            if (sc == null || dc == null) return null;
+            double sRes = variance(residual(planeOnly, signal, sc, null)), dRes = variance(residual(planeOnly, d, dc, null));
+            boolean withSignal = sRes > dRes;
+            double[] sm = signal.clone();
+            double med = Percentiles.median(signal);
+            for (int k = 0; k < m; k++) sm[k] -= med;
+            double[][] x = withSignal ? new double[][] {ones(m), du, dv, sm} : planeOnly;
+            boolean[] use = new boolean[m];
+            Arrays.fill(use, true);
+            double[] c = null;
+            double sigma = Double.NaN;
+            for (int iter = 0; iter < 10; iter++) {
+                double[] cn = solve(x, d, use);
+                if (cn == null) break;
+                c = cn;
+                double[] r = residual(x, d, c, null);
+                double[] ar = new double[m];
+                int q = 0;
+                for (int k = 0; k < m; k++) if (use[k]) ar[q++] = Math.abs(r[k]);
+                sigma = 1.4826 * Percentiles.median(Arrays.copyOf(ar, q));
+                if (!(sigma > 0)) break;
+                boolean changed = false;
+                for (int k = 0; k < m; k++) {
+                    boolean keep = Math.abs(r[k]) <= clip * sigma;
+                    if (keep != use[k]) { use[k] = keep; changed = true; }
+                }
+                if (!changed) break;
+            }
+            if (c == null || !(sigma > 0)) return null;
+            int n = 0;
+            double suu = 0, suv = 0, svv = 0, mu = 0, mv = 0;
+            for (int k = 0; k < m; k++) if (use[k]) { n++; mu += du[k]; mv += dv[k]; }
+            if (n < 32) return null;
+            mu /= n;
+            mv /= n;
+            for (int k = 0; k < m; k++) {
+                if (!use[k]) continue;
+                double a = du[k] - mu, b = dv[k] - mv;
+                suu += a * a; suv += a * b; svv += b * b;
+            }
+            return new PlaneFit(c[0], c[1], c[2], uc, vc, sigma, n, axes(suu / n, suv / n, svv / n));
+        }
+
+        /** y minus its least squares plane in (u, v); null when the positions span no plane. */
+        static double[] detrend(double[] y, double[] u, double[] v) {
+            double[][] x = {ones(y.length), u, v};
+            double[] c = solve(x, y, null);
+            return c == null ? null : residual(x, y, c, null);
+        }
+
+        /** Eigenvectors and eigenvalues of the 2×2 covariance [[a, b], [b, c]], largest first. */
+        static double[][] axes(double a, double b, double c) {
+            double tr = a + c, det = a * c - b * b, disc = Math.sqrt(Math.max(0, tr * tr / 4 - det));
+            double l1 = tr / 2 + disc, l2 = Math.max(0, tr / 2 - disc);
+            double ex, ey;
+            if (Math.abs(b) > 1e-15) { ex = l1 - c; ey = b; }
+            else if (a >= c) { ex = 1; ey = 0; }
+            else { ex = 0; ey = 1; }
+            double norm = Math.hypot(ex, ey);
+            ex /= norm;
+            ey /= norm;
+            return new double[][] {{ex, ey, l1}, {-ey, ex, l2}};
+        }
+
+        private static double[] ones(int m) {
+            double[] o = new double[m];
+            Arrays.fill(o, 1);
+            return o;
+        }
+
+        private static double mean(double[] a) {
+            double s = 0;
+            for (double v : a) s += v;
+            return s / a.length;
+        }
+
+        private static double variance(double[] r) {
+            double mu = mean(r), s = 0;
+            for (double v : r) s += (v - mu) * (v - mu);
+            return s / r.length;
+        }
+
+        private static double[] residual(double[][] x, double[] y, double[] c, boolean[] use) {
+            double[] r = new double[y.length];
+            for (int k = 0; k < y.length; k++) {
+                double f = 0;
+                for (int p = 0; p < x.length; p++) f += c[p] * x[p][k];
+                r[k] = y[k] - f;
+            }
+            return r;
+        }
+
+        /** Least squares of y on the columns x over the used samples (all when use is null); null if singular. */
+        private static double[] solve(double[][] x, double[] y, boolean[] use) {
+            int p = x.length;
+            double[][] a = new double[p][p + 1];
+            for (int k = 0; k < y.length; k++) {
+                if (use != null && !use[k]) continue;
+                for (int r = 0; r < p; r++) {
+                    for (int s = 0; s < p; s++) a[r][s] += x[r][k] * x[s][k];
+                    a[r][p] += x[r][k] * y[k];
+                }
+            }
+            // Gauss–Jordan with partial pivoting.
+            for (int col = 0; col < p; col++) {
+                int piv = col;
+                for (int r = col + 1; r < p; r++) if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) piv = r;
+                if (!(Math.abs(a[piv][col]) > 1e-12 * (1 + Math.abs(a[col][col])))) return null;
+                double[] t = a[col]; a[col] = a[piv]; a[piv] = t;
+                for (int r = 0; r < p; r++) {
+                    if (r == col) continue;
+                    double f = a[r][col] / a[col][col];
+                    for (int s = col; s <= p; s++) a[r][s] -= f * a[col][s];
+                }
+            }
+            double[] c = new double[p];
+            for (int r = 0; r < p; r++) c[r] = a[r][p] / a[r][r];
+            return c;
+        }
     }
 
     // ---------------------------------------------------------------- two-pass coverage renorm

@@ -64,9 +64,13 @@ public final class ReprojectCoadd {
      */
     public record Sinks(RowSink mosaic, RowSink coverage) {}
 
-    /** What happened to one input. */
+    /**
+     * What happened to one input: its weight, gain and additive correction (the luminance
+     * correction at the final grid's centre, and its gradient per final-grid pixel when the
+     * background match is planar), its box on the final grid.
+     */
     public record TileReport(String name, boolean used, double weight, double gain, double offset,
-                             int x0, int y0, int x1, int y1, String note) {}
+                             double slopeX, double slopeY, int x0, int y0, int x1, int y1, String note) {}
 
     /** The outcome of a run. */
     public record Result(WcsGrid grid, int channels, List<TileReport> tiles, int pairs, int bands, int rowsPerBand,
@@ -158,7 +162,7 @@ public final class ReprojectCoadd {
             List<TileReport> reports = new ArrayList<>();
             for (Tile t : tiles) {
                 boolean u = used.contains(t);
-                reports.add(new TileReport(t.name(), u, t.weight, t.gain, t.offset, u ? t.bx0 : 0, u ? t.by0 : 0,
+                reports.add(new TileReport(t.name(), u, t.weight, t.gain, t.offset, t.slopeX, t.slopeY, u ? t.bx0 : 0, u ? t.by0 : 0,
                         u ? t.bx1 : 0, u ? t.by1 : 0, notes[t.index]));
             }
             return new Result(fin, channels, reports, pairs, bands, rowsPerBand, st[0], surveySeconds, coaddSeconds);
@@ -212,45 +216,55 @@ public final class ReprojectCoadd {
         double[] g = new double[n], o = new double[n];
         Arrays.fill(g, 1);
         if (params.intertilePhotometricMatch()) {
-            double[][] go = pm.solveAffine();
+            double[][] go = pm.solveAffine(params.matchBackground() && params.match().planarBackground());
             g = go[0];
             o = go[1];
         }
-        double[][] chanOffsets = null; // [channel][tile]
+        // Background planes to subtract, [plane][level | slopeX | slopeY][tile]; plane 0 is the
+        // luminance, 1 + c channel c of colour tiles.
+        double[][][] bg = null;
+        boolean planar = params.match().planarBackground();
         if (params.matchBackground()) {
             // Colour tiles: each channel's background is matched on its own, so a sky that differs
             // in colour between sessions leaves no colour step; the gains stay common to all
             // channels so star colours are not changed.
             int nc = pm.channels();
-            if (nc > 1) {
-                chanOffsets = new double[nc][];
-                for (int c = 0; c < nc; c++) {
-                    double[] cc = pm.solveBackground(g, o, 1 + c);
-                    chanOffsets[c] = new double[n];
-                    for (int i = 0; i < n; i++) chanOffsets[c][i] = o[i] - cc[i];
-                }
-            }
-            double[] c = pm.solveBackground(g, o, 0);
-            for (int i = 0; i < n; i++) o[i] -= c[i];
+            bg = new double[1 + nc][][];
+            for (int c = 0; c <= nc; c++) bg[c] = pm.solveBackground(g, o, c, planar);
         }
+        double[] k = new double[n];
+        Arrays.fill(k, 1);
         if (params.twoPassCoverageRenorm()) {
             int gw = (fin.width() + factor - 1) / factor, gh = (fin.height() + factor - 1) / factor;
-            double[] k = pm.coverageGains(gw, gh);
-            for (int i = 0; i < n; i++) {
-                g[i] *= k[i];
-                o[i] *= k[i];
-                if (chanOffsets != null) for (double[] co : chanOffsets) co[i] *= k[i];
-            }
+            k = pm.coverageGains(gw, gh);
         }
+        double[] centre = pm.centre();
+        int channels = used.get(0).channels;
         for (int i = 0; i < n; i++) {
             Tile t = pv.get(i).tile;
-            t.gain = g[i];
-            t.offset = o[i];
-            if (chanOffsets != null) {
-                t.channelOffsets = new double[chanOffsets.length];
-                for (int c = 0; c < chanOffsets.length; c++) t.channelOffsets[c] = chanOffsets[c][i];
+            // Corrected value = k·(g·v + o − background); background = level + sx·(x − cx) + sy·(y − cy).
+            double[] lvl = new double[channels], sx = new double[channels], sy = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                double[][] b = bg == null ? null : bg[bg.length == 1 ? 0 : 1 + c];
+                double l = o[i], gx = 0, gy = 0;
+                if (b != null) {
+                    l -= b[0][i] - b[1][i] * centre[0] - b[2][i] * centre[1];
+                    gx = -b[1][i];
+                    gy = -b[2][i];
+                }
+                lvl[c] = k[i] * l;
+                sx[c] = k[i] * gx;
+                sy[c] = k[i] * gy;
             }
-            LOG.fine(String.format(Locale.ROOT, "[P5] %s: weight %.3f gain %.4f offset %.3f", t.name(), t.weight, t.gain, t.offset));
+            t.gain = k[i] * g[i];
+            t.offset = k[i] * (o[i] - (bg == null ? 0 : bg[0][0][i]));
+            t.slopeX = bg == null ? 0 : -k[i] * bg[0][1][i];
+            t.slopeY = bg == null ? 0 : -k[i] * bg[0][2][i];
+            t.plane = new BackgroundPlane(lvl, sx, sy);
+            LOG.fine(String.format(Locale.ROOT, "[P5] %s: weight %.3f gain %.4f offset %.3f slope %.3g, %.3g /px",
+                    t.name(), t.weight, t.gain, t.offset, t.slopeX, t.slopeY));
+            g[i] = t.gain;
+            o[i] = t.offset;
         }
         LOG.info(String.format(Locale.ROOT, "[P5] matching: %d tiles, %d pairs, gains %.3f..%.3f, offsets %.2f..%.2f",
                 n, pm.pairs().size(), Arrays.stream(g).min().orElse(1), Arrays.stream(g).max().orElse(1),
@@ -335,7 +349,7 @@ public final class ReprojectCoadd {
             SourceStrip strip = cache.strip(t, r0, r1, lease);
             if (strip == null) continue;
             list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
-                    (float) t.weight, (float) t.gain, t.offsets()));
+                    (float) t.weight, (float) t.gain, t.background()));
         }
         return list;
     }

@@ -4,14 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Weighted linear least squares whose rows have at most two unknowns (one per tile of a pair),
- * some unknowns fixed: the global gain, offset and background solves of the photometric
+ * Weighted linear least squares whose rows each touch a few unknowns (those of the two tiles of a
+ * pair), some unknowns fixed: the global gain, offset and background solves of the photometric
  * matching. Solved by Jacobi-preconditioned conjugate gradients on the normal equations, matrix
  * free, so a thousand tiles cost milliseconds and no N×N matrix.
  */
 final class SparseLeastSquares {
 
-    private record Row(int i, double ci, int j, double cj, double rhs, double w) {}
+    /** Σ coef[k]·x[idx[k]] = rhs, weight w. */
+    private record Row(int[] idx, double[] coef, double rhs, double w) {}
 
     private final int n;
     private final List<Row> rows = new ArrayList<>();
@@ -26,8 +27,15 @@ final class SparseLeastSquares {
 
     /** Adds the equation ci·x[i] + cj·x[j] = rhs with weight w (j may be -1 for a single unknown). */
     void add(int i, double ci, int j, double cj, double rhs, double w) {
-        if (!(w > 0) || !Double.isFinite(ci) || !Double.isFinite(cj) || !Double.isFinite(rhs)) return;
-        rows.add(new Row(i, ci, j, cj, rhs, w));
+        if (j < 0) add(new int[] {i}, new double[] {ci}, rhs, w);
+        else add(new int[] {i, j}, new double[] {ci, cj}, rhs, w);
+    }
+
+    /** Adds the equation Σ coef[k]·x[idx[k]] = rhs with weight w. */
+    void add(int[] idx, double[] coef, double rhs, double w) {
+        if (!(w > 0) || !Double.isFinite(rhs) || idx.length != coef.length) return;
+        for (double c : coef) if (!Double.isFinite(c)) return;
+        rows.add(new Row(idx.clone(), coef.clone(), rhs, w));
     }
 
     void fix(int i, double value) {
@@ -43,10 +51,13 @@ final class SparseLeastSquares {
         double[] b = new double[n], diag = new double[n];
         for (Row r : rows) {
             double res = r.rhs;
-            if (fixed[r.i]) res -= r.ci * fixedValue[r.i];
-            if (r.j >= 0 && fixed[r.j]) res -= r.cj * fixedValue[r.j];
-            if (!fixed[r.i]) { b[r.i] += r.w * r.ci * res; diag[r.i] += r.w * r.ci * r.ci; }
-            if (r.j >= 0 && !fixed[r.j]) { b[r.j] += r.w * r.cj * res; diag[r.j] += r.w * r.cj * r.cj; }
+            for (int k = 0; k < r.idx.length; k++) if (fixed[r.idx[k]]) res -= r.coef[k] * fixedValue[r.idx[k]];
+            for (int k = 0; k < r.idx.length; k++) {
+                int i = r.idx[k];
+                if (fixed[i]) continue;
+                b[i] += r.w * r.coef[k] * res;
+                diag[i] += r.w * r.coef[k] * r.coef[k];
+            }
         }
         boolean[] free = new boolean[n];
         int nFree = 0;
@@ -82,9 +93,9 @@ final class SparseLeastSquares {
     private void apply(double[] v, boolean[] free, double[] out) {
         java.util.Arrays.fill(out, 0);
         for (Row r : rows) {
-            double av = (free[r.i] ? r.ci * v[r.i] : 0) + (r.j >= 0 && free[r.j] ? r.cj * v[r.j] : 0);
-            if (free[r.i]) out[r.i] += r.w * r.ci * av;
-            if (r.j >= 0 && free[r.j]) out[r.j] += r.w * r.cj * av;
+            double av = 0;
+            for (int k = 0; k < r.idx.length; k++) if (free[r.idx[k]]) av += r.coef[k] * v[r.idx[k]];
+            for (int k = 0; k < r.idx.length; k++) if (free[r.idx[k]]) out[r.idx[k]] += r.w * r.coef[k] * av;
         }
     }
 

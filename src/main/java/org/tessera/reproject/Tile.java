@@ -23,8 +23,18 @@ final class Tile {
     final float alphaFloor;
 
     double weight = 1, gain = 1, offset = 0;
-    /** Per-channel offsets (colour tiles with background matching), or null: {@link #offset} for all. */
-    double[] channelOffsets;
+    /** Gradient of the luminance correction per final-grid pixel (planar background match); offset is its value at the grid centre. */
+    double slopeX, slopeY;
+    /**
+     * The additive correction per channel on the final grid (background matching), or null:
+     * {@link #offset} for every channel.
+     */
+    BackgroundPlane plane;
+
+    /** The additive correction the band coadder applies. */
+    BackgroundPlane background() {
+        return plane != null ? plane : BackgroundPlane.offset(channels, offset);
+    }
 
     // Survey (first read).
     int[] rowMin, rowMax; // valid extent per cropped row (index r - cy0), rowMin = -1 when empty
@@ -35,13 +45,6 @@ final class Tile {
     float[] previewLum, previewW; // block means over valid pixels, NaN where too few
     float[][] previewChannels;    // per-channel block means (colour tiles only), NaN where too few
     Wcs previewWcs;
-
-    /** The offsets the band coadder adds, one per channel. */
-    float[] offsets() {
-        float[] o = new float[channels];
-        for (int c = 0; c < channels; c++) o[c] = (float) (channelOffsets != null ? channelOffsets[c] : offset);
-        return o;
-    }
 
     // Placement on the final grid: bounding box [bx0, bx1) × [by0, by1), and the mapping to it.
     int bx0, by0, bx1, by1;

@@ -38,6 +38,16 @@ class CoaddSeamTest {
      * (the sky's own structure would otherwise read as steps).
      */
     static List<Double> seamSteps(MemorySinks m, ReprojectCoadd.Result r) {
+        return seamSteps(m, r, 0);
+    }
+
+    /**
+     * As {@link #seamSteps(MemorySinks, ReprojectCoadd.Result)}, each edge cut into segments of
+     * {@code segment} pixels (0: the whole edge) and reported by its worst segment: a gradient
+     * difference between two tiles makes a step that changes along the edge, which the median
+     * over the whole edge hides.
+     */
+    static List<Double> seamSteps(MemorySinks m, ReprojectCoadd.Result r, int segment) {
         FloatImage res = residual(m.mosaic, truthMosaic());
         List<Double> steps = new ArrayList<>();
         List<ReprojectCoadd.TileReport> t = r.tiles();
@@ -50,12 +60,12 @@ class CoaddSeamTest {
                 // B's left edge inside A.
                 if (!left && B.x0() > A.x0() + 20 && B.x0() < A.x1() - 20) {
                     int y0 = Math.max(A.y0(), B.y0()) + 12, y1 = Math.min(A.y1(), B.y1()) - 12;
-                    if (y1 - y0 > 50) { steps.add(step(res, B.x0(), y0, y1, true)); left = true; }
+                    if (y1 - y0 > 50) { steps.add(step(res, B.x0(), y0, y1, true, segment)); left = true; }
                 }
                 // B's top edge inside A.
                 if (!top && B.y0() > A.y0() + 20 && B.y0() < A.y1() - 20) {
                     int x0 = Math.max(A.x0(), B.x0()) + 12, x1 = Math.min(A.x1(), B.x1()) - 12;
-                    if (x1 - x0 > 50) { steps.add(step(res, B.y0(), x0, x1, false)); top = true; }
+                    if (x1 - x0 > 50) { steps.add(step(res, B.y0(), x0, x1, false, segment)); top = true; }
                 }
             }
         }
@@ -94,8 +104,11 @@ class CoaddSeamTest {
         return r;
     }
 
-    /** Median over the edge of (mean of 8 pixels after the edge − mean of 8 before it). */
-    static double step(FloatImage img, int edge, int from, int to, boolean vertical) {
+    /**
+     * Median over the edge (or over each segment of it, returning the largest in magnitude) of
+     * (mean of 8 pixels after the edge − mean of 8 before it).
+     */
+    static double step(FloatImage img, int edge, int from, int to, boolean vertical, int segment) {
         double[] d = new double[to - from];
         for (int k = from; k < to; k++) {
             double in = 0, out = 0;
@@ -105,7 +118,15 @@ class CoaddSeamTest {
             }
             d[k - from] = (in - out) / 8;
         }
-        return Percentiles.median(d);
+        if (segment <= 0 || segment >= d.length) return Percentiles.median(d);
+        double worst = 0;
+        int count = d.length / segment; // equal segments covering the edge
+        for (int q = 0; q < count; q++) {
+            int a = q * d.length / count, b = (q + 1) * d.length / count;
+            double med = Percentiles.median(Arrays.copyOfRange(d, a, b));
+            if (Math.abs(med) > Math.abs(worst)) worst = med;
+        }
+        return worst;
     }
 
     static double at(FloatImage img, boolean vertical, int a, int k) {
@@ -155,5 +176,70 @@ class CoaddSeamTest {
         double o0 = r.tiles().get(0).offset();
         for (int k = 1; k < 4; k++)
             assertEquals(-go[k][1] + o0, r.tiles().get(k).offset(), 1.5, "tile " + k + " offset relative to tile 0");
+    }
+
+    /** Worst seam step of each coadd, by 40-px segments: {no matching, offsets only, planar}. */
+    private static double[] worstSegments(double[][] go, CoaddParams planar, ReprojectCoadd.Result[] out) throws IOException {
+        SyntheticMosaic s = new SyntheticMosaic(2, 2, 320, 240, 0.75, 200, NOISE, 11);
+        for (int k = 0; k < 4; k++) s.gainOffset.set(k, go[k]);
+        List<CoaddInput> in = s.inputs(300);
+        CoaddParams[] ps = {planar.withSteps(true, false, false, false),
+                planar.withMatch(planar.match().withPlanarBackground(false)), planar};
+        String[] names = {"none", "offsets", "planar"};
+        double[] worst = new double[3];
+        for (int q = 0; q < 3; q++) {
+            MemorySinks m = new MemorySinks();
+            out[q] = ReprojectCoadd.run(in, s.grid, ps[q].withWorkers(2), m, Progress.NONE);
+            List<Double> steps = seamSteps(m, out[q], 40);
+            System.out.println("[seams/segments] " + names[q] + " " + steps);
+            worst[q] = steps.stream().mapToDouble(Math::abs).max().orElse(0);
+        }
+        return worst;
+    }
+
+    /**
+     * The tiles' own gradients are undone: tile k's corrected value is G_k·(raw + grad_k·x) +
+     * slope_k·x, so slope_k − slope_0 = G_0·grad_0 − G_k·grad_k (tile pixels = grid pixels here).
+     */
+    private static void assertSlopesUndoGradients(double[][] go, ReprojectCoadd.Result r) {
+        ReprojectCoadd.TileReport t0 = r.tiles().get(0);
+        for (int k = 1; k < 4; k++) {
+            ReprojectCoadd.TileReport t = r.tiles().get(k);
+            assertEquals(t0.gain() * go[0][2] - t.gain() * go[k][2], t.slopeX() - t0.slopeX(), 0.01, "tile " + k + " x slope vs tile 0");
+            assertEquals(t0.gain() * go[0][3] - t.gain() * go[k][3], t.slopeY() - t0.slopeY(), 0.01, "tile " + k + " y slope vs tile 0");
+        }
+    }
+
+    @Test
+    void planarBackgroundRemovesGradientSteps() throws IOException {
+        // Each tile has its own offset and gradient (light pollution that changed between
+        // sessions): an offset cannot cancel a gradient, so steps that tilt along the seams stay
+        // unless the background is matched with planes. Default settings.
+        double[][] go = {{1, 0, 0.08, 0.0}, {1, 20, -0.05, 0.06}, {1, -10, 0.0, -0.07}, {1, 5, 0.04, 0.04}};
+        ReprojectCoadd.Result[] r = new ReprojectCoadd.Result[3];
+        double[] worst = worstSegments(go, CoaddParams.defaults(), r);
+        assertTrue(worst[0] > 2 * NOISE, "test premise: seams show without matching, worst segment " + worst[0]);
+        assertTrue(worst[1] > NOISE, "test premise: offsets leave tilted steps, worst segment " + worst[1]);
+        assertTrue(worst[2] < NOISE / 4, "planar matching: worst segment step " + worst[2]);
+        assertSlopesUndoGradients(go, r[2]);
+        // A gradient is not a gain: the gains stay near neutral.
+        for (ReprojectCoadd.TileReport t : r[2].tiles()) assertEquals(1, t.gain() / r[2].tiles().get(0).gain(), 0.01, t.name());
+    }
+
+    @Test
+    void planarBackgroundWithGainsAndGradients() throws IOException {
+        // Gains, offsets and gradients together, the affine match applied in full
+        // (intertile_affine_blend = 1): the gain fit sees through the gradients, the planes
+        // remove them, and no step is left beyond the noise of the measurement.
+        double[][] go = {{1, 0, 0.08, 0.0}, {1.1, 20, -0.05, 0.06}, {0.95, -10, 0.0, -0.07}, {1, 5, 0.04, 0.04}};
+        CoaddParams full = CoaddParams.fromConfig(new org.tessera.config.Config().put("intertile_affine_blend", 1.0));
+        ReprojectCoadd.Result[] r = new ReprojectCoadd.Result[3];
+        double[] worst = worstSegments(go, full, r);
+        assertTrue(worst[1] > NOISE, "test premise: offsets leave tilted steps, worst segment " + worst[1]);
+        assertTrue(worst[2] < NOISE / 4, "planar matching: worst segment step " + worst[2]);
+        assertSlopesUndoGradients(go, r[2]);
+        ReprojectCoadd.TileReport t0 = r[2].tiles().get(0);
+        for (int k = 1; k < 4; k++)
+            assertEquals(go[0][0] / go[k][0], r[2].tiles().get(k).gain() / t0.gain(), 0.01, "tile " + k + " relative gain");
     }
 }

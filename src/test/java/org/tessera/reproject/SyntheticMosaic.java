@@ -19,6 +19,7 @@ final class SyntheticMosaic {
     final int tileW, tileH;
     final double sky, noise;
     final List<FitsWcs> wcs = new ArrayList<>();
+    /** Per tile {gain, offset} or {gain, offset, gradX, gradY}: a gradient in ADU per tile pixel about its centre. */
     final List<double[]> gainOffset = new ArrayList<>();
     final TestSkies.Star[] stars;
     final WcsGrid grid;
@@ -55,19 +56,20 @@ final class SyntheticMosaic {
         return sky + 0.05 * x + 0.03 * y + neb;
     }
 
-    /** Renders tile k: gain·(truth + stars + noise) + offset. */
+    /** Renders tile k: gain·(truth + stars + noise) + offset [+ its own gradient]. */
     FloatImage tile(int k, long seed) {
         FitsWcs w = wcs.get(k);
         FloatImage img = TestSkies.render(w, tileW, tileH, stars, 1.5, 0, 0, 0);
         float[] p = img.plane(0);
         double[] t = new double[2], u = new double[2];
         Random rnd = new Random(seed);
-        double g = gainOffset.get(k)[0], o = gainOffset.get(k)[1];
+        double[] go = gainOffset.get(k);
+        double g = go[0], o = go[1], gx = go.length > 2 ? go[2] : 0, gy = go.length > 3 ? go[3] : 0;
         for (int y = 0; y < tileH; y++)
             for (int x = 0; x < tileW; x++) {
                 w.pixelToWorld(x, y, t);
                 double v = p[y * tileW + x] + truth(t[0], t[1], u) + noise * rnd.nextGaussian();
-                p[y * tileW + x] = (float) (g * v + o);
+                p[y * tileW + x] = (float) (g * v + o + gx * (x - tileW / 2.0) + gy * (y - tileH / 2.0));
             }
         return img;
     }
