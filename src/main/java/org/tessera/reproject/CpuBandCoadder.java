@@ -3,7 +3,8 @@ package org.tessera.reproject;
 import java.util.List;
 
 /**
- * The CPU backend: the control-cell mapping gives the source positions, the kernel samples them,
+ * The CPU backend: the control-cell mapping gives the source positions (pixel centres, or pixel
+ * corners for the exact kernel), the kernel samples them,
  * and the samples are added in contribution order, so every output pixel is a fixed sequence of
  * float operations whatever the band size or thread. Each tile's rectangle is swept in columns
  * of {@value #CHUNK} pixels, row by row: for a rotated tile the source pixels a column touches
@@ -23,7 +24,7 @@ public final class CpuBandCoadder implements BandCoadder {
         if (maxW == 0) return;
         int nc = band.channels(), bw = band.width();
         int len = Math.min(maxW, CHUNK);
-        double[] sx = new double[len], sy = new double[len];
+        KernelSampler.Positions pos = new KernelSampler.Positions(len);
         float[] a = new float[len];
         float[][] v = new float[nc][len];
         float[][] off = new float[nc][len];
@@ -34,8 +35,7 @@ public final class CpuBandCoadder implements BandCoadder {
             for (int xa = c.x0(); xa < c.x1(); xa += CHUNK) {
                 int xb = Math.min(c.x1(), xa + CHUNK), n = xb - xa;
                 for (int y = c.y0(); y < c.y1(); y++) {
-                    c.region().mapRow(y, xa, xb, sx, sy);
-                    KernelSampler.sampleRow(c.kernel(), c.strip(), sx, sy, n, a, v);
+                    KernelSampler.mapAndSample(c.kernel(), c.region(), c.strip(), y, xa, xb, pos, a, v);
                     int base = (y - band.y0()) * bw + xa;
                     if (nc == 1 && bg.flat(0)) { // mono, offset only: the common case of plain survey images
                         float[] s0 = band.sum[0], v0 = v[0];

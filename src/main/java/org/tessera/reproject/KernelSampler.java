@@ -1,5 +1,7 @@
 package org.tessera.reproject;
 
+import org.tessera.wcs.WcsMapping;
+
 /**
  * Samples a {@link SourceStrip} at a row of source positions with one {@link Kernel}: the inner
  * loop of every reprojection (Phase 3 alignment, Phase 5 coadd, previews). For each position it
@@ -12,6 +14,9 @@ package org.tessera.reproject;
  * when all are valid and bilinear otherwise. W is always interpolated bilinearly (nearest for the
  * nearest kernel): it is smooth by construction, and a Lanczos-interpolated weight could ring
  * negative.
+ * <p>
+ * {@link Kernel#EXACT} samples footprints, not positions: {@link #mapAndSample} maps the corners
+ * of the target pixels and hands their quadrilaterals to {@link ExactOverlap}.
  */
 public final class KernelSampler {
     private KernelSampler() {}
@@ -43,7 +48,8 @@ public final class KernelSampler {
     }
 
     /**
-     * Samples n positions (sx[i], sy[i]) of s.
+     * Samples n positions (sx[i], sy[i]) of s with an interpolating kernel ({@link Kernel#EXACT}
+     * needs pixel corners: see {@link #mapAndSample}).
      *
      * @param wOut receives the interpolated weight, 0 where the position is outside the footprint
      * @param vOut receives the values of each channel (undefined where wOut is 0)
@@ -53,7 +59,52 @@ public final class KernelSampler {
             case NEAREST: nearestRow(s, sx, sy, n, wOut, vOut); break;
             case BILINEAR: bilinearRow(s, sx, sy, n, wOut, vOut); break;
             case LANCZOS3: lanczosRow(s, sx, sy, n, wOut, vOut); break;
+            case EXACT: throw new IllegalArgumentException("the exact kernel samples pixel footprints: use mapAndSample");
             default: throw new AssertionError(k);
+        }
+    }
+
+    /**
+     * The mapping region kernel k needs for target pixels [x0, x1) × [y0, y1): their centres, or
+     * for {@link Kernel#EXACT} their corners ({@link WcsMapping#cornerRegion}). Its
+     * {@link WcsMapping.Region#sourceBounds} bound every position k maps.
+     */
+    public static WcsMapping.Region region(Kernel k, WcsMapping m, int x0, int y0, int x1, int y1) {
+        return k.mapsCorners() ? m.cornerRegion(x0, y0, x1, y1) : m.region(x0, y0, x1, y1);
+    }
+
+    /** Position buffers for {@link #mapAndSample}, for rows of up to n target pixels. */
+    public static final class Positions {
+        final double[] x, y, x2, y2;
+        private ExactOverlap.Scratch exact;
+
+        public Positions(int n) {
+            x = new double[n + 1];
+            y = new double[n + 1];
+            x2 = new double[n + 1];
+            y2 = new double[n + 1];
+        }
+
+        ExactOverlap.Scratch exact() {
+            if (exact == null) exact = new ExactOverlap.Scratch();
+            return exact;
+        }
+    }
+
+    /**
+     * Maps target pixels [xa, xb) of row y through {@code region} (made by {@link #region} for
+     * k) and samples s there: at the mapped centres, or over the mapped footprints for
+     * {@link Kernel#EXACT}. Same outputs as {@link #sampleRow}.
+     */
+    public static void mapAndSample(Kernel k, WcsMapping.Region region, SourceStrip s, int y, int xa, int xb,
+                                    Positions p, float[] wOut, float[][] vOut) {
+        if (k.mapsCorners()) {
+            region.mapCorners(y, xa, xb, p.x, p.y);          // top corners
+            region.mapCorners(y + 1, xa, xb, p.x2, p.y2);    // bottom corners
+            ExactOverlap.sampleRow(s, p.x, p.y, p.x2, p.y2, xb - xa, wOut, vOut, p.exact());
+        } else {
+            region.mapRow(y, xa, xb, p.x, p.y);
+            sampleRow(k, s, p.x, p.y, xb - xa, wOut, vOut);
         }
     }
 

@@ -115,7 +115,7 @@ public final class ReprojectCoadd {
             int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = Integer.MIN_VALUE, gy1 = Integer.MIN_VALUE;
             List<Tile> used = new ArrayList<>();
             for (Tile t : tiles) {
-                double[] box = t.validPixels == 0 ? null : t.footprintBox(grid.wcs());
+                double[] box = t.validPixels == 0 ? null : t.footprintBox(grid.wcs(), params.kernel().mapsCorners());
                 if (box == null) {
                     notes[t.index] = t.validPixels == 0 ? "no valid pixel" : "footprint does not map onto the grid";
                     LOG.warning("[P5] " + t.name() + ": " + notes[t.index] + ", skipped");
@@ -341,7 +341,7 @@ public final class ReprojectCoadd {
         for (Tile t : tiles) {
             int ya = Math.max(y0, t.by0), yb = Math.min(y1, t.by1);
             if (ya >= yb) continue;
-            WcsMapping.Region region = t.mapping.region(t.bx0, ya, t.bx1, yb);
+            WcsMapping.Region region = KernelSampler.region(kernel, t.mapping, t.bx0, ya, t.bx1, yb);
             double[] b = region.sourceBounds();
             if (b == null || b[1] < t.cx0 - 0.5 || b[0] > t.cx1 - 0.5 || b[3] < t.cy0 - 0.5 || b[2] > t.cy1 - 0.5) continue;
             int pad = kernel.radius() + 1;

@@ -50,7 +50,7 @@ public final class ReprojectedSource implements RowSource {
         int w = target.width(), nc = src.channels();
         for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * w, Float.NaN);
         if (rows == 0) return;
-        WcsMapping.Region region = mapping.region(0, y0, w, y0 + rows);
+        WcsMapping.Region region = KernelSampler.region(kernel, mapping, 0, y0, w, y0 + rows);
         double[] b = region.sourceBounds();
         if (b == null) return;
         int pad = kernel.radius() + 1;
@@ -63,12 +63,11 @@ public final class ReprojectedSource implements RowSource {
         src.readRows(r0, srows, band);
         SourceStrip strip = SourceStrip.contiguous(sw, r0, srows, band, validity(band, srows * sw), new int[] {0, sw, 0, sh});
 
-        double[] sx = new double[w], sy = new double[w];
+        KernelSampler.Positions pos = new KernelSampler.Positions(w);
         float[] wOut = new float[w];
         float[][] vOut = new float[nc][w];
         for (int r = 0; r < rows; r++) {
-            region.mapRow(y0 + r, 0, w, sx, sy);
-            KernelSampler.sampleRow(kernel, strip, sx, sy, w, wOut, vOut);
+            KernelSampler.mapAndSample(kernel, region, strip, y0 + r, 0, w, pos, wOut, vOut);
             int base = r * w;
             for (int x = 0; x < w; x++) {
                 if (wOut[x] > 0) for (int c = 0; c < nc; c++) dst[c][base + x] = vOut[c][x];

@@ -262,12 +262,13 @@ final class Tile {
 
     /**
      * Bounding box, in pixels of {@code grid}, of the output pixels whose centre falls in the
-     * footprint of the valid pixels: {x0, y0, x1, y1} (exclusive ends, not clipped), or null when
-     * no valid pixel maps. The footprint is the union of pixel squares; its hull is spanned by
-     * the ends of each row's valid run, so those corners (and points along the first and last
-     * rows) are mapped exactly.
+     * footprint of the valid pixels, or with {@code overlap} (the exact kernel) whose square
+     * overlaps it: {x0, y0, x1, y1} (exclusive ends, not clipped), or null when no valid pixel
+     * maps. The footprint is the union of pixel squares; its hull is spanned by the ends of each
+     * row's valid run, so those corners (and points along the first and last rows) are mapped
+     * exactly.
      */
-    double[] footprintBox(Wcs grid) {
+    double[] footprintBox(Wcs grid, boolean overlap) {
         double[] t = new double[2];
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
@@ -298,6 +299,9 @@ final class Tile {
         }
         if (lost) return new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         if (minX > maxX) return null;
+        if (overlap) // pixel X overlaps when minX - 1/2 < X < maxX + 1/2 (by more than 1e-9 px)
+            return new double[] {Math.floor(minX - 0.5 + 1e-9) + 1, Math.floor(minY - 0.5 + 1e-9) + 1,
+                    Math.ceil(maxX + 0.5 - 1e-9), Math.ceil(maxY + 0.5 - 1e-9)};
         // Pixel X is inside when minX ≤ X ≤ maxX.
         return new double[] {Math.ceil(minX - 1e-9), Math.ceil(minY - 1e-9), Math.floor(maxX + 1e-9) + 1, Math.floor(maxY + 1e-9) + 1};
     }

@@ -77,7 +77,21 @@ public final class WcsMapping {
      */
     public Region region(int x0, int y0, int x1, int y1) {
         if (x1 <= x0 || y1 <= y0) throw new IllegalArgumentException("empty region [" + x0 + "," + x1 + ")x[" + y0 + "," + y1 + ")");
-        return new Region(x0, y0, x1, y1);
+        return new Region(x0, y0, x1, y1, false);
+    }
+
+    /**
+     * The control cells covering the corners of target pixels [x0, x1) × [y0, y1): the points
+     * (x − ½, y − ½) for x0 ≤ x ≤ x1, y0 ≤ y ≤ y1, read with {@link Region#mapCorners}. It is the
+     * region of pixels [x0 − 1, x1) × [y0 − 1, y1) (a corner lies in the cell of the pixel above
+     * and left of it), so {@link Region#mapRow} also works on it and gives the same positions.
+     * Corners are interpolated within the same error bound as pixels, except in single-pixel
+     * cells, where the map is too curved to interpolate and they are mapped exactly (one more
+     * exact mapping per such cell); {@link Region#sourceBounds} bound every corner.
+     */
+    public Region cornerRegion(int x0, int y0, int x1, int y1) {
+        if (x1 <= x0 || y1 <= y0) throw new IllegalArgumentException("empty region [" + x0 + "," + x1 + ")x[" + y0 + "," + y1 + ")");
+        return new Region(x0 - 1, y0 - 1, x1, y1, true);
     }
 
     /** A leaf or inner node of a cell's quadtree. Corners in source pixels: (x, y) at 00, 10, 01, 11. */
@@ -86,6 +100,7 @@ public final class WcsMapping {
         final double x00, y00, x10, y10, x01, y01, x11, y11;
         Node[] kids; // 0: top-left, 1: top-right, 2: bottom-left, 3: bottom-right
         boolean empty; // every control point unmapped: no pixel of this cell maps anywhere
+        double cx = Double.NaN, cy = Double.NaN; // single-pixel cells of corner regions: exact centre
 
         Node(int x, int y, int size, double[] c) {
             this.x = x;
@@ -99,6 +114,7 @@ public final class WcsMapping {
     /** The control cells of one rectangle of the target grid. */
     public final class Region {
         private final int x0, y0, x1, y1;
+        private final boolean corners;
         private final int cx0, cy0, ncx, ncy;
         private final Node[] cells;
         private final double[] tmp = new double[2];
@@ -107,7 +123,8 @@ public final class WcsMapping {
         private double minSx = Double.POSITIVE_INFINITY, maxSx = Double.NEGATIVE_INFINITY;
         private double minSy = Double.POSITIVE_INFINITY, maxSy = Double.NEGATIVE_INFINITY;
 
-        private Region(int x0, int y0, int x1, int y1) {
+        private Region(int x0, int y0, int x1, int y1, boolean corners) {
+            this.corners = corners;
             this.x0 = x0;
             this.y0 = y0;
             this.x1 = x1;
@@ -150,6 +167,13 @@ public final class WcsMapping {
             if (s == 1) { // a single pixel: its corner 00 is exact
                 note(n.x00, n.y00);
                 n.empty = Double.isNaN(n.x00);
+                if (corners && !n.empty) {
+                    // Too curved to interpolate: the corner point half a pixel on is mapped exactly.
+                    exact(n.x + 0.5, n.y + 0.5);
+                    n.cx = tmp[0];
+                    n.cy = tmp[1];
+                    note(n.cx, n.cy);
+                }
                 return;
             }
             int h = s / 2;
@@ -216,11 +240,36 @@ public final class WcsMapping {
             for (int i = Math.floorDiv(xa, cellSize) - cx0; i < ncx; i++) {
                 Node n = cells[j * ncx + i];
                 if (n.x >= xb) break;
-                fill(n, y, Math.max(xa, n.x), Math.min(xb, n.x + n.size), xa, sx, sy);
+                fill(n, y, Math.max(xa, n.x), Math.min(xb, n.x + n.size), xa, 0, sx, sy);
             }
         }
 
-        private void fill(Node n, int y, int a, int b, int base, double[] sx, double[] sy) {
+        /**
+         * Source positions of the top corners (x − ½, y − ½) of target pixels xa..xb-1 of row y,
+         * and of the top-right corner of the last, written to sx[0..xb-xa] and sy[...] (xb − xa + 1
+         * points); NaN where a corner has no mapping. Call with y + 1 for the bottom corners. A
+         * corner is interpolated in the one cell that contains it, so the pixels that share it get
+         * the same position whichever region or band asks: their footprints tile the source
+         * plane without gap or overlap. The region must come from {@link WcsMapping#cornerRegion} for
+         * pixels that include these.
+         * @throws IllegalStateException on a region made by {@link WcsMapping#region}
+         */
+        public void mapCorners(int y, int xa, int xb, double[] sx, double[] sy) {
+            if (!corners) throw new IllegalStateException("not a corner region (WcsMapping.cornerRegion)");
+            // Corner (x − ½, y − ½) lies in the cell of pixel (x − 1, y − 1), half a pixel on.
+            int py = y - 1, pa = xa - 1;
+            if (py < y0 || py >= y1 || pa < x0 || xb > x1 || xa > xb)
+                throw new IndexOutOfBoundsException("corners of row " + y + " [" + xa + "," + xb + "] outside region");
+            int j = Math.floorDiv(py, cellSize) - cy0;
+            for (int i = Math.floorDiv(pa, cellSize) - cx0; i < ncx; i++) {
+                Node n = cells[j * ncx + i];
+                if (n.x >= xb) break;
+                fill(n, py, Math.max(pa, n.x), Math.min(xb, n.x + n.size), pa, 0.5, sx, sy);
+            }
+        }
+
+        /** Interpolates pixels [a, b) of row y, each at (x + off, y + off), into out[x - base]. */
+        private void fill(Node n, int y, int a, int b, int base, double off, double[] sx, double[] sy) {
             if (n.empty) {
                 for (int x = a; x < b; x++) sx[x - base] = sy[x - base] = Double.NaN;
                 return;
@@ -229,15 +278,21 @@ public final class WcsMapping {
                 int h = n.size / 2;
                 int row = y < n.y + h ? 0 : 2;
                 int mid = n.x + h;
-                if (a < mid) fill(n.kids[row], y, a, Math.min(b, mid), base, sx, sy);
-                if (b > mid) fill(n.kids[row + 1], y, Math.max(a, mid), b, base, sx, sy);
+                if (a < mid) fill(n.kids[row], y, a, Math.min(b, mid), base, off, sx, sy);
+                if (b > mid) fill(n.kids[row + 1], y, Math.max(a, mid), b, base, off, sx, sy);
                 return;
             }
-            double inv = 1.0 / n.size, v = (y - n.y) * inv;
+            if (n.size == 1 && off != 0) { // a corner in a single-pixel cell: mapped exactly
+                sx[a - base] = n.cx;
+                sy[a - base] = n.cy;
+                return;
+            }
+            // off = 0 (pixel centres) gives exactly the arithmetic of integer positions.
+            double inv = 1.0 / n.size, v = (y + off - n.y) * inv;
             double lx = n.x00 + v * (n.x01 - n.x00), ly = n.y00 + v * (n.y01 - n.y00);
             double dx = (n.x10 + v * (n.x11 - n.x10)) - lx, dy = (n.y10 + v * (n.y11 - n.y10)) - ly;
             for (int x = a; x < b; x++) {
-                double u = (x - n.x) * inv;
+                double u = (x + off - n.x) * inv;
                 sx[x - base] = lx + u * dx;
                 sy[x - base] = ly + u * dy;
             }

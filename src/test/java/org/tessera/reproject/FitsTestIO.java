@@ -20,8 +20,15 @@ public final class FitsTestIO {
     public record Image(FloatImage image, Header header) {}
 
     public static Image read(Path file) throws IOException {
+        return read(file, 0);
+    }
+
+    /** HDU number {@code index} (0 = primary). */
+    public static Image read(Path file, int index) throws IOException {
         try (Fits f = new Fits(file.toFile())) {
             BasicHDU<?> hdu = f.readHDU();
+            for (int i = 0; i < index && hdu != null; i++) hdu = f.readHDU();
+            if (hdu == null) throw new IOException(file + ": no HDU " + index);
             Header h = hdu.getHeader();
             if (h.getIntValue("NAXIS") != 2) throw new IOException(file + ": expected a 2-D image, NAXIS=" + h.getIntValue("NAXIS"));
             int w = h.getIntValue("NAXIS1"), hh = h.getIntValue("NAXIS2");

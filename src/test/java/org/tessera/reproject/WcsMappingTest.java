@@ -109,4 +109,64 @@ class WcsMappingTest {
             }
         }
     }
+
+    /**
+     * Pixel corners: within the tolerance of the exact mapping, inside the region's source bounds
+     * (also where cells split down to single pixels), and bit-identical whichever region or band
+     * maps them, so neighbouring pixels share them.
+     */
+    @Test
+    void cornersAreAccurateBoundedAndShared() {
+        Object[][] cases = {
+            {TestSkies.tan(10, 20, 2, 0, 1000, 1000), TestSkies.tan(10.1, 20.05, 1.7, 33, 800, 600), 1000, 1000},
+            // Cells split down to single pixels where the grid's edge has no mapping.
+            {TestSkies.tan(0, 0, 60 * 20, 0, 400, 300), TestSkies.tan(60, 0, 60, 0, 500, 500), 400, 300}};
+        for (Object[] c : cases) {
+            WcsMapping m = new WcsMapping((Wcs) c[0], (Wcs) c[1]);
+            int w = (int) c[2], h = (int) c[3];
+            WcsMapping.Region whole = m.cornerRegion(0, 0, w, h);
+            double[] b = whole.sourceBounds();
+            double[] sx = new double[w + 1], sy = new double[w + 1], e = new double[2];
+            double worst = 0;
+            int mapped = 0;
+            for (int y = 0; y <= h; y += 3) {
+                whole.mapCorners(y, 0, w, sx, sy);
+                for (int i = 0; i <= w; i++) {
+                    m.mapExact(i - 0.5, y - 0.5, e);
+                    if (Double.isNaN(sx[i])) continue;
+                    mapped++;
+                    assertTrue(sx[i] >= b[0] && sx[i] <= b[1] && sy[i] >= b[2] && sy[i] <= b[3], "corner outside the bounds");
+                    if (!Double.isNaN(e[0])) worst = Math.max(worst, Math.hypot(sx[i] - e[0], sy[i] - e[1]));
+                }
+            }
+            assertTrue(mapped > w * h / 20, "corners mapped: " + mapped);
+            assertTrue(worst < WcsMapping.DEFAULT_TOLERANCE_PX, "corner error " + worst);
+        }
+        Wcs grid = (Wcs) cases[0][0], tile = (Wcs) cases[0][1];
+        WcsMapping m = new WcsMapping(grid, tile);
+        WcsMapping.Region whole = m.cornerRegion(0, 0, 1000, 1000);
+        // Two bands meeting at row 320 (a cell boundary: the corners there lie in the cell above)
+        // and a narrower column range.
+        WcsMapping.Region above = m.cornerRegion(64, 301, 777, 320), below = m.cornerRegion(64, 320, 777, 333);
+        double[] ax = new double[1001], ay = new double[1001], bx = new double[1001], by = new double[1001];
+        for (int y = 301; y <= 333; y++) {
+            whole.mapCorners(y, 0, 1000, ax, ay);
+            // Row 320's corners belong to both bands.
+            WcsMapping.Region[] parts = y < 320 ? new WcsMapping.Region[] {above}
+                    : y == 320 ? new WcsMapping.Region[] {above, below} : new WcsMapping.Region[] {below};
+            for (WcsMapping.Region part : parts) {
+                part.mapCorners(y, 64, 777, bx, by);
+                for (int x = 64; x <= 777; x++) {
+                    assertEquals(ax[x], bx[x - 64], 0.0, "corner x at " + x + "," + y);
+                    assertEquals(ay[x], by[x - 64], 0.0, "corner y at " + x + "," + y);
+                }
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> above.mapCorners(322, 64, 777, bx, by));
+        // Pixel centres of a corner region are those of a plain region.
+        WcsMapping.Region plain = m.region(64, 301, 777, 320);
+        plain.mapRow(310, 64, 777, ax, ay);
+        above.mapRow(310, 64, 777, bx, by);
+        for (int i = 0; i < 777 - 64; i++) assertEquals(ax[i], bx[i], 0.0);
+    }
 }
