@@ -16,7 +16,9 @@ import org.tessera.wcs.WcsMapping;
  * how Phase 3 aligns a frame onto its group's reference grid without holding the frame whole.
  * <p>
  * A source pixel is valid when all its channels are finite; a target pixel is inside the
- * footprint when its nearest source pixel is valid (astropy's [-0.5, n-0.5] convention).
+ * footprint when its nearest source pixel is valid (astropy's [-0.5, n-0.5] convention). With
+ * {@link Kernel#EXACT} it is inside when its square overlaps valid pixels, and its value is the
+ * mean over the part it overlaps (the fractional weight is not returned).
  * Thread-safe: each call works on its own buffers.
  */
 public final class ReprojectedSource implements RowSource {

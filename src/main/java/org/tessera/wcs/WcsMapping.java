@@ -17,7 +17,8 @@ import java.util.List;
  * split into four, down to single pixels, which are exact (a cell of 8 px or less where no control
  * point maps at all is taken as empty). The measured error is therefore kept
  * below {@code tolerancePx} (0.01 px by default) with a safety factor of two; tests check the
- * bound against the exact mapping at every pixel.
+ * bound against the exact mapping at every pixel. A {@link #cornerRegion} maps pixel corners
+ * (x ± ½, y ± ½) the same way, for kernels that sample a pixel's whole footprint.
  * <p>
  * Thread-safe: a mapping is immutable; each {@link Region} belongs to the thread that made it.
  */
