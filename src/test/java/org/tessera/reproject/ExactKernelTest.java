@@ -7,7 +7,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.tessera.Progress;
-import org.tessera.command.Choices;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 import org.tessera.wcs.FitsWcs;
@@ -265,13 +264,12 @@ class ExactKernelTest {
     }
 
     @Test
-    void exactIsAcceptedWhereverTheKernelIsChosen() {
+    void exactIsAcceptedAsAConfigValue() {
         assertEquals(Kernel.EXACT, Kernel.parse("exact"));
         assertEquals(Kernel.EXACT, Kernel.parse(" Exact "));
         assertEquals("exact", Kernel.EXACT.configName());
-        Config c = new Config();
-        Choices.apply(c, "kernel", "exact");
-        assertEquals("exact", c.getString("reproject_kernel"));
+        Config c = new Config(); // a config file, the CLI's --set, a command's settings text
+        c.put("reproject_kernel", "exact");
         assertEquals(Kernel.EXACT, CoaddParams.fromConfig(c).kernel());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernel.parse("cubic"));
         assertTrue(e.getMessage().contains("exact"), e.getMessage());
