@@ -4,7 +4,7 @@
 // In Fiji: Plugins > Macros > Run... and pick this file (it asks for the folders).
 // Headless:
 //   ImageJ-linux64 --headless --console -macro reproject_coadd.ijm "input=[/data/tiles] output=[/data/out]"
-// Optional keys: kernel (bilinear, nearest, lanczos3), gpu, config (a JSON file), settings.
+// Optional keys: kernel (bilinear, nearest, lanczos3, exact), gpu, config (a JSON file), settings.
 
 args = getArgument();
 if (args == "") {

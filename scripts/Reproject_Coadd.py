@@ -1,6 +1,6 @@
 #@ File (label = "Folder of FITS images with a WCS", style = "directory") input
 #@ File (label = "Output folder", style = "directory") output
-#@ String (label = "Kernel", choices = {"bilinear", "nearest", "lanczos3"}) kernel
+#@ String (label = "Kernel", choices = {"bilinear", "nearest", "lanczos3", "exact"}) kernel
 #@ String (label = "Settings (key=value ...)", value = "", required = false) settings
 #@output String mosaic
 #@output String coverage

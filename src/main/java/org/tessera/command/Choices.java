@@ -21,7 +21,7 @@ public final class Choices {
             List.of(KEEP, "winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none");
     public static final List<String> COMBINE = List.of(KEEP, "mean", "median");
     public static final List<String> GPU = List.of(KEEP, "on", "off");
-    public static final List<String> KERNEL = List.of(KEEP, "bilinear", "nearest", "lanczos3");
+    public static final List<String> KERNEL = List.of(KEEP, "bilinear", "nearest", "lanczos3", "exact");
 
     /** Parameter name → the config key it sets. */
     public static final Map<String, String> KEYS = Map.of(

@@ -36,7 +36,7 @@ public class ReprojectCoaddCommand extends ContextCommand {
             description = "Optional JSON config (ZeMosaic keys); overlays the defaults")
     File config;
 
-    @Parameter(label = "Kernel", persist = false, choices = {"config", "bilinear", "nearest", "lanczos3"},
+    @Parameter(label = "Kernel", persist = false, choices = {"config", "bilinear", "nearest", "lanczos3", "exact"},
             description = "reproject_kernel; 'config' keeps the config file's value or the default")
     String kernel = Choices.KEEP;
 

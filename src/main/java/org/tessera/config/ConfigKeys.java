@@ -49,7 +49,7 @@ public final class ConfigKeys {
         new Key("two_pass_coverage_renorm", false, "second coadd pass with coverage renormalisation"),
         new Key("enable_tile_weighting", true, "tile weight from MT_NFRAMES"),
         new Key("phase5_alpha_weight_floor", 0.02, "floor of the alpha weight where alpha > 0"),
-        new Key("reproject_kernel", "bilinear", "Tessera: nearest | bilinear | lanczos3"),
+        new Key("reproject_kernel", "bilinear", "Tessera: nearest | bilinear | lanczos3 | exact"),
         // GPU (§7)
         new Key("use_gpu_phase5", true, "use the GPU when one is healthy (canonical GPU flag)"),
         new Key("stack_use_gpu", null, "alias of use_gpu_phase5 for stacking (unset: follows it)"),
