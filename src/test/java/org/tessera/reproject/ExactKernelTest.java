@@ -246,21 +246,7 @@ class ExactKernelTest {
                 assertArrayEquals(ref.mosaic.plane(c), m.mosaic.plane(c), "channel " + c + " with " + rw[0] + " rows/band");
             assertArrayEquals(ref.coverage.plane(0), m.coverage.plane(0), "coverage with " + rw[0] + " rows/band");
         }
-
-        // ReprojectedSource: bands of any size, same pixels.
-        FitsWcs src = ReprojectedSourceTest.SRC;
-        FloatImage img = TestSkies.render(src, 600, 500, TestSkies.stars(src, 600, 500, 30, 10, 5), 1.5, SKY, 3, 4);
-        ReprojectedSource rs = new ReprojectedSource(img, src, ReprojectedSourceTest.TARGET, Kernel.EXACT);
-        FloatImage whole = FloatImage.copyOf(rs);
-        FloatImage pieces = new FloatImage(700, 700, 1);
-        for (int y = 0; y < 700; ) {
-            int n = Math.min(700 - y, 1 + (y * 7919) % 53);
-            float[][] b = rs.newBand(n);
-            rs.readRows(y, n, b);
-            pieces.writeRows(y, n, b);
-            y += n;
-        }
-        assertArrayEquals(whole.plane(0), pieces.plane(0));
+        // ReprojectedSource with this kernel: ReprojectedSourceTest.bandsOfAnySizeGiveTheSamePixels.
     }
 
     @Test
