@@ -237,12 +237,7 @@ public final class WcsMapping {
         public void mapRow(int y, int xa, int xb, double[] sx, double[] sy) {
             if (y < y0 || y >= y1 || xa < x0 || xb > x1 || xa > xb)
                 throw new IndexOutOfBoundsException("row " + y + " [" + xa + "," + xb + ") outside region");
-            int j = Math.floorDiv(y, cellSize) - cy0;
-            for (int i = Math.floorDiv(xa, cellSize) - cx0; i < ncx; i++) {
-                Node n = cells[j * ncx + i];
-                if (n.x >= xb) break;
-                fill(n, y, Math.max(xa, n.x), Math.min(xb, n.x + n.size), xa, 0, sx, sy);
-            }
+            sweep(y, xa, xb, 0, sx, sy);
         }
 
         /**
@@ -261,11 +256,16 @@ public final class WcsMapping {
             int py = y - 1, pa = xa - 1;
             if (py < y0 || py >= y1 || pa < x0 || xb > x1 || xa > xb)
                 throw new IndexOutOfBoundsException("corners of row " + y + " [" + xa + "," + xb + "] outside region");
-            int j = Math.floorDiv(py, cellSize) - cy0;
-            for (int i = Math.floorDiv(pa, cellSize) - cx0; i < ncx; i++) {
+            sweep(py, pa, xb, 0.5, sx, sy);
+        }
+
+        /** Interpolates pixels [a, b) of row y, each at (x + off, y + off), into out[x − a], cell by cell. */
+        private void sweep(int y, int a, int b, double off, double[] sx, double[] sy) {
+            int j = Math.floorDiv(y, cellSize) - cy0;
+            for (int i = Math.floorDiv(a, cellSize) - cx0; i < ncx; i++) {
                 Node n = cells[j * ncx + i];
-                if (n.x >= xb) break;
-                fill(n, py, Math.max(pa, n.x), Math.min(xb, n.x + n.size), pa, 0.5, sx, sy);
+                if (n.x >= b) break;
+                fill(n, y, Math.max(a, n.x), Math.min(b, n.x + n.size), a, off, sx, sy);
             }
         }
 
