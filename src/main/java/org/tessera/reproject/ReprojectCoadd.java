@@ -105,13 +105,13 @@ public final class ReprojectCoadd {
             return t;
         });
         try {
-            survey(tiles, factor, pool, progress.sub(0, 0.15));
+            double[][] boxes = survey(tiles, factor, grid, pool, progress.sub(0, 0.15));
 
             // Footprints, and the crop of the output grid to what they cover.
             int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = Integer.MIN_VALUE, gy1 = Integer.MIN_VALUE;
             List<Tile> used = new ArrayList<>();
             for (Tile t : tiles) {
-                double[] box = t.validPixels == 0 ? null : t.footprintBox(grid.wcs());
+                double[] box = boxes[t.index];
                 if (box == null) {
                     notes[t.index] = t.validPixels == 0 ? "no valid pixel" : "footprint does not map onto the grid";
                     LOG.warning("[P5] " + t.name() + ": " + notes[t.index] + ", skipped");
@@ -183,8 +183,15 @@ public final class ReprojectCoadd {
         return (int) Math.max(1, Math.round(Percentiles.median(longest) / previewSize));
     }
 
-    private static void survey(List<Tile> tiles, int factor, ExecutorService pool, Progress progress) throws IOException {
+    /**
+     * Surveys every tile and finds its footprint box on {@code grid} (null: no valid pixel), in
+     * parallel: the box maps two points per tile row through both WCS, which is worth sharing out
+     * too. Returns the boxes by tile index.
+     */
+    private static double[][] survey(List<Tile> tiles, int factor, WcsGrid grid, ExecutorService pool, Progress progress)
+            throws IOException {
         AtomicInteger done = new AtomicInteger();
+        double[][] boxes = new double[tiles.size()][];
         List<Future<?>> fs = new ArrayList<>();
         for (Tile t : tiles) {
             fs.add(pool.submit(() -> {
@@ -194,11 +201,13 @@ public final class ReprojectCoadd {
                 } catch (IOException e) {
                     throw new UncheckedIOException(new IOException(t.name() + ": " + e.getMessage(), e));
                 }
+                boxes[t.index] = t.validPixels == 0 ? null : t.footprintBox(grid.wcs());
                 progress.update(done.incrementAndGet() / (double) tiles.size(), "[P5] read " + t.name());
                 return null;
             }));
         }
         await(fs);
+        return boxes;
     }
 
     /** Photometric matching on the previews; sets each tile's gain and offset. Returns the pairs used. */
@@ -297,10 +306,8 @@ public final class ReprojectCoadd {
                         } finally {
                             cache.release(lease);
                         }
+                        covered.addAndGet(band.coveredPixels());
                         float[] wsum = band.weight();
-                        long c = 0;
-                        for (int i = 0; i < rows * fin.width(); i++) if (wsum[i] > 0) c++;
-                        covered.addAndGet(c);
                         float[][] mosaic = band.normalise();
                         out.mosaic().writeRows(y0, rows, mosaic);
                         if (out.coverage() != null) {
