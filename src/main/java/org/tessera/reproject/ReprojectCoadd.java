@@ -28,7 +28,9 @@ import org.tessera.wcs.WcsMapping;
  * O(all tiles).
  * <ol>
  * <li>One streaming read of each tile (in parallel): valid extent of each row, luminance
- * previews. Tiles are cropped first ({@code master_tile_crop_percent} per side).</li>
+ * previews, and the footprint on the grid. Tiles are cropped first ({@code master_tile_crop_percent}
+ * per side). No read when there is nothing to learn: no previews and a source known to hold no
+ * NaN ({@link org.tessera.image.AllFinite}) without alpha.</li>
  * <li>The output grid is cropped to the bounding box of the tiles' footprints (the pixels whose
  * centre falls on a valid tile pixel), and the caller's {@link SinkFactory} opens sinks for that
  * final grid.</li>
