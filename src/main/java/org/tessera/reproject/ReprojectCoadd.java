@@ -98,8 +98,6 @@ public final class ReprojectCoadd {
         boolean matching = inputs.size() > 1
                 && (params.intertilePhotometricMatch() || params.matchBackground() || params.twoPassCoverageRenorm());
         int factor = matching ? previewFactor(tiles, params.match().previewSize()) : 0;
-        LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
-                grid.width(), grid.height(), channels, params));
 
         ExecutorService pool = Executors.newFixedThreadPool(params.workers(), r -> {
             Thread t = new Thread(r, "tessera-p5");
@@ -107,7 +105,12 @@ public final class ReprojectCoadd {
             return t;
         });
         try {
-            double[][] boxes = survey(tiles, factor, grid, pool, progress.sub(0, 0.15));
+            double[][] boxes = new double[tiles.size()][];
+            List<Future<?>> surveys = survey(tiles, factor, grid, boxes, pool, progress.sub(0, 0.15));
+            // Logged while the survey runs: the first message of a fresh JVM sets up its logging (~25 ms).
+            LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
+                    grid.width(), grid.height(), channels, params));
+            await(surveys);
 
             // Footprints, and the crop of the output grid to what they cover.
             int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = Integer.MIN_VALUE, gy1 = Integer.MIN_VALUE;
@@ -186,14 +189,13 @@ public final class ReprojectCoadd {
     }
 
     /**
-     * Surveys every tile and finds its footprint box on {@code grid} (null: no valid pixel), in
-     * parallel: the box maps two points per tile row through both WCS, which is worth sharing out
-     * too. Returns the boxes by tile index.
+     * Starts surveying every tile and finding its footprint box on {@code grid} (into
+     * {@code boxes} by tile index; null: no valid pixel), in parallel: the box maps two points per
+     * tile row through both WCS, which is worth sharing out too. {@link #await} the tasks.
      */
-    private static double[][] survey(List<Tile> tiles, int factor, WcsGrid grid, ExecutorService pool, Progress progress)
-            throws IOException {
+    private static List<Future<?>> survey(List<Tile> tiles, int factor, WcsGrid grid, double[][] boxes,
+                                          ExecutorService pool, Progress progress) {
         AtomicInteger done = new AtomicInteger();
-        double[][] boxes = new double[tiles.size()][];
         List<Future<?>> fs = new ArrayList<>();
         for (Tile t : tiles) {
             fs.add(pool.submit(() -> {
@@ -208,8 +210,7 @@ public final class ReprojectCoadd {
                 return null;
             }));
         }
-        await(fs);
-        return boxes;
+        return fs;
     }
 
     /** Photometric matching on the previews; sets each tile's gain and offset. Returns the pairs used. */

@@ -295,12 +295,23 @@ final class Tile {
             last = r;
         }
         if (first < 0) return null;
+        double[][] four = new double[4][];
         for (int r = first; r <= last; r++) {
             if (rowMin[r] < 0) continue;
             int y = r + cy0;
-            double[][] pts = r == first || r == last ? edgePoints(rowMin[r], rowMax[r], y, r == first, r == last)
-                    : new double[][] {{rowMin[r] - 0.5, y - 0.5}, {rowMin[r] - 0.5, y + 0.5},
-                            {rowMax[r] + 0.5, y - 0.5}, {rowMax[r] + 0.5, y + 0.5}};
+            double[][] pts;
+            if (r == first || r == last) {
+                pts = edgePoints(rowMin[r], rowMax[r], y, r == first, r == last);
+            } else {
+                // A row's top corners are the previous row's bottom ones when its run starts (ends)
+                // at the same column: mapped once (half the transforms of a rectangular tile).
+                int n = 0;
+                if (rowMin[r - 1] != rowMin[r]) four[n++] = new double[] {rowMin[r] - 0.5, y - 0.5};
+                four[n++] = new double[] {rowMin[r] - 0.5, y + 0.5};
+                if (rowMax[r - 1] != rowMax[r]) four[n++] = new double[] {rowMax[r] + 0.5, y - 0.5};
+                four[n++] = new double[] {rowMax[r] + 0.5, y + 0.5};
+                pts = n == 4 ? four : Arrays.copyOf(four, n);
+            }
             for (double[] p : pts) {
                 src.pixelToWorld(p[0], p[1], t);
                 grid.worldToPixel(t[0], t[1], t);
