@@ -16,6 +16,7 @@ import nom.tam.fits.Header;
 import nom.tam.fits.HeaderCard;
 import nom.tam.util.Cursor;
 
+import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsException;
@@ -34,7 +35,7 @@ import org.tessera.wcs.WcsException;
  * is Bayer when its header has {@code BAYERPAT} or {@code CFAIMAGE} naming a pattern, or when it is a
  * Seestar frame (then GRBG unless a key says otherwise).
  */
-public final class FitsFrame implements Frame {
+public final class FitsFrame implements Frame, AllFinite {
 
     private enum Layout { MONO, CUBE, BAYER }
 
@@ -262,6 +263,16 @@ public final class FitsFrame implements Frame {
     public int bitpix() { return codec.bitpix; }
 
     public boolean hasAlpha() { return alphaOffset >= 0; }
+
+    /**
+     * True for an integer image without BLANK and without an ALPHA extension whose values all scale
+     * to finite floats: no pixel can read as NaN (a demosaiced value is a mean of finite neighbours,
+     * which exist on every side once the image is at least 2×2).
+     */
+    @Override
+    public boolean allFinite() {
+        return alphaOffset < 0 && codec.allFinite() && (layout != Layout.BAYER || width > 1 && height > 1);
+    }
 
     @Override
     public String toString() { return name; }

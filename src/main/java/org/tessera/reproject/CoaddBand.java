@@ -45,6 +45,18 @@ public final class CoaddBand {
     public float[] weight() { return weight; }
 
     /**
+     * Pixels of the band with Σ w &gt; 0. A method of its own, not a loop in the worker: a long loop
+     * in the worker's band loop would make the JIT compile the whole worker, with everything it
+     * inlines, on stack replacement, several times over.
+     */
+    long coveredPixels() {
+        int n = rows * width;
+        long c = 0;
+        for (int i = 0; i < n; i++) if (weight[i] > 0) c++;
+        return c;
+    }
+
+    /**
      * Turns the sums into the mean in place (NaN where Σ w = 0) and returns the planes, ready for
      * a sink; {@link #weight()} is then the coverage.
      */

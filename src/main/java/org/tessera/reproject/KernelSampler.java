@@ -188,43 +188,27 @@ public final class KernelSampler {
         if (!valid(s, nx, ny)) { wOut[i] = 0; return; }
         int xi = floor(x), yi = floor(y);
         double fx = x - xi, fy = y - yi;
-        double sa = 0, sw = 0;
-        final int nc = s.channels;
-        for (int c = 0; c < nc; c++) vOut[c][i] = 0;
-        double[] acc = nc <= 4 ? null : new double[nc];
-        double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
-        for (int dy = 0; dy <= 1; dy++) {
-            int yy = yi + dy;
-            double ay = dy == 0 ? 1 - fy : fy;
-            if (ay == 0) continue;
-            for (int dx = 0; dx <= 1; dx++) {
-                int xx = xi + dx;
-                double a = ay * (dx == 0 ? 1 - fx : fx);
-                if (a == 0 || !valid(s, xx, yy)) continue;
-                int j = yy - s.y0, o = s.offsets[j] + xx;
-                double wv = s.w == null ? 1 : s.w[j][o];
-                sa += a;
-                sw += a * wv;
-                if (acc == null) {
-                    if (nc > 0) v0 += a * s.rows[0][j][o];
-                    if (nc > 1) v1 += a * s.rows[1][j][o];
-                    if (nc > 2) v2 += a * s.rows[2][j][o];
-                    if (nc > 3) v3 += a * s.rows[3][j][o];
-                } else {
-                    for (int c = 0; c < nc; c++) acc[c] += a * s.rows[c][j][o];
-                }
-            }
-        }
-        // sa > 0: the nearest pixel is valid and carries weight ≥ 1/4.
-        wOut[i] = (float) (sw / sa);
-        if (acc == null) {
-            if (nc > 0) vOut[0][i] = (float) (v0 / sa);
-            if (nc > 1) vOut[1][i] = (float) (v1 / sa);
-            if (nc > 2) vOut[2][i] = (float) (v2 / sa);
-            if (nc > 3) vOut[3][i] = (float) (v3 / sa);
-        } else {
-            for (int c = 0; c < nc; c++) vOut[c][i] = (float) (acc[c] / sa);
-        }
+        // {Σa, Σa·W, Σa·v of each channel} over the valid taps, in a fixed order. The four taps are
+        // written out, not looped over: in a loop the JIT hoists array checks that only valid taps
+        // pass, and each edge position that trips them made it recompile this method.
+        double[] acc = new double[2 + s.channels];
+        tap(s, xi, yi, (1 - fy) * (1 - fx), acc);
+        tap(s, xi + 1, yi, (1 - fy) * fx, acc);
+        tap(s, xi, yi + 1, fy * (1 - fx), acc);
+        tap(s, xi + 1, yi + 1, fy * fx, acc);
+        // acc[0] > 0: the nearest pixel is valid and carries weight ≥ 1/4.
+        wOut[i] = (float) (acc[1] / acc[0]);
+        for (int c = 0; c < s.channels; c++) vOut[c][i] = (float) (acc[2 + c] / acc[0]);
+    }
+
+    /** Adds tap (x, y) with bilinear weight a to acc when the weight is non-zero and the pixel valid. */
+    private static void tap(SourceStrip s, int x, int y, double a, double[] acc) {
+        if (a == 0 || !valid(s, x, y)) return;
+        int j = y - s.y0, o = s.offsets[j] + x;
+        double wv = s.w == null ? 1 : s.w[j][o];
+        acc[0] += a;
+        acc[1] += a * wv;
+        for (int c = 0; c < s.channels; c++) acc[2 + c] += a * s.rows[c][j][o];
     }
 
     private static boolean valid(SourceStrip s, int x, int y) {

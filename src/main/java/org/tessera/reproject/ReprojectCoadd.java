@@ -28,7 +28,9 @@ import org.tessera.wcs.WcsMapping;
  * O(all tiles).
  * <ol>
  * <li>One streaming read of each tile (in parallel): valid extent of each row, luminance
- * previews. Tiles are cropped first ({@code master_tile_crop_percent} per side).</li>
+ * previews, and the footprint on the grid. Tiles are cropped first ({@code master_tile_crop_percent}
+ * per side). No read when there is nothing to learn: no previews and a source known to hold no
+ * NaN ({@link org.tessera.image.AllFinite}) without alpha.</li>
  * <li>The output grid is cropped to the bounding box of the tiles' footprints (the pixels whose
  * centre falls on a valid tile pixel), and the caller's {@link SinkFactory} opens sinks for that
  * final grid.</li>
@@ -100,8 +102,6 @@ public final class ReprojectCoadd {
         boolean matching = inputs.size() > 1
                 && (params.intertilePhotometricMatch() || params.matchBackground() || params.twoPassCoverageRenorm());
         int factor = matching ? previewFactor(tiles, params.match().previewSize()) : 0;
-        LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
-                grid.width(), grid.height(), channels, params));
 
         ExecutorService pool = Executors.newFixedThreadPool(params.workers(), r -> {
             Thread t = new Thread(r, "tessera-p5");
@@ -109,13 +109,18 @@ public final class ReprojectCoadd {
             return t;
         });
         try {
-            survey(tiles, factor, pool, progress.sub(0, 0.15));
+            double[][] boxes = new double[tiles.size()][];
+            List<Future<?>> surveys = survey(tiles, factor, grid, params.kernel().mapsCorners(), boxes, pool, progress.sub(0, 0.15));
+            // Logged while the survey runs: the first message of a fresh JVM sets up its logging (~25 ms).
+            LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
+                    grid.width(), grid.height(), channels, params));
+            await(surveys);
 
             // Footprints, and the crop of the output grid to what they cover.
             int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = Integer.MIN_VALUE, gy1 = Integer.MIN_VALUE;
             List<Tile> used = new ArrayList<>();
             for (Tile t : tiles) {
-                double[] box = t.validPixels == 0 ? null : t.footprintBox(grid.wcs(), params.kernel().mapsCorners());
+                double[] box = boxes[t.index];
                 if (box == null) {
                     notes[t.index] = t.validPixels == 0 ? "no valid pixel" : "footprint does not map onto the grid";
                     LOG.warning("[P5] " + t.name() + ": " + notes[t.index] + ", skipped");
@@ -187,7 +192,14 @@ public final class ReprojectCoadd {
         return (int) Math.max(1, Math.round(Percentiles.median(longest) / previewSize));
     }
 
-    private static void survey(List<Tile> tiles, int factor, ExecutorService pool, Progress progress) throws IOException {
+    /**
+     * Starts surveying every tile and finding its footprint box on {@code grid} (into
+     * {@code boxes} by tile index; null: no valid pixel; {@code overlap}: the pixels a tile
+     * overlaps, for the exact kernel, see {@link Tile#footprintBox}), in parallel: the box maps two points per
+     * tile row through both WCS, which is worth sharing out too. {@link #await} the tasks.
+     */
+    private static List<Future<?>> survey(List<Tile> tiles, int factor, WcsGrid grid, boolean overlap, double[][] boxes,
+                                          ExecutorService pool, Progress progress) {
         AtomicInteger done = new AtomicInteger();
         List<Future<?>> fs = new ArrayList<>();
         for (Tile t : tiles) {
@@ -198,11 +210,12 @@ public final class ReprojectCoadd {
                 } catch (IOException e) {
                     throw new UncheckedIOException(new IOException(t.name() + ": " + e.getMessage(), e));
                 }
+                boxes[t.index] = t.validPixels == 0 ? null : t.footprintBox(grid.wcs(), overlap);
                 progress.update(done.incrementAndGet() / (double) tiles.size(), "[P5] read " + t.name());
                 return null;
             }));
         }
-        await(fs);
+        return fs;
     }
 
     /** Photometric matching on the previews; sets each tile's gain and offset. Returns the pairs used. */
@@ -311,10 +324,8 @@ public final class ReprojectCoadd {
                         } finally {
                             cache.release(lease);
                         }
+                        covered.addAndGet(band.coveredPixels());
                         float[] wsum = band.weight();
-                        long c = 0;
-                        for (int i = 0; i < rows * fin.width(); i++) if (wsum[i] > 0) c++;
-                        covered.addAndGet(c);
                         float[][] mosaic = band.normalise();
                         out.mosaic().writeRows(y0, rows, mosaic);
                         if (out.coverage() != null) {

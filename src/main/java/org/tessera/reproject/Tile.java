@@ -3,6 +3,7 @@ package org.tessera.reproject;
 import java.io.IOException;
 import java.util.Arrays;
 
+import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsMapping;
@@ -152,16 +153,25 @@ final class Tile {
     /**
      * The first streaming read: valid extent of each row of the crop window, whether W is 1
      * everywhere, and (when previewFactor &gt; 0) the block-mean luminance and weight previews.
+     * Without previews and for a source {@linkplain #knownAllValid() known to be all valid} it reads
+     * nothing: the result is known (the coadd then reads each pixel once instead of twice).
      */
     void survey(int previewFactor) throws IOException {
         int rowsIn = cy1 - cy0, colsIn = cx1 - cx0;
         rowMin = new int[Math.max(0, rowsIn)];
         rowMax = new int[Math.max(0, rowsIn)];
-        Arrays.fill(rowMin, -1);
-        Arrays.fill(rowMax, -1);
         validPixels = 0;
         unitWeight = true;
         this.previewFactor = previewFactor;
+        if (previewFactor == 0 && rowsIn > 0 && colsIn > 0 && knownAllValid()) {
+            // Nothing to learn from the pixels: every row of the window is valid end to end, W = 1.
+            Arrays.fill(rowMin, cx0);
+            Arrays.fill(rowMax, cx1 - 1);
+            validPixels = (long) rowsIn * colsIn;
+            return;
+        }
+        Arrays.fill(rowMin, -1);
+        Arrays.fill(rowMax, -1);
         double[] lumSum = null, wSum = null;
         double[][] chanSum = null;
         int[] count = null;
@@ -240,6 +250,14 @@ final class Tile {
         }
     }
 
+    /**
+     * True when the source says that it holds no NaN (see {@link AllFinite}) and there is no alpha:
+     * every pixel is then valid with W = 1, which the survey would find by reading the whole tile.
+     */
+    boolean knownAllValid() {
+        return input.alpha() == null && input.image() instanceof AllFinite f && f.allFinite();
+    }
+
     /** Valid extent of rows [y, y + n) of a band without alpha: valid = every channel finite. */
     private void extents(float[][] band, int y, int n) {
         for (int r = 0; r < n; r++) {
@@ -281,12 +299,23 @@ final class Tile {
             last = r;
         }
         if (first < 0) return null;
+        double[][] four = new double[4][];
         for (int r = first; r <= last; r++) {
             if (rowMin[r] < 0) continue;
             int y = r + cy0;
-            double[][] pts = r == first || r == last ? edgePoints(rowMin[r], rowMax[r], y, r == first, r == last)
-                    : new double[][] {{rowMin[r] - 0.5, y - 0.5}, {rowMin[r] - 0.5, y + 0.5},
-                            {rowMax[r] + 0.5, y - 0.5}, {rowMax[r] + 0.5, y + 0.5}};
+            double[][] pts;
+            if (r == first || r == last) {
+                pts = edgePoints(rowMin[r], rowMax[r], y, r == first, r == last);
+            } else {
+                // A row's top corners are the previous row's bottom ones when its run starts (ends)
+                // at the same column: mapped once (half the transforms of a rectangular tile).
+                int n = 0;
+                if (rowMin[r - 1] != rowMin[r]) four[n++] = new double[] {rowMin[r] - 0.5, y - 0.5};
+                four[n++] = new double[] {rowMin[r] - 0.5, y + 0.5};
+                if (rowMax[r - 1] != rowMax[r]) four[n++] = new double[] {rowMax[r] + 0.5, y - 0.5};
+                four[n++] = new double[] {rowMax[r] + 0.5, y + 0.5};
+                pts = n == 4 ? four : Arrays.copyOf(four, n);
+            }
             for (double[] p : pts) {
                 src.pixelToWorld(p[0], p[1], t);
                 grid.worldToPixel(t[0], t[1], t);

@@ -188,12 +188,34 @@ public final class ReprojectBench {
     static void coadd(Path head, Path out, Kernel kernel, int workers, List<Path> files) throws Exception {
         long t0 = System.nanoTime();
         WcsGrid grid = readHead(head);
+        // Headers opened in parallel, as the project's FrameScanner does (in file order).
+        List<Object> opened = files.parallelStream().map(f -> {
+            try {
+                FitsRowSource s = new FitsRowSource(f);
+                try {
+                    return (Object) CoaddInput.of(f.getFileName().toString(), s, Wcs.fromHeader(s.header()));
+                } catch (Exception e) {
+                    s.close();
+                    throw e;
+                }
+            } catch (Exception e) {
+                return e;
+            }
+        }).toList();
         List<CoaddInput> in = new ArrayList<>();
         List<FitsRowSource> open = new ArrayList<>();
-        for (Path f : files) {
-            FitsRowSource s = new FitsRowSource(f);
-            open.add(s);
-            in.add(CoaddInput.of(f.getFileName().toString(), s, Wcs.fromHeader(s.header())));
+        Exception failure = null;
+        for (Object o : opened) {
+            if (o instanceof CoaddInput c) {
+                in.add(c);
+                open.add((FitsRowSource) c.image());
+            } else if (failure == null) {
+                failure = (Exception) o;
+            }
+        }
+        if (failure != null) {
+            for (FitsRowSource s : open) s.close();
+            throw failure;
         }
         Path cov = out.resolveSibling(out.getFileName().toString().replace(".fits", "") + "_coverage.fits");
         FitsRowWriter[] w = new FitsRowWriter[2];

@@ -1,0 +1,76 @@
+package org.tessera.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PixelCodecTest {
+
+    @TempDir
+    Path tmp;
+
+    /** The formula the table must reproduce bit for bit. */
+    private static float formula(double bzero, double bscale, Long blank, long v) {
+        if (blank != null && v == blank) return Float.NaN;
+        float f = (float) (bzero + bscale * v);
+        return Float.isFinite(f) ? f : Float.NaN;
+    }
+
+    @Test
+    void tableDecodingOfEverySixteenBitValueMatchesTheFormula() {
+        ByteBuffer b = ByteBuffer.allocate(2 * 65536);
+        for (int v = Short.MIN_VALUE; v <= Short.MAX_VALUE; v++) b.putShort((short) v);
+        double[][] scalings = {{32768, 1}, {0, 1}, {-3.7, 0.013}, {1e5, 1e33}};
+        for (double[] s : scalings) {
+            for (Long blank : new Long[] {null, -32768L, 1234L}) {
+                PixelCodec c = new PixelCodec(16, s[0], s[1], blank);
+                float[] out = new float[65536 + 3];
+                c.decode(b, 65536, out, 3);
+                int bad = 0;
+                for (int v = Short.MIN_VALUE; v <= Short.MAX_VALUE; v++)
+                    if (Float.floatToIntBits(formula(s[0], s[1], blank, v)) != Float.floatToIntBits(out[v + 32768 + 3])) bad++;
+                assertEquals(0, bad, "values decoded differently, bzero " + s[0] + " bscale " + s[1] + " blank " + blank);
+            }
+        }
+    }
+
+    @Test
+    void tableDecodingOfEveryByteMatchesTheFormula() {
+        ByteBuffer b = ByteBuffer.allocate(256);
+        for (int v = 0; v < 256; v++) b.put((byte) v);
+        PixelCodec c = new PixelCodec(8, -128, 0.5, 7L);
+        float[] out = new float[256];
+        c.decode(b, 256, out, 0);
+        for (int v = 0; v < 256; v++)
+            assertEquals(Float.floatToIntBits(formula(-128, 0.5, 7L, v)), Float.floatToIntBits(out[v]), "value " + v);
+    }
+
+    @Test
+    void allFiniteOnlyForIntegersWithoutBlankThatScaleToFiniteFloats() {
+        assertTrue(new PixelCodec(16, 32768, 1, null).allFinite());
+        assertTrue(new PixelCodec(8, 0, 1, null).allFinite());
+        assertTrue(new PixelCodec(32, 10, 2, null).allFinite());
+        assertTrue(new PixelCodec(64, 0, 1, null).allFinite());
+        assertFalse(new PixelCodec(16, 32768, 1, -32768L).allFinite(), "BLANK");
+        assertFalse(new PixelCodec(-32, 0, 1, null).allFinite(), "float data may hold NaN");
+        assertFalse(new PixelCodec(-64, 0, 1, null).allFinite());
+        assertFalse(new PixelCodec(16, 0, 1e36, null).allFinite(), "the top of the range overflows a float");
+        assertFalse(new PixelCodec(64, 0, 1e20, null).allFinite());
+    }
+
+    @Test
+    void framesKnowWhenNoPixelCanBeNaN() throws Exception {
+        short[][] px = new short[4][5];
+        assertTrue(FitsFrame.open(FitsFixtures.write(tmp.resolve("u16.fits"), px, "BZERO", 32768.0)).allFinite());
+        assertFalse(FitsFrame.open(FitsFixtures.write(tmp.resolve("blank.fits"), px, "BLANK", 0)).allFinite());
+        assertFalse(FitsFrame.open(FitsFixtures.write(tmp.resolve("f32.fits"), new float[4][5])).allFinite());
+        assertFalse(FitsFrame.open(FitsFixtures.writeHdus(tmp.resolve("alpha.fits"), new Object[] {px},
+                new Object[] {new byte[4][5], "EXTNAME", "ALPHA"})).allFinite(), "an ALPHA extension masks pixels");
+    }
+}
