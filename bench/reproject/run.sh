@@ -109,6 +109,8 @@ if want seestar; then
   fi
   measure tessera_seestar_lanczos3 "${JAVA[@]}" coadd "$WORK/seestar.head" "$WORK/tessera_seestar_l3.fits" lanczos3 "$THREADS" "${SEESTAR[@]}"
   swarp_run seestar_lanczos3 "$WORK/seestar.head" LANCZOS3 "${SEESTAR[@]}"
+  # The exact (area overlap) kernel: SWarp has none; astropy's reproject_exact takes minutes here.
+  measure tessera_seestar_exact "${JAVA[@]}" coadd "$WORK/seestar.head" "$WORK/tessera_seestar_ex.fits" exact "$THREADS" "${SEESTAR[@]}"
 fi
 
 if want dss; then
@@ -116,6 +118,8 @@ if want dss; then
   measure tessera_dss_bilinear "${JAVA[@]}" coadd "$WORK/dss.head" "$WORK/tessera_dss.fits" bilinear "$THREADS" "${DSS[@]}"
   swarp_run dss_bilinear "$WORK/dss.head" BILINEAR "${DSS[@]}"
   measure astropy_dss_bilinear $PY bench/reproject/astropy_coadd.py "$WORK/dss.head" "$WORK/astropy_dss.fits" bilinear "${DSS[@]}"
+  measure tessera_dss_exact "${JAVA[@]}" coadd "$WORK/dss.head" "$WORK/tessera_dss_ex.fits" exact "$THREADS" "${DSS[@]}"
+  measure astropy_dss_exact $PY bench/reproject/astropy_coadd.py "$WORK/dss.head" "$WORK/astropy_dss_ex.fits" exact "${DSS[@]}"
 fi
 
 if want synth16; then
@@ -140,7 +144,7 @@ echo "== summary (median wall s, peak RSS MiB, median CPU s = user + system; rat
 awk -F'\t' '
   { wall[$1]=$2; rss[$1]=$3; cpu[$1]=$4 }
   END {
-    n = split("seestar_bilinear seestar_lanczos3 dss_bilinear synth16_bilinear synth16_lanczos3 synth64_bilinear", cases, " ")
+    n = split("seestar_bilinear seestar_lanczos3 seestar_exact dss_bilinear dss_exact synth16_bilinear synth16_lanczos3 synth64_bilinear", cases, " ")
     printf "%-17s %7s %6s %4s | %7s %6s %4s | %7s %6s %4s | %9s %8s %9s %9s\n", "case", "tessera", "cpu", "MiB", "swarp", "cpu", "MiB", "astropy", "cpu", "MiB", "wall/swarp", "cpu/swarp", "mem/swarp", "astropy/t"
     for (i = 1; i <= n; i++) {
       c = cases[i]; t = "tessera_" c; s = "swarp_" c; a = "astropy_" c
