@@ -36,10 +36,10 @@ public final class GridMode {
     public record TileFailure(int id, String reason) {}
 
     /**
-     * One mount's run: its folder, outputs (null when no tile succeeded), the tiles written and
+     * One mount's run: its folder, its frame count, outputs (null when no tile succeeded), the tiles written and
      * the tiles that failed.
      */
-    public record Part(MountMode mount, Path dir, Path mosaic, Path coverage, Path preview, List<Path> tiles,
+    public record Part(MountMode mount, Path dir, int frames, Path mosaic, Path coverage, Path preview, List<Path> tiles,
                        List<TileFailure> failed, String error) {
         public Part {
             tiles = List.copyOf(tiles);
@@ -116,11 +116,14 @@ public final class GridMode {
 
     private static Part runPart(MountMode mount, List<GridInputs.GridFrame> frames, Path dir, Config config, int workers,
                                 int cores, Progress pr) throws IOException {
+        double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
+        if (factor * overlap / 100 < 1)
+            LOG.warning(String.format(Locale.ROOT, "[GRID] grid_size_factor × batch_overlap_pct = %.2f < 1: a frame may lie"
+                    + " whole in no tile, and its pieces that fall under the stack core's validity rule are dropped", factor * overlap / 100));
         List<WcsGrid> footprints = new ArrayList<>();
         for (GridInputs.GridFrame f : frames)
             footprints.add(new WcsGrid(f.frame().wcs(), f.frame().width(), f.frame().height()));
-        GridLayout.Layout layout = GridLayout.compute(footprints, config.getDouble("grid_size_factor"),
-                config.getDouble("batch_overlap_pct"));
+        GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: global grid %dx%d at %.3f\"/px, tile %d px, step %d px, %d tile(s) for %d frame(s)",
                 mount, layout.global().width(), layout.global().height(), layout.global().wcs().pixelScaleDeg() * 3600,
                 layout.tileSize(), layout.step(), layout.tiles().size(), frames.size()));
@@ -142,10 +145,10 @@ public final class GridMode {
                 r.cancelled() ? " (cancelled)" : ""));
         if (r.cancelled()) throw new IOException("cancelled by the user during the Grid tiles");
         if (tiles.isEmpty())
-            return new Part(mount, dir, null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
+            return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));
         GridAssembly.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
-        return new Part(mount, dir, w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
+        return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
     }
 
     /**
