@@ -60,7 +60,30 @@ public final class StackCore {
                                     RowSink coverage, Progress progress, ResourcePlan plan, StackBackend backend)
             throws IOException {
         if (plan == null) throw new IllegalArgumentException("stack: a resource plan is required");
-        return run(frames, params, out, coverage, progress, plan, null, backend);
+        return run(frames, params, out, coverage, progress, plan, null, backend, null);
+    }
+
+    /**
+     * Stacks with an external weight per frame that multiplies the weights of the configured
+     * {@link StackParams.Weighting} (Grid mode: the frame's exposure time, reference.md §8). Null
+     * {@code frameScale} is exactly {@link #stack(List, StackParams, RowSink, RowSink, Progress, ResourcePlan)}.
+     *
+     * @param frameScale one finite weight &gt; 0 per frame, in frame order, or null
+     */
+    public static StackResult stackWeighted(List<? extends RowSource> frames, double[] frameScale, StackParams params,
+                                            RowSink out, RowSink coverage, Progress progress, ResourcePlan plan)
+            throws IOException {
+        if (plan == null) throw new IllegalArgumentException("stack: a resource plan is required");
+        if (frameScale != null) {
+            if (frames == null || frameScale.length != frames.size())
+                throw new IllegalArgumentException("stack: " + frameScale.length + " frame weights for "
+                        + (frames == null ? 0 : frames.size()) + " frames");
+            for (int i = 0; i < frameScale.length; i++)
+                if (!(frameScale[i] > 0) || Double.isInfinite(frameScale[i]))
+                    throw new IllegalArgumentException("stack: frame weight " + frameScale[i] + " of "
+                            + nameOf(frames.get(i), i) + " must be finite and > 0");
+        }
+        return run(frames, params, out, coverage, progress, plan, null, CpuStackBackend.INSTANCE, frameScale);
     }
 
     /**
@@ -72,12 +95,12 @@ public final class StackCore {
                                     RowSink coverage, Progress progress, StackLayout layout, StackBackend backend)
             throws IOException {
         if (layout == null) throw new IllegalArgumentException("stack: a layout is required");
-        return run(frames, params, out, coverage, progress, null, layout, backend);
+        return run(frames, params, out, coverage, progress, null, layout, backend, null);
     }
 
     private static StackResult run(List<? extends RowSource> frames, StackParams params, RowSink out,
                                    RowSink coverage, Progress progress, ResourcePlan plan, StackLayout given,
-                                   StackBackend backend) throws IOException {
+                                   StackBackend backend, double[] frameScale) throws IOException {
         if (frames == null || frames.isEmpty()) throw new IllegalArgumentException("nothing to stack: no frames");
         if (params == null || out == null || backend == null)
             throw new IllegalArgumentException("stack: params, output and backend are required");
@@ -140,6 +163,9 @@ public final class StackCore {
                     : Normalization.compute(params.normalize(), stats, nc, usedNames, LOG);
             double[][] weights = all == null ? FrameWeights.compute(StackParams.Weighting.NONE, stats, norm, nc, usedNames, LOG)
                     : FrameWeights.compute(params.weighting(), stats, norm, nc, usedNames, LOG);
+            if (frameScale != null) // external weights multiply; skipped when absent so results stay bit-identical
+                for (int k = 0; k < used.size(); k++)
+                    for (int c = 0; c < nc; c++) weights[k][c] *= frameScale[used.get(k)];
             for (int k = 0; k < used.size(); k++) frameWeights[used.get(k)] = weights[k].clone();
             RadialWeight[] radial = null;
             if (params.radialWeight()) {

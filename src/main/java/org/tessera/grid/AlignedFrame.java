@@ -1,0 +1,43 @@
+package org.tessera.grid;
+
+import java.io.IOException;
+import java.util.Map;
+
+import org.tessera.io.Frame;
+import org.tessera.io.MountMode;
+import org.tessera.reproject.ReprojectedSource;
+import org.tessera.wcs.Wcs;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * A frame seen on a tile's grid (bilinear, NaN outside its footprint) that keeps the frame's name,
+ * mount, exposure and keys, so that the stack core's logs and drops name the file.
+ */
+final class AlignedFrame implements Frame {
+    private final Frame frame;
+    private final WcsGrid grid;
+    private final ReprojectedSource aligned;
+
+    AlignedFrame(Frame frame, WcsGrid grid) {
+        this.frame = frame;
+        this.grid = grid;
+        this.aligned = new ReprojectedSource(frame, frame.wcs(), grid);
+    }
+
+    @Override public String name() { return frame.name(); }
+    @Override public Wcs wcs() { return grid.wcs(); }
+    @Override public MountMode mountMode() { return frame.mountMode(); }
+    @Override public double exposureSeconds() { return frame.exposureSeconds(); }
+    @Override public Map<String, String> keys() { return frame.keys(); }
+    @Override public int width() { return aligned.width(); }
+    @Override public int height() { return aligned.height(); }
+    @Override public int channels() { return aligned.channels(); }
+
+    @Override
+    public void readRows(int y0, int rows, float[][] dst) throws IOException {
+        aligned.readRows(y0, rows, dst);
+    }
+
+    @Override
+    public String toString() { return frame.name(); }
+}

@@ -1,0 +1,76 @@
+package org.tessera.grid;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.tessera.io.FitsFrame;
+import org.tessera.io.MountMode;
+import org.tessera.tiles.AltAzGating;
+import org.tessera.tiles.FrameGroup;
+
+/**
+ * Opens the frames of a {@link StackPlan} and splits them by mount (reference.md §8). A frame that
+ * cannot be read or has no WCS is skipped with its reason. The mount is the CSV's when it gives
+ * one, else the frame header's. UNKNOWN frames are resolved as Phase 3 resolves an UNKNOWN group
+ * ({@link AltAzGating#effectiveMode}: {@code altaz_unknown_policy} eq / altaz, or auto = alt-az
+ * evidence such as Seestar frames or field rotation), all together as one group.
+ */
+public final class GridInputs {
+    private GridInputs() {}
+
+    /** One usable frame with its plan entry and resolved mount (EQ or ALT_AZ). */
+    public record GridFrame(StackPlan.Entry entry, FitsFrame frame, MountMode mount) {}
+
+    /** A frame left out, and why. */
+    public record Skipped(Path file, String reason) {}
+
+    /** The frames of each mount (in plan order; only mounts that have frames), and the skipped ones. */
+    public record Split(Map<MountMode, List<GridFrame>> byMount, List<Skipped> skipped) {
+        /** True when the run must be split into {@code grid_EQ/} and {@code grid_ALTZ/}. */
+        public boolean mixed() {
+            return byMount.size() > 1;
+        }
+    }
+
+    public static Split open(StackPlan plan, AltAzGating gating) {
+        List<Skipped> skipped = new ArrayList<>();
+        for (StackPlan.Problem p : plan.problems()) skipped.add(new Skipped(p.path(), p.reason()));
+        List<GridFrame> known = new ArrayList<>();
+        List<StackPlan.Entry> unknownEntries = new ArrayList<>();
+        List<FitsFrame> unknownFrames = new ArrayList<>();
+        for (StackPlan.Entry e : plan.entries()) {
+            FitsFrame f;
+            try {
+                f = FitsFrame.open(e.path());
+            } catch (Exception ex) {
+                skipped.add(new Skipped(e.path(), "line " + e.line() + ": cannot read: " + ex.getMessage()));
+                continue;
+            }
+            if (!f.hasWcs()) {
+                skipped.add(new Skipped(e.path(), "line " + e.line() + ": no usable WCS: " + f.wcsProblem()));
+                continue;
+            }
+            MountMode m = e.mount() != null ? e.mount() : f.mountMode();
+            if (m == null || m == MountMode.UNKNOWN) {
+                unknownEntries.add(e);
+                unknownFrames.add(f);
+            } else {
+                known.add(new GridFrame(e, f, m));
+            }
+        }
+        if (!unknownFrames.isEmpty()) {
+            // One UNKNOWN group decided as Phase 3 decides it; its mount stays UNKNOWN for the gating.
+            MountMode resolved = gating.effectiveMode(new FrameGroup(0, new ArrayList<org.tessera.io.Frame>(unknownFrames), MountMode.UNKNOWN));
+            for (int i = 0; i < unknownFrames.size(); i++)
+                known.add(new GridFrame(unknownEntries.get(i), unknownFrames.get(i), resolved));
+        }
+        known.sort(java.util.Comparator.comparingDouble(g -> g.entry().order()));
+        Map<MountMode, List<GridFrame>> by = new LinkedHashMap<>();
+        for (MountMode m : new MountMode[] {MountMode.EQ, MountMode.ALT_AZ})
+            for (GridFrame g : known) if (g.mount() == m) by.computeIfAbsent(m, k -> new ArrayList<>()).add(g);
+        return new Split(by, skipped);
+    }
+}

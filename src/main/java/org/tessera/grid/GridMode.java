@@ -1,0 +1,164 @@
+package org.tessera.grid;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.io.MountMode;
+import org.tessera.plan.ResourcePlan;
+import org.tessera.stack.StackParams;
+import org.tessera.tiles.AltAzGating;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * Grid mode (reference.md §8, docs/grid.md): a {@code stack_plan.csv} of frames → a regular
+ * raster of overlapping tiles on one global grid, each tile stacked from the frames that touch it
+ * by the stack core (tiles in parallel on {@code grid_workers}), then the tiles assembled by the
+ * Phase 5 engine into {@code mosaic_grid.fits}. Mixed EQ and ALT-AZ frames make two independent
+ * runs in {@code grid_EQ/} and {@code grid_ALTZ/}. One failing tile is logged and skipped, never
+ * the whole run: a run fails only when no tile at all succeeds.
+ */
+public final class GridMode {
+    private GridMode() {}
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.grid");
+
+    public static final String TILES_DIR = "tiles";
+
+    /** A tile that could not be made, and why. */
+    public record TileFailure(int id, String reason) {}
+
+    /**
+     * One mount's run: its folder, its frame count, outputs (null when no tile succeeded), the tiles written and
+     * the tiles that failed.
+     */
+    public record Part(MountMode mount, Path dir, int frames, Path mosaic, Path coverage, Path preview, List<Path> tiles,
+                       List<TileFailure> failed, String error) {
+        public Part {
+            tiles = List.copyOf(tiles);
+            failed = List.copyOf(failed);
+        }
+    }
+
+    /** What a Grid run produced: one part per mount, and the frames left out with their reasons. */
+    public record Outcome(Path outputDir, List<Part> parts, List<GridInputs.Skipped> skipped) {
+        public Outcome {
+            parts = List.copyOf(parts);
+            skipped = List.copyOf(skipped);
+        }
+
+        /** The mosaic of the only part (unmixed run), else null. */
+        public Path mosaic() {
+            return parts.size() == 1 ? parts.get(0).mosaic() : null;
+        }
+    }
+
+    /** Effective tile workers: {@code grid_workers} when &gt; 0, else max(1, cores − 2). */
+    public static int workers(int gridWorkers, int cores) {
+        return gridWorkers > 0 ? gridWorkers : Math.max(1, cores - 2);
+    }
+
+    /**
+     * Runs Grid mode.
+     *
+     * @throws IOException when the plan cannot be read or lists no usable frame, when no frame has
+     *                     a usable WCS, or when no tile of any mount succeeds; the message says why
+     */
+    public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress) throws IOException {
+        Progress pr = progress == null ? Progress.NONE : progress;
+        Files.createDirectories(outputDir);
+        pr.update(0, "reading the stack plan");
+        StackPlan plan = StackPlan.read(stackPlanCsv);
+        LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
+                stackPlanCsv, plan.entries().size(), plan.problems().size(),
+                plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
+        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config));
+        for (GridInputs.Skipped s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
+        if (split.byMount().isEmpty())
+            throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
+                    + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
+        pr.update(0.05, "frames opened");
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = workers(config.getInt("grid_workers"), cores);
+        LOG.info("[GRID] workers=" + workers + " (grid_workers=" + config.getInt("grid_workers") + ", " + cores + " cores)");
+        Boolean gpu = config.getOptionalBoolean("use_gpu_grid");
+        LOG.info("[GRID] GPU=OFF (use_gpu_grid=" + (gpu == null ? "unset" : gpu)
+                + "): Tessera has no GPU stack backend yet; tiles stack on the CPU stack core");
+
+        List<Part> parts = new ArrayList<>();
+        int k = 0, n = split.byMount().size();
+        for (Map.Entry<MountMode, List<GridInputs.GridFrame>> e : split.byMount().entrySet()) {
+            Path dir = split.mixed() ? outputDir.resolve(e.getKey() == MountMode.EQ ? "grid_EQ" : "grid_ALTZ") : outputDir;
+            if (split.mixed())
+                LOG.info("[GRID] mixed mounts: " + e.getValue().size() + " " + e.getKey() + " frame(s) → " + dir);
+            Progress sub = pr.sub(0.05 + 0.95 * k / n, 0.05 + 0.95 * (k + 1) / n);
+            parts.add(runPart(e.getKey(), e.getValue(), dir, config, workers, cores, sub));
+            k++;
+        }
+        boolean any = false;
+        for (Part p : parts) any |= p.mosaic() != null;
+        if (!any) {
+            StringBuilder why = new StringBuilder();
+            for (Part p : parts) why.append(why.length() == 0 ? "" : "; ").append(p.mount()).append(": ").append(p.error());
+            throw new IOException("[GRID] no mosaic produced: " + why);
+        }
+        pr.update(1, "done");
+        return new Outcome(outputDir, parts, split.skipped());
+    }
+
+    private static Part runPart(MountMode mount, List<GridInputs.GridFrame> frames, Path dir, Config config, int workers,
+                                int cores, Progress pr) throws IOException {
+        double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
+        if (factor * overlap / 100 < 1)
+            LOG.warning(String.format(Locale.ROOT, "[GRID] grid_size_factor × batch_overlap_pct = %.2f < 1: a frame may lie"
+                    + " whole in no tile, and its pieces that fall under the stack core's validity rule are dropped", factor * overlap / 100));
+        List<WcsGrid> footprints = new ArrayList<>();
+        for (GridInputs.GridFrame f : frames)
+            footprints.add(new WcsGrid(f.frame().wcs(), f.frame().width(), f.frame().height()));
+        GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
+        LOG.info(String.format(Locale.ROOT, "[GRID] %s: global grid %dx%d at %.3f\"/px, tile %d px, step %d px, %d tile(s) for %d frame(s)",
+                mount, layout.global().width(), layout.global().height(), layout.global().wcs().pixelScaleDeg() * 3600,
+                layout.tileSize(), layout.step(), layout.tiles().size(), frames.size()));
+        List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
+        for (GridLayout.Tile t : layout.tiles()) {
+            List<GridInputs.GridFrame> in = new ArrayList<>();
+            for (int i : t.frames()) in.add(frames.get(i));
+            tileFrames.add(in);
+        }
+        Path tilesDir = Files.createDirectories(dir.resolve(TILES_DIR));
+        int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
+        TileRunner.Result r = TileRunner.run(layout, tileFrames, tilesDir, StackParams.fromConfig(config),
+                tilePlan(config, pool, cores), workers, pr.sub(0, 0.7));
+        List<TileFailure> failed = new ArrayList<>();
+        for (TileRunner.Failure f : r.failed()) failed.add(new TileFailure(f.id(), f.reason()));
+        List<Path> tiles = new ArrayList<>();
+        for (TileStacker.Done d : r.done()) tiles.add(d.file());
+        LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
+                r.cancelled() ? " (cancelled)" : ""));
+        if (r.cancelled()) throw new IOException("cancelled by the user during the Grid tiles");
+        if (tiles.isEmpty())
+            return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
+                    + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));
+        GridAssembly.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
+        return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
+    }
+
+    /**
+     * The plan every tile's stack uses: {@code stack_chunk_budget_mb} of heap (capped by the run's
+     * budget shared among the pool) and the cores shared among the pool.
+     */
+    static ResourcePlan tilePlan(Config config, int pool, int cores) {
+        ResourcePlan whole = ResourcePlan.fromRuntime(config);
+        long chunk = Math.max(1, config.getInt("stack_chunk_budget_mb")) * ResourcePlan.MIB;
+        long budget = Math.min(chunk, Math.max(whole.budgetBytes() / pool, 16 * ResourcePlan.MIB));
+        return new ResourcePlan(Math.max(1, cores / pool), budget);
+    }
+}

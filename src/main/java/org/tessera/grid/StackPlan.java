@@ -1,0 +1,244 @@
+package org.tessera.grid;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.tessera.io.MountMode;
+
+/**
+ * A Grid-mode {@code stack_plan.csv} (reference.md §8): one line per FRAME. The delimiter is
+ * sniffed among {@code , ; | tab space}; the header is optional (without one the columns are, in
+ * order, path, exposure, filter, batch, order, mount); column names have the original's aliases.
+ * Relative paths are resolved against the CSV's folder. A line that cannot be used (no path, a bad
+ * number, a missing file) is reported with the CSV's name and its line number and left out; only a
+ * CSV that cannot be read, or that lists no usable frame at all, is an error.
+ */
+public final class StackPlan {
+
+    /** One frame of the plan; {@code mount} is null when the CSV does not say. */
+    public record Entry(int line, Path path, double exposure, String filter, String batch, double order,
+                        MountMode mount) {}
+
+    /** A line that was left out, and why (the reason names the CSV and the line). */
+    public record Problem(int line, Path path, String reason) {}
+
+    /** The canonical columns and their aliases, exactly as reference.md §8 lists them. */
+    enum Column {
+        PATH("file_path", "filepath", "file", "path", "filename", "fits", "raw"),
+        EXPOSURE("exposure", "exp", "exptime", "exposure_s"),
+        FILTER("filter", "band", "channel"),
+        BATCH("batch_id", "batch", "session", "night"),
+        ORDER("order", "seq", "sequence", "index"),
+        MOUNT("mount", "eqmode", "mount_mode");
+
+        final List<String> aliases;
+
+        Column(String... aliases) { this.aliases = List.of(aliases); }
+
+        static Column of(String header) {
+            String h = header.trim().toLowerCase(Locale.ROOT);
+            for (Column c : values()) if (c.aliases.contains(h)) return c;
+            return null;
+        }
+    }
+
+    static final char[] DELIMITERS = {',', ';', '|', '\t'};
+    static final char SPACE = ' ';
+    public static final double DEFAULT_EXPOSURE = 1.0;
+
+    private final Path csv;
+    private final char delimiter;
+    private final boolean header;
+    private final List<Entry> entries;
+    private final List<Problem> problems;
+
+    private StackPlan(Path csv, char delimiter, boolean header, List<Entry> entries, List<Problem> problems) {
+        this.csv = csv;
+        this.delimiter = delimiter;
+        this.header = header;
+        this.entries = List.copyOf(entries);
+        this.problems = List.copyOf(problems);
+    }
+
+    public Path csv() { return csv; }
+
+    /** The sniffed delimiter ({@code ' '} = runs of blanks). */
+    public char delimiter() { return delimiter; }
+
+    public boolean hasHeader() { return header; }
+
+    /** The usable frames, sorted by the order column when there is one (stable), else in file order. */
+    public List<Entry> entries() { return entries; }
+
+    /** The lines left out, in file order. */
+    public List<Problem> problems() { return problems; }
+
+    /**
+     * Reads a plan.
+     *
+     * @throws IOException when the CSV cannot be read, has no data line, has a header without a
+     *                     path column, or lists no usable frame; the message names the CSV
+     */
+    public static StackPlan read(Path csv) throws IOException {
+        if (!Files.isRegularFile(csv)) throw new IOException(csv + ": stack plan not found");
+        List<String> raw = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<Integer> lineNo = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String l = raw.get(i);
+            if (i == 0 && !l.isEmpty() && l.charAt(0) == '\uFEFF') l = l.substring(1); // UTF-8 BOM
+            if (l.isBlank() || l.stripLeading().startsWith("#")) continue;
+            lines.add(l);
+            lineNo.add(i + 1);
+        }
+        if (lines.isEmpty()) throw new IOException(csv + ": stack plan has no data line");
+        char delim = sniff(lines);
+        List<String> first = split(lines.get(0), delim);
+        boolean header = false;
+        for (String f : first) if (Column.of(f) != null) header = true;
+
+        Map<Column, Integer> col = new HashMap<>();
+        if (header) {
+            for (int i = 0; i < first.size(); i++) {
+                Column c = Column.of(first.get(i));
+                if (c != null && !col.containsKey(c)) col.put(c, i);
+            }
+            if (!col.containsKey(Column.PATH))
+                throw new IOException(csv + ": line " + lineNo.get(0) + ": header has no path column (expected one of "
+                        + String.join("|", Column.PATH.aliases) + ")");
+        } else {
+            for (Column c : Column.values()) col.put(c, c.ordinal());
+        }
+
+        Path base = csv.toAbsolutePath().getParent();
+        List<Entry> entries = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (int k = header ? 1 : 0; k < lines.size(); k++) {
+            int n = lineNo.get(k);
+            List<String> f = split(lines.get(k), delim);
+            String where = csv.getFileName() + ": line " + n + ": ";
+            String p = field(f, col.get(Column.PATH));
+            if (p.isEmpty()) {
+                problems.add(new Problem(n, null, where + "no file path"));
+                continue;
+            }
+            Path path;
+            try {
+                path = base.resolve(p).normalize();
+            } catch (RuntimeException e) {
+                problems.add(new Problem(n, null, where + "bad file path '" + p + "': " + e.getMessage()));
+                continue;
+            }
+            String e = field(f, col.get(Column.EXPOSURE));
+            double exposure = DEFAULT_EXPOSURE;
+            if (!e.isEmpty()) {
+                exposure = number(e);
+                if (!(exposure > 0) || Double.isInfinite(exposure)) {
+                    problems.add(new Problem(n, path, where + "exposure '" + e + "' is not a number > 0"));
+                    continue;
+                }
+            }
+            String o = field(f, col.get(Column.ORDER));
+            double order = n;
+            if (!o.isEmpty()) {
+                order = number(o);
+                if (Double.isNaN(order)) {
+                    problems.add(new Problem(n, path, where + "order '" + o + "' is not a number"));
+                    continue;
+                }
+            }
+            String m = field(f, col.get(Column.MOUNT));
+            MountMode mount = null;
+            if (!m.isEmpty()) {
+                mount = MountMode.parse(m);
+                if (mount == MountMode.UNKNOWN && !m.equalsIgnoreCase("unknown")) {
+                    problems.add(new Problem(n, path, where + "mount '" + m + "' is not EQ, ALT_AZ (or 1, 0) or UNKNOWN"));
+                    continue;
+                }
+            }
+            if (!Files.isRegularFile(path)) {
+                problems.add(new Problem(n, path, where + "file not found: " + path));
+                continue;
+            }
+            entries.add(new Entry(n, path, exposure, emptyToNull(field(f, col.get(Column.FILTER))),
+                    emptyToNull(field(f, col.get(Column.BATCH))), order, mount));
+        }
+        entries.sort(Comparator.comparingDouble(Entry::order)); // stable; without an order, the line number
+        if (entries.isEmpty())
+            throw new IOException(csv + ": stack plan lists no usable frame (" + problems.size() + " line(s) left out"
+                    + (problems.isEmpty() ? "" : ", first: " + problems.get(0).reason()) + ")");
+        return new StackPlan(csv, delim, header, entries, problems);
+    }
+
+    /**
+     * The delimiter that splits the first lines into the same number (&gt; 1) of fields, the
+     * most fields winning; else blanks when they split the first line; else a comma (one column).
+     */
+    static char sniff(List<String> lines) {
+        int probe = Math.min(lines.size(), 5);
+        char best = 0;
+        int bestFields = 1;
+        for (char d : DELIMITERS) {
+            int fields = split(lines.get(0), d).size();
+            boolean same = fields > 1;
+            for (int i = 1; same && i < probe; i++) same = split(lines.get(i), d).size() == fields;
+            if (same && fields > bestFields) {
+                best = d;
+                bestFields = fields;
+            }
+        }
+        if (best != 0) return best;
+        return split(lines.get(0), SPACE).size() > 1 ? SPACE : ',';
+    }
+
+    /** Fields of a line: double quotes protect delimiters; {@code ' '} splits on runs of blanks. */
+    static List<String> split(String line, char delim) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false, any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch == '"') {
+                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                    any = true;
+                }
+            } else if (!quoted && (delim == SPACE ? Character.isWhitespace(ch) : ch == delim)) {
+                if (delim != SPACE || any || cur.length() > 0) out.add(cur.toString().trim());
+                cur.setLength(0);
+                any = false;
+            } else {
+                cur.append(ch);
+            }
+        }
+        if (delim != SPACE || any || cur.length() > 0) out.add(cur.toString().trim());
+        return out;
+    }
+
+    private static String field(List<String> f, Integer i) {
+        return i == null || i >= f.size() ? "" : f.get(i).trim();
+    }
+
+    private static double number(String s) {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+}

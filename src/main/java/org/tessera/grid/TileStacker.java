@@ -1,0 +1,151 @@
+package org.tessera.grid;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCardException;
+
+import org.tessera.Progress;
+import org.tessera.image.RowSink;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.io.Frame;
+import org.tessera.plan.ResourcePlan;
+import org.tessera.stack.StackCore;
+import org.tessera.stack.StackParams;
+import org.tessera.stack.StackResult;
+import org.tessera.tiles.TileHeaders;
+
+/**
+ * One Grid tile: its frames seen on the tile's grid ({@link AlignedFrame}), stacked by the one
+ * stack core with the exposure as an external frame weight (reference.md §8: weight = exposure /
+ * variance × footprint; the variance part is the configured {@code stacking_weighting_method},
+ * the footprint part is the NaN outside each frame), streamed by row bands straight into
+ * {@code tile_NNNN.fits}. The ALPHA extension is the coverage fraction: the number of frames with
+ * data at a pixel over the tile's frame count (0 wherever the stack is NaN). The file appears only
+ * when complete (temp + rename); on failure the temp file is removed.
+ */
+final class TileStacker {
+
+    /** What a finished tile holds. */
+    record Done(GridLayout.Tile tile, Path file, int frames, StackResult stack) {}
+
+    private final StackParams params;
+    private final ResourcePlan plan;
+
+    TileStacker(StackParams params, ResourcePlan plan) {
+        this.params = params;
+        this.plan = plan;
+    }
+
+    Done stack(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Progress progress)
+            throws IOException {
+        List<Frame> aligned = new ArrayList<>();
+        double[] exposure = new double[frames.size()];
+        for (int i = 0; i < frames.size(); i++) {
+            GridInputs.GridFrame f = frames.get(i);
+            aligned.add(new AlignedFrame(f.frame(), tile.grid()));
+            exposure[i] = f.entry().exposure();
+        }
+        int w = tile.width(), h = tile.height(), nc = aligned.get(0).channels();
+        FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size()),
+                FitsImageWriter.AlphaMode.EXPLICIT);
+        try {
+            AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
+            StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
+                    progress, plan);
+            out.close();
+            return new Done(tile, target, frames.size(), r);
+        } catch (IOException | RuntimeException | Error e) {
+            out.abort();
+            throw e;
+        }
+    }
+
+    private static Header header(GridLayout.Tile tile, int frames) throws IOException {
+        Header h = new Header();
+        try {
+            tile.grid().wcs().writeTo(h);
+            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue("GRID_ID", tile.id(), "Grid mode tile id");
+            h.addValue("GRID_X0", tile.x0(), "tile origin on the global grid, x (0-based)");
+            h.addValue("GRID_Y0", tile.y0(), "tile origin on the global grid, y (0-based)");
+            // The Phase 5 tile weight reads MT_NFRAMES, as for master tiles.
+            h.addValue("HIERARCH." + TileHeaders.NFRAMES, frames, "frames assigned to the tile");
+        } catch (HeaderCardException e) {
+            throw new IOException(tile.fileName() + ": cannot build header: " + e.getMessage(), e);
+        }
+        return h;
+    }
+
+    /**
+     * Writes each band of the stack and, once both the image band and the coverage band of the same
+     * rows have arrived (the stack core writes them as a pair), the ALPHA band: coverage / frames,
+     * 0 where a channel is NaN. Memory: the bands in flight only.
+     */
+    private static final class AlphaPairing {
+        private final FitsImageWriter out;
+        private final int width, channels;
+        private final float frames;
+        private final Map<Long, float[]> pendingCoverage = new HashMap<>();
+        private final Map<Long, boolean[]> pendingValid = new HashMap<>();
+
+        AlphaPairing(FitsImageWriter out, int width, int channels, int frames) {
+            this.out = out;
+            this.width = width;
+            this.channels = channels;
+            this.frames = frames;
+        }
+
+        RowSink image() {
+            return (y0, rows, src) -> {
+                out.writeRows(y0, rows, src);
+                boolean[] valid = new boolean[rows * width];
+                for (int i = 0; i < valid.length; i++) {
+                    boolean ok = true;
+                    for (int c = 0; ok && c < channels; c++) ok = !Float.isNaN(src[c][i]);
+                    valid[i] = ok;
+                }
+                float[] cov;
+                synchronized (this) {
+                    cov = pendingCoverage.remove(key(y0, rows));
+                    if (cov == null) pendingValid.put(key(y0, rows), valid);
+                }
+                if (cov != null) writeAlpha(y0, rows, cov, valid);
+            };
+        }
+
+        RowSink coverage() {
+            return (y0, rows, src) -> {
+                float[] cov = src[0].clone();
+                boolean[] valid;
+                synchronized (this) {
+                    valid = pendingValid.remove(key(y0, rows));
+                    if (valid == null) pendingCoverage.put(key(y0, rows), cov);
+                }
+                if (valid != null) writeAlpha(y0, rows, cov, valid);
+            };
+        }
+
+        private void writeAlpha(int y0, int rows, float[] cov, boolean[] valid) throws IOException {
+            float[] a = new float[rows * width];
+            // A valid pixel never rounds to alpha 0 (no data), however many frames the tile has.
+            for (int i = 0; i < a.length; i++) a[i] = valid[i] ? Math.max(1f / 255f, Math.min(1f, cov[i] / frames)) : 0f;
+            out.writeAlpha(y0, rows, a);
+        }
+
+        private static long key(int y0, int rows) {
+            return ((long) y0 << 32) | rows;
+        }
+    }
+
+    static String describe(Done d) {
+        return String.format(Locale.ROOT, "%d/%d frame(s) stacked, rejected %.3f%%", d.stack().framesUsed(), d.frames(),
+                d.stack().rejectedPct());
+    }
+}

@@ -1,0 +1,197 @@
+package org.tessera.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.MountMode;
+import org.tessera.synth.SkyModel;
+import org.tessera.synth.SyntheticSky;
+import org.tessera.wcs.WcsGrid;
+
+class GridModeTest {
+
+    @TempDir Path dir;
+
+    private static FloatImage read(Path fits) throws IOException {
+        return FloatImage.copyOf(FitsFrame.open(fits));
+    }
+
+    /** Messages of org.tessera.grid while {@code r} runs. */
+    private static List<String> logged(IORunnable r) throws IOException {
+        Logger log = Logger.getLogger("org.tessera.grid");
+        List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        Handler h = new Handler() {
+            @Override public void publish(LogRecord rec) { out.add(rec.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        log.addHandler(h);
+        try {
+            r.run();
+        } finally {
+            log.removeHandler(h);
+        }
+        return out;
+    }
+
+    interface IORunnable { void run() throws IOException; }
+
+    @Test
+    void mosaicPutsStarsAtTheirPositionsWithTheirFlux() throws IOException {
+        // Dithered and rotated panels: every frame is really resampled. FWHM 4 px: at 3 px the bilinear
+        // resampling of frames (ReprojectedSource, as in Phase 3) already adds ~1.1 % to a 7 px aperture.
+        SyntheticSky sky = GridFixtures.sky().gradient(0).dither(2.5).panelRotationJitter(2.0).psfFwhm(4.0);
+        List<Path> files = sky.writeFits(dir.resolve("frames"));
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        List<double[]> progress = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        GridMode.Outcome[] o = new GridMode.Outcome[1];
+        // A flat noiseless sky: the stack's linear_fit and Phase 5's overlap fit (B ≈ s·A + o on the
+        // sky percentiles) are degenerate on it, so they are off here; this test checks geometry and
+        // flux of the Grid path. The defaults run in the other tests.
+        Config config = GridFixtures.config(2);
+        config.put("stacking_normalize_method", "none");
+        config.put("intertile_photometric_match", false);
+        config.put("match_background_for_final", false);
+        config.put("stacking_rejection_algorithm", "none");
+        log.addAll(logged(() -> o[0] = GridMode.run(csv, dir.resolve("out"), config,
+                (f, m) -> { synchronized (progress) { progress.add(new double[] {f}); } })));
+        GridMode.Outcome out = o[0];
+        assertEquals(1, out.parts().size());
+        GridMode.Part part = out.parts().get(0);
+        assertTrue(part.failed().isEmpty(), "failures: " + part.failed());
+        assertTrue(part.tiles().size() >= 3, "tiles: " + part.tiles().size());
+        for (Path t : part.tiles()) {
+            assertTrue(t.getFileName().toString().matches("tile_\\d{4}\\.fits"), t.toString());
+            assertTrue(FitsFrame.open(t).hasAlpha(), t + " has ALPHA");
+        }
+        assertEquals(dir.resolve("out/mosaic_grid.fits"), out.mosaic());
+        assertTrue(Files.isRegularFile(part.coverage()) && Files.isRegularFile(part.preview()));
+        assertTrue(log.stream().anyMatch(s -> s.startsWith("[GRID] workers=2")), "workers logged");
+        assertTrue(log.stream().anyMatch(s -> s.startsWith("[GRID] GPU=OFF")), "GPU logged");
+        assertEquals(part.tiles().size(), log.stream().filter(s -> s.matches("\\[GRID\\] tile \\d+ processed .*")).count());
+        assertEquals(1.0, progress.get(progress.size() - 1)[0], 1e-12);
+
+        // Stars: bright, isolated, well inside the mosaic; centroid and aperture flux against the truth.
+        FitsFrame mf = FitsFrame.open(out.mosaic());
+        WcsGrid grid = new WcsGrid(mf.wcs(), mf.width(), mf.height());
+        FloatImage mosaic = read(out.mosaic());
+        FloatImage truth = sky.renderTruth(grid);
+        List<SkyModel.Star> stars = sky.truthStars();
+        int measured = 0;
+        double worstPos = 0, worstFlux = 0;
+        double[] p = new double[2], q = new double[2];
+        for (SkyModel.Star s : stars) {
+            if (s.flux(1) < 5000) continue;
+            grid.wcs().worldToPixel(s.ra(), s.dec(), p);
+            if (!(p[0] > 16 && p[1] > 16 && p[0] < grid.width() - 17 && p[1] < grid.height() - 17)) continue;
+            boolean isolated = true;
+            for (SkyModel.Star o2 : stars) {
+                if (o2 == s || o2.flux(1) < 0.002 * s.flux(1)) continue;
+                grid.wcs().worldToPixel(o2.ra(), o2.dec(), q);
+                if (Math.hypot(q[0] - p[0], q[1] - p[1]) < 16) isolated = false;
+            }
+            if (!isolated) continue;
+            double[] m = Aperture.measure(mosaic, 1, p[0], p[1]);
+            if (m == null) continue; // NaN in the window: at the mosaic's edge
+            double[] t = Aperture.measure(truth, 1, p[0], p[1]);
+            worstPos = Math.max(worstPos, Math.hypot(m[0] - p[0], m[1] - p[1]));
+            worstFlux = Math.max(worstFlux, Math.abs(m[2] / t[2] - 1));
+            measured++;
+        }
+        assertTrue(measured >= 5, "stars measured: " + measured);
+        assertTrue(worstPos < 0.1, "worst star offset " + worstPos + " px");
+        assertTrue(worstFlux < 0.01, "worst flux error " + worstFlux);
+    }
+
+    @Test
+    void oneFailingTileIsSkippedTheOthersAndTheMosaicAreMade() throws IOException {
+        SyntheticSky sky = GridFixtures.sky();
+        List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
+        // A small 1-channel frame in the corner of frame 0: the tiles that hold it cannot stack RGB with it.
+        FitsFrame f0 = FitsFrame.open(files.get(0));
+        files.add(GridFixtures.monoFrame(dir.resolve("frames/mono.fits"), f0.wcs(), 12, 12));
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        GridMode.Outcome[] o = new GridMode.Outcome[1];
+        List<String> log = logged(() -> o[0] = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE));
+        GridMode.Part part = o[0].parts().get(0);
+        assertFalse(part.failed().isEmpty());
+        assertFalse(part.tiles().isEmpty());
+        for (GridMode.TileFailure f : part.failed()) {
+            assertTrue(f.reason().contains("differ in shape") && f.reason().contains("mono.fits"), f.reason());
+            Path gone = dir.resolve(String.format("out/tiles/tile_%04d.fits", f.id()));
+            assertFalse(Files.exists(gone), "failed tile file removed: " + gone);
+            assertFalse(Files.exists(gone.resolveSibling(gone.getFileName() + ".part")));
+            assertTrue(log.stream().anyMatch(s -> s.startsWith("[GRID] Tile " + f.id() + " failed with error: ")), "logged");
+        }
+        try (var list = Files.list(dir.resolve("out/tiles"))) {
+            assertEquals(part.tiles().size(), list.count());
+        }
+        assertNotNull(part.mosaic());
+        assertTrue(Files.isRegularFile(part.mosaic()));
+    }
+
+    @Test
+    void oneAndTwoWorkersGiveBitIdenticalTiles() throws IOException {
+        SyntheticSky sky = GridFixtures.sky().framesPerPanel(1).noise(true).readNoise(5);
+        List<Path> files = sky.writeFits(dir.resolve("frames"));
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        GridMode.Outcome a = GridMode.run(csv, dir.resolve("w1"), GridFixtures.config(1), Progress.NONE);
+        GridMode.Outcome b = GridMode.run(csv, dir.resolve("w2"), GridFixtures.config(2), Progress.NONE);
+        List<Path> ta = a.parts().get(0).tiles(), tb = b.parts().get(0).tiles();
+        assertEquals(ta.size(), tb.size());
+        assertTrue(ta.size() >= 3);
+        for (int i = 0; i < ta.size(); i++) {
+            assertEquals(ta.get(i).getFileName(), tb.get(i).getFileName());
+            assertEquals(-1L, Files.mismatch(ta.get(i), tb.get(i)), ta.get(i).getFileName() + " differs");
+        }
+        assertEquals(-1L, Files.mismatch(a.mosaic(), b.mosaic()), "mosaics differ");
+    }
+
+    @Test
+    void mixedMountsSplitIntoTwoRuns() throws IOException {
+        SyntheticSky sky = GridFixtures.sky().framesPerPanel(1).panelMount(2, MountMode.ALT_AZ).panelMount(3, MountMode.ALT_AZ);
+        List<Path> files = sky.writeFits(dir.resolve("frames"));
+        // Mount from the headers (EQMODE), except frame 1 whose CSV column says ALT_AZ.
+        List<MountMode> mounts = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) mounts.add(i == 1 ? MountMode.ALT_AZ : null);
+        StringBuilder sb = new StringBuilder("path;mount\n");
+        for (int i = 0; i < files.size(); i++)
+            sb.append(dir.relativize(files.get(i))).append(';').append(mounts.get(i) == null ? "" : "altaz").append('\n');
+        Path csv = Files.writeString(dir.resolve("stack_plan.csv"), sb);
+        Config c = GridFixtures.config(2);
+        GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), c, Progress.NONE);
+        assertEquals(2, o.parts().size());
+        assertEquals(MountMode.EQ, o.parts().get(0).mount());
+        assertEquals(dir.resolve("out/grid_EQ"), o.parts().get(0).dir());
+        assertEquals(MountMode.ALT_AZ, o.parts().get(1).mount());
+        assertEquals(dir.resolve("out/grid_ALTZ"), o.parts().get(1).dir());
+        for (GridMode.Part p : o.parts()) {
+            assertTrue(Files.isRegularFile(p.dir().resolve("mosaic_grid.fits")), p.dir() + " mosaic");
+            assertTrue(Files.isRegularFile(p.dir().resolve("mosaic_grid_coverage.fits")));
+            assertFalse(p.tiles().isEmpty());
+            assertTrue(p.tiles().get(0).startsWith(p.dir().resolve("tiles")));
+        }
+        assertFalse(Files.exists(dir.resolve("out/mosaic_grid.fits")));
+        // Panels 3 and 4 are ALT_AZ by their headers, frame 2 by the CSV: 5 EQ and 3 ALT_AZ frames.
+        assertEquals(5, o.parts().get(0).frames());
+        assertEquals(3, o.parts().get(1).frames());
+    }
+}

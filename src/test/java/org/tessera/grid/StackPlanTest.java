@@ -1,0 +1,139 @@
+package org.tessera.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.io.MountMode;
+
+class StackPlanTest {
+
+    @TempDir Path dir;
+
+    private Path touch(String name) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.write(p, new byte[] {1});
+        return p;
+    }
+
+    private Path csv(String text) throws IOException {
+        Path p = dir.resolve("stack_plan.csv");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void everyDelimiterWithHeader() throws IOException {
+        touch("a.fits");
+        touch("sub/b.fits");
+        for (String d : new String[] {",", ";", "|", "\t", " "}) {
+            String text = String.join(d, "file_path", "exptime", "filter", "mount") + "\n"
+                    + String.join(d, "a.fits", "10", "L", "EQ") + "\n"
+                    + String.join(d, "sub/b.fits", "20", "R", "altaz") + "\n";
+            StackPlan plan = StackPlan.read(csv(text));
+            assertEquals(d.charAt(0), plan.delimiter(), "delimiter '" + d + "'");
+            assertTrue(plan.hasHeader());
+            assertEquals(2, plan.entries().size(), "delimiter '" + d + "'");
+            StackPlan.Entry b = plan.entries().get(1);
+            assertEquals(dir.resolve("sub/b.fits").toAbsolutePath().normalize(), b.path());
+            assertEquals(20.0, b.exposure());
+            assertEquals("R", b.filter());
+            assertEquals(MountMode.ALT_AZ, b.mount());
+            assertEquals(MountMode.EQ, plan.entries().get(0).mount());
+        }
+    }
+
+    @Test
+    void everyAliasOfEveryColumn() throws IOException {
+        touch("a.fits");
+        String[] paths = {"file_path", "filepath", "file", "path", "filename", "fits", "raw"};
+        String[] exps = {"exposure", "exp", "exptime", "exposure_s"};
+        String[] filters = {"filter", "band", "channel"};
+        String[] batches = {"batch_id", "batch", "session", "night"};
+        String[] orders = {"order", "seq", "sequence", "index"};
+        String[] mounts = {"mount", "eqmode", "mount_mode"};
+        for (int i = 0; i < paths.length; i++) {
+            String h = String.join(",", mounts[i % 3], orders[i % 4], paths[i], exps[i % 4], filters[i % 3], batches[i % 4]);
+            StackPlan plan = StackPlan.read(csv(h + "\n1,7,a.fits,30,Ha,night2\n"));
+            StackPlan.Entry e = plan.entries().get(0);
+            assertEquals(30.0, e.exposure(), h);
+            assertEquals("Ha", e.filter(), h);
+            assertEquals("night2", e.batch(), h);
+            assertEquals(7.0, e.order(), h);
+            assertEquals(MountMode.EQ, e.mount(), h);
+        }
+    }
+
+    @Test
+    void noHeaderIsPositionalAndExposureDefaultsToOne() throws IOException {
+        touch("a.fits");
+        touch("b.fits");
+        StackPlan plan = StackPlan.read(csv("a.fits\nb.fits\n"));
+        assertFalse(plan.hasHeader());
+        assertEquals(2, plan.entries().size());
+        assertEquals(1.0, plan.entries().get(0).exposure());
+        assertNull(plan.entries().get(0).mount());
+        StackPlan p2 = StackPlan.read(csv("a.fits;12.5\nb.fits;3\n"));
+        assertEquals(';', p2.delimiter());
+        assertEquals(12.5, p2.entries().get(0).exposure());
+        assertEquals(3.0, p2.entries().get(1).exposure());
+    }
+
+    @Test
+    void orderColumnSortsFrames() throws IOException {
+        touch("a.fits");
+        touch("b.fits");
+        touch("c.fits");
+        StackPlan plan = StackPlan.read(csv("path,order\na.fits,3\nb.fits,1\nc.fits,2\n"));
+        assertEquals(List.of("b.fits", "c.fits", "a.fits"),
+                plan.entries().stream().map(e -> e.path().getFileName().toString()).toList());
+    }
+
+    @Test
+    void badLinesAreNamedAndSkippedTheRestIsKept() throws IOException {
+        touch("a.fits");
+        touch("b.fits");
+        Path p = csv("# a comment\npath,exposure,mount\na.fits,10,EQ\nmissing.fits,10,EQ\nb.fits,abc,EQ\n,5,EQ\nb.fits,5,sideways\nb.fits,-2,EQ\n");
+        StackPlan plan = StackPlan.read(p);
+        assertEquals(1, plan.entries().size());
+        assertEquals(5, plan.problems().size());
+        List<StackPlan.Problem> pr = plan.problems();
+        assertEquals(4, pr.get(0).line());
+        assertTrue(pr.get(0).reason().startsWith("stack_plan.csv: line 4: file not found"), pr.get(0).reason());
+        assertTrue(pr.get(1).reason().contains("line 5: exposure 'abc'"), pr.get(1).reason());
+        assertTrue(pr.get(2).reason().contains("line 6: no file path"), pr.get(2).reason());
+        assertTrue(pr.get(3).reason().contains("line 7: mount 'sideways'"), pr.get(3).reason());
+        assertTrue(pr.get(4).reason().contains("line 8: exposure '-2'"), pr.get(4).reason());
+    }
+
+    @Test
+    void fatalErrorsNameTheCsv() throws IOException {
+        Path p = csv("exposure,filter\n10,L\n");
+        IOException e = assertThrows(IOException.class, () -> StackPlan.read(p));
+        assertTrue(e.getMessage().contains("stack_plan.csv") && e.getMessage().contains("line 1")
+                && e.getMessage().contains("no path column"), e.getMessage());
+        Path q = csv("path\nnope.fits\n");
+        IOException e2 = assertThrows(IOException.class, () -> StackPlan.read(q));
+        assertTrue(e2.getMessage().contains("no usable frame") && e2.getMessage().contains("line 2"), e2.getMessage());
+        Path r = csv("\n# only a comment\n");
+        assertThrows(IOException.class, () -> StackPlan.read(r));
+    }
+
+    @Test
+    void quotedPathsKeepTheirDelimiters() throws IOException {
+        touch("my, frame.fits");
+        StackPlan plan = StackPlan.read(csv("path,exp\n\"my, frame.fits\",4\n"));
+        assertEquals("my, frame.fits", plan.entries().get(0).path().getFileName().toString());
+        assertEquals(4.0, plan.entries().get(0).exposure());
+    }
+}
