@@ -46,8 +46,10 @@ final class Usage {
 
                     Reads the FITS frames (*.fit, *.fits, *.fts) of INPUT_DIR, groups them by sky
                     position, stacks each group into a master tile and coadds the tiles into one
-                    mosaic. A folder holding stack_plan.csv runs in Grid mode. Without INPUT_DIR
-                    the built-in default sky (synthetic frames) is used.
+                    mosaic. A folder holding stack_plan.csv (or a .csv stack plan named as
+                    INPUT_DIR) runs in Grid mode: tiles/, mosaic_grid.fits,
+                    mosaic_grid_coverage.fits, mosaic_grid_preview.png. Without INPUT_DIR the
+                    built-in default sky (synthetic frames) is used.
                     Writes OUTPUT_DIR (default ./tessera-out): mosaic.fits, mosaic_coverage.fits,
                     mosaic_preview.png, master_tiles/, tessera.log.
 

@@ -34,6 +34,11 @@ public final class GridLayout {
 
         /** {@code tile_NNNN.fits} */
         public String fileName() {
+            return fileName(id);
+        }
+
+        /** The file name of tile {@code id}: {@code tile_NNNN.fits}. */
+        public static String fileName(int id) {
             return String.format(Locale.ROOT, "tile_%04d.fits", id);
         }
     }

@@ -13,6 +13,9 @@ import nom.tam.fits.HeaderCardException;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.grid.GridInputs;
+import org.tessera.grid.GridLayout;
+import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsImageWriter;
 import org.tessera.io.FrameScanner;
@@ -58,12 +61,18 @@ public final class MosaicPipeline {
     private static final double W_READ = 30, W_GROUP = 5, W_TILES = 35, W_GRID = 5, W_COADD = 9, W_SAVE = 8,
             W_TOTAL = W_READ + W_GROUP + W_TILES + W_GRID + W_COADD + W_SAVE;
 
+    /** The Grid-mode plan file, when the only input is one or is a folder holding one. */
+    public static final String STACK_PLAN = "stack_plan.csv";
+
     /**
      * Classic mode: frames (files or folders, searched recursively for *.fit, *.fits, *.fts) →
-     * mosaic in {@code outputDir}. No input → the built-in synthetic default sky, written as
+     * mosaic in {@code outputDir}. Grid mode instead when the only input is a {@code .csv} file or
+     * a folder holding {@value #STACK_PLAN} (see {@link #grid}). No input → the built-in synthetic default sky, written as
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        Path stackPlan = gridPlan(inputs);
+        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress);
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Path> in = inputs;
@@ -91,6 +100,43 @@ public final class MosaicPipeline {
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
         Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st);
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+    }
+
+    /** The stack plan the inputs name, or null for Classic mode. */
+    static Path gridPlan(List<Path> inputs) {
+        if (inputs.size() != 1) return null;
+        Path in = inputs.get(0);
+        if (Files.isRegularFile(in) && in.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) return in;
+        Path plan = in.resolve(STACK_PLAN);
+        return Files.isDirectory(in) && Files.isRegularFile(plan) ? plan : null;
+    }
+
+    /**
+     * Grid mode (reference.md §8, docs/grid.md): the frames of a stack plan stacked on a raster
+     * of tiles, assembled into {@code mosaic_grid.fits}. A tile that fails is reported as skipped
+     * (with its reason), like an unreadable frame; mixed mounts give one mosaic per mount
+     * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
+     */
+    public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
+        GridMode.Outcome g = GridMode.run(stackPlan, outputDir, config, progress);
+        List<Skipped> skipped = new ArrayList<>();
+        for (GridInputs.Skipped s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
+        List<Path> tiles = new ArrayList<>();
+        GridMode.Part first = null;
+        for (GridMode.Part part : g.parts()) {
+            tiles.addAll(part.tiles());
+            for (GridMode.TileFailure f : part.failed())
+                skipped.add(new Skipped(part.dir().resolve(GridMode.TILES_DIR).resolve(GridLayout.Tile.fileName(f.id())),
+                        "tile failed: " + f.reason()));
+            if (part.mosaic() == null) {
+                skipped.add(new Skipped(part.dir(), part.mount() + " frames: no mosaic: " + part.error()));
+                continue;
+            }
+            if (first == null) first = part;
+            if (g.parts().size() > 1) LOG.info("[GRID] " + part.mount() + " mosaic: " + part.mosaic());
+        }
+        return new Outcome(outputDir, first == null ? null : first.mosaic(), first == null ? null : first.coverage(),
+                first == null ? null : first.preview(), tiles, List.copyOf(skipped), null);
     }
 
     /**
