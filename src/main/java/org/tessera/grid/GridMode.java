@@ -138,7 +138,7 @@ public final class GridMode {
         TileRunner.Result r = TileRunner.run(layout, tileFrames, tilesDir, StackParams.fromConfig(config),
                 tilePlan(config, pool, cores), workers, pr.sub(0, 0.7));
         List<TileFailure> failed = new ArrayList<>();
-        for (TileRunner.Failure f : r.failed()) failed.add(new TileFailure(f.id(), f.reason()));
+        for (org.tessera.plan.IsolatedTasks.Failure f : r.failed()) failed.add(new TileFailure(f.id(), f.reason()));
         List<Path> tiles = new ArrayList<>();
         for (TileStacker.Done d : r.done()) tiles.add(d.file());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
@@ -147,7 +147,7 @@ public final class GridMode {
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));
-        GridAssembly.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
+        org.tessera.reproject.CoaddFiles.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
     }
 

@@ -3,19 +3,13 @@ package org.tessera.grid;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackParams;
 
@@ -28,10 +22,7 @@ import org.tessera.stack.StackParams;
 final class TileRunner {
     private static final Logger LOG = Logger.getLogger("org.tessera.grid");
 
-    /** A tile that could not be made, and why. */
-    record Failure(int id, String reason) {}
-
-    record Result(List<TileStacker.Done> done, List<Failure> failed, boolean cancelled) {}
+    record Result(List<TileStacker.Done> done, List<IsolatedTasks.Failure> failed, boolean cancelled) {}
 
     private TileRunner() {}
 
@@ -42,73 +33,30 @@ final class TileRunner {
     static Result run(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
                       StackParams params, ResourcePlan tilePlan, int workers, Progress progress) {
         List<GridLayout.Tile> tiles = layout.tiles();
-        int n = tiles.size();
-        int pool = Math.max(1, Math.min(workers, n));
         TileStacker stacker = new TileStacker(params, tilePlan);
-        List<TileStacker.Done> done = Collections.synchronizedList(new ArrayList<>());
-        List<Failure> failed = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger finished = new AtomicInteger();
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService ex = Executors.newFixedThreadPool(pool, r -> {
-            Thread t = new Thread(r, "tessera-grid-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                GridLayout.Tile tile = tiles.get(i);
-                List<GridInputs.GridFrame> frames = tileFrames.get(i);
-                futures.add(ex.submit(() -> {
-                    if (progress.cancelled()) return;
-                    Path target = dir.resolve(tile.fileName());
-                    long t0 = System.nanoTime();
-                    try {
-                        TileStacker.Done d = stacker.stack(tile, frames, target, cancelOnly(progress));
-                        done.add(d);
-                        LOG.info(String.format(Locale.ROOT, "[GRID] tile %d processed by worker %s: %dx%d at (%d, %d), %s in %.2f s",
-                                tile.id(), Thread.currentThread().getName(), tile.width(), tile.height(), tile.x0(),
-                                tile.y0(), TileStacker.describe(d), (System.nanoTime() - t0) / 1e9));
-                    } catch (Exception | OutOfMemoryError e) {
-                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                        LOG.log(Level.WARNING, "[GRID] Tile " + tile.id() + " failed with error: " + msg, e);
-                        try {
-                            Files.deleteIfExists(target); // the writer removes its temp file; never keep a stale tile
-                        } catch (Exception ignored) {
-                            LOG.fine("[GRID] could not remove " + target);
-                        }
-                        failed.add(new Failure(tile.id(), msg));
-                    } finally {
-                        int k = finished.incrementAndGet();
-                        progress.update((double) k / n, "grid tile " + k + "/" + n);
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (ExecutionException e) {
-                    LOG.log(Level.WARNING, "[GRID] tile worker crashed", e.getCause()); // tasks catch their own failures
-                }
-            }
-        } finally {
-            ex.shutdownNow();
+        List<IsolatedTasks.Task<TileStacker.Done>> tasks = new ArrayList<>();
+        for (int i = 0; i < tiles.size(); i++) {
+            GridLayout.Tile tile = tiles.get(i);
+            List<GridInputs.GridFrame> frames = tileFrames.get(i);
+            tasks.add(new IsolatedTasks.Task<>(tile.id(), cancel -> {
+                long t0 = System.nanoTime();
+                TileStacker.Done d = stacker.stack(tile, frames, dir.resolve(tile.fileName()), cancel);
+                LOG.info(String.format(Locale.ROOT, "[GRID] tile %d processed by worker %s: %dx%d at (%d, %d), %s in %.2f s",
+                        tile.id(), Thread.currentThread().getName(), tile.width(), tile.height(), tile.x0(),
+                        tile.y0(), TileStacker.describe(d), (System.nanoTime() - t0) / 1e9));
+                return d;
+            }));
         }
-        List<TileStacker.Done> d = new ArrayList<>(done);
-        d.sort(Comparator.comparingInt(x -> x.tile().id()));
-        List<Failure> f = new ArrayList<>(failed);
-        f.sort(Comparator.comparingInt(Failure::id));
-        return new Result(List.copyOf(d), List.copyOf(f), progress.cancelled());
-    }
-
-    /** Tiles run in parallel: their own progress is not shown, but cancelling reaches the stack. */
-    private static Progress cancelOnly(Progress parent) {
-        return new Progress() {
-            @Override public void update(double fraction, String message) { }
-            @Override public boolean cancelled() { return parent.cancelled(); }
-        };
+        IsolatedTasks.Result<TileStacker.Done> r = IsolatedTasks.run(tasks, workers, "tessera-grid", "grid tile", progress,
+                (id, reason, e) -> {
+                    LOG.log(Level.WARNING, "[GRID] Tile " + id + " failed with error: " + reason, e);
+                    Path target = dir.resolve(GridLayout.Tile.fileName(id));
+                    try {
+                        Files.deleteIfExists(target); // the writer removes its temp file; never keep a stale tile
+                    } catch (Exception ignored) {
+                        LOG.fine("[GRID] could not remove " + target);
+                    }
+                });
+        return new Result(r.done(), r.failed(), r.cancelled());
     }
 }

@@ -8,19 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 
-import nom.tam.fits.Header;
-import nom.tam.fits.HeaderCardException;
-
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.grid.GridInputs;
 import org.tessera.grid.GridLayout;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
-import org.tessera.io.FitsImageWriter;
 import org.tessera.io.FrameScanner;
-import org.tessera.io.PreviewPng;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
 import org.tessera.reproject.ReprojectCoadd;
@@ -213,7 +209,7 @@ public final class MosaicPipeline {
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
         for (FitsFrame f : tiles) {
-            inputs.add(new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f)));
+            inputs.add(CoaddFiles.input(f));
             footprints.add(new WcsGrid(f.wcs(), f.width(), f.height()));
         }
         WcsGrid grid = OptimalGrid.compute(footprints);
@@ -221,35 +217,13 @@ public final class MosaicPipeline {
                 grid.wcs().pixelScaleDeg() * 3600));
         st.grid().update(1, "final grid");
 
-        Path mosaic = outputDir.resolve(MOSAIC), coverage = outputDir.resolve(COVERAGE);
-        List<FitsImageWriter> open = new ArrayList<>();
-        ReprojectCoadd.Result res;
-        try {
-            res = ReprojectCoadd.run(inputs, grid, CoaddParams.fromConfig(config), (g, channels) -> {
-                FitsImageWriter m = new FitsImageWriter(mosaic, g.width(), g.height(), channels,
-                        outputHeader(g, tiles.size(), "mosaic"), FitsImageWriter.AlphaMode.FROM_NAN);
-                open.add(m);
-                FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
-                        outputHeader(g, tiles.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
-                open.add(c);
-                return new ReprojectCoadd.Sinks(m, c);
-            }, st.coadd());
-            for (FitsImageWriter w : open) w.close();
-        } catch (IOException | RuntimeException | Error e) {
-            for (FitsImageWriter w : open) w.abort();
-            throw e;
-        }
+        CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save());
+        ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
-        LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), mosaic));
-
-        Path preview = outputDir.resolve(PREVIEW);
-        st.save().update(0, "preview");
-        PreviewPng.write(FitsFrame.open(mosaic), FitsFrame.open(coverage), preview,
-                config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
-                config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
-        st.save().update(1, "done");
-        return new Outcome(outputDir, mosaic, coverage, preview, null, skipped, null);
+        LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
+        return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
     }
 
     /**
@@ -260,31 +234,6 @@ public final class MosaicPipeline {
     static long groupingBudget(int workers) {
         long maxHeap = Runtime.getRuntime().maxMemory();
         return ResourcePlan.forHeap(maxHeap, maxHeap, workers, workers).budgetBytes();
-    }
-
-    /** MT_NFRAMES of a master tile (the tile weight), 1 for any other image. */
-    private static double nFrames(FitsFrame f) {
-        String v = f.keys().get("MT_NFRAMES");
-        if (v == null) return 1;
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            LOG.warning("[P5] " + f.name() + ": MT_NFRAMES='" + v + "' is not a number, tile weight 1");
-            return 1;
-        }
-    }
-
-    private static Header outputHeader(WcsGrid g, int tiles, String what) throws IOException {
-        Header h = new Header();
-        try {
-            g.wcs().writeTo(h);
-            h.addValue("ORIGIN", "Tessera", "software");
-            h.addValue("NTILES", tiles, "images coadded");
-            h.addValue("CONTENT", what, null);
-        } catch (HeaderCardException e) {
-            throw new IOException("cannot build output header: " + e.getMessage(), e);
-        }
-        return h;
     }
 
     /** The overall progress bar split by the original's phase weights. */

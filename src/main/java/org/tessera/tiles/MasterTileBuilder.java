@@ -5,11 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,6 +15,7 @@ import org.tessera.image.RowSource;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
 import org.tessera.reproject.ReprojectedSource;
+import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
@@ -83,49 +79,22 @@ public final class MasterTileBuilder {
         int n = groups.size();
         int pool = Math.max(1, Math.min(workers, n));
         LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) on %d worker(s)", n, pool));
-        List<Phase3Result.Summary> done = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Phase3Result.Failure> failed = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger finished = new AtomicInteger();
         ResourcePlan whole = ResourcePlan.fromRuntime(null);
         ResourcePlan share = whole.withBudget(whole.budgetBytes() / pool).withWorkers(Math.max(1, whole.workers() / pool));
-        ExecutorService ex = Executors.newFixedThreadPool(pool, threads());
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (FrameGroup g : groups) {
-                boolean tileFlag = gating.tileFlag(g.id(), g, runFlag);
-                futures.add(ex.submit(() -> {
-                    if (progress.cancelled()) return;
-                    try {
-                        MasterTile t = buildTile(g, tileFlag, cancelOnly(progress), share);
-                        sink.accept(t);
-                        done.add(summary(t, g, tileFlag));
-                    } catch (Exception | OutOfMemoryError e) {
-                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                        LOG.log(Level.WARNING, "[P3] tile " + g.id() + " failed: " + msg, e);
-                        failed.add(new Phase3Result.Failure(g.id(), msg));
-                    } finally {
-                        int k = finished.incrementAndGet();
-                        progress.update((double) k / n, "master tile " + k + "/" + n);
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    LOG.log(Level.WARNING, "[P3] tile worker crashed", e.getCause()); // the task catches its own failures
-                }
-            }
-        } finally {
-            ex.shutdownNow();
+        List<IsolatedTasks.Task<Phase3Result.Summary>> tasks = new ArrayList<>();
+        for (FrameGroup g : groups) {
+            boolean tileFlag = gating.tileFlag(g.id(), g, runFlag);
+            tasks.add(new IsolatedTasks.Task<>(g.id(), cancel -> {
+                MasterTile t = buildTile(g, tileFlag, cancel, share);
+                sink.accept(t);
+                return summary(t, g, tileFlag);
+            }));
         }
-        List<Phase3Result.Summary> tiles = new ArrayList<>(done);
-        tiles.sort(Comparator.comparingInt(Phase3Result.Summary::id));
-        List<Phase3Result.Failure> failures = new ArrayList<>(failed);
-        failures.sort(Comparator.comparingInt(Phase3Result.Failure::id));
+        IsolatedTasks.Result<Phase3Result.Summary> r = IsolatedTasks.run(tasks, pool, "tessera-p3", "master tile", progress,
+                (id, reason, e) -> LOG.log(Level.WARNING, "[P3] tile " + id + " failed: " + reason, e));
+        List<Phase3Result.Summary> tiles = r.done();
+        List<Phase3Result.Failure> failures = new ArrayList<>();
+        for (IsolatedTasks.Failure f : r.failed()) failures.add(new Phase3Result.Failure(f.id(), f.reason()));
         boolean cancelled = progress.cancelled();
         LOG.info(String.format(Locale.ROOT, "[P3] %d tile(s) done, %d failed%s", tiles.size(), failures.size(),
                 cancelled ? " (cancelled)" : ""));
@@ -219,22 +188,5 @@ public final class MasterTileBuilder {
             if (!dropped) used.add(f);
         }
         return used;
-    }
-
-    /** Per-tile progress is not shown (tiles run in parallel), but cancelling still reaches the stack. */
-    private static Progress cancelOnly(Progress parent) {
-        return new Progress() {
-            @Override public void update(double fraction, String message) { }
-            @Override public boolean cancelled() { return parent.cancelled(); }
-        };
-    }
-
-    private static ThreadFactory threads() {
-        AtomicInteger k = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "tessera-p3-" + k.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

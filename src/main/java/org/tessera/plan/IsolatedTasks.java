@@ -1,0 +1,117 @@
+package org.tessera.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+
+/**
+ * Independent tasks on a pool of workers where one task's failure never stops the others: the
+ * master tiles of Phase 3 and the tiles of Grid mode. Each failure (an exception or an
+ * {@link OutOfMemoryError}: a tile too big for its share must not end the run) is handed to the
+ * caller, which logs it with its own tag and cleans up after it, and is recorded with its reason.
+ * Results come back in task order, whatever the order the workers finish in. A cancelled run
+ * skips the tasks not yet started.
+ */
+public final class IsolatedTasks {
+    private IsolatedTasks() {}
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.plan");
+
+    /** One task: an id (for logs and reports) and its work, which gets a cancel-only progress. */
+    public record Task<R>(int id, Work<R> work) {}
+
+    /** The work of a task; {@code cancel} reports nothing but tells when the user cancelled. */
+    @FunctionalInterface
+    public interface Work<R> {
+        R run(Progress cancel) throws Exception;
+    }
+
+    /** Told of each failure, on the worker's thread, before it is recorded. */
+    @FunctionalInterface
+    public interface OnFailure {
+        void failed(int id, String reason, Throwable error);
+    }
+
+    /** A task that failed, and why (the exception's message). */
+    public record Failure(int id, String reason) {}
+
+    /** The results of the tasks that succeeded and the failures, both in task order. */
+    public record Result<R>(List<R> done, List<Failure> failed, boolean cancelled) {}
+
+    /**
+     * Runs the tasks on {@code workers} threads named {@code threadPrefix-k}; {@code progress}
+     * advances by one task at a time with the message "{@code what} k/n".
+     */
+    public static <R> Result<R> run(List<Task<R>> tasks, int workers, String threadPrefix, String what,
+                                    Progress progress, OnFailure onFailure) {
+        int n = tasks.size();
+        Object[] results = new Object[n];
+        boolean[] ok = new boolean[n];
+        Failure[] failures = new Failure[n];
+        AtomicInteger finished = new AtomicInteger(), threadNo = new AtomicInteger();
+        Progress cancel = cancelOnly(progress);
+        ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, n)), r -> {
+            Thread t = new Thread(r, threadPrefix + "-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                Task<R> task = tasks.get(i);
+                futures.add(ex.submit(() -> {
+                    if (progress.cancelled()) return;
+                    try {
+                        results[k] = task.work().run(cancel);
+                        ok[k] = true;
+                    } catch (Exception | OutOfMemoryError e) {
+                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                        onFailure.failed(task.id(), msg, e);
+                        failures[k] = new Failure(task.id(), msg);
+                    } finally {
+                        int f = finished.incrementAndGet();
+                        progress.update((double) f / n, what + " " + f + "/" + n);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException e) {
+                    LOG.log(Level.WARNING, threadPrefix + ": worker crashed", e.getCause()); // tasks catch their own failures
+                }
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+        List<R> done = new ArrayList<>();
+        List<Failure> failed = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            @SuppressWarnings("unchecked") R r = (R) results[i];
+            if (ok[i]) done.add(r);
+            if (failures[i] != null) failed.add(failures[i]);
+        }
+        return new Result<>(java.util.Collections.unmodifiableList(done), List.copyOf(failed), progress.cancelled());
+    }
+
+    /** Parallel tasks do not report their own progress, but cancelling reaches them. */
+    private static Progress cancelOnly(Progress parent) {
+        return new Progress() {
+            @Override public void update(double fraction, String message) { }
+            @Override public boolean cancelled() { return parent.cancelled(); }
+        };
+    }
+}

@@ -1,0 +1,102 @@
+package org.tessera.reproject;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCardException;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.io.PreviewPng;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * The coadd written to files, as every mosaic of Tessera is (Classic mode's {@code mosaic.fits},
+ * Grid mode's {@code mosaic_grid.fits}): the mosaic (float32 with WCS and an {@code ALPHA}
+ * extension where it holds data), the coverage (Σ weights) and a PNG preview with the
+ * {@code preview_png_*} keys. The FITS files are streamed band by band into temp files renamed
+ * when complete; a failure removes both, so no partial mosaic is ever left.
+ */
+public final class CoaddFiles {
+    private CoaddFiles() {}
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
+
+    /** File names of the three outputs in their folder. */
+    public record Names(String mosaic, String coverage, String preview) {}
+
+    /** What was written, and the coadd's report. */
+    public record Written(Path mosaic, Path coverage, Path preview, ReprojectCoadd.Result result) {}
+
+    /**
+     * Coadds {@code inputs} onto {@code grid} (cropped to what they cover) into {@code dir}.
+     *
+     * @param what    the mosaic's {@code CONTENT} card, e.g. "mosaic"
+     * @param coadd   progress of the coadd
+     * @param preview progress of the preview
+     */
+    public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
+                                String what, Config config, Progress coadd, Progress preview) throws IOException {
+        Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
+        List<FitsImageWriter> open = new ArrayList<>();
+        ReprojectCoadd.Result res;
+        try {
+            res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
+                FitsImageWriter m = new FitsImageWriter(mosaic, g.width(), g.height(), channels,
+                        header(g, inputs.size(), what), FitsImageWriter.AlphaMode.FROM_NAN);
+                open.add(m);
+                FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
+                        header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
+                open.add(c);
+                return new ReprojectCoadd.Sinks(m, c);
+            }, coadd);
+            for (FitsImageWriter w : open) w.close();
+        } catch (IOException | RuntimeException | Error e) {
+            for (FitsImageWriter w : open) w.abort();
+            throw e;
+        }
+        Path png = dir.resolve(names.preview());
+        preview.update(0, "preview");
+        PreviewPng.write(FitsFrame.open(mosaic), FitsFrame.open(coverage), png,
+                config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
+                config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
+        preview.update(1, "preview written");
+        return new Written(mosaic, coverage, png, res);
+    }
+
+    /** An input of the coadd from a FITS image: its pixels, ALPHA and WCS, weighted by its frame count. */
+    public static CoaddInput input(FitsFrame f) {
+        return new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f));
+    }
+
+    /** {@code MT_NFRAMES} of a master or Grid tile (the tile weight), 1 for any other image. */
+    static double nFrames(FitsFrame f) {
+        String v = f.keys().get("MT_NFRAMES");
+        if (v == null) return 1;
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            LOG.warning("[P5] " + f.name() + ": MT_NFRAMES='" + v + "' is not a number, tile weight 1");
+            return 1;
+        }
+    }
+
+    private static Header header(WcsGrid g, int images, String what) throws IOException {
+        Header h = new Header();
+        try {
+            g.wcs().writeTo(h);
+            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue("NTILES", images, "images coadded");
+            h.addValue("CONTENT", what, null);
+        } catch (HeaderCardException e) {
+            throw new IOException("cannot build output header: " + e.getMessage(), e);
+        }
+        return h;
+    }
+}

@@ -1,0 +1,61 @@
+package org.tessera.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.Progress;
+
+class IsolatedTasksTest {
+
+    @Test
+    void failuresAreIsolatedAndResultsComeInTaskOrder() {
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            int id = i;
+            tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
+                Thread.sleep((13 - id) % 4); // finish out of order
+                if (id == 4) throw new IllegalStateException("tile 4 is broken");
+                if (id == 9) throw new OutOfMemoryError("Java heap space");
+                return id * 10;
+            }));
+        }
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
+        List<Double> fractions = Collections.synchronizedList(new ArrayList<>());
+        IsolatedTasks.Result<Integer> r = IsolatedTasks.run(tasks, 3, "test", "task", (f, m) -> fractions.add(f),
+                (id, reason, e) -> told.add(id + ": " + reason));
+        assertEquals(List.of(10, 20, 30, 50, 60, 70, 80, 100, 110, 120), r.done());
+        assertEquals(List.of(new IsolatedTasks.Failure(4, "tile 4 is broken"), new IsolatedTasks.Failure(9, "Java heap space")), r.failed());
+        assertEquals(2, told.size());
+        assertTrue(told.contains("4: tile 4 is broken") && told.contains("9: Java heap space"), told.toString());
+        assertEquals(12, fractions.size());
+        assertEquals(1.0, Collections.max(fractions), 0);
+        assertTrue(!r.cancelled());
+    }
+
+    @Test
+    void cancellingSkipsTheTasksNotStarted() {
+        AtomicInteger ran = new AtomicInteger();
+        boolean[] stop = {false};
+        Progress p = new Progress() {
+            @Override public void update(double f, String m) { }
+            @Override public boolean cancelled() { return stop[0]; }
+        };
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 20; i++)
+            tasks.add(new IsolatedTasks.Task<>(i, cancel -> {
+                if (ran.incrementAndGet() == 3) stop[0] = true;
+                assertEquals(stop[0], cancel.cancelled()); // the task sees the cancellation
+                return 1;
+            }));
+        IsolatedTasks.Result<Integer> r = IsolatedTasks.run(tasks, 1, "test", "task", p, (id, reason, e) -> { });
+        assertTrue(r.cancelled());
+        assertEquals(3, ran.get());
+        assertEquals(3, r.done().size());
+    }
+}
