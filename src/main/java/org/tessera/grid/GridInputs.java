@@ -1,12 +1,13 @@
 package org.tessera.grid;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameScanner;
 import org.tessera.io.MountMode;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.tiles.FrameGroup;
@@ -24,11 +25,8 @@ public final class GridInputs {
     /** One usable frame with its plan entry and resolved mount (EQ or ALT_AZ). */
     public record GridFrame(StackPlan.Entry entry, FitsFrame frame, MountMode mount) {}
 
-    /** A frame left out, and why. */
-    public record Skipped(Path file, String reason) {}
-
     /** The frames of each mount (in plan order; only mounts that have frames), and the skipped ones. */
-    public record Split(Map<MountMode, List<GridFrame>> byMount, List<Skipped> skipped) {
+    public record Split(Map<MountMode, List<GridFrame>> byMount, List<FrameScanner.Problem> skipped) {
         /** True when the run must be split into {@code grid_EQ/} and {@code grid_ALTZ/}. */
         public boolean mixed() {
             return byMount.size() > 1;
@@ -36,21 +34,19 @@ public final class GridInputs {
     }
 
     public static Split open(StackPlan plan, AltAzGating gating) {
-        List<Skipped> skipped = new ArrayList<>();
-        for (StackPlan.Problem p : plan.problems()) skipped.add(new Skipped(p.path(), p.reason()));
+        List<FrameScanner.Problem> skipped = new ArrayList<>();
+        for (StackPlan.Problem p : plan.problems()) skipped.add(new FrameScanner.Problem(p.path(), p.reason()));
         List<GridFrame> known = new ArrayList<>();
         List<StackPlan.Entry> unknownEntries = new ArrayList<>();
         List<FitsFrame> unknownFrames = new ArrayList<>();
-        for (StackPlan.Entry e : plan.entries()) {
-            FitsFrame f;
-            try {
-                f = FitsFrame.open(e.path());
-            } catch (Exception ex) {
-                skipped.add(new Skipped(e.path(), "line " + e.line() + ": cannot read: " + ex.getMessage()));
-                continue;
-            }
-            if (!f.hasWcs()) {
-                skipped.add(new Skipped(e.path(), "line " + e.line() + ": no usable WCS: " + f.wcsProblem()));
+        // Header reads are independent small I/O: in parallel, as FrameScanner does, in plan order.
+        List<FrameScanner.Opened> opened = plan.entries().parallelStream()
+                .map(e -> FrameScanner.open(e.path(), true)).collect(Collectors.toList());
+        for (int i = 0; i < opened.size(); i++) {
+            StackPlan.Entry e = plan.entries().get(i);
+            FitsFrame f = opened.get(i).frame();
+            if (f == null) {
+                skipped.add(new FrameScanner.Problem(e.path(), "line " + e.line() + ": " + opened.get(i).problem().reason()));
                 continue;
             }
             MountMode m = e.mount() != null ? e.mount() : f.mountMode();

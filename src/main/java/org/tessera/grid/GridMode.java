@@ -11,8 +11,11 @@ import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.io.FrameScanner;
 import org.tessera.io.MountMode;
+import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackParams;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.wcs.WcsGrid;
@@ -32,15 +35,12 @@ public final class GridMode {
 
     public static final String TILES_DIR = "tiles";
 
-    /** A tile that could not be made, and why. */
-    public record TileFailure(int id, String reason) {}
-
     /**
      * One mount's run: its folder, its frame count, outputs (null when no tile succeeded), the tiles written and
      * the tiles that failed.
      */
     public record Part(MountMode mount, Path dir, int frames, Path mosaic, Path coverage, Path preview, List<Path> tiles,
-                       List<TileFailure> failed, String error) {
+                       List<IsolatedTasks.Failure> failed, String error) {
         public Part {
             tiles = List.copyOf(tiles);
             failed = List.copyOf(failed);
@@ -48,7 +48,7 @@ public final class GridMode {
     }
 
     /** What a Grid run produced: one part per mount, and the frames left out with their reasons. */
-    public record Outcome(Path outputDir, List<Part> parts, List<GridInputs.Skipped> skipped) {
+    public record Outcome(Path outputDir, List<Part> parts, List<FrameScanner.Problem> skipped) {
         public Outcome {
             parts = List.copyOf(parts);
             skipped = List.copyOf(skipped);
@@ -80,7 +80,7 @@ public final class GridMode {
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
         GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config));
-        for (GridInputs.Skipped s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
+        for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
                     + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
@@ -137,8 +137,7 @@ public final class GridMode {
         int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
         TileRunner.Result r = TileRunner.run(layout, tileFrames, tilesDir, StackParams.fromConfig(config),
                 tilePlan(config, pool, cores), workers, pr.sub(0, 0.7));
-        List<TileFailure> failed = new ArrayList<>();
-        for (org.tessera.plan.IsolatedTasks.Failure f : r.failed()) failed.add(new TileFailure(f.id(), f.reason()));
+        List<IsolatedTasks.Failure> failed = r.failed();
         List<Path> tiles = new ArrayList<>();
         for (TileStacker.Done d : r.done()) tiles.add(d.file());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
@@ -147,7 +146,7 @@ public final class GridMode {
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));
-        org.tessera.reproject.CoaddFiles.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
+        CoaddFiles.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
     }
 

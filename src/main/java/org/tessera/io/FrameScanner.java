@@ -47,6 +47,25 @@ public final class FrameScanner {
         return n.endsWith(".fit") || n.endsWith(".fits") || n.endsWith(".fts");
     }
 
+    /** One file opened: its frame, or (frame null) why it is skipped. */
+    public record Opened(FitsFrame frame, Problem problem) {}
+
+    /**
+     * Opens one file as {@link #scan} does: with {@code requireWcs}, a frame whose header holds no
+     * usable WCS is skipped too. Never throws: a file that cannot be read comes back as a problem.
+     */
+    public static Opened open(Path p, boolean requireWcs) {
+        try {
+            FitsFrame f = FitsFrame.open(p);
+            if (requireWcs && !f.hasWcs()) return new Opened(null, new Problem(p, "no usable WCS: " + f.wcsProblem()));
+            return new Opened(f, null);
+        } catch (FitsReadException e) {
+            return new Opened(null, new Problem(p, e.problem()));
+        } catch (RuntimeException e) {
+            return new Opened(null, new Problem(p, "cannot read: " + e));
+        }
+    }
+
     /**
      * Opens the frames of {@code inputs} (files or folders). With {@code requireWcs}, frames whose
      * header holds no usable WCS are skipped too.
@@ -86,30 +105,15 @@ public final class FrameScanner {
 
         // Header reads are independent small I/O: open them in parallel, keep path order.
         List<Path> sorted = new ArrayList<>(files);
-        List<Object> results = sorted.parallelStream().map(p -> {
-            try {
-                FitsFrame f = FitsFrame.open(p);
-                if (requireWcs && !f.hasWcs()) return new Problem(p, "no usable WCS: " + f.wcsProblem());
-                return (Object) f;
-            } catch (FitsReadException e) {
-                return new Problem(p, e.problem());
-            } catch (RuntimeException e) {
-                return new Problem(p, "cannot read: " + e);
-            }
-        }).collect(Collectors.toList());
+        List<Opened> results = sorted.parallelStream().map(p -> open(p, requireWcs)).collect(Collectors.toList());
 
         List<FitsFrame> frames = new ArrayList<>();
-        List<Problem> skipped = new ArrayList<>();
-        List<Object> all = new ArrayList<>(unreadable);
-        all.addAll(results);
-        for (Object r : all) {
-            if (r instanceof FitsFrame f) frames.add(f);
-            else {
-                Problem p = (Problem) r;
-                skipped.add(p);
-                LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
-            }
+        List<Problem> skipped = new ArrayList<>(unreadable);
+        for (Opened r : results) {
+            if (r.frame() != null) frames.add(r.frame());
+            else skipped.add(r.problem());
         }
+        for (Problem p : skipped) LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
         logSummary(frames, skipped);
         return new Scan(Collections.unmodifiableList(frames), skipped);
     }

@@ -10,11 +10,11 @@ import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
-import org.tessera.grid.GridInputs;
 import org.tessera.grid.GridLayout;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
@@ -116,12 +116,12 @@ public final class MosaicPipeline {
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
         GridMode.Outcome g = GridMode.run(stackPlan, outputDir, config, progress);
         List<Skipped> skipped = new ArrayList<>();
-        for (GridInputs.Skipped s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
+        for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
         List<Path> tiles = new ArrayList<>();
         GridMode.Part first = null;
         for (GridMode.Part part : g.parts()) {
             tiles.addAll(part.tiles());
-            for (GridMode.TileFailure f : part.failed())
+            for (IsolatedTasks.Failure f : part.failed())
                 skipped.add(new Skipped(part.dir().resolve(GridMode.TILES_DIR).resolve(GridLayout.Tile.fileName(f.id())),
                         "tile failed: " + f.reason()));
             if (part.mosaic() == null) {

@@ -560,7 +560,7 @@ final class PhotometricMatch {
             double[] sc = solve(planeOnly, signal, null);
             double[] dc = solve(planeOnly, d, null);
             if (sc == null || dc == null) return null;
-            double sRes = variance(residual(planeOnly, signal, sc, null)), dRes = variance(residual(planeOnly, d, dc, null));
+            double sRes = variance(residual(planeOnly, signal, sc)), dRes = variance(residual(planeOnly, d, dc));
             boolean withSignal = sRes > dRes;
             double[] sm = signal.clone();
             double med = Percentiles.median(signal);
@@ -574,7 +574,7 @@ final class PhotometricMatch {
                 double[] cn = solve(x, d, use);
                 if (cn == null) break;
                 c = cn;
-                double[] r = residual(x, d, c, null);
+                double[] r = residual(x, d, c);
                 double[] ar = new double[m];
                 int q = 0;
                 for (int k = 0; k < m; k++) if (use[k]) ar[q++] = Math.abs(r[k]);
@@ -606,7 +606,7 @@ final class PhotometricMatch {
         static double[] detrend(double[] y, double[] u, double[] v) {
             double[][] x = {ones(y.length), u, v};
             double[] c = solve(x, y, null);
-            return c == null ? null : residual(x, y, c, null);
+            return c == null ? null : residual(x, y, c);
         }
 
         /** Eigenvectors and eigenvalues of the 2×2 covariance [[a, b], [b, c]], largest first. */
@@ -641,7 +641,7 @@ final class PhotometricMatch {
             return s / r.length;
         }
 
-        private static double[] residual(double[][] x, double[] y, double[] c, boolean[] use) {
+        private static double[] residual(double[][] x, double[] y, double[] c) {
             double[] r = new double[y.length];
             for (int k = 0; k < y.length; k++) {
                 double f = 0;

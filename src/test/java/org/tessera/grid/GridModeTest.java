@@ -134,7 +134,7 @@ class GridModeTest {
         GridMode.Part part = o[0].parts().get(0);
         assertFalse(part.failed().isEmpty());
         assertFalse(part.tiles().isEmpty());
-        for (GridMode.TileFailure f : part.failed()) {
+        for (org.tessera.plan.IsolatedTasks.Failure f : part.failed()) {
             assertTrue(f.reason().contains("differ in shape") && f.reason().contains("mono.fits"), f.reason());
             Path gone = dir.resolve(String.format("out/tiles/tile_%04d.fits", f.id()));
             assertFalse(Files.exists(gone), "failed tile file removed: " + gone);
