@@ -135,7 +135,7 @@ public final class MasterTileBuilder {
             if (f == plan.reference()) // the reference lands on its own grid exactly
                 aligned.add(new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name()));
             else
-                aligned.add(new NamedSource(new ReprojectedSource(f, f.wcs(), grid), f.name()));
+                aligned.add(new ReprojectedSource(f, f.wcs(), grid));
         }
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
@@ -178,7 +178,11 @@ public final class MasterTileBuilder {
         return true;
     }
 
-    /** Frames the stack did not drop: a dropped entry names its frame (sources answer toString with it). */
+    /**
+     * Frames the stack did not drop, matched by name in its "name: reason" entries. Known gap: the
+     * stack names a source by {@link Frame#name()} only, so it calls these aligned views "frame #k",
+     * no entry matches and a dropped frame still counts here (EXPTOTAL, NEXP_SUM, DATE-AVG).
+     */
     private static List<Frame> usedFrames(List<Frame> frames, StackResult r) {
         if (r.dropped().isEmpty()) return frames;
         List<Frame> used = new ArrayList<>();
