@@ -34,16 +34,4 @@ public record BackgroundPlane(double[] level, double[] slopeX, double[] slopeY) 
     public float at(int c, int x, int y) {
         return (float) (level[c] + slopeY[c] * y + slopeX[c] * x); // the coadder's order of operations
     }
-
-    /** This plane times k (the two-pass renormalisation scales the whole correction). */
-    BackgroundPlane scaled(double k) {
-        int n = level.length;
-        double[] l = new double[n], sx = new double[n], sy = new double[n];
-        for (int c = 0; c < n; c++) {
-            l[c] = k * level[c];
-            sx[c] = k * slopeX[c];
-            sy[c] = k * slopeY[c];
-        }
-        return new BackgroundPlane(l, sx, sy);
-    }
 }
