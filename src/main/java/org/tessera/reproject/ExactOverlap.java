@@ -65,7 +65,7 @@ final class ExactOverlap {
             // Source pixel k spans [k - 1/2, k + 1/2]: the ones overlapped by more than EPS.
             int fx = firstPixel(minX), lx = lastPixel(maxX), fy = firstPixel(minY), ly = lastPixel(maxY);
             if (fx == lx && fy == ly) { // inside one source pixel: upsampling's common case
-                float w = weight(s, fx, fy);
+                float w = s.weightAt(fx, fy);
                 if (!(w > 0)) { wOut[i] = 0; continue; }
                 wOut[i] = w;
                 int j = fy - s.y0, o = s.offsets[j] + fx;
@@ -108,7 +108,7 @@ final class ExactOverlap {
                     } else {
                         p = slab;
                     }
-                    float w = weight(s, k, r);
+                    float w = s.weightAt(k, r);
                     if (!(w > 0)) continue;
                     double a = half * p.shoelace();
                     if (!(a > 0)) continue;
@@ -132,14 +132,6 @@ final class ExactOverlap {
     /** The last pixel whose square starts before v by more than EPS. */
     private static int lastPixel(double v) {
         return (int) Math.ceil(v + 0.5 - EPS) - 1;
-    }
-
-    /** W of source pixel (x, y): 0 (or NaN) when invalid or outside the strip's valid window. */
-    private static float weight(SourceStrip s, int x, int y) {
-        if (x < s.vx0 || x >= s.vx1 || y < s.vy0 || y >= s.vy1) return 0;
-        if (s.w == null) return 1;
-        int j = y - s.y0;
-        return s.w[j][s.offsets[j] + x];
     }
 
     /** A polygon in reusable buffers. */

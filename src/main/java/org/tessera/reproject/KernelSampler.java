@@ -203,19 +203,17 @@ public final class KernelSampler {
 
     /** Adds tap (x, y) with bilinear weight a to acc when the weight is non-zero and the pixel valid. */
     private static void tap(SourceStrip s, int x, int y, double a, double[] acc) {
-        if (a == 0 || !valid(s, x, y)) return;
+        if (a == 0) return;
+        float wv = s.weightAt(x, y);
+        if (!(wv > 0)) return;
         int j = y - s.y0, o = s.offsets[j] + x;
-        double wv = s.w == null ? 1 : s.w[j][o];
         acc[0] += a;
         acc[1] += a * wv;
         for (int c = 0; c < s.channels; c++) acc[2 + c] += a * s.rows[c][j][o];
     }
 
     private static boolean valid(SourceStrip s, int x, int y) {
-        if (x < s.vx0 || x >= s.vx1 || y < s.vy0 || y >= s.vy1) return false;
-        if (s.w == null) return true;
-        int j = y - s.y0;
-        return s.w[j][s.offsets[j] + x] > 0;
+        return s.weightAt(x, y) > 0;
     }
 
     private static void lanczosRow(SourceStrip s, double[] sx, double[] sy, int n, float[] wOut, float[][] vOut) {

@@ -59,6 +59,17 @@ public final class SourceStrip {
     public int firstRow() { return y0; }
     public int endRow() { return y1; }
 
+    /**
+     * W of pixel (x, y): 0 outside the valid window, 1 when the strip has no weight plane, else
+     * the plane's value (NaN for an invalid pixel): a pixel is valid when this is &gt; 0.
+     */
+    float weightAt(int x, int y) {
+        if (x < vx0 || x >= vx1 || y < vy0 || y >= vy1) return 0;
+        if (w == null) return 1;
+        int j = y - y0;
+        return w[j][offsets[j] + x];
+    }
+
     /** True when the valid window holds no pixel. */
     public boolean isEmpty() {
         return vx0 >= vx1 || vy0 >= vy1;
