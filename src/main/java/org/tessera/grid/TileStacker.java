@@ -14,6 +14,7 @@ import nom.tam.fits.HeaderCardException;
 import org.tessera.Progress;
 import org.tessera.image.RowSink;
 import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.Frame;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
@@ -59,6 +60,10 @@ final class TileStacker {
             AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
             StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
                     progress, plan);
+            if (r.framesUsed() == 0) // an all-NaN tile is no result: never write it empty and count it as done
+                throw new IOException(String.format(Locale.ROOT,
+                        "none of its %d frame(s) holds data on this tile (all dropped: %s); no tile written",
+                        frames.size(), String.join("; ", r.dropped())));
             out.close();
             return new Done(tile, target, frames.size(), r);
         } catch (IOException | RuntimeException | Error e) {
@@ -71,7 +76,7 @@ final class TileStacker {
         Header h = new Header();
         try {
             tile.grid().wcs().writeTo(h);
-            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
             h.addValue("GRID_ID", tile.id(), "Grid mode tile id");
             h.addValue("GRID_X0", tile.x0(), "tile origin on the global grid, x (0-based)");
             h.addValue("GRID_Y0", tile.y0(), "tile origin on the global grid, y (0-based)");

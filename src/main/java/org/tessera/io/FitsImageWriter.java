@@ -23,6 +23,7 @@ import nom.tam.fits.HeaderCard;
 import nom.tam.fits.HeaderCardException;
 import nom.tam.util.Cursor;
 
+import org.tessera.UserMessages;
 import org.tessera.image.RowSink;
 import org.tessera.image.RowSource;
 
@@ -241,7 +242,11 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
     }
 
     private void writeFully(ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) pos += ch.write(b, pos);
+        try {
+            while (b.hasRemaining()) pos += ch.write(b, pos);
+        } catch (IOException e) { // "No space left on device" names no file: name the output
+            throw new IOException(target + ": cannot write: " + UserMessages.problemWith(e), e);
+        }
     }
 
     // ---- headers ----

@@ -79,7 +79,7 @@ public final class MosaicPipeline {
             in = List.of(sky);
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> frames = scan(in, skipped, st.read());
+        List<FitsFrame> frames = scan(in, outputDir, skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         Grouping.Result groups = Grouping.group(frames,
@@ -143,7 +143,7 @@ public final class MosaicPipeline {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(frames, skipped, progress.sub(0, 0.3));
+        List<FitsFrame> in = scan(frames, dir, skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
@@ -161,7 +161,7 @@ public final class MosaicPipeline {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(images, skipped, st.read());
+        List<FitsFrame> in = scan(images, null, skipped, st.read());
         st.group().update(1, null);
         st.tiles().update(1, null);
         Outcome o = coaddAndWrite(in, outputDir, config, skipped, st);
@@ -170,9 +170,14 @@ public final class MosaicPipeline {
 
     // ---------------------------------------------------------------- steps
 
-    private static List<FitsFrame> scan(List<Path> inputs, List<Skipped> skipped, Progress p) throws IOException {
+    /**
+     * Opens the inputs: raw frames for a mosaic or a stack ({@code outputDir} not null: Tessera's
+     * outputs left out, one colour layout), any image with a WCS for Phase 5 alone (null).
+     */
+    private static List<FitsFrame> scan(List<Path> inputs, Path outputDir, List<Skipped> skipped, Progress p)
+            throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
+        FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir) : FrameScanner.scan(inputs, true);
         for (FrameScanner.Problem pr : scan.skipped()) skipped.add(new Skipped(pr.file(), pr.reason()));
         if (scan.frames().isEmpty())
             throw new IOException("no usable frame: all " + scan.skipped().size() + " input file(s) were skipped"
