@@ -157,7 +157,8 @@ public final class FrameScanner {
         }
         if (!outputs.isEmpty())
             LOG.info("[READ] left out " + outputs.size() + " file(s) that Tessera wrote (outputs are never read back "
-                    + "as frames): " + String.join(", ", outputs));
+                    + "as frames): " + String.join(", ", outputs.subList(0, Math.min(10, outputs.size())))
+                    + (outputs.size() > 10 ? " and " + (outputs.size() - 10) + " more" : ""));
         if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
         for (FitsFrame f : frames)
             for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);
