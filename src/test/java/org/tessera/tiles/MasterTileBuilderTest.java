@@ -269,7 +269,8 @@ class MasterTileBuilderTest {
         Phase3Result r = builder(false, true, 2).build(groups(all), t -> {
             if (t.id() == 0) throw new IOException("disk full writing " + t.fileName());
         }, Progress.NONE);
-        assertEquals(List.of(new Phase3Result.Failure(0, "disk full writing master_tile_000.fits")), r.failures());
+        assertEquals(List.of(new Phase3Result.Failure(0, "the disk is full (disk full writing master_tile_000.fits): "
+                + "free some space or choose another output folder")), r.failures());
         assertEquals(1, r.tiles().size());
     }
 
