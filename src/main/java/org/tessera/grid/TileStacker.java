@@ -32,8 +32,9 @@ import org.tessera.tiles.TileHeaders;
  * when complete (temp + rename); on failure the temp file is removed.
  */
 final class TileStacker {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("org.tessera.grid");
 
-    /** What a finished tile holds. */
+    /** What a finished tile holds; {@code file} is null when no tile was written (frames only at its edge). */
     record Done(GridLayout.Tile tile, Path file, int frames, StackResult stack) {}
 
     private final StackParams params;
@@ -60,10 +61,19 @@ final class TileStacker {
             AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
             StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
                     progress, plan);
-            if (r.framesUsed() == 0) // an all-NaN tile is no result: never write it empty and count it as done
-                throw new IOException(String.format(Locale.ROOT,
-                        "none of its %d frame(s) holds data on this tile (all dropped: %s); no tile written",
-                        frames.size(), String.join("; ", r.dropped())));
+            if (r.framesUsed() == 0) { // an empty tile is no result: never write it and count it as done
+                out.abort();
+                boolean noData = r.dropped().stream().allMatch(d -> d.contains("finite fraction 0.0000 "));
+                String why = String.join("; ", r.dropped());
+                if (noData) // its frames hold no pixel at all here: a loss to report
+                    throw new IOException(String.format(Locale.ROOT,
+                            "none of its %d frame(s) holds data on this tile (all dropped: %s); no tile written",
+                            frames.size(), why));
+                // Its frames only touch its edge; their pixels lie in the overlapping tiles.
+                LOG.info(String.format(Locale.ROOT, "[GRID] tile %d: its %d frame(s) only touch it (%s); no tile written",
+                        tile.id(), frames.size(), why));
+                return new Done(tile, null, frames.size(), r);
+            }
             out.close();
             return new Done(tile, target, frames.size(), r);
         } catch (IOException | RuntimeException | Error e) {

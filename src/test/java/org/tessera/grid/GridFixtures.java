@@ -54,6 +54,20 @@ final class GridFixtures {
         return file;
     }
 
+    /** A 3-channel frame that holds only NaN, with the given WCS: a frame with no data anywhere. */
+    static Path nanFrame(Path file, Wcs wcs, int w, int h) throws IOException {
+        nom.tam.fits.Header header = new nom.tam.fits.Header();
+        try {
+            wcs.writeTo(header);
+        } catch (nom.tam.fits.HeaderCardException e) {
+            throw new IOException(e);
+        }
+        FloatImage img = new FloatImage(w, h, 3);
+        img.fill(Float.NaN);
+        FitsImageWriter.write(file, img, header, FitsImageWriter.AlphaMode.NONE);
+        return file;
+    }
+
     /**
      * Test settings: tiles of 1.7 frame fields overlapping by 60 %, so that every frame lies whole
      * in at least one tile (overlap × factor ≥ 1, as with the defaults 40 % × 4) while the small
