@@ -123,11 +123,19 @@ class FrameAccountingTest {
         assertTrue(text.contains("all_nan.fits: dropped from master tile 0: finite fraction 0.0000"), text);
         assertTrue(!text.contains("frame #"), "NAMED-FRAME " + text);
 
-        Path tile = out.resolve("master_tiles/master_tile_000.fits");
-        Map<String, String> k = FitsFrame.open(tile).keys();
-        assertEquals(3, Integer.parseInt(k.get("MT_NFRAMES").trim()));
-        assertEquals(30.0, Double.parseDouble(k.get("EXPTOTAL").trim()), 1e-9);
-        assertEquals(3, Integer.parseInt(k.get("NEXP_SUM").trim()));
-        assertTrue(k.get("DATE-AVG").startsWith("2025-03-14T21:00"), k.get("DATE-AVG"));
+        Path mosaicTile = out.resolve("master_tiles/master_tile_000.fits");
+        // The stack job reports the same frame and writes the same counts.
+        List<Path> all = new java.util.ArrayList<>(good);
+        all.add(bad);
+        MosaicPipeline.Outcome st = MosaicPipeline.stack(dir.resolve("stack/one.fits"), all, new Config(), Progress.NONE);
+        assertEquals(1, st.skipped().size(), st.skipped().toString());
+        assertEquals(bad.toAbsolutePath().normalize(), st.skipped().get(0).file());
+        for (Path tile : List.of(mosaicTile, dir.resolve("stack/one.fits"))) {
+            Map<String, String> k = FitsFrame.open(tile).keys();
+            assertEquals(3, Integer.parseInt(k.get("MT_NFRAMES").trim()));
+            assertEquals(30.0, Double.parseDouble(k.get("EXPTOTAL").trim()), 1e-9);
+            assertEquals(3, Integer.parseInt(k.get("NEXP_SUM").trim()));
+            assertTrue(k.get("DATE-AVG").startsWith("2025-03-14T21:00"), k.get("DATE-AVG"));
+        }
     }
 }
