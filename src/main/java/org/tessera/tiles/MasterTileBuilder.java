@@ -51,7 +51,8 @@ public final class MasterTileBuilder {
     }
 
     /**
-     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid ×
+     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid (or the box
+     * of all the group's footprints when larger) ×
      * (channels + coverage + alpha + 3 for the cleanup's distance map and masks) floats, plus two
      * frames' worth for the source rows a reprojected band may read (a strongly rotated frame can
      * need all its rows for one band).
@@ -59,7 +60,9 @@ public final class MasterTileBuilder {
     public static long bytesPerTile(FrameGroup g) {
         Frame r = g.frames().get(TileGeometry.referenceIndex(g.frames()));
         long side = (long) Math.ceil(Math.hypot(r.width(), r.height()));
-        return side * side * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
+        // A grid widened to hold every frame (TileGeometry) may exceed the canvas: at most the spread.
+        long area = Math.max(side * side, (long) Math.ceil(TileGeometry.spreadAreas(g.frames()) * r.width() * r.height()));
+        return area * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
     }
 
     /**
