@@ -156,6 +156,7 @@ class InputIntegrityTest {
         byte[] b = Files.readAllBytes(binary);
         b[80 * 3 + 40] = 0x01; // inside the fourth card
         Files.write(binary, b);
+        Path loop = Files.createSymbolicLink(frames.resolve("loop"), frames); // a folder link to its own parent
         Path ten = good.get(1);
         setCard(ten, "EXPTIME", "EXPTIME = 'ten     '");
         setCard(ten, "EXPOSURE", "EXPOSURE= 'ten     '");
@@ -167,7 +168,10 @@ class InputIntegrityTest {
                     log.lines.toString());
         }
         assertEquals(3, scan.frames().size());
-        assertEquals(2, scan.skipped().size(), scan.skipped().toString());
+        assertEquals(3, scan.skipped().size(), scan.skipped().toString());
+        FrameScanner.Problem loopProblem = scan.skipped().stream().filter(p -> p.file().equals(loop)).findFirst().orElseThrow();
+        assertEquals("cannot be listed: a folder link points back to a folder above it (link loop): not followed",
+                loopProblem.reason());
         FrameScanner.Problem linkProblem = scan.skipped().stream().filter(p -> p.file().endsWith("gone.fits")).findFirst().orElseThrow();
         assertEquals("broken link: its target " + dir.resolve("no_such_target.fits") + " does not exist", linkProblem.reason());
         FrameScanner.Problem binProblem = scan.skipped().stream().filter(p -> p.file().endsWith("binary.fits")).findFirst().orElseThrow();
