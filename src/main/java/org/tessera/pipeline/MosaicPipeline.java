@@ -23,6 +23,7 @@ import org.tessera.reproject.ReprojectCoadd;
 import org.tessera.synth.DefaultSky;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.tiles.FrameGroup;
+import org.tessera.tiles.FrameLosses;
 import org.tessera.tiles.Grouping;
 import org.tessera.tiles.MasterTile;
 import org.tessera.tiles.MasterTileBuilder;
@@ -150,7 +151,7 @@ public final class MosaicPipeline {
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
         MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
         if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
-        for (org.tessera.tiles.FrameLosses.Loss l : org.tessera.tiles.FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
+        for (FrameLosses.Loss l : FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
             skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
         MasterTileFiles.writeAs(tile, output);
         LOG.info("[P3] master tile written: " + output);

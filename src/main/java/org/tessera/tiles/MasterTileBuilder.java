@@ -180,5 +180,4 @@ public final class MasterTileBuilder {
         }
         return true;
     }
-
 }
