@@ -139,7 +139,7 @@ public final class GridMode {
                 tilePlan(config, pool, cores), workers, pr.sub(0, 0.7));
         List<IsolatedTasks.Failure> failed = r.failed();
         List<Path> tiles = new ArrayList<>();
-        for (TileStacker.Done d : r.done()) tiles.add(d.file());
+        for (TileStacker.Done d : r.done()) if (d.file() != null) tiles.add(d.file());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
                 r.cancelled() ? " (cancelled)" : ""));
         if (r.cancelled()) throw new IOException("cancelled by the user during the Grid tiles");

@@ -60,6 +60,7 @@ public final class FitsFrame implements Frame, AllFinite {
     private final String wcsProblem;
     private final MountMode mount;
     private final double exposure;
+    private final List<String> notes;
     private final boolean seestar;
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
@@ -124,6 +125,8 @@ public final class FitsFrame implements Frame, AllFinite {
         this.wcsProblem = problem;
         this.mount = MountMode.fromKeys(keys);
         this.exposure = exposureOf(keys);
+        String expNote = exposureNote(keys, exposure);
+        this.notes = expNote == null ? List.of() : List.of(expNote);
     }
 
     /**
@@ -184,6 +187,25 @@ public final class FitsFrame implements Frame, AllFinite {
         }
         return 1.0;
     }
+
+    /** Why the header's exposure was not used (EXPTIME present but not a number of seconds &gt; 0), or null. */
+    private static String exposureNote(Map<String, String> keys, double used) {
+        for (String k : new String[] {"EXPTIME", "EXPOSURE"}) {
+            String raw = keys.get(k);
+            if (raw == null) continue;
+            double v = parseDouble(raw, Double.NaN);
+            if (v > 0 && Double.isFinite(v)) return null;
+            return String.format(Locale.ROOT, "%s='%s' is not a number of seconds > 0: exposure taken as %s s "
+                    + "(it counts in the master tile's EXPTOTAL and DATE-AVG)", k, raw, used == 1.0 ? "1" : Double.toString(used));
+        }
+        return null;
+    }
+
+    /**
+     * Header values Tessera could not use and what it did instead (one sentence each); empty for a
+     * clean header. {@link FrameScanner} logs them with the file name.
+     */
+    public List<String> notes() { return notes; }
 
     private static double parseDouble(String s, double fallback) {
         if (s == null) return fallback;

@@ -23,6 +23,7 @@ import org.tessera.reproject.ReprojectCoadd;
 import org.tessera.synth.DefaultSky;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.tiles.FrameGroup;
+import org.tessera.tiles.FrameLosses;
 import org.tessera.tiles.Grouping;
 import org.tessera.tiles.MasterTile;
 import org.tessera.tiles.MasterTileBuilder;
@@ -79,7 +80,7 @@ public final class MosaicPipeline {
             in = List.of(sky);
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> frames = scan(in, skipped, st.read());
+        List<FitsFrame> frames = scan(in, outputDir, skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         Grouping.Result groups = Grouping.group(frames,
@@ -143,13 +144,15 @@ public final class MosaicPipeline {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(frames, skipped, progress.sub(0, 0.3));
+        List<FitsFrame> in = scan(frames, dir, skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
         MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
         if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
+        for (FrameLosses.Loss l : FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
+            skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
         MasterTileFiles.writeAs(tile, output);
         LOG.info("[P3] master tile written: " + output);
         progress.update(1, "done");
@@ -161,7 +164,7 @@ public final class MosaicPipeline {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(images, skipped, st.read());
+        List<FitsFrame> in = scan(images, null, skipped, st.read());
         st.group().update(1, null);
         st.tiles().update(1, null);
         Outcome o = coaddAndWrite(in, outputDir, config, skipped, st);
@@ -170,9 +173,14 @@ public final class MosaicPipeline {
 
     // ---------------------------------------------------------------- steps
 
-    private static List<FitsFrame> scan(List<Path> inputs, List<Skipped> skipped, Progress p) throws IOException {
+    /**
+     * Opens the inputs: raw frames for a mosaic or a stack ({@code outputDir} not null: Tessera's
+     * outputs left out, one colour layout), any image with a WCS for Phase 5 alone (null).
+     */
+    private static List<FitsFrame> scan(List<Path> inputs, Path outputDir, List<Skipped> skipped, Progress p)
+            throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
+        FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir) : FrameScanner.scan(inputs, true);
         for (FrameScanner.Problem pr : scan.skipped()) skipped.add(new Skipped(pr.file(), pr.reason()));
         if (scan.frames().isEmpty())
             throw new IOException("no usable frame: all " + scan.skipped().size() + " input file(s) were skipped"
@@ -186,16 +194,20 @@ public final class MosaicPipeline {
                                           List<Skipped> skipped, Progress p) throws IOException {
         int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
+        FrameReports lost = new FrameReports(groups);
         Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
             Path f = MasterTileFiles.write(tile, dir);
             if (!tile.empty()) usable.add(f);
+            lost.tile(tile);
         }, p);
+        r.failures().forEach(lost::failed);
         for (Phase3Result.Failure f : r.failures())
             skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", f.id())),
                     "master tile failed: " + f.message()));
         for (Phase3Result.Summary s : r.tiles())
             if (s.empty()) skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", s.id())),
                     "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        skipped.addAll(lost.lost());
         List<Path> out = new ArrayList<>(usable);
         out.sort(null);
         if (out.isEmpty()) throw new IOException("Phase 3 produced no usable master tile (" + r.failures().size()

@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.UserMessages;
 
 /**
  * Independent tasks on a pool of workers where one task's failure never stops the others: the
@@ -75,7 +76,7 @@ public final class IsolatedTasks {
                         results[k] = task.work().run(cancel);
                         ok[k] = true;
                     } catch (Exception | OutOfMemoryError e) {
-                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                        String msg = UserMessages.describe(e);
                         onFailure.failed(task.id(), msg, e);
                         failures[k] = new Failure(task.id(), msg);
                     } finally {

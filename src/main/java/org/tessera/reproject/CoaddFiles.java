@@ -13,6 +13,7 @@ import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.PreviewPng;
 import org.tessera.wcs.WcsGrid;
 
@@ -91,7 +92,7 @@ public final class CoaddFiles {
         Header h = new Header();
         try {
             g.wcs().writeTo(h);
-            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
             h.addValue("NTILES", images, "images coadded");
             h.addValue("CONTENT", what, null);
         } catch (HeaderCardException e) {

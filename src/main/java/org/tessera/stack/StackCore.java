@@ -15,7 +15,6 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.image.RowSink;
 import org.tessera.image.RowSource;
-import org.tessera.io.Frame;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.plan.StackLayout;
 
@@ -251,7 +250,8 @@ public final class StackCore {
     }
 
     static String nameOf(RowSource f, int index) {
-        if (f instanceof Frame fr && fr.name() != null && !fr.name().isBlank()) return fr.name();
+        String n = f.name();
+        if (n != null && !n.isBlank()) return n;
         return "frame #" + (index + 1);
     }
 

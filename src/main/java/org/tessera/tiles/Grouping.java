@@ -128,6 +128,8 @@ public final class Grouping {
                     thr, comps.size(), p.targetGroups()));
         }
 
+        comps = splitSpread(frames, units, modes, comps, thr);
+
         int cap = cap(p, frames.get(0));
         List<FrameGroup> groups = new ArrayList<>();
         for (int[] comp : comps) {
@@ -144,6 +146,48 @@ public final class Grouping {
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) -> %d group(s), threshold %.4f deg, cap %s",
                 n, groups.size(), thr, cap > 0 ? Integer.toString(cap) : "none"));
         return new Result(List.copyOf(groups), thr, cap, List.copyOf(skipped), eq, altaz, unknown);
+    }
+
+    /**
+     * Splits each group whose frames spread over more than {@link TileGeometry#MAX_SPREAD_AREAS}
+     * reference-frame areas (far-apart pointings that auto-relax or a target count joined): its
+     * frames are clustered again at half the threshold until every part fits, so that a master
+     * tile's grid can hold all its frames without a huge, mostly empty canvas.
+     */
+    static List<int[]> splitSpread(List<Frame> frames, List<double[]> units, MountMode[] modes, List<int[]> comps,
+                                   double thr) {
+        List<int[]> out = new ArrayList<>();
+        for (int[] comp : comps) split(frames, units, modes, comp, thr, out);
+        out.sort(Comparator.comparingInt(c -> c[0])); // groups stay ordered by their first frame
+        return out;
+    }
+
+    private static void split(List<Frame> frames, List<double[]> units, MountMode[] modes, int[] comp, double thr,
+                              List<int[]> out) {
+        if (comp.length < 2) { out.add(comp); return; }
+        List<Frame> members = new ArrayList<>();
+        for (int k : comp) members.add(frames.get(k));
+        double areas = TileGeometry.spreadAreas(members);
+        if (areas <= TileGeometry.MAX_SPREAD_AREAS) { out.add(comp); return; }
+        double[][] u = new double[comp.length][];
+        MountMode[] m = new MountMode[comp.length];
+        for (int k = 0; k < comp.length; k++) { u[k] = units.get(comp[k]); m[k] = modes[comp[k]]; }
+        Clusterer sub = new Clusterer(u, m);
+        double t = thr / 2;
+        List<int[]> parts = sub.cluster(t);
+        while (parts.size() < 2 && t > 1e-7) parts = sub.cluster(t /= 2);
+        if (parts.size() < 2) { // identical centres: nothing to split on
+            out.add(comp);
+            return;
+        }
+        LOG.info(String.format(Locale.ROOT,
+                "[P2] group of %d frame(s) spans %.1f frame areas (> %.0f): split at threshold %.4f deg into %d",
+                comp.length, areas, TileGeometry.MAX_SPREAD_AREAS, t, parts.size()));
+        for (int[] part : parts) {
+            int[] idx = new int[part.length];
+            for (int k = 0; k < part.length; k++) idx[k] = comp[part[k]];
+            split(frames, units, modes, idx, t, out);
+        }
     }
 
     private static void skip(List<String> skipped, Frame f, String why) {

@@ -51,7 +51,8 @@ public final class MasterTileBuilder {
     }
 
     /**
-     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid ×
+     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid (or the box
+     * of all the group's footprints when larger) ×
      * (channels + coverage + alpha + 3 for the cleanup's distance map and masks) floats, plus two
      * frames' worth for the source rows a reprojected band may read (a strongly rotated frame can
      * need all its rows for one band).
@@ -59,7 +60,9 @@ public final class MasterTileBuilder {
     public static long bytesPerTile(FrameGroup g) {
         Frame r = g.frames().get(TileGeometry.referenceIndex(g.frames()));
         long side = (long) Math.ceil(Math.hypot(r.width(), r.height()));
-        return side * side * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
+        // A grid widened to hold every frame (TileGeometry) may exceed the canvas: at most the spread.
+        long area = Math.max(side * side, (long) Math.ceil(TileGeometry.spreadAreas(g.frames()) * r.width() * r.height()));
+        return area * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
     }
 
     /**
@@ -156,7 +159,7 @@ public final class MasterTileBuilder {
         FloatImage outAlpha = alpha == null || whole ? alpha : EdgeTrim.crop(alpha, rect);
         WcsGrid outGrid = whole ? grid : grid.crop(rect.x0(), rect.y0(), rect.width(), rect.height());
 
-        List<Frame> used = usedFrames(g.frames(), stack);
+        List<Frame> used = FrameLosses.usedFrames(g.frames(), stack);
         var header = TileHeaders.build(new TileHeaders.Facts(g.frames(), used, plan.reference(), stackParams, stack,
                 g.mount(), effective, cleanupEnabled, alpha != null, plan.canvas(), rect.x0(), rect.y0(), empty));
         List<String> names = new ArrayList<>();
@@ -176,21 +179,5 @@ public final class MasterTileBuilder {
             for (int c = 0; c < img.channels(); c++) if (img.plane(c)[i] != 0f) return false;
         }
         return true;
-    }
-
-    /**
-     * Frames the stack did not drop, matched by name in its "name: reason" entries. Known gap: the
-     * stack names a source by {@link Frame#name()} only, so it calls these aligned views "frame #k",
-     * no entry matches and a dropped frame still counts here (EXPTOTAL, NEXP_SUM, DATE-AVG).
-     */
-    private static List<Frame> usedFrames(List<Frame> frames, StackResult r) {
-        if (r.dropped().isEmpty()) return frames;
-        List<Frame> used = new ArrayList<>();
-        for (Frame f : frames) {
-            boolean dropped = false;
-            for (String d : r.dropped()) if (d.contains(f.name())) { dropped = true; break; }
-            if (!dropped) used.add(f);
-        }
-        return used;
     }
 }

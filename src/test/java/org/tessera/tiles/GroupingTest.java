@@ -17,9 +17,12 @@ import org.tessera.wcs.Wcs;
 
 class GroupingTest {
 
-    /** A small frame centred at (150, 10 + decOffset), mount from EQMODE when given. */
+    /**
+     * A frame of 0.4 x 0.2 deg centred at (150, 10 + decOffset), mount from EQMODE when given; large
+     * enough that no group below spreads over more than TileGeometry.MAX_SPREAD_AREAS frame areas.
+     */
     static Frame at(String name, double decOffset, String eqmode) {
-        int w = 20, h = 10;
+        int w = 400, h = 200;
         Wcs wcs = SyntheticSky.wcs(150, 10 + decOffset, 0.001, 0, w, h);
         return new InMemoryFrame(name, new FloatImage(w, h, 1), wcs, MountMode.UNKNOWN, 1.0,
                 eqmode == null ? SyntheticSky.keys() : SyntheticSky.keys("EQMODE", eqmode));
@@ -114,6 +117,25 @@ class GroupingTest {
     }
 
     @Test
+    void aGroupSpreadWiderThanFourFrameAreasIsSplit() {
+        // Frames of 0.02 x 0.01 deg, 0.04 deg apart in Dec: auto-relax (threshold 0.048) joins all ten,
+        // which would span about 40 frame areas; they are clustered again until each part fits.
+        List<Frame> f = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Wcs wcs = SyntheticSky.wcs(150, 10 + 0.04 * i, 0.001, 0, 20, 10);
+            f.add(new InMemoryFrame("s" + i, new FloatImage(20, 10, 1), wcs, MountMode.UNKNOWN, 1.0, SyntheticSky.keys()));
+        }
+        try (LogCapture log = new LogCapture()) {
+            Grouping.Result r = Grouping.group(f, params(0.03, 0, 0));
+            assertEquals(10, r.groups().size());
+            for (int i = 0; i < 10; i++) assertEquals(List.of("s" + i), names(r).get(i));
+            assertTrue(log.has(Level.INFO, "[P2] group of 10 frame(s) spans 40.9 frame areas (> 4): split at threshold 0.0240 deg into 10"));
+        }
+        for (FrameGroup g : Grouping.group(f, params(0.03, 0, 0)).groups())
+            assertTrue(TileGeometry.spreadAreas(g.frames()) <= TileGeometry.MAX_SPREAD_AREAS);
+    }
+
+    @Test
     void manualCapSplitsInOrder() {
         List<Frame> f = new ArrayList<>();
         for (int i = 0; i < 10; i++) f.add(at("f" + i, 0.001 * i, "0"));
@@ -127,7 +149,8 @@ class GroupingTest {
 
     @Test
     void autoCapFromTheMemoryBudget() {
-        Frame sample = at("s", 0, null); // 20 x 10 x 1 floats = 800 bytes
+        Frame sample = new InMemoryFrame("s", new FloatImage(20, 10, 1), SyntheticSky.wcs(150, 10, 0.001, 0, 20, 10),
+                MountMode.UNKNOWN, 1.0, SyntheticSky.keys()); // 20 x 10 x 1 floats = 800 bytes
         long frameBytes = 800;
         // budget / (workers * bytes * 12) = 3
         assertEquals(3, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, 3 * 2 * frameBytes * 12, 2), sample));
