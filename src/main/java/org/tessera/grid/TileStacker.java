@@ -19,6 +19,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
+import org.tessera.stack.TileStackPolicy;
 import org.tessera.tiles.TileHeaders;
 
 /**
@@ -37,10 +38,12 @@ final class TileStacker {
 
     private final StackParams params;
     private final ResourcePlan plan;
+    private final TileStackPolicy policy;
 
-    TileStacker(StackParams params, ResourcePlan plan) {
+    TileStacker(StackParams params, ResourcePlan plan, TileStackPolicy policy) {
         this.params = params;
         this.plan = plan;
+        this.policy = policy;
     }
 
     Done stack(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Progress progress)
@@ -53,18 +56,21 @@ final class TileStacker {
             exposure[i] = f.entry().exposure();
         }
         int w = tile.width(), h = tile.height(), nc = aligned.get(0).channels();
-        FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size()),
-                FitsImageWriter.AlphaMode.EXPLICIT);
-        try {
-            AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
-            StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
-                    progress, plan);
-            out.close();
-            return new Done(tile, target, frames.size(), r);
-        } catch (IOException | RuntimeException | Error e) {
-            out.abort();
-            throw e;
-        }
+        // Each attempt of the policy writes the tile afresh (a failed GPU attempt's file is aborted).
+        return policy.stack(tile.id(), backend -> {
+            FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size()),
+                    FitsImageWriter.AlphaMode.EXPLICIT);
+            try {
+                AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
+                StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
+                        progress, plan, backend);
+                out.close();
+                return new Done(tile, target, frames.size(), r);
+            } catch (IOException | RuntimeException | Error e) {
+                out.abort();
+                throw e;
+            }
+        });
     }
 
     private static Header header(GridLayout.Tile tile, int frames) throws IOException {

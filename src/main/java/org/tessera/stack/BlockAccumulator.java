@@ -30,4 +30,7 @@ public final class BlockAccumulator {
     }
 
     public int capacity() { return sumW.length; }
+
+    /** Finite samples added at pixel i (a backend's result is checked against it). */
+    public int samples(int i) { return count[i]; }
 }
