@@ -133,7 +133,7 @@ public final class GpuRun implements AutoCloseable {
 
     /** {@code phase3_gpu_allowed}: the GPU flag is on and the device healthy. */
     public boolean phase3Allowed() {
-        return settings.gpu() && health().healthy();
+        return health().healthy() && settings.gpu(); // health() first: it logs once why the GPU is off
     }
 
     /** {@code phase3_gpu_hard_disabled}: once true, every later Phase 3 tile stacks on the CPU. */

@@ -45,7 +45,7 @@ public final class Phase5GpuCoadder implements BandCoadder {
      * now), else the CPU coadder.
      */
     public static BandCoadder forRun(GpuRun run) {
-        if (!run.settings().gpu() || !run.health().healthy()) return CpuBandCoadder.INSTANCE;
+        if (!run.health().healthy() || !run.settings().gpu()) return CpuBandCoadder.INSTANCE;
         Phase5Budget b = Phase5Budget.snapshot(run.settings(), run.totalBytes(), run.probeFreeBytes());
         LOG.info("[P5] coadd on the GPU (" + run.health().device() + "), OOM ladder on, allow_cpu_fallback="
                 + run.settings().allowCpuFallback());
