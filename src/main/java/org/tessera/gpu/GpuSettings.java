@@ -69,7 +69,10 @@ public record GpuSettings(boolean gpu, boolean grid, boolean gridExplicit, int d
     }
 
     private static double num(Config c, String key, double def, List<String> notes) {
-        if (!c.has(key)) return def;
+        if (!c.has(key)) {
+            if (c.asMap().containsKey(key)) notes.add(key + "=null: " + num(def)); // JSON null, the original's None
+            return def;
+        }
         try {
             double v = c.getDouble(key);
             if (Double.isFinite(v)) return v;
