@@ -85,9 +85,14 @@ public final class FaultInjectingDevice implements GpuDevice {
         inner.download(src, srcOffset, host, hostOffset, count);
     }
 
+    @Override
+    public void download(DeviceBuffer src, long srcOffset, double[] host, int hostOffset, int count) {
+        inner.download(src, srcOffset, host, hostOffset, count);
+    }
+
     /**
-     * Runs the kernel; on an {@code invalid} launch every float buffer it was given is then filled
-     * with NaN, so whichever is its output comes back all NaN.
+     * Runs the kernel; on an {@code invalid} launch every float and double buffer it was given is
+     * then filled with NaN, so whichever is its output comes back all NaN.
      */
     @Override
     public void launch(KernelCall call, GpuPhase phase) {
@@ -96,21 +101,26 @@ public final class FaultInjectingDevice implements GpuDevice {
             throw new GpuException("CUDA_ERROR_LAUNCH_FAILED: unspecified launch failure (simulated: launch " + k + " of "
                     + phase.key() + ", kernel " + call.kernel() + ")");
         inner.launch(call, phase);
-        if (spec.hits(SimulateSpec.Kind.INVALID, phase, k)) {
-            float[] nan = null;
-            for (Object a : call.args()) {
-                if (!(a instanceof DeviceBuffer b)) continue;
-                long n = b.bytes() / Float.BYTES;
-                if (nan == null || nan.length < n) {
-                    nan = new float[(int) Math.min(Integer.MAX_VALUE - 8, n)];
-                    java.util.Arrays.fill(nan, Float.NaN);
-                }
-                try {
-                    inner.upload(nan, 0, b, 0, (int) n);
-                } catch (RuntimeException notFloat) {
-                    // an int or double buffer: not a result the stack or coadd reads as pixels
-                }
-            }
+        if (spec.hits(SimulateSpec.Kind.INVALID, phase, k))
+            for (Object a : call.args()) if (a instanceof DeviceBuffer b) poison(b);
+    }
+
+    /** Fills a float or double buffer with NaN; int buffers (indices, tallies) are left alone. */
+    private void poison(DeviceBuffer b) {
+        try {
+            float[] nan = new float[(int) (b.bytes() / Float.BYTES)];
+            java.util.Arrays.fill(nan, Float.NaN);
+            inner.upload(nan, 0, b, 0, nan.length);
+            return;
+        } catch (RuntimeException notFloat) {
+            // typed otherwise: try double
+        }
+        try {
+            double[] nan = new double[(int) (b.bytes() / Double.BYTES)];
+            java.util.Arrays.fill(nan, Double.NaN);
+            inner.upload(nan, 0, b, 0, nan.length);
+        } catch (RuntimeException notDouble) {
+            // an int buffer: not a result read as pixels
         }
     }
 

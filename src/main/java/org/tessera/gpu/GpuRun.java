@@ -109,8 +109,8 @@ public final class GpuRun implements AutoCloseable {
         try {
             if (d instanceof FaultInjectingDevice f && f.healthFails())
                 throw new GpuException("health check failed (simulated: gpu_simulate health:fail)");
-            DeviceBuffer b = d.allocate((long) HEALTH_N * Float.BYTES, GpuPhase.HEALTH);
-            float[] out = new float[HEALTH_N];
+            DeviceBuffer b = d.allocate((long) HEALTH_N * Integer.BYTES, GpuPhase.HEALTH);
+            int[] out = new int[HEALTH_N];
             try {
                 d.launch(KernelCall.linear("tessera_health", HEALTH_N, 128, b, HEALTH_N), GpuPhase.HEALTH);
                 d.download(b, 0, out, 0, HEALTH_N);
@@ -118,8 +118,8 @@ public final class GpuRun implements AutoCloseable {
                 d.release(b);
             }
             for (int i = 0; i < HEALTH_N; i++)
-                if (out[i] != 2f * i + 1)
-                    throw new GpuException(String.format(Locale.ROOT, "the health kernel gave %s at %d instead of %d",
+                if (out[i] != 2 * i + 1)
+                    throw new GpuException(String.format(Locale.ROOT, "the health kernel gave %d at %d instead of %d",
                             out[i], i, 2 * i + 1));
             d.freePool();
             long total = d.totalBytes(), free = d.freeBytes();

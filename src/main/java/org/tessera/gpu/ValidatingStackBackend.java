@@ -56,7 +56,7 @@ final class ValidatingStackBackend implements StackBackend {
         onDevice(() -> gpu.finish(bounds, acc, pixels, params, out, tally));
         boolean anyData = false, nonZero = false;
         for (int i = 0; i < pixels; i++) {
-            boolean has = acc.samples(i) > 0;
+            boolean has = acc.count()[i] > 0;
             anyData |= has;
             if (has != Float.isFinite(out[i])) throw invalid(i, out[i], has);
             nonZero |= has && out[i] != 0f;

@@ -31,6 +31,11 @@ public final class BlockAccumulator {
 
     public int capacity() { return sumW.length; }
 
-    /** Finite samples added at pixel i (a backend's result is checked against it). */
-    public int samples(int i) { return count[i]; }
+    // Views for backends outside this package (a GPU backend uploads and downloads them).
+    public double[] sumWX() { return sumWX; }
+    public double[] sumW() { return sumW; }
+    public double[] sumWXAll() { return sumWXAll; }
+    public double[] sumWAll() { return sumWAll; }
+    public int[] count() { return count; }
+    public int[] rejected() { return rejected; }
 }

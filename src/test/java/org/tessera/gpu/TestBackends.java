@@ -17,11 +17,14 @@ import org.tessera.stack.StackBackend;
 import org.tessera.stack.StackParams;
 
 /**
- * Backends for the control tests on {@link TestDevice}: they allocate chunks sized by the limits,
+ * Backends for the control tests on the simulated device: they allocate chunks sized by the limits,
  * compute with the CPU rules and pass every result through a device buffer and a launch, so the
  * fault injector's OOM, failed and invalid launches reach the policies as they would from kernels.
  */
 final class TestBackends implements GpuBackends {
+
+    /** The kernel the test backends launch: touches nothing (results are uploaded before it). */
+    static final JavaKernel IDENTITY = (bx, by, tx, ty, call, mem) -> { };
 
     final List<ChunkLimits> stackLimits = Collections.synchronizedList(new ArrayList<>());
     final List<ChunkLimits> coaddLimits = Collections.synchronizedList(new ArrayList<>());
