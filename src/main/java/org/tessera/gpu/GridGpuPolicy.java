@@ -45,8 +45,8 @@ public final class GridGpuPolicy implements TileStackPolicy {
 
     @Override
     public <T> T stack(int tileId, Attempt<T> attempt) throws IOException {
-        StackBackend gpu = run.withDevice(d -> run.backends().stack(d, GpuPhase.GRID, limits));
         try {
+            StackBackend gpu = run.withDevice(d -> run.backends().stack(d, GpuPhase.GRID, limits));
             T r = attempt.run(new ValidatingStackBackend(run, gpu));
             LOG.fine("[GRID] tile " + tileId + " stacked on the GPU");
             return r;

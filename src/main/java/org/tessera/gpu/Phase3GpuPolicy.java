@@ -62,9 +62,9 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
         for (int a = 0; a < 2 && !run.phase3HardDisabled(); a++) {
             ChunkLimits lim = a == 0 ? limits : limits.shrink(RETRY_SHRINK, 16 * ChunkLimits.MIB, 32);
             if (a == 1) run.freePool();
-            StackBackend gpu = run.withDevice(d -> run.backends().stack(d, phase, lim));
             long t0 = System.nanoTime();
             try {
+                StackBackend gpu = run.withDevice(d -> run.backends().stack(d, phase, lim));
                 T result = attempt.run(new ValidatingStackBackend(run, gpu));
                 if (announced.compareAndSet(false, true)) LOG.info("[P3][GPU] Using GPU stacker for Phase 3 (mode=auto)");
                 summary(tileId, gpu, lim, t0);
