@@ -1,0 +1,83 @@
+package org.tessera.gpu;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.image.FloatImage;
+import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.synth.SyntheticSky;
+
+/**
+ * The whole pipeline with the GPU settings: a run where the GPU is off (no GPU here, or
+ * {@code use_gpu_phase5=false}) is bit-for-bit today's CPU run and says once why; a run on the
+ * simulated device whose Phase 3 GPU fails twice makes exactly the CPU's master tiles.
+ */
+class PipelineGpuTest {
+
+    @TempDir
+    static Path dir;
+    static Path frames;
+    static MosaicPipeline.Outcome cpu;
+
+    @BeforeAll
+    static void cpuRun() throws IOException {
+        SyntheticSky sky = new SyntheticSky().seed(3).panels(2, 1).overlap(0.3).framesPerPanel(3).frameSize(96, 72)
+                .pixelScale(2.4).output(SyntheticSky.Output.RGB_FLOAT).perfectCamera().nebula(0).sky(30).gradient(0.15)
+                .starDensity(1.2).starFlux(500, 40000, 0.75).psfFwhm(3.0).gaussianPsf();
+        sky.writeFits(frames = dir.resolve("frames"));
+        cpu = MosaicPipeline.mosaic(List.of(frames), dir.resolve("cpu"), new Config().set("use_gpu_phase5=false"), Progress.NONE);
+    }
+
+    @Test
+    void theDefaultRunWithoutAGpuIsTheCpuRunBitForBitAndSaysWhyOnce() throws IOException {
+        MosaicPipeline.Outcome o;
+        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("default"), new Config(), Progress.NONE);
+            List<String> gpu = logs.starting("[GPU]");
+            assertEquals(1, gpu.size(), gpu.toString());
+            assertTrue(gpu.get(0).startsWith("[GPU] GPU off for this run: "), gpu.get(0));
+            assertTrue(gpu.get(0).endsWith("; every step runs on the CPU"), gpu.get(0));
+        }
+        assertEquals(cpu.masterTiles().size(), o.masterTiles().size());
+        for (int i = 0; i < o.masterTiles().size(); i++)
+            assertArrayEquals(Files.readAllBytes(cpu.masterTiles().get(i)), Files.readAllBytes(o.masterTiles().get(i)));
+        assertArrayEquals(Files.readAllBytes(cpu.mosaic()), Files.readAllBytes(o.mosaic()));
+        assertArrayEquals(Files.readAllBytes(cpu.coverage()), Files.readAllBytes(o.coverage()));
+    }
+
+    @Test
+    void phase3GpuFailingTwiceGivesTheCpuTilesAndTheRunGoesOn() throws IOException {
+        MosaicPipeline.Outcome o;
+        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("sim"),
+                    new Config().set("gpu_simulate=vram_mb:8192,oom:phase3:1,oom:phase3:2"), Progress.NONE);
+            assertEquals(1, logs.starting("[GPU] GPU healthy for this run: simulated (8192 MiB, gpu_simulate)").size());
+            assertEquals(1, logs.starting("[P3][GPU] Second GPU attempt failed; disabling Phase 3 GPU for this run").size(),
+                    logs.messages().toString());
+            assertTrue(logs.starting("[P3][GPU] Using GPU stacker").isEmpty());
+        }
+        for (int i = 0; i < o.masterTiles().size(); i++)
+            assertArrayEquals(pixels(cpu.masterTiles().get(i)), pixels(o.masterTiles().get(i)), "tile " + i);
+        float[] a = pixels(cpu.mosaic()), b = pixels(o.mosaic());
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++)
+            if (Float.isNaN(a[i])) assertTrue(Float.isNaN(b[i]));
+            else assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "mosaic pixel " + i);
+    }
+
+    static float[] pixels(Path p) throws IOException {
+        FloatImage img = GridGpuTest.read(p);
+        float[] all = new float[img.plane(0).length * img.channels()];
+        for (int c = 0; c < img.channels(); c++) System.arraycopy(img.plane(c), 0, all, c * img.plane(0).length, img.plane(0).length);
+        return all;
+    }
+}
