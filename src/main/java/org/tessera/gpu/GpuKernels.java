@@ -10,12 +10,19 @@ final class GpuKernels {
     static final GpuBackends BACKENDS = new GpuBackends() {
         @Override
         public StackBackend stack(GpuDevice device, GpuPhase phase, ChunkLimits limits) {
-            throw new GpuException("no GPU stack kernels in this build");
+            return new GpuStackBackend(device, phase, limits);
         }
 
         @Override
         public BandCoadder coadder(GpuDevice device, ChunkLimits limits) {
-            throw new GpuException("no GPU coadd kernels in this build");
+            return new GpuBandCoadder(device, GpuPhase.PHASE5, limits);
+        }
+
+        @Override
+        public ChunkSummary summary(StackBackend backend) {
+            if (!(backend instanceof GpuStackBackend g)) return null;
+            ChunkTimings.Snapshot s = g.timings().take();
+            return new ChunkSummary(s.maxChunkRows(), s.chunks(), s.uploadMs(), s.rejectMs(), s.combineMs(), s.downloadMs());
         }
     };
 

@@ -54,7 +54,8 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
         long total = run.totalBytes(), free = run.probeFreeBytes();
         long bytes = (long) (total * 0.8 * 0.9);
         if (free > 0) bytes = Math.min(bytes, (long) (free * 0.98));
-        return new ChunkLimits(0, Math.max(32 * ChunkLimits.MIB, bytes));
+        // The stack cuts by pixels within the byte budget; rows do not limit it.
+        return new ChunkLimits(Integer.MAX_VALUE, Math.max(32 * ChunkLimits.MIB, bytes));
     }
 
     @Override

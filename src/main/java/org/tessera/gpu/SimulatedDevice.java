@@ -24,7 +24,7 @@ public final class SimulatedDevice implements GpuDevice {
     private final long total;
     private final Function<String, JavaKernel> kernels;
     private final Map<Long, ArrayDeque<SimBuffer>> cache = new HashMap<>();
-    private long live, cached;
+    private long live, cached, requested, peakRequested;
     private boolean closed;
     private final Memory memory = new Memory();
 
@@ -60,6 +60,15 @@ public final class SimulatedDevice implements GpuDevice {
         return live;
     }
 
+    /** The most bytes (as asked, before rounding) held by live buffers at once since the last reset. */
+    public synchronized long peakRequestedBytes() {
+        return peakRequested;
+    }
+
+    public synchronized void resetPeak() {
+        peakRequested = requested;
+    }
+
     /** Bytes cached in the pool. */
     public synchronized long cachedBytes() {
         return cached;
@@ -77,6 +86,8 @@ public final class SimulatedDevice implements GpuDevice {
             live += size;
             b.released = false;
             b.retype();
+            b.bytes = bytes;
+            held(bytes);
             return b;
         }
         if (size > total - live - cached) freePool(); // as CuPy: empty the cache, then try again
@@ -84,7 +95,13 @@ public final class SimulatedDevice implements GpuDevice {
             throw new GpuOutOfMemoryException(String.format("out of memory allocating %d bytes on %s (%d bytes free)",
                     bytes, describe(), total - live - cached));
         live += size;
+        held(bytes);
         return new SimBuffer(bytes, size);
+    }
+
+    private void held(long bytes) {
+        requested += bytes;
+        peakRequested = Math.max(peakRequested, requested);
     }
 
     /** Allocation granularity, as CUDA pools round to 512 bytes. */
@@ -99,6 +116,7 @@ public final class SimulatedDevice implements GpuDevice {
         b.released = true;
         live -= b.size;
         cached += b.size;
+        requested -= b.bytes;
         cache.computeIfAbsent(b.size, k -> new ArrayDeque<>()).push(b);
     }
 
@@ -184,7 +202,8 @@ public final class SimulatedDevice implements GpuDevice {
 
     /** A buffer whose storage is made on first typed use; a kernel must read it with one type. */
     static final class SimBuffer implements DeviceBuffer {
-        private final long bytes, size;
+        private final long size;
+        private long bytes;
         private volatile Object storage;
         boolean released;
 

@@ -21,8 +21,7 @@ final class GpuFixtures {
         GpuSettings s = GpuSettings.fromConfig(c);
         return new GpuRun(s, () -> {
             SimulateSpec sp = SimulateSpec.parse(s.simulate());
-            return new FaultInjectingDevice(new SimulatedDevice(sp.vramMb() << 20, name -> name.equals("test_identity")
-                    ? TestBackends.IDENTITY : org.tessera.gpu.kernels.Kernels.byName(name)), sp);
+            return new FaultInjectingDevice(new SimulatedDevice(sp.vramMb() << 20), sp);
         }, new TestBackends());
     }
 
