@@ -22,6 +22,7 @@ public interface GpuBackends {
         return null;
     }
 
-    /** Rows per chunk, chunks, and milliseconds spent uploading, rejecting, combining and downloading. */
-    record ChunkSummary(int rowsPerChunk, int chunks, double uploadMs, double rejectMs, double combineMs, double downloadMs) {}
+    /** Rows and pixels of the largest chunk, chunks, and milliseconds spent uploading, rejecting, combining and downloading. */
+    record ChunkSummary(int rowsPerChunk, long pixelsPerChunk, int chunks, double uploadMs, double rejectMs, double combineMs,
+                        double downloadMs) {}
 }

@@ -22,7 +22,7 @@ final class GpuKernels {
         public ChunkSummary summary(StackBackend backend) {
             if (!(backend instanceof GpuStackBackend g)) return null;
             ChunkTimings.Snapshot s = g.timings().take();
-            return new ChunkSummary(s.maxChunkRows(), s.chunks(), s.uploadMs(), s.rejectMs(), s.combineMs(), s.downloadMs());
+            return new ChunkSummary(s.maxChunkRows(), s.maxChunkPixels(), s.chunks(), s.uploadMs(), s.rejectMs(), s.combineMs(), s.downloadMs());
         }
     };
 

@@ -59,11 +59,14 @@ class PipelineGpuTest {
         MosaicPipeline.Outcome o;
         try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
             o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("sim"),
-                    new Config().set("gpu_simulate=vram_mb:8192,oom:phase3:1,oom:phase3:2"), Progress.NONE);
+                    new Config().set("gpu_simulate=vram_mb:8192,oom:phase3:1,oom:phase3:2,oom:phase3:3,oom:phase3:4"), Progress.NONE);
             assertEquals(1, logs.starting("[GPU] GPU healthy for this run: simulated (8192 MiB, gpu_simulate)").size());
             assertEquals(1, logs.starting("[P3][GPU] Second GPU attempt failed; disabling Phase 3 GPU for this run").size(),
                     logs.messages().toString());
+            // Two tiles run in parallel: each GPU attempt's first allocation fails (at most 4 attempts).
             assertTrue(logs.starting("[P3][GPU] Using GPU stacker").isEmpty());
+            assertEquals(2, logs.starting("[P3] tile ").stream()
+                    .filter(m -> m.endsWith("stacked on the CPU (Phase 3 GPU disabled for this run)")).count());
         }
         for (int i = 0; i < o.masterTiles().size(); i++)
             assertArrayEquals(pixels(cpu.masterTiles().get(i)), pixels(o.masterTiles().get(i)), "tile " + i);
