@@ -145,6 +145,39 @@ class Phase3ModeCTest {
         }
     }
 
+    /** Parity through the policy on every rejection and combine, with normalisation, weights and the radial weight. */
+    @Test
+    void gpuStacksAsTheCpuOnEveryOption() throws IOException {
+        for (String row : List.of("none,mean,none,none,false", "kappa_sigma,mean,linear_fit,noise_variance,false",
+                "winsorized_sigma_clip,median,sky_mean,noise_fwhm,false", "linear_fit_clip,mean,linear_fit,noise_variance,true",
+                "kappa_sigma,median,none,none,true")) {
+            String[] f = row.split(",");
+            parity(f[0], f[1], f[2], f[3], Boolean.parseBoolean(f[4]));
+        }
+    }
+
+    private void parity(String rejection, String combine, String norm, String weighting, boolean radial) throws IOException {
+        Config c = new Config().set("stacking_rejection_algorithm=" + rejection).set("stacking_final_combine_method=" + combine)
+                .set("stacking_normalize_method=" + norm).set("stacking_weighting_method=" + weighting)
+                .set("apply_radial_weight=" + radial);
+        StackParams p = StackParams.fromConfig(c);
+        List<FloatImage> rgb = GpuFixtures.frames(8, 40, 30, 3, 17);
+        FloatImage a = new FloatImage(40, 30, 3), b = new FloatImage(40, 30, 3), ca = new FloatImage(40, 30, 1),
+                cb = new FloatImage(40, 30, 1);
+        StackCore.stack(rgb, p, a, ca, Progress.NONE, PLAN, CpuStackBackend.INSTANCE);
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            Phase3GpuPolicy.forRun(run).stack(1, be -> StackCore.stack(rgb, p, b, cb, Progress.NONE, PLAN, be));
+            assertEquals(1, logs.starting("phase3_gpu_chunk_summary tile=1 backend=gpu").size(), "made on the GPU");
+        }
+        for (int ch = 0; ch < 3; ch++)
+            for (int i = 0; i < 40 * 30; i++) {
+                float x = a.plane(ch)[i], y = b.plane(ch)[i];
+                if (Float.isNaN(x)) assertTrue(Float.isNaN(y));
+                else assertEquals(x, y, 1e-5 * Math.max(1, Math.abs(x)), rejection + "/" + combine + " channel " + ch + " pixel " + i);
+            }
+        assertArrayEquals(ca.plane(0), cb.plane(0), "coverage");
+    }
+
     @Test
     void cpuPolicyIsTheCpuBackend() throws IOException {
         FloatImage img = new FloatImage(40, 30, 1), cov = new FloatImage(40, 30, 1);

@@ -77,6 +77,28 @@ class PipelineGpuTest {
             else assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "mosaic pixel " + i);
     }
 
+    @Test
+    void aHealthySimulatedGpuMakesTheCpuMosaicWithin1e5() throws IOException {
+        MosaicPipeline.Outcome o;
+        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("gpu"), new Config().set("gpu_simulate=vram_mb:16384"),
+                    Progress.NONE);
+            assertEquals(List.of("[P3][GPU] Using GPU stacker for Phase 3 (mode=auto)"), logs.starting("[P3][GPU]"));
+            assertEquals(2, logs.starting("phase3_gpu_chunk_summary tile=").size());
+            assertFalse(logs.starting("Phase5 GPU VRAM refresh free_vram_mb=").isEmpty());
+            assertTrue(logs.starting("[P5] coadd ").stream().anyMatch(m -> m.contains(" gpu backend,")), "Phase 5 bands on the GPU");
+        }
+        for (int i = 0; i < o.masterTiles().size(); i++) close(pixels(cpu.masterTiles().get(i)), pixels(o.masterTiles().get(i)));
+        close(pixels(cpu.mosaic()), pixels(o.mosaic()));
+    }
+
+    static void close(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++)
+            if (Float.isNaN(a[i])) assertTrue(Float.isNaN(b[i]), "NaN at " + i);
+            else assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "pixel " + i);
+    }
+
     static float[] pixels(Path p) throws IOException {
         FloatImage img = GridGpuTest.read(p);
         float[] all = new float[img.plane(0).length * img.channels()];
