@@ -7,6 +7,10 @@
 // Strip layout: plane[(r - sy0) * sw + x] (W likewise, hasW = 0: every pixel of the valid window
 // has weight 1). Region nodes: WcsMapping.Flat. Java port: org.tessera.gpu.kernels.CoaddKernel.
 
+// NVRTC has no <math.h> macros: NaN and infinity from their bit patterns.
+#define NAN_F __int_as_float(0x7fc00000)
+#define NAN_D __longlong_as_double(0x7ff8000000000000LL)
+#define INF_D __longlong_as_double(0x7ff0000000000000LL)
 #define K_NEAREST 0
 #define K_BILINEAR 1
 #define K_LANCZOS3 3
@@ -159,7 +163,7 @@ extern "C" __global__ void tessera_coadd(const int* nodes, const double* corners
     }
     double sx, sy;
     if (nodes[5 * k + 4]) {
-        sx = sy = NAN;
+        sx = sy = NAN_D;
     } else {
         const double* c = corners + 8 * k;
         double inv = 1.0 / nodes[5 * k + 2], v = ((double) y - nodes[5 * k + 1]) * inv;

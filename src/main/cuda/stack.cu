@@ -5,6 +5,10 @@
 // Compiled with -fmad=false: a fused multiply-add would round differently from the CPU.
 // Java port, line for line: org.tessera.gpu.kernels.StackKernels.
 
+// NVRTC has no <math.h> macros: NaN and infinity from their bit patterns.
+#define NAN_F __int_as_float(0x7fc00000)
+#define NAN_D __longlong_as_double(0x7ff8000000000000LL)
+#define INF_D __longlong_as_double(0x7ff0000000000000LL)
 #define REJ_NONE 0
 #define REJ_KAPPA_SIGMA 1
 #define REJ_WINSORIZED 2
@@ -109,7 +113,7 @@ extern "C" __global__ void tessera_reject(const float* values, const float* pw, 
     if (i >= pixels) return;
     double* t = scratch + i;
     long s = pixels;
-    double L = -INFINITY, H = INFINITY, RL = -INFINITY, RH = INFINITY;
+    double L = -INF_D, H = INF_D, RL = -INF_D, RH = INF_D;
     int n = gather(values, frames, pixels, i, t, s);
     double pair[2];
     if (n > 0 && rejection == REJ_KAPPA_SIGMA) {
@@ -135,7 +139,7 @@ extern "C" __global__ void tessera_reject(const float* values, const float* pw, 
         double sigma = MAD_TO_SIGMA * median_pair(t, s, n, pair);
         if (!(sigma > 0)) sigma = WINSOR_SIGMA_FLOOR;
         double c = fmax(kl, kh);
-        double prevLo = NAN, prevHi = NAN, clo = 0, chi = 0;
+        double prevLo = NAN_D, prevHi = NAN_D, clo = 0, chi = 0;
         for (int it = 0; it < WINSOR_MAX_ITERS; it++) {
             double l = m - kl * sigma, h = m + kh * sigma;
             double sw = 0, swx = 0;
@@ -245,7 +249,7 @@ extern "C" __global__ void tessera_combine(const float* values, const float* pw,
         if (!(sW > 0)) rej = 0;
         result = sW > 0 ? sWX / sW : aWX / aW;
     }
-    out[i] = n == 0 ? NAN : (float) result;
+    out[i] = n == 0 ? NAN_F : (float) result;
     count[i] = n;
     rejected[i] = n == 0 ? 0 : rej;
 }
@@ -296,7 +300,7 @@ extern "C" __global__ void tessera_finish(const int* count, const double* sumWX,
     if (i >= pixels) return;
     int n = count[i];
     if (n == 0) {
-        out[i] = NAN;
+        out[i] = NAN_F;
         rejectedOut[i] = 0;
         return;
     }

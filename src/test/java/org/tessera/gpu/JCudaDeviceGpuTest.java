@@ -1,0 +1,99 @@
+package org.tessera.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.tessera.gpu.kernels.HealthKernel;
+import org.tessera.io.FitsFrame;
+import org.tessera.stack.BandChannel;
+import org.tessera.stack.ChannelTally;
+import org.tessera.stack.CpuStackBackend;
+import org.tessera.stack.StackParams;
+
+/**
+ * The real GPU beyond the contract: the health kernel, a forced out-of-memory (most of the VRAM
+ * taken first) surfacing as {@link GpuOutOfMemoryException} and cleared by freeing the pool, and
+ * GPU vs CPU on the real Seestar frames of ../shared/data for every stack option.
+ */
+@Tag("gpu")
+class JCudaDeviceGpuTest {
+
+    @Test
+    void healthKernelComputes2iPlus1() {
+        JCudaDevice d = GpuTestDevice.get();
+        int n = 1000;
+        DeviceBuffer b = d.allocate(n * 4L, GpuPhase.HEALTH);
+        try {
+            d.launch(KernelCall.linear(HealthKernel.NAME, n, 128, b, n), GpuPhase.HEALTH);
+            int[] out = new int[n];
+            d.download(b, 0, out, 0, n);
+            for (int i = 0; i < n; i++) assertEquals(2 * i + 1, out[i]);
+        } finally {
+            d.release(b);
+        }
+    }
+
+    @Test
+    void forcedOutOfMemoryIsClassifiedAndRecoverable() {
+        JCudaDevice d = GpuTestDevice.get();
+        d.freePool();
+        long free = d.freeBytes();
+        assertTrue(free > 0, "free VRAM probe");
+        List<DeviceBuffer> hog = new ArrayList<>();
+        long block = 1L << 30;
+        try {
+            while (d.freeBytes() > block + (256L << 20)) hog.add(d.allocate(block, GpuPhase.PHASE3));
+            BandChannel b = StackBackendContract.band(64, 1 << 20, false, false, 1); // 256 MiB of samples + scratch
+            GpuStackBackend g = new GpuStackBackend(d, GpuPhase.PHASE3, ChunkLimits.of(256, 4096));
+            assertThrows(GpuOutOfMemoryException.class,
+                    () -> g.stack(b, StackParams.defaults(), new float[1 << 20], new ChannelTally()));
+        } finally {
+            for (DeviceBuffer h : hog) d.release(h);
+            d.freePool();
+        }
+        assertTrue(d.freeBytes() > free - (512L << 20), "pool freed: " + d.freeBytes() + " of " + free);
+    }
+
+    @Test
+    void realSeestarFramesMatchCpu() throws IOException {
+        Path dir = Path.of("../shared/data/seestar_ngc7023_solved");
+        assumeTrue(Files.isDirectory(dir), "no ../shared/data");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".fit")).sorted().toList();
+        }
+        int rows = 128;
+        FitsFrame first = FitsFrame.open(files.get(0));
+        int w = first.width(), pixels = rows * w, n = files.size();
+        float[] v = new float[n * pixels];
+        double[] fw = new double[n];
+        for (int f = 0; f < n; f++) {
+            FitsFrame fr = FitsFrame.open(files.get(f));
+            float[][] dst = new float[fr.channels()][pixels];
+            fr.readRows(fr.height() / 2, rows, dst);
+            System.arraycopy(dst[0], 0, v, f * pixels, pixels);
+            fw[f] = 1 + 0.1 * f;
+        }
+        BandChannel band = new BandChannel(v, pixels, n, pixels, fw, null);
+        GpuStackBackend g = new GpuStackBackend(GpuTestDevice.get(), GpuPhase.PHASE3, ChunkLimits.of(256, 512));
+        for (StackParams p : StackBackendContract.allParams()) {
+            float[] ref = new float[pixels], got = new float[pixels];
+            ChannelTally tr = new ChannelTally(), tg = new ChannelTally();
+            CpuStackBackend.INSTANCE.stack(band, p, ref, tr);
+            g.stack(band, p, got, tg);
+            StackBackendContract.assertClose(ref, got, pixels, "seestar " + p.describe());
+            assertEquals(tr.rejected(), tg.rejected(), p.describe());
+        }
+    }
+}
