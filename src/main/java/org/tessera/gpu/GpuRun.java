@@ -103,6 +103,8 @@ public final class GpuRun implements AutoCloseable {
             return GpuHealth.off("no NVIDIA driver (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         } catch (CudaException e) {
             return GpuHealth.off("no CUDA device or a broken driver (" + e.getMessage() + ")");
+        } catch (GpuException e) {
+            return GpuHealth.off(e.getMessage()); // the device says why: "no NVIDIA driver (…)", "no CUDA device …"
         } catch (RuntimeException e) {
             return GpuHealth.off("the GPU cannot be opened (" + describe(e) + ")");
         }

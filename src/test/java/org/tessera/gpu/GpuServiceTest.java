@@ -46,6 +46,10 @@ class GpuServiceTest {
         try (GpuRun run = new GpuRun(on, () -> { throw new jcuda.CudaException("CUDA_ERROR_NO_DEVICE"); }, new TestBackends())) {
             assertEquals("no CUDA device or a broken driver (CUDA_ERROR_NO_DEVICE)", run.health().reason());
         }
+        try (GpuRun run = new GpuRun(on, () -> { throw new GpuException("no NVIDIA driver (libcuda.so.1 could not be loaded)"); },
+                new TestBackends())) {
+            assertEquals("no NVIDIA driver (libcuda.so.1 could not be loaded)", run.health().reason());
+        }
         GpuHealth typo = DefaultGpuService.create().health(GpuFixtures.config("vram:4096"));
         assertFalse(typo.healthy());
         assertTrue(typo.reason().contains("gpu_simulate: bad item 'vram:4096'"), typo.reason());
