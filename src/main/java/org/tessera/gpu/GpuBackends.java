@@ -1,6 +1,5 @@
 package org.tessera.gpu;
 
-import org.tessera.reproject.BandCoadder;
 import org.tessera.stack.StackBackend;
 
 /**
@@ -12,7 +11,8 @@ public interface GpuBackends {
 
     StackBackend stack(GpuDevice device, GpuPhase phase, ChunkLimits limits);
 
-    BandCoadder coadder(GpuDevice device, ChunkLimits limits);
+    /** Phase 5's coadder; the control layer calls it one channel at a time. */
+    GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits);
 
     /**
      * What a stack backend did, for {@code phase3_gpu_chunk_summary}: rows per chunk and time per

@@ -1,6 +1,5 @@
 package org.tessera.gpu;
 
-import org.tessera.reproject.BandCoadder;
 import org.tessera.stack.StackBackend;
 
 /** Where the control layer meets the kernels: the devices and the GPU backends. */
@@ -14,7 +13,7 @@ final class GpuKernels {
         }
 
         @Override
-        public BandCoadder coadder(GpuDevice device, ChunkLimits limits) {
+        public GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits) {
             return new GpuBandCoadder(device, GpuPhase.PHASE5, limits);
         }
 

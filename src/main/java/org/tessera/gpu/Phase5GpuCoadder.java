@@ -14,9 +14,9 @@ import org.tessera.reproject.CpuBandCoadder;
 
 /**
  * Phase 5 on the GPU with dynamic VRAM (seeds phase5-dynamic-vram.md and follow-up). Tessera
- * coadds every channel of a band of output rows in one pass, so its GPU call is one band (where the
- * original's is one channel of the whole mosaic); before each call the VRAM refresh
- * ({@link Phase5Budget#refresh}) sets the chunk limits. On CUDA out-of-memory the ladder runs: up to
+ * coadds a band of output rows at a time; on the GPU each band is made channel by channel, and
+ * before each channel's GPU call the VRAM refresh ({@link Phase5Budget#refresh}) sets the chunk
+ * limits (the original's call is one channel of the whole mosaic). On CUDA out-of-memory the ladder runs: up to
  * 3 retries, each after freeing the pool with bytes and rows × 0.7
  * ({@code [GPU Reproject] OOM retry k/3: …}); then the CPU when {@code allow_cpu_fallback}, else the
  * error. Any other GPU failure (an error, a band with NaN where tiles have weight) is not retried:
@@ -58,38 +58,56 @@ public final class Phase5GpuCoadder implements BandCoadder {
             cpu(band, contributions);
             return;
         }
-        ChunkLimits lim = budget.refresh(run.probeFreeBytes(), band.rows());
         float[][] saved = save(band);
+        for (int ch = 0; ch < band.channels(); ch++) {
+            Failure f = channel(band, contributions, ch);
+            if (f != null) {
+                // The band is remade whole on the CPU: its channels never mix GPU and CPU.
+                restore(band, saved);
+                fallback(band, contributions, f.why(), f.error());
+                return;
+            }
+        }
+        try {
+            check(band);
+        } catch (GpuStackingException e) {
+            restore(band, saved);
+            fallback(band, contributions, "GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
+            return;
+        }
+        gpuBands.incrementAndGet();
+    }
+
+    /** Why the GPU gave up on a channel. */
+    private record Failure(String why, Throwable error) {}
+
+    /**
+     * One channel of a band on the GPU, after its VRAM refresh, with the OOM ladder; the weight
+     * comes with channel 0. Null when done, else why the GPU gave up (the band is then untouched by
+     * this channel: the coadder writes only complete calls).
+     */
+    private Failure channel(CoaddBand band, List<BandContribution> contributions, int ch) {
+        ChunkLimits lim = budget.refresh(run.probeFreeBytes(), band.rows());
         for (int k = 0; ; k++) {
             ChunkLimits l = lim;
             try {
                 run.withDevice(d -> {
-                    run.backends().coadder(d, l).accumulate(band, contributions);
+                    run.backends().coadder(d, l).accumulate(band, contributions, ch, ch == 0);
                     return null;
                 });
-                check(band);
-                gpuBands.incrementAndGet();
-                LOG.finest(() -> "[P5] band at row " + band.y0() + " coadded on the GPU");
-                return;
+                return null;
             } catch (GpuException | LinkageError e) {
-                restore(band, saved);
-                if (!GpuRun.isOom(e)) {
-                    fallback(band, contributions, "GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
-                    return;
-                }
-                if (k == OOM_RETRIES) {
-                    fallback(band, contributions, "out of memory after " + OOM_RETRIES + " retries: " + GpuRun.describe(e), e);
-                    return;
-                }
+                if (!GpuRun.isOom(e))
+                    return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
+                if (k == OOM_RETRIES)
+                    return new Failure("out of memory after " + OOM_RETRIES + " retries: " + GpuRun.describe(e), e);
                 run.freePool();
                 lim = Phase5Budget.shrink(lim);
                 long free = run.probeFreeBytes();
                 LOG.warning(String.format(Locale.ROOT, "[GPU Reproject] OOM retry %d/%d: max_chunk_mb=%d rows=%d free_vram_mb=%s",
                         k + 1, OOM_RETRIES, lim.maxChunkMb(), lim.rowsPerChunk(), free < 0 ? "unavailable" : Long.toString(free >> 20)));
             } catch (RuntimeException e) {
-                restore(band, saved);
-                fallback(band, contributions, "GPU coadder failed, not retried: " + GpuRun.describe(e), e);
-                return;
+                return new Failure("GPU coadder failed, not retried: " + GpuRun.describe(e), e);
             }
         }
     }

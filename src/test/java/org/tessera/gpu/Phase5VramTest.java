@@ -93,15 +93,22 @@ class Phase5VramTest {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             assertEquals(15180, gpu.budget().capBytes() >> 20, "(20000 - 1024) x 0.80");
             Out o = coadd(gpu);
+            // One refresh per channel of each band (3 channels × 5 bands): the budget follows free VRAM
+            // from channel to channel, up to the cap.
+            List<String> lines = logs.starting("Phase5 GPU VRAM refresh");
+            assertEquals(15, lines.size());
             assertEquals(List.of(
                     "Phase5 GPU VRAM refresh free_vram_mb=1000 budget_mb=450 rows_hint=16 cap_mb=15180 safe_mode=False",
                     "Phase5 GPU VRAM refresh free_vram_mb=2000 budget_mb=900 rows_hint=16 cap_mb=15180 safe_mode=False",
                     "Phase5 GPU VRAM refresh free_vram_mb=6000 budget_mb=2700 rows_hint=16 cap_mb=15180 safe_mode=False",
                     "Phase5 GPU VRAM refresh free_vram_mb=30000 budget_mb=13500 rows_hint=16 cap_mb=15180 safe_mode=False",
-                    "Phase5 GPU VRAM refresh free_vram_mb=4000 budget_mb=1800 rows_hint=10 cap_mb=15180 safe_mode=False"),
-                    logs.starting("Phase5 GPU VRAM refresh"));
+                    "Phase5 GPU VRAM refresh free_vram_mb=4000 budget_mb=1800 rows_hint=16 cap_mb=15180 safe_mode=False"),
+                    lines.subList(0, 5));
+            assertEquals("Phase5 GPU VRAM refresh free_vram_mb=4000 budget_mb=1800 rows_hint=10 cap_mb=15180 safe_mode=False",
+                    lines.get(14), "the last band has 10 rows");
             List<ChunkLimits> used = ((TestBackends) run.backends()).coaddLimits;
-            assertEquals(List.of(450L, 900L, 2700L, 13500L, 1800L), used.stream().map(ChunkLimits::maxChunkMb).toList());
+            assertEquals(List.of(450L, 900L, 2700L, 13500L, 1800L), used.subList(0, 5).stream().map(ChunkLimits::maxChunkMb).toList());
+            ((TestBackends) run.backends()).coaddLimits.forEach(l -> assertTrue(l.maxChunkMb() <= 15180));
             assertEquals(5, gpu.gpuBands());
             assertEquals("gpu", gpu.name());
             assertClose(cpu().mosaic, o.mosaic, 1e-5);
@@ -116,9 +123,9 @@ class Phase5VramTest {
             assertEquals("USER", gpu.budget().source());
             coadd(gpu);
             List<String> lines = logs.starting("Phase5 GPU VRAM refresh");
-            assertEquals(5, lines.size());
+            assertEquals(15, lines.size());
             assertEquals("Phase5 GPU VRAM refresh free_vram_mb=200 budget_mb=90 rows_hint=16 cap_mb=128 safe_mode=False", lines.get(0));
-            for (String l : lines.subList(1, 5)) // the last band has 10 rows
+            for (String l : lines.subList(1, 15)) // the last band has 10 rows
                 assertEquals("Phase5 GPU VRAM refresh free_vram_mb=20000 budget_mb=128 rows_hint=R cap_mb=128 safe_mode=False",
                         l.replaceAll("rows_hint=1[06]", "rows_hint=R"));
             for (ChunkLimits l : ((TestBackends) run.backends()).coaddLimits) assertTrue(l.maxChunkBytes() <= 128L << 20);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.tessera.reproject.BandCoadder;
 import org.tessera.stack.StackBackend;
 
 /**
@@ -23,7 +22,7 @@ final class TestBackends implements GpuBackends {
     }
 
     @Override
-    public BandCoadder coadder(GpuDevice device, ChunkLimits limits) {
+    public GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits) {
         coaddLimits.add(limits);
         return GpuKernels.BACKENDS.coadder(device, limits);
     }
