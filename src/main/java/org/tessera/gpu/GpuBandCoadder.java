@@ -29,37 +29,16 @@ import org.tessera.wcs.WcsMapping;
  * refresh its VRAM budget between channels. The band is written only when every chunk of the call
  * succeeded; failures surface as {@link GpuException} / {@link GpuOutOfMemoryException}.
  */
-public final class GpuBandCoadder implements BandCoadder {
+public final class GpuBandCoadder extends ChunkedBackend implements BandCoadder {
 
     private static final Logger LOG = Logger.getLogger(GpuBandCoadder.class.getName());
     private static final AtomicBoolean EXACT_LOGGED = new AtomicBoolean();
     static final int BLOCK = 256;
     private static final double[] LZ = KernelSampler.lanczosTable();
 
-    private final GpuDevice device;
-    private final GpuPhase phase;
-    private volatile ChunkLimits limits;
-    private final ChunkTimings timings = new ChunkTimings();
-
     public GpuBandCoadder(GpuDevice device, GpuPhase phase, ChunkLimits limits) {
-        this.device = device;
-        this.phase = phase;
-        this.limits = limits;
+        super(device, phase, limits);
     }
-
-    @Override
-    public String name() {
-        return "gpu";
-    }
-
-    public GpuDevice device() { return device; }
-
-    public ChunkLimits limits() { return limits; }
-
-    /** New limits for the next calls (VRAM refresh, OOM retry). */
-    public void limits(ChunkLimits l) { this.limits = l; }
-
-    public ChunkTimings timings() { return timings; }
 
     /** Every channel; the weight with the first. */
     @Override
@@ -142,11 +121,11 @@ public final class GpuBandCoadder implements BandCoadder {
         }
         long fixed = stripFloats * 4 * (anyW ? 2 : 1) + nodeCount * (5 * 4 + 8 * 8) + LZ.length * 8L;
         long perRow = (long) bw * 4 * (addWeight ? 2 : 1);
-        long budgetRows = (limits.maxChunkBytes() - fixed) / perRow;
+        long budgetRows = (limits().maxChunkBytes() - fixed) / perRow;
         if (budgetRows < 1)
-            throw new GpuOutOfMemoryException("GPU chunk budget of " + limits.maxChunkBytes() + " bytes is too small for one output row"
+            throw new GpuOutOfMemoryException("GPU chunk budget of " + limits().maxChunkBytes() + " bytes is too small for one output row"
                     + " and a tile strip of " + stripFloats + " pixels (" + (fixed + perRow) + " bytes)");
-        int chunkRows = (int) Math.min(rows, Math.min(limits.rowsPerChunk(), budgetRows));
+        int chunkRows = (int) Math.min(rows, Math.min(limits().rowsPerChunk(), budgetRows));
         float[] host = new float[(int) stripFloats];
         synchronized (device) {
             try (Allocation a = new Allocation(device, phase)) {

@@ -20,34 +20,13 @@ import org.tessera.stack.StackParams;
  * are written only once every chunk succeeded, so a failed call leaves them as they were. Calls
  * are serialised on the device; buffers go back to the pool at the end of each call.
  */
-public final class GpuStackBackend implements StackBackend {
+public final class GpuStackBackend extends ChunkedBackend implements StackBackend {
 
     static final int BLOCK = 128;
 
-    private final GpuDevice device;
-    private final GpuPhase phase;
-    private volatile ChunkLimits limits;
-    private final ChunkTimings timings = new ChunkTimings();
-
     public GpuStackBackend(GpuDevice device, GpuPhase phase, ChunkLimits limits) {
-        this.device = device;
-        this.phase = phase;
-        this.limits = limits;
+        super(device, phase, limits);
     }
-
-    @Override
-    public String name() {
-        return "gpu";
-    }
-
-    public GpuDevice device() { return device; }
-
-    public ChunkLimits limits() { return limits; }
-
-    /** New limits for the next calls (a retry with smaller chunks). */
-    public void limits(ChunkLimits l) { this.limits = l; }
-
-    public ChunkTimings timings() { return timings; }
 
     /** Device bytes per pixel of a whole-stack chunk: samples (+ pixel weights), scratch, bounds, outputs. */
     static long stackBytesPerPixel(int frames, boolean pw) {
@@ -60,10 +39,10 @@ public final class GpuStackBackend implements StackBackend {
     }
 
     private int chunkPixels(int pixels, long perPixel, long fixed, int frames) {
-        long budget = limits.maxChunkBytes() - fixed;
+        long budget = limits().maxChunkBytes() - fixed;
         long n = budget / perPixel;
         if (n < 1)
-            throw new GpuOutOfMemoryException("GPU chunk budget of " + limits.maxChunkBytes() + " bytes is too small for one pixel of "
+            throw new GpuOutOfMemoryException("GPU chunk budget of " + limits().maxChunkBytes() + " bytes is too small for one pixel of "
                     + frames + " frames (" + (perPixel + fixed) + " bytes)");
         return (int) Math.min(pixels, Math.min(n, Integer.MAX_VALUE / Math.max(1, frames)));
     }

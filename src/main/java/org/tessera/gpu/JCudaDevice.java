@@ -403,6 +403,27 @@ public final class JCudaDevice implements GpuDevice {
         }
     }
 
+    /**
+     * Device-to-device copy bandwidth in GB/s (bytes read + written per second), measured with
+     * {@code reps} copies of a {@code bytes} buffer: the yardstick for a kernel's achieved bandwidth.
+     */
+    public double copyBandwidthGBs(long bytes, int reps) {
+        DeviceBuffer a = allocate(bytes, GpuPhase.HEALTH), b = allocate(bytes, GpuPhase.HEALTH);
+        try {
+            return on(() -> {
+                check(jcuda.driver.JCudaDriver.cuMemcpyDtoD(buf(b).ptr, buf(a).ptr, bytes), "cuMemcpyDtoD");
+                check(jcuda.driver.JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) check(jcuda.driver.JCudaDriver.cuMemcpyDtoD(buf(b).ptr, buf(a).ptr, bytes), "cuMemcpyDtoD");
+                check(jcuda.driver.JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+                return 2.0 * bytes * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            });
+        } finally {
+            release(a);
+            release(b);
+        }
+    }
+
     @Override
     public void close() {
         if (closed) return;

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tessera.gpu.kernels.HealthKernel;
-import org.tessera.io.FitsFrame;
 import org.tessera.stack.BandChannel;
 import org.tessera.stack.ChannelTally;
 import org.tessera.stack.CpuStackBackend;
@@ -67,26 +63,11 @@ class JCudaDeviceGpuTest {
 
     @Test
     void realSeestarFramesMatchCpu() throws IOException {
-        Path dir = Path.of("../shared/data/seestar_ngc7023_solved");
-        assumeTrue(Files.isDirectory(dir), "no ../shared/data");
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".fit")).sorted().toList();
-        }
-        int rows = 128;
-        FitsFrame first = FitsFrame.open(files.get(0));
-        int w = first.width(), pixels = rows * w, n = files.size();
-        float[] v = new float[n * pixels];
-        double[] fw = new double[n];
-        for (int f = 0; f < n; f++) {
-            FitsFrame fr = FitsFrame.open(files.get(f));
-            float[][] dst = new float[fr.channels()][pixels];
-            fr.readRows(fr.height() / 2, rows, dst);
-            System.arraycopy(dst[0], 0, v, f * pixels, pixels);
-            fw[f] = 1 + 0.1 * f;
-        }
-        BandChannel band = new BandChannel(v, pixels, n, pixels, fw, null);
-        GpuStackBackend g = new GpuStackBackend(GpuTestDevice.get(), GpuPhase.PHASE3, ChunkLimits.of(256, 512));
+        JCudaDevice d = GpuTestDevice.get();
+        BandChannel band = SeestarCrop.load();
+        assumeTrue(band != null, "no Seestar frames (../shared/data or -Dtessera.gpu.seestarCrop)");
+        int pixels = band.pixels();
+        GpuStackBackend g = new GpuStackBackend(d, GpuPhase.PHASE3, ChunkLimits.of(256, 512));
         for (StackParams p : StackBackendContract.allParams()) {
             float[] ref = new float[pixels], got = new float[pixels];
             ChannelTally tr = new ChannelTally(), tg = new ChannelTally();
