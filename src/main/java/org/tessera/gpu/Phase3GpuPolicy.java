@@ -99,9 +99,11 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
             LOG.info(String.format(Locale.ROOT, "phase3_gpu_chunk_summary tile=%d backend=%s max_chunk_mb=%d total_ms=%.1f",
                     tileId, gpu.name(), lim.maxChunkMb(), ms));
         else
-            LOG.info(String.format(Locale.ROOT, "phase3_gpu_chunk_summary tile=%d backend=%s rows_per_chunk=%d pixels_per_chunk=%d chunks=%d"
+            // The stack cuts a band's pixels (the backend sees no rows): rows only when it reports them.
+            LOG.info(String.format(Locale.ROOT, "phase3_gpu_chunk_summary tile=%d backend=%s %spixels_per_chunk=%d chunks=%d"
                             + " max_chunk_mb=%d upload_ms=%.1f reject_ms=%.1f combine_ms=%.1f download_ms=%.1f total_ms=%.1f",
-                    tileId, gpu.name(), s.rowsPerChunk(), s.pixelsPerChunk(), s.chunks(), lim.maxChunkMb(), s.uploadMs(), s.rejectMs(),
+                    tileId, gpu.name(), s.rowsPerChunk() > 0 ? "rows_per_chunk=" + s.rowsPerChunk() + " " : "",
+                    s.pixelsPerChunk(), s.chunks(), lim.maxChunkMb(), s.uploadMs(), s.rejectMs(),
                     s.combineMs(), s.downloadMs(), ms));
     }
 }
