@@ -47,10 +47,12 @@ class JCudaDeviceGpuTest {
         long free = d.freeBytes();
         assertTrue(free > 0, "free VRAM probe");
         List<DeviceBuffer> hog = new ArrayList<>();
-        long block = 1L << 30;
         try {
-            while (d.freeBytes() > block + (256L << 20)) hog.add(d.allocate(block, GpuPhase.PHASE3));
-            BandChannel b = StackBackendContract.band(64, 1 << 20, false, false, 1); // 256 MiB of samples + scratch
+            // Take the VRAM down to under 400 MiB: 1 GiB blocks, then 64 MiB ones.
+            while (d.freeBytes() > (3L << 29)) hog.add(d.allocate(1L << 30, GpuPhase.PHASE3));
+            while (d.freeBytes() > (400L << 20)) hog.add(d.allocate(64L << 20, GpuPhase.PHASE3));
+            // 64 frames × 2^20 pixels need 812 MiB on the device (samples, scratch, bounds, outputs).
+            BandChannel b = StackBackendContract.band(64, 1 << 20, false, false, 1);
             GpuStackBackend g = new GpuStackBackend(d, GpuPhase.PHASE3, ChunkLimits.of(256, 4096));
             assertThrows(GpuOutOfMemoryException.class,
                     () -> g.stack(b, StackParams.defaults(), new float[1 << 20], new ChannelTally()));
