@@ -48,6 +48,9 @@ public final class MosaicPipeline {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.pipeline");
 
+    /** The GPU service (the fronts run the pipeline through Jobs, outside any SciJava context). */
+    private static final GpuService GPU = DefaultGpuService.create();
+
     /** File names of the outputs, as the original program names them. */
     public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
             PREVIEW = "mosaic_preview.png", TILES_DIR = "master_tiles", DEFAULT_SKY_DIR = "default_sky";
@@ -79,9 +82,6 @@ public final class MosaicPipeline {
             return classic(inputs, outputDir, config, progress, gpu);
         }
     }
-
-    /** The GPU service of the fronts that have no SciJava context (the CLI, macros through Jobs). */
-    private static final GpuService GPU = DefaultGpuService.create();
 
     /** The run's GPU state: health checked once, on first use (the Phase 3 or Grid policy). */
     private static GpuRun gpu(Config config) {
