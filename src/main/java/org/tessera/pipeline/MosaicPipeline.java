@@ -76,16 +76,17 @@ public final class MosaicPipeline {
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
-        Path stackPlan = gridPlan(inputs);
-        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress);
-        try (GpuRun gpu = gpu(config)) {
-            return classic(inputs, outputDir, config, progress, gpu);
-        }
+        return mosaic(inputs, outputDir, config, progress, GPU);
     }
 
-    /** The run's GPU state: health checked once, on first use (the Phase 3 or Grid policy). */
-    private static GpuRun gpu(Config config) {
-        return GPU.openRun(config);
+    /** {@link #mosaic(List, Path, Config, Progress)} with the GPU of {@code gpuService} (a Fiji context's). */
+    public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        Path stackPlan = gridPlan(inputs);
+        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress, gpuService);
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            return classic(inputs, outputDir, config, progress, gpu);
+        }
     }
 
     private static Outcome classic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuRun gpu)
@@ -135,8 +136,13 @@ public final class MosaicPipeline {
      * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
      */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
+        return grid(stackPlan, outputDir, config, progress, GPU);
+    }
+
+    private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
         GridMode.Outcome g;
-        try (GpuRun gpu = gpu(config)) {
+        try (GpuRun gpu = gpuService.openRun(config)) {
             g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu));
         }
         List<Skipped> skipped = new ArrayList<>();
@@ -164,6 +170,12 @@ public final class MosaicPipeline {
      * group's centroid), with the full stack core and the run's ALT-AZ gating.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
+        return stack(output, frames, config, progress, GPU);
+    }
+
+    /** {@link #stack(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
+    public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
@@ -173,7 +185,7 @@ public final class MosaicPipeline {
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
         MasterTile tile;
-        try (GpuRun gpu = gpu(config)) {
+        try (GpuRun gpu = gpuService.openRun(config)) {
             tile = MasterTileBuilder.fromConfig(config, plan.workers()).withStackPolicy(Phase3GpuPolicy.forRun(gpu))
                     .buildTile(group, cleanup, progress.sub(0.3, 1));
         }
@@ -186,6 +198,12 @@ public final class MosaicPipeline {
 
     /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
+        return reproject(outputDir, images, config, progress, GPU);
+    }
+
+    /** {@link #reproject(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
+    public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
+                                    GpuService gpuService) throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
@@ -193,7 +211,7 @@ public final class MosaicPipeline {
         st.group().update(1, null);
         st.tiles().update(1, null);
         Outcome o;
-        try (GpuRun gpu = gpu(config)) {
+        try (GpuRun gpu = gpuService.openRun(config)) {
             o = coaddAndWrite(in, outputDir, config, skipped, st, gpu);
         }
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
