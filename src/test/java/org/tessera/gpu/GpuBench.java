@@ -68,7 +68,7 @@ public final class GpuBench {
             throws Exception {
         int bands = (h + bandRows - 1) / bandRows;
         BandChannel[] data = new BandChannel[bands];
-        for (int b = 0; b < bands; b++) {
+        pool.submit(() -> IntStream.range(0, bands).parallel().forEach(b -> {
             int rows = Math.min(bandRows, h - b * bandRows), pixels = rows * w;
             float[] v = new float[frames * pixels];
             long base = (long) b * bandRows * w;
@@ -80,7 +80,7 @@ public final class GpuBench {
             double[] fw = new double[frames];
             for (int f = 0; f < frames; f++) fw[f] = 0.8 + 0.4 * noise(f);
             data[b] = new BandChannel(v, pixels, frames, pixels, fw, null);
-        }
+        })).get();
         long samples = (long) frames * w * h * 3;
         for (Rejection rej : new Rejection[] {Rejection.KAPPA_SIGMA, Rejection.WINSORIZED_SIGMA_CLIP}) {
             StackParams p = StackParams.defaults().with(rej, Combine.MEAN);
@@ -130,23 +130,27 @@ public final class GpuBench {
         int step = tile * 9 / 10, size = step * (grid - 1) + tile + 40, nc = 3;
         double arcsec = 1.0;
         FitsWcs target = CoadderContract.tan(150, 30, arcsec, 0, size, size);
+        int nt = grid * grid;
         List<FitsWcs> wcs = new ArrayList<>();
-        List<float[][]> planes = new ArrayList<>();
-        List<float[]> alpha = new ArrayList<>();
+        float[][][] planeArr = new float[nt][][];
+        float[][] alphaArr = new float[nt][];
         double[] world = new double[2];
         for (int j = 0; j < grid; j++)
             for (int i = 0; i < grid; i++) {
-                int k = j * grid + i;
                 target.pixelToWorld(20 + i * step + tile / 2.0, 20 + j * step + tile / 2.0, world);
                 wcs.add(CoadderContract.tan(world[0], world[1], arcsec * 1.01, 0.7 * (i - j), tile, tile));
-                float[][] p = new float[nc][tile * tile];
-                float[] a = new float[tile * tile];
-                for (int c = 0; c < nc; c++)
-                    for (int q = 0; q < tile * tile; q++) p[c][q] = 500 + 100 * noise(((long) k * nc + c) * tile * tile + q);
-                for (int q = 0; q < tile * tile; q++) a[q] = 0.25f + 0.75f * noise(-1L - q - (long) k * tile * tile);
-                planes.add(p);
-                alpha.add(a);
             }
+        pool.submit(() -> IntStream.range(0, nt).parallel().forEach(k -> {
+            float[][] p = new float[nc][tile * tile];
+            float[] a = new float[tile * tile];
+            for (int c = 0; c < nc; c++)
+                for (int q = 0; q < tile * tile; q++) p[c][q] = 500 + 100 * noise(((long) k * nc + c) * tile * tile + q);
+            for (int q = 0; q < tile * tile; q++) a[q] = 0.25f + 0.75f * noise(-1L - q - (long) k * tile * tile);
+            planeArr[k] = p;
+            alphaArr[k] = a;
+        })).get();
+        List<float[][]> planes = List.of(planeArr);
+        List<float[]> alpha = List.of(alphaArr);
         // Contributions of every band, built before timing (WCS regions are not the compute measured).
         int bands = (size + bandRows - 1) / bandRows;
         List<List<BandContribution>> work = new ArrayList<>();
