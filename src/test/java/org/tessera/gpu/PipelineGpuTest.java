@@ -92,6 +92,40 @@ class PipelineGpuTest {
         close(pixels(cpu.mosaic()), pixels(o.mosaic()));
     }
 
+    static final Path DSS = Path.of("../shared/data/dss_pair");
+
+    /** Phase 5 alone (the reproject job) on the DSS pair: the OOM ladder end to end. */
+    @Test
+    void phase5OomLadderEndToEnd() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(DSS), "no " + DSS.toAbsolutePath());
+        List<Path> in = List.of(DSS);
+        MosaicPipeline.Outcome ref = MosaicPipeline.reproject(dir.resolve("p5cpu"), in,
+                new Config().set("use_gpu_phase5=false"), Progress.NONE);
+        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            MosaicPipeline.Outcome once = MosaicPipeline.reproject(dir.resolve("p5once"), in,
+                    new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1"), Progress.NONE);
+            assertEquals(1, logs.starting("[GPU Reproject] OOM retry 1/3: ").size(), logs.messages().toString());
+            assertTrue(logs.starting("[GPU Reproject] OOM retry 2/3").isEmpty());
+            assertTrue(logs.starting("[P5] coadd ").stream().anyMatch(m -> m.contains(", gpu backend,")));
+            close(pixels(ref.mosaic()), pixels(once.mosaic()));
+        }
+        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            MosaicPipeline.Outcome down = MosaicPipeline.reproject(dir.resolve("p5down"), in,
+                    new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4"),
+                    Progress.NONE);
+            assertEquals(3, logs.starting("[GPU Reproject] OOM retry ").size());
+            assertEquals(1, logs.starting("[GPU Reproject] out of memory after 3 retries: ").size());
+            assertArrayEquals(Files.readAllBytes(ref.mosaic()), Files.readAllBytes(down.mosaic()),
+                    "after the fallback every band is the CPU's");
+        }
+        Config strict = new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4")
+                .set("allow_cpu_fallback=false");
+        GpuException e = assertThrows(GpuException.class, () -> MosaicPipeline.reproject(dir.resolve("p5strict"), in, strict,
+                Progress.NONE));
+        assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("p5strict/mosaic.fits")), "no partial mosaic");
+    }
+
     static void close(float[] a, float[] b) {
         assertEquals(a.length, b.length);
         for (int i = 0; i < a.length; i++)
