@@ -48,12 +48,15 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
 
     /**
      * First-attempt chunks of a stack: the plan's GPU chunk, min(0.8 · 0.9 · total, 0.98 · free),
-     * at least 32 MiB (reference.md §7); rows follow from it.
+     * in safe mode (a GPU of ≤ 9 GiB) also ≤ min(128 MiB, 0.4 · free), at least 32 MiB
+     * (reference.md §7).
      */
     static ChunkLimits stackLimits(GpuRun run) {
         long total = run.totalBytes(), free = run.probeFreeBytes();
         long bytes = (long) (total * 0.8 * 0.9);
         if (free > 0) bytes = Math.min(bytes, (long) (free * 0.98));
+        if (total > 0 && total <= Phase5Budget.SAFE_VRAM)
+            bytes = Math.min(bytes, Math.min(128 * ChunkLimits.MIB, free > 0 ? (long) (0.4 * free) : Long.MAX_VALUE));
         // The stack cuts by pixels within the byte budget; rows do not limit it.
         return new ChunkLimits(Integer.MAX_VALUE, Math.max(32 * ChunkLimits.MIB, bytes));
     }

@@ -35,6 +35,14 @@ class Phase3ModeCTest {
     }
 
     @Test
+    void aLargeGpuGetsThePlansChunk() {
+        try (GpuRun run = GpuFixtures.run("vram_mb:81920,free_mb:81000/40000")) {
+            run.health();
+            assertEquals((long) (40000 * 0.98), Phase3GpuPolicy.stackLimits(run).maxChunkMb(), "min(0.72 x total, 0.98 x free)");
+        }
+    }
+
+    @Test
     void healthyGpuStacksEveryTileAndSaysSoOnce() throws IOException {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
             TileStackPolicy p = Phase3GpuPolicy.forRun(run);
@@ -60,9 +68,11 @@ class Phase3ModeCTest {
             assertFalse(run.phase3HardDisabled(), "a retry that succeeds keeps the GPU");
             List<String> w = logs.starting("[P3][GPU] tile 4: GPU stack failed (OOM)");
             assertEquals(1, w.size(), logs.messages().toString());
-            assertTrue(w.get(0).endsWith("-- retrying once on GPU after freeing the pool, max_chunk_mb=2949"), w.get(0));
+            // 8 GiB is safe mode: min(128 MiB, 0.4 x free) for the first attempt, half for the retry.
+            assertTrue(w.get(0).endsWith("-- retrying once on GPU after freeing the pool, max_chunk_mb=64"), w.get(0));
             assertEquals(2, backends.stackLimits.size());
-            assertEquals(backends.stackLimits.get(0).maxChunkBytes() / 2, backends.stackLimits.get(1).maxChunkBytes(), 1);
+            assertEquals(128, backends.stackLimits.get(0).maxChunkMb());
+            assertEquals(64, backends.stackLimits.get(1).maxChunkMb());
             assertTrue(logs.at(Level.SEVERE).isEmpty());
             assertEquals(1, logs.starting("phase3_gpu_chunk_summary tile=4").size());
         }
