@@ -38,13 +38,35 @@ public final class GpuStackBackend extends ChunkedBackend implements StackBacken
         return (long) frames * (pw ? 8 : 4) + 4 * 8 + 4 * 8 + 4 + 4;
     }
 
+    /**
+     * Width of the image rows in the bands this backend receives (0: unknown). When set, a chunk
+     * is also at most {@link ChunkLimits#rowsPerChunk} rows and whole rows where the budget allows,
+     * and the timings report rows per chunk.
+     */
+    private volatile int rowWidth;
+
+    /** The width of the frames being stacked, so that chunks are counted in rows (0: pixels only). */
+    public void rowWidth(int width) {
+        this.rowWidth = Math.max(0, width);
+    }
+
     private int chunkPixels(int pixels, long perPixel, long fixed, int frames) {
-        long budget = limits().maxChunkBytes() - fixed;
-        long n = budget / perPixel;
+        ChunkLimits l = limits();
+        long n = (l.maxChunkBytes() - fixed) / perPixel;
         if (n < 1)
-            throw new GpuOutOfMemoryException("GPU chunk budget of " + limits().maxChunkBytes() + " bytes is too small for one pixel of "
+            throw new GpuOutOfMemoryException("GPU chunk budget of " + l.maxChunkBytes() + " bytes is too small for one pixel of "
                     + frames + " frames (" + (perPixel + fixed) + " bytes)");
+        int w = rowWidth;
+        if (w > 0) {
+            n = Math.min(n, (long) l.rowsPerChunk() * w);
+            if (n >= w) n -= n % w; // whole rows
+        }
         return (int) Math.min(pixels, Math.min(n, Integer.MAX_VALUE / Math.max(1, frames)));
+    }
+
+    private void chunk(int cn) {
+        int w = rowWidth;
+        timings.chunk(cn, w > 0 ? (cn + w - 1) / w : 0);
     }
 
     private static int rejection(StackParams p) {
@@ -112,7 +134,7 @@ public final class GpuStackBackend extends ChunkedBackend implements StackBacken
                 device.upload(band.weights(), 0, c.fw, 0, frames);
                 for (int p0 = 0; p0 < pixels; p0 += cp) {
                     int cn = Math.min(cp, pixels - p0);
-                    timings.chunk(cn, 0);
+                    chunk(cn);
                     rejectAndCombine(band, params, c, p0, cn, true, median);
                     long t0 = System.nanoTime();
                     device.download(c.out, 0, staged, p0, cn);
@@ -145,7 +167,7 @@ public final class GpuStackBackend extends ChunkedBackend implements StackBacken
                 device.upload(sample.weights(), 0, c.fw, 0, frames);
                 for (int p0 = 0; p0 < pixels; p0 += cp) {
                     int cn = Math.min(cp, pixels - p0);
-                    timings.chunk(cn, 0);
+                    chunk(cn);
                     rejectAndCombine(sample, params, c, p0, cn, median, true);
                     long t0 = System.nanoTime();
                     device.download(c.lo, 0, lo, p0, cn);
@@ -186,7 +208,7 @@ public final class GpuStackBackend extends ChunkedBackend implements StackBacken
                 double[][] sumsOut = {sWX, sW, sWXAll, sWAll};
                 for (int p0 = 0; p0 < pixels; p0 += cp) {
                     int cn = Math.min(cp, pixels - p0);
-                    timings.chunk(cn, 0);
+                    chunk(cn);
                     long t0 = System.nanoTime();
                     uploadSamples(block, p0, cn, values, pwb);
                     for (int k = 0; k < 4; k++) device.upload(bounds[k], p0, d[k], 0, cn);
@@ -231,7 +253,7 @@ public final class GpuStackBackend extends ChunkedBackend implements StackBacken
                 double[][] sums = {acc.sumWX(), acc.sumW(), acc.sumWXAll(), acc.sumWAll()};
                 for (int p0 = 0; p0 < pixels; p0 += cp) {
                     int cn = Math.min(cp, pixels - p0);
-                    timings.chunk(cn, 0);
+                    chunk(cn);
                     long t0 = System.nanoTime();
                     device.upload(acc.count(), p0, cnt, 0, cn);
                     device.upload(acc.rejected(), p0, rej, 0, cn);

@@ -307,6 +307,13 @@ public final class WcsMapping {
          * at [5k, 5k + 5) and corners {x00, y00, x10, y10, x01, y01, x11, y11} at [8k, 8k + 8).
          */
         public Flat flatten() {
+            if (flat == null) flat = buildFlat(); // a backend asks once per channel: build once
+            return flat;
+        }
+
+        private Flat flat;
+
+        private Flat buildFlat() {
             List<Node> order = new ArrayList<>(List.of(cells));
             for (int k = 0; k < order.size(); k++) {
                 Node n = order.get(k);

@@ -51,6 +51,28 @@ class SimulatedStackBackendContractTest extends StackBackendContract {
     }
 
     @Test
+    void rowWidthCutsChunksInWholeRows() {
+        BandChannel b = band(13, 2000, false, false, 8); // 20 rows of 100 pixels
+        StackParams p = StackParams.defaults().with(StackParams.Rejection.KAPPA_SIGMA, StackParams.Combine.MEDIAN);
+        GpuStackBackend g = new GpuStackBackend(device, GpuPhase.PHASE3, ChunkLimits.of(6, 64));
+        g.rowWidth(100);
+        float[] got = new float[2000], ref = new float[2000];
+        g.stack(b, p, got, new ChannelTally());
+        ChunkTimings.Snapshot s = g.timings().take();
+        assertEquals(4, s.chunks(), "20 rows in chunks of 6 rows");
+        assertEquals(6, s.maxChunkRows());
+        assertEquals(600, s.maxChunkPixels());
+        CpuStackBackend.INSTANCE.stack(b, p, ref, new ChannelTally());
+        assertClose(ref, got, 2000, "rows");
+        // A byte budget below 6 rows (13 frames: 200 bytes a pixel) rounds down to whole rows: 2 rows.
+        g.limits(new ChunkLimits(6, 250 * 200 + 13 * 8));
+        g.stack(b, p, got, new ChannelTally());
+        s = g.timings().take();
+        assertEquals(200, s.maxChunkPixels());
+        assertEquals(10, s.chunks());
+    }
+
+    @Test
     void outOfMemoryLeavesOutputsUntouched() {
         BandChannel b = band(9, 5000, false, false, 4);
         SimulatedDevice tiny = new SimulatedDevice(64 << 10);
