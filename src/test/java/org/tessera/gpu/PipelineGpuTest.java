@@ -103,7 +103,7 @@ class PipelineGpuTest {
                 new Config().set("use_gpu_phase5=false"), Progress.NONE);
         try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
             MosaicPipeline.Outcome once = MosaicPipeline.reproject(dir.resolve("p5once"), in,
-                    new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1"), Progress.NONE);
+                    new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1").set("num_processing_workers=1"), Progress.NONE);
             assertEquals(1, logs.starting("[GPU Reproject] OOM retry 1/3: ").size(), logs.messages().toString());
             assertTrue(logs.starting("[GPU Reproject] OOM retry 2/3").isEmpty());
             assertTrue(logs.starting("[P5] coadd ").stream().anyMatch(m -> m.contains(", gpu backend,")));
@@ -111,15 +111,15 @@ class PipelineGpuTest {
         }
         try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
             MosaicPipeline.Outcome down = MosaicPipeline.reproject(dir.resolve("p5down"), in,
-                    new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4"),
-                    Progress.NONE);
+                    new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4")
+                            .set("num_processing_workers=1"), Progress.NONE); // one band at a time: one ladder
             assertEquals(3, logs.starting("[GPU Reproject] OOM retry ").size());
             assertEquals(1, logs.starting("[GPU Reproject] out of memory after 3 retries: ").size());
             assertArrayEquals(Files.readAllBytes(ref.mosaic()), Files.readAllBytes(down.mosaic()),
                     "after the fallback every band is the CPU's");
         }
         Config strict = new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4")
-                .set("allow_cpu_fallback=false");
+                .set("allow_cpu_fallback=false").set("num_processing_workers=1");
         GpuException e = assertThrows(GpuException.class, () -> MosaicPipeline.reproject(dir.resolve("p5strict"), in, strict,
                 Progress.NONE));
         assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false"), e.getMessage());
