@@ -8,6 +8,8 @@ package org.tessera.gpu;
  */
 public record ChunkLimits(int rowsPerChunk, long maxChunkBytes) {
 
+    public static final long MIB = 1L << 20;
+
     public ChunkLimits {
         if (rowsPerChunk < 1) throw new IllegalArgumentException("rows per chunk must be >= 1: " + rowsPerChunk);
         if (maxChunkBytes < 1) throw new IllegalArgumentException("max chunk bytes must be >= 1: " + maxChunkBytes);
@@ -16,6 +18,11 @@ public record ChunkLimits(int rowsPerChunk, long maxChunkBytes) {
     /** Limits of {@code rows} rows and {@code mb} MiB. */
     public static ChunkLimits of(int rows, long mb) {
         return new ChunkLimits(rows, mb << 20);
+    }
+
+    /** Both limits × {@code factor}, never below {@code minBytes} and {@code minRows} (the control layer's retries). */
+    public ChunkLimits shrink(double factor, long minBytes, int minRows) {
+        return new ChunkLimits(Math.max(minRows, (int) (rowsPerChunk * factor)), Math.max(minBytes, (long) (maxChunkBytes * factor)));
     }
 
     public long maxChunkMb() {

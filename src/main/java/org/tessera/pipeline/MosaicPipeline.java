@@ -11,6 +11,12 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.grid.GridLayout;
+import org.tessera.gpu.DefaultGpuService;
+import org.tessera.gpu.GpuRun;
+import org.tessera.gpu.GpuService;
+import org.tessera.gpu.GridGpuPolicy;
+import org.tessera.gpu.Phase3GpuPolicy;
+import org.tessera.gpu.Phase5GpuCoadder;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
@@ -43,6 +49,9 @@ public final class MosaicPipeline {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.pipeline");
 
+    /** The GPU service (the fronts run the pipeline through Jobs, outside any SciJava context). */
+    private static final GpuService GPU = DefaultGpuService.create();
+
     /** File names of the outputs, as the original program names them. */
     public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
             PREVIEW = "mosaic_preview.png", TILES_DIR = "master_tiles", DEFAULT_SKY_DIR = "default_sky";
@@ -68,8 +77,21 @@ public final class MosaicPipeline {
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        return mosaic(inputs, outputDir, config, progress, GPU);
+    }
+
+    /** {@link #mosaic(List, Path, Config, Progress)} with the GPU of {@code gpuService} (a Fiji context's). */
+    public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
         Path stackPlan = gridPlan(inputs);
-        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress);
+        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress, gpuService);
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            return classic(inputs, outputDir, config, progress, gpu);
+        }
+    }
+
+    private static Outcome classic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuRun gpu)
+            throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Path> in = inputs;
@@ -91,11 +113,11 @@ public final class MosaicPipeline {
         st.group().update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles());
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), gpu);
         if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
-        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st);
+        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu);
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
@@ -115,7 +137,15 @@ public final class MosaicPipeline {
      * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
      */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
-        GridMode.Outcome g = GridMode.run(stackPlan, outputDir, config, progress);
+        return grid(stackPlan, outputDir, config, progress, GPU);
+    }
+
+    private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        GridMode.Outcome g;
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu));
+        }
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
         List<Path> tiles = new ArrayList<>();
@@ -141,6 +171,12 @@ public final class MosaicPipeline {
      * group's centroid), with the full stack core and the run's ALT-AZ gating.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
+        return stack(output, frames, config, progress, GPU);
+    }
+
+    /** {@link #stack(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
+    public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
@@ -149,7 +185,11 @@ public final class MosaicPipeline {
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
-        MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
+        MasterTile tile;
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            tile = MasterTileBuilder.fromConfig(config, plan.workers()).withStackPolicy(Phase3GpuPolicy.forRun(gpu))
+                    .buildTile(group, cleanup, progress.sub(0.3, 1));
+        }
         if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
         for (FrameLosses.Loss l : FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
             skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
@@ -161,13 +201,22 @@ public final class MosaicPipeline {
 
     /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
+        return reproject(outputDir, images, config, progress, GPU);
+    }
+
+    /** {@link #reproject(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
+    public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
+                                    GpuService gpuService) throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
         List<FitsFrame> in = scan(images, null, skipped, st.read());
         st.group().update(1, null);
         st.tiles().update(1, null);
-        Outcome o = coaddAndWrite(in, outputDir, config, skipped, st);
+        Outcome o;
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            o = coaddAndWrite(in, outputDir, config, skipped, st, gpu);
+        }
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
 
@@ -191,11 +240,12 @@ public final class MosaicPipeline {
     }
 
     private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,
-                                          List<Skipped> skipped, Progress p) throws IOException {
+                                          List<Skipped> skipped, Progress p, GpuRun gpu) throws IOException {
         int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
         FrameReports lost = new FrameReports(groups);
-        Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
+        MasterTileBuilder builder = MasterTileBuilder.fromConfig(config, workers).withStackPolicy(Phase3GpuPolicy.forRun(gpu));
+        Phase3Result r = builder.build(groups, tile -> {
             Path f = MasterTileFiles.write(tile, dir);
             if (!tile.empty()) usable.add(f);
             lost.tile(tile);
@@ -217,7 +267,7 @@ public final class MosaicPipeline {
 
     /** Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
     private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
-                                         Stages st) throws IOException {
+                                         Stages st, GpuRun gpu) throws IOException {
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
         for (FitsFrame f : tiles) {
@@ -230,7 +280,8 @@ public final class MosaicPipeline {
         st.grid().update(1, "final grid");
 
         CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,
-                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save());
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save(),
+                Phase5GpuCoadder.forRun(gpu));
         ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));

@@ -44,6 +44,13 @@ public final class CoaddFiles {
      */
     public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
                                 String what, Config config, Progress coadd, Progress preview) throws IOException {
+        return write(inputs, grid, params, dir, names, what, config, coadd, preview, CpuBandCoadder.INSTANCE);
+    }
+
+    /** {@link #write(List, WcsGrid, CoaddParams, Path, Names, String, Config, Progress, Progress)} with the bands made by {@code backend}. */
+    public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
+                                String what, Config config, Progress coadd, Progress preview, BandCoadder backend)
+            throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
         ReprojectCoadd.Result res;
@@ -56,7 +63,7 @@ public final class CoaddFiles {
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
                 return new ReprojectCoadd.Sinks(m, c);
-            }, coadd);
+            }, coadd, backend);
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();

@@ -72,6 +72,13 @@ public final class StackCore {
     public static StackResult stackWeighted(List<? extends RowSource> frames, double[] frameScale, StackParams params,
                                             RowSink out, RowSink coverage, Progress progress, ResourcePlan plan)
             throws IOException {
+        return stackWeighted(frames, frameScale, params, out, coverage, progress, plan, CpuStackBackend.INSTANCE);
+    }
+
+    /** {@link #stackWeighted(List, double[], StackParams, RowSink, RowSink, Progress, ResourcePlan)} on {@code backend}. */
+    public static StackResult stackWeighted(List<? extends RowSource> frames, double[] frameScale, StackParams params,
+                                            RowSink out, RowSink coverage, Progress progress, ResourcePlan plan,
+                                            StackBackend backend) throws IOException {
         if (plan == null) throw new IllegalArgumentException("stack: a resource plan is required");
         if (frameScale != null) {
             if (frames == null || frameScale.length != frames.size())
@@ -82,7 +89,7 @@ public final class StackCore {
                     throw new IllegalArgumentException("stack: frame weight " + frameScale[i] + " of "
                             + nameOf(frames.get(i), i) + " must be finite and > 0");
         }
-        return run(frames, params, out, coverage, progress, plan, null, CpuStackBackend.INSTANCE, frameScale);
+        return run(frames, params, out, coverage, progress, plan, null, backend, frameScale);
     }
 
     /**

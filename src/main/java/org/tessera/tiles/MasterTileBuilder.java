@@ -20,6 +20,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
+import org.tessera.stack.TileStackPolicy;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -37,13 +38,28 @@ public final class MasterTileBuilder {
     private final AltAzGating gating;
     private final AltAzCleanup.Params cleanup;
     private final int workers;
+    private final TileStackPolicy stackPolicy;
 
     public MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers) {
+        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU);
+    }
+
+    private MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers,
+                              TileStackPolicy stackPolicy) {
         if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         this.stackParams = stackParams;
         this.gating = gating;
         this.cleanup = cleanup;
         this.workers = workers;
+        this.stackPolicy = stackPolicy;
+    }
+
+    /**
+     * The same builder with each tile's stack run through {@code policy} (the backend and its
+     * fallback, e.g. the GPU's Phase 3 mode C); the default is the CPU.
+     */
+    public MasterTileBuilder withStackPolicy(TileStackPolicy policy) {
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy);
     }
 
     public static MasterTileBuilder fromConfig(Config c, int workers) {
@@ -143,7 +159,9 @@ public final class MasterTileBuilder {
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
         FloatImage coverage = new FloatImage(w, h, 1);
-        StackResult stack = StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan);
+        // The policy may run the stack again (GPU retry, CPU recompute): each run rewrites every band.
+        StackResult stack = stackPolicy.stack(g.id(),
+                backend -> StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan, backend));
 
         FloatImage alpha = null;
         if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();
