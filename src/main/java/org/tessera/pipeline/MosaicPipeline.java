@@ -14,6 +14,7 @@ import org.tessera.grid.GridLayout;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.plan.HeapExhausted;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddFiles;
@@ -67,8 +68,12 @@ public final class MosaicPipeline {
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        return HeapExhausted.guard("the mosaic run", () -> classicOrGrid(inputs, outputDir, config, progress));
+    }
+
+    private static Outcome classicOrGrid(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
         Path stackPlan = gridPlan(inputs);
-        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress);
+        if (stackPlan != null) return gridRun(stackPlan, outputDir, config, progress);
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Path> in = inputs;
@@ -82,8 +87,7 @@ public final class MosaicPipeline {
         List<FitsFrame> frames = scan(in, skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
-        Grouping.Result groups = Grouping.group(frames,
-                Grouping.Params.fromConfig(config, groupingBudget(plan.workers()), plan.workers()));
+        Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
                 frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
@@ -114,6 +118,10 @@ public final class MosaicPipeline {
      * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
      */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress));
+    }
+
+    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
         GridMode.Outcome g = GridMode.run(stackPlan, outputDir, config, progress);
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
@@ -140,6 +148,10 @@ public final class MosaicPipeline {
      * group's centroid), with the full stack core and the run's ALT-AZ gating.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
+        return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress));
+    }
+
+    private static Outcome stackRun(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
@@ -158,6 +170,10 @@ public final class MosaicPipeline {
 
     /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
+        return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress));
+    }
+
+    private static Outcome reprojectRun(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
@@ -184,6 +200,8 @@ public final class MosaicPipeline {
 
     private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,
                                           List<Skipped> skipped, Progress p) throws IOException {
+        if (!groups.isEmpty()) // stop before the work rather than after the first tiles
+            HeapExhausted.require(MasterTileBuilder.bytesPerTile(MasterTileBuilder.largest(groups)), "one master tile");
         int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
         Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
@@ -224,16 +242,6 @@ public final class MosaicPipeline {
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
         LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
         return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
-    }
-
-    /**
-     * Memory budget that sizes the automatic group cap. The cap changes which frames share a tile,
-     * so it must not depend on how much garbage happens to be uncollected: it is derived from the
-     * maximum heap, not the free one.
-     */
-    static long groupingBudget(int workers) {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        return ResourcePlan.forHeap(maxHeap, maxHeap, workers, workers).budgetBytes();
     }
 
     /** The overall progress bar split by the original's phase weights. */
