@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.config.ConfigValidator;
 import org.tessera.grid.GridLayout;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
@@ -68,6 +69,7 @@ public final class MosaicPipeline {
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
         return HeapExhausted.guard("the mosaic run", () -> classicOrGrid(inputs, outputDir, config, progress));
     }
 
@@ -118,6 +120,7 @@ public final class MosaicPipeline {
      * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
      */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
         return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress));
     }
 
@@ -148,6 +151,7 @@ public final class MosaicPipeline {
      * group's centroid), with the full stack core and the run's ALT-AZ gating.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
         return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress));
     }
 
@@ -170,6 +174,7 @@ public final class MosaicPipeline {
 
     /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
         return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress));
     }
 
