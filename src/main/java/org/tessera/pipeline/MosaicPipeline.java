@@ -29,6 +29,7 @@ import org.tessera.tiles.Grouping;
 import org.tessera.tiles.MasterTile;
 import org.tessera.tiles.MasterTileBuilder;
 import org.tessera.tiles.MasterTileFiles;
+import org.tessera.tiles.OutlierGate;
 import org.tessera.tiles.Phase3Result;
 import org.tessera.wcs.OptimalGrid;
 import org.tessera.wcs.WcsGrid;
@@ -96,11 +97,13 @@ public final class MosaicPipeline {
         st.group().update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles());
+        RunManifest run = RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), run);
         if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
         Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st);
+        run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
@@ -204,15 +207,24 @@ public final class MosaicPipeline {
     }
 
     private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,
-                                          List<Skipped> skipped, Progress p) throws IOException {
-        if (!groups.isEmpty()) // stop before the work rather than after the first tiles
-            HeapExhausted.require(MasterTileBuilder.bytesPerTile(MasterTileBuilder.largest(groups)), "one master tile");
-        int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
+                                          List<Skipped> skipped, Progress p, RunManifest run) throws IOException {
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
-        Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
-            Path f = MasterTileFiles.write(tile, dir);
-            if (!tile.empty()) usable.add(f);
-        }, p);
+        for (RunManifest.Reused t : run.reused().values()) {
+            if (!t.empty()) usable.add(t.file());
+            else skipped.add(new Skipped(t.file(), "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        }
+        List<FrameGroup> todo = run.toBuild(groups);
+        Phase3Result r = new Phase3Result(false, List.of(), List.of(), false);
+        if (!todo.isEmpty()) {
+            // stop before the work rather than after the first tiles
+            HeapExhausted.require(MasterTileBuilder.bytesPerTile(MasterTileBuilder.largest(todo)), "one master tile");
+            int workers = MasterTileBuilder.workersFor(todo, plan.budgetBytes(), plan.workers());
+            r = MasterTileBuilder.fromConfig(config, workers).build(todo, tile -> {
+                Path f = MasterTileFiles.write(tile, dir);
+                run.tileDone(tile.id(), f, tile.empty());
+                if (!tile.empty()) usable.add(f);
+            }, p);
+        }
         for (Phase3Result.Failure f : r.failures())
             skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", f.id())),
                     "master tile failed: " + f.message()));
@@ -226,9 +238,13 @@ public final class MosaicPipeline {
         return out;
     }
 
-    /** Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
+    /** The outlier-tile gate, Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
     private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
                                          Stages st) throws IOException {
+        // One gross outlier tile must never turn the mosaic grey: left out and reported.
+        OutlierGate.Result gate = OutlierGate.fromConfig(config).apply(tiles);
+        for (OutlierGate.Rejected x : gate.rejected()) skipped.add(new Skipped(x.file(), x.reason()));
+        tiles = gate.kept();
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
         for (FitsFrame f : tiles) {
