@@ -19,6 +19,7 @@ import org.tessera.command.OutcomeReport;
 import org.tessera.command.TesseraVersion;
 import org.tessera.config.Config;
 import org.tessera.pipeline.ConsoleProgress;
+import org.tessera.plan.HeapExhausted;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -36,6 +37,8 @@ public final class Main {
     public static final Path DEFAULT_OUTPUT = Paths.get("tessera-out");
 
     private static final Logger LOG = Logger.getLogger("org.tessera.cli");
+    /** A constant: printing it allocates next to nothing when the heap is exhausted. */
+    private static final String OUT_OF_MEMORY = "tessera: error: out of memory: " + HeapExhausted.HINT;
 
     private final Jobs jobs;
 
@@ -45,7 +48,14 @@ public final class Main {
 
     public static void main(String[] args) {
         // exit explicitly: pipeline worker pools must not keep the JVM alive
-        System.exit(new Main(Jobs.PIPELINE).run(args, System.out, System.err));
+        int rc;
+        try {
+            rc = new Main(Jobs.PIPELINE).run(args, System.out, System.err);
+        } catch (OutOfMemoryError e) { // a heap too small even to report on the run: a constant message
+            System.err.println(OUT_OF_MEMORY);
+            rc = ERROR;
+        }
+        System.exit(rc);
     }
 
     /** Runs one command line; never throws, never exits. */

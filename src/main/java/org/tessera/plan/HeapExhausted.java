@@ -16,7 +16,7 @@ public final class HeapExhausted extends IOException {
 
     /** What to change, for each front. */
     public static final String HINT = "give Tessera more memory: on the command line "
-            + "JAVA_OPTS=-Xmx8g bin/tessera ... (or more than 8g), in Fiji Edit > Options > Memory & Threads "
+            + "JAVA_OPTS=-Xmx8g bin/tessera ... (or more), in Fiji Edit > Options > Memory & Threads "
             + "(then restart Fiji)";
 
     public HeapExhausted(String message, Throwable cause) {
@@ -48,6 +48,9 @@ public final class HeapExhausted extends IOException {
             return work.call();
         } catch (OutOfMemoryError e) {
             throw of(what, e);
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof HeapExhausted h) throw h; // from a worker pool: the message as it is
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -28,14 +28,19 @@ class HeapIndependenceTest {
                 .pixelScale(2.4).dither(4).mount(MountMode.EQ).writeFits(in);
         float[][] reference = null;
         int tilesRef = -1;
-        for (String heap : new String[] {null, "512m", "256m"}) {
+        boolean tooSmallSeen = false;
+        for (String heap : new String[] {null, "512m", "256m", "12m"}) {
             Path out = tmp.resolve("out-" + (heap == null ? "default" : heap));
             ChildJvm.Run r = ChildJvm.run(heap, tmp.resolve("console-" + heap + ".txt"), 180, "mosaic", in.toString(),
                     out.toString());
             assertFalse(r.output().contains("\tat ") || r.output().contains("Exception in thread"),
                     "no raw trace on the console:\n" + r.output());
             if (r.exit() == 2 && heap != null) { // too small: one clear message
-                assertTrue(r.output().contains("JAVA_OPTS=-Xmx") && r.output().contains("Memory"), r.output());
+                assertTrue((r.output().contains("out of memory") || r.output().contains("not enough memory"))
+                        && r.output().contains("JAVA_OPTS=-Xmx")
+                        && r.output().contains("Edit > Options > Memory"), r.output());
+                assertFalse(Files.exists(out.resolve(MosaicPipeline.MOSAIC)), "no mosaic from a run that stopped");
+                tooSmallSeen = true;
                 continue;
             }
             assertEquals(0, r.exit(), "heap " + heap + ":\n" + r.output());
@@ -52,6 +57,7 @@ class HeapIndependenceTest {
                 assertArrayEquals(reference[c], mosaic[c], "channel " + c + " under -Xmx" + heap + " vs the default heap");
         }
         assertEquals(1, tilesRef, "12 frames of one pointing make one master tile");
+        assertTrue(tooSmallSeen, "-Xmx12m cannot hold one master tile of these frames: the run must stop before Phase 3 with the message");
     }
 
     private static int groups(String log) {
