@@ -17,13 +17,13 @@ import org.tessera.math.Percentiles;
  * The gate before Phase 5: each master tile's sky level, noise, star density and valid fraction
  * are measured and compared with the other tiles', and a gross outlier is left out of the mosaic
  * (and reported), so that one bad tile — a wrong exposure scaling, a flat gone wrong — can never
- * turn the whole mosaic grey. The rules are the original's existing-master gate:
+ * turn the whole mosaic grey. With three tiles or more (with two, which one is the outlier cannot
+ * be told), the rules are the original's existing-master gate:
  * <ul>
  * <li>median ratio: |sky| / median |sky| of all tiles ≥ {@value #MEDIAN_RATIO} (or ≤ its inverse),
  * applied where skies are well above the noise (median |sky| &gt; 10 × median noise; a
  * background-subtracted sky near 0 makes ratios meaningless);</li>
- * <li>robust z-score ≥ {@value #Z_MAX}: |x − median| / (1.4826 · MAD) over the tiles, with three
- * tiles or more, on log10 of the noise and of the star density (log, and a MAD of at least
+ * <li>robust z-score ≥ {@value #Z_MAX}: |x − median| / (1.4826 · MAD) over the tiles, on log10 of the noise and of the star density (log, and a MAD of at least
  * {@value #MIN_MAD_DEX} dex, so that only differences of more than a factor ~15 can count: the
  * gate is for gross outliers, not for a field richer in stars).</li>
  * </ul>
@@ -90,7 +90,7 @@ public final class OutlierGate {
     String[] judge(List<Stats> s) {
         int n = s.size();
         String[] why = new String[n];
-        if (n < 2) return why;
+        if (n < 3) return why; // with two tiles, which one is the outlier cannot be told
         double[] sky = new double[n], lnoise = new double[n], lstars = new double[n], noise = new double[n],
                 stars = new double[n];
         for (int i = 0; i < n; i++) {
@@ -110,17 +110,15 @@ public final class OutlierGate {
                     continue;
                 }
             }
-            if (n >= 3) {
-                double z = robustZ(lnoise, i);
-                if (z >= Z_MAX) {
-                    why[i] = String.format(Locale.ROOT, "noise %.4g vs median %.4g: robust z-score %.1f >= %.0f", noise[i], medNoise, z, Z_MAX);
-                    continue;
-                }
-                z = robustZ(lstars, i);
-                if (z >= Z_MAX) {
-                    why[i] = String.format(Locale.ROOT, "%.1f stars/Mpx vs median %.1f: robust z-score %.1f >= %.0f", stars[i], medStars, z, Z_MAX);
-                    continue;
-                }
+            double z = robustZ(lnoise, i);
+            if (z >= Z_MAX) {
+                why[i] = String.format(Locale.ROOT, "noise %.4g vs median %.4g: robust z-score %.1f >= %.0f", noise[i], medNoise, z, Z_MAX);
+                continue;
+            }
+            z = robustZ(lstars, i);
+            if (z >= Z_MAX) {
+                why[i] = String.format(Locale.ROOT, "%.1f stars/Mpx vs median %.1f: robust z-score %.1f >= %.0f", stars[i], medStars, z, Z_MAX);
+                continue;
             }
             if (qualityGate) {
                 double q = quality(s.get(i), medNoise, medStars);
