@@ -136,6 +136,11 @@ public final class RunManifest {
                         reused.size(), groups.size(), groups.size() - reused.size()));
         }
         // Tile files not reused: from a different run, or unverified; either way not this run's.
+        // A half-written tile of a killed run (FitsImageWriter's .part) is never worth keeping.
+        if (Files.isDirectory(tilesDir))
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tilesDir, "master_tile_*.fits.part")) {
+                for (Path p : ds) Files.deleteIfExists(p);
+            }
         if (Files.isDirectory(tilesDir))
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(tilesDir, "master_tile_*.fits")) {
                 for (Path p : ds) if (!keep.contains(p)) stale.add(p);

@@ -89,6 +89,10 @@ class ResumeTest {
         for (String t : reused)
             assertEquals(times.get(t), Files.getLastModifiedTime(out.resolve("master_tiles").resolve(t)), t + " recomputed");
         assertEquals(total, tiles(out).size());
+        try (Stream<Path> s = Files.list(out.resolve(MosaicPipeline.TILES_DIR))) {
+            assertEquals(List.of(), s.map(Path::getFileName).map(Path::toString).filter(n -> !n.matches("master_tile_\\d{3}\\.fits")).toList(),
+                    "no half-written tile of a killed run stays behind");
+        }
 
         float[][] a = ChildJvm.pixels(ref.resolve(MosaicPipeline.MOSAIC)), b = ChildJvm.pixels(out.resolve(MosaicPipeline.MOSAIC));
         for (int c = 0; c < a.length; c++) assertArrayEquals(a[c], b[c], "channel " + c + " after kills and resume");
