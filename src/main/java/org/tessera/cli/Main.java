@@ -21,6 +21,7 @@ import org.tessera.config.Config;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuHealth;
 import org.tessera.pipeline.ConsoleProgress;
+import org.tessera.plan.HeapExhausted;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -38,6 +39,8 @@ public final class Main {
     public static final Path DEFAULT_OUTPUT = Paths.get("tessera-out");
 
     private static final Logger LOG = Logger.getLogger("org.tessera.cli");
+    /** A constant: printing it allocates next to nothing when the heap is exhausted. */
+    private static final String OUT_OF_MEMORY = "tessera: error: out of memory: " + HeapExhausted.HINT;
 
     private final Jobs jobs;
 
@@ -47,7 +50,14 @@ public final class Main {
 
     public static void main(String[] args) {
         // exit explicitly: pipeline worker pools must not keep the JVM alive
-        System.exit(new Main(Jobs.PIPELINE).run(args, System.out, System.err));
+        int rc;
+        try {
+            rc = new Main(Jobs.PIPELINE).run(args, System.out, System.err);
+        } catch (OutOfMemoryError e) { // a heap too small even to report on the run: a constant message
+            System.err.println(OUT_OF_MEMORY);
+            rc = ERROR;
+        }
+        System.exit(rc);
     }
 
     /** Runs one command line; never throws, never exits. */

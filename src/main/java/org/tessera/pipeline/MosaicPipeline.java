@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.config.ConfigValidator;
 import org.tessera.grid.GridLayout;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuRun;
@@ -20,6 +21,7 @@ import org.tessera.gpu.Phase5GpuCoadder;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.plan.HeapExhausted;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddFiles;
@@ -34,6 +36,7 @@ import org.tessera.tiles.Grouping;
 import org.tessera.tiles.MasterTile;
 import org.tessera.tiles.MasterTileBuilder;
 import org.tessera.tiles.MasterTileFiles;
+import org.tessera.tiles.OutlierGate;
 import org.tessera.tiles.Phase3Result;
 import org.tessera.wcs.OptimalGrid;
 import org.tessera.wcs.WcsGrid;
@@ -83,11 +86,14 @@ public final class MosaicPipeline {
     /** {@link #mosaic(List, Path, Config, Progress)} with the GPU of {@code gpuService} (a Fiji context's). */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
         Path stackPlan = gridPlan(inputs);
         if (stackPlan != null) return grid(stackPlan, outputDir, config, progress, gpuService);
-        try (GpuRun gpu = gpuService.openRun(config)) {
-            return classic(inputs, outputDir, config, progress, gpu);
-        }
+        return HeapExhausted.guard("the mosaic run", () -> {
+            try (GpuRun gpu = gpuService.openRun(config)) {
+                return classic(inputs, outputDir, config, progress, gpu);
+            }
+        });
     }
 
     private static Outcome classic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuRun gpu)
@@ -105,19 +111,20 @@ public final class MosaicPipeline {
         List<FitsFrame> frames = scan(in, outputDir, skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
-        Grouping.Result groups = Grouping.group(frames,
-                Grouping.Params.fromConfig(config, groupingBudget(plan.workers()), plan.workers()));
+        Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
                 frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
         st.group().update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), gpu);
+        RunManifest run = RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), run, gpu);
         if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
         Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu);
+        run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
@@ -141,6 +148,12 @@ public final class MosaicPipeline {
     }
 
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService));
+    }
+
+    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
@@ -177,6 +190,12 @@ public final class MosaicPipeline {
     /** {@link #stack(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
             throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
+    }
+
+    private static Outcome stackRun(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
@@ -207,6 +226,12 @@ public final class MosaicPipeline {
     /** {@link #reproject(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
                                     GpuService gpuService) throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService));
+    }
+
+    private static Outcome reprojectRun(Path outputDir, List<Path> images, Config config, Progress progress,
+                                        GpuService gpuService) throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
@@ -240,16 +265,28 @@ public final class MosaicPipeline {
     }
 
     private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,
-                                          List<Skipped> skipped, Progress p, GpuRun gpu) throws IOException {
-        int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
+                                          List<Skipped> skipped, Progress p, RunManifest run, GpuRun gpu) throws IOException {
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
         FrameReports lost = new FrameReports(groups);
-        MasterTileBuilder builder = MasterTileBuilder.fromConfig(config, workers).withStackPolicy(Phase3GpuPolicy.forRun(gpu));
-        Phase3Result r = builder.build(groups, tile -> {
-            Path f = MasterTileFiles.write(tile, dir);
-            if (!tile.empty()) usable.add(f);
-            lost.tile(tile);
-        }, p);
+        for (RunManifest.Reused t : run.reused().values()) {
+            if (!t.empty()) usable.add(t.file());
+            else skipped.add(new Skipped(t.file(), "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        }
+        List<FrameGroup> todo = run.toBuild(groups);
+        Phase3Result r = new Phase3Result(false, List.of(), List.of(), false);
+        if (!todo.isEmpty()) {
+            // stop before the work rather than after the first tiles
+            HeapExhausted.require(MasterTileBuilder.bytesPerTile(MasterTileBuilder.largest(todo)), "one master tile");
+            int workers = MasterTileBuilder.workersFor(todo, plan.budgetBytes(), plan.workers());
+            MasterTileBuilder builder = MasterTileBuilder.fromConfig(config, workers)
+                    .withStackPolicy(Phase3GpuPolicy.forRun(gpu));
+            r = builder.build(todo, tile -> {
+                Path f = MasterTileFiles.write(tile, dir);
+                run.tileDone(tile.id(), f, tile.empty());
+                if (!tile.empty()) usable.add(f);
+                lost.tile(tile);
+            }, p);
+        }
         r.failures().forEach(lost::failed);
         for (Phase3Result.Failure f : r.failures())
             skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", f.id())),
@@ -265,9 +302,13 @@ public final class MosaicPipeline {
         return out;
     }
 
-    /** Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
+    /** The outlier-tile gate, Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
     private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
                                          Stages st, GpuRun gpu) throws IOException {
+        // One gross outlier tile must never turn the mosaic grey: left out and reported.
+        OutlierGate.Result gate = OutlierGate.fromConfig(config).apply(tiles);
+        for (OutlierGate.Rejected x : gate.rejected()) skipped.add(new Skipped(x.file(), x.reason()));
+        tiles = gate.kept();
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
         for (FitsFrame f : tiles) {
@@ -287,16 +328,6 @@ public final class MosaicPipeline {
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
         LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
         return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
-    }
-
-    /**
-     * Memory budget that sizes the automatic group cap. The cap changes which frames share a tile,
-     * so it must not depend on how much garbage happens to be uncollected: it is derived from the
-     * maximum heap, not the free one.
-     */
-    static long groupingBudget(int workers) {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        return ResourcePlan.forHeap(maxHeap, maxHeap, workers, workers).budgetBytes();
     }
 
     /** The overall progress bar split by the original's phase weights. */

@@ -86,10 +86,14 @@ public final class MasterTileBuilder {
      * the budget holds of the largest tile; at least 1.
      */
     public static int workersFor(List<FrameGroup> groups, long ramBudgetBytes, int cores) {
-        long biggest = 1;
-        for (FrameGroup g : groups) biggest = Math.max(biggest, bytesPerTile(g));
+        long biggest = groups.isEmpty() ? 1 : bytesPerTile(largest(groups));
         long byRam = ramBudgetBytes > 0 ? ramBudgetBytes / biggest : Long.MAX_VALUE;
         return (int) Math.max(1, Math.min(Math.min(cores, Math.max(1, groups.size())), byRam));
+    }
+
+    /** The group whose tile needs the most memory ({@link #bytesPerTile}). */
+    public static FrameGroup largest(List<FrameGroup> groups) {
+        return groups.stream().max(Comparator.comparingLong(MasterTileBuilder::bytesPerTile)).orElseThrow();
     }
 
     /** Builds every group's tile and hands each to {@code sink} as soon as it is done. */

@@ -29,7 +29,7 @@ class GroupingTest {
     }
 
     static Grouping.Params params(double thr, int target, int manualCap) {
-        return new Grouping.Params(thr, target, manualCap, false, 0, 1);
+        return new Grouping.Params(thr, target, manualCap, false);
     }
 
     static List<List<String>> names(Grouping.Result r) {
@@ -148,29 +148,22 @@ class GroupingTest {
     }
 
     @Test
-    void autoCapFromTheMemoryBudget() {
-        Frame sample = new InMemoryFrame("s", new FloatImage(20, 10, 1), SyntheticSky.wcs(150, 10, 0.001, 0, 20, 10),
-                MountMode.UNKNOWN, 1.0, SyntheticSky.keys()); // 20 x 10 x 1 floats = 800 bytes
-        long frameBytes = 800;
-        // budget / (workers * bytes * 12) = 3
-        assertEquals(3, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, 3 * 2 * frameBytes * 12, 2), sample));
-        // never above 100 without a manual cap
-        assertEquals(100, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, Long.MAX_VALUE / 4, 1), sample));
-        // the manual cap wins when lower, the budget when lower
-        assertEquals(7, Grouping.cap(new Grouping.Params(0.03, 0, 7, true, Long.MAX_VALUE / 4, 1), sample));
-        assertEquals(3, Grouping.cap(new Grouping.Params(0.03, 0, 7, true, 3 * frameBytes * 12, 1), sample));
-        // at least one frame per tile
-        assertEquals(1, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, 10, 1), sample));
-        // off: only the manual cap
-        assertEquals(0, Grouping.cap(new Grouping.Params(0.03, 0, 0, false, 10, 1), sample));
+    void capNeverComesFromTheHeap() {
+        // automatic: the original's fixed 100, whatever the heap (issue 14 item 3)
+        assertEquals(100, Grouping.cap(new Grouping.Params(0.03, 0, 0, true)));
+        // the manual cap wins, above or below 100
+        assertEquals(7, Grouping.cap(new Grouping.Params(0.03, 0, 7, true)));
+        assertEquals(150, Grouping.cap(new Grouping.Params(0.03, 0, 150, true)));
+        assertEquals(7, Grouping.cap(new Grouping.Params(0.03, 0, 7, false)));
+        // off and no manual cap: none
+        assertEquals(0, Grouping.cap(new Grouping.Params(0.03, 0, 0, false)));
     }
 
     @Test
     void configKeysAreRead() {
         Config c = new Config().set("cluster_panel_threshold=0.2").set("cluster_target_groups=3")
                 .set("max_raw_per_master_tile=50").set("auto_limit_frames_per_master_tile=false");
-        Grouping.Params p = Grouping.Params.fromConfig(c, 1 << 30, 4);
-        assertEquals(new Grouping.Params(0.2, 3, 50, false, 1 << 30, 4), p);
+        assertEquals(new Grouping.Params(0.2, 3, 50, false), Grouping.Params.fromConfig(c));
     }
 
     @Test

@@ -65,7 +65,7 @@ class MasterTileBuilderTest {
     }
 
     static List<FrameGroup> groups(List<Frame> frames) {
-        return Grouping.group(frames, new Grouping.Params(0.03, 0, 0, false, 0, 1)).groups();
+        return Grouping.group(frames, new Grouping.Params(0.03, 0, 0, false)).groups();
     }
 
     @Test
