@@ -57,7 +57,7 @@ public final class FrameRegistrar {
 
         /** Affine; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
         public static Params defaults() {
-            return new Params(StarDetector.Params.defaults(), Model.AFFINE, 60, 3, 1, 8, 0.8, 1.25, true);
+            return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
         }
 
         public Params withModel(Model m) {
@@ -235,20 +235,24 @@ public final class FrameRegistrar {
         Fit fit = null;
         int m = mov.size();
         double[] mx = new double[m], my = new double[m], rx = new double[m], ry = new double[m];
+        double[] fm = new double[m], fr = new double[m], wt = new double[m];
         for (int round = 0; round < 4; round++) {
             int[] pairs = ref.index.pair(t, mov, m, tol);
             int n = 0;
             for (int i = 0; i < m; i++) {
-                if (pairs[i] < 0 || mov.get(i).saturated()) continue;
+                if (pairs[i] < 0 || mov.get(i).saturated() || ref.stars.get(pairs[i]).saturated()) continue;
                 mx[n] = mov.get(i).x();
                 my[n] = mov.get(i).y();
                 rx[n] = ref.index.x(pairs[i]);
                 ry[n] = ref.index.y(pairs[i]);
+                fm[n] = mov.get(i).flux();
+                fr[n] = ref.stars.get(pairs[i]).flux();
                 n++;
             }
             if (n < 3) return fit;
+            weights(fm, fr, n, wt);
             Affine next = params.model() == Model.AFFINE && n >= 6
-                    ? TransformFit.affine(mx, my, rx, ry, n) : TransformFit.similarity(mx, my, rx, ry, n);
+                    ? TransformFit.affine(mx, my, rx, ry, wt, n) : TransformFit.similarity(mx, my, rx, ry, wt, n);
             if (next == null) return fit;
             double ss = 0;
             double[] p = new double[2];
@@ -264,6 +268,26 @@ public final class FrameRegistrar {
         }
         return fit;
     }
+
+    /**
+     * Pair weights: the inverse of the expected centroid variance of both stars, which for the faint
+     * (background-limited) stars that dominate a star list scales as 1 / flux²; relative to the
+     * median pair's flux, with a floor of variance so the brightest stars do not take over.
+     */
+    static void weights(double[] fm, double[] fr, int n, double[] wt) {
+        double[] f = new double[n];
+        for (int i = 0; i < n; i++) f[i] = Math.min(fm[i], fr[i]);
+        double[] s = java.util.Arrays.copyOf(f, n);
+        java.util.Arrays.sort(s);
+        double f0 = s[n / 2] > 0 ? s[n / 2] : 1;
+        for (int i = 0; i < n; i++) {
+            double a = f0 / Math.max(fm[i], 1e-9 * f0), b = f0 / Math.max(fr[i], 1e-9 * f0);
+            wt[i] = 1 / (a * a + b * b + WEIGHT_FLOOR);
+        }
+    }
+
+    /** Variance floor of the pair weights, in units of the median pair's variance (≈ 2). */
+    static final double WEIGHT_FLOOR = 0.25;
 
     private static Registration log(Reference ref, Registration r) {
         if (r.ok()) {
