@@ -162,15 +162,18 @@ public final class FrameRegistrar {
                 shift = PhaseCorrelation.shift(rs, ms);
             }
         }
-        return log(ref, solve(ref, name, stars, shift));
+        return log(ref, solve(ref, name, stars, shift, luminance.width(), luminance.height()));
     }
 
     /** Registers a frame given by its stars alone (triangles only). */
     public Registration register(Reference ref, String name, List<Star> stars) {
-        return log(ref, solve(ref, name, stars, null));
+        // without the image, its extent is taken as the stars' bounding box
+        double mx = 0, my = 0;
+        for (Star s : stars) { mx = Math.max(mx, s.x()); my = Math.max(my, s.y()); }
+        return log(ref, solve(ref, name, stars, null, (int) Math.ceil(mx) + 1, (int) Math.ceil(my) + 1));
     }
 
-    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift) {
+    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
         if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
         int need = params.minMatches();
         if (ref.stars.size() < need)
@@ -184,8 +187,7 @@ public final class FrameRegistrar {
             Affine t = Affine.translation(shift[0], shift[1]);
             int tol = (int) Math.ceil(params.tolerancePx() + PhaseCorrelation.binFor(ref.width, ref.height));
             Fit f = refine(ref, mov, t, tol);
-            if (f != null && f.pairs >= need && f.pairs >= 0.25 * Math.min(ref.stars.size(), mov.size()) * overlapFraction(ref, f.t)
-                    && f.rms <= params.tolerancePx() && Math.abs(f.t.rotationDeg()) < 1)
+            if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
                 return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
         }
         TriangleMatcher.Best best = null;
@@ -205,21 +207,42 @@ public final class FrameRegistrar {
         if (f == null || f.pairs < need)
             return Registration.failed(name, "the transform from matched triangles does not hold on the other stars ("
                     + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")");
+        String weak = implausible(ref, mov, f, mw, mh);
+        if (weak != null) return Registration.failed(name, weak);
         return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
     }
 
-    /** Fraction of the moving frame that lands on the reference under t, from its star positions. */
-    private static double overlapFraction(Reference ref, Affine t) {
-        // approximate with a 9×9 grid over the reference-sized frame
-        int in = 0;
+    /**
+     * Why a fit is chance rather than a match, or null: a true match pairs a good part of the stars
+     * both frames show in their common field, with residuals well inside the pairing radius; chance
+     * pairs among many stars are few and spread over the whole radius.
+     */
+    private String implausible(Reference ref, List<Star> mov, Fit f, int mw, int mh) {
         double[] p = new double[2];
-        for (int j = 0; j < 9; j++)
-            for (int i = 0; i < 9; i++) {
-                t.apply((i + 0.5) * ref.width / 9, (j + 0.5) * ref.height / 9, p);
-                if (p[0] >= 0 && p[0] < ref.width && p[1] >= 0 && p[1] < ref.height) in++;
-            }
-        return in / 81.0;
+        int movIn = 0, refIn = 0;
+        for (Star s : mov) {
+            f.t.apply(s.x(), s.y(), p);
+            if (p[0] >= 0 && p[0] < ref.width && p[1] >= 0 && p[1] < ref.height) movIn++;
+        }
+        Affine inv = f.t.inverse();
+        for (Star s : ref.stars) {
+            inv.apply(s.x(), s.y(), p);
+            if (p[0] >= 0 && p[0] < mw && p[1] >= 0 && p[1] < mh) refIn++;
+        }
+        int common = Math.min(movIn, refIn);
+        if (f.pairs < MIN_PAIRED_FRACTION * common)
+            return String.format(Locale.ROOT, "only %d of the %d stars in the common field pair up with the reference %s: "
+                    + "no common field, or the stars are too unlike (clouds, focus)", f.pairs, common, ref.name);
+        if (f.rms > MAX_RMS_FRACTION * params.tolerancePx())
+            return String.format(Locale.ROOT, "the star positions fit the reference %s only to %.2f px RMS (limit %.2f px): "
+                    + "chance pairs, or a distorted frame", ref.name, f.rms, MAX_RMS_FRACTION * params.tolerancePx());
+        return null;
     }
+
+    /** Fewest paired stars, as a fraction of the stars both frames show in their common field. */
+    static final double MIN_PAIRED_FRACTION = 0.25;
+    /** Largest accepted residual RMS, as a fraction of the pairing radius. */
+    static final double MAX_RMS_FRACTION = 0.5;
 
     private static List<Star> usableFirst(List<Star> stars) {
         List<Star> out = new ArrayList<>(stars.size());
