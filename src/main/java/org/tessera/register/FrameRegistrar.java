@@ -152,6 +152,16 @@ public final class FrameRegistrar {
 
     /** Registers a one-channel luminance image onto the reference. */
     public Registration register(Reference ref, String name, FloatImage luminance) {
+        try {
+            return log(ref, registerImage(ref, name, luminance));
+        } catch (RuntimeException e) {
+            // a bug must not take the whole group down: the frame is reported and left out
+            LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
+            return log(ref, Registration.failed(name, "registration failed: " + e));
+        }
+    }
+
+    private Registration registerImage(Reference ref, String name, FloatImage luminance) {
         List<Star> stars = detector.detect(luminance);
         double[] shift = null;
         if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height) {
@@ -162,7 +172,7 @@ public final class FrameRegistrar {
                 shift = PhaseCorrelation.shift(rs, ms);
             }
         }
-        return log(ref, solve(ref, name, stars, shift, luminance.width(), luminance.height()));
+        return solve(ref, name, stars, shift, luminance.width(), luminance.height());
     }
 
     /** Registers a frame given by its stars alone (triangles only). */
@@ -170,7 +180,12 @@ public final class FrameRegistrar {
         // without the image, its extent is taken as the stars' bounding box
         double mx = 0, my = 0;
         for (Star s : stars) { mx = Math.max(mx, s.x()); my = Math.max(my, s.y()); }
-        return log(ref, solve(ref, name, stars, null, (int) Math.ceil(mx) + 1, (int) Math.ceil(my) + 1));
+        try {
+            return log(ref, solve(ref, name, stars, null, (int) Math.ceil(mx) + 1, (int) Math.ceil(my) + 1));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
+            return log(ref, Registration.failed(name, "registration failed: " + e));
+        }
     }
 
     private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
@@ -218,6 +233,10 @@ public final class FrameRegistrar {
      * pairs among many stars are few and spread over the whole radius.
      */
     private String implausible(Reference ref, List<Star> mov, Fit f, int mw, int mh) {
+        double sc = f.t.scale();
+        if (!(sc >= params.minScale() && sc <= params.maxScale()))
+            return String.format(Locale.ROOT, "the fitted scale %.4f to the reference %s is outside [%.2f, %.2f]",
+                    sc, ref.name, params.minScale(), params.maxScale());
         double[] p = new double[2];
         int movIn = 0, refIn = 0;
         for (Star s : mov) {

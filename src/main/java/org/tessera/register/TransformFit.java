@@ -16,13 +16,9 @@ final class TransformFit {
     /** Weighted similarity (weights null = all 1). */
     static Affine similarity(double[] mx, double[] my, double[] rx, double[] ry, double[] wt, int n) {
         if (n < 2) return null;
-        double cmx = 0, cmy = 0, crx = 0, cry = 0, sw = 0;
-        for (int i = 0; i < n; i++) {
-            double w = wt == null ? 1 : wt[i];
-            cmx += w * mx[i]; cmy += w * my[i]; crx += w * rx[i]; cry += w * ry[i]; sw += w;
-        }
-        if (!(sw > 0)) return null;
-        cmx /= sw; cmy /= sw; crx /= sw; cry /= sw;
+        double[] c = centroids(mx, my, rx, ry, wt, n);
+        if (c == null) return null;
+        double cmx = c[0], cmy = c[1], crx = c[2], cry = c[3];
         double s = 0, p = 0, q = 0;
         for (int i = 0; i < n; i++) {
             double w = wt == null ? 1 : wt[i];
@@ -37,21 +33,12 @@ final class TransformFit {
         return new Affine(a, -b, crx - (a * cmx - b * cmy), b, a, cry - (b * cmx + a * cmy));
     }
 
-    /** Affine fitted to pairs; null when the moving points are (nearly) collinear or n < 3. */
-    static Affine affine(double[] mx, double[] my, double[] rx, double[] ry, int n) {
-        return affine(mx, my, rx, ry, null, n);
-    }
-
-    /** Weighted affine (weights null = all 1). */
+    /** Weighted affine (weights null = all 1); null when the moving points are (nearly) collinear or n < 3. */
     static Affine affine(double[] mx, double[] my, double[] rx, double[] ry, double[] wt, int n) {
         if (n < 3) return null;
-        double cmx = 0, cmy = 0, crx = 0, cry = 0, sw = 0;
-        for (int i = 0; i < n; i++) {
-            double w = wt == null ? 1 : wt[i];
-            cmx += w * mx[i]; cmy += w * my[i]; crx += w * rx[i]; cry += w * ry[i]; sw += w;
-        }
-        if (!(sw > 0)) return null;
-        cmx /= sw; cmy /= sw; crx /= sw; cry /= sw;
+        double[] c = centroids(mx, my, rx, ry, wt, n);
+        if (c == null) return null;
+        double cmx = c[0], cmy = c[1], crx = c[2], cry = c[3];
         double sxx = 0, sxy = 0, syy = 0, xu = 0, yu = 0, xv = 0, yv = 0;
         for (int i = 0; i < n; i++) {
             double w = wt == null ? 1 : wt[i];
@@ -64,5 +51,16 @@ final class TransformFit {
         double a = (xu * syy - yu * sxy) / det, b = (yu * sxx - xu * sxy) / det;
         double d = (xv * syy - yv * sxy) / det, e = (yv * sxx - xv * sxy) / det;
         return new Affine(a, b, crx - a * cmx - b * cmy, d, e, cry - d * cmx - e * cmy);
+    }
+
+    /** Weighted centroids {moving x, moving y, reference x, reference y}; null without positive weight. */
+    private static double[] centroids(double[] mx, double[] my, double[] rx, double[] ry, double[] wt, int n) {
+        double cmx = 0, cmy = 0, crx = 0, cry = 0, sw = 0;
+        for (int i = 0; i < n; i++) {
+            double w = wt == null ? 1 : wt[i];
+            cmx += w * mx[i]; cmy += w * my[i]; crx += w * rx[i]; cry += w * ry[i]; sw += w;
+        }
+        if (!(sw > 0)) return null;
+        return new double[] {cmx / sw, cmy / sw, crx / sw, cry / sw};
     }
 }

@@ -170,6 +170,25 @@ class SyntheticRegistrationTest {
     }
 
     @Test
+    void theAffineModelAndTheStarsOnlyEntryAgreeWithTheTruth() {
+        Wcs w = wcs(-150, W / 2.0 - 21, H / 2.0 + 16);
+        FloatImage img = render(w, 77);
+        FrameRegistrar affine = new FrameRegistrar(FrameRegistrar.Params.defaults().withModel(FrameRegistrar.Model.AFFINE));
+        Registration a = affine.register(affine.reference("ref", REF), "affine", img);
+        assertTrue(a.ok(), a.failure());
+        assertTrue(truthRms(a.transform(), w, REF_WCS) < 0.1, "affine " + truthRms(a.transform(), w, REF_WCS));
+        // from star lists alone (no FFT path): the same transform
+        FrameRegistrar reg = new FrameRegistrar();
+        org.tessera.detect.StarDetector det = reg.detector();
+        FrameRegistrar.Reference ref = reg.reference("ref", W, H, det.detect(REF));
+        Registration b = reg.register(ref, "stars", det.detect(img));
+        assertTrue(b.ok(), b.failure());
+        assertEquals(Registration.Method.TRIANGLES, b.method());
+        assertTrue(truthRms(b.transform(), w, REF_WCS) < 0.1, "stars only " + truthRms(b.transform(), w, REF_WCS));
+        assertEquals(-150, b.transform().rotationDeg(), 0.05);
+    }
+
+    @Test
     void theTransformInvertsAndComposes() {
         Affine t = Affine.similarity(1.01, 37, 12.5, -3.25);
         Affine u = t.inverse().after(t);
