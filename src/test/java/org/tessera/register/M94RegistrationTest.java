@@ -135,4 +135,27 @@ class M94RegistrationTest {
         }
         System.out.printf(Locale.ROOT, "[M94] worst %.3f px%n", worst);
     }
+
+    @Test
+    void ngc7023SessionsRegisterAcrossTheir121DegreeRotation() throws Exception {
+        Path dir = Path.of("../shared/data/seestar_ngc7023_solved");
+        Assumptions.assumeTrue(Files.isDirectory(dir), "skipped: ../shared/data/seestar_ngc7023_solved not found");
+        List<Path> files = files(dir);
+        assertEquals(6, files.size());
+        FrameRegistrar reg = new FrameRegistrar();
+        FitsFrame r0 = FitsFrame.open(files.get(0)).withHotPixelCorrection(true);
+        FrameRegistrar.Reference ref = reg.reference(r0);
+        for (Path p : files.subList(1, files.size())) {
+            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(true);
+            Registration r = reg.register(ref, f);
+            assertTrue(r.ok(), p + ": " + r.failure());
+            double truth = rmsAgainstTruth(r.transform(), f.wcs(), r0.wcs(), f.width(), f.height(), true);
+            System.out.printf(Locale.ROOT, "[N7023] %s: %s, %d stars, fit RMS %.3f px, rotation %.2f deg, vs solved WCS %.3f px over the shared field%n",
+                    p.getFileName(), r.method(), r.matchedStars(), r.rmsPx(), r.transform().rotationDeg(), truth);
+            assertTrue(truth <= 0.3, p + ": " + truth + " px from the solved WCS");
+            boolean otherSession = p.getFileName().toString().contains("2025");
+            assertEquals(otherSession ? Registration.Method.TRIANGLES : Registration.Method.PHASE_CORRELATION, r.method());
+            if (otherSession) assertEquals(121, Math.abs(r.transform().rotationDeg()), 3);
+        }
+    }
 }
