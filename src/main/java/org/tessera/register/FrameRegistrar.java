@@ -154,6 +154,21 @@ public final class FrameRegistrar {
         return new Reference(name, width, height, stars, null, params.tolerancePx());
     }
 
+    /**
+     * Registers the frames of a group onto its reference (independent frames, in parallel; results
+     * in the frames' order, the same whatever the thread count), then logs a summary:
+     * {@code [REG] <reference>: 11 of 12 frames registered, 1 not (…)}.
+     */
+    public List<Registration> registerAll(Reference ref, List<? extends Frame> frames) {
+        List<Registration> out = frames.parallelStream().map(f -> register(ref, f)).toList();
+        long ok = out.stream().filter(Registration::ok).count();
+        StringBuilder failed = new StringBuilder();
+        for (Registration r : out) if (!r.ok()) failed.append(failed.length() == 0 ? "" : ", ").append(r.frame());
+        LOG.info(String.format(Locale.ROOT, "[REG] %s: %d of %d frames registered%s", ref.name, ok, out.size(),
+                ok == out.size() ? "" : ", " + (out.size() - ok) + " not (" + failed + ")"));
+        return out;
+    }
+
     /** Registers a frame onto the reference; failures (unreadable pixels included) come back as such. */
     public Registration register(Reference ref, Frame frame) {
         FloatImage lum;

@@ -189,6 +189,25 @@ class SyntheticRegistrationTest {
     }
 
     @Test
+    void aGroupIsRegisteredInOrderAndItsFailuresAreListed() throws Exception {
+        java.util.Map<String, String> keys = java.util.Map.of();
+        org.tessera.io.InMemoryFrame ref = new org.tessera.io.InMemoryFrame("ref.fit", REF, null, org.tessera.io.MountMode.UNKNOWN, 10, keys);
+        Wcs w = wcs(75, W / 2.0 + 9, H / 2.0 - 4);
+        org.tessera.io.InMemoryFrame rot = new org.tessera.io.InMemoryFrame("rot.fit", render(w, 31), null, org.tessera.io.MountMode.UNKNOWN, 10, keys);
+        FloatImage noise = new FloatImage(W, H, 1);
+        Random r = new Random(6);
+        for (int i = 0; i < W * H; i++) noise.plane(0)[i] = (float) (100 + 5 * r.nextGaussian());
+        org.tessera.io.InMemoryFrame bad = new org.tessera.io.InMemoryFrame("noise.fit", noise, null, org.tessera.io.MountMode.UNKNOWN, 10, keys);
+        FrameRegistrar reg = new FrameRegistrar();
+        List<Registration> out = reg.registerAll(reg.reference(ref), List.of(rot, ref, bad));
+        assertEquals(List.of("rot.fit", "ref.fit", "noise.fit"), out.stream().map(Registration::frame).toList());
+        assertTrue(out.get(0).ok());
+        assertTrue(truthRms(out.get(0).transform(), w, REF_WCS) < 0.1);
+        assertEquals(Registration.Method.IDENTITY, out.get(1).method());
+        assertFalse(out.get(2).ok());
+    }
+
+    @Test
     void theTransformInvertsAndComposes() {
         Affine t = Affine.similarity(1.01, 37, 12.5, -3.25);
         Affine u = t.inverse().after(t);
