@@ -23,10 +23,14 @@ import org.tessera.io.Frame;
  *     stars pair up under it (so a rotated frame never takes this path by accident);
  * <li>otherwise triangle invariants of the brightest stars are matched ({@link TriangleMatcher}):
  *     any rotation, scale within [minScale, maxScale], overlap down to ~30 %;
- * <li>either way the transform is refined by least squares on all paired stars, pairs further than
- *     3 × RMS (at least {@code clipFloorPx}) dropped, three rounds; the final model is the
- *     configured one (affine by default, as the original; similarity below 6 pairs).
+ * <li>either way the transform is refined by flux-weighted least squares on all paired stars,
+ *     pairs further than 3 × RMS (at least {@code clipFloorPx}) dropped, four rounds; the model is
+ *     the configured one (similarity by default, as astroalign's; affine needs 6 pairs);
+ * <li>a fit is accepted only when it pairs at least a quarter of the stars of the common field with
+ *     a residual RMS below half the pairing radius (chance pairs among many stars do not).
  * </ol>
+ * Stars are measured on a FITS frame's pixels as stored, without the Phase 1 hot-pixel correction
+ * ({@link #starPixels}).
  * A frame that cannot be registered comes back as a {@link Registration#failed failure} with its
  * reason; no exception escapes for bad pixels. Each result is logged with the {@code [REG]} tag.
  * Thread-safe: a {@link Reference} may serve several threads registering different frames.
@@ -56,7 +60,7 @@ public final class FrameRegistrar {
                 throw new IllegalArgumentException("bad registration parameters");
         }
 
-        /** Affine; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
+        /** Similarity; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
         public static Params defaults() {
             return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
         }
@@ -235,26 +239,31 @@ public final class FrameRegistrar {
             if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
                 return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
         }
-        TriangleMatcher.Best best = null;
+        // More stars for triangles when the brightest ones do not give a plausible match (small
+        // overlaps: the brightest stars of each frame may lie outside the common field).
+        String why = null;
         for (int n : new int[] {params.triangleStars(), 2 * params.triangleStars(), 4 * params.triangleStars()}) {
-            best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(), params.minScale(), params.maxScale(), ref.index);
-            if (best.transform() != null && best.votes() >= need) break;
+            TriangleMatcher.Best best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(),
+                    params.minScale(), params.maxScale(), ref.index);
+            if (best.transform() == null) {
+                why = "no star triangle of this frame matches one of the reference " + ref.name + " ("
+                        + stars.size() + " and " + ref.stars.size() + " stars): no common field?";
+            } else if (best.votes() < need) {
+                why = String.format(Locale.ROOT, "star patterns do not agree with the reference %s: at best %d stars "
+                        + "pair up (need %d): too little overlap or too few stars", ref.name, best.votes(), need);
+            } else {
+                Fit f = refine(ref, mov, best.transform(), params.tolerancePx());
+                if (f == null || f.pairs < need) {
+                    why = "the transform from matched triangles does not hold on the other stars ("
+                            + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")";
+                } else {
+                    why = implausible(ref, mov, f, mw, mh);
+                    if (why == null) return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
+                }
+            }
             if (n >= Math.max(ref.stars.size(), mov.size())) break;
         }
-        if (best == null || best.transform() == null)
-            return Registration.failed(name, "no star triangle of this frame matches one of the reference "
-                    + ref.name + " (" + stars.size() + " and " + ref.stars.size() + " stars): no common field?");
-        if (best.votes() < need)
-            return Registration.failed(name, String.format(Locale.ROOT,
-                    "star patterns do not agree with the reference %s: at best %d stars pair up (need %d): too little overlap or too few stars",
-                    ref.name, best.votes(), need));
-        Fit f = refine(ref, mov, best.transform(), params.tolerancePx());
-        if (f == null || f.pairs < need)
-            return Registration.failed(name, "the transform from matched triangles does not hold on the other stars ("
-                    + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")");
-        String weak = implausible(ref, mov, f, mw, mh);
-        if (weak != null) return Registration.failed(name, weak);
-        return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
+        return Registration.failed(name, why);
     }
 
     /**
