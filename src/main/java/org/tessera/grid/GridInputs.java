@@ -34,6 +34,11 @@ public final class GridInputs {
     }
 
     public static Split open(StackPlan plan, AltAzGating gating) {
+        return open(plan, gating, false);
+    }
+
+    /** As {@link #open(StackPlan, AltAzGating)}; {@code hotPixels}: Phase 1 hot-pixel correction of the frames. */
+    public static Split open(StackPlan plan, AltAzGating gating, boolean hotPixels) {
         List<FrameScanner.Problem> skipped = new ArrayList<>();
         for (StackPlan.Problem p : plan.problems()) skipped.add(new FrameScanner.Problem(p.path(), p.reason()));
         List<GridFrame> known = new ArrayList<>();
@@ -41,7 +46,7 @@ public final class GridInputs {
         List<FitsFrame> unknownFrames = new ArrayList<>();
         // Header reads are independent small I/O: in parallel, as FrameScanner does, in plan order.
         List<FrameScanner.Opened> opened = plan.entries().parallelStream()
-                .map(e -> FrameScanner.open(e.path(), true)).collect(Collectors.toList());
+                .map(e -> FrameScanner.open(e.path(), true, hotPixels)).collect(Collectors.toList());
         for (int i = 0; i < opened.size(); i++) {
             StackPlan.Entry e = plan.entries().get(i);
             FitsFrame f = opened.get(i).frame();

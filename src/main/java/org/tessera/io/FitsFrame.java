@@ -153,7 +153,8 @@ public final class FitsFrame implements Frame, AllFinite {
     /**
      * This frame with Phase 1 hot-pixel correction on or off: each channel of the rows read (after
      * demosaicing) goes through {@link HotPixels}, with its two rows of context read around the band.
-     * Frames from {@link #open} have it off; {@link FrameScanner} turns it on for input frames.
+     * Frames from {@link #open} have it off; {@link FrameScanner#scan(java.util.List, boolean, boolean)}
+     * turns it on for raw input frames.
      */
     public FitsFrame withHotPixelCorrection(boolean on) {
         return on == hotPixels ? this : new FitsFrame(this, on);

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * Finds the input frames: FITS files ({@code .fit}, {@code .fits}, {@code .fts}, any case) given
  * directly or found in folders <b>recursively</b> (night sub-folders are the usual layout), opened in
  * path order. A file that cannot be used is skipped with its reason, never aborting the scan.
- * Input frames come with the Phase 1 hot-pixel correction on unless the caller turns it off.
+ * Raw input frames (Classic mosaic, stack, Grid mode) should be opened with the Phase 1 hot-pixel
+ * correction the key {@code hot_pixel_correction} asks for (on by default); the two-argument forms
+ * read frames as stored, as images given to reproject (master tiles, stacks) must be.
  */
 public final class FrameScanner {
 
@@ -56,12 +58,13 @@ public final class FrameScanner {
      * usable WCS is skipped too. Never throws: a file that cannot be read comes back as a problem.
      */
     public static Opened open(Path p, boolean requireWcs) {
-        return open(p, requireWcs, true);
+        return open(p, requireWcs, false);
     }
 
     /**
      * As {@link #open(Path, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction of
-     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default).
+     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default for raw
+     * frames).
      */
     public static Opened open(Path p, boolean requireWcs, boolean hotPixels) {
         try {
@@ -83,12 +86,12 @@ public final class FrameScanner {
      *                     message names the inputs)
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs) throws IOException {
-        return scan(inputs, requireWcs, true);
+        return scan(inputs, requireWcs, false);
     }
 
     /**
      * As {@link #scan(List, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction
-     * of the frames' pixels (key {@code hot_pixel_correction}, on by default).
+     * of the frames' pixels (key {@code hot_pixel_correction}, on by default for raw frames).
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs, boolean hotPixels) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
