@@ -222,8 +222,33 @@ public final class FrameRegistrar {
         }
     }
 
+    /** Detections closer than this (px) at the same pixel coordinates in both frames are sensor-fixed. */
+    static final double SENSOR_FIXED_PX = 0.3;
+
     private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
         if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
+        // A detection at the same pixel of both frames is a sensor defect (a hot pixel left in the
+        // pixels stars are measured on spreads over up to 3×3 pixels once demosaiced, so its area
+        // does not rule it out), since stars move between dithered frames. First try without them;
+        // frames that truly did not move lose all their stars that way and take the second try.
+        boolean[] refFixed = new boolean[ref.stars.size()];
+        List<Star> movFree = new ArrayList<>(stars.size());
+        for (Star s : stars) {
+            int r = ref.index.nearest(s.x(), s.y(), SENSOR_FIXED_PX);
+            if (r >= 0) refFixed[r] = true;
+            else movFree.add(s);
+        }
+        if (movFree.size() < stars.size()) {
+            List<Star> refFree = new ArrayList<>(ref.stars.size());
+            for (int i = 0; i < refFixed.length; i++) if (!refFixed[i]) refFree.add(ref.stars.get(i));
+            Reference without = new Reference(ref.name, ref.width, ref.height, refFree, null, params.tolerancePx());
+            Registration r = solveWith(without, name, movFree, shift, mw, mh);
+            if (r.ok()) return r;
+        }
+        return solveWith(ref, name, stars, shift, mw, mh);
+    }
+
+    private Registration solveWith(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
         int need = params.minMatches();
         if (ref.stars.size() < need)
             return Registration.failed(name, "the reference " + ref.name + " has only " + ref.stars.size()

@@ -142,6 +142,38 @@ class SyntheticRegistrationTest {
         assertTrue(stars.size() >= clean.size() - 10, "stars lost: " + stars.size() + " of " + clean.size());
     }
 
+    /** Adds demosaiced-looking hot pixels (a 3×3 blob: 1, ½, ¼) at fixed sensor positions. */
+    static FloatImage withSensorHotPixels(FloatImage img, long seed, int count) {
+        FloatImage out = new FloatImage(W, H, new float[][] {img.plane(0).clone()});
+        Random r = new Random(seed);
+        float[] p = out.plane(0);
+        for (int k = 0; k < count; k++) {
+            int x = 1 + r.nextInt(W - 2), y = 1 + r.nextInt(H - 2);
+            float h = 3000 + r.nextInt(20000);
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) p[(y + dy) * W + x + dx] += h / (1 << (Math.abs(dx) + Math.abs(dy)));
+        }
+        return out;
+    }
+
+    @Test
+    void hotPixelsFixedOnTheSensorNeverPairUp() {
+        // Uncorrected, demosaiced hot pixels survive detection (up to 3×3 pixels) and sit at the same
+        // pixels in every frame; small dithers must still be found from the stars.
+        FloatImage ref = withSensorHotPixels(REF, 12, 80);
+        for (double[] c : new double[][] {{0, 2.5, -1.5}, {0, 0.4, 0.3}, {40, 6, 4}}) {
+            Wcs w = wcs(c[0], W / 2.0 + c[1], H / 2.0 + c[2]);
+            FloatImage mov = withSensorHotPixels(render(w, 200 + (long) c[1]), 12, 80);
+            FrameRegistrar reg = new FrameRegistrar();
+            Registration r = reg.register(reg.reference("ref", ref), "dither", mov);
+            assertTrue(r.ok(), r.failure());
+            double truth = truthRms(r.transform(), w, REF_WCS);
+            System.out.printf(Locale.ROOT, "[SYN] sensor hot pixels, rotation %.0f dither (%.1f, %.1f): %s, %d stars, vs truth %.3f px%n",
+                    c[0], c[1], c[2], r.method(), r.matchedStars(), truth);
+            assertTrue(truth < 0.1, truth + " px");
+        }
+    }
+
     @Test
     void framesThatCannotBeRegisteredFailWithAReason() {
         FrameRegistrar reg = new FrameRegistrar();
