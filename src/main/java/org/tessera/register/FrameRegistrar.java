@@ -92,7 +92,8 @@ public final class FrameRegistrar {
             this.width = width;
             this.height = height;
             this.stars = List.copyOf(stars);
-            this.index = new StarPairs(this.stars, this.stars.size(), tol);
+            // cells as large as the widest query: the FFT path pairs within tol + one binned pixel
+            this.index = new StarPairs(this.stars, this.stars.size(), tol + PhaseCorrelation.binFor(width, height));
             this.luminance = luminance;
         }
 
