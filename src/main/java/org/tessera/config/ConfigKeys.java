@@ -46,6 +46,8 @@ public final class ConfigKeys {
                 Allowed.range(0, true, 10, false, false)),
         new Key("radial_shape_power", 2.0, "radial weight: exponent of the cosine fall-off",
                 Allowed.range(0, true, 100, false, false)),
+        // Read (§1)
+        new Key("hot_pixel_correction", true, "Tessera: Phase 1 hot-pixel correction of input frames (5x5 median, pixel > median + 3 std replaced), as the original does"),
         // Grouping (§2)
         new Key("cluster_panel_threshold", 0.03, "degrees: frames closer than this share a group (<= 0 means 0.05)",
                 Allowed.range(-INF, false, 180, false, false)),

@@ -137,7 +137,13 @@ public final class JCudaDevice implements GpuDevice {
     }
 
     private static GpuException noDriver(LinkageError e) {
-        return new GpuException("no NVIDIA driver (libcuda.so.1 could not be loaded: " + e.getMessage() + ")", e);
+        // JCuda's message is a page of nested traces: the user gets one line, tessera.log the cause.
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        String why = msg.lines().map(String::strip)
+                .filter(l -> l.contains("cannot open shared object file")).findFirst()
+                .map(l -> l.substring(l.lastIndexOf(':', l.indexOf("cannot open")) + 1).strip())
+                .orElse(msg.lines().findFirst().orElse("").strip());
+        return new GpuException("no NVIDIA driver (libcuda.so.1 could not be loaded: " + why + ")", e);
     }
 
     /** A CUDA result code as an exception: OOM or not. */

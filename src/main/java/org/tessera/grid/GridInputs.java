@@ -36,6 +36,11 @@ public final class GridInputs {
     }
 
     public static Split open(StackPlan plan, AltAzGating gating) {
+        return open(plan, gating, false);
+    }
+
+    /** As {@link #open(StackPlan, AltAzGating)}; {@code hotPixels}: Phase 1 hot-pixel correction of the frames. */
+    public static Split open(StackPlan plan, AltAzGating gating, boolean hotPixels) {
         List<FrameScanner.Problem> skipped = new ArrayList<>();
         for (StackPlan.Problem p : plan.problems()) skipped.add(new FrameScanner.Problem(p.path(), p.reason()));
         List<GridFrame> known = new ArrayList<>();
@@ -43,7 +48,7 @@ public final class GridInputs {
         List<FitsFrame> unknownFrames = new ArrayList<>();
         // Header reads are independent small I/O: in parallel, as FrameScanner does, in plan order.
         List<FrameScanner.Opened> opened = plan.entries().parallelStream()
-                .map(e -> FrameScanner.open(e.path(), true)).collect(Collectors.toList());
+                .map(e -> FrameScanner.open(e.path(), true, hotPixels)).collect(Collectors.toList());
         // One colour layout: a mono frame among colour frames is set aside alone, not its tiles.
         List<FitsFrame> readable = new ArrayList<>();
         for (FrameScanner.Opened o : opened) if (o.frame() != null) readable.add(o.frame());

@@ -62,6 +62,30 @@ public final class FitsFrame implements Frame, AllFinite {
     private final double exposure;
     private final List<String> notes;
     private final boolean seestar;
+    /** Phase 1 hot-pixel correction of the pixels read ({@link HotPixels}). */
+    private final boolean hotPixels;
+
+    /** The same file with hot-pixel correction switched on or off (headers are shared, not re-read). */
+    private FitsFrame(FitsFrame o, boolean hotPixels) {
+        this.path = o.path;
+        this.name = o.name;
+        this.headerCards = o.headerCards;
+        this.keys = o.keys;
+        this.width = o.width;
+        this.height = o.height;
+        this.layout = o.layout;
+        this.bayer = o.bayer;
+        this.codec = o.codec;
+        this.dataOffset = o.dataOffset;
+        this.alphaOffset = o.alphaOffset;
+        this.wcs = o.wcs;
+        this.wcsProblem = o.wcsProblem;
+        this.mount = o.mount;
+        this.exposure = o.exposure;
+        this.seestar = o.seestar;
+        this.notes = o.notes;
+        this.hotPixels = hotPixels;
+    }
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
             throws FitsReadException {
@@ -127,7 +151,21 @@ public final class FitsFrame implements Frame, AllFinite {
         this.exposure = exposureOf(keys);
         String expNote = exposureNote(keys, exposure);
         this.notes = expNote == null ? List.of() : List.of(expNote);
+        this.hotPixels = false;
     }
+
+    /**
+     * This frame with Phase 1 hot-pixel correction on or off: each channel of the rows read (after
+     * demosaicing) goes through {@link HotPixels}, with its two rows of context read around the band.
+     * Frames from {@link #open} have it off; {@link FrameScanner#scan(java.util.List, boolean, boolean)}
+     * turns it on for raw input frames.
+     */
+    public FitsFrame withHotPixelCorrection(boolean on) {
+        return on == hotPixels ? this : new FitsFrame(this, on);
+    }
+
+    /** Whether the pixels read are hot-pixel corrected. */
+    public boolean hotPixelCorrection() { return hotPixels; }
 
     /**
      * Reads the headers of a FITS file. Throws a {@link FitsReadException} ("name: problem") for a
@@ -305,17 +343,13 @@ public final class FitsFrame implements Frame, AllFinite {
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            switch (layout) {
-                case MONO -> readPlaneRows(ch, 0, y0, rows, dst[0], 0);
-                case CUBE -> {
-                    for (int c = 0; c < 3; c++) readPlaneRows(ch, c, y0, rows, dst[c], 0);
-                }
-                case BAYER -> {
-                    int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
-                    float[] raw = new float[(r1 - r0) * width];
-                    readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
-                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
-                }
+            if (hotPixels && rows > 0) {
+                int e0 = Math.max(0, y0 - HotPixels.CONTEXT), e1 = Math.min(height, y0 + rows + HotPixels.CONTEXT);
+                float[][] ext = newBand(e1 - e0);
+                readBand(ch, e0, e1 - e0, ext);
+                for (int c = 0; c < ext.length; c++) HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c]);
+            } else {
+                readBand(ch, y0, rows, dst);
             }
             if (alphaOffset >= 0) {
                 byte[] a = readAlphaBytes(ch, y0, rows);
@@ -325,6 +359,22 @@ public final class FitsFrame implements Frame, AllFinite {
             }
         } catch (IOException e) {
             throw new IOException(name + ": cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows [y0, y0 + rows) as stored (demosaiced for a Bayer frame), before hot pixels and ALPHA. */
+    private void readBand(FileChannel ch, int y0, int rows, float[][] dst) throws IOException {
+        switch (layout) {
+            case MONO -> readPlaneRows(ch, 0, y0, rows, dst[0], 0);
+            case CUBE -> {
+                for (int c = 0; c < 3; c++) readPlaneRows(ch, c, y0, rows, dst[c], 0);
+            }
+            case BAYER -> {
+                int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
+                float[] raw = new float[(r1 - r0) * width];
+                readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
+                Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+            }
         }
     }
 

@@ -25,6 +25,9 @@ import org.tessera.UserMessages;
  * Finds the input frames: FITS files ({@code .fit}, {@code .fits}, {@code .fts}, any case) given
  * directly or found in folders <b>recursively</b> (night sub-folders are the usual layout), opened in
  * path order. A file that cannot be used is skipped with its reason, never aborting the scan.
+ * Raw input frames (Classic mosaic, stack, Grid mode) should be opened with the Phase 1 hot-pixel
+ * correction the key {@code hot_pixel_correction} asks for (on by default); the two-argument forms
+ * read frames as stored, as images given to reproject (master tiles, stacks) must be.
  */
 public final class FrameScanner {
 
@@ -57,8 +60,17 @@ public final class FrameScanner {
      * usable WCS is skipped too. Never throws: a file that cannot be read comes back as a problem.
      */
     public static Opened open(Path p, boolean requireWcs) {
+        return open(p, requireWcs, false);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction of
+     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default for raw
+     * frames).
+     */
+    public static Opened open(Path p, boolean requireWcs, boolean hotPixels) {
         try {
-            FitsFrame f = FitsFrame.open(p);
+            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(hotPixels);
             if (requireWcs && !f.hasWcs()) return new Opened(null, new Problem(p, "no usable WCS: " + f.wcsProblem()));
             return new Opened(f, null);
         } catch (FitsReadException e) {
@@ -77,7 +89,15 @@ public final class FrameScanner {
      *                     message names the inputs)
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs) throws IOException {
-        return scan(inputs, requireWcs, null, false);
+        return scan(inputs, requireWcs, null, false, false);
+    }
+
+    /**
+     * As {@link #scan(List, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction
+     * of the frames' pixels (key {@code hot_pixel_correction}, on by default for raw frames).
+     */
+    public static Scan scan(List<Path> inputs, boolean requireWcs, boolean hotPixels) throws IOException {
+        return scan(inputs, requireWcs, null, false, hotPixels);
     }
 
     /**
@@ -85,14 +105,14 @@ public final class FrameScanner {
      * {@code outputDir} (may be null) when it lies inside an input folder, never a file Tessera
      * wrote ({@link FrameSelection#writtenByTessera}), each left out with a note in the log; and
      * only frames of the run's colour layout, the others set aside by name
-     * ({@link FrameSelection#oneChannelLayout}).
+     * ({@link FrameSelection#oneChannelLayout}). {@code hotPixels}: Phase 1 hot-pixel correction.
      */
-    public static Scan scanFrames(List<Path> inputs, Path outputDir) throws IOException {
-        return scan(inputs, true, outputDir, true);
+    public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels) throws IOException {
+        return scan(inputs, true, outputDir, true, hotPixels);
     }
 
-    private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly)
-            throws IOException {
+    private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,
+                             boolean hotPixels) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
         Path out = outputDir == null ? null : canonical(outputDir);
@@ -145,7 +165,7 @@ public final class FrameScanner {
 
         // Header reads are independent small I/O: open them in parallel, keep path order.
         List<Path> sorted = new ArrayList<>(files);
-        List<Opened> results = sorted.parallelStream().map(p -> open(p, requireWcs)).collect(Collectors.toList());
+        List<Opened> results = sorted.parallelStream().map(p -> open(p, requireWcs, hotPixels)).collect(Collectors.toList());
 
         List<FitsFrame> frames = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>(unreadable);

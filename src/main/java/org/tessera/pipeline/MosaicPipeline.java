@@ -108,7 +108,7 @@ public final class MosaicPipeline {
             in = List.of(sky);
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> frames = scan(in, outputDir, skipped, st.read());
+        List<FitsFrame> frames = scan(in, outputDir, config.getBoolean("hot_pixel_correction"), skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
@@ -199,7 +199,7 @@ public final class MosaicPipeline {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(frames, dir, skipped, progress.sub(0, 0.3));
+        List<FitsFrame> in = scan(frames, dir, config.getBoolean("hot_pixel_correction"), skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
@@ -235,7 +235,7 @@ public final class MosaicPipeline {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(images, null, skipped, st.read());
+        List<FitsFrame> in = scan(images, null, false, skipped, st.read());
         st.group().update(1, null);
         st.tiles().update(1, null);
         Outcome o;
@@ -249,12 +249,14 @@ public final class MosaicPipeline {
 
     /**
      * Opens the inputs: raw frames for a mosaic or a stack ({@code outputDir} not null: Tessera's
-     * outputs left out, one colour layout), any image with a WCS for Phase 5 alone (null).
+     * outputs left out, one colour layout, Phase 1 hot-pixel correction when {@code hotPixels}), any
+     * image with a WCS for Phase 5 alone (null: never corrected, master tiles are no raw frames).
      */
-    private static List<FitsFrame> scan(List<Path> inputs, Path outputDir, List<Skipped> skipped, Progress p)
-            throws IOException {
+    private static List<FitsFrame> scan(List<Path> inputs, Path outputDir, boolean hotPixels, List<Skipped> skipped,
+                                        Progress p) throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir) : FrameScanner.scan(inputs, true);
+        FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir, hotPixels)
+                : FrameScanner.scan(inputs, true);
         for (FrameScanner.Problem pr : scan.skipped()) skipped.add(new Skipped(pr.file(), pr.reason()));
         if (scan.frames().isEmpty())
             throw new IOException("no usable frame: all " + scan.skipped().size() + " input file(s) were skipped"

@@ -1,0 +1,411 @@
+package org.tessera.register;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tessera.detect.Luminance;
+import org.tessera.detect.Star;
+import org.tessera.detect.StarDetector;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.Frame;
+
+/**
+ * Registers frames of one group onto the group's reference frame by their stars, as the original
+ * does (FFT shift first, then astroalign's triangles):
+ * <ol>
+ * <li>stars of both frames ({@link StarDetector} on the luminance);
+ * <li>fast path: FFT phase correlation on binned images gives a shift, accepted only when enough
+ *     stars pair up under it (so a rotated frame never takes this path by accident);
+ * <li>otherwise triangle invariants of the brightest stars are matched ({@link TriangleMatcher}):
+ *     any rotation, scale within [minScale, maxScale], overlap down to ~30 %;
+ * <li>either way the transform is refined by flux-weighted least squares on all paired stars,
+ *     pairs further than 3 × RMS (at least {@code clipFloorPx}) dropped, four rounds; the model is
+ *     the configured one (similarity by default, as astroalign's; affine needs 6 pairs);
+ * <li>a fit is accepted only when it pairs at least a quarter of the stars of the common field with
+ *     a residual RMS below half the pairing radius (chance pairs among many stars do not).
+ * </ol>
+ * Stars are measured on a FITS frame's pixels as stored, without the Phase 1 hot-pixel correction
+ * ({@link #starPixels}).
+ * A frame that cannot be registered comes back as a {@link Registration#failed failure} with its
+ * reason; no exception escapes for bad pixels. Each result is logged with the {@code [REG]} tag.
+ * Thread-safe: a {@link Reference} may serve several threads registering different frames.
+ */
+public final class FrameRegistrar {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.register");
+
+    public enum Model { SIMILARITY, AFFINE }
+
+    /**
+     * @param detection       star detection on both frames
+     * @param model           transform fitted in the end
+     * @param triangleStars   brightest stars of each frame that form triangles
+     * @param tolerancePx     pairing radius for votes and the first refinement round, pixels
+     * @param clipFloorPx     smallest pairing radius of the later rounds, pixels
+     * @param minMatches      fewest paired stars for a registration to be accepted
+     * @param minScale        smallest accepted scale moving → reference
+     * @param maxScale        largest accepted scale
+     * @param phaseCorrelation try the FFT shift first
+     */
+    public record Params(StarDetector.Params detection, Model model, int triangleStars, double tolerancePx,
+                         double clipFloorPx, int minMatches, double minScale, double maxScale, boolean phaseCorrelation) {
+        public Params {
+            if (triangleStars < 3 || !(tolerancePx > 0) || !(clipFloorPx > 0) || minMatches < 3
+                    || !(minScale > 0) || !(maxScale >= minScale))
+                throw new IllegalArgumentException("bad registration parameters");
+        }
+
+        /** Similarity; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
+        public static Params defaults() {
+            return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
+        }
+
+        public Params withModel(Model m) {
+            return new Params(detection, m, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, phaseCorrelation);
+        }
+
+        public Params withPhaseCorrelation(boolean on) {
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, on);
+        }
+
+        public Params withScaleRange(double lo, double hi) {
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, lo, hi, phaseCorrelation);
+        }
+    }
+
+    /** A group's reference frame prepared once: its stars and, lazily, its spectrum for the fast path. */
+    public static final class Reference {
+        private final String name;
+        private final int width, height;
+        private final List<Star> stars;
+        private final StarPairs index;
+        private final float[] luminance;
+        private volatile PhaseCorrelation.Spectrum spectrum;
+
+        private Reference(String name, int width, int height, List<Star> stars, float[] luminance, double tol) {
+            this.name = name;
+            this.width = width;
+            this.height = height;
+            this.stars = List.copyOf(stars);
+            // cells as large as the widest query: the FFT path pairs within tol + one binned pixel
+            this.index = new StarPairs(this.stars, this.stars.size(), tol + PhaseCorrelation.binFor(width, height));
+            this.luminance = luminance;
+        }
+
+        public String name() { return name; }
+        public int width() { return width; }
+        public int height() { return height; }
+        public List<Star> stars() { return stars; }
+
+        private PhaseCorrelation.Spectrum spectrum() {
+            PhaseCorrelation.Spectrum s = spectrum;
+            if (s == null && luminance != null) {
+                synchronized (this) {
+                    s = spectrum;
+                    if (s == null) spectrum = s = PhaseCorrelation.spectrum(luminance, width, height,
+                            PhaseCorrelation.binFor(width, height));
+                }
+            }
+            return s;
+        }
+    }
+
+    private final Params params;
+    private final StarDetector detector;
+
+    public FrameRegistrar() { this(Params.defaults()); }
+
+    public FrameRegistrar(Params params) {
+        this.params = params;
+        this.detector = new StarDetector(params.detection());
+    }
+
+    public Params params() { return params; }
+
+    public StarDetector detector() { return detector; }
+
+    /**
+     * Prepares a reference from a frame (debayered RGB rows → luminance → stars). A FITS frame is
+     * read as stored, without its Phase 1 hot-pixel correction: see {@link #starPixels}.
+     */
+    public Reference reference(Frame frame) throws IOException {
+        return reference(frame.name(), Luminance.of(starPixels(frame)));
+    }
+
+    /**
+     * The pixels stars are measured on. The detector ignores hot pixels by itself (a region needs
+     * 5 pixels), while the 5×5 hot-pixel rule also clips the sharp cores of Seestar stars (core
+     * FWHM ≈ 2 px), which moves their centroids: on the raw M 94 frames the fit residual grows
+     * from ≈ 0.25 to ≈ 0.45 px with it. So registration reads a FITS frame without the correction;
+     * the stack still gets corrected pixels.
+     */
+    static Frame starPixels(Frame frame) {
+        return frame instanceof FitsFrame f ? f.withHotPixelCorrection(false) : frame;
+    }
+
+    /** Prepares a reference from a one-channel luminance image. */
+    public Reference reference(String name, FloatImage luminance) {
+        List<Star> stars = detector.detect(luminance);
+        return new Reference(name, luminance.width(), luminance.height(), stars, luminance.plane(0), params.tolerancePx());
+    }
+
+    /** Prepares a reference from stars alone (no FFT fast path). */
+    public Reference reference(String name, int width, int height, List<Star> stars) {
+        return new Reference(name, width, height, stars, null, params.tolerancePx());
+    }
+
+    /**
+     * Registers the frames of a group onto its reference (independent frames, in parallel; results
+     * in the frames' order, the same whatever the thread count), then logs a summary:
+     * {@code [REG] <reference>: 11 of 12 frames registered, 1 not (…)}.
+     */
+    public List<Registration> registerAll(Reference ref, List<? extends Frame> frames) {
+        List<Registration> out = frames.parallelStream().map(f -> register(ref, f)).toList();
+        long ok = out.stream().filter(Registration::ok).count();
+        StringBuilder failed = new StringBuilder();
+        for (Registration r : out) if (!r.ok()) failed.append(failed.length() == 0 ? "" : ", ").append(r.frame());
+        LOG.info(String.format(Locale.ROOT, "[REG] %s: %d of %d frames registered%s", ref.name, ok, out.size(),
+                ok == out.size() ? "" : ", " + (out.size() - ok) + " not (" + failed + ")"));
+        return out;
+    }
+
+    /** Registers a frame onto the reference; failures (unreadable pixels included) come back as such. */
+    public Registration register(Reference ref, Frame frame) {
+        FloatImage lum;
+        try {
+            lum = Luminance.of(starPixels(frame));
+        } catch (IOException | RuntimeException e) {
+            return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
+        }
+        return register(ref, frame.name(), lum);
+    }
+
+    /** Registers a one-channel luminance image onto the reference. */
+    public Registration register(Reference ref, String name, FloatImage luminance) {
+        try {
+            return log(ref, registerImage(ref, name, luminance));
+        } catch (RuntimeException e) {
+            // a bug must not take the whole group down: the frame is reported and left out
+            LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
+            return log(ref, Registration.failed(name, "registration failed: " + e));
+        }
+    }
+
+    private Registration registerImage(Reference ref, String name, FloatImage luminance) {
+        List<Star> stars = detector.detect(luminance);
+        double[] shift = null;
+        if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height) {
+            PhaseCorrelation.Spectrum rs = ref.spectrum();
+            if (rs != null) {
+                PhaseCorrelation.Spectrum ms = PhaseCorrelation.spectrum(luminance.plane(0), luminance.width(),
+                        luminance.height(), rs.bin());
+                shift = PhaseCorrelation.shift(rs, ms);
+            }
+        }
+        return solve(ref, name, stars, shift, luminance.width(), luminance.height());
+    }
+
+    /** Registers a frame given by its stars alone (triangles only). */
+    public Registration register(Reference ref, String name, List<Star> stars) {
+        // without the image, its extent is taken as the stars' bounding box
+        double mx = 0, my = 0;
+        for (Star s : stars) { mx = Math.max(mx, s.x()); my = Math.max(my, s.y()); }
+        try {
+            return log(ref, solve(ref, name, stars, null, (int) Math.ceil(mx) + 1, (int) Math.ceil(my) + 1));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
+            return log(ref, Registration.failed(name, "registration failed: " + e));
+        }
+    }
+
+    /** Detections closer than this (px) at the same pixel coordinates in both frames are sensor-fixed. */
+    static final double SENSOR_FIXED_PX = 0.3;
+
+    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
+        if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
+        // A detection at the same pixel of both frames is a sensor defect (a hot pixel left in the
+        // pixels stars are measured on spreads over up to 3×3 pixels once demosaiced, so its area
+        // does not rule it out), since stars move between dithered frames. First try without them;
+        // frames that truly did not move lose all their stars that way and take the second try.
+        boolean[] refFixed = new boolean[ref.stars.size()];
+        List<Star> movFree = new ArrayList<>(stars.size());
+        for (Star s : stars) {
+            int r = ref.index.nearest(s.x(), s.y(), SENSOR_FIXED_PX);
+            if (r >= 0) refFixed[r] = true;
+            else movFree.add(s);
+        }
+        if (movFree.size() < stars.size()) {
+            List<Star> refFree = new ArrayList<>(ref.stars.size());
+            for (int i = 0; i < refFixed.length; i++) if (!refFixed[i]) refFree.add(ref.stars.get(i));
+            Reference without = new Reference(ref.name, ref.width, ref.height, refFree, null, params.tolerancePx());
+            Registration r = solveWith(without, name, movFree, shift, mw, mh);
+            if (r.ok()) return r;
+        }
+        return solveWith(ref, name, stars, shift, mw, mh);
+    }
+
+    private Registration solveWith(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
+        int need = params.minMatches();
+        if (ref.stars.size() < need)
+            return Registration.failed(name, "the reference " + ref.name + " has only " + ref.stars.size()
+                    + " stars (need " + need + ")");
+        if (stars.size() < need)
+            return Registration.failed(name, "only " + stars.size() + " stars detected (need " + need + ")");
+        // brighter, unsaturated stars first for votes and triangles: saturated centroids are poor
+        List<Star> mov = usableFirst(stars);
+        if (shift != null) {
+            Affine t = Affine.translation(shift[0], shift[1]);
+            int tol = (int) Math.ceil(params.tolerancePx() + PhaseCorrelation.binFor(ref.width, ref.height));
+            Fit f = refine(ref, mov, t, tol);
+            if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
+                return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
+        }
+        // More stars for triangles when the brightest ones do not give a plausible match (small
+        // overlaps: the brightest stars of each frame may lie outside the common field).
+        String why = null;
+        for (int n : new int[] {params.triangleStars(), 2 * params.triangleStars(), 4 * params.triangleStars()}) {
+            TriangleMatcher.Best best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(),
+                    params.minScale(), params.maxScale(), ref.index);
+            if (best.transform() == null) {
+                why = "no star triangle of this frame matches one of the reference " + ref.name + " ("
+                        + stars.size() + " and " + ref.stars.size() + " stars): no common field?";
+            } else if (best.votes() < need) {
+                why = String.format(Locale.ROOT, "star patterns do not agree with the reference %s: at best %d stars "
+                        + "pair up (need %d): too little overlap or too few stars", ref.name, best.votes(), need);
+            } else {
+                Fit f = refine(ref, mov, best.transform(), params.tolerancePx());
+                if (f == null || f.pairs < need) {
+                    why = "the transform from matched triangles does not hold on the other stars ("
+                            + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")";
+                } else {
+                    why = implausible(ref, mov, f, mw, mh);
+                    if (why == null) return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
+                }
+            }
+            if (n >= Math.max(ref.stars.size(), mov.size())) break;
+        }
+        return Registration.failed(name, why);
+    }
+
+    /**
+     * Why a fit is chance rather than a match, or null: a true match pairs a good part of the stars
+     * both frames show in their common field, with residuals well inside the pairing radius; chance
+     * pairs among many stars are few and spread over the whole radius.
+     */
+    private String implausible(Reference ref, List<Star> mov, Fit f, int mw, int mh) {
+        double sc = f.t.scale();
+        if (!(sc >= params.minScale() && sc <= params.maxScale()))
+            return String.format(Locale.ROOT, "the fitted scale %.4f to the reference %s is outside [%.2f, %.2f]",
+                    sc, ref.name, params.minScale(), params.maxScale());
+        double[] p = new double[2];
+        int movIn = 0, refIn = 0;
+        for (Star s : mov) {
+            f.t.apply(s.x(), s.y(), p);
+            if (p[0] >= 0 && p[0] < ref.width && p[1] >= 0 && p[1] < ref.height) movIn++;
+        }
+        Affine inv = f.t.inverse();
+        for (Star s : ref.stars) {
+            inv.apply(s.x(), s.y(), p);
+            if (p[0] >= 0 && p[0] < mw && p[1] >= 0 && p[1] < mh) refIn++;
+        }
+        int common = Math.min(movIn, refIn);
+        if (f.pairs < MIN_PAIRED_FRACTION * common)
+            return String.format(Locale.ROOT, "only %d of the %d stars in the common field pair up with the reference %s: "
+                    + "no common field, or the stars are too unlike (clouds, focus)", f.pairs, common, ref.name);
+        if (f.rms > MAX_RMS_FRACTION * params.tolerancePx())
+            return String.format(Locale.ROOT, "the star positions fit the reference %s only to %.2f px RMS (limit %.2f px): "
+                    + "chance pairs, or a distorted frame", ref.name, f.rms, MAX_RMS_FRACTION * params.tolerancePx());
+        return null;
+    }
+
+    /** Fewest paired stars, as a fraction of the stars both frames show in their common field. */
+    static final double MIN_PAIRED_FRACTION = 0.25;
+    /** Largest accepted residual RMS, as a fraction of the pairing radius. */
+    static final double MAX_RMS_FRACTION = 0.5;
+
+    private static List<Star> usableFirst(List<Star> stars) {
+        List<Star> out = new ArrayList<>(stars.size());
+        for (Star s : stars) if (!s.saturated()) out.add(s);
+        for (Star s : stars) if (s.saturated()) out.add(s);
+        return out;
+    }
+
+    private record Fit(Affine t, double rms, int pairs) {}
+
+    /** Pairs all stars under t, fits, clips at 3·RMS (≥ clipFloorPx), three rounds; null when degenerate. */
+    private Fit refine(Reference ref, List<Star> mov, Affine t, double tol) {
+        Fit fit = null;
+        int m = mov.size();
+        double[] mx = new double[m], my = new double[m], rx = new double[m], ry = new double[m];
+        double[] fm = new double[m], fr = new double[m], wt = new double[m];
+        for (int round = 0; round < 4; round++) {
+            int[] pairs = ref.index.pair(t, mov, m, tol);
+            int n = 0;
+            for (int i = 0; i < m; i++) {
+                if (pairs[i] < 0 || mov.get(i).saturated() || ref.stars.get(pairs[i]).saturated()) continue;
+                mx[n] = mov.get(i).x();
+                my[n] = mov.get(i).y();
+                rx[n] = ref.index.x(pairs[i]);
+                ry[n] = ref.index.y(pairs[i]);
+                fm[n] = mov.get(i).flux();
+                fr[n] = ref.stars.get(pairs[i]).flux();
+                n++;
+            }
+            if (n < 3) return fit;
+            weights(fm, fr, n, wt);
+            Affine next = params.model() == Model.AFFINE && n >= 6
+                    ? TransformFit.affine(mx, my, rx, ry, wt, n) : TransformFit.similarity(mx, my, rx, ry, wt, n);
+            if (next == null) return fit;
+            double ss = 0;
+            double[] p = new double[2];
+            for (int i = 0; i < n; i++) {
+                next.apply(mx[i], my[i], p);
+                double dx = p[0] - rx[i], dy = p[1] - ry[i];
+                ss += dx * dx + dy * dy;
+            }
+            double rms = Math.sqrt(ss / n);
+            fit = new Fit(next, rms, n);
+            t = next;
+            tol = Math.max(params.clipFloorPx(), Math.min(tol, 3 * rms));
+        }
+        return fit;
+    }
+
+    /**
+     * Pair weights: the inverse of the expected centroid variance of both stars, which for the faint
+     * (background-limited) stars that dominate a star list scales as 1 / flux²; relative to the
+     * median pair's flux, with a floor of variance so the brightest stars do not take over.
+     */
+    static void weights(double[] fm, double[] fr, int n, double[] wt) {
+        double[] f = new double[n];
+        for (int i = 0; i < n; i++) f[i] = Math.min(fm[i], fr[i]);
+        double[] s = java.util.Arrays.copyOf(f, n);
+        java.util.Arrays.sort(s);
+        double f0 = s[n / 2] > 0 ? s[n / 2] : 1;
+        for (int i = 0; i < n; i++) {
+            double a = f0 / Math.max(fm[i], 1e-9 * f0), b = f0 / Math.max(fr[i], 1e-9 * f0);
+            wt[i] = 1 / (a * a + b * b + WEIGHT_FLOOR);
+        }
+    }
+
+    /** Variance floor of the pair weights, in units of the median pair's variance (≈ 2). */
+    static final double WEIGHT_FLOOR = 0.25;
+
+    private static Registration log(Reference ref, Registration r) {
+        if (r.ok()) {
+            Affine t = r.transform();
+            LOG.info(String.format(Locale.ROOT,
+                    "[REG] %s -> %s: %d stars matched, residual RMS %.3f px, rotation %.2f deg, scale %.5f, shift (%.2f, %.2f) px, %s",
+                    r.frame(), ref.name, r.matchedStars(), r.rmsPx(), t.rotationDeg(), t.scale(), t.c(), t.f(),
+                    r.method().name().toLowerCase(Locale.ROOT)));
+        } else {
+            LOG.log(Level.WARNING, "[REG] " + r.frame() + " -> " + ref.name + ": not registered: " + r.failure());
+        }
+        return r;
+    }
+}
