@@ -18,9 +18,12 @@ import org.tessera.wcs.WcsMapping;
  * <ol>
  * <li>inter-tile gain/offset: pairs overlapping ≥ 5%, the 8 strongest neighbours of each tile
  * plus the bridges of a maximum spanning forest (so the graph stays connected); per pair a
- * robust affine fit y = a·x + b on pixels of the [30, 70] sky percentile band with 2.5σ
- * clipping; a global weighted least-squares solve of g·tile + o with the best-connected tile of
- * each connected group as anchor; then recentring, blending toward neutral and clamps;</li>
+ * robust affine fit y = a·x + b with 2.5σ clipping (on the overlap's structure after removing
+ * planar trends, or on pixels of the [30, 70] sky percentile band) and the standard error of a;
+ * gains from {@link GainSolve} (log space, whole graph at once, weights 1/σ², anchored on the
+ * median tile, kept at 1 unless significant), offsets from a global weighted least-squares
+ * solve with the best-connected tile of each connected group as anchor; then recentring of the
+ * offsets, blending toward neutral and the original's clamps;</li>
  * <li>background matching: per-tile additive offsets from the median differences in the
  * overlaps, solved globally with a zero mean (astropy's {@code match_background});</li>
  * <li>two-pass coverage renormalisation: per-tile gain = median of blur(coverage)/coverage over
@@ -28,9 +31,10 @@ import org.tessera.wcs.WcsMapping;
  * </ol>
  * Tessera's choices where the original is loose: the pair fit is an orthogonal (total) least
  * squares line, unbiased when both previews carry similar noise (ordinary least squares on
- * sky-dominated pixels drags the slope toward 0); recentring applies one common factor to every
+ * sky-dominated pixels drags the slope toward 0); recentring adds one common offset to every
  * tile (bringing the mosaic's median back to the tiles' median level) so that it cannot undo the
- * pairwise agreement and reopen seams.
+ * pairwise agreement and reopen seams, and never scales the gains (the original's multiplicative
+ * recentring turned sky level differences into a common gain of every star).
  */
 final class PhotometricMatch {
 
@@ -71,8 +75,14 @@ final class PhotometricMatch {
         }
     }
 
-    /** A kept pair and its fit: lum_j ≈ a·lum_i + b over n samples. */
-    record Pair(int i, int j, int overlap, double a, double b, int n) {}
+    /**
+     * A kept pair and its fit: lum_j ≈ a·lum_i + b over n samples; sigmaA the standard error of a
+     * (NaN where the overlap measures no gain).
+     */
+    record Pair(int i, int j, int overlap, double a, double b, int n, double sigmaA) {}
+
+    /** Significance, in σ, that a tile's gain must reach to differ from 1 ({@link GainSolve}). */
+    static final double GAIN_SIGNIFICANCE = 3;
 
     private final CoaddParams.MatchParams mp;
     private final List<Preview> previews;
@@ -172,7 +182,7 @@ final class PhotometricMatch {
         for (int k = 0; k < cand.size(); k++) {
             if (!keep[k]) continue;
             int[] c = cand.get(k);
-            pairs.add(new Pair(c[0], c[1], c[2], Double.NaN, Double.NaN, 0));
+            pairs.add(new Pair(c[0], c[1], c[2], Double.NaN, Double.NaN, 0, Double.NaN));
         }
     }
 
@@ -247,17 +257,20 @@ final class PhotometricMatch {
                 used = xy[0].length;
             }
             if (fit == null) continue;
-            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used));
+            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used, fit[3]));
         }
         pairs.clear();
         pairs.addAll(fitted);
         int[] anchor = anchors(n, pairs);
-        // Gains: g_i − a·g_j = 0 (tile j, scaled by g_j, matches tile i scaled by g_i).
-        SparseLeastSquares gl = new SparseLeastSquares(n);
-        for (Pair p : pairs) if (p.a() > 0) gl.add(p.i(), 1, p.j(), -p.a(), 0, p.n());
-        for (int a : anchor) gl.fix(a, 1);
-        double[] g = gl.solve(1);
-        for (int i = 0; i < n; i++) if (!(g[i] > 1e-6) || !Double.isFinite(g[i])) g[i] = 1;
+        // Gains: g_i = a·g_j (tile j, scaled by g_j, matches tile i scaled by g_i), in log space.
+        List<GainSolve.Ratio> ratios = new ArrayList<>();
+        for (Pair p : pairs)
+            if (p.a() > 0) ratios.add(new GainSolve.Ratio(p.i(), p.j(), Math.log(p.a()), p.sigmaA() / p.a()));
+        GainSolve.Result gs = GainSolve.solve(n, ratios, GAIN_SIGNIFICANCE);
+        double[] g = gs.gains();
+        LOG.info(String.format(Locale.ROOT, "[P5] gains: %d of %d pairs measure a gain; %d of %d groups differ "
+                + "significantly from equal gains, %d tiles keep a gain != 1", ratios.size(), pairs.size(),
+                gs.significantGroups(), gs.groups(), gs.keptTiles()));
         // Offsets: o_i − o_j = b·g_j.
         SparseLeastSquares ol = new SparseLeastSquares(n);
         for (Pair p : pairs) ol.add(p.i(), 1, p.j(), -1, p.b() * g[p.j()], p.n());
@@ -298,14 +311,12 @@ final class PhotometricMatch {
                 before[i] = Percentiles.median(previews.get(i).lum);
                 after[i] = g[i] * before[i] + o[i];
             }
+            // The gains are already anchored on the median tile (GainSolve): a common factor here
+            // would turn a sky level difference into a gain of every star, so the recentring moves
+            // the offsets only, by one common amount.
             double mb = Percentiles.median(before), ma = Percentiles.median(after);
-            if (mb > 0 && ma > 0) {
-                double s = Math.max(mp.recenterLow(), Math.min(mp.recenterHigh(), mb / ma));
-                for (int i = 0; i < n; i++) {
-                    g[i] *= s;
-                    o[i] *= s;
-                }
-            }
+            if (Double.isFinite(mb) && Double.isFinite(ma))
+                for (int i = 0; i < n; i++) o[i] += mb - ma;
         }
         double keep = 1 - mp.blendToNeutral();
         for (int i = 0; i < n; i++) {
@@ -346,6 +357,8 @@ final class PhotometricMatch {
      * squares plane over the samples, the slope a comes from {@link #robustLine} on what is left
      * (1 when that holds no structure, |corr| &lt; 0.3: nothing tells a gain from a gradient there,
      * and the planar background match takes the whole difference), b = median(y − a·x).
+     *
+     * @return {a, b, |corr|, standard error of a (NaN where a = 1 was not measured)}
      */
     static double[] detrendedLine(double[] x, double[] y, double[] px, double[] py, double clip) {
         int n = x.length;
@@ -353,10 +366,11 @@ final class PhotometricMatch {
         double[] xr = PlaneFit.detrend(x, px, py), yr = PlaneFit.detrend(y, px, py);
         if (xr == null || yr == null) return null;
         double[] fit = robustLine(xr, yr, clip);
-        double a = fit != null && fit[2] >= 0.3 ? fit[0] : 1;
+        boolean measured = fit != null && fit[2] >= 0.3;
+        double a = measured ? fit[0] : 1;
         double[] d = new double[n];
         for (int k = 0; k < n; k++) d[k] = y[k] - a * x[k];
-        return new double[] {a, Percentiles.median(d), fit == null ? 0 : fit[2]};
+        return new double[] {a, Percentiles.median(d), fit == null ? 0 : fit[2], measured ? fit[3] : Double.NaN};
     }
 
     /**
@@ -364,7 +378,7 @@ final class PhotometricMatch {
      * of the orthogonal residuals). Falls back to a = σy/σx, b = med y − a·med x when the
      * relation is weak (|corr| &lt; 0.3) or the slope is not positive. Null below 16 samples.
      *
-     * @return {a, b, |corr|}
+     * @return {a, b, |corr|, standard error of a (NaN for the fallback, which measures no gain)}
      */
     static double[] robustLine(double[] x, double[] y, double clip) {
         int n = x.length;
@@ -413,8 +427,38 @@ final class PhotometricMatch {
             if (!(a > 0) || !Double.isFinite(a)) a = 1;
             b = Percentiles.median(y) - a * Percentiles.median(x);
             corr = 0; // the fit was not usable: reported as no correlation
+            return new double[] {a, b, 0, Double.NaN};
         }
-        return new double[] {a, b, Math.abs(corr)};
+        return new double[] {a, b, Math.abs(corr), slopeSigma(x, y, use, a, b)};
+    }
+
+    /**
+     * Preview samples are not independent: each is a bilinear blend of block means, so its
+     * neighbours share its noise. The slope's standard error counts this many samples as one.
+     */
+    static final double SAMPLES_PER_INDEPENDENT = 4;
+
+    /**
+     * Standard error of the slope a of the line y = a·x + b over the used samples: the scatter
+     * of y about the line over the spread of x (σ_y|x / √Sxx), from the MAD of the residuals,
+     * counting {@link #SAMPLES_PER_INDEPENDENT} samples as one. NaN below 16 samples.
+     */
+    private static double slopeSigma(double[] x, double[] y, boolean[] use, double a, double b) {
+        int m = 0;
+        double mx = 0;
+        for (int k = 0; k < x.length; k++) if (use[k]) { mx += x[k]; m++; }
+        if (m < 16) return Double.NaN;
+        mx /= m;
+        double sxx = 0;
+        double[] res = new double[m];
+        int q = 0;
+        for (int k = 0; k < x.length; k++) {
+            if (!use[k]) continue;
+            sxx += (x[k] - mx) * (x[k] - mx);
+            res[q++] = Math.abs(y[k] - a * x[k] - b);
+        }
+        double s = 1.4826 * Percentiles.median(res);
+        return sxx > 0 ? s / Math.sqrt(sxx) * Math.sqrt(SAMPLES_PER_INDEPENDENT * m / (m - 2.0)) : Double.NaN;
     }
 
     // ---------------------------------------------------------------- background
