@@ -21,8 +21,8 @@ import org.tessera.math.Percentiles;
  * one tile whose own noise would shift every other;</li>
  * <li>kept at 1 unless the data prove otherwise: a group's gains are applied only when they
  * explain the ratios significantly better than equal gains do (χ² drop above its degrees of
- * freedom by {@code z}·√(2·dof)), and then a tile keeps its gain only where it differs from 1 by
- * more than z times its own uncertainty.</li>
+ * freedom by {@code z}·√(2·dof)); the test widens the σ of a group whose ratios scatter more
+ * than their σ say (Birge ratio, from the median residual).</li>
  * </ul>
  */
 final class GainSolve {
@@ -35,19 +35,29 @@ final class GainSolve {
      *
      * @param significantGroups connected groups whose gains passed the χ² test
      * @param groups            connected groups with at least one ratio
-     * @param keptTiles         tiles whose gain differs from 1 after the per-tile test
+     * @param keptTiles         tiles of the proven groups (whose gains are applied)
+     * @param birge             largest factor by which a group's σ were widened (1: as measured)
      */
-    record Result(double[] gains, int groups, int significantGroups, int keptTiles) {}
+    record Result(double[] gains, int groups, int significantGroups, int keptTiles, double birge) {}
+
+    /** Median of the χ² distribution with one degree of freedom. */
+    private static final double MEDIAN_CHI2_1 = 0.4549364;
 
     /** Huber threshold, in σ, of the robust reweighting of pairs. */
     static final double HUBER = 2.5;
+
+    /** Reweightings with Huber's weights before Tukey's take over. */
+    static final int HUBER_ITERATIONS = 20;
+
+    /** Tukey biweight threshold, in σ, of the later reweighting. */
+    static final double TUKEY = 4.685;
 
     private GainSolve() {}
 
     /**
      * @param n      tiles
      * @param ratios measured ratios; those with a non-finite or non-positive σ are ignored
-     * @param z      significance, in σ, a gain must reach to leave 1 (0 keeps every solved gain)
+     * @param z      significance, in σ of the χ² test, gains must reach to leave 1 (0: always applied)
      */
     static Result solve(int n, List<Ratio> ratios, double z) {
         List<Ratio> use = new ArrayList<>();
@@ -74,7 +84,7 @@ final class GainSolve {
         }
         double[] robust = new double[use.size()];
         Arrays.fill(robust, 1);
-        for (int iter = 0; iter < 8; iter++) {
+        for (int iter = 0; iter < 40; iter++) {
             SparseLeastSquares ls = new SparseLeastSquares(n);
             for (int k = 0; k < use.size(); k++) {
                 Ratio r = use.get(k);
@@ -86,15 +96,19 @@ final class GainSolve {
             for (int k = 0; k < use.size(); k++) {
                 Ratio r = use.get(k);
                 double t = Math.abs(r.logRatio() - (l[r.i()] - l[r.j()])) / r.sigma();
-                double w = t <= HUBER ? 1 : HUBER / t;
+                // Huber first (convex: finds the basin), then Tukey's biweight, which gives a
+                // wild pair no weight at all instead of a reduced one.
+                double u = t / TUKEY;
+                double w = iter < HUBER_ITERATIONS ? (t <= HUBER ? 1 : HUBER / t) : (u < 1 ? (1 - u * u) * (1 - u * u) : 0);
                 if (Math.abs(w - robust[k]) > 1e-3) changed = true;
                 robust[k] = w;
             }
-            if (!changed) break;
+            if (!changed && iter >= HUBER_ITERATIONS) break;
         }
         for (int i = 0; i < n; i++) if (!Double.isFinite(l[i]) || info[i] == 0) l[i] = 0;
         // Per group: median anchoring, then the χ² test of "these gains" against "all gains equal".
         int groups = 0, significant = 0, kept = 0;
+        double maxScale2 = 1;
         for (int root = 0; root < n; root++) {
             if (anchor[root] < 0) continue;
             groups++;
@@ -105,28 +119,45 @@ final class GainSolve {
             for (int i = 0; i < n; i++) if (info[i] > 0 && find(parent, i) == root) member[q++] = l[i];
             double med = Percentiles.median(member);
             for (int i = 0; i < n; i++) if (info[i] > 0 && find(parent, i) == root) l[i] -= med;
+            // Birge ratio: where the ratios scatter more about the fit than their σ say, every σ
+            // of the group is widened by that factor (never narrowed), from the median normalised
+            // residual so that a few wild pairs do not set it.
+            List<Double> z2 = new ArrayList<>();
+            for (int k = 0; k < use.size(); k++) {
+                Ratio r = use.get(k);
+                if (find(parent, r.i()) != root) continue;
+                double res = (r.logRatio() - (l[r.i()] - l[r.j()])) / r.sigma();
+                z2.add(res * res);
+            }
+            int m = z2.size(), dof = size - 1;
+            double scale2 = 1;
+            if (m > dof + 2) {
+                double medZ2 = Percentiles.median(z2.stream().mapToDouble(Double::doubleValue).toArray());
+                scale2 = Math.max(1, medZ2 / MEDIAN_CHI2_1 * m / (m - dof));
+            }
+            maxScale2 = Math.max(maxScale2, scale2);
             double chiNull = 0, chiFit = 0;
             for (int k = 0; k < use.size(); k++) {
                 Ratio r = use.get(k);
                 if (find(parent, r.i()) != root) continue;
-                double w = robust[k] / (r.sigma() * r.sigma()), res = r.logRatio() - (l[r.i()] - l[r.j()]);
+                double w = robust[k] / (r.sigma() * r.sigma() * scale2), res = r.logRatio() - (l[r.i()] - l[r.j()]);
                 chiNull += w * r.logRatio() * r.logRatio();
                 chiFit += w * res * res;
             }
-            int dof = size - 1;
             boolean proven = z <= 0 || chiNull - chiFit > dof + z * Math.sqrt(2.0 * dof);
             if (proven) significant++;
             for (int i = 0; i < n; i++) {
                 if (info[i] == 0 || find(parent, i) != root) continue;
-                // A tile's own uncertainty given its neighbours: 1/√(Σ its pairs' weights).
-                boolean keep = proven && (z <= 0 || Math.abs(l[i]) * Math.sqrt(info[i]) > z);
+                // No per-tile test on top: once the group's gains are proven, snapping the tiles
+                // near the median to 1 would only bias them by up to z times their error.
+                boolean keep = proven;
                 if (keep) kept++;
                 else l[i] = 0;
             }
         }
         double[] g = new double[n];
         for (int i = 0; i < n; i++) g[i] = Math.exp(l[i]);
-        return new Result(g, groups, significant, kept);
+        return new Result(g, groups, significant, kept, Math.sqrt(maxScale2));
     }
 
     private static int find(int[] p, int i) {
