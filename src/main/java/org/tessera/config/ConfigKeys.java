@@ -65,6 +65,7 @@ public final class ConfigKeys {
         new Key("stack_chunk_budget_mb", 512, "Grid mode: heap of one tile's stack in MiB (row bands, then frame blocks)"),
         new Key("num_processing_workers", -1, "worker threads (-1 = auto)"),
         // Outputs (§9)
+        new Key("preview_png_enabled", true, "write the stretched PNG preview of the mosaic"),
         new Key("preview_png_p_low", 1.0, "preview: low percentile"),
         new Key("preview_png_p_high", 99.9, "preview: high percentile"),
         new Key("preview_png_asinh_a", 12.0, "preview: asinh stretch parameter"),
