@@ -109,6 +109,7 @@ public final class ConfigKeys {
         new Key("num_processing_workers", -1, "worker threads (-1 or 0 = auto)",
                 Allowed.atLeast(-1, true)),
         // Outputs (§9)
+        new Key("preview_png_enabled", true, "write the stretched PNG preview of the mosaic", Allowed.BOOLEAN),
         new Key("preview_png_p_low", 1.0, "preview: low percentile",
                 Allowed.range(0, false, 100, true, false)),
         new Key("preview_png_p_high", 99.9, "preview: high percentile",

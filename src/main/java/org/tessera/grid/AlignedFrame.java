@@ -5,23 +5,25 @@ import java.util.Map;
 
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
-import org.tessera.reproject.ReprojectedSource;
+import org.tessera.image.RowSource;
+import org.tessera.reproject.ShiftedSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsGrid;
 
 /**
- * A frame seen on a tile's grid (bilinear, NaN outside its footprint) that keeps the frame's name,
+ * A frame seen on a tile's grid (bilinear, or read straight through when it lies a whole number of
+ * pixels off it; NaN outside its footprint) that keeps the frame's name,
  * mount, exposure and keys, so that the stack core's logs and drops name the file.
  */
 final class AlignedFrame implements Frame {
     private final Frame frame;
     private final WcsGrid grid;
-    private final ReprojectedSource aligned;
+    private final RowSource aligned;
 
     AlignedFrame(Frame frame, WcsGrid grid) {
         this.frame = frame;
         this.grid = grid;
-        this.aligned = new ReprojectedSource(frame, frame.wcs(), grid);
+        this.aligned = ShiftedSource.onGrid(frame, frame.wcs(), grid);
     }
 
     @Override public String name() { return frame.name(); }

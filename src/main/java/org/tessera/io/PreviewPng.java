@@ -25,8 +25,9 @@ import org.tessera.math.Percentiles;
  * An 8-bit PNG preview of a (possibly huge) image, read band by band.
  * <p>
  * Steps: block-average f×f pixels (NaN ignored) with the smallest integer f that brings the longest
- * side to at most {@code maxDim}; per channel, exact percentiles {@code pLow}, {@code pHigh} of the
- * finite downsampled values (linear interpolation between order statistics, as numpy's default);
+ * side to at most {@code maxDim}; per channel (channels in parallel), exact percentiles
+ * {@code pLow}, {@code pHigh} of the finite downsampled values (linear interpolation between order
+ * statistics, as numpy's default; found by selection, {@link Percentiles#percentiles(float[], double...)});
  * {@code x = clamp((v − lo) / (hi − lo), 0, 1)}; {@code y = asinh(x / a) / asinh(1 / a)}; byte
  * {@code round(255 · y)}. Alpha is 0 where the coverage is ≤ 0 or NaN, or where all channels are
  * NaN, else 255. Rows are flipped so that FITS row 0 (the bottom, as DS9 and astropy show it) is the
@@ -53,8 +54,9 @@ public final class PreviewPng {
         Downsampled d = downsample(image, coverageOrNull, f);
         int ow = d.width, oh = d.height;
 
+        // The channels' percentiles are independent: one thread each.
         float[][] lohi = new float[nc][];
-        for (int c = 0; c < nc; c++) lohi[c] = percentiles(d.planes[c], pLow, pHigh);
+        java.util.stream.IntStream.range(0, nc).parallel().forEach(c -> lohi[c] = percentiles(d.planes[c], pLow, pHigh));
 
         byte[][] out = new byte[nc][ow * oh];
         byte[] alpha = new byte[ow * oh];

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Percentiles and medians of small arrays (previews, separations, fit residuals) by sorting a
- * copy: numpy's default definition (linear interpolation between closest ranks), non-finite
- * values ignored, NaN when nothing is left. The stack core's {@code ExactStats} selects without
+ * copy, or, for {@link #percentiles(float[], double...)}, by selection: numpy's default definition
+ * (linear interpolation between closest ranks), non-finite values ignored, NaN when nothing is left. The stack core's {@code ExactStats} selects without
  * sorting for the millions of values of whole frames; this is for everything smaller.
  */
 public final class Percentiles {
@@ -17,15 +17,68 @@ public final class Percentiles {
         return s.length == 0 ? Double.NaN : ofSorted(s, s.length, p);
     }
 
-    /** Several percentiles of the finite values, one sort. */
+    /**
+     * Several percentiles of the finite values, exactly as a sort would give them (numpy's
+     * linear interpolation), by selection: only the two ranks around each percentile are put in
+     * place (quickselect, O(n) on average), which for the millions of values of a preview is
+     * several times faster than sorting them all.
+     */
     public static double[] percentiles(float[] values, double... ps) {
-        double[] s = new double[values.length];
+        float[] s = new float[values.length];
         int n = 0;
         for (float v : values) if (Float.isFinite(v)) s[n++] = v;
-        Arrays.sort(s, 0, n);
         double[] r = new double[ps.length];
-        for (int i = 0; i < ps.length; i++) r[i] = n == 0 ? Double.NaN : ofSorted(s, n, ps[i]);
+        if (n == 0) {
+            Arrays.fill(r, Double.NaN);
+            return r;
+        }
+        for (int i = 0; i < ps.length; i++) {
+            double pos = Math.min(100, Math.max(0, ps[i])) / 100.0 * (n - 1);
+            int k = (int) Math.floor(pos);
+            if (k >= n - 1) {
+                r[i] = select(s, n, n - 1);
+                continue;
+            }
+            double a = select(s, n, k);
+            // After selecting rank k, every value right of k is ≥ it: rank k + 1 is their minimum.
+            float b = s[k + 1];
+            for (int j = k + 2; j < n; j++) if (s[j] < b) b = s[j];
+            r[i] = a + (pos - k) * (b - a);
+        }
         return r;
+    }
+
+    /**
+     * Puts the value of rank k (0-based) of s[0..n) at s[k], smaller ones left of it, larger or
+     * equal ones right (Hoare partition around a median of three; ranks already placed by an
+     * earlier call stay valid bounds, so several calls on one array cost little more than one).
+     */
+    static float select(float[] s, int n, int k) {
+        int lo = 0, hi = n - 1;
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            // Median of three to s[mid].
+            if (s[mid] < s[lo]) swap(s, mid, lo);
+            if (s[hi] < s[lo]) swap(s, hi, lo);
+            if (s[hi] < s[mid]) swap(s, hi, mid);
+            float pivot = s[mid];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (s[i] < pivot) i++;
+                while (s[j] > pivot) j--;
+                if (i <= j) swap(s, i++, j--);
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else break; // j < k < i: s[k] equals the pivot and is in place
+        }
+        return s[k];
+    }
+
+    private static void swap(float[] s, int a, int b) {
+        float t = s[a];
+        s[a] = s[b];
+        s[b] = t;
     }
 
     /** Median of the finite values (the mean of the two middle ones for an even count). */

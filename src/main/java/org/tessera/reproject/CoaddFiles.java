@@ -69,12 +69,15 @@ public final class CoaddFiles {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
-        Path png = dir.resolve(names.preview());
-        preview.update(0, "preview");
-        PreviewPng.write(FitsFrame.open(mosaic), FitsFrame.open(coverage), png,
-                config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
-                config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
-        preview.update(1, "preview written");
+        Path png = null;
+        if (config.getBoolean("preview_png_enabled")) {
+            png = dir.resolve(names.preview());
+            preview.update(0, "preview");
+            PreviewPng.write(FitsFrame.open(mosaic), FitsFrame.open(coverage), png,
+                    config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
+                    config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
+        }
+        preview.update(1, png == null ? "preview off (preview_png_enabled = false)" : "preview written");
         return new Written(mosaic, coverage, png, res);
     }
 

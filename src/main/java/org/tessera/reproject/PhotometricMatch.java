@@ -18,9 +18,12 @@ import org.tessera.wcs.WcsMapping;
  * <ol>
  * <li>inter-tile gain/offset: pairs overlapping ≥ 5%, the 8 strongest neighbours of each tile
  * plus the bridges of a maximum spanning forest (so the graph stays connected); per pair a
- * robust affine fit y = a·x + b on pixels of the [30, 70] sky percentile band with 2.5σ
- * clipping; a global weighted least-squares solve of g·tile + o with the best-connected tile of
- * each connected group as anchor; then recentring, blending toward neutral and clamps;</li>
+ * robust affine fit y = a·x + b with 2.5σ clipping (on the overlap's structure after removing
+ * planar trends, or on pixels of the [30, 70] sky percentile band) and the standard error of a;
+ * gains from {@link GainSolve} (log space, whole graph at once, weights 1/σ², anchored on the
+ * median tile, kept at 1 unless significant), offsets from a global weighted least-squares
+ * solve with the best-connected tile of each connected group as anchor; then recentring of the
+ * offsets, blending toward neutral and the original's clamps;</li>
  * <li>background matching: per-tile additive offsets from the median differences in the
  * overlaps, solved globally with a zero mean (astropy's {@code match_background});</li>
  * <li>two-pass coverage renormalisation: per-tile gain = median of blur(coverage)/coverage over
@@ -28,9 +31,10 @@ import org.tessera.wcs.WcsMapping;
  * </ol>
  * Tessera's choices where the original is loose: the pair fit is an orthogonal (total) least
  * squares line, unbiased when both previews carry similar noise (ordinary least squares on
- * sky-dominated pixels drags the slope toward 0); recentring applies one common factor to every
+ * sky-dominated pixels drags the slope toward 0); recentring adds one common offset to every
  * tile (bringing the mosaic's median back to the tiles' median level) so that it cannot undo the
- * pairwise agreement and reopen seams.
+ * pairwise agreement and reopen seams, and never scales the gains (the original's multiplicative
+ * recentring turned sky level differences into a common gain of every star).
  */
 final class PhotometricMatch {
 
@@ -71,8 +75,20 @@ final class PhotometricMatch {
         }
     }
 
-    /** A kept pair and its fit: lum_j ≈ a·lum_i + b over n samples. */
-    record Pair(int i, int j, int overlap, double a, double b, int n) {}
+    /**
+     * A kept pair and its fit: lum_j ≈ a·lum_i + b over n samples; sigmaA the standard error of a
+     * (NaN where the overlap measures no gain).
+     */
+    record Pair(int i, int j, int overlap, double a, double b, int n, double sigmaA) {}
+
+    /** Significance, in σ, that a tile's gain must reach to differ from 1 ({@link GainSolve}). */
+    static final double GAIN_SIGNIFICANCE = 3;
+
+    /**
+     * Error of a pair's gain ratio that no statistic of one overlap shows (flat-field and
+     * vignetting residues, colour terms of the luminance), added in quadrature: 0.5%.
+     */
+    static final double GAIN_SIGMA_FLOOR = 0.005;
 
     private final CoaddParams.MatchParams mp;
     private final List<Preview> previews;
@@ -172,7 +188,7 @@ final class PhotometricMatch {
         for (int k = 0; k < cand.size(); k++) {
             if (!keep[k]) continue;
             int[] c = cand.get(k);
-            pairs.add(new Pair(c[0], c[1], c[2], Double.NaN, Double.NaN, 0));
+            pairs.add(new Pair(c[0], c[1], c[2], Double.NaN, Double.NaN, 0, Double.NaN));
         }
     }
 
@@ -204,6 +220,16 @@ final class PhotometricMatch {
      * {a's values, b's values, preview x, preview y}.
      */
     private static double[][] samples(Preview a, Preview b, int plane, double ga, double oa, double gb, double ob) {
+        return samples(a, b, plane, ga, oa, gb, ob, false);
+    }
+
+    /**
+     * As above; {@code interior}: only samples whose 3×3 neighbourhood is valid in both previews.
+     * A sample on the edge of a tile's valid area is interpolated from its edge pixels alone, so
+     * a star there has another shape in the two tiles; the gain fit leaves that rim out.
+     */
+    private static double[][] samples(Preview a, Preview b, int plane, double ga, double oa, double gb, double ob,
+                                      boolean interior) {
         int x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x0 + a.w, b.x0 + b.w);
         int y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y0 + a.h, b.y0 + b.h);
         int cap = Math.max(0, (x1 - x0) * (y1 - y0));
@@ -213,6 +239,7 @@ final class PhotometricMatch {
             for (int x = x0; x < x1; x++) {
                 float va = a.valueAt(plane, x, y), vb = b.valueAt(plane, x, y);
                 if (Float.isNaN(va) || Float.isNaN(vb)) continue;
+                if (interior && !(validAround(a, x, y) && validAround(b, x, y))) continue;
                 xs[n] = ga * va + oa;
                 ys[n] = gb * vb + ob;
                 px[n] = x;
@@ -220,6 +247,13 @@ final class PhotometricMatch {
                 n++;
             }
         return new double[][] {Arrays.copyOf(xs, n), Arrays.copyOf(ys, n), Arrays.copyOf(px, n), Arrays.copyOf(py, n)};
+    }
+
+    private static boolean validAround(Preview p, int x, int y) {
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+                if (Float.isNaN(p.lumAt(x + dx, y + dy))) return false;
+        return true;
     }
 
     // ---------------------------------------------------------------- gain / offset
@@ -239,6 +273,8 @@ final class PhotometricMatch {
             double[] fit;
             int used;
             if (planarBackground) {
+                double[][] in = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true);
+                if (in[0].length >= 64) s = in;
                 fit = detrendedLine(s[0], s[1], s[2], s[3], mp.clipSigma());
                 used = s[0].length;
             } else {
@@ -247,17 +283,21 @@ final class PhotometricMatch {
                 used = xy[0].length;
             }
             if (fit == null) continue;
-            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used));
+            fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used, fit[3]));
         }
         pairs.clear();
         pairs.addAll(fitted);
         int[] anchor = anchors(n, pairs);
-        // Gains: g_i − a·g_j = 0 (tile j, scaled by g_j, matches tile i scaled by g_i).
-        SparseLeastSquares gl = new SparseLeastSquares(n);
-        for (Pair p : pairs) if (p.a() > 0) gl.add(p.i(), 1, p.j(), -p.a(), 0, p.n());
-        for (int a : anchor) gl.fix(a, 1);
-        double[] g = gl.solve(1);
-        for (int i = 0; i < n; i++) if (!(g[i] > 1e-6) || !Double.isFinite(g[i])) g[i] = 1;
+        // Gains: g_i = a·g_j (tile j, scaled by g_j, matches tile i scaled by g_i), in log space.
+        List<GainSolve.Ratio> ratios = new ArrayList<>();
+        for (Pair p : pairs)
+            if (p.a() > 0) ratios.add(new GainSolve.Ratio(p.i(), p.j(), Math.log(p.a()),
+                    Math.hypot(p.sigmaA() / p.a(), GAIN_SIGMA_FLOOR)));
+        GainSolve.Result gs = GainSolve.solve(n, ratios, GAIN_SIGNIFICANCE);
+        double[] g = gs.gains();
+        LOG.info(String.format(Locale.ROOT, "[P5] gains: %d of %d pairs measure a gain; %d of %d groups differ "
+                + "significantly from equal gains (%d tiles), pair errors widened by up to %.2fx",
+                ratios.size(), pairs.size(), gs.significantGroups(), gs.groups(), gs.keptTiles(), gs.birge()));
         // Offsets: o_i − o_j = b·g_j.
         SparseLeastSquares ol = new SparseLeastSquares(n);
         for (Pair p : pairs) ol.add(p.i(), 1, p.j(), -1, p.b() * g[p.j()], p.n());
@@ -298,14 +338,12 @@ final class PhotometricMatch {
                 before[i] = Percentiles.median(previews.get(i).lum);
                 after[i] = g[i] * before[i] + o[i];
             }
+            // The gains are already anchored on the median tile (GainSolve): a common factor here
+            // would turn a sky level difference into a gain of every star, so the recentring moves
+            // the offsets only, by one common amount.
             double mb = Percentiles.median(before), ma = Percentiles.median(after);
-            if (mb > 0 && ma > 0) {
-                double s = Math.max(mp.recenterLow(), Math.min(mp.recenterHigh(), mb / ma));
-                for (int i = 0; i < n; i++) {
-                    g[i] *= s;
-                    o[i] *= s;
-                }
-            }
+            if (Double.isFinite(mb) && Double.isFinite(ma))
+                for (int i = 0; i < n; i++) o[i] += mb - ma;
         }
         double keep = 1 - mp.blendToNeutral();
         for (int i = 0; i < n; i++) {
@@ -343,20 +381,149 @@ final class PhotometricMatch {
 
     /**
      * y ≈ a·x + b + (a plane in the preview position px, py): both x and y lose their least
-     * squares plane over the samples, the slope a comes from {@link #robustLine} on what is left
+     * squares plane over the samples, the slope a comes from {@link #structureSlope} on the means
+     * of what is left over {@link #STRUCTURE_BLOCK}-pixel blocks
      * (1 when that holds no structure, |corr| &lt; 0.3: nothing tells a gain from a gradient there,
      * and the planar background match takes the whole difference), b = median(y − a·x).
+     *
+     * @return {a, b, |corr|, standard error of a (NaN where a = 1 was not measured)}
      */
     static double[] detrendedLine(double[] x, double[] y, double[] px, double[] py, double clip) {
         int n = x.length;
         if (n < 16) return null;
         double[] xr = PlaneFit.detrend(x, px, py), yr = PlaneFit.detrend(y, px, py);
         if (xr == null || yr == null) return null;
-        double[] fit = robustLine(xr, yr, clip);
-        double a = fit != null && fit[2] >= 0.3 ? fit[0] : 1;
+        double[][] blocks = blockMeans(xr, yr, px, py, STRUCTURE_BLOCK);
+        if (blocks[0].length < 16) blocks = new double[][] {xr, yr, new double[xr.length]};
+        double[] fit = structureSlope(blocks[0], blocks[1], clip);
+        boolean measured = fit != null && fit[1] >= 0.3;
+        double a = measured ? fit[0] : 1;
+        double sigma = measured ? jackknifeSlopeSigma(blocks, clip) : Double.NaN;
         double[] d = new double[n];
         for (int k = 0; k < n; k++) d[k] = y[k] - a * x[k];
-        return new double[] {a, Percentiles.median(d), fit == null ? 0 : fit[2]};
+        return new double[] {a, Percentiles.median(d), fit == null ? 0 : fit[1], sigma};
+    }
+
+    /**
+     * Fraction of a block's signal by which the two tiles may disagree without either being
+     * wrong: resampling at different phases and block means at different offsets spread a star's
+     * flux differently. Part of each block's expected scatter in {@link #structureSlope}. (Chosen
+     * on {@code PhotometricDriftTest}'s mosaics among 5, 10, 15 and 20 %, with 1×1 to 8×8 blocks:
+     * 10 % and 2×2 gave the smallest planted-gain errors; 20 % let noise pass as a gain.)
+     */
+    static final double RESAMPLING_MISMATCH = 0.10;
+
+    /**
+     * Slope a of y ≈ a·x + b on the structure of an overlap (zero-mean by construction): a
+     * weighted orthogonal fit, each block weighted by its expected scatter, noise plus
+     * {@link #RESAMPLING_MISMATCH} of its signal, and clipped at clip × that scatter. Clipping
+     * against the noise alone would throw out the cores of bright stars, whose small resampling
+     * differences are large against the noise, and keep a biased rest.
+     *
+     * @return {a, |weighted correlation|}, or null below 16 blocks or without a positive slope
+     */
+    static double[] structureSlope(double[] x, double[] y, double clip) {
+        int n = x.length;
+        if (n < 16) return null;
+        double[] d = new double[n];
+        for (int k = 0; k < n; k++) d[k] = Math.abs(y[k] - x[k]);
+        double noise = 1.4826 * Percentiles.median(d) / Math.sqrt(2); // per tile, from the difference at a = 1
+        if (!(noise > 0)) noise = 1e-12;
+        double a = 1, corr = 0;
+        double[] w = new double[n];
+        for (int iter = 0; iter < 10; iter++) {
+            double sw = 0, mx = 0, my = 0;
+            for (int k = 0; k < n; k++) {
+                double sig = (y[k] * y[k] + a * a * x[k] * x[k]) / 2;
+                double v = noise * noise * (1 + a * a) + RESAMPLING_MISMATCH * RESAMPLING_MISMATCH * sig;
+                double r = y[k] - a * x[k];
+                w[k] = iter > 0 && r * r > clip * clip * v ? 0 : 1 / v;
+                sw += w[k];
+                mx += w[k] * x[k];
+                my += w[k] * y[k];
+            }
+            if (!(sw > 0)) return null;
+            mx /= sw;
+            my /= sw;
+            double sxx = 0, syy = 0, sxy = 0;
+            for (int k = 0; k < n; k++) {
+                double dx = x[k] - mx, dy = y[k] - my;
+                sxx += w[k] * dx * dx;
+                syy += w[k] * dy * dy;
+                sxy += w[k] * dx * dy;
+            }
+            if (!(sxy > 0)) return null;
+            corr = sxy / Math.sqrt(sxx * syy);
+            double e = syy - sxx;
+            double an = (e + Math.sqrt(e * e + 4 * sxy * sxy)) / (2 * sxy);
+            boolean done = Math.abs(an - a) < 1e-7 * a;
+            a = an;
+            if (done) break;
+        }
+        return a > 0 && Double.isFinite(a) ? new double[] {a, Math.abs(corr)} : null;
+    }
+
+    /**
+     * Side, in preview pixels, of the blocks whose means the gain fit compares. Each tile's
+     * preview is resampled onto the preview grid at its own sub-pixel phase, which blurs a star
+     * by a different amount in the two tiles of a pair: peaks differ by several percent where
+     * fluxes agree. Means over blocks larger than that blur compare fluxes.
+     */
+    static final int STRUCTURE_BLOCK = 2;
+
+    /** Delete-one-group jackknife groups of the slope's standard error. */
+    private static final int JACKKNIFE_GROUPS = 10;
+
+    /**
+     * Means of x and y over the B×B blocks of preview positions (blocks with at least half
+     * their samples): {x means, y means, jackknife group of each block}.
+     */
+    static double[][] blockMeans(double[] x, double[] y, double[] px, double[] py, int b) {
+        java.util.Map<Long, double[]> acc = new java.util.TreeMap<>();
+        for (int k = 0; k < x.length; k++) {
+            long key = ((long) Math.floorDiv((int) px[k], b) << 32) ^ (Math.floorDiv((int) py[k], b) & 0xffffffffL);
+            double[] a = acc.computeIfAbsent(key, q -> new double[3]);
+            a[0] += x[k];
+            a[1] += y[k];
+            a[2]++;
+        }
+        double[] xs = new double[acc.size()], ys = new double[acc.size()], grp = new double[acc.size()];
+        int m = 0;
+        for (double[] a : acc.values()) {
+            if (a[2] * 2 < b * b) continue;
+            xs[m] = a[0] / a[2];
+            ys[m] = a[1] / a[2];
+            m++;
+        }
+        // Groups of neighbouring blocks (the map is ordered by column, then row), so that one
+        // star's blocks leave together.
+        for (int k = 0; k < m; k++) grp[k] = (int) ((long) k * JACKKNIFE_GROUPS / m);
+        return new double[][] {Arrays.copyOf(xs, m), Arrays.copyOf(ys, m), Arrays.copyOf(grp, m)};
+    }
+
+    /**
+     * Standard error of the slope by the delete-one-group jackknife: the fit repeated without
+     * each group of blocks. Unlike a formula from the residuals it sees what the residuals of
+     * sky-dominated blocks do not: how much the answer rests on a few stars.
+     */
+    private static double jackknifeSlopeSigma(double[][] blocks, double clip) {
+        int m = blocks[0].length, g = JACKKNIFE_GROUPS;
+        double[] la = new double[g];
+        int used = 0;
+        for (int q = 0; q < g; q++) {
+            int c = 0;
+            double[] xs = new double[m], ys = new double[m];
+            for (int k = 0; k < m; k++)
+                if ((int) blocks[2][k] != q) { xs[c] = blocks[0][k]; ys[c] = blocks[1][k]; c++; }
+            double[] f = structureSlope(Arrays.copyOf(xs, c), Arrays.copyOf(ys, c), clip);
+            if (f != null && f[1] >= 0.3) la[used++] = f[0]; // else the fit rested on that group
+        }
+        if (used < g / 2) return Double.NaN;
+        double mean = 0, ss = 0;
+        for (int q = 0; q < used; q++) mean += la[q] / used;
+        for (int q = 0; q < used; q++) ss += (la[q] - mean) * (la[q] - mean);
+        // Groups whose removal left no measurable slope widen the error in proportion.
+        return Math.sqrt((used - 1.0) / used * ss) * Math.sqrt((double) g / used);
     }
 
     /**
@@ -364,7 +531,7 @@ final class PhotometricMatch {
      * of the orthogonal residuals). Falls back to a = σy/σx, b = med y − a·med x when the
      * relation is weak (|corr| &lt; 0.3) or the slope is not positive. Null below 16 samples.
      *
-     * @return {a, b, |corr|}
+     * @return {a, b, |corr|, standard error of a (NaN for the fallback, which measures no gain)}
      */
     static double[] robustLine(double[] x, double[] y, double clip) {
         int n = x.length;
@@ -413,8 +580,38 @@ final class PhotometricMatch {
             if (!(a > 0) || !Double.isFinite(a)) a = 1;
             b = Percentiles.median(y) - a * Percentiles.median(x);
             corr = 0; // the fit was not usable: reported as no correlation
+            return new double[] {a, b, 0, Double.NaN};
         }
-        return new double[] {a, b, Math.abs(corr)};
+        return new double[] {a, b, Math.abs(corr), slopeSigma(x, y, use, a, b)};
+    }
+
+    /**
+     * Preview samples are not independent: each is a bilinear blend of block means, so its
+     * neighbours share its noise. The slope's standard error counts this many samples as one.
+     */
+    static final double SAMPLES_PER_INDEPENDENT = 4;
+
+    /**
+     * Standard error of the slope a of the line y = a·x + b over the used samples: the scatter
+     * of y about the line over the spread of x (σ_y|x / √Sxx), from the MAD of the residuals,
+     * counting {@link #SAMPLES_PER_INDEPENDENT} samples as one. NaN below 16 samples.
+     */
+    private static double slopeSigma(double[] x, double[] y, boolean[] use, double a, double b) {
+        int m = 0;
+        double mx = 0;
+        for (int k = 0; k < x.length; k++) if (use[k]) { mx += x[k]; m++; }
+        if (m < 16) return Double.NaN;
+        mx /= m;
+        double sxx = 0;
+        double[] res = new double[m];
+        int q = 0;
+        for (int k = 0; k < x.length; k++) {
+            if (!use[k]) continue;
+            sxx += (x[k] - mx) * (x[k] - mx);
+            res[q++] = Math.abs(y[k] - a * x[k] - b);
+        }
+        double s = 1.4826 * Percentiles.median(res);
+        return sxx > 0 ? s / Math.sqrt(sxx) * Math.sqrt(SAMPLES_PER_INDEPENDENT * m / (m - 2.0)) : Double.NaN;
     }
 
     // ---------------------------------------------------------------- background

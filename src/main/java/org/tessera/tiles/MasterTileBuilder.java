@@ -14,7 +14,7 @@ import org.tessera.image.FloatImage;
 import org.tessera.image.RowSource;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
-import org.tessera.reproject.ReprojectedSource;
+import org.tessera.reproject.ShiftedSource;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
@@ -158,7 +158,7 @@ public final class MasterTileBuilder {
             if (f == plan.reference()) // the reference lands on its own grid exactly
                 aligned.add(new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name()));
             else
-                aligned.add(new ReprojectedSource(f, f.wcs(), grid));
+                aligned.add(ShiftedSource.onGrid(f, f.wcs(), grid)); // resampled unless a whole-pixel shift
         }
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());

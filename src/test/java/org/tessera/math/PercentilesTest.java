@@ -37,4 +37,31 @@ class PercentilesTest {
         Percentiles.median(v);
         assertArrayEquals(new double[] {3, 1, 2}, v, 0);
     }
+
+    /**
+     * Selection gives exactly what a full sort gives, on arrays with many ties, NaN and
+     * infinities, at several sizes and percentiles (the preview's 1 and 99.9 among them).
+     */
+    @Test
+    void selectionEqualsTheSortedDefinitionExactly() {
+        java.util.Random rnd = new java.util.Random(5);
+        double[] ps = {0, 0.1, 1, 25, 50, 77.7, 99.9, 100};
+        for (int n : new int[] {1, 2, 3, 10, 257, 10_000, 300_001}) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                int kind = rnd.nextInt(20);
+                v[i] = kind == 0 ? Float.NaN : kind == 1 ? Float.POSITIVE_INFINITY : kind < 8
+                        ? (float) rnd.nextInt(5) : (float) (100 * rnd.nextGaussian());
+            }
+            float[] copy = v.clone();
+            double[] got = Percentiles.percentiles(v, ps);
+            assertArrayEquals(copy, v, "input untouched, n = " + n);
+            double[] finite = new double[n];
+            int m = 0;
+            for (float x : v) if (Float.isFinite(x)) finite[m++] = x;
+            for (int i = 0; i < ps.length; i++)
+                assertEquals(Percentiles.percentile(java.util.Arrays.copyOf(finite, m), ps[i]), got[i], 0,
+                        "n = " + n + ", p = " + ps[i]);
+        }
+    }
 }

@@ -235,7 +235,10 @@ class CoaddSeamTest {
         CoaddParams full = CoaddParams.fromConfig(new org.tessera.config.Config().put("intertile_affine_blend", 1.0));
         ReprojectCoadd.Result[] r = new ReprojectCoadd.Result[3];
         double[] worst = worstSegments(go, full, r);
-        assertTrue(worst[1] > NOISE, "test premise: offsets leave tilted steps, worst segment " + worst[1]);
+        // Offsets alone leave tilted steps (4.3 ADU here since the gains are solved in log space,
+        // 5.5 before: their gains are closer, the tilt remains), many times the planar match's.
+        assertTrue(worst[1] > 0.7 * NOISE && worst[1] > 4 * worst[2],
+                "test premise: offsets leave tilted steps, worst segment " + worst[1] + " against planar " + worst[2]);
         assertTrue(worst[2] < NOISE / 4, "planar matching: worst segment step " + worst[2]);
         assertSlopesUndoGradients(go, r[2]);
         ReprojectCoadd.TileReport t0 = r[2].tiles().get(0);

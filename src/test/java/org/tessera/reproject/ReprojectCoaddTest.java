@@ -150,15 +150,33 @@ class ReprojectCoaddTest {
         assertEquals(100 - 2 * 3, m.grid.height());
     }
 
+    /**
+     * The two-pass gain of a tile is the median over its footprint of blur(coverage)/coverage:
+     * near 1 when the blur is narrow against the tile (only its rim sees the empty surround),
+     * falling as the blur widens, and held at the low clip (0.85) once most of the blurred
+     * coverage spills outside the mosaic. A gain that ignored the coverage (e.g. a constant)
+     * fails one of the three.
+     */
     @Test
-    void twoPassRenormalisationGivesGainsWithinItsClip() throws IOException {
+    void twoPassRenormalisationFollowsTheBlurredCoverageWithinItsClip() throws IOException {
         List<CoaddInput> in = rgbTiles();
-        MemorySinks m = new MemorySinks();
-        ReprojectCoadd.Result r = ReprojectCoadd.run(in, GRID, CoaddParams.defaults().withSteps(true, false, false, true),
-                m, Progress.NONE);
-        for (ReprojectCoadd.TileReport t : r.tiles()) {
-            assertTrue(t.gain() >= 0.85 && t.gain() <= 1.18, t.name() + " gain " + t.gain());
-            assertEquals(0, t.offset(), 1e-9);
+        double[] sigmas = {4, 30, 400};
+        double[][] gains = new double[sigmas.length][];
+        for (int s = 0; s < sigmas.length; s++) {
+            CoaddParams p = CoaddParams.fromConfig(new Config().put("two_pass_sigma_px", sigmas[s]))
+                    .withSteps(true, false, false, true);
+            ReprojectCoadd.Result r = ReprojectCoadd.run(in, GRID, p, new MemorySinks(), Progress.NONE);
+            gains[s] = r.tiles().stream().mapToDouble(ReprojectCoadd.TileReport::gain).toArray();
+            for (ReprojectCoadd.TileReport t : r.tiles()) {
+                assertTrue(t.gain() >= 0.85 && t.gain() <= 1.18, t.name() + " gain " + t.gain());
+                assertEquals(0, t.offset(), 1e-9);
+            }
+        }
+        for (int k = 0; k < in.size(); k++) {
+            assertEquals(1, gains[0][k], 0.03, "narrow blur, tile " + k);
+            assertTrue(gains[1][k] < gains[0][k] - 0.01 && gains[1][k] > 0.85, "wider blur lowers the gain, tile " + k
+                    + ": " + gains[0][k] + " -> " + gains[1][k]);
+            assertEquals(0.85, gains[2][k], 1e-9, "blur far wider than the mosaic: the low clip, tile " + k);
         }
     }
 }

@@ -29,6 +29,11 @@ final class SyntheticMosaic {
      * @param step        offset between neighbouring tile centres, as a fraction of the tile size
      */
     SyntheticMosaic(int cols, int rows, int tileW, int tileH, double step, double sky, double noise, long seed) {
+        this(cols, rows, tileW, tileH, step, sky, noise, seed, 60);
+    }
+
+    /** @param nStars stars over the whole grid (60 by default) */
+    SyntheticMosaic(int cols, int rows, int tileW, int tileH, double step, double sky, double noise, long seed, int nStars) {
         this.tileW = tileW;
         this.tileH = tileH;
         this.sky = sky;
@@ -44,7 +49,7 @@ final class SyntheticMosaic {
                 wcs.add(TestSkies.tan(t[0], t[1], SCALE, 0, tileW, tileH));
                 gainOffset.add(new double[] {1, 0});
             }
-        stars = TestSkies.stars(grid.wcs(), gw, gh, 60, 5, seed);
+        stars = TestSkies.stars(grid.wcs(), gw, gh, nStars, 5, seed);
     }
 
     /** The noiseless sky at a world position (ADU per pixel). */

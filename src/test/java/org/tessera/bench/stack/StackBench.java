@@ -35,11 +35,12 @@ public final class StackBench {
     private StackBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0) throw new IllegalArgumentException("usage: generate DIR N W H | stack OUT REJ NORM WEIGHT FILES...");
+        if (args.length == 0) throw new IllegalArgumentException("usage: generate DIR N W H | stack OUT REJ NORM WEIGHT FILES... | aligned DIR N");
         switch (args[0]) {
             case "generate" -> generate(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]));
             case "stack" -> stack(args);
+            case "aligned" -> aligned(Path.of(args[1]), Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -148,6 +149,57 @@ public final class StackBench {
                 mpix * frames.size() / secs, r.rejectedPct(), plan.budgetBytes() / 1048576.0,
                 HeapWatch.maxLiveBytes() / 1048576.0,
                 plan.layoutStack(f0.width(), f0.height(), f0.channels(), frames.size(), false).describe());
+    }
+
+    /**
+     * Frames that share one WCS, stacked (kappa-sigma 3/3, mean) as Phase 3 and {@code tessera stack}
+     * see them on the tile grid: resampled (bilinear {@code ReprojectedSource}, what every frame but
+     * the reference went through before) and read straight through ({@code ShiftedSource.onGrid}),
+     * against the stack core on the files alone. Prints the best time of each over interleaved
+     * rounds (-Drounds=5) and the largest difference between the two stacked results.
+     */
+    static void aligned(Path dir, int n) throws Exception {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(f -> f.toString().endsWith(".fit")).sorted().limit(n).forEach(files::add);
+        }
+        StackParams p = StackParams.defaults().with(StackParams.Rejection.KAPPA_SIGMA, StackParams.Combine.MEAN)
+                .with(StackParams.Normalize.NONE, StackParams.Weighting.NONE);
+        List<FitsRowSource> frames = new ArrayList<>();
+        for (Path f : files) frames.add(new FitsRowSource(f));
+        FitsRowSource f0 = frames.get(0);
+        int w = f0.width(), h = f0.height();
+        double s = 2.0 / 3600;
+        org.tessera.wcs.FitsWcs wcs = new org.tessera.wcs.FitsWcs(org.tessera.wcs.Projection.forCode("TAN"),
+                (w + 1) / 2.0, (h + 1) / 2.0, 150, 30, -s, 0, 0, s);
+        org.tessera.wcs.WcsGrid grid = new org.tessera.wcs.WcsGrid(wcs, w, h);
+        String[] names = {"core", "resampled", "straight"};
+        FloatImage[] out = new FloatImage[3];
+        double[] secs = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        int rounds = Integer.getInteger("rounds", 5);
+        for (int rep = 0; rep < rounds; rep++) // interleaved rounds, the best of each: the machine may be shared
+            for (int k = 0; k < 3; k++) {
+                List<org.tessera.image.RowSource> src = new ArrayList<>();
+                for (FitsRowSource f : frames)
+                    src.add(k == 0 ? f : k == 1 ? new org.tessera.reproject.ReprojectedSource(f, wcs, grid)
+                            : org.tessera.reproject.ShiftedSource.onGrid(f, wcs, grid));
+                out[k] = new FloatImage(w, h, f0.channels());
+                long t0 = System.nanoTime();
+                StackCore.stack(src, p, out[k], null, Progress.NONE);
+                secs[k] = Math.min(secs[k], (System.nanoTime() - t0) / 1e9);
+            }
+        double maxDiff = 0;
+        for (int c = 0; c < f0.channels(); c++)
+            for (int i = 0; i < w * h; i++) {
+                float a = out[1].plane(c)[i], b = out[2].plane(c)[i];
+                if (Float.isNaN(a) != Float.isNaN(b)) maxDiff = Double.POSITIVE_INFINITY;
+                else if (!Float.isNaN(a)) maxDiff = Math.max(maxDiff, Math.abs(a - b));
+            }
+        for (int k = 0; k < 3; k++)
+            System.out.printf(Locale.ROOT, "RESULT %s frames=%d size=%dx%dx%d best_stack_s=%.3f%n", names[k], frames.size(), w, h,
+                    f0.channels(), secs[k]);
+        System.out.printf(Locale.ROOT, "RESULT max |resampled - straight| = %.3g%n", maxDiff);
+        for (FitsRowSource f : frames) f.close();
     }
 
     static void writeFits(Path out, FloatImage img) throws IOException, FitsException {

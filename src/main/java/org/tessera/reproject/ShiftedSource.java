@@ -1,0 +1,91 @@
+package org.tessera.reproject;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import org.tessera.image.RowSource;
+import org.tessera.wcs.Wcs;
+import org.tessera.wcs.WcsGrid;
+import org.tessera.wcs.WcsMapping;
+
+/**
+ * A source whose pixels land on the target grid at an integer offset (target pixel (x, y) is
+ * source pixel (x + dx, y + dy)): frames that already share the grid, or differ from it by whole
+ * pixels, read their rows straight through instead of being resampled. What the resampled view
+ * ({@link ReprojectedSource}) gives there, without its interpolation: a pixel is NaN on every
+ * channel outside the source or where one of its channels is not finite.
+ */
+public final class ShiftedSource implements RowSource {
+
+    /** Largest departure, in source pixels, from a whole-pixel shift that still counts as one. */
+    public static final double TOLERANCE_PX = 1e-3;
+
+    /** Points per side of the lattice on which the mapping is checked. */
+    private static final int LATTICE = 9;
+
+    private final RowSource src;
+    private final int width, height, dx, dy;
+
+    public ShiftedSource(RowSource src, int width, int height, int dx, int dy) {
+        this.src = src;
+        this.width = width;
+        this.height = height;
+        this.dx = dx;
+        this.dy = dy;
+    }
+
+    /**
+     * The source seen on the target grid: a {@code ShiftedSource} when the mapping from the target
+     * grid to the source is a whole-pixel shift within {@link #TOLERANCE_PX} on a 9×9 lattice
+     * spanning the target (corners included), else a bilinear {@link ReprojectedSource}.
+     */
+    public static RowSource onGrid(RowSource src, Wcs srcWcs, WcsGrid target) {
+        int[] shift = wholePixelShift(srcWcs, target);
+        return shift == null ? new ReprojectedSource(src, srcWcs, target)
+                : new ShiftedSource(src, target.width(), target.height(), shift[0], shift[1]);
+    }
+
+    /** {dx, dy} when target pixel (x, y) maps to source (x + dx, y + dy) within the tolerance, else null. */
+    static int[] wholePixelShift(Wcs srcWcs, WcsGrid target) {
+        WcsMapping m = new WcsMapping(target.wcs(), srcWcs);
+        double[] p = new double[2];
+        m.mapExact(0, 0, p);
+        if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) return null;
+        long dx = Math.round(p[0]), dy = Math.round(p[1]);
+        if (Math.abs(dx) > Integer.MAX_VALUE / 2 || Math.abs(dy) > Integer.MAX_VALUE / 2) return null;
+        for (int j = 0; j < LATTICE; j++)
+            for (int i = 0; i < LATTICE; i++) {
+                double x = (target.width() - 1) * (double) i / (LATTICE - 1);
+                double y = (target.height() - 1) * (double) j / (LATTICE - 1);
+                m.mapExact(x, y, p);
+                if (!(Math.abs(p[0] - x - dx) <= TOLERANCE_PX && Math.abs(p[1] - y - dy) <= TOLERANCE_PX)) return null;
+            }
+        return new int[] {(int) dx, (int) dy};
+    }
+
+    @Override public int width() { return width; }
+    @Override public int height() { return height; }
+    @Override public int channels() { return src.channels(); }
+
+    @Override
+    public void readRows(int y0, int rows, float[][] dst) throws IOException {
+        if (y0 < 0 || rows < 0 || y0 + rows > height)
+            throw new IndexOutOfBoundsException("rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + height);
+        int nc = src.channels(), sw = src.width();
+        for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * width, Float.NaN);
+        int sy0 = Math.max(0, y0 + dy), sy1 = Math.min(src.height(), y0 + rows + dy);
+        int tx0 = Math.max(0, -dx), tx1 = Math.min(width, sw - dx);
+        if (sy1 <= sy0 || tx1 <= tx0) return;
+        int n = tx1 - tx0, sx0 = tx0 + dx;
+        float[][] band = src.newBand(sy1 - sy0);
+        src.readRows(sy0, sy1 - sy0, band);
+        for (int sy = sy0; sy < sy1; sy++) {
+            int s = (sy - sy0) * sw + sx0, t = (sy - dy - y0) * width + tx0;
+            for (int k = 0; k < n; k++) {
+                boolean ok = true;
+                for (int c = 0; c < nc && ok; c++) ok = Float.isFinite(band[c][s + k]);
+                if (ok) for (int c = 0; c < nc; c++) dst[c][t + k] = band[c][s + k];
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.tessera.reproject;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.image.FloatImage;
+import org.tessera.image.RowSource;
+import org.tessera.wcs.FitsWcs;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * Frames already on the target grid, or a whole number of pixels off it, are read straight
+ * through: the same pixels the bilinear resampling gives there (to 1e-6), the same footprint and
+ * holes, and anything else (a sub-pixel shift beyond 1e-3 px, a rotation) is still resampled.
+ */
+class ShiftedSourceTest {
+
+    static final FitsWcs SRC = TestSkies.tan(150.0, 30.0, 2.0, 0, 300, 200);
+
+    /** Two channels of stars on a sky, a NaN hole in both, and pixels NaN or infinite in one channel only. */
+    static FloatImage frame() {
+        TestSkies.Star[] stars = TestSkies.stars(SRC, 300, 200, 40, 5, 3);
+        FloatImage img = new FloatImage(300, 200, 2);
+        for (int c = 0; c < 2; c++) {
+            FloatImage ch = TestSkies.render(SRC, 300, 200, stars, 1.4, 100 + 50 * c, 4, 9 + c);
+            System.arraycopy(ch.plane(0), 0, img.plane(c), 0, 300 * 200);
+        }
+        for (int y = 50; y < 60; y++) for (int x = 100; x < 120; x++) { img.set(0, x, y, Float.NaN); img.set(1, x, y, Float.NaN); }
+        img.set(1, 200, 150, Float.NaN);
+        img.set(0, 30, 40, Float.POSITIVE_INFINITY);
+        return img;
+    }
+
+    private static float[][] read(RowSource s) throws IOException {
+        float[][] band = s.newBand(s.height());
+        s.readRows(0, s.height(), band);
+        return band;
+    }
+
+    private static void assertSameAsResampled(FloatImage img, WcsGrid target) throws IOException {
+        RowSource fast = ShiftedSource.onGrid(img, SRC, target);
+        assertInstanceOf(ShiftedSource.class, fast, "a whole-pixel shift is read straight through");
+        float[][] a = read(fast), b = read(new ReprojectedSource(img, SRC, target));
+        int finite = 0;
+        for (int c = 0; c < 2; c++)
+            for (int i = 0; i < a[c].length; i++) {
+                assertEquals(Float.isNaN(b[c][i]), Float.isNaN(a[c][i]), "footprint and holes, channel " + c + " pixel " + i);
+                if (Float.isNaN(a[c][i])) continue;
+                finite++;
+                assertEquals(b[c][i], a[c][i], 1e-6 * Math.abs(b[c][i]), "channel " + c + " pixel " + i);
+            }
+        assertTrue(finite > 1000, "pixels compared: " + finite);
+    }
+
+    @Test
+    void theIdentityReadsTheFrameAsTheResamplingDoes() throws IOException {
+        assertSameAsResampled(frame(), new WcsGrid(SRC, 300, 200));
+        assertSameAsResampled(frame(), new WcsGrid(SRC, 250, 260)); // same WCS, other size: cut and padded
+    }
+
+    @Test
+    void aWholePixelShiftReadsTheFrameAsTheResamplingDoes() throws IOException {
+        assertSameAsResampled(frame(), new WcsGrid(SRC.shifted(7, -3), 300, 200));
+        assertSameAsResampled(frame(), new WcsGrid(SRC.shifted(-40, 25), 380, 260));
+        int[] s = ShiftedSource.wholePixelShift(SRC, new WcsGrid(SRC.shifted(7, -3), 300, 200));
+        // FitsWcs.shifted(7, -3) moves CRPIX by (−7, +3): its pixel (x, y) is the source's (x + 7, y − 3).
+        assertArrayEquals(new int[] {7, -3}, s);
+    }
+
+    @Test
+    void anythingElseIsResampled() {
+        assertInstanceOf(ShiftedSource.class, ShiftedSource.onGrid(frame(), SRC, new WcsGrid(SRC.shifted(0.0004, 0), 300, 200)),
+                "within 1e-3 px of a whole-pixel shift");
+        assertInstanceOf(ReprojectedSource.class, ShiftedSource.onGrid(frame(), SRC, new WcsGrid(SRC.shifted(0.003, 0), 300, 200)));
+        assertInstanceOf(ReprojectedSource.class, ShiftedSource.onGrid(frame(), SRC, new WcsGrid(SRC.shifted(2.5, 1), 300, 200)));
+        assertInstanceOf(ReprojectedSource.class,
+                ShiftedSource.onGrid(frame(), SRC, new WcsGrid(TestSkies.tan(150.0, 30.0, 2.0, 0.5, 300, 200), 300, 200)));
+    }
+}
