@@ -47,7 +47,7 @@ public final class ConfigKeys {
         new Key("radial_shape_power", 2.0, "radial weight: exponent of the cosine fall-off",
                 Allowed.range(0, true, 100, false, false)),
         // Read (§1)
-        new Key("hot_pixel_correction", true, "Tessera: Phase 1 hot-pixel correction of input frames (5x5 median, pixel > median + 3 std replaced), as the original does"),
+        new Key("hot_pixel_correction", true, "Tessera: Phase 1 hot-pixel correction of input frames: the original's test (pixel > 5x5 median + 3 std, replaced by the median; Bayer frames on the raw CFA per colour), applied only to isolated spikes above 6 noise sigmas so stars keep their flux"),
         // Grouping (§2)
         new Key("cluster_panel_threshold", 0.03, "degrees: frames closer than this share a group (<= 0 means 0.05)",
                 Allowed.range(-INF, false, 180, false, false)),
