@@ -61,12 +61,14 @@ public final class FitsFrame implements Frame, AllFinite {
     private final MountMode mount;
     private final double exposure;
     private final boolean seestar;
+    private final boolean primaryImage;
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
             throws FitsReadException {
         this.path = path;
         this.name = path.getFileName().toString();
         this.headerCards = image.cards();
+        this.primaryImage = primary == image;
         Header h = image.header();
 
         Map<String, String> k = new LinkedHashMap<>();
@@ -125,6 +127,39 @@ public final class FitsFrame implements Frame, AllFinite {
         this.mount = MountMode.fromKeys(keys);
         this.exposure = exposureOf(keys);
     }
+
+    /** A copy of {@code f} placed by {@code wcs} (from a plate solve or a registration) instead of its header's. */
+    private FitsFrame(FitsFrame f, Wcs wcs) {
+        this.path = f.path;
+        this.name = f.name;
+        this.headerCards = f.headerCards;
+        this.keys = f.keys;
+        this.width = f.width;
+        this.height = f.height;
+        this.layout = f.layout;
+        this.bayer = f.bayer;
+        this.codec = f.codec;
+        this.dataOffset = f.dataOffset;
+        this.alphaOffset = f.alphaOffset;
+        this.wcs = wcs;
+        this.wcsProblem = null;
+        this.mount = f.mount;
+        this.exposure = f.exposure;
+        this.seestar = f.seestar;
+        this.primaryImage = f.primaryImage;
+    }
+
+    /**
+     * The same file placed on the sky by {@code wcs}, for a frame whose header has none (the file
+     * itself is never modified: raw inputs stay as the telescope wrote them).
+     */
+    public FitsFrame withWcs(Wcs wcs) {
+        if (wcs == null) throw new IllegalArgumentException(name + ": no WCS given");
+        return new FitsFrame(this, wcs);
+    }
+
+    /** True when the image is the primary HDU (an external solver reads such a file as it is). */
+    public boolean imageInPrimaryHdu() { return primaryImage; }
 
     /**
      * Reads the headers of a FITS file. Throws a {@link FitsReadException} ("name: problem") for a

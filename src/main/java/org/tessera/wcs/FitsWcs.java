@@ -162,6 +162,23 @@ public final class FitsWcs implements Wcs {
                 rot.phiP, rot.latpole, newSip, frame);
     }
 
+    /**
+     * The WCS of an image whose 0-based pixel p lies on pixel {@code toThis.apply(p)} of this
+     * image: frame pixel → this pixel → sky, exactly (CRPIX and CD absorb the affine map; a SIP
+     * distortion is re-expanded about the new reference pixel, see {@link Sip}). Used to give a
+     * registered frame the WCS of its group's solved reference.
+     */
+    public FitsWcs withPixelTransform(PixelAffine toThis) {
+        double m11 = toThis.a(), m12 = toThis.b(), m21 = toThis.c(), m22 = toThis.d();
+        double det = m11 * m22 - m12 * m21;
+        // crpix' = 1 + M⁻¹·(crpix − 1 − t), so that crpix − (M·(X' − 1) + t + 1) = −M·(X' − crpix')
+        double rx = crpix1 - 1 - toThis.tx(), ry = crpix2 - 1 - toThis.ty();
+        double c1 = 1 + (m22 * rx - m12 * ry) / det, c2 = 1 + (-m21 * rx + m11 * ry) / det;
+        return new FitsWcs(proj, c1, c2, crval1, crval2,
+                cd11 * m11 + cd12 * m21, cd11 * m12 + cd12 * m22, cd21 * m11 + cd22 * m21, cd21 * m12 + cd22 * m22,
+                rot.phiP, rot.latpole, sip == null ? null : sip.composedWithLinear(m11, m12, m21, m22), frame);
+    }
+
     /** Removes any WCS keywords from h (stale PC, CDELT, CROTA, SIP or DSS keys would override ours), then writes this WCS. */
     @Override
     public void writeTo(Header h) throws HeaderCardException {

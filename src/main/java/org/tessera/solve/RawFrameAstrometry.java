@@ -1,0 +1,199 @@
+package org.tessera.solve;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameScanner;
+import org.tessera.wcs.FitsWcs;
+
+/**
+ * Phase 1's astrometry stage: gives every frame a celestial WCS without solving every frame.
+ * <ol>
+ * <li>Frames whose header has a WCS keep it (unless {@code force_resolve_existing_wcs}).</li>
+ * <li>Frames found in the cache of this output folder ({@link WcsCache}) take the WCS found for
+ * them by an earlier run.</li>
+ * <li>The others are grouped by session and header pointing ({@link RawGroups}); one frame per group
+ * is plate-solved (the middle of the session first; on failure the next, up to
+ * {@value #MAX_SOLVE_ATTEMPTS} frames); every other frame of the group is registered on it by its
+ * stars ({@link FrameAligner}) and gets the reference's WCS composed with its registration
+ * (frame pixel → reference pixel → sky, {@link FitsWcs#withPixelTransform}).</li>
+ * </ol>
+ * A frame that cannot be placed (its group found no solution, its registration failed, no solver
+ * is installed) comes back with the reason, and the run goes on with the rest. Input files are
+ * never written: solvers read them in a temporary folder, results go to the cache. Log tag
+ * {@code [SOLVE]}, one line per frame.
+ */
+public final class RawFrameAstrometry {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.solve");
+
+    /** Frames of a group tried as the solved reference before the group is reported unsolved. */
+    public static final int MAX_SOLVE_ATTEMPTS = 3;
+
+    /** The frames placed (input order) and those that could not be, with the reason. */
+    public record Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached) {}
+
+    private final Solvers.Choice solver;
+    private final FrameAligner aligner;
+    private final WcsCache cache;
+    private final double radiusDeg;
+    private final boolean force;
+
+    public RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force) {
+        this.solver = solver;
+        this.aligner = aligner;
+        this.cache = cache;
+        this.radiusDeg = radiusDeg;
+        this.force = force;
+    }
+
+    /** The stage as a mosaic run configures it: solver from the config, cache in {@code outputDir}. */
+    public static RawFrameAstrometry fromConfig(Config cfg, FrameAligner aligner, Path outputDir) {
+        return new RawFrameAstrometry(Solvers.fromConfig(cfg), aligner, new WcsCache(outputDir),
+                cfg.getDouble(Solvers.KEY_RADIUS), cfg.getBoolean(Solvers.KEY_FORCE));
+    }
+
+    /** True when some frame needs this stage (no WCS, or re-solving forced). */
+    public static boolean needed(List<FitsFrame> frames, Config cfg) {
+        return cfg.getBoolean(Solvers.KEY_FORCE) ? !frames.isEmpty() : frames.stream().anyMatch(f -> !f.hasWcs());
+    }
+
+    public Result place(List<FitsFrame> frames, Progress progress) throws InterruptedException {
+        Map<FitsFrame, FitsFrame> placed = new HashMap<>();
+        List<FrameScanner.Problem> unplaced = new ArrayList<>();
+        List<FitsFrame> todo = new ArrayList<>();
+        int cached = 0;
+        for (FitsFrame f : frames) {
+            if (f.hasWcs() && !force) {
+                placed.put(f, f);
+                continue;
+            }
+            WcsCache.Entry e = cache.lookup(f.path());
+            if (e != null) {
+                placed.put(f, f.withWcs(e.wcs()));
+                cached++;
+                LOG.info("[SOLVE] " + f.name() + ": WCS from " + WcsCache.DIR + "/ (" + e.how() + ")");
+            } else {
+                todo.add(f);
+            }
+        }
+        int solves = 0, registered = 0;
+        if (!todo.isEmpty() && solver.solver() == null) {
+            LOG.warning("[SOLVE] " + todo.size() + " frame(s) without WCS cannot be placed: " + solver.unavailable());
+            for (FitsFrame f : todo) unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + solver.unavailable()));
+            todo.clear();
+        }
+        List<RawGroups.Group> groups = RawGroups.group(todo, radiusDeg);
+        if (!todo.isEmpty())
+            LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to place in %d group(s) with %s (%d already placed, %d from the cache)",
+                    todo.size(), groups.size(), solver.solver().name(), frames.size() - todo.size() - cached, cached));
+        int done = 0;
+        for (RawGroups.Group g : groups) {
+            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
+            LOG.info("[SOLVE] " + g);
+            progress.update((double) done / todo.size(), "solving group " + g.id() + " of " + groups.size());
+            FitsFrame ref = null;
+            FitsWcs refWcs = null;
+            List<String> failures = new ArrayList<>();
+            for (FitsFrame cand : g.referenceOrder()) {
+                if (failures.size() == MAX_SOLVE_ATTEMPTS) break;
+                Solution s = solve(cand, g.hints());
+                solves++;
+                LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
+                if (s.ok()) {
+                    ref = cand;
+                    refWcs = s.wcs();
+                    break;
+                }
+                failures.add(cand.name() + ": " + s.failure());
+            }
+            if (ref == null) {
+                String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
+                        g.id(), failures.size(), String.join("; ", failures));
+                LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", failures));
+                for (FitsFrame f : g.frames()) unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + why));
+                done += g.frames().size();
+                continue;
+            }
+            cache.store(ref.path(), refWcs, solver.solver().name());
+            placed.put(ref, ref.withWcs(refWcs));
+            done++;
+            for (FitsFrame f : g.frames()) {
+                if (f == ref) continue;
+                if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
+                progress.update((double) done / todo.size(), "registering " + f.name());
+                FrameAligner.Alignment a;
+                try {
+                    a = aligner.align(ref, f);
+                } catch (RuntimeException e) {
+                    a = FrameAligner.Alignment.failed("registration error: " + e);
+                }
+                if (a.ok()) {
+                    FitsWcs w = refWcs.withPixelTransform(a.movingToReference());
+                    cache.store(f.path(), w, String.format(Locale.ROOT, "registered on %s: %s", ref.name(), a));
+                    placed.put(f, f.withWcs(w));
+                    registered++;
+                    LOG.info("[SOLVE] " + f.name() + ": registered on " + ref.name() + " (" + a + ")");
+                } else {
+                    LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
+                    unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + "cannot be registered on its group's reference "
+                            + ref.name() + ": " + a.failure()));
+                }
+                done++;
+            }
+        }
+        List<FitsFrame> out = new ArrayList<>();
+        for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
+        unplaced.sort(Comparator.comparing(p -> p.file().toString()));
+        if (!todo.isEmpty() || cached > 0)
+            LOG.info(String.format(Locale.ROOT, "[SOLVE] %d of %d frame(s) placed: %d plate solve(s), %d registered, %d from the cache, %d left out",
+                    out.size(), frames.size(), solves, registered, cached, unplaced.size()));
+        progress.update(1, out.size() + " frame(s) placed");
+        return new Result(out, unplaced, solves, registered, cached);
+    }
+
+    /** The start of a left-out frame's reason: why it needed placing at all. */
+    private static String noWcs(FitsFrame f) {
+        return f.hasWcs() ? "re-solving forced (force_resolve_existing_wcs); " : "no celestial WCS in the header; ";
+    }
+
+    /** One solve in a fresh temporary folder, removed afterwards. */
+    private Solution solve(FitsFrame f, SolveHints groupHints) throws InterruptedException {
+        SolveHints h = SolveHints.fromKeys(f.keys(), f.width(), f.height(), radiusDeg);
+        if (!h.hasPosition() && groupHints.hasPosition()) h = groupHints;
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("tessera-solve-");
+            return solver.solver().solve(SolveImage.forSolver(f, dir), h, dir);
+        } catch (IOException e) {
+            return Solution.failed("cannot prepare the solve: " + e.getMessage(), 0);
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.fine("[SOLVE] cannot remove " + p + ": " + e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.fine("[SOLVE] cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
