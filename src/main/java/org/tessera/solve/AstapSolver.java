@@ -55,7 +55,7 @@ public final class AstapSolver implements PlateSolver {
 
     /** The command line for {@code image}: RA in hours, the declination as south pole distance, the field height in degrees. */
     List<String> command(Path image, SolveHints hints, Path dir) {
-        List<String> c = new ArrayList<>(List.of(executable, "-f", image.toString(), "-o", dir.resolve(OUT).toString(),
+        List<String> c = new ArrayList<>(List.of(executable, "-f", image.toAbsolutePath().toString(), "-o", dir.toAbsolutePath().resolve(OUT).toString(),
                 "-wcs", "-z", Integer.toString(downsample), "-sip", sip ? "y" : "n"));
         if (!dataDir.isEmpty()) c.addAll(List.of("-d", dataDir));
         if (hints.hasScale()) c.addAll(List.of("-fov", fmt(hints.fieldHeightDeg())));

@@ -53,7 +53,7 @@ public final class AstrometryNetSolver implements PlateSolver {
     /** The command line for {@code image} with {@code hints}, every output inside {@code dir}. */
     List<String> command(Path image, SolveHints hints, Path dir) {
         List<String> c = new ArrayList<>(List.of(executable, "--no-plots", "--overwrite", "--no-remove-lines",
-                "--dir", dir.toString(), "--temp-dir", dir.toString(), "--out", OUT, "--new-fits", "none",
+                "--dir", dir.toAbsolutePath().toString(), "--temp-dir", dir.toAbsolutePath().toString(), "--out", OUT, "--new-fits", "none",
                 "--crpix-center", "--downsample", Integer.toString(downsample),
                 "--cpulimit", Integer.toString((int) Math.ceil(timeoutSeconds))));
         if (tweakOrder == 0) c.add("--no-tweak");
@@ -64,7 +64,7 @@ public final class AstrometryNetSolver implements PlateSolver {
         }
         if (hints.hasPosition())
             c.addAll(List.of("--ra", fmt(hints.raDeg()), "--dec", fmt(hints.decDeg()), "--radius", fmt(hints.radiusDeg())));
-        c.add(image.toString());
+        c.add(image.toAbsolutePath().toString());
         return c;
     }
 

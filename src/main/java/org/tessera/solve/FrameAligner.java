@@ -26,6 +26,10 @@ public interface FrameAligner {
      */
     record Alignment(PixelAffine movingToReference, double rmsPx, int matchedStars, String failure) {
 
+        public static Alignment ok(PixelAffine movingToReference, double rmsPx, int matchedStars) {
+            return new Alignment(movingToReference, rmsPx, matchedStars, null);
+        }
+
         public static Alignment failed(String why) {
             return new Alignment(null, Double.NaN, 0, why);
         }
