@@ -49,7 +49,7 @@ public final class WcsCache {
         try {
             Header h = HeaderFiles.read(f);
             BasicFileAttributes a = Files.readAttributes(input, BasicFileAttributes.class);
-            if (!input.toAbsolutePath().normalize().toString().equals(h.getStringValue("SRCPATH"))
+            if (!key(input).equals(h.getStringValue("SRCPATH"))
                     || a.size() != h.getLongValue("SRCSIZE", -1) || a.lastModifiedTime().toMillis() != h.getLongValue("SRCMTIME", -1))
                 return null;
             return new Entry(Solvers.toWcs(h), h.getStringValue("SOLVEDBY"));
@@ -66,10 +66,10 @@ public final class WcsCache {
             Files.createDirectories(dir);
             BasicFileAttributes a = Files.readAttributes(input, BasicFileAttributes.class);
             Header h = HeaderFiles.empty();
-            h.addValue("SRCPATH", input.toAbsolutePath().normalize().toString(), "input file");
+            h.addValue("SRCPATH", key(input), "input file (URI)");
             h.addValue("SRCSIZE", a.size(), "input size, bytes");
             h.addValue("SRCMTIME", a.lastModifiedTime().toMillis(), "input modification time, ms since 1970");
-            h.addValue("SOLVEDBY", how, "how this WCS was found");
+            h.addValue("SOLVEDBY", ascii(how), "how this WCS was found");
             wcs.writeTo(h);
             HeaderFiles.write(h, f);
         } catch (IOException | RuntimeException e) {
@@ -77,11 +77,22 @@ public final class WcsCache {
         }
     }
 
+    /** FITS strings are printable ASCII: degree and arcsecond signs spelled out, anything else dropped. */
+    static String ascii(String s) {
+        return s.replace("°", " deg").replace("″", "\"").replaceAll("[^\\x20-\\x7E]", "");
+    }
+
+    /** The input's absolute path as an ASCII URI (FITS strings are ASCII; names need not be). */
+    private static String key(Path input) {
+        return input.toAbsolutePath().normalize().toUri().toASCIIString();
+    }
+
     private Path entryFile(Path input) {
-        String key = input.toAbsolutePath().normalize().toString();
+        String key = key(input);
         try {
             byte[] d = MessageDigest.getInstance("SHA-1").digest(key.getBytes(StandardCharsets.UTF_8));
             String name = input.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+            if (name.length() > 80) name = name.substring(0, 80);
             return dir.resolve(name + "." + HexFormat.of().formatHex(d, 0, 6) + ".wcs");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every Java runtime", e);
