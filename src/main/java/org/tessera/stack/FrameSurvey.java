@@ -174,10 +174,7 @@ final class FrameSurvey {
 
     /** 0.299 R + 0.587 G + 0.114 B for three channels, the mean of the channels otherwise. */
     static float luminance(float[][] band, int i, int nc) {
-        if (nc == 3) return (float) (0.299 * band[0][i] + 0.587 * band[1][i] + 0.114 * band[2][i]);
-        double s = 0;
-        for (int c = 0; c < nc; c++) s += band[c][i];
-        return (float) (s / nc);
+        return org.tessera.detect.Luminance.of(band, i, nc);
     }
 
     private static double[] nanArray(int n) {

@@ -3,23 +3,24 @@ package org.tessera.stack;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tessera.detect.StarProfile;
+
 /**
  * Star FWHM of one frame (for {@code noise_fwhm} weights). Background and noise are the 3σ-clipped
  * median and std of the plane; stars are local maxima above background + 5σ (the original's
  * DAOStarFinder threshold), not saturated, isolated, with no missing pixel around them. On each
  * star a Gaussian is fitted to the background-subtracted profile by weighted least squares on
  * ln I = a − r² / (2 s²) (pixels above max(10 % of the peak, 2σ) within {@value #RADIUS} px),
- * FWHM = 2·√(2 ln 2)·s. The frame's FWHM is the median over up to {@value #MAX_STARS} stars,
+ * FWHM = 2·√(2 ln 2)·s ({@link StarProfile}, shared with {@code detect.StarDetector}). The frame's FWHM is the median over up to {@value #MAX_STARS} stars,
  * and undefined (NaN) below {@value #MIN_STARS} stars, as in the original.
  */
 public final class StarFwhm {
     private StarFwhm() {}
 
-    static final int RADIUS = 8;
+    static final int RADIUS = StarProfile.RADIUS;
     static final int MIN_STARS = 5;
     static final int MAX_STARS = 200;
     static final double DETECT_SIGMA = 5;
-    static final double SIGMA_TO_FWHM = 2 * Math.sqrt(2 * Math.log(2));
 
     public record Result(double fwhm, int stars) {}
 
@@ -76,7 +77,7 @@ public final class StarFwhm {
             if (grid[gy * gw + gx] == null) grid[gy * gw + gx] = new ArrayList<>();
             grid[gy * gw + gx].add(new int[] {x0, y0});
             if (crowded) continue;
-            double f = fit(plane, width, x0, y0, bkg, noise, saturation);
+            double f = StarProfile.fwhm(plane, width, x0, y0, bkg, noise, saturation);
             if (Double.isFinite(f)) fwhms[n++] = f;
         }
         if (n < MIN_STARS) return new Result(Double.NaN, n);
@@ -94,88 +95,5 @@ public final class StarFwhm {
                 if (u > v || (u == v && dy * w + dx < 0)) return false;
             }
         return true;
-    }
-
-    /**
-     * FWHM of the star around (x0, y0), NaN when the window is incomplete or the fit fails. The
-     * background is local (median of the annulus {@value #RADIUS} − 2 ≤ r ≤ {@value #RADIUS}), so a
-     * sky gradient does not bend faint profiles; the centre is refined once with Gaussian-weighted
-     * moments of the first fit.
-     */
-    static double fit(float[] p, int w, int x0, int y0, double bkgGlobal, double noise, double saturation) {
-        double[] ring = new double[(2 * RADIUS + 1) * (2 * RADIUS + 1)];
-        int nr = 0;
-        for (int dy = -RADIUS; dy <= RADIUS; dy++)
-            for (int dx = -RADIUS; dx <= RADIUS; dx++) {
-                float raw = p[(y0 + dy) * w + x0 + dx];
-                if (!Float.isFinite(raw) || raw >= saturation) return Double.NaN;
-                int r2 = dx * dx + dy * dy;
-                if (r2 >= (RADIUS - 2) * (RADIUS - 2) && r2 <= RADIUS * RADIUS) ring[nr++] = raw;
-            }
-        double bkg = nr >= 8 ? SmallSelect.median(ring, nr) : bkgGlobal;
-        double sw = 0, sx = 0, sy = 0;
-        for (int dy = -2; dy <= 2; dy++)
-            for (int dx = -2; dx <= 2; dx++) {
-                double v = p[(y0 + dy) * w + x0 + dx] - bkg;
-                if (v > 0) {
-                    sw += v;
-                    sx += v * dx;
-                    sy += v * dy;
-                }
-            }
-        if (!(sw > 0)) return Double.NaN;
-        double cx = x0 + sx / sw, cy = y0 + sy / sw;
-        double peak = p[y0 * w + x0] - bkg;
-        double s2 = profile(p, w, x0, y0, cx, cy, bkg, Math.max(0.1 * peak, 2 * noise));
-        if (!(s2 > 0)) return Double.NaN;
-        // Windowed centroid with the fitted width, then the final fit.
-        sw = sx = sy = 0;
-        for (int dy = -RADIUS; dy <= RADIUS; dy++)
-            for (int dx = -RADIUS; dx <= RADIUS; dx++) {
-                double v = p[(y0 + dy) * w + x0 + dx] - bkg;
-                double rx = x0 + dx - cx, ry = y0 + dy - cy;
-                double g = v * Math.exp(-(rx * rx + ry * ry) / (2 * s2));
-                sw += g;
-                sx += g * (x0 + dx);
-                sy += g * (y0 + dy);
-            }
-        if (sw > 0) {
-            double nx = sx / sw, ny = sy / sw;
-            if (Math.abs(nx - x0) <= 1.5 && Math.abs(ny - y0) <= 1.5) {
-                cx = nx;
-                cy = ny;
-            }
-        }
-        s2 = profile(p, w, x0, y0, cx, cy, bkg, Math.max(0.1 * peak, 2 * noise));
-        if (!(s2 > 0)) return Double.NaN;
-        double fwhm = SIGMA_TO_FWHM * Math.sqrt(s2);
-        return fwhm >= 0.7 && fwhm <= 30 ? fwhm : Double.NaN;
-    }
-
-    /**
-     * Gaussian σ² from a weighted least-squares line through (r², ln v) for the pixels above floor;
-     * weight v² since the variance of ln v is about noise² / v². NaN when the fit fails.
-     */
-    private static double profile(float[] p, int w, int x0, int y0, double cx, double cy, double bkg, double floor) {
-        double s0 = 0, s1 = 0, s2 = 0, t0 = 0, t1 = 0;
-        int used = 0;
-        for (int dy = -RADIUS; dy <= RADIUS; dy++)
-            for (int dx = -RADIUS; dx <= RADIUS; dx++) {
-                double v = p[(y0 + dy) * w + x0 + dx] - bkg;
-                double rx = x0 + dx - cx, ry = y0 + dy - cy, r2 = rx * rx + ry * ry;
-                if (r2 > RADIUS * RADIUS || v <= floor) continue;
-                double wt = v * v, l = Math.log(v);
-                s0 += wt;
-                s1 += wt * r2;
-                s2 += wt * r2 * r2;
-                t0 += wt * l;
-                t1 += wt * r2 * l;
-                used++;
-            }
-        if (used < 6) return Double.NaN;
-        double det = s0 * s2 - s1 * s1;
-        if (!(det > 0)) return Double.NaN;
-        double slope = (s0 * t1 - s1 * t0) / det;
-        return slope < 0 ? -1 / (2 * slope) : Double.NaN;
     }
 }

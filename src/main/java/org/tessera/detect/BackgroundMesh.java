@@ -1,0 +1,158 @@
+package org.tessera.detect;
+
+import java.util.Arrays;
+
+/**
+ * Background and noise maps of a plane, as SExtractor / photutils build them: the image is cut into
+ * square cells; in each cell the median and the noise (1.4826 × MAD) are taken after 3σ clipping
+ * (twice), so stars and their wings barely move them; the coarse maps are smoothed by a 3×3 median
+ * (a cell sitting on a galaxy core is replaced by its neighbours) and interpolated bilinearly
+ * between cell centres. Cells with too few finite pixels borrow from their neighbours.
+ */
+public final class BackgroundMesh {
+
+    private final int width, height, cell, nx, ny;
+    private final float[] bg, noise;
+
+    private BackgroundMesh(int width, int height, int cell, int nx, int ny, float[] bg, float[] noise) {
+        this.width = width;
+        this.height = height;
+        this.cell = cell;
+        this.nx = nx;
+        this.ny = ny;
+        this.bg = bg;
+        this.noise = noise;
+    }
+
+    /** Measures the maps of a row-major plane (NaN = no data) with cells of {@code cell} pixels. */
+    public static BackgroundMesh measure(float[] plane, int width, int height, int cell) {
+        cell = Math.max(8, Math.min(cell, Math.max(width, height)));
+        int nx = Math.max(1, (width + cell / 2) / cell), ny = Math.max(1, (height + cell / 2) / cell);
+        float[] bg = new float[nx * ny], ns = new float[nx * ny];
+        float[] vals = new float[(width / nx + 1) * (height / ny + 1)];
+        for (int j = 0; j < ny; j++) {
+            int y0 = j * height / ny, y1 = (j + 1) * height / ny;
+            for (int i = 0; i < nx; i++) {
+                int x0 = i * width / nx, x1 = (i + 1) * width / nx;
+                int n = 0;
+                for (int y = y0; y < y1; y++)
+                    for (int x = x0; x < x1; x++) {
+                        float v = plane[y * width + x];
+                        if (Float.isFinite(v)) vals[n++] = v;
+                    }
+                int k = j * nx + i;
+                if (n < Math.max(16, (x1 - x0) * (y1 - y0) / 4)) {
+                    bg[k] = ns[k] = Float.NaN;
+                    continue;
+                }
+                double[] mn = clippedMedianNoise(vals, n);
+                bg[k] = (float) mn[0];
+                ns[k] = (float) mn[1];
+            }
+        }
+        fillMissing(bg, nx, ny);
+        fillMissing(ns, nx, ny);
+        return new BackgroundMesh(width, height, cell, nx, ny, median3(bg, nx, ny), median3(ns, nx, ny));
+    }
+
+    /** Median and 1.4826·MAD of v[0..n) after two 3σ clipping rounds; reorders v. */
+    static double[] clippedMedianNoise(float[] v, int n) {
+        double med = 0, sig = 0;
+        for (int it = 0; it < 3; it++) {
+            Arrays.sort(v, 0, n);
+            med = median(v, n);
+            float[] dev = new float[n];
+            for (int i = 0; i < n; i++) dev[i] = (float) Math.abs(v[i] - med);
+            Arrays.sort(dev);
+            sig = 1.4826 * median(dev, n);
+            if (it == 2 || !(sig > 0)) break;
+            int m = 0;
+            for (int i = 0; i < n; i++) if (Math.abs(v[i] - med) <= 3 * sig) v[m++] = v[i];
+            if (m == n || m < 8) break;
+            n = m;
+        }
+        return new double[] {med, sig};
+    }
+
+    private static double median(float[] sorted, int n) {
+        return (n & 1) == 1 ? sorted[n / 2] : 0.5 * ((double) sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /** Missing cells take the mean of their finite neighbours, growing outwards; all NaN → 0. */
+    private static void fillMissing(float[] m, int nx, int ny) {
+        boolean any = false;
+        for (float v : m) any |= Float.isFinite(v);
+        if (!any) {
+            Arrays.fill(m, 0f);
+            return;
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            float[] next = m.clone();
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < nx; i++) {
+                    if (Float.isFinite(m[j * nx + i])) continue;
+                    double s = 0;
+                    int c = 0;
+                    for (int b = Math.max(0, j - 1); b <= Math.min(ny - 1, j + 1); b++)
+                        for (int a = Math.max(0, i - 1); a <= Math.min(nx - 1, i + 1); a++) {
+                            float v = m[b * nx + a];
+                            if (Float.isFinite(v)) { s += v; c++; }
+                        }
+                    if (c > 0) { next[j * nx + i] = (float) (s / c); changed = true; }
+                }
+            System.arraycopy(next, 0, m, 0, m.length);
+        }
+    }
+
+    private static float[] median3(float[] m, int nx, int ny) {
+        float[] out = new float[m.length];
+        float[] w = new float[9];
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++) {
+                int c = 0;
+                for (int b = Math.max(0, j - 1); b <= Math.min(ny - 1, j + 1); b++)
+                    for (int a = Math.max(0, i - 1); a <= Math.min(nx - 1, i + 1); a++) w[c++] = m[b * nx + a];
+                Arrays.sort(w, 0, c);
+                out[j * nx + i] = (float) median(w, c);
+            }
+        return out;
+    }
+
+    public int width() { return width; }
+    public int height() { return height; }
+    public int cellSize() { return cell; }
+
+    /** Background at pixel (x, y), bilinear between cell centres. */
+    public double background(int x, int y) { return interpolate(bg, x, y); }
+
+    /** Noise (σ) at pixel (x, y), bilinear between cell centres. */
+    public double noise(int x, int y) { return interpolate(noise, x, y); }
+
+    /** The full-resolution background map (row-major). */
+    public float[] backgroundMap() { return map(bg); }
+
+    /** The full-resolution noise map (row-major). */
+    public float[] noiseMap() { return map(noise); }
+
+    private float[] map(float[] m) {
+        float[] out = new float[width * height];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++) out[y * width + x] = (float) interpolate(m, x, y);
+        return out;
+    }
+
+    private double interpolate(float[] m, int x, int y) {
+        // cell i covers [i·W/nx, (i+1)·W/nx); its centre in continuous coordinates
+        double fx = (x + 0.5) * nx / (double) width - 0.5, fy = (y + 0.5) * ny / (double) height - 0.5;
+        fx = Math.max(0, Math.min(nx - 1, fx));
+        fy = Math.max(0, Math.min(ny - 1, fy));
+        int i0 = Math.min((int) fx, nx - 1), j0 = Math.min((int) fy, ny - 1);
+        int i1 = Math.min(i0 + 1, nx - 1), j1 = Math.min(j0 + 1, ny - 1);
+        double tx = fx - i0, ty = fy - j0;
+        double a = m[j0 * nx + i0] + tx * (m[j0 * nx + i1] - m[j0 * nx + i0]);
+        double b = m[j1 * nx + i0] + tx * (m[j1 * nx + i1] - m[j1 * nx + i0]);
+        return a + ty * (b - a);
+    }
+}

@@ -1,0 +1,49 @@
+package org.tessera.detect;
+
+import java.io.IOException;
+
+import org.tessera.image.FloatImage;
+import org.tessera.image.RowSource;
+
+/**
+ * The luminance plane that star detection works on: 0.299 R + 0.587 G + 0.114 B of a debayered
+ * (or colour cube) frame, the channel mean otherwise, NaN where any channel is missing. The same
+ * formula serves the stack's sky and FWHM statistics ({@code stack.FrameSurvey}).
+ */
+public final class Luminance {
+
+    private Luminance() {}
+
+    /** Rows read per band while building the plane: bounds the temporary RGB buffer. */
+    private static final int BAND_ROWS = 256;
+
+    /** Luminance of pixel i of a band of {@code nc} planar channels. */
+    public static float of(float[][] band, int i, int nc) {
+        if (nc == 3) return (float) (0.299 * band[0][i] + 0.587 * band[1][i] + 0.114 * band[2][i]);
+        double s = 0;
+        for (int c = 0; c < nc; c++) s += band[c][i];
+        return (float) (s / nc);
+    }
+
+    /**
+     * Reads a whole frame (e.g. an {@code io.Frame}, which delivers debayered RGB rows) band by band
+     * into a one-channel in-memory luminance image.
+     */
+    public static FloatImage of(RowSource src) throws IOException {
+        int w = src.width(), h = src.height(), nc = src.channels();
+        float[] out = new float[w * h];
+        int rows = Math.min(BAND_ROWS, h);
+        float[][] band = src.newBand(rows);
+        for (int y0 = 0; y0 < h; y0 += rows) {
+            int n = Math.min(rows, h - y0);
+            src.readRows(y0, n, band);
+            int off = y0 * w;
+            for (int i = 0; i < n * w; i++) {
+                boolean all = true;
+                for (int c = 0; c < nc; c++) all &= Float.isFinite(band[c][i]);
+                out[off + i] = all ? of(band, i, nc) : Float.NaN;
+            }
+        }
+        return new FloatImage(w, h, new float[][] {out});
+    }
+}

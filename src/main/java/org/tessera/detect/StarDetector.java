@@ -1,0 +1,180 @@
+package org.tessera.detect;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.tessera.image.FloatImage;
+
+/**
+ * Finds stars on a luminance plane (see {@link Luminance}): background and noise maps from a
+ * coarse mesh of clipped medians ({@link BackgroundMesh}); pixels above background + k·σ grouped
+ * into 8-connected regions; regions of at least {@code minArea} pixels that are neither too large
+ * (galaxy cores, nebula knots) nor elongated (satellite and aircraft trails) become stars.
+ * <p>
+ * Per star: a Gaussian-windowed centroid (iterated as SExtractor's XWIN, so faint stars are not
+ * pulled by the threshold cut), the background-subtracted flux over the region, the peak, the FWHM
+ * from the shared profile fit ({@link StarProfile}) and a saturation flag (a flat top of at least
+ * three pixels within 0.1 % of the peak, in the upper half of the image's range). Results are
+ * sorted by decreasing flux and capped at {@code maxStars}. Deterministic: no randomness, one thread.
+ */
+public final class StarDetector {
+
+    /**
+     * @param sigma     detection threshold in units of the local noise
+     * @param minArea   fewest connected pixels above the threshold
+     * @param maxArea   regions larger than this are extended objects, not stars
+     * @param maxElongation regions whose second-moment axis ratio exceeds this are trails
+     * @param maxStars  keep at most this many (brightest) stars; 0 = all
+     * @param meshCell  background mesh cell size in pixels
+     */
+    public record Params(double sigma, int minArea, int maxArea, double maxElongation, int maxStars, int meshCell) {
+        public Params {
+            if (!(sigma > 0) || minArea < 1 || maxArea < minArea || !(maxElongation >= 1) || maxStars < 0 || meshCell < 8)
+                throw new IllegalArgumentException("bad star detector parameters");
+        }
+
+        /** 5σ, 5 px, 2500 px, axis ratio 3, 500 stars, 64-pixel mesh. */
+        public static Params defaults() { return new Params(5, 5, 2500, 3, 500, 64); }
+
+        public Params withMaxStars(int n) { return new Params(sigma, minArea, maxArea, maxElongation, n, meshCell); }
+
+        public Params withSigma(double s) { return new Params(s, minArea, maxArea, maxElongation, maxStars, meshCell); }
+    }
+
+    private final Params params;
+
+    public StarDetector() { this(Params.defaults()); }
+
+    public StarDetector(Params params) { this.params = params; }
+
+    public Params params() { return params; }
+
+    /** Stars of channel 0 of a luminance image. */
+    public List<Star> detect(FloatImage luminance) {
+        return detect(luminance.plane(0), luminance.width(), luminance.height());
+    }
+
+    /** Stars of a row-major plane of {@code width × height} floats (NaN = no data). */
+    public List<Star> detect(float[] p, int width, int height) {
+        if (p.length < (long) width * height) throw new IllegalArgumentException("plane shorter than " + width + "x" + height);
+        BackgroundMesh mesh = BackgroundMesh.measure(p, width, height, params.meshCell());
+        float[] bg = mesh.backgroundMap(), ns = mesh.noiseMap();
+        float max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < width * height; i++) {
+            float v = p[i];
+            if (v > max) max = v;
+            if (v < min) min = v;
+        }
+        double satFloor = min + 0.5 * (max - min);
+
+        byte[] state = new byte[width * height]; // 0 = unvisited, 1 = queued/visited
+        int[] stack = new int[1024];
+        int[] region = new int[1024];
+        List<Star> stars = new ArrayList<>();
+        double k = params.sigma();
+        for (int start = 0; start < width * height; start++) {
+            if (state[start] != 0 || !above(p, bg, ns, start, k)) continue;
+            // flood fill (8-connected) of the pixels above threshold
+            int sp = 0, n = 0;
+            stack[sp++] = start;
+            state[start] = 1;
+            while (sp > 0) {
+                int i = stack[--sp];
+                if (n == region.length) region = java.util.Arrays.copyOf(region, n * 2);
+                region[n++] = i;
+                int x = i % width, y = i / width;
+                for (int dy = -1; dy <= 1; dy++) {
+                    int yy = y + dy;
+                    if (yy < 0 || yy >= height) continue;
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int xx = x + dx;
+                        if (xx < 0 || xx >= width || (dx == 0 && dy == 0)) continue;
+                        int j = yy * width + xx;
+                        if (state[j] != 0 || !above(p, bg, ns, j, k)) continue;
+                        state[j] = 1;
+                        if (sp == stack.length) stack = java.util.Arrays.copyOf(stack, sp * 2);
+                        stack[sp++] = j;
+                    }
+                }
+            }
+            if (n < params.minArea() || n > params.maxArea()) continue;
+            Star s = measure(p, width, height, bg, ns, region, n, satFloor);
+            if (s != null) stars.add(s);
+        }
+        stars.sort(Comparator.comparingDouble(Star::flux).reversed().thenComparingDouble(Star::y).thenComparingDouble(Star::x));
+        int cap = params.maxStars();
+        return cap > 0 && stars.size() > cap ? new ArrayList<>(stars.subList(0, cap)) : stars;
+    }
+
+    private static boolean above(float[] p, float[] bg, float[] ns, int i, double k) {
+        float v = p[i];
+        return v > bg[i] + k * ns[i] && ns[i] > 0; // false for NaN
+    }
+
+    /** The star of one region, or null for a trail or a region without positive flux. */
+    private Star measure(float[] p, int w, int h, float[] bg, float[] ns, int[] region, int n, double satFloor) {
+        double f = 0, sx = 0, sy = 0, peak = Double.NEGATIVE_INFINITY, rawPeak = Double.NEGATIVE_INFINITY;
+        int peakIdx = region[0];
+        for (int r = 0; r < n; r++) {
+            int i = region[r];
+            double v = p[i] - bg[i];
+            f += v;
+            sx += v * (i % w);
+            sy += v * (i / w);
+            if (v > peak) { peak = v; peakIdx = i; }
+            if (p[i] > rawPeak) rawPeak = p[i];
+        }
+        if (!(f > 0)) return null;
+        double cx = sx / f, cy = sy / f;
+        double mxx = 0, myy = 0, mxy = 0;
+        int flat = 0;
+        for (int r = 0; r < n; r++) {
+            int i = region[r];
+            double v = p[i] - bg[i], dx = i % w - cx, dy = i / w - cy;
+            mxx += v * dx * dx;
+            myy += v * dy * dy;
+            mxy += v * dx * dy;
+            if (p[i] >= rawPeak - 1e-3 * Math.abs(rawPeak)) flat++;
+        }
+        mxx /= f;
+        myy /= f;
+        mxy /= f;
+        double tr = 0.5 * (mxx + myy), dif = Math.sqrt(0.25 * (mxx - myy) * (mxx - myy) + mxy * mxy);
+        double l1 = tr + dif, l2 = Math.max(tr - dif, 1e-6);
+        if (n >= 9 && Math.sqrt(l1 / l2) > params.maxElongation()) return null;
+        boolean saturated = flat >= 3 && rawPeak >= satFloor;
+
+        // Gaussian-windowed centroid (SExtractor XWIN): sigma from the region's second moments.
+        double sw = Math.max(0.6, Math.min(6, Math.sqrt(Math.max(tr, 0.1))));
+        int rad = (int) Math.ceil(3 * sw);
+        for (int it = 0; it < 10; it++) {
+            double gw = 0, gx = 0, gy = 0;
+            int ix = (int) Math.round(cx), iy = (int) Math.round(cy);
+            for (int y = Math.max(0, iy - rad); y <= Math.min(h - 1, iy + rad); y++)
+                for (int x = Math.max(0, ix - rad); x <= Math.min(w - 1, ix + rad); x++) {
+                    int i = y * w + x;
+                    double v = p[i] - bg[i];
+                    if (!Double.isFinite(v)) continue;
+                    double dx = x - cx, dy = y - cy;
+                    double g = v * Math.exp(-(dx * dx + dy * dy) / (2 * sw * sw));
+                    gw += g;
+                    gx += g * dx;
+                    gy += g * dy;
+                }
+            if (!(gw > 0)) break;
+            // XWIN's factor 2: the weighted first moment of a Gaussian star under a Gaussian window
+            // of the same width moves half-way to the true centre.
+            double ddx = 2 * gx / gw, ddy = 2 * gy / gw;
+            if (Math.abs(ddx) > 2 || Math.abs(ddy) > 2) break; // diverging (blend): keep the moments
+            cx += ddx;
+            cy += ddy;
+            if (ddx * ddx + ddy * ddy < 1e-8) break;
+        }
+        int px = peakIdx % w, py = peakIdx / w, R = StarProfile.RADIUS;
+        double fwhm = Double.NaN;
+        if (!saturated && px >= R && px < w - R && py >= R && py < h - R)
+            fwhm = StarProfile.fwhm(p, w, px, py, bg[peakIdx], ns[peakIdx], Double.POSITIVE_INFINITY);
+        return new Star(cx, cy, f, fwhm, peak, saturated);
+    }
+}

@@ -1,0 +1,280 @@
+package org.tessera.register;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tessera.detect.Luminance;
+import org.tessera.detect.Star;
+import org.tessera.detect.StarDetector;
+import org.tessera.image.FloatImage;
+import org.tessera.io.Frame;
+
+/**
+ * Registers frames of one group onto the group's reference frame by their stars, as the original
+ * does (FFT shift first, then astroalign's triangles):
+ * <ol>
+ * <li>stars of both frames ({@link StarDetector} on the luminance);
+ * <li>fast path: FFT phase correlation on binned images gives a shift, accepted only when enough
+ *     stars pair up under it (so a rotated frame never takes this path by accident);
+ * <li>otherwise triangle invariants of the brightest stars are matched ({@link TriangleMatcher}):
+ *     any rotation, scale within [minScale, maxScale], overlap down to ~30 %;
+ * <li>either way the transform is refined by least squares on all paired stars, pairs further than
+ *     3 × RMS (at least {@code clipFloorPx}) dropped, three rounds; the final model is the
+ *     configured one (affine by default, as the original; similarity below 6 pairs).
+ * </ol>
+ * A frame that cannot be registered comes back as a {@link Registration#failed failure} with its
+ * reason; no exception escapes for bad pixels. Each result is logged with the {@code [REG]} tag.
+ * Thread-safe: a {@link Reference} may serve several threads registering different frames.
+ */
+public final class FrameRegistrar {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.register");
+
+    public enum Model { SIMILARITY, AFFINE }
+
+    /**
+     * @param detection       star detection on both frames
+     * @param model           transform fitted in the end
+     * @param triangleStars   brightest stars of each frame that form triangles
+     * @param tolerancePx     pairing radius for votes and the first refinement round, pixels
+     * @param clipFloorPx     smallest pairing radius of the later rounds, pixels
+     * @param minMatches      fewest paired stars for a registration to be accepted
+     * @param minScale        smallest accepted scale moving → reference
+     * @param maxScale        largest accepted scale
+     * @param phaseCorrelation try the FFT shift first
+     */
+    public record Params(StarDetector.Params detection, Model model, int triangleStars, double tolerancePx,
+                         double clipFloorPx, int minMatches, double minScale, double maxScale, boolean phaseCorrelation) {
+        public Params {
+            if (triangleStars < 3 || !(tolerancePx > 0) || !(clipFloorPx > 0) || minMatches < 3
+                    || !(minScale > 0) || !(maxScale >= minScale))
+                throw new IllegalArgumentException("bad registration parameters");
+        }
+
+        /** Affine; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
+        public static Params defaults() {
+            return new Params(StarDetector.Params.defaults(), Model.AFFINE, 60, 3, 1, 8, 0.8, 1.25, true);
+        }
+
+        public Params withModel(Model m) {
+            return new Params(detection, m, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, phaseCorrelation);
+        }
+
+        public Params withPhaseCorrelation(boolean on) {
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, on);
+        }
+
+        public Params withScaleRange(double lo, double hi) {
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, lo, hi, phaseCorrelation);
+        }
+    }
+
+    /** A group's reference frame prepared once: its stars and, lazily, its spectrum for the fast path. */
+    public static final class Reference {
+        private final String name;
+        private final int width, height;
+        private final List<Star> stars;
+        private final StarPairs index;
+        private final float[] luminance;
+        private volatile PhaseCorrelation.Spectrum spectrum;
+
+        private Reference(String name, int width, int height, List<Star> stars, float[] luminance, double tol) {
+            this.name = name;
+            this.width = width;
+            this.height = height;
+            this.stars = List.copyOf(stars);
+            this.index = new StarPairs(this.stars, this.stars.size(), tol);
+            this.luminance = luminance;
+        }
+
+        public String name() { return name; }
+        public int width() { return width; }
+        public int height() { return height; }
+        public List<Star> stars() { return stars; }
+
+        private PhaseCorrelation.Spectrum spectrum() {
+            PhaseCorrelation.Spectrum s = spectrum;
+            if (s == null && luminance != null) {
+                synchronized (this) {
+                    s = spectrum;
+                    if (s == null) spectrum = s = PhaseCorrelation.spectrum(luminance, width, height,
+                            PhaseCorrelation.binFor(width, height));
+                }
+            }
+            return s;
+        }
+    }
+
+    private final Params params;
+    private final StarDetector detector;
+
+    public FrameRegistrar() { this(Params.defaults()); }
+
+    public FrameRegistrar(Params params) {
+        this.params = params;
+        this.detector = new StarDetector(params.detection());
+    }
+
+    public Params params() { return params; }
+
+    public StarDetector detector() { return detector; }
+
+    /** Prepares a reference from a frame (debayered RGB rows → luminance → stars). */
+    public Reference reference(Frame frame) throws IOException {
+        return reference(frame.name(), Luminance.of(frame));
+    }
+
+    /** Prepares a reference from a one-channel luminance image. */
+    public Reference reference(String name, FloatImage luminance) {
+        List<Star> stars = detector.detect(luminance);
+        return new Reference(name, luminance.width(), luminance.height(), stars, luminance.plane(0), params.tolerancePx());
+    }
+
+    /** Prepares a reference from stars alone (no FFT fast path). */
+    public Reference reference(String name, int width, int height, List<Star> stars) {
+        return new Reference(name, width, height, stars, null, params.tolerancePx());
+    }
+
+    /** Registers a frame onto the reference; failures (unreadable pixels included) come back as such. */
+    public Registration register(Reference ref, Frame frame) {
+        FloatImage lum;
+        try {
+            lum = Luminance.of(frame);
+        } catch (IOException | RuntimeException e) {
+            return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
+        }
+        return register(ref, frame.name(), lum);
+    }
+
+    /** Registers a one-channel luminance image onto the reference. */
+    public Registration register(Reference ref, String name, FloatImage luminance) {
+        List<Star> stars = detector.detect(luminance);
+        double[] shift = null;
+        if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height) {
+            PhaseCorrelation.Spectrum rs = ref.spectrum();
+            if (rs != null) {
+                PhaseCorrelation.Spectrum ms = PhaseCorrelation.spectrum(luminance.plane(0), luminance.width(),
+                        luminance.height(), rs.bin());
+                shift = PhaseCorrelation.shift(rs, ms);
+            }
+        }
+        return log(ref, solve(ref, name, stars, shift));
+    }
+
+    /** Registers a frame given by its stars alone (triangles only). */
+    public Registration register(Reference ref, String name, List<Star> stars) {
+        return log(ref, solve(ref, name, stars, null));
+    }
+
+    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift) {
+        if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
+        int need = params.minMatches();
+        if (ref.stars.size() < need)
+            return Registration.failed(name, "the reference " + ref.name + " has only " + ref.stars.size()
+                    + " stars (need " + need + ")");
+        if (stars.size() < need)
+            return Registration.failed(name, "only " + stars.size() + " stars detected (need " + need + ")");
+        // brighter, unsaturated stars first for votes and triangles: saturated centroids are poor
+        List<Star> mov = usableFirst(stars);
+        if (shift != null) {
+            Affine t = Affine.translation(shift[0], shift[1]);
+            int tol = (int) Math.ceil(params.tolerancePx() + PhaseCorrelation.binFor(ref.width, ref.height));
+            Fit f = refine(ref, mov, t, tol);
+            if (f != null && f.pairs >= need && f.pairs >= 0.25 * Math.min(ref.stars.size(), mov.size()) * overlapFraction(ref, f.t)
+                    && f.rms <= params.tolerancePx() && Math.abs(f.t.rotationDeg()) < 1)
+                return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
+        }
+        TriangleMatcher.Best best = null;
+        for (int n : new int[] {params.triangleStars(), 2 * params.triangleStars(), 4 * params.triangleStars()}) {
+            best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(), params.minScale(), params.maxScale(), ref.index);
+            if (best.transform() != null && best.votes() >= need) break;
+            if (n >= Math.max(ref.stars.size(), mov.size())) break;
+        }
+        if (best == null || best.transform() == null)
+            return Registration.failed(name, "no star triangle of this frame matches one of the reference "
+                    + ref.name + " (" + stars.size() + " and " + ref.stars.size() + " stars): no common field?");
+        if (best.votes() < need)
+            return Registration.failed(name, String.format(Locale.ROOT,
+                    "star patterns do not agree with the reference %s: at best %d stars pair up (need %d): too little overlap or too few stars",
+                    ref.name, best.votes(), need));
+        Fit f = refine(ref, mov, best.transform(), params.tolerancePx());
+        if (f == null || f.pairs < need)
+            return Registration.failed(name, "the transform from matched triangles does not hold on the other stars ("
+                    + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")");
+        return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
+    }
+
+    /** Fraction of the moving frame that lands on the reference under t, from its star positions. */
+    private static double overlapFraction(Reference ref, Affine t) {
+        // approximate with a 9×9 grid over the reference-sized frame
+        int in = 0;
+        double[] p = new double[2];
+        for (int j = 0; j < 9; j++)
+            for (int i = 0; i < 9; i++) {
+                t.apply((i + 0.5) * ref.width / 9, (j + 0.5) * ref.height / 9, p);
+                if (p[0] >= 0 && p[0] < ref.width && p[1] >= 0 && p[1] < ref.height) in++;
+            }
+        return in / 81.0;
+    }
+
+    private static List<Star> usableFirst(List<Star> stars) {
+        List<Star> out = new ArrayList<>(stars.size());
+        for (Star s : stars) if (!s.saturated()) out.add(s);
+        for (Star s : stars) if (s.saturated()) out.add(s);
+        return out;
+    }
+
+    private record Fit(Affine t, double rms, int pairs) {}
+
+    /** Pairs all stars under t, fits, clips at 3·RMS (≥ clipFloorPx), three rounds; null when degenerate. */
+    private Fit refine(Reference ref, List<Star> mov, Affine t, double tol) {
+        Fit fit = null;
+        int m = mov.size();
+        double[] mx = new double[m], my = new double[m], rx = new double[m], ry = new double[m];
+        for (int round = 0; round < 4; round++) {
+            int[] pairs = ref.index.pair(t, mov, m, tol);
+            int n = 0;
+            for (int i = 0; i < m; i++) {
+                if (pairs[i] < 0 || mov.get(i).saturated()) continue;
+                mx[n] = mov.get(i).x();
+                my[n] = mov.get(i).y();
+                rx[n] = ref.index.x(pairs[i]);
+                ry[n] = ref.index.y(pairs[i]);
+                n++;
+            }
+            if (n < 3) return fit;
+            Affine next = params.model() == Model.AFFINE && n >= 6
+                    ? TransformFit.affine(mx, my, rx, ry, n) : TransformFit.similarity(mx, my, rx, ry, n);
+            if (next == null) return fit;
+            double ss = 0;
+            double[] p = new double[2];
+            for (int i = 0; i < n; i++) {
+                next.apply(mx[i], my[i], p);
+                double dx = p[0] - rx[i], dy = p[1] - ry[i];
+                ss += dx * dx + dy * dy;
+            }
+            double rms = Math.sqrt(ss / n);
+            fit = new Fit(next, rms, n);
+            t = next;
+            tol = Math.max(params.clipFloorPx(), Math.min(tol, 3 * rms));
+        }
+        return fit;
+    }
+
+    private static Registration log(Reference ref, Registration r) {
+        if (r.ok()) {
+            Affine t = r.transform();
+            LOG.info(String.format(Locale.ROOT,
+                    "[REG] %s -> %s: %d stars matched, residual RMS %.3f px, rotation %.2f deg, scale %.5f, shift (%.2f, %.2f) px, %s",
+                    r.frame(), ref.name, r.matchedStars(), r.rmsPx(), t.rotationDeg(), t.scale(), t.c(), t.f(),
+                    r.method().name().toLowerCase(Locale.ROOT)));
+        } else {
+            LOG.log(Level.WARNING, "[REG] " + r.frame() + " -> " + ref.name + ": not registered: " + r.failure());
+        }
+        return r;
+    }
+}
