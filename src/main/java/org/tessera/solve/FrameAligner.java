@@ -1,47 +1,43 @@
 package org.tessera.solve;
 
-import java.util.Locale;
+import java.io.IOException;
 
 import org.tessera.io.FitsFrame;
-import org.tessera.wcs.PixelAffine;
+import org.tessera.register.FrameRegistrar;
+import org.tessera.register.Registration;
 
 /**
- * Registers a frame on its group's reference by its stars: the affine map from the frame's pixels
- * to the reference's (0-based), or why there is none. {@link RawFrameAstrometry} composes it with
- * the reference's solved WCS, so only one frame per group needs a plate solve.
+ * Registers a frame on its group's reference: a {@link Registration} (frame pixel → reference
+ * pixel, or why there is none). {@link RawFrameAstrometry} composes it with the reference's solved
+ * WCS, so only one frame per group needs a plate solve.
  */
 @FunctionalInterface
 public interface FrameAligner {
 
-    /**
-     * @throws InterruptedException when the run is stopped
-     */
-    Alignment align(FitsFrame reference, FitsFrame moving) throws InterruptedException;
+    /** @throws InterruptedException when the run is stopped */
+    Registration align(FitsFrame reference, FitsFrame moving) throws InterruptedException;
 
-    /**
-     * @param movingToReference frame pixel → reference pixel, null on failure
-     * @param rmsPx             residual RMS of the matched stars, pixels
-     * @param matchedStars      stars matched between the two frames
-     * @param failure           why the frame could not be registered, null on success
-     */
-    record Alignment(PixelAffine movingToReference, double rmsPx, int matchedStars, String failure) {
+    /** Star registration ({@link FrameRegistrar}), the reference's stars found once per reference. */
+    static FrameAligner stars(FrameRegistrar registrar) {
+        return new FrameAligner() {
+            private FitsFrame last;
+            private FrameRegistrar.Reference prepared;
+            private String unreadable;
 
-        public static Alignment ok(PixelAffine movingToReference, double rmsPx, int matchedStars) {
-            return new Alignment(movingToReference, rmsPx, matchedStars, null);
-        }
-
-        public static Alignment failed(String why) {
-            return new Alignment(null, Double.NaN, 0, why);
-        }
-
-        public boolean ok() {
-            return movingToReference != null;
-        }
-
-        @Override
-        public String toString() {
-            return ok() ? String.format(Locale.ROOT, "rms %.2f px, %d stars, rotation %.2f°", rmsPx, matchedStars,
-                    movingToReference.rotationDeg()) : failure;
-        }
+            @Override
+            public synchronized Registration align(FitsFrame reference, FitsFrame moving) {
+                if (reference != last) {
+                    last = reference;
+                    prepared = null;
+                    unreadable = null;
+                    try {
+                        prepared = registrar.reference(reference);
+                    } catch (IOException | RuntimeException e) {
+                        unreadable = "cannot read the reference " + reference.name() + ": " + e.getMessage();
+                    }
+                }
+                return prepared == null ? Registration.failed(moving.name(), unreadable) : registrar.register(prepared, moving);
+            }
+        };
     }
 }

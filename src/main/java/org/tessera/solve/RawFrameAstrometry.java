@@ -15,6 +15,7 @@ import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.register.Registration;
 import org.tessera.wcs.FitsWcs;
 
 /**
@@ -25,7 +26,7 @@ import org.tessera.wcs.FitsWcs;
  * them by an earlier run.</li>
  * <li>The others are grouped by session and header pointing ({@link RawGroups}); one frame per group
  * is plate-solved (the middle of the session first; on failure the next, up to
- * {@value #MAX_SOLVE_ATTEMPTS} frames); every other frame of the group is registered on it by its
+ * {@value #MAX_SOLVE_ATTEMPTS} frames, one for a blind solve); every other frame of the group is registered on it by its
  * stars ({@link FrameAligner}) and gets the reference's WCS composed with its registration
  * (frame pixel → reference pixel → sky, {@link FitsWcs#withPixelTransform}).</li>
  * </ol>
@@ -106,8 +107,11 @@ public final class RawFrameAstrometry {
             FitsFrame ref = null;
             FitsWcs refWcs = null;
             List<String> failures = new ArrayList<>();
+            // A blind solve (no pointing in the header) that fails says the field is out of the
+            // solver's reach; the group's other frames would fail the same way, slowly.
+            int attempts = g.hints().hasPosition() ? MAX_SOLVE_ATTEMPTS : 1;
             for (FitsFrame cand : g.referenceOrder()) {
-                if (failures.size() == MAX_SOLVE_ATTEMPTS) break;
+                if (failures.size() == attempts) break;
                 Solution s = solve(cand, g.hints());
                 solves++;
                 LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
@@ -133,18 +137,21 @@ public final class RawFrameAstrometry {
                 if (f == ref) continue;
                 if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
                 progress.update((double) done / todo.size(), "registering " + f.name());
-                FrameAligner.Alignment a;
+                Registration a;
                 try {
                     a = aligner.align(ref, f);
                 } catch (RuntimeException e) {
-                    a = FrameAligner.Alignment.failed("registration error: " + e);
+                    a = Registration.failed(f.name(), "registration error: " + e);
                 }
                 if (a.ok()) {
-                    FitsWcs w = refWcs.withPixelTransform(a.movingToReference());
-                    cache.store(f.path(), w, String.format(Locale.ROOT, "registered on %s: %s", ref.name(), a));
+                    FitsWcs w = refWcs.withPixelTransform(a.transform().matrix());
+                    String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
+                            ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
+                            a.transform().rotationDeg());
+                    cache.store(f.path(), w, how);
                     placed.put(f, f.withWcs(w));
                     registered++;
-                    LOG.info("[SOLVE] " + f.name() + ": registered on " + ref.name() + " (" + a + ")");
+                    LOG.info("[SOLVE] " + f.name() + ": " + how);
                 } else {
                     LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
                     unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + "cannot be registered on its group's reference "

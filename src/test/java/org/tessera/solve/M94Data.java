@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
-import org.tessera.wcs.PixelAffine;
+import org.tessera.register.Affine;
+import org.tessera.register.Registration;
 import org.tessera.wcs.Wcs;
 
 /**
@@ -69,10 +70,11 @@ final class M94Data {
      * It stands in for star registration where a test is about what is done with a registration.
      */
     static FrameAligner groundTruthAligner(Map<Path, Wcs> truth) {
-        return (ref, mov) -> FrameAligner.Alignment.ok(fitAffine(truth.get(mov.path()), truth.get(ref.path()), mov.width(), mov.height()), 0, 0);
+        return (ref, mov) -> new Registration(mov.name(), fitAffine(truth.get(mov.path()), truth.get(ref.path()), mov.width(), mov.height()),
+                0, 0, Registration.Method.TRIANGLES, null);
     }
 
-    static PixelAffine fitAffine(Wcs from, Wcs to, int w, int h) {
+    static Affine fitAffine(Wcs from, Wcs to, int w, int h) {
         double[][] ata = new double[3][3];
         double[] bx = new double[3], by = new double[3];
         double[] sky = new double[2], p = new double[2];
@@ -90,7 +92,7 @@ final class M94Data {
                 }
             }
         double[] cx = solve3(ata, bx), cy = solve3(ata, by);
-        return new PixelAffine(cx[0], cx[1], cx[2], cy[0], cy[1], cy[2]);
+        return new Affine(cx[0], cx[1], cx[2], cy[0], cy[1], cy[2]);
     }
 
     private static double[] solve3(double[][] m, double[] v) {

@@ -108,7 +108,7 @@ class RawFrameAstrometryTest {
     void aFrameThatCannotBeRegisteredIsListedAndTheRestArePlaced(@TempDir Path out) throws Exception {
         FrameAligner truthAligner = M94Data.groundTruthAligner(truth);
         FrameAligner a = (ref, mov) -> mov.name().contains("212147")
-                ? FrameAligner.Alignment.failed("3 stars matched, 6 needed") : truthAligner.align(ref, mov);
+                ? org.tessera.register.Registration.failed(mov.name(), "3 stars matched, 6 needed") : truthAligner.align(ref, mov);
         RawFrameAstrometry.Result r = stage(new StandInSolver(p -> false), a, out).place(raw, Progress.NONE);
         assertEquals(11, r.frames().size());
         assertEquals(1, r.unplaced().size());
