@@ -17,26 +17,32 @@ public interface FrameAligner {
     /** @throws InterruptedException when the run is stopped */
     Registration align(FitsFrame reference, FitsFrame moving) throws InterruptedException;
 
-    /** Star registration ({@link FrameRegistrar}), the reference's stars found once per reference. */
+    /**
+     * Star registration ({@link FrameRegistrar}): the reference's stars are found once per
+     * reference; frames may then be registered on it from several threads at once.
+     */
     static FrameAligner stars(FrameRegistrar registrar) {
         return new FrameAligner() {
-            private FitsFrame last;
-            private FrameRegistrar.Reference prepared;
-            private String unreadable;
+            /** The last reference prepared, or why it could not be. */
+            private record Prepared(FitsFrame frame, FrameRegistrar.Reference ref, String failure) {}
 
-            @Override
-            public synchronized Registration align(FitsFrame reference, FitsFrame moving) {
-                if (reference != last) {
-                    last = reference;
-                    prepared = null;
-                    unreadable = null;
+            private Prepared last;
+
+            private synchronized Prepared prepare(FitsFrame reference) {
+                if (last == null || last.frame() != reference) {
                     try {
-                        prepared = registrar.reference(reference);
+                        last = new Prepared(reference, registrar.reference(reference), null);
                     } catch (IOException | RuntimeException e) {
-                        unreadable = "cannot read the reference " + reference.name() + ": " + e.getMessage();
+                        last = new Prepared(reference, null, "cannot read the reference " + reference.name() + ": " + e.getMessage());
                     }
                 }
-                return prepared == null ? Registration.failed(moving.name(), unreadable) : registrar.register(prepared, moving);
+                return last;
+            }
+
+            @Override
+            public Registration align(FitsFrame reference, FitsFrame moving) {
+                Prepared p = prepare(reference);
+                return p.ref() == null ? Registration.failed(moving.name(), p.failure()) : registrar.register(p.ref(), moving);
             }
         };
     }

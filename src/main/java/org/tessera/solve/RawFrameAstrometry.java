@@ -9,12 +9,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.plan.ResourcePlan;
 import org.tessera.register.Registration;
 import org.tessera.wcs.FitsWcs;
 
@@ -26,7 +32,9 @@ import org.tessera.wcs.FitsWcs;
  * them by an earlier run.</li>
  * <li>The others are grouped by session and header pointing ({@link RawGroups}); one frame per group
  * is plate-solved (the middle of the session first; on failure the next, up to
- * {@value #MAX_SOLVE_ATTEMPTS} frames, one for a blind solve); every other frame of the group is registered on it by its
+ * {@value #MAX_SOLVE_ATTEMPTS} frames, one for a solve without pointing; none when the header
+ * gives neither pointing nor scale, as a fully blind solve mostly spends the whole timeout to
+ * fail); every other frame of the group is registered on it by its
  * stars ({@link FrameAligner}) and gets the reference's WCS composed with its registration
  * (frame pixel → reference pixel → sky, {@link FitsWcs#withPixelTransform}).</li>
  * </ol>
@@ -42,6 +50,10 @@ public final class RawFrameAstrometry {
     /** Frames of a group tried as the solved reference before the group is reported unsolved. */
     public static final int MAX_SOLVE_ATTEMPTS = 3;
 
+    /** Why a frame whose header gives neither pointing nor scale is not solved. */
+    static final String UNGUIDED = "neither RA/DEC nor FOCALLEN/XPIXSZ in it to guide a plate solve (add those keys, "
+            + "or plate-solve it first with ASTAP or solve-field)";
+
     /** The frames placed (input order) and those that could not be, with the reason. */
     public record Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached) {}
 
@@ -50,8 +62,12 @@ public final class RawFrameAstrometry {
     private final WcsCache cache;
     private final double radiusDeg;
     private final boolean force;
+    private final int workers;
 
-    public RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force) {
+    /** @param workers frames registered at once */
+    public RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force,
+                              int workers) {
+        this.workers = workers;
         this.solver = solver;
         this.aligner = aligner;
         this.cache = cache;
@@ -62,7 +78,7 @@ public final class RawFrameAstrometry {
     /** The stage as a mosaic run configures it: solver from the config, cache in {@code outputDir}. */
     public static RawFrameAstrometry fromConfig(Config cfg, FrameAligner aligner, Path outputDir) {
         return new RawFrameAstrometry(Solvers.fromConfig(cfg), aligner, new WcsCache(outputDir),
-                cfg.getDouble(Solvers.KEY_RADIUS), cfg.getBoolean(Solvers.KEY_FORCE));
+                cfg.getDouble(Solvers.KEY_RADIUS), cfg.getBoolean(Solvers.KEY_FORCE), ResourcePlan.fromRuntime(cfg).workers());
     }
 
     /** True when some frame needs this stage (no WCS, or re-solving forced). */
@@ -104,6 +120,12 @@ public final class RawFrameAstrometry {
             if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
             LOG.info("[SOLVE] " + g);
             progress.update((double) done / todo.size(), "solving group " + g.id() + " of " + groups.size());
+            if (!g.hints().hasPosition() && !g.hints().hasScale()) {
+                // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
+                for (FitsFrame f : g.frames()) unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + UNGUIDED));
+                done += g.frames().size();
+                continue;
+            }
             FitsFrame ref = null;
             FitsWcs refWcs = null;
             List<String> failures = new ArrayList<>();
@@ -133,16 +155,13 @@ public final class RawFrameAstrometry {
             cache.store(ref.path(), refWcs, solver.solver().name());
             placed.put(ref, ref.withWcs(refWcs));
             done++;
-            for (FitsFrame f : g.frames()) {
-                if (f == ref) continue;
-                if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
-                progress.update((double) done / todo.size(), "registering " + f.name());
-                Registration a;
-                try {
-                    a = aligner.align(ref, f);
-                } catch (RuntimeException e) {
-                    a = Registration.failed(f.name(), "registration error: " + e);
-                }
+            FitsFrame solvedRef = ref;
+            List<FitsFrame> others = g.frames().stream().filter(f -> f != solvedRef).toList();
+            List<Registration> regs = registerAll(ref, others, progress, done, todo.size());
+            done += others.size();
+            for (int i = 0; i < others.size(); i++) {
+                FitsFrame f = others.get(i);
+                Registration a = regs.get(i);
                 if (a.ok()) {
                     FitsWcs w = refWcs.withPixelTransform(a.transform().matrix());
                     String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
@@ -157,17 +176,55 @@ public final class RawFrameAstrometry {
                     unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + "cannot be registered on its group's reference "
                             + ref.name() + ": " + a.failure()));
                 }
-                done++;
             }
         }
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
         unplaced.sort(Comparator.comparing(p -> p.file().toString()));
+        for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
         if (!todo.isEmpty() || cached > 0)
             LOG.info(String.format(Locale.ROOT, "[SOLVE] %d of %d frame(s) placed: %d plate solve(s), %d registered, %d from the cache, %d left out",
                     out.size(), frames.size(), solves, registered, cached, unplaced.size()));
         progress.update(1, out.size() + " frame(s) placed");
         return new Result(out, unplaced, solves, registered, cached);
+    }
+
+    /**
+     * Registers {@code frames} on {@code ref} on {@link #workers} threads (each holds one frame's
+     * luminance and stars), results in the order of {@code frames}.
+     */
+    private List<Registration> registerAll(FitsFrame ref, List<FitsFrame> frames, Progress progress, int done, int total)
+            throws InterruptedException {
+        if (frames.isEmpty()) return List.of();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, frames.size())));
+        try {
+            AtomicInteger finished = new AtomicInteger();
+            List<Future<Registration>> futures = new ArrayList<>();
+            for (FitsFrame f : frames)
+                futures.add(pool.submit(() -> {
+                    if (progress.cancelled()) return Registration.failed(f.name(), "cancelled by the user");
+                    Registration r;
+                    try {
+                        r = aligner.align(ref, f);
+                    } catch (RuntimeException e) {
+                        r = Registration.failed(f.name(), "registration error: " + e);
+                    }
+                    progress.update((double) (done + finished.incrementAndGet()) / total, "registered " + f.name());
+                    return r;
+                }));
+            List<Registration> out = new ArrayList<>();
+            for (Future<Registration> fu : futures) {
+                try {
+                    out.add(fu.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("registration task failed", e.getCause());
+                }
+            }
+            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The start of a left-out frame's reason: why it needed placing at all. */

@@ -58,7 +58,7 @@ class RawFrameAstrometryTest {
     }
 
     static RawFrameAstrometry stage(PlateSolver s, FrameAligner a, Path out) {
-        return new RawFrameAstrometry(new Solvers.Choice(s, null), a, new WcsCache(out), 3.0, false);
+        return new RawFrameAstrometry(new Solvers.Choice(s, null), a, new WcsCache(out), 3.0, false, 2);
     }
 
     @Test
@@ -121,7 +121,7 @@ class RawFrameAstrometryTest {
         List<FitsFrame> mixed = new ArrayList<>(M94Data.open(M94Data.SOLVED.resolve("night1")));
         mixed.addAll(M94Data.open(M94Data.RAW.resolve("night3")));
         RawFrameAstrometry st = new RawFrameAstrometry(new Solvers.Choice(null, "no plate solver found: install …"),
-                (x, y) -> { throw new AssertionError(); }, new WcsCache(out), 3.0, false);
+                (x, y) -> { throw new AssertionError(); }, new WcsCache(out), 3.0, false, 2);
         RawFrameAstrometry.Result r = st.place(mixed, Progress.NONE);
         assertEquals(6, r.frames().size());
         for (int i = 0; i < 6; i++) assertSame(mixed.get(i), r.frames().get(i), "a frame with WCS is kept as it is");
@@ -147,5 +147,16 @@ class RawFrameAstrometryTest {
         java.nio.file.Files.write(in, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
         java.nio.file.Files.setLastModifiedTime(in, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
         assertEquals(null, cache.lookup(in), "a file of another size is solved again");
+    }
+
+    @Test
+    void aFrameWithNeitherPointingNorScaleIsNotSolvedBlind(@TempDir Path out) throws Exception {
+        Path m13 = M94Data.DATA.resolve("m13_raw_frames/M13_blue_0001.fits");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(m13), "M 13 frame not found");
+        StandInSolver s = new StandInSolver(p -> true);
+        RawFrameAstrometry.Result r = stage(s, (a, b) -> { throw new AssertionError(); }, out).place(List.of(FitsFrame.open(m13)), Progress.NONE);
+        assertEquals(List.of(), s.asked, "no blind solve: it would spend the whole timeout");
+        assertEquals("no celestial WCS in the header; neither RA/DEC nor FOCALLEN/XPIXSZ in it to guide a plate solve "
+                + "(add those keys, or plate-solve it first with ASTAP or solve-field)", r.unplaced().get(0).reason());
     }
 }
