@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.tessera.io.FitsFrame;
+import org.tessera.wcs.SkyMath;
 
 /**
  * Groups the frames that carry no WCS so that one plate solve places a whole group: frames of one
@@ -88,13 +89,7 @@ public final class RawGroups {
         if (a.hasPosition() != b.hasPosition()) return false;
         if (!a.hasPosition()) return true;
         double side = a.hasScale() ? a.arcsecPerPixel() * Math.min(a.width(), a.height()) / 3600 : 1.0;
-        return separationDeg(a.raDeg(), a.decDeg(), b.raDeg(), b.decDeg()) <= POINTING_FRACTION * side;
-    }
-
-    static double separationDeg(double ra1, double dec1, double ra2, double dec2) {
-        double p1 = Math.toRadians(dec1), p2 = Math.toRadians(dec2), dl = Math.toRadians(ra2 - ra1);
-        double s = Math.sin((p2 - p1) / 2), t = Math.sin(dl / 2);
-        return Math.toDegrees(2 * Math.asin(Math.min(1, Math.sqrt(s * s + Math.cos(p1) * Math.cos(p2) * t * t))));
+        return SkyMath.separationDeg(a.raDeg(), a.decDeg(), b.raDeg(), b.decDeg()) <= POINTING_FRACTION * side;
     }
 
     /** DATE-OBS as seconds since 1970 (UTC), NaN when absent or unreadable. */

@@ -45,7 +45,7 @@ class AstrometryNetSolverTest {
             double cx = (ref.width() - 1) / 2.0, cy = (ref.height() - 1) / 2.0;
             s.wcs().pixelToWorld(cx, cy, c);
             truth.pixelToWorld(cx, cy, t);
-            double sep = RawGroups.separationDeg(c[0], c[1], t[0], t[1]) * 3600;
+            double sep = org.tessera.wcs.SkyMath.separationDeg(c[0], c[1], t[0], t[1]) * 3600;
             assertTrue(sep < 5, ref.name() + ": centre " + sep + "″ from the solved twin's");
             assertEquals(1, s.wcs().pixelScaleDeg() / truth.pixelScaleDeg(), 0.005, ref.name() + ": scale within 0.5%");
             assertEquals(truth.rotationDeg(), s.wcs().rotationDeg(), 0.05, ref.name() + ": rotation");

@@ -123,7 +123,7 @@ final class M94Data {
                 double x = i * (w - 1) / 8.0, y = j * (h - 1) / 8.0;
                 a.pixelToWorld(x, y, p);
                 b.pixelToWorld(x, y, q);
-                worst = Math.max(worst, RawGroups.separationDeg(p[0], p[1], q[0], q[1]) * 3600);
+                worst = Math.max(worst, org.tessera.wcs.SkyMath.separationDeg(p[0], p[1], q[0], q[1]) * 3600);
             }
         return worst;
     }
