@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
@@ -30,7 +31,7 @@ import org.tessera.wcs.Wcs;
  * Issue 13 end to end: {@code tessera mosaic seestar_m94_raw OUT} (the pipeline call the CLI makes)
  * on the 12 raw M 94 frames, which carry no WCS, gives the mosaic that the same frames make once
  * plate-solved ({@code seestar_m94_subset}): stars at the same sky positions (median and 90th
- * percentile within 0.5″) and no wider (median FWHM within 5%). Only one frame per session is
+ * percentile within 0.5″) and no wider (median FWHM at most 5% more). Only one frame per session is
  * plate-solved; the others are registered on it by their stars.
  */
 class RawFramesAcceptanceTest {
@@ -46,7 +47,9 @@ class RawFramesAcceptanceTest {
         assumeTrue(found, "astrometry.net's solve-field is not installed (docs/solving.md)");
     }
 
+    /** All 12 frames, three sessions (~1.5–3 min: two 12-frame mosaics): {@code -Pheavy}. */
     @Test
+    @Tag("heavy")
     void rawM94FramesMakeTheMosaicOfTheirSolvedTwins(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isDirectory(RAW) && Files.isDirectory(SOLVED), "real test data not found at " + RAW.toAbsolutePath());
         requireSolveField();
@@ -72,7 +75,15 @@ class RawFramesAcceptanceTest {
         assertEquals(3, how.stream().filter(h -> h.contains("SOLVEDBY= 'solve-field'")).count());
         assertEquals(9, how.stream().filter(h -> h.contains("SOLVEDBY= 'registered on")).count());
 
-        FitsFrame a = FitsFrame.open(raw.mosaic()), b = FitsFrame.open(solved.mosaic());
+        compare("raw M 94", FitsFrame.open(raw.mosaic()), FitsFrame.open(solved.mosaic()), rawSeconds, 100);
+    }
+
+    /**
+     * Stars detected in the mosaic of raw frames {@code a} against those of the mosaic of their
+     * solved twins {@code b}, matched by sky position: offsets median and 90th percentile below
+     * 0.5″, median FWHM no more than 5% wider.
+     */
+    static void compare(String set, FitsFrame a, FitsFrame b, double seconds, int minMatched) throws Exception {
         List<Star> sa = stars(a), sb = stars(b);
         Wcs wa = a.wcs(), wb = b.wcs();
         List<Double> sep = new ArrayList<>(), fwhmA = new ArrayList<>(), fwhmB = new ArrayList<>();
@@ -96,24 +107,27 @@ class RawFramesAcceptanceTest {
             }
         }
         double med = pct(sep, 50), p90 = pct(sep, 90), fa = pct(fwhmA, 50), fb = pct(fwhmB, 50);
-        String summary = String.format(Locale.ROOT, "[ACCEPT] raw M 94: %dx%d mosaic in %.1f s (solved twin %dx%d); %d of %d stars matched, "
-                + "offset median %.3f″, p90 %.3f″; FWHM median %.3f px vs %.3f px (%+.2f%%)", a.width(), a.height(), rawSeconds,
+        String summary = String.format(Locale.ROOT, "[ACCEPT] %s: %dx%d mosaic in %.1f s (solved twins: %dx%d); %d of %d stars matched, "
+                + "offset median %.3f″, p90 %.3f″; FWHM median %.3f px vs %.3f px (%+.2f%%)", set, a.width(), a.height(), seconds,
                 b.width(), b.height(), sep.size(), sa.size(), med, p90, fa, fb, 100 * (fa / fb - 1));
         System.out.println(summary);
-        assertTrue(sep.size() >= 100 && sep.size() >= 0.7 * Math.min(sa.size(), sb.size()), "most stars in both mosaics\n" + summary);
+        assertTrue(sep.size() >= minMatched && sep.size() >= 0.7 * Math.min(sa.size(), sb.size()), "most stars in both mosaics\n" + summary);
         assertTrue(med < 0.5 && p90 < 0.5, "stars within 0.5″ of the solved twins' mosaic\n" + summary);
-        assertTrue(fa <= 1.05 * fb, "stars no wider\n" + summary);
-        assertEquals(1, fa / fb, 0.05, "FWHM within 5%\n" + summary);
+        // No wider: registration by stars may align sharper than per-frame plate solutions do (night 3:
+        // the twins' own solutions disagree by ~0.3″, which widens their stack), never blurrier.
+        assertTrue(fa <= 1.05 * fb, "stars no wider than the solved twins' (FWHM within +5%)\n" + summary);
     }
 
     /**
-     * Frames that cannot be placed are listed with the reason and the rest still make a mosaic
-     * (exit status 1): night 3's four raw frames, plus a starless frame of the same session (it
-     * cannot be registered) and a small starless frame of another night (its group does not solve).
+     * The default suite's end to end run, through the command line: night 3's four raw frames
+     * (field rotated ~70° from nights 1–2), plus a starless frame of the same session (it cannot
+     * be registered) and a small starless frame of another night (its group does not solve). Both
+     * are listed with the reason (exit status 1), and the four good frames make the mosaic that
+     * their solved twins make: same star positions (0.5″), same star widths (5%).
      */
     @Test
-    void framesThatCannotBePlacedAreListedAndTheRestMakeTheMosaic(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isDirectory(RAW), "real test data not found at " + RAW.toAbsolutePath());
+    void rawNightWithBadFramesListsThemAndMakesTheMosaicOfTheSolvedTwins(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isDirectory(RAW) && Files.isDirectory(SOLVED), "real test data not found at " + RAW.toAbsolutePath());
         requireSolveField();
         Path in = Files.createDirectories(tmp.resolve("in"));
         List<Path> night3;
@@ -127,10 +141,13 @@ class RawFramesAcceptanceTest {
         starless(model, 300, 200, "2025-04-12T21:00:00", otherNight);
 
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
+        System.gc();
+        long t0 = System.nanoTime();
         int rc = new org.tessera.cli.Main(org.tessera.command.Jobs.PIPELINE).run(new String[] {"mosaic", "-q", in.toString(),
                 tmp.resolve("out").toString(), "--set", "solver_choice=astrometry"},
                 new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
                 new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        double seconds = (System.nanoTime() - t0) / 1e9;
         String e = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(org.tessera.cli.Main.SKIPPED, rc, e);
         assertTrue(e.contains("skipped " + sameSession.toAbsolutePath() + ": no celestial WCS in the header; cannot be registered on "
@@ -141,7 +158,13 @@ class RawFramesAcceptanceTest {
         MosaicPipeline.Outcome o = new MosaicPipeline.Outcome(null, null, null, null,
                 Files.list(tmp.resolve("out").resolve(MosaicPipeline.TILES_DIR)).sorted().toList(), List.of(), null);
         assertEquals(4, stacked(o), "night 3's four frames stacked");
-        assertTrue(Files.isRegularFile(tmp.resolve("out").resolve(MosaicPipeline.MOSAIC)));
+
+        System.gc();
+        MosaicPipeline.Outcome twins = MosaicPipeline.mosaic(List.of(SOLVED.resolve("night3")), tmp.resolve("twins"), new Config(),
+                Progress.NONE);
+        assertEquals(4, stacked(twins));
+        compare("raw M 94 night 3 + 2 bad frames", FitsFrame.open(tmp.resolve("out").resolve(MosaicPipeline.MOSAIC)),
+                FitsFrame.open(twins.mosaic()), seconds, 50);
     }
 
     /** A raw-looking frame (the model's pointing, optics and Bayer keys, no WCS) of flat noise: no star at all. */
