@@ -40,6 +40,8 @@ public final class ConfigKeys {
         new Key("apply_radial_weight", false, "weight pixels by distance to the frame centre"),
         new Key("radial_feather_fraction", 0.8, "radial weight: fraction of the half-diagonal where the fall-off ends"),
         new Key("radial_shape_power", 2.0, "radial weight: exponent of the cosine fall-off"),
+        // Read (§1)
+        new Key("hot_pixel_correction", true, "Tessera: Phase 1 hot-pixel correction of input frames (5x5 median, pixel > median + 3 std replaced), as the original does"),
         // Grouping (§2)
         new Key("cluster_panel_threshold", 0.03, "degrees: frames closer than this share a group (<= 0 means 0.05)"),
         new Key("cluster_target_groups", 0, "> 0: bisect the threshold to reach this many groups"),

@@ -62,6 +62,30 @@ public final class FitsFrame implements Frame, AllFinite {
     private final double exposure;
     private final boolean seestar;
     private final boolean primaryImage;
+    /** Phase 1 hot-pixel correction of the pixels read ({@link HotPixels}). */
+    private final boolean hotPixels;
+
+    /** The same file with another WCS or hot-pixel setting (headers are shared, not re-read). */
+    private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, boolean hotPixels) {
+        this.path = o.path;
+        this.name = o.name;
+        this.headerCards = o.headerCards;
+        this.keys = o.keys;
+        this.width = o.width;
+        this.height = o.height;
+        this.layout = o.layout;
+        this.bayer = o.bayer;
+        this.codec = o.codec;
+        this.dataOffset = o.dataOffset;
+        this.alphaOffset = o.alphaOffset;
+        this.wcs = wcs;
+        this.wcsProblem = wcsProblem;
+        this.mount = o.mount;
+        this.exposure = o.exposure;
+        this.seestar = o.seestar;
+        this.primaryImage = o.primaryImage;
+        this.hotPixels = hotPixels;
+    }
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
             throws FitsReadException {
@@ -126,27 +150,7 @@ public final class FitsFrame implements Frame, AllFinite {
         this.wcsProblem = problem;
         this.mount = MountMode.fromKeys(keys);
         this.exposure = exposureOf(keys);
-    }
-
-    /** A copy of {@code f} placed by {@code wcs} (from a plate solve or a registration) instead of its header's. */
-    private FitsFrame(FitsFrame f, Wcs wcs) {
-        this.path = f.path;
-        this.name = f.name;
-        this.headerCards = f.headerCards;
-        this.keys = f.keys;
-        this.width = f.width;
-        this.height = f.height;
-        this.layout = f.layout;
-        this.bayer = f.bayer;
-        this.codec = f.codec;
-        this.dataOffset = f.dataOffset;
-        this.alphaOffset = f.alphaOffset;
-        this.wcs = wcs;
-        this.wcsProblem = null;
-        this.mount = f.mount;
-        this.exposure = f.exposure;
-        this.seestar = f.seestar;
-        this.primaryImage = f.primaryImage;
+        this.hotPixels = false;
     }
 
     /**
@@ -155,11 +159,23 @@ public final class FitsFrame implements Frame, AllFinite {
      */
     public FitsFrame withWcs(Wcs wcs) {
         if (wcs == null) throw new IllegalArgumentException(name + ": no WCS given");
-        return new FitsFrame(this, wcs);
+        return new FitsFrame(this, wcs, null, hotPixels);
     }
 
     /** True when the image is the primary HDU (an external solver reads such a file as it is). */
     public boolean imageInPrimaryHdu() { return primaryImage; }
+
+    /**
+     * This frame with Phase 1 hot-pixel correction on or off: each channel of the rows read (after
+     * demosaicing) goes through {@link HotPixels}, with its two rows of context read around the band.
+     * Frames from {@link #open} have it off; {@link FrameScanner} turns it on for input frames.
+     */
+    public FitsFrame withHotPixelCorrection(boolean on) {
+        return on == hotPixels ? this : new FitsFrame(this, wcs, wcsProblem, on);
+    }
+
+    /** Whether the pixels read are hot-pixel corrected. */
+    public boolean hotPixelCorrection() { return hotPixels; }
 
     /**
      * Reads the headers of a FITS file. Throws a {@link FitsReadException} ("name: problem") for a
@@ -318,17 +334,13 @@ public final class FitsFrame implements Frame, AllFinite {
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            switch (layout) {
-                case MONO -> readPlaneRows(ch, 0, y0, rows, dst[0], 0);
-                case CUBE -> {
-                    for (int c = 0; c < 3; c++) readPlaneRows(ch, c, y0, rows, dst[c], 0);
-                }
-                case BAYER -> {
-                    int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
-                    float[] raw = new float[(r1 - r0) * width];
-                    readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
-                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
-                }
+            if (hotPixels && rows > 0) {
+                int e0 = Math.max(0, y0 - HotPixels.CONTEXT), e1 = Math.min(height, y0 + rows + HotPixels.CONTEXT);
+                float[][] ext = newBand(e1 - e0);
+                readBand(ch, e0, e1 - e0, ext);
+                for (int c = 0; c < ext.length; c++) HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c]);
+            } else {
+                readBand(ch, y0, rows, dst);
             }
             if (alphaOffset >= 0) {
                 byte[] a = readAlphaBytes(ch, y0, rows);
@@ -338,6 +350,22 @@ public final class FitsFrame implements Frame, AllFinite {
             }
         } catch (IOException e) {
             throw new IOException(name + ": cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows [y0, y0 + rows) as stored (demosaiced for a Bayer frame), before hot pixels and ALPHA. */
+    private void readBand(FileChannel ch, int y0, int rows, float[][] dst) throws IOException {
+        switch (layout) {
+            case MONO -> readPlaneRows(ch, 0, y0, rows, dst[0], 0);
+            case CUBE -> {
+                for (int c = 0; c < 3; c++) readPlaneRows(ch, c, y0, rows, dst[c], 0);
+            }
+            case BAYER -> {
+                int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
+                float[] raw = new float[(r1 - r0) * width];
+                readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
+                Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+            }
         }
     }
 

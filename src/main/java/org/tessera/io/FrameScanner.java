@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * Finds the input frames: FITS files ({@code .fit}, {@code .fits}, {@code .fts}, any case) given
  * directly or found in folders <b>recursively</b> (night sub-folders are the usual layout), opened in
  * path order. A file that cannot be used is skipped with its reason, never aborting the scan.
+ * Input frames come with the Phase 1 hot-pixel correction on unless the caller turns it off.
  */
 public final class FrameScanner {
 
@@ -55,8 +56,16 @@ public final class FrameScanner {
      * usable WCS is skipped too. Never throws: a file that cannot be read comes back as a problem.
      */
     public static Opened open(Path p, boolean requireWcs) {
+        return open(p, requireWcs, true);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction of
+     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default).
+     */
+    public static Opened open(Path p, boolean requireWcs, boolean hotPixels) {
         try {
-            FitsFrame f = FitsFrame.open(p);
+            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(hotPixels);
             if (requireWcs && !f.hasWcs()) return new Opened(null, new Problem(p, "no usable WCS: " + f.wcsProblem()));
             return new Opened(f, null);
         } catch (FitsReadException e) {
@@ -74,6 +83,14 @@ public final class FrameScanner {
      *                     message names the inputs)
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs) throws IOException {
+        return scan(inputs, requireWcs, true);
+    }
+
+    /**
+     * As {@link #scan(List, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction
+     * of the frames' pixels (key {@code hot_pixel_correction}, on by default).
+     */
+    public static Scan scan(List<Path> inputs, boolean requireWcs, boolean hotPixels) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
         for (Path in : inputs) {
@@ -105,7 +122,7 @@ public final class FrameScanner {
 
         // Header reads are independent small I/O: open them in parallel, keep path order.
         List<Path> sorted = new ArrayList<>(files);
-        List<Opened> results = sorted.parallelStream().map(p -> open(p, requireWcs)).collect(Collectors.toList());
+        List<Opened> results = sorted.parallelStream().map(p -> open(p, requireWcs, hotPixels)).collect(Collectors.toList());
 
         List<FitsFrame> frames = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>(unreadable);

@@ -57,7 +57,7 @@ public final class FrameRegistrar {
 
         /** Affine; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
         public static Params defaults() {
-            return new Params(StarDetector.Params.defaults(), Model.AFFINE, 60, 3, 1, 8, 0.8, 1.25, true);
+            return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
         }
 
         public Params withModel(Model m) {
@@ -152,6 +152,16 @@ public final class FrameRegistrar {
 
     /** Registers a one-channel luminance image onto the reference. */
     public Registration register(Reference ref, String name, FloatImage luminance) {
+        try {
+            return log(ref, registerImage(ref, name, luminance));
+        } catch (RuntimeException e) {
+            // a bug must not take the whole group down: the frame is reported and left out
+            LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
+            return log(ref, Registration.failed(name, "registration failed: " + e));
+        }
+    }
+
+    private Registration registerImage(Reference ref, String name, FloatImage luminance) {
         List<Star> stars = detector.detect(luminance);
         double[] shift = null;
         if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height) {
@@ -162,15 +172,23 @@ public final class FrameRegistrar {
                 shift = PhaseCorrelation.shift(rs, ms);
             }
         }
-        return log(ref, solve(ref, name, stars, shift));
+        return solve(ref, name, stars, shift, luminance.width(), luminance.height());
     }
 
     /** Registers a frame given by its stars alone (triangles only). */
     public Registration register(Reference ref, String name, List<Star> stars) {
-        return log(ref, solve(ref, name, stars, null));
+        // without the image, its extent is taken as the stars' bounding box
+        double mx = 0, my = 0;
+        for (Star s : stars) { mx = Math.max(mx, s.x()); my = Math.max(my, s.y()); }
+        try {
+            return log(ref, solve(ref, name, stars, null, (int) Math.ceil(mx) + 1, (int) Math.ceil(my) + 1));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
+            return log(ref, Registration.failed(name, "registration failed: " + e));
+        }
     }
 
-    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift) {
+    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
         if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
         int need = params.minMatches();
         if (ref.stars.size() < need)
@@ -184,8 +202,7 @@ public final class FrameRegistrar {
             Affine t = Affine.translation(shift[0], shift[1]);
             int tol = (int) Math.ceil(params.tolerancePx() + PhaseCorrelation.binFor(ref.width, ref.height));
             Fit f = refine(ref, mov, t, tol);
-            if (f != null && f.pairs >= need && f.pairs >= 0.25 * Math.min(ref.stars.size(), mov.size()) * overlapFraction(ref, f.t)
-                    && f.rms <= params.tolerancePx() && Math.abs(f.t.rotationDeg()) < 1)
+            if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
                 return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
         }
         TriangleMatcher.Best best = null;
@@ -205,21 +222,46 @@ public final class FrameRegistrar {
         if (f == null || f.pairs < need)
             return Registration.failed(name, "the transform from matched triangles does not hold on the other stars ("
                     + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")");
+        String weak = implausible(ref, mov, f, mw, mh);
+        if (weak != null) return Registration.failed(name, weak);
         return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
     }
 
-    /** Fraction of the moving frame that lands on the reference under t, from its star positions. */
-    private static double overlapFraction(Reference ref, Affine t) {
-        // approximate with a 9×9 grid over the reference-sized frame
-        int in = 0;
+    /**
+     * Why a fit is chance rather than a match, or null: a true match pairs a good part of the stars
+     * both frames show in their common field, with residuals well inside the pairing radius; chance
+     * pairs among many stars are few and spread over the whole radius.
+     */
+    private String implausible(Reference ref, List<Star> mov, Fit f, int mw, int mh) {
+        double sc = f.t.scale();
+        if (!(sc >= params.minScale() && sc <= params.maxScale()))
+            return String.format(Locale.ROOT, "the fitted scale %.4f to the reference %s is outside [%.2f, %.2f]",
+                    sc, ref.name, params.minScale(), params.maxScale());
         double[] p = new double[2];
-        for (int j = 0; j < 9; j++)
-            for (int i = 0; i < 9; i++) {
-                t.apply((i + 0.5) * ref.width / 9, (j + 0.5) * ref.height / 9, p);
-                if (p[0] >= 0 && p[0] < ref.width && p[1] >= 0 && p[1] < ref.height) in++;
-            }
-        return in / 81.0;
+        int movIn = 0, refIn = 0;
+        for (Star s : mov) {
+            f.t.apply(s.x(), s.y(), p);
+            if (p[0] >= 0 && p[0] < ref.width && p[1] >= 0 && p[1] < ref.height) movIn++;
+        }
+        Affine inv = f.t.inverse();
+        for (Star s : ref.stars) {
+            inv.apply(s.x(), s.y(), p);
+            if (p[0] >= 0 && p[0] < mw && p[1] >= 0 && p[1] < mh) refIn++;
+        }
+        int common = Math.min(movIn, refIn);
+        if (f.pairs < MIN_PAIRED_FRACTION * common)
+            return String.format(Locale.ROOT, "only %d of the %d stars in the common field pair up with the reference %s: "
+                    + "no common field, or the stars are too unlike (clouds, focus)", f.pairs, common, ref.name);
+        if (f.rms > MAX_RMS_FRACTION * params.tolerancePx())
+            return String.format(Locale.ROOT, "the star positions fit the reference %s only to %.2f px RMS (limit %.2f px): "
+                    + "chance pairs, or a distorted frame", ref.name, f.rms, MAX_RMS_FRACTION * params.tolerancePx());
+        return null;
     }
+
+    /** Fewest paired stars, as a fraction of the stars both frames show in their common field. */
+    static final double MIN_PAIRED_FRACTION = 0.25;
+    /** Largest accepted residual RMS, as a fraction of the pairing radius. */
+    static final double MAX_RMS_FRACTION = 0.5;
 
     private static List<Star> usableFirst(List<Star> stars) {
         List<Star> out = new ArrayList<>(stars.size());
@@ -235,20 +277,24 @@ public final class FrameRegistrar {
         Fit fit = null;
         int m = mov.size();
         double[] mx = new double[m], my = new double[m], rx = new double[m], ry = new double[m];
+        double[] fm = new double[m], fr = new double[m], wt = new double[m];
         for (int round = 0; round < 4; round++) {
             int[] pairs = ref.index.pair(t, mov, m, tol);
             int n = 0;
             for (int i = 0; i < m; i++) {
-                if (pairs[i] < 0 || mov.get(i).saturated()) continue;
+                if (pairs[i] < 0 || mov.get(i).saturated() || ref.stars.get(pairs[i]).saturated()) continue;
                 mx[n] = mov.get(i).x();
                 my[n] = mov.get(i).y();
                 rx[n] = ref.index.x(pairs[i]);
                 ry[n] = ref.index.y(pairs[i]);
+                fm[n] = mov.get(i).flux();
+                fr[n] = ref.stars.get(pairs[i]).flux();
                 n++;
             }
             if (n < 3) return fit;
+            weights(fm, fr, n, wt);
             Affine next = params.model() == Model.AFFINE && n >= 6
-                    ? TransformFit.affine(mx, my, rx, ry, n) : TransformFit.similarity(mx, my, rx, ry, n);
+                    ? TransformFit.affine(mx, my, rx, ry, wt, n) : TransformFit.similarity(mx, my, rx, ry, wt, n);
             if (next == null) return fit;
             double ss = 0;
             double[] p = new double[2];
@@ -264,6 +310,26 @@ public final class FrameRegistrar {
         }
         return fit;
     }
+
+    /**
+     * Pair weights: the inverse of the expected centroid variance of both stars, which for the faint
+     * (background-limited) stars that dominate a star list scales as 1 / flux²; relative to the
+     * median pair's flux, with a floor of variance so the brightest stars do not take over.
+     */
+    static void weights(double[] fm, double[] fr, int n, double[] wt) {
+        double[] f = new double[n];
+        for (int i = 0; i < n; i++) f[i] = Math.min(fm[i], fr[i]);
+        double[] s = java.util.Arrays.copyOf(f, n);
+        java.util.Arrays.sort(s);
+        double f0 = s[n / 2] > 0 ? s[n / 2] : 1;
+        for (int i = 0; i < n; i++) {
+            double a = f0 / Math.max(fm[i], 1e-9 * f0), b = f0 / Math.max(fr[i], 1e-9 * f0);
+            wt[i] = 1 / (a * a + b * b + WEIGHT_FLOOR);
+        }
+    }
+
+    /** Variance floor of the pair weights, in units of the median pair's variance (≈ 2). */
+    static final double WEIGHT_FLOOR = 0.25;
 
     private static Registration log(Reference ref, Registration r) {
         if (r.ok()) {

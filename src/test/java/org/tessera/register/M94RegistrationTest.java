@@ -36,6 +36,10 @@ class M94RegistrationTest {
 
     /** RMS over a 16×16 grid of the moving frame of |t(p) − truth(p)|, truth = ref.wcs⁻¹(mov.wcs(p)). */
     static double rmsAgainstTruth(Affine t, Wcs mov, Wcs ref, int w, int h) {
+        return rmsAgainstTruth(t, mov, ref, w, h, false);
+    }
+
+    static double rmsAgainstTruth(Affine t, Wcs mov, Wcs ref, int w, int h, boolean overlapOnly) {
         double ss = 0;
         int n = 0;
         double[] sky = new double[2], truth = new double[2], got = new double[2];
@@ -45,6 +49,7 @@ class M94RegistrationTest {
                 mov.pixelToWorld(x, y, sky);
                 ref.worldToPixel(sky[0], sky[1], truth);
                 t.apply(x, y, got);
+                if (overlapOnly && !(truth[0] >= 0 && truth[0] < w && truth[1] >= 0 && truth[1] < h)) continue;
                 double dx = got[0] - truth[0], dy = got[1] - truth[1];
                 ss += dx * dx + dy * dy;
                 n++;
@@ -52,26 +57,105 @@ class M94RegistrationTest {
         return Math.sqrt(ss / n);
     }
 
+    /** Index of the frame whose solved centre is closest to the mean centre of the given frames (the pipeline's rule). */
+    static int centralFrame(List<Wcs> wcs, List<Integer> members, int w, int h) {
+        double[][] c = new double[members.size()][];
+        double sx = 0, sy = 0, sz = 0;
+        for (int k = 0; k < members.size(); k++) {
+            double[] sky = new double[2];
+            wcs.get(members.get(k)).pixelToWorld((w - 1) / 2.0, (h - 1) / 2.0, sky);
+            double ra = Math.toRadians(sky[0]), de = Math.toRadians(sky[1]);
+            c[k] = new double[] {Math.cos(de) * Math.cos(ra), Math.cos(de) * Math.sin(ra), Math.sin(de)};
+            sx += c[k][0]; sy += c[k][1]; sz += c[k][2];
+        }
+        int best = members.get(0);
+        double bd = -2;
+        for (int k = 0; k < members.size(); k++) {
+            double d = (c[k][0] * sx + c[k][1] * sy + c[k][2] * sz) / Math.sqrt(sx * sx + sy * sy + sz * sz);
+            if (d > bd) { bd = d; best = members.get(k); }
+        }
+        return best;
+    }
+
     @Test
-    void everyRawFrameRegistersOntoTheReferenceWithinATenthOfAPixelOfTheSolvedWcs() throws Exception {
+    void everyRawFrameRegistersOntoItsReferenceAndAcrossNightsAsTheSolvedWcsSays() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(RAW) && Files.isDirectory(SOLVED), "skipped: ../shared/data/seestar_m94_raw not found");
         List<Path> raw = files(RAW);
         assertEquals(12, raw.size());
-        FrameRegistrar reg = new FrameRegistrar();
-        long t0 = System.nanoTime();
-        FitsFrame refRaw = FitsFrame.open(raw.get(0));
-        FrameRegistrar.Reference ref = reg.reference(refRaw);
-        Wcs refWcs = FitsFrame.open(SOLVED.resolve(RAW.relativize(raw.get(0)))).wcs();
-        System.out.println("ref stars " + ref.stars().size() + " in " + (System.nanoTime() - t0) / 1e6 + " ms");
-        for (Path p : raw) {
-            long t1 = System.nanoTime();
+        List<FloatImage> lums = new ArrayList<>();
+        List<Wcs> wcs = new ArrayList<>();
+        List<Integer> sessionA = new ArrayList<>(), sessionB = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            Path p = raw.get(i);
             FitsFrame f = FitsFrame.open(p);
+            assertTrue(!f.hasWcs(), "raw frames carry no WCS");
+            lums.add(Luminance.of(f));
+            wcs.add(FitsFrame.open(SOLVED.resolve(RAW.relativize(p))).wcs());
+            (p.toString().contains("night3") ? sessionB : sessionA).add(i);
+        }
+        int w = lums.get(0).width(), h = lums.get(0).height();
+        FrameRegistrar reg = new FrameRegistrar();
+        // night1 + night2 (field rotation ≈ +178.5°) and night3 (≈ −111.8°): each group onto its
+        // central frame, then night3 onto the first group's reference across the ≈ 70° rotation.
+        int refA = centralFrame(wcs, sessionA, w, h), refB = centralFrame(wcs, sessionB, w, h);
+        FrameRegistrar.Reference a = reg.reference(raw.get(refA).getFileName().toString(), lums.get(refA)),
+                b = reg.reference(raw.get(refB).getFileName().toString(), lums.get(refB));
+        double worst = 0;
+        for (int i = 0; i < raw.size(); i++) {
+            boolean inA = sessionA.contains(i);
+            for (boolean cross : new boolean[] {false, true}) {
+                if (cross && inA) continue;
+                int refi = cross || inA ? refA : refB;
+                Registration r = reg.register(cross || inA ? a : b, raw.get(i).getFileName().toString(), lums.get(i));
+                assertTrue(r.ok(), raw.get(i) + ": " + r.failure());
+                double truth = rmsAgainstTruth(r.transform(), wcs.get(i), wcs.get(refi), w, h);
+                System.out.printf(Locale.ROOT, "[M94] %s -> %d: %s, %d stars, fit RMS %.3f px, rotation %.2f deg, vs solved WCS %.3f px (%.3f px where the frames overlap)%n",
+                        raw.get(i).getFileName(), refi, r.method(), r.matchedStars(), r.rmsPx(), r.transform().rotationDeg(), truth,
+                        rmsAgainstTruth(r.transform(), wcs.get(i), wcs.get(refi), w, h, true));
+                double inOverlap = rmsAgainstTruth(r.transform(), wcs.get(i), wcs.get(refi), w, h, true);
+                worst = Math.max(worst, cross ? inOverlap : truth);
+                // Within a group: over the whole frame. Across nights the frames share ~60 % of the
+                // field; over the shared part the limit is the same, over the whole frame (an
+                // extrapolation) 0.35 px: frame 225435's own solved WCS fits its star pairs worse
+                // (0.37 px RMS on the bright stars) than the registration does (0.27 px).
+                assertTrue((cross ? inOverlap : truth) <= 0.3, raw.get(i) + " -> frame " + refi + ": " + truth + " px from the solved WCS");
+                if (cross) assertTrue(truth <= 0.35, raw.get(i) + " -> frame " + refi + " whole frame: " + truth + " px");
+                if (i == refi) assertEquals(Registration.Method.IDENTITY, r.method());
+                else {
+                    assertTrue(r.matchedStars() >= 25, "stars matched " + r.matchedStars());
+                    assertTrue(r.rmsPx() < 0.5, "fit RMS " + r.rmsPx());
+                }
+                if (cross) {
+                    assertEquals(Registration.Method.TRIANGLES, r.method());
+                    assertEquals(69.5, r.transform().rotationDeg(), 1.0);
+                } else if (i != refi) {
+                    assertEquals(Registration.Method.PHASE_CORRELATION, r.method());
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "[M94] worst %.3f px%n", worst);
+    }
+
+    @Test
+    void ngc7023SessionsRegisterAcrossTheir121DegreeRotation() throws Exception {
+        Path dir = Path.of("../shared/data/seestar_ngc7023_solved");
+        Assumptions.assumeTrue(Files.isDirectory(dir), "skipped: ../shared/data/seestar_ngc7023_solved not found");
+        List<Path> files = files(dir);
+        assertEquals(6, files.size());
+        FrameRegistrar reg = new FrameRegistrar();
+        FitsFrame r0 = FitsFrame.open(files.get(0)).withHotPixelCorrection(true);
+        FrameRegistrar.Reference ref = reg.reference(r0);
+        for (Path p : files.subList(1, files.size())) {
+            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(true);
             Registration r = reg.register(ref, f);
-            Wcs w = FitsFrame.open(SOLVED.resolve(RAW.relativize(p))).wcs();
-            double truthRms = r.ok() ? rmsAgainstTruth(r.transform(), w, refWcs, f.width(), f.height()) : Double.NaN;
-            System.out.printf(Locale.ROOT, "%s ok=%s method=%s pairs=%d rms=%.3f truth=%.3f rot=%.2f %.0f ms %s%n", p.getFileName(), r.ok(),
-                    r.method(), r.matchedStars(), r.rmsPx(), truthRms, r.ok() ? r.transform().rotationDeg() : Double.NaN,
-                    (System.nanoTime() - t1) / 1e6, r.failure());
+            assertTrue(r.ok(), p + ": " + r.failure());
+            double truth = rmsAgainstTruth(r.transform(), f.wcs(), r0.wcs(), f.width(), f.height(), true);
+            System.out.printf(Locale.ROOT, "[N7023] %s: %s, %d stars, fit RMS %.3f px, rotation %.2f deg, vs solved WCS %.3f px over the shared field%n",
+                    p.getFileName(), r.method(), r.matchedStars(), r.rmsPx(), r.transform().rotationDeg(), truth);
+            assertTrue(truth <= 0.3, p + ": " + truth + " px from the solved WCS");
+            boolean otherSession = p.getFileName().toString().contains("2025");
+            assertEquals(otherSession ? Registration.Method.TRIANGLES : Registration.Method.PHASE_CORRELATION, r.method());
+            if (otherSession) assertEquals(121, Math.abs(r.transform().rotationDeg()), 3);
         }
     }
 }

@@ -1,0 +1,171 @@
+package org.tessera.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** Phase 1 hot-pixel correction: hot pixels go, stars stay, bands give the whole-frame result. */
+class HotPixelsTest {
+
+    static final int W = 400, H = 300;
+    static final double SKY = 1000, NOISE = 10;
+
+    /** Sky + Gaussian noise + Gaussian stars (FWHM 3.5 px, pixel-integrated by 5×5 sub-sampling). */
+    static float[] sky(long seed, double[][] stars) {
+        Random r = new Random(seed);
+        float[] p = new float[W * H];
+        for (int i = 0; i < p.length; i++) p[i] = (float) (SKY + NOISE * r.nextGaussian());
+        double sig = 3.5 / 2.3548;
+        for (double[] s : stars)
+            for (int y = (int) s[1] - 12; y <= (int) s[1] + 12; y++)
+                for (int x = (int) s[0] - 12; x <= (int) s[0] + 12; x++) {
+                    if (x < 0 || y < 0 || x >= W || y >= H) continue;
+                    double v = 0;
+                    for (int b = 0; b < 5; b++)
+                        for (int a = 0; a < 5; a++) {
+                            double dx = x + (a + 0.5) / 5 - 0.5 - s[0], dy = y + (b + 0.5) / 5 - 0.5 - s[1];
+                            v += Math.exp(-(dx * dx + dy * dy) / (2 * sig * sig)) / 25;
+                        }
+                    p[y * W + x] += (float) (s[2] * v / (2 * Math.PI * sig * sig));
+                }
+        return p;
+    }
+
+    static double aperture(float[] p, double cx, double cy) {
+        double s = 0;
+        for (int y = (int) cy - 7; y <= (int) cy + 7; y++)
+            for (int x = (int) cx - 7; x <= (int) cx + 7; x++)
+                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 49) s += p[y * W + x] - SKY;
+        return s;
+    }
+
+    @Test
+    void plantedHotPixelsAreRemovedAndStarsKeepTheirFlux() {
+        Random r = new Random(7);
+        double[][] stars = new double[40][];
+        for (int i = 0; i < stars.length; i++)
+            stars[i] = new double[] {20 + r.nextDouble() * (W - 40), 20 + r.nextDouble() * (H - 40), 2e4 * Math.pow(10, r.nextDouble())};
+        float[] p = sky(11, stars);
+        double[] before = new double[stars.length];
+        for (int i = 0; i < stars.length; i++) before[i] = aperture(p, stars[i][0], stars[i][1]);
+        int[] hot = new int[60];
+        for (int i = 0; i < hot.length; i++) {
+            int x = 2 + r.nextInt(W - 4), y = 2 + r.nextInt(H - 4);
+            hot[i] = y * W + x;
+            p[hot[i]] += (float) (300 + r.nextDouble() * 20000); // warm to saturated
+        }
+        p[0] += 5000; // a corner pixel: its neighbourhood is mirrored
+        float[] q = p.clone();
+        int replaced = HotPixels.correctPlane(q, W, H);
+        for (int i : hot) assertTrue(Math.abs(q[i] - SKY) < 5 * NOISE || nearStar(i, stars), "hot pixel " + i + " left at " + q[i]);
+        assertTrue(Math.abs(q[0] - SKY) < 5 * NOISE, "corner hot pixel " + q[0]);
+        for (int i = 0; i < stars.length; i++) {
+            boolean planted = false;
+            for (int h : hot) planted |= Math.hypot(h % W - stars[i][0], h / W - stars[i][1]) <= 11;
+            if (planted) continue;
+            double after = aperture(q, stars[i][0], stars[i][1]);
+            assertEquals(before[i], after, 0.005 * before[i], "star " + i + " flux " + before[i]);
+        }
+        // Besides the planted ones, only a few noise outliers (the 3σ test on a 5×5 window) change.
+        assertTrue(replaced >= hot.length && replaced < hot.length + 0.002 * W * H, "replaced " + replaced);
+    }
+
+    private static boolean nearStar(int i, double[][] stars) {
+        for (double[] s : stars) if (Math.hypot(i % W - s[0], i / W - s[1]) < 4 && s[2] > 1e4) return true;
+        return false;
+    }
+
+    @Test
+    void bandsWithTwoRowsOfContextGiveTheWholePlaneBitForBit() {
+        float[] p = sky(3, new double[][] {{50, 50, 1e5}, {200, 1, 5e4}, {300, 298, 5e4}});
+        Random r = new Random(5);
+        for (int k = 0; k < 200; k++) p[r.nextInt(p.length)] += 3000;
+        p[W * 10 + 10] = Float.NaN;
+        float[] whole = p.clone();
+        int n = HotPixels.correctPlane(whole, W, H);
+        assertTrue(n >= 150, "replaced " + n);
+        assertTrue(Float.isNaN(whole[W * 10 + 10]), "a missing pixel stays missing");
+        for (int band : new int[] {1, 2, 7, 64}) {
+            float[] got = new float[W * H];
+            for (int y0 = 0; y0 < H; y0 += band) {
+                int rows = Math.min(band, H - y0);
+                int e0 = Math.max(0, y0 - 2), e1 = Math.min(H, y0 + rows + 2);
+                float[] src = new float[(e1 - e0) * W];
+                System.arraycopy(p, e0 * W, src, 0, src.length);
+                float[] dst = new float[rows * W];
+                HotPixels.correct(src, W, H, e0, e1 - e0, y0, rows, dst);
+                System.arraycopy(dst, 0, got, y0 * W, dst.length);
+            }
+            assertArrayEquals(whole, got, "band of " + band + " rows");
+        }
+    }
+
+    @Test
+    void theMedianIsOnlySkippedWhereItCannotMatter() {
+        // Brute force: the median computed for every pixel gives the same image.
+        float[] p = sky(9, new double[][] {{100, 100, 3e4}, {101, 104, 2e4}});
+        Random r = new Random(1);
+        for (int k = 0; k < 300; k++) p[r.nextInt(p.length)] += (float) (r.nextDouble() * 200);
+        float[] fast = p.clone();
+        HotPixels.correctPlane(fast, W, H);
+        float[] slow = new float[p.length];
+        float[] win = new float[25];
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                double s = 0, q = 0;
+                int m = 0;
+                for (int dy = -2; dy <= 2; dy++)
+                    for (int dx = -2; dx <= 2; dx++) {
+                        float v = p[HotPixels.mirror(y + dy, H) * W + HotPixels.mirror(x + dx, W)];
+                        win[m++] = v;
+                    }
+                for (float v : win) { s += v; q += (double) v * v; }
+                double mean = s / 25, std = Math.max(Math.sqrt(Math.max(q / 25 - mean * mean, 0)), 1e-5);
+                float[] sorted = win.clone();
+                java.util.Arrays.sort(sorted);
+                float v = p[y * W + x];
+                slow[y * W + x] = v > sorted[12] + 3 * std ? sorted[12] : v;
+            }
+        int diff = 0;
+        for (int i = 0; i < p.length; i++) if (fast[i] != slow[i]) diff++;
+        assertEquals(0, diff, "pixels differing from the brute-force filter");
+    }
+
+    @Test
+    void aRealSeestarFrameReadsTheSameInBandsAndLosesItsHotPixels() throws Exception {
+        Path f = Path.of("../shared/data/seestar_m94_raw/night1/Light_M_94_10.0s_IRCUT_20250326-212046.fit");
+        Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: ../shared/data/seestar_m94_raw not found");
+        FitsFrame plain = FitsFrame.open(f);
+        assertFalse(plain.hotPixelCorrection());
+        FitsFrame hp = plain.withHotPixelCorrection(true);
+        assertTrue(FrameScanner.open(f, false).frame().hotPixelCorrection(), "input frames are corrected by default");
+        assertFalse(FrameScanner.open(f, false, false).frame().hotPixelCorrection());
+        int w = hp.width(), h = 240; // the first 240 rows: enough, and fast
+        float[][] whole = hp.newBand(h), raw = plain.newBand(h + 2);
+        hp.readRows(0, h, whole);
+        plain.readRows(0, h + 2, raw);
+        int changed = 0;
+        for (int c = 0; c < 3; c++) {
+            float[] expect = new float[h * w];
+            HotPixels.correct(raw[c], w, hp.height(), 0, h + 2, 0, h, expect);
+            assertArrayEquals(expect, whole[c], "channel " + c);
+            for (int i = 0; i < h * w; i++) if (whole[c][i] != raw[c][i]) changed++;
+        }
+        float[][] band = hp.newBand(37);
+        for (int y0 = 0; y0 + 37 <= h; y0 += 37) {
+            hp.readRows(y0, 37, band);
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < 37 * w; i++) assertEquals(whole[c][y0 * w + i], band[c][i], "row " + (y0 + i / w));
+        }
+        System.out.println("[HOT] real frame, 240 rows: " + changed + " channel values replaced");
+        assertTrue(changed > 0 && changed < 0.01 * 3 * w * h, "replaced " + changed);
+    }
+}
