@@ -86,107 +86,129 @@ public final class RawFrameAstrometry {
         return cfg.getBoolean(Solvers.KEY_FORCE) ? !frames.isEmpty() : frames.stream().anyMatch(f -> !f.hasWcs());
     }
 
+    /** What one call of {@link #place} has found so far. */
+    private static final class Run {
+        final Map<FitsFrame, FitsFrame> placed = new HashMap<>();
+        final List<FrameScanner.Problem> unplaced = new ArrayList<>();
+        final Progress progress;
+        final int total;
+        int done, solves, registered;
+
+        Run(Progress progress, int total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void leaveOut(FitsFrame f, String why) {
+            unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + why));
+        }
+    }
+
     public Result place(List<FitsFrame> frames, Progress progress) throws InterruptedException {
-        Map<FitsFrame, FitsFrame> placed = new HashMap<>();
-        List<FrameScanner.Problem> unplaced = new ArrayList<>();
+        Map<FitsFrame, FitsFrame> known = new HashMap<>();
         List<FitsFrame> todo = new ArrayList<>();
         int cached = 0;
         for (FitsFrame f : frames) {
             if (f.hasWcs() && !force) {
-                placed.put(f, f);
+                known.put(f, f);
                 continue;
             }
             WcsCache.Entry e = cache.lookup(f.path());
             if (e != null) {
-                placed.put(f, f.withWcs(e.wcs()));
+                known.put(f, f.withWcs(e.wcs()));
                 cached++;
                 LOG.info("[SOLVE] " + f.name() + ": WCS from " + WcsCache.DIR + "/ (" + e.how() + ")");
             } else {
                 todo.add(f);
             }
         }
-        int solves = 0, registered = 0;
+        Run run = new Run(progress, todo.size());
+        run.placed.putAll(known);
         if (!todo.isEmpty() && solver.solver() == null) {
             LOG.warning("[SOLVE] " + todo.size() + " frame(s) without WCS cannot be placed: " + solver.unavailable());
-            for (FitsFrame f : todo) unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + solver.unavailable()));
+            for (FitsFrame f : todo) run.leaveOut(f, solver.unavailable());
             todo.clear();
         }
         List<RawGroups.Group> groups = RawGroups.group(todo, radiusDeg);
         if (!todo.isEmpty())
             LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to place in %d group(s) with %s (%d already placed, %d from the cache)",
                     todo.size(), groups.size(), solver.solver().name(), frames.size() - todo.size() - cached, cached));
-        int done = 0;
         for (RawGroups.Group g : groups) {
             if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
             LOG.info("[SOLVE] " + g);
-            progress.update((double) done / todo.size(), "solving group " + g.id() + " of " + groups.size());
-            if (!g.hints().hasPosition() && !g.hints().hasScale()) {
-                // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
-                for (FitsFrame f : g.frames()) unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + UNGUIDED));
-                done += g.frames().size();
-                continue;
-            }
-            FitsFrame ref = null;
-            FitsWcs refWcs = null;
-            List<String> failures = new ArrayList<>();
-            // A blind solve (no pointing in the header) that fails says the field is out of the
-            // solver's reach; the group's other frames would fail the same way, slowly.
-            int attempts = g.hints().hasPosition() ? MAX_SOLVE_ATTEMPTS : 1;
-            for (FitsFrame cand : g.referenceOrder()) {
-                if (failures.size() == attempts) break;
-                Solution s = solve(cand, g.hints());
-                solves++;
-                LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
-                if (s.ok()) {
-                    ref = cand;
-                    refWcs = s.wcs();
-                    break;
-                }
-                failures.add(cand.name() + ": " + s.failure());
-            }
-            if (ref == null) {
-                String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
-                        g.id(), failures.size(), String.join("; ", failures));
-                LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", failures));
-                for (FitsFrame f : g.frames()) unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + why));
-                done += g.frames().size();
-                continue;
-            }
-            cache.store(ref.path(), refWcs, solver.solver().name());
-            placed.put(ref, ref.withWcs(refWcs));
-            done++;
-            FitsFrame solvedRef = ref;
-            List<FitsFrame> others = g.frames().stream().filter(f -> f != solvedRef).toList();
-            List<Registration> regs = registerAll(ref, others, progress, done, todo.size());
-            done += others.size();
-            for (int i = 0; i < others.size(); i++) {
-                FitsFrame f = others.get(i);
-                Registration a = regs.get(i);
-                if (a.ok()) {
-                    FitsWcs w = refWcs.withPixelTransform(a.transform().matrix());
-                    String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
-                            ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
-                            a.transform().rotationDeg());
-                    cache.store(f.path(), w, how);
-                    placed.put(f, f.withWcs(w));
-                    registered++;
-                    LOG.info("[SOLVE] " + f.name() + ": " + how);
-                } else {
-                    LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
-                    unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + "cannot be registered on its group's reference "
-                            + ref.name() + ": " + a.failure()));
-                }
-            }
+            progress.update((double) run.done / run.total, "solving group " + g.id() + " of " + groups.size());
+            placeGroup(run, g);
         }
         List<FitsFrame> out = new ArrayList<>();
-        for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
+        for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
+        List<FrameScanner.Problem> unplaced = new ArrayList<>(run.unplaced);
         unplaced.sort(Comparator.comparing(p -> p.file().toString()));
         for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
         if (!todo.isEmpty() || cached > 0)
             LOG.info(String.format(Locale.ROOT, "[SOLVE] %d of %d frame(s) placed: %d plate solve(s), %d registered, %d from the cache, %d left out",
-                    out.size(), frames.size(), solves, registered, cached, unplaced.size()));
+                    out.size(), frames.size(), run.solves, run.registered, cached, unplaced.size()));
         progress.update(1, out.size() + " frame(s) placed");
-        return new Result(out, unplaced, solves, registered, cached);
+        return new Result(out, unplaced, run.solves, run.registered, cached);
+    }
+
+    /** One group: its reference solved, the other frames registered on it and placed. */
+    private void placeGroup(Run run, RawGroups.Group g) throws InterruptedException {
+        if (!g.hints().hasPosition() && !g.hints().hasScale()) {
+            // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
+            for (FitsFrame f : g.frames()) run.leaveOut(f, UNGUIDED);
+            run.done += g.frames().size();
+            return;
+        }
+        FitsFrame ref = null;
+        FitsWcs refWcs = null;
+        List<String> failures = new ArrayList<>();
+        // A solve without pointing that fails says the field is out of the solver's reach; the
+        // group's other frames would fail the same way, slowly.
+        int attempts = g.hints().hasPosition() ? MAX_SOLVE_ATTEMPTS : 1;
+        for (FitsFrame cand : g.referenceOrder()) {
+            if (failures.size() == attempts) break;
+            Solution s = solve(cand, g.hints());
+            run.solves++;
+            LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
+            if (s.ok()) {
+                ref = cand;
+                refWcs = s.wcs();
+                break;
+            }
+            failures.add(cand.name() + ": " + s.failure());
+        }
+        if (ref == null) {
+            String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
+                    g.id(), failures.size(), String.join("; ", failures));
+            LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", failures));
+            for (FitsFrame f : g.frames()) run.leaveOut(f, why);
+            run.done += g.frames().size();
+            return;
+        }
+        cache.store(ref.path(), refWcs, solver.solver().name());
+        run.placed.put(ref, ref.withWcs(refWcs));
+        run.done++;
+        FitsFrame solvedRef = ref;
+        List<FitsFrame> others = g.frames().stream().filter(f -> f != solvedRef).toList();
+        List<Registration> regs = registerAll(ref, others, run.progress, run.done, run.total);
+        run.done += others.size();
+        for (int i = 0; i < others.size(); i++) {
+            FitsFrame f = others.get(i);
+            Registration a = regs.get(i);
+            if (!a.ok()) {
+                LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
+                run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
+                continue;
+            }
+            FitsWcs w = refWcs.withPixelTransform(a.transform().matrix());
+            String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
+                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
+                    a.transform().rotationDeg());
+            cache.store(f.path(), w, how);
+            run.placed.put(f, f.withWcs(w));
+            run.registered++;
+            LOG.info("[SOLVE] " + f.name() + ": " + how);
+        }
     }
 
     /**
