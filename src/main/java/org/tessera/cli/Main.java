@@ -18,7 +18,10 @@ import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
 import org.tessera.command.TesseraVersion;
 import org.tessera.config.Config;
+import org.tessera.gpu.DefaultGpuService;
+import org.tessera.gpu.GpuHealth;
 import org.tessera.pipeline.ConsoleProgress;
+import org.tessera.plan.HeapExhausted;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -36,6 +39,8 @@ public final class Main {
     public static final Path DEFAULT_OUTPUT = Paths.get("tessera-out");
 
     private static final Logger LOG = Logger.getLogger("org.tessera.cli");
+    /** A constant: printing it allocates next to nothing when the heap is exhausted. */
+    private static final String OUT_OF_MEMORY = "tessera: error: out of memory: " + HeapExhausted.HINT;
 
     private final Jobs jobs;
 
@@ -45,11 +50,19 @@ public final class Main {
 
     public static void main(String[] args) {
         // exit explicitly: pipeline worker pools must not keep the JVM alive
-        System.exit(new Main(Jobs.PIPELINE).run(args, System.out, System.err));
+        int rc;
+        try {
+            rc = new Main(Jobs.PIPELINE).run(args, System.out, System.err);
+        } catch (OutOfMemoryError e) { // a heap too small even to report on the run: a constant message
+            System.err.println(OUT_OF_MEMORY);
+            rc = ERROR;
+        }
+        System.exit(rc);
     }
 
     /** Runs one command line; never throws, never exits. */
     public int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("gpu")) return gpu(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         CommandLine cl;
         try {
             cl = CommandLine.parse(args);
@@ -109,6 +122,39 @@ public final class Main {
         } catch (IOException | RuntimeException e) {
             // The file gets the stack trace; the console shows it only with --verbose.
             LOG.log(Level.SEVERE, "failed: " + Errors.describe(e), e);
+            return ERROR;
+        }
+    }
+
+    /**
+     * {@code tessera gpu [--config FILE] [--set KEY=VALUE]...}: the GPU health report (driver,
+     * device, the tiny allocation and kernel, VRAM). Exit 0 when the GPU is usable, 1 when not.
+     */
+    static int gpu(String[] args, PrintStream out, PrintStream err) {
+        Path config = null;
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length) config = Paths.get(args[++i]);
+            else if ((a.equals("-s") || a.equals("--set")) && i + 1 < args.length) sets.add(args[++i]);
+            else if (a.startsWith("--config=")) config = Paths.get(a.substring(9));
+            else if (a.startsWith("--set=")) sets.add(a.substring(6));
+            else if (a.equals("-h") || a.equals("--help")) {
+                out.print(Usage.GPU);
+                return OK;
+            } else {
+                err.println("tessera gpu: unexpected argument '" + a + "'");
+                err.println("Run 'tessera gpu --help' for usage.");
+                return ERROR;
+            }
+        }
+        try {
+            Config c = JobSettings.build(config, Map.of(), sets);
+            GpuHealth h = DefaultGpuService.create().health(c);
+            out.print(h.report());
+            return h.healthy() ? OK : SKIPPED;
+        } catch (IOException | RuntimeException e) {
+            err.println("tessera gpu: error: " + Errors.describe(e));
             return ERROR;
         }
     }

@@ -20,6 +20,15 @@ final class Usage {
             Config keys and their defaults: docs/user-guide.md.
             """;
 
+    static final String GPU = """
+            Usage: tessera gpu [--config FILE] [--set KEY=VALUE]...
+
+            Checks the GPU as a run would (driver, device gpu_id_phase5, a tiny allocation and
+            kernel) and prints the result, the reason when it is not usable, and free / total
+            VRAM. gpu_simulate=... checks the simulated device instead.
+            Exit status: 0 the GPU is usable, 1 it is not, 2 usage error.
+            """;
+
     static String text(Job job) {
         if (job == null) {
             return """
@@ -34,6 +43,7 @@ final class Usage {
                                                        OUTPUT_DIR defaults to ./tessera-out)
                       stack OUTPUT.fits FRAME...       frames -> one stacked master tile
                       reproject OUTPUT_DIR IMAGE...    images with a WCS -> one coadded mosaic
+                      gpu                              the GPU health report (driver, device, VRAM)
 
                     'tessera COMMAND --help' describes one command.
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.tessera.config.Config;
+import org.tessera.config.ConfigValidator;
 import org.tessera.config.ConfigKeys;
 
 /**
@@ -58,6 +59,7 @@ public final class JobSettings {
         }
         for (Map.Entry<String, String> e : choices.entrySet()) Choices.apply(config, e.getKey(), e.getValue());
         for (String a : assignments) config.set(a);
+        ConfigValidator.validate(config); // before the run creates anything
         return config;
     }
 

@@ -13,6 +13,7 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
+import org.tessera.gpu.GpuService;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 
 /**
@@ -66,12 +67,16 @@ public class ReprojectCoaddCommand extends ContextCommand {
     @Parameter(required = false)
     UIService ui;
 
+    /** The context's GPU service: the run's GPU health, VRAM and Phase 3 state. */
+    @Parameter(required = false)
+    GpuService gpuService;
+
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
     @Override
     public void run() {
-        Outcome o = CommandSupport.run(this, this::request, jobs, log, status, ui);
+        Outcome o = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
         if (o == null) return;
         mosaic = CommandSupport.file(o.mosaic());
         coverage = CommandSupport.file(o.coverage());

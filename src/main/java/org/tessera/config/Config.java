@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -42,8 +43,31 @@ public final class Config {
         if (!(parsed instanceof Map))
             throw new IOException(json + ": the config must be a JSON object {\"key\": value, ...}");
         @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) parsed;
-        for (Map.Entry<String, Object> e : m.entrySet()) put(e.getKey(), e.getValue());
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            String wrong = wrongType(e.getKey(), e.getValue());
+            if (wrong != null) throw new IOException(json + ": " + wrong);
+            try {
+                put(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw new IOException(json + ": " + bad.getMessage(), bad);
+            }
+        }
         return this;
+    }
+
+    /**
+     * Why {@code value} cannot be the value of {@code key} (a list or object for a number, true/false
+     * or text key; a number or list for a true/false key), or null. Strings are coerced by
+     * {@link #put}, which names a bad one.
+     */
+    private static String wrongType(String key, Object value) {
+        Object def = ConfigKeys.DEFAULTS.get(key);
+        if (def == null || value == null || value instanceof String) return null;
+        String want = def instanceof Boolean ? "true or false" : def instanceof Number ? "a number" : "text";
+        boolean ok = def instanceof Boolean ? value instanceof Boolean || value instanceof Number // 0/1 read as false/true
+                : def instanceof Number ? value instanceof Number
+                : !(value instanceof Map || value instanceof List);
+        return ok ? null : "\"" + key + "\": expected " + want + ", got " + (value instanceof List ? "a list" : value instanceof Map ? "an object" : value.toString());
     }
 
     /** Applies one {@code key=value} override; the value is typed like the key's default. */

@@ -13,8 +13,18 @@ import java.util.Map;
 public final class ConfigKeys {
     private ConfigKeys() {}
 
-    /** One documented key. A null default means "unset: follows another key". */
-    public record Key(String name, Object defaultValue, String description) {}
+    /**
+     * One documented key. A null default means "unset: follows another key". {@code allowed} is
+     * what {@link ConfigValidator} accepts for it before a run starts.
+     */
+    public record Key(String name, Object defaultValue, String description, Allowed allowed) {
+        /** A key whose values follow from its default: true/false for a boolean, anything else unchecked. */
+        public Key(String name, Object defaultValue, String description) {
+            this(name, defaultValue, description, defaultValue instanceof Boolean ? Allowed.BOOLEAN : Allowed.ANY);
+        }
+    }
+
+    private static final double INF = Double.POSITIVE_INFINITY;
 
     public static final List<Key> KEYS = List.of(
         // Plate solving of frames without WCS (Phase 1, docs/solving.md)
@@ -30,59 +40,101 @@ public final class ConfigKeys {
         new Key("astap_default_sensitivity", 100, "accepted and ignored, as by the original: ASTAP's command line has no such option"),
         new Key("force_resolve_existing_wcs", false, "place frames by solving and registration even when their header has a WCS"),
         // Stack core (§4)
-        new Key("stacking_normalize_method", "linear_fit", "none | linear_fit | sky_mean"),
-        new Key("stacking_weighting_method", "noise_variance", "none | noise_variance | noise_fwhm"),
-        new Key("stacking_rejection_algorithm", "winsorized_sigma_clip", "none | kappa_sigma | winsorized_sigma_clip | linear_fit_clip"),
-        new Key("stacking_kappa_low", 3.0, "lower rejection bound in sigma"),
-        new Key("stacking_kappa_high", 3.0, "upper rejection bound in sigma"),
+        new Key("stacking_normalize_method", "linear_fit", "none | linear_fit | sky_mean",
+                Allowed.choices("none", "linear_fit", "sky_mean")),
+        new Key("stacking_weighting_method", "noise_variance", "none | noise_variance | noise_fwhm",
+                Allowed.choices("none", "noise_variance", "noise_fwhm")),
+        new Key("stacking_rejection_algorithm", "winsorized_sigma_clip", "none | kappa_sigma | winsorized_sigma_clip | linear_fit_clip",
+                Allowed.choices("none", "kappa_sigma", "winsorized_sigma_clip", "linear_fit_clip")),
+        new Key("stacking_kappa_low", 3.0, "lower rejection bound in sigma",
+                Allowed.range(0, true, 100, false, false)),
+        new Key("stacking_kappa_high", 3.0, "upper rejection bound in sigma",
+                Allowed.range(0, true, 100, false, false)),
         new Key("stacking_winsor_limits", "0.05,0.05", "legacy winsor quantiles (kept for compatibility)"),
-        new Key("stacking_final_combine_method", "mean", "mean | median"),
+        new Key("stacking_final_combine_method", "mean", "mean | median",
+                Allowed.choices("mean", "median")),
         new Key("apply_radial_weight", false, "weight pixels by distance to the frame centre"),
-        new Key("radial_feather_fraction", 0.8, "radial weight: fraction of the half-diagonal where the fall-off ends"),
-        new Key("radial_shape_power", 2.0, "radial weight: exponent of the cosine fall-off"),
+        new Key("radial_feather_fraction", 0.8, "radial weight: fraction of the half-diagonal where the fall-off ends",
+                Allowed.range(0, true, 10, false, false)),
+        new Key("radial_shape_power", 2.0, "radial weight: exponent of the cosine fall-off",
+                Allowed.range(0, true, 100, false, false)),
         // Read (§1)
         new Key("hot_pixel_correction", true, "Tessera: Phase 1 hot-pixel correction of input frames (5x5 median, pixel > median + 3 std replaced), as the original does"),
         // Grouping (§2)
-        new Key("cluster_panel_threshold", 0.03, "degrees: frames closer than this share a group (<= 0 means 0.05)"),
-        new Key("cluster_target_groups", 0, "> 0: bisect the threshold to reach this many groups"),
-        new Key("max_raw_per_master_tile", 0, "manual cap of frames per master tile (0 = none)"),
-        new Key("auto_limit_frames_per_master_tile", true, "cap frames per master tile from the memory budget"),
+        new Key("cluster_panel_threshold", 0.03, "degrees: frames closer than this share a group (<= 0 means 0.05)",
+                Allowed.range(-INF, false, 180, false, false)),
+        new Key("cluster_target_groups", 0, "> 0: bisect the threshold to reach this many groups",
+                Allowed.atLeast(0, true)),
+        new Key("max_raw_per_master_tile", 0, "manual cap of frames per master tile (0 = none)",
+                Allowed.atLeast(0, true)),
+        new Key("auto_limit_frames_per_master_tile", true, "without max_raw_per_master_tile, cap frames per master tile at the original's 100 (Tessera: a fixed cap, never from the heap)"),
         // ALT-AZ (§3)
         new Key("altaz_cleanup_enabled", false, "ALT-AZ edge cleanup (auto-on when ALT_AZ frames exist; never on EQ groups)"),
         new Key("altaz_cleanup_auto", true, "Tessera: the ALT-AZ cleanup turns on by itself when ALT_AZ groups exist; false = only when altaz_cleanup_enabled"),
-        new Key("altaz_margin_percent", 5.0, "ALT-AZ cleanup: ramp margin, percent of the tile's smaller side"),
-        new Key("altaz_decay", 0.15, "ALT-AZ cleanup: ramp exponent is 1/decay"),
+        new Key("altaz_margin_percent", 5.0, "ALT-AZ cleanup: ramp margin, percent of the tile's smaller side",
+                Allowed.range(0, false, 50, false, false)),
+        new Key("altaz_decay", 0.15, "ALT-AZ cleanup: ramp exponent is 1/decay",
+                Allowed.range(0, true, 10, false, false)),
         new Key("altaz_nanize", true, "ALT-AZ cleanup: pixels with alpha <= 1e-3 become NaN"),
-        new Key("altaz_unknown_policy", "auto", "how UNKNOWN-mount groups are treated by the ALT-AZ cleanup: auto | altaz | eq"),
+        new Key("altaz_unknown_policy", "auto", "how UNKNOWN-mount groups are treated by the ALT-AZ cleanup: auto | altaz | eq",
+                Allowed.choices("auto", "altaz", "eq")),
         // Phase 5 (§6)
         new Key("apply_master_tile_crop", true, "crop master tiles before coadd"),
-        new Key("master_tile_crop_percent", 3.0, "crop per side, percent"),
+        new Key("master_tile_crop_percent", 3.0, "crop per side, percent",
+                Allowed.range(0, false, 50, true, false)),
         new Key("match_background_for_final", true, "remove per-tile background offsets in Phase 5"),
         new Key("match_background_planar", true, "Tessera: the background match fits a plane (level + gradient) per tile, not only an offset"),
         new Key("intertile_photometric_match", true, "solve gain/offset between overlapping tiles"),
         new Key("two_pass_coverage_renorm", false, "second coadd pass with coverage renormalisation"),
         new Key("enable_tile_weighting", true, "tile weight from MT_NFRAMES"),
-        new Key("phase5_alpha_weight_floor", 0.02, "floor of the alpha weight where alpha > 0"),
-        new Key("reproject_kernel", "bilinear", "Tessera: nearest | bilinear | lanczos3 | exact"),
+        new Key("phase5_alpha_weight_floor", 0.02, "floor of the alpha weight where alpha > 0",
+                Allowed.range(0, false, 1, false, false)),
+        new Key("reproject_kernel", "bilinear", "Tessera: nearest | bilinear | lanczos3 | exact",
+                Allowed.choices(List.of("nearest", "bilinear", "lanczos3", "exact"),
+                        List.of("nearest_neighbor", "nearest-neighbour", "linear", "lanczos", "lanczos-3"))),
         // GPU (§7)
         new Key("use_gpu_phase5", true, "use the GPU when one is healthy (canonical GPU flag)"),
-        new Key("stack_use_gpu", null, "alias of use_gpu_phase5 for stacking (unset: follows it)"),
-        new Key("use_gpu_stack", null, "alias of use_gpu_phase5 for stacking (unset: follows it)"),
-        new Key("use_gpu_grid", null, "GPU in Grid mode (unset: follows use_gpu_phase5); logged only: no GPU stack backend yet"),
+        new Key("stack_use_gpu", null, "alias of use_gpu_phase5 for stacking (unset: follows it)",
+                Allowed.BOOLEAN),
+        new Key("use_gpu_stack", null, "alias of use_gpu_phase5 for stacking (unset: follows it)",
+                Allowed.BOOLEAN),
+        new Key("use_gpu_grid", null, "GPU stacking of Grid mode tiles (unset: follows use_gpu_phase5)",
+                Allowed.BOOLEAN),
+        new Key("gpu_id_phase5", 0, "CUDA device number of the GPU", Allowed.atLeast(0, true)),
+        new Key("allow_cpu_fallback", true, "Phase 5: after the GPU's out-of-memory retries (or any other GPU error) finish on the CPU; false = stop with the error",
+                Allowed.BOOLEAN),
         new Key("phase5_chunk_auto", true, "size Phase 5 GPU chunks from free VRAM"),
-        new Key("phase5_chunk_mb", 128, "Phase 5 GPU chunk cap in MiB (clamped to [64, 16384])"),
-        new Key("phase5_vram_hard_cap_mb", 0, "hard VRAM cap in MiB (0 = off)"),
+        new Key("phase5_chunk_mb", 128, "Phase 5 GPU chunk cap in MiB (clamped to [64, 16384])",
+                Allowed.atLeast(1, true)),
+        new Key("phase5_vram_hard_cap_mb", 0, "hard VRAM cap in MiB (0 = off)",
+                Allowed.atLeast(0, true)),
+        new Key("gpu_simulate", null, "Tessera, diagnostic: run on a simulated GPU with injected faults, e.g. vram_mb:8192,free_mb:2000/6000,oom:phase5:1 (see GPU section)"),
         // Grid mode (§8)
-        new Key("grid_workers", 0, "Grid mode: tiles stacked in parallel; 0 = auto = max(1, cores - 2)"),
-        new Key("grid_size_factor", 4.0, "Grid mode: tile side in median frame fields of view (>= 32 px)"),
-        new Key("batch_overlap_pct", 40, "Grid mode: overlap of neighbouring tiles, percent of the tile side"),
-        new Key("stack_chunk_budget_mb", 512, "Grid mode: heap of one tile's stack in MiB (row bands, then frame blocks)"),
-        new Key("num_processing_workers", -1, "worker threads (-1 = auto)"),
+        new Key("grid_workers", 0, "Grid mode: tiles stacked in parallel; 0 = auto = max(1, cores - 2)",
+                Allowed.atLeast(0, true)),
+        new Key("grid_size_factor", 4.0, "Grid mode: tile side in median frame fields of view (>= 32 px)",
+                Allowed.positive()),
+        new Key("batch_overlap_pct", 40, "Grid mode: overlap of neighbouring tiles, percent of the tile side",
+                Allowed.range(0, false, 100, true, false)),
+        new Key("stack_chunk_budget_mb", 512, "Grid mode: heap of one tile's stack in MiB (row bands, then frame blocks)",
+                Allowed.atLeast(1, true)),
+        new Key("num_processing_workers", -1, "worker threads (-1 or 0 = auto)",
+                Allowed.atLeast(-1, true)),
         // Outputs (§9)
-        new Key("preview_png_p_low", 1.0, "preview: low percentile"),
-        new Key("preview_png_p_high", 99.9, "preview: high percentile"),
-        new Key("preview_png_asinh_a", 12.0, "preview: asinh stretch parameter"),
-        new Key("preview_png_max_dim", 3200, "preview: longest side in pixels"));
+        new Key("preview_png_p_low", 1.0, "preview: low percentile",
+                Allowed.range(0, false, 100, true, false)),
+        new Key("preview_png_p_high", 99.9, "preview: high percentile",
+                Allowed.range(0, true, 100, false, false)),
+        new Key("preview_png_asinh_a", 12.0, "preview: asinh stretch parameter",
+                Allowed.positive()),
+        new Key("preview_png_max_dim", 3200, "preview: longest side in pixels",
+                Allowed.atLeast(1, true)),
+        // Trust (resume, outlier tiles)
+        new Key("resume", "auto", "auto: a rerun on the same output folder reuses the verified master tiles of an interrupted run with the same inputs and settings | off: start clean",
+                Allowed.choices("auto", "off")),
+        new Key("quality_gate_enabled", false, "also leave out master tiles whose quality score (0..1) is below quality_gate_threshold"),
+        new Key("quality_gate_threshold", 0.48, "quality score below which a master tile is left out when quality_gate_enabled",
+                Allowed.range(0, false, 1, false, false)));
 
     /** name → default, in documentation order. */
     public static final Map<String, Object> DEFAULTS;

@@ -5,11 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A small JSON reader and writer for config files (objects, arrays, strings, numbers, booleans, null). */
-final class Json {
+/**
+ * A small JSON reader and writer for config files and the run manifest (objects, arrays, strings,
+ * numbers, booleans, null). Numbers are read as {@code Double}.
+ */
+public final class Json {
     private Json() {}
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Parser p = new Parser(text);
         p.ws();
         Object v = p.value();
@@ -18,7 +21,7 @@ final class Json {
         return v;
     }
 
-    static String write(Object v) {
+    public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
         write(v, sb, 0);
         return sb.toString();

@@ -42,6 +42,9 @@ public interface GpuDevice extends AutoCloseable {
     /** Host → device for doubles (weights, coefficients). */
     void upload(double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count);
 
+    /** Device → host for doubles (frame-block bounds and accumulators). */
+    void download(DeviceBuffer src, long srcOffset, double[] host, int hostOffset, int count);
+
     /** Device → host: {@code count} floats from element {@code srcOffset}. */
     void download(DeviceBuffer src, long srcOffset, float[] host, int hostOffset, int count);
 

@@ -8,13 +8,15 @@ import java.util.stream.Collectors;
 
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.MountMode;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.tiles.FrameGroup;
 
 /**
  * Opens the frames of a {@link StackPlan} and splits them by mount (reference.md §8). A frame that
- * cannot be read or has no WCS is skipped with its reason. The mount is the CSV's when it gives
+ * cannot be read or has no WCS is skipped with its reason, and so is a frame whose channel count
+ * differs from most frames' ({@link FrameSelection#oneChannelLayout}). The mount is the CSV's when it gives
  * one, else the frame header's. UNKNOWN frames are resolved as Phase 3 resolves an UNKNOWN group
  * ({@link AltAzGating#effectiveMode}: {@code altaz_unknown_policy} eq / altaz, or auto = alt-az
  * evidence such as Seestar frames or field rotation), all together as one group.
@@ -34,6 +36,11 @@ public final class GridInputs {
     }
 
     public static Split open(StackPlan plan, AltAzGating gating) {
+        return open(plan, gating, false);
+    }
+
+    /** As {@link #open(StackPlan, AltAzGating)}; {@code hotPixels}: Phase 1 hot-pixel correction of the frames. */
+    public static Split open(StackPlan plan, AltAzGating gating, boolean hotPixels) {
         List<FrameScanner.Problem> skipped = new ArrayList<>();
         for (StackPlan.Problem p : plan.problems()) skipped.add(new FrameScanner.Problem(p.path(), p.reason()));
         List<GridFrame> known = new ArrayList<>();
@@ -41,7 +48,11 @@ public final class GridInputs {
         List<FitsFrame> unknownFrames = new ArrayList<>();
         // Header reads are independent small I/O: in parallel, as FrameScanner does, in plan order.
         List<FrameScanner.Opened> opened = plan.entries().parallelStream()
-                .map(e -> FrameScanner.open(e.path(), true)).collect(Collectors.toList());
+                .map(e -> FrameScanner.open(e.path(), true, hotPixels)).collect(Collectors.toList());
+        // One colour layout: a mono frame among colour frames is set aside alone, not its tiles.
+        List<FitsFrame> readable = new ArrayList<>();
+        for (FrameScanner.Opened o : opened) if (o.frame() != null) readable.add(o.frame());
+        java.util.Set<FitsFrame> kept = new java.util.HashSet<>(FrameSelection.oneChannelLayout(readable, skipped));
         for (int i = 0; i < opened.size(); i++) {
             StackPlan.Entry e = plan.entries().get(i);
             FitsFrame f = opened.get(i).frame();
@@ -49,6 +60,7 @@ public final class GridInputs {
                 skipped.add(new FrameScanner.Problem(e.path(), "line " + e.line() + ": " + opened.get(i).problem().reason()));
                 continue;
             }
+            if (!kept.contains(f)) continue;
             MountMode m = e.mount() != null ? e.mount() : f.mountMode();
             if (m == null || m == MountMode.UNKNOWN) {
                 unknownEntries.add(e);

@@ -17,6 +17,7 @@ import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackParams;
+import org.tessera.stack.TileStackPolicy;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.wcs.WcsGrid;
 
@@ -72,6 +73,15 @@ public final class GridMode {
      *                     a usable WCS, or when no tile of any mount succeeds; the message says why
      */
     public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress) throws IOException {
+        return run(stackPlanCsv, outputDir, config, progress, TileStackPolicy.CPU);
+    }
+
+    /**
+     * Runs Grid mode with each tile's stack made through {@code stackPolicy} (the CPU, or the GPU
+     * with a CPU fallback per tile: {@code gpu.GridGpuPolicy}, which the pipeline builds).
+     */
+    public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress,
+                              TileStackPolicy stackPolicy) throws IOException {
         Progress pr = progress == null ? Progress.NONE : progress;
         Files.createDirectories(outputDir);
         pr.update(0, "reading the stack plan");
@@ -79,7 +89,7 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
-        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config));
+        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config), config.getBoolean("hot_pixel_correction"));
         for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
@@ -89,9 +99,8 @@ public final class GridMode {
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = workers(config.getInt("grid_workers"), cores);
         LOG.info("[GRID] workers=" + workers + " (grid_workers=" + config.getInt("grid_workers") + ", " + cores + " cores)");
-        Boolean gpu = config.getOptionalBoolean("use_gpu_grid");
-        LOG.info("[GRID] GPU=OFF (use_gpu_grid=" + (gpu == null ? "unset" : gpu)
-                + "): Tessera has no GPU stack backend yet; tiles stack on the CPU stack core");
+        LOG.info(stackPolicy == TileStackPolicy.CPU ? "[GRID] GPU=OFF: tiles stack on the CPU stack core"
+                : "[GRID] GPU=ON: tiles stack on the GPU, a tile whose GPU stack fails on the CPU");
 
         List<Part> parts = new ArrayList<>();
         int k = 0, n = split.byMount().size();
@@ -100,7 +109,7 @@ public final class GridMode {
             if (split.mixed())
                 LOG.info("[GRID] mixed mounts: " + e.getValue().size() + " " + e.getKey() + " frame(s) → " + dir);
             Progress sub = pr.sub(0.05 + 0.95 * k / n, 0.05 + 0.95 * (k + 1) / n);
-            parts.add(runPart(e.getKey(), e.getValue(), dir, config, workers, cores, sub));
+            parts.add(runPart(e.getKey(), e.getValue(), dir, config, workers, cores, stackPolicy, sub));
             k++;
         }
         boolean any = false;
@@ -115,7 +124,7 @@ public final class GridMode {
     }
 
     private static Part runPart(MountMode mount, List<GridInputs.GridFrame> frames, Path dir, Config config, int workers,
-                                int cores, Progress pr) throws IOException {
+                                int cores, TileStackPolicy stackPolicy, Progress pr) throws IOException {
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         if (factor * overlap / 100 < 1)
             LOG.warning(String.format(Locale.ROOT, "[GRID] grid_size_factor × batch_overlap_pct = %.2f < 1: a frame may lie"
@@ -136,10 +145,10 @@ public final class GridMode {
         Path tilesDir = Files.createDirectories(dir.resolve(TILES_DIR));
         int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
         TileRunner.Result r = TileRunner.run(layout, tileFrames, tilesDir, StackParams.fromConfig(config),
-                tilePlan(config, pool, cores), workers, pr.sub(0, 0.7));
+                tilePlan(config, pool, cores), stackPolicy, workers, pr.sub(0, 0.7));
         List<IsolatedTasks.Failure> failed = r.failed();
         List<Path> tiles = new ArrayList<>();
-        for (TileStacker.Done d : r.done()) tiles.add(d.file());
+        for (TileStacker.Done d : r.done()) if (d.file() != null) tiles.add(d.file());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
                 r.cancelled() ? " (cancelled)" : ""));
         if (r.cancelled()) throw new IOException("cancelled by the user during the Grid tiles");

@@ -12,6 +12,7 @@ import org.tessera.Progress;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackParams;
+import org.tessera.stack.TileStackPolicy;
 
 /**
  * Stacks the tiles of a layout on a fixed pool of {@code workers} threads (the seed's step 1:
@@ -31,9 +32,9 @@ final class TileRunner {
      * @param dir        where {@code tile_NNNN.fits} go
      */
     static Result run(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
-                      StackParams params, ResourcePlan tilePlan, int workers, Progress progress) {
+                      StackParams params, ResourcePlan tilePlan, TileStackPolicy policy, int workers, Progress progress) {
         List<GridLayout.Tile> tiles = layout.tiles();
-        TileStacker stacker = new TileStacker(params, tilePlan);
+        TileStacker stacker = new TileStacker(params, tilePlan, policy);
         List<IsolatedTasks.Task<TileStacker.Done>> tasks = new ArrayList<>();
         for (int i = 0; i < tiles.size(); i++) {
             GridLayout.Tile tile = tiles.get(i);

@@ -14,11 +14,13 @@ import nom.tam.fits.HeaderCardException;
 import org.tessera.Progress;
 import org.tessera.image.RowSink;
 import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.Frame;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
+import org.tessera.stack.TileStackPolicy;
 import org.tessera.tiles.TileHeaders;
 
 /**
@@ -31,16 +33,19 @@ import org.tessera.tiles.TileHeaders;
  * when complete (temp + rename); on failure the temp file is removed.
  */
 final class TileStacker {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("org.tessera.grid");
 
-    /** What a finished tile holds. */
+    /** What a finished tile holds; {@code file} is null when no tile was written (frames only at its edge). */
     record Done(GridLayout.Tile tile, Path file, int frames, StackResult stack) {}
 
     private final StackParams params;
     private final ResourcePlan plan;
+    private final TileStackPolicy policy;
 
-    TileStacker(StackParams params, ResourcePlan plan) {
+    TileStacker(StackParams params, ResourcePlan plan, TileStackPolicy policy) {
         this.params = params;
         this.plan = plan;
+        this.policy = policy;
     }
 
     Done stack(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Progress progress)
@@ -53,25 +58,44 @@ final class TileStacker {
             exposure[i] = f.entry().exposure();
         }
         int w = tile.width(), h = tile.height(), nc = aligned.get(0).channels();
-        FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size()),
-                FitsImageWriter.AlphaMode.EXPLICIT);
-        try {
-            AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
-            StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
-                    progress, plan);
-            out.close();
-            return new Done(tile, target, frames.size(), r);
-        } catch (IOException | RuntimeException | Error e) {
-            out.abort();
-            throw e;
-        }
+        // Each attempt of the policy writes the tile afresh (a failed GPU attempt's file is aborted).
+        Done done = policy.stack(tile.id(), backend -> {
+            FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size()),
+                    FitsImageWriter.AlphaMode.EXPLICIT);
+            try {
+                AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
+                StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
+                        progress, plan, backend);
+                if (r.framesUsed() == 0) { // an empty tile is no result: never write it and count it as done
+                    out.abort();
+                    return new Done(tile, null, frames.size(), r);
+                }
+                out.close();
+                return new Done(tile, target, frames.size(), r);
+            } catch (IOException | RuntimeException | Error e) {
+                out.abort();
+                throw e;
+            }
+        });
+        if (done.file() != null) return done;
+        StackResult r = done.stack();
+        boolean noData = r.dropped().stream().allMatch(d -> d.contains("finite fraction 0.0000 "));
+        String why = String.join("; ", r.dropped());
+        if (noData) // its frames hold no pixel at all here: a loss to report
+            throw new IOException(String.format(Locale.ROOT,
+                    "none of its %d frame(s) holds data on this tile (all dropped: %s); no tile written",
+                    frames.size(), why));
+        // Its frames only touch its edge; their pixels lie in the overlapping tiles.
+        LOG.info(String.format(Locale.ROOT, "[GRID] tile %d: its %d frame(s) only touch it (%s); no tile written",
+                tile.id(), frames.size(), why));
+        return done;
     }
 
     private static Header header(GridLayout.Tile tile, int frames) throws IOException {
         Header h = new Header();
         try {
             tile.grid().wcs().writeTo(h);
-            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
             h.addValue("GRID_ID", tile.id(), "Grid mode tile id");
             h.addValue("GRID_X0", tile.x0(), "tile origin on the global grid, x (0-based)");
             h.addValue("GRID_Y0", tile.y0(), "tile origin on the global grid, y (0-based)");

@@ -22,6 +22,13 @@ public interface RowSource {
      */
     void readRows(int y0, int rows, float[][] dst) throws IOException;
 
+    /**
+     * The name that logs and reports give this source (a frame's file name); null when it has none.
+     * Views of a frame (aligned, padded) pass the frame's name on, so that a frame the stack drops
+     * is reported by its file, not by its position.
+     */
+    default String name() { return null; }
+
     /** Allocates a band buffer of the right shape for this source. */
     default float[][] newBand(int rows) {
         float[][] b = new float[channels()][];

@@ -60,6 +60,7 @@ public final class FitsFrame implements Frame, AllFinite {
     private final String wcsProblem;
     private final MountMode mount;
     private final double exposure;
+    private final List<String> notes;
     private final boolean seestar;
     private final boolean primaryImage;
     /** Phase 1 hot-pixel correction of the pixels read ({@link HotPixels}). */
@@ -84,6 +85,7 @@ public final class FitsFrame implements Frame, AllFinite {
         this.exposure = o.exposure;
         this.seestar = o.seestar;
         this.primaryImage = o.primaryImage;
+        this.notes = o.notes;
         this.hotPixels = hotPixels;
     }
 
@@ -150,6 +152,8 @@ public final class FitsFrame implements Frame, AllFinite {
         this.wcsProblem = problem;
         this.mount = MountMode.fromKeys(keys);
         this.exposure = exposureOf(keys);
+        String expNote = exposureNote(keys, exposure);
+        this.notes = expNote == null ? List.of() : List.of(expNote);
         this.hotPixels = false;
     }
 
@@ -168,7 +172,8 @@ public final class FitsFrame implements Frame, AllFinite {
     /**
      * This frame with Phase 1 hot-pixel correction on or off: each channel of the rows read (after
      * demosaicing) goes through {@link HotPixels}, with its two rows of context read around the band.
-     * Frames from {@link #open} have it off; {@link FrameScanner} turns it on for input frames.
+     * Frames from {@link #open} have it off; {@link FrameScanner#scan(java.util.List, boolean, boolean)}
+     * turns it on for raw input frames.
      */
     public FitsFrame withHotPixelCorrection(boolean on) {
         return on == hotPixels ? this : new FitsFrame(this, wcs, wcsProblem, on);
@@ -235,6 +240,25 @@ public final class FitsFrame implements Frame, AllFinite {
         }
         return 1.0;
     }
+
+    /** Why the header's exposure was not used (EXPTIME present but not a number of seconds &gt; 0), or null. */
+    private static String exposureNote(Map<String, String> keys, double used) {
+        for (String k : new String[] {"EXPTIME", "EXPOSURE"}) {
+            String raw = keys.get(k);
+            if (raw == null) continue;
+            double v = parseDouble(raw, Double.NaN);
+            if (v > 0 && Double.isFinite(v)) return null;
+            return String.format(Locale.ROOT, "%s='%s' is not a number of seconds > 0: exposure taken as %s s "
+                    + "(it counts in the master tile's EXPTOTAL and DATE-AVG)", k, raw, used == 1.0 ? "1" : Double.toString(used));
+        }
+        return null;
+    }
+
+    /**
+     * Header values Tessera could not use and what it did instead (one sentence each); empty for a
+     * clean header. {@link FrameScanner} logs them with the file name.
+     */
+    public List<String> notes() { return notes; }
 
     private static double parseDouble(String s, double fallback) {
         if (s == null) return fallback;

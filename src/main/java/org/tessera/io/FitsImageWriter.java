@@ -23,6 +23,7 @@ import nom.tam.fits.HeaderCard;
 import nom.tam.fits.HeaderCardException;
 import nom.tam.util.Cursor;
 
+import org.tessera.UserMessages;
 import org.tessera.image.RowSink;
 import org.tessera.image.RowSource;
 
@@ -241,7 +242,11 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
     }
 
     private void writeFully(ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) pos += ch.write(b, pos);
+        try {
+            while (b.hasRemaining()) pos += ch.write(b, pos);
+        } catch (IOException e) { // "No space left on device" names no file: name the output
+            throw new IOException(target + ": cannot write: " + UserMessages.problemWith(e), e);
+        }
     }
 
     // ---- headers ----
@@ -269,7 +274,35 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                 cards.add(c);
             }
         }
+        declareLongStrings(cards);
         return serialize(cards);
+    }
+
+    /**
+     * A string value longer than one card (a long reference frame name in MT_REF) is written with
+     * CONTINUE cards; the OGIP convention asks for a LONGSTRN card to announce them (fitsverify
+     * warns without it). Added once, after the structural cards, only when a card needs it.
+     */
+    private void declareLongStrings(List<HeaderCard> cards) throws IOException {
+        boolean continued = false, declared = false;
+        for (HeaderCard c : cards) {
+            if ("LONGSTRN".equals(c.getKey())) declared = true;
+            try {
+                if (c.toString().length() > FitsStructure.CARD) continued = true;
+            } catch (RuntimeException e) {
+                // a card that cannot be written is dropped by serialize
+            }
+        }
+        if (!continued || declared) return;
+        int at = 0;
+        while (at < cards.size() && (cards.get(at).getKey().startsWith("NAXIS") || List.of("SIMPLE", "BITPIX", "EXTEND")
+                .contains(cards.get(at).getKey())))
+            at++;
+        try {
+            cards.add(at, new HeaderCard("LONGSTRN", "OGIP 1.0", "long strings use the CONTINUE convention"));
+        } catch (HeaderCardException e) {
+            throw new IOException(target + ": cannot build header: " + e.getMessage(), e);
+        }
     }
 
     private byte[] alphaHeader() throws IOException {

@@ -15,6 +15,8 @@ import nom.tam.fits.Header;
 import nom.tam.fits.TruncatedFileException;
 import nom.tam.util.FitsInputStream;
 
+import org.tessera.UserMessages;
+
 /**
  * The HDU layout of a FITS file read from its headers only: where each header and data section
  * starts and how many bytes the data declares. Data are never read here, so opening thousands of
@@ -65,7 +67,7 @@ final class FitsStructure {
         } catch (FitsReadException e) {
             throw e;
         } catch (IOException e) {
-            throw new FitsReadException(file, "cannot read: " + e.getMessage(), e);
+            throw new FitsReadException(file, "cannot read: " + UserMessages.problemWith(e), e);
         } catch (ArithmeticException e) {
             throw new FitsReadException(file, "header declares an impossible data size (NAXISn overflow)", e);
         }
@@ -108,6 +110,26 @@ final class FitsStructure {
         }
     }
 
+    /**
+     * Where a header's cards hold a byte that is not printable ASCII (FITS allows only 0x20-0x7E): "card N
+     * (KEY) holds the non-text byte 0xNN", or null when the header is clean.
+     */
+    static String nonText(byte[] raw) {
+        int end = raw.length;
+        for (int c = 0; c + CARD <= raw.length; c += CARD)
+            if (isEnd(raw, c)) { end = c; break; } // what follows END is padding, not cards
+        for (int i = 0; i < end; i++) {
+            int b = raw[i] & 0xff;
+            if (b >= 0x20 && b <= 0x7e) continue;
+            int card = i / CARD;
+            String key = new String(raw, card * CARD, Math.min(8, raw.length - card * CARD), StandardCharsets.US_ASCII)
+                    .replaceAll("[^\\x20-\\x7e]", "?").strip();
+            return String.format(Locale.ROOT, "card %d (%s) holds the non-text byte 0x%02X", card + 1,
+                    key.isEmpty() ? "no key" : key, b);
+        }
+        return null;
+    }
+
     private static boolean isEnd(byte[] b, int off) {
         if (b[off] != 'E' || b[off + 1] != 'N' || b[off + 2] != 'D') return false;
         for (int i = 3; i < 8; i++) if (b[off + i] != ' ') return false;
@@ -123,6 +145,10 @@ final class FitsStructure {
     }
 
     private static Hdu parse(Path file, int index, byte[] raw, long dataOffset) throws FitsReadException {
+        String binary = nonText(raw);
+        if (binary != null)
+            throw new FitsReadException(file, (index == 0 ? "primary header" : "header of HDU " + index) + ": " + binary
+                    + ": a FITS header is plain text, so the file is damaged (re-copy it from the camera or the source)");
         Header h;
         try {
             h = new Header(new FitsInputStream(new ByteArrayInputStream(raw)));

@@ -19,11 +19,15 @@ import java.util.TreeSet;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
+import org.tessera.UserMessages;
+
 /**
  * Finds the input frames: FITS files ({@code .fit}, {@code .fits}, {@code .fts}, any case) given
  * directly or found in folders <b>recursively</b> (night sub-folders are the usual layout), opened in
  * path order. A file that cannot be used is skipped with its reason, never aborting the scan.
- * Input frames come with the Phase 1 hot-pixel correction on unless the caller turns it off.
+ * Raw input frames (Classic mosaic, stack, Grid mode) should be opened with the Phase 1 hot-pixel
+ * correction the key {@code hot_pixel_correction} asks for (on by default); the two-argument forms
+ * read frames as stored, as images given to reproject (master tiles, stacks) must be.
  */
 public final class FrameScanner {
 
@@ -56,12 +60,13 @@ public final class FrameScanner {
      * usable WCS is skipped too. Never throws: a file that cannot be read comes back as a problem.
      */
     public static Opened open(Path p, boolean requireWcs) {
-        return open(p, requireWcs, true);
+        return open(p, requireWcs, false);
     }
 
     /**
      * As {@link #open(Path, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction of
-     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default).
+     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default for raw
+     * frames).
      */
     public static Opened open(Path p, boolean requireWcs, boolean hotPixels) {
         try {
@@ -71,47 +76,93 @@ public final class FrameScanner {
         } catch (FitsReadException e) {
             return new Opened(null, new Problem(p, e.problem()));
         } catch (RuntimeException e) {
-            return new Opened(null, new Problem(p, "cannot read: " + e));
+            return new Opened(null, new Problem(p, "cannot read: " + UserMessages.problemWith(e)));
         }
     }
 
     /**
      * Opens the frames of {@code inputs} (files or folders). With {@code requireWcs}, frames whose
-     * header holds no usable WCS are skipped too.
+     * header holds no usable WCS are skipped too. Any FITS image is taken, Tessera's own outputs
+     * included (Phase 5 alone reprojects master tiles); see {@link #scanFrames} for raw frames.
      *
      * @throws IOException when an input does not exist, or when no FITS file is found at all (the
      *                     message names the inputs)
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs) throws IOException {
-        return scan(inputs, requireWcs, true);
+        return scan(inputs, requireWcs, null, false, false);
     }
 
     /**
      * As {@link #scan(List, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction
-     * of the frames' pixels (key {@code hot_pixel_correction}, on by default).
+     * of the frames' pixels (key {@code hot_pixel_correction}, on by default for raw frames).
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs, boolean hotPixels) throws IOException {
+        return scan(inputs, requireWcs, null, false, hotPixels);
+    }
+
+    /**
+     * Opens the raw frames of a mosaic or a stack (with a usable WCS): never the output folder
+     * {@code outputDir} (may be null) when it lies inside an input folder, never a file Tessera
+     * wrote ({@link FrameSelection#writtenByTessera}), each left out with a note in the log; and
+     * only frames of the run's colour layout, the others set aside by name
+     * ({@link FrameSelection#oneChannelLayout}). {@code hotPixels}: Phase 1 hot-pixel correction.
+     */
+    public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels) throws IOException {
+        return scanFrames(inputs, outputDir, hotPixels, true);
+    }
+
+    /**
+     * As {@link #scanFrames(List, Path, boolean)}; without {@code requireWcs}, frames whose header
+     * has no WCS are kept (a mosaic places them in Phase 1 by plate solving, package solve).
+     */
+    public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels, boolean requireWcs) throws IOException {
+        return scan(inputs, requireWcs, outputDir, true, hotPixels);
+    }
+
+    private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,
+                             boolean hotPixels) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
+        Path out = outputDir == null ? null : canonical(outputDir);
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
+                Path root = canonical(in);
+                boolean rootInOutput = out != null && root.startsWith(out);
                 Files.walkFileTree(in, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
                         new SimpleFileVisitor<>() {
                             @Override
+                            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                                if (framesOnly && out != null && !rootInOutput && canonical(d).equals(out)) {
+                                    LOG.info("[READ] output folder " + d + " lies inside the input folder: "
+                                            + "not searched for frames (it holds Tessera's outputs)");
+                                    return FileVisitResult.SKIP_SUBTREE;
+                                }
+                                return FileVisitResult.CONTINUE;
+                            }
+
+                            @Override
                             public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-                                if (a.isRegularFile() && isFitsName(p)) files.add(p.toAbsolutePath().normalize());
+                                if (!isFitsName(p)) return FileVisitResult.CONTINUE;
+                                if (a.isRegularFile()) files.add(p.toAbsolutePath().normalize());
+                                else if (a.isSymbolicLink()) // a followed link is never a link: this one leads nowhere
+                                    unreadable.add(new Problem(p, "broken link: its target " + linkTarget(p)
+                                            + " does not exist"));
+                                else if (!a.isDirectory())
+                                    unreadable.add(new Problem(p, "not a regular file (a device, pipe or socket)"));
                                 return FileVisitResult.CONTINUE;
                             }
 
                             @Override
                             public FileVisitResult visitFileFailed(Path p, IOException e) {
                                 // an unreadable sub-folder or a link loop: report it, keep scanning
-                                unreadable.add(new Problem(p, "cannot be listed: " + e));
+                                unreadable.add(new Problem(p, "cannot be listed: " + UserMessages.problemWith(e)));
                                 return FileVisitResult.CONTINUE;
                             }
                         });
             } else if (Files.isRegularFile(in)) {
                 files.add(in.toAbsolutePath().normalize()); // named explicitly: taken whatever its extension
+            } else if (Files.isSymbolicLink(in)) {
+                unreadable.add(new Problem(in, "broken link: its target " + linkTarget(in) + " does not exist"));
             } else {
                 throw new NoSuchFileException(in.toString(), null, "input does not exist");
             }
@@ -126,13 +177,39 @@ public final class FrameScanner {
 
         List<FitsFrame> frames = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>(unreadable);
+        List<String> outputs = new ArrayList<>();
         for (Opened r : results) {
-            if (r.frame() != null) frames.add(r.frame());
-            else skipped.add(r.problem());
+            if (r.frame() == null) skipped.add(r.problem());
+            else if (framesOnly && FrameSelection.writtenByTessera(r.frame().keys())) outputs.add(r.frame().path().toString());
+            else frames.add(r.frame());
         }
+        if (!outputs.isEmpty())
+            LOG.info("[READ] left out " + outputs.size() + " file(s) that Tessera wrote (outputs are never read back "
+                    + "as frames): " + String.join(", ", outputs.subList(0, Math.min(10, outputs.size())))
+                    + (outputs.size() > 10 ? " and " + (outputs.size() - 10) + " more" : ""));
+        if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
+        for (FitsFrame f : frames)
+            for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);
         for (Problem p : skipped) LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
         logSummary(frames, skipped);
         return new Scan(Collections.unmodifiableList(frames), skipped);
+    }
+
+    /** Absolute, normalised, links resolved where the path exists. */
+    private static Path canonical(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return String.valueOf(Files.readSymbolicLink(link));
+        } catch (IOException | UnsupportedOperationException e) {
+            return "(unreadable)";
+        }
     }
 
     private static void logSummary(List<FitsFrame> frames, List<Problem> skipped) {

@@ -17,8 +17,9 @@ import java.util.logging.Logger;
 
 import javax.imageio.ImageIO;
 
-import org.tessera.math.Percentiles;
+import org.tessera.UserMessages;
 import org.tessera.image.RowSource;
+import org.tessera.math.Percentiles;
 
 /**
  * An 8-bit PNG preview of a (possibly huge) image, read band by band.
@@ -73,8 +74,12 @@ public final class PreviewPng {
         BufferedImage img = nc == 3 ? rgba(ow, oh, out, alpha) : greyAlpha(ow, oh, out[0], alpha);
         Path tmp = png.resolveSibling(png.getFileName() + ".part");
         try {
-            if (!ImageIO.write(img, "png", tmp.toFile()))
-                throw new IOException(png + ": no PNG writer available");
+            try {
+                if (!ImageIO.write(img, "png", tmp.toFile()))
+                    throw new IOException(png + ": no PNG writer available");
+            } catch (javax.imageio.IIOException e) { // "Can't create output stream!" or a full disk: name the file
+                throw new IOException(png + ": cannot write: " + UserMessages.problemWith(e.getCause() != null ? e.getCause() : e), e);
+            }
             try {
                 Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -10,10 +10,18 @@ import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.config.ConfigValidator;
 import org.tessera.grid.GridLayout;
+import org.tessera.gpu.DefaultGpuService;
+import org.tessera.gpu.GpuRun;
+import org.tessera.gpu.GpuService;
+import org.tessera.gpu.GridGpuPolicy;
+import org.tessera.gpu.Phase3GpuPolicy;
+import org.tessera.gpu.Phase5GpuCoadder;
 import org.tessera.grid.GridMode;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
+import org.tessera.plan.HeapExhausted;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddFiles;
@@ -26,10 +34,12 @@ import org.tessera.solve.RawFrameAstrometry;
 import org.tessera.synth.DefaultSky;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.tiles.FrameGroup;
+import org.tessera.tiles.FrameLosses;
 import org.tessera.tiles.Grouping;
 import org.tessera.tiles.MasterTile;
 import org.tessera.tiles.MasterTileBuilder;
 import org.tessera.tiles.MasterTileFiles;
+import org.tessera.tiles.OutlierGate;
 import org.tessera.tiles.Phase3Result;
 import org.tessera.wcs.OptimalGrid;
 import org.tessera.wcs.WcsGrid;
@@ -44,6 +54,9 @@ public final class MosaicPipeline {
     private MosaicPipeline() {}
 
     private static final Logger LOG = Logger.getLogger("org.tessera.pipeline");
+
+    /** The GPU service (the fronts run the pipeline through Jobs, outside any SciJava context). */
+    private static final GpuService GPU = DefaultGpuService.create();
 
     /** File names of the outputs, as the original program names them. */
     public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
@@ -70,8 +83,24 @@ public final class MosaicPipeline {
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        return mosaic(inputs, outputDir, config, progress, GPU);
+    }
+
+    /** {@link #mosaic(List, Path, Config, Progress)} with the GPU of {@code gpuService} (a Fiji context's). */
+    public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
         Path stackPlan = gridPlan(inputs);
-        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress);
+        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress, gpuService);
+        return HeapExhausted.guard("the mosaic run", () -> {
+            try (GpuRun gpu = gpuService.openRun(config)) {
+                return classic(inputs, outputDir, config, progress, gpu);
+            }
+        });
+    }
+
+    private static Outcome classic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuRun gpu)
+            throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Path> in = inputs;
@@ -85,19 +114,20 @@ public final class MosaicPipeline {
         List<FitsFrame> frames = scanAndPlace(in, outputDir, config, skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
-        Grouping.Result groups = Grouping.group(frames,
-                Grouping.Params.fromConfig(config, groupingBudget(plan.workers()), plan.workers()));
+        Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
                 frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
         st.group().update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles());
+        RunManifest run = RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), run, gpu);
         if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
-        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st);
+        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu);
+        run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
@@ -117,7 +147,21 @@ public final class MosaicPipeline {
      * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
      */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
-        GridMode.Outcome g = GridMode.run(stackPlan, outputDir, config, progress);
+        return grid(stackPlan, outputDir, config, progress, GPU);
+    }
+
+    private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService));
+    }
+
+    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        GridMode.Outcome g;
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu));
+        }
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
         List<Path> tiles = new ArrayList<>();
@@ -143,16 +187,34 @@ public final class MosaicPipeline {
      * group's centroid), with the full stack core and the run's ALT-AZ gating.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
+        return stack(output, frames, config, progress, GPU);
+    }
+
+    /** {@link #stack(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
+    public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
+    }
+
+    private static Outcome stackRun(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
+            throws IOException {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(frames, skipped, progress.sub(0, 0.3));
+        List<FitsFrame> in = scan(frames, dir, config.getBoolean("hot_pixel_correction"), skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
-        MasterTile tile = MasterTileBuilder.fromConfig(config, plan.workers()).buildTile(group, cleanup, progress.sub(0.3, 1));
+        MasterTile tile;
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            tile = MasterTileBuilder.fromConfig(config, plan.workers()).withStackPolicy(Phase3GpuPolicy.forRun(gpu))
+                    .buildTile(group, cleanup, progress.sub(0.3, 1));
+        }
         if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
+        for (FrameLosses.Loss l : FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
+            skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
         MasterTileFiles.writeAs(tile, output);
         LOG.info("[P3] master tile written: " + output);
         progress.update(1, "done");
@@ -161,32 +223,55 @@ public final class MosaicPipeline {
 
     /** Phase 4 + 5 on any FITS images with a WCS (master tiles, survey images …). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress) throws IOException {
+        return reproject(outputDir, images, config, progress, GPU);
+    }
+
+    /** {@link #reproject(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
+    public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
+                                    GpuService gpuService) throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService));
+    }
+
+    private static Outcome reprojectRun(Path outputDir, List<Path> images, Config config, Progress progress,
+                                        GpuService gpuService) throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(images, skipped, st.read());
+        List<FitsFrame> in = scan(images, null, false, skipped, st.read());
         st.group().update(1, null);
         st.tiles().update(1, null);
-        Outcome o = coaddAndWrite(in, outputDir, config, skipped, st);
+        Outcome o;
+        try (GpuRun gpu = gpuService.openRun(config)) {
+            o = coaddAndWrite(in, outputDir, config, skipped, st, gpu);
+        }
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
 
     // ---------------------------------------------------------------- steps
 
-    private static List<FitsFrame> scan(List<Path> inputs, List<Skipped> skipped, Progress p) throws IOException {
+    /**
+     * Opens the inputs: raw frames for a mosaic or a stack ({@code outputDir} not null: Tessera's
+     * outputs left out, one colour layout, Phase 1 hot-pixel correction when {@code hotPixels}), any
+     * image with a WCS for Phase 5 alone (null: never corrected, master tiles are no raw frames).
+     */
+    private static List<FitsFrame> scan(List<Path> inputs, Path outputDir, boolean hotPixels, List<Skipped> skipped,
+                                        Progress p) throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
+        FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir, hotPixels)
+                : FrameScanner.scan(inputs, true);
         return usable(scan.frames(), scan.skipped(), skipped, p);
     }
 
     /**
-     * Phase 1 of a mosaic: the scan, then frames without WCS placed by plate solving one frame per
-     * group and registering the others on it (package solve; results cached in the output folder).
+     * Phase 1 of a mosaic: the raw frames scanned as {@link #scan} does but kept without WCS, then
+     * those placed by plate solving one frame per group and registering the others on it (package
+     * solve; results cached in the output folder).
      */
     private static List<FitsFrame> scanAndPlace(List<Path> inputs, Path outputDir, Config config, List<Skipped> skipped,
                                                 Progress p) throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = FrameScanner.scan(inputs, false);
+        FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
         List<FitsFrame> frames = scan.frames();
         List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
         if (RawFrameAstrometry.needed(frames, config)) {
@@ -215,19 +300,36 @@ public final class MosaicPipeline {
     }
 
     private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,
-                                          List<Skipped> skipped, Progress p) throws IOException {
-        int workers = MasterTileBuilder.workersFor(groups, plan.budgetBytes(), plan.workers());
+                                          List<Skipped> skipped, Progress p, RunManifest run, GpuRun gpu) throws IOException {
         List<Path> usable = java.util.Collections.synchronizedList(new ArrayList<>());
-        Phase3Result r = MasterTileBuilder.fromConfig(config, workers).build(groups, tile -> {
-            Path f = MasterTileFiles.write(tile, dir);
-            if (!tile.empty()) usable.add(f);
-        }, p);
+        FrameReports lost = new FrameReports(groups);
+        for (RunManifest.Reused t : run.reused().values()) {
+            if (!t.empty()) usable.add(t.file());
+            else skipped.add(new Skipped(t.file(), "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        }
+        List<FrameGroup> todo = run.toBuild(groups);
+        Phase3Result r = new Phase3Result(false, List.of(), List.of(), false);
+        if (!todo.isEmpty()) {
+            // stop before the work rather than after the first tiles
+            HeapExhausted.require(MasterTileBuilder.bytesPerTile(MasterTileBuilder.largest(todo)), "one master tile");
+            int workers = MasterTileBuilder.workersFor(todo, plan.budgetBytes(), plan.workers());
+            MasterTileBuilder builder = MasterTileBuilder.fromConfig(config, workers)
+                    .withStackPolicy(Phase3GpuPolicy.forRun(gpu));
+            r = builder.build(todo, tile -> {
+                Path f = MasterTileFiles.write(tile, dir);
+                run.tileDone(tile.id(), f, tile.empty());
+                if (!tile.empty()) usable.add(f);
+                lost.tile(tile);
+            }, p);
+        }
+        r.failures().forEach(lost::failed);
         for (Phase3Result.Failure f : r.failures())
             skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", f.id())),
                     "master tile failed: " + f.message()));
         for (Phase3Result.Summary s : r.tiles())
             if (s.empty()) skipped.add(new Skipped(dir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", s.id())),
                     "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+        skipped.addAll(lost.lost());
         List<Path> out = new ArrayList<>(usable);
         out.sort(null);
         if (out.isEmpty()) throw new IOException("Phase 3 produced no usable master tile (" + r.failures().size()
@@ -235,9 +337,13 @@ public final class MosaicPipeline {
         return out;
     }
 
-    /** Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
+    /** The outlier-tile gate, Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
     private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
-                                         Stages st) throws IOException {
+                                         Stages st, GpuRun gpu) throws IOException {
+        // One gross outlier tile must never turn the mosaic grey: left out and reported.
+        OutlierGate.Result gate = OutlierGate.fromConfig(config).apply(tiles);
+        for (OutlierGate.Rejected x : gate.rejected()) skipped.add(new Skipped(x.file(), x.reason()));
+        tiles = gate.kept();
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
         for (FitsFrame f : tiles) {
@@ -250,22 +356,13 @@ public final class MosaicPipeline {
         st.grid().update(1, "final grid");
 
         CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,
-                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save());
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save(),
+                Phase5GpuCoadder.forRun(gpu));
         ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
         LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
         return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
-    }
-
-    /**
-     * Memory budget that sizes the automatic group cap. The cap changes which frames share a tile,
-     * so it must not depend on how much garbage happens to be uncollected: it is derived from the
-     * maximum heap, not the free one.
-     */
-    static long groupingBudget(int workers) {
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        return ResourcePlan.forHeap(maxHeap, maxHeap, workers, workers).budgetBytes();
     }
 
     /** The overall progress bar split by the original's phase weights. */

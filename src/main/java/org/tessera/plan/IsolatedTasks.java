@@ -7,19 +7,26 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.UserMessages;
 
 /**
  * Independent tasks on a pool of workers where one task's failure never stops the others: the
- * master tiles of Phase 3 and the tiles of Grid mode. Each failure (an exception or an
- * {@link OutOfMemoryError}: a tile too big for its share must not end the run) is handed to the
+ * master tiles of Phase 3 and the tiles of Grid mode. Each failure (an exception) is handed to the
  * caller, which logs it with its own tag and cleans up after it, and is recorded with its reason.
  * Results come back in task order, whatever the order the workers finish in. A cancelled run
  * skips the tasks not yet started.
+ * <p>
+ * An {@link Error} is not a tile's failure but the run's: an {@link OutOfMemoryError} skipped as a
+ * failed tile would make the mosaic depend on the heap and on which worker happened to allocate
+ * last. The first one stops the tasks not yet started, waits for the running ones and ends the
+ * run with {@link HeapExhausted} (other errors are rethrown as they are).
  */
 public final class IsolatedTasks {
     private IsolatedTasks() {}
@@ -58,6 +65,7 @@ public final class IsolatedTasks {
         boolean[] ok = new boolean[n];
         Failure[] failures = new Failure[n];
         AtomicInteger finished = new AtomicInteger(), threadNo = new AtomicInteger();
+        AtomicReference<Error> fatal = new AtomicReference<>();
         Progress cancel = cancelOnly(progress);
         ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, n)), r -> {
             Thread t = new Thread(r, threadPrefix + "-" + threadNo.incrementAndGet());
@@ -70,14 +78,17 @@ public final class IsolatedTasks {
                 int k = i;
                 Task<R> task = tasks.get(i);
                 futures.add(ex.submit(() -> {
-                    if (progress.cancelled()) return;
+                    if (progress.cancelled() || fatal.get() != null) return;
                     try {
                         results[k] = task.work().run(cancel);
                         ok[k] = true;
-                    } catch (Exception | OutOfMemoryError e) {
-                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                    } catch (Exception e) {
+                        String msg = UserMessages.describe(e);
                         onFailure.failed(task.id(), msg, e);
                         failures[k] = new Failure(task.id(), msg);
+                    } catch (Error e) {
+                        results[k] = null; // let the collector have the tile before the others go on
+                        fatal.compareAndSet(null, e);
                     } finally {
                         int f = finished.incrementAndGet();
                         progress.update((double) f / n, what + " " + f + "/" + n);
@@ -97,6 +108,10 @@ public final class IsolatedTasks {
         } finally {
             ex.shutdownNow();
         }
+        Error err = fatal.get();
+        if (err instanceof OutOfMemoryError oom)
+            throw new UncheckedIOException(HeapExhausted.of(what + " (" + threadPrefix + ")", oom));
+        if (err != null) throw err;
         List<R> done = new ArrayList<>();
         List<Failure> failed = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -11,6 +11,7 @@ import org.tessera.detect.Luminance;
 import org.tessera.detect.Star;
 import org.tessera.detect.StarDetector;
 import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 
 /**
@@ -22,10 +23,14 @@ import org.tessera.io.Frame;
  *     stars pair up under it (so a rotated frame never takes this path by accident);
  * <li>otherwise triangle invariants of the brightest stars are matched ({@link TriangleMatcher}):
  *     any rotation, scale within [minScale, maxScale], overlap down to ~30 %;
- * <li>either way the transform is refined by least squares on all paired stars, pairs further than
- *     3 × RMS (at least {@code clipFloorPx}) dropped, three rounds; the final model is the
- *     configured one (affine by default, as the original; similarity below 6 pairs).
+ * <li>either way the transform is refined by flux-weighted least squares on all paired stars,
+ *     pairs further than 3 × RMS (at least {@code clipFloorPx}) dropped, four rounds; the model is
+ *     the configured one (similarity by default, as astroalign's; affine needs 6 pairs);
+ * <li>a fit is accepted only when it pairs at least a quarter of the stars of the common field with
+ *     a residual RMS below half the pairing radius (chance pairs among many stars do not).
  * </ol>
+ * Stars are measured on a FITS frame's pixels as stored, without the Phase 1 hot-pixel correction
+ * ({@link #starPixels}).
  * A frame that cannot be registered comes back as a {@link Registration#failed failure} with its
  * reason; no exception escapes for bad pixels. Each result is logged with the {@code [REG]} tag.
  * Thread-safe: a {@link Reference} may serve several threads registering different frames.
@@ -55,7 +60,7 @@ public final class FrameRegistrar {
                 throw new IllegalArgumentException("bad registration parameters");
         }
 
-        /** Affine; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
+        /** Similarity; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
         public static Params defaults() {
             return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
         }
@@ -87,7 +92,8 @@ public final class FrameRegistrar {
             this.width = width;
             this.height = height;
             this.stars = List.copyOf(stars);
-            this.index = new StarPairs(this.stars, this.stars.size(), tol);
+            // cells as large as the widest query: the FFT path pairs within tol + one binned pixel
+            this.index = new StarPairs(this.stars, this.stars.size(), tol + PhaseCorrelation.binFor(width, height));
             this.luminance = luminance;
         }
 
@@ -123,9 +129,23 @@ public final class FrameRegistrar {
 
     public StarDetector detector() { return detector; }
 
-    /** Prepares a reference from a frame (debayered RGB rows → luminance → stars). */
+    /**
+     * Prepares a reference from a frame (debayered RGB rows → luminance → stars). A FITS frame is
+     * read as stored, without its Phase 1 hot-pixel correction: see {@link #starPixels}.
+     */
     public Reference reference(Frame frame) throws IOException {
-        return reference(frame.name(), Luminance.of(frame));
+        return reference(frame.name(), Luminance.of(starPixels(frame)));
+    }
+
+    /**
+     * The pixels stars are measured on. The detector ignores hot pixels by itself (a region needs
+     * 5 pixels), while the 5×5 hot-pixel rule also clips the sharp cores of Seestar stars (core
+     * FWHM ≈ 2 px), which moves their centroids: on the raw M 94 frames the fit residual grows
+     * from ≈ 0.25 to ≈ 0.45 px with it. So registration reads a FITS frame without the correction;
+     * the stack still gets corrected pixels.
+     */
+    static Frame starPixels(Frame frame) {
+        return frame instanceof FitsFrame f ? f.withHotPixelCorrection(false) : frame;
     }
 
     /** Prepares a reference from a one-channel luminance image. */
@@ -139,11 +159,26 @@ public final class FrameRegistrar {
         return new Reference(name, width, height, stars, null, params.tolerancePx());
     }
 
+    /**
+     * Registers the frames of a group onto its reference (independent frames, in parallel; results
+     * in the frames' order, the same whatever the thread count), then logs a summary:
+     * {@code [REG] <reference>: 11 of 12 frames registered, 1 not (…)}.
+     */
+    public List<Registration> registerAll(Reference ref, List<? extends Frame> frames) {
+        List<Registration> out = frames.parallelStream().map(f -> register(ref, f)).toList();
+        long ok = out.stream().filter(Registration::ok).count();
+        StringBuilder failed = new StringBuilder();
+        for (Registration r : out) if (!r.ok()) failed.append(failed.length() == 0 ? "" : ", ").append(r.frame());
+        LOG.info(String.format(Locale.ROOT, "[REG] %s: %d of %d frames registered%s", ref.name, ok, out.size(),
+                ok == out.size() ? "" : ", " + (out.size() - ok) + " not (" + failed + ")"));
+        return out;
+    }
+
     /** Registers a frame onto the reference; failures (unreadable pixels included) come back as such. */
     public Registration register(Reference ref, Frame frame) {
         FloatImage lum;
         try {
-            lum = Luminance.of(frame);
+            lum = Luminance.of(starPixels(frame));
         } catch (IOException | RuntimeException e) {
             return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
         }
@@ -188,8 +223,33 @@ public final class FrameRegistrar {
         }
     }
 
+    /** Detections closer than this (px) at the same pixel coordinates in both frames are sensor-fixed. */
+    static final double SENSOR_FIXED_PX = 0.3;
+
     private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
         if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
+        // A detection at the same pixel of both frames is a sensor defect (a hot pixel left in the
+        // pixels stars are measured on spreads over up to 3×3 pixels once demosaiced, so its area
+        // does not rule it out), since stars move between dithered frames. First try without them;
+        // frames that truly did not move lose all their stars that way and take the second try.
+        boolean[] refFixed = new boolean[ref.stars.size()];
+        List<Star> movFree = new ArrayList<>(stars.size());
+        for (Star s : stars) {
+            int r = ref.index.nearest(s.x(), s.y(), SENSOR_FIXED_PX);
+            if (r >= 0) refFixed[r] = true;
+            else movFree.add(s);
+        }
+        if (movFree.size() < stars.size()) {
+            List<Star> refFree = new ArrayList<>(ref.stars.size());
+            for (int i = 0; i < refFixed.length; i++) if (!refFixed[i]) refFree.add(ref.stars.get(i));
+            Reference without = new Reference(ref.name, ref.width, ref.height, refFree, null, params.tolerancePx());
+            Registration r = solveWith(without, name, movFree, shift, mw, mh);
+            if (r.ok()) return r;
+        }
+        return solveWith(ref, name, stars, shift, mw, mh);
+    }
+
+    private Registration solveWith(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
         int need = params.minMatches();
         if (ref.stars.size() < need)
             return Registration.failed(name, "the reference " + ref.name + " has only " + ref.stars.size()
@@ -205,26 +265,31 @@ public final class FrameRegistrar {
             if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
                 return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
         }
-        TriangleMatcher.Best best = null;
+        // More stars for triangles when the brightest ones do not give a plausible match (small
+        // overlaps: the brightest stars of each frame may lie outside the common field).
+        String why = null;
         for (int n : new int[] {params.triangleStars(), 2 * params.triangleStars(), 4 * params.triangleStars()}) {
-            best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(), params.minScale(), params.maxScale(), ref.index);
-            if (best.transform() != null && best.votes() >= need) break;
+            TriangleMatcher.Best best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(),
+                    params.minScale(), params.maxScale(), ref.index);
+            if (best.transform() == null) {
+                why = "no star triangle of this frame matches one of the reference " + ref.name + " ("
+                        + stars.size() + " and " + ref.stars.size() + " stars): no common field?";
+            } else if (best.votes() < need) {
+                why = String.format(Locale.ROOT, "star patterns do not agree with the reference %s: at best %d stars "
+                        + "pair up (need %d): too little overlap or too few stars", ref.name, best.votes(), need);
+            } else {
+                Fit f = refine(ref, mov, best.transform(), params.tolerancePx());
+                if (f == null || f.pairs < need) {
+                    why = "the transform from matched triangles does not hold on the other stars ("
+                            + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")";
+                } else {
+                    why = implausible(ref, mov, f, mw, mh);
+                    if (why == null) return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
+                }
+            }
             if (n >= Math.max(ref.stars.size(), mov.size())) break;
         }
-        if (best == null || best.transform() == null)
-            return Registration.failed(name, "no star triangle of this frame matches one of the reference "
-                    + ref.name + " (" + stars.size() + " and " + ref.stars.size() + " stars): no common field?");
-        if (best.votes() < need)
-            return Registration.failed(name, String.format(Locale.ROOT,
-                    "star patterns do not agree with the reference %s: at best %d stars pair up (need %d): too little overlap or too few stars",
-                    ref.name, best.votes(), need));
-        Fit f = refine(ref, mov, best.transform(), params.tolerancePx());
-        if (f == null || f.pairs < need)
-            return Registration.failed(name, "the transform from matched triangles does not hold on the other stars ("
-                    + (f == null ? 0 : f.pairs) + " pairs, need " + need + ")");
-        String weak = implausible(ref, mov, f, mw, mh);
-        if (weak != null) return Registration.failed(name, weak);
-        return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
+        return Registration.failed(name, why);
     }
 
     /**

@@ -13,6 +13,7 @@ import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.PreviewPng;
 import org.tessera.wcs.WcsGrid;
 
@@ -43,6 +44,13 @@ public final class CoaddFiles {
      */
     public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
                                 String what, Config config, Progress coadd, Progress preview) throws IOException {
+        return write(inputs, grid, params, dir, names, what, config, coadd, preview, CpuBandCoadder.INSTANCE);
+    }
+
+    /** {@link #write(List, WcsGrid, CoaddParams, Path, Names, String, Config, Progress, Progress)} with the bands made by {@code backend}. */
+    public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
+                                String what, Config config, Progress coadd, Progress preview, BandCoadder backend)
+            throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
         ReprojectCoadd.Result res;
@@ -55,7 +63,7 @@ public final class CoaddFiles {
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
                 return new ReprojectCoadd.Sinks(m, c);
-            }, coadd);
+            }, coadd, backend);
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
@@ -91,7 +99,7 @@ public final class CoaddFiles {
         Header h = new Header();
         try {
             g.wcs().writeTo(h);
-            h.addValue("ORIGIN", "Tessera", "software");
+            h.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
             h.addValue("NTILES", images, "images coadded");
             h.addValue("CONTENT", what, null);
         } catch (HeaderCardException e) {

@@ -38,6 +38,17 @@ public final class KernelSampler {
         }
     }
 
+    /** Steps per pixel of {@link #lanczosTable()}. */
+    public static final int LANCZOS_STEPS = LZ_STEPS;
+
+    /**
+     * A copy of the tabulated Lanczos-3 weights: row q (fraction q / {@value #LZ_STEPS}) holds the
+     * six tap weights at [q·6, q·6 + 6). A GPU backend uploads it so both sides use the same numbers.
+     */
+    public static double[] lanczosTable() {
+        return LZ.clone();
+    }
+
     /** The Lanczos-3 kernel sinc(t)·sinc(t/3) on |t| &lt; 3. */
     static double lanczos3(double t) {
         double a = Math.abs(t);

@@ -43,6 +43,9 @@ public final class ReprojectedSource implements RowSource {
     @Override public int height() { return target.height(); }
     @Override public int channels() { return src.channels(); }
 
+    /** The name of the source it shows (its frame's file name), so that a dropped frame is named. */
+    @Override public String name() { return src.name(); }
+
     public Kernel kernel() { return kernel; }
 
     @Override

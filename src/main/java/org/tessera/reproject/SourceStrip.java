@@ -70,6 +70,27 @@ public final class SourceStrip {
         return w[j][offsets[j] + x];
     }
 
+    /** {vx0, vx1, vy0, vy1}: the valid columns and rows (rows within [firstRow, endRow)). */
+    public int[] validWindow() {
+        return new int[] {vx0, vx1, vy0, vy1};
+    }
+
+    /** True when the strip has a weight plane (else every pixel of the valid window has weight 1). */
+    public boolean hasWeights() {
+        return w != null;
+    }
+
+    /**
+     * Copies rows [firstRow, endRow) of channel c (c = -1: the weight plane) into one contiguous
+     * buffer, dst[off + (r - firstRow) * width + x]: the layout a GPU backend uploads.
+     */
+    public void copyRows(int c, float[] dst, int off) {
+        for (int j = 0; j < y1 - y0; j++) {
+            float[] src = c < 0 ? w[j] : rows[c][j];
+            System.arraycopy(src, offsets[j], dst, off + j * width, width);
+        }
+    }
+
     /** True when the valid window holds no pixel. */
     public boolean isEmpty() {
         return vx0 >= vx1 || vy0 >= vy1;

@@ -112,7 +112,9 @@ final class StripCache {
                     evict();
                 }
                 return blk;
-            } catch (IOException | RuntimeException ex) {
+            } catch (Throwable ex) {
+                // Any Throwable, an OutOfMemoryError too: a worker waiting for this block in join()
+                // must wake up with the failure, or it waits forever.
                 synchronized (map) {
                     map.remove(key);
                 }
@@ -127,6 +129,7 @@ final class StripCache {
             if (c instanceof IOException io) throw new IOException(t.name() + ": " + io.getMessage(), io);
             if (c instanceof UncheckedIOException u) throw u.getCause();
             if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
             throw ce;
         }
     }

@@ -30,4 +30,12 @@ public final class BlockAccumulator {
     }
 
     public int capacity() { return sumW.length; }
+
+    // Views for backends outside this package (a GPU backend uploads and downloads them).
+    public double[] sumWX() { return sumWX; }
+    public double[] sumW() { return sumW; }
+    public double[] sumWXAll() { return sumWXAll; }
+    public double[] sumWAll() { return sumWAll; }
+    public int[] count() { return count; }
+    public int[] rejected() { return rejected; }
 }

@@ -6,7 +6,9 @@ import java.util.logging.Logger;
 
 /**
  * Per frame and channel affine maps x → gain·x + offset that bring every frame onto the first used
- * frame (reference.md §4). Every normalisation is expressed this way so that all paths (bands,
+ * frame that is not flat (reference.md §4: the first used frame; a constant frame, such as an
+ * all-zero readout, would give every other frame a gain of 0 and so turn normalisation off for all,
+ * so it is passed over with a warning naming it). Every normalisation is expressed this way so that all paths (bands,
  * frame blocks, a GPU) apply it identically while loading a band.
  */
 final class Normalization {
@@ -28,12 +30,14 @@ final class Normalization {
     static Affine compute(StackParams.Normalize mode, FrameStats[] stats, int channels, List<String> names,
                           Logger log) {
         Affine a = Affine.identity(stats.length, channels);
+        int r = mode == StackParams.Normalize.NONE ? 0 : reference(stats, channels, names, log);
         switch (mode) {
             case NONE -> { }
             case LINEAR_FIT -> {
-                FrameStats ref = stats[0];
-                for (int f = 1; f < stats.length; f++)
+                FrameStats ref = stats[r];
+                for (int f = 0; f < stats.length; f++)
                     for (int c = 0; c < channels; c++) {
+                        if (f == r) continue;
                         double sLo = stats[f].pLow()[c], sHi = stats[f].pHigh()[c];
                         double rLo = ref.pLow()[c], rHi = ref.pHigh()[c];
                         double span = sHi - sLo;
@@ -52,8 +56,9 @@ final class Normalization {
                     }
             }
             case SKY_MEAN -> {
-                double ref = stats[0].sky();
-                for (int f = 1; f < stats.length; f++) {
+                double ref = stats[r].sky();
+                for (int f = 0; f < stats.length; f++) {
+                    if (f == r) continue;
                     double d = ref - stats[f].sky();
                     if (!Double.isFinite(d)) {
                         log.warning("[STACK] sky_mean: no sky level for " + names.get(f) + "; frame left as is");
@@ -64,6 +69,32 @@ final class Normalization {
             }
         }
         return a;
+    }
+
+    /**
+     * Index of the reference: the first frame whose percentile span is not flat in any channel; 0
+     * when every frame is flat. Each flat frame passed over is named in a warning.
+     */
+    static int reference(FrameStats[] stats, int channels, List<String> names, Logger log) {
+        for (int f = 0; f < stats.length; f++) {
+            if (!flat(stats[f], channels)) {
+                if (f > 0)
+                    log.warning("[STACK] normalisation reference: " + String.join(", ", names.subList(0, f))
+                            + (f == 1 ? " is" : " are") + " flat (constant pixels, e.g. an all-zero readout), "
+                            + "so " + names.get(f) + " is the reference instead");
+                return f;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean flat(FrameStats s, int channels) {
+        if (s.pLow() == null || s.pHigh() == null) return false;
+        for (int c = 0; c < channels; c++) {
+            double lo = s.pLow()[c], hi = s.pHigh()[c], span = hi - lo;
+            if (!(span > 0) || !(span > FLAT_SPAN * Math.max(Math.abs(lo), Math.abs(hi)))) return true;
+        }
+        return false;
     }
 
     private static void logSkip(Logger log, List<String> names, int f, int c, String why) {

@@ -20,4 +20,14 @@ public final class SampleBounds {
     }
 
     public int capacity() { return lo.length; }
+
+    // Views for backends outside this package (a GPU backend downloads into them).
+    public double[] lo() { return lo; }
+    public double[] hi() { return hi; }
+    public double[] rejLo() { return rejLo; }
+    public double[] rejHi() { return rejHi; }
+    public float[] median() { return median; }
+    /** True when the rule clamps samples into [lo, hi] (winsorizing) rather than keeping only those inside. */
+    public boolean clip() { return clip; }
+    public void clip(boolean on) { clip = on; }
 }

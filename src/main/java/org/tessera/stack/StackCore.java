@@ -15,7 +15,6 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.image.RowSink;
 import org.tessera.image.RowSource;
-import org.tessera.io.Frame;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.plan.StackLayout;
 
@@ -73,6 +72,13 @@ public final class StackCore {
     public static StackResult stackWeighted(List<? extends RowSource> frames, double[] frameScale, StackParams params,
                                             RowSink out, RowSink coverage, Progress progress, ResourcePlan plan)
             throws IOException {
+        return stackWeighted(frames, frameScale, params, out, coverage, progress, plan, CpuStackBackend.INSTANCE);
+    }
+
+    /** {@link #stackWeighted(List, double[], StackParams, RowSink, RowSink, Progress, ResourcePlan)} on {@code backend}. */
+    public static StackResult stackWeighted(List<? extends RowSource> frames, double[] frameScale, StackParams params,
+                                            RowSink out, RowSink coverage, Progress progress, ResourcePlan plan,
+                                            StackBackend backend) throws IOException {
         if (plan == null) throw new IllegalArgumentException("stack: a resource plan is required");
         if (frameScale != null) {
             if (frames == null || frameScale.length != frames.size())
@@ -83,7 +89,7 @@ public final class StackCore {
                     throw new IllegalArgumentException("stack: frame weight " + frameScale[i] + " of "
                             + nameOf(frames.get(i), i) + " must be finite and > 0");
         }
-        return run(frames, params, out, coverage, progress, plan, null, CpuStackBackend.INSTANCE, frameScale);
+        return run(frames, params, out, coverage, progress, plan, null, backend, frameScale);
     }
 
     /**
@@ -251,7 +257,8 @@ public final class StackCore {
     }
 
     static String nameOf(RowSource f, int index) {
-        if (f instanceof Frame fr && fr.name() != null && !fr.name().isBlank()) return fr.name();
+        String n = f.name();
+        if (n != null && !n.isBlank()) return n;
         return "frame #" + (index + 1);
     }
 

@@ -11,8 +11,13 @@ import org.tessera.detect.StarProfile;
  * DAOStarFinder threshold), not saturated, isolated, with no missing pixel around them. On each
  * star a Gaussian is fitted to the background-subtracted profile by weighted least squares on
  * ln I = a − r² / (2 s²) (pixels above max(10 % of the peak, 2σ) within {@value #RADIUS} px),
- * FWHM = 2·√(2 ln 2)·s ({@link StarProfile}, shared with {@code detect.StarDetector}). The frame's FWHM is the median over up to {@value #MAX_STARS} stars,
- * and undefined (NaN) below {@value #MIN_STARS} stars, as in the original.
+ * FWHM = 2·√(2 ln 2)·s ({@link StarProfile}, shared with {@code detect.StarDetector}). The frame's
+ * FWHM is the median over up to {@value #MAX_STARS} stars, and undefined (NaN) below
+ * {@value #MIN_STARS} stars, as in the original.
+ * <p>
+ * The candidate selection stays its own (global clipped statistics, local maxima, isolation) rather
+ * than {@code StarDetector}'s regions: it follows the original's DAOStarFinder threshold and the
+ * stack's known-answer numbers rest on it.
  */
 public final class StarFwhm {
     private StarFwhm() {}

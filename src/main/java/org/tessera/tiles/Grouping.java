@@ -24,10 +24,12 @@ import org.tessera.io.MountMode;
  * regrouped (when that is larger).</li>
  * <li>{@code cluster_target_groups} &gt; 0: the threshold is searched (bracket, then 14 bisection
  * steps) for that many groups, starting from the threshold in use.</li>
- * <li>Group size cap: {@code max_raw_per_master_tile} (&gt; 0) and, when
- * {@code auto_limit_frames_per_master_tile}, max(1, budget / (workers · frame bytes · 12)),
- * at most 100 without a manual cap, at most the manual cap with one. A larger group is cut in
- * input order into consecutive sub-groups.</li>
+ * <li>Group size cap: {@code max_raw_per_master_tile} (&gt; 0) when set; else, when
+ * {@code auto_limit_frames_per_master_tile}, the fixed {@value #AUTO_CAP_MAX}. A larger group is cut
+ * in input order into consecutive sub-groups. The original derived the automatic cap from the RAM
+ * budget; Tessera does not, because which frames share a tile is science and must not change with
+ * the heap (the stack core streams any number of frames by bands or frame blocks, so memory only
+ * changes band sizes and worker counts, never the groups).</li>
  * </ol>
  */
 public final class Grouping {
@@ -39,21 +41,14 @@ public final class Grouping {
     public static final double FALLBACK_THRESHOLD_DEG = 0.05;
     /** Upper bound of the automatic cap when no manual cap is set. */
     public static final int AUTO_CAP_MAX = 100;
-    /** Working-copy factor of the automatic cap: align and stack buffers per frame. */
-    static final int AUTO_CAP_SAFETY = 12;
     static final int TARGET_BISECT_STEPS = 14;
 
-    /**
-     * What grouping needs. {@code ramBudgetBytes} and {@code workers} size the automatic cap
-     * (≤ 0 budget: the automatic cap is just {@link #AUTO_CAP_MAX}).
-     */
-    public record Params(double thresholdDeg, int targetGroups, int manualCap, boolean autoCap,
-                         long ramBudgetBytes, int workers) {
+    /** What grouping needs: settings only, never the heap or the worker count (see the class comment). */
+    public record Params(double thresholdDeg, int targetGroups, int manualCap, boolean autoCap) {
 
-        public static Params fromConfig(Config c, long ramBudgetBytes, int workers) {
+        public static Params fromConfig(Config c) {
             return new Params(c.getDouble("cluster_panel_threshold"), c.getInt("cluster_target_groups"),
-                    c.getInt("max_raw_per_master_tile"), c.getBoolean("auto_limit_frames_per_master_tile"),
-                    ramBudgetBytes, workers);
+                    c.getInt("max_raw_per_master_tile"), c.getBoolean("auto_limit_frames_per_master_tile"));
         }
 
         /** The threshold actually used first: the configured one, or 0.05 when ≤ 0 or not a number. */
@@ -128,7 +123,9 @@ public final class Grouping {
                     thr, comps.size(), p.targetGroups()));
         }
 
-        int cap = cap(p, frames.get(0));
+        comps = splitSpread(frames, units, modes, comps, thr);
+
+        int cap = cap(p);
         List<FrameGroup> groups = new ArrayList<>();
         for (int[] comp : comps) {
             int step = cap > 0 ? cap : comp.length;
@@ -146,6 +143,48 @@ public final class Grouping {
         return new Result(List.copyOf(groups), thr, cap, List.copyOf(skipped), eq, altaz, unknown);
     }
 
+    /**
+     * Splits each group whose frames spread over more than {@link TileGeometry#MAX_SPREAD_AREAS}
+     * reference-frame areas (far-apart pointings that auto-relax or a target count joined): its
+     * frames are clustered again at half the threshold until every part fits, so that a master
+     * tile's grid can hold all its frames without a huge, mostly empty canvas.
+     */
+    static List<int[]> splitSpread(List<Frame> frames, List<double[]> units, MountMode[] modes, List<int[]> comps,
+                                   double thr) {
+        List<int[]> out = new ArrayList<>();
+        for (int[] comp : comps) split(frames, units, modes, comp, thr, out);
+        out.sort(Comparator.comparingInt(c -> c[0])); // groups stay ordered by their first frame
+        return out;
+    }
+
+    private static void split(List<Frame> frames, List<double[]> units, MountMode[] modes, int[] comp, double thr,
+                              List<int[]> out) {
+        if (comp.length < 2) { out.add(comp); return; }
+        List<Frame> members = new ArrayList<>();
+        for (int k : comp) members.add(frames.get(k));
+        double areas = TileGeometry.spreadAreas(members);
+        if (areas <= TileGeometry.MAX_SPREAD_AREAS) { out.add(comp); return; }
+        double[][] u = new double[comp.length][];
+        MountMode[] m = new MountMode[comp.length];
+        for (int k = 0; k < comp.length; k++) { u[k] = units.get(comp[k]); m[k] = modes[comp[k]]; }
+        Clusterer sub = new Clusterer(u, m);
+        double t = thr / 2;
+        List<int[]> parts = sub.cluster(t);
+        while (parts.size() < 2 && t > 1e-7) parts = sub.cluster(t /= 2);
+        if (parts.size() < 2) { // identical centres: nothing to split on
+            out.add(comp);
+            return;
+        }
+        LOG.info(String.format(Locale.ROOT,
+                "[P2] group of %d frame(s) spans %.1f frame areas (> %.0f): split at threshold %.4f deg into %d",
+                comp.length, areas, TileGeometry.MAX_SPREAD_AREAS, t, parts.size()));
+        for (int[] part : parts) {
+            int[] idx = new int[part.length];
+            for (int k = 0; k < part.length; k++) idx[k] = comp[part[k]];
+            split(frames, units, modes, idx, t, out);
+        }
+    }
+
     private static void skip(List<String> skipped, Frame f, String why) {
         String msg = f.name() + ": " + why + " (set aside, not grouped)";
         skipped.add(msg);
@@ -153,18 +192,10 @@ public final class Grouping {
     }
 
     /** The frames-per-tile cap (0 = none), see the class comment. */
-    static int cap(Params p, Frame sample) {
+    static int cap(Params p) {
         int manual = Math.max(0, p.manualCap());
-        if (!p.autoCap()) return manual;
-        long frameBytes = 4L * sample.width() * sample.height() * sample.channels();
-        long limit;
-        if (p.ramBudgetBytes() > 0) {
-            limit = Math.max(1, p.ramBudgetBytes() / (Math.max(1, p.workers()) * frameBytes * AUTO_CAP_SAFETY));
-        } else {
-            limit = AUTO_CAP_MAX;
-        }
-        limit = manual > 0 ? Math.min(limit, manual) : Math.min(limit, AUTO_CAP_MAX);
-        return (int) limit;
+        if (manual > 0) return manual;
+        return p.autoCap() ? AUTO_CAP_MAX : 0;
     }
 
     /**

@@ -20,6 +20,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
+import org.tessera.stack.TileStackPolicy;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -37,13 +38,28 @@ public final class MasterTileBuilder {
     private final AltAzGating gating;
     private final AltAzCleanup.Params cleanup;
     private final int workers;
+    private final TileStackPolicy stackPolicy;
 
     public MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers) {
+        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU);
+    }
+
+    private MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers,
+                              TileStackPolicy stackPolicy) {
         if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         this.stackParams = stackParams;
         this.gating = gating;
         this.cleanup = cleanup;
         this.workers = workers;
+        this.stackPolicy = stackPolicy;
+    }
+
+    /**
+     * The same builder with each tile's stack run through {@code policy} (the backend and its
+     * fallback, e.g. the GPU's Phase 3 mode C); the default is the CPU.
+     */
+    public MasterTileBuilder withStackPolicy(TileStackPolicy policy) {
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy);
     }
 
     public static MasterTileBuilder fromConfig(Config c, int workers) {
@@ -51,7 +67,8 @@ public final class MasterTileBuilder {
     }
 
     /**
-     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid ×
+     * Memory one tile worker needs, bytes: the square canvas bound of the stacking grid (or the box
+     * of all the group's footprints when larger) ×
      * (channels + coverage + alpha + 3 for the cleanup's distance map and masks) floats, plus two
      * frames' worth for the source rows a reprojected band may read (a strongly rotated frame can
      * need all its rows for one band).
@@ -59,7 +76,9 @@ public final class MasterTileBuilder {
     public static long bytesPerTile(FrameGroup g) {
         Frame r = g.frames().get(TileGeometry.referenceIndex(g.frames()));
         long side = (long) Math.ceil(Math.hypot(r.width(), r.height()));
-        return side * side * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
+        // A grid widened to hold every frame (TileGeometry) may exceed the canvas: at most the spread.
+        long area = Math.max(side * side, (long) Math.ceil(TileGeometry.spreadAreas(g.frames()) * r.width() * r.height()));
+        return area * 4L * (r.channels() + 5) + 2L * 4L * r.width() * r.height() * r.channels();
     }
 
     /**
@@ -67,10 +86,14 @@ public final class MasterTileBuilder {
      * the budget holds of the largest tile; at least 1.
      */
     public static int workersFor(List<FrameGroup> groups, long ramBudgetBytes, int cores) {
-        long biggest = 1;
-        for (FrameGroup g : groups) biggest = Math.max(biggest, bytesPerTile(g));
+        long biggest = groups.isEmpty() ? 1 : bytesPerTile(largest(groups));
         long byRam = ramBudgetBytes > 0 ? ramBudgetBytes / biggest : Long.MAX_VALUE;
         return (int) Math.max(1, Math.min(Math.min(cores, Math.max(1, groups.size())), byRam));
+    }
+
+    /** The group whose tile needs the most memory ({@link #bytesPerTile}). */
+    public static FrameGroup largest(List<FrameGroup> groups) {
+        return groups.stream().max(Comparator.comparingLong(MasterTileBuilder::bytesPerTile)).orElseThrow();
     }
 
     /** Builds every group's tile and hands each to {@code sink} as soon as it is done. */
@@ -140,7 +163,9 @@ public final class MasterTileBuilder {
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
         FloatImage coverage = new FloatImage(w, h, 1);
-        StackResult stack = StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan);
+        // The policy may run the stack again (GPU retry, CPU recompute): each run rewrites every band.
+        StackResult stack = stackPolicy.stack(g.id(),
+                backend -> StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan, backend));
 
         FloatImage alpha = null;
         if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();
@@ -156,7 +181,7 @@ public final class MasterTileBuilder {
         FloatImage outAlpha = alpha == null || whole ? alpha : EdgeTrim.crop(alpha, rect);
         WcsGrid outGrid = whole ? grid : grid.crop(rect.x0(), rect.y0(), rect.width(), rect.height());
 
-        List<Frame> used = usedFrames(g.frames(), stack);
+        List<Frame> used = FrameLosses.usedFrames(g.frames(), stack);
         var header = TileHeaders.build(new TileHeaders.Facts(g.frames(), used, plan.reference(), stackParams, stack,
                 g.mount(), effective, cleanupEnabled, alpha != null, plan.canvas(), rect.x0(), rect.y0(), empty));
         List<String> names = new ArrayList<>();
@@ -176,21 +201,5 @@ public final class MasterTileBuilder {
             for (int c = 0; c < img.channels(); c++) if (img.plane(c)[i] != 0f) return false;
         }
         return true;
-    }
-
-    /**
-     * Frames the stack did not drop, matched by name in its "name: reason" entries. Known gap: the
-     * stack names a source by {@link Frame#name()} only, so it calls these aligned views "frame #k",
-     * no entry matches and a dropped frame still counts here (EXPTOTAL, NEXP_SUM, DATE-AVG).
-     */
-    private static List<Frame> usedFrames(List<Frame> frames, StackResult r) {
-        if (r.dropped().isEmpty()) return frames;
-        List<Frame> used = new ArrayList<>();
-        for (Frame f : frames) {
-            boolean dropped = false;
-            for (String d : r.dropped()) if (d.contains(f.name())) { dropped = true; break; }
-            if (!dropped) used.add(f);
-        }
-        return used;
     }
 }

@@ -9,6 +9,7 @@ import nom.tam.fits.HeaderCardException;
 
 import org.tessera.image.RowSource;
 import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameSelection;
 
 /**
  * Writes a {@link MasterTile} as {@code master_tile_NNN.fits} (docs/tiles.md, "MasterTileFiles"):
@@ -34,6 +35,8 @@ public final class MasterTileFiles {
         Header h = new Header();
         try {
             tile.grid().wcs().writeTo(h);
+            // Marks the file as Tessera's, so that a rerun never reads it back as a frame.
+            h.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
             for (Map.Entry<String, Object> e : tile.header().entrySet()) {
                 // Keys over 8 characters (MT_NFRAMES) can only be HIERARCH cards.
                 String key = e.getKey().length() > 8 ? "HIERARCH." + e.getKey() : e.getKey();

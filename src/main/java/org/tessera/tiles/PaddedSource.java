@@ -51,6 +51,8 @@ final class PaddedSource implements RowSource {
         }
     }
 
+    @Override public String name() { return name; }
+
     @Override
     public String toString() { return name; }
 }

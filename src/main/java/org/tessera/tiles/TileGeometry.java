@@ -31,17 +31,109 @@ public final class TileGeometry {
     public record Plan(Frame reference, int referenceIndex, WcsGrid grid, boolean canvas, int padX, int padY,
                        double rotationSpreadDeg) {}
 
+    /**
+     * A frame keeps today's grid when at least this fraction of its footprint falls on it: dithers
+     * of a few pixels are cropped as the original crops them, but a frame the grid would mostly
+     * cut away (panels that auto-relax put in one group) widens the grid instead.
+     */
+    public static final double MIN_INSIDE_FRACTION = 0.75;
+
+    /**
+     * Largest grid a group may need, in reference-frame areas: a group spread wider than this is
+     * split by {@link Grouping} rather than stacked on a mostly empty canvas.
+     */
+    public static final double MAX_SPREAD_AREAS = 4.0;
+
     public static Plan plan(List<Frame> frames, MountMode effectiveMode) {
         int ref = referenceIndex(frames);
         Frame r = frames.get(ref);
         double spread = rotationSpreadDeg(frames, ref);
         boolean canvas = effectiveMode == MountMode.ALT_AZ || spread > ROTATION_TOLERANCE_DEG;
+        // The base grid, as a box in reference pixels [x0, x1) x [y0, y1).
+        int x0 = 0, y0 = 0, x1 = r.width(), y1 = r.height();
+        if (canvas) {
+            int side = (int) Math.ceil(Math.hypot(r.width(), r.height()));
+            x0 = -((side - r.width()) / 2);
+            y0 = -((side - r.height()) / 2);
+            x1 = x0 + side;
+            y1 = y0 + side;
+        }
+        int[] box = {x0, y0, x1, y1};
+        if (minInsideFraction(frames, r.wcs(), box) < MIN_INSIDE_FRACTION) {
+            // Some frame would mostly fall off the grid: widen it to every frame's footprint.
+            int[] u = unionBox(frames, r.wcs());
+            x0 = Math.min(x0, u[0]);
+            y0 = Math.min(y0, u[1]);
+            x1 = Math.max(x1, u[2]);
+            y1 = Math.max(y1, u[3]);
+            canvas = true;
+        }
         if (!canvas) return new Plan(r, ref, new WcsGrid(r.wcs(), r.width(), r.height()), false, 0, 0, spread);
-        int side = (int) Math.ceil(Math.hypot(r.width(), r.height()));
-        int padX = (side - r.width()) / 2, padY = (side - r.height()) / 2;
-        // Canvas pixel (0, 0) is reference pixel (-padX, -padY).
-        Wcs w = r.wcs().shifted(-padX, -padY);
-        return new Plan(r, ref, new WcsGrid(w, side, side), true, padX, padY, spread);
+        // Grid pixel (0, 0) is reference pixel (x0, y0): the reference lands at an integer offset.
+        Wcs w = r.wcs().shifted(x0, y0);
+        return new Plan(r, ref, new WcsGrid(w, x1 - x0, y1 - y0), true, -x0, -y0, spread);
+    }
+
+    /**
+     * The group's footprint on the grid of its reference frame, in reference areas: the area of the
+     * box holding every frame's footprint over the reference frame's area.
+     */
+    public static double spreadAreas(List<Frame> frames) {
+        Frame r = frames.get(referenceIndex(frames));
+        int[] u = unionBox(frames, r.wcs());
+        int x0 = Math.min(0, u[0]), y0 = Math.min(0, u[1]), x1 = Math.max(r.width(), u[2]), y1 = Math.max(r.height(), u[3]);
+        return (double) (x1 - x0) * (y1 - y0) / ((double) r.width() * r.height());
+    }
+
+    /** Samples per side of a frame when its footprint is measured: 17 x 17 points. */
+    private static final int SAMPLES = 16;
+
+    /** Smallest fraction, over the frames, of sample points of a frame that land inside {@code box}. */
+    static double minInsideFraction(List<Frame> frames, Wcs refWcs, int[] box) {
+        double min = 1;
+        double[] p = new double[2];
+        for (Frame f : frames) {
+            int in = 0, all = 0;
+            for (int j = 0; j <= SAMPLES; j++)
+                for (int i = 0; i <= SAMPLES; i++) {
+                    all++;
+                    if (toRef(f, refWcs, -0.5 + f.width() * (double) i / SAMPLES, -0.5 + f.height() * (double) j / SAMPLES, p)
+                            && p[0] >= box[0] - 0.5 && p[0] <= box[2] - 0.5 && p[1] >= box[1] - 0.5 && p[1] <= box[3] - 0.5)
+                        in++;
+                }
+            min = Math.min(min, (double) in / all);
+        }
+        return min;
+    }
+
+    /** Integer box [x0, y0, x1, y1) of reference pixels covering every frame's edge. */
+    static int[] unionBox(List<Frame> frames, Wcs refWcs) {
+        double minX = Double.POSITIVE_INFINITY, minY = minX, maxX = Double.NEGATIVE_INFINITY, maxY = maxX;
+        double[] p = new double[2];
+        for (Frame f : frames)
+            for (int k = 0; k <= SAMPLES; k++) {
+                double t = (double) k / SAMPLES;
+                double[][] edge = {{-0.5 + t * f.width(), -0.5}, {-0.5 + t * f.width(), f.height() - 0.5},
+                        {-0.5, -0.5 + t * f.height()}, {f.width() - 0.5, -0.5 + t * f.height()}};
+                for (double[] e : edge) {
+                    if (!toRef(f, refWcs, e[0], e[1], p)) continue;
+                    minX = Math.min(minX, p[0]);
+                    maxX = Math.max(maxX, p[0]);
+                    minY = Math.min(minY, p[1]);
+                    maxY = Math.max(maxY, p[1]);
+                }
+            }
+        if (!(minX <= maxX)) return new int[] {0, 0, 0, 0};
+        return new int[] {(int) Math.floor(minX + 0.5), (int) Math.floor(minY + 0.5),
+                (int) Math.ceil(maxX + 0.5), (int) Math.ceil(maxY + 0.5)};
+    }
+
+    /** A pixel of frame {@code f} on the reference pixel grid; false when it does not map. */
+    private static boolean toRef(Frame f, Wcs refWcs, double x, double y, double[] out) {
+        f.wcs().pixelToWorld(x, y, out);
+        if (!Double.isFinite(out[0]) || !Double.isFinite(out[1])) return false;
+        refWcs.worldToPixel(out[0], out[1], out);
+        return Double.isFinite(out[0]) && Double.isFinite(out[1]);
     }
 
     /** Index of the frame whose centre is closest to the group's spherical centroid (first on ties). */

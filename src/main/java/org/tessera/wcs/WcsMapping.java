@@ -299,6 +299,43 @@ public final class WcsMapping {
             }
         }
 
+        /**
+         * The region's cells as flat tables, for a device that maps pixels itself (a GPU kernel
+         * descends the same quadtree and does the same arithmetic as {@link #mapRow}). Top-level
+         * cell (i, j) is node j·ncx + i; node k has ints {x, y, size, firstKid (-1 for a leaf; its
+         * four kids follow in the order top-left, top-right, bottom-left, bottom-right), empty}
+         * at [5k, 5k + 5) and corners {x00, y00, x10, y10, x01, y01, x11, y11} at [8k, 8k + 8).
+         */
+        public Flat flatten() {
+            if (flat == null) flat = buildFlat(); // a backend asks once per channel: build once
+            return flat;
+        }
+
+        private Flat flat;
+
+        private Flat buildFlat() {
+            List<Node> order = new ArrayList<>(List.of(cells));
+            for (int k = 0; k < order.size(); k++) {
+                Node n = order.get(k);
+                if (n.kids != null) order.addAll(List.of(n.kids));
+            }
+            int[] ints = new int[order.size() * 5];
+            double[] corners = new double[order.size() * 8];
+            java.util.IdentityHashMap<Node, Integer> index = new java.util.IdentityHashMap<>();
+            for (int k = 0; k < order.size(); k++) index.put(order.get(k), k);
+            for (int k = 0; k < order.size(); k++) {
+                Node n = order.get(k);
+                ints[5 * k] = n.x;
+                ints[5 * k + 1] = n.y;
+                ints[5 * k + 2] = n.size;
+                ints[5 * k + 3] = n.kids == null ? -1 : index.get(n.kids[0]);
+                ints[5 * k + 4] = n.empty ? 1 : 0;
+                double[] c = {n.x00, n.y00, n.x10, n.y10, n.x01, n.y01, n.x11, n.y11};
+                System.arraycopy(c, 0, corners, 8 * k, 8);
+            }
+            return new Flat(ints, corners, cx0, cy0, ncx, ncy, cellSize);
+        }
+
         /** Largest interpolation error measured at the check points of the cells kept. */
         public double maxMeasuredError() { return maxError; }
 
@@ -326,6 +363,9 @@ public final class WcsMapping {
             else for (Node k : n.kids) collect(k, out);
         }
     }
+
+    /** A region's quadtree as flat tables ({@link Region#flatten}). */
+    public record Flat(int[] nodes, double[] corners, int cx0, int cy0, int ncx, int ncy, int cellSize) {}
 
     private static double bil(double a00, double a10, double a01, double a11, double u, double v) {
         double top = a00 + u * (a10 - a00), bot = a01 + u * (a11 - a01);

@@ -24,7 +24,9 @@ class UserGuideTest {
             Object d = k.defaultValue();
             sb.append("| `").append(k.name()).append("` | ")
               .append(d == null ? "unset" : "`" + d + "`").append(" | ")
-              .append(k.description().replace("|", "\\|")).append(" |\n");
+              .append(k.description().replace("|", "\\|"))
+              .append(k.allowed().describe().startsWith("a ") ? "; allowed: " + k.allowed().describe() : "")
+              .append(" |\n");
         }
         return sb.toString();
     }

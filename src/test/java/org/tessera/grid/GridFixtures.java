@@ -42,14 +42,25 @@ final class GridFixtures {
 
     /** A 1-channel frame (zeros) with the given WCS: a frame whose shape no RGB tile can stack. */
     static Path monoFrame(Path file, Wcs wcs, int w, int h) throws IOException {
+        FloatImage img = new FloatImage(w, h, 1);
+        img.fill(100f);
+        return write(file, wcs, img);
+    }
+
+    /** A 3-channel frame that holds only NaN, with the given WCS: a frame with no data anywhere. */
+    static Path nanFrame(Path file, Wcs wcs, int w, int h) throws IOException {
+        FloatImage img = new FloatImage(w, h, 3);
+        img.fill(Float.NaN);
+        return write(file, wcs, img);
+    }
+
+    private static Path write(Path file, Wcs wcs, FloatImage img) throws IOException {
         nom.tam.fits.Header header = new nom.tam.fits.Header();
         try {
             wcs.writeTo(header);
         } catch (nom.tam.fits.HeaderCardException e) {
             throw new IOException(e);
         }
-        FloatImage img = new FloatImage(w, h, 1);
-        img.fill(100f);
         FitsImageWriter.write(file, img, header, FitsImageWriter.AlphaMode.NONE);
         return file;
     }

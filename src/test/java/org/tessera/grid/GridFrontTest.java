@@ -1,6 +1,7 @@
 package org.tessera.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -59,7 +60,7 @@ class GridFrontTest {
     }
 
     @Test
-    void theCsvItselfCanBeNamedAndFailedTilesExitWithOne() throws IOException {
+    void theCsvItselfCanBeNamedAndSkippedFramesExitWithOne() throws IOException {
         SyntheticSky sky = GridFixtures.sky();
         List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
         files.add(GridFixtures.monoFrame(dir.resolve("frames/mono.fits"), FitsFrame.open(files.get(0)).wcs(), 12, 12));
@@ -70,7 +71,9 @@ class GridFrontTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(Main.SKIPPED, rc, text);
         String log = Files.readString(dir.resolve("out/tessera.log"));
-        assertTrue(log.matches("(?s).*skipped .*tile_\\d{4}\\.fits: tile failed: .*mono\\.fits.*"), log);
+        // The mono frame among colour frames is set aside alone (it used to fail its tiles).
+        assertTrue(log.matches("(?s).*skipped .*mono\\.fits: mono \\(1-channel\\) frame among 16 colour.*"), log);
+        assertFalse(log.contains("tile failed"), log);
         assertTrue(Files.isRegularFile(dir.resolve("out/mosaic_grid.fits")));
     }
 }

@@ -122,12 +122,33 @@ class GridModeTest {
     }
 
     @Test
-    void oneFailingTileIsSkippedTheOthersAndTheMosaicAreMade() throws IOException {
+    void oneMonoFrameAmongColourFramesIsSetAsideAloneAndEveryTileIsMade() throws IOException {
         SyntheticSky sky = GridFixtures.sky();
         List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
-        // A small 1-channel frame in the corner of frame 0: the tiles that hold it cannot stack RGB with it.
+        // A small 1-channel frame in the corner of frame 0: it cannot share an RGB stack (issue 14,
+        // item 6: it used to fail every tile that held it).
         FitsFrame f0 = FitsFrame.open(files.get(0));
-        files.add(GridFixtures.monoFrame(dir.resolve("frames/mono.fits"), f0.wcs(), 12, 12));
+        Path mono = GridFixtures.monoFrame(dir.resolve("frames/mono.fits"), f0.wcs(), 12, 12);
+        files.add(mono);
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE);
+        GridMode.Part part = o.parts().get(0);
+        assertEquals(List.of(), part.failed());
+        assertEquals(1, o.skipped().size(), o.skipped().toString());
+        assertEquals(mono, o.skipped().get(0).file());
+        assertTrue(o.skipped().get(0).reason().startsWith("mono (1-channel) frame among 16 colour (3-channel) frame(s)"),
+                o.skipped().get(0).reason());
+        assertNotNull(part.mosaic());
+    }
+
+    @Test
+    void aTileWhoseFramesHoldNoDataFailsTheOthersAndTheMosaicAreMade() throws IOException {
+        SyntheticSky sky = GridFixtures.sky();
+        List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
+        // An all-NaN frame well right of the field: the tiles that hold only it have no data at all
+        // (issue 14, item 5: they were written empty and counted as done).
+        FitsFrame f0 = FitsFrame.open(files.get(0));
+        files.add(GridFixtures.nanFrame(dir.resolve("frames/nan.fits"), f0.wcs().shifted(-600, 0), 96, 72));
         Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
         GridMode.Outcome[] o = new GridMode.Outcome[1];
         List<String> log = logged(() -> o[0] = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE));
@@ -135,7 +156,8 @@ class GridModeTest {
         assertFalse(part.failed().isEmpty());
         assertFalse(part.tiles().isEmpty());
         for (org.tessera.plan.IsolatedTasks.Failure f : part.failed()) {
-            assertTrue(f.reason().contains("differ in shape") && f.reason().contains("mono.fits"), f.reason());
+            assertTrue(f.reason().matches("none of its 1 frame\\(s\\) holds data on this tile \\(all dropped: "
+                    + "nan.fits: finite fraction 0.0000 < 0.02 in channel 0\\); no tile written"), f.reason());
             Path gone = dir.resolve(String.format("out/tiles/tile_%04d.fits", f.id()));
             assertFalse(Files.exists(gone), "failed tile file removed: " + gone);
             assertFalse(Files.exists(gone.resolveSibling(gone.getFileName() + ".part")));

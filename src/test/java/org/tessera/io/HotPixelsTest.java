@@ -146,8 +146,8 @@ class HotPixelsTest {
         FitsFrame plain = FitsFrame.open(f);
         assertFalse(plain.hotPixelCorrection());
         FitsFrame hp = plain.withHotPixelCorrection(true);
-        assertTrue(FrameScanner.open(f, false).frame().hotPixelCorrection(), "input frames are corrected by default");
-        assertFalse(FrameScanner.open(f, false, false).frame().hotPixelCorrection());
+        assertTrue(FrameScanner.open(f, false, true).frame().hotPixelCorrection());
+        assertFalse(FrameScanner.open(f, false).frame().hotPixelCorrection(), "read as stored unless asked");
         int w = hp.width(), h = 240; // the first 240 rows: enough, and fast
         float[][] whole = hp.newBand(h), raw = plain.newBand(h + 2);
         hp.readRows(0, h, whole);

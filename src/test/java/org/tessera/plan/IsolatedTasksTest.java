@@ -21,7 +21,7 @@ class IsolatedTasksTest {
             tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
                 Thread.sleep((13 - id) % 4); // finish out of order
                 if (id == 4) throw new IllegalStateException("tile 4 is broken");
-                if (id == 9) throw new OutOfMemoryError("Java heap space");
+                if (id == 9) throw new java.io.UncheckedIOException(new java.io.IOException("tile 9 cannot be read"));
                 return id * 10;
             }));
         }
@@ -30,12 +30,40 @@ class IsolatedTasksTest {
         IsolatedTasks.Result<Integer> r = IsolatedTasks.run(tasks, 3, "test", "task", (f, m) -> fractions.add(f),
                 (id, reason, e) -> told.add(id + ": " + reason));
         assertEquals(List.of(10, 20, 30, 50, 60, 70, 80, 100, 110, 120), r.done());
-        assertEquals(List.of(new IsolatedTasks.Failure(4, "tile 4 is broken"), new IsolatedTasks.Failure(9, "Java heap space")), r.failed());
+        assertEquals(List.of(new IsolatedTasks.Failure(4, "tile 4 is broken"), new IsolatedTasks.Failure(9, "tile 9 cannot be read")), r.failed());
         assertEquals(2, told.size());
-        assertTrue(told.contains("4: tile 4 is broken") && told.contains("9: Java heap space"), told.toString());
+        assertTrue(told.contains("4: tile 4 is broken") && told.contains("9: tile 9 cannot be read"), told.toString());
         assertEquals(12, fractions.size());
         assertEquals(1.0, Collections.max(fractions), 0);
         assertTrue(!r.cancelled());
+    }
+
+    /**
+     * Issue 14 item 3: a tile out of memory is not a skipped tile (which tiles made the mosaic
+     * would depend on the heap and on timing) but the end of the run, with the message naming the
+     * setting to change; the tasks not yet started do not run.
+     */
+    @Test
+    void outOfMemoryEndsTheRunWithTheHeapMessage() {
+        AtomicInteger ran = new AtomicInteger();
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int id = i;
+            tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
+                ran.incrementAndGet();
+                if (id == 2) throw new OutOfMemoryError("Java heap space");
+                return id;
+            }));
+        }
+        List<Integer> told = Collections.synchronizedList(new ArrayList<>());
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> IsolatedTasks.run(tasks, 1, "test", "master tile", Progress.NONE, (id, reason, x) -> told.add(id)));
+        assertTrue(e.getCause() instanceof HeapExhausted, e.getCause().toString());
+        String msg = e.getCause().getMessage();
+        assertTrue(msg.contains("Java heap space") && msg.contains("master tile") && msg.contains("JAVA_OPTS=-Xmx")
+                && msg.contains("Edit > Options > Memory"), msg);
+        assertEquals(3, ran.get()); // tasks 0, 1, 2; nothing after the error
+        assertEquals(List.of(), told); // not reported as a tile failure
     }
 
     @Test

@@ -142,6 +142,38 @@ class SyntheticRegistrationTest {
         assertTrue(stars.size() >= clean.size() - 10, "stars lost: " + stars.size() + " of " + clean.size());
     }
 
+    /** Adds demosaiced-looking hot pixels (a 3×3 blob: 1, ½, ¼) at fixed sensor positions. */
+    static FloatImage withSensorHotPixels(FloatImage img, long seed, int count) {
+        FloatImage out = new FloatImage(W, H, new float[][] {img.plane(0).clone()});
+        Random r = new Random(seed);
+        float[] p = out.plane(0);
+        for (int k = 0; k < count; k++) {
+            int x = 1 + r.nextInt(W - 2), y = 1 + r.nextInt(H - 2);
+            float h = 3000 + r.nextInt(20000);
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) p[(y + dy) * W + x + dx] += h / (1 << (Math.abs(dx) + Math.abs(dy)));
+        }
+        return out;
+    }
+
+    @Test
+    void hotPixelsFixedOnTheSensorNeverPairUp() {
+        // Uncorrected, demosaiced hot pixels survive detection (up to 3×3 pixels) and sit at the same
+        // pixels in every frame; small dithers must still be found from the stars.
+        FloatImage ref = withSensorHotPixels(REF, 12, 80);
+        for (double[] c : new double[][] {{0, 2.5, -1.5}, {0, 0.4, 0.3}, {40, 6, 4}}) {
+            Wcs w = wcs(c[0], W / 2.0 + c[1], H / 2.0 + c[2]);
+            FloatImage mov = withSensorHotPixels(render(w, 200 + (long) c[1]), 12, 80);
+            FrameRegistrar reg = new FrameRegistrar();
+            Registration r = reg.register(reg.reference("ref", ref), "dither", mov);
+            assertTrue(r.ok(), r.failure());
+            double truth = truthRms(r.transform(), w, REF_WCS);
+            System.out.printf(Locale.ROOT, "[SYN] sensor hot pixels, rotation %.0f dither (%.1f, %.1f): %s, %d stars, vs truth %.3f px%n",
+                    c[0], c[1], c[2], r.method(), r.matchedStars(), truth);
+            assertTrue(truth < 0.1, truth + " px");
+        }
+    }
+
     @Test
     void framesThatCannotBeRegisteredFailWithAReason() {
         FrameRegistrar reg = new FrameRegistrar();
@@ -186,6 +218,25 @@ class SyntheticRegistrationTest {
         assertEquals(Registration.Method.TRIANGLES, b.method());
         assertTrue(truthRms(b.transform(), w, REF_WCS) < 0.1, "stars only " + truthRms(b.transform(), w, REF_WCS));
         assertEquals(-150, b.transform().rotationDeg(), 0.05);
+    }
+
+    @Test
+    void aGroupIsRegisteredInOrderAndItsFailuresAreListed() throws Exception {
+        java.util.Map<String, String> keys = java.util.Map.of();
+        org.tessera.io.InMemoryFrame ref = new org.tessera.io.InMemoryFrame("ref.fit", REF, null, org.tessera.io.MountMode.UNKNOWN, 10, keys);
+        Wcs w = wcs(75, W / 2.0 + 9, H / 2.0 - 4);
+        org.tessera.io.InMemoryFrame rot = new org.tessera.io.InMemoryFrame("rot.fit", render(w, 31), null, org.tessera.io.MountMode.UNKNOWN, 10, keys);
+        FloatImage noise = new FloatImage(W, H, 1);
+        Random r = new Random(6);
+        for (int i = 0; i < W * H; i++) noise.plane(0)[i] = (float) (100 + 5 * r.nextGaussian());
+        org.tessera.io.InMemoryFrame bad = new org.tessera.io.InMemoryFrame("noise.fit", noise, null, org.tessera.io.MountMode.UNKNOWN, 10, keys);
+        FrameRegistrar reg = new FrameRegistrar();
+        List<Registration> out = reg.registerAll(reg.reference(ref), List.of(rot, ref, bad));
+        assertEquals(List.of("rot.fit", "ref.fit", "noise.fit"), out.stream().map(Registration::frame).toList());
+        assertTrue(out.get(0).ok());
+        assertTrue(truthRms(out.get(0).transform(), w, REF_WCS) < 0.1);
+        assertEquals(Registration.Method.IDENTITY, out.get(1).method());
+        assertFalse(out.get(2).ok());
     }
 
     @Test

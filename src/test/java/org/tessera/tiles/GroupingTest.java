@@ -17,16 +17,19 @@ import org.tessera.wcs.Wcs;
 
 class GroupingTest {
 
-    /** A small frame centred at (150, 10 + decOffset), mount from EQMODE when given. */
+    /**
+     * A frame of 0.4 x 0.2 deg centred at (150, 10 + decOffset), mount from EQMODE when given; large
+     * enough that no group below spreads over more than TileGeometry.MAX_SPREAD_AREAS frame areas.
+     */
     static Frame at(String name, double decOffset, String eqmode) {
-        int w = 20, h = 10;
+        int w = 400, h = 200;
         Wcs wcs = SyntheticSky.wcs(150, 10 + decOffset, 0.001, 0, w, h);
         return new InMemoryFrame(name, new FloatImage(w, h, 1), wcs, MountMode.UNKNOWN, 1.0,
                 eqmode == null ? SyntheticSky.keys() : SyntheticSky.keys("EQMODE", eqmode));
     }
 
     static Grouping.Params params(double thr, int target, int manualCap) {
-        return new Grouping.Params(thr, target, manualCap, false, 0, 1);
+        return new Grouping.Params(thr, target, manualCap, false);
     }
 
     static List<List<String>> names(Grouping.Result r) {
@@ -114,6 +117,25 @@ class GroupingTest {
     }
 
     @Test
+    void aGroupSpreadWiderThanFourFrameAreasIsSplit() {
+        // Frames of 0.02 x 0.01 deg, 0.04 deg apart in Dec: auto-relax (threshold 0.048) joins all ten,
+        // which would span about 40 frame areas; they are clustered again until each part fits.
+        List<Frame> f = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Wcs wcs = SyntheticSky.wcs(150, 10 + 0.04 * i, 0.001, 0, 20, 10);
+            f.add(new InMemoryFrame("s" + i, new FloatImage(20, 10, 1), wcs, MountMode.UNKNOWN, 1.0, SyntheticSky.keys()));
+        }
+        try (LogCapture log = new LogCapture()) {
+            Grouping.Result r = Grouping.group(f, params(0.03, 0, 0));
+            assertEquals(10, r.groups().size());
+            for (int i = 0; i < 10; i++) assertEquals(List.of("s" + i), names(r).get(i));
+            assertTrue(log.has(Level.INFO, "[P2] group of 10 frame(s) spans 40.9 frame areas (> 4): split at threshold 0.0240 deg into 10"));
+        }
+        for (FrameGroup g : Grouping.group(f, params(0.03, 0, 0)).groups())
+            assertTrue(TileGeometry.spreadAreas(g.frames()) <= TileGeometry.MAX_SPREAD_AREAS);
+    }
+
+    @Test
     void manualCapSplitsInOrder() {
         List<Frame> f = new ArrayList<>();
         for (int i = 0; i < 10; i++) f.add(at("f" + i, 0.001 * i, "0"));
@@ -126,28 +148,22 @@ class GroupingTest {
     }
 
     @Test
-    void autoCapFromTheMemoryBudget() {
-        Frame sample = at("s", 0, null); // 20 x 10 x 1 floats = 800 bytes
-        long frameBytes = 800;
-        // budget / (workers * bytes * 12) = 3
-        assertEquals(3, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, 3 * 2 * frameBytes * 12, 2), sample));
-        // never above 100 without a manual cap
-        assertEquals(100, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, Long.MAX_VALUE / 4, 1), sample));
-        // the manual cap wins when lower, the budget when lower
-        assertEquals(7, Grouping.cap(new Grouping.Params(0.03, 0, 7, true, Long.MAX_VALUE / 4, 1), sample));
-        assertEquals(3, Grouping.cap(new Grouping.Params(0.03, 0, 7, true, 3 * frameBytes * 12, 1), sample));
-        // at least one frame per tile
-        assertEquals(1, Grouping.cap(new Grouping.Params(0.03, 0, 0, true, 10, 1), sample));
-        // off: only the manual cap
-        assertEquals(0, Grouping.cap(new Grouping.Params(0.03, 0, 0, false, 10, 1), sample));
+    void capNeverComesFromTheHeap() {
+        // automatic: the original's fixed 100, whatever the heap (issue 14 item 3)
+        assertEquals(100, Grouping.cap(new Grouping.Params(0.03, 0, 0, true)));
+        // the manual cap wins, above or below 100
+        assertEquals(7, Grouping.cap(new Grouping.Params(0.03, 0, 7, true)));
+        assertEquals(150, Grouping.cap(new Grouping.Params(0.03, 0, 150, true)));
+        assertEquals(7, Grouping.cap(new Grouping.Params(0.03, 0, 7, false)));
+        // off and no manual cap: none
+        assertEquals(0, Grouping.cap(new Grouping.Params(0.03, 0, 0, false)));
     }
 
     @Test
     void configKeysAreRead() {
         Config c = new Config().set("cluster_panel_threshold=0.2").set("cluster_target_groups=3")
                 .set("max_raw_per_master_tile=50").set("auto_limit_frames_per_master_tile=false");
-        Grouping.Params p = Grouping.Params.fromConfig(c, 1 << 30, 4);
-        assertEquals(new Grouping.Params(0.2, 3, 50, false, 1 << 30, 4), p);
+        assertEquals(new Grouping.Params(0.2, 3, 50, false), Grouping.Params.fromConfig(c));
     }
 
     @Test

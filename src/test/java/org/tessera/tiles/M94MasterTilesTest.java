@@ -39,7 +39,7 @@ class M94MasterTilesTest {
         Assumptions.assumeTrue(M94Frames.available(), "skipped: ../shared/data/seestar_m94_subset not found");
         frames = M94Frames.load(320, 480, null);
         Config c = new Config();
-        grouping = Grouping.group(frames, Grouping.Params.fromConfig(c, 8L << 30, 2));
+        grouping = Grouping.group(frames, Grouping.Params.fromConfig(c));
         tiles = MasterTileBuilder.fromConfig(c, 2).buildAll(grouping.groups(), Progress.NONE, null);
     }
 
@@ -150,7 +150,7 @@ class M94MasterTilesTest {
     @Test
     void coverageEdgesAreCleanedOnAltAzGroupsOnly() throws Exception {
         List<InMemoryFrame> tagged = M94Frames.load(256, 256, M94MasterTilesTest::tag);
-        List<FrameGroup> groups = Grouping.group(tagged, Grouping.Params.fromConfig(new Config(), 8L << 30, 2)).groups();
+        List<FrameGroup> groups = Grouping.group(tagged, Grouping.Params.fromConfig(new Config())).groups();
         assertEquals(List.of(MountMode.ALT_AZ, MountMode.EQ, MountMode.EQ, MountMode.EQ),
                 groups.stream().map(FrameGroup::mount).toList());
         assertEquals(8, groups.get(0).size());

@@ -65,7 +65,7 @@ class MasterTileBuilderTest {
     }
 
     static List<FrameGroup> groups(List<Frame> frames) {
-        return Grouping.group(frames, new Grouping.Params(0.03, 0, 0, false, 0, 1)).groups();
+        return Grouping.group(frames, new Grouping.Params(0.03, 0, 0, false)).groups();
     }
 
     @Test
@@ -257,7 +257,7 @@ class MasterTileBuilderTest {
             assertEquals(1, r.failures().size());
             assertEquals(1, r.failures().get(0).id());
             assertTrue(r.failures().get(0).message().contains("broken.fits: truncated file"));
-            assertTrue(log.has(Level.WARNING, "[P3] tile 1 failed: frame #1: broken.fits: truncated file"));
+            assertTrue(log.has(Level.WARNING, "[P3] tile 1 failed: broken.fits: broken.fits: truncated file"));
             assertEquals(2, got.size());
         }
     }
@@ -269,7 +269,8 @@ class MasterTileBuilderTest {
         Phase3Result r = builder(false, true, 2).build(groups(all), t -> {
             if (t.id() == 0) throw new IOException("disk full writing " + t.fileName());
         }, Progress.NONE);
-        assertEquals(List.of(new Phase3Result.Failure(0, "disk full writing master_tile_000.fits")), r.failures());
+        assertEquals(List.of(new Phase3Result.Failure(0, "the disk is full (disk full writing master_tile_000.fits): "
+                + "free some space or choose another output folder")), r.failures());
         assertEquals(1, r.tiles().size());
     }
 

@@ -1,0 +1,97 @@
+package org.tessera.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The values a config key accepts, declared beside the key in {@link ConfigKeys} so that one
+ * validator ({@link ConfigValidator}) checks every setting before a run starts. {@link #check}
+ * answers null for an accepted value, else what is allowed, in words a user can act on.
+ */
+public interface Allowed {
+
+    /** Null when {@code value} is accepted; else the allowed values, e.g. "a number > 0". */
+    String check(Object value);
+
+    /** The allowed values, for the key table. */
+    String describe();
+
+    /** Anything (free text, or a key checked elsewhere). */
+    Allowed ANY = new Allowed() {
+        @Override public String check(Object value) { return null; }
+        @Override public String describe() { return "any"; }
+    };
+
+    /** true or false. */
+    Allowed BOOLEAN = new Allowed() {
+        @Override public String check(Object value) {
+            if (value instanceof Boolean) return null;
+            if (value instanceof Number n && (n.doubleValue() == 0 || n.doubleValue() == 1)) return null;
+            String s = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+            return List.of("true", "false", "1", "0", "yes", "no", "on", "off").contains(s) ? null : describe();
+        }
+        @Override public String describe() { return "true or false"; }
+    };
+
+    /**
+     * One of {@code names} (case-insensitive); {@code aliases} are accepted too but not listed.
+     */
+    static Allowed choices(List<String> names, List<String> aliases) {
+        return new Allowed() {
+            @Override public String check(Object value) {
+                String s = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+                return names.contains(s) || aliases.contains(s) ? null : describe();
+            }
+            @Override public String describe() { return "one of " + String.join(" | ", names); }
+        };
+    }
+
+    static Allowed choices(String... names) {
+        return choices(List.of(names), List.of());
+    }
+
+    /**
+     * A number in a range; {@code integer}: a whole number. Open bounds are exclusive (a kappa of
+     * 0 rejects everything), NaN is never accepted.
+     */
+    static Allowed range(double min, boolean minOpen, double max, boolean maxOpen, boolean integer) {
+        return new Allowed() {
+            @Override public String check(Object value) {
+                double v;
+                if (value instanceof Number n) v = n.doubleValue();
+                else {
+                    try {
+                        v = Double.parseDouble(String.valueOf(value).trim());
+                    } catch (NumberFormatException e) {
+                        return describe();
+                    }
+                }
+                boolean ok = !Double.isNaN(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max)
+                        && (!integer || v == Math.rint(v));
+                return ok ? null : describe();
+            }
+            @Override public String describe() {
+                String kind = integer ? "a whole number" : "a number";
+                boolean lo = min != Double.NEGATIVE_INFINITY, hi = max != Double.POSITIVE_INFINITY;
+                if (lo && hi) return kind + " in " + (minOpen ? "(" : "[") + num(min) + ", " + num(max) + (maxOpen ? ")" : "]");
+                if (lo) return kind + (minOpen ? " > " : " >= ") + num(min);
+                if (hi) return kind + (maxOpen ? " < " : " <= ") + num(max);
+                return kind;
+            }
+        };
+    }
+
+    /** A number &gt;= min (closed), optionally whole. */
+    static Allowed atLeast(double min, boolean integer) {
+        return range(min, false, Double.POSITIVE_INFINITY, false, integer);
+    }
+
+    /** A number &gt; 0. */
+    static Allowed positive() {
+        return range(0, true, Double.POSITIVE_INFINITY, false, false);
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+}

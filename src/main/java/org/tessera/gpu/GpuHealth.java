@@ -1,0 +1,36 @@
+package org.tessera.gpu;
+
+import java.util.Locale;
+
+/**
+ * The result of the run's one health check: whether the GPU may be used, and why not.
+ *
+ * @param healthy     driver and device present, a tiny allocation and the tiny kernel gave the right numbers
+ * @param reason      why the GPU is off ("no NVIDIA driver …"), or null when healthy
+ * @param device      the device as it describes itself, or null when none could be opened
+ * @param totalBytes  device memory, or -1
+ * @param freeBytes   free memory at the check, or -1 when it cannot be probed
+ */
+public record GpuHealth(boolean healthy, String reason, String device, long totalBytes, long freeBytes) {
+
+    static GpuHealth off(String reason) {
+        return new GpuHealth(false, reason, null, -1, -1);
+    }
+
+    /** One paragraph for {@code tessera gpu} and the run log. */
+    public String report() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("GPU: ").append(healthy ? "healthy" : "not usable").append('\n');
+        if (device != null) sb.append("device: ").append(device).append('\n');
+        if (!healthy) sb.append("reason: ").append(reason).append('\n');
+        sb.append("VRAM: ").append(vram()).append('\n');
+        return sb.toString();
+    }
+
+    /** "free F MiB / total T MiB", or "unavailable". */
+    public String vram() {
+        if (totalBytes < 0) return "unavailable";
+        return String.format(Locale.ROOT, "free %s / total %d MiB", freeBytes < 0 ? "unavailable" : (freeBytes >> 20) + " MiB",
+                totalBytes >> 20);
+    }
+}

@@ -1,0 +1,447 @@
+package org.tessera.gpu;
+
+import static jcuda.driver.JCudaDriver.cuCtxCreate;
+import static jcuda.driver.JCudaDriver.cuCtxDestroy;
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+
+import org.tessera.gpu.kernels.Kernels;
+
+/**
+ * A real NVIDIA GPU through JCuda's driver API: one context per run ({@link #open} … {@link
+ * #close}), one stream, kernels loaded from the CUBIN the build made for the device's compute
+ * capability (same major, highest minor not above the device's), else from the PTX, which the
+ * driver compiles. Memory comes from a pool like CuPy's (released blocks cached by size, freed by
+ * {@link #freePool()} or when an allocation would otherwise fail). Large float uploads (band data)
+ * go through two pinned host buffers, the copy of one overlapping the DMA of the other.
+ * <p>
+ * Errors: CUDA_ERROR_OUT_OF_MEMORY → {@link GpuOutOfMemoryException}; any other CUDA error → {@link
+ * GpuException}; no driver library ({@code libcuda.so.1} missing: a {@link LinkageError}) → a
+ * {@link GpuException} saying "no NVIDIA driver". Callers serialise use, as {@link GpuDevice} says;
+ * every call makes the context current on the calling thread.
+ */
+public final class JCudaDevice implements GpuDevice {
+
+    /** Uploads above this many bytes go through the pinned buffers. */
+    static final long PINNED_THRESHOLD = 1 << 20;
+    static final int PINNED_HALF = 4 << 20;
+
+    private final int id;
+    private final String name;
+    private final int ccMajor, ccMinor;
+    private final long total;
+    private final CUcontext context;
+    private final CUstream stream = new CUstream();
+    private final Map<String, CUmodule> modules = new HashMap<>();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<Long, ArrayDeque<Buffer>> cache = new HashMap<>();
+    private Pointer pinned;
+    private ByteBuffer pinnedBytes;
+    private final CUevent[] pinnedDone = {new CUevent(), new CUevent()};
+    private boolean closed;
+
+    private JCudaDevice(int id, String name, int major, int minor, long total, CUcontext context) {
+        this.id = id;
+        this.name = name;
+        this.ccMajor = major;
+        this.ccMinor = minor;
+        this.total = total;
+        this.context = context;
+    }
+
+    /**
+     * Opens device {@code deviceId}: driver present, device present, context created, kernels
+     * packaged in the jar.
+     *
+     * @throws GpuException with a reason a user can act on ("no NVIDIA driver", "no CUDA device",
+     *                      "kernels not built", or the CUDA error)
+     */
+    public static JCudaDevice open(int deviceId) {
+        if (JCudaDevice.class.getResource("/cuda/index.txt") == null)
+            throw new GpuException("GPU kernels not built: this Tessera jar has no CUDA kernels "
+                    + "(built without the cuda-kernels profile, which needs linux x86-64)");
+        try {
+            check(cuInit(0), "cuInit");
+            int[] count = {0};
+            check(cuDeviceGetCount(count), "cuDeviceGetCount");
+            if (deviceId < 0 || deviceId >= count[0])
+                throw new GpuException("no CUDA device " + deviceId + " (" + count[0] + " device(s) found)");
+            CUdevice dev = new CUdevice();
+            check(cuDeviceGet(dev, deviceId), "cuDeviceGet");
+            byte[] nameBytes = new byte[256];
+            check(cuDeviceGetName(nameBytes, nameBytes.length, dev), "cuDeviceGetName");
+            String name = new String(nameBytes, StandardCharsets.US_ASCII).trim().replace("\0", "");
+            int[] major = {0}, minor = {0};
+            check(cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev), "attribute");
+            check(cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev), "attribute");
+            long[] mem = {0};
+            check(cuDeviceTotalMem(mem, dev), "cuDeviceTotalMem");
+            CUcontext ctx = new CUcontext();
+            check(cuCtxCreate(ctx, 0, dev), "cuCtxCreate");
+            JCudaDevice d = new JCudaDevice(deviceId, name, major[0], minor[0], mem[0], ctx);
+            try {
+                check(cuStreamCreate(d.stream, 0), "cuStreamCreate");
+                for (CUevent e : d.pinnedDone) check(cuEventCreate(e, 0), "cuEventCreate");
+            } catch (GpuException e) {
+                d.close();
+                throw e;
+            }
+            return d;
+        } catch (LinkageError e) {
+            throw noDriver(e);
+        } catch (CudaException e) {
+            throw classify(e.getMessage(), e);
+        }
+    }
+
+    private static GpuException noDriver(LinkageError e) {
+        // JCuda's message is a page of nested traces: the user gets one line, tessera.log the cause.
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        String why = msg.lines().map(String::strip)
+                .filter(l -> l.contains("cannot open shared object file")).findFirst()
+                .map(l -> l.substring(l.lastIndexOf(':', l.indexOf("cannot open")) + 1).strip())
+                .orElse(msg.lines().findFirst().orElse("").strip());
+        return new GpuException("no NVIDIA driver (libcuda.so.1 could not be loaded: " + why + ")", e);
+    }
+
+    /** A CUDA result code as an exception: OOM or not. */
+    static void check(int result, String what) {
+        if (result == CUresult.CUDA_SUCCESS) return;
+        String msg = what + ": " + CUresult.stringFor(result);
+        if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY) throw new GpuOutOfMemoryException(msg);
+        if (result == CUresult.CUDA_ERROR_NO_DEVICE) throw new GpuException("no CUDA device (" + msg + ")");
+        throw new GpuException(msg);
+    }
+
+    /** Classifies a CudaException (thrown when someone enabled JCuda's exceptions). */
+    static GpuException classify(String message, Throwable cause) {
+        if (message != null && message.contains("CUDA_ERROR_OUT_OF_MEMORY"))
+            return new GpuOutOfMemoryException(message, cause);
+        if (message != null && message.contains("CUDA_ERROR_NO_DEVICE"))
+            return new GpuException("no CUDA device (" + message + ")", cause);
+        return new GpuException(message, cause);
+    }
+
+    /** Runs a driver action with the context current, translating every failure. */
+    private <T> T on(java.util.function.Supplier<T> action) {
+        if (closed) throw new GpuException(describe() + " is closed");
+        try {
+            check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            return action.get();
+        } catch (LinkageError e) {
+            throw noDriver(e);
+        } catch (CudaException e) {
+            throw classify(e.getMessage(), e);
+        }
+    }
+
+    private void run(Runnable action) {
+        on(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    public int computeCapability() {
+        return ccMajor * 10 + ccMinor;
+    }
+
+    @Override
+    public String describe() {
+        return name + " (sm_" + ccMajor + ccMinor + ", " + (total >> 20) + " MiB, device " + id + ")";
+    }
+
+    @Override
+    public long totalBytes() {
+        return total;
+    }
+
+    @Override
+    public long freeBytes() {
+        try {
+            return on(() -> {
+                long[] free = {0}, tot = {0};
+                check(cuMemGetInfo(free, tot), "cuMemGetInfo");
+                return free[0];
+            });
+        } catch (GpuException e) {
+            return -1;
+        }
+    }
+
+    private static final class Buffer implements DeviceBuffer {
+        final CUdeviceptr ptr;
+        final long size;
+        long bytes;
+        boolean released;
+
+        Buffer(CUdeviceptr ptr, long bytes, long size) {
+            this.ptr = ptr;
+            this.bytes = bytes;
+            this.size = size;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+
+        CUdeviceptr at(long byteOffset) {
+            return byteOffset == 0 ? ptr : (CUdeviceptr) ptr.withByteOffset(byteOffset);
+        }
+    }
+
+    private static Buffer buf(DeviceBuffer b) {
+        if (!(b instanceof Buffer x)) throw new GpuException("not a buffer of this device: " + b);
+        if (x.released) throw new GpuException("use of a released device buffer");
+        return x;
+    }
+
+    @Override
+    public DeviceBuffer allocate(long bytes, GpuPhase phase) {
+        long size = Math.max(512, (bytes + 511) & ~511L);
+        return on(() -> {
+            ArrayDeque<Buffer> q = cache.get(size);
+            if (q != null && !q.isEmpty()) {
+                Buffer b = q.pop();
+                b.released = false;
+                b.bytes = bytes;
+                return b;
+            }
+            CUdeviceptr p = new CUdeviceptr();
+            int r = cuMemAlloc(p, size);
+            if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) { // as CuPy: empty the cache, then try again
+                freeCached();
+                r = cuMemAlloc(p, size);
+            }
+            check(r, "cuMemAlloc(" + bytes + " bytes)");
+            return new Buffer(p, bytes, size);
+        });
+    }
+
+    @Override
+    public void release(DeviceBuffer buffer) {
+        Buffer b = buf(buffer);
+        b.released = true;
+        cache.computeIfAbsent(b.size, k -> new ArrayDeque<>()).push(b);
+    }
+
+    @Override
+    public void freePool() {
+        run(this::freeCached);
+    }
+
+    private void freeCached() {
+        for (ArrayDeque<Buffer> q : cache.values()) for (Buffer b : q) cuMemFree(b.ptr);
+        cache.clear();
+    }
+
+    private static void range(DeviceBuffer b, long offset, int count, int elem) {
+        if (offset < 0 || count < 0 || (offset + count) * elem > b.bytes())
+            throw new GpuException("copy of " + count + " elements at " + offset + " outside a buffer of " + b.bytes() + " bytes");
+    }
+
+    @Override
+    public void upload(float[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        Buffer d = buf(dst);
+        range(dst, dstOffset, count, 4);
+        run(() -> {
+            if ((long) count * 4 > PINNED_THRESHOLD) uploadPinned(host, hostOffset, d, dstOffset * 4, count);
+            else check(cuMemcpyHtoD(d.at(dstOffset * 4), Pointer.to(host).withByteOffset(hostOffset * 4L), count * 4L), "cuMemcpyHtoD");
+        });
+    }
+
+    /** Two pinned halves: fill one while the DMA engine copies the other. */
+    private void uploadPinned(float[] host, int hostOffset, Buffer d, long dstByte, int count) {
+        if (pinned == null) {
+            pinned = new Pointer();
+            check(cuMemAllocHost(pinned, 2L * PINNED_HALF), "cuMemAllocHost");
+            pinnedBytes = pinned.getByteBuffer(0, 2L * PINNED_HALF).order(ByteOrder.nativeOrder());
+        }
+        int per = PINNED_HALF / 4, k = 0;
+        for (int done = 0; done < count; done += per, k ^= 1) {
+            int n = Math.min(per, count - done);
+            check(cuEventSynchronize(pinnedDone[k]), "cuEventSynchronize"); // half k free again
+            ByteBuffer half = pinnedBytes.duplicate().order(ByteOrder.nativeOrder());
+            half.position(k * PINNED_HALF);
+            half.asFloatBuffer().put(host, hostOffset + done, n);
+            check(cuMemcpyHtoDAsync(d.at(dstByte + done * 4L), pinned.withByteOffset((long) k * PINNED_HALF), n * 4L, stream),
+                    "cuMemcpyHtoDAsync");
+            check(cuEventRecord(pinnedDone[k], stream), "cuEventRecord");
+        }
+        check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+    }
+
+    @Override
+    public void upload(int[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        Buffer d = buf(dst);
+        range(dst, dstOffset, count, 4);
+        run(() -> check(cuMemcpyHtoD(d.at(dstOffset * 4), Pointer.to(host).withByteOffset(hostOffset * 4L), count * 4L), "cuMemcpyHtoD"));
+    }
+
+    @Override
+    public void upload(double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        Buffer d = buf(dst);
+        range(dst, dstOffset, count, 8);
+        run(() -> check(cuMemcpyHtoD(d.at(dstOffset * 8), Pointer.to(host).withByteOffset(hostOffset * 8L), count * 8L), "cuMemcpyHtoD"));
+    }
+
+    @Override
+    public void download(DeviceBuffer src, long srcOffset, double[] host, int hostOffset, int count) {
+        Buffer s = buf(src);
+        range(src, srcOffset, count, 8);
+        run(() -> check(cuMemcpyDtoH(Pointer.to(host).withByteOffset(hostOffset * 8L), s.at(srcOffset * 8), count * 8L), "cuMemcpyDtoH"));
+    }
+
+    @Override
+    public void download(DeviceBuffer src, long srcOffset, float[] host, int hostOffset, int count) {
+        Buffer s = buf(src);
+        range(src, srcOffset, count, 4);
+        run(() -> check(cuMemcpyDtoH(Pointer.to(host).withByteOffset(hostOffset * 4L), s.at(srcOffset * 4), count * 4L), "cuMemcpyDtoH"));
+    }
+
+    @Override
+    public void download(DeviceBuffer src, long srcOffset, int[] host, int hostOffset, int count) {
+        Buffer s = buf(src);
+        range(src, srcOffset, count, 4);
+        run(() -> check(cuMemcpyDtoH(Pointer.to(host).withByteOffset(hostOffset * 4L), s.at(srcOffset * 4), count * 4L), "cuMemcpyDtoH"));
+    }
+
+    @Override
+    public void launch(KernelCall call, GpuPhase phase) {
+        List<Object> args = call.args();
+        Pointer[] ps = new Pointer[args.size()];
+        for (int i = 0; i < ps.length; i++) {
+            Object a = args.get(i);
+            if (a instanceof DeviceBuffer b) ps[i] = Pointer.to(buf(b).ptr);
+            else if (a instanceof Integer v) ps[i] = Pointer.to(new int[] {v});
+            else if (a instanceof Long v) ps[i] = Pointer.to(new long[] {v});
+            else if (a instanceof Float v) ps[i] = Pointer.to(new float[] {v});
+            else if (a instanceof Double v) ps[i] = Pointer.to(new double[] {v});
+            else throw new GpuException("kernel " + call.kernel() + ": unsupported argument " + a);
+        }
+        run(() -> {
+            CUfunction f = function(call.kernel());
+            check(cuLaunchKernel(f, call.gridX(), call.gridY(), 1, call.blockX(), call.blockY(), 1, 0, stream,
+                    Pointer.to(ps), null), "launch of " + call.kernel());
+            check(cuStreamSynchronize(stream), call.kernel());
+        });
+    }
+
+    private CUfunction function(String entry) {
+        CUfunction f = functions.get(entry);
+        if (f != null) return f;
+        String module = Kernels.moduleOf(entry);
+        if (module == null) throw new GpuException("no kernel named '" + entry + "'");
+        CUmodule m = modules.get(module);
+        if (m == null) {
+            m = new CUmodule();
+            check(cuModuleLoadData(m, image(module)), "cuModuleLoadData(" + module + ")");
+            modules.put(module, m);
+        }
+        f = new CUfunction();
+        check(cuModuleGetFunction(f, m, entry), "cuModuleGetFunction(" + entry + ")");
+        functions.put(entry, f);
+        return f;
+    }
+
+    /** Which packaged image runs here: sm_XY with X = major and the highest Y ≤ minor, else the PTX. */
+    String imageName(String module) {
+        for (int minor = ccMinor; minor >= 0; minor--) {
+            String n = module + ".sm_" + ccMajor + minor + ".cubin";
+            if (JCudaDevice.class.getResource("/cuda/" + n) != null) return n;
+        }
+        return module + ".ptx";
+    }
+
+    private byte[] image(String module) {
+        String n = imageName(module);
+        try (InputStream in = JCudaDevice.class.getResourceAsStream("/cuda/" + n)) {
+            if (in == null) throw new GpuException("GPU kernels not built: /cuda/" + n + " missing from the jar");
+            byte[] b = in.readAllBytes();
+            if (!n.endsWith(".ptx")) return b;
+            byte[] z = java.util.Arrays.copyOf(b, b.length + 1); // the driver reads PTX up to a NUL
+            return z;
+        } catch (IOException e) {
+            throw new GpuException("cannot read kernel image /cuda/" + n + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Device-to-device copy bandwidth in GB/s (bytes read + written per second), measured with
+     * {@code reps} copies of a {@code bytes} buffer: the yardstick for a kernel's achieved bandwidth.
+     */
+    public double copyBandwidthGBs(long bytes, int reps) {
+        DeviceBuffer a = allocate(bytes, GpuPhase.HEALTH), b = allocate(bytes, GpuPhase.HEALTH);
+        try {
+            return on(() -> {
+                check(jcuda.driver.JCudaDriver.cuMemcpyDtoD(buf(b).ptr, buf(a).ptr, bytes), "cuMemcpyDtoD");
+                check(jcuda.driver.JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) check(jcuda.driver.JCudaDriver.cuMemcpyDtoD(buf(b).ptr, buf(a).ptr, bytes), "cuMemcpyDtoD");
+                check(jcuda.driver.JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+                return 2.0 * bytes * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            });
+        } finally {
+            release(a);
+            release(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        try {
+            check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            freeCached();
+            if (pinned != null) jcuda.driver.JCudaDriver.cuMemFreeHost(pinned);
+            cuCtxDestroy(context);
+        } catch (LinkageError | CudaException e) {
+            // Closing a context whose driver went away: nothing left to free.
+        } finally {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.tessera.io;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which opened files are frames of this run: never a file Tessera wrote (a rerun in the frames
+ * folder must not stack its own mosaic and master tiles), and only frames of one colour layout (a
+ * mono frame among colour frames cannot share their stack, so it is set aside alone, by name,
+ * instead of failing its whole tile).
+ */
+public final class FrameSelection {
+    private FrameSelection() {}
+
+    /** The card every FITS file Tessera writes carries: {@code ORIGIN = 'Tessera'}. */
+    public static final String ORIGIN_KEY = "ORIGIN", ORIGIN_VALUE = "Tessera";
+
+    /**
+     * True for a file Tessera wrote: {@code ORIGIN = 'Tessera'}, or (files of versions before the
+     * marker) a master tile's or Grid tile's own cards.
+     */
+    public static boolean writtenByTessera(Map<String, String> keys) {
+        String origin = keys.get(ORIGIN_KEY);
+        if (origin != null && origin.trim().equalsIgnoreCase(ORIGIN_VALUE)) return true;
+        return keys.containsKey("MT_NFRAMES") && (keys.containsKey("ZMT_EMPT") || keys.containsKey("GRID_ID"));
+    }
+
+    /**
+     * The frames of the most common channel count (colour wins a tie); each other frame goes to
+     * {@code setAside} with the reason.
+     */
+    public static <F extends FitsFrame> List<F> oneChannelLayout(List<F> frames, List<FrameScanner.Problem> setAside) {
+        Map<Integer, Integer> counts = new TreeMap<>();
+        for (F f : frames) counts.merge(f.channels(), 1, Integer::sum);
+        if (counts.size() <= 1) return frames;
+        int keep = -1, best = -1;
+        for (Map.Entry<Integer, Integer> e : counts.entrySet())
+            if (e.getValue() >= best) { best = e.getValue(); keep = e.getKey(); } // ascending keys: ties go to more channels
+        List<F> out = new ArrayList<>();
+        for (F f : frames) {
+            if (f.channels() == keep) { out.add(f); continue; }
+            setAside.add(new FrameScanner.Problem(f.path(), String.format(Locale.ROOT,
+                    "%s frame among %d %s frame(s): one mosaic needs one colour layout, so it is set aside",
+                    layout(f.channels()), best, layout(keep))));
+        }
+        return out;
+    }
+
+    private static String layout(int channels) {
+        return channels == 1 ? "mono (1-channel)" : channels == 3 ? "colour (3-channel)" : channels + "-channel";
+    }
+}

@@ -1,0 +1,24 @@
+// Host emulation of the few CUDA built-ins Tessera's kernels use, so that src/main/cuda/*.cu
+// compile with g++ and run on the CPU, one thread after another (HostEmulatedDevice, tests).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+struct EmuDim { unsigned x, y, z; };
+extern EmuDim blockIdx, threadIdx, blockDim;
+
+#define __global__
+#define __device__
+#define __forceinline__ inline
+
+static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
+static inline double __longlong_as_double(long long i) { double d; std::memcpy(&d, &i, 8); return d; }
+using std::fabs;
+using std::fmax;
+using std::fmin;
+using std::isfinite;
+using std::isnan;
+using std::min;
+using std::sqrt;
