@@ -170,8 +170,9 @@ public final class FitsFrame implements Frame, AllFinite {
     public boolean imageInPrimaryHdu() { return primaryImage; }
 
     /**
-     * This frame with Phase 1 hot-pixel correction on or off: each channel of the rows read (after
-     * demosaicing) goes through {@link HotPixels}, with its two rows of context read around the band.
+     * This frame with Phase 1 hot-pixel correction on or off ({@link HotPixels}): a Bayer frame's raw
+     * CFA rows before demosaicing, other frames each channel of the rows read, with the rows of
+     * context read around the band.
      * Frames from {@link #open} have it off; {@link FrameScanner#scan(java.util.List, boolean, boolean)}
      * turns it on for raw input frames.
      */
@@ -358,8 +359,9 @@ public final class FitsFrame implements Frame, AllFinite {
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (hotPixels && rows > 0) {
-                int e0 = Math.max(0, y0 - HotPixels.CONTEXT), e1 = Math.min(height, y0 + rows + HotPixels.CONTEXT);
+            if (hotPixels && rows > 0 && layout != Layout.BAYER) {
+                int ctx = HotPixels.context(1);
+                int e0 = Math.max(0, y0 - ctx), e1 = Math.min(height, y0 + rows + ctx);
                 float[][] ext = newBand(e1 - e0);
                 readBand(ch, e0, e1 - e0, ext);
                 for (int c = 0; c < ext.length; c++) HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c]);
@@ -377,7 +379,10 @@ public final class FitsFrame implements Frame, AllFinite {
         }
     }
 
-    /** Rows [y0, y0 + rows) as stored (demosaiced for a Bayer frame), before hot pixels and ALPHA. */
+    /**
+     * Rows [y0, y0 + rows) as stored (demosaiced for a Bayer frame), before ALPHA; a Bayer frame's
+     * hot photosites are corrected here, on the raw CFA rows before demosaicing.
+     */
     private void readBand(FileChannel ch, int y0, int rows, float[][] dst) throws IOException {
         switch (layout) {
             case MONO -> readPlaneRows(ch, 0, y0, rows, dst[0], 0);
@@ -387,7 +392,15 @@ public final class FitsFrame implements Frame, AllFinite {
             case BAYER -> {
                 int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
                 float[] raw = new float[(r1 - r0) * width];
-                readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
+                if (hotPixels && rows > 0) {
+                    int ctx = HotPixels.context(2);
+                    int e0 = Math.max(0, r0 - ctx), e1 = Math.min(height, r1 + ctx);
+                    float[] ext = new float[(e1 - e0) * width];
+                    readPlaneRows(ch, 0, e0, e1 - e0, ext, 0);
+                    HotPixels.correct(ext, width, height, e0, e1 - e0, r0, r1 - r0, raw, 2);
+                } else {
+                    readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
+                }
                 Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
             }
         }

@@ -19,11 +19,17 @@ class HotPixelsTest {
     static final double SKY = 1000, NOISE = 10;
 
     /** Sky + Gaussian noise + Gaussian stars (FWHM 3.5 px, pixel-integrated by 5×5 sub-sampling). */
-    static float[] sky(long seed, double[][] stars) {
+    static float[] sky(long seed, double[][] stars) { return sky(seed, stars, 3.5, null); }
+
+    /**
+     * The same with the given FWHM; with {@code cfa} (gains of R, G, B) a raw GRBG mosaic, each
+     * photosite scaled by the gain of its colour.
+     */
+    static float[] sky(long seed, double[][] stars, double fwhm, double[] cfa) {
         Random r = new Random(seed);
         float[] p = new float[W * H];
         for (int i = 0; i < p.length; i++) p[i] = (float) (SKY + NOISE * r.nextGaussian());
-        double sig = 3.5 / 2.3548;
+        double sig = fwhm / 2.3548;
         for (double[] s : stars)
             for (int y = (int) s[1] - 12; y <= (int) s[1] + 12; y++)
                 for (int x = (int) s[0] - 12; x <= (int) s[0] + 12; x++) {
@@ -34,7 +40,8 @@ class HotPixelsTest {
                             double dx = x + (a + 0.5) / 5 - 0.5 - s[0], dy = y + (b + 0.5) / 5 - 0.5 - s[1];
                             v += Math.exp(-(dx * dx + dy * dy) / (2 * sig * sig)) / 25;
                         }
-                    p[y * W + x] += (float) (s[2] * v / (2 * Math.PI * sig * sig));
+                    double gain = cfa == null ? 1 : cfa[BayerPattern.GRBG.colorAt(x, y)];
+                    p[y * W + x] += (float) (gain * s[2] * v / (2 * Math.PI * sig * sig));
                 }
         return p;
     }
@@ -93,29 +100,86 @@ class HotPixelsTest {
         int n = HotPixels.correctPlane(whole, W, H);
         assertTrue(n >= 150, "replaced " + n);
         assertTrue(Float.isNaN(whole[W * 10 + 10]), "a missing pixel stays missing");
-        for (int band : new int[] {1, 2, 7, 64}) {
-            float[] got = new float[W * H];
-            for (int y0 = 0; y0 < H; y0 += band) {
-                int rows = Math.min(band, H - y0);
-                int e0 = Math.max(0, y0 - 2), e1 = Math.min(H, y0 + rows + 2);
-                float[] src = new float[(e1 - e0) * W];
-                System.arraycopy(p, e0 * W, src, 0, src.length);
-                float[] dst = new float[rows * W];
-                HotPixels.correct(src, W, H, e0, e1 - e0, y0, rows, dst);
-                System.arraycopy(dst, 0, got, y0 * W, dst.length);
+        for (int step = 1; step <= 2; step++) {
+            if (step == 2) {
+                whole = p.clone();
+                assertTrue(HotPixels.correctPlane(whole, W, H, 2) >= 150, "CFA plane");
             }
-            assertArrayEquals(whole, got, "band of " + band + " rows");
+            int ctx = HotPixels.context(step);
+            for (int band : new int[] {1, 2, 7, 64}) {
+                float[] got = new float[W * H];
+                for (int y0 = 0; y0 < H; y0 += band) {
+                    int rows = Math.min(band, H - y0);
+                    int e0 = Math.max(0, y0 - ctx), e1 = Math.min(H, y0 + rows + ctx);
+                    float[] src = new float[(e1 - e0) * W];
+                    System.arraycopy(p, e0 * W, src, 0, src.length);
+                    float[] dst = new float[rows * W];
+                    HotPixels.correct(src, W, H, e0, e1 - e0, y0, rows, dst, step);
+                    System.arraycopy(dst, 0, got, y0 * W, dst.length);
+                }
+                assertArrayEquals(whole, got, "step " + step + ", band of " + band + " rows");
+            }
+        }
+    }
+
+    /**
+     * Undersampled stars (FWHM 1.5-4 px), in a mono plane and in a raw CFA plane (a white star through
+     * R, G, B gains 0.55, 1, 0.4), keep their flux within 0.5% while the hot pixels planted among them
+     * go; the original's test alone clips the cores of the sharpest.
+     */
+    @Test
+    void undersampledStarsKeepTheirFluxInMonoAndCfaPlanes() {
+        for (double[] gains : new double[][] {null, {0.55, 1, 0.4}}) {
+            int step = gains == null ? 1 : 2;
+            for (double fwhm : new double[] {1.5, 2, 2.5, 3, 4}) {
+                Random r = new Random(Math.round(fwhm * 10) + step);
+                double[][] stars = new double[60][];
+                for (int i = 0; i < stars.length; i++)
+                    stars[i] = new double[] {15 + r.nextDouble() * (W - 30), 15 + r.nextDouble() * (H - 30), 2e3 * Math.pow(100, r.nextDouble())};
+                float[] p = sky(20 + step, stars, fwhm, gains);
+                float[] q = p.clone(), o = p.clone();
+                HotPixels.correctPlane(q, W, H, step);
+                float[] out = new float[p.length];
+                HotPixels.correct(p, W, H, 0, H, 0, H, out, step, Double.POSITIVE_INFINITY);
+                double worst = 0, worstOriginal = 0;
+                for (double[] s : stars) {
+                    double f = aperture(p, s[0], s[1]);
+                    worst = Math.max(worst, Math.abs(aperture(q, s[0], s[1]) - f) / f);
+                    worstOriginal = Math.max(worstOriginal, Math.abs(aperture(out, s[0], s[1]) - f) / f);
+                }
+                System.out.printf("[HOT] FWHM %.1f, step %d: worst star flux change %.4f%% (original's test alone %.2f%%)%n",
+                        fwhm, step, 100 * worst, 100 * worstOriginal);
+                assertTrue(worst <= 0.005, "FWHM " + fwhm + ", step " + step + ": a star changed by " + 100 * worst + "%");
+                if (fwhm <= 2) assertTrue(worstOriginal > 0.02, "the original's test spares FWHM " + fwhm + ": " + worstOriginal);
+                // Hot photosites among them are removed.
+                int[] hot = new int[40];
+                for (int i = 0; i < hot.length; i++) {
+                    hot[i] = (5 + r.nextInt(H - 10)) * W + 5 + r.nextInt(W - 10);
+                    boolean near = false; // single photosites: a cluster of defects is not one (the guard spares it)
+                    for (int j = 0; j < i; j++) near |= Math.abs(hot[j] % W - hot[i] % W) <= 2 && Math.abs(hot[j] / W - hot[i] / W) <= 2;
+                    if (near) { i--; continue; }
+                    o[hot[i]] += (float) (300 + r.nextDouble() * 20000);
+                }
+                float[] fixed = o.clone();
+                HotPixels.correctPlane(fixed, W, H, step);
+                for (int i : hot) {
+                    boolean onStar = false;
+                    for (double[] s : stars) onStar |= Math.hypot(i % W - s[0], i / W - s[1]) < 2 * fwhm + 2;
+                    if (onStar) continue;
+                    assertTrue(Math.abs(fixed[i] - p[i]) < 5 * NOISE, "FWHM " + fwhm + ", step " + step + ": hot pixel at " + i % W + "," + i / W + " left at " + (fixed[i] - p[i]));
+                }
+            }
         }
     }
 
     @Test
     void theMedianIsOnlySkippedWhereItCannotMatter() {
-        // Brute force: the median computed for every pixel gives the same image.
+        // Brute force: the median computed for every pixel gives the same image (the original's test).
         float[] p = sky(9, new double[][] {{100, 100, 3e4}, {101, 104, 2e4}});
         Random r = new Random(1);
         for (int k = 0; k < 300; k++) p[r.nextInt(p.length)] += (float) (r.nextDouble() * 200);
-        float[] fast = p.clone();
-        HotPixels.correctPlane(fast, W, H);
+        float[] fast = new float[p.length];
+        HotPixels.correct(p, W, H, 0, H, 0, H, fast, 1, Double.POSITIVE_INFINITY);
         float[] slow = new float[p.length];
         float[] win = new float[25];
         for (int y = 0; y < H; y++)
@@ -149,16 +213,21 @@ class HotPixelsTest {
         assertTrue(FrameScanner.open(f, false, true).frame().hotPixelCorrection());
         assertFalse(FrameScanner.open(f, false).frame().hotPixelCorrection(), "read as stored unless asked");
         int w = hp.width(), h = 240; // the first 240 rows: enough, and fast
-        float[][] whole = hp.newBand(h), raw = plain.newBand(h + 2);
+        float[][] whole = hp.newBand(h), raw = plain.newBand(h);
         hp.readRows(0, h, whole);
-        plain.readRows(0, h + 2, raw);
+        plain.readRows(0, h, raw);
+        // The raw CFA (step 2) corrected, then demosaiced.
+        float[] cfa = HotPixelsStarSafetyTest.rawPlane(f, FitsStructure.read(f).get(0).dataOffset(), w, hp.height());
+        int fixedSites = HotPixels.correctPlane(cfa, w, hp.height(), 2);
+        float[][] expect = hp.newBand(h);
+        Debayer.demosaic(cfa, w, hp.height(), 0, hp.height(), plain.bayerPattern(), 0, h, expect);
         int changed = 0;
         for (int c = 0; c < 3; c++) {
-            float[] expect = new float[h * w];
-            HotPixels.correct(raw[c], w, hp.height(), 0, h + 2, 0, h, expect);
-            assertArrayEquals(expect, whole[c], "channel " + c);
+            assertArrayEquals(expect[c], whole[c], "channel " + c);
             for (int i = 0; i < h * w; i++) if (whole[c][i] != raw[c][i]) changed++;
         }
+        System.out.println("[HOT] real frame: " + fixedSites + " of " + w * hp.height() + " photosites replaced");
+        assertTrue(fixedSites > 0 && fixedSites < 1e-3 * w * hp.height(), "replaced " + fixedSites);
         float[][] band = hp.newBand(37);
         for (int y0 = 0; y0 + 37 <= h; y0 += 37) {
             hp.readRows(y0, 37, band);
