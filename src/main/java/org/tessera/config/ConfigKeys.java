@@ -27,6 +27,18 @@ public final class ConfigKeys {
     private static final double INF = Double.POSITIVE_INFINITY;
 
     public static final List<Key> KEYS = List.of(
+        // Plate solving of frames without WCS (Phase 1, docs/solving.md)
+        new Key("solver_choice", "auto", "auto (Tessera: ASTAP when found, else astrometry.net's solve-field) | astap | astrometry | none"),
+        new Key("solver_timeout_s", 60.0, "Tessera: seconds one plate solve may take"),
+        new Key("solver_tweak_order", 1, "Tessera: WCS fit of a solve: 1 = linear on all matched stars (no distortion), 0 = none, 2-5 = SIP of that order"),
+        new Key("astrometry_net_path", "", "Tessera: the solve-field program (empty: found on PATH)"),
+        new Key("astrometry_net_downsample", 2, "Tessera: solve-field --downsample (2 bins a Bayer cell)"),
+        new Key("astap_executable_path", "", "the ASTAP program, astap_cli or astap (empty: found on PATH or in its install folder)"),
+        new Key("astap_data_directory_path", "", "ASTAP's star database folder (empty: ASTAP's own default)"),
+        new Key("astap_default_search_radius", 3.0, "degrees searched around the header's RA/DEC (both solvers)"),
+        new Key("astap_default_downsample", 2, "ASTAP -z downsampling (0 = ASTAP chooses)"),
+        new Key("astap_default_sensitivity", 100, "accepted and ignored, as by the original: ASTAP's command line has no such option"),
+        new Key("force_resolve_existing_wcs", false, "place frames by solving and registration even when their header has a WCS"),
         // Stack core (§4)
         new Key("stacking_normalize_method", "linear_fit", "none | linear_fit | sky_mean",
                 Allowed.choices("none", "linear_fit", "sky_mean")),

@@ -62,11 +62,12 @@ public final class FitsFrame implements Frame, AllFinite {
     private final double exposure;
     private final List<String> notes;
     private final boolean seestar;
+    private final boolean primaryImage;
     /** Phase 1 hot-pixel correction of the pixels read ({@link HotPixels}). */
     private final boolean hotPixels;
 
-    /** The same file with hot-pixel correction switched on or off (headers are shared, not re-read). */
-    private FitsFrame(FitsFrame o, boolean hotPixels) {
+    /** The same file with another WCS or hot-pixel setting (headers are shared, not re-read). */
+    private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, boolean hotPixels) {
         this.path = o.path;
         this.name = o.name;
         this.headerCards = o.headerCards;
@@ -78,11 +79,12 @@ public final class FitsFrame implements Frame, AllFinite {
         this.codec = o.codec;
         this.dataOffset = o.dataOffset;
         this.alphaOffset = o.alphaOffset;
-        this.wcs = o.wcs;
-        this.wcsProblem = o.wcsProblem;
+        this.wcs = wcs;
+        this.wcsProblem = wcsProblem;
         this.mount = o.mount;
         this.exposure = o.exposure;
         this.seestar = o.seestar;
+        this.primaryImage = o.primaryImage;
         this.notes = o.notes;
         this.hotPixels = hotPixels;
     }
@@ -92,6 +94,7 @@ public final class FitsFrame implements Frame, AllFinite {
         this.path = path;
         this.name = path.getFileName().toString();
         this.headerCards = image.cards();
+        this.primaryImage = primary == image;
         Header h = image.header();
 
         Map<String, String> k = new LinkedHashMap<>();
@@ -155,6 +158,18 @@ public final class FitsFrame implements Frame, AllFinite {
     }
 
     /**
+     * The same file placed on the sky by {@code wcs}, for a frame whose header has none (the file
+     * itself is never modified: raw inputs stay as the telescope wrote them).
+     */
+    public FitsFrame withWcs(Wcs wcs) {
+        if (wcs == null) throw new IllegalArgumentException(name + ": no WCS given");
+        return new FitsFrame(this, wcs, null, hotPixels);
+    }
+
+    /** True when the image is the primary HDU (an external solver reads such a file as it is). */
+    public boolean imageInPrimaryHdu() { return primaryImage; }
+
+    /**
      * This frame with Phase 1 hot-pixel correction on or off ({@link HotPixels}): a Bayer frame's raw
      * CFA rows before demosaicing, other frames each channel of the rows read, with the rows of
      * context read around the band.
@@ -162,7 +177,7 @@ public final class FitsFrame implements Frame, AllFinite {
      * turns it on for raw input frames.
      */
     public FitsFrame withHotPixelCorrection(boolean on) {
-        return on == hotPixels ? this : new FitsFrame(this, on);
+        return on == hotPixels ? this : new FitsFrame(this, wcs, wcsProblem, on);
     }
 
     /** Whether the pixels read are hot-pixel corrected. */

@@ -108,7 +108,15 @@ public final class FrameScanner {
      * ({@link FrameSelection#oneChannelLayout}). {@code hotPixels}: Phase 1 hot-pixel correction.
      */
     public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels) throws IOException {
-        return scan(inputs, true, outputDir, true, hotPixels);
+        return scanFrames(inputs, outputDir, hotPixels, true);
+    }
+
+    /**
+     * As {@link #scanFrames(List, Path, boolean)}; without {@code requireWcs}, frames whose header
+     * has no WCS are kept (a mosaic places them in Phase 1 by plate solving, package solve).
+     */
+    public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels, boolean requireWcs) throws IOException {
+        return scan(inputs, requireWcs, outputDir, true, hotPixels);
     }
 
     private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,

@@ -27,7 +27,10 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
+import org.tessera.register.FrameRegistrar;
 import org.tessera.reproject.ReprojectCoadd;
+import org.tessera.solve.FrameAligner;
+import org.tessera.solve.RawFrameAstrometry;
 import org.tessera.synth.DefaultSky;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.tiles.FrameGroup;
@@ -108,7 +111,7 @@ public final class MosaicPipeline {
             in = List.of(sky);
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> frames = scan(in, outputDir, config.getBoolean("hot_pixel_correction"), skipped, st.read());
+        List<FitsFrame> frames = scanAndPlace(in, outputDir, config, skipped, st.read());
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
@@ -257,13 +260,43 @@ public final class MosaicPipeline {
         p.update(0, "reading headers");
         FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir, hotPixels)
                 : FrameScanner.scan(inputs, true);
-        for (FrameScanner.Problem pr : scan.skipped()) skipped.add(new Skipped(pr.file(), pr.reason()));
-        if (scan.frames().isEmpty())
-            throw new IOException("no usable frame: all " + scan.skipped().size() + " input file(s) were skipped"
-                    + (scan.skipped().isEmpty() ? "" : " (first: " + scan.skipped().get(0).file().getFileName()
-                    + ": " + scan.skipped().get(0).reason() + ")"));
-        p.update(1, scan.frames().size() + " frame(s)");
-        return scan.frames();
+        return usable(scan.frames(), scan.skipped(), skipped, p);
+    }
+
+    /**
+     * Phase 1 of a mosaic: the raw frames scanned as {@link #scan} does but kept without WCS, then
+     * those placed by plate solving one frame per group and registering the others on it (package
+     * solve; results cached in the output folder).
+     */
+    private static List<FitsFrame> scanAndPlace(List<Path> inputs, Path outputDir, Config config, List<Skipped> skipped,
+                                                Progress p) throws IOException {
+        p.update(0, "reading headers");
+        FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
+        List<FitsFrame> frames = scan.frames();
+        List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
+        if (RawFrameAstrometry.needed(frames, config)) {
+            try {
+                RawFrameAstrometry.Result r = RawFrameAstrometry.fromConfig(config, FrameAligner.stars(new FrameRegistrar()), outputDir)
+                        .place(frames, p.sub(0.05, 0.95));
+                frames = r.frames();
+                problems.addAll(r.unplaced());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("cancelled by the user while placing frames without WCS", e);
+            }
+        }
+        return usable(frames, problems, skipped, p);
+    }
+
+    private static List<FitsFrame> usable(List<FitsFrame> frames, List<FrameScanner.Problem> problems, List<Skipped> skipped,
+                                          Progress p) throws IOException {
+        for (FrameScanner.Problem pr : problems) skipped.add(new Skipped(pr.file(), pr.reason()));
+        if (frames.isEmpty())
+            throw new IOException("no usable frame: all " + problems.size() + " input file(s) were skipped"
+                    + (problems.isEmpty() ? "" : " (first: " + problems.get(0).file().getFileName()
+                    + ": " + problems.get(0).reason() + ")"));
+        p.update(1, frames.size() + " frame(s)");
+        return frames;
     }
 
     private static List<Path> masterTiles(List<FrameGroup> groups, Path dir, Config config, ResourcePlan plan,

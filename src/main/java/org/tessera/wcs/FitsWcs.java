@@ -162,6 +162,27 @@ public final class FitsWcs implements Wcs {
                 rot.phiP, rot.latpole, newSip, frame);
     }
 
+    /**
+     * The WCS of an image whose 0-based pixel (x, y) lies on pixel (a·x + b·y + c, d·x + e·y + f) of
+     * this image, the 2×3 matrix {@code toThis} = {{a, b, c}, {d, e, f}} (a star registration,
+     * frame → reference): frame pixel → this pixel → sky, exactly. CRPIX and CD absorb the affine
+     * map; a SIP distortion is re-expanded about the new reference pixel ({@link Sip}).
+     */
+    public FitsWcs withPixelTransform(double[][] toThis) {
+        if (toThis.length != 2 || toThis[0].length != 3 || toThis[1].length != 3)
+            throw new IllegalArgumentException("a pixel transform is a 2×3 matrix");
+        double m11 = toThis[0][0], m12 = toThis[0][1], m21 = toThis[1][0], m22 = toThis[1][1];
+        double det = m11 * m22 - m12 * m21;
+        if (!(det != 0) || !Double.isFinite(det) || !Double.isFinite(toThis[0][2] + toThis[1][2]))
+            throw new IllegalArgumentException("not an invertible pixel transform");
+        // crpix' = 1 + M⁻¹·(crpix − 1 − t): then crpix − (M·(X' − 1) + t + 1) = −M·(X' − crpix')
+        double rx = crpix1 - 1 - toThis[0][2], ry = crpix2 - 1 - toThis[1][2];
+        double c1 = 1 + (m22 * rx - m12 * ry) / det, c2 = 1 + (-m21 * rx + m11 * ry) / det;
+        return new FitsWcs(proj, c1, c2, crval1, crval2,
+                cd11 * m11 + cd12 * m21, cd11 * m12 + cd12 * m22, cd21 * m11 + cd22 * m21, cd21 * m12 + cd22 * m22,
+                rot.phiP, rot.latpole, sip == null ? null : sip.composedWithLinear(m11, m12, m21, m22), frame);
+    }
+
     /** Removes any WCS keywords from h (stale PC, CDELT, CROTA, SIP or DSS keys would override ours), then writes this WCS. */
     @Override
     public void writeTo(Header h) throws HeaderCardException {

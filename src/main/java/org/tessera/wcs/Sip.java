@@ -146,6 +146,70 @@ public final class Sip {
         return s;
     }
 
+    /**
+     * The distortion seen from pixel offsets w with u = M·w (M = {{m11, m12}, {m21, m22}}): each pair
+     * of polynomials P = (A, B) and (AP, BP) becomes P'(w) = M⁻¹·P(M·w), of the same order. This is
+     * what keeps a SIP WCS exact when an affine pixel map is composed with it
+     * ({@link FitsWcs#withPixelTransform}).
+     */
+    Sip composedWithLinear(double m11, double m12, double m21, double m22) {
+        double det = m11 * m22 - m12 * m21;
+        double i11 = m22 / det, i12 = -m12 / det, i21 = -m21 / det, i22 = m11 / det;
+        double[][][] ab = pair(a, aOrder, b, bOrder, m11, m12, m21, m22, i11, i12, i21, i22);
+        double[][][] apbp = ap == null ? null : pair(ap, apOrder, bp, bpOrder, m11, m12, m21, m22, i11, i12, i21, i22);
+        return new Sip(ab[0], ab[1], apbp == null ? null : apbp[0], apbp == null ? null : apbp[1]);
+    }
+
+    private static double[][][] pair(double[] f, int nf, double[] g, int ng, double m11, double m12, double m21,
+                                     double m22, double i11, double i12, double i21, double i22) {
+        int n = Math.max(nf, ng);
+        double[][] fs = substitute(f, nf, n, m11, m12, m21, m22), gs = substitute(g, ng, n, m11, m12, m21, m22);
+        double[][] f2 = new double[n + 1][n + 1], g2 = new double[n + 1][n + 1];
+        for (int p = 0; p <= n; p++)
+            for (int q = 0; p + q <= n; q++) {
+                f2[p][q] = i11 * fs[p][q] + i12 * gs[p][q];
+                g2[p][q] = i21 * fs[p][q] + i22 * gs[p][q];
+            }
+        return new double[][][] {f2, g2};
+    }
+
+    /** Coefficients in (w1, w2) of Σ c_pq u^p v^q with u = m11·w1 + m12·w2, v = m21·w1 + m22·w2. */
+    private static double[][] substitute(double[] c, int nc, int n, double m11, double m12, double m21, double m22) {
+        double[][] out = new double[n + 1][n + 1];
+        for (int p = 0; p <= nc; p++)
+            for (int q = 0; p + q <= nc; q++) {
+                double k = c[p * (nc + 1) + q];
+                if (k == 0) continue;
+                double[] up = binomialPower(m11, m12, p), vq = binomialPower(m21, m22, q);
+                // up[i] is the coefficient of w1^i w2^(p-i); vq[j] of w1^j w2^(q-j)
+                for (int i = 0; i <= p; i++)
+                    for (int j = 0; j <= q; j++) out[i + j][p + q - i - j] += k * up[i] * vq[j];
+            }
+        return out;
+    }
+
+    /** (s·w1 + t·w2)^k as coefficients of w1^i w2^(k−i), i = 0..k. */
+    private static double[] binomialPower(double s, double t, int k) {
+        double[] r = new double[k + 1];
+        double binom = 1;
+        for (int i = 0; i <= k; i++) {
+            r[i] = binom * Math.pow(s, i) * Math.pow(t, k - i);
+            binom = binom * (k - i) / (i + 1);
+        }
+        return r;
+    }
+
+    /** True when every coefficient is zero (astrometry.net writes such a SIP for a linear fit). */
+    public boolean isIdentity() {
+        for (double v : a) if (v != 0) return false;
+        for (double v : b) if (v != 0) return false;
+        if (ap != null) {
+            for (double v : ap) if (v != 0) return false;
+            for (double v : bp) if (v != 0) return false;
+        }
+        return true;
+    }
+
     /** Reads A/B (and AP/BP when present); null when the header has no A_ORDER/B_ORDER. */
     static Sip read(Header h) throws WcsException {
         boolean hasA = h.containsKey("A_ORDER"), hasB = h.containsKey("B_ORDER");

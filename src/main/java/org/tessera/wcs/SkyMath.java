@@ -1,7 +1,7 @@
 package org.tessera.wcs;
 
 /** Unit-vector helpers on the celestial sphere (degrees in, radians or unit vectors out). */
-final class SkyMath {
+public final class SkyMath {
     private SkyMath() {}
 
     static final double D2R = Math.PI / 180, R2D = 180 / Math.PI;
@@ -40,8 +40,8 @@ final class SkyMath {
         out[1] = (p[0] * nx + p[1] * ny + p[2] * nz) / d;
     }
 
-    /** Angular separation in degrees. */
-    static double separationDeg(double ra1, double dec1, double ra2, double dec2) {
+    /** Angular separation in degrees (exact at any distance). */
+    public static double separationDeg(double ra1, double dec1, double ra2, double dec2) {
         double[] a = unit(ra1, dec1), b = unit(ra2, dec2);
         double cx = a[1] * b[2] - a[2] * b[1], cy = a[2] * b[0] - a[0] * b[2], cz = a[0] * b[1] - a[1] * b[0];
         double s = Math.sqrt(cx * cx + cy * cy + cz * cz), c = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];

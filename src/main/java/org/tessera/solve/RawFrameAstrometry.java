@@ -1,0 +1,285 @@
+package org.tessera.solve;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameScanner;
+import org.tessera.plan.ResourcePlan;
+import org.tessera.register.Registration;
+import org.tessera.wcs.FitsWcs;
+
+/**
+ * Phase 1's astrometry stage: gives every frame a celestial WCS without solving every frame.
+ * <ol>
+ * <li>Frames whose header has a WCS keep it (unless {@code force_resolve_existing_wcs}).</li>
+ * <li>Frames found in the cache of this output folder ({@link WcsCache}) take the WCS found for
+ * them by an earlier run.</li>
+ * <li>The others are grouped by session and header pointing ({@link RawGroups}); one frame per group
+ * is plate-solved (the middle of the session first; on failure the next, up to
+ * {@value #MAX_SOLVE_ATTEMPTS} frames, one for a solve without pointing; none when the header
+ * gives neither pointing nor scale, as a fully blind solve mostly spends the whole timeout to
+ * fail); every other frame of the group is registered on it by its
+ * stars ({@link FrameAligner}) and gets the reference's WCS composed with its registration
+ * (frame pixel → reference pixel → sky, {@link FitsWcs#withPixelTransform}).</li>
+ * </ol>
+ * A frame that cannot be placed (its group found no solution, its registration failed, no solver
+ * is installed) comes back with the reason, and the run goes on with the rest. Input files are
+ * never written: solvers read them in a temporary folder, results go to the cache. Log tag
+ * {@code [SOLVE]}, one line per frame.
+ */
+public final class RawFrameAstrometry {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.solve");
+
+    /** Frames of a group tried as the solved reference before the group is reported unsolved. */
+    public static final int MAX_SOLVE_ATTEMPTS = 3;
+
+    /** Why a frame whose header gives neither pointing nor scale is not solved. */
+    static final String UNGUIDED = "neither RA/DEC nor FOCALLEN/XPIXSZ in it to guide a plate solve (add those keys, "
+            + "or plate-solve it first with ASTAP or solve-field)";
+
+    /** The frames placed (input order) and those that could not be, with the reason. */
+    public record Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached) {}
+
+    private final Solvers.Choice solver;
+    private final FrameAligner aligner;
+    private final WcsCache cache;
+    private final double radiusDeg;
+    private final boolean force;
+    private final int workers;
+
+    /** @param workers frames registered at once */
+    public RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force,
+                              int workers) {
+        this.workers = workers;
+        this.solver = solver;
+        this.aligner = aligner;
+        this.cache = cache;
+        this.radiusDeg = radiusDeg;
+        this.force = force;
+    }
+
+    /** The stage as a mosaic run configures it: solver from the config, cache in {@code outputDir}. */
+    public static RawFrameAstrometry fromConfig(Config cfg, FrameAligner aligner, Path outputDir) {
+        return new RawFrameAstrometry(Solvers.fromConfig(cfg), aligner, new WcsCache(outputDir),
+                cfg.getDouble(Solvers.KEY_RADIUS), cfg.getBoolean(Solvers.KEY_FORCE), ResourcePlan.fromRuntime(cfg).workers());
+    }
+
+    /** True when some frame needs this stage (no WCS, or re-solving forced). */
+    public static boolean needed(List<FitsFrame> frames, Config cfg) {
+        return cfg.getBoolean(Solvers.KEY_FORCE) ? !frames.isEmpty() : frames.stream().anyMatch(f -> !f.hasWcs());
+    }
+
+    /** What one call of {@link #place} has found so far. */
+    private static final class Run {
+        final Map<FitsFrame, FitsFrame> placed = new HashMap<>();
+        final List<FrameScanner.Problem> unplaced = new ArrayList<>();
+        final Progress progress;
+        final int total;
+        int done, solves, registered;
+
+        Run(Progress progress, int total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void leaveOut(FitsFrame f, String why) {
+            unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + why));
+        }
+    }
+
+    public Result place(List<FitsFrame> frames, Progress progress) throws InterruptedException {
+        Map<FitsFrame, FitsFrame> known = new HashMap<>();
+        List<FitsFrame> todo = new ArrayList<>();
+        int cached = 0;
+        for (FitsFrame f : frames) {
+            if (f.hasWcs() && !force) {
+                known.put(f, f);
+                continue;
+            }
+            WcsCache.Entry e = cache.lookup(f.path());
+            if (e != null) {
+                known.put(f, f.withWcs(e.wcs()));
+                cached++;
+                LOG.info("[SOLVE] " + f.name() + ": WCS from " + WcsCache.DIR + "/ (" + e.how() + ")");
+            } else {
+                todo.add(f);
+            }
+        }
+        Run run = new Run(progress, todo.size());
+        run.placed.putAll(known);
+        if (!todo.isEmpty() && solver.solver() == null) {
+            LOG.warning("[SOLVE] " + todo.size() + " frame(s) without WCS cannot be placed: " + solver.unavailable());
+            for (FitsFrame f : todo) run.leaveOut(f, solver.unavailable());
+            todo.clear();
+        }
+        List<RawGroups.Group> groups = RawGroups.group(todo, radiusDeg);
+        if (!todo.isEmpty())
+            LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to place in %d group(s) with %s (%d already placed, %d from the cache)",
+                    todo.size(), groups.size(), solver.solver().name(), frames.size() - todo.size() - cached, cached));
+        for (RawGroups.Group g : groups) {
+            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
+            LOG.info("[SOLVE] " + g);
+            progress.update((double) run.done / run.total, "solving group " + g.id() + " of " + groups.size());
+            placeGroup(run, g);
+        }
+        List<FitsFrame> out = new ArrayList<>();
+        for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
+        List<FrameScanner.Problem> unplaced = new ArrayList<>(run.unplaced);
+        unplaced.sort(Comparator.comparing(p -> p.file().toString()));
+        for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
+        if (!todo.isEmpty() || cached > 0)
+            LOG.info(String.format(Locale.ROOT, "[SOLVE] %d of %d frame(s) placed: %d plate solve(s), %d registered, %d from the cache, %d left out",
+                    out.size(), frames.size(), run.solves, run.registered, cached, unplaced.size()));
+        progress.update(1, out.size() + " frame(s) placed");
+        return new Result(out, unplaced, run.solves, run.registered, cached);
+    }
+
+    /** One group: its reference solved, the other frames registered on it and placed. */
+    private void placeGroup(Run run, RawGroups.Group g) throws InterruptedException {
+        if (!g.hints().hasPosition() && !g.hints().hasScale()) {
+            // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
+            for (FitsFrame f : g.frames()) run.leaveOut(f, UNGUIDED);
+            run.done += g.frames().size();
+            return;
+        }
+        FitsFrame ref = null;
+        FitsWcs refWcs = null;
+        List<String> failures = new ArrayList<>();
+        // A solve without pointing that fails says the field is out of the solver's reach; the
+        // group's other frames would fail the same way, slowly.
+        int attempts = g.hints().hasPosition() ? MAX_SOLVE_ATTEMPTS : 1;
+        for (FitsFrame cand : g.referenceOrder()) {
+            if (failures.size() == attempts) break;
+            Solution s = solve(cand, g.hints());
+            run.solves++;
+            LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
+            if (s.ok()) {
+                ref = cand;
+                refWcs = s.wcs();
+                break;
+            }
+            failures.add(cand.name() + ": " + s.failure());
+        }
+        if (ref == null) {
+            String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
+                    g.id(), failures.size(), String.join("; ", failures));
+            LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", failures));
+            for (FitsFrame f : g.frames()) run.leaveOut(f, why);
+            run.done += g.frames().size();
+            return;
+        }
+        cache.store(ref.path(), refWcs, solver.solver().name());
+        run.placed.put(ref, ref.withWcs(refWcs));
+        run.done++;
+        FitsFrame solvedRef = ref;
+        List<FitsFrame> others = g.frames().stream().filter(f -> f != solvedRef).toList();
+        List<Registration> regs = registerAll(ref, others, run.progress, run.done, run.total);
+        run.done += others.size();
+        for (int i = 0; i < others.size(); i++) {
+            FitsFrame f = others.get(i);
+            Registration a = regs.get(i);
+            if (!a.ok()) {
+                LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
+                run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
+                continue;
+            }
+            FitsWcs w = refWcs.withPixelTransform(a.transform().matrix());
+            String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
+                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
+                    a.transform().rotationDeg());
+            cache.store(f.path(), w, how);
+            run.placed.put(f, f.withWcs(w));
+            run.registered++;
+            LOG.info("[SOLVE] " + f.name() + ": " + how);
+        }
+    }
+
+    /**
+     * Registers {@code frames} on {@code ref} on {@link #workers} threads (each holds one frame's
+     * luminance and stars), results in the order of {@code frames}.
+     */
+    private List<Registration> registerAll(FitsFrame ref, List<FitsFrame> frames, Progress progress, int done, int total)
+            throws InterruptedException {
+        if (frames.isEmpty()) return List.of();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, frames.size())));
+        try {
+            AtomicInteger finished = new AtomicInteger();
+            List<Future<Registration>> futures = new ArrayList<>();
+            for (FitsFrame f : frames)
+                futures.add(pool.submit(() -> {
+                    if (progress.cancelled()) return Registration.failed(f.name(), "cancelled by the user");
+                    Registration r;
+                    try {
+                        r = aligner.align(ref, f);
+                    } catch (RuntimeException e) {
+                        r = Registration.failed(f.name(), "registration error: " + e);
+                    }
+                    progress.update((double) (done + finished.incrementAndGet()) / total, "registered " + f.name());
+                    return r;
+                }));
+            List<Registration> out = new ArrayList<>();
+            for (Future<Registration> fu : futures) {
+                try {
+                    out.add(fu.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("registration task failed", e.getCause());
+                }
+            }
+            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The start of a left-out frame's reason: why it needed placing at all. */
+    private static String noWcs(FitsFrame f) {
+        return f.hasWcs() ? "re-solving forced (force_resolve_existing_wcs); " : "no celestial WCS in the header; ";
+    }
+
+    /** One solve in a fresh temporary folder, removed afterwards. */
+    private Solution solve(FitsFrame f, SolveHints groupHints) throws InterruptedException {
+        SolveHints h = SolveHints.fromKeys(f.keys(), f.width(), f.height(), radiusDeg);
+        if (!h.hasPosition() && groupHints.hasPosition()) h = groupHints;
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("tessera-solve-");
+            return solver.solver().solve(SolveImage.forSolver(f, dir), h, dir);
+        } catch (IOException e) {
+            return Solution.failed("cannot prepare the solve: " + e.getMessage(), 0);
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.fine("[SOLVE] cannot remove " + p + ": " + e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.fine("[SOLVE] cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

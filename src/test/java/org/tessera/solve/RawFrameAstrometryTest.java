@@ -1,0 +1,162 @@
+package org.tessera.solve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameScanner;
+import org.tessera.wcs.FitsWcs;
+import org.tessera.wcs.Wcs;
+
+/**
+ * The Phase 1 stage on the raw M 94 frames, with a stand-in solver that answers with the solved
+ * twin's WCS (or fails where a test says so) and a registration from the ground truth: what the
+ * stage does with solves and registrations — one solve per group, every other frame placed by
+ * composition, the next frame tried when a solve fails, failures listed with their reason, the
+ * cache making a rerun solve nothing.
+ */
+class RawFrameAstrometryTest {
+
+    static List<FitsFrame> raw;
+    static Map<Path, Wcs> truth = new HashMap<>();
+
+    @BeforeAll
+    static void load() throws IOException {
+        M94Data.assumeData();
+        raw = M94Data.open(M94Data.RAW);
+        for (FitsFrame f : raw) truth.put(f.path(), M94Data.solvedTwin(f).wcs());
+    }
+
+    /** Answers with the twin's WCS unless {@code fails} says no; records what it was asked to solve. */
+    static final class StandInSolver implements PlateSolver {
+        final List<String> asked = new ArrayList<>();
+        final Predicate<Path> fails;
+
+        StandInSolver(Predicate<Path> fails) { this.fails = fails; }
+
+        @Override public String name() { return "stand-in"; }
+
+        @Override
+        public Solution solve(Path image, SolveHints hints, Path workDir) {
+            asked.add(image.getFileName().toString());
+            assertTrue(hints.hasPosition() && Math.abs(hints.arcsecPerPixel() - 2.3927) < 1e-3, "header hints: " + hints);
+            return fails.test(image) ? Solution.failed("no solution (test)", 0.1) : Solution.solved((FitsWcs) truth.get(image), 0.1);
+        }
+    }
+
+    static RawFrameAstrometry stage(PlateSolver s, FrameAligner a, Path out) {
+        return new RawFrameAstrometry(new Solvers.Choice(s, null), a, new WcsCache(out), 3.0, false, 2);
+    }
+
+    @Test
+    void oneSolvePerGroupPlacesAllTwelveFramesAndARerunSolvesNothing(@TempDir Path out) throws Exception {
+        StandInSolver s = new StandInSolver(p -> false);
+        RawFrameAstrometry.Result r = stage(s, M94Data.groundTruthAligner(truth), out).place(raw, Progress.NONE);
+        assertEquals(12, r.frames().size(), "all placed: " + r.unplaced());
+        assertEquals(List.of(), r.unplaced());
+        assertEquals(3, r.solves(), "one solve per group");
+        assertEquals(List.of("Light_M_94_10.0s_IRCUT_20250326-212108.fit", "Light_M_94_10.0s_IRCUT_20250327-014513.fit",
+                "Light_M_94_10.0s_IRCUT_20250409-225516.fit"), s.asked, "the middle frame of each session");
+        assertEquals(9, r.registered());
+        for (FitsFrame f : r.frames()) {
+            double sep = M94Data.maxSeparationArcsec(f.wcs(), truth.get(f.path()), f.width(), f.height());
+            assertTrue(sep < 0.05, f.name() + ": WCS within 0.05″ of the solved twin over the frame, was " + sep);
+        }
+
+        StandInSolver again = new StandInSolver(p -> false);
+        RawFrameAstrometry.Result r2 = stage(again, (a, b) -> { throw new AssertionError("no registration on a rerun"); }, out)
+                .place(raw, Progress.NONE);
+        assertEquals(List.of(), again.asked, "nothing solved again");
+        assertEquals(12, r2.cached());
+        for (int i = 0; i < 12; i++) {
+            FitsWcs a = (FitsWcs) r.frames().get(i).wcs(), b = (FitsWcs) r2.frames().get(i).wcs();
+            assertTrue(M94Data.maxSeparationArcsec(a, b, 1080, 1920) < 1e-6, "cached WCS as found: " + a + " vs " + b);
+        }
+    }
+
+    @Test
+    void aFailedSolveTriesTheNextFrameThenReportsTheGroupUnsolved(@TempDir Path out) throws Exception {
+        // night1: its middle frame does not solve, the next does; night3: nothing solves.
+        StandInSolver s = new StandInSolver(p -> p.toString().contains("212108") || p.toString().contains("20250409"));
+        RawFrameAstrometry.Result r = stage(s, M94Data.groundTruthAligner(truth), out).place(raw, Progress.NONE);
+        assertEquals(8, r.frames().size(), "night1 and night2 placed");
+        assertEquals(2 + 1 + RawFrameAstrometry.MAX_SOLVE_ATTEMPTS, r.solves());
+        assertEquals("Light_M_94_10.0s_IRCUT_20250326-212119.fit", s.asked.get(1), "the next frame from the middle");
+        assertEquals(4, r.unplaced().size());
+        for (FrameScanner.Problem p : r.unplaced()) {
+            assertTrue(p.file().toString().contains("night3"), p.toString());
+            assertTrue(p.reason().startsWith("no celestial WCS in the header; group 3 unsolved: plate solving failed on 3 frame(s) ("),
+                    p.reason());
+            assertTrue(p.reason().contains("225516.fit: no solution (test)"), p.reason());
+        }
+    }
+
+    @Test
+    void aFrameThatCannotBeRegisteredIsListedAndTheRestArePlaced(@TempDir Path out) throws Exception {
+        FrameAligner truthAligner = M94Data.groundTruthAligner(truth);
+        FrameAligner a = (ref, mov) -> mov.name().contains("212147")
+                ? org.tessera.register.Registration.failed(mov.name(), "3 stars matched, 6 needed") : truthAligner.align(ref, mov);
+        RawFrameAstrometry.Result r = stage(new StandInSolver(p -> false), a, out).place(raw, Progress.NONE);
+        assertEquals(11, r.frames().size());
+        assertEquals(1, r.unplaced().size());
+        assertEquals("no celestial WCS in the header; cannot be registered on its group's reference "
+                + "Light_M_94_10.0s_IRCUT_20250326-212108.fit: 3 stars matched, 6 needed", r.unplaced().get(0).reason());
+    }
+
+    @Test
+    void withoutASolverFramesWithWcsGoOnAndTheOthersAreListed(@TempDir Path out) throws Exception {
+        List<FitsFrame> mixed = new ArrayList<>(M94Data.open(M94Data.SOLVED.resolve("night1")));
+        mixed.addAll(M94Data.open(M94Data.RAW.resolve("night3")));
+        RawFrameAstrometry st = new RawFrameAstrometry(new Solvers.Choice(null, "no plate solver found: install …"),
+                (x, y) -> { throw new AssertionError(); }, new WcsCache(out), 3.0, false, 2);
+        RawFrameAstrometry.Result r = st.place(mixed, Progress.NONE);
+        assertEquals(6, r.frames().size());
+        for (int i = 0; i < 6; i++) assertSame(mixed.get(i), r.frames().get(i), "a frame with WCS is kept as it is");
+        assertEquals(4, r.unplaced().size());
+        assertEquals("no celestial WCS in the header; no plate solver found: install …", r.unplaced().get(0).reason());
+    }
+
+    @Test
+    void cacheEntryIsKeyedByPathSizeAndModificationTime(@TempDir Path tmp) throws Exception {
+        Path in = tmp.resolve("Nuit étoilée 1.fit");
+        java.nio.file.Files.copy(raw.get(0).path(), in);
+        WcsCache cache = new WcsCache(tmp.resolve("out"));
+        FitsWcs w = (FitsWcs) truth.get(raw.get(0).path());
+        cache.store(in, w, "solve-field, 1.2″ rms, rotation 178.7°");
+        WcsCache.Entry e = cache.lookup(in);
+        assertTrue(e != null, "a non-ASCII file name is cached too");
+        assertEquals(w.crval1(), e.wcs().crval1(), 0);
+        assertEquals("solve-field, 1.2\" rms, rotation 178.7 deg", e.how());
+        java.nio.file.Files.setLastModifiedTime(in, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        assertEquals(null, cache.lookup(in), "a file touched since is solved again");
+        cache.store(in, w, "again");
+        assertTrue(cache.lookup(in) != null);
+        java.nio.file.Files.write(in, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        java.nio.file.Files.setLastModifiedTime(in, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        assertEquals(null, cache.lookup(in), "a file of another size is solved again");
+    }
+
+    @Test
+    void aFrameWithNeitherPointingNorScaleIsNotSolvedBlind(@TempDir Path out) throws Exception {
+        Path m13 = M94Data.DATA.resolve("m13_raw_frames/M13_blue_0001.fits");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(m13), "M 13 frame not found");
+        StandInSolver s = new StandInSolver(p -> true);
+        RawFrameAstrometry.Result r = stage(s, (a, b) -> { throw new AssertionError(); }, out).place(List.of(FitsFrame.open(m13)), Progress.NONE);
+        assertEquals(List.of(), s.asked, "no blind solve: it would spend the whole timeout");
+        assertEquals("no celestial WCS in the header; neither RA/DEC nor FOCALLEN/XPIXSZ in it to guide a plate solve "
+                + "(add those keys, or plate-solve it first with ASTAP or solve-field)", r.unplaced().get(0).reason());
+    }
+}
