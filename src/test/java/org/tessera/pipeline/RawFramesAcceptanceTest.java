@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
@@ -49,7 +48,6 @@ class RawFramesAcceptanceTest {
 
     /** All 12 frames, three sessions (~1.5–3 min: two 12-frame mosaics): {@code -Pheavy}. */
     @Test
-    @Tag("heavy")
     void rawM94FramesMakeTheMosaicOfTheirSolvedTwins(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isDirectory(RAW) && Files.isDirectory(SOLVED), "real test data not found at " + RAW.toAbsolutePath());
         requireSolveField();
