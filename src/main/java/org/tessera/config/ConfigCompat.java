@@ -86,6 +86,7 @@ public final class ConfigCompat {
         for (String k : List.of("quality_gate_edge_band_px", "quality_gate_k_sigma", "quality_gate_erode_px"))
             m.put(k, "Tessera's quality score has its own fixed measures; quality_gate_enabled and quality_gate_threshold apply");
         m.put("quality_gate_move_rejects", "a tile left out by the quality gate stays where it is and is named in the log");
+        m.put("final_mosaic_dbe_smoothing", "Tessera's background model is a low-order polynomial, smooth by construction (see docs/reproject.md)");
         m.put("altaz_export_alpha_fits", ALPHA);
         m.put("altaz_export_alpha_sidecar", ALPHA);
         m.put("altaz_alpha_sidecar_format", ALPHA);
