@@ -38,7 +38,7 @@ public final class ConfigKeys {
                 Allowed.range(0, true, 100, false, false)),
         new Key("stacking_kappa_high", 3.0, "upper rejection bound in sigma",
                 Allowed.range(0, true, 100, false, false)),
-        new Key("stacking_winsor_limits", "0.05,0.05", "legacy winsor quantiles (kept for compatibility)"),
+        new Key("stacking_winsor_limits", "0.05,0.05", "the original's legacy winsor quantiles: accepted, no effect (winsorized_sigma_clip clips at the kappas, as the original's does)"),
         new Key("stacking_final_combine_method", "mean", "mean | median",
                 Allowed.choices("mean", "median")),
         new Key("apply_radial_weight", false, "weight pixels by distance to the frame centre"),
