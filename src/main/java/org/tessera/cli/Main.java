@@ -186,6 +186,6 @@ public final class Main {
             default -> throw new IllegalStateException(job.toString());
         }
         Config config = JobSettings.build(cl.config(), Map.of(), cl.sets());
-        return JobRequest.of(job, inputs, output, config, JobSettings.unknownKeyWarnings(cl.sets()));
+        return JobRequest.of(job, inputs, output, config, JobSettings.warnings(config));
     }
 }

@@ -73,7 +73,7 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
                                       Map<String, String> choices, String settings) throws IOException {
         List<String> assignments = JobSettings.split(settings);
         Config cfg = JobSettings.build(configFile, choices, assignments);
-        return of(job, input == null ? List.of() : List.of(input), output, cfg, JobSettings.unknownKeyWarnings(assignments));
+        return of(job, input == null ? List.of() : List.of(input), output, cfg, JobSettings.warnings(cfg));
     }
 
     /** Where the run log goes: the output folder, or the folder of the stacked file. */

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.tessera.config.Config;
 import org.tessera.config.ConfigValidator;
-import org.tessera.config.ConfigKeys;
+import org.tessera.config.ConfigCompat;
 
 /**
  * Builds a run's {@link Config} the same way in every front: defaults, then the JSON config file,
@@ -72,9 +72,17 @@ public final class JobSettings {
         for (String a : assignments) {
             int eq = a.indexOf('=');
             String key = (eq < 0 ? a : a.substring(0, eq)).trim();
-            if (!ConfigKeys.DEFAULTS.containsKey(key)) unknown.add(key);
+            if (!ConfigCompat.known(key)) unknown.add(key);
         }
         return unknown;
+    }
+
+    /**
+     * The run's config warnings: every unknown key given (config file or assignments), one line
+     * each, then one line listing the given keys that have no effect in Tessera ({@link ConfigCompat#warnings}).
+     */
+    public static List<String> warnings(Config config) {
+        return ConfigCompat.warnings(config);
     }
 
     /** One warning line per unknown key among the assignments. */

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The run's settings: the original program's keys and defaults ({@code reference.md} §4, §6, §7,
@@ -18,6 +20,8 @@ import java.util.Map;
 public final class Config {
 
     private final Map<String, Object> values = new LinkedHashMap<>();
+    /** Keys set from a file or an override (not defaults), in order: what the run warns about. */
+    private final Set<String> given = new LinkedHashSet<>();
 
     /** The defaults alone. */
     public Config() {
@@ -28,6 +32,7 @@ public final class Config {
         Config c = new Config();
         c.values.clear();
         c.values.putAll(values);
+        c.given.addAll(given);
         return c;
     }
 
@@ -61,8 +66,9 @@ public final class Config {
      * {@link #put}, which names a bad one.
      */
     private static String wrongType(String key, Object value) {
-        Object def = ConfigKeys.DEFAULTS.get(key);
+        Object def = ConfigKeys.DEFAULTS.get(ConfigCompat.canonical(key));
         if (def == null || value == null || value instanceof String) return null;
+        if (def instanceof String && value instanceof List) return null; // a pair such as [0.85, 1.18], as the original writes it
         String want = def instanceof Boolean ? "true or false" : def instanceof Number ? "a number" : "text";
         boolean ok = def instanceof Boolean ? value instanceof Boolean || value instanceof Number // 0/1 read as false/true
                 : def instanceof Number ? value instanceof Number
@@ -80,8 +86,13 @@ public final class Config {
         return this;
     }
 
-    /** Sets a key (numbers, booleans, strings, lists, maps as parsed from JSON). */
+    /**
+     * Sets a key (numbers, booleans, strings, lists, maps as parsed from JSON); an alias
+     * ({@link ConfigCompat#ALIASES}) is stored under the original's name.
+     */
     public Config put(String key, Object value) {
+        key = ConfigCompat.canonical(key);
+        given.add(key);
         Object def = ConfigKeys.DEFAULTS.get(key);
         if (def != null && value instanceof String s && !(def instanceof String)) value = coerce(key, s);
         values.put(key, value);
@@ -89,6 +100,7 @@ public final class Config {
     }
 
     private static Object coerce(String key, String raw) {
+        key = ConfigCompat.canonical(key);
         Object def = ConfigKeys.DEFAULTS.get(key);
         if (def instanceof Boolean) {
             String r = raw.toLowerCase(Locale.ROOT);
@@ -154,6 +166,11 @@ public final class Config {
         Object v = values.get(key);
         if (v == null) throw new IllegalArgumentException("config key " + key + " is not set");
         return v;
+    }
+
+    /** The keys set from a config file or an override (defaults not included), in the order given. */
+    public Set<String> givenKeys() {
+        return Collections.unmodifiableSet(given);
     }
 
     /** All keys and values in insertion order (defaults first). */

@@ -69,6 +69,9 @@ public final class CoaddFiles {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
+        FinalBackground.Params dbe = FinalBackground.Params.fromConfig(config);
+        if (dbe.enabled()) FinalBackground.applyToFile(mosaic, header(res.grid(), inputs.size(), what), dbe);
+        else LOG.info("[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)");
         Path png = null;
         if (config.getBoolean("preview_png_enabled")) {
             png = dir.resolve(names.preview());

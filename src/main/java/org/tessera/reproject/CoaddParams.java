@@ -59,8 +59,8 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
      * @param gainMin            clamp of the final gains
      * @param gainMax            clamp of the final gains
      * @param offsetMax          clamp of |offset| in ADU
-     * @param renormSigmaPx      blur of the coverage in mosaic pixels [two_pass_sigma_px]
-     * @param renormGainLow      clip of the two-pass gains [two_pass_gain_clip]
+     * @param renormSigmaPx      blur of the coverage in mosaic pixels [two_pass_cov_sigma_px]
+     * @param renormGainLow      clip of the two-pass gains [two_pass_cov_gain_clip]
      * @param renormGainHigh     clip of the two-pass gains
      * @param planarBackground   background matching fits a plane (level and gradient) per tile
      *                           instead of an offset [match_background_planar, Tessera]
@@ -107,7 +107,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
         MatchParams d = MatchParams.DEFAULTS;
         double[] sky = pair(c, "intertile_sky_percentile", d.skyLow(), d.skyHigh());
         double[] rc = pair(c, "intertile_recenter_clip", d.recenterLow(), d.recenterHigh());
-        double[] tp = pair(c, "two_pass_gain_clip", d.renormGainLow(), d.renormGainHigh());
+        double[] tp = pair(c, "two_pass_cov_gain_clip", d.renormGainLow(), d.renormGainHigh());
         MatchParams m = new MatchParams(
                 c.has("intertile_preview_size") ? c.getInt("intertile_preview_size") : d.previewSize(),
                 c.has("intertile_overlap_min") ? c.getDouble("intertile_overlap_min") : d.minOverlap(),
@@ -118,7 +118,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
                 rc[0], rc[1],
                 c.has("intertile_affine_blend") ? 1 - c.getDouble("intertile_affine_blend") : d.blendToNeutral(),
                 d.gainMin(), d.gainMax(), d.offsetMax(),
-                c.has("two_pass_sigma_px") ? c.getDouble("two_pass_sigma_px") : d.renormSigmaPx(),
+                c.has("two_pass_cov_sigma_px") ? c.getDouble("two_pass_cov_sigma_px") : d.renormSigmaPx(),
                 tp[0], tp[1], c.getBoolean("match_background_planar"));
         return new CoaddParams(
                 c.getBoolean("apply_master_tile_crop"), c.getDouble("master_tile_crop_percent"),

@@ -34,10 +34,10 @@ public final class AltAzGating {
             String v = s.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
             return switch (v) {
                 case "", "AUTO" -> AUTO;
-                case "ALTAZ", "AZ" -> ALTAZ;
-                case "EQ", "EQUATORIAL" -> EQ;
+                case "ALTAZ", "AZ", "ON" -> ALTAZ; // the original's "on": always treat UNKNOWN as ALT_AZ
+                case "EQ", "EQUATORIAL", "OFF" -> EQ; // the original's "off": never
                 default -> throw new IllegalArgumentException(
-                        "altaz_unknown_policy: unknown value '" + s + "' (expected auto, altaz or eq)");
+                        "altaz_unknown_policy: unknown value '" + s + "' (expected auto, on or off)");
             };
         }
     }

@@ -44,11 +44,17 @@ public final class Grouping {
     static final int TARGET_BISECT_STEPS = 14;
 
     /** What grouping needs: settings only, never the heap or the worker count (see the class comment). */
-    public record Params(double thresholdDeg, int targetGroups, int manualCap, boolean autoCap) {
+    public record Params(double thresholdDeg, int targetGroups, int manualCap, boolean autoCap, double orientationSplitDeg) {
+
+        /** Without the orientation split (0 = off, the original's default). */
+        public Params(double thresholdDeg, int targetGroups, int manualCap, boolean autoCap) {
+            this(thresholdDeg, targetGroups, manualCap, autoCap, 0);
+        }
 
         public static Params fromConfig(Config c) {
             return new Params(c.getDouble("cluster_panel_threshold"), c.getInt("cluster_target_groups"),
-                    c.getInt("max_raw_per_master_tile"), c.getBoolean("auto_limit_frames_per_master_tile"));
+                    c.getInt("max_raw_per_master_tile"), c.getBoolean("auto_limit_frames_per_master_tile"),
+                    c.has("cluster_orientation_split_deg") ? c.getDouble("cluster_orientation_split_deg") : 0);
         }
 
         /** The threshold actually used first: the configured one, or 0.05 when ≤ 0 or not a number. */
@@ -124,6 +130,7 @@ public final class Grouping {
         }
 
         comps = splitSpread(frames, units, modes, comps, thr);
+        comps = OrientationSplit.split(frames, comps, p.orientationSplitDeg());
 
         int cap = cap(p);
         List<FrameGroup> groups = new ArrayList<>();

@@ -153,8 +153,10 @@ public final class MasterTileBuilder {
         MountMode effective = gating.effectiveMode(g);
         TileGeometry.Plan plan = TileGeometry.plan(g.frames(), effective);
         WcsGrid grid = plan.grid();
+        // Reference first: the stack normalises onto its first frame (ReferenceFirst).
+        int[] order = ReferenceFirst.order(g.size(), plan.referenceIndex());
         List<RowSource> aligned = new ArrayList<>();
-        for (Frame f : g.frames()) {
+        for (Frame f : ReferenceFirst.apply(g.frames(), order)) {
             if (f == plan.reference()) // the reference lands on its own grid exactly
                 aligned.add(new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name()));
             else
@@ -164,8 +166,8 @@ public final class MasterTileBuilder {
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
         FloatImage coverage = new FloatImage(w, h, 1);
         // The policy may run the stack again (GPU retry, CPU recompute): each run rewrites every band.
-        StackResult stack = stackPolicy.stack(g.id(),
-                backend -> StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan, backend));
+        StackResult stack = ReferenceFirst.toGroupOrder(stackPolicy.stack(g.id(),
+                backend -> StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan, backend)), order);
 
         FloatImage alpha = null;
         if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();

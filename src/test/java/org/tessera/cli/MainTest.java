@@ -66,7 +66,8 @@ class MainTest {
         assertTrue(o.contains("log:      " + out.toAbsolutePath().resolve("tessera.log")), o);
         assertTrue(o.contains("INFO [cli] mosaic: 1 input → " + out.toAbsolutePath()), o);
         assertTrue(o.contains("  0% [FAKE] start") && o.contains("100% [FAKE] done"), o);
-        assertEquals("", err());
+        // an unknown key of the config file is warned like one of --set (ConfigCompat)
+        assertTrue(err().matches("(?s)\\S+ WARNING \\[cli\\] unknown config key 'my_key' \\(kept as given; [^\\n]*\\R"), err());
 
         String log = Files.readString(out.resolve("tessera.log"));
         assertTrue(log.contains("FINE [pipeline] [FAKE] debug detail"), log);

@@ -1,0 +1,85 @@
+package org.tessera.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.command.JobSettings;
+import org.tessera.reproject.CoaddParams;
+import org.tessera.tiles.AltAzGating;
+
+/** A ZeMosaic config file carried over unchanged: accepted, read under the original's names, warned once. */
+class ConfigCompatTest {
+
+    /** Every key of the original's default config, with its default (two-pass and policy changed to check they are read). */
+    static final Path ORIGINAL = Paths.get("src/test/resources/config/zemosaic_config.json");
+
+    @Test
+    void theOriginalsCompleteConfigLoadsWithOneNoEffectWarningAndNoUnknownKey() throws Exception {
+        Config c = JobSettings.build(ORIGINAL, java.util.Map.of(), List.of());
+        assertEquals(148, c.givenKeys().size());
+        List<String> w = ConfigCompat.warnings(c);
+        assertEquals(1, w.size(), w.toString()); // no unknown key, one no-effect line
+        String line = w.get(0);
+        int idle = 0;
+        for (String k : c.givenKeys()) if (ConfigCompat.NO_EFFECT.containsKey(k)) idle++;
+        assertTrue(line.startsWith(idle + " config keys have no effect in Tessera: "), line);
+        assertTrue(idle >= 90, "idle keys " + idle);
+        assertTrue(line.contains("language, preferred_gui_backend, "), line);
+        assertTrue(line.contains(", enable_early_filter [GUI-only"), line);
+        assertTrue(line.contains("stacking_winsor_limits [legacy quantile limits"), line);
+        assertTrue(line.contains("sds_min_coverage_keep, global_coadd_method, global_coadd_k [SDS mode (mosaic first) does not exist in Tessera yet"), line);
+        // keys that take effect are not in the line
+        assertFalse(line.contains("stacking_kappa_low,"), line);
+        assertFalse(line.contains("two_pass_cov_sigma_px"), line);
+        assertFalse(line.contains("intertile_preview_size"), line);
+
+        // values read under the original's names
+        assertEquals(40.0, c.getDouble("two_pass_cov_sigma_px"));
+        CoaddParams p = CoaddParams.fromConfig(c);
+        assertEquals(40.0, p.match().renormSigmaPx());
+        assertEquals(0.9, p.match().renormGainLow());
+        assertEquals(1.1, p.match().renormGainHigh());
+        assertEquals(512, p.match().previewSize()); // intertile_preview_size of the file
+        assertEquals(AltAzGating.UnknownPolicy.ALTAZ, AltAzGating.fromConfig(c).policy()); // "on"
+        assertEquals(0.0, c.getDouble("cluster_orientation_split_deg"));
+    }
+
+    @Test
+    void tesserasEarlierNamesAreAliasesOfTheOriginals() {
+        Config c = new Config().set("two_pass_sigma_px=25").set("two_pass_gain_clip=0.8,1.2");
+        assertEquals(25.0, c.getDouble("two_pass_cov_sigma_px"));
+        CoaddParams p = CoaddParams.fromConfig(c);
+        assertEquals(25.0, p.match().renormSigmaPx());
+        assertEquals(0.8, p.match().renormGainLow());
+        assertEquals(1.2, p.match().renormGainHigh());
+        assertTrue(ConfigCompat.warnings(c).isEmpty(), ConfigCompat.warnings(c).toString());
+        ConfigValidator.validate(c);
+    }
+
+    @Test
+    void altazUnknownPolicyOnOffAreTheOriginalsValues() {
+        ConfigValidator.validate(new Config().set("altaz_unknown_policy=on"));
+        ConfigValidator.validate(new Config().set("altaz_unknown_policy=off"));
+        assertEquals(AltAzGating.UnknownPolicy.ALTAZ, AltAzGating.UnknownPolicy.parse("on"));
+        assertEquals(AltAzGating.UnknownPolicy.EQ, AltAzGating.UnknownPolicy.parse("off"));
+        assertEquals(AltAzGating.UnknownPolicy.EQ, AltAzGating.UnknownPolicy.parse("eq"));
+        assertThrows(IllegalArgumentException.class, () -> ConfigValidator.validate(new Config().set("altaz_unknown_policy=maybe")));
+    }
+
+    @Test
+    void unknownKeysFromJsonAreWarnedEachOnceAndDefaultsAreNotMentioned(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("c.json");
+        java.nio.file.Files.writeString(f, "{\"stacking_kapa_low\": 2, \"stacking_kappa_low\": 2.5, \"language\": \"fr\"}");
+        Config c = JobSettings.build(f, java.util.Map.of(), List.of("my_own=x"));
+        assertEquals(List.of(
+                "unknown config key 'stacking_kapa_low' (kept as given; check the spelling against docs/user-guide.md)",
+                "unknown config key 'my_own' (kept as given; check the spelling against docs/user-guide.md)",
+                "1 config key has no effect in Tessera: language [" + ConfigCompat.NO_EFFECT.get("language") + "]"),
+                ConfigCompat.warnings(c));
+        assertTrue(ConfigCompat.warnings(new Config()).isEmpty());
+    }
+}
