@@ -1,0 +1,110 @@
+package org.tessera.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.pipeline.MosaicPipeline;
+
+/**
+ * The demo sky's mosaic on {@code local[2,2]} (two task threads, a task tried twice) is the
+ * single-machine mosaic bit for bit, with a Phase 3 task that dies after writing its tile on its
+ * first attempt: Spark retries it and nothing changes.
+ */
+class SparkMosaicTest {
+
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) sc.close();
+    }
+
+    /** Records every task attempt in a file (executors are other threads, or other machines). */
+    record FailFirstAttempt(int group, String log) implements SparkMosaic.TaskFault {
+        @Override public void after(int groupId, int attempt) {
+            try {
+                Files.writeString(Path.of(log), groupId + ":" + attempt + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (groupId == group && attempt == 0) throw new IllegalStateException("injected: task killed after its tile");
+        }
+    }
+
+    @Test
+    void demoSkyOnSparkIsTheSingleMachineMosaicWithARetriedTask(@TempDir Path dir) throws IOException {
+        Config config = new Config();
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(), dir.resolve("one"), config, Progress.NONE);
+
+        Path log = dir.resolve("attempts.txt");
+        MosaicPipeline.Outcome spark = new SparkMosaic(sc, new FailFirstAttempt(1, log.toString()))
+                .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
+
+        // the injected failure happened and Spark ran group 1 again
+        List<String> attempts = new ArrayList<>(Files.readAllLines(log));
+        Collections.sort(attempts);
+        assertTrue(attempts.contains("1:0") && attempts.contains("1:1"), attempts.toString());
+        assertEquals(one.masterTiles().size(), spark.masterTiles().size());
+        assertTrue(one.masterTiles().size() >= 2, "the demo sky must make several tiles: " + one.masterTiles());
+        assertTrue(spark.skipped().isEmpty(), spark.skipped().toString());
+
+        for (int i = 0; i < one.masterTiles().size(); i++)
+            assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
+        assertSamePixels(one.mosaic(), spark.mosaic());
+        assertSamePixels(one.coverage(), spark.coverage());
+    }
+
+    @Test
+    void masterTaskAttemptsFollowTheMasterString() {
+        assertEquals(2, SparkMosaic.maxTaskAttempts("local[2,2]", 4));
+        assertEquals(3, SparkMosaic.maxTaskAttempts("local[*, 3]", 4));
+        assertEquals(1, SparkMosaic.maxTaskAttempts("local[4]", 4));
+        assertEquals(1, SparkMosaic.maxTaskAttempts("local", 4));
+        assertEquals(4, SparkMosaic.maxTaskAttempts("spark://host:7077", 4));
+        assertEquals(8, SparkMosaic.maxTaskAttempts("yarn", 8));
+    }
+
+    private static void assertSamePixels(Path a, Path b) throws IOException {
+        assertEquals(a.getFileName(), b.getFileName());
+        FitsFrame fa = FitsFrame.open(a), fb = FitsFrame.open(b);
+        assertEquals(fa.width(), fb.width());
+        assertEquals(fa.height(), fb.height());
+        assertEquals(fa.channels(), fb.channels());
+        float[][] pa = new float[fa.channels()][fa.width() * fa.height()], pb = new float[fb.channels()][fb.width() * fb.height()];
+        fa.readRows(0, fa.height(), pa);
+        fb.readRows(0, fb.height(), pb);
+        boolean anyFinite = false;
+        for (int c = 0; c < pa.length; c++) {
+            assertArrayEquals(pa[c], pb[c], a.getFileName() + " channel " + c); // NaN equals NaN here, bit for bit
+            for (float v : pa[c]) anyFinite |= Float.isFinite(v) && v != 0;
+        }
+        assertTrue(anyFinite, a + " holds no data");
+        assertFalse(a.equals(b));
+    }
+}
