@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +75,23 @@ class SparkMosaicTest {
         assertTrue(one.masterTiles().size() >= 2, "the demo sky must make several tiles: " + one.masterTiles());
         assertTrue(spark.skipped().isEmpty(), spark.skipped().toString());
 
+        for (int i = 0; i < one.masterTiles().size(); i++)
+            assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
+        assertSamePixels(one.mosaic(), spark.mosaic());
+        assertSamePixels(one.coverage(), spark.coverage());
+    }
+
+    /** The real frames of ../shared/data (beside the checkout; the test is skipped without them). */
+    @Test
+    void m94SubsetOnSparkIsTheSingleMachineMosaic(@TempDir Path dir) throws IOException {
+        Path data = Path.of("../../shared/data/seestar_m94_subset");
+        assumeTrue(Files.isDirectory(data), "real test data not found at " + data.toAbsolutePath()
+                + " (clone the shared data beside the repository as ../shared)");
+        Config config = new Config();
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(data), dir.resolve("one"), config, Progress.NONE);
+        MosaicPipeline.Outcome spark = new SparkMosaic(sc).mosaic(List.of(data), dir.resolve("spark"), config, Progress.NONE);
+        assertEquals(one.masterTiles().size(), spark.masterTiles().size());
+        assertEquals(one.skipped().size(), spark.skipped().size(), spark.skipped().toString());
         for (int i = 0; i < one.masterTiles().size(); i++)
             assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
         assertSamePixels(one.mosaic(), spark.mosaic());
