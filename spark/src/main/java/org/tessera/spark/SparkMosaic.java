@@ -39,8 +39,9 @@ public final class SparkMosaic {
 
     /**
      * A fault injected into the executors' Phase 3 tasks, after the tile is written (tests: a task
-     * that dies mid-way must be retried and change nothing). Called with the group id and Spark's
-     * attempt number.
+     * that dies mid-way must be retried and change nothing; one that fails on every attempt must
+     * be reported like a failed tile). Called with the group id and Spark's attempt number; what it
+     * throws is handled as a failure of the tile.
      */
     @FunctionalInterface
     public interface TaskFault extends Serializable {
@@ -131,13 +132,13 @@ public final class SparkMosaic {
                     GroupTask.Done d;
                     try {
                         d = t.build();
+                        f.after(t.id(), attempt);
                     } catch (IOException | RuntimeException e) {
                         // Spark retries the task (a file system hiccup, a lost executor); on the last
                         // attempt the group fails for good and is reported, the other groups go on.
                         if (attempt + 1 < attempts) throw e;
                         d = new GroupTask.Done(t.id(), null, false, e.toString(), List.of());
                     }
-                    f.after(t.id(), attempt);
                     return d;
                 }).collect());
         done.sort(Comparator.comparingInt(GroupTask.Done::id));

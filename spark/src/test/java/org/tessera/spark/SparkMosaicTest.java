@@ -38,6 +38,7 @@ class SparkMosaicTest {
         sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1"));
+        sc.setLogLevel("WARN");
     }
 
     @AfterAll
@@ -79,6 +80,23 @@ class SparkMosaicTest {
             assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
         assertSamePixels(one.mosaic(), spark.mosaic());
         assertSamePixels(one.coverage(), spark.coverage());
+    }
+
+    @Test
+    void aGroupFailingOnEveryAttemptIsReportedAndTheOthersMakeTheMosaic(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("attempts.txt");
+        MosaicPipeline.Outcome spark = new SparkMosaic(sc, (g, attempt) -> {
+            if (g == 2) throw new IllegalStateException("injected: group 2 always fails");
+        }).mosaic(List.of(), dir.resolve("spark"), new Config(), Progress.NONE);
+        assertEquals(3, spark.masterTiles().size(), spark.masterTiles().toString());
+        assertFalse(spark.masterTiles().stream().anyMatch(p -> p.getFileName().toString().equals("master_tile_002.fits")));
+        long tileFailed = spark.skipped().stream().filter(s -> s.file().getFileName().toString().equals("master_tile_002.fits")
+                && s.reason().contains("master tile failed") && s.reason().contains("group 2 always fails")).count();
+        assertEquals(1, tileFailed, spark.skipped().toString());
+        // its five frames are named as reaching no mosaic
+        long frames = spark.skipped().stream().filter(s -> s.reason().contains("the frame reaches no mosaic")).count();
+        assertEquals(5, frames, spark.skipped().toString());
+        assertTrue(Files.size(spark.mosaic()) > 0);
     }
 
     /** The real frames of ../shared/data (beside the checkout; the test is skipped without them). */
