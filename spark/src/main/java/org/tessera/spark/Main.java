@@ -75,6 +75,8 @@ public final class Main {
         try {
             Config config = JobSettings.build(configFile, Map.of(), sets);
             for (String w : JobSettings.unknownKeyWarnings(sets)) err.println("tessera-spark: warning: " + w);
+            for (Path in : inputs) // before a Spark context is started for nothing
+                if (!java.nio.file.Files.exists(in)) throw new IOException(in + ": input does not exist");
             SparkConf conf = new SparkConf().setAppName("Tessera mosaic").setIfMissing("spark.master", "local[*]");
             if (master != null) conf.setMaster(master);
             try (RunLog log = RunLog.start(output, Level.INFO, out, err);

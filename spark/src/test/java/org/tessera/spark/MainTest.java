@@ -34,5 +34,7 @@ class MainTest {
     void badSettingsAreRefusedLikeBinTessera() {
         assertTrue(run(2, "mosaic", "--set", "stacking_kappa_low=abc")[1]
                 .contains("stacking_kappa_low: expected a number, got 'abc'"));
+        assertTrue(run(2, "mosaic", "/nonexistent/tessera/frames")[1]
+                .contains("/nonexistent/tessera/frames: input does not exist"));
     }
 }
