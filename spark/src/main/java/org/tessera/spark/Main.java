@@ -1,0 +1,100 @@
+package org.tessera.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.tessera.command.JobSettings;
+import org.tessera.config.Config;
+import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.pipeline.RunLog;
+
+/**
+ * {@code tessera-spark mosaic [INPUT_DIR] [OUTPUT_DIR] [--output DIR] [--config FILE] [--set key=value]...}: the
+ * mosaic job on Spark with the same keys, config file and outputs as {@code bin/tessera mosaic}.
+ * Run by {@code bin/tessera-spark} (master {@code local[*]} unless {@code --master} or
+ * {@code spark.master} says otherwise) or by {@code spark-submit --class org.tessera.spark.Main}.
+ */
+public final class Main {
+    private Main() {}
+
+    static final String USAGE = """
+            Usage: tessera-spark mosaic [INPUT_DIR] [OUTPUT_DIR] [options]
+              Tessera's Classic mosaic with Phase 3 (one task per group) on Apache Spark; the same
+              keys, config file and outputs as 'tessera mosaic'. No INPUT_DIR: the built-in demo sky.
+              Paths must be on a file system every executor sees.
+            Options:
+              -c, --config FILE     JSON settings (as bin/tessera)
+              -s, --set KEY=VALUE   one setting (repeatable)
+              -o, --output DIR      output folder (as OUTPUT_DIR; default ./tessera-out)
+              -m, --master URL      Spark master (default: spark.master, else local[*])
+              -h, --help            this text
+            """;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> positional = new ArrayList<>(), sets = new ArrayList<>();
+        Path configFile = null;
+        String master = null, outputOption = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> { out.print(USAGE); return 0; }
+                    case "-c", "--config" -> configFile = Path.of(value(args, ++i, a));
+                    case "-s", "--set" -> sets.add(value(args, ++i, a));
+                    case "-m", "--master" -> master = value(args, ++i, a);
+                    case "-o", "--output" -> outputOption = value(args, ++i, a);
+                    default -> {
+                        if (a.startsWith("-")) throw new IllegalArgumentException("unknown option: " + a);
+                        positional.add(a);
+                    }
+                }
+            }
+            if (positional.isEmpty() || !positional.get(0).equals("mosaic"))
+                throw new IllegalArgumentException("expects the command 'mosaic' (the one job that runs on Spark)");
+            if (positional.size() > 3) throw new IllegalArgumentException("expects at most INPUT_DIR and OUTPUT_DIR");
+            if (positional.size() == 3 && outputOption != null)
+                throw new IllegalArgumentException("output folder given twice (OUTPUT_DIR and --output)");
+        } catch (IllegalArgumentException e) {
+            err.println("tessera-spark: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        List<Path> inputs = positional.size() > 1 ? List.of(Path.of(positional.get(1))) : List.of();
+        Path output = Path.of(positional.size() > 2 ? positional.get(2) : outputOption != null ? outputOption : "tessera-out");
+        try {
+            Config config = JobSettings.build(configFile, Map.of(), sets);
+            for (String w : JobSettings.unknownKeyWarnings(sets)) err.println("tessera-spark: warning: " + w);
+            for (Path in : inputs) // before a Spark context is started for nothing
+                if (!java.nio.file.Files.exists(in)) throw new IOException(in + ": input does not exist");
+            SparkConf conf = new SparkConf().setAppName("Tessera mosaic").setIfMissing("spark.master", "local[*]");
+            if (master != null) conf.setMaster(master);
+            try (RunLog log = RunLog.start(output, Level.INFO, out, err);
+                 JavaSparkContext sc = new JavaSparkContext(conf)) {
+                sc.setLogLevel("WARN"); // Tessera's own lines, not Spark's INFO chatter (the Spark UI has it)
+                MosaicPipeline.Outcome o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
+                for (MosaicPipeline.Skipped s : o.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
+                out.println("mosaic: " + o.mosaic());
+                return o.skipped().isEmpty() ? 0 : 1;
+            }
+        } catch (IOException | RuntimeException e) {
+            err.println("tessera-spark: error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException("option " + option + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,171 @@
+package org.tessera.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.config.ConfigValidator;
+import org.tessera.io.FrameScanner;
+import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.MosaicPipeline.Skipped;
+import org.tessera.synth.DefaultSky;
+import org.tessera.tiles.AltAzGating;
+import org.tessera.tiles.FrameGroup;
+import org.tessera.tiles.Grouping;
+
+/**
+ * Classic mode on a Spark cluster: the driver reads the headers and groups the frames (as
+ * {@link MosaicPipeline#mosaic} does), Phase 3 runs as one Spark task per group on the executors
+ * ({@link GroupTask}, the main module's master-tile builder), then the driver runs Phase 4 and
+ * Phase 5 on the master tiles with {@link MosaicPipeline#reproject} — the same code, so the mosaic is
+ * the single-machine one. A task that throws is retried by Spark ({@code spark.task.maxFailures});
+ * a group that fails for good is reported as skipped, like a failed tile on one machine.
+ * Paths must be visible to the driver and every executor alike (a shared file system).
+ */
+public final class SparkMosaic {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.spark");
+
+    /**
+     * A fault injected into the executors' Phase 3 tasks, after the tile is written (tests: a task
+     * that dies mid-way must be retried and change nothing; one that fails on every attempt must
+     * be reported like a failed tile). Called with the group id and Spark's attempt number; what it
+     * throws is handled as a failure of the tile.
+     */
+    @FunctionalInterface
+    public interface TaskFault extends Serializable {
+        void after(int groupId, int attempt);
+
+        TaskFault NONE = (g, a) -> { };
+    }
+
+    private final JavaSparkContext sc;
+    private final TaskFault fault;
+
+    public SparkMosaic(JavaSparkContext sc) {
+        this(sc, TaskFault.NONE);
+    }
+
+    public SparkMosaic(JavaSparkContext sc, TaskFault fault) {
+        this.sc = sc;
+        this.fault = fault;
+    }
+
+    /** {@code inputs} empty: the built-in demo sky, as on one machine. */
+    public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        ConfigValidator.validate(config);
+        if (inputs.size() == 1 && (inputs.get(0).toString().toLowerCase(Locale.ROOT).endsWith(".csv")
+                || Files.isRegularFile(inputs.get(0).resolve(MosaicPipeline.STACK_PLAN))))
+            throw new IOException("Grid mode (a stack plan) does not run on Spark yet: run it with bin/tessera");
+        outputDir = outputDir.toAbsolutePath().normalize();
+        Files.createDirectories(outputDir);
+        List<Path> in = inputs;
+        if (in.isEmpty()) {
+            Path sky = outputDir.resolve(MosaicPipeline.DEFAULT_SKY_DIR);
+            LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
+            DefaultSky.demo().writeFits(sky);
+            in = List.of(sky);
+        }
+        boolean hot = config.getBoolean("hot_pixel_correction");
+        List<Skipped> skipped = new ArrayList<>();
+        FrameScanner.Scan scan = FrameScanner.scanFrames(in, outputDir, hot);
+        for (FrameScanner.Problem p : scan.skipped()) skipped.add(new Skipped(p.file(), p.reason()));
+        if (scan.frames().isEmpty()) throw new IOException("no usable frame: all " + scan.skipped().size()
+                + " input file(s) were skipped");
+        progress.update(0.2, scan.frames().size() + " frame(s)");
+
+        Grouping.Result groups = Grouping.group(scan.frames(), Grouping.Params.fromConfig(config));
+        for (String s : groups.skipped()) LOG.warning("[P2] " + s);
+        LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
+                scan.frames().size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
+
+        Path tilesDir = Files.createDirectories(outputDir.resolve(MosaicPipeline.TILES_DIR));
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped);
+        progress.update(0.7, tiles.size() + " master tile(s)");
+
+        Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, progress.sub(0.7, 1));
+        skipped.addAll(o.skipped());
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+    }
+
+    /**
+     * How many times Spark runs a task before failing the job: {@code local[N,F]} says F,
+     * {@code local[N]} never retries, a cluster uses {@code spark.task.maxFailures}.
+     */
+    static int maxTaskAttempts(String master, int clusterMaxFailures) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[\\s*(\\d+|\\*)\\s*,\\s*(\\d+)\\s*]")
+                .matcher(master.trim());
+        if (m.matches()) return Math.max(1, Integer.parseInt(m.group(2)));
+        if (master.trim().startsWith("local")) return 1;
+        return Math.max(1, clusterMaxFailures);
+    }
+
+    /** Phase 3: one task per group; each group's outcome collected on the driver. */
+    private List<Path> masterTiles(List<FrameGroup> groups, Path tilesDir, Config config, boolean hot,
+                                   List<Skipped> skipped) throws IOException {
+        AltAzGating gating = AltAzGating.fromConfig(config);
+        boolean runFlag = gating.runFlag(groups);
+        int slots = Math.max(1, Integer.parseInt(sc.getConf().get("spark.executor.cores",
+                String.valueOf(sc.defaultParallelism()))));
+        List<GroupTask> tasks = new ArrayList<>();
+        for (FrameGroup g : groups)
+            tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots));
+        LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) as Spark tasks (default parallelism %d)",
+                tasks.size(), sc.defaultParallelism()));
+        TaskFault f = fault;
+        int attempts = maxTaskAttempts(sc.master(), sc.getConf().getInt("spark.task.maxFailures", 4));
+        List<GroupTask.Done> done = new ArrayList<>(sc.parallelize(tasks, Math.max(1, tasks.size()))
+                .map(t -> {
+                    TaskContext ctx = TaskContext.get();
+                    int attempt = ctx == null ? 0 : ctx.attemptNumber();
+                    GroupTask.Done d;
+                    try {
+                        d = t.build();
+                        f.after(t.id(), attempt);
+                    } catch (IOException | RuntimeException e) {
+                        // Spark retries the task (a file system hiccup, a lost executor); on the last
+                        // attempt the group fails for good and is reported, the other groups go on.
+                        if (attempt + 1 < attempts) throw e;
+                        d = new GroupTask.Done(t.id(), null, false, e.toString(), List.of());
+                    }
+                    return d;
+                }).collect());
+        done.sort(Comparator.comparingInt(GroupTask.Done::id));
+        List<Path> usable = new ArrayList<>();
+        List<Skipped> lost = new ArrayList<>();
+        for (GroupTask.Done d : done) {
+            if (d.failure() != null) {
+                LOG.warning("[P3] tile " + d.id() + " failed: " + d.failure());
+                skipped.add(new Skipped(tilesDir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", d.id())),
+                        "master tile failed: " + d.failure()));
+                GroupTask t = tasks.stream().filter(x -> x.id() == d.id()).findFirst().orElseThrow();
+                for (String p : t.frames())
+                    lost.add(new Skipped(Path.of(p), "failed (" + d.failure() + "): the frame reaches no mosaic"));
+                continue;
+            }
+            if (d.empty()) skipped.add(new Skipped(Path.of(d.tile()),
+                    "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+            else usable.add(Path.of(d.tile()));
+            for (String[] l : d.lost()) lost.add(new Skipped(Path.of(l[0]), l[1]));
+        }
+        lost.sort(Comparator.comparing(Skipped::file));
+        skipped.addAll(lost);
+        LOG.info(String.format(Locale.ROOT, "[P3] %d tile(s) done on Spark, %d failed", usable.size(),
+                done.stream().filter(d -> d.failure() != null).count()));
+        usable.sort(null);
+        if (usable.isEmpty()) throw new IOException("Phase 3 produced no usable master tile");
+        return usable;
+    }
+
+}

@@ -1,0 +1,146 @@
+package org.tessera.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.pipeline.MosaicPipeline;
+
+/**
+ * The demo sky's mosaic on {@code local[2,2]} (two task threads, a task tried twice) is the
+ * single-machine mosaic bit for bit, with a Phase 3 task that dies after writing its tile on its
+ * first attempt: Spark retries it and nothing changes.
+ */
+class SparkMosaicTest {
+
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1"));
+        sc.setLogLevel("WARN");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) sc.close();
+    }
+
+    /** Records every task attempt in a file (executors are other threads, or other machines). */
+    record FailFirstAttempt(int group, String log) implements SparkMosaic.TaskFault {
+        @Override public void after(int groupId, int attempt) {
+            try {
+                Files.writeString(Path.of(log), groupId + ":" + attempt + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (groupId == group && attempt == 0) throw new IllegalStateException("injected: task killed after its tile");
+        }
+    }
+
+    @Test
+    void demoSkyOnSparkIsTheSingleMachineMosaicWithARetriedTask(@TempDir Path dir) throws IOException {
+        Config config = new Config();
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(), dir.resolve("one"), config, Progress.NONE);
+
+        Path log = dir.resolve("attempts.txt");
+        MosaicPipeline.Outcome spark = new SparkMosaic(sc, new FailFirstAttempt(1, log.toString()))
+                .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
+
+        // the injected failure happened and Spark ran group 1 again
+        List<String> attempts = new ArrayList<>(Files.readAllLines(log));
+        Collections.sort(attempts);
+        assertTrue(attempts.contains("1:0") && attempts.contains("1:1"), attempts.toString());
+        assertEquals(one.masterTiles().size(), spark.masterTiles().size());
+        assertTrue(one.masterTiles().size() >= 2, "the demo sky must make several tiles: " + one.masterTiles());
+        assertTrue(spark.skipped().isEmpty(), spark.skipped().toString());
+
+        for (int i = 0; i < one.masterTiles().size(); i++)
+            assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
+        assertSamePixels(one.mosaic(), spark.mosaic());
+        assertSamePixels(one.coverage(), spark.coverage());
+    }
+
+    @Test
+    void aGroupFailingOnEveryAttemptIsReportedAndTheOthersMakeTheMosaic(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("attempts.txt");
+        MosaicPipeline.Outcome spark = new SparkMosaic(sc, (g, attempt) -> {
+            if (g == 2) throw new IllegalStateException("injected: group 2 always fails");
+        }).mosaic(List.of(), dir.resolve("spark"), new Config(), Progress.NONE);
+        assertEquals(3, spark.masterTiles().size(), spark.masterTiles().toString());
+        assertFalse(spark.masterTiles().stream().anyMatch(p -> p.getFileName().toString().equals("master_tile_002.fits")));
+        long tileFailed = spark.skipped().stream().filter(s -> s.file().getFileName().toString().equals("master_tile_002.fits")
+                && s.reason().contains("master tile failed") && s.reason().contains("group 2 always fails")).count();
+        assertEquals(1, tileFailed, spark.skipped().toString());
+        // its five frames are named as reaching no mosaic
+        long frames = spark.skipped().stream().filter(s -> s.reason().contains("the frame reaches no mosaic")).count();
+        assertEquals(5, frames, spark.skipped().toString());
+        assertTrue(Files.size(spark.mosaic()) > 0);
+    }
+
+    /** The real frames of ../shared/data (beside the checkout; the test is skipped without them). */
+    @Test
+    void m94SubsetOnSparkIsTheSingleMachineMosaic(@TempDir Path dir) throws IOException {
+        Path data = Path.of("../../shared/data/seestar_m94_subset");
+        assumeTrue(Files.isDirectory(data), "real test data not found at " + data.toAbsolutePath()
+                + " (clone the shared data beside the repository as ../shared)");
+        Config config = new Config();
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(data), dir.resolve("one"), config, Progress.NONE);
+        MosaicPipeline.Outcome spark = new SparkMosaic(sc).mosaic(List.of(data), dir.resolve("spark"), config, Progress.NONE);
+        assertEquals(one.masterTiles().size(), spark.masterTiles().size());
+        assertEquals(one.skipped().size(), spark.skipped().size(), spark.skipped().toString());
+        for (int i = 0; i < one.masterTiles().size(); i++)
+            assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
+        assertSamePixels(one.mosaic(), spark.mosaic());
+        assertSamePixels(one.coverage(), spark.coverage());
+    }
+
+    @Test
+    void masterTaskAttemptsFollowTheMasterString() {
+        assertEquals(2, SparkMosaic.maxTaskAttempts("local[2,2]", 4));
+        assertEquals(3, SparkMosaic.maxTaskAttempts("local[*, 3]", 4));
+        assertEquals(1, SparkMosaic.maxTaskAttempts("local[4]", 4));
+        assertEquals(1, SparkMosaic.maxTaskAttempts("local", 4));
+        assertEquals(4, SparkMosaic.maxTaskAttempts("spark://host:7077", 4));
+        assertEquals(8, SparkMosaic.maxTaskAttempts("yarn", 8));
+    }
+
+    private static void assertSamePixels(Path a, Path b) throws IOException {
+        assertEquals(a.getFileName(), b.getFileName());
+        FitsFrame fa = FitsFrame.open(a), fb = FitsFrame.open(b);
+        assertEquals(fa.width(), fb.width());
+        assertEquals(fa.height(), fb.height());
+        assertEquals(fa.channels(), fb.channels());
+        float[][] pa = new float[fa.channels()][fa.width() * fa.height()], pb = new float[fb.channels()][fb.width() * fb.height()];
+        fa.readRows(0, fa.height(), pa);
+        fb.readRows(0, fb.height(), pb);
+        boolean anyFinite = false;
+        for (int c = 0; c < pa.length; c++) {
+            assertArrayEquals(pa[c], pb[c], a.getFileName() + " channel " + c); // NaN equals NaN here, bit for bit
+            for (float v : pa[c]) anyFinite |= Float.isFinite(v) && v != 0;
+        }
+        assertTrue(anyFinite, a + " holds no data");
+        assertFalse(a.equals(b));
+    }
+}
