@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import ij.ImagePlus;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
+import org.tessera.fiji.MosaicImage;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -31,8 +33,11 @@ final class CommandSupport {
         JobRequest build() throws IOException;
     }
 
-    /** @return the outcome, or null after a failure (the command is then canceled) */
-    static Outcome run(ContextCommand command, RequestBuilder builder, Jobs jobs,
+    /** A finished job: what was asked and what came out. */
+    record Done(JobRequest request, Outcome outcome) {}
+
+    /** @return the job and its outcome, or null after a failure (the command is then canceled) */
+    static Done run(ContextCommand command, RequestBuilder builder, Jobs jobs,
                        LogService log, StatusService status, UIService ui) {
         JobRequest request;
         try {
@@ -53,7 +58,7 @@ final class CommandSupport {
                 List<String> skipped = OutcomeReport.skipped(outcome);
                 for (String line : skipped) LOG.warning("skipped " + line);
                 status.showStatus(1, 1, "Tessera: done" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " input(s) skipped (see the log)"));
-                return outcome;
+                return new Done(request, outcome);
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
                 LOG.log(Level.SEVERE, "failed: " + msg, e); // file gets the trace, Fiji's log the line
@@ -72,6 +77,35 @@ final class CommandSupport {
         status.showStatus("Tessera failed: " + msg);
         if (ui != null && !ui.isHeadless()) ui.showDialog(msg, "Tessera", MessageType.ERROR_MESSAGE);
         command.cancel(msg);
+    }
+
+    /**
+     * The result as an image for Fiji to show (a command output, displayed by Fiji, never by the
+     * command): the mosaic or stacked tile, titled after the output; null, with a warning in the
+     * log, when it cannot be opened (the run itself succeeded and its files stay).
+     */
+    static ImagePlus image(Done done, LogService log) {
+        Path file = done.request().job() == Job.STACK
+                ? OutcomeReport.stackedFile(done.outcome(), done.request().output()) : done.outcome().mosaic();
+        if (file == null) return null;
+        try {
+            return MosaicImage.open(file, MosaicImage.title(done.request().output()), done.request().config());
+        } catch (IOException | RuntimeException e) {
+            log.warn("Tessera: cannot open " + file + " as an image: " + Errors.describe(e));
+            return null;
+        }
+    }
+
+    /** The coverage map as an image when asked for and written, else null. */
+    static ImagePlus coverage(Done done, boolean wanted, LogService log) {
+        Path file = done.outcome().coverage();
+        if (!wanted || file == null) return null;
+        try {
+            return MosaicImage.openCoverage(file, MosaicImage.title(done.request().output()) + " coverage");
+        } catch (IOException | RuntimeException e) {
+            log.warn("Tessera: cannot open " + file + " as an image: " + Errors.describe(e));
+            return null;
+        }
     }
 
     /** A File parameter as a path; an empty field counts as not given. */

@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import ij.IJ;
+import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
@@ -20,6 +21,7 @@ import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
+import org.tessera.fiji.MosaicImage;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -33,7 +35,7 @@ abstract class TesseraPlugIn implements PlugIn {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.ij1");
 
-    enum Kind { FOLDER, FILE, TEXT, CHOICE }
+    enum Kind { FOLDER, FILE, TEXT, CHOICE, CHECK }
 
     /** One dialog field; {@code key} must be the first word of {@code label}, lower-cased. */
     record Field(String key, String label, Kind kind, List<String> choices) {
@@ -41,9 +43,10 @@ abstract class TesseraPlugIn implements PlugIn {
         static Field file(String key, String label) { return new Field(key, label, Kind.FILE, List.of()); }
         static Field text(String key, String label) { return new Field(key, label, Kind.TEXT, List.of()); }
         static Field choice(String key, String label, List<String> values) { return new Field(key, label, Kind.CHOICE, values); }
+        static Field check(String key, String label) { return new Field(key, label, Kind.CHECK, List.of()); }
 
         String defaultValue() {
-            return kind == Kind.CHOICE ? choices.get(0) : "";
+            return kind == Kind.CHOICE ? choices.get(0) : kind == Kind.CHECK ? "false" : "";
         }
     }
 
@@ -53,6 +56,7 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);
     static final Field KERNEL = Field.choice("kernel", "Kernel", Choices.KERNEL);
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
+    static final Field COVERAGE = Field.check("coverage", "Coverage map too (mosaic_coverage.fits)");
 
     /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
     private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
@@ -89,6 +93,7 @@ abstract class TesseraPlugIn implements PlugIn {
                 case FILE -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addFileField(f.label(), def, 40); }
                 case TEXT -> gd.addStringField(f.label(), def, 40);
                 case CHOICE -> gd.addChoice(f.label(), f.choices().toArray(new String[0]), def);
+                case CHECK -> gd.addCheckbox(f.label(), Boolean.parseBoolean(def));
             }
         }
         gd.addMessage("'config' keeps the value of the config file (or the default).\n"
@@ -98,6 +103,10 @@ abstract class TesseraPlugIn implements PlugIn {
         Map<String, String> values = new LinkedHashMap<>();
         String options = Macro.getOptions();
         for (Field f : fields()) {
+            if (f.kind() == Kind.CHECK) {
+                values.put(f.key(), Boolean.toString(gd.getNextBoolean()));
+                continue;
+            }
             if (f.kind() != Kind.CHOICE) {
                 values.put(f.key(), gd.getNextString().trim());
                 continue;
@@ -133,6 +142,8 @@ abstract class TesseraPlugIn implements PlugIn {
                 LastRun.succeeded(o, request.output(), log.file(), job() == Job.STACK);
                 IJ.showProgress(1.0);
                 IJ.showStatus("Tessera: done");
+                if (IJ.isMacro() || IJ.getInstance() != null) // a macro or the desktop app; plain Java callers get nothing opened
+                    for (ImagePlus imp : results(request, o, Boolean.parseBoolean(values.get("coverage")))) imp.show();
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
                 LOG.log(Level.SEVERE, "failed: " + msg, e);
@@ -141,6 +152,24 @@ abstract class TesseraPlugIn implements PlugIn {
         } catch (IOException e) {
             fail("cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
         }
+    }
+
+    /**
+     * The result images (mosaic or stacked tile, then the coverage map when asked), for
+     * {@link ImagePlus#show}; one that cannot be opened is named in the log and left out (the
+     * run itself succeeded and its files stay).
+     */
+    static List<ImagePlus> results(JobRequest request, Outcome o, boolean coverage) {
+        List<ImagePlus> images = new java.util.ArrayList<>();
+        String title = MosaicImage.title(request.output());
+        Path main = request.job() == Job.STACK ? OutcomeReport.stackedFile(o, request.output()) : o.mosaic();
+        try {
+            if (main != null) images.add(MosaicImage.open(main, title, request.config()));
+            if (coverage && o.coverage() != null) images.add(MosaicImage.openCoverage(o.coverage(), title + " coverage"));
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot open the result as an image: " + Errors.describe(e));
+        }
+        return images;
     }
 
     /** The dialog values (by macro key) as a job. */

@@ -163,7 +163,7 @@ class InputIntegrityTest {
 
         FrameScanner.Scan scan;
         try (Log log = new Log()) {
-            scan = FrameScanner.scanFrames(List.of(frames), dir.resolve("out"));
+            scan = FrameScanner.scanFrames(List.of(frames), dir.resolve("out"), false);
             assertTrue(log.has("WARNING [READ] " + ten + ": EXPTIME='ten' is not a number of seconds > 0: exposure taken as 1 s"),
                     log.lines.toString());
         }
