@@ -13,6 +13,7 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
+import org.tessera.UserMessages;
 import org.tessera.fiji.MosaicImage;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
@@ -61,6 +62,12 @@ final class CommandSupport {
                 return new Done(request, outcome);
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
+                if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog
+                    LOG.info(msg);
+                    status.showStatus(1, 1, "Tessera: " + msg);
+                    command.cancel(msg);
+                    return null;
+                }
                 LOG.log(Level.SEVERE, "failed: " + msg, e); // file gets the trace, Fiji's log the line
                 fail(command, msg, status, ui);
                 return null;

@@ -14,7 +14,9 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
 import ij.plugin.PlugIn;
+import org.tessera.UserMessages;
 import org.tessera.command.Choices;
 import org.tessera.command.Errors;
 import org.tessera.command.Job;
@@ -124,6 +126,7 @@ abstract class TesseraPlugIn implements PlugIn {
     /** Runs the job for the dialog values; records the result for {@link LastRun}. */
     void execute(Map<String, String> values) {
         LastRun.clear();
+        IJ.resetEscape(); // an Esc pressed before this run must not cancel it
         JobRequest request;
         try {
             request = request(values);
@@ -146,6 +149,14 @@ abstract class TesseraPlugIn implements PlugIn {
                     for (ImagePlus imp : results(request, o, Boolean.parseBoolean(values.get("coverage")))) imp.show();
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
+                if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog, nothing recorded
+                    LOG.info(msg);
+                    LastRun.cancelled(msg);
+                    Recorder.disableCommandRecording();
+                    IJ.showProgress(1.0);
+                    IJ.showStatus("Tessera: " + msg);
+                    return;
+                }
                 LOG.log(Level.SEVERE, "failed: " + msg, e);
                 fail(msg);
             }

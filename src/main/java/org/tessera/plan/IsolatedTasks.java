@@ -82,6 +82,12 @@ public final class IsolatedTasks {
                     try {
                         results[k] = task.work().run(cancel);
                         ok[k] = true;
+                    } catch (java.util.concurrent.CancellationException e) {
+                        if (!progress.cancelled()) { // not the user's cancel: a failure like any other
+                            String msg = UserMessages.describe(e);
+                            onFailure.failed(task.id(), msg, e);
+                            failures[k] = new Failure(task.id(), msg);
+                        } // else stopped as asked: neither done nor failed (Result.cancelled says so)
                     } catch (Exception e) {
                         String msg = UserMessages.describe(e);
                         onFailure.failed(task.id(), msg, e);

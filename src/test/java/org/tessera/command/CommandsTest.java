@@ -211,6 +211,22 @@ class CommandsTest {
     }
 
     @Test
+    void aCancelledRunCancelsTheCommandWithoutAnError(@TempDir Path dir) throws Exception {
+        FakeJobs fake = new FakeJobs();
+        fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");
+        BuildMosaicCommand c = new BuildMosaicCommand();
+        context.inject(c);
+        c.jobs = fake;
+        c.output = dir.toFile();
+        c.run();
+        assertTrue(c.isCanceled());
+        assertEquals("cancelled by the user", c.getCancelReason());
+        assertNull(c.mosaic);
+        assertTrue(logged.contains("INFO [command] cancelled by the user"), logged.toString());
+        assertTrue(logged.stream().noneMatch(l -> l.startsWith("ERROR")), logged.toString());
+    }
+
+    @Test
     void commandServiceRunsTheCommandsHeadless(@TempDir Path dir) throws Exception {
         CommandService commands = context.service(CommandService.class);
         // Plumbing through CommandService: parameters are injected and the job is validated

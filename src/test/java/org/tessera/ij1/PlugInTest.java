@@ -127,4 +127,17 @@ class PlugInTest {
         assertEquals("", LastRun.get("mosaic"), "a stack makes no mosaic");
         assertEquals("", LastRun.get("error"));
     }
+
+    @Test
+    void aCancelledRunIsReportedAsCancelledNotFailed(@TempDir Path dir) throws IOException {
+        FakeJobs fake = new FakeJobs();
+        fake.failure = new java.util.concurrent.CancellationException("stack cancelled");
+        MosaicPlugIn p = new MosaicPlugIn();
+        p.jobs = fake;
+        p.execute(Map.of("input", "", "output", dir.toString(), "config", "", "rejection", "config",
+                "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+        assertEquals("cancelled", LastRun.get("status"));
+        assertEquals("cancelled by the user", LastRun.get("error"));
+        assertFalse(Files.exists(dir.resolve("mosaic.fits")));
+    }
 }

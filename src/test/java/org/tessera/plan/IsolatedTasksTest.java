@@ -86,4 +86,27 @@ class IsolatedTasksTest {
         assertEquals(3, ran.get());
         assertEquals(3, r.done().size());
     }
+
+    @Test
+    void aTaskStoppedByTheUsersCancelIsNotAFailureButAnyOtherCancellationIs() {
+        boolean[] stop = {false};
+        Progress p = new Progress() {
+            @Override public void update(double f, String m) { }
+            @Override public boolean cancelled() { return stop[0]; }
+        };
+        List<Integer> told = new ArrayList<>();
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        tasks.add(new IsolatedTasks.Task<>(0, cancel -> { throw new java.util.concurrent.CancellationException("not the user"); }));
+        tasks.add(new IsolatedTasks.Task<>(1, cancel -> 1));
+        tasks.add(new IsolatedTasks.Task<>(2, cancel -> {
+            stop[0] = true; // the user pressed Esc while this tile was stacking
+            throw new java.util.concurrent.CancellationException("stack cancelled");
+        }));
+        IsolatedTasks.Result<Integer> r = IsolatedTasks.run(tasks, 1, "test", "task", p, (id, reason, e) -> told.add(id));
+        assertTrue(r.cancelled());
+        assertEquals(List.of(0), told);
+        assertEquals(1, r.failed().size());
+        assertEquals(0, r.failed().get(0).id());
+        assertEquals(1, r.done().size());
+    }
 }
