@@ -109,4 +109,23 @@ class IsolatedTasksTest {
         assertEquals(0, r.failed().get(0).id());
         assertEquals(1, r.done().size());
     }
+
+    @Test
+    void theBarMovesWhileATaskWorksAndNeverGoesBack() {
+        List<Double> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+        Progress p = (f, m) -> { seen.add(f); said.add(m); };
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+            tasks.add(new IsolatedTasks.Task<>(i, own -> {
+                own.update(0.25, "band 1/4");
+                own.update(0.75, "band 3/4");
+                own.update(0.5, "a step back"); // never lowers the bar
+                return 1;
+            }));
+        IsolatedTasks.run(tasks, 1, "test", "master tile", p, (id, reason, e) -> { });
+        assertEquals(List.of(0.125, 0.375, 0.375, 0.5, 0.625, 0.875, 0.875, 1.0), seen);
+        assertEquals(List.of("master tile 0/2", "master tile 0/2", "master tile 0/2", "master tile 1/2",
+                "master tile 1/2", "master tile 1/2", "master tile 1/2", "master tile 2/2"), said);
+    }
 }
