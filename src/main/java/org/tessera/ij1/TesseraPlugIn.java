@@ -199,6 +199,24 @@ abstract class TesseraPlugIn implements PlugIn {
         LastRun.failed(message);
         IJ.showProgress(1.0);
         IJ.showStatus("Tessera failed");
+        if (startedWithBatch()) {
+            // ImageJ -batch: no one can close a dialog, and ImageJ would exit 0 after the macro.
+            System.err.println("Tessera: " + message);
+            System.err.flush();
+            System.exit(1);
+        }
         IJ.error("Tessera", message);
+    }
+
+    /** Whether ImageJ 1 was started as {@code ImageJ -batch macro} (its own flag; no other way to tell). */
+    static boolean startedWithBatch() {
+        if (IJ.getInstance() != null) return false;
+        try {
+            java.lang.reflect.Field f = ij.ImageJ.class.getDeclaredField("batchMode");
+            f.setAccessible(true);
+            return f.getBoolean(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // another ImageJ 1: fall back to IJ.error
+        }
     }
 }
