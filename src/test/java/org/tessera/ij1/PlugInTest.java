@@ -57,8 +57,8 @@ class PlugInTest {
     }
 
     @Test
-    void pluginsConfigListsEveryShimUnderPluginsTessera() throws Exception {
-        Pattern entry = Pattern.compile("^(Plugins>Tessera), \"([^\"]+)\", ([\\w.]+)$");
+    void pluginsConfigListsEveryShimInTheTesseraMacroCommandsSubmenu() throws Exception {
+        Pattern entry = Pattern.compile("^(Plugins>Tessera>Macro commands), \"([^\"]+)\", ([\\w.]+)$");
         Map<String, String> labels = new HashMap<>();
         for (String line : Files.readAllLines(Paths.get("plugins.config"))) {
             if (line.isBlank() || line.startsWith("#")) continue;
