@@ -86,8 +86,9 @@ public class BuildMosaicCommand extends ContextCommand {
     public void run() {
         CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
         if (done == null) return;
-        mosaic = CommandSupport.image(done, log);
-        coverageImage = CommandSupport.coverage(done, coverage, log);
+        ResultImages images = CommandSupport.images(done, coverage, log);
+        mosaic = images.image();
+        coverageImage = images.coverage();
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */

@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import ij.ImagePlus;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
 import org.tessera.UserMessages;
-import org.tessera.fiji.MosaicImage;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -86,33 +84,9 @@ final class CommandSupport {
         command.cancel(msg);
     }
 
-    /**
-     * The result as an image for Fiji to show (a command output, displayed by Fiji, never by the
-     * command): the mosaic or stacked tile, titled after the output; null, with a warning in the
-     * log, when it cannot be opened (the run itself succeeded and its files stay).
-     */
-    static ImagePlus image(Done done, LogService log) {
-        Path file = done.request().job() == Job.STACK
-                ? OutcomeReport.stackedFile(done.outcome(), done.request().output()) : done.outcome().mosaic();
-        if (file == null) return null;
-        try {
-            return MosaicImage.open(file, MosaicImage.title(done.request().output()), done.request().config());
-        } catch (IOException | RuntimeException e) {
-            log.warn("Tessera: cannot open " + file + " as an image: " + Errors.describe(e));
-            return null;
-        }
-    }
-
-    /** The coverage map as an image when asked for and written, else null. */
-    static ImagePlus coverage(Done done, boolean wanted, LogService log) {
-        Path file = done.outcome().coverage();
-        if (!wanted || file == null) return null;
-        try {
-            return MosaicImage.openCoverage(file, MosaicImage.title(done.request().output()) + " coverage");
-        } catch (IOException | RuntimeException e) {
-            log.warn("Tessera: cannot open " + file + " as an image: " + Errors.describe(e));
-            return null;
-        }
+    /** The result images of a finished job (Fiji shows a command's image outputs, the command never does). */
+    static ResultImages images(Done done, boolean coverage, LogService log) {
+        return ResultImages.open(done.request(), done.outcome(), coverage, w -> log.warn("Tessera: " + w));
     }
 
     /** A File parameter as a path; an empty field counts as not given. */

@@ -77,7 +77,7 @@ public class StackFramesCommand extends ContextCommand {
     public void run() {
         CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
         if (done == null) return;
-        tile = CommandSupport.image(done, log);
+        tile = CommandSupport.images(done, false, log).image();
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */

@@ -11,7 +11,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import ij.IJ;
-import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
@@ -23,7 +22,7 @@ import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
-import org.tessera.fiji.MosaicImage;
+import org.tessera.command.ResultImages;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -146,7 +145,7 @@ abstract class TesseraPlugIn implements PlugIn {
                 IJ.showProgress(1.0);
                 IJ.showStatus("Tessera: done");
                 if (IJ.isMacro() || IJ.getInstance() != null) // a macro or the desktop app; plain Java callers get nothing opened
-                    for (ImagePlus imp : results(request, o, Boolean.parseBoolean(values.get("coverage")))) imp.show();
+                    show(ResultImages.open(request, o, Boolean.parseBoolean(values.get("coverage")), LOG::warning));
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
                 if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog, nothing recorded
@@ -165,22 +164,10 @@ abstract class TesseraPlugIn implements PlugIn {
         }
     }
 
-    /**
-     * The result images (mosaic or stacked tile, then the coverage map when asked), for
-     * {@link ImagePlus#show}; one that cannot be opened is named in the log and left out (the
-     * run itself succeeded and its files stay).
-     */
-    static List<ImagePlus> results(JobRequest request, Outcome o, boolean coverage) {
-        List<ImagePlus> images = new java.util.ArrayList<>();
-        String title = MosaicImage.title(request.output());
-        Path main = request.job() == Job.STACK ? OutcomeReport.stackedFile(o, request.output()) : o.mosaic();
-        try {
-            if (main != null) images.add(MosaicImage.open(main, title, request.config()));
-            if (coverage && o.coverage() != null) images.add(MosaicImage.openCoverage(o.coverage(), title + " coverage"));
-        } catch (IOException | RuntimeException e) {
-            LOG.warning("cannot open the result as an image: " + Errors.describe(e));
-        }
-        return images;
+    /** The coverage first, so that the mosaic, shown last, is the selected image. */
+    private static void show(ResultImages images) {
+        if (images.coverage() != null) images.coverage().show();
+        if (images.image() != null) images.image().show();
     }
 
     /** The dialog values (by macro key) as a job. */

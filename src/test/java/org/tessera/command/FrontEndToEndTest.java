@@ -175,8 +175,7 @@ class FrontEndToEndTest {
                 + " kernel=bilinear gpu=off coverage settings=[preview_png_p_low=5 preview_png_p_high=95]\");\n"
                 + "function put(k, v) { call(\"java.lang.System.setProperty\", \"tessera.test.\" + k, \"\" + v); }\n"
                 + "put(\"n\", nImages);\n"
-                + "selectImage(\"dss run\");\n"
-                + "put(\"title\", getTitle());\n"
+                + "put(\"title\", getTitle());\n" // selected by the run, not by this macro
                 + "Stack.getDimensions(ww, hh, cc, zz, tt); put(\"size\", \"\" + ww + \"x\" + hh + \"x\" + cc);\n"
                 + "getPixelSize(unit, pw, ph); put(\"unit\", unit); put(\"pw\", d2s(pw, 9));\n"
                 + "getMinAndMax(min, max); put(\"min\", d2s(min, 9)); put(\"max\", d2s(max, 9));\n"
