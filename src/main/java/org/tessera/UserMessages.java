@@ -35,6 +35,7 @@ public final class UserMessages {
 
     /** One line for a failure: the file and the problem in plain words. */
     public static String describe(Throwable e) {
+        if (isCancel(e)) return CANCELLED;
         Throwable t = unwrap(e);
         if (t instanceof OutOfMemoryError) return outOfMemory(null);
         String msg = t.getMessage() == null ? "" : t.getMessage().strip();
@@ -50,6 +51,19 @@ public final class UserMessages {
         if (t instanceof StackOverflowError) return "internal error: the computation recursed too deeply";
         // Anything else is a bug in Tessera: say so in words, keep the detail for the report.
         return "internal error (please report it with tessera.log)" + (msg.isEmpty() ? "" : ": " + msg);
+    }
+
+    /** What every front says when the user stopped a run (Esc, the cancel of a SciJava module). */
+    public static final String CANCELLED = "cancelled by the user";
+
+    /**
+     * Whether {@code e} is the user's cancel: a {@link java.util.concurrent.CancellationException}
+     * anywhere in its causes (the pipeline's phases throw one when {@code Progress.cancelled()}).
+     */
+    public static boolean isCancel(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+            if (t instanceof java.util.concurrent.CancellationException) return true;
+        return false;
     }
 
     /** A problem with the file {@code p}, e.g. "cannot read: " + {@code problemWith(e)}. */

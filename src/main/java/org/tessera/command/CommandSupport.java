@@ -12,6 +12,7 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
+import org.tessera.UserMessages;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -31,8 +32,11 @@ final class CommandSupport {
         JobRequest build() throws IOException;
     }
 
-    /** @return the outcome, or null after a failure (the command is then canceled) */
-    static Outcome run(ContextCommand command, RequestBuilder builder, Jobs jobs,
+    /** A finished job: what was asked and what came out. */
+    record Done(JobRequest request, Outcome outcome) {}
+
+    /** @return the job and its outcome, or null after a failure (the command is then canceled) */
+    static Done run(ContextCommand command, RequestBuilder builder, Jobs jobs,
                        LogService log, StatusService status, UIService ui) {
         JobRequest request;
         try {
@@ -53,9 +57,15 @@ final class CommandSupport {
                 List<String> skipped = OutcomeReport.skipped(outcome);
                 for (String line : skipped) LOG.warning("skipped " + line);
                 status.showStatus(1, 1, "Tessera: done" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " input(s) skipped (see the log)"));
-                return outcome;
+                return new Done(request, outcome);
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
+                if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog
+                    LOG.info(msg);
+                    status.showStatus(1, 1, "Tessera: " + msg);
+                    command.cancel(msg);
+                    return null;
+                }
                 LOG.log(Level.SEVERE, "failed: " + msg, e); // file gets the trace, Fiji's log the line
                 fail(command, msg, status, ui);
                 return null;
@@ -72,6 +82,11 @@ final class CommandSupport {
         status.showStatus("Tessera failed: " + msg);
         if (ui != null && !ui.isHeadless()) ui.showDialog(msg, "Tessera", MessageType.ERROR_MESSAGE);
         command.cancel(msg);
+    }
+
+    /** The result images of a finished job (Fiji shows a command's image outputs, the command never does). */
+    static ResultImages images(Done done, boolean coverage, LogService log) {
+        return ResultImages.open(done.request(), done.outcome(), coverage, w -> log.warn("Tessera: " + w));
     }
 
     /** A File parameter as a path; an empty field counts as not given. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -14,7 +15,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
 import org.tessera.gpu.GpuService;
-import org.tessera.pipeline.MosaicPipeline.Outcome;
 
 /**
  * Plugins › Tessera › Reproject and Coadd: FITS images that carry a WCS (e.g. master tiles) →
@@ -49,14 +49,17 @@ public class ReprojectCoaddCommand extends ContextCommand {
             description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
     String settings = "";
 
+    @Parameter(label = "Coverage map too", required = false, persist = false,
+            description = "Also open mosaic_coverage.fits (the sum of weights per pixel) as an image")
+    boolean coverage;
+
+    /** The mosaic as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
     @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
-    File mosaic;
+    ImagePlus mosaic;
 
+    /** The coverage map when {@link #coverage} is ticked. */
     @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
-    File coverage;
-
-    @Parameter(label = "Preview", type = ItemIO.OUTPUT)
-    File preview;
+    ImagePlus coverageImage;
 
     @Parameter
     LogService log;
@@ -76,11 +79,11 @@ public class ReprojectCoaddCommand extends ContextCommand {
 
     @Override
     public void run() {
-        Outcome o = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
-        if (o == null) return;
-        mosaic = CommandSupport.file(o.mosaic());
-        coverage = CommandSupport.file(o.coverage());
-        preview = CommandSupport.file(o.preview());
+        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        if (done == null) return;
+        ResultImages images = CommandSupport.images(done, coverage, log);
+        mosaic = images.image();
+        coverageImage = images.coverage();
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */

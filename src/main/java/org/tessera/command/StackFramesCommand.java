@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -14,7 +15,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
 import org.tessera.gpu.GpuService;
-import org.tessera.pipeline.MosaicPipeline.Outcome;
 
 /**
  * Plugins › Tessera › Stack Frames: frames → one master tile on the grid of the central frame.
@@ -53,8 +53,9 @@ public class StackFramesCommand extends ContextCommand {
             description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
     String settings = "";
 
+    /** The stacked tile as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
     @Parameter(label = "Stacked tile", type = ItemIO.OUTPUT)
-    File tile;
+    ImagePlus tile;
 
     @Parameter
     LogService log;
@@ -74,9 +75,9 @@ public class StackFramesCommand extends ContextCommand {
 
     @Override
     public void run() {
-        Outcome o = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
-        if (o == null) return;
-        tile = CommandSupport.file(OutcomeReport.stackedFile(o, CommandSupport.path(output)));
+        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        if (done == null) return;
+        tile = CommandSupport.images(done, false, log).image();
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */

@@ -151,7 +151,7 @@ public final class GridMode {
         for (TileStacker.Done d : r.done()) if (d.file() != null) tiles.add(d.file());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
                 r.cancelled() ? " (cancelled)" : ""));
-        if (r.cancelled()) throw new IOException("cancelled by the user during the Grid tiles");
+        if (r.cancelled()) throw new java.util.concurrent.CancellationException(org.tessera.UserMessages.CANCELLED + " during the Grid tiles");
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));

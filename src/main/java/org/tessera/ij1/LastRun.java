@@ -12,7 +12,7 @@ import org.tessera.pipeline.MosaicPipeline.Outcome;
  * What the last Tessera IJ1 run produced, for macros, which cannot read a plugin's results
  * otherwise: {@code mosaic = call("org.tessera.ij1.LastRun.get", "mosaic");}
  *
- * <p>Keys: {@code status} (ok, failed, or empty before any run), {@code error}, {@code output},
+ * <p>Keys: {@code status} (ok, failed, cancelled, or empty before any run), {@code error}, {@code output},
  * {@code mosaic}, {@code coverage}, {@code preview}, {@code tile} (stack), {@code tiles} (count of
  * master tiles), {@code skipped} (count), {@code skipped_list} (FILE: reason, one per line),
  * {@code log}.
@@ -50,6 +50,13 @@ public final class LastRun {
     static synchronized void failed(String message) {
         VALUES.clear();
         VALUES.put("status", "failed");
+        VALUES.put("error", message);
+    }
+
+    /** The user stopped the run: status "cancelled", error the words the fronts show. */
+    static synchronized void cancelled(String message) {
+        VALUES.clear();
+        VALUES.put("status", "cancelled");
         VALUES.put("error", message);
     }
 

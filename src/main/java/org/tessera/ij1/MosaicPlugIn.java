@@ -14,7 +14,7 @@ public class MosaicPlugIn extends TesseraPlugIn {
     static final List<Field> FIELDS = List.of(
             Field.folder("input", "Input folder (empty: built-in default sky)"),
             Field.folder("output", "Output folder"),
-            CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
+            CONFIG, REJECTION, COMBINE, GPU, SETTINGS, COVERAGE);
 
     @Override Job job() { return Job.MOSAIC; }
 

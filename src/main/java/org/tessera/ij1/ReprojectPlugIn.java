@@ -13,7 +13,7 @@ public class ReprojectPlugIn extends TesseraPlugIn {
     static final List<Field> FIELDS = List.of(
             Field.file("input", "Input images (folder or file)"),
             Field.folder("output", "Output folder"),
-            CONFIG, KERNEL, GPU, SETTINGS);
+            CONFIG, KERNEL, GPU, SETTINGS, COVERAGE);
 
     @Override Job job() { return Job.REPROJECT; }
 

@@ -13,13 +13,16 @@ import java.util.logging.Logger;
 import ij.IJ;
 import ij.Macro;
 import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
 import ij.plugin.PlugIn;
+import org.tessera.UserMessages;
 import org.tessera.command.Choices;
 import org.tessera.command.Errors;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
+import org.tessera.command.ResultImages;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -33,7 +36,7 @@ abstract class TesseraPlugIn implements PlugIn {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.ij1");
 
-    enum Kind { FOLDER, FILE, TEXT, CHOICE }
+    enum Kind { FOLDER, FILE, TEXT, CHOICE, CHECK }
 
     /** One dialog field; {@code key} must be the first word of {@code label}, lower-cased. */
     record Field(String key, String label, Kind kind, List<String> choices) {
@@ -41,9 +44,10 @@ abstract class TesseraPlugIn implements PlugIn {
         static Field file(String key, String label) { return new Field(key, label, Kind.FILE, List.of()); }
         static Field text(String key, String label) { return new Field(key, label, Kind.TEXT, List.of()); }
         static Field choice(String key, String label, List<String> values) { return new Field(key, label, Kind.CHOICE, values); }
+        static Field check(String key, String label) { return new Field(key, label, Kind.CHECK, List.of()); }
 
         String defaultValue() {
-            return kind == Kind.CHOICE ? choices.get(0) : "";
+            return kind == Kind.CHOICE ? choices.get(0) : kind == Kind.CHECK ? "false" : "";
         }
     }
 
@@ -53,6 +57,7 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);
     static final Field KERNEL = Field.choice("kernel", "Kernel", Choices.KERNEL);
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
+    static final Field COVERAGE = Field.check("coverage", "Coverage map too (mosaic_coverage.fits)");
 
     /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
     private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
@@ -89,6 +94,7 @@ abstract class TesseraPlugIn implements PlugIn {
                 case FILE -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addFileField(f.label(), def, 40); }
                 case TEXT -> gd.addStringField(f.label(), def, 40);
                 case CHOICE -> gd.addChoice(f.label(), f.choices().toArray(new String[0]), def);
+                case CHECK -> gd.addCheckbox(f.label(), Boolean.parseBoolean(def));
             }
         }
         gd.addMessage("'config' keeps the value of the config file (or the default).\n"
@@ -98,6 +104,10 @@ abstract class TesseraPlugIn implements PlugIn {
         Map<String, String> values = new LinkedHashMap<>();
         String options = Macro.getOptions();
         for (Field f : fields()) {
+            if (f.kind() == Kind.CHECK) {
+                values.put(f.key(), Boolean.toString(gd.getNextBoolean()));
+                continue;
+            }
             if (f.kind() != Kind.CHOICE) {
                 values.put(f.key(), gd.getNextString().trim());
                 continue;
@@ -115,6 +125,7 @@ abstract class TesseraPlugIn implements PlugIn {
     /** Runs the job for the dialog values; records the result for {@link LastRun}. */
     void execute(Map<String, String> values) {
         LastRun.clear();
+        IJ.resetEscape(); // an Esc pressed before this run must not cancel it
         JobRequest request;
         try {
             request = request(values);
@@ -133,14 +144,30 @@ abstract class TesseraPlugIn implements PlugIn {
                 LastRun.succeeded(o, request.output(), log.file(), job() == Job.STACK);
                 IJ.showProgress(1.0);
                 IJ.showStatus("Tessera: done");
+                if (IJ.isMacro() || IJ.getInstance() != null) // a macro or the desktop app; plain Java callers get nothing opened
+                    show(ResultImages.open(request, o, Boolean.parseBoolean(values.get("coverage")), LOG::warning));
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
+                if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog, nothing recorded
+                    LOG.info(msg);
+                    LastRun.cancelled(msg);
+                    Recorder.disableCommandRecording();
+                    IJ.showProgress(1.0);
+                    IJ.showStatus("Tessera: " + msg);
+                    return;
+                }
                 LOG.log(Level.SEVERE, "failed: " + msg, e);
                 fail(msg);
             }
         } catch (IOException e) {
             fail("cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
         }
+    }
+
+    /** The coverage first, so that the mosaic, shown last, is the selected image. */
+    private static void show(ResultImages images) {
+        if (images.coverage() != null) images.coverage().show();
+        if (images.image() != null) images.image().show();
     }
 
     /** The dialog values (by macro key) as a job. */
@@ -159,6 +186,24 @@ abstract class TesseraPlugIn implements PlugIn {
         LastRun.failed(message);
         IJ.showProgress(1.0);
         IJ.showStatus("Tessera failed");
+        if (startedWithBatch()) {
+            // ImageJ -batch: no one can close a dialog, and ImageJ would exit 0 after the macro.
+            System.err.println("Tessera: " + message);
+            System.err.flush();
+            System.exit(1);
+        }
         IJ.error("Tessera", message);
+    }
+
+    /** Whether ImageJ 1 was started as {@code ImageJ -batch macro} (its own flag; no other way to tell). */
+    static boolean startedWithBatch() {
+        if (IJ.getInstance() != null) return false;
+        try {
+            java.lang.reflect.Field f = ij.ImageJ.class.getDeclaredField("batchMode");
+            f.setAccessible(true);
+            return f.getBoolean(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // another ImageJ 1: fall back to IJ.error
+        }
     }
 }

@@ -54,9 +54,7 @@ public final class PreviewPng {
         Downsampled d = downsample(image, coverageOrNull, f);
         int ow = d.width, oh = d.height;
 
-        // The channels' percentiles are independent: one thread each.
-        float[][] lohi = new float[nc][];
-        java.util.stream.IntStream.range(0, nc).parallel().forEach(c -> lohi[c] = percentiles(d.planes[c], pLow, pHigh));
+        float[][] lohi = windows(d, pLow, pHigh);
 
         byte[][] out = new byte[nc][ow * oh];
         byte[] alpha = new byte[ow * oh];
@@ -92,6 +90,27 @@ public final class PreviewPng {
         }
         LOG.info(String.format(Locale.ROOT, "[P6] preview %s: %dx%d (block %d), p=[%.3g, %.4g], asinh a=%.3g",
                 png.getFileName(), ow, oh, f, pLow, pHigh, asinhA));
+    }
+
+    /**
+     * The per-channel window {lo, hi} that {@link #write} stretches between for this image and these
+     * parameters: the same block means and percentiles, without writing a file (Fiji's display
+     * range of the mosaic, so that it looks like its preview). NaN where a channel has no finite value.
+     */
+    public static double[][] windows(RowSource image, double pLow, double pHigh, int maxDim) throws IOException {
+        if (maxDim < 1 || !(pLow < pHigh))
+            throw new IllegalArgumentException("bad preview parameters: maxDim=" + maxDim + " p=[" + pLow + ", " + pHigh + "]");
+        float[][] lohi = windows(downsample(image, null, factor(image.width(), image.height(), maxDim)), pLow, pHigh);
+        double[][] out = new double[lohi.length][];
+        for (int c = 0; c < lohi.length; c++) out[c] = new double[] {lohi[c][0], lohi[c][1]};
+        return out;
+    }
+
+    private static float[][] windows(Downsampled d, double pLow, double pHigh) {
+        // The channels' percentiles are independent: one thread each.
+        float[][] lohi = new float[d.planes.length][];
+        java.util.stream.IntStream.range(0, lohi.length).parallel().forEach(c -> lohi[c] = percentiles(d.planes[c], pLow, pHigh));
+        return lohi;
     }
 
     /** The smallest block size that brings the longest side to at most maxDim. */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.UserMessages;
 import org.tessera.config.Config;
 import org.tessera.config.ConfigValidator;
 import org.tessera.grid.GridLayout;
@@ -123,7 +124,7 @@ public final class MosaicPipeline {
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
         RunManifest run = RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
         List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), run, gpu);
-        if (progress.cancelled()) throw new IOException("cancelled by the user after Phase 3");
+        if (progress.cancelled()) throw new java.util.concurrent.CancellationException(UserMessages.CANCELLED + " after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
         Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu);
@@ -332,6 +333,8 @@ public final class MosaicPipeline {
         skipped.addAll(lost.lost());
         List<Path> out = new ArrayList<>(usable);
         out.sort(null);
+        // Tiles the cancel stopped are neither failed nor empty: the run ends as the user asked.
+        if (r.cancelled() || p.cancelled()) throw new java.util.concurrent.CancellationException(UserMessages.CANCELLED + " during Phase 3");
         if (out.isEmpty()) throw new IOException("Phase 3 produced no usable master tile (" + r.failures().size()
                 + " failed, " + (groups.size() - r.failures().size()) + " empty)");
         return out;

@@ -66,7 +66,7 @@ public final class IsolatedTasks {
         Failure[] failures = new Failure[n];
         AtomicInteger finished = new AtomicInteger(), threadNo = new AtomicInteger();
         AtomicReference<Error> fatal = new AtomicReference<>();
-        Progress cancel = cancelOnly(progress);
+        double[] share = new double[n]; // each task's fraction done; the parent sees their mean
         ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, n)), r -> {
             Thread t = new Thread(r, threadPrefix + "-" + threadNo.incrementAndGet());
             t.setDaemon(true);
@@ -80,8 +80,14 @@ public final class IsolatedTasks {
                 futures.add(ex.submit(() -> {
                     if (progress.cancelled() || fatal.get() != null) return;
                     try {
-                        results[k] = task.work().run(cancel);
+                        results[k] = task.work().run(part(progress, share, k, finished, what));
                         ok[k] = true;
+                    } catch (java.util.concurrent.CancellationException e) {
+                        if (!progress.cancelled()) { // not the user's cancel: a failure like any other
+                            String msg = UserMessages.describe(e);
+                            onFailure.failed(task.id(), msg, e);
+                            failures[k] = new Failure(task.id(), msg);
+                        } // else stopped as asked: neither done nor failed (Result.cancelled says so)
                     } catch (Exception e) {
                         String msg = UserMessages.describe(e);
                         onFailure.failed(task.id(), msg, e);
@@ -91,7 +97,7 @@ public final class IsolatedTasks {
                         fatal.compareAndSet(null, e);
                     } finally {
                         int f = finished.incrementAndGet();
-                        progress.update((double) f / n, what + " " + f + "/" + n);
+                        progress.update(done(share, k, 1), what + " " + f + "/" + n);
                     }
                 }));
             }
@@ -122,10 +128,26 @@ public final class IsolatedTasks {
         return new Result<>(java.util.Collections.unmodifiableList(done), List.copyOf(failed), progress.cancelled());
     }
 
-    /** Parallel tasks do not report their own progress, but cancelling reaches them. */
-    private static Progress cancelOnly(Progress parent) {
+    /** Records that task k is {@code fraction} done (never less than before); returns the mean over all tasks. */
+    private static double done(double[] share, int k, double fraction) {
+        synchronized (share) {
+            share[k] = Math.max(share[k], Math.min(1, Math.max(0, fraction)));
+            double sum = 0;
+            for (double s : share) sum += s;
+            return sum / share.length;
+        }
+    }
+
+    /**
+     * Task k's progress: its own fraction moves the parent's bar (so a phase of a few long tiles
+     * moves while they stack, not once per tile), with the count of finished tasks as the message;
+     * cancelling reaches the task.
+     */
+    private static Progress part(Progress parent, double[] share, int k, AtomicInteger finished, String what) {
         return new Progress() {
-            @Override public void update(double fraction, String message) { }
+            @Override public void update(double fraction, String message) {
+                parent.update(done(share, k, fraction), what + " " + finished.get() + "/" + share.length);
+            }
             @Override public boolean cancelled() { return parent.cancelled(); }
         };
     }

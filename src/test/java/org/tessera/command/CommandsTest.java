@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
+import ij.ImagePlus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
 import org.scijava.service.Service;
+import org.tessera.fiji.TestMosaics;
 
 /** The SciJava commands: their macro API, parameters → job mapping, and running in a Context. */
 class CommandsTest {
@@ -59,18 +61,20 @@ class CommandsTest {
         CommandInfo mosaic = info(BuildMosaicCommand.class);
         assertEquals("Plugins>Tessera>Build Mosaic",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
-        assertEquals(List.of("input", "output", "config", "rejection", "combine", "gpu", "settings"), names(mosaic.inputs()));
-        assertEquals(List.of("mosaic", "coverage", "preview"), names(mosaic.outputs()));
+        assertEquals(List.of("input", "output", "config", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
+        assertEquals(List.of("mosaic", "coverageImage"), names(mosaic.outputs()));
+        assertEquals(ImagePlus.class, mosaic.getOutput("mosaic").getType(), "an image Fiji shows, not a File it ignores");
 
         CommandInfo stack = info(StackFramesCommand.class);
         assertEquals("Stack Frames", stack.getMenuPath().getLeaf().getName());
         assertEquals(List.of("input", "output", "config", "rejection", "combine", "gpu", "settings"), names(stack.inputs()));
         assertEquals(List.of("tile"), names(stack.outputs()));
+        assertEquals(ImagePlus.class, stack.getOutput("tile").getType());
 
         CommandInfo reproject = info(ReprojectCoaddCommand.class);
         assertEquals("Reproject and Coadd", reproject.getMenuPath().getLeaf().getName());
-        assertEquals(List.of("input", "output", "config", "kernel", "gpu", "settings"), names(reproject.inputs()));
-        assertEquals(List.of("mosaic", "coverage", "preview"), names(reproject.outputs()));
+        assertEquals(List.of("input", "output", "config", "kernel", "gpu", "settings", "coverage"), names(reproject.inputs()));
+        assertEquals(List.of("mosaic", "coverageImage"), names(reproject.outputs()));
 
         assertEquals("About Tessera", info(AboutTesseraCommand.class).getMenuPath().getLeaf().getName());
         for (CommandInfo i : List.of(mosaic, stack, reproject)) assertTrue(i.canRunHeadless(), i.getTitle());
@@ -149,12 +153,23 @@ class CommandsTest {
         c.jobs = fake;
         c.input = frames.toFile();
         c.output = dir.resolve("out").toFile();
-        c.settings = "stacking_kapa_low=2";
+        c.settings = "stacking_kapa_low=2 preview_png_p_high=95";
+        c.coverage = true;
         c.run();
         assertFalse(c.isCanceled(), c.getCancelReason());
-        assertEquals(dir.resolve("out/mosaic.fits").toFile(), c.mosaic);
-        assertEquals(dir.resolve("out/mosaic_coverage.fits").toFile(), c.coverage);
-        assertEquals(dir.resolve("out/mosaic_preview.png").toFile(), c.preview);
+        // the mosaic as an image: composite channels, titled after the output folder, calibrated
+        // from the WCS, stretched as the preview of this run's config (p 1 .. 95)
+        assertEquals("out", c.mosaic.getTitle());
+        assertTrue(c.mosaic.isComposite());
+        assertEquals(3, c.mosaic.getNChannels());
+        assertEquals(TestMosaics.W, c.mosaic.getWidth());
+        assertEquals(TestMosaics.ARCSEC_PER_PIXEL, c.mosaic.getCalibration().pixelWidth, 1e-9);
+        assertEquals("arcsec", c.mosaic.getCalibration().getUnit());
+        c.mosaic.setC(2);
+        float[] green = (float[]) c.mosaic.getStack().getPixels(2);
+        assertEquals(org.tessera.fiji.MosaicImageTest.numpyPercentile(green, 95), c.mosaic.getDisplayRangeMax(), 1e-3);
+        assertEquals("out coverage", c.coverageImage.getTitle());
+        assertEquals(1, c.coverageImage.getNChannels());
         assertEquals(2, fake.calls.get(0).inputs().size());
         assertTrue(logged.contains("INFO [command] reproject: 2 images → " + dir.resolve("out")), logged.toString());
         assertTrue(logged.contains("WARNING [command] skipped " + frames.resolve("skip_me.fits") + ": no WCS in header"), logged.toString());
@@ -173,7 +188,9 @@ class CommandsTest {
         c.input = f.toFile();
         c.output = dir.resolve("t/tile.fits").toFile();
         c.run();
-        assertEquals(dir.resolve("t/tile.fits").toFile(), c.tile);
+        assertEquals("tile", c.tile.getTitle());
+        assertEquals(3, c.tile.getNChannels());
+        assertEquals(TestMosaics.H, c.tile.getHeight());
         assertTrue(Files.exists(dir.resolve("t/tessera.log")));
     }
 
@@ -191,6 +208,22 @@ class CommandsTest {
         assertNull(c.mosaic);
         assertTrue(logged.contains("ERROR [command] failed: a.fits: not a FITS file"), logged.toString());
         assertTrue(Files.readString(dir.resolve("tessera.log")).contains("\tat org.tessera.command.CommandsTest"));
+    }
+
+    @Test
+    void aCancelledRunCancelsTheCommandWithoutAnError(@TempDir Path dir) throws Exception {
+        FakeJobs fake = new FakeJobs();
+        fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");
+        BuildMosaicCommand c = new BuildMosaicCommand();
+        context.inject(c);
+        c.jobs = fake;
+        c.output = dir.toFile();
+        c.run();
+        assertTrue(c.isCanceled());
+        assertEquals("cancelled by the user", c.getCancelReason());
+        assertNull(c.mosaic);
+        assertTrue(logged.contains("INFO [command] cancelled by the user"), logged.toString());
+        assertTrue(logged.stream().noneMatch(l -> l.startsWith("ERROR")), logged.toString());
     }
 
     @Test

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.fiji.TestMosaics;
 import org.tessera.config.Config;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
 
 /**
- * A pipeline stand-in for the fronts' tests: records each call, writes empty output files where
+ * A pipeline stand-in for the fronts' tests: records each call, writes small real images (mosaic,
+ * coverage, stacked tile: {@link TestMosaics}) and empty other output files where
  * the real pipeline would, reports progress and logs like a phase, and can skip inputs or fail.
  */
 public class FakeJobs implements Jobs {
@@ -54,12 +56,12 @@ public class FakeJobs implements Jobs {
         Outcome o;
         if (job == Job.STACK) {
             Files.createDirectories(output.getParent());
-            Files.writeString(output, "tile");
+            TestMosaics.write(output, 3);
             o = new Outcome(output.getParent(), null, null, null, List.of(output), skipped, null);
         } else {
             Files.createDirectories(output);
-            Path mosaic = Files.writeString(output.resolve("mosaic.fits"), "m");
-            Path coverage = Files.writeString(output.resolve("mosaic_coverage.fits"), "c");
+            Path mosaic = TestMosaics.write(output.resolve("mosaic.fits"), 3);
+            Path coverage = TestMosaics.write(output.resolve("mosaic_coverage.fits"), 1);
             Path preview = Files.writeString(output.resolve("mosaic_preview.png"), "p");
             List<Path> tiles = new ArrayList<>();
             if (job == Job.MOSAIC) {

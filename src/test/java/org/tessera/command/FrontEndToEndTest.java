@@ -140,8 +140,13 @@ class FrontEndToEndTest {
             CommandModule m = context.service(CommandService.class).run(ReprojectCoaddCommand.class, true,
                     "input", DSS.toFile(), "output", dir.toFile(), "kernel", "bilinear", "gpu", "off").get();
             assertFalse(m.isCanceled(), m.getCancelReason());
-            assertEquals(dir.resolve("mosaic.fits").toAbsolutePath().toFile(), m.getOutput("mosaic"));
-            assertEquals(dir.resolve("mosaic_preview.png").toAbsolutePath().toFile(), m.getOutput("preview"));
+            ij.ImagePlus mosaic = (ij.ImagePlus) m.getOutput("mosaic");
+            Header written = fits(dir.resolve("mosaic.fits")).primary();
+            assertEquals(written.getIntValue("NAXIS1"), mosaic.getWidth());
+            assertEquals(written.getIntValue("NAXIS2"), mosaic.getHeight());
+            assertEquals(written.getIntValue("NAXIS") == 3 ? written.getIntValue("NAXIS3") : 1, mosaic.getNChannels());
+            assertEquals(org.tessera.wcs.Wcs.fromHeader(written).pixelScaleDeg() * 3600, mosaic.getCalibration().pixelWidth, 1e-9);
+            assertEquals(dir.getFileName().toString(), mosaic.getTitle());
             assertDssMosaic(dir);
         } finally {
             context.dispose();
@@ -158,6 +163,36 @@ class FrontEndToEndTest {
         assertEquals(out.resolve("mosaic.fits").toAbsolutePath().toString(), ij.lastRun("mosaic"));
         assertEquals("0", ij.lastRun("skipped"));
         assertDssMosaic(out);
+    }
+
+    @Test
+    void aMacroRunLeavesTheMosaicOpenSelectedAndCalibrated(@TempDir Path dir) throws Exception {
+        assumeData(DSS);
+        LegacyImageJ ij = new LegacyImageJ(dir.resolve("ij"));
+        Path out = dir.resolve("dss run");
+        for (String k : List.of("n", "title", "size", "unit", "pw", "min", "max", "info")) System.clearProperty("tessera.test." + k);
+        ij.runMacro("run(\"Tessera Reproject (IJ1)\", \"input=" + bracket(DSS) + " output=" + bracket(out)
+                + " kernel=bilinear gpu=off coverage settings=[preview_png_p_low=5 preview_png_p_high=95]\");\n"
+                + "function put(k, v) { call(\"java.lang.System.setProperty\", \"tessera.test.\" + k, \"\" + v); }\n"
+                + "put(\"n\", nImages);\n"
+                + "put(\"title\", getTitle());\n" // selected by the run, not by this macro
+                + "Stack.getDimensions(ww, hh, cc, zz, tt); put(\"size\", \"\" + ww + \"x\" + hh + \"x\" + cc);\n"
+                + "getPixelSize(unit, pw, ph); put(\"unit\", unit); put(\"pw\", d2s(pw, 9));\n"
+                + "getMinAndMax(min, max); put(\"min\", d2s(min, 9)); put(\"max\", d2s(max, 9));\n"
+                + "put(\"info\", getImageInfo());\n", "");
+        assertEquals("ok", ij.lastRun("status"), ij.lastRun("error"));
+        assertEquals("2", System.getProperty("tessera.test.n"), "the mosaic and its coverage are open");
+        assertEquals("dss run", System.getProperty("tessera.test.title"));
+        Header h = fits(out.resolve("mosaic.fits")).primary();
+        assertEquals(h.getIntValue("NAXIS1") + "x" + h.getIntValue("NAXIS2") + "x1", System.getProperty("tessera.test.size"));
+        assertEquals("arcsec", System.getProperty("tessera.test.unit"));
+        double scale = org.tessera.wcs.Wcs.fromHeader(h).pixelScaleDeg() * 3600;
+        assertEquals(scale, Double.parseDouble(System.getProperty("tessera.test.pw")), 1e-6);
+        double[] window = org.tessera.io.PreviewPng.windows(org.tessera.io.FitsFrame.open(out.resolve("mosaic.fits")), 5, 95, 3200)[0];
+        assertEquals(window[0], Double.parseDouble(System.getProperty("tessera.test.min")), 1e-3 * Math.abs(window[0]) + 1e-6);
+        assertEquals(window[1], Double.parseDouble(System.getProperty("tessera.test.max")), 1e-3 * Math.abs(window[1]) + 1e-6);
+        assertTrue(window[1] > window[0]);
+        assertTrue(System.getProperty("tessera.test.info").contains("CTYPE1  = 'RA---TAN'"), System.getProperty("tessera.test.info"));
     }
 
     @Test

@@ -57,8 +57,8 @@ class PlugInTest {
     }
 
     @Test
-    void pluginsConfigListsEveryShimUnderPluginsTessera() throws Exception {
-        Pattern entry = Pattern.compile("^(Plugins>Tessera), \"([^\"]+)\", ([\\w.]+)$");
+    void pluginsConfigListsEveryShimInTheTesseraMacroCommandsSubmenu() throws Exception {
+        Pattern entry = Pattern.compile("^(Plugins>Tessera>Macro commands), \"([^\"]+)\", ([\\w.]+)$");
         Map<String, String> labels = new HashMap<>();
         for (String line : Files.readAllLines(Paths.get("plugins.config"))) {
             if (line.isBlank() || line.startsWith("#")) continue;
@@ -126,5 +126,18 @@ class PlugInTest {
         assertEquals(dir.resolve("tessera.log").toString(), LastRun.get("log"));
         assertEquals("", LastRun.get("mosaic"), "a stack makes no mosaic");
         assertEquals("", LastRun.get("error"));
+    }
+
+    @Test
+    void aCancelledRunIsReportedAsCancelledNotFailed(@TempDir Path dir) throws IOException {
+        FakeJobs fake = new FakeJobs();
+        fake.failure = new java.util.concurrent.CancellationException("stack cancelled");
+        MosaicPlugIn p = new MosaicPlugIn();
+        p.jobs = fake;
+        p.execute(Map.of("input", "", "output", dir.toString(), "config", "", "rejection", "config",
+                "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+        assertEquals("cancelled", LastRun.get("status"));
+        assertEquals("cancelled by the user", LastRun.get("error"));
+        assertFalse(Files.exists(dir.resolve("mosaic.fits")));
     }
 }

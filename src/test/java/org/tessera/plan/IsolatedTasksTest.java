@@ -86,4 +86,46 @@ class IsolatedTasksTest {
         assertEquals(3, ran.get());
         assertEquals(3, r.done().size());
     }
+
+    @Test
+    void aTaskStoppedByTheUsersCancelIsNotAFailureButAnyOtherCancellationIs() {
+        boolean[] stop = {false};
+        Progress p = new Progress() {
+            @Override public void update(double f, String m) { }
+            @Override public boolean cancelled() { return stop[0]; }
+        };
+        List<Integer> told = new ArrayList<>();
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        tasks.add(new IsolatedTasks.Task<>(0, cancel -> { throw new java.util.concurrent.CancellationException("not the user"); }));
+        tasks.add(new IsolatedTasks.Task<>(1, cancel -> 1));
+        tasks.add(new IsolatedTasks.Task<>(2, cancel -> {
+            stop[0] = true; // the user pressed Esc while this tile was stacking
+            throw new java.util.concurrent.CancellationException("stack cancelled");
+        }));
+        IsolatedTasks.Result<Integer> r = IsolatedTasks.run(tasks, 1, "test", "task", p, (id, reason, e) -> told.add(id));
+        assertTrue(r.cancelled());
+        assertEquals(List.of(0), told);
+        assertEquals(1, r.failed().size());
+        assertEquals(0, r.failed().get(0).id());
+        assertEquals(1, r.done().size());
+    }
+
+    @Test
+    void theBarMovesWhileATaskWorksAndNeverGoesBack() {
+        List<Double> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+        Progress p = (f, m) -> { seen.add(f); said.add(m); };
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+            tasks.add(new IsolatedTasks.Task<>(i, own -> {
+                own.update(0.25, "band 1/4");
+                own.update(0.75, "band 3/4");
+                own.update(0.5, "a step back"); // never lowers the bar
+                return 1;
+            }));
+        IsolatedTasks.run(tasks, 1, "test", "master tile", p, (id, reason, e) -> { });
+        assertEquals(List.of(0.125, 0.375, 0.375, 0.5, 0.625, 0.875, 0.875, 1.0), seen);
+        assertEquals(List.of("master tile 0/2", "master tile 0/2", "master tile 0/2", "master tile 1/2",
+                "master tile 1/2", "master tile 1/2", "master tile 1/2", "master tile 2/2"), said);
+    }
 }
