@@ -180,6 +180,8 @@ public final class FrameScanner {
         List<String> outputs = new ArrayList<>();
         for (Opened r : results) {
             if (r.frame() == null) skipped.add(r.problem());
+            else if (framesOnly && FrameSelection.zeMosaicMasterTile(r.frame().keys()))
+                skipped.add(new Problem(r.frame().path(), FrameSelection.ZEMOSAIC_TILE_REASON));
             else if (framesOnly && FrameSelection.writtenByTessera(r.frame().keys())) outputs.add(r.frame().path().toString());
             else frames.add(r.frame());
         }

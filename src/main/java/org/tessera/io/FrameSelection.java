@@ -28,6 +28,21 @@ public final class FrameSelection {
         return keys.containsKey("MT_NFRAMES") && (keys.containsKey("ZMT_EMPT") || keys.containsKey("GRID_ID"));
     }
 
+    /** Why a ZeMosaic master tile is no frame of a mosaic or stack, and what to do with it. */
+    public static final String ZEMOSAIC_TILE_REASON = "a master tile written by ZeMosaic (ZMT_* cards), not a raw frame: "
+            + "assemble master tiles with 'tessera reproject OUTPUT tiles...' (Fiji: Reproject and Coadd)";
+
+    /**
+     * True for a master tile written by the original program (ZeMosaic): its {@code ZMT_TYPE} card
+     * ('Master Tile') or its frame counts {@code ZMT_NALGN}/{@code ZMT_NRAW}. Stacking such a tile
+     * again as a raw frame would weight it as one exposure; Phase 5 alone is its use.
+     */
+    public static boolean zeMosaicMasterTile(Map<String, String> keys) {
+        String type = keys.get("ZMT_TYPE");
+        if (type != null && type.toLowerCase(Locale.ROOT).contains("master tile")) return true;
+        return keys.containsKey("ZMT_NALGN") || keys.containsKey("ZMT_NRAW");
+    }
+
     /**
      * The frames of the most common channel count (colour wins a tie); each other frame goes to
      * {@code setAside} with the reason.

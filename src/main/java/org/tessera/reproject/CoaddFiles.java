@@ -89,16 +89,28 @@ public final class CoaddFiles {
         return new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f));
     }
 
-    /** {@code MT_NFRAMES} of a master or Grid tile (the tile weight), 1 for any other image. */
+    /**
+     * The header cards that give a tile's frame count, in the order the original reads them: Tessera
+     * and ZeMosaic write {@code MT_NFRAMES}; ZeMosaic's master tiles also carry {@code ZMT_NALGN}
+     * (frames aligned and stacked) and {@code ZMT_NRAW} (frames in the group), older ones only
+     * {@code NRAWPROC}/{@code NRAWINIT}. The first card holding a finite count &gt; 0 wins.
+     */
+    public static final List<String> FRAME_COUNT_KEYS = List.of("MT_NFRAMES", "ZMT_NALGN", "ZMT_NRAW", "NRAWPROC", "NRAWINIT");
+
+    /** The frame count of a master or Grid tile (the tile weight, {@link #FRAME_COUNT_KEYS}), 1 for any other image. */
     static double nFrames(FitsFrame f) {
-        String v = f.keys().get("MT_NFRAMES");
-        if (v == null) return 1;
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            LOG.warning("[P5] " + f.name() + ": MT_NFRAMES='" + v + "' is not a number, tile weight 1");
-            return 1;
+        for (String key : FRAME_COUNT_KEYS) {
+            String v = f.keys().get(key);
+            if (v == null) continue;
+            try {
+                double n = Double.parseDouble(v.trim());
+                if (n > 0 && Double.isFinite(n)) return n;
+            } catch (NumberFormatException e) {
+                // not a count: the next card may hold one
+            }
+            LOG.warning("[P5] " + f.name() + ": " + key + "='" + v + "' is not a frame count > 0, ignored for the tile weight");
         }
+        return 1;
     }
 
     private static Header header(WcsGrid g, int images, String what) throws IOException {
