@@ -7,13 +7,16 @@ import java.util.Map;
 
 import ij.ImagePlus;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.platform.PlatformService;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
+import org.scijava.widget.Button;
 import org.tessera.gpu.GpuService;
 
 /**
@@ -37,17 +40,20 @@ public class StackFramesCommand extends ContextCommand {
     File config;
 
     @Parameter(label = "Rejection", persist = false,
-            choices = {"config", "winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none"},
-            description = "stacking_rejection_algorithm; 'config' keeps the config file's value or the default")
-    String rejection = Choices.KEEP;
+            choices = {Choices.REJECTION_DEFAULT, Choices.REJECTION_KAPPA, Choices.REJECTION_LINEAR, Choices.REJECTION_NONE},
+            description = "stacking_rejection_algorithm; '(default)' keeps the config file's value when one is given."
+                    + " Macros: config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none")
+    String rejection = Choices.REJECTION_DEFAULT;
 
-    @Parameter(label = "Combine", persist = false, choices = {"config", "mean", "median"},
-            description = "stacking_final_combine_method; 'config' keeps the config file's value or the default")
-    String combine = Choices.KEEP;
+    @Parameter(label = "Combine", persist = false, choices = {Choices.COMBINE_DEFAULT, Choices.COMBINE_MEDIAN},
+            description = "stacking_final_combine_method; '(default)' keeps the config file's value when one is given."
+                    + " Macros: config, mean, median")
+    String combine = Choices.COMBINE_DEFAULT;
 
-    @Parameter(label = "GPU", persist = false, choices = {"config", "on", "off"},
-            description = "use_gpu_phase5; 'config' keeps the config file's value or the default")
-    String gpu = Choices.KEEP;
+    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF},
+            description = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
+                    + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off")
+    String gpu = Choices.GPU_DEFAULT;
 
     @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
             description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
@@ -56,6 +62,17 @@ public class StackFramesCommand extends ContextCommand {
     /** The stacked tile as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
     @Parameter(label = "Stacked tile", type = ItemIO.OUTPUT)
     ImagePlus tile;
+
+    /** Opens the user guide (online, or the bundled copy); not a macro key. */
+    @Parameter(label = "Help", callback = "help", required = false, persist = false,
+            description = "Opens the user guide: " + UserGuide.URL)
+    Button helpButton;
+
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    String helpLine = UserGuide.LINE;
+
+    @Parameter(required = false)
+    PlatformService platform;
 
     @Parameter
     LogService log;
@@ -78,6 +95,11 @@ public class StackFramesCommand extends ContextCommand {
         CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
         if (done == null) return;
         tile = CommandSupport.images(done, false, log).image();
+    }
+
+    /** The Help button's callback. */
+    void help() {
+        UserGuide.open(platform, ui);
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */

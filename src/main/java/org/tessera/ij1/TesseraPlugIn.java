@@ -23,6 +23,7 @@ import org.tessera.command.JobRequest;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
 import org.tessera.command.ResultImages;
+import org.tessera.command.UserGuide;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -97,8 +98,9 @@ abstract class TesseraPlugIn implements PlugIn {
                 case CHECK -> gd.addCheckbox(f.label(), Boolean.parseBoolean(def));
             }
         }
-        gd.addMessage("'config' keeps the value of the config file (or the default).\n"
+        gd.addMessage("'(default)' keeps the config file's value when one is given.\n"
                 + "Settings: more config keys as key=value pairs separated by spaces, applied last.");
+        gd.addHelp(UserGuide.URL); // a Help button; IJ opens the page in the browser
         gd.showDialog();
         if (gd.wasCanceled()) return null;
         Map<String, String> values = new LinkedHashMap<>();

@@ -32,12 +32,14 @@ import org.tessera.command.StackFramesCommand;
 /** The ImageJ 1 shims without ImageJ running: macro keys, plugins.config, parameters → job. */
 class PlugInTest {
 
-    /** Macro keys of a SciJava command: its input @Parameter fields that are not services. */
+    /** Macro keys of a SciJava command: its input @Parameter fields that are not services, buttons or messages. */
     private static List<String> sciJavaKeys(Class<?> command) {
         return Arrays.stream(command.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(Parameter.class))
                 .filter(f -> f.getAnnotation(Parameter.class).type() == ItemIO.INPUT)
                 .filter(f -> !Service.class.isAssignableFrom(f.getType()))
+                .filter(f -> f.getType() != org.scijava.widget.Button.class // dialog-only: Help
+                        && f.getAnnotation(Parameter.class).visibility() != org.scijava.ItemVisibility.MESSAGE)
                 .map(Field::getName).sorted().toList();
     }
 
