@@ -32,6 +32,11 @@ public class BuildMosaicCommand extends ContextCommand {
             description = "Folder of FITS frames (*.fit, *.fits, *.fts); empty: the built-in default sky")
     File input;
 
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
+            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of frames);"
+                    + " written to temporary FITS files and used instead of the input")
+    ImagePlus image;
+
     @Parameter(label = "Output folder", style = "directory", persist = false,
             description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png, master_tiles/ and tessera.log go")
     File output;
@@ -99,9 +104,17 @@ public class BuildMosaicCommand extends ContextCommand {
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
+    /** The temporary FITS files of {@link #image}, deleted after the run. */
+    private java.nio.file.Path imageDir;
+
     @Override
     public void run() {
-        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        CommandSupport.Done done;
+        try {
+            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        } finally {
+            org.tessera.fiji.OpenImages.delete(imageDir);
+        }
         if (done == null) return;
         ResultImages images = CommandSupport.images(done, coverage, log);
         mosaic = images.image();
@@ -119,7 +132,7 @@ public class BuildMosaicCommand extends ContextCommand {
         choices.put("rejection", rejection);
         choices.put("combine", combine);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.MOSAIC, CommandSupport.path(input), CommandSupport.path(output),
+        return JobRequest.fromForm(Job.MOSAIC, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
                 CommandSupport.path(config), choices, settings);
     }
 }

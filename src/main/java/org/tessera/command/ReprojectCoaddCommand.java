@@ -28,9 +28,14 @@ import org.tessera.gpu.GpuService;
         description = "Reproject images with a WCS onto one grid and coadd them into a mosaic")
 public class ReprojectCoaddCommand extends ContextCommand {
 
-    @Parameter(label = "Images (folder or file)", style = "both", persist = false,
+    @Parameter(label = "Images (folder or file)", style = "both", required = false, persist = false,
             description = "A folder of FITS images with a WCS, or one FITS file")
     File input;
+
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
+            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of images);"
+                    + " written to temporary FITS files and used instead of the input")
+    ImagePlus image;
 
     @Parameter(label = "Output folder", style = "directory", persist = false,
             description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png and tessera.log go")
@@ -94,9 +99,17 @@ public class ReprojectCoaddCommand extends ContextCommand {
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
+    /** The temporary FITS files of {@link #image}, deleted after the run. */
+    private java.nio.file.Path imageDir;
+
     @Override
     public void run() {
-        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        CommandSupport.Done done;
+        try {
+            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        } finally {
+            org.tessera.fiji.OpenImages.delete(imageDir);
+        }
         if (done == null) return;
         ResultImages images = CommandSupport.images(done, coverage, log);
         mosaic = images.image();
@@ -113,7 +126,7 @@ public class ReprojectCoaddCommand extends ContextCommand {
         Map<String, String> choices = new LinkedHashMap<>();
         choices.put("kernel", kernel);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.REPROJECT, CommandSupport.path(input), CommandSupport.path(output),
+        return JobRequest.fromForm(Job.REPROJECT, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
                 CommandSupport.path(config), choices, settings);
     }
 }

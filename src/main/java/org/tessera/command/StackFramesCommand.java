@@ -27,9 +27,14 @@ import org.tessera.gpu.GpuService;
         description = "Stack frames of one field into a master tile (FITS with ALPHA)")
 public class StackFramesCommand extends ContextCommand {
 
-    @Parameter(label = "Frames (folder or file)", style = "both", persist = false,
+    @Parameter(label = "Frames (folder or file)", style = "both", required = false, persist = false,
             description = "A folder of FITS frames, or one FITS file")
     File input;
+
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
+            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of frames);"
+                    + " written to temporary FITS files and used instead of the input")
+    ImagePlus image;
 
     @Parameter(label = "Output FITS file", style = "save", persist = false,
             description = "The stacked tile, e.g. /data/out/tile.fits; tessera.log goes beside it")
@@ -90,9 +95,17 @@ public class StackFramesCommand extends ContextCommand {
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
+    /** The temporary FITS files of {@link #image}, deleted after the run. */
+    private java.nio.file.Path imageDir;
+
     @Override
     public void run() {
-        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        CommandSupport.Done done;
+        try {
+            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        } finally {
+            org.tessera.fiji.OpenImages.delete(imageDir);
+        }
         if (done == null) return;
         tile = CommandSupport.images(done, false, log).image();
     }
@@ -108,7 +121,7 @@ public class StackFramesCommand extends ContextCommand {
         choices.put("rejection", rejection);
         choices.put("combine", combine);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.STACK, CommandSupport.path(input), CommandSupport.path(output),
+        return JobRequest.fromForm(Job.STACK, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
                 CommandSupport.path(config), choices, settings);
     }
 }

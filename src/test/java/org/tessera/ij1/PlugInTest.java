@@ -38,6 +38,7 @@ class PlugInTest {
                 .filter(f -> f.isAnnotationPresent(Parameter.class))
                 .filter(f -> f.getAnnotation(Parameter.class).type() == ItemIO.INPUT)
                 .filter(f -> !Service.class.isAssignableFrom(f.getType()))
+                .filter(f -> f.getType() != ij.ImagePlus.class) // open images: SciJava commands only
                 .filter(f -> f.getType() != org.scijava.widget.Button.class // dialog-only: Help
                         && f.getAnnotation(Parameter.class).visibility() != org.scijava.ItemVisibility.MESSAGE)
                 .map(Field::getName).sorted().toList();
