@@ -12,7 +12,7 @@ public class StackPlugIn extends TesseraPlugIn {
 
     static final List<Field> FIELDS = List.of(
             Field.folder("input", "Input frames folder (or a FITS file)"),
-            Field.file("output", "Output FITS file"),
+            Field.save("output", "Output FITS file"),
             CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
 
     @Override Job job() { return Job.STACK; }

@@ -49,6 +49,17 @@ class PlugInTest {
     }
 
     @Test
+    void dialogsPickTheRightKindOfPathAndStartOnTheRealDefaults() {
+        assertEquals(TesseraPlugIn.Kind.FOLDER, StackPlugIn.FIELDS.get(0).kind(), "Browse picks the frames folder");
+        assertEquals(TesseraPlugIn.Kind.SAVE, StackPlugIn.FIELDS.get(1).kind(), "the stacked tile gets a Save dialog");
+        assertEquals(TesseraPlugIn.Kind.FOLDER, ReprojectPlugIn.FIELDS.get(0).kind());
+        assertEquals("Winsorized sigma clip (default)", TesseraPlugIn.REJECTION.defaultValue());
+        assertEquals("Mean (default)", TesseraPlugIn.COMBINE.defaultValue());
+        assertEquals("Bilinear (default)", TesseraPlugIn.KERNEL.defaultValue());
+        assertEquals("On when a healthy GPU is found (default)", TesseraPlugIn.GPU.defaultValue());
+    }
+
+    @Test
     void macroKeysComeFromLabelsAndMatchTheSciJavaCommands() {
         for (List<TesseraPlugIn.Field> fields : List.of(MosaicPlugIn.FIELDS, StackPlugIn.FIELDS, ReprojectPlugIn.FIELDS))
             for (TesseraPlugIn.Field f : fields)
