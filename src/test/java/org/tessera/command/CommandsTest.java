@@ -108,6 +108,7 @@ class CommandsTest {
             }
             assertEquals(org.scijava.widget.Button.class, i.getInput("helpButton").getType());
             assertEquals("help", i.getInput("helpButton").getCallback());
+            assertTrue(UserGuide.bundled().startsWith("# Tessera user guide"), "Help has the guide offline (jar resource)");
             assertTrue(((String) i.getInput("helpLine").getDefaultValue() == null
                     ? UserGuide.LINE : (String) i.getInput("helpLine").getDefaultValue()).contains(UserGuide.URL));
             // persist=false everywhere: remembering is RememberedInputs' job, for dialog runs only
