@@ -11,6 +11,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -86,6 +87,29 @@ class OpenImageInputTest {
         CommandModule fromIj = reproject("image", imagejOpened, "output", dir.resolve("ij").toFile());
         assertFalse(fromIj.isCanceled(), fromIj.getCancelReason());
         assertSameMosaic(dir.resolve("file/mosaic.fits"), dir.resolve("ij/mosaic.fits"));
+    }
+
+    @Test
+    @Tag("heavy") // stacks three 1080×1920 frames first: ~25 s on 2 cores (run with -Pheavy)
+    void anOpenMasterTileGivesTheSameMosaicAsItsFile(@TempDir Path dir) throws Exception {
+        Path solved = Paths.get("../shared/data/seestar_ngc7023_solved");
+        assumeTrue(Files.isDirectory(solved), "real test data not found at " + solved.toAbsolutePath());
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        try (var s = Files.list(solved)) {
+            for (Path p : s.sorted().limit(3).toList()) Files.createSymbolicLink(frames.resolve(p.getFileName()), p.toAbsolutePath());
+        }
+        Path tile = dir.resolve("tile.fits");
+        CommandModule stacked = context.service(CommandService.class).run(StackFramesCommand.class, true,
+                "input", frames.toFile(), "output", tile.toFile(), "gpu", "off").get();
+        assertFalse(stacked.isCanceled(), stacked.getCancelReason());
+
+        CommandModule fromFile = reproject("input", tile.toFile(), "output", dir.resolve("file").toFile());
+        assertFalse(fromFile.isCanceled(), fromFile.getCancelReason());
+        ImagePlus opened = MosaicImage.open(tile, "tile", new Config()); // as Fiji shows the tile: RGB composite
+        assertEquals(3, opened.getNChannels());
+        CommandModule fromImage = reproject("image", opened, "output", dir.resolve("image").toFile());
+        assertFalse(fromImage.isCanceled(), fromImage.getCancelReason());
+        assertSameMosaic(dir.resolve("file/mosaic.fits"), dir.resolve("image/mosaic.fits"));
     }
 
     @Test
