@@ -7,13 +7,16 @@ import java.util.Map;
 
 import ij.ImagePlus;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.platform.PlatformService;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
+import org.scijava.widget.Button;
 import org.tessera.gpu.GpuService;
 
 /**
@@ -29,6 +32,11 @@ public class BuildMosaicCommand extends ContextCommand {
             description = "Folder of FITS frames (*.fit, *.fits, *.fts); empty: the built-in default sky")
     File input;
 
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
+            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of frames);"
+                    + " written to temporary FITS files and used instead of the input")
+    ImagePlus image;
+
     @Parameter(label = "Output folder", style = "directory", persist = false,
             description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png, master_tiles/ and tessera.log go")
     File output;
@@ -38,17 +46,20 @@ public class BuildMosaicCommand extends ContextCommand {
     File config;
 
     @Parameter(label = "Rejection", persist = false,
-            choices = {"config", "winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none"},
-            description = "stacking_rejection_algorithm; 'config' keeps the config file's value or the default")
-    String rejection = Choices.KEEP;
+            choices = {Choices.REJECTION_DEFAULT, Choices.REJECTION_KAPPA, Choices.REJECTION_LINEAR, Choices.REJECTION_NONE},
+            description = "stacking_rejection_algorithm; '(default)' keeps the config file's value when one is given."
+                    + " Macros: config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none")
+    String rejection = Choices.REJECTION_DEFAULT;
 
-    @Parameter(label = "Combine", persist = false, choices = {"config", "mean", "median"},
-            description = "stacking_final_combine_method; 'config' keeps the config file's value or the default")
-    String combine = Choices.KEEP;
+    @Parameter(label = "Combine", persist = false, choices = {Choices.COMBINE_DEFAULT, Choices.COMBINE_MEDIAN},
+            description = "stacking_final_combine_method; '(default)' keeps the config file's value when one is given."
+                    + " Macros: config, mean, median")
+    String combine = Choices.COMBINE_DEFAULT;
 
-    @Parameter(label = "GPU", persist = false, choices = {"config", "on", "off"},
-            description = "use_gpu_phase5; 'config' keeps the config file's value or the default")
-    String gpu = Choices.KEEP;
+    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF},
+            description = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
+                    + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off")
+    String gpu = Choices.GPU_DEFAULT;
 
     @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
             description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
@@ -66,6 +77,17 @@ public class BuildMosaicCommand extends ContextCommand {
     @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
     ImagePlus coverageImage;
 
+    /** Opens the user guide (online, or the bundled copy); not a macro key. */
+    @Parameter(label = "Help", callback = "help", required = false, persist = false,
+            description = "Opens the user guide: " + UserGuide.URL)
+    Button helpButton;
+
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    String helpLine = UserGuide.LINE;
+
+    @Parameter(required = false)
+    PlatformService platform;
+
     @Parameter
     LogService log;
 
@@ -82,13 +104,26 @@ public class BuildMosaicCommand extends ContextCommand {
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
+    /** The temporary FITS files of {@link #image}, deleted after the run. */
+    private java.nio.file.Path imageDir;
+
     @Override
     public void run() {
-        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        CommandSupport.Done done;
+        try {
+            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        } finally {
+            org.tessera.fiji.OpenImages.delete(imageDir);
+        }
         if (done == null) return;
         ResultImages images = CommandSupport.images(done, coverage, log);
         mosaic = images.image();
         coverageImage = images.coverage();
+    }
+
+    /** The Help button's callback. */
+    void help() {
+        UserGuide.open(platform, ui);
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */
@@ -97,7 +132,7 @@ public class BuildMosaicCommand extends ContextCommand {
         choices.put("rejection", rejection);
         choices.put("combine", combine);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.MOSAIC, CommandSupport.path(input), CommandSupport.path(output),
+        return JobRequest.fromForm(Job.MOSAIC, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
                 CommandSupport.path(config), choices, settings);
     }
 }

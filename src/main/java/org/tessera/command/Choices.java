@@ -7,21 +7,50 @@ import java.util.Map;
 import org.tessera.config.Config;
 
 /**
- * The few settings the menus offer as drop-down choices, and the config key each one sets. The
- * first value, {@value #KEEP}, leaves the key as the config file (or the default) has it. The
- * SciJava commands repeat these lists in their annotations (a test keeps them equal).
+ * The few settings the menus offer as drop-down choices, and the config key each one sets. Dialogs
+ * show human labels; the first label names the key's own default with "(default)" and keeps the key
+ * as the config file (or the default) has it, like the macro word {@value #KEEP}. Macros may pass
+ * either the config value ({@code rejection=kappa_sigma}, the documented macro API) or a label
+ * (what the macro recorder writes). The SciJava commands repeat the label constants in their
+ * annotations (a test keeps them equal).
  */
 public final class Choices {
     private Choices() {}
 
-    /** "Keep what the config says." */
+    /** "Keep what the config says": the macro word of the first, "(default)" entry. */
     public static final String KEEP = "config";
 
-    public static final List<String> REJECTION =
-            List.of(KEEP, "winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none");
-    public static final List<String> COMBINE = List.of(KEEP, "mean", "median");
-    public static final List<String> GPU = List.of(KEEP, "on", "off");
-    public static final List<String> KERNEL = List.of(KEEP, "bilinear", "nearest", "lanczos3", "exact");
+    /** One entry of a drop-down: the config value it sets and the label the dialog shows. */
+    public record Option(String value, String label) {}
+
+    public static final String REJECTION_DEFAULT = "Winsorized sigma clip (default)";
+    public static final String REJECTION_KAPPA = "Kappa-sigma clip";
+    public static final String REJECTION_LINEAR = "Linear fit clip";
+    public static final String REJECTION_NONE = "None (no rejection)";
+    public static final String COMBINE_DEFAULT = "Mean (default)";
+    public static final String COMBINE_MEDIAN = "Median";
+    public static final String GPU_DEFAULT = "On when a healthy GPU is found (default)";
+    public static final String GPU_OFF = "Off (CPU only)";
+    public static final String KERNEL_DEFAULT = "Bilinear (default)";
+    public static final String KERNEL_NEAREST = "Nearest neighbour";
+    public static final String KERNEL_LANCZOS = "Lanczos-3";
+    public static final String KERNEL_EXACT = "Exact (flux-conserving)";
+
+    /** Per choice: the default (value = the key's default) first, then the others. */
+    private static final Map<String, List<Option>> OPTIONS = Map.of(
+            "rejection", List.of(new Option("winsorized_sigma_clip", REJECTION_DEFAULT),
+                    new Option("kappa_sigma", REJECTION_KAPPA), new Option("linear_fit_clip", REJECTION_LINEAR),
+                    new Option("none", REJECTION_NONE)),
+            "combine", List.of(new Option("mean", COMBINE_DEFAULT), new Option("median", COMBINE_MEDIAN)),
+            "gpu", List.of(new Option("on", GPU_DEFAULT), new Option("off", GPU_OFF)),
+            "kernel", List.of(new Option("bilinear", KERNEL_DEFAULT), new Option("nearest", KERNEL_NEAREST),
+                    new Option("lanczos3", KERNEL_LANCZOS), new Option("exact", KERNEL_EXACT)));
+
+    /** The labels the dialogs show, default first. */
+    public static final List<String> REJECTION = labels("rejection");
+    public static final List<String> COMBINE = labels("combine");
+    public static final List<String> GPU = labels("gpu");
+    public static final List<String> KERNEL = labels("kernel");
 
     /** Parameter name → the config key it sets. */
     public static final Map<String, String> KEYS = Map.of(
@@ -30,23 +59,41 @@ public final class Choices {
             "gpu", "use_gpu_phase5",
             "kernel", "reproject_kernel");
 
-    private static final Map<String, List<String>> VALUES = Map.of(
-            "rejection", REJECTION, "combine", COMBINE, "gpu", GPU, "kernel", KERNEL);
+    /** The entries of choice {@code name}, default first. */
+    public static List<Option> options(String name) {
+        List<Option> o = OPTIONS.get(name);
+        if (o == null) throw new IllegalArgumentException("unknown choice '" + name + "'");
+        return o;
+    }
+
+    private static List<String> labels(String name) {
+        return options(name).stream().map(Option::label).toList();
+    }
+
+    /** The macro words choice {@code name} accepts: {@value #KEEP}, then every config value. */
+    public static List<String> values(String name) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(KEEP),
+                options(name).stream().map(Option::value)).toList();
+    }
 
     /**
-     * Sets the key behind choice {@code name} unless {@code value} is null, blank or {@value #KEEP}.
+     * Sets the key behind choice {@code name} unless {@code value} is null, blank, {@value #KEEP} or
+     * the "(default)" label (those keep the config file's value, or the default).
      * @throws IllegalArgumentException for a value not offered (macros and scripts can pass any text)
      */
     public static void apply(Config config, String name, String value) {
-        List<String> allowed = VALUES.get(name);
-        if (allowed == null) throw new IllegalArgumentException("unknown choice '" + name + "'");
+        List<Option> options = options(name);
         if (value == null || value.isBlank()) return;
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals(KEEP)) return;
-        if (!allowed.contains(v))
-            throw new IllegalArgumentException(name + ": expected one of " + String.join(", ", allowed) + ", got '" + value + "'");
+        String v = value.trim();
+        if (v.equalsIgnoreCase(KEEP) || v.equalsIgnoreCase(options.get(0).label())) return;
+        String chosen = null;
+        for (Option o : options)
+            if (o.value().equalsIgnoreCase(v) || o.label().equalsIgnoreCase(v)) chosen = o.value();
+        if (chosen == null)
+            throw new IllegalArgumentException(name + ": expected one of " + String.join(", ", values(name))
+                    + " (or a label: " + String.join(", ", labels(name)) + "), got '" + value + "'");
         String key = KEYS.get(name);
-        if (name.equals("gpu")) config.put(key, v.equals("on"));
-        else config.put(key, v);
+        if (name.equals("gpu")) config.put(key, chosen.equals("on"));
+        else config.put(key, chosen.toLowerCase(Locale.ROOT));
     }
 }

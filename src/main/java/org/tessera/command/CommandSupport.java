@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import ij.ImagePlus;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
 import org.tessera.UserMessages;
+import org.tessera.fiji.OpenImages;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -87,6 +89,20 @@ final class CommandSupport {
     /** The result images of a finished job (Fiji shows a command's image outputs, the command never does). */
     static ResultImages images(Done done, boolean coverage, LogService log) {
         return ResultImages.open(done.request(), done.outcome(), coverage, w -> log.warn("Tessera: " + w));
+    }
+
+    /**
+     * The job's input: the {@code input} field, or the open {@code image} written as FITS into a
+     * temporary folder (handed to {@code temp} for deletion after the run).
+     */
+    static Path input(File input, ImagePlus image, java.util.function.Consumer<Path> temp) throws IOException {
+        Path in = path(input);
+        if (image == null) return in;
+        if (in != null) throw new IllegalArgumentException("give either an input (folder or file) or an open image, not both");
+        Path dir = OpenImages.tempDir();
+        temp.accept(dir);
+        OpenImages.write(image, dir);
+        return dir;
     }
 
     /** A File parameter as a path; an empty field counts as not given. */

@@ -7,13 +7,16 @@ import java.util.Map;
 
 import ij.ImagePlus;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.platform.PlatformService;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
+import org.scijava.widget.Button;
 import org.tessera.gpu.GpuService;
 
 /**
@@ -25,9 +28,14 @@ import org.tessera.gpu.GpuService;
         description = "Reproject images with a WCS onto one grid and coadd them into a mosaic")
 public class ReprojectCoaddCommand extends ContextCommand {
 
-    @Parameter(label = "Images (folder or file)", style = "both", persist = false,
+    @Parameter(label = "Images (folder or file)", style = "both", required = false, persist = false,
             description = "A folder of FITS images with a WCS, or one FITS file")
     File input;
+
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
+            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of images);"
+                    + " written to temporary FITS files and used instead of the input")
+    ImagePlus image;
 
     @Parameter(label = "Output folder", style = "directory", persist = false,
             description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png and tessera.log go")
@@ -37,13 +45,16 @@ public class ReprojectCoaddCommand extends ContextCommand {
             description = "Optional JSON config (ZeMosaic keys); overlays the defaults")
     File config;
 
-    @Parameter(label = "Kernel", persist = false, choices = {"config", "bilinear", "nearest", "lanczos3", "exact"},
-            description = "reproject_kernel; 'config' keeps the config file's value or the default")
-    String kernel = Choices.KEEP;
+    @Parameter(label = "Kernel", persist = false,
+            choices = {Choices.KERNEL_DEFAULT, Choices.KERNEL_NEAREST, Choices.KERNEL_LANCZOS, Choices.KERNEL_EXACT},
+            description = "reproject_kernel; '(default)' keeps the config file's value when one is given."
+                    + " Macros: config, bilinear, nearest, lanczos3, exact")
+    String kernel = Choices.KERNEL_DEFAULT;
 
-    @Parameter(label = "GPU", persist = false, choices = {"config", "on", "off"},
-            description = "use_gpu_phase5; 'config' keeps the config file's value or the default")
-    String gpu = Choices.KEEP;
+    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF},
+            description = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
+                    + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off")
+    String gpu = Choices.GPU_DEFAULT;
 
     @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
             description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
@@ -61,6 +72,17 @@ public class ReprojectCoaddCommand extends ContextCommand {
     @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
     ImagePlus coverageImage;
 
+    /** Opens the user guide (online, or the bundled copy); not a macro key. */
+    @Parameter(label = "Help", callback = "help", required = false, persist = false,
+            description = "Opens the user guide: " + UserGuide.URL)
+    Button helpButton;
+
+    @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+    String helpLine = UserGuide.LINE;
+
+    @Parameter(required = false)
+    PlatformService platform;
+
     @Parameter
     LogService log;
 
@@ -77,13 +99,26 @@ public class ReprojectCoaddCommand extends ContextCommand {
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
+    /** The temporary FITS files of {@link #image}, deleted after the run. */
+    private java.nio.file.Path imageDir;
+
     @Override
     public void run() {
-        CommandSupport.Done done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        CommandSupport.Done done;
+        try {
+            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
+        } finally {
+            org.tessera.fiji.OpenImages.delete(imageDir);
+        }
         if (done == null) return;
         ResultImages images = CommandSupport.images(done, coverage, log);
         mosaic = images.image();
         coverageImage = images.coverage();
+    }
+
+    /** The Help button's callback. */
+    void help() {
+        UserGuide.open(platform, ui);
     }
 
     /** The parameters as a job: defaults < config file < choices < settings. */
@@ -91,7 +126,7 @@ public class ReprojectCoaddCommand extends ContextCommand {
         Map<String, String> choices = new LinkedHashMap<>();
         choices.put("kernel", kernel);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.REPROJECT, CommandSupport.path(input), CommandSupport.path(output),
+        return JobRequest.fromForm(Job.REPROJECT, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
                 CommandSupport.path(config), choices, settings);
     }
 }

@@ -11,7 +11,7 @@ import org.tessera.command.Job;
 public class ReprojectPlugIn extends TesseraPlugIn {
 
     static final List<Field> FIELDS = List.of(
-            Field.file("input", "Input images (folder or file)"),
+            Field.folder("input", "Input images folder (or a FITS file)"),
             Field.folder("output", "Output folder"),
             CONFIG, KERNEL, GPU, SETTINGS, COVERAGE);
 

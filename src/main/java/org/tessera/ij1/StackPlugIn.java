@@ -11,8 +11,8 @@ import org.tessera.command.Job;
 public class StackPlugIn extends TesseraPlugIn {
 
     static final List<Field> FIELDS = List.of(
-            Field.file("input", "Input frames (folder or file)"),
-            Field.file("output", "Output FITS file"),
+            Field.folder("input", "Input frames folder (or a FITS file)"),
+            Field.save("output", "Output FITS file"),
             CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
 
     @Override Job job() { return Job.STACK; }

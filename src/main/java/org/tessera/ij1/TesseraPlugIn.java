@@ -23,6 +23,7 @@ import org.tessera.command.JobRequest;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
 import org.tessera.command.ResultImages;
+import org.tessera.command.UserGuide;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -36,12 +37,14 @@ abstract class TesseraPlugIn implements PlugIn {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.ij1");
 
-    enum Kind { FOLDER, FILE, TEXT, CHOICE, CHECK }
+    enum Kind { FOLDER, FILE, SAVE, TEXT, CHOICE, CHECK }
 
     /** One dialog field; {@code key} must be the first word of {@code label}, lower-cased. */
     record Field(String key, String label, Kind kind, List<String> choices) {
         static Field folder(String key, String label) { return new Field(key, label, Kind.FOLDER, List.of()); }
         static Field file(String key, String label) { return new Field(key, label, Kind.FILE, List.of()); }
+        /** A FITS file to write: a text field with a Save dialog button. */
+        static Field save(String key, String label) { return new Field(key, label, Kind.SAVE, List.of()); }
         static Field text(String key, String label) { return new Field(key, label, Kind.TEXT, List.of()); }
         static Field choice(String key, String label, List<String> values) { return new Field(key, label, Kind.CHOICE, values); }
         static Field check(String key, String label) { return new Field(key, label, Kind.CHECK, List.of()); }
@@ -92,13 +95,18 @@ abstract class TesseraPlugIn implements PlugIn {
             switch (f.kind()) {
                 case FOLDER -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addDirectoryField(f.label(), def, 40); }
                 case FILE -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addFileField(f.label(), def, 40); }
+                case SAVE -> {
+                    gd.addStringField(f.label(), def, 40);
+                    if (!plain && !macro) saveButton(gd, (java.awt.TextField) gd.getStringFields().lastElement());
+                }
                 case TEXT -> gd.addStringField(f.label(), def, 40);
                 case CHOICE -> gd.addChoice(f.label(), f.choices().toArray(new String[0]), def);
                 case CHECK -> gd.addCheckbox(f.label(), Boolean.parseBoolean(def));
             }
         }
-        gd.addMessage("'config' keeps the value of the config file (or the default).\n"
+        gd.addMessage("'(default)' keeps the config file's value when one is given.\n"
                 + "Settings: more config keys as key=value pairs separated by spaces, applied last.");
+        gd.addHelp(UserGuide.URL); // a Help button; IJ opens the page in the browser
         gd.showDialog();
         if (gd.wasCanceled()) return null;
         Map<String, String> values = new LinkedHashMap<>();
@@ -120,6 +128,16 @@ abstract class TesseraPlugIn implements PlugIn {
         }
         if (!macro) synchronized (REMEMBERED) { REMEMBERED.put(getClass(), values); }
         return values;
+    }
+
+    /** GenericDialog's Browse only opens files: a Save dialog for the output FITS name instead. */
+    private static void saveButton(GenericDialog gd, java.awt.TextField field) {
+        gd.addButton("Save as…", e -> {
+            java.io.File current = new java.io.File(field.getText().trim());
+            ij.io.SaveDialog sd = new ij.io.SaveDialog("Stacked tile (FITS)",
+                    current.getParent(), current.getName().isEmpty() ? "tile" : current.getName(), ".fits");
+            if (sd.getFileName() != null) field.setText(sd.getDirectory() + sd.getFileName());
+        });
     }
 
     /** Runs the job for the dialog values; records the result for {@link LastRun}. */

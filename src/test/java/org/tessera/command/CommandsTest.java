@@ -52,6 +52,8 @@ class CommandsTest {
     private static List<String> names(Iterable<? extends ModuleItem<?>> items) {
         return StreamSupport.stream(items.spliterator(), false)
                 .filter(i -> !Service.class.isAssignableFrom(i.getType()) && i.getType() != Context.class)
+                .filter(i -> i.getType() != org.scijava.widget.Button.class
+                        && i.getVisibility() != org.scijava.ItemVisibility.MESSAGE) // dialog-only, no macro key
                 .map(ModuleItem::getName).toList();
     }
 
@@ -61,19 +63,19 @@ class CommandsTest {
         CommandInfo mosaic = info(BuildMosaicCommand.class);
         assertEquals("Plugins>Tessera>Build Mosaic",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
-        assertEquals(List.of("input", "output", "config", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
+        assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
         assertEquals(List.of("mosaic", "coverageImage"), names(mosaic.outputs()));
         assertEquals(ImagePlus.class, mosaic.getOutput("mosaic").getType(), "an image Fiji shows, not a File it ignores");
 
         CommandInfo stack = info(StackFramesCommand.class);
         assertEquals("Stack Frames", stack.getMenuPath().getLeaf().getName());
-        assertEquals(List.of("input", "output", "config", "rejection", "combine", "gpu", "settings"), names(stack.inputs()));
+        assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "gpu", "settings"), names(stack.inputs()));
         assertEquals(List.of("tile"), names(stack.outputs()));
         assertEquals(ImagePlus.class, stack.getOutput("tile").getType());
 
         CommandInfo reproject = info(ReprojectCoaddCommand.class);
         assertEquals("Reproject and Coadd", reproject.getMenuPath().getLeaf().getName());
-        assertEquals(List.of("input", "output", "config", "kernel", "gpu", "settings", "coverage"), names(reproject.inputs()));
+        assertEquals(List.of("input", "image", "output", "config", "kernel", "gpu", "settings", "coverage"), names(reproject.inputs()));
         assertEquals(List.of("mosaic", "coverageImage"), names(reproject.outputs()));
 
         assertEquals("About Tessera", info(AboutTesseraCommand.class).getMenuPath().getLeaf().getName());
@@ -90,6 +92,90 @@ class CommandsTest {
         assertEquals(Choices.GPU, info(StackFramesCommand.class).getInput("gpu").getChoices());
         assertEquals(Choices.KERNEL, info(ReprojectCoaddCommand.class).getInput("kernel").getChoices());
         assertEquals(Choices.GPU, info(ReprojectCoaddCommand.class).getInput("gpu").getChoices());
+    }
+
+    @Test
+    void dialogsShowLabelsWithTheRealDefaultsAHelpButtonAndPickersOfTheRightKind() throws Exception {
+        for (Class<? extends org.scijava.command.Command> c : List.of(BuildMosaicCommand.class, StackFramesCommand.class, ReprojectCoaddCommand.class)) {
+            CommandInfo i = info(c);
+            for (String choice : List.of("rejection", "combine", "gpu", "kernel")) {
+                ModuleItem<?> item = i.getInput(choice);
+                if (item == null) continue;
+                Object def = c.getDeclaredField(choice).get(c.getDeclaredConstructor().newInstance());
+                assertEquals(item.getChoices().get(0), def, c.getSimpleName() + "." + choice + " starts on its default entry");
+                assertTrue(((String) def).endsWith("(default)"), (String) def);
+                assertFalse(item.getChoices().contains(Choices.KEEP), "no raw 'config' entry");
+            }
+            assertEquals(org.scijava.widget.Button.class, i.getInput("helpButton").getType());
+            assertEquals("help", i.getInput("helpButton").getCallback());
+            assertTrue(UserGuide.bundled().startsWith("# Tessera user guide"), "Help has the guide offline (jar resource)");
+            assertTrue(((String) i.getInput("helpLine").getDefaultValue() == null
+                    ? UserGuide.LINE : (String) i.getInput("helpLine").getDefaultValue()).contains(UserGuide.URL));
+            // persist=false everywhere: remembering is RememberedInputs' job, for dialog runs only
+            for (ModuleItem<?> item : i.inputs()) if (RememberedInputs.remembered(item)) assertFalse(item.isPersisted(), c.getSimpleName() + "." + item.getName());
+        }
+        assertEquals("directory", info(BuildMosaicCommand.class).getInput("output").getWidgetStyle());
+        assertEquals("directory", info(BuildMosaicCommand.class).getInput("input").getWidgetStyle());
+        assertEquals("save", info(StackFramesCommand.class).getInput("output").getWidgetStyle());
+        assertEquals("both", info(StackFramesCommand.class).getInput("input").getWidgetStyle());
+        assertEquals("directory", info(ReprojectCoaddCommand.class).getInput("output").getWidgetStyle());
+    }
+
+    @Test
+    void theDefaultLabelKeepsTheConfigFileAndLabelsWorkLikeMacroWords(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("c.json"), "{\"stacking_final_combine_method\": \"median\", \"reproject_kernel\": \"nearest\"}");
+        Files.writeString(Files.createDirectories(dir.resolve("frames")).resolve("f1.fits"), "x");
+        StackFramesCommand s = new StackFramesCommand();
+        s.input = dir.resolve("frames").toFile();
+        s.output = dir.resolve("t.fits").toFile();
+        s.config = cfg.toFile();
+        s.rejection = Choices.REJECTION_KAPPA; // what the recorder writes from the dialog
+        JobRequest r = s.request();
+        assertEquals("median", r.config().getString("stacking_final_combine_method"), "'Mean (default)' keeps the file's median");
+        assertEquals("kappa_sigma", r.config().getString("stacking_rejection_algorithm"));
+        s.combine = "mean"; // the macro word still wins over the file
+        assertEquals("mean", s.request().config().getString("stacking_final_combine_method"));
+        s.combine = "config";
+        assertEquals("median", s.request().config().getString("stacking_final_combine_method"));
+        ReprojectCoaddCommand p = new ReprojectCoaddCommand();
+        p.input = dir.resolve("frames").toFile();
+        p.output = dir.resolve("out").toFile();
+        p.kernel = Choices.KERNEL_LANCZOS;
+        p.gpu = Choices.GPU_OFF;
+        JobRequest q = p.request();
+        assertEquals("lanczos3", q.config().getString("reproject_kernel"));
+        assertEquals(false, q.config().getBoolean("use_gpu_phase5"));
+        p.config = cfg.toFile();
+        p.kernel = Choices.KERNEL_DEFAULT;
+        assertEquals("nearest", p.request().config().getString("reproject_kernel"));
+    }
+
+    @Test
+    void dialogValuesAreRememberedForPeopleButNeverForMacrosOrHeadlessRuns(@TempDir Path dir) throws Exception {
+        org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
+        org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
+        try {
+            org.scijava.module.Module first = modules.createModule(info(BuildMosaicCommand.class));
+            first.setInput("output", dir.resolve("out").toFile());
+            first.setInput("combine", Choices.COMBINE_MEDIAN);
+            first.setInput("coverage", true);
+            RememberedInputs.save(first, prefs);
+
+            org.scijava.module.Module next = modules.createModule(info(BuildMosaicCommand.class));
+            next.setInput("settings", "stacking_kappa_low=2");
+            next.resolveInput("settings"); // given by the caller: not replaced
+            RememberedInputs.load(next, prefs);
+            assertEquals(dir.resolve("out").toFile(), next.getInput("output"));
+            assertEquals(Choices.COMBINE_MEDIAN, next.getInput("combine"));
+            assertEquals(true, next.getInput("coverage"));
+            assertEquals(null, next.getInput("input"), "an empty field stays empty (the default sky)");
+            assertEquals("stacking_kappa_low=2", next.getInput("settings"));
+            // this context is headless, as are macros in -batch and tests: nothing is loaded or saved
+            assertFalse(RememberedInputs.interactive(next, context.getService(org.scijava.ui.UIService.class)));
+        } finally {
+            for (String k : List.of("input", "output", "config", "rejection", "combine", "gpu", "settings", "coverage"))
+                prefs.remove(BuildMosaicCommand.class, k);
+        }
     }
 
     @Test

@@ -53,15 +53,16 @@ class JobSettingsTest {
         Choices.apply(c, "combine", " median ");
         assertEquals("median", c.getString("stacking_final_combine_method"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Choices.apply(c, "rejection", "sigma"));
-        assertEquals("rejection: expected one of config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none, got 'sigma'",
+        assertEquals("rejection: expected one of config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none"
+                + " (or a label: Winsorized sigma clip (default), Kappa-sigma clip, Linear fit clip, None (no rejection)), got 'sigma'",
                 e.getMessage());
     }
 
     @Test
     void choicesOfferWhatTheConfigKeysDocument() {
         // Every choice value but "config" must be a value the key's documentation lists.
-        Map<String, List<String>> lists = Map.of("rejection", Choices.REJECTION, "combine", Choices.COMBINE,
-                "kernel", Choices.KERNEL);
+        Map<String, List<String>> lists = Map.of("rejection", Choices.values("rejection"), "combine", Choices.values("combine"),
+                "kernel", Choices.values("kernel"));
         for (var e : lists.entrySet()) {
             String doc = org.tessera.config.ConfigKeys.KEYS.stream()
                     .filter(k -> k.name().equals(Choices.KEYS.get(e.getKey()))).findFirst().orElseThrow().description();
@@ -69,6 +70,7 @@ class JobSettingsTest {
                 assertTrue(doc.contains(v), e.getKey() + "=" + v + " not in '" + doc + "'");
             String def = String.valueOf(org.tessera.config.ConfigKeys.DEFAULTS.get(Choices.KEYS.get(e.getKey())));
             assertEquals(def, e.getValue().get(1), "the default is the first real choice");
+            assertTrue(Choices.options(e.getKey()).get(0).label().endsWith("(default)"));
         }
     }
 

@@ -46,7 +46,7 @@ class LegacyMacroTest {
         assertEquals("stacking_kappa_low: expected a number, got 'abc'", ij.lastRun("error"));
         // a choice no menu offers is refused with the list
         ij.runMacro("run(\"Tessera Mosaic (IJ1)\", \"output=" + bracket(dir) + " combine=average\");", "");
-        assertEquals("combine: expected one of config, mean, median, got 'average'", ij.lastRun("error"));
+        assertEquals("combine: expected one of config, mean, median (or a label: Mean (default), Median), got 'average'", ij.lastRun("error"));
         // config= is read
         ij.runMacro("run(\"Tessera Reproject (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("o"))
                 + " config=" + bracket(dir.resolve("none.json")) + "\");", "");

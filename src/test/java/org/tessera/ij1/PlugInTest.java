@@ -32,17 +32,31 @@ import org.tessera.command.StackFramesCommand;
 /** The ImageJ 1 shims without ImageJ running: macro keys, plugins.config, parameters → job. */
 class PlugInTest {
 
-    /** Macro keys of a SciJava command: its input @Parameter fields that are not services. */
+    /** Macro keys of a SciJava command: its input @Parameter fields that are not services, buttons or messages. */
     private static List<String> sciJavaKeys(Class<?> command) {
         return Arrays.stream(command.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(Parameter.class))
                 .filter(f -> f.getAnnotation(Parameter.class).type() == ItemIO.INPUT)
                 .filter(f -> !Service.class.isAssignableFrom(f.getType()))
+                .filter(f -> f.getType() != ij.ImagePlus.class) // open images: SciJava commands only
+                .filter(f -> f.getType() != org.scijava.widget.Button.class // dialog-only: Help
+                        && f.getAnnotation(Parameter.class).visibility() != org.scijava.ItemVisibility.MESSAGE)
                 .map(Field::getName).sorted().toList();
     }
 
     private static List<String> keys(List<TesseraPlugIn.Field> fields) {
         return fields.stream().map(TesseraPlugIn.Field::key).sorted().toList();
+    }
+
+    @Test
+    void dialogsPickTheRightKindOfPathAndStartOnTheRealDefaults() {
+        assertEquals(TesseraPlugIn.Kind.FOLDER, StackPlugIn.FIELDS.get(0).kind(), "Browse picks the frames folder");
+        assertEquals(TesseraPlugIn.Kind.SAVE, StackPlugIn.FIELDS.get(1).kind(), "the stacked tile gets a Save dialog");
+        assertEquals(TesseraPlugIn.Kind.FOLDER, ReprojectPlugIn.FIELDS.get(0).kind());
+        assertEquals("Winsorized sigma clip (default)", TesseraPlugIn.REJECTION.defaultValue());
+        assertEquals("Mean (default)", TesseraPlugIn.COMBINE.defaultValue());
+        assertEquals("Bilinear (default)", TesseraPlugIn.KERNEL.defaultValue());
+        assertEquals("On when a healthy GPU is found (default)", TesseraPlugIn.GPU.defaultValue());
     }
 
     @Test

@@ -1,0 +1,101 @@
+package org.tessera.command;
+
+import java.io.File;
+
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.process.AbstractPreprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.prefs.PrefService;
+import org.scijava.ui.UIService;
+import org.scijava.widget.InputHarvester;
+
+/**
+ * Remembers the values of the Tessera dialogs between runs, for people only. SciJava's own
+ * {@code persist = true} would also fill in the values a macro leaves out (Fiji loads persisted
+ * values for every input a macro line does not name), so the same macro line would give different
+ * results after someone used the dialog; the commands therefore say {@code persist = false} and
+ * this pair of preprocessors remembers instead, but only for a dialog run: a UI is shown and no
+ * macro is running. Macros, headless runs and scripts that pass their inputs start from the plain
+ * defaults, so their replay is deterministic.
+ */
+public final class RememberedInputs {
+    private RememberedInputs() {}
+
+    /** Whether {@code module} is one of Tessera's dialog commands run by a person at the desktop. */
+    static boolean interactive(Module module, UIService ui) {
+        return isTessera(module) && ui != null && !ui.isHeadless() && !macroRunning();
+    }
+
+    static boolean isTessera(Module module) {
+        String cls = module.getInfo().getDelegateClassName();
+        return cls.startsWith("org.tessera.command.") && !cls.endsWith("AboutTesseraCommand");
+    }
+
+    private static boolean macroRunning() {
+        try {
+            return ij.Macro.getOptions() != null;
+        } catch (LinkageError e) { // no ImageJ 1 on the class path: no macros either
+            return false;
+        }
+    }
+
+    /** The inputs worth remembering: what the user types or picks, never services or messages. */
+    static boolean remembered(ModuleItem<?> item) {
+        Class<?> t = item.getType();
+        return item.getVisibility() == org.scijava.ItemVisibility.NORMAL
+                && (t == File.class || t == String.class || t == boolean.class || t == Boolean.class);
+    }
+
+    /** Before the dialog: the last values into the fields the caller left open. */
+    @Plugin(type = PreprocessorPlugin.class, priority = InputHarvester.PRIORITY + 1.5)
+    public static class Load extends AbstractPreprocessorPlugin {
+        @Parameter(required = false) PrefService prefs;
+        @Parameter(required = false) UIService ui;
+
+        @Override
+        public void process(Module module) {
+            if (prefs != null && interactive(module, ui)) load(module, prefs);
+        }
+    }
+
+    /** The last saved values into the inputs not yet resolved (given by the caller). */
+    static void load(Module module, PrefService prefs) {
+        Class<?> cls = module.getDelegateObject().getClass();
+        for (ModuleItem<?> item : module.getInfo().inputs()) {
+            if (!remembered(item) || module.isInputResolved(item.getName())) continue;
+            String v = prefs.get(cls, item.getName(), null);
+            if (v == null) continue;
+            Class<?> t = item.getType();
+            Object value = t == File.class ? (v.isEmpty() ? null : new File(v))
+                    : t == String.class ? v : Boolean.valueOf(v);
+            if (t == String.class && item.getChoices() != null && !item.getChoices().isEmpty()
+                    && !item.getChoices().contains(v)) continue; // a label renamed since: keep the default
+            module.setInput(item.getName(), value);
+        }
+    }
+
+    /** After the dialog was confirmed: its values for next time. */
+    @Plugin(type = PreprocessorPlugin.class, priority = InputHarvester.PRIORITY - 1.5)
+    public static class Save extends AbstractPreprocessorPlugin {
+        @Parameter(required = false) PrefService prefs;
+        @Parameter(required = false) UIService ui;
+
+        @Override
+        public void process(Module module) {
+            if (prefs != null && interactive(module, ui)) save(module, prefs);
+        }
+    }
+
+    /** The module's current input values, for {@link #load} next time. */
+    static void save(Module module, PrefService prefs) {
+        Class<?> cls = module.getDelegateObject().getClass();
+        for (ModuleItem<?> item : module.getInfo().inputs()) {
+            if (!remembered(item)) continue;
+            Object v = module.getInput(item.getName());
+            prefs.put(cls, item.getName(), v == null ? "" : v instanceof File f ? f.getPath() : v.toString());
+        }
+    }
+}

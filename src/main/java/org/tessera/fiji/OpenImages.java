@@ -1,0 +1,119 @@
+package org.tessera.fiji;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ImageProcessor;
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCard;
+import org.tessera.image.RowSource;
+import org.tessera.io.FitsImageWriter;
+
+/**
+ * Images already open in Fiji as pipeline inputs: each is written to a FITS file with the header
+ * its {@code Info} carries (as ImageJ's FITS reader and {@link MosaicImage} leave it), so that the
+ * pipeline reads it exactly as it reads files. A stack of C channels × N slices (or frames) gives N
+ * files of C channels (a stack of frames); a slice whose label is a FITS header uses it, else all
+ * share the image's header. Rows are flipped back (ImageJ shows FITS row 0 at the bottom); NaN
+ * pixels become ALPHA 0, as in Tessera's own tiles.
+ */
+public final class OpenImages {
+    private OpenImages() {}
+
+    /**
+     * Writes {@code imp} into {@code dir}.
+     * @return the FITS files written, in slice order
+     * @throws IllegalArgumentException when the image carries no FITS header (no WCS can be known)
+     */
+    public static List<Path> write(ImagePlus imp, Path dir) throws IOException {
+        String info = imp.getInfoProperty();
+        int nc = imp.getNChannels(), nz = imp.getNSlices() * imp.getNFrames();
+        List<Path> out = new ArrayList<>();
+        String base = imp.getTitle().replaceAll("\\.(fits?|fts)$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+        ImageStack stack = imp.getStack();
+        for (int z = 0; z < nz; z++) {
+            String label = stack.getSliceLabel(z * nc + 1);
+            String text = isHeader(label) ? label : info;
+            if (!isHeader(text))
+                throw new IllegalArgumentException("image '" + imp.getTitle() + "' carries no FITS header in its Info;"
+                        + " open the FITS file with File › Open (or give its folder as input)");
+            Path file = dir.resolve(nz == 1 ? base + ".fits" : String.format(Locale.ROOT, "%s_%04d.fits", base, z + 1));
+            FitsImageWriter.write(file, rows(imp, z), header(text), FitsImageWriter.AlphaMode.FROM_NAN);
+            out.add(file);
+        }
+        return out;
+    }
+
+    /** Whether {@code text} looks like a FITS header as ImageJ keeps it (80-column cards). */
+    static boolean isHeader(String text) {
+        return text != null && (text.contains("NAXIS") || text.contains("SIMPLE  ="));
+    }
+
+    /** The cards of a header text, one per line; lines that are not cards are skipped. */
+    static Header header(String text) {
+        Header h = new Header();
+        for (String line : text.split("\\R")) {
+            if (line.isBlank() || line.length() > 80 || line.startsWith("END")) continue;
+            if (line.length() > 8 && line.charAt(8) != '=' && !line.startsWith("COMMENT") && !line.startsWith("HISTORY")) continue;
+            try {
+                h.addLine(HeaderCard.create(String.format(Locale.ROOT, "%-80s", line)));
+            } catch (RuntimeException e) {
+                // not a card ImageJ kept intact: skipped, the pipeline needs the WCS cards only
+            }
+        }
+        return h;
+    }
+
+    /** Slice {@code z} (all its channels) in FITS row order, calibrated values as float. */
+    static RowSource rows(ImagePlus imp, int z) {
+        ImageStack stack = imp.getStack();
+        int nc = imp.getNChannels(), w = imp.getWidth(), h = imp.getHeight();
+        Calibration cal = imp.getCalibration();
+        ImageProcessor[] planes = new ImageProcessor[nc];
+        for (int c = 0; c < nc; c++) planes[c] = stack.getProcessor(z * nc + c + 1);
+        return new RowSource() {
+            @Override public int width() { return w; }
+            @Override public int height() { return h; }
+            @Override public int channels() { return nc; }
+            @Override public String name() { return imp.getTitle(); }
+
+            @Override
+            public void readRows(int y0, int n, float[][] dst) {
+                for (int c = 0; c < nc; c++) {
+                    ImageProcessor ip = planes[c];
+                    boolean raw = ip.getBitDepth() != 32 && cal.calibrated();
+                    for (int r = 0; r < n; r++) {
+                        int y = h - 1 - (y0 + r); // ImageJ row of FITS row y0 + r
+                        for (int x = 0; x < w; x++) {
+                            float v = ip.getf(x, y);
+                            dst[c][r * w + x] = raw ? (float) cal.getCValue(v) : v;
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /** A fresh temporary folder for the files of open images; the caller deletes it with {@link #delete}. */
+    public static Path tempDir() throws IOException {
+        return Files.createTempDirectory("tessera-open-image-");
+    }
+
+    /** Deletes a folder made by {@link #tempDir} and its files (best effort: temp files only). */
+    public static void delete(Path dir) {
+        if (dir == null) return;
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            dir.toFile().deleteOnExit();
+        }
+    }
+}
