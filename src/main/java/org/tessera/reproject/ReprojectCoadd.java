@@ -86,13 +86,34 @@ public final class ReprojectCoadd {
 
     public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
                              Progress progress, BandCoadder backend) throws IOException {
+        return run(inputs, grid, params, sinks, progress, backend, Bands.LOCAL);
+    }
+
+    /**
+     * Who coadds the bands of a plan into the sinks: this process's threads ({@link #LOCAL}), or
+     * a cluster that hands ranges of bands to other processes (each running {@link #coaddBands})
+     * and writes what they return into {@code out}.
+     */
+    @FunctionalInterface
+    public interface Bands {
+        BandsDone coadd(CoaddPlan plan, List<CoaddInput> inputs, CoaddParams params, Sinks out, BandCoadder backend,
+                        Progress progress) throws IOException;
+
+        /** Every band here, in parallel on {@code params.workers()} threads. */
+        Bands LOCAL = (plan, inputs, params, out, backend, progress) ->
+                coaddBands(plan, inputs, params, out, 0, plan.bands(), backend, progress);
+    }
+
+    /** {@link #run(List, WcsGrid, CoaddParams, SinkFactory, Progress, BandCoadder)} with the bands coadded by {@code bands}. */
+    public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
+                             Progress progress, BandCoadder backend, Bands bands) throws IOException {
         if (progress == null) progress = Progress.NONE;
         long t0 = System.nanoTime();
         CoaddPlan plan = plan(inputs, grid, params, progress.sub(0, 0.2));
         double surveySeconds = (System.nanoTime() - t0) / 1e9;
         Sinks out = sinks.open(plan.grid(), plan.channels());
         long t1 = System.nanoTime();
-        BandsDone st = coaddBands(plan, inputs, params, out, 0, plan.bands(), backend, progress.sub(0.2, 1));
+        BandsDone st = bands.coadd(plan, inputs, params, out, backend, progress.sub(0.2, 1));
         double coaddSeconds = (System.nanoTime() - t1) / 1e9;
         WcsGrid fin = plan.grid();
         LOG.info(String.format(Locale.ROOT, "[P5] coadd %dx%d done: %d bands of %d rows, %s backend, %d block reads"
