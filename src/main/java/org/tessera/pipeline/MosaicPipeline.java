@@ -127,7 +127,7 @@ public final class MosaicPipeline {
         if (progress.cancelled()) throw new java.util.concurrent.CancellationException(UserMessages.CANCELLED + " after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
-        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu);
+        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu, ReprojectCoadd.Bands.LOCAL);
         run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
@@ -230,12 +230,24 @@ public final class MosaicPipeline {
     /** {@link #reproject(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
                                     GpuService gpuService) throws IOException {
+        return reproject(outputDir, images, config, progress, gpuService, ReprojectCoadd.Bands.LOCAL);
+    }
+
+    /** {@link #reproject(Path, List, Config, Progress)} with the Phase 5 bands coadded by {@code bands} (a cluster's executors). */
+    public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
+                                    ReprojectCoadd.Bands bands) throws IOException {
+        return reproject(outputDir, images, config, progress, GPU, bands);
+    }
+
+    /** {@link #reproject(Path, List, Config, Progress, GpuService)} with the Phase 5 bands coadded by {@code bands} (a cluster). */
+    public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
+                                    GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService));
+        return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService, bands));
     }
 
     private static Outcome reprojectRun(Path outputDir, List<Path> images, Config config, Progress progress,
-                                        GpuService gpuService) throws IOException {
+                                        GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
         Files.createDirectories(outputDir);
         Stages st = new Stages(progress);
         List<Skipped> skipped = new ArrayList<>();
@@ -244,7 +256,7 @@ public final class MosaicPipeline {
         st.tiles().update(1, null);
         Outcome o;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            o = coaddAndWrite(in, outputDir, config, skipped, st, gpu);
+            o = coaddAndWrite(in, outputDir, config, skipped, st, gpu, bands);
         }
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
@@ -342,7 +354,7 @@ public final class MosaicPipeline {
 
     /** The outlier-tile gate, Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
     private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
-                                         Stages st, GpuRun gpu) throws IOException {
+                                         Stages st, GpuRun gpu, ReprojectCoadd.Bands bands) throws IOException {
         // One gross outlier tile must never turn the mosaic grey: left out and reported.
         OutlierGate.Result gate = OutlierGate.fromConfig(config).apply(tiles);
         for (OutlierGate.Rejected x : gate.rejected()) skipped.add(new Skipped(x.file(), x.reason()));
@@ -360,7 +372,7 @@ public final class MosaicPipeline {
 
         CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,
                 new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save(),
-                Phase5GpuCoadder.forRun(gpu));
+                Phase5GpuCoadder.forRun(gpu), bands);
         ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));

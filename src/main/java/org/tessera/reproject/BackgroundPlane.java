@@ -7,7 +7,7 @@ package org.tessera.reproject;
  * them so that a gradient difference between overlapping tiles leaves no tilted step at the seam.
  * Coordinates are absolute final-grid pixels, so a pixel's correction never depends on the band.
  */
-public record BackgroundPlane(double[] level, double[] slopeX, double[] slopeY) {
+public record BackgroundPlane(double[] level, double[] slopeX, double[] slopeY) implements java.io.Serializable {
 
     public BackgroundPlane {
         if (level.length != slopeX.length || level.length != slopeY.length)

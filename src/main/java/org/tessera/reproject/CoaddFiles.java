@@ -51,6 +51,13 @@ public final class CoaddFiles {
     public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
                                 String what, Config config, Progress coadd, Progress preview, BandCoadder backend)
             throws IOException {
+        return write(inputs, grid, params, dir, names, what, config, coadd, preview, backend, ReprojectCoadd.Bands.LOCAL);
+    }
+
+    /** {@link #write(List, WcsGrid, CoaddParams, Path, Names, String, Config, Progress, Progress, BandCoadder)} with the bands coadded by {@code bands} (a cluster's executors). */
+    public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
+                                String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
+                                ReprojectCoadd.Bands bands) throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
         ReprojectCoadd.Result res;
@@ -63,7 +70,7 @@ public final class CoaddFiles {
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
                 return new ReprojectCoadd.Sinks(m, c);
-            }, coadd, backend);
+            }, coadd, backend, bands);
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();

@@ -26,7 +26,8 @@ import org.tessera.config.Config;
 public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPercent,
                           boolean intertilePhotometricMatch, boolean matchBackground, boolean twoPassCoverageRenorm,
                           boolean enableTileWeighting, double alphaWeightFloor, Kernel kernel, int workers,
-                          int rowsPerBand, long bandBytes, long stripCacheBytes, MatchParams match) {
+                          int rowsPerBand, long bandBytes, long stripCacheBytes, MatchParams match)
+        implements java.io.Serializable {
 
     public CoaddParams {
         if (kernel == null) kernel = Kernel.BILINEAR;
@@ -69,7 +70,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
                               int pruneK, boolean recenter, double recenterLow, double recenterHigh,
                               double blendToNeutral, double gainMin, double gainMax, double offsetMax,
                               double renormSigmaPx, double renormGainLow, double renormGainHigh,
-                              boolean planarBackground) {
+                              boolean planarBackground) implements java.io.Serializable {
 
         public static final MatchParams DEFAULTS = new MatchParams(128, 0.05, 30, 70, 2.5, 8, true, 0.85, 1.18,
                 0.30, 0.75, 1.25, 50, 50, 0.85, 1.18, true);

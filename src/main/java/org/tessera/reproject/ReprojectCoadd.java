@@ -72,7 +72,8 @@ public final class ReprojectCoadd {
      * background match is planar), its box on the final grid.
      */
     public record TileReport(String name, boolean used, double weight, double gain, double offset,
-                             double slopeX, double slopeY, int x0, int y0, int x1, int y1, String note) {}
+                             double slopeX, double slopeY, int x0, int y0, int x1, int y1, String note)
+            implements java.io.Serializable {}
 
     /** The outcome of a run. */
     public record Result(WcsGrid grid, int channels, List<TileReport> tiles, int pairs, int bands, int rowsPerBand,
@@ -85,14 +86,53 @@ public final class ReprojectCoadd {
 
     public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
                              Progress progress, BandCoadder backend) throws IOException {
+        return run(inputs, grid, params, sinks, progress, backend, Bands.LOCAL);
+    }
+
+    /**
+     * Who coadds the bands of a plan into the sinks: this process's threads ({@link #LOCAL}), or
+     * a cluster that hands ranges of bands to other processes (each running {@link #coaddBands})
+     * and writes what they return into {@code out}.
+     */
+    @FunctionalInterface
+    public interface Bands {
+        BandsDone coadd(CoaddPlan plan, List<CoaddInput> inputs, CoaddParams params, Sinks out, BandCoadder backend,
+                        Progress progress) throws IOException;
+
+        /** Every band here, in parallel on {@code params.workers()} threads. */
+        Bands LOCAL = (plan, inputs, params, out, backend, progress) ->
+                coaddBands(plan, inputs, params, out, 0, plan.bands(), backend, progress);
+    }
+
+    /** {@link #run(List, WcsGrid, CoaddParams, SinkFactory, Progress, BandCoadder)} with the bands coadded by {@code bands}. */
+    public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
+                             Progress progress, BandCoadder backend, Bands bands) throws IOException {
+        if (progress == null) progress = Progress.NONE;
+        long t0 = System.nanoTime();
+        CoaddPlan plan = plan(inputs, grid, params, progress.sub(0, 0.2));
+        double surveySeconds = (System.nanoTime() - t0) / 1e9;
+        Sinks out = sinks.open(plan.grid(), plan.channels());
+        long t1 = System.nanoTime();
+        BandsDone st = bands.coadd(plan, inputs, params, out, backend, progress.sub(0.2, 1));
+        double coaddSeconds = (System.nanoTime() - t1) / 1e9;
+        WcsGrid fin = plan.grid();
+        LOG.info(String.format(Locale.ROOT, "[P5] coadd %dx%d done: %d bands of %d rows, %s backend, %d block reads"
+                + " (%d from cache), %.2f s survey+match, %.2f s coadd", fin.width(), fin.height(), plan.bands(),
+                plan.rowsPerBand(), backend.name(), st.blockReads(), st.cacheHits(), surveySeconds, coaddSeconds));
+        return new Result(fin, plan.channels(), plan.reports(), plan.pairs(), plan.bands(), plan.rowsPerBand(),
+                st.blockReads(), surveySeconds, coaddSeconds);
+    }
+
+    /**
+     * The first half of Phase 5, on one process (a cluster's driver): surveys the tiles, crops
+     * the grid to their footprints, runs the photometric match and lays out the bands. Any
+     * process can then coadd any range of bands from the plan ({@link #coaddBands}).
+     */
+    public static CoaddPlan plan(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Progress progress)
+            throws IOException {
         if (inputs.isEmpty()) throw new IllegalArgumentException("[P5] no input tile to coadd");
         if (progress == null) progress = Progress.NONE;
-        int channels = inputs.get(0).image().channels();
-        for (CoaddInput in : inputs)
-            if (in.image().channels() != channels)
-                throw new IllegalArgumentException("[P5] " + in.name() + " has " + in.image().channels()
-                        + " channels but " + inputs.get(0).name() + " has " + channels);
-        long t0 = System.nanoTime();
+        int channels = channels(inputs);
         List<Tile> tiles = new ArrayList<>();
         double crop = params.applyMasterTileCrop() ? params.masterTileCropPercent() : 0;
         for (int i = 0; i < inputs.size(); i++) tiles.add(new Tile(i, inputs.get(i), crop, params.alphaWeightFloor()));
@@ -103,14 +143,10 @@ public final class ReprojectCoadd {
                 && (params.intertilePhotometricMatch() || params.matchBackground() || params.twoPassCoverageRenorm());
         int factor = matching ? previewFactor(tiles, params.match().previewSize()) : 0;
 
-        ExecutorService pool = Executors.newFixedThreadPool(params.workers(), r -> {
-            Thread t = new Thread(r, "tessera-p5");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool(params.workers());
         try {
             double[][] boxes = new double[tiles.size()][];
-            List<Future<?>> surveys = survey(tiles, factor, grid, params.kernel().mapsCorners(), boxes, pool, progress.sub(0, 0.15));
+            List<Future<?>> surveys = survey(tiles, factor, grid, params.kernel().mapsCorners(), boxes, pool, progress.sub(0, 0.75));
             // Logged while the survey runs: the first message of a fresh JVM sets up its logging (~25 ms).
             LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
                     grid.width(), grid.height(), channels, params));
@@ -149,31 +185,83 @@ public final class ReprojectCoadd {
 
             int pairs = 0;
             if (matching && used.size() > 1) pairs = match(used, fin, factor, params);
-            progress.update(0.2, "[P5] matching done");
-            double surveySeconds = (System.nanoTime() - t0) / 1e9;
+            progress.update(1, "[P5] matching done");
 
-            Sinks out = sinks.open(fin, channels);
-            long t1 = System.nanoTime();
-            int rowsPerBand = rowsPerBand(params, fin.width(), fin.height(), channels);
-            int bands = (fin.height() + rowsPerBand - 1) / rowsPerBand;
-            StripCache cache = new StripCache(params.effectiveStripCacheBytes());
-            coadd(used, fin, channels, params, out, backend, cache, rowsPerBand, bands, pool, progress.sub(0.2, 1));
-            double coaddSeconds = (System.nanoTime() - t1) / 1e9;
-            long[] st = cache.stats();
-            LOG.info(String.format(Locale.ROOT, "[P5] coadd %dx%d done: %d bands of %d rows, %s backend, %d block reads"
-                    + " (%d from cache), %.2f s survey+match, %.2f s coadd", fin.width(), fin.height(), bands, rowsPerBand,
-                    backend.name(), st[0], st[1], surveySeconds, coaddSeconds));
-
+            List<CoaddPlan.TilePlan> plans = new ArrayList<>();
+            for (Tile t : used)
+                plans.add(new CoaddPlan.TilePlan(t.index, t.weight, t.gain, t.background(), t.bx0, t.by0, t.bx1, t.by1,
+                        t.unitWeight));
             List<TileReport> reports = new ArrayList<>();
             for (Tile t : tiles) {
                 boolean u = used.contains(t);
                 reports.add(new TileReport(t.name(), u, t.weight, t.gain, t.offset, t.slopeX, t.slopeY, u ? t.bx0 : 0, u ? t.by0 : 0,
                         u ? t.bx1 : 0, u ? t.by1 : 0, notes[t.index]));
             }
-            return new Result(fin, channels, reports, pairs, bands, rowsPerBand, st[0], surveySeconds, coaddSeconds);
+            return new CoaddPlan(fin, channels, rowsPerBand(params, fin.width(), fin.height(), channels), plans, reports, pairs);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Source blocks read for a range of bands, and how many of the blocks asked for came from the cache. */
+    public record BandsDone(long blockReads, long cacheHits) {}
+
+    /**
+     * The second half of Phase 5: coadds bands [fromBand, toBand) of {@code plan} into {@code out}
+     * (at their rows of the final grid), in parallel on {@code params.workers()} threads.
+     * {@code inputs} are the plan's inputs, in the same order (reopened by the process that runs
+     * this); {@code params} are the plan's (the kernel, alpha floor and crop must match). A pixel's
+     * value depends only on the plan and the inputs, never on which process or band range made it.
+     */
+    public static BandsDone coaddBands(CoaddPlan plan, List<CoaddInput> inputs, CoaddParams params, Sinks out,
+                                       int fromBand, int toBand, BandCoadder backend, Progress progress)
+            throws IOException {
+        if (progress == null) progress = Progress.NONE;
+        if (fromBand < 0 || toBand > plan.bands() || fromBand > toBand)
+            throw new IllegalArgumentException("[P5] bands [" + fromBand + ", " + toBand + ") outside [0, " + plan.bands() + ")");
+        if (channels(inputs) != plan.channels())
+            throw new IllegalArgumentException("[P5] the inputs have " + channels(inputs) + " channels, the plan " + plan.channels());
+        double crop = params.applyMasterTileCrop() ? params.masterTileCropPercent() : 0;
+        List<Tile> tiles = new ArrayList<>();
+        for (CoaddPlan.TilePlan tp : plan.tiles()) {
+            Tile t = new Tile(tp.index(), inputs.get(tp.index()), crop, params.alphaWeightFloor());
+            t.weight = tp.weight();
+            t.gain = tp.gain();
+            t.plane = tp.background();
+            t.unitWeight = tp.unitWeight();
+            t.bx0 = tp.x0(); t.by0 = tp.y0(); t.bx1 = tp.x1(); t.by1 = tp.y1();
+            t.mapping = new WcsMapping(plan.grid().wcs(), t.input.wcs());
+            tiles.add(t);
+        }
+        StripCache cache = new StripCache(params.effectiveStripCacheBytes());
+        int bands = toBand - fromBand;
+        if (bands > 0) {
+            ExecutorService pool = pool(Math.min(params.workers(), bands));
+            try {
+                coadd(tiles, plan, params, out, backend, cache, fromBand, toBand, pool, progress);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        long[] st = cache.stats();
+        return new BandsDone(st[0], st[1]);
+    }
+
+    private static int channels(List<CoaddInput> inputs) {
+        int channels = inputs.get(0).image().channels();
+        for (CoaddInput in : inputs)
+            if (in.image().channels() != channels)
+                throw new IllegalArgumentException("[P5] " + in.name() + " has " + in.image().channels()
+                        + " channels but " + inputs.get(0).name() + " has " + channels);
+        return channels;
+    }
+
+    private static ExecutorService pool(int workers) {
+        return Executors.newFixedThreadPool(Math.max(1, workers), r -> {
+            Thread t = new Thread(r, "tessera-p5");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Tile weight = sqrt(nFrames / median nFrames) clipped to [0.75, 1.35] (1 when disabled). */
@@ -301,10 +389,12 @@ public final class ReprojectCoadd {
         return rows;
     }
 
-    private static void coadd(List<Tile> tiles, WcsGrid fin, int channels, CoaddParams params, Sinks out,
-                              BandCoadder backend, StripCache cache, int rowsPerBand, int bands, ExecutorService pool,
-                              Progress progress) throws IOException {
-        AtomicInteger next = new AtomicInteger();
+    private static void coadd(List<Tile> tiles, CoaddPlan plan, CoaddParams params, Sinks out, BandCoadder backend,
+                              StripCache cache, int fromBand, int toBand, ExecutorService pool, Progress progress)
+            throws IOException {
+        WcsGrid fin = plan.grid();
+        int channels = plan.channels(), rowsPerBand = plan.rowsPerBand(), bands = toBand - fromBand;
+        AtomicInteger next = new AtomicInteger(fromBand);
         AtomicInteger done = new AtomicInteger();
         AtomicLong covered = new AtomicLong();
         int workers = Math.min(params.workers(), bands);
@@ -313,9 +403,9 @@ public final class ReprojectCoadd {
             fs.add(pool.submit(() -> {
                 CoaddBand band = new CoaddBand(fin.width(), channels, rowsPerBand);
                 float[][] cov = new float[1][];
-                for (int b; (b = next.getAndIncrement()) < bands; ) {
+                for (int b; (b = next.getAndIncrement()) < toBand; ) {
                     if (progress.cancelled()) throw new CancellationException("cancelled");
-                    int y0 = b * rowsPerBand, rows = Math.min(rowsPerBand, fin.height() - y0);
+                    int y0 = plan.bandY0(b), rows = plan.bandRows(b);
                     band.reset(y0, rows);
                     StripCache.Lease lease = new StripCache.Lease();
                     try {

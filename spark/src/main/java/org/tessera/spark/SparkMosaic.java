@@ -47,6 +47,9 @@ public final class SparkMosaic {
     public interface TaskFault extends Serializable {
         void after(int groupId, int attempt);
 
+        /** Called after a Phase 5 task wrote its band file (range index, attempt); throwing fails the attempt. */
+        default void afterBands(int range, int attempt) { }
+
         TaskFault NONE = (g, a) -> { };
     }
 
@@ -94,7 +97,8 @@ public final class SparkMosaic {
         List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped);
         progress.update(0.7, tiles.size() + " master tile(s)");
 
-        Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, progress.sub(0.7, 1));
+        Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, progress.sub(0.7, 1),
+                new SparkBands(sc, outputDir.resolve(".p5_bands"), fault));
         skipped.addAll(o.skipped());
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }

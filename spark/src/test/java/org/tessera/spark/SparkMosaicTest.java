@@ -26,7 +26,8 @@ import org.tessera.pipeline.MosaicPipeline;
 
 /**
  * The demo sky's mosaic on {@code local[2,2]} (two task threads, a task tried twice) is the
- * single-machine mosaic bit for bit, with a Phase 3 task that dies after writing its tile on its
+ * single-machine mosaic bit for bit, with Phase 3 (one task per group) and Phase 5 (one task per
+ * range of bands) on the executors, and a task of each that dies after writing its file on its
  * first attempt: Spark retries it and nothing changes.
  */
 class SparkMosaicTest {
@@ -57,6 +58,11 @@ class SparkMosaicTest {
             }
             if (groupId == group && attempt == 0) throw new IllegalStateException("injected: task killed after its tile");
         }
+
+        @Override public void afterBands(int range, int attempt) {
+            after(-1 - range, attempt); // logged as "-2:0" for range 1's first attempt
+            if (range == 1 && attempt == 0) throw new IllegalStateException("injected: Phase 5 task killed after its band file");
+        }
     }
 
     @Test
@@ -72,6 +78,9 @@ class SparkMosaicTest {
         List<String> attempts = new ArrayList<>(Files.readAllLines(log));
         Collections.sort(attempts);
         assertTrue(attempts.contains("1:0") && attempts.contains("1:1"), attempts.toString());
+        // Phase 5 ran as several band tasks, range 1 twice (after its band file was written)
+        assertTrue(attempts.contains("-1:0") && attempts.contains("-2:0") && attempts.contains("-2:1"), attempts.toString());
+        assertFalse(Files.exists(dir.resolve("spark").resolve(".p5_bands")), "band files are merged and removed");
         assertEquals(one.masterTiles().size(), spark.masterTiles().size());
         assertTrue(one.masterTiles().size() >= 2, "the demo sky must make several tiles: " + one.masterTiles());
         assertTrue(spark.skipped().isEmpty(), spark.skipped().toString());
