@@ -1,0 +1,103 @@
+package org.tessera.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/tessera sizes the heap when JAVA_OPTS does not (issue 15, item 2): 1 GiB, or a quarter of
+ * physical memory when that is less; JAVA_OPTS's -Xmx or -XX:MaxRAMPercentage wins. Runs the
+ * real launcher on a stand-in jar whose Main prints Runtime.maxMemory() in MiB.
+ */
+class LauncherHeapTest {
+
+    private static final String MAIN = """
+            package org.tessera.cli;
+            public class Main {
+                public static void main(String[] a) {
+                    System.out.println("MAXMEM " + Runtime.getRuntime().maxMemory() / (1024 * 1024));
+                }
+            }
+            """;
+
+    @TempDir
+    static Path root;
+
+    @BeforeAll
+    static void standInJar() throws Exception {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assumeTrue(javac != null, "needs a JDK");
+        Path src = Files.createDirectories(root.resolve("src/org/tessera/cli")), classes = root.resolve("classes");
+        Files.writeString(src.resolve("Main.java"), MAIN);
+        Files.createDirectories(classes);
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.resolve("Main.java").toString()));
+        Files.createDirectories(root.resolve("target/lib"));
+        try (OutputStream o = Files.newOutputStream(root.resolve("target/tessera-0.jar"));
+             JarOutputStream jar = new JarOutputStream(o)) {
+            jar.putNextEntry(new JarEntry("org/tessera/cli/Main.class"));
+            jar.write(Files.readAllBytes(classes.resolve("org/tessera/cli/Main.class")));
+            jar.closeEntry();
+        }
+        Path bin = Files.createDirectories(root.resolve("bin")).resolve("tessera");
+        Files.writeString(bin, Files.readString(Paths.get("bin/tessera"), StandardCharsets.UTF_8));
+    }
+
+    /** The stand-in's max heap in MiB under these environment settings (null: unset). */
+    private static long maxHeapMib(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), "x").redirectErrorStream(true);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("TESSERA_DEFAULT_HEAP_MIB");
+        pb.environment().put("TESSERA_CDS", "0");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher finished");
+        assertEquals(0, p.exitValue(), out);
+        for (String line : out.split("\n"))
+            if (line.startsWith("MAXMEM ")) return Long.parseLong(line.substring(7).trim());
+        throw new AssertionError("no MAXMEM line in: " + out);
+    }
+
+    private static long physicalMib() throws Exception {
+        for (String l : Files.readAllLines(Paths.get("/proc/meminfo")))
+            if (l.startsWith("MemTotal:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024;
+        throw new AssertionError("no MemTotal");
+    }
+
+    /** maxMemory() is the -Xmx value less at most one survivor space, depending on the collector. */
+    private static void assertHeap(long expectedMib, long actualMib, String what) {
+        assertTrue(actualMib <= expectedMib && actualMib >= 0.85 * expectedMib,
+                what + ": max heap " + actualMib + " MiB, expected about " + expectedMib + " MiB");
+    }
+
+    @Test
+    void defaultHeapIsOneGibOrAQuarterOfMemory() throws Exception {
+        assumeTrue(Files.isReadable(Paths.get("/proc/meminfo")), "Linux");
+        assertHeap(Math.min(1024, physicalMib() / 4), maxHeapMib(Map.of()), "no JAVA_OPTS");
+        assertHeap(Math.min(512, physicalMib() / 4), maxHeapMib(Map.of("TESSERA_DEFAULT_HEAP_MIB", "512")), "TESSERA_DEFAULT_HEAP_MIB=512");
+    }
+
+    @Test
+    void javaOptsHeapWins() throws Exception {
+        assertHeap(300, maxHeapMib(Map.of("JAVA_OPTS", "-Xmx300m")), "JAVA_OPTS=-Xmx300m");
+        // Not 1 GiB: the user's percentage of a 4 GiB MaxRAM, 50% = 2 GiB.
+        assertHeap(2048, maxHeapMib(Map.of("JAVA_OPTS", "-XX:MaxRAM=4g -XX:MaxRAMPercentage=50")), "MaxRAMPercentage=50 of MaxRAM=4g");
+    }
+}
