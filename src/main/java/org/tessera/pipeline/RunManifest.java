@@ -59,10 +59,13 @@ public final class RunManifest {
     static final int FORMAT = 1;
     /** Keys that change a master tile: Phase 2 grouping, the stack core, the ALT-AZ cleanup. */
     static final List<String> TILE_KEY_PREFIXES = List.of("stacking_", "apply_radial_weight", "radial_", "cluster_",
-            "max_raw_per_master_tile", "auto_limit_frames_per_master_tile", "altaz_");
+            "max_raw_per_master_tile", "auto_limit_frames_per_master_tile", "altaz_", "hot_pixel_correction",
+            // how frames without a WCS are placed changes the tiles' geometry
+            "solver_", "astap_", "astrometry_net_", "force_resolve_existing_wcs");
     /** Keys that change nothing in the outputs: workers, memory and GPU use, resume itself. */
     static final List<String> NEUTRAL_KEY_PREFIXES = List.of("num_processing_workers", "grid_workers", "resume",
-            "use_gpu_", "stack_use_gpu", "phase5_chunk_", "phase5_vram_");
+            "use_gpu_", "stack_use_gpu", "phase5_chunk_", "phase5_vram_", "gpu_id_phase5", "gpu_simulate",
+            "allow_cpu_fallback");
 
     /** A tile of the earlier run that this run takes as it is. */
     public record Reused(int id, Path file, boolean empty) {}
@@ -128,7 +131,7 @@ public final class RunManifest {
                 reused.put(g.getKey(), new Reused(g.getKey(), tile, empty));
                 tiles.put(name, entry);
                 keep.add(tile);
-                LOG.info(String.format(Locale.ROOT, "[P3] master tile %d reused from the interrupted run: %s (%d frames, "
+                LOG.info(String.format(Locale.ROOT, "[P3] master tile %d reused from the earlier run: %s (%d frames, "
                         + "size and CRC-32 verified)", g.getKey(), name, g.getValue().size()));
             }
             if (!reused.isEmpty())

@@ -68,6 +68,10 @@ public final class CameraFitsWriter {
             for (Map.Entry<String, String> e : frame.keys().entrySet())
                 if (!isWcsKey(e.getKey())) addTyped(hd, e.getKey(), e.getValue());
             if (frame.wcs() != null) frame.wcs().writeTo(hd);
+            // nom-tam stamps the write time into SIMPLE's comment: a fixed comment keeps the bytes
+            // of the same frame the same, whenever it is written.
+            HeaderCard simple = hd.findCard("SIMPLE");
+            if (simple != null) simple.setComment("conforms to FITS standard");
             fits.addHDU(hdu);
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
                  FitsOutputStream out = new FitsOutputStream(os)) {
@@ -76,6 +80,12 @@ public final class CameraFitsWriter {
         } catch (FitsException | IOException e) {
             Files.deleteIfExists(tmp);
             throw new IOException(file + ": cannot write FITS: " + e.getMessage(), e);
+        }
+        // Same bytes already there (the demo sky written again): keep the file and its mtime, so a
+        // rerun on the same output folder sees unchanged inputs and resumes instead of starting over.
+        if (Files.isRegularFile(file) && Files.mismatch(tmp, file) == -1) {
+            Files.delete(tmp);
+            return;
         }
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -80,7 +80,7 @@ class ResumeTest {
         String log = cli("mosaic", frames.toString(), out.toString(), ONE_WORKER[0], ONE_WORKER[1]);
         assertTrue(log.startsWith("rc=0"), log);
         // One line per reused tile, and only the others made.
-        Matcher m = Pattern.compile("master tile \\d+ reused from the interrupted run: (master_tile_\\d{3}\\.fits)").matcher(log);
+        Matcher m = Pattern.compile("master tile \\d+ reused from the earlier run: (master_tile_\\d{3}\\.fits)").matcher(log);
         Set<String> reused = new TreeSet<>();
         while (m.find()) reused.add(m.group(1));
         assertEquals(new TreeSet<>(before), reused, log);

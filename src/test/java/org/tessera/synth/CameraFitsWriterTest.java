@@ -98,4 +98,24 @@ class CameraFitsWriterTest {
                     for (int x = 0; x < 30; x++) assertEquals(f.image().get(c, x, y), cube[c][y][x]);
         }
     }
+
+    @Test
+    void writingTheSameFrameAgainKeepsTheFileAndItsTime(@TempDir Path dir) throws Exception {
+        SyntheticSky sky = new SyntheticSky().panels(1, 1).framesPerPanel(2).frameSize(40, 30).seed(5).starDensity(3);
+        List<Path> files = sky.writeFits(dir);
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        for (Path f : files) Files.setLastModifiedTime(f, old);
+        byte[] before = Files.readAllBytes(files.get(0));
+        assertEquals(files, sky.writeFits(dir)); // the demo sky written again, identical
+        for (Path f : files) assertEquals(old, Files.getLastModifiedTime(f), "unchanged file kept: " + f);
+        assertArrayEquals(before, Files.readAllBytes(files.get(0)));
+        // A different frame under the same name replaces it.
+        List<Path> other = new SyntheticSky().panels(1, 1).framesPerPanel(2).frameSize(40, 30).seed(6).starDensity(3)
+                .writeFits(dir);
+        assertEquals(files, other);
+        assertNotEquals(old, Files.getLastModifiedTime(files.get(0)));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(2, s.count(), "no temporary files left");
+        }
+    }
 }

@@ -1,0 +1,28 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.config.Config;
+
+/** Which settings decide whether an earlier run's master tiles may be reused. */
+class RunManifestSettingsTest {
+
+    @Test
+    void keysThatChangeATileAreTileSettingsAndWorkerCountsAreNot() {
+        Map<String, Object> tile = RunManifest.settings(new Config(), true);
+        for (String k : new String[] {"stacking_kappa_low", "altaz_cleanup_enabled", "cluster_panel_threshold",
+                "hot_pixel_correction", "solver_choice", "astap_default_search_radius", "force_resolve_existing_wcs"})
+            assertTrue(tile.containsKey(k), k + " changes a master tile");
+        for (String k : new String[] {"num_processing_workers", "use_gpu_phase5", "gpu_simulate", "resume",
+                "reproject_kernel", "preview_png_max_dim"})
+            assertFalse(tile.containsKey(k), k + " does not change a master tile");
+
+        Map<String, Object> all = RunManifest.settings(new Config(), false);
+        assertTrue(all.containsKey("reproject_kernel"), "Phase 5 settings decide whether the mosaic is current");
+        assertFalse(all.containsKey("num_processing_workers"), "worker counts change nothing in the outputs");
+        assertFalse(all.containsKey("gpu_simulate"));
+    }
+}
