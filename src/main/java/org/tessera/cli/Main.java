@@ -21,7 +21,6 @@ import org.tessera.config.Config;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuHealth;
 import org.tessera.pipeline.ConsoleProgress;
-import org.tessera.plan.HeapExhausted;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
 
@@ -40,7 +39,7 @@ public final class Main {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.cli");
     /** A constant: printing it allocates next to nothing when the heap is exhausted. */
-    private static final String OUT_OF_MEMORY = "tessera: error: out of memory: " + HeapExhausted.HINT;
+    private static final String OUT_OF_MEMORY = "tessera: error: out of memory: " + org.tessera.UserMessages.HEAP_HINT;
 
     private final Jobs jobs;
 

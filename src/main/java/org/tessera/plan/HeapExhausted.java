@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.tessera.UserMessages;
+
 /**
  * The run needs more heap than this JVM has. It ends the run (a tile that ran out of memory is
  * never skipped: which tiles make the mosaic must not depend on the heap or on timing), with one
@@ -14,9 +16,6 @@ import java.util.concurrent.Callable;
  */
 public final class HeapExhausted extends IOException {
 
-    /** What to change, for each front. */
-    public static final String HINT = org.tessera.UserMessages.HEAP_HINT; // one wording for every front
-
     public HeapExhausted(String message, Throwable cause) {
         super(message, cause);
     }
@@ -25,7 +24,7 @@ public final class HeapExhausted extends IOException {
     public static HeapExhausted of(String what, OutOfMemoryError e) {
         return new HeapExhausted(String.format(Locale.ROOT,
                 "out of memory (%s) during %s with a maximum heap of %s: %s", e.getMessage() == null ? "Java heap space"
-                        : e.getMessage(), what, mib(maxHeap()), HINT), e);
+                        : e.getMessage(), what, mib(maxHeap()), UserMessages.HEAP_HINT), e);
     }
 
     /**
@@ -37,7 +36,7 @@ public final class HeapExhausted extends IOException {
         if (bytes > usable)
             throw new HeapExhausted(String.format(Locale.ROOT,
                     "not enough memory: %s needs about %s but the maximum heap is %s (%s usable): %s",
-                    what, mib(bytes), mib(maxHeap()), mib(usable), HINT), null);
+                    what, mib(bytes), mib(maxHeap()), mib(usable), UserMessages.HEAP_HINT), null);
     }
 
     /** Runs {@code work}, turning an {@link OutOfMemoryError} into this exception. */
