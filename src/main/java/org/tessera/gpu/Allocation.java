@@ -25,9 +25,19 @@ final class Allocation implements AutoCloseable {
         return b;
     }
 
+    /**
+     * Waits for every stream, then returns the buffers: a buffer goes back to the pool (where the
+     * next allocation may take it) only once no queued work can still use it, also when the call
+     * failed half way through its pipeline.
+     */
     @Override
     public void close() {
         RuntimeException first = null;
+        try {
+            device.synchronize();
+        } catch (RuntimeException e) {
+            first = e;
+        }
         for (int i = held.size() - 1; i >= 0; i--) {
             try {
                 device.release(held.get(i));

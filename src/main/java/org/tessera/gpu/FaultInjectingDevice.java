@@ -105,6 +105,55 @@ public final class FaultInjectingDevice implements GpuDevice {
             for (Object a : call.args()) if (a instanceof DeviceBuffer b) poison(b);
     }
 
+    @Override
+    public int streams() {
+        return inner.streams();
+    }
+
+    @Override
+    public void uploadAsync(int stream, float[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        inner.uploadAsync(stream, host, hostOffset, dst, dstOffset, count);
+    }
+
+    @Override
+    public void uploadAsync(int stream, int[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        inner.uploadAsync(stream, host, hostOffset, dst, dstOffset, count);
+    }
+
+    @Override
+    public void uploadAsync(int stream, double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        inner.uploadAsync(stream, host, hostOffset, dst, dstOffset, count);
+    }
+
+    /** As {@link #launch}, counted with the synchronous launches; an invalid result waits for its stream, then poisons. */
+    @Override
+    public void launchAsync(int stream, KernelCall call, GpuPhase phase) {
+        int k = launches.merge(phase, 1, Integer::sum);
+        if (spec.hits(SimulateSpec.Kind.FAIL, phase, k))
+            throw new GpuException("CUDA_ERROR_LAUNCH_FAILED: unspecified launch failure (simulated: launch " + k + " of "
+                    + phase.key() + ", kernel " + call.kernel() + ")");
+        inner.launchAsync(stream, call, phase);
+        if (spec.hits(SimulateSpec.Kind.INVALID, phase, k)) {
+            inner.synchronize(stream);
+            for (Object a : call.args()) if (a instanceof DeviceBuffer b) poison(b);
+        }
+    }
+
+    @Override
+    public DeviceEvent record(int stream) {
+        return inner.record(stream);
+    }
+
+    @Override
+    public void await(int stream, DeviceEvent event) {
+        inner.await(stream, event);
+    }
+
+    @Override
+    public void synchronize(int stream) {
+        inner.synchronize(stream);
+    }
+
     /** Fills a float or double buffer with NaN; int buffers (indices, tallies) are left alone. */
     private void poison(DeviceBuffer b) {
         try {

@@ -105,6 +105,15 @@ public final class GpuBandCoadder extends ChunkedBackend implements BandCoadder 
         };
     }
 
+    /** One strip buffer set: a contribution's tile plane, weight plane and mapping tables. */
+    private record StripSet(DeviceBuffer plane, DeviceBuffer wplane, DeviceBuffer nodes, DeviceBuffer corners) {
+    }
+
+    /** Output rows a chunk may take next to {@code sets} strip sets ({@code fixed} bytes each); 0 if not one. */
+    private long budgetRows(long fixed, long perRow, int sets) {
+        return Math.max(0, (limits().maxChunkBytes() - (long) LZ.length * 8 - fixed * sets) / perRow);
+    }
+
     private void onGpu(CoaddBand band, List<BandContribution> part, int ch, boolean addWeight, float[] sum,
                        float[] weight) {
         int bw = band.width(), rows = band.rows();
@@ -119,56 +128,81 @@ public final class GpuBandCoadder extends ChunkedBackend implements BandCoadder 
             nodeCount = Math.max(nodeCount, f.nodes().length / 5);
             anyW |= s.hasWeights();
         }
-        long fixed = stripFloats * 4 * (anyW ? 2 : 1) + nodeCount * (5 * 4 + 8 * 8) + LZ.length * 8L;
+        long fixed = stripFloats * 4 * (anyW ? 2 : 1) + nodeCount * (5 * 4 + 8 * 8);
         long perRow = (long) bw * 4 * (addWeight ? 2 : 1);
-        long budgetRows = (limits().maxChunkBytes() - fixed) / perRow;
-        if (budgetRows < 1)
+        long rows1 = budgetRows(fixed, perRow, 1);
+        if (rows1 < 1)
             throw new GpuOutOfMemoryException("GPU chunk budget of " + limits().maxChunkBytes() + " bytes is too small for one output row"
-                    + " and a tile strip of " + stripFloats + " pixels (" + (fixed + perRow) + " bytes)");
-        int chunkRows = (int) Math.min(rows, Math.min(limits().rowsPerChunk(), budgetRows));
+                    + " and a tile strip of " + stripFloats + " pixels (" + (fixed + LZ.length * 8L + perRow) + " bytes)");
+        int chunkRows = (int) Math.min(rows, Math.min(limits().rowsPerChunk(), rows1));
+        // Two strip sets (the next contribution's upload on the copy stream while the current one's
+        // kernel runs) where the device has two streams and the second set costs no extra row chunk:
+        // more chunks would upload every strip again.
+        int sets = 1;
+        if (device.streams() >= 2 && part.size() >= 2) {
+            int rows2 = (int) Math.min(rows, Math.min(limits().rowsPerChunk(), budgetRows(fixed, perRow, 2)));
+            if (rows2 >= 1 && (rows + rows2 - 1) / rows2 == (rows + chunkRows - 1) / chunkRows) {
+                sets = 2;
+                chunkRows = rows2;
+            }
+        }
+        final int compute = 0, copy = sets - 1;
         float[] host = new float[(int) stripFloats];
         synchronized (device) {
             try (Allocation a = new Allocation(device, phase)) {
                 DeviceBuffer dSum = a.get((long) chunkRows * bw * 4);
                 DeviceBuffer dW = addWeight ? a.get((long) chunkRows * bw * 4) : dSum;
-                DeviceBuffer plane = a.get(stripFloats * 4), wplane = anyW ? a.get(stripFloats * 4) : plane;
-                DeviceBuffer nodes = a.get(nodeCount * 5 * 4), corners = a.get(nodeCount * 8 * 8);
+                StripSet[] strips = new StripSet[sets];
+                for (int k = 0; k < sets; k++) {
+                    DeviceBuffer plane = a.get(stripFloats * 4), wplane = anyW ? a.get(stripFloats * 4) : plane;
+                    strips[k] = new StripSet(plane, wplane, a.get(nodeCount * 5 * 4), a.get(nodeCount * 8 * 8));
+                }
+                DeviceEvent[] kernelDone = new DeviceEvent[sets]; // the last kernel that read each strip set
                 DeviceBuffer lz = a.get(LZ.length * 8L);
-                device.upload(LZ, 0, lz, 0, LZ.length);
+                device.uploadAsync(compute, LZ, 0, lz, 0, LZ.length);
+                int launched = 0;
                 for (int r0 = 0; r0 < rows; r0 += chunkRows) {
                     int cr = Math.min(chunkRows, rows - r0), yA = band.y0() + r0, yB = yA + cr;
                     timings.chunk((long) cr * bw, cr);
                     long t0 = System.nanoTime();
-                    device.upload(sum, r0 * bw, dSum, 0, cr * bw);
-                    if (addWeight) device.upload(weight, r0 * bw, dW, 0, cr * bw);
+                    device.uploadAsync(compute, sum, r0 * bw, dSum, 0, cr * bw);
+                    if (addWeight) device.uploadAsync(compute, weight, r0 * bw, dW, 0, cr * bw);
                     double up = ChunkTimings.ms(t0), kern = 0;
                     for (int k = 0; k < part.size(); k++) {
                         BandContribution c = part.get(k);
                         int y0 = Math.max(c.y0(), yA), y1 = Math.min(c.y1(), yB);
                         if (y0 >= y1 || c.x0() >= c.x1()) continue;
+                        int set = launched++ % sets;
+                        StripSet st = strips[set];
                         t0 = System.nanoTime();
+                        if (kernelDone[set] != null) device.await(copy, kernelDone[set]); // set free again
                         SourceStrip s = c.strip();
                         int nf = (s.endRow() - s.firstRow()) * s.width();
                         s.copyRows(ch, host, 0);
-                        device.upload(host, 0, plane, 0, nf);
+                        device.uploadAsync(copy, host, 0, st.plane, 0, nf);
                         if (s.hasWeights()) {
                             s.copyRows(-1, host, 0);
-                            device.upload(host, 0, wplane, 0, nf);
+                            device.uploadAsync(copy, host, 0, st.wplane, 0, nf);
                         }
                         WcsMapping.Flat f = flats.get(k);
-                        device.upload(f.nodes(), 0, nodes, 0, f.nodes().length);
-                        device.upload(f.corners(), 0, corners, 0, f.corners().length);
+                        device.uploadAsync(copy, f.nodes(), 0, st.nodes, 0, f.nodes().length);
+                        device.uploadAsync(copy, f.corners(), 0, st.corners, 0, f.corners().length);
+                        device.await(compute, device.record(copy)); // the kernel after its strip
                         up += ChunkTimings.ms(t0);
                         t0 = System.nanoTime();
                         int[] win = s.validWindow();
                         BackgroundPlane bg = c.background();
-                        device.launch(KernelCall.linear(CoaddKernel.NAME, (long) (c.x1() - c.x0()) * (y1 - y0), BLOCK,
-                                nodes, corners, f.cx0(), f.cy0(), f.ncx(), f.cellSize(),
-                                plane, wplane, s.hasWeights() ? 1 : 0, s.width(), s.firstRow(), win[0], win[1], win[2], win[3],
+                        device.launchAsync(compute, KernelCall.linear(CoaddKernel.NAME, (long) (c.x1() - c.x0()) * (y1 - y0), BLOCK,
+                                st.nodes, st.corners, f.cx0(), f.cy0(), f.ncx(), f.cellSize(),
+                                st.plane, st.wplane, s.hasWeights() ? 1 : 0, s.width(), s.firstRow(), win[0], win[1], win[2], win[3],
                                 kernelCode(c.kernel()), lz, c.x0(), c.x1(), y0, y1, c.weight(), c.gain(),
                                 bg.level()[ch], bg.slopeX()[ch], bg.slopeY()[ch], dSum, dW, addWeight ? 1 : 0, yA, bw), phase);
+                        kernelDone[set] = device.record(compute);
                         kern += ChunkTimings.ms(t0);
                     }
+                    t0 = System.nanoTime();
+                    device.synchronize(compute);
+                    kern += ChunkTimings.ms(t0);
                     t0 = System.nanoTime();
                     device.download(dSum, 0, sum, r0 * bw, cr * bw);
                     if (addWeight) device.download(dW, 0, weight, r0 * bw, cr * bw);

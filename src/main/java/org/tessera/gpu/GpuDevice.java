@@ -59,6 +59,60 @@ public interface GpuDevice extends AutoCloseable {
      */
     void launch(KernelCall call, GpuPhase phase);
 
+    // ---- Streams: the overlapped path. -------------------------------------------------------
+    //
+    // A stream is a queue of copies and launches that run in the order they were issued, while the
+    // other streams' work runs at the same time (band k+1's upload during band k's kernel). The
+    // host arrays given to an async upload are staged before the call returns (the caller may
+    // reuse them at once). A buffer used by queued work belongs to that stream until the work is
+    // known to be done: by the host after synchronize(stream), by another stream after it awaited
+    // an event recorded after that work. Until then no other stream may use it, no synchronous
+    // copy may touch it and it must not be released. The defaults run everything synchronously,
+    // which is a valid (unoverlapped) execution of the same program.
+
+    /** How many streams run concurrently; 1 means the async calls below are synchronous. */
+    default int streams() {
+        return 1;
+    }
+
+    /** Queues a host → device copy of floats on {@code stream}; {@code host} is staged before return. */
+    default void uploadAsync(int stream, float[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        upload(host, hostOffset, dst, dstOffset, count);
+    }
+
+    /** Queues a host → device copy of ints on {@code stream}. */
+    default void uploadAsync(int stream, int[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        upload(host, hostOffset, dst, dstOffset, count);
+    }
+
+    /** Queues a host → device copy of doubles on {@code stream}. */
+    default void uploadAsync(int stream, double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        upload(host, hostOffset, dst, dstOffset, count);
+    }
+
+    /** Queues a kernel launch on {@code stream}; failures may surface here or at the next synchronize. */
+    default void launchAsync(int stream, KernelCall call, GpuPhase phase) {
+        launch(call, phase);
+    }
+
+    /** A marker after the work queued so far on {@code stream}. */
+    default DeviceEvent record(int stream) {
+        return DeviceEvent.DONE;
+    }
+
+    /** Work queued on {@code stream} after this call starts only once {@code event}'s work is done. */
+    default void await(int stream, DeviceEvent event) {
+    }
+
+    /** Blocks until every operation queued on {@code stream} is done (and reports its failure). */
+    default void synchronize(int stream) {
+    }
+
+    /** {@link #synchronize(int)} on every stream. */
+    default void synchronize() {
+        for (int s = 0; s < streams(); s++) synchronize(s);
+    }
+
     /** Frees every cached block of the pool (CuPy's {@code free_all_blocks} on both pools). */
     void freePool();
 

@@ -51,7 +51,8 @@ import org.tessera.gpu.kernels.Kernels;
 
 /**
  * A real NVIDIA GPU through JCuda's driver API: one context per run ({@link #open} … {@link
- * #close}), one stream, kernels loaded from the CUBIN the build made for the device's compute
+ * #close}), one stream for synchronous calls and two non-blocking streams for the overlapped path
+ * (each with its own pinned staging, so an async upload returns once its data are pinned), kernels loaded from the CUBIN the build made for the device's compute
  * capability (same major, highest minor not above the device's), else from the PTX, which the
  * driver compiles. Memory comes from a pool like CuPy's (released blocks cached by size, freed by
  * {@link #freePool()} or when an allocation would otherwise fail). Large float uploads (band data)
@@ -80,6 +81,10 @@ public final class JCudaDevice implements GpuDevice {
     private Pointer pinned;
     private ByteBuffer pinnedBytes;
     private final CUevent[] pinnedDone = {new CUevent(), new CUevent()};
+    /** The overlapped path's streams (non-blocking: the synchronous copies on the legacy stream do not wait for them). */
+    private final CUstream[] queues = {new CUstream(), new CUstream()};
+    private final Staging[] staging = new Staging[queues.length];
+    private final List<CUevent> events = new java.util.ArrayList<>();
     private boolean closed;
 
     private JCudaDevice(int id, String name, int major, int minor, long total, CUcontext context) {
@@ -124,6 +129,8 @@ public final class JCudaDevice implements GpuDevice {
             try {
                 check(cuStreamCreate(d.stream, 0), "cuStreamCreate");
                 for (CUevent e : d.pinnedDone) check(cuEventCreate(e, 0), "cuEventCreate");
+                for (CUstream q : d.queues)
+                    check(jcuda.driver.JCudaDriver.cuStreamCreate(q, jcuda.driver.CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
             } catch (GpuException e) {
                 d.close();
                 throw e;
@@ -351,6 +358,17 @@ public final class JCudaDevice implements GpuDevice {
 
     @Override
     public void launch(KernelCall call, GpuPhase phase) {
+        Pointer params = parameters(call);
+        run(() -> {
+            CUfunction f = function(call.kernel());
+            check(cuLaunchKernel(f, call.gridX(), call.gridY(), 1, call.blockX(), call.blockY(), 1, 0, stream,
+                    params, null), "launch of " + call.kernel());
+            check(cuStreamSynchronize(stream), call.kernel());
+        });
+    }
+
+    /** The kernel's argument list as the driver wants it: a pointer to each argument's value. */
+    private static Pointer parameters(KernelCall call) {
         List<Object> args = call.args();
         Pointer[] ps = new Pointer[args.size()];
         for (int i = 0; i < ps.length; i++) {
@@ -362,11 +380,127 @@ public final class JCudaDevice implements GpuDevice {
             else if (a instanceof Double v) ps[i] = Pointer.to(new double[] {v});
             else throw new GpuException("kernel " + call.kernel() + ": unsupported argument " + a);
         }
+        return Pointer.to(ps);
+    }
+
+    // ---- Streams ---------------------------------------------------------------------------------
+
+    /**
+     * A stream's pinned staging: two slots of {@link #PINNED_HALF} bytes; a slot is refilled once
+     * its last copy is done (its event), so an async upload returns as soon as the host data sit in
+     * pinned memory, while the DMA engine copies the previous slot.
+     */
+    private static final class Staging {
+        final Pointer pinned = new Pointer();
+        ByteBuffer bytes;
+        final CUevent[] done = {new CUevent(), new CUevent()};
+        int next;
+    }
+
+    private Staging staging(int stream) {
+        Staging st = staging[stream];
+        if (st == null) {
+            st = new Staging();
+            check(cuMemAllocHost(st.pinned, 2L * PINNED_HALF), "cuMemAllocHost");
+            st.bytes = st.pinned.getByteBuffer(0, 2L * PINNED_HALF).order(ByteOrder.nativeOrder());
+            for (CUevent e : st.done) check(cuEventCreate(e, jcuda.driver.CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+            staging[stream] = st;
+        }
+        return st;
+    }
+
+    /** Fills {@code n} elements starting at element {@code from} into a slot. */
+    private interface Fill {
+        void put(ByteBuffer slot, int from, int n);
+    }
+
+    private CUstream queue(int stream) {
+        if (stream < 0 || stream >= queues.length) throw new GpuException("no stream " + stream + " on " + describe());
+        return queues[stream];
+    }
+
+    private void stageAndCopy(int stream, Buffer d, long dstByte, int count, int elem, Fill fill) {
+        CUstream q = queue(stream);
+        Staging st = staging(stream);
+        int per = PINNED_HALF / elem;
+        for (int done = 0; done < count; done += per) {
+            int n = Math.min(per, count - done), k = st.next;
+            st.next ^= 1;
+            check(cuEventSynchronize(st.done[k]), "cuEventSynchronize"); // slot k copied out
+            ByteBuffer slot = st.bytes.duplicate().order(ByteOrder.nativeOrder());
+            slot.position(k * PINNED_HALF);
+            fill.put(slot.slice().order(ByteOrder.nativeOrder()), done, n);
+            check(cuMemcpyHtoDAsync(d.at(dstByte + (long) done * elem), st.pinned.withByteOffset((long) k * PINNED_HALF),
+                    (long) n * elem, q), "cuMemcpyHtoDAsync");
+            check(cuEventRecord(st.done[k], q), "cuEventRecord");
+        }
+    }
+
+    @Override
+    public int streams() {
+        return queues.length;
+    }
+
+    @Override
+    public void uploadAsync(int stream, float[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        Buffer d = buf(dst);
+        range(dst, dstOffset, count, 4);
+        run(() -> stageAndCopy(stream, d, dstOffset * 4, count, 4, (b, from, n) -> b.asFloatBuffer().put(host, hostOffset + from, n)));
+    }
+
+    @Override
+    public void uploadAsync(int stream, int[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        Buffer d = buf(dst);
+        range(dst, dstOffset, count, 4);
+        run(() -> stageAndCopy(stream, d, dstOffset * 4, count, 4, (b, from, n) -> b.asIntBuffer().put(host, hostOffset + from, n)));
+    }
+
+    @Override
+    public void uploadAsync(int stream, double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        Buffer d = buf(dst);
+        range(dst, dstOffset, count, 8);
+        run(() -> stageAndCopy(stream, d, dstOffset * 8, count, 8, (b, from, n) -> b.asDoubleBuffer().put(host, hostOffset + from, n)));
+    }
+
+    @Override
+    public void launchAsync(int stream, KernelCall call, GpuPhase phase) {
+        Pointer params = parameters(call);
+        run(() -> check(cuLaunchKernel(function(call.kernel()), call.gridX(), call.gridY(), 1, call.blockX(), call.blockY(), 1, 0,
+                queue(stream), params, null), "launch of " + call.kernel()));
+    }
+
+    @Override
+    public DeviceEvent record(int stream) {
+        return on(() -> {
+            CUevent e = new CUevent();
+            check(cuEventCreate(e, jcuda.driver.CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+            events.add(e);
+            check(cuEventRecord(e, queue(stream)), "cuEventRecord");
+            return new Event(e);
+        });
+    }
+
+    private record Event(CUevent event) implements DeviceEvent {
+    }
+
+    @Override
+    public void await(int stream, DeviceEvent event) {
+        if (!(event instanceof Event e)) throw new GpuException("not an event of " + describe() + ": " + event);
+        run(() -> check(jcuda.driver.JCudaDriver.cuStreamWaitEvent(queue(stream), e.event(), 0), "cuStreamWaitEvent"));
+    }
+
+    @Override
+    public void synchronize(int stream) {
+        run(() -> check(cuStreamSynchronize(queue(stream)), "cuStreamSynchronize"));
+    }
+
+    /** Every stream, then the events recorded so far are destroyed (their work is done). */
+    @Override
+    public void synchronize() {
         run(() -> {
-            CUfunction f = function(call.kernel());
-            check(cuLaunchKernel(f, call.gridX(), call.gridY(), 1, call.blockX(), call.blockY(), 1, 0, stream,
-                    Pointer.to(ps), null), "launch of " + call.kernel());
-            check(cuStreamSynchronize(stream), call.kernel());
+            for (CUstream q : queues) check(cuStreamSynchronize(q), "cuStreamSynchronize");
+            for (CUevent e : events) jcuda.driver.JCudaDriver.cuEventDestroy(e);
+            events.clear();
         });
     }
 
@@ -437,6 +571,7 @@ public final class JCudaDevice implements GpuDevice {
             check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
             freeCached();
             if (pinned != null) jcuda.driver.JCudaDriver.cuMemFreeHost(pinned);
+            for (Staging st : staging) if (st != null) jcuda.driver.JCudaDriver.cuMemFreeHost(st.pinned);
             cuCtxDestroy(context);
         } catch (LinkageError | CudaException e) {
             // Closing a context whose driver went away: nothing left to free.

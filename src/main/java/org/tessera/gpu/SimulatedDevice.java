@@ -27,17 +27,29 @@ public final class SimulatedDevice implements GpuDevice {
     private long live, cached, requested, peakRequested;
     private boolean closed;
     private final Memory memory = new Memory();
+    private final Streams streams;
 
-    /** A device of {@code totalBytes} running the ports of {@link Kernels}. */
+    /** A device of {@code totalBytes} with two streams, running the ports of {@link Kernels}. */
     public SimulatedDevice(long totalBytes) {
-        this(totalBytes, Kernels::byName);
+        this(totalBytes, 2);
     }
 
-    /** A device of {@code totalBytes} whose kernels come from {@code kernels} (null: unknown). */
+    /** A device of {@code totalBytes} with {@code streams} streams (1: the unoverlapped path). */
+    public SimulatedDevice(long totalBytes, int streams) {
+        this(totalBytes, streams, Kernels::byName);
+    }
+
+    /** A device of {@code totalBytes} with two streams whose kernels come from {@code kernels} (null: unknown). */
     public SimulatedDevice(long totalBytes, Function<String, JavaKernel> kernels) {
+        this(totalBytes, 2, kernels);
+    }
+
+    private SimulatedDevice(long totalBytes, int streams, Function<String, JavaKernel> kernels) {
         if (totalBytes <= 0) throw new IllegalArgumentException("device size must be > 0: " + totalBytes);
+        if (streams < 1) throw new IllegalArgumentException("streams must be >= 1: " + streams);
         this.total = totalBytes;
         this.kernels = kernels;
+        this.streams = new Streams(streams);
     }
 
     @Override
@@ -113,6 +125,7 @@ public final class SimulatedDevice implements GpuDevice {
     public synchronized void release(DeviceBuffer buffer) {
         SimBuffer b = sim(buffer);
         if (b.released) return;
+        streams.host(b, "released");
         b.released = true;
         live -= b.size;
         cached += b.size;
@@ -128,32 +141,101 @@ public final class SimulatedDevice implements GpuDevice {
 
     @Override
     public void upload(float[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        streams.host(sim(dst), "uploaded to synchronously");
         System.arraycopy(host, hostOffset, sim(dst).floats(), index(dst, dstOffset, count, 4), count);
     }
 
     @Override
     public void upload(int[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        streams.host(sim(dst), "uploaded to synchronously");
         System.arraycopy(host, hostOffset, sim(dst).ints(), index(dst, dstOffset, count, 4), count);
     }
 
     @Override
     public void upload(double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        streams.host(sim(dst), "uploaded to synchronously");
         System.arraycopy(host, hostOffset, sim(dst).doubles(), index(dst, dstOffset, count, 8), count);
     }
 
     @Override
     public void download(DeviceBuffer src, long srcOffset, double[] host, int hostOffset, int count) {
+        streams.host(sim(src), "downloaded");
         System.arraycopy(sim(src).doubles(), index(src, srcOffset, count, 8), host, hostOffset, count);
     }
 
     @Override
     public void download(DeviceBuffer src, long srcOffset, float[] host, int hostOffset, int count) {
+        streams.host(sim(src), "downloaded");
         System.arraycopy(sim(src).floats(), index(src, srcOffset, count, 4), host, hostOffset, count);
     }
 
     @Override
     public void download(DeviceBuffer src, long srcOffset, int[] host, int hostOffset, int count) {
+        streams.host(sim(src), "downloaded");
         System.arraycopy(sim(src).ints(), index(src, srcOffset, count, 4), host, hostOffset, count);
+    }
+
+    // Streams: the work runs at once (eagerly, so the numbers are those of any legal order), and
+    // a vector clock per stream and per buffer checks that the caller's order would be legal on a
+    // real device, where queued work runs later and concurrently. Any use of a buffer that a real
+    // device could race (another stream, the host, a release before the work is known done)
+    // throws a GpuException naming the buffer's stream.
+
+    @Override
+    public int streams() {
+        return streams.count;
+    }
+
+    @Override
+    public void uploadAsync(int stream, float[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        streams.use(stream, "upload", sim(dst));
+        System.arraycopy(host, hostOffset, sim(dst).floats(), index(dst, dstOffset, count, 4), count);
+    }
+
+    @Override
+    public void uploadAsync(int stream, int[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        streams.use(stream, "upload", sim(dst));
+        System.arraycopy(host, hostOffset, sim(dst).ints(), index(dst, dstOffset, count, 4), count);
+    }
+
+    @Override
+    public void uploadAsync(int stream, double[] host, int hostOffset, DeviceBuffer dst, long dstOffset, int count) {
+        streams.use(stream, "upload", sim(dst));
+        System.arraycopy(host, hostOffset, sim(dst).doubles(), index(dst, dstOffset, count, 8), count);
+    }
+
+    @Override
+    public void launchAsync(int stream, KernelCall call, GpuPhase phase) {
+        open();
+        SimBuffer[] used = call.args().stream().filter(a -> a instanceof DeviceBuffer).map(a -> sim((DeviceBuffer) a))
+                .distinct().toArray(SimBuffer[]::new);
+        streams.use(stream, call.kernel(), used);
+        run(call);
+    }
+
+    @Override
+    public DeviceEvent record(int stream) {
+        return streams.record(stream);
+    }
+
+    @Override
+    public void await(int stream, DeviceEvent event) {
+        streams.await(stream, event);
+    }
+
+    @Override
+    public void synchronize(int stream) {
+        streams.synchronize(stream);
+    }
+
+    /** The most streams that had work not yet synchronised at once (2: the calls overlapped). */
+    public int maxBusyStreams() {
+        return streams.maxBusy();
+    }
+
+    /** Operations queued on streams since this device was made (uploads and launches). */
+    public long asyncOperations() {
+        return streams.operations();
     }
 
     private static int index(DeviceBuffer b, long offset, int count, int elem) {
@@ -165,6 +247,11 @@ public final class SimulatedDevice implements GpuDevice {
     @Override
     public void launch(KernelCall call, GpuPhase phase) {
         open();
+        for (Object a : call.args()) if (a instanceof DeviceBuffer b) streams.host(sim(b), "used by a synchronous launch");
+        run(call);
+    }
+
+    private void run(KernelCall call) {
         JavaKernel k = kernels.apply(call.kernel());
         if (k == null) throw new GpuException("no kernel named '" + call.kernel() + "' on " + describe());
         for (Object a : call.args()) if (a instanceof SimBuffer b && b.released)
@@ -206,6 +293,8 @@ public final class SimulatedDevice implements GpuDevice {
         private long bytes;
         private volatile Object storage;
         boolean released;
+        /** Per stream, the sequence number of the last queued operation that used this buffer (0: none). */
+        long[] uses;
 
         SimBuffer(long bytes, long size) {
             if (bytes / 4 > Integer.MAX_VALUE) throw new GpuOutOfMemoryException("simulated buffer too large: " + bytes + " bytes");
@@ -265,5 +354,94 @@ public final class SimulatedDevice implements GpuDevice {
         public double[] doubles(DeviceBuffer b) {
             return sim(b).doubles();
         }
+    }
+
+    /**
+     * The ordering a real device guarantees, as vector clocks: {@code seq[s]} operations queued on
+     * stream s; {@code knows[t][s]}: how much of s is done before t's next operation (events,
+     * and the host's knowledge when t's operation is queued); {@code host[s]}: how much of s the
+     * host knows done (synchronize).
+     */
+    private static final class Streams {
+        final int count;
+        private final long[] seq;
+        private final long[][] knows;
+        private final long[] host;
+        private int maxBusy;
+        private long operations;
+
+        Streams(int count) {
+            this.count = count;
+            seq = new long[count];
+            knows = new long[count][count];
+            host = new long[count];
+        }
+
+        private void check(int stream) {
+            if (stream < 0 || stream >= count)
+                throw new GpuException("no stream " + stream + " on a simulated device of " + count + " stream(s)");
+        }
+
+        /** One operation on {@code stream} using {@code buffers}: legal only if their other streams' uses are known done. */
+        synchronized void use(int stream, String what, SimBuffer... buffers) {
+            check(stream);
+            long[] k = knows[stream];
+            for (int s = 0; s < count; s++) k[s] = Math.max(k[s], host[s]);
+            for (SimBuffer b : buffers) {
+                if (b.uses == null) continue;
+                for (int s = 0; s < b.uses.length; s++)
+                    if (s != stream && b.uses[s] > k[s])
+                        throw new GpuException(what + " on stream " + stream + " uses a buffer still in flight on stream " + s
+                                + " (no synchronize or event in between)");
+            }
+            seq[stream]++;
+            operations++;
+            k[stream] = seq[stream];
+            for (SimBuffer b : buffers) {
+                if (b.uses == null) b.uses = new long[count];
+                b.uses[stream] = seq[stream];
+            }
+            int busy = 0;
+            for (int s = 0; s < count; s++) if (seq[s] > host[s]) busy++;
+            maxBusy = Math.max(maxBusy, busy);
+        }
+
+        /** A host action on {@code b} (synchronous copy, release): every queued use must be known done. */
+        synchronized void host(SimBuffer b, String what) {
+            if (b.uses == null) return;
+            for (int s = 0; s < b.uses.length; s++)
+                if (b.uses[s] > host[s])
+                    throw new GpuException("buffer " + what + " while in flight on stream " + s + " (synchronize the stream first)");
+        }
+
+        synchronized DeviceEvent record(int stream) {
+            check(stream);
+            long[] v = knows[stream].clone();
+            v[stream] = seq[stream];
+            return new Clock(this, v);
+        }
+
+        synchronized void await(int stream, DeviceEvent e) {
+            check(stream);
+            if (!(e instanceof Clock c) || c.owner != this) throw new GpuException("not an event of this simulated device: " + e);
+            for (int s = 0; s < count; s++) knows[stream][s] = Math.max(knows[stream][s], c.at[s]);
+        }
+
+        synchronized void synchronize(int stream) {
+            check(stream);
+            for (int s = 0; s < count; s++) host[s] = Math.max(host[s], knows[stream][s]);
+            host[stream] = seq[stream];
+        }
+
+        synchronized int maxBusy() {
+            return maxBusy;
+        }
+
+        synchronized long operations() {
+            return operations;
+        }
+    }
+
+    private record Clock(Streams owner, long[] at) implements DeviceEvent {
     }
 }
