@@ -34,16 +34,28 @@ class SimulatedStackBackendContractTest extends StackBackendContract {
         ChannelTally t1 = new ChannelTally(), t2 = new ChannelTally();
         new GpuStackBackend(device, GpuPhase.PHASE3, ChunkLimits.of(256, 64)).stack(b, p, whole, t1);
         long budget = 100_000;
-        GpuStackBackend small = new GpuStackBackend(device, GpuPhase.PHASE3, new ChunkLimits(256, budget));
-        device.resetPeak();
+        SimulatedDevice oneStream = new SimulatedDevice(256L << 20, 1);
+        GpuStackBackend small = new GpuStackBackend(oneStream, GpuPhase.PHASE3, new ChunkLimits(256, budget));
         small.stack(b, p, chunked, t2);
         ChunkTimings.Snapshot s = small.timings().take();
-        assertTrue(device.peakRequestedBytes() <= budget, "peak " + device.peakRequestedBytes() + " > " + budget);
-        // 13 frames: 13·4·2 + 13·8 + 44 = 252 bytes a pixel → 396 pixels a chunk → 6 chunks.
+        assertTrue(oneStream.peakRequestedBytes() <= budget, "peak " + oneStream.peakRequestedBytes() + " > " + budget);
+        // 13 frames: 13·4·2 + 13·8 + 44 = 252 bytes a pixel, + 104 for the frame weights → 396 pixels a chunk → 6 chunks.
         assertEquals(6, s.chunks());
         assertEquals(396, s.maxChunkPixels());
         assertArrayEquals(whole, chunked);
         assertEquals(t1.rejected(), t2.rejected());
+        // Two streams: two buffer sets in flight share the budget: (50 000 - 104) / 252 = 198 pixels → 11 chunks.
+        GpuStackBackend overlapped = new GpuStackBackend(device, GpuPhase.PHASE3, new ChunkLimits(256, budget));
+        device.resetPeak();
+        float[] twoSets = new float[2000];
+        overlapped.stack(b, p, twoSets, new ChannelTally());
+        s = overlapped.timings().take();
+        assertTrue(device.peakRequestedBytes() <= budget, "peak " + device.peakRequestedBytes() + " > " + budget);
+        assertTrue(device.peakRequestedBytes() > budget * 9 / 10, "both sets allocated: " + device.peakRequestedBytes());
+        assertEquals(11, s.chunks());
+        assertEquals(198, s.maxChunkPixels());
+        assertEquals(2, device.maxBusyStreams(), "the chunks overlapped");
+        assertArrayEquals(chunked, twoSets);
         float[] cpu = new float[2000];
         CpuStackBackend.INSTANCE.stack(b, p, cpu, new ChannelTally());
         assertClose(cpu, chunked, 2000, "chunked");
@@ -64,12 +76,21 @@ class SimulatedStackBackendContractTest extends StackBackendContract {
         assertEquals(600, s.maxChunkPixels());
         CpuStackBackend.INSTANCE.stack(b, p, ref, new ChannelTally());
         assertClose(ref, got, 2000, "rows");
-        // A byte budget below 6 rows (13 frames: 200 bytes a pixel) rounds down to whole rows: 2 rows.
-        g.limits(new ChunkLimits(6, 250 * 200 + 13 * 8));
-        g.stack(b, p, got, new ChannelTally());
-        s = g.timings().take();
+        // A byte budget below 6 rows (13 frames: 200 bytes a pixel) rounds down to whole rows: 2 rows
+        // with one buffer set, 1 row with two (each set gets half the budget).
+        ChunkLimits tight = new ChunkLimits(6, 250 * 200 + 13 * 8);
+        GpuStackBackend one = new GpuStackBackend(new SimulatedDevice(256L << 20, 1), GpuPhase.PHASE3, tight);
+        one.rowWidth(100);
+        one.stack(b, p, got, new ChannelTally());
+        s = one.timings().take();
         assertEquals(200, s.maxChunkPixels());
         assertEquals(10, s.chunks());
+        g.limits(tight);
+        g.stack(b, p, got, new ChannelTally());
+        s = g.timings().take();
+        assertEquals(100, s.maxChunkPixels());
+        assertEquals(20, s.chunks());
+        assertClose(ref, got, 2000, "one row a chunk");
     }
 
     @Test

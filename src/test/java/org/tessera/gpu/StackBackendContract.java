@@ -125,7 +125,7 @@ abstract class StackBackendContract {
     }
 
     /** Frame-block mode: bounds from a sample of frames, blocks accumulated, finished. */
-    private static float[] blocks(StackBackend be, BandChannel all, int sampleFrames, int block, StackParams p,
+    static float[] blocks(StackBackend be, BandChannel all, int sampleFrames, int block, StackParams p,
                                   ChannelTally tally) {
         int pixels = all.pixels(), stride = all.stride();
         BandChannel sample = sub(all, 0, sampleFrames);

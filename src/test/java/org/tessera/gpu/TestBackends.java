@@ -10,7 +10,7 @@ import org.tessera.stack.StackBackend;
  * The real GPU backends (the kernels' Java ports on the simulated device), recording the chunk
  * limits each attempt was given, so the tests can check what the policies asked for.
  */
-final class TestBackends implements GpuBackends {
+class TestBackends implements GpuBackends {
 
     final List<ChunkLimits> stackLimits = Collections.synchronizedList(new ArrayList<>());
     final List<ChunkLimits> coaddLimits = Collections.synchronizedList(new ArrayList<>());
