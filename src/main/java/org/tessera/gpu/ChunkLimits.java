@@ -4,7 +4,8 @@ package org.tessera.gpu;
  * How much of a band one GPU chunk may take: at most {@code rowsPerChunk} output rows (coadd) and
  * at most {@code maxChunkBytes} of device memory for everything the chunk allocates (inputs,
  * scratch, outputs). The control layer picks them from the plan and shrinks them on retries; a
- * backend never allocates more than {@code maxChunkBytes} at once.
+ * backend never allocates more than {@code maxChunkBytes} at once, counting both buffer sets when
+ * it double-buffers chunks over two streams (each set then gets half).
  */
 public record ChunkLimits(int rowsPerChunk, long maxChunkBytes) {
 

@@ -46,6 +46,16 @@ abstract class CoadderContract {
 
     /** Three tiles over the target band rows [y0, y0 + rows), each with its own quirks, all with kernel k. */
     static List<BandContribution> contributions(FitsWcs target, Kernel k, int y0, int rows) {
+        return contributions(target, k, y0, rows, null);
+    }
+
+    /** The value of pixel (x, y) of channel c of tile t, whose size is tw × th (real frames' pixels, say). */
+    interface TilePixels {
+        float at(int t, int c, int x, int y, int tw, int th);
+    }
+
+    /** As {@link #contributions(FitsWcs, Kernel, int, int)} with the tiles' pixels from {@code pixels} (null: synthetic sky). */
+    static List<BandContribution> contributions(FitsWcs target, Kernel k, int y0, int rows, TilePixels pixels) {
         List<BandContribution> out = new ArrayList<>();
         double[][] tiles = {{10.004, 20.002, 2.2, 17, 100, 80}, {9.996, 19.999, 1.9, -35, 120, 90}, {10.0, 20.0, 2.0, 0.3, 90, 70}};
         Random r = new Random(7);
@@ -55,7 +65,8 @@ abstract class CoadderContract {
             float[][] planes = new float[NC][tw * th];
             for (int c = 0; c < NC; c++)
                 for (int i = 0; i < tw * th; i++)
-                    planes[c][i] = (float) (50 + 10 * c + 30 * Math.sin(i % tw * 0.2 + c) * Math.cos(i / tw * 0.15) + r.nextGaussian());
+                    planes[c][i] = pixels != null ? pixels.at(t, c, i % tw, i / tw, tw, th)
+                            : (float) (50 + 10 * c + 30 * Math.sin(i % tw * 0.2 + c) * Math.cos(i / tw * 0.15) + r.nextGaussian());
             float[] wPlane = null;
             if (t != 2) {
                 wPlane = new float[tw * th];

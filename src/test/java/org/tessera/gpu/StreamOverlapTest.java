@@ -158,14 +158,15 @@ class StreamOverlapTest {
      * flight (the next chunk's or strip's upload beside the current kernel), on every attempt when
      * {@code every} is set; OOM or a plain GPU error. Counts the uploads that overlapped a kernel.
      */
-    static final class MidPipelineFault implements GpuDevice {
-        final SimulatedDevice inner;
+    static final class MidPipelineFault extends ForwardingDevice {
+        final SimulatedDevice sim;
         final boolean oom, every;
         final int at;
         int afterLaunch = -1, faults, busyAtFault;
 
         MidPipelineFault(SimulatedDevice inner, int at, boolean oom, boolean every) {
-            this.inner = inner;
+            super(inner);
+            this.sim = inner;
             this.at = at;
             this.oom = oom;
             this.every = every;
@@ -176,33 +177,15 @@ class StreamOverlapTest {
             if (++afterLaunch != at || (faults > 0 && !every)) return;
             faults++;
             afterLaunch = -1;
-            busyAtFault = inner.maxBusyStreams();
+            busyAtFault = sim.maxBusyStreams();
             if (oom) throw new GpuOutOfMemoryException("CUDA_ERROR_OUT_OF_MEMORY: out of memory (test: upload beside a kernel)");
             throw new GpuException("CUDA_ERROR_LAUNCH_FAILED: unspecified launch failure (test: upload beside a kernel)");
         }
 
-        @Override public int streams() { return inner.streams(); }
-        @Override public void uploadAsync(int s, float[] h, int o, DeviceBuffer b, long d, int n) { maybeFail(); inner.uploadAsync(s, h, o, b, d, n); }
-        @Override public void uploadAsync(int s, int[] h, int o, DeviceBuffer b, long d, int n) { maybeFail(); inner.uploadAsync(s, h, o, b, d, n); }
-        @Override public void uploadAsync(int s, double[] h, int o, DeviceBuffer b, long d, int n) { maybeFail(); inner.uploadAsync(s, h, o, b, d, n); }
-        @Override public void launchAsync(int s, KernelCall c, GpuPhase p) { inner.launchAsync(s, c, p); if (afterLaunch < 0) afterLaunch = 0; }
-        @Override public DeviceEvent record(int s) { return inner.record(s); }
-        @Override public void await(int s, DeviceEvent e) { inner.await(s, e); }
-        @Override public void synchronize(int s) { inner.synchronize(s); }
-        @Override public String describe() { return inner.describe(); }
-        @Override public long totalBytes() { return inner.totalBytes(); }
-        @Override public long freeBytes() { return inner.freeBytes(); }
-        @Override public DeviceBuffer allocate(long bytes, GpuPhase phase) { return inner.allocate(bytes, phase); }
-        @Override public void release(DeviceBuffer b) { inner.release(b); }
-        @Override public void upload(float[] h, int o, DeviceBuffer b, long d, int n) { inner.upload(h, o, b, d, n); }
-        @Override public void upload(int[] h, int o, DeviceBuffer b, long d, int n) { inner.upload(h, o, b, d, n); }
-        @Override public void upload(double[] h, int o, DeviceBuffer b, long d, int n) { inner.upload(h, o, b, d, n); }
-        @Override public void download(DeviceBuffer b, long o, double[] h, int ho, int n) { inner.download(b, o, h, ho, n); }
-        @Override public void download(DeviceBuffer b, long o, float[] h, int ho, int n) { inner.download(b, o, h, ho, n); }
-        @Override public void download(DeviceBuffer b, long o, int[] h, int ho, int n) { inner.download(b, o, h, ho, n); }
-        @Override public void launch(KernelCall c, GpuPhase p) { inner.launch(c, p); }
-        @Override public void freePool() { inner.freePool(); }
-        @Override public void close() { inner.close(); }
+        @Override public void uploadAsync(int s, float[] h, int o, DeviceBuffer b, long d, int n) { maybeFail(); super.uploadAsync(s, h, o, b, d, n); }
+        @Override public void uploadAsync(int s, int[] h, int o, DeviceBuffer b, long d, int n) { maybeFail(); super.uploadAsync(s, h, o, b, d, n); }
+        @Override public void uploadAsync(int s, double[] h, int o, DeviceBuffer b, long d, int n) { maybeFail(); super.uploadAsync(s, h, o, b, d, n); }
+        @Override public void launchAsync(int s, KernelCall c, GpuPhase p) { super.launchAsync(s, c, p); if (afterLaunch < 0) afterLaunch = 0; }
     }
 
     /** The real backends, cutting every stack band for overlap as a large band would be. */
