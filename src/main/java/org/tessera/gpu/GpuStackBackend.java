@@ -102,7 +102,7 @@ public final class GpuStackBackend extends ChunkedBackend implements StackBacken
         timings.chunk(cn, w > 0 ? (cn + w - 1) / w : 0);
     }
 
-    private static int rejection(StackParams p) {
+    static int rejection(StackParams p) {
         return switch (p.rejection()) {
             case NONE -> StackKernels.REJ_NONE;
             case KAPPA_SIGMA -> StackKernels.REJ_KAPPA_SIGMA;

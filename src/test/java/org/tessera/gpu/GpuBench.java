@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
+import org.tessera.gpu.kernels.StackKernels;
 import org.tessera.reproject.BackgroundPlane;
 import org.tessera.reproject.BandContribution;
 import org.tessera.reproject.CoaddBand;
@@ -25,8 +26,10 @@ import org.tessera.wcs.WcsMapping;
 /**
  * The GPU benchmark of bench/gpu/run.sh: Phase 3 stack compute (100 RGB 1920×1080 frames,
  * kappa-sigma and winsorized) and Phase 5 coadd compute (64 RGB 2000×2000 tiles with alpha,
- * bilinear), the CPU backends on every core vs the GPU backends in the same run, plus the stack
- * kernel's achieved bandwidth against the device's copy bandwidth. Prints one Markdown table.
+ * bilinear), the CPU backends on every core vs the GPU backends in the same run (overlapped over two
+ * streams, and through one stream to show what the overlap gains), plus the stack kernels' achieved
+ * bandwidth on device-resident samples against the device's copy bandwidth, and the CuPy peer's
+ * time when {@code -Dtessera.bench.cupyMs} gives it. Prints one Markdown table.
  * <p>
  * {@code GpuBench [cuda|sim] [full|small]}: "sim" runs the Java ports (checks the harness on a
  * machine without a GPU); "small" shrinks every size.
@@ -35,6 +38,8 @@ public final class GpuBench {
     private GpuBench() {}
 
     private static final List<String> ROWS = new ArrayList<>();
+    /** Tessera's GPU time of the kappa-sigma stack, for the CuPy row. */
+    private static double KAPPA_GPU_MS;
 
     public static void main(String[] args) throws Exception {
         boolean cuda = args.length < 1 || args[0].equals("cuda");
@@ -51,9 +56,13 @@ public final class GpuBench {
             pool.shutdown();
             device.close();
         }
+        String cupy = System.getProperty("tessera.bench.cupyMs");
+        if (cupy != null && !cupy.isBlank() && KAPPA_GPU_MS > 0)
+            ROWS.add(String.format(Locale.ROOT, "| Phase 3 stack, kappa-sigma: CuPy peer (bench/gpu/cupy_kappa.py, same shape) | | %s | | %.1f× slower than Tessera's GPU | | | | |",
+                    cupy.strip(), Double.parseDouble(cupy.strip()) / KAPPA_GPU_MS));
         System.out.println();
-        System.out.println("| work | CPU " + threads + " threads (ms) | GPU (ms) | speed-up | GPU kernel (ms) | kernel GB/s | copy GB/s | max rel. diff |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| work | CPU " + threads + " threads (ms) | GPU (ms) | GPU one stream (ms) | speed-up | GPU kernels only (ms) | kernel GB/s | copy GB/s | max rel. diff |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String r : ROWS) System.out.println(r);
     }
 
@@ -95,23 +104,60 @@ public final class GpuBench {
             })).get();
             double cpuMs = (System.nanoTime() - t0) / 1e6;
             long budget = Math.min(4L << 30, device.freeBytes() > 0 ? (long) (device.freeBytes() * 0.45) : 1L << 30);
-            GpuStackBackend g = new GpuStackBackend(device, GpuPhase.PHASE3, new ChunkLimits(1 << 20, budget));
-            g.stack(data[0], p, new float[data[0].pixels()], new ChannelTally()); // warm-up: module load, pool
-            g.timings().take();
-            t0 = System.nanoTime();
-            for (int k = 0; k < bands * 3; k++) {
-                BandChannel b = data[k % bands];
-                float[] o = new float[b.pixels()];
-                g.stack(b, p, o, new ChannelTally());
-                if (k < bands) gpuOut[k] = o;
+            double oneStreamMs = 0, gpuMs = 0;
+            for (GpuDevice dev : List.of(ForwardingDevice.oneStream(device), device)) { // unoverlapped, then overlapped
+                GpuStackBackend g = new GpuStackBackend(dev, GpuPhase.PHASE3, new ChunkLimits(1 << 20, budget));
+                g.stack(data[0], p, new float[data[0].pixels()], new ChannelTally()); // warm-up: module load, pool
+                t0 = System.nanoTime();
+                for (int k = 0; k < bands * 3; k++) {
+                    BandChannel b = data[k % bands];
+                    float[] o = new float[b.pixels()];
+                    g.stack(b, p, o, new ChannelTally());
+                    if (k < bands) gpuOut[k] = o;
+                }
+                if (dev == device) gpuMs = (System.nanoTime() - t0) / 1e6;
+                else oneStreamMs = (System.nanoTime() - t0) / 1e6;
             }
-            double gpuMs = (System.nanoTime() - t0) / 1e6;
-            ChunkTimings.Snapshot s = g.timings().take();
-            double kernelMs = s.rejectMs() + s.combineMs();
+            if (rej == Rejection.KAPPA_SIGMA) KAPPA_GPU_MS = gpuMs;
+            // The kernels alone, on a band already on the device: the bandwidth they reach on the samples.
+            double bandKernelMs = kernelsOnlyMs(device, data[0], p);
+            double kernelMs = bandKernelMs * bands * 3; // the last band may be shorter: a slight overestimate
             double gbs = samples * 4.0 / (kernelMs / 1e3) / 1e9;
-            ROWS.add(String.format(Locale.ROOT, "| Phase 3 stack %d × RGB %d×%d, %s | %.0f | %.0f | %.1f× | %.0f (upload %.0f, download %.0f) | %.0f | %s | %.1e |",
-                    frames, w, h, StackParams.configName(rej), cpuMs, gpuMs, cpuMs / gpuMs, kernelMs, s.uploadMs(), s.downloadMs(),
+            ROWS.add(String.format(Locale.ROOT, "| Phase 3 stack %d × RGB %d×%d, %s | %.0f | %.0f | %.0f | %.1f× | %.0f | %.0f | %s | %.1e |",
+                    frames, w, h, StackParams.configName(rej), cpuMs, gpuMs, oneStreamMs, cpuMs / gpuMs, kernelMs,
                     gbs, Double.isNaN(copy) ? "n/a" : String.format(Locale.ROOT, "%.0f", copy), maxRel(cpuOut, gpuOut)));
+        }
+    }
+
+    /**
+     * Milliseconds of tessera_reject + tessera_combine over one band whose samples are already on
+     * the device (median of 5 runs after a warm-up): no copies, only the kernels.
+     */
+    private static double kernelsOnlyMs(GpuDevice d, BandChannel b, StackParams p) {
+        int n = b.frames(), px = b.pixels();
+        try (Allocation a = new Allocation(d, GpuPhase.PHASE3)) {
+            DeviceBuffer values = a.get((long) n * px * 4), fw = a.get(n * 8L), scratch = a.get((long) n * px * 8);
+            DeviceBuffer lo = a.get(px * 8L), hi = a.get(px * 8L), rl = a.get(px * 8L), rh = a.get(px * 8L);
+            DeviceBuffer out = a.get(px * 4L), cnt = a.get(px * 4L), rej = a.get(px * 4L);
+            d.uploadAsync(0, b.values(), 0, values, 0, n * px);
+            d.uploadAsync(0, b.weights(), 0, fw, 0, n);
+            int clip = p.rejection() == Rejection.WINSORIZED_SIGMA_CLIP ? 1 : 0;
+            KernelCall reject = KernelCall.linear(StackKernels.REJECT, px, GpuStackBackend.BLOCK, values, values, 0, fw, n, px,
+                    GpuStackBackend.rejection(p), p.kappaLow(), p.kappaHigh(), scratch, lo, hi, rl, rh);
+            KernelCall combine = KernelCall.linear(StackKernels.COMBINE, px, GpuStackBackend.BLOCK, values, values, 0, fw, n, px,
+                    clip, 0, lo, hi, rl, rh, scratch, out, cnt, rej);
+            double[] ms = new double[6];
+            for (int r = 0; r < ms.length; r++) {
+                d.synchronize(0);
+                long t0 = System.nanoTime();
+                d.launchAsync(0, reject, GpuPhase.PHASE3);
+                d.launchAsync(0, combine, GpuPhase.PHASE3);
+                d.synchronize(0);
+                ms[r] = (System.nanoTime() - t0) / 1e6;
+            }
+            double[] timed = java.util.Arrays.copyOfRange(ms, 1, ms.length); // the first is the warm-up
+            java.util.Arrays.sort(timed);
+            return timed[timed.length / 2];
         }
     }
 
@@ -194,19 +240,24 @@ public final class GpuBench {
         })).get();
         double cpuMs = (System.nanoTime() - t0) / 1e6;
         long budget = Math.min(4L << 30, device.freeBytes() > 0 ? (long) (device.freeBytes() * 0.45) : 1L << 30);
-        GpuBandCoadder g = new GpuBandCoadder(device, GpuPhase.PHASE5, new ChunkLimits(bandRows, budget));
-        t0 = System.nanoTime();
-        for (int b = 0; b < bands; b++) {
-            int y0 = b * bandRows, rows = Math.min(bandRows, size - y0);
-            CoaddBand band = new CoaddBand(size, nc, rows);
-            band.reset(y0, rows);
-            g.accumulate(band, work.get(b));
-            gpuW[b] = band.sum(1).clone();
+        double gpuMs = 0, oneStreamMs = 0;
+        ChunkTimings.Snapshot s = null;
+        for (GpuDevice dev : List.of(ForwardingDevice.oneStream(device), device)) { // unoverlapped, then overlapped
+            GpuBandCoadder g = new GpuBandCoadder(dev, GpuPhase.PHASE5, new ChunkLimits(bandRows, budget));
+            t0 = System.nanoTime();
+            for (int b = 0; b < bands; b++) {
+                int y0 = b * bandRows, rows = Math.min(bandRows, size - y0);
+                CoaddBand band = new CoaddBand(size, nc, rows);
+                band.reset(y0, rows);
+                g.accumulate(band, work.get(b));
+                gpuW[b] = band.sum(1).clone();
+            }
+            if (dev == device) gpuMs = (System.nanoTime() - t0) / 1e6;
+            else oneStreamMs = (System.nanoTime() - t0) / 1e6;
+            s = g.timings().take();
         }
-        double gpuMs = (System.nanoTime() - t0) / 1e6;
-        ChunkTimings.Snapshot s = g.timings().take();
-        ROWS.add(String.format(Locale.ROOT, "| Phase 5 coadd %d RGB tiles %d×%d → %d×%d, bilinear + alpha | %.0f | %.0f | %.1f× | %.0f (upload %.0f, download %.0f) | | | %.1e |",
-                grid * grid, tile, tile, size, size, cpuMs, gpuMs, cpuMs / gpuMs, s.combineMs(), s.uploadMs(), s.downloadMs(),
+        ROWS.add(String.format(Locale.ROOT, "| Phase 5 coadd %d RGB tiles %d×%d → %d×%d, bilinear + alpha | %.0f | %.0f | %.0f | %.1f× | %.0f (launch + wait; upload %.0f, download %.0f) | | | %.1e |",
+                grid * grid, tile, tile, size, size, cpuMs, gpuMs, oneStreamMs, cpuMs / gpuMs, s.combineMs(), s.uploadMs(), s.downloadMs(),
                 maxRel(cpuW, gpuW)));
     }
 }
