@@ -40,7 +40,7 @@ class ForwardingDevice implements GpuDevice {
     static GpuDevice oneStream(GpuDevice d) {
         return new ForwardingDevice(d) {
             @Override public int streams() { return 1; }
-            @Override public void synchronize() { inner.synchronize(0); }
+            @Override public void synchronize() { inner.synchronize(); }
         };
     }
 
