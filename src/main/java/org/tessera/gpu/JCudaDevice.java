@@ -386,15 +386,16 @@ public final class JCudaDevice implements GpuDevice {
     // ---- Streams ---------------------------------------------------------------------------------
 
     /**
-     * A stream's pinned staging: two slots of {@link #PINNED_HALF} bytes; a slot is refilled once
-     * its last copy is done (its event), so an async upload returns as soon as the host data sit in
-     * pinned memory, while the DMA engine copies the previous slot.
+     * A stream's pinned staging: two slots of {@link #PINNED_HALF} bytes, filled one after the other
+     * (small uploads share a slot); a slot is refilled only once its last copy is done (its event,
+     * recorded after every copy from it), so an async upload returns as soon as its data sit in
+     * pinned memory, while the DMA engine copies the other slot.
      */
     private static final class Staging {
         final Pointer pinned = new Pointer();
         ByteBuffer bytes;
         final CUevent[] done = {new CUevent(), new CUevent()};
-        int next;
+        int slot, offset;
     }
 
     private Staging staging(int stream) {
@@ -422,17 +423,22 @@ public final class JCudaDevice implements GpuDevice {
     private void stageAndCopy(int stream, Buffer d, long dstByte, int count, int elem, Fill fill) {
         CUstream q = queue(stream);
         Staging st = staging(stream);
-        int per = PINNED_HALF / elem;
-        for (int done = 0; done < count; done += per) {
-            int n = Math.min(per, count - done), k = st.next;
-            st.next ^= 1;
-            check(cuEventSynchronize(st.done[k]), "cuEventSynchronize"); // slot k copied out
-            ByteBuffer slot = st.bytes.duplicate().order(ByteOrder.nativeOrder());
-            slot.position(k * PINNED_HALF);
-            fill.put(slot.slice().order(ByteOrder.nativeOrder()), done, n);
-            check(cuMemcpyHtoDAsync(d.at(dstByte + (long) done * elem), st.pinned.withByteOffset((long) k * PINNED_HALF),
-                    (long) n * elem, q), "cuMemcpyHtoDAsync");
-            check(cuEventRecord(st.done[k], q), "cuEventRecord");
+        for (int done = 0; done < count; ) {
+            if (PINNED_HALF - st.offset < elem * Math.min(count - done, PINNED_HALF / elem) && st.offset > 0) {
+                st.slot ^= 1; // the current slot is full: take the other once its copies are done
+                st.offset = 0;
+                check(cuEventSynchronize(st.done[st.slot]), "cuEventSynchronize");
+            }
+            int n = Math.min(count - done, (PINNED_HALF - st.offset) / elem);
+            long at = (long) st.slot * PINNED_HALF + st.offset;
+            ByteBuffer b = st.bytes.duplicate().order(ByteOrder.nativeOrder());
+            b.position((int) at);
+            fill.put(b.slice().order(ByteOrder.nativeOrder()), done, n);
+            check(cuMemcpyHtoDAsync(d.at(dstByte + (long) done * elem), st.pinned.withByteOffset(at), (long) n * elem, q),
+                    "cuMemcpyHtoDAsync");
+            check(cuEventRecord(st.done[st.slot], q), "cuEventRecord");
+            st.offset = (st.offset + n * elem + 7) & ~7;
+            done += n;
         }
     }
 
