@@ -244,6 +244,10 @@ public final class GpuBench {
         ChunkTimings.Snapshot s = null;
         for (GpuDevice dev : List.of(ForwardingDevice.oneStream(device), device)) { // unoverlapped, then overlapped
             GpuBandCoadder g = new GpuBandCoadder(dev, GpuPhase.PHASE5, new ChunkLimits(bandRows, budget));
+            CoaddBand warm = new CoaddBand(size, nc, Math.min(bandRows, size));
+            warm.reset(0, Math.min(bandRows, size));
+            g.accumulate(warm, work.get(0)); // warm-up: module load, pool, JIT
+            g.timings().take();
             t0 = System.nanoTime();
             for (int b = 0; b < bands; b++) {
                 int y0 = b * bandRows, rows = Math.min(bandRows, size - y0);
