@@ -43,4 +43,21 @@ class SdsFallbackTest {
         assertFalse(Files.exists(out.resolve(SdsMode.WORK_DIR)));
         assertFalse(log.stream().anyMatch(s -> s.startsWith("[SDS] batch ")), "no mega-tile made");
     }
+
+    /** A folder holding stack_plan.csv runs in Grid mode even with sds_mode_default=true (the original's priority). */
+    @Test
+    void gridModeKeepsPriorityOverSds() throws IOException {
+        Path in = dir.resolve("in");
+        List<Path> files = SdsFixtures.field(6).writeFits(in.resolve("frames"));
+        StringBuilder csv = new StringBuilder("file_path\n");
+        for (Path f : files) csv.append("frames/").append(f.getFileName()).append('\n');
+        Files.writeString(in.resolve(MosaicPipeline.STACK_PLAN), csv);
+        MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
+        List<String> log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(in), dir.resolve("out"),
+                SdsFixtures.sds(), Progress.NONE));
+        assertEquals(dir.resolve("out").resolve("mosaic_grid.fits"), o[0].mosaic());
+        assertTrue(log.contains("[GRID] " + in.resolve(MosaicPipeline.STACK_PLAN) + ": Grid mode has priority over sds_mode_default=true"),
+                String.join("\n", log));
+        assertFalse(log.stream().anyMatch(s -> s.startsWith("[SDS]")), "no SDS step");
+    }
 }
