@@ -145,12 +145,13 @@ public final class MosaicPipeline {
     /** SDS mode (package sds) on the placed frames, with the run's Phase 5 backend; null: it fell back to Classic. */
     private static Outcome sds(List<FitsFrame> frames, Path outputDir, Config config, List<Skipped> skipped, Stages st,
                                GpuRun gpu) throws IOException {
+        // The bar's share of grouping and master tiles goes to the mega-tiles, of grid and coadd to their stack.
+        Progress mega = st.p().sub(W_READ / W_TOTAL, (W_READ + W_GROUP + W_TILES) / W_TOTAL);
+        Progress stack = st.p().sub((W_READ + W_GROUP + W_TILES) / W_TOTAL, (W_TOTAL - W_SAVE) / W_TOTAL);
         SdsMode.Outcome o = SdsMode.run(frames, outputDir, config, ResourcePlan.fromRuntime(config), Phase5GpuCoadder.forRun(gpu),
-                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(st.tiles(), st.coadd(), st.save()));
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, st.save()));
         if (o == null) return null;
         for (SdsMode.Left l : o.left()) skipped.add(new Skipped(l.file(), l.reason()));
-        st.group().update(1, "SDS batches");
-        st.grid().update(1, "SDS global grid");
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
 

@@ -54,11 +54,7 @@ public final class SdsMode {
     }
 
     /** The progress of an SDS run: mega-tiles, their stack, the preview. */
-    public record Stages(Progress megaTiles, Progress stack, Progress preview) {
-        public static Stages of(Progress p) {
-            return new Stages(p.sub(0, 0.7), p.sub(0.7, 0.95), p.sub(0.95, 1));
-        }
-    }
+    public record Stages(Progress megaTiles, Progress stack, Progress preview) {}
 
     /**
      * Runs SDS on {@code frames} (each with a WCS) into {@code outputDir}.

@@ -38,6 +38,7 @@ class SdsModeTest {
     static SyntheticSky sky;
     static MosaicPipeline.Outcome sds, classic;
     static List<String> log;
+    static final List<Double> progress = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void runBoth() throws IOException {
@@ -45,7 +46,7 @@ class SdsModeTest {
         sky.writeFits(dir.resolve("frames"));
         MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
         log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(dir.resolve("frames")), dir.resolve("sds"),
-                SdsFixtures.sds(), Progress.NONE));
+                SdsFixtures.sds(), (f, msg) -> progress.add(f)));
         sds = o[0];
         // Classic's master tile normalised by sky level, as SDS matches its mega-tiles: the default linear_fit
         // scales frames by their 25th-90th percentile spread, which on these sky-dominated frames is the
@@ -79,6 +80,20 @@ class SdsModeTest {
         // TAN: a column away from the reference drifts by ~1e-6 deg over 100 px; 0.1 deg of rotation would be 1e-4.
         assertEquals(cd[0], up[0], 2e-5, "north up: a column keeps its RA");
         assertEquals(2.4, m.wcs().pixelScaleDeg() * 3600, 1e-6);
+    }
+
+    /**
+     * One progress bar for the whole run, ending at 1; its stages never go back (the Phase 5 survey
+     * reports its parallel reads as they finish, a step back of well under 1% of the bar).
+     */
+    @Test
+    void progressRunsForwardToTheEnd() {
+        List<Double> p = new ArrayList<>(progress);
+        assertTrue(p.size() > 10, "updates: " + p.size());
+        double worstDrop = 0;
+        for (int i = 1; i < p.size(); i++) worstDrop = Math.max(worstDrop, p.get(i - 1) - p.get(i));
+        assertTrue(worstDrop < 0.01, "progress went back by " + worstDrop);
+        assertEquals(1.0, p.get(p.size() - 1), 1e-9);
     }
 
     /**
