@@ -76,6 +76,15 @@ class SdsSettingsTest {
         assertEquals(StackParams.Rejection.NONE, SdsSettings.fromConfig(set).coadd().rejection());
     }
 
+    /** Fiji's Build Mosaic has no mode drop-down: its Settings field (macro key settings=[…]) selects SDS. */
+    @Test
+    void buildMosaicsSettingsFieldSelectsSds() throws Exception {
+        org.tessera.command.JobRequest r = org.tessera.command.JobRequest.fromForm(org.tessera.command.Job.MOSAIC,
+                dir, dir.resolve("out"), null, java.util.Map.of(), "sds_mode_default=true\nsds_min_coverage_keep=0.5");
+        assertTrue(SdsSettings.enabled(r.config()));
+        assertEquals(0.5, SdsSettings.fromConfig(r.config()).minCoverageKeep());
+    }
+
     @Test
     void badValuesStopTheRunBeforeAnyWork() {
         for (String bad : List.of("global_coadd_method=sigma", "sds_min_coverage_keep=1.5", "sds_min_batch_size=0",
