@@ -28,9 +28,10 @@ import org.tessera.wcs.WcsGrid;
  * the frame weights, its maximum and the box of the pixels kept ({@code coverage / max ≥
  * sds_min_coverage_keep}); the outputs are that box widened by {@code global_wcs_autocrop_margin_px}
  * (the whole global grid without autocrop);</li>
- * <li>the stack core stacks the mega-tiles on that window ({@link SdsSettings#coadd}: sky-level
- * match, rejection across mega-tiles, weighted by frames per batch), each mega-tile NaN where it
- * has no data, so a pixel is stacked from the mega-tiles that cover it;</li>
+ * <li>the mega-tiles brought onto one sky level, per channel ({@link MegaTileLevels}), then
+ * stacked by the stack core on that window ({@link SdsSettings#coadd}: rejection across mega-tiles,
+ * weighted by frames per batch), each mega-tile NaN where it has no data, so a pixel is stacked
+ * from the mega-tiles that cover it;</li>
  * <li>pixels below the coverage keep are masked (NaN, coverage 0) as the bands are written, into the
  * same files Classic writes (mosaic with ALPHA, coverage), then the final background extraction and
  * the preview as Classic ({@link CoaddFiles#finish}).</li>
@@ -99,6 +100,14 @@ final class MegaTileStack {
             covs.add(new PaddedSource(FitsFrame.open(t.coverageFile()), w, h, t.x0() - x0, t.y0() - y0, t.coverageFile().getFileName().toString()));
             frames[i] = t.frames();
         }
+        // The sky levels of the mega-tiles onto the one of most frames (the first of them on a tie).
+        int ref = 0;
+        for (int i = 1; i < tiles.size(); i++) if (tiles.get(i).frames() > tiles.get(ref).frames()) ref = i;
+        List<String> tileNames = new ArrayList<>();
+        for (MegaTiles.MegaTile t : tiles) tileNames.add(t.image().getFileName().toString());
+        double[][] offsets = MegaTileLevels.offsets(images, ref, tileNames);
+        for (int i = 0; i < images.size(); i++) images.set(i, MegaTileLevels.shifted(images.get(i), offsets[i]));
+
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         String what = "SDS mosaic";
         FitsImageWriter m = null, c = null;

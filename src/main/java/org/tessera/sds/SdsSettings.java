@@ -40,9 +40,9 @@ public record SdsSettings(SdsBatches.Policy policy, double minCoverageKeep, Stac
 
     /**
      * The stack core's parameters of the mega-tile combine: the rejection of {@code method} at
-     * ±{@code k} sigma, a weighted mean (median for {@code median}). Mega-tiles are matched by their
-     * sky level only ({@code sky_mean}: an offset, never a gain: a brighter sky on one night must
-     * not scale that night's stars) and weighted by their frame counts (the stack's external weights).
+     * ±{@code k} sigma, a weighted mean (median for {@code median}), as the original's global coadd:
+     * no normalisation or weighting of the core's own. The mega-tiles come already on one sky level
+     * ({@link MegaTileLevels}) and are weighted by their frame counts (the stack's external weights).
      */
     static StackParams coadd(String method, double k) {
         String m = method == null ? "kappa_sigma" : method.trim().toLowerCase(Locale.ROOT);
@@ -59,7 +59,7 @@ public record SdsSettings(SdsBatches.Policy policy, double minCoverageKeep, Stac
             default -> throw new IllegalArgumentException("global_coadd_method: unknown value '" + method
                     + "' (expected one of kappa_sigma, winsorized, mean, median)");
         }
-        return new StackParams(StackParams.Normalize.SKY_MEAN, StackParams.Weighting.NONE, r, k, k, combine,
+        return new StackParams(StackParams.Normalize.NONE, StackParams.Weighting.NONE, r, k, k, combine,
                 false, 0.8, 2.0, 0.05);
     }
 }

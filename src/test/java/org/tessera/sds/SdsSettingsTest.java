@@ -102,8 +102,8 @@ class SdsSettingsTest {
         StackParams mean = SdsSettings.coadd("mean", 2);
         assertEquals(StackParams.Rejection.NONE, mean.rejection());
         assertEquals(StackParams.Combine.MEAN, mean.combine());
-        // mega-tiles matched by sky level (an offset), weighted by their frame counts outside the core
-        assertEquals(StackParams.Normalize.SKY_MEAN, mean.normalize());
+        // as the original's global coadd: the core neither normalises nor weighs (levels and frame counts come from SDS)
+        assertEquals(StackParams.Normalize.NONE, mean.normalize());
         assertEquals(StackParams.Weighting.NONE, mean.weighting());
     }
 }
