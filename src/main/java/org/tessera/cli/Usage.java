@@ -59,7 +59,9 @@ final class Usage {
                     mosaic. A folder holding stack_plan.csv (or a .csv stack plan named as
                     INPUT_DIR) runs in Grid mode: tiles/, mosaic_grid.fits,
                     mosaic_grid_coverage.fits, mosaic_grid_preview.png. Without INPUT_DIR the
-                    built-in default sky (synthetic frames) is used.
+                    built-in default sky (synthetic frames) is used. --set sds_mode_default=true
+                    runs SDS mode (mosaic first: batches of frames coadded onto one grid, then
+                    stacked; no master tiles), Classic when no batch covers the field.
                     Writes OUTPUT_DIR (default ./tessera-out): mosaic.fits, mosaic_coverage.fits,
                     mosaic_preview.png, master_tiles/, tessera.log.
 

@@ -28,7 +28,6 @@ public final class ConfigCompat {
     private static final String SUPER = "the original's Phase 4.5 inter-master merge (super-tiles) is not part of Tessera";
     private static final String ANCHOR = "the original's centre-out anchor review; Tessera anchors each master tile on its reference frame and solves the inter-tile photometry globally";
     private static final String QCROP = "the original's quality crop; Tessera trims master-tile edges by valid fraction (reference section 3)";
-    private static final String SDS = "SDS mode (mosaic first) does not exist in Tessera yet; runs are Classic or Grid";
     private static final String ALPHA = "Tessera always writes the ALPHA extension in the FITS file, never a side-car";
 
     /** The original's keys that Tessera accepts without effect → why. */
@@ -51,12 +50,6 @@ public final class ConfigCompat {
         m.put("final_assembly_method", "Phase 5 is always the reproject-and-coadd assembly");
         m.put("auto_detect_seestar", "Seestar frames are always recognised from INSTRUME/CREATOR");
         m.put("force_seestar_mode", "Seestar frames are always recognised from INSTRUME/CREATOR");
-        for (String k : List.of("global_wcs_pixelscale_mode", "global_wcs_padding_percent", "global_wcs_res_override",
-                "global_wcs_orientation", "global_wcs_autocrop_enabled", "global_wcs_autocrop_margin_px"))
-            m.put(k, "the final grid is the optimal one (mean input scale, rotation of least area, cropped to coverage), reference section 5");
-        for (String k : List.of("sds_mode_default", "sds_coverage_threshold", "sds_min_batch_size", "sds_target_batch_size",
-                "sds_min_coverage_keep", "global_coadd_method", "global_coadd_k"))
-            m.put(k, SDS);
         for (String k : List.of("inter_master_merge_enable", "inter_master_overlap_threshold", "inter_master_min_group_size",
                 "inter_master_stack_method", "inter_master_memmap_policy", "inter_master_local_scale", "inter_master_max_group",
                 "inter_master_photometry_intragroup", "inter_master_photometry_intersuper", "inter_master_photometry_clip_sigma"))

@@ -30,6 +30,8 @@ import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.reproject.ReprojectCoadd;
+import org.tessera.sds.SdsMode;
+import org.tessera.sds.SdsSettings;
 import org.tessera.solve.FrameAligner;
 import org.tessera.solve.RawFrameAstrometry;
 import org.tessera.synth.DefaultSky;
@@ -79,7 +81,8 @@ public final class MosaicPipeline {
 
     /**
      * Classic mode: frames (files or folders, searched recursively for *.fit, *.fits, *.fts) →
-     * mosaic in {@code outputDir}. Grid mode instead when the only input is a {@code .csv} file or
+     * mosaic in {@code outputDir}; SDS mode instead with {@code sds_mode_default=true} (package sds,
+     * falling back to Classic when no batch is valid). Grid mode instead when the only input is a {@code .csv} file or
      * a folder holding {@value #STACK_PLAN} (see {@link #grid}). No input → the built-in synthetic default sky, written as
      * camera frames into {@code outputDir/default_sky} and read back like any input.
      */
@@ -92,7 +95,10 @@ public final class MosaicPipeline {
             throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
         Path stackPlan = gridPlan(inputs);
-        if (stackPlan != null) return grid(stackPlan, outputDir, config, progress, gpuService);
+        if (stackPlan != null) {
+            if (SdsSettings.enabled(config)) LOG.info("[GRID] " + stackPlan + ": Grid mode has priority over sds_mode_default=true");
+            return grid(stackPlan, outputDir, config, progress, gpuService);
+        }
         return HeapExhausted.guard("the mosaic run", () -> {
             try (GpuRun gpu = gpuService.openRun(config)) {
                 return classic(inputs, outputDir, config, progress, gpu);
@@ -113,6 +119,10 @@ public final class MosaicPipeline {
         }
         List<Skipped> skipped = new ArrayList<>();
         List<FitsFrame> frames = scanAndPlace(in, outputDir, config, skipped, st.read());
+        if (SdsSettings.enabled(config)) {
+            Outcome o = sds(frames, outputDir, config, skipped, st, gpu);
+            if (o != null) return o;
+        }
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
@@ -130,6 +140,19 @@ public final class MosaicPipeline {
         Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu, ReprojectCoadd.Bands.LOCAL);
         run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+    }
+
+    /** SDS mode (package sds) on the placed frames, with the run's Phase 5 backend; null: it fell back to Classic. */
+    private static Outcome sds(List<FitsFrame> frames, Path outputDir, Config config, List<Skipped> skipped, Stages st,
+                               GpuRun gpu) throws IOException {
+        // The bar's share of grouping and master tiles goes to the mega-tiles, of grid and coadd to their stack.
+        Progress mega = st.p().sub(W_READ / W_TOTAL, (W_READ + W_GROUP + W_TILES) / W_TOTAL);
+        Progress stack = st.p().sub((W_READ + W_GROUP + W_TILES) / W_TOTAL, (W_TOTAL - W_SAVE) / W_TOTAL);
+        SdsMode.Outcome o = SdsMode.run(frames, outputDir, config, ResourcePlan.fromRuntime(config), Phase5GpuCoadder.forRun(gpu),
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, st.save()));
+        if (o == null) return null;
+        for (SdsMode.Left l : o.left()) skipped.add(new Skipped(l.file(), l.reason()));
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
 
     /** The stack plan the inputs name, or null for Classic mode. */

@@ -76,19 +76,31 @@ public final class CoaddFiles {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
+        Path png = finish(mosaic, coverage, res.grid(), inputs.size(), what, dir.resolve(names.preview()), config, preview);
+        return new Written(mosaic, coverage, png, res);
+    }
+
+    /**
+     * What every mosaic gets once its FITS files are complete (Classic, Grid, SDS): the final
+     * background extraction ({@code final_mosaic_dbe_*}) and the PNG preview ({@code preview_png_*}).
+     *
+     * @return the preview, or null when {@code preview_png_enabled} is false
+     */
+    public static Path finish(Path mosaic, Path coverage, WcsGrid grid, int images, String what, Path previewPng,
+                              Config config, Progress preview) throws IOException {
         FinalBackground.Params dbe = FinalBackground.Params.fromConfig(config);
-        if (dbe.enabled()) FinalBackground.applyToFile(mosaic, header(res.grid(), inputs.size(), what), dbe);
+        if (dbe.enabled()) FinalBackground.applyToFile(mosaic, header(grid, images, what), dbe);
         else LOG.info("[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)");
         Path png = null;
         if (config.getBoolean("preview_png_enabled")) {
-            png = dir.resolve(names.preview());
+            png = previewPng;
             preview.update(0, "preview");
             PreviewPng.write(FitsFrame.open(mosaic), FitsFrame.open(coverage), png,
                     config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),
                     config.getDouble("preview_png_asinh_a"), config.getInt("preview_png_max_dim"));
         }
         preview.update(1, png == null ? "preview off (preview_png_enabled = false)" : "preview written");
-        return new Written(mosaic, coverage, png, res);
+        return png;
     }
 
     /** An input of the coadd from a FITS image: its pixels, ALPHA and WCS, weighted by its frame count. */
@@ -120,7 +132,8 @@ public final class CoaddFiles {
         return 1;
     }
 
-    private static Header header(WcsGrid g, int images, String what) throws IOException {
+    /** The header of a mosaic or coverage file: the grid's WCS, the origin, NTILES and CONTENT. */
+    public static Header header(WcsGrid g, int images, String what) throws IOException {
         Header h = new Header();
         try {
             g.wcs().writeTo(h);

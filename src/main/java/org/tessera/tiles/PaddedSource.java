@@ -8,15 +8,15 @@ import org.tessera.image.RowSource;
 /**
  * A source placed at an integer offset inside a larger NaN canvas: how the reference frame of a
  * group lands on its own grid (offset 0) or on the padded square canvas, exactly and without
- * interpolation.
+ * interpolation (also SDS mode's mega-tiles on the window of the global grid they are stacked on).
  */
-final class PaddedSource implements RowSource {
+public final class PaddedSource implements RowSource {
 
     private final RowSource src;
     private final int width, height, padX, padY;
     private final String name;
 
-    PaddedSource(RowSource src, int width, int height, int padX, int padY, String name) {
+    public PaddedSource(RowSource src, int width, int height, int padX, int padY, String name) {
         this.src = src;
         this.width = width;
         this.height = height;

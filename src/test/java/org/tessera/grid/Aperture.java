@@ -3,13 +3,13 @@ package org.tessera.grid;
 import org.tessera.image.FloatImage;
 
 /** Centroid and background-subtracted aperture flux of a star (test helper). */
-final class Aperture {
+public final class Aperture {
     private Aperture() {}
 
     static final double R = 7, R_IN = 9, R_OUT = 13;
 
     /** {x, y, flux} of channel c around (x0, y0), or null when the window holds NaN or leaves the image. */
-    static double[] measure(FloatImage img, int c, double x0, double y0) {
+    public static double[] measure(FloatImage img, int c, double x0, double y0) {
         int half = (int) Math.ceil(R_OUT) + 1;
         int cx = (int) Math.round(x0), cy = (int) Math.round(y0);
         if (cx - half < 0 || cy - half < 0 || cx + half >= img.width() || cy + half >= img.height()) return null;

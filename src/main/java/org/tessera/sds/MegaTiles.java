@@ -1,0 +1,80 @@
+package org.tessera.sds;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+import org.tessera.Progress;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.reproject.BandCoadder;
+import org.tessera.reproject.CoaddFiles;
+import org.tessera.reproject.CoaddInput;
+import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.ReprojectCoadd;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * One SDS batch → one mega-tile: the batch's frames coadded straight onto the global grid by the
+ * Phase 5 engine ({@link ReprojectCoadd}: streamed by bands, its photometric match putting the
+ * batch's frames on one level, no master-tile crop since the inputs are frames). The mega-tile is
+ * written as the covered box of the global grid (FITS, NaN where no frame lands) with its coverage
+ * (Σ frame weights) beside it, each through a temp file renamed when complete.
+ */
+final class MegaTiles {
+    private MegaTiles() {}
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.sds");
+
+    /**
+     * A mega-tile on disk: its batch (1-based), frames, lattice coverage, files, and its box
+     * [x0, x0 + width) × [y0, y0 + height) on the global grid.
+     */
+    record MegaTile(int batch, int frames, double coverage, Path image, Path coverageFile, int x0, int y0,
+                    int width, int height) {}
+
+    static MegaTile coadd(int batch, int of, SdsBatches.Batch b, List<FitsFrame> frames, WcsGrid global,
+                          CoaddParams params, Path dir, BandCoadder backend, Progress progress) throws IOException {
+        long t0 = System.nanoTime();
+        List<CoaddInput> inputs = new ArrayList<>();
+        for (int i : b.frames()) inputs.add(CoaddFiles.input(frames.get(i)));
+        String stem = String.format(Locale.ROOT, "megatile_%03d", batch);
+        Path image = dir.resolve(stem + ".fits"), cov = dir.resolve(stem + "_coverage.fits");
+        List<FitsImageWriter> open = new ArrayList<>();
+        ReprojectCoadd.Result res;
+        try {
+            res = ReprojectCoadd.run(inputs, global, params.withSteps(false, params.intertilePhotometricMatch(),
+                    params.matchBackground(), params.twoPassCoverageRenorm()), (g, channels) -> {
+                FitsImageWriter m = new FitsImageWriter(image, g.width(), g.height(), channels,
+                        CoaddFiles.header(g, inputs.size(), "SDS mega-tile " + batch), FitsImageWriter.AlphaMode.NONE);
+                open.add(m);
+                FitsImageWriter c = new FitsImageWriter(cov, g.width(), g.height(), 1,
+                        CoaddFiles.header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
+                open.add(c);
+                return new ReprojectCoadd.Sinks(m, c);
+            }, progress, backend);
+            for (FitsImageWriter w : open) w.close();
+        } catch (IOException | RuntimeException | Error e) {
+            for (FitsImageWriter w : open) w.abort();
+            throw e;
+        }
+        int[] at = offset(res.grid(), global);
+        MegaTile t = new MegaTile(batch, b.frames().size(), b.coverage(), image, cov, at[0], at[1],
+                res.grid().width(), res.grid().height());
+        LOG.info(String.format(Locale.ROOT, "[SDS] batch %d/%d: %d frame(s), coverage %.1f%%: mega-tile %dx%d at (%d, %d)"
+                + " of the global grid in %.2f s", batch, of, t.frames(), 100 * t.coverage(), t.width(), t.height(), t.x0(),
+                t.y0(), (System.nanoTime() - t0) / 1e9));
+        return t;
+    }
+
+    /** Where pixel (0, 0) of {@code crop} (a crop of {@code global}, so a whole-pixel shift) lies on {@code global}. */
+    static int[] offset(WcsGrid crop, WcsGrid global) {
+        double[] sky = new double[2], p = new double[2];
+        crop.wcs().pixelToWorld(0, 0, sky);
+        global.wcs().worldToPixel(sky[0], sky[1], p);
+        return new int[] {(int) Math.round(p[0]), (int) Math.round(p[1])};
+    }
+}

@@ -1,0 +1,63 @@
+package org.tessera.sds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.pipeline.MosaicPipeline;
+
+/**
+ * A 2 × 2 panel mosaic (as the demo sky, smaller: frames in panel order) with SDS asked for: a
+ * batch of one or two panels' frames covers at most about four fifths of the global grid, no batch reaches
+ * sds_coverage_threshold, so the run is Classic's, said in one line. (The demo sky itself, `tessera
+ * mosaic --set sds_mode_default=true`, logs the same line with 36.6%.)
+ */
+class SdsFallbackTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noValidBatchFallsBackToClassicWithOneLogLine() throws IOException {
+        MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
+        SdsFixtures.field(4).panels(2, 2).overlap(0.3).writeFits(dir.resolve("frames"));
+        Path out = dir.resolve("out");
+        List<String> log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(dir.resolve("frames")), out,
+                SdsFixtures.sds(), Progress.NONE));
+        List<String> fallback = log.stream().filter(s -> s.contains("falling back to Classic")).toList();
+        assertEquals(1, fallback.size(), String.join("\n", log));
+        assertTrue(fallback.get(0).matches("\\[SDS\\] SDS mode cannot run, falling back to Classic: no batch covers"
+                + " sds_coverage_threshold 0\\.92 of the global grid \\(best [1-8]\\d\\.\\d%\\)"), fallback.get(0));
+        // Classic ran: master tiles, the mosaic, nothing left out, no mega-tile left behind.
+        assertEquals(4, o[0].masterTiles().size(), o[0].masterTiles().toString());
+        assertEquals(List.of(), o[0].skipped());
+        assertTrue(Files.isRegularFile(o[0].mosaic()));
+        assertFalse(Files.exists(out.resolve(SdsMode.WORK_DIR)));
+        assertFalse(log.stream().anyMatch(s -> s.startsWith("[SDS] batch ")), "no mega-tile made");
+    }
+
+    /** A folder holding stack_plan.csv runs in Grid mode even with sds_mode_default=true (the original's priority). */
+    @Test
+    void gridModeKeepsPriorityOverSds() throws IOException {
+        Path in = dir.resolve("in");
+        List<Path> files = SdsFixtures.field(6).writeFits(in.resolve("frames"));
+        StringBuilder csv = new StringBuilder("file_path\n");
+        for (Path f : files) csv.append("frames/").append(f.getFileName()).append('\n');
+        Files.writeString(in.resolve(MosaicPipeline.STACK_PLAN), csv);
+        MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
+        List<String> log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(in), dir.resolve("out"),
+                SdsFixtures.sds(), Progress.NONE));
+        assertEquals(dir.resolve("out").resolve("mosaic_grid.fits"), o[0].mosaic());
+        assertTrue(log.contains("[GRID] " + in.resolve(MosaicPipeline.STACK_PLAN) + ": Grid mode has priority over sds_mode_default=true"),
+                String.join("\n", log));
+        assertFalse(log.stream().anyMatch(s -> s.startsWith("[SDS]")), "no SDS step");
+    }
+}
