@@ -132,8 +132,8 @@ public final class MosaicPipeline {
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
-    /** The stack plan the inputs name, or null for Classic mode. */
-    static Path gridPlan(List<Path> inputs) {
+    /** The stack plan the inputs name (a .csv file, or a folder holding {@value #STACK_PLAN}), or null for Classic mode. */
+    public static Path gridPlan(List<Path> inputs) {
         if (inputs.size() != 1) return null;
         Path in = inputs.get(0);
         if (Files.isRegularFile(in) && in.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) return in;
@@ -151,17 +151,25 @@ public final class MosaicPipeline {
         return grid(stackPlan, outputDir, config, progress, GPU);
     }
 
+    /** {@link #grid(Path, Path, Config, Progress)} with the tiles stacked by {@code tiles} (a cluster's executors). */
+    public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GridMode.TileTasks tiles)
+            throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
+    }
+
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService));
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
+                GridMode.TileTasks.LOCAL));
     }
 
-    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
-            throws IOException {
+    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService,
+                                   GridMode.TileTasks tileTasks) throws IOException {
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu));
+            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu), tileTasks);
         }
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));

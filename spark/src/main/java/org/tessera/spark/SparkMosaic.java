@@ -50,6 +50,9 @@ public final class SparkMosaic {
         /** Called after a Phase 5 task wrote its band file (range index, attempt); throwing fails the attempt. */
         default void afterBands(int range, int attempt) { }
 
+        /** Called after a Grid task stacked its tile (tile id, attempt); throwing fails the attempt. */
+        default void afterGridTile(int tile, int attempt) { }
+
         TaskFault NONE = (g, a) -> { };
     }
 
@@ -68,10 +71,10 @@ public final class SparkMosaic {
     /** {@code inputs} empty: the built-in demo sky, as on one machine. */
     public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
         ConfigValidator.validate(config);
-        if (inputs.size() == 1 && (inputs.get(0).toString().toLowerCase(Locale.ROOT).endsWith(".csv")
-                || Files.isRegularFile(inputs.get(0).resolve(MosaicPipeline.STACK_PLAN))))
-            throw new IOException("Grid mode (a stack plan) does not run on Spark yet: run it with bin/tessera");
         outputDir = outputDir.toAbsolutePath().normalize();
+        Path stackPlan = MosaicPipeline.gridPlan(inputs);
+        if (stackPlan != null) // Grid mode: the tiles on the executors, the rest as on one machine
+            return MosaicPipeline.grid(stackPlan, outputDir, config, progress, new SparkGridTiles(sc, fault));
         Files.createDirectories(outputDir);
         List<Path> in = inputs;
         if (in.isEmpty()) {
@@ -115,20 +118,29 @@ public final class SparkMosaic {
         return Math.max(1, clusterMaxFailures);
     }
 
+    /** Task attempts of this context (see {@link #maxTaskAttempts(String, int)}). */
+    static int maxTaskAttempts(JavaSparkContext sc) {
+        return maxTaskAttempts(sc.master(), sc.getConf().getInt("spark.task.maxFailures", 4));
+    }
+
+    /** Tasks an executor runs at once ({@code spark.executor.cores}, else the default parallelism): each gets that share of the heap. */
+    static int taskSlots(JavaSparkContext sc) {
+        return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executor.cores", String.valueOf(sc.defaultParallelism()))));
+    }
+
     /** Phase 3: one task per group; each group's outcome collected on the driver. */
     private List<Path> masterTiles(List<FrameGroup> groups, Path tilesDir, Config config, boolean hot,
                                    List<Skipped> skipped) throws IOException {
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean runFlag = gating.runFlag(groups);
-        int slots = Math.max(1, Integer.parseInt(sc.getConf().get("spark.executor.cores",
-                String.valueOf(sc.defaultParallelism()))));
+        int slots = taskSlots(sc);
         List<GroupTask> tasks = new ArrayList<>();
         for (FrameGroup g : groups)
             tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots));
         LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) as Spark tasks (default parallelism %d)",
                 tasks.size(), sc.defaultParallelism()));
         TaskFault f = fault;
-        int attempts = maxTaskAttempts(sc.master(), sc.getConf().getInt("spark.task.maxFailures", 4));
+        int attempts = maxTaskAttempts(sc);
         List<GroupTask.Done> done = new ArrayList<>(sc.parallelize(tasks, Math.max(1, tasks.size()))
                 .map(t -> {
                     TaskContext ctx = TaskContext.get();

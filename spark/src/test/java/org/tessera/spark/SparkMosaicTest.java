@@ -36,10 +36,16 @@ class SparkMosaicTest {
 
     @BeforeAll
     static void start() {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
+        sc = localContext();
+    }
+
+    /** local[2,2]: two task threads, each task tried twice (as CI's 2 cores allow). */
+    static JavaSparkContext localContext() {
+        JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1"));
         sc.setLogLevel("WARN");
+        return sc;
     }
 
     @AfterAll
@@ -135,7 +141,7 @@ class SparkMosaicTest {
         assertEquals(8, SparkMosaic.maxTaskAttempts("yarn", 8));
     }
 
-    private static void assertSamePixels(Path a, Path b) throws IOException {
+    static void assertSamePixels(Path a, Path b) throws IOException {
         assertEquals(a.getFileName(), b.getFileName());
         FitsFrame fa = FitsFrame.open(a), fb = FitsFrame.open(b);
         assertEquals(fa.width(), fb.width());
