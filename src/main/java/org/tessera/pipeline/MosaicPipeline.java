@@ -291,6 +291,16 @@ public final class MosaicPipeline {
      */
     private static List<FitsFrame> scanAndPlace(List<Path> inputs, Path outputDir, Config config, List<Skipped> skipped,
                                                 Progress p) throws IOException {
+        return phase1(inputs, outputDir, config, RawFrameAstrometry.Work.LOCAL, skipped, p);
+    }
+
+    /**
+     * Phase 1 of a mosaic as {@link #mosaic} runs it (header scan, frames without WCS placed), with
+     * the plate solves and registrations run by {@code work} (a cluster's executors); the inputs
+     * set aside are added to {@code skipped} with their reasons.
+     */
+    public static List<FitsFrame> phase1(List<Path> inputs, Path outputDir, Config config, RawFrameAstrometry.Work work,
+                                         List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
         FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
         List<FitsFrame> frames = scan.frames();
@@ -298,7 +308,7 @@ public final class MosaicPipeline {
         if (RawFrameAstrometry.needed(frames, config)) {
             try {
                 RawFrameAstrometry.Result r = RawFrameAstrometry.fromConfig(config, FrameAligner.stars(new FrameRegistrar()), outputDir)
-                        .place(frames, p.sub(0.05, 0.95));
+                        .place(frames, p.sub(0.05, 0.95), work);
                 frames = r.frames();
                 problems.addAll(r.unplaced());
             } catch (InterruptedException e) {

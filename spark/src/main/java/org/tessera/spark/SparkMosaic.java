@@ -15,7 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.config.ConfigValidator;
-import org.tessera.io.FrameScanner;
+import org.tessera.io.FitsFrame;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
@@ -49,6 +49,12 @@ public final class SparkMosaic {
 
         /** Called after a Phase 5 task wrote its band file (range index, attempt); throwing fails the attempt. */
         default void afterBands(int range, int attempt) { }
+
+        /** Called after a Phase 1 task solved its group's reference (group id, attempt); throwing fails the attempt. */
+        default void afterSolve(int group, int attempt) { }
+
+        /** Called after a Phase 1 task registered a frame (its index among the frames to register, attempt). */
+        default void afterRegister(int frame, int attempt) { }
 
         /** Called after a Grid task stacked its tile (tile id, attempt); throwing fails the attempt. */
         default void afterGridTile(int tile, int attempt) { }
@@ -85,16 +91,14 @@ public final class SparkMosaic {
         }
         boolean hot = config.getBoolean("hot_pixel_correction");
         List<Skipped> skipped = new ArrayList<>();
-        FrameScanner.Scan scan = FrameScanner.scanFrames(in, outputDir, hot);
-        for (FrameScanner.Problem p : scan.skipped()) skipped.add(new Skipped(p.file(), p.reason()));
-        if (scan.frames().isEmpty()) throw new IOException("no usable frame: all " + scan.skipped().size()
-                + " input file(s) were skipped");
-        progress.update(0.2, scan.frames().size() + " frame(s)");
+        // Phase 1: headers read here, frames without WCS solved and registered on the executors.
+        List<FitsFrame> frames = MosaicPipeline.phase1(in, outputDir, config,
+                new SparkPlacement(sc, fault, config.toJson(), outputDir), skipped, progress.sub(0, 0.2));
 
-        Grouping.Result groups = Grouping.group(scan.frames(), Grouping.Params.fromConfig(config));
+        Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
-                scan.frames().size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
+                frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(MosaicPipeline.TILES_DIR));
         List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped);
