@@ -40,27 +40,30 @@ final class SparkGridTiles implements GridMode.TileTasks {
 
     private final JavaSparkContext sc;
     private final SparkMosaic.TaskFault fault;
+    private final Staging st;
 
-    SparkGridTiles(JavaSparkContext sc, SparkMosaic.TaskFault fault) {
+    SparkGridTiles(JavaSparkContext sc, SparkMosaic.TaskFault fault, Staging st) {
         this.sc = sc;
         this.fault = fault;
+        this.st = st;
     }
 
-    /** A plan line as it travels (paths are not serializable). */
+    /** A plan line as it travels: its frame as a path or URI. */
     record Entry(int line, String path, double exposure, String filter, String batch, double order, MountMode mount)
             implements Serializable {
-        static Entry of(StackPlan.Entry e) {
-            return new Entry(e.line(), e.path().toString(), e.exposure(), e.filter(), e.batch(), e.order(), e.mount());
+        static Entry of(StackPlan.Entry e, Staging st) {
+            return new Entry(e.line(), st.ref(e.path()), e.exposure(), e.filter(), e.batch(), e.order(), e.mount());
         }
 
-        StackPlan.Entry entry() {
-            return new StackPlan.Entry(line, Path.of(path), exposure, filter, batch, order, mount);
+        /** The entry with its frame fetched where this process reads it. */
+        StackPlan.Entry entry(FsAccess fs) throws IOException {
+            return new StackPlan.Entry(line, fs.fetch(path), exposure, filter, batch, order, mount);
         }
     }
 
     /** One tile: its box and grid (as FITS cards), its frames, where it goes, the run's settings. */
     record Task(int id, int x0, int y0, int width, int height, String wcsCards, List<Entry> frames, List<MountMode> mounts,
-                boolean hotPixels, String target, String configJson, int slots) implements Serializable {
+                boolean hotPixels, String target, String configJson, int slots, FsAccess fs) implements Serializable {
 
         /** On the executor: reopens the frames (with the run's hot-pixel correction) and stacks the tile. */
         String stack() throws IOException {
@@ -68,13 +71,16 @@ final class SparkGridTiles implements GridMode.TileTasks {
             List<GridInputs.GridFrame> in = new ArrayList<>();
             List<Integer> indices = new ArrayList<>();
             for (int i = 0; i < frames.size(); i++) {
-                StackPlan.Entry e = frames.get(i).entry();
+                StackPlan.Entry e = frames.get(i).entry(fs);
                 in.add(new GridInputs.GridFrame(e, FitsFrame.open(e.path()).withHotPixelCorrection(hotPixels), mounts.get(i)));
                 indices.add(i);
             }
             GridLayout.Tile tile = new GridLayout.Tile(id, x0, y0, width, height, grid, indices);
-            Path file = GridMode.stackTile(tile, in, Path.of(target), SparkConfigs.fromJson(configJson), slots);
-            return file == null ? null : file.toString();
+            String name = target.substring(target.lastIndexOf('/') + 1);
+            Path file = GridMode.stackTile(tile, in, fs.writeDir(target).resolve(name), SparkConfigs.fromJson(configJson), slots);
+            if (file == null) return null;
+            fs.put(file, target);
+            return target;
         }
     }
 
@@ -94,11 +100,11 @@ final class SparkGridTiles implements GridMode.TileTasks {
             List<Entry> entries = new ArrayList<>();
             List<MountMode> mounts = new ArrayList<>();
             for (GridInputs.GridFrame f : tileFrames.get(i)) {
-                entries.add(Entry.of(f.entry()));
+                entries.add(Entry.of(f.entry(), st));
                 mounts.add(f.mount());
             }
             tasks.add(new Task(t.id(), t.x0(), t.y0(), t.width(), t.height(), WcsCards.of(t.grid().wcs()), entries, mounts,
-                    hot, dir.resolve(t.fileName()).toString(), json, slots));
+                    hot, st.ref(dir.resolve(t.fileName())), json, slots, st.fs));
         }
         LOG.info(String.format(Locale.ROOT, "[GRID] %d tile(s) as Spark tasks (default parallelism %d)", tasks.size(),
                 sc.defaultParallelism()));
@@ -114,7 +120,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
             } catch (IOException | RuntimeException e) {
                 // Spark retries the task; on the last attempt the tile fails for good, as on one machine.
                 if (attempt + 1 < attempts) throw e;
-                Files.deleteIfExists(Path.of(t.target())); // never keep a stale tile
+                t.fs().delete(t.target()); // never keep a stale tile
                 return new Done(t.id(), null, UserMessages.describe(e));
             }
         }).collect());
@@ -126,7 +132,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 LOG.warning("[GRID] Tile " + d.id() + " failed with error: " + d.failure());
                 failed.add(new IsolatedTasks.Failure(d.id(), d.failure()));
             } else if (d.file() != null) {
-                files.add(Path.of(d.file()));
+                files.add(st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id()))));
             }
         }
         progress.update(1, "[GRID] tiles done on Spark");

@@ -42,22 +42,25 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
     private final JavaSparkContext sc;
     private final SparkMosaic.TaskFault fault;
     private final String configJson, outputDir;
+    private final Staging st;
 
-    SparkPlacement(JavaSparkContext sc, SparkMosaic.TaskFault fault, String configJson, Path outputDir) {
+    /** @param outputDir the output folder (path or URI), for the stage's settings; the tasks write nothing there */
+    SparkPlacement(JavaSparkContext sc, SparkMosaic.TaskFault fault, String configJson, String outputDir, Staging st) {
         this.sc = sc;
         this.fault = fault;
         this.configJson = configJson;
-        this.outputDir = outputDir.toString();
+        this.outputDir = outputDir;
+        this.st = st;
     }
 
-    /** A frame as it travels: its path and whether its pixels are hot-pixel corrected. */
-    record FrameRef(String path, boolean hotPixels) implements Serializable {
-        static FrameRef of(FitsFrame f) {
-            return new FrameRef(f.path().toString(), f.hotPixelCorrection());
+    /** A frame as it travels: its path or URI and whether its pixels are hot-pixel corrected. */
+    record FrameRef(String path, boolean hotPixels, FsAccess fs) implements Serializable {
+        static FrameRef of(FitsFrame f, Staging st) {
+            return new FrameRef(st.ref(f.path()), f.hotPixelCorrection(), st.fs);
         }
 
         FitsFrame open() throws IOException {
-            return FitsFrame.open(Path.of(path)).withHotPixelCorrection(hotPixels);
+            return FitsFrame.open(fs.fetch(path)).withHotPixelCorrection(hotPixels);
         }
     }
 
@@ -74,9 +77,10 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
     /** Registered: the pair's index and its registration (or failure). */
     record Registered(int index, Registration registration) implements Serializable {}
 
+    /** The stage as the driver's (its WCS cache, which the driver alone reads and writes, is never used by a task). */
     private static RawFrameAstrometry stage(String configJson, String outputDir) {
         return RawFrameAstrometry.fromConfig(SparkConfigs.fromJson(configJson), FrameAligner.stars(new FrameRegistrar()),
-                Path.of(outputDir));
+                Path.of(FsAccess.isUri(outputDir) ? "." : outputDir));
     }
 
     @Override
@@ -87,7 +91,7 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         for (int i = 0; i < groups.size(); i++) {
             RawGroups.Group g = groups.get(i);
             List<FrameRef> refs = new ArrayList<>();
-            for (FitsFrame f : g.frames()) refs.add(FrameRef.of(f));
+            for (FitsFrame f : g.frames()) refs.add(FrameRef.of(f, st));
             tasks.add(new SolveTask(i, g.id(), refs, g.session(), g.hints(), configJson, outputDir));
         }
         LOG.info(String.format(Locale.ROOT, "[SOLVE] %d group reference solve(s) as Spark tasks", tasks.size()));
@@ -133,7 +137,7 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         if (pairs.isEmpty()) return List.of();
         List<Pair> items = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++)
-            items.add(new Pair(i, FrameRef.of(pairs.get(i).reference()), FrameRef.of(pairs.get(i).moving())));
+            items.add(new Pair(i, FrameRef.of(pairs.get(i).reference(), st), FrameRef.of(pairs.get(i).moving(), st)));
         // Consecutive frames per task (frames of a group are together): each task finds a reference's stars once.
         int n = Math.max(1, Math.min(items.size(), 2 * sc.defaultParallelism()));
         LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to register as %d Spark task(s)", items.size(), n));
@@ -165,7 +169,7 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
                 if (attempt + 1 < attempts) throw e;
                 res.clear();
                 for (Pair p : mine)
-                    res.add(new Registered(p.index(), Registration.failed(Path.of(p.moving().path()).getFileName().toString(),
+                    res.add(new Registered(p.index(), Registration.failed(p.moving().path().substring(p.moving().path().lastIndexOf('/') + 1),
                             "the registration task failed: " + UserMessages.describe(e))));
             }
             return res.iterator();

@@ -95,6 +95,29 @@ class SparkMosaicTest {
             assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
         assertSamePixels(one.mosaic(), spark.mosaic());
         assertSamePixels(one.coverage(), spark.coverage());
+
+        // The same frames and output folder named by file: URIs, through Hadoop's FileSystem API:
+        // the driver reads copies, the executors fetch their frames and put their tiles and band files there.
+        String in = one.outputDir().resolve(MosaicPipeline.DEFAULT_SKY_DIR).toUri().toString();
+        Path outDir = dir.resolve("by-uri");
+        String outUri = outDir.toUri().toString();
+        SparkMosaic.Result byUri = new SparkMosaic(sc).mosaic(List.of(in), outUri, config, Progress.NONE);
+        assertEquals(outUri.replaceAll("/+$", "") + "/" + MosaicPipeline.MOSAIC, byUri.mosaic());
+        assertTrue(byUri.skipped().isEmpty(), byUri.skipped().toString());
+        assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
+        for (int i = 0; i < one.masterTiles().size(); i++) {
+            assertTrue(byUri.masterTiles().get(i).startsWith("file:"), byUri.masterTiles().get(i));
+            assertSamePixels(one.masterTiles().get(i), outDir.resolve(MosaicPipeline.TILES_DIR).resolve(one.masterTiles().get(i).getFileName()));
+        }
+        assertSamePixels(one.mosaic(), outDir.resolve(MosaicPipeline.MOSAIC));
+        assertSamePixels(one.coverage(), outDir.resolve(MosaicPipeline.COVERAGE));
+        assertTrue(Files.size(outDir.resolve(MosaicPipeline.PREVIEW)) > 0);
+        try (var files = Files.walk(outDir)) { // only the outputs: no band file, temp file or checksum left
+            List<String> names = files.filter(Files::isRegularFile).map(p -> outDir.relativize(p).toString()).sorted().toList();
+            assertTrue(names.stream().allMatch(n -> n.startsWith(MosaicPipeline.TILES_DIR + "/master_tile_")
+                    || n.startsWith("solved_wcs/") || List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE,
+                    MosaicPipeline.PREVIEW, "tessera-run.json").contains(n)), names.toString());
+        }
     }
 
     @Test

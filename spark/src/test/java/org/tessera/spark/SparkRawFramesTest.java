@@ -74,7 +74,8 @@ class SparkRawFramesTest {
                 oneSkipped, Progress.NONE);
         Path log = dir.resolve("attempts.txt");
         List<FitsFrame> spark = MosaicPipeline.phase1(List.of(in), dir.resolve("spark"), config,
-                new SparkPlacement(sc, new SolveFails(log.toString()), config.toJson(), dir.resolve("spark")), sparkSkipped,
+                new SparkPlacement(sc, new SolveFails(log.toString()), config.toJson(), dir.resolve("spark").toString(),
+                        Staging.local(sc, dir.resolve("spark"))), sparkSkipped,
                 Progress.NONE);
 
         List<String> attempts = Files.readAllLines(log);
