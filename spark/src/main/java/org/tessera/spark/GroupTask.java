@@ -12,6 +12,7 @@ import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
+import org.tessera.pipeline.FrameReports;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.tiles.FrameGroup;
 import org.tessera.tiles.FrameLosses;
@@ -73,7 +74,7 @@ record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount,
         fs.put(file, tile);
         List<Lost> lost = new ArrayList<>();
         List<FrameLosses.Loss> losses = built.empty()
-                ? FrameLosses.all(g, "is empty (ZMT_EMPT=1): the frame reaches no mosaic")
+                ? FrameLosses.all(g, FrameReports.EMPTY_TILE)
                 : FrameLosses.dropped(g.id(), g.frames(), built.stack());
         for (FrameLosses.Loss l : losses) lost.add(new Lost(opened.indexOf(l.frame()), l.reason()));
         return new Done(id, tile, built.empty(), null, lost);

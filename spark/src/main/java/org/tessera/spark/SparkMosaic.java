@@ -17,7 +17,9 @@ import org.tessera.config.Config;
 import org.tessera.config.ConfigValidator;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.pipeline.FrameReports;
 import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.pipeline.RunManifest;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
 import org.tessera.synth.DefaultSky;
@@ -151,12 +153,15 @@ public final class SparkMosaic {
                 frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(MosaicPipeline.TILES_DIR));
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped, st);
+        // Resume (tessera-run.json) where the output folder is a path that outlives the run, as on one machine.
+        RunManifest run = st.remoteOutput() ? null : RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped, st, run);
         progress.update(0.7, tiles.size() + " master tile(s)");
 
         Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, progress.sub(0.7, 1),
                 new SparkBands(sc, outputDir.resolve(".p5_bands"), fault, st));
         skipped.addAll(o.skipped());
+        if (run != null) run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
@@ -184,18 +189,24 @@ public final class SparkMosaic {
 
     /** Phase 3: one task per group; each group's outcome collected on the driver. */
     private List<Path> masterTiles(List<FrameGroup> groups, Path tilesDir, Config config, boolean hot,
-                                   List<Skipped> skipped, Staging st) throws IOException {
+                                   List<Skipped> skipped, Staging st, RunManifest run) throws IOException {
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean runFlag = gating.runFlag(groups);
         int slots = taskSlots(sc);
+        List<Path> usable = new ArrayList<>();
+        if (run != null) // resume: the finished tiles of an interrupted run, verified, as on one machine
+            for (RunManifest.Reused t : run.reused().values()) {
+                if (!t.empty()) usable.add(t.file());
+                else skipped.add(new Skipped(t.file(), "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+            }
         List<GroupTask> tasks = new ArrayList<>();
-        for (FrameGroup g : groups)
+        for (FrameGroup g : run == null ? groups : run.toBuild(groups))
             tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots, st));
         LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) as Spark tasks (default parallelism %d)",
                 tasks.size(), sc.defaultParallelism()));
         TaskFault f = fault;
         int attempts = maxTaskAttempts(sc);
-        List<GroupTask.Done> done = new ArrayList<>(sc.parallelize(tasks, Math.max(1, tasks.size()))
+        List<GroupTask.Done> done = tasks.isEmpty() ? new ArrayList<>() : new ArrayList<>(sc.parallelize(tasks, tasks.size())
                 .map(t -> {
                     TaskContext ctx = TaskContext.get();
                     int attempt = ctx == null ? 0 : ctx.attemptNumber();
@@ -212,7 +223,6 @@ public final class SparkMosaic {
                     return d;
                 }).collect());
         done.sort(Comparator.comparingInt(GroupTask.Done::id));
-        List<Path> usable = new ArrayList<>();
         List<Skipped> lost = new ArrayList<>();
         java.util.Map<Integer, FrameGroup> byId = new java.util.HashMap<>();
         for (FrameGroup g : groups) byId.put(g.id(), g);
@@ -222,10 +232,11 @@ public final class SparkMosaic {
                 LOG.warning("[P3] tile " + d.id() + " failed: " + d.failure());
                 skipped.add(new Skipped(tilesDir.resolve(GroupTask.fileName(d.id())), "master tile failed: " + d.failure()));
                 for (Frame fr : group.frames())
-                    lost.add(new Skipped(((FitsFrame) fr).path(), "failed (" + d.failure() + "): the frame reaches no mosaic"));
+                    lost.add(new Skipped(((FitsFrame) fr).path(), FrameReports.failedTile(d.failure())));
                 continue;
             }
             Path tile = st.pull(d.tile(), tilesDir.resolve(GroupTask.fileName(d.id()))); // the driver's copy
+            if (run != null) run.tileDone(d.id(), tile, d.empty());
             if (d.empty()) skipped.add(new Skipped(tile, "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
             else usable.add(tile);
             for (GroupTask.Lost l : d.lost())

@@ -96,6 +96,17 @@ class SparkMosaicTest {
         assertSamePixels(one.mosaic(), spark.mosaic());
         assertSamePixels(one.coverage(), spark.coverage());
 
+        // Run again into the same folder: every master tile is reused (tessera-run.json, as on one
+        // machine), so no Phase 3 task runs, and the mosaic is the same.
+        Path again = dir.resolve("attempts-again.txt");
+        MosaicPipeline.Outcome resumed = new SparkMosaic(sc, new FailFirstAttempt(-99, again.toString()))
+                .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
+        List<String> rerun = Files.readAllLines(again);
+        assertTrue(rerun.stream().noneMatch(a -> !a.startsWith("-")), "no master tile made again: " + rerun);
+        assertTrue(rerun.stream().anyMatch(a -> a.startsWith("-")), "Phase 5 ran: " + rerun);
+        assertEquals(spark.masterTiles(), resumed.masterTiles());
+        assertSamePixels(one.mosaic(), resumed.mosaic());
+
         // The same frames and output folder named by file: URIs, through Hadoop's FileSystem API:
         // the driver reads copies, the executors fetch their frames and put their tiles and band files there.
         String in = one.outputDir().resolve(MosaicPipeline.DEFAULT_SKY_DIR).toUri().toString();
