@@ -111,6 +111,8 @@ final class SparkBands implements ReprojectCoadd.Bands {
             progress.update((d.index() + 1) / (double) n, "[P5] bands merged");
         }
         Files.deleteIfExists(workDir);
+        String dirRef = st.ref(workDir);
+        if (FsAccess.isUri(dirRef)) st.fs.delete(dirRef); // the (now empty) folder the tasks put their files in
         return new ReprojectCoadd.BandsDone(reads, hits);
     }
 

@@ -123,6 +123,7 @@ class SparkMosaicTest {
         assertSamePixels(one.mosaic(), outDir.resolve(MosaicPipeline.MOSAIC));
         assertSamePixels(one.coverage(), outDir.resolve(MosaicPipeline.COVERAGE));
         assertTrue(Files.size(outDir.resolve(MosaicPipeline.PREVIEW)) > 0);
+        assertFalse(Files.exists(outDir.resolve(".p5_bands")), "the band files' folder is removed");
         try (var files = Files.walk(outDir)) { // only the outputs: no band file, temp file or checksum left
             List<String> names = files.filter(Files::isRegularFile).map(p -> outDir.relativize(p).toString()).sorted().toList();
             assertTrue(names.stream().allMatch(n -> n.startsWith(MosaicPipeline.TILES_DIR + "/master_tile_")
