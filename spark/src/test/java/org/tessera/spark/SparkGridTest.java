@@ -78,6 +78,17 @@ class SparkGridTest {
             SparkMosaicTest.assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
         SparkMosaicTest.assertSamePixels(one.mosaic(), spark.mosaic());
         SparkMosaicTest.assertSamePixels(one.coverage(), spark.coverage());
+
+        // The plan's folder and the output folder as file: URIs (Hadoop's FileSystem API): the same tiles and mosaic.
+        Path out = dir.resolve("by-uri");
+        SparkMosaic.Result byUri = new SparkMosaic(sc).mosaic(List.of(in.toUri().toString()), out.toUri().toString(),
+                config(), Progress.NONE);
+        assertEquals(List.of(), byUri.skipped());
+        assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
+        for (Path t : one.masterTiles())
+            SparkMosaicTest.assertSamePixels(t, out.resolve("tiles").resolve(t.getFileName()));
+        SparkMosaicTest.assertSamePixels(one.mosaic(), out.resolve("mosaic_grid.fits"));
+        SparkMosaicTest.assertSamePixels(one.coverage(), out.resolve("mosaic_grid_coverage.fits"));
     }
 
     @Test
