@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
@@ -27,17 +24,8 @@ import org.tessera.synth.SyntheticSky;
  */
 class SparkGridTest {
 
-    private static JavaSparkContext sc;
 
-    @BeforeAll
-    static void start() {
-        sc = SparkMosaicTest.localContext();
-    }
 
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
-    }
 
     /** The small Grid fixture of the main module's grid tests: 4×2 panels of 2 RGB frames of 96×72 px, several tiles. */
     static Path stackPlan(Path dir) throws IOException {
@@ -64,7 +52,7 @@ class SparkGridTest {
         stackPlan(in);
         MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(in), dir.resolve("one"), config(), Progress.NONE);
         Path log = dir.resolve("attempts.txt");
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc, new Attempts(log.toString(), 2, 1))
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context(), new Attempts(log.toString(), 2, 1))
                 .mosaic(List.of(in), dir.resolve("spark"), config(), Progress.NONE);
 
         List<String> attempts = Files.readAllLines(log);
@@ -81,7 +69,7 @@ class SparkGridTest {
 
         // The plan's folder and the output folder as file: URIs (Hadoop's FileSystem API): the same tiles and mosaic.
         Path out = dir.resolve("by-uri");
-        SparkMosaic.Result byUri = new SparkMosaic(sc).mosaic(List.of(in.toUri().toString()), out.toUri().toString(),
+        SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context()).mosaic(List.of(in.toUri().toString()), out.toUri().toString(),
                 config(), Progress.NONE);
         assertEquals(List.of(), byUri.skipped());
         assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
@@ -95,7 +83,7 @@ class SparkGridTest {
     void aTileFailingOnEveryAttemptIsReportedAndTheOthersAreAssembled(@TempDir Path dir) throws IOException {
         Path in = dir.resolve("in");
         stackPlan(in);
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc, new Attempts(dir.resolve("a.txt").toString(), 3, 2))
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context(), new Attempts(dir.resolve("a.txt").toString(), 3, 2))
                 .mosaic(List.of(in), dir.resolve("spark"), config(), Progress.NONE);
         List<MosaicPipeline.Skipped> failed = new ArrayList<>();
         for (MosaicPipeline.Skipped s : spark.skipped()) if (s.reason().startsWith("tile failed: ")) failed.add(s);
@@ -112,12 +100,7 @@ class SparkGridTest {
         @Override public void after(int groupId, int attempt) { }
 
         @Override public void afterGridTile(int tile, int attempt) {
-            try {
-                Files.writeString(Path.of(log), tile + ":" + attempt + "\n", java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            LocalSpark.log(log, tile + ":" + attempt);
             if (tile == failing && attempt < failures) throw new IllegalStateException("injected: tile " + tile + " fails");
         }
     }

@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
@@ -32,36 +28,14 @@ import org.tessera.pipeline.MosaicPipeline;
  */
 class SparkMosaicTest {
 
-    private static JavaSparkContext sc;
 
-    @BeforeAll
-    static void start() {
-        sc = localContext();
-    }
 
-    /** local[2,2]: two task threads, each task tried twice (as CI's 2 cores allow). */
-    static JavaSparkContext localContext() {
-        JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
-        sc.setLogLevel("WARN");
-        return sc;
-    }
 
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
-    }
 
     /** Records every task attempt in a file (executors are other threads, or other machines). */
     record FailFirstAttempt(int group, String log) implements SparkMosaic.TaskFault {
         @Override public void after(int groupId, int attempt) {
-            try {
-                Files.writeString(Path.of(log), groupId + ":" + attempt + "\n", java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            LocalSpark.log(log, groupId + ":" + attempt);
             if (groupId == group && attempt == 0) throw new IllegalStateException("injected: task killed after its tile");
         }
 
@@ -77,7 +51,7 @@ class SparkMosaicTest {
         MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(), dir.resolve("one"), config, Progress.NONE);
 
         Path log = dir.resolve("attempts.txt");
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc, new FailFirstAttempt(1, log.toString()))
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context(), new FailFirstAttempt(1, log.toString()))
                 .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
 
         // the injected failure happened and Spark ran group 1 again
@@ -99,7 +73,7 @@ class SparkMosaicTest {
         // Run again into the same folder: every master tile is reused (tessera-run.json, as on one
         // machine), so no Phase 3 task runs, and the mosaic is the same.
         Path again = dir.resolve("attempts-again.txt");
-        MosaicPipeline.Outcome resumed = new SparkMosaic(sc, new FailFirstAttempt(-99, again.toString()))
+        MosaicPipeline.Outcome resumed = new SparkMosaic(LocalSpark.context(), new FailFirstAttempt(-99, again.toString()))
                 .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
         List<String> rerun = Files.readAllLines(again);
         assertTrue(rerun.stream().noneMatch(a -> !a.startsWith("-")), "no master tile made again: " + rerun);
@@ -112,7 +86,7 @@ class SparkMosaicTest {
         String in = one.outputDir().resolve(MosaicPipeline.DEFAULT_SKY_DIR).toUri().toString();
         Path outDir = dir.resolve("by-uri");
         String outUri = outDir.toUri().toString();
-        SparkMosaic.Result byUri = new SparkMosaic(sc).mosaic(List.of(in), outUri, config, Progress.NONE);
+        SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context()).mosaic(List.of(in), outUri, config, Progress.NONE);
         assertEquals(outUri.replaceAll("/+$", "") + "/" + MosaicPipeline.MOSAIC, byUri.mosaic());
         assertTrue(byUri.skipped().isEmpty(), byUri.skipped().toString());
         assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
@@ -135,7 +109,7 @@ class SparkMosaicTest {
     @Test
     void aGroupFailingOnEveryAttemptIsReportedAndTheOthersMakeTheMosaic(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("attempts.txt");
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc, (g, attempt) -> {
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context(), (g, attempt) -> {
             if (g == 2) throw new IllegalStateException("injected: group 2 always fails");
         }).mosaic(List.of(), dir.resolve("spark"), new Config(), Progress.NONE);
         assertEquals(3, spark.masterTiles().size(), spark.masterTiles().toString());
@@ -157,7 +131,7 @@ class SparkMosaicTest {
                 + " (clone the shared data beside the repository as ../shared)");
         Config config = new Config();
         MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(data), dir.resolve("one"), config, Progress.NONE);
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc).mosaic(List.of(data), dir.resolve("spark"), config, Progress.NONE);
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context()).mosaic(List.of(data), dir.resolve("spark"), config, Progress.NONE);
         assertEquals(one.masterTiles().size(), spark.masterTiles().size());
         assertEquals(one.skipped().size(), spark.skipped().size(), spark.skipped().toString());
         for (int i = 0; i < one.masterTiles().size(); i++)

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
@@ -41,17 +37,8 @@ import org.tessera.wcs.WcsCards;
  */
 class SparkRawFramesTest {
 
-    private static JavaSparkContext sc;
 
-    @BeforeAll
-    static void start() {
-        sc = SparkMosaicTest.localContext();
-    }
 
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
-    }
 
     @Test
     void rawFramesArePlacedOnSparkAsOnOneMachine(@TempDir Path dir) throws Exception {
@@ -74,8 +61,8 @@ class SparkRawFramesTest {
                 oneSkipped, Progress.NONE);
         Path log = dir.resolve("attempts.txt");
         List<FitsFrame> spark = MosaicPipeline.phase1(List.of(in), dir.resolve("spark"), config,
-                new SparkPlacement(sc, new SolveFails(log.toString()), config.toJson(), dir.resolve("spark").toString(),
-                        Staging.local(sc, dir.resolve("spark"))), sparkSkipped,
+                new SparkPlacement(LocalSpark.context(), new SolveFails(log.toString()), config.toJson(), dir.resolve("spark").toString(),
+                        Staging.local(LocalSpark.context(), dir.resolve("spark"))), sparkSkipped,
                 Progress.NONE);
 
         List<String> attempts = Files.readAllLines(log);
@@ -111,11 +98,7 @@ class SparkRawFramesTest {
         }
 
         private void append(String line) {
-            try {
-                Files.writeString(Path.of(log), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            LocalSpark.log(log, line);
         }
     }
 
