@@ -9,7 +9,7 @@ import nom.tam.fits.Header;
 
 /**
  * A WCS sent as {@link WcsCards} maps every pixel as the one written, bit for bit (a registered
- * frame's composed WCS with SIP, a cropped grid), where a plain FITS header's 16 digits do not.
+ * frame's composed WCS with SIP, a field near Dec 0), where a plain FITS header's 16 digits do not.
  */
 class WcsCardsTest {
 

@@ -14,6 +14,7 @@ import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
 import org.tessera.pipeline.FrameReports;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.solve.Solvers;
 import org.tessera.tiles.FrameGroup;
 import org.tessera.tiles.FrameLosses;
 import org.tessera.tiles.MasterTile;
@@ -29,8 +30,9 @@ import org.tessera.wcs.WcsCards;
  * place, so a retried task simply writes it again.
  *
  * @param frames    the group's frames (paths or URIs), in the group's order
- * @param wcs       each frame's WCS as the driver placed it ({@link WcsCards}: the header's, or the one
- *                  Phase 1 found for a frame without one), so the executor needs no solve and no cache
+ * @param wcs       each frame's WCS as the driver placed it ({@link WcsCards}); used for a frame whose
+ *                  header has none (or when re-solving is forced): the one Phase 1 found, so the
+ *                  executor needs no solve and no cache
  * @param tile      where the tile goes (path or URI)
  * @param taskSlots tasks an executor runs at once: each stack gets that share of the heap
  */
@@ -61,11 +63,16 @@ record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount,
 
     /** Runs on the executor: opens the frames, builds the tile, writes it and puts it at its place. */
     Done build() throws IOException {
-        List<Frame> opened = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++)
-            opened.add(FitsFrame.open(fs.fetch(frames.get(i))).withHotPixelCorrection(hotPixels).withWcs(WcsCards.parse(wcs.get(i))));
-        FrameGroup g = new FrameGroup(id, opened, mount);
         Config config = SparkConfigs.fromJson(configJson);
+        boolean force = config.getBoolean(Solvers.KEY_FORCE);
+        List<Frame> opened = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            FitsFrame f = FitsFrame.open(fs.fetch(frames.get(i))).withHotPixelCorrection(hotPixels);
+            // As Phase 1 decided on the driver: a header's WCS is kept (a DSS plate solution stays one,
+            // its cards are only a TAN approximation), a frame without one takes the WCS found for it.
+            opened.add(f.hasWcs() && !force ? f : f.withWcs(WcsCards.parse(wcs.get(i))));
+        }
+        FrameGroup g = new FrameGroup(id, opened, mount);
         ResourcePlan whole = ResourcePlan.fromRuntime(config);
         int slots = Math.max(1, taskSlots);
         ResourcePlan share = whole.withBudget(whole.budgetBytes() / slots).withWorkers(Math.max(1, whole.workers() / slots));

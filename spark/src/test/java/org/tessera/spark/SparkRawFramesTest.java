@@ -32,7 +32,8 @@ import org.tessera.wcs.WcsCards;
  * Phase 1 of raw frames (no WCS) on {@code local[2,2]}: the group's reference plate-solved by
  * astrometry.net in a Spark task (its first attempt dying after the solve, so Spark retries it),
  * the other frames registered on it in Spark tasks; every frame gets the WCS one machine gives
- * it, double for double, and a frame that cannot be registered is reported with the same reason.
+ * it, double for double, and a frame that cannot be registered is reported with the same reason;
+ * the mosaic of those frames on Spark is then the single-machine mosaic bit for bit.
  * Needs ../shared/data's raw M 94 frames and solve-field (skipped without them).
  */
 class SparkRawFramesTest {
@@ -82,6 +83,17 @@ class SparkRawFramesTest {
         try (Stream<Path> s = Files.list(dir.resolve("spark").resolve("solved_wcs"))) {
             assertEquals(3, s.count());
         }
+
+        // The whole mosaic, each run placing the frames from its WCS cache: the master-tile tasks get
+        // the driver's WCS of each raw frame (the header has none) and make the single-machine pixels.
+        MosaicPipeline.Outcome oneMosaic = MosaicPipeline.mosaic(List.of(in), dir.resolve("one"), config, Progress.NONE);
+        MosaicPipeline.Outcome sparkMosaic = new SparkMosaic(LocalSpark.context())
+                .mosaic(List.of(in), dir.resolve("spark"), config, Progress.NONE);
+        assertEquals(oneMosaic.skipped(), sparkMosaic.skipped());
+        assertEquals(oneMosaic.masterTiles().size(), sparkMosaic.masterTiles().size());
+        for (int i = 0; i < oneMosaic.masterTiles().size(); i++)
+            SparkMosaicTest.assertSamePixels(oneMosaic.masterTiles().get(i), sparkMosaic.masterTiles().get(i));
+        SparkMosaicTest.assertSamePixels(oneMosaic.mosaic(), sparkMosaic.mosaic());
     }
 
     /** The reference solve of group 1 dies on its first attempt (after solving); every attempt is logged. */
