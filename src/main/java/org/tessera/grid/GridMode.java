@@ -82,6 +82,62 @@ public final class GridMode {
      */
     public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress,
                               TileStackPolicy stackPolicy) throws IOException {
+        return run(stackPlanCsv, outputDir, config, progress, stackPolicy, TileTasks.LOCAL);
+    }
+
+    /**
+     * How the tiles of one mount's layout are stacked: on this machine's pool ({@link #LOCAL}), or
+     * as a cluster's tasks (the Spark module), each task calling {@link #stackTile}. The layout,
+     * the assembly and the report stay with the caller of {@link #run}.
+     */
+    public interface TileTasks {
+        /**
+         * Stacks each tile of {@code layout} ({@code tileFrames}: its frames, same order) into
+         * {@code dir}; a tile that fails is reported in the result, never thrown.
+         */
+        TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir, Config config,
+                        int workers, int cores, TileStackPolicy policy, Progress progress) throws IOException;
+
+        /** The tiles on {@code workers} threads of this machine. */
+        TileTasks LOCAL = (layout, tileFrames, dir, config, workers, cores, policy, progress) -> {
+            int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
+            TileRunner.Result r = TileRunner.run(layout, tileFrames, dir, StackParams.fromConfig(config),
+                    tilePlan(config, pool, cores), policy, workers, progress);
+            List<Path> files = new ArrayList<>();
+            for (TileStacker.Done d : r.done()) if (d.file() != null) files.add(d.file());
+            return new TilesDone(files, r.failed(), r.cancelled());
+        };
+    }
+
+    /** The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel. */
+    public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled) {
+        public TilesDone {
+            files = List.copyOf(files);
+            failed = List.copyOf(failed);
+        }
+    }
+
+    /**
+     * One tile stacked into {@code target} exactly as on one machine, on the CPU stack core (a
+     * cluster task's entry point), with the heap and cores of this process shared among
+     * {@code slots} tiles stacked at once (a tile's pixels do not depend on that).
+     *
+     * @return the file written, or null when the tile's frames only touch its edge (no tile written)
+     * @throws IOException when none of its frames holds data on it, or the tile cannot be written
+     */
+    public static Path stackTile(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Config config,
+                                 int slots) throws IOException {
+        ResourcePlan plan = tilePlan(config, Math.max(1, slots), Runtime.getRuntime().availableProcessors());
+        return new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU)
+                .stack(tile, frames, target, Progress.NONE).file();
+    }
+
+    /**
+     * Runs Grid mode with the tiles of each mount stacked by {@code tiles} (this machine's pool, or
+     * a cluster's tasks); everything else as {@link #run(Path, Path, Config, Progress, TileStackPolicy)}.
+     */
+    public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress,
+                              TileStackPolicy stackPolicy, TileTasks tiles) throws IOException {
         Progress pr = progress == null ? Progress.NONE : progress;
         Files.createDirectories(outputDir);
         pr.update(0, "reading the stack plan");
@@ -109,7 +165,7 @@ public final class GridMode {
             if (split.mixed())
                 LOG.info("[GRID] mixed mounts: " + e.getValue().size() + " " + e.getKey() + " frame(s) → " + dir);
             Progress sub = pr.sub(0.05 + 0.95 * k / n, 0.05 + 0.95 * (k + 1) / n);
-            parts.add(runPart(e.getKey(), e.getValue(), dir, config, workers, cores, stackPolicy, sub));
+            parts.add(runPart(e.getKey(), e.getValue(), dir, config, workers, cores, stackPolicy, tiles, sub));
             k++;
         }
         boolean any = false;
@@ -124,7 +180,7 @@ public final class GridMode {
     }
 
     private static Part runPart(MountMode mount, List<GridInputs.GridFrame> frames, Path dir, Config config, int workers,
-                                int cores, TileStackPolicy stackPolicy, Progress pr) throws IOException {
+                                int cores, TileStackPolicy stackPolicy, TileTasks tileTasks, Progress pr) throws IOException {
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         if (factor * overlap / 100 < 1)
             LOG.warning(String.format(Locale.ROOT, "[GRID] grid_size_factor × batch_overlap_pct = %.2f < 1: a frame may lie"
@@ -143,12 +199,9 @@ public final class GridMode {
             tileFrames.add(in);
         }
         Path tilesDir = Files.createDirectories(dir.resolve(TILES_DIR));
-        int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
-        TileRunner.Result r = TileRunner.run(layout, tileFrames, tilesDir, StackParams.fromConfig(config),
-                tilePlan(config, pool, cores), stackPolicy, workers, pr.sub(0, 0.7));
+        TilesDone r = tileTasks.stack(layout, tileFrames, tilesDir, config, workers, cores, stackPolicy, pr.sub(0, 0.7));
         List<IsolatedTasks.Failure> failed = r.failed();
-        List<Path> tiles = new ArrayList<>();
-        for (TileStacker.Done d : r.done()) if (d.file() != null) tiles.add(d.file());
+        List<Path> tiles = new ArrayList<>(r.files());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
                 r.cancelled() ? " (cancelled)" : ""));
         if (r.cancelled()) throw new java.util.concurrent.CancellationException(org.tessera.UserMessages.CANCELLED + " during the Grid tiles");

@@ -20,7 +20,15 @@ import org.tessera.tiles.Phase3Result;
  * dropped, and every frame of a tile that failed or came out empty. Thread-safe: tiles report as
  * they finish.
  */
-final class FrameReports {
+public final class FrameReports {
+
+    /** Why every frame of an empty tile is reported. */
+    public static final String EMPTY_TILE = "is empty (ZMT_EMPT=1): the frame reaches no mosaic";
+
+    /** Why every frame of a tile that failed with {@code message} is reported. */
+    public static String failedTile(String message) {
+        return "failed (" + message + "): the frame reaches no mosaic";
+    }
 
     private final Map<Integer, FrameGroup> groups = new HashMap<>();
     private final List<Skipped> lost = new ArrayList<>();
@@ -34,7 +42,7 @@ final class FrameReports {
         FrameGroup g = groups.get(t.id());
         if (g == null) return;
         List<FrameLosses.Loss> losses = t.empty()
-                ? FrameLosses.all(g, "is empty (ZMT_EMPT=1): the frame reaches no mosaic")
+                ? FrameLosses.all(g, EMPTY_TILE)
                 : FrameLosses.dropped(g.id(), g.frames(), t.stack());
         for (FrameLosses.Loss l : losses) lost.add(skipped(l.frame(), l.reason()));
     }
@@ -43,7 +51,7 @@ final class FrameReports {
     synchronized void failed(Phase3Result.Failure f) {
         FrameGroup g = groups.get(f.id());
         if (g == null) return;
-        for (FrameLosses.Loss l : FrameLosses.all(g, "failed (" + f.message() + "): the frame reaches no mosaic"))
+        for (FrameLosses.Loss l : FrameLosses.all(g, failedTile(f.message())))
             lost.add(skipped(l.frame(), l.reason()));
     }
 

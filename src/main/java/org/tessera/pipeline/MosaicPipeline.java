@@ -155,8 +155,8 @@ public final class MosaicPipeline {
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
 
-    /** The stack plan the inputs name, or null for Classic mode. */
-    static Path gridPlan(List<Path> inputs) {
+    /** The stack plan the inputs name (a .csv file, or a folder holding {@value #STACK_PLAN}), or null for Classic mode. */
+    public static Path gridPlan(List<Path> inputs) {
         if (inputs.size() != 1) return null;
         Path in = inputs.get(0);
         if (Files.isRegularFile(in) && in.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) return in;
@@ -174,17 +174,25 @@ public final class MosaicPipeline {
         return grid(stackPlan, outputDir, config, progress, GPU);
     }
 
+    /** {@link #grid(Path, Path, Config, Progress)} with the tiles stacked by {@code tiles} (a cluster's executors). */
+    public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GridMode.TileTasks tiles)
+            throws IOException {
+        ConfigValidator.validate(config); // every setting, before any work
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
+    }
+
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService));
+        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
+                GridMode.TileTasks.LOCAL));
     }
 
-    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
-            throws IOException {
+    private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService,
+                                   GridMode.TileTasks tileTasks) throws IOException {
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu));
+            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu), tileTasks);
         }
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
@@ -306,6 +314,16 @@ public final class MosaicPipeline {
      */
     private static List<FitsFrame> scanAndPlace(List<Path> inputs, Path outputDir, Config config, List<Skipped> skipped,
                                                 Progress p) throws IOException {
+        return phase1(inputs, outputDir, config, RawFrameAstrometry.Work.LOCAL, skipped, p);
+    }
+
+    /**
+     * Phase 1 of a mosaic as {@link #mosaic} runs it (header scan, frames without WCS placed), with
+     * the plate solves and registrations run by {@code work} (a cluster's executors); the inputs
+     * set aside are added to {@code skipped} with their reasons.
+     */
+    public static List<FitsFrame> phase1(List<Path> inputs, Path outputDir, Config config, RawFrameAstrometry.Work work,
+                                         List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
         FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
         List<FitsFrame> frames = scan.frames();
@@ -313,7 +331,7 @@ public final class MosaicPipeline {
         if (RawFrameAstrometry.needed(frames, config)) {
             try {
                 RawFrameAstrometry.Result r = RawFrameAstrometry.fromConfig(config, FrameAligner.stars(new FrameRegistrar()), outputDir)
-                        .place(frames, p.sub(0.05, 0.95));
+                        .place(frames, p.sub(0.05, 0.95), work);
                 frames = r.frames();
                 problems.addAll(r.unplaced());
             } catch (InterruptedException e) {

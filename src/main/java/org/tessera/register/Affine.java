@@ -4,7 +4,7 @@ package org.tessera.register;
  * A 2-D affine pixel transform (x, y) → (a·x + b·y + c, d·x + e·y + f), 0-based pixel coordinates.
  * Immutable; {@link #apply} writes into a caller's array so that pixel loops allocate nothing.
  */
-public record Affine(double a, double b, double c, double d, double e, double f) {
+public record Affine(double a, double b, double c, double d, double e, double f) implements java.io.Serializable {
 
     public static final Affine IDENTITY = new Affine(1, 0, 0, 0, 1, 0);
 

@@ -12,7 +12,8 @@ package org.tessera.register;
  * @param method       how the transform was found
  * @param failure      why the frame could not be registered; null when it was
  */
-public record Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure) {
+public record Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure)
+        implements java.io.Serializable {
 
     public enum Method {
         /** the reference itself */

@@ -7,10 +7,8 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
 
-import nom.tam.fits.Header;
-import nom.tam.util.Cursor;
-
 import org.tessera.wcs.Wcs;
+import org.tessera.wcs.WcsCards;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -21,7 +19,7 @@ import org.tessera.wcs.WcsGrid;
  * to its executors, with the same code and the same pixels.
  * <p>
  * Serializable for that: the grid's WCS travels as its FITS cards (the same cards the mosaic's
- * header gets) and is read back with {@link Wcs#fromHeader}.
+ * header gets, {@link WcsCards}) and is read back with {@link Wcs#fromHeader}.
  *
  * @param grid        the final grid (the caller's cropped to the tiles' footprints)
  * @param channels    channels of the mosaic
@@ -71,15 +69,7 @@ public record CoaddPlan(WcsGrid grid, int channels, int rowsPerBand, List<TilePl
     // Java serialization: the record's fields except the grid's WCS, which goes as FITS cards.
     @Serial
     private Object writeReplace() throws IOException {
-        Header h = new Header();
-        try {
-            grid.wcs().writeTo(h);
-        } catch (nom.tam.fits.HeaderCardException e) {
-            throw new IOException("cannot write the plan's WCS: " + e.getMessage(), e);
-        }
-        StringBuilder cards = new StringBuilder();
-        for (Cursor<String, nom.tam.fits.HeaderCard> c = h.iterator(); c.hasNext(); ) cards.append(c.next().toString());
-        return new Serialized(cards.toString(), grid.width(), grid.height(), channels, rowsPerBand, tiles, reports, pairs);
+        return new Serialized(WcsCards.of(grid.wcs()), grid.width(), grid.height(), channels, rowsPerBand, tiles, reports, pairs);
     }
 
     private record Serialized(String wcsCards, int width, int height, int channels, int rowsPerBand,
@@ -90,16 +80,7 @@ public record CoaddPlan(WcsGrid grid, int channels, int rowsPerBand, List<TilePl
 
         @Serial
         private Object readResolve() throws IOException {
-            Header h = new Header();
-            for (int i = 0; i + 80 <= wcsCards.length(); i += 80)
-                h.addLine(nom.tam.fits.HeaderCard.create(wcsCards.substring(i, i + 80)));
-            Wcs wcs;
-            try {
-                wcs = Wcs.fromHeader(h);
-            } catch (org.tessera.wcs.WcsException e) {
-                throw new IOException("cannot read the plan's WCS back: " + e.getMessage(), e);
-            }
-            return new CoaddPlan(new WcsGrid(wcs, width, height), channels, rowsPerBand, tiles, reports, pairs);
+            return new CoaddPlan(new WcsGrid(WcsCards.parse(wcsCards), width, height), channels, rowsPerBand, tiles, reports, pairs);
         }
     }
 }

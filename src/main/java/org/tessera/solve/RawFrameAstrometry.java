@@ -90,14 +90,7 @@ public final class RawFrameAstrometry {
     private static final class Run {
         final Map<FitsFrame, FitsFrame> placed = new HashMap<>();
         final List<FrameScanner.Problem> unplaced = new ArrayList<>();
-        final Progress progress;
-        final int total;
-        int done, solves, registered;
-
-        Run(Progress progress, int total) {
-            this.progress = progress;
-            this.total = total;
-        }
+        int solves, registered;
 
         void leaveOut(FitsFrame f, String why) {
             unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + why));
@@ -105,6 +98,70 @@ public final class RawFrameAstrometry {
     }
 
     public Result place(List<FitsFrame> frames, Progress progress) throws InterruptedException {
+        return place(frames, progress, Work.LOCAL);
+    }
+
+    /**
+     * A group's solved reference: the frame plate-solved and its WCS, or (frame null) none, with
+     * the failed attempts ("name: why") and the number of solves run.
+     */
+    public record Reference(FitsFrame frame, FitsWcs wcs, List<String> failures, int solves) {}
+
+    /** One frame to register on its group's solved reference. */
+    public record Pair(FitsFrame reference, FitsFrame moving) {}
+
+    /**
+     * Where the heavy work of {@link #place} runs: the reference solves of the groups and the
+     * registrations of their other frames, on this machine ({@link #LOCAL}) or as a cluster's tasks
+     * (the Spark module), each task calling {@link #solveReference} or the stage's
+     * {@link #aligner()}. The caching, the composition of the WCS and the report stay in
+     * {@link #place}, so a frame is placed, or left out with its reason, alike either way.
+     */
+    public interface Work {
+        /** Each group's {@link #solveReference}, in the order of {@code groups}. */
+        List<Reference> solve(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
+                throws InterruptedException;
+
+        /** Each pair's registration (moving → reference), in the order of {@code pairs}; a failure is a failed registration. */
+        List<Registration> register(RawFrameAstrometry stage, List<Pair> pairs, Progress progress) throws InterruptedException;
+
+        /** This machine: the groups one after another, each group's frames on the stage's worker threads. */
+        Work LOCAL = new Work() {
+            @Override
+            public List<Reference> solve(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
+                    throws InterruptedException {
+                List<Reference> out = new ArrayList<>();
+                for (RawGroups.Group g : groups) {
+                    if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
+                    progress.update((double) out.size() / groups.size(), "solving group " + g.id() + " of " + groups.size());
+                    out.add(stage.solveReference(g));
+                }
+                return out;
+            }
+
+            @Override
+            public List<Registration> register(RawFrameAstrometry stage, List<Pair> pairs, Progress progress)
+                    throws InterruptedException {
+                List<Registration> out = new ArrayList<>();
+                int i = 0;
+                while (i < pairs.size()) { // one reference at a time: its stars are found once
+                    FitsFrame ref = pairs.get(i).reference();
+                    List<FitsFrame> moving = new ArrayList<>();
+                    for (; i < pairs.size() && pairs.get(i).reference() == ref; i++) moving.add(pairs.get(i).moving());
+                    out.addAll(stage.registerAll(ref, moving, progress, out.size(), pairs.size()));
+                }
+                return out;
+            }
+        };
+    }
+
+    /** How this stage registers a frame on its reference (a cluster task's entry point). */
+    public FrameAligner aligner() {
+        return aligner;
+    }
+
+    /** As {@link #place(List, Progress)}, with the solves and registrations run by {@code work}. */
+    public Result place(List<FitsFrame> frames, Progress progress, Work work) throws InterruptedException {
         Map<FitsFrame, FitsFrame> known = new HashMap<>();
         List<FitsFrame> todo = new ArrayList<>();
         int cached = 0;
@@ -122,7 +179,7 @@ public final class RawFrameAstrometry {
                 todo.add(f);
             }
         }
-        Run run = new Run(progress, todo.size());
+        Run run = new Run();
         run.placed.putAll(known);
         if (!todo.isEmpty() && solver.solver() == null) {
             LOG.warning("[SOLVE] " + todo.size() + " frame(s) without WCS cannot be placed: " + solver.unavailable());
@@ -133,11 +190,56 @@ public final class RawFrameAstrometry {
         if (!todo.isEmpty())
             LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to place in %d group(s) with %s (%d already placed, %d from the cache)",
                     todo.size(), groups.size(), solver.solver().name(), frames.size() - todo.size() - cached, cached));
+        List<RawGroups.Group> guided = new ArrayList<>();
         for (RawGroups.Group g : groups) {
-            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
             LOG.info("[SOLVE] " + g);
-            progress.update((double) run.done / run.total, "solving group " + g.id() + " of " + groups.size());
-            placeGroup(run, g);
+            if (!g.hints().hasPosition() && !g.hints().hasScale()) {
+                // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
+                for (FitsFrame f : g.frames()) run.leaveOut(f, UNGUIDED);
+            } else {
+                guided.add(g);
+            }
+        }
+        // Each group's reference, then the other frames registered on it and placed.
+        List<Reference> refs = work.solve(this, guided, progress.sub(0, 0.3));
+        List<Pair> pairs = new ArrayList<>();
+        List<FitsWcs> pairWcs = new ArrayList<>();
+        for (int k = 0; k < guided.size(); k++) {
+            RawGroups.Group g = guided.get(k);
+            Reference r = refs.get(k);
+            run.solves += r.solves();
+            if (r.frame() == null) {
+                String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
+                        g.id(), r.failures().size(), String.join("; ", r.failures()));
+                LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", r.failures()));
+                for (FitsFrame f : g.frames()) run.leaveOut(f, why);
+                continue;
+            }
+            cache.store(r.frame().path(), r.wcs(), solver.solver().name());
+            run.placed.put(r.frame(), r.frame().withWcs(r.wcs()));
+            for (FitsFrame f : g.frames())
+                if (f != r.frame()) {
+                    pairs.add(new Pair(r.frame(), f));
+                    pairWcs.add(r.wcs());
+                }
+        }
+        List<Registration> regs = work.register(this, pairs, progress.sub(0.3, 1));
+        for (int i = 0; i < pairs.size(); i++) {
+            FitsFrame ref = pairs.get(i).reference(), f = pairs.get(i).moving();
+            Registration a = regs.get(i);
+            if (!a.ok()) {
+                LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
+                run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
+                continue;
+            }
+            FitsWcs w = pairWcs.get(i).withPixelTransform(a.transform().matrix());
+            String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
+                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
+                    a.transform().rotationDeg());
+            cache.store(f.path(), w, how);
+            run.placed.put(f, f.withWcs(w));
+            run.registered++;
+            LOG.info("[SOLVE] " + f.name() + ": " + how);
         }
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
@@ -151,71 +253,33 @@ public final class RawFrameAstrometry {
         return new Result(out, unplaced, run.solves, run.registered, cached);
     }
 
-    /** One group: its reference solved, the other frames registered on it and placed. */
-    private void placeGroup(Run run, RawGroups.Group g) throws InterruptedException {
-        if (!g.hints().hasPosition() && !g.hints().hasScale()) {
-            // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
-            for (FitsFrame f : g.frames()) run.leaveOut(f, UNGUIDED);
-            run.done += g.frames().size();
-            return;
-        }
-        FitsFrame ref = null;
-        FitsWcs refWcs = null;
+    /**
+     * One group's reference: its frames tried in {@link RawGroups.Group#referenceOrder} until one
+     * plate-solves (at most {@value #MAX_SOLVE_ATTEMPTS}; one for a group without pointing).
+     */
+    public Reference solveReference(RawGroups.Group g) throws InterruptedException {
+        if (solver.solver() == null) return new Reference(null, null, List.of(solver.unavailable()), 0);
         List<String> failures = new ArrayList<>();
+        int solves = 0;
         // A solve without pointing that fails says the field is out of the solver's reach; the
         // group's other frames would fail the same way, slowly.
         int attempts = g.hints().hasPosition() ? MAX_SOLVE_ATTEMPTS : 1;
         for (FitsFrame cand : g.referenceOrder()) {
             if (failures.size() == attempts) break;
             Solution s = solve(cand, g.hints());
-            run.solves++;
+            solves++;
             LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
-            if (s.ok()) {
-                ref = cand;
-                refWcs = s.wcs();
-                break;
-            }
+            if (s.ok()) return new Reference(cand, s.wcs(), List.copyOf(failures), solves);
             failures.add(cand.name() + ": " + s.failure());
         }
-        if (ref == null) {
-            String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
-                    g.id(), failures.size(), String.join("; ", failures));
-            LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", failures));
-            for (FitsFrame f : g.frames()) run.leaveOut(f, why);
-            run.done += g.frames().size();
-            return;
-        }
-        cache.store(ref.path(), refWcs, solver.solver().name());
-        run.placed.put(ref, ref.withWcs(refWcs));
-        run.done++;
-        FitsFrame solvedRef = ref;
-        List<FitsFrame> others = g.frames().stream().filter(f -> f != solvedRef).toList();
-        List<Registration> regs = registerAll(ref, others, run.progress, run.done, run.total);
-        run.done += others.size();
-        for (int i = 0; i < others.size(); i++) {
-            FitsFrame f = others.get(i);
-            Registration a = regs.get(i);
-            if (!a.ok()) {
-                LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
-                run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
-                continue;
-            }
-            FitsWcs w = refWcs.withPixelTransform(a.transform().matrix());
-            String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
-                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
-                    a.transform().rotationDeg());
-            cache.store(f.path(), w, how);
-            run.placed.put(f, f.withWcs(w));
-            run.registered++;
-            LOG.info("[SOLVE] " + f.name() + ": " + how);
-        }
+        return new Reference(null, null, List.copyOf(failures), solves);
     }
 
     /**
      * Registers {@code frames} on {@code ref} on {@link #workers} threads (each holds one frame's
      * luminance and stars), results in the order of {@code frames}.
      */
-    private List<Registration> registerAll(FitsFrame ref, List<FitsFrame> frames, Progress progress, int done, int total)
+    List<Registration> registerAll(FitsFrame ref, List<FitsFrame> frames, Progress progress, int done, int total)
             throws InterruptedException {
         if (frames.isEmpty()) return List.of();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, frames.size())));

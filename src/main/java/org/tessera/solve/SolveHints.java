@@ -20,7 +20,7 @@ import java.util.Map;
  * @param height            image height in pixels
  */
 public record SolveHints(double raDeg, double decDeg, double radiusDeg, double arcsecPerPixel, double scaleTolerance,
-                         int width, int height) {
+                         int width, int height) implements java.io.Serializable {
 
     /** Scale range searched around the header's scale: focal lengths and pixel sizes are rounded in headers. */
     public static final double SCALE_TOLERANCE = 0.05;

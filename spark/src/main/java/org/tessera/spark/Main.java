@@ -12,7 +12,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.command.JobSettings;
 import org.tessera.config.Config;
-import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.RunLog;
 
 /**
@@ -28,7 +27,8 @@ public final class Main {
             Usage: tessera-spark mosaic [INPUT_DIR] [OUTPUT_DIR] [options]
               Tessera's Classic mosaic with Phase 3 (one task per group) on Apache Spark; the same
               keys, config file and outputs as 'tessera mosaic'. No INPUT_DIR: the built-in demo sky.
-              Paths must be on a file system every executor sees.
+              INPUT_DIR and OUTPUT_DIR: paths on a file system every executor sees, or URIs
+              of any Hadoop-compatible file system (hdfs://…, s3a://…, file:…).
             Options:
               -c, --config FILE     JSON settings (as bin/tessera)
               -s, --set KEY=VALUE   one setting (repeatable)
@@ -70,23 +70,33 @@ public final class Main {
             err.print(USAGE);
             return 2;
         }
-        List<Path> inputs = positional.size() > 1 ? List.of(Path.of(positional.get(1))) : List.of();
-        Path output = Path.of(positional.size() > 2 ? positional.get(2) : outputOption != null ? outputOption : "tessera-out");
+        List<String> inputs = positional.size() > 1 ? List.of(positional.get(1)) : List.of();
+        String output = positional.size() > 2 ? positional.get(2) : outputOption != null ? outputOption : "tessera-out";
         try {
             Config config = JobSettings.build(configFile, Map.of(), sets);
             for (String w : JobSettings.unknownKeyWarnings(sets)) err.println("tessera-spark: warning: " + w);
-            for (Path in : inputs) // before a Spark context is started for nothing
-                if (!java.nio.file.Files.exists(in)) throw new IOException(in + ": input does not exist");
+            for (String in : inputs) // before a Spark context is started for nothing (a URI is checked by the run)
+                if (!FsAccess.isUri(in) && !java.nio.file.Files.exists(Path.of(in))) throw new IOException(in + ": input does not exist");
             SparkConf conf = new SparkConf().setAppName("Tessera mosaic").setIfMissing("spark.master", "local[*]");
             if (master != null) conf.setMaster(master);
-            try (RunLog log = RunLog.start(output, Level.INFO, out, err);
+            // The run log goes to the output folder; for a URI, to a local folder first, put there at the end.
+            boolean uri = FsAccess.isUri(output);
+            Path logDir = uri ? java.nio.file.Files.createTempDirectory("tessera-spark-log") : Path.of(output);
+            SparkMosaic.Result o;
+            FsAccess fs;
+            try (RunLog log = RunLog.start(logDir, Level.INFO, out, err);
                  JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel("WARN"); // Tessera's own lines, not Spark's INFO chatter (the Spark UI has it)
-                MosaicPipeline.Outcome o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
-                for (MosaicPipeline.Skipped s : o.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
+                fs = Staging.access(sc);
+                o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
+                for (SparkMosaic.Skip s : o.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
                 out.println("mosaic: " + o.mosaic());
-                return o.skipped().isEmpty() ? 0 : 1;
             }
+            if (uri) {
+                fs.put(logDir.resolve(RunLog.FILE_NAME), output.replaceAll("/+$", "") + "/" + RunLog.FILE_NAME);
+                Staging.deleteTree(logDir);
+            }
+            return o.skipped().isEmpty() ? 0 : 1;
         } catch (IOException | RuntimeException e) {
             err.println("tessera-spark: error: " + e.getMessage());
             return 2;

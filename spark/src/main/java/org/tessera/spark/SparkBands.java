@@ -43,16 +43,18 @@ final class SparkBands implements ReprojectCoadd.Bands {
     private final JavaSparkContext sc;
     private final Path workDir;
     private final SparkMosaic.TaskFault fault;
+    private final Staging st;
 
-    SparkBands(JavaSparkContext sc, Path workDir, SparkMosaic.TaskFault fault) {
+    SparkBands(JavaSparkContext sc, Path workDir, SparkMosaic.TaskFault fault, Staging st) {
         this.sc = sc;
         this.workDir = workDir;
         this.fault = fault;
+        this.st = st;
     }
 
-    /** One task: bands [from, to) of the plan, into a band file. */
-    record Range(int index, int from, int to, CoaddPlan plan, List<String> tiles, CoaddParams params, String file)
-            implements Serializable {}
+    /** One task: bands [from, to) of the plan, from the tiles (paths or URIs) into a band file (path or URI). */
+    record Range(int index, int from, int to, CoaddPlan plan, List<String> tiles, CoaddParams params, String file,
+                 FsAccess fs) implements Serializable {}
 
     /** A finished range: its band file and the cache's counts. */
     record Done(int index, String file, long blockReads, long cacheHits) implements Serializable {}
@@ -65,7 +67,7 @@ final class SparkBands implements ReprojectCoadd.Bands {
         for (CoaddInput in : inputs) {
             if (!(in.image() instanceof FitsFrame f) || f.path() == null)
                 throw new IOException("[P5] " + in.name() + " is not a file: Spark executors reopen the tiles by path");
-            paths.add(f.path().toAbsolutePath().toString());
+            paths.add(st.ref(f.path()));
         }
         Files.createDirectories(workDir);
         int slots = Math.max(1, sc.defaultParallelism());
@@ -77,7 +79,7 @@ final class SparkBands implements ReprojectCoadd.Bands {
         for (int i = 0; i < n; i++) {
             int from = (int) ((long) plan.bands() * i / n), to = (int) ((long) plan.bands() * (i + 1) / n);
             ranges.add(new Range(i, from, to, plan, paths, taskParams,
-                    workDir.resolve(String.format(Locale.ROOT, "bands_%05d.f32", i)).toString()));
+                    st.ref(workDir.resolve(String.format(Locale.ROOT, "bands_%05d.f32", i))), st.fs));
         }
         LOG.info(String.format(Locale.ROOT, "[P5] %d bands of %d rows as %d Spark tasks", plan.bands(), plan.rowsPerBand(), n));
         SparkMosaic.TaskFault f = fault;
@@ -91,7 +93,7 @@ final class SparkBands implements ReprojectCoadd.Bands {
         int width = plan.grid().width(), planes = plan.channels() + 1;
         for (Done d : done) {
             Range r = ranges.get(d.index());
-            Path file = Path.of(d.file());
+            Path file = st.pull(d.file(), workDir.resolve(String.format(Locale.ROOT, "bands_%05d.f32", d.index())));
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 for (int b = r.from(); b < r.to(); b++) {
                     int y0 = plan.bandY0(b), rows = plan.bandRows(b);
@@ -103,21 +105,25 @@ final class SparkBands implements ReprojectCoadd.Bands {
                 }
             }
             Files.delete(file);
+            if (FsAccess.isUri(d.file())) st.fs.delete(d.file());
             reads += d.blockReads();
             hits += d.cacheHits();
             progress.update((d.index() + 1) / (double) n, "[P5] bands merged");
         }
         Files.deleteIfExists(workDir);
+        String dirRef = st.ref(workDir);
+        if (FsAccess.isUri(dirRef)) st.fs.delete(dirRef); // the (now empty) folder the tasks put their files in
         return new ReprojectCoadd.BandsDone(reads, hits);
     }
 
     /** On an executor: reopens the tiles, coadds the range into its band file (rows × [channels…, coverage] × width, float32). */
     static Done run(Range r) throws IOException {
         List<CoaddInput> inputs = new ArrayList<>();
-        for (String p : r.tiles()) inputs.add(CoaddFiles.input(FitsFrame.open(Path.of(p))));
+        for (String p : r.tiles()) inputs.add(CoaddFiles.input(FitsFrame.open(r.fs().fetch(p))));
         CoaddPlan plan = r.plan();
         int width = plan.grid().width(), planes = plan.channels() + 1, base = plan.bandY0(r.from());
-        Path file = Path.of(r.file());
+        String name = r.file().substring(r.file().lastIndexOf('/') + 1);
+        Path file = r.fs().writeDir(r.file()).resolve(name);
         TaskContext ctx = TaskContext.get(); // each attempt its own temp file (retries, speculative copies)
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + (ctx != null ? ctx.taskAttemptId() : Thread.currentThread().getId()));
         ReprojectCoadd.BandsDone st;
@@ -132,7 +138,8 @@ final class SparkBands implements ReprojectCoadd.Bands {
             throw e;
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Done(r.index(), file.toString(), st.blockReads(), st.cacheHits());
+        r.fs().put(file, r.file());
+        return new Done(r.index(), r.file(), st.blockReads(), st.cacheHits());
     }
 
     /** Rows [row, row + rows) of planes [plane0, plane0 + src.length) at their place in the band file (positional: thread-safe). */

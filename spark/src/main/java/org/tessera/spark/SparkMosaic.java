@@ -15,8 +15,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.config.ConfigValidator;
-import org.tessera.io.FrameScanner;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.Frame;
+import org.tessera.pipeline.FrameReports;
 import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.pipeline.RunManifest;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
 import org.tessera.synth.DefaultSky;
@@ -50,6 +53,15 @@ public final class SparkMosaic {
         /** Called after a Phase 5 task wrote its band file (range index, attempt); throwing fails the attempt. */
         default void afterBands(int range, int attempt) { }
 
+        /** Called after a Phase 1 task solved its group's reference (group id, attempt); throwing fails the attempt. */
+        default void afterSolve(int group, int attempt) { }
+
+        /** Called after a Phase 1 task registered a frame (its index among the frames to register, attempt). */
+        default void afterRegister(int frame, int attempt) { }
+
+        /** Called after a Grid task stacked its tile (tile id, attempt); throwing fails the attempt. */
+        default void afterGridTile(int tile, int attempt) { }
+
         TaskFault NONE = (g, a) -> { };
     }
 
@@ -65,41 +77,91 @@ public final class SparkMosaic {
         this.fault = fault;
     }
 
-    /** {@code inputs} empty: the built-in demo sky, as on one machine. */
+    /** {@code inputs} empty: the built-in demo sky, as on one machine. Paths on a file system every executor sees. */
     public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
+        Path out = outputDir.toAbsolutePath().normalize();
+        return run(inputs, out, config, progress, Staging.local(sc, out));
+    }
+
+    /** A file set aside, named as the user named the inputs (a path or a URI), and why. */
+    public record Skip(String file, String reason) {}
+
+    /** What a run named by paths or URIs produced, each output named where it was put. */
+    public record Result(String outputDir, String mosaic, String coverage, String preview, List<String> masterTiles,
+                         List<Skip> skipped) {}
+
+    /**
+     * The mosaic of {@code inputs} (paths, or URIs of any Hadoop-compatible file system: {@code hdfs://},
+     * {@code s3a://}, {@code file:}) into {@code output} (likewise). The driver works in a local scratch
+     * folder (inputs named by a URI are copied there for their headers), the executors fetch their
+     * frames and put their tiles by URI ({@link FsAccess}), and the outputs are put at {@code output}.
+     */
+    public Result mosaic(List<String> inputs, String output, Config config, Progress progress) throws IOException {
+        boolean uris = FsAccess.isUri(output) || inputs.stream().anyMatch(FsAccess::isUri);
+        if (!uris) {
+            List<Path> in = new ArrayList<>();
+            for (String s : inputs) in.add(Path.of(s));
+            return result(mosaic(in, Path.of(output), config, progress), null);
+        }
+        Path scratch = Files.createTempDirectory("tessera-spark-");
+        try {
+            Path localOut = FsAccess.isUri(output) ? scratch.resolve("out") : Path.of(output).toAbsolutePath().normalize();
+            Staging st = FsAccess.isUri(output) ? Staging.remote(sc, localOut, output) : Staging.local(sc, localOut);
+            List<Path> in = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) in.add(st.stageIn(inputs.get(i), scratch.resolve("in").resolve(String.valueOf(i))));
+            Outcome o = run(in, localOut, config, progress, st);
+            st.publish(null);
+            return result(o, st);
+        } finally {
+            Staging.deleteTree(scratch);
+        }
+    }
+
+    private static Result result(Outcome o, Staging st) {
+        java.util.function.Function<Path, String> name = p -> p == null ? null : st == null ? p.toString() : st.ref(p);
+        List<String> tiles = new ArrayList<>();
+        for (Path t : o.masterTiles()) tiles.add(name.apply(t));
+        List<Skip> skipped = new ArrayList<>();
+        for (Skipped s : o.skipped()) skipped.add(new Skip(name.apply(s.file()), s.reason()));
+        return new Result(name.apply(o.outputDir()), name.apply(o.mosaic()), name.apply(o.coverage()), name.apply(o.preview()),
+                List.copyOf(tiles), List.copyOf(skipped));
+    }
+
+    private Outcome run(List<Path> inputs, Path outputDir, Config config, Progress progress, Staging st) throws IOException {
         ConfigValidator.validate(config);
-        if (inputs.size() == 1 && (inputs.get(0).toString().toLowerCase(Locale.ROOT).endsWith(".csv")
-                || Files.isRegularFile(inputs.get(0).resolve(MosaicPipeline.STACK_PLAN))))
-            throw new IOException("Grid mode (a stack plan) does not run on Spark yet: run it with bin/tessera");
-        outputDir = outputDir.toAbsolutePath().normalize();
+        Path stackPlan = MosaicPipeline.gridPlan(inputs);
+        if (stackPlan != null) // Grid mode: the tiles on the executors, the rest as on one machine
+            return MosaicPipeline.grid(stackPlan, outputDir, config, progress, new SparkGridTiles(sc, fault, st));
         Files.createDirectories(outputDir);
         List<Path> in = inputs;
         if (in.isEmpty()) {
             Path sky = outputDir.resolve(MosaicPipeline.DEFAULT_SKY_DIR);
             LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
             DefaultSky.demo().writeFits(sky);
+            st.publish(MosaicPipeline.DEFAULT_SKY_DIR); // where the executors fetch the frames from
             in = List.of(sky);
         }
         boolean hot = config.getBoolean("hot_pixel_correction");
         List<Skipped> skipped = new ArrayList<>();
-        FrameScanner.Scan scan = FrameScanner.scanFrames(in, outputDir, hot);
-        for (FrameScanner.Problem p : scan.skipped()) skipped.add(new Skipped(p.file(), p.reason()));
-        if (scan.frames().isEmpty()) throw new IOException("no usable frame: all " + scan.skipped().size()
-                + " input file(s) were skipped");
-        progress.update(0.2, scan.frames().size() + " frame(s)");
+        // Phase 1: headers read here, frames without WCS solved and registered on the executors.
+        List<FitsFrame> frames = MosaicPipeline.phase1(in, outputDir, config,
+                new SparkPlacement(sc, fault, config.toJson(), st.ref(outputDir), st), skipped, progress.sub(0, 0.2));
 
-        Grouping.Result groups = Grouping.group(scan.frames(), Grouping.Params.fromConfig(config));
+        Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
-                scan.frames().size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
+                frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(MosaicPipeline.TILES_DIR));
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped);
+        // Resume (tessera-run.json) where the output folder is a path that outlives the run, as on one machine.
+        RunManifest run = st.remoteOutput() ? null : RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped, st, run);
         progress.update(0.7, tiles.size() + " master tile(s)");
 
         Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, progress.sub(0.7, 1),
-                new SparkBands(sc, outputDir.resolve(".p5_bands"), fault));
+                new SparkBands(sc, outputDir.resolve(".p5_bands"), fault, st));
         skipped.addAll(o.skipped());
+        if (run != null) run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
@@ -115,21 +177,36 @@ public final class SparkMosaic {
         return Math.max(1, clusterMaxFailures);
     }
 
+    /** Task attempts of this context (see {@link #maxTaskAttempts(String, int)}). */
+    static int maxTaskAttempts(JavaSparkContext sc) {
+        return maxTaskAttempts(sc.master(), sc.getConf().getInt("spark.task.maxFailures", 4));
+    }
+
+    /** Tasks an executor runs at once ({@code spark.executor.cores}, else the default parallelism): each gets that share of the heap. */
+    static int taskSlots(JavaSparkContext sc) {
+        return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executor.cores", String.valueOf(sc.defaultParallelism()))));
+    }
+
     /** Phase 3: one task per group; each group's outcome collected on the driver. */
     private List<Path> masterTiles(List<FrameGroup> groups, Path tilesDir, Config config, boolean hot,
-                                   List<Skipped> skipped) throws IOException {
+                                   List<Skipped> skipped, Staging st, RunManifest run) throws IOException {
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean runFlag = gating.runFlag(groups);
-        int slots = Math.max(1, Integer.parseInt(sc.getConf().get("spark.executor.cores",
-                String.valueOf(sc.defaultParallelism()))));
+        int slots = taskSlots(sc);
+        List<Path> usable = new ArrayList<>();
+        if (run != null) // resume: the finished tiles of an interrupted run, verified, as on one machine
+            for (RunManifest.Reused t : run.reused().values()) {
+                if (!t.empty()) usable.add(t.file());
+                else skipped.add(new Skipped(t.file(), "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+            }
         List<GroupTask> tasks = new ArrayList<>();
-        for (FrameGroup g : groups)
-            tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots));
+        for (FrameGroup g : run == null ? groups : run.toBuild(groups))
+            tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots, st));
         LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) as Spark tasks (default parallelism %d)",
                 tasks.size(), sc.defaultParallelism()));
         TaskFault f = fault;
-        int attempts = maxTaskAttempts(sc.master(), sc.getConf().getInt("spark.task.maxFailures", 4));
-        List<GroupTask.Done> done = new ArrayList<>(sc.parallelize(tasks, Math.max(1, tasks.size()))
+        int attempts = maxTaskAttempts(sc);
+        List<GroupTask.Done> done = tasks.isEmpty() ? new ArrayList<>() : new ArrayList<>(sc.parallelize(tasks, tasks.size())
                 .map(t -> {
                     TaskContext ctx = TaskContext.get();
                     int attempt = ctx == null ? 0 : ctx.attemptNumber();
@@ -146,22 +223,24 @@ public final class SparkMosaic {
                     return d;
                 }).collect());
         done.sort(Comparator.comparingInt(GroupTask.Done::id));
-        List<Path> usable = new ArrayList<>();
         List<Skipped> lost = new ArrayList<>();
+        java.util.Map<Integer, FrameGroup> byId = new java.util.HashMap<>();
+        for (FrameGroup g : groups) byId.put(g.id(), g);
         for (GroupTask.Done d : done) {
+            FrameGroup group = byId.get(d.id());
             if (d.failure() != null) {
                 LOG.warning("[P3] tile " + d.id() + " failed: " + d.failure());
-                skipped.add(new Skipped(tilesDir.resolve(String.format(Locale.ROOT, "master_tile_%03d.fits", d.id())),
-                        "master tile failed: " + d.failure()));
-                GroupTask t = tasks.stream().filter(x -> x.id() == d.id()).findFirst().orElseThrow();
-                for (String p : t.frames())
-                    lost.add(new Skipped(Path.of(p), "failed (" + d.failure() + "): the frame reaches no mosaic"));
+                skipped.add(new Skipped(tilesDir.resolve(GroupTask.fileName(d.id())), "master tile failed: " + d.failure()));
+                for (Frame fr : group.frames())
+                    lost.add(new Skipped(((FitsFrame) fr).path(), FrameReports.failedTile(d.failure())));
                 continue;
             }
-            if (d.empty()) skipped.add(new Skipped(Path.of(d.tile()),
-                    "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
-            else usable.add(Path.of(d.tile()));
-            for (String[] l : d.lost()) lost.add(new Skipped(Path.of(l[0]), l[1]));
+            Path tile = st.pull(d.tile(), tilesDir.resolve(GroupTask.fileName(d.id()))); // the driver's copy
+            if (run != null) run.tileDone(d.id(), tile, d.empty());
+            if (d.empty()) skipped.add(new Skipped(tile, "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
+            else usable.add(tile);
+            for (GroupTask.Lost l : d.lost())
+                lost.add(new Skipped(((FitsFrame) group.frames().get(l.frame())).path(), l.reason()));
         }
         lost.sort(Comparator.comparing(Skipped::file));
         skipped.addAll(lost);

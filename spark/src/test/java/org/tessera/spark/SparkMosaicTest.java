@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
@@ -32,30 +28,14 @@ import org.tessera.pipeline.MosaicPipeline;
  */
 class SparkMosaicTest {
 
-    private static JavaSparkContext sc;
 
-    @BeforeAll
-    static void start() {
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("tessera-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1"));
-        sc.setLogLevel("WARN");
-    }
 
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.close();
-    }
+
 
     /** Records every task attempt in a file (executors are other threads, or other machines). */
     record FailFirstAttempt(int group, String log) implements SparkMosaic.TaskFault {
         @Override public void after(int groupId, int attempt) {
-            try {
-                Files.writeString(Path.of(log), groupId + ":" + attempt + "\n", java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            LocalSpark.log(log, groupId + ":" + attempt);
             if (groupId == group && attempt == 0) throw new IllegalStateException("injected: task killed after its tile");
         }
 
@@ -71,7 +51,7 @@ class SparkMosaicTest {
         MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(), dir.resolve("one"), config, Progress.NONE);
 
         Path log = dir.resolve("attempts.txt");
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc, new FailFirstAttempt(1, log.toString()))
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context(), new FailFirstAttempt(1, log.toString()))
                 .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
 
         // the injected failure happened and Spark ran group 1 again
@@ -89,12 +69,47 @@ class SparkMosaicTest {
             assertSamePixels(one.masterTiles().get(i), spark.masterTiles().get(i));
         assertSamePixels(one.mosaic(), spark.mosaic());
         assertSamePixels(one.coverage(), spark.coverage());
+
+        // Run again into the same folder: every master tile is reused (tessera-run.json, as on one
+        // machine), so no Phase 3 task runs, and the mosaic is the same.
+        Path again = dir.resolve("attempts-again.txt");
+        MosaicPipeline.Outcome resumed = new SparkMosaic(LocalSpark.context(), new FailFirstAttempt(-99, again.toString()))
+                .mosaic(List.of(), dir.resolve("spark"), config, Progress.NONE);
+        List<String> rerun = Files.readAllLines(again);
+        assertTrue(rerun.stream().noneMatch(a -> !a.startsWith("-")), "no master tile made again: " + rerun);
+        assertTrue(rerun.stream().anyMatch(a -> a.startsWith("-")), "Phase 5 ran: " + rerun);
+        assertEquals(spark.masterTiles(), resumed.masterTiles());
+        assertSamePixels(one.mosaic(), resumed.mosaic());
+
+        // The same frames and output folder named by file: URIs, through Hadoop's FileSystem API:
+        // the driver reads copies, the executors fetch their frames and put their tiles and band files there.
+        String in = one.outputDir().resolve(MosaicPipeline.DEFAULT_SKY_DIR).toUri().toString();
+        Path outDir = dir.resolve("by-uri");
+        String outUri = outDir.toUri().toString();
+        SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context()).mosaic(List.of(in), outUri, config, Progress.NONE);
+        assertEquals(outUri.replaceAll("/+$", "") + "/" + MosaicPipeline.MOSAIC, byUri.mosaic());
+        assertTrue(byUri.skipped().isEmpty(), byUri.skipped().toString());
+        assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
+        for (int i = 0; i < one.masterTiles().size(); i++) {
+            assertTrue(byUri.masterTiles().get(i).startsWith("file:"), byUri.masterTiles().get(i));
+            assertSamePixels(one.masterTiles().get(i), outDir.resolve(MosaicPipeline.TILES_DIR).resolve(one.masterTiles().get(i).getFileName()));
+        }
+        assertSamePixels(one.mosaic(), outDir.resolve(MosaicPipeline.MOSAIC));
+        assertSamePixels(one.coverage(), outDir.resolve(MosaicPipeline.COVERAGE));
+        assertTrue(Files.size(outDir.resolve(MosaicPipeline.PREVIEW)) > 0);
+        assertFalse(Files.exists(outDir.resolve(".p5_bands")), "the band files' folder is removed");
+        try (var files = Files.walk(outDir)) { // only the outputs: no band file, temp file or checksum left
+            List<String> names = files.filter(Files::isRegularFile).map(p -> outDir.relativize(p).toString()).sorted().toList();
+            assertTrue(names.stream().allMatch(n -> n.startsWith(MosaicPipeline.TILES_DIR + "/master_tile_")
+                    || n.startsWith("solved_wcs/") || List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE,
+                    MosaicPipeline.PREVIEW, "tessera-run.json").contains(n)), names.toString());
+        }
     }
 
     @Test
     void aGroupFailingOnEveryAttemptIsReportedAndTheOthersMakeTheMosaic(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("attempts.txt");
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc, (g, attempt) -> {
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context(), (g, attempt) -> {
             if (g == 2) throw new IllegalStateException("injected: group 2 always fails");
         }).mosaic(List.of(), dir.resolve("spark"), new Config(), Progress.NONE);
         assertEquals(3, spark.masterTiles().size(), spark.masterTiles().toString());
@@ -116,7 +131,7 @@ class SparkMosaicTest {
                 + " (clone the shared data beside the repository as ../shared)");
         Config config = new Config();
         MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(data), dir.resolve("one"), config, Progress.NONE);
-        MosaicPipeline.Outcome spark = new SparkMosaic(sc).mosaic(List.of(data), dir.resolve("spark"), config, Progress.NONE);
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context()).mosaic(List.of(data), dir.resolve("spark"), config, Progress.NONE);
         assertEquals(one.masterTiles().size(), spark.masterTiles().size());
         assertEquals(one.skipped().size(), spark.skipped().size(), spark.skipped().toString());
         for (int i = 0; i < one.masterTiles().size(); i++)
@@ -135,7 +150,7 @@ class SparkMosaicTest {
         assertEquals(8, SparkMosaic.maxTaskAttempts("yarn", 8));
     }
 
-    private static void assertSamePixels(Path a, Path b) throws IOException {
+    static void assertSamePixels(Path a, Path b) throws IOException {
         assertEquals(a.getFileName(), b.getFileName());
         FitsFrame fa = FitsFrame.open(a), fb = FitsFrame.open(b);
         assertEquals(fa.width(), fb.width());

@@ -1,0 +1,187 @@
+package org.tessera.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.tessera.Progress;
+import org.tessera.UserMessages;
+import org.tessera.io.FitsFrame;
+import org.tessera.register.FrameRegistrar;
+import org.tessera.register.Registration;
+import org.tessera.solve.FrameAligner;
+import org.tessera.solve.RawFrameAstrometry;
+import org.tessera.solve.RawGroups;
+import org.tessera.solve.SolveHints;
+import org.tessera.wcs.WcsCards;
+
+/**
+ * Phase 1's heavy work on the executors, for frames without WCS ({@link RawFrameAstrometry.Work}):
+ * one task per group plate-solves its reference ({@link RawFrameAstrometry#solveReference}, the
+ * single-machine code, with the solver the config names, which every executor must have), then
+ * the other frames are registered on their references by star matching (the stage's
+ * {@link FrameAligner}) in tasks of consecutive frames, so that a reference's stars are found once
+ * per task. The driver keeps the rest ({@link RawFrameAstrometry#place}): the WCS cache, the
+ * composed WCS, and the report of a frame that cannot be placed. A task that throws is retried by
+ * Spark; on its last attempt the group counts as unsolved (or the frames as not registered), with
+ * the error as the reason, as one machine reports them.
+ */
+final class SparkPlacement implements RawFrameAstrometry.Work {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.solve");
+
+    private final JavaSparkContext sc;
+    private final SparkMosaic.TaskFault fault;
+    private final String configJson, outputDir;
+    private final Staging st;
+
+    /** @param outputDir the output folder (path or URI), for the stage's settings; the tasks write nothing there */
+    SparkPlacement(JavaSparkContext sc, SparkMosaic.TaskFault fault, String configJson, String outputDir, Staging st) {
+        this.sc = sc;
+        this.fault = fault;
+        this.configJson = configJson;
+        this.outputDir = outputDir;
+        this.st = st;
+    }
+
+    /** A frame as it travels: its path or URI and whether its pixels are hot-pixel corrected. */
+    record FrameRef(String path, boolean hotPixels, FsAccess fs) implements Serializable {
+        static FrameRef of(FitsFrame f, Staging st) {
+            return new FrameRef(st.ref(f.path()), f.hotPixelCorrection(), st.fs);
+        }
+
+        FitsFrame open() throws IOException {
+            return FitsFrame.open(fs.fetch(path)).withHotPixelCorrection(hotPixels);
+        }
+    }
+
+    /** One group's reference solve. */
+    record SolveTask(int index, int id, List<FrameRef> frames, String session, SolveHints hints, String configJson,
+                     String outputDir) implements Serializable {}
+
+    /** Its outcome: the index of the solved frame in the group (-1: none) and its WCS as cards. */
+    record Solved(int index, int frame, String wcsCards, List<String> failures, int solves) implements Serializable {}
+
+    /** One frame to register on its reference. */
+    record Pair(int index, FrameRef reference, FrameRef moving) implements Serializable {}
+
+    /** Registered: the pair's index and its registration (or failure). */
+    record Registered(int index, Registration registration) implements Serializable {}
+
+    /** The stage as the driver's (its WCS cache, which the driver alone reads and writes, is never used by a task). */
+    private static RawFrameAstrometry stage(String configJson, String outputDir) {
+        return RawFrameAstrometry.fromConfig(SparkConfigs.fromJson(configJson), FrameAligner.stars(new FrameRegistrar()),
+                Path.of(FsAccess.isUri(outputDir) ? "." : outputDir));
+    }
+
+    @Override
+    public List<RawFrameAstrometry.Reference> solve(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
+            throws InterruptedException {
+        if (groups.isEmpty()) return List.of();
+        List<SolveTask> tasks = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            RawGroups.Group g = groups.get(i);
+            List<FrameRef> refs = new ArrayList<>();
+            for (FitsFrame f : g.frames()) refs.add(FrameRef.of(f, st));
+            tasks.add(new SolveTask(i, g.id(), refs, g.session(), g.hints(), configJson, outputDir));
+        }
+        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d group reference solve(s) as Spark tasks", tasks.size()));
+        SparkMosaic.TaskFault f = fault;
+        int attempts = SparkMosaic.maxTaskAttempts(sc);
+        List<Solved> done = sc.parallelize(tasks, tasks.size()).map(t -> {
+            int attempt = attempt();
+            try {
+                List<FitsFrame> frames = new ArrayList<>();
+                for (FrameRef r : t.frames()) frames.add(r.open());
+                RawFrameAstrometry.Reference r = stage(t.configJson(), t.outputDir())
+                        .solveReference(new RawGroups.Group(t.id(), frames, t.session(), t.hints()));
+                f.afterSolve(t.id(), attempt);
+                return new Solved(t.index(), r.frame() == null ? -1 : frames.indexOf(r.frame()),
+                        r.wcs() == null ? null : WcsCards.of(r.wcs()), r.failures(), r.solves());
+            } catch (IOException | RuntimeException e) {
+                if (attempt + 1 < attempts) throw e; // Spark tries it again
+                return new Solved(t.index(), -1, null, List.of("the solve task failed: " + UserMessages.describe(e)), 0);
+            }
+        }).collect();
+        List<RawFrameAstrometry.Reference> out = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) out.add(null);
+        for (Solved s : done) {
+            RawGroups.Group g = groups.get(s.index());
+            if (s.frame() < 0) {
+                out.set(s.index(), new RawFrameAstrometry.Reference(null, null, s.failures(), s.solves()));
+                continue;
+            }
+            try {
+                out.set(s.index(), new RawFrameAstrometry.Reference(g.frames().get(s.frame()), WcsCards.parseFits(s.wcsCards()),
+                        s.failures(), s.solves()));
+            } catch (IOException e) {
+                out.set(s.index(), new RawFrameAstrometry.Reference(null, null,
+                        List.of("the solution could not be read back: " + e.getMessage()), s.solves()));
+            }
+        }
+        progress.update(1, groups.size() + " group(s) solved on Spark");
+        return out;
+    }
+
+    @Override
+    public List<Registration> register(RawFrameAstrometry stage, List<RawFrameAstrometry.Pair> pairs, Progress progress) {
+        if (pairs.isEmpty()) return List.of();
+        List<Pair> items = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++)
+            items.add(new Pair(i, FrameRef.of(pairs.get(i).reference(), st), FrameRef.of(pairs.get(i).moving(), st)));
+        // Consecutive frames per task (frames of a group are together): each task finds a reference's stars once.
+        int n = Math.max(1, Math.min(items.size(), 2 * sc.defaultParallelism()));
+        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to register as %d Spark task(s)", items.size(), n));
+        String json = configJson, out = outputDir;
+        SparkMosaic.TaskFault f = fault;
+        int attempts = SparkMosaic.maxTaskAttempts(sc);
+        List<Registered> done = sc.parallelize(items, n).mapPartitions((Iterator<Pair> it) -> {
+            int attempt = attempt();
+            List<Pair> mine = new ArrayList<>();
+            it.forEachRemaining(mine::add);
+            List<Registered> res = new ArrayList<>();
+            try {
+                FrameAligner aligner = stage(json, out).aligner();
+                Map<String, FitsFrame> refs = new HashMap<>(); // one object per reference: the aligner keeps its stars
+                for (Pair p : mine) {
+                    FitsFrame ref = refs.get(p.reference().path());
+                    if (ref == null) refs.put(p.reference().path(), ref = p.reference().open());
+                    FitsFrame moving = p.moving().open();
+                    Registration r;
+                    try {
+                        r = aligner.align(ref, moving);
+                    } catch (RuntimeException e) { // as one machine: an error is this frame's failed registration
+                        r = Registration.failed(moving.name(), "registration error: " + e);
+                    }
+                    f.afterRegister(p.index(), attempt);
+                    res.add(new Registered(p.index(), r));
+                }
+            } catch (IOException | RuntimeException e) {
+                if (attempt + 1 < attempts) throw e;
+                res.clear();
+                for (Pair p : mine)
+                    res.add(new Registered(p.index(), Registration.failed(p.moving().path().substring(p.moving().path().lastIndexOf('/') + 1),
+                            "the registration task failed: " + UserMessages.describe(e))));
+            }
+            return res.iterator();
+        }).collect();
+        Registration[] regs = new Registration[pairs.size()];
+        for (Registered r : done) regs[r.index()] = r.registration();
+        progress.update(1, pairs.size() + " frame(s) registered on Spark");
+        return List.of(regs);
+    }
+
+    private static int attempt() {
+        TaskContext ctx = TaskContext.get();
+        return ctx == null ? 0 : ctx.attemptNumber();
+    }
+}
