@@ -16,13 +16,13 @@ import org.tessera.image.FloatImage;
 /**
  * Issue 15 / bench/e2e: a master tile mixing two nights of one pointing. Same stars, each night its
  * own sky gradient (direction, shape) and seeing, each frame its own gain (±8 %) and pedestal
- * (±40 ADU), one frame covering two thirds of the tile. The original's percentile linear_fit takes the gradients for gains; Tessera's must
+ * (±40 ADU), one frame covering two thirds of the tile, and a nebula. The original's percentile linear_fit takes the gradients for gains; Tessera's must
  * recover every gain within 1 % and put the skies on one level.
  */
 class LinearFitGradientTest {
 
     static final int W = 320, H = 240;
-    static final double SKY = 1000, SIGMA = 12;
+    static final double SKY = 1000, SIGMA = 12, NEBULA = 250;
 
     record Night(double gx, double gy, double vignette, double fwhm) {}
 
@@ -45,6 +45,10 @@ class LinearFitGradientTest {
                 for (int x = Math.max(0, (int) cx - r); x <= Math.min(W - 1, (int) cx + r); x++)
                     t[y * W + x] += (float) (amp * Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * sig * sig)));
         }
+        // A nebula: extended light that a background polynomial partly follows.
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++)
+                t[y * W + x] += (float) (NEBULA * Math.exp(-(Math.pow((x - 0.4 * W) / 45.0, 2) + Math.pow((y - 0.55 * H) / 30.0, 2)) / 2));
         return t;
     }
 
