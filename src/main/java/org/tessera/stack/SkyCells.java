@@ -14,10 +14,11 @@ import java.util.Arrays;
  * through the same optics: the light of the sources.
  *
  * <p>How: each frame (already on the reference's grid) is averaged into cells of {@link #CELL}²
- * pixels or more (at most {@link #MAX_CELLS} cells; cells with any non-finite pixel are left out). Per channel and frame, the background is
- * a polynomial of degree {@link #DEGREE} fitted to the common cells with the sources clipped,
- * which follows planes, gradients of any direction and vignetting; the sources are the cells whose background-subtracted level,
- * in units of each frame's own noise, is significant in the two frames together (dilated by one
+ * pixels or more (at most {@link #MAX_CELLS} cells; cells with any non-finite pixel are left
+ * out). Per channel and frame, the background is a polynomial of degree {@link #DEGREE} fitted on
+ * one set of sky cells common to both frames ({@link #backgrounds}), which follows planes,
+ * gradients of any direction and vignetting; the sources are the cells whose
+ * background-subtracted level, in units of each frame's own noise, is significant in the two frames together (dilated by one
  * cell so that seeing and sub-pixel shifts move no flux out). gain = Σ ref′ / Σ frame′ over those
  * cells — a ratio of sums, unbiased by the noise of either frame, unlike a regression — and
  * offset = mean of (ref background − gain · frame background) over the common cells, so that the
