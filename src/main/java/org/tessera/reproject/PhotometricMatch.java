@@ -275,7 +275,7 @@ final class PhotometricMatch {
             if (planarBackground) {
                 double[][] in = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true);
                 if (in[0].length >= 64) s = in;
-                fit = detrendedLine(s[0], s[1], s[2], s[3], mp.clipSigma());
+                fit = detrendedLine(s[0], s[1], s[2], s[3]);
                 used = s[0].length;
             } else {
                 double[][] xy = select(s, skyBand(s[0], s[1]));
@@ -381,149 +381,25 @@ final class PhotometricMatch {
 
     /**
      * y ≈ a·x + b + (a plane in the preview position px, py): both x and y lose their least
-     * squares plane over the samples, the slope a comes from {@link #structureSlope} on the means
-     * of what is left over {@link #STRUCTURE_BLOCK}-pixel blocks
-     * (1 when that holds no structure, |corr| &lt; 0.3: nothing tells a gain from a gradient there,
-     * and the planar background match takes the whole difference), b = median(y − a·x).
+     * squares plane over the samples, a is the ratio of the sources' light in what is left
+     * ({@link FluxRatio}; 1 where the overlap holds no measurable source: nothing tells a gain
+     * from a gradient there, and the planar background match takes the whole difference),
+     * b = median(y − a·x).
      *
-     * @return {a, b, |corr|, standard error of a (NaN where a = 1 was not measured)}
+     * @return {a, b, sources measured, standard error of a (NaN where a = 1 was not measured)}
      */
-    static double[] detrendedLine(double[] x, double[] y, double[] px, double[] py, double clip) {
+    static double[] detrendedLine(double[] x, double[] y, double[] px, double[] py) {
         int n = x.length;
         if (n < 16) return null;
         double[] xr = PlaneFit.detrend(x, px, py), yr = PlaneFit.detrend(y, px, py);
         if (xr == null || yr == null) return null;
-        double[][] blocks = blockMeans(xr, yr, px, py, STRUCTURE_BLOCK);
-        if (blocks[0].length < 16) blocks = new double[][] {xr, yr, new double[xr.length]};
-        double[] fit = structureSlope(blocks[0], blocks[1], clip);
-        boolean measured = fit != null && fit[1] >= 0.3;
-        double a = measured ? fit[0] : 1;
-        double sigma = measured ? jackknifeSlopeSigma(blocks, clip) : Double.NaN;
+        double[] fr = FluxRatio.of(xr, yr, px, py, SAMPLES_PER_INDEPENDENT);
+        boolean measured = fr != null;
+        double a = measured ? fr[0] : 1;
+        double sigma = measured ? fr[1] : Double.NaN;
         double[] d = new double[n];
         for (int k = 0; k < n; k++) d[k] = y[k] - a * x[k];
-        return new double[] {a, Percentiles.median(d), fit == null ? 0 : fit[1], sigma};
-    }
-
-    /**
-     * Fraction of a block's signal by which the two tiles may disagree without either being
-     * wrong: resampling at different phases and block means at different offsets spread a star's
-     * flux differently. Part of each block's expected scatter in {@link #structureSlope}. (Chosen
-     * on {@code PhotometricDriftTest}'s mosaics among 5, 10, 15 and 20 %, with 1×1 to 8×8 blocks:
-     * 10 % and 2×2 gave the smallest planted-gain errors; 20 % let noise pass as a gain.)
-     */
-    static final double RESAMPLING_MISMATCH = 0.10;
-
-    /**
-     * Slope a of y ≈ a·x + b on the structure of an overlap (zero-mean by construction): a
-     * weighted orthogonal fit, each block weighted by its expected scatter, noise plus
-     * {@link #RESAMPLING_MISMATCH} of its signal, and clipped at clip × that scatter. Clipping
-     * against the noise alone would throw out the cores of bright stars, whose small resampling
-     * differences are large against the noise, and keep a biased rest.
-     *
-     * @return {a, |weighted correlation|}, or null below 16 blocks or without a positive slope
-     */
-    static double[] structureSlope(double[] x, double[] y, double clip) {
-        int n = x.length;
-        if (n < 16) return null;
-        double[] d = new double[n];
-        for (int k = 0; k < n; k++) d[k] = Math.abs(y[k] - x[k]);
-        double noise = 1.4826 * Percentiles.median(d) / Math.sqrt(2); // per tile, from the difference at a = 1
-        if (!(noise > 0)) noise = 1e-12;
-        double a = 1, corr = 0;
-        double[] w = new double[n];
-        for (int iter = 0; iter < 10; iter++) {
-            double sw = 0, mx = 0, my = 0;
-            for (int k = 0; k < n; k++) {
-                double sig = (y[k] * y[k] + a * a * x[k] * x[k]) / 2;
-                double v = noise * noise * (1 + a * a) + RESAMPLING_MISMATCH * RESAMPLING_MISMATCH * sig;
-                double r = y[k] - a * x[k];
-                w[k] = iter > 0 && r * r > clip * clip * v ? 0 : 1 / v;
-                sw += w[k];
-                mx += w[k] * x[k];
-                my += w[k] * y[k];
-            }
-            if (!(sw > 0)) return null;
-            mx /= sw;
-            my /= sw;
-            double sxx = 0, syy = 0, sxy = 0;
-            for (int k = 0; k < n; k++) {
-                double dx = x[k] - mx, dy = y[k] - my;
-                sxx += w[k] * dx * dx;
-                syy += w[k] * dy * dy;
-                sxy += w[k] * dx * dy;
-            }
-            if (!(sxy > 0)) return null;
-            corr = sxy / Math.sqrt(sxx * syy);
-            double e = syy - sxx;
-            double an = (e + Math.sqrt(e * e + 4 * sxy * sxy)) / (2 * sxy);
-            boolean done = Math.abs(an - a) < 1e-7 * a;
-            a = an;
-            if (done) break;
-        }
-        return a > 0 && Double.isFinite(a) ? new double[] {a, Math.abs(corr)} : null;
-    }
-
-    /**
-     * Side, in preview pixels, of the blocks whose means the gain fit compares. Each tile's
-     * preview is resampled onto the preview grid at its own sub-pixel phase, which blurs a star
-     * by a different amount in the two tiles of a pair: peaks differ by several percent where
-     * fluxes agree. Means over blocks larger than that blur compare fluxes.
-     */
-    static final int STRUCTURE_BLOCK = 2;
-
-    /** Delete-one-group jackknife groups of the slope's standard error. */
-    private static final int JACKKNIFE_GROUPS = 10;
-
-    /**
-     * Means of x and y over the B×B blocks of preview positions (blocks with at least half
-     * their samples): {x means, y means, jackknife group of each block}.
-     */
-    static double[][] blockMeans(double[] x, double[] y, double[] px, double[] py, int b) {
-        java.util.Map<Long, double[]> acc = new java.util.TreeMap<>();
-        for (int k = 0; k < x.length; k++) {
-            long key = ((long) Math.floorDiv((int) px[k], b) << 32) ^ (Math.floorDiv((int) py[k], b) & 0xffffffffL);
-            double[] a = acc.computeIfAbsent(key, q -> new double[3]);
-            a[0] += x[k];
-            a[1] += y[k];
-            a[2]++;
-        }
-        double[] xs = new double[acc.size()], ys = new double[acc.size()], grp = new double[acc.size()];
-        int m = 0;
-        for (double[] a : acc.values()) {
-            if (a[2] * 2 < b * b) continue;
-            xs[m] = a[0] / a[2];
-            ys[m] = a[1] / a[2];
-            m++;
-        }
-        // Groups of neighbouring blocks (the map is ordered by column, then row), so that one
-        // star's blocks leave together.
-        for (int k = 0; k < m; k++) grp[k] = (int) ((long) k * JACKKNIFE_GROUPS / m);
-        return new double[][] {Arrays.copyOf(xs, m), Arrays.copyOf(ys, m), Arrays.copyOf(grp, m)};
-    }
-
-    /**
-     * Standard error of the slope by the delete-one-group jackknife: the fit repeated without
-     * each group of blocks. Unlike a formula from the residuals it sees what the residuals of
-     * sky-dominated blocks do not: how much the answer rests on a few stars.
-     */
-    private static double jackknifeSlopeSigma(double[][] blocks, double clip) {
-        int m = blocks[0].length, g = JACKKNIFE_GROUPS;
-        double[] la = new double[g];
-        int used = 0;
-        for (int q = 0; q < g; q++) {
-            int c = 0;
-            double[] xs = new double[m], ys = new double[m];
-            for (int k = 0; k < m; k++)
-                if ((int) blocks[2][k] != q) { xs[c] = blocks[0][k]; ys[c] = blocks[1][k]; c++; }
-            double[] f = structureSlope(Arrays.copyOf(xs, c), Arrays.copyOf(ys, c), clip);
-            if (f != null && f[1] >= 0.3) la[used++] = f[0]; // else the fit rested on that group
-        }
-        if (used < g / 2) return Double.NaN;
-        double mean = 0, ss = 0;
-        for (int q = 0; q < used; q++) mean += la[q] / used;
-        for (int q = 0; q < used; q++) ss += (la[q] - mean) * (la[q] - mean);
-        // Groups whose removal left no measurable slope widen the error in proportion.
-        return Math.sqrt((used - 1.0) / used * ss) * Math.sqrt((double) g / used);
+        return new double[] {a, Percentiles.median(d), measured ? fr[2] : 0, sigma};
     }
 
     /**

@@ -15,6 +15,19 @@ package org.tessera.stack;
  * @param cx         footprint centroid x (radial weight)
  * @param cy         footprint centroid y
  * @param radius     distance from the centroid to the farthest footprint pixel, + ½ pixel
+ * @param fit        per channel linear_fit measured on the pixels against the survey's reference
+ *                   ({@link SkyCells}); null when not measured (the reference itself, frames before it)
+ * @param fitReference whether this frame is the one the survey's fits were measured against
  */
 record FrameStats(long pixels, long[] finite, double[] pLow, double[] pHigh, double sky, double[] noiseSigma,
-                  double fwhm, int stars, double cx, double cy, double radius) {}
+                  double fwhm, int stars, double cx, double cy, double radius, SkyCells.Fit[] fit,
+                  boolean fitReference) {
+    FrameStats(long pixels, long[] finite, double[] pLow, double[] pHigh, double sky, double[] noiseSigma,
+               double fwhm, int stars, double cx, double cy, double radius) {
+        this(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, null, false);
+    }
+
+    FrameStats withFit(SkyCells.Fit[] f, boolean reference) {
+        return new FrameStats(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, f, reference);
+    }
+}

@@ -46,24 +46,55 @@ final class FrameSurvey {
 
     static FrameStats[] run(List<? extends RowSource> frames, Needs needs, int workers, Progress progress,
                             List<String> names) throws IOException {
+        return run(frames, needs, workers, progress, names, 0);
+    }
+
+    /**
+     * @param minPixels the stack's drop rule ({@link StackCore#dropReason}): with linear_fit, the
+     *                  first frame that is kept and not flat is measured first, alone, and every
+     *                  later frame's gain and offset are measured against its cells ({@link SkyCells})
+     */
+    static FrameStats[] run(List<? extends RowSource> frames, Needs needs, int workers, Progress progress,
+                            List<String> names, long minPixels) throws IOException {
         int n = frames.size();
         FrameStats[] out = new FrameStats[n];
-        AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
-        int threads = Math.max(1, Math.min(workers, n));
+        AtomicInteger done = new AtomicInteger();
+        int start = 0;
+        SkyCells ref = null;
+        if (needs.percentiles()) {
+            // The reference first: the same rule as Normalization.reference() after the drops.
+            for (; start < n && ref == null; start++) {
+                if (progress.cancelled()) throw new CancellationException("stack cancelled");
+                Measured m = measureNamed(frames, start, needs, true, names);
+                out[start] = m.stats();
+                if (StackCore.dropReason(m.stats(), minPixels) == null
+                        && !Normalization.flat(m.stats(), frames.get(start).channels())) {
+                    ref = m.cells();
+                    out[start] = m.stats().withFit(null, true);
+                }
+                tick(progress, done, n);
+            }
+        }
+        SkyCells reference = ref;
+        AtomicInteger next = new AtomicInteger(start);
+        int threads = Math.max(1, Math.min(workers, n - start));
         java.util.concurrent.Callable<Void> task = () -> {
             int i;
             while ((i = next.getAndIncrement()) < n) {
                 if (progress.cancelled()) throw new CancellationException("stack cancelled");
-                try {
-                    out[i] = measure(frames.get(i), needs);
-                } catch (IOException e) {
-                    throw new IOException(names.get(i) + ": " + e.getMessage(), e);
+                Measured m = measureNamed(frames, i, needs, reference != null, names);
+                FrameStats st = m.stats();
+                if (reference != null) {
+                    SkyCells.Fit[] fits = new SkyCells.Fit[m.cells().channels];
+                    for (int c = 0; c < fits.length; c++) fits[c] = SkyCells.fit(reference, m.cells(), c);
+                    st = st.withFit(fits, false);
                 }
-                int d = done.incrementAndGet();
-                progress.update((double) d / n, "frame statistics " + d + "/" + n);
+                out[i] = st;
+                tick(progress, done, n);
             }
             return null;
         };
+        if (start >= n) return out;
         if (threads == 1) {
             try {
                 task.call();
@@ -85,7 +116,28 @@ final class FrameSurvey {
         return out;
     }
 
+    private static void tick(Progress progress, AtomicInteger done, int n) {
+        int d = done.incrementAndGet();
+        progress.update((double) d / n, "frame statistics " + d + "/" + n);
+    }
+
+    private static Measured measureNamed(List<? extends RowSource> frames, int i, Needs needs, boolean cells,
+                                         List<String> names) throws IOException {
+        try {
+            return measure(frames.get(i), needs, cells);
+        } catch (IOException e) {
+            throw new IOException(names.get(i) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One frame's statistics and, when asked, its cells for linear_fit. */
+    record Measured(FrameStats stats, SkyCells cells) {}
+
     static FrameStats measure(RowSource f, Needs needs) throws IOException {
+        return measure(f, needs, false).stats();
+    }
+
+    static Measured measure(RowSource f, Needs needs, boolean withCells) throws IOException {
         int w = f.width(), h = f.height(), nc = f.channels();
         int rows = (int) Math.max(1, Math.min(h, READ_BYTES / (4L * w * nc)));
         float[][] band = f.newBand(rows);
@@ -93,6 +145,7 @@ final class FrameSurvey {
         float[][] vals = needs.values() ? new float[nc][w * h] : null;
         int[] nv = new int[nc];
         float[] lum = needs.luminance() ? new float[w * h] : null;
+        SkyCells cells = withCells ? new SkyCells(w, h, nc) : null;
         double sx = 0, sy = 0;
         long cnt = 0;
         int[] rowMin = null, rowMax = null;
@@ -109,6 +162,7 @@ final class FrameSurvey {
                 boolean any = false, all = true;
                 for (int c = 0; c < nc; c++) {
                     float v = band[c][i];
+                    if (cells != null) cells.add(c, i % w, y0 + i / w, v);
                     if (Float.isFinite(v)) {
                         finite[c]++;
                         if (vals != null) vals[c][nv[c]++] = v;
@@ -169,7 +223,8 @@ final class FrameSurvey {
             }
             radius = Math.sqrt(r2) + 0.5;
         }
-        return new FrameStats((long) w * h, finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius);
+        return new Measured(new FrameStats((long) w * h, finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius),
+                cells == null ? null : cells.finish());
     }
 
     /** 0.299 R + 0.587 G + 0.114 B for three channels, the mean of the channels otherwise. */

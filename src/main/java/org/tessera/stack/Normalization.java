@@ -35,25 +35,45 @@ final class Normalization {
             case NONE -> { }
             case LINEAR_FIT -> {
                 FrameStats ref = stats[r];
+                // The survey measured every later frame against this reference on the pixels
+                // (SkyCells); when the reference moved (not expected: same rule) or a fit was not
+                // measurable, the original's percentile formula is used.
+                boolean pixels = ref.fitReference();
+                int fallbacks = 0;
                 for (int f = 0; f < stats.length; f++)
                     for (int c = 0; c < channels; c++) {
                         if (f == r) continue;
-                        double sLo = stats[f].pLow()[c], sHi = stats[f].pHigh()[c];
-                        double rLo = ref.pLow()[c], rHi = ref.pHigh()[c];
-                        double span = sHi - sLo;
-                        double g = (rHi - rLo) / span, o = rLo - g * sLo;
-                        String skip = null;
-                        if (!(span > FLAT_SPAN * Math.max(Math.abs(sLo), Math.abs(sHi))) || !(span > 0))
-                            skip = "flat source (P25=" + fmt(sLo) + ", P90=" + fmt(sHi) + ")";
-                        else if (!Double.isFinite(g) || !Double.isFinite(o) || !(g > 0) || g > MAX_GAIN)
-                            skip = "gain " + fmt(g) + " outside (0, " + MAX_GAIN + "]";
-                        if (skip != null) {
-                            logSkip(log, names, f, c, skip);
+                        SkyCells.Fit fit = pixels && stats[f].fit() != null ? stats[f].fit()[c] : null;
+                        double g, o;
+                        if (fit != null && fit.why() == null) {
+                            g = fit.gain();
+                            o = fit.offset();
+                        } else {
+                            if (fit != null) {
+                                fallbacks++;
+                                log.fine("[STACK] linear_fit on the pixels not measurable for " + names.get(f)
+                                        + " channel " + c + " (" + fit.why() + "): percentile formula used");
+                            }
+                            double sLo = stats[f].pLow()[c], sHi = stats[f].pHigh()[c];
+                            double rLo = ref.pLow()[c], rHi = ref.pHigh()[c];
+                            double span = sHi - sLo;
+                            if (!(span > FLAT_SPAN * Math.max(Math.abs(sLo), Math.abs(sHi))) || !(span > 0)) {
+                                logSkip(log, names, f, c, "flat source (P25=" + fmt(sLo) + ", P90=" + fmt(sHi) + ")");
+                                continue;
+                            }
+                            g = (rHi - rLo) / span;
+                            o = rLo - g * sLo;
+                        }
+                        if (!Double.isFinite(g) || !Double.isFinite(o) || !(g > 0) || g > MAX_GAIN) {
+                            logSkip(log, names, f, c, "gain " + fmt(g) + " outside (0, " + MAX_GAIN + "]");
                             continue;
                         }
                         a.gain()[f][c] = g;
                         a.offset()[f][c] = o;
                     }
+                if (fallbacks > 0)
+                    log.info("[STACK] linear_fit: " + fallbacks + " frame channel(s) without enough source signal "
+                            + "against " + names.get(r) + " used the percentile formula (25th/90th)");
             }
             case SKY_MEAN -> {
                 double ref = stats[r].sky();
@@ -88,7 +108,7 @@ final class Normalization {
         return 0;
     }
 
-    private static boolean flat(FrameStats s, int channels) {
+    static boolean flat(FrameStats s, int channels) {
         if (s.pLow() == null || s.pHigh() == null) return false;
         for (int c = 0; c < channels; c++) {
             double lo = s.pLow()[c], hi = s.pHigh()[c], span = hi - lo;

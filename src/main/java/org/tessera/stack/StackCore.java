@@ -134,10 +134,10 @@ public final class StackCore {
         StackLayout first = given != null ? given : plan.layoutStack(w, h, nc, frames.size(), params.radialWeight());
         boolean survey = needs.heavy() || needs.geometry();
         double statsShare = needs.heavy() ? 0.3 : survey ? 0.1 : 0;
-        FrameStats[] all = survey ? FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names)
-                : null;
-        long tStats = System.nanoTime();
         long minPixels = Math.min(MIN_FINITE_PIXELS, ((long) w * h + 1) / 2);
+        FrameStats[] all = survey ? FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names,
+                minPixels) : null;
+        long tStats = System.nanoTime();
         double[][] frameWeights = new double[frames.size()][];
         Arrays.setAll(frameWeights, i -> new double[nc]);
         List<String> dropped = new ArrayList<>();

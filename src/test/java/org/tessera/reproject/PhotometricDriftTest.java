@@ -114,8 +114,8 @@ class PhotometricDriftTest {
         assertTrue(worst < 0.02, "worst bright star flux error " + worst);
     }
 
-    private static void assertPlantedGainsRecovered(int cols, int rows, long seed, double maxMedian, double maxP90)
-            throws IOException {
+    private static void assertPlantedGainsRecovered(int cols, int rows, long seed, double maxMedian, double maxP90,
+                                                    double maxWorst) throws IOException {
         SyntheticMosaic s = mosaic(cols, rows, 0.18, seed);
         CoaddParams full = CoaddParams.fromConfig(new Config().put("intertile_affine_blend", 1.0));
         ReprojectCoadd.Result r = coadd(s, s.inputs(seed * 1000), full, new MemorySinks());
@@ -126,10 +126,11 @@ class PhotometricDriftTest {
                 cols, rows, median, p90, worst);
         // Each tile's gain rests on its few overlaps (a handful of stars each in these 96×72
         // tiles): the per-tile error is that of its pairs, not a drift; it does not grow with
-        // the tile's distance from the median tile.
+        // the tile's distance from the median tile. The worst tile is the tail of that noise
+        // (with 8× less noise the 20×10 worst is 0.7 %): 1.04 % and 1.18 % measured.
         assertTrue(median < maxMedian, "median recovery error " + median);
         assertTrue(p90 < maxP90, "90th percentile of the recovery error " + p90);
-        assertTrue(worst < 0.02, "worst recovery error " + worst + " " + Arrays.toString(rel));
+        assertTrue(worst < maxWorst, "worst recovery error " + worst + " " + Arrays.toString(rel));
     }
 
     @Test // about 7 s on 2 busy cores: the regression of issue 15 (invented gains), kept in the suite
@@ -140,13 +141,13 @@ class PhotometricDriftTest {
     @Test
     @Tag("heavy") // about 6–20 s on 2 busy cores (the strip covers planted gains in the suite); -Pheavy
     void twoHundredTilesWithPlantedGainsAreRecoveredWithinOnePercent() throws IOException {
-        assertPlantedGainsRecovered(20, 10, 8, 0.005, 0.012);
+        assertPlantedGainsRecovered(20, 10, 8, 0.0035, 0.008, 0.0125);
     }
 
     @Test
     void aTwentyByTwoStripNeitherInventsNorLosesGains() throws IOException {
         assertUnitGainsAndFluxes(20, 2, 9);
-        assertPlantedGainsRecovered(20, 2, 10, 0.005, 0.012);
+        assertPlantedGainsRecovered(20, 2, 10, 0.0035, 0.01, 0.0125);
     }
 
     /**
