@@ -115,6 +115,35 @@ class LinearFitGradientTest {
         assertTrue(worstOriginal > 0.15, "original percentile gain error " + worstOriginal);
     }
 
+    /**
+     * Light seen by one frame only is no gain: a bright satellite trail across the reference and
+     * another across a frame (each brighter in total than all the stars) leave every gain within 1 %.
+     */
+    @Test
+    void trailsInOneFrameAreNotGains() throws Exception {
+        List<FloatImage> frames = frames();
+        addTrail(frames.get(0), 0.3, 20);
+        addTrail(frames.get(2), -0.5, 200);
+        FrameStats[] st = survey(frames);
+        Normalization.Affine a = Normalization.compute(StackParams.Normalize.LINEAR_FIT, st, 1,
+                List.of("f0", "f1", "f2", "f3", "f4"), Logger.getAnonymousLogger());
+        for (int f = 1; f < FRAMES.length; f++) {
+            assertNull(st[f].fit()[0].why(), "measured on the pixels: " + st[f].fit()[0]);
+            double truth = FRAMES[0][1] / FRAMES[f][1];
+            assertEquals(truth, a.gain()[f][0], 0.01 * truth, "frame " + f);
+        }
+    }
+
+    /** A line y = y0 + slope·x, 3 px wide, 4000 ADU. */
+    static void addTrail(FloatImage img, double slope, double y0) {
+        float[] p = img.plane(0);
+        for (int x = 0; x < W; x++)
+            for (int d = -1; d <= 1; d++) {
+                int y = (int) Math.round(y0 + slope * x) + d;
+                if (y >= 0 && y < H && Float.isFinite(p[y * W + x])) p[y * W + x] += 4000;
+            }
+    }
+
     @Test
     void aStarlessFrameFallsBackToThePercentileFormula() throws Exception {
         SplittableRandom rnd = new SplittableRandom(3);
