@@ -2,6 +2,8 @@ package org.tessera.detect;
 
 import java.util.Arrays;
 
+import org.tessera.math.Percentiles;
+
 /**
  * Background and noise maps of a plane, as SExtractor / photutils build them: the image is cut into
  * square cells; in each cell the median and the noise (1.4826 × MAD) are taken after 3σ clipping
@@ -55,16 +57,18 @@ public final class BackgroundMesh {
         return new BackgroundMesh(width, height, cell, nx, ny, median3(bg, nx, ny), median3(ns, nx, ny));
     }
 
-    /** Median and 1.4826·MAD of v[0..n) after two 3σ clipping rounds; reorders v. */
+    /**
+     * Median and 1.4826·MAD of v[0..n) after two 3σ clipping rounds; reorders v. The medians are
+     * found by selection (the same values a sort gives, at a fraction of its cost: this runs on
+     * every cell of every frame that star detection sees).
+     */
     static double[] clippedMedianNoise(float[] v, int n) {
         double med = 0, sig = 0;
+        float[] dev = new float[n];
         for (int it = 0; it < 3; it++) {
-            Arrays.sort(v, 0, n);
-            med = median(v, n);
-            float[] dev = new float[n];
+            med = Percentiles.medianInPlace(v, n);
             for (int i = 0; i < n; i++) dev[i] = (float) Math.abs(v[i] - med);
-            Arrays.sort(dev);
-            sig = 1.4826 * median(dev, n);
+            sig = 1.4826 * Percentiles.medianInPlace(dev, n);
             if (it == 2 || !(sig > 0)) break;
             int m = 0;
             for (int i = 0; i < n; i++) if (Math.abs(v[i] - med) <= 3 * sig) v[m++] = v[i];

@@ -49,6 +49,20 @@ public final class Percentiles {
     }
 
     /**
+     * Median of s[0..n) (n ≥ 1, finite values; the mean of the two middle ones for an even n),
+     * exactly as sorting would give it, by selection; reorders s.
+     */
+    public static double medianInPlace(float[] s, int n) {
+        int h = n >>> 1;
+        float hi = select(s, n, h);
+        if ((n & 1) == 1) return hi;
+        // After selecting rank h, s[0..h) holds the h smallest values: rank h − 1 is their maximum.
+        float lo = s[0];
+        for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
+        return 0.5 * ((double) lo + hi);
+    }
+
+    /**
      * Puts the value of rank k (0-based) of s[0..n) at s[k], smaller ones left of it, larger or
      * equal ones right (Hoare partition around a median of three; ranks already placed by an
      * earlier call stay valid bounds, so several calls on one array cost little more than one).

@@ -87,7 +87,11 @@ final class FrameSurvey {
 
     static FrameStats measure(RowSource f, Needs needs) throws IOException {
         int w = f.width(), h = f.height(), nc = f.channels();
-        int rows = (int) Math.max(1, Math.min(h, READ_BYTES / (4L * w * nc)));
+        // At least a quarter of the frame per read (at most 3/4 of one plane of the (C + 2) planes the
+        // plan budgets per worker): a frame seen through a reprojection re-reads, at every call, the
+        // source rows its band's rotated footprint spans, so few large reads cost far less than many
+        // small ones (with 4 MiB bands a rotated Seestar frame was decoded about twice per survey).
+        int rows = (int) Math.max(1, Math.min(h, Math.max(READ_BYTES / (4L * w * nc), (h + 3) / 4)));
         float[][] band = f.newBand(rows);
         long[] finite = new long[nc];
         float[][] vals = needs.values() ? new float[nc][w * h] : null;
