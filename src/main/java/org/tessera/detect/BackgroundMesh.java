@@ -140,10 +140,30 @@ public final class BackgroundMesh {
     /** The full-resolution noise map (row-major). */
     public float[] noiseMap() { return map(noise); }
 
+    /** {@link #interpolate} at every pixel, its column and row terms computed once per column and row. */
     private float[] map(float[] m) {
         float[] out = new float[width * height];
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++) out[y * width + x] = (float) interpolate(m, x, y);
+        int[] i0s = new int[width], i1s = new int[width];
+        double[] txs = new double[width];
+        for (int x = 0; x < width; x++) {
+            double fx = Math.max(0, Math.min(nx - 1, (x + 0.5) * nx / (double) width - 0.5));
+            i0s[x] = Math.min((int) fx, nx - 1);
+            i1s[x] = Math.min(i0s[x] + 1, nx - 1);
+            txs[x] = fx - i0s[x];
+        }
+        for (int y = 0; y < height; y++) {
+            double fy = Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
+            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+            double ty = fy - j0;
+            int r0 = j0 * nx, r1 = j1 * nx, o = y * width;
+            for (int x = 0; x < width; x++) {
+                int i0 = i0s[x], i1 = i1s[x];
+                double tx = txs[x];
+                double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+                double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+                out[o + x] = (float) (a + ty * (b - a));
+            }
+        }
         return out;
     }
 

@@ -57,4 +57,21 @@ class BackgroundMeshTest {
         }
         assertEquals(200, cases);
     }
+
+    @Test
+    void theFullResolutionMapsEqualThePerPixelInterpolation() {
+        int w = 301, h = 177;
+        Random r = new Random(5);
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) p[y * w + x] = (float) (700 + 0.3 * x - 0.2 * y + 8 * r.nextGaussian());
+        BackgroundMesh mesh = BackgroundMesh.measure(p, w, h, 32);
+        float[] bg = mesh.backgroundMap(), noise = mesh.noiseMap();
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                assertEquals((float) mesh.background(x, y), bg[y * w + x], 0f, "background at " + x + "," + y);
+                assertEquals((float) mesh.noise(x, y), noise[y * w + x], 0f, "noise at " + x + "," + y);
+            }
+        assertEquals(700 + 0.3 * 150 - 0.2 * 88, bg[88 * w + 150], 3.0, "the gradient is followed");
+    }
 }
