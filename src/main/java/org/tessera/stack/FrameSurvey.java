@@ -52,10 +52,11 @@ final class FrameSurvey {
         int threads = Math.max(1, Math.min(workers, n));
         java.util.concurrent.Callable<Void> task = () -> {
             int i;
+            Scratch scratch = new Scratch(); // one per worker, reused frame after frame
             while ((i = next.getAndIncrement()) < n) {
                 if (progress.cancelled()) throw new CancellationException("stack cancelled");
                 try {
-                    out[i] = measure(frames.get(i), needs);
+                    out[i] = measure(frames.get(i), needs, scratch);
                 } catch (IOException e) {
                     throw new IOException(names.get(i) + ": " + e.getMessage(), e);
                 }
@@ -85,8 +86,35 @@ final class FrameSurvey {
         return out;
     }
 
+    /**
+     * A worker's whole-frame arrays, kept from one frame to the next: allocating them anew for every
+     * frame (each is one humongous object of H·W floats) made most of a raw-frame run's collections.
+     * Not kept when the FWHM is measured, whose own scratch reuses their memory.
+     */
+    static final class Scratch {
+        private float[][] vals;
+        private float[] lum;
+
+        float[][] vals(int nc, int size, boolean keep) {
+            if (!keep) return new float[nc][size];
+            if (vals == null || vals.length != nc || vals[0].length != size) vals = new float[nc][size];
+            return vals;
+        }
+
+        float[] lum(int size, boolean keep) {
+            if (!keep) return new float[size];
+            if (lum == null || lum.length != size) lum = new float[size];
+            return lum;
+        }
+    }
+
     static FrameStats measure(RowSource f, Needs needs) throws IOException {
+        return measure(f, needs, new Scratch());
+    }
+
+    static FrameStats measure(RowSource f, Needs needs, Scratch scratch) throws IOException {
         int w = f.width(), h = f.height(), nc = f.channels();
+        boolean keep = !needs.fwhm();
         // At least a quarter of the frame per read (at most 3/4 of one plane of the (C + 2) planes the
         // plan budgets per worker): a frame seen through a reprojection re-reads, at every call, the
         // source rows its band's rotated footprint spans, so few large reads cost far less than many
@@ -94,9 +122,10 @@ final class FrameSurvey {
         int rows = (int) Math.max(1, Math.min(h, Math.max(READ_BYTES / (4L * w * nc), (h + 3) / 4)));
         float[][] band = f.newBand(rows);
         long[] finite = new long[nc];
-        float[][] vals = needs.values() ? new float[nc][w * h] : null;
+        // Every value read is written before it is used (vals up to nv[c], lum at every pixel).
+        float[][] vals = needs.values() ? scratch.vals(nc, w * h, keep) : null;
         int[] nv = new int[nc];
-        float[] lum = needs.luminance() ? new float[w * h] : null;
+        float[] lum = needs.luminance() ? scratch.lum(w * h, keep) : null;
         double sx = 0, sy = 0;
         long cnt = 0;
         int[] rowMin = null, rowMax = null;
