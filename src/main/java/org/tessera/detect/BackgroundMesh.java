@@ -2,6 +2,8 @@ package org.tessera.detect;
 
 import java.util.Arrays;
 
+import org.tessera.math.Percentiles;
+
 /**
  * Background and noise maps of a plane, as SExtractor / photutils build them: the image is cut into
  * square cells; in each cell the median and the noise (1.4826 × MAD) are taken after 3σ clipping
@@ -55,16 +57,18 @@ public final class BackgroundMesh {
         return new BackgroundMesh(width, height, cell, nx, ny, median3(bg, nx, ny), median3(ns, nx, ny));
     }
 
-    /** Median and 1.4826·MAD of v[0..n) after two 3σ clipping rounds; reorders v. */
+    /**
+     * Median and 1.4826·MAD of v[0..n) after two 3σ clipping rounds; reorders v. The medians are
+     * found by selection (the same values a sort gives, at a fraction of its cost: this runs on
+     * every cell of every frame that star detection sees).
+     */
     static double[] clippedMedianNoise(float[] v, int n) {
         double med = 0, sig = 0;
+        float[] dev = new float[n];
         for (int it = 0; it < 3; it++) {
-            Arrays.sort(v, 0, n);
-            med = median(v, n);
-            float[] dev = new float[n];
+            med = Percentiles.medianInPlace(v, n);
             for (int i = 0; i < n; i++) dev[i] = (float) Math.abs(v[i] - med);
-            Arrays.sort(dev);
-            sig = 1.4826 * median(dev, n);
+            sig = 1.4826 * Percentiles.medianInPlace(dev, n);
             if (it == 2 || !(sig > 0)) break;
             int m = 0;
             for (int i = 0; i < n; i++) if (Math.abs(v[i] - med) <= 3 * sig) v[m++] = v[i];
@@ -136,10 +140,30 @@ public final class BackgroundMesh {
     /** The full-resolution noise map (row-major). */
     public float[] noiseMap() { return map(noise); }
 
+    /** {@link #interpolate} at every pixel, its column and row terms computed once per column and row. */
     private float[] map(float[] m) {
         float[] out = new float[width * height];
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++) out[y * width + x] = (float) interpolate(m, x, y);
+        int[] i0s = new int[width], i1s = new int[width];
+        double[] txs = new double[width];
+        for (int x = 0; x < width; x++) {
+            double fx = Math.max(0, Math.min(nx - 1, (x + 0.5) * nx / (double) width - 0.5));
+            i0s[x] = Math.min((int) fx, nx - 1);
+            i1s[x] = Math.min(i0s[x] + 1, nx - 1);
+            txs[x] = fx - i0s[x];
+        }
+        for (int y = 0; y < height; y++) {
+            double fy = Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
+            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+            double ty = fy - j0;
+            int r0 = j0 * nx, r1 = j1 * nx, o = y * width;
+            for (int x = 0; x < width; x++) {
+                int i0 = i0s[x], i1 = i1s[x];
+                double tx = txs[x];
+                double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+                double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+                out[o + x] = (float) (a + ty * (b - a));
+            }
+        }
         return out;
     }
 

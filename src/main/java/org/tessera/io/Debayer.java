@@ -31,9 +31,34 @@ public final class Debayer {
             int cur = (y - rawY0) * width;
             boolean hasUp = y > 0, hasDn = y < height - 1;
             int up = cur - width, dn = cur + width;
+            int c0 = pattern.colorAt(0, y), c1 = pattern.colorAt(1, y);
             for (int x = 0; x < width; x++) {
-                int own = pattern.colorAt(x, y);
+                int own = (x & 1) == 0 ? c0 : c1;
                 float self = raw[cur + x];
+                if (hasUp && hasDn && x > 0 && x < w1) {
+                    // Inside: every neighbour exists. Sums in the order of the general code below,
+                    // which takes over where a neighbour is NaN (the sum is then NaN).
+                    if (own == 1) {
+                        double sh = 0.0 + raw[cur + x - 1] + raw[cur + x + 1];
+                        double sv = 0.0 + raw[up + x] + raw[dn + x];
+                        if (sh == sh && sv == sv) {
+                            int hc = (x & 1) == 0 ? c1 : c0;
+                            dst[hc][out + x] = (float) (sh / 2);
+                            dst[2 - hc][out + x] = (float) (sv / 2);
+                            dst[1][out + x] = self;
+                            continue;
+                        }
+                    } else {
+                        double so = 0.0 + raw[cur + x - 1] + raw[cur + x + 1] + raw[up + x] + raw[dn + x];
+                        double sd = 0.0 + raw[up + x - 1] + raw[up + x + 1] + raw[dn + x - 1] + raw[dn + x + 1];
+                        if (so == so && sd == sd) {
+                            dst[1][out + x] = (float) (so / 4);
+                            dst[2 - own][out + x] = (float) (sd / 4);
+                            dst[own][out + x] = self;
+                            continue;
+                        }
+                    }
+                }
                 boolean l = x > 0, r = x < w1;
                 double s;
                 int n;

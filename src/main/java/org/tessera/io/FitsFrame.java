@@ -65,6 +65,8 @@ public final class FitsFrame implements Frame, AllFinite {
     private final boolean primaryImage;
     /** Phase 1 hot-pixel correction of the pixels read ({@link HotPixels}). */
     private final boolean hotPixels;
+    /** The hot-pixel corrections found by an earlier read, shared by the copies with the same setting. */
+    private final HotPixelMemo hotMemo;
 
     /** The same file with another WCS or hot-pixel setting (headers are shared, not re-read). */
     private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, boolean hotPixels) {
@@ -87,6 +89,7 @@ public final class FitsFrame implements Frame, AllFinite {
         this.primaryImage = o.primaryImage;
         this.notes = o.notes;
         this.hotPixels = hotPixels;
+        this.hotMemo = hotPixels == o.hotPixels ? o.hotMemo : new HotPixelMemo();
     }
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
@@ -155,6 +158,7 @@ public final class FitsFrame implements Frame, AllFinite {
         String expNote = exposureNote(keys, exposure);
         this.notes = expNote == null ? List.of() : List.of(expNote);
         this.hotPixels = false;
+        this.hotMemo = new HotPixelMemo();
     }
 
     /**
@@ -359,7 +363,11 @@ public final class FitsFrame implements Frame, AllFinite {
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (hotPixels && rows > 0 && layout != Layout.BAYER) {
+            HotPixelMemo.Fixes fixes = hotPixels && rows > 0 && layout != Layout.BAYER ? hotFixes(ch) : null;
+            if (fixes != null) {
+                readBand(ch, y0, rows, dst);
+                for (int c = 0; c < dst.length && c < fixes.index().length; c++) fixes.apply(c, width, y0, rows, dst[c], 0);
+            } else if (hotPixels && rows > 0 && layout != Layout.BAYER) {
                 int ctx = HotPixels.context(1);
                 int e0 = Math.max(0, y0 - ctx), e1 = Math.min(height, y0 + rows + ctx);
                 float[][] ext = newBand(e1 - e0);
@@ -392,7 +400,11 @@ public final class FitsFrame implements Frame, AllFinite {
             case BAYER -> {
                 int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
                 float[] raw = new float[(r1 - r0) * width];
-                if (hotPixels && rows > 0) {
+                HotPixelMemo.Fixes fixes = hotPixels && rows > 0 ? hotFixes(ch) : null;
+                if (fixes != null) {
+                    readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
+                    fixes.apply(0, width, r0, r1 - r0, raw, 0);
+                } else if (hotPixels && rows > 0) {
                     int ctx = HotPixels.context(2);
                     int e0 = Math.max(0, r0 - ctx), e1 = Math.min(height, r1 + ctx);
                     float[] ext = new float[(e1 - e0) * width];
@@ -404,6 +416,17 @@ public final class FitsFrame implements Frame, AllFinite {
                 Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
             }
         }
+    }
+
+    /**
+     * The frame's hot-pixel corrections (found on the first read, one pass over the raw planes: the
+     * CFA plane with step 2 for a Bayer frame, each channel otherwise), or null when it has too
+     * many to keep: then they are found again at every read, as {@link HotPixelMemo} explains.
+     */
+    private HotPixelMemo.Fixes hotFixes(FileChannel ch) throws IOException {
+        int planes = layout == Layout.CUBE ? 3 : 1;
+        return hotMemo.get(planes, width, height, layout == Layout.BAYER ? 2 : 1,
+                (plane, y0, rows, dst) -> readPlaneRows(ch, plane, y0, rows, dst, 0));
     }
 
     /**

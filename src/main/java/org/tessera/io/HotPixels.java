@@ -162,7 +162,18 @@ public final class HotPixels {
 
     /** The finite values of the same-colour 5×5 neighbourhood of (x, y) into win; returns how many. */
     private static int window(float[] src, int width, int height, int srcY0, int x, int y, int step, float[] win) {
-        int m = 0;
+        int m = 0, r = 2 * step;
+        if (x >= r && x + r < width && y >= r && y + r < height) {
+            // Inside: no mirror (the common case; same values in the same order).
+            for (int dy = -2; dy <= 2; dy++) {
+                int off = (y + dy * step - srcY0) * width + x - r;
+                for (int k = 0; k <= 2 * r; k += step) {
+                    float u = src[off + k];
+                    if (u == u) win[m++] = u;
+                }
+            }
+            return m;
+        }
         for (int dy = -2; dy <= 2; dy++) {
             int off = (mirror(y + dy * step, height) - srcY0) * width;
             for (int dx = -2; dx <= 2; dx++) {
@@ -186,14 +197,37 @@ public final class HotPixels {
         return i;
     }
 
-    /** Median of a[0..m) by insertion sort (m ≤ 25); mean of the two middle values for even m. */
+    /**
+     * Median of a[0..m) (m ≤ 25), the mean of the two middle values for even m; reorders a. By
+     * selection (Hoare partition, then insertion on the last few): the values a sort would give.
+     */
     private static double median(float[] a, int m) {
-        for (int i = 1; i < m; i++) {
+        int h = m >>> 1, lo = 0, hi = m - 1;
+        while (hi - lo > 6) {
+            int mid = (lo + hi) >>> 1;
+            float p = a[mid];
+            if (a[lo] > p) { a[mid] = a[lo]; a[lo] = p; p = a[mid]; }
+            if (a[hi] < a[lo]) { float t = a[hi]; a[hi] = a[lo]; a[lo] = t; }
+            if (a[hi] < p) { a[mid] = a[hi]; a[hi] = p; p = a[mid]; }
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < p) i++;
+                while (a[j] > p) j--;
+                if (i <= j) { float t = a[i]; a[i++] = a[j]; a[j--] = t; }
+            }
+            if (h <= j) hi = j;
+            else if (h >= i) lo = i;
+            else { lo = hi = h; break; } // j < h < i: a[h] equals the pivot and is in place
+        }
+        for (int i = lo + 1; i <= hi; i++) {
             float v = a[i];
             int j = i - 1;
-            while (j >= 0 && a[j] > v) { a[j + 1] = a[j]; j--; }
+            while (j >= lo && a[j] > v) { a[j + 1] = a[j]; j--; }
             a[j + 1] = v;
         }
-        return (m & 1) == 1 ? a[m / 2] : 0.5 * ((double) a[m / 2 - 1] + a[m / 2]);
+        if ((m & 1) == 1) return a[h];
+        float below = a[0]; // a[0..h) holds the h smallest values: rank h − 1 is their maximum
+        for (int i = 1; i < h; i++) if (a[i] > below) below = a[i];
+        return 0.5 * ((double) below + a[h]);
     }
 }

@@ -87,22 +87,29 @@ public final class ExactStats {
                 low = new int[1 << 16];
             }
             java.util.Arrays.fill(high, 0);
+            // The bucket the last selection looked into: a clipping round moves the median little,
+            // so its low histogram is built in this pass too, which spares select() a pass over
+            // all values when the new median falls in it again (the same counts select would take).
+            int keepBucket = values == v && size == n ? lowBucket : -1;
+            int hb = keepBucket ^ 0x8000;
+            if (keepBucket >= 0) java.util.Arrays.fill(low, 0);
             v = values;
             n = size;
             loKey = fromKey;
             hiKey = toKey;
-            lowBucket = -1;
             long cnt = 0;
             for (int i = 0; i < size; i++) {
                 float x = values[i];
                 int k = key(x);
                 if (k < fromKey || k > toKey) continue;
                 high[(k >>> 16) ^ 0x8000]++;
+                if ((k >>> 16) == hb) low[k & 0xffff]++;
                 cnt++;
                 double d = x - c;
                 s1 += d;
                 s2 += d * d;
             }
+            lowBucket = keepBucket;
             count = cnt;
             sum1 = s1;
             sum2 = s2;

@@ -65,7 +65,7 @@ final class FrameSurvey {
             // The reference first: the same rule as Normalization.reference() after the drops.
             for (; start < n && ref == null; start++) {
                 if (progress.cancelled()) throw new CancellationException("stack cancelled");
-                Measured m = measureNamed(frames, start, needs, true, names);
+                Measured m = measureNamed(frames, start, needs, true, names, new Scratch());
                 out[start] = m.stats();
                 if (StackCore.dropReason(m.stats(), minPixels) == null
                         && !Normalization.flat(m.stats(), frames.get(start).channels())) {
@@ -80,9 +80,10 @@ final class FrameSurvey {
         int threads = Math.max(1, Math.min(workers, n - start));
         java.util.concurrent.Callable<Void> task = () -> {
             int i;
+            Scratch scratch = new Scratch(); // one per worker, reused frame after frame
             while ((i = next.getAndIncrement()) < n) {
                 if (progress.cancelled()) throw new CancellationException("stack cancelled");
-                Measured m = measureNamed(frames, i, needs, reference != null, names);
+                Measured m = measureNamed(frames, i, needs, reference != null, names, scratch);
                 FrameStats st = m.stats();
                 if (reference != null) {
                     SkyCells.Fit[] fits = new SkyCells.Fit[m.cells().channels];
@@ -122,9 +123,9 @@ final class FrameSurvey {
     }
 
     private static Measured measureNamed(List<? extends RowSource> frames, int i, Needs needs, boolean cells,
-                                         List<String> names) throws IOException {
+                                         List<String> names, Scratch scratch) throws IOException {
         try {
-            return measure(frames.get(i), needs, cells);
+            return measure(frames.get(i), needs, cells, scratch);
         } catch (IOException e) {
             throw new IOException(names.get(i) + ": " + e.getMessage(), e);
         }
@@ -133,18 +134,46 @@ final class FrameSurvey {
     /** One frame's statistics and, when asked, its cells for linear_fit. */
     record Measured(FrameStats stats, SkyCells cells) {}
 
-    static FrameStats measure(RowSource f, Needs needs) throws IOException {
-        return measure(f, needs, false).stats();
+    /**
+     * A worker's whole-frame arrays, kept from one frame to the next: allocating them anew for every
+     * frame (each is one humongous object of H·W floats) made most of a raw-frame run's collections.
+     * Not kept when the FWHM is measured, whose own scratch reuses their memory.
+     */
+    static final class Scratch {
+        private float[][] vals;
+        private float[] lum;
+
+        float[][] vals(int nc, int size, boolean keep) {
+            if (!keep) return new float[nc][size];
+            if (vals == null || vals.length != nc || vals[0].length != size) vals = new float[nc][size];
+            return vals;
+        }
+
+        float[] lum(int size, boolean keep) {
+            if (!keep) return new float[size];
+            if (lum == null || lum.length != size) lum = new float[size];
+            return lum;
+        }
     }
 
-    static Measured measure(RowSource f, Needs needs, boolean withCells) throws IOException {
+    static FrameStats measure(RowSource f, Needs needs) throws IOException {
+        return measure(f, needs, false, new Scratch()).stats();
+    }
+
+    static Measured measure(RowSource f, Needs needs, boolean withCells, Scratch scratch) throws IOException {
         int w = f.width(), h = f.height(), nc = f.channels();
-        int rows = (int) Math.max(1, Math.min(h, READ_BYTES / (4L * w * nc)));
+        boolean keep = !needs.fwhm();
+        // At least a quarter of the frame per read (at most 3/4 of one plane of the (C + 2) planes the
+        // plan budgets per worker): a frame seen through a reprojection re-reads, at every call, the
+        // source rows its band's rotated footprint spans, so few large reads cost far less than many
+        // small ones (with 4 MiB bands a rotated Seestar frame was decoded about twice per survey).
+        int rows = (int) Math.max(1, Math.min(h, Math.max(READ_BYTES / (4L * w * nc), (h + 3) / 4)));
         float[][] band = f.newBand(rows);
         long[] finite = new long[nc];
-        float[][] vals = needs.values() ? new float[nc][w * h] : null;
+        // Every value read is written before it is used (vals up to nv[c], lum at every pixel).
+        float[][] vals = needs.values() ? scratch.vals(nc, w * h, keep) : null;
         int[] nv = new int[nc];
-        float[] lum = needs.luminance() ? new float[w * h] : null;
+        float[] lum = needs.luminance() ? scratch.lum(w * h, keep) : null;
         SkyCells cells = withCells ? new SkyCells(w, h, nc) : null;
         double sx = 0, sy = 0;
         long cnt = 0;

@@ -78,8 +78,14 @@ final class PixelRules {
     private void winsorized(int n, double kl, double kh) {
         if (n < 2) return; // reference: result = mean of the samples
         double m = median(n);
-        for (int k = 0; k < n; k++) t[k] = Math.abs(x[k] - m);
-        double sigma = MAD_TO_SIGMA * SmallSelect.median(t, n);
+        double mad;
+        if (n <= SmallSelect.SORTED_UP_TO) { // t is sorted: the deviations' median without a second select
+            mad = SmallSelect.sortedMedianDeviation(t, n, m);
+        } else {
+            for (int k = 0; k < n; k++) t[k] = Math.abs(x[k] - m);
+            mad = SmallSelect.median(t, n);
+        }
+        double sigma = MAD_TO_SIGMA * mad;
         if (!(sigma > 0)) sigma = WINSOR_SIGMA_FLOOR;
         double c = Math.max(kl, kh);
         // Huber weight h = 1 if |r|/σ ≤ c else c/(|r|/σ), written without a division per sample.

@@ -35,6 +35,34 @@ final class SmallSelect {
         return (n & 1) == 1 ? hi : 0.5 * (lo + hi);
     }
 
+    /** Up to this many samples {@link #median} leaves them sorted (one insertion sort, no partition). */
+    static final int SORTED_UP_TO = INSERTION + 1;
+
+    /**
+     * Median of |a[k] − m| over sorted a[0..n) (as {@link #median} of those deviations gives it): the
+     * deviations grow outwards from m on both sides, so they are visited in increasing order by two
+     * indices moving apart, without a second selection.
+     */
+    static double sortedMedianDeviation(double[] a, int n, double m) {
+        int h = n >>> 1, j = 0;
+        while (j < n && a[j] < m) j++;
+        int i = j - 1;
+        double prev = 0, cur = 0;
+        for (int r = 0; r <= h; r++) {
+            prev = cur;
+            double dl = i >= 0 ? m - a[i] : Double.POSITIVE_INFINITY;
+            double dr = j < n ? a[j] - m : Double.POSITIVE_INFINITY;
+            if (dl <= dr) {
+                cur = dl;
+                i--;
+            } else {
+                cur = dr;
+                j++;
+            }
+        }
+        return (n & 1) == 1 ? cur : 0.5 * (prev + cur);
+    }
+
     /** The k-th smallest (0-based) of a[0..n); reorders a so that a[0..k) ≤ a[k] ≤ a[k+1..n). */
     static double kth(double[] a, int n, int k) {
         int l = 0, r = n - 1;

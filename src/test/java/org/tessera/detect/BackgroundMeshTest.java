@@ -1,0 +1,77 @@
+package org.tessera.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The mesh's clipped median and noise, found by selection, equal the sort-based definition exactly. */
+class BackgroundMeshTest {
+
+    /** The definition: sort, median, sorted deviations, their median; two 3σ clipping rounds. */
+    static double[] bySorting(float[] v, int n) {
+        v = Arrays.copyOf(v, n);
+        double med = 0, sig = 0;
+        for (int it = 0; it < 3; it++) {
+            Arrays.sort(v, 0, n);
+            med = median(v, n);
+            float[] dev = new float[n];
+            for (int i = 0; i < n; i++) dev[i] = (float) Math.abs(v[i] - med);
+            Arrays.sort(dev);
+            sig = 1.4826 * median(dev, n);
+            if (it == 2 || !(sig > 0)) break;
+            int m = 0;
+            for (int i = 0; i < n; i++) if (Math.abs(v[i] - med) <= 3 * sig) v[m++] = v[i];
+            if (m == n || m < 8) break;
+            n = m;
+        }
+        return new double[] {med, sig};
+    }
+
+    private static double median(float[] s, int n) {
+        return (n & 1) == 1 ? s[n / 2] : 0.5 * ((double) s[n / 2 - 1] + s[n / 2]);
+    }
+
+    @Test
+    void selectionGivesTheSortedMedianAndNoiseBitForBit() {
+        Random r = new Random(42);
+        int cases = 0;
+        for (int n : new int[] {1, 2, 3, 8, 9, 64, 255, 256, 1024, 4097}) {
+            for (int rep = 0; rep < 20; rep++) {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    double x = 800 + 12 * r.nextGaussian();
+                    if (r.nextInt(10) == 0) x += 500 * r.nextDouble(); // stars
+                    if (rep % 4 == 1) x = Math.rint(x); // ties, as integer data gives
+                    if (rep % 4 == 2) x = 800 + r.nextInt(3); // mostly equal values
+                    v[i] = (float) x;
+                }
+                double[] expect = bySorting(v, n);
+                double[] got = BackgroundMesh.clippedMedianNoise(v.clone(), n);
+                assertEquals(expect[0], got[0], 0.0, "median, n=" + n + " rep " + rep);
+                assertEquals(expect[1], got[1], 0.0, "noise, n=" + n + " rep " + rep);
+                cases++;
+            }
+        }
+        assertEquals(200, cases);
+    }
+
+    @Test
+    void theFullResolutionMapsEqualThePerPixelInterpolation() {
+        int w = 301, h = 177;
+        Random r = new Random(5);
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) p[y * w + x] = (float) (700 + 0.3 * x - 0.2 * y + 8 * r.nextGaussian());
+        BackgroundMesh mesh = BackgroundMesh.measure(p, w, h, 32);
+        float[] bg = mesh.backgroundMap(), noise = mesh.noiseMap();
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                assertEquals((float) mesh.background(x, y), bg[y * w + x], 0f, "background at " + x + "," + y);
+                assertEquals((float) mesh.noise(x, y), noise[y * w + x], 0f, "noise at " + x + "," + y);
+            }
+        assertEquals(700 + 0.3 * 150 - 0.2 * 88, bg[88 * w + 150], 3.0, "the gradient is followed");
+    }
+}
