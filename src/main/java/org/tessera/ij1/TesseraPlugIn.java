@@ -20,6 +20,7 @@ import org.tessera.command.Choices;
 import org.tessera.command.Errors;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
+import org.tessera.command.LastRun;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
 import org.tessera.command.ResultImages;
