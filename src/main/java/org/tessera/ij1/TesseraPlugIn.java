@@ -61,7 +61,7 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);
     static final Field KERNEL = Field.choice("kernel", "Kernel", Choices.KERNEL);
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
-    static final Field COVERAGE = Field.check("coverage", "Coverage map too (mosaic_coverage.fits)");
+    static final Field COVERAGE = Field.check("coverage", "Coverage map too");
 
     /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
     private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
