@@ -6,7 +6,7 @@
 #      built-in default sky, Stack Frames... on its panel 1 frames, Reproject and Coadd... on its
 #      master tiles — is opened from the menu, its dialog filled and confirmed (a small test driver,
 #      scripts/imagej/Dialog_Driver.java), with the macro recorder open; the result must be open,
-#      a composite of 3 channels, calibrated in arcsec.
+#      a composite of 3 channels, calibrated in arcsec; a dialog cancelled must record nothing.
 #   2. `ImageJ -batch`: the three recorded lines replayed into new folders, with the same checks.
 #   3. `ImageJ -batch`: a failing run must end the macro with "Tessera: <reason>" on stderr and exit
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).

@@ -19,6 +19,17 @@ for (i = 0; i < frames.length; i++)
 recordRun("Stack Frames...", "Tessera: Stack Frames", newArray("0", work + "/p1", "1", work + "/tile.fits"), "tile", "tile", "");
 recordRun("Reproject and Coadd...", "Tessera: Reproject and Coadd", newArray("0", work + "/rec/master_tiles", "1", work + "/coadd"), "output", "coadd", "");
 
+// A dialog cancelled runs nothing and records nothing.
+before = call("Dialog_Driver.recorded");
+doCommand("Stack Frames...");
+shown = call("Dialog_Driver.waitFor", "Tessera: Stack Frames", "30000");
+if (shown != "ok") fail("the Stack Frames dialog opens again");
+call("Dialog_Driver.press", "Cancel");
+wait(1500);
+after = call("Dialog_Driver.recorded");
+if (after != before) fail("a cancelled dialog was recorded: " + substring(after, lengthOf(before)));
+call("Dialog_Driver.say", "ok: a cancelled dialog records nothing");
+
 File.saveString(recorded, work + "/recorded.ijm");
 call("Dialog_Driver.exit", "0");
 

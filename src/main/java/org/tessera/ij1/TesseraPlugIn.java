@@ -109,7 +109,10 @@ abstract class TesseraPlugIn implements PlugIn {
                 + "Settings: more config keys as key=value pairs separated by spaces, applied last.");
         gd.addHelp(UserGuide.URL); // a Help button; IJ opens the page in the browser
         gd.showDialog();
-        if (gd.wasCanceled()) return null;
+        if (gd.wasCanceled()) {
+            Recorder.disableCommandRecording(); // else the recorder writes a bare run("Build Mosaic...") line
+            return null;
+        }
         Map<String, String> values = new LinkedHashMap<>();
         String options = Macro.getOptions();
         for (Field f : fields()) {
