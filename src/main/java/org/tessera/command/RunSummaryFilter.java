@@ -17,6 +17,8 @@ public final class RunSummaryFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord r) {
-        return r.getLevel().intValue() >= Level.WARNING.intValue() || FRONTS.contains(r.getLoggerName());
+        int level = r.getLevel().intValue();
+        return level >= Level.WARNING.intValue()
+                || level >= Level.INFO.intValue() && r.getLoggerName() != null && FRONTS.contains(r.getLoggerName());
     }
 }
