@@ -6,7 +6,8 @@
 #      built-in default sky, Stack Frames... on its panel 1 frames, Reproject and Coadd... on its
 #      master tiles — is opened from the menu, its dialog filled and confirmed (a small test driver,
 #      scripts/imagej/Dialog_Driver.java), with the macro recorder open; the result must be open,
-#      a composite of 3 channels, calibrated in arcsec; a dialog cancelled must record nothing.
+#      a composite of 3 channels, calibrated in arcsec; a dialog cancelled must record nothing, and
+#      Browse then Cancel in the file chooser must leave no "select=" in the recorded line.
 #   2. `ImageJ -batch`: the three recorded lines replayed into new folders, with the same checks.
 #   3. `ImageJ -batch`: a failing run must end the macro with "Tessera: <reason>" on stderr and exit
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).
@@ -47,7 +48,7 @@ imagej() { # LIMIT_S ARGS... → ImageJ's exit status; its stdout/stderr in $wor
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         if [ "$ticks" -ge $((limit * 10)) ]; then # blocked (a dialog?): keep the screen, then stop it
-            java -cp "$ij/plugins" Dialog_Driver screenshot "$root/target/imagej-check-blocked.png" || true
+            java -cp "$ij/plugins:$ijjar" Dialog_Driver screenshot "$root/target/imagej-check-blocked.png" || true
             kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
             echo "blocked after $limit s; the screen is in target/imagej-check-blocked.png" >>"$work/err"
             return 124

@@ -86,6 +86,53 @@ public class Dialog_Driver {
         return status;
     }
 
+    /**
+     * Clicks the showing dialog's first Browse button, waits for the file chooser it opens and
+     * cancels it, as a person who browses and changes their mind: "ok", or what went wrong.
+     */
+    public static String browseAndCancel() throws Exception {
+        GenericDialog gd = dialog(null);
+        if (gd == null) return "no dialog";
+        Button browse = find(gd, "Browse");
+        if (browse == null) return "no Browse button";
+        ActionEvent click = new ActionEvent(browse, ActionEvent.ACTION_PERFORMED, "Browse");
+        for (java.awt.event.ActionListener l : browse.getActionListeners()) // the chooser is modal: its own thread
+            new Thread(() -> l.actionPerformed(click), "Browse").start();
+        for (int i = 0; i < 100; i++) {
+            Thread.sleep(100);
+            for (Window w : Window.getWindows()) {
+                if (!w.isShowing() || !(w instanceof javax.swing.JDialog d)) continue;
+                javax.swing.JFileChooser fc = chooser(d.getContentPane());
+                if (fc != null) {
+                    javax.swing.SwingUtilities.invokeAndWait(fc::cancelSelection);
+                    return "ok";
+                }
+            }
+        }
+        return "no file chooser opened";
+    }
+
+    private static Button find(java.awt.Container c, String label) {
+        for (java.awt.Component k : c.getComponents()) {
+            if (k instanceof Button b && label.equals(b.getLabel())) return b;
+            if (k instanceof java.awt.Container sub) {
+                Button b = find(sub, label);
+                if (b != null) return b;
+            }
+        }
+        return null;
+    }
+
+    private static javax.swing.JFileChooser chooser(java.awt.Container c) {
+        if (c instanceof javax.swing.JFileChooser fc) return fc;
+        for (java.awt.Component k : c.getComponents())
+            if (k instanceof java.awt.Container sub) {
+                javax.swing.JFileChooser fc = chooser(sub);
+                if (fc != null) return fc;
+            }
+        return null;
+    }
+
     /** The macro recorder's text ("" when it is not open). */
     public static String recorded() {
         Recorder r = Recorder.getInstance();

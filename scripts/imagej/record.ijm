@@ -30,6 +30,30 @@ after = call("Dialog_Driver.recorded");
 if (after != before) fail("a cancelled dialog was recorded: " + substring(after, lengthOf(before)));
 call("Dialog_Driver.say", "ok: a cancelled dialog records nothing");
 
+// Browse, then Cancel in the file chooser, then OK: the line must still be usable (no select=).
+before = call("Dialog_Driver.recorded");
+doCommand("Reproject and Coadd...");
+shown = call("Dialog_Driver.waitFor", "Tessera: Reproject and Coadd", "30000");
+if (shown != "ok") fail("the Reproject and Coadd dialog opens again");
+browsed = call("Dialog_Driver.browseAndCancel");
+if (browsed != "ok") fail("Browse then Cancel: " + browsed);
+shown = call("Dialog_Driver.waitFor", "Tessera: Reproject and Coadd", "10000");
+if (shown != "ok") fail("the dialog is still open after the file chooser was cancelled");
+call("Dialog_Driver.setText", "0", work + "/rec/master_tiles");
+call("Dialog_Driver.setText", "1", work + "/coadd3");
+call("Dialog_Driver.press", "OK");
+line = "";
+for (t = 0; t < 1200 && line == ""; t++) {
+    wait(200);
+    status = call("org.tessera.ij1.LastRun.get", "status");
+    output = call("org.tessera.ij1.LastRun.get", "output");
+    after = call("Dialog_Driver.recorded");
+    if (status == "ok" && output == work + "/coadd3") line = newLine(before, after, "Reproject and Coadd...");
+}
+if (line == "") fail("Reproject and Coadd after Browse-then-Cancel did not finish or was not recorded");
+if (indexOf(line, "select=") >= 0) fail("Browse-then-Cancel left select= in the line: " + line);
+call("Dialog_Driver.say", "ok: Browse then Cancel leaves a clean line: " + line);
+
 File.saveString(recorded, work + "/recorded.ijm");
 call("Dialog_Driver.exit", "0");
 

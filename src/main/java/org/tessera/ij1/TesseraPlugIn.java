@@ -113,6 +113,9 @@ abstract class TesseraPlugIn implements PlugIn {
             Recorder.disableCommandRecording(); // else the recorder writes a bare run("Build Mosaic...") line
             return null;
         }
+        // A Browse button's chooser records its choice as an option of its own ("select=", empty when
+        // cancelled), which is no key of this command: drop it; the fields are recorded just below.
+        if (!macro && Recorder.record) Recorder.resetCommandOptions();
         Map<String, String> values = new LinkedHashMap<>();
         String options = Macro.getOptions();
         for (Field f : fields()) {
