@@ -12,7 +12,8 @@
 #   3. `ImageJ -batch`: a failing run must end the macro with "Tessera: <reason>" on stderr and exit
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).
 # Usage: mvn -q -B package -DskipTests && scripts/imagej-check.sh [--screenshots DIR]
-# (--screenshots also saves the Build Mosaic dialog and its result as PNGs, for docs/images/.)
+# (--screenshots also saves the Build Mosaic dialog and its result as PNGs, for docs/images/;
+# TESSERA_IMAGEJ_LIMIT_S sets the time limit of the menu run, 300 s by default.)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 shots=""
