@@ -15,7 +15,7 @@ if (args == "") {
 input = option(args, "input", "");
 output = option(args, "output", "");
 
-run("Tessera Mosaic (IJ1)",
+run("Build Mosaic...",
     "input=[" + input + "] output=[" + output + "]"
     + " config=[" + option(args, "config", "") + "]"
     + " rejection=" + option(args, "rejection", "config")

@@ -13,7 +13,7 @@ if (args == "") {
     args = "input=[" + input + "] output=[" + output + "]";
 }
 
-run("Tessera Reproject (IJ1)",
+run("Reproject and Coadd...",
     "input=[" + option(args, "input", "") + "] output=[" + option(args, "output", "") + "]"
     + " config=[" + option(args, "config", "") + "]"
     + " kernel=" + option(args, "kernel", "config")

@@ -12,7 +12,7 @@ if (args == "") {
     args = "input=[" + input + "] output=[" + output + "]";
 }
 
-run("Tessera Stack (IJ1)",
+run("Stack Frames...",
     "input=[" + option(args, "input", "") + "] output=[" + option(args, "output", "") + "]"
     + " config=[" + option(args, "config", "") + "]"
     + " rejection=" + option(args, "rejection", "config")

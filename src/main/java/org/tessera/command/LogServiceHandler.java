@@ -7,13 +7,14 @@ import java.util.logging.SimpleFormatter;
 
 import org.scijava.log.LogService;
 
-/** Forwards Tessera's java.util.logging records to SciJava's log (Fiji's Console), INFO and up. */
+/** Forwards the run's summary and warnings ({@link RunSummaryFilter}) to SciJava's log (Fiji's Console). */
 final class LogServiceHandler extends Handler {
     private final LogService log;
 
     LogServiceHandler(LogService log) {
         this.log = log;
         setLevel(Level.INFO);
+        setFilter(new RunSummaryFilter());
         setFormatter(new SimpleFormatter()); // only formatMessage is used
     }
 

@@ -8,41 +8,32 @@ import java.util.Map;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
-import org.scijava.platform.PlatformService;
 import org.scijava.plugin.Plugin;
-import org.scijava.ui.UIService;
 import org.scijava.widget.Button;
-import org.tessera.gpu.GpuService;
 
 /**
- * Plugins › Tessera › Reproject and Coadd: FITS images that carry a WCS (e.g. master tiles) →
+ * Plugins › Tessera › Reproject and Coadd…: FITS images that carry a WCS (e.g. master tiles) →
  * reprojected onto one optimal grid and coadded (Phases 4 and 5).
- * Macro: {@code run("Reproject and Coadd", "input=[/data/tiles] output=[/data/out] kernel=lanczos3")}.
+ * Macro: {@code run("Reproject and Coadd...", "input=[/data/tiles] output=[/data/out] kernel=lanczos3")}.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Tessera>Reproject and Coadd", headless = true,
+@Plugin(type = Command.class, menuPath = "Plugins>Tessera>Reproject and Coadd...", headless = true,
         description = "Reproject images with a WCS onto one grid and coadd them into a mosaic")
-public class ReprojectCoaddCommand extends ContextCommand {
+public class ReprojectCoaddCommand extends TesseraCommand {
 
     @Parameter(label = "Images (folder or file)", style = "both", required = false, persist = false,
             description = "A folder of FITS images with a WCS, or one FITS file")
     File input;
 
-    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
-            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of images);"
-                    + " written to temporary FITS files and used instead of the input")
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false, description = IMAGE_DESCRIPTION)
     ImagePlus image;
 
     @Parameter(label = "Output folder", style = "directory", persist = false,
             description = "Where mosaic.fits, mosaic_coverage.fits, mosaic_preview.png and tessera.log go")
     File output;
 
-    @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false,
-            description = "Optional JSON config (ZeMosaic keys); overlays the defaults")
+    @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false, description = CONFIG_DESCRIPTION)
     File config;
 
     @Parameter(label = "Kernel", persist = false,
@@ -51,17 +42,13 @@ public class ReprojectCoaddCommand extends ContextCommand {
                     + " Macros: config, bilinear, nearest, lanczos3, exact")
     String kernel = Choices.KERNEL_DEFAULT;
 
-    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF},
-            description = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
-                    + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off")
+    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF}, description = GPU_DESCRIPTION)
     String gpu = Choices.GPU_DEFAULT;
 
-    @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
-            description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
+    @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false, description = SETTINGS_DESCRIPTION)
     String settings = "";
 
-    @Parameter(label = "Coverage map too", required = false, persist = false,
-            description = "Also open mosaic_coverage.fits (the sum of weights per pixel) as an image")
+    @Parameter(label = "Coverage map too", required = false, persist = false, description = COVERAGE_DESCRIPTION)
     boolean coverage;
 
     /** The mosaic as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
@@ -73,60 +60,28 @@ public class ReprojectCoaddCommand extends ContextCommand {
     ImagePlus coverageImage;
 
     /** Opens the user guide (online, or the bundled copy); not a macro key. */
-    @Parameter(label = "Help", callback = "help", required = false, persist = false,
-            description = "Opens the user guide: " + UserGuide.URL)
+    @Parameter(label = "Help", callback = "help", required = false, persist = false, description = HELP_DESCRIPTION)
     Button helpButton;
 
     @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
     String helpLine = UserGuide.LINE;
 
-    @Parameter(required = false)
-    PlatformService platform;
-
-    @Parameter
-    LogService log;
-
-    @Parameter
-    StatusService status;
-
-    @Parameter(required = false)
-    UIService ui;
-
-    /** The context's GPU service: the run's GPU health, VRAM and Phase 3 state. */
-    @Parameter(required = false)
-    GpuService gpuService;
-
-    /** The pipeline; tests swap in a fake. */
-    Jobs jobs = Jobs.PIPELINE;
-
-    /** The temporary FITS files of {@link #image}, deleted after the run. */
-    private java.nio.file.Path imageDir;
-
     @Override
-    public void run() {
-        CommandSupport.Done done;
-        try {
-            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
-        } finally {
-            org.tessera.fiji.OpenImages.delete(imageDir);
-        }
-        if (done == null) return;
-        ResultImages images = CommandSupport.images(done, coverage, log);
-        mosaic = images.image();
-        coverageImage = images.coverage();
-    }
-
-    /** The Help button's callback. */
-    void help() {
-        UserGuide.open(platform, ui);
-    }
-
-    /** The parameters as a job: defaults < config file < choices < settings. */
     JobRequest request() throws IOException {
         Map<String, String> choices = new LinkedHashMap<>();
         choices.put("kernel", kernel);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.REPROJECT, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
-                CommandSupport.path(config), choices, settings);
+        return request(Job.REPROJECT, input, image, output, config, choices, settings);
+    }
+
+    @Override
+    boolean coverage() {
+        return coverage;
+    }
+
+    @Override
+    void show(ResultImages images) {
+        mosaic = images.image();
+        coverageImage = images.coverage();
     }
 }

@@ -8,60 +8,44 @@ import java.util.Map;
 import ij.ImagePlus;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
-import org.scijava.platform.PlatformService;
 import org.scijava.plugin.Plugin;
-import org.scijava.ui.UIService;
 import org.scijava.widget.Button;
-import org.tessera.gpu.GpuService;
 
 /**
- * Plugins › Tessera › Stack Frames: frames → one master tile on the grid of the central frame.
- * Macro: {@code run("Stack Frames", "input=[/data/frames] output=[/data/tile.fits] combine=median")}.
+ * Plugins › Tessera › Stack Frames…: frames → one master tile on the grid of the central frame.
+ * Macro: {@code run("Stack Frames...", "input=[/data/frames] output=[/data/tile.fits] combine=median")}.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Tessera>Stack Frames", headless = true,
+@Plugin(type = Command.class, menuPath = "Plugins>Tessera>Stack Frames...", headless = true,
         description = "Stack frames of one field into a master tile (FITS with ALPHA)")
-public class StackFramesCommand extends ContextCommand {
+public class StackFramesCommand extends TesseraCommand {
 
     @Parameter(label = "Frames (folder or file)", style = "both", required = false, persist = false,
             description = "A folder of FITS frames, or one FITS file")
     File input;
 
-    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false,
-            description = "An image open in Fiji that carries its FITS header in its Info (a master tile, or a stack of frames);"
-                    + " written to temporary FITS files and used instead of the input")
+    @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false, description = IMAGE_DESCRIPTION)
     ImagePlus image;
 
     @Parameter(label = "Output FITS file", style = "save", persist = false,
             description = "The stacked tile, e.g. /data/out/tile.fits; tessera.log goes beside it")
     File output;
 
-    @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false,
-            description = "Optional JSON config (ZeMosaic keys); overlays the defaults")
+    @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false, description = CONFIG_DESCRIPTION)
     File config;
 
-    @Parameter(label = "Rejection", persist = false,
-            choices = {Choices.REJECTION_DEFAULT, Choices.REJECTION_KAPPA, Choices.REJECTION_LINEAR, Choices.REJECTION_NONE},
-            description = "stacking_rejection_algorithm; '(default)' keeps the config file's value when one is given."
-                    + " Macros: config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none")
+    @Parameter(label = "Rejection", persist = false, description = REJECTION_DESCRIPTION,
+            choices = {Choices.REJECTION_DEFAULT, Choices.REJECTION_KAPPA, Choices.REJECTION_LINEAR, Choices.REJECTION_NONE})
     String rejection = Choices.REJECTION_DEFAULT;
 
-    @Parameter(label = "Combine", persist = false, choices = {Choices.COMBINE_DEFAULT, Choices.COMBINE_MEDIAN},
-            description = "stacking_final_combine_method; '(default)' keeps the config file's value when one is given."
-                    + " Macros: config, mean, median")
+    @Parameter(label = "Combine", persist = false, choices = {Choices.COMBINE_DEFAULT, Choices.COMBINE_MEDIAN}, description = COMBINE_DESCRIPTION)
     String combine = Choices.COMBINE_DEFAULT;
 
-    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF},
-            description = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
-                    + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off")
+    @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF}, description = GPU_DESCRIPTION)
     String gpu = Choices.GPU_DEFAULT;
 
-    @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false,
-            description = "More config keys as key=value pairs separated by spaces or new lines; applied last")
+    @Parameter(label = "Settings (key=value ...)", style = "text area", required = false, persist = false, description = SETTINGS_DESCRIPTION)
     String settings = "";
 
     /** The stacked tile as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
@@ -69,59 +53,23 @@ public class StackFramesCommand extends ContextCommand {
     ImagePlus tile;
 
     /** Opens the user guide (online, or the bundled copy); not a macro key. */
-    @Parameter(label = "Help", callback = "help", required = false, persist = false,
-            description = "Opens the user guide: " + UserGuide.URL)
+    @Parameter(label = "Help", callback = "help", required = false, persist = false, description = HELP_DESCRIPTION)
     Button helpButton;
 
     @Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
     String helpLine = UserGuide.LINE;
 
-    @Parameter(required = false)
-    PlatformService platform;
-
-    @Parameter
-    LogService log;
-
-    @Parameter
-    StatusService status;
-
-    @Parameter(required = false)
-    UIService ui;
-
-    /** The context's GPU service: the run's GPU health, VRAM and Phase 3 state. */
-    @Parameter(required = false)
-    GpuService gpuService;
-
-    /** The pipeline; tests swap in a fake. */
-    Jobs jobs = Jobs.PIPELINE;
-
-    /** The temporary FITS files of {@link #image}, deleted after the run. */
-    private java.nio.file.Path imageDir;
-
     @Override
-    public void run() {
-        CommandSupport.Done done;
-        try {
-            done = CommandSupport.run(this, this::request, Jobs.withGpu(jobs, gpuService), log, status, ui);
-        } finally {
-            org.tessera.fiji.OpenImages.delete(imageDir);
-        }
-        if (done == null) return;
-        tile = CommandSupport.images(done, false, log).image();
-    }
-
-    /** The Help button's callback. */
-    void help() {
-        UserGuide.open(platform, ui);
-    }
-
-    /** The parameters as a job: defaults < config file < choices < settings. */
     JobRequest request() throws IOException {
         Map<String, String> choices = new LinkedHashMap<>();
         choices.put("rejection", rejection);
         choices.put("combine", combine);
         choices.put("gpu", gpu);
-        return JobRequest.fromForm(Job.STACK, CommandSupport.input(input, image, d -> imageDir = d), CommandSupport.path(output),
-                CommandSupport.path(config), choices, settings);
+        return request(Job.STACK, input, image, output, config, choices, settings);
+    }
+
+    @Override
+    void show(ResultImages images) {
+        tile = images.image();
     }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jcuda.CudaException;
 
 /**
  * The GPU as one run sees it, shared by every phase and thread of the run:
@@ -101,11 +100,10 @@ public final class GpuRun implements AutoCloseable {
         } catch (LinkageError e) {
             // JCuda's native library needs libcuda.so.1 / nvcuda.dll: without it, the class fails to link.
             return GpuHealth.off("no NVIDIA driver (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        } catch (CudaException e) {
-            return GpuHealth.off("no CUDA device or a broken driver (" + e.getMessage() + ")");
         } catch (GpuException e) {
             return GpuHealth.off(e.getMessage()); // the device says why: "no NVIDIA driver (…)", "no CUDA device …"
         } catch (RuntimeException e) {
+            if (isCudaException(e)) return GpuHealth.off("no CUDA device or a broken driver (" + e.getMessage() + ")");
             return GpuHealth.off("the GPU cannot be opened (" + describe(e) + ")");
         }
         try {
@@ -200,11 +198,20 @@ public final class GpuRun implements AutoCloseable {
     public static boolean isOom(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof GpuOutOfMemoryException) return true;
-            if (c instanceof CudaException && c.getMessage() != null
+            if (isCudaException(c) && c.getMessage() != null
                     && (c.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY") || c.getMessage().contains("cudaErrorMemoryAllocation")))
                 return true;
         }
         return false;
+    }
+
+    /**
+     * Whether {@code t} is JCuda's {@code CudaException}, tested by name: a class that names it in a
+     * catch clause or instanceof fails to load where the JCuda jars are not installed (they are for
+     * the GPU only, docs/user-guide.md), and this class is loaded on every run.
+     */
+    static boolean isCudaException(Throwable t) {
+        return t.getClass().getName().equals("jcuda.CudaException");
     }
 
     /** A short name for the kind of failure: "OOM", "GPUStackingError" (invalid result) or the exception's class. */

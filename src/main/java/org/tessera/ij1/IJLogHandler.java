@@ -5,13 +5,15 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import ij.IJ;
+import org.tessera.command.RunSummaryFilter;
 import org.tessera.pipeline.RunLog;
 
-/** Tessera's java.util.logging records, INFO and up, in ImageJ's Log window. */
+/** The run's summary and warnings ({@link RunSummaryFilter}) in ImageJ's Log window. */
 final class IJLogHandler extends Handler {
 
     IJLogHandler() {
         setLevel(Level.INFO);
+        setFilter(new RunSummaryFilter());
         setFormatter(new RunLog.LineFormatter(false));
     }
 

@@ -1,26 +1,19 @@
 package org.tessera.ij1;
 
-import java.util.Objects;
-
 import ij.IJ;
 import org.tessera.Progress;
+import org.tessera.command.ProgressText;
 
-/** Progress on ImageJ's progress bar and status line; Esc asks the pipeline to stop. */
+/** Progress on ImageJ's progress bar and status line, with the time left; Esc asks the pipeline to stop. */
 final class IJProgress implements Progress {
-    private int lastPermille = -1;
-    private String lastMessage;
+    private final ProgressText text = new ProgressText();
 
     @Override
     public void update(double fraction, String message) {
-        double f = Double.isNaN(fraction) ? 0 : Math.max(0, Math.min(1, fraction));
-        int permille = (int) Math.round(f * 1000);
-        synchronized (this) {
-            if (permille == lastPermille && Objects.equals(message, lastMessage)) return;
-            lastPermille = permille;
-            lastMessage = message;
-        }
-        IJ.showProgress(f);
-        IJ.showStatus("Tessera: " + (message == null ? "" : message));
+        ProgressText.Line line = text.next(fraction, message);
+        if (line == null) return;
+        IJ.showProgress(line.fraction());
+        IJ.showStatus(line.text() + " (Esc cancels)");
     }
 
     @Override

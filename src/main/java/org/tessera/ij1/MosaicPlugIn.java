@@ -5,8 +5,8 @@ import java.util.List;
 import org.tessera.command.Job;
 
 /**
- * Plugins › Tessera › Tessera Mosaic (IJ1):
- * {@code run("Tessera Mosaic (IJ1)", "input=[/data/frames] output=[/data/out] rejection=kappa_sigma");}
+ * Plugins › Tessera › Build Mosaic...:
+ * {@code run("Build Mosaic...", "input=[/data/frames] output=[/data/out] rejection=kappa_sigma");}
  * An empty input builds the built-in default sky.
  */
 public class MosaicPlugIn extends TesseraPlugIn {
@@ -18,7 +18,7 @@ public class MosaicPlugIn extends TesseraPlugIn {
 
     @Override Job job() { return Job.MOSAIC; }
 
-    @Override String title() { return "Tessera Mosaic"; }
+    @Override String title() { return "Tessera: Build Mosaic"; }
 
     @Override List<Field> fields() { return FIELDS; }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.tessera.command.Job;
 
 /**
- * Plugins › Tessera › Tessera Reproject (IJ1):
- * {@code run("Tessera Reproject (IJ1)", "input=[/data/tiles] output=[/data/out] kernel=lanczos3");}
+ * Plugins › Tessera › Reproject and Coadd...:
+ * {@code run("Reproject and Coadd...", "input=[/data/tiles] output=[/data/out] kernel=lanczos3");}
  */
 public class ReprojectPlugIn extends TesseraPlugIn {
 
@@ -17,7 +17,7 @@ public class ReprojectPlugIn extends TesseraPlugIn {
 
     @Override Job job() { return Job.REPROJECT; }
 
-    @Override String title() { return "Tessera Reproject"; }
+    @Override String title() { return "Tessera: Reproject and Coadd"; }
 
     @Override List<Field> fields() { return FIELDS; }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.tessera.command.Job;
 
 /**
- * Plugins › Tessera › Tessera Stack (IJ1):
- * {@code run("Tessera Stack (IJ1)", "input=[/data/frames] output=[/data/out/tile.fits] combine=median");}
+ * Plugins › Tessera › Stack Frames...:
+ * {@code run("Stack Frames...", "input=[/data/frames] output=[/data/out/tile.fits] combine=median");}
  */
 public class StackPlugIn extends TesseraPlugIn {
 
@@ -17,7 +17,7 @@ public class StackPlugIn extends TesseraPlugIn {
 
     @Override Job job() { return Job.STACK; }
 
-    @Override String title() { return "Tessera Stack"; }
+    @Override String title() { return "Tessera: Stack Frames"; }
 
     @Override List<Field> fields() { return FIELDS; }
 }

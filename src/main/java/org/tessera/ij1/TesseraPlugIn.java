@@ -20,6 +20,7 @@ import org.tessera.command.Choices;
 import org.tessera.command.Errors;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
+import org.tessera.command.LastRun;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
 import org.tessera.command.ResultImages;
@@ -60,7 +61,7 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);
     static final Field KERNEL = Field.choice("kernel", "Kernel", Choices.KERNEL);
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
-    static final Field COVERAGE = Field.check("coverage", "Coverage map too (mosaic_coverage.fits)");
+    static final Field COVERAGE = Field.check("coverage", "Coverage map too");
 
     /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
     private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
@@ -108,7 +109,13 @@ abstract class TesseraPlugIn implements PlugIn {
                 + "Settings: more config keys as key=value pairs separated by spaces, applied last.");
         gd.addHelp(UserGuide.URL); // a Help button; IJ opens the page in the browser
         gd.showDialog();
-        if (gd.wasCanceled()) return null;
+        if (gd.wasCanceled()) {
+            Recorder.disableCommandRecording(); // else the recorder writes a bare run("Build Mosaic...") line
+            return null;
+        }
+        // A Browse button's chooser records its choice as an option of its own ("select=", empty when
+        // cancelled), which is no key of this command: drop it; the fields are recorded just below.
+        if (!macro && Recorder.record) Recorder.resetCommandOptions();
         Map<String, String> values = new LinkedHashMap<>();
         String options = Macro.getOptions();
         for (Field f : fields()) {

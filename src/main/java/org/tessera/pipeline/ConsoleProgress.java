@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import org.tessera.Eta;
 import org.tessera.Progress;
 
 /**
@@ -71,8 +72,9 @@ public final class ConsoleProgress implements Progress {
         double elapsedS = elapsedNanos / 1e9;
         if (f >= 1) {
             sb.append("  (done in ").append(duration(elapsedS)).append(')');
-        } else if (f >= 0.01 && elapsedS >= 1) {
-            sb.append("  ETA ").append(duration(elapsedS * (1 - f) / f));
+        } else {
+            double left = Eta.remainingSeconds(f, elapsedS);
+            if (!Double.isNaN(left)) sb.append("  ETA ").append(duration(left));
         }
         return sb.toString();
     }

@@ -61,20 +61,20 @@ class CommandsTest {
     void macroApiAndMenusAreStable() {
         // Field names are the macro keys (documented in docs/user-guide.md): renaming one breaks users' macros.
         CommandInfo mosaic = info(BuildMosaicCommand.class);
-        assertEquals("Plugins>Tessera>Build Mosaic",
+        assertEquals("Plugins>Tessera>Build Mosaic...",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
         assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
         assertEquals(List.of("mosaic", "coverageImage"), names(mosaic.outputs()));
         assertEquals(ImagePlus.class, mosaic.getOutput("mosaic").getType(), "an image Fiji shows, not a File it ignores");
 
         CommandInfo stack = info(StackFramesCommand.class);
-        assertEquals("Stack Frames", stack.getMenuPath().getLeaf().getName());
+        assertEquals("Stack Frames...", stack.getMenuPath().getLeaf().getName());
         assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "gpu", "settings"), names(stack.inputs()));
         assertEquals(List.of("tile"), names(stack.outputs()));
         assertEquals(ImagePlus.class, stack.getOutput("tile").getType());
 
         CommandInfo reproject = info(ReprojectCoaddCommand.class);
-        assertEquals("Reproject and Coadd", reproject.getMenuPath().getLeaf().getName());
+        assertEquals("Reproject and Coadd...", reproject.getMenuPath().getLeaf().getName());
         assertEquals(List.of("input", "image", "output", "config", "kernel", "gpu", "settings", "coverage"), names(reproject.inputs()));
         assertEquals(List.of("mosaic", "coverageImage"), names(reproject.outputs()));
 

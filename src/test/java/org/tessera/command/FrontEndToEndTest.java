@@ -171,7 +171,7 @@ class FrontEndToEndTest {
         LegacyImageJ ij = new LegacyImageJ(dir.resolve("ij"));
         Path out = dir.resolve("dss run");
         for (String k : List.of("n", "title", "size", "unit", "pw", "min", "max", "info")) System.clearProperty("tessera.test." + k);
-        ij.runMacro("run(\"Tessera Reproject (IJ1)\", \"input=" + bracket(DSS) + " output=" + bracket(out)
+        ij.runMacro("run(\"Reproject and Coadd...\", \"input=" + bracket(DSS) + " output=" + bracket(out)
                 + " kernel=bilinear gpu=off coverage settings=[preview_png_p_low=5 preview_png_p_high=95]\");\n"
                 + "function put(k, v) { call(\"java.lang.System.setProperty\", \"tessera.test.\" + k, \"\" + v); }\n"
                 + "put(\"n\", nImages);\n"

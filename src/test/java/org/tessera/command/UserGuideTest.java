@@ -47,9 +47,10 @@ class UserGuideTest {
         String guide = Files.readString(GUIDE);
         for (String key : List.of("input", "output", "config", "rejection", "combine", "gpu", "kernel", "settings"))
             assertTrue(guide.contains("`" + key + "`"), "macro key " + key);
-        for (String label : List.of("Build Mosaic", "Stack Frames", "Reproject and Coadd",
-                "Tessera Mosaic (IJ1)", "Tessera Stack (IJ1)", "Tessera Reproject (IJ1)"))
-            assertTrue(guide.contains(label), label);
+        for (String label : List.of("Build Mosaic...", "Stack Frames...", "Reproject and Coadd...")) {
+            assertTrue(guide.contains("| **" + label + "** |"), "menu table row of " + label);
+            assertTrue(guide.contains("run(\"" + label + "\""), "a macro line calling " + label);
+        }
         for (String out : List.of("mosaic.fits", "mosaic_coverage.fits", "mosaic_preview.png", "master_tiles/", "tessera.log", "ALPHA"))
             assertTrue(guide.contains(out), out);
     }

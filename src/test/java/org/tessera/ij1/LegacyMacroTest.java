@@ -41,25 +41,25 @@ class LegacyMacroTest {
     void macroOptionsReachEveryField(@TempDir Path dir) throws Exception {
         Path frame = Files.writeString(dir.resolve("f.fits"), "x");
         // settings= is read: a mistyped value is named
-        ij.runMacro("run(\"Tessera Stack (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.fits"))
+        ij.runMacro("run(\"Stack Frames...\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.fits"))
                 + " rejection=kappa_sigma combine=median settings=[stacking_kappa_high=2 stacking_kappa_low=abc]\");", "");
         assertEquals("stacking_kappa_low: expected a number, got 'abc'", ij.lastRun("error"));
         // a choice no menu offers is refused with the list
-        ij.runMacro("run(\"Tessera Mosaic (IJ1)\", \"output=" + bracket(dir) + " combine=average\");", "");
+        ij.runMacro("run(\"Build Mosaic...\", \"output=" + bracket(dir) + " combine=average\");", "");
         assertEquals("combine: expected one of config, mean, median (or a label: Mean (default), Median), got 'average'", ij.lastRun("error"));
         // config= is read
-        ij.runMacro("run(\"Tessera Reproject (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("o"))
+        ij.runMacro("run(\"Reproject and Coadd...\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("o"))
                 + " config=" + bracket(dir.resolve("none.json")) + "\");", "");
         assertEquals("config file not found: " + dir.resolve("none.json").toAbsolutePath(), ij.lastRun("error"));
         // output= is read: a stack needs a FITS file name
-        ij.runMacro("run(\"Tessera Stack (IJ1)\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.png")) + "\");", "");
+        ij.runMacro("run(\"Stack Frames...\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.png")) + "\");", "");
         assertTrue(ij.lastRun("error").startsWith("output must be a FITS file name ending in .fits"), ij.lastRun("error"));
     }
 
     @Test
     void aFailedRunStopsTheMacro(@TempDir Path dir) {
         System.clearProperty("tessera.test.after");
-        ij.runMacro("run(\"Tessera Mosaic (IJ1)\", \"input=" + bracket(dir.resolve("gone")) + " output=" + bracket(dir) + "\");\n"
+        ij.runMacro("run(\"Build Mosaic...\", \"input=" + bracket(dir.resolve("gone")) + " output=" + bracket(dir) + "\");\n"
                 + "call(\"java.lang.System.setProperty\", \"tessera.test.after\", \"reached\");", "");
         assertNull(System.getProperty("tessera.test.after"), "a macro must not go on after a failed run");
         assertEquals("input not found: " + dir.resolve("gone").toAbsolutePath(), ij.lastRun("error"));

@@ -71,8 +71,8 @@ class PlugInTest {
     }
 
     @Test
-    void pluginsConfigListsEveryShimInTheTesseraMacroCommandsSubmenu() throws Exception {
-        Pattern entry = Pattern.compile("^(Plugins>Tessera>Macro commands), \"([^\"]+)\", ([\\w.]+)$");
+    void pluginsConfigListsEveryShimUnderTheLabelOfItsSciJavaCommand() throws Exception {
+        Pattern entry = Pattern.compile("^(Plugins>Tessera), \"([^\"]+)\", ([\\w.]+)$");
         Map<String, String> labels = new HashMap<>();
         for (String line : Files.readAllLines(Paths.get("plugins.config"))) {
             if (line.isBlank() || line.startsWith("#")) continue;
@@ -82,14 +82,14 @@ class PlugInTest {
             assertTrue(PlugIn.class.isAssignableFrom(c), c + " is an ImageJ 1 PlugIn");
             labels.put(c.getSimpleName(), m.group(2));
         }
-        assertEquals(Map.of("MosaicPlugIn", "Tessera Mosaic (IJ1)", "StackPlugIn", "Tessera Stack (IJ1)",
-                "ReprojectPlugIn", "Tessera Reproject (IJ1)"), labels);
-        // Labels must differ from the SciJava commands', or one menu entry would hide the other.
-        for (Class<?> c : List.of(BuildMosaicCommand.class, StackFramesCommand.class, ReprojectCoaddCommand.class)) {
-            String path = c.getAnnotation(Plugin.class).menuPath();
-            String leaf = path.substring(path.lastIndexOf('>') + 1);
-            assertFalse(labels.containsValue(leaf), leaf);
-        }
+        assertEquals(Map.of("MosaicPlugIn", "Build Mosaic...", "StackPlugIn", "Stack Frames...",
+                "ReprojectPlugIn", "Reproject and Coadd..."), labels);
+        // The same menu path and label as the SciJava command of the same job: in Fiji the command
+        // takes over the item (one entry per job), and a macro line runs in both ImageJ 1 and Fiji.
+        Map<String, Class<?>> commands = Map.of("MosaicPlugIn", BuildMosaicCommand.class,
+                "StackPlugIn", StackFramesCommand.class, "ReprojectPlugIn", ReprojectCoaddCommand.class);
+        for (Map.Entry<String, Class<?>> e : commands.entrySet())
+            assertEquals("Plugins>Tessera>" + labels.get(e.getKey()), e.getValue().getAnnotation(Plugin.class).menuPath());
     }
 
     @Test

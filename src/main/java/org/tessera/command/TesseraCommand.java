@@ -1,0 +1,175 @@
+package org.tessera.command;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import ij.ImagePlus;
+import org.scijava.app.StatusService;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.platform.PlatformService;
+import org.scijava.plugin.Parameter;
+import org.scijava.ui.DialogPrompt.MessageType;
+import org.scijava.ui.UIService;
+import org.tessera.UserMessages;
+import org.tessera.fiji.OpenImages;
+import org.tessera.gpu.GpuService;
+import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.RunLog;
+
+/**
+ * What every Tessera SciJava command does around its job, so that a command only declares its
+ * dialog fields and turns them into a {@link JobRequest}: open the run log (file + Fiji log), run
+ * with progress on the status bar, report outputs and skipped inputs, record the run for
+ * {@link LastRun}, hand the result images to {@link #show}, and on failure tell the user in one
+ * line and cancel the command with that line as the reason (scripts see
+ * {@code module.isCanceled()} and {@code getCancelReason()}). The dialog fields stay in the
+ * subclasses so that each dialog lists them in its own order.
+ */
+abstract class TesseraCommand extends ContextCommand {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.command");
+
+    /** Shared field descriptions (the three dialogs say the same about the same keys). */
+    static final String IMAGE_DESCRIPTION = "An image open in Fiji that carries its FITS header in its Info"
+            + " (a master tile, or a stack of frames); written to temporary FITS files and used instead of the input";
+    static final String CONFIG_DESCRIPTION = "Optional JSON config (ZeMosaic keys); overlays the defaults";
+    static final String REJECTION_DESCRIPTION = "stacking_rejection_algorithm; '(default)' keeps the config file's value"
+            + " when one is given. Macros: config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none";
+    static final String COMBINE_DESCRIPTION = "stacking_final_combine_method; '(default)' keeps the config file's value"
+            + " when one is given. Macros: config, mean, median";
+    static final String GPU_DESCRIPTION = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
+            + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off";
+    static final String SETTINGS_DESCRIPTION = "More config keys as key=value pairs separated by spaces or new lines; applied last";
+    static final String COVERAGE_DESCRIPTION = "Also open mosaic_coverage.fits (the sum of weights per pixel) as an image";
+    static final String HELP_DESCRIPTION = "Opens the user guide: " + UserGuide.URL;
+
+    @Parameter(required = false)
+    PlatformService platform;
+
+    @Parameter
+    LogService log;
+
+    @Parameter
+    StatusService status;
+
+    @Parameter(required = false)
+    UIService ui;
+
+    /** The context's GPU service: the run's GPU health, VRAM and Phase 3 state. */
+    @Parameter(required = false)
+    GpuService gpuService;
+
+    /** The pipeline; tests swap in a fake. */
+    Jobs jobs = Jobs.PIPELINE;
+
+    /** The temporary FITS files of an open image given as input, deleted after the run. */
+    private Path imageDir;
+
+    /** The dialog's values as a job: defaults < config file < choices < settings; see {@link #request(Job, File, ImagePlus, File, File, Map, String)}. */
+    abstract JobRequest request() throws IOException;
+
+    /** Sets the command's image outputs from the opened results (Fiji shows outputs; the command never does). */
+    abstract void show(ResultImages images);
+
+    /** Whether the coverage map is to be opened too. */
+    boolean coverage() {
+        return false;
+    }
+
+    @Override
+    public void run() {
+        JobRequest request;
+        Outcome outcome;
+        try {
+            LastRun.clear();
+            try {
+                request = request();
+            } catch (IOException | RuntimeException e) {
+                String msg = Errors.describe(e);
+                log.error("Tessera: " + msg);
+                fail(msg);
+                return;
+            }
+            outcome = execute(request);
+        } finally {
+            OpenImages.delete(imageDir);
+            imageDir = null;
+        }
+        if (outcome != null)
+            show(ResultImages.open(request, outcome, coverage(), w -> log.warn("Tessera: " + w)));
+    }
+
+    /** @return the outcome, or null after a failure or cancel (the command is then cancelled) */
+    private Outcome execute(JobRequest request) {
+        try (RunLog runLog = RunLog.start(request.logDir(), new LogServiceHandler(log))) {
+            try {
+                LOG.info(request.describe());
+                LOG.fine("config: " + request.configLine());
+                for (String w : request.warnings()) LOG.warning(w);
+                Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread()));
+                for (String line : OutcomeReport.outputs(outcome, runLog.file())) LOG.info(line);
+                List<String> skipped = OutcomeReport.skipped(outcome);
+                for (String line : skipped) LOG.warning("skipped " + line);
+                LastRun.succeeded(outcome, request.output(), runLog.file(), request.job() == Job.STACK);
+                status.showStatus(1, 1, "Tessera: done" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " input(s) skipped (see the log)"));
+                return outcome;
+            } catch (IOException | RuntimeException e) {
+                String msg = Errors.describe(e);
+                if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog
+                    LOG.info(msg);
+                    LastRun.cancelled(msg);
+                    status.showStatus(1, 1, "Tessera: " + msg);
+                    cancel(msg);
+                    return null;
+                }
+                LOG.log(Level.SEVERE, "failed: " + msg, e); // file gets the trace, Fiji's log the line
+                fail(msg);
+                return null;
+            }
+        } catch (IOException e) {
+            String msg = "cannot write the run log in " + request.logDir() + ": " + Errors.describe(e);
+            log.error("Tessera: " + msg);
+            fail(msg);
+            return null;
+        }
+    }
+
+    private void fail(String msg) {
+        LastRun.failed(msg);
+        status.showStatus("Tessera failed: " + msg);
+        if (ui != null && !ui.isHeadless()) ui.showDialog(msg, "Tessera", MessageType.ERROR_MESSAGE);
+        cancel(msg);
+    }
+
+    /** The Help button's callback (each dialog declares the button; the callback is shared). */
+    void help() {
+        UserGuide.open(platform, ui);
+    }
+
+    /**
+     * A job from the fields every command has. The input is the {@code input} field, or the open
+     * {@code image} written as FITS into a temporary folder (deleted after the run); not both.
+     */
+    JobRequest request(Job job, File input, ImagePlus image, File output, File config,
+                       Map<String, String> choices, String settings) throws IOException {
+        Path in = path(input);
+        if (image != null) {
+            if (in != null) throw new IllegalArgumentException("give either an input (folder or file) or an open image, not both");
+            imageDir = OpenImages.tempDir();
+            OpenImages.write(image, imageDir);
+            in = imageDir;
+        }
+        return JobRequest.fromForm(job, in, path(output), path(config), choices, settings);
+    }
+
+    /** A File parameter as a path; an empty field counts as not given. */
+    static Path path(File f) {
+        return f == null || f.getPath().isBlank() ? null : f.toPath();
+    }
+}
