@@ -27,5 +27,23 @@ public interface Progress {
         };
     }
 
+    /**
+     * This bar, never moving back: parallel workers finish in any order and their reports race
+     * to the bar, so a later report can carry a smaller fraction; it keeps its message and the
+     * furthest fraction so far.
+     */
+    default Progress forwardOnly() {
+        Progress parent = this;
+        return new Progress() {
+            private double furthest = Double.NEGATIVE_INFINITY;
+
+            @Override public synchronized void update(double f, String m) {
+                if (f > furthest) furthest = f;
+                parent.update(furthest, m);
+            }
+            @Override public boolean cancelled() { return parent.cancelled(); }
+        };
+    }
+
     Progress NONE = (f, m) -> { };
 }

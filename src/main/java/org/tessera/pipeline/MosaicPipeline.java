@@ -423,6 +423,10 @@ public final class MosaicPipeline {
 
     /** The overall progress bar split by the original's phase weights. */
     private record Stages(Progress p) {
+        Stages {
+            p = p.forwardOnly();
+        }
+
         Progress read() { return part(0, W_READ); }
         Progress group() { return part(W_READ, W_GROUP); }
         Progress tiles() { return part(W_READ + W_GROUP, W_TILES); }
