@@ -192,7 +192,48 @@ public final class FitsFrame implements Frame, AllFinite {
      * file that is not FITS, is truncated, has no usable image HDU or an unsupported pixel type.
      */
     public static FitsFrame open(Path file) throws FitsReadException {
-        List<FitsStructure.Hdu> hdus = FitsStructure.read(file);
+        FitsStructure.Hdu[] used = used(file, FitsStructure.read(file));
+        return new FitsFrame(file, used[0], used[1], used[2]);
+    }
+
+    /**
+     * What {@link #open} needs from a file's headers, detached from the file so that it can be read
+     * on one machine and the frame built on another ({@link #open(Path, Headers)}): the non-blank
+     * cards of the primary HDU, of the image HDU and of an ALPHA extension, with their HDU index and
+     * data offset (a few kB per frame). The file's structure (truncation, sizes) was checked where
+     * the headers were read.
+     *
+     * @param imageIndex 0 when the image is the primary HDU ({@code image} then null)
+     * @param alphaIndex -1 without an ALPHA extension
+     */
+    public record Headers(byte[] primary, long primaryData, int imageIndex, byte[] image, long imageData,
+                          int alphaIndex, byte[] alpha, long alphaData) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Reads the headers {@link #open} uses (same checks, same exceptions), without building the frame. */
+    public static Headers readHeaders(Path file) throws FitsReadException {
+        FitsStructure.Hdu[] u = used(file, FitsStructure.read(file));
+        boolean inPrimary = u[1] == u[0];
+        return new Headers(u[0].cards(), u[0].dataOffset(), inPrimary ? 0 : u[1].index(), inPrimary ? null : u[1].cards(),
+                u[1].dataOffset(), u[2] == null ? -1 : u[2].index(), u[2] == null ? null : u[2].cards(),
+                u[2] == null ? 0 : u[2].dataOffset());
+    }
+
+    /**
+     * The frame of {@code file} built from headers read elsewhere ({@link #readHeaders}, e.g. on a
+     * cluster's executor): the same frame {@link #open} gives, without reading the file; its pixels
+     * are read from {@code file} when asked for.
+     */
+    public static FitsFrame open(Path file, Headers h) throws FitsReadException {
+        FitsStructure.Hdu primary = FitsStructure.reparse(file, 0, h.primary(), h.primaryData());
+        FitsStructure.Hdu image = h.imageIndex() == 0 ? primary : FitsStructure.reparse(file, h.imageIndex(), h.image(), h.imageData());
+        FitsStructure.Hdu alpha = h.alphaIndex() < 0 ? null : FitsStructure.reparse(file, h.alphaIndex(), h.alpha(), h.alphaData());
+        return new FitsFrame(file, primary, image, alpha);
+    }
+
+    /** The primary HDU, the image HDU and the ALPHA extension (or null) that a frame is read from. */
+    private static FitsStructure.Hdu[] used(Path file, List<FitsStructure.Hdu> hdus) throws FitsReadException {
         FitsStructure.Hdu primary = hdus.get(0);
         FitsStructure.Hdu image = null, alpha = null;
         if (primary.axes().length >= 2 && primary.dataBytes() > 0) image = primary;
@@ -213,7 +254,7 @@ public final class FitsFrame implements Frame, AllFinite {
             throw new FitsReadException(file, compressed
                     ? "tile-compressed images (fpack) are not supported: uncompress with funpack first"
                     : "no image HDU (the primary HDU has no 2-D data and there is no IMAGE extension)");
-        return new FitsFrame(file, primary, image, alpha);
+        return new FitsStructure.Hdu[] {primary, image, alpha};
     }
 
     private static BayerPattern bayerPattern(Path file, Map<String, String> keys, boolean seestar)

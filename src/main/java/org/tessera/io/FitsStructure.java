@@ -201,19 +201,33 @@ final class FitsStructure {
         return java.util.Arrays.copyOf(out, n);
     }
 
+    /**
+     * The HDU {@code index} rebuilt from the cards {@link #read} kept ({@link Hdu#cards}) and its data
+     * offset, without the file: a header read on another machine ({@link FitsFrame.Headers}).
+     */
+    static Hdu reparse(Path file, int index, byte[] cards, long dataOffset) throws FitsReadException {
+        return parse(file, index, padded(cards), dataOffset);
+    }
+
     /** Parses cards kept by {@link #nonBlankCards} back into a header. */
     static Header headerOf(byte[] cards) {
+        byte[] raw = padded(cards);
+        try {
+            return new Header(new FitsInputStream(new ByteArrayInputStream(raw)));
+        } catch (IOException e) {
+            throw new IllegalStateException("header that parsed once no longer parses", e);
+        }
+    }
+
+    /** Cards, an END card and blank padding to whole blocks: a header as a file holds it. */
+    private static byte[] padded(byte[] cards) {
         byte[] raw = new byte[(int) padded(cards.length + CARD)];
         System.arraycopy(cards, 0, raw, 0, cards.length);
         java.util.Arrays.fill(raw, cards.length, raw.length, (byte) ' ');
         raw[cards.length] = 'E';
         raw[cards.length + 1] = 'N';
         raw[cards.length + 2] = 'D';
-        try {
-            return new Header(new FitsInputStream(new ByteArrayInputStream(raw)));
-        } catch (IOException e) {
-            throw new IllegalStateException("header that parsed once no longer parses", e);
-        }
+        return raw;
     }
 
     private static String upper(String s) {

@@ -73,10 +73,43 @@ public final class FrameScanner {
             FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(hotPixels);
             if (requireWcs && !f.hasWcs()) return new Opened(null, new Problem(p, "no usable WCS: " + f.wcsProblem()));
             return new Opened(f, null);
-        } catch (FitsReadException e) {
-            return new Opened(null, new Problem(p, e.problem()));
-        } catch (RuntimeException e) {
-            return new Opened(null, new Problem(p, "cannot read: " + UserMessages.problemWith(e)));
+        } catch (FitsReadException | RuntimeException e) {
+            return new Opened(null, new Problem(p, reason(e)));
+        }
+    }
+
+    /** Why a file cannot be opened, as a scan reports it. */
+    private static String reason(Exception e) {
+        return e instanceof FitsReadException r ? r.problem() : "cannot read: " + UserMessages.problemWith(e);
+    }
+
+    /** One file's headers read where the file is ({@link FitsFrame#readHeaders}), or (headers null) why it is skipped. */
+    public record HeaderRead(FitsFrame.Headers headers, String problem) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Reads the headers of one file as {@link #open} would open it, checking that the frame builds from
+     * them, for a frame opened on another machine ({@link #opened}). Never throws: a file that cannot
+     * be used comes back with the reason {@link #open} gives.
+     */
+    public static HeaderRead readHeaders(Path p) {
+        try {
+            FitsFrame.Headers h = FitsFrame.readHeaders(p);
+            FitsFrame.open(p, h); // the checks of the frame itself (pixel type, shape, Bayer pattern)
+            return new HeaderRead(h, null);
+        } catch (FitsReadException | RuntimeException e) {
+            return new HeaderRead(null, reason(e));
+        }
+    }
+
+    /** The frame of {@code file} (a raw frame: Phase 1 hot-pixel setting) from headers read elsewhere, as {@link #open} opens it. */
+    public static Opened opened(Path file, HeaderRead read, boolean hotPixels) {
+        if (read.headers() == null) return new Opened(null, new Problem(file, read.problem()));
+        try {
+            return new Opened(FitsFrame.open(file, read.headers()).withHotPixelCorrection(hotPixels), null);
+        } catch (FitsReadException | RuntimeException e) {
+            return new Opened(null, new Problem(file, reason(e)));
         }
     }
 
@@ -119,8 +152,42 @@ public final class FrameScanner {
         return scan(inputs, requireWcs, outputDir, true, hotPixels);
     }
 
+    /** The FITS files a scan opens (path order) and those found unusable while listing them. */
+    public record Listing(List<Path> files, List<Problem> problems) {
+        public Listing {
+            files = List.copyOf(files);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * The files {@link #scanFrames} opens for {@code inputs}, without opening them (the output folder
+     * {@code outputDir}, may be null, left out): their headers may be read elsewhere
+     * ({@link #readHeaders}) and the scan finished by {@link #selectFrames}.
+     */
+    public static Listing listFrames(List<Path> inputs, Path outputDir) throws IOException {
+        return list(inputs, outputDir, true);
+    }
+
+    /**
+     * Finishes what {@link #scanFrames} does with the files of a listing opened ({@code opened}, in
+     * the listing's order; {@code problems}: the listing's): Tessera's own outputs left out, one
+     * colour layout, the notes and the summary logged.
+     */
+    public static Scan selectFrames(List<Opened> opened, List<Problem> problems) {
+        return select(opened, problems, true);
+    }
+
     private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,
                              boolean hotPixels) throws IOException {
+        Listing listing = list(inputs, outputDir, framesOnly);
+        // Header reads are independent small I/O: open them in parallel, keep path order.
+        List<Opened> results = listing.files().parallelStream().map(p -> open(p, requireWcs, hotPixels))
+                .collect(Collectors.toList());
+        return select(results, listing.problems(), framesOnly);
+    }
+
+    private static Listing list(List<Path> inputs, Path outputDir, boolean framesOnly) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
         Path out = outputDir == null ? null : canonical(outputDir);
@@ -171,10 +238,10 @@ public final class FrameScanner {
             throw new IOException("no FITS files (*.fit, *.fits, *.fts) in "
                     + inputs.stream().map(Path::toString).collect(Collectors.joining(", ")));
 
-        // Header reads are independent small I/O: open them in parallel, keep path order.
-        List<Path> sorted = new ArrayList<>(files);
-        List<Opened> results = sorted.parallelStream().map(p -> open(p, requireWcs, hotPixels)).collect(Collectors.toList());
+        return new Listing(new ArrayList<>(files), unreadable);
+    }
 
+    private static Scan select(List<Opened> results, List<Problem> unreadable, boolean framesOnly) {
         List<FitsFrame> frames = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>(unreadable);
         List<String> outputs = new ArrayList<>();

@@ -325,7 +325,16 @@ public final class MosaicPipeline {
     public static List<FitsFrame> phase1(List<Path> inputs, Path outputDir, Config config, RawFrameAstrometry.Work work,
                                          List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
+        return phase1(FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false),
+                outputDir, config, work, skipped, p);
+    }
+
+    /**
+     * Phase 1 after the header scan ({@code scan}: the frames without WCS kept, read here or on a
+     * cluster's executors, {@link FrameScanner#selectFrames}): frames without WCS placed as above.
+     */
+    public static List<FitsFrame> phase1(FrameScanner.Scan scan, Path outputDir, Config config, RawFrameAstrometry.Work work,
+                                         List<Skipped> skipped, Progress p) throws IOException {
         List<FitsFrame> frames = scan.frames();
         List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
         if (RawFrameAstrometry.needed(frames, config)) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -276,6 +277,49 @@ class FitsFrameTest {
         assertEquals(30.0, f.exposureSeconds(), 0.0);
         assertEquals(MountMode.EQ, f.mountMode(), "MOUNT_MODE of the image HDU wins over EQMODE");
         assertEquals("SCI", f.header().getStringValue("EXTNAME"));
+    }
+
+    /** A frame built from headers read elsewhere (a cluster's executor) is the frame {@code open} gives. */
+    @Test
+    void headersReadElsewhereGiveTheSameFrame() throws IOException {
+        float[][] sci = {{1, 2, 3}, {4, 5, 6}};
+        byte[][] alpha = {{0, (byte) 255, (byte) 128}, {(byte) 255, (byte) 255, 0}};
+        Path file = FitsFixtures.writeHdus(tmp.resolve("mef.fits"),
+                new Object[] {null, "OBJECT", "M 42", "EXPOSURE", 30.0, "EQMODE", 0},
+                new Object[] {new float[2][2], "EXTNAME", "DQ"},
+                new Object[] {sci, "EXTNAME", "SCI", "CTYPE1", "RA---TAN", "CTYPE2", "DEC--TAN", "CRVAL1", 10.0,
+                        "CRVAL2", 20.0, "CRPIX1", 1.5, "CRPIX2", 1.0, "CD1_1", -1e-4, "CD1_2", 0.0, "CD2_1", 0.0, "CD2_2", 1e-4},
+                new Object[] {alpha, "EXTNAME", "ALPHA"});
+        FitsFrame a = FitsFrame.open(file);
+        FitsFrame.Headers h = FitsFrame.readHeaders(file);
+        assertEquals(2, h.imageIndex());
+        assertEquals(3, h.alphaIndex());
+        FitsFrame b = FitsFrame.open(file, h);
+        assertEquals(a.keys(), b.keys());
+        assertEquals(cards(a.header()), cards(b.header()));
+        assertEquals(List.of(3, 2, 1, MountMode.ALT_AZ, 30.0), List.of(b.width(), b.height(), b.channels(), b.mountMode(), b.exposureSeconds()));
+        assertTrue(b.hasWcs() && b.hasAlpha());
+        double[] wa = new double[2], wb = new double[2];
+        a.wcs().pixelToWorld(2, 1, wa);
+        b.wcs().pixelToWorld(2, 1, wb);
+        assertArrayEquals(wa, wb, 0.0);
+        assertArrayEquals(readAll(a)[0], readAll(b)[0], 0f);
+        float[] aa = new float[6], ab = new float[6];
+        a.readAlpha(0, 2, aa);
+        b.readAlpha(0, 2, ab);
+        assertArrayEquals(aa, ab, 0f);
+        // image in the primary HDU: the same HDU serves both
+        Path simple = FitsFixtures.write(tmp.resolve("p.fits"), new short[][] {{7, 8}}, "BAYERPAT", "RGGB");
+        FitsFrame.Headers hp = FitsFrame.readHeaders(simple);
+        assertEquals(0, hp.imageIndex());
+        assertTrue(FitsFrame.open(simple, hp).imageInPrimaryHdu());
+        assertEquals(BayerPattern.RGGB, FitsFrame.open(simple, hp).bayerPattern());
+    }
+
+    private static List<String> cards(nom.tam.fits.Header h) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var it = h.iterator(); it.hasNext(); ) out.add(it.next().toString());
+        return out;
     }
 
     @Test

@@ -124,4 +124,25 @@ class FrameScannerTest {
         assertTrue(s.frames().get(0).path().toString().contains("night1"));
         assertTrue(s.frames().get(11).path().toString().contains("night3"));
     }
+
+    /** Listing, headers read one by one (as a cluster's executors do) and selection give the scan's frames and reasons. */
+    @Test
+    void aScanInStepsIsTheScan() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("steps"));
+        FitsFixtures.write(dir.resolve("a.fits"), new float[][] {{1, 2}, {3, 4}}, "EXPTIME", 10.0);
+        FitsFixtures.write(dir.resolve("b.fits"), new float[][] {{5, 6}, {7, 8}}, "EXPTIME", 20.0);
+        Files.writeString(dir.resolve("c.fits"), "not a frame\n".repeat(300));
+        FrameScanner.Scan whole = FrameScanner.scanFrames(List.of(dir), null, true, false);
+        FrameScanner.Listing l = FrameScanner.listFrames(List.of(dir), null);
+        assertEquals(3, l.files().size());
+        List<FrameScanner.Opened> opened = new ArrayList<>();
+        for (Path f : l.files()) opened.add(FrameScanner.opened(f, FrameScanner.readHeaders(f), true));
+        FrameScanner.Scan steps = FrameScanner.selectFrames(opened, l.problems());
+        assertEquals(whole.skipped(), steps.skipped());
+        assertEquals(List.of("not a FITS file (it does not start with a SIMPLE card)"),
+                steps.skipped().stream().map(FrameScanner.Problem::reason).toList());
+        assertEquals(whole.frames().stream().map(FitsFrame::path).toList(), steps.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(10.0, 20.0), steps.frames().stream().map(FitsFrame::exposureSeconds).toList());
+        assertTrue(steps.frames().stream().allMatch(FitsFrame::hotPixelCorrection));
+    }
 }

@@ -17,6 +17,7 @@ import org.tessera.config.Config;
 import org.tessera.config.ConfigValidator;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameScanner;
 import org.tessera.pipeline.FrameReports;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.RunManifest;
@@ -28,8 +29,8 @@ import org.tessera.tiles.FrameGroup;
 import org.tessera.tiles.Grouping;
 
 /**
- * Classic mode on a Spark cluster: the driver reads the headers and groups the frames (as
- * {@link MosaicPipeline#mosaic} does), Phase 3 runs as one Spark task per group on the executors
+ * Classic mode on a Spark cluster: the executors read the headers ({@link SparkScan}), the driver
+ * selects and groups the frames (as {@link MosaicPipeline#mosaic} does), Phase 3 runs as one Spark task per group on the executors
  * ({@link GroupTask}, the main module's master-tile builder), then the driver runs Phase 4 and
  * Phase 5 on the master tiles with {@link MosaicPipeline#reproject} — the same code, so the mosaic is
  * the single-machine one. A task that throws is retried by Spark ({@code spark.task.maxFailures});
@@ -80,7 +81,7 @@ public final class SparkMosaic {
     /** {@code inputs} empty: the built-in demo sky, as on one machine. Paths on a file system every executor sees. */
     public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
         Path out = outputDir.toAbsolutePath().normalize();
-        return run(inputs, out, config, progress, Staging.local(sc, out));
+        return run(inputs, List.of(), out, config, progress, Staging.local(sc, out));
     }
 
     /** A file set aside, named as the user named the inputs (a path or a URI), and why. */
@@ -92,9 +93,11 @@ public final class SparkMosaic {
 
     /**
      * The mosaic of {@code inputs} (paths, or URIs of any Hadoop-compatible file system: {@code hdfs://},
-     * {@code s3a://}, {@code file:}) into {@code output} (likewise). The driver works in a local scratch
-     * folder (inputs named by a URI are copied there for their headers), the executors fetch their
-     * frames and put their tiles by URI ({@link FsAccess}), and the outputs are put at {@code output}.
+     * {@code s3a://}, {@code file:}) into {@code output} (likewise). The driver lists the inputs named by
+     * a URI through the file system without copying them (only a Grid mode stack plan's folder is
+     * copied to the driver), the executors read the headers, fetch their frames and put their tiles
+     * by URI ({@link FsAccess}); the driver works on the outputs in a local scratch folder and puts
+     * them at {@code output}.
      */
     public Result mosaic(List<String> inputs, String output, Config config, Progress progress) throws IOException {
         boolean uris = FsAccess.isUri(output) || inputs.stream().anyMatch(FsAccess::isUri);
@@ -107,12 +110,19 @@ public final class SparkMosaic {
         try {
             Path localOut = FsAccess.isUri(output) ? scratch.resolve("out") : Path.of(output).toAbsolutePath().normalize();
             Staging st = FsAccess.isUri(output) ? Staging.remote(sc, localOut, output) : Staging.local(sc, localOut);
-            List<Path> in = new ArrayList<>();
-            for (int i = 0; i < inputs.size(); i++) in.add(st.stageIn(inputs.get(i), scratch.resolve("in").resolve(String.valueOf(i))));
-            Outcome o = run(in, localOut, config, progress, st);
+            List<Path> in = new ArrayList<>(), listed = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                String input = inputs.get(i);
+                Path sub = scratch.resolve("in").resolve(String.valueOf(i));
+                if (!FsAccess.isUri(input)) in.add(Path.of(input));
+                else if (inputs.size() == 1 && st.isGridPlan(input)) in.add(st.stageIn(input, sub)); // Grid mode: the plan on the driver
+                else listed.addAll(st.listIn(input, sub)); // frames: listed, their headers read by the executors
+            }
+            Outcome o = run(in, listed, localOut, config, progress, st);
             st.publish(null);
             return result(o, st);
         } finally {
+            scratchProbe.accept(scratch);
             Staging.deleteTree(scratch);
         }
     }
@@ -127,14 +137,23 @@ public final class SparkMosaic {
                 List.copyOf(tiles), List.copyOf(skipped));
     }
 
-    private Outcome run(List<Path> inputs, Path outputDir, Config config, Progress progress, Staging st) throws IOException {
+    /** Tests: sees the driver's scratch folder of a URI run before it is removed. */
+    void scratchProbe(java.util.function.Consumer<Path> probe) {
+        scratchProbe = probe;
+    }
+
+    private java.util.function.Consumer<Path> scratchProbe = p -> { };
+
+    /** {@code listed}: input files named by URIs, listed by {@link Staging#listIn}, known here by stand-in paths. */
+    private Outcome run(List<Path> inputs, List<Path> listed, Path outputDir, Config config, Progress progress, Staging st)
+            throws IOException {
         ConfigValidator.validate(config);
-        Path stackPlan = MosaicPipeline.gridPlan(inputs);
+        Path stackPlan = listed.isEmpty() ? MosaicPipeline.gridPlan(inputs) : null;
         if (stackPlan != null) // Grid mode: the tiles on the executors, the rest as on one machine
             return MosaicPipeline.grid(stackPlan, outputDir, config, progress, new SparkGridTiles(sc, fault, st));
         Files.createDirectories(outputDir);
         List<Path> in = inputs;
-        if (in.isEmpty()) {
+        if (in.isEmpty() && listed.isEmpty()) {
             Path sky = outputDir.resolve(MosaicPipeline.DEFAULT_SKY_DIR);
             LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
             DefaultSky.demo().writeFits(sky);
@@ -143,8 +162,11 @@ public final class SparkMosaic {
         }
         boolean hot = config.getBoolean("hot_pixel_correction");
         List<Skipped> skipped = new ArrayList<>();
-        // Phase 1: headers read here, frames without WCS solved and registered on the executors.
-        List<FitsFrame> frames = MosaicPipeline.phase1(in, outputDir, config,
+        // Phase 1 on the executors: the headers read where the files are, frames without WCS solved and
+        // registered; the driver selects, groups and keeps the WCS cache, as on one machine.
+        progress.update(0, "reading headers");
+        FrameScanner.Scan scan = SparkScan.scan(sc, in, listed, outputDir, hot, st);
+        List<FitsFrame> frames = MosaicPipeline.phase1(scan, outputDir, config,
                 new SparkPlacement(sc, fault, config.toJson(), st.ref(outputDir), st), skipped, progress.sub(0, 0.2));
 
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));

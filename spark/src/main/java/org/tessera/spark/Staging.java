@@ -62,7 +62,11 @@ final class Staging {
         return outUri != null;
     }
 
-    /** An input (file or folder): a path as it is; a URI copied into {@code scratch}, each file remembered by its URI. */
+    /**
+     * An input (file or folder): a path as it is; a URI copied into {@code scratch}, each file
+     * remembered by its URI. Only Grid mode's stack plans are staged so ({@link #isGridPlan}); the
+     * frames of a Classic run are listed ({@link #listIn}), never copied to the driver.
+     */
     Path stageIn(String input, Path scratch) throws IOException {
         if (!FsAccess.isUri(input)) return Path.of(input);
         URI uri = URI.create(input);
@@ -81,6 +85,54 @@ final class Staging {
             }
         }
         return local;
+    }
+
+    /**
+     * True when the input URI is a Grid mode stack plan (a {@code .csv} file, or a folder holding
+     * {@code stack_plan.csv}): the driver needs the plan and its frames' headers ({@link #stageIn}).
+     */
+    boolean isGridPlan(String input) throws IOException {
+        FileSystem hfs = fs.fs(input);
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(URI.create(input));
+        if (!hfs.exists(p)) throw new IOException(input + ": input does not exist");
+        if (hfs.getFileStatus(p).isFile()) return p.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        return hfs.exists(new org.apache.hadoop.fs.Path(p, org.tessera.pipeline.MosaicPipeline.STACK_PLAN));
+    }
+
+    /**
+     * The FITS files of an input URI (a file, or a folder searched recursively), listed through the
+     * file system without copying anything: each is named by a stand-in path under {@code scratch}
+     * (which is never written) that {@link #ref} maps back to its URI. Files under the output URI are
+     * left out (Tessera's outputs are no frames).
+     */
+    List<Path> listIn(String input, Path scratch) throws IOException {
+        FileSystem hfs = fs.fs(input);
+        org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(URI.create(input));
+        if (!hfs.exists(src)) throw new IOException(input + ": input does not exist");
+        FileStatus top = hfs.getFileStatus(src);
+        String base = top.getPath().toString().replaceAll("/+$", "");
+        Path root = scratch.toAbsolutePath().normalize().resolve(src.getName().isEmpty() ? "input" : src.getName());
+        List<Path> files = new java.util.ArrayList<>();
+        if (top.isFile()) { // named explicitly: taken whatever its extension
+            inputUris.put(root, base);
+            return List.of(root);
+        }
+        String outPrefix = outUri == null ? null : hfs.makeQualified(new org.apache.hadoop.fs.Path(URI.create(outUri))) + "/";
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = hfs.listFiles(src, true);
+        int outputs = 0;
+        while (it.hasNext()) {
+            String uri = it.next().getPath().toString();
+            if (!uri.startsWith(base + "/")) continue;
+            if (!org.tessera.io.FrameScanner.isFitsName(Path.of(uri.substring(uri.lastIndexOf('/') + 1)))) continue;
+            if (outPrefix != null && uri.startsWith(outPrefix)) { outputs++; continue; }
+            Path stand = root.resolve(uri.substring(base.length() + 1)).normalize();
+            inputUris.put(stand, uri);
+            files.add(stand);
+        }
+        if (outputs > 0) LOG.info("[READ] output folder " + outUri + " lies inside the input folder: its "
+                + outputs + " file(s) not taken as frames");
+        LOG.info("[READ] " + input + ": " + files.size() + " FITS file(s) listed (their headers are read by the executors)");
+        return files;
     }
 
     /** How a task names the file the driver knows at {@code local}: its input URI, its place under the output URI, or the path. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameScanner;
 import org.tessera.pipeline.MosaicPipeline;
 
 /**
@@ -82,13 +83,46 @@ class SparkMosaicTest {
         assertSamePixels(one.mosaic(), resumed.mosaic());
 
         // The same frames and output folder named by file: URIs, through Hadoop's FileSystem API:
-        // the driver reads copies, the executors fetch their frames and put their tiles and band files there.
-        String in = one.outputDir().resolve(MosaicPipeline.DEFAULT_SKY_DIR).toUri().toString();
+        // the driver only lists the frames, the executors read their headers, fetch their frames and
+        // put their tiles and band files there. One more file has a damaged header.
+        Path inDir = Files.createDirectories(dir.resolve("uri-in"));
+        List<String> frameNames = new ArrayList<>();
+        try (var sky = Files.list(one.outputDir().resolve(MosaicPipeline.DEFAULT_SKY_DIR))) {
+            for (Path f : sky.toList()) {
+                Files.copy(f, inDir.resolve(f.getFileName()));
+                frameNames.add(f.getFileName().toString());
+            }
+        }
+        byte[] bytes = Files.readAllBytes(inDir.resolve(frameNames.get(0)));
+        bytes[80 * 4 + 20] = 0x01; // a control byte in the fifth card
+        Path broken = Files.write(inDir.resolve("broken.fits"), bytes);
+        frameNames.add("broken.fits");
+        // what one machine says about it (the same scan as MosaicPipeline.mosaic's)
+        List<FrameScanner.Problem> oneSkips = FrameScanner.scanFrames(List.of(inDir), null, true, false).skipped();
+        assertEquals(1, oneSkips.size(), oneSkips.toString());
+        assertTrue(oneSkips.get(0).reason().contains("non-text byte 0x01"), oneSkips.toString());
+
+        String in = inDir.toUri().toString();
         Path outDir = dir.resolve("by-uri");
         String outUri = outDir.toUri().toString();
-        SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context()).mosaic(List.of(in), outUri, config, Progress.NONE);
+        List<String> driverScratch = new ArrayList<>();
+        SparkMosaic byUris = new SparkMosaic(LocalSpark.context());
+        byUris.scratchProbe(scratch -> { // every file the driver's scratch folder holds at the end of the run
+            try (var files = Files.walk(scratch)) {
+                files.filter(Files::isRegularFile).forEach(f -> driverScratch.add(scratch.relativize(f).toString()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        SparkMosaic.Result byUri = byUris.mosaic(List.of(in), outUri, config, Progress.NONE);
+        assertFalse(driverScratch.isEmpty(), "the driver worked on its outputs there");
+        assertTrue(driverScratch.stream().noneMatch(f -> frameNames.contains(Path.of(f).getFileName().toString())),
+                "no input frame was copied to the driver: " + driverScratch);
         assertEquals(outUri.replaceAll("/+$", "") + "/" + MosaicPipeline.MOSAIC, byUri.mosaic());
-        assertTrue(byUri.skipped().isEmpty(), byUri.skipped().toString());
+        // the broken frame reported by its URI with the reason one machine gives
+        assertEquals(1, byUri.skipped().size(), byUri.skipped().toString());
+        assertEquals(new org.apache.hadoop.fs.Path(broken.toUri()).toString(), byUri.skipped().get(0).file());
+        assertEquals(oneSkips.get(0).reason(), byUri.skipped().get(0).reason());
         assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
         for (int i = 0; i < one.masterTiles().size(); i++) {
             assertTrue(byUri.masterTiles().get(i).startsWith("file:"), byUri.masterTiles().get(i));
