@@ -377,10 +377,8 @@ final class SkyCells {
         return select(a, q);
     }
 
-    /** Median of the first n values (reorders them). */
+    /** Median of the first n values (a itself is left as it is). */
     private static double select(double[] a, int n) {
-        double[] s = Arrays.copyOf(a, n);
-        Arrays.sort(s);
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+        return SmallSelect.median(Arrays.copyOf(a, n), n); // the sorted definition, by selection
     }
 }
