@@ -69,6 +69,33 @@ class ShiftedSourceTest {
         assertArrayEquals(new int[] {7, -3}, s);
     }
 
+    /**
+     * Bit for bit the rule: target (x, y) is source (x, y + dy) when every channel there is finite,
+     * else NaN in all channels; rows read straight into the band (all inside the source) and rows
+     * partly outside it (copied), in bands that start anywhere.
+     */
+    @Test
+    void aVerticalShiftKeepsThePixelsBitForBit() throws IOException {
+        FloatImage img = frame();
+        for (int[] hd : new int[][] {{190, 4}, {200, 4}, {200, -3}}) {
+            int h = hd[0], dy = hd[1];
+            ShiftedSource s = new ShiftedSource(img, 300, h, 0, dy);
+            for (int y0 = 0; y0 < h; y0 += 37) {
+                int rows = Math.min(37, h - y0);
+                float[][] band = s.newBand(rows);
+                s.readRows(y0, rows, band);
+                for (int r = 0; r < rows; r++)
+                    for (int x = 0; x < 300; x++) {
+                        int sy = y0 + r + dy;
+                        boolean ok = sy >= 0 && sy < 200 && Float.isFinite(img.get(0, x, sy)) && Float.isFinite(img.get(1, x, sy));
+                        for (int c = 0; c < 2; c++)
+                            assertEquals(Float.floatToRawIntBits(ok ? img.get(c, x, sy) : Float.NaN),
+                                    Float.floatToRawIntBits(band[c][r * 300 + x]), "h " + h + " dy " + dy + " x " + x + " y " + (y0 + r));
+                    }
+            }
+        }
+    }
+
     @Test
     void anythingElseIsResampled() {
         assertInstanceOf(ShiftedSource.class, ShiftedSource.onGrid(frame(), SRC, new WcsGrid(SRC.shifted(0.0004, 0), 300, 200)),
