@@ -61,8 +61,9 @@ for k in 1 2; do
   bin/tessera stack "$WORK/warm_out/w.fits" "$WARM" -q --set stacking_rejection_algorithm=kappa_sigma \
     --set stacking_normalize_method=none --set stacking_weighting_method=none --set hot_pixel_correction=false > /dev/null
 done
-for _ in $(seq 60); do ls target/cds/*.jsa >/dev/null 2>&1 && break; sleep 1; done
-ls target/cds/*.jsa 2>/dev/null || echo "(no class data archive: timed runs start without it)"
+JAR=$(ls -t target/tessera-*.jar | grep -v -e sources -e tests -e javadoc | head -1)
+for _ in $(seq 90); do [ -n "$(find target/cds -name '*.jsa' -newer "$JAR" 2>/dev/null)" ] && break; sleep 1; done
+find target/cds -name '*.jsa' -newer "$JAR" | grep . || echo "(no class data archive for this build: timed runs start without it)"
 
 RESULTS="$OUT/results.txt"
 : > "$RESULTS"

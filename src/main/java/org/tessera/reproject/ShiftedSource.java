@@ -77,6 +77,12 @@ public final class ShiftedSource implements RowSource {
             // into the band, then the rule below in place (a pixel with a non-finite channel is NaN).
             src.readRows(y0 + dy, rows, dst);
             int n = rows * width;
+            if (nc == 3) { // x * 0 is NaN exactly when x is NaN or infinite: one test per pixel, no branch per channel
+                float[] r = dst[0], g = dst[1], b = dst[2];
+                for (int k = 0; k < n; k++)
+                    if (Float.isNaN(r[k] * 0f + g[k] * 0f + b[k] * 0f)) r[k] = g[k] = b[k] = Float.NaN;
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 boolean ok = true;
                 for (int c = 0; c < nc && ok; c++) ok = Float.isFinite(dst[c][k]);
