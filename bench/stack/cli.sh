@@ -111,8 +111,8 @@ for round in $(seq "$ROUNDS"); do
   echo "== round $round ($CPUS CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M:%S) UTC)"
   for rej in kappa winsorized; do
     run_siril "$rej" "$round"
-    run_cli "$rej" "$round"
-    run_core "$rej" "$round"
+    if [ $((round % 2)) = 1 ]; then run_cli "$rej" "$round"; run_core "$rej" "$round"
+    else run_core "$rej" "$round"; run_cli "$rej" "$round"; fi # alternate: neither always runs second
   done
 done
 echo "== end (load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -125,6 +125,21 @@ for rej in kappa winsorized; do
     END { printf "%-11s %8.2f %8.2f %8.2f %10.3f %12.3f %16s\n", j, best["cli"], best["core"], best["siril"],
           best["cli"] / best["core"], best["siril"] / best["cli"], rss["cli"] "/" rss["core"] "/" rss["siril"] }' "$RESULTS"
 done
+
+# The load of a shared machine swings within a round: the three jobs of one rejection in one round
+# run back to back, so their ratios (paired) are the steadier figure; the median over the rounds.
+echo
+echo "== paired ratios per round (same round, back to back): cli/core, siril/cli; median over rounds"
+/usr/bin/python3 - "$RESULTS" <<'EOF'
+import sys, statistics
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+for rej in ["kappa", "winsorized"]:
+    t = {tool: [float(r[2]) for r in rows if r[0] == rej and r[1] == tool] for tool in ["cli", "core", "siril"]}
+    a = [c / k for c, k in zip(t["cli"], t["core"])]
+    b = [s / c for s, c in zip(t["siril"], t["cli"])]
+    print(f"{rej:11s} rounds: " + "  ".join(f"{x:.3f}/{y:.3f}" for x, y in zip(a, b))
+          + f"   median cli/core {statistics.median(a):.3f}, siril/cli {statistics.median(b):.3f}")
+EOF
 
 echo
 echo "== results: CLI vs core (largest |difference|), CLI vs Siril (median and 99th percentile of |T - S| / stack level)"
