@@ -44,6 +44,7 @@ public final class FitsFrame implements Frame, AllFinite {
 
     /** Bytes read per positional read: bounds the temporary buffer of a band. */
     private static final int CHUNK_BYTES = 8 << 20;
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = new ThreadLocal<>();
 
     private final Path path;
     private final String name;
@@ -519,7 +520,7 @@ public final class FitsFrame implements Frame, AllFinite {
         int bpv = codec.bytesPerValue();
         long rowBytes = (long) width * bpv;
         int rowsPerChunk = (int) Math.max(1, CHUNK_BYTES / rowBytes);
-        ByteBuffer buf = ByteBuffer.allocate((int) (Math.min(rows, rowsPerChunk) * rowBytes));
+        ByteBuffer buf = readBuffer((int) (Math.min(rows, rowsPerChunk) * rowBytes));
         for (int r = 0; r < rows; r += rowsPerChunk) {
             int n = Math.min(rowsPerChunk, rows - r);
             long pos = dataOffset + ((long) plane * height + y0 + r) * rowBytes;
@@ -527,6 +528,20 @@ public final class FitsFrame implements Frame, AllFinite {
             readFully(ch, buf, pos);
             codec.decode(buf, n * width, dst, off + r * width);
         }
+    }
+
+    /**
+     * This thread's direct read buffer, at least {@code bytes} long (at most {@link #CHUNK_BYTES}):
+     * a channel reads into a heap buffer through a temporary direct one of its own and copies it
+     * over, and each band allocated a new heap buffer; the direct buffer saves the copy and the garbage.
+     */
+    private static ByteBuffer readBuffer(int bytes) {
+        ByteBuffer b = READ_BUFFER.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(Math.max(bytes, 1 << 20));
+            READ_BUFFER.set(b);
+        }
+        return b.clear().limit(bytes);
     }
 
     private byte[] readAlphaBytes(FileChannel ch, int y0, int rows) throws IOException {

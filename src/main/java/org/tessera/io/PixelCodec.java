@@ -75,7 +75,18 @@ final class PixelCodec {
             }
             case 32 -> { for (int i = 0; i < n; i++) dst[off + i] = scale(b.getInt(4 * i)); }
             case 64 -> { for (int i = 0; i < n; i++) dst[off + i] = scale(b.getLong(8 * i)); }
-            case -32 -> { for (int i = 0; i < n; i++) dst[off + i] = scaleReal(b.getFloat(4 * i)); }
+            case -32 -> {
+                if (bzero == 0 && bscale == 1) { // the common case: a bulk byte-swapping copy, then the NaN rule
+                    b.asFloatBuffer().get(dst, off, n);
+                    // what scaleReal gives without scaling: non-finite -> NaN, -0 -> +0 (0 + 1 * -0)
+                    for (int i = off; i < off + n; i++) {
+                        float f = dst[i];
+                        dst[i] = Float.isFinite(f) ? f + 0f : Float.NaN;
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[off + i] = scaleReal(b.getFloat(4 * i));
+                }
+            }
             case -64 -> { for (int i = 0; i < n; i++) dst[off + i] = scaleReal(b.getDouble(8 * i)); }
             default -> throw new IllegalStateException("BITPIX " + bitpix);
         }

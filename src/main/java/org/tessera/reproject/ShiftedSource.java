@@ -72,6 +72,24 @@ public final class ShiftedSource implements RowSource {
         if (y0 < 0 || rows < 0 || y0 + rows > height)
             throw new IndexOutOfBoundsException("rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + height);
         int nc = src.channels(), sw = src.width();
+        if (dx == 0 && sw == width && y0 + dy >= 0 && y0 + rows + dy <= src.height()) {
+            // Same columns, rows all inside the source (frames that share the grid): read straight
+            // into the band, then the rule below in place (a pixel with a non-finite channel is NaN).
+            src.readRows(y0 + dy, rows, dst);
+            int n = rows * width;
+            if (nc == 3) { // x * 0 is NaN exactly when x is NaN or infinite: one test per pixel, no branch per channel
+                float[] r = dst[0], g = dst[1], b = dst[2];
+                for (int k = 0; k < n; k++)
+                    if (Float.isNaN(r[k] * 0f + g[k] * 0f + b[k] * 0f)) r[k] = g[k] = b[k] = Float.NaN;
+                return;
+            }
+            for (int k = 0; k < n; k++) {
+                boolean ok = true;
+                for (int c = 0; c < nc && ok; c++) ok = Float.isFinite(dst[c][k]);
+                if (!ok) for (int c = 0; c < nc; c++) dst[c][k] = Float.NaN;
+            }
+            return;
+        }
         for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * width, Float.NaN);
         int sy0 = Math.max(0, y0 + dy), sy1 = Math.min(src.height(), y0 + rows + dy);
         int tx0 = Math.max(0, -dx), tx1 = Math.min(width, sw - dx);

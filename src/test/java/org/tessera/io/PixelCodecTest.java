@@ -41,6 +41,25 @@ class PixelCodecTest {
     }
 
     @Test
+    void floatDecodingMatchesTheFormulaWithAndWithoutScaling() {
+        float[] values = {0f, -0f, 1.5f, -2.25e-3f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+                Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0x7fc01234), 123456.79f};
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length);
+        for (float v : values) b.putFloat(v);
+        for (double[] s : new double[][] {{0, 1}, {10, 2}, {0, 1e38}}) {
+            PixelCodec c = new PixelCodec(-32, s[0], s[1], null);
+            float[] out = new float[values.length + 2];
+            c.decode(b, values.length, out, 2);
+            for (int i = 0; i < values.length; i++) {
+                float f = (float) (s[0] + s[1] * values[i]);
+                float want = Float.isFinite(f) ? f : Float.NaN;
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[i + 2]),
+                        "value " + values[i] + ", bzero " + s[0] + " bscale " + s[1]);
+            }
+        }
+    }
+
+    @Test
     void tableDecodingOfEveryByteMatchesTheFormula() {
         ByteBuffer b = ByteBuffer.allocate(256);
         for (int v = 0; v < 256; v++) b.put((byte) v);

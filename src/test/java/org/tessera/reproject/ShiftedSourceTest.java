@@ -69,6 +69,44 @@ class ShiftedSourceTest {
         assertArrayEquals(new int[] {7, -3}, s);
     }
 
+    /**
+     * Bit for bit the rule: target (x, y) is source (x, y + dy) when every channel there is finite,
+     * else NaN in all channels; rows read straight into the band (all inside the source) and rows
+     * partly outside it (copied), in bands that start anywhere.
+     */
+    @Test
+    void aVerticalShiftKeepsThePixelsBitForBit() throws IOException {
+        FloatImage two = frame(), img = new FloatImage(300, 200, 3); // RGB: the third channel with holes of its own
+        for (int c = 0; c < 2; c++) System.arraycopy(two.plane(c), 0, img.plane(c), 0, 300 * 200);
+        for (int i = 0; i < 300 * 200; i++) img.plane(2)[i] = two.plane(0)[(i * 7) % (300 * 200)] * 0.5f;
+        img.set(2, 10, 20, Float.NEGATIVE_INFINITY);
+        img.set(2, 11, 20, Float.NaN);
+        img.set(2, 12, 20, -0f);
+        for (FloatImage im : new FloatImage[] {two, img})
+            for (int[] hd : new int[][] {{190, 4}, {200, 4}, {200, -3}})
+                checkVerticalShift(im, hd[0], hd[1]);
+    }
+
+    private static void checkVerticalShift(FloatImage img, int h, int dy) throws IOException {
+        int nc = img.channels();
+        ShiftedSource s = new ShiftedSource(img, 300, h, 0, dy);
+        for (int y0 = 0; y0 < h; y0 += 37) {
+            int rows = Math.min(37, h - y0);
+            float[][] band = s.newBand(rows);
+            s.readRows(y0, rows, band);
+            for (int r = 0; r < rows; r++)
+                for (int x = 0; x < 300; x++) {
+                    int sy = y0 + r + dy;
+                    boolean ok = sy >= 0 && sy < 200;
+                    for (int c = 0; c < nc && ok; c++) ok = Float.isFinite(img.get(c, x, sy));
+                    for (int c = 0; c < nc; c++)
+                        assertEquals(Float.floatToRawIntBits(ok ? img.get(c, x, sy) : Float.NaN),
+                                Float.floatToRawIntBits(band[c][r * 300 + x]),
+                                nc + " channels, h " + h + " dy " + dy + " x " + x + " y " + (y0 + r));
+                }
+        }
+    }
+
     @Test
     void anythingElseIsResampled() {
         assertInstanceOf(ShiftedSource.class, ShiftedSource.onGrid(frame(), SRC, new WcsGrid(SRC.shifted(0.0004, 0), 300, 200)),

@@ -53,6 +53,8 @@ public final class StackBench {
             Path p = dir.resolve(name(f));
             if (Files.isRegularFile(p) && Files.size(p) >= bytes) have++;
         }
+        if (have == n && !hasWcs(dir.resolve(name(0)))) have = 0; // frames of an older bench, without the WCS
+
         if (have == n) {
             System.out.println("synthetic frames already present: " + n + " in " + dir);
             return;
@@ -95,11 +97,39 @@ public final class StackBench {
                 }
             }
             try (Fits fits = new Fits()) {
-                fits.addHDU(FitsFactory.hduFactory(cube));
+                nom.tam.fits.BasicHDU<?> hdu = FitsFactory.hduFactory(cube);
+                addSharedWcs(hdu.getHeader(), w, h);
+                fits.addHDU(hdu);
                 fits.write(dir.resolve(name(f)).toFile());
             }
         }
         System.out.println("generated " + n + " synthetic frames " + w + "x" + h + "x3 in " + dir);
+    }
+
+    /**
+     * One TAN WCS shared by every frame (2"/px around RA 150, Dec 30, the grid of {@link #aligned}):
+     * {@code tessera stack} needs a WCS on its inputs; Siril ignores it for a plain stack.
+     */
+    static void addSharedWcs(nom.tam.fits.Header hdr, int w, int h) throws nom.tam.fits.HeaderCardException {
+        double s = 2.0 / 3600;
+        hdr.addValue("CTYPE1", "RA---TAN", "");
+        hdr.addValue("CTYPE2", "DEC--TAN", "");
+        hdr.addValue("CRPIX1", (w + 1) / 2.0, "");
+        hdr.addValue("CRPIX2", (h + 1) / 2.0, "");
+        hdr.addValue("CRVAL1", 150.0, "");
+        hdr.addValue("CRVAL2", 30.0, "");
+        hdr.addValue("CD1_1", -s, "");
+        hdr.addValue("CD1_2", 0.0, "");
+        hdr.addValue("CD2_1", 0.0, "");
+        hdr.addValue("CD2_2", s, "");
+    }
+
+    static boolean hasWcs(Path p) throws IOException {
+        try (Fits fits = new Fits(p.toFile())) {
+            return fits.getHDU(0).getHeader().containsKey("CTYPE1");
+        } catch (FitsException e) {
+            return false;
+        }
     }
 
     static String name(int f) {
