@@ -108,8 +108,8 @@ final class SkyCells {
         }
         double sigR = mad(rr, common, nCommon), sigS = mad(sr, common, nCommon);
         // A noiseless frame has a MAD of 0: any positive residual is then a source.
-        double floorR = 1e-6 * (Math.abs(median(r, common, nCommon)) + 1e-30);
-        double floorS = 1e-6 * (Math.abs(median(s, common, nCommon)) + 1e-30);
+        double floorR = 1e-6 * (Math.abs(median(r, common)) + 1e-30);
+        double floorS = 1e-6 * (Math.abs(median(s, common)) + 1e-30);
         sigR = Math.max(sigR, floorR);
         sigS = Math.max(sigS, floorS);
         boolean[] seed = new boolean[n];
@@ -365,16 +365,9 @@ final class SkyCells {
         double[] a = new double[n];
         int q = 0;
         for (int k = 0; k < v.length; k++) if (use[k]) a[q++] = v[k];
-        double m = select(a.clone(), q);
+        double m = select(a, q);
         for (int i = 0; i < q; i++) a[i] = Math.abs(a[i] - m);
         return 1.4826 * select(a, q);
-    }
-
-    private static double median(float[] v, boolean[] use, int n) {
-        double[] a = new double[n];
-        int q = 0;
-        for (int k = 0; k < v.length; k++) if (use[k]) a[q++] = v[k];
-        return select(a, q);
     }
 
     /** Median of the first n values (a itself is left as it is). */
