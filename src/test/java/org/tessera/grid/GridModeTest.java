@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
@@ -34,24 +32,9 @@ class GridModeTest {
     }
 
     /** Messages of org.tessera.grid while {@code r} runs. */
-    private static List<String> logged(IORunnable r) throws IOException {
-        Logger log = Logger.getLogger("org.tessera.grid");
-        List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
-        Handler h = new Handler() {
-            @Override public void publish(LogRecord rec) { out.add(rec.getMessage()); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        log.addHandler(h);
-        try {
-            r.run();
-        } finally {
-            log.removeHandler(h);
-        }
-        return out;
+    private static List<String> logged(Logged.IORunnable r) throws IOException {
+        return Logged.during("org.tessera.grid", r);
     }
-
-    interface IORunnable { void run() throws IOException; }
 
     @Test
     void mosaicPutsStarsAtTheirPositionsWithTheirFlux() throws IOException {

@@ -1,12 +1,9 @@
 package org.tessera.sds;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
+import org.tessera.Logged;
 import org.tessera.config.Config;
 import org.tessera.io.MountMode;
 import org.tessera.synth.SyntheticSky;
@@ -40,23 +37,8 @@ final class SdsFixtures {
         return config().put("sds_mode_default", true);
     }
 
-    interface IORunnable { void run() throws IOException; }
-
     /** The messages logged under {@code org.tessera} while {@code r} runs. */
-    static List<String> logged(IORunnable r) throws IOException {
-        Logger log = Logger.getLogger("org.tessera");
-        List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
-        Handler h = new Handler() {
-            @Override public void publish(LogRecord rec) { out.add(rec.getMessage()); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        log.addHandler(h);
-        try {
-            r.run();
-        } finally {
-            log.removeHandler(h);
-        }
-        return out;
+    static List<String> logged(Logged.IORunnable r) throws IOException {
+        return Logged.during("org.tessera", r);
     }
 }
