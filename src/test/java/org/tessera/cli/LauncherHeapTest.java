@@ -3,18 +3,13 @@ package org.tessera.cli;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,21 +36,7 @@ class LauncherHeapTest {
 
     @BeforeAll
     static void standInJar() throws Exception {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assumeTrue(javac != null, "needs a JDK");
-        Path src = Files.createDirectories(root.resolve("src/org/tessera/cli")), classes = root.resolve("classes");
-        Files.writeString(src.resolve("Main.java"), MAIN);
-        Files.createDirectories(classes);
-        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.resolve("Main.java").toString()));
-        Files.createDirectories(root.resolve("target/lib"));
-        try (OutputStream o = Files.newOutputStream(root.resolve("target/tessera-0.jar"));
-             JarOutputStream jar = new JarOutputStream(o)) {
-            jar.putNextEntry(new JarEntry("org/tessera/cli/Main.class"));
-            jar.write(Files.readAllBytes(classes.resolve("org/tessera/cli/Main.class")));
-            jar.closeEntry();
-        }
-        Path bin = Files.createDirectories(root.resolve("bin")).resolve("tessera");
-        Files.writeString(bin, Files.readString(Paths.get("bin/tessera"), StandardCharsets.UTF_8));
+        StandInLauncher.install(root, MAIN);
     }
 
     /** The stand-in's max heap in MiB under these environment settings (null: unset). */
