@@ -3,15 +3,11 @@ package org.tessera.gpu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 
-/** Runs on the simulated device, frames to stack, and a log capture over every org.tessera logger. */
+/** Runs on the simulated device and frames to stack (log captures: {@code org.tessera.Logged.fine()}). */
 final class GpuFixtures {
     private GpuFixtures() {}
 
@@ -54,46 +50,5 @@ final class GpuFixtures {
             out.add(f);
         }
         return out;
-    }
-
-    /** Collects every org.tessera record (FINE and above) while open. */
-    static final class Logs extends Handler implements AutoCloseable {
-        private final Logger root = Logger.getLogger("org.tessera");
-        private final Level previous;
-        final List<LogRecord> records = new ArrayList<>();
-
-        Logs() {
-            previous = root.getLevel();
-            root.setLevel(Level.FINE);
-            setLevel(Level.ALL);
-            root.addHandler(this);
-        }
-
-        @Override public synchronized void publish(LogRecord r) { records.add(r); }
-        @Override public void flush() { }
-
-        @Override
-        public void close() {
-            root.removeHandler(this);
-            root.setLevel(previous);
-        }
-
-        synchronized List<String> messages() {
-            List<String> m = new ArrayList<>();
-            for (LogRecord r : records) m.add(r.getMessage());
-            return m;
-        }
-
-        synchronized List<String> starting(String prefix) {
-            List<String> m = new ArrayList<>();
-            for (LogRecord r : records) if (r.getMessage() != null && r.getMessage().startsWith(prefix)) m.add(r.getMessage());
-            return m;
-        }
-
-        synchronized List<LogRecord> at(Level level) {
-            List<LogRecord> m = new ArrayList<>();
-            for (LogRecord r : records) if (r.getLevel().equals(level)) m.add(r);
-            return m;
-        }
     }
 }

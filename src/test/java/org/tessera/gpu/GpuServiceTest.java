@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.scijava.Context;
+import org.tessera.Logged;
 import org.tessera.config.Config;
 
 /** The service, the run's health check, the flag normalisation and the gpu_simulate grammar. */
@@ -34,7 +35,7 @@ class GpuServiceTest {
     @Test
     void noDriverNoDeviceAndABadSpecAreReasonsNotCrashes() {
         GpuSettings on = GpuSettings.fromConfig(new Config());
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs();
+        try (Logged.Capture logs = Logged.fine();
              GpuRun run = new GpuRun(on, () -> { throw new UnsatisfiedLinkError("libcuda.so.1: cannot open shared object file"); },
                      new TestBackends())) {
             assertFalse(run.health().healthy());

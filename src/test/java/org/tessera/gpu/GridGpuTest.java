@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.grid.GridMode;
@@ -34,7 +35,7 @@ class GridGpuTest {
 
     @Test
     void unsetGridFlagFollowsTheGlobalFlag() {
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             try (GpuRun run = GpuFixtures.run("vram_mb:8192")) {
                 assertInstanceOf(GridGpuPolicy.class, GridGpuPolicy.forRun(run));
             }
@@ -58,7 +59,7 @@ class GridGpuTest {
     @Test
     void aFailingTileFallsBackToTheCpuAndTheNextTileTriesTheGpuAgain() throws IOException {
         float[] cpu = stack(TileStackPolicy.CPU, 0);
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192,oom:grid:1,fail:grid:3"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,oom:grid:1,fail:grid:3"); Logged.Capture logs = Logged.fine()) {
             TileStackPolicy p = GridGpuPolicy.forRun(run);
             assertArrayEquals(cpu, stack(p, 1), "the failed tile is the CPU's");
             float[] second = stack(p, 2);
@@ -75,7 +76,7 @@ class GridGpuTest {
     @Test
     void noUsableGpuLogsTheFallbackOnce() {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail", "use_gpu_grid=true");
-             GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+             Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, GridGpuPolicy.forRun(run));
             assertEquals(List.of("[GRID] GPU stack failed, falling back to CPU: health check failed: GpuException: health check"
                     + " failed (simulated: gpu_simulate health:fail)"), logs.starting("[GRID] GPU stack failed"));
@@ -96,7 +97,7 @@ class GridGpuTest {
         c.put("grid_size_factor", 1.7);
         c.put("batch_overlap_pct", 60);
         GridMode.Outcome cpu = GridMode.run(plan, dir.resolve("cpu"), c, Progress.NONE);
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192,fail:grid:1"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,fail:grid:1"); Logged.Capture logs = Logged.fine()) {
             GridMode.Outcome gpu = GridMode.run(plan, dir.resolve("gpu"), c, Progress.NONE, GridGpuPolicy.forRun(run));
             assertEquals(List.of("[GRID] GPU=ON: tiles stack on the GPU, a tile whose GPU stack fails on the CPU"),
                     logs.starting("[GRID] GPU="));

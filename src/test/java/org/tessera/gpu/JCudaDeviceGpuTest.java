@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.config.Config;
 import org.tessera.gpu.kernels.HealthKernel;
 import org.tessera.reproject.BandContribution;
@@ -97,7 +98,7 @@ class JCudaDeviceGpuTest {
         java.util.List<org.tessera.image.FloatImage> frames = GpuFixtures.frames(9, 40, 30, 1, 3);
         float[] cpuTile = Phase3ModeCTest.stack(TileStackPolicy.CPU, 1, frames);
         try (GpuRun run = new GpuRun(GpuSettings.fromConfig(c), () -> ForwardingDevice.borrowed(d), GpuKernels.BACKENDS);
-             GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+             Logged.Capture logs = Logged.fine()) {
             assertTrue(run.health().healthy(), "healthy before the VRAM is taken");
             Phase5VramTest.coadd(new GpuBandCoadder(d, GpuPhase.PHASE5, ChunkLimits.of(64, 64))); // kernels loaded
             List<DeviceBuffer> hog = takeAllVram(d);

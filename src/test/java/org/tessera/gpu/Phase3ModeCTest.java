@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
@@ -44,7 +45,7 @@ class Phase3ModeCTest {
 
     @Test
     void healthyGpuStacksEveryTileAndSaysSoOnce() throws IOException {
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192"); Logged.Capture logs = Logged.fine()) {
             TileStackPolicy p = Phase3GpuPolicy.forRun(run);
             assertInstanceOf(Phase3GpuPolicy.class, p);
             float[] a = stack(p, 1, frames), b = stack(p, 2, frames);
@@ -61,7 +62,7 @@ class Phase3ModeCTest {
 
     @Test
     void oneFailureIsRetriedOnceAfterFreeingThePoolWithSmallerChunks() throws IOException {
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192,oom:phase3:1"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,oom:phase3:1"); Logged.Capture logs = Logged.fine()) {
             TestBackends backends = (TestBackends) run.backends();
             float[] a = stack(Phase3GpuPolicy.forRun(run), 4, frames);
             assertArrayEquals(cpu(), a, 1e-5f * 200);
@@ -81,7 +82,7 @@ class Phase3ModeCTest {
     @Test
     void twoFailuresDisableTheGpuAndTheTileIsRecomputedOnTheCpu() throws IOException {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,oom:phase3:1,oom:phase3:2");
-             GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+             Logged.Capture logs = Logged.fine()) {
             TestBackends backends = (TestBackends) run.backends();
             TileStackPolicy p = Phase3GpuPolicy.forRun(run);
             float[] first = stack(p, 7, frames);
@@ -103,7 +104,7 @@ class Phase3ModeCTest {
 
     @Test
     void anInvalidResultIsAGpuStackingError() throws IOException {
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192,invalid:phase3:1"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,invalid:phase3:1"); Logged.Capture logs = Logged.fine()) {
             float[] a = stack(Phase3GpuPolicy.forRun(run), 2, frames);
             assertArrayEquals(cpu(), a, 1e-5f * 200);
             List<String> w = logs.starting("[P3][GPU] tile 2: GPU stack failed (GPUStackingError)");
@@ -114,7 +115,7 @@ class Phase3ModeCTest {
 
     @Test
     void aNonOomGpuErrorTwiceAlsoDisables() throws IOException {
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192,fail:phase3:1,invalid:phase3:2"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,fail:phase3:1,invalid:phase3:2"); Logged.Capture logs = Logged.fine()) {
             float[] a = stack(Phase3GpuPolicy.forRun(run), 3, frames);
             assertArrayEquals(cpu(), a);
             assertTrue(run.phase3HardDisabled());
@@ -125,7 +126,7 @@ class Phase3ModeCTest {
 
     @Test
     void aFailedHealthCheckMeansCpuFromTheStart() throws IOException {
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail"); Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, Phase3GpuPolicy.forRun(run));
             assertFalse(run.phase3Allowed());
             assertEquals(List.of("[GPU] GPU off for this run: health check failed: GpuException: health check failed"
@@ -136,7 +137,7 @@ class Phase3ModeCTest {
 
     @Test
     void gpuFlagOffMeansCpuWithoutAnyCheck() {
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192", "use_gpu_phase5=false"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192", "use_gpu_phase5=false"); Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, Phase3GpuPolicy.forRun(run));
             assertEquals(List.of("[GPU] GPU off for this run: not requested (use_gpu_phase5=false); every step runs on the CPU"),
                     logs.starting("[GPU]"));
@@ -175,7 +176,7 @@ class Phase3ModeCTest {
         FloatImage a = new FloatImage(40, 30, 3), b = new FloatImage(40, 30, 3), ca = new FloatImage(40, 30, 1),
                 cb = new FloatImage(40, 30, 1);
         StackCore.stack(rgb, p, a, ca, Progress.NONE, PLAN, CpuStackBackend.INSTANCE);
-        try (GpuRun run = GpuFixtures.run("vram_mb:8192"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192"); Logged.Capture logs = Logged.fine()) {
             Phase3GpuPolicy.forRun(run).stack(1, be -> StackCore.stack(rgb, p, b, cb, Progress.NONE, PLAN, be));
             assertEquals(1, logs.starting("phase3_gpu_chunk_summary tile=1 backend=gpu").size(), "made on the GPU");
         }

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.image.FloatImage;
 import org.tessera.reproject.BandCoadder;
@@ -89,7 +90,7 @@ class Phase5VramTest {
     void budgetRisesBetweenCallsWhenVramIsFreedButNeverAboveTheCap() throws Exception {
         // Probes: the health check, the cap snapshot (20000 MiB free), then one per band.
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,free_mb:24000/20000/1000/2000/6000/30000/4000");
-             GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+             Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             assertEquals(15180, gpu.budget().capBytes() >> 20, "(20000 - 1024) x 0.80");
             Out o = coadd(gpu);
@@ -118,7 +119,7 @@ class Phase5VramTest {
     @Test
     void userCapIsNeverExceededEvenWhenFreeVramGrows() throws Exception {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,free_mb:1000/1000/200/20000", "phase5_chunk_auto=false",
-                "phase5_chunk_mb=128"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+                "phase5_chunk_mb=128"); Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             assertEquals("USER", gpu.budget().source());
             coadd(gpu);
@@ -149,7 +150,7 @@ class Phase5VramTest {
 
     @Test
     void badHintsAreNormalisedNotACrash() {
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             GpuSettings s = GpuSettings.fromConfig(GpuFixtures.config(null, "phase5_chunk_auto=false")
                     .put("phase5_chunk_mb", List.of("lots")));
             assertEquals(List.of("phase5_chunk_mb='[lots]' is not a number: 128"), s.notes());
@@ -166,7 +167,7 @@ class Phase5VramTest {
 
     @Test
     void unavailableProbeKeepsThePlanHints() {
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             Phase5Budget b = Phase5Budget.snapshot(GpuSettings.fromConfig(GpuFixtures.config(null, "phase5_chunk_auto=false")),
                     24L << 30, -1);
             ChunkLimits l = b.refresh(-1, 48);
@@ -179,7 +180,7 @@ class Phase5VramTest {
     @Test
     void oomOnTheFirstTryIsRetriedAndSucceedsOnTheGpu() throws Exception {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,free_mb:24000/20000/6000/5000,oom:phase5:1");
-             GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+             Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             Out o = coadd(gpu);
             // 6000 × 0.45 = 2700 MiB, × 0.7 = 1890; rows 16 × 0.7 → floor 32.
@@ -201,7 +202,7 @@ class Phase5VramTest {
     @Test
     void threeRetriesThenTheCpuWithTheCpuMosaic() throws Exception {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,free_mb:24000/20000/6000,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4");
-             GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+             Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             Out o = coadd(gpu);
             assertEquals(List.of(
@@ -222,7 +223,7 @@ class Phase5VramTest {
     @Test
     void withoutCpuFallbackTheOomIsTheError() {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4",
-                "allow_cpu_fallback=false"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+                "allow_cpu_fallback=false"); Logged.Capture logs = Logged.fine()) {
             BandCoadder gpu = Phase5GpuCoadder.forRun(run);
             GpuException e = assertThrows(GpuException.class, () -> coadd(gpu));
             assertTrue(e.getMessage().startsWith("[P5] GPU coadd failed (out of memory after 3 retries"), e.getMessage());
@@ -234,7 +235,7 @@ class Phase5VramTest {
 
     @Test
     void aNonOomErrorIsNotRetried() throws Exception {
-        try (GpuRun run = GpuFixtures.run("vram_mb:24576,fail:phase5:1"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:24576,fail:phase5:1"); Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             Out o = coadd(gpu);
             assertTrue(logs.starting("[GPU Reproject] OOM retry").isEmpty());
@@ -250,7 +251,7 @@ class Phase5VramTest {
     @Test
     void anInvalidBandGoesToTheCpuAndIsNotRetried() throws Exception {
         // Launch 12 falls after the first band (one coadd launch per tile and channel of a band).
-        try (GpuRun run = GpuFixtures.run("vram_mb:24576,invalid:phase5:12"); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun run = GpuFixtures.run("vram_mb:24576,invalid:phase5:12"); Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
             Out o = coadd(gpu);
             List<String> w = logs.starting("[GPU Reproject]");

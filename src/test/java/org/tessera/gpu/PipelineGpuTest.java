@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
@@ -40,7 +41,7 @@ class PipelineGpuTest {
     @Test
     void theDefaultRunWithoutAGpuIsTheCpuRunBitForBitAndSaysWhyOnce() throws IOException {
         MosaicPipeline.Outcome o;
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("default"), new Config(), Progress.NONE);
             List<String> gpu = logs.starting("[GPU]");
             assertEquals(1, gpu.size(), gpu.toString());
@@ -57,7 +58,7 @@ class PipelineGpuTest {
     @Test
     void phase3GpuFailingTwiceGivesTheCpuTilesAndTheRunGoesOn() throws IOException {
         MosaicPipeline.Outcome o;
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("sim"),
                     new Config().set("gpu_simulate=vram_mb:8192,oom:phase3:1,oom:phase3:2,oom:phase3:3,oom:phase3:4"), Progress.NONE);
             assertEquals(1, logs.starting("[GPU] GPU healthy for this run: simulated (8192 MiB, gpu_simulate)").size());
@@ -80,7 +81,7 @@ class PipelineGpuTest {
     @Test
     void aHealthySimulatedGpuMakesTheCpuMosaicWithin1e5() throws IOException {
         MosaicPipeline.Outcome o;
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("gpu"), new Config().set("gpu_simulate=vram_mb:16384"),
                     Progress.NONE);
             assertEquals(List.of("[P3][GPU] Using GPU stacker for Phase 3 (mode=auto)"), logs.starting("[P3][GPU]"));
@@ -101,7 +102,7 @@ class PipelineGpuTest {
         List<Path> in = List.of(DSS);
         MosaicPipeline.Outcome ref = MosaicPipeline.reproject(dir.resolve("p5cpu"), in,
                 new Config().set("use_gpu_phase5=false"), Progress.NONE);
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             MosaicPipeline.Outcome once = MosaicPipeline.reproject(dir.resolve("p5once"), in,
                     new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1").set("num_processing_workers=1"), Progress.NONE);
             assertEquals(1, logs.starting("[GPU Reproject] OOM retry 1/3: ").size(), logs.messages().toString());
@@ -109,7 +110,7 @@ class PipelineGpuTest {
             assertTrue(logs.starting("[P5] coadd ").stream().anyMatch(m -> m.contains(", gpu backend,")));
             close(pixels(ref.mosaic()), pixels(once.mosaic()));
         }
-        try (GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (Logged.Capture logs = Logged.fine()) {
             MosaicPipeline.Outcome down = MosaicPipeline.reproject(dir.resolve("p5down"), in,
                     new Config().set("gpu_simulate=vram_mb:16384,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4")
                             .set("num_processing_workers=1"), Progress.NONE); // one band at a time: one ladder

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
@@ -217,7 +218,7 @@ class StreamOverlapTest {
         for (boolean oom : new boolean[] {true, false}) {
             SimulatedDevice sim = new SimulatedDevice(8192 * MIB);
             MidPipelineFault dev = new MidPipelineFault(sim, 1, oom, false);
-            try (GpuRun r = run(dev); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+            try (GpuRun r = run(dev); Logged.Capture logs = Logged.fine()) {
                 float[] got = tile(Phase3GpuPolicy.forRun(r), 4, frames);
                 float[] cpu = tile(TileStackPolicy.CPU, 4, frames);
                 assertEquals(1, dev.faults);
@@ -236,7 +237,7 @@ class StreamOverlapTest {
     void aFaultOnEveryAttemptDisablesPhase3GpuAndTheTileIsTheCpus() throws IOException {
         SimulatedDevice sim = new SimulatedDevice(8192 * MIB);
         MidPipelineFault dev = new MidPipelineFault(sim, 1, true, true);
-        try (GpuRun r = run(dev); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun r = run(dev); Logged.Capture logs = Logged.fine()) {
             float[] got = tile(Phase3GpuPolicy.forRun(r), 7, frames);
             assertEquals(2, dev.faults);
             assertTrue(r.phase3HardDisabled());
@@ -251,7 +252,7 @@ class StreamOverlapTest {
         Phase5VramTest.Out cpu = Phase5VramTest.cpu();
         SimulatedDevice sim = new SimulatedDevice(24576 * MIB);
         MidPipelineFault dev = new MidPipelineFault(sim, 1, true, false);
-        try (GpuRun r = run(dev); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun r = run(dev); Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(r);
             Phase5VramTest.Out o = Phase5VramTest.coadd(gpu);
             assertEquals(2, dev.busyAtFault, "the strip upload ran beside the first kernel");
@@ -264,7 +265,7 @@ class StreamOverlapTest {
         }
         SimulatedDevice sim2 = new SimulatedDevice(24576 * MIB);
         MidPipelineFault err = new MidPipelineFault(sim2, 1, false, false);
-        try (GpuRun r = run(err); GpuFixtures.Logs logs = new GpuFixtures.Logs()) {
+        try (GpuRun r = run(err); Logged.Capture logs = Logged.fine()) {
             Phase5GpuCoadder gpu = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(r);
             Phase5VramTest.Out o = Phase5VramTest.coadd(gpu);
             List<String> w = logs.starting("[GPU Reproject]");

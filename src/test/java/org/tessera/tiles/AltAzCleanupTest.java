@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 
@@ -149,7 +150,7 @@ class AltAzCleanupTest {
         FloatImage img = ramp(w, h, 1);
         float[] cov = new float[w * h];
         for (int y = 40; y < 60; y++) for (int x = 40; x < 70; x++) cov[y * w + x] = 6; // 6% of the tile
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             AltAzCleanup.Outcome o = AltAzCleanup.apply(img, new FloatImage(w, h, new float[][] {cov}),
                     new AltAzCleanup.Params(5, 0.15, true), 3);
             assertTrue(o.dropped());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 import org.tessera.io.Frame;
@@ -35,12 +36,12 @@ class AltAzGatingTest {
 
     @Test
     void eqOnlyRunForcesTheCleanupOffAndWarnsWhenItWasRequested() {
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             assertFalse(new AltAzGating(true, true, AltAzGating.UnknownPolicy.AUTO).runFlag(List.of(EQ)));
             assertEquals(List.of("ALT-AZ cleanup requested but no ALT_AZ frames detected -> disabled (EQ-only run)"),
                     log.messages(Level.WARNING));
         }
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             assertFalse(new AltAzGating(false, true, AltAzGating.UnknownPolicy.AUTO).runFlag(List.of(EQ, UNK_PLAIN)));
             assertTrue(log.messages(Level.WARNING).isEmpty(), "no warning when nobody asked");
         }
@@ -56,7 +57,7 @@ class AltAzGatingTest {
     @Test
     void perTileGateIsRunFlagAndAltAzGroup() {
         AltAzGating g = new AltAzGating(true, true, AltAzGating.UnknownPolicy.AUTO);
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             assertFalse(g.tileFlag(0, EQ, true));
             assertTrue(g.tileFlag(1, AZ, true));
             assertFalse(g.tileFlag(1, AZ, false));
@@ -94,7 +95,7 @@ class AltAzGatingTest {
         assertEquals(MountMode.ALT_AZ, g.effectiveMode(UNK_ROTATING)); // field rotation inside the group
         // Known modes are never overridden by the policy.
         assertEquals(MountMode.EQ, g.effectiveMode(group(5, frame(0, "EQMODE", "1", "INSTRUME", "Seestar S50"), frame(40, "EQMODE", "1"))));
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             assertTrue(g.tileFlag(3, UNK_SEESTAR, true));
             assertEquals("P3_ALTaz_GATING: tile_id=3 eqmode=UNKNOWN global_enabled=True => tile_enabled=True (unknown_policy=auto -> ALT_AZ)",
                     log.messages(Level.FINE).get(0));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 import org.tessera.io.Frame;
@@ -50,7 +51,7 @@ class GroupingTest {
     void mountModesAreNeverMixed() {
         List<Frame> f = List.of(at("eq1", 0, "1"), at("az1", 0.001, "0"), at("eq2", 0.002, "1"), at("unk", 0.001, null),
                 at("az2", 0.003, "0"));
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             Grouping.Result r = Grouping.group(f, params(0.03, 0, 0));
             assertEquals(List.of(List.of("eq1", "eq2"), List.of("az1", "az2"), List.of("unk")), names(r));
             assertEquals(List.of(MountMode.EQ, MountMode.ALT_AZ, MountMode.UNKNOWN),
@@ -125,7 +126,7 @@ class GroupingTest {
             Wcs wcs = SyntheticSky.wcs(150, 10 + 0.04 * i, 0.001, 0, 20, 10);
             f.add(new InMemoryFrame("s" + i, new FloatImage(20, 10, 1), wcs, MountMode.UNKNOWN, 1.0, SyntheticSky.keys()));
         }
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             Grouping.Result r = Grouping.group(f, params(0.03, 0, 0));
             assertEquals(10, r.groups().size());
             for (int i = 0; i < 10; i++) assertEquals(List.of("s" + i), names(r).get(i));

@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.Frame;
@@ -155,7 +156,7 @@ class M94MasterTilesTest {
                 groups.stream().map(FrameGroup::mount).toList());
         assertEquals(8, groups.get(0).size());
         List<MasterTile> on, off;
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             on = MasterTileBuilder.fromConfig(new Config().set("altaz_cleanup_enabled=true"), 2).buildAll(groups, Progress.NONE, null);
             assertTrue(log.has(Level.FINE, "P3_ALTaz_GATING: tile_id=0 eqmode=ALT_AZ global_enabled=True => tile_enabled=True"));
             assertTrue(log.has(Level.FINE, "P3_ALTaz_GATING: tile_id=3 eqmode=EQ global_enabled=True => tile_enabled=False"));

@@ -21,6 +21,7 @@ import java.util.logging.SimpleFormatter;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.image.FloatImage;
 import org.tessera.io.Frame;
@@ -72,7 +73,7 @@ class MasterTileBuilderTest {
     void eqOnlyRunWithCleanupRequestedTurnsItOffAndWarns() {
         List<FrameGroup> g = groups(eqFrames("eq"));
         assertEquals(1, g.size());
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             List<MasterTile> tiles = new ArrayList<>();
             Phase3Result r = builder(true, true, 1).build(g, tiles::add, Progress.NONE);
             assertFalse(r.cleanupRunFlag());
@@ -92,7 +93,7 @@ class MasterTileBuilderTest {
         List<FrameGroup> g = groups(all);
         assertEquals(List.of(MountMode.EQ, MountMode.ALT_AZ), g.stream().map(FrameGroup::mount).toList());
         List<MasterTile> on, off;
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             on = builder(true, true, 2).buildAll(g, Progress.NONE, null);
             assertTrue(log.has(Level.FINE, "P3_ALTaz_GATING: tile_id=0 eqmode=EQ global_enabled=True => tile_enabled=False"));
             assertTrue(log.has(Level.FINE, "P3_ALTaz_GATING: tile_id=1 eqmode=ALT_AZ global_enabled=True => tile_enabled=True"));
@@ -214,7 +215,7 @@ class MasterTileBuilderTest {
             img.fill(Float.NaN);
             f.add(new InMemoryFrame("blank" + i, img, SyntheticSky.wcs(151, 20, SCALE, 0, W, H), MountMode.EQ, 5, SyntheticSky.keys()));
         }
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             List<MasterTile> got = new ArrayList<>();
             Phase3Result r = builder(false, true, 1).build(groups(f), got::add, Progress.NONE);
             MasterTile t = got.get(0);
@@ -250,7 +251,7 @@ class MasterTileBuilderTest {
         all.addAll(azFrames());
         List<FrameGroup> g = groups(all);
         assertEquals(3, g.size());
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             List<MasterTile> got = new ArrayList<>();
             Phase3Result r = builder(false, true, 2).build(g, t -> { synchronized (got) { got.add(t); } }, Progress.NONE);
             assertEquals(List.of(0, 2), r.tiles().stream().map(Phase3Result.Summary::id).toList());

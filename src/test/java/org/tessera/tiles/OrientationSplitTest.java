@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.tessera.Logged;
 import org.tessera.config.Config;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
@@ -39,7 +40,7 @@ class OrientationSplitTest {
         assertEquals(0.0, c.getDouble("cluster_orientation_split_deg"), "off by default, as the original");
         assertEquals(1, Grouping.group(f, Grouping.Params.fromConfig(c)).groups().size());
 
-        try (LogCapture log = new LogCapture()) {
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
             Grouping.Result r = Grouping.group(f, Grouping.Params.fromConfig(c.copy().set("cluster_orientation_split_deg=10")));
             assertEquals(List.of(List.of("r0", "r2", "r4"), List.of("r1", "r3", "r5")), names(r));
             assertTrue(log.has(Level.INFO, "[P2] orientation split: group of 6 frame(s) spans 32.0 deg of field orientation (> cluster_orientation_split_deg 10.0): split into 2"));
