@@ -142,15 +142,23 @@ public final class MosaicPipeline {
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
 
-    /** SDS mode (package sds) on the placed frames, with the run's Phase 5 backend; null: it fell back to Classic. */
+    /**
+     * SDS mode (package sds) on the placed frames, with the run's Phase 5 backend and the run
+     * manifest keeping its mega-tiles as Classic's master tiles (resume); null: it fell back to Classic.
+     */
     private static Outcome sds(List<FitsFrame> frames, Path outputDir, Config config, List<Skipped> skipped, Stages st,
                                GpuRun gpu) throws IOException {
+        SdsMode.Plan plan = SdsMode.plan(frames, config);
+        if (plan == null) return null;
+        Path work = Files.createDirectories(outputDir.resolve(SdsMode.WORK_DIR));
+        RunManifest run = RunManifest.begin(outputDir, work, plan, config);
         // The bar's share of grouping and master tiles goes to the mega-tiles, of grid and coadd to their stack.
         Progress mega = st.p().sub(W_READ / W_TOTAL, (W_READ + W_GROUP + W_TILES) / W_TOTAL);
         Progress stack = st.p().sub((W_READ + W_GROUP + W_TILES) / W_TOTAL, (W_TOTAL - W_SAVE) / W_TOTAL);
-        SdsMode.Outcome o = SdsMode.run(frames, outputDir, config, ResourcePlan.fromRuntime(config), Phase5GpuCoadder.forRun(gpu),
-                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, st.save()));
+        SdsMode.Outcome o = SdsMode.run(plan, outputDir, config, ResourcePlan.fromRuntime(config), Phase5GpuCoadder.forRun(gpu),
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, st.save()), run.megaTiles());
         if (o == null) return null;
+        run.complete();
         for (SdsMode.Left l : o.left()) skipped.add(new Skipped(l.file(), l.reason()));
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }

@@ -27,27 +27,33 @@ import org.tessera.config.ConfigKeys;
 import org.tessera.config.Json;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.sds.SdsMode;
 import org.tessera.tiles.FrameGroup;
+import org.tessera.wcs.WcsCards;
+import org.tessera.wcs.WcsGrid;
 
 /**
- * What a Classic run in an output folder has made so far, kept in {@code tessera-run.json} there,
- * so that a rerun after a crash or {@code kill -9} reuses every finished master tile and never
- * mixes files of an earlier, different run with its own (the original's {@code resume}).
+ * What a run in an output folder has made so far, kept in {@code tessera-run.json} there, so that a
+ * rerun after a crash, a cancel or {@code kill -9} reuses every finished piece and never mixes files
+ * of an earlier, different run with its own (the original's {@code resume}). The pieces are a
+ * mode's intermediate files ({@link Pieces}): Classic's master tiles, SDS mode's mega-tiles; one
+ * mechanism for both.
  * <p>
- * The manifest holds the inputs (path, size, modification time), the settings that change a
- * master tile (grouping, stacking, ALT-AZ keys), each finished tile with its frames, size and
- * CRC-32, and whether the run completed (then with every setting, so that an unchanged rerun knows
- * its mosaic is current). It is rewritten after each tile through a temp file and an atomic rename,
- * so a killed run leaves either the old or the new manifest, never half of one.
+ * The manifest holds the mode, the inputs (path, size, modification time), the settings that change
+ * a piece, what else the pieces depend on (SDS: the global grid), each finished piece with its
+ * frames, their WCS (CRC-32 of the cards), its files' sizes and CRC-32, and whether the run
+ * completed (then with every setting, so that an unchanged rerun knows its mosaic is current). It
+ * is rewritten after each piece through a temp file and an atomic rename, so a killed run leaves
+ * either the old or the new manifest, never half of one.
  * <p>
  * {@link #begin} compares the manifest left in the folder with this run. {@code resume=auto} and
- * the same inputs and tile settings: each tile whose frames are the same and whose file still has
- * the recorded size and CRC-32 is reused (one {@code [P3]} line each), the others are made again.
- * Anything else (a different run, no manifest, {@code resume=off}): the master tiles and mosaic
- * files found there are stale and are moved into {@code previous-run/} (replacing an older one)
- * before any work, so nothing of another run can pass for this run's output. The mosaic files of
- * a completed run with every setting the same are left in place (the new ones replace them when
- * complete); any other mosaic files are moved aside too.
+ * the same mode, inputs, piece settings and context: each piece whose frames and their WCS are the
+ * same and whose files still have the recorded size and CRC-32 is reused (one line each), the
+ * others are made again. Anything else (a different run, no manifest, {@code resume=off}): the
+ * pieces and mosaic files found there are stale and are moved into {@code previous-run/}
+ * (replacing an older one) before any work, so nothing of another run can pass for this run's
+ * output. The mosaic files of a completed run with every setting the same are left in place (the
+ * new ones replace them when complete); any other mosaic files are moved aside too.
  */
 public final class RunManifest {
 
@@ -57,123 +63,212 @@ public final class RunManifest {
     /** Where stale outputs of an earlier, different run are moved. */
     public static final String PREVIOUS = "previous-run";
     static final int FORMAT = 1;
-    /** Keys that change a master tile: Phase 2 grouping, the stack core, the ALT-AZ cleanup. */
-    static final List<String> TILE_KEY_PREFIXES = List.of("stacking_", "apply_radial_weight", "radial_", "cluster_",
-            "max_raw_per_master_tile", "auto_limit_frames_per_master_tile", "altaz_", "hot_pixel_correction",
-            // how frames without a WCS are placed changes the tiles' geometry
-            "solver_", "astap_", "astrometry_net_", "force_resolve_existing_wcs");
+    /** How frames without a WCS are placed (Phase 1): changes every piece's geometry. */
+    private static final List<String> PLACEMENT_KEYS = List.of("hot_pixel_correction", "solver_", "astap_",
+            "astrometry_net_", "force_resolve_existing_wcs");
+    /** Keys that change a master tile: Phase 2 grouping, the stack core, the ALT-AZ cleanup, Phase 1. */
+    static final List<String> TILE_KEY_PREFIXES = concat(List.of("stacking_", "apply_radial_weight", "radial_", "cluster_",
+            "max_raw_per_master_tile", "auto_limit_frames_per_master_tile", "altaz_"), PLACEMENT_KEYS);
+    /**
+     * Keys that change an SDS mega-tile: the global grid, the batches, the Phase 5 coadd of a batch,
+     * Phase 1. Not the combine of the mega-tiles, the coverage cut, the crop, DBE or preview: a
+     * rerun that changes only those reuses the mega-tiles and redoes the combine.
+     */
+    static final List<String> MEGA_TILE_KEY_PREFIXES = concat(List.of("global_wcs_pixelscale_mode", "global_wcs_res_override",
+            "global_wcs_padding_percent", "global_wcs_orientation", "sds_coverage_threshold", "sds_min_batch_size",
+            "sds_target_batch_size", "apply_master_tile_crop", "master_tile_crop_percent", "match_background_",
+            "intertile_", "two_pass_", "enable_tile_weighting", "phase5_alpha_weight_floor", "reproject_kernel"), PLACEMENT_KEYS);
     /** Keys that change nothing in the outputs: workers, memory and GPU use, resume itself. */
     static final List<String> NEUTRAL_KEY_PREFIXES = List.of("num_processing_workers", "grid_workers", "resume",
             "use_gpu_", "stack_use_gpu", "phase5_chunk_", "phase5_vram_", "gpu_id_phase5", "gpu_simulate",
             "allow_cpu_fallback");
 
-    /** A tile of the earlier run that this run takes as it is. */
+    /**
+     * The intermediate files of a mode that a rerun may reuse, in a folder of their own.
+     *
+     * @param mode        the mode's name in the manifest (a manifest of another mode is a different run)
+     * @param folder      their folder in the output folder
+     * @param tag         the log tag of their lines ({@code [P3]}, {@code [SDS]})
+     * @param noun        what one is called in the log ("master tile", "mega-tile")
+     * @param glob        the names of their files in the folder (what is stale when not this run's)
+     * @param keyPrefixes the settings that change one
+     */
+    public record Pieces(String mode, String folder, String tag, String noun, String glob, List<String> keyPrefixes) {}
+
+    /** Classic mode's master tiles, {@code master_tiles/master_tile_NNN.fits}. */
+    public static final Pieces MASTER_TILES = new Pieces("classic", MosaicPipeline.TILES_DIR, "[P3]", "master tile", "master_tile_*.fits",
+            TILE_KEY_PREFIXES);
+    /** SDS mode's mega-tiles, {@code sds_megatiles/megatile_NNN.fits} and their coverage files. */
+    public static final Pieces MEGA_TILES = new Pieces("sds", SdsMode.WORK_DIR, "[SDS]", "mega-tile", "megatile_*.fits",
+            MEGA_TILE_KEY_PREFIXES);
+
+    /**
+     * One piece this run makes: its id, the frames it is made of and its files in the pieces'
+     * folder (the first is the piece itself; the others, e.g. its coverage, belong to it).
+     */
+    public record Unit(int id, List<? extends Frame> frames, List<String> files) {
+        public Unit {
+            frames = List.copyOf(frames);
+            files = List.copyOf(files);
+        }
+    }
+
+    /** A piece of the earlier run that this run takes as it is; {@code file} is its first file. */
     public record Reused(int id, Path file, boolean empty) {}
 
     private final Path manifest;
-    private final Path tilesDir;
+    private final Path dir;
     private final Map<String, Object> state;
     private final Map<String, Object> tiles;
     private final Map<String, Object> allSettings;
     private final Map<Integer, Reused> reused;
-    private final Map<Integer, List<String>> groupFrames;
+    private final Map<Integer, Unit> units;
+    private final Map<Integer, Map<String, Object>> identity;
 
-    private RunManifest(Path manifest, Path tilesDir, Map<String, Object> state, Map<String, Object> allSettings,
-                        Map<Integer, Reused> reused, Map<Integer, List<String>> groupFrames) {
+    private RunManifest(Path manifest, Path dir, Map<String, Object> state, Map<String, Object> allSettings,
+                        Map<Integer, Reused> reused, Map<Integer, Unit> units, Map<Integer, Map<String, Object>> identity) {
         this.manifest = manifest;
-        this.tilesDir = tilesDir;
+        this.dir = dir;
         this.state = state;
         @SuppressWarnings("unchecked") Map<String, Object> t = (Map<String, Object>) state.get("tiles");
         this.tiles = t;
         this.allSettings = allSettings;
         this.reused = reused;
-        this.groupFrames = groupFrames;
+        this.units = units;
+        this.identity = identity;
     }
 
     /**
-     * Opens this run in {@code outputDir}: decides what of an earlier run is reused, moves the
-     * stale files aside and writes the manifest of this run (no tile yet beyond the reused ones).
+     * Opens a Classic run in {@code outputDir}: its master tiles (one per group) in {@code tilesDir};
+     * see {@link #begin(Path, Path, Pieces, List, Map, Config)}.
      */
     public static RunManifest begin(Path outputDir, Path tilesDir, List<FrameGroup> groups, Config config)
             throws IOException {
-        Path file = outputDir.resolve(FILE);
-        Map<String, Object> old = read(file);
-        boolean resume = !"off".equalsIgnoreCase(String.valueOf(config.get("resume")).trim());
-        Map<Integer, List<String>> groupFrames = new TreeMap<>();
-        for (FrameGroup g : groups) {
-            List<String> names = new ArrayList<>();
-            for (Frame f : g.frames()) names.add(id(f));
-            groupFrames.put(g.id(), names);
-        }
-        Map<String, Object> inputs = inputs(groups);
-        Map<String, Object> tileSettings = settings(config, true), all = settings(config, false);
+        List<Unit> units = new ArrayList<>();
+        for (FrameGroup g : groups) units.add(new Unit(g.id(), g.frames(), List.of(tileName(g.id()))));
+        return begin(outputDir, tilesDir, MASTER_TILES, units, Map.of(), config);
+    }
 
-        boolean sameTiles = old != null && inputs.equals(old.get("inputs")) && tileSettings.equals(old.get("tile_settings"));
-        boolean sameMosaic = sameTiles && Boolean.TRUE.equals(old.get("complete")) && all.equals(old.get("settings"));
+    /**
+     * Opens this run in {@code outputDir}: decides which of {@code units} an earlier run left
+     * finished and valid in {@code dir}, moves the stale files aside and writes the manifest of
+     * this run (no piece yet beyond the reused ones).
+     *
+     * @param context what every piece depends on beyond its frames and the settings (SDS: the
+     *                global grid), as text; a change makes every piece stale
+     */
+    public static RunManifest begin(Path outputDir, Path dir, Pieces kind, List<Unit> units, Map<String, Object> context,
+                                    Config config) throws IOException {
+        Path file = outputDir.resolve(FILE);
+        Map<String, Object> old = read(file, kind);
+        boolean resume = !"off".equalsIgnoreCase(String.valueOf(config.get("resume")).trim());
+        Map<Integer, Unit> byId = new TreeMap<>();
+        Map<Integer, Map<String, Object>> identity = new TreeMap<>();
+        List<Frame> all = new ArrayList<>();
+        for (Unit u : units) {
+            byId.put(u.id(), u);
+            identity.put(u.id(), identity(u));
+            all.addAll(u.frames());
+        }
+        Map<String, Object> inputs = inputs(all);
+        Map<String, Object> pieceSettings = settings(config, kind.keyPrefixes()), allSettings = settings(config, null);
+        Map<String, Object> ctx = new TreeMap<>(context);
+
+        boolean samePieces = old != null && kind.mode().equals(modeOf(old)) && inputs.equals(old.get("inputs"))
+                && pieceSettings.equals(old.get("tile_settings"))
+                && (ctx.isEmpty() ? old.get("context") == null : ctx.equals(old.get("context")));
+        boolean sameMosaic = samePieces && Boolean.TRUE.equals(old.get("complete")) && allSettings.equals(old.get("settings"));
         Map<Integer, Reused> reused = new TreeMap<>();
         List<Path> stale = new ArrayList<>();
         Set<Path> keep = new HashSet<>();
         Map<String, Object> tiles = new TreeMap<>();
-        if (resume && sameTiles) {
+        if (resume && samePieces) {
             @SuppressWarnings("unchecked") Map<String, Object> was = old.get("tiles") instanceof Map<?, ?> m
                     ? (Map<String, Object>) m : Map.of();
-            for (Map.Entry<Integer, List<String>> g : groupFrames.entrySet()) {
-                String name = tileName(g.getKey());
+            for (Unit u : byId.values()) {
+                String name = u.files().get(0);
                 Object e = was.get(name);
-                Path tile = tilesDir.resolve(name);
-                if (!(e instanceof Map<?, ?> entry) || !g.getValue().equals(entry.get("frames"))) continue;
-                String why = verify(tile, entry);
+                if (!(e instanceof Map<?, ?> entry) || !sameIdentity(identity.get(u.id()), entry)) continue;
+                String why = verify(dir, u, entry);
                 if (why != null) {
-                    LOG.info("[P3] " + name + " of the interrupted run is made again: " + why);
+                    LOG.info(kind.tag() + " " + name + " of the interrupted run is made again: " + why);
                     continue;
                 }
                 boolean empty = Boolean.TRUE.equals(entry.get("empty"));
-                reused.put(g.getKey(), new Reused(g.getKey(), tile, empty));
+                reused.put(u.id(), new Reused(u.id(), dir.resolve(name), empty));
                 tiles.put(name, entry);
-                keep.add(tile);
-                LOG.info(String.format(Locale.ROOT, "[P3] master tile %d reused from the earlier run: %s (%d frames, "
-                        + "size and CRC-32 verified)", g.getKey(), name, g.getValue().size()));
+                for (String f : u.files()) keep.add(dir.resolve(f));
+                LOG.info(String.format(Locale.ROOT, "%s %s %d reused from the earlier run: %s (%d frames, "
+                        + "size and CRC-32 verified)", kind.tag(), kind.noun(), u.id(), name, u.frames().size()));
             }
             if (!reused.isEmpty())
-                LOG.info(String.format(Locale.ROOT, "[P3] resume: %d of %d master tile(s) reused, %d to make",
-                        reused.size(), groups.size(), groups.size() - reused.size()));
+                LOG.info(String.format(Locale.ROOT, "%s resume: %d of %d %s(s) reused, %d to make",
+                        kind.tag(), reused.size(), units.size(), kind.noun(), units.size() - reused.size()));
         }
-        // Tile files not reused: from a different run, or unverified; either way not this run's.
-        // A half-written tile of a killed run (FitsImageWriter's .part) is never worth keeping.
-        if (Files.isDirectory(tilesDir))
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tilesDir, "master_tile_*.fits.part")) {
+        // Files not reused: from a different run (another mode's pieces included), or unverified;
+        // either way not this run's. A half-written file of a killed run (FitsImageWriter's .part)
+        // is never worth keeping.
+        for (Pieces k : List.of(MASTER_TILES, MEGA_TILES)) {
+            Path d = k.equals(kind) ? dir : outputDir.resolve(k.folder());
+            if (!Files.isDirectory(d)) continue;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob() + ".part")) {
                 for (Path p : ds) Files.deleteIfExists(p);
             }
-        if (Files.isDirectory(tilesDir))
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tilesDir, "master_tile_*.fits")) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob())) {
                 for (Path p : ds) if (!keep.contains(p)) stale.add(p);
             }
+        }
         if (!sameMosaic)
             for (String n : List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE, MosaicPipeline.PREVIEW)) {
                 Path p = outputDir.resolve(n);
                 if (Files.exists(p)) stale.add(p);
             }
         if (!stale.isEmpty()) {
-            if (!resume && sameTiles) LOG.info("[P3] resume=off: starting clean");
-            moveAside(outputDir, stale, file);
+            if (!resume && samePieces) LOG.info(kind.tag() + " resume=off: starting clean");
+            moveAside(outputDir, stale, file, kind);
         }
 
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("format", FORMAT);
+        state.put("mode", kind.mode());
         state.put("complete", false);
         state.put("inputs", inputs);
-        state.put("tile_settings", tileSettings);
+        state.put("tile_settings", pieceSettings);
+        if (!ctx.isEmpty()) state.put("context", ctx);
         state.put("tiles", tiles);
         if (sameMosaic) { // the mosaic there is this run's result already; a kill now leaves it current
-            state.put("settings", all);
+            state.put("settings", allSettings);
             state.put("complete", true);
         }
-        RunManifest m = new RunManifest(file, tilesDir, state, all, reused, groupFrames);
+        RunManifest m = new RunManifest(file, dir, state, allSettings, reused, byId, identity);
         m.save();
         return m;
     }
 
-    /** The tiles taken from the earlier run, by group id. */
+    /**
+     * Opens an SDS run in {@code outputDir}: its mega-tiles (one per valid batch of {@code plan}) in
+     * {@code dir}, which depend on the global grid too.
+     */
+    public static RunManifest begin(Path outputDir, Path dir, SdsMode.Plan plan, Config config) throws IOException {
+        List<Unit> units = new ArrayList<>();
+        for (int id = 1; id <= plan.batches().size(); id++)
+            units.add(new Unit(id, plan.framesOf(id), SdsMode.Plan.files(id)));
+        WcsGrid g = plan.global();
+        CRC32 crc = new CRC32();
+        crc.update(WcsCards.of(g.wcs()).getBytes(StandardCharsets.UTF_8));
+        String grid = String.format(Locale.ROOT, "%dx%d, WCS CRC-32 %08x", g.width(), g.height(), crc.getValue());
+        return begin(outputDir, dir, MEGA_TILES, units, Map.of("global_grid", grid), config);
+    }
+
+    /** This manifest as the store of an SDS run's mega-tiles. */
+    public SdsMode.Store megaTiles() {
+        return new SdsMode.Store() {
+            @Override public boolean reused(int id) { return reused.containsKey(id); }
+            @Override public void done(int id) throws IOException { RunManifest.this.done(id, false); }
+        };
+    }
+
+    /** The pieces taken from the earlier run, by id. */
     public Map<Integer, Reused> reused() {
         return reused;
     }
@@ -185,14 +280,29 @@ public final class RunManifest {
         return out;
     }
 
-    /** Records a finished tile (called from the tile workers as each file is complete). */
-    public synchronized void tileDone(int id, Path file, boolean empty) throws IOException {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("frames", groupFrames.get(id));
-        e.put("size", Files.size(file));
-        e.put("crc32", crc32(file));
+    /** Records a finished master tile (called from the tile workers as each file is complete). */
+    public void tileDone(int id, Path file, boolean empty) throws IOException {
+        String name = units.containsKey(id) ? units.get(id).files().get(0) : null;
+        if (!file.getFileName().toString().equals(name))
+            throw new IllegalArgumentException("master tile " + id + " is recorded as " + name + ", not " + file);
+        done(id, empty);
+    }
+
+    /** Records a finished piece: every file of unit {@code id} is complete in the pieces' folder. */
+    public synchronized void done(int id, boolean empty) throws IOException {
+        Unit u = units.get(id);
+        if (u == null) throw new IllegalArgumentException("no piece " + id + " in this run");
+        Map<String, Object> e = new LinkedHashMap<>(identity.get(id));
+        Path first = dir.resolve(u.files().get(0));
+        e.put("size", Files.size(first));
+        e.put("crc32", crc32(first));
         e.put("empty", empty);
-        tiles.put(file.getFileName().toString(), e);
+        if (u.files().size() > 1) {
+            Map<String, Object> more = new TreeMap<>();
+            for (String f : u.files().subList(1, u.files().size())) more.put(f, checksum(dir.resolve(f)));
+            e.put("companions", more);
+        }
+        tiles.put(u.files().get(0), e);
         save();
     }
 
@@ -213,46 +323,99 @@ public final class RunManifest {
         return f instanceof FitsFrame ff ? ff.path().toAbsolutePath().normalize().toString() : f.name();
     }
 
-    /** Every input file with its size and modification time, by absolute path. */
-    private static Map<String, Object> inputs(List<FrameGroup> groups) throws IOException {
-        Map<String, Object> m = new TreeMap<>();
-        for (FrameGroup g : groups)
-            for (Frame f : g.frames()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                if (f instanceof FitsFrame ff) {
-                    BasicFileAttributes a = Files.readAttributes(ff.path(), BasicFileAttributes.class);
-                    e.put("size", (double) a.size());
-                    e.put("mtime_ms", (double) a.lastModifiedTime().toMillis());
-                }
-                m.put(id(f), e);
+    /** What a piece is made of: its frames, and their WCS (solved or registered ones included). */
+    private static Map<String, Object> identity(Unit u) {
+        List<String> names = new ArrayList<>();
+        CRC32 crc = new CRC32();
+        for (Frame f : u.frames()) {
+            names.add(id(f));
+            String cards;
+            try {
+                cards = WcsCards.of(f.wcs());
+            } catch (IOException | RuntimeException e) { // a WCS that has no FITS cards: its own words
+                cards = String.valueOf(f.wcs());
             }
+            crc.update(cards.getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frames", names);
+        m.put("wcs_crc32", String.format(Locale.ROOT, "%08x", crc.getValue()));
         return m;
     }
 
-    /** The documented settings that change a tile ({@code tileOnly}) or any output, as text. */
+    /** Whether a recorded piece was made of the same frames with the same WCS. */
+    private static boolean sameIdentity(Map<String, Object> now, Map<?, ?> entry) {
+        for (Map.Entry<String, Object> e : now.entrySet()) if (!e.getValue().equals(entry.get(e.getKey()))) return false;
+        return true;
+    }
+
+    /** Every input file with its size and modification time, by absolute path. */
+    private static Map<String, Object> inputs(List<Frame> frames) throws IOException {
+        Map<String, Object> m = new TreeMap<>();
+        for (Frame f : frames) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            if (f instanceof FitsFrame ff) {
+                BasicFileAttributes a = Files.readAttributes(ff.path(), BasicFileAttributes.class);
+                e.put("size", (double) a.size());
+                e.put("mtime_ms", (double) a.lastModifiedTime().toMillis());
+            }
+            m.put(id(f), e);
+        }
+        return m;
+    }
+
+    /** The documented settings that change a master tile ({@code tileOnly}) or any output, as text. */
     static Map<String, Object> settings(Config config, boolean tileOnly) {
+        return settings(config, tileOnly ? TILE_KEY_PREFIXES : null);
+    }
+
+    /** The documented settings that change a piece ({@code prefixes}), or any output (null), as text. */
+    static Map<String, Object> settings(Config config, List<String> prefixes) {
         Map<String, Object> m = new TreeMap<>();
         for (ConfigKeys.Key k : ConfigKeys.KEYS) {
             String n = k.name();
-            boolean tile = TILE_KEY_PREFIXES.stream().anyMatch(n::startsWith);
             boolean neutral = NEUTRAL_KEY_PREFIXES.stream().anyMatch(n::startsWith);
-            if (tileOnly ? !tile : neutral) continue;
+            if (prefixes != null ? prefixes.stream().noneMatch(n::startsWith) : neutral) continue;
             Object v = config.get(n);
             m.put(n, v == null ? null : v.toString());
         }
         return m;
     }
 
-    /** Null when the file has the recorded size and CRC-32, else what differs. */
-    private static String verify(Path tile, Map<?, ?> entry) {
+    /** Null when every file of the piece has the recorded size and CRC-32, else what differs. */
+    private static String verify(Path dir, Unit u, Map<?, ?> entry) {
+        String why = verify(dir.resolve(u.files().get(0)), entry);
+        if (why != null || u.files().size() == 1) return why;
+        Map<?, ?> more = entry.get("companions") instanceof Map<?, ?> m ? m : Map.of();
+        for (String f : u.files().subList(1, u.files().size())) {
+            if (!(more.get(f) instanceof Map<?, ?> c)) return f + " not recorded";
+            why = verify(dir.resolve(f), c);
+            if (why != null) return f + ": " + why;
+        }
+        return null;
+    }
+
+    private static String verify(Path file, Map<?, ?> entry) {
         try {
-            if (!Files.isRegularFile(tile)) return "file missing";
-            if (!(entry.get("size") instanceof Number n) || Files.size(tile) != n.longValue()) return "size differs";
-            if (!crc32(tile).equals(entry.get("crc32"))) return "checksum differs";
+            if (!Files.isRegularFile(file)) return "file missing";
+            if (!(entry.get("size") instanceof Number n) || Files.size(file) != n.longValue()) return "size differs";
+            if (!crc32(file).equals(entry.get("crc32"))) return "checksum differs";
             return null;
         } catch (IOException e) {
             return "cannot be read (" + e.getMessage() + ")";
         }
+    }
+
+    private static Map<String, Object> checksum(Path file) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("size", Files.size(file));
+        m.put("crc32", crc32(file));
+        return m;
+    }
+
+    /** A manifest's mode; manifests written before SDS resume were Classic's. */
+    private static String modeOf(Map<String, Object> manifest) {
+        return manifest.get("mode") instanceof String m ? m : MASTER_TILES.mode();
     }
 
     static String crc32(Path file) throws IOException {
@@ -264,7 +427,7 @@ public final class RunManifest {
         return String.format(Locale.ROOT, "%08x", crc.getValue());
     }
 
-    private static Map<String, Object> read(Path file) {
+    private static Map<String, Object> read(Path file, Pieces kind) {
         if (!Files.isRegularFile(file)) return null;
         try {
             Object o = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -273,13 +436,13 @@ public final class RunManifest {
                 return map;
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warning("[P3] " + file + " cannot be read (" + e.getMessage() + "): starting clean");
+            LOG.warning(kind.tag() + " " + file + " cannot be read (" + e.getMessage() + "): starting clean");
         }
         return null;
     }
 
     /** Moves {@code files} (and the old manifest) into {@code previous-run/}, replacing an older one. */
-    private static void moveAside(Path outputDir, List<Path> files, Path manifest) throws IOException {
+    private static void moveAside(Path outputDir, List<Path> files, Path manifest, Pieces kind) throws IOException {
         Path prev = outputDir.resolve(PREVIOUS);
         if (Files.exists(prev))
             try (Stream<Path> s = Files.walk(prev)) {
@@ -292,14 +455,20 @@ public final class RunManifest {
             Files.createDirectories(to.getParent());
             Files.move(f, to, StandardCopyOption.REPLACE_EXISTING);
         }
-        LOG.warning(String.format(Locale.ROOT, "[P3] %d file(s) of an earlier, different run (master tiles, mosaic) "
-                + "moved to %s so they are not mixed with this run's", files.size(), prev));
+        LOG.warning(String.format(Locale.ROOT, "%s %d file(s) of an earlier, different run (master tiles or mega-tiles, "
+                + "mosaic) moved to %s so they are not mixed with this run's", kind.tag(), files.size(), prev));
     }
 
     private static List<Path> concat(List<Path> a, Path b) {
         List<Path> l = new ArrayList<>(a);
         l.add(b);
         return l;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> l = new ArrayList<>(a);
+        l.addAll(b);
+        return List.copyOf(l);
     }
 
     private synchronized void save() throws IOException {

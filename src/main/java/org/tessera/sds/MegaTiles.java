@@ -22,7 +22,8 @@ import org.tessera.wcs.WcsGrid;
  * Phase 5 engine ({@link ReprojectCoadd}: streamed by bands, its photometric match putting the
  * batch's frames on one level, no master-tile crop since the inputs are frames). The mega-tile is
  * written as the covered box of the global grid (FITS, NaN where no frame lands) with its coverage
- * (Σ frame weights) beside it, each through a temp file renamed when complete.
+ * (Σ frame weights) beside it, each through a temp file renamed when complete; the files stay for
+ * a rerun to reuse ({@link #open}).
  */
 final class MegaTiles {
     private MegaTiles() {}
@@ -41,7 +42,7 @@ final class MegaTiles {
         long t0 = System.nanoTime();
         List<CoaddInput> inputs = new ArrayList<>();
         for (int i : b.frames()) inputs.add(CoaddFiles.input(frames.get(i)));
-        String stem = String.format(Locale.ROOT, "megatile_%03d", batch);
+        String stem = stem(batch);
         Path image = dir.resolve(stem + ".fits"), cov = dir.resolve(stem + "_coverage.fits");
         List<FitsImageWriter> open = new ArrayList<>();
         ReprojectCoadd.Result res;
@@ -67,6 +68,25 @@ final class MegaTiles {
         LOG.info(String.format(Locale.ROOT, "[SDS] batch %d/%d: %d frame(s), coverage %.1f%%: mega-tile %dx%d at (%d, %d)"
                 + " of the global grid in %.2f s", batch, of, t.frames(), 100 * t.coverage(), t.width(), t.height(), t.x0(),
                 t.y0(), (System.nanoTime() - t0) / 1e9));
+        return t;
+    }
+
+    /** The file name stem of mega-tile {@code batch} (1-based): {@code megatile_001}. */
+    static String stem(int batch) {
+        return String.format(Locale.ROOT, "megatile_%03d", batch);
+    }
+
+    /**
+     * Mega-tile {@code batch} as an earlier run wrote it in {@code dir} (the run manifest has
+     * verified its files): its box on the global grid read back from its WCS and size.
+     */
+    static MegaTile open(int batch, SdsBatches.Batch b, WcsGrid global, Path dir) throws IOException {
+        Path image = dir.resolve(stem(batch) + ".fits"), cov = dir.resolve(stem(batch) + "_coverage.fits");
+        FitsFrame f = FitsFrame.open(image);
+        int[] at = offset(new WcsGrid(f.wcs(), f.width(), f.height()), global);
+        MegaTile t = new MegaTile(batch, b.frames().size(), b.coverage(), image, cov, at[0], at[1], f.width(), f.height());
+        LOG.fine(String.format(Locale.ROOT, "[SDS] mega-tile %d taken from the earlier run: %dx%d at (%d, %d) of the global grid",
+                batch, t.width(), t.height(), t.x0(), t.y0()));
         return t;
     }
 

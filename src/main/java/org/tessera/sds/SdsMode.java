@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import org.tessera.Progress;
 import org.tessera.UserMessages;
@@ -30,15 +28,17 @@ import org.tessera.wcs.WcsGrid;
  * pixels masked ({@link MegaTileStack}) → the same mosaic, coverage and preview files as Classic.
  * No master tiles. A batch that does not reach {@code sds_coverage_threshold} is no mega-tile: its
  * frames are left out and reported; when no batch is valid the run is Classic's
- * ({@link #run} returns null after one {@code [SDS] … falling back to Classic: reason} line).
- * Mega-tiles are written to {@value #WORK_DIR} in the output folder and removed at the end.
+ * ({@link #plan} returns null after one {@code [SDS] … falling back to Classic: reason} line).
+ * The mega-tiles are kept in {@value #WORK_DIR} in the output folder, like Classic's master tiles:
+ * a rerun takes the ones its {@link Store} (the run manifest) says are finished and still valid,
+ * makes the others, and always stacks them again.
  */
 public final class SdsMode {
     private SdsMode() {}
 
     private static final Logger LOG = Logger.getLogger("org.tessera.sds");
 
-    /** Folder of the mega-tiles while a run lasts. */
+    /** Folder of the mega-tiles. */
     public static final String WORK_DIR = "sds_megatiles";
 
     /** A frame SDS left out, and why. */
@@ -57,15 +57,57 @@ public final class SdsMode {
     public record Stages(Progress megaTiles, Progress stack, Progress preview) {}
 
     /**
-     * Runs SDS on {@code frames} (each with a WCS) into {@code outputDir}.
-     *
-     * @param backend the Phase 5 band coadder (the run's GPU or the CPU)
-     * @return the outcome, or null when SDS cannot run and the caller must run Classic (logged)
+     * What an SDS run will make: its settings, the global grid and the valid batches (mega-tile
+     * {@code k + 1} is batch {@code batches.get(k)}), the frames of the batches below the coverage
+     * threshold with the reason.
      */
-    public static Outcome run(List<FitsFrame> frames, Path outputDir, Config config, ResourcePlan plan,
-                              BandCoadder backend, CoaddFiles.Names names, Stages progress) throws IOException {
+    public record Plan(List<FitsFrame> frames, SdsSettings settings, WcsGrid global, List<SdsBatches.Batch> batches,
+                       List<Left> left) {
+        public Plan {
+            frames = List.copyOf(frames);
+            batches = List.copyOf(batches);
+            left = List.copyOf(left);
+        }
+
+        /** The frames of mega-tile {@code id} (1-based), in order. */
+        public List<FitsFrame> framesOf(int id) {
+            List<FitsFrame> out = new ArrayList<>();
+            for (int i : batches.get(id - 1).frames()) out.add(frames.get(i));
+            return out;
+        }
+
+        /** The files of mega-tile {@code id} in {@value #WORK_DIR}: the image, then its coverage. */
+        public static List<String> files(int id) {
+            String stem = MegaTiles.stem(id);
+            return List.of(stem + ".fits", stem + "_coverage.fits");
+        }
+    }
+
+    /**
+     * Where the finished mega-tiles are kept between runs (the run manifest of package pipeline):
+     * which ones an earlier run left finished and valid, and each new one as it is complete.
+     */
+    public interface Store {
+        /** Whether mega-tile {@code id} of an earlier run is valid for this run (its files are there). */
+        boolean reused(int id);
+
+        /** Mega-tile {@code id}'s files are complete. */
+        void done(int id) throws IOException;
+
+        /** Nothing kept between runs: every mega-tile made. */
+        Store NONE = new Store() {
+            @Override public boolean reused(int id) { return false; }
+            @Override public void done(int id) { }
+        };
+    }
+
+    /**
+     * The global grid and the batches of {@code frames} (each with a WCS).
+     *
+     * @return the plan, or null when SDS cannot run and the caller must run Classic (logged)
+     */
+    public static Plan plan(List<FitsFrame> frames, Config config) {
         SdsSettings s = SdsSettings.fromConfig(config);
-        long t0 = System.nanoTime();
         LOG.info(String.format(Locale.ROOT, "[SDS] mosaic first: %d frame(s); coverage threshold %.2f, batch sizes %d..%d,"
                 + " combine %s, keep coverage >= %.2f of its maximum", frames.size(), s.policy().coverageThreshold(),
                 s.policy().minBatchSize(), s.policy().targetBatchSize(), s.coadd().describe(), s.minCoverageKeep()));
@@ -93,54 +135,63 @@ public final class SdsMode {
                     s.policy().coverageThreshold(), 100 * batches.stream().mapToDouble(SdsBatches.Batch::coverage).max().orElse(0)));
             return null;
         }
+        return new Plan(frames, s, global, valid, left);
+    }
 
-        Path work = outputDir.resolve(WORK_DIR);
-        clear(work);
-        Files.createDirectories(work);
-        try {
-            CoaddParams params = CoaddParams.fromConfig(config);
-            List<MegaTiles.MegaTile> tiles = new ArrayList<>();
-            List<SdsBatches.Batch> used = new ArrayList<>();
-            for (int k = 0; k < valid.size(); k++) {
-                if (progress.megaTiles().cancelled()) throw new CancellationException(UserMessages.CANCELLED + " during the SDS mega-tiles");
-                SdsBatches.Batch b = valid.get(k);
-                Progress p = progress.megaTiles().sub(k / (double) valid.size(), (k + 1) / (double) valid.size());
-                try {
-                    tiles.add(MegaTiles.coadd(k + 1, valid.size(), b, frames, global, params, work, backend, p));
-                    used.add(b);
-                } catch (IOException | IllegalArgumentException e) {
-                    // One batch that fails never takes the others with it: its frames are reported.
-                    String why = "SDS batch " + (k + 1) + " failed: " + e.getMessage();
-                    LOG.log(Level.WARNING, "[SDS] " + why, e);
-                    for (int i : b.frames()) left.add(new Left(frames.get(i).path(), why));
+    /**
+     * Runs {@code plan} into {@code outputDir}: the mega-tiles {@code store} does not have are
+     * made, then all are stacked.
+     *
+     * @param backend the Phase 5 band coadder (the run's GPU or the CPU)
+     * @return the outcome, or null when every batch failed and the caller must run Classic (logged)
+     */
+    public static Outcome run(Plan plan, Path outputDir, Config config, ResourcePlan resources, BandCoadder backend,
+                              CoaddFiles.Names names, Stages progress, Store store) throws IOException {
+        long t0 = System.nanoTime();
+        SdsSettings s = plan.settings();
+        WcsGrid global = plan.global();
+        List<SdsBatches.Batch> valid = plan.batches();
+        List<Left> left = new ArrayList<>(plan.left());
+        Path work = Files.createDirectories(outputDir.resolve(WORK_DIR));
+        CoaddParams params = CoaddParams.fromConfig(config);
+        List<MegaTiles.MegaTile> tiles = new ArrayList<>();
+        List<SdsBatches.Batch> used = new ArrayList<>();
+        for (int k = 0; k < valid.size(); k++) {
+            if (progress.megaTiles().cancelled()) throw new CancellationException(UserMessages.CANCELLED + " during the SDS mega-tiles");
+            SdsBatches.Batch b = valid.get(k);
+            int id = k + 1;
+            Progress p = progress.megaTiles().sub(k / (double) valid.size(), id / (double) valid.size());
+            try {
+                MegaTiles.MegaTile t;
+                if (store.reused(id)) {
+                    t = MegaTiles.open(id, b, global, work);
+                } else {
+                    t = MegaTiles.coadd(id, valid.size(), b, plan.frames(), global, params, work, backend, p);
+                    store.done(id);
                 }
+                tiles.add(t);
+                used.add(b);
+                p.update(1, "mega-tile " + id);
+            } catch (IOException | IllegalArgumentException e) {
+                // One batch that fails never takes the others with it: its frames are reported.
+                String why = "SDS batch " + id + " failed: " + e.getMessage();
+                LOG.log(Level.WARNING, "[SDS] " + why, e);
+                for (int i : b.frames()) left.add(new Left(plan.frames().get(i).path(), why));
             }
-            if (tiles.isEmpty()) {
-                fallBack("every batch failed (" + left.get(left.size() - 1).reason() + ")");
-                return null;
-            }
-            MegaTileStack.Written w = MegaTileStack.write(tiles, global, s, outputDir, names, config, plan,
-                    progress.stack(), progress.preview());
-            LOG.info(String.format(Locale.ROOT, "[SDS] mosaic %dx%d from %d mega-tile(s) of %d frame(s) written in %.1f s: %s",
-                    w.grid().width(), w.grid().height(), tiles.size(), used.stream().mapToInt(b -> b.frames().size()).sum(),
-                    (System.nanoTime() - t0) / 1e9, w.mosaic()));
-            return new Outcome(w.mosaic(), w.coverage(), w.preview(), w.grid(), left, used, w.masked());
-        } finally {
-            clear(work);
         }
+        if (tiles.isEmpty()) {
+            fallBack("every batch failed (" + left.get(left.size() - 1).reason() + ")");
+            return null;
+        }
+        MegaTileStack.Written w = MegaTileStack.write(tiles, global, s, outputDir, names, config, resources,
+                progress.stack(), progress.preview());
+        LOG.info(String.format(Locale.ROOT, "[SDS] mosaic %dx%d from %d mega-tile(s) of %d frame(s) written in %.1f s: %s",
+                w.grid().width(), w.grid().height(), tiles.size(), used.stream().mapToInt(b -> b.frames().size()).sum(),
+                (System.nanoTime() - t0) / 1e9, w.mosaic()));
+        return new Outcome(w.mosaic(), w.coverage(), w.preview(), w.grid(), left, used, w.masked());
     }
 
     private static void fallBack(String reason) {
         LOG.warning("[SDS] SDS mode cannot run, falling back to Classic: " + reason);
-    }
-
-    /** Removes the mega-tile folder (a run's own, or one an interrupted run left). */
-    private static void clear(Path work) {
-        if (!Files.isDirectory(work)) return;
-        try (Stream<Path> s = Files.walk(work)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.warning("[SDS] could not remove " + work + ": " + e.getMessage());
-        }
     }
 }

@@ -60,7 +60,11 @@ class SdsModeTest {
         assertEquals(List.of(), sds.skipped());
         assertEquals(List.of(), sds.masterTiles(), "no master tile in SDS");
         assertFalse(Files.exists(dir.resolve("sds").resolve(MosaicPipeline.TILES_DIR)));
-        assertFalse(Files.exists(dir.resolve("sds").resolve(SdsMode.WORK_DIR)), "mega-tiles removed at the end");
+        try (java.util.stream.Stream<Path> kept = Files.list(dir.resolve("sds").resolve(SdsMode.WORK_DIR))) {
+            assertEquals(List.of("megatile_001.fits", "megatile_001_coverage.fits", "megatile_002.fits",
+                    "megatile_002_coverage.fits"), kept.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the mega-tiles are kept for a rerun, as master tiles are");
+        }
         assertEquals(dir.resolve("sds").resolve(MosaicPipeline.MOSAIC), sds.mosaic());
         assertEquals(dir.resolve("sds").resolve(MosaicPipeline.COVERAGE), sds.coverage());
         FitsFrame m = FitsFrame.open(sds.mosaic());
