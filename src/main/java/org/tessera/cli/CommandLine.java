@@ -13,9 +13,13 @@ import org.tessera.command.Job;
  *
  * @param job the command, or null with --help / --version alone
  * @param output {@code -o DIR} (mosaic only), or null
+ * @param mode {@code --mode classic|sds} (mosaic only, lower case), or null
  */
-record CommandLine(Job job, List<String> arguments, Path config, List<String> sets, Path output,
+record CommandLine(Job job, List<String> arguments, Path config, List<String> sets, Path output, String mode,
                    boolean quiet, boolean verbose, boolean help, boolean version) {
+
+    /** The words {@code --mode} takes: the "mode" choice's macro words (Classic, SDS). */
+    static final List<String> MODES = List.of("classic", "sds");
 
     static CommandLine parse(String... args) throws UsageException {
         Job job = null;
@@ -23,6 +27,7 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
         List<String> sets = new ArrayList<>();
         Path config = null;
         Path output = null;
+        String mode = null;
         boolean quiet = false, verbose = false, help = false, version = false, options = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -56,9 +61,17 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                         if (output != null) throw new UsageException("--output given twice");
                         output = Paths.get(inline != null ? inline : value(args, ++i, name));
                     }
+                    case "--mode" -> {
+                        if (mode != null) throw new UsageException("--mode given twice");
+                        String v = (inline != null ? inline : value(args, ++i, name)).trim().toLowerCase(java.util.Locale.ROOT);
+                        if (!MODES.contains(v))
+                            throw new UsageException("--mode expects " + String.join(" or ", MODES) + ", got '" + v + "'");
+                        mode = v;
+                    }
                     default -> throw new UsageException("unknown option: " + a);
                 }
-                if (inline != null && !(name.equals("--config") || name.equals("--set") || name.equals("--output")))
+                if (inline != null && !(name.equals("--config") || name.equals("--set") || name.equals("--output")
+                        || name.equals("--mode")))
                     throw new UsageException("option " + name + " takes no value");
                 continue;
             }
@@ -78,7 +91,9 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
         if (job == null && !help && !version) throw new UsageException("no command given (mosaic, stack or reproject)");
         if (output != null && job != null && job != Job.MOSAIC)
             throw new UsageException("--output is for 'mosaic'; '" + job.word() + "' takes its output as first argument");
-        return new CommandLine(job, List.copyOf(positional), config, List.copyOf(sets), output, quiet, verbose, help, version);
+        if (mode != null && job != null && job != Job.MOSAIC)
+            throw new UsageException("--mode is for 'mosaic' (Classic or SDS mode), not '" + job.word() + "'");
+        return new CommandLine(job, List.copyOf(positional), config, List.copyOf(sets), output, mode, quiet, verbose, help, version);
     }
 
     private static Job command(String word) {

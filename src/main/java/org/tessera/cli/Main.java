@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.tessera.command.Choices;
 import org.tessera.command.Errors;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
@@ -184,7 +185,12 @@ public final class Main {
             }
             default -> throw new IllegalStateException(job.toString());
         }
-        Config config = JobSettings.build(cl.config(), Map.of(), cl.sets());
+        // --mode is the "mode" choice of the Build Mosaic dialog; it and a --set of its key must agree.
+        String clash = Choices.conflicting("mode", cl.mode(), cl.sets());
+        if (clash != null)
+            throw new UsageException("--mode " + cl.mode() + " and --set " + clash + " contradict each other: give one of them");
+        Map<String, String> choices = cl.mode() == null ? Map.of() : Map.of("mode", cl.mode());
+        Config config = JobSettings.build(cl.config(), choices, cl.sets());
         return JobRequest.of(job, inputs, output, config, JobSettings.warnings(config));
     }
 }

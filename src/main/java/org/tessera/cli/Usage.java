@@ -59,13 +59,18 @@ final class Usage {
                     mosaic. A folder holding stack_plan.csv (or a .csv stack plan named as
                     INPUT_DIR) runs in Grid mode: tiles/, mosaic_grid.fits,
                     mosaic_grid_coverage.fits, mosaic_grid_preview.png. Without INPUT_DIR the
-                    built-in default sky (synthetic frames) is used. --set sds_mode_default=true
-                    runs SDS mode (mosaic first: batches of frames coadded onto one grid, then
-                    stacked; no master tiles), Classic when no batch covers the field.
+                    built-in default sky (synthetic frames) is used. --mode sds runs SDS mode
+                    (mosaic first: batches of frames that each cover the field coadded onto one
+                    grid, then stacked; no master tiles; sds_megatiles/ instead), Classic when no
+                    batch covers the field; Grid mode keeps priority. A rerun into the same
+                    OUTPUT_DIR reuses the finished master tiles or mega-tiles (resume=auto).
                     Writes OUTPUT_DIR (default ./tessera-out): mosaic.fits, mosaic_coverage.fits,
                     mosaic_preview.png, master_tiles/, tessera.log.
 
                       -o, --output DIR      output folder (instead of the second argument)
+                      --mode classic|sds    Classic (master tiles first) or SDS (mosaic first);
+                                            the same as --set sds_mode_default=false|true (the
+                                            config's value when not given; both given must agree)
                     """ + OPTIONS;
             case STACK -> """
                     Usage: tessera stack [OPTIONS] OUTPUT.fits FRAME...

@@ -16,7 +16,7 @@ import org.scijava.widget.Button;
 /**
  * Plugins › Tessera › Build Mosaic…: a folder of frames → master tiles → one mosaic.
  * Field names are the macro keys: {@code run("Build Mosaic...", "input=[/data/frames] output=[/data/out]
- * rejection=kappa_sigma settings=[stacking_kappa_low=2.5]")}. No input → the built-in default sky.
+ * mode=sds rejection=kappa_sigma settings=[stacking_kappa_low=2.5]")}. No input → the built-in default sky.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Tessera>Build Mosaic...", headless = true,
         description = "Stack sub-frames into master tiles and coadd them into one sky mosaic")
@@ -35,6 +35,9 @@ public class BuildMosaicCommand extends TesseraCommand {
 
     @Parameter(label = "Config file (JSON)", style = "open", required = false, persist = false, description = CONFIG_DESCRIPTION)
     File config;
+
+    @Parameter(label = "Mode", persist = false, choices = {Choices.MODE_CLASSIC, Choices.MODE_SDS}, description = MODE_DESCRIPTION)
+    String mode = Choices.MODE_CLASSIC;
 
     @Parameter(label = "Rejection", persist = false, description = REJECTION_DESCRIPTION,
             choices = {Choices.REJECTION_DEFAULT, Choices.REJECTION_KAPPA, Choices.REJECTION_LINEAR, Choices.REJECTION_NONE})
@@ -70,6 +73,7 @@ public class BuildMosaicCommand extends TesseraCommand {
     @Override
     JobRequest request() throws IOException {
         Map<String, String> choices = new LinkedHashMap<>();
+        choices.put("mode", mode);
         choices.put("rejection", rejection);
         choices.put("combine", combine);
         choices.put("gpu", gpu);

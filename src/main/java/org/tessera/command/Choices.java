@@ -35,9 +35,12 @@ public final class Choices {
     public static final String KERNEL_NEAREST = "Nearest neighbour";
     public static final String KERNEL_LANCZOS = "Lanczos-3";
     public static final String KERNEL_EXACT = "Exact (flux-conserving)";
+    public static final String MODE_CLASSIC = "Classic (default)";
+    public static final String MODE_SDS = "SDS (mosaic first)";
 
     /** Per choice: the default (value = the key's default) first, then the others. */
     private static final Map<String, List<Option>> OPTIONS = Map.of(
+            "mode", List.of(new Option("classic", MODE_CLASSIC), new Option("sds", MODE_SDS)),
             "rejection", List.of(new Option("winsorized_sigma_clip", REJECTION_DEFAULT),
                     new Option("kappa_sigma", REJECTION_KAPPA), new Option("linear_fit_clip", REJECTION_LINEAR),
                     new Option("none", REJECTION_NONE)),
@@ -51,13 +54,15 @@ public final class Choices {
     public static final List<String> COMBINE = labels("combine");
     public static final List<String> GPU = labels("gpu");
     public static final List<String> KERNEL = labels("kernel");
+    public static final List<String> MODE = labels("mode");
 
     /** Parameter name → the config key it sets. */
     public static final Map<String, String> KEYS = Map.of(
             "rejection", "stacking_rejection_algorithm",
             "combine", "stacking_final_combine_method",
             "gpu", "use_gpu_phase5",
-            "kernel", "reproject_kernel");
+            "kernel", "reproject_kernel",
+            "mode", "sds_mode_default");
 
     /** The entries of choice {@code name}, default first. */
     public static List<Option> options(String name) {
@@ -92,8 +97,37 @@ public final class Choices {
         if (chosen == null)
             throw new IllegalArgumentException(name + ": expected one of " + String.join(", ", values(name))
                     + " (or a label: " + String.join(", ", labels(name)) + "), got '" + value + "'");
+        config.put(KEYS.get(name), setting(name, chosen));
+    }
+
+    /** What choice {@code name}'s entry {@code value} sets its key to: a boolean for the switches, else the value. */
+    private static Object setting(String name, String value) {
+        return switch (name) {
+            case "gpu" -> value.equals("on");
+            case "mode" -> value.equals("sds"); // sds_mode_default; Grid mode still wins for a stack plan
+            default -> value.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /**
+     * The first of {@code assignments} that sets choice {@code name}'s key to another value than
+     * the explicit entry {@code value} does (never for the "(default)" entry or {@value #KEEP}), or
+     * null: for a front that takes both in one line (the command line's {@code --mode} and
+     * {@code --set}), where either one winning silently would surprise.
+     */
+    public static String conflicting(String name, String value, List<String> assignments) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase(KEEP)
+                || value.trim().equalsIgnoreCase(options(name).get(0).label())) return null;
+        Config chosen = new Config();
+        apply(chosen, name, value);
         String key = KEYS.get(name);
-        if (name.equals("gpu")) config.put(key, chosen.equals("on"));
-        else config.put(key, chosen.toLowerCase(Locale.ROOT));
+        for (String a : assignments) {
+            int eq = a.indexOf('=');
+            if (eq <= 0 || !a.substring(0, eq).trim().equals(key)) continue;
+            Config set = new Config();
+            set.set(a);
+            if (!String.valueOf(set.get(key)).equals(String.valueOf(chosen.get(key)))) return a.trim();
+        }
+        return null;
     }
 }

@@ -45,6 +45,10 @@ abstract class TesseraCommand extends ContextCommand {
             + " when one is given. Macros: config, mean, median";
     static final String GPU_DESCRIPTION = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
             + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off";
+    static final String MODE_DESCRIPTION = "sds_mode_default. Classic: frames stacked into master tiles, then the mosaic;"
+            + " SDS (mosaic first): batches of frames that each cover the field coadded onto one grid, then stacked (one"
+            + " field shot many times; Classic when no batch covers the field). A folder with stack_plan.csv runs in Grid mode"
+            + " either way. '(default)' keeps the config file's value when one is given. Macros: config, classic, sds";
     static final String SETTINGS_DESCRIPTION = "More config keys as key=value pairs separated by spaces or new lines; applied last";
     static final String COVERAGE_DESCRIPTION = "Also open mosaic_coverage.fits (the sum of weights per pixel) as an image";
     static final String HELP_DESCRIPTION = "Opens the user guide: " + UserGuide.URL;

@@ -6,7 +6,7 @@ import org.tessera.command.Job;
 
 /**
  * Plugins › Tessera › Build Mosaic...:
- * {@code run("Build Mosaic...", "input=[/data/frames] output=[/data/out] rejection=kappa_sigma");}
+ * {@code run("Build Mosaic...", "input=[/data/frames] output=[/data/out] mode=sds rejection=kappa_sigma");}
  * An empty input builds the built-in default sky.
  */
 public class MosaicPlugIn extends TesseraPlugIn {
@@ -14,7 +14,7 @@ public class MosaicPlugIn extends TesseraPlugIn {
     static final List<Field> FIELDS = List.of(
             Field.folder("input", "Input folder (empty: built-in default sky)"),
             Field.folder("output", "Output folder"),
-            CONFIG, REJECTION, COMBINE, GPU, SETTINGS, COVERAGE);
+            CONFIG, MODE, REJECTION, COMBINE, GPU, SETTINGS, COVERAGE);
 
     @Override Job job() { return Job.MOSAIC; }
 

@@ -56,6 +56,7 @@ abstract class TesseraPlugIn implements PlugIn {
     }
 
     static final Field CONFIG = Field.file("config", "Config file (JSON, optional)");
+    static final Field MODE = Field.choice("mode", "Mode", Choices.MODE);
     static final Field REJECTION = Field.choice("rejection", "Rejection", Choices.REJECTION);
     static final Field COMBINE = Field.choice("combine", "Combine", Choices.COMBINE);
     static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);

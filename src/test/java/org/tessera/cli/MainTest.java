@@ -88,6 +88,22 @@ class MainTest {
     }
 
     @Test
+    void modeChoosesClassicOrSdsAndMustAgreeWithSet() throws Exception {
+        assertFalse(Main.request(CommandLine.parse("mosaic")).config().getBoolean("sds_mode_default"));
+        assertTrue(Main.request(CommandLine.parse("mosaic", "--mode", "sds")).config().getBoolean("sds_mode_default"));
+        assertTrue(Main.request(CommandLine.parse("mosaic", "--mode=SDS")).config().getBoolean("sds_mode_default"));
+        assertFalse(Main.request(CommandLine.parse("mosaic", "--mode", "classic", "--set", "sds_mode_default=false"))
+                .config().getBoolean("sds_mode_default"), "agreeing --set is fine");
+        assertEquals(2, run("mosaic", "--mode", "sds", "--set", "sds_mode_default=false"));
+        assertTrue(err().contains("tessera mosaic: --mode sds and --set sds_mode_default=false contradict each other: "
+                + "give one of them"), err());
+        errBytes.reset();
+        assertEquals(2, run("mosaic", "--mode", "classic", "--set=sds_mode_default=true"));
+        assertTrue(err().contains("--mode classic and --set sds_mode_default=true contradict each other"), err());
+        assertTrue(jobs.calls.isEmpty());
+    }
+
+    @Test
     void defaultSkyRunsWithAnOutputOption(@TempDir Path dir) {
         assertEquals(0, run("mosaic", "--output", dir.resolve("sky").toString(), "-q"));
         assertEquals(List.of(), jobs.calls.get(0).inputs());
@@ -209,6 +225,9 @@ class MainTest {
             {"mosaic", "-q", "-v"},
             {"stack", "-o", "x", "out.fits", "f.fits"},
             {"mosaic", "--quiet=yes"},
+            {"mosaic", "--mode", "grid"},
+            {"stack", "--mode", "sds", "out.fits", "f.fits"},
+            {"mosaic", "--mode", "sds", "--mode", "sds"},
         };
         String[] expected = {
             "no command given",
@@ -222,6 +241,9 @@ class MainTest {
             "--quiet and --verbose exclude each other",
             "--output is for 'mosaic'",
             "option --quiet takes no value",
+            "--mode expects classic or sds, got 'grid'",
+            "--mode is for 'mosaic' (Classic or SDS mode), not 'stack'",
+            "--mode given twice",
         };
         for (int i = 0; i < cases.length; i++) {
             errBytes.reset();
@@ -241,6 +263,9 @@ class MainTest {
         outBytes.reset();
         assertEquals(0, run("stack", "--help"));
         assertTrue(out().startsWith("Usage: tessera stack [OPTIONS] OUTPUT.fits FRAME..."), out());
+        outBytes.reset();
+        assertEquals(0, run("mosaic", "--help"));
+        assertTrue(out().contains("--mode classic|sds    Classic (master tiles first) or SDS (mosaic first)"), out());
         outBytes.reset();
         assertEquals(0, run("help", "reproject"));
         assertTrue(out().startsWith("Usage: tessera reproject"), out());

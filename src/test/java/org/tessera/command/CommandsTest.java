@@ -63,7 +63,7 @@ class CommandsTest {
         CommandInfo mosaic = info(BuildMosaicCommand.class);
         assertEquals("Plugins>Tessera>Build Mosaic...",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
-        assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
+        assertEquals(List.of("input", "image", "output", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
         assertEquals(List.of("mosaic", "coverageImage"), names(mosaic.outputs()));
         assertEquals(ImagePlus.class, mosaic.getOutput("mosaic").getType(), "an image Fiji shows, not a File it ignores");
 
@@ -87,6 +87,8 @@ class CommandsTest {
         assertEquals(Choices.REJECTION, info(BuildMosaicCommand.class).getInput("rejection").getChoices());
         assertEquals(Choices.COMBINE, info(BuildMosaicCommand.class).getInput("combine").getChoices());
         assertEquals(Choices.GPU, info(BuildMosaicCommand.class).getInput("gpu").getChoices());
+        assertEquals(List.of("Classic (default)", "SDS (mosaic first)"), info(BuildMosaicCommand.class).getInput("mode").getChoices());
+        assertEquals(Choices.MODE, info(BuildMosaicCommand.class).getInput("mode").getChoices());
         assertEquals(Choices.REJECTION, info(StackFramesCommand.class).getInput("rejection").getChoices());
         assertEquals(Choices.COMBINE, info(StackFramesCommand.class).getInput("combine").getChoices());
         assertEquals(Choices.GPU, info(StackFramesCommand.class).getInput("gpu").getChoices());
@@ -98,7 +100,7 @@ class CommandsTest {
     void dialogsShowLabelsWithTheRealDefaultsAHelpButtonAndPickersOfTheRightKind() throws Exception {
         for (Class<? extends org.scijava.command.Command> c : List.of(BuildMosaicCommand.class, StackFramesCommand.class, ReprojectCoaddCommand.class)) {
             CommandInfo i = info(c);
-            for (String choice : List.of("rejection", "combine", "gpu", "kernel")) {
+            for (String choice : List.of("mode", "rejection", "combine", "gpu", "kernel")) {
                 ModuleItem<?> item = i.getInput(choice);
                 if (item == null) continue;
                 Object def = c.getDeclaredField(choice).get(c.getDeclaredConstructor().newInstance());
@@ -148,6 +150,25 @@ class CommandsTest {
         p.config = cfg.toFile();
         p.kernel = Choices.KERNEL_DEFAULT;
         assertEquals("nearest", p.request().config().getString("reproject_kernel"));
+
+        // Mode: the SDS entry sets sds_mode_default (what the recorder writes, and the macro word);
+        // "Classic (default)" keeps a config file's SDS, the word classic does not.
+        Path sdsCfg = Files.writeString(dir.resolve("sds.json"), "{\"sds_mode_default\": true}");
+        BuildMosaicCommand b = new BuildMosaicCommand();
+        b.output = dir.resolve("m").toFile();
+        assertFalse(b.request().config().getBoolean("sds_mode_default"), "Classic by default");
+        b.mode = Choices.MODE_SDS;
+        assertTrue(b.request().config().getBoolean("sds_mode_default"));
+        b.mode = "sds";
+        assertTrue(b.request().config().getBoolean("sds_mode_default"));
+        b.mode = Choices.MODE_CLASSIC;
+        b.config = sdsCfg.toFile();
+        assertTrue(b.request().config().getBoolean("sds_mode_default"), "'(default)' keeps the file's SDS");
+        b.mode = "classic";
+        assertFalse(b.request().config().getBoolean("sds_mode_default"));
+        b.mode = "zesupadupstack";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::request);
+        assertTrue(e.getMessage().startsWith("mode: expected one of config, classic, sds"), e.getMessage());
     }
 
     @Test

@@ -47,6 +47,10 @@ class LegacyMacroTest {
         // a choice no menu offers is refused with the list
         ij.runMacro("run(\"Build Mosaic...\", \"output=" + bracket(dir) + " combine=average\");", "");
         assertEquals("combine: expected one of config, mean, median (or a label: Mean (default), Median), got 'average'", ij.lastRun("error"));
+        // mode= is read (recorded as the label)
+        ij.runMacro("run(\"Build Mosaic...\", \"output=" + bracket(dir) + " mode=[ZeSupaDupStack]\");", "");
+        assertEquals("mode: expected one of config, classic, sds (or a label: Classic (default), SDS (mosaic first)),"
+                + " got 'ZeSupaDupStack'", ij.lastRun("error"));
         // config= is read
         ij.runMacro("run(\"Reproject and Coadd...\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("o"))
                 + " config=" + bracket(dir.resolve("none.json")) + "\");", "");

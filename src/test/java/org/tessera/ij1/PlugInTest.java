@@ -118,6 +118,11 @@ class PlugInTest {
         assertEquals(List.of(), mr.inputs(), "empty input: the default sky");
         assertEquals("linear_fit_clip", mr.config().getString("stacking_rejection_algorithm"));
         assertEquals("median", mr.config().getString("stacking_final_combine_method"));
+        assertFalse(mr.config().getBoolean("sds_mode_default"), "no mode given: Classic");
+        m.put("mode", "SDS (mosaic first)"); // what the recorder writes
+        assertTrue(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
+        m.put("mode", "classic");
+        assertFalse(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
     }
 
     @Test
