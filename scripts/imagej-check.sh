@@ -4,11 +4,13 @@
 # into a fresh ImageJ folder. Run by .ci/run; about 30-60 s.
 #   1. With the ImageJ window (scripts/imagej/record.ijm): each command — Build Mosaic... on the
 #      built-in default sky, Stack Frames... on its panel 1 frames, Reproject and Coadd... on its
-#      master tiles — is opened from the menu, its dialog filled and confirmed (a small test driver,
+#      master tiles, Build Mosaic... again with Mode "SDS (mosaic first)" on the panel's frames — is
+#      opened from the menu, its dialog filled and confirmed (a small test driver,
 #      scripts/imagej/Dialog_Driver.java), with the macro recorder open; the result must be open,
 #      a composite of 3 channels, calibrated in arcsec; a dialog cancelled must record nothing, and
 #      Browse then Cancel in the file chooser must leave no "select=" in the recorded line.
-#   2. `ImageJ -batch`: the three recorded lines replayed into new folders, with the same checks.
+#   2. `ImageJ -batch`: the four recorded lines replayed into new folders, with the same checks (the
+#      SDS line must run SDS mode again: sds_megatiles/, no master_tiles/).
 #   3. `ImageJ -batch`: a failing run must end the macro with "Tessera: <reason>" on stderr and exit
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).
 # Usage: mvn -q -B package -DskipTests && scripts/imagej-check.sh [--screenshots DIR]
@@ -77,14 +79,20 @@ echo "recorded:"; sed 's/^/  /' "$work/recorded.ijm"
             line=${line//"$work/rec$end"/"$work/replay$end"}
             line=${line//"$work/tile.fits$end"/"$work/tile2.fits$end"}
             line=${line//"$work/coadd$end"/"$work/coadd2$end"}
+            line=${line//"$work/sds$end"/"$work/sds2$end"}
         done
         printf '%s\n%s\n' "$line" "$check"
     done <"$work/recorded.ijm"
 } >"$work/replay.ijm"
 if imagej 300 -batch "$work/replay.ijm"; then rc=0; else rc=$?; fi
 grep '^ok:\|^FAIL:' "$work/out" || true
-if [ "$rc" != 0 ] || [ "$(grep -c '^ok:' "$work/out")" != 3 ]; then
+if [ "$rc" != 0 ] || [ "$(grep -c '^ok:' "$work/out")" != 4 ]; then
     echo "FAIL: replaying the recorded lines (exit $rc); stderr: $(tail -5 "$work/err")"; fail=1
+fi
+if grep -q 'mode=\[SDS (mosaic first)\]' "$work/recorded.ijm" && [ -d "$work/sds2/sds_megatiles" ] && [ ! -e "$work/sds2/master_tiles" ]; then
+    echo "ok: the recorded mode=[SDS (mosaic first)] replayed under -batch ran SDS mode"
+else
+    echo "FAIL: the recorded SDS line did not replay as SDS mode: $(grep -c . "$work/recorded.ijm") recorded line(s)"; fail=1
 fi
 
 # 3. A failing run under -batch: reason on stderr, exit status 1, the macro stopped.

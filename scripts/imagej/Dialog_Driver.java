@@ -12,7 +12,8 @@ import ij.plugin.frame.Recorder;
  * recorder writes the line a person's run would give. Compiled by the script into the test
  * ImageJ's plugins/ folder; never part of the plugin. Call from a macro:
  * {@code call("Dialog_Driver.waitFor", "Tessera: Build Mosaic", "20000")},
- * {@code call("Dialog_Driver.setText", "1", "/tmp/out")}, {@code call("Dialog_Driver.press", "OK")},
+ * {@code call("Dialog_Driver.setText", "1", "/tmp/out")}, {@code call("Dialog_Driver.setChoice", "0", "SDS (mosaic first)")},
+ * {@code call("Dialog_Driver.press", "OK")},
  * {@code call("Dialog_Driver.recorded")}, {@code call("Dialog_Driver.say", line)},
  * {@code call("Dialog_Driver.capture", "X Y W H", "640", "/tmp/shot.png")}, {@code call("Dialog_Driver.exit", "0")}.
  */
@@ -34,6 +35,15 @@ public class Dialog_Driver {
         if (gd == null) return "no dialog";
         ((TextComponent) gd.getStringFields().get(Integer.parseInt(index))).setText(value);
         return "ok";
+    }
+
+    /** Selects the entry {@code label} of the drop-down number {@code index} (0-based) of the showing dialog. */
+    public static String setChoice(String index, String label) {
+        GenericDialog gd = dialog(null);
+        if (gd == null) return "no dialog";
+        java.awt.Choice c = (java.awt.Choice) gd.getChoices().get(Integer.parseInt(index));
+        c.select(label);
+        return label.equals(c.getSelectedItem()) ? "ok" : "no entry '" + label + "'";
     }
 
     /** Presses the showing dialog's OK or Cancel button. */

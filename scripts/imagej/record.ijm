@@ -17,6 +17,13 @@ frames = getFileList(work + "/rec/default_sky");
 for (i = 0; i < frames.length; i++)
     if (indexOf(frames[i], "_p1_") > 0) File.copy(work + "/rec/default_sky/" + frames[i], work + "/p1/" + frames[i]);
 recordRun("Stack Frames...", "Tessera: Stack Frames", newArray("0", work + "/p1", "1", work + "/tile.fits"), "tile", "tile", "");
+// SDS mode chosen in the dialog's Mode drop-down (c0: drop-down 0) on the panel's 5 frames, batches of 2.
+recordRun("Build Mosaic...", "Tessera: Build Mosaic", newArray("c0", "SDS (mosaic first)",
+    "3", "sds_coverage_threshold=0.5 sds_min_batch_size=2 sds_target_batch_size=2", "0", work + "/p1", "1", work + "/sds"),
+    "output", "sds", "");
+if (!File.isDirectory(work + "/sds/sds_megatiles") || File.exists(work + "/sds/master_tiles"))
+    fail("Mode SDS from the dialog did not run SDS mode (no sds_megatiles/, or master_tiles/)");
+call("Dialog_Driver.say", "ok: Mode 'SDS (mosaic first)' from the dialog ran SDS mode (sds_megatiles/, no master tiles)");
 recordRun("Reproject and Coadd...", "Tessera: Reproject and Coadd", newArray("0", work + "/rec/master_tiles", "1", work + "/coadd"), "output", "coadd", "");
 
 // A dialog cancelled runs nothing and records nothing.
@@ -57,7 +64,7 @@ call("Dialog_Driver.say", "ok: Browse then Cancel leaves a clean line: " + line)
 File.saveString(recorded, work + "/recorded.ijm");
 call("Dialog_Driver.exit", "0");
 
-// Opens COMMAND from the menu, types FIELDS (index, text, ...) into its dialog, presses OK, waits
+// Opens COMMAND from the menu, types FIELDS (index, text, ...; index cN: drop-down N) into its dialog, presses OK, waits
 // until LastRun's OUTPUTKEY names the output typed last and the recorder has its line, then checks
 // the image TITLE is open, composite, in arcsec. SHOT: name of the screenshots, or "".
 function recordRun(command, dialogTitle, fields, outputKey, title, shot) {
@@ -65,7 +72,11 @@ function recordRun(command, dialogTitle, fields, outputKey, title, shot) {
     doCommand(command);
     shown = call("Dialog_Driver.waitFor", dialogTitle, "30000");
     if (shown != "ok") fail("the " + command + " dialog opens");
-    for (i = 0; i < fields.length; i += 2) call("Dialog_Driver.setText", fields[i], fields[i + 1]);
+    for (i = 0; i < fields.length; i += 2) {
+        if (startsWith(fields[i], "c")) set = call("Dialog_Driver.setChoice", substring(fields[i], 1), fields[i + 1]);
+        else set = call("Dialog_Driver.setText", fields[i], fields[i + 1]);
+        if (set != "ok") fail(command + ": field " + fields[i] + ": " + set);
+    }
     bounds = call("Dialog_Driver.bounds", dialogTitle);
     if (shot != "") capture(split(bounds, " "), shots + "/" + shot + "-dialog.png");
     call("Dialog_Driver.press", "OK");

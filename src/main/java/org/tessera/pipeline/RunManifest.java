@@ -227,6 +227,13 @@ public final class RunManifest {
             if (!resume && samePieces) LOG.info(kind.tag() + " resume=off: starting clean");
             moveAside(outputDir, stale, file, kind);
         }
+        for (Pieces k : List.of(MASTER_TILES, MEGA_TILES)) { // another mode's folder, emptied: not this run's either
+            Path d = outputDir.resolve(k.folder());
+            if (!k.equals(kind) && Files.isDirectory(d))
+                try (Stream<Path> s = Files.list(d)) {
+                    if (s.findAny().isEmpty()) Files.delete(d);
+                }
+        }
 
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("format", FORMAT);

@@ -97,8 +97,8 @@ class RunManifestPiecesTest {
         RunManifest classic = RunManifest.begin(out, out.resolve(MosaicPipeline.TILES_DIR), RunManifest.MASTER_TILES,
                 List.of(new RunManifest.Unit(1, List.of(a), List.of("master_tile_001.fits"))), Map.of(), new Config());
         assertEquals(Map.of(), classic.reused());
-        assertFalse(Files.exists(out.resolve("sds_megatiles").resolve("megatile_001.fits")),
-                "another mode's pieces are an earlier, different run's: moved aside");
+        assertFalse(Files.exists(out.resolve("sds_megatiles")), "another mode's pieces are an earlier, different run's: moved aside");
+        assertTrue(Files.exists(out.resolve(RunManifest.PREVIOUS).resolve("sds_megatiles").resolve("megatile_001_coverage.fits")));
     }
 
     @Test
