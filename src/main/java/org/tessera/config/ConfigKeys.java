@@ -143,7 +143,7 @@ public final class ConfigKeys {
         new Key("stack_chunk_budget_mb", 512, "Grid mode: heap of one tile's stack in MiB (row bands, then frame blocks)",
                 Allowed.atLeast(1, true)),
         // SDS mode (§0; docs/user-guide.md "SDS mode")
-        new Key("sds_mode_default", false, "SDS mode (mosaic first, the original's ZeSupaDupStack): batches of frames that each cover the global grid are coadded straight onto it as mega-tiles, then the mega-tiles are stacked per pixel; no master tiles. Grid mode (stack_plan.csv) keeps priority; no valid batch falls back to Classic"),
+        new Key("sds_mode_default", false, "SDS mode (mosaic first, the original's ZeSupaDupStack): batches of frames that each cover the global grid are coadded straight onto it as mega-tiles, then the mega-tiles are stacked per pixel; no master tiles. Grid mode (stack_plan.csv) keeps priority; no valid batch falls back to Classic. Also the Mode drop-down of Build Mosaic (mode=sds) and tessera mosaic --mode sds"),
         new Key("sds_coverage_threshold", 0.92, "SDS: a batch closes once it holds sds_min_batch_size frames covering this fraction of the global grid (coerced into [0.10, 0.99]); a batch that ends below it is no mega-tile and its frames are left out",
                 Allowed.range(0, false, 1, false, false)),
         new Key("sds_min_batch_size", 5, "SDS: fewest frames in a batch; a smaller rest joins the batch before it",
@@ -180,7 +180,7 @@ public final class ConfigKeys {
         new Key("preview_png_max_dim", 3200, "preview: longest side in pixels",
                 Allowed.atLeast(1, true)),
         // Trust (resume, outlier tiles)
-        new Key("resume", "auto", "auto: a rerun on the same output folder reuses the verified master tiles of an interrupted run with the same inputs and settings | off: start clean",
+        new Key("resume", "auto", "auto: a rerun on the same output folder reuses the verified master tiles (SDS: mega-tiles) of an interrupted or finished run with the same inputs and settings | off: start clean",
                 Allowed.choices("auto", "off")),
         new Key("quality_gate_enabled", false, "also leave out master tiles whose quality score (0..1) is below quality_gate_threshold"),
         new Key("quality_gate_threshold", 0.48, "quality score below which a master tile is left out when quality_gate_enabled",
