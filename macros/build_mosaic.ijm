@@ -3,8 +3,9 @@
 // In Fiji: Plugins > Macros > Run... and pick this file (it asks for the folders).
 // Headless:
 //   ImageJ-linux64 --headless --console -macro build_mosaic.ijm "input=[/data/frames] output=[/data/out]"
-// Leave out input= to build the built-in default sky. Optional keys: rejection, combine, gpu,
-// config (a JSON file) and settings (more key=value pairs, e.g. settings=[stacking_kappa_low=2.5]).
+// Leave out input= to build the built-in default sky. Optional keys: mode (classic, or sds: SDS
+// mode, mosaic first), rejection, combine, gpu, config (a JSON file) and settings (more key=value
+// pairs, e.g. settings=[stacking_kappa_low=2.5]).
 
 args = getArgument();
 if (args == "") {
@@ -18,6 +19,7 @@ output = option(args, "output", "");
 run("Build Mosaic...",
     "input=[" + input + "] output=[" + output + "]"
     + " config=[" + option(args, "config", "") + "]"
+    + " mode=" + option(args, "mode", "config")
     + " rejection=" + option(args, "rejection", "config")
     + " combine=" + option(args, "combine", "config")
     + " gpu=" + option(args, "gpu", "config")
