@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -31,7 +30,7 @@ import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.RunManifest;
 
 /**
- * SDS resume: a run interrupted after k of its 4 mega-tiles, then rerun on the same output folder,
+ * SDS resume: a run that fails after k of its 4 mega-tiles, then rerun on the same output folder,
  * makes only the others (counted: one "[SDS] batch i/4" line per mega-tile made), keeps the first
  * k files untouched, and writes a mosaic bit-identical to an uninterrupted run's; a setting that
  * changes a mega-tile makes all of them again, one that only changes their combine reuses them all
@@ -63,13 +62,19 @@ class SdsResumeTest {
     void interruptedRunResumesToTheSameMosaicWithoutRecomputingFinishedMegaTiles() throws IOException {
         Path out = frames.resolve("out"); // inside the input folder: its files must never become frames
         int k = 2;
-        // The interruption: a cancel once k mega-tiles are finished (checked before each batch).
+        // The injected failure: the run crashes once k mega-tiles are finished (the progress's
+        // cancel check, asked before each batch, throws; a cancel there ends the run the same way).
         try (Logged.Capture sds = Logged.capture("org.tessera.sds", Level.INFO)) {
-            Progress stopAfterK = new Progress() {
+            Progress crashAfterK = new Progress() {
                 @Override public void update(double f, String m) { }
-                @Override public boolean cancelled() { return sds.starting("[SDS] batch ").size() >= k; }
+                @Override public boolean cancelled() {
+                    if (sds.starting("[SDS] batch ").size() >= k) throw new IllegalStateException("injected failure");
+                    return false;
+                }
             };
-            assertThrows(CancellationException.class, () -> MosaicPipeline.mosaic(List.of(frames), out, config(), stopAfterK));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> MosaicPipeline.mosaic(List.of(frames), out, config(), crashAfterK));
+            assertEquals("injected failure", e.getMessage());
             assertEquals(k, sds.starting("[SDS] batch ").size());
         }
         Path work = out.resolve(SdsMode.WORK_DIR);
