@@ -59,6 +59,26 @@ class JobSettingsTest {
     }
 
     @Test
+    void aChoiceAndAnAssignmentOfItsKeyConflictOnlyWhenTheyDisagree() {
+        Config c = new Config();
+        Choices.apply(c, "mode", "sds");
+        assertEquals(Boolean.TRUE, c.get("sds_mode_default"));
+        Choices.apply(c, "mode", Choices.MODE_CLASSIC); // the "(default)" entry keeps what is there
+        assertEquals(Boolean.TRUE, c.get("sds_mode_default"));
+        Choices.apply(c, "mode", "classic");
+        assertEquals(Boolean.FALSE, c.get("sds_mode_default"));
+
+        assertEquals("sds_mode_default=false", Choices.conflicting("mode", "sds", List.of("a=1", "sds_mode_default=false")));
+        assertNull(Choices.conflicting("mode", "sds", List.of("sds_mode_default=yes")), "yes is true");
+        assertNull(Choices.conflicting("mode", Choices.MODE_SDS, List.of("sds_mode_default=true")));
+        assertNull(Choices.conflicting("mode", Choices.MODE_CLASSIC, List.of("sds_mode_default=true")), "(default) sets nothing");
+        assertNull(Choices.conflicting("mode", "config", List.of("sds_mode_default=true")));
+        assertNull(Choices.conflicting("mode", null, List.of("sds_mode_default=true")));
+        assertEquals("stacking_rejection_algorithm=none",
+                Choices.conflicting("rejection", "kappa_sigma", List.of("stacking_rejection_algorithm=none")));
+    }
+
+    @Test
     void choicesOfferWhatTheConfigKeysDocument() {
         // Every choice value but "config" must be a value the key's documentation lists.
         Map<String, List<String>> lists = Map.of("rejection", Choices.values("rejection"), "combine", Choices.values("combine"),
