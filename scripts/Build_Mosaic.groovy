@@ -1,5 +1,6 @@
 #@ File (label = "Input folder (empty: built-in default sky)", style = "directory", required = false) input
 #@ File (label = "Output folder", style = "directory") output
+#@ String (label = "Mode", choices = {"classic", "sds"}, value = "classic") mode
 #@ String (label = "Rejection", choices = {"winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none"}) rejection
 #@ String (label = "Settings (key=value ...)", value = "", required = false) settings
 #@output String mosaic
@@ -16,6 +17,7 @@ import org.tessera.pipeline.MosaicPipeline
 import org.tessera.pipeline.RunLog
 
 def config = new Config()
+config.put("sds_mode_default", mode == "sds")   // SDS mode (mosaic first) or Classic
 config.set("stacking_rejection_algorithm=" + rejection)
 (settings ?: "").split(/[\s;]+/).findAll { it }.each { config.set(it) }   // e.g. stacking_kappa_low=2.5
 

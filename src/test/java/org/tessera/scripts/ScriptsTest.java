@@ -75,7 +75,7 @@ class ScriptsTest {
         File groovy = withStandIn(GROOVY, "import org.tessera.pipeline.MosaicPipeline",
                 "import org.tessera.scripts.StandInPipeline as MosaicPipeline", dir);
         Path out = dir.resolve("groovy-out");
-        Module g = scripts.run(groovy, true, "input", null, "output", out.toFile(),
+        Module g = scripts.run(groovy, true, "input", null, "output", out.toFile(), "mode", "sds",
                 "rejection", "linear_fit_clip", "settings", "stacking_kappa_low=2.5; two_pass_coverage_renorm=true").get();
         assertEquals(List.of(), errors, "the script ran without error");
         assertEquals(out.resolve("mosaic.fits").toString(), g.getOutput("mosaic"));
@@ -83,6 +83,7 @@ class ScriptsTest {
         var call = StandInPipeline.JOBS.calls.get(0);
         assertEquals(List.of(), call.inputs(), "no input: the default sky");
         assertEquals("linear_fit_clip", call.config().getString("stacking_rejection_algorithm"));
+        assertTrue(call.config().getBoolean("sds_mode_default"), "mode sds");
         assertEquals(2.5, call.config().getDouble("stacking_kappa_low"));
         assertTrue(call.config().getBoolean("two_pass_coverage_renorm"));
         assertTrue(Files.readString(out.resolve("tessera.log")).contains("FINE [pipeline] [FAKE] debug detail"));
@@ -111,7 +112,8 @@ class ScriptsTest {
         ScriptService scripts = context.service(ScriptService.class);
         ScriptInfo groovy = scripts.getScript(GROOVY);
         assertEquals("Groovy", groovy.getLanguage().getLanguageName());
-        assertEquals(List.of("input", "output", "rejection", "settings"), names(groovy.inputs()));
+        assertEquals(List.of("input", "output", "mode", "rejection", "settings"), names(groovy.inputs()));
+        assertEquals(List.of("classic", "sds"), groovy.getInput("mode").getChoices());
         assertEquals(List.of("mosaic", "preview"), names(groovy.outputs()));
         assertEquals(List.of("winsorized_sigma_clip", "kappa_sigma", "linear_fit_clip", "none"),
                 groovy.getInput("rejection").getChoices());
