@@ -42,8 +42,7 @@ final class MegaTiles {
         long t0 = System.nanoTime();
         List<CoaddInput> inputs = new ArrayList<>();
         for (int i : b.frames()) inputs.add(CoaddFiles.input(frames.get(i)));
-        String stem = stem(batch);
-        Path image = dir.resolve(stem + ".fits"), cov = dir.resolve(stem + "_coverage.fits");
+        Path image = dir.resolve(files(batch).get(0)), cov = dir.resolve(files(batch).get(1));
         List<FitsImageWriter> open = new ArrayList<>();
         ReprojectCoadd.Result res;
         try {
@@ -71,9 +70,10 @@ final class MegaTiles {
         return t;
     }
 
-    /** The file name stem of mega-tile {@code batch} (1-based): {@code megatile_001}. */
-    static String stem(int batch) {
-        return String.format(Locale.ROOT, "megatile_%03d", batch);
+    /** The files of mega-tile {@code batch} (1-based): {@code megatile_001.fits}, then its {@code megatile_001_coverage.fits}. */
+    static List<String> files(int batch) {
+        String stem = String.format(Locale.ROOT, "megatile_%03d", batch);
+        return List.of(stem + ".fits", stem + "_coverage.fits");
     }
 
     /**
@@ -81,7 +81,7 @@ final class MegaTiles {
      * verified its files): its box on the global grid read back from its WCS and size.
      */
     static MegaTile open(int batch, SdsBatches.Batch b, WcsGrid global, Path dir) throws IOException {
-        Path image = dir.resolve(stem(batch) + ".fits"), cov = dir.resolve(stem(batch) + "_coverage.fits");
+        Path image = dir.resolve(files(batch).get(0)), cov = dir.resolve(files(batch).get(1));
         FitsFrame f = FitsFrame.open(image);
         int[] at = offset(new WcsGrid(f.wcs(), f.width(), f.height()), global);
         MegaTile t = new MegaTile(batch, b.frames().size(), b.coverage(), image, cov, at[0], at[1], f.width(), f.height());

@@ -78,8 +78,7 @@ public final class SdsMode {
 
         /** The files of mega-tile {@code id} in {@value #WORK_DIR}: the image, then its coverage. */
         public static List<String> files(int id) {
-            String stem = MegaTiles.stem(id);
-            return List.of(stem + ".fits", stem + "_coverage.fits");
+            return MegaTiles.files(id);
         }
     }
 
@@ -93,12 +92,6 @@ public final class SdsMode {
 
         /** Mega-tile {@code id}'s files are complete. */
         void done(int id) throws IOException;
-
-        /** Nothing kept between runs: every mega-tile made. */
-        Store NONE = new Store() {
-            @Override public boolean reused(int id) { return false; }
-            @Override public void done(int id) { }
-        };
     }
 
     /**
