@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Percentiles and medians of small arrays (previews, separations, fit residuals) by sorting a
- * copy, or, for {@link #percentiles(float[], double...)}, by selection: numpy's default definition
+ * copy, or, for {@link #percentiles(float[], double...)} and the medians, by selection: numpy's default definition
  * (linear interpolation between closest ranks), non-finite values ignored, NaN when nothing is left. The stack core's {@code ExactStats} selects without
  * sorting for the millions of values of whole frames; this is for everything smaller.
  */
