@@ -65,6 +65,11 @@ public final class OutlierGate {
     public record Result(List<FitsFrame> kept, List<Rejected> rejected) {}
 
     public Result apply(List<FitsFrame> tiles) throws IOException {
+        // With fewer than three tiles there is no outlier to tell (judge): nothing to read.
+        if (tiles.size() < 3) {
+            LOG.fine("[P5] gate: " + tiles.size() + " tile(s), fewer than 3 to compare: all kept");
+            return new Result(List.copyOf(tiles), List.of());
+        }
         // Tiles measured in parallel: this pass reads every tile before the first pixel is coadded.
         Stats[] measured = new Stats[tiles.size()];
         try {
