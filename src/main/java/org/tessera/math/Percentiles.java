@@ -152,11 +152,21 @@ public final class Percentiles {
         if (n == 0) return Double.NaN;
         int h = n >>> 1;
         double hi = kth(s, n, h);
-        if ((n & 1) == 1) return hi;
-        // s[0..h) now holds the h smallest values: rank h − 1 is their maximum.
-        double lo = s[0];
-        for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
-        return 0.5 * (lo + hi);
+        double lo = hi;
+        if ((n & 1) == 0) {
+            // s[0..h) now holds the h smallest values: rank h − 1 is their maximum.
+            lo = s[0];
+            for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
+        }
+        if (lo == 0 || hi == 0) {
+            // Selection sees −0.0 and 0.0 as equal; a sort puts −0.0 first: the zero of each rank
+            // is negative when more values than its rank sort before +0.0.
+            int neg = 0;
+            for (int i = 0; i < n; i++) if (Double.compare(s[i], 0.0) < 0) neg++;
+            if (hi == 0) hi = neg > h ? -0.0 : 0.0;
+            if (lo == 0) lo = neg > ((n & 1) == 0 ? h - 1 : h) ? -0.0 : 0.0;
+        }
+        return (n & 1) == 1 ? hi : 0.5 * (lo + hi);
     }
 
     /** {@link #kth(float[], int, int)} for doubles (finite values). */
