@@ -11,7 +11,8 @@
 # Jobs, each for kappa-sigma 3/3 and winsorized 3/3, mean, on the same CPUs (taskset):
 #   cli   : bin/tessera stack OUT.fits DIR --set stacking_rejection_algorithm=...
 #           --set stacking_normalize_method=none --set stacking_weighting_method=none
-#           --set hot_pixel_correction=false      (launcher defaults otherwise: 1 GiB heap, CDS)
+#           --set hot_pixel_correction=false      (launcher defaults otherwise: 1 GiB ceiling, serial
+#           collector, CDS)
 #   core  : StackBench stack (the stack core on the files, java -Xmx1g, the core's own benchmark)
 #   siril : siril-cli -s: link + stack SEQ rej s|w 3 3 -nonorm (setcpu, set32bits)
 # No normalisation and no weights in all three (Siril -nonorm), so the three compute the same

@@ -199,13 +199,16 @@ public final class PreviewPng {
         ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
                 Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
         WritableRaster r = cm.createCompatibleWritableRaster(w, h);
-        int[] px = new int[2];
+        // Straight into the raster's bytes (setPixel per pixel was a quarter of a small job's preview).
+        java.awt.image.ComponentSampleModel sm = (java.awt.image.ComponentSampleModel) r.getSampleModel();
+        byte[] data = ((java.awt.image.DataBufferByte) r.getDataBuffer()).getData();
+        int[] off = sm.getBandOffsets();
+        int ps = sm.getPixelStride(), ss = sm.getScanlineStride();
         for (int y = 0; y < h; y++) {
-            int src = (h - 1 - y) * w;
-            for (int x = 0; x < w; x++) {
-                px[0] = grey[src + x] & 0xFF;
-                px[1] = alpha[src + x] & 0xFF;
-                r.setPixel(x, y, px);
+            int src = (h - 1 - y) * w, dst = y * ss;
+            for (int x = 0; x < w; x++, dst += ps) {
+                data[dst + off[0]] = grey[src + x];
+                data[dst + off[1]] = alpha[src + x];
             }
         }
         return new BufferedImage(cm, r, false, null);

@@ -19,7 +19,7 @@ import org.tessera.config.Config;
  * @param workers                 threads working on bands (≥ 1)
  * @param rowsPerBand             output rows per band, 0 = from {@code bandBytes}
  * @param bandBytes               memory of one band's accumulators when rowsPerBand is 0
- * @param stripCacheBytes         budget of the cache of source strips, 0 = a quarter of the heap
+ * @param stripCacheBytes         budget of the cache of source strips, 0 = from the plan (StripBudget), at most a quarter of the heap
  *                                (at least 64 MiB, at most 512 MiB)
  * @param match                   the details of the photometric matching
  */
@@ -180,7 +180,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
                 stripCacheBytes, m);
     }
 
-    /** The strip cache budget actually used. */
+    /** The ceiling of the strip cache budget (the budget itself comes from the plan, {@link StripBudget}). */
     long effectiveStripCacheBytes() {
         if (stripCacheBytes > 0) return stripCacheBytes;
         long quarter = Runtime.getRuntime().maxMemory() / 4;

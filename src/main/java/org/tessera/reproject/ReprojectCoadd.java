@@ -221,6 +221,23 @@ public final class ReprojectCoadd {
             throw new IllegalArgumentException("[P5] bands [" + fromBand + ", " + toBand + ") outside [0, " + plan.bands() + ")");
         if (channels(inputs) != plan.channels())
             throw new IllegalArgumentException("[P5] the inputs have " + channels(inputs) + " channels, the plan " + plan.channels());
+        List<Tile> tiles = tiles(plan, inputs, params);
+        StripCache cache = new StripCache(stripCacheBytes(tiles, plan, params, toBand - fromBand));
+        int bands = toBand - fromBand;
+        if (bands > 0) {
+            ExecutorService pool = pool(Math.min(params.workers(), bands));
+            try {
+                coadd(tiles, plan, params, out, backend, cache, fromBand, toBand, pool, progress);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        long[] st = cache.stats();
+        return new BandsDone(st[0], st[1]);
+    }
+
+    /** The plan's tiles, placed on its grid, as the band workers use them. */
+    static List<Tile> tiles(CoaddPlan plan, List<CoaddInput> inputs, CoaddParams params) {
         double crop = params.applyMasterTileCrop() ? params.masterTileCropPercent() : 0;
         List<Tile> tiles = new ArrayList<>();
         for (CoaddPlan.TilePlan tp : plan.tiles()) {
@@ -233,18 +250,17 @@ public final class ReprojectCoadd {
             t.mapping = new WcsMapping(plan.grid().wcs(), t.input.wcs());
             tiles.add(t);
         }
-        StripCache cache = new StripCache(params.effectiveStripCacheBytes());
-        int bands = toBand - fromBand;
-        if (bands > 0) {
-            ExecutorService pool = pool(Math.min(params.workers(), bands));
-            try {
-                coadd(tiles, plan, params, out, backend, cache, fromBand, toBand, pool, progress);
-            } finally {
-                pool.shutdownNow();
-            }
-        }
-        long[] st = cache.stats();
-        return new BandsDone(st[0], st[1]);
+        return tiles;
+    }
+
+    /**
+     * The strip cache's budget: as configured, else from the plan (the blocks the bands in flight
+     * can hold, {@link StripBudget}), at most the heap's share.
+     */
+    static long stripCacheBytes(List<Tile> tiles, CoaddPlan plan, CoaddParams params, int bands) {
+        if (params.stripCacheBytes() > 0) return params.stripCacheBytes();
+        int inFlight = Math.min(params.workers(), Math.max(1, bands));
+        return StripBudget.bytes(tiles, plan, params.kernel(), inFlight, params.effectiveStripCacheBytes());
     }
 
     private static int channels(List<CoaddInput> inputs) {

@@ -65,8 +65,25 @@ public final class OutlierGate {
     public record Result(List<FitsFrame> kept, List<Rejected> rejected) {}
 
     public Result apply(List<FitsFrame> tiles) throws IOException {
-        List<Stats> stats = new ArrayList<>();
-        for (FitsFrame t : tiles) stats.add(measure(t));
+        // With fewer than three tiles there is no outlier to tell (judge): nothing to read.
+        if (tiles.size() < 3) {
+            LOG.fine("[P5] gate: " + tiles.size() + " tile(s), fewer than 3 to compare: all kept");
+            return new Result(List.copyOf(tiles), List.of());
+        }
+        // Tiles measured in parallel: this pass reads every tile before the first pixel is coadded.
+        Stats[] measured = new Stats[tiles.size()];
+        try {
+            java.util.stream.IntStream.range(0, tiles.size()).parallel().forEach(i -> {
+                try {
+                    measured[i] = measure(tiles.get(i));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        List<Stats> stats = Arrays.asList(measured);
         String[] why = judge(stats);
         List<FitsFrame> kept = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();

@@ -10,7 +10,6 @@ import java.nio.file.Paths;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/tessera sizes the heap when JAVA_OPTS does not (issue 15, item 2): 1 GiB, or a quarter of
  * physical memory when that is less; JAVA_OPTS's -Xmx or -XX:MaxRAMPercentage wins. Runs the
- * real launcher on a stand-in jar whose Main prints Runtime.maxMemory() in MiB.
+ * real launcher on a stand-in jar whose Main prints Runtime.maxMemory() in MiB, its collectors and
+ * its JVM options. The launcher's own heap also uses the serial collector with a shrinking heap.
  */
 class LauncherHeapTest {
 
@@ -27,9 +27,28 @@ class LauncherHeapTest {
             public class Main {
                 public static void main(String[] a) {
                     System.out.println("MAXMEM " + Runtime.getRuntime().maxMemory() / (1024 * 1024));
+                    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+                        System.out.println("GC " + gc.getName());
+                    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+                        System.out.println("ARG " + arg);
                 }
             }
             """;
+
+    /** The stand-in's output under these environment settings. */
+    private static String run(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), "x").redirectErrorStream(true);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("TESSERA_DEFAULT_HEAP_MIB");
+        pb.environment().put("TESSERA_CDS", "0");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher finished");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
 
     @TempDir
     static Path root;
@@ -41,16 +60,7 @@ class LauncherHeapTest {
 
     /** The stand-in's max heap in MiB under these environment settings (null: unset). */
     private static long maxHeapMib(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), "x").redirectErrorStream(true);
-        pb.environment().remove("JAVA_OPTS");
-        pb.environment().remove("TESSERA_DEFAULT_HEAP_MIB");
-        pb.environment().put("TESSERA_CDS", "0");
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher finished");
-        assertEquals(0, p.exitValue(), out);
+        String out = run(env);
         for (String line : out.split("\n"))
             if (line.startsWith("MAXMEM ")) return Long.parseLong(line.substring(7).trim());
         throw new AssertionError("no MAXMEM line in: " + out);
@@ -80,5 +90,24 @@ class LauncherHeapTest {
         assertHeap(300, maxHeapMib(Map.of("JAVA_OPTS", "-Xmx300m")), "JAVA_OPTS=-Xmx300m");
         // Not 1 GiB: the user's percentage of a 4 GiB MaxRAM, 50% = 2 GiB.
         assertHeap(2048, maxHeapMib(Map.of("JAVA_OPTS", "-XX:MaxRAM=4g -XX:MaxRAMPercentage=50")), "MaxRAMPercentage=50 of MaxRAM=4g");
+    }
+
+    @Test
+    void defaultHeapFollowsTheJob() throws Exception {
+        String out = run(Map.of());
+        // The serial collector ("Copy" young, "MarkSweepCompact" old), a 64 MiB start, shrinking
+        // to at most 40 % free, large arrays straight to the old generation.
+        assertTrue(out.contains("GC Copy\n") && out.contains("GC MarkSweepCompact\n"), out);
+        for (String arg : new String[] {"-XX:+UseSerialGC", "-Xms64m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+                "-XX:PretenureSizeThreshold=1m"})
+            assertTrue(out.contains("ARG " + arg + "\n"), arg + " in " + out);
+        // A heap or a collector chosen in JAVA_OPTS: the launcher adds no collector setting.
+        for (String opts : new String[] {"-Xmx300m", "-XX:+UseG1GC", "-XX:+UseParallelGC -Xmx2g", "-Xms200m"}) {
+            String o = run(Map.of("JAVA_OPTS", opts));
+            assertFalse(o.contains("ARG -XX:+UseSerialGC") || o.contains("ARG -Xms64m") || o.contains("HeapFreeRatio"),
+                    "JAVA_OPTS=" + opts + ": " + o);
+        }
+        assertTrue(run(Map.of("JAVA_OPTS", "-XX:+UseG1GC")).contains("GC G1 Young Generation\n"), "the user's G1");
+        assertHeap(Math.min(1024, physicalMib() / 4), maxHeapMib(Map.of("JAVA_OPTS", "-XX:+UseG1GC")), "heap with the user's G1");
     }
 }

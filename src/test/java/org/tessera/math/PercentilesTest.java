@@ -64,4 +64,42 @@ class PercentilesTest {
                         "n = " + n + ", p = " + ps[i]);
         }
     }
+
+    /** The median by selection is exactly the sorted median, ties, NaN and infinities included. */
+    @Test
+    void medianBySelectionEqualsTheSortedMedian() {
+        java.util.Random rnd = new java.util.Random(9);
+        for (int n : new int[] {1, 2, 3, 16, 17, 18, 257, 10_000, 100_001}) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                int kind = rnd.nextInt(20);
+                v[i] = kind == 0 ? Double.NaN : kind == 1 ? Double.NEGATIVE_INFINITY : kind < 8
+                        ? rnd.nextInt(5) : 100 * rnd.nextGaussian();
+            }
+            double[] copy = v.clone();
+            double[] s = java.util.Arrays.stream(v).filter(Double::isFinite).sorted().toArray();
+            int m = s.length / 2;
+            double expected = s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+            assertEquals(expected, Percentiles.median(v), 0, "n = " + n);
+            assertArrayEquals(copy, v, "input untouched, n = " + n);
+        }
+        assertEquals(2.5, Percentiles.median(new double[] {4, 1, Double.NaN, 3, 2}), 0);
+        // Signed zeros come out as a sort gives them (assertEquals on doubles tells -0.0 from 0.0).
+        assertEquals(-0.0, Percentiles.median(new double[] {0.0, -0.0, -0.0}));
+        assertEquals(0.0, Percentiles.median(new double[] {-0.0, 0.0, 0.0}));
+        assertEquals(-0.0, Percentiles.median(new double[] {0.0, -0.0, -1, -0.0}));
+        assertEquals(0.0, Percentiles.median(new double[] {0.0, -0.0, 1, 0.0}));
+        java.util.Random z = new java.util.Random(3);
+        for (int t = 0; t < 2000; t++) {
+            double[] v = new double[1 + z.nextInt(40)];
+            for (int i = 0; i < v.length; i++) v[i] = new double[] {-0.0, 0.0, -1, 1}[z.nextInt(4)];
+            double[] s = v.clone();
+            java.util.Arrays.sort(s);
+            int m = s.length / 2;
+            double expected = s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.median(v)),
+                    java.util.Arrays.toString(v));
+        }
+        assertTrue(Double.isNaN(Percentiles.median(new double[] {Double.NaN, Double.POSITIVE_INFINITY})));
+    }
 }

@@ -56,6 +56,29 @@ class OutlierGateTest {
         assertEquals("quality score 0.263 < quality_gate_threshold 0.480", new OutlierGate(true, 0.48).judge(q)[2]);
     }
 
+    /** Two tiles cannot tell which is the outlier: both kept without reading a pixel (the files are cut short). */
+    @Test
+    void fewerThanThreeTilesAreKeptUnread(@TempDir Path tmp) throws Exception {
+        Path dss = Path.of("../shared/data/dss_pair");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dss), "needs ../shared/data");
+        List<FitsFrame> frames = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dss)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".fits")).sorted().toList()) {
+                Path copy = Files.copy(p, tmp.resolve(p.getFileName()));
+                frames.add(FitsFrame.open(copy));
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(copy,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.truncate(2880 * 2); // the header stays, the pixels go
+                }
+            }
+        }
+        assertEquals(2, frames.size());
+        assertThrows(IOException.class, () -> OutlierGate.measure(frames.get(0)), "the pixels are gone");
+        OutlierGate.Result r = new OutlierGate(true, 0.48).apply(frames);
+        assertEquals(frames, r.kept());
+        assertTrue(r.rejected().isEmpty());
+    }
+
     @Test
     void plantedOutlierIsLeftOutAndTheMosaicEqualsTheOneWithoutIt(@TempDir Path tmp) throws Exception {
         Path frames = tmp.resolve("frames");

@@ -28,7 +28,7 @@ import org.tessera.wcs.WcsGrid;
  * Benchmark driver for bench/reproject/run.sh (one JVM per command, so run.sh can time and
  * measure each whole process):
  * <pre>
- *   synth DIR COLS ROWS SIZE   COLS×ROWS float32 tiles of SIZE² px (10% overlap) + DIR/grid.head
+ *   synth DIR COLS ROWS SIZE [HEIGHT]  COLS×ROWS float32 tiles of SIZE² px, or SIZE×HEIGHT (10% overlap) + DIR/grid.head
  *   grid HEAD FILE...          a north-up TAN grid covering the files, written to HEAD
  *   coadd HEAD OUT KERNEL WORKERS FILE...   Tessera's plain coadd (every optional step off)
  * </pre>
@@ -39,7 +39,8 @@ public final class ReprojectBench {
     public static void main(String[] a) throws Exception {
         if (a.length == 0) usage();
         switch (a[0]) {
-            case "synth" -> synth(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]));
+            case "synth" -> synth(Path.of(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]),
+                    a.length > 5 ? Integer.parseInt(a[5]) : Integer.parseInt(a[4]));
             case "grid" -> {
                 List<Path> files = new ArrayList<>();
                 for (int i = 2; i < a.length; i++) files.add(Path.of(a[i]));
@@ -55,7 +56,7 @@ public final class ReprojectBench {
     }
 
     private static void usage() {
-        System.err.println("usage: synth DIR COLS ROWS SIZE | grid HEAD FILE... | coadd HEAD OUT KERNEL WORKERS FILE...");
+        System.err.println("usage: synth DIR COLS ROWS SIZE [HEIGHT] | grid HEAD FILE... | coadd HEAD OUT KERNEL WORKERS FILE...");
         System.exit(2);
     }
 
@@ -66,10 +67,10 @@ public final class ReprojectBench {
     }
 
     /** Synthetic tiles: stars on a sky with a gradient and noise, each tile its own TAN, ±0.5° rotation. */
-    static void synth(Path dir, int cols, int rows, int size) throws Exception {
+    static void synth(Path dir, int cols, int rows, int size, int height) throws Exception {
         Files.createDirectories(dir);
-        double scale = 1.0, step = 0.9 * size;
-        int gw = (int) Math.ceil(step * (cols - 1) + size) + 40, gh = (int) Math.ceil(step * (rows - 1) + size) + 40;
+        double scale = 1.0, step = 0.9 * size, stepY = 0.9 * height;
+        int gw = (int) Math.ceil(step * (cols - 1) + size) + 40, gh = (int) Math.ceil(stepY * (rows - 1) + height) + 40;
         FitsWcs grid = tan(150.0, 30.0, scale, 0, (gw + 1) / 2.0, (gh + 1) / 2.0);
         writeHead(dir.resolve("grid.head"), new WcsGrid(grid, gw, gh));
         SplittableRandom rnd = new SplittableRandom(42);
@@ -85,31 +86,31 @@ public final class ReprojectBench {
         int k = 0;
         for (int j = 0; j < rows; j++)
             for (int i = 0; i < cols; i++, k++) {
-                double cx = 20 + size / 2.0 + i * step + 0.3, cy = 20 + size / 2.0 + j * step + 0.6;
+                double cx = 20 + size / 2.0 + i * step + 0.3, cy = 20 + height / 2.0 + j * stepY + 0.6;
                 grid.pixelToWorld(cx, cy, t);
-                FitsWcs w = tan(t[0], t[1], scale, rnd.nextDouble() - 0.5, (size + 1) / 2.0, (size + 1) / 2.0);
-                FloatImage img = new FloatImage(size, size, 1);
+                FitsWcs w = tan(t[0], t[1], scale, rnd.nextDouble() - 0.5, (size + 1) / 2.0, (height + 1) / 2.0);
+                FloatImage img = new FloatImage(size, height, 1);
                 float[] p = img.plane(0);
                 SplittableRandom noise = new SplittableRandom(1000 + k);
-                for (int y = 0; y < size; y++)
+                for (int y = 0; y < height; y++)
                     for (int x = 0; x < size; x++)
                         p[y * size + x] = (float) (1000 + 0.01 * x + 0.02 * y + 10 * gauss(noise));
                 for (double[] s : stars) {
                     w.worldToPixel(s[0], s[1], t);
-                    if (t[0] < -8 || t[1] < -8 || t[0] > size + 8 || t[1] > size + 8) continue;
+                    if (t[0] < -8 || t[1] < -8 || t[0] > size + 8 || t[1] > height + 8) continue;
                     int x0 = (int) t[0], y0 = (int) t[1];
-                    for (int y = Math.max(0, y0 - 6); y <= Math.min(size - 1, y0 + 6); y++)
+                    for (int y = Math.max(0, y0 - 6); y <= Math.min(height - 1, y0 + 6); y++)
                         for (int x = Math.max(0, x0 - 6); x <= Math.min(size - 1, x0 + 6); x++) {
                             double d2 = (x - t[0]) * (x - t[0]) + (y - t[1]) * (y - t[1]);
                             p[y * size + x] += (float) (s[2] / (2 * Math.PI * 2.25) * Math.exp(-d2 / (2 * 2.25)));
                         }
                 }
                 try (FitsRowWriter out = new FitsRowWriter(dir.resolve(String.format(Locale.ROOT, "tile_%03d.fits", k)),
-                        new WcsGrid(w, size, size), 1)) {
-                    out.writeRows(0, size, img.planes());
+                        new WcsGrid(w, size, height), 1)) {
+                    out.writeRows(0, height, img.planes());
                 }
             }
-        System.out.printf(Locale.ROOT, "synth: %d tiles of %d^2 px, grid %dx%d%n", k, size, gw, gh);
+        System.out.printf(Locale.ROOT, "synth: %d tiles of %dx%d px, grid %dx%d%n", k, size, height, gw, gh);
     }
 
     /** A fast normal deviate (Marsaglia polar). */
