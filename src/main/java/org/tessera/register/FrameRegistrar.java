@@ -62,7 +62,7 @@ public final class FrameRegistrar {
 
         /** Similarity; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
         public static Params defaults() {
-            return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
+            return new Params(StarDetector.Params.forRegistration(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
         }
 
         public Params withModel(Model m) {
