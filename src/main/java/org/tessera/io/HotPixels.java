@@ -108,11 +108,7 @@ public final class HotPixels {
                     q += cq[xx];
                     n += cn[xx];
                 }
-                double mean = s / n;
-                // v ≤ mean fails the next test whatever std is (mean + a positive term ≥ mean):
-                // about half the pixels, which then skip the square root
-                if (!(v > mean)) continue;
-                double std = Math.max(Math.sqrt(Math.max(q / n - mean * mean, 0)), STD_FLOOR);
+                double mean = s / n, std = Math.max(Math.sqrt(Math.max(q / n - mean * mean, 0)), STD_FLOOR);
                 if (!(v > mean + 1.9 * std)) continue;
                 int m = window(src, width, height, srcY0, x, y, step, win);
                 double med = median(win, m);
