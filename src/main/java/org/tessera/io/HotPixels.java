@@ -198,10 +198,68 @@ public final class HotPixels {
     }
 
     /**
+     * Median of a[0..m) (m ≤ 25), the mean of the two middle values for even m. A full window
+     * (m = 25, the common case: every median of the test) goes through a sorting network pruned to
+     * the comparators that rank 12 depends on ({@link #NET_I}: 113 min/max pairs, no branch to
+     * mispredict) on a copy; otherwise, and when the network's median is zero (±0 compare equal, and
+     * which of them a selection returns depends on the order), {@link #medianSelect}. The same value
+     * either way (HotPixelsTest).
+     */
+    static double median(float[] a, int m) {
+        if (m == 25) {
+            float[] s = NET_SCRATCH.get();
+            System.arraycopy(a, 0, s, 0, 25);
+            int[] ci = NET_I, cj = NET_J;
+            for (int k = 0; k < ci.length; k++) {
+                int i = ci[k], j = cj[k];
+                float x = s[i], y = s[j];
+                s[i] = Math.min(x, y);
+                s[j] = Math.max(x, y);
+            }
+            float med = s[12];
+            if (med != 0) return med;
+        }
+        return medianSelect(a, m);
+    }
+
+    private static final ThreadLocal<float[]> NET_SCRATCH = ThreadLocal.withInitial(() -> new float[25]);
+    /** The comparators (i, j), i &lt; j, of the median-of-25 network, in order. */
+    private static final int[] NET_I, NET_J;
+
+    static {
+        // Batcher's odd-even merge sort network for 25 values, then, from the last comparator
+        // back, only those that touch a position rank 12 depends on.
+        int n = 25;
+        java.util.List<int[]> all = new java.util.ArrayList<>();
+        for (int p = 1; p < n; p <<= 1)
+            for (int k = p; k >= 1; k >>= 1)
+                for (int j = k % p; j + k < n; j += 2 * k)
+                    for (int i = 0; i < Math.min(k, n - j - k); i++)
+                        if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) all.add(new int[] {i + j, i + j + k});
+        boolean[] need = new boolean[n];
+        need[n / 2] = true;
+        java.util.ArrayDeque<int[]> kept = new java.util.ArrayDeque<>();
+        for (int q = all.size() - 1; q >= 0; q--) {
+            int[] c = all.get(q);
+            if (need[c[0]] || need[c[1]]) {
+                need[c[0]] = need[c[1]] = true;
+                kept.addFirst(c);
+            }
+        }
+        NET_I = new int[kept.size()];
+        NET_J = new int[kept.size()];
+        int q = 0;
+        for (int[] c : kept) {
+            NET_I[q] = c[0];
+            NET_J[q++] = c[1];
+        }
+    }
+
+    /**
      * Median of a[0..m) (m ≤ 25), the mean of the two middle values for even m; reorders a. By
      * selection (Hoare partition, then insertion on the last few): the values a sort would give.
      */
-    private static double median(float[] a, int m) {
+    static double medianSelect(float[] a, int m) {
         int h = m >>> 1, lo = 0, hi = m - 1;
         while (hi - lo > 6) {
             int mid = (lo + hi) >>> 1;
