@@ -158,7 +158,11 @@ public final class BackgroundMesh {
     /** The full-resolution noise map (row-major). */
     public float[] noiseMap() { return map(noise); }
 
-    /** {@link #interpolate} at every pixel, its column and row terms computed once per column and row. */
+    /**
+     * {@link #interpolate} at every pixel, its column and row terms computed once per column and
+     * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows:
+     * the same operations in the same order, so the same values.
+     */
     private float[] map(float[] m) {
         float[] out = new float[width * height];
         int[] i0s = new int[width], i1s = new int[width];
@@ -169,17 +173,27 @@ public final class BackgroundMesh {
             i1s[x] = Math.min(i0s[x] + 1, nx - 1);
             txs[x] = fx - i0s[x];
         }
+        double[] as = new double[width], bs = new double[width];
+        int lastJ0 = -1, lastJ1 = -1;
         for (int y = 0; y < height; y++) {
             double fy = Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
             int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
             double ty = fy - j0;
-            int r0 = j0 * nx, r1 = j1 * nx, o = y * width;
+            if (j0 != lastJ0 || j1 != lastJ1) {
+                int r0 = j0 * nx, r1 = j1 * nx;
+                for (int x = 0; x < width; x++) {
+                    int i0 = i0s[x], i1 = i1s[x];
+                    double tx = txs[x];
+                    as[x] = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+                    bs[x] = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+                }
+                lastJ0 = j0;
+                lastJ1 = j1;
+            }
+            int o = y * width;
             for (int x = 0; x < width; x++) {
-                int i0 = i0s[x], i1 = i1s[x];
-                double tx = txs[x];
-                double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
-                double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
-                out[o + x] = (float) (a + ty * (b - a));
+                double a = as[x];
+                out[o + x] = (float) (a + ty * (bs[x] - a));
             }
         }
         return out;
