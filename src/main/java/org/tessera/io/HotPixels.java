@@ -74,10 +74,10 @@ public final class HotPixels {
             throw new IllegalArgumentException("rows [" + srcY0 + ", " + (srcY0 + srcRows) + ") do not cover rows ["
                     + y0 + ", " + (y0 + rows) + ") with " + ctx + " rows of context");
         int r = 2 * step;
-        int[] xs = new int[width + 2 * r];
-        for (int i = 0; i < xs.length; i++) xs[i] = mirror(i - r, width);
-        double[] cs = new double[width], cq = new double[width];
-        int[] cn = new int[width];
+        // column sums at x + r, with the mirrored columns beyond both edges: the window sums below
+        // index them directly (the same values in the same order as through the mirror)
+        double[] cs = new double[width + 2 * r], cq = new double[width + 2 * r];
+        int[] cn = new int[width + 2 * r];
         int[] rowOff = new int[5];
         float[] win = new float[25], dev = new float[25];
         int replaced = 0;
@@ -91,9 +91,18 @@ public final class HotPixels {
                     float v = src[off + x];
                     if (v == v) { s += v; q += (double) v * v; n++; }
                 }
-                cs[x] = s;
-                cq[x] = q;
-                cn[x] = n;
+                cs[x + r] = s;
+                cq[x + r] = q;
+                cn[x + r] = n;
+            }
+            for (int i = 0; i < r; i++) {
+                int a = mirror(i - r, width) + r, b = mirror(width + i, width) + r;
+                cs[i] = cs[a];
+                cq[i] = cq[a];
+                cn[i] = cn[a];
+                cs[width + r + i] = cs[b];
+                cq[width + r + i] = cq[b];
+                cn[width + r + i] = cn[b];
             }
             int out = (y - y0) * width, cur = (y - srcY0) * width;
             for (int x = 0; x < width; x++) {
@@ -102,8 +111,8 @@ public final class HotPixels {
                 if (v != v) continue;
                 double s = 0, q = 0;
                 int n = 0;
-                for (int d = -2; d <= 2; d++) {
-                    int xx = xs[x + r + d * step];
+                for (int d = 0; d <= 4; d++) { // columns x − 2·step … x + 2·step
+                    int xx = x + d * step;
                     s += cs[xx];
                     q += cq[xx];
                     n += cn[xx];
