@@ -14,7 +14,7 @@ import org.tessera.image.FloatImage;
  * <p>
  * Per star: a Gaussian-windowed centroid (iterated as SExtractor's XWIN, so faint stars are not
  * pulled by the threshold cut), the background-subtracted flux over the region, the peak, the FWHM
- * from the shared profile fit ({@link StarProfile}) and a saturation flag (a flat top of at least
+ * from the shared profile fit ({@link StarProfile}; unless {@link Params#fwhm} is off) and a saturation flag (a flat top of at least
  * three pixels within 0.1 % of the peak, in the upper half of the image's range). Results are
  * sorted by decreasing flux and capped at {@code maxStars}. Deterministic: no randomness, one thread.
  */
