@@ -14,9 +14,10 @@ import org.tessera.image.FloatImage;
  * <p>
  * Per star: a Gaussian-windowed centroid (iterated as SExtractor's XWIN, so faint stars are not
  * pulled by the threshold cut), the background-subtracted flux over the region, the peak, the FWHM
- * from the shared profile fit ({@link StarProfile}; unless {@link Params#fwhm} is off) and a saturation flag (a flat top of at least
- * three pixels within 0.1 % of the peak, in the upper half of the image's range). Results are
- * sorted by decreasing flux and capped at {@code maxStars}. Deterministic: no randomness, one thread.
+ * from the shared profile fit ({@link StarProfile}; unless {@link Params#fwhm} is off) and a
+ * saturation flag (a flat top of at least three pixels within 0.1 % of the peak, in the upper half
+ * of the image's range). Results are sorted by decreasing flux and capped at {@code maxStars}.
+ * Deterministic: no randomness, one thread.
  */
 public final class StarDetector {
 
@@ -52,15 +53,21 @@ public final class StarDetector {
          */
         public static Params forRegistration() { return defaults().withMeshQuarter(true).withFwhm(false); }
 
-        public Params withMaxStars(int n) { return new Params(sigma, minArea, maxArea, maxElongation, n, meshCell, meshQuarter, fwhm); }
+        public Params withMaxStars(int n) {
+            return new Params(sigma, minArea, maxArea, maxElongation, n, meshCell, meshQuarter, fwhm);
+        }
 
-        public Params withSigma(double s) { return new Params(s, minArea, maxArea, maxElongation, maxStars, meshCell, meshQuarter, fwhm); }
+        public Params withSigma(double s) {
+            return new Params(s, minArea, maxArea, maxElongation, maxStars, meshCell, meshQuarter, fwhm);
+        }
 
         public Params withMeshQuarter(boolean on) {
             return new Params(sigma, minArea, maxArea, maxElongation, maxStars, meshCell, on, fwhm);
         }
 
-        public Params withFwhm(boolean on) { return new Params(sigma, minArea, maxArea, maxElongation, maxStars, meshCell, meshQuarter, on); }
+        public Params withFwhm(boolean on) {
+            return new Params(sigma, minArea, maxArea, maxElongation, maxStars, meshCell, meshQuarter, on);
+        }
     }
 
     private final Params params;
