@@ -26,8 +26,21 @@ public final class BackgroundMesh {
         this.noise = noise;
     }
 
-    /** Measures the maps of a row-major plane (NaN = no data) with cells of {@code cell} pixels. */
+    /** Measures the maps of a row-major plane (NaN = no data) with cells of {@code cell} pixels, every pixel. */
     public static BackgroundMesh measure(float[] plane, int width, int height, int cell) {
+        return measure(plane, width, height, cell, false);
+    }
+
+    /**
+     * As {@link #measure(float[], int, int, int)}; with {@code quarter}, each cell's median and noise
+     * come from a quarter of its pixels: the 2×2 blocks whose block column and block row are both
+     * even (blocks at x, y ≡ 0, 1 mod 4). A block holds each phase of a 2×2 colour filter once, so
+     * a demosaiced frame's four kinds of pixels (own value or interpolated, which differ in noise)
+     * keep their shares and the expected median and noise stay those of the whole cell; only their
+     * scatter grows (≈ 1024 values per 64-pixel cell instead of 4096), and the 3×3 median of the
+     * coarse maps smooths it again. A quarter of the selections: registration's mesh cost.
+     */
+    public static BackgroundMesh measure(float[] plane, int width, int height, int cell, boolean quarter) {
         cell = Math.max(8, Math.min(cell, Math.max(width, height)));
         int nx = Math.max(1, (width + cell / 2) / cell), ny = Math.max(1, (height + cell / 2) / cell);
         float[] bg = new float[nx * ny], ns = new float[nx * ny];
@@ -36,14 +49,19 @@ public final class BackgroundMesh {
             int y0 = j * height / ny, y1 = (j + 1) * height / ny;
             for (int i = 0; i < nx; i++) {
                 int x0 = i * width / nx, x1 = (i + 1) * width / nx;
-                int n = 0;
-                for (int y = y0; y < y1; y++)
+                int n = 0, area = 0;
+                for (int y = y0; y < y1; y++) {
+                    if (quarter && (y & 2) != 0) continue;
+                    int o = y * width;
                     for (int x = x0; x < x1; x++) {
-                        float v = plane[y * width + x];
+                        if (quarter && (x & 2) != 0) continue;
+                        area++;
+                        float v = plane[o + x];
                         if (Float.isFinite(v)) vals[n++] = v;
                     }
+                }
                 int k = j * nx + i;
-                if (n < Math.max(16, (x1 - x0) * (y1 - y0) / 4)) {
+                if (n < Math.max(quarter ? 4 : 16, area / 4)) {
                     bg[k] = ns[k] = Float.NaN;
                     continue;
                 }
@@ -140,7 +158,11 @@ public final class BackgroundMesh {
     /** The full-resolution noise map (row-major). */
     public float[] noiseMap() { return map(noise); }
 
-    /** {@link #interpolate} at every pixel, its column and row terms computed once per column and row. */
+    /**
+     * {@link #interpolate} at every pixel, its column and row terms computed once per column and
+     * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows:
+     * the same operations in the same order, so the same values.
+     */
     private float[] map(float[] m) {
         float[] out = new float[width * height];
         int[] i0s = new int[width], i1s = new int[width];
@@ -151,17 +173,27 @@ public final class BackgroundMesh {
             i1s[x] = Math.min(i0s[x] + 1, nx - 1);
             txs[x] = fx - i0s[x];
         }
+        double[] as = new double[width], bs = new double[width];
+        int lastJ0 = -1, lastJ1 = -1;
         for (int y = 0; y < height; y++) {
             double fy = Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
             int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
             double ty = fy - j0;
-            int r0 = j0 * nx, r1 = j1 * nx, o = y * width;
+            if (j0 != lastJ0 || j1 != lastJ1) {
+                int r0 = j0 * nx, r1 = j1 * nx;
+                for (int x = 0; x < width; x++) {
+                    int i0 = i0s[x], i1 = i1s[x];
+                    double tx = txs[x];
+                    as[x] = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+                    bs[x] = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+                }
+                lastJ0 = j0;
+                lastJ1 = j1;
+            }
+            int o = y * width;
             for (int x = 0; x < width; x++) {
-                int i0 = i0s[x], i1 = i1s[x];
-                double tx = txs[x];
-                double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
-                double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
-                out[o + x] = (float) (a + ty * (b - a));
+                double a = as[x];
+                out[o + x] = (float) (a + ty * (bs[x] - a));
             }
         }
         return out;

@@ -38,6 +38,16 @@ public final class Luminance {
             int n = Math.min(rows, h - y0);
             src.readRows(y0, n, band);
             int off = y0 * w;
+            if (nc == 3) {
+                // One test of the result instead of three of the channels: a NaN or infinite
+                // channel makes the sum NaN or infinite, finite channels a finite sum.
+                float[] r = band[0], g = band[1], b = band[2];
+                for (int i = 0; i < n * w; i++) {
+                    float v = (float) (0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i]);
+                    out[off + i] = Float.isFinite(v) ? v : Float.NaN;
+                }
+                continue;
+            }
             for (int i = 0; i < n * w; i++) {
                 boolean all = true;
                 for (int c = 0; c < nc; c++) all &= Float.isFinite(band[c][i]);

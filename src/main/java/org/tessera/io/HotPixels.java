@@ -74,10 +74,10 @@ public final class HotPixels {
             throw new IllegalArgumentException("rows [" + srcY0 + ", " + (srcY0 + srcRows) + ") do not cover rows ["
                     + y0 + ", " + (y0 + rows) + ") with " + ctx + " rows of context");
         int r = 2 * step;
-        int[] xs = new int[width + 2 * r];
-        for (int i = 0; i < xs.length; i++) xs[i] = mirror(i - r, width);
-        double[] cs = new double[width], cq = new double[width];
-        int[] cn = new int[width];
+        // column sums at x + r, with the mirrored columns beyond both edges: the window sums below
+        // index them directly (the same values in the same order as through the mirror)
+        double[] cs = new double[width + 2 * r], cq = new double[width + 2 * r];
+        int[] cn = new int[width + 2 * r];
         int[] rowOff = new int[5];
         float[] win = new float[25], dev = new float[25];
         int replaced = 0;
@@ -91,9 +91,18 @@ public final class HotPixels {
                     float v = src[off + x];
                     if (v == v) { s += v; q += (double) v * v; n++; }
                 }
-                cs[x] = s;
-                cq[x] = q;
-                cn[x] = n;
+                cs[x + r] = s;
+                cq[x + r] = q;
+                cn[x + r] = n;
+            }
+            for (int i = 0; i < r; i++) {
+                int a = mirror(i - r, width) + r, b = mirror(width + i, width) + r;
+                cs[i] = cs[a];
+                cq[i] = cq[a];
+                cn[i] = cn[a];
+                cs[width + r + i] = cs[b];
+                cq[width + r + i] = cq[b];
+                cn[width + r + i] = cn[b];
             }
             int out = (y - y0) * width, cur = (y - srcY0) * width;
             for (int x = 0; x < width; x++) {
@@ -102,8 +111,8 @@ public final class HotPixels {
                 if (v != v) continue;
                 double s = 0, q = 0;
                 int n = 0;
-                for (int d = -2; d <= 2; d++) {
-                    int xx = xs[x + r + d * step];
+                for (int d = 0; d <= 4; d++) { // columns x − 2·step … x + 2·step
+                    int xx = x + d * step;
                     s += cs[xx];
                     q += cq[xx];
                     n += cn[xx];
@@ -198,10 +207,68 @@ public final class HotPixels {
     }
 
     /**
+     * Median of a[0..m) (m ≤ 25), the mean of the two middle values for even m. A full window
+     * (m = 25, the common case: every median of the test) goes through a sorting network pruned to
+     * the comparators that rank 12 depends on ({@link #NET_I}: 113 min/max pairs, no branch to
+     * mispredict) on a copy; otherwise, and when the network's median is zero (±0 compare equal, and
+     * which of them a selection returns depends on the order), {@link #medianSelect}. The same value
+     * either way (HotPixelsTest).
+     */
+    static double median(float[] a, int m) {
+        if (m == 25) {
+            float[] s = NET_SCRATCH.get();
+            System.arraycopy(a, 0, s, 0, 25);
+            int[] ci = NET_I, cj = NET_J;
+            for (int k = 0; k < ci.length; k++) {
+                int i = ci[k], j = cj[k];
+                float x = s[i], y = s[j];
+                s[i] = Math.min(x, y);
+                s[j] = Math.max(x, y);
+            }
+            float med = s[12];
+            if (med != 0) return med;
+        }
+        return medianSelect(a, m);
+    }
+
+    private static final ThreadLocal<float[]> NET_SCRATCH = ThreadLocal.withInitial(() -> new float[25]);
+    /** The comparators (i, j), i &lt; j, of the median-of-25 network, in order. */
+    private static final int[] NET_I, NET_J;
+
+    static {
+        // Batcher's odd-even merge sort network for 25 values, then, from the last comparator
+        // back, only those that touch a position rank 12 depends on.
+        int n = 25;
+        java.util.List<int[]> all = new java.util.ArrayList<>();
+        for (int p = 1; p < n; p <<= 1)
+            for (int k = p; k >= 1; k >>= 1)
+                for (int j = k % p; j + k < n; j += 2 * k)
+                    for (int i = 0; i < Math.min(k, n - j - k); i++)
+                        if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) all.add(new int[] {i + j, i + j + k});
+        boolean[] need = new boolean[n];
+        need[n / 2] = true;
+        java.util.ArrayDeque<int[]> kept = new java.util.ArrayDeque<>();
+        for (int q = all.size() - 1; q >= 0; q--) {
+            int[] c = all.get(q);
+            if (need[c[0]] || need[c[1]]) {
+                need[c[0]] = need[c[1]] = true;
+                kept.addFirst(c);
+            }
+        }
+        NET_I = new int[kept.size()];
+        NET_J = new int[kept.size()];
+        int q = 0;
+        for (int[] c : kept) {
+            NET_I[q] = c[0];
+            NET_J[q++] = c[1];
+        }
+    }
+
+    /**
      * Median of a[0..m) (m ≤ 25), the mean of the two middle values for even m; reorders a. By
      * selection (Hoare partition, then insertion on the last few): the values a sort would give.
      */
-    private static double median(float[] a, int m) {
+    static double medianSelect(float[] a, int m) {
         int h = m >>> 1, lo = 0, hi = m - 1;
         while (hi - lo > 6) {
             int mid = (lo + hi) >>> 1;

@@ -60,9 +60,12 @@ public final class FrameRegistrar {
                 throw new IllegalArgumentException("bad registration parameters");
         }
 
-        /** Similarity; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on. */
+        /**
+         * Similarity; 60 triangle stars; 3 px then ≥ 1 px; 8 pairs; scale 0.8–1.25; FFT fast path on;
+         * detection {@link StarDetector.Params#forRegistration()} (quarter mesh, no FWHM).
+         */
         public static Params defaults() {
-            return new Params(StarDetector.Params.defaults(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
+            return new Params(StarDetector.Params.forRegistration(), Model.SIMILARITY, 60, 3, 1, 8, 0.8, 1.25, true);
         }
 
         public Params withModel(Model m) {

@@ -1,6 +1,7 @@
 package org.tessera.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -73,5 +74,38 @@ class BackgroundMeshTest {
                 assertEquals((float) mesh.noise(x, y), noise[y * w + x], 0f, "noise at " + x + "," + y);
             }
         assertEquals(700 + 0.3 * 150 - 0.2 * 88, bg[88 * w + 150], 3.0, "the gradient is followed");
+    }
+
+    /**
+     * The quarter mesh (registration's) measures the same background and noise as the full one, to
+     * the scatter of a quarter of the pixels: on a demosaiced-like plane whose 2×2 phases differ in
+     * noise (σ 6 and 10), with a gradient and stars.
+     */
+    @Test
+    void aQuarterOfEachCellGivesTheFullCellsBackgroundAndNoise() {
+        int w = 640, h = 512;
+        Random r = new Random(9);
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double sigma = ((x + y) & 1) == 0 ? 6 : 10;
+                p[y * w + x] = (float) (500 + 0.1 * x + sigma * r.nextGaussian());
+            }
+        for (int k = 0; k < 300; k++) p[r.nextInt(h) * w + r.nextInt(w)] += 3000; // star cores
+        BackgroundMesh full = BackgroundMesh.measure(p, w, h, 64), quarter = BackgroundMesh.measure(p, w, h, 64, true);
+        double worstBg = 0, worstNoise = 0, meanNoise = 0;
+        int n = 0;
+        for (int y = 16; y < h; y += 32)
+            for (int x = 16; x < w; x += 32) {
+                worstBg = Math.max(worstBg, Math.abs(quarter.background(x, y) - full.background(x, y)));
+                worstNoise = Math.max(worstNoise, Math.abs(quarter.noise(x, y) / full.noise(x, y) - 1));
+                meanNoise += full.noise(x, y);
+                n++;
+            }
+        meanNoise /= n;
+        // the noise of a mix of σ 6 and 10 (robust): between them, the same from either mesh
+        assertTrue(meanNoise > 7 && meanNoise < 9, "noise " + meanNoise);
+        assertTrue(worstBg < 0.1 * meanNoise, "background differs by " + worstBg);
+        assertTrue(worstNoise < 0.05, "noise differs by " + 100 * worstNoise + " %");
     }
 }

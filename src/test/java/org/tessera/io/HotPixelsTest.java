@@ -237,4 +237,29 @@ class HotPixelsTest {
         System.out.println("[HOT] real frame, 240 rows: " + changed + " channel values replaced");
         assertTrue(changed > 0 && changed < 0.01 * 3 * w * h, "replaced " + changed);
     }
+
+    /** The median-of-25 network gives the value a sort gives, bit for bit as the selection does (signed zeros included). */
+    @Test
+    void networkMedianOf25EqualsTheSelectionsAndTheSortedMiddle() {
+        Random r = new Random(11);
+        int compared = 0;
+        for (int t = 0; t < 200_000; t++) {
+            float[] a = new float[25];
+            int mode = t % 4;
+            for (int i = 0; i < 25; i++)
+                a[i] = switch (mode) {
+                    case 0 -> (float) r.nextGaussian();
+                    case 1 -> r.nextInt(5); // ties
+                    case 2 -> (float) (800 + 60 * r.nextGaussian());
+                    default -> (r.nextInt(3) - 1) * (r.nextBoolean() ? 0f : 1f); // -1, 1, +0 and -0
+                };
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            double net = HotPixels.median(a.clone(), 25), sel = HotPixels.medianSelect(a.clone(), 25);
+            assertEquals(Double.doubleToRawLongBits(sel), Double.doubleToRawLongBits(net), java.util.Arrays.toString(a));
+            assertEquals(sorted[12], net, 0.0);
+            compared++;
+        }
+        assertEquals(200_000, compared);
+    }
 }
