@@ -165,7 +165,7 @@ final class PhotometricMatch {
             SourceStrip strip = SourceStrip.contiguous(t.pw, 0, t.ph, planes, t.previewW,
                     new int[] {0, t.pw, 0, t.ph});
             int n = p.w;
-            double[] sx = new double[n], sy = new double[n], sx2 = new double[n], sy2 = new double[n];
+            double[] sx = new double[n], sy = new double[n];
             float[] a = new float[n];
             float[][] v = new float[planes.length][n];
             double[] ji = inverseJacobian(region, x0, y0, x1, y1);
@@ -333,8 +333,10 @@ final class PhotometricMatch {
             double[] fit;
             int used;
             if (planarBackground) {
-                boolean interior = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true)[0].length >= 64;
-                s = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, interior);
+                double[][] in = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true);
+                boolean interior = in[0].length >= 64;
+                if (interior) s = in;
+                // The same samples of the blur-equalised previews, for the flux ratio.
                 double[][] e = samples(previews.get(p.i()), previews.get(p.j()), EQUALISED, 1, 0, 1, 0, interior);
                 fit = detrendedLine(s[0], s[1], e[0], e[1], s[2], s[3]);
                 used = s[0].length;

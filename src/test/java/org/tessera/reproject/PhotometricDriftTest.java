@@ -17,9 +17,10 @@ import org.tessera.math.Percentiles;
 /**
  * Photometric matching on many tiles must not drift: gains solved pair by pair and chained used
  * to accumulate their small errors (200 tiles of true gain 1 came out at 0.75–1.13, stars at
- * 0.80× their brightness). Whole coadds of a 20×10 grid and a 20×2 strip of small tiles that
- * differ in sky offset, gradient and noise, with and without planted gains; and the solve itself
- * on a long chain of noisy ratios.
+ * 0.80× their brightness). Whole coadds of a 20×10 grid and 20×2 strips (one whose tiles' noise
+ * does not follow their gain) and a 10×4 block of small tiles that differ in sky offset, gradient
+ * and noise, with and without planted gains (every tile within 1 %); and the solve itself on a
+ * long chain of noisy ratios.
  */
 class PhotometricDriftTest {
 
