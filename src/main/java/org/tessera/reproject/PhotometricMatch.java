@@ -47,6 +47,10 @@ final class PhotometricMatch {
         final float[] lum, wgt;
         /** Per-channel previews (colour tiles), or null. */
         final float[][] chan;
+        /** Variance (preview px²) the bilinear resampling added along the grid's x and y at each pixel. */
+        final float[] bx, by;
+        /** The luminance with its resampling blur made equal to every other preview's, or null until made. */
+        float[] eq;
         int valid;
 
         Preview(Tile tile, int x0, int y0, int w, int h) {
@@ -57,15 +61,45 @@ final class PhotometricMatch {
             this.h = h;
             this.lum = new float[w * h];
             this.wgt = new float[w * h];
+            this.bx = new float[w * h];
+            this.by = new float[w * h];
             this.chan = tile.previewChannels == null ? null : new float[tile.previewChannels.length][w * h];
         }
 
-        /** Plane 0 is the luminance, plane 1 + c channel c. */
+        /** Plane 0 is the luminance, plane 1 + c channel c, {@link #EQUALISED} the blur-equalised luminance. */
         float valueAt(int plane, int gx, int gy) {
             if (plane == 0) return lumAt(gx, gy);
             int x = gx - x0, y = gy - y0;
             if (x < 0 || y < 0 || x >= w || y >= h) return Float.NaN;
-            return chan[plane - 1][y * w + x];
+            return plane == EQUALISED ? eq[y * w + x] : chan[plane - 1][y * w + x];
+        }
+
+        /**
+         * Blurs the luminance by the 3-tap kernel [c, 1 − 2c, c] along x then y, c = (target − added)/2
+         * at each pixel, so that every preview carries the same resampling blur (target variance
+         * per axis): bilinear interpolation at phase f adds f(1 − f) px² of variance, 0 to 0.25,
+         * and so two tiles of one star spread its light differently (peaks several percent apart,
+         * a different share beyond any aperture). Neighbours that are not valid count as the pixel itself.
+         */
+        void equalise(double targetX, double targetY) {
+            float[] tmp = new float[w * h];
+            eq = new float[w * h];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int k = y * w + x;
+                    double c = Math.min(0.25, Math.max(0, (targetX - bx[k]) / 2));
+                    float v = lum[k];
+                    float l = x > 0 && !Float.isNaN(lum[k - 1]) ? lum[k - 1] : v, r = x + 1 < w && !Float.isNaN(lum[k + 1]) ? lum[k + 1] : v;
+                    tmp[k] = (float) ((1 - 2 * c) * v + c * (l + r));
+                }
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int k = y * w + x;
+                    double c = Math.min(0.25, Math.max(0, (targetY - by[k]) / 2));
+                    float v = tmp[k];
+                    float u = y > 0 && !Float.isNaN(tmp[k - w]) ? tmp[k - w] : v, d = y + 1 < h && !Float.isNaN(tmp[k + w]) ? tmp[k + w] : v;
+                    eq[k] = (float) ((1 - 2 * c) * v + c * (u + d));
+                }
         }
 
         float lumAt(int gx, int gy) {
@@ -89,6 +123,9 @@ final class PhotometricMatch {
      * vignetting residues, colour terms of the luminance), added in quadrature: 0.5%.
      */
     static final double GAIN_SIGMA_FLOOR = 0.005;
+
+    /** Plane code of {@link Preview#valueAt} for the blur-equalised luminance. */
+    static final int EQUALISED = -1;
 
     private final CoaddParams.MatchParams mp;
     private final List<Preview> previews;
@@ -131,6 +168,7 @@ final class PhotometricMatch {
             double[] sx = new double[n], sy = new double[n];
             float[] a = new float[n];
             float[][] v = new float[planes.length][n];
+            double[] ji = inverseJacobian(region, x0, y0, x1, y1);
             for (int y = y0; y < y1; y++) {
                 region.mapRow(y, x0, x1, sx, sy);
                 KernelSampler.sampleRow(Kernel.BILINEAR, strip, sx, sy, n, a, v);
@@ -141,11 +179,32 @@ final class PhotometricMatch {
                     for (int c = 1; c < planes.length; c++) p.chan[c - 1][k] = ok ? v[c][i] : Float.NaN;
                     p.wgt[k] = ok ? a[i] : 0f;
                     if (ok) p.valid++;
+                    double fx = sx[i] - Math.floor(sx[i]), fy = sy[i] - Math.floor(sy[i]);
+                    double vx = fx * (1 - fx), vy = fy * (1 - fy);
+                    // The source axes seen on the grid (rotation, scale): J⁻¹ of the local mapping.
+                    p.bx[k] = (float) (ji[0] * ji[0] * vx + ji[1] * ji[1] * vy);
+                    p.by[k] = (float) (ji[2] * ji[2] * vx + ji[3] * ji[3] * vy);
                 }
             }
             if (p.valid > 0) out.add(p);
         }
         return new PhotometricMatch(mp, out, factor, finalGrid);
+    }
+
+    /**
+     * {a, b, c, d} of J⁻¹ = [[a, b], [c, d]], J = ∂(source px)/∂(grid px) at the centre of a
+     * region: a step of one source pixel along the source's x is (a, c) on the grid, along its y (b, d).
+     */
+    private static double[] inverseJacobian(WcsMapping.Region region, int x0, int y0, int x1, int y1) {
+        if (x1 - x0 < 2 || y1 - y0 < 2) return new double[] {1, 0, 0, 1};
+        int xc = (x0 + x1) / 2 - 1, yc = (y0 + y1) / 2 - 1;
+        double[] ax = new double[2], ay = new double[2], bx = new double[2], by = new double[2];
+        region.mapRow(yc, xc, xc + 2, ax, ay);
+        region.mapRow(yc + 1, xc, xc + 2, bx, by);
+        double j00 = ax[1] - ax[0], j10 = ay[1] - ay[0], j01 = bx[0] - ax[0], j11 = by[0] - ay[0];
+        double det = j00 * j11 - j01 * j10;
+        if (!(Math.abs(det) > 1e-12)) return new double[] {1, 0, 0, 1};
+        return new double[] {j11 / det, -j01 / det, -j10 / det, j00 / det};
     }
 
     List<Preview> previews() { return previews; }
@@ -268,14 +327,18 @@ final class PhotometricMatch {
     double[][] solveAffine(boolean planarBackground) {
         int n = previews.size();
         List<Pair> fitted = new ArrayList<>();
+        if (planarBackground) equaliseBlur();
         for (Pair p : pairs) {
             double[][] s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
             double[] fit;
             int used;
             if (planarBackground) {
                 double[][] in = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true);
-                if (in[0].length >= 64) s = in;
-                fit = detrendedLine(s[0], s[1], s[2], s[3]);
+                boolean interior = in[0].length >= 64;
+                if (interior) s = in;
+                // The same samples of the blur-equalised previews, for the flux ratio.
+                double[][] e = samples(previews.get(p.i()), previews.get(p.j()), EQUALISED, 1, 0, 1, 0, interior);
+                fit = detrendedLine(s[0], s[1], e[0], e[1], s[2], s[3]);
                 used = s[0].length;
             } else {
                 double[][] xy = select(s, skyBand(s[0], s[1]));
@@ -389,9 +452,30 @@ final class PhotometricMatch {
      * @return {a, b, sources measured, standard error of a (NaN where a = 1 was not measured)}
      */
     static double[] detrendedLine(double[] x, double[] y, double[] px, double[] py) {
+        return detrendedLine(x, y, x, y, px, py);
+    }
+
+    /** Every preview's resampling blur made the same: the largest any could carry along each grid axis. */
+    private void equaliseBlur() {
+        double tx = 0, ty = 0;
+        for (Preview p : previews) {
+            for (int k = 0; k < p.bx.length; k++) {
+                if (Float.isNaN(p.lum[k])) continue;
+                tx = Math.max(tx, p.bx[k]);
+                ty = Math.max(ty, p.by[k]);
+            }
+        }
+        for (Preview p : previews) p.equalise(tx, ty);
+    }
+
+    /**
+     * As above with the ratio measured on {@code xe, ye}: the same samples with their resampling
+     * blur equalised ({@link Preview#equalise}); the offset b on x, y themselves.
+     */
+    static double[] detrendedLine(double[] x, double[] y, double[] xe, double[] ye, double[] px, double[] py) {
         int n = x.length;
         if (n < 16) return null;
-        double[] xr = PlaneFit.detrend(x, px, py), yr = PlaneFit.detrend(y, px, py);
+        double[] xr = PlaneFit.detrend(xe, px, py), yr = PlaneFit.detrend(ye, px, py);
         if (xr == null || yr == null) return null;
         double[] fr = FluxRatio.of(xr, yr, px, py, SAMPLES_PER_INDEPENDENT);
         boolean measured = fr != null;

@@ -17,9 +17,10 @@ import org.tessera.math.Percentiles;
 /**
  * Photometric matching on many tiles must not drift: gains solved pair by pair and chained used
  * to accumulate their small errors (200 tiles of true gain 1 came out at 0.75–1.13, stars at
- * 0.80× their brightness). Whole coadds of a 20×10 grid and a 20×2 strip of small tiles that
- * differ in sky offset, gradient and noise, with and without planted gains; and the solve itself
- * on a long chain of noisy ratios.
+ * 0.80× their brightness). Whole coadds of a 20×10 grid and 20×2 strips (one whose tiles' noise
+ * does not follow their gain) and a 10×4 block of small tiles that differ in sky offset, gradient
+ * and noise, with and without planted gains (every tile within 1 %); and the solve itself on a
+ * long chain of noisy ratios.
  */
 class PhotometricDriftTest {
 
@@ -27,11 +28,20 @@ class PhotometricDriftTest {
 
     /** Tiles 96×72 px overlapping by 30%, each with its own offset and gradient, optionally a gain. */
     private static SyntheticMosaic mosaic(int cols, int rows, double gainSpread, long seed) {
+        return mosaic(cols, rows, gainSpread, seed, false);
+    }
+
+    /**
+     * @param unequalNoise each tile's noise drawn from 0.5–1.5 × {@link #NOISE} whatever its gain
+     *                     (tiles of more or fewer frames), instead of scaling with the gain
+     */
+    private static SyntheticMosaic mosaic(int cols, int rows, double gainSpread, long seed, boolean unequalNoise) {
         SyntheticMosaic s = new SyntheticMosaic(cols, rows, 96, 72, 0.7, 300, NOISE, seed, 20 * cols * rows);
         Random rnd = new Random(seed);
         for (int k = 0; k < cols * rows; k++) {
             double g = Math.exp(gainSpread * (2 * rnd.nextDouble() - 1));
-            s.gainOffset.set(k, new double[] {g, 30 * rnd.nextGaussian(), 0.1 * rnd.nextGaussian(), 0.1 * rnd.nextGaussian()});
+            double[] go = {g, 30 * rnd.nextGaussian(), 0.1 * rnd.nextGaussian(), 0.1 * rnd.nextGaussian()};
+            s.gainOffset.set(k, unequalNoise ? new double[] {go[0], go[1], go[2], go[3], (0.5 + rnd.nextDouble()) / g} : go);
         }
         return s;
     }
@@ -116,18 +126,24 @@ class PhotometricDriftTest {
 
     private static void assertPlantedGainsRecovered(int cols, int rows, long seed, double maxMedian, double maxP90,
                                                     double maxWorst) throws IOException {
-        SyntheticMosaic s = mosaic(cols, rows, 0.18, seed);
+        assertPlantedGainsRecovered(cols, rows, seed, false, maxMedian, maxP90, maxWorst);
+    }
+
+    private static void assertPlantedGainsRecovered(int cols, int rows, long seed, boolean unequalNoise, double maxMedian,
+                                                    double maxP90, double maxWorst) throws IOException {
+        SyntheticMosaic s = mosaic(cols, rows, 0.18, seed, unequalNoise);
         CoaddParams full = CoaddParams.fromConfig(new Config().put("intertile_affine_blend", 1.0));
         ReprojectCoadd.Result r = coadd(s, s.inputs(seed * 1000), full, new MemorySinks());
         double[] rel = relativeRecovery(s, r);
         double[] err = Arrays.stream(rel).map(v -> Math.abs(v - 1)).sorted().toArray();
         double median = err[err.length / 2], p90 = err[(int) (0.9 * err.length)], worst = err[err.length - 1];
-        System.out.printf("[drift] %dx%d planted gains: recovery error median %.4f, 90%% %.4f, worst %.4f%n",
-                cols, rows, median, p90, worst);
+        System.out.printf("[drift] %dx%d seed %d%s planted gains: recovery error median %.4f, 90%% %.4f, worst %.4f%n",
+                cols, rows, seed, unequalNoise ? " unequal noise" : "", median, p90, worst);
         // Each tile's gain rests on its few overlaps (a handful of stars each in these 96×72
         // tiles): the per-tile error is that of its pairs, not a drift; it does not grow with
-        // the tile's distance from the median tile. The worst tile is the tail of that noise
-        // (with 8× less noise the 20×10 worst is 0.7 %): 1.04 % and 1.18 % measured.
+        // the tile's distance from the median tile. The worst tile is the tail of that noise:
+        // 0.59–0.79 % measured over these layouts and draws (1.04–1.41 % before the previews'
+        // resampling blur was equalised and resolved stars measured in tight apertures).
         assertTrue(median < maxMedian, "median recovery error " + median);
         assertTrue(p90 < maxP90, "90th percentile of the recovery error " + p90);
         assertTrue(worst < maxWorst, "worst recovery error " + worst + " " + Arrays.toString(rel));
@@ -139,15 +155,29 @@ class PhotometricDriftTest {
     }
 
     @Test
-    @Tag("heavy") // about 6–20 s on 2 busy cores (the strip covers planted gains in the suite); -Pheavy
-    void twoHundredTilesWithPlantedGainsAreRecoveredWithinOneAndAQuarterPercent() throws IOException {
-        assertPlantedGainsRecovered(20, 10, 8, 0.0035, 0.008, 0.0125);
+    @Tag("heavy") // about 6–20 s on 2 busy cores (the strips cover planted gains in the suite); -Pheavy
+    void twoHundredTilesWithPlantedGainsAreRecoveredWithinOnePercent() throws IOException {
+        assertPlantedGainsRecovered(20, 10, 8, 0.0035, 0.008, 0.01);
     }
 
     @Test
     void aTwentyByTwoStripNeitherInventsNorLosesGains() throws IOException {
         assertUnitGainsAndFluxes(20, 2, 9);
-        assertPlantedGainsRecovered(20, 2, 10, 0.0035, 0.01, 0.0125);
+        assertPlantedGainsRecovered(20, 2, 10, 0.0035, 0.008, 0.01);
+    }
+
+    /**
+     * Other draws and layouts, so that the 1 % is not one lucky draw: a strip whose tiles' noise
+     * does not follow their gain (a tile of more frames is less noisy), and a 10×4 block.
+     */
+    @Test
+    void plantedGainsOfAnotherStripWithUnequalNoiseAreRecoveredWithinOnePercent() throws IOException {
+        assertPlantedGainsRecovered(20, 2, 12, true, 0.0035, 0.008, 0.01);
+    }
+
+    @Test
+    void plantedGainsOfATenByFourBlockAreRecoveredWithinOnePercent() throws IOException {
+        assertPlantedGainsRecovered(10, 4, 21, false, 0.0035, 0.008, 0.01);
     }
 
     /**

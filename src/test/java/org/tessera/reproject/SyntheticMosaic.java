@@ -19,7 +19,11 @@ final class SyntheticMosaic {
     final int tileW, tileH;
     final double sky, noise;
     final List<FitsWcs> wcs = new ArrayList<>();
-    /** Per tile {gain, offset} or {gain, offset, gradX, gradY}: a gradient in ADU per tile pixel about its centre. */
+    /**
+     * Per tile {gain, offset}, {gain, offset, gradX, gradY} (a gradient in ADU per tile pixel about
+     * its centre) or {gain, offset, gradX, gradY, noise factor} (the noise before the gain: 1/gain
+     * leaves the tile with the noise {@code noise} whatever its gain).
+     */
     final List<double[]> gainOffset = new ArrayList<>();
     final TestSkies.Star[] stars;
     final WcsGrid grid;
@@ -70,10 +74,11 @@ final class SyntheticMosaic {
         Random rnd = new Random(seed);
         double[] go = gainOffset.get(k);
         double g = go[0], o = go[1], gx = go.length > 2 ? go[2] : 0, gy = go.length > 3 ? go[3] : 0;
+        double nf = go.length > 4 ? go[4] : 1;
         for (int y = 0; y < tileH; y++)
             for (int x = 0; x < tileW; x++) {
                 w.pixelToWorld(x, y, t);
-                double v = p[y * tileW + x] + truth(t[0], t[1], u) + noise * rnd.nextGaussian();
+                double v = p[y * tileW + x] + truth(t[0], t[1], u) + nf * noise * rnd.nextGaussian();
                 p[y * tileW + x] = (float) (g * v + o + gx * (x - tileW / 2.0) + gy * (y - tileH / 2.0));
             }
         return img;
