@@ -107,7 +107,7 @@ public final class StackCore {
     /**
      * Whether a stack with these parameters reads every frame twice (a statistics pass, then the
      * band pass): callers whose frames are expensive to make may then record the first read
-     * ({@link org.tessera.image.SpooledSource}). Otherwise the band pass is the only read.
+     * ({@link SpooledSource}). Otherwise the band pass is the only read.
      */
     public static boolean readsFramesTwice(StackParams params) {
         FrameSurvey.Needs needs = FrameSurvey.Needs.of(params);

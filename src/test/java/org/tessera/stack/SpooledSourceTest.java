@@ -1,4 +1,4 @@
-package org.tessera.image;
+package org.tessera.stack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.image.FloatImage;
+import org.tessera.image.RowSource;
 
 class SpooledSourceTest {
 

@@ -1,4 +1,4 @@
-package org.tessera.image;
+package org.tessera.stack;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import org.tessera.image.RowSource;
 
 /**
  * A source read twice at the price of once: its first whole read, rows in order from the top (a
@@ -32,7 +34,7 @@ import java.util.logging.Logger;
  * time differs. Thread-safe like any {@link RowSource}.
  */
 public final class SpooledSource implements RowSource, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger("org.tessera.image");
+    private static final Logger LOG = Logger.getLogger("org.tessera.stack");
     private static final int CANONICAL_NAN = Float.floatToRawIntBits(Float.NaN);
 
     private final RowSource src;
