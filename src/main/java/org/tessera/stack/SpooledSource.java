@@ -114,13 +114,13 @@ public final class SpooledSource implements RowSource, AutoCloseable {
             }
             for (int r = 0; r < rows; ) { // in pieces of at most CHUNK bytes (at least one row)
                 int e = piece(y0 + r, y0 + rows) - y0;
-                ByteBuffer buf = ByteBuffer.allocate((int) (offset[y0 + e] - offset[y0 + r])).order(ByteOrder.nativeOrder());
+                long at = offset[y0 + r];
+                ByteBuffer buf = buffer(offset[y0 + e] - at);
                 FloatBuffer fb = buf.asFloatBuffer();
                 for (; r < e; r++) {
                     int y = y0 + r, a = x0[y], b = x1[y];
                     if (b > a) for (int c = 0; c < nc; c++) fb.put(dst[c], r * w + a, b - a);
                 }
-                long at = offset[y0 + e] - buf.capacity();
                 while (buf.hasRemaining()) at += file.write(buf, at);
             }
             recorded = y0 + rows;
@@ -130,8 +130,22 @@ public final class SpooledSource implements RowSource, AutoCloseable {
         }
     }
 
-    /** Bytes moved per file call at most (bounds the transient buffer). */
-    private static final long CHUNK = 4L << 20;
+    /** Bytes moved per file call at most (one row at least). */
+    private static final int CHUNK = 1 << 20;
+    /**
+     * One direct buffer per thread, reused: no heap buffer per call (each a humongous object) and no
+     * copy through the JDK's own temporary direct buffer. 1 MiB of native memory per reading thread.
+     */
+    private static final ThreadLocal<ByteBuffer> BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.nativeOrder()));
+
+    /** A cleared buffer of exactly {@code bytes} bytes (a row wider than the chunk gets its own). */
+    private static ByteBuffer buffer(long bytes) {
+        if (bytes > CHUNK) return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+        ByteBuffer b = BUFFER.get();
+        b.clear().limit((int) bytes);
+        return b;
+    }
 
     /** End (exclusive) of the rows from {@code y} that fit one piece, at least one row, at most {@code end}. */
     private int piece(int y, int end) {
@@ -165,7 +179,7 @@ public final class SpooledSource implements RowSource, AutoCloseable {
             throw new IllegalArgumentException("rows " + y0 + ".." + (y0 + rows) + " outside 0.." + h);
         for (int r = 0; r < rows; ) {
             int e = piece(y0 + r, y0 + rows) - y0;
-            ByteBuffer buf = ByteBuffer.allocate((int) (offset[y0 + e] - offset[y0 + r])).order(ByteOrder.nativeOrder());
+            ByteBuffer buf = buffer(offset[y0 + e] - offset[y0 + r]);
             long at = offset[y0 + r];
             while (buf.hasRemaining()) {
                 int n = file.read(buf, at);

@@ -123,6 +123,31 @@ class SpooledSourceTest {
     }
 
     @Test
+    void wideRowsGoThroughTheFileInPiecesAndRowsWiderThanAPieceAlone(@TempDir Path dir) throws Exception {
+        for (int w : new int[] {40_000, 100_000}) { // 2 rows of 3 channels per 1 MiB piece; one row over 1 MiB
+            int h = 9, nc = 3;
+            FloatImage img = new FloatImage(w, h, nc);
+            Random r = new Random(w);
+            for (int c = 0; c < nc; c++)
+                for (int i = 0; i < w * h; i++) img.plane(c)[i] = r.nextInt(7) == 0 ? Float.NaN : r.nextFloat();
+            Counting counted = new Counting(img);
+            try (SpooledSource s = new SpooledSource(counted, dir)) {
+                float[][] band = s.newBand(h);
+                s.readRows(0, 4, band);
+                s.readRows(4, 5, band);
+                assertTrue(s.complete());
+                for (int y0 = 0; y0 < h; y0 += 3) {
+                    s.readRows(y0, 3, band);
+                    assertBits(img, band, y0, 3);
+                }
+                s.readRows(0, h, band);
+                assertBits(img, band, 0, h);
+                assertEquals(h, counted.rows.get());
+            }
+        }
+    }
+
+    @Test
     void aReadOutOfOrderStopsTheRecordingAndTheSourceServesEveryRead(@TempDir Path dir) throws Exception {
         int w = 64, h = 40, nc = 3;
         FloatImage img = frame(w, h, nc, 2);
