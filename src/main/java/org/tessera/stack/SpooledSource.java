@@ -36,6 +36,7 @@ import org.tessera.image.RowSource;
 public final class SpooledSource implements RowSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger("org.tessera.stack");
     private static final int CANONICAL_NAN = Float.floatToRawIntBits(Float.NaN);
+    private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final RowSource src;
     private final Path dir;
@@ -158,6 +159,12 @@ public final class SpooledSource implements RowSource, AutoCloseable {
         Path p = dir == null ? Files.createTempFile("tessera-spool-", ".f32")
                 : Files.createTempFile(dir, "tessera-spool-", ".f32");
         try {
+            // Leave the folder room to spare (a temporary folder in memory, tmpfs, counts too): below
+            // a whole frame plus max(1 GiB, 10 %) free, the source is read again instead.
+            java.nio.file.FileStore store = Files.getFileStore(p);
+            long need = 4L * w * h * nc + Math.max(1L << 30, store.getTotalSpace() / 10);
+            if (store.getUsableSpace() < need)
+                throw new IOException("only " + (store.getUsableSpace() >> 20) + " MiB free in " + p.getParent());
             return FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.DELETE_ON_CLOSE);
         } catch (IOException | RuntimeException e) {
@@ -169,8 +176,9 @@ public final class SpooledSource implements RowSource, AutoCloseable {
     /** Stops recording for good: later reads go to the source. */
     private void stop(Exception why) {
         state = 2;
-        if (why != null)
-            LOG.log(Level.FINE, "spool of " + name() + " stopped: " + why.getMessage() + " (reading the source instead)", why);
+        if (why != null) // said once per JVM at INFO: a disk without room slows every tile the same way
+            LOG.log(TOLD.getAndSet(true) ? Level.FINE : Level.INFO, "[STACK] spool of " + name() + " stopped: "
+                    + why.getMessage() + " (the band pass makes the frame again: slower, same pixels)", why);
         closeFile();
     }
 
