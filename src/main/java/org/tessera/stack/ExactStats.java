@@ -40,29 +40,15 @@ public final class ExactStats {
 
     /**
      * Order statistics of the values of {@code v[0..n)} whose key lies in [loKey, hiKey]. One instance
-     * per thread; {@link #load} costs one pass, each {@link #select} at most one more, and
-     * {@link #prefetch} one pass for up to {@link #SLOTS} buckets at once.
+     * per thread; {@link #load} costs one pass, each {@link #select} at most one more.
      */
     static final class Selector {
         /** Below this many values a sorted copy is cheaper than the two 65536-bin histograms. */
         static final int SORT_BELOW = 1 << 15;
-        /** Buckets whose low histograms are kept at once (percentiles and median of one load). */
-        static final int SLOTS = 3;
-        private int[] high;
-        /**
-         * The low histograms of the kept buckets, slot s at [s·65536, (s+1)·65536), plus one slot more
-         * that every other value is counted into: the pass that builds them has no branch on the
-         * bucket (near the median a large share of the values falls in a kept bucket, in no order).
-         */
-        private int[] lows;
-        /** Slot of each high bucket (indexed by the key's high 16 bits): SLOTS when not kept. */
-        private byte[] slotOf;
-        /** Bucket (index into high) kept in each slot, or -1. */
-        private final int[] slotBucket = {-1, -1, -1};
-        private int nextSlot;
+        private int[] high, low;
         private float[] sorted;
         private float[] v;
-        private int n, loKey, hiKey;
+        private int n, loKey, hiKey, lowBucket = -1;
         private long count;
         private double shift, sum1, sum2;
 
@@ -98,117 +84,44 @@ public final class ExactStats {
             }
             if (high == null) {
                 high = new int[1 << 16];
-                lows = new int[(SLOTS + 1) << 16];
-                slotOf = new byte[1 << 16];
-                java.util.Arrays.fill(slotOf, (byte) SLOTS);
+                low = new int[1 << 16];
             }
             java.util.Arrays.fill(high, 0);
-            // The buckets the last selections looked into: a clipping round moves the median little,
-            // so their low histograms are built in this pass too, which spares select() a pass over
-            // all values when the new median falls in one of them again (the same counts select would take).
-            boolean keep = values == v && size == n && kept() > 0;
-            if (keep) java.util.Arrays.fill(lows, 0);
-            else forget();
+            // The bucket the last selection looked into: a clipping round moves the median little,
+            // so its low histogram is built in this pass too, which spares select() a pass over
+            // all values when the new median falls in it again (the same counts select would take).
+            int keepBucket = values == v && size == n ? lowBucket : -1;
+            int hb = keepBucket ^ 0x8000;
+            if (keepBucket >= 0) java.util.Arrays.fill(low, 0);
             v = values;
             n = size;
             loKey = fromKey;
             hiKey = toKey;
             long cnt = 0;
-            int[] lw = lows;
-            byte[] so = slotOf;
             for (int i = 0; i < size; i++) {
                 float x = values[i];
                 int k = key(x);
                 if (k < fromKey || k > toKey) continue;
                 high[(k >>> 16) ^ 0x8000]++;
-                if (keep) lw[(so[k >>> 16] << 16) | (k & 0xffff)]++;
+                if (keepBucket >= 0) low[k & 0xffff] += inBucket(k, hb);
                 cnt++;
                 double d = x - c;
                 s1 += d;
                 s2 += d * d;
             }
+            lowBucket = keepBucket;
             count = cnt;
             sum1 = s1;
             sum2 = s2;
             return cnt;
         }
 
-        private int kept() {
-            int k = 0;
-            for (int b : slotBucket) if (b >= 0) k++;
-            return k;
-        }
-
-        private void forget() {
-            for (int s = 0; s < SLOTS; s++) {
-                if (slotBucket[s] >= 0) slotOf[slotBucket[s] ^ 0x8000] = (byte) SLOTS;
-                slotBucket[s] = -1;
-            }
-            nextSlot = 0;
-        }
-
-        /** The high bucket that holds rank r, and the rank's offset within it in {@code within[0]}. */
-        private int bucketOf(long r, long[] within) {
-            int b = 0;
-            long seen = 0;
-            while (seen + high[b] <= r) seen += high[b++];
-            if (within != null) within[0] = r - seen;
-            return b;
-        }
-
-        private int slotOfBucket(int b) {
-            for (int s = 0; s < SLOTS; s++) if (slotBucket[s] == b) return s;
-            return -1;
-        }
-
         /**
-         * Builds, in one pass, the low histograms of the buckets that hold the ranks the
-         * percentiles {@code qs} will ask for (up to {@link #SLOTS} new buckets; the others are
-         * found by {@link #select} as usual). The values selected are the same either way.
+         * 1 when key k lies in high bucket hb (0..0xffff), else 0, without a branch: a bucket near the
+         * median holds a large share of the values in no order, so a branch would often be mispredicted.
          */
-        void prefetch(double... qs) {
-            if (v == null || count == 0) return;
-            int[] want = new int[SLOTS];
-            int m = 0;
-            for (double q : qs) {
-                double pos = q / 100.0 * (count - 1);
-                long lo = (long) Math.floor(pos);
-                for (long r = lo; r <= Math.min(lo + 1, count - 1) && m < SLOTS; r++) {
-                    int b = bucketOf(r, null);
-                    boolean known = slotOfBucket(b) >= 0;
-                    for (int j = 0; j < m; j++) known |= want[j] == b;
-                    if (!known) want[m++] = b;
-                }
-            }
-            if (m > 0) build(java.util.Arrays.copyOf(want, m));
-        }
-
-        /** One pass that (re)builds the low histograms of {@code buckets} into free or the oldest slots. */
-        private void build(int[] buckets) {
-            int[] slots = new int[buckets.length];
-            for (int j = 0; j < buckets.length; j++) {
-                int s = nextSlot;
-                nextSlot = (nextSlot + 1) % SLOTS;
-                if (slotBucket[s] >= 0) slotOf[slotBucket[s] ^ 0x8000] = (byte) SLOTS;
-                slotBucket[s] = buckets[j];
-                slotOf[buckets[j] ^ 0x8000] = (byte) s;
-                slots[j] = s;
-                java.util.Arrays.fill(lows, s << 16, (s + 1) << 16, 0);
-            }
-            int[] lw = lows;
-            byte[] so = slotOf;
-            int lo = loKey, hi = hiKey;
-            float[] vals = v;
-            // Values of buckets kept before are counted again into their slots: clear those first.
-            boolean[] fresh = new boolean[SLOTS];
-            for (int s : slots) fresh[s] = true;
-            for (int s = 0; s < SLOTS; s++)
-                if (!fresh[s] && slotBucket[s] >= 0) java.util.Arrays.fill(lows, s << 16, (s + 1) << 16, 0);
-            for (int i = 0; i < n; i++) {
-                int k = key(vals[i]);
-                if (k < lo || k > hi) continue;
-                lw[(so[k >>> 16] << 16) | (k & 0xffff)]++;
-            }
+        private static int inBucket(int k, int hb) {
+            return (((k >>> 16) ^ hb) - 1) >>> 31;
         }
 
         long count() { return count; }
@@ -229,16 +142,23 @@ public final class ExactStats {
         float select(long r) {
             if (r < 0 || r >= count) throw new IllegalArgumentException("rank " + r + " outside 0.." + count);
             if (v == null) return sorted[(int) r];
-            long[] within = new long[1];
-            int b = bucketOf(r, within);
-            int s = slotOfBucket(b);
-            if (s < 0) {
-                build(new int[] {b});
-                s = slotOfBucket(b);
-            }
-            int base = s << 16, l = 0;
+            int b = 0;
             long seen = 0;
-            while (seen + lows[base + l] <= within[0]) seen += lows[base + l++];
+            while (seen + high[b] <= r) seen += high[b++];
+            long within = r - seen;
+            if (b != lowBucket) {
+                java.util.Arrays.fill(low, 0);
+                int hb = b ^ 0x8000;
+                for (int i = 0; i < n; i++) {
+                    int k = key(v[i]);
+                    if (k < loKey || k > hiKey) continue;
+                    low[k & 0xffff] += inBucket(k, hb);
+                }
+                lowBucket = b;
+            }
+            int l = 0;
+            long s = 0;
+            while (s + low[l] <= within) s += low[l++];
             return value(((b ^ 0x8000) << 16) | l);
         }
 
@@ -273,7 +193,6 @@ public final class ExactStats {
     public static double[] percentiles(float[] v, int n, double... qs) {
         Selector s = new Selector();
         s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        s.prefetch(qs);
         double[] r = new double[qs.length];
         for (int i = 0; i < qs.length; i++) r[i] = s.percentile(qs[i]);
         return r;

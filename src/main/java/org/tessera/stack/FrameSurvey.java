@@ -237,9 +237,6 @@ final class FrameSurvey {
             // One first pass serves the percentiles and the first clipping iteration.
             ExactStats.Selector s = new ExactStats.Selector();
             s.load(vals[c], nv[c], Integer.MIN_VALUE, Integer.MAX_VALUE);
-            // The buckets of both percentiles and of the clipping's first median in one pass.
-            if (needs.percentiles()) s.prefetch(needs.noise() ? new double[] {LOW_PERCENTILE, HIGH_PERCENTILE, 50}
-                    : new double[] {LOW_PERCENTILE, HIGH_PERCENTILE});
             if (needs.percentiles()) {
                 pLow[c] = s.percentile(LOW_PERCENTILE);
                 pHigh[c] = s.percentile(HIGH_PERCENTILE);
