@@ -103,7 +103,7 @@ public final class ExactStats {
                 int k = key(x);
                 if (k < fromKey || k > toKey) continue;
                 high[(k >>> 16) ^ 0x8000]++;
-                if ((k >>> 16) == hb) low[k & 0xffff]++;
+                if (keepBucket >= 0) low[k & 0xffff] += inBucket(k, hb);
                 cnt++;
                 double d = x - c;
                 s1 += d;
@@ -114,6 +114,14 @@ public final class ExactStats {
             sum1 = s1;
             sum2 = s2;
             return cnt;
+        }
+
+        /**
+         * 1 when key k lies in high bucket hb (0..0xffff), else 0, without a branch: a bucket near the
+         * median holds a large share of the values in no order, so a branch would often be mispredicted.
+         */
+        private static int inBucket(int k, int hb) {
+            return (((k >>> 16) ^ hb) - 1) >>> 31;
         }
 
         long count() { return count; }
@@ -143,8 +151,8 @@ public final class ExactStats {
                 int hb = b ^ 0x8000;
                 for (int i = 0; i < n; i++) {
                     int k = key(v[i]);
-                    if (k < loKey || k > hiKey || (k >>> 16) != hb) continue;
-                    low[k & 0xffff]++;
+                    if (k < loKey || k > hiKey) continue;
+                    low[k & 0xffff] += inBucket(k, hb);
                 }
                 lowBucket = b;
             }

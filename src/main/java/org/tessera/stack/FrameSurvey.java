@@ -184,30 +184,50 @@ final class FrameSurvey {
             Arrays.fill(rowMin, Integer.MAX_VALUE);
             Arrays.fill(rowMax, -1);
         }
+        boolean[] anyFinite = rowMin != null ? new boolean[w] : null;
         for (int y0 = 0; y0 < h; y0 += rows) {
             int r = Math.min(rows, h - y0);
             f.readRows(y0, r, band);
-            for (int i = 0, p = r * w; i < p; i++) {
-                boolean any = false, all = true;
+            // Row by row and channel by channel (not pixel by pixel across the channels): the same
+            // values in the same order reach every sum, list and cell, with no division per pixel.
+            for (int yy = 0; yy < r; yy++) {
+                int y = y0 + yy, base = yy * w;
+                if (anyFinite != null) Arrays.fill(anyFinite, false);
                 for (int c = 0; c < nc; c++) {
-                    float v = band[c][i];
-                    if (cells != null) cells.add(c, i % w, y0 + i / w, v);
-                    if (Float.isFinite(v)) {
-                        finite[c]++;
-                        if (vals != null) vals[c][nv[c]++] = v;
-                        any = true;
-                    } else {
-                        all = false;
+                    float[] b = band[c];
+                    if (cells != null) cells.addRow(c, y, b, base);
+                    float[] vc = vals == null ? null : vals[c];
+                    int m = nv[c];
+                    long fin = 0;
+                    for (int x = 0; x < w; x++) {
+                        float v = b[base + x];
+                        if (Float.isFinite(v)) {
+                            fin++;
+                            if (vc != null) vc[m++] = v;
+                            if (anyFinite != null) anyFinite[x] = true;
+                        }
+                    }
+                    nv[c] = m;
+                    finite[c] += fin;
+                }
+                if (lum != null) {
+                    int o = y * w;
+                    for (int x = 0; x < w; x++) {
+                        int i = base + x;
+                        boolean all = true;
+                        for (int c = 0; c < nc; c++) all &= Float.isFinite(band[c][i]);
+                        lum[o + x] = all ? luminance(band, i, nc) : Float.NaN;
                     }
                 }
-                if (lum != null) lum[y0 * w + i] = all ? luminance(band, i, nc) : Float.NaN;
-                if (any && rowMin != null) {
-                    int x = i % w, y = y0 + i / w;
-                    sx += x;
-                    sy += y;
-                    cnt++;
-                    if (x < rowMin[y]) rowMin[y] = x;
-                    if (x > rowMax[y]) rowMax[y] = x;
+                if (anyFinite != null) {
+                    for (int x = 0; x < w; x++) {
+                        if (!anyFinite[x]) continue;
+                        sx += x;
+                        sy += y;
+                        cnt++;
+                        if (x < rowMin[y]) rowMin[y] = x;
+                        if (x > rowMax[y]) rowMax[y] = x;
+                    }
                 }
             }
         }

@@ -63,13 +63,26 @@ final class SkyCells {
         return (int) Math.max(CELL, Math.ceil(Math.sqrt((double) width * height / MAX_CELLS)));
     }
 
-    /** Adds one pixel (x, y) of channel c; pixels of the ragged right and bottom edges are ignored. */
-    void add(int c, int x, int y, float v) {
-        int cx = x / cell, cy = y / cell;
-        if (cx >= cw || cy >= ch) return;
-        int k = cy * cw + cx;
-        if (Float.isFinite(v)) sum[c][k] += v;
-        else bad[c][k] = true;
+    /**
+     * Adds row y of channel c, pixels {@code row[off + x]} for x = 0..cw·cell (the ragged right and
+     * bottom edges are ignored), in raster order; a cell with a non-finite pixel becomes NaN.
+     */
+    void addRow(int c, int y, float[] row, int off) {
+        int cy = y / cell;
+        if (cy >= ch) return;
+        double[] sc = sum[c];
+        boolean[] bc = bad[c];
+        for (int cx = 0, k = cy * cw, x = off; cx < cw; cx++, k++) {
+            double s = sc[k];
+            boolean b = false;
+            for (int e = x + cell; x < e; x++) {
+                float v = row[x];
+                if (Float.isFinite(v)) s += v;
+                else b = true;
+            }
+            sc[k] = s;
+            if (b) bc[k] = true;
+        }
     }
 
     /** Closes the accumulation: cell means, NaN where a pixel was not finite. */
@@ -183,15 +196,17 @@ final class SkyCells {
             if (use[k]) t[k] = terms(2.0 * (k % cw + 0.5) / cw - 1, 2.0 * (k / cw + 0.5) / ch - 1);
         boolean[] sky = use.clone();
         double[] ar = null, as = null;
+        double[] fit = new double[n];
         for (int it = 0; it < CLIP_ITERATIONS; it++) {
             int m = 0;
             for (boolean b : sky) if (b) m++;
             if (m < 3 * TERMS) break; // keep the last fit
-            ar = solve(t, r, sky, m);
-            as = solve(t, s, sky, m);
+            double[][] a = solve(t, r, s, sky);
+            ar = a[0];
+            as = a[1];
             boolean[] src = new boolean[n], dark = new boolean[n];
-            flag(r, ar, t, sky, use, m, src, dark);
-            flag(s, as, t, sky, use, m, src, dark);
+            flag(r, ar, t, sky, use, m, src, dark, fit);
+            flag(s, as, t, sky, use, m, src, dark, fit);
             boolean[] grown = dilate(src, use, cw, ch);
             boolean[] next = new boolean[n];
             for (int k = 0; k < n; k++) next[k] = use[k] && !grown[k] && !dark[k];
@@ -212,18 +227,19 @@ final class SkyCells {
         return new double[][] {outR, outS};
     }
 
-    /** Marks (ORs into src and dark) the cells of v far above or below its fit a. */
+    /** Marks (ORs into src and dark) the cells of v far above or below its fit a; {@code fit} is scratch. */
     private static void flag(float[] v, double[] a, double[][] t, boolean[] sky, boolean[] use, int m,
-                             boolean[] src, boolean[] dark) {
+                             boolean[] src, boolean[] dark, double[] fit) {
+        for (int k = 0; k < v.length; k++) if (use[k]) fit[k] = dot(a, t[k]); // once per cell, used twice below
         double[] res = new double[m];
         int q = 0;
-        for (int k = 0; k < v.length; k++) if (sky[k]) res[q++] = v[k] - dot(a, t[k]);
+        for (int k = 0; k < v.length; k++) if (sky[k]) res[q++] = v[k] - fit[k];
         double mid = select(res, q);
         for (int i = 0; i < q; i++) res[i] = Math.abs(res[i] - mid);
         double sig = 1.4826 * select(res, q);
         for (int k = 0; k < v.length; k++) {
             if (!use[k]) continue;
-            double d = v[k] - dot(a, t[k]) - mid;
+            double d = v[k] - fit[k] - mid;
             if (d > 3 * sig) src[k] = true;
             if (d < -6 * sig) dark[k] = true;
         }
@@ -255,22 +271,30 @@ final class SkyCells {
         return s;
     }
 
-    /** Least squares through the normal equations (TERMS unknowns, coordinates within ±1). */
-    private static double[] solve(double[][] t, float[] v, boolean[] use, int m) {
+    /**
+     * Least squares through the normal equations (TERMS unknowns, coordinates within ±1) for two
+     * value sets on the same cells: one normal matrix and one decomposition serve both.
+     */
+    private static double[][] solve(double[][] t, float[] v1, float[] v2, boolean[] use) {
         double[][] ata = new double[TERMS][TERMS];
-        double[] atb = new double[TERMS];
-        for (int k = 0; k < v.length; k++) {
+        double[] b1 = new double[TERMS], b2 = new double[TERMS];
+        for (int k = 0; k < v1.length; k++) {
             if (!use[k]) continue;
             double[] r = t[k];
+            double x1 = v1[k], x2 = v2[k];
             for (int i = 0; i < TERMS; i++) {
-                atb[i] += r[i] * v[k];
-                for (int j = 0; j <= i; j++) ata[i][j] += r[i] * r[j];
+                double ri = r[i];
+                b1[i] += ri * x1;
+                b2[i] += ri * x2;
+                double[] row = ata[i];
+                for (int j = 0; j <= i; j++) row[j] += ri * r[j];
             }
         }
         for (int i = 0; i < TERMS; i++) for (int j = i + 1; j < TERMS; j++) ata[i][j] = ata[j][i];
-        return new org.apache.commons.math3.linear.QRDecomposition(
-                new org.apache.commons.math3.linear.Array2DRowRealMatrix(ata, false)).getSolver()
-                .solve(new org.apache.commons.math3.linear.ArrayRealVector(atb, false)).toArray();
+        org.apache.commons.math3.linear.DecompositionSolver qr = new org.apache.commons.math3.linear.QRDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(ata, false)).getSolver();
+        return new double[][] {qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(b1, false)).toArray(),
+                qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(b2, false)).toArray()};
     }
 
     /** A source's flux may differ between the frames by this fraction of it beyond the noise (cells cut at the aperture's edge). */

@@ -10,6 +10,8 @@ final class SmallSelect {
     private SmallSelect() {}
 
     private static final int INSERTION = 12;
+    /** Ranges of more than this many values are partitioned once the count is above SORTED_UP_TO. */
+    private static final int FEW = 4;
 
     /** Median of a[0..n), n ≥ 1; reorders a. */
     static double median(double[] a, int n) {
@@ -66,7 +68,10 @@ final class SmallSelect {
     /** The k-th smallest (0-based) of a[0..n); reorders a so that a[0..k) ≤ a[k] ≤ a[k+1..n). */
     static double kth(double[] a, int n, int k) {
         int l = 0, r = n - 1;
-        while (r - l > INSERTION) {
+        // Small counts are sorted whole (sortedMedianDeviation relies on it); larger ones are
+        // partitioned down to a few values, since the insertion sort's exits are mispredicted.
+        int last = n <= SORTED_UP_TO ? INSERTION : FEW;
+        while (r - l > last) {
             int m = (l + r) >>> 1;
             double x = a[l], y = a[m], z = a[r];
             double p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of three

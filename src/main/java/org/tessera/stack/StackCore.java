@@ -104,6 +104,16 @@ public final class StackCore {
         return run(frames, params, out, coverage, progress, null, layout, backend, null);
     }
 
+    /**
+     * Whether a stack with these parameters reads every frame twice (a statistics pass, then the
+     * band pass): callers whose frames are expensive to make may then record the first read
+     * ({@link SpooledSource}). Otherwise the band pass is the only read.
+     */
+    public static boolean readsFramesTwice(StackParams params) {
+        FrameSurvey.Needs needs = FrameSurvey.Needs.of(params);
+        return needs.heavy() || needs.geometry();
+    }
+
     private static StackResult run(List<? extends RowSource> frames, StackParams params, RowSink out,
                                    RowSink coverage, Progress progress, ResourcePlan plan, StackLayout given,
                                    StackBackend backend, double[] frameScale) throws IOException {

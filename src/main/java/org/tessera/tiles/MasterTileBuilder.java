@@ -17,6 +17,7 @@ import org.tessera.io.MountMode;
 import org.tessera.reproject.ShiftedSource;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.stack.SpooledSource;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
@@ -156,18 +157,26 @@ public final class MasterTileBuilder {
         // Reference first: the stack normalises onto its first frame (ReferenceFirst).
         int[] order = ReferenceFirst.order(g.size(), plan.referenceIndex());
         List<RowSource> aligned = new ArrayList<>();
+        // A raw frame is decoded, debayered and resampled for the statistics pass: the band pass
+        // reads those same floats back from a temporary file instead of making them again.
+        boolean spool = StackCore.readsFramesTwice(stackParams);
         for (Frame f : ReferenceFirst.apply(g.frames(), order)) {
-            if (f == plan.reference()) // the reference lands on its own grid exactly
-                aligned.add(new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name()));
-            else
-                aligned.add(ShiftedSource.onGrid(f, f.wcs(), grid)); // resampled unless a whole-pixel shift
+            RowSource a = f == plan.reference() // the reference lands on its own grid exactly
+                    ? new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name())
+                    : ShiftedSource.onGrid(f, f.wcs(), grid); // resampled unless a whole-pixel shift
+            aligned.add(spool ? new SpooledSource(a, null) : a);
         }
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
         FloatImage coverage = new FloatImage(w, h, 1);
         // The policy may run the stack again (GPU retry, CPU recompute): each run rewrites every band.
-        StackResult stack = ReferenceFirst.toGroupOrder(stackPolicy.stack(g.id(),
-                backend -> StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan, backend)), order);
+        StackResult stack;
+        try {
+            stack = ReferenceFirst.toGroupOrder(stackPolicy.stack(g.id(),
+                    backend -> StackCore.stack(aligned, stackParams, image, coverage, progress, stackPlan, backend)), order);
+        } finally {
+            for (RowSource a : aligned) if (a instanceof SpooledSource s) s.close();
+        }
 
         FloatImage alpha = null;
         if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();

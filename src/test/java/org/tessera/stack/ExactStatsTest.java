@@ -142,6 +142,43 @@ class ExactStatsTest {
         return new double[] {med, std, cur.length};
     }
 
+    /**
+     * One selector, many loads of the same values under narrowing bounds (the clipping's rounds, which
+     * keep the last selection's bucket), selections in any order: always the sorted answer.
+     */
+    @Test
+    void keptBucketsNeverChangeTheSelectedValues() {
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 100_000;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (Math.exp(r.nextGaussian() * 3) * (r.nextInt(4) == 0 ? -1 : 1));
+        ExactStats.Selector s = new ExactStats.Selector();
+        float[] sorted = Arrays.copyOf(v, n);
+        Arrays.sort(sorted);
+        int lo = Integer.MIN_VALUE, hi = Integer.MAX_VALUE;
+        for (int round = 0; round < 12; round++) {
+            long count = s.load(v, n, lo, hi);
+            float[] in = new float[(int) count];
+            int m = 0;
+            for (float x : sorted) {
+                int k = ExactStats.key(x);
+                if (k >= lo && k <= hi) in[m++] = x;
+            }
+            assertEquals(m, count);
+            // The median first: its bucket is usually the one the last round kept.
+            assertEquals(in[(m - 1) / 2], s.select((count - 1) / 2), 0f, "median, round " + round);
+            for (int t = 0; t < 12; t++) {
+                long rank = r.nextLong(count);
+                assertEquals(in[(int) rank], s.select(rank), 0f, "round " + round + " rank " + rank);
+            }
+            assertEquals(sortedPercentile(in, m, 90), s.percentile(90), 0, "round " + round);
+            s.select((count - 1) / 2); // keep the median's bucket for the next load
+            // Narrow the bounds around the middle, as a clipping round does.
+            lo = ExactStats.key(in[m / 20 + r.nextInt(m / 20)]);
+            hi = ExactStats.key(in[m - 1 - m / 20 - r.nextInt(m / 20)]);
+        }
+    }
+
     @Test
     void largeArraysClipToTheSortedDefinitionRoundAfterRound() {
         SplittableRandom r = new SplittableRandom(21);
