@@ -250,7 +250,7 @@ public final class MosaicPipeline {
         MasterTile tile;
         try (GpuRun gpu = gpuService.openRun(config)) {
             tile = MasterTileBuilder.fromConfig(config, plan.workers()).withStackPolicy(Phase3GpuPolicy.forRun(gpu))
-                    .buildTile(group, cleanup, progress.sub(0.3, 1));
+                    .withSpoolDir(dir).buildTile(group, cleanup, progress.sub(0.3, 1));
         }
         if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
         for (FrameLosses.Loss l : FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
@@ -385,7 +385,7 @@ public final class MosaicPipeline {
             HeapExhausted.require(MasterTileBuilder.bytesPerTile(MasterTileBuilder.largest(todo)), "one master tile");
             int workers = MasterTileBuilder.workersFor(todo, plan.budgetBytes(), plan.workers());
             MasterTileBuilder builder = MasterTileBuilder.fromConfig(config, workers)
-                    .withStackPolicy(Phase3GpuPolicy.forRun(gpu));
+                    .withStackPolicy(Phase3GpuPolicy.forRun(gpu)).withSpoolDir(dir);
             r = builder.build(todo, tile -> {
                 Path f = MasterTileFiles.write(tile, dir);
                 run.tileDone(tile.id(), f, tile.empty());

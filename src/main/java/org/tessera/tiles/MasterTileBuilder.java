@@ -1,6 +1,7 @@
 package org.tessera.tiles;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,19 +41,22 @@ public final class MasterTileBuilder {
     private final AltAzCleanup.Params cleanup;
     private final int workers;
     private final TileStackPolicy stackPolicy;
+    /** Where the band pass's spool files go (null: the default temporary folder). */
+    private final Path spoolDir;
 
     public MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers) {
-        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU);
+        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU, null);
     }
 
     private MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers,
-                              TileStackPolicy stackPolicy) {
+                              TileStackPolicy stackPolicy, Path spoolDir) {
         if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         this.stackParams = stackParams;
         this.gating = gating;
         this.cleanup = cleanup;
         this.workers = workers;
         this.stackPolicy = stackPolicy;
+        this.spoolDir = spoolDir;
     }
 
     /**
@@ -60,7 +64,16 @@ public final class MasterTileBuilder {
      * fallback, e.g. the GPU's Phase 3 mode C); the default is the CPU.
      */
     public MasterTileBuilder withStackPolicy(TileStackPolicy policy) {
-        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy);
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy, spoolDir);
+    }
+
+    /**
+     * The same builder with the frames' spool files ({@link SpooledSource}, ~24 MB per Seestar
+     * frame while its tile stacks) in {@code dir}: the run's own folder, on the disk the user chose
+     * for the output, rather than the system's temporary folder, which may be memory (tmpfs).
+     */
+    public MasterTileBuilder withSpoolDir(Path dir) {
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, dir);
     }
 
     public static MasterTileBuilder fromConfig(Config c, int workers) {
@@ -164,7 +177,7 @@ public final class MasterTileBuilder {
             RowSource a = f == plan.reference() // the reference lands on its own grid exactly
                     ? new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name())
                     : ShiftedSource.onGrid(f, f.wcs(), grid); // resampled unless a whole-pixel shift
-            aligned.add(spool ? new SpooledSource(a, null) : a);
+            aligned.add(spool ? new SpooledSource(a, spoolDir) : a);
         }
         int w = grid.width(), h = grid.height();
         FloatImage image = new FloatImage(w, h, plan.reference().channels());
