@@ -171,8 +171,18 @@ public final class Percentiles {
 
     /** {@link #kth(float[], int, int)} for doubles (finite values). */
     static double kth(double[] a, int n, int k) {
+        return kth(a, n, k, 16);
+    }
+
+    /**
+     * The k-th smallest (0-based) of a[0..n) (finite values); reorders a so that a[0..k) ≤ a[k] ≤
+     * a[k+1..n). Ranges of at most {@code sortUpTo + 1} values are finished by an insertion sort
+     * (so a count up to that is left sorted whole); larger ones are partitioned (branch-free) down
+     * to that size. The value is the same for any cut-off; only the speed differs.
+     */
+    public static double kth(double[] a, int n, int k, int sortUpTo) {
         int l = 0, r = n - 1;
-        while (r - l > 16) {
+        while (r - l > sortUpTo) {
             int m = (l + r) >>> 1;
             double x = a[l], y = a[m], z = a[r];
             double p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));

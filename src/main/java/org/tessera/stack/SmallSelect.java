@@ -1,5 +1,7 @@
 package org.tessera.stack;
 
+import org.tessera.math.Percentiles;
+
 /**
  * In-place selection on the few samples of one pixel (N frames): exact median as numpy's
  * {@code nanmedian} (mean of the two middle values for an even count). Quickselect with a
@@ -67,46 +69,8 @@ final class SmallSelect {
 
     /** The k-th smallest (0-based) of a[0..n); reorders a so that a[0..k) ≤ a[k] ≤ a[k+1..n). */
     static double kth(double[] a, int n, int k) {
-        int l = 0, r = n - 1;
         // Small counts are sorted whole (sortedMedianDeviation relies on it); larger ones are
         // partitioned down to a few values, since the insertion sort's exits are mispredicted.
-        int last = n <= SORTED_UP_TO ? INSERTION : FEW;
-        while (r - l > last) {
-            int m = (l + r) >>> 1;
-            double x = a[l], y = a[m], z = a[r];
-            double p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of three
-            // a[l..s) < p ≤ a[s..r]
-            int s = l;
-            for (int i = l; i <= r; i++) {
-                double v = a[i];
-                a[i] = a[s];
-                a[s] = v;
-                s += v < p ? 1 : 0;
-            }
-            if (k < s) {
-                r = s - 1;
-                continue;
-            }
-            // a[s..e) == p ≤ a[e..r]; p is one of the samples, so e > s and the range shrinks.
-            int e = s;
-            for (int i = s; i <= r; i++) {
-                double v = a[i];
-                a[i] = a[e];
-                a[e] = v;
-                e += v <= p ? 1 : 0;
-            }
-            if (k < e) return p;
-            l = e;
-        }
-        for (int i = l + 1; i <= r; i++) {
-            double v = a[i];
-            int j = i - 1;
-            while (j >= l && a[j] > v) {
-                a[j + 1] = a[j];
-                j--;
-            }
-            a[j + 1] = v;
-        }
-        return a[k];
+        return Percentiles.kth(a, n, k, n <= SORTED_UP_TO ? INSERTION : FEW);
     }
 }

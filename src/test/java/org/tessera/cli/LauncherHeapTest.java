@@ -3,12 +3,10 @@ package org.tessera.cli;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,17 +35,7 @@ class LauncherHeapTest {
 
     /** The stand-in's output under these environment settings. */
     private static String run(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), "x").redirectErrorStream(true);
-        pb.environment().remove("JAVA_OPTS");
-        pb.environment().remove("TESSERA_DEFAULT_HEAP_MIB");
-        pb.environment().put("TESSERA_CDS", "0");
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher finished");
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return StandInLauncher.run(root, env, "x");
     }
 
     @TempDir

@@ -3,13 +3,9 @@ package org.tessera.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,19 +54,7 @@ class LauncherJitTest {
     }
 
     private static String run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("bin/tessera").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true);
-        pb.environment().remove("JAVA_OPTS");
-        pb.environment().remove("TESSERA_SMALL_JOB_MIB");
-        pb.environment().put("TESSERA_CDS", "0");
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher finished");
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return StandInLauncher.run(root, env, args);
     }
 
     @Test

@@ -40,4 +40,24 @@ final class StandInLauncher {
         Path bin = Files.createDirectories(root.resolve("bin")).resolve("tessera");
         Files.writeString(bin, Files.readString(Paths.get("bin/tessera"), StandardCharsets.UTF_8));
     }
+
+    /**
+     * Runs the installed launcher with {@code args}: the JVM of this test, no class data archive,
+     * none of the launcher's environment settings but {@code env}; returns its output (it must
+     * exit 0 within a minute).
+     */
+    static String run(Path root, java.util.Map<String, String> env, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("bin/tessera").toString()));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true);
+        for (String k : new String[] {"JAVA_OPTS", "TESSERA_DEFAULT_HEAP_MIB", "TESSERA_SMALL_JOB_MIB"}) pb.environment().remove(k);
+        pb.environment().put("TESSERA_CDS", "0");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "launcher finished");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
 }
