@@ -84,21 +84,22 @@ final class PhotometricMatch {
         void equalise(double targetX, double targetY) {
             float[] tmp = new float[w * h];
             eq = new float[w * h];
+            blurAlong(lum, tmp, bx, targetX, true);
+            blurAlong(tmp, eq, by, targetY, false);
+        }
+
+        /** One axis of {@link #equalise}: {@code out} is {@code in} blurred up to {@code target} along x or y. */
+        private void blurAlong(float[] in, float[] out, float[] added, double target, boolean alongX) {
+            int step = alongX ? 1 : w;
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
                     int k = y * w + x;
-                    double c = Math.min(0.25, Math.max(0, (targetX - bx[k]) / 2));
-                    float v = lum[k];
-                    float l = x > 0 && !Float.isNaN(lum[k - 1]) ? lum[k - 1] : v, r = x + 1 < w && !Float.isNaN(lum[k + 1]) ? lum[k + 1] : v;
-                    tmp[k] = (float) ((1 - 2 * c) * v + c * (l + r));
-                }
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) {
-                    int k = y * w + x;
-                    double c = Math.min(0.25, Math.max(0, (targetY - by[k]) / 2));
-                    float v = tmp[k];
-                    float u = y > 0 && !Float.isNaN(tmp[k - w]) ? tmp[k - w] : v, d = y + 1 < h && !Float.isNaN(tmp[k + w]) ? tmp[k + w] : v;
-                    eq[k] = (float) ((1 - 2 * c) * v + c * (u + d));
+                    boolean before = alongX ? x > 0 : y > 0, after = alongX ? x + 1 < w : y + 1 < h;
+                    double c = Math.min(0.25, Math.max(0, (target - added[k]) / 2));
+                    float v = in[k];
+                    float a = before && !Float.isNaN(in[k - step]) ? in[k - step] : v;
+                    float b = after && !Float.isNaN(in[k + step]) ? in[k + step] : v;
+                    out[k] = (float) ((1 - 2 * c) * v + c * (a + b));
                 }
         }
 
