@@ -5,6 +5,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tessera.command.Choices;
 import org.tessera.command.Job;
 
 /**
@@ -18,8 +19,8 @@ import org.tessera.command.Job;
 record CommandLine(Job job, List<String> arguments, Path config, List<String> sets, Path output, String mode,
                    boolean quiet, boolean verbose, boolean help, boolean version) {
 
-    /** The words {@code --mode} takes: the "mode" choice's macro words (Classic, SDS). */
-    static final List<String> MODES = List.of("classic", "sds");
+    /** The words {@code --mode} takes: the "mode" choice's entries (classic, sds), as the dialog and macros have them. */
+    static final List<String> MODES = Choices.options("mode").stream().map(Choices.Option::value).toList();
 
     static CommandLine parse(String... args) throws UsageException {
         Job job = null;
