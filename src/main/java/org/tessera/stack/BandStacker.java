@@ -119,10 +119,12 @@ final class BandStacker {
         // WHOLE_FRAME and BANDS: all frames of a band.
         float[][] cube;
         float[] pw;
+        int[] spans; // per frame and row of the band: the columns that may hold data (BandChannel.spans)
         // FRAME_BLOCKS: a sample of frames and a block of frames.
         int[] sample;
         float[][] sampleBuf, blockBuf;
         float[] pwS, pwB;
+        int[] spansS, spansB;
         double[][] sampleW, blockW;
         SampleBounds[] bounds;
         BlockAccumulator[] acc;
@@ -131,6 +133,7 @@ final class BandStacker {
             if (layout.mode() != StackLayout.Mode.FRAME_BLOCKS) {
                 cube = new float[channels][n * slot];
                 pw = radial == null ? null : new float[n * slot];
+                spans = new int[2 * n * layout.rowsPerBand()];
                 return;
             }
             sample = sampleIndices(n, layout.sampleFrames());
@@ -139,6 +142,8 @@ final class BandStacker {
             blockBuf = new float[channels][blk * slot];
             pwS = radial == null ? null : new float[s * slot];
             pwB = radial == null ? null : new float[blk * slot];
+            spansS = new int[2 * s * layout.rowsPerBand()];
+            spansB = new int[2 * blk * layout.rowsPerBand()];
             sampleW = new double[channels][s];
             blockW = new double[channels][blk];
             for (int c = 0; c < channels; c++)
@@ -168,28 +173,30 @@ final class BandStacker {
         private void stackBand(int y0, int rows, ChannelTally[] tally) throws IOException {
             int pixels = rows * width;
             if (b.cov != null) Arrays.fill(b.cov[0], 0, pixels, 0f);
-            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, b.stage, b.cov, b.finite);
+            for (int f = 0; f < n; f++) load(f, f, y0, rows, cube, slot, pw, spans, b.stage, b.cov, b.finite);
             for (int c = 0; c < channels; c++)
-                backend.stack(new BandChannel(cube[c], slot, n, pixels, weightsByChannel[c], pw), params, b.out[c],
-                        tally[c]);
+                backend.stack(new BandChannel(cube[c], slot, n, pixels, weightsByChannel[c], pw, width, spans), params,
+                        b.out[c], tally[c]);
         }
 
         private void stackBlocks(int y0, int rows, ChannelTally[] tally) throws IOException {
             int pixels = rows * width, s = sample.length, blk = blockW[0].length;
-            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, b.stage, null, null);
+            for (int k = 0; k < s; k++) load(sample[k], k, y0, rows, sampleBuf, slot, pwS, spansS, b.stage, null, null);
             for (int c = 0; c < channels; c++) {
-                backend.sampleBounds(new BandChannel(sampleBuf[c], slot, s, pixels, sampleW[c], pwS), params, bounds[c]);
+                backend.sampleBounds(new BandChannel(sampleBuf[c], slot, s, pixels, sampleW[c], pwS, width, spansS), params,
+                        bounds[c]);
                 acc[c].reset(pixels);
             }
             if (b.cov != null) Arrays.fill(b.cov[0], 0, pixels, 0f);
             for (int j0 = 0; j0 < n; j0 += blk) {
                 int nb = Math.min(blk, n - j0);
                 for (int k = 0; k < nb; k++) {
-                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, b.stage, b.cov, b.finite);
+                    load(j0 + k, k, y0, rows, blockBuf, slot, pwB, spansB, b.stage, b.cov, b.finite);
                     for (int c = 0; c < channels; c++) blockW[c][k] = weightsByChannel[c][j0 + k];
                 }
                 for (int c = 0; c < channels; c++)
-                    backend.accumulate(new BandChannel(blockBuf[c], slot, nb, pixels, blockW[c], pwB), bounds[c], acc[c]);
+                    backend.accumulate(new BandChannel(blockBuf[c], slot, nb, pixels, blockW[c], pwB, width, spansB),
+                            bounds[c], acc[c]);
             }
             for (int c = 0; c < channels; c++) backend.finish(bounds[c], acc[c], pixels, params, b.out[c], tally[c]);
         }
@@ -217,41 +224,58 @@ final class BandStacker {
     }
 
     /**
-     * Reads rows of used frame f into slot k of dst (normalised), its radial weights into pw, and
-     * counts it into cov when not null.
+     * Reads rows of used frame f into slot k of dst (normalised), its radial weights into pw, where
+     * each row may hold data into spans (BandChannel.spans: known for a completed spool, else the
+     * whole row), and counts it into cov when not null. Outside the spans every value is NaN, so
+     * the normalisation, the coverage and the finite counts only visit the spans.
      */
-    private void load(int f, int k, int y0, int rows, float[][] dst, int slot, float[] pw, float[][] stage,
-                      float[][] covBand, long[][] finiteCounts) throws IOException {
+    private void load(int f, int k, int y0, int rows, float[][] dst, int slot, float[] pw, int[] spans,
+                      float[][] stage, float[][] covBand, long[][] finiteCounts) throws IOException {
         RowSource src = frames.get(f);
         try {
             src.readRows(y0, rows, stage);
         } catch (IOException e) {
             throw new IOException(names.get(f) + ": " + e.getMessage(), e);
         }
-        int pixels = rows * width, off = k * slot;
+        int at = 2 * k * rows;
+        if (!(src instanceof SpooledSource sp && sp.spans(y0, rows, spans, at)))
+            for (int r = 0; r < rows; r++) {
+                spans[at + 2 * r] = 0;
+                spans[at + 2 * r + 1] = width;
+            }
+        int off = k * slot;
         for (int c = 0; c < channels; c++) {
             double g = norm.gain()[f][c], o = norm.offset()[f][c];
+            boolean same = g == 1 && o == 0;
             float[] s = stage[c], d = dst[c];
-            if (g == 1 && o == 0) System.arraycopy(s, 0, d, off, pixels);
-            else for (int i = 0; i < pixels; i++) d[off + i] = (float) (g * s[i] + o);
+            for (int r = 0; r < rows; r++) {
+                int row = r * width, a = row + spans[at + 2 * r], e = row + spans[at + 2 * r + 1];
+                Arrays.fill(d, off + row, off + a, Float.NaN);
+                if (same) System.arraycopy(s, a, d, off + a, e - a);
+                else for (int i = a; i < e; i++) d[off + i] = (float) (g * s[i] + o);
+                Arrays.fill(d, off + e, off + row + width, Float.NaN);
+            }
         }
         if (pw != null) radial[f].fill(pw, off, y0, rows, width);
         if (finiteCounts != null)
             for (int c = 0; c < channels; c++) {
                 float[] sc = stage[c];
                 long cnt = 0;
-                for (int i = 0; i < pixels; i++) if (Float.isFinite(sc[i])) cnt++;
+                for (int r = 0; r < rows; r++)
+                    for (int i = r * width + spans[at + 2 * r], e = r * width + spans[at + 2 * r + 1]; i < e; i++)
+                        if (Float.isFinite(sc[i])) cnt++;
                 finiteCounts[f][c] += cnt;
             }
         if (covBand != null) {
             float[] cov = covBand[0];
-            for (int i = 0; i < pixels; i++) {
-                for (int c = 0; c < channels; c++)
-                    if (Float.isFinite(stage[c][i])) {
-                        cov[i] += 1;
-                        break;
-                    }
-            }
+            for (int r = 0; r < rows; r++)
+                for (int i = r * width + spans[at + 2 * r], e = r * width + spans[at + 2 * r + 1]; i < e; i++) {
+                    for (int c = 0; c < channels; c++)
+                        if (Float.isFinite(stage[c][i])) {
+                            cov[i] += 1;
+                            break;
+                        }
+                }
         }
     }
 

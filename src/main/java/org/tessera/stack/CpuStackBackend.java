@@ -1,5 +1,7 @@
 package org.tessera.stack;
 
+import java.util.Arrays;
+
 import org.tessera.stack.StackParams.Combine;
 
 /**
@@ -31,7 +33,10 @@ public final class CpuStackBackend implements StackBackend {
         long samples = 0, rejected = 0;
         for (int i0 = 0; i0 < band.pixels(); i0 += TILE) {
             int tn = Math.min(TILE, band.pixels() - i0);
-            s.loadTile(band, i0, tn);
+            if (s.loadTile(band, i0, tn) == 0) {
+                Arrays.fill(out, i0, i0 + tn, Float.NaN);
+                continue;
+            }
             for (int t = 0; t < tn; t++) {
                 int n = s.gather(band, t, r);
                 if (n == 0) {
@@ -128,11 +133,17 @@ public final class CpuStackBackend implements StackBackend {
         tally.add(samples, rejected);
     }
 
-    /** Per-thread buffers: one pixel-major tile of every frame and the rules' sample arrays. */
+    /**
+     * Per-thread buffers: one pixel-major tile of the frames that cover it and the rules' sample
+     * arrays. A frame whose span ({@link BandChannel#spans}) misses the tile has only NaN there and
+     * is left out of the tile: the finite samples, in frame order, are the same without it.
+     */
     private static final class Scratch {
         float[] tileV = new float[0], tileW = new float[0];
+        int[] active = new int[0];
+        /** Frames in the current tile: active[0..inTile). */
+        int inTile;
         PixelRules rules;
-        int frames;
 
         PixelRules rules(int n) {
             if (rules == null || rules.capacity() < n) rules = new PixelRules(n);
@@ -140,31 +151,61 @@ public final class CpuStackBackend implements StackBackend {
                 tileV = new float[TILE * n];
                 tileW = new float[TILE * n];
             }
-            frames = n;
+            if (active.length < n) active = new int[n];
             return rules;
         }
 
-        void loadTile(BandChannel b, int i0, int tn) {
+        /** Copies pixels [i0, i0 + tn) of the frames that may have data there, pixel-major; returns their count. */
+        int loadTile(BandChannel b, int i0, int tn) {
             int n = b.frames(), stride = b.stride();
             float[] v = b.values(), pw = b.pixelWeights();
-            for (int f = 0; f < n; f++) {
-                int base = f * stride + i0;
-                for (int t = 0; t < tn; t++) tileV[t * n + f] = v[base + t];
-                if (pw != null) for (int t = 0; t < tn; t++) tileW[t * n + f] = pw[base + t];
+            int m = coveringFrames(b, i0, tn);
+            for (int j = 0; j < m; j++) {
+                int base = active[j] * stride + i0;
+                for (int t = 0; t < tn; t++) tileV[t * m + j] = v[base + t];
+                if (pw != null) for (int t = 0; t < tn; t++) tileW[t * m + j] = pw[base + t];
             }
+            return m;
+        }
+
+        /** Fills active[] with the frames (in order) whose spans meet pixels [i0, i0 + tn); returns their count. */
+        private int coveringFrames(BandChannel b, int i0, int tn) {
+            int n = b.frames();
+            int[] sp = b.spans();
+            int m = 0;
+            if (sp == null) {
+                for (int f = 0; f < n; f++) active[f] = f;
+                m = n;
+            } else {
+                int w = b.width(), rows = BandChannel.rows(b.pixels(), w);
+                int r0 = i0 / w, r1 = (i0 + tn - 1) / w;
+                for (int f = 0; f < n; f++) {
+                    boolean meets = false;
+                    for (int r = r0; r <= r1; r++) {
+                        int s = 2 * (f * rows + r), lo = sp[s], hi = sp[s + 1];
+                        int xa = r == r0 ? i0 - r0 * w : 0, xb = r == r1 ? i0 + tn - r1 * w : w;
+                        meets |= lo < hi && lo < xb && hi > xa;
+                    }
+                    active[m] = f;
+                    m += meets ? 1 : 0;
+                }
+            }
+            inTile = m;
+            return m;
         }
 
         /** Finite samples of tile pixel t (in frame order) into the rules' arrays; returns their count. */
         int gather(BandChannel b, int t, PixelRules r) {
-            int n = b.frames(), row = t * n, k = 0;
+            int m = inTile, row = t * m, k = 0;
             double[] fw = b.weights();
             double[] x = r.x, w = r.w;
             boolean pw = b.pixelWeights() != null;
-            for (int f = 0; f < n; f++) {
-                float v = tileV[row + f];
+            for (int j = 0; j < m; j++) {
+                float v = tileV[row + j];
                 if (!Float.isFinite(v)) continue;
+                int f = active[j];
                 x[k] = v;
-                w[k] = pw ? fw[f] * tileW[row + f] : fw[f];
+                w[k] = pw ? fw[f] * tileW[row + j] : fw[f];
                 k++;
             }
             return k;
