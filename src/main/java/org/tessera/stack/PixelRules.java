@@ -19,9 +19,16 @@ final class PixelRules {
     static final double MAD_TO_SIGMA = 1.4826;
 
     final double[] x, w, t;
+    /** The median and MAD of large counts, found near the previous pixel's. */
+    private final WindowSelect window;
     private final double[] pair = new double[2];
     double lo, hi, rejLo, rejHi;
     boolean clip;
+    /**
+     * With clip: the last Huber round's mean Σw·clamp(x, lo, hi) / Σw, summed in sample order over
+     * the same [lo, hi] — the mean combine's result, bit for bit — and its Σw.
+     */
+    private double clipMean, clipWeight;
     /** Rejected samples of the last combine. */
     int rejected;
 
@@ -29,6 +36,7 @@ final class PixelRules {
         x = new double[capacity];
         w = new double[capacity];
         t = new double[capacity];
+        window = new WindowSelect(capacity);
     }
 
     int capacity() {
@@ -77,19 +85,19 @@ final class PixelRules {
      */
     private void winsorized(int n, double kl, double kh) {
         if (n < 2) return; // reference: result = mean of the samples
-        double m = median(n);
-        double mad;
+        double m, mad;
         if (n <= SmallSelect.SORTED_UP_TO) { // t is sorted: the deviations' median without a second select
+            m = median(n);
             mad = SmallSelect.sortedMedianDeviation(t, n, m);
         } else {
-            for (int k = 0; k < n; k++) t[k] = Math.abs(x[k] - m);
-            mad = SmallSelect.median(t, n);
+            m = window.median(x, n);
+            mad = window.mad(x, n, m, t);
         }
         double sigma = MAD_TO_SIGMA * mad;
         if (!(sigma > 0)) sigma = WINSOR_SIGMA_FLOOR;
         double c = Math.max(kl, kh);
         // Huber weight h = 1 if |r|/σ ≤ c else c/(|r|/σ), written without a division per sample.
-        double prevLo = Double.NaN, prevHi = Double.NaN, clo = 0, chi = 0;
+        double prevLo = Double.NaN, prevHi = Double.NaN, clo = 0, chi = 0, cm = 0, csw = 0;
         for (int it = 0; it < WINSOR_MAX_ITERS; it++) {
             double l = m - kl * sigma, h = m + kh * sigma;
             double sw = 0, swx = 0;
@@ -113,6 +121,8 @@ final class PixelRules {
             if (!(sNew > 0)) sNew = WINSOR_SIGMA_FLOOR;
             clo = l;
             chi = h;
+            cm = mNew;
+            csw = sw;
             if (it > 0 && l == prevLo && h == prevHi) {
                 m = mNew;
                 sigma = sNew;
@@ -129,12 +139,23 @@ final class PixelRules {
         clip = true;
         lo = clo;
         hi = chi;
+        clipMean = cm;
+        clipWeight = csw;
         rejLo = m - kl * sigma;
         rejHi = m + kh * sigma;
     }
 
     /** Σ w·x / Σ w over the admitted samples (fallback: all samples); sets {@link #rejected}. */
     double meanCombine(int n) {
+        if (clip && clipWeight > 0) { // the winsorized mean is the last round's: only count the rejected
+            int rej = 0;
+            for (int k = 0; k < n; k++) {
+                double v = x[k];
+                rej += v < rejLo | v > rejHi ? 1 : 0;
+            }
+            rejected = rej;
+            return clipMean;
+        }
         double sWX = 0, sW = 0, aWX = 0, aW = 0;
         int rej = 0;
         for (int k = 0; k < n; k++) {

@@ -67,6 +67,87 @@ final class SmallSelect {
         return (n & 1) == 1 ? cur : 0.5 * (prev + cur);
     }
 
+    /** Ranges of at most this many values are finished by an insertion sort in {@link #medianOf}. */
+    private static final int FINISH = 6;
+
+    /**
+     * Median of a[0..n), n ≥ 1, as {@link #median}, without changing a (b and c: scratch of length
+     * ≥ n).
+     */
+    static double medianOf(double[] a, int n, double[] b, double[] c) {
+        return middle(a, n, (n - 1) >>> 1, n >>> 1, b, c);
+    }
+
+    /**
+     * The value of rank k2 of a[0..n) when k1 = k2, else the mean of ranks k1 and k2 = k1 + 1 (the
+     * median's rule for the two middle values), without changing a (b and c: scratch of length
+     * ≥ n). Quickselect that partitions into a buffer rather than in place: values below the pivot
+     * fill it from the front, values above from the back, values equal to the pivot are only
+     * counted; each pass is one read and two stores per value, branch-free, with no swap whose
+     * load waits on the previous store.
+     */
+    static double middle(double[] a, int n, int k1, int k2, double[] b, double[] c) {
+        double[] src = a, out = b;
+        int off = 0, len = n;
+        while (len > FINISH) {
+            double x = src[off], y = src[off + (len >>> 1)], z = src[off + len - 1];
+            double p = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+            int nl = 0, nh = 0, last = len - 1;
+            for (int i = off, e = off + len; i < e; i++) {
+                double v = src[i];
+                out[nl] = v;
+                nl += v < p ? 1 : 0;
+                out[last - nh] = v; // a stray store lands on a free slot or repeats v
+                nh += v > p ? 1 : 0;
+            }
+            int hiStart = len - nh;
+            if (k2 < nl) { // both ranks below the pivot
+                off = 0;
+                len = nl;
+            } else if (k1 >= hiStart) { // both above
+                k1 -= hiStart;
+                k2 -= hiStart;
+                off = hiStart;
+                len = nh;
+            } else { // the pivot holds k1 or k2, or separates them (then they are the ends of the sides)
+                double hi = k2 < hiStart ? p : min(out, hiStart, len);
+                if (k1 == k2) return hi;
+                double lo = k1 >= nl ? p : max(out, 0, nl);
+                return 0.5 * (lo + hi);
+            }
+            src = out;
+            out = out == b ? c : b;
+        }
+        if (src == a) {
+            System.arraycopy(a, 0, b, 0, len);
+            src = b;
+            off = 0;
+        }
+        for (int i = off + 1, e = off + len; i < e; i++) {
+            double v = src[i];
+            int j = i - 1;
+            while (j >= off && src[j] > v) {
+                src[j + 1] = src[j];
+                j--;
+            }
+            src[j + 1] = v;
+        }
+        double hi = src[off + k2];
+        return k1 == k2 ? hi : 0.5 * (src[off + k1] + hi);
+    }
+
+    private static double max(double[] a, int from, int to) {
+        double m = a[from];
+        for (int i = from + 1; i < to; i++) m = a[i] > m ? a[i] : m;
+        return m;
+    }
+
+    private static double min(double[] a, int from, int to) {
+        double m = a[from];
+        for (int i = from + 1; i < to; i++) m = a[i] < m ? a[i] : m;
+        return m;
+    }
+
     /** The k-th smallest (0-based) of a[0..n); reorders a so that a[0..k) ≤ a[k] ≤ a[k+1..n). */
     static double kth(double[] a, int n, int k) {
         // Small counts are sorted whole (sortedMedianDeviation relies on it); larger ones are
