@@ -76,11 +76,11 @@ public final class SpooledSource implements RowSource, AutoCloseable {
     /**
      * Where rows [y0, y0 + rows) have data: for row y0 + r, columns [dst[at + 2r], dst[at + 2r + 1])
      * outside which every channel is NaN (an empty span for a row of NaN). Known once the recording
-     * is complete (false before, and nothing written): the spans were measured on the source's own
-     * values, so they hold for every later read, from the file or from the source.
+     * is complete and until {@link #close()} (false otherwise, and nothing written): the spans
+     * were measured on the source's own values, so they hold for every read in between.
      */
     public boolean spans(int y0, int rows, int[] dst, int at) {
-        if (state != 1 && !(state == 2 && recorded >= h)) return false;
+        if (state != 1) return false; // the volatile read that publishes x0, x1
         for (int r = 0; r < rows; r++) {
             int y = y0 + r, a = x0[y], b = x1[y];
             dst[at + 2 * r] = b > a ? a : 0;

@@ -214,6 +214,8 @@ class BandFastPathTest {
             int[] two = new int[6];
             assertTrue(s.spans(4, 2, two, 2));
             assertArrayEquals(new int[] {0, 0, 14, 56, 15, 35}, two);
+            s.close();
+            assertFalse(s.spans(0, h, sp, 0), "unknown once closed (the source serves the reads)");
         }
     }
 }
