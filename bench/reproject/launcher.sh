@@ -9,9 +9,6 @@
 # Environment: ROUNDS (3), JOBS (default "dss tm4 tm12 w1 w1g1 w2 m94 m94g1"), SWARP_THREADS (nproc),
 #   BEFORE: a built checkout of another commit (its bin/tessera, target/), run as a third peer in
 #   the same rounds (jobs "JOB@before"), so that a change is measured before/after under the same load.
-#   RT=1: every timed process under the real-time scheduler (chrt -f 5; root): the machine's other
-#   processes wait while it runs, so that a machine shared with other work gives a quiet machine's
-#   wall times (the kernel still keeps 5 % of each second for them).
 # Jobs (synthetic sets from ReprojectBench synth, float32, 1"/px, 10 % overlap, ±0.5° rotation):
 #   dss   the DSS pair (../shared/data/dss_pair, 2 × 177²)
 #   tm4   2MASS-sized: 2×2 tiles of 512×1024 (a 2MASS Atlas image's size)
@@ -32,7 +29,6 @@ JOBS=${JOBS:-dss tm4 tm12 w1 w1g1 w2 m94 m94g1}
 THREADS=${SWARP_THREADS:-$(nproc)}
 SWARP=$(command -v SWarp || command -v swarp || true)
 [ -n "$SWARP" ] || { echo "SWarp not found (Debian: apt-get install swarp)" >&2; exit 1; }
-if [ -n "${RT:-}" ] && ! chrt -f 5 true 2>/dev/null; then echo "RT=1: chrt -f 5 is not permitted here" >&2; exit 1; fi
 mkdir -p "$WORK"
 LOG="$WORK/results.txt"
 : > "$LOG"
@@ -65,7 +61,7 @@ done
 timed() { # NAME ROUND CMD...
   local name=$1 round=$2; shift 2
   local tf="$WORK/time_${name}_$round.txt"
-  ${RT:+chrt -f 5} /usr/bin/time -f "%e %M %U %S" "$@" > "$WORK/out_$name.txt" 2> "$tf.all" || { tail -5 "$tf.all"; exit 1; }
+  /usr/bin/time -f "%e %M %U %S" "$@" > "$WORK/out_$name.txt" 2> "$tf.all" || { tail -5 "$tf.all"; exit 1; }
   tail -1 "$tf.all" > "$tf"
   read -r wall rss u s < "$tf"
   awk -v n="$name" -v r="$round" -v w="$wall" -v m="$rss" -v u="$u" -v s="$s" \
