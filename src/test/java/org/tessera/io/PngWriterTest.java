@@ -113,16 +113,20 @@ class PngWriterTest {
         return out;
     }
 
+    /** Writes p, asserts ImageIO's bytes and the decoded samples, returns the file. */
+    private static byte[] writtenAsImageIo(int w, int h, int ch, byte[] p) throws IOException {
+        byte[] mine = encode(w, h, ch, p);
+        assertArrayEquals(imageIo(w, h, ch, p), mine, "ImageIO's bytes");
+        int[] got = decoded(mine);
+        assertEquals(w * h * ch, got.length);
+        for (int i = 0; i < got.length; i++) assertEquals(p[i] & 0xFF, got[i], "sample " + i);
+        return mine;
+    }
+
     @Test
     void greyAlphaDecodesAsImageIoWritesIt() throws IOException {
         int w = 61, h = 37;
-        byte[] p = pixels(w, h, 2, 1);
-        byte[] mine = encode(w, h, 2, p);
-        assertArrayEquals(imageIo(w, h, 2, p), mine, "ImageIO's bytes");
-        int[] got = decoded(mine);
-        assertEquals(w * h * 2, got.length);
-        for (int i = 0; i < got.length; i++) assertEquals(p[i] & 0xFF, got[i], "sample " + i);
-        List<Chunk> c = chunks(mine);
+        List<Chunk> c = chunks(writtenAsImageIo(w, h, 2, pixels(w, h, 2, 1)));
         assertEquals(List.of("IHDR", "IDAT", "IEND"), c.stream().map(Chunk::type).toList());
         ByteBuffer ihdr = ByteBuffer.wrap(c.get(0).data());
         assertEquals(w, ihdr.getInt());
@@ -133,12 +137,7 @@ class PngWriterTest {
     @Test
     void rgbaDecodesAsImageIoWritesIt() throws IOException {
         int w = 45, h = 50;
-        byte[] p = pixels(w, h, 4, 2);
-        byte[] mine = encode(w, h, 4, p);
-        assertArrayEquals(imageIo(w, h, 4, p), mine, "ImageIO's bytes");
-        int[] got = decoded(mine);
-        for (int i = 0; i < got.length; i++) assertEquals(p[i] & 0xFF, got[i], "sample " + i);
-        assertEquals(6, chunks(mine).get(0).data()[9], "colour type RGBA");
+        assertEquals(6, chunks(writtenAsImageIo(w, h, 4, pixels(w, h, 4, 2))).get(0).data()[9], "colour type RGBA");
     }
 
     @Test
@@ -146,15 +145,12 @@ class PngWriterTest {
         int w = 300, h = 200; // 240 000 bytes of noise: deflate cannot shrink it much
         byte[] p = new byte[w * h * 4];
         new Random(3).nextBytes(p);
-        byte[] mine = encode(w, h, 4, p);
-        assertArrayEquals(imageIo(w, h, 4, p), mine, "ImageIO's bytes");
+        byte[] mine = writtenAsImageIo(w, h, 4, p);
         List<Chunk> c = chunks(mine);
         List<Integer> idat = c.stream().filter(k -> k.type().equals("IDAT")).map(k -> k.data().length).toList();
         assertEquals(8, idat.size(), "IDAT chunks " + idat);
         for (int k = 0; k < 7; k++) assertEquals(32768, idat.get(k));
         assertEquals(List.of("IHDR", "IEND"), List.of(c.get(0).type(), c.get(c.size() - 1).type()));
-        int[] got = decoded(mine);
-        for (int i = 0; i < got.length; i++) assertEquals(p[i] & 0xFF, got[i], "sample " + i);
         Path f = tmp.resolve("noise.png");
         Files.write(f, mine);
         assertEquals(w, ImageIO.read(f.toFile()).getWidth());
