@@ -6,7 +6,9 @@
 # whole processes under /usr/bin/time (wall, peak RSS, CPU). Prints per-round ratios and their median.
 # Usage, from the repository root, after `mvn -o -q -B package -DskipTests`:
 #   bench/reproject/launcher.sh [WORKDIR]        (default /tmp/tessera-bench-launcher)
-# Environment: ROUNDS (3), JOBS (default "dss tm4 tm12 w1 w1g1 w2 m94 m94g1"), SWARP_THREADS (nproc).
+# Environment: ROUNDS (3), JOBS (default "dss tm4 tm12 w1 w1g1 w2 m94 m94g1"), SWARP_THREADS (nproc),
+#   BEFORE: a built checkout of another commit (its bin/tessera, target/), run as a third peer in
+#   the same rounds (jobs "JOB@before"), so that a change is measured before/after under the same load.
 # Jobs (synthetic sets from ReprojectBench synth, float32, 1"/px, 10 % overlap, ±0.5° rotation):
 #   dss   the DSS pair (../shared/data/dss_pair, 2 × 177²)
 #   tm4   2MASS-sized: 2×2 tiles of 512×1024 (a 2MASS Atlas image's size)
@@ -50,9 +52,11 @@ files() {
 
 # The launcher's class data archive, as a user has it from the second run on.
 echo "== warm-up (class data archive)"
-for k in 1 2; do bin/tessera reproject -q "$WORK/warm" $(files tm4) > /dev/null; done
-JAR=$(ls -t target/tessera-*.jar | grep -v -e sources -e tests -e javadoc | head -1)
-for _ in $(seq 90); do [ -n "$(find target/cds -name '*.jsa' -newer "$JAR" 2>/dev/null)" ] && break; sleep 1; done
+for tree in . ${BEFORE:+"$BEFORE"}; do
+  for k in 1 2; do "$tree"/bin/tessera reproject -q "$WORK/warm" $(files tm4) > /dev/null; done
+  JAR=$(ls -t "$tree"/target/tessera-*.jar | grep -v -e sources -e tests -e javadoc | head -1)
+  for _ in $(seq 90); do [ -n "$(find "$tree"/target/cds -name '*.jsa' -newer "$JAR" 2>/dev/null)" ] && break; sleep 1; done
+done
 
 timed() { # NAME ROUND CMD...
   local name=$1 round=$2; shift 2
@@ -73,14 +77,17 @@ run_swarp() { # JOB ROUND
       -COMBINE_TYPE WEIGHTED -SUBTRACT_BACK N -WEIGHT_TYPE NONE -FSCALASTRO_TYPE NONE -RESAMPLE_DIR "$d" \
       -DELETE_TMPFILES Y -NTHREADS "$THREADS" -WRITE_XML N -VERBOSE_TYPE QUIET )
 }
-run_tessera() { # JOB ROUND
+run_tessera() { # JOB ROUND [TREE NAME-SUFFIX]
   # shellcheck disable=SC2046
-  local opts=""
+  local opts="" tree=${3:-.} name="tessera_$1${4:-}"
   case $1 in *g1) opts="-XX:+UseG1GC" ;; esac
   # A fresh output folder: a mosaic's folder keeps caches a second run would reuse.
-  rm -rf "$WORK/tessera_$1"
-  if [ "${1%g1}" = m94 ]; then JAVA_OPTS="$opts" timed "tessera_$1" "$2" bin/tessera mosaic -q $(files m94) "$WORK/tessera_$1"
-  else JAVA_OPTS="$opts" timed "tessera_$1" "$2" bin/tessera reproject -q "$WORK/tessera_$1" $(files "$1"); fi
+  rm -rf "$WORK/$name"
+  if [ "${1%g1}" = m94 ]; then JAVA_OPTS="$opts" timed "$name" "$2" "$tree"/bin/tessera mosaic -q $(files m94) "$WORK/$name"
+  else JAVA_OPTS="$opts" timed "$name" "$2" "$tree"/bin/tessera reproject -q "$WORK/$name" $(files "$1"); fi
+}
+run_before() { # JOB ROUND: the same job by the BEFORE checkout, when given
+  if [ -n "${BEFORE:-}" ]; then run_tessera "$1" "$2" "$BEFORE" "@before"; fi
 }
 
 for round in $(seq "$ROUNDS"); do
@@ -88,9 +95,9 @@ for round in $(seq "$ROUNDS"); do
   # The start-up floor: the launcher and a JVM that prints the version and exits.
   timed "tessera_version" "$round" bin/tessera --version
   for job in $JOBS; do
-    case $job in m94|*g1) run_tessera "$job" "$round"; continue ;; esac
-    if [ $((round % 2)) = 1 ]; then run_swarp "$job" "$round"; run_tessera "$job" "$round"
-    else run_tessera "$job" "$round"; run_swarp "$job" "$round"; fi
+    case $job in m94|*g1) run_tessera "$job" "$round"; run_before "$job" "$round"; continue ;; esac
+    if [ $((round % 2)) = 1 ]; then run_swarp "$job" "$round"; run_tessera "$job" "$round"; run_before "$job" "$round"
+    else run_before "$job" "$round"; run_tessera "$job" "$round"; run_swarp "$job" "$round"; fi
   done
 done
 echo "== end (load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -106,7 +113,7 @@ for r in rows:
     j = r[0].split("_", 1)[1]
     if j not in jobs: jobs.append(j)
 for j in jobs:
-    t, s = get("tessera_" + j), get("swarp_" + j)
+    t, s = get("tessera_" + j), get("swarp_" + j.split("@")[0])
     tw = [t[k][0] for k in sorted(t)]
     line = f"{j:8s} tessera wall {statistics.median(tw):7.2f} s, RSS {max(t[k][1] for k in t):5.0f} MiB, cpu {statistics.median([t[k][2] for k in t]):6.2f} s"
     if s:
@@ -116,5 +123,11 @@ for j in jobs:
                  f" | wall ratio rounds {' '.join(f'{x:.2f}' for x in w)} median {statistics.median(w):.2f};"
                  f" RSS ratio median {statistics.median(m):.2f}")
     print(line)
+for j in [j for j in jobs if j.endswith("@before")]:
+    a, b = get("tessera_" + j.split("@")[0]), get("tessera_" + j)
+    w = [a[k][0] / b[k][0] for k in sorted(a) if k in b]
+    c = [a[k][2] / b[k][2] for k in sorted(a) if k in b]
+    print(f"{j.split('@')[0]:8s} this checkout / BEFORE: wall rounds {' '.join(f'{x:.2f}' for x in w)} median {statistics.median(w):.2f};"
+          f" cpu rounds {' '.join(f'{x:.2f}' for x in c)} median {statistics.median(c):.2f}")
 EOF
 echo "results: $LOG"

@@ -1,12 +1,8 @@
 package org.tessera.io;
 
-import java.awt.Transparency;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.WritableRaster;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.logging.Logger;
-
-import javax.imageio.ImageIO;
 
 import org.tessera.UserMessages;
 import org.tessera.image.RowSource;
@@ -31,7 +25,7 @@ import org.tessera.math.Percentiles;
  * {@code x = clamp((v − lo) / (hi − lo), 0, 1)}; {@code y = asinh(x / a) / asinh(1 / a)}; byte
  * {@code round(255 · y)}. Alpha is 0 where the coverage is ≤ 0 or NaN, or where all channels are
  * NaN, else 255. Rows are flipped so that FITS row 0 (the bottom, as DS9 and astropy show it) is the
- * bottom of the PNG. The file is written to {@code <png>.part} and renamed.
+ * bottom of the PNG. The file ({@link PngWriter}) is written to {@code <png>.part} and renamed.
  */
 public final class PreviewPng {
 
@@ -71,14 +65,12 @@ public final class PreviewPng {
             alpha[i] = any && covered ? (byte) 255 : 0;
         }
 
-        BufferedImage img = nc == 3 ? rgba(ow, oh, out, alpha) : greyAlpha(ow, oh, out[0], alpha);
         Path tmp = png.resolveSibling(png.getFileName() + ".part");
         try {
-            try {
-                if (!ImageIO.write(img, "png", tmp.toFile()))
-                    throw new IOException(png + ": no PNG writer available");
-            } catch (javax.imageio.IIOException e) { // "Can't create output stream!" or a full disk: name the file
-                throw new IOException(png + ": cannot write: " + UserMessages.problemWith(e.getCause() != null ? e.getCause() : e), e);
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                PngWriter.write(os, ow, oh, nc + 1, rows(ow, oh, out, alpha));
+            } catch (IOException e) { // a full disk, a folder that cannot be written: name the file
+                throw new IOException(png + ": cannot write: " + UserMessages.problemWith(e), e);
             }
             try {
                 Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -181,36 +173,18 @@ public final class PreviewPng {
         return new Downsampled(ow, oh, planes, cov);
     }
 
-    private static BufferedImage rgba(int w, int h, byte[][] rgb, byte[] alpha) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            int src = (h - 1 - y) * w; // FITS row 0 is the bottom of the picture
+    /**
+     * The PNG's rows: grey or red, green, blue, then alpha, interleaved; flipped, since FITS row 0
+     * is the bottom of the picture.
+     */
+    private static PngWriter.Rows rows(int w, int h, byte[][] planes, byte[] alpha) {
+        int nc = planes.length;
+        return (y, dst) -> {
+            int src = (h - 1 - y) * w, k = 0;
             for (int x = 0; x < w; x++) {
-                int i = src + x;
-                row[x] = (alpha[i] & 0xFF) << 24 | (rgb[0][i] & 0xFF) << 16 | (rgb[1][i] & 0xFF) << 8 | (rgb[2][i] & 0xFF);
+                for (int c = 0; c < nc; c++) dst[k++] = planes[c][src + x];
+                dst[k++] = alpha[src + x];
             }
-            img.setRGB(0, y, w, 1, row, 0, w);
-        }
-        return img;
-    }
-
-    private static BufferedImage greyAlpha(int w, int h, byte[] grey, byte[] alpha) {
-        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
-                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
-        WritableRaster r = cm.createCompatibleWritableRaster(w, h);
-        // Straight into the raster's bytes (setPixel per pixel was a quarter of a small job's preview).
-        java.awt.image.ComponentSampleModel sm = (java.awt.image.ComponentSampleModel) r.getSampleModel();
-        byte[] data = ((java.awt.image.DataBufferByte) r.getDataBuffer()).getData();
-        int[] off = sm.getBandOffsets();
-        int ps = sm.getPixelStride(), ss = sm.getScanlineStride();
-        for (int y = 0; y < h; y++) {
-            int src = (h - 1 - y) * w, dst = y * ss;
-            for (int x = 0; x < w; x++, dst += ps) {
-                data[dst + off[0]] = grey[src + x];
-                data[dst + off[1]] = alpha[src + x];
-            }
-        }
-        return new BufferedImage(cm, r, false, null);
+        };
     }
 }

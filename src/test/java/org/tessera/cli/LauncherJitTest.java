@@ -28,7 +28,7 @@ class LauncherJitTest {
                 }
             }
             """;
-    private static final String C1 = "ARG -XX:TieredStopAtLevel=1\n";
+    private static final String C1 = "ARG -XX:TieredStopAtLevel=1\nARG -XX:Tier3BackEdgeThreshold=20000\n";
 
     @TempDir
     static Path root;

@@ -283,4 +283,14 @@ class MainTest {
         assertEquals(0, run("mosaic", "--", odd.toString(), dir.resolve("out").toString()), err());
         assertEquals(List.of(odd.toAbsolutePath()), jobs.calls.get(0).inputs());
     }
+
+    /** The start-up warm-up never holds the JVM: a daemon thread that ends on its own. */
+    @Test
+    void warmUpIsADaemonThreadThatEnds() throws InterruptedException {
+        Thread t = Main.warmUp();
+        assertTrue(t.isDaemon());
+        assertEquals("tessera-warm-up", t.getName());
+        t.join(30_000);
+        assertEquals(Thread.State.TERMINATED, t.getState());
+    }
 }

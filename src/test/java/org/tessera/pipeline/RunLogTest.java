@@ -167,4 +167,41 @@ class RunLogTest {
         assertEquals("tessera", RunLog.LineFormatter.shortName("org.tessera"));
         assertEquals("-", RunLog.LineFormatter.shortName(null));
     }
+
+    /**
+     * The time stamps (HH:mm:ss of each line, the run's start in the header) are java.time's local
+     * time in the default zone, also across the daylight-saving changes and before 1970.
+     */
+    @Test
+    void timeStampsAreTheLocalTimeOfTheDefaultZone() {
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        java.time.format.DateTimeFormatter hms = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+        try {
+            for (String zone : List.of("Europe/Paris", "America/Santiago", "Asia/Kolkata", "UTC")) {
+                java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+                long[] instants = {
+                        java.time.Instant.parse("2026-03-29T00:59:59.999Z").toEpochMilli(), // Paris: 01:59:59, then 03:00:00
+                        java.time.Instant.parse("2026-03-29T01:00:00Z").toEpochMilli(),
+                        java.time.Instant.parse("2026-10-25T00:30:00.5Z").toEpochMilli(), // 02:30 summer time
+                        java.time.Instant.parse("2026-10-25T01:30:00Z").toEpochMilli(), // 02:30 again, winter time
+                        java.time.Instant.parse("2026-04-05T02:59:59Z").toEpochMilli(), // Santiago back to UTC-4
+                        -1, -86_400_001L, 0, 1_796_000_000_123L};
+                java.util.Random r = new java.util.Random(5);
+                long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(instants),
+                        r.longs(200, -2_000_000_000_000L, 4_000_000_000_000L)).toArray();
+                for (long ms : all) {
+                    java.time.LocalDateTime want = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(ms),
+                            java.time.ZoneId.systemDefault());
+                    assertEquals(hms.format(want), RunLog.clock(ms), zone + " " + ms);
+                    assertEquals(want.withNano(0), RunLog.localTime(ms), zone + " " + ms);
+                }
+            }
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Paris"));
+            assertEquals("01:59:59", RunLog.clock(java.time.Instant.parse("2026-03-29T00:59:59Z").toEpochMilli()));
+            assertEquals("03:00:00", RunLog.clock(java.time.Instant.parse("2026-03-29T01:00:00Z").toEpochMilli()));
+            assertEquals("2026-10-25T02:30", RunLog.localTime(java.time.Instant.parse("2026-10-25T01:30:00Z").toEpochMilli()).toString());
+        } finally {
+            java.util.TimeZone.setDefault(saved);
+        }
+    }
 }
