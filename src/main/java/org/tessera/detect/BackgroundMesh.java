@@ -44,7 +44,7 @@ public final class BackgroundMesh {
         cell = Math.max(8, Math.min(cell, Math.max(width, height)));
         int nx = Math.max(1, (width + cell / 2) / cell), ny = Math.max(1, (height + cell / 2) / cell);
         float[] bg = new float[nx * ny], ns = new float[nx * ny];
-        float[] vals = new float[(width / nx + 1) * (height / ny + 1)];
+        float[] vals = new float[(width / nx + 1) * (height / ny + 1)], dev = new float[vals.length];
         for (int j = 0; j < ny; j++) {
             int y0 = j * height / ny, y1 = (j + 1) * height / ny;
             for (int i = 0; i < nx; i++) {
@@ -65,7 +65,7 @@ public final class BackgroundMesh {
                     bg[k] = ns[k] = Float.NaN;
                     continue;
                 }
-                double[] mn = clippedMedianNoise(vals, n);
+                double[] mn = clippedMedianNoise(vals, n, dev);
                 bg[k] = (float) mn[0];
                 ns[k] = (float) mn[1];
             }
@@ -81,8 +81,12 @@ public final class BackgroundMesh {
      * every cell of every frame that star detection sees).
      */
     static double[] clippedMedianNoise(float[] v, int n) {
+        return clippedMedianNoise(v, n, new float[n]);
+    }
+
+    /** As {@link #clippedMedianNoise(float[], int)}, with {@code dev} (at least n long) as scratch. */
+    private static double[] clippedMedianNoise(float[] v, int n, float[] dev) {
         double med = 0, sig = 0;
-        float[] dev = new float[n];
         for (int it = 0; it < 3; it++) {
             med = Percentiles.medianInPlace(v, n);
             for (int i = 0; i < n; i++) dev[i] = (float) Math.abs(v[i] - med);
@@ -159,6 +163,80 @@ public final class BackgroundMesh {
     public float[] noiseMap() { return map(noise); }
 
     /**
+     * The maps row by row, without holding them whole (two 8 MB planes per Seestar frame that star
+     * detection needs only one row of at a time, plus a few pixels around each star): row y of
+     * {@link #backgroundMap} and {@link #noiseMap}, and single pixels of them, the same values.
+     * One per thread: it keeps the current pair of mesh rows.
+     */
+    public final class Rows {
+        private final int[] i0s = new int[width], i1s = new int[width];
+        private final double[] txs = new double[width];
+        private final double[] bgA = new double[width], bgB = new double[width], nsA = new double[width], nsB = new double[width];
+        private int lastJ0 = -1, lastJ1 = -1;
+
+        private Rows() {
+            for (int x = 0; x < width; x++) {
+                double fx = Math.max(0, Math.min(nx - 1, (x + 0.5) * nx / (double) width - 0.5));
+                i0s[x] = Math.min((int) fx, nx - 1);
+                i1s[x] = Math.min(i0s[x] + 1, nx - 1);
+                txs[x] = fx - i0s[x];
+            }
+        }
+
+        /** Row y of the background and noise maps into {@code bgRow} and {@code nsRow}. */
+        public void row(int y, float[] bgRow, float[] nsRow) {
+            double fy = rowPosition(y);
+            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+            double ty = fy - j0;
+            if (j0 != lastJ0 || j1 != lastJ1) {
+                columns(bg, j0, j1, bgA, bgB);
+                columns(noise, j0, j1, nsA, nsB);
+                lastJ0 = j0;
+                lastJ1 = j1;
+            }
+            for (int x = 0; x < width; x++) {
+                double a = bgA[x];
+                bgRow[x] = (float) (a + ty * (bgB[x] - a));
+                double c = nsA[x];
+                nsRow[x] = (float) (c + ty * (nsB[x] - c));
+            }
+        }
+
+        /** The background map's value at (x, y). */
+        public float background(int x, int y) { return at(bg, x, y); }
+
+        /** The noise map's value at (x, y). */
+        public float noise(int x, int y) { return at(noise, x, y); }
+
+        private float at(float[] m, int x, int y) {
+            double fy = rowPosition(y);
+            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+            double ty = fy - j0, tx = txs[x];
+            int i0 = i0s[x], i1 = i1s[x], r0 = j0 * nx, r1 = j1 * nx;
+            double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+            double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+            return (float) (a + ty * (b - a));
+        }
+
+        private void columns(float[] m, int j0, int j1, double[] as, double[] bs) {
+            int r0 = j0 * nx, r1 = j1 * nx;
+            for (int x = 0; x < width; x++) {
+                int i0 = i0s[x], i1 = i1s[x];
+                double tx = txs[x];
+                as[x] = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+                bs[x] = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+            }
+        }
+    }
+
+    /** A reader of the maps row by row (not thread-safe: one per thread). */
+    public Rows rows() { return new Rows(); }
+
+    private double rowPosition(int y) {
+        return Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
+    }
+
+    /**
      * {@link #interpolate} at every pixel, its column and row terms computed once per column and
      * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows:
      * the same operations in the same order, so the same values.
@@ -176,7 +254,7 @@ public final class BackgroundMesh {
         double[] as = new double[width], bs = new double[width];
         int lastJ0 = -1, lastJ1 = -1;
         for (int y = 0; y < height; y++) {
-            double fy = Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
+            double fy = rowPosition(y);
             int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
             double ty = fy - j0;
             if (j0 != lastJ0 || j1 != lastJ1) {

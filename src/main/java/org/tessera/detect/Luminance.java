@@ -30,8 +30,16 @@ public final class Luminance {
      * into a one-channel in-memory luminance image.
      */
     public static FloatImage of(RowSource src) throws IOException {
+        return of(src, null);
+    }
+
+    /**
+     * As {@link #of(RowSource)}, into {@code reuse} when it holds the whole plane (its pixels are
+     * overwritten; the image returned then wraps it), else into a new array.
+     */
+    public static FloatImage of(RowSource src, float[] reuse) throws IOException {
         int w = src.width(), h = src.height(), nc = src.channels();
-        float[] out = new float[w * h];
+        float[] out = reuse != null && reuse.length == w * h ? reuse : new float[w * h];
         int rows = Math.min(BAND_ROWS, h);
         float[][] band = src.newBand(rows);
         for (int y0 = 0; y0 < h; y0 += rows) {

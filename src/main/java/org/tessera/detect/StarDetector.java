@@ -87,26 +87,35 @@ public final class StarDetector {
     public List<Star> detect(float[] p, int width, int height) {
         if (p.length < (long) width * height) throw new IllegalArgumentException("plane shorter than " + width + "x" + height);
         BackgroundMesh mesh = BackgroundMesh.measure(p, width, height, params.meshCell(), params.meshQuarter());
-        float[] bg = mesh.backgroundMap(), ns = mesh.noiseMap();
+        // One pass over the rows marks the pixels above the threshold, from the maps' rows (the
+        // whole maps are never made: two planes of the frame's size per detection, which the
+        // garbage collector then has to clear; measure() takes the few pixels it needs from rows).
+        BackgroundMesh.Rows rows = mesh.rows();
+        byte[] state = scratch(width * height); // ABOVE = above threshold, not yet visited
+        float[] bgRow = new float[width], nsRow = new float[width];
         float max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < width * height; i++) {
-            float v = p[i];
-            if (v > max) max = v;
-            if (v < min) min = v;
+        double k = params.sigma();
+        for (int y = 0; y < height; y++) {
+            rows.row(y, bgRow, nsRow);
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                float v = p[o + x];
+                if (v > max) max = v;
+                if (v < min) min = v;
+                state[o + x] = v > bgRow[x] + k * nsRow[x] && nsRow[x] > 0 ? ABOVE : 0; // false for NaN
+            }
         }
         double satFloor = min + 0.5 * (max - min);
 
-        byte[] state = new byte[width * height]; // 0 = unvisited, 1 = queued/visited
         int[] stack = new int[1024];
         int[] region = new int[1024];
         List<Star> stars = new ArrayList<>();
-        double k = params.sigma();
         for (int start = 0; start < width * height; start++) {
-            if (state[start] != 0 || !above(p, bg, ns, start, k)) continue;
+            if (state[start] != ABOVE) continue;
             // flood fill (8-connected) of the pixels above threshold
             int sp = 0, n = 0;
             stack[sp++] = start;
-            state[start] = 1;
+            state[start] = VISITED;
             while (sp > 0) {
                 int i = stack[--sp];
                 if (n == region.length) region = java.util.Arrays.copyOf(region, n * 2);
@@ -119,34 +128,43 @@ public final class StarDetector {
                         int xx = x + dx;
                         if (xx < 0 || xx >= width || (dx == 0 && dy == 0)) continue;
                         int j = yy * width + xx;
-                        if (state[j] != 0 || !above(p, bg, ns, j, k)) continue;
-                        state[j] = 1;
+                        if (state[j] != ABOVE) continue;
+                        state[j] = VISITED;
                         if (sp == stack.length) stack = java.util.Arrays.copyOf(stack, sp * 2);
                         stack[sp++] = j;
                     }
                 }
             }
             if (n < params.minArea() || n > params.maxArea()) continue;
-            Star s = measure(p, width, height, bg, ns, region, n, satFloor);
+            Star s = measure(p, width, height, rows, region, n, satFloor);
             if (s != null) stars.add(s);
         }
+        spare.offerFirst(state);
         stars.sort(Comparator.comparingDouble(Star::flux).reversed().thenComparingDouble(Star::y).thenComparingDouble(Star::x));
         int cap = params.maxStars();
         return cap > 0 && stars.size() > cap ? new ArrayList<>(stars.subList(0, cap)) : stars;
     }
 
-    private static boolean above(float[] p, float[] bg, float[] ns, int i, double k) {
-        float v = p[i];
-        return v > bg[i] + k * ns[i] && ns[i] > 0; // false for NaN
+    private static final byte ABOVE = 2, VISITED = 1;
+
+    /**
+     * Pixel-state buffers of finished detections, reused by the next ones (2 MB per Seestar frame;
+     * at most one per thread detecting at once, freed with the detector).
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> spare = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    private byte[] scratch(int n) {
+        byte[] s = spare.pollFirst();
+        return s != null && s.length >= n ? s : new byte[n];
     }
 
     /** The star of one region, or null for a trail or a region without positive flux. */
-    private Star measure(float[] p, int w, int h, float[] bg, float[] ns, int[] region, int n, double satFloor) {
+    private Star measure(float[] p, int w, int h, BackgroundMesh.Rows bg, int[] region, int n, double satFloor) {
         double f = 0, sx = 0, sy = 0, peak = Double.NEGATIVE_INFINITY, rawPeak = Double.NEGATIVE_INFINITY;
         int peakIdx = region[0];
         for (int r = 0; r < n; r++) {
             int i = region[r];
-            double v = p[i] - bg[i];
+            double v = p[i] - bg.background(i % w, i / w);
             f += v;
             sx += v * (i % w);
             sy += v * (i / w);
@@ -159,7 +177,7 @@ public final class StarDetector {
         int flat = 0;
         for (int r = 0; r < n; r++) {
             int i = region[r];
-            double v = p[i] - bg[i], dx = i % w - cx, dy = i / w - cy;
+            double v = p[i] - bg.background(i % w, i / w), dx = i % w - cx, dy = i / w - cy;
             mxx += v * dx * dx;
             myy += v * dy * dy;
             mxy += v * dx * dy;
@@ -182,7 +200,7 @@ public final class StarDetector {
             for (int y = Math.max(0, iy - rad); y <= Math.min(h - 1, iy + rad); y++)
                 for (int x = Math.max(0, ix - rad); x <= Math.min(w - 1, ix + rad); x++) {
                     int i = y * w + x;
-                    double v = p[i] - bg[i];
+                    double v = p[i] - bg.background(x, y);
                     if (!Double.isFinite(v)) continue;
                     double dx = x - cx, dy = y - cy;
                     double g = v * Math.exp(-(dx * dx + dy * dy) / (2 * sw * sw));
@@ -202,7 +220,7 @@ public final class StarDetector {
         int px = peakIdx % w, py = peakIdx / w, R = StarProfile.RADIUS;
         double fwhm = Double.NaN;
         if (params.fwhm() && !saturated && px >= R && px < w - R && py >= R && py < h - R)
-            fwhm = StarProfile.fwhm(p, w, px, py, bg[peakIdx], ns[peakIdx], Double.POSITIVE_INFINITY);
+            fwhm = StarProfile.fwhm(p, w, px, py, bg.background(px, py), bg.noise(px, py), Double.POSITIVE_INFINITY);
         return new Star(cx, cy, f, fwhm, peak, saturated);
     }
 }
