@@ -163,10 +163,10 @@ public final class BackgroundMesh {
     public float[] noiseMap() { return map(noise); }
 
     /**
-     * The maps row by row, without holding them whole (two 8 MB planes per Seestar frame that star
-     * detection needs only one row of at a time, plus a few pixels around each star): row y of
-     * {@link #backgroundMap} and {@link #noiseMap}, and single pixels of them, the same values.
-     * One per thread: it keeps the current pair of mesh rows.
+     * The maps without holding them whole (two 8 MB planes per Seestar frame, of which star
+     * detection needs one threshold test per pixel and a few pixels around each star): the test
+     * of a row against background + k·noise, and single pixels of {@link #backgroundMap} and
+     * {@link #noiseMap}, the same values. One per thread: it keeps the current pair of mesh rows.
      */
     public final class Rows {
         private final int[] i0s = new int[width], i1s = new int[width];
@@ -183,23 +183,59 @@ public final class BackgroundMesh {
             }
         }
 
-        /** Row y of the background and noise maps into {@code bgRow} and {@code nsRow}. */
-        public void row(int y, float[] bgRow, float[] nsRow) {
+        /**
+         * Marks row y of {@code plane}: {@code out[i] = mark} where the pixel lies above
+         * background + k·noise of the maps (noise &gt; 0), else 0: the test the whole maps give,
+         * decided for most pixels without interpolating. Between two mesh rows a map's value at
+         * a column lies between its two column values, so below the lowest threshold that those
+         * allow (less a margin for rounding) a pixel cannot be above; only the others take the
+         * exact threshold.
+         */
+        public void markAbove(float[] plane, int y, double k, byte[] out, byte mark) {
+            double ty = meshRows(y);
+            if (lowK != k) lowerBounds(k);
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                float v = plane[o + x];
+                if (!(v > low[x])) { // NaN too
+                    out[o + x] = 0;
+                    continue;
+                }
+                double a = bgA[x], c = nsA[x];
+                float bgv = (float) (a + ty * (bgB[x] - a)), nsv = (float) (c + ty * (nsB[x] - c));
+                out[o + x] = v > bgv + k * nsv && nsv > 0 ? mark : 0;
+            }
+        }
+
+        /** The mesh rows of image row y made current (their column terms; markAbove's bounds reset); its ty. */
+        private double meshRows(int y) {
             double fy = rowPosition(y);
             int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
-            double ty = fy - j0;
             if (j0 != lastJ0 || j1 != lastJ1) {
                 columns(bg, j0, j1, bgA, bgB);
                 columns(noise, j0, j1, nsA, nsB);
                 lastJ0 = j0;
                 lastJ1 = j1;
+                lowK = Double.NaN;
             }
+            return fy - j0;
+        }
+
+        private final double[] low = new double[width];
+        private double lowK = Double.NaN;
+
+        /**
+         * Lower bounds of background + k·noise in each column between the current mesh rows: the
+         * smaller of the two column values of each map (a linear interpolation stays between its
+         * ends), less a margin far above the rounding of the interpolation and of its float value.
+         */
+        private void lowerBounds(double k) {
             for (int x = 0; x < width; x++) {
-                double a = bgA[x];
-                bgRow[x] = (float) (a + ty * (bgB[x] - a));
-                double c = nsA[x];
-                nsRow[x] = (float) (c + ty * (nsB[x] - c));
+                double b = Math.min(bgA[x], bgB[x]), n = Math.min(nsA[x], nsB[x]);
+                double t = b + k * n;
+                low[x] = t - 1e-5 * (Math.abs(b) + Math.abs(k * n)) - 1e-30;
             }
+            lowK = k;
         }
 
         /** The background map's value at (x, y). */
@@ -208,11 +244,20 @@ public final class BackgroundMesh {
         /** The noise map's value at (x, y). */
         public float noise(int x, int y) { return at(noise, x, y); }
 
+        private int atY = -1, atR0, atR1;
+        private double atTy;
+
         private float at(float[] m, int x, int y) {
-            double fy = rowPosition(y);
-            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
-            double ty = fy - j0, tx = txs[x];
-            int i0 = i0s[x], i1 = i1s[x], r0 = j0 * nx, r1 = j1 * nx;
+            if (y != atY) { // measurements walk windows row by row
+                double fy = rowPosition(y);
+                int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+                atTy = fy - j0;
+                atR0 = j0 * nx;
+                atR1 = j1 * nx;
+                atY = y;
+            }
+            double ty = atTy, tx = txs[x];
+            int i0 = i0s[x], i1 = i1s[x], r0 = atR0, r1 = atR1;
             double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
             double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
             return (float) (a + ty * (b - a));

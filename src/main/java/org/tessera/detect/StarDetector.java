@@ -92,24 +92,19 @@ public final class StarDetector {
         // garbage collector then has to clear; measure() takes the few pixels it needs from rows).
         BackgroundMesh.Rows rows = mesh.rows();
         byte[] state = scratch(width * height); // ABOVE = above threshold, not yet visited
-        float[] bgRow = new float[width], nsRow = new float[width];
-        float max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
         double k = params.sigma();
-        for (int y = 0; y < height; y++) {
-            rows.row(y, bgRow, nsRow);
-            int o = y * width;
-            for (int x = 0; x < width; x++) {
-                float v = p[o + x];
-                if (v > max) max = v;
-                if (v < min) min = v;
-                state[o + x] = v > bgRow[x] + k * nsRow[x] && nsRow[x] > 0 ? ABOVE : 0; // false for NaN
-            }
+        float max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < width * height; i++) {
+            float v = p[i];
+            if (v > max) max = v;
+            if (v < min) min = v;
         }
+        for (int y = 0; y < height; y++) rows.markAbove(p, y, k, state, ABOVE);
         double satFloor = min + 0.5 * (max - min);
 
         int[] stack = new int[1024];
         int[] region = new int[1024];
-        List<Star> stars = new ArrayList<>();
+        List<Region> found = new ArrayList<>();
         for (int start = 0; start < width * height; start++) {
             if (state[start] != ABOVE) continue;
             // flood fill (8-connected) of the pixels above threshold
@@ -136,12 +131,25 @@ public final class StarDetector {
                 }
             }
             if (n < params.minArea() || n > params.maxArea()) continue;
-            Star s = measure(p, width, height, rows, region, n, satFloor);
-            if (s != null) stars.add(s);
+            Region r = region(p, width, rows, region, n, satFloor);
+            if (r != null) found.add(r);
         }
         spare.offerFirst(state);
-        stars.sort(Comparator.comparingDouble(Star::flux).reversed().thenComparingDouble(Star::y).thenComparingDouble(Star::x));
+        // The windowed centroid (most of a star's cost) only for the regions that can make the
+        // cap: the list is cut by flux, which the regions already have; all regions at the cut's
+        // flux are kept for the sort's tie-break on position, so the list is the same as when
+        // every region is measured.
         int cap = params.maxStars();
+        double cut = Double.NEGATIVE_INFINITY;
+        if (cap > 0 && found.size() > cap) {
+            double[] fl = new double[found.size()];
+            for (int i = 0; i < fl.length; i++) fl[i] = -found.get(i).flux;
+            java.util.Arrays.sort(fl);
+            cut = -fl[cap - 1];
+        }
+        List<Star> stars = new ArrayList<>();
+        for (Region r : found) if (r.flux >= cut) stars.add(star(p, width, height, rows, r));
+        stars.sort(Comparator.comparingDouble(Star::flux).reversed().thenComparingDouble(Star::y).thenComparingDouble(Star::x));
         return cap > 0 && stars.size() > cap ? new ArrayList<>(stars.subList(0, cap)) : stars;
     }
 
@@ -158,8 +166,11 @@ public final class StarDetector {
         return s != null && s.length >= n ? s : new byte[n];
     }
 
-    /** The star of one region, or null for a trail or a region without positive flux. */
-    private Star measure(float[] p, int w, int h, BackgroundMesh.Rows bg, int[] region, int n, double satFloor) {
+    /** A region that is a star: its moments' centroid and size, flux, peak, saturation. */
+    private record Region(double cx, double cy, double tr, double flux, double peak, int peakIdx, boolean saturated) {}
+
+    /** The star candidate of one region, or null for a trail or a region without positive flux. */
+    private Region region(float[] p, int w, BackgroundMesh.Rows bg, int[] region, int n, double satFloor) {
         double f = 0, sx = 0, sy = 0, peak = Double.NEGATIVE_INFINITY, rawPeak = Double.NEGATIVE_INFINITY;
         int peakIdx = region[0];
         for (int r = 0; r < n; r++) {
@@ -190,7 +201,14 @@ public final class StarDetector {
         double l1 = tr + dif, l2 = Math.max(tr - dif, 1e-6);
         if (n >= 9 && Math.sqrt(l1 / l2) > params.maxElongation()) return null;
         boolean saturated = flat >= 3 && rawPeak >= satFloor;
+        return new Region(cx, cy, tr, f, peak, peakIdx, saturated);
+    }
 
+    /** A region's star: its Gaussian-windowed centroid and, when asked for, its FWHM. */
+    private Star star(float[] p, int w, int h, BackgroundMesh.Rows bg, Region reg) {
+        double cx = reg.cx, cy = reg.cy, tr = reg.tr, f = reg.flux, peak = reg.peak;
+        int peakIdx = reg.peakIdx;
+        boolean saturated = reg.saturated;
         // Gaussian-windowed centroid (SExtractor XWIN): sigma from the region's second moments.
         double sw = Math.max(0.6, Math.min(6, Math.sqrt(Math.max(tr, 0.1))));
         int rad = (int) Math.ceil(3 * sw);
