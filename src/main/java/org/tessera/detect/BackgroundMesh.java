@@ -157,10 +157,10 @@ public final class BackgroundMesh {
     public double noise(int x, int y) { return interpolate(noise, x, y); }
 
     /** The full-resolution background map (row-major). */
-    public float[] backgroundMap() { return map(bg); }
+    public float[] backgroundMap() { return map(false); }
 
     /** The full-resolution noise map (row-major). */
-    public float[] noiseMap() { return map(noise); }
+    public float[] noiseMap() { return map(true); }
 
     /**
      * The maps without holding them whole (two 8 MB planes per Seestar frame, of which star
@@ -283,36 +283,15 @@ public final class BackgroundMesh {
 
     /**
      * {@link #interpolate} at every pixel, its column and row terms computed once per column and
-     * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows:
-     * the same operations in the same order, so the same values.
+     * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows
+     * ({@link Rows}): the same operations in the same order, so the same values.
      */
-    private float[] map(float[] m) {
+    private float[] map(boolean ofNoise) {
         float[] out = new float[width * height];
-        int[] i0s = new int[width], i1s = new int[width];
-        double[] txs = new double[width];
-        for (int x = 0; x < width; x++) {
-            double fx = Math.max(0, Math.min(nx - 1, (x + 0.5) * nx / (double) width - 0.5));
-            i0s[x] = Math.min((int) fx, nx - 1);
-            i1s[x] = Math.min(i0s[x] + 1, nx - 1);
-            txs[x] = fx - i0s[x];
-        }
-        double[] as = new double[width], bs = new double[width];
-        int lastJ0 = -1, lastJ1 = -1;
+        Rows r = new Rows();
         for (int y = 0; y < height; y++) {
-            double fy = rowPosition(y);
-            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
-            double ty = fy - j0;
-            if (j0 != lastJ0 || j1 != lastJ1) {
-                int r0 = j0 * nx, r1 = j1 * nx;
-                for (int x = 0; x < width; x++) {
-                    int i0 = i0s[x], i1 = i1s[x];
-                    double tx = txs[x];
-                    as[x] = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
-                    bs[x] = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
-                }
-                lastJ0 = j0;
-                lastJ1 = j1;
-            }
+            double ty = r.meshRows(y);
+            double[] as = ofNoise ? r.nsA : r.bgA, bs = ofNoise ? r.nsB : r.bgB;
             int o = y * width;
             for (int x = 0; x < width; x++) {
                 double a = as[x];
