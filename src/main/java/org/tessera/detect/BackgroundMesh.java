@@ -44,7 +44,7 @@ public final class BackgroundMesh {
         cell = Math.max(8, Math.min(cell, Math.max(width, height)));
         int nx = Math.max(1, (width + cell / 2) / cell), ny = Math.max(1, (height + cell / 2) / cell);
         float[] bg = new float[nx * ny], ns = new float[nx * ny];
-        float[] vals = new float[(width / nx + 1) * (height / ny + 1)];
+        float[] vals = new float[(width / nx + 1) * (height / ny + 1)], dev = new float[vals.length];
         for (int j = 0; j < ny; j++) {
             int y0 = j * height / ny, y1 = (j + 1) * height / ny;
             for (int i = 0; i < nx; i++) {
@@ -65,7 +65,7 @@ public final class BackgroundMesh {
                     bg[k] = ns[k] = Float.NaN;
                     continue;
                 }
-                double[] mn = clippedMedianNoise(vals, n);
+                double[] mn = clippedMedianNoise(vals, n, dev);
                 bg[k] = (float) mn[0];
                 ns[k] = (float) mn[1];
             }
@@ -81,8 +81,12 @@ public final class BackgroundMesh {
      * every cell of every frame that star detection sees).
      */
     static double[] clippedMedianNoise(float[] v, int n) {
+        return clippedMedianNoise(v, n, new float[n]);
+    }
+
+    /** As {@link #clippedMedianNoise(float[], int)}, with {@code dev} (at least n long) as scratch. */
+    private static double[] clippedMedianNoise(float[] v, int n, float[] dev) {
         double med = 0, sig = 0;
-        float[] dev = new float[n];
         for (int it = 0; it < 3; it++) {
             med = Percentiles.medianInPlace(v, n);
             for (int i = 0; i < n; i++) dev[i] = (float) Math.abs(v[i] - med);
@@ -153,43 +157,141 @@ public final class BackgroundMesh {
     public double noise(int x, int y) { return interpolate(noise, x, y); }
 
     /** The full-resolution background map (row-major). */
-    public float[] backgroundMap() { return map(bg); }
+    public float[] backgroundMap() { return map(false); }
 
     /** The full-resolution noise map (row-major). */
-    public float[] noiseMap() { return map(noise); }
+    public float[] noiseMap() { return map(true); }
+
+    /**
+     * The maps without holding them whole (two 8 MB planes per Seestar frame, of which star
+     * detection needs one threshold test per pixel and a few pixels around each star): the test
+     * of a row against background + k·noise, and single pixels of {@link #backgroundMap} and
+     * {@link #noiseMap}, the same values. One per thread: it keeps the current pair of mesh rows.
+     */
+    public final class Rows {
+        private final int[] i0s = new int[width], i1s = new int[width];
+        private final double[] txs = new double[width];
+        private final double[] bgA = new double[width], bgB = new double[width], nsA = new double[width], nsB = new double[width];
+        private int lastJ0 = -1, lastJ1 = -1;
+
+        private Rows() {
+            for (int x = 0; x < width; x++) {
+                double fx = Math.max(0, Math.min(nx - 1, (x + 0.5) * nx / (double) width - 0.5));
+                i0s[x] = Math.min((int) fx, nx - 1);
+                i1s[x] = Math.min(i0s[x] + 1, nx - 1);
+                txs[x] = fx - i0s[x];
+            }
+        }
+
+        /**
+         * Marks row y of {@code plane}: {@code out[i] = mark} where the pixel lies above
+         * background + k·noise of the maps (noise &gt; 0), else 0: the test the whole maps give,
+         * decided for most pixels without interpolating. Between two mesh rows a map's value at
+         * a column lies between its two column values, so below the lowest threshold that those
+         * allow (less a margin for rounding) a pixel cannot be above; only the others take the
+         * exact threshold.
+         */
+        public void markAbove(float[] plane, int y, double k, byte[] out, byte mark) {
+            double ty = meshRows(y);
+            if (lowK != k) lowerBounds(k);
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                float v = plane[o + x];
+                if (!(v > low[x])) { // NaN too
+                    out[o + x] = 0;
+                    continue;
+                }
+                double a = bgA[x], c = nsA[x];
+                float bgv = (float) (a + ty * (bgB[x] - a)), nsv = (float) (c + ty * (nsB[x] - c));
+                out[o + x] = v > bgv + k * nsv && nsv > 0 ? mark : 0;
+            }
+        }
+
+        /** The mesh rows of image row y made current (their column terms; markAbove's bounds reset); its ty. */
+        private double meshRows(int y) {
+            double fy = rowPosition(y);
+            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+            if (j0 != lastJ0 || j1 != lastJ1) {
+                columns(bg, j0, j1, bgA, bgB);
+                columns(noise, j0, j1, nsA, nsB);
+                lastJ0 = j0;
+                lastJ1 = j1;
+                lowK = Double.NaN;
+            }
+            return fy - j0;
+        }
+
+        private final double[] low = new double[width];
+        private double lowK = Double.NaN;
+
+        /**
+         * Lower bounds of background + k·noise in each column between the current mesh rows: the
+         * smaller of the two column values of each map (a linear interpolation stays between its
+         * ends), less a margin far above the rounding of the interpolation and of its float value.
+         */
+        private void lowerBounds(double k) {
+            for (int x = 0; x < width; x++) {
+                double b = Math.min(bgA[x], bgB[x]), n = Math.min(nsA[x], nsB[x]);
+                double t = b + k * n;
+                low[x] = t - 1e-5 * (Math.abs(b) + Math.abs(k * n)) - 1e-30;
+            }
+            lowK = k;
+        }
+
+        /** The background map's value at (x, y). */
+        public float background(int x, int y) { return at(bg, x, y); }
+
+        /** The noise map's value at (x, y). */
+        public float noise(int x, int y) { return at(noise, x, y); }
+
+        private int atY = -1, atR0, atR1;
+        private double atTy;
+
+        private float at(float[] m, int x, int y) {
+            if (y != atY) { // measurements walk windows row by row
+                double fy = rowPosition(y);
+                int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
+                atTy = fy - j0;
+                atR0 = j0 * nx;
+                atR1 = j1 * nx;
+                atY = y;
+            }
+            double ty = atTy, tx = txs[x];
+            int i0 = i0s[x], i1 = i1s[x], r0 = atR0, r1 = atR1;
+            double a = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+            double b = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+            return (float) (a + ty * (b - a));
+        }
+
+        private void columns(float[] m, int j0, int j1, double[] as, double[] bs) {
+            int r0 = j0 * nx, r1 = j1 * nx;
+            for (int x = 0; x < width; x++) {
+                int i0 = i0s[x], i1 = i1s[x];
+                double tx = txs[x];
+                as[x] = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
+                bs[x] = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
+            }
+        }
+    }
+
+    /** A reader of the maps row by row (not thread-safe: one per thread). */
+    public Rows rows() { return new Rows(); }
+
+    private double rowPosition(int y) {
+        return Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
+    }
 
     /**
      * {@link #interpolate} at every pixel, its column and row terms computed once per column and
-     * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows:
-     * the same operations in the same order, so the same values.
+     * row, and the two column interpolations (rows j0 and j1 of the mesh) once per pair of mesh rows
+     * ({@link Rows}): the same operations in the same order, so the same values.
      */
-    private float[] map(float[] m) {
+    private float[] map(boolean ofNoise) {
         float[] out = new float[width * height];
-        int[] i0s = new int[width], i1s = new int[width];
-        double[] txs = new double[width];
-        for (int x = 0; x < width; x++) {
-            double fx = Math.max(0, Math.min(nx - 1, (x + 0.5) * nx / (double) width - 0.5));
-            i0s[x] = Math.min((int) fx, nx - 1);
-            i1s[x] = Math.min(i0s[x] + 1, nx - 1);
-            txs[x] = fx - i0s[x];
-        }
-        double[] as = new double[width], bs = new double[width];
-        int lastJ0 = -1, lastJ1 = -1;
+        Rows r = new Rows();
         for (int y = 0; y < height; y++) {
-            double fy = Math.max(0, Math.min(ny - 1, (y + 0.5) * ny / (double) height - 0.5));
-            int j0 = Math.min((int) fy, ny - 1), j1 = Math.min(j0 + 1, ny - 1);
-            double ty = fy - j0;
-            if (j0 != lastJ0 || j1 != lastJ1) {
-                int r0 = j0 * nx, r1 = j1 * nx;
-                for (int x = 0; x < width; x++) {
-                    int i0 = i0s[x], i1 = i1s[x];
-                    double tx = txs[x];
-                    as[x] = m[r0 + i0] + tx * (m[r0 + i1] - m[r0 + i0]);
-                    bs[x] = m[r1 + i0] + tx * (m[r1 + i1] - m[r1 + i0]);
-                }
-                lastJ0 = j0;
-                lastJ1 = j1;
-            }
+            double ty = r.meshRows(y);
+            double[] as = ofNoise ? r.nsA : r.bgA, bs = ofNoise ? r.nsB : r.bgB;
             int o = y * width;
             for (int x = 0; x < width; x++) {
                 double a = as[x];

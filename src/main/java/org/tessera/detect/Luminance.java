@@ -14,8 +14,17 @@ public final class Luminance {
 
     private Luminance() {}
 
-    /** Rows read per band while building the plane: bounds the temporary RGB buffer. */
-    private static final int BAND_ROWS = 256;
+    /**
+     * Rows read per band while building the plane: each of the band's planes, and the raw rows a
+     * Bayer read takes for it (one more on either side), under 1 MiB. Such short-lived arrays stay
+     * in the young generation, which clears them at almost no cost, while the launcher sends
+     * arrays of 1 MiB and more straight to the old one (bin/tessera), where 256-row bands of a
+     * Seestar frame (1.1 MB of raw rows each) filled it: a full collection every frame or two
+     * while registering, with both cores waiting.
+     */
+    static int bandRows(int width, int height) {
+        return (int) Math.max(1, Math.min(height, Math.max(16, (1L << 20) / (4L * Math.max(1, width)) - 3)));
+    }
 
     /** Luminance of pixel i of a band of {@code nc} planar channels. */
     public static float of(float[][] band, int i, int nc) {
@@ -30,9 +39,17 @@ public final class Luminance {
      * into a one-channel in-memory luminance image.
      */
     public static FloatImage of(RowSource src) throws IOException {
+        return of(src, null);
+    }
+
+    /**
+     * As {@link #of(RowSource)}, into {@code reuse} when it holds the whole plane (its pixels are
+     * overwritten; the image returned then wraps it), else into a new array.
+     */
+    public static FloatImage of(RowSource src, float[] reuse) throws IOException {
         int w = src.width(), h = src.height(), nc = src.channels();
-        float[] out = new float[w * h];
-        int rows = Math.min(BAND_ROWS, h);
+        float[] out = reuse != null && reuse.length == w * h ? reuse : new float[w * h];
+        int rows = bandRows(w, h);
         float[][] band = src.newBand(rows);
         for (int y0 = 0; y0 < h; y0 += rows) {
             int n = Math.min(rows, h - y0);

@@ -87,26 +87,30 @@ public final class StarDetector {
     public List<Star> detect(float[] p, int width, int height) {
         if (p.length < (long) width * height) throw new IllegalArgumentException("plane shorter than " + width + "x" + height);
         BackgroundMesh mesh = BackgroundMesh.measure(p, width, height, params.meshCell(), params.meshQuarter());
-        float[] bg = mesh.backgroundMap(), ns = mesh.noiseMap();
+        // One pass over the rows marks the pixels above the threshold, from the maps' rows (the
+        // whole maps are never made: two planes of the frame's size per detection, which the
+        // garbage collector then has to clear; measure() takes the few pixels it needs from rows).
+        BackgroundMesh.Rows rows = mesh.rows();
+        byte[] state = scratch(width * height); // ABOVE = above threshold, not yet visited
+        double k = params.sigma();
         float max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
         for (int i = 0; i < width * height; i++) {
             float v = p[i];
             if (v > max) max = v;
             if (v < min) min = v;
         }
+        for (int y = 0; y < height; y++) rows.markAbove(p, y, k, state, ABOVE);
         double satFloor = min + 0.5 * (max - min);
 
-        byte[] state = new byte[width * height]; // 0 = unvisited, 1 = queued/visited
         int[] stack = new int[1024];
         int[] region = new int[1024];
-        List<Star> stars = new ArrayList<>();
-        double k = params.sigma();
+        List<Region> found = new ArrayList<>();
         for (int start = 0; start < width * height; start++) {
-            if (state[start] != 0 || !above(p, bg, ns, start, k)) continue;
+            if (state[start] != ABOVE) continue;
             // flood fill (8-connected) of the pixels above threshold
             int sp = 0, n = 0;
             stack[sp++] = start;
-            state[start] = 1;
+            state[start] = VISITED;
             while (sp > 0) {
                 int i = stack[--sp];
                 if (n == region.length) region = java.util.Arrays.copyOf(region, n * 2);
@@ -119,34 +123,59 @@ public final class StarDetector {
                         int xx = x + dx;
                         if (xx < 0 || xx >= width || (dx == 0 && dy == 0)) continue;
                         int j = yy * width + xx;
-                        if (state[j] != 0 || !above(p, bg, ns, j, k)) continue;
-                        state[j] = 1;
+                        if (state[j] != ABOVE) continue;
+                        state[j] = VISITED;
                         if (sp == stack.length) stack = java.util.Arrays.copyOf(stack, sp * 2);
                         stack[sp++] = j;
                     }
                 }
             }
             if (n < params.minArea() || n > params.maxArea()) continue;
-            Star s = measure(p, width, height, bg, ns, region, n, satFloor);
-            if (s != null) stars.add(s);
+            Region r = region(p, width, rows, region, n, satFloor);
+            if (r != null) found.add(r);
         }
-        stars.sort(Comparator.comparingDouble(Star::flux).reversed().thenComparingDouble(Star::y).thenComparingDouble(Star::x));
+        spare.offerFirst(state);
+        // The windowed centroid (most of a star's cost) only for the regions that can make the
+        // cap: the list is cut by flux, which the regions already have; all regions at the cut's
+        // flux are kept for the sort's tie-break on position, so the list is the same as when
+        // every region is measured.
         int cap = params.maxStars();
+        double cut = Double.NEGATIVE_INFINITY;
+        if (cap > 0 && found.size() > cap) {
+            double[] fl = new double[found.size()];
+            for (int i = 0; i < fl.length; i++) fl[i] = -found.get(i).flux;
+            java.util.Arrays.sort(fl);
+            cut = -fl[cap - 1];
+        }
+        List<Star> stars = new ArrayList<>();
+        for (Region r : found) if (r.flux >= cut) stars.add(star(p, width, height, rows, r));
+        stars.sort(Comparator.comparingDouble(Star::flux).reversed().thenComparingDouble(Star::y).thenComparingDouble(Star::x));
         return cap > 0 && stars.size() > cap ? new ArrayList<>(stars.subList(0, cap)) : stars;
     }
 
-    private static boolean above(float[] p, float[] bg, float[] ns, int i, double k) {
-        float v = p[i];
-        return v > bg[i] + k * ns[i] && ns[i] > 0; // false for NaN
+    private static final byte ABOVE = 2, VISITED = 1;
+
+    /**
+     * Pixel-state buffers of finished detections, reused by the next ones (2 MB per Seestar frame;
+     * at most one per thread detecting at once, freed with the detector).
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> spare = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    private byte[] scratch(int n) {
+        byte[] s = spare.pollFirst();
+        return s != null && s.length >= n ? s : new byte[n];
     }
 
-    /** The star of one region, or null for a trail or a region without positive flux. */
-    private Star measure(float[] p, int w, int h, float[] bg, float[] ns, int[] region, int n, double satFloor) {
+    /** A region that is a star: its moments' centroid and size, flux, peak, saturation. */
+    private record Region(double cx, double cy, double tr, double flux, double peak, int peakIdx, boolean saturated) {}
+
+    /** The star candidate of one region, or null for a trail or a region without positive flux. */
+    private Region region(float[] p, int w, BackgroundMesh.Rows bg, int[] region, int n, double satFloor) {
         double f = 0, sx = 0, sy = 0, peak = Double.NEGATIVE_INFINITY, rawPeak = Double.NEGATIVE_INFINITY;
         int peakIdx = region[0];
         for (int r = 0; r < n; r++) {
             int i = region[r];
-            double v = p[i] - bg[i];
+            double v = p[i] - bg.background(i % w, i / w);
             f += v;
             sx += v * (i % w);
             sy += v * (i / w);
@@ -159,7 +188,7 @@ public final class StarDetector {
         int flat = 0;
         for (int r = 0; r < n; r++) {
             int i = region[r];
-            double v = p[i] - bg[i], dx = i % w - cx, dy = i / w - cy;
+            double v = p[i] - bg.background(i % w, i / w), dx = i % w - cx, dy = i / w - cy;
             mxx += v * dx * dx;
             myy += v * dy * dy;
             mxy += v * dx * dy;
@@ -172,7 +201,14 @@ public final class StarDetector {
         double l1 = tr + dif, l2 = Math.max(tr - dif, 1e-6);
         if (n >= 9 && Math.sqrt(l1 / l2) > params.maxElongation()) return null;
         boolean saturated = flat >= 3 && rawPeak >= satFloor;
+        return new Region(cx, cy, tr, f, peak, peakIdx, saturated);
+    }
 
+    /** A region's star: its Gaussian-windowed centroid and, when asked for, its FWHM. */
+    private Star star(float[] p, int w, int h, BackgroundMesh.Rows bg, Region reg) {
+        double cx = reg.cx, cy = reg.cy, tr = reg.tr, f = reg.flux, peak = reg.peak;
+        int peakIdx = reg.peakIdx;
+        boolean saturated = reg.saturated;
         // Gaussian-windowed centroid (SExtractor XWIN): sigma from the region's second moments.
         double sw = Math.max(0.6, Math.min(6, Math.sqrt(Math.max(tr, 0.1))));
         int rad = (int) Math.ceil(3 * sw);
@@ -182,7 +218,7 @@ public final class StarDetector {
             for (int y = Math.max(0, iy - rad); y <= Math.min(h - 1, iy + rad); y++)
                 for (int x = Math.max(0, ix - rad); x <= Math.min(w - 1, ix + rad); x++) {
                     int i = y * w + x;
-                    double v = p[i] - bg[i];
+                    double v = p[i] - bg.background(x, y);
                     if (!Double.isFinite(v)) continue;
                     double dx = x - cx, dy = y - cy;
                     double g = v * Math.exp(-(dx * dx + dy * dy) / (2 * sw * sw));
@@ -202,7 +238,7 @@ public final class StarDetector {
         int px = peakIdx % w, py = peakIdx / w, R = StarProfile.RADIUS;
         double fwhm = Double.NaN;
         if (params.fwhm() && !saturated && px >= R && px < w - R && py >= R && py < h - R)
-            fwhm = StarProfile.fwhm(p, w, px, py, bg[peakIdx], ns[peakIdx], Double.POSITIVE_INFINITY);
+            fwhm = StarProfile.fwhm(p, w, px, py, bg.background(px, py), bg.noise(px, py), Double.POSITIVE_INFINITY);
         return new Star(cx, cy, f, fwhm, peak, saturated);
     }
 }

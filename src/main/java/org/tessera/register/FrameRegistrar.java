@@ -87,7 +87,7 @@ public final class FrameRegistrar {
         private final int width, height;
         private final List<Star> stars;
         private final StarPairs index;
-        private final float[] luminance;
+        final float[] luminance;
         private volatile PhaseCorrelation.Spectrum spectrum;
 
         private Reference(String name, int width, int height, List<Star> stars, float[] luminance, double tol) {
@@ -179,14 +179,29 @@ public final class FrameRegistrar {
 
     /** Registers a frame onto the reference; failures (unreadable pixels included) come back as such. */
     public Registration register(Reference ref, Frame frame) {
-        FloatImage lum;
+        float[] buffer = spare.pollFirst();
         try {
-            lum = Luminance.of(starPixels(frame));
-        } catch (IOException | RuntimeException e) {
-            return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
+            FloatImage lum;
+            try {
+                lum = Luminance.of(starPixels(frame), buffer);
+            } catch (IOException | RuntimeException e) {
+                return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
+            }
+            buffer = lum.plane(0);
+            return register(ref, frame.name(), lum);
+        } finally {
+            if (buffer != null) spare.offerFirst(buffer);
         }
-        return register(ref, frame.name(), lum);
     }
+
+    /**
+     * Luminance planes of frames already registered, reused by the next ones: a moving frame's plane
+     * is not kept past its registration, and a new 8 MB plane per Seestar frame is work for the
+     * garbage collector (with the launcher's small serial heap, a full collection per frame or
+     * two, during which both cores wait). At most one per thread registering at once; freed with
+     * the registrar.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<float[]> spare = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     /** Registers a one-channel luminance image onto the reference. */
     public Registration register(Reference ref, String name, FloatImage luminance) {
@@ -201,16 +216,37 @@ public final class FrameRegistrar {
 
     private Registration registerImage(Reference ref, String name, FloatImage luminance) {
         List<Star> stars = detector.detect(luminance);
-        double[] shift = null;
-        if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height) {
-            PhaseCorrelation.Spectrum rs = ref.spectrum();
-            if (rs != null) {
-                PhaseCorrelation.Spectrum ms = PhaseCorrelation.spectrum(luminance.plane(0), luminance.width(),
-                        luminance.height(), rs.bin());
-                shift = PhaseCorrelation.shift(rs, ms);
-            }
-        }
+        Shift shift = null;
+        if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height && ref.luminance != null)
+            shift = new Shift(ref, luminance.plane(0), luminance.width(), luminance.height());
         return solve(ref, name, stars, shift, luminance.width(), luminance.height());
+    }
+
+    /**
+     * The FFT shift of a frame on its reference, found when first asked for: triangles come first
+     * (on a Seestar frame ≈ 2 ms against ≈ 13 ms for the two spectra and the shift), so most frames
+     * never need it.
+     */
+    private static final class Shift {
+        private final Reference ref;
+        private final float[] plane;
+        private final int width, height;
+        private double[] shift;
+
+        Shift(Reference ref, float[] plane, int width, int height) {
+            this.ref = ref;
+            this.plane = plane;
+            this.width = width;
+            this.height = height;
+        }
+
+        double[] get() {
+            if (shift == null) {
+                PhaseCorrelation.Spectrum rs = ref.spectrum();
+                shift = PhaseCorrelation.shift(rs, PhaseCorrelation.spectrum(plane, width, height, rs.bin()));
+            }
+            return shift;
+        }
     }
 
     /** Registers a frame given by its stars alone (triangles only). */
@@ -229,7 +265,7 @@ public final class FrameRegistrar {
     /** Detections closer than this (px) at the same pixel coordinates in both frames are sensor-fixed. */
     static final double SENSOR_FIXED_PX = 0.3;
 
-    private Registration solve(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
+    private Registration solve(Reference ref, String name, List<Star> stars, Shift shift, int mw, int mh) {
         if (name.equals(ref.name) && stars.equals(ref.stars)) return Registration.identity(name);
         // A detection at the same pixel of both frames is a sensor defect (a hot pixel left in the
         // pixels stars are measured on spreads over up to 3×3 pixels once demosaiced, so its area
@@ -252,7 +288,7 @@ public final class FrameRegistrar {
         return solveWith(ref, name, stars, shift, mw, mh);
     }
 
-    private Registration solveWith(Reference ref, String name, List<Star> stars, double[] shift, int mw, int mh) {
+    private Registration solveWith(Reference ref, String name, List<Star> stars, Shift shift, int mw, int mh) {
         int need = params.minMatches();
         if (ref.stars.size() < need)
             return Registration.failed(name, "the reference " + ref.name + " has only " + ref.stars.size()
@@ -261,17 +297,14 @@ public final class FrameRegistrar {
             return Registration.failed(name, "only " + stars.size() + " stars detected (need " + need + ")");
         // brighter, unsaturated stars first for votes and triangles: saturated centroids are poor
         List<Star> mov = usableFirst(stars);
-        if (shift != null) {
-            Affine t = Affine.translation(shift[0], shift[1]);
-            int tol = (int) Math.ceil(params.tolerancePx() + PhaseCorrelation.binFor(ref.width, ref.height));
-            Fit f = refine(ref, mov, t, tol);
-            if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
-                return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
-        }
-        // More stars for triangles when the brightest ones do not give a plausible match (small
-        // overlaps: the brightest stars of each frame may lie outside the common field).
+        // Triangles of the brightest stars first; when they give no plausible match, the FFT shift
+        // (a frame that only moved, whose brightest stars may not be in both frames), then more
+        // stars for triangles (small overlaps: the brightest stars of each frame may lie outside
+        // the common field).
         String why = null;
-        for (int n : new int[] {params.triangleStars(), 2 * params.triangleStars(), 4 * params.triangleStars()}) {
+        int[] counts = {params.triangleStars(), 2 * params.triangleStars(), 4 * params.triangleStars()};
+        for (int k = 0; k < counts.length; k++) {
+            int n = counts[k];
             TriangleMatcher.Best best = TriangleMatcher.match(ref.stars, mov, n, params.tolerancePx(),
                     params.minScale(), params.maxScale(), ref.index);
             if (best.transform() == null) {
@@ -289,6 +322,14 @@ public final class FrameRegistrar {
                     why = implausible(ref, mov, f, mw, mh);
                     if (why == null) return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.TRIANGLES, null);
                 }
+            }
+            if (k == 0 && shift != null) {
+                double[] d = shift.get();
+                Affine t = Affine.translation(d[0], d[1]);
+                int tol = (int) Math.ceil(params.tolerancePx() + PhaseCorrelation.binFor(ref.width, ref.height));
+                Fit f = refine(ref, mov, t, tol);
+                if (f != null && f.pairs >= need && implausible(ref, mov, f, mw, mh) == null && Math.abs(f.t.rotationDeg()) < 1)
+                    return new Registration(name, f.t, f.rms, f.pairs, Registration.Method.PHASE_CORRELATION, null);
             }
             if (n >= Math.max(ref.stars.size(), mov.size())) break;
         }

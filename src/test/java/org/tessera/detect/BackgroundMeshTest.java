@@ -77,6 +77,51 @@ class BackgroundMeshTest {
     }
 
     /**
+     * Star detection reads the maps row by row ({@link BackgroundMesh.Rows}) instead of whole: the
+     * same values, and {@code markAbove} the same verdict as the whole maps' test, also for pixels
+     * set one float step above or at their threshold (where a wrong shortcut bound would miss
+     * them) and for missing pixels.
+     */
+    @Test
+    void theRowReaderGivesTheMapsValuesAndTheirThresholdTestExactly() {
+        int w = 333, h = 219;
+        Random r = new Random(12);
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) p[y * w + x] = (float) (300 + 0.4 * x + 0.25 * y + 0.001 * x * y + 7 * r.nextGaussian());
+        for (int k = 0; k < 200; k++) p[r.nextInt(h) * w + r.nextInt(w)] += 2000;
+        BackgroundMesh mesh = BackgroundMesh.measure(p, w, h, 40, true);
+        float[] bg = mesh.backgroundMap(), noise = mesh.noiseMap();
+        double sigma = 5;
+        int edge = 0;
+        for (int i = 0; i < p.length; i += 7) { // pixels at their threshold, just above, missing
+            double t = bg[i] + sigma * noise[i];
+            p[i] = switch (i % 3) {
+                case 0 -> Math.nextUp((float) t) > t ? Math.nextUp((float) t) : Math.nextUp(Math.nextUp((float) t));
+                case 1 -> (float) t <= t ? (float) t : Math.nextDown((float) t);
+                default -> Float.NaN;
+            };
+            edge++;
+        }
+        BackgroundMesh.Rows rows = mesh.rows();
+        byte[] marks = new byte[w * h];
+        int above = 0;
+        for (int y = 0; y < h; y++) {
+            rows.markAbove(p, y, sigma, marks, (byte) 3);
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                assertEquals(bg[i], rows.background(x, y), 0f, "background at " + x + "," + y);
+                assertEquals(noise[i], rows.noise(x, y), 0f, "noise at " + x + "," + y);
+                boolean want = p[i] > bg[i] + sigma * noise[i] && noise[i] > 0;
+                assertEquals(want ? 3 : 0, marks[i], "verdict at " + x + "," + y + " value " + p[i]);
+                if (want) above++;
+            }
+        }
+        // the stars, and a third of the planted pixels exactly one step above their threshold
+        assertTrue(above >= edge / 3 && above < edge / 3 + 250, "pixels above " + above + " of " + edge + " planted");
+    }
+
+    /**
      * The quarter mesh (registration's) measures the same background and noise as the full one, to
      * the scatter of a quarter of the pixels: on a demosaiced-like plane whose 2×2 phases differ in
      * noise (σ 6 and 10), with a gradient and stars.

@@ -83,6 +83,29 @@ class StarDetectorTest {
         assertEquals(3.5, fwhm, 0.5);
     }
 
+    /**
+     * The cap measures only the regions that can make it (by flux) and gives the same list as
+     * measuring every region and cutting after: the first n stars of the uncapped list, field for
+     * field.
+     */
+    @Test
+    void theCappedListIsTheHeadOfTheFullList() {
+        Wcs wcs = new FitsWcs(Projections.TAN, W / 2.0, H / 2.0, 80, -20, -3.0 / 3600, 0, 0, 3.0 / 3600);
+        SkyModel sky = SkyModel.random(new SkyModel.StarField(80, -20, 0.4, 1500, 300, 60000, 1.2, 0), 23);
+        FloatImage img = new FloatImage(W, H, 1);
+        sky.render(wcs, W, H, img.planes(), null, Psf.gaussian(10.5), 1.0);
+        float[] p = img.plane(0);
+        Random r = new Random(4);
+        for (int i = 0; i < p.length; i++) p[i] += (float) (200 + 4 * r.nextGaussian());
+        StarDetector.Params reg = StarDetector.Params.forRegistration();
+        List<Star> all = new StarDetector(reg.withMaxStars(0)).detect(img);
+        assertTrue(all.size() > 60, "stars " + all.size());
+        for (int cap : new int[] {1, 30, all.size() / 2, all.size() - 1, all.size()}) {
+            List<Star> capped = new StarDetector(reg.withMaxStars(cap)).detect(img);
+            assertEquals(all.subList(0, cap), capped, "cap " + cap);
+        }
+    }
+
     @Test
     void noiseAloneGivesNoStars() {
         FloatImage img = new FloatImage(W, H, 1);

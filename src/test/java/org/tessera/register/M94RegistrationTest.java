@@ -131,7 +131,8 @@ class M94RegistrationTest {
                     assertEquals(Registration.Method.TRIANGLES, r.method());
                     assertEquals(69.5, r.transform().rotationDeg(), 1.0);
                 } else if (i != refi) {
-                    assertEquals(Registration.Method.PHASE_CORRELATION, r.method());
+                    // triangles first: the FFT shift is asked for only when they fail
+                    assertEquals(Registration.Method.TRIANGLES, r.method());
                 }
             }
         }
@@ -156,7 +157,7 @@ class M94RegistrationTest {
                     p.getFileName(), r.method(), r.matchedStars(), r.rmsPx(), r.transform().rotationDeg(), truth);
             assertTrue(truth <= 0.3, p + ": " + truth + " px from the solved WCS");
             boolean otherSession = p.getFileName().toString().contains("2025");
-            assertEquals(otherSession ? Registration.Method.TRIANGLES : Registration.Method.PHASE_CORRELATION, r.method());
+            assertEquals(Registration.Method.TRIANGLES, r.method());
             if (otherSession) assertEquals(121, Math.abs(r.transform().rotationDeg()), 3);
         }
     }

@@ -74,10 +74,42 @@ class SyntheticRegistrationTest {
                     c[0], c[1], c[2], r.method(), r.matchedStars(), r.rmsPx(), truth);
             assertTrue(truth < 0.1, "rotation " + c[0] + ": " + truth + " px from the truth");
             assertEquals(1.0, r.transform().scale(), 1e-3);
-            // below 1° the FFT shift, refined on the stars, is close enough to be accepted
-            assertEquals(Math.abs(c[0]) < 1 ? Registration.Method.PHASE_CORRELATION : Registration.Method.TRIANGLES, r.method(), "rotation " + c[0]);
+            // triangles first at any rotation: the FFT shift is only asked for when they fail
+            assertEquals(Registration.Method.TRIANGLES, r.method(), "rotation " + c[0]);
             assertTrue(r.matchedStars() >= 40, "stars " + r.matchedStars());
         }
+    }
+
+    @Test
+    void theFftShiftTakesOverWhenTheBrightestStarsFormNoCommonTriangle() {
+        // A frame that only moved, whose three brightest detections (bright blobs: a satellite
+        // glint, a plane's lights) are not on the reference: the one triangle of its three
+        // brightest stars matches none of the reference's, the FFT shift then pairs the stars.
+        double dx = 12.5, dy = -7.25;
+        Wcs w = wcs(0, W / 2.0 + dx, H / 2.0 + dy);
+        FloatImage moving = render(w, 77);
+        float[] p = moving.plane(0);
+        int[][] blobs = {{60, 50}, {400, 90}, {250, 300}};
+        for (int[] b : blobs)
+            for (int y = b[1] - 6; y <= b[1] + 6; y++)
+                for (int x = b[0] - 6; x <= b[0] + 6; x++)
+                    p[y * W + x] += (float) (5000 * Math.exp(-((x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1])) / 4.5));
+        FrameRegistrar.Params three = new FrameRegistrar.Params(FrameRegistrar.Params.defaults().detection(),
+                FrameRegistrar.Model.SIMILARITY, 3, 3, 1, 8, 0.8, 1.25, true);
+        FrameRegistrar reg = new FrameRegistrar(three);
+        Registration r = reg.register(reg.reference("ref", REF), "blobs", moving);
+        assertTrue(r.ok(), r.failure());
+        assertEquals(Registration.Method.PHASE_CORRELATION, r.method());
+        assertTrue(r.matchedStars() >= 100, "stars " + r.matchedStars());
+        assertEquals(-dx, r.transform().c(), 0.2);
+        assertEquals(-dy, r.transform().f(), 0.2);
+        assertTrue(truthRms(r.transform(), w, REF_WCS) < 0.1);
+        // without the FFT, the next round of triangles (6 stars) finds the same fit
+        FrameRegistrar noFft = new FrameRegistrar(three.withPhaseCorrelation(false));
+        Registration t = noFft.register(noFft.reference("ref", REF), "blobs", moving);
+        assertEquals(Registration.Method.TRIANGLES, t.method());
+        assertEquals(r.transform().c(), t.transform().c(), 1e-3);
+        assertEquals(r.transform().f(), t.transform().f(), 1e-3);
     }
 
     @Test
