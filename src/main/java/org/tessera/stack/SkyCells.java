@@ -297,7 +297,7 @@ final class SkyCells {
      * order of {@link #dot}, the four chains of additions independent (one cell's chain alone waits
      * on each addition).
      */
-    private static void evaluate(double[] a, double[] t, int[] cells, int count, double[] out) {
+    static void evaluate(double[] a, double[] t, int[] cells, int count, double[] out) {
         int u = 0;
         for (; u + 4 <= count; u += 4) {
             int k0 = cells[u], k1 = cells[u + 1], k2 = cells[u + 2], k3 = cells[u + 3];
@@ -319,7 +319,7 @@ final class SkyCells {
     }
 
     /** Scratch of {@link #solve}: the used cells' terms and values by column, kept over a fit's rounds. */
-    private static final class Columns {
+    static final class Columns {
         final double[][] t = new double[TERMS][];
         final double[] v1, v2;
 
@@ -337,6 +337,16 @@ final class SkyCells {
      * loop kept in registers: the same products added in the same order as one cell at a time.
      */
     private static double[][] solve(double[] t, float[] v1, float[] v2, boolean[] use, Columns cols) {
+        double[][] e = normalEquations(t, v1, v2, use, cols);
+        double[][] ata = Arrays.copyOf(e, TERMS);
+        org.apache.commons.math3.linear.DecompositionSolver qr = new org.apache.commons.math3.linear.QRDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(ata, false)).getSolver();
+        return new double[][] {qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(e[TERMS], false)).toArray(),
+                qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(e[TERMS + 1], false)).toArray()};
+    }
+
+    /** The normal equations of {@link #solve}: TERMS rows of AᵀA, then Aᵀv1 and Aᵀv2. */
+    static double[][] normalEquations(double[] t, float[] v1, float[] v2, boolean[] use, Columns cols) {
         int m = 0;
         double[][] c = cols.t;
         double[] x1 = cols.v1, x2 = cols.v2;
@@ -394,10 +404,10 @@ final class SkyCells {
             b2[i] = s2;
         }
         for (int i = 0; i < TERMS; i++) for (int j = i + 1; j < TERMS; j++) ata[i][j] = ata[j][i];
-        org.apache.commons.math3.linear.DecompositionSolver qr = new org.apache.commons.math3.linear.QRDecomposition(
-                new org.apache.commons.math3.linear.Array2DRowRealMatrix(ata, false)).getSolver();
-        return new double[][] {qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(b1, false)).toArray(),
-                qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(b2, false)).toArray()};
+        double[][] out = Arrays.copyOf(ata, TERMS + 2);
+        out[TERMS] = b1;
+        out[TERMS + 1] = b2;
+        return out;
     }
 
     /** A source's flux may differ between the frames by this fraction of it beyond the noise (cells cut at the aperture's edge). */
