@@ -46,8 +46,8 @@ final class SkyCells {
     /** Per channel, cell means (NaN where a pixel of the cell is not finite). */
     final float[][] mean;
 
+    /** Per channel, cell sums: non-finite exactly where a pixel of the cell is (a NaN or ±Inf pixel makes the sum NaN or ±Inf; finite floats never overflow a double). */
     private final double[][] sum;
-    private final boolean[][] bad;
 
     SkyCells(int width, int height, int channels) {
         this.cell = cellSide(width, height);
@@ -56,7 +56,6 @@ final class SkyCells {
         this.channels = channels;
         this.mean = new float[channels][cw * ch];
         this.sum = new double[channels][cw * ch];
-        this.bad = new boolean[channels][cw * ch];
     }
 
     static int cellSide(int width, int height) {
@@ -71,17 +70,12 @@ final class SkyCells {
         int cy = y / cell;
         if (cy >= ch) return;
         double[] sc = sum[c];
-        boolean[] bc = bad[c];
+        // Every pixel is added, without a test: a non-finite one leaves the sum non-finite, which
+        // marks the cell; a finite cell's sum is the same additions in the same order as with a test.
         for (int cx = 0, k = cy * cw, x = off; cx < cw; cx++, k++) {
             double s = sc[k];
-            boolean b = false;
-            for (int e = x + cell; x < e; x++) {
-                float v = row[x];
-                if (Float.isFinite(v)) s += v;
-                else b = true;
-            }
+            for (int e = x + cell; x < e; x++) s += row[x];
             sc[k] = s;
-            if (b) bc[k] = true;
         }
     }
 
@@ -89,7 +83,7 @@ final class SkyCells {
     SkyCells finish() {
         double n = cell * cell;
         for (int c = 0; c < channels; c++)
-            for (int k = 0; k < mean[c].length; k++) mean[c][k] = bad[c][k] ? Float.NaN : (float) (sum[c][k] / n);
+            for (int k = 0; k < mean[c].length; k++) mean[c][k] = Double.isFinite(sum[c][k]) ? (float) (sum[c][k] / n) : Float.NaN;
         return this;
     }
 
