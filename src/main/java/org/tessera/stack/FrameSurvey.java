@@ -16,7 +16,10 @@ import org.tessera.image.RowSource;
 /**
  * The statistics pass: every frame read once, by bands, one frame at a time per worker. Memory:
  * one frame's finite values per channel (plus a luminance plane when sky or FWHM is asked for),
- * i.e. about (C + 2) × H × W floats per worker; nothing is kept afterwards but {@link FrameStats}.
+ * a band of reads (at most 3/4 of a plane) and the values' index ({@link ExactStats.Selector}: 2
+ * bytes per value of one channel, half a plane), i.e. about (C + 2) × H × W floats per worker when
+ * the luminance is not asked for, a quarter plane more when both are; nothing is kept afterwards
+ * but {@link FrameStats}.
  */
 final class FrameSurvey {
     private FrameSurvey() {}
