@@ -190,7 +190,7 @@ final class SkyCells {
     /** As above, with the grid's polynomial terms {@link #terms(int, int)} (the same for every frame of the grid). */
     static double[][] backgrounds(float[] r, float[] s, boolean[] use, int cw, int ch, double[] t) {
         int n = r.length;
-        Columns cols = new Columns(n);
+        Columns cols = new Columns();
         boolean[] sky = use.clone();
         double[] ar = null, as = null;
         double[] fit = new double[n];
@@ -312,23 +312,20 @@ final class SkyCells {
         for (; u < count; u++) out[cells[u]] = dot(a, t, cells[u]);
     }
 
-    /** Scratch of {@link #solve}: the used cells' terms and values by column, kept over a fit's rounds. */
+    /** Scratch of {@link #solve}: a chunk of used cells' terms and values by column, kept over a fit's rounds. */
     static final class Columns {
-        final double[][] t = new double[TERMS][];
-        final double[] v1, v2;
-
-        Columns(int n) {
-            for (int i = 0; i < TERMS; i++) t[i] = new double[n];
-            v1 = new double[n];
-            v2 = new double[n];
-        }
+        /** Cells per chunk: 12 columns of 256 doubles, 24 KiB. */
+        static final int CHUNK = 256;
+        final double[][] t = new double[TERMS][CHUNK];
+        final double[] v1 = new double[CHUNK], v2 = new double[CHUNK];
     }
 
     /**
      * Least squares through the normal equations (TERMS unknowns, coordinates within ±1) for two
      * value sets on the same cells: one normal matrix and one decomposition serve both. Each sum
-     * runs over the used cells in raster order (the cells gathered by column first), four sums per
-     * loop kept in registers: the same products added in the same order as one cell at a time.
+     * runs over the used cells in raster order (gathered by column, a cache-sized chunk at a time),
+     * four sums per loop kept in registers: the same products added in the same order as one cell
+     * at a time.
      */
     private static double[][] solve(double[] t, float[] v1, float[] v2, boolean[] use, Columns cols) {
         double[][] e = normalEquations(t, v1, v2, use, cols);
@@ -341,24 +338,39 @@ final class SkyCells {
 
     /** The normal equations of {@link #solve}: TERMS rows of AᵀA, then Aᵀv1 and Aᵀv2. */
     static double[][] normalEquations(double[] t, float[] v1, float[] v2, boolean[] use, Columns cols) {
-        int m = 0;
         double[][] c = cols.t;
         double[] x1 = cols.v1, x2 = cols.v2;
-        for (int k = 0; k < v1.length; k++) {
-            if (!use[k]) continue;
-            for (int i = 0, o = k * TERMS; i < TERMS; i++) c[i][m] = t[o + i];
-            x1[m] = v1[k];
-            x2[m] = v2[k];
-            m++;
-        }
         double[][] ata = new double[TERMS][TERMS];
         double[] b1 = new double[TERMS], b2 = new double[TERMS];
+        // By chunks of used cells small enough to stay in the first-level cache while every sum
+        // passes over them; each sum carries on from one chunk to the next, so it still adds the
+        // cells one after another in raster order.
+        for (int k = 0, n = v1.length; k < n; ) {
+            int m = 0;
+            for (; k < n && m < Columns.CHUNK; k++) {
+                if (!use[k]) continue;
+                for (int i = 0, o = k * TERMS; i < TERMS; i++) c[i][m] = t[o + i];
+                x1[m] = v1[k];
+                x2[m] = v2[k];
+                m++;
+            }
+            if (m > 0) accumulate(c, x1, x2, m, ata, b1, b2);
+        }
+        for (int i = 0; i < TERMS; i++) for (int j = i + 1; j < TERMS; j++) ata[i][j] = ata[j][i];
+        double[][] out = Arrays.copyOf(ata, TERMS + 2);
+        out[TERMS] = b1;
+        out[TERMS + 1] = b2;
+        return out;
+    }
+
+    /** Adds m cells (by column) to the lower triangle of AᵀA and to Aᵀv1, Aᵀv2, four sums per loop kept in registers. */
+    private static void accumulate(double[][] c, double[] x1, double[] x2, int m, double[][] ata, double[] b1, double[] b2) {
         for (int i = 0; i < TERMS; i++) {
             double[] ci = c[i], row = ata[i];
             int j = 0;
             for (; j + 4 <= i; j += 4) { // off the diagonal: j < i
                 double[] c0 = c[j], c1 = c[j + 1], c2 = c[j + 2], c3 = c[j + 3];
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                double s0 = row[j], s1 = row[j + 1], s2 = row[j + 2], s3 = row[j + 3];
                 for (int q = 0; q < m; q++) {
                     double x = ci[q];
                     s0 += x * c0[q];
@@ -373,7 +385,7 @@ final class SkyCells {
             }
             for (; j + 2 <= i; j += 2) {
                 double[] c0 = c[j], c1 = c[j + 1];
-                double s0 = 0, s1 = 0;
+                double s0 = row[j], s1 = row[j + 1];
                 for (int q = 0; q < m; q++) {
                     double x = ci[q];
                     s0 += x * c0[q];
@@ -384,7 +396,7 @@ final class SkyCells {
             }
             // the last one off the diagonal (if any), the diagonal and both right-hand sides
             double[] cj = c[j];
-            double o = 0, d = 0, s1 = 0, s2 = 0;
+            double o = row[j], d = row[i], s1 = b1[i], s2 = b2[i];
             for (int q = 0; q < m; q++) {
                 double x = ci[q];
                 o += x * cj[q];
@@ -397,11 +409,6 @@ final class SkyCells {
             b1[i] = s1;
             b2[i] = s2;
         }
-        for (int i = 0; i < TERMS; i++) for (int j = i + 1; j < TERMS; j++) ata[i][j] = ata[j][i];
-        double[][] out = Arrays.copyOf(ata, TERMS + 2);
-        out[TERMS] = b1;
-        out[TERMS + 1] = b2;
-        return out;
     }
 
     /** A source's flux may differ between the frames by this fraction of it beyond the noise (cells cut at the aperture's edge). */

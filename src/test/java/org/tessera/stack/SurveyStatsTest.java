@@ -133,7 +133,7 @@ class SurveyStatsTest {
             v2[k] = (float) (760 + 25 * r.nextGaussian());
             use[k] = r.nextDouble() < 0.6;
         }
-        double[][] fast = SkyCells.normalEquations(t, v1, v2, use, new SkyCells.Columns(n));
+        double[][] fast = SkyCells.normalEquations(t, v1, v2, use, new SkyCells.Columns());
         int T = SkyCells.TERMS;
         double[][] ata = new double[T][T];
         double[] b1 = new double[T], b2 = new double[T];
