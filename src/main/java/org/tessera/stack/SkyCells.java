@@ -28,7 +28,8 @@ import java.util.List;
  * the sources' ratios (a trail through 24 frames of a test field made gains of 0.3 otherwise); and
  * offset = mean of (ref background − gain · frame background) over the common cells, so that the
  * two skies agree on average where both frames see the sky (their shapes may differ: no constant
- * makes them agree everywhere). Memory: at most {@link #MAX_CELLS} floats per channel and frame being measured.
+ * makes them agree everywhere). Memory: at most {@link #MAX_CELLS} floats and doubles per channel and frame
+ * being measured, and once per reference the grid's polynomial terms ({@link #TERMS} doubles per cell, 5 MB).
  */
 final class SkyCells {
     /** Smallest cell side in pixels: flux of a star stays within its cell and the next at any seeing. */
