@@ -3,9 +3,11 @@ package org.tessera.stack;
 /**
  * Exact order statistics of large float arrays (a whole frame channel): percentiles as numpy's
  * default (linear interpolation between the two nearest ranks), medians, and astropy's
- * {@code sigma_clipped_stats}. Selection is a two-pass radix select on the 32-bit ordered key of
- * each float (high 16 bits, then low 16 bits of the one bucket that holds the rank): exact, O(n)
- * per pass, and it leaves the input untouched. Non-finite values must not be passed in.
+ * {@code sigma_clipped_stats}. Selection works on the 32-bit ordered key of each float: one
+ * counting-sort index by the high 16 bits ({@link Selector}), then the low 16 bits of the one
+ * bucket that holds a rank: exact, and it leaves the input untouched. Sums (mean, standard
+ * deviation) are taken per bucket from exact integers and added in value order, so they depend on
+ * the values only, not on their order. Non-finite values must not be passed in.
  */
 public final class ExactStats {
     private ExactStats() {}
@@ -39,130 +41,208 @@ public final class ExactStats {
     }
 
     /**
-     * Order statistics of the values of {@code v[0..n)} whose key lies in [loKey, hiKey]. One instance
-     * per thread; {@link #load} costs one pass, each {@link #select} at most one more.
+     * Order statistics and sums of one array's values, restricted to a key range [fromKey, toKey]
+     * that may change many times ({@link #range}): percentiles, median, mean and standard deviation.
+     *
+     * <p>{@link #index} passes over the values twice (a histogram of the high 16 key bits, then a
+     * counting-sort scatter of each value's low 16 bits into its high bucket) and once over the
+     * scattered bits (per bucket: count, Σ low, Σ low²; exact integers). After that nothing passes
+     * over all values again: a rank is found by walking the buckets' counts, then sorting the one
+     * bucket it falls in (once; a bucket near the median holds a few % of the values); a range's
+     * count and sums come from the buckets' totals, only the two buckets the bounds cut through
+     * are sorted and summed in part. Within a bucket a value is linear in its low bits
+     * (x = a + step·low, both exact), so a bucket's Σ(x − c) and Σ(x − c)² follow from its integer
+     * sums; the buckets are added in value order. The sums therefore depend only on the values,
+     * not on their order in the array, the threads or the heap. One instance per thread; it keeps its
+     * arrays for the next {@link #index}.
      */
     static final class Selector {
-        /** Below this many values a sorted copy is cheaper than the two 65536-bin histograms. */
-        static final int SORT_BELOW = 1 << 15;
-        private int[] high, low;
-        private float[] sorted;
-        private float[] v;
-        private int n, loKey, hiKey, lowBucket = -1;
+        private static final int BUCKETS = 1 << 16;
+        /** Bucket b's low bits are {@code low[start[b] .. start[b + 1])}. */
+        private final int[] start = new int[BUCKETS + 1];
+        private final int[] next = new int[BUCKETS];
+        /** Nonempty buckets in key order, and per bucket Σ low and Σ low² (exact). */
+        private final int[] ids = new int[BUCKETS];
+        private final long[] sumLow = new long[BUCKETS], sumLow2 = new long[BUCKETS];
+        /** Whether bucket b's low bits are sorted (a stamp per index: no clearing between indexes). */
+        private final int[] sortedStamp = new int[BUCKETS];
+        private int stamp;
+        private char[] low = new char[0];
+        private int buckets, n;
+        // The current range: [firstPos, lastPos) in low[] at its two end buckets.
+        private int fromKey = Integer.MIN_VALUE, toKey = Integer.MAX_VALUE;
+        private int first, last; // indices into ids of the first and last bucket in range (first > last: empty)
+        private int firstFrom, lastTo; // positions in low[] where the range starts in ids[first] and ends in ids[last]
         private long count;
-        private double shift, sum1, sum2;
 
-        long load(float[] values, int size, int fromKey, int toKey) {
-            return load(values, size, fromKey, toKey, size > 0 ? values[0] : 0);
-        }
-
-        /**
-         * Takes the values with key in [fromKey, toKey]; also sums their deviations from {@code c}
-         * (a value near their mean keeps the variance accurate) for {@link #mean} and {@link #std}.
-         */
-        long load(float[] values, int size, int fromKey, int toKey, double c) {
-            shift = c;
-            double s1 = 0, s2 = 0;
-            if (size < SORT_BELOW) {
-                if (sorted == null || sorted.length < size) sorted = new float[size];
-                int m = 0;
-                for (int i = 0; i < size; i++) {
-                    float x = values[i];
-                    int k = key(x);
-                    if (k < fromKey || k > toKey) continue;
-                    sorted[m++] = x;
-                    double d = x - c;
-                    s1 += d;
-                    s2 += d * d;
-                }
-                java.util.Arrays.sort(sorted, 0, m);
-                v = null;
-                count = m;
-                sum1 = s1;
-                sum2 = s2;
-                return m;
+        /** Indexes {@code values[0..size)} (finite values only) and sets the range to all of them. */
+        long index(float[] values, int size) {
+            if (low.length < size) low = new char[size];
+            int[] st = start;
+            java.util.Arrays.fill(st, 0);
+            for (int i = 0; i < size; i++) st[(key(values[i]) >>> 16) ^ 0x8000]++;
+            int pos = 0, m = 0;
+            for (int b = 0; b < BUCKETS; b++) {
+                int c = st[b];
+                st[b] = pos;
+                next[b] = pos;
+                if (c > 0) ids[m++] = b;
+                pos += c;
             }
-            if (high == null) {
-                high = new int[1 << 16];
-                low = new int[1 << 16];
-            }
-            java.util.Arrays.fill(high, 0);
-            // The bucket the last selection looked into: a clipping round moves the median little,
-            // so its low histogram is built in this pass too, which spares select() a pass over
-            // all values when the new median falls in it again (the same counts select would take).
-            int keepBucket = values == v && size == n ? lowBucket : -1;
-            int hb = keepBucket ^ 0x8000;
-            if (keepBucket >= 0) java.util.Arrays.fill(low, 0);
-            v = values;
-            n = size;
-            loKey = fromKey;
-            hiKey = toKey;
-            long cnt = 0;
+            st[BUCKETS] = pos;
+            buckets = m;
+            char[] lo = low;
+            int[] nx = next;
             for (int i = 0; i < size; i++) {
-                float x = values[i];
-                int k = key(x);
-                if (k < fromKey || k > toKey) continue;
-                high[(k >>> 16) ^ 0x8000]++;
-                if (keepBucket >= 0) low[k & 0xffff] += inBucket(k, hb);
-                cnt++;
-                double d = x - c;
-                s1 += d;
-                s2 += d * d;
+                int k = key(values[i]);
+                lo[nx[(k >>> 16) ^ 0x8000]++] = (char) k;
             }
-            lowBucket = keepBucket;
-            count = cnt;
-            sum1 = s1;
-            sum2 = s2;
-            return cnt;
+            for (int j = 0; j < m; j++) {
+                int b = ids[j];
+                long s1 = 0, s2 = 0;
+                for (int p = st[b], e = st[b + 1]; p < e; p++) {
+                    long l = lo[p];
+                    s1 += l;
+                    s2 += l * l;
+                }
+                sumLow[b] = s1;
+                sumLow2[b] = s2;
+            }
+            n = size;
+            if (++stamp == 0) { // wrapped: forget every stamp
+                java.util.Arrays.fill(sortedStamp, 0);
+                stamp = 1;
+            }
+            return range(Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
 
-        /**
-         * 1 when key k lies in high bucket hb (0..0xffff), else 0, without a branch: a bucket near the
-         * median holds a large share of the values in no order, so a branch would often be mispredicted.
-         */
-        private static int inBucket(int k, int hb) {
-            return (((k >>> 16) ^ hb) - 1) >>> 31;
+        /** Restricts to the indexed values whose key lies in [fromKey, toKey]; returns their count. */
+        long range(int fromKey, int toKey) {
+            this.fromKey = fromKey;
+            this.toKey = toKey;
+            count = 0;
+            first = 0;
+            last = -1;
+            if (buckets == 0 || fromKey > toKey) return 0;
+            int bf = (fromKey >>> 16) ^ 0x8000, bt = (toKey >>> 16) ^ 0x8000;
+            first = lowerBound(bf);
+            last = lowerBound(bt + 1) - 1; // bt + 1 ≤ 65536: past every id when bt is the last bucket
+            if (first > last) return 0;
+            firstFrom = start[ids[first]];
+            lastTo = start[ids[last] + 1];
+            if (ids[first] == bf && (fromKey & 0xffff) != 0) firstFrom = position(bf, fromKey & 0xffff);
+            if (ids[last] == bt && (toKey & 0xffff) != 0xffff) lastTo = position(bt, (toKey & 0xffff) + 1);
+            if (first == last) {
+                count = Math.max(0, lastTo - firstFrom);
+            } else {
+                count = (start[ids[first] + 1] - firstFrom) + (lastTo - start[ids[last]])
+                        + (start[ids[last]] - start[ids[first] + 1]);
+            }
+            return count;
+        }
+
+        /** First index into ids whose bucket is ≥ b. */
+        private int lowerBound(int b) {
+            int lo = 0, hi = buckets;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (ids[mid] < b) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+
+        /** Position in low[] of bucket b's first value whose low bits are ≥ l (the bucket sorted first). */
+        private int position(int b, int l) {
+            sort(b);
+            int lo = start[b], hi = start[b + 1];
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (low[mid] < l) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+
+        private void sort(int b) {
+            if (sortedStamp[b] == stamp) return;
+            java.util.Arrays.sort(low, start[b], start[b + 1]); // a counting sort for large buckets
+            sortedStamp[b] = stamp;
         }
 
         long count() { return count; }
 
-        /** Mean of the loaded values (NaN when none). */
-        double mean() {
-            return count == 0 ? Double.NaN : shift + sum1 / count;
-        }
-
-        /** Population standard deviation of the loaded values (NaN when none). */
-        double std() {
+        /** Mean of the values in range (NaN when none); c: a value near them (the median). */
+        double mean(double c) {
             if (count == 0) return Double.NaN;
-            double m = sum1 / count;
-            return Math.sqrt(Math.max(0, sum2 / count - m * m));
+            return c + sums(c)[0] / count;
         }
 
-        /** The value of rank r (0-based) among the loaded values. */
+        /** Population standard deviation of the values in range (NaN when none); c as for {@link #mean}. */
+        double std(double c) {
+            if (count == 0) return Double.NaN;
+            double[] s = sums(c);
+            double m = s[0] / count;
+            return Math.sqrt(Math.max(0, s[1] / count - m * m));
+        }
+
+        /**
+         * {Σ(x − c), Σ(x − c)²} over the range, bucket by bucket in key order. In bucket b every value
+         * is x = a + step·l (a: the bucket's value of low bits 0, step: its spacing, both exact);
+         * around l0, the low bits of the bucket's value nearest c, x − c = d + step·(l − l0) with
+         * |d| ≤ step/2 in the bucket that holds c, and Σ(l − l0), Σ(l − l0)² are exact integers.
+         */
+        double[] sums(double c) {
+            double s1 = 0, s2 = 0;
+            for (int j = first; j <= last; j++) {
+                int b = ids[j];
+                long m, l1, l2;
+                int p0 = j == first ? firstFrom : start[b], p1 = j == last ? lastTo : start[b + 1];
+                if (p0 == start[b] && p1 == start[b + 1]) {
+                    m = p1 - p0;
+                    l1 = sumLow[b];
+                    l2 = sumLow2[b];
+                } else {
+                    m = Math.max(0, p1 - p0);
+                    l1 = 0;
+                    l2 = 0;
+                    for (int p = p0; p < p1; p++) {
+                        long l = low[p];
+                        l1 += l;
+                        l2 += l * l;
+                    }
+                }
+                if (m == 0) continue;
+                int k0 = (b ^ 0x8000) << 16;
+                double a = value(k0), step = (double) value(k0 | 1) - a;
+                long l0 = Math.max(0, Math.min(0xffff, Math.round((c - a) / step)));
+                double d = a + step * l0 - c;
+                long e1 = l1 - m * l0;                      // Σ(l − l0), exact
+                long e2 = l2 - 2 * l0 * l1 + m * l0 * l0;   // Σ(l − l0)², exact (fits; intermediates wrap back)
+                s1 += m * d + step * e1;
+                s2 += m * d * d + 2 * d * step * e1 + step * step * e2;
+            }
+            return new double[] {s1, s2};
+        }
+
+        /** The value of rank r (0-based) among the values in range. */
         float select(long r) {
             if (r < 0 || r >= count) throw new IllegalArgumentException("rank " + r + " outside 0.." + count);
-            if (v == null) return sorted[(int) r];
-            int b = 0;
             long seen = 0;
-            while (seen + high[b] <= r) seen += high[b++];
-            long within = r - seen;
-            if (b != lowBucket) {
-                java.util.Arrays.fill(low, 0);
-                int hb = b ^ 0x8000;
-                for (int i = 0; i < n; i++) {
-                    int k = key(v[i]);
-                    if (k < loKey || k > hiKey) continue;
-                    low[k & 0xffff] += inBucket(k, hb);
+            for (int j = first; j <= last; j++) {
+                int b = ids[j];
+                int p0 = j == first ? firstFrom : start[b], p1 = j == last ? lastTo : start[b + 1];
+                long m = p1 - p0;
+                if (r < seen + m) {
+                    sort(b);
+                    return value(((b ^ 0x8000) << 16) | low[p0 + (int) (r - seen)]);
                 }
-                lowBucket = b;
+                seen += m;
             }
-            int l = 0;
-            long s = 0;
-            while (s + low[l] <= within) s += low[l++];
-            return value(((b ^ 0x8000) << 16) | l);
+            throw new IllegalStateException("rank " + r + " not found among " + count);
         }
 
-        /** numpy-style percentile q ∈ [0, 100] of the loaded values; NaN when none. */
+        /** numpy-style percentile q ∈ [0, 100] of the values in range; NaN when none. */
         double percentile(double q) {
             if (count == 0) return Double.NaN;
             double pos = q / 100.0 * (count - 1);
@@ -185,14 +265,14 @@ public final class ExactStats {
     /** numpy {@code percentile(v[0..n), q)} (linear), exact. */
     public static double percentile(float[] v, int n, double q) {
         Selector s = new Selector();
-        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        s.index(v, n);
         return s.percentile(q);
     }
 
     /** Several percentiles of the same values (one shared first pass). */
     public static double[] percentiles(float[] v, int n, double... qs) {
         Selector s = new Selector();
-        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        s.index(v, n);
         double[] r = new double[qs.length];
         for (int i = 0; i < qs.length; i++) r[i] = s.percentile(qs[i]);
         return r;
@@ -200,7 +280,7 @@ public final class ExactStats {
 
     public static double median(float[] v, int n) {
         Selector s = new Selector();
-        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        s.index(v, n);
         return s.median();
     }
 
@@ -215,34 +295,33 @@ public final class ExactStats {
      */
     public static Clipped sigmaClipped(float[] v, int n, double kLow, double kHigh, int maxIters) {
         Selector s = new Selector();
-        s.load(v, n, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        return sigmaClipped(s, v, n, kLow, kHigh, maxIters);
+        s.index(v, n);
+        return sigmaClipped(s, kLow, kHigh, maxIters);
     }
 
     /**
-     * As above, starting from a selector that already holds all the values (so percentiles and the
-     * clipping share the first pass). Each iteration is one pass (survivors, their sums) plus the
-     * pass that finds the median.
+     * As above, on a selector that holds the values ({@link Selector#index}; so percentiles and the
+     * clipping share one index). Each iteration restricts the selector's range; no pass over all values.
      */
-    static Clipped sigmaClipped(Selector s, float[] v, int n, double kLow, double kHigh, int maxIters) {
+    static Clipped sigmaClipped(Selector s, double kLow, double kHigh, int maxIters) {
         int lo = Integer.MIN_VALUE, hi = Integer.MAX_VALUE;
-        long count = s.count();
+        long count = s.range(lo, hi);
         if (count == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, 0);
         int it = 0;
-        double med = s.median(), mean = s.mean(), std = s.std();
+        double med = s.median(), mean = s.mean(med), std = s.std(med);
         while (it < maxIters) {
             int nlo = Math.max(lo, keyAtLeast(med - kLow * std));
             int nhi = Math.min(hi, keyAtMost(med + kHigh * std));
             it++;
-            long c = s.load(v, n, nlo, nhi, med);
+            long c = s.range(nlo, nhi);
             lo = nlo;
             hi = nhi;
             if (c == 0) return new Clipped(Double.NaN, Double.NaN, Double.NaN, 0, it);
             if (c == count) break; // nothing clipped: same survivors, same statistics
             count = c;
             med = s.median();
-            mean = s.mean();
-            std = s.std();
+            mean = s.mean(med);
+            std = s.std(med);
         }
         return new Clipped(mean, med, std, count, it);
     }

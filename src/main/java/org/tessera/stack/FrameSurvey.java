@@ -16,7 +16,10 @@ import org.tessera.image.RowSource;
 /**
  * The statistics pass: every frame read once, by bands, one frame at a time per worker. Memory:
  * one frame's finite values per channel (plus a luminance plane when sky or FWHM is asked for),
- * i.e. about (C + 2) × H × W floats per worker; nothing is kept afterwards but {@link FrameStats}.
+ * a band of reads (at most 3/4 of a plane) and the values' index ({@link ExactStats.Selector}: 2
+ * bytes per value of one channel, half a plane), i.e. about (C + 2) × H × W floats per worker when
+ * the luminance is not asked for, a quarter plane more when both are; nothing is kept afterwards
+ * but {@link FrameStats}.
  */
 final class FrameSurvey {
     private FrameSurvey() {}
@@ -142,6 +145,13 @@ final class FrameSurvey {
     static final class Scratch {
         private float[][] vals;
         private float[] lum;
+        private ExactStats.Selector selector;
+
+        /** The worker's selector (its index arrays: ~1.5 MB plus 2 bytes per value), reused frame after frame. */
+        ExactStats.Selector selector() {
+            if (selector == null) selector = new ExactStats.Selector();
+            return selector;
+        }
 
         float[][] vals(int nc, int size, boolean keep) {
             if (!keep) return new float[nc][size];
@@ -234,15 +244,15 @@ final class FrameSurvey {
         double[] pLow = nanArray(nc), pHigh = nanArray(nc), sigma = nanArray(nc);
         for (int c = 0; c < nc && vals != null; c++) {
             if (nv[c] == 0) continue;
-            // One first pass serves the percentiles and the first clipping iteration.
-            ExactStats.Selector s = new ExactStats.Selector();
-            s.load(vals[c], nv[c], Integer.MIN_VALUE, Integer.MAX_VALUE);
+            // One index serves the percentiles and every clipping round.
+            ExactStats.Selector s = scratch.selector();
+            s.index(vals[c], nv[c]);
             if (needs.percentiles()) {
                 pLow[c] = s.percentile(LOW_PERCENTILE);
                 pHigh[c] = s.percentile(HIGH_PERCENTILE);
             }
             if (needs.noise())
-                sigma[c] = ExactStats.sigmaClipped(s, vals[c], nv[c], NOISE_KAPPA, NOISE_KAPPA, NOISE_ITERS).std();
+                sigma[c] = ExactStats.sigmaClipped(s, NOISE_KAPPA, NOISE_KAPPA, NOISE_ITERS).std();
         }
         vals = null; // the per-channel copies are no longer needed: let the FWHM scratch reuse the memory
         double sky = Double.NaN, fwhm = Double.NaN;

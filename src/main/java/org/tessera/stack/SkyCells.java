@@ -28,7 +28,8 @@ import java.util.List;
  * the sources' ratios (a trail through 24 frames of a test field made gains of 0.3 otherwise); and
  * offset = mean of (ref background − gain · frame background) over the common cells, so that the
  * two skies agree on average where both frames see the sky (their shapes may differ: no constant
- * makes them agree everywhere). Memory: at most {@link #MAX_CELLS} floats per channel and frame being measured.
+ * makes them agree everywhere). Memory: at most {@link #MAX_CELLS} floats and doubles per channel and frame
+ * being measured, and once per reference the grid's polynomial terms ({@link #TERMS} doubles per cell, 5 MB).
  */
 final class SkyCells {
     /** Smallest cell side in pixels: flux of a star stays within its cell and the next at any seeing. */
@@ -46,8 +47,8 @@ final class SkyCells {
     /** Per channel, cell means (NaN where a pixel of the cell is not finite). */
     final float[][] mean;
 
+    /** Per channel, cell sums: non-finite exactly where a pixel of the cell is (a NaN or ±Inf pixel makes the sum NaN or ±Inf; finite floats never overflow a double). */
     private final double[][] sum;
-    private final boolean[][] bad;
 
     SkyCells(int width, int height, int channels) {
         this.cell = cellSide(width, height);
@@ -56,7 +57,6 @@ final class SkyCells {
         this.channels = channels;
         this.mean = new float[channels][cw * ch];
         this.sum = new double[channels][cw * ch];
-        this.bad = new boolean[channels][cw * ch];
     }
 
     static int cellSide(int width, int height) {
@@ -71,17 +71,12 @@ final class SkyCells {
         int cy = y / cell;
         if (cy >= ch) return;
         double[] sc = sum[c];
-        boolean[] bc = bad[c];
+        // Every pixel is added, without a test: a non-finite one leaves the sum non-finite, which
+        // marks the cell; a finite cell's sum is the same additions in the same order as with a test.
         for (int cx = 0, k = cy * cw, x = off; cx < cw; cx++, k++) {
             double s = sc[k];
-            boolean b = false;
-            for (int e = x + cell; x < e; x++) {
-                float v = row[x];
-                if (Float.isFinite(v)) s += v;
-                else b = true;
-            }
+            for (int e = x + cell; x < e; x++) s += row[x];
             sc[k] = s;
-            if (b) bc[k] = true;
         }
     }
 
@@ -89,7 +84,7 @@ final class SkyCells {
     SkyCells finish() {
         double n = cell * cell;
         for (int c = 0; c < channels; c++)
-            for (int k = 0; k < mean[c].length; k++) mean[c][k] = bad[c][k] ? Float.NaN : (float) (sum[c][k] / n);
+            for (int k = 0; k < mean[c].length; k++) mean[c][k] = Double.isFinite(sum[c][k]) ? (float) (sum[c][k] / n) : Float.NaN;
         return this;
     }
 
@@ -111,7 +106,7 @@ final class SkyCells {
             }
         if (nCommon < MIN_CELLS) return Fit.none(nCommon + " common cells of " + ref.cell + "x" + ref.cell + " px");
         // Each frame's background from the common cells only, so both are judged on the same sky.
-        double[][] bg = backgrounds(r, s, common, ref.cw, ref.ch);
+        double[][] bg = backgrounds(r, s, common, ref.cw, ref.ch, ref.terms());
         double[] rb = bg[0], sb = bg[1];
         double[] rr = new double[n], sr = new double[n];
         for (int k = 0; k < n; k++) {
@@ -190,23 +185,29 @@ final class SkyCells {
      * frames gains 0.89–1.13 on bench/e2e. Evaluated on the cells given: {ref's, src's}.
      */
     static double[][] backgrounds(float[] r, float[] s, boolean[] use, int cw, int ch) {
+        return backgrounds(r, s, use, cw, ch, terms(cw, ch));
+    }
+
+    /** As above, with the grid's polynomial terms {@link #terms(int, int)} (the same for every frame of the grid). */
+    static double[][] backgrounds(float[] r, float[] s, boolean[] use, int cw, int ch, double[] t) {
         int n = r.length;
-        double[][] t = new double[n][];
-        for (int k = 0; k < n; k++)
-            if (use[k]) t[k] = terms(2.0 * (k % cw + 0.5) / cw - 1, 2.0 * (k / cw + 0.5) / ch - 1);
+        Columns cols = new Columns();
         boolean[] sky = use.clone();
         double[] ar = null, as = null;
         double[] fit = new double[n];
+        int[] cells = new int[n];
+        int nUse = 0;
+        for (int k = 0; k < n; k++) if (use[k]) cells[nUse++] = k;
         for (int it = 0; it < CLIP_ITERATIONS; it++) {
             int m = 0;
             for (boolean b : sky) if (b) m++;
             if (m < 3 * TERMS) break; // keep the last fit
-            double[][] a = solve(t, r, s, sky);
+            double[][] a = solve(t, r, s, sky, cols);
             ar = a[0];
             as = a[1];
             boolean[] src = new boolean[n], dark = new boolean[n];
-            flag(r, ar, t, sky, use, m, src, dark, fit);
-            flag(s, as, t, sky, use, m, src, dark, fit);
+            flag(r, ar, t, sky, cells, nUse, m, src, dark, fit);
+            flag(s, as, t, sky, cells, nUse, m, src, dark, fit);
             boolean[] grown = dilate(src, use, cw, ch);
             boolean[] next = new boolean[n];
             for (int k = 0; k < n; k++) next[k] = use[k] && !grown[k] && !dark[k];
@@ -219,26 +220,23 @@ final class SkyCells {
             Arrays.fill(outS, median(s, use));
             return new double[][] {outR, outS};
         }
-        for (int k = 0; k < n; k++)
-            if (use[k]) {
-                outR[k] = dot(ar, t[k]);
-                outS[k] = dot(as, t[k]);
-            }
+        evaluate(ar, t, cells, nUse, outR);
+        evaluate(as, t, cells, nUse, outS);
         return new double[][] {outR, outS};
     }
 
     /** Marks (ORs into src and dark) the cells of v far above or below its fit a; {@code fit} is scratch. */
-    private static void flag(float[] v, double[] a, double[][] t, boolean[] sky, boolean[] use, int m,
+    private static void flag(float[] v, double[] a, double[] t, boolean[] sky, int[] cells, int nUse, int m,
                              boolean[] src, boolean[] dark, double[] fit) {
-        for (int k = 0; k < v.length; k++) if (use[k]) fit[k] = dot(a, t[k]); // once per cell, used twice below
+        evaluate(a, t, cells, nUse, fit); // once per cell, used twice below
         double[] res = new double[m];
         int q = 0;
         for (int k = 0; k < v.length; k++) if (sky[k]) res[q++] = v[k] - fit[k];
         double mid = select(res, q);
         for (int i = 0; i < q; i++) res[i] = Math.abs(res[i] - mid);
         double sig = 1.4826 * select(res, q);
-        for (int k = 0; k < v.length; k++) {
-            if (!use[k]) continue;
+        for (int u = 0; u < nUse; u++) {
+            int k = cells[u];
             double d = v[k] - fit[k] - mid;
             if (d > 3 * sig) src[k] = true;
             if (d < -6 * sig) dark[k] = true;
@@ -265,36 +263,153 @@ final class SkyCells {
         return t;
     }
 
-    private static double dot(double[] a, double[] t) {
+    /** The terms of every cell of a cw × ch grid, cell k's at {@code [k·TERMS, (k + 1)·TERMS)}. */
+    static double[] terms(int cw, int ch) {
+        int n = cw * ch;
+        double[] t = new double[n * TERMS];
+        for (int k = 0; k < n; k++)
+            System.arraycopy(terms(2.0 * (k % cw + 0.5) / cw - 1, 2.0 * (k / cw + 0.5) / ch - 1), 0, t, k * TERMS, TERMS);
+        return t;
+    }
+
+    private double[] terms;
+
+    /** This grid's terms, computed once (the survey's reference serves every frame's fits, from any worker). */
+    synchronized double[] terms() {
+        if (terms == null) terms = terms(cw, ch);
+        return terms;
+    }
+
+    /** The fit a evaluated at cell k: Σ a[i]·t_i(k), i in order. */
+    private static double dot(double[] a, double[] t, int k) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * t[i];
+        for (int i = 0, o = k * TERMS; i < TERMS; i++) s += a[i] * t[o + i];
         return s;
     }
 
     /**
-     * Least squares through the normal equations (TERMS unknowns, coordinates within ±1) for two
-     * value sets on the same cells: one normal matrix and one decomposition serve both.
+     * out[k] = the fit a at cell k for the listed cells, four cells at a time: each one's sum in the
+     * order of {@link #dot}, the four chains of additions independent (one cell's chain alone waits
+     * on each addition).
      */
-    private static double[][] solve(double[][] t, float[] v1, float[] v2, boolean[] use) {
-        double[][] ata = new double[TERMS][TERMS];
-        double[] b1 = new double[TERMS], b2 = new double[TERMS];
-        for (int k = 0; k < v1.length; k++) {
-            if (!use[k]) continue;
-            double[] r = t[k];
-            double x1 = v1[k], x2 = v2[k];
+    static void evaluate(double[] a, double[] t, int[] cells, int count, double[] out) {
+        int u = 0;
+        for (; u + 4 <= count; u += 4) {
+            int k0 = cells[u], k1 = cells[u + 1], k2 = cells[u + 2], k3 = cells[u + 3];
+            int o0 = k0 * TERMS, o1 = k1 * TERMS, o2 = k2 * TERMS, o3 = k3 * TERMS;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (int i = 0; i < TERMS; i++) {
-                double ri = r[i];
-                b1[i] += ri * x1;
-                b2[i] += ri * x2;
-                double[] row = ata[i];
-                for (int j = 0; j <= i; j++) row[j] += ri * r[j];
+                double ai = a[i];
+                s0 += ai * t[o0 + i];
+                s1 += ai * t[o1 + i];
+                s2 += ai * t[o2 + i];
+                s3 += ai * t[o3 + i];
             }
+            out[k0] = s0;
+            out[k1] = s1;
+            out[k2] = s2;
+            out[k3] = s3;
         }
-        for (int i = 0; i < TERMS; i++) for (int j = i + 1; j < TERMS; j++) ata[i][j] = ata[j][i];
+        for (; u < count; u++) out[cells[u]] = dot(a, t, cells[u]);
+    }
+
+    /** Scratch of {@link #solve}: a chunk of used cells' terms and values by column, kept over a fit's rounds. */
+    static final class Columns {
+        /** Cells per chunk: 12 columns of 256 doubles, 24 KiB. */
+        static final int CHUNK = 256;
+        final double[][] t = new double[TERMS][CHUNK];
+        final double[] v1 = new double[CHUNK], v2 = new double[CHUNK];
+    }
+
+    /**
+     * Least squares through the normal equations (TERMS unknowns, coordinates within ±1) for two
+     * value sets on the same cells: one normal matrix and one decomposition serve both. Each sum
+     * runs over the used cells in raster order (gathered by column, a cache-sized chunk at a time),
+     * four sums per loop kept in registers: the same products added in the same order as one cell
+     * at a time.
+     */
+    private static double[][] solve(double[] t, float[] v1, float[] v2, boolean[] use, Columns cols) {
+        double[][] e = normalEquations(t, v1, v2, use, cols);
+        double[][] ata = Arrays.copyOf(e, TERMS);
         org.apache.commons.math3.linear.DecompositionSolver qr = new org.apache.commons.math3.linear.QRDecomposition(
                 new org.apache.commons.math3.linear.Array2DRowRealMatrix(ata, false)).getSolver();
-        return new double[][] {qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(b1, false)).toArray(),
-                qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(b2, false)).toArray()};
+        return new double[][] {qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(e[TERMS], false)).toArray(),
+                qr.solve(new org.apache.commons.math3.linear.ArrayRealVector(e[TERMS + 1], false)).toArray()};
+    }
+
+    /** The normal equations of {@link #solve}: TERMS rows of AᵀA, then Aᵀv1 and Aᵀv2. */
+    static double[][] normalEquations(double[] t, float[] v1, float[] v2, boolean[] use, Columns cols) {
+        double[][] c = cols.t;
+        double[] x1 = cols.v1, x2 = cols.v2;
+        double[][] ata = new double[TERMS][TERMS];
+        double[] b1 = new double[TERMS], b2 = new double[TERMS];
+        // By chunks of used cells small enough to stay in the first-level cache while every sum
+        // passes over them; each sum carries on from one chunk to the next, so it still adds the
+        // cells one after another in raster order.
+        for (int k = 0, n = v1.length; k < n; ) {
+            int m = 0;
+            for (; k < n && m < Columns.CHUNK; k++) {
+                if (!use[k]) continue;
+                for (int i = 0, o = k * TERMS; i < TERMS; i++) c[i][m] = t[o + i];
+                x1[m] = v1[k];
+                x2[m] = v2[k];
+                m++;
+            }
+            if (m > 0) accumulate(c, x1, x2, m, ata, b1, b2);
+        }
+        for (int i = 0; i < TERMS; i++) for (int j = i + 1; j < TERMS; j++) ata[i][j] = ata[j][i];
+        double[][] out = Arrays.copyOf(ata, TERMS + 2);
+        out[TERMS] = b1;
+        out[TERMS + 1] = b2;
+        return out;
+    }
+
+    /** Adds m cells (by column) to the lower triangle of AᵀA and to Aᵀv1, Aᵀv2, four sums per loop kept in registers. */
+    private static void accumulate(double[][] c, double[] x1, double[] x2, int m, double[][] ata, double[] b1, double[] b2) {
+        for (int i = 0; i < TERMS; i++) {
+            double[] ci = c[i], row = ata[i];
+            int j = 0;
+            for (; j + 4 <= i; j += 4) { // off the diagonal: j < i
+                double[] c0 = c[j], c1 = c[j + 1], c2 = c[j + 2], c3 = c[j + 3];
+                double s0 = row[j], s1 = row[j + 1], s2 = row[j + 2], s3 = row[j + 3];
+                for (int q = 0; q < m; q++) {
+                    double x = ci[q];
+                    s0 += x * c0[q];
+                    s1 += x * c1[q];
+                    s2 += x * c2[q];
+                    s3 += x * c3[q];
+                }
+                row[j] = s0;
+                row[j + 1] = s1;
+                row[j + 2] = s2;
+                row[j + 3] = s3;
+            }
+            for (; j + 2 <= i; j += 2) {
+                double[] c0 = c[j], c1 = c[j + 1];
+                double s0 = row[j], s1 = row[j + 1];
+                for (int q = 0; q < m; q++) {
+                    double x = ci[q];
+                    s0 += x * c0[q];
+                    s1 += x * c1[q];
+                }
+                row[j] = s0;
+                row[j + 1] = s1;
+            }
+            // the last one off the diagonal (if any), the diagonal and both right-hand sides
+            double[] cj = c[j];
+            double o = row[j], d = row[i], s1 = b1[i], s2 = b2[i];
+            for (int q = 0; q < m; q++) {
+                double x = ci[q];
+                o += x * cj[q];
+                d += x * x;
+                s1 += x * x1[q];
+                s2 += x * x2[q];
+            }
+            row[j] = o; // j == i when nothing is left off the diagonal: then o == d
+            row[i] = d;
+            b1[i] = s1;
+            b2[i] = s2;
+        }
     }
 
     /** A source's flux may differ between the frames by this fraction of it beyond the noise (cells cut at the aperture's edge). */

@@ -43,12 +43,12 @@ class ExactStatsTest {
         }
     }
 
-    /** Large arrays take the radix-select path: the same exact answers. */
+    /** Large arrays (buckets of thousands of values, sorted by counting): the same exact answers. */
     @Test
     void radixSelectionMatchesSortingOnLargeArrays() {
         SplittableRandom r = new SplittableRandom(8);
         for (int trial = 0; trial < 6; trial++) {
-            int n = ExactStats.Selector.SORT_BELOW + r.nextInt(60000);
+            int n = (1 << 15) + r.nextInt(60000);
             float[] v = new float[n];
             for (int i = 0; i < n; i++)
                 v[i] = switch (trial % 3) {
@@ -143,21 +143,23 @@ class ExactStatsTest {
     }
 
     /**
-     * One selector, many loads of the same values under narrowing bounds (the clipping's rounds, which
-     * keep the last selection's bucket), selections in any order: always the sorted answer.
+     * One index, many ranges under narrowing bounds (the clipping's rounds; the bounds cut buckets
+     * already sorted and others not), selections in any order: always the sorted answer, and the
+     * range's count and sums those of the values in it.
      */
     @Test
-    void keptBucketsNeverChangeTheSelectedValues() {
+    void rangesOfOneIndexMatchTheSortedValues() {
         SplittableRandom r = new SplittableRandom(5);
         int n = 100_000;
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (Math.exp(r.nextGaussian() * 3) * (r.nextInt(4) == 0 ? -1 : 1));
         ExactStats.Selector s = new ExactStats.Selector();
+        assertEquals(n, s.index(v, n));
         float[] sorted = Arrays.copyOf(v, n);
         Arrays.sort(sorted);
         int lo = Integer.MIN_VALUE, hi = Integer.MAX_VALUE;
         for (int round = 0; round < 12; round++) {
-            long count = s.load(v, n, lo, hi);
+            long count = s.range(lo, hi);
             float[] in = new float[(int) count];
             int m = 0;
             for (float x : sorted) {
@@ -165,18 +167,116 @@ class ExactStatsTest {
                 if (k >= lo && k <= hi) in[m++] = x;
             }
             assertEquals(m, count);
-            // The median first: its bucket is usually the one the last round kept.
             assertEquals(in[(m - 1) / 2], s.select((count - 1) / 2), 0f, "median, round " + round);
             for (int t = 0; t < 12; t++) {
                 long rank = r.nextLong(count);
                 assertEquals(in[(int) rank], s.select(rank), 0f, "round " + round + " rank " + rank);
             }
             assertEquals(sortedPercentile(in, m, 90), s.percentile(90), 0, "round " + round);
-            s.select((count - 1) / 2); // keep the median's bucket for the next load
+            double c = s.median();
+            double[] ref = exactMeanStd(in, m);
+            assertEquals(ref[0], s.mean(c), 1e-12 * Math.abs(ref[0]) + 1e-12 * ref[1], "mean, round " + round);
+            assertEquals(ref[1], s.std(c), 1e-10 * ref[1], "std, round " + round);
             // Narrow the bounds around the middle, as a clipping round does.
             lo = ExactStats.key(in[m / 20 + r.nextInt(m / 20)]);
             hi = ExactStats.key(in[m - 1 - m / 20 - r.nextInt(m / 20)]);
         }
+        assertEquals(0, s.range(5, 4), "an empty range");
+        assertTrue(Double.isNaN(s.std(0)) && Double.isNaN(s.percentile(50)));
+    }
+
+    /**
+     * Values far narrower than their bucket (σ = 0.002 around 1000, where one high-bits bucket spans
+     * 4): each bucket's sums are taken around its value nearest the centre, so nothing cancels.
+     */
+    @Test
+    void narrowValuesKeepTheirStandardDeviation() {
+        SplittableRandom r = new SplittableRandom(6);
+        int n = 100_000;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (1001 + 0.002 * r.nextGaussian());
+        ExactStats.Selector s = new ExactStats.Selector();
+        s.index(v, n);
+        double[] ref = exactMeanStd(v, n);
+        for (double c : new double[] {s.median(), s.median() + Math.PI * 1e-4})
+            assertEquals(ref[1], s.std(c), 1e-12 * ref[1], "std about " + c);
+        assertEquals(ref[0], s.mean(s.median()), 1e-15 * ref[0], "mean");
+    }
+
+    /** Mean and population standard deviation in exact arithmetic, rounded once: the reference. */
+    static double[] exactMeanStd(float[] v, int n) {
+        java.math.BigDecimal s1 = java.math.BigDecimal.ZERO, s2 = java.math.BigDecimal.ZERO;
+        for (int i = 0; i < n; i++) {
+            java.math.BigDecimal x = new java.math.BigDecimal(v[i]);
+            s1 = s1.add(x);
+            s2 = s2.add(x.multiply(x));
+        }
+        java.math.BigDecimal bn = java.math.BigDecimal.valueOf(n);
+        java.math.MathContext mc = java.math.MathContext.DECIMAL128;
+        java.math.BigDecimal mean = s1.divide(bn, mc);
+        java.math.BigDecimal var = s2.multiply(bn).subtract(s1.multiply(s1)).divide(bn.multiply(bn), mc);
+        return new double[] {mean.doubleValue(), Math.sqrt(var.doubleValue())};
+    }
+
+    /**
+     * The survey's statistics from the index equal a straightforward computation: percentiles and
+     * medians exactly (sorted copies), the clipped survivors exactly, mean and std within 1e-12 of
+     * exact arithmetic — on sky-like values (a frame's noise around a level, stars, a few negative
+     * and saturated pixels) where one high bucket holds tens of thousands of values, and in any
+     * order of the same values (the sums follow the values, not the array).
+     */
+    @Test
+    void clippingOnSkyLikeValuesMatchesExactArithmeticInAnyOrder() {
+        SplittableRandom r = new SplittableRandom(77);
+        int n = 150_000;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            double x = 760 + 14 * r.nextGaussian();
+            if (r.nextDouble() < 0.04) x += 3000 * Math.pow(r.nextDouble(), 4);
+            if (r.nextDouble() < 0.001) x = r.nextBoolean() ? -5 * r.nextDouble() : 65535;
+            v[i] = (float) x;
+        }
+        ExactStats.Clipped c = ExactStats.sigmaClipped(v, n, 3, 3, 5);
+        // The reference: astropy's rounds on sorted copies, with exact sums.
+        float[] cur = v.clone();
+        double med = 0, mean = 0, std = 0;
+        int it = 0;
+        while (true) {
+            float[] s = cur.clone();
+            Arrays.sort(s);
+            int m = s.length;
+            med = (m & 1) == 1 ? s[m / 2] : 0.5 * ((double) s[m / 2 - 1] + s[m / 2]);
+            double[] ms = exactMeanStd(s, m);
+            mean = ms[0];
+            std = ms[1];
+            if (it == 5) break;
+            int lo = ExactStats.keyAtLeast(med - 3 * std), hi = ExactStats.keyAtMost(med + 3 * std);
+            int k = 0;
+            for (float x : cur) if (ExactStats.key(x) >= lo && ExactStats.key(x) <= hi) k++;
+            it++;
+            if (k == cur.length) break;
+            float[] next = new float[k];
+            k = 0;
+            for (float x : cur) if (ExactStats.key(x) >= lo && ExactStats.key(x) <= hi) next[k++] = x;
+            cur = next;
+        }
+        assertEquals(cur.length, c.count(), "survivors");
+        assertEquals(it, c.iterations());
+        assertEquals(med, c.median(), 0, "median");
+        assertEquals(mean, c.mean(), 1e-12 * mean, "mean");
+        assertEquals(std, c.std(), 1e-12 * std, "std");
+        assertEquals(sortedPercentile(v, n, 25), ExactStats.percentile(v, n, 25), 0);
+        assertEquals(sortedPercentile(v, n, 90), ExactStats.percentile(v, n, 90), 0);
+        // The same values shuffled: the same bits.
+        float[] w = v.clone();
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            float t = w[i];
+            w[i] = w[j];
+            w[j] = t;
+        }
+        ExactStats.Clipped d = ExactStats.sigmaClipped(w, n, 3, 3, 5);
+        assertEquals(c, d, "order of the values");
     }
 
     @Test

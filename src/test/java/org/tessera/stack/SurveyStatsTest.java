@@ -1,0 +1,173 @@
+package org.tessera.stack;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.image.RowSource;
+
+/**
+ * The statistics pass's fast paths against straightforward computations: the survey's percentiles
+ * and clipped noise (one counting-sort index per channel, {@link ExactStats.Selector}) against
+ * sorted copies and exact arithmetic, independent of where the values lie in the frame; and
+ * {@link SkyCells}' normal equations and fit evaluations against the cell-by-cell loops they replace,
+ * bit for bit.
+ */
+class SurveyStatsTest {
+
+    /** A frame held in memory: C planes of H × W floats. */
+    record Planes(int width, int height, float[][] p) implements RowSource {
+        @Override public int channels() { return p.length; }
+
+        @Override
+        public void readRows(int y0, int rows, float[][] dst) {
+            for (int c = 0; c < p.length; c++) System.arraycopy(p[c], y0 * width, dst[c], 0, rows * width);
+        }
+    }
+
+    /** A rotated footprint (NaN outside) of sky, noise, stars, a few negative and saturated pixels. */
+    static Planes skyFrame(long seed, int w, int h) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[][] p = new float[3][w * h];
+        double c = Math.cos(0.4), s = Math.sin(0.4);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double dx = x - w / 2.0, dy = y - h / 2.0, u = c * dx + s * dy, v = -s * dx + c * dy;
+                boolean in = Math.abs(u) < 0.4 * w && Math.abs(v) < 0.25 * h;
+                for (int ch = 0; ch < 3; ch++) {
+                    double val = 700 + 60 * ch + 0.05 * dx + 12 * r.nextGaussian();
+                    if (r.nextDouble() < 0.03) val += 4000 * Math.pow(r.nextDouble(), 4);
+                    if (r.nextDouble() < 0.0005) val = r.nextBoolean() ? -3 * r.nextDouble() : 65535;
+                    p[ch][y * w + x] = in ? (float) val : Float.NaN;
+                }
+            }
+        return new Planes(w, h, p);
+    }
+
+    /** The finite values of a plane, sorted. */
+    static float[] finiteSorted(float[] plane) {
+        float[] f = new float[plane.length];
+        int m = 0;
+        for (float v : plane) if (Float.isFinite(v)) f[m++] = v;
+        f = Arrays.copyOf(f, m);
+        Arrays.sort(f);
+        return f;
+    }
+
+    /** astropy's clipped std written plainly: sorted copies, exact sums (BigDecimal), 3σ, 5 rounds. */
+    static double clippedStdReference(float[] sorted) {
+        float[] cur = sorted;
+        double std = 0;
+        for (int it = 0; ; it++) {
+            int m = cur.length;
+            double med = (m & 1) == 1 ? cur[m / 2] : 0.5 * ((double) cur[m / 2 - 1] + cur[m / 2]);
+            std = ExactStatsTest.exactMeanStd(cur, m)[1];
+            if (it == FrameSurvey.NOISE_ITERS) return std;
+            int lo = ExactStats.keyAtLeast(med - 3 * std), hi = ExactStats.keyAtMost(med + 3 * std);
+            float[] next = new float[m];
+            int k = 0;
+            for (float x : cur) if (ExactStats.key(x) >= lo && ExactStats.key(x) <= hi) next[k++] = x;
+            if (k == m) return std;
+            cur = Arrays.copyOf(next, k);
+        }
+    }
+
+    @Test
+    void surveyStatisticsEqualSortedPercentilesAndExactClipping() throws Exception {
+        Planes f = skyFrame(11, 300, 260);
+        FrameSurvey.Needs needs = new FrameSurvey.Needs(true, false, true, false, false);
+        FrameStats st = FrameSurvey.measure(f, needs);
+        for (int c = 0; c < 3; c++) {
+            float[] s = finiteSorted(f.p()[c]);
+            assertTrue(s.length > 20_000, "a large footprint: " + s.length);
+            assertEquals(s.length, st.finite()[c]);
+            assertEquals(ExactStatsTest.sortedPercentile(s, s.length, FrameSurvey.LOW_PERCENTILE), st.pLow()[c], 0, "25th, channel " + c);
+            assertEquals(ExactStatsTest.sortedPercentile(s, s.length, FrameSurvey.HIGH_PERCENTILE), st.pHigh()[c], 0, "90th, channel " + c);
+            double ref = clippedStdReference(s);
+            assertEquals(ref, st.noiseSigma()[c], 1e-12 * ref, "clipped noise, channel " + c);
+            assertTrue(ref > 11 && ref < 13, "the noise drawn (12): " + ref);
+        }
+    }
+
+    /** The same values elsewhere in the frame (rows reversed, pixels swapped): the same bits. */
+    @Test
+    void surveyStatisticsDependOnTheValuesNotTheirPlaces() throws Exception {
+        Planes f = skyFrame(12, 240, 200);
+        float[][] q = new float[3][];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int c = 0; c < 3; c++) {
+            q[c] = f.p()[c].clone();
+            for (int i = q[c].length - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                float t = q[c][i];
+                q[c][i] = q[c][j];
+                q[c][j] = t;
+            }
+        }
+        FrameSurvey.Needs needs = new FrameSurvey.Needs(true, false, true, false, false);
+        FrameStats a = FrameSurvey.measure(f, needs), b = FrameSurvey.measure(new Planes(240, 200, q), needs);
+        assertArrayEquals(a.noiseSigma(), b.noiseSigma(), 0);
+        assertArrayEquals(a.pLow(), b.pLow(), 0);
+        assertArrayEquals(a.pHigh(), b.pHigh(), 0);
+        // Two workers or one, any order of frames: the same statistics.
+        List<Planes> frames = List.of(f, new Planes(240, 200, q), skyFrame(13, 240, 200));
+        FrameStats[] one = FrameSurvey.run(frames, needs, 1, org.tessera.Progress.NONE, List.of("a", "b", "c"));
+        FrameStats[] two = FrameSurvey.run(frames, needs, 2, org.tessera.Progress.NONE, List.of("a", "b", "c"));
+        for (int i = 0; i < 3; i++) assertArrayEquals(one[i].noiseSigma(), two[i].noiseSigma(), 0, "frame " + i);
+        assertArrayEquals(a.noiseSigma(), one[0].noiseSigma(), 0);
+    }
+
+    /** The normal equations summed by columns are the cell-by-cell sums, bit for bit. */
+    @Test
+    void normalEquationsEqualTheCellByCellSums() {
+        SplittableRandom r = new SplittableRandom(3);
+        int cw = 97, ch = 61, n = cw * ch;
+        double[] t = SkyCells.terms(cw, ch);
+        float[] v1 = new float[n], v2 = new float[n];
+        boolean[] use = new boolean[n];
+        for (int k = 0; k < n; k++) {
+            v1[k] = (float) (800 + 30 * r.nextGaussian());
+            v2[k] = (float) (760 + 25 * r.nextGaussian());
+            use[k] = r.nextDouble() < 0.6;
+        }
+        double[][] fast = SkyCells.normalEquations(t, v1, v2, use, new SkyCells.Columns());
+        int T = SkyCells.TERMS;
+        double[][] ata = new double[T][T];
+        double[] b1 = new double[T], b2 = new double[T];
+        for (int k = 0; k < n; k++) {
+            if (!use[k]) continue;
+            for (int i = 0; i < T; i++) {
+                double ri = t[k * T + i];
+                b1[i] += ri * v1[k];
+                b2[i] += ri * v2[k];
+                for (int j = 0; j <= i; j++) ata[i][j] += ri * t[k * T + j];
+            }
+        }
+        for (int i = 0; i < T; i++) {
+            for (int j = 0; j <= i; j++) {
+                assertEquals(ata[i][j], fast[i][j], 0, "AtA " + i + "," + j);
+                assertEquals(ata[i][j], fast[j][i], 0, "AtA " + j + "," + i);
+            }
+            assertEquals(b1[i], fast[T][i], 0, "Atv1 " + i);
+            assertEquals(b2[i], fast[T + 1][i], 0, "Atv2 " + i);
+        }
+        // The fit at the listed cells, four at a time: each cell's sum in term order.
+        double[] a = new double[T];
+        for (int i = 0; i < T; i++) a[i] = r.nextGaussian() * 100;
+        int[] cells = new int[n];
+        int m = 0;
+        for (int k = 0; k < n; k++) if (use[k]) cells[m++] = k;
+        double[] out = new double[n];
+        SkyCells.evaluate(a, t, cells, m, out);
+        for (int u = 0; u < m; u++) {
+            int k = cells[u];
+            double s = 0;
+            for (int i = 0; i < T; i++) s += a[i] * t[k * T + i];
+            assertEquals(s, out[k], 0, "cell " + k);
+        }
+        for (int k = 0; k < n; k++) if (!use[k]) assertEquals(0, out[k], 0, "unlisted cell " + k + " untouched");
+    }
+}
