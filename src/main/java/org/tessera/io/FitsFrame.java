@@ -414,7 +414,8 @@ public final class FitsFrame implements Frame, AllFinite {
                 int e0 = Math.max(0, y0 - ctx), e1 = Math.min(height, y0 + rows + ctx);
                 float[][] ext = newBand(e1 - e0);
                 readBand(ch, e0, e1 - e0, ext);
-                for (int c = 0; c < ext.length; c++) HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c]);
+                for (int c = 0; c < ext.length; c++)
+                    HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c], 1, codec.smallIntegers());
             } else {
                 readBand(ch, y0, rows, dst);
             }
@@ -451,7 +452,7 @@ public final class FitsFrame implements Frame, AllFinite {
                     int e0 = Math.max(0, r0 - ctx), e1 = Math.min(height, r1 + ctx);
                     float[] ext = new float[(e1 - e0) * width];
                     readPlaneRows(ch, 0, e0, e1 - e0, ext, 0);
-                    HotPixels.correct(ext, width, height, e0, e1 - e0, r0, r1 - r0, raw, 2);
+                    HotPixels.correct(ext, width, height, e0, e1 - e0, r0, r1 - r0, raw, 2, codec.smallIntegers());
                 } else {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
                 }
@@ -467,7 +468,7 @@ public final class FitsFrame implements Frame, AllFinite {
      */
     private HotPixelMemo.Fixes hotFixes(FileChannel ch) throws IOException {
         int planes = layout == Layout.CUBE ? 3 : 1;
-        return hotMemo.get(planes, width, height, layout == Layout.BAYER ? 2 : 1,
+        return hotMemo.get(planes, width, height, layout == Layout.BAYER ? 2 : 1, codec.smallIntegers(),
                 (plane, y0, rows, dst) -> readPlaneRows(ch, plane, y0, rows, dst, 0));
     }
 
