@@ -3,6 +3,7 @@ package org.tessera.reproject;
 import java.io.IOException;
 import java.util.Arrays;
 
+import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsGrid;
@@ -27,6 +28,8 @@ public final class ReprojectedSource implements RowSource {
     private final WcsGrid target;
     private final Kernel kernel;
     private final WcsMapping mapping;
+    /** Bilinear on a source without NaN straight into the band ({@link KernelSampler#bilinearInto}). */
+    private final boolean direct;
 
     public ReprojectedSource(RowSource src, Wcs srcWcs, WcsGrid target) {
         this(src, srcWcs, target, Kernel.BILINEAR);
@@ -37,6 +40,20 @@ public final class ReprojectedSource implements RowSource {
         this.target = target;
         this.kernel = kernel;
         this.mapping = new WcsMapping(target.wcs(), srcWcs);
+        this.direct = true;
+    }
+
+    private ReprojectedSource(ReprojectedSource o, boolean direct) {
+        this.src = o.src;
+        this.target = o.target;
+        this.kernel = o.kernel;
+        this.mapping = o.mapping;
+        this.direct = direct;
+    }
+
+    /** The same view through the weight row of {@link KernelSampler#mapAndSample} always (tests compare the two). */
+    ReprojectedSource withoutDirectPath() {
+        return new ReprojectedSource(this, false);
     }
 
     @Override public int width() { return target.width(); }
@@ -66,9 +83,19 @@ public final class ReprojectedSource implements RowSource {
         int srows = r1 - r0;
         float[][] band = src.newBand(srows);
         src.readRows(r0, srows, band);
-        SourceStrip strip = SourceStrip.contiguous(sw, r0, srows, band, validity(band, srows * sw), new int[] {0, sw, 0, sh});
+        // A source that holds no NaN (a raw integer frame) needs no look for one.
+        float[] valid = src instanceof AllFinite f && f.allFinite() ? null : validity(band, srows * sw);
+        SourceStrip strip = SourceStrip.contiguous(sw, r0, srows, band, valid, new int[] {0, sw, 0, sh});
 
         KernelSampler.Positions pos = new KernelSampler.Positions(w);
+        if (direct && kernel == Kernel.BILINEAR && valid == null && nc <= 3) {
+            // Phase 3's frames: straight into the band, no weight row and no copy (the same values)
+            for (int r = 0; r < rows; r++) {
+                region.mapRow(y0 + r, 0, w, pos.x, pos.y);
+                KernelSampler.bilinearInto(strip, pos.x, pos.y, w, dst, r * w);
+            }
+            return;
+        }
         float[] wOut = new float[w];
         float[][] vOut = new float[nc][w];
         for (int r = 0; r < rows; r++) {

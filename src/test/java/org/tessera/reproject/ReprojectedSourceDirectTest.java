@@ -1,0 +1,85 @@
+package org.tessera.reproject;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.image.AllFinite;
+import org.tessera.image.RowSource;
+import org.tessera.wcs.FitsWcs;
+import org.tessera.wcs.WcsGrid;
+
+/**
+ * The bilinear view of a source without NaN written straight into the band
+ * ({@link KernelSampler#bilinearInto}) gives the bits of the general path through the weight row
+ * ({@link KernelSampler#mapAndSample}), at every pixel, in any band, for 1 and 3 channels, with
+ * the footprint's rotated edges inside the target, and whether or not the source says it holds no NaN.
+ */
+class ReprojectedSourceDirectTest {
+
+    static final int SW = 300, SH = 200;
+
+    /** Random planes (integers in half the cases, else fractions), optionally declaring {@link AllFinite}. */
+    static RowSource source(int nc, long seed, boolean integers, boolean declares) {
+        Random r = new Random(seed);
+        float[][] p = new float[nc][SW * SH];
+        for (float[] q : p)
+            for (int i = 0; i < q.length; i++)
+                q[i] = integers ? r.nextInt(65536) : (float) (700 + 50 * r.nextGaussian());
+        abstract class S implements RowSource {
+            @Override public int width() { return SW; }
+            @Override public int height() { return SH; }
+            @Override public int channels() { return nc; }
+            @Override public void readRows(int y0, int rows, float[][] dst) {
+                for (int c = 0; c < nc; c++) System.arraycopy(p[c], y0 * SW, dst[c], 0, rows * SW);
+            }
+        }
+        if (!declares) return new S() {};
+        final class F extends S implements AllFinite {
+            @Override public boolean allFinite() { return true; }
+        }
+        return new F();
+    }
+
+    @Test
+    void directBilinearGivesTheBitsOfTheWeightRowPath() throws IOException {
+        int compared = 0, finite = 0, edge = 0;
+        for (int t = 0; t < 8; t++) {
+            int nc = t % 2 == 0 ? 3 : 1;
+            double rot = 3 + 11 * t, scale = 1.7 + 0.05 * t;
+            FitsWcs sw = TestSkies.tan(150.0, 30.0, 2.0, 0, SW, SH);
+            WcsGrid target = new WcsGrid(TestSkies.tan(150.0 + 0.001 * t, 30.0, scale, rot, 420, 380), 420, 380);
+            ReprojectedSource fast = new ReprojectedSource(source(nc, t, t % 4 < 2, t % 3 != 0), sw, target);
+            ReprojectedSource slow = fast.withoutDirectPath();
+            for (int rows : new int[] {1, 37, 380}) {
+                float[][] a = fast.newBand(rows), b = slow.newBand(rows);
+                for (int y0 = 0; y0 < 380; y0 += rows) {
+                    int n = Math.min(rows, 380 - y0);
+                    fast.readRows(y0, n, a);
+                    slow.readRows(y0, n, b);
+                    for (int c = 0; c < nc; c++)
+                        for (int i = 0; i < n * 420; i++) {
+                            assertEquals(Float.floatToRawIntBits(b[c][i]), Float.floatToRawIntBits(a[c][i]),
+                                    "case " + t + " band " + y0 + "+" + n + " channel " + c + " pixel " + i);
+                            compared++;
+                            if (!Float.isNaN(a[c][i])) finite++;
+                        }
+                }
+            }
+            // positions within a pixel of the source's edge take the general rule: some must occur
+            double[] p = new double[2];
+            for (int y = 0; y < 380; y++)
+                for (int x = 0; x < 420; x++) {
+                    target.wcs().pixelToWorld(x, y, p);
+                    sw.worldToPixel(p[0], p[1], p);
+                    if (p[0] > -0.5 && p[0] < 0 || p[0] > SW - 1 && p[0] < SW - 0.5) edge++;
+                }
+        }
+        assertTrue(compared > 5_000_000 && finite > compared / 4 && finite < compared * 9 / 10,
+                compared + " compared, " + finite + " finite");
+        assertTrue(edge > 500, edge + " positions on the edge");
+    }
+}
