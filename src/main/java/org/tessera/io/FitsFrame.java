@@ -442,7 +442,7 @@ public final class FitsFrame implements Frame, AllFinite {
             }
             case BAYER -> {
                 int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
-                float[] raw = new float[(r1 - r0) * width];
+                float[] raw = rawScratch((r1 - r0) * width);
                 HotPixelMemo.Fixes fixes = hotPixels && rows > 0 ? hotFixes(ch) : null;
                 if (fixes != null) {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
@@ -460,6 +460,21 @@ public final class FitsFrame implements Frame, AllFinite {
             }
         }
     }
+
+    /**
+     * This thread's CFA rows, reused from read to read (at least n floats): a band's raw rows are
+     * MBs, and the launcher's serial collector places arrays over 1 MB in the old generation.
+     */
+    private static float[] rawScratch(int n) {
+        float[] b = RAW_SCRATCH.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            RAW_SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<float[]> RAW_SCRATCH = new ThreadLocal<>();
 
     /**
      * The frame's hot-pixel corrections (found on the first read, one pass over the raw planes: the

@@ -81,7 +81,18 @@ public final class ReprojectedSource implements RowSource {
         int r0 = (int) Math.max(0, Math.floor(b[2]) - pad), r1 = (int) Math.min(sh, Math.floor(b[3]) + pad + 1);
         if (r0 >= r1) return;
         int srows = r1 - r0;
-        float[][] band = src.newBand(srows);
+        float[][] band = take(nc, srows * sw);
+        try {
+            sample(y0, rows, dst, region, band, r0, srows);
+        } finally {
+            SCRATCH.set(band);
+        }
+    }
+
+    /** Rows [y0, y0 + rows) from the source rows [r0, r0 + srows), read into band. */
+    private void sample(int y0, int rows, float[][] dst, WcsMapping.Region region, float[][] band, int r0, int srows)
+            throws IOException {
+        int w = target.width(), nc = src.channels(), sh = src.height(), sw = src.width();
         src.readRows(r0, srows, band);
         // A source that holds no NaN (a raw integer frame) needs no look for one.
         float[] valid = src instanceof AllFinite f && f.allFinite() ? null : validity(band, srows * sw);
@@ -106,6 +117,20 @@ public final class ReprojectedSource implements RowSource {
             }
         }
     }
+
+    /**
+     * This thread's source band, reused from call to call: a rotated frame's band is several MB,
+     * and under the launcher's serial collector every array over 1 MB is born in the old generation,
+     * so a new one per call filled it and cost full collections. Grows to the largest band asked
+     * for; a source may be handed arrays longer than it needs.
+     */
+    private static float[][] take(int nc, int n) {
+        float[][] b = SCRATCH.get();
+        SCRATCH.set(null); // a source that is itself a reprojection gets its own while this one is in use
+        return b == null || b.length != nc || b[0].length < n ? new float[nc][n] : b;
+    }
+
+    private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
 
     /** The weight plane of a band: null when every pixel is finite, else 1 / NaN. */
     static float[] validity(float[][] band, int n) {

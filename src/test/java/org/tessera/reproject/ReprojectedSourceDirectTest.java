@@ -82,4 +82,28 @@ class ReprojectedSourceDirectTest {
                 compared + " compared, " + finite + " finite");
         assertTrue(edge > 500, edge + " positions on the edge");
     }
+
+    @Test
+    void aReprojectionOfAReprojectionReadsWhatItsMaterialisedSourceGives() throws IOException {
+        // Each thread reuses one source band; a view whose source is itself a view must not share it.
+        FitsWcs sw = TestSkies.tan(150.0, 30.0, 2.0, 0, SW, SH);
+        WcsGrid mid = new WcsGrid(TestSkies.tan(150.0, 30.0, 1.9, 10, 330, 260), 330, 260);
+        WcsGrid end = new WcsGrid(TestSkies.tan(150.0, 30.0, 1.8, 25, 360, 300), 360, 300);
+        ReprojectedSource inner = new ReprojectedSource(source(3, 9, false, true), sw, mid);
+        org.tessera.image.FloatImage copy = org.tessera.image.FloatImage.copyOf(inner);
+        ReprojectedSource nested = new ReprojectedSource(inner, mid.wcs(), end);
+        ReprojectedSource flat = new ReprojectedSource(copy, mid.wcs(), end);
+        float[][] a = nested.newBand(50), b = flat.newBand(50);
+        int finite = 0;
+        for (int y0 = 0; y0 < 300; y0 += 50) {
+            nested.readRows(y0, 50, a);
+            flat.readRows(y0, 50, b);
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < 50 * 360; i++) {
+                    assertEquals(Float.floatToRawIntBits(b[c][i]), Float.floatToRawIntBits(a[c][i]), "band " + y0 + " pixel " + i);
+                    if (!Float.isNaN(a[c][i])) finite++;
+                }
+        }
+        assertTrue(finite > 100_000, finite + " finite");
+    }
 }
