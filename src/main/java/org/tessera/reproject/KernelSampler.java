@@ -194,8 +194,8 @@ public final class KernelSampler {
 
     /**
      * Bilinear samples of n positions of a strip without weight plane over one contiguous band
-     * ({@link SourceStrip#contiguous} with no W), written straight into {@code dst[c][off + i]}
-     * where the position is inside the footprint; elsewhere dst is left as it is. The values
+     * ({@link SourceStrip#contiguous} with no W), written straight into {@code dst[c][off + i]}:
+     * NaN where the position is outside the footprint. The values
      * {@link #sampleRow} gives there with {@link Kernel#BILINEAR} (same taps, same arithmetic in the
      * same order: ReprojectedSourceTest), without the weight row and the copy out of it.
      */
@@ -212,7 +212,12 @@ public final class KernelSampler {
         float[][] v1 = null;
         for (int i = 0; i < n; i++) {
             double x = sx[i], y = sy[i];
-            if (!(x >= lox && x <= hix && y >= loy && y <= hiy)) continue;
+            if (!(x >= lox && x <= hix && y >= loy && y <= hiy)) {
+                d0[off + i] = Float.NaN;
+                if (d1 != null) d1[off + i] = Float.NaN;
+                if (d2 != null) d2[off + i] = Float.NaN;
+                continue;
+            }
             int xi = floor(x), yi = floor(y);
             if (xi >= vx0 && xi + 1 < vx1 && yi >= vy0 && yi + 1 < vy1) {
                 double fx = x - xi, fy = y - yi;
@@ -227,7 +232,7 @@ public final class KernelSampler {
                     v1 = new float[nc][1];
                 }
                 bilinearGeneral(s, x, y, 0, w1, v1);
-                if (w1[0] > 0) for (int c = 0; c < nc; c++) dst[c][off + i] = v1[c][0];
+                for (int c = 0; c < nc; c++) dst[c][off + i] = w1[0] > 0 ? v1[c][0] : Float.NaN;
             }
         }
     }

@@ -70,16 +70,17 @@ public final class ReprojectedSource implements RowSource {
         if (y0 < 0 || rows < 0 || y0 + rows > target.height())
             throw new IndexOutOfBoundsException("rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + target.height());
         int w = target.width(), nc = src.channels();
-        for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * w, Float.NaN);
         if (rows == 0) return;
         WcsMapping.Region region = KernelSampler.region(kernel, mapping, 0, y0, w, y0 + rows);
         double[] b = region.sourceBounds();
-        if (b == null) return;
         int pad = kernel.radius() + 1;
         int sh = src.height(), sw = src.width();
-        if (b[1] < -0.5 || b[0] > sw - 0.5) return;
-        int r0 = (int) Math.max(0, Math.floor(b[2]) - pad), r1 = (int) Math.min(sh, Math.floor(b[3]) + pad + 1);
-        if (r0 >= r1) return;
+        int r0 = b == null ? 0 : (int) Math.max(0, Math.floor(b[2]) - pad);
+        int r1 = b == null ? 0 : (int) Math.min(sh, Math.floor(b[3]) + pad + 1);
+        if (b == null || b[1] < -0.5 || b[0] > sw - 0.5 || r0 >= r1) { // nothing of the source in these rows
+            for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * w, Float.NaN);
+            return;
+        }
         int srows = r1 - r0;
         float[][] band = take(nc, srows * sw);
         try {
@@ -100,13 +101,15 @@ public final class ReprojectedSource implements RowSource {
 
         KernelSampler.Positions pos = new KernelSampler.Positions(w);
         if (direct && kernel == Kernel.BILINEAR && valid == null && nc <= 3) {
-            // Phase 3's frames: straight into the band, no weight row and no copy (the same values)
+            // Phase 3's frames: straight into the band, NaN outside the footprint, no weight row and
+            // no copy (the same values)
             for (int r = 0; r < rows; r++) {
                 region.mapRow(y0 + r, 0, w, pos.x, pos.y);
                 KernelSampler.bilinearInto(strip, pos.x, pos.y, w, dst, r * w);
             }
             return;
         }
+        for (int c = 0; c < nc; c++) Arrays.fill(dst[c], 0, rows * w, Float.NaN);
         float[] wOut = new float[w];
         float[][] vOut = new float[nc][w];
         for (int r = 0; r < rows; r++) {
