@@ -18,6 +18,7 @@ import nom.tam.util.Cursor;
 
 import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
+import org.tessera.image.StableRows;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsException;
 
@@ -35,7 +36,7 @@ import org.tessera.wcs.WcsException;
  * is Bayer when its header has {@code BAYERPAT} or {@code CFAIMAGE} naming a pattern, or when it is a
  * Seestar frame (then GRBG unless a key says otherwise).
  */
-public final class FitsFrame implements Frame, AllFinite {
+public final class FitsFrame implements Frame, AllFinite, StableRows {
 
     private enum Layout { MONO, CUBE, BAYER }
 

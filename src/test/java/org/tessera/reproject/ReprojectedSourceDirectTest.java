@@ -107,4 +107,51 @@ class ReprojectedSourceDirectTest {
         }
         assertTrue(finite > 100_000, finite + " finite");
     }
+
+    @Test
+    void aSourceWithStableRowsIsReadOncePerSurveyAndGivesTheSameBits() throws IOException {
+        // Bands from the top overlap in the source (a rotated frame): rows kept from the last call
+        // are not read again; the values are those of a source read in full at every call.
+        Random r = new Random(4);
+        float[][] p = new float[3][SW * SH];
+        for (float[] q : p) for (int i = 0; i < q.length; i++) q[i] = r.nextInt(65536);
+        int[] rowsRead = new int[2];
+        final class Plain implements RowSource {
+            final int k;
+            Plain(int k) { this.k = k; }
+            @Override public int width() { return SW; }
+            @Override public int height() { return SH; }
+            @Override public int channels() { return 3; }
+            @Override public void readRows(int y0, int rows, float[][] dst) {
+                rowsRead[k] += rows;
+                for (int c = 0; c < 3; c++) System.arraycopy(p[c], y0 * SW, dst[c], 0, rows * SW);
+            }
+        }
+        final class Stable extends Object implements RowSource, org.tessera.image.StableRows {
+            final Plain in = new Plain(1);
+            @Override public int width() { return SW; }
+            @Override public int height() { return SH; }
+            @Override public int channels() { return 3; }
+            @Override public void readRows(int y0, int rows, float[][] dst) { in.readRows(y0, rows, dst); }
+        }
+        FitsWcs sw = TestSkies.tan(150.0, 30.0, 2.0, 0, SW, SH);
+        for (int t = 0; t < 3; t++) {
+            WcsGrid target = new WcsGrid(TestSkies.tan(150.0, 30.0, 1.9, 8 + 20 * t, 400, 400), 400, 400);
+            ReprojectedSource a = new ReprojectedSource(new Stable(), sw, target), b = new ReprojectedSource(new Plain(0), sw, target);
+            for (int pass = 0; pass < 2; pass++) { // the second pass starts again from the top
+                float[][] x = new float[3][400 * 400], y = new float[3][400 * 400], band = a.newBand(60);
+                for (ReprojectedSource v : new ReprojectedSource[] {a, b}) // one view's survey, then the other's
+                    for (int y0 = 0; y0 < 400; y0 += 60) {
+                        int n = Math.min(60, 400 - y0);
+                        v.readRows(y0, n, band);
+                        for (int c = 0; c < 3; c++) System.arraycopy(band[c], 0, v == a ? x[c] : y[c], y0 * 400, n * 400);
+                    }
+                for (int c = 0; c < 3; c++)
+                    for (int i = 0; i < 400 * 400; i++)
+                        assertEquals(Float.floatToRawIntBits(y[c][i]), Float.floatToRawIntBits(x[c][i]),
+                                "rotation case " + t + " pass " + pass + " pixel " + i);
+            }
+        }
+        assertTrue(rowsRead[1] < rowsRead[0] * 0.8, rowsRead[1] + " rows read against " + rowsRead[0]);
+    }
 }
