@@ -18,6 +18,7 @@ import nom.tam.util.Cursor;
 
 import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
+import org.tessera.image.StableRows;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsException;
 
@@ -35,7 +36,7 @@ import org.tessera.wcs.WcsException;
  * is Bayer when its header has {@code BAYERPAT} or {@code CFAIMAGE} naming a pattern, or when it is a
  * Seestar frame (then GRBG unless a key says otherwise).
  */
-public final class FitsFrame implements Frame, AllFinite {
+public final class FitsFrame implements Frame, AllFinite, StableRows {
 
     private enum Layout { MONO, CUBE, BAYER }
 
@@ -414,7 +415,8 @@ public final class FitsFrame implements Frame, AllFinite {
                 int e0 = Math.max(0, y0 - ctx), e1 = Math.min(height, y0 + rows + ctx);
                 float[][] ext = newBand(e1 - e0);
                 readBand(ch, e0, e1 - e0, ext);
-                for (int c = 0; c < ext.length; c++) HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c]);
+                for (int c = 0; c < ext.length; c++)
+                    HotPixels.correct(ext[c], width, height, e0, e1 - e0, y0, rows, dst[c], 1, codec.smallIntegers());
             } else {
                 readBand(ch, y0, rows, dst);
             }
@@ -441,7 +443,7 @@ public final class FitsFrame implements Frame, AllFinite {
             }
             case BAYER -> {
                 int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
-                float[] raw = new float[(r1 - r0) * width];
+                float[] raw = rawScratch((r1 - r0) * width);
                 HotPixelMemo.Fixes fixes = hotPixels && rows > 0 ? hotFixes(ch) : null;
                 if (fixes != null) {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
@@ -451,7 +453,7 @@ public final class FitsFrame implements Frame, AllFinite {
                     int e0 = Math.max(0, r0 - ctx), e1 = Math.min(height, r1 + ctx);
                     float[] ext = new float[(e1 - e0) * width];
                     readPlaneRows(ch, 0, e0, e1 - e0, ext, 0);
-                    HotPixels.correct(ext, width, height, e0, e1 - e0, r0, r1 - r0, raw, 2);
+                    HotPixels.correct(ext, width, height, e0, e1 - e0, r0, r1 - r0, raw, 2, codec.smallIntegers());
                 } else {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
                 }
@@ -461,13 +463,28 @@ public final class FitsFrame implements Frame, AllFinite {
     }
 
     /**
+     * This thread's CFA rows, reused from read to read (at least n floats): a band's raw rows are
+     * MBs, and the launcher's serial collector places arrays over 1 MB in the old generation.
+     */
+    private static float[] rawScratch(int n) {
+        float[] b = RAW_SCRATCH.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            RAW_SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<float[]> RAW_SCRATCH = new ThreadLocal<>();
+
+    /**
      * The frame's hot-pixel corrections (found on the first read, one pass over the raw planes: the
      * CFA plane with step 2 for a Bayer frame, each channel otherwise), or null when it has too
      * many to keep: then they are found again at every read, as {@link HotPixelMemo} explains.
      */
     private HotPixelMemo.Fixes hotFixes(FileChannel ch) throws IOException {
         int planes = layout == Layout.CUBE ? 3 : 1;
-        return hotMemo.get(planes, width, height, layout == Layout.BAYER ? 2 : 1,
+        return hotMemo.get(planes, width, height, layout == Layout.BAYER ? 2 : 1, codec.smallIntegers(),
                 (plane, y0, rows, dst) -> readPlaneRows(ch, plane, y0, rows, dst, 0));
     }
 

@@ -60,51 +60,86 @@ final class HotPixelMemo {
      * step {@code step}, found on the first call (one pass over the image through {@code reader});
      * null when the frame has too many to keep (then the caller corrects as it reads).
      */
-    Fixes get(int planes, int width, int height, int step, PlaneReader reader) throws IOException {
+    Fixes get(int planes, int width, int height, int step, boolean integral, PlaneReader reader) throws IOException {
         Fixes f = fixes;
         if (f != null || tooMany) return f;
         synchronized (this) {
             f = fixes;
             if (f != null || tooMany) return f;
-            f = find(planes, width, height, step, reader);
+            f = find(planes, width, height, step, integral, reader);
             if (f == null) tooMany = true;
             else fixes = f;
             return f;
         }
     }
 
-    private static Fixes find(int planes, int width, int height, int step, PlaneReader reader) throws IOException {
+    private static Fixes find(int planes, int width, int height, int step, boolean integral, PlaneReader reader)
+            throws IOException {
         int ctx = HotPixels.context(step);
         int[][] index = new int[planes][];
         float[][] value = new float[planes][];
-        int total = 0;
-        int[] idx = new int[64];
-        float[] val = new float[64];
-        float[] ext = new float[(Math.min(height, ROWS_PER_STEP) + 2 * ctx) * width];
-        float[] out = new float[Math.min(height, ROWS_PER_STEP) * width];
+        float[] ext = scratch((Math.min(height, ROWS_PER_STEP) + 2 * ctx) * width);
+        Collect got = new Collect(width);
         for (int p = 0; p < planes; p++) {
-            int n = 0;
-            for (int y0 = 0; y0 < height; y0 += ROWS_PER_STEP) {
+            got.n = 0;
+            for (int y0 = 0; y0 < height && !got.full; y0 += ROWS_PER_STEP) {
                 int rows = Math.min(ROWS_PER_STEP, height - y0);
                 int e0 = Math.max(0, y0 - ctx), e1 = Math.min(height, y0 + rows + ctx);
                 reader.read(p, e0, e1 - e0, ext);
-                HotPixels.correct(ext, width, height, e0, e1 - e0, y0, rows, out, step);
-                int base = (y0 - e0) * width;
-                for (int i = 0, m = rows * width; i < m; i++) {
-                    if (Float.floatToRawIntBits(out[i]) == Float.floatToRawIntBits(ext[base + i])) continue;
-                    if (total + n >= MAX_ENTRIES) return null;
-                    if (n == idx.length) {
-                        idx = Arrays.copyOf(idx, 2 * n);
-                        val = Arrays.copyOf(val, 2 * n);
-                    }
-                    idx[n] = y0 * width + i;
-                    val[n++] = out[i];
-                }
+                got.band = ext;
+                got.bandY0 = e0;
+                HotPixels.find(ext, width, height, e0, e1 - e0, y0, rows, step, integral, got);
             }
-            index[p] = Arrays.copyOf(idx, n);
-            value[p] = Arrays.copyOf(val, n);
-            total += n;
+            if (got.full) return null;
+            index[p] = Arrays.copyOf(got.idx, got.n);
+            value[p] = Arrays.copyOf(got.val, got.n);
+            got.total += got.n;
         }
         return new Fixes(index, value);
+    }
+
+    /**
+     * This thread's rows for {@link #find}, reused (at least n floats): a Seestar frame's are just
+     * over 1 MB, which the launcher's serial collector places in the old generation, once per frame.
+     */
+    private static float[] scratch(int n) {
+        float[] b = SCRATCH.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+
+    /**
+     * The replacements of one plane, in row-major order (sorted indices), as the pixels whose bits
+     * change: a replacement by the value already there is no correction.
+     */
+    private static final class Collect implements HotPixels.Fix {
+        final int width;
+        int[] idx = new int[64];
+        float[] val = new float[64];
+        int n, total, bandY0;
+        float[] band;
+        boolean full;
+
+        Collect(int width) { this.width = width; }
+
+        @Override
+        public void at(int y, int x, float v) {
+            if (full || Float.floatToRawIntBits(v) == Float.floatToRawIntBits(band[(y - bandY0) * width + x])) return;
+            if (total + n >= MAX_ENTRIES) {
+                full = true;
+                return;
+            }
+            if (n == idx.length) {
+                idx = Arrays.copyOf(idx, 2 * n);
+                val = Arrays.copyOf(val, 2 * n);
+            }
+            idx[n] = y * width + x;
+            val[n++] = v;
+        }
     }
 }

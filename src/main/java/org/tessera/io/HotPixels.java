@@ -28,7 +28,11 @@ package org.tessera.io;
  * It works on a band of rows with {@link #context(int)} rows of context on each side (where the image
  * has them), so frames stay streamed. Only pixels above mean + 1.9·std can pass the test (the
  * median lies within one std of the mean), so medians are computed for a few percent of the pixels
- * only; the result is identical to computing them everywhere. Deterministic.
+ * only; the result is identical to computing them everywhere. Cheaper still, with the same result:
+ * for integer data (decoded 8/16-bit frames) the window sums slide and a pixel is first tested
+ * without division or square root ({@link #PRE2}); most candidates are then dismissed by counting
+ * the window's values against v − 3·std instead of finding its median ({@link #aboveMedian}).
+ * Deterministic.
  */
 public final class HotPixels {
     private HotPixels() {}
@@ -68,68 +72,219 @@ public final class HotPixels {
     /** With the guard's fraction given: {@code Double.POSITIVE_INFINITY} is the original's test alone (tests). */
     static int correct(float[] src, int width, int height, int srcY0, int srcRows, int y0, int rows, float[] dst,
                        int step, double spike) {
-        int ctx = context(step);
+        checkCover(width, height, srcY0, srcRows, y0, rows, step);
+        return correct(src, width, height, srcY0, srcRows, y0, rows, dst, step, spike,
+                smallIntegers(src, 0, srcRows * width));
+    }
+
+    /**
+     * {@link #correct(float[], int, int, int, int, int, int, float[], int)} for a caller that knows
+     * whether every finite value of {@code src} is an integer of magnitude at most 2²⁰ (a decoded
+     * 8- or 16-bit frame, {@code PixelCodec.smallIntegers}); {@code integral} false is always safe.
+     */
+    static int correct(float[] src, int width, int height, int srcY0, int srcRows, int y0, int rows, float[] dst,
+                       int step, boolean integral) {
+        checkCover(width, height, srcY0, srcRows, y0, rows, step);
+        return correct(src, width, height, srcY0, srcRows, y0, rows, dst, step, SPIKE, integral);
+    }
+
+    /** With both given; {@code integral} false takes the direct sums at every pixel (tests compare the two). */
+    static int correct(float[] src, int width, int height, int srcY0, int srcRows, int y0, int rows,
+                       float[] dst, int step, double spike, boolean integral) {
+        System.arraycopy(src, (y0 - srcY0) * width, dst, 0, rows * width);
+        return scan(src, width, height, srcY0, y0, rows, step, spike, integral,
+                (y, x, v) -> dst[(y - y0) * width + x] = v);
+    }
+
+    /** Receives each replacement of a scan: pixel (x, y) of the image becomes {@code value}. */
+    interface Fix {
+        void at(int y, int x, float value);
+    }
+
+    /**
+     * The replacements of rows {@code [y0, y0 + rows)}, in row-major order, without writing the
+     * band: what {@link #correct} would change ({@link HotPixelMemo} keeps only these).
+     *
+     * @param integral whether every finite value of {@code src} is an integer of magnitude at most
+     *                 2²⁰ ({@link #smallIntegers}); false is always safe
+     * @return the number of pixels replaced
+     */
+    static int find(float[] src, int width, int height, int srcY0, int srcRows, int y0, int rows, int step,
+                    boolean integral, Fix fix) {
+        checkCover(width, height, srcY0, srcRows, y0, rows, step);
+        return scan(src, width, height, srcY0, y0, rows, step, SPIKE, integral, fix);
+    }
+
+    private static void checkCover(int width, int height, int srcY0, int srcRows, int y0, int rows, int step) {
         if (step != 1 && step != 2) throw new IllegalArgumentException("step " + step + " is neither 1 nor 2");
+        int ctx = context(step);
         if (srcY0 > Math.max(0, y0 - ctx) || srcY0 + srcRows < Math.min(height, y0 + rows + ctx))
             throw new IllegalArgumentException("rows [" + srcY0 + ", " + (srcY0 + srcRows) + ") do not cover rows ["
                     + y0 + ", " + (y0 + rows) + ") with " + ctx + " rows of context");
-        int r = 2 * step;
+    }
+
+    /** Largest magnitude of the values {@link #smallIntegers} accepts: sums of 25 squares stay exact. */
+    static final float SMALL_INTEGER = 0x1p20f;
+
+    /**
+     * Whether every finite value of {@code a[from, to)} is an integer of magnitude at most
+     * {@link #SMALL_INTEGER}: then the window sums (at most 25 values, 25 squares) are exact in
+     * double precision in any order, which lets {@link #scan} slide them.
+     */
+    static boolean smallIntegers(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = a[i];
+            if (!(v != v || Math.abs(v) <= SMALL_INTEGER && (int) v == v)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * (1.8)²: the prefilter of integral data keeps a pixel when (n·v − s)² &gt; this × (n·q − s²),
+     * i.e. v &gt; mean + 1.8·std, computed exactly. The test proper needs v &gt; M + 3·std ≥ mean + 2·std
+     * (|M − mean| ≤ std), and the kept pixels then go through the same mean + 1.9·std test as the
+     * others: the margin 1.8 against 1.9 covers any rounding by orders of magnitude.
+     */
+    private static final double PRE2 = 1.8 * 1.8;
+
+    /**
+     * The test over rows {@code [y0, y0 + rows)}. With {@code integral} data the column and window
+     * sums slide (down the rows of a colour, along the columns of a colour) instead of being summed
+     * again at each pixel, and a pixel is first tested without division or square root: the sums
+     * are exact integers either way, and every pixel the full test could replace passes the
+     * prefilter, so the replacements are the very ones of the direct sums (HotPixelsTest).
+     */
+    private static int scan(float[] src, int width, int height, int srcY0, int y0, int rows, int step, double spike,
+                            boolean integral, Fix fix) {
+        int r = 2 * step, pw = width + 2 * r;
         // column sums at x + r, with the mirrored columns beyond both edges: the window sums below
-        // index them directly (the same values in the same order as through the mirror)
-        double[] cs = new double[width + 2 * r], cq = new double[width + 2 * r];
-        int[] cn = new int[width + 2 * r];
+        // index them directly (the same values in the same order as through the mirror); one set
+        // per row parity of the colour (step), slid down by step rows when integral
+        double[][] cs = new double[step][pw], cq = new double[step][pw];
+        int[][] cn = new int[step][pw];
+        int[] last = new int[step];
+        java.util.Arrays.fill(last, Integer.MIN_VALUE);
+        double[] ws = integral ? new double[width] : null, wq = integral ? new double[width] : null;
+        int[] wn = integral ? new int[width] : null, cand = integral ? new int[width] : null;
         int[] rowOff = new int[5];
         float[] win = new float[25], dev = new float[25];
+        byte[] rowState = integral ? new byte[Math.min(height, y0 + rows + context(step)) - srcY0] : null;
         int replaced = 0;
         for (int y = y0; y < y0 + rows; y++) {
-            for (int d = -2; d <= 2; d++) rowOff[d + 2] = (mirror(y + d * step, height) - srcY0) * width;
-            // column sums over the 5 same-colour rows
-            for (int x = 0; x < width; x++) {
-                double s = 0, q = 0;
-                int n = 0;
-                for (int off : rowOff) {
-                    float v = src[off + x];
-                    if (v == v) { s += v; q += (double) v * v; n++; }
+            int p = y % step;
+            double[] ps = cs[p], pq = cq[p];
+            int[] pn = cn[p];
+            if (integral && last[p] == y - step && y - 3 * step >= 0 && y + 2 * step < height) {
+                // the rows of the colour y − 2·step … y + 2·step: the set of y − step without its
+                // first row, with the next one (no mirror on either side)
+                int out = (y - 3 * step - srcY0) * width, in = (y + 2 * step - srcY0) * width;
+                if (finite(src, in, width, rowState, y + 2 * step - srcY0) && finite(src, out, width, rowState, y - 3 * step - srcY0)) {
+                    for (int x = 0; x < width; x++) { // no NaN: a loop without selections (it vectorises)
+                        double da = src[in + x], db = src[out + x];
+                        ps[x + r] += da - db;
+                        pq[x + r] += da * da - db * db;
+                    }
+                } else for (int x = 0; x < width; x++) {
+                    float a = src[in + x], b = src[out + x];
+                    double da = a == a ? a : 0, db = b == b ? b : 0;
+                    ps[x + r] += da - db;
+                    pq[x + r] += da * da - db * db;
+                    pn[x + r] += (a == a ? 1 : 0) - (b == b ? 1 : 0);
                 }
-                cs[x + r] = s;
-                cq[x + r] = q;
-                cn[x + r] = n;
+            } else {
+                for (int d = -2; d <= 2; d++) rowOff[d + 2] = (mirror(y + d * step, height) - srcY0) * width;
+                for (int x = 0; x < width; x++) {
+                    double s = 0, q = 0;
+                    int n = 0;
+                    for (int off : rowOff) {
+                        float v = src[off + x];
+                        if (v == v) { s += v; q += (double) v * v; n++; }
+                    }
+                    ps[x + r] = s;
+                    pq[x + r] = q;
+                    pn[x + r] = n;
+                }
             }
+            last[p] = y;
             for (int i = 0; i < r; i++) {
                 int a = mirror(i - r, width) + r, b = mirror(width + i, width) + r;
-                cs[i] = cs[a];
-                cq[i] = cq[a];
-                cn[i] = cn[a];
-                cs[width + r + i] = cs[b];
-                cq[width + r + i] = cq[b];
-                cn[width + r + i] = cn[b];
+                ps[i] = ps[a];
+                pq[i] = pq[a];
+                pn[i] = pn[a];
+                ps[width + r + i] = ps[b];
+                pq[width + r + i] = pq[b];
+                pn[width + r + i] = pn[b];
             }
-            int out = (y - y0) * width, cur = (y - srcY0) * width;
-            for (int x = 0; x < width; x++) {
+            int cur = (y - srcY0) * width;
+            int nc = integral ? prefilter(src, cur, width, step, ps, pq, pn, ws, wq, wn, cand) : width;
+            for (int k = 0; k < nc; k++) {
+                int x = integral ? cand[k] : k;
                 float v = src[cur + x];
-                dst[out + x] = v;
-                if (v != v) continue;
-                double s = 0, q = 0;
-                int n = 0;
-                for (int d = 0; d <= 4; d++) { // columns x − 2·step … x + 2·step
-                    int xx = x + d * step;
-                    s += cs[xx];
-                    q += cq[xx];
-                    n += cn[xx];
+                double s, q;
+                int n;
+                if (integral) {
+                    s = ws[x];
+                    q = wq[x];
+                    n = wn[x];
+                } else {
+                    if (v != v) continue;
+                    s = 0; q = 0; n = 0;
+                    for (int d = 0; d <= 4; d++) { // columns x − 2·step … x + 2·step
+                        int xx = x + d * step;
+                        s += ps[xx];
+                        q += pq[xx];
+                        n += pn[xx];
+                    }
                 }
                 double mean = s / n, std = Math.max(Math.sqrt(Math.max(q / n - mean * mean, 0)), STD_FLOOR);
                 if (!(v > mean + 1.9 * std)) continue;
+                double k3 = KAPPA * std;
                 int m = window(src, width, height, srcY0, x, y, step, win);
+                if ((m & 1) == 1 && !aboveMedian(win, m, k3, v)) continue; // most candidates end here
                 double med = median(win, m);
-                if (!(v > med + KAPPA * std)) continue;
+                if (!(v > med + k3)) continue;
                 if (spike != Double.POSITIVE_INFINITY
                         && (!(v - med > SIGNIFICANCE * noise(win, m, med, dev))
                             || !isolated(src, width, height, srcY0, x, y, step, spike * (v - med), win))) continue;
-                dst[out + x] = (float) med;
+                fix.at(y, x, (float) med);
                 replaced++;
             }
         }
         return replaced;
+    }
+
+    /** Whether a[off, off + n), row {@code row} of the band, holds no NaN; known[row]: 0 not yet looked at, 1 yes, 2 no. */
+    private static boolean finite(float[] a, int off, int n, byte[] known, int row) {
+        if (known[row] == 0) {
+            boolean ok = true;
+            for (int i = off; i < off + n; i++) ok &= a[i] == a[i];
+            known[row] = (byte) (ok ? 1 : 2);
+        }
+        return known[row] == 1;
+    }
+
+    /**
+     * Integral data: the window sums of row {@code cur}'s pixels into ws, wq, wn (five column sums
+     * each, exact) and the pixels that pass the prefilter {@link #PRE2} into cand; returns how many.
+     * Loops of their own, without the rare work of a candidate, so that they compile tight.
+     */
+    private static int prefilter(float[] src, int cur, int width, int step, double[] ps, double[] pq, int[] pn,
+                                 double[] ws, double[] wq, int[] wn, int[] cand) {
+        int s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step;
+        for (int x = 0; x < width; x++) {
+            ws[x] = ps[x] + ps[x + s1] + ps[x + s2] + ps[x + s3] + ps[x + s4];
+            wq[x] = pq[x] + pq[x + s1] + pq[x + s2] + pq[x + s3] + pq[x + s4];
+            wn[x] = pn[x] + pn[x + s1] + pn[x + s2] + pn[x + s3] + pn[x + s4];
+        }
+        int nc = 0;
+        for (int x = 0; x < width; x++) {
+            double s = ws[x], n = wn[x], e = n * src[cur + x] - s; // NaN v: e is NaN and fails
+            // |z| > 1.8 first: rarely true, so the branch is well predicted (the sign alone is a coin toss)
+            boolean keep = e * e > PRE2 * (n * wq[x] - s * s) & e > 0;
+            cand[nc] = x;
+            nc += keep ? 1 : 0;
+        }
+        return nc;
     }
 
     /** Corrects a whole in-memory plane (width × height) in place; returns the number replaced. */
@@ -191,6 +346,18 @@ public final class HotPixels {
             }
         }
         return m;
+    }
+
+    /**
+     * Whether v &gt; M + k for the median M of a[0..m), m odd, without finding M: u ↦ u + k is
+     * monotonic in floating point too, so M + k &lt; v exactly when more than half of the values u
+     * have u + k &lt; v (M is the (m + 1)/2-th smallest). The same comparison, value by value, as
+     * {@code v > median(a, m) + k}, branch-free; a median costs several times more (HotPixelsTest).
+     */
+    static boolean aboveMedian(float[] a, int m, double k, float v) {
+        int below = 0;
+        for (int i = 0; i < m; i++) below += a[i] + k < v ? 1 : 0;
+        return below > m >>> 1;
     }
 
     /** Robust noise of a window: 1.4826 × the median absolute deviation from its median. */

@@ -87,6 +87,18 @@ final class PixelCodec {
         return Float.isFinite(scale(lo)) && Float.isFinite(scale(hi));
     }
 
+    /**
+     * True when every decoded value is NaN or an integer of magnitude at most 2²⁰: an 8- or 16-bit
+     * type with integer BZERO and BSCALE whose whole range stays within that bound (the scaling is
+     * monotonic: both ends decide). {@link HotPixels} then sums its windows exactly in any order.
+     */
+    boolean smallIntegers() {
+        if (bitpix != 8 && bitpix != 16 || bzero != Math.rint(bzero) || bscale != Math.rint(bscale)) return false;
+        long lo = bitpix == 8 ? 0 : Short.MIN_VALUE, hi = bitpix == 8 ? 255 : Short.MAX_VALUE;
+        double a = bzero + bscale * lo, b = bzero + bscale * hi;
+        return Math.abs(a) <= HotPixels.SMALL_INTEGER && Math.abs(b) <= HotPixels.SMALL_INTEGER;
+    }
+
     /** Decodes n values from the start of src (big-endian) into dst[off ..]. */
     void decode(ByteBuffer src, int n, float[] dst, int off) {
         ByteBuffer b = src.duplicate().order(ByteOrder.BIG_ENDIAN);

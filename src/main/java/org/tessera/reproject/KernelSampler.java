@@ -192,6 +192,51 @@ public final class KernelSampler {
         }
     }
 
+    /**
+     * Bilinear samples of n positions of a strip without weight plane over one contiguous band
+     * ({@link SourceStrip#contiguous} with no W), written straight into {@code dst[c][off + i]}:
+     * NaN where the position is outside the footprint. The values
+     * {@link #sampleRow} gives there with {@link Kernel#BILINEAR} (same taps, same arithmetic in the
+     * same order: ReprojectedSourceTest), without the weight row and the copy out of it.
+     */
+    static void bilinearInto(SourceStrip s, double[] sx, double[] sy, int n, float[][] dst, int off) {
+        if (s.w != null || s.channels < 1 || s.channels > 3)
+            throw new IllegalArgumentException("bilinearInto: a strip of 1 to 3 channels without weight plane");
+        final int nc = s.channels, vx0 = s.vx0, vx1 = s.vx1, vy0 = s.vy0, vy1 = s.vy1, y0 = s.y0, sw = s.width;
+        final double lox = vx0 - 0.5, hix = vx1 - 0.5, loy = vy0 - 0.5, hiy = vy1 - 0.5;
+        final int[] offsets = s.offsets;
+        // one array per channel (the strip is contiguous): rows[c][j] is the same array for every j
+        final float[] p0 = s.rows[0][0], p1 = nc > 1 ? s.rows[1][0] : null, p2 = nc > 2 ? s.rows[2][0] : null;
+        final float[] d0 = dst[0], d1 = nc > 1 ? dst[1] : null, d2 = nc > 2 ? dst[2] : null;
+        float[] w1 = null;
+        float[][] v1 = null;
+        for (int i = 0; i < n; i++) {
+            double x = sx[i], y = sy[i];
+            if (!(x >= lox && x <= hix && y >= loy && y <= hiy)) {
+                d0[off + i] = Float.NaN;
+                if (d1 != null) d1[off + i] = Float.NaN;
+                if (d2 != null) d2[off + i] = Float.NaN;
+                continue;
+            }
+            int xi = floor(x), yi = floor(y);
+            if (xi >= vx0 && xi + 1 < vx1 && yi >= vy0 && yi + 1 < vy1) {
+                double fx = x - xi, fy = y - yi;
+                int j = yi - y0, o0 = offsets[j] + xi, o1 = o0 + sw;
+                double a00 = (1 - fx) * (1 - fy), a10 = fx * (1 - fy), a01 = (1 - fx) * fy, a11 = fx * fy;
+                d0[off + i] = (float) (a00 * p0[o0] + a10 * p0[o0 + 1] + a01 * p0[o1] + a11 * p0[o1 + 1]);
+                if (p1 != null) d1[off + i] = (float) (a00 * p1[o0] + a10 * p1[o0 + 1] + a01 * p1[o1] + a11 * p1[o1 + 1]);
+                if (p2 != null) d2[off + i] = (float) (a00 * p2[o0] + a10 * p2[o0 + 1] + a01 * p2[o1] + a11 * p2[o1 + 1]);
+            } else { // the window's edge: the general rule, one position
+                if (w1 == null) {
+                    w1 = new float[1];
+                    v1 = new float[nc][1];
+                }
+                bilinearGeneral(s, x, y, 0, w1, v1);
+                for (int c = 0; c < nc; c++) dst[c][off + i] = w1[0] > 0 ? v1[c][0] : Float.NaN;
+            }
+        }
+    }
+
     /** Bilinear at one position that touches the window's edge or an invalid pixel. */
     private static void bilinearGeneral(SourceStrip s, double x, double y, int i, float[] wOut, float[][] vOut) {
         int nx = Math.min(s.vx1 - 1, floor(x + 0.5));

@@ -34,11 +34,24 @@ class HotPixelMemoTest {
         return (plane, y0, rows, dst) -> System.arraycopy(planes[plane], y0 * W, dst, 0, rows * W);
     }
 
+    /** The plane rounded to integers (NaN kept): a decoded 16-bit frame's values. */
+    static float[] rounded(float[] p) {
+        float[] q = new float[p.length];
+        for (int i = 0; i < p.length; i++) q[i] = p[i] == p[i] ? Math.round(p[i]) : Float.NaN;
+        return q;
+    }
+
     @Test
     void replayedCorrectionsEqualBandwiseCorrectionForCfaAndMonoPlanes() throws Exception {
-        for (int step = 1; step <= 2; step++) {
+        for (int k = 0; k < 4; k++) {
+            int step = 1 + k % 2;
+            boolean integral = k >= 2; // integer values: the sliding sums of HotPixels.find
             float[] a = plane(7 + step, 150), b = plane(11 + step, 90);
-            HotPixelMemo.Fixes fx = new HotPixelMemo().get(2, W, H, step, reader(a, b));
+            if (integral) {
+                a = rounded(a);
+                b = rounded(b);
+            }
+            HotPixelMemo.Fixes fx = new HotPixelMemo().get(2, W, H, step, integral, reader(a, b));
             assertNotNull(fx);
             int ctx = HotPixels.context(step);
             int total = 0;
@@ -73,7 +86,7 @@ class HotPixelMemoTest {
         for (int y = 3; y < h; y += 6) for (int x = 3; x < W; x += 6) a[y * W + x] += 3000; // isolated, 6 px apart
         int replaced = HotPixels.correct(a, W, h, 0, h, 0, h, new float[W * h], 1);
         assertTrue(replaced > HotPixelMemo.MAX_ENTRIES, "only " + replaced + " replaced");
-        assertNull(new HotPixelMemo().get(1, W, h, 1, (plane, y0, rows, dst) -> System.arraycopy(a, y0 * W, dst, 0, rows * W)));
+        assertNull(new HotPixelMemo().get(1, W, h, 1, false, (plane, y0, rows, dst) -> System.arraycopy(a, y0 * W, dst, 0, rows * W)));
     }
 
     @Test

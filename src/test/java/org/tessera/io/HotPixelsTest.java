@@ -204,6 +204,96 @@ class HotPixelsTest {
     }
 
     @Test
+    void slidingSumsOfIntegerPlanesReplaceTheSamePixelsAsTheDirectSums() {
+        // Integer planes (a decoded 16-bit frame): the sliding window sums and the prefilter without
+        // square root give the very replacements of the direct sums, for whole planes and bands, with
+        // NaN pixels, a NaN row and column, bright stars, planted defects and pixels at the borders.
+        Random r = new Random(21);
+        double[][] stars = {{100, 100, 3e4}, {101, 104, 2e4}, {2, 150, 2e4}, {397, 3, 1e4}, {250, 297, 5e4}};
+        int checked = 0;
+        for (int step = 1; step <= 2; step++)
+            for (int variant = 0; variant < 4; variant++) {
+                double spike = variant % 2 == 0 ? HotPixels.SPIKE : Double.POSITIVE_INFINITY;
+                float[] p = sky(30 + step, stars, 2.0, step == 2 ? new double[] {0.5, 1, 0.8} : null);
+                for (int k = 0; k < 400; k++) p[r.nextInt(p.length)] += (float) (50 + r.nextDouble() * 3000);
+                if (variant >= 2) { // NaN pixels, and a NaN row and column; else no NaN (rows slide without it)
+                    for (int k = 0; k < 40; k++) p[r.nextInt(p.length)] = Float.NaN;
+                    for (int x = 0; x < W; x++) p[7 * W + x] = Float.NaN;
+                    for (int y = 0; y < H; y++) p[y * W + 5] = Float.NaN;
+                }
+                for (int x = 0; x < W; x += 3) p[x] += 500;             // first row
+                for (int y = 0; y < H; y += 3) p[y * W + W - 1] += 500; // last column
+                for (int i = 0; i < p.length; i++) if (p[i] == p[i]) p[i] = Math.round(p[i]);
+                assertTrue(HotPixels.smallIntegers(p, 0, p.length));
+                float[] direct = new float[p.length], sliding = new float[p.length];
+                int nd = HotPixels.correct(p, W, H, 0, H, 0, H, direct, step, spike, false);
+                int ns = HotPixels.correct(p, W, H, 0, H, 0, H, sliding, step, spike, true);
+                assertEquals(nd, ns, "step " + step + " spike " + spike + ": pixels replaced");
+                assertArrayEquals(direct, sliding, "step " + step + " spike " + spike);
+                assertTrue(nd > 300, "step " + step + ": only " + nd + " replaced");
+                checked += nd;
+                int ctx = HotPixels.context(step);
+                for (int rows : new int[] {1, 3, 50}) // bands start the slide again at their first rows
+                    for (int y0 = 0; y0 < H; y0 += rows) {
+                        int n = Math.min(rows, H - y0), e0 = Math.max(0, y0 - ctx), e1 = Math.min(H, y0 + n + ctx);
+                        float[] ext = java.util.Arrays.copyOfRange(p, e0 * W, e1 * W), band = new float[n * W];
+                        HotPixels.correct(ext, W, H, e0, e1 - e0, y0, n, band, step, spike, true);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(direct, y0 * W, (y0 + n) * W), band,
+                                "step " + step + " rows " + y0 + "+" + n);
+                    }
+            }
+        assertTrue(checked > 2000, "only " + checked + " replacements compared");
+    }
+
+    @Test
+    void theCountAgainstTheMedianDecidesAsTheMedianItself() {
+        // aboveMedian(a, m, k, v) must equal v > median(a, m) + k for every odd m, with ties, zeros
+        // of both signs and v on the boundary (v = M + k exactly, and one float step either side).
+        Random r = new Random(5);
+        float[] a = new float[25];
+        int agreeTrue = 0, boundary = 0;
+        for (int t = 0; t < 200_000; t++) {
+            int m = 1 + 2 * r.nextInt(13);
+            for (int i = 0; i < m; i++)
+                a[i] = switch (r.nextInt(4)) {
+                    case 0 -> r.nextInt(5);                          // ties
+                    case 1 -> r.nextBoolean() ? 0f : -0f;
+                    case 2 -> (float) (1000 + 30 * r.nextGaussian());
+                    default -> (float) (r.nextGaussian() * 1e-3);
+                };
+            double k = r.nextInt(3) == 0 ? 3 * 1e-5 : 3 * r.nextDouble() * 20;
+            double med = HotPixels.medianSelect(a.clone(), m);
+            float v = switch (r.nextInt(4)) {
+                case 0 -> (float) (med + k);
+                case 1 -> Math.nextUp((float) (med + k));
+                case 2 -> Math.nextDown((float) (med + k));
+                default -> (float) (med + k + 40 * r.nextGaussian());
+            };
+            boolean expect = v > med + k;
+            assertEquals(expect, HotPixels.aboveMedian(a, m, k, v), "m " + m + " k " + k + " v " + v);
+            if (expect) agreeTrue++;
+            if (Math.abs(v - (med + k)) <= Math.ulp((float) (med + k))) boundary++;
+        }
+        assertTrue(agreeTrue > 50_000 && boundary > 50_000, agreeTrue + " above, " + boundary + " on the boundary");
+    }
+
+    @Test
+    void onlySmallIntegersTakeTheSlidingSums() {
+        assertTrue(HotPixels.smallIntegers(new float[] {0, -3, Float.NaN, 65535, 0x1p20f, -0x1p20f}, 0, 6));
+        assertFalse(HotPixels.smallIntegers(new float[] {1, 2.5f}, 0, 2));
+        assertFalse(HotPixels.smallIntegers(new float[] {0x1p21f}, 0, 1));
+        assertFalse(HotPixels.smallIntegers(new float[] {Float.POSITIVE_INFINITY}, 0, 1));
+        assertTrue(new PixelCodec(16, 32768, 1, null).smallIntegers());   // unsigned 16-bit
+        assertTrue(new PixelCodec(8, 0, 1, 0L).smallIntegers());
+        assertTrue(new PixelCodec(16, 0, 16, null).smallIntegers());      // 16 × ±32768
+        assertFalse(new PixelCodec(16, 0, 64, null).smallIntegers());     // 64 × 32767 > 2²⁰
+        assertFalse(new PixelCodec(16, 32768, 0.5, null).smallIntegers());
+        assertFalse(new PixelCodec(16, 0.5, 1, null).smallIntegers());
+        assertFalse(new PixelCodec(32, 0, 1, null).smallIntegers());
+        assertFalse(new PixelCodec(-32, 0, 1, null).smallIntegers());
+    }
+
+    @Test
     void aRealSeestarFrameReadsTheSameInBandsAndLosesItsHotPixels() throws Exception {
         Path f = Path.of("../shared/data/seestar_m94_raw/night1/Light_M_94_10.0s_IRCUT_20250326-212046.fit");
         Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: ../shared/data/seestar_m94_raw not found");
