@@ -19,6 +19,7 @@ import nom.tam.util.Cursor;
 import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
 import org.tessera.image.StableRows;
+import org.tessera.image.ThreadFloats;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsException;
 
@@ -443,7 +444,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
             }
             case BAYER -> {
                 int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
-                float[] raw = rawScratch((r1 - r0) * width);
+                float[] raw = RAW_ROWS.get((r1 - r0) * width);
                 HotPixelMemo.Fixes fixes = hotPixels && rows > 0 ? hotFixes(ch) : null;
                 if (fixes != null) {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
@@ -462,20 +463,8 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         }
     }
 
-    /**
-     * This thread's CFA rows, reused from read to read (at least n floats): a band's raw rows are
-     * MBs, and the launcher's serial collector places arrays over 1 MB in the old generation.
-     */
-    private static float[] rawScratch(int n) {
-        float[] b = RAW_SCRATCH.get();
-        if (b == null || b.length < n) {
-            b = new float[n];
-            RAW_SCRATCH.set(b);
-        }
-        return b;
-    }
-
-    private static final ThreadLocal<float[]> RAW_SCRATCH = new ThreadLocal<>();
+    /** This thread's rows, reused: see {@link ThreadFloats}. */
+    private static final ThreadFloats RAW_ROWS = new ThreadFloats();
 
     /**
      * The frame's hot-pixel corrections (found on the first read, one pass over the raw planes: the

@@ -3,6 +3,8 @@ package org.tessera.io;
 import java.io.IOException;
 import java.util.Arrays;
 
+import org.tessera.image.ThreadFloats;
+
 /**
  * The hot-pixel corrections of one frame file, found once and replayed at every later read. A raw
  * frame is read many times (star detection for registration, the statistics pass of its master
@@ -78,7 +80,7 @@ final class HotPixelMemo {
         int ctx = HotPixels.context(step);
         int[][] index = new int[planes][];
         float[][] value = new float[planes][];
-        float[] ext = scratch((Math.min(height, ROWS_PER_STEP) + 2 * ctx) * width);
+        float[] ext = SEARCH_ROWS.get((Math.min(height, ROWS_PER_STEP) + 2 * ctx) * width);
         Collect got = new Collect(width);
         for (int p = 0; p < planes; p++) {
             got.n = 0;
@@ -98,20 +100,8 @@ final class HotPixelMemo {
         return new Fixes(index, value);
     }
 
-    /**
-     * This thread's rows for {@link #find}, reused (at least n floats): a Seestar frame's are just
-     * over 1 MB, which the launcher's serial collector places in the old generation, once per frame.
-     */
-    private static float[] scratch(int n) {
-        float[] b = SCRATCH.get();
-        if (b == null || b.length < n) {
-            b = new float[n];
-            SCRATCH.set(b);
-        }
-        return b;
-    }
-
-    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
+    /** This thread's rows, reused: see {@link ThreadFloats}. */
+    private static final ThreadFloats SEARCH_ROWS = new ThreadFloats();
 
     /**
      * The replacements of one plane, in row-major order (sorted indices), as the pixels whose bits
