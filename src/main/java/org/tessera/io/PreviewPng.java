@@ -129,10 +129,15 @@ public final class PreviewPng {
         return new float[] {(float) r[0], (float) r[1]};
     }
 
-    private record Downsampled(int width, int height, float[][] planes, float[] coverage) {}
+    record Downsampled(int width, int height, float[][] planes, float[] coverage) {}
 
     /** Block means of f×f pixels over the finite values, read in bands of whole blocks. */
     static Downsampled downsample(RowSource image, RowSource coverage, int f) throws IOException {
+        return downsample(image, coverage, f, false);
+    }
+
+    /** As above; {@code alwaysBlocks}: through the block means even where f = 1 (to test the copy against). */
+    static Downsampled downsample(RowSource image, RowSource coverage, int f, boolean alwaysBlocks) throws IOException {
         int w = image.width(), h = image.height(), nc = image.channels();
         int ow = (w + f - 1) / f, oh = (h + f - 1) / f;
         float[][] planes = new float[nc][ow * oh];
@@ -148,7 +153,7 @@ public final class PreviewPng {
             int rows = Math.min(bandRows, h - y0);
             image.readRows(y0, rows, band);
             if (cband != null) coverage.readRows(y0, rows, cband);
-            if (f == 1) { // blocks of one pixel: the mean is the value itself
+            if (f == 1 && !alwaysBlocks) { // blocks of one pixel: the mean is the value itself
                 copyBand(band, cband, planes, cov, y0 * w, rows * w);
                 continue;
             }
