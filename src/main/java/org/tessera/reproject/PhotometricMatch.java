@@ -348,18 +348,20 @@ final class PhotometricMatch {
         List<Pair> fitted = new ArrayList<>();
         if (planarBackground) equaliseBlur();
         for (Pair p : pairs) {
-            double[][] s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
+            double[][] s;
             double[] fit;
             int used;
             if (planarBackground) {
                 double[][] in = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true);
                 boolean interior = in[0].length >= 64;
-                if (interior) s = in;
+                // All common samples only where the interior ones are too few.
+                s = interior ? in : samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
                 // The same samples of the blur-equalised previews, for the flux ratio.
                 double[][] e = samples(previews.get(p.i()), previews.get(p.j()), EQUALISED, 1, 0, 1, 0, interior);
                 fit = detrendedLine(s[0], s[1], e[0], e[1], s[2], s[3]);
                 used = s[0].length;
             } else {
+                s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
                 double[][] xy = select(s, skyBand(s[0], s[1]));
                 fit = robustLine(xy[0], xy[1], mp.clipSigma());
                 used = xy[0].length;
