@@ -52,6 +52,8 @@ final class PhotometricMatch {
         /** The luminance with its resampling blur made equal to every other preview's, or null until made. */
         float[] eq;
         int valid;
+        /** Largest {@link #bx}, {@link #by} over the valid pixels (0 when none), kept by {@link #build}. */
+        double maxBx, maxBy;
 
         Preview(Tile tile, int x0, int y0, int w, int h) {
             this.tile = tile;
@@ -203,6 +205,10 @@ final class PhotometricMatch {
                     // The source axes seen on the grid (rotation, scale): J⁻¹ of the local mapping.
                     p.bx[k] = (float) (ji[0] * ji[0] * vx + ji[1] * ji[1] * vy);
                     p.by[k] = (float) (ji[2] * ji[2] * vx + ji[3] * ji[3] * vy);
+                    if (ok) {
+                        p.maxBx = Math.max(p.maxBx, p.bx[k]);
+                        p.maxBy = Math.max(p.maxBy, p.by[k]);
+                    }
                 }
             }
             if (p.valid > 0) out.add(p);
@@ -478,13 +484,11 @@ final class PhotometricMatch {
 
     /** Every preview's resampling blur made the same: the largest any could carry along each grid axis. */
     private void equaliseBlur() {
+        // The target: the most blur any valid pixel carries (each preview's maximum kept by build).
         double tx = 0, ty = 0;
         for (Preview p : previews) {
-            for (int k = 0; k < p.bx.length; k++) {
-                if (Float.isNaN(p.lum[k])) continue;
-                tx = Math.max(tx, p.bx[k]);
-                ty = Math.max(ty, p.by[k]);
-            }
+            tx = Math.max(tx, p.maxBx);
+            ty = Math.max(ty, p.maxBy);
         }
         // Only the overlaps of the kept pairs are read (samples(EQUALISED)): each preview is
         // equalised over the box that holds its overlaps, the same values as over all of it.

@@ -45,4 +45,40 @@ class PreviewEqualiseTest {
             assertTrue(b[2] <= b[0] || inside > 0);
         }
     }
+
+    /**
+     * {@link PhotometricMatch#build} keeps each preview's largest resampling variance over its
+     * valid pixels (the blur target): the same as the maximum taken over the finished previews.
+     */
+    @Test
+    void buildKeepsTheLargestBlurOfTheValidPixels() throws java.io.IOException {
+        org.tessera.wcs.WcsGrid grid = new org.tessera.wcs.WcsGrid(TestSkies.tan(150, 20, 1.7, 0, 160, 150), 160, 150);
+        java.util.List<Tile> tiles = new java.util.ArrayList<>();
+        Random r = new Random(3);
+        for (int i = 0; i < 2; i++) {
+            FloatImage img = new FloatImage(90, 80, 1);
+            for (int y = 0; y < 80; y++)
+                for (int x = 0; x < 90; x++) img.set(0, x, y, x < 6 && y < 30 ? Float.NaN : (float) (50 + r.nextGaussian()));
+            Tile t = new Tile(i, CoaddInput.of("t" + i, img, TestSkies.tan(150 + 0.01 * i, 20 + 0.004 * i, 2.0, 7 + 20 * i, 90, 80)), 0, 0.02);
+            t.survey(2);
+            double[] b = t.footprintBox(grid.wcs(), false);
+            t.bx0 = (int) Math.max(0, b[0]); t.by0 = (int) Math.max(0, b[1]);
+            t.bx1 = (int) Math.min(grid.width(), b[2]); t.by1 = (int) Math.min(grid.height(), b[3]);
+            tiles.add(t);
+        }
+        PhotometricMatch pm = PhotometricMatch.build(tiles, grid, 2, CoaddParams.MatchParams.DEFAULTS);
+        assertEquals(2, pm.previews().size());
+        for (PhotometricMatch.Preview p : pm.previews()) {
+            double mx = 0, my = 0;
+            int nan = 0;
+            for (int k = 0; k < p.bx.length; k++) {
+                if (Float.isNaN(p.lum[k])) { nan++; continue; }
+                mx = Math.max(mx, p.bx[k]);
+                my = Math.max(my, p.by[k]);
+            }
+            assertTrue(nan > 0 && mx > 0.05 && my > 0.05, nan + " " + mx + " " + my);
+            assertEquals(mx, p.maxBx, 0.0);
+            assertEquals(my, p.maxBy, 0.0);
+        }
+    }
 }
