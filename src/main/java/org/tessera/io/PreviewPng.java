@@ -101,7 +101,8 @@ public final class PreviewPng {
     private static float[][] windows(Downsampled d, double pLow, double pHigh) {
         // The channels' percentiles are independent: one thread each.
         float[][] lohi = new float[d.planes.length][];
-        java.util.stream.IntStream.range(0, lohi.length).parallel().forEach(c -> lohi[c] = percentiles(d.planes[c], pLow, pHigh));
+        if (lohi.length == 1) lohi[0] = percentiles(d.planes[0], pLow, pHigh); // no thread to start for one
+        else java.util.stream.IntStream.range(0, lohi.length).parallel().forEach(c -> lohi[c] = percentiles(d.planes[c], pLow, pHigh));
         return lohi;
     }
 
@@ -128,10 +129,15 @@ public final class PreviewPng {
         return new float[] {(float) r[0], (float) r[1]};
     }
 
-    private record Downsampled(int width, int height, float[][] planes, float[] coverage) {}
+    record Downsampled(int width, int height, float[][] planes, float[] coverage) {}
 
     /** Block means of f×f pixels over the finite values, read in bands of whole blocks. */
     static Downsampled downsample(RowSource image, RowSource coverage, int f) throws IOException {
+        return downsample(image, coverage, f, false);
+    }
+
+    /** As above; {@code alwaysBlocks}: through the block means even where f = 1 (to test the copy against). */
+    static Downsampled downsample(RowSource image, RowSource coverage, int f, boolean alwaysBlocks) throws IOException {
         int w = image.width(), h = image.height(), nc = image.channels();
         int ow = (w + f - 1) / f, oh = (h + f - 1) / f;
         float[][] planes = new float[nc][ow * oh];
@@ -147,6 +153,10 @@ public final class PreviewPng {
             int rows = Math.min(bandRows, h - y0);
             image.readRows(y0, rows, band);
             if (cband != null) coverage.readRows(y0, rows, cband);
+            if (f == 1 && !alwaysBlocks) { // blocks of one pixel: the mean is the value itself
+                copyBand(band, cband, planes, cov, y0 * w, rows * w);
+                continue;
+            }
             for (int by = 0; by < rows; by += f) {
                 int oy = (y0 + by) / f, rb = Math.min(f, rows - by);
                 for (int c = 0; c <= nc; c++) {
@@ -171,6 +181,19 @@ public final class PreviewPng {
             }
         }
         return new Downsampled(ow, oh, planes, cov);
+    }
+
+    /**
+     * {@link #downsample} with f = 1: each block's mean, (float) (0.0 + v) / 1, is v itself, but
+     * −0 becomes +0 as there (v + 0f does the same); NaN stays NaN (no finite value).
+     */
+    private static void copyBand(float[][] band, float[][] cband, float[][] planes, float[] cov, int at, int n) {
+        for (int c = 0; c <= planes.length; c++) {
+            float[] src = c < planes.length ? band[c] : cband == null ? null : cband[0];
+            if (src == null) continue;
+            float[] dst = c < planes.length ? planes[c] : cov;
+            for (int i = 0; i < n; i++) dst[at + i] = src[i] + 0f;
+        }
     }
 
     /**

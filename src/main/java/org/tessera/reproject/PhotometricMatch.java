@@ -52,6 +52,8 @@ final class PhotometricMatch {
         /** The luminance with its resampling blur made equal to every other preview's, or null until made. */
         float[] eq;
         int valid;
+        /** Largest {@link #bx}, {@link #by} over the valid pixels (0 when none), kept by {@link #build}. */
+        double maxBx, maxBy;
 
         Preview(Tile tile, int x0, int y0, int w, int h) {
             this.tile = tile;
@@ -82,17 +84,35 @@ final class PhotometricMatch {
          * a different share beyond any aperture). Neighbours that are not valid count as the pixel itself.
          */
         void equalise(double targetX, double targetY) {
-            float[] tmp = new float[w * h];
-            eq = new float[w * h];
-            blurAlong(lum, tmp, bx, targetX, true);
-            blurAlong(tmp, eq, by, targetY, false);
+            equalise(targetX, targetY, x0, y0, x0 + w, y0 + h);
         }
 
-        /** One axis of {@link #equalise}: {@code out} is {@code in} blurred up to {@code target} along x or y. */
-        private void blurAlong(float[] in, float[] out, float[] added, double target, boolean alongX) {
+        /**
+         * As {@link #equalise(double, double)}, made only over the preview-grid box [gx0, gx1) × [gy0, gy1)
+         * (clipped to this preview), the only place it is read (the overlaps of its pairs): each
+         * value there is the same as the whole preview's; outside it, NaN.
+         */
+        void equalise(double targetX, double targetY, int gx0, int gy0, int gx1, int gy1) {
+            int ex0 = Math.max(0, gx0 - x0), ex1 = Math.min(w, gx1 - x0);
+            int ey0 = Math.max(0, gy0 - y0), ey1 = Math.min(h, gy1 - y0);
+            float[] tmp = new float[w * h];
+            eq = new float[w * h];
+            Arrays.fill(eq, Float.NaN);
+            if (ex0 >= ex1 || ey0 >= ey1) return;
+            // The y pass reads the x pass one row above and below the box.
+            blurAlong(lum, tmp, bx, targetX, true, ex0, ex1, Math.max(0, ey0 - 1), Math.min(h, ey1 + 1));
+            blurAlong(tmp, eq, by, targetY, false, ex0, ex1, ey0, ey1);
+        }
+
+        /**
+         * One axis of {@link #equalise}: {@code out} is {@code in} blurred up to {@code target} along
+         * x or y, over preview columns [xa, xb) and rows [ya, yb).
+         */
+        private void blurAlong(float[] in, float[] out, float[] added, double target, boolean alongX,
+                               int xa, int xb, int ya, int yb) {
             int step = alongX ? 1 : w;
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) {
+            for (int y = ya; y < yb; y++)
+                for (int x = xa; x < xb; x++) {
                     int k = y * w + x;
                     boolean before = alongX ? x > 0 : y > 0, after = alongX ? x + 1 < w : y + 1 < h;
                     double c = Math.min(0.25, Math.max(0, (target - added[k]) / 2));
@@ -185,6 +205,10 @@ final class PhotometricMatch {
                     // The source axes seen on the grid (rotation, scale): J⁻¹ of the local mapping.
                     p.bx[k] = (float) (ji[0] * ji[0] * vx + ji[1] * ji[1] * vy);
                     p.by[k] = (float) (ji[2] * ji[2] * vx + ji[3] * ji[3] * vy);
+                    if (ok) {
+                        p.maxBx = Math.max(p.maxBx, p.bx[k]);
+                        p.maxBy = Math.max(p.maxBy, p.by[k]);
+                    }
                 }
             }
             if (p.valid > 0) out.add(p);
@@ -330,18 +354,20 @@ final class PhotometricMatch {
         List<Pair> fitted = new ArrayList<>();
         if (planarBackground) equaliseBlur();
         for (Pair p : pairs) {
-            double[][] s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
+            double[][] s;
             double[] fit;
             int used;
             if (planarBackground) {
                 double[][] in = samples(previews.get(p.i()), previews.get(p.j()), 0, 1, 0, 1, 0, true);
                 boolean interior = in[0].length >= 64;
-                if (interior) s = in;
+                // All common samples only where the interior ones are too few.
+                s = interior ? in : samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
                 // The same samples of the blur-equalised previews, for the flux ratio.
                 double[][] e = samples(previews.get(p.i()), previews.get(p.j()), EQUALISED, 1, 0, 1, 0, interior);
                 fit = detrendedLine(s[0], s[1], e[0], e[1], s[2], s[3]);
                 used = s[0].length;
             } else {
+                s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
                 double[][] xy = select(s, skyBand(s[0], s[1]));
                 fit = robustLine(xy[0], xy[1], mp.clipSigma());
                 used = xy[0].length;
@@ -458,15 +484,29 @@ final class PhotometricMatch {
 
     /** Every preview's resampling blur made the same: the largest any could carry along each grid axis. */
     private void equaliseBlur() {
+        // The target: the most blur any valid pixel carries (each preview's maximum kept by build).
         double tx = 0, ty = 0;
         for (Preview p : previews) {
-            for (int k = 0; k < p.bx.length; k++) {
-                if (Float.isNaN(p.lum[k])) continue;
-                tx = Math.max(tx, p.bx[k]);
-                ty = Math.max(ty, p.by[k]);
-            }
+            tx = Math.max(tx, p.maxBx);
+            ty = Math.max(ty, p.maxBy);
         }
-        for (Preview p : previews) p.equalise(tx, ty);
+        // Only the overlaps of the kept pairs are read (samples(EQUALISED)): each preview is
+        // equalised over the box that holds its overlaps, the same values as over all of it.
+        int n = previews.size();
+        int[][] box = new int[n][];
+        for (Pair q : pairs) {
+            Preview a = previews.get(q.i()), b = previews.get(q.j());
+            int[] ov = {Math.max(a.x0, b.x0), Math.max(a.y0, b.y0), Math.min(a.x0 + a.w, b.x0 + b.w),
+                    Math.min(a.y0 + a.h, b.y0 + b.h)};
+            for (int i : new int[] {q.i(), q.j()})
+                box[i] = box[i] == null ? ov.clone() : new int[] {Math.min(box[i][0], ov[0]), Math.min(box[i][1], ov[1]),
+                        Math.max(box[i][2], ov[2]), Math.max(box[i][3], ov[3])};
+        }
+        for (int i = 0; i < n; i++) {
+            Preview p = previews.get(i);
+            if (box[i] == null) p.equalise(tx, ty, 0, 0, 0, 0);
+            else p.equalise(tx, ty, box[i][0], box[i][1], box[i][2], box[i][3]);
+        }
     }
 
     /**

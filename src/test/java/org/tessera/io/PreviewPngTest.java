@@ -112,4 +112,33 @@ class PreviewPngTest {
         assertEquals(2, PreviewPng.factor(5873, 4667, 3200));
         assertEquals(4, PreviewPng.factor(1000, 12000, 3200));
     }
+
+    /**
+     * A mosaic no larger than maxDim (block 1) is copied, not block-averaged: the same floats,
+     * bit for bit, as the block means would give, −0, NaN and infinities included, image and coverage.
+     */
+    @Test
+    void blockOfOnePixelIsTheBlockMeanBitForBit() throws IOException {
+        int w = 37, h = 23;
+        for (int nc : new int[] {1, 3}) {
+            FloatImage img = new FloatImage(w, h, nc), cov = new FloatImage(w, h, 1);
+            java.util.Random r = new java.util.Random(7 + nc);
+            float[] special = {-0f, 0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE};
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < nc; c++)
+                        img.set(c, x, y, r.nextInt(5) == 0 ? special[r.nextInt(special.length)] : (float) r.nextGaussian() * 1e3f);
+                    cov.set(0, x, y, r.nextInt(4) == 0 ? special[r.nextInt(special.length)] : r.nextInt(3));
+                }
+            PreviewPng.Downsampled copy = PreviewPng.downsample(img, cov, 1), means = PreviewPng.downsample(img, cov, 1, true);
+            assertEquals(w, copy.width());
+            assertEquals(h, copy.height());
+            for (int c = 0; c < nc; c++)
+                for (int i = 0; i < w * h; i++)
+                    assertEquals(Float.floatToRawIntBits(means.planes()[c][i]), Float.floatToRawIntBits(copy.planes()[c][i]),
+                            "channel " + c + " pixel " + i + ": " + means.planes()[c][i] + " vs " + copy.planes()[c][i]);
+            for (int i = 0; i < w * h; i++)
+                assertEquals(Float.floatToRawIntBits(means.coverage()[i]), Float.floatToRawIntBits(copy.coverage()[i]), "coverage " + i);
+        }
+    }
 }
