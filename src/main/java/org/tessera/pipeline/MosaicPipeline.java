@@ -127,8 +127,6 @@ public final class MosaicPipeline {
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
-        LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
-                frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
         st.group().update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
@@ -424,8 +422,7 @@ public final class MosaicPipeline {
             footprints.add(new WcsGrid(f.wcs(), f.width(), f.height()));
         }
         WcsGrid grid = OptimalGrid.compute(footprints);
-        LOG.info(String.format(Locale.ROOT, "[P4] final grid %dx%d at %.3f\"/px", grid.width(), grid.height(),
-                grid.wcs().pixelScaleDeg() * 3600));
+        // OptimalGrid logs the grid ([P4] final grid …)
         st.grid().update(1, "final grid");
 
         CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,
