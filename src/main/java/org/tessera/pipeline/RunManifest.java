@@ -28,6 +28,7 @@ import org.tessera.config.Json;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.sds.SdsMode;
+import org.tessera.stack.SpooledSource;
 import org.tessera.tiles.FrameGroup;
 import org.tessera.wcs.WcsCards;
 import org.tessera.wcs.WcsGrid;
@@ -212,6 +213,10 @@ public final class RunManifest {
             Path d = k.equals(kind) ? dir : outputDir.resolve(k.folder());
             if (!Files.isDirectory(d)) continue;
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob() + ".part")) {
+                for (Path p : ds) Files.deleteIfExists(p);
+            }
+            // a frame spool a killed JVM left (it is unlinked once open: a name here is a dead run's)
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, SpooledSource.GLOB)) {
                 for (Path p : ds) Files.deleteIfExists(p);
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob())) {

@@ -172,22 +172,29 @@ public final class SpooledSource implements RowSource, AutoCloseable {
     }
 
     private FileChannel open() throws IOException {
-        Path p = dir == null ? Files.createTempFile("tessera-spool-", ".f32")
-                : Files.createTempFile(dir, "tessera-spool-", ".f32");
+        Path p = dir == null ? Files.createTempFile(PREFIX, SUFFIX) : Files.createTempFile(dir, PREFIX, SUFFIX);
+        FileChannel ch = null;
         try {
+            // Opened (and so unlinked) first, to keep the window in which a killed JVM leaves the
+            // file behind short; the next run in the folder removes such a file (RunManifest).
+            ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
             // Leave the folder room to spare (a temporary folder in memory, tmpfs, counts too): below
             // a whole frame plus max(1 GiB, 10 %) free, the source is read again instead.
-            java.nio.file.FileStore store = Files.getFileStore(p);
+            java.nio.file.FileStore store = Files.getFileStore(p.getParent());
             long need = 4L * w * h * nc + Math.max(1L << 30, store.getTotalSpace() / 10);
             if (store.getUsableSpace() < need)
                 throw new IOException("only " + (store.getUsableSpace() >> 20) + " MiB free in " + p.getParent());
-            return FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.DELETE_ON_CLOSE);
+            return ch;
         } catch (IOException | RuntimeException e) {
+            if (ch != null) ch.close();
             Files.deleteIfExists(p);
             throw e;
         }
     }
+
+    /** The names of spool files ({@code tessera-spool-*.f32}): a file glob, for a folder's clean-up. */
+    public static final String GLOB = "tessera-spool-*.f32";
+    private static final String PREFIX = "tessera-spool-", SUFFIX = ".f32";
 
     /** Stops recording for good: later reads go to the source. */
     private void stop(Exception why) {

@@ -102,6 +102,21 @@ class RunManifestPiecesTest {
     }
 
     @Test
+    void aKilledRunsLeftoversAreRemovedAndFinishedPiecesKept() throws IOException {
+        Frame a = frame("a", 40), b = frame("b", 40.001);
+        finishOne(a, b); // piece 1 finished; then the JVM was killed while making piece 2:
+        Path d = out.resolve("sds_megatiles");
+        Files.writeString(d.resolve("megatile_002.fits.part"), "half written");
+        Files.writeString(d.resolve("tessera-spool-123.f32"), "a frame's spool, still named");
+        Files.writeString(d.resolve("notes.txt"), "the user's");
+        assertEquals(List.of(1), List.copyOf(begin(units(a, b), "g1", new Config()).reused().keySet()));
+        try (var s = Files.list(d)) {
+            assertEquals(List.of("megatile_001.fits", "megatile_001_coverage.fits", "notes.txt"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void megaTileSettingsAreThoseOfTheGridTheBatchesAndTheirCoadd() {
         Map<String, Object> s = RunManifest.settings(new Config(), RunManifest.MEGA_TILE_KEY_PREFIXES);
         for (String k : new String[] {"sds_coverage_threshold", "sds_min_batch_size", "sds_target_batch_size",
