@@ -1,5 +1,7 @@
 package org.tessera.io;
 
+import org.tessera.math.Percentiles;
+
 /**
  * Hot-pixel correction of Phase 1: the original's test, plus a guard that spares stars.
  * <p>
@@ -453,12 +455,7 @@ public final class HotPixels {
             else if (h >= i) lo = i;
             else { lo = hi = h; break; } // j < h < i: a[h] equals the pivot and is in place
         }
-        for (int i = lo + 1; i <= hi; i++) {
-            float v = a[i];
-            int j = i - 1;
-            while (j >= lo && a[j] > v) { a[j + 1] = a[j]; j--; }
-            a[j + 1] = v;
-        }
+        Percentiles.insertionSort(a, lo, hi + 1);
         if ((m & 1) == 1) return a[h];
         float below = a[0]; // a[0..h) holds the h smallest values: rank h − 1 is their maximum
         for (int i = 1; i < h; i++) if (a[i] > below) below = a[i];

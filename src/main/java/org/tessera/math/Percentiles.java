@@ -95,15 +95,7 @@ public final class Percentiles {
             if (k < e) return p;
             l = e;
         }
-        for (int i = l + 1; i <= r; i++) {
-            float v = a[i];
-            int j = i - 1;
-            while (j >= l && a[j] > v) {
-                a[j + 1] = a[j];
-                j--;
-            }
-            a[j + 1] = v;
-        }
+        insertionSort(a, l, r + 1);
         return a[k];
     }
 
@@ -207,16 +199,34 @@ public final class Percentiles {
             if (k < e) return p;
             l = e;
         }
-        for (int i = l + 1; i <= r; i++) {
-            double v = a[i];
+        insertionSort(a, l, r + 1);
+        return a[k];
+    }
+
+    /** Sorts a[from..to) in place by insertion: the finish of the selections here and in stack / io. */
+    public static void insertionSort(float[] a, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            float v = a[i];
             int j = i - 1;
-            while (j >= l && a[j] > v) {
+            while (j >= from && a[j] > v) {
                 a[j + 1] = a[j];
                 j--;
             }
             a[j + 1] = v;
         }
-        return a[k];
+    }
+
+    /** As {@link #insertionSort(float[], int, int)}, for doubles. */
+    public static void insertionSort(double[] a, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            double v = a[i];
+            int j = i - 1;
+            while (j >= from && a[j] > v) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = v;
+        }
     }
 
     /** Median of the finite values. */

@@ -123,15 +123,7 @@ final class SmallSelect {
             src = b;
             off = 0;
         }
-        for (int i = off + 1, e = off + len; i < e; i++) {
-            double v = src[i];
-            int j = i - 1;
-            while (j >= off && src[j] > v) {
-                src[j + 1] = src[j];
-                j--;
-            }
-            src[j + 1] = v;
-        }
+        Percentiles.insertionSort(src, off, off + len);
         double hi = src[off + k2];
         return k1 == k2 ? hi : 0.5 * (src[off + k1] + hi);
     }
