@@ -76,7 +76,10 @@ record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount,
         ResourcePlan whole = ResourcePlan.fromRuntime(config);
         int slots = Math.max(1, taskSlots);
         ResourcePlan share = whole.withBudget(whole.budgetBytes() / slots).withWorkers(Math.max(1, whole.workers() / slots));
-        MasterTile built = MasterTileBuilder.fromConfig(config, 1).buildTile(g, cleanup, Progress.NONE, share);
+        // The frames' spools (~24 MB per Seestar frame while the tile stacks) go to the executor's
+        // scratch folder, on Spark's local disks, not java.io.tmpdir, which may be small or memory.
+        MasterTile built = MasterTileBuilder.fromConfig(config, 1).withSpoolDir(FsAccess.scratch())
+                .buildTile(g, cleanup, Progress.NONE, share);
         Path file = MasterTileFiles.write(built, fs.writeDir(tile));
         fs.put(file, tile);
         List<Lost> lost = new ArrayList<>();
