@@ -9,11 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
@@ -111,6 +106,12 @@ public final class RawFrameAstrometry {
     public record Pair(FitsFrame reference, FitsFrame moving) {}
 
     /**
+     * A group's outcome: its reference (solved, or why not) and, when solved, the registrations of
+     * the group's other frames on it, in the group's order ({@link #others}).
+     */
+    public record GroupOutcome(Reference reference, List<Registration> registrations) {}
+
+    /**
      * Where the heavy work of {@link #place} runs: the reference solves of the groups and the
      * registrations of their other frames, on this machine ({@link #LOCAL}) or as a cluster's tasks
      * (the Spark module), each task calling {@link #solveReference} or the stage's
@@ -125,34 +126,46 @@ public final class RawFrameAstrometry {
         /** Each pair's registration (moving → reference), in the order of {@code pairs}; a failure is a failed registration. */
         List<Registration> register(RawFrameAstrometry stage, List<Pair> pairs, Progress progress) throws InterruptedException;
 
-        /** This machine: the groups one after another, each group's frames on the stage's worker threads. */
-        Work LOCAL = new Work() {
-            @Override
-            public List<Reference> solve(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
-                    throws InterruptedException {
-                List<Reference> out = new ArrayList<>();
-                for (RawGroups.Group g : groups) {
-                    if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
-                    progress.update((double) out.size() / groups.size(), "solving group " + g.id() + " of " + groups.size());
-                    out.add(stage.solveReference(g));
-                }
-                return out;
+        /**
+         * Each group's outcome, in the order of {@code groups}: by default the solves, then the
+         * registrations on the solved references ({@link #LOCAL} overlaps the two).
+         */
+        default List<GroupOutcome> placeGroups(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
+                throws InterruptedException {
+            List<Reference> refs = solve(stage, groups, progress.sub(0, 0.3));
+            List<Pair> pairs = new ArrayList<>();
+            for (int k = 0; k < groups.size(); k++) {
+                FitsFrame ref = refs.get(k).frame();
+                if (ref != null) for (FitsFrame f : others(groups.get(k), ref)) pairs.add(new Pair(ref, f));
             }
+            List<Registration> regs = register(stage, pairs, progress.sub(0.3, 1));
+            List<GroupOutcome> out = new ArrayList<>();
+            int i = 0;
+            for (int k = 0; k < groups.size(); k++) {
+                int n = refs.get(k).frame() == null ? 0 : groups.get(k).frames().size() - 1;
+                out.add(new GroupOutcome(refs.get(k), List.copyOf(regs.subList(i, i + n))));
+                i += n;
+            }
+            return out;
+        }
 
-            @Override
-            public List<Registration> register(RawFrameAstrometry stage, List<Pair> pairs, Progress progress)
-                    throws InterruptedException {
-                List<Registration> out = new ArrayList<>();
-                int i = 0;
-                while (i < pairs.size()) { // one reference at a time: its stars are found once
-                    FitsFrame ref = pairs.get(i).reference();
-                    List<FitsFrame> moving = new ArrayList<>();
-                    for (; i < pairs.size() && pairs.get(i).reference() == ref; i++) moving.add(pairs.get(i).moving());
-                    out.addAll(stage.registerAll(ref, moving, progress, out.size(), pairs.size()));
-                }
-                return out;
-            }
-        };
+        /**
+         * This machine: the groups' reference solves on a small pool of their own, overlapped with
+         * the registrations of the groups' frames on the worker threads ({@link LocalPlacement}).
+         */
+        Work LOCAL = LocalPlacement.INSTANCE;
+    }
+
+    /** The frames of {@code g} other than {@code reference}, in the group's order: those registered on it. */
+    public static List<FitsFrame> others(RawGroups.Group g, FitsFrame reference) {
+        List<FitsFrame> out = new ArrayList<>();
+        for (FitsFrame f : g.frames()) if (f != reference) out.add(f);
+        return out;
+    }
+
+    /** Frames registered at once (the local work's threads). */
+    int workers() {
+        return workers;
     }
 
     /** How this stage registers a frame on its reference (a cluster task's entry point). */
@@ -200,13 +213,11 @@ public final class RawFrameAstrometry {
                 guided.add(g);
             }
         }
-        // Each group's reference, then the other frames registered on it and placed.
-        List<Reference> refs = work.solve(this, guided, progress.sub(0, 0.3));
-        List<Pair> pairs = new ArrayList<>();
-        List<FitsWcs> pairWcs = new ArrayList<>();
+        // Each group's reference, and the other frames registered on it, then placed.
+        List<GroupOutcome> outcomes = work.placeGroups(this, guided, progress);
         for (int k = 0; k < guided.size(); k++) {
             RawGroups.Group g = guided.get(k);
-            Reference r = refs.get(k);
+            Reference r = outcomes.get(k).reference();
             run.solves += r.solves();
             if (r.frame() == null) {
                 String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
@@ -217,29 +228,29 @@ public final class RawFrameAstrometry {
             }
             cache.store(r.frame().path(), r.wcs(), solver.solver().name());
             run.placed.put(r.frame(), r.frame().withWcs(r.wcs()));
-            for (FitsFrame f : g.frames())
-                if (f != r.frame()) {
-                    pairs.add(new Pair(r.frame(), f));
-                    pairWcs.add(r.wcs());
-                }
         }
-        List<Registration> regs = work.register(this, pairs, progress.sub(0.3, 1));
-        for (int i = 0; i < pairs.size(); i++) {
-            FitsFrame ref = pairs.get(i).reference(), f = pairs.get(i).moving();
-            Registration a = regs.get(i);
-            if (!a.ok()) {
-                LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
-                run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
-                continue;
+        for (int k = 0; k < guided.size(); k++) {
+            Reference r = outcomes.get(k).reference();
+            if (r.frame() == null) continue;
+            FitsFrame ref = r.frame();
+            List<FitsFrame> moving = others(guided.get(k), ref);
+            for (int i = 0; i < moving.size(); i++) {
+                FitsFrame f = moving.get(i);
+                Registration a = outcomes.get(k).registrations().get(i);
+                if (!a.ok()) {
+                    LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
+                    run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
+                    continue;
+                }
+                FitsWcs w = r.wcs().withPixelTransform(a.transform().matrix());
+                String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
+                        ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
+                        a.transform().rotationDeg());
+                cache.store(f.path(), w, how);
+                run.placed.put(f, f.withWcs(w));
+                run.registered++;
+                LOG.info("[SOLVE] " + f.name() + ": " + how);
             }
-            FitsWcs w = pairWcs.get(i).withPixelTransform(a.transform().matrix());
-            String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
-                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
-                    a.transform().rotationDeg());
-            cache.store(f.path(), w, how);
-            run.placed.put(f, f.withWcs(w));
-            run.registered++;
-            LOG.info("[SOLVE] " + f.name() + ": " + how);
         }
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
@@ -273,44 +284,6 @@ public final class RawFrameAstrometry {
             failures.add(cand.name() + ": " + s.failure());
         }
         return new Reference(null, null, List.copyOf(failures), solves);
-    }
-
-    /**
-     * Registers {@code frames} on {@code ref} on {@link #workers} threads (each holds one frame's
-     * luminance and stars), results in the order of {@code frames}.
-     */
-    List<Registration> registerAll(FitsFrame ref, List<FitsFrame> frames, Progress progress, int done, int total)
-            throws InterruptedException {
-        if (frames.isEmpty()) return List.of();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, frames.size())));
-        try {
-            AtomicInteger finished = new AtomicInteger();
-            List<Future<Registration>> futures = new ArrayList<>();
-            for (FitsFrame f : frames)
-                futures.add(pool.submit(() -> {
-                    if (progress.cancelled()) return Registration.failed(f.name(), "cancelled by the user");
-                    Registration r;
-                    try {
-                        r = aligner.align(ref, f);
-                    } catch (RuntimeException e) {
-                        r = Registration.failed(f.name(), "registration error: " + e);
-                    }
-                    progress.update((double) (done + finished.incrementAndGet()) / total, "registered " + f.name());
-                    return r;
-                }));
-            List<Registration> out = new ArrayList<>();
-            for (Future<Registration> fu : futures) {
-                try {
-                    out.add(fu.get());
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("registration task failed", e.getCause());
-                }
-            }
-            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** The start of a left-out frame's reason: why it needed placing at all. */
