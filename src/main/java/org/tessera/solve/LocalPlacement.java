@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,17 +26,20 @@ import org.tessera.register.Registration;
  * does not need the solution, {@link RawFrameAstrometry#place} composes the two afterwards. The
  * solves run on their own small pool ({@link #solveThreads}: a quarter of the workers, at least
  * one), in group order, while the calling thread registers the groups one after another on the
- * worker threads. When a group's first candidate does not solve and another frame does, its frames
+ * worker threads; once it has, the calling thread takes the solves no solve thread has started
+ * yet (so a 2-core machine runs two solves when no registration is left). When a group's first candidate does not solve and another frame does, its frames
  * are registered again on that one; a group whose solve is known to have failed before its turn is
  * not registered at all, one known solved is registered on its solved frame directly. Either way
  * each frame gets the registration it would get with the solves first, so the results do not
- * depend on which finishes first, nor on the thread counts.
+ * depend on which finishes first, nor on the thread counts; the solves' {@code [SOLVE]} lines are
+ * logged in group order too.
  * <p>
  * Solves and registrations share {@code workers} CPU permits: a running solve (one external,
  * single-threaded solver process) holds one, so a 2-core machine runs one solve beside one
  * registration, not three threads on two cores that would slow the solve toward its wall-clock
  * limit ({@code solver_timeout_s}). With one worker, everything runs one at a time.
- * Cancelling stops the running solvers (their temporary folders are removed before this returns).
+ * Cancelling stops the solvers running on the solve threads (their temporary folders are removed
+ * before this returns); a solve the calling thread took over runs to its end first.
  */
 final class LocalPlacement implements RawFrameAstrometry.Work {
 
@@ -48,7 +52,10 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
 
     private LocalPlacement() {}
 
-    /** Plate solves run at once for {@code workers} worker threads: a quarter of them, at least one. */
+    /**
+     * Solve threads for {@code workers} worker threads: a quarter of them, at least one (the
+     * calling thread adds one once it has no registration left).
+     */
     static int solveThreads(int workers) {
         return Math.max(1, workers / 4);
     }
@@ -58,6 +65,7 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
             throws InterruptedException {
         Semaphore cpu = new Semaphore(stage.workers(), true);
         try (Solves s = new Solves(stage, groups, cpu, progress.forwardOnly())) {
+            s.help();
             List<RawFrameAstrometry.Reference> out = new ArrayList<>();
             for (int k = 0; k < groups.size(); k++) out.add(s.await(k));
             return out;
@@ -100,6 +108,7 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
                 regs.add(on[k] == null ? List.of() : registerAll(stage, cpu, on[k], moving, both.registrations(), done, total));
                 done += moving.size();
             }
+            s.help();
             List<RawFrameAstrometry.GroupOutcome> out = new ArrayList<>();
             for (int k = 0; k < groups.size(); k++) {
                 RawFrameAstrometry.Reference r = s.await(k);
@@ -159,11 +168,17 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
         }
     }
 
-    /** The groups' reference solves, started at once on their own pool, in group order. */
+    /**
+     * The groups' reference solves, started at once on their own pool, in group order. Each
+     * solve's {@code [SOLVE]} lines are logged once the solves of all earlier groups are done, so
+     * the log reads in group order whatever finishes first.
+     */
     private static final class Solves implements AutoCloseable {
         private final ExecutorService pool;
-        private final List<Future<RawFrameAstrometry.Reference>> futures = new ArrayList<>();
+        private final List<FutureTask<RawFrameAstrometry.Reference>> tasks = new ArrayList<>();
         private final Progress progress;
+        private final List<List<String>> lines = new ArrayList<>();
+        private int logged; // groups whose lines are logged: all before it finished
 
         Solves(RawFrameAstrometry stage, List<RawGroups.Group> groups, Semaphore cpu, Progress progress) {
             this.progress = progress;
@@ -174,33 +189,58 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
                 return t;
             });
             AtomicInteger solved = new AtomicInteger();
-            for (RawGroups.Group g : groups)
-                futures.add(pool.submit(() -> {
+            for (int i = 0; i < groups.size(); i++) {
+                int k = i;
+                RawGroups.Group g = groups.get(k);
+                lines.add(null);
+                FutureTask<RawFrameAstrometry.Reference> task = new FutureTask<>(() -> {
                     if (progress.cancelled()) return null; // await() reports the cancellation
                     progress.update((double) solved.get() / groups.size(), "solving group " + g.id() + " of " + groups.size());
+                    List<String> mine = new ArrayList<>();
                     RawFrameAstrometry.Reference r;
                     cpu.acquire();
                     try {
-                        r = stage.solveReference(g);
+                        r = stage.solveReference(g, mine::add);
                     } catch (RuntimeException e) { // this group's failure, never the other groups'
                         r = new RawFrameAstrometry.Reference(null, null, List.of("plate solve error: " + e), 0);
                     } finally {
                         cpu.release();
                     }
+                    finished(k, mine);
                     progress.update((double) solved.incrementAndGet() / groups.size(), "solved group " + g.id());
                     return r;
-                }));
+                });
+                tasks.add(task);
+                pool.execute(task);
+            }
+        }
+
+        /** Records group {@code k}'s lines and logs those now in order. */
+        private synchronized void finished(int k, List<String> mine) {
+            lines.set(k, mine);
+            for (; logged < lines.size() && lines.get(logged) != null; logged++) for (String l : lines.get(logged)) LOG.info(l);
+        }
+
+        /**
+         * Runs on the calling thread, in group order, the solves no solve thread has started yet:
+         * once the registrations are done, the caller's core solves too (a started or finished
+         * solve is left as it is).
+         */
+        void help() {
+            for (FutureTask<RawFrameAstrometry.Reference> t : tasks) {
+                if (progress.cancelled()) return;
+                t.run(); // a no-op unless the task is still waiting in the queue
+            }
         }
 
         /** Group {@code k}'s reference if its solve has finished, else null (never waits). */
         RawFrameAstrometry.Reference ifDone(int k) throws InterruptedException {
-            Future<RawFrameAstrometry.Reference> f = futures.get(k);
-            return f.isDone() && !progress.cancelled() ? await(k) : null;
+            return tasks.get(k).isDone() && !progress.cancelled() ? await(k) : null;
         }
 
         /** Group {@code k}'s reference, once solved; a cancellation by the user stops the wait. */
         RawFrameAstrometry.Reference await(int k) throws InterruptedException {
-            Future<RawFrameAstrometry.Reference> f = futures.get(k);
+            Future<RawFrameAstrometry.Reference> f = tasks.get(k);
             while (true) {
                 if (progress.cancelled()) throw new InterruptedException("cancelled by the user while solving");
                 try {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
@@ -269,6 +270,11 @@ public final class RawFrameAstrometry {
      * plate-solves (at most {@value #MAX_SOLVE_ATTEMPTS}; one for a group without pointing).
      */
     public Reference solveReference(RawGroups.Group g) throws InterruptedException {
+        return solveReference(g, LOG::info);
+    }
+
+    /** As {@link #solveReference(RawGroups.Group)}, each attempt's {@code [SOLVE]} line given to {@code log}. */
+    Reference solveReference(RawGroups.Group g, Consumer<String> log) throws InterruptedException {
         if (solver.solver() == null) return new Reference(null, null, List.of(solver.unavailable()), 0);
         List<String> failures = new ArrayList<>();
         int solves = 0;
@@ -279,7 +285,7 @@ public final class RawFrameAstrometry {
             if (failures.size() == attempts) break;
             Solution s = solve(cand, g.hints());
             solves++;
-            LOG.info("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
+            log.accept("[SOLVE] " + cand.name() + ": " + solver.solver().name() + " " + s.describe(cand.width(), cand.height()));
             if (s.ok()) return new Reference(cand, s.wcs(), List.copyOf(failures), solves);
             failures.add(cand.name() + ": " + s.failure());
         }

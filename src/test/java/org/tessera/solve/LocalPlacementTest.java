@@ -69,12 +69,14 @@ class LocalPlacementTest {
         return new RawFrameAstrometry(new Solvers.Choice(s, null), a, new WcsCache(out), 3.0, false, workers);
     }
 
-    /** The solves first, then the registrations: the order before the overlap. */
+    /** The solves one after another, then the registrations: the order before the overlap. */
     static final RawFrameAstrometry.Work SOLVES_FIRST = new RawFrameAstrometry.Work() {
         @Override
         public List<RawFrameAstrometry.Reference> solve(RawFrameAstrometry st, List<RawGroups.Group> groups, Progress p)
                 throws InterruptedException {
-            return RawFrameAstrometry.Work.LOCAL.solve(st, groups, p);
+            List<RawFrameAstrometry.Reference> out = new ArrayList<>();
+            for (RawGroups.Group g : groups) out.add(st.solveReference(g));
+            return out;
         }
 
         @Override
@@ -214,27 +216,31 @@ class LocalPlacementTest {
     }
 
     @Test
-    void solvesAtOnceAreAQuarterOfTheWorkersAndNeverMore(@TempDir Path out) throws Exception {
+    void solvesAtOnceAreAQuarterOfTheWorkersPlusTheCallerOnceItsRegistrationsAreDone(@TempDir Path out) throws Exception {
         assertEquals(1, LocalPlacement.solveThreads(1));
         assertEquals(1, LocalPlacement.solveThreads(2), "2 cores: one solve beside one registration");
         assertEquals(2, LocalPlacement.solveThreads(8));
         assertEquals(3, LocalPlacement.solveThreads(15), "16 cores (15 workers)");
-        AtomicInteger running = new AtomicInteger(), most = new AtomicInteger();
-        CountDownLatch two = new CountDownLatch(2);
-        PlateSolver s = solver(p -> false, () -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            two.countDown();
-            try {
-                two.await(5, TimeUnit.SECONDS); // the first two wait for each other: they run at once
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.decrementAndGet();
-        });
-        RawFrameAstrometry.Result r = stage(s, M94Data.groundTruthAligner(truth), out, 8).place(raw, Progress.NONE);
-        assertEquals(12, r.frames().size());
-        assertEquals(2, most.get(), "8 workers: two solves at once, never three");
+        for (int workers : new int[] {2, 8}) {
+            int expected = Math.min(3, LocalPlacement.solveThreads(workers) + 1);
+            AtomicInteger running = new AtomicInteger(), most = new AtomicInteger();
+            CountDownLatch all = new CountDownLatch(expected);
+            PlateSolver s = solver(p -> false, () -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                all.countDown();
+                try {
+                    all.await(5, TimeUnit.SECONDS); // the first ones wait for each other: they run at once
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+            });
+            RawFrameAstrometry.Result r = stage(s, M94Data.groundTruthAligner(truth), out.resolve("w" + workers), workers)
+                    .place(raw, Progress.NONE);
+            assertEquals(12, r.frames().size());
+            assertEquals(expected, most.get(), workers + " workers: solve threads + the caller at once, never more");
+        }
     }
 
     interface Run {
