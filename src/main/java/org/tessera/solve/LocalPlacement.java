@@ -106,7 +106,7 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
                 on[k] = known != null ? known.frame() : g.referenceOrder().get(0);
                 List<FitsFrame> moving = RawFrameAstrometry.others(g, on[k]);
                 regs.add(on[k] == null ? List.of() : registerAll(stage, cpu, on[k], moving, both.registrations(), done, total));
-                done += moving.size();
+                done += g.frames().size() - 1; // a group known unsolved counts as done
             }
             s.help();
             List<RawFrameAstrometry.GroupOutcome> out = new ArrayList<>();

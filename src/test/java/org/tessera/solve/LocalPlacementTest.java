@@ -105,8 +105,19 @@ class LocalPlacementTest {
             registering.countDown();
             return truthAligner.align(ref, mov);
         };
-        RawFrameAstrometry.Result r = stage(s, a, out, 2).place(raw, Progress.NONE);
+        List<double[]> fractions = Collections.synchronizedList(new ArrayList<>());
+        List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        Progress bar = (f, m) -> {
+            fractions.add(new double[] {f});
+            messages.add(m);
+        };
+        RawFrameAstrometry.Result r = stage(s, a, out, 2).place(raw, bar);
         assertTrue(overlapped.get(), "a frame was registered while the first plate solve ran");
+        for (int i = 1; i < fractions.size(); i++)
+            assertTrue(fractions.get(i)[0] >= fractions.get(i - 1)[0], "the bar never moves back: " + messages);
+        assertEquals(1.0, fractions.get(fractions.size() - 1)[0]);
+        assertTrue(messages.contains("solving group 1 of 3") && messages.contains("solved group 3"), messages.toString());
+        assertEquals(9, messages.stream().filter(m -> m.startsWith("registered ")).count(), messages.toString());
         assertEquals(12, r.frames().size(), "all placed: " + r.unplaced());
         assertEquals(3, r.solves());
         assertEquals(9, r.registered());
