@@ -558,8 +558,15 @@ public final class JCudaDevice implements GpuDevice {
      */
     public Map<String, String> loadModules() {
         return on(() -> {
-            for (List<String> entries : Kernels.MODULES.values()) for (String e : entries) function(e);
-            return new java.util.TreeMap<>(loaded);
+            // The health module first (the smallest, the one a run loads first), then by name.
+            List<String> order = Kernels.MODULES.keySet().stream()
+                    .sorted(java.util.Comparator.comparing((String m) -> !m.equals("health")).thenComparing(m -> m)).toList();
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (String m : order) {
+                for (String e : Kernels.MODULES.get(m)) function(e);
+                out.put(m, loaded.get(m));
+            }
+            return out;
         });
     }
 
