@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU checks and benchmark of Tessera (issue 12), in two halves:
 #
-#   bench/gpu/run.sh prepare   here (no GPU): builds bench/gpu/build/ (~40 MB): a jlink Java
+#   bench/gpu/run.sh prepare   here (no GPU): builds bench/gpu/build/ (~45 MB): a jlink Java
 #                              runtime, the jar with its CUBINs, the runtime jars, the test classes +
 #                              JUnit, a crop of real Seestar frames, the commit it was built from; then
 #                              checks the staged runtime and class path: the GPU suite's logic on the
@@ -16,7 +16,7 @@
 #                                unpack (≤ 30 s)  the Java runtime and the test classes
 #                                probe  (≤ 60 s)  open the GPU, load every kernel, the health check
 #                                suite  (≤ 150 s) the @Tag("gpu") tests (GPU vs CPU contracts, OOM, real frames)
-#                                cupy   (≤ 60 s)  the CuPy kappa-sigma peer, alone on the GPU
+#                                cupy   (≤ 90 s)  the CuPy kappa-sigma peer, alone on the GPU
 #                                bench  (≤ 220 s) the benchmark table (CPU on every core vs GPU)
 #                              Every step runs even when an earlier one failed (each says why it
 #                              could not work); without a GPU the whole half takes seconds.
@@ -49,14 +49,25 @@ prepare() {
   cp target/test-lib/*.jar "$B/lib/"
   # Every test class (~1 MB packed): the GPU tests use helpers of other test packages (Logged, SyntheticSky).
   (cd target && tar czf "../$B/test-classes.tgz" test-classes/org)
-  jlink --add-modules java.base,java.logging,java.management,jdk.unsupported,jdk.zipfs --strip-debug --no-header-files \
-        --no-man-pages --compress=2 --output "$B/jre"
+  # The runtime: a Temurin JDK where there is one (its builds need glibc 2.17, so the runtime starts
+  # on any device image; Debian's OpenJDK 17 needs glibc 2.34, which Ubuntu 20.04 or RHEL 8 lack),
+  # else the JDK on PATH. TESSERA_GPU_JDK names another JDK home.
+  jdk=${TESSERA_GPU_JDK:-$(ls -d /usr/lib/jvm/temurin-*-jdk* 2>/dev/null | sort -V | tail -1)}
+  jlink_=${jdk:+$jdk/bin/}jlink
+  compress=--compress=2
+  if [ "$("$jlink_" --version | cut -d. -f1)" -ge 21 ]; then compress=--compress=zip-9; fi
+  "$jlink_" --add-modules java.base,java.logging,java.management,jdk.unsupported,jdk.zipfs --strip-debug --no-header-files \
+        --no-man-pages "$compress" --output "$B/jre"
+  glibc=$(for f in "$B"/jre/bin/java "$B"/jre/lib/server/libjvm.so "$B"/jre/lib/*.so; do objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9.]*'; done | sort -uV | tail -1)
+  runtime="runtime $("$B/jre/bin/java" -version 2>&1 | head -1 | tr -d '"') from ${jdk:-the JDK on PATH}, needs ${glibc:-an unknown glibc}"
+  echo "[bench] $runtime"
   tar czf "$B/jre.tgz" -C "$B" jre && rm -rf "$B/jre"
   java -cp "target/classes:target/test-classes:$(ls target/lib/*.jar | tr '\n' ':')" org.tessera.gpu.SeestarCrop "$B/seestar-crop.bin"
   cp bench/gpu/cupy_kappa.py "$B/"
   # Which code the device runs: the device has no .git.
   { echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench pom.xml || echo ' (with uncommitted changes)')"
-    echo "prepared $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname)"; } > "$B/prepared.txt"
+    echo "prepared $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname)"
+    echo "$runtime"; } > "$B/prepared.txt"
   # Check the staged runtime and class path here: the suite (skips: no GPU) and the simulated benchmark.
   tmp=$(mktemp -d)
   tar xzf "$B/jre.tgz" -C "$tmp" && tar xzf "$B/test-classes.tgz" -C "$tmp"
@@ -96,6 +107,8 @@ device() {
 
   step env 30 env_report
   step unpack 30 unpack
+  # Java 22+ warns on JCuda's System.load unless native access is enabled; older runtimes lack the flag.
+  if "$java" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then jopts+=(--enable-native-access=ALL-UNNAMED); fi
   step probe 60 "$java" -Xmx1g "${jopts[@]}" -cp "$cp_" org.tessera.gpu.JCudaProbe
   step suite 150 "$java" -Xmx8g "${jopts[@]}" -Dtessera.gpu.seestarCrop="$B/seestar-crop.bin" -cp "$cp_" org.tessera.gpu.GpuSuite
   # The CuPy peer before the benchmark (alone on the GPU); its time goes into the benchmark's table.
@@ -104,7 +117,8 @@ device() {
   elif ! cupy_err=$(timeout 60 python3 -c "import cupy" 2>&1); then
     skip cupy "CuPy not importable: $(printf '%s\n' "$cupy_err" | tail -1)"
   else
-    step cupy 60 python3 "$B/cupy_kappa.py"
+    # CuPy's kernel cache in the temp directory: HOME may not be writable.
+    CUPY_CACHE_DIR="$work/cupy-cache" step cupy 90 python3 "$B/cupy_kappa.py"
   fi
   cupy_ms=$(sed -n 's/^CUPY_KAPPA_MS=//p' "$out/cupy.log" 2>/dev/null | tail -1)
   step bench 220 "$java" -Xmx48g "${jopts[@]}" -Dtessera.bench.cupyMs="$cupy_ms" -cp "$cp_" org.tessera.gpu.GpuBench cuda full
@@ -149,6 +163,8 @@ env_report() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "host: $(uname -a)"
   echo "cpus: $(nproc)"
+  echo "glibc: $(ldd --version 2>/dev/null | head -1)"
+  if [ -f /etc/os-release ]; then echo "os: $(. /etc/os-release && echo "${PRETTY_NAME:-unknown}")"; fi
   $t free -m || true
   $t df -h . /tmp "$out" 2>&1 || true
   echo "OUT=${OUT:-<unset>} (writing to $out)  PATH=$PATH  LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
