@@ -16,6 +16,8 @@
 #                                                             the budget cut say why)
 #     nopython   no python3 on PATH                         → cupy "python3 not found"
 #     nobudget   a 3 s budget                               → the steps after it say "no time left", the report is still written
+#     cupyshim   no driver, a numpy stand-in for CuPy        → cupy_kappa.py runs at full size (on the CPU,
+#                                                             ~40 s), its time reaches summary.txt and the table
 # python3 here has no CuPy, so every case also goes through "CuPy not importable".
 # The stub drivers are test resources (src/test/resources/org/tessera/gpu/libcuda-*.c), built with gcc.
 set -euo pipefail
@@ -23,7 +25,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 [ -f bench/gpu/build/jre.tgz ] || { echo "[rehearse] run bench/gpu/run.sh prepare first" >&2; exit 1; }
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(nodriver nodevice noload wrong nopython nobudget)
+[ ${#cases[@]} -gt 0 ] || cases=(nodriver nodevice noload wrong nopython nobudget cupyshim)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -38,6 +40,27 @@ done
 if env -i PATH="$tmp/bin" bash -c 'command -v java || command -v mvn' >/dev/null; then
   echo "[rehearse] java or mvn still on the rehearsal PATH" >&2; exit 1
 fi
+# A stand-in for CuPy on numpy: exactly the API cupy_kappa.py and the env step use (case cupyshim).
+mkdir -p "$tmp/shim/cupy/cuda"
+cat > "$tmp/shim/cupy/__init__.py" <<'EOF'
+"""A stand-in for CuPy on numpy (bench/gpu/rehearse.sh only): the API cupy_kappa.py uses, on the CPU."""
+import numpy as _np
+from numpy import *  # noqa: F401,F403
+from . import cuda  # noqa: F401
+
+__version__ = "0-numpy-shim"
+
+
+class _DeviceArray(_np.ndarray):
+    def get(self):
+        return _np.asarray(self)
+
+
+def asarray(a, dtype=None):
+    return _np.asarray(a, dtype=dtype).view(_DeviceArray)
+EOF
+printf 'from . import runtime  # noqa: F401\n\n\nclass Device:\n    def synchronize(self):\n        pass\n' > "$tmp/shim/cupy/cuda/__init__.py"
+printf 'def runtimeGetVersion():\n    return 0\n' > "$tmp/shim/cupy/cuda/runtime.py"
 # The stub drivers.
 for s in stub fake-device; do
   mkdir -p "$tmp/lib-$s"
@@ -66,6 +89,7 @@ for case in "${cases[@]}"; do
     wrong) envs+=(LD_LIBRARY_PATH="$tmp/lib-fake-device" TESSERA_FAKE_PTX=accept TESSERA_GPU_BUDGET_S=75) ;;
     nopython) envs=(PATH="$tmp/bin-nopython" HOME="$home" OUT="$out") ;;
     nobudget) envs+=(TESSERA_GPU_BUDGET_S=3) ;;
+    cupyshim) envs+=(PYTHONPATH="$tmp/shim") ;;
     *) echo "[rehearse] unknown case $case" >&2; exit 64 ;;
   esac
   echo "[rehearse] ==== $case: env -i ${envs[*]} bash bench/gpu/run.sh device ===="
@@ -82,7 +106,8 @@ for case in "${cases[@]}"; do
   [ "$rc" = 2 ] || { echo "[rehearse] $case: exit $rc, expected 2 (no usable GPU)"; bad=1; }
   [ -z "$(ls -A "$dev/bench/gpu/build" | grep -v -e jre.tgz -e test-classes.tgz -e lib -e seestar-crop.bin -e cupy_kappa.py -e prepared.txt)" ] \
     || { echo "[rehearse] $case: the device run wrote into bench/gpu/build"; bad=1; }
-  if [ "$case" != nobudget ]; then check "$out/summary.txt" "unpack  PASS" "cupy    SKIP"; fi
+  if [ "$case" != nobudget ]; then check "$out/summary.txt" "unpack  PASS"; fi
+  if [ "$case" != nobudget ] && [ "$case" != cupyshim ]; then check "$out/summary.txt" "cupy    SKIP"; fi
   case "$case" in
     nodriver)
       check "$out/summary.txt" "no GPU: no NVIDIA driver (libcuda.so.1 could not be loaded" "suite   SKIP (no GPU)" "bench   SKIP (no GPU)" "CuPy not importable"
@@ -106,6 +131,11 @@ for case in "${cases[@]}"; do
         check "$out/gpu-table.md" "| not measured: the benchmark ran out of time (bench.log); GPU not usable: health check failed"; fi ;;
     nobudget)
       check "$out/summary.txt" "no time left in the 3 s budget" "bench   SKIP" ;;
+    cupyshim)
+      check "$out/summary.txt" "CUPY_KAPPA_MS=" "no GPU: no NVIDIA driver"
+      check "$out/env.log" "cupy 0-numpy-shim CUDA runtime 0"
+      check "$out/gpu-table.md" "| Phase 3 stack, kappa-sigma: CuPy peer (bench/gpu/cupy_kappa.py, same shape) | CuPy " \
+        " ms; Tessera's GPU time to compare with: no GPU: no NVIDIA driver" ;;
     nopython)
       check "$out/summary.txt" "python3 not found" ;;
   esac
