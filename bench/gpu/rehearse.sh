@@ -14,6 +14,9 @@
 #                                                           → the health check fails, the suite's tests fail,
 #                                                             the benchmark's rows show max rel. diff 1 (those
 #                                                             the budget cut say why)
+#     healthy    as wrong, but the fake driver computes the health kernel itself
+#                                                           → probe PASS (the healthy path of the report),
+#                                                             the suite's other tests fail, exit 1
 #     nopython   no python3 on PATH                         → cupy "python3 not found"
 #     nobudget   a 3 s budget                               → the steps after it say "no time left", the report is still written
 #     cupyshim   no driver, a numpy stand-in for CuPy        → cupy_kappa.py runs at full size (on the CPU,
@@ -25,7 +28,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 [ -f bench/gpu/build/jre.tgz ] || { echo "[rehearse] run bench/gpu/run.sh prepare first" >&2; exit 1; }
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(nodriver nodevice noload wrong nopython nobudget cupyshim)
+[ ${#cases[@]} -gt 0 ] || cases=(nodriver nodevice noload wrong healthy nopython nobudget cupyshim)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -90,6 +93,7 @@ for case in "${cases[@]}"; do
     nopython) envs=(PATH="$tmp/bin-nopython" HOME="$home" OUT="$out") ;;
     nobudget) envs+=(TESSERA_GPU_BUDGET_S=3) ;;
     cupyshim) envs+=(PYTHONPATH="$tmp/shim") ;;
+    healthy) envs+=(LD_LIBRARY_PATH="$tmp/lib-fake-device" TESSERA_FAKE_PTX=accept TESSERA_FAKE_HEALTH=ok TESSERA_GPU_BUDGET_S=75) ;;
     *) echo "[rehearse] unknown case $case" >&2; exit 64 ;;
   esac
   echo "[rehearse] ==== $case: env -i ${envs[*]} bash bench/gpu/run.sh device ===="
@@ -103,7 +107,8 @@ for case in "${cases[@]}"; do
   for f in summary.txt gpu-table.md steps.tsv device.txt env.log unpack.log probe.log suite.log cupy.log bench.log; do
     [ -s "$out/$f" ] || { echo "[rehearse] $case: $f missing or empty in \$OUT"; bad=1; }
   done
-  [ "$rc" = 2 ] || { echo "[rehearse] $case: exit $rc, expected 2 (no usable GPU)"; bad=1; }
+  want=2; if [ "$case" = healthy ]; then want=1; fi # a healthy GPU whose tests fail: 1
+  [ "$rc" = "$want" ] || { echo "[rehearse] $case: exit $rc, expected $want"; bad=1; }
   [ -z "$(ls -A "$dev/bench/gpu/build" | grep -v -e jre.tgz -e test-classes.tgz -e lib -e seestar-crop.bin -e cupy_kappa.py -e prepared.txt)" ] \
     || { echo "[rehearse] $case: the device run wrote into bench/gpu/build"; bad=1; }
   if [ "$case" != nobudget ]; then check "$out/summary.txt" "unpack  PASS"; fi
@@ -114,7 +119,8 @@ for case in "${cases[@]}"; do
       check "$out/gpu-table.md" "| Phase 3 stack 100 × RGB 1920×1080, kappa_sigma | no GPU: no NVIDIA driver" "| Phase 5 coadd 64 RGB tiles" ;;
     nodevice)
       check "$out/summary.txt" "no GPU: no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)" "suite   SKIP (no GPU)" "bench   SKIP (no GPU)"
-      check "$out/gpu-table.md" "| Phase 3 stack, kappa-sigma: CuPy peer (bench/gpu/cupy_kappa.py, same shape) | no GPU: no CUDA device" ;;
+      check "$out/gpu-table.md" "bilinear + alpha | no GPU: no CUDA device" \
+        "| Phase 3 stack, kappa-sigma: CuPy peer (bench/gpu/cupy_kappa.py, same shape) | not measured: CuPy not importable" ;;
     noload)
       check "$out/summary.txt" "GPU not usable: cannot load the GPU kernels 'health' on Tessera fake device (sm_90, 4096 MiB, device 0) with driver CUDA 13.0 (health.sm_90.cubin: CUDA_ERROR_NO_BINARY_FOR_GPU; health.ptx: CUDA_ERROR_UNSUPPORTED_PTX_VERSION)" \
         "suite   FAIL (exit 1)" "12 failed" "bench   SKIP (no GPU)"
@@ -131,6 +137,12 @@ for case in "${cases[@]}"; do
         check "$out/gpu-table.md" "| not measured: the benchmark ran out of time (bench.log); GPU not usable: health check failed"; fi ;;
     nobudget)
       check "$out/summary.txt" "no time left in the 3 s budget" "bench   SKIP" ;;
+    healthy)
+      check "$out/summary.txt" "probe   PASS" "Tessera fake device (sm_90, 4096 MiB, device 0), VRAM free" "suite   FAIL (exit 1)"
+      check "$out/suite.log" "[suite] PASS JCudaDeviceGpuTest.healthKernelComputes2iPlus1 ("
+      check "$out/gpu-table.md" "Tessera's probe: Tessera fake device (sm_90, 4096 MiB, device 0), driver CUDA 13.0; kernels loaded from health=health.ptx coadd=coadd.ptx stack=stack.ptx." \
+        "| Phase 3 stack 100 × RGB 1920×1080, kappa_sigma | "
+      if grep -q "GPU not usable\|no GPU" "$out/gpu-table.md"; then echo "[rehearse] $case: gpu-table.md calls a healthy GPU unusable"; bad=1; fi ;;
     cupyshim)
       check "$out/summary.txt" "CUPY_KAPPA_MS=" "no GPU: no NVIDIA driver"
       check "$out/env.log" "cupy 0-numpy-shim CUDA runtime 0"

@@ -305,7 +305,7 @@ table() {
     r=$why
     if [ "$key" = "CuPy peer" ] && [ "$(status cupy)" = 0 ]; then
       r="CuPy $(sed -n 's/^CUPY_KAPPA_MS=//p' "$out/cupy.log" | tail -1) ms; Tessera's GPU time to compare with: ${why:-not measured (bench.log)}"
-    elif [ -z "$r" ] && [ "$key" = "CuPy peer" ]; then
+    elif [ "$key" = "CuPy peer" ]; then # CuPy's own reason first: it is why this row is empty
       if [ "$(status cupy)" = skip ]; then r="not measured: $(sed -n 's/^skipped: //p' "$out/cupy.log")"
       else r="not measured: cupy_kappa.py exit $(status cupy): $({ grep -v '^[[:space:]]*$' "$out/cupy.log" || true; } | tail -1)"; fi
     fi

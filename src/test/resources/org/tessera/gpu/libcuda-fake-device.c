@@ -1,11 +1,13 @@
 /* A stand-in for the NVIDIA driver library with one fake device whose kernels do not load: the
  * driver-present, kernel-fails path, without a GPU. Device "Tessera fake device", compute
- * capability TESSERA_FAKE_CC (default 90), 4 GiB; contexts, streams, events, allocations (host
- * memory, never touched by the "device") and copies succeed (downloads read zeros); every CUBIN
- * is refused with CUDA_ERROR_NO_BINARY_FOR_GPU (209); a PTX with CUDA_ERROR_UNSUPPORTED_PTX_VERSION
- * (222), unless TESSERA_FAKE_PTX=accept, when it loads and its kernels launch and do nothing (the
- * health kernel then gives wrong numbers). Every function JCudaDevice calls is here: one it
- * does not know would end the JVM with "symbol lookup error".
+ * capability TESSERA_FAKE_CC (default 90), 4 GiB; contexts, streams, events, allocations (zeroed
+ * host memory) and copies work; every CUBIN is refused with CUDA_ERROR_NO_BINARY_FOR_GPU (209); a
+ * PTX with CUDA_ERROR_UNSUPPORTED_PTX_VERSION (222), unless TESSERA_FAKE_PTX=accept, when it loads
+ * and its kernels launch and do nothing (the health kernel then gives wrong numbers), except, with
+ * TESSERA_FAKE_HEALTH=ok as well, tessera_health, done here on the host (out[i] = 2i + 1): the
+ * health check passes and the script's healthy path runs, while every other kernel still does
+ * nothing. Every function JCudaDevice calls is here: one it does not know would end the JVM with
+ * "symbol lookup error".
  * Built by JCudaDeviceOpenTest and bench/gpu/rehearse.sh with:
  *   gcc -shared -fPIC -Wl,-soname,libcuda.so.1 -o libcuda.so.1 libcuda-fake-device.c */
 #include <stdlib.h>
@@ -54,7 +56,7 @@ int cuEventSynchronize(void *e) { (void) e; return 0; }
 int cuMemGetInfo_v2(size_t *free, size_t *total) { *free = TOTAL - used; *total = TOTAL; return 0; }
 int cuMemAlloc_v2(dptr *p, size_t bytes) {
     if (bytes > TOTAL - used) return 2; /* CUDA_ERROR_OUT_OF_MEMORY */
-    size_t *h = malloc(bytes + 16); /* the size in a header; the pages are never touched */
+    size_t *h = calloc(1, bytes + 16); /* the size in a header; large blocks are mapped lazily, zeroed */
     if (h == NULL) return 2;
     h[0] = bytes;
     used += bytes;
@@ -69,20 +71,29 @@ int cuMemFree_v2(dptr p) {
 }
 int cuMemAllocHost_v2(void **p, size_t bytes) { *p = malloc(bytes); return *p == NULL ? 2 : 0; }
 int cuMemFreeHost(void *p) { free(p); return 0; }
-int cuMemcpyHtoD_v2(dptr dst, const void *src, size_t n) { (void) dst; (void) src; (void) n; return 0; }
-int cuMemcpyHtoDAsync_v2(dptr dst, const void *src, size_t n, void *s) { (void) dst; (void) src; (void) n; (void) s; return 0; }
-int cuMemcpyDtoH_v2(void *dst, dptr src, size_t n) { (void) src; memset(dst, 0, n); return 0; }
-int cuMemcpyDtoD_v2(dptr dst, dptr src, size_t n) { (void) dst; (void) src; (void) n; return 0; }
+int cuMemcpyHtoD_v2(dptr dst, const void *src, size_t n) { memcpy((void *) dst, src, n); return 0; }
+int cuMemcpyHtoDAsync_v2(dptr dst, const void *src, size_t n, void *s) { (void) s; memcpy((void *) dst, src, n); return 0; }
+int cuMemcpyDtoH_v2(void *dst, dptr src, size_t n) { memcpy(dst, (const void *) src, n); return 0; }
+int cuMemcpyDtoD_v2(dptr dst, dptr src, size_t n) { memmove((void *) dst, (const void *) src, n); return 0; }
 int cuModuleLoadData(void **m, const void *image) {
     if (memcmp(image, "\177ELF", 4) == 0) return 209;  /* CUDA_ERROR_NO_BINARY_FOR_GPU */
     if (!env_is("TESSERA_FAKE_PTX", "accept")) return 222; /* CUDA_ERROR_UNSUPPORTED_PTX_VERSION */
     *m = (void *) 0x4;
     return 0;
 }
-int cuModuleGetFunction(void **f, void *m, const char *name) { (void) m; (void) name; *f = (void *) 0x5; return 0; }
+#define HEALTH ((void *) 0x6)
+int cuModuleGetFunction(void **f, void *m, const char *name) {
+    (void) m;
+    *f = strcmp(name, "tessera_health") == 0 ? HEALTH : (void *) 0x5;
+    return 0;
+}
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shared, void *s, void **params, void **extra) {
-    (void) f; (void) gx; (void) gy; (void) gz; (void) bx; (void) by; (void) bz;
-    (void) shared; (void) s; (void) params; (void) extra;
+    (void) gx; (void) gy; (void) gz; (void) bx; (void) by; (void) bz; (void) shared; (void) s; (void) extra;
+    if (f == HEALTH && env_is("TESSERA_FAKE_HEALTH", "ok")) { /* tessera_health(int *out, int n) */
+        int *out = (int *) *(dptr *) params[0];
+        int n = *(int *) params[1];
+        for (int i = 0; i < n; i++) out[i] = 2 * i + 1;
+    }
     return 0;
 }
