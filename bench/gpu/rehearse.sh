@@ -14,8 +14,8 @@
 #                                                           → the health check fails, the suite's tests fail,
 #                                                             the benchmark's rows show max rel. diff 1 (those
 #                                                             the budget cut say why)
-#     healthy    as wrong, but the fake driver computes the health kernel itself
-#                                                           → probe PASS (the healthy path of the report),
+#     healthy    as wrong, but the fake driver computes the health kernel itself, and a stand-in
+#                nvidia-smi answers as an H100              → probe PASS (the healthy path of the report),
 #                                                             the suite's other tests fail, exit 1
 #     nopython   no python3 on PATH                         → cupy "python3 not found"
 #     nobudget   a 3 s budget                               → the steps after it say "no time left", the report is still written
@@ -40,6 +40,18 @@ for f in /usr/bin/*; do
   ln -s "$f" "$tmp/bin/$n"
   case "$n" in python*|pip*|pydoc*) ;; *) ln -s "$f" "$tmp/bin-nopython/$n" ;; esac
 done
+# A stand-in nvidia-smi (case healthy), answering as an H100 with driver 580 would.
+mkdir -p "$tmp/bin-smi"
+cp -P "$tmp"/bin/* "$tmp/bin-smi/"
+cat > "$tmp/bin-smi/nvidia-smi" <<'EOF'
+#!/bin/sh
+# A stand-in for nvidia-smi (bench/gpu/rehearse.sh only).
+case "$*" in
+  *--query-gpu=*) echo "NVIDIA H100 80GB HBM3 (stand-in), 81559 MiB, 580.65.06, 9.0" ;;
+  *) echo "NVIDIA-SMI 580.65.06   Driver Version: 580.65.06   CUDA Version: 13.0 (stand-in)" ;;
+esac
+EOF
+chmod +x "$tmp/bin-smi/nvidia-smi"
 if env -i PATH="$tmp/bin" bash -c 'command -v java || command -v mvn' >/dev/null; then
   echo "[rehearse] java or mvn still on the rehearsal PATH" >&2; exit 1
 fi
@@ -93,7 +105,8 @@ for case in "${cases[@]}"; do
     nopython) envs=(PATH="$tmp/bin-nopython" HOME="$home" OUT="$out") ;;
     nobudget) envs+=(TESSERA_GPU_BUDGET_S=3) ;;
     cupyshim) envs+=(PYTHONPATH="$tmp/shim") ;;
-    healthy) envs+=(LD_LIBRARY_PATH="$tmp/lib-fake-device" TESSERA_FAKE_PTX=accept TESSERA_FAKE_HEALTH=ok TESSERA_GPU_BUDGET_S=75) ;;
+    healthy) envs=(PATH="$tmp/bin-smi" HOME="$home" OUT="$out" LD_LIBRARY_PATH="$tmp/lib-fake-device" TESSERA_FAKE_PTX=accept
+                   TESSERA_FAKE_HEALTH=ok TESSERA_GPU_BUDGET_S=75) ;;
     *) echo "[rehearse] unknown case $case" >&2; exit 64 ;;
   esac
   echo "[rehearse] ==== $case: env -i ${envs[*]} bash bench/gpu/run.sh device ===="
@@ -138,7 +151,10 @@ for case in "${cases[@]}"; do
     nobudget)
       check "$out/summary.txt" "no time left in the 3 s budget" "bench   SKIP" ;;
     healthy)
-      check "$out/summary.txt" "probe   PASS" "Tessera fake device (sm_90, 4096 MiB, device 0), VRAM free" "suite   FAIL (exit 1)"
+      check "$out/summary.txt" "probe   PASS" "Tessera fake device (sm_90, 4096 MiB, device 0), VRAM free" "suite   FAIL (exit 1)" \
+        "nvidia-smi: NVIDIA H100 80GB HBM3 (stand-in), 81559 MiB, 580.65.06, 9.0"
+      check "$out/nvidia-smi.txt" "Driver Version: 580.65.06"
+      check "$out/gpu-table.md" "## GPU (issue 12): NVIDIA H100 80GB HBM3 (stand-in), 20"
       check "$out/suite.log" "[suite] PASS JCudaDeviceGpuTest.healthKernelComputes2iPlus1 ("
       check "$out/gpu-table.md" "Tessera's probe: Tessera fake device (sm_90, 4096 MiB, device 0), driver CUDA 13.0; kernels loaded from health=health.ptx coadd=coadd.ptx stack=stack.ptx." \
         "| Phase 3 stack 100 × RGB 1920×1080, kappa_sigma | "

@@ -25,7 +25,9 @@
 #                              table for docs/benchmarks.md: device, driver, date, commit, rows; rows
 #                              not measured say why, e.g. "no GPU: …"), <step>.log for every step,
 #                              nvidia-smi.txt, device.txt. Exit status 0 when every step passed, 2
-#                              when there is no usable GPU, 1 otherwise.
+#                              when there is no usable GPU, 1 otherwise (a step failed or was skipped).
+#                              The whole takes at most the budget + ~15 s: a device call's timeout_s
+#                              below that gets no report (set TESSERA_GPU_BUDGET_S = timeout_s - 30).
 #
 # Device tool call (the build folder is git-ignored, so it must be carried):
 #   run(command="bash bench/gpu/run.sh device", carry=["bench/gpu/build"], timeout_s=540)
@@ -177,7 +179,9 @@ env_report() {
   if command -v nvidia-smi >/dev/null; then
     $t nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
     cat "$out/nvidia-smi.txt"
-    $t nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader > "$out/device.txt" 2>&1 || true
+    # compute_cap needs driver 510 or later: without it, the other three.
+    $t nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader > "$out/device.txt" 2>&1 \
+      || $t nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader > "$out/device.txt" 2>&1 || true
   else
     echo "nvidia-smi: not found" > "$out/device.txt"
   fi
