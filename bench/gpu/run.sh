@@ -104,8 +104,9 @@ device() {
   java="$work/jre/bin/java"
   cp_="$work/test-classes:$(ls "$B"/lib/*.jar 2>/dev/null | tr '\n' ':')"
   # UTF-8 output whatever the locale (env -i, a bare machine: Java 17 would print "×" as "?").
-  jopts=(-Djava.io.tmpdir="$work" -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8
-         -Dsun.stderr.encoding=UTF-8)
+  # (stdout.encoding: Java 19+; sun.stdout.encoding: 17)
+  jopts=(-Djava.io.tmpdir="$work" -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8 -Dstdout.encoding=UTF-8
+         -Dstderr.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8)
 
   step env 30 env_report
   step unpack 30 unpack
