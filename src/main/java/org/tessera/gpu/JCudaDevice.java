@@ -54,8 +54,9 @@ import org.tessera.gpu.kernels.Kernels;
  * #close}), one stream for synchronous calls and two non-blocking streams for the overlapped path
  * (each with its own pinned staging, so an async upload returns once its data are pinned), kernels loaded from the CUBIN the build made for the device's compute
  * capability (same major, highest minor not above the device's), else from the PTX, which the
- * driver compiles (also when the driver rejects the CUBIN: {@link #images}). Memory comes from a pool like CuPy's (released blocks cached by size, freed by
- * {@link #freePool()} or when an allocation would otherwise fail). Large float uploads (band data)
+ * driver compiles (also when the driver rejects the CUBIN: {@link #images}). Memory comes from a
+ * pool like CuPy's (released blocks cached by size, freed by {@link #freePool()} or when an
+ * allocation would otherwise fail). Large float uploads (band data)
  * go through two pinned host buffers, the copy of one overlapping the DMA of the other.
  * <p>
  * Errors: CUDA_ERROR_OUT_OF_MEMORY → {@link GpuOutOfMemoryException}; any other CUDA error → {@link
