@@ -3,6 +3,7 @@ package org.tessera.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -127,20 +128,30 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         if (src.length < channels) throw new IllegalArgumentException("band has " + src.length + " channels, image " + channels);
         int n = rows * width;
         boolean zeroNaN = alpha != AlphaMode.NONE;
-        ByteBuffer buf = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+        // Chunks through this thread's direct buffer: a bulk put (big-endian) and no copy of a
+        // heap buffer into the channel's own direct one; the bytes are those of putFloat.
+        ByteBuffer buf = writeBuffer();
+        FloatBuffer fb = buf.asFloatBuffer();
+        float[] zeroed = zeroNaN ? new float[Math.min(n, fb.capacity())] : null;
         for (int c = 0; c < channels; c++) {
             float[] p = src[c];
-            buf.clear();
-            if (zeroNaN) {
-                for (int i = 0; i < n; i++) {
-                    float v = p[i];
-                    buf.putFloat(Float.isFinite(v) ? v : 0f);
+            long pos = dataOffset + ((long) c * height + y0) * width * 4L;
+            for (int i0 = 0; i0 < n; ) {
+                int k = Math.min(n - i0, fb.capacity());
+                fb.clear();
+                if (zeroNaN) {
+                    for (int i = 0; i < k; i++) {
+                        float v = p[i0 + i];
+                        zeroed[i] = Float.isFinite(v) ? v : 0f;
+                    }
+                    fb.put(zeroed, 0, k);
+                } else {
+                    fb.put(p, i0, k);
                 }
-            } else {
-                buf.asFloatBuffer().put(p, 0, n);
+                buf.position(0).limit(k * 4);
+                writeFully(buf, pos + i0 * 4L);
+                i0 += k;
             }
-            buf.position(0).limit(n * 4);
-            writeFully(buf, dataOffset + ((long) c * height + y0) * width * 4L);
         }
         if (alpha == AlphaMode.FROM_NAN) {
             byte[] a = new byte[n];
@@ -153,6 +164,53 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             mark(alphaDone, y0, rows);
         }
         mark(rowsDone, y0, rows);
+    }
+
+    /**
+     * The temporary file as written so far, read back as {@link FitsFrame} reads the finished file:
+     * where ALPHA is 0 every channel is NaN (a row not written yet reads as 0). With
+     * {@link #replaceHeader} it lets a last pass over the whole image (the final background
+     * extraction) rewrite the data in place before {@link #close()}, instead of reading the
+     * finished file back and writing a second one. Thread-safe (positional reads).
+     */
+    public RowSource readBack() {
+        return new RowSource() {
+            @Override public int width() { return width; }
+            @Override public int height() { return height; }
+            @Override public int channels() { return channels; }
+            @Override public String name() { return target.getFileName().toString(); }
+
+            @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                checkBand(y0, rows);
+                int n = rows * width;
+                ByteBuffer buf = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+                for (int c = 0; c < channels; c++) {
+                    buf.clear();
+                    readFully(buf, dataOffset + ((long) c * height + y0) * width * 4L);
+                    buf.flip();
+                    buf.asFloatBuffer().get(dst[c], 0, n);
+                }
+                if (alpha == AlphaMode.NONE) return;
+                ByteBuffer a = ByteBuffer.allocate(n);
+                readFully(a, alphaDataOffset + (long) y0 * width);
+                byte[] ab = a.array();
+                for (int i = 0; i < n; i++)
+                    if (ab[i] == 0) for (int c = 0; c < channels; c++) dst[c][i] = Float.NaN;
+            }
+        };
+    }
+
+    /**
+     * Replaces the cards of the primary header by those {@code keys} give (as the constructor
+     * writes them) when the new header takes as many 2880-byte blocks as the old one, so that no
+     * data moves. Returns false, leaving the file as it is, when it would not fit.
+     */
+    public boolean replaceHeader(Header keys) throws IOException {
+        byte[] primary = primaryHeader(keys);
+        if (primary.length != dataOffset) return false;
+        checkBand(0, 0); // not closed
+        writeFully(ByteBuffer.wrap(primary), 0);
+        return true;
     }
 
     /** Writes the validity of rows {@code [y0, y0 + rows)} as values in [0, 1] (only in EXPLICIT mode). */
@@ -239,6 +297,22 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         if (first >= height) return null;
         int count = height - done.get(0, height).cardinality();
         return what + " not written: " + count + " of " + height + " (first missing row " + first + ")";
+    }
+
+    private static final int WRITE_CHUNK_BYTES = 1 << 20;
+    private static final ThreadLocal<ByteBuffer> WRITE_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(WRITE_CHUNK_BYTES).order(ByteOrder.BIG_ENDIAN));
+
+    private static ByteBuffer writeBuffer() {
+        return WRITE_BUFFER.get().clear();
+    }
+
+    private void readFully(ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) throw new IOException(temp + ": unexpected end of file at byte " + pos);
+            pos += n;
+        }
     }
 
     private void writeFully(ByteBuffer b, long pos) throws IOException {

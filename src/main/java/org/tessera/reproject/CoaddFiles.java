@@ -60,6 +60,8 @@ public final class CoaddFiles {
                                 ReprojectCoadd.Bands bands) throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
+        FinalBackground.Params dbe = FinalBackground.Params.fromConfig(config);
+        CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
         ReprojectCoadd.Result res;
         try {
             res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
@@ -69,16 +71,22 @@ public final class CoaddFiles {
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
-                return new ReprojectCoadd.Sinks(m, c);
+                if (dbe.enabled()) bg[0] = new CoaddBackground(dbe, m, g.width(), g.height(), channels);
+                return new ReprojectCoadd.Sinks(bg[0] == null ? m : bg[0].sink(), c);
             }, coadd, backend, bands);
+            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what), params.workers());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
-        Path png = finish(mosaic, coverage, res.grid(), inputs.size(), what, dir.resolve(names.preview()), config, preview);
+        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what));
+        else LOG.info(DBE_OFF);
+        Path png = preview(mosaic, coverage, dir.resolve(names.preview()), config, preview);
         return new Written(mosaic, coverage, png, res);
     }
+
+    private static final String DBE_OFF = "[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)";
 
     /**
      * What every mosaic gets once its FITS files are complete (Classic, Grid, SDS): the final
@@ -90,7 +98,13 @@ public final class CoaddFiles {
                               Config config, Progress preview) throws IOException {
         FinalBackground.Params dbe = FinalBackground.Params.fromConfig(config);
         if (dbe.enabled()) FinalBackground.applyToFile(mosaic, header(grid, images, what), dbe);
-        else LOG.info("[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)");
+        else LOG.info(DBE_OFF);
+        return preview(mosaic, coverage, previewPng, config, preview);
+    }
+
+    /** The PNG preview of a finished mosaic ({@code preview_png_*}); null when it is off. */
+    private static Path preview(Path mosaic, Path coverage, Path previewPng, Config config, Progress preview)
+            throws IOException {
         Path png = null;
         if (config.getBoolean("preview_png_enabled")) {
             png = previewPng;
