@@ -130,9 +130,10 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         boolean zeroNaN = alpha != AlphaMode.NONE;
         // Chunks through this thread's direct buffer: a bulk put (big-endian) and no copy of a
         // heap buffer into the channel's own direct one; the bytes are those of putFloat.
-        ByteBuffer buf = writeBuffer();
+        Chunk chunk = chunkBuffer();
+        ByteBuffer buf = chunk.buffer;
         FloatBuffer fb = buf.asFloatBuffer();
-        float[] zeroed = zeroNaN ? new float[Math.min(n, fb.capacity())] : null;
+        float[] zeroed = chunk.floats;
         for (int c = 0; c < channels; c++) {
             float[] p = src[c];
             long pos = dataOffset + ((long) c * height + y0) * width * 4L;
@@ -154,13 +155,18 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             }
         }
         if (alpha == AlphaMode.FROM_NAN) {
-            byte[] a = new byte[n];
-            for (int i = 0; i < n; i++) {
-                boolean ok = true;
-                for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i]);
-                a[i] = ok ? (byte) 255 : 0;
+            for (int i0 = 0; i0 < n; ) {
+                int k = Math.min(n - i0, buf.capacity());
+                buf.clear();
+                for (int i = 0; i < k; i++) {
+                    boolean ok = true;
+                    for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i0 + i]);
+                    buf.put(i, ok ? (byte) 255 : 0);
+                }
+                buf.position(0).limit(k);
+                writeFully(buf, alphaDataOffset + (long) y0 * width + i0);
+                i0 += k;
             }
-            writeFully(ByteBuffer.wrap(a), alphaDataOffset + (long) y0 * width);
             mark(alphaDone, y0, rows);
         }
         mark(rowsDone, y0, rows);
@@ -168,7 +174,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
 
     /**
      * The temporary file as written so far, read back as {@link FitsFrame} reads the finished file:
-     * where ALPHA is 0 every channel is NaN (a row not written yet reads as 0). With
+     * where ALPHA is 0 every channel is NaN, −0 reads +0 (a row not written yet reads as 0). With
      * {@link #replaceHeader} it lets a last pass over the whole image (the final background
      * extraction) rewrite the data in place before {@link #close()}, instead of reading the
      * finished file back and writing a second one. Thread-safe (positional reads).
@@ -183,19 +189,33 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 checkBand(y0, rows);
                 int n = rows * width;
-                ByteBuffer buf = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+                ByteBuffer buf = chunkBuffer().buffer;
+                FloatBuffer fb = buf.asFloatBuffer();
                 for (int c = 0; c < channels; c++) {
-                    buf.clear();
-                    readFully(buf, dataOffset + ((long) c * height + y0) * width * 4L);
-                    buf.flip();
-                    buf.asFloatBuffer().get(dst[c], 0, n);
+                    long pos = dataOffset + ((long) c * height + y0) * width * 4L;
+                    for (int i0 = 0; i0 < n; ) {
+                        int k = Math.min(n - i0, fb.capacity());
+                        buf.position(0).limit(k * 4);
+                        readFully(buf, pos + i0 * 4L);
+                        fb.clear();
+                        fb.get(dst[c], i0, k);
+                        float[] d = dst[c];
+                        for (int i = i0; i < i0 + k; i++) { // FitsFrame's rule: non-finite -> NaN, -0 -> +0
+                            float f = d[i];
+                            d[i] = Float.isFinite(f) ? f + 0f : Float.NaN;
+                        }
+                        i0 += k;
+                    }
                 }
                 if (alpha == AlphaMode.NONE) return;
-                ByteBuffer a = ByteBuffer.allocate(n);
-                readFully(a, alphaDataOffset + (long) y0 * width);
-                byte[] ab = a.array();
-                for (int i = 0; i < n; i++)
-                    if (ab[i] == 0) for (int c = 0; c < channels; c++) dst[c][i] = Float.NaN;
+                for (int i0 = 0; i0 < n; ) {
+                    int k = Math.min(n - i0, buf.capacity());
+                    buf.position(0).limit(k);
+                    readFully(buf, alphaDataOffset + (long) y0 * width + i0);
+                    for (int i = 0; i < k; i++)
+                        if (buf.get(i) == 0) for (int c = 0; c < channels; c++) dst[c][i0 + i] = Float.NaN;
+                    i0 += k;
+                }
             }
         };
     }
@@ -299,12 +319,17 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         return what + " not written: " + count + " of " + height + " (first missing row " + first + ")";
     }
 
-    private static final int WRITE_CHUNK_BYTES = 1 << 20;
-    private static final ThreadLocal<ByteBuffer> WRITE_BUFFER =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(WRITE_CHUNK_BYTES).order(ByteOrder.BIG_ENDIAN));
+    /** This thread's buffers for pixels on their way to or from the file: 1 MiB direct, and as many floats. */
+    private record Chunk(ByteBuffer buffer, float[] floats) {}
 
-    private static ByteBuffer writeBuffer() {
-        return WRITE_BUFFER.get().clear();
+    private static final int CHUNK_BYTES = 1 << 20;
+    private static final ThreadLocal<Chunk> CHUNK = ThreadLocal.withInitial(() ->
+            new Chunk(ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.BIG_ENDIAN), new float[CHUNK_BYTES / 4]));
+
+    private static Chunk chunkBuffer() {
+        Chunk c = CHUNK.get();
+        c.buffer.clear();
+        return c;
     }
 
     private void readFully(ByteBuffer b, long pos) throws IOException {

@@ -43,9 +43,10 @@ public final class CellMedians implements RowSink {
     }
 
     /**
-     * @param joint a pixel counts in no channel unless it is finite in every channel: what a mosaic
-     *              file with an ALPHA extension made from NaN reads back ({@code FitsImageWriter.AlphaMode.FROM_NAN});
-     *              false: each channel's finite values count
+     * @param joint the values as a mosaic file with an ALPHA extension made from NaN
+     *              ({@code FitsImageWriter.AlphaMode.FROM_NAN}) reads back through {@code FitsFrame}:
+     *              a pixel counts in no channel unless it is finite in every channel, and −0 is +0;
+     *              false: each channel's finite values, as they are
      */
     public CellMedians(int width, int height, int channels, int cellPx, boolean joint) {
         if (width <= 0 || height <= 0 || channels <= 0 || cellPx < 1)
@@ -54,7 +55,7 @@ public final class CellMedians implements RowSink {
         this.height = height;
         this.channels = channels;
         this.cell = cellPx;
-        this.joint = joint && channels > 1;
+        this.joint = joint;
         this.cellsX = (width + cellPx - 1) / cellPx;
         this.cellsY = (height + cellPx - 1) / cellPx;
         this.medians = new double[channels][cellsX * cellsY];
@@ -118,7 +119,12 @@ public final class CellMedians implements RowSink {
                     int i0 = off + y * width + x0;
                     for (int i = i0; i < i0 + cols; i++) {
                         float v = p[i];
-                        if (Float.isFinite(v) && (!joint || finiteEverywhere(src, i))) vals[n++] = v;
+                        if (!Float.isFinite(v)) continue;
+                        if (joint) {
+                            if (!finiteEverywhere(src, i)) continue;
+                            v += 0f; // −0 reads back +0 (FitsFrame: 0 + 1 · v)
+                        }
+                        vals[n++] = v;
                     }
                 }
                 out[c][cx] = n >= FinalBackground.MIN_CELL_FILL * rows * cols && n > 0
