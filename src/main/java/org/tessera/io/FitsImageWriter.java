@@ -155,15 +155,16 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             }
         }
         if (alpha == AlphaMode.FROM_NAN) {
+            byte[] a = chunk.bytes;
             for (int i0 = 0; i0 < n; ) {
-                int k = Math.min(n - i0, buf.capacity());
-                buf.clear();
+                int k = Math.min(n - i0, a.length);
                 for (int i = 0; i < k; i++) {
                     boolean ok = true;
                     for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i0 + i]);
-                    buf.put(i, ok ? (byte) 255 : 0);
+                    a[i] = ok ? (byte) 255 : 0;
                 }
-                buf.position(0).limit(k);
+                buf.clear();
+                buf.put(a, 0, k).flip();
                 writeFully(buf, alphaDataOffset + (long) y0 * width + i0);
                 i0 += k;
             }
@@ -189,7 +190,8 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 checkBand(y0, rows);
                 int n = rows * width;
-                ByteBuffer buf = chunkBuffer().buffer;
+                Chunk chunk = chunkBuffer();
+                ByteBuffer buf = chunk.buffer;
                 FloatBuffer fb = buf.asFloatBuffer();
                 for (int c = 0; c < channels; c++) {
                     long pos = dataOffset + ((long) c * height + y0) * width * 4L;
@@ -208,12 +210,15 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                     }
                 }
                 if (alpha == AlphaMode.NONE) return;
+                byte[] a = chunk.bytes;
                 for (int i0 = 0; i0 < n; ) {
-                    int k = Math.min(n - i0, buf.capacity());
+                    int k = Math.min(n - i0, a.length);
                     buf.position(0).limit(k);
                     readFully(buf, alphaDataOffset + (long) y0 * width + i0);
+                    buf.flip();
+                    buf.get(a, 0, k);
                     for (int i = 0; i < k; i++)
-                        if (buf.get(i) == 0) for (int c = 0; c < channels; c++) dst[c][i0 + i] = Float.NaN;
+                        if (a[i] == 0) for (int c = 0; c < channels; c++) dst[c][i0 + i] = Float.NaN;
                     i0 += k;
                 }
             }
@@ -319,12 +324,16 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         return what + " not written: " + count + " of " + height + " (first missing row " + first + ")";
     }
 
-    /** This thread's buffers for pixels on their way to or from the file: 1 MiB direct, and as many floats. */
-    private record Chunk(ByteBuffer buffer, float[] floats) {}
+    /**
+     * This thread's buffers for pixels on their way to or from the file: 1 MiB direct (bulk
+     * transfers, no copy into the channel's own direct buffer, no garbage per band), floats that
+     * fill it, ALPHA bytes.
+     */
+    private record Chunk(ByteBuffer buffer, float[] floats, byte[] bytes) {}
 
     private static final int CHUNK_BYTES = 1 << 20;
-    private static final ThreadLocal<Chunk> CHUNK = ThreadLocal.withInitial(() ->
-            new Chunk(ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.BIG_ENDIAN), new float[CHUNK_BYTES / 4]));
+    private static final ThreadLocal<Chunk> CHUNK = ThreadLocal.withInitial(() -> new Chunk(
+            ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.BIG_ENDIAN), new float[CHUNK_BYTES / 4], new byte[CHUNK_BYTES]));
 
     private static Chunk chunkBuffer() {
         Chunk c = CHUNK.get();
