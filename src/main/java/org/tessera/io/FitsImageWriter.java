@@ -141,10 +141,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                 int k = Math.min(n - i0, fb.capacity());
                 fb.clear();
                 if (zeroNaN) {
-                    for (int i = 0; i < k; i++) {
-                        float v = p[i0 + i];
-                        zeroed[i] = Float.isFinite(v) ? v : 0f;
-                    }
+                    zeroNonFinite(p, i0, zeroed, k);
                     fb.put(zeroed, 0, k);
                 } else {
                     fb.put(p, i0, k);
@@ -158,11 +155,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             byte[] a = chunk.bytes;
             for (int i0 = 0; i0 < n; ) {
                 int k = Math.min(n - i0, a.length);
-                for (int i = 0; i < k; i++) {
-                    boolean ok = true;
-                    for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i0 + i]);
-                    a[i] = ok ? (byte) 255 : 0;
-                }
+                alphaFromFinite(src, channels, i0, a, k);
                 buf.clear();
                 buf.put(a, 0, k).flip();
                 writeFully(buf, alphaDataOffset + (long) y0 * width + i0);
@@ -201,11 +194,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                         readFully(buf, pos + i0 * 4L);
                         fb.clear();
                         fb.get(dst[c], i0, k);
-                        float[] d = dst[c];
-                        for (int i = i0; i < i0 + k; i++) { // FitsFrame's rule: non-finite -> NaN, -0 -> +0
-                            float f = d[i];
-                            d[i] = Float.isFinite(f) ? f + 0f : Float.NaN;
-                        }
+                        asFitsFrameReads(dst[c], i0, i0 + k);
                         i0 += k;
                     }
                 }
@@ -217,8 +206,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                     readFully(buf, alphaDataOffset + (long) y0 * width + i0);
                     buf.flip();
                     buf.get(a, 0, k);
-                    for (int i = 0; i < k; i++)
-                        if (a[i] == 0) for (int c = 0; c < channels; c++) dst[c][i0 + i] = Float.NaN;
+                    nanWhereAlphaZero(a, k, dst, channels, i0);
                     i0 += k;
                 }
             }
@@ -236,6 +224,40 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         checkBand(0, 0); // not closed
         writeFully(ByteBuffer.wrap(primary), 0);
         return true;
+    }
+
+    // The loops over a chunk's pixels are small methods of their own, so that the JIT compiles each
+    // once, quickly, instead of a large method again and again on the stack (on-stack replacement).
+
+    /** out[i] = p[from + i], or 0 where that is not finite (ALPHA says so). */
+    private static void zeroNonFinite(float[] p, int from, float[] out, int k) {
+        for (int i = 0; i < k; i++) {
+            float v = p[from + i];
+            out[i] = Float.isFinite(v) ? v : 0f;
+        }
+    }
+
+    /** a[i] = 255 where every channel of pixel from + i is finite, else 0. */
+    private static void alphaFromFinite(float[][] src, int channels, int from, byte[] a, int k) {
+        for (int i = 0; i < k; i++) {
+            boolean ok = true;
+            for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][from + i]);
+            a[i] = ok ? (byte) 255 : 0;
+        }
+    }
+
+    /** FitsFrame's rule for float data: non-finite reads NaN, −0 reads +0 (0 + 1 · v). */
+    private static void asFitsFrameReads(float[] d, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float f = d[i];
+            d[i] = Float.isFinite(f) ? f + 0f : Float.NaN;
+        }
+    }
+
+    /** Every channel NaN where ALPHA is 0. */
+    private static void nanWhereAlphaZero(byte[] a, int k, float[][] dst, int channels, int from) {
+        for (int i = 0; i < k; i++)
+            if (a[i] == 0) for (int c = 0; c < channels; c++) dst[c][from + i] = Float.NaN;
     }
 
     /** Writes the validity of rows {@code [y0, y0 + rows)} as values in [0, 1] (only in EXPLICIT mode). */

@@ -113,20 +113,7 @@ public final class CellMedians implements RowSink {
         for (int cx = 0; cx < cellsX; cx++) {
             int x0 = cx * cell, cols = Math.min(cell, width - x0);
             for (int c = 0; c < channels; c++) {
-                float[] p = src[c];
-                int n = 0;
-                for (int y = 0; y < rows; y++) {
-                    int i0 = off + y * width + x0;
-                    for (int i = i0; i < i0 + cols; i++) {
-                        float v = p[i];
-                        if (!Float.isFinite(v)) continue;
-                        if (joint) {
-                            if (!finiteEverywhere(src, i)) continue;
-                            v += 0f; // −0 reads back +0 (FitsFrame: 0 + 1 · v)
-                        }
-                        vals[n++] = v;
-                    }
-                }
+                int n = gather(src, c, off + x0, rows, cols, vals);
                 out[c][cx] = n >= FinalBackground.MIN_CELL_FILL * rows * cols && n > 0
                         ? Percentiles.medianAsSorted(vals, n) : Double.NaN;
             }
@@ -136,6 +123,28 @@ public final class CellMedians implements RowSink {
             for (int c = 0; c < channels; c++) System.arraycopy(out[c], 0, medians[c], cy * cellsX, cellsX);
             done.set(cy);
         }
+    }
+
+    /**
+     * The valid values of one cell of channel c (its top left pixel at {@code start}) into vals;
+     * returns their count. A small method of its own, called once a cell: the JIT compiles it once.
+     */
+    private int gather(float[][] src, int c, int start, int rows, int cols, float[] vals) {
+        float[] p = src[c];
+        int n = 0;
+        for (int y = 0; y < rows; y++) {
+            int i0 = start + y * width;
+            for (int i = i0; i < i0 + cols; i++) {
+                float v = p[i];
+                if (!Float.isFinite(v)) continue;
+                if (joint) {
+                    if (!finiteEverywhere(src, i)) continue;
+                    v += 0f; // −0 reads back +0 (FitsFrame: 0 + 1 · v)
+                }
+                vals[n++] = v;
+            }
+        }
+        return n;
     }
 
     private boolean finiteEverywhere(float[][] src, int i) {
