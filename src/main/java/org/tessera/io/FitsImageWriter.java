@@ -130,7 +130,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         boolean zeroNaN = alpha != AlphaMode.NONE;
         // Chunks through this thread's direct buffer: a bulk put (big-endian) and no copy of a
         // heap buffer into the channel's own direct one; the bytes are those of putFloat.
-        Chunk chunk = chunkBuffer();
+        Chunk chunk = chunkBuffer(n);
         ByteBuffer buf = chunk.buffer;
         FloatBuffer fb = buf.asFloatBuffer();
         float[] zeroed = chunk.floats;
@@ -183,7 +183,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 checkBand(y0, rows);
                 int n = rows * width;
-                Chunk chunk = chunkBuffer();
+                Chunk chunk = chunkBuffer(n);
                 ByteBuffer buf = chunk.buffer;
                 FloatBuffer fb = buf.asFloatBuffer();
                 for (int c = 0; c < channels; c++) {
@@ -354,11 +354,16 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
     private record Chunk(ByteBuffer buffer, float[] floats, byte[] bytes) {}
 
     private static final int CHUNK_BYTES = 1 << 20;
-    private static final ThreadLocal<Chunk> CHUNK = ThreadLocal.withInitial(() -> new Chunk(
-            ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.BIG_ENDIAN), new float[CHUNK_BYTES / 4], new byte[CHUNK_BYTES]));
+    private static final ThreadLocal<Chunk> CHUNK = new ThreadLocal<>();
 
-    private static Chunk chunkBuffer() {
+    /** This thread's chunk, for bands of {@code pixels} per channel: no larger than they need (a small job's RSS), at most 1 MiB. */
+    private static Chunk chunkBuffer(int pixels) {
+        int bytes = (int) Math.min(CHUNK_BYTES, 4L * Math.max(1, pixels));
         Chunk c = CHUNK.get();
+        if (c == null || c.buffer.capacity() < bytes) {
+            c = new Chunk(ByteBuffer.allocateDirect(bytes).order(ByteOrder.BIG_ENDIAN), new float[bytes / 4], new byte[bytes]);
+            CHUNK.set(c);
+        }
         c.buffer.clear();
         return c;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -343,25 +344,29 @@ public final class FinalBackground {
         int rows = (int) Math.max(1, Math.min(h, (8L << 20) / (4L * w * in.channels())));
         int bands = (h + rows - 1) / rows;
         AtomicInteger next = new AtomicInteger();
+        Callable<Void> work = () -> {
+            float[][] band = in.newBand(rows);
+            for (int b; (b = next.getAndIncrement()) < bands; ) {
+                int y0 = b * rows, n = Math.min(rows, h - y0);
+                in.readRows(y0, n, band);
+                out.writeRows(y0, n, band);
+            }
+            return null;
+        };
         int workers = Math.max(1, Math.min(threads, bands));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "tessera-dbe");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int k = 0; k < workers; k++)
-                fs.add(pool.submit(() -> {
-                    float[][] band = in.newBand(rows);
-                    for (int b; (b = next.getAndIncrement()) < bands; ) {
-                        int y0 = b * rows, n = Math.min(rows, h - y0);
-                        in.readRows(y0, n, band);
-                        out.writeRows(y0, n, band);
-                    }
-                    return null;
-                }));
-            for (Future<?> f : fs) f.get();
+            if (pool == null) { // one band (a small mosaic) or one thread: no pool to start
+                work.call();
+            } else {
+                List<Future<?>> fs = new ArrayList<>();
+                for (int k = 0; k < workers; k++) fs.add(pool.submit(work));
+                for (Future<?> f : fs) f.get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("[DBE] interrupted");
@@ -371,8 +376,12 @@ public final class FinalBackground {
             if (c instanceof RuntimeException r) throw r;
             if (c instanceof Error err) throw err;
             throw new IOException(c);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         } finally {
-            pool.shutdownNow();
+            if (pool != null) pool.shutdownNow();
         }
         applied(out.target(), m, t0);
         return true;
