@@ -18,7 +18,7 @@ import org.tessera.io.FitsImageWriter;
  * the run stops half way (the temporary file is removed as before). Memory: the cell grid, and
  * the few cell rows that a band edge cuts until their other part arrives.
  */
-final class CoaddBackground {
+public final class CoaddBackground {
 
     private final FinalBackground.Params params;
     private final FitsImageWriter mosaic;
@@ -28,7 +28,7 @@ final class CoaddBackground {
     private boolean inPlace;
 
     /** @param mosaic the mosaic's writer, with {@link FitsImageWriter.AlphaMode#FROM_NAN} */
-    CoaddBackground(FinalBackground.Params params, FitsImageWriter mosaic, int width, int height, int channels) {
+    public CoaddBackground(FinalBackground.Params params, FitsImageWriter mosaic, int width, int height, int channels) {
         this.params = params;
         this.mosaic = mosaic;
         // FROM_NAN: a pixel not finite in every channel reads back NaN in all of them.
@@ -36,7 +36,7 @@ final class CoaddBackground {
     }
 
     /** Where the coadd writes the mosaic's bands: the file, and the samples. */
-    RowSink sink() {
+    public RowSink sink() {
         return (y0, rows, src) -> {
             mosaic.writeRows(y0, rows, src);
             cells.writeRows(y0, rows, src);
@@ -47,7 +47,7 @@ final class CoaddBackground {
      * Every band written, the writer still open: fits the model and removes it from the file in
      * place on {@code threads} threads (header {@code header} plus {@code DBE = T}).
      */
-    void beforeClose(Header header, int threads) throws IOException {
+    public void beforeClose(Header header, int threads) throws IOException {
         t0 = System.nanoTime();
         model = FinalBackground.fit(cells, params);
         if (model.empty()) FinalBackground.skipped(mosaic.target());
@@ -59,7 +59,7 @@ final class CoaddBackground {
      * coadd's (a header at the end of a 2880-byte block), the file is rewritten as
      * {@link FinalBackground#applyToFile} does, with the model already fitted.
      */
-    void afterClose(Header header) throws IOException {
+    public void afterClose(Header header) throws IOException {
         if (model != null && !model.empty() && !inPlace) FinalBackground.rewrite(mosaic.target(), header, model, params, t0);
     }
 }
