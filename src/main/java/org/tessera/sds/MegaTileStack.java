@@ -35,7 +35,7 @@ import org.tessera.wcs.WcsGrid;
  * from the mega-tiles that cover it;</li>
  * <li>pixels below the coverage keep are masked (NaN, coverage 0) as the bands are written, into the
  * same files Classic writes (mosaic with ALPHA, coverage), then the final background extraction and
- * the preview as Classic ({@link CoaddFiles#finish}).</li>
+ * the preview as Classic ({@link CoaddFiles#background}, on the way to the file, and {@link CoaddFiles#preview}).</li>
  * </ol>
  * Memory: bands of rows and the stack core's plan, never a whole mosaic per mega-tile.
  */
