@@ -54,8 +54,9 @@ import org.tessera.gpu.kernels.Kernels;
  * #close}), one stream for synchronous calls and two non-blocking streams for the overlapped path
  * (each with its own pinned staging, so an async upload returns once its data are pinned), kernels loaded from the CUBIN the build made for the device's compute
  * capability (same major, highest minor not above the device's), else from the PTX, which the
- * driver compiles. Memory comes from a pool like CuPy's (released blocks cached by size, freed by
- * {@link #freePool()} or when an allocation would otherwise fail). Large float uploads (band data)
+ * driver compiles (also when the driver rejects the CUBIN: {@link #images}). Memory comes from a
+ * pool like CuPy's (released blocks cached by size, freed by {@link #freePool()} or when an
+ * allocation would otherwise fail). Large float uploads (band data)
  * go through two pinned host buffers, the copy of one overlapping the DMA of the other.
  * <p>
  * Errors: CUDA_ERROR_OUT_OF_MEMORY → {@link GpuOutOfMemoryException}; any other CUDA error → {@link
@@ -64,6 +65,8 @@ import org.tessera.gpu.kernels.Kernels;
  * every call makes the context current on the calling thread.
  */
 public final class JCudaDevice implements GpuDevice {
+
+    private static final java.util.logging.Logger LOG = GpuRun.LOG;
 
     /** Uploads above this many bytes go through the pinned buffers. */
     static final long PINNED_THRESHOLD = 1 << 20;
@@ -77,6 +80,8 @@ public final class JCudaDevice implements GpuDevice {
     private final CUstream stream = new CUstream();
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Module → the image it was loaded from. */
+    private final Map<String, String> loaded = new HashMap<>();
     private final Map<Long, ArrayDeque<Buffer>> cache = new HashMap<>();
     private Pointer pinned;
     private ByteBuffer pinnedBytes;
@@ -515,29 +520,92 @@ public final class JCudaDevice implements GpuDevice {
         if (f != null) return f;
         String module = Kernels.moduleOf(entry);
         if (module == null) throw new GpuException("no kernel named '" + entry + "'");
-        CUmodule m = modules.get(module);
-        if (m == null) {
-            m = new CUmodule();
-            check(cuModuleLoadData(m, image(module)), "cuModuleLoadData(" + module + ")");
-            modules.put(module, m);
-        }
+        CUmodule m = module(module);
         f = new CUfunction();
         check(cuModuleGetFunction(f, m, entry), "cuModuleGetFunction(" + entry + ")");
         functions.put(entry, f);
         return f;
     }
 
-    /** Which packaged image runs here: sm_XY with X = major and the highest Y ≤ minor, else the PTX. */
-    String imageName(String module) {
-        for (int minor = ccMinor; minor >= 0; minor--) {
-            String n = module + ".sm_" + ccMajor + minor + ".cubin";
-            if (JCudaDevice.class.getResource("/cuda/" + n) != null) return n;
+    /**
+     * Loads a module from the first of its {@link #images} the driver accepts: the CUBIN for this
+     * compute capability, else the PTX (a driver that rejects the CUBIN may still JIT the PTX; the
+     * switch is logged). When none loads, the error names every image tried and the driver.
+     */
+    private CUmodule module(String module) {
+        CUmodule m = modules.get(module);
+        if (m != null) return m;
+        List<String> tried = new java.util.ArrayList<>();
+        for (String n : images(module, ccMajor, ccMinor, JCudaDevice::packaged)) {
+            m = new CUmodule();
+            int r = cuModuleLoadData(m, image(n));
+            if (r == CUresult.CUDA_SUCCESS) {
+                if (!tried.isEmpty())
+                    LOG.warning("[GPU] kernel module '" + module + "' loaded from " + n + " after " + String.join("; ", tried));
+                modules.put(module, m);
+                loaded.put(module, n);
+                return m;
+            }
+            if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) check(r, "cuModuleLoadData(" + n + ")");
+            tried.add(n + ": " + CUresult.stringFor(r));
         }
-        return module + ".ptx";
+        throw new GpuException("cannot load the GPU kernels '" + module + "' on " + describe() + " with driver "
+                + driverVersion() + " (" + String.join("; ", tried) + ")");
     }
 
-    private byte[] image(String module) {
-        String n = imageName(module);
+    /**
+     * Loads every kernel module and looks up every entry point (what a run would load lazily), for
+     * diagnostics: module → the image it was loaded from ("stack.sm_90.cubin", "stack.ptx").
+     */
+    public Map<String, String> loadModules() {
+        return on(() -> {
+            // The health module first (the smallest, the one a run loads first), then by name.
+            List<String> order = Kernels.MODULES.keySet().stream()
+                    .sorted(java.util.Comparator.comparing((String m) -> !m.equals("health")).thenComparing(m -> m)).toList();
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (String m : order) {
+                for (String e : Kernels.MODULES.get(m)) function(e);
+                out.put(m, loaded.get(m));
+            }
+            return out;
+        });
+    }
+
+    /** The driver's CUDA version, "13.0" (cuDriverGetVersion), or "unknown". */
+    public static String driverVersion() {
+        try {
+            int[] v = {0};
+            if (jcuda.driver.JCudaDriver.cuDriverGetVersion(v) != CUresult.CUDA_SUCCESS) return "unknown";
+            return "CUDA " + v[0] / 1000 + "." + v[0] % 1000 / 10;
+        } catch (LinkageError | CudaException e) {
+            return "unknown";
+        }
+    }
+
+    private static boolean packaged(String image) {
+        return JCudaDevice.class.getResource("/cuda/" + image) != null;
+    }
+
+    /**
+     * The packaged images that may run on compute capability major.minor, in the order to try: the
+     * CUBIN sm_XY with X = major and the highest Y ≤ minor (a CUBIN runs on its own major only, on
+     * the same or a higher minor), then the PTX, which the driver JIT-compiles for any newer
+     * architecture (Blackwell sm_100/sm_120 without their CUBINs, sm_110, later ones).
+     */
+    static List<String> images(String module, int major, int minor, java.util.function.Predicate<String> packaged) {
+        List<String> out = new java.util.ArrayList<>(2);
+        for (int y = minor; y >= 0; y--) {
+            String n = module + ".sm_" + major + y + ".cubin";
+            if (packaged.test(n)) {
+                out.add(n);
+                break;
+            }
+        }
+        out.add(module + ".ptx");
+        return out;
+    }
+
+    private static byte[] image(String n) {
         try (InputStream in = JCudaDevice.class.getResourceAsStream("/cuda/" + n)) {
             if (in == null) throw new GpuException("GPU kernels not built: /cuda/" + n + " missing from the jar");
             byte[] b = in.readAllBytes();

@@ -25,8 +25,12 @@ import jcuda.nvrtc.nvrtcProgram;
 public final class KernelBuild {
     private KernelBuild() {}
 
-    /** Architectures with a CUBIN: Turing, Ampere (A100, RTX 30), Ada, Hopper. */
-    public static final int[] ARCHS = {75, 80, 86, 89, 90};
+    /**
+     * Architectures with a CUBIN: Turing, Ampere (A100, RTX 30), Ada, Hopper, Blackwell (B200: sm_100,
+     * RTX 50: sm_120). The Blackwell CUBINs spare those GPUs the PTX, which NVRTC 12.9 writes as
+     * PTX ISA 8.8: a driver older than 575 cannot JIT it, and Blackwell runs on 570.
+     */
+    public static final int[] ARCHS = {75, 80, 86, 89, 90, 100, 120};
     /** Architecture of the PTX fallback. */
     public static final int PTX_ARCH = 75;
     static final String[] COMMON = {"-fmad=false", "--std=c++14", "-default-device"};
@@ -61,16 +65,26 @@ public final class KernelBuild {
             Result ptx = compile(code, module, "--gpu-architecture=compute_" + PTX_ARCH, false);
             Files.write(out.resolve(module + ".ptx"), ptx.binary);
             index.append(module).append(" ptx\n");
-            System.out.println("[cuda] " + module + ".cu: CUBIN sm_75/80/86/89/90 + PTX compute_" + PTX_ARCH
+            System.out.println("[cuda] " + module + ".cu: CUBIN sm_" + archList() + " + PTX compute_" + PTX_ARCH
                     + " (NVRTC " + major[0] + "." + minor[0] + ")");
         }
         Files.writeString(out.resolve("index.txt"), index.toString());
     }
 
-    /** True when the index and reports are newer than every source (a rebuild would change nothing). */
+    /** "75/80/86/89/90/100/120". */
+    static String archList() {
+        return java.util.Arrays.stream(ARCHS).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    /**
+     * True when the index lists every architecture of {@link #ARCHS} and it and the reports are
+     * newer than every source (a rebuild would change nothing).
+     */
     private static boolean upToDate(Path src, Path out, Path report) throws IOException {
         Path index = out.resolve("index.txt");
         if (!Files.exists(index) || !Files.isDirectory(report)) return false;
+        String listed = Files.readString(index);
+        for (int arch : ARCHS) if (!listed.contains(" sm_" + arch + "\n")) return false;
         long built = Files.getLastModifiedTime(index).toMillis();
         try (Stream<Path> s = Files.list(src)) {
             return s.filter(p -> p.toString().endsWith(".cu")).allMatch(p -> {

@@ -3,6 +3,7 @@ package org.tessera.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -127,32 +128,136 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         if (src.length < channels) throw new IllegalArgumentException("band has " + src.length + " channels, image " + channels);
         int n = rows * width;
         boolean zeroNaN = alpha != AlphaMode.NONE;
-        ByteBuffer buf = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+        // Chunks through this thread's direct buffer: a bulk put (big-endian) and no copy of a
+        // heap buffer into the channel's own direct one; the bytes are those of putFloat.
+        Chunk chunk = chunkBuffer(n);
+        ByteBuffer buf = chunk.buffer;
+        FloatBuffer fb = buf.asFloatBuffer();
+        float[] zeroed = chunk.floats;
         for (int c = 0; c < channels; c++) {
             float[] p = src[c];
-            buf.clear();
-            if (zeroNaN) {
-                for (int i = 0; i < n; i++) {
-                    float v = p[i];
-                    buf.putFloat(Float.isFinite(v) ? v : 0f);
+            long pos = dataOffset + ((long) c * height + y0) * width * 4L;
+            for (int i0 = 0; i0 < n; ) {
+                int k = Math.min(n - i0, fb.capacity());
+                fb.clear();
+                if (zeroNaN) {
+                    zeroNonFinite(p, i0, zeroed, k);
+                    fb.put(zeroed, 0, k);
+                } else {
+                    fb.put(p, i0, k);
                 }
-            } else {
-                buf.asFloatBuffer().put(p, 0, n);
+                buf.position(0).limit(k * 4);
+                writeFully(buf, pos + i0 * 4L);
+                i0 += k;
             }
-            buf.position(0).limit(n * 4);
-            writeFully(buf, dataOffset + ((long) c * height + y0) * width * 4L);
         }
         if (alpha == AlphaMode.FROM_NAN) {
-            byte[] a = new byte[n];
-            for (int i = 0; i < n; i++) {
-                boolean ok = true;
-                for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i]);
-                a[i] = ok ? (byte) 255 : 0;
+            byte[] a = chunk.bytes;
+            for (int i0 = 0; i0 < n; ) {
+                int k = Math.min(n - i0, a.length);
+                alphaFromFinite(src, channels, i0, a, k);
+                buf.clear();
+                buf.put(a, 0, k).flip();
+                writeFully(buf, alphaDataOffset + (long) y0 * width + i0);
+                i0 += k;
             }
-            writeFully(ByteBuffer.wrap(a), alphaDataOffset + (long) y0 * width);
             mark(alphaDone, y0, rows);
         }
         mark(rowsDone, y0, rows);
+    }
+
+    /**
+     * The temporary file as written so far, read back as {@link FitsFrame} reads the finished file:
+     * where ALPHA is 0 every channel is NaN, −0 reads +0 (a row not written yet reads as 0). With
+     * {@link #replaceHeader} it lets a last pass over the whole image (the final background
+     * extraction) rewrite the data in place before {@link #close()}, instead of reading the
+     * finished file back and writing a second one. Thread-safe (positional reads).
+     */
+    public RowSource readBack() {
+        return new RowSource() {
+            @Override public int width() { return width; }
+            @Override public int height() { return height; }
+            @Override public int channels() { return channels; }
+            @Override public String name() { return target.getFileName().toString(); }
+
+            @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                checkBand(y0, rows);
+                int n = rows * width;
+                Chunk chunk = chunkBuffer(n);
+                ByteBuffer buf = chunk.buffer;
+                FloatBuffer fb = buf.asFloatBuffer();
+                for (int c = 0; c < channels; c++) {
+                    long pos = dataOffset + ((long) c * height + y0) * width * 4L;
+                    for (int i0 = 0; i0 < n; ) {
+                        int k = Math.min(n - i0, fb.capacity());
+                        buf.position(0).limit(k * 4);
+                        readFully(buf, pos + i0 * 4L);
+                        fb.clear();
+                        fb.get(dst[c], i0, k);
+                        asFitsFrameReads(dst[c], i0, i0 + k);
+                        i0 += k;
+                    }
+                }
+                if (alpha == AlphaMode.NONE) return;
+                byte[] a = chunk.bytes;
+                for (int i0 = 0; i0 < n; ) {
+                    int k = Math.min(n - i0, a.length);
+                    buf.position(0).limit(k);
+                    readFully(buf, alphaDataOffset + (long) y0 * width + i0);
+                    buf.flip();
+                    buf.get(a, 0, k);
+                    nanWhereAlphaZero(a, k, dst, channels, i0);
+                    i0 += k;
+                }
+            }
+        };
+    }
+
+    /**
+     * Replaces the cards of the primary header by those {@code keys} give (as the constructor
+     * writes them) when the new header takes as many 2880-byte blocks as the old one, so that no
+     * data moves. Returns false, leaving the file as it is, when it would not fit.
+     */
+    public boolean replaceHeader(Header keys) throws IOException {
+        byte[] primary = primaryHeader(keys);
+        if (primary.length != dataOffset) return false;
+        checkBand(0, 0); // not closed
+        writeFully(ByteBuffer.wrap(primary), 0);
+        return true;
+    }
+
+    // The loops over a chunk's pixels are small methods of their own, so that the JIT compiles each
+    // once, quickly, instead of a large method again and again on the stack (on-stack replacement).
+
+    /** out[i] = p[from + i], or 0 where that is not finite (ALPHA says so). */
+    private static void zeroNonFinite(float[] p, int from, float[] out, int k) {
+        for (int i = 0; i < k; i++) {
+            float v = p[from + i];
+            out[i] = Float.isFinite(v) ? v : 0f;
+        }
+    }
+
+    /** a[i] = 255 where every channel of pixel from + i is finite, else 0. */
+    private static void alphaFromFinite(float[][] src, int channels, int from, byte[] a, int k) {
+        for (int i = 0; i < k; i++) {
+            boolean ok = true;
+            for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][from + i]);
+            a[i] = ok ? (byte) 255 : 0;
+        }
+    }
+
+    /** FitsFrame's rule for float data: non-finite reads NaN, −0 reads +0 (0 + 1 · v). */
+    private static void asFitsFrameReads(float[] d, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float f = d[i];
+            d[i] = Float.isFinite(f) ? f + 0f : Float.NaN;
+        }
+    }
+
+    /** Every channel NaN where ALPHA is 0. */
+    private static void nanWhereAlphaZero(byte[] a, int k, float[][] dst, int channels, int from) {
+        for (int i = 0; i < k; i++)
+            if (a[i] == 0) for (int c = 0; c < channels; c++) dst[c][from + i] = Float.NaN;
     }
 
     /** Writes the validity of rows {@code [y0, y0 + rows)} as values in [0, 1] (only in EXPLICIT mode). */
@@ -239,6 +344,36 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         if (first >= height) return null;
         int count = height - done.get(0, height).cardinality();
         return what + " not written: " + count + " of " + height + " (first missing row " + first + ")";
+    }
+
+    /**
+     * This thread's buffers for pixels on their way to or from the file: 1 MiB direct (bulk
+     * transfers, no copy into the channel's own direct buffer, no garbage per band), floats that
+     * fill it, ALPHA bytes.
+     */
+    private record Chunk(ByteBuffer buffer, float[] floats, byte[] bytes) {}
+
+    private static final int CHUNK_BYTES = 1 << 20;
+    private static final ThreadLocal<Chunk> CHUNK = new ThreadLocal<>();
+
+    /** This thread's chunk, for bands of {@code pixels} per channel: no larger than they need (a small job's RSS), at most 1 MiB. */
+    private static Chunk chunkBuffer(int pixels) {
+        int bytes = (int) Math.min(CHUNK_BYTES, 4L * Math.max(1, pixels));
+        Chunk c = CHUNK.get();
+        if (c == null || c.buffer.capacity() < bytes) {
+            c = new Chunk(ByteBuffer.allocateDirect(bytes).order(ByteOrder.BIG_ENDIAN), new float[bytes / 4], new byte[bytes]);
+            CHUNK.set(c);
+        }
+        c.buffer.clear();
+        return c;
+    }
+
+    private void readFully(ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) throw new IOException(temp + ": unexpected end of file at byte " + pos);
+            pos += n;
+        }
     }
 
     private void writeFully(ByteBuffer b, long pos) throws IOException {

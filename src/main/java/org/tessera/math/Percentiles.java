@@ -63,6 +63,29 @@ public final class Percentiles {
     }
 
     /**
+     * {@link #median(double[])} of the finite values s[0..n) (n ≥ 1), signed zeros included, in
+     * place: no copy and no widening to double (the final background extraction takes the median
+     * of every 24×24 cell of a mosaic). Selection compares floats as it would their exact doubles,
+     * so the value is the one a sort of the doubles gives; reorders s.
+     */
+    public static double medianAsSorted(float[] s, int n) {
+        int h = n >>> 1;
+        float hi = kth(s, n, h), lo = hi;
+        if ((n & 1) == 0) {
+            lo = s[0];
+            for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
+        }
+        double dlo = lo, dhi = hi;
+        if (lo == 0 || hi == 0) { // as median(double[]): a sort puts −0.0 before +0.0
+            int neg = 0;
+            for (int i = 0; i < n; i++) if (Float.compare(s[i], 0f) < 0) neg++;
+            if (hi == 0) dhi = neg > h ? -0.0 : 0.0;
+            if (lo == 0) dlo = neg > ((n & 1) == 0 ? h - 1 : h) ? -0.0 : 0.0;
+        }
+        return (n & 1) == 1 ? dhi : 0.5 * (dlo + dhi);
+    }
+
+    /**
      * The value of rank k (0-based) of s[0..n), leaving s[0..k) ≤ s[k] ≤ s[k+1..n). Quickselect with
      * a branch-free partition (the comparison only moves an index): on noisy pixel values a
      * comparison branch is mispredicted half of the time, and this runs about 3× faster than

@@ -60,6 +60,7 @@ public final class CoaddFiles {
                                 ReprojectCoadd.Bands bands) throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
+        CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
         ReprojectCoadd.Result res;
         try {
             res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
@@ -69,28 +70,39 @@ public final class CoaddFiles {
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
-                return new ReprojectCoadd.Sinks(m, c);
+                bg[0] = background(config, m, g.width(), g.height(), channels);
+                return new ReprojectCoadd.Sinks(bg[0] == null ? m : bg[0].sink(), c);
             }, coadd, backend, bands);
+            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what), params.workers());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
-        Path png = finish(mosaic, coverage, res.grid(), inputs.size(), what, dir.resolve(names.preview()), config, preview);
+        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what));
+        Path png = preview(mosaic, coverage, dir.resolve(names.preview()), config, preview);
         return new Written(mosaic, coverage, png, res);
     }
 
+    private static final String DBE_OFF = "[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)";
+
     /**
-     * What every mosaic gets once its FITS files are complete (Classic, Grid, SDS): the final
-     * background extraction ({@code final_mosaic_dbe_*}) and the PNG preview ({@code preview_png_*}).
-     *
-     * @return the preview, or null when {@code preview_png_enabled} is false
+     * The final background extraction ({@code final_mosaic_dbe_*}) of a mosaic on its way to
+     * {@code mosaic} (a FROM_NAN writer): the coadd writes to its {@link CoaddBackground#sink()},
+     * calls {@link CoaddBackground#beforeClose} before the writer closes and
+     * {@link CoaddBackground#afterClose} after; then {@link #preview}. Null (and logged) when
+     * {@code final_mosaic_dbe_enabled} is false.
      */
-    public static Path finish(Path mosaic, Path coverage, WcsGrid grid, int images, String what, Path previewPng,
-                              Config config, Progress preview) throws IOException {
+    public static CoaddBackground background(Config config, FitsImageWriter mosaic, int width, int height, int channels) {
         FinalBackground.Params dbe = FinalBackground.Params.fromConfig(config);
-        if (dbe.enabled()) FinalBackground.applyToFile(mosaic, header(grid, images, what), dbe);
-        else LOG.info("[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)");
+        if (dbe.enabled()) return new CoaddBackground(dbe, mosaic, width, height, channels);
+        LOG.info(DBE_OFF);
+        return null;
+    }
+
+    /** The PNG preview of a finished mosaic ({@code preview_png_*}); null when it is off. */
+    public static Path preview(Path mosaic, Path coverage, Path previewPng, Config config, Progress preview)
+            throws IOException {
         Path png = null;
         if (config.getBoolean("preview_png_enabled")) {
             png = previewPng;

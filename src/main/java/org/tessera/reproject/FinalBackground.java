@@ -1,8 +1,16 @@
 package org.tessera.reproject;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -104,30 +112,26 @@ public final class FinalBackground {
         return t;
     }
 
-    /** Pass 1: cell medians by bands of one cell's rows, then the model per channel. */
+    /** Pass 1 on a finished mosaic: cell medians by bands of one cell's rows, then the model per channel. */
     public static Model fit(RowSource mosaic, Params p) throws IOException {
-        int w = mosaic.width(), h = mosaic.height(), nc = mosaic.channels(), s = p.cellPx();
-        int cw = (w + s - 1) / s, ch = (h + s - 1) / s;
-        double[][] med = new double[nc][cw * ch];
-        for (double[] m : med) Arrays.fill(m, Double.NaN);
+        int h = mosaic.height(), s = p.cellPx();
+        CellMedians cells = new CellMedians(mosaic.width(), h, mosaic.channels(), s, false);
         float[][] band = mosaic.newBand(Math.min(s, h));
-        double[] vals = new double[s * s];
-        for (int cy = 0; cy < ch; cy++) {
-            int y0 = cy * s, rows = Math.min(s, h - y0);
+        for (int y0 = 0; y0 < h; y0 += s) {
+            int rows = Math.min(s, h - y0);
             mosaic.readRows(y0, rows, band);
-            for (int cx = 0; cx < cw; cx++) {
-                int x0 = cx * s, cols = Math.min(s, w - x0);
-                for (int c = 0; c < nc; c++) {
-                    int n = 0;
-                    for (int y = 0; y < rows; y++)
-                        for (int x = x0; x < x0 + cols; x++) {
-                            float v = band[c][y * w + x];
-                            if (Float.isFinite(v)) vals[n++] = v;
-                        }
-                    if (n >= MIN_CELL_FILL * rows * cols && n > 0) med[c][cy * cw + cx] = Percentiles.median(Arrays.copyOf(vals, n));
-                }
-            }
+            cells.writeRows(y0, rows, band);
         }
+        return fit(cells, p);
+    }
+
+    /** The model per channel from the cell medians (every row of the mosaic written to {@code cells}). */
+    public static Model fit(CellMedians cells, Params p) {
+        if (cells.cellPx() != p.cellPx())
+            throw new IllegalArgumentException("cells of " + cells.cellPx() + " px, params ask for " + p.cellPx());
+        int w = cells.width(), h = cells.height(), nc = cells.channels(), s = p.cellPx();
+        int cw = cells.cellsX(), ch = cells.cellsY();
+        double[][] med = cells.medians();
         double[][] coef = new double[nc][];
         double[] spread = new double[nc];
         Model shape = new Model(w, h, coef, spread);
@@ -301,32 +305,115 @@ public final class FinalBackground {
      * Both passes on a written mosaic FITS: fits the model, then rewrites the file through a
      * temporary file renamed onto it (the coadd's own file is never left half written). The
      * header is {@code header} plus {@code DBE = T}. Returns the model (empty: file untouched).
+     * The coadd of {@link CoaddFiles#write} does the same in less ({@link #applyInPlace}).
      */
     public static Model applyToFile(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Params p) throws IOException {
         long t0 = System.nanoTime();
-        org.tessera.io.FitsFrame f = org.tessera.io.FitsFrame.open(mosaicFile);
-        Model m = fit(f, p);
+        Model m = fit(org.tessera.io.FitsFrame.open(mosaicFile), p);
         if (m.empty()) {
-            LOG.warning("[DBE] skipped: no channel had enough sky cells; " + mosaicFile.getFileName() + " left as coadded");
+            skipped(mosaicFile);
             return m;
         }
+        rewrite(mosaicFile, header, m, p, t0);
+        return m;
+    }
+
+    /** Pass 2 alone on a written mosaic FITS: the file minus {@code m}, through a temporary file renamed onto it. */
+    static void rewrite(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Model m, Params p, long t0) throws IOException {
+        org.tessera.io.FitsImageWriter.write(mosaicFile, subtracted(org.tessera.io.FitsFrame.open(mosaicFile), m),
+                withCards(header, p), org.tessera.io.FitsImageWriter.AlphaMode.FROM_NAN);
+        applied(mosaicFile, m, t0);
+    }
+
+    /**
+     * Pass 2 on a mosaic still being written (FROM_NAN alpha), before its writer closes: band by
+     * band, on {@code threads} threads, the temporary file's data minus {@code m} are written back
+     * in place, and its header gets {@code DBE = T}. The bytes are those {@link #applyToFile} gives
+     * (the same values read the same way, through the same writer), without a second file nor a
+     * second read and write of the whole mosaic through the disk. Returns false, leaving the file
+     * as it is, when the header with the DBE cards would need another 2880-byte block: then the
+     * caller closes the writer and calls {@link #rewrite}.
+     *
+     * @param t0 {@link System#nanoTime()} when the extraction began, for the log
+     */
+    static boolean applyInPlace(org.tessera.io.FitsImageWriter out, nom.tam.fits.Header header, Model m, Params p,
+                                int threads, long t0) throws IOException {
+        if (!out.replaceHeader(withCards(header, p))) return false;
+        RowSource in = subtracted(out.readBack(), m);
+        int w = in.width(), h = in.height();
+        int rows = (int) Math.max(1, Math.min(h, (8L << 20) / (4L * w * in.channels())));
+        int bands = (h + rows - 1) / rows;
+        AtomicInteger next = new AtomicInteger();
+        Callable<Void> work = () -> {
+            float[][] band = in.newBand(rows);
+            for (int b; (b = next.getAndIncrement()) < bands; ) {
+                int y0 = b * rows, n = Math.min(rows, h - y0);
+                in.readRows(y0, n, band);
+                out.writeRows(y0, n, band);
+            }
+            return null;
+        };
+        int workers = Math.max(1, Math.min(threads, bands));
+        ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "tessera-dbe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            if (pool == null) { // one band (a small mosaic) or one thread: no pool to start
+                work.call();
+            } else {
+                List<Future<?>> fs = new ArrayList<>();
+                for (int k = 0; k < workers; k++) fs.add(pool.submit(work));
+                for (Future<?> f : fs) f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("[DBE] interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IOException(c);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        } finally {
+            if (pool != null) pool.shutdownNow();
+        }
+        applied(out.target(), m, t0);
+        return true;
+    }
+
+    private static nom.tam.fits.Header withCards(nom.tam.fits.Header header, Params p) throws IOException {
         try {
             header.addValue("DBE", true, "final background extraction applied");
             header.addValue("DBECELL", p.cellPx(), "[px] DBE sample cell");
         } catch (nom.tam.fits.HeaderCardException e) {
             throw new IOException("cannot build the DBE header: " + e.getMessage(), e);
         }
-        org.tessera.io.FitsImageWriter.write(mosaicFile, subtracted(f, m), header, org.tessera.io.FitsImageWriter.AlphaMode.FROM_NAN);
+        return header;
+    }
+
+    static void skipped(java.nio.file.Path mosaicFile) {
+        LOG.warning("[DBE] skipped: no channel had enough sky cells; " + mosaicFile.getFileName() + " left as coadded");
+    }
+
+    private static void applied(java.nio.file.Path mosaicFile, Model m, long t0) {
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < m.removedSpread().length; c++)
             sb.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4g", m.removedSpread()[c]));
         LOG.info(String.format(Locale.ROOT, "[DBE] applied to %s: background removed per channel, peak to peak %s ADU; %.2f s",
                 mosaicFile.getFileName(), sb, (System.nanoTime() - t0) / 1e9));
-        return m;
     }
 
     /** Pass 2: the mosaic minus the model, read band by band (NaN stays NaN). */
     public static RowSource subtracted(RowSource mosaic, Model model) {
+        int w = mosaic.width();
+        double[] xs = new double[w];
+        for (int x = 0; x < w; x++) xs[x] = model.nx(x);
         return new RowSource() {
             @Override public int width() { return mosaic.width(); }
             @Override public int height() { return mosaic.height(); }
@@ -335,26 +422,38 @@ public final class FinalBackground {
 
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 mosaic.readRows(y0, rows, dst);
-                int w = mosaic.width();
-                double[] xs = new double[w];
-                for (int x = 0; x < w; x++) xs[x] = model.nx(x);
-                double[] row = new double[DEGREE + 1];
+                double[] row = new double[DEGREE + 1], bg = new double[w];
                 for (int c = 0; c < dst.length; c++) {
                     double[] a = model.coef()[c];
                     if (a == null) continue;
                     for (int y = 0; y < rows; y++) {
                         rowPolynomial(a, model.ny(y0 + y), row);
-                        for (int x = 0; x < w; x++) {
-                            int i = y * w + x;
-                            float v = dst[c][i];
-                            if (!Float.isFinite(v)) continue;
-                            double b = 0, xn = xs[x];
-                            for (int k = DEGREE; k >= 0; k--) b = b * xn + row[k]; // Horner in x
-                            dst[c][i] = (float) (v - b);
-                        }
+                        rowBackground(row, xs, bg);
+                        subtractRow(dst[c], y * w, bg);
                     }
                 }
             }
         };
+    }
+
+    // The per-row loops are small methods of their own: called once a row, the JIT compiles each
+    // once and quickly, where one method holding them all was compiled again and again on the
+    // stack (on-stack replacement) at ~0.2 s of compiler time each, more than the pass itself.
+
+    /** The background along one row: Horner in x of the row's polynomial {@code row}. */
+    static void rowBackground(double[] row, double[] xs, double[] bg) {
+        for (int x = 0; x < bg.length; x++) {
+            double b = 0, xn = xs[x];
+            for (int k = DEGREE; k >= 0; k--) b = b * xn + row[k];
+            bg[x] = b;
+        }
+    }
+
+    /** p[off + x] minus bg[x] where finite (NaN stays NaN). */
+    static void subtractRow(float[] p, int off, double[] bg) {
+        for (int x = 0, i = off; x < bg.length; x++, i++) {
+            float v = p[i];
+            if (Float.isFinite(v)) p[i] = (float) (v - bg[x]);
+        }
     }
 }

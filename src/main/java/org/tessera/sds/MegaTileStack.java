@@ -15,6 +15,7 @@ import org.tessera.image.RowSource;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsImageWriter;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.reproject.CoaddBackground;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackResult;
@@ -34,7 +35,7 @@ import org.tessera.wcs.WcsGrid;
  * from the mega-tiles that cover it;</li>
  * <li>pixels below the coverage keep are masked (NaN, coverage 0) as the bands are written, into the
  * same files Classic writes (mosaic with ALPHA, coverage), then the final background extraction and
- * the preview as Classic ({@link CoaddFiles#finish}).</li>
+ * the preview as Classic ({@link CoaddFiles#background}, on the way to the file, and {@link CoaddFiles#preview}).</li>
  * </ol>
  * Memory: bands of rows and the stack core's plan, never a whole mosaic per mega-tile.
  */
@@ -111,6 +112,7 @@ final class MegaTileStack {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         String what = "SDS mosaic";
         FitsImageWriter m = null, c = null;
+        CoaddBackground bg = null;
         AtomicLong masked = new AtomicLong();
         StackResult res;
         try {
@@ -118,8 +120,10 @@ final class MegaTileStack {
                     FitsImageWriter.AlphaMode.FROM_NAN);
             c = new FitsImageWriter(coverage, w, h, 1, CoaddFiles.header(win, tiles.size(), "coverage: sum of weights"),
                     FitsImageWriter.AlphaMode.NONE);
-            RowSink out = masking(covs, w, keep, m, c, masked);
+            bg = CoaddFiles.background(config, m, w, h, images.get(0).channels()); // DBE on the way to the file
+            RowSink out = masking(covs, w, keep, bg == null ? m : bg.sink(), c, masked);
             res = StackCore.stackWeighted(images, frames, s.coadd(), out, null, stack, plan);
+            if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what), plan.workers());
             m.close();
             c.close();
         } catch (IOException | RuntimeException | Error e) {
@@ -131,7 +135,8 @@ final class MegaTileStack {
                 + " below the coverage keep", tiles.size(), s.coadd().describe(), res.framesUsed(), res.rejectedPct(),
                 masked.get()));
         for (String d : res.dropped()) LOG.warning("[SDS] mega-tile dropped by the stack: " + d);
-        Path png = CoaddFiles.finish(mosaic, coverage, win, tiles.size(), what, dir.resolve(names.preview()), config, preview);
+        if (bg != null) bg.afterClose(CoaddFiles.header(win, tiles.size(), what));
+        Path png = CoaddFiles.preview(mosaic, coverage, dir.resolve(names.preview()), config, preview);
         return new Written(mosaic, coverage, png, win, res, masked.get());
     }
 

@@ -45,25 +45,59 @@ public final class GpuBench {
         boolean cuda = args.length < 1 || args[0].equals("cuda");
         boolean full = args.length < 2 || args[1].equals("full");
         int threads = Runtime.getRuntime().availableProcessors();
-        GpuDevice device = cuda ? JCudaDevice.open(0) : new SimulatedDevice(8L << 30);
+        GpuDevice device;
+        try {
+            device = cuda ? JCudaDevice.open(0) : new SimulatedDevice(8L << 30);
+        } catch (GpuException e) {
+            System.out.println("[bench] no GPU: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
         System.out.println("[bench] device " + device.describe() + ", CPU threads " + threads);
+        if (device instanceof JCudaDevice j) {
+            try { // before minutes of CPU work: kernels the driver refuses end the benchmark at once
+                System.out.println("[bench] kernels " + j.loadModules());
+            } catch (GpuException e) {
+                System.out.println("[bench] GPU not usable: " + e.getMessage());
+                device.close();
+                System.exit(3);
+                return;
+            }
+        }
+        // The header now and each row as soon as it is measured: a run cut short by its timeout keeps its rows.
+        System.out.println("[bench] header " + header(threads));
         double copy = device instanceof JCudaDevice j ? j.copyBandwidthGBs(1L << 30, 10) : Double.NaN;
+        if (!Double.isNaN(copy)) System.out.printf(Locale.ROOT, "[bench] device copy bandwidth %.0f GB/s%n", copy);
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
+            long t0 = System.nanoTime();
             stackBench(device, pool, full ? 100 : 12, full ? 1920 : 256, full ? 1080 : 64, full ? 64 : 16, copy);
+            System.out.printf(Locale.ROOT, "[bench] Phase 3 stack done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
             coaddBench(device, pool, full ? 8 : 3, full ? 2000 : 200, full ? 256 : 64);
+            System.out.printf(Locale.ROOT, "[bench] Phase 5 coadd done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         } finally {
             pool.shutdown();
             device.close();
         }
         String cupy = System.getProperty("tessera.bench.cupyMs");
         if (cupy != null && !cupy.isBlank() && KAPPA_GPU_MS > 0)
-            ROWS.add(String.format(Locale.ROOT, "| Phase 3 stack, kappa-sigma: CuPy peer (bench/gpu/cupy_kappa.py, same shape) | | %s | | Tessera's GPU %.1f× faster | | | | |",
+            row(String.format(Locale.ROOT, "| Phase 3 stack, kappa-sigma: CuPy peer (bench/gpu/cupy_kappa.py, same shape) | | %s | | Tessera's GPU %.1f× faster | | | | |",
                     cupy.strip(), Double.parseDouble(cupy.strip()) / KAPPA_GPU_MS));
         System.out.println();
-        System.out.println("| work | CPU " + threads + " threads (ms) | GPU (ms) | GPU one stream (ms) | speed-up | GPU kernels only (ms) | kernel GB/s | copy GB/s | max rel. diff |");
+        System.out.println(header(threads));
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String r : ROWS) System.out.println(r);
+    }
+
+    private static String header(int threads) {
+        return "| work | CPU " + threads + " threads (ms) | GPU (ms) | GPU one stream (ms) | speed-up | GPU kernels only (ms) | kernel GB/s | copy GB/s | max rel. diff |";
+    }
+
+    /** A row of the table, printed at once ("[bench] row …") and again in the table at the end. */
+    private static void row(String r) {
+        ROWS.add(r);
+        System.out.println("[bench] row " + r);
     }
 
     /** Deterministic noise in [0, 1) (no shared state: any band, any thread). */
@@ -123,7 +157,7 @@ public final class GpuBench {
             double bandKernelMs = kernelsOnlyMs(device, data[0], p);
             double kernelMs = bandKernelMs * bands * 3; // the last band may be shorter: a slight overestimate
             double gbs = samples * 4.0 / (kernelMs / 1e3) / 1e9;
-            ROWS.add(String.format(Locale.ROOT, "| Phase 3 stack %d × RGB %d×%d, %s | %.0f | %.0f | %.0f | %.1f× | %.0f | %.0f | %s | %.1e |",
+            row(String.format(Locale.ROOT, "| Phase 3 stack %d × RGB %d×%d, %s | %.0f | %.0f | %.0f | %.1f× | %.0f | %.0f | %s | %.1e |",
                     frames, w, h, StackParams.configName(rej), cpuMs, gpuMs, oneStreamMs, cpuMs / gpuMs, kernelMs,
                     gbs, Double.isNaN(copy) ? "n/a" : String.format(Locale.ROOT, "%.0f", copy), maxRel(cpuOut, gpuOut)));
         }
@@ -260,7 +294,7 @@ public final class GpuBench {
             else oneStreamMs = (System.nanoTime() - t0) / 1e6;
             s = g.timings().take();
         }
-        ROWS.add(String.format(Locale.ROOT, "| Phase 5 coadd %d RGB tiles %d×%d → %d×%d, bilinear + alpha | %.0f | %.0f | %.0f | %.1f× | %.0f (launch + wait; upload %.0f, download %.0f) | | | %.1e |",
+        row(String.format(Locale.ROOT, "| Phase 5 coadd %d RGB tiles %d×%d → %d×%d, bilinear + alpha | %.0f | %.0f | %.0f | %.1f× | %.0f (launch + wait; upload %.0f, download %.0f) | | | %.1e |",
                 grid * grid, tile, tile, size, size, cpuMs, gpuMs, oneStreamMs, cpuMs / gpuMs, s.combineMs(), s.uploadMs(), s.downloadMs(),
                 maxRel(cpuW, gpuW)));
     }

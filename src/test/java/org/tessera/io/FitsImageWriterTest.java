@@ -136,6 +136,58 @@ class FitsImageWriterTest {
         }
     }
 
+    /**
+     * Bands larger than the writer's 1 MiB chunks (600×500×3): the file's bytes do not depend on
+     * the band height; before close, {@code readBack} gives what {@link FitsFrame} reads from the
+     * finished file, bit for bit; {@code replaceHeader} replaces the cards in place when they fit
+     * the header's blocks and refuses, changing nothing, when they do not.
+     */
+    @Test
+    void largeBandsReadBackBeforeCloseAsTheFinishedFileReads() throws Exception {
+        int w = 600, h = 500, c = 3;
+        FloatImage img = randomImage(w, h, c, 3, 0.02);
+        img.plane(1)[7] = Float.POSITIVE_INFINITY;
+        img.plane(0)[8] = -0f;
+        Path whole = tmp.resolve("whole.fits"), banded = tmp.resolve("banded.fits");
+        FitsImageWriter.write(whole, img, keys(), AlphaMode.FROM_NAN);
+        FitsImageWriter out = new FitsImageWriter(banded, w, h, c, keys(), AlphaMode.FROM_NAN);
+        for (int y = 0; y < h; y += 173) {
+            int n = Math.min(173, h - y);
+            float[][] band = img.newBand(n);
+            img.readRows(y, n, band);
+            out.writeRows(y, n, band);
+        }
+        float[][] early = img.newBand(h);
+        out.readBack().readRows(0, h, early);
+        Header more = keys();
+        more.addValue("DBE", true, "in place");
+        assertTrue(out.replaceHeader(more), "two cards more fit the header's block");
+        Header many = keys();
+        for (int i = 0; i < 40; i++) many.addValue(String.format("K%02d", i), i, null);
+        byte[] before = Files.readAllBytes(out.tempFile());
+        assertFalse(out.replaceHeader(many), "40 cards more need another block");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(out.tempFile()), "unchanged");
+        out.close();
+        assertEquals("T", FitsFrame.open(banded).keys().get("DBE"));
+        FitsImageWriter again = new FitsImageWriter(tmp.resolve("again.fits"), w, h, c, keys(), AlphaMode.FROM_NAN);
+        float[][] band = img.newBand(h);
+        img.readRows(0, h, band);
+        again.writeRows(0, h, band);
+        again.close();
+        assertEquals(-1, Files.mismatch(whole, tmp.resolve("again.fits")), "one band or 8 MiB bands: the same bytes");
+        float[][] late = img.newBand(h);
+        FitsFrame.open(whole).readRows(0, h, late);
+        int nan = 0;
+        for (int ch = 0; ch < c; ch++)
+            for (int i = 0; i < w * h; i++) {
+                assertEquals(Float.floatToRawIntBits(late[ch][i]), Float.floatToRawIntBits(early[ch][i]), "channel " + ch + " pixel " + i);
+                if (Float.isNaN(early[ch][i])) nan++;
+            }
+        assertTrue(nan > 3 * 5000, "pixels NaN in one channel are NaN in all three: " + nan);
+        assertEquals(0, Float.floatToRawIntBits(early[0][8]), "-0 reads +0, as FitsFrame reads it");
+        assertTrue(Float.isNaN(early[0][7]), "an infinite value in one channel: ALPHA 0");
+    }
+
     @Test
     void noAlphaKeepsNaN() throws Exception {
         FloatImage img = randomImage(11, 7, 1, 3, 0.2);
