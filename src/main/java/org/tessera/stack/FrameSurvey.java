@@ -145,6 +145,7 @@ final class FrameSurvey {
     static final class Scratch {
         private float[][] vals;
         private float[] lum;
+        private float[][] band;
         private ExactStats.Selector selector;
 
         /** The worker's selector (its index arrays: ~1.5 MB plus 2 bytes per value), reused frame after frame. */
@@ -157,6 +158,19 @@ final class FrameSurvey {
             if (!keep) return new float[nc][size];
             if (vals == null || vals.length != nc || vals[0].length != size) vals = new float[nc][size];
             return vals;
+        }
+
+        /**
+         * The band the frame is read through, kept like vals: a quarter frame or more (~15 MB on a
+         * 2203² RGB canvas), so a new one per frame went straight to the old generation under the
+         * launcher's serial collector and filled it (most of Phase 3's full collections). Only the
+         * rows a read covers are looked at, so a longer or used band gives the same statistics.
+         */
+        float[][] band(RowSource f, int rows, boolean keep) {
+            if (!keep) return f.newBand(rows);
+            int n = rows * f.width();
+            if (band == null || band.length != f.channels() || band[0].length < n) band = f.newBand(rows);
+            return band;
         }
 
         float[] lum(int size, boolean keep) {
@@ -178,7 +192,7 @@ final class FrameSurvey {
         // source rows its band's rotated footprint spans, so few large reads cost far less than many
         // small ones (with 4 MiB bands a rotated Seestar frame was decoded about twice per survey).
         int rows = (int) Math.max(1, Math.min(h, Math.max(READ_BYTES / (4L * w * nc), (h + 3) / 4)));
-        float[][] band = f.newBand(rows);
+        float[][] band = scratch.band(f, rows, keep);
         long[] finite = new long[nc];
         // Every value read is written before it is used (vals up to nv[c], lum at every pixel).
         float[][] vals = needs.values() ? scratch.vals(nc, w * h, keep) : null;
