@@ -90,7 +90,7 @@ final class FrameSurvey {
                 FrameStats st = m.stats();
                 if (reference != null) {
                     SkyCells.Fit[] fits = new SkyCells.Fit[m.cells().channels];
-                    for (int c = 0; c < fits.length; c++) fits[c] = SkyCells.fit(reference, m.cells(), c);
+                    for (int c = 0; c < fits.length; c++) fits[c] = SkyCells.fit(reference, m.cells(), c, scratch.fitWork);
                     st = st.withFit(fits, false);
                 }
                 out[i] = st;
@@ -147,6 +147,8 @@ final class FrameSurvey {
         private float[] lum;
         private float[][] band;
         private ExactStats.Selector selector;
+        /** The linear_fit fits' scratch, reused from fit to fit (SkyCells.Work). */
+        final SkyCells.Work fitWork = new SkyCells.Work();
 
         /** The worker's selector (its index arrays: ~1.5 MB plus 2 bytes per value), reused frame after frame. */
         ExactStats.Selector selector() {

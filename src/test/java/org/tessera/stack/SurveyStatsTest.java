@@ -170,4 +170,41 @@ class SurveyStatsTest {
         }
         for (int k = 0; k < n; k++) if (!use[k]) assertEquals(0, out[k], 0, "unlisted cell " + k + " untouched");
     }
+
+    /**
+     * A worker's kept scratch (the read band, {@link SkyCells.Work}) gives the same bits as fresh
+     * scratch, whatever the frames measured and fitted before with it: a larger frame, another grid,
+     * other frames' sources and sky masks left in the arrays.
+     */
+    @Test
+    void keptScratchGivesTheSameStatisticsAndFitsAsFreshScratch() throws Exception {
+        List<org.tessera.image.FloatImage> frames = LinearFitGradientTest.frames();
+        FrameSurvey.Needs needs = new FrameSurvey.Needs(true, false, true, false, false);
+        SkyCells ref = FrameSurvey.measure(frames.get(0), needs, true, new FrameSurvey.Scratch()).cells();
+        FrameSurvey.Scratch kept = new FrameSurvey.Scratch();
+        // first a larger frame of three channels on another grid, measured and fitted with the kept scratch
+        Planes big = skyFrame(21, 420, 380);
+        SkyCells bigCells = FrameSurvey.measure(big, needs, true, kept).cells();
+        SkyCells bigRef = FrameSurvey.measure(skyFrame(22, 420, 380), needs, true, new FrameSurvey.Scratch()).cells();
+        for (int c = 0; c < 3; c++) SkyCells.fit(bigRef, bigCells, c, kept.fitWork);
+        int fitted = 0;
+        for (int round = 0; round < 2; round++) // the second round meets the first one's arrays
+            for (int f = frames.size() - 1; f >= 1; f--) {
+                FrameSurvey.Measured fresh = FrameSurvey.measure(frames.get(f), needs, true, new FrameSurvey.Scratch());
+                FrameSurvey.Measured reused = FrameSurvey.measure(frames.get(f), needs, true, kept);
+                FrameStats a = fresh.stats(), b = reused.stats();
+                assertArrayEquals(a.pLow(), b.pLow(), 0, "frame " + f);
+                assertArrayEquals(a.pHigh(), b.pHigh(), 0, "frame " + f);
+                assertArrayEquals(a.noiseSigma(), b.noiseSigma(), 0, "frame " + f);
+                assertArrayEquals(a.finite(), b.finite(), "frame " + f);
+                assertArrayEquals(fresh.cells().mean[0], reused.cells().mean[0], 0, "frame " + f + " cells");
+                SkyCells.Fit one = SkyCells.fit(ref, fresh.cells(), 0);
+                SkyCells.Fit two = SkyCells.fit(ref, reused.cells(), 0, kept.fitWork);
+                assertNull(one.why(), "frame " + f + ": " + one.why());
+                assertEquals(Double.doubleToRawLongBits(one.gain()), Double.doubleToRawLongBits(two.gain()), "frame " + f + " gain");
+                assertEquals(Double.doubleToRawLongBits(one.offset()), Double.doubleToRawLongBits(two.offset()), "frame " + f + " offset");
+                fitted++;
+            }
+        assertEquals(8, fitted);
+    }
 }
