@@ -211,21 +211,30 @@ final class FrameSurvey {
             Arrays.fill(rowMax, -1);
         }
         boolean[] anyFinite = rowMin != null ? new boolean[w] : null;
+        // A spooled frame's rows are NaN outside the spans its recording measured (most of a rotated
+        // frame's canvas): the finite values are gathered and the cells summed only inside them.
+        SpooledSource spool = f instanceof SpooledSource sp ? sp : null;
+        int[] spans = spool != null ? new int[2 * rows] : null;
         for (int y0 = 0; y0 < h; y0 += rows) {
             int r = Math.min(rows, h - y0);
             f.readRows(y0, r, band);
+            boolean inSpans = spool != null && spool.recordedSpans(y0, r, spans, 0);
             // Row by row and channel by channel (not pixel by pixel across the channels): the same
             // values in the same order reach every sum, list and cell, with no division per pixel.
             for (int yy = 0; yy < r; yy++) {
                 int y = y0 + yy, base = yy * w;
                 if (anyFinite != null) Arrays.fill(anyFinite, false);
+                int xa = inSpans ? spans[2 * yy] : 0, xe = inSpans ? spans[2 * yy + 1] : w;
                 for (int c = 0; c < nc; c++) {
                     float[] b = band[c];
-                    if (cells != null) cells.addRow(c, y, b, base);
+                    if (cells != null) {
+                        if (inSpans) cells.addRow(c, y, b, base, xa, xe);
+                        else cells.addRow(c, y, b, base);
+                    }
                     float[] vc = vals == null ? null : vals[c];
                     int m = nv[c];
                     long fin = 0;
-                    for (int x = 0; x < w; x++) {
+                    for (int x = xa; x < xe; x++) {
                         float v = b[base + x];
                         if (Float.isFinite(v)) {
                             fin++;

@@ -80,6 +80,27 @@ final class SkyCells {
         }
     }
 
+    /**
+     * {@link #addRow} of a row whose pixels outside columns [a, e) are NaN (a spooled row's span): a
+     * cell wholly outside is set non-finite at once, as adding its NaN pixels would leave it, and
+     * only the cells that meet the span are summed, pixel by pixel as there.
+     */
+    void addRow(int c, int y, float[] row, int off, int a, int e) {
+        int cy = y / cell;
+        if (cy >= ch) return;
+        double[] sc = sum[c];
+        int k0 = cy * cw;
+        // cells [ca, ce) meet [a, e); none when the span is empty
+        int ca = e > a ? Math.min(cw, a / cell) : cw, ce = e > a ? Math.min(cw, (e + cell - 1) / cell) : cw;
+        for (int cx = 0; cx < ca; cx++) sc[k0 + cx] = Double.NaN;
+        for (int cx = ca, k = k0 + ca, x = off + ca * cell; cx < ce; cx++, k++) {
+            double s = sc[k];
+            for (int end = x + cell; x < end; x++) s += row[x];
+            sc[k] = s;
+        }
+        for (int cx = ce; cx < cw; cx++) sc[k0 + cx] = Double.NaN;
+    }
+
     /** Closes the accumulation: cell means, NaN where a pixel was not finite. */
     SkyCells finish() {
         double n = cell * cell;
