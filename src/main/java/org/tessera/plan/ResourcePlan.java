@@ -1,5 +1,11 @@
 package org.tessera.plan;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.tessera.config.Config;
@@ -66,10 +72,10 @@ public record ResourcePlan(int workers, long budgetBytes, long wholeFrameThresho
         Runtime rt = Runtime.getRuntime();
         long max = rt.maxMemory() == Long.MAX_VALUE ? rt.totalMemory() : rt.maxMemory();
         long used = rt.totalMemory() - rt.freeMemory();
-        java.util.List<long[]> old = new java.util.ArrayList<>();
-        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
-            if (p.getType() == java.lang.management.MemoryType.HEAP && oldGeneration(p.getName())) {
-                java.lang.management.MemoryUsage u = p.getUsage();
+        List<long[]> old = new ArrayList<>();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
+            if (p.getType() == MemoryType.HEAP && oldGeneration(p.getName())) {
+                MemoryUsage u = p.getUsage();
                 if (u != null) old.add(new long[] {u.getMax(), u.getUsed()});
             }
         long[] heap = largeArrayHeap(max, used, old);
@@ -94,7 +100,7 @@ public record ResourcePlan(int workers, long budgetBytes, long wholeFrameThresho
      *
      * @param old per old-generation pool {max (negative: undefined), used}
      */
-    static long[] largeArrayHeap(long max, long used, java.util.List<long[]> old) {
+    static long[] largeArrayHeap(long max, long used, List<long[]> old) {
         for (long[] p : old)
             if (p[0] > 0 && p[0] < max) return new long[] {p[0], Math.min(p[0], Math.max(0, p[1]))};
         return new long[] {max, used};
