@@ -1,5 +1,11 @@
 package org.tessera.plan;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.tessera.config.Config;
@@ -58,14 +64,46 @@ public record ResourcePlan(int workers, long budgetBytes, long wholeFrameThresho
                 DEFAULT_BLOCK_FRAMES);
     }
 
-    /** The plan for this JVM now: its max heap, the heap not in use, its processors. */
+    /**
+     * The plan for this JVM now: its max heap, the heap not in use, its processors. The heap is the
+     * part where large arrays can live ({@link #largeArrayHeap}).
+     */
     public static ResourcePlan fromRuntime(Config config) {
         Runtime rt = Runtime.getRuntime();
         long max = rt.maxMemory() == Long.MAX_VALUE ? rt.totalMemory() : rt.maxMemory();
         long used = rt.totalMemory() - rt.freeMemory();
+        List<long[]> old = new ArrayList<>();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
+            if (p.getType() == MemoryType.HEAP && oldGeneration(p.getName())) {
+                MemoryUsage u = p.getUsage();
+                if (u != null) old.add(new long[] {u.getMax(), u.getUsed()});
+            }
+        long[] heap = largeArrayHeap(max, used, old);
         int override = 0;
         if (config != null && config.has("num_processing_workers")) override = config.getInt("num_processing_workers");
-        return forHeap(max, max - used, rt.availableProcessors(), override);
+        return forHeap(heap[0], heap[0] - heap[1], rt.availableProcessors(), override);
+    }
+
+    /** The heap pools that hold the old generation: serial's "Tenured Gen", parallel's "PS Old Gen", G1's "G1 Old Gen". */
+    static boolean oldGeneration(String pool) {
+        return pool.endsWith("Old Gen") || pool.equals("Tenured Gen");
+    }
+
+    /**
+     * {max, used} of the heap that the plan's buffers (bands, cubes: arrays of megabytes) can use.
+     * Under the serial and parallel collectors such an array is born in the old generation (the
+     * launcher's {@code PretenureSizeThreshold=1m}, or simply larger than the young generation),
+     * which is only part of the heap, 2/3 by default: a budget drawn from the whole heap made two
+     * master tiles' band passes meet a full old generation, fail with OutOfMemoryError and start
+     * again with half the rows (docs/benchmarks.md). G1's old generation spans the whole heap (its
+     * pool's max is the heap's), and so the heap itself is kept there.
+     *
+     * @param old per old-generation pool {max (negative: undefined), used}
+     */
+    static long[] largeArrayHeap(long max, long used, List<long[]> old) {
+        for (long[] p : old)
+            if (p[0] > 0 && p[0] < max) return new long[] {p[0], Math.min(p[0], Math.max(0, p[1]))};
+        return new long[] {max, used};
     }
 
     /**

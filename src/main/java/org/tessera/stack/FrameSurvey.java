@@ -90,7 +90,7 @@ final class FrameSurvey {
                 FrameStats st = m.stats();
                 if (reference != null) {
                     SkyCells.Fit[] fits = new SkyCells.Fit[m.cells().channels];
-                    for (int c = 0; c < fits.length; c++) fits[c] = SkyCells.fit(reference, m.cells(), c);
+                    for (int c = 0; c < fits.length; c++) fits[c] = SkyCells.fit(reference, m.cells(), c, scratch.fitWork);
                     st = st.withFit(fits, false);
                 }
                 out[i] = st;
@@ -145,7 +145,10 @@ final class FrameSurvey {
     static final class Scratch {
         private float[][] vals;
         private float[] lum;
+        private float[][] band;
         private ExactStats.Selector selector;
+        /** The linear_fit fits' scratch, reused from fit to fit (SkyCells.Work). */
+        final SkyCells.Work fitWork = new SkyCells.Work();
 
         /** The worker's selector (its index arrays: ~1.5 MB plus 2 bytes per value), reused frame after frame. */
         ExactStats.Selector selector() {
@@ -157,6 +160,19 @@ final class FrameSurvey {
             if (!keep) return new float[nc][size];
             if (vals == null || vals.length != nc || vals[0].length != size) vals = new float[nc][size];
             return vals;
+        }
+
+        /**
+         * The band the frame is read through, kept like vals: a quarter frame or more (~15 MB on a
+         * 2203² RGB canvas), so a new one per frame went straight to the old generation under the
+         * launcher's serial collector and filled it (most of Phase 3's full collections). Only the
+         * rows a read covers are looked at, so a longer or used band gives the same statistics.
+         */
+        float[][] band(RowSource f, int rows, boolean keep) {
+            if (!keep) return f.newBand(rows);
+            int n = rows * f.width();
+            if (band == null || band.length != f.channels() || band[0].length < n) band = f.newBand(rows);
+            return band;
         }
 
         float[] lum(int size, boolean keep) {
@@ -178,7 +194,7 @@ final class FrameSurvey {
         // source rows its band's rotated footprint spans, so few large reads cost far less than many
         // small ones (with 4 MiB bands a rotated Seestar frame was decoded about twice per survey).
         int rows = (int) Math.max(1, Math.min(h, Math.max(READ_BYTES / (4L * w * nc), (h + 3) / 4)));
-        float[][] band = f.newBand(rows);
+        float[][] band = scratch.band(f, rows, keep);
         long[] finite = new long[nc];
         // Every value read is written before it is used (vals up to nv[c], lum at every pixel).
         float[][] vals = needs.values() ? scratch.vals(nc, w * h, keep) : null;
@@ -195,21 +211,30 @@ final class FrameSurvey {
             Arrays.fill(rowMax, -1);
         }
         boolean[] anyFinite = rowMin != null ? new boolean[w] : null;
+        // A spooled frame's rows are NaN outside the spans its recording measured (most of a rotated
+        // frame's canvas): the finite values are gathered and the cells summed only inside them.
+        SpooledSource spool = f instanceof SpooledSource sp ? sp : null;
+        int[] spans = spool != null ? new int[2 * rows] : null;
         for (int y0 = 0; y0 < h; y0 += rows) {
             int r = Math.min(rows, h - y0);
             f.readRows(y0, r, band);
+            boolean inSpans = spool != null && spool.recordedSpans(y0, r, spans, 0);
             // Row by row and channel by channel (not pixel by pixel across the channels): the same
             // values in the same order reach every sum, list and cell, with no division per pixel.
             for (int yy = 0; yy < r; yy++) {
                 int y = y0 + yy, base = yy * w;
                 if (anyFinite != null) Arrays.fill(anyFinite, false);
+                int xa = inSpans ? spans[2 * yy] : 0, xe = inSpans ? spans[2 * yy + 1] : w;
                 for (int c = 0; c < nc; c++) {
                     float[] b = band[c];
-                    if (cells != null) cells.addRow(c, y, b, base);
+                    if (cells != null) {
+                        if (inSpans) cells.addRow(c, y, b, base, xa, xe);
+                        else cells.addRow(c, y, b, base);
+                    }
                     float[] vc = vals == null ? null : vals[c];
                     int m = nv[c];
                     long fin = 0;
-                    for (int x = 0; x < w; x++) {
+                    for (int x = xa; x < xe; x++) {
                         float v = b[base + x];
                         if (Float.isFinite(v)) {
                             fin++;

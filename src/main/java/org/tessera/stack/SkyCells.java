@@ -80,6 +80,27 @@ final class SkyCells {
         }
     }
 
+    /**
+     * {@link #addRow} of a row whose pixels outside columns [a, e) are NaN (a spooled row's span): a
+     * cell wholly outside is set non-finite at once, as adding its NaN pixels would leave it, and
+     * only the cells that meet the span are summed, pixel by pixel as there.
+     */
+    void addRow(int c, int y, float[] row, int off, int a, int e) {
+        int cy = y / cell;
+        if (cy >= ch) return;
+        double[] sc = sum[c];
+        int k0 = cy * cw;
+        // cells [ca, ce) meet [a, e); none when the span is empty
+        int ca = e > a ? Math.min(cw, a / cell) : cw, ce = e > a ? Math.min(cw, (e + cell - 1) / cell) : cw;
+        for (int cx = 0; cx < ca; cx++) sc[k0 + cx] = Double.NaN;
+        for (int cx = ca, k = k0 + ca, x = off + ca * cell; cx < ce; cx++, k++) {
+            double s = sc[k];
+            for (int end = x + cell; x < end; x++) s += row[x];
+            sc[k] = s;
+        }
+        for (int cx = ce; cx < cw; cx++) sc[k0 + cx] = Double.NaN;
+    }
+
     /** Closes the accumulation: cell means, NaN where a pixel was not finite. */
     SkyCells finish() {
         double n = cell * cell;
@@ -94,45 +115,52 @@ final class SkyCells {
     }
 
     static Fit fit(SkyCells ref, SkyCells src, int c) {
+        return fit(ref, src, c, new Work());
+    }
+
+    /** As above, with a worker's scratch ({@link Work}: the same values, without new arrays per fit). */
+    static Fit fit(SkyCells ref, SkyCells src, int c, Work work) {
         if (ref.cw != src.cw || ref.ch != src.ch) return Fit.none("frames differ in shape");
         int n = ref.cw * ref.ch;
+        Work wk = work.size(n);
         float[] r = ref.mean[c], s = src.mean[c];
-        boolean[] common = new boolean[n];
+        boolean[] common = wk.common;
         int nCommon = 0;
-        for (int k = 0; k < n; k++)
-            if (Float.isFinite(r[k]) && Float.isFinite(s[k])) {
-                common[k] = true;
-                nCommon++;
-            }
+        for (int k = 0; k < n; k++) {
+            boolean b = Float.isFinite(r[k]) && Float.isFinite(s[k]);
+            common[k] = b;
+            nCommon += b ? 1 : 0;
+        }
         if (nCommon < MIN_CELLS) return Fit.none(nCommon + " common cells of " + ref.cell + "x" + ref.cell + " px");
         // Each frame's background from the common cells only, so both are judged on the same sky.
-        double[][] bg = backgrounds(r, s, common, ref.cw, ref.ch, ref.terms());
+        double[][] bg = backgrounds(r, s, common, ref.cw, ref.ch, ref.terms(), wk);
         double[] rb = bg[0], sb = bg[1];
-        double[] rr = new double[n], sr = new double[n];
+        // rr, sr (scratch) are read only where common: every such entry is written here
+        double[] rr = wk.rr, sr = wk.sr;
         for (int k = 0; k < n; k++) {
             if (!common[k]) continue;
             rr[k] = r[k] - rb[k];
             sr[k] = s[k] - sb[k];
         }
-        double sigR = mad(rr, common, nCommon), sigS = mad(sr, common, nCommon);
+        double sigR = mad(rr, common, nCommon, wk), sigS = mad(sr, common, nCommon, wk);
         // A noiseless frame has a MAD of 0: any positive residual is then a source.
-        double floorR = 1e-6 * (Math.abs(median(r, common)) + 1e-30);
-        double floorS = 1e-6 * (Math.abs(median(s, common)) + 1e-30);
+        double floorR = 1e-6 * (Math.abs(median(r, common, wk)) + 1e-30);
+        double floorS = 1e-6 * (Math.abs(median(s, common, wk)) + 1e-30);
         sigR = Math.max(sigR, floorR);
         sigS = Math.max(sigS, floorS);
-        boolean[] seed = new boolean[n];
+        boolean[] seed = wk.seed;
         double cut = SOURCE_SIGMA * Math.sqrt(2);
         for (int k = 0; k < n; k++) seed[k] = common[k] && rr[k] / sigR + sr[k] / sigS > cut;
-        boolean[] src1 = dilate(seed, common, ref.cw, ref.ch);
+        boolean[] src1 = dilate(seed, common, ref.cw, ref.ch, wk.src1);
         // Per source (a connected group of cells): its light in each frame. Fluxes of the same
         // source keep their ratio at any seeing; light seen by one frame only (a satellite or
         // plane trail, a cosmic ray, a hot column) does not, and must not become a gain.
         // Cells lit in one frame only are cut out first, grown by one cell, so that a trail
         // neither joins the stars it crosses into one source nor carries its light into one.
-        boolean[] oneFrame = oneFrameCells(src1, rr, sr, sigR, sigS);
-        boolean[] cut1 = dilate(oneFrame, common, ref.cw, ref.ch);
+        boolean[] oneFrame = oneFrameCells(src1, rr, sr, sigR, sigS, wk);
+        boolean[] cut1 = dilate(oneFrame, common, ref.cw, ref.ch, wk.cut1);
         for (int k = 0; k < n; k++) if (cut1[k]) src1[k] = false;
-        double[][] comp = components(src1, rr, sr, ref.cw, ref.ch);
+        double[][] comp = components(src1, rr, sr, ref.cw, ref.ch, wk);
         if (comp.length == 0) return Fit.none("no sources above " + SOURCE_SIGMA + " sigma");
         double varR = sigR * sigR, varS = sigS * sigS;
         boolean[] keep = new boolean[comp.length];
@@ -185,17 +213,22 @@ final class SkyCells {
      * frames gains 0.89–1.13 on bench/e2e. Evaluated on the cells given: {ref's, src's}.
      */
     static double[][] backgrounds(float[] r, float[] s, boolean[] use, int cw, int ch) {
-        return backgrounds(r, s, use, cw, ch, terms(cw, ch));
+        return backgrounds(r, s, use, cw, ch, terms(cw, ch), new Work().size(r.length));
     }
 
-    /** As above, with the grid's polynomial terms {@link #terms(int, int)} (the same for every frame of the grid). */
-    static double[][] backgrounds(float[] r, float[] s, boolean[] use, int cw, int ch, double[] t) {
+    /**
+     * As above, with the grid's polynomial terms {@link #terms(int, int)} (the same for every frame
+     * of the grid) and scratch sized for r.length cells; the backgrounds returned are the scratch's
+     * (valid until its next use), and only the cells of {@code use} are written.
+     */
+    static double[][] backgrounds(float[] r, float[] s, boolean[] use, int cw, int ch, double[] t, Work wk) {
         int n = r.length;
-        Columns cols = new Columns();
-        boolean[] sky = use.clone();
+        Columns cols = wk.cols;
+        boolean[] sky = wk.sky, next = wk.next;
+        System.arraycopy(use, 0, sky, 0, n);
         double[] ar = null, as = null;
-        double[] fit = new double[n];
-        int[] cells = new int[n];
+        double[] fit = wk.fit;
+        int[] cells = wk.cells;
         int nUse = 0;
         for (int k = 0; k < n; k++) if (use[k]) cells[nUse++] = k;
         for (int it = 0; it < CLIP_ITERATIONS; it++) {
@@ -205,19 +238,22 @@ final class SkyCells {
             double[][] a = solve(t, r, s, sky, cols);
             ar = a[0];
             as = a[1];
-            boolean[] src = new boolean[n], dark = new boolean[n];
-            flag(r, ar, t, sky, cells, nUse, m, src, dark, fit);
-            flag(s, as, t, sky, cells, nUse, m, src, dark, fit);
-            boolean[] grown = dilate(src, use, cw, ch);
-            boolean[] next = new boolean[n];
+            boolean[] src = wk.src, dark = wk.dark;
+            Arrays.fill(src, 0, n, false);
+            Arrays.fill(dark, 0, n, false);
+            flag(r, ar, t, sky, cells, nUse, m, src, dark, fit, wk);
+            flag(s, as, t, sky, cells, nUse, m, src, dark, fit, wk);
+            boolean[] grown = dilate(src, use, cw, ch, wk.grown);
             for (int k = 0; k < n; k++) next[k] = use[k] && !grown[k] && !dark[k];
-            if (Arrays.equals(next, sky)) break;
+            if (Arrays.equals(next, 0, n, sky, 0, n)) break;
+            boolean[] was = sky; // the next round's sky; the old one becomes the next round's scratch
             sky = next;
+            next = was;
         }
-        double[] outR = new double[n], outS = new double[n];
+        double[] outR = wk.outR, outS = wk.outS;
         if (ar == null) { // too few cells for a surface: a constant, the median
-            Arrays.fill(outR, median(r, use));
-            Arrays.fill(outS, median(s, use));
+            Arrays.fill(outR, 0, n, median(r, use, wk));
+            Arrays.fill(outS, 0, n, median(s, use, wk));
             return new double[][] {outR, outS};
         }
         evaluate(ar, t, cells, nUse, outR);
@@ -227,14 +263,14 @@ final class SkyCells {
 
     /** Marks (ORs into src and dark) the cells of v far above or below its fit a; {@code fit} is scratch. */
     private static void flag(float[] v, double[] a, double[] t, boolean[] sky, int[] cells, int nUse, int m,
-                             boolean[] src, boolean[] dark, double[] fit) {
+                             boolean[] src, boolean[] dark, double[] fit, Work wk) {
         evaluate(a, t, cells, nUse, fit); // once per cell, used twice below
-        double[] res = new double[m];
+        double[] res = wk.vals;
         int q = 0;
         for (int k = 0; k < v.length; k++) if (sky[k]) res[q++] = v[k] - fit[k];
-        double mid = select(res, q);
+        double mid = select(res, q, wk);
         for (int i = 0; i < q; i++) res[i] = Math.abs(res[i] - mid);
-        double sig = 1.4826 * select(res, q);
+        double sig = 1.4826 * select(res, q, wk);
         for (int u = 0; u < nUse; u++) {
             int k = cells[u];
             double d = v[k] - fit[k] - mid;
@@ -243,11 +279,11 @@ final class SkyCells {
         }
     }
 
-    private static double median(float[] v, boolean[] use) {
-        double[] c = new double[v.length];
+    private static double median(float[] v, boolean[] use, Work wk) {
+        double[] c = wk.vals;
         int q = 0;
         for (int k = 0; k < v.length; k++) if (use[k]) c[q++] = v[k];
-        return q == 0 ? 0 : select(c, q);
+        return q == 0 ? 0 : select(c, q, wk);
     }
 
     /** Degree of the background surface: a gradient and its curvature (vignetting), never a star. */
@@ -423,14 +459,15 @@ final class SkyCells {
      * in both). Seeing moves at most a factor ~1.5 of a star's light between its core cells; a
      * trail or cosmic ray is in one frame and not at all in the other.
      */
-    static boolean[] oneFrameCells(boolean[] mask, double[] rr, double[] sr, double sigR, double sigS) {
-        double[] ratios = new double[mask.length];
+    static boolean[] oneFrameCells(boolean[] mask, double[] rr, double[] sr, double sigR, double sigS, Work wk) {
+        double[] ratios = wk.vals;
         int q = 0;
         for (int k = 0; k < mask.length; k++)
             if (mask[k] && rr[k] > OUTLIER_SIGMA * sigR && sr[k] > OUTLIER_SIGMA * sigS) ratios[q++] = rr[k] / sr[k];
-        boolean[] out = new boolean[mask.length];
+        boolean[] out = wk.oneFrame;
+        Arrays.fill(out, 0, mask.length, false);
         if (q == 0) return out;
-        double g0 = select(ratios, q);
+        double g0 = select(ratios, q, wk);
         double sig = Math.sqrt(sigR * sigR + g0 * g0 * sigS * sigS);
         for (int k = 0; k < mask.length; k++) {
             if (!mask[k]) continue;
@@ -443,11 +480,11 @@ final class SkyCells {
     /**
      * Connected groups (8-neighbours) of the mask's cells: per group {Σ ref′, Σ src′, cells}.
      */
-    static double[][] components(boolean[] mask, double[] rr, double[] sr, int cw, int ch) {
-        int[] label = new int[mask.length];
-        Arrays.fill(label, -1);
+    static double[][] components(boolean[] mask, double[] rr, double[] sr, int cw, int ch, Work wk) {
+        int[] label = wk.label;
+        Arrays.fill(label, 0, mask.length, -1);
         List<double[]> out = new ArrayList<>();
-        int[] stack = new int[mask.length];
+        int[] stack = wk.stack;
         for (int start = 0; start < mask.length; start++) {
             if (!mask[start] || label[start] >= 0) continue;
             double[] q = new double[3];
@@ -485,11 +522,12 @@ final class SkyCells {
         for (double[] c : comp)
             if (c[0] > OUTLIER_SIGMA * Math.sqrt(c[2] * varR) && c[1] > OUTLIER_SIGMA * Math.sqrt(c[2] * varS))
                 ratios[q++] = c[0] / c[1];
-        return q == 0 ? Double.NaN : select(ratios, q);
+        return q == 0 ? Double.NaN : SmallSelect.median(Arrays.copyOf(ratios, q), q);
     }
 
-    private static boolean[] dilate(boolean[] seed, boolean[] use, int cw, int ch) {
-        boolean[] out = new boolean[seed.length];
+    /** The seed's cells grown by one cell (8-neighbours) within use, into out (returned). */
+    private static boolean[] dilate(boolean[] seed, boolean[] use, int cw, int ch, boolean[] out) {
+        Arrays.fill(out, 0, seed.length, false);
         for (int y = 0; y < ch; y++)
             for (int x = 0; x < cw; x++) {
                 if (!seed[y * cw + x]) continue;
@@ -500,17 +538,46 @@ final class SkyCells {
         return out;
     }
 
-    private static double mad(double[] v, boolean[] use, int n) {
-        double[] a = new double[n];
+    private static double mad(double[] v, boolean[] use, int n, Work wk) {
+        double[] a = wk.vals;
         int q = 0;
         for (int k = 0; k < v.length; k++) if (use[k]) a[q++] = v[k];
-        double m = select(a, q);
+        double m = select(a, q, wk);
         for (int i = 0; i < q; i++) a[i] = Math.abs(a[i] - m);
-        return 1.4826 * select(a, q);
+        return 1.4826 * select(a, q, wk);
     }
 
-    /** Median of the first n values (a itself is left as it is). */
-    private static double select(double[] a, int n) {
-        return SmallSelect.median(Arrays.copyOf(a, n), n); // the sorted definition, by selection
+    /** Median of the first n values (a itself is left as it is: selected on a copy in wk.sel). */
+    private static double select(double[] a, int n, Work wk) {
+        double[] c = wk.sel;
+        System.arraycopy(a, 0, c, 0, n);
+        return SmallSelect.median(c, n); // the sorted definition, by selection
+    }
+
+    /**
+     * A fit's scratch, kept by a statistics worker from frame to frame and channel to channel: a fit
+     * made ~35 arrays of one value per cell (~12 MB on a 2203² canvas's 244² cells), which was most
+     * of Phase 3's allocation. Every array is written before it is read, so a fit gives the same
+     * values with fresh or used scratch (SurveyStatsTest). Not thread-safe: one per worker.
+     */
+    static final class Work {
+        final Columns cols = new Columns();
+        private int n = -1;
+        boolean[] common, seed, src1, cut1, oneFrame, sky, next, src, dark, grown;
+        double[] rr, sr, fit, vals, sel, outR, outS;
+        int[] cells, label, stack;
+
+        /** Arrays of exactly n cells (kept while the grid stays the same). */
+        Work size(int n) {
+            if (this.n == n) return this;
+            this.n = n;
+            common = new boolean[n]; seed = new boolean[n]; src1 = new boolean[n]; cut1 = new boolean[n];
+            oneFrame = new boolean[n]; sky = new boolean[n]; next = new boolean[n]; src = new boolean[n];
+            dark = new boolean[n]; grown = new boolean[n];
+            rr = new double[n]; sr = new double[n]; fit = new double[n]; vals = new double[n]; sel = new double[n];
+            outR = new double[n]; outS = new double[n];
+            cells = new int[n]; label = new int[n]; stack = new int[n];
+            return this;
+        }
     }
 }

@@ -89,6 +89,21 @@ public final class SpooledSource implements RowSource, AutoCloseable {
         return true;
     }
 
+    /**
+     * {@link #spans} of rows [y0, y0 + rows) as soon as the recording has passed them (the statistics
+     * pass, which reads the rows as they are recorded, then looks only inside them); false while
+     * they are not recorded or after the recording stopped (nothing written then).
+     */
+    public synchronized boolean recordedSpans(int y0, int rows, int[] dst, int at) {
+        if (state == 2 || state == 0 && y0 + rows > recorded) return false;
+        for (int r = 0; r < rows; r++) {
+            int y = y0 + r, a = x0[y], b = x1[y];
+            dst[at + 2 * r] = b > a ? a : 0;
+            dst[at + 2 * r + 1] = b > a ? b : 0;
+        }
+        return true;
+    }
+
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         int s = state;

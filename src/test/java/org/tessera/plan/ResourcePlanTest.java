@@ -2,6 +2,7 @@ package org.tessera.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -90,5 +91,30 @@ class ResourcePlanTest {
             boolean minimal = l.rowsPerBand() == 1;
             assertTrue(l.bandPassBytes() <= budget || minimal, what + " uses " + l.bandPassBytes());
         }
+    }
+
+    /**
+     * The heap the plan's buffers can use: under the serial (and parallel) collector the old
+     * generation, where arrays of megabytes are born (2/3 of the heap by default); under G1, whose
+     * old generation's max is the heap's, the whole heap; no old pool, the whole heap.
+     */
+    @Test
+    void largeArraysArePlannedInTheOldGenerationWhereItIsSmallerThanTheHeap() {
+        long heap = GIB, used = 300 * MIB;
+        long[] serial = ResourcePlan.largeArrayHeap(heap, used, List.of(new long[] {683 * MIB, 40 * MIB}));
+        assertArrayEquals(new long[] {683 * MIB, 40 * MIB}, serial);
+        long[] g1 = ResourcePlan.largeArrayHeap(heap, used, List.of(new long[] {heap, 200 * MIB}));
+        assertArrayEquals(new long[] {heap, used}, g1);
+        assertArrayEquals(new long[] {heap, used}, ResourcePlan.largeArrayHeap(heap, used, List.of(new long[] {-1, 5})));
+        assertArrayEquals(new long[] {heap, used}, ResourcePlan.largeArrayHeap(heap, used, List.of()));
+        assertTrue(ResourcePlan.oldGeneration("Tenured Gen") && ResourcePlan.oldGeneration("PS Old Gen")
+                && ResourcePlan.oldGeneration("G1 Old Gen") && !ResourcePlan.oldGeneration("Eden Space")
+                && !ResourcePlan.oldGeneration("G1 Eden Space") && !ResourcePlan.oldGeneration("ZHeap"));
+        // The launcher's 1 GiB serial heap at the start of Phase 3: two tiles' shares now fit the
+        // old generation with their output planes (~77 MiB each), where the whole heap's did not.
+        ResourcePlan before = ResourcePlan.forHeap(heap, heap - 80 * MIB, 2, 0);
+        ResourcePlan after = ResourcePlan.forHeap(serial[0], serial[0] - serial[1], 2, 0);
+        assertTrue(before.budgetBytes() + 2 * 77 * MIB > 683 * MIB, "before: " + before.budgetBytes() / MIB);
+        assertTrue(after.budgetBytes() + 2 * 77 * MIB + serial[1] < 683 * MIB, "after: " + after.budgetBytes() / MIB);
     }
 }

@@ -170,4 +170,83 @@ class SurveyStatsTest {
         }
         for (int k = 0; k < n; k++) if (!use[k]) assertEquals(0, out[k], 0, "unlisted cell " + k + " untouched");
     }
+
+    /**
+     * A worker's kept scratch (the read band, {@link SkyCells.Work}) gives the same bits as fresh
+     * scratch, whatever the frames measured and fitted before with it: a larger frame, another grid,
+     * other frames' sources and sky masks left in the arrays.
+     */
+    @Test
+    void keptScratchGivesTheSameStatisticsAndFitsAsFreshScratch() throws Exception {
+        List<org.tessera.image.FloatImage> frames = LinearFitGradientTest.frames();
+        FrameSurvey.Needs needs = new FrameSurvey.Needs(true, false, true, false, false);
+        SkyCells ref = FrameSurvey.measure(frames.get(0), needs, true, new FrameSurvey.Scratch()).cells();
+        FrameSurvey.Scratch kept = new FrameSurvey.Scratch();
+        // first a larger frame of three channels on another grid, measured and fitted with the kept scratch
+        Planes big = skyFrame(21, 420, 380);
+        SkyCells bigCells = FrameSurvey.measure(big, needs, true, kept).cells();
+        SkyCells bigRef = FrameSurvey.measure(skyFrame(22, 420, 380), needs, true, new FrameSurvey.Scratch()).cells();
+        for (int c = 0; c < 3; c++) SkyCells.fit(bigRef, bigCells, c, kept.fitWork);
+        int fitted = 0;
+        for (int round = 0; round < 2; round++) // the second round meets the first one's arrays
+            for (int f = frames.size() - 1; f >= 1; f--) {
+                FrameSurvey.Measured fresh = FrameSurvey.measure(frames.get(f), needs, true, new FrameSurvey.Scratch());
+                FrameSurvey.Measured reused = FrameSurvey.measure(frames.get(f), needs, true, kept);
+                FrameStats a = fresh.stats(), b = reused.stats();
+                assertArrayEquals(a.pLow(), b.pLow(), 0, "frame " + f);
+                assertArrayEquals(a.pHigh(), b.pHigh(), 0, "frame " + f);
+                assertArrayEquals(a.noiseSigma(), b.noiseSigma(), 0, "frame " + f);
+                assertArrayEquals(a.finite(), b.finite(), "frame " + f);
+                assertArrayEquals(fresh.cells().mean[0], reused.cells().mean[0], 0, "frame " + f + " cells");
+                SkyCells.Fit one = SkyCells.fit(ref, fresh.cells(), 0);
+                SkyCells.Fit two = SkyCells.fit(ref, reused.cells(), 0, kept.fitWork);
+                assertNull(one.why(), "frame " + f + ": " + one.why());
+                assertEquals(Double.doubleToRawLongBits(one.gain()), Double.doubleToRawLongBits(two.gain()), "frame " + f + " gain");
+                assertEquals(Double.doubleToRawLongBits(one.offset()), Double.doubleToRawLongBits(two.offset()), "frame " + f + " offset");
+                fitted++;
+            }
+        assertEquals(8, fitted);
+    }
+
+    /**
+     * A spooled frame is surveyed inside the spans its recording measured (values gathered, cells
+     * summed there only): the same statistics and cell means, bit for bit, as the frame read plainly,
+     * with span edges inside cells, a NaN and an infinity inside the footprint and empty rows.
+     */
+    @Test
+    void aSpooledFrameIsSurveyedInsideItsSpansWithTheSameBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Planes f = skyFrame(31, 301, 263); // a ragged right and bottom edge: 75 × 65 cells of 4 px
+        float[][] p = f.p();
+        int w = f.width();
+        p[1][131 * w + 150] = Float.NaN;
+        p[2][100 * w + 140] = Float.POSITIVE_INFINITY;
+        p[0][120 * w + 160] = -0.0f;
+        FrameSurvey.Needs needs = new FrameSurvey.Needs(true, false, true, false, true);
+        FrameSurvey.Measured plain = FrameSurvey.measure(f, needs, true, new FrameSurvey.Scratch());
+        try (SpooledSource s = new SpooledSource(f, dir)) {
+            int[] sp = new int[2];
+            assertFalse(s.recordedSpans(0, 1, sp, 0), "nothing recorded yet");
+            FrameSurvey.Measured spooled = FrameSurvey.measure(s, needs, true, new FrameSurvey.Scratch());
+            assertTrue(s.recordedSpans(130, 1, sp, 0) && sp[1] - sp[0] > 0 && sp[1] - sp[0] < w, "a row's span: " + sp[0] + ".." + sp[1]);
+            assertTrue(s.recordedSpans(0, 1, sp, 0) && sp[1] == sp[0], "an empty first row");
+            FrameStats a = plain.stats(), b = spooled.stats();
+            assertArrayEquals(a.finite(), b.finite());
+            assertArrayEquals(a.pLow(), b.pLow(), 0);
+            assertArrayEquals(a.pHigh(), b.pHigh(), 0);
+            assertArrayEquals(a.noiseSigma(), b.noiseSigma(), 0);
+            assertEquals(a.cx(), b.cx(), 0);
+            assertEquals(a.cy(), b.cy(), 0);
+            assertEquals(a.radius(), b.radius(), 0);
+            int finiteCells = 0;
+            for (int c = 0; c < 3; c++) {
+                float[] ma = plain.cells().mean[c], mb = spooled.cells().mean[c];
+                for (int k = 0; k < ma.length; k++) {
+                    assertEquals(Float.floatToRawIntBits(ma[k]), Float.floatToRawIntBits(mb[k]), "channel " + c + " cell " + k);
+                    if (Float.isFinite(ma[k])) finiteCells++;
+                }
+            }
+            assertTrue(finiteCells > 2000 && finiteCells < 3 * 75 * 65 / 2, "a footprint's cells: " + finiteCells);
+        }
+    }
 }
