@@ -45,7 +45,30 @@ public final class PreviewPng {
                     + " p=[" + pLow + ", " + pHigh + "]");
 
         int f = factor(image.width(), image.height(), maxDim);
-        Downsampled d = downsample(image, coverageOrNull, f);
+        write(downsample(image, coverageOrNull, f), f, png, pLow, pHigh, asinhA);
+    }
+
+    /**
+     * {@link #write(RowSource, RowSource, Path, double, double, double, int)} from block means
+     * already taken ({@link PreviewBlocks}, fed with the bands of the mosaic and its coverage as
+     * they were written) instead of reading the files back: the same bytes.
+     */
+    public static void write(PreviewBlocks image, PreviewBlocks coverageOrNull, Path png, double pLow, double pHigh,
+                             double asinhA) throws IOException {
+        int nc = image.channels();
+        if (nc != 1 && nc != 3) throw new IllegalArgumentException("preview needs 1 or 3 channels, image has " + nc);
+        if (coverageOrNull != null && (coverageOrNull.width() != image.width() || coverageOrNull.height() != image.height()
+                || coverageOrNull.factor() != image.factor()))
+            throw new IllegalArgumentException("coverage blocks do not match the image's");
+        if (!(asinhA > 0) || !(pLow < pHigh))
+            throw new IllegalArgumentException("bad preview parameters: a=" + asinhA + " p=[" + pLow + ", " + pHigh + "]");
+        float[][] planes = image.means();
+        write(new Downsampled(image.blocksX(), image.blocksY(), planes, coverageOrNull == null ? null : coverageOrNull.means()[0]),
+                image.factor(), png, pLow, pHigh, asinhA);
+    }
+
+    private static void write(Downsampled d, int f, Path png, double pLow, double pHigh, double asinhA) throws IOException {
+        int nc = d.planes.length;
         int ow = d.width, oh = d.height;
 
         float[][] lohi = windows(d, pLow, pHigh);

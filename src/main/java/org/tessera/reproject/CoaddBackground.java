@@ -48,10 +48,28 @@ public final class CoaddBackground {
      * place on {@code threads} threads (header {@code header} plus {@code DBE = T}).
      */
     public void beforeClose(Header header, int threads) throws IOException {
+        beforeClose(header, threads, null);
+    }
+
+    /**
+     * As {@link #beforeClose(Header, int)}; the corrected bands also go to {@code corrected} (null:
+     * nowhere) as they are written in place, so that the preview needs no read of the file.
+     */
+    public void beforeClose(Header header, int threads, RowSink corrected) throws IOException {
         t0 = System.nanoTime();
         model = FinalBackground.fit(cells, params);
         if (model.empty()) FinalBackground.skipped(mosaic.target());
-        else inPlace = FinalBackground.applyInPlace(mosaic, header, model, params, threads, t0);
+        else inPlace = FinalBackground.applyInPlace(mosaic, header, model, params, threads, t0, corrected);
+    }
+
+    /** After {@link #beforeClose}: no model was found, the file holds the coadd's bands as written. */
+    public boolean leftAsCoadded() {
+        return model != null && model.empty();
+    }
+
+    /** After {@link #beforeClose}: the model was removed in place, every corrected band went to its {@code corrected} sink. */
+    public boolean appliedInPlace() {
+        return inPlace;
     }
 
     /**

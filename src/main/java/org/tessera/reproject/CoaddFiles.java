@@ -61,6 +61,7 @@ public final class CoaddFiles {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
         CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
+        CoaddPreview[] pv = {null}; // the preview's block means, taken on the way to the file too
         ReprojectCoadd.Result res;
         try {
             res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
@@ -71,16 +72,18 @@ public final class CoaddFiles {
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
                 bg[0] = background(config, m, g.width(), g.height(), channels);
-                return new ReprojectCoadd.Sinks(bg[0] == null ? m : bg[0].sink(), c);
+                pv[0] = new CoaddPreview(config, g.width(), g.height(), channels);
+                return new ReprojectCoadd.Sinks(pv[0].mosaic(bg[0] == null ? m : bg[0].sink()), pv[0].coverage(c));
             }, coadd, backend, bands);
-            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what), params.workers());
+            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what), params.workers(), pv[0].corrected());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
         if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what));
-        Path png = preview(mosaic, coverage, dir.resolve(names.preview()), config, preview);
+        Path png = pv[0] == null ? preview(mosaic, coverage, dir.resolve(names.preview()), config, preview)
+                : pv[0].write(bg[0], mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, res);
     }
 
@@ -90,7 +93,7 @@ public final class CoaddFiles {
      * The final background extraction ({@code final_mosaic_dbe_*}) of a mosaic on its way to
      * {@code mosaic} (a FROM_NAN writer): the coadd writes to its {@link CoaddBackground#sink()},
      * calls {@link CoaddBackground#beforeClose} before the writer closes and
-     * {@link CoaddBackground#afterClose} after; then {@link #preview}. Null (and logged) when
+     * {@link CoaddBackground#afterClose} after; then {@link CoaddPreview#write} (or {@link #preview}). Null (and logged) when
      * {@code final_mosaic_dbe_enabled} is false.
      */
     public static CoaddBackground background(Config config, FitsImageWriter mosaic, int width, int height, int channels) {
@@ -100,7 +103,10 @@ public final class CoaddFiles {
         return null;
     }
 
-    /** The PNG preview of a finished mosaic ({@code preview_png_*}); null when it is off. */
+    /**
+     * The PNG preview of a finished mosaic ({@code preview_png_*}), read from its files; null when
+     * it is off. A coadd takes it on the way to the file instead ({@link CoaddPreview}).
+     */
     public static Path preview(Path mosaic, Path coverage, Path previewPng, Config config, Progress preview)
             throws IOException {
         Path png = null;

@@ -334,10 +334,11 @@ public final class FinalBackground {
      * as it is, when the header with the DBE cards would need another 2880-byte block: then the
      * caller closes the writer and calls {@link #rewrite}.
      *
-     * @param t0 {@link System#nanoTime()} when the extraction began, for the log
+     * @param t0   {@link System#nanoTime()} when the extraction began, for the log
+     * @param also null, or where the corrected bands go too (the preview's block means)
      */
     static boolean applyInPlace(org.tessera.io.FitsImageWriter out, nom.tam.fits.Header header, Model m, Params p,
-                                int threads, long t0) throws IOException {
+                                int threads, long t0, org.tessera.image.RowSink also) throws IOException {
         if (!out.replaceHeader(withCards(header, p))) return false;
         RowSource in = subtracted(out.readBack(), m);
         int w = in.width(), h = in.height();
@@ -350,6 +351,7 @@ public final class FinalBackground {
                 int y0 = b * rows, n = Math.min(rows, h - y0);
                 in.readRows(y0, n, band);
                 out.writeRows(y0, n, band);
+                if (also != null) also.writeRows(y0, n, band);
             }
             return null;
         };

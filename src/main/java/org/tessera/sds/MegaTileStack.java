@@ -17,6 +17,7 @@ import org.tessera.io.FitsImageWriter;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddBackground;
 import org.tessera.reproject.CoaddFiles;
+import org.tessera.reproject.CoaddPreview;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackResult;
 import org.tessera.tiles.PaddedSource;
@@ -35,7 +36,7 @@ import org.tessera.wcs.WcsGrid;
  * from the mega-tiles that cover it;</li>
  * <li>pixels below the coverage keep are masked (NaN, coverage 0) as the bands are written, into the
  * same files Classic writes (mosaic with ALPHA, coverage), then the final background extraction and
- * the preview as Classic ({@link CoaddFiles#background}, on the way to the file, and {@link CoaddFiles#preview}).</li>
+ * the preview as Classic ({@link CoaddFiles#background} and {@link CoaddPreview}, both on the way to the file).</li>
  * </ol>
  * Memory: bands of rows and the stack core's plan, never a whole mosaic per mega-tile.
  */
@@ -113,6 +114,7 @@ final class MegaTileStack {
         String what = "SDS mosaic";
         FitsImageWriter m = null, c = null;
         CoaddBackground bg = null;
+        CoaddPreview pv = null;
         AtomicLong masked = new AtomicLong();
         StackResult res;
         try {
@@ -121,9 +123,10 @@ final class MegaTileStack {
             c = new FitsImageWriter(coverage, w, h, 1, CoaddFiles.header(win, tiles.size(), "coverage: sum of weights"),
                     FitsImageWriter.AlphaMode.NONE);
             bg = CoaddFiles.background(config, m, w, h, images.get(0).channels()); // DBE on the way to the file
-            RowSink out = masking(covs, w, keep, bg == null ? m : bg.sink(), c, masked);
+            pv = new CoaddPreview(config, w, h, images.get(0).channels()); // and the preview's block means
+            RowSink out = masking(covs, w, keep, pv.mosaic(bg == null ? m : bg.sink()), pv.coverage(c), masked);
             res = StackCore.stackWeighted(images, frames, s.coadd(), out, null, stack, plan);
-            if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what), plan.workers());
+            if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what), plan.workers(), pv.corrected());
             m.close();
             c.close();
         } catch (IOException | RuntimeException | Error e) {
@@ -136,7 +139,7 @@ final class MegaTileStack {
                 masked.get()));
         for (String d : res.dropped()) LOG.warning("[SDS] mega-tile dropped by the stack: " + d);
         if (bg != null) bg.afterClose(CoaddFiles.header(win, tiles.size(), what));
-        Path png = CoaddFiles.preview(mosaic, coverage, dir.resolve(names.preview()), config, preview);
+        Path png = pv.write(bg, mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, win, res, masked.get());
     }
 

@@ -1,0 +1,175 @@
+package org.tessera.io;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.tessera.image.RowSink;
+
+/**
+ * The block means of a PNG preview ({@link PreviewPng}) taken from an image's bands as they are
+ * written, instead of reading the written file back: a {@link RowSink} that takes the bands in any
+ * order, from several threads, and of any height. The means are those {@link PreviewPng} takes from
+ * the file, bit for bit: each f×f block's double sum runs over the values the file reads back
+ * ({@code joint}: a pixel not finite in every channel reads NaN in all of them, as a FROM_NAN
+ * ALPHA makes it; else each non-finite value reads NaN), over the block's rows in order, each row
+ * left to right, as {@code PreviewPng.downsample} adds them. A block row cut by a band edge is
+ * copied until its other part arrives (as {@code CellMedians} does for the background samples), so
+ * the means depend neither on band heights nor on their order. Memory: the preview's planes, and
+ * the few block rows that a band edge cuts.
+ */
+public final class PreviewBlocks implements RowSink {
+
+    private final int width;
+    private final int height;
+    private final int channels;
+    private final int f;
+    private final int ow;
+    private final int oh;
+    private final boolean joint;
+    private final float[][] planes;
+    /** Block rows whose means are in {@link #planes}. */
+    private final BitSet done = new BitSet();
+    /** Block rows of which a band brought only some rows: those rows, until the rest arrives. */
+    private final Map<Integer, Partial> partial = new HashMap<>();
+
+    private static final class Partial {
+        final float[][] rows;
+        final BitSet have = new BitSet();
+
+        Partial(int channels, int n) {
+            rows = new float[channels][n];
+        }
+    }
+
+    /**
+     * @param maxDim the preview's longest side ({@code preview_png_max_dim}): the block size is
+     *               the smallest integer that brings the image's longest side to at most this
+     * @param joint  the image is written with an ALPHA made from NaN (a pixel counts in no channel
+     *               unless finite in every channel); false: each channel's finite values
+     */
+    public PreviewBlocks(int width, int height, int channels, int maxDim, boolean joint) {
+        if (width <= 0 || height <= 0 || channels <= 0 || maxDim < 1)
+            throw new IllegalArgumentException("bad preview shape " + width + "x" + height + "x" + channels + ", max " + maxDim);
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        this.joint = joint;
+        this.f = PreviewPng.factor(width, height, maxDim);
+        this.ow = (width + f - 1) / f;
+        this.oh = (height + f - 1) / f;
+        this.planes = new float[channels][ow * oh];
+    }
+
+    public int width() { return width; }
+
+    public int height() { return height; }
+
+    public int channels() { return channels; }
+
+    /** The block size f (f×f image pixels a preview pixel). */
+    public int factor() { return f; }
+
+    public int blocksX() { return ow; }
+
+    public int blocksY() { return oh; }
+
+    @Override
+    public void writeRows(int y0, int rows, float[][] src) {
+        if (y0 < 0 || rows < 0 || y0 + rows > height)
+            throw new IndexOutOfBoundsException("rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + height);
+        if (src.length < channels) throw new IllegalArgumentException("band has " + src.length + " channels, image " + channels);
+        int y1 = y0 + rows;
+        double[][] sum = null;
+        int[][] cnt = null;
+        for (int by = y0 / f; by < oh && by * f < y1; by++) {
+            int b0 = by * f, b1 = Math.min(height, b0 + f);
+            float[][] data = src;
+            int off = (b0 - y0) * width;
+            if (b0 < y0 || b1 > y1) { // cut by a band edge
+                data = collect(by, Math.max(y0, b0), Math.min(y1, b1), src, y0);
+                if (data == null) continue;
+                off = 0;
+            }
+            if (sum == null) {
+                sum = new double[channels][ow];
+                cnt = new int[channels][ow];
+            }
+            blockRow(by, data, off, b1 - b0, sum, cnt);
+        }
+    }
+
+    /** Keeps rows [a, b) of block row by; returns the block row's rows once all are in, else null. */
+    private float[][] collect(int by, int a, int b, float[][] src, int y0) {
+        int b0 = by * f, n = Math.min(height, b0 + f) - b0;
+        synchronized (this) {
+            if (done.get(by)) return null; // the same band written again
+            Partial p = partial.computeIfAbsent(by, k -> new Partial(channels, n * width));
+            for (int c = 0; c < channels; c++)
+                System.arraycopy(src[c], (a - y0) * width, p.rows[c], (a - b0) * width, (b - a) * width);
+            p.have.set(a - b0, b - b0);
+            if (p.have.cardinality() < n) return null;
+            partial.remove(by);
+            return p.rows;
+        }
+    }
+
+    /** The means of block row by from its {@code rows} rows at {@code src[c][off + r·width + x]}. */
+    private void blockRow(int by, float[][] src, int off, int rows, double[][] sum, int[][] cnt) {
+        for (int c = 0; c < channels; c++) {
+            Arrays.fill(sum[c], 0);
+            Arrays.fill(cnt[c], 0);
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * width;
+            if (joint && channels > 1) addJoint(src, row, sum, cnt);
+            else for (int c = 0; c < channels; c++) addFinite(src[c], row, sum[c], cnt[c]);
+        }
+        float[][] out = new float[channels][ow];
+        for (int c = 0; c < channels; c++)
+            for (int ox = 0; ox < ow; ox++) out[c][ox] = cnt[c][ox] > 0 ? (float) (sum[c][ox] / cnt[c][ox]) : Float.NaN;
+        synchronized (this) {
+            if (done.get(by)) return;
+            for (int c = 0; c < channels; c++) System.arraycopy(out[c], 0, planes[c], by * ow, ow);
+            done.set(by);
+        }
+    }
+
+    /** One row of one channel: its finite values (a non-finite one reads back NaN). */
+    private void addFinite(float[] p, int row, double[] sum, int[] cnt) {
+        for (int x = 0; x < width; x++) {
+            float v = p[row + x];
+            if (Float.isFinite(v)) {
+                sum[x / f] += v;
+                cnt[x / f]++;
+            }
+        }
+    }
+
+    /** One row of every channel: the pixels finite in every channel (ALPHA 0 elsewhere: NaN in all). */
+    private void addJoint(float[][] src, int row, double[][] sum, int[][] cnt) {
+        for (int x = 0; x < width; x++) {
+            int i = row + x;
+            boolean ok = true;
+            for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i]);
+            if (!ok) continue;
+            for (int c = 0; c < channels; c++) {
+                sum[c][x / f] += src[c][i];
+                cnt[c][x / f]++;
+            }
+        }
+    }
+
+    /**
+     * The block means, {@code [channel][by · blocksX + bx]} (NaN: no finite value). Every row must
+     * have been written.
+     */
+    public synchronized float[][] means() {
+        int missing = done.nextClearBit(0);
+        if (missing < oh)
+            throw new IllegalStateException("preview blocks incomplete: block row " + missing + " of " + oh
+                    + " (image rows " + (long) missing * f + "..) never written");
+        return planes;
+    }
+}
