@@ -62,11 +62,6 @@ public final class CoaddBackground {
         else inPlace = FinalBackground.applyInPlace(mosaic, header, model, params, threads, t0, corrected);
     }
 
-    /** After {@link #beforeClose}: no model was found, the file holds the coadd's bands as written. */
-    public boolean leftAsCoadded() {
-        return model != null && model.empty();
-    }
-
     /** After {@link #beforeClose}: the model was removed in place, every corrected band went to its {@code corrected} sink. */
     public boolean appliedInPlace() {
         return inPlace;

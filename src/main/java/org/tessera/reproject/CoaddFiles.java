@@ -72,7 +72,7 @@ public final class CoaddFiles {
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
                 bg[0] = background(config, m, g.width(), g.height(), channels);
-                pv[0] = new CoaddPreview(config, g.width(), g.height(), channels);
+                pv[0] = new CoaddPreview(config, g.width(), g.height(), channels, bg[0] != null);
                 return new ReprojectCoadd.Sinks(pv[0].mosaic(bg[0] == null ? m : bg[0].sink()), pv[0].coverage(c));
             }, coadd, backend, bands);
             if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what), params.workers(), pv[0].corrected());

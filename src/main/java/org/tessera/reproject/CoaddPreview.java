@@ -12,32 +12,43 @@ import org.tessera.io.PreviewPng;
 /**
  * The PNG preview ({@code preview_png_*}) of a mosaic taken on its way to the file, instead of
  * reading the finished mosaic and coverage back ({@link CoaddFiles#preview}): the preview's block
- * means ({@link PreviewBlocks}) are taken from the coadd's mosaic and coverage bands as they are
- * written and, when the background extraction corrects the file in place, from the corrected
- * bands ({@link CoaddBackground#beforeClose(nom.tam.fits.Header, int, RowSink)}). The PNG is the
- * one the read-back gives, byte for byte. Where the extraction had to rewrite the file (its header
- * did not fit in place) the preview reads the file back as before. Memory: the preview's planes
- * (two sets for the mosaic while the extraction runs: the coadd's and the corrected ones).
+ * means ({@link PreviewBlocks}) are taken from the coverage's bands as the coadd writes them, and
+ * from the mosaic's final data as they are written: the coadd's bands when there is no background
+ * extraction, the corrected bands when the extraction removes its model in place
+ * ({@link CoaddBackground#beforeClose(nom.tam.fits.Header, int, RowSink)}). The PNG is the one the
+ * read-back gives, byte for byte. Two cases read the mosaic back as before (the coverage never): an
+ * extraction that found no model (rare; taking the coadd's bands too, in case, would hold a second
+ * set of block means during every coadd) and one whose header did not fit in place (the file is
+ * rewritten after it closes). Memory: one or two sets of the preview's planes (the coverage's and
+ * the mosaic's), never the mosaic.
  */
 public final class CoaddPreview {
 
     private final Config config;
-    /** Null when the preview is off. */
-    private final PreviewBlocks coadded;
-    private final PreviewBlocks corrected;
+    private final int width;
+    private final int height;
+    private final int channels;
+    /** The coverage's block means; null when the preview is off. */
     private final PreviewBlocks coverage;
+    /** The coadd's mosaic bands' block means; null when the preview is off or the extraction runs. */
+    private final PreviewBlocks coadded;
+    /** The corrected bands' block means, made when the extraction asks for its sink. */
+    private PreviewBlocks corrected;
 
-    /** For a mosaic of this shape, with {@code config}'s {@code preview_png_*} keys. */
-    public CoaddPreview(Config config, int width, int height, int channels) {
+    /**
+     * For a mosaic of this shape, with {@code config}'s {@code preview_png_*} keys.
+     *
+     * @param extraction whether the background extraction ({@link CoaddBackground}) runs on it
+     */
+    public CoaddPreview(Config config, int width, int height, int channels, boolean extraction) {
         this.config = config;
-        if (config.getBoolean("preview_png_enabled")) {
-            int maxDim = config.getInt("preview_png_max_dim");
-            coadded = new PreviewBlocks(width, height, channels, maxDim, true); // FROM_NAN ALPHA, as the mosaic
-            corrected = new PreviewBlocks(width, height, channels, maxDim, true);
-            coverage = new PreviewBlocks(width, height, 1, maxDim, false); // no ALPHA
-        } else {
-            coadded = corrected = coverage = null;
-        }
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        boolean on = config.getBoolean("preview_png_enabled");
+        int maxDim = config.getInt("preview_png_max_dim");
+        coverage = on ? new PreviewBlocks(width, height, 1, maxDim, false) : null; // no ALPHA
+        coadded = on && !extraction ? new PreviewBlocks(width, height, channels, maxDim, true) : null; // FROM_NAN ALPHA
     }
 
     /** Where the coadd writes the mosaic's bands: {@code to}, then the preview. */
@@ -50,8 +61,14 @@ public final class CoaddPreview {
         return tee(to, coverage);
     }
 
-    /** Where the background extraction's corrected bands go (null when the preview is off). */
+    /**
+     * Where the background extraction's corrected bands go (null when the preview is off); made at
+     * this call, once the coadd's own buffers are gone.
+     */
     public RowSink corrected() {
+        if (coverage == null) return null;
+        if (corrected == null)
+            corrected = new PreviewBlocks(width, height, channels, config.getInt("preview_png_max_dim"), true);
         return corrected;
     }
 
@@ -65,16 +82,16 @@ public final class CoaddPreview {
 
     /**
      * Every file closed: writes the preview {@code png} (null when it is off) from the bands that
-     * made the mosaic's final data, or, where the extraction rewrote the file, from the file.
+     * made the mosaic's final data, or from the files where they were not taken.
      *
      * @param bgOrNull the background extraction, null when it is off
      */
     public Path write(CoaddBackground bgOrNull, Path mosaic, Path coverageFile, Path png, Progress progress)
             throws IOException {
-        PreviewBlocks image = coadded == null ? null
-                : bgOrNull == null || bgOrNull.leftAsCoadded() ? coadded
+        PreviewBlocks image = coverage == null ? null // off: CoaddFiles.preview says so
+                : bgOrNull == null ? coadded
                 : bgOrNull.appliedInPlace() ? corrected
-                : null; // rewritten after the coadd: read back
+                : null; // no model, or rewritten after the coadd: read back
         if (image == null) return CoaddFiles.preview(mosaic, coverageFile, png, config, progress);
         progress.update(0, "preview");
         PreviewPng.write(image, coverage, png, config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),

@@ -123,7 +123,7 @@ final class MegaTileStack {
             c = new FitsImageWriter(coverage, w, h, 1, CoaddFiles.header(win, tiles.size(), "coverage: sum of weights"),
                     FitsImageWriter.AlphaMode.NONE);
             bg = CoaddFiles.background(config, m, w, h, images.get(0).channels()); // DBE on the way to the file
-            pv = new CoaddPreview(config, w, h, images.get(0).channels()); // and the preview's block means
+            pv = new CoaddPreview(config, w, h, images.get(0).channels(), bg != null); // and the preview's block means
             RowSink out = masking(covs, w, keep, pv.mosaic(bg == null ? m : bg.sink()), pv.coverage(c), masked);
             res = StackCore.stackWeighted(images, frames, s.coadd(), out, null, stack, plan);
             if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what), plan.workers(), pv.corrected());

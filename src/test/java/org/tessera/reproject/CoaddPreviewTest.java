@@ -29,8 +29,8 @@ import org.tessera.io.PreviewPng;
 /**
  * The preview taken on the mosaic's way to its file ({@link CoaddPreview}) is the PNG that reading
  * the finished mosaic and coverage back gives ({@link CoaddFiles#preview}), byte for byte: with the
- * background extraction off, on (corrected in place), rewritten (its header needed another block:
- * the file is read back) and finding no model; whatever the band heights and threads.
+ * background extraction off, on (corrected in place), rewritten (its header needed another block)
+ * and finding no model (these two read the mosaic back); whatever the band heights and threads.
  */
 class CoaddPreviewTest {
 
@@ -76,14 +76,15 @@ class CoaddPreviewTest {
 
     /**
      * The extraction on a mosaic given as bands (as {@link CoaddBackgroundTest#streamed}), with the
-     * preview; returns {mosaic, coverage, streamed png, read-back png}.
+     * preview; returns {mosaic, coverage, streamed png, read-back png}. {@code hide}: the files are
+     * moved away while the streamed preview is written (it must not read them).
      */
-    static Path[] run(Path dir, FloatImage img, int filler, int rows, int threads, Config cfg) throws Exception {
+    static Path[] run(Path dir, FloatImage img, int filler, int rows, int threads, Config cfg, boolean hide) throws Exception {
         Path m = dir.resolve("m.fits"), c = dir.resolve("c.fits");
         FitsImageWriter mw = new FitsImageWriter(m, W, H, 3, CoaddBackgroundTest.header(filler), FitsImageWriter.AlphaMode.FROM_NAN);
         FitsImageWriter cw = new FitsImageWriter(c, W, H, 1, CoaddBackgroundTest.header(0), FitsImageWriter.AlphaMode.NONE);
         CoaddBackground bg = new CoaddBackground(FinalBackground.Params.fromConfig(cfg), mw, W, H, 3);
-        CoaddPreview pv = new CoaddPreview(cfg, W, H, 3);
+        CoaddPreview pv = new CoaddPreview(cfg, W, H, 3, true);
         RowSink ms = pv.mosaic(bg.sink()), cs = pv.coverage(cw);
         List<Integer> starts = new ArrayList<>();
         for (int y = 0; y < H; y += rows) starts.add(y);
@@ -114,7 +115,17 @@ class CoaddPreviewTest {
         mw.close();
         cw.close();
         bg.afterClose(CoaddBackgroundTest.header(filler));
+        // Where the preview is taken from the bands, it reads neither file: hide them meanwhile.
+        Path mh = dir.resolve("m.hidden"), ch = dir.resolve("c.hidden");
+        if (hide) {
+            Files.move(m, mh);
+            Files.move(c, ch);
+        }
         Path png = pv.write(bg, m, c, dir.resolve("p.png"), Progress.NONE);
+        if (hide) {
+            Files.move(mh, m);
+            Files.move(ch, c);
+        }
         return new Path[] {m, c, png, readBack(m, c, dir.resolve("ref.png"), cfg)};
     }
 
@@ -123,17 +134,17 @@ class CoaddPreviewTest {
         Config cfg = new Config().put("preview_png_max_dim", 100); // blocks of 8; bands of 64 and 45 cut some
         FloatImage img = CoaddBackgroundTest.input();
         // In place (a header with room for the DBE cards).
-        Path[] a = run(Files.createDirectories(dir.resolve("a")), img, 0, 45, 3, cfg);
+        Path[] a = run(Files.createDirectories(dir.resolve("a")), img, 0, 45, 3, cfg, true);
         assertTrue(FitsFrame.open(a[0]).keys().containsKey("DBE"));
         assertEquals(-1, Files.mismatch(a[3], a[2]), "in place");
         // Rewritten (27 filler cards: the DBE cards need a second header block): read back.
-        Path[] b = run(Files.createDirectories(dir.resolve("b")), img, 27, 64, 2, cfg);
+        Path[] b = run(Files.createDirectories(dir.resolve("b")), img, 27, 64, 2, cfg, false);
         assertEquals(2 * 2880, CoaddBackgroundTest.FitsHeaderLength.of(b[0]));
         assertEquals(-1, Files.mismatch(b[3], b[2]), "rewritten");
         // No model: two pixels of three NaN, no cell is half valid; the file holds the coadd's bands.
         FloatImage sparse = CoaddBackgroundTest.input();
         for (int ch = 0; ch < 3; ch++) for (int i = 0; i < W * H; i++) if (i % 3 != 0) sparse.plane(ch)[i] = Float.NaN;
-        Path[] c = run(Files.createDirectories(dir.resolve("c")), sparse, 0, 45, 2, cfg);
+        Path[] c = run(Files.createDirectories(dir.resolve("c")), sparse, 0, 45, 2, cfg, false);
         assertFalse(FitsFrame.open(c[0]).keys().containsKey("DBE"), "no model: left as coadded");
         assertEquals(-1, Files.mismatch(c[3], c[2]), "no model");
         assertNotEquals(-1, Files.mismatch(a[2], c[2]));
