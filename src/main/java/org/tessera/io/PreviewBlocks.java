@@ -136,27 +136,38 @@ public final class PreviewBlocks implements RowSink {
         }
     }
 
+    // One row's additions, block by block: each block's sum sees its values in the order
+    // PreviewPng adds them (left to right), and no division by f per pixel.
+
     /** One row of one channel: its finite values (a non-finite one reads back NaN). */
     private void addFinite(float[] p, int row, double[] sum, int[] cnt) {
-        for (int x = 0; x < width; x++) {
-            float v = p[row + x];
-            if (Float.isFinite(v)) {
-                sum[x / f] += v;
-                cnt[x / f]++;
+        for (int ox = 0, x0 = 0; ox < ow; ox++, x0 += f) {
+            int x1 = Math.min(width, x0 + f), n = 0;
+            double s = sum[ox];
+            for (int i = row + x0; i < row + x1; i++) {
+                float v = p[i];
+                if (Float.isFinite(v)) {
+                    s += v;
+                    n++;
+                }
             }
+            sum[ox] = s;
+            cnt[ox] += n;
         }
     }
 
     /** One row of every channel: the pixels finite in every channel (ALPHA 0 elsewhere: NaN in all). */
     private void addJoint(float[][] src, int row, double[][] sum, int[][] cnt) {
-        for (int x = 0; x < width; x++) {
-            int i = row + x;
-            boolean ok = true;
-            for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i]);
-            if (!ok) continue;
-            for (int c = 0; c < channels; c++) {
-                sum[c][x / f] += src[c][i];
-                cnt[c][x / f]++;
+        for (int ox = 0, x0 = 0; ox < ow; ox++, x0 += f) {
+            int x1 = Math.min(width, x0 + f);
+            for (int i = row + x0; i < row + x1; i++) {
+                boolean ok = true;
+                for (int c = 0; c < channels && ok; c++) ok = Float.isFinite(src[c][i]);
+                if (!ok) continue;
+                for (int c = 0; c < channels; c++) {
+                    sum[c][ox] += src[c][i];
+                    cnt[c][ox]++;
+                }
             }
         }
     }
