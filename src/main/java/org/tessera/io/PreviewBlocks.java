@@ -16,8 +16,8 @@ import org.tessera.image.RowSink;
  * ALPHA makes it; else each non-finite value reads NaN), over the block's rows in order, each row
  * left to right, as {@code PreviewPng.downsample} adds them. A block row cut by a band edge is
  * copied until its other part arrives (as {@code CellMedians} does for the background samples), so
- * the means depend neither on band heights nor on their order. Memory: the preview's planes, and
- * the few block rows that a band edge cuts.
+ * the means depend neither on band heights nor on their order. Memory: the preview's planes (a
+ * byte a block for a coverage), and the few block rows that a band edge cuts.
  */
 public final class PreviewBlocks implements RowSink {
 
@@ -28,7 +28,10 @@ public final class PreviewBlocks implements RowSink {
     private final int ow;
     private final int oh;
     private final boolean joint;
+    /** The block means; null for a coverage ({@link #coverage}). */
     private final float[][] planes;
+    /** A coverage's blocks: 1 where the mean is &gt; 0 (all the preview asks of it), else 0; else null. */
+    private final byte[] positive;
     /** Block rows whose means are in {@link #planes}. */
     private final BitSet done = new BitSet();
     /** Block rows of which a band brought only some rows: those rows, until the rest arrives. */
@@ -50,6 +53,18 @@ public final class PreviewBlocks implements RowSink {
      *               unless finite in every channel); false: each channel's finite values
      */
     public PreviewBlocks(int width, int height, int channels, int maxDim, boolean joint) {
+        this(width, height, channels, maxDim, joint, false);
+    }
+
+    /**
+     * The blocks of a coverage (one channel, each non-finite value NaN), of which the preview uses
+     * only where the block mean is &gt; 0 (its alpha): one byte a block instead of a float.
+     */
+    public static PreviewBlocks coverage(int width, int height, int maxDim) {
+        return new PreviewBlocks(width, height, 1, maxDim, false, true);
+    }
+
+    private PreviewBlocks(int width, int height, int channels, int maxDim, boolean joint, boolean positiveOnly) {
         if (width <= 0 || height <= 0 || channels <= 0 || maxDim < 1)
             throw new IllegalArgumentException("bad preview shape " + width + "x" + height + "x" + channels + ", max " + maxDim);
         this.width = width;
@@ -59,7 +74,8 @@ public final class PreviewBlocks implements RowSink {
         this.f = PreviewPng.factor(width, height, maxDim);
         this.ow = (width + f - 1) / f;
         this.oh = (height + f - 1) / f;
-        this.planes = new float[channels][ow * oh];
+        this.planes = positiveOnly ? null : new float[channels][ow * oh];
+        this.positive = positiveOnly ? new byte[ow * oh] : null;
     }
 
     public int width() { return width; }
@@ -131,7 +147,8 @@ public final class PreviewBlocks implements RowSink {
             for (int ox = 0; ox < ow; ox++) out[c][ox] = cnt[c][ox] > 0 ? (float) (sum[c][ox] / cnt[c][ox]) : Float.NaN;
         synchronized (this) {
             if (done.get(by)) return;
-            for (int c = 0; c < channels; c++) System.arraycopy(out[c], 0, planes[c], by * ow, ow);
+            if (positive != null) for (int ox = 0; ox < ow; ox++) positive[by * ow + ox] = out[0][ox] > 0 ? (byte) 1 : 0;
+            else for (int c = 0; c < channels; c++) System.arraycopy(out[c], 0, planes[c], by * ow, ow);
             done.set(by);
         }
     }
@@ -173,14 +190,17 @@ public final class PreviewBlocks implements RowSink {
     }
 
     /**
-     * The block means, {@code [channel][by · blocksX + bx]} (NaN: no finite value). Every row must
-     * have been written.
+     * The block means, {@code [channel][by · blocksX + bx]} (NaN: no finite value); for a
+     * {@link #coverage}, 1 where the mean is &gt; 0, else 0. Every row must have been written.
      */
     public synchronized float[][] means() {
         int missing = done.nextClearBit(0);
         if (missing < oh)
             throw new IllegalStateException("preview blocks incomplete: block row " + missing + " of " + oh
                     + " (image rows " + (long) missing * f + "..) never written");
-        return planes;
+        if (positive == null) return planes;
+        float[] p = new float[ow * oh];
+        for (int i = 0; i < p.length; i++) p[i] = positive[i];
+        return new float[][] {p};
     }
 }

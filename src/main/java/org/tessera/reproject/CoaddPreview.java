@@ -47,7 +47,7 @@ public final class CoaddPreview {
         this.channels = channels;
         boolean on = config.getBoolean("preview_png_enabled");
         int maxDim = config.getInt("preview_png_max_dim");
-        coverage = on ? new PreviewBlocks(width, height, 1, maxDim, false) : null; // no ALPHA
+        coverage = on ? PreviewBlocks.coverage(width, height, maxDim) : null;
         coadded = on && !extraction ? new PreviewBlocks(width, height, channels, maxDim, true) : null; // FROM_NAN ALPHA
     }
 

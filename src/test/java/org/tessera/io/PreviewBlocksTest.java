@@ -115,16 +115,20 @@ class PreviewBlocksTest {
             // maxDim 203: blocks of 1; 68: blocks of 3; 29: blocks of 7 (band heights 1, 5, 16, 64 cut them).
             for (int maxDim : new int[] {203, 68, 29}) {
                 Path ref = readBack(img, cov, maxDim, "ref" + nc + "_" + maxDim);
-                float[][] refMeans = PreviewPng.downsample(FitsFrame.open(tmp.resolve("ref" + nc + "_" + maxDim + ".fits")),
-                        null, PreviewPng.factor(W, H, maxDim)).planes();
+                PreviewPng.Downsampled refD = PreviewPng.downsample(FitsFrame.open(tmp.resolve("ref" + nc + "_" + maxDim + ".fits")),
+                        FitsFrame.open(tmp.resolve("ref" + nc + "_" + maxDim + "_cov.fits")), PreviewPng.factor(W, H, maxDim));
+                float[][] refMeans = refD.planes();
                 for (Object[] c : new Object[][] {{H, "forward", 1}, {1, "shuffled", 3}, {5, "reversed", 2},
                         {16, "shuffled", 4}, {64, "forward", 2}}) {
                     int rows = (int) c[0], threads = (int) c[2];
-                    PreviewBlocks b = new PreviewBlocks(W, H, nc, maxDim, true), bc = new PreviewBlocks(W, H, 1, maxDim, false);
+                    PreviewBlocks b = new PreviewBlocks(W, H, nc, maxDim, true), bc = PreviewBlocks.coverage(W, H, maxDim);
                     feed(img, b, rows, (String) c[1], threads);
                     feed(cov, bc, rows, "reversed", threads);
                     String what = nc + " channel(s), max " + maxDim + ", bands of " + rows + " " + c[1] + " on " + threads + " threads";
                     for (int ch = 0; ch < nc; ch++) assertBitsEqual(refMeans[ch], b.means()[ch], what);
+                    float[] covered = bc.means()[0];
+                    for (int i = 0; i < covered.length; i++)
+                        assertEquals(refD.coverage()[i] > 0 ? 1f : 0f, covered[i], what + ": coverage block " + i);
                     Path png = tmp.resolve("s.png");
                     PreviewPng.write(b, bc, png, 1.0, 99.9, 12.0);
                     assertEquals(-1, Files.mismatch(ref, png), what);
