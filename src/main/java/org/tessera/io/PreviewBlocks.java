@@ -1,10 +1,6 @@
 package org.tessera.io;
 
-import java.util.Arrays;
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
-
+import org.tessera.image.RowGroupSink;
 import org.tessera.image.RowSink;
 
 /**
@@ -14,16 +10,13 @@ import org.tessera.image.RowSink;
  * the file, bit for bit: each f×f block's double sum runs over the values the file reads back
  * ({@code joint}: a pixel not finite in every channel reads NaN in all of them, as a FROM_NAN
  * ALPHA makes it; else each non-finite value reads NaN), over the block's rows in order, each row
- * left to right, as {@code PreviewPng.downsample} adds them. A block row cut by a band edge is
- * copied until its other part arrives (as {@code CellMedians} does for the background samples), so
- * the means depend neither on band heights nor on their order. Memory: the preview's planes (a
+ * left to right, as {@code PreviewPng.downsample} adds them. The block rows come whole from
+ * {@link RowGroupSink} (a row of blocks cut by a band edge waits for its other part), so the means
+ * depend neither on band heights nor on their order. Memory: the preview's planes (a
  * byte a block for a coverage), and the few block rows that a band edge cuts.
  */
-public final class PreviewBlocks implements RowSink {
+public final class PreviewBlocks extends RowGroupSink {
 
-    private final int width;
-    private final int height;
-    private final int channels;
     private final int f;
     private final int ow;
     private final int oh;
@@ -32,19 +25,6 @@ public final class PreviewBlocks implements RowSink {
     private final float[][] planes;
     /** A coverage's blocks: 1 where the mean is &gt; 0 (all the preview asks of it), else 0; else null. */
     private final byte[] positive;
-    /** Block rows whose means are in {@link #planes}. */
-    private final BitSet done = new BitSet();
-    /** Block rows of which a band brought only some rows: those rows, until the rest arrives. */
-    private final Map<Integer, Partial> partial = new HashMap<>();
-
-    private static final class Partial {
-        final float[][] rows;
-        final BitSet have = new BitSet();
-
-        Partial(int channels, int n) {
-            rows = new float[channels][n];
-        }
-    }
 
     /**
      * @param maxDim the preview's longest side ({@code preview_png_max_dim}): the block size is
@@ -65,24 +45,20 @@ public final class PreviewBlocks implements RowSink {
     }
 
     private PreviewBlocks(int width, int height, int channels, int maxDim, boolean joint, boolean positiveOnly) {
-        if (width <= 0 || height <= 0 || channels <= 0 || maxDim < 1)
-            throw new IllegalArgumentException("bad preview shape " + width + "x" + height + "x" + channels + ", max " + maxDim);
-        this.width = width;
-        this.height = height;
-        this.channels = channels;
+        super(width, height, channels, factor(width, height, channels, maxDim));
         this.joint = joint;
-        this.f = PreviewPng.factor(width, height, maxDim);
+        this.f = groupRows;
         this.ow = (width + f - 1) / f;
-        this.oh = (height + f - 1) / f;
+        this.oh = groups;
         this.planes = positiveOnly ? null : new float[channels][ow * oh];
         this.positive = positiveOnly ? new byte[ow * oh] : null;
     }
 
-    public int width() { return width; }
-
-    public int height() { return height; }
-
-    public int channels() { return channels; }
+    private static int factor(int width, int height, int channels, int maxDim) {
+        if (width <= 0 || height <= 0 || channels <= 0 || maxDim < 1)
+            throw new IllegalArgumentException("bad preview shape " + width + "x" + height + "x" + channels + ", max " + maxDim);
+        return PreviewPng.factor(width, height, maxDim);
+    }
 
     /** The block size f (f×f image pixels a preview pixel). */
     public int factor() { return f; }
@@ -91,52 +67,11 @@ public final class PreviewBlocks implements RowSink {
 
     public int blocksY() { return oh; }
 
-    @Override
-    public void writeRows(int y0, int rows, float[][] src) {
-        if (y0 < 0 || rows < 0 || y0 + rows > height)
-            throw new IndexOutOfBoundsException("rows [" + y0 + ", " + (y0 + rows) + ") outside 0.." + height);
-        if (src.length < channels) throw new IllegalArgumentException("band has " + src.length + " channels, image " + channels);
-        int y1 = y0 + rows;
-        double[][] sum = null;
-        int[][] cnt = null;
-        for (int by = y0 / f; by < oh && by * f < y1; by++) {
-            int b0 = by * f, b1 = Math.min(height, b0 + f);
-            float[][] data = src;
-            int off = (b0 - y0) * width;
-            if (b0 < y0 || b1 > y1) { // cut by a band edge
-                data = collect(by, Math.max(y0, b0), Math.min(y1, b1), src, y0);
-                if (data == null) continue;
-                off = 0;
-            }
-            if (sum == null) {
-                sum = new double[channels][ow];
-                cnt = new int[channels][ow];
-            }
-            blockRow(by, data, off, b1 - b0, sum, cnt);
-        }
-    }
-
-    /** Keeps rows [a, b) of block row by; returns the block row's rows once all are in, else null. */
-    private float[][] collect(int by, int a, int b, float[][] src, int y0) {
-        int b0 = by * f, n = Math.min(height, b0 + f) - b0;
-        synchronized (this) {
-            if (done.get(by)) return null; // the same band written again
-            Partial p = partial.computeIfAbsent(by, k -> new Partial(channels, n * width));
-            for (int c = 0; c < channels; c++)
-                System.arraycopy(src[c], (a - y0) * width, p.rows[c], (a - b0) * width, (b - a) * width);
-            p.have.set(a - b0, b - b0);
-            if (p.have.cardinality() < n) return null;
-            partial.remove(by);
-            return p.rows;
-        }
-    }
-
     /** The means of block row by from its {@code rows} rows at {@code src[c][off + r·width + x]}. */
-    private void blockRow(int by, float[][] src, int off, int rows, double[][] sum, int[][] cnt) {
-        for (int c = 0; c < channels; c++) {
-            Arrays.fill(sum[c], 0);
-            Arrays.fill(cnt[c], 0);
-        }
+    @Override
+    protected void group(int by, float[][] src, int off, int rows) {
+        double[][] sum = new double[channels][ow];
+        int[][] cnt = new int[channels][ow];
         for (int r = 0; r < rows; r++) {
             int row = off + r * width;
             if (joint && channels > 1) addJoint(src, row, sum, cnt);
@@ -145,12 +80,10 @@ public final class PreviewBlocks implements RowSink {
         float[][] out = new float[channels][ow];
         for (int c = 0; c < channels; c++)
             for (int ox = 0; ox < ow; ox++) out[c][ox] = cnt[c][ox] > 0 ? (float) (sum[c][ox] / cnt[c][ox]) : Float.NaN;
-        synchronized (this) {
-            if (done.get(by)) return;
+        store(by, () -> {
             if (positive != null) for (int ox = 0; ox < ow; ox++) positive[by * ow + ox] = out[0][ox] > 0 ? (byte) 1 : 0;
             else for (int c = 0; c < channels; c++) System.arraycopy(out[c], 0, planes[c], by * ow, ow);
-            done.set(by);
-        }
+        });
     }
 
     // One row's additions, block by block: each block's sum sees its values in the order
@@ -194,7 +127,7 @@ public final class PreviewBlocks implements RowSink {
      * {@link #coverage}, 1 where the mean is &gt; 0, else 0. Every row must have been written.
      */
     public synchronized float[][] means() {
-        int missing = done.nextClearBit(0);
+        int missing = firstMissing();
         if (missing < oh)
             throw new IllegalStateException("preview blocks incomplete: block row " + missing + " of " + oh
                     + " (image rows " + (long) missing * f + "..) never written");
