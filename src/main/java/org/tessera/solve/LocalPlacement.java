@@ -103,26 +103,15 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
             for (int k = 0; k < groups.size(); k++) {
                 RawGroups.Group g = groups.get(k);
                 RawFrameAstrometry.Reference known = s.ifDone(k);
-                on[k] = known != null ? known.frame() : g.referenceOrder().get(0);
+                on[k] = known != null ? known.frame() : FirstCandidate.of(g);
                 List<FitsFrame> moving = RawFrameAstrometry.others(g, on[k]);
                 regs.add(on[k] == null ? List.of() : registerAll(stage, cpu, on[k], moving, both.registrations(), done, total));
                 done += g.frames().size() - 1; // a group known unsolved counts as done
             }
             s.help();
-            List<RawFrameAstrometry.GroupOutcome> out = new ArrayList<>();
-            for (int k = 0; k < groups.size(); k++) {
-                RawFrameAstrometry.Reference r = s.await(k);
-                List<Registration> mine = regs.get(k);
-                if (r.frame() == null) {
-                    mine = List.of();
-                } else if (r.frame() != on[k]) { // the first candidate did not solve: register on the one that did
-                    List<FitsFrame> moving = RawFrameAstrometry.others(groups.get(k), r.frame());
-                    LOG.fine("[SOLVE] group " + groups.get(k).id() + ": registering again on " + r.frame().name());
-                    mine = registerAll(stage, cpu, r.frame(), moving, both.registrations(), total - moving.size(), total);
-                }
-                out.add(new RawFrameAstrometry.GroupOutcome(r, mine));
-            }
-            return out;
+            int all = total;
+            return FirstCandidate.settle(groups, on, regs, s::await, (k, ref, moving) ->
+                    registerAll(stage, cpu, ref, moving, both.registrations(), all - moving.size(), all));
         }
     }
 

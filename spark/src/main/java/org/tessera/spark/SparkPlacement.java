@@ -9,6 +9,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 import org.apache.spark.TaskContext;
@@ -18,6 +22,7 @@ import org.tessera.UserMessages;
 import org.tessera.io.FitsFrame;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.register.Registration;
+import org.tessera.solve.FirstCandidate;
 import org.tessera.solve.FrameAligner;
 import org.tessera.solve.RawFrameAstrometry;
 import org.tessera.solve.RawGroups;
@@ -87,6 +92,12 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
     public List<RawFrameAstrometry.Reference> solve(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
             throws InterruptedException {
         if (groups.isEmpty()) return List.of();
+        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d group reference solve(s) as Spark tasks", groups.size()));
+        return solveJob(groups, progress);
+    }
+
+    /** The solve job: one task per group. */
+    private List<RawFrameAstrometry.Reference> solveJob(List<RawGroups.Group> groups, Progress progress) {
         List<SolveTask> tasks = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) {
             RawGroups.Group g = groups.get(i);
@@ -94,7 +105,6 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
             for (FitsFrame f : g.frames()) refs.add(FrameRef.of(f, st));
             tasks.add(new SolveTask(i, g.id(), refs, g.session(), g.hints(), configJson, outputDir));
         }
-        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d group reference solve(s) as Spark tasks", tasks.size()));
         SparkMosaic.TaskFault f = fault;
         int attempts = SparkMosaic.maxTaskAttempts(sc);
         List<Solved> done = sc.parallelize(tasks, tasks.size()).map(t -> {
@@ -135,12 +145,22 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
     @Override
     public List<Registration> register(RawFrameAstrometry stage, List<RawFrameAstrometry.Pair> pairs, Progress progress) {
         if (pairs.isEmpty()) return List.of();
+        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to register as %d Spark task(s)", pairs.size(), registerTasks(pairs)));
+        return registerJob(pairs, progress);
+    }
+
+    /** Registration tasks for {@code pairs}: consecutive frames per task (frames of a group are together), so each finds a reference's stars once. */
+    private int registerTasks(List<RawFrameAstrometry.Pair> pairs) {
+        return Math.max(1, Math.min(pairs.size(), 2 * sc.defaultParallelism()));
+    }
+
+    /** The registration job: tasks of consecutive pairs. */
+    private List<Registration> registerJob(List<RawFrameAstrometry.Pair> pairs, Progress progress) {
+        if (pairs.isEmpty()) return List.of();
         List<Pair> items = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++)
             items.add(new Pair(i, FrameRef.of(pairs.get(i).reference(), st), FrameRef.of(pairs.get(i).moving(), st)));
-        // Consecutive frames per task (frames of a group are together): each task finds a reference's stars once.
-        int n = Math.max(1, Math.min(items.size(), 2 * sc.defaultParallelism()));
-        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to register as %d Spark task(s)", items.size(), n));
+        int n = registerTasks(pairs);
         String json = configJson, out = outputDir;
         SparkMosaic.TaskFault f = fault;
         int attempts = SparkMosaic.maxTaskAttempts(sc);
@@ -178,6 +198,83 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         for (Registered r : done) regs[r.index()] = r.registration();
         progress.update(1, pairs.size() + " frame(s) registered on Spark");
         return List.of(regs);
+    }
+
+    /**
+     * The solve job and the registration job at once, from two driver threads (Spark runs jobs
+     * of different threads concurrently; with the default FIFO scheduling the second job's tasks
+     * take the slots the first leaves free): the frames are registered on each group's first
+     * reference candidate ({@link FirstCandidate}), then a group whose first candidate did not
+     * solve is registered again on the frame that did, in a job of its own, as one machine does.
+     * The outcome is that of the solves first, whatever finishes first.
+     */
+    @Override
+    public List<RawFrameAstrometry.GroupOutcome> placeGroups(RawFrameAstrometry stage, List<RawGroups.Group> groups,
+                                                            Progress progress) throws InterruptedException {
+        if (groups.isEmpty()) return List.of();
+        FitsFrame[] on = new FitsFrame[groups.size()];
+        List<RawFrameAstrometry.Pair> pairs = new ArrayList<>();
+        for (int k = 0; k < groups.size(); k++) {
+            on[k] = FirstCandidate.of(groups.get(k));
+            for (FitsFrame f : RawFrameAstrometry.others(groups.get(k), on[k])) pairs.add(new RawFrameAstrometry.Pair(on[k], f));
+        }
+        // The driver's lines before either job starts: the log reads the same whichever job ends first.
+        LOG.info(String.format(Locale.ROOT, "[SOLVE] %d group reference solve(s) as Spark tasks", groups.size()));
+        if (!pairs.isEmpty())
+            LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to register on the first reference candidates as %d Spark task(s),"
+                    + " beside the solves", pairs.size(), registerTasks(pairs)));
+        Progress bar = progress.forwardOnly();
+        ExecutorService jobs = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "tessera-spark-phase1");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            String group = "tessera-phase1-" + java.util.UUID.randomUUID();
+            Future<List<RawFrameAstrometry.Reference>> solves = jobs.submit(() -> {
+                sc.setJobGroup(group, "Phase 1 plate solves", true);
+                return solveJob(groups, Progress.NONE);
+            });
+            Future<List<Registration>> registered = jobs.submit(() -> {
+                sc.setJobGroup(group, "Phase 1 registrations on the first reference candidates", true);
+                return registerJob(pairs, Progress.NONE);
+            });
+            List<Registration> all = get(registered, group);
+            bar.update(0.7, pairs.size() + " frame(s) registered on Spark");
+            List<RawFrameAstrometry.Reference> refs = get(solves, group);
+            bar.update(0.9, groups.size() + " group(s) solved on Spark");
+            List<List<Registration>> regs = new ArrayList<>();
+            int i = 0;
+            for (int k = 0; k < groups.size(); k++) {
+                int n = groups.get(k).frames().size() - 1;
+                regs.add(List.copyOf(all.subList(i, i + n)));
+                i += n;
+            }
+            List<RawFrameAstrometry.GroupOutcome> out = FirstCandidate.settle(groups, on, regs, refs::get, (k, ref, moving) -> {
+                List<RawFrameAstrometry.Pair> again = new ArrayList<>();
+                for (FitsFrame f : moving) again.add(new RawFrameAstrometry.Pair(ref, f));
+                return register(stage, again, Progress.NONE);
+            });
+            bar.update(1, groups.size() + " group(s) placed on Spark");
+            return out;
+        } finally {
+            jobs.shutdownNow();
+        }
+    }
+
+    /** A job's result; the driver's wait interrupted cancels the jobs of {@code group}. */
+    private <T> T get(Future<T> job, String group) throws InterruptedException {
+        try {
+            return job.get();
+        } catch (InterruptedException e) {
+            sc.cancelJobGroup(group);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error er) throw er;
+            throw new IllegalStateException("Phase 1 Spark job failed", c);
+        }
     }
 
     private static int attempt() {
