@@ -7,19 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import nom.tam.fits.Header;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.image.BandFeed;
 import org.tessera.image.FloatImage;
 
 /**
@@ -74,30 +69,7 @@ class PreviewBlocksTest {
 
     /** The bands of {@code img} of {@code rows} rows, in the given order, from {@code threads} threads into {@code sink}. */
     static void feed(FloatImage img, PreviewBlocks sink, int rows, String order, int threads) throws Exception {
-        int h = img.height(), w = img.width(), nc = img.channels();
-        List<Integer> starts = new ArrayList<>();
-        for (int y = 0; y < h; y += rows) starts.add(y);
-        if (order.equals("reversed")) Collections.reverse(starts);
-        if (order.equals("shuffled")) Collections.shuffle(starts, new Random(rows));
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int k0 = t;
-                fs.add(pool.submit(() -> {
-                    for (int k = k0; k < starts.size(); k += threads) {
-                        int y0 = starts.get(k), n = Math.min(rows, h - y0);
-                        float[][] band = new float[nc][];
-                        for (int c = 0; c < nc; c++) band[c] = Arrays.copyOfRange(img.plane(c), y0 * w, (y0 + n) * w);
-                        sink.writeRows(y0, n, band);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> x : fs) x.get();
-        } finally {
-            pool.shutdown();
-        }
+        BandFeed.feed(img, rows, BandFeed.starts(img.height(), rows, order), threads, sink::writeRows);
     }
 
     private Path readBack(FloatImage img, FloatImage cov, int maxDim, String name) throws Exception {

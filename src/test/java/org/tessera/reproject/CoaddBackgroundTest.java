@@ -9,19 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import nom.tam.fits.Header;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.image.BandFeed;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
@@ -93,28 +89,7 @@ class CoaddBackgroundTest {
         FinalBackground.Params p = FinalBackground.Params.fromConfig(new Config());
         FitsImageWriter w = new FitsImageWriter(f, W, H, 3, header(filler), FitsImageWriter.AlphaMode.FROM_NAN);
         CoaddBackground bg = new CoaddBackground(p, w, W, H, 3);
-        List<Integer> starts = new ArrayList<>();
-        for (int y = 0; y < H; y += rows) starts.add(y);
-        if (reversed) java.util.Collections.reverse(starts);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int k0 = t;
-                fs.add(pool.submit(() -> {
-                    for (int k = k0; k < starts.size(); k += threads) {
-                        int y0 = starts.get(k), n = Math.min(rows, H - y0);
-                        float[][] band = new float[3][];
-                        for (int c = 0; c < 3; c++) band[c] = Arrays.copyOfRange(img.plane(c), y0 * W, (y0 + n) * W);
-                        bg.sink().writeRows(y0, n, band);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> x : fs) x.get();
-        } finally {
-            pool.shutdown();
-        }
+        BandFeed.feed(img, rows, BandFeed.starts(H, rows, reversed ? "reversed" : "forward"), threads, bg.sink()::writeRows);
         bg.beforeClose(header(filler), applyThreads);
         w.close();
         bg.afterClose(header(filler));

@@ -8,16 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessera.image.BandFeed;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
@@ -86,31 +81,12 @@ class CoaddPreviewTest {
         CoaddBackground bg = new CoaddBackground(FinalBackground.Params.fromConfig(cfg), mw, W, H, 3);
         CoaddPreview pv = new CoaddPreview(cfg, W, H, 3, true);
         RowSink ms = pv.mosaic(bg.sink()), cs = pv.coverage(cw);
-        List<Integer> starts = new ArrayList<>();
-        for (int y = 0; y < H; y += rows) starts.add(y);
-        Collections.reverse(starts);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int k0 = t;
-                fs.add(pool.submit(() -> {
-                    for (int k = k0; k < starts.size(); k += threads) {
-                        int y0 = starts.get(k), n = Math.min(rows, H - y0);
-                        float[][] band = new float[3][];
-                        for (int ch = 0; ch < 3; ch++) band[ch] = Arrays.copyOfRange(img.plane(ch), y0 * W, (y0 + n) * W);
-                        ms.writeRows(y0, n, band);
-                        float[] cov = new float[n * W];
-                        for (int i = 0; i < n * W; i++) cov[i] = Float.isNaN(band[1][i]) ? 0f : 1f + ((y0 * W + i) % 7);
-                        cs.writeRows(y0, n, new float[][] {cov});
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> x : fs) x.get();
-        } finally {
-            pool.shutdown();
-        }
+        BandFeed.feed(img, rows, BandFeed.starts(H, rows, "reversed"), threads, (y0, n, band) -> {
+            ms.writeRows(y0, n, band);
+            float[] cov = new float[n * W];
+            for (int i = 0; i < n * W; i++) cov[i] = Float.isNaN(band[1][i]) ? 0f : 1f + ((y0 * W + i) % 7);
+            cs.writeRows(y0, n, new float[][] {cov});
+        });
         bg.beforeClose(CoaddBackgroundTest.header(filler), threads, pv.corrected());
         mw.close();
         cw.close();
