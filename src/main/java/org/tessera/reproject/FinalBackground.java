@@ -17,6 +17,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealVector;
+import org.tessera.WorkerFailures;
 import org.tessera.config.Config;
 import org.tessera.image.RowSource;
 import org.tessera.math.Percentiles;
@@ -373,11 +374,7 @@ public final class FinalBackground {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("[DBE] interrupted");
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new IOException(c);
+            throw WorkerFailures.rethrow(e.getCause());
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

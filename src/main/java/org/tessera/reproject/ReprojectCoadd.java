@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.WorkerFailures;
 import org.tessera.image.RowSink;
 import org.tessera.math.Percentiles;
 import org.tessera.wcs.WcsGrid;
@@ -481,10 +482,8 @@ public final class ReprojectCoadd {
         } catch (ExecutionException e) {
             for (Future<?> f : fs) f.cancel(true);
             Throwable c = e.getCause();
-            if (c instanceof UncheckedIOException u) throw u.getCause();
-            if (c instanceof CancellationException ce) throw ce;
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
+            if (c instanceof UncheckedIOException u) throw u.getCause(); // a band's IOException, out of the lambda
+            WorkerFailures.throwIfUnchecked(c); // the user's CancellationException among them
             LOG.log(Level.SEVERE, "[P5] worker failed", c);
             throw new IOException(c);
         }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import org.tessera.WorkerFailures;
+
 /**
  * A least-recently-used cache of tile row blocks shared by the band workers, bounded in bytes.
  * Consecutive output bands need overlapping source rows (always for rotated tiles), so each
@@ -128,8 +130,7 @@ final class StripCache {
             Throwable c = ce.getCause();
             if (c instanceof IOException io) throw new IOException(t.name() + ": " + io.getMessage(), io);
             if (c instanceof UncheckedIOException u) throw u.getCause();
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
+            WorkerFailures.throwIfUnchecked(c);
             throw ce;
         }
     }

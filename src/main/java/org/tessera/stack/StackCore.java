@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.WorkerFailures;
 import org.tessera.image.RowSink;
 import org.tessera.image.RowSource;
 import org.tessera.plan.ResourcePlan;
@@ -316,11 +317,7 @@ public final class StackCore {
             throw new CancellationException("stack interrupted");
         } catch (ExecutionException e) {
             work.set(total);
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException re) throw re;
-            if (c instanceof Error err) throw err;
-            throw new IOException(c);
+            throw WorkerFailures.rethrow(e.getCause());
         }
     }
 }
