@@ -2,11 +2,8 @@ package org.tessera.command;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import ij.ImagePlus;
-import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -20,7 +17,7 @@ import org.scijava.widget.Button;
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Tessera>Build Mosaic...", headless = true,
         description = "Stack sub-frames into master tiles and coadd them into one sky mosaic")
-public class BuildMosaicCommand extends TesseraCommand {
+public class BuildMosaicCommand extends MosaicResultCommand {
 
     @Parameter(label = "Input folder", style = "directory", required = false, persist = false,
             description = "Folder of FITS frames (*.fit, *.fits, *.fts); empty: the built-in default sky")
@@ -55,14 +52,6 @@ public class BuildMosaicCommand extends TesseraCommand {
     @Parameter(label = "Coverage map too", required = false, persist = false, description = COVERAGE_DESCRIPTION)
     boolean coverage;
 
-    /** The mosaic as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
-    @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
-    ImagePlus mosaic;
-
-    /** The coverage map when {@link #coverage} is ticked. */
-    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
-    ImagePlus coverageImage;
-
     /** Opens the user guide (online, or the bundled copy); not a macro key. */
     @Parameter(label = "Help", callback = "help", required = false, persist = false, description = HELP_DESCRIPTION)
     Button helpButton;
@@ -72,22 +61,11 @@ public class BuildMosaicCommand extends TesseraCommand {
 
     @Override
     JobRequest request() throws IOException {
-        Map<String, String> choices = new LinkedHashMap<>();
-        choices.put("mode", mode);
-        choices.put("rejection", rejection);
-        choices.put("combine", combine);
-        choices.put("gpu", gpu);
-        return request(Job.MOSAIC, input, image, output, config, choices, settings);
+        return request(Job.MOSAIC, input, image, output, config, choices("mode", mode, "rejection", rejection, "combine", combine, "gpu", gpu), settings);
     }
 
     @Override
     boolean coverage() {
         return coverage;
-    }
-
-    @Override
-    void show(ResultImages images) {
-        mosaic = images.image();
-        coverageImage = images.coverage();
     }
 }

@@ -2,11 +2,8 @@ package org.tessera.command;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import ij.ImagePlus;
-import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -20,7 +17,7 @@ import org.scijava.widget.Button;
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Tessera>Reproject and Coadd...", headless = true,
         description = "Reproject images with a WCS onto one grid and coadd them into a mosaic")
-public class ReprojectCoaddCommand extends TesseraCommand {
+public class ReprojectCoaddCommand extends MosaicResultCommand {
 
     @Parameter(label = "Images (folder or file)", style = "both", required = false, persist = false,
             description = "A folder of FITS images with a WCS, or one FITS file")
@@ -51,14 +48,6 @@ public class ReprojectCoaddCommand extends TesseraCommand {
     @Parameter(label = "Coverage map too", required = false, persist = false, description = COVERAGE_DESCRIPTION)
     boolean coverage;
 
-    /** The mosaic as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
-    @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
-    ImagePlus mosaic;
-
-    /** The coverage map when {@link #coverage} is ticked. */
-    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
-    ImagePlus coverageImage;
-
     /** Opens the user guide (online, or the bundled copy); not a macro key. */
     @Parameter(label = "Help", callback = "help", required = false, persist = false, description = HELP_DESCRIPTION)
     Button helpButton;
@@ -68,20 +57,11 @@ public class ReprojectCoaddCommand extends TesseraCommand {
 
     @Override
     JobRequest request() throws IOException {
-        Map<String, String> choices = new LinkedHashMap<>();
-        choices.put("kernel", kernel);
-        choices.put("gpu", gpu);
-        return request(Job.REPROJECT, input, image, output, config, choices, settings);
+        return request(Job.REPROJECT, input, image, output, config, choices("kernel", kernel, "gpu", gpu), settings);
     }
 
     @Override
     boolean coverage() {
         return coverage;
-    }
-
-    @Override
-    void show(ResultImages images) {
-        mosaic = images.image();
-        coverageImage = images.coverage();
     }
 }

@@ -2,8 +2,6 @@ package org.tessera.command;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import ij.ImagePlus;
 import org.scijava.ItemIO;
@@ -61,11 +59,7 @@ public class StackFramesCommand extends TesseraCommand {
 
     @Override
     JobRequest request() throws IOException {
-        Map<String, String> choices = new LinkedHashMap<>();
-        choices.put("rejection", rejection);
-        choices.put("combine", combine);
-        choices.put("gpu", gpu);
-        return request(Job.STACK, input, image, output, config, choices, settings);
+        return request(Job.STACK, input, image, output, config, choices("rejection", rejection, "combine", combine, "gpu", gpu), settings);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.tessera.command;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -29,7 +30,8 @@ import org.tessera.pipeline.RunLog;
  * {@link LastRun}, hand the result images to {@link #show}, and on failure tell the user in one
  * line and cancel the command with that line as the reason (scripts see
  * {@code module.isCanceled()} and {@code getCancelReason()}). The dialog fields stay in the
- * subclasses so that each dialog lists them in its own order.
+ * subclasses so that each dialog lists them in its own order: SciJava lists a superclass's
+ * {@code @Parameter} inputs before the subclass's, and a parameter has no order of its own.
  */
 abstract class TesseraCommand extends ContextCommand {
 
@@ -170,6 +172,17 @@ abstract class TesseraCommand extends ContextCommand {
             in = imageDir;
         }
         return JobRequest.fromForm(job, in, path(output), path(config), choices, settings);
+    }
+
+    /**
+     * The dialog's drop-downs as {@link #request(Job, File, ImagePlus, File, File, Map, String)} takes
+     * them: macro key, value, macro key, value …, in dialog order (a null value counts as not given).
+     */
+    static Map<String, String> choices(String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("choices come as key, value pairs");
+        Map<String, String> choices = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) choices.put(keysAndValues[i], keysAndValues[i + 1]);
+        return choices;
     }
 
     /** A File parameter as a path; an empty field counts as not given. */

@@ -16,9 +16,7 @@ public class MosaicPlugIn extends TesseraPlugIn {
             Field.folder("output", "Output folder"),
             CONFIG, MODE, REJECTION, COMBINE, GPU, SETTINGS, COVERAGE);
 
-    @Override Job job() { return Job.MOSAIC; }
-
-    @Override String title() { return "Tessera: Build Mosaic"; }
-
-    @Override List<Field> fields() { return FIELDS; }
+    public MosaicPlugIn() {
+        super(Job.MOSAIC, "Tessera: Build Mosaic", FIELDS);
+    }
 }

@@ -15,9 +15,7 @@ public class ReprojectPlugIn extends TesseraPlugIn {
             Field.folder("output", "Output folder"),
             CONFIG, KERNEL, GPU, SETTINGS, COVERAGE);
 
-    @Override Job job() { return Job.REPROJECT; }
-
-    @Override String title() { return "Tessera: Reproject and Coadd"; }
-
-    @Override List<Field> fields() { return FIELDS; }
+    public ReprojectPlugIn() {
+        super(Job.REPROJECT, "Tessera: Reproject and Coadd", FIELDS);
+    }
 }

@@ -15,9 +15,7 @@ public class StackPlugIn extends TesseraPlugIn {
             Field.save("output", "Output FITS file"),
             CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
 
-    @Override Job job() { return Job.STACK; }
-
-    @Override String title() { return "Tessera: Stack Frames"; }
-
-    @Override List<Field> fields() { return FIELDS; }
+    public StackPlugIn() {
+        super(Job.STACK, "Tessera: Stack Frames", FIELDS);
+    }
 }

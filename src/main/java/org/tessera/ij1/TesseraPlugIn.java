@@ -70,11 +70,28 @@ abstract class TesseraPlugIn implements PlugIn {
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
-    abstract Job job();
+    private final Job job;
+    private final String title;
+    private final List<Field> fields;
 
-    abstract String title();
+    /** A shim runs {@code job} from a dialog titled {@code title} with {@code fields}, in that order. */
+    TesseraPlugIn(Job job, String title, List<Field> fields) {
+        this.job = job;
+        this.title = title;
+        this.fields = fields;
+    }
 
-    abstract List<Field> fields();
+    Job job() {
+        return job;
+    }
+
+    String title() {
+        return title;
+    }
+
+    List<Field> fields() {
+        return fields;
+    }
 
     @Override
     public void run(String arg) {
