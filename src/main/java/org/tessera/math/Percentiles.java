@@ -33,7 +33,7 @@ public final class Percentiles {
             return r;
         }
         for (int i = 0; i < ps.length; i++) {
-            double pos = Math.min(100, Math.max(0, ps[i])) / 100.0 * (n - 1);
+            double pos = position(ps[i], n);
             int k = (int) Math.floor(pos);
             if (k >= n - 1) {
                 r[i] = select(s, n, n - 1);
@@ -56,10 +56,7 @@ public final class Percentiles {
         int h = n >>> 1;
         float hi = kth(s, n, h);
         if ((n & 1) == 1) return hi;
-        // After selecting rank h, s[0..h) holds the h smallest values: rank h − 1 is their maximum.
-        float lo = s[0];
-        for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
-        return 0.5 * ((double) lo + hi);
+        return 0.5 * ((double) maxBelow(s, h) + hi);
     }
 
     /**
@@ -70,19 +67,49 @@ public final class Percentiles {
      */
     public static double medianAsSorted(float[] s, int n) {
         int h = n >>> 1;
-        float hi = kth(s, n, h), lo = hi;
-        if ((n & 1) == 0) {
-            lo = s[0];
-            for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
-        }
-        double dlo = lo, dhi = hi;
-        if (lo == 0 || hi == 0) { // as median(double[]): a sort puts −0.0 before +0.0
-            int neg = 0;
-            for (int i = 0; i < n; i++) if (Float.compare(s[i], 0f) < 0) neg++;
-            if (hi == 0) dhi = neg > h ? -0.0 : 0.0;
-            if (lo == 0) dlo = neg > ((n & 1) == 0 ? h - 1 : h) ? -0.0 : 0.0;
-        }
-        return (n & 1) == 1 ? dhi : 0.5 * (dlo + dhi);
+        float hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
+    }
+
+    /** After selecting rank h, s[0..h) holds the h smallest values: rank h − 1 is their maximum (h ≥ 1). */
+    private static float maxBelow(float[] s, int h) {
+        float lo = s[0];
+        for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
+        return lo;
+    }
+
+    /** As {@link #maxBelow(float[], int)}, for doubles. */
+    private static double maxBelow(double[] s, int h) {
+        double lo = s[0];
+        for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
+        return lo;
+    }
+
+    /** How many of s[0..n) a sort puts before +0.0 (−0.0 among them). */
+    private static int negatives(float[] s, int n) {
+        int neg = 0;
+        for (int i = 0; i < n; i++) if (Float.compare(s[i], 0f) < 0) neg++;
+        return neg;
+    }
+
+    /** As {@link #negatives(float[], int)}, for doubles. */
+    private static int negatives(double[] s, int n) {
+        int neg = 0;
+        for (int i = 0; i < n; i++) if (Double.compare(s[i], 0.0) < 0) neg++;
+        return neg;
+    }
+
+    /**
+     * The median of n values from the selected ranks h − 1 ({@code lo}, used for an even n) and
+     * h ({@code hi}), h = n / 2, with the zero a sort gives: selection sees −0.0 and 0.0 as equal,
+     * a sort puts −0.0 first, so the zero of each rank is negative when more values than its rank
+     * sort before +0.0 ({@code neg}, only read when lo or hi is a zero).
+     */
+    private static double medianOfRanks(double lo, double hi, int n, int neg) {
+        int h = n >>> 1;
+        if (hi == 0) hi = neg > h ? -0.0 : 0.0;
+        if (lo == 0) lo = neg > ((n & 1) == 0 ? h - 1 : h) ? -0.0 : 0.0;
+        return (n & 1) == 1 ? hi : 0.5 * (lo + hi);
     }
 
     /**
@@ -166,22 +193,8 @@ public final class Percentiles {
         for (double v : values) if (Double.isFinite(v)) s[n++] = v;
         if (n == 0) return Double.NaN;
         int h = n >>> 1;
-        double hi = kth(s, n, h);
-        double lo = hi;
-        if ((n & 1) == 0) {
-            // s[0..h) now holds the h smallest values: rank h − 1 is their maximum.
-            lo = s[0];
-            for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
-        }
-        if (lo == 0 || hi == 0) {
-            // Selection sees −0.0 and 0.0 as equal; a sort puts −0.0 first: the zero of each rank
-            // is negative when more values than its rank sort before +0.0.
-            int neg = 0;
-            for (int i = 0; i < n; i++) if (Double.compare(s[i], 0.0) < 0) neg++;
-            if (hi == 0) hi = neg > h ? -0.0 : 0.0;
-            if (lo == 0) lo = neg > ((n & 1) == 0 ? h - 1 : h) ? -0.0 : 0.0;
-        }
-        return (n & 1) == 1 ? hi : 0.5 * (lo + hi);
+        double hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
     }
 
     /** {@link #kth(float[], int, int)} for doubles (finite values). */
@@ -270,9 +283,14 @@ public final class Percentiles {
     }
 
     private static double ofSorted(double[] s, int n, double p) {
-        double pos = Math.min(100, Math.max(0, p)) / 100.0 * (n - 1);
+        double pos = position(p, n);
         int i = (int) Math.floor(pos);
         if (i >= n - 1) return s[n - 1];
         return s[i] + (pos - i) * (s[i + 1] - s[i]);
+    }
+
+    /** Where percentile p (clamped to [0, 100]) falls among n sorted values: numpy's fractional rank. */
+    private static double position(double p, int n) {
+        return Math.min(100, Math.max(0, p)) / 100.0 * (n - 1);
     }
 }

@@ -102,4 +102,28 @@ class PercentilesTest {
         }
         assertTrue(Double.isNaN(Percentiles.median(new double[] {Double.NaN, Double.POSITIVE_INFINITY})));
     }
+
+    /**
+     * The in-place float medians give exactly {@link Percentiles#median(double[])} of the same
+     * values: medianAsSorted down to the sign of a zero, medianInPlace up to it.
+     */
+    @Test
+    void floatMediansInPlaceEqualTheDoubleMedian() {
+        java.util.Random z = new java.util.Random(5);
+        for (int t = 0; t < 3000; t++) {
+            int n = 1 + z.nextInt(t < 2000 ? 40 : 400);
+            float[] v = new float[n];
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = t < 2000 ? new float[] {-0.0f, 0.0f, -1, 1, 2.5f}[z.nextInt(5)] : (float) (10 * z.nextGaussian());
+                d[i] = v[i];
+            }
+            double expected = Percentiles.median(d);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.medianAsSorted(v.clone(), n)),
+                    java.util.Arrays.toString(v));
+            assertEquals(expected, Percentiles.medianInPlace(v.clone(), n), 0, java.util.Arrays.toString(v));
+        }
+        assertEquals(-0.0, Percentiles.medianAsSorted(new float[] {0.0f, -0.0f, -1, -0.0f}, 4));
+        assertEquals(1.75, Percentiles.medianAsSorted(new float[] {2.5f, -1, 1, 9}, 4), 0);
+    }
 }
