@@ -83,37 +83,40 @@ public final class MappedFloatImage implements RowSource, RowSink, AutoCloseable
 
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
-        check(y0, rows);
-        int chunk = chunkRows();
-        ByteBuffer b = ByteBuffer.allocate(Math.min(rows, chunk) * width * 4).order(ByteOrder.nativeOrder());
-        for (int c = 0; c < channels; c++) {
-            for (int r = 0; r < rows; r += chunk) {
-                int n = Math.min(chunk, rows - r) * width;
-                b.clear().limit(n * 4);
-                long pos = offset(c, y0 + r);
-                while (b.hasRemaining()) {
-                    int k = ch.read(b, pos);
-                    if (k < 0) throw new IOException(file + ": unexpected end of file");
-                    pos += k;
-                }
-                b.flip();
-                b.asFloatBuffer().get(dst[c], r * width, n);
+        inChunks(y0, rows, (b, c, at, n, pos) -> {
+            while (b.hasRemaining()) {
+                int k = ch.read(b, pos);
+                if (k < 0) throw new IOException(file + ": unexpected end of file");
+                pos += k;
             }
-        }
+            b.flip();
+            b.asFloatBuffer().get(dst[c], at, n);
+        });
     }
 
     @Override
     public void writeRows(int y0, int rows, float[][] src) throws IOException {
+        inChunks(y0, rows, (b, c, at, n, pos) -> {
+            b.asFloatBuffer().put(src[c], at, n);
+            while (b.hasRemaining()) pos += ch.write(b, pos);
+        });
+    }
+
+    /** Moves {@code n} floats of channel {@code c} between {@code b} (cleared, limit n·4) and the file at {@code pos}; {@code at}: where they start in the band's plane. */
+    private interface Chunk {
+        void move(ByteBuffer b, int c, int at, int n, long pos) throws IOException;
+    }
+
+    /** Rows [y0, y0 + rows) of every channel, chunk by chunk through one byte buffer of at most {@link #chunkRows()} rows. */
+    private void inChunks(int y0, int rows, Chunk chunk) throws IOException {
         check(y0, rows);
-        int chunk = chunkRows();
-        ByteBuffer b = ByteBuffer.allocate(Math.min(rows, chunk) * width * 4).order(ByteOrder.nativeOrder());
+        int step = chunkRows();
+        ByteBuffer b = ByteBuffer.allocate(Math.min(rows, step) * width * 4).order(ByteOrder.nativeOrder());
         for (int c = 0; c < channels; c++) {
-            for (int r = 0; r < rows; r += chunk) {
-                int n = Math.min(chunk, rows - r) * width;
+            for (int r = 0; r < rows; r += step) {
+                int n = Math.min(step, rows - r) * width;
                 b.clear().limit(n * 4);
-                b.asFloatBuffer().put(src[c], r * width, n);
-                long pos = offset(c, y0 + r);
-                while (b.hasRemaining()) pos += ch.write(b, pos);
+                chunk.move(b, c, r * width, n, offset(c, y0 + r));
             }
         }
     }

@@ -85,4 +85,24 @@ class MappedFloatImageTest {
             assertEquals(0, s.count());
         }
     }
+
+    /**
+     * Rows wider than the 8 MiB transfer buffer go one row per chunk: a band written in one call
+     * and read back from an offset row comes back value for value in every channel.
+     */
+    @Test
+    void bandsLargerThanOneChunkRoundTrip() throws IOException {
+        int w = 1_100_000, h = 3, c = 2; // 4.4 MB a row: one row per chunk
+        float[][] src = new float[c][h * w];
+        for (int ch = 0; ch < c; ch++) for (int i = 0; i < h * w; i++) src[ch][i] = ch * 1e7f + i;
+        try (MappedFloatImage m = new MappedFloatImage(w, h, c, tmp)) {
+            m.writeRows(0, h, src);
+            float[][] back = m.newBand(2);
+            m.readRows(1, 2, back);
+            for (int ch = 0; ch < c; ch++)
+                for (int i : new int[] {0, w - 1, w, 2 * w - 1})
+                    assertEquals(src[ch][w + i], back[ch][i], 0.0, "channel " + ch + ", index " + i);
+            assertEquals(1e7f + 2 * w + 5, back[1][w + 5], 0.0);
+        }
+    }
 }
