@@ -36,54 +36,54 @@ public final class ConfigCompat {
     static {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("stacking_winsor_limits", "legacy quantile limits: the winsorized_sigma_clip rejection clips at median -/+ stacking_kappa_low/high x sigma, as the original's does");
-        for (String k : List.of("language", "preferred_gui_backend", "preferred_gui_backend_explicit", "qt_theme_mode",
+        put(m, GUI,
+                "language", "preferred_gui_backend", "preferred_gui_backend_explicit", "qt_theme_mode",
                 "qt_main_window_geometry", "qt_filter_window_geometry", "qt_main_columns_state", "qt_main_left_state",
-                "enable_early_filter"))
-            m.put(k, GUI);
-        m.put("input_dir", PATHS);
-        m.put("output_dir", PATHS);
-        m.put("global_wcs_output_path", PATHS);
+                "enable_early_filter");
+        put(m, PATHS, "input_dir", "output_dir", "global_wcs_output_path");
         m.put("poststack_equalize_rgb", "Tessera keeps the channels' own levels (no per-tile RGB equalisation; the original's caused colour shifts)");
         m.put("use_gpu_global", "the GPU is chosen by use_gpu_phase5 (and its followers stack_use_gpu, use_gpu_stack, use_gpu_grid)");
         m.put("gpu_selector", "the GPU is chosen by gpu_id_phase5");
         m.put("tile_weight_mode", "tile weights always come from MT_NFRAMES (enable_tile_weighting)");
         m.put("final_assembly_method", "Phase 5 is always the reproject-and-coadd assembly");
-        m.put("auto_detect_seestar", "Seestar frames are always recognised from INSTRUME/CREATOR");
-        m.put("force_seestar_mode", "Seestar frames are always recognised from INSTRUME/CREATOR");
-        for (String k : List.of("inter_master_merge_enable", "inter_master_overlap_threshold", "inter_master_min_group_size",
+        put(m, "Seestar frames are always recognised from INSTRUME/CREATOR", "auto_detect_seestar", "force_seestar_mode");
+        put(m, SUPER,
+                "inter_master_merge_enable", "inter_master_overlap_threshold", "inter_master_min_group_size",
                 "inter_master_stack_method", "inter_master_memmap_policy", "inter_master_local_scale", "inter_master_max_group",
-                "inter_master_photometry_intragroup", "inter_master_photometry_intersuper", "inter_master_photometry_clip_sigma"))
-            m.put(k, SUPER);
+                "inter_master_photometry_intragroup", "inter_master_photometry_intersuper", "inter_master_photometry_clip_sigma");
         m.put("save_final_as_uint16", "the mosaic is always written as float32 (the PNG preview is the 8-bit render)");
         m.put("legacy_rgb_cube", "the mosaic is always written as a CHW float32 cube");
-        for (String k : List.of("coadd_use_memmap", "coadd_memmap_dir", "coadd_cleanup_memmap", "cache_retention",
+        put(m, MEMORY,
+                "coadd_use_memmap", "coadd_memmap_dir", "coadd_cleanup_memmap", "cache_retention",
                 "assembly_process_workers", "winsor_worker_limit", "winsor_max_frames_per_pass",
                 "winsor_auto_fallback_on_memory_error", "winsor_min_frames_per_pass", "winsor_memmap_fallback",
                 "winsor_split_strategy", "parallel_autotune_enabled", "parallel_target_cpu_load",
-                "parallel_target_ram_fraction", "parallel_gpu_vram_fraction", "parallel_max_cpu_workers"))
-            m.put(k, MEMORY);
+                "parallel_target_ram_fraction", "parallel_gpu_vram_fraction", "parallel_max_cpu_workers");
         m.put("cleanup_temp_artifacts", "Tessera writes through temporary files renamed at the end and keeps its resume state until the run is done");
-        for (String k : List.of("enable_resource_telemetry", "resource_telemetry_interval_sec", "resource_telemetry_log_to_csv"))
-            m.put(k, TELEMETRY);
-        for (String k : List.of("center_out_normalization_p3", "center_out_anchor_mode", "anchor_quality_probe_limit",
+        put(m, TELEMETRY,
+                "enable_resource_telemetry", "resource_telemetry_interval_sec", "resource_telemetry_log_to_csv");
+        put(m, ANCHOR,
+                "center_out_normalization_p3", "center_out_anchor_mode", "anchor_quality_probe_limit",
                 "anchor_quality_span_range", "anchor_quality_median_clip_sigma", "enable_poststack_anchor_review",
                 "poststack_anchor_probe_limit", "poststack_anchor_span_range", "poststack_anchor_median_clip_sigma",
                 "poststack_anchor_min_improvement", "poststack_anchor_use_overlap_affine", "p3_center_sky_percentile",
-                "p3_center_robust_clip_sigma", "p3_center_preview_size", "p3_center_min_overlap_fraction"))
-            m.put(k, ANCHOR);
+                "p3_center_robust_clip_sigma", "p3_center_preview_size", "p3_center_min_overlap_fraction");
         m.put("use_auto_intertile", "the inter-tile match is set by intertile_photometric_match");
         m.put("incremental_feather_parity", "Phase 5 is always the reproject-and-coadd assembly");
-        for (String k : List.of("quality_crop_enabled", "quality_crop_band_px", "quality_crop_k_sigma", "quality_crop_margin_px",
-                "quality_crop_min_run", "crop_follow_signal"))
-            m.put(k, QCROP);
-        for (String k : List.of("quality_gate_edge_band_px", "quality_gate_k_sigma", "quality_gate_erode_px"))
-            m.put(k, "Tessera's quality score has its own fixed measures; quality_gate_enabled and quality_gate_threshold apply");
+        put(m, QCROP,
+                "quality_crop_enabled", "quality_crop_band_px", "quality_crop_k_sigma", "quality_crop_margin_px",
+                "quality_crop_min_run", "crop_follow_signal");
+        put(m, "Tessera's quality score has its own fixed measures; quality_gate_enabled and quality_gate_threshold apply",
+                "quality_gate_edge_band_px", "quality_gate_k_sigma", "quality_gate_erode_px");
         m.put("quality_gate_move_rejects", "a tile left out by the quality gate stays where it is and is named in the log");
         m.put("final_mosaic_dbe_smoothing", "Tessera's background model is a low-order polynomial, smooth by construction (see docs/reproject.md)");
-        m.put("altaz_export_alpha_fits", ALPHA);
-        m.put("altaz_export_alpha_sidecar", ALPHA);
-        m.put("altaz_alpha_sidecar_format", ALPHA);
+        put(m, ALPHA, "altaz_export_alpha_fits", "altaz_export_alpha_sidecar", "altaz_alpha_sidecar_format");
         NO_EFFECT = Collections.unmodifiableMap(m);
+    }
+
+    /** Each of {@code keys} → {@code why}, in order. */
+    private static void put(Map<String, String> m, String why, String... keys) {
+        for (String k : keys) m.put(k, why);
     }
 
     /** The stored name of {@code key}: the original's name for an alias, else the key itself. */
