@@ -1,5 +1,7 @@
 package org.tessera.solve;
 
+import static org.tessera.solve.ExternalCommand.arg;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,12 +42,11 @@ public final class AstapSolver implements PlateSolver {
      */
     public AstapSolver(String executable, String dataDir, int downsample, boolean sip, double timeoutSeconds) {
         if (downsample < 0 || downsample > 4) throw new IllegalArgumentException("ASTAP downsample must be 0..4, got " + downsample);
-        if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("timeout must be > 0 s, got " + timeoutSeconds);
         this.executable = executable;
         this.dataDir = dataDir == null ? "" : dataDir.trim();
         this.downsample = downsample;
         this.sip = sip;
-        this.timeoutSeconds = timeoutSeconds;
+        this.timeoutSeconds = ExternalCommand.limit(timeoutSeconds);
     }
 
     @Override
@@ -58,9 +59,9 @@ public final class AstapSolver implements PlateSolver {
         List<String> c = new ArrayList<>(List.of(executable, "-f", image.toAbsolutePath().toString(), "-o", dir.toAbsolutePath().resolve(OUT).toString(),
                 "-wcs", "-z", Integer.toString(downsample), "-sip", sip ? "y" : "n"));
         if (!dataDir.isEmpty()) c.addAll(List.of("-d", dataDir));
-        if (hints.hasScale()) c.addAll(List.of("-fov", fmt(hints.fieldHeightDeg())));
+        if (hints.hasScale()) c.addAll(List.of("-fov", arg(hints.fieldHeightDeg())));
         if (hints.hasPosition()) {
-            c.addAll(List.of("-ra", fmt(hints.raDeg() / 15), "-spd", fmt(hints.decDeg() + 90), "-r", fmt(hints.radiusDeg())));
+            c.addAll(List.of("-ra", arg(hints.raDeg() / 15), "-spd", arg(hints.decDeg() + 90), "-r", arg(hints.radiusDeg())));
         } else {
             c.addAll(List.of("-r", "180")); // no pointing: ASTAP searches the whole sky
         }
@@ -71,8 +72,7 @@ public final class AstapSolver implements PlateSolver {
     public Solution solve(Path image, SolveHints hints, Path dir) throws InterruptedException {
         ExternalCommand.Outcome o = ExternalCommand.run(command(image, hints, dir), dir, timeoutSeconds);
         if (!o.started())
-            return Solution.failed("cannot run " + executable + ": " + o.startError()
-                    + " (install ASTAP, or set astap_executable_path; see docs/solving.md)", o.seconds());
+            return Solution.failed(o.cannotRun(executable, "install ASTAP, or set astap_executable_path"), o.seconds());
         if (o.timedOut()) return Solution.failed(String.format(Locale.ROOT, "ASTAP found no solution within %.0f s", timeoutSeconds), o.seconds());
         Path ini = dir.resolve(OUT + ".ini"), wcs = dir.resolve(OUT + ".wcs");
         Map<String, String> summary;
@@ -121,9 +121,5 @@ public final class AstapSolver implements PlateSolver {
         } catch (FitsException e) {
             throw new IOException(e);
         }
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6f", v);
     }
 }

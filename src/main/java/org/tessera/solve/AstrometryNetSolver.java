@@ -1,5 +1,7 @@
 package org.tessera.solve;
 
+import static org.tessera.solve.ExternalCommand.arg;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,11 +40,10 @@ public final class AstrometryNetSolver implements PlateSolver {
     public AstrometryNetSolver(String executable, int downsample, int tweakOrder, double timeoutSeconds) {
         if (downsample < 1) throw new IllegalArgumentException("downsample must be >= 1, got " + downsample);
         if (tweakOrder < 0 || tweakOrder > 5) throw new IllegalArgumentException("tweak order must be 0..5, got " + tweakOrder);
-        if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("timeout must be > 0 s, got " + timeoutSeconds);
         this.executable = executable;
         this.downsample = downsample;
         this.tweakOrder = tweakOrder;
-        this.timeoutSeconds = timeoutSeconds;
+        this.timeoutSeconds = ExternalCommand.limit(timeoutSeconds);
     }
 
     @Override
@@ -60,10 +61,10 @@ public final class AstrometryNetSolver implements PlateSolver {
         else c.addAll(List.of("--tweak-order", Integer.toString(tweakOrder)));
         if (hints.hasScale()) {
             double s = hints.arcsecPerPixel(), tol = hints.scaleTolerance();
-            c.addAll(List.of("--scale-units", "arcsecperpix", "--scale-low", fmt(s * (1 - tol)), "--scale-high", fmt(s * (1 + tol))));
+            c.addAll(List.of("--scale-units", "arcsecperpix", "--scale-low", arg(s * (1 - tol)), "--scale-high", arg(s * (1 + tol))));
         }
         if (hints.hasPosition())
-            c.addAll(List.of("--ra", fmt(hints.raDeg()), "--dec", fmt(hints.decDeg()), "--radius", fmt(hints.radiusDeg())));
+            c.addAll(List.of("--ra", arg(hints.raDeg()), "--dec", arg(hints.decDeg()), "--radius", arg(hints.radiusDeg())));
         c.add(image.toAbsolutePath().toString());
         return c;
     }
@@ -72,8 +73,7 @@ public final class AstrometryNetSolver implements PlateSolver {
     public Solution solve(Path image, SolveHints hints, Path dir) throws InterruptedException {
         ExternalCommand.Outcome o = ExternalCommand.run(command(image, hints, dir), dir, timeoutSeconds + 10);
         if (!o.started())
-            return Solution.failed("cannot run " + executable + ": " + o.startError()
-                    + " (install astrometry.net, or set astrometry_net_path; see docs/solving.md)", o.seconds());
+            return Solution.failed(o.cannotRun(executable, "install astrometry.net, or set astrometry_net_path"), o.seconds());
         if (o.timedOut()) return Solution.failed(String.format(Locale.ROOT, "no solution within %.0f s", timeoutSeconds), o.seconds());
         Path wcs = dir.resolve(OUT + ".wcs");
         if (Files.isRegularFile(wcs)) {
@@ -93,9 +93,5 @@ public final class AstrometryNetSolver implements PlateSolver {
         String low = out.toLowerCase(Locale.ROOT);
         return low.contains("no index files") || low.contains("you must list at least one index")
                 ? "no astrometry.net index files installed (apt install astrometry-data-tycho2-07-littleendian …): " : "";
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6f", v);
     }
 }

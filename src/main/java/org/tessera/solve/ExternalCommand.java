@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +20,22 @@ final class ExternalCommand {
     /** How the program ended. {@code exitCode} is -1 when it was stopped at the limit or could not start. */
     record Outcome(int exitCode, boolean timedOut, String startError, String outputTail, double seconds) {
         boolean started() { return startError == null; }
+
+        /** The failure of a program that did not start: "cannot run {@code executable}: why ({@code hint}; see docs/solving.md)". */
+        String cannotRun(String executable, String hint) {
+            return "cannot run " + executable + ": " + startError + " (" + hint + "; see docs/solving.md)";
+        }
+    }
+
+    /** {@code seconds} as a wall-clock limit: it must be > 0 (else IllegalArgumentException). */
+    static double limit(double seconds) {
+        if (!(seconds > 0)) throw new IllegalArgumentException("timeout must be > 0 s, got " + seconds);
+        return seconds;
+    }
+
+    /** A number as one argument of a command line: six decimals, a point whatever the locale. */
+    static String arg(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
     }
 
     static final String OUTPUT = "solver-output.txt";

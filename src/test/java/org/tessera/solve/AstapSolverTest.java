@@ -3,8 +3,8 @@ package org.tessera.solve;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -137,7 +137,10 @@ class AstapSolverTest {
                 .solve(input(tmp), HINTS, Files.createDirectories(tmp.resolve("w")));
         assertFalse(s.ok());
         assertTrue(s.failure().startsWith("cannot run " + tmp.resolve("nowhere/astap_cli")), s.failure());
-        assertTrue(s.failure().contains("astap_executable_path"), s.failure());
-        assertNotNull(s.failure());
+        assertTrue(s.failure().endsWith(" (install ASTAP, or set astap_executable_path; see docs/solving.md)"), s.failure());
+        assertEquals("timeout must be > 0 s, got 0.0", assertThrows(IllegalArgumentException.class,
+                () -> new AstapSolver("astap_cli", "", 2, false, 0)).getMessage());
+        assertEquals("timeout must be > 0 s, got -1.0", assertThrows(IllegalArgumentException.class,
+                () -> new AstrometryNetSolver("solve-field", 2, 1, -1)).getMessage());
     }
 }
