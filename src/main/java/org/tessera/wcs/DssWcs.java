@@ -191,17 +191,8 @@ public final class DssWcs implements Wcs {
         SkyMath.gnomonic(e, p[0], p[1], tp);
         SkyMath.gnomonic(e, q[0], q[1], tq);
         double cd12 = (tp[0] - tq[0]) * R2D, cd22 = (tp[1] - tq[1]) * R2D;
-        h.addValue("WCSAXES", 2, "number of WCS axes");
-        h.addValue("CTYPE1", "RA---TAN", "approximation; the DSS plate solution below rules");
-        h.addValue("CTYPE2", "DEC--TAN", "approximation; the DSS plate solution below rules");
-        h.addValue("CRPIX1", refX + 1, "reference pixel x (1-based)");
-        h.addValue("CRPIX2", refY + 1, "reference pixel y (1-based)");
-        h.addValue("CRVAL1", c[0], "[deg] RA at reference pixel");
-        h.addValue("CRVAL2", c[1], "[deg] Dec at reference pixel");
-        h.addValue("CD1_1", cd11, "linear transform (local approximation)");
-        h.addValue("CD1_2", cd12, "linear transform (local approximation)");
-        h.addValue("CD2_1", cd21, "linear transform (local approximation)");
-        h.addValue("CD2_2", cd22, "linear transform (local approximation)");
+        FitsWcs.writeLinear(h, "TAN", "approximation; the DSS plate solution below rules", refX + 1, refY + 1, c[0], c[1],
+                new double[] {cd11, cd12, cd21, cd22}, "linear transform (local approximation)");
         h.addValue("RADESYS", "FK5", "ICRS and FK5 J2000 treated as one frame");
         h.addValue("EQUINOX", 2000.0, "J2000");
         h.addValue("PLTRAH", raH, "plate centre RA hours");

@@ -188,17 +188,7 @@ public final class FitsWcs implements Wcs {
     public void writeTo(Header h) throws HeaderCardException {
         FitsWcsReader.removeWcsKeys(h);
         String suffix = sip != null ? "-SIP" : "";
-        h.addValue("WCSAXES", 2, "number of WCS axes");
-        h.addValue("CTYPE1", "RA---" + proj.code() + suffix, "projection");
-        h.addValue("CTYPE2", "DEC--" + proj.code() + suffix, "projection");
-        h.addValue("CRPIX1", crpix1, "reference pixel x (1-based)");
-        h.addValue("CRPIX2", crpix2, "reference pixel y (1-based)");
-        h.addValue("CRVAL1", crval1, "[deg] RA at reference pixel");
-        h.addValue("CRVAL2", crval2, "[deg] Dec at reference pixel");
-        h.addValue("CD1_1", cd11, "linear transform");
-        h.addValue("CD1_2", cd12, "linear transform");
-        h.addValue("CD2_1", cd21, "linear transform");
-        h.addValue("CD2_2", cd22, "linear transform");
+        writeLinear(h, proj.code() + suffix, "projection", crpix1, crpix2, crval1, crval2, cd(), "linear transform");
         h.addValue("CUNIT1", "deg", null);
         h.addValue("CUNIT2", "deg", null);
         h.addValue("RADESYS", frame, "ICRS and FK5 J2000 treated as one frame");
@@ -208,6 +198,26 @@ public final class FitsWcs implements Wcs {
         double[] pv = proj.pv2();
         for (int m = 0; m < pv.length; m++) h.addValue("PV2_" + (m + 1), pv[m], "projection parameter");
         if (sip != null) sip.write(h);
+    }
+
+    /**
+     * The cards every celestial WCS written here starts with: two axes, RA/Dec with projection
+     * {@code code} (e.g. "TAN", "TAN-SIP"), the reference pixel (1-based) and its sky position, the
+     * CD matrix {cd11, cd12, cd21, cd22}; {@code ctypeNote} and {@code cdNote} are their comments.
+     */
+    static void writeLinear(Header h, String code, String ctypeNote, double crpix1, double crpix2,
+                            double crval1, double crval2, double[] cd, String cdNote) throws HeaderCardException {
+        h.addValue("WCSAXES", 2, "number of WCS axes");
+        h.addValue("CTYPE1", "RA---" + code, ctypeNote);
+        h.addValue("CTYPE2", "DEC--" + code, ctypeNote);
+        h.addValue("CRPIX1", crpix1, "reference pixel x (1-based)");
+        h.addValue("CRPIX2", crpix2, "reference pixel y (1-based)");
+        h.addValue("CRVAL1", crval1, "[deg] RA at reference pixel");
+        h.addValue("CRVAL2", crval2, "[deg] Dec at reference pixel");
+        h.addValue("CD1_1", cd[0], cdNote);
+        h.addValue("CD1_2", cd[1], cdNote);
+        h.addValue("CD2_1", cd[2], cdNote);
+        h.addValue("CD2_2", cd[3], cdNote);
     }
 
     public Projection projection() { return proj; }
