@@ -19,6 +19,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
 import org.tessera.UserMessages;
+import org.tessera.WorkerFailures;
 import org.tessera.io.FitsFrame;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.register.Registration;
@@ -270,10 +271,8 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
             sc.cancelJobGroup(group);
             throw e;
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) throw re;
-            if (c instanceof Error er) throw er;
-            throw new IllegalStateException("Phase 1 Spark job failed", c);
+            WorkerFailures.throwIfUnchecked(e.getCause());
+            throw new IllegalStateException("Phase 1 Spark job failed", e.getCause());
         }
     }
 
