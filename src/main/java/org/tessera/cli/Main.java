@@ -127,7 +127,8 @@ public final class Main {
             return ERROR;
         }
         Level console = cl.quiet() ? Level.WARNING : cl.verbose() ? Level.FINE : Level.INFO;
-        try (RunLog log = RunLog.start(request.logDir(), console, out, err)) {
+        try (RunLog log = RunLog.start(request.logDir(), console, out, err);
+             InterruptNotice notice = InterruptNotice.watch(log.file(), err)) {
             return execute(request, cl, log, out);
         } catch (IOException e) {
             err.println("tessera: error: cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
