@@ -315,26 +315,12 @@ public final class RawFrameAstrometry {
         if (!h.hasPosition() && groupHints.hasPosition()) h = groupHints;
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("tessera-solve-");
+            dir = SolverScratch.newFolder();
             return solver.solver().solve(SolveImage.forSolver(f, dir), h, dir);
         } catch (IOException e) {
             return Solution.failed("cannot prepare the solve: " + e.getMessage(), 0);
         } finally {
-            if (dir != null) deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.fine("[SOLVE] cannot remove " + p + ": " + e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.fine("[SOLVE] cannot remove " + dir + ": " + e.getMessage());
+            if (dir != null) SolverScratch.remove(dir);
         }
     }
 }
