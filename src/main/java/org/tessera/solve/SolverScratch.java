@@ -27,13 +27,19 @@ final class SolverScratch {
     private static final Set<Path> FOLDERS = ConcurrentHashMap.newKeySet();
     private static final Set<Process> PROCESSES = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
+    /** Set when the JVM stops: the solve threads run on meanwhile and must not start new solves. */
+    private static volatile boolean closing;
 
     /** A fresh temporary folder for one solve; {@link #remove} it when done. */
     static Path newFolder() throws IOException {
         hook();
-        Path d = Files.createTempDirectory("tessera-solve-");
-        FOLDERS.add(d);
-        return d;
+        if (!closing) {
+            Path d = Files.createTempDirectory("tessera-solve-");
+            FOLDERS.add(d);
+            if (!closing) return d; // else cleanUp may have passed it by: removed here
+            remove(d);
+        }
+        throw new IOException("Tessera is stopping: no new plate solve");
     }
 
     /** Removes a folder of {@link #newFolder} with its files. */
@@ -46,6 +52,7 @@ final class SolverScratch {
     static void started(Process p) {
         hook();
         PROCESSES.add(p);
+        if (closing) stop(p);
     }
 
     static void ended(Process p) {
@@ -54,10 +61,8 @@ final class SolverScratch {
 
     /** What the shutdown hook does: stops the live solvers, then removes the live folders. */
     static void cleanUp() {
-        for (Process p : PROCESSES) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        closing = true;
+        for (Process p : PROCESSES) stop(p);
         for (Process p : PROCESSES) {
             try {
                 p.waitFor(5, TimeUnit.SECONDS); // its files are closed before the folder goes
@@ -71,22 +76,33 @@ final class SolverScratch {
         FOLDERS.clear();
     }
 
+    private static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
     private static void hook() {
         if (HOOKED.compareAndSet(false, true))
             Runtime.getRuntime().addShutdownHook(new Thread(SolverScratch::cleanUp, "tessera-solver-cleanup"));
     }
 
+    /**
+     * Removes {@code dir} and its files. A solver being stopped may still add or remove files in it
+     * (the walk then fails on a vanished file): a few passes, and a failure never stops the others.
+     */
     private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.fine("[SOLVE] cannot remove " + p + ": " + e.getMessage());
+        for (int pass = 0; pass < 3 && Files.exists(dir); pass++) {
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        LOG.fine("[SOLVE] cannot remove " + p + ": " + e.getMessage());
+                    }
                 }
-            });
-        } catch (IOException e) {
-            LOG.fine("[SOLVE] cannot remove " + dir + ": " + e.getMessage());
+            } catch (IOException | RuntimeException e) { // UncheckedIOException: a file gone during the walk
+                LOG.fine("[SOLVE] cannot remove " + dir + " yet: " + e.getMessage());
+            }
         }
     }
 }
