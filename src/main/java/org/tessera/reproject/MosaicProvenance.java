@@ -24,7 +24,8 @@ import org.tessera.io.Frame;
  * every image that has the card agrees on; left out when they differ (a mosaic of two targets).</li>
  * <li>{@code EXPTOTAL}, {@code NEXP_SUM}: the sums over the images, when every image has the card.</li>
  * <li>{@code DATE-AVG}: the mean mid-exposure time over all frames, i.e. the images' {@code DATE-AVG}
- * weighted by their frame count, when every image has one.</li>
+ * weighted by their frame count, when every image has one; {@code DATE-OBS} and {@code DATE-END}: the
+ * earliest start and the latest end, when every image has both.</li>
  * </ul>
  * Images that are not FITS files with cards (in-memory inputs) contribute nothing and make the sums
  * and the mean unknown.
@@ -70,6 +71,11 @@ public final class MosaicProvenance {
             if (nexp != null) cards.add(new Card("NEXP_SUM", Math.round(nexp), "exposures in the mosaic"));
             String avg = dateAvg(keys, weights);
             if (avg != null) cards.add(new Card("DATE-AVG", avg, "mean mid-exposure time of its frames (UTC)"));
+            String first = extreme(keys, "DATE-OBS", -1), last = extreme(keys, "DATE-END", +1);
+            if (first != null && last != null) {
+                cards.add(new Card("DATE-OBS", first, "start of its first exposure (UTC)"));
+                cards.add(new Card("DATE-END", last, "end of its last exposure (UTC)"));
+            }
         }
         return new MosaicProvenance(cards);
     }
@@ -118,6 +124,27 @@ public final class MosaicProvenance {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** The earliest ({@code sign} -1) or latest (+1) of the images' {@code key} dates, null unless every image has one. */
+    private static String extreme(List<Map<String, String>> keys, String key, int sign) {
+        LocalDateTime best = null;
+        String text = null;
+        for (Map<String, String> k : keys) {
+            String d = k.get(key);
+            if (d == null) return null;
+            try {
+                String s = d.trim();
+                LocalDateTime t = LocalDateTime.parse(s.endsWith("Z") ? s.substring(0, s.length() - 1) : s);
+                if (best == null || Integer.signum(t.compareTo(best)) == sign) {
+                    best = t;
+                    text = s;
+                }
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return text;
     }
 
     private static String dateAvg(List<Map<String, String>> keys, List<Double> weights) {

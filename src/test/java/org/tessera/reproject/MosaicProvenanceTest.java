@@ -47,10 +47,10 @@ class MosaicProvenanceTest {
     void theMosaicHeaderSumsExposuresAveragesDatesAndKeepsCommonNames(@TempDir Path dir) throws Exception {
         Path a = tile(dir.resolve("master_tile_000.fits"), 192.70, Map.of("OBJECT", "M 94", "TELESCOP", "Seestar S50",
                 "FILTER", "IRCUT", "NRAWPROC", 4, "EXPTOTAL", 40.0, "NEXP_SUM", 4,
-                "DATE-AVG", "2025-03-27T01:20:00.000"), 1);
+                "DATE-AVG", "2025-03-27T01:20:00.000", "DATE-OBS", "2025-03-27T01:19:00.000", "DATE-END", "2025-03-27T01:21:10.000"), 1);
         Path b = tile(dir.resolve("master_tile_001.fits"), 192.72, Map.of("OBJECT", "M 94", "TELESCOP", "Seestar S50",
                 "FILTER", "LP", "NRAWPROC", 2, "EXPTOTAL", 40.0, "NEXP_SUM", 2,
-                "DATE-AVG", "2025-03-27T02:20:00.000"), 2);
+                "DATE-AVG", "2025-03-27T02:20:00.000", "DATE-OBS", "2025-03-27T02:19:30.000", "DATE-END", "2025-03-27T02:20:40.000"), 2);
         Path out = dir.resolve("out");
         MosaicPipeline.Outcome o = MosaicPipeline.reproject(out, List.of(a, b), new Config(), Progress.NONE);
         Map<String, String> k = FitsFrame.open(o.mosaic()).keys();
@@ -61,6 +61,8 @@ class MosaicProvenanceTest {
         assertEquals("6", k.get("NEXP_SUM").trim());
         // 4 frames around 01:20, 2 around 02:20: the frames' mean is 01:40
         assertEquals("2025-03-27T01:40:00.000", k.get("DATE-AVG"));
+        assertEquals("2025-03-27T01:19:00.000", k.get("DATE-OBS"));
+        assertEquals("2025-03-27T02:20:40.000", k.get("DATE-END"));
         assertNull(FitsFrame.open(o.coverage()).keys().get("EXPTOTAL"), "the coverage file is no observation");
 
         // an image without those cards (a survey image) makes the sums and the mean unknown
@@ -71,5 +73,6 @@ class MosaicProvenanceTest {
         assertNull(k2.get("EXPTOTAL"));
         assertNull(k2.get("NEXP_SUM"));
         assertNull(k2.get("DATE-AVG"));
+        assertNull(k2.get("DATE-OBS"));
     }
 }
