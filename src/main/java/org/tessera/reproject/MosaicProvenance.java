@@ -3,7 +3,6 @@ package org.tessera.reproject;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +23,8 @@ import org.tessera.io.Frame;
  * every image that has the card agrees on; left out when they differ (a mosaic of two targets).</li>
  * <li>{@code EXPTOTAL}, {@code NEXP_SUM}: the sums over the images, when every image has the card.</li>
  * <li>{@code DATE-AVG}: the mean mid-exposure time over all frames, i.e. the images' {@code DATE-AVG}
- * weighted by their frame count, when every image has one; {@code DATE-OBS} and {@code DATE-END}: the
- * earliest start and the latest end, when every image has both.</li>
+ * weighted by their frame count, when every image has one; then also {@code DATE-OBS} and
+ * {@code DATE-END}: the earliest start and the latest end, when every image has both.</li>
  * </ul>
  * Images that are not FITS files with cards (in-memory inputs) contribute nothing and make the sums
  * and the mean unknown.
@@ -35,7 +34,10 @@ public final class MosaicProvenance {
     /** The cards copied when the images agree, in the order written. */
     static final List<String> COMMON = List.of("OBJECT", "FILTER", "INSTRUME", "TELESCOP", "BUNIT");
 
-    private static final DateTimeFormatter ISO_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT);
+    /** Set up only for a mosaic whose images carry dates: a formatter costs a small job's fresh JVM ~10 ms. */
+    private static final class Iso {
+        static final DateTimeFormatter MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT);
+    }
 
     /** One card: key, value (String, Double or Long), comment. */
     record Card(String key, Object value, String comment) {}
@@ -69,12 +71,15 @@ public final class MosaicProvenance {
             if (exp != null) cards.add(new Card("EXPTOTAL", exp, "[s] total exposure of the frames in the mosaic"));
             Double nexp = sum(keys, "NEXP_SUM");
             if (nexp != null) cards.add(new Card("NEXP_SUM", Math.round(nexp), "exposures in the mosaic"));
-            String avg = dateAvg(keys, weights);
-            if (avg != null) cards.add(new Card("DATE-AVG", avg, "mean mid-exposure time of its frames (UTC)"));
-            String first = extreme(keys, "DATE-OBS", -1), last = extreme(keys, "DATE-END", +1);
-            if (first != null && last != null) {
-                cards.add(new Card("DATE-OBS", first, "start of its first exposure (UTC)"));
-                cards.add(new Card("DATE-END", last, "end of its last exposure (UTC)"));
+            // dates only from images that are stacks (DATE-AVG): a survey plate's DATE-OBS may be '15/04/88'
+            if (keys.stream().allMatch(k -> k.get("DATE-AVG") != null)) {
+                String avg = dateAvg(keys, weights);
+                if (avg != null) cards.add(new Card("DATE-AVG", avg, "mean mid-exposure time of its frames (UTC)"));
+                String first = extreme(keys, "DATE-OBS", -1), last = extreme(keys, "DATE-END", +1);
+                if (first != null && last != null) {
+                    cards.add(new Card("DATE-OBS", first, "start of its first exposure (UTC)"));
+                    cards.add(new Card("DATE-END", last, "end of its last exposure (UTC)"));
+                }
             }
         }
         return new MosaicProvenance(cards);
@@ -140,7 +145,7 @@ public final class MosaicProvenance {
                     best = t;
                     text = s;
                 }
-            } catch (DateTimeParseException e) {
+            } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
                 return null;
             }
         }
@@ -160,13 +165,13 @@ public final class MosaicProvenance {
                 if (Double.isNaN(t0)) t0 = ms;
                 sum += (ms - t0) * weights.get(i);
                 w += weights.get(i);
-            } catch (DateTimeParseException e) {
+            } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
                 return null;
             }
         }
         if (w <= 0) return null;
         long ms = Math.round(t0 + sum / w);
         return LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC)
-                .format(ISO_MS);
+                .format(Iso.MS);
     }
 }
