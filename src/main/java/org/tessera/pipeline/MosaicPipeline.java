@@ -239,7 +239,8 @@ public final class MosaicPipeline {
 
     /**
      * One master tile from frames, on the grid of the central frame (the frame nearest the
-     * group's centroid), with the full stack core and the run's ALT-AZ gating.
+     * group's centroid), with the full stack core and the run's ALT-AZ gating; frames without WCS
+     * placed first as a mosaic places them (Phase 1, cached in OUTPUT's folder).
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
         return stack(output, frames, config, progress, GPU);
@@ -257,7 +258,9 @@ public final class MosaicPipeline {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(frames, dir, config.getBoolean("hot_pixel_correction"), skipped, progress.sub(0, 0.3));
+        // Raw frames without WCS (a night's Seestar subs) are placed as a mosaic places them: one
+        // plate solve per session and pointing, the others registered on it (cached in solved_wcs/).
+        List<FitsFrame> in = scanAndPlace(frames, dir, config, skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
