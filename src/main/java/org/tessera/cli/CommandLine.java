@@ -84,12 +84,12 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                 job = command(a);
                 if (job != null) continue;
                 if (!help && !version)
-                    throw new UsageException("unknown command '" + a + "' (expected mosaic, stack or reproject)");
+                    throw new UsageException("unknown command '" + a + "' (expected mosaic, stack, reproject or gpu)");
             }
             positional.add(a);
         }
         if (quiet && verbose) throw new UsageException("--quiet and --verbose exclude each other");
-        if (job == null && !help && !version) throw new UsageException("no command given (mosaic, stack or reproject)");
+        if (job == null && !help && !version) throw new UsageException("no command given (mosaic, stack, reproject or gpu)");
         if (output != null && job != null && job != Job.MOSAIC)
             throw new UsageException("--output is for 'mosaic'; '" + job.word() + "' takes its output as first argument");
         if (mode != null && job != null && job != Job.MOSAIC)

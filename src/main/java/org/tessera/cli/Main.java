@@ -92,7 +92,12 @@ public final class Main {
 
     /** Runs one command line; never throws, never exits. */
     public int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 0 && args[0].equals("gpu")) return gpu(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        int gpuAt = gpuCommand(args);
+        if (gpuAt >= 0) { // options may come before the command word, as for the other commands
+            List<String> rest = new ArrayList<>(List.of(args));
+            rest.remove(gpuAt);
+            return gpu(rest.toArray(String[]::new), out, err);
+        }
         CommandLine cl;
         try {
             cl = CommandLine.parse(args);
@@ -122,7 +127,8 @@ public final class Main {
             return ERROR;
         }
         Level console = cl.quiet() ? Level.WARNING : cl.verbose() ? Level.FINE : Level.INFO;
-        try (RunLog log = RunLog.start(request.logDir(), console, out, err)) {
+        try (RunLog log = RunLog.start(request.logDir(), console, out, err);
+             InterruptNotice notice = InterruptNotice.watch(log.file(), err)) {
             return execute(request, cl, log, out);
         } catch (IOException e) {
             err.println("tessera: error: cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
@@ -156,6 +162,17 @@ public final class Main {
         }
     }
 
+    /** Where the command word {@code gpu} stands in {@code args} (after options only), or -1. */
+    static int gpuCommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("gpu")) return i;
+            if (a.equals("-c") || a.equals("--config") || a.equals("-s") || a.equals("--set")) i++; // and its value
+            else if (!a.startsWith("-") || a.equals("--")) return -1;
+        }
+        return -1;
+    }
+
     /**
      * {@code tessera gpu [--config FILE] [--set KEY=VALUE]...}: the GPU health report (driver,
      * device, the tiny allocation and kernel, VRAM). Exit 0 when the GPU is usable, 1 when not.
@@ -169,6 +186,7 @@ public final class Main {
             else if ((a.equals("-s") || a.equals("--set")) && i + 1 < args.length) sets.add(args[++i]);
             else if (a.startsWith("--config=")) config = Paths.get(a.substring(9));
             else if (a.startsWith("--set=")) sets.add(a.substring(6));
+            else if (a.equals("-q") || a.equals("--quiet") || a.equals("-v") || a.equals("--verbose")) continue; // nothing to show more or less
             else if (a.equals("-h") || a.equals("--help")) {
                 out.print(Usage.GPU);
                 return OK;

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.OutputLock;
 
 /**
  * One validated job as a front gathered it: what to run, on which inputs, where to, with which
@@ -81,13 +82,16 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         return job == Job.STACK ? output.getParent() : output;
     }
 
-    /** Runs the job through {@code jobs}. */
+    /**
+     * Runs the job through {@code jobs}. A mosaic or reproject job owns its output folder: it holds
+     * the folder's {@link OutputLock}, so a second run into it stops at once instead of moving or
+     * overwriting this one's files (stack jobs write one named file and may share a folder).
+     */
     public Outcome run(Jobs jobs, Progress progress) throws IOException {
-        return switch (job) {
-            case MOSAIC -> jobs.mosaic(inputs, output, config, progress);
-            case STACK -> jobs.stack(output, inputs, config, progress);
-            case REPROJECT -> jobs.reproject(output, inputs, config, progress);
-        };
+        if (job == Job.STACK) return jobs.stack(output, inputs, config, progress);
+        try (OutputLock lock = OutputLock.acquire(output)) {
+            return job == Job.MOSAIC ? jobs.mosaic(inputs, output, config, progress) : jobs.reproject(output, inputs, config, progress);
+        }
     }
 
     /** One line for the log, e.g. "mosaic: 2 inputs → /data/out". */

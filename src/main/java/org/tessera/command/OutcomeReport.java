@@ -2,7 +2,9 @@ package org.tessera.command;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
@@ -14,15 +16,20 @@ public final class OutcomeReport {
     /** "mosaic:   /out/mosaic.fits" etc., for the outputs the job made; {@code log} is used when the outcome has none. */
     public static List<String> outputs(Outcome o, Path log) {
         List<String> lines = new ArrayList<>();
-        add(lines, "mosaic", o.mosaic());
-        add(lines, "coverage", o.coverage());
-        add(lines, "preview", o.preview());
+        List<Outcome> parts = new ArrayList<>(List.of(o));
+        parts.addAll(o.more()); // Grid mode's second mount: its mosaic is as much an output as the first
+        for (Outcome p : parts) {
+            add(lines, "mosaic", p.mosaic());
+            add(lines, "coverage", p.coverage());
+            add(lines, "preview", p.preview());
+        }
         List<Path> tiles = o.masterTiles() == null ? List.of() : o.masterTiles();
         if (tiles.size() == 1 && tiles.get(0) != null) {
             add(lines, "tile", tiles.get(0));
         } else if (!tiles.isEmpty() && tiles.get(0) != null) {
-            Path dir = tiles.get(0).toAbsolutePath().getParent();
-            lines.add(String.format("%-9s %d in %s", "tiles:", tiles.size(), dir));
+            Map<Path, Integer> perFolder = new LinkedHashMap<>(); // Grid mode's mixed mounts: two tiles/ folders
+            for (Path t : tiles) perFolder.merge(t.toAbsolutePath().getParent(), 1, Integer::sum);
+            perFolder.forEach((dir, n) -> lines.add(String.format("%-9s %d in %s", "tiles:", n, dir)));
         }
         add(lines, "log", o.log() != null ? o.log() : log);
         if (lines.isEmpty() || (lines.size() == 1 && o.outputDir() != null)) add(lines, "output", o.outputDir());

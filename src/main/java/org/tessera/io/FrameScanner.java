@@ -241,6 +241,10 @@ public final class FrameScanner {
         return new Listing(new ArrayList<>(files), unreadable);
     }
 
+    /** Why a file Tessera wrote is no frame, when the inputs hold nothing else. */
+    static final String TESSERA_OUTPUT_REASON = "written by Tessera (a master tile or a mosaic: ORIGIN = 'Tessera'), not a raw "
+            + "frame: coadd master tiles with 'tessera reproject OUTPUT tiles...' (Fiji: Reproject and Coadd)";
+
     private static Scan select(List<Opened> results, List<Problem> unreadable, boolean framesOnly) {
         List<FitsFrame> frames = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>(unreadable);
@@ -256,6 +260,8 @@ public final class FrameScanner {
             LOG.info("[READ] left out " + outputs.size() + " file(s) that Tessera wrote (outputs are never read back "
                     + "as frames): " + String.join(", ", outputs.subList(0, Math.min(10, outputs.size())))
                     + (outputs.size() > 10 ? " and " + (outputs.size() - 10) + " more" : ""));
+        if (frames.isEmpty() && skipped.isEmpty()) // only Tessera's outputs: say why each is no frame, and what to run
+            for (String o : outputs) skipped.add(new Problem(Path.of(o), TESSERA_OUTPUT_REASON));
         if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
         for (FitsFrame f : frames)
             for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);

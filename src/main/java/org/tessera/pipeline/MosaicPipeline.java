@@ -68,9 +68,24 @@ public final class MosaicPipeline {
     /** An input (or a tile) that was set aside, and why. */
     public record Skipped(Path file, String reason) {}
 
-    /** What a run produced. Paths are null for outputs a job does not make. */
+    /**
+     * What a run produced. Paths are null for outputs a job does not make. {@code more}: the
+     * further mosaics of the run, each with its coverage and preview (Grid mode with mixed mounts:
+     * the ALT_AZ part's, after the EQ part's above; {@code masterTiles} holds both parts' tiles);
+     * empty for every other run.
+     */
     public record Outcome(Path outputDir, Path mosaic, Path coverage, Path preview, List<Path> masterTiles,
-                          List<Skipped> skipped, Path log) {}
+                          List<Skipped> skipped, Path log, List<Outcome> more) {
+        public Outcome {
+            more = more == null ? List.of() : List.copyOf(more);
+        }
+
+        /** A run with one mosaic (or none). */
+        public Outcome(Path outputDir, Path mosaic, Path coverage, Path preview, List<Path> masterTiles,
+                       List<Skipped> skipped, Path log) {
+            this(outputDir, mosaic, coverage, preview, masterTiles, skipped, log, List.of());
+        }
+    }
 
     // Phase weights of the original's overall progress bar (reference.md §9).
     private static final double W_READ = 30, W_GROUP = 5, W_TILES = 35, W_GRID = 5, W_COADD = 9, W_SAVE = 8,
@@ -174,7 +189,7 @@ public final class MosaicPipeline {
      * Grid mode (reference.md §8, docs/grid.md): the frames of a stack plan stacked on a raster
      * of tiles, assembled into {@code mosaic_grid.fits}. A tile that fails is reported as skipped
      * (with its reason), like an unreadable frame; mixed mounts give one mosaic per mount
-     * ({@code grid_EQ/}, {@code grid_ALTZ/}), the outcome names the first and the log all.
+     * ({@code grid_EQ/}, {@code grid_ALTZ/}): the outcome names the first, its {@code more} the second.
      */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress) throws IOException {
         return grid(stackPlan, outputDir, config, progress, GPU);
@@ -204,6 +219,7 @@ public final class MosaicPipeline {
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
         List<Path> tiles = new ArrayList<>();
         GridMode.Part first = null;
+        List<Outcome> more = new ArrayList<>(); // the other mount's mosaic: every front must name it too
         for (GridMode.Part part : g.parts()) {
             tiles.addAll(part.tiles());
             for (IsolatedTasks.Failure f : part.failed())
@@ -214,15 +230,17 @@ public final class MosaicPipeline {
                 continue;
             }
             if (first == null) first = part;
+            else more.add(new Outcome(part.dir(), part.mosaic(), part.coverage(), part.preview(), List.of(), List.of(), null));
             if (g.parts().size() > 1) LOG.info("[GRID] " + part.mount() + " mosaic: " + part.mosaic());
         }
         return new Outcome(outputDir, first == null ? null : first.mosaic(), first == null ? null : first.coverage(),
-                first == null ? null : first.preview(), tiles, List.copyOf(skipped), null);
+                first == null ? null : first.preview(), tiles, List.copyOf(skipped), null, more);
     }
 
     /**
      * One master tile from frames, on the grid of the central frame (the frame nearest the
-     * group's centroid), with the full stack core and the run's ALT-AZ gating.
+     * group's centroid), with the full stack core and the run's ALT-AZ gating; frames without WCS
+     * placed first as a mosaic places them (Phase 1, cached in OUTPUT's folder).
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
         return stack(output, frames, config, progress, GPU);
@@ -240,7 +258,9 @@ public final class MosaicPipeline {
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(frames, dir, config.getBoolean("hot_pixel_correction"), skipped, progress.sub(0, 0.3));
+        // Raw frames without WCS (a night's Seestar subs) are placed as a mosaic places them: one
+        // plate solve per session and pointing, the others registered on it (cached in solved_wcs/).
+        List<FitsFrame> in = scanAndPlace(frames, dir, config, skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);

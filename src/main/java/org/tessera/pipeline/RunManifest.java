@@ -223,11 +223,24 @@ public final class RunManifest {
                 for (Path p : ds) if (!keep.contains(p)) stale.add(p);
             }
         }
+        // The mosaic files of an interrupted run of the same pieces are that run's unfinished work,
+        // not another run's result: this run makes them again. Moving them aside would replace the
+        // previous-run/ of a really different run and warn of a "different run" that is not one.
+        boolean interrupted = resume && samePieces && !Boolean.TRUE.equals(old.get("complete"));
+        List<String> remade = new ArrayList<>();
         if (!sameMosaic)
             for (String n : List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE, MosaicPipeline.PREVIEW)) {
                 Path p = outputDir.resolve(n);
-                if (Files.exists(p)) stale.add(p);
+                if (!Files.exists(p)) continue;
+                if (interrupted) {
+                    Files.delete(p);
+                    remade.add(n);
+                } else {
+                    stale.add(p);
+                }
             }
+        if (!remade.isEmpty())
+            LOG.info(kind.tag() + " " + String.join(", ", remade) + " of the interrupted run removed: this run makes them again");
         if (!stale.isEmpty()) {
             if (!resume && samePieces) LOG.info(kind.tag() + " resume=off: starting clean");
             moveAside(outputDir, stale, file, kind);

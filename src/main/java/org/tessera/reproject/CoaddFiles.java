@@ -59,6 +59,7 @@ public final class CoaddFiles {
                                 String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
                                 ReprojectCoadd.Bands bands) throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
+        MosaicProvenance about = MosaicProvenance.of(inputs);
         List<FitsImageWriter> open = new ArrayList<>();
         CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
         CoaddPreview[] pv = {null}; // the preview's block means, taken on the way to the file too
@@ -66,7 +67,7 @@ public final class CoaddFiles {
         try {
             res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
                 FitsImageWriter m = new FitsImageWriter(mosaic, g.width(), g.height(), channels,
-                        header(g, inputs.size(), what), FitsImageWriter.AlphaMode.FROM_NAN);
+                        header(g, inputs.size(), what, about), FitsImageWriter.AlphaMode.FROM_NAN);
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
@@ -75,13 +76,13 @@ public final class CoaddFiles {
                 pv[0] = new CoaddPreview(config, g.width(), g.height(), channels, bg[0] != null);
                 return new ReprojectCoadd.Sinks(pv[0].mosaic(bg[0] == null ? m : bg[0].sink()), pv[0].coverage(c));
             }, coadd, backend, bands);
-            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what), params.workers(), pv[0].corrected());
+            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what, about), params.workers(), pv[0].corrected());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
-        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what));
+        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what, about));
         Path png = pv[0] == null ? preview(mosaic, coverage, dir.resolve(names.preview()), config, preview)
                 : pv[0].write(bg[0], mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, res);
@@ -148,6 +149,16 @@ public final class CoaddFiles {
             LOG.warning("[P5] " + f.name() + ": " + key + "='" + v + "' is not a frame count > 0, ignored for the tile weight");
         }
         return 1;
+    }
+
+    /** {@link #header(WcsGrid, int, String)} of a mosaic, with what its images tell of the observation. */
+    static Header header(WcsGrid g, int images, String what, MosaicProvenance about) throws IOException {
+        Header h = header(g, images, what);
+        try {
+            return about.addTo(h);
+        } catch (HeaderCardException e) {
+            throw new IOException("cannot build output header: " + e.getMessage(), e);
+        }
     }
 
     /** The header of a mosaic or coverage file: the grid's WCS, the origin, NTILES and CONTENT. */

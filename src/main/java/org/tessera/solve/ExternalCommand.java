@@ -50,12 +50,15 @@ final class ExternalCommand {
         } catch (IOException e) {
             return new Outcome(-1, false, e.getMessage() == null ? e.toString() : e.getMessage(), "", seconds(t0));
         }
+        SolverScratch.started(p); // stopped with the JVM, even by a signal
         boolean done;
         try {
             done = p.waitFor((long) Math.ceil(timeoutSeconds * 1000), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             stop(p);
             throw e;
+        } finally {
+            SolverScratch.ended(p);
         }
         if (!done) {
             stop(p);

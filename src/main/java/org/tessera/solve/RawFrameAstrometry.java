@@ -46,9 +46,21 @@ public final class RawFrameAstrometry {
     /** Frames of a group tried as the solved reference before the group is reported unsolved. */
     public static final int MAX_SOLVE_ATTEMPTS = 3;
 
-    /** Why a frame whose header gives neither pointing nor scale is not solved. */
-    static final String UNGUIDED = "neither RA/DEC nor FOCALLEN/XPIXSZ in it to guide a plate solve (add those keys, "
-            + "or plate-solve it first with ASTAP or solve-field)";
+    /**
+     * Why a frame whose header gives neither pointing nor scale is not solved, naming the cards
+     * that are there and those that are missing: a header with XPIXSZ but no FOCALLEN (most camera
+     * software without a telescope profile) must not read as if it had neither.
+     */
+    static String unguided(Map<String, String> keys) {
+        String f = keys.get("FOCALLEN"), px = keys.get("XPIXSZ");
+        String scale = f == null && px == null ? "FOCALLEN and XPIXSZ missing"
+                : f == null ? "FOCALLEN missing, XPIXSZ " + px.trim()
+                : px == null ? "XPIXSZ missing, FOCALLEN " + f.trim()
+                : "FOCALLEN " + f.trim() + ", XPIXSZ " + px.trim() + ": not a scale";
+        String add = f == null && px != null ? "FOCALLEN (mm)" : px == null && f != null ? "XPIXSZ (µm)" : "FOCALLEN and XPIXSZ";
+        return "no pointing (RA/DEC or OBJCTRA/OBJCTDEC) and no pixel scale (" + scale + ") in it to guide a plate solve (add "
+                + add + ", or RA/DEC, or plate-solve it first with ASTAP or solve-field)";
+    }
 
     /** The frames placed (input order) and those that could not be, with the reason. */
     public record Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached) {}
@@ -209,7 +221,7 @@ public final class RawFrameAstrometry {
             LOG.info("[SOLVE] " + g);
             if (!g.hints().hasPosition() && !g.hints().hasScale()) {
                 // A fully blind solve takes the whole timeout to fail on most fields: not worth it per run.
-                for (FitsFrame f : g.frames()) run.leaveOut(f, UNGUIDED);
+                for (FitsFrame f : g.frames()) run.leaveOut(f, unguided(f.keys()));
             } else {
                 guided.add(g);
             }
@@ -303,26 +315,12 @@ public final class RawFrameAstrometry {
         if (!h.hasPosition() && groupHints.hasPosition()) h = groupHints;
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("tessera-solve-");
+            dir = SolverScratch.newFolder();
             return solver.solver().solve(SolveImage.forSolver(f, dir), h, dir);
         } catch (IOException e) {
             return Solution.failed("cannot prepare the solve: " + e.getMessage(), 0);
         } finally {
-            if (dir != null) deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.fine("[SOLVE] cannot remove " + p + ": " + e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.fine("[SOLVE] cannot remove " + dir + ": " + e.getMessage());
+            if (dir != null) SolverScratch.remove(dir);
         }
     }
 }

@@ -66,6 +66,9 @@ public final class WcsCache {
             Files.createDirectories(dir);
             BasicFileAttributes a = Files.readAttributes(input, BasicFileAttributes.class);
             Header h = HeaderFiles.empty();
+            // SRCPATH (an absolute path) and SOLVEDBY rarely fit one card: their CONTINUE cards
+            // follow the OGIP convention, which LONGSTRN announces (fitsverify warns without it)
+            h.addValue("LONGSTRN", "OGIP 1.0", "long strings use the CONTINUE convention");
             h.addValue("SRCPATH", key(input), "input file (URI)");
             h.addValue("SRCSIZE", a.size(), "input size, bytes");
             h.addValue("SRCMTIME", a.lastModifiedTime().toMillis(), "input modification time, ms since 1970");

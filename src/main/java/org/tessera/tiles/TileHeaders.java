@@ -34,6 +34,8 @@ public final class TileHeaders {
     public static final String NEXP_SUM = "NEXP_SUM";
     public static final String OBJECT = "OBJECT";
     public static final String DATE_AVG = "DATE-AVG";
+    public static final String DATE_OBS = "DATE-OBS";
+    public static final String DATE_END = "DATE-END";
     public static final String FILTER = "FILTER";
     public static final String INSTRUME = "INSTRUME";
     public static final String MOUNT = "MT_MOUNT";
@@ -63,6 +65,8 @@ public final class TileHeaders {
         m.put(NEXP_SUM, "exposures summed (NEXP/STACKCNT of inputs, else 1 each)");
         m.put(OBJECT, "copied from the reference frame");
         m.put(DATE_AVG, "mean mid-exposure time (UTC)");
+        m.put(DATE_OBS, "start of the first exposure stacked (UTC)");
+        m.put(DATE_END, "end of the last exposure stacked (UTC)");
         m.put(FILTER, "copied from the reference frame");
         m.put(INSTRUME, "copied from the reference frame");
         m.put(MOUNT, "mount mode read from the frames (EQ/ALT_AZ/UNKNOWN)");
@@ -103,6 +107,11 @@ public final class TileHeaders {
         copy(h, OBJECT, f);
         String avg = dateAvg(f.used());
         if (avg != null) h.put(DATE_AVG, avg);
+        String[] span = dateSpan(f.used());
+        if (span != null) {
+            h.put(DATE_OBS, span[0]);
+            h.put(DATE_END, span[1]);
+        }
         copy(h, FILTER, f);
         copy(h, INSTRUME, f);
         h.put(MOUNT, f.mount().name());
@@ -152,22 +161,46 @@ public final class TileHeaders {
     static String dateAvg(List<Frame> frames) {
         List<Double> mids = new ArrayList<>();
         for (Frame f : frames) {
-            String d = f.keys().get("DATE-OBS");
-            if (d == null) continue;
-            try {
-                String s = d.trim();
-                if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
-                LocalDateTime t = s.length() == 10 ? LocalDateTime.parse(s + "T00:00:00") : LocalDateTime.parse(s);
-                double ms = t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
-                mids.add(ms + 500.0 * f.exposureSeconds());
-            } catch (DateTimeParseException ignored) {
-                // a date we cannot read does not enter the mean
-            }
+            double ms = startMs(f);
+            if (!Double.isNaN(ms)) mids.add(ms + 500.0 * f.exposureSeconds());
         }
         if (mids.isEmpty()) return null;
         double mean = 0;
         for (double m : mids) mean += m / mids.size();
-        long ms = Math.round(mean);
+        return iso(mean);
+    }
+
+    /**
+     * The earliest DATE-OBS and the latest DATE-OBS + exposure of the frames that have a parseable
+     * DATE-OBS (the span an astronomer's DATE-OBS / DATE-END give a stack); null if none.
+     */
+    static String[] dateSpan(List<Frame> frames) {
+        double first = Double.POSITIVE_INFINITY, last = Double.NEGATIVE_INFINITY;
+        for (Frame f : frames) {
+            double ms = startMs(f);
+            if (Double.isNaN(ms)) continue;
+            first = Math.min(first, ms);
+            last = Math.max(last, ms + 1000.0 * f.exposureSeconds());
+        }
+        return first > last ? null : new String[] {iso(first), iso(last)};
+    }
+
+    /** DATE-OBS in ms since 1970 (UTC), NaN when absent or unreadable (such a frame does not count). */
+    private static double startMs(Frame f) {
+        String d = f.keys().get("DATE-OBS");
+        if (d == null) return Double.NaN;
+        try {
+            String s = d.trim();
+            if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
+            LocalDateTime t = s.length() == 10 ? LocalDateTime.parse(s + "T00:00:00") : LocalDateTime.parse(s);
+            return t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
+        } catch (DateTimeParseException ignored) {
+            return Double.NaN;
+        }
+    }
+
+    private static String iso(double epochMs) {
+        long ms = Math.round(epochMs);
         LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC);
         return t.format(ISO_MS);
     }

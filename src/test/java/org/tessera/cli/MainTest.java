@@ -276,6 +276,26 @@ class MainTest {
         assertEquals("", err());
     }
 
+    /** The help lists gpu among the commands, and options may come before a command: so for gpu too. */
+    @Test
+    void gpuIsACommandLikeTheOthers() {
+        String sim = "gpu_simulate=vram_mb:8192";
+        for (String[] args : new String[][] {{"gpu", "--set", sim}, {"-q", "gpu", "--set", sim}, {"--set", sim, "gpu", "-v"}}) {
+            outBytes.reset();
+            errBytes.reset();
+            assertEquals(0, run(args), String.join(" ", args) + " → " + err());
+            assertTrue(out().startsWith("GPU: healthy"), String.join(" ", args) + " → " + out());
+            assertEquals("", err());
+        }
+        errBytes.reset();
+        assertEquals(2, run("frobnicate"));
+        assertTrue(err().contains("unknown command 'frobnicate' (expected mosaic, stack, reproject or gpu)"), err());
+        errBytes.reset();
+        assertEquals(2, run("-q"));
+        assertTrue(err().contains("no command given (mosaic, stack, reproject or gpu)"), err());
+        assertTrue(jobs.calls.isEmpty());
+    }
+
     @Test
     void doubleDashEndsOptions(@TempDir Path dir) throws Exception {
         Path odd = Files.createDirectories(dir.resolve("-frames"));

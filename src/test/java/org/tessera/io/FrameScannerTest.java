@@ -99,6 +99,32 @@ class FrameScannerTest {
         assertTrue(Files.exists(eq) && Files.exists(az1) && Files.exists(az2));
     }
 
+    /**
+     * A folder of Tessera's own outputs (master tiles) given to a mosaic: left out as always, but
+     * with nothing else there each is named with the reason and the command that coadds them,
+     * instead of "all 0 input file(s) were skipped".
+     */
+    @Test
+    void onlyTesserasOutputsAreNamedWithWhatToRun() throws IOException {
+        short[][] d = new short[8][8];
+        Path tiles = Files.createDirectories(tmp.resolve("master_tiles"));
+        FitsFixtures.write(tiles.resolve("master_tile_000.fits"), d, FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE);
+        FitsFixtures.write(tiles.resolve("master_tile_001.fits"), d, FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE);
+        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(tiles), tmp.resolve("out"), false, false);
+        assertEquals(List.of(), s.frames());
+        assertEquals(List.of(tiles.resolve("master_tile_000.fits"), tiles.resolve("master_tile_001.fits")),
+                s.skipped().stream().map(FrameScanner.Problem::file).sorted().collect(Collectors.toList()));
+        for (FrameScanner.Problem p : s.skipped())
+            assertEquals("written by Tessera (a master tile or a mosaic: ORIGIN = 'Tessera'), not a raw frame: coadd master "
+                    + "tiles with 'tessera reproject OUTPUT tiles...' (Fiji: Reproject and Coadd)", p.reason());
+
+        // beside a frame they are left out quietly, as before
+        FitsFixtures.write(tiles.resolve("frame.fits"), d, "EQMODE", 1);
+        FrameScanner.Scan mixed = FrameScanner.scanFrames(List.of(tiles), tmp.resolve("out"), false, false);
+        assertEquals(1, mixed.frames().size());
+        assertEquals(List.of(), mixed.skipped());
+    }
+
     @Test
     void emptyFolderIsAnError() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));

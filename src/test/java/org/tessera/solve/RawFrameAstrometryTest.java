@@ -158,7 +158,19 @@ class RawFrameAstrometryTest {
         StandInSolver s = new StandInSolver(p -> true);
         RawFrameAstrometry.Result r = stage(s, (a, b) -> { throw new AssertionError(); }, out).place(List.of(FitsFrame.open(m13)), Progress.NONE);
         assertEquals(List.of(), s.asked, "no blind solve: it would spend the whole timeout");
-        assertEquals("no celestial WCS in the header; neither RA/DEC nor FOCALLEN/XPIXSZ in it to guide a plate solve "
-                + "(add those keys, or plate-solve it first with ASTAP or solve-field)", r.unplaced().get(0).reason());
+        // its header has XPIXSZ = 6.45 but no FOCALLEN: the reason says which
+        assertEquals("no celestial WCS in the header; no pointing (RA/DEC or OBJCTRA/OBJCTDEC) and no pixel scale "
+                + "(FOCALLEN missing, XPIXSZ 6.4500000000000002) in it to guide a plate solve (add FOCALLEN (mm), or RA/DEC, "
+                + "or plate-solve it first with ASTAP or solve-field)", r.unplaced().get(0).reason());
+    }
+
+    @Test
+    void theReasonNamesTheScaleCardsThatAreThereAndThoseMissing() {
+        assertTrue(RawFrameAstrometry.unguided(java.util.Map.of()).contains("(FOCALLEN and XPIXSZ missing)"));
+        assertTrue(RawFrameAstrometry.unguided(java.util.Map.of()).contains("(add FOCALLEN and XPIXSZ, or RA/DEC,"));
+        assertTrue(RawFrameAstrometry.unguided(java.util.Map.of("FOCALLEN", "250")).contains("(XPIXSZ missing, FOCALLEN 250)"));
+        assertTrue(RawFrameAstrometry.unguided(java.util.Map.of("FOCALLEN", "250")).contains("(add XPIXSZ (µm), or RA/DEC,"));
+        assertTrue(RawFrameAstrometry.unguided(java.util.Map.of("FOCALLEN", "0", "XPIXSZ", "2.9"))
+                .contains("(FOCALLEN 0, XPIXSZ 2.9: not a scale)"));
     }
 }

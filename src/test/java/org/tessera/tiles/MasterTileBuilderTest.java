@@ -165,7 +165,7 @@ class MasterTileBuilderTest {
         MasterTile t = builder(false, true, 1).buildAll(groups(eqFrames("h")), Progress.NONE, null).get(0);
         Map<String, Object> h = t.header();
         assertEquals(List.of("MT_NFRAMES", "MT_NORM", "MT_WGHT", "MT_REJ", "MT_KLOW", "MT_KHIGH", "MT_COMB", "MT_REJPC",
-                "EXPTOTAL", "NEXP_SUM", "OBJECT", "DATE-AVG", "FILTER", "INSTRUME", "MT_MOUNT", "MT_MNTEF", "MT_ALTEN",
+                "EXPTOTAL", "NEXP_SUM", "OBJECT", "DATE-AVG", "DATE-OBS", "DATE-END", "FILTER", "INSTRUME", "MT_MOUNT", "MT_MNTEF", "MT_ALTEN",
                 "MT_ALTAZ", "MT_REF", "MT_PAD", "MT_TRIMX", "MT_TRIMY", "ZMT_EMPT"), new ArrayList<>(h.keySet()));
         assertEquals(3, h.get("MT_NFRAMES"));
         assertEquals("none", h.get("MT_NORM"));
@@ -175,6 +175,9 @@ class MasterTileBuilderTest {
         assertEquals("Field A", h.get("OBJECT"));
         // DATE-OBS 00:00:00, :02, :04 plus half of the 10 s exposures.
         assertEquals("2025-01-01T00:00:07.000", h.get("DATE-AVG"));
+        // the first start and the last end: 00:00:04 + 10 s
+        assertEquals("2025-01-01T00:00:00.000", h.get("DATE-OBS"));
+        assertEquals("2025-01-01T00:00:14.000", h.get("DATE-END"));
         assertEquals("EQ", h.get("MT_MOUNT"));
         assertEquals("h1", h.get("MT_REF")); // the middle of the dither is closest to the centroid
         assertEquals(0, h.get("ZMT_EMPT"));

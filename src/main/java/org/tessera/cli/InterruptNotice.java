@@ -1,0 +1,63 @@
+package org.tessera.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Says so when a command-line run is stopped by Ctrl-C or a kill signal (SIGINT, SIGTERM, SIGHUP):
+ * without it the console and {@code tessera.log} just end mid-phase, and nothing tells the user
+ * whether the outputs are usable or what to do. A shutdown hook while the job runs: one line on
+ * standard error and at the end of the run log.
+ * <p>
+ * The hook writes the log file directly, not through java.util.logging: the JDK's own shutdown
+ * hook closes the logging handlers at the same moment, in no set order.
+ */
+final class InterruptNotice implements AutoCloseable {
+
+    /** What the user reads: what happened, what is left, what to do. */
+    static final String MESSAGE = "interrupted before the run finished: files being written were left as .part files "
+            + "(removed by the next run), never under their final names; rerun the same command to go on "
+            + "(a mosaic run reuses its finished master tiles and plate solutions)";
+
+    private final Thread hook;
+
+    private InterruptNotice(Thread hook) {
+        this.hook = hook;
+    }
+
+    /** Watches the JVM's shutdown until {@link #close}: then it says so in {@code log} and on {@code err}. */
+    static InterruptNotice watch(Path log, PrintStream err) {
+        Thread hook = new Thread(() -> tell(log, err), "tessera-interrupt-notice");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return new InterruptNotice(hook);
+    }
+
+    /** Writes the notice (the hook's work). */
+    static void tell(Path log, PrintStream err) {
+        err.println();
+        err.println("tessera: " + MESSAGE);
+        err.flush();
+        String line = LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " SEVERE [cli] " + MESSAGE + "\n";
+        try {
+            Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the console has it; the log's folder is gone or read-only
+        }
+    }
+
+    /** The job ended on its own: no notice. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already: the hook runs (or has run)
+        }
+    }
+}

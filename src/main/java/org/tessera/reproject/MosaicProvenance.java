@@ -1,0 +1,177 @@
+package org.tessera.reproject;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCardException;
+
+import org.tessera.io.Frame;
+
+/**
+ * What a mosaic's header says about the observation, gathered from the images coadded (master
+ * tiles carry it, {@code tiles.TileHeaders}): without it the mosaic names no object, no date and no
+ * exposure, and an astronomer's software (photometry, archives, Siril's and PixInsight's
+ * integration-time readouts) has nothing to go on.
+ * <ul>
+ * <li>{@code OBJECT}, {@code FILTER}, {@code INSTRUME}, {@code TELESCOP}, {@code BUNIT}: the value
+ * every image that has the card agrees on; left out when they differ (a mosaic of two targets).</li>
+ * <li>{@code EXPTOTAL}, {@code NEXP_SUM}: the sums over the images, when every image has the card.</li>
+ * <li>{@code DATE-AVG}: the mean mid-exposure time over all frames, i.e. the images' {@code DATE-AVG}
+ * weighted by their frame count, when every image has one; then also {@code DATE-OBS} and
+ * {@code DATE-END}: the earliest start and the latest end, when every image has both.</li>
+ * </ul>
+ * Images that are not FITS files with cards (in-memory inputs) contribute nothing and make the sums
+ * and the mean unknown.
+ */
+public final class MosaicProvenance {
+
+    /** The cards copied when the images agree, in the order written. */
+    static final List<String> COMMON = List.of("OBJECT", "FILTER", "INSTRUME", "TELESCOP", "BUNIT");
+
+    /** Set up only for a mosaic whose images carry dates: a formatter costs a small job's fresh JVM ~10 ms. */
+    private static final class Iso {
+        static final DateTimeFormatter MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT);
+    }
+
+    /** One card: key, value (String, Double or Long), comment. */
+    record Card(String key, Object value, String comment) {}
+
+    private final List<Card> cards;
+
+    private MosaicProvenance(List<Card> cards) {
+        this.cards = List.copyOf(cards);
+    }
+
+    /** The cards for a mosaic of {@code inputs}. */
+    public static MosaicProvenance of(List<CoaddInput> inputs) {
+        List<Map<String, String>> keys = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        boolean allHaveCards = !inputs.isEmpty();
+        for (CoaddInput in : inputs) {
+            if (in.image() instanceof Frame f) {
+                keys.add(f.keys());
+                weights.add(in.nFrames());
+            } else {
+                allHaveCards = false;
+            }
+        }
+        List<Card> cards = new ArrayList<>();
+        for (String k : COMMON) {
+            String common = common(keys, k);
+            if (common != null) cards.add(new Card(k, common, "common to the images coadded"));
+        }
+        if (allHaveCards) {
+            Double exp = sum(keys, "EXPTOTAL");
+            if (exp != null) cards.add(new Card("EXPTOTAL", exp, "[s] total exposure of the frames in the mosaic"));
+            Double nexp = sum(keys, "NEXP_SUM");
+            if (nexp != null) cards.add(new Card("NEXP_SUM", Math.round(nexp), "exposures in the mosaic"));
+            // dates only from images that are stacks (DATE-AVG): a survey plate's DATE-OBS may be '15/04/88'
+            if (keys.stream().allMatch(k -> k.get("DATE-AVG") != null)) {
+                String avg = dateAvg(keys, weights);
+                if (avg != null) cards.add(new Card("DATE-AVG", avg, "mean mid-exposure time of its frames (UTC)"));
+                String first = extreme(keys, "DATE-OBS", -1), last = extreme(keys, "DATE-END", +1);
+                if (first != null && last != null) {
+                    cards.add(new Card("DATE-OBS", first, "start of its first exposure (UTC)"));
+                    cards.add(new Card("DATE-END", last, "end of its last exposure (UTC)"));
+                }
+            }
+        }
+        return new MosaicProvenance(cards);
+    }
+
+    /** Adds the cards to {@code h}; returns it. */
+    public Header addTo(Header h) throws HeaderCardException {
+        for (Card c : cards) {
+            if (c.value() instanceof String s) h.addValue(c.key(), s, c.comment());
+            else if (c.value() instanceof Long l) h.addValue(c.key(), l, c.comment());
+            else h.addValue(c.key(), (Double) c.value(), c.comment());
+        }
+        return h;
+    }
+
+    List<Card> cards() {
+        return cards;
+    }
+
+    private static String common(List<Map<String, String>> keys, String key) {
+        String seen = null;
+        for (Map<String, String> k : keys) {
+            String v = k.get(key);
+            if (v == null || v.isBlank()) continue;
+            v = v.trim();
+            if (seen == null) seen = v;
+            else if (!seen.equals(v)) return null;
+        }
+        return seen;
+    }
+
+    private static Double sum(List<Map<String, String>> keys, String key) {
+        double s = 0;
+        for (Map<String, String> k : keys) {
+            Double v = number(k.get(key));
+            if (v == null) return null;
+            s += v;
+        }
+        return s;
+    }
+
+    private static Double number(String v) {
+        if (v == null) return null;
+        try {
+            double d = Double.parseDouble(v.trim());
+            return Double.isFinite(d) && d >= 0 ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The earliest ({@code sign} -1) or latest (+1) of the images' {@code key} dates, null unless every image has one. */
+    private static String extreme(List<Map<String, String>> keys, String key, int sign) {
+        LocalDateTime best = null;
+        String text = null;
+        for (Map<String, String> k : keys) {
+            String d = k.get(key);
+            if (d == null) return null;
+            try {
+                String s = d.trim();
+                LocalDateTime t = LocalDateTime.parse(s.endsWith("Z") ? s.substring(0, s.length() - 1) : s);
+                if (best == null || Integer.signum(t.compareTo(best)) == sign) {
+                    best = t;
+                    text = s;
+                }
+            } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
+                return null;
+            }
+        }
+        return text;
+    }
+
+    private static String dateAvg(List<Map<String, String>> keys, List<Double> weights) {
+        double sum = 0, w = 0, t0 = Double.NaN; // offsets from the first: sums of epoch ms times weights would lose the ms
+        for (int i = 0; i < keys.size(); i++) {
+            String d = keys.get(i).get("DATE-AVG");
+            if (d == null) return null;
+            try {
+                String s = d.trim();
+                if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
+                LocalDateTime t = LocalDateTime.parse(s);
+                double ms = t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
+                if (Double.isNaN(t0)) t0 = ms;
+                sum += (ms - t0) * weights.get(i);
+                w += weights.get(i);
+            } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
+                return null;
+            }
+        }
+        if (w <= 0) return null;
+        long ms = Math.round(t0 + sum / w);
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC)
+                .format(Iso.MS);
+    }
+}

@@ -1,0 +1,64 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Logged;
+import org.tessera.config.Config;
+import org.tessera.io.Frame;
+
+/**
+ * A run stopped after it wrote mosaic.fits (Ctrl-C during the preview), rerun as it was: its
+ * mosaic files are its own unfinished work, made again, not "an earlier, different run" whose
+ * files replace the previous-run/ of a run that really was different.
+ */
+class RunManifestInterruptedTest {
+
+    @TempDir
+    Path out;
+
+    RunManifest begin(Frame a, Config c) throws IOException {
+        return RunManifest.begin(out, Files.createDirectories(out.resolve(MosaicPipeline.TILES_DIR)), RunManifest.MASTER_TILES,
+                List.of(new RunManifest.Unit(0, List.of(a), List.of("master_tile_000.fits"))), Map.of(), c);
+    }
+
+    /** A run that makes its tile and writes the mosaic files, then completes or is stopped. */
+    void run(Frame a, Config c, String mosaic, boolean completes) throws IOException {
+        RunManifest m = begin(a, c);
+        if (m.reused().isEmpty()) {
+            Files.writeString(out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits"), "tile");
+            m.done(0, false);
+        }
+        for (String n : List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE)) Files.writeString(out.resolve(n), mosaic);
+        if (completes) m.complete();
+    }
+
+    @Test
+    void theInterruptedRunsMosaicIsMadeAgainAndTheDifferentRunsStaysAside() throws IOException {
+        Frame a = RunManifestPiecesTest.frame("a", 40);
+        run(a, new Config(), "mosaic of run A", true);
+        // run B, other Phase 5 settings: A's mosaic is another run's result, moved aside
+        Config b = new Config().put("final_mosaic_dbe_enabled", false);
+        List<String> logB = Logged.during("org.tessera.pipeline", () -> run(a, b, "mosaic of run B", false));
+        assertTrue(logB.stream().anyMatch(s -> s.startsWith("[P3] 3 file(s) of an earlier, different run")), logB.toString());
+        Path prev = out.resolve(RunManifest.PREVIOUS);
+        assertEquals("mosaic of run A", Files.readString(prev.resolve(MosaicPipeline.MOSAIC)));
+
+        // B stopped after writing its mosaic files; B again, unchanged
+        List<String> log = Logged.during("org.tessera.pipeline", () -> assertEquals(1, begin(a, b).reused().size()));
+        assertTrue(log.contains("[P3] mosaic.fits, mosaic_coverage.fits of the interrupted run removed: this run makes them again"),
+                log.toString());
+        assertFalse(log.stream().anyMatch(s -> s.contains("different run")), log.toString());
+        assertFalse(Files.exists(out.resolve(MosaicPipeline.MOSAIC)), "an unfinished mosaic never looks current");
+        assertFalse(Files.exists(out.resolve(MosaicPipeline.COVERAGE)));
+        assertEquals("mosaic of run A", Files.readString(prev.resolve(MosaicPipeline.MOSAIC)), "run A's files are kept");
+        assertEquals("tile", Files.readString(out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits")));
+    }
+}

@@ -1,0 +1,78 @@
+package org.tessera.reproject;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import nom.tam.fits.Header;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.wcs.FitsWcs;
+import org.tessera.wcs.Projection;
+
+/**
+ * A mosaic's header names the object, the instrument, the total exposure and the mean date of the
+ * frames in it, from its master tiles' cards: an astronomer's software reads them there.
+ */
+class MosaicProvenanceTest {
+
+    /** A 60 x 40 tile of noise at RA {@code ra}, with {@code cards} (NRAWPROC: the frame count, as MT_NFRAMES). */
+    private static Path tile(Path file, double ra, Map<String, Object> cards, long seed) throws Exception {
+        FloatImage img = new FloatImage(60, 40, 1);
+        Random r = new Random(seed);
+        for (int y = 0; y < 40; y++)
+            for (int x = 0; x < 60; x++) img.set(0, x, y, (float) (1000 + 10 * r.nextGaussian()));
+        Header h = new Header();
+        new FitsWcs(Projection.forCode("TAN"), 30.5, 20.5, ra, 41.1, -6.6e-4, 0, 0, 6.6e-4).writeTo(h);
+        for (Map.Entry<String, Object> e : cards.entrySet()) {
+            if (e.getValue() instanceof String s) h.addValue(e.getKey(), s, null);
+            else if (e.getValue() instanceof Integer i) h.addValue(e.getKey(), i, null);
+            else h.addValue(e.getKey(), (Double) e.getValue(), null);
+        }
+        FitsImageWriter.write(file, img, h, FitsImageWriter.AlphaMode.NONE);
+        return file;
+    }
+
+    @Test
+    void theMosaicHeaderSumsExposuresAveragesDatesAndKeepsCommonNames(@TempDir Path dir) throws Exception {
+        Path a = tile(dir.resolve("master_tile_000.fits"), 192.70, Map.of("OBJECT", "M 94", "TELESCOP", "Seestar S50",
+                "FILTER", "IRCUT", "NRAWPROC", 4, "EXPTOTAL", 40.0, "NEXP_SUM", 4,
+                "DATE-AVG", "2025-03-27T01:20:00.000", "DATE-OBS", "2025-03-27T01:19:00.000", "DATE-END", "2025-03-27T01:21:10.000"), 1);
+        Path b = tile(dir.resolve("master_tile_001.fits"), 192.72, Map.of("OBJECT", "M 94", "TELESCOP", "Seestar S50",
+                "FILTER", "LP", "NRAWPROC", 2, "EXPTOTAL", 40.0, "NEXP_SUM", 2,
+                "DATE-AVG", "2025-03-27T02:20:00.000", "DATE-OBS", "2025-03-27T02:19:30.000", "DATE-END", "2025-03-27T02:20:40.000"), 2);
+        Path out = dir.resolve("out");
+        MosaicPipeline.Outcome o = MosaicPipeline.reproject(out, List.of(a, b), new Config(), Progress.NONE);
+        Map<String, String> k = FitsFrame.open(o.mosaic()).keys();
+        assertEquals("M 94", k.get("OBJECT"));
+        assertEquals("Seestar S50", k.get("TELESCOP"));
+        assertNull(k.get("FILTER"), "the tiles' filters differ: no FILTER claimed for the mosaic");
+        assertEquals(80.0, Double.parseDouble(k.get("EXPTOTAL")), 1e-9);
+        assertEquals("6", k.get("NEXP_SUM").trim());
+        // 4 frames around 01:20, 2 around 02:20: the frames' mean is 01:40
+        assertEquals("2025-03-27T01:40:00.000", k.get("DATE-AVG"));
+        assertEquals("2025-03-27T01:19:00.000", k.get("DATE-OBS"));
+        assertEquals("2025-03-27T02:20:40.000", k.get("DATE-END"));
+        assertNull(FitsFrame.open(o.coverage()).keys().get("EXPTOTAL"), "the coverage file is no observation");
+
+        // an image without those cards (a survey image) makes the sums and the mean unknown
+        Path c = tile(dir.resolve("survey.fits"), 192.71, Map.of("OBJECT", "M 94"), 3);
+        Map<String, String> k2 = FitsFrame.open(MosaicPipeline.reproject(dir.resolve("out2"), List.of(a, b, c), new Config(),
+                Progress.NONE).mosaic()).keys();
+        assertEquals("M 94", k2.get("OBJECT"));
+        assertNull(k2.get("EXPTOTAL"));
+        assertNull(k2.get("NEXP_SUM"));
+        assertNull(k2.get("DATE-AVG"));
+        assertNull(k2.get("DATE-OBS"));
+    }
+}
