@@ -157,9 +157,12 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         this.wcs = w;
         this.wcsProblem = problem;
         this.mount = MountMode.fromKeys(keys);
-        this.exposure = exposureOf(keys);
+        double minutes = exposureInMinutes(keys, h, primary == image ? null : primary.header());
+        this.exposure = exposureOf(keys) * minutes;
         String expNote = exposureNote(keys, exposure);
-        this.notes = expNote == null ? List.of() : List.of(expNote);
+        String minNote = minutes == 1 ? null : String.format(Locale.ROOT, "%s=%s is in minutes (its comment says so): "
+                + "exposure taken as %s s", exposureKey(keys), keys.get(exposureKey(keys)), Double.toString(exposure));
+        this.notes = java.util.stream.Stream.of(expNote, minNote).filter(java.util.Objects::nonNull).toList();
         this.hotPixels = false;
         this.hotMemo = new HotPixelMemo();
     }
@@ -282,12 +285,32 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         return p.shifted(dx, dy);
     }
 
-    private static double exposureOf(Map<String, String> keys) {
+    /** The card exposureOf takes its value from, or null. */
+    private static String exposureKey(Map<String, String> keys) {
         for (String k : new String[] {"EXPTIME", "EXPOSURE"}) {
             double v = parseDouble(keys.get(k), Double.NaN);
-            if (v > 0 && Double.isFinite(v)) return v;
+            if (v > 0 && Double.isFinite(v)) return k;
         }
-        return 1.0;
+        return null;
+    }
+
+    /**
+     * 60 when the exposure card's comment gives its unit as minutes, else 1. Photographic survey
+     * plates (the DSS: {@code EXPOSURE = 4.0 / Exposure time minutes}) count in minutes; read as
+     * seconds, a plate's exposure, and so its EXPTOTAL, would be 60 times too short.
+     */
+    private static double exposureInMinutes(Map<String, String> keys, Header h, Header primaryOrNull) {
+        String k = exposureKey(keys);
+        if (k == null) return 1;
+        HeaderCard c = h.findCard(k);
+        if (c == null && primaryOrNull != null) c = primaryOrNull.findCard(k);
+        String comment = c == null || c.getComment() == null ? "" : c.getComment().toLowerCase(Locale.ROOT);
+        return comment.matches(".*\\bmin(ute)?s?\\b.*") && !comment.contains("sec") ? 60 : 1;
+    }
+
+    private static double exposureOf(Map<String, String> keys) {
+        String k = exposureKey(keys);
+        return k == null ? 1.0 : parseDouble(keys.get(k), Double.NaN);
     }
 
     /** Why the header's exposure was not used (EXPTIME present but not a number of seconds &gt; 0), or null. */

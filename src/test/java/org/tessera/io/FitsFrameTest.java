@@ -335,6 +335,31 @@ class FitsFrameTest {
         assertEquals(1.0, FitsFrame.open(FitsFixtures.write(tmp.resolve("5.fits"), d)).exposureSeconds(), 0.0);
     }
 
+    @Test
+    void anExposureWhoseCommentSaysMinutesIsTakenInMinutes() throws IOException {
+        // The DSS pair of ../shared/data: EXPTIME = 0 (unusable), EXPOSURE = 4.0 / Exposure time minutes.
+        Path dss = Path.of("../shared/data/dss_pair/dss_test1.fits");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(dss), "../shared/data beside the checkout");
+        FitsFrame plate = FitsFrame.open(dss);
+        assertEquals(240.0, plate.exposureSeconds(), 0.0);
+        assertTrue(plate.notes().stream().anyMatch(n -> n.contains("EXPOSURE") && n.contains("240.0 s")), plate.notes().toString());
+
+        short[][] d = new short[2][2];
+        Path min = FitsFixtures.write(tmp.resolve("min.fits"), d, "EXPOSURE", 2.5);
+        Path sec = FitsFixtures.write(tmp.resolve("sec.fits"), d, "EXPTIME", 2.5);
+        for (Path p : List.of(min, sec)) {
+            String key = p == min ? "EXPOSURE" : "EXPTIME";
+            String comment = p == min ? "[min] exposure" : "exposure in seconds (not minutes)";
+            try (nom.tam.fits.Fits f = new nom.tam.fits.Fits(p.toFile())) {
+                nom.tam.fits.BasicHDU<?> hdu = f.readHDU();
+                hdu.getHeader().findCard(key).setComment(comment);
+                Path out = tmp.resolve("c-" + p.getFileName());
+                f.write(out.toFile());
+                assertEquals(p == min ? 150.0 : 2.5, FitsFrame.open(out).exposureSeconds(), 0.0, comment);
+            }
+        }
+    }
+
     // ---- problems ----
 
     @Test
