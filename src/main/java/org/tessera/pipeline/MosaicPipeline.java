@@ -114,11 +114,13 @@ public final class MosaicPipeline {
             if (SdsSettings.enabled(config)) LOG.info("[GRID] " + stackPlan + ": Grid mode has priority over sds_mode_default=true");
             return grid(stackPlan, outputDir, config, progress, gpuService);
         }
-        return HeapExhausted.guard("the mosaic run", () -> {
-            try (GpuRun gpu = gpuService.openRun(config)) {
-                return classic(inputs, outputDir, config, progress, gpu);
-            }
-        });
+        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+            return HeapExhausted.guard("the mosaic run", () -> {
+                try (GpuRun gpu = gpuService.openRun(config)) {
+                    return classic(inputs, outputDir, config, progress, gpu);
+                }
+            });
+        }
     }
 
     private static Outcome classic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuRun gpu)
@@ -199,14 +201,18 @@ public final class MosaicPipeline {
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GridMode.TileTasks tiles)
             throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
+        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+            return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
+        }
     }
 
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
-                GridMode.TileTasks.LOCAL));
+        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+            return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
+                    GridMode.TileTasks.LOCAL));
+        }
     }
 
     private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService,
@@ -300,7 +306,9 @@ public final class MosaicPipeline {
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
                                     GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
         ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService, bands));
+        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+            return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService, bands));
+        }
     }
 
     private static Outcome reprojectRun(Path outputDir, List<Path> images, Config config, Progress progress,

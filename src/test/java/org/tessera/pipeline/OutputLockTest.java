@@ -68,18 +68,70 @@ class OutputLockTest {
         try (OutputLock first = OutputLock.acquire(out)) {
             String held = Files.readString(out.resolve(OutputLock.FILE));
             assertTrue(held.startsWith("pid " + ProcessHandle.current().pid() + ", started "), held);
-            Exception e = assertThrows(java.io.IOException.class, () -> mosaic.run(jobs, org.tessera.Progress.NONE));
+            // another thread of this JVM (a second Fiji command) is another run
+            Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> mosaic.run(jobs, org.tessera.Progress.NONE)));
             assertEquals("another Tessera run is writing into " + out + " (" + held
                     + "): wait for it to end, or choose another output folder", e.getMessage());
             assertEquals(0, jobs.runs, "the refused run must not start");
             // a stack job writes one named file: it may share a folder with a running job
-            JobRequest.of(Job.STACK, List.of(Files.writeString(dir.resolve("a.fits"), "x")), out.resolve("t.fits"),
-                    new Config(), List.of()).run(jobs, org.tessera.Progress.NONE);
+            JobRequest stack = JobRequest.of(Job.STACK, List.of(Files.writeString(dir.resolve("a.fits"), "x")), out.resolve("t.fits"),
+                    new Config(), List.of());
+            inAnotherThread(() -> stack.run(jobs, org.tessera.Progress.NONE));
             assertEquals(1, jobs.runs);
         }
         mosaic.run(jobs, org.tessera.Progress.NONE);
-        mosaic.run(jobs, org.tessera.Progress.NONE); // released by each run: the next one goes on
+        inAnotherThread(() -> mosaic.run(jobs, org.tessera.Progress.NONE)); // released by each run: the next one goes on
         assertEquals(3, jobs.runs);
+    }
+
+    @Test
+    void aRunReEntersItsOwnHoldAndTheFolderIsFreeWhenTheOutermostCloses(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        try (OutputLock outer = OutputLock.acquire(out)) {
+            try (OutputLock inner = OutputLock.acquire(out.resolve(".").normalize())) { // a front's hold, then the pipeline's
+                assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { OutputLock.acquire(out).close(); return null; }));
+            }
+            // the inner close did not free the folder
+            Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { OutputLock.acquire(out).close(); return null; }));
+            assertTrue(e.getMessage().startsWith("another Tessera run is writing into " + out), e.getMessage());
+            outer.close();
+            outer.close(); // idempotent: it does not release another hold
+            inAnotherThread(() -> { OutputLock.acquire(out).close(); return null; });
+        }
+    }
+
+    @Test
+    void aScriptCallingThePipelineDirectlyIsRefusedToo(@TempDir Path dir) throws Exception {
+        // Build_Mosaic.groovy and Reproject_Coadd.py call MosaicPipeline without a front: the pipeline takes the lock.
+        Path out = dir.resolve("out");
+        try (OutputLock first = OutputLock.acquire(out)) {
+            for (java.util.concurrent.Callable<Object> script : List.<java.util.concurrent.Callable<Object>>of(
+                    () -> MosaicPipeline.reproject(out, List.of(dir.resolve("none.fits")), new Config(), org.tessera.Progress.NONE),
+                    () -> MosaicPipeline.mosaic(List.of(dir.resolve("none")), out, new Config(), org.tessera.Progress.NONE))) {
+                Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(script));
+                assertTrue(e.getMessage().startsWith("another Tessera run is writing into " + out), e.getMessage());
+            }
+        }
+        assertEquals(List.of(OutputLock.FILE), list(out), "the refused runs wrote nothing");
+    }
+
+    private static List<String> list(Path d) throws java.io.IOException {
+        try (var s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Runs {@code c} in a thread of its own and rethrows what it threw. */
+    private static <T> T inAnotherThread(java.util.concurrent.Callable<T> c) throws Exception {
+        java.util.concurrent.ExecutorService x = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return x.submit(c).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) throw ex;
+            throw e;
+        } finally {
+            x.shutdownNow();
+        }
     }
 
     @Test

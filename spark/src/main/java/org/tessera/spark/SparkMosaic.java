@@ -20,6 +20,7 @@ import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
 import org.tessera.pipeline.FrameReports;
 import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.pipeline.OutputLock;
 import org.tessera.pipeline.RunManifest;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
@@ -148,6 +149,14 @@ public final class SparkMosaic {
     private Outcome run(List<Path> inputs, List<Path> listed, Path outputDir, Config config, Progress progress, Staging st)
             throws IOException {
         ConfigValidator.validate(config);
+        // The whole job owns the folder: Phase 5 (and Grid mode) through the pipeline re-enter this hold.
+        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+            return runLocked(inputs, listed, outputDir, config, progress, st);
+        }
+    }
+
+    private Outcome runLocked(List<Path> inputs, List<Path> listed, Path outputDir, Config config, Progress progress, Staging st)
+            throws IOException {
         Path stackPlan = listed.isEmpty() ? MosaicPipeline.gridPlan(inputs) : null;
         if (stackPlan != null) // Grid mode: the tiles on the executors, the rest as on one machine
             return MosaicPipeline.grid(stackPlan, outputDir, config, progress, new SparkGridTiles(sc, fault, st));
