@@ -6,8 +6,10 @@ import org.tessera.stack.StackParams.Combine;
 
 /**
  * The CPU backend: per pixel, the finite samples of all frames go through the rejection rule
- * ({@link PixelRules}) and the combine. Pixels are taken in tiles of {@value #TILE}: a tile of every
- * frame is first copied pixel-major so that the per-pixel work runs on contiguous memory.
+ * ({@link PixelRules}) and the combine. Pixels are taken in tiles of {@value #TILE}: the frames that
+ * cover a tile are found once, and each pixel's samples are read in place from the frame-major band
+ * (a tile's lines of every frame stay in the first-level cache while its pixels are gathered; an
+ * earlier pixel-major copy of the tile only moved the same floats once more).
  * Stateless apart from per-thread scratch; safe to call from several threads.
  */
 public final class CpuStackBackend implements StackBackend {
@@ -134,37 +136,32 @@ public final class CpuStackBackend implements StackBackend {
     }
 
     /**
-     * Per-thread buffers: one pixel-major tile of the frames that cover it and the rules' sample
-     * arrays. A frame whose span ({@link BandChannel#spans}) misses the tile has only NaN there and
+     * Per-thread buffers: the frames that cover the current tile, where their values start, and the
+     * rules' sample arrays. A frame whose span ({@link BandChannel#spans}) misses the tile has only NaN there and
      * is left out of the tile: the finite samples, in frame order, are the same without it.
      */
     private static final class Scratch {
-        float[] tileV = new float[0], tileW = new float[0];
-        int[] active = new int[0];
+        int[] active = new int[0], base = new int[0];
         /** Frames in the current tile: active[0..inTile). */
         int inTile;
         PixelRules rules;
 
         PixelRules rules(int n) {
             if (rules == null || rules.capacity() < n) rules = new PixelRules(n);
-            if (tileV.length < TILE * n) {
-                tileV = new float[TILE * n];
-                tileW = new float[TILE * n];
+            if (active.length < n) {
+                active = new int[n];
+                base = new int[n];
             }
-            if (active.length < n) active = new int[n];
             return rules;
         }
 
-        /** Copies pixels [i0, i0 + tn) of the frames that may have data there, pixel-major; returns their count. */
+        /**
+         * Finds the frames that may have data in pixels [i0, i0 + tn) and where their values start
+         * (base[j] = frame · stride + i0, read in place by {@link #gather}); returns their count.
+         */
         int loadTile(BandChannel b, int i0, int tn) {
-            int n = b.frames(), stride = b.stride();
-            float[] v = b.values(), pw = b.pixelWeights();
-            int m = coveringFrames(b, i0, tn);
-            for (int j = 0; j < m; j++) {
-                int base = active[j] * stride + i0;
-                for (int t = 0; t < tn; t++) tileV[t * m + j] = v[base + t];
-                if (pw != null) for (int t = 0; t < tn; t++) tileW[t * m + j] = pw[base + t];
-            }
+            int m = coveringFrames(b, i0, tn), stride = b.stride();
+            for (int j = 0; j < m; j++) base[j] = active[j] * stride + i0;
             return m;
         }
 
@@ -196,16 +193,17 @@ public final class CpuStackBackend implements StackBackend {
 
         /** Finite samples of tile pixel t (in frame order) into the rules' arrays; returns their count. */
         int gather(BandChannel b, int t, PixelRules r) {
-            int m = inTile, row = t * m, k = 0;
+            int m = inTile, k = 0;
             double[] fw = b.weights();
             double[] x = r.x, w = r.w;
-            boolean pw = b.pixelWeights() != null;
+            float[] v = b.values(), pw = b.pixelWeights();
             for (int j = 0; j < m; j++) {
-                float v = tileV[row + j];
-                if (!Float.isFinite(v)) continue;
+                int i = base[j] + t;
+                float s = v[i];
+                if (!Float.isFinite(s)) continue;
                 int f = active[j];
-                x[k] = v;
-                w[k] = pw ? fw[f] * tileW[row + j] : fw[f];
+                x[k] = s;
+                w[k] = pw != null ? fw[f] * pw[i] : fw[f];
                 k++;
             }
             return k;
