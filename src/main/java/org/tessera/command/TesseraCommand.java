@@ -116,7 +116,10 @@ abstract class TesseraCommand extends ContextCommand {
                 LOG.info(request.describe());
                 LOG.fine("config: " + request.configLine());
                 for (String w : request.warnings()) LOG.warning(w);
-                Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread()));
+                // Headless (no UI, or Fiji --headless): no status bar to watch, so progress goes to the log too.
+                boolean headless = ui == null || ui.isHeadless();
+                Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread(),
+                        ProgressText.headlessLines(headless, LOG::info)));
                 for (String line : OutcomeReport.outputs(outcome, runLog.file())) LOG.info(line);
                 List<String> skipped = OutcomeReport.skipped(outcome);
                 for (String line : skipped) LOG.warning("skipped " + line);

@@ -23,6 +23,7 @@ import org.tessera.command.JobRequest;
 import org.tessera.command.LastRun;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
+import org.tessera.command.ProgressText;
 import org.tessera.command.ResultImages;
 import org.tessera.command.UserGuide;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
@@ -164,7 +165,8 @@ abstract class TesseraPlugIn implements PlugIn {
                 LOG.info(request.describe());
                 LOG.fine("config: " + request.configLine());
                 for (String w : request.warnings()) LOG.warning(w);
-                Outcome o = request.run(jobs, new IJProgress());
+                // No ImageJ window (-batch, headless Fiji): no bar either, so progress goes to the Log.
+                Outcome o = request.run(jobs, new IJProgress(ProgressText.headlessLines(IJ.getInstance() == null, LOG::info)));
                 for (String line : OutcomeReport.outputs(o, log.file())) LOG.info(line);
                 for (String line : OutcomeReport.skipped(o)) LOG.warning("skipped " + line);
                 LastRun.succeeded(o, request.output(), log.file(), job() == Job.STACK);

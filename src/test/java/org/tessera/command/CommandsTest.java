@@ -282,6 +282,9 @@ class CommandsTest {
         assertTrue(logged.contains("WARNING [command] skipped " + frames.resolve("skip_me.fits") + ": no WCS in header"), logged.toString());
         assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARNING [command] unknown config key 'stacking_kapa_low'")));
         assertTrue(logged.stream().noneMatch(l -> l.contains("[FAKE] debug detail")), "FINE stays out of Fiji's log");
+        // headless (this context has no UI): no status bar, so the progress reaches the log too
+        assertTrue(logged.contains("INFO [command]   0% [FAKE] start"), logged.toString());
+        assertTrue(logged.stream().anyMatch(l -> l.startsWith("INFO [command] 100% [FAKE] done  (done in ")), logged.toString());
         String log = Files.readString(dir.resolve("out/tessera.log"));
         assertTrue(log.contains("FINE [pipeline] [FAKE] debug detail"), log);
     }

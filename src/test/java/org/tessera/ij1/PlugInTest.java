@@ -145,6 +145,10 @@ class PlugInTest {
         assertEquals(dir.resolve("tessera.log").toString(), LastRun.get("log"));
         assertEquals("", LastRun.get("mosaic"), "a stack makes no mosaic");
         assertEquals("", LastRun.get("error"));
+        // no ImageJ window (as under ImageJ -batch): no progress bar, so the progress is logged
+        String log = Files.readString(dir.resolve("tessera.log"));
+        assertTrue(log.contains(" INFO [ij1]   0% [FAKE] start\n"), log);
+        assertTrue(log.contains(" INFO [ij1] 100% [FAKE] done  (done in "), log);
     }
 
     @Test
