@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 
 import ij.IJ;
 import ij.Macro;
+import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
 import ij.plugin.PlugIn;
@@ -65,9 +66,6 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
     static final Field COVERAGE = Field.check("coverage", "Coverage map too");
 
-    /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
-    private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
-
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
@@ -86,15 +84,11 @@ abstract class TesseraPlugIn implements PlugIn {
     /** @return the values by macro key, or null when the user cancelled */
     private Map<String, String> showDialog() {
         boolean macro = Macro.getOptions() != null;
-        Map<String, String> remembered;
-        synchronized (REMEMBERED) {
-            remembered = macro ? Map.of() : Map.copyOf(REMEMBERED.getOrDefault(getClass(), Map.of()));
-        }
         GenericDialog gd = new GenericDialog(title());
         // File and folder fields get a Browse button, except headless where only text fields exist.
         boolean plain = GraphicsEnvironment.isHeadless();
         for (Field f : fields()) {
-            String def = remembered.getOrDefault(f.key(), f.defaultValue());
+            String def = initial(job(), f, macro);
             switch (f.kind()) {
                 case FOLDER -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addDirectoryField(f.label(), def, 40); }
                 case FILE -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addFileField(f.label(), def, 40); }
@@ -135,8 +129,26 @@ abstract class TesseraPlugIn implements PlugIn {
             String typed = options == null ? null : Macro.getValue(options, f.label(), null);
             values.put(f.key(), typed != null ? typed : chosen);
         }
-        if (!macro) synchronized (REMEMBERED) { REMEMBERED.put(getClass(), values); }
+        if (!macro) remember(job(), values);
         return values;
+    }
+
+    /**
+     * What field {@code f} of {@code job}'s dialog starts with: the value of the last dialog a person
+     * confirmed (ImageJ's preferences, so also after a restart), or its default; a macro always gets
+     * the default, so that a macro line gives the same job on every machine.
+     */
+    static String initial(Job job, Field f, boolean macro) {
+        return macro ? f.defaultValue() : Prefs.get(prefKey(job, f.key()), f.defaultValue());
+    }
+
+    /** Keeps a confirmed dialog's values in ij.Prefs, which ImageJ writes to IJ_Prefs.txt when it quits. */
+    static void remember(Job job, Map<String, String> values) {
+        values.forEach((key, value) -> Prefs.set(prefKey(job, key), value));
+    }
+
+    private static String prefKey(Job job, String key) {
+        return "tessera." + job.word() + "." + key;
     }
 
     /** GenericDialog's Browse only opens files: a Save dialog for the output FITS name instead. */
