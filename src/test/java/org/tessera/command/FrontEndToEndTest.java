@@ -202,17 +202,44 @@ class FrontEndToEndTest {
         try {
             ScriptService scripts = context.service(ScriptService.class);
             Path jy = dir.resolve("jython");
+            // settings as the guide writes them: ';' or spaces between pairs, a value with spaces in double quotes
             Module j = scripts.run(new File("scripts/Reproject_Coadd.py"), true, "input", DSS.toFile(),
-                    "output", jy.toFile(), "kernel", "bilinear", "settings", "use_gpu_phase5=false").get();
+                    "output", jy.toFile(), "kernel", "bilinear",
+                    "settings", "use_gpu_phase5=false; astap_data_directory_path=\"/opt/astap data\"").get();
             assertEquals(jy.resolve("mosaic.fits").toAbsolutePath().toString(), j.getOutput("mosaic"));
             assertDssMosaic(jy);
 
             Path gr = dir.resolve("groovy");
             Module g = scripts.run(new File("scripts/Build_Mosaic.groovy"), true, "input", null,
-                    "output", gr.toFile(), "rejection", "kappa_sigma", "settings", "").get();
+                    "output", gr.toFile(), "rejection", "kappa_sigma", "settings", "astap_data_directory_path=\"/opt/astap data\"").get();
             assertEquals(gr.resolve("mosaic.fits").toAbsolutePath().toString(), g.getOutput("mosaic"));
             assertTrue(fits(gr.resolve("mosaic.fits")).alpha());
         } finally {
+            context.dispose();
+        }
+    }
+
+    @Test
+    void exampleScriptStopsWhenEscIsPressed(@TempDir Path dir) throws Exception {
+        Context context = new Context(ScriptService.class);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        // Esc held down for the whole run (the script resets it once when it starts)
+        Thread esc = new Thread(() -> {
+            while (!done.get()) {
+                ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+                try { Thread.sleep(20); } catch (InterruptedException e) { return; }
+            }
+        });
+        try {
+            esc.start();
+            Module g = context.service(ScriptService.class).run(new File("scripts/Build_Mosaic.groovy"), true,
+                    "input", null, "output", dir.toFile(), "rejection", "kappa_sigma", "settings", "").get();
+            assertNull(g.getOutput("mosaic"), "a cancelled script sets no mosaic");
+            assertFalse(Files.exists(dir.resolve("mosaic.fits")), "the pipeline stopped before the mosaic");
+        } finally {
+            done.set(true);
+            esc.join();
+            ij.IJ.resetEscape();
             context.dispose();
         }
     }
