@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import ij.IJ;
 import ij.ImagePlus;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
@@ -118,6 +119,7 @@ abstract class TesseraCommand extends ContextCommand {
                 for (String w : request.warnings()) LOG.warning(w);
                 // Headless (no UI, or Fiji --headless): no status bar to watch, so progress goes to the log too.
                 boolean headless = ui == null || ui.isHeadless();
+                IJ.resetEscape(); // an Esc pressed before this run must not cancel it
                 Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread(),
                         ProgressText.headlessLines(headless, LOG::info)));
                 for (String line : OutcomeReport.outputs(outcome, runLog.file())) LOG.info(line);

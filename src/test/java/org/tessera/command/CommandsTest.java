@@ -337,6 +337,35 @@ class CommandsTest {
     }
 
     @Test
+    void escInImageJStopsTheCommandButAnEscPressedBeforeTheRunDoesNot(@TempDir Path dir) throws Exception {
+        try {
+            // In Fiji the menu runs these commands, not the ImageJ 1 plugins: Esc must reach them too.
+            FakeJobs fake = new FakeJobs();
+            fake.whileRunning = () -> ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+            BuildMosaicCommand c = new BuildMosaicCommand();
+            context.inject(c);
+            c.jobs = fake;
+            c.output = dir.resolve("a").toFile();
+            c.run();
+            assertTrue(c.isCanceled());
+            assertEquals("cancelled by the user", c.getCancelReason());
+            assertEquals("cancelled", LastRun.get("status"));
+            assertFalse(Files.exists(dir.resolve("a/mosaic.fits")));
+
+            ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE); // pressed before: not meant for this run
+            BuildMosaicCommand next = new BuildMosaicCommand();
+            context.inject(next);
+            next.jobs = new FakeJobs();
+            next.output = dir.resolve("b").toFile();
+            next.run();
+            assertFalse(next.isCanceled(), next.getCancelReason());
+            assertEquals("ok", LastRun.get("status"));
+        } finally {
+            ij.IJ.resetEscape();
+        }
+    }
+
+    @Test
     void commandServiceRunsTheCommandsHeadless(@TempDir Path dir) throws Exception {
         CommandService commands = context.service(CommandService.class);
         // Plumbing through CommandService: parameters are injected and the job is validated
