@@ -158,8 +158,13 @@ class FrontEndToEndTest {
         assumeData(DSS);
         LegacyImageJ ij = new LegacyImageJ(dir.resolve("ij"));
         Path out = dir.resolve("out");
-        ij.runMacroFile(Paths.get("macros/reproject_coadd.ijm"), "input=" + bracket(DSS) + " output=" + bracket(out));
+        System.clearProperty("tessera.test.images");
+        // the example as written, then a line that reports what it left open; "coverage" is passed on to the run
+        ij.runMacro(Files.readString(Paths.get("macros/reproject_coadd.ijm"))
+                + "\ncall(\"java.lang.System.setProperty\", \"tessera.test.images\", \"\" + nImages + \" \" + getTitle());",
+                "input=" + bracket(DSS) + " output=" + bracket(out) + " coverage");
         assertEquals("ok", ij.lastRun("status"), ij.lastRun("error"));
+        assertEquals("2 out", System.getProperty("tessera.test.images"), "the mosaic, selected, and its coverage map");
         assertEquals(out.resolve("mosaic.fits").toAbsolutePath().toString(), ij.lastRun("mosaic"));
         assertEquals("0", ij.lastRun("skipped"));
         assertDssMosaic(out);
