@@ -200,6 +200,55 @@ class CommandsTest {
     }
 
     @Test
+    void aScriptInFijisWindowThatNamesSomeInputsGetsNoDialogAndNoRememberedValues(@TempDir Path dir) throws Exception {
+        org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
+        org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
+        // Fiji with its window: the UI is not headless
+        org.scijava.ui.UIService desktop = (org.scijava.ui.UIService) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.scijava.ui.UIService.class},
+                (proxy, m, args) -> m.getName().equals("isHeadless") ? Boolean.FALSE
+                        : m.getReturnType() == boolean.class ? Boolean.FALSE : null);
+        RememberedInputs.Load load = new RememberedInputs.Load();
+        RememberedInputs.Save save = new RememberedInputs.Save();
+        load.prefs = save.prefs = prefs;
+        load.ui = save.ui = desktop;
+        File last = dir.resolve("last dialog").toFile();
+        try {
+            prefs.put(BuildMosaicCommand.class, "output", last.getPath());
+            prefs.put(BuildMosaicCommand.class, "settings", "stacking_kappa_low=2");
+            prefs.put(BuildMosaicCommand.class, "combine", Choices.COMBINE_MEDIAN);
+
+            // commands.run(BuildMosaicCommand, true, "output", f): the other fields keep their defaults, no dialog
+            org.scijava.module.Module script = modules.createModule(info(BuildMosaicCommand.class));
+            File out = dir.resolve("script").toFile();
+            script.setInput("output", out);
+            script.resolveInput("output");
+            load.process(script);
+            for (String k : List.of("input", "image", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"))
+                assertTrue(script.isInputResolved(k), k + " is left to no dialog");
+            assertEquals("", script.getInput("settings"));
+            assertEquals(Choices.COMBINE_DEFAULT, script.getInput("combine"));
+            assertEquals(out, script.getInput("output"));
+            save.process(script);
+            assertEquals(last.getPath(), prefs.get(BuildMosaicCommand.class, "output", null), "a script's values are not remembered");
+
+            // the menu: nothing given, the dialog opens with the last values and remembers the new ones
+            org.scijava.module.Module menu = modules.createModule(info(BuildMosaicCommand.class));
+            load.process(menu);
+            assertFalse(menu.isInputResolved("settings"), "the dialog asks for it");
+            assertEquals("stacking_kappa_low=2", menu.getInput("settings"));
+            assertEquals(last, menu.getInput("output"));
+            File typed = dir.resolve("typed").toFile();
+            menu.setInput("output", typed);
+            save.process(menu);
+            assertEquals(typed.getPath(), prefs.get(BuildMosaicCommand.class, "output", null));
+        } finally {
+            for (String k : List.of("input", "output", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"))
+                prefs.remove(BuildMosaicCommand.class, k);
+        }
+    }
+
+    @Test
     void parametersMapToTheJob(@TempDir Path dir) throws Exception {
         Path frames = Files.createDirectories(dir.resolve("frames"));
         Files.writeString(frames.resolve("f1.fits"), "x");
