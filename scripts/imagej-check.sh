@@ -16,13 +16,14 @@
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).
 # Usage: mvn -q -B package -DskipTests && scripts/imagej-check.sh [--screenshots DIR]
 # (--screenshots also saves the Build Mosaic dialog and its result as PNGs, for docs/images/;
-# TESSERA_IMAGEJ_LIMIT_S sets the time limit of the menu run, 300 s by default.)
+# TESSERA_IMAGEJ_LIMIT_S sets the time limit of the menu run, 300 s by default; TESSERA_IMAGEJ_JAR
+# another ImageJ 1 jar, e.g. Debian's package: TESSERA_IMAGEJ_JAR=/usr/share/java/ij.jar, 1.53t.)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 shots=""
 if [ "${1:-}" = "--screenshots" ]; then shots=$(mkdir -p "$2" && cd "$2" && pwd); fi
 layout="$root/target/imagej"
-ijjar=$(ls "$root"/target/lib/ij-*.jar 2>/dev/null | head -1)
+ijjar=${TESSERA_IMAGEJ_JAR:-$(ls "$root"/target/lib/ij-*.jar 2>/dev/null | head -1)}
 if [ ! -d "$layout/plugins" ] || [ -z "$ijjar" ]; then
     echo "build first: mvn -q -B package -DskipTests" >&2; exit 2
 fi
