@@ -38,11 +38,35 @@ public final class RememberedInputs {
     }
 
     private static boolean macroRunning() {
+        return macroOptions() != null;
+    }
+
+    /** The running macro line's options (Fiji hands them to the command's thread), or null. */
+    private static String macroOptions() {
         try {
-            return ij.Macro.getOptions() != null;
+            return ij.Macro.getOptions();
         } catch (LinkageError e) { // no ImageJ 1 on the class path: no macros either
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * A macro line in Fiji, as in ImageJ 1: a box is ticked by its bare word ({@code coverage}; Fiji
+     * itself only reads {@code coverage=true}), and every key the line leaves out keeps its default
+     * instead of opening the dialog (Fiji asks for the keys a macro line leaves out), so the
+     * documented lines run unattended in a batch macro.
+     */
+    static void macroLine(Module module, String options) {
+        String words = " " + options.trim() + " ";
+        for (ModuleItem<?> item : module.getInfo().inputs()) {
+            Class<?> t = item.getType();
+            if ((t == boolean.class || t == Boolean.class) && !module.isInputResolved(item.getName())
+                    && words.contains(" " + item.getName() + " ")) {
+                module.setInput(item.getName(), Boolean.TRUE);
+                module.resolveInput(item.getName());
+            }
+        }
+        resolveTheRest(module);
     }
 
     /** The inputs worth remembering: what the user types or picks, never services or messages. */
@@ -60,6 +84,11 @@ public final class RememberedInputs {
 
         @Override
         public void process(Module module) {
+            String macro = isTessera(module) ? macroOptions() : null;
+            if (macro != null) { // headless or not: a macro line never opens a dialog
+                macroLine(module, macro);
+                return;
+            }
             if (!interactive(module, ui)) return;
             if (fromCode(module)) {
                 resolveTheRest(module); // no dialog: what the caller left out keeps its default

@@ -116,7 +116,7 @@ abstract class TesseraPlugIn implements PlugIn {
         String options = Macro.getOptions();
         for (Field f : fields()) {
             if (f.kind() == Kind.CHECK) {
-                values.put(f.key(), Boolean.toString(gd.getNextBoolean()));
+                values.put(f.key(), Boolean.toString(ticked(options, f.key(), gd.getNextBoolean())));
                 continue;
             }
             if (f.kind() != Kind.CHOICE) {
@@ -149,6 +149,16 @@ abstract class TesseraPlugIn implements PlugIn {
 
     private static String prefKey(Job job, String key) {
         return "tessera." + job.word() + "." + key;
+    }
+
+    /**
+     * A box as a macro line sets it: ImageJ's bare word ({@code coverage}, which the dialog has already
+     * read into {@code dialog}) or {@code coverage=true|false}, the form Fiji records for its commands,
+     * so that a line recorded in Fiji replays here.
+     */
+    static boolean ticked(String options, String key, boolean dialog) {
+        String typed = options == null ? null : Macro.getValue(options, key, null);
+        return typed != null ? Boolean.parseBoolean(typed.trim()) : dialog;
     }
 
     /** GenericDialog's Browse only opens files: a Save dialog for the output FITS name instead. */

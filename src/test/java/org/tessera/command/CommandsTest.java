@@ -249,6 +249,39 @@ class CommandsTest {
     }
 
     @Test
+    void aFijiMacroLineGetsNoDialogForTheKeysItLeavesOutAndTicksBoxesByTheirBareWord(@TempDir Path dir) throws Exception {
+        org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
+        RememberedInputs.Load load = new RememberedInputs.Load();
+        load.prefs = context.service(org.scijava.prefs.PrefService.class);
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        // Fiji hands a macro's options to the command's thread (ImageJ 1 reads them on "Run$_" threads)
+        Thread macro = new Thread(() -> {
+            try {
+                ij.Macro.setOptions("input=[/data/tiles] output=[/data/coadd] kernel=lanczos3 coverage");
+                org.scijava.module.Module m = modules.createModule(info(ReprojectCoaddCommand.class));
+                for (String k : List.of("input", "output", "kernel")) m.resolveInput(k); // imagej-legacy's MacroPreprocessor
+                m.setInput("kernel", "lanczos3");
+                load.process(m);
+                result.set(m);
+            } catch (Throwable t) {
+                result.set(t);
+            } finally {
+                ij.Macro.setOptions(null);
+            }
+        }, "Run$_macro");
+        macro.start();
+        macro.join();
+        if (result.get() instanceof Throwable t) throw new AssertionError(t);
+        org.scijava.module.Module m = (org.scijava.module.Module) result.get();
+        for (String k : List.of("image", "config", "gpu", "settings", "coverage"))
+            assertTrue(m.isInputResolved(k), k + ": no dialog asks for a key the macro left out");
+        assertEquals(true, m.getInput("coverage"), "the bare word ticks the box, as in ImageJ 1");
+        assertEquals("", m.getInput("settings"));
+        assertEquals(Choices.GPU_DEFAULT, m.getInput("gpu"));
+        assertEquals("lanczos3", m.getInput("kernel"));
+    }
+
+    @Test
     void parametersMapToTheJob(@TempDir Path dir) throws Exception {
         Path frames = Files.createDirectories(dir.resolve("frames"));
         Files.writeString(frames.resolve("f1.fits"), "x");

@@ -152,6 +152,15 @@ class PlugInTest {
     }
 
     @Test
+    void aBoxIsTickedByItsBareWordOrByKeyEqualsTrueAsFijiRecordsIt() {
+        assertTrue(TesseraPlugIn.ticked("input=[/a] output=[/b] coverage=true", "coverage", false), "Fiji's recorded form");
+        assertFalse(TesseraPlugIn.ticked("input=[/a] coverage=false", "coverage", true));
+        assertTrue(TesseraPlugIn.ticked("input=[/a] output=[/b] coverage", "coverage", true), "ImageJ's bare word, read by the dialog");
+        assertFalse(TesseraPlugIn.ticked("input=[/a] output=[/b]", "coverage", false));
+        assertTrue(TesseraPlugIn.ticked(null, "coverage", true), "a person's tick");
+    }
+
+    @Test
     void executeRecordsTheOutcomeForMacros(@TempDir Path dir) throws IOException {
         Path frames = Files.createDirectories(dir.resolve("frames"));
         Files.writeString(frames.resolve("a.fits"), "x");
