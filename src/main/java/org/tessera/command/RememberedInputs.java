@@ -42,7 +42,7 @@ public final class RememberedInputs {
     }
 
     /** The running macro line's options (Fiji hands them to the command's thread), or null. */
-    private static String macroOptions() {
+    static String macroOptions() {
         try {
             return ij.Macro.getOptions();
         } catch (LinkageError e) { // no ImageJ 1 on the class path: no macros either

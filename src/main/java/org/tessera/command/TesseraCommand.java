@@ -154,6 +154,20 @@ abstract class TesseraCommand extends ContextCommand {
         status.showStatus("Tessera failed: " + msg);
         if (ui != null && !ui.isHeadless()) ui.showDialog(msg, "Tessera", MessageType.ERROR_MESSAGE);
         cancel(msg);
+        if (RememberedInputs.macroOptions() != null) abortMacro();
+    }
+
+    /**
+     * Stops the macro whose line ran this command, as ImageJ 1's own errors do: the flag makes
+     * {@code IJ.run} end the macro when the command returns, so the next line never works on a
+     * mosaic that was not made (Fiji's macro call would otherwise just go on).
+     */
+    private static void abortMacro() {
+        try {
+            ij.Macro.abort();
+        } catch (RuntimeException e) {
+            // on the macro's own thread ImageJ throws at once; the flag set above ends the macro all the same
+        }
     }
 
     /** The Help button's callback (each dialog declares the button; the callback is shared). */

@@ -403,6 +403,39 @@ class CommandsTest {
     }
 
     @Test
+    void aFailureStopsTheMacroThatRanTheCommand(@TempDir Path dir) throws Exception {
+        java.lang.reflect.Field abort = ij.Macro.class.getDeclaredField("abort"); // what IJ.run checks when a command returns
+        abort.setAccessible(true);
+        FakeJobs fake = new FakeJobs();
+        fake.failure = new java.io.IOException("a.fits: not a FITS file");
+        try {
+            abort.setBoolean(null, false);
+            BuildMosaicCommand menu = new BuildMosaicCommand(); // no macro: nothing to stop
+            context.inject(menu);
+            menu.jobs = fake;
+            menu.output = dir.toFile();
+            menu.run();
+            assertTrue(menu.isCanceled());
+            assertFalse(abort.getBoolean(null));
+
+            BuildMosaicCommand line = new BuildMosaicCommand();
+            context.inject(line);
+            line.jobs = fake;
+            line.output = dir.toFile();
+            Thread macro = new Thread(() -> {
+                ij.Macro.setOptions("output=[" + dir + "]");
+                try { line.run(); } finally { ij.Macro.setOptions(null); }
+            }, "Run$_macro");
+            macro.start();
+            macro.join();
+            assertEquals("a.fits: not a FITS file", line.getCancelReason());
+            assertTrue(abort.getBoolean(null), "the macro stops after the failed line");
+        } finally {
+            abort.setBoolean(null, false);
+        }
+    }
+
+    @Test
     void aCancelledRunCancelsTheCommandWithoutAnError(@TempDir Path dir) throws Exception {
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");
