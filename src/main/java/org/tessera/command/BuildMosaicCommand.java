@@ -55,13 +55,13 @@ public class BuildMosaicCommand extends TesseraCommand {
     @Parameter(label = "Coverage map too", required = false, persist = false, description = COVERAGE_DESCRIPTION)
     boolean coverage;
 
+    /** The coverage map when {@link #coverage} is ticked; declared first, so that Fiji shows it first and the mosaic ends selected. */
+    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
+    ImagePlus coverageImage;
+
     /** The mosaic as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
     @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
     ImagePlus mosaic;
-
-    /** The coverage map when {@link #coverage} is ticked. */
-    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
-    ImagePlus coverageImage;
 
     /** Opens the user guide (online, or the bundled copy); not a macro key. */
     @Parameter(label = "Help", callback = "help", required = false, persist = false, description = HELP_DESCRIPTION)

@@ -64,7 +64,9 @@ class CommandsTest {
         assertEquals("Plugins>Tessera>Build Mosaic...",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
         assertEquals(List.of("input", "image", "output", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
-        assertEquals(List.of("mosaic", "coverageImage"), names(mosaic.outputs()));
+        // Fiji shows the outputs in this order: the mosaic last, so that it is the selected image
+        // (the next macro line's getTitle(), getPixelSize), as after the ImageJ 1 plugins
+        assertEquals(List.of("coverageImage", "mosaic"), names(mosaic.outputs()));
         assertEquals(ImagePlus.class, mosaic.getOutput("mosaic").getType(), "an image Fiji shows, not a File it ignores");
 
         CommandInfo stack = info(StackFramesCommand.class);
@@ -76,7 +78,7 @@ class CommandsTest {
         CommandInfo reproject = info(ReprojectCoaddCommand.class);
         assertEquals("Reproject and Coadd...", reproject.getMenuPath().getLeaf().getName());
         assertEquals(List.of("input", "image", "output", "config", "kernel", "gpu", "settings", "coverage"), names(reproject.inputs()));
-        assertEquals(List.of("mosaic", "coverageImage"), names(reproject.outputs()));
+        assertEquals(List.of("coverageImage", "mosaic"), names(reproject.outputs()));
 
         assertEquals("About Tessera", info(AboutTesseraCommand.class).getMenuPath().getLeaf().getName());
         for (CommandInfo i : List.of(mosaic, stack, reproject)) assertTrue(i.canRunHeadless(), i.getTitle());
