@@ -129,6 +129,9 @@ abstract class TesseraPlugIn implements PlugIn {
             String typed = options == null ? null : Macro.getValue(options, f.label(), null);
             values.put(f.key(), typed != null ? typed : chosen);
         }
+        // Fiji's commands also take image=<title> (an open image); here it is refused, not dropped.
+        String image = options == null ? null : Macro.getValue(options, "image", null);
+        if (image != null) values.put("image", image);
         if (!macro) remember(job(), values);
         return values;
     }
@@ -222,6 +225,10 @@ abstract class TesseraPlugIn implements PlugIn {
 
     /** The dialog values (by macro key) as a job. */
     JobRequest request(Map<String, String> values) throws IOException {
+        String image = values.get("image");
+        if (image != null && !image.isBlank())
+            throw new IllegalArgumentException("image=" + image.trim() + ": an open image is taken by Fiji's Tessera commands"
+                    + " only; in ImageJ 1 give the FITS file or its folder as input=[...]");
         Map<String, String> choices = new LinkedHashMap<>();
         for (Field f : fields()) if (f.kind() == Kind.CHOICE) choices.put(f.key(), values.get(f.key()));
         return JobRequest.fromForm(job(), path(values.get("input")), path(values.get("output")),
