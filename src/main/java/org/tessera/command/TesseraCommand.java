@@ -94,6 +94,8 @@ abstract class TesseraCommand extends ContextCommand {
         try {
             LastRun.clear();
             try {
+                String options = RememberedInputs.macroOptions();
+                if (options != null) MacroOptions.check(options, macroKeys(getClass()), menuLabel(getClass()));
                 request = request();
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
@@ -189,6 +191,25 @@ abstract class TesseraCommand extends ContextCommand {
             in = imageDir;
         }
         return JobRequest.fromForm(job, in, path(output), path(config), choices, settings);
+    }
+
+    /** The macro keys of a command: its input fields a person fills in (not services, buttons or messages). */
+    static List<String> macroKeys(Class<?> command) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : command.getDeclaredFields()) {
+            Parameter p = f.getAnnotation(Parameter.class);
+            if (p == null || p.type() != org.scijava.ItemIO.INPUT || p.visibility() == org.scijava.ItemVisibility.MESSAGE
+                    || org.scijava.service.Service.class.isAssignableFrom(f.getType())
+                    || f.getType() == org.scijava.widget.Button.class) continue;
+            keys.add(f.getName());
+        }
+        return keys;
+    }
+
+    /** "Build Mosaic...": the last part of the command's menu path. */
+    static String menuLabel(Class<?> command) {
+        String path = command.getAnnotation(org.scijava.plugin.Plugin.class).menuPath();
+        return path.substring(path.lastIndexOf('>') + 1);
     }
 
     /** A File parameter as a path; an empty field counts as not given. */

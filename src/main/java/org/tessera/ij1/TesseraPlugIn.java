@@ -22,6 +22,7 @@ import org.tessera.command.Errors;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.LastRun;
+import org.tessera.command.MacroOptions;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
 import org.tessera.command.ProgressText;
@@ -77,6 +78,17 @@ abstract class TesseraPlugIn implements PlugIn {
 
     @Override
     public void run(String arg) {
+        String options = Macro.getOptions();
+        if (options != null) { // ImageJ would ignore a mistyped key: Build Mosaic's inpt=[...] gave the default sky
+            List<String> known = new java.util.ArrayList<>(fields().stream().map(Field::key).toList());
+            known.add("image"); // Fiji's; refused below with its own reason
+            try {
+                MacroOptions.check(options, known, title().substring(title().indexOf(':') + 2) + "...");
+            } catch (IllegalArgumentException e) {
+                fail(e.getMessage());
+                return;
+            }
+        }
         Map<String, String> values = showDialog();
         if (values != null) execute(values);
     }

@@ -438,6 +438,33 @@ class CommandsTest {
     }
 
     @Test
+    void aMacroLineWithAMistypedKeyIsRefusedNamingTheKeys(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("input", "output", "coverage", "settings"),
+                MacroOptions.keys("input=[/a b=c] output=/d coverage settings=[x=1 y=\"2 3\"]"));
+        FakeJobs fake = new FakeJobs();
+        BuildMosaicCommand c = new BuildMosaicCommand();
+        context.inject(c);
+        c.jobs = fake;
+        c.output = dir.toFile();
+        Thread macro = new Thread(() -> {
+            ij.Macro.setOptions("inpt=[" + dir + "] output=[" + dir + "]");
+            try { c.run(); } finally { ij.Macro.setOptions(null); }
+        }, "Run$_macro");
+        java.lang.reflect.Field abort = ij.Macro.class.getDeclaredField("abort");
+        abort.setAccessible(true);
+        try {
+            macro.start();
+            macro.join();
+        } finally {
+            abort.setBoolean(null, false);
+        }
+        assertTrue(c.isCanceled());
+        assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, image, output, config, mode,"
+                + " rejection, combine, gpu, settings, coverage", c.getCancelReason());
+        assertEquals(List.of(), fake.calls, "nothing runs: not the default sky for an input the line misspelt");
+    }
+
+    @Test
     void aCancelledRunCancelsTheCommandWithoutAnError(@TempDir Path dir) throws Exception {
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");

@@ -71,6 +71,15 @@ class LegacyMacroTest {
     }
 
     @Test
+    void aMistypedKeyIsRefusedNotTakenForTheDefaultSky(@TempDir Path dir) {
+        ij.runMacro("run(\"Build Mosaic...\", \"inpt=" + bracket(dir) + " output=" + bracket(dir.resolve("out")) + "\");", "");
+        assertEquals("failed", ij.lastRun("status"));
+        assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, output, config, mode, rejection,"
+                + " combine, gpu, settings, coverage, image", ij.lastRun("error"));
+        assertFalse(Files.exists(dir.resolve("out/mosaic.fits")));
+    }
+
+    @Test
     void aFailedRunStopsTheMacro(@TempDir Path dir) {
         System.clearProperty("tessera.test.after");
         ij.runMacro("run(\"Build Mosaic...\", \"input=" + bracket(dir.resolve("gone")) + " output=" + bracket(dir) + "\");\n"
