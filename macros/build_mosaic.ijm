@@ -5,7 +5,7 @@
 //   ImageJ-linux64 --headless --console -macro build_mosaic.ijm "input=[/data/frames] output=[/data/out]"
 // Leave out input= to build the built-in default sky. Optional keys: mode (classic, or sds: SDS
 // mode, mosaic first), rejection, combine, gpu, config (a JSON file) and settings (more key=value
-// pairs, e.g. settings=[stacking_kappa_low=2.5]).
+// pairs, e.g. settings=[stacking_kappa_low=2.5]); the word coverage also opens the coverage map.
 
 args = getArgument();
 if (args == "") {
@@ -23,7 +23,8 @@ run("Build Mosaic...",
     + " rejection=" + option(args, "rejection", "config")
     + " combine=" + option(args, "combine", "config")
     + " gpu=" + option(args, "gpu", "config")
-    + " settings=[" + option(args, "settings", "") + "]");
+    + " settings=[" + option(args, "settings", "") + "]"
+    + flag(args, "coverage"));
 
 // A failed run stops the macro with an error message; here it succeeded.
 print("Mosaic:   " + call("org.tessera.ij1.LastRun.get", "mosaic"));
@@ -36,4 +37,10 @@ if (skipped != "0") print("Skipped " + skipped + " input(s):\n" + call("org.tess
 // The value of key=... (or key=[...]) in an options string, or the default.
 function option(options, key, fallback) {
     return call("ij.Macro.getValue", options, key, fallback);
+}
+
+// " KEY" when the options hold the bare word KEY (a ticked box, e.g. coverage), else "".
+function flag(options, key) {
+    if (matches(" " + options + " ", ".* " + key + " .*")) return " " + key;
+    return "";
 }

@@ -4,7 +4,8 @@
 // In Fiji: Plugins > Macros > Run... and pick this file (it asks for the folders).
 // Headless:
 //   ImageJ-linux64 --headless --console -macro reproject_coadd.ijm "input=[/data/tiles] output=[/data/out]"
-// Optional keys: kernel (bilinear, nearest, lanczos3, exact), gpu, config (a JSON file), settings.
+// Optional keys: kernel (bilinear, nearest, lanczos3, exact), gpu, config (a JSON file), settings;
+// the word coverage also opens the coverage map.
 
 args = getArgument();
 if (args == "") {
@@ -18,7 +19,8 @@ run("Reproject and Coadd...",
     + " config=[" + option(args, "config", "") + "]"
     + " kernel=" + option(args, "kernel", "config")
     + " gpu=" + option(args, "gpu", "config")
-    + " settings=[" + option(args, "settings", "") + "]");
+    + " settings=[" + option(args, "settings", "") + "]"
+    + flag(args, "coverage"));
 
 print("Mosaic:   " + call("org.tessera.ij1.LastRun.get", "mosaic"));
 print("Coverage: " + call("org.tessera.ij1.LastRun.get", "coverage"));
@@ -29,4 +31,10 @@ if (skipped != "0") print("Skipped " + skipped + " image(s):\n" + call("org.tess
 
 function option(options, key, fallback) {
     return call("ij.Macro.getValue", options, key, fallback);
+}
+
+// " KEY" when the options hold the bare word KEY (a ticked box, e.g. coverage), else "".
+function flag(options, key) {
+    if (matches(" " + options + " ", ".* " + key + " .*")) return " " + key;
+    return "";
 }

@@ -11,7 +11,9 @@
 // The same job as Plugins > Tessera > Build Mosaic, written out to show the API: a Config (defaults,
 // then your keys), a Progress, the run log, and MosaicPipeline.mosaic.
 
+import ij.IJ
 import org.tessera.Progress
+import org.tessera.command.JobSettings
 import org.tessera.config.Config
 import org.tessera.pipeline.MosaicPipeline
 import org.tessera.pipeline.RunLog
@@ -19,15 +21,25 @@ import org.tessera.pipeline.RunLog
 def config = new Config()
 config.put("sds_mode_default", mode == "sds")   // SDS mode (mosaic first) or Classic
 config.set("stacking_rejection_algorithm=" + rejection)
-(settings ?: "").split(/[\s;]+/).findAll { it }.each { config.set(it) }   // e.g. stacking_kappa_low=2.5
+// e.g. stacking_kappa_low=2.5; split as the menus do: spaces, new lines or ';', "double quotes" keep spaces
+JobSettings.split(settings).each { config.set(it) }
 
 def inputs = (input != null && input.path) ? [input.toPath()] : []   // [] = the built-in default sky
-def lastPercent = -10
-Progress progress = { double fraction, String message ->
-    int percent = (int) (fraction * 100)
-    if (percent >= lastPercent + 10 || fraction >= 1) {   // one line per 10 %
-        lastPercent = percent
-        println String.format("%3d%% %s", percent, message ?: "")
+IJ.resetEscape()
+def owner = Thread.currentThread()
+Progress progress = new Progress() {
+    int lastPercent = -10
+
+    void update(double fraction, String message) {
+        int percent = (int) (fraction * 100)
+        if (percent >= lastPercent + 10 || fraction >= 1) {   // one line per 10 %
+            lastPercent = percent
+            println String.format("%3d%% %s", percent, message ?: "")
+        }
+    }
+
+    boolean cancelled() {   // Esc in Fiji, or the Script Editor's Kill: the run stops within a band or tile
+        IJ.escapePressed() || owner.isInterrupted()
     }
 }
 

@@ -10,15 +10,19 @@
 # Fiji: open in the Script Editor (File > Open...) and Run; Fiji asks for the parameters above.
 # The same job as Plugins > Tessera > Reproject and Coadd.
 
+from ij import IJ
+from java.lang import Thread
 from org.tessera import Progress
+from org.tessera.command import JobSettings
 from org.tessera.config import Config
 from org.tessera.pipeline import MosaicPipeline, RunLog
 
 
 class PrintProgress(Progress):
-    """Prints one line per 10 % of the run."""
+    """Prints one line per 10 % of the run; Esc (or the Script Editor's Kill) stops it."""
     def __init__(self):
         self.last = -10
+        self.owner = Thread.currentThread()
 
     def update(self, fraction, message):
         percent = int(fraction * 100)
@@ -26,17 +30,22 @@ class PrintProgress(Progress):
             self.last = percent
             print("%3d%% %s" % (percent, message or ""))
 
+    def cancelled(self):
+        return IJ.escapePressed() or self.owner.isInterrupted()
+
 
 config = Config()
 config.set("reproject_kernel=" + kernel)
-for assignment in (settings or "").replace(";", " ").split():
-    config.set(assignment)        # e.g. intertile_photometric_match=false
+# e.g. intertile_photometric_match=false; split as the menus do: spaces, new lines or ';', "double quotes" keep spaces
+for assignment in JobSettings.split(settings):
+    config.set(assignment)
 
 fits = (".fits", ".fit", ".fts")
 images = sorted([f.toPath() for f in input.listFiles() if f.isFile() and f.getName().lower().endswith(fits)])
 if not images:
     raise ValueError("no FITS images in %s" % input)
 
+IJ.resetEscape()
 run_log = RunLog.start(output.toPath(), False)    # writes <output>/tessera.log
 try:
     outcome = MosaicPipeline.reproject(output.toPath(), images, config, PrintProgress())

@@ -10,18 +10,20 @@
 #      a composite of 3 channels, calibrated in arcsec; a dialog cancelled must record nothing, and
 #      Browse then Cancel in the file chooser must leave no "select=" in the recorded line.
 #   2. `ImageJ -batch`: the four recorded lines replayed into new folders, with the same checks (the
-#      SDS line must run SDS mode again: sds_megatiles/, no master_tiles/).
+#      SDS line must run SDS mode again: sds_megatiles/, no master_tiles/); with no window to show a
+#      progress bar in, each run must log its progress (0 % and 100 % lines).
 #   3. `ImageJ -batch`: a failing run must end the macro with "Tessera: <reason>" on stderr and exit
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).
 # Usage: mvn -q -B package -DskipTests && scripts/imagej-check.sh [--screenshots DIR]
 # (--screenshots also saves the Build Mosaic dialog and its result as PNGs, for docs/images/;
-# TESSERA_IMAGEJ_LIMIT_S sets the time limit of the menu run, 300 s by default.)
+# TESSERA_IMAGEJ_LIMIT_S sets the time limit of the menu run, 300 s by default; TESSERA_IMAGEJ_JAR
+# another ImageJ 1 jar, e.g. Debian's package: TESSERA_IMAGEJ_JAR=/usr/share/java/ij.jar, 1.53t.)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 shots=""
 if [ "${1:-}" = "--screenshots" ]; then shots=$(mkdir -p "$2" && cd "$2" && pwd); fi
 layout="$root/target/imagej"
-ijjar=$(ls "$root"/target/lib/ij-*.jar 2>/dev/null | head -1)
+ijjar=${TESSERA_IMAGEJ_JAR:-$(ls "$root"/target/lib/ij-*.jar 2>/dev/null | head -1)}
 if [ ! -d "$layout/plugins" ] || [ -z "$ijjar" ]; then
     echo "build first: mvn -q -B package -DskipTests" >&2; exit 2
 fi
@@ -88,6 +90,12 @@ if imagej 300 -batch "$work/replay.ijm"; then rc=0; else rc=$?; fi
 grep '^ok:\|^FAIL:' "$work/out" || true
 if [ "$rc" != 0 ] || [ "$(grep -c '^ok:' "$work/out")" != 4 ]; then
     echo "FAIL: replaying the recorded lines (exit $rc); stderr: $(tail -5 "$work/err")"; fail=1
+fi
+# No window, no progress bar: each -batch run logs its progress (first line, every 10 s, 100 %).
+if [ "$(grep -c 'INFO \[ij1\] 100% .*(done in' "$work/out")" = 4 ] && grep -q 'INFO \[ij1\]   0% ' "$work/out"; then
+    echo "ok: under -batch each run logs its progress: $(grep -m1 'INFO \[ij1\] 100% ' "$work/out" | cut -d' ' -f4-)"
+else
+    echo "FAIL: under -batch the runs logged no progress lines (0% ... 100% (done in ...))"; fail=1
 fi
 if grep -q 'mode=\[SDS (mosaic first)\]' "$work/recorded.ijm" && [ -d "$work/sds2/sds_megatiles" ] && [ ! -e "$work/sds2/master_tiles" ]; then
     echo "ok: the recorded mode=[SDS (mosaic first)] replayed under -batch ran SDS mode"

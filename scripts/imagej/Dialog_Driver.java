@@ -106,8 +106,12 @@ public class Dialog_Driver {
         Button browse = find(gd, "Browse");
         if (browse == null) return "no Browse button";
         ActionEvent click = new ActionEvent(browse, ActionEvent.ACTION_PERFORMED, "Browse");
-        for (java.awt.event.ActionListener l : browse.getActionListeners()) // the chooser is modal: its own thread
-            new Thread(() -> l.actionPerformed(click), "Browse").start();
+        java.util.List<Thread> clicks = new java.util.ArrayList<>();
+        for (java.awt.event.ActionListener l : browse.getActionListeners()) { // the chooser is modal: its own thread
+            Thread t = new Thread(() -> l.actionPerformed(click), "Browse");
+            clicks.add(t);
+            t.start();
+        }
         for (int i = 0; i < 100; i++) {
             Thread.sleep(100);
             for (Window w : Window.getWindows()) {
@@ -115,6 +119,9 @@ public class Dialog_Driver {
                 javax.swing.JFileChooser fc = chooser(d.getContentPane());
                 if (fc != null) {
                     javax.swing.SwingUtilities.invokeAndWait(fc::cancelSelection);
+                    // As for a person, the Browse button's work (ImageJ records the chooser's answer) is
+                    // over before anything else in the dialog is touched.
+                    for (Thread t : clicks) t.join(10_000);
                     return "ok";
                 }
             }

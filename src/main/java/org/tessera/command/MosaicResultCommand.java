@@ -12,13 +12,13 @@ import org.scijava.plugin.Parameter;
  */
 abstract class MosaicResultCommand extends TesseraCommand {
 
+    /** The coverage map when {@link #coverage()} is true; declared first, so that Fiji shows it first and the mosaic ends selected. */
+    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
+    ImagePlus coverageImage;
+
     /** The mosaic as Fiji shows it (composite, preview stretch, calibrated); null if it could not be opened. */
     @Parameter(label = "Mosaic", type = ItemIO.OUTPUT)
     ImagePlus mosaic;
-
-    /** The coverage map when {@link #coverage()} is true. */
-    @Parameter(label = "Coverage", type = ItemIO.OUTPUT)
-    ImagePlus coverageImage;
 
     @Override
     void show(ResultImages images) {

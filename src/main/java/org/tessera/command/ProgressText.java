@@ -1,9 +1,12 @@
 package org.tessera.command;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.tessera.Eta;
+import org.tessera.Progress;
+import org.tessera.pipeline.ConsoleProgress;
 
 /**
  * What a Fiji front shows for the pipeline's progress: the fraction in per mille and the status
@@ -17,6 +20,18 @@ public final class ProgressText {
     public record Line(double fraction, int permille, String text) {}
 
     private static final int SCALE = 1000;
+
+    /** Without a status bar (ImageJ -batch, headless Fiji): a progress line in the log at most this often. */
+    public static final long HEADLESS_INTERVAL_MS = 10_000;
+
+    /**
+     * Progress for a run nobody can watch on a status bar: the command line's lines ("45% master
+     * tile 3/40  ETA 2m10s") handed to {@code log} at most every {@link #HEADLESS_INTERVAL_MS}, with
+     * the first and the last; or nothing when {@code headless} is false (the bar shows it).
+     */
+    public static Progress headlessLines(boolean headless, Consumer<String> log) {
+        return headless ? new ConsoleProgress(log, HEADLESS_INTERVAL_MS) : Progress.NONE;
+    }
 
     private final LongSupplier nanoClock;
     private long startNanos = Long.MIN_VALUE;

@@ -19,7 +19,10 @@ import org.scijava.widget.InputHarvester;
  * results after someone used the dialog; the commands therefore say {@code persist = false} and
  * this pair of preprocessors remembers instead, but only for a dialog run: a UI is shown and no
  * macro is running. Macros, headless runs and scripts that pass their inputs start from the plain
- * defaults, so their replay is deterministic.
+ * defaults, so their replay is deterministic. A script in Fiji's window that names some inputs
+ * ({@code commands.run(ReprojectCoaddCommand, true, "input", ..., "output", ...)}) would otherwise
+ * get a dialog for the inputs it left out, filled with the last dialog's values: the caller having
+ * named any input marks a call from code, whose other inputs keep their defaults without a dialog.
  */
 public final class RememberedInputs {
     private RememberedInputs() {}
@@ -35,11 +38,35 @@ public final class RememberedInputs {
     }
 
     private static boolean macroRunning() {
+        return macroOptions() != null;
+    }
+
+    /** The running macro line's options (Fiji hands them to the command's thread), or null. */
+    static String macroOptions() {
         try {
-            return ij.Macro.getOptions() != null;
+            return ij.Macro.getOptions();
         } catch (LinkageError e) { // no ImageJ 1 on the class path: no macros either
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * A macro line in Fiji, as in ImageJ 1: a box is ticked by its bare word ({@code coverage}; Fiji
+     * itself only reads {@code coverage=true}), and every key the line leaves out keeps its default
+     * instead of opening the dialog (Fiji asks for the keys a macro line leaves out), so the
+     * documented lines run unattended in a batch macro.
+     */
+    static void macroLine(Module module, String options) {
+        String words = " " + options.trim() + " ";
+        for (ModuleItem<?> item : module.getInfo().inputs()) {
+            Class<?> t = item.getType();
+            if ((t == boolean.class || t == Boolean.class) && !module.isInputResolved(item.getName())
+                    && words.contains(" " + item.getName() + " ")) {
+                module.setInput(item.getName(), Boolean.TRUE);
+                module.resolveInput(item.getName());
+            }
+        }
+        resolveTheRest(module);
     }
 
     /** The inputs worth remembering: what the user types or picks, never services or messages. */
@@ -57,8 +84,46 @@ public final class RememberedInputs {
 
         @Override
         public void process(Module module) {
-            if (prefs != null && interactive(module, ui)) load(module, prefs);
+            String macro = isTessera(module) ? macroOptions() : null;
+            if (macro != null) { // headless or not: a macro line never opens a dialog
+                macroLine(module, macro);
+                return;
+            }
+            if (!interactive(module, ui)) return;
+            if (fromCode(module)) {
+                resolveTheRest(module); // no dialog: what the caller left out keeps its default
+                synchronized (FROM_CODE) { FROM_CODE.put(module, Boolean.TRUE); }
+            } else if (prefs != null) {
+                load(module, prefs);
+            }
         }
+    }
+
+    /** Modules run from code in this session (their values are not remembered for the dialog). */
+    private static final java.util.Map<Module, Boolean> FROM_CODE = new java.util.WeakHashMap<>();
+
+    /**
+     * Whether the caller named an input before any dialog: a menu run leaves every field to the
+     * dialog, a script's {@code commands.run(..., "output", f)} resolves the ones it passes.
+     */
+    static boolean fromCode(Module module) {
+        for (ModuleItem<?> item : module.getInfo().inputs())
+            if (userField(item) && module.isInputResolved(item.getName())) return true;
+        return false;
+    }
+
+    /** Marks every user field not yet given as resolved, so no dialog asks for it. */
+    static void resolveTheRest(Module module) {
+        for (ModuleItem<?> item : module.getInfo().inputs())
+            if (userField(item)) module.resolveInput(item.getName());
+    }
+
+    /** A field of the dialog (not a service, the context, a message or a button). */
+    private static boolean userField(ModuleItem<?> item) {
+        Class<?> t = item.getType();
+        return item.getVisibility() == org.scijava.ItemVisibility.NORMAL
+                && !org.scijava.service.Service.class.isAssignableFrom(t) && t != org.scijava.Context.class
+                && t != org.scijava.widget.Button.class;
     }
 
     /** The last saved values into the inputs not yet resolved (given by the caller). */
@@ -85,7 +150,9 @@ public final class RememberedInputs {
 
         @Override
         public void process(Module module) {
-            if (prefs != null && interactive(module, ui)) save(module, prefs);
+            boolean fromCode;
+            synchronized (FROM_CODE) { fromCode = FROM_CODE.remove(module) != null; }
+            if (prefs != null && !fromCode && interactive(module, ui)) save(module, prefs);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import ij.IJ;
 import ij.ImagePlus;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
@@ -95,6 +96,8 @@ abstract class TesseraCommand extends ContextCommand {
         try {
             LastRun.clear();
             try {
+                String options = RememberedInputs.macroOptions();
+                if (options != null) MacroOptions.check(options, macroKeys(getClass()), menuLabel(getClass()));
                 request = request();
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
@@ -118,7 +121,11 @@ abstract class TesseraCommand extends ContextCommand {
                 LOG.info(request.describe());
                 LOG.fine("config: " + request.configLine());
                 for (String w : request.warnings()) LOG.warning(w);
-                Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread()));
+                // Headless (no UI, or Fiji --headless): no status bar to watch, so progress goes to the log too.
+                boolean headless = ui == null || ui.isHeadless();
+                IJ.resetEscape(); // an Esc pressed before this run must not cancel it
+                Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread(),
+                        ProgressText.headlessLines(headless, LOG::info)));
                 for (String line : OutcomeReport.outputs(outcome, runLog.file())) LOG.info(line);
                 List<String> skipped = OutcomeReport.skipped(outcome);
                 for (String line : skipped) LOG.warning("skipped " + line);
@@ -151,6 +158,20 @@ abstract class TesseraCommand extends ContextCommand {
         status.showStatus("Tessera failed: " + msg);
         if (ui != null && !ui.isHeadless()) ui.showDialog(msg, "Tessera", MessageType.ERROR_MESSAGE);
         cancel(msg);
+        if (RememberedInputs.macroOptions() != null) abortMacro();
+    }
+
+    /**
+     * Stops the macro whose line ran this command, as ImageJ 1's own errors do: the flag makes
+     * {@code IJ.run} end the macro when the command returns, so the next line never works on a
+     * mosaic that was not made (Fiji's macro call would otherwise just go on).
+     */
+    private static void abortMacro() {
+        try {
+            ij.Macro.abort();
+        } catch (RuntimeException e) {
+            // on the macro's own thread ImageJ throws at once; the flag set above ends the macro all the same
+        }
     }
 
     /** The Help button's callback (each dialog declares the button; the callback is shared). */
@@ -172,6 +193,25 @@ abstract class TesseraCommand extends ContextCommand {
             in = imageDir;
         }
         return JobRequest.fromForm(job, in, path(output), path(config), choices, settings);
+    }
+
+    /** The macro keys of a command: its input fields a person fills in (not services, buttons or messages). */
+    static List<String> macroKeys(Class<?> command) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : command.getDeclaredFields()) {
+            Parameter p = f.getAnnotation(Parameter.class);
+            if (p == null || p.type() != org.scijava.ItemIO.INPUT || p.visibility() == org.scijava.ItemVisibility.MESSAGE
+                    || org.scijava.service.Service.class.isAssignableFrom(f.getType())
+                    || f.getType() == org.scijava.widget.Button.class) continue;
+            keys.add(f.getName());
+        }
+        return keys;
+    }
+
+    /** "Build Mosaic...": the last part of the command's menu path. */
+    static String menuLabel(Class<?> command) {
+        String path = command.getAnnotation(org.scijava.plugin.Plugin.class).menuPath();
+        return path.substring(path.lastIndexOf('>') + 1);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 
 import ij.IJ;
 import ij.Macro;
+import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
 import ij.plugin.PlugIn;
@@ -21,8 +22,10 @@ import org.tessera.command.Errors;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.LastRun;
+import org.tessera.command.MacroOptions;
 import org.tessera.command.Jobs;
 import org.tessera.command.OutcomeReport;
+import org.tessera.command.ProgressText;
 import org.tessera.command.ResultImages;
 import org.tessera.command.UserGuide;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
@@ -64,9 +67,6 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");
     static final Field COVERAGE = Field.check("coverage", "Coverage map too");
 
-    /** Last values typed in the GUI, per shim; macros always start from the plain defaults. */
-    private static final Map<Class<?>, Map<String, String>> REMEMBERED = new LinkedHashMap<>();
-
     /** The pipeline; tests swap in a fake. */
     Jobs jobs = Jobs.PIPELINE;
 
@@ -95,6 +95,17 @@ abstract class TesseraPlugIn implements PlugIn {
 
     @Override
     public void run(String arg) {
+        String options = Macro.getOptions();
+        if (options != null) { // ImageJ would ignore a mistyped key: Build Mosaic's inpt=[...] gave the default sky
+            List<String> known = new java.util.ArrayList<>(fields().stream().map(Field::key).toList());
+            known.add("image"); // Fiji's; refused below with its own reason
+            try {
+                MacroOptions.check(options, known, title().substring(title().indexOf(':') + 2) + "...");
+            } catch (IllegalArgumentException e) {
+                fail(e.getMessage());
+                return;
+            }
+        }
         Map<String, String> values = showDialog();
         if (values != null) execute(values);
     }
@@ -102,15 +113,11 @@ abstract class TesseraPlugIn implements PlugIn {
     /** @return the values by macro key, or null when the user cancelled */
     private Map<String, String> showDialog() {
         boolean macro = Macro.getOptions() != null;
-        Map<String, String> remembered;
-        synchronized (REMEMBERED) {
-            remembered = macro ? Map.of() : Map.copyOf(REMEMBERED.getOrDefault(getClass(), Map.of()));
-        }
         GenericDialog gd = new GenericDialog(title());
         // File and folder fields get a Browse button, except headless where only text fields exist.
         boolean plain = GraphicsEnvironment.isHeadless();
         for (Field f : fields()) {
-            String def = remembered.getOrDefault(f.key(), f.defaultValue());
+            String def = initial(job(), f, macro);
             switch (f.kind()) {
                 case FOLDER -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addDirectoryField(f.label(), def, 40); }
                 case FILE -> { if (plain) gd.addStringField(f.label(), def, 40); else gd.addFileField(f.label(), def, 40); }
@@ -138,7 +145,7 @@ abstract class TesseraPlugIn implements PlugIn {
         String options = Macro.getOptions();
         for (Field f : fields()) {
             if (f.kind() == Kind.CHECK) {
-                values.put(f.key(), Boolean.toString(gd.getNextBoolean()));
+                values.put(f.key(), Boolean.toString(ticked(options, f.key(), gd.getNextBoolean())));
                 continue;
             }
             if (f.kind() != Kind.CHOICE) {
@@ -151,8 +158,39 @@ abstract class TesseraPlugIn implements PlugIn {
             String typed = options == null ? null : Macro.getValue(options, f.label(), null);
             values.put(f.key(), typed != null ? typed : chosen);
         }
-        if (!macro) synchronized (REMEMBERED) { REMEMBERED.put(getClass(), values); }
+        // Fiji's commands also take image=<title> (an open image); here it is refused, not dropped.
+        String image = options == null ? null : Macro.getValue(options, "image", null);
+        if (image != null) values.put("image", image);
+        if (!macro) remember(job(), values);
         return values;
+    }
+
+    /**
+     * What field {@code f} of {@code job}'s dialog starts with: the value of the last dialog a person
+     * confirmed (ImageJ's preferences, so also after a restart), or its default; a macro always gets
+     * the default, so that a macro line gives the same job on every machine.
+     */
+    static String initial(Job job, Field f, boolean macro) {
+        return macro ? f.defaultValue() : Prefs.get(prefKey(job, f.key()), f.defaultValue());
+    }
+
+    /** Keeps a confirmed dialog's values in ij.Prefs, which ImageJ writes to IJ_Prefs.txt when it quits. */
+    static void remember(Job job, Map<String, String> values) {
+        values.forEach((key, value) -> Prefs.set(prefKey(job, key), value));
+    }
+
+    private static String prefKey(Job job, String key) {
+        return "tessera." + job.word() + "." + key;
+    }
+
+    /**
+     * A box as a macro line sets it: ImageJ's bare word ({@code coverage}, which the dialog has already
+     * read into {@code dialog}) or {@code coverage=true|false}, the form Fiji records for its commands,
+     * so that a line recorded in Fiji replays here.
+     */
+    static boolean ticked(String options, String key, boolean dialog) {
+        String typed = options == null ? null : Macro.getValue(options, key, null);
+        return typed != null ? Boolean.parseBoolean(typed.trim()) : dialog;
     }
 
     /** GenericDialog's Browse only opens files: a Save dialog for the output FITS name instead. */
@@ -181,7 +219,8 @@ abstract class TesseraPlugIn implements PlugIn {
                 LOG.info(request.describe());
                 LOG.fine("config: " + request.configLine());
                 for (String w : request.warnings()) LOG.warning(w);
-                Outcome o = request.run(jobs, new IJProgress());
+                // No ImageJ window (-batch, headless Fiji): no bar either, so progress goes to the Log.
+                Outcome o = request.run(jobs, new IJProgress(ProgressText.headlessLines(IJ.getInstance() == null, LOG::info)));
                 for (String line : OutcomeReport.outputs(o, log.file())) LOG.info(line);
                 for (String line : OutcomeReport.skipped(o)) LOG.warning("skipped " + line);
                 LastRun.succeeded(o, request.output(), log.file(), job() == Job.STACK);
@@ -215,6 +254,10 @@ abstract class TesseraPlugIn implements PlugIn {
 
     /** The dialog values (by macro key) as a job. */
     JobRequest request(Map<String, String> values) throws IOException {
+        String image = values.get("image");
+        if (image != null && !image.isBlank())
+            throw new IllegalArgumentException("image=" + image.trim() + ": an open image is taken by Fiji's Tessera commands"
+                    + " only; in ImageJ 1 give the FITS file or its folder as input=[...]");
         Map<String, String> choices = new LinkedHashMap<>();
         for (Field f : fields()) if (f.kind() == Kind.CHOICE) choices.put(f.key(), values.get(f.key()));
         return JobRequest.fromForm(job(), path(values.get("input")), path(values.get("output")),

@@ -3,6 +3,7 @@ package org.tessera.pipeline;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.tessera.Eta;
@@ -12,14 +13,16 @@ import org.tessera.Progress;
  * Progress for a terminal: one line "percent message ETA" at most every two seconds, plus the
  * first report and the one that reaches 100 %. The ETA extrapolates the elapsed time linearly over
  * the overall fraction, so it is only as good as the phase weights behind that fraction.
- * Thread-safe: parallel workers may report through one instance.
+ * Thread-safe: parallel workers may report through one instance. The same lines can go to any
+ * sink at any interval ({@link #ConsoleProgress(Consumer, long)}): the Fiji fronts log them when
+ * there is no status bar to show progress on (ImageJ -batch, headless Fiji).
  */
 public final class ConsoleProgress implements Progress {
 
     /** Default minimum time between two lines. */
     public static final long DEFAULT_INTERVAL_MS = 2000;
 
-    private final PrintStream out;
+    private final Consumer<String> out;
     private final boolean quiet;
     private final LongSupplier nanoClock;
     private final long intervalNanos;
@@ -33,8 +36,21 @@ public final class ConsoleProgress implements Progress {
         this(out, quiet, System::nanoTime, TimeUnit.MILLISECONDS.toNanos(DEFAULT_INTERVAL_MS));
     }
 
+    /** The same lines handed to {@code lines}, at most one every {@code intervalMs} (plus the first and 100 %). */
+    public ConsoleProgress(Consumer<String> lines, long intervalMs) {
+        this(lines, false, System::nanoTime, TimeUnit.MILLISECONDS.toNanos(intervalMs));
+    }
+
     /** For tests: an injected clock (nanoseconds) and interval. */
     ConsoleProgress(PrintStream out, boolean quiet, LongSupplier nanoClock, long intervalNanos) {
+        this(line -> {
+            out.println(line);
+            out.flush();
+        }, quiet, nanoClock, intervalNanos);
+    }
+
+    /** For tests: any sink, an injected clock (nanoseconds) and interval. */
+    ConsoleProgress(Consumer<String> out, boolean quiet, LongSupplier nanoClock, long intervalNanos) {
         this.out = out;
         this.quiet = quiet;
         this.nanoClock = nanoClock;
@@ -60,9 +76,8 @@ public final class ConsoleProgress implements Progress {
             }
             lastPrintNanos = now;
             line = format(f, message, now - startNanos);
-            out.println(line);
+            out.accept(line); // in order: under the lock, so lines from parallel workers never swap
         }
-        out.flush();
     }
 
     static String format(double f, String message, long elapsedNanos) {

@@ -64,7 +64,9 @@ class CommandsTest {
         assertEquals("Plugins>Tessera>Build Mosaic...",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
         assertEquals(List.of("input", "image", "output", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
-        assertEquals(List.of("mosaic", "coverageImage"), names(mosaic.outputs()));
+        // Fiji shows the outputs in this order: the mosaic last, so that it is the selected image
+        // (the next macro line's getTitle(), getPixelSize), as after the ImageJ 1 plugins
+        assertEquals(List.of("coverageImage", "mosaic"), names(mosaic.outputs()));
         assertEquals(ImagePlus.class, mosaic.getOutput("mosaic").getType(), "an image Fiji shows, not a File it ignores");
 
         CommandInfo stack = info(StackFramesCommand.class);
@@ -76,7 +78,7 @@ class CommandsTest {
         CommandInfo reproject = info(ReprojectCoaddCommand.class);
         assertEquals("Reproject and Coadd...", reproject.getMenuPath().getLeaf().getName());
         assertEquals(List.of("input", "image", "output", "config", "kernel", "gpu", "settings", "coverage"), names(reproject.inputs()));
-        assertEquals(List.of("mosaic", "coverageImage"), names(reproject.outputs()));
+        assertEquals(List.of("coverageImage", "mosaic"), names(reproject.outputs()));
 
         assertEquals("About Tessera", info(AboutTesseraCommand.class).getMenuPath().getLeaf().getName());
         for (CommandInfo i : List.of(mosaic, stack, reproject)) assertTrue(i.canRunHeadless(), i.getTitle());
@@ -200,6 +202,88 @@ class CommandsTest {
     }
 
     @Test
+    void aScriptInFijisWindowThatNamesSomeInputsGetsNoDialogAndNoRememberedValues(@TempDir Path dir) throws Exception {
+        org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
+        org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
+        // Fiji with its window: the UI is not headless
+        org.scijava.ui.UIService desktop = (org.scijava.ui.UIService) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.scijava.ui.UIService.class},
+                (proxy, m, args) -> m.getName().equals("isHeadless") ? Boolean.FALSE
+                        : m.getReturnType() == boolean.class ? Boolean.FALSE : null);
+        RememberedInputs.Load load = new RememberedInputs.Load();
+        RememberedInputs.Save save = new RememberedInputs.Save();
+        load.prefs = save.prefs = prefs;
+        load.ui = save.ui = desktop;
+        File last = dir.resolve("last dialog").toFile();
+        try {
+            prefs.put(BuildMosaicCommand.class, "output", last.getPath());
+            prefs.put(BuildMosaicCommand.class, "settings", "stacking_kappa_low=2");
+            prefs.put(BuildMosaicCommand.class, "combine", Choices.COMBINE_MEDIAN);
+
+            // commands.run(BuildMosaicCommand, true, "output", f): the other fields keep their defaults, no dialog
+            org.scijava.module.Module script = modules.createModule(info(BuildMosaicCommand.class));
+            File out = dir.resolve("script").toFile();
+            script.setInput("output", out);
+            script.resolveInput("output");
+            load.process(script);
+            for (String k : List.of("input", "image", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"))
+                assertTrue(script.isInputResolved(k), k + " is left to no dialog");
+            assertEquals("", script.getInput("settings"));
+            assertEquals(Choices.COMBINE_DEFAULT, script.getInput("combine"));
+            assertEquals(out, script.getInput("output"));
+            save.process(script);
+            assertEquals(last.getPath(), prefs.get(BuildMosaicCommand.class, "output", null), "a script's values are not remembered");
+
+            // the menu: nothing given, the dialog opens with the last values and remembers the new ones
+            org.scijava.module.Module menu = modules.createModule(info(BuildMosaicCommand.class));
+            load.process(menu);
+            assertFalse(menu.isInputResolved("settings"), "the dialog asks for it");
+            assertEquals("stacking_kappa_low=2", menu.getInput("settings"));
+            assertEquals(last, menu.getInput("output"));
+            File typed = dir.resolve("typed").toFile();
+            menu.setInput("output", typed);
+            save.process(menu);
+            assertEquals(typed.getPath(), prefs.get(BuildMosaicCommand.class, "output", null));
+        } finally {
+            for (String k : List.of("input", "output", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"))
+                prefs.remove(BuildMosaicCommand.class, k);
+        }
+    }
+
+    @Test
+    void aFijiMacroLineGetsNoDialogForTheKeysItLeavesOutAndTicksBoxesByTheirBareWord(@TempDir Path dir) throws Exception {
+        org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
+        RememberedInputs.Load load = new RememberedInputs.Load();
+        load.prefs = context.service(org.scijava.prefs.PrefService.class);
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        // Fiji hands a macro's options to the command's thread (ImageJ 1 reads them on "Run$_" threads)
+        Thread macro = new Thread(() -> {
+            try {
+                ij.Macro.setOptions("input=[/data/tiles] output=[/data/coadd] kernel=lanczos3 coverage");
+                org.scijava.module.Module m = modules.createModule(info(ReprojectCoaddCommand.class));
+                for (String k : List.of("input", "output", "kernel")) m.resolveInput(k); // imagej-legacy's MacroPreprocessor
+                m.setInput("kernel", "lanczos3");
+                load.process(m);
+                result.set(m);
+            } catch (Throwable t) {
+                result.set(t);
+            } finally {
+                ij.Macro.setOptions(null);
+            }
+        }, "Run$_macro");
+        macro.start();
+        macro.join();
+        if (result.get() instanceof Throwable t) throw new AssertionError(t);
+        org.scijava.module.Module m = (org.scijava.module.Module) result.get();
+        for (String k : List.of("image", "config", "gpu", "settings", "coverage"))
+            assertTrue(m.isInputResolved(k), k + ": no dialog asks for a key the macro left out");
+        assertEquals(true, m.getInput("coverage"), "the bare word ticks the box, as in ImageJ 1");
+        assertEquals("", m.getInput("settings"));
+        assertEquals(Choices.GPU_DEFAULT, m.getInput("gpu"));
+        assertEquals("lanczos3", m.getInput("kernel"));
+    }
+
+    @Test
     void parametersMapToTheJob(@TempDir Path dir) throws Exception {
         Path frames = Files.createDirectories(dir.resolve("frames"));
         Files.writeString(frames.resolve("f1.fits"), "x");
@@ -282,6 +366,9 @@ class CommandsTest {
         assertTrue(logged.contains("WARNING [command] skipped " + frames.resolve("skip_me.fits") + ": no WCS in header"), logged.toString());
         assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARNING [command] unknown config key 'stacking_kapa_low'")));
         assertTrue(logged.stream().noneMatch(l -> l.contains("[FAKE] debug detail")), "FINE stays out of Fiji's log");
+        // headless (this context has no UI): no status bar, so the progress reaches the log too
+        assertTrue(logged.contains("INFO [command]   0% [FAKE] start"), logged.toString());
+        assertTrue(logged.stream().anyMatch(l -> l.startsWith("INFO [command] 100% [FAKE] done  (done in ")), logged.toString());
         String log = Files.readString(dir.resolve("out/tessera.log"));
         assertTrue(log.contains("FINE [pipeline] [FAKE] debug detail"), log);
     }
@@ -318,6 +405,66 @@ class CommandsTest {
     }
 
     @Test
+    void aFailureStopsTheMacroThatRanTheCommand(@TempDir Path dir) throws Exception {
+        java.lang.reflect.Field abort = ij.Macro.class.getDeclaredField("abort"); // what IJ.run checks when a command returns
+        abort.setAccessible(true);
+        FakeJobs fake = new FakeJobs();
+        fake.failure = new java.io.IOException("a.fits: not a FITS file");
+        try {
+            abort.setBoolean(null, false);
+            BuildMosaicCommand menu = new BuildMosaicCommand(); // no macro: nothing to stop
+            context.inject(menu);
+            menu.jobs = fake;
+            menu.output = dir.toFile();
+            menu.run();
+            assertTrue(menu.isCanceled());
+            assertFalse(abort.getBoolean(null));
+
+            BuildMosaicCommand line = new BuildMosaicCommand();
+            context.inject(line);
+            line.jobs = fake;
+            line.output = dir.toFile();
+            Thread macro = new Thread(() -> {
+                ij.Macro.setOptions("output=[" + dir + "]");
+                try { line.run(); } finally { ij.Macro.setOptions(null); }
+            }, "Run$_macro");
+            macro.start();
+            macro.join();
+            assertEquals("a.fits: not a FITS file", line.getCancelReason());
+            assertTrue(abort.getBoolean(null), "the macro stops after the failed line");
+        } finally {
+            abort.setBoolean(null, false);
+        }
+    }
+
+    @Test
+    void aMacroLineWithAMistypedKeyIsRefusedNamingTheKeys(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("input", "output", "coverage", "settings"),
+                MacroOptions.keys("input=[/a b=c] output=/d coverage settings=[x=1 y=\"2 3\"]"));
+        FakeJobs fake = new FakeJobs();
+        BuildMosaicCommand c = new BuildMosaicCommand();
+        context.inject(c);
+        c.jobs = fake;
+        c.output = dir.toFile();
+        Thread macro = new Thread(() -> {
+            ij.Macro.setOptions("inpt=[" + dir + "] output=[" + dir + "]");
+            try { c.run(); } finally { ij.Macro.setOptions(null); }
+        }, "Run$_macro");
+        java.lang.reflect.Field abort = ij.Macro.class.getDeclaredField("abort");
+        abort.setAccessible(true);
+        try {
+            macro.start();
+            macro.join();
+        } finally {
+            abort.setBoolean(null, false);
+        }
+        assertTrue(c.isCanceled());
+        assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, image, output, config, mode,"
+                + " rejection, combine, gpu, settings, coverage", c.getCancelReason());
+        assertEquals(List.of(), fake.calls, "nothing runs: not the default sky for an input the line misspelt");
+    }
+
+    @Test
     void aCancelledRunCancelsTheCommandWithoutAnError(@TempDir Path dir) throws Exception {
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");
@@ -331,6 +478,35 @@ class CommandsTest {
         assertNull(c.mosaic);
         assertTrue(logged.contains("INFO [command] cancelled by the user"), logged.toString());
         assertTrue(logged.stream().noneMatch(l -> l.startsWith("ERROR")), logged.toString());
+    }
+
+    @Test
+    void escInImageJStopsTheCommandButAnEscPressedBeforeTheRunDoesNot(@TempDir Path dir) throws Exception {
+        try {
+            // In Fiji the menu runs these commands, not the ImageJ 1 plugins: Esc must reach them too.
+            FakeJobs fake = new FakeJobs();
+            fake.whileRunning = () -> ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+            BuildMosaicCommand c = new BuildMosaicCommand();
+            context.inject(c);
+            c.jobs = fake;
+            c.output = dir.resolve("a").toFile();
+            c.run();
+            assertTrue(c.isCanceled());
+            assertEquals("cancelled by the user", c.getCancelReason());
+            assertEquals("cancelled", LastRun.get("status"));
+            assertFalse(Files.exists(dir.resolve("a/mosaic.fits")));
+
+            ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE); // pressed before: not meant for this run
+            BuildMosaicCommand next = new BuildMosaicCommand();
+            context.inject(next);
+            next.jobs = new FakeJobs();
+            next.output = dir.resolve("b").toFile();
+            next.run();
+            assertFalse(next.isCanceled(), next.getCancelReason());
+            assertEquals("ok", LastRun.get("status"));
+        } finally {
+            ij.IJ.resetEscape();
+        }
     }
 
     @Test

@@ -27,6 +27,8 @@ public class FakeJobs implements Jobs {
     public String skipMarker;
     /** Thrown by every call when set. */
     public Exception failure;
+    /** Run after the first progress report (e.g. a key pressed while the job works); then the job checks for a cancel. */
+    public Runnable whileRunning;
 
     @Override
     public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
@@ -47,6 +49,8 @@ public class FakeJobs implements Jobs {
         calls.add(new Call(job, List.copyOf(inputs), output, config));
         Logger.getLogger("org.tessera.pipeline").fine("[FAKE] debug detail");
         progress.update(0, "[FAKE] start");
+        if (whileRunning != null) whileRunning.run();
+        if (progress.cancelled()) throw new java.util.concurrent.CancellationException("cancelled by the user during [FAKE]");
         if (failure instanceof IOException e) throw e;
         if (failure instanceof RuntimeException e) throw e;
         List<Skipped> skipped = new ArrayList<>();

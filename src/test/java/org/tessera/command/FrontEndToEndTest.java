@@ -158,8 +158,13 @@ class FrontEndToEndTest {
         assumeData(DSS);
         LegacyImageJ ij = new LegacyImageJ(dir.resolve("ij"));
         Path out = dir.resolve("out");
-        ij.runMacroFile(Paths.get("macros/reproject_coadd.ijm"), "input=" + bracket(DSS) + " output=" + bracket(out));
+        System.clearProperty("tessera.test.images");
+        // the example as written, then a line that reports what it left open; "coverage" is passed on to the run
+        ij.runMacro(Files.readString(Paths.get("macros/reproject_coadd.ijm"))
+                + "\ncall(\"java.lang.System.setProperty\", \"tessera.test.images\", \"\" + nImages + \" \" + getTitle());",
+                "input=" + bracket(DSS) + " output=" + bracket(out) + " coverage");
         assertEquals("ok", ij.lastRun("status"), ij.lastRun("error"));
+        assertEquals("2 out", System.getProperty("tessera.test.images"), "the mosaic, selected, and its coverage map");
         assertEquals(out.resolve("mosaic.fits").toAbsolutePath().toString(), ij.lastRun("mosaic"));
         assertEquals("0", ij.lastRun("skipped"));
         assertDssMosaic(out);
@@ -202,17 +207,44 @@ class FrontEndToEndTest {
         try {
             ScriptService scripts = context.service(ScriptService.class);
             Path jy = dir.resolve("jython");
+            // settings as the guide writes them: ';' or spaces between pairs, a value with spaces in double quotes
             Module j = scripts.run(new File("scripts/Reproject_Coadd.py"), true, "input", DSS.toFile(),
-                    "output", jy.toFile(), "kernel", "bilinear", "settings", "use_gpu_phase5=false").get();
+                    "output", jy.toFile(), "kernel", "bilinear",
+                    "settings", "use_gpu_phase5=false; astap_data_directory_path=\"/opt/astap data\"").get();
             assertEquals(jy.resolve("mosaic.fits").toAbsolutePath().toString(), j.getOutput("mosaic"));
             assertDssMosaic(jy);
 
             Path gr = dir.resolve("groovy");
             Module g = scripts.run(new File("scripts/Build_Mosaic.groovy"), true, "input", null,
-                    "output", gr.toFile(), "rejection", "kappa_sigma", "settings", "").get();
+                    "output", gr.toFile(), "rejection", "kappa_sigma", "settings", "astap_data_directory_path=\"/opt/astap data\"").get();
             assertEquals(gr.resolve("mosaic.fits").toAbsolutePath().toString(), g.getOutput("mosaic"));
             assertTrue(fits(gr.resolve("mosaic.fits")).alpha());
         } finally {
+            context.dispose();
+        }
+    }
+
+    @Test
+    void exampleScriptStopsWhenEscIsPressed(@TempDir Path dir) throws Exception {
+        Context context = new Context(ScriptService.class);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        // Esc held down for the whole run (the script resets it once when it starts)
+        Thread esc = new Thread(() -> {
+            while (!done.get()) {
+                ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+                try { Thread.sleep(20); } catch (InterruptedException e) { return; }
+            }
+        });
+        try {
+            esc.start();
+            Module g = context.service(ScriptService.class).run(new File("scripts/Build_Mosaic.groovy"), true,
+                    "input", null, "output", dir.toFile(), "rejection", "kappa_sigma", "settings", "").get();
+            assertNull(g.getOutput("mosaic"), "a cancelled script sets no mosaic");
+            assertFalse(Files.exists(dir.resolve("mosaic.fits")), "the pipeline stopped before the mosaic");
+        } finally {
+            done.set(true);
+            esc.join();
+            ij.IJ.resetEscape();
             context.dispose();
         }
     }

@@ -59,4 +59,24 @@ class ProgressTextTest {
         assertTrue(Double.isNaN(Eta.remainingSeconds(0.005, 1200)), "under 1 % the estimate is noise");
         assertTrue(Double.isNaN(Eta.remainingSeconds(0.5, 0.5)), "under a second the estimate is noise");
     }
+
+    @Test
+    void withoutAStatusBarProgressIsLoggedAtMostEveryTenSecondsWithTheFirstAndLastLine() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        org.tessera.Progress p = ProgressText.headlessLines(true, lines::add);
+        p.update(0, "reading headers");
+        p.update(0.45, "master tile 0/2");   // within 10 s of the first: dropped
+        p.update(0.76, "master tile 2/2");
+        p.update(1, "preview written");
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("  0% reading headers", lines.get(0));
+        assertTrue(lines.get(1).startsWith("100% preview written  (done in "), lines.get(1));
+        assertEquals(10_000, ProgressText.HEADLESS_INTERVAL_MS);
+
+        java.util.List<String> none = new java.util.ArrayList<>();
+        org.tessera.Progress bar = ProgressText.headlessLines(false, none::add);
+        bar.update(0, "a");
+        bar.update(1, "b");
+        assertEquals(java.util.List.of(), none, "a status bar shows it: nothing logged");
+    }
 }

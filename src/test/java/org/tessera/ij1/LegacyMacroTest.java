@@ -61,6 +61,25 @@ class LegacyMacroTest {
     }
 
     @Test
+    void anOpenImageLineRecordedInFijiIsRefusedNotRunOnTheDefaultSky(@TempDir Path dir) {
+        // Fiji's commands take image=<title>; here it would be dropped and the empty input build the default sky
+        ij.runMacro("run(\"Build Mosaic...\", \"image=frames.fits output=" + bracket(dir.resolve("out")) + "\");", "");
+        assertEquals("failed", ij.lastRun("status"));
+        assertEquals("image=frames.fits: an open image is taken by Fiji's Tessera commands only; in ImageJ 1 give"
+                + " the FITS file or its folder as input=[...]", ij.lastRun("error"));
+        assertFalse(Files.exists(dir.resolve("out/mosaic.fits")));
+    }
+
+    @Test
+    void aMistypedKeyIsRefusedNotTakenForTheDefaultSky(@TempDir Path dir) {
+        ij.runMacro("run(\"Build Mosaic...\", \"inpt=" + bracket(dir) + " output=" + bracket(dir.resolve("out")) + "\");", "");
+        assertEquals("failed", ij.lastRun("status"));
+        assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, output, config, mode, rejection,"
+                + " combine, gpu, settings, coverage, image", ij.lastRun("error"));
+        assertFalse(Files.exists(dir.resolve("out/mosaic.fits")));
+    }
+
+    @Test
     void aFailedRunStopsTheMacro(@TempDir Path dir) {
         System.clearProperty("tessera.test.after");
         ij.runMacro("run(\"Build Mosaic...\", \"input=" + bracket(dir.resolve("gone")) + " output=" + bracket(dir) + "\");\n"

@@ -126,6 +126,41 @@ class PlugInTest {
     }
 
     @Test
+    void dialogValuesAreKeptInImageJsPreferencesForTheNextDialogButNeverForMacros() {
+        List<String> keys = List.of("tessera.mosaic.output", "tessera.mosaic.combine", "tessera.mosaic.coverage",
+                "tessera.mosaic.settings", "tessera.stack.output");
+        try {
+            TesseraPlugIn.remember(Job.MOSAIC, Map.of("output", "/data/out", "combine", "Median", "coverage", "true",
+                    "settings", "stacking_kappa_low=2.5\ntwo_pass_coverage_renorm=true"));
+            // in ij.Prefs, which ImageJ writes to IJ_Prefs.txt when it quits: back after a restart
+            assertEquals("/data/out", ij.Prefs.get("tessera.mosaic.output", null));
+            TesseraPlugIn.Field output = MosaicPlugIn.FIELDS.get(1);
+            assertEquals("/data/out", TesseraPlugIn.initial(Job.MOSAIC, output, false));
+            assertEquals("Median", TesseraPlugIn.initial(Job.MOSAIC, TesseraPlugIn.COMBINE, false));
+            assertEquals("true", TesseraPlugIn.initial(Job.MOSAIC, TesseraPlugIn.COVERAGE, false));
+            assertEquals("stacking_kappa_low=2.5\ntwo_pass_coverage_renorm=true",
+                    TesseraPlugIn.initial(Job.MOSAIC, TesseraPlugIn.SETTINGS, false));
+            assertEquals("Winsorized sigma clip (default)", TesseraPlugIn.initial(Job.MOSAIC, TesseraPlugIn.REJECTION, false),
+                    "a field never confirmed starts on its default");
+            // a macro starts from the defaults whatever the dialog last had; other commands keep their own
+            assertEquals("", TesseraPlugIn.initial(Job.MOSAIC, output, true));
+            assertEquals("Mean (default)", TesseraPlugIn.initial(Job.MOSAIC, TesseraPlugIn.COMBINE, true));
+            assertEquals("", TesseraPlugIn.initial(Job.STACK, StackPlugIn.FIELDS.get(1), false));
+        } finally {
+            for (String k : keys) ij.Prefs.set(k, (String) null);
+        }
+    }
+
+    @Test
+    void aBoxIsTickedByItsBareWordOrByKeyEqualsTrueAsFijiRecordsIt() {
+        assertTrue(TesseraPlugIn.ticked("input=[/a] output=[/b] coverage=true", "coverage", false), "Fiji's recorded form");
+        assertFalse(TesseraPlugIn.ticked("input=[/a] coverage=false", "coverage", true));
+        assertTrue(TesseraPlugIn.ticked("input=[/a] output=[/b] coverage", "coverage", true), "ImageJ's bare word, read by the dialog");
+        assertFalse(TesseraPlugIn.ticked("input=[/a] output=[/b]", "coverage", false));
+        assertTrue(TesseraPlugIn.ticked(null, "coverage", true), "a person's tick");
+    }
+
+    @Test
     void executeRecordsTheOutcomeForMacros(@TempDir Path dir) throws IOException {
         Path frames = Files.createDirectories(dir.resolve("frames"));
         Files.writeString(frames.resolve("a.fits"), "x");
@@ -145,6 +180,10 @@ class PlugInTest {
         assertEquals(dir.resolve("tessera.log").toString(), LastRun.get("log"));
         assertEquals("", LastRun.get("mosaic"), "a stack makes no mosaic");
         assertEquals("", LastRun.get("error"));
+        // no ImageJ window (as under ImageJ -batch): no progress bar, so the progress is logged
+        String log = Files.readString(dir.resolve("tessera.log"));
+        assertTrue(log.contains(" INFO [ij1]   0% [FAKE] start\n"), log);
+        assertTrue(log.contains(" INFO [ij1] 100% [FAKE] done  (done in "), log);
     }
 
     @Test
