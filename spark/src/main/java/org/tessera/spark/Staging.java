@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.tessera.pipeline.OutputLock;
 
 /**
  * The driver's side of a run whose inputs or output folder are URIs ({@link FsAccess}): the driver
@@ -166,6 +167,7 @@ final class Staging {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String rel = localOut.relativize(f).toString().replace('\\', '/');
                 if (sub == null && put.contains(f.toAbsolutePath().normalize())) continue;
+                if (rel.equals(OutputLock.FILE)) continue; // the driver's own run guard, no output
                 hfs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(f.toUri()),
                         new org.apache.hadoop.fs.Path(URI.create(outUri + "/" + rel)));
             }
