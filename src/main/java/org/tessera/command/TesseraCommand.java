@@ -30,7 +30,8 @@ import org.tessera.pipeline.RunLog;
  * with progress on the status bar, report outputs and skipped inputs, record the run for
  * {@link LastRun}, hand the result images to {@link #show}, and on failure tell the user in one
  * line and cancel the command with that line as the reason (scripts see
- * {@code module.isCanceled()} and {@code getCancelReason()}). The dialog fields stay in the
+ * {@code module.isCanceled()} and {@code getCancelReason()}; a headless process whose user asked
+ * for it ends with status 1, {@link HeadlessExit}). The dialog fields stay in the
  * subclasses so that each dialog lists them in its own order: SciJava lists a superclass's
  * {@code @Parameter} inputs before the subclass's, and a parameter has no order of its own.
  */
@@ -89,8 +90,21 @@ abstract class TesseraCommand extends ContextCommand {
         return false;
     }
 
+    /** The failure of this run, worded for the user; null while none. */
+    private String failure;
+
     @Override
     public void run() {
+        failure = null;
+        try {
+            runJob();
+        } finally {
+            // After the run log is closed and the temporary files deleted: a headless process may end here.
+            if (failure != null) HeadlessExit.failed(failure, ui == null || ui.isHeadless());
+        }
+    }
+
+    private void runJob() {
         JobRequest request;
         Outcome outcome;
         try {
@@ -159,6 +173,7 @@ abstract class TesseraCommand extends ContextCommand {
         if (ui != null && !ui.isHeadless()) ui.showDialog(msg, "Tessera", MessageType.ERROR_MESSAGE);
         cancel(msg);
         if (RememberedInputs.macroOptions() != null) abortMacro();
+        failure = msg;
     }
 
     /**

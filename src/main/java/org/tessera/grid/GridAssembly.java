@@ -10,9 +10,13 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.Frame;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.CpuBandCoadder;
+import org.tessera.reproject.MosaicProvenance;
+import org.tessera.reproject.ReprojectCoadd;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -20,7 +24,8 @@ import org.tessera.wcs.WcsGrid;
  * inter-tile photometric matching stands in for the original's damped-Jacobi gains (one shared
  * mechanism), its alpha-weighted coadd for the ramps. The master-tile crop is off: Grid tiles are
  * not master tiles, and cropping them would cut the mosaic's own edges. Writes
- * {@code mosaic_grid.fits} (+ ALPHA), {@code mosaic_grid_coverage.fits} and a PNG preview.
+ * {@code mosaic_grid.fits} (+ ALPHA, with the observation cards of the tiles' frames),
+ * {@code mosaic_grid_coverage.fits} and a PNG preview.
  */
 final class GridAssembly {
     private GridAssembly() {}
@@ -30,15 +35,20 @@ final class GridAssembly {
     static final CoaddFiles.Names NAMES = new CoaddFiles.Names("mosaic_grid.fits", "mosaic_grid_coverage.fits",
             "mosaic_grid_preview.png");
 
-    static CoaddFiles.Written assemble(List<Path> tiles, WcsGrid global, Path dir, Config config, Progress progress)
-            throws IOException {
+    /**
+     * @param frames the frames of the tiles written, each once: the mosaic's observation cards are
+     *               theirs ({@link MosaicProvenance#ofFrames}), since overlapping tiles share frames
+     */
+    static CoaddFiles.Written assemble(List<Path> tiles, List<? extends Frame> frames, WcsGrid global, Path dir,
+                                       Config config, Progress progress) throws IOException {
         List<CoaddInput> inputs = new ArrayList<>();
         for (Path t : tiles) inputs.add(CoaddFiles.input(FitsFrame.open(t)));
         CoaddParams base = CoaddParams.fromConfig(config);
         CoaddParams params = base.withSteps(false, base.intertilePhotometricMatch(), base.matchBackground(),
                 base.twoPassCoverageRenorm());
         CoaddFiles.Written w = CoaddFiles.write(inputs, global, params, dir, NAMES, "Grid mode mosaic", config,
-                progress.sub(0, 0.9), progress.sub(0.9, 1));
+                progress.sub(0, 0.9), progress.sub(0.9, 1), CpuBandCoadder.INSTANCE, ReprojectCoadd.Bands.LOCAL,
+                MosaicProvenance.ofFrames(frames));
         LOG.info(String.format(Locale.ROOT, "[GRID] mosaic %dx%d from %d tile(s) written: %s", w.result().grid().width(),
                 w.result().grid().height(), tiles.size(), w.mosaic()));
         progress.update(1, "Grid mosaic written");

@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
 import org.tessera.io.MountMode;
 import org.tessera.plan.IsolatedTasks;
@@ -208,8 +212,22 @@ public final class GridMode {
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));
-        CoaddFiles.Written w = GridAssembly.assemble(tiles, layout.global(), dir, config, pr.sub(0.7, 1));
+        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir), layout.global(), dir,
+                config, pr.sub(0.7, 1));
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
+    }
+
+    /** The frames of the tiles written (a tile's file is named by its id), each once, in input order. */
+    static List<Frame> framesOf(GridLayout.Layout layout, List<GridInputs.GridFrame> frames, List<Path> written, Path tilesDir) {
+        Set<Path> files = new HashSet<>();
+        for (Path p : written) files.add(p.toAbsolutePath().normalize());
+        BitSet in = new BitSet(frames.size());
+        for (GridLayout.Tile t : layout.tiles())
+            if (files.contains(tilesDir.resolve(t.fileName()).toAbsolutePath().normalize()))
+                for (int i : t.frames()) in.set(i);
+        List<Frame> out = new ArrayList<>();
+        for (int i = in.nextSetBit(0); i >= 0; i = in.nextSetBit(i + 1)) out.add(frames.get(i).frame());
+        return out;
     }
 
     /**

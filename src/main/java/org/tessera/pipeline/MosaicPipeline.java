@@ -268,16 +268,16 @@ public final class MosaicPipeline {
         // plate solve per session and pointing, the others registered on it (cached in solved_wcs/).
         List<FitsFrame> in = scanAndPlace(frames, dir, config, skipped, progress.sub(0, 0.3));
         FrameGroup group = FrameGroup.of(1, in);
+        String name = output.getFileName().toString(); // the logs name the tile as the user did, not "tile 1"
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
         MasterTile tile;
         try (GpuRun gpu = gpuService.openRun(config)) {
             tile = MasterTileBuilder.fromConfig(config, plan.workers()).withStackPolicy(Phase3GpuPolicy.forRun(gpu))
-                    .withSpoolDir(dir).buildTile(group, cleanup, progress.sub(0.3, 1));
+                    .withSpoolDir(dir).withTileName(name).buildTile(group, cleanup, progress.sub(0.3, 1));
         }
-        if (tile.empty()) LOG.warning("[P3] " + output.getFileName() + " holds no valid pixel (ZMT_EMPT=1)");
-        for (FrameLosses.Loss l : FrameLosses.dropped(group.id(), group.frames(), tile.stack()))
+        for (FrameLosses.Loss l : FrameLosses.dropped(name, group.frames(), tile.stack()))
             skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
         MasterTileFiles.writeAs(tile, output);
         LOG.info("[P3] master tile written: " + output);

@@ -58,8 +58,19 @@ public final class CoaddFiles {
     public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
                                 String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
                                 ReprojectCoadd.Bands bands) throws IOException {
+        return write(inputs, grid, params, dir, names, what, config, coadd, preview, backend, bands, MosaicProvenance.of(inputs));
+    }
+
+    /**
+     * {@link #write(List, WcsGrid, CoaddParams, Path, Names, String, Config, Progress, Progress, BandCoadder, ReprojectCoadd.Bands)}
+     * with the mosaic's observation cards given: those of the frames when the inputs are tiles that
+     * share frames (Grid mode's overlapping tiles), where summing the tiles' cards would count a
+     * frame more than once.
+     */
+    public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
+                                String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
+                                ReprojectCoadd.Bands bands, MosaicProvenance about) throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
-        MosaicProvenance about = MosaicProvenance.of(inputs);
         List<FitsImageWriter> open = new ArrayList<>();
         CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
         CoaddPreview[] pv = {null}; // the preview's block means, taken on the way to the file too
@@ -152,7 +163,7 @@ public final class CoaddFiles {
     }
 
     /** {@link #header(WcsGrid, int, String)} of a mosaic, with what its images tell of the observation. */
-    static Header header(WcsGrid g, int images, String what, MosaicProvenance about) throws IOException {
+    public static Header header(WcsGrid g, int images, String what, MosaicProvenance about) throws IOException {
         Header h = header(g, images, what);
         try {
             return about.addTo(h);

@@ -28,6 +28,11 @@ import org.tessera.io.Frame;
  * </ul>
  * Images that are not FITS files with cards (in-memory inputs) contribute nothing and make the sums
  * and the mean unknown.
+ * <p>
+ * A mosaic made straight from frames (SDS mode's mega-tiles and their stack, Grid mode) gets the
+ * same cards from the frames themselves ({@link #ofFrames}), worked out as a master tile's
+ * ({@code tiles.TileHeaders} uses {@link #exposures}, {@link #dateAvg} and {@link #dateSpan} from
+ * here): so the same frames give the same cards in every mode.
  */
 public final class MosaicProvenance {
 
@@ -83,6 +88,111 @@ public final class MosaicProvenance {
             }
         }
         return new MosaicProvenance(cards);
+    }
+
+    /**
+     * The cards of a mosaic made straight from {@code frames} (each counted once): {@code OBJECT},
+     * {@code FILTER}, {@code INSTRUME}, {@code TELESCOP} when every frame with the card agrees;
+     * {@code EXPTOTAL} the sum of their exposures, {@code NEXP_SUM} of their exposure counts
+     * ({@link #exposures}); {@code DATE-AVG}, {@code DATE-OBS} and {@code DATE-END} from their
+     * {@code DATE-OBS} and exposures ({@link #dateAvg}, {@link #dateSpan}), as a master tile of the
+     * same frames has them.
+     */
+    public static MosaicProvenance ofFrames(List<? extends Frame> frames) {
+        List<Map<String, String>> keys = new ArrayList<>();
+        for (Frame f : frames) keys.add(f.keys());
+        List<Card> cards = new ArrayList<>();
+        for (String k : FRAME_COMMON) {
+            String common = common(keys, k);
+            if (common != null) cards.add(new Card(k, common, "common to the frames coadded"));
+        }
+        if (frames.isEmpty()) return new MosaicProvenance(cards);
+        double exp = 0;
+        long nexp = 0;
+        for (Frame f : frames) {
+            exp += f.exposureSeconds();
+            nexp += exposures(f);
+        }
+        cards.add(new Card("EXPTOTAL", exp, "[s] total exposure of the frames in the mosaic"));
+        cards.add(new Card("NEXP_SUM", nexp, "exposures in the mosaic"));
+        String avg = dateAvg(frames);
+        if (avg != null) cards.add(new Card("DATE-AVG", avg, "mean mid-exposure time of its frames (UTC)"));
+        String[] span = dateSpan(frames);
+        if (span != null) {
+            cards.add(new Card("DATE-OBS", span[0], "start of its first exposure (UTC)"));
+            cards.add(new Card("DATE-END", span[1], "end of its last exposure (UTC)"));
+        }
+        return new MosaicProvenance(cards);
+    }
+
+    /**
+     * The cards a frame's own header gives a stack of it: a raw frame's unit (BUNIT: ADU of one
+     * camera setting) says nothing of a normalised stack, so it is not among them.
+     */
+    static final List<String> FRAME_COMMON = List.of("OBJECT", "FILTER", "INSTRUME", "TELESCOP");
+
+    /** The exposures a frame holds: its {@code NEXP} or {@code STACKCNT} (a stack given as input), else 1. */
+    public static long exposures(Frame f) {
+        for (String k : new String[] {"NEXP", "STACKCNT"}) {
+            String v = f.keys().get(k);
+            if (v == null) continue;
+            try {
+                long n = Math.round(Double.parseDouble(v.trim()));
+                if (n > 0) return n;
+            } catch (NumberFormatException ignored) {
+                // not a count: fall through to 1
+            }
+        }
+        return 1;
+    }
+
+    /** Mean of DATE-OBS + exposure/2 over the frames that have a readable DATE-OBS, {@code yyyy-MM-ddTHH:mm:ss.SSS}; null if none. */
+    public static String dateAvg(List<? extends Frame> frames) {
+        double sum = 0, t0 = Double.NaN; // offsets from the first: a sum of epoch ms would lose the ms
+        int n = 0;
+        for (Frame f : frames) {
+            double ms = startMs(f);
+            if (Double.isNaN(ms)) continue;
+            if (Double.isNaN(t0)) t0 = ms;
+            sum += ms - t0 + 500.0 * f.exposureSeconds();
+            n++;
+        }
+        return n == 0 ? null : iso(t0 + sum / n);
+    }
+
+    /**
+     * The earliest DATE-OBS and the latest DATE-OBS + exposure of the frames that have a readable
+     * DATE-OBS (the span an astronomer's DATE-OBS / DATE-END give a stack); null if none.
+     */
+    public static String[] dateSpan(List<? extends Frame> frames) {
+        double first = Double.POSITIVE_INFINITY, last = Double.NEGATIVE_INFINITY;
+        for (Frame f : frames) {
+            double ms = startMs(f);
+            if (Double.isNaN(ms)) continue;
+            first = Math.min(first, ms);
+            last = Math.max(last, ms + 1000.0 * f.exposureSeconds());
+        }
+        return first > last ? null : new String[] {iso(first), iso(last)};
+    }
+
+    /** DATE-OBS in ms since 1970 (UTC; a date alone is its midnight), NaN when absent or unreadable (such a frame does not count). */
+    private static double startMs(Frame f) {
+        String d = f.keys().get("DATE-OBS");
+        if (d == null) return Double.NaN;
+        try {
+            String s = d.trim();
+            if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
+            LocalDateTime t = s.length() == 10 ? LocalDateTime.parse(s + "T00:00:00") : LocalDateTime.parse(s);
+            return t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
+        } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
+            return Double.NaN;
+        }
+    }
+
+    private static String iso(double epochMs) {
+        long ms = Math.round(epochMs);
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC)
+                .format(Iso.MS);
     }
 
     /** Adds the cards to {@code h}; returns it. */
@@ -170,8 +280,6 @@ public final class MosaicProvenance {
             }
         }
         if (w <= 0) return null;
-        long ms = Math.round(t0 + sum / w);
-        return LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC)
-                .format(Iso.MS);
+        return iso(t0 + sum / w);
     }
 }

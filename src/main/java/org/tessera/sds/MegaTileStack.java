@@ -18,6 +18,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddBackground;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddPreview;
+import org.tessera.reproject.MosaicProvenance;
 import org.tessera.stack.StackCore;
 import org.tessera.stack.StackResult;
 import org.tessera.tiles.PaddedSource;
@@ -35,7 +36,8 @@ import org.tessera.wcs.WcsGrid;
  * weighted by frames per batch), each mega-tile NaN where it has no data, so a pixel is stacked
  * from the mega-tiles that cover it;</li>
  * <li>pixels below the coverage keep are masked (NaN, coverage 0) as the bands are written, into the
- * same files Classic writes (mosaic with ALPHA, coverage), then the final background extraction and
+ * same files Classic writes (mosaic with ALPHA and the observation cards {@code about}, coverage),
+ * then the final background extraction and
  * the preview as Classic ({@link CoaddFiles#background} and {@link CoaddPreview}, both on the way to the file).</li>
  * </ol>
  * Memory: bands of rows and the stack core's plan, never a whole mosaic per mega-tile.
@@ -54,8 +56,8 @@ final class MegaTileStack {
     }
 
     static Written write(List<MegaTiles.MegaTile> tiles, WcsGrid global, SdsSettings s, Path dir,
-                         CoaddFiles.Names names, Config config, ResourcePlan plan, Progress stack, Progress preview)
-            throws IOException {
+                         CoaddFiles.Names names, Config config, ResourcePlan plan, MosaicProvenance about,
+                         Progress stack, Progress preview) throws IOException {
         // 1. Coverage of the whole global grid: its maximum and, per row and column, the largest value.
         int gw = global.width(), gh = global.height();
         List<RowSource> covGlobal = new ArrayList<>();
@@ -118,7 +120,7 @@ final class MegaTileStack {
         AtomicLong masked = new AtomicLong();
         StackResult res;
         try {
-            m = new FitsImageWriter(mosaic, w, h, images.get(0).channels(), CoaddFiles.header(win, tiles.size(), what),
+            m = new FitsImageWriter(mosaic, w, h, images.get(0).channels(), CoaddFiles.header(win, tiles.size(), what, about),
                     FitsImageWriter.AlphaMode.FROM_NAN);
             c = new FitsImageWriter(coverage, w, h, 1, CoaddFiles.header(win, tiles.size(), "coverage: sum of weights"),
                     FitsImageWriter.AlphaMode.NONE);
@@ -126,7 +128,7 @@ final class MegaTileStack {
             pv = new CoaddPreview(config, w, h, images.get(0).channels(), bg != null); // and the preview's block means
             RowSink out = masking(covs, w, keep, pv.mosaic(bg == null ? m : bg.sink()), pv.coverage(c), masked);
             res = StackCore.stackWeighted(images, frames, s.coadd(), out, null, stack, plan);
-            if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what), plan.workers(), pv.corrected());
+            if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what, about), plan.workers(), pv.corrected());
             m.close();
             c.close();
         } catch (IOException | RuntimeException | Error e) {
@@ -138,7 +140,7 @@ final class MegaTileStack {
                 + " below the coverage keep", tiles.size(), s.coadd().describe(), res.framesUsed(), res.rejectedPct(),
                 masked.get()));
         for (String d : res.dropped()) LOG.warning("[SDS] mega-tile dropped by the stack: " + d);
-        if (bg != null) bg.afterClose(CoaddFiles.header(win, tiles.size(), what));
+        if (bg != null) bg.afterClose(CoaddFiles.header(win, tiles.size(), what, about));
         Path png = pv.write(bg, mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, win, res, masked.get());
     }

@@ -14,6 +14,7 @@ import org.tessera.reproject.BandCoadder;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.MosaicProvenance;
 import org.tessera.reproject.ReprojectCoadd;
 import org.tessera.wcs.WcsGrid;
 
@@ -21,7 +22,8 @@ import org.tessera.wcs.WcsGrid;
  * One SDS batch → one mega-tile: the batch's frames coadded straight onto the global grid by the
  * Phase 5 engine ({@link ReprojectCoadd}: streamed by bands, its photometric match putting the
  * batch's frames on one level, no master-tile crop since the inputs are frames). The mega-tile is
- * written as the covered box of the global grid (FITS, NaN where no frame lands) with its coverage
+ * written as the covered box of the global grid (FITS, NaN where no frame lands, with its frames'
+ * observation cards: {@link MosaicProvenance#ofFrames}) with its coverage
  * (Σ frame weights) beside it, each through a temp file renamed when complete; the files stay for
  * a rerun to reuse ({@link #open}).
  */
@@ -41,7 +43,12 @@ final class MegaTiles {
                           CoaddParams params, Path dir, BandCoadder backend, Progress progress) throws IOException {
         long t0 = System.nanoTime();
         List<CoaddInput> inputs = new ArrayList<>();
-        for (int i : b.frames()) inputs.add(CoaddFiles.input(frames.get(i)));
+        List<FitsFrame> batchFrames = new ArrayList<>();
+        for (int i : b.frames()) {
+            inputs.add(CoaddFiles.input(frames.get(i)));
+            batchFrames.add(frames.get(i));
+        }
+        MosaicProvenance about = MosaicProvenance.ofFrames(batchFrames); // a mega-tile says what it holds, as a master tile
         Path image = dir.resolve(files(batch).get(0)), cov = dir.resolve(files(batch).get(1));
         List<FitsImageWriter> open = new ArrayList<>();
         ReprojectCoadd.Result res;
@@ -49,7 +56,7 @@ final class MegaTiles {
             res = ReprojectCoadd.run(inputs, global, params.withSteps(false, params.intertilePhotometricMatch(),
                     params.matchBackground(), params.twoPassCoverageRenorm()), (g, channels) -> {
                 FitsImageWriter m = new FitsImageWriter(image, g.width(), g.height(), channels,
-                        CoaddFiles.header(g, inputs.size(), "SDS mega-tile " + batch), FitsImageWriter.AlphaMode.NONE);
+                        CoaddFiles.header(g, inputs.size(), "SDS mega-tile " + batch, about), FitsImageWriter.AlphaMode.NONE);
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(cov, g.width(), g.height(), 1,
                         CoaddFiles.header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);

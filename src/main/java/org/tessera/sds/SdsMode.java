@@ -18,6 +18,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.BandCoadder;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.MosaicProvenance;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -25,7 +26,8 @@ import org.tessera.wcs.WcsGrid;
  * the placed frames of Phase 1 → the global grid ({@link SdsGrid}) → batches that each cover it
  * ({@link SdsBatches}) → one mega-tile per batch coadded straight onto the grid by the Phase 5
  * engine ({@link MegaTiles}) → the mega-tiles stacked per pixel by the stack core, low-coverage
- * pixels masked ({@link MegaTileStack}) → the same mosaic, coverage and preview files as Classic.
+ * pixels masked ({@link MegaTileStack}) → the same mosaic, coverage and preview files as Classic,
+ * with the observation cards of the frames in it ({@link MosaicProvenance#ofFrames}).
  * No master tiles. A batch that does not reach {@code sds_coverage_threshold} is no mega-tile: its
  * frames are left out and reported; when no batch is valid the run is Classic's
  * ({@link #plan} returns null after one {@code [SDS] … falling back to Classic: reason} line).
@@ -176,8 +178,11 @@ public final class SdsMode {
             fallBack("every batch failed (" + left.get(left.size() - 1).reason() + ")");
             return null;
         }
+        // The observation cards of the frames in the mosaic, as a Classic mosaic of the same frames has them.
+        List<FitsFrame> inMosaic = new ArrayList<>();
+        for (SdsBatches.Batch b : used) for (int i : b.frames()) inMosaic.add(plan.frames().get(i));
         MegaTileStack.Written w = MegaTileStack.write(tiles, global, s, outputDir, names, config, resources,
-                progress.stack(), progress.preview());
+                MosaicProvenance.ofFrames(inMosaic), progress.stack(), progress.preview());
         LOG.info(String.format(Locale.ROOT, "[SDS] mosaic %dx%d from %d mega-tile(s) of %d frame(s) written in %.1f s: %s",
                 w.grid().width(), w.grid().height(), tiles.size(), used.stream().mapToInt(b -> b.frames().size()).sum(),
                 (System.nanoTime() - t0) / 1e9, w.mosaic()));

@@ -96,10 +96,15 @@ public final class AltAzCleanup {
      * it when under 10% non-zero, otherwise NaN-s the pixels with alpha ≤ 1e-3 when asked.
      */
     public static Outcome apply(FloatImage image, FloatImage coverage, Params p, int tileId) {
+        return apply(image, coverage, p, "tile " + tileId);
+    }
+
+    /** {@link #apply(FloatImage, FloatImage, Params, int)} of a tile the log calls {@code tile} (e.g. a stack's output file). */
+    public static Outcome apply(FloatImage image, FloatImage coverage, Params p, String tile) {
         int w = image.width(), h = image.height(), n = w * h;
         float[] alpha = alphaFromCoverage(coverage.plane(0), w, h, p.marginPercent(), p.decay());
         if (alpha == null) {
-            LOG.warning(String.format(Locale.ROOT, "[P3] tile %d: ALT-AZ cleanup skipped: no pixel has coverage", tileId));
+            LOG.warning(String.format(Locale.ROOT, "[P3] %s: ALT-AZ cleanup skipped: no pixel has coverage", tile));
             return new Outcome(null, 0, true, 0);
         }
         long nonZero = 0;
@@ -107,8 +112,8 @@ public final class AltAzCleanup {
         double frac = (double) nonZero / n;
         if (frac < MIN_NONZERO_FRACTION) {
             LOG.warning(String.format(Locale.ROOT,
-                    "[P3] tile %d: ALT-AZ mask dropped: only %.1f%% of pixels non-zero (< %.0f%%); tile kept uncleaned",
-                    tileId, 100 * frac, 100 * MIN_NONZERO_FRACTION));
+                    "[P3] %s: ALT-AZ mask dropped: only %.1f%% of pixels non-zero (< %.0f%%); tile kept uncleaned",
+                    tile, 100 * frac, 100 * MIN_NONZERO_FRACTION));
             return new Outcome(null, frac, true, 0);
         }
         long nanized = 0;
@@ -124,8 +129,8 @@ public final class AltAzCleanup {
                 if (wasData) nanized++;
             }
         }
-        LOG.info(String.format(Locale.ROOT, "[P3] tile %d: ALT-AZ cleanup: alpha non-zero %.1f%%, %d pixel(s) set to NaN",
-                tileId, 100 * frac, nanized));
+        LOG.info(String.format(Locale.ROOT, "[P3] %s: ALT-AZ cleanup: alpha non-zero %.1f%%, %d pixel(s) set to NaN",
+                tile, 100 * frac, nanized));
         return new Outcome(new FloatImage(w, h, new float[][] {alpha}), frac, false, nanized);
     }
 }

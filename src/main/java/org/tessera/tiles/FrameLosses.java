@@ -39,6 +39,11 @@ public final class FrameLosses {
      * "name: reason" entry) or, when none names it, a generic one.
      */
     public static List<Loss> dropped(int tileId, List<Frame> frames, StackResult r) {
+        return dropped("master tile " + tileId, frames, r);
+    }
+
+    /** {@link #dropped(int, List, StackResult)} of a tile the report calls {@code tile} (a stack's output file). */
+    public static List<Loss> dropped(String tile, List<Frame> frames, StackResult r) {
         List<Loss> out = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             if (used(r, i)) continue;
@@ -47,7 +52,7 @@ public final class FrameLosses {
             String prefix = f.name() + ": ";
             for (String d : r.dropped())
                 if (d.startsWith(prefix)) { why = d.substring(prefix.length()); break; }
-            out.add(new Loss(f, String.format(Locale.ROOT, "dropped from master tile %d: %s", tileId, why)));
+            out.add(new Loss(f, String.format(Locale.ROOT, "dropped from %s: %s", tile, why)));
         }
         return out;
     }

@@ -43,13 +43,15 @@ public final class MasterTileBuilder {
     private final TileStackPolicy stackPolicy;
     /** Where the band pass's spool files go (null: the default temporary folder). */
     private final Path spoolDir;
+    /** What the log calls the tile (null: "tile N"). */
+    private final String tileName;
 
     public MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers) {
-        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU, null);
+        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU, null, null);
     }
 
     private MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers,
-                              TileStackPolicy stackPolicy, Path spoolDir) {
+                              TileStackPolicy stackPolicy, Path spoolDir, String tileName) {
         if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         this.stackParams = stackParams;
         this.gating = gating;
@@ -57,6 +59,7 @@ public final class MasterTileBuilder {
         this.workers = workers;
         this.stackPolicy = stackPolicy;
         this.spoolDir = spoolDir;
+        this.tileName = tileName;
     }
 
     /**
@@ -64,7 +67,7 @@ public final class MasterTileBuilder {
      * fallback, e.g. the GPU's Phase 3 mode C); the default is the CPU.
      */
     public MasterTileBuilder withStackPolicy(TileStackPolicy policy) {
-        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy, spoolDir);
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy, spoolDir, tileName);
     }
 
     /**
@@ -73,7 +76,20 @@ public final class MasterTileBuilder {
      * for the output, rather than the system's temporary folder, which may be memory (tmpfs).
      */
     public MasterTileBuilder withSpoolDir(Path dir) {
-        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, dir);
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, dir, tileName);
+    }
+
+    /**
+     * The same builder for one tile the user names ({@code tessera stack}'s output file): its log
+     * lines say {@code [P3] m31.fits: …} instead of {@code [P3] tile 1: …}, a number the user never gave.
+     */
+    public MasterTileBuilder withTileName(String name) {
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, spoolDir, name);
+    }
+
+    /** What the log calls tile {@code g}. */
+    private String nameOf(FrameGroup g) {
+        return tileName != null ? tileName : "tile " + g.id();
     }
 
     public static MasterTileBuilder fromConfig(Config c, int workers) {
@@ -192,14 +208,14 @@ public final class MasterTileBuilder {
         }
 
         FloatImage alpha = null;
-        if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, g.id()).alpha();
+        if (cleanupEnabled) alpha = AltAzCleanup.apply(image, coverage, cleanup, nameOf(g)).alpha();
 
         boolean[] valid = EdgeTrim.validMask(image, alpha);
         boolean empty = isEmpty(image, valid);
         EdgeTrim.Rect rect = empty ? new EdgeTrim.Rect(0, 0, w, h) : EdgeTrim.trim(valid, w, h);
         if (empty)
-            LOG.warning(String.format(Locale.ROOT, "[P3] tile %d is empty (no valid non-zero pixel from %d frame(s)): flagged ZMT_EMPT=1",
-                    g.id(), g.size()));
+            LOG.warning(String.format(Locale.ROOT, "[P3] %s is empty (no valid non-zero pixel from %d frame(s)): flagged ZMT_EMPT=1",
+                    nameOf(g), g.size()));
         boolean whole = rect.width() == w && rect.height() == h;
         FloatImage outImage = whole ? image : EdgeTrim.crop(image, rect);
         FloatImage outAlpha = alpha == null || whole ? alpha : EdgeTrim.crop(alpha, rect);
@@ -211,8 +227,8 @@ public final class MasterTileBuilder {
         List<String> names = new ArrayList<>();
         for (Frame f : g.frames()) names.add(f.name());
         LOG.info(String.format(Locale.ROOT,
-                "[P3] tile %d: %d frame(s), %d stacked, mount=%s, reference %s, grid %dx%d%s (rotation spread %.1f deg) -> %dx%d at (%d, %d), cleanup=%s%s",
-                g.id(), g.size(), stack.framesUsed(), g.mount(), plan.reference().name(), w, h, plan.canvas() ? " canvas" : "",
+                "[P3] %s: %d frame(s), %d stacked, mount=%s, reference %s, grid %dx%d%s (rotation spread %.1f deg) -> %dx%d at (%d, %d), cleanup=%s%s",
+                nameOf(g), g.size(), stack.framesUsed(), g.mount(), plan.reference().name(), w, h, plan.canvas() ? " canvas" : "",
                 plan.rotationSpreadDeg(), rect.width(), rect.height(), rect.x0(), rect.y0(),
                 AltAzGating.py(alpha != null), empty ? ", EMPTY" : ""));
         return new MasterTile(g.id(), outImage, outAlpha, outGrid, header, names, stack);

@@ -1,10 +1,5 @@
 package org.tessera.tiles;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +7,7 @@ import java.util.Map;
 
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
+import org.tessera.reproject.MosaicProvenance;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
 
@@ -38,6 +34,7 @@ public final class TileHeaders {
     public static final String DATE_END = "DATE-END";
     public static final String FILTER = "FILTER";
     public static final String INSTRUME = "INSTRUME";
+    public static final String TELESCOP = "TELESCOP";
     public static final String MOUNT = "MT_MOUNT";
     public static final String MOUNT_EFFECTIVE = "MT_MNTEF";
     public static final String ALTAZ_ENABLED = "MT_ALTEN";
@@ -69,6 +66,7 @@ public final class TileHeaders {
         m.put(DATE_END, "end of the last exposure stacked (UTC)");
         m.put(FILTER, "copied from the reference frame");
         m.put(INSTRUME, "copied from the reference frame");
+        m.put(TELESCOP, "copied from the reference frame");
         m.put(MOUNT, "mount mode read from the frames (EQ/ALT_AZ/UNKNOWN)");
         m.put(MOUNT_EFFECTIVE, "mount mode after altaz_unknown_policy");
         m.put(ALTAZ_ENABLED, "ALT-AZ cleanup enabled for this tile (gating)");
@@ -100,20 +98,21 @@ public final class TileHeaders {
         long nexp = 0;
         for (Frame fr : f.used()) {
             exp += fr.exposureSeconds();
-            nexp += exposuresIn(fr);
+            nexp += MosaicProvenance.exposures(fr);
         }
         h.put(EXPTOTAL, exp);
         h.put(NEXP_SUM, nexp);
         copy(h, OBJECT, f);
-        String avg = dateAvg(f.used());
+        String avg = MosaicProvenance.dateAvg(f.used()); // one rule for tiles and mosaics
         if (avg != null) h.put(DATE_AVG, avg);
-        String[] span = dateSpan(f.used());
+        String[] span = MosaicProvenance.dateSpan(f.used());
         if (span != null) {
             h.put(DATE_OBS, span[0]);
             h.put(DATE_END, span[1]);
         }
         copy(h, FILTER, f);
         copy(h, INSTRUME, f);
+        copy(h, TELESCOP, f);
         h.put(MOUNT, f.mount().name());
         h.put(MOUNT_EFFECTIVE, f.effective().name());
         h.put(ALTAZ_ENABLED, f.cleanupEnabled());
@@ -139,69 +138,5 @@ public final class TileHeaders {
                 if (v != null && !v.isBlank()) break;
             }
         if (v != null && !v.isBlank()) h.put(key, v.trim());
-    }
-
-    private static long exposuresIn(Frame f) {
-        for (String k : new String[] {"NEXP", "STACKCNT"}) {
-            String v = f.keys().get(k);
-            if (v == null) continue;
-            try {
-                long n = Math.round(Double.parseDouble(v.trim()));
-                if (n > 0) return n;
-            } catch (NumberFormatException ignored) {
-                // not a count: fall through to 1
-            }
-        }
-        return 1;
-    }
-
-    private static final DateTimeFormatter ISO_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT);
-
-    /** Mean of DATE-OBS + exposure/2 over the frames that have a parseable DATE-OBS; null if none. */
-    static String dateAvg(List<Frame> frames) {
-        List<Double> mids = new ArrayList<>();
-        for (Frame f : frames) {
-            double ms = startMs(f);
-            if (!Double.isNaN(ms)) mids.add(ms + 500.0 * f.exposureSeconds());
-        }
-        if (mids.isEmpty()) return null;
-        double mean = 0;
-        for (double m : mids) mean += m / mids.size();
-        return iso(mean);
-    }
-
-    /**
-     * The earliest DATE-OBS and the latest DATE-OBS + exposure of the frames that have a parseable
-     * DATE-OBS (the span an astronomer's DATE-OBS / DATE-END give a stack); null if none.
-     */
-    static String[] dateSpan(List<Frame> frames) {
-        double first = Double.POSITIVE_INFINITY, last = Double.NEGATIVE_INFINITY;
-        for (Frame f : frames) {
-            double ms = startMs(f);
-            if (Double.isNaN(ms)) continue;
-            first = Math.min(first, ms);
-            last = Math.max(last, ms + 1000.0 * f.exposureSeconds());
-        }
-        return first > last ? null : new String[] {iso(first), iso(last)};
-    }
-
-    /** DATE-OBS in ms since 1970 (UTC), NaN when absent or unreadable (such a frame does not count). */
-    private static double startMs(Frame f) {
-        String d = f.keys().get("DATE-OBS");
-        if (d == null) return Double.NaN;
-        try {
-            String s = d.trim();
-            if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
-            LocalDateTime t = s.length() == 10 ? LocalDateTime.parse(s + "T00:00:00") : LocalDateTime.parse(s);
-            return t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
-        } catch (DateTimeParseException ignored) {
-            return Double.NaN;
-        }
-    }
-
-    private static String iso(double epochMs) {
-        long ms = Math.round(epochMs);
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC);
-        return t.format(ISO_MS);
     }
 }

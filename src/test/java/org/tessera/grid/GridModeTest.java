@@ -72,6 +72,19 @@ class GridModeTest {
         assertEquals(part.tiles().size(), log.stream().filter(s -> s.matches("\\[GRID\\] tile \\d+ processed .*")).count());
         assertEquals(1.0, progress.get(progress.size() - 1)[0], 1e-12);
 
+        // The observation cards of its 16 frames, each counted once though the tiles overlap.
+        java.util.Map<String, String> k = FitsFrame.open(out.mosaic()).keys();
+        List<String> starts = new ArrayList<>();
+        for (Path f : files) starts.add(FitsFrame.open(f).keys().get("DATE-OBS").trim());
+        starts.sort(null);
+        assertEquals(16, files.size());
+        assertEquals(160.0, Double.parseDouble(k.get("EXPTOTAL")), 1e-9, "16 frames of 10 s");
+        assertEquals(16, Long.parseLong(k.get("NEXP_SUM").trim()));
+        assertEquals(starts.get(0), k.get("DATE-OBS"));
+        assertEquals(java.time.LocalDateTime.parse(starts.get(15)).plusSeconds(10),
+                java.time.LocalDateTime.parse(k.get("DATE-END")), "the last start plus its 10 s");
+        assertEquals("Tessera synthetic", k.get("INSTRUME"));
+
         // Stars: bright, isolated, well inside the mosaic; centroid and aperture flux against the truth.
         FitsFrame mf = FitsFrame.open(out.mosaic());
         WcsGrid grid = new WcsGrid(mf.wcs(), mf.width(), mf.height());

@@ -127,9 +127,17 @@ class FrameAccountingTest {
         // The stack job reports the same frame and writes the same counts.
         List<Path> all = new java.util.ArrayList<>(good);
         all.add(bad);
-        MosaicPipeline.Outcome st = MosaicPipeline.stack(dir.resolve("stack/one.fits"), all, new Config(), Progress.NONE);
+        MosaicPipeline.Outcome[] so1 = new MosaicPipeline.Outcome[1];
+        List<String> log = org.tessera.Logged.during("org.tessera", () -> so1[0] = MosaicPipeline.stack(dir.resolve("stack/one.fits"),
+                all, new Config(), Progress.NONE));
+        MosaicPipeline.Outcome st = so1[0];
         assertEquals(1, st.skipped().size(), st.skipped().toString());
         assertEquals(bad.toAbsolutePath().normalize(), st.skipped().get(0).file());
+        // The stack's only tile is the file the user named, never "tile 1", in the report and the log.
+        assertTrue(st.skipped().get(0).reason().startsWith("dropped from one.fits: finite fraction 0.0000"), st.skipped().toString());
+        assertEquals(1, log.stream().filter(m -> m.startsWith("[P3] one.fits: 4 frame(s), 3 stacked, mount=EQ")).count(),
+                String.join("\n", log));
+        assertEquals(List.of(), log.stream().filter(m -> m.contains("tile 1")).toList());
         for (Path tile : List.of(mosaicTile, dir.resolve("stack/one.fits"))) {
             Map<String, String> k = FitsFrame.open(tile).keys();
             assertEquals(3, Integer.parseInt(k.get("MT_NFRAMES").trim()));

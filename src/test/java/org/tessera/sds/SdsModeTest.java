@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,5 +140,51 @@ class SdsModeTest {
         assertEquals(1.0, ratios.get(ratios.size() / 2), 0.005, summary);
         assertTrue(ratios.get(0) > 0.98 && ratios.get(ratios.size() - 1) < 1.02, summary);
         assertTrue(worstPos < 0.1, summary);
+    }
+
+    /**
+     * The SDS mosaic's header says what Classic's says of the same 15 frames (10 s each, 12 s apart,
+     * in two batches): the object, camera and filter they share, EXPTOTAL 150 s and NEXP_SUM 15, the
+     * first start, the last end and the mean mid-exposure time, worked out here from the frames'
+     * own DATE-OBS; each mega-tile says the same of its batch.
+     */
+    @Test
+    void theHeaderSaysWhatClassicsSaysOfTheSameFrames() throws IOException {
+        List<LocalDateTime> starts = new ArrayList<>();
+        try (java.util.stream.Stream<Path> frames = Files.list(dir.resolve("frames"))) {
+            for (Path f : frames.sorted().toList()) starts.add(LocalDateTime.parse(FitsFrame.open(f).keys().get("DATE-OBS").trim()));
+        }
+        Collections.sort(starts);
+        assertEquals(15, starts.size());
+        LocalDateTime first = starts.get(0), last = starts.get(14);
+        long meanMs = 0;
+        for (LocalDateTime t : starts) meanMs += java.time.Duration.between(first, t).toMillis();
+        String avg = iso(first.plusNanos((meanMs / 15 + 5000) * 1_000_000L)); // 168 s / 2 after the first start, plus 5 s
+        assertEquals(84_000, meanMs / 15, "frames 12 s apart: the mean start is 7 intervals after the first");
+
+        Map<String, String> s = FitsFrame.open(sds.mosaic()).keys(), c = FitsFrame.open(classic.mosaic()).keys();
+        assertEquals(150.0, Double.parseDouble(s.get("EXPTOTAL")), 1e-9, "15 frames of 10 s");
+        assertEquals(15, Long.parseLong(s.get("NEXP_SUM").trim()));
+        assertEquals("SDS test field", s.get("OBJECT"));
+        assertEquals("Tessera synthetic", s.get("INSTRUME"));
+        assertEquals("Tessera synthetic", s.get("TELESCOP"));
+        assertEquals(iso(first), s.get("DATE-OBS"));
+        assertEquals(iso(last.plusSeconds(10)), s.get("DATE-END"), "the last frame's start plus its 10 s");
+        assertEquals(avg, s.get("DATE-AVG"));
+        for (String k : List.of("OBJECT", "FILTER", "INSTRUME", "TELESCOP", "EXPTOTAL", "NEXP_SUM", "DATE-AVG", "DATE-OBS", "DATE-END"))
+            assertEquals(c.get(k), s.get(k), k + ": SDS as Classic");
+        assertEquals(null, FitsFrame.open(sds.coverage()).keys().get("EXPTOTAL"), "the coverage file is no observation");
+
+        // Each mega-tile: its batch (5, then 10 frames in order).
+        Map<String, String> m1 = FitsFrame.open(dir.resolve("sds").resolve(SdsMode.WORK_DIR).resolve("megatile_001.fits")).keys(),
+                m2 = FitsFrame.open(dir.resolve("sds").resolve(SdsMode.WORK_DIR).resolve("megatile_002.fits")).keys();
+        assertEquals(50.0, Double.parseDouble(m1.get("EXPTOTAL")), 1e-9);
+        assertEquals(100.0, Double.parseDouble(m2.get("EXPTOTAL")), 1e-9);
+        assertEquals(iso(starts.get(4).plusSeconds(10)), m1.get("DATE-END"));
+        assertEquals(iso(starts.get(5)), m2.get("DATE-OBS"));
+    }
+
+    private static String iso(LocalDateTime t) {
+        return t.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT));
     }
 }
