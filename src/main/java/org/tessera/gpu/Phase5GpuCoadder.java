@@ -60,6 +60,12 @@ public final class Phase5GpuCoadder implements BandCoadder {
         }
         float[][] saved = save(band);
         for (int ch = 0; ch < band.channels(); ch++) {
+            if (cpuOnly.get()) {
+                // Another band fell back while this one was under way: "the rest of Phase 5" includes it.
+                restore(band, saved);
+                cpu(band, contributions);
+                return;
+            }
             Failure f = channel(band, contributions, ch);
             if (f != null) {
                 // The band is remade whole on the CPU: its channels never mix GPU and CPU.
@@ -101,6 +107,7 @@ public final class Phase5GpuCoadder implements BandCoadder {
                     return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
                 if (k == OOM_RETRIES)
                     return new Failure("out of memory after " + OOM_RETRIES + " retries: " + GpuRun.describe(e), e);
+                if (cpuOnly.get()) return new Failure("another band fell back to the CPU", e); // no retry: said once already
                 run.freePool();
                 lim = Phase5Budget.shrink(lim);
                 long free = run.probeFreeBytes();

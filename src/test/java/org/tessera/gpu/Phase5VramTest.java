@@ -220,6 +220,47 @@ class Phase5VramTest {
         }
     }
 
+    /**
+     * Bands run in parallel: a band already under way on the GPU when another band falls back to
+     * the CPU is made whole on the CPU too, as the fallback line says ("the rest of Phase 5"). The
+     * CLI showed a band made on the GPU after that line (two workers, OOM ×4).
+     */
+    @Test
+    void aBandUnderWayWhenAnotherFallsBackIsMadeWholeOnTheCpu() {
+        FitsWcs target = CoadderContract.tan(10, 20, 2, 0, CoadderContract.W, CoadderContract.H);
+        List<org.tessera.reproject.BandContribution> cs = CoadderContract.contributions(target, Kernel.BILINEAR, 30, 50);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Phase5GpuCoadder[] gpu = new Phase5GpuCoadder[1];
+        boolean[] inB = {false};
+        TestBackends backends = new TestBackends() {
+            @Override
+            public GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits) {
+                int n = calls.incrementAndGet();
+                if (inB[0]) throw new GpuException("test: band B's GPU call fails");
+                if (n == 2) { // band A's channel 1 is under way: band B fails meanwhile
+                    inB[0] = true;
+                    CoadderContract.run(gpu[0], cs, 30, 50);
+                    inB[0] = false;
+                }
+                return super.coadder(device, limits);
+            }
+        };
+        GpuSettings s = GpuSettings.fromConfig(GpuFixtures.config("vram_mb:24576"));
+        try (GpuRun run = new GpuRun(s, () -> new FaultInjectingDevice(new SimulatedDevice(24576L << 20),
+                SimulateSpec.parse(s.simulate())), backends); Logged.Capture logs = Logged.fine()) {
+            gpu[0] = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
+            org.tessera.reproject.CoaddBand a = CoadderContract.run(gpu[0], cs, 30, 50);
+            org.tessera.reproject.CoaddBand ref = CoadderContract.run(CpuBandCoadder.INSTANCE, cs, 30, 50);
+            for (int c = 0; c < 3; c++) assertArrayEquals(ref.sum(c), a.sum(c), "band A is the CPU's, bit for bit");
+            assertArrayEquals(ref.weight(), a.weight());
+            assertEquals(3, calls.get(), "A's channels 0 and 1, B's channel 0; not A's channel 2");
+            assertEquals(0, gpu[0].gpuBands());
+            assertEquals(2, gpu[0].cpuBands());
+            assertEquals(List.of("[GPU Reproject] GPU error, not retried (GpuException): GpuException: test: band B's GPU call fails;"
+                    + " fallback CPU for this band and the rest of Phase 5"), logs.starting("[GPU Reproject]"));
+        }
+    }
+
     @Test
     void withoutCpuFallbackTheOomIsTheError() {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4",
