@@ -140,7 +140,7 @@ for case in "${cases[@]}"; do
       check "$out/suite.log" "[suite] FAIL JCudaDeviceGpuTest.healthKernelComputes2iPlus1 (" "cannot load the GPU kernels 'health'"
       check "$out/gpu-table.md" "Tessera's probe: Tessera fake device (sm_90, 4096 MiB, device 0), driver CUDA 13.0" ;;
     wrong)
-      check "$out/summary.txt" "GPU not usable: health check failed: GpuException: the health kernel gave 0 at 0 instead of 1" \
+      check "$out/summary.txt" "GPU not usable: health check failed: the health kernel gave 0 at 0 instead of 1" \
         "kernels: health=health.ptx coadd=coadd.ptx stack=stack.ptx" "suite   FAIL (exit 1)" "12 failed"
       # The rows measured (UTF-8 intact, the fake kernels' wrong numbers in plain sight); on a slow
       # or loaded machine the budget cuts the benchmark, and the rows it did not reach say why.

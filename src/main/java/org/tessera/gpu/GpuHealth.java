@@ -24,6 +24,8 @@ public record GpuHealth(boolean healthy, String reason, String device, long tota
         if (device != null) sb.append("device: ").append(device).append('\n');
         if (!healthy) sb.append("reason: ").append(reason).append('\n');
         sb.append("VRAM: ").append(vram()).append('\n');
+        // What it means for a run, as the run's own "[GPU] GPU off for this run" line says it.
+        if (!healthy) sb.append("runs: every step runs on the CPU\n");
         return sb.toString();
     }
 

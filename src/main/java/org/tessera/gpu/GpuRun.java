@@ -108,7 +108,7 @@ public final class GpuRun implements AutoCloseable {
         }
         try {
             if (d instanceof FaultInjectingDevice f && f.healthFails())
-                throw new GpuException("health check failed (simulated: gpu_simulate health:fail)");
+                throw new GpuException("simulated failure (gpu_simulate health:fail)");
             DeviceBuffer b = d.allocate((long) HEALTH_N * Integer.BYTES, GpuPhase.HEALTH);
             int[] out = new int[HEALTH_N];
             try {
@@ -127,7 +127,9 @@ public final class GpuRun implements AutoCloseable {
             return new GpuHealth(true, null, d.describe(), total, free);
         } catch (RuntimeException | LinkageError e) {
             closeQuietly(d);
-            return new GpuHealth(false, "health check failed: " + describe(e), safeDescribe(d), -1, -1);
+            // A GpuException's message is written for the user; other failures keep their class name.
+            String why = e instanceof GpuException && e.getMessage() != null ? e.getMessage() : describe(e);
+            return new GpuHealth(false, "health check failed: " + why, safeDescribe(d), -1, -1);
         }
     }
 

@@ -26,7 +26,8 @@ class GpuCliTest {
         assertEquals("GPU: healthy\ndevice: simulated (4096 MiB, gpu_simulate)\nVRAM: free 1000 MiB / total 4096 MiB\n",
                 run(Main.OK, "gpu", "--set", "gpu_simulate=vram_mb:4096,free_mb:1000")[0]);
         String[] bad = run(Main.SKIPPED, "gpu", "--set=gpu_simulate=vram_mb:4096,health:fail");
-        assertTrue(bad[0].startsWith("GPU: not usable\ndevice: simulated (4096 MiB, gpu_simulate)\nreason: health check failed"), bad[0]);
+        assertEquals("GPU: not usable\ndevice: simulated (4096 MiB, gpu_simulate)\nreason: health check failed: simulated failure"
+                + " (gpu_simulate health:fail)\nVRAM: unavailable\nruns: every step runs on the CPU\n", bad[0]);
     }
 
     @Test
@@ -39,7 +40,7 @@ class GpuCliTest {
             assertTrue(text.startsWith("GPU: healthy\ndevice: "), text);
         } else { // CI: no driver or no device, and the reason
             assertEquals(Main.SKIPPED, rc);
-            assertTrue(text.startsWith("GPU: not usable\n") && text.contains("reason: ") && text.endsWith("VRAM: unavailable\n"), text);
+            assertTrue(text.startsWith("GPU: not usable\n") && text.contains("reason: ") && text.endsWith("VRAM: unavailable\nruns: every step runs on the CPU\n"), text);
         }
     }
 

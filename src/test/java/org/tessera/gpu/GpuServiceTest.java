@@ -29,7 +29,7 @@ class GpuServiceTest {
         assertEquals("GPU: healthy\ndevice: simulated (4096 MiB, gpu_simulate)\nVRAM: free 3000 MiB / total 4096 MiB\n", h.report());
         GpuHealth bad = DefaultGpuService.create().health(GpuFixtures.config("vram_mb:4096,health:fail"));
         assertFalse(bad.healthy());
-        assertEquals("health check failed: GpuException: health check failed (simulated: gpu_simulate health:fail)", bad.reason());
+        assertEquals("health check failed: simulated failure (gpu_simulate health:fail)", bad.reason());
     }
 
     @Test

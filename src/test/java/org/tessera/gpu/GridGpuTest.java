@@ -78,8 +78,8 @@ class GridGpuTest {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail", "use_gpu_grid=true");
              Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, GridGpuPolicy.forRun(run));
-            assertEquals(List.of("[GRID] GPU stack failed, falling back to CPU: health check failed: GpuException: health check"
-                    + " failed (simulated: gpu_simulate health:fail)"), logs.starting("[GRID] GPU stack failed"));
+            assertEquals(List.of("[GRID] GPU stack failed, falling back to CPU: health check failed: simulated failure"
+                    + " (gpu_simulate health:fail)"), logs.starting("[GRID] GPU stack failed"));
         }
     }
 

@@ -158,8 +158,8 @@ class Phase3ModeCTest {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail"); Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, Phase3GpuPolicy.forRun(run));
             assertFalse(run.phase3Allowed());
-            assertEquals(List.of("[GPU] GPU off for this run: health check failed: GpuException: health check failed"
-                    + " (simulated: gpu_simulate health:fail); every step runs on the CPU"), logs.starting("[GPU]"));
+            assertEquals(List.of("[GPU] GPU off for this run: health check failed: simulated failure"
+                    + " (gpu_simulate health:fail); every step runs on the CPU"), logs.starting("[GPU]"));
             assertTrue(((TestBackends) run.backends()).stackLimits.isEmpty());
         }
     }
