@@ -127,9 +127,7 @@ public final class GpuRun implements AutoCloseable {
             return new GpuHealth(true, null, d.describe(), total, free);
         } catch (RuntimeException | LinkageError e) {
             closeQuietly(d);
-            // A GpuException's message is written for the user; other failures keep their class name.
-            String why = e instanceof GpuException && e.getMessage() != null ? e.getMessage() : describe(e);
-            return new GpuHealth(false, "health check failed: " + why, safeDescribe(d), -1, -1);
+            return new GpuHealth(false, "health check failed: " + message(e), safeDescribe(d), -1, -1);
         }
     }
 
@@ -222,6 +220,14 @@ public final class GpuRun implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
             if (c instanceof GpuStackingException) return "GPUStackingError";
         return t.getClass().getSimpleName();
+    }
+
+    /**
+     * What a log line says after the failure's kind: a {@link GpuException}'s own message (written
+     * for the user, its kind already named), anything else with its class name.
+     */
+    static String message(Throwable e) {
+        return e instanceof GpuException && e.getMessage() != null ? e.getMessage() : describe(e);
     }
 
     static String describe(Throwable e) {

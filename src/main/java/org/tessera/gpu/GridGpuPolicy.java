@@ -52,7 +52,7 @@ public final class GridGpuPolicy implements TileStackPolicy {
             return r;
         } catch (GpuException | LinkageError e) {
             LOG.log(Level.WARNING, String.format(Locale.ROOT, "[GRID] GPU stack failed, falling back to CPU: tile %d (%s): %s",
-                    tileId, GpuRun.kind(e), GpuRun.describe(e)), e);
+                    tileId, GpuRun.kind(e), GpuRun.message(e)), e);
         }
         T r = attempt.run(CpuStackBackend.INSTANCE);
         LOG.info("[GRID] tile " + tileId + " stacked on the CPU after the GPU failure");

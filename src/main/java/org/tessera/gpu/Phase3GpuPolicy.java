@@ -79,17 +79,17 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
                     // Another tile disabled the GPU while this one ran: no retry, whatever the seed's retry says.
                     LOG.log(Level.WARNING, String.format(Locale.ROOT,
                             "[P3][GPU] tile %d: GPU stack failed (%s): %s -- not retried, Phase 3 GPU is disabled for this run",
-                            tileId, GpuRun.kind(e), GpuRun.describe(e)), e);
+                            tileId, GpuRun.kind(e), GpuRun.message(e)), e);
                 } else if (a == 0) {
                     LOG.log(Level.WARNING, String.format(Locale.ROOT,
                             "[P3][GPU] tile %d: GPU stack failed (%s): %s -- retrying once on GPU after freeing the pool,"
-                                    + " max_chunk_mb=%d", tileId, GpuRun.kind(e), GpuRun.describe(e),
+                                    + " max_chunk_mb=%d", tileId, GpuRun.kind(e), GpuRun.message(e),
                             lim.shrink(RETRY_SHRINK, 16 * ChunkLimits.MIB, 32).maxChunkMb()), e);
                 } else if (run.disablePhase3()) {
                     LOG.log(Level.SEVERE, String.format(Locale.ROOT,
                             "[P3][GPU] Second GPU attempt failed; disabling Phase 3 GPU for this run (%s): %s;"
                                     + " tile %d and every later tile are stacked on the CPU", GpuRun.kind(e),
-                            GpuRun.describe(e), tileId), e);
+                            GpuRun.message(e), tileId), e);
                 } else {
                     LOG.log(Level.WARNING, "[P3][GPU] tile " + tileId + ": second GPU attempt failed (" + GpuRun.kind(e)
                             + "); the GPU is already disabled, the tile is stacked on the CPU", e);

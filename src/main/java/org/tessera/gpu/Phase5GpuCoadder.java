@@ -78,7 +78,7 @@ public final class Phase5GpuCoadder implements BandCoadder {
             check(band);
         } catch (GpuStackingException e) {
             restore(band, saved);
-            fallback(band, contributions, "GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
+            fallback(band, contributions, "GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.message(e), e);
             return;
         }
         gpuBands.incrementAndGet();
@@ -104,9 +104,9 @@ public final class Phase5GpuCoadder implements BandCoadder {
                 return null;
             } catch (GpuException | LinkageError e) {
                 if (!GpuRun.isOom(e))
-                    return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
+                    return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.message(e), e);
                 if (k == OOM_RETRIES)
-                    return new Failure("out of memory after " + OOM_RETRIES + " retries: " + GpuRun.describe(e), e);
+                    return new Failure("out of memory after " + OOM_RETRIES + " retries: " + GpuRun.message(e), e);
                 if (cpuOnly.get()) return new Failure("another band fell back to the CPU", e); // no retry: said once already
                 run.freePool();
                 lim = Phase5Budget.shrink(lim);
@@ -114,7 +114,7 @@ public final class Phase5GpuCoadder implements BandCoadder {
                 LOG.warning(String.format(Locale.ROOT, "[GPU Reproject] OOM retry %d/%d: max_chunk_mb=%d rows=%d free_vram_mb=%s",
                         k + 1, OOM_RETRIES, lim.maxChunkMb(), lim.rowsPerChunk(), free < 0 ? "unavailable" : Long.toString(free >> 20)));
             } catch (RuntimeException e) {
-                return new Failure("GPU coadder failed, not retried: " + GpuRun.describe(e), e);
+                return new Failure("GPU coadder failed, not retried: " + GpuRun.message(e), e);
             }
         }
     }

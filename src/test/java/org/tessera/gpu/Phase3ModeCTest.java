@@ -148,7 +148,10 @@ class Phase3ModeCTest {
             float[] a = stack(Phase3GpuPolicy.forRun(run), 3, frames);
             assertArrayEquals(cpu(), a);
             assertTrue(run.phase3HardDisabled());
-            assertEquals(1, logs.starting("[P3][GPU] tile 3: GPU stack failed (GpuException)").size(), logs.messages().toString());
+            // The kind in parentheses, then the device's message once (no class name repeated).
+            assertEquals(List.of("[P3][GPU] tile 3: GPU stack failed (GpuException): CUDA_ERROR_LAUNCH_FAILED: unspecified launch"
+                    + " failure (simulated: launch 1 of phase3, kernel tessera_reject) -- retrying once on GPU after freeing the pool,"
+                    + " max_chunk_mb=64"), logs.starting("[P3][GPU] tile 3: GPU stack failed"));
             assertEquals(1, logs.starting("[P3][GPU] Second GPU attempt failed; disabling Phase 3 GPU for this run (GPUStackingError)").size());
         }
     }

@@ -209,7 +209,7 @@ class Phase5VramTest {
                     "[GPU Reproject] OOM retry 1/3: max_chunk_mb=1889 rows=32 free_vram_mb=6000",
                     "[GPU Reproject] OOM retry 2/3: max_chunk_mb=1322 rows=32 free_vram_mb=6000",
                     "[GPU Reproject] OOM retry 3/3: max_chunk_mb=926 rows=32 free_vram_mb=6000",
-                    "[GPU Reproject] out of memory after 3 retries: GpuOutOfMemoryException: CUDA_ERROR_OUT_OF_MEMORY: out of memory"
+                    "[GPU Reproject] out of memory after 3 retries: CUDA_ERROR_OUT_OF_MEMORY: out of memory"
                             + " (simulated: allocation 4 of phase5, 6272 bytes); fallback CPU for this band and the rest of Phase 5"),
                     logs.starting("[GPU Reproject]"));
             assertEquals(0, gpu.gpuBands());
@@ -256,7 +256,7 @@ class Phase5VramTest {
             assertEquals(3, calls.get(), "A's channels 0 and 1, B's channel 0; not A's channel 2");
             assertEquals(0, gpu[0].gpuBands());
             assertEquals(2, gpu[0].cpuBands());
-            assertEquals(List.of("[GPU Reproject] GPU error, not retried (GpuException): GpuException: test: band B's GPU call fails;"
+            assertEquals(List.of("[GPU Reproject] GPU error, not retried (GpuException): test: band B's GPU call fails;"
                     + " fallback CPU for this band and the rest of Phase 5"), logs.starting("[GPU Reproject]"));
         }
     }
