@@ -261,6 +261,56 @@ class Phase5VramTest {
         }
     }
 
+    /**
+     * Two workers: a band's OOM ladder is not interleaved with another band's GPU calls, so its
+     * lines read 1/3, 2/3, 3/3 and then the fallback (through the CLI, with OOM ×4 and two workers,
+     * two bands each logged "retry 1/3", "retry 2/3" and both ended on the GPU).
+     */
+    @Test
+    void aBandsOomLadderIsNotInterleavedWithAnotherBand() throws Exception {
+        FitsWcs target = CoadderContract.tan(10, 20, 2, 0, CoadderContract.W, CoadderContract.H);
+        List<org.tessera.reproject.BandContribution> cs = CoadderContract.contributions(target, Kernel.BILINEAR, 30, 50);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Phase5GpuCoadder[] gpu = new Phase5GpuCoadder[1];
+        Thread[] other = new Thread[1];
+        org.tessera.reproject.CoaddBand[] bandB = new org.tessera.reproject.CoaddBand[1];
+        TestBackends backends = new TestBackends() {
+            @Override
+            public GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits) {
+                if (calls.incrementAndGet() == 1) { // band A's first try: band B starts and waits for the device
+                    other[0] = new Thread(() -> bandB[0] = CoadderContract.run(gpu[0], cs, 30, 50));
+                    other[0].start();
+                    long end = System.nanoTime() + 10_000_000_000L;
+                    while (other[0].getState() != Thread.State.WAITING && System.nanoTime() < end) Thread.onSpinWait();
+                    assertEquals(Thread.State.WAITING, other[0].getState(), "band B waits for the device");
+                }
+                return super.coadder(device, limits);
+            }
+        };
+        String spec = "vram_mb:24576,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4";
+        GpuSettings s = GpuSettings.fromConfig(GpuFixtures.config(spec));
+        try (GpuRun run = new GpuRun(s, () -> new FaultInjectingDevice(new SimulatedDevice(24576L << 20),
+                SimulateSpec.parse(s.simulate())), backends); Logged.Capture logs = Logged.fine()) {
+            gpu[0] = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
+            org.tessera.reproject.CoaddBand a = CoadderContract.run(gpu[0], cs, 30, 50);
+            other[0].join(30_000);
+            List<String> lines = logs.starting("[GPU Reproject]");
+            assertEquals(4, lines.size(), lines.toString());
+            assertTrue(lines.get(0).startsWith("[GPU Reproject] OOM retry 1/3: "), lines.toString());
+            assertTrue(lines.get(1).startsWith("[GPU Reproject] OOM retry 2/3: "), lines.toString());
+            assertTrue(lines.get(2).startsWith("[GPU Reproject] OOM retry 3/3: "), lines.toString());
+            assertTrue(lines.get(3).startsWith("[GPU Reproject] out of memory after 3 retries: "), lines.toString());
+            assertEquals(0, gpu[0].gpuBands());
+            assertEquals(2, gpu[0].cpuBands(), "band A fell back, band B followed it");
+            assertEquals(4, calls.get(), "band A's four tries; band B, which waited for the device, made no GPU call");
+            org.tessera.reproject.CoaddBand ref = CoadderContract.run(CpuBandCoadder.INSTANCE, cs, 30, 50);
+            for (org.tessera.reproject.CoaddBand b : List.of(a, bandB[0])) {
+                for (int c = 0; c < 3; c++) assertArrayEquals(ref.sum(c), b.sum(c));
+                assertArrayEquals(ref.weight(), b.weight());
+            }
+        }
+    }
+
     @Test
     void withoutCpuFallbackTheOomIsTheError() {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4",
