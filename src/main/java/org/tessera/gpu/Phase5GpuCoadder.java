@@ -85,6 +85,11 @@ public final class Phase5GpuCoadder implements BandCoadder {
         gpuBands.incrementAndGet();
     }
 
+    /** The run stops because the user asked for no CPU fallback: a user's error, not a bug. */
+    static final class FallbackRefused extends GpuException implements org.tessera.UserMessages.UserFacing {
+        FallbackRefused(String message, Throwable cause) { super(message, cause); }
+    }
+
     /** Why the GPU gave up on a channel. */
     private record Failure(String why, Throwable error) {}
 
@@ -143,7 +148,8 @@ public final class Phase5GpuCoadder implements BandCoadder {
 
     private void fallback(CoaddBand band, List<BandContribution> contributions, String why, Throwable e) {
         if (!run.settings().allowCpuFallback())
-            throw new GpuException("[P5] GPU coadd failed (" + why + ") and allow_cpu_fallback=false", e);
+            throw new FallbackRefused("[P5] GPU coadd failed (" + why + ") and allow_cpu_fallback=false; set"
+                    + " allow_cpu_fallback=true to finish on the CPU, or lower phase5_chunk_mb", e);
         cpuOnly.set(true);
         if (announced.compareAndSet(false, true))
             LOG.log(Level.WARNING, "[GPU Reproject] " + why + "; fallback CPU for this band and the rest of Phase 5", e);

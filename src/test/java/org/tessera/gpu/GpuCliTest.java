@@ -44,6 +44,24 @@ class GpuCliTest {
         }
     }
 
+    /**
+     * allow_cpu_fallback=false stopping a run is the user's choice, not a bug: the CLI says what
+     * failed and what to do, never "internal error (please report it…)", and leaves no mosaic.
+     */
+    @Test
+    void aRefusedCpuFallbackIsAUserErrorWithAdvice(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path dss = java.nio.file.Path.of("..", "shared", "data", "dss_pair");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(dss.resolve("dss_test1.fits")));
+        String[] r = run(Main.ERROR, "reproject", "-q", "--set", "gpu_simulate=vram_mb:8192,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4",
+                "--set", "allow_cpu_fallback=false", dir.resolve("out").toString(), dss.resolve("dss_test1.fits").toString(),
+                dss.resolve("dss_test2.fits").toString());
+        assertFalse(r[1].contains("internal error"), r[1]);
+        assertTrue(r[1].contains(" SEVERE [cli] failed: [P5] GPU coadd failed (out of memory after 3 retries: CUDA_ERROR_OUT_OF_MEMORY:"
+                + " out of memory (simulated: allocation 4 of phase5, 28800 bytes)) and allow_cpu_fallback=false; set"
+                + " allow_cpu_fallback=true to finish on the CPU, or lower phase5_chunk_mb\n"), r[1]);
+        assertFalse(java.nio.file.Files.exists(dir.resolve("out").resolve("mosaic.fits")));
+    }
+
     @Test
     void usage() {
         assertTrue(run(Main.OK, "gpu", "--help")[0].startsWith("Usage: tessera gpu"));

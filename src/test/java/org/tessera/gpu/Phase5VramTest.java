@@ -318,7 +318,7 @@ class Phase5VramTest {
             BandCoadder gpu = Phase5GpuCoadder.forRun(run);
             GpuException e = assertThrows(GpuException.class, () -> coadd(gpu));
             assertTrue(e.getMessage().startsWith("[P5] GPU coadd failed (out of memory after 3 retries"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false; set allow_cpu_fallback=true to finish on the CPU, or lower phase5_chunk_mb"), e.getMessage());
             assertTrue(GpuRun.isOom(e));
             assertEquals(3, logs.starting("[GPU Reproject] OOM retry").size());
         }
