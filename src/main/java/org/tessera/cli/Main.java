@@ -22,6 +22,7 @@ import org.tessera.command.TesseraVersion;
 import org.tessera.config.Config;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuHealth;
+import org.tessera.gpu.GpuSettings;
 import org.tessera.pipeline.ConsoleProgress;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
@@ -210,7 +211,7 @@ public final class Main {
         try {
             Config c = JobSettings.build(config, Map.of(), sets);
             GpuHealth h = DefaultGpuService.create().health(c);
-            out.print(h.report());
+            out.print(h.report(GpuSettings.fromConfig(c)));
             return h.healthy() ? OK : SKIPPED;
         } catch (IOException | RuntimeException e) {
             err.println("tessera gpu: error: " + Errors.describe(e));

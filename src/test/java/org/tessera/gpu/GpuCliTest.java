@@ -23,8 +23,16 @@ class GpuCliTest {
 
     @Test
     void printsTheHealthOfTheSimulatedDevice() {
-        assertEquals("GPU: healthy\ndevice: simulated (4096 MiB, gpu_simulate)\nVRAM: free 1000 MiB / total 4096 MiB\n",
+        assertEquals("GPU: healthy\ndevice: simulated (4096 MiB, gpu_simulate)\nVRAM: free 1000 MiB / total 4096 MiB\n"
+                        + "runs: Phase 3, Grid mode and Phase 5 on the GPU\n",
                 run(Main.OK, "gpu", "--set", "gpu_simulate=vram_mb:4096,free_mb:1000")[0]);
+        // A healthy GPU that the settings leave unused: the report says what a run will do.
+        assertTrue(run(Main.OK, "gpu", "--set", "gpu_simulate=vram_mb:4096", "--set", "use_gpu_phase5=false")[0]
+                .endsWith("\nruns: every step runs on the CPU (use_gpu_phase5=false)\n"));
+        assertTrue(run(Main.OK, "gpu", "--set", "gpu_simulate=vram_mb:4096", "--set", "use_gpu_phase5=false", "--set", "use_gpu_grid=true")[0]
+                .endsWith("\nruns: Grid mode on the GPU; Phase 3 and Phase 5 on the CPU (use_gpu_phase5=false)\n"));
+        assertTrue(run(Main.OK, "gpu", "--set", "gpu_simulate=vram_mb:4096", "--set", "use_gpu_grid=false")[0]
+                .endsWith("\nruns: Phase 3 and Phase 5 on the GPU; Grid mode on the CPU (use_gpu_grid=false)\n"));
         String[] bad = run(Main.SKIPPED, "gpu", "--set=gpu_simulate=vram_mb:4096,health:fail");
         assertEquals("GPU: not usable\ndevice: simulated (4096 MiB, gpu_simulate)\nreason: health check failed: simulated failure"
                 + " (gpu_simulate health:fail)\nVRAM: unavailable\nruns: every step runs on the CPU\n", bad[0]);
