@@ -104,7 +104,9 @@ public final class GpuRun implements AutoCloseable {
             return GpuHealth.off(e.getMessage()); // the device says why: "no NVIDIA driver (…)", "no CUDA device …"
         } catch (RuntimeException e) {
             if (isCudaException(e)) return GpuHealth.off("no CUDA device or a broken driver (" + e.getMessage() + ")");
-            return GpuHealth.off("the GPU cannot be opened (" + describe(e) + ")");
+            // A bad gpu_simulate spec says what is wrong in its own words; anything else keeps its class.
+            return GpuHealth.off("the GPU cannot be opened (" + (e instanceof IllegalArgumentException && e.getMessage() != null
+                    ? e.getMessage() : describe(e)) + ")");
         }
         try {
             if (d instanceof FaultInjectingDevice f && f.healthFails())

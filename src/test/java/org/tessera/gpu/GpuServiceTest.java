@@ -53,7 +53,8 @@ class GpuServiceTest {
         }
         GpuHealth typo = DefaultGpuService.create().health(GpuFixtures.config("vram:4096"));
         assertFalse(typo.healthy());
-        assertTrue(typo.reason().contains("gpu_simulate: bad item 'vram:4096'"), typo.reason());
+        // The spec's own words, without a Java class name.
+        assertTrue(typo.reason().startsWith("the GPU cannot be opened (gpu_simulate: bad item 'vram:4096'"), typo.reason());
     }
 
     @Test
