@@ -200,6 +200,9 @@ field() { sed -n "s/^$2 //p" "$out/$1.log" 2>/dev/null | tail -1; }
 count() { grep -c "$2" "$out/$1.log" 2>/dev/null || true; }
 first_error() { { grep -E 'Exception|Error' "$out/$1.log" 2>/dev/null || true; } | head -1; }
 status() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$out/steps.tsv"; }
+# Measured rows whose GPU result is off the CPU's by more than the contract's 1e-5 (last column):
+# their times and speed-ups describe wrong work, so the step fails and the table says so.
+wrong_rows() { awk -F'|' '/^\[bench\] row / { v = $(NF - 1); gsub(/ /, "", v); if (v != "" && v + 0 > 1e-5) n++ } END { print n + 0 }' "$out/bench.log" 2>/dev/null || echo 0; }
 
 report() {
   # The report must always be written: no step of it may end the script.
@@ -222,6 +225,7 @@ report() {
   echo "[gpu] written to $out: summary.txt gpu-table.md $(cd "$out" && ls ./*.log | sed 's|^\./||' | tr '\n' ' ')"
   if [ -n "$unusable" ]; then exit 2; fi
   if awk -F'\t' '$2 != "0" { bad = 1 } END { exit !bad }' "$out/steps.tsv"; then exit 1; fi
+  if [ "$(wrong_rows)" -gt 0 ]; then exit 1; fi
   exit 0
 }
 
@@ -259,6 +263,11 @@ summary() {
         if [ "$rc" = 3 ]; then verdict="SKIP (no GPU)"; note=$(sed -n 's/^\[bench\] \(no GPU\|GPU not usable\): /\1: /p' "$out/bench.log" | tail -1)
         elif [ "$rc" != skip ]; then
           note="$(count bench '^\[bench\] row ') rows"
+          local wrong; wrong=$(wrong_rows)
+          if [ "$wrong" -gt 0 ]; then
+            if [ "$rc" = 0 ]; then verdict="FAIL (GPU != CPU)"; fi
+            note="$note; $wrong with max rel. diff > 1e-5: the GPU's results are wrong, their times are not valid"
+          fi
           if [ "$rc" != 0 ] && [ -n "$(first_error bench)" ]; then note="$note; $(first_error bench)"; fi
         fi ;;
       *)
@@ -316,6 +325,11 @@ table() {
     fi
     echo "| $label | ${r:-not measured (bench.log)} | | | | | | | |"
   done
+  local wrong; wrong=$(wrong_rows)
+  if [ "$wrong" -gt 0 ]; then
+    echo
+    echo "**$wrong row(s) with max rel. diff > 1e-5: the GPU's results differ from the CPU's, so their GPU times and speed-ups are not valid (do not record them as a benchmark).**"
+  fi
 }
 
 case "${1:-}" in

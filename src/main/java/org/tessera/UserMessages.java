@@ -33,6 +33,12 @@ public final class UserMessages {
                 + " (Java heap of " + mb + " MB is too small): " + HEAP_HINT;
     }
 
+    /**
+     * A failure whose message is already written for the user (what failed and what to do), thrown
+     * on purpose rather than by a bug: {@link #describe} gives its message as it is.
+     */
+    public interface UserFacing {}
+
     /** One line for a failure: the file and the problem in plain words. */
     public static String describe(Throwable e) {
         if (isCancel(e)) return CANCELLED;
@@ -48,6 +54,7 @@ public final class UserMessages {
             return "the file's header points before the start of the file (damaged header)";
         if (t instanceof IllegalArgumentException || t instanceof IllegalStateException)
             return msg.isEmpty() ? "invalid value" : msg;
+        if (t instanceof UserFacing && !msg.isEmpty()) return msg;
         if (t instanceof StackOverflowError) return "internal error: the computation recursed too deeply";
         // Anything else is a bug in Tessera: say so in words, keep the detail for the report.
         return "internal error (please report it with tessera.log)" + (msg.isEmpty() ? "" : ": " + msg);

@@ -22,6 +22,7 @@ import org.tessera.command.TesseraVersion;
 import org.tessera.config.Config;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuHealth;
+import org.tessera.gpu.GpuSettings;
 import org.tessera.pipeline.ConsoleProgress;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.RunLog;
@@ -180,13 +181,15 @@ public final class Main {
     static int gpu(String[] args, PrintStream out, PrintStream err) {
         Path config = null;
         List<String> sets = new ArrayList<>();
+        boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length) config = Paths.get(args[++i]);
+            if (a.equals("-v") || a.equals("--verbose")) verbose = true;
+            else if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length) config = Paths.get(args[++i]);
             else if ((a.equals("-s") || a.equals("--set")) && i + 1 < args.length) sets.add(args[++i]);
             else if (a.startsWith("--config=")) config = Paths.get(a.substring(9));
             else if (a.startsWith("--set=")) sets.add(a.substring(6));
-            else if (a.equals("-q") || a.equals("--quiet") || a.equals("-v") || a.equals("--verbose")) continue; // nothing to show more or less
+            else if (a.equals("-q") || a.equals("--quiet")) continue; // warnings only: the default here
             else if (a.equals("-h") || a.equals("--help")) {
                 out.print(Usage.GPU);
                 return OK;
@@ -196,14 +199,27 @@ public final class Main {
                 return ERROR;
             }
         }
+        // The check's own warnings (a kernel image refused, say) in the CLI's format on stderr, not
+        // in JUL's default two-line one; stdout keeps only the report. -v adds the debug lines.
+        Logger tessera = Logger.getLogger("org.tessera");
+        Level savedLevel = tessera.getLevel();
+        boolean savedParents = tessera.getUseParentHandlers();
+        java.util.logging.Handler console = RunLog.consoleHandler(verbose ? Level.FINE : Level.WARNING, err, err);
+        tessera.addHandler(console);
+        tessera.setUseParentHandlers(false);
+        if (verbose) tessera.setLevel(Level.FINE);
         try {
             Config c = JobSettings.build(config, Map.of(), sets);
             GpuHealth h = DefaultGpuService.create().health(c);
-            out.print(h.report());
+            out.print(h.report(GpuSettings.fromConfig(c)));
             return h.healthy() ? OK : SKIPPED;
         } catch (IOException | RuntimeException e) {
             err.println("tessera gpu: error: " + Errors.describe(e));
             return ERROR;
+        } finally {
+            tessera.removeHandler(console);
+            tessera.setUseParentHandlers(savedParents);
+            tessera.setLevel(savedLevel);
         }
     }
 

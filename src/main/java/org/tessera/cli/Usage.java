@@ -24,8 +24,10 @@ final class Usage {
             Usage: tessera gpu [--config FILE] [--set KEY=VALUE]...
 
             Checks the GPU as a run would (driver, device gpu_id_phase5, a tiny allocation and
-            kernel) and prints the result, the reason when it is not usable, and free / total
-            VRAM. gpu_simulate=... checks the simulated device instead.
+            kernel) and prints the result, the reason when it is not usable, free / total VRAM,
+            and which steps a run with these settings puts on the GPU (use_gpu_phase5,
+            use_gpu_grid). gpu_simulate=... checks the simulated device instead. -v shows the
+            check's debug lines on stderr.
             Exit status: 0 the GPU is usable, 1 it is not, 2 usage error.
             """;
 

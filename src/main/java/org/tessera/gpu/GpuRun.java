@@ -104,11 +104,13 @@ public final class GpuRun implements AutoCloseable {
             return GpuHealth.off(e.getMessage()); // the device says why: "no NVIDIA driver (…)", "no CUDA device …"
         } catch (RuntimeException e) {
             if (isCudaException(e)) return GpuHealth.off("no CUDA device or a broken driver (" + e.getMessage() + ")");
-            return GpuHealth.off("the GPU cannot be opened (" + describe(e) + ")");
+            // A bad gpu_simulate spec says what is wrong in its own words; anything else keeps its class.
+            return GpuHealth.off("the GPU cannot be opened (" + (e instanceof IllegalArgumentException && e.getMessage() != null
+                    ? e.getMessage() : describe(e)) + ")");
         }
         try {
             if (d instanceof FaultInjectingDevice f && f.healthFails())
-                throw new GpuException("health check failed (simulated: gpu_simulate health:fail)");
+                throw new GpuException("simulated failure (gpu_simulate health:fail)");
             DeviceBuffer b = d.allocate((long) HEALTH_N * Integer.BYTES, GpuPhase.HEALTH);
             int[] out = new int[HEALTH_N];
             try {
@@ -127,7 +129,7 @@ public final class GpuRun implements AutoCloseable {
             return new GpuHealth(true, null, d.describe(), total, free);
         } catch (RuntimeException | LinkageError e) {
             closeQuietly(d);
-            return new GpuHealth(false, "health check failed: " + describe(e), safeDescribe(d), -1, -1);
+            return new GpuHealth(false, "health check failed: " + message(e), safeDescribe(d), -1, -1);
         }
     }
 
@@ -220,6 +222,14 @@ public final class GpuRun implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
             if (c instanceof GpuStackingException) return "GPUStackingError";
         return t.getClass().getSimpleName();
+    }
+
+    /**
+     * What a log line says after the failure's kind: a {@link GpuException}'s own message (written
+     * for the user, its kind already named), anything else with its class name.
+     */
+    static String message(Throwable e) {
+        return e instanceof GpuException && e.getMessage() != null ? e.getMessage() : describe(e);
     }
 
     static String describe(Throwable e) {

@@ -37,7 +37,10 @@ public final class GridGpuPolicy implements TileStackPolicy {
                 + (s.gridExplicit() ? String.valueOf(s.grid()) : "unset, follows use_gpu_phase5=" + s.gpu()) + ")");
         if (!s.grid()) return TileStackPolicy.CPU;
         if (!run.health().healthy()) {
-            LOG.warning("[GRID] GPU stack failed, falling back to CPU: " + run.health().reason());
+            // A warning when use_gpu_grid asked for the GPU; when it only follows the default, a
+            // machine without a GPU is normal (INFO, as Classic's "[GPU] GPU off for this run").
+            LOG.log(s.gridExplicit() ? Level.WARNING : Level.INFO,
+                    "[GRID] GPU stack failed, falling back to CPU: " + run.health().reason());
             return TileStackPolicy.CPU;
         }
         return new GridGpuPolicy(run, Phase3GpuPolicy.stackLimits(run));
@@ -52,7 +55,7 @@ public final class GridGpuPolicy implements TileStackPolicy {
             return r;
         } catch (GpuException | LinkageError e) {
             LOG.log(Level.WARNING, String.format(Locale.ROOT, "[GRID] GPU stack failed, falling back to CPU: tile %d (%s): %s",
-                    tileId, GpuRun.kind(e), GpuRun.describe(e)), e);
+                    tileId, GpuRun.kind(e), GpuRun.message(e)), e);
         }
         T r = attempt.run(CpuStackBackend.INSTANCE);
         LOG.info("[GRID] tile " + tileId + " stacked on the CPU after the GPU failure");

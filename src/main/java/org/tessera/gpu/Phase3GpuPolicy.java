@@ -69,21 +69,27 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
             long t0 = System.nanoTime();
             try {
                 StackBackend gpu = run.withDevice(d -> run.backends().stack(d, phase, lim));
-                T result = attempt.run(new ValidatingStackBackend(run, gpu));
+                T result = attempt.run(new ValidatingStackBackend(run, gpu, run::phase3HardDisabled));
                 if (announced.compareAndSet(false, true)) LOG.info("[P3][GPU] Using GPU stacker for Phase 3 (mode=auto)");
                 summary(tileId, gpu, lim, t0);
                 return result;
             } catch (GpuException | LinkageError e) {
-                if (a == 0) {
+                if (stoppedByAnotherTile(e)) break; // the CPU line below says why
+                if (a == 0 && run.phase3HardDisabled()) {
+                    // Another tile disabled the GPU while this one ran: no retry, whatever the seed's retry says.
+                    LOG.log(Level.WARNING, String.format(Locale.ROOT,
+                            "[P3][GPU] tile %d: GPU stack failed (%s): %s -- not retried, Phase 3 GPU is disabled for this run",
+                            tileId, GpuRun.kind(e), GpuRun.message(e)), e);
+                } else if (a == 0) {
                     LOG.log(Level.WARNING, String.format(Locale.ROOT,
                             "[P3][GPU] tile %d: GPU stack failed (%s): %s -- retrying once on GPU after freeing the pool,"
-                                    + " max_chunk_mb=%d", tileId, GpuRun.kind(e), GpuRun.describe(e),
+                                    + " max_chunk_mb=%d", tileId, GpuRun.kind(e), GpuRun.message(e),
                             lim.shrink(RETRY_SHRINK, 16 * ChunkLimits.MIB, 32).maxChunkMb()), e);
                 } else if (run.disablePhase3()) {
                     LOG.log(Level.SEVERE, String.format(Locale.ROOT,
                             "[P3][GPU] Second GPU attempt failed; disabling Phase 3 GPU for this run (%s): %s;"
                                     + " tile %d and every later tile are stacked on the CPU", GpuRun.kind(e),
-                            GpuRun.describe(e), tileId), e);
+                            GpuRun.message(e), tileId), e);
                 } else {
                     LOG.log(Level.WARNING, "[P3][GPU] tile " + tileId + ": second GPU attempt failed (" + GpuRun.kind(e)
                             + "); the GPU is already disabled, the tile is stacked on the CPU", e);
@@ -93,6 +99,12 @@ public final class Phase3GpuPolicy implements TileStackPolicy {
         T result = attempt.run(CpuStackBackend.INSTANCE);
         LOG.info("[P3] tile " + tileId + " stacked on the CPU (Phase 3 GPU disabled for this run)");
         return result;
+    }
+
+    private static boolean stoppedByAnotherTile(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause())
+            if (c instanceof ValidatingStackBackend.Stopped) return true;
+        return false;
     }
 
     private void summary(int tileId, StackBackend gpu, ChunkLimits lim, long t0) {

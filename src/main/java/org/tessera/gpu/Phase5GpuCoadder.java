@@ -32,7 +32,7 @@ public final class Phase5GpuCoadder implements BandCoadder {
 
     private final GpuRun run;
     private final Phase5Budget budget;
-    private final AtomicBoolean cpuOnly = new AtomicBoolean();
+    private final AtomicBoolean cpuOnly = new AtomicBoolean(), announced = new AtomicBoolean();
     private final AtomicInteger gpuBands = new AtomicInteger(), cpuBands = new AtomicInteger();
 
     Phase5GpuCoadder(GpuRun run, Phase5Budget budget) {
@@ -60,11 +60,18 @@ public final class Phase5GpuCoadder implements BandCoadder {
         }
         float[][] saved = save(band);
         for (int ch = 0; ch < band.channels(); ch++) {
+            if (cpuOnly.get()) {
+                // Another band fell back while this one was under way: "the rest of Phase 5" includes it.
+                restore(band, saved);
+                cpu(band, contributions);
+                return;
+            }
             Failure f = channel(band, contributions, ch);
             if (f != null) {
                 // The band is remade whole on the CPU: its channels never mix GPU and CPU.
                 restore(band, saved);
-                fallback(band, contributions, f.why(), f.error());
+                if (f == FOLLOW) cpu(band, contributions);
+                else fallback(band, contributions, f.why(), f.error());
                 return;
             }
         }
@@ -72,14 +79,22 @@ public final class Phase5GpuCoadder implements BandCoadder {
             check(band);
         } catch (GpuStackingException e) {
             restore(band, saved);
-            fallback(band, contributions, "GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
+            fallback(band, contributions, "GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.message(e), e);
             return;
         }
         gpuBands.incrementAndGet();
     }
 
+    /** The run stops because the user asked for no CPU fallback: a user's error, not a bug. */
+    static final class FallbackRefused extends GpuException implements org.tessera.UserMessages.UserFacing {
+        FallbackRefused(String message, Throwable cause) { super(message, cause); }
+    }
+
     /** Why the GPU gave up on a channel. */
     private record Failure(String why, Throwable error) {}
+
+    /** Another band fell back while this one waited: the CPU, without a line of its own. */
+    private static final Failure FOLLOW = new Failure(null, null);
 
     /**
      * One channel of a band on the GPU, after its VRAM refresh, with the OOM ladder; the weight
@@ -87,6 +102,24 @@ public final class Phase5GpuCoadder implements BandCoadder {
      * this channel: the coadder writes only complete calls).
      */
     private Failure channel(CoaddBand band, List<BandContribution> contributions, int ch) {
+        // The whole ladder holds the device (the run's lock is reentrant): with several workers no
+        // other band's call lands between its retries, so it sees only its own OOMs and its lines
+        // read 1/3, 2/3, 3/3, as the original's single-threaded ladder.
+        try {
+            return run.withDevice(d -> {
+                Failure f = ladder(band, contributions, ch);
+                // Decided while holding the device, so a band waiting for it sees the fallback.
+                if (f != null && f != FOLLOW && run.settings().allowCpuFallback()) cpuOnly.set(true);
+                return f;
+            });
+        } catch (GpuException e) {
+            return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.message(e), e);
+        }
+    }
+
+    private Failure ladder(CoaddBand band, List<BandContribution> contributions, int ch) {
+        // Waited for the device while another band fell back: no GPU call after that line.
+        if (cpuOnly.get()) return FOLLOW;
         ChunkLimits lim = budget.refresh(run.probeFreeBytes(), band.rows());
         for (int k = 0; ; k++) {
             ChunkLimits l = lim;
@@ -98,24 +131,27 @@ public final class Phase5GpuCoadder implements BandCoadder {
                 return null;
             } catch (GpuException | LinkageError e) {
                 if (!GpuRun.isOom(e))
-                    return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.describe(e), e);
+                    return new Failure("GPU error, not retried (" + GpuRun.kind(e) + "): " + GpuRun.message(e), e);
                 if (k == OOM_RETRIES)
-                    return new Failure("out of memory after " + OOM_RETRIES + " retries: " + GpuRun.describe(e), e);
+                    return new Failure("out of memory after " + OOM_RETRIES + " retries: " + GpuRun.message(e), e);
+                if (cpuOnly.get()) return FOLLOW; // no retry: the fallback was said already
                 run.freePool();
                 lim = Phase5Budget.shrink(lim);
                 long free = run.probeFreeBytes();
                 LOG.warning(String.format(Locale.ROOT, "[GPU Reproject] OOM retry %d/%d: max_chunk_mb=%d rows=%d free_vram_mb=%s",
                         k + 1, OOM_RETRIES, lim.maxChunkMb(), lim.rowsPerChunk(), free < 0 ? "unavailable" : Long.toString(free >> 20)));
             } catch (RuntimeException e) {
-                return new Failure("GPU coadder failed, not retried: " + GpuRun.describe(e), e);
+                return new Failure("GPU coadder failed, not retried: " + GpuRun.message(e), e);
             }
         }
     }
 
     private void fallback(CoaddBand band, List<BandContribution> contributions, String why, Throwable e) {
         if (!run.settings().allowCpuFallback())
-            throw new GpuException("[P5] GPU coadd failed (" + why + ") and allow_cpu_fallback=false", e);
-        if (cpuOnly.compareAndSet(false, true))
+            throw new FallbackRefused("[P5] GPU coadd failed (" + why + ") and allow_cpu_fallback=false; set"
+                    + " allow_cpu_fallback=true to finish on the CPU, or lower phase5_chunk_mb", e);
+        cpuOnly.set(true);
+        if (announced.compareAndSet(false, true))
             LOG.log(Level.WARNING, "[GPU Reproject] " + why + "; fallback CPU for this band and the rest of Phase 5", e);
         cpu(band, contributions);
     }

@@ -1,6 +1,7 @@
 package org.tessera.gpu;
 
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 import org.tessera.stack.BandChannel;
 import org.tessera.stack.BlockAccumulator;
@@ -15,16 +16,29 @@ import org.tessera.stack.StackParams;
  * {@link GpuException}, and each band's result is checked before the stack core takes it, as the
  * original validates a GPU stack (reference.md §7): a pixel where some frame has data must be finite
  * (and one where none has must be NaN), and a band must not come back all zero when its frames are
- * not. A bad result throws {@link GpuStackingException}.
+ * not. A bad result throws {@link GpuStackingException}. Once {@code stopped} says the GPU was
+ * given up for the run (Phase 3's hard disable, by another tile), every call throws {@link Stopped}
+ * before touching the device, so a tile under way at that moment goes to the CPU too.
  */
 final class ValidatingStackBackend implements StackBackend {
 
     private final GpuRun run;
     private final StackBackend gpu;
+    private final BooleanSupplier stopped;
+
+    /** The GPU was given up for the run while this stack was under way: no call reaches the device. */
+    static final class Stopped extends GpuException {
+        Stopped() { super("the GPU was disabled for this run by another tile"); }
+    }
 
     ValidatingStackBackend(GpuRun run, StackBackend gpu) {
+        this(run, gpu, () -> false);
+    }
+
+    ValidatingStackBackend(GpuRun run, StackBackend gpu, BooleanSupplier stopped) {
         this.run = run;
         this.gpu = gpu;
+        this.stopped = stopped;
     }
 
     StackBackend inner() { return gpu; }
@@ -68,6 +82,8 @@ final class ValidatingStackBackend implements StackBackend {
     private void onDevice(Runnable r) {
         try {
             run.withDevice(d -> {
+                // Checked holding the device: a call that waited for it sees a disable made meanwhile.
+                if (stopped.getAsBoolean()) throw new Stopped();
                 r.run();
                 return null;
             });

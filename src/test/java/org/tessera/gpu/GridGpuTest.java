@@ -73,13 +73,32 @@ class GridGpuTest {
         }
     }
 
+    /**
+     * A machine without a GPU, default settings: the fallback line is INFO (as Classic's "[GPU] GPU
+     * off for this run"), so `tessera mosaic -q` of a stack plan prints no warning for a GPU nobody
+     * asked for; with use_gpu_grid=true (asked for) it stays a WARNING.
+     */
+    @Test
+    void noGpuWithDefaultSettingsIsNotAWarning() {
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail"); Logged.Capture logs = Logged.fine()) {
+            assertSame(TileStackPolicy.CPU, GridGpuPolicy.forRun(run));
+            assertEquals(List.of("[GRID] GPU stack failed, falling back to CPU: health check failed: simulated failure"
+                    + " (gpu_simulate health:fail)"), logs.starting("[GRID] GPU stack failed"));
+            assertEquals(List.of(), logs.messages(java.util.logging.Level.WARNING));
+        }
+        try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail", "use_gpu_grid=true"); Logged.Capture logs = Logged.fine()) {
+            GridGpuPolicy.forRun(run);
+            assertEquals(1, logs.messages(java.util.logging.Level.WARNING).size());
+        }
+    }
+
     @Test
     void noUsableGpuLogsTheFallbackOnce() {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail", "use_gpu_grid=true");
              Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, GridGpuPolicy.forRun(run));
-            assertEquals(List.of("[GRID] GPU stack failed, falling back to CPU: health check failed: GpuException: health check"
-                    + " failed (simulated: gpu_simulate health:fail)"), logs.starting("[GRID] GPU stack failed"));
+            assertEquals(List.of("[GRID] GPU stack failed, falling back to CPU: health check failed: simulated failure"
+                    + " (gpu_simulate health:fail)"), logs.starting("[GRID] GPU stack failed"));
         }
     }
 

@@ -102,6 +102,35 @@ class Phase3ModeCTest {
         }
     }
 
+    /**
+     * Tiles run in parallel: a tile whose stack is already under way when another tile disables
+     * the GPU makes no GPU call after that, and says nothing of a retry it will not make (seen
+     * through the CLI: "retrying once on GPU" was logged, then the tile went to the CPU).
+     */
+    @Test
+    void aTileUnderWayWhenAnotherDisablesTheGpuGoesToTheCpuWithoutTouchingIt() throws IOException {
+        // Tile 11 fails twice (allocations 1 and 2) and disables the GPU while tile 10 is under way;
+        // with a third OOM, tile 10's GPU call would fail too (the CLI showed "retrying once" then
+        // the CPU); without it, the GPU call would succeed on a GPU the run has given up.
+        for (String spec : List.of("vram_mb:8192,oom:phase3:1,oom:phase3:2,oom:phase3:3", "vram_mb:8192,oom:phase3:1,oom:phase3:2")) {
+            try (GpuRun run = GpuFixtures.run(spec); Logged.Capture logs = Logged.fine()) {
+                TileStackPolicy p = Phase3GpuPolicy.forRun(run);
+                FloatImage img = new FloatImage(40, 30, 1), cov = new FloatImage(40, 30, 1);
+                p.stack(10, b -> {
+                    stack(p, 11, frames);
+                    assertTrue(run.phase3HardDisabled());
+                    return StackCore.stack(frames, PARAMS, img, cov, Progress.NONE, PLAN, b);
+                });
+                assertArrayEquals(cpu(), img.plane(0), spec + ": tile 10 is the CPU's, bit for bit");
+                assertEquals(List.of(), logs.starting("[P3][GPU] tile 10"), spec + ": no GPU failure, no retry for tile 10");
+                assertEquals(List.of(), logs.starting("phase3_gpu_chunk_summary tile=10"), spec + ": tile 10 not made on the GPU");
+                assertEquals(List.of(), logs.starting("[P3][GPU] Using GPU stacker"), spec);
+                assertEquals(1, logs.starting("[P3] tile 10 stacked on the CPU (Phase 3 GPU disabled for this run)").size(),
+                        logs.messages().toString());
+            }
+        }
+    }
+
     @Test
     void anInvalidResultIsAGpuStackingError() throws IOException {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,invalid:phase3:1"); Logged.Capture logs = Logged.fine()) {
@@ -119,7 +148,10 @@ class Phase3ModeCTest {
             float[] a = stack(Phase3GpuPolicy.forRun(run), 3, frames);
             assertArrayEquals(cpu(), a);
             assertTrue(run.phase3HardDisabled());
-            assertEquals(1, logs.starting("[P3][GPU] tile 3: GPU stack failed (GpuException)").size(), logs.messages().toString());
+            // The kind in parentheses, then the device's message once (no class name repeated).
+            assertEquals(List.of("[P3][GPU] tile 3: GPU stack failed (GpuException): CUDA_ERROR_LAUNCH_FAILED: unspecified launch"
+                    + " failure (simulated: launch 1 of phase3, kernel tessera_reject) -- retrying once on GPU after freeing the pool,"
+                    + " max_chunk_mb=64"), logs.starting("[P3][GPU] tile 3: GPU stack failed"));
             assertEquals(1, logs.starting("[P3][GPU] Second GPU attempt failed; disabling Phase 3 GPU for this run (GPUStackingError)").size());
         }
     }
@@ -129,8 +161,8 @@ class Phase3ModeCTest {
         try (GpuRun run = GpuFixtures.run("vram_mb:8192,health:fail"); Logged.Capture logs = Logged.fine()) {
             assertSame(TileStackPolicy.CPU, Phase3GpuPolicy.forRun(run));
             assertFalse(run.phase3Allowed());
-            assertEquals(List.of("[GPU] GPU off for this run: health check failed: GpuException: health check failed"
-                    + " (simulated: gpu_simulate health:fail); every step runs on the CPU"), logs.starting("[GPU]"));
+            assertEquals(List.of("[GPU] GPU off for this run: health check failed: simulated failure"
+                    + " (gpu_simulate health:fail); every step runs on the CPU"), logs.starting("[GPU]"));
             assertTrue(((TestBackends) run.backends()).stackLimits.isEmpty());
         }
     }

@@ -209,7 +209,7 @@ class Phase5VramTest {
                     "[GPU Reproject] OOM retry 1/3: max_chunk_mb=1889 rows=32 free_vram_mb=6000",
                     "[GPU Reproject] OOM retry 2/3: max_chunk_mb=1322 rows=32 free_vram_mb=6000",
                     "[GPU Reproject] OOM retry 3/3: max_chunk_mb=926 rows=32 free_vram_mb=6000",
-                    "[GPU Reproject] out of memory after 3 retries: GpuOutOfMemoryException: CUDA_ERROR_OUT_OF_MEMORY: out of memory"
+                    "[GPU Reproject] out of memory after 3 retries: CUDA_ERROR_OUT_OF_MEMORY: out of memory"
                             + " (simulated: allocation 4 of phase5, 6272 bytes); fallback CPU for this band and the rest of Phase 5"),
                     logs.starting("[GPU Reproject]"));
             assertEquals(0, gpu.gpuBands());
@@ -220,6 +220,97 @@ class Phase5VramTest {
         }
     }
 
+    /**
+     * Bands run in parallel: a band already under way on the GPU when another band falls back to
+     * the CPU is made whole on the CPU too, as the fallback line says ("the rest of Phase 5"). The
+     * CLI showed a band made on the GPU after that line (two workers, OOM ×4).
+     */
+    @Test
+    void aBandUnderWayWhenAnotherFallsBackIsMadeWholeOnTheCpu() {
+        FitsWcs target = CoadderContract.tan(10, 20, 2, 0, CoadderContract.W, CoadderContract.H);
+        List<org.tessera.reproject.BandContribution> cs = CoadderContract.contributions(target, Kernel.BILINEAR, 30, 50);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Phase5GpuCoadder[] gpu = new Phase5GpuCoadder[1];
+        boolean[] inB = {false};
+        TestBackends backends = new TestBackends() {
+            @Override
+            public GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits) {
+                int n = calls.incrementAndGet();
+                if (inB[0]) throw new GpuException("test: band B's GPU call fails");
+                if (n == 2) { // band A's channel 1 is under way: band B fails meanwhile
+                    inB[0] = true;
+                    CoadderContract.run(gpu[0], cs, 30, 50);
+                    inB[0] = false;
+                }
+                return super.coadder(device, limits);
+            }
+        };
+        GpuSettings s = GpuSettings.fromConfig(GpuFixtures.config("vram_mb:24576"));
+        try (GpuRun run = new GpuRun(s, () -> new FaultInjectingDevice(new SimulatedDevice(24576L << 20),
+                SimulateSpec.parse(s.simulate())), backends); Logged.Capture logs = Logged.fine()) {
+            gpu[0] = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
+            org.tessera.reproject.CoaddBand a = CoadderContract.run(gpu[0], cs, 30, 50);
+            org.tessera.reproject.CoaddBand ref = CoadderContract.run(CpuBandCoadder.INSTANCE, cs, 30, 50);
+            for (int c = 0; c < 3; c++) assertArrayEquals(ref.sum(c), a.sum(c), "band A is the CPU's, bit for bit");
+            assertArrayEquals(ref.weight(), a.weight());
+            assertEquals(3, calls.get(), "A's channels 0 and 1, B's channel 0; not A's channel 2");
+            assertEquals(0, gpu[0].gpuBands());
+            assertEquals(2, gpu[0].cpuBands());
+            assertEquals(List.of("[GPU Reproject] GPU error, not retried (GpuException): test: band B's GPU call fails;"
+                    + " fallback CPU for this band and the rest of Phase 5"), logs.starting("[GPU Reproject]"));
+        }
+    }
+
+    /**
+     * Two workers: a band's OOM ladder is not interleaved with another band's GPU calls, so its
+     * lines read 1/3, 2/3, 3/3 and then the fallback (through the CLI, with OOM ×4 and two workers,
+     * two bands each logged "retry 1/3", "retry 2/3" and both ended on the GPU).
+     */
+    @Test
+    void aBandsOomLadderIsNotInterleavedWithAnotherBand() throws Exception {
+        FitsWcs target = CoadderContract.tan(10, 20, 2, 0, CoadderContract.W, CoadderContract.H);
+        List<org.tessera.reproject.BandContribution> cs = CoadderContract.contributions(target, Kernel.BILINEAR, 30, 50);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Phase5GpuCoadder[] gpu = new Phase5GpuCoadder[1];
+        Thread[] other = new Thread[1];
+        org.tessera.reproject.CoaddBand[] bandB = new org.tessera.reproject.CoaddBand[1];
+        TestBackends backends = new TestBackends() {
+            @Override
+            public GpuBandCoadder coadder(GpuDevice device, ChunkLimits limits) {
+                if (calls.incrementAndGet() == 1) { // band A's first try: band B starts and waits for the device
+                    other[0] = new Thread(() -> bandB[0] = CoadderContract.run(gpu[0], cs, 30, 50));
+                    other[0].start();
+                    long end = System.nanoTime() + 10_000_000_000L;
+                    while (other[0].getState() != Thread.State.WAITING && System.nanoTime() < end) Thread.onSpinWait();
+                    assertEquals(Thread.State.WAITING, other[0].getState(), "band B waits for the device");
+                }
+                return super.coadder(device, limits);
+            }
+        };
+        String spec = "vram_mb:24576,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4";
+        GpuSettings s = GpuSettings.fromConfig(GpuFixtures.config(spec));
+        try (GpuRun run = new GpuRun(s, () -> new FaultInjectingDevice(new SimulatedDevice(24576L << 20),
+                SimulateSpec.parse(s.simulate())), backends); Logged.Capture logs = Logged.fine()) {
+            gpu[0] = (Phase5GpuCoadder) Phase5GpuCoadder.forRun(run);
+            org.tessera.reproject.CoaddBand a = CoadderContract.run(gpu[0], cs, 30, 50);
+            other[0].join(30_000);
+            List<String> lines = logs.starting("[GPU Reproject]");
+            assertEquals(4, lines.size(), lines.toString());
+            assertTrue(lines.get(0).startsWith("[GPU Reproject] OOM retry 1/3: "), lines.toString());
+            assertTrue(lines.get(1).startsWith("[GPU Reproject] OOM retry 2/3: "), lines.toString());
+            assertTrue(lines.get(2).startsWith("[GPU Reproject] OOM retry 3/3: "), lines.toString());
+            assertTrue(lines.get(3).startsWith("[GPU Reproject] out of memory after 3 retries: "), lines.toString());
+            assertEquals(0, gpu[0].gpuBands());
+            assertEquals(2, gpu[0].cpuBands(), "band A fell back, band B followed it");
+            assertEquals(4, calls.get(), "band A's four tries; band B, which waited for the device, made no GPU call");
+            org.tessera.reproject.CoaddBand ref = CoadderContract.run(CpuBandCoadder.INSTANCE, cs, 30, 50);
+            for (org.tessera.reproject.CoaddBand b : List.of(a, bandB[0])) {
+                for (int c = 0; c < 3; c++) assertArrayEquals(ref.sum(c), b.sum(c));
+                assertArrayEquals(ref.weight(), b.weight());
+            }
+        }
+    }
+
     @Test
     void withoutCpuFallbackTheOomIsTheError() {
         try (GpuRun run = GpuFixtures.run("vram_mb:24576,oom:phase5:1,oom:phase5:2,oom:phase5:3,oom:phase5:4",
@@ -227,7 +318,7 @@ class Phase5VramTest {
             BandCoadder gpu = Phase5GpuCoadder.forRun(run);
             GpuException e = assertThrows(GpuException.class, () -> coadd(gpu));
             assertTrue(e.getMessage().startsWith("[P5] GPU coadd failed (out of memory after 3 retries"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false; set allow_cpu_fallback=true to finish on the CPU, or lower phase5_chunk_mb"), e.getMessage());
             assertTrue(GpuRun.isOom(e));
             assertEquals(3, logs.starting("[GPU Reproject] OOM retry").size());
         }

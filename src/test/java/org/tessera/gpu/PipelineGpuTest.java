@@ -123,7 +123,7 @@ class PipelineGpuTest {
                 .set("allow_cpu_fallback=false").set("num_processing_workers=1");
         GpuException e = assertThrows(GpuException.class, () -> MosaicPipeline.reproject(dir.resolve("p5strict"), in, strict,
                 Progress.NONE));
-        assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("and allow_cpu_fallback=false; set allow_cpu_fallback=true to finish on the CPU, or lower phase5_chunk_mb"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("p5strict/mosaic.fits")), "no partial mosaic");
     }
 
