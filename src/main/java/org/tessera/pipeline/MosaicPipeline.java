@@ -171,7 +171,8 @@ public final class MosaicPipeline {
         RunManifest run = RunManifest.begin(outputDir, work, plan, config);
         // Each batch's frames made into a mega-tile on the global grid, the mega-tiles coadded there, then written.
         double global = plan.global().width() * (double) plan.global().height() / 1e6, megaCost = 0;
-        for (int k = 1; k <= plan.batches().size(); k++) megaCost += WorkBar.stackFrames(plan.framesOf(k));
+        for (int k = 1; k <= plan.batches().size(); k++)
+            megaCost += WorkBar.megaTile(plan.framesOf(k).stream().map(WorkBar::mpx).toList());
         double stackCost = WorkBar.coadd(java.util.Collections.nCopies(plan.batches().size(), global));
         Progress mega = bar.next(megaCost, stackCost + WorkBar.save(global));
         Progress stack = bar.next(stackCost, WorkBar.save(global));
@@ -224,7 +225,8 @@ public final class MosaicPipeline {
                                    GridMode.TileTasks tileTasks) throws IOException {
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu), tileTasks);
+            // forward only: the tiles' workers report in any order
+            g = GridMode.run(stackPlan, outputDir, config, progress.forwardOnly(), GridGpuPolicy.forRun(gpu), tileTasks);
         }
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));

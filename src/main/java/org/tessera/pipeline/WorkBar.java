@@ -28,14 +28,21 @@ final class WorkBar {
 
     /** Share of a run taken by the header scan, before the frames are known (≈1 % measured). */
     static final double SCAN_SHARE = 0.02;
-    /** Share of the demo run taken by writing the built-in synthetic sky (measured 35–40 %). */
-    static final double DEMO_SKY_SHARE = 0.35;
-    /** Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s), a registration per megapixel. */
-    static final double SOLVE_S = 1.5, REGISTER_S_PER_MPX = 0.03;
+    /** Share of the demo run taken by writing the built-in synthetic sky (measured 18–22 %). */
+    static final double DEMO_SKY_SHARE = 0.2;
+    /**
+     * Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s, 4 s on a loaded machine), a
+     * registration per megapixel (0.2–0.4 s a 2 Mpx Seestar frame).
+     */
+    static final double SOLVE_S = 2.5, REGISTER_S_PER_MPX = 0.1;
     /** Phase 2 per frame; Phase 3 per frame stacked and per megapixel of it. */
     static final double GROUP_S = 0.002, STACK_S = 0.05, STACK_S_PER_MPX = 0.4;
-    /** Phase 4 per tile; Phase 5 per tile coadded and per megapixel of it. */
-    static final double GRID_S = 0.01, COADD_S = 0.06, COADD_S_PER_MPX = 0.35;
+    /**
+     * Phase 4 per tile; Phase 5 per tile coadded and per megapixel of it, and per pair of tiles
+     * photometrically matched in an SDS mega-tile (all its frames overlap: 10 frames 5 s; Classic's
+     * few tiles match in well under a second, within their per-tile cost).
+     */
+    static final double GRID_S = 0.01, COADD_S = 0.06, COADD_S_PER_MPX = 0.35, MATCH_S_PER_PAIR = 0.1;
     /** Writing: background extraction, FITS and preview, fixed and per megapixel of the mosaic. */
     static final double SAVE_S = 0.1, SAVE_S_PER_MPX = 0.6;
 
@@ -113,6 +120,12 @@ final class WorkBar {
         double s = 0;
         for (double m : tileMpx) s += COADD_S + COADD_S_PER_MPX * m;
         return s;
+    }
+
+    /** An SDS mega-tile: its frames coadded as Phase 5 does, every pair of them overlapping and matched. */
+    static double megaTile(Collection<Double> frameMpx) {
+        double n = frameMpx.size();
+        return coadd(frameMpx) + MATCH_S_PER_PAIR * n * (n - 1) / 2;
     }
 
     static double save(double mosaicMpx) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.config.Config;
@@ -94,12 +95,29 @@ class ProgressHonestyTest {
         check("Grid", t);
     }
 
+    /** ~20 s: {@code -Pheavy}. */
     @Test
+    @Tag("heavy")
     void seestarSolvedClassic() throws IOException {
         assumeTrue(Files.isDirectory(SOLVED), "real test data not found at " + SOLVED.toAbsolutePath());
         ProgressTrace t = new ProgressTrace();
         MosaicPipeline.mosaic(List.of(SOLVED), dir.resolve("m94"), new Config(), t);
         check("classic, 12 solved Seestar frames", t);
+    }
+
+    /**
+     * Raw frames (no WCS): Phase 1 plate-solves one and registers the other five on it, so it
+     * takes a real share of the run here (needs astrometry.net's solve-field, as RawFramesAcceptanceTest).
+     */
+    @Test
+    @Tag("heavy")
+    void seestarRawClassic() throws IOException {
+        Path raw = RawFramesAcceptanceTest.RAW.resolve("night1");
+        assumeTrue(Files.isDirectory(raw), "real test data not found at " + raw.toAbsolutePath());
+        RawFramesAcceptanceTest.requireSolveField();
+        ProgressTrace t = new ProgressTrace();
+        MosaicPipeline.mosaic(List.of(raw), dir.resolve("m94raw"), new Config().put("solver_choice", "astrometry"), t);
+        check("classic, 6 raw Seestar frames", t);
     }
 
     static void check(String job, ProgressTrace t) {

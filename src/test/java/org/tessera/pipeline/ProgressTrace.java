@@ -52,7 +52,7 @@ final class ProgressTrace implements Progress {
     synchronized List<Boundary> boundaries() {
         List<Boundary> out = new ArrayList<>();
         double t0 = ticks.get(0).seconds();
-        String[] ends = {"\\d+ frame\\(s\\)( placed)?", "grouped", "final grid", "preview|writing.*|\\[P5\\] writing.*"};
+        String[] ends = {"\\d+ frame\\(s\\)( placed)?", "grouped", "final grid", "preview"};
         int k = 0;
         for (Tick t : ticks) {
             String m = t.message() == null ? "" : t.message();
