@@ -28,13 +28,13 @@ final class WorkBar {
 
     /** Share of a run taken by the header scan, before the frames are known (≈1 % measured). */
     static final double SCAN_SHARE = 0.02;
-    /** Share of the demo run taken by writing the built-in synthetic sky (measured 18–22 %). */
-    static final double DEMO_SKY_SHARE = 0.2;
+    /** Share of the demo run taken by writing the built-in synthetic sky (measured 13–32 %, more on a quiet machine). */
+    static final double DEMO_SKY_SHARE = 0.25;
     /**
-     * Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s, 4 s on a loaded machine), a
+     * Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s; measured 0.5–4 s here, by load), a
      * registration per megapixel (0.2–0.4 s a 2 Mpx Seestar frame).
      */
-    static final double SOLVE_S = 2.5, REGISTER_S_PER_MPX = 0.1;
+    static final double SOLVE_S = 1.5, REGISTER_S_PER_MPX = 0.1;
     /** Phase 2 per frame; Phase 3 per frame stacked and per megapixel of it. */
     static final double GROUP_S = 0.002, STACK_S = 0.05, STACK_S_PER_MPX = 0.4;
     /**
@@ -44,7 +44,7 @@ final class WorkBar {
      */
     static final double GRID_S = 0.01, COADD_S = 0.12, COADD_S_PER_MPX = 0.35, MATCH_S_PER_PAIR = 0.05;
     /** Writing: background extraction, FITS and preview, fixed and per megapixel of the mosaic. */
-    static final double SAVE_S = 0.1, SAVE_S_PER_MPX = 0.6;
+    static final double SAVE_S = 0.05, SAVE_S_PER_MPX = 0.3;
 
     private final Progress bar;
     private double at;
