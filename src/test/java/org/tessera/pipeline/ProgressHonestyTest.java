@@ -20,11 +20,11 @@ import org.tessera.io.MountMode;
 import org.tessera.synth.SyntheticSky;
 
 /**
- * The overall bar moves with the work (docs/user-guide.md "Progress and ETA"): recorded on real
+ * The overall bar moves with the work (docs/user-guide.md, "Logs and progress"): recorded on real
  * runs, it never goes back, ends at 1, and at each phase boundary lies within {@value #TOLERANCE}
  * of the share of the run's wall time spent so far, measured from the first report (what the ETA
  * of {@link ConsoleProgress} extrapolates from). Main's fixed weights put the demo sky's bar at
- * 33 % after a header scan that took 3 % of the time.
+ * 33 % after a header scan that took 2 % of the time.
  */
 class ProgressHonestyTest {
 
