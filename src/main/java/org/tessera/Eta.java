@@ -2,7 +2,7 @@ package org.tessera;
 
 /**
  * Time left from the overall progress fraction and the time elapsed: the elapsed time extrapolated
- * linearly over the fraction, so only as good as the phase weights behind it. One estimate for
+ * linearly over the fraction, so only as good as the phase shares (pipeline.WorkBar) behind it. One estimate for
  * every front (terminal, Fiji status bar, ImageJ status line).
  */
 public final class Eta {

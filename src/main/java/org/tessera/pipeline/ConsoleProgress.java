@@ -12,7 +12,7 @@ import org.tessera.Progress;
 /**
  * Progress for a terminal: one line "percent message ETA" at most every two seconds, plus the
  * first report and the one that reaches 100 %. The ETA extrapolates the elapsed time linearly over
- * the overall fraction, so it is only as good as the phase weights behind that fraction.
+ * the overall fraction, so it is only as good as the phase shares (pipeline.WorkBar) behind that fraction.
  * Thread-safe: parallel workers may report through one instance. The same lines can go to any
  * sink at any interval ({@link #ConsoleProgress(Consumer, long)}): the Fiji fronts log them when
  * there is no status bar to show progress on (ImageJ -batch, headless Fiji).

@@ -87,10 +87,6 @@ public final class MosaicPipeline {
         }
     }
 
-    // Phase weights of the original's overall progress bar (reference.md §9).
-    private static final double W_READ = 30, W_GROUP = 5, W_TILES = 35, W_GRID = 5, W_COADD = 9, W_SAVE = 8,
-            W_TOTAL = W_READ + W_GROUP + W_TILES + W_GRID + W_COADD + W_SAVE;
-
     /** The Grid-mode plan file, when the only input is one or is a folder holding one. */
     public static final String STACK_PLAN = "stack_plan.csv";
 
@@ -126,33 +122,39 @@ public final class MosaicPipeline {
     private static Outcome classic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuRun gpu)
             throws IOException {
         Files.createDirectories(outputDir);
-        Stages st = new Stages(progress);
+        WorkBar bar = new WorkBar(progress);
         List<Path> in = inputs;
         if (in.isEmpty()) {
             Path sky = outputDir.resolve(DEFAULT_SKY_DIR);
             LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
+            Progress writing = bar.share(WorkBar.DEMO_SKY_SHARE);
+            writing.update(0, "writing the built-in synthetic sky");
             DefaultSky.demo().writeFits(sky);
+            writing.update(1, "synthetic sky written");
             in = List.of(sky);
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> frames = scanAndPlace(in, outputDir, config, skipped, st.read());
+        List<FitsFrame> frames = scanAndPlace(in, outputDir, config, skipped, bar, WorkBar::afterPlacing);
         if (SdsSettings.enabled(config)) {
-            Outcome o = sds(frames, outputDir, config, skipped, st, gpu);
+            Outcome o = sds(frames, outputDir, config, skipped, bar, gpu);
             if (o != null) return o;
         }
 
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
+        Progress grouping = bar.next(WorkBar.group(frames), WorkBar.stackFrames(frames));
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
-        st.group().update(1, "grouped");
+        grouping.update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(TILES_DIR));
         RunManifest run = RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, st.tiles(), run, gpu);
+        // tiles kept from an earlier run cost nothing now
+        Progress building = bar.next(WorkBar.stack(run.toBuild(groups.groups())), WorkBar.coaddAndSave(groups.groups()));
+        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, plan, skipped, building, run, gpu);
         if (progress.cancelled()) throw new java.util.concurrent.CancellationException(UserMessages.CANCELLED + " after Phase 3");
         List<FitsFrame> tileFrames = new ArrayList<>();
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
-        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, st, gpu, ReprojectCoadd.Bands.LOCAL);
+        Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, bar, gpu, ReprojectCoadd.Bands.LOCAL);
         run.complete();
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
     }
@@ -161,17 +163,21 @@ public final class MosaicPipeline {
      * SDS mode (package sds) on the placed frames, with the run's Phase 5 backend and the run
      * manifest keeping its mega-tiles as Classic's master tiles (resume); null: it fell back to Classic.
      */
-    private static Outcome sds(List<FitsFrame> frames, Path outputDir, Config config, List<Skipped> skipped, Stages st,
+    private static Outcome sds(List<FitsFrame> frames, Path outputDir, Config config, List<Skipped> skipped, WorkBar bar,
                                GpuRun gpu) throws IOException {
         SdsMode.Plan plan = SdsMode.plan(frames, config);
         if (plan == null) return null;
         Path work = Files.createDirectories(outputDir.resolve(SdsMode.WORK_DIR));
         RunManifest run = RunManifest.begin(outputDir, work, plan, config);
-        // The bar's share of grouping and master tiles goes to the mega-tiles, of grid and coadd to their stack.
-        Progress mega = st.p().sub(W_READ / W_TOTAL, (W_READ + W_GROUP + W_TILES) / W_TOTAL);
-        Progress stack = st.p().sub((W_READ + W_GROUP + W_TILES) / W_TOTAL, (W_TOTAL - W_SAVE) / W_TOTAL);
+        // Each batch's frames made into a mega-tile on the global grid, the mega-tiles coadded there, then written.
+        double global = plan.global().width() * (double) plan.global().height() / 1e6, megaCost = 0;
+        for (int k = 1; k <= plan.batches().size(); k++)
+            megaCost += WorkBar.megaTile(plan.framesOf(k).stream().map(WorkBar::mpx).toList());
+        double stackCost = WorkBar.coadd(java.util.Collections.nCopies(plan.batches().size(), global));
+        Progress mega = bar.next(megaCost, stackCost + WorkBar.save(global));
+        Progress stack = bar.next(stackCost, WorkBar.save(global));
         SdsMode.Outcome o = SdsMode.run(plan, outputDir, config, ResourcePlan.fromRuntime(config), Phase5GpuCoadder.forRun(gpu),
-                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, st.save()), run.megaTiles());
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, bar.next(1, 0)), run.megaTiles());
         if (o == null) return null;
         run.complete();
         for (SdsMode.Left l : o.left()) skipped.add(new Skipped(l.file(), l.reason()));
@@ -219,7 +225,8 @@ public final class MosaicPipeline {
                                    GridMode.TileTasks tileTasks) throws IOException {
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            g = GridMode.run(stackPlan, outputDir, config, progress, GridGpuPolicy.forRun(gpu), tileTasks);
+            // forward only: the tiles' workers report in any order
+            g = GridMode.run(stackPlan, outputDir, config, progress.forwardOnly(), GridGpuPolicy.forRun(gpu), tileTasks);
         }
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
@@ -266,7 +273,8 @@ public final class MosaicPipeline {
         List<Skipped> skipped = new ArrayList<>();
         // Raw frames without WCS (a night's Seestar subs) are placed as a mosaic places them: one
         // plate solve per session and pointing, the others registered on it (cached in solved_wcs/).
-        List<FitsFrame> in = scanAndPlace(frames, dir, config, skipped, progress.sub(0, 0.3));
+        WorkBar bar = new WorkBar(progress);
+        List<FitsFrame> in = scanAndPlace(frames, dir, config, skipped, bar, WorkBar::stackFrames);
         FrameGroup group = FrameGroup.of(1, in);
         String name = output.getFileName().toString(); // the logs name the tile as the user did, not "tile 1"
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
@@ -275,13 +283,13 @@ public final class MosaicPipeline {
         MasterTile tile;
         try (GpuRun gpu = gpuService.openRun(config)) {
             tile = MasterTileBuilder.fromConfig(config, plan.workers()).withStackPolicy(Phase3GpuPolicy.forRun(gpu))
-                    .withSpoolDir(dir).withTileName(name).buildTile(group, cleanup, progress.sub(0.3, 1));
+                    .withSpoolDir(dir).withTileName(name).buildTile(group, cleanup, bar.next(1, 0));
         }
         for (FrameLosses.Loss l : FrameLosses.dropped(name, group.frames(), tile.stack()))
             skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
         MasterTileFiles.writeAs(tile, output);
         LOG.info("[P3] master tile written: " + output);
-        progress.update(1, "done");
+        bar.bar().update(1, "done");
         return new Outcome(dir, null, null, null, List.of(output), List.copyOf(skipped), null);
     }
 
@@ -314,14 +322,12 @@ public final class MosaicPipeline {
     private static Outcome reprojectRun(Path outputDir, List<Path> images, Config config, Progress progress,
                                         GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
         Files.createDirectories(outputDir);
-        Stages st = new Stages(progress);
+        WorkBar bar = new WorkBar(progress);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(images, null, false, skipped, st.read());
-        st.group().update(1, null);
-        st.tiles().update(1, null);
+        List<FitsFrame> in = scan(images, null, false, skipped, bar.share(WorkBar.SCAN_SHARE));
         Outcome o;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            o = coaddAndWrite(in, outputDir, config, skipped, st, gpu, bands);
+            o = coaddAndWrite(in, outputDir, config, skipped, bar, gpu, bands);
         }
         return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
     }
@@ -347,8 +353,15 @@ public final class MosaicPipeline {
      * solve; results cached in the output folder).
      */
     private static List<FitsFrame> scanAndPlace(List<Path> inputs, Path outputDir, Config config, List<Skipped> skipped,
-                                                Progress p) throws IOException {
-        return phase1(inputs, outputDir, config, RawFrameAstrometry.Work.LOCAL, skipped, p);
+                                                WorkBar bar, java.util.function.ToDoubleFunction<List<FitsFrame>> later)
+            throws IOException {
+        Progress reading = bar.share(WorkBar.SCAN_SHARE);
+        reading.update(0, "reading headers");
+        FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
+        reading.update(1, scan.frames().size() + " header(s) read");
+        // Placing costs what the frames without WCS need (nothing when every frame has one), against the rest of the run.
+        double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
+        return phase1(scan, outputDir, config, RawFrameAstrometry.Work.LOCAL, skipped, bar.next(place, later.applyAsDouble(scan.frames())));
     }
 
     /**
@@ -438,23 +451,27 @@ public final class MosaicPipeline {
 
     /** The outlier-tile gate, Phase 4 (final grid) and Phase 5 (coadd), then the preview. */
     private static Outcome coaddAndWrite(List<FitsFrame> tiles, Path outputDir, Config config, List<Skipped> skipped,
-                                         Stages st, GpuRun gpu, ReprojectCoadd.Bands bands) throws IOException {
+                                         WorkBar bar, GpuRun gpu, ReprojectCoadd.Bands bands) throws IOException {
         // One gross outlier tile must never turn the mosaic grey: left out and reported.
         OutlierGate.Result gate = OutlierGate.fromConfig(config).apply(tiles);
         for (OutlierGate.Rejected x : gate.rejected()) skipped.add(new Skipped(x.file(), x.reason()));
         tiles = gate.kept();
         List<CoaddInput> inputs = new ArrayList<>();
         List<WcsGrid> footprints = new ArrayList<>();
+        List<Double> tileMpx = new ArrayList<>();
         for (FitsFrame f : tiles) {
             inputs.add(CoaddFiles.input(f));
             footprints.add(new WcsGrid(f.wcs(), f.width(), f.height()));
+            tileMpx.add(WorkBar.mpx(f));
         }
         WcsGrid grid = OptimalGrid.compute(footprints);
-        // OptimalGrid logs the grid ([P4] final grid …)
-        st.grid().update(1, "final grid");
+        // OptimalGrid logs the grid ([P4] final grid …); the coadd and the writing weighed on the tiles and the grid now known
+        double coadd = WorkBar.coadd(tileMpx), save = WorkBar.save(grid.width() * (double) grid.height() / 1e6);
+        bar.next(WorkBar.GRID_S * tiles.size(), coadd + save).update(1, "final grid");
+        Progress coadding = bar.next(coadd, save);
 
         CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,
-                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, st.coadd(), st.save(),
+                new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), "mosaic", config, coadding, bar.next(1, 0),
                 Phase5GpuCoadder.forRun(gpu), bands);
         ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
@@ -462,23 +479,4 @@ public final class MosaicPipeline {
         LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
         return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
     }
-
-    /** The overall progress bar split by the original's phase weights. */
-    private record Stages(Progress p) {
-        Stages {
-            p = p.forwardOnly();
-        }
-
-        Progress read() { return part(0, W_READ); }
-        Progress group() { return part(W_READ, W_GROUP); }
-        Progress tiles() { return part(W_READ + W_GROUP, W_TILES); }
-        Progress grid() { return part(W_READ + W_GROUP + W_TILES, W_GRID); }
-        Progress coadd() { return part(W_READ + W_GROUP + W_TILES + W_GRID, W_COADD); }
-        Progress save() { return part(W_READ + W_GROUP + W_TILES + W_GRID + W_COADD, W_SAVE); }
-
-        private Progress part(double from, double w) {
-            return p.sub(from / W_TOTAL, (from + w) / W_TOTAL);
-        }
-    }
-
 }

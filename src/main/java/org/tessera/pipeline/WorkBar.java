@@ -1,0 +1,155 @@
+package org.tessera.pipeline;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+import org.tessera.Progress;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.Frame;
+import org.tessera.solve.WcsCache;
+import org.tessera.tiles.FrameGroup;
+
+/**
+ * The run's one progress bar, shared among its phases by the work each is expected to take, so
+ * that the bar (and the ETA that extrapolates it) moves with the wall time: a phase with no work
+ * for this input (no frame to plate-solve, tiles kept from an earlier run) takes ~0 of it.
+ *
+ * <p>Each phase, when it starts, takes {@code cost / (cost + later)} of what is left of the bar,
+ * where {@code later} is the estimate of all the phases after it, made with what is known then
+ * (after the scan: the frames, their pixels, which need placing; before Phase 3: the tiles to
+ * build; before Phase 5: the tiles and the mosaic's size). A phase starts where the previous one
+ * ended, so a new estimate re-weights only what is left and the bar never moves back.
+ *
+ * <p>Costs are seconds of wall time on 2 cores, from the runs of docs/benchmarks.md and the
+ * traces of ProgressHonestyTest; only their ratios matter.
+ */
+final class WorkBar {
+
+    /** Share of a run taken by the header scan, before the frames are known (≈1 % measured). */
+    static final double SCAN_SHARE = 0.02;
+    /** Share of the demo run taken by writing the built-in synthetic sky (measured 13–32 %, more on a quiet machine). */
+    static final double DEMO_SKY_SHARE = 0.25;
+    /**
+     * Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s; measured 0.5–4 s here, by load), a
+     * registration per megapixel (0.2–0.4 s a 2 Mpx Seestar frame).
+     */
+    static final double SOLVE_S = 1.5, REGISTER_S_PER_MPX = 0.1;
+    /** Phase 2 per frame; Phase 3 per frame stacked and per megapixel of it. */
+    static final double GROUP_S = 0.002, STACK_S = 0.05, STACK_S_PER_MPX = 0.4;
+    /**
+     * Phase 4 per tile; Phase 5 per tile coadded and per megapixel of it, and per pair of tiles
+     * photometrically matched in an SDS mega-tile (all its frames overlap: 10 frames 1.6–5 s; Classic's
+     * few tiles match in well under a second, within their per-tile cost).
+     */
+    static final double GRID_S = 0.01, COADD_S = 0.12, COADD_S_PER_MPX = 0.35, MATCH_S_PER_PAIR = 0.05;
+    /** Writing: background extraction, FITS and preview, fixed and per megapixel of the mosaic. */
+    static final double SAVE_S = 0.05, SAVE_S_PER_MPX = 0.3;
+
+    private final Progress bar;
+    private double at;
+
+    WorkBar(Progress p) {
+        bar = p.forwardOnly();
+    }
+
+    /** The whole bar (for the final report). */
+    Progress bar() {
+        return bar;
+    }
+
+    /** The next phase: {@code cost} against {@code later} for every phase after it; 0 and 0 take the rest. */
+    synchronized Progress next(double cost, double later) {
+        double left = 1 - at;
+        double take = cost + later <= 0 ? left : left * Math.max(0, cost) / (cost + Math.max(0, later));
+        double from = at;
+        at = Math.min(1, from + take);
+        return bar.sub(from, at);
+    }
+
+    /** A fixed share of the bar, before any work is known. */
+    synchronized Progress share(double fraction) {
+        double from = at;
+        at = Math.min(1, from + fraction);
+        return bar.sub(from, at);
+    }
+
+    // ---------------------------------------------------------------- cost estimates
+
+    static double mpx(Frame f) {
+        return f.width() * (double) f.height() / 1e6;
+    }
+
+    /** Phase 1's placing: frames without WCS (not in the output folder's cache) registered, ~one solve per group. */
+    static double place(List<FitsFrame> frames, Path outputDir, boolean force) {
+        WcsCache cache = outputDir == null ? null : new WcsCache(outputDir);
+        int todo = 0;
+        double mpx = 0;
+        for (FitsFrame f : frames) {
+            if (f.hasWcs() && !force) continue;
+            if (cache != null && cache.lookup(f.path()) != null) continue;
+            todo++;
+            mpx += mpx(f);
+        }
+        if (todo == 0) return 0;
+        // one solve per pointing and session: about one per 100 frames of a night's run, at least one
+        return SOLVE_S * Math.max(1, Math.ceil(todo / 100.0)) + REGISTER_S_PER_MPX * mpx;
+    }
+
+    static double group(Collection<? extends Frame> frames) {
+        return GROUP_S * frames.size();
+    }
+
+    /** Phase 3: every frame of the groups stacked. */
+    static double stack(Collection<FrameGroup> groups) {
+        double s = 0;
+        for (FrameGroup g : groups)
+            for (Frame f : g.frames()) s += STACK_S + STACK_S_PER_MPX * mpx(f);
+        return s;
+    }
+
+    /** Phase 3 before the grouping: every frame stacked. */
+    static double stackFrames(Collection<? extends Frame> frames) {
+        double s = 0;
+        for (Frame f : frames) s += STACK_S + STACK_S_PER_MPX * mpx(f);
+        return s;
+    }
+
+    /** Phase 5 on tiles of these sizes (megapixels). */
+    static double coadd(Collection<Double> tileMpx) {
+        double s = 0;
+        for (double m : tileMpx) s += COADD_S + COADD_S_PER_MPX * m;
+        return s;
+    }
+
+    /** An SDS mega-tile: its frames coadded as Phase 5 does, every pair of them overlapping and matched. */
+    static double megaTile(Collection<Double> frameMpx) {
+        double n = frameMpx.size();
+        return coadd(frameMpx) + MATCH_S_PER_PAIR * n * (n - 1) / 2;
+    }
+
+    static double save(double mosaicMpx) {
+        return SAVE_S + SAVE_S_PER_MPX * mosaicMpx;
+    }
+
+    /**
+     * Phases 4, 5 and the writing, before the tiles exist: one tile per group as large as its
+     * largest frame; the mosaic as large as half their sum (tiles overlap), at least the largest.
+     */
+    static double coaddAndSave(Collection<FrameGroup> groups) {
+        List<Double> tiles = groups.stream()
+                .map(g -> g.frames().stream().mapToDouble(WorkBar::mpx).max().orElse(0)).toList();
+        double sum = tiles.stream().mapToDouble(Double::doubleValue).sum();
+        double largest = tiles.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return GRID_S * tiles.size() + coadd(tiles) + save(Math.max(largest, sum / 2));
+    }
+
+    /** A mosaic after Phase 1, before the grouping: every frame stacked, about one tile of the largest frame per 50 frames. */
+    static double afterPlacing(List<FitsFrame> frames) {
+        if (frames.isEmpty()) return 0;
+        double largest = frames.stream().mapToDouble(WorkBar::mpx).max().orElse(0);
+        int tiles = (int) Math.ceil(frames.size() / 50.0);
+        return group(frames) + stackFrames(frames) + GRID_S * tiles
+                + coadd(java.util.Collections.nCopies(tiles, largest)) + save(largest * Math.max(1, tiles / 2.0));
+    }
+}

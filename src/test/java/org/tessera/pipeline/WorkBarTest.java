@@ -1,0 +1,51 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.tessera.Progress;
+
+class WorkBarTest {
+
+    /**
+     * Each phase takes cost / (cost + later) of what is left; a phase without work takes nothing;
+     * a new estimate of the later phases re-weights only what is left, so the bar never goes back.
+     */
+    @Test
+    void phasesShareWhatIsLeftByTheirCost() {
+        List<Double> f = new ArrayList<>();
+        WorkBar bar = new WorkBar((x, m) -> f.add(x));
+        Progress scan = bar.share(0.02);
+        scan.update(1, "scanned");
+        Progress place = bar.next(0, 98); // every frame has a WCS: nothing to place
+        place.update(1, "placed");
+        Progress stack = bar.next(60, 20); // 60 s of stacking against 20 s estimated after it
+        stack.update(0.5, "half the tiles");
+        stack.update(1, "tiles");
+        Progress coadd = bar.next(10, 30); // the estimate after it grew: 10 of the 40 s left
+        coadd.update(1, "coadd");
+        bar.next(1, 0).update(1, "written");
+        assertEquals(6, f.size());
+        assertEquals(0.02, f.get(0), 1e-12);
+        assertEquals(0.02, f.get(1), 1e-12);
+        assertEquals(0.02 + 0.98 * 0.75 / 2, f.get(2), 1e-12);
+        assertEquals(0.02 + 0.98 * 0.75, f.get(3), 1e-12);
+        assertEquals(0.755 + 0.245 * 0.25, f.get(4), 1e-12);
+        assertEquals(1.0, f.get(5), 1e-12);
+        stack.update(0.9, "a late report"); // a worker's report after the phase ended: the bar stays
+        assertEquals(1.0, f.get(6), 1e-12);
+    }
+
+    /** The cost model: no frame to place costs nothing; one solve plus the registrations otherwise. */
+    @Test
+    void placingCostsNothingWhenEveryFrameHasAWcs() {
+        assertEquals(0, WorkBar.place(List.of(), null, false), 0);
+        assertEquals(WorkBar.SAVE_S + WorkBar.SAVE_S_PER_MPX * 2, WorkBar.save(2), 1e-12);
+        assertEquals(2 * WorkBar.COADD_S + WorkBar.COADD_S_PER_MPX * 3, WorkBar.coadd(List.of(1.0, 2.0)), 1e-12);
+        assertEquals(WorkBar.coadd(List.of(1.0, 1.0, 1.0)) + 3 * WorkBar.MATCH_S_PER_PAIR,
+                WorkBar.megaTile(List.of(1.0, 1.0, 1.0)), 1e-12);
+    }
+}
