@@ -55,4 +55,32 @@ class GpuServiceCommandTest {
             context.dispose();
         }
     }
+
+    @Test
+    void aboutTesseraSaysWhatTheGpuServiceFinds() throws Exception {
+        Context context = new Context(CommandService.class, org.scijava.app.StatusService.class, GpuService.class);
+        try {
+            // a service whose runs find a simulated 2 GiB device: the report of `tessera gpu`, default settings
+            DefaultGpuService simulated = new DefaultGpuService() {
+                @Override
+                public GpuRun openRun(Config config) {
+                    return super.openRun(config.copy().put("gpu_simulate", "vram_mb:2048"));
+                }
+            };
+            String about = (String) context.service(CommandService.class).run(AboutTesseraCommand.class, true,
+                    "gpuService", simulated).get().getOutput("about");
+            String gpu = about.substring(about.indexOf("\n\nGPU: ") + 2);
+            assertTrue(about.startsWith("Tessera "), about);
+            assertEquals(List.of("GPU: healthy", "device: simulated (2048 MiB, gpu_simulate)",
+                    "runs: Phase 3, Grid mode and Phase 5 on the GPU"),
+                    gpu.lines().filter(l -> !l.startsWith("VRAM: ")).toList(), about);
+            assertTrue(gpu.lines().anyMatch(l -> l.matches("VRAM: free \\d+ MiB / total 2048 MiB")), about);
+
+            // the context's own service on this machine: healthy or not, the paragraph says what runs do
+            String here = (String) context.service(CommandService.class).run(AboutTesseraCommand.class, true).get().getOutput("about");
+            assertTrue(here.contains("\n\nGPU: ") && here.contains("\nruns: "), here);
+        } finally {
+            context.dispose();
+        }
+    }
 }
