@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.DecompositionSolver;
 import org.apache.commons.math3.linear.QRDecomposition;
-import org.apache.commons.math3.linear.RealVector;
 import org.tessera.WorkerFailures;
 import org.tessera.config.Config;
 import org.tessera.image.RowSource;
@@ -170,6 +170,7 @@ public final class FinalBackground {
                 return null;
             }
             a = solve(t, med, sky, m, terms);
+            if (a == null) return undetermined(channel, sky, cw);
             if (it == MAX_ITERATIONS) break;
             double[] rs = new double[m];
             int k = 0;
@@ -201,6 +202,7 @@ public final class FinalBackground {
                 if (left >= 3 * terms && !Arrays.equals(next, sky)) {
                     sky = next;
                     a = solve(t, med, sky, left, terms);
+                    if (a == null) return undetermined(channel, sky, cw);
                 }
                 break;
             }
@@ -229,6 +231,20 @@ public final class FinalBackground {
         return v;
     }
 
+    /** Logs why a channel gets no model when its sky cells do not determine the surface; null. */
+    private static double[] undetermined(int channel, boolean[] sky, int cw) {
+        java.util.Set<Integer> rows = new java.util.HashSet<>(), cols = new java.util.HashSet<>();
+        for (int i = 0; i < sky.length; i++) {
+            if (!sky[i]) continue;
+            rows.add(i / cw);
+            cols.add(i % cw);
+        }
+        LOG.warning(String.format(Locale.ROOT, "[DBE] channel %d: the sky cells lie on %d row(s) and %d column(s) of cells, "
+                + "too few for a degree-%d surface (need %d of each): no background removed",
+                channel, rows.size(), cols.size(), DEGREE, DEGREE + 1));
+        return null;
+    }
+
     private static double[] solve(double[][] t, double[] med, boolean[] use, int m, int terms) {
         double[][] rows = new double[m][];
         double[] rhs = new double[m];
@@ -238,9 +254,13 @@ public final class FinalBackground {
             rows[k] = t[i];
             rhs[k++] = med[i];
         }
-        RealVector x = new QRDecomposition(new Array2DRowRealMatrix(rows, false)).getSolver()
-                .solve(new ArrayRealVector(rhs, false));
-        return x.toArray();
+        // A threshold on R's diagonal: sky cells on fewer than DEGREE + 1 rows (or columns) of cells
+        // (a strip one cell tall, a mask that left three rows) make the system singular, and without
+        // it QR "solves" it with coefficients of 1e11. The terms are O(1) (normalised coordinates),
+        // so a rank-deficient column leaves ~1e-16 * sqrt(m) where a determined one leaves > 1e-3.
+        DecompositionSolver qr = new QRDecomposition(new Array2DRowRealMatrix(rows, false), 1e-9 * Math.sqrt(m)).getSolver();
+        if (!qr.isNonSingular()) return null;
+        return qr.solve(new ArrayRealVector(rhs, false)).toArray();
     }
 
     private static double dot(double[] a, double[] t) {

@@ -1,6 +1,8 @@
 package org.tessera.reproject;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -173,6 +175,33 @@ class FinalBackgroundTest {
         FinalBackground.Model m = FinalBackground.fit(small, FinalBackground.Params.fromConfig(new Config()));
         assertTrue(m.empty());
         assertEquals(5f, read2(FinalBackground.subtracted(small, m)).plane(0)[123]);
+    }
+
+    @Test
+    void aStripTooThinForTheSurfaceIsLeftAsIsAndFourCellRowsAreFitted() throws Exception {
+        // A drift scan or a one-row panorama: sky cells on 1 to 3 rows (24 px cells), too few for the
+        // y terms of a degree-3 surface: the least-squares system is singular, and before the
+        // check QR gave a model of 1e11 (the strip's mean came out at 6e11). Four rows determine it.
+        FinalBackground.Params p = FinalBackground.Params.fromConfig(new Config());
+        for (int height : new int[] {30, 72, 96, 120}) {
+            FloatImage strip = new FloatImage(3000, height, 1);
+            for (int x = 0; x < 3000; x++)
+                for (int y = 0; y < height; y++)
+                    strip.plane(0)[y * 3000 + x] = 100f + 0.01f * x + (float) Math.sin(x * 0.37 + y) * 0.5f;
+            FinalBackground.Model m = FinalBackground.fit(strip, p);
+            FloatImage out = read2(FinalBackground.subtracted(strip, m));
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY, mean = 0;
+            for (float v : out.plane(0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); mean += v; }
+            mean /= out.plane(0).length;
+            assertEquals(115.0, mean, 0.5, height + " px: the mosaic's mean sky level is kept");
+            if (height < 4 * p.cellPx()) {
+                assertTrue(m.empty(), height + " px: no model from " + height / p.cellPx() + " row(s) of cells");
+                assertArrayEquals(strip.plane(0), out.plane(0), height + " px: left as it is");
+            } else {
+                assertFalse(m.empty(), height + " px");
+                assertTrue(hi - lo < 3, height + " px: the 30-unit gradient along the strip is removed: " + lo + " .. " + hi);
+            }
+        }
     }
 
     static FloatImage read2(RowSource s) throws Exception {
