@@ -157,11 +157,12 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         this.wcs = w;
         this.wcsProblem = problem;
         this.mount = MountMode.fromKeys(keys);
-        double minutes = exposureInMinutes(keys, h, primary == image ? null : primary.header());
-        this.exposure = exposureOf(keys) * minutes;
+        String expKey = exposureKey(keys);
+        double minutes = exposureInMinutes(expKey, h, primary == image ? null : primary.header());
+        this.exposure = (expKey == null ? 1.0 : parseDouble(keys.get(expKey), Double.NaN)) * minutes;
         String expNote = exposureNote(keys, exposure);
         String minNote = minutes == 1 ? null : String.format(Locale.ROOT, "%s=%s is in minutes (its comment says so): "
-                + "exposure taken as %s s", exposureKey(keys), keys.get(exposureKey(keys)), Double.toString(exposure));
+                + "exposure taken as %s s", expKey, keys.get(expKey), Double.toString(exposure));
         this.notes = java.util.stream.Stream.of(expNote, minNote).filter(java.util.Objects::nonNull).toList();
         this.hotPixels = false;
         this.hotMemo = new HotPixelMemo();
@@ -285,7 +286,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         return p.shifted(dx, dy);
     }
 
-    /** The card exposureOf takes its value from, or null. */
+    /** The card the exposure is taken from (the first of EXPTIME, EXPOSURE with a number &gt; 0), or null. */
     private static String exposureKey(Map<String, String> keys) {
         for (String k : new String[] {"EXPTIME", "EXPOSURE"}) {
             double v = parseDouble(keys.get(k), Double.NaN);
@@ -295,22 +296,16 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     }
 
     /**
-     * 60 when the exposure card's comment gives its unit as minutes, else 1. Photographic survey
+     * 60 when the comment of the exposure card {@code k} gives its unit as minutes, else 1. Photographic survey
      * plates (the DSS: {@code EXPOSURE = 4.0 / Exposure time minutes}) count in minutes; read as
      * seconds, a plate's exposure, and so its EXPTOTAL, would be 60 times too short.
      */
-    private static double exposureInMinutes(Map<String, String> keys, Header h, Header primaryOrNull) {
-        String k = exposureKey(keys);
+    private static double exposureInMinutes(String k, Header h, Header primaryOrNull) {
         if (k == null) return 1;
         HeaderCard c = h.findCard(k);
         if (c == null && primaryOrNull != null) c = primaryOrNull.findCard(k);
         String comment = c == null || c.getComment() == null ? "" : c.getComment().toLowerCase(Locale.ROOT);
         return comment.matches(".*\\bmin(ute)?s?\\b.*") && !comment.contains("sec") ? 60 : 1;
-    }
-
-    private static double exposureOf(Map<String, String> keys) {
-        String k = exposureKey(keys);
-        return k == null ? 1.0 : parseDouble(keys.get(k), Double.NaN);
     }
 
     /** Why the header's exposure was not used (EXPTIME present but not a number of seconds &gt; 0), or null. */
