@@ -103,8 +103,7 @@ final class WorkBar {
     /** Phase 3: every frame of the groups stacked. */
     static double stack(Collection<FrameGroup> groups) {
         double s = 0;
-        for (FrameGroup g : groups)
-            for (Frame f : g.frames()) s += STACK_S + STACK_S_PER_MPX * mpx(f);
+        for (FrameGroup g : groups) s += stackFrames(g.frames());
         return s;
     }
 
