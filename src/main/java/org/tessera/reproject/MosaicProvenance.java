@@ -177,16 +177,24 @@ public final class MosaicProvenance {
 
     /** DATE-OBS in ms since 1970 (UTC; a date alone is its midnight), NaN when absent or unreadable (such a frame does not count). */
     private static double startMs(Frame f) {
-        String d = f.keys().get("DATE-OBS");
-        if (d == null) return Double.NaN;
+        LocalDateTime t = fitsDate(f.keys().get("DATE-OBS"));
+        return t == null ? Double.NaN : epochMs(t);
+    }
+
+    /** A FITS date card's value (ISO 8601 in UTC, a trailing Z allowed; a date alone is its midnight), or null when absent or unreadable. */
+    private static LocalDateTime fitsDate(String d) {
+        if (d == null) return null;
+        String s = d.trim();
+        if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
         try {
-            String s = d.trim();
-            if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
-            LocalDateTime t = s.length() == 10 ? LocalDateTime.parse(s + "T00:00:00") : LocalDateTime.parse(s);
-            return t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
+            return LocalDateTime.parse(s.length() == 10 ? s + "T00:00:00" : s);
         } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
-            return Double.NaN;
+            return null;
         }
+    }
+
+    private static double epochMs(LocalDateTime t) {
+        return t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
     }
 
     private static String iso(double epochMs) {
@@ -246,17 +254,11 @@ public final class MosaicProvenance {
         LocalDateTime best = null;
         String text = null;
         for (Map<String, String> k : keys) {
-            String d = k.get(key);
-            if (d == null) return null;
-            try {
-                String s = d.trim();
-                LocalDateTime t = LocalDateTime.parse(s.endsWith("Z") ? s.substring(0, s.length() - 1) : s);
-                if (best == null || Integer.signum(t.compareTo(best)) == sign) {
-                    best = t;
-                    text = s;
-                }
-            } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
-                return null;
+            LocalDateTime t = fitsDate(k.get(key));
+            if (t == null) return null;
+            if (best == null || Integer.signum(t.compareTo(best)) == sign) {
+                best = t;
+                text = k.get(key).trim();
             }
         }
         return text;
@@ -265,19 +267,12 @@ public final class MosaicProvenance {
     private static String dateAvg(List<Map<String, String>> keys, List<Double> weights) {
         double sum = 0, w = 0, t0 = Double.NaN; // offsets from the first: sums of epoch ms times weights would lose the ms
         for (int i = 0; i < keys.size(); i++) {
-            String d = keys.get(i).get("DATE-AVG");
-            if (d == null) return null;
-            try {
-                String s = d.trim();
-                if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
-                LocalDateTime t = LocalDateTime.parse(s);
-                double ms = t.toEpochSecond(ZoneOffset.UTC) * 1000.0 + t.getNano() / 1e6;
-                if (Double.isNaN(t0)) t0 = ms;
-                sum += (ms - t0) * weights.get(i);
-                w += weights.get(i);
-            } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
-                return null;
-            }
+            LocalDateTime t = fitsDate(keys.get(i).get("DATE-AVG"));
+            if (t == null) return null;
+            double ms = epochMs(t);
+            if (Double.isNaN(t0)) t0 = ms;
+            sum += (ms - t0) * weights.get(i);
+            w += weights.get(i);
         }
         if (w <= 0) return null;
         return iso(t0 + sum / w);

@@ -75,4 +75,17 @@ class MosaicProvenanceTest {
         assertNull(k2.get("DATE-AVG"));
         assertNull(k2.get("DATE-OBS"));
     }
+
+    @Test
+    void aDateAloneCountsAsItsMidnight(@TempDir Path dir) throws Exception {
+        // photographic plates' headers often give DATE-OBS as a date alone
+        Path a = tile(dir.resolve("plate_a.fits"), 192.70, Map.of("DATE-AVG", "1995-03-01T00:45:00",
+                "DATE-OBS", "1995-03-01", "DATE-END", "1995-03-01T01:30:00Z"), 1);
+        Path b = tile(dir.resolve("plate_b.fits"), 192.72, Map.of("DATE-AVG", "1994-11-20T12:00:00",
+                "DATE-OBS", "1994-11-20Z", "DATE-END", "1994-11-21"), 2);
+        Map<String, String> k = FitsFrame.open(MosaicPipeline.reproject(dir.resolve("out"), List.of(a, b), new Config(),
+                Progress.NONE).mosaic()).keys();
+        assertEquals("1994-11-20Z", k.get("DATE-OBS"));
+        assertEquals("1995-03-01T01:30:00Z", k.get("DATE-END"));
+    }
 }
