@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.tessera.pipeline.RunLog;
 
 /**
  * Says so when a command-line run is stopped by Ctrl-C or a kill signal (SIGINT, SIGTERM, SIGHUP):
@@ -43,7 +45,9 @@ final class InterruptNotice implements AutoCloseable {
         err.println();
         err.println("tessera: " + MESSAGE);
         err.flush();
-        String line = LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " SEVERE [cli] " + MESSAGE + "\n";
+        LogRecord r = new LogRecord(Level.SEVERE, MESSAGE); // as the run log's own lines read
+        r.setLoggerName("org.tessera.cli");
+        String line = new RunLog.LineFormatter(false).format(r);
         try {
             Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
