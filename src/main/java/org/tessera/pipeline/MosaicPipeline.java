@@ -16,6 +16,7 @@ import org.tessera.grid.GridLayout;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuRun;
 import org.tessera.gpu.GpuService;
+import org.tessera.gpu.GpuSettings;
 import org.tessera.gpu.GridGpuPolicy;
 import org.tessera.gpu.Phase3GpuPolicy;
 import org.tessera.gpu.Phase5GpuCoadder;
@@ -87,6 +88,16 @@ public final class MosaicPipeline {
         }
     }
 
+    /**
+     * Checks every setting before any work ({@link ConfigValidator}), with the GPU's own grammar
+     * for {@code gpu_simulate} ({@link GpuSettings#CHECKS}: the config package may not see the GPU
+     * package, this one sees both); one {@link IllegalArgumentException} names every bad setting.
+     * Every entry point calls it, and the fronts when they build a job's settings.
+     */
+    public static void validate(Config config) {
+        ConfigValidator.validate(config, GpuSettings.CHECKS);
+    }
+
     /** The Grid-mode plan file, when the only input is one or is a folder holding one. */
     public static final String STACK_PLAN = "stack_plan.csv";
 
@@ -104,7 +115,7 @@ public final class MosaicPipeline {
     /** {@link #mosaic(List, Path, Config, Progress)} with the GPU of {@code gpuService} (a Fiji context's). */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         Path stackPlan = gridPlan(inputs);
         if (stackPlan != null) {
             if (SdsSettings.enabled(config)) LOG.info("[GRID] " + stackPlan + ": Grid mode has priority over sds_mode_default=true");
@@ -206,7 +217,7 @@ public final class MosaicPipeline {
     /** {@link #grid(Path, Path, Config, Progress)} with the tiles stacked by {@code tiles} (a cluster's executors). */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GridMode.TileTasks tiles)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
         }
@@ -214,7 +225,7 @@ public final class MosaicPipeline {
 
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
                     GridMode.TileTasks.LOCAL));
@@ -262,7 +273,7 @@ public final class MosaicPipeline {
     /** {@link #stack(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
     }
 
@@ -313,7 +324,7 @@ public final class MosaicPipeline {
     /** {@link #reproject(Path, List, Config, Progress, GpuService)} with the Phase 5 bands coadded by {@code bands} (a cluster). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
                                     GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService, bands));
         }
