@@ -264,7 +264,9 @@ public final class MosaicPipeline {
     /**
      * One master tile from frames, on the grid of the central frame (the frame nearest the
      * group's centroid), with the full stack core and the run's ALT-AZ gating; frames without WCS
-     * placed first as a mosaic places them (Phase 1, cached in OUTPUT's folder).
+     * placed first as a mosaic places them (Phase 1, cached in OUTPUT's folder). Holds OUTPUT
+     * ({@link OutputLock#acquireFile}): another stack onto it, or a mosaic owning its folder or a
+     * folder above it, stops this one at once.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
         return stack(output, frames, config, progress, GPU);
@@ -274,7 +276,10 @@ public final class MosaicPipeline {
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
             throws IOException {
         validate(config); // every setting, before any work
-        return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
+        // its file for this run alone, its folder (tessera.log, solved_wcs/) shared with other stacks only
+        try (OutputLock lock = OutputLock.acquireFile(output)) {
+            return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
+        }
     }
 
     private static Outcome stackRun(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
