@@ -248,12 +248,16 @@ public final class OutputLock implements AutoCloseable {
         } else {
             FileLock lock = null;
             if (f.guarded && f.owner == null) {
+                boolean guarded = true;
                 try {
                     lock = f.channel.tryLock(slot(name), 1, false);
                 } catch (OverlappingFileLockException e) {
                     lock = null;
+                } catch (java.nio.channels.NonWritableChannelException | IOException e) { // a lock file it may not write
+                    LOG.fine("[READ] no lock of " + name + " in " + key.resolve(FILE) + " (" + e + "): not guarded against another stack");
+                    guarded = false;
                 }
-                if (lock == null) throw busyFile(dir.resolve(name));
+                if (lock == null && guarded) throw busyFile(dir.resolve(name));
             }
             f.outputs.put(name, new Output(thread, lock));
         }
@@ -273,12 +277,20 @@ public final class OutputLock implements AutoCloseable {
         }
     }
 
+    /**
+     * This JVM's channel on {@code key}'s lock file, for reading and writing: a stack's folder may
+     * be held first as the folder above another stack's, then be a stack's own (its file's byte is
+     * locked exclusively, which needs a writable channel). {@code create}: made when missing; else
+     * an existing file that cannot be written (another user's folder) is opened for reading.
+     */
     private static Folder open(Path key, boolean create) throws IOException {
         Path file = key.resolve(FILE);
-        FileChannel ch = create
-                ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.READ);
-        return new Folder(ch);
+        if (create) return new Folder(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        try {
+            return new Folder(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        } catch (java.nio.file.AccessDeniedException e) {
+            return new Folder(FileChannel.open(file, StandardOpenOption.READ));
+        }
     }
 
     /** Whether byte {@link #STACKS} can be had shared (then stacks, not a run owning the folder, hold the file); this JVM holds nothing of it. */
