@@ -38,8 +38,9 @@ import java.util.logging.Logger;
  * folder below it ({@code master_tiles/}, whose spool and {@code .part} files and tiles the mosaic
  * deletes or moves aside, {@code solved_wcs/}, {@code grid_EQ/} …: a mosaic's subfolders vary with
  * the mode, so all of them), and a mosaic is refused while a stack writes in its folder or below
- * it. One case escapes another process: a first mosaic into a folder that never had a lock file,
- * started while a stack writes below it (the stack could not hold a file that was not there).
+ * it (for a stack of another process two or more folders down, only when the mosaic's folder had
+ * a lock file before the stack started: a run looks one level down for stacks that began before
+ * its folder had one).
  * <p>
  * Every front goes through it: the pipeline's entry points ({@code MosaicPipeline.mosaic},
  * {@code grid}, {@code reproject}, {@code stack}) take it, so scripts calling them directly are
@@ -153,6 +154,11 @@ public final class OutputLock implements AutoCloseable {
                 String who = stacksOnly(f.channel) ? STACKS_HOLD : holder(f.channel);
                 f.channel.close(); // this JVM's only channel on the file: it holds no lock there
                 throw busy(outputDir, who);
+            }
+            String below = f.whole == null ? null : heldBelow(key);
+            if (below != null) {
+                f.channel.close();
+                throw busy(outputDir, below);
             }
             if (f.whole != null) {
                 f.channel.truncate(0);
@@ -291,6 +297,37 @@ public final class OutputLock implements AutoCloseable {
         } catch (java.nio.file.AccessDeniedException e) {
             return new Folder(FileChannel.open(file, StandardOpenOption.READ));
         }
+    }
+
+    /**
+     * Who holds a lock file one folder below {@code key} in another process, or null. A stack that
+     * began there before this folder had a lock file could not hold this one; once this run holds
+     * it, a stack starting below sees it, so the look is made after taking the lock. One level:
+     * the folders a run writes in ({@code master_tiles/}, {@code solved_wcs/}, {@code grid_EQ/} …).
+     * The folders this JVM holds are not looked at (their holds were checked above; a second
+     * channel on their file would drop their locks when closed).
+     */
+    private static String heldBelow(Path key) {
+        try (var ds = Files.newDirectoryStream(key, Files::isDirectory)) {
+            for (Path sub : ds) {
+                Path file = sub.resolve(FILE);
+                if (!Files.isRegularFile(file) || HELD.containsKey(sub.toRealPath())) continue;
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    FileLock probe = ch.tryLock(STACKS, 1, false);
+                    if (probe != null) {
+                        probe.release();
+                        continue;
+                    }
+                    String holder = holder(ch);
+                    return stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
+                } catch (IOException | RuntimeException e) { // not ours to look at (another user's folder), or no locks there
+                    LOG.fine("[READ] " + file + " not looked at: " + e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine("[READ] the folders in " + key + " not looked at: " + e);
+        }
+        return null;
     }
 
     /** Whether byte {@link #STACKS} can be had shared (then stacks, not a run owning the folder, hold the file); this JVM holds nothing of it. */

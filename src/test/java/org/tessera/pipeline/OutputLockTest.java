@@ -302,6 +302,10 @@ class OutputLockTest {
             assertTrue(err.contains("another Tessera run is writing " + a + ": wait for it to end, or choose another output file"), err);
             err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", stacks.toString())[1];
             assertTrue(err.contains("another Tessera run is writing into " + stacks + " (" + OutputLock.STACKS_HOLD + ")"), err);
+            // the folder above, which had no lock file when the stack began: seen one level down
+            assertFalse(Files.exists(dir.resolve(OutputLock.FILE)));
+            err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", dir.toString())[1];
+            assertTrue(err.contains("another Tessera run is writing into " + dir + " (" + OutputLock.STACKS_HOLD + ")"), err);
             assertEquals(0, jobs.runs);
             cli(jobs, Main.OK, "-q", "stack", stacks.resolve("b.fits").toString(), frame.toString()); // another file beside it
             assertEquals(1, jobs.runs);
@@ -311,7 +315,8 @@ class OutputLockTest {
         }
         cli(jobs, Main.OK, "-q", "stack", a.toString(), frame.toString());
         cli(jobs, Main.OK, "-q", "mosaic", "-o", stacks.toString());
-        assertEquals(3, jobs.runs);
+        cli(jobs, Main.OK, "-q", "mosaic", "-o", dir.toString());
+        assertEquals(4, jobs.runs);
     }
 
     @Test
