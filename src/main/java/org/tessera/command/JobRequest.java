@@ -85,10 +85,16 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
     /**
      * Runs the job through {@code jobs}. A mosaic or reproject job owns its output folder: it holds
      * the folder's {@link OutputLock}, so a second run into it stops at once instead of moving or
-     * overwriting this one's files (stack jobs write one named file and may share a folder).
+     * overwriting this one's files. A stack job holds its output file ({@link OutputLock#acquireFile}):
+     * stacks of other files may share its folder, a second stack onto the same file and a mosaic
+     * owning the folder (or one above it) may not.
      */
     public Outcome run(Jobs jobs, Progress progress) throws IOException {
-        if (job == Job.STACK) return jobs.stack(output, inputs, config, progress);
+        if (job == Job.STACK) {
+            try (OutputLock lock = OutputLock.acquireFile(output)) {
+                return jobs.stack(output, inputs, config, progress);
+            }
+        }
         try (OutputLock lock = OutputLock.acquire(output)) {
             return job == Job.MOSAIC ? jobs.mosaic(inputs, output, config, progress) : jobs.reproject(output, inputs, config, progress);
         }

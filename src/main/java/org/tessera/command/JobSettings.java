@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.tessera.config.Config;
-import org.tessera.config.ConfigValidator;
 import org.tessera.config.ConfigCompat;
+import org.tessera.pipeline.MosaicPipeline;
 
 /**
  * Builds a run's {@link Config} the same way in every front: defaults, then the JSON config file,
@@ -59,7 +59,7 @@ public final class JobSettings {
         }
         for (Map.Entry<String, String> e : choices.entrySet()) Choices.apply(config, e.getKey(), e.getValue());
         for (String a : assignments) config.set(a);
-        ConfigValidator.validate(config); // before the run creates anything
+        MosaicPipeline.validate(config); // before the run creates anything (gpu_simulate included)
         return config;
     }
 

@@ -13,8 +13,24 @@ import java.util.Locale;
 public final class ConfigValidator {
     private ConfigValidator() {}
 
+    /**
+     * The check of a setting whose values a package above this one parses ({@code gpu_simulate}:
+     * the GPU package's grammar; config may not depend on it). Handed to {@link #validate(Config, List)}
+     * so that the one parser checks it before any work, in the same message as every other setting.
+     */
+    @FunctionalInterface
+    public interface Check {
+        /** Null when the setting is accepted (or unset); else one line naming the key, the bad part and what is accepted. */
+        String problem(Config config);
+    }
+
     /** Every problem of {@code config}, one line each: the key, the value and what is allowed. */
     public static List<String> problems(Config config) {
+        return problems(config, List.of());
+    }
+
+    /** {@link #problems(Config)}, then the lines of the {@code more} checks. */
+    public static List<String> problems(Config config, List<Check> more) {
         List<String> out = new ArrayList<>();
         for (ConfigKeys.Key k : ConfigKeys.KEYS) {
             Object v = config.get(k.name());
@@ -32,6 +48,10 @@ public final class ConfigValidator {
                 out.add(line("preview_png_p_low", config.get("preview_png_p_low"),
                         "a percentile below preview_png_p_high (" + shown(config.get("preview_png_p_high")) + ")"));
         }
+        for (Check c : more) {
+            String why = c.problem(config);
+            if (why != null) out.add(why);
+        }
         return out;
     }
 
@@ -40,7 +60,12 @@ public final class ConfigValidator {
      * when all are valid.
      */
     public static void validate(Config config) {
-        List<String> p = problems(config);
+        validate(config, List.of());
+    }
+
+    /** {@link #validate(Config)} with the {@code more} checks of packages above this one. */
+    public static void validate(Config config, List<Check> more) {
+        List<String> p = problems(config, more);
         if (p.isEmpty()) return;
         throw new IllegalArgumentException((p.size() == 1 ? "invalid setting: " : "invalid settings: ")
                 + String.join("; ", p) + " (nothing was run; see the key table in docs/user-guide.md)");

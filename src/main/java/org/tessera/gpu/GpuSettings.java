@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.tessera.config.Config;
+import org.tessera.config.ConfigValidator;
 
 /**
  * The run's GPU keys after the original's flag normalisation (reference.md §7,
@@ -31,6 +32,26 @@ public record GpuSettings(boolean gpu, boolean grid, boolean gridExplicit, int d
     public GpuSettings {
         notes = List.copyOf(notes);
     }
+
+    /**
+     * {@code gpu_simulate} parsed by {@link SimulateSpec#parse}, the grammar the device is opened
+     * with, for {@link ConfigValidator#validate(Config, List)}: a typo is refused before any work,
+     * not when the run first opens the GPU (after Phase 1, and then only as "GPU off"). Unset or
+     * blank: no simulation, accepted.
+     */
+    public static final ConfigValidator.Check SIMULATE = c -> {
+        String v = c.getString("gpu_simulate");
+        if (v == null || v.isBlank()) return null;
+        try {
+            SimulateSpec.parse(v.trim());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    };
+
+    /** The GPU's checks of settings that the config package cannot parse itself. */
+    public static final List<ConfigValidator.Check> CHECKS = List.of(SIMULATE);
 
     public static GpuSettings fromConfig(Config c) {
         List<String> notes = new ArrayList<>();

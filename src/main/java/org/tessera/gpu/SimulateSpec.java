@@ -32,7 +32,11 @@ public record SimulateSpec(long vramMb, List<Long> freeMb, List<Fault> faults, b
         faults = List.copyOf(faults);
     }
 
-    /** Parses a {@code gpu_simulate} value; the message of the exception names the bad item. */
+    /** What a value may hold, for the messages. */
+    static final String ITEMS = "items: vram_mb:N, free_mb:N[/M/...], oom:P:K, invalid:P:K, fail:P:K, health:fail;"
+            + " P = phase3, phase5 or grid";
+
+    /** Parses a {@code gpu_simulate} value; the message of the exception names the bad item and what is accepted. */
     public static SimulateSpec parse(String value) {
         if (value == null || value.isBlank()) throw new IllegalArgumentException("gpu_simulate is empty");
         long vram = -1;
@@ -67,12 +71,10 @@ public record SimulateSpec(long vramMb, List<Long> freeMb, List<Fault> faults, b
                     default -> throw new IllegalArgumentException("unknown item");
                 }
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("gpu_simulate: bad item '" + raw.trim() + "': " + e.getMessage()
-                        + " (items: vram_mb:N, free_mb:N[/M/...], oom:P:K, invalid:P:K, fail:P:K, health:fail;"
-                        + " P = phase3, phase5 or grid)", e);
+                throw new IllegalArgumentException("gpu_simulate: bad item '" + raw.trim() + "': " + e.getMessage() + " (" + ITEMS + ")", e);
             }
         }
-        if (vram < 0) throw new IllegalArgumentException("gpu_simulate: vram_mb:N is required, got '" + value + "'");
+        if (vram < 0) throw new IllegalArgumentException("gpu_simulate: vram_mb:N is required, got '" + value + "' (" + ITEMS + ")");
         return new SimulateSpec(vram, free, faults, health);
     }
 

@@ -16,6 +16,7 @@ import org.tessera.grid.GridLayout;
 import org.tessera.gpu.DefaultGpuService;
 import org.tessera.gpu.GpuRun;
 import org.tessera.gpu.GpuService;
+import org.tessera.gpu.GpuSettings;
 import org.tessera.gpu.GridGpuPolicy;
 import org.tessera.gpu.Phase3GpuPolicy;
 import org.tessera.gpu.Phase5GpuCoadder;
@@ -87,6 +88,16 @@ public final class MosaicPipeline {
         }
     }
 
+    /**
+     * Checks every setting before any work ({@link ConfigValidator}), with the GPU's own grammar
+     * for {@code gpu_simulate} ({@link GpuSettings#CHECKS}: the config package may not see the GPU
+     * package, this one sees both); one {@link IllegalArgumentException} names every bad setting.
+     * Every entry point calls it, and the fronts when they build a job's settings.
+     */
+    public static void validate(Config config) {
+        ConfigValidator.validate(config, GpuSettings.CHECKS);
+    }
+
     /** The Grid-mode plan file, when the only input is one or is a folder holding one. */
     public static final String STACK_PLAN = "stack_plan.csv";
 
@@ -104,7 +115,7 @@ public final class MosaicPipeline {
     /** {@link #mosaic(List, Path, Config, Progress)} with the GPU of {@code gpuService} (a Fiji context's). */
     public static Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         Path stackPlan = gridPlan(inputs);
         if (stackPlan != null) {
             if (SdsSettings.enabled(config)) LOG.info("[GRID] " + stackPlan + ": Grid mode has priority over sds_mode_default=true");
@@ -206,7 +217,7 @@ public final class MosaicPipeline {
     /** {@link #grid(Path, Path, Config, Progress)} with the tiles stacked by {@code tiles} (a cluster's executors). */
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GridMode.TileTasks tiles)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
         }
@@ -214,7 +225,7 @@ public final class MosaicPipeline {
 
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
                     GridMode.TileTasks.LOCAL));
@@ -253,7 +264,9 @@ public final class MosaicPipeline {
     /**
      * One master tile from frames, on the grid of the central frame (the frame nearest the
      * group's centroid), with the full stack core and the run's ALT-AZ gating; frames without WCS
-     * placed first as a mosaic places them (Phase 1, cached in OUTPUT's folder).
+     * placed first as a mosaic places them (Phase 1, cached in OUTPUT's folder). Holds OUTPUT
+     * ({@link OutputLock#acquireFile}): another stack onto it, or a mosaic owning its folder or a
+     * folder above it, stops this one at once.
      */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress) throws IOException {
         return stack(output, frames, config, progress, GPU);
@@ -262,8 +275,11 @@ public final class MosaicPipeline {
     /** {@link #stack(Path, List, Config, Progress)} with the GPU of {@code gpuService}. */
     public static Outcome stack(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
             throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
-        return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
+        validate(config); // every setting, before any work
+        // its file for this run alone, its folder (tessera.log, solved_wcs/) shared with other stacks only
+        try (OutputLock lock = OutputLock.acquireFile(output)) {
+            return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
+        }
     }
 
     private static Outcome stackRun(Path output, List<Path> frames, Config config, Progress progress, GpuService gpuService)
@@ -313,7 +329,7 @@ public final class MosaicPipeline {
     /** {@link #reproject(Path, List, Config, Progress, GpuService)} with the Phase 5 bands coadded by {@code bands} (a cluster). */
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
                                     GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
-        ConfigValidator.validate(config); // every setting, before any work
+        validate(config); // every setting, before any work
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService, bands));
         }

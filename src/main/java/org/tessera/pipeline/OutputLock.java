@@ -9,29 +9,52 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * One run at a time in an output folder. A mosaic or reproject run moves an earlier run's files
- * aside, rewrites the master tiles under fixed names and renames its outputs into place: a second
- * run into the same folder at the same time would move or overwrite the first one's files under
- * it (the first then fails, or worse, finishes with tiles of the other run's settings). So a run
- * holds an exclusive lock on {@value #FILE} in its output folder; a second run (another process,
- * or another run in this JVM) stops at once with a message naming the holder.
+ * One run at a time in an output folder, and one stack run at a time onto an output file.
+ * <p>
+ * A mosaic or reproject run moves an earlier run's files aside, rewrites the master tiles under
+ * fixed names and renames its outputs into place: a second run into the same folder at the same
+ * time would move or overwrite the first one's files under it (the first then fails, or worse,
+ * finishes with tiles of the other run's settings). So such a run owns its folder: it holds the
+ * whole of {@value #FILE} in it exclusively ({@link #acquire}); a second run (another process, or
+ * another run in this JVM) stops at once with a message naming the holder.
+ * <p>
+ * A stack run ({@link #acquireFile}) writes one named file, and beside it {@code tessera.log}
+ * (appended) and {@code solved_wcs/} (entries renamed into place): two stacks of different files may
+ * share a folder, two onto one file may not (both write {@code OUT.fits.part} and rename it). It
+ * holds, shared, byte 0 of the lock file of its folder and of every folder above it that has one
+ * (a folder some run owned, or owns), and exclusively one byte of its folder's lock file that
+ * stands for its file's name. So a stack is refused in a folder a running mosaic owns and in any
+ * folder below it ({@code master_tiles/}, whose spool and {@code .part} files and tiles the mosaic
+ * deletes or moves aside, {@code solved_wcs/}, {@code grid_EQ/} …: a mosaic's subfolders vary with
+ * the mode, so all of them), and a mosaic is refused while a stack writes in its folder or below
+ * it (for a stack of another process two or more folders down, only when the mosaic's folder had
+ * a lock file before the stack started: a run looks one level down for stacks that began before
+ * its folder had one).
  * <p>
  * Every front goes through it: the pipeline's entry points ({@code MosaicPipeline.mosaic},
- * {@code grid}, {@code reproject}) take it, so scripts calling them directly are guarded too, and
- * the fronts and the Spark driver take it around the whole job. A run re-enters the lock its own
- * thread holds (a front's lock, then the pipeline's; Spark's driver, then its Phase 5 through the
- * pipeline), and the folder is free when the outermost holder closes; another thread of the same
- * JVM (a second Fiji command) is refused like another process.
+ * {@code grid}, {@code reproject}, {@code stack}) take it, so scripts calling them directly are
+ * guarded too, and the fronts and the Spark driver take it around the whole job. A run re-enters
+ * the lock its own thread holds (a front's lock, then the pipeline's; Spark's driver, then its
+ * Phase 5 through the pipeline), and the folder or file is free when the outermost holder closes;
+ * another thread of the same JVM (a second Fiji command) is refused like another process.
  * <p>
  * The operating system releases the lock when the process ends, even on {@code kill -9}, so a
  * crashed run never blocks the next one; the file itself stays (deleting it on release would let
- * a waiting run lock an unlinked file while a third creates a new one). On a file system without
- * locks (some network shares) the run goes on unguarded, as before.
+ * a waiting run lock an unlinked file while a third creates a new one). This JVM keeps one channel
+ * per lock file: POSIX drops all of a process's locks on a file when any of its descriptors of
+ * that file is closed. On a file system without locks (some network shares) the run goes on
+ * unguarded against other processes, as before.
  */
 public final class OutputLock implements AutoCloseable {
 
@@ -40,75 +63,292 @@ public final class OutputLock implements AutoCloseable {
     /** The lock file in the output folder. */
     public static final String FILE = ".tessera.lock";
 
-    /** The folders this JVM holds, by real path: the holding thread, how deep, the file lock. */
-    private static final Map<Path, Held> HELD = new HashMap<>();
+    /** Byte of the lock file held shared by each stack run writing in the folder or below it. */
+    private static final long STACKS = 0;
+    /** The bytes standing for the stack outputs' names: one each, after {@link #STACKS}. */
+    private static final long OUTPUTS = 1, OUTPUT_SLOTS = 1L << 40;
 
-    private static final class Held {
+    /** What a refused run reads when stacks, not a run owning the folder, hold it. */
+    static final String STACKS_HOLD = "a stack job writing a file in it or in a folder below it";
+
+    /** The lock files this JVM holds, by the real path of their folder. */
+    private static final Map<Path, Folder> HELD = new HashMap<>();
+
+    /** This JVM's holds of one folder's lock file. */
+    private static final class Folder {
+        final FileChannel channel; // the one channel of this JVM on the file
+        boolean guarded = true; // false on a file system without locks
+        Thread owner; // the run owning the folder (mosaic, reproject), or null
+        int depth;
+        FileLock whole; // the owner's lock of the whole file
+        final List<Thread> stacks = new ArrayList<>(); // the stack runs writing here or below, one entry per hold
+        FileLock shared; // their shared lock of byte STACKS, one for this JVM
+        final Map<String, Output> outputs = new HashMap<>(); // the stack outputs in this folder, by file name
+
+        Folder(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        boolean idle() {
+            return owner == null && stacks.isEmpty() && outputs.isEmpty();
+        }
+    }
+
+    /** A stack run's hold of its output file. */
+    private static final class Output {
         final Thread owner;
-        final FileChannel channel;
-        final FileLock lock; // null on a file system without locks
+        final FileLock lock; // null where the file system has no locks, or where the owner run's lock covers it
         int depth = 1;
 
-        Held(Thread owner, FileChannel channel, FileLock lock) {
+        Output(Thread owner, FileLock lock) {
             this.owner = owner;
-            this.channel = channel;
             this.lock = lock;
         }
     }
 
-    private final Path key;
-    private Held held; // null once closed
+    private final Thread thread;
+    private Path owned; // the folder this hold owns (a run's), or null
+    private final List<Path> shares = new ArrayList<>(); // the folders a stack's hold shares
+    private Path outputDir; // the folder of a stack's output file, and its name
+    private String outputName;
+    private boolean closed;
 
-    private OutputLock(Path key, Held held) {
-        this.key = key;
-        this.held = held;
+    private OutputLock(Thread thread) {
+        this.thread = thread;
     }
 
     /**
-     * Takes the lock of {@code outputDir} (created when missing).
+     * Takes the lock of {@code outputDir} (created when missing) for a run that owns it (mosaic,
+     * Grid mode, reproject).
      *
-     * @throws IOException naming the folder and the run holding it when another run holds it
+     * @throws IOException naming the folder and the run holding it when another run holds it, or a
+     *                     stack run writes in it or below it
      */
     public static OutputLock acquire(Path outputDir) throws IOException {
         Files.createDirectories(outputDir);
         Path key = outputDir.toRealPath();
-        Path file = outputDir.resolve(FILE);
+        Thread me = Thread.currentThread();
         synchronized (HELD) {
-            Held h = HELD.get(key);
-            if (h != null && h.owner == Thread.currentThread()) { // this run, one level further in
-                h.depth++;
-                return new OutputLock(key, h);
+            Folder f = HELD.get(key);
+            if (f != null && f.owner == me) { // this run, one level further in
+                f.depth++;
+                OutputLock l = new OutputLock(me);
+                l.owned = key;
+                return l;
             }
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            if (h != null) {
-                lock = null; // another run of this JVM
-            } else {
+            if (f != null && f.owner != null) throw busy(outputDir, holder(f.channel)); // another run of this JVM
+            for (Map.Entry<Path, Folder> e : HELD.entrySet()) // a stack of this JVM writing here or below
+                if (e.getKey().startsWith(key) && !e.getValue().stacks.isEmpty()) throw busy(outputDir, STACKS_HOLD);
+            f = open(key, true);
+            try {
+                f.whole = f.channel.tryLock();
+            } catch (OverlappingFileLockException e) { // held in this JVM outside this class
+                f.channel.close();
+                throw busy(outputDir, "");
+            } catch (IOException e) {
+                LOG.fine("[READ] no lock on " + key.resolve(FILE) + " (" + e.getMessage() + "): this run is not guarded against another one");
+                f.guarded = false;
+            }
+            if (f.guarded && f.whole == null) {
+                // Stacks hold byte 0 shared: if it can be had shared, no run owns the folder, stacks write in it.
+                String who = stacksOnly(f.channel) ? STACKS_HOLD : holder(f.channel);
+                f.channel.close(); // this JVM's only channel on the file: it holds no lock there
+                throw busy(outputDir, who);
+            }
+            String below = f.whole == null ? null : heldBelow(key);
+            if (below != null) {
+                f.channel.close();
+                throw busy(outputDir, below);
+            }
+            if (f.whole != null) {
+                f.channel.truncate(0);
+                String line = "pid " + ProcessHandle.current().pid() + ", started "
+                        + RunLog.localTime(System.currentTimeMillis()).toString().replace('T', ' ');
+                f.channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), 0);
+            }
+            f.owner = me;
+            f.depth = 1;
+            HELD.put(key, f);
+            OutputLock l = new OutputLock(me);
+            l.owned = key;
+            return l;
+        }
+    }
+
+    /**
+     * Takes the lock of a stack run writing {@code outputFile} (its folder created when missing):
+     * the file for this run alone, its folder and the folders above it that runs own(ed) shared
+     * with other stacks only.
+     *
+     * @throws IOException naming the file when another run writes it, or the folder when a run
+     *                     owns it (or a folder above it)
+     */
+    public static OutputLock acquireFile(Path outputFile) throws IOException {
+        Path abs = outputFile.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        String name = abs.getFileName().toString();
+        Files.createDirectories(dir);
+        Path key = dir.toRealPath();
+        // Its folder, then each folder above with a lock file: a run owning one owns what lies below.
+        Set<Path> marked = new LinkedHashSet<>();
+        marked.add(key);
+        for (Path a = key.getParent(); a != null; a = a.getParent()) if (Files.exists(a.resolve(FILE))) marked.add(a);
+        Thread me = Thread.currentThread();
+        synchronized (HELD) {
+            for (Path a = key.getParent(); a != null; a = a.getParent()) if (HELD.containsKey(a)) marked.add(a);
+            OutputLock l = new OutputLock(me);
+            try {
+                for (Path a : marked) l.share(a, a.equals(key) ? dir : a, a.equals(key));
+                l.output(key, dir, name);
+            } catch (IOException | RuntimeException e) {
+                l.release();
+                throw e;
+            }
+            return l;
+        }
+    }
+
+    /**
+     * Holds byte {@link #STACKS} of {@code key}'s lock file shared (with HELD locked). {@code own}:
+     * the stack's own folder, where the lock file is created; above it only an existing one is held.
+     */
+    private void share(Path key, Path shown, boolean own) throws IOException {
+        Folder f = HELD.get(key);
+        if (f != null && f.owner != null && f.owner != thread) throw busy(shown, holder(f.channel)); // a run of this JVM owns it
+        if (f == null) {
+            try {
+                f = open(key, own);
+            } catch (IOException e) {
+                if (own) throw e;
+                LOG.fine("[READ] " + key.resolve(FILE) + " cannot be opened (" + e.getMessage() + "): not held");
+                return;
+            }
+            HELD.put(key, f);
+        }
+        if (f.owner == null && f.shared == null && f.guarded) { // (a folder this thread's run owns is covered by its lock)
+            try {
+                f.shared = f.channel.tryLock(STACKS, 1, true);
+            } catch (OverlappingFileLockException e) {
+                f.shared = null;
+            } catch (IOException e) {
+                LOG.fine("[READ] no lock on " + key.resolve(FILE) + " (" + e.getMessage() + "): this run is not guarded against another one");
+                f.guarded = false;
+            }
+            if (f.guarded && f.shared == null) {
+                String who = holder(f.channel);
+                closeIfIdle(key, f);
+                throw busy(shown, who);
+            }
+        }
+        f.stacks.add(thread);
+        shares.add(key);
+    }
+
+    /** Holds the byte of {@code name} in {@code key}'s lock file (shared already by this hold; with HELD locked). */
+    private void output(Path key, Path dir, String name) throws IOException {
+        Folder f = HELD.get(key);
+        Output o = f.outputs.get(name);
+        if (o != null) {
+            if (o.owner != thread) throw busyFile(dir.resolve(name));
+            o.depth++;
+        } else {
+            FileLock lock = null;
+            if (f.guarded && f.owner == null) {
+                boolean guarded = true;
                 try {
-                    lock = ch.tryLock();
-                } catch (OverlappingFileLockException e) { // held in this JVM outside this class
+                    lock = f.channel.tryLock(slot(name), 1, false);
+                } catch (OverlappingFileLockException e) {
                     lock = null;
-                } catch (IOException e) {
-                    LOG.fine("[READ] no lock on " + file + " (" + e.getMessage() + "): this run is not guarded against another one");
-                    Held unguarded = new Held(Thread.currentThread(), ch, null);
-                    HELD.put(key, unguarded);
-                    return new OutputLock(key, unguarded);
+                } catch (java.nio.channels.NonWritableChannelException | IOException e) { // a lock file it may not write
+                    LOG.fine("[READ] no lock of " + name + " in " + key.resolve(FILE) + " (" + e + "): not guarded against another stack");
+                    guarded = false;
+                }
+                if (lock == null && guarded) throw busyFile(dir.resolve(name));
+            }
+            f.outputs.put(name, new Output(thread, lock));
+        }
+        outputDir = key;
+        outputName = name;
+    }
+
+    /** The byte standing for an output file's name: 40 bits of its SHA-256 (a clash of two names in one folder: 1e-12). */
+    private static long slot(String name) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            long h = 0;
+            for (int i = 0; i < 8; i++) h = h << 8 | (d[i] & 0xff);
+            return OUTPUTS + Math.floorMod(h, OUTPUT_SLOTS);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /**
+     * This JVM's channel on {@code key}'s lock file, for reading and writing: a stack's folder may
+     * be held first as the folder above another stack's, then be a stack's own (its file's byte is
+     * locked exclusively, which needs a writable channel). {@code create}: made when missing; else
+     * an existing file that cannot be written (another user's folder) is opened for reading.
+     */
+    private static Folder open(Path key, boolean create) throws IOException {
+        Path file = key.resolve(FILE);
+        if (create) return new Folder(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        try {
+            return new Folder(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        } catch (java.nio.file.AccessDeniedException e) {
+            return new Folder(FileChannel.open(file, StandardOpenOption.READ));
+        }
+    }
+
+    /**
+     * Who holds a lock file one folder below {@code key} in another process, or null. A stack that
+     * began there before this folder had a lock file could not hold this one; once this run holds
+     * it, a stack starting below sees it, so the look is made after taking the lock. One level:
+     * the folders a run writes in ({@code master_tiles/}, {@code solved_wcs/}, {@code grid_EQ/} …).
+     * The folders this JVM holds are not looked at (their holds were checked above; a second
+     * channel on their file would drop their locks when closed).
+     */
+    private static String heldBelow(Path key) {
+        try (var ds = Files.newDirectoryStream(key, Files::isDirectory)) {
+            for (Path sub : ds) {
+                Path file = sub.resolve(FILE);
+                if (!Files.isRegularFile(file) || HELD.containsKey(sub.toRealPath())) continue;
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    FileLock probe = ch.tryLock(STACKS, 1, false);
+                    if (probe != null) {
+                        probe.release();
+                        continue;
+                    }
+                    String holder = holder(ch);
+                    return stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
+                } catch (IOException | RuntimeException e) { // not ours to look at (another user's folder), or no locks there
+                    LOG.fine("[READ] " + file + " not looked at: " + e);
                 }
             }
-            if (lock == null) {
-                String holder = holder(ch);
-                ch.close();
-                throw new IOException("another Tessera run is writing into " + outputDir + (holder.isEmpty() ? "" : " (" + holder + ")")
-                        + ": wait for it to end, or choose another output folder");
-            }
-            ch.truncate(0);
-            String me = "pid " + ProcessHandle.current().pid() + ", started "
-                    + RunLog.localTime(System.currentTimeMillis()).toString().replace('T', ' ');
-            ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-            Held mine = new Held(Thread.currentThread(), ch, lock);
-            HELD.put(key, mine);
-            return new OutputLock(key, mine);
+        } catch (IOException e) {
+            LOG.fine("[READ] the folders in " + key + " not looked at: " + e);
         }
+        return null;
+    }
+
+    /** Whether byte {@link #STACKS} can be had shared (then stacks, not a run owning the folder, hold the file); this JVM holds nothing of it. */
+    private static boolean stacksOnly(FileChannel ch) {
+        try {
+            FileLock s = ch.tryLock(STACKS, 1, true);
+            if (s == null) return false;
+            s.release();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static IOException busy(Path dir, String holder) {
+        return new IOException("another Tessera run is writing into " + dir + (holder.isEmpty() ? "" : " (" + holder + ")")
+                + ": wait for it to end, or choose another output folder");
+    }
+
+    private static IOException busyFile(Path file) {
+        return new IOException("another Tessera run is writing " + file + ": wait for it to end, or choose another output file");
     }
 
     /** What the holder wrote ("pid 123, started 2026-12-06 21:04:05"), or "" when it cannot be read. */
@@ -122,20 +362,80 @@ public final class OutputLock implements AutoCloseable {
         }
     }
 
-    /** Releases this hold; the folder is free once the outermost hold of its run is closed. Idempotent. */
+    /** Releases this hold; a folder or file is free once the outermost hold of its run is closed. Idempotent. */
     @Override
     public void close() throws IOException {
-        Held h;
         synchronized (HELD) {
-            h = held;
-            held = null;
-            if (h == null || --h.depth > 0) return;
-            HELD.remove(key);
+            if (closed) return;
+            closed = true;
+            release();
+        }
+    }
+
+    /** Gives back what this hold took (with HELD locked); the first failure is thrown once all is given back. */
+    private void release() throws IOException {
+        IOException failed = null;
+        Set<Path> touched = new LinkedHashSet<>();
+        if (outputName != null) {
+            Folder f = HELD.get(outputDir);
+            Output o = f.outputs.get(outputName);
+            if (--o.depth == 0) {
+                f.outputs.remove(outputName);
+                failed = release(o.lock, failed);
+            }
+            touched.add(outputDir);
+            outputName = null;
+        }
+        for (Path a : shares) {
+            Folder f = HELD.get(a);
+            f.stacks.remove(thread);
+            if (f.stacks.isEmpty() && f.shared != null) {
+                failed = release(f.shared, failed);
+                f.shared = null;
+            }
+            touched.add(a);
+        }
+        shares.clear();
+        if (owned != null) {
+            Folder f = HELD.get(owned);
+            if (--f.depth == 0) {
+                f.owner = null;
+                failed = release(f.whole, failed);
+                f.whole = null;
+                // stacks this thread started inside its own run keep their folder held
+                if (!f.stacks.isEmpty() && f.guarded)
+                    try {
+                        f.shared = f.channel.tryLock(STACKS, 1, true);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.fine("[READ] " + owned.resolve(FILE) + ": " + e);
+                    }
+            }
+            touched.add(owned);
+            owned = null;
+        }
+        for (Path a : touched) {
             try {
-                if (h.lock != null && h.lock.isValid()) h.lock.release();
-            } finally {
-                h.channel.close();
+                closeIfIdle(a, HELD.get(a));
+            } catch (IOException e) {
+                if (failed == null) failed = e;
             }
         }
+        if (failed != null) throw failed;
+    }
+
+    private static IOException release(FileLock l, IOException failed) {
+        try {
+            if (l != null && l.isValid()) l.release();
+            return failed;
+        } catch (IOException e) {
+            return failed != null ? failed : e;
+        }
+    }
+
+    /** Closes a folder's channel (dropping what is left of its locks) once nothing of this JVM holds it. */
+    private static void closeIfIdle(Path key, Folder f) throws IOException {
+        if (f == null || !f.idle()) return;
+        if (HELD.get(key) == f) HELD.remove(key);
+        f.channel.close();
     }
 }

@@ -54,16 +54,24 @@ final class HeaderFiles {
         }
     }
 
-    /** Writes {@code h} (which must begin with SIMPLE, BITPIX, NAXIS) as a header-only FITS file: temp file, then rename. */
+    /**
+     * Writes {@code h} (which must begin with SIMPLE, BITPIX, NAXIS) as a header-only FITS file:
+     * a temporary file of its own, then an atomic rename. Its own, not one fixed name: two stack
+     * runs writing into one folder may cache the same frame's WCS at once, and with one name each
+     * would rename (or truncate) the other's half-written file.
+     */
     static void write(Header h, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FitsOutputStream out = new FitsOutputStream(Files.newOutputStream(tmp))) {
-            h.write(out);
-        } catch (FitsException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            try (FitsOutputStream out = new FitsOutputStream(Files.newOutputStream(tmp))) {
+                h.write(out);
+            } catch (FitsException e) {
+                throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp); // gone once renamed; else what was left of it
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A header holding only SIMPLE, BITPIX = 8, NAXIS = 0, ready for keys. */

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -26,8 +27,9 @@ import org.tessera.register.Registration;
  * does not need the solution, {@link RawFrameAstrometry#place} composes the two afterwards. The
  * solves run on their own small pool ({@link #solveThreads}: a quarter of the workers, at least
  * one), in group order, while the calling thread registers the groups one after another on the
- * worker threads; once it has, the calling thread takes the solves no solve thread has started
- * yet (so a 2-core machine runs two solves when no registration is left). When a group's first candidate does not solve and another frame does, its frames
+ * worker threads; once it has, one more solve thread takes the solves no solve thread has started
+ * yet, in the calling thread's stead (so a 2-core machine runs two solves when no registration is
+ * left). When a group's first candidate does not solve and another frame does, its frames
  * are registered again on that one; a group whose solve is known to have failed before its turn is
  * not registered at all, one known solved is registered on its solved frame directly. Either way
  * each frame gets the registration it would get with the solves first, so the results do not
@@ -38,8 +40,8 @@ import org.tessera.register.Registration;
  * single-threaded solver process) holds one, so a 2-core machine runs one solve beside one
  * registration, not three threads on two cores that would slow the solve toward its wall-clock
  * limit ({@code solver_timeout_s}). With one worker, everything runs one at a time.
- * Cancelling stops the solvers running on the solve threads (their temporary folders are removed
- * before this returns); a solve the calling thread took over runs to its end first.
+ * Cancelling stops every running solver, the one started for the calling thread's core included
+ * (their processes are killed and their temporary folders removed before this returns).
  */
 final class LocalPlacement implements RawFrameAstrometry.Work {
 
@@ -53,8 +55,8 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
     private LocalPlacement() {}
 
     /**
-     * Solve threads for {@code workers} worker threads: a quarter of them, at least one (the
-     * calling thread adds one once it has no registration left).
+     * Solve threads for {@code workers} worker threads: a quarter of them, at least one (one more
+     * joins, for the calling thread's core, once it has no registration left).
      */
     static int solveThreads(int workers) {
         return Math.max(1, workers / 4);
@@ -211,15 +213,20 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
         }
 
         /**
-         * Runs on the calling thread, in group order, the solves no solve thread has started yet:
-         * once the registrations are done, the caller's core solves too (a started or finished
-         * solve is left as it is).
+         * Once the registrations are done, the caller's core solves too: one more solve thread
+         * takes, in group order, the solves no solve thread has started yet (none is started when
+         * every solve has begun). A thread of the pool rather than the calling thread itself, so
+         * that a cancel stops it as it stops the others ({@link #close}: interrupted, its solver
+         * process killed, its folder removed) while the calling thread notices the cancel in
+         * {@link #await}; run on the calling thread, such a solve ran to its end (up to
+         * {@code solver_timeout_s}) before the cancel was seen.
          */
         void help() {
-            for (FutureTask<RawFrameAstrometry.Reference> t : tasks) {
-                if (progress.cancelled()) return;
-                t.run(); // a no-op unless the task is still waiting in the queue
-            }
+            if (progress.cancelled()) return;
+            ThreadPoolExecutor p = (ThreadPoolExecutor) pool;
+            int n = p.getCorePoolSize() + 1;
+            p.setMaximumPoolSize(n); // the maximum first: it may not be below the core size
+            p.setCorePoolSize(n); // starts the thread only if a solve is still queued
         }
 
         /** Group {@code k}'s reference if its solve has finished, else null (never waits). */

@@ -23,14 +23,20 @@ import org.tessera.pipeline.MosaicPipeline.Outcome;
 
 /**
  * Two runs into one output folder: the second stops at once, naming the folder and the first run,
- * and touches nothing; the lock goes with the first run, even when it is killed.
+ * and touches nothing; the lock goes with the first run, even when it is killed. Stack runs: two
+ * of different files share a folder, two onto one file do not, nor a stack and a mosaic owning its
+ * folder or a folder above it (in this JVM and across processes).
  */
 class OutputLockTest {
 
-    /** Holds the lock of args[0] until killed (the other process of {@link #aRunInAnotherProcessBlocksTheCliUntilItDies}). */
+    /**
+     * Holds the lock of args[0] until killed (the other process of {@link #aRunInAnotherProcessBlocksTheCliUntilItDies}):
+     * a folder as a mosaic run holds it, or with a second argument {@code stack} a file as a stack run does.
+     */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
-            OutputLock lock = OutputLock.acquire(Path.of(args[0]));
+            Path p = Path.of(args[0]);
+            OutputLock lock = args.length > 1 && args[1].equals("stack") ? OutputLock.acquireFile(p) : OutputLock.acquire(p);
             System.out.println("locked");
             System.out.flush();
             Thread.sleep(60_000);
@@ -38,8 +44,19 @@ class OutputLockTest {
         }
     }
 
+    /** Tries the lock of folder args[0] once and says "locked" or "refused" (the other process of {@link #aRefusedRunOfThisJvmLeavesTheHoldersLock}). */
+    public static final class Prober {
+        public static void main(String[] args) throws Exception {
+            try (OutputLock lock = OutputLock.acquire(Path.of(args[0]))) {
+                System.out.println("locked");
+            } catch (java.io.IOException e) {
+                System.out.println("refused");
+            }
+        }
+    }
+
     /** A job that records that it ran. */
-    private static final class Counting implements Jobs {
+    private static class Counting implements Jobs {
         int runs;
 
         @Override
@@ -73,15 +90,115 @@ class OutputLockTest {
             assertEquals("another Tessera run is writing into " + out + " (" + held
                     + "): wait for it to end, or choose another output folder", e.getMessage());
             assertEquals(0, jobs.runs, "the refused run must not start");
-            // a stack job writes one named file: it may share a folder with a running job
-            JobRequest stack = JobRequest.of(Job.STACK, List.of(Files.writeString(dir.resolve("a.fits"), "x")), out.resolve("t.fits"),
-                    new Config(), List.of());
-            inAnotherThread(() -> stack.run(jobs, org.tessera.Progress.NONE));
+            // a stack writing into the folder, or a folder below it (master_tiles/), would share its
+            // log, plate solutions and tiles: refused too
+            Path frame = Files.writeString(dir.resolve("a.fits"), "x");
+            for (Path target : List.of(out.resolve("t.fits"), out.resolve("master_tiles").resolve("master_tile_001.fits"))) {
+                JobRequest stack = JobRequest.of(Job.STACK, List.of(frame), target, new Config(), List.of());
+                e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> stack.run(jobs, org.tessera.Progress.NONE)));
+                assertEquals("another Tessera run is writing into " + (target.getParent().equals(out) ? target.getParent() : out)
+                        + " (" + held + "): wait for it to end, or choose another output folder", e.getMessage());
+            }
+            assertEquals(0, jobs.runs, "the refused stacks must not start");
+            // one beside it, elsewhere, goes on
+            JobRequest beside = JobRequest.of(Job.STACK, List.of(frame), dir.resolve("stacks").resolve("t.fits"), new Config(), List.of());
+            inAnotherThread(() -> beside.run(jobs, org.tessera.Progress.NONE));
             assertEquals(1, jobs.runs);
         }
         mosaic.run(jobs, org.tessera.Progress.NONE);
         inAnotherThread(() -> mosaic.run(jobs, org.tessera.Progress.NONE)); // released by each run: the next one goes on
         assertEquals(3, jobs.runs);
+    }
+
+    /** A stack job that waits in its run until released (a long stack of this JVM, e.g. another Fiji command). */
+    private static final class Waiting extends Counting {
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1),
+                release = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public Outcome stack(Path output, List<Path> frames, Config config, org.tessera.Progress progress) {
+            started.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.stack(output, frames, config, progress);
+        }
+    }
+
+    @Test
+    void stacksOfOtherFilesShareAFolderButNotAFileNorAMosaicsFolder(@TempDir Path dir) throws Exception {
+        Path frame = Files.writeString(dir.resolve("a.fits"), "x");
+        Path stacks = dir.resolve("stacks"), a = stacks.resolve("a.fits");
+        Files.createDirectories(stacks);
+        Files.writeString(dir.resolve(OutputLock.FILE), ""); // a mosaic ran into dir once: a run may own it again
+        Waiting first = new Waiting();
+        java.util.concurrent.ExecutorService x = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var running = x.submit(() -> JobRequest.of(Job.STACK, List.of(frame), a, new Config(), List.of()).run(first, org.tessera.Progress.NONE));
+            assertTrue(first.started.await(30, TimeUnit.SECONDS));
+            Counting jobs = new Counting();
+            // another file in the same folder: goes on
+            inAnotherThread(() -> JobRequest.of(Job.STACK, List.of(frame), stacks.resolve("b.fits"), new Config(), List.of())
+                    .run(jobs, org.tessera.Progress.NONE));
+            // and one in the folder above, which this JVM holds for the first stack already
+            inAnotherThread(() -> JobRequest.of(Job.STACK, List.of(frame), dir.resolve("c.fits"), new Config(), List.of())
+                    .run(jobs, org.tessera.Progress.NONE));
+            assertEquals(2, jobs.runs);
+            // the same file (named another way): refused, at once
+            Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> JobRequest.of(Job.STACK, List.of(frame),
+                    stacks.resolve("..").resolve("stacks").resolve("a.fits"), new Config(), List.of()).run(jobs, org.tessera.Progress.NONE)));
+            assertEquals("another Tessera run is writing " + a + ": wait for it to end, or choose another output file", e.getMessage());
+            // a mosaic into its folder, or into the folder above that a run owned before: refused
+            for (Path folder : List.of(stacks, dir)) {
+                e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> JobRequest.of(Job.MOSAIC, List.of(), folder,
+                        new Config(), List.of()).run(jobs, org.tessera.Progress.NONE)));
+                assertEquals("another Tessera run is writing into " + folder + " (" + OutputLock.STACKS_HOLD
+                        + "): wait for it to end, or choose another output folder", e.getMessage());
+            }
+            // scripts calling the pipeline directly: the same
+            e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> MosaicPipeline.stack(a, List.of(frame), new Config(),
+                    org.tessera.Progress.NONE)));
+            assertEquals("another Tessera run is writing " + a + ": wait for it to end, or choose another output file", e.getMessage());
+            assertEquals(2, jobs.runs, "the refused runs did not start");
+            first.release.countDown();
+            running.get(30, TimeUnit.SECONDS);
+        } finally {
+            first.release.countDown();
+            x.shutdownNow();
+        }
+        // all free again
+        Counting jobs = new Counting();
+        inAnotherThread(() -> JobRequest.of(Job.STACK, List.of(frame), a, new Config(), List.of()).run(jobs, org.tessera.Progress.NONE));
+        inAnotherThread(() -> JobRequest.of(Job.MOSAIC, List.of(), stacks, new Config(), List.of()).run(jobs, org.tessera.Progress.NONE));
+        inAnotherThread(() -> JobRequest.of(Job.MOSAIC, List.of(), dir, new Config(), List.of()).run(jobs, org.tessera.Progress.NONE));
+        assertEquals(3, jobs.runs);
+    }
+
+    /**
+     * A run of this JVM refused because another thread holds the folder must not drop that thread's
+     * lock: POSIX releases all of a process's locks on a file when any descriptor of it is closed,
+     * and the refused run used to open and close one.
+     */
+    @Test
+    void aRefusedRunOfThisJvmLeavesTheHoldersLock(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        try (OutputLock first = OutputLock.acquire(out)) {
+            assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { OutputLock.acquire(out).close(); return null; }));
+            assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { OutputLock.acquireFile(out.resolve("t.fits")).close(); return null; }));
+            assertEquals("refused", probe(out), "another process must still find the folder held");
+        }
+        assertEquals("locked", probe(out));
+    }
+
+    private static String probe(Path folder) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Prober.class.getName(), folder.toString())
+                .redirectErrorStream(true).start();
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return line;
     }
 
     @Test
@@ -159,5 +276,71 @@ class OutputLockTest {
         assertEquals(Main.OK, new Main(jobs).run(new String[] {"-q", "mosaic", "-o", out.toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
         assertEquals(1, jobs.runs);
+    }
+
+    /** The CLI, exit status 2 when refused. */
+    private static String[] cli(Counting jobs, int expect, String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = new Main(jobs).run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        String err = e.toString(StandardCharsets.UTF_8);
+        assertEquals(expect, rc, String.join(" ", args) + ": " + err);
+        return new String[] {o.toString(StandardCharsets.UTF_8), err};
+    }
+
+    @Test
+    void aStackInAnotherProcessHoldsItsFileAndItsFolderAgainstAMosaic(@TempDir Path dir) throws Exception {
+        Path stacks = dir.resolve("stacks"), a = stacks.resolve("a.fits");
+        Path frame = Files.writeString(dir.resolve("f.fits"), "x");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
+                a.toString(), "stack").redirectErrorStream(true).start();
+        Counting jobs = new Counting();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", r.readLine());
+            String err = cli(jobs, Main.ERROR, "-q", "stack", a.toString(), frame.toString())[1];
+            assertTrue(err.contains("another Tessera run is writing " + a + ": wait for it to end, or choose another output file"), err);
+            err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", stacks.toString())[1];
+            assertTrue(err.contains("another Tessera run is writing into " + stacks + " (" + OutputLock.STACKS_HOLD + ")"), err);
+            // the folder above, which had no lock file when the stack began: seen one level down
+            assertFalse(Files.exists(dir.resolve(OutputLock.FILE)));
+            err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", dir.toString())[1];
+            assertTrue(err.contains("another Tessera run is writing into " + dir + " (" + OutputLock.STACKS_HOLD + ")"), err);
+            assertEquals(0, jobs.runs);
+            cli(jobs, Main.OK, "-q", "stack", stacks.resolve("b.fits").toString(), frame.toString()); // another file beside it
+            assertEquals(1, jobs.runs);
+        } finally {
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        }
+        cli(jobs, Main.OK, "-q", "stack", a.toString(), frame.toString());
+        cli(jobs, Main.OK, "-q", "mosaic", "-o", stacks.toString());
+        cli(jobs, Main.OK, "-q", "mosaic", "-o", dir.toString());
+        assertEquals(4, jobs.runs);
+    }
+
+    @Test
+    void aMosaicInAnotherProcessHoldsItsFolderAgainstStacksInItAndBelow(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path frame = Files.writeString(dir.resolve("f.fits"), "x");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
+                out.toString()).redirectErrorStream(true).start();
+        Counting jobs = new Counting();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", r.readLine());
+            for (Path target : List.of(out.resolve("t.fits"), out.resolve("master_tiles").resolve("master_tile_001.fits"))) {
+                String err = cli(jobs, Main.ERROR, "-q", "stack", target.toString(), frame.toString())[1];
+                assertTrue(err.contains("another Tessera run is writing into " + out + " (pid " + holder.pid() + ", started "), err);
+            }
+            assertEquals(0, jobs.runs);
+            cli(jobs, Main.OK, "-q", "stack", dir.resolve("elsewhere").resolve("t.fits").toString(), frame.toString());
+        } finally {
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        }
+        cli(jobs, Main.OK, "-q", "stack", out.resolve("master_tiles").resolve("master_tile_001.fits").toString(), frame.toString());
+        assertEquals(2, jobs.runs);
     }
 }

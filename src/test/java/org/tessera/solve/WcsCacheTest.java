@@ -64,4 +64,46 @@ class WcsCacheTest {
         assertEquals(want[0], sky[0], 1e-9);
         assertEquals(want[1], sky[1], 1e-9);
     }
+
+    /**
+     * Two stack runs writing into one folder share solved_wcs/ and may cache the same frame at
+     * once: every store lands whole (no "cannot cache" warning, no temporary file left) and the
+     * entry reads back. With one fixed temporary name per entry, one run renamed or truncated the
+     * other's file.
+     */
+    @Test
+    void twoRunsCachingTheSameFrameAtOnceBothSucceed(@TempDir Path dir) throws Exception {
+        Path input = Files.writeString(dir.resolve("frame.fit"), "pixels");
+        FitsWcs wcs = new FitsWcs(Projection.forCode("TAN"), 537.5, 958.1, 192.78, 41.118,
+                -6.5979e-4, -1.4565e-5, 1.4734e-5, -6.5951e-4);
+        List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.tessera.solve");
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) warnings.add(r.getMessage());
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        log.addHandler(h);
+        try {
+            List<Thread> runs = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                WcsCache cache = new WcsCache(dir.resolve("out")); // each run its own cache object on one folder
+                runs.add(new Thread(() -> {
+                    for (int i = 0; i < 200; i++) cache.store(input, wcs, "solve-field");
+                }));
+            }
+            runs.forEach(Thread::start);
+            for (Thread t : runs) t.join(60_000);
+        } finally {
+            log.removeHandler(h);
+        }
+        assertEquals(List.of(), warnings);
+        WcsCache cache = new WcsCache(dir.resolve("out"));
+        try (var s = Files.list(cache.dir())) {
+            assertEquals(1, s.count(), "one entry, no temporary file left");
+        }
+        assertEquals("solve-field", cache.lookup(input).how());
+    }
 }

@@ -14,7 +14,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
 import org.tessera.config.Config;
-import org.tessera.config.ConfigValidator;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
@@ -148,7 +147,7 @@ public final class SparkMosaic {
     /** {@code listed}: input files named by URIs, listed by {@link Staging#listIn}, known here by stand-in paths. */
     private Outcome run(List<Path> inputs, List<Path> listed, Path outputDir, Config config, Progress progress, Staging st)
             throws IOException {
-        ConfigValidator.validate(config);
+        MosaicPipeline.validate(config); // every setting, gpu_simulate included, before any work
         // The whole job owns the folder: Phase 5 (and Grid mode) through the pipeline re-enter this hold.
         try (OutputLock lock = OutputLock.acquire(outputDir)) {
             return runLocked(inputs, listed, outputDir, config, progress, st);
