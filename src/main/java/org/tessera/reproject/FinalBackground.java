@@ -341,9 +341,36 @@ public final class FinalBackground {
 
     /** Pass 2 alone on a written mosaic FITS: the file minus {@code m}, through a temporary file renamed onto it. */
     static void rewrite(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Model m, Params p, long t0) throws IOException {
-        org.tessera.io.FitsImageWriter.write(mosaicFile, subtracted(org.tessera.io.FitsFrame.open(mosaicFile), m),
-                withCards(header, p), org.tessera.io.FitsImageWriter.AlphaMode.FROM_NAN);
+        rewrite(mosaicFile, header, m, p, t0, null);
+    }
+
+    /**
+     * As {@link #rewrite(java.nio.file.Path, nom.tam.fits.Header, Model, Params, long)}; the corrected
+     * bands also go to {@code also} (null: nowhere) as they go to the file, so that the preview needs
+     * no read of it. A failure leaves the file as it was (the writer's temporary file is removed);
+     * {@code also} then holds part of the bands.
+     */
+    static void rewrite(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Model m, Params p, long t0,
+                        org.tessera.image.RowSink also) throws IOException {
+        RowSource in = subtracted(org.tessera.io.FitsFrame.open(mosaicFile), m);
+        org.tessera.io.FitsImageWriter.write(mosaicFile, also == null ? in : teed(in, also), withCards(header, p),
+                org.tessera.io.FitsImageWriter.AlphaMode.FROM_NAN);
         applied(mosaicFile, m, t0);
+    }
+
+    /** {@code in}, each band read also written to {@code also}. */
+    private static RowSource teed(RowSource in, org.tessera.image.RowSink also) {
+        return new RowSource() {
+            @Override public int width() { return in.width(); }
+            @Override public int height() { return in.height(); }
+            @Override public int channels() { return in.channels(); }
+            @Override public String name() { return in.name(); }
+
+            @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                in.readRows(y0, rows, dst);
+                also.writeRows(y0, rows, dst);
+            }
+        };
     }
 
     /**
@@ -361,6 +388,18 @@ public final class FinalBackground {
     static boolean applyInPlace(org.tessera.io.FitsImageWriter out, nom.tam.fits.Header header, Model m, Params p,
                                 int threads, long t0, org.tessera.image.RowSink also) throws IOException {
         if (!out.replaceHeader(withCards(header, p))) return false;
+        correctInPlace(out, m, threads, also);
+        applied(out.target(), m, t0);
+        return true;
+    }
+
+    /**
+     * The pixels of {@link #applyInPlace} (the header aside): the temporary file's data minus
+     * {@code m}, band by band on {@code threads} threads, written back in place. A failure here
+     * leaves some bands corrected and others not: the caller must not keep the file.
+     */
+    static void correctInPlace(org.tessera.io.FitsImageWriter out, Model m, int threads, org.tessera.image.RowSink also)
+            throws IOException {
         RowSource in = subtracted(out.readBack(), m);
         int w = in.width(), h = in.height();
         int rows = (int) Math.max(1, Math.min(h, (8L << 20) / (4L * w * in.channels())));
@@ -402,14 +441,31 @@ public final class FinalBackground {
         } finally {
             if (pool != null) pool.shutdownNow();
         }
-        applied(out.target(), m, t0);
-        return true;
     }
 
-    private static nom.tam.fits.Header withCards(nom.tam.fits.Header header, Params p) throws IOException {
+    /** {@code header} plus {@code DBE = T} and {@code DBECELL}: the cards of a mosaic whose background was removed. */
+    static nom.tam.fits.Header withCards(nom.tam.fits.Header header, Params p) throws IOException {
         try {
             header.addValue("DBE", true, "final background extraction applied");
             header.addValue("DBECELL", p.cellPx(), "[px] DBE sample cell");
+        } catch (nom.tam.fits.HeaderCardException e) {
+            throw new IOException("cannot build the DBE header: " + e.getMessage(), e);
+        }
+        return header;
+    }
+
+    /**
+     * {@code header} plus {@code DBE = F} and, when {@code why} is not null, a HISTORY card saying
+     * why (cut to one card): the cards of a mosaic kept without the extraction that failed on it.
+     */
+    static nom.tam.fits.Header withFailureCards(nom.tam.fits.Header header, String why) throws IOException {
+        try {
+            header.addValue("DBE", false, "final background extraction failed");
+            if (why != null) {
+                String h = "DBE not applied: " + why.replaceAll("[^\\x20-\\x7e]", "?");
+                // One card: nom-tam writes "HISTORY  " and 71 characters of text, more would continue on a second.
+                header.insertHistory(h.length() <= 71 ? h : h.substring(0, 68) + "...");
+            }
         } catch (nom.tam.fits.HeaderCardException e) {
             throw new IOException("cannot build the DBE header: " + e.getMessage(), e);
         }
@@ -420,7 +476,7 @@ public final class FinalBackground {
         LOG.warning("[DBE] skipped: no channel had enough sky cells; " + mosaicFile.getFileName() + " left as coadded");
     }
 
-    private static void applied(java.nio.file.Path mosaicFile, Model m, long t0) {
+    static void applied(java.nio.file.Path mosaicFile, Model m, long t0) {
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < m.removedSpread().length; c++)
             sb.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4g", m.removedSpread()[c]));
