@@ -509,7 +509,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                 }
             }
             out.close();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // out of memory too: no temporary file left behind
             out.abort();
             throw e;
         }

@@ -6,6 +6,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import nom.tam.fits.Header;
@@ -147,8 +148,8 @@ public final class CoaddBackground {
             if (cancel(e)) throw e;
             throw new IOException(mosaic.target() + ": the background extraction failed while correcting the mosaic in place ("
                     + UserMessages.describe(e) + "), so some bands were corrected and others not; it was not kept (a corrected"
-                    + " pixel does not give the coadd's back exactly). Run again (the master tiles are reused), or with"
-                    + " final_mosaic_dbe_enabled=false", e);
+                    + " pixel does not give the coadd's back exactly). Run again, or set final_mosaic_dbe_enabled=false"
+                    + " to keep the coadd without it", e);
         }
         FinalBackground.applied(mosaic.target(), m, t0);
         inPlace = true;
@@ -221,6 +222,7 @@ public final class CoaddBackground {
                 + "; the mosaic was kept without it";
         LOG.warning("[DBE] " + name + ": " + stage + ": " + UserMessages.describe(e) + "; " + name
                 + " kept without background extraction");
+        LOG.log(Level.FINE, "[DBE] the failure, for a report", e); // tessera.log keeps the stack trace
     }
 
     /** One short phrase for the header's HISTORY card. */

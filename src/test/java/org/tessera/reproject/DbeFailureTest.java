@@ -190,7 +190,7 @@ class DbeFailureTest {
         assertTrue(m.startsWith(d.resolve("m.fits") + ": the background extraction failed while correcting the mosaic in place ("),
                 m);
         assertTrue(m.contains("No space left on device") && m.contains("it was not kept"), m);
-        assertTrue(m.endsWith("Run again (the master tiles are reused), or with final_mosaic_dbe_enabled=false"), m);
+        assertTrue(m.endsWith("Run again, or set final_mosaic_dbe_enabled=false to keep the coadd without it"), m);
         assertArrayEquals(earlier, Files.readAllBytes(d.resolve("m.fits")), "the earlier mosaic untouched");
         assertFalse(Files.exists(d.resolve("c.fits")), "no coverage of a mosaic that was not written");
         assertFalse(Files.exists(d.resolve("p.png")));
