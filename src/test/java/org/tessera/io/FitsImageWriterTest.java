@@ -245,6 +245,34 @@ class FitsImageWriterTest {
     }
 
     @Test
+    void aWholeImageWriteThatFailsLeavesTheTargetAsItWas() throws Exception {
+        // The final background extraction's rewrite of a finished mosaic goes through write(): a failure once its
+        // temporary file exists, an I/O error or out of memory, leaves the mosaic whole and no temporary file.
+        Path target = tmp.resolve("kept.fits");
+        byte[] before = "the complete mosaic".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (Throwable t : new Throwable[] {new IOException("No space left on device"), new OutOfMemoryError("Java heap space")}) {
+            Files.write(target, before);
+            boolean[] partExisted = {false};
+            org.tessera.image.RowSource failing = new org.tessera.image.RowSource() {
+                @Override public int width() { return 5; }
+                @Override public int height() { return 40; }
+                @Override public int channels() { return 3; }
+                @Override public String name() { return "failing"; }
+                @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                    partExisted[0] = Files.exists(tmp.resolve("kept.fits.part"));
+                    if (t instanceof IOException io) throw io;
+                    throw (Error) t;
+                }
+            };
+            Throwable e = assertThrows(Throwable.class, () -> FitsImageWriter.write(target, failing, null, AlphaMode.FROM_NAN));
+            assertEquals(t, e);
+            assertTrue(partExisted[0], "the failure came while the temporary file existed");
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(target)), "the target untouched");
+            assertFalse(Files.exists(tmp.resolve("kept.fits.part")), t + ": no temporary file left");
+        }
+    }
+
+    @Test
     void abortLeavesNothing() throws Exception {
         Path target = tmp.resolve("aborted.fits");
         FitsImageWriter out = new FitsImageWriter(target, 4, 4, 3, null, AlphaMode.FROM_NAN);
