@@ -30,9 +30,10 @@ import org.tessera.io.FitsImageWriter;
  * <p>
  * The extraction never costs the user the coadd (it may have taken an hour): a failure before any
  * pixel changed (the fit, a model that is not finite, the header) keeps the mosaic as coadded, its
- * header saying {@code DBE = F} and why, and {@link #warning()} says so for the run's outcome; so
- * does a failure of the second file when the DBE header did not fit in place ({@link #afterClose}:
- * the complete mosaic stays, without the extraction). A failure while the pixels are corrected in
+ * header saying {@code DBE = F} and why (in place where its last block has room, else by a copy of
+ * the closed file with a longer header, the data byte for byte), and {@link #warning()} says so for
+ * the run's outcome; so does a failure of the second file when the DBE header did not fit in place
+ * ({@link #afterClose}: the complete mosaic stays, without the extraction). A failure while the pixels are corrected in
  * place leaves some bands corrected and others not, and {@code (v - m) + m} in float does not give
  * {@code v} back bit for bit: that file is not kept (the caller aborts the writer, the run fails
  * with a message naming the mosaic). The user's cancel (an interrupt) cancels in every case.
@@ -63,6 +64,11 @@ public final class CoaddBackground {
                              RowSink also) throws IOException {
             FinalBackground.rewrite(file, header, m, p, t0, also);
         }
+
+        /** Gives the closed mosaic a header that needs more blocks ({@link FitsImageWriter#replaceHeaderByCopy}). */
+        default void headerByCopy(Path file, int width, int height, int channels, Header header) throws IOException {
+            FitsImageWriter.replaceHeaderByCopy(file, width, height, channels, header);
+        }
     }
 
     static final Steps STEPS = new Steps() {};
@@ -77,6 +83,8 @@ public final class CoaddBackground {
     private boolean rewritten;
     private RowSink corrected;
     private String warning;
+    /** The header with DBE = F that did not fit in place: given to the closed file by a copy ({@link #afterClose}). */
+    private Header failureHeader;
 
     /** @param mosaic the mosaic's writer, with {@link FitsImageWriter.AlphaMode#FROM_NAN} */
     public CoaddBackground(FinalBackground.Params params, FitsImageWriter mosaic, int width, int height, int channels) {
@@ -184,29 +192,51 @@ public final class CoaddBackground {
      * and is reported by {@link #warning()}; only the user's cancel is thrown.
      */
     public void afterClose(Header header) throws IOException {
+        if (failureHeader != null) {
+            markByCopy(failureHeader);
+            return;
+        }
         if (model == null || model.empty() || inPlace || warning != null) return;
+        Header coadd = copy(header); // the rewrite adds its DBE cards to the header it is given
         try {
-            steps.rewrite(mosaic.target(), header, model, params, t0, corrected);
+            steps.rewrite(mosaic.target(), copy(coadd), model, params, t0, corrected);
             rewritten = true;
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             if (cancel(e)) throw e;
-            // The header keeps the coadd's cards (no room for DBE = F there, which is why it was rewritten).
-            warn("the rewrite with the DBE header failed", e);
+            String stage = "the rewrite with the DBE header failed";
+            warn(stage, e);
+            // No room for DBE = F in place either (that is why it was rewritten): a copy, which may fail as the rewrite did.
+            markByCopy(FinalBackground.withFailureCards(coadd, stage + ": " + reason(e)));
+        }
+    }
+
+    /** The closed mosaic given {@code header} (DBE = F) by a copy; a failure leaves it as it is, without a DBE card. */
+    private void markByCopy(Header header) throws IOException {
+        try {
+            steps.headerByCopy(mosaic.target(), cells.width(), cells.height(), cells.channels(), header);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (cancel(e)) throw rethrown(e);
+            String name = mosaic.target().getFileName().toString();
+            LOG.warning("[DBE] " + name + ": its header could not be given DBE = F (" + UserMessages.describe(e) + "); "
+                    + name + " is complete, without background extraction and without a DBE card");
         }
     }
 
     /**
      * The extraction failed before any pixel changed: the file stays as coadded, its header with
-     * {@code DBE = F} and why (or only {@code DBE = F}, or as it was, as room allows). Rethrows the
-     * user's cancel; throws when the header cannot be written whole again.
+     * {@code DBE = F} and why, in place when its last block has room, else by a copy once the file
+     * is closed ({@link #afterClose}). Rethrows the user's cancel; throws when the header cannot be
+     * written whole again.
      */
     private void keep(Header coadd, String stage, Throwable e) throws IOException {
         if (cancel(e)) throw rethrown(e);
         String why = stage + ": " + reason(e);
         try {
-            if (!mosaic.replaceHeader(FinalBackground.withFailureCards(copy(coadd), why))
-                    && !mosaic.replaceHeader(FinalBackground.withFailureCards(copy(coadd), null)))
-                mosaic.replaceHeader(coadd); // no room: the coadd's header, written again in case it was touched
+            Header failed = FinalBackground.withFailureCards(copy(coadd), why);
+            if (!mosaic.replaceHeader(failed)) {
+                mosaic.replaceHeader(coadd); // the coadd's header, written again in case the failure touched it
+                failureHeader = failed;
+            }
         } catch (IOException | RuntimeException f) {
             if (cancel(f)) throw f;
             f.addSuppressed(e);

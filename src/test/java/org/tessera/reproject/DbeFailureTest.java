@@ -89,18 +89,20 @@ class DbeFailureTest {
     /** Checks a mosaic kept as coadded after {@code stage} failed with {@code reason}, against {@code off} (DBE off). */
     static void keptAsCoadded(CoaddFiles.Written w, CoaddFiles.Written off, String stage, String reason, Logged.Capture log)
             throws Exception {
+        keptAsCoadded(w, off, stage, reason, log, 2880);
+    }
+
+    static void keptAsCoadded(CoaddFiles.Written w, CoaddFiles.Written off, String stage, String reason, Logged.Capture log,
+                              int headerBytes) throws Exception {
         assertTrue(Files.isRegularFile(w.mosaic()), "the mosaic is kept");
         assertArrayEquals(afterHeader(off.mosaic()), afterHeader(w.mosaic()), "the coadd's pixels and ALPHA, bit for bit");
         assertEquals(-1, Files.mismatch(off.coverage(), w.coverage()), "the coverage as usual");
         assertEquals(-1, Files.mismatch(off.preview(), w.preview()), "the preview of the uncorrected mosaic");
         String h = headerText(w.mosaic());
         // The DBE-off header plus two cards, nothing else: DBE = F, and why in one HISTORY card (71 characters at most).
-        String history = "DBE not applied: " + stage + ": " + reason;
-        if (history.length() > 71) history = history.substring(0, 68) + "...";
         String offCards = headerText(off.mosaic()).substring(0, headerText(off.mosaic()).indexOf("END     "));
-        assertTrue(h.startsWith(offCards + String.format("%-80s", "DBE     =                    F / final background extraction failed")
-                + String.format("%-80s", "HISTORY  " + history) + String.format("%-80s", "END")), h);
-        assertEquals(2880, h.length(), "in place: the header keeps its block");
+        assertTrue(h.startsWith(failureCards(offCards, stage, reason)), h);
+        assertEquals(headerBytes, h.length(), "the header's blocks");
         assertTrue(w.warning().startsWith("final background extraction (DBE) not applied, " + stage + ": "), w.warning());
         assertTrue(w.warning().contains(reason) && w.warning().endsWith("; the mosaic was kept without it"), w.warning());
         List<String> warnings = log.messages(Level.WARNING);
@@ -109,6 +111,14 @@ class DbeFailureTest {
         assertTrue(warnings.get(0).contains(reason) && warnings.get(0).endsWith("; m.fits kept without background extraction"),
                 warnings.get(0));
         assertEquals(List.of(), parts(w.mosaic().getParent()));
+    }
+
+    /** {@code cards} (a header's cards, before END) with DBE = F and the HISTORY card of {@code stage} and {@code reason}, then END. */
+    static String failureCards(String cards, String stage, String reason) {
+        String history = "DBE not applied: " + stage + ": " + reason;
+        if (history.length() > 71) history = history.substring(0, 68) + "...";
+        return cards + String.format("%-80s", "DBE     =                    F / final background extraction failed")
+                + String.format("%-80s", "HISTORY  " + history) + String.format("%-80s", "END");
     }
 
     @Test
@@ -221,19 +231,11 @@ class DbeFailureTest {
         try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
             CoaddFiles.Written w = write(dir.resolve("full"), cfg(true), full);
             assertEquals(1, rewrites.get());
-            // The coadd's file, whole: header and all, as DBE off wrote it.
-            assertEquals(-1, Files.mismatch(off.mosaic(), w.mosaic()), "the complete mosaic, without DBE");
-            assertEquals(-1, Files.mismatch(off.coverage(), w.coverage()));
-            assertEquals(-1, Files.mismatch(off.preview(), w.preview()), "the preview of the mosaic as kept");
-            assertFalse(headerText(w.mosaic()).contains("DBE     ="));
-            assertTrue(w.warning().startsWith("final background extraction (DBE) not applied, the rewrite with the DBE header failed: "),
-                    w.warning());
-            assertTrue(w.warning().contains("No space left on device"), w.warning());
-            List<String> warnings = log.messages(Level.WARNING);
-            assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).startsWith("[DBE] m.fits: the rewrite with the DBE header failed: "), warnings.get(0));
-            assertTrue(warnings.get(0).endsWith("; m.fits kept without background extraction"), warnings.get(0));
-            assertEquals(List.of(), parts(w.mosaic().getParent()));
+            // The coadd's file, whole (the data, the ALPHA), its header marked DBE = F by a copy; coverage, preview as usual.
+            String reason = org.tessera.UserMessages.describe(new IOException(
+                    w.mosaic().resolveSibling("m.fits.part") + ": cannot write: No space left on device"));
+            assertTrue(reason.startsWith("the disk is full ("), reason);
+            keptAsCoadded(w, off, "the rewrite with the DBE header failed", reason, log);
         }
     }
 
@@ -280,6 +282,53 @@ class DbeFailureTest {
     }
 
     @Test
+    void aHeaderWithoutRoomIsGivenDbeFByACopyOrLeftAsCoadded(@TempDir Path dir) throws Exception {
+        // 27 filler cards: the coadd's header fills its 2880-byte block, DBE = F and HISTORY need a second one.
+        FloatImage img = CoaddBackgroundTest.input();
+        Path ref = dir.resolve("ref.fits");
+        FitsImageWriter.write(ref, img, CoaddBackgroundTest.header(27), FitsImageWriter.AlphaMode.FROM_NAN);
+        Config cfg = new Config().put("preview_png_max_dim", 100);
+        try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
+            Path[] a = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("a")), img, 27, 64, 2, cfg, false,
+                    fitThrows(new IllegalStateException("cell row 3 not written")));
+            assertArrayEquals(afterHeader(ref), afterHeader(a[0]), "the coadd's data and ALPHA, byte for byte");
+            String h = headerText(a[0]);
+            assertEquals(2 * 2880, h.length());
+            assertTrue(h.startsWith(failureCards(headerText(ref).substring(0, 35 * 80), "the background fit failed",
+                    "cell row 3 not written")), h);
+            assertEquals(-1, Files.mismatch(a[3], a[2]), "the preview of the coadd");
+            assertEquals(List.of("[DBE] m.fits: the background fit failed: cell row 3 not written; m.fits kept without background"
+                    + " extraction"), log.messages(Level.WARNING));
+            assertEquals(List.of(), parts(a[0].getParent()));
+        }
+        // The copy fails too (a full disk): the file stays the coadd's, byte for byte, and the log says it has no DBE card.
+        int[] shape = new int[3];
+        CoaddBackground.Steps copyFails = new CoaddBackground.Steps() {
+            @Override public FinalBackground.Model fit(CellMedians cells, FinalBackground.Params p) {
+                throw new IllegalStateException("cell row 3 not written");
+            }
+
+            @Override public void headerByCopy(Path file, int width, int height, int channels, Header header) throws IOException {
+                shape[0] = width;
+                shape[1] = height;
+                shape[2] = channels;
+                throw new IOException("No space left on device");
+            }
+        };
+        try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
+            Path[] c = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("c")), img, 27, 64, 2, cfg, false, copyFails);
+            assertArrayEquals(new int[] {CoaddBackgroundTest.W, CoaddBackgroundTest.H, 3}, shape);
+            assertEquals(-1, Files.mismatch(ref, c[0]), "the coadd's file, header and all");
+            assertEquals(-1, Files.mismatch(c[3], c[2]));
+            assertEquals(List.of("[DBE] m.fits: the background fit failed: cell row 3 not written; m.fits kept without background"
+                    + " extraction", "[DBE] m.fits: its header could not be given DBE = F (the disk is full (No space left on"
+                    + " device): free some space or choose another output folder); m.fits is complete, without background"
+                    + " extraction and without a DBE card"), log.messages(Level.WARNING));
+            assertEquals(List.of(), parts(c[0].getParent()));
+        }
+    }
+
+    @Test
     void aNonFittingHeaderOnTheStreamedPathKeepsTheCoaddAndItsPreview(@TempDir Path dir) throws Exception {
         // 27 filler cards: the DBE cards need a second block, so the model is removed by a rewrite after the
         // close; that rewrite fails (a full disk) and the file stays the coadd's, byte for byte.
@@ -298,7 +347,13 @@ class DbeFailureTest {
         };
         Config cfg = new Config().put("preview_png_max_dim", 100);
         Path[] a = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("a")), img, 27, 64, 2, cfg, false, full);
-        assertEquals(-1, Files.mismatch(ref, a[0]), "the coadd's file, header and all");
+        assertArrayEquals(afterHeader(ref), afterHeader(a[0]), "the coadd's data and ALPHA, byte for byte");
+        String cards = headerText(ref).substring(0, headerText(ref).indexOf("END     "));
+        assertEquals(35 * 80, cards.length(), "the coadd's header fills its block");
+        String h = headerText(a[0]);
+        assertEquals(2 * 2880, h.length(), "DBE = F needed a second block: the header was given it by a copy");
+        assertTrue(h.startsWith(failureCards(cards, "the rewrite with the DBE header failed",
+                "the disk is full (No space left on device): free some space or choose another output folder")), h);
         assertEquals(-1, Files.mismatch(a[3], a[2]), "the preview of the file as kept, not of the partial correction");
         assertEquals(List.of(), parts(a[0].getParent()));
         // and the extraction that works changes both
