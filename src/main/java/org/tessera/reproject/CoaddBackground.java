@@ -255,9 +255,11 @@ public final class CoaddBackground {
         LOG.log(Level.FINE, "[DBE] the failure, for a report", e); // tessera.log keeps the stack trace
     }
 
-    /** One short phrase for the header's HISTORY card. */
+    /** One short phrase for the header's HISTORY card (the log and the outcome have the whole message and what to do). */
     private static String reason(Throwable e) {
-        return e instanceof OutOfMemoryError ? "out of memory" : UserMessages.describe(e);
+        if (e instanceof OutOfMemoryError) return "out of memory";
+        String d = UserMessages.describe(e);
+        return d.startsWith("the disk is full") ? "disk full" : d;
     }
 
     /** Why a model cannot be subtracted (a coefficient not finite), or null. */
