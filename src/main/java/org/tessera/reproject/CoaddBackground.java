@@ -6,6 +6,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +48,11 @@ public final class CoaddBackground {
      * one of them fail.
      */
     interface Steps {
+        /** One band of the coadd's mosaic into the samples (in the coadd's worker threads). */
+        default void sample(CellMedians cells, int y0, int rows, float[][] src) {
+            cells.writeRows(y0, rows, src);
+        }
+
         default FinalBackground.Model fit(CellMedians cells, FinalBackground.Params p) throws IOException {
             return FinalBackground.fit(cells, p);
         }
@@ -77,6 +83,8 @@ public final class CoaddBackground {
     private final FitsImageWriter mosaic;
     private final CellMedians cells;
     private final Steps steps;
+    /** The first failure of the samples taken in the coadd's workers, or null. */
+    private final AtomicReference<Throwable> samplesFailed = new AtomicReference<>();
     private FinalBackground.Model model;
     private long t0;
     private boolean inPlace;
@@ -99,11 +107,21 @@ public final class CoaddBackground {
         this.cells = new CellMedians(width, height, channels, params.cellPx(), true);
     }
 
-    /** Where the coadd writes the mosaic's bands: the file, and the samples. */
+    /**
+     * Where the coadd writes the mosaic's bands: the file, and the samples. A failure of the
+     * samples (out of memory in a coadd worker) does not stop the coadd: the samples stop, the
+     * file goes on, and {@link #beforeClose} keeps it as coadded.
+     */
     public RowSink sink() {
         return (y0, rows, src) -> {
             mosaic.writeRows(y0, rows, src);
-            cells.writeRows(y0, rows, src);
+            if (samplesFailed.get() != null) return;
+            try {
+                steps.sample(cells, y0, rows, src);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (cancel(e)) throw e;
+                samplesFailed.compareAndSet(null, e);
+            }
         };
     }
 
@@ -127,6 +145,10 @@ public final class CoaddBackground {
         t0 = System.nanoTime();
         this.corrected = corrected;
         Header coadd = copy(header);
+        if (samplesFailed.get() != null) {
+            keep(coadd, "the background samples failed", samplesFailed.get());
+            return;
+        }
         FinalBackground.Model m;
         try {
             m = steps.fit(cells, params);

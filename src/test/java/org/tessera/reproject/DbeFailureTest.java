@@ -150,6 +150,27 @@ class DbeFailureTest {
     }
 
     @Test
+    void samplesThatFailInTheCoaddsWorkersKeepTheCoadd(@TempDir Path dir) throws Exception {
+        CoaddFiles.Written off = write(dir.resolve("off"), cfg(false), CoaddBackground.STEPS);
+        AtomicInteger bands = new AtomicInteger(), after = new AtomicInteger();
+        CoaddBackground.Steps oom = new CoaddBackground.Steps() {
+            @Override public void sample(CellMedians cells, int y0, int rows, float[][] src) {
+                int k = bands.incrementAndGet();
+                if (k == 3) throw new OutOfMemoryError("Java heap space"); // a cell row's buffer, in a worker
+                if (k > 3) after.incrementAndGet();
+                cells.writeRows(y0, rows, src);
+            }
+        };
+        try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
+            CoaddFiles.Written w = write(dir.resolve("oom"), cfg(true), oom);
+            keptAsCoadded(w, off, "the background samples failed", "out of memory", log);
+        }
+        // 9 bands of 37 rows; after the failure only the workers already past the check (3 workers: 2 at most) sample.
+        assertEquals(9, (332 + 36) / 37);
+        assertTrue(after.get() <= 2, "samples after the failure: " + after.get() + " of " + bands.get());
+    }
+
+    @Test
     void aModelThatIsNotFiniteIsNeverSubtracted(@TempDir Path dir) throws Exception {
         CoaddFiles.Written off = write(dir.resolve("off"), cfg(false), CoaddBackground.STEPS);
         CoaddBackground.Steps nan = new CoaddBackground.Steps() {
