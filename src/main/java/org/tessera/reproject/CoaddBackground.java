@@ -30,14 +30,16 @@ import org.tessera.io.FitsImageWriter;
  * the few cell rows that a band edge cuts until their other part arrives.
  * <p>
  * The extraction never costs the user the coadd (it may have taken an hour): a failure before any
- * pixel changed (the fit, a model that is not finite, the header) keeps the mosaic as coadded, its
- * header saying {@code DBE = F} and why (in place where its last block has room, else by a copy of
- * the closed file with a longer header, the data byte for byte), and {@link #warning()} says so for
- * the run's outcome; so does a failure of the second file when the DBE header did not fit in place
- * ({@link #afterClose}: the complete mosaic stays, without the extraction). A failure while the pixels are corrected in
- * place leaves some bands corrected and others not, and {@code (v - m) + m} in float does not give
- * {@code v} back bit for bit: that file is not kept (the caller aborts the writer, the run fails
- * with a message naming the mosaic). The user's cancel (an interrupt) cancels in every case.
+ * pixel changed (the samples, the fit, a model that is not finite, the header) keeps the mosaic as
+ * coadded, its header saying {@code DBE = F} and why (in place where its last block has room, else
+ * by a copy of the closed file with a longer header, the data byte for byte), and
+ * {@link #warning()} says so for the run's outcome; so does a failure of the second file when the
+ * DBE header did not fit in place ({@link #afterClose}: the complete mosaic stays, without the
+ * extraction). A failure while the pixels are corrected in place leaves some bands corrected and
+ * others not, and {@code (v - m) + m} in float does not give {@code v} back bit for bit: that file
+ * is not kept (the caller aborts the writer, the run fails with a message naming the mosaic;
+ * restoring it exactly would need a copy of the whole coadd). The user's cancel (an interrupt)
+ * cancels in every case.
  */
 public final class CoaddBackground {
 

@@ -326,7 +326,8 @@ public final class FinalBackground {
      * Both passes on a written mosaic FITS: fits the model, then rewrites the file through a
      * temporary file renamed onto it (the coadd's own file is never left half written). The
      * header is {@code header} plus {@code DBE = T}. Returns the model (empty: file untouched).
-     * The coadd of {@link CoaddFiles#write} does the same in less ({@link #applyInPlace}).
+     * The coadd of {@link CoaddFiles#write} does the same in less ({@link CoaddBackground}: the
+     * header replaced in place, then {@link #correctInPlace}).
      */
     public static Model applyToFile(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Params p) throws IOException {
         long t0 = System.nanoTime();
@@ -374,29 +375,15 @@ public final class FinalBackground {
     }
 
     /**
-     * Pass 2 on a mosaic still being written (FROM_NAN alpha), before its writer closes: band by
+     * Pass 2 on a mosaic still being written (FROM_NAN alpha), before its writer closes, once its
+     * header was given the DBE cards in place ({@link #withCards}, {@code replaceHeader}): band by
      * band, on {@code threads} threads, the temporary file's data minus {@code m} are written back
-     * in place, and its header gets {@code DBE = T}. The bytes are those {@link #applyToFile} gives
-     * (the same values read the same way, through the same writer), without a second file nor a
-     * second read and write of the whole mosaic through the disk. Returns false, leaving the file
-     * as it is, when the header with the DBE cards would need another 2880-byte block: then the
-     * caller closes the writer and calls {@link #rewrite}.
+     * in place. The bytes are those {@link #applyToFile} gives (the same values read the same way,
+     * through the same writer), without a second file nor a second read and write of the whole
+     * mosaic through the disk. A failure here leaves some bands corrected and others not: the
+     * caller must not keep the file ({@link CoaddBackground}).
      *
-     * @param t0   {@link System#nanoTime()} when the extraction began, for the log
      * @param also null, or where the corrected bands go too (the preview's block means)
-     */
-    static boolean applyInPlace(org.tessera.io.FitsImageWriter out, nom.tam.fits.Header header, Model m, Params p,
-                                int threads, long t0, org.tessera.image.RowSink also) throws IOException {
-        if (!out.replaceHeader(withCards(header, p))) return false;
-        correctInPlace(out, m, threads, also);
-        applied(out.target(), m, t0);
-        return true;
-    }
-
-    /**
-     * The pixels of {@link #applyInPlace} (the header aside): the temporary file's data minus
-     * {@code m}, band by band on {@code threads} threads, written back in place. A failure here
-     * leaves some bands corrected and others not: the caller must not keep the file.
      */
     static void correctInPlace(org.tessera.io.FitsImageWriter out, Model m, int threads, org.tessera.image.RowSink also)
             throws IOException {
