@@ -42,10 +42,11 @@ public final class GridMode {
 
     /**
      * One mount's run: its folder, its frame count, outputs (null when no tile succeeded), the tiles written and
-     * the tiles that failed.
+     * the tiles that failed; {@code error}: why there is no mosaic; {@code warning}: null, or why the mosaic was
+     * kept without its background extraction.
      */
     public record Part(MountMode mount, Path dir, int frames, Path mosaic, Path coverage, Path preview, List<Path> tiles,
-                       List<IsolatedTasks.Failure> failed, String error) {
+                       List<IsolatedTasks.Failure> failed, String error, String warning) {
         public Part {
             tiles = List.copyOf(tiles);
             failed = List.copyOf(failed);
@@ -211,10 +212,10 @@ public final class GridMode {
         if (r.cancelled()) throw new java.util.concurrent.CancellationException(org.tessera.UserMessages.CANCELLED + " during the Grid tiles");
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
-                    + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"));
+                    + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"), null);
         CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir), layout.global(), dir,
                 config, pr.sub(0.7, 1));
-        return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null);
+        return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
     }
 
     /** The frames of the tiles written (a tile's file is named by its id), each once, in input order. */

@@ -387,6 +387,10 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
     // ---- headers ----
 
     private byte[] primaryHeader(Header keys) throws IOException {
+        return primaryHeader(target, width, height, channels, keys);
+    }
+
+    private static byte[] primaryHeader(Path target, int width, int height, int channels, Header keys) throws IOException {
         List<HeaderCard> cards = new ArrayList<>();
         try {
             cards.add(new HeaderCard("SIMPLE", true, "conforms to FITS standard"));
@@ -409,8 +413,8 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                 cards.add(c);
             }
         }
-        declareLongStrings(cards);
-        return serialize(cards);
+        declareLongStrings(target, cards);
+        return serialize(target, cards);
     }
 
     /**
@@ -418,7 +422,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
      * CONTINUE cards; the OGIP convention asks for a LONGSTRN card to announce them (fitsverify
      * warns without it). Added once, after the structural cards, only when a card needs it.
      */
-    private void declareLongStrings(List<HeaderCard> cards) throws IOException {
+    private static void declareLongStrings(Path target, List<HeaderCard> cards) throws IOException {
         boolean continued = false, declared = false;
         for (HeaderCard c : cards) {
             if ("LONGSTRN".equals(c.getKey())) declared = true;
@@ -451,14 +455,14 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                     new HeaderCard("PCOUNT", 0, "no parameters"),
                     new HeaderCard("GCOUNT", 1, "one group"),
                     new HeaderCard("EXTNAME", "ALPHA", "validity: 255 data, 0 no data"));
-            return serialize(cards);
+            return serialize(target, cards);
         } catch (HeaderCardException e) {
             throw new IOException(target + ": cannot build ALPHA header: " + e.getMessage(), e);
         }
     }
 
     /** Cards as 80-character records, END, space padding to 2880. A card that cannot be written is dropped. */
-    private byte[] serialize(List<HeaderCard> cards) {
+    private static byte[] serialize(Path target, List<HeaderCard> cards) {
         StringBuilder sb = new StringBuilder();
         for (HeaderCard c : cards) {
             String s;
@@ -474,6 +478,42 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         sb.append(String.format(Locale.ROOT, "%-80s", "END"));
         while (sb.length() % FitsStructure.BLOCK != 0) sb.append(' ');
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Gives the finished file {@code target}, written by this class for an image of this shape, the
+     * primary header {@code keys} make (as the constructor writes them), however many 2880-byte
+     * blocks it takes: through {@code <target>.part}, the header then the rest of the file — data,
+     * extensions — copied byte for byte, renamed onto the target. For cards that do not fit in
+     * place ({@link #replaceHeader}); a failure leaves the target as it was and no temporary file.
+     */
+    public static void replaceHeaderByCopy(Path target, int width, int height, int channels, Header keys) throws IOException {
+        byte[] primary = primaryHeader(target, width, height, channels, keys);
+        Path temp = target.resolveSibling(target.getFileName() + ".part");
+        try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ)) {
+            long from = FitsStructure.primaryHeaderLength(in, target), size = in.size();
+            Files.deleteIfExists(temp);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer h = ByteBuffer.wrap(primary);
+                while (h.hasRemaining()) out.write(h);
+                for (long p = from; p < size; ) {
+                    long n = in.transferTo(p, size - p, out);
+                    if (n <= 0) throw new IOException(target + ": unexpected end of file at byte " + p);
+                    p += n;
+                }
+                out.force(false);
+            } catch (IOException | RuntimeException | Error e) {
+                Files.deleteIfExists(temp);
+                if (e instanceof IOException io && !(io instanceof java.io.InterruptedIOException))
+                    throw new IOException(target + ": cannot write: " + UserMessages.problemWith(io), io);
+                throw e;
+            }
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     // ---- convenience ----
@@ -509,7 +549,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                 }
             }
             out.close();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // out of memory too: no temporary file left behind
             out.abort();
             throw e;
         }

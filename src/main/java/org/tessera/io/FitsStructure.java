@@ -83,6 +83,11 @@ final class FitsStructure {
         return !b.hasRemaining() && new String(b.array(), StandardCharsets.US_ASCII).equals(prefix);
     }
 
+    /** The length in bytes of the primary header of {@code file} (open as {@code ch}): its blocks up to the one holding END. */
+    static long primaryHeaderLength(FileChannel ch, Path file) throws IOException {
+        return readHeaderBlocks(ch, 0, ch.size(), file, 0).length;
+    }
+
     /** Reads 2880-byte blocks from pos up to and including the one holding the END card. */
     private static byte[] readHeaderBlocks(FileChannel ch, long pos, long size, Path file, int index)
             throws IOException {

@@ -66,7 +66,10 @@ public final class MosaicPipeline {
     public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
             PREVIEW = "mosaic_preview.png", TILES_DIR = "master_tiles", DEFAULT_SKY_DIR = "default_sky";
 
-    /** An input (or a tile) that was set aside, and why. */
+    /**
+     * An input (or a tile) that was set aside, and why; or a step left out of an output (the final
+     * background extraction given up, the mosaic kept without it), the output named.
+     */
     public record Skipped(Path file, String reason) {}
 
     /**
@@ -253,6 +256,7 @@ public final class MosaicPipeline {
                 skipped.add(new Skipped(part.dir(), part.mount() + " frames: no mosaic: " + part.error()));
                 continue;
             }
+            if (part.warning() != null) skipped.add(new Skipped(part.mosaic(), part.warning()));
             if (first == null) first = part;
             else more.add(new Outcome(part.dir(), part.mosaic(), part.coverage(), part.preview(), List.of(), List.of(), null));
             if (g.parts().size() > 1) LOG.info("[GRID] " + part.mount() + " mosaic: " + part.mosaic());
@@ -492,6 +496,8 @@ public final class MosaicPipeline {
         ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
+        // The background extraction given up, the mosaic kept without it: the user sees it with the skipped items.
+        if (w.warning() != null) skipped.add(new Skipped(w.mosaic(), w.warning()));
         LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
         return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
     }

@@ -1,9 +1,20 @@
 package org.tessera.reproject;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import nom.tam.fits.Header;
+import nom.tam.fits.HeaderCard;
+import nom.tam.util.Cursor;
 
+import org.tessera.UserMessages;
 import org.tessera.image.RowSink;
 import org.tessera.io.FitsImageWriter;
 
@@ -17,29 +28,102 @@ import org.tessera.io.FitsImageWriter;
  * second one. So the mosaic appears once, with its background removed, and nothing is lost when
  * the run stops half way (the temporary file is removed as before). Memory: the cell grid, and
  * the few cell rows that a band edge cuts until their other part arrives.
+ * <p>
+ * The extraction never costs the user the coadd (it may have taken an hour): a failure before any
+ * pixel changed (the samples, the fit, a model that is not finite, the header) keeps the mosaic as
+ * coadded, its header saying {@code DBE = F} and why (in place where its last block has room, else
+ * by a copy of the closed file with a longer header, the data byte for byte), and
+ * {@link #warning()} says so for the run's outcome; so does a failure of the second file when the
+ * DBE header did not fit in place ({@link #afterClose}: the complete mosaic stays, without the
+ * extraction). A failure while the pixels are corrected in place leaves some bands corrected and
+ * others not, and {@code (v - m) + m} in float does not give {@code v} back bit for bit: that file
+ * is not kept (the caller aborts the writer, the run fails with a message naming the mosaic;
+ * restoring it exactly would need a copy of the whole coadd). The user's cancel (an interrupt)
+ * cancels in every case.
  */
 public final class CoaddBackground {
+
+    private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
+
+    /**
+     * The steps of the extraction, as {@link FinalBackground} does them; a seam for tests that make
+     * one of them fail.
+     */
+    interface Steps {
+        /** One band of the coadd's mosaic into the samples (in the coadd's worker threads). */
+        default void sample(CellMedians cells, int y0, int rows, float[][] src) {
+            cells.writeRows(y0, rows, src);
+        }
+
+        default FinalBackground.Model fit(CellMedians cells, FinalBackground.Params p) throws IOException {
+            return FinalBackground.fit(cells, p);
+        }
+
+        /** Replaces the open writer's header; false when it does not fit in place ({@link FitsImageWriter#replaceHeader}). */
+        default boolean header(FitsImageWriter out, Header header) throws IOException {
+            return out.replaceHeader(header);
+        }
+
+        default void correct(FitsImageWriter out, FinalBackground.Model m, int threads, RowSink also) throws IOException {
+            FinalBackground.correctInPlace(out, m, threads, also);
+        }
+
+        default void rewrite(Path file, Header header, FinalBackground.Model m, FinalBackground.Params p, long t0,
+                             RowSink also) throws IOException {
+            FinalBackground.rewrite(file, header, m, p, t0, also);
+        }
+
+        /** Gives the closed mosaic a header that needs more blocks ({@link FitsImageWriter#replaceHeaderByCopy}). */
+        default void headerByCopy(Path file, int width, int height, int channels, Header header) throws IOException {
+            FitsImageWriter.replaceHeaderByCopy(file, width, height, channels, header);
+        }
+    }
+
+    static final Steps STEPS = new Steps() {};
 
     private final FinalBackground.Params params;
     private final FitsImageWriter mosaic;
     private final CellMedians cells;
+    private final Steps steps;
+    /** The first failure of the samples taken in the coadd's workers, or null. */
+    private final AtomicReference<Throwable> samplesFailed = new AtomicReference<>();
     private FinalBackground.Model model;
     private long t0;
     private boolean inPlace;
+    private boolean rewritten;
+    private RowSink corrected;
+    private String warning;
+    /** The header with DBE = F that did not fit in place: given to the closed file by a copy ({@link #afterClose}). */
+    private Header failureHeader;
 
     /** @param mosaic the mosaic's writer, with {@link FitsImageWriter.AlphaMode#FROM_NAN} */
     public CoaddBackground(FinalBackground.Params params, FitsImageWriter mosaic, int width, int height, int channels) {
+        this(params, mosaic, width, height, channels, STEPS);
+    }
+
+    CoaddBackground(FinalBackground.Params params, FitsImageWriter mosaic, int width, int height, int channels, Steps steps) {
         this.params = params;
         this.mosaic = mosaic;
+        this.steps = steps;
         // FROM_NAN: a pixel not finite in every channel reads back NaN in all of them.
         this.cells = new CellMedians(width, height, channels, params.cellPx(), true);
     }
 
-    /** Where the coadd writes the mosaic's bands: the file, and the samples. */
+    /**
+     * Where the coadd writes the mosaic's bands: the file, and the samples. A failure of the
+     * samples (out of memory in a coadd worker) does not stop the coadd: the samples stop, the
+     * file goes on, and {@link #beforeClose} keeps it as coadded.
+     */
     public RowSink sink() {
         return (y0, rows, src) -> {
             mosaic.writeRows(y0, rows, src);
-            cells.writeRows(y0, rows, src);
+            if (samplesFailed.get() != null) return;
+            try {
+                steps.sample(cells, y0, rows, src);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (cancel(e)) throw e;
+                samplesFailed.compareAndSet(null, e);
+            }
         };
     }
 
@@ -53,13 +137,54 @@ public final class CoaddBackground {
 
     /**
      * As {@link #beforeClose(Header, int)}; the corrected bands also go to {@code corrected} (null:
-     * nowhere) as they are written in place, so that the preview needs no read of the file.
+     * nowhere) as they are written (in place, or by {@link #afterClose}), so that the preview needs
+     * no read of the file. A failure of the fit or of the header is no failure of the run: the file
+     * is left as coadded, with {@code DBE = F} where its header has room, and {@link #warning()}
+     * says why. Throws when the file must not be kept (a failure while correcting its pixels, or
+     * one that left its header half written) and on the user's cancel: the caller aborts the writer.
      */
     public void beforeClose(Header header, int threads, RowSink corrected) throws IOException {
         t0 = System.nanoTime();
-        model = FinalBackground.fit(cells, params);
-        if (model.empty()) FinalBackground.skipped(mosaic.target());
-        else inPlace = FinalBackground.applyInPlace(mosaic, header, model, params, threads, t0, corrected);
+        this.corrected = corrected;
+        Header coadd = copy(header);
+        if (samplesFailed.get() != null) {
+            keep(coadd, "the background samples failed", samplesFailed.get());
+            return;
+        }
+        FinalBackground.Model m;
+        try {
+            m = steps.fit(cells, params);
+            String bad = notFinite(m);
+            if (bad != null) throw new ArithmeticException(bad);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            keep(coadd, "the background fit failed", e);
+            return;
+        }
+        model = m;
+        if (m.empty()) {
+            FinalBackground.skipped(mosaic.target());
+            return;
+        }
+        boolean fits;
+        try {
+            fits = steps.header(mosaic, FinalBackground.withCards(copy(coadd), params));
+        } catch (IOException | RuntimeException e) {
+            // The header may be half written: keep() writes the whole block again, or throws.
+            keep(coadd, "the DBE header could not be written", e);
+            return;
+        }
+        if (!fits) return; // afterClose rewrites the closed file
+        try {
+            steps.correct(mosaic, m, threads, corrected);
+        } catch (IOException | RuntimeException | Error e) {
+            if (cancel(e)) throw e;
+            throw new IOException(mosaic.target() + ": the background extraction failed while correcting the mosaic in place ("
+                    + UserMessages.describe(e) + "), so some bands were corrected and others not; it was not kept (a corrected"
+                    + " pixel does not give the coadd's back exactly). Run again, or set final_mosaic_dbe_enabled=false"
+                    + " to keep the coadd without it", e);
+        }
+        FinalBackground.applied(mosaic.target(), m, t0);
+        inPlace = true;
     }
 
     /** After {@link #beforeClose}: the model was removed in place, every corrected band went to its {@code corrected} sink. */
@@ -68,11 +193,131 @@ public final class CoaddBackground {
     }
 
     /**
+     * After {@link #afterClose}: the model was removed (in place or by the rewrite) and every
+     * corrected band went to the {@code corrected} sink given to {@link #beforeClose}.
+     */
+    public boolean applied() {
+        return inPlace || rewritten;
+    }
+
+    /**
+     * Null, or why the mosaic was kept without the extraction after it failed, in words for the
+     * run's outcome (the log has said it as a {@code [DBE]} warning).
+     */
+    public String warning() {
+        return warning;
+    }
+
+    /**
      * The writer closed: where the header with the DBE cards did not fit in the place of the
      * coadd's (a header at the end of a 2880-byte block), the file is rewritten as
-     * {@link FinalBackground#applyToFile} does, with the model already fitted.
+     * {@link FinalBackground#applyToFile} does, with the model already fitted. A failure there (a
+     * full disk) leaves the complete mosaic as coadded (the rewrite goes through a temporary file)
+     * and is reported by {@link #warning()}; only the user's cancel is thrown.
      */
     public void afterClose(Header header) throws IOException {
-        if (model != null && !model.empty() && !inPlace) FinalBackground.rewrite(mosaic.target(), header, model, params, t0);
+        if (failureHeader != null) {
+            markByCopy(failureHeader);
+            return;
+        }
+        if (model == null || model.empty() || inPlace || warning != null) return;
+        Header coadd = copy(header); // the rewrite adds its DBE cards to the header it is given
+        try {
+            steps.rewrite(mosaic.target(), copy(coadd), model, params, t0, corrected);
+            rewritten = true;
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (cancel(e)) throw e;
+            String stage = "the rewrite with the DBE header failed";
+            warn(stage, e);
+            // No room for DBE = F in place either (that is why it was rewritten): a copy, which may fail as the rewrite did.
+            markByCopy(FinalBackground.withFailureCards(coadd, stage + ": " + reason(e)));
+        }
+    }
+
+    /** The closed mosaic given {@code header} (DBE = F) by a copy; a failure leaves it as it is, without a DBE card. */
+    private void markByCopy(Header header) throws IOException {
+        try {
+            steps.headerByCopy(mosaic.target(), cells.width(), cells.height(), cells.channels(), header);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (cancel(e)) throw rethrown(e);
+            String name = mosaic.target().getFileName().toString();
+            LOG.warning("[DBE] " + name + ": its header could not be given DBE = F (" + UserMessages.describe(e) + "); "
+                    + name + " is complete, without background extraction and without a DBE card");
+        }
+    }
+
+    /**
+     * The extraction failed before any pixel changed: the file stays as coadded, its header with
+     * {@code DBE = F} and why, in place when its last block has room, else by a copy once the file
+     * is closed ({@link #afterClose}). Rethrows the user's cancel; throws when the header cannot be
+     * written whole again.
+     */
+    private void keep(Header coadd, String stage, Throwable e) throws IOException {
+        if (cancel(e)) throw rethrown(e);
+        String why = stage + ": " + reason(e);
+        try {
+            Header failed = FinalBackground.withFailureCards(copy(coadd), why);
+            if (!mosaic.replaceHeader(failed)) {
+                mosaic.replaceHeader(coadd); // the coadd's header, written again in case the failure touched it
+                failureHeader = failed;
+            }
+        } catch (IOException | RuntimeException f) {
+            if (cancel(f)) throw f;
+            f.addSuppressed(e);
+            throw new IOException(mosaic.target() + ": the background extraction failed (" + why
+                    + ") and the mosaic's header could not be written again (" + UserMessages.describe(f) + ")", f);
+        }
+        warn(stage, e);
+    }
+
+    private void warn(String stage, Throwable e) {
+        String name = mosaic.target().getFileName().toString();
+        warning = "final background extraction (DBE) not applied, " + stage + ": " + UserMessages.describe(e)
+                + "; the mosaic was kept without it";
+        LOG.warning("[DBE] " + name + ": " + stage + ": " + UserMessages.describe(e) + "; " + name
+                + " kept without background extraction");
+        LOG.log(Level.FINE, "[DBE] the failure, for a report", e); // tessera.log keeps the stack trace
+    }
+
+    /** One short phrase for the header's HISTORY card (the log and the outcome have the whole message and what to do). */
+    private static String reason(Throwable e) {
+        if (e instanceof OutOfMemoryError) return "out of memory";
+        String d = UserMessages.describe(e);
+        return d.startsWith("the disk is full") ? "disk full" : d;
+    }
+
+    /** Why a model cannot be subtracted (a coefficient not finite), or null. */
+    private static String notFinite(FinalBackground.Model m) {
+        for (int c = 0; c < m.coef().length; c++) {
+            double[] a = m.coef()[c];
+            if (a == null) continue;
+            for (double v : a)
+                if (!Double.isFinite(v)) return String.format(Locale.ROOT, "the model of channel %d is not finite (%s)", c, v);
+        }
+        return null;
+    }
+
+    /** The user's cancel: an interrupt (of this thread, or one that stopped an I/O) or a CancellationException. */
+    static boolean cancel(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) return true;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+            if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+                    || t instanceof InterruptedException || t instanceof CancellationException) return true;
+        return false;
+    }
+
+    /** {@code e} to throw as it is (an IOException returned, any other thrown here). */
+    private static IOException rethrown(Throwable e) {
+        if (e instanceof IOException io) return io;
+        if (e instanceof RuntimeException r) throw r;
+        if (e instanceof Error err) throw err;
+        return new InterruptedIOException(String.valueOf(e.getMessage()));
+    }
+
+    private static Header copy(Header h) {
+        Header out = new Header();
+        Cursor<String, HeaderCard> it = h.iterator();
+        while (it.hasNext()) out.addLine(it.next().copy());
+        return out;
     }
 }

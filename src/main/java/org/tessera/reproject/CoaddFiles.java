@@ -22,7 +22,9 @@ import org.tessera.wcs.WcsGrid;
  * Grid mode's {@code mosaic_grid.fits}): the mosaic (float32 with WCS and an {@code ALPHA}
  * extension where it holds data), the coverage (Σ weights) and a PNG preview with the
  * {@code preview_png_*} keys. The FITS files are streamed band by band into temp files renamed
- * when complete; a failure removes both, so no partial mosaic is ever left.
+ * when complete; a failure removes both, so no partial mosaic is ever left. A failure of the final
+ * background extraction keeps the coadd, without it, and says so in {@link Written#warning()}
+ * ({@link CoaddBackground}).
  */
 public final class CoaddFiles {
     private CoaddFiles() {}
@@ -32,8 +34,11 @@ public final class CoaddFiles {
     /** File names of the three outputs in their folder. */
     public record Names(String mosaic, String coverage, String preview) {}
 
-    /** What was written, and the coadd's report. */
-    public record Written(Path mosaic, Path coverage, Path preview, ReprojectCoadd.Result result) {}
+    /**
+     * What was written, and the coadd's report; {@code warning}: null, or why the mosaic was kept
+     * without its background extraction ({@link CoaddBackground#warning()}), for the run's outcome.
+     */
+    public record Written(Path mosaic, Path coverage, Path preview, ReprojectCoadd.Result result, String warning) {}
 
     /**
      * Coadds {@code inputs} onto {@code grid} (cropped to what they cover) into {@code dir}.
@@ -70,6 +75,13 @@ public final class CoaddFiles {
     public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
                                 String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
                                 ReprojectCoadd.Bands bands, MosaicProvenance about) throws IOException {
+        return write(inputs, grid, params, dir, names, what, config, coadd, preview, backend, bands, about, CoaddBackground.STEPS);
+    }
+
+    /** The full write, with the background extraction's steps given (tests make one fail). */
+    static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
+                         String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
+                         ReprojectCoadd.Bands bands, MosaicProvenance about, CoaddBackground.Steps dbeSteps) throws IOException {
         Path mosaic = dir.resolve(names.mosaic()), coverage = dir.resolve(names.coverage());
         List<FitsImageWriter> open = new ArrayList<>();
         CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
@@ -83,20 +95,22 @@ public final class CoaddFiles {
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
                 open.add(c);
-                bg[0] = background(config, m, g.width(), g.height(), channels);
+                bg[0] = background(config, m, g.width(), g.height(), channels, dbeSteps);
                 pv[0] = new CoaddPreview(config, g.width(), g.height(), channels, bg[0] != null);
                 return new ReprojectCoadd.Sinks(pv[0].mosaic(bg[0] == null ? m : bg[0].sink()), pv[0].coverage(c));
             }, coadd, backend, bands);
+            // Throws only when the file must not be kept (its pixels half corrected) or on the cancel;
+            // a failed fit keeps the coadd (bg.warning() says why).
             if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what, about), params.workers(), pv[0].corrected());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
-        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what, about));
+        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what, about)); // a failure keeps the mosaic
         Path png = pv[0] == null ? preview(mosaic, coverage, dir.resolve(names.preview()), config, preview)
                 : pv[0].write(bg[0], mosaic, coverage, dir.resolve(names.preview()), preview);
-        return new Written(mosaic, coverage, png, res);
+        return new Written(mosaic, coverage, png, res, bg[0] == null ? null : bg[0].warning());
     }
 
     private static final String DBE_OFF = "[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)";
@@ -109,8 +123,13 @@ public final class CoaddFiles {
      * {@code final_mosaic_dbe_enabled} is false.
      */
     public static CoaddBackground background(Config config, FitsImageWriter mosaic, int width, int height, int channels) {
+        return background(config, mosaic, width, height, channels, CoaddBackground.STEPS);
+    }
+
+    static CoaddBackground background(Config config, FitsImageWriter mosaic, int width, int height, int channels,
+                                      CoaddBackground.Steps steps) {
         FinalBackground.Params dbe = FinalBackground.Params.fromConfig(config);
-        if (dbe.enabled()) return new CoaddBackground(dbe, mosaic, width, height, channels);
+        if (dbe.enabled()) return new CoaddBackground(dbe, mosaic, width, height, channels, steps);
         LOG.info(DBE_OFF);
         return null;
     }

@@ -15,12 +15,13 @@ import org.tessera.io.PreviewPng;
  * means ({@link PreviewBlocks}) are taken from the coverage's bands as the coadd writes them, and
  * from the mosaic's final data as they are written: the coadd's bands when there is no background
  * extraction, the corrected bands when the extraction removes its model in place
- * ({@link CoaddBackground#beforeClose(nom.tam.fits.Header, int, RowSink)}). The PNG is the one the
- * read-back gives, byte for byte. Two cases read the mosaic back as before (the coverage never): an
- * extraction that found no model (rare; taking the coadd's bands too, in case, would hold a second
- * set of block means during every coadd) and one whose header did not fit in place (the file is
- * rewritten after it closes). Memory: one or two sets of the preview's planes (the coverage's and
- * the mosaic's), never the mosaic.
+ * ({@link CoaddBackground#beforeClose(nom.tam.fits.Header, int, RowSink)}) or by the rewrite after
+ * the file closed (its header needed another block). The PNG is the one the read-back gives, byte
+ * for byte. The mosaic is read back (the coverage never) where the file holds the coadd's bands
+ * although the extraction ran: it found no model, or it failed and the coadd was kept (rare;
+ * taking the coadd's bands too, in case, would hold a second set of block means during every
+ * coadd). Memory: one or two sets of the preview's planes (the coverage's and the mosaic's), never
+ * the mosaic.
  */
 public final class CoaddPreview {
 
@@ -90,8 +91,8 @@ public final class CoaddPreview {
             throws IOException {
         PreviewBlocks image = coverage == null ? null // off: CoaddFiles.preview says so
                 : bgOrNull == null ? coadded
-                : bgOrNull.appliedInPlace() ? corrected
-                : null; // no model, or rewritten after the coadd: read back
+                : bgOrNull.applied() ? corrected
+                : null; // no model, or the extraction failed: the coadd's file, read back
         if (image == null) return CoaddFiles.preview(mosaic, coverageFile, png, config, progress);
         progress.update(0, "preview");
         PreviewPng.write(image, coverage, png, config.getDouble("preview_png_p_low"), config.getDouble("preview_png_p_high"),

@@ -326,7 +326,8 @@ public final class FinalBackground {
      * Both passes on a written mosaic FITS: fits the model, then rewrites the file through a
      * temporary file renamed onto it (the coadd's own file is never left half written). The
      * header is {@code header} plus {@code DBE = T}. Returns the model (empty: file untouched).
-     * The coadd of {@link CoaddFiles#write} does the same in less ({@link #applyInPlace}).
+     * The coadd of {@link CoaddFiles#write} does the same in less ({@link CoaddBackground}: the
+     * header replaced in place, then {@link #correctInPlace}).
      */
     public static Model applyToFile(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Params p) throws IOException {
         long t0 = System.nanoTime();
@@ -341,26 +342,51 @@ public final class FinalBackground {
 
     /** Pass 2 alone on a written mosaic FITS: the file minus {@code m}, through a temporary file renamed onto it. */
     static void rewrite(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Model m, Params p, long t0) throws IOException {
-        org.tessera.io.FitsImageWriter.write(mosaicFile, subtracted(org.tessera.io.FitsFrame.open(mosaicFile), m),
-                withCards(header, p), org.tessera.io.FitsImageWriter.AlphaMode.FROM_NAN);
-        applied(mosaicFile, m, t0);
+        rewrite(mosaicFile, header, m, p, t0, null);
     }
 
     /**
-     * Pass 2 on a mosaic still being written (FROM_NAN alpha), before its writer closes: band by
+     * As {@link #rewrite(java.nio.file.Path, nom.tam.fits.Header, Model, Params, long)}; the corrected
+     * bands also go to {@code also} (null: nowhere) as they go to the file, so that the preview needs
+     * no read of it. A failure leaves the file as it was (the writer's temporary file is removed);
+     * {@code also} then holds part of the bands.
+     */
+    static void rewrite(java.nio.file.Path mosaicFile, nom.tam.fits.Header header, Model m, Params p, long t0,
+                        org.tessera.image.RowSink also) throws IOException {
+        RowSource in = subtracted(org.tessera.io.FitsFrame.open(mosaicFile), m);
+        org.tessera.io.FitsImageWriter.write(mosaicFile, also == null ? in : teed(in, also), withCards(header, p),
+                org.tessera.io.FitsImageWriter.AlphaMode.FROM_NAN);
+        applied(mosaicFile, m, t0);
+    }
+
+    /** {@code in}, each band read also written to {@code also}. */
+    private static RowSource teed(RowSource in, org.tessera.image.RowSink also) {
+        return new RowSource() {
+            @Override public int width() { return in.width(); }
+            @Override public int height() { return in.height(); }
+            @Override public int channels() { return in.channels(); }
+            @Override public String name() { return in.name(); }
+
+            @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                in.readRows(y0, rows, dst);
+                also.writeRows(y0, rows, dst);
+            }
+        };
+    }
+
+    /**
+     * Pass 2 on a mosaic still being written (FROM_NAN alpha), before its writer closes, once its
+     * header was given the DBE cards in place ({@link #withCards}, {@code replaceHeader}): band by
      * band, on {@code threads} threads, the temporary file's data minus {@code m} are written back
-     * in place, and its header gets {@code DBE = T}. The bytes are those {@link #applyToFile} gives
-     * (the same values read the same way, through the same writer), without a second file nor a
-     * second read and write of the whole mosaic through the disk. Returns false, leaving the file
-     * as it is, when the header with the DBE cards would need another 2880-byte block: then the
-     * caller closes the writer and calls {@link #rewrite}.
+     * in place. The bytes are those {@link #applyToFile} gives (the same values read the same way,
+     * through the same writer), without a second file nor a second read and write of the whole
+     * mosaic through the disk. A failure here leaves some bands corrected and others not: the
+     * caller must not keep the file ({@link CoaddBackground}).
      *
-     * @param t0   {@link System#nanoTime()} when the extraction began, for the log
      * @param also null, or where the corrected bands go too (the preview's block means)
      */
-    static boolean applyInPlace(org.tessera.io.FitsImageWriter out, nom.tam.fits.Header header, Model m, Params p,
-                                int threads, long t0, org.tessera.image.RowSink also) throws IOException {
-        if (!out.replaceHeader(withCards(header, p))) return false;
+    static void correctInPlace(org.tessera.io.FitsImageWriter out, Model m, int threads, org.tessera.image.RowSink also)
+            throws IOException {
         RowSource in = subtracted(out.readBack(), m);
         int w = in.width(), h = in.height();
         int rows = (int) Math.max(1, Math.min(h, (8L << 20) / (4L * w * in.channels())));
@@ -402,14 +428,31 @@ public final class FinalBackground {
         } finally {
             if (pool != null) pool.shutdownNow();
         }
-        applied(out.target(), m, t0);
-        return true;
     }
 
-    private static nom.tam.fits.Header withCards(nom.tam.fits.Header header, Params p) throws IOException {
+    /** {@code header} plus {@code DBE = T} and {@code DBECELL}: the cards of a mosaic whose background was removed. */
+    static nom.tam.fits.Header withCards(nom.tam.fits.Header header, Params p) throws IOException {
         try {
             header.addValue("DBE", true, "final background extraction applied");
             header.addValue("DBECELL", p.cellPx(), "[px] DBE sample cell");
+        } catch (nom.tam.fits.HeaderCardException e) {
+            throw new IOException("cannot build the DBE header: " + e.getMessage(), e);
+        }
+        return header;
+    }
+
+    /**
+     * {@code header} plus {@code DBE = F} and, when {@code why} is not null, a HISTORY card saying
+     * why (cut to one card): the cards of a mosaic kept without the extraction that failed on it.
+     */
+    static nom.tam.fits.Header withFailureCards(nom.tam.fits.Header header, String why) throws IOException {
+        try {
+            header.addValue("DBE", false, "final background extraction failed");
+            if (why != null) {
+                String h = "DBE not applied: " + why.replaceAll("[^\\x20-\\x7e]", "?");
+                // One card: nom-tam writes "HISTORY  " and 71 characters of text, more would continue on a second.
+                header.insertHistory(h.length() <= 71 ? h : h.substring(0, 68) + "...");
+            }
         } catch (nom.tam.fits.HeaderCardException e) {
             throw new IOException("cannot build the DBE header: " + e.getMessage(), e);
         }
@@ -420,7 +463,7 @@ public final class FinalBackground {
         LOG.warning("[DBE] skipped: no channel had enough sky cells; " + mosaicFile.getFileName() + " left as coadded");
     }
 
-    private static void applied(java.nio.file.Path mosaicFile, Model m, long t0) {
+    static void applied(java.nio.file.Path mosaicFile, Model m, long t0) {
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < m.removedSpread().length; c++)
             sb.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4g", m.removedSpread()[c]));

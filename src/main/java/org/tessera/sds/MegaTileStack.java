@@ -48,7 +48,8 @@ final class MegaTileStack {
     private static final Logger LOG = Logger.getLogger("org.tessera.sds");
 
     /** What was written. */
-    record Written(Path mosaic, Path coverage, Path preview, WcsGrid grid, StackResult stack, long masked) {}
+    /** What was written; {@code warning}: null, or why the mosaic was kept without its background extraction. */
+    record Written(Path mosaic, Path coverage, Path preview, WcsGrid grid, StackResult stack, long masked, String warning) {}
 
     /** Rows per band of the coverage pass: about 4 Mi floats. */
     private static int bandRows(int width) {
@@ -128,6 +129,7 @@ final class MegaTileStack {
             pv = new CoaddPreview(config, w, h, images.get(0).channels(), bg != null); // and the preview's block means
             RowSink out = masking(covs, w, keep, pv.mosaic(bg == null ? m : bg.sink()), pv.coverage(c), masked);
             res = StackCore.stackWeighted(images, frames, s.coadd(), out, null, stack, plan);
+            // Throws only when the file must not be kept or on the cancel; a failed fit keeps the stack (bg.warning()).
             if (bg != null) bg.beforeClose(CoaddFiles.header(win, tiles.size(), what, about), plan.workers(), pv.corrected());
             m.close();
             c.close();
@@ -140,9 +142,9 @@ final class MegaTileStack {
                 + " below the coverage keep", tiles.size(), s.coadd().describe(), res.framesUsed(), res.rejectedPct(),
                 masked.get()));
         for (String d : res.dropped()) LOG.warning("[SDS] mega-tile dropped by the stack: " + d);
-        if (bg != null) bg.afterClose(CoaddFiles.header(win, tiles.size(), what, about));
+        if (bg != null) bg.afterClose(CoaddFiles.header(win, tiles.size(), what, about)); // a failure keeps the mosaic
         Path png = pv.write(bg, mosaic, coverage, dir.resolve(names.preview()), preview);
-        return new Written(mosaic, coverage, png, win, res, masked.get());
+        return new Written(mosaic, coverage, png, win, res, masked.get(), bg == null ? null : bg.warning());
     }
 
     /**

@@ -186,6 +186,7 @@ public final class SdsMode {
         LOG.info(String.format(Locale.ROOT, "[SDS] mosaic %dx%d from %d mega-tile(s) of %d frame(s) written in %.1f s: %s",
                 w.grid().width(), w.grid().height(), tiles.size(), used.stream().mapToInt(b -> b.frames().size()).sum(),
                 (System.nanoTime() - t0) / 1e9, w.mosaic()));
+        if (w.warning() != null) left.add(new Left(w.mosaic(), w.warning())); // the user sees it as a skipped item
         return new Outcome(w.mosaic(), w.coverage(), w.preview(), w.grid(), left, used, w.masked());
     }
 

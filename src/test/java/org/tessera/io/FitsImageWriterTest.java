@@ -245,6 +245,83 @@ class FitsImageWriterTest {
     }
 
     @Test
+    void aWholeImageWriteThatFailsLeavesTheTargetAsItWas() throws Exception {
+        // The final background extraction's rewrite of a finished mosaic goes through write(): a failure once its
+        // temporary file exists, an I/O error or out of memory, leaves the mosaic whole and no temporary file.
+        Path target = tmp.resolve("kept.fits");
+        byte[] before = "the complete mosaic".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (Throwable t : new Throwable[] {new IOException("No space left on device"), new OutOfMemoryError("Java heap space")}) {
+            Files.write(target, before);
+            boolean[] partExisted = {false};
+            org.tessera.image.RowSource failing = new org.tessera.image.RowSource() {
+                @Override public int width() { return 5; }
+                @Override public int height() { return 40; }
+                @Override public int channels() { return 3; }
+                @Override public String name() { return "failing"; }
+                @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                    partExisted[0] = Files.exists(tmp.resolve("kept.fits.part"));
+                    if (t instanceof IOException io) throw io;
+                    throw (Error) t;
+                }
+            };
+            Throwable e = assertThrows(Throwable.class, () -> FitsImageWriter.write(target, failing, null, AlphaMode.FROM_NAN));
+            assertEquals(t, e);
+            assertTrue(partExisted[0], "the failure came while the temporary file existed");
+            assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(target)), "the target untouched");
+            assertFalse(Files.exists(tmp.resolve("kept.fits.part")), t + ": no temporary file left");
+        }
+    }
+
+    @Test
+    void aHeaderThatNeedsMoreBlocksIsGivenByACopyWithTheDataByteForByte() throws Exception {
+        int w = 31, h = 17, c = 3;
+        FloatImage img = randomImage(w, h, c, 9, 0.1);
+        img.plane(1)[5] = -0f;
+        Path target = tmp.resolve("m.fits");
+        Header full = new Header();
+        for (int i = 0; i < 28; i++) full.addValue(String.format("FILL%03d", i), i, "pads the header"); // 7 + 28 + END: one block
+        FitsImageWriter.write(target, img, full, AlphaMode.FROM_NAN);
+        byte[] before = Files.readAllBytes(target);
+        assertEquals("END", new String(before, 35 * 80, 3, java.nio.charset.StandardCharsets.US_ASCII), "a full first block");
+        Header more = new Header();
+        for (int i = 0; i < 28; i++) more.addValue(String.format("FILL%03d", i), i, "pads the header");
+        more.addValue("DBE", false, "final background extraction failed");
+        FitsImageWriter.replaceHeaderByCopy(target, w, h, c, more);
+        byte[] after = Files.readAllBytes(target);
+        assertEquals(before.length + 2880, after.length);
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(before, 2880, before.length),
+                java.util.Arrays.copyOfRange(after, 5760, after.length)), "data and ALPHA byte for byte (-0 and NaN as stored)");
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(before, 0, 35 * 80),
+                java.util.Arrays.copyOfRange(after, 0, 35 * 80)), "the cards before the new one as they were");
+        FitsFrame f = FitsFrame.open(target);
+        assertEquals("F", f.keys().get("DBE").trim());
+        Path orig = Files.write(tmp.resolve("orig.fits"), before);
+        FitsFrame o = FitsFrame.open(orig);
+        FloatImage back = new FloatImage(w, h, c), ref = new FloatImage(w, h, c);
+        f.readRows(0, h, back.planes());
+        o.readRows(0, h, ref.planes());
+        FloatImage alpha = new FloatImage(w, h, 1), refAlpha = new FloatImage(w, h, 1);
+        f.alpha().readRows(0, h, alpha.planes()); // the ALPHA extension found after the longer header
+        o.alpha().readRows(0, h, refAlpha.planes());
+        int nan = 0;
+        for (int i = 0; i < w * h; i++) {
+            for (int ch = 0; ch < c; ch++)
+                assertEquals(Float.floatToRawIntBits(ref.plane(ch)[i]), Float.floatToRawIntBits(back.plane(ch)[i]));
+            assertEquals(refAlpha.plane(0)[i], alpha.plane(0)[i]);
+            if (Float.isNaN(back.plane(0)[i])) nan++;
+        }
+        assertTrue(nan > 0, "pixels without data among them");
+        assertFalse(Files.exists(tmp.resolve("m.fits.part")));
+        // A target that is not FITS: an exception naming it, the file untouched, no temporary file.
+        Path junk = tmp.resolve("junk.fits");
+        Files.write(junk, new byte[100]);
+        IOException e = assertThrows(IOException.class, () -> FitsImageWriter.replaceHeaderByCopy(junk, w, h, c, more));
+        assertTrue(e.getMessage().contains("junk.fits"), e.getMessage());
+        assertEquals(100, Files.size(junk));
+        assertFalse(Files.exists(tmp.resolve("junk.fits.part")));
+    }
+
+    @Test
     void abortLeavesNothing() throws Exception {
         Path target = tmp.resolve("aborted.fits");
         FitsImageWriter out = new FitsImageWriter(target, 4, 4, 3, null, AlphaMode.FROM_NAN);

@@ -24,8 +24,9 @@ import org.tessera.io.PreviewPng;
 /**
  * The preview taken on the mosaic's way to its file ({@link CoaddPreview}) is the PNG that reading
  * the finished mosaic and coverage back gives ({@link CoaddFiles#preview}), byte for byte: with the
- * background extraction off, on (corrected in place), rewritten (its header needed another block)
- * and finding no model (these two read the mosaic back); whatever the band heights and threads.
+ * background extraction off, on (corrected in place), rewritten (its header needed another block;
+ * the preview taken from the rewrite's bands) and finding no model (the mosaic read back); whatever
+ * the band heights and threads.
  */
 class CoaddPreviewTest {
 
@@ -75,10 +76,16 @@ class CoaddPreviewTest {
      * moved away while the streamed preview is written (it must not read them).
      */
     static Path[] run(Path dir, FloatImage img, int filler, int rows, int threads, Config cfg, boolean hide) throws Exception {
+        return run(dir, img, filler, rows, threads, cfg, hide, CoaddBackground.STEPS);
+    }
+
+    /** {@link #run(Path, FloatImage, int, int, int, Config, boolean)} with the extraction's steps given. */
+    static Path[] run(Path dir, FloatImage img, int filler, int rows, int threads, Config cfg, boolean hide,
+                      CoaddBackground.Steps steps) throws Exception {
         Path m = dir.resolve("m.fits"), c = dir.resolve("c.fits");
         FitsImageWriter mw = new FitsImageWriter(m, W, H, 3, CoaddBackgroundTest.header(filler), FitsImageWriter.AlphaMode.FROM_NAN);
         FitsImageWriter cw = new FitsImageWriter(c, W, H, 1, CoaddBackgroundTest.header(0), FitsImageWriter.AlphaMode.NONE);
-        CoaddBackground bg = new CoaddBackground(FinalBackground.Params.fromConfig(cfg), mw, W, H, 3);
+        CoaddBackground bg = new CoaddBackground(FinalBackground.Params.fromConfig(cfg), mw, W, H, 3, steps);
         CoaddPreview pv = new CoaddPreview(cfg, W, H, 3, true);
         RowSink ms = pv.mosaic(bg.sink()), cs = pv.coverage(cw);
         BandFeed.feed(img, rows, BandFeed.starts(H, rows, "reversed"), threads, (y0, n, band) -> {
@@ -113,8 +120,8 @@ class CoaddPreviewTest {
         Path[] a = run(Files.createDirectories(dir.resolve("a")), img, 0, 45, 3, cfg, true);
         assertTrue(FitsFrame.open(a[0]).keys().containsKey("DBE"));
         assertEquals(-1, Files.mismatch(a[3], a[2]), "in place");
-        // Rewritten (27 filler cards: the DBE cards need a second header block): read back.
-        Path[] b = run(Files.createDirectories(dir.resolve("b")), img, 27, 64, 2, cfg, false);
+        // Rewritten (27 filler cards: the DBE cards need a second header block): the rewrite's bands, the files hidden.
+        Path[] b = run(Files.createDirectories(dir.resolve("b")), img, 27, 64, 2, cfg, true);
         assertEquals(2 * 2880, CoaddBackgroundTest.FitsHeaderLength.of(b[0]));
         assertEquals(-1, Files.mismatch(b[3], b[2]), "rewritten");
         // No model: two pixels of three NaN, no cell is half valid; the file holds the coadd's bands.
