@@ -83,6 +83,21 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
      */
     public FitsImageWriter(Path target, int width, int height, int channels, Header keys, AlphaMode alpha)
             throws IOException {
+        this(target, width, height, channels, keys, alpha, 0);
+    }
+
+    /**
+     * As {@link #FitsImageWriter(Path, int, int, int, Header, AlphaMode)}, with room in the primary
+     * header for {@code spareCards} more cards, so that {@link #replaceHeader} of a header of up to
+     * that many more cards fits in place whatever its length: the header is written with as many
+     * blank cards (blank keyword: commentary) before END, so that it already takes the blocks the
+     * longer one will take, and the data start where they will stay (FITS puts them right after
+     * the block holding END: an unused block cannot be left empty). The blank cards are meant to be
+     * replaced before {@link #close()}; 0: the header of the keys alone.
+     */
+    public FitsImageWriter(Path target, int width, int height, int channels, Header keys, AlphaMode alpha, int spareCards)
+            throws IOException {
+        if (spareCards < 0) throw new IllegalArgumentException("spare header cards < 0: " + spareCards);
         if (width <= 0 || height <= 0 || channels <= 0)
             throw new IllegalArgumentException("bad image shape " + width + "x" + height + "x" + channels);
         this.target = target;
@@ -92,7 +107,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
         this.channels = channels;
         this.alpha = alpha == null ? AlphaMode.NONE : alpha;
 
-        byte[] primary = primaryHeader(keys);
+        byte[] primary = primaryHeader(target, width, height, channels, keys, spareCards);
         this.dataOffset = primary.length;
         this.dataEnd = dataOffset + 4L * width * height * channels;
         long alphaHeaderOffset = FitsStructure.padded(dataEnd);
@@ -215,8 +230,9 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
 
     /**
      * Replaces the cards of the primary header by those {@code keys} give (as the constructor
-     * writes them) when the new header takes as many 2880-byte blocks as the old one, so that no
-     * data moves. Returns false, leaving the file as it is, when it would not fit.
+     * writes them) when the new header takes as many 2880-byte blocks as the old one (with its
+     * spare cards, if the writer was made with some), so that no data moves. Returns false,
+     * leaving the file as it is, when it would not fit.
      */
     public boolean replaceHeader(Header keys) throws IOException {
         byte[] primary = primaryHeader(keys);
@@ -387,10 +403,11 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
     // ---- headers ----
 
     private byte[] primaryHeader(Header keys) throws IOException {
-        return primaryHeader(target, width, height, channels, keys);
+        return primaryHeader(target, width, height, channels, keys, 0);
     }
 
-    private static byte[] primaryHeader(Path target, int width, int height, int channels, Header keys) throws IOException {
+    private static byte[] primaryHeader(Path target, int width, int height, int channels, Header keys, int spareCards)
+            throws IOException {
         List<HeaderCard> cards = new ArrayList<>();
         try {
             cards.add(new HeaderCard("SIMPLE", true, "conforms to FITS standard"));
@@ -414,7 +431,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             }
         }
         declareLongStrings(target, cards);
-        return serialize(target, cards);
+        return serialize(target, cards, spareCards);
     }
 
     /**
@@ -455,14 +472,17 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                     new HeaderCard("PCOUNT", 0, "no parameters"),
                     new HeaderCard("GCOUNT", 1, "one group"),
                     new HeaderCard("EXTNAME", "ALPHA", "validity: 255 data, 0 no data"));
-            return serialize(target, cards);
+            return serialize(target, cards, 0);
         } catch (HeaderCardException e) {
             throw new IOException(target + ": cannot build ALPHA header: " + e.getMessage(), e);
         }
     }
 
-    /** Cards as 80-character records, END, space padding to 2880. A card that cannot be written is dropped. */
-    private static byte[] serialize(Path target, List<HeaderCard> cards) {
+    /**
+     * Cards as 80-character records, {@code blanks} blank cards, END, space padding to 2880. A card
+     * that cannot be written is dropped.
+     */
+    private static byte[] serialize(Path target, List<HeaderCard> cards, int blanks) {
         StringBuilder sb = new StringBuilder();
         for (HeaderCard c : cards) {
             String s;
@@ -475,6 +495,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             if (s.length() % FitsStructure.CARD != 0) continue;
             sb.append(s);
         }
+        sb.append(" ".repeat(blanks * FitsStructure.CARD));
         sb.append(String.format(Locale.ROOT, "%-80s", "END"));
         while (sb.length() % FitsStructure.BLOCK != 0) sb.append(' ');
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
@@ -488,7 +509,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
      * place ({@link #replaceHeader}); a failure leaves the target as it was and no temporary file.
      */
     public static void replaceHeaderByCopy(Path target, int width, int height, int channels, Header keys) throws IOException {
-        byte[] primary = primaryHeader(target, width, height, channels, keys);
+        byte[] primary = primaryHeader(target, width, height, channels, keys, 0);
         Path temp = target.resolveSibling(target.getFileName() + ".part");
         try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ)) {
             long from = FitsStructure.primaryHeaderLength(in, target), size = in.size();

@@ -31,11 +31,18 @@ import org.tessera.io.FitsImageWriter;
  * <p>
  * The extraction never costs the user the coadd (it may have taken an hour): a failure before any
  * pixel changed (the samples, the fit, a model that is not finite, the header) keeps the mosaic as
- * coadded, its header saying {@code DBE = F} and why (in place where its last block has room, else
+ * coadded, its header saying {@code DBE = F} and why (in place, in the room its writer kept, else
  * by a copy of the closed file with a longer header, the data byte for byte), and
  * {@link #warning()} says so for the run's outcome; so does a failure of the second file when the
  * DBE header did not fit in place ({@link #afterClose}: the complete mosaic stays, without the
- * extraction). A failure while the pixels are corrected in place leaves some bands corrected and
+ * extraction).
+ * <p>
+ * In place whatever the header's length: the mosaic's writer ({@link CoaddFiles#mosaicWriter})
+ * keeps room for the {@link #HEADER_CARDS} cards the extraction adds, so that the header with
+ * them takes the blocks the file already has and the data need not move. A header that fills its
+ * last block (the observation cards of a Seestar mosaic, the built-in sky's) would otherwise need
+ * another block, and the former path: the file closed, read back whole and written to a second
+ * file ({@link FinalBackground#rewrite}), which stays for a writer without that room. A failure while the pixels are corrected in place leaves some bands corrected and
  * others not, and {@code (v - m) + m} in float does not give {@code v} back bit for bit: that file
  * is not kept (the caller aborts the writer, the run fails with a message naming the mosaic;
  * restoring it exactly would need a copy of the whole coadd). The user's cancel (an interrupt)
@@ -81,6 +88,14 @@ public final class CoaddBackground {
 
     static final Steps STEPS = new Steps() {};
 
+    /**
+     * The cards the extraction adds to the coadd's header, one 80-character card each whatever
+     * their values: {@code DBE = T} and {@code DBECELL} ({@link FinalBackground#withCards}), or
+     * {@code DBE = F} and one {@code HISTORY} card cut to 71 characters
+     * ({@link FinalBackground#withFailureCards}). The room a mosaic's writer keeps for them.
+     */
+    public static final int HEADER_CARDS = 2;
+
     private final FinalBackground.Params params;
     private final FitsImageWriter mosaic;
     private final CellMedians cells;
@@ -93,8 +108,14 @@ public final class CoaddBackground {
     private boolean rewritten;
     private RowSink corrected;
     private String warning;
-    /** The header with DBE = F that did not fit in place: given to the closed file by a copy ({@link #afterClose}). */
-    private Header failureHeader;
+    /**
+     * The header that did not fit in place, given to the closed file by a copy ({@link #afterClose}):
+     * DBE = F and why, or the coadd's own where no model was found (the room kept for the DBE cards
+     * took a block it does not need); null: none.
+     */
+    private Header closedHeader;
+    /** What the file is when that copy fails, for the log. */
+    private String ifCopyFails;
 
     /** @param mosaic the mosaic's writer, with {@link FitsImageWriter.AlphaMode#FROM_NAN} */
     public CoaddBackground(FinalBackground.Params params, FitsImageWriter mosaic, int width, int height, int channels) {
@@ -163,6 +184,10 @@ public final class CoaddBackground {
         model = m;
         if (m.empty()) {
             FinalBackground.skipped(mosaic.target());
+            if (!asCoadded(coadd)) {
+                closedHeader = coadd;
+                ifCopyFails = "as coadded, with " + HEADER_CARDS + " blank cards in its header where the DBE cards would be";
+            }
             return;
         }
         boolean fits;
@@ -173,7 +198,10 @@ public final class CoaddBackground {
             keep(coadd, "the DBE header could not be written", e);
             return;
         }
-        if (!fits) return; // afterClose rewrites the closed file
+        if (!fits) { // afterClose rewrites the closed file: until then, the coadd's header where it fits
+            asCoadded(coadd);
+            return;
+        }
         try {
             steps.correct(mosaic, m, threads, corrected);
         } catch (IOException | RuntimeException | Error e) {
@@ -184,6 +212,7 @@ public final class CoaddBackground {
                     + " to keep the coadd without it", e);
         }
         FinalBackground.applied(mosaic.target(), m, t0);
+        LOG.fine(() -> "[DBE] " + mosaic.target().getFileName() + ": removed in place, before the rename");
         inPlace = true;
     }
 
@@ -210,18 +239,21 @@ public final class CoaddBackground {
 
     /**
      * The writer closed: where the header with the DBE cards did not fit in the place of the
-     * coadd's (a header at the end of a 2880-byte block), the file is rewritten as
+     * coadd's (a header at the end of a 2880-byte block, in a writer that kept no room for the
+     * cards: {@link CoaddFiles#mosaicWriter}), the file is rewritten as
      * {@link FinalBackground#applyToFile} does, with the model already fitted. A failure there (a
      * full disk) leaves the complete mosaic as coadded (the rewrite goes through a temporary file)
      * and is reported by {@link #warning()}; only the user's cancel is thrown.
      */
     public void afterClose(Header header) throws IOException {
-        if (failureHeader != null) {
-            markByCopy(failureHeader);
+        if (closedHeader != null) {
+            markByCopy(closedHeader);
             return;
         }
         if (model == null || model.empty() || inPlace || warning != null) return;
         Header coadd = copy(header); // the rewrite adds its DBE cards to the header it is given
+        LOG.fine(() -> "[DBE] " + mosaic.target().getFileName() + ": its header needs another block for the DBE cards:"
+                + " rewritten after the rename");
         try {
             steps.rewrite(mosaic.target(), copy(coadd), model, params, t0, corrected);
             rewritten = true;
@@ -234,22 +266,43 @@ public final class CoaddBackground {
         }
     }
 
-    /** The closed mosaic given {@code header} (DBE = F) by a copy; a failure leaves it as it is, without a DBE card. */
+    /**
+     * The closed mosaic given {@code header} (DBE = F, or the coadd's) by a copy; a failure leaves it
+     * as it is, without a DBE card.
+     */
     private void markByCopy(Header header) throws IOException {
         try {
             steps.headerByCopy(mosaic.target(), cells.width(), cells.height(), cells.channels(), header);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             if (cancel(e)) throw rethrown(e);
             String name = mosaic.target().getFileName().toString();
-            LOG.warning("[DBE] " + name + ": its header could not be given DBE = F (" + UserMessages.describe(e) + "); "
-                    + name + " is complete, without background extraction and without a DBE card");
+            if (ifCopyFails != null)
+                LOG.warning("[DBE] " + name + ": its header could not be written without the room kept for the DBE cards ("
+                        + UserMessages.describe(e) + "); " + name + " is complete, " + ifCopyFails);
+            else
+                LOG.warning("[DBE] " + name + ": its header could not be given DBE = F (" + UserMessages.describe(e) + "); "
+                        + name + " is complete, without background extraction and without a DBE card");
+        }
+    }
+
+    /**
+     * The open file's header made the coadd's again, in place (where the writer kept room for the
+     * DBE cards, the coadd's alone may take a block less: false, and the file is left as it is).
+     */
+    private boolean asCoadded(Header coadd) throws IOException {
+        try {
+            return mosaic.replaceHeader(coadd);
+        } catch (IOException | RuntimeException e) {
+            if (cancel(e)) throw e;
+            throw new IOException(mosaic.target() + ": the mosaic's header could not be written again ("
+                    + UserMessages.describe(e) + ")", e);
         }
     }
 
     /**
      * The extraction failed before any pixel changed: the file stays as coadded, its header with
-     * {@code DBE = F} and why, in place when its last block has room, else by a copy once the file
-     * is closed ({@link #afterClose}). Rethrows the user's cancel; throws when the header cannot be
+     * {@code DBE = F} and why, in place when it fits (always, in a writer that kept room for the
+     * DBE cards), else by a copy once the file is closed ({@link #afterClose}). Rethrows the user's cancel; throws when the header cannot be
      * written whole again.
      */
     private void keep(Header coadd, String stage, Throwable e) throws IOException {
@@ -259,7 +312,7 @@ public final class CoaddBackground {
             Header failed = FinalBackground.withFailureCards(copy(coadd), why);
             if (!mosaic.replaceHeader(failed)) {
                 mosaic.replaceHeader(coadd); // the coadd's header, written again in case the failure touched it
-                failureHeader = failed;
+                closedHeader = failed;
             }
         } catch (IOException | RuntimeException f) {
             if (cancel(f)) throw f;

@@ -89,8 +89,8 @@ public final class CoaddFiles {
         ReprojectCoadd.Result res;
         try {
             res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
-                FitsImageWriter m = new FitsImageWriter(mosaic, g.width(), g.height(), channels,
-                        header(g, inputs.size(), what, about), FitsImageWriter.AlphaMode.FROM_NAN);
+                FitsImageWriter m = mosaicWriter(config, mosaic, g.width(), g.height(), channels,
+                        header(g, inputs.size(), what, about));
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
@@ -111,6 +111,19 @@ public final class CoaddFiles {
         Path png = pv[0] == null ? preview(mosaic, coverage, dir.resolve(names.preview()), config, preview)
                 : pv[0].write(bg[0], mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, res, bg[0] == null ? null : bg[0].warning());
+    }
+
+    /**
+     * The writer of a mosaic ({@code FROM_NAN} ALPHA) with the header {@code keys}; where the final
+     * background extraction runs on it ({@code final_mosaic_dbe_enabled}), with room in that
+     * header for the cards the extraction adds ({@link CoaddBackground#HEADER_CARDS}), so that
+     * {@link CoaddBackground} writes them, and removes the model, in place whatever the header's
+     * length. DBE off: the header of {@code keys} alone.
+     */
+    public static FitsImageWriter mosaicWriter(Config config, Path mosaic, int width, int height, int channels, Header keys)
+            throws IOException {
+        return new FitsImageWriter(mosaic, width, height, channels, keys, FitsImageWriter.AlphaMode.FROM_NAN,
+                FinalBackground.Params.fromConfig(config).enabled() ? CoaddBackground.HEADER_CARDS : 0);
     }
 
     private static final String DBE_OFF = "[DBE] skipped: disabled by config (final_mosaic_dbe_enabled=false)";

@@ -121,8 +121,8 @@ final class MegaTileStack {
         AtomicLong masked = new AtomicLong();
         StackResult res;
         try {
-            m = new FitsImageWriter(mosaic, w, h, images.get(0).channels(), CoaddFiles.header(win, tiles.size(), what, about),
-                    FitsImageWriter.AlphaMode.FROM_NAN);
+            m = CoaddFiles.mosaicWriter(config, mosaic, w, h, images.get(0).channels(),
+                    CoaddFiles.header(win, tiles.size(), what, about)); // with room for the DBE cards when it runs
             c = new FitsImageWriter(coverage, w, h, 1, CoaddFiles.header(win, tiles.size(), "coverage: sum of weights"),
                     FitsImageWriter.AlphaMode.NONE);
             bg = CoaddFiles.background(config, m, w, h, images.get(0).channels()); // DBE on the way to the file
