@@ -351,4 +351,75 @@ class FitsImageWriterTest {
         assertTrue(f.hasWcs());
         assertEquals(Projection.forCode("TAN"), ((FitsWcs) f.wcs()).projection());
     }
+
+    /** A header of the 7 structural cards (NAXIS3 included) and {@code n} filler cards. */
+    private static Header fillers(int n) throws Exception {
+        Header h = new Header();
+        for (int i = 0; i < n; i++) h.addValue(String.format("FILL%03d", i), i, "pads the header");
+        return h;
+    }
+
+    private static long headerLength(Path f) throws Exception {
+        byte[] b = Files.readAllBytes(f);
+        for (int i = 0; i + 80 <= b.length; i += 80)
+            if (new String(b, i, 80, java.nio.charset.StandardCharsets.US_ASCII).startsWith("END     "))
+                return (i / 2880 + 1) * 2880L;
+        throw new AssertionError("no END card");
+    }
+
+    /**
+     * Spare cards: a header that fills its block (7 structural + 28 fillers + END = 36 cards) is
+     * written with blank cards before END and a second block, so that the same keys and two cards
+     * more replace it in place, and the finished file is, byte for byte, the one written with those
+     * keys from the start; a header that ends up a block shorter does not fit (the data may not
+     * move); no spare cards: the header of the keys alone.
+     */
+    @Test
+    void spareCardsKeepRoomSoThatALongerHeaderIsReplacedInPlace(@TempDir Path dir) throws Exception {
+        int w = 30, h = 20, c = 3;
+        FloatImage img = randomImage(w, h, c, 12, 0.05);
+        Header longer = fillers(30);
+        Path ref = dir.resolve("ref.fits");
+        FitsImageWriter.write(ref, img, longer, AlphaMode.FROM_NAN);
+        assertEquals(2 * 2880, headerLength(ref));
+
+        Path f = dir.resolve("spare.fits");
+        FitsImageWriter out = new FitsImageWriter(f, w, h, c, fillers(28), AlphaMode.FROM_NAN, 2);
+        byte[] part = Files.readAllBytes(out.tempFile());
+        String head = new String(part, 0, 2 * 2880, java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(" ".repeat(160), head.substring(35 * 80, 37 * 80), "two blank cards after the keys");
+        assertTrue(head.startsWith("END     ", 37 * 80), "then END, in the second block");
+        assertEquals(" ".repeat(2 * 2880 - 38 * 80), head.substring(38 * 80), "space padding to the block's end");
+        out.writeRows(0, h, img.planes());
+        assertFalse(out.replaceHeader(fillers(65)), "73 cards need a third block");
+        assertFalse(out.replaceHeader(fillers(28)), "the keys alone take one block: the data would move");
+        assertTrue(out.replaceHeader(longer), "two cards more fit the room kept");
+        out.close();
+        assertEquals(-1, Files.mismatch(ref, f), "the file written with the longer header from the start");
+        BasicHDU<?>[] hdus = new Fits(f.toFile()).read();
+        assertEquals(29, hdus[0].getHeader().getIntValue("FILL029"));
+        assertEquals("ALPHA", hdus[1].getHeader().getStringValue("EXTNAME"));
+
+        // Room in the first block already: two blank cards there, and the keys alone still fit.
+        Path g = dir.resolve("small.fits");
+        FitsImageWriter small = new FitsImageWriter(g, w, h, c, fillers(3), AlphaMode.FROM_NAN, 2);
+        small.writeRows(0, h, img.planes());
+        assertTrue(small.replaceHeader(fillers(3)));
+        small.close();
+        Path gRef = dir.resolve("smallref.fits");
+        FitsImageWriter.write(gRef, img, fillers(3), AlphaMode.FROM_NAN);
+        assertEquals(-1, Files.mismatch(gRef, g));
+
+        // No spare cards: the header of the keys alone, as the six-argument constructor writes it.
+        Path z = dir.resolve("zero.fits");
+        FitsImageWriter none = new FitsImageWriter(z, w, h, c, fillers(28), AlphaMode.FROM_NAN, 0);
+        none.writeRows(0, h, img.planes());
+        none.close();
+        Path zRef = dir.resolve("zeroref.fits");
+        FitsImageWriter.write(zRef, img, fillers(28), AlphaMode.FROM_NAN);
+        assertEquals(2880, headerLength(z));
+        assertEquals(-1, Files.mismatch(zRef, z));
+        assertThrows(IllegalArgumentException.class, () -> new FitsImageWriter(dir.resolve("x.fits"), w, h, c, null,
+                AlphaMode.NONE, -1));
+    }
 }

@@ -133,6 +133,82 @@ class CoaddBackgroundTest {
         assertEquals(-1, Files.mismatch(old(Files.createDirectories(dir.resolve("d")), img, 24), fits));
     }
 
+    /** The streamed path through the writer a coadd makes ({@link CoaddFiles#mosaicWriter}: room for the DBE cards). */
+    static CoaddBackground streamedWithRoom(Path f, FloatImage img, int filler, int rows, int threads) throws Exception {
+        Config cfg = new Config();
+        FitsImageWriter w = CoaddFiles.mosaicWriter(cfg, f, W, H, 3, header(filler));
+        CoaddBackground bg = new CoaddBackground(FinalBackground.Params.fromConfig(cfg), w, W, H, 3);
+        BandFeed.feed(img, rows, BandFeed.starts(H, rows, "forward"), threads, bg.sink()::writeRows);
+        bg.beforeClose(header(filler), threads);
+        w.close();
+        bg.afterClose(header(filler));
+        return bg;
+    }
+
+    @Test
+    void withTheRoomItsWriterKeepsAHeaderThatFillsItsBlockIsCorrectedInPlaceToTheSameBytes(@TempDir Path dir)
+            throws Exception {
+        // 26 and 27 fillers: the coadd's header and the DBE cards take two blocks, which the former path got by a
+        // second file; 24, 25: one block; 0: the frozen file.
+        FloatImage img = input();
+        for (int filler : new int[] {27, 26, 25, 24, 0}) {
+            Path d = Files.createDirectories(dir.resolve("f" + filler));
+            Path ref = old(d, img, filler);
+            Path f = d.resolve("room.fits");
+            CoaddBackground bg = streamedWithRoom(f, img, filler, 64, 2);
+            assertTrue(bg.appliedInPlace(), filler + " fillers: corrected in place");
+            assertEquals(filler >= 26 ? 2 * 2880 : 2880, FitsHeaderLength.of(f), filler + " fillers");
+            assertEquals(-1, Files.mismatch(ref, f), filler + " fillers: the former path's bytes");
+            if (filler == 0) assertEquals(FROZEN_SHA256, sha256(f));
+            DbeFailureTest.verified(f);
+        }
+        // A writer without that room (DBE off when it was made) still takes the former path, to the same bytes.
+        Path ref = old(Files.createDirectories(dir.resolve("plain")), img, 27);
+        Path f = dir.resolve("plain").resolve("plain.fits");
+        FinalBackground.Params p = FinalBackground.Params.fromConfig(new Config());
+        FitsImageWriter w = new FitsImageWriter(f, W, H, 3, header(27), FitsImageWriter.AlphaMode.FROM_NAN);
+        CoaddBackground bg = new CoaddBackground(p, w, W, H, 3);
+        BandFeed.feed(img, 64, BandFeed.starts(H, 64, "forward"), 2, bg.sink()::writeRows);
+        bg.beforeClose(header(27), 2);
+        w.close();
+        bg.afterClose(header(27));
+        assertFalse(bg.appliedInPlace());
+        assertTrue(bg.applied(), "by the rewrite");
+        assertEquals(-1, Files.mismatch(ref, f));
+    }
+
+    @Test
+    void theWriterKeepsRoomOnlyWhenTheExtractionRuns(@TempDir Path dir) throws Exception {
+        // DBE off: the header of the keys alone (one block for 27 fillers); on: the two blocks the DBE cards will need.
+        FitsImageWriter off = CoaddFiles.mosaicWriter(new Config().put("final_mosaic_dbe_enabled", false), dir.resolve("off.fits"),
+                W, H, 3, header(27));
+        FitsImageWriter on = CoaddFiles.mosaicWriter(new Config(), dir.resolve("on.fits"), W, H, 3, header(27));
+        try {
+            assertTrue(off.replaceHeader(header(27)));
+            assertFalse(off.replaceHeader(FinalBackground.withCards(header(27), FinalBackground.Params.fromConfig(new Config()))));
+            assertTrue(on.replaceHeader(FinalBackground.withCards(header(27), FinalBackground.Params.fromConfig(new Config()))));
+            assertFalse(on.replaceHeader(header(27)), "the coadd's header alone is a block shorter");
+        } finally {
+            off.abort();
+            on.abort();
+        }
+    }
+
+    @Test
+    void theDbeCardsAreOneCardEachWhateverTheirValues() throws Exception {
+        int n = header(0).getNumberOfCards();
+        Header ok = FinalBackground.withCards(header(0), new FinalBackground.Params(true, Integer.MAX_VALUE, 3, 3));
+        Header failed = FinalBackground.withFailureCards(header(0), "x".repeat(500) + " \u00e9\n");
+        for (Header h : new Header[] {ok, failed}) {
+            assertEquals(n + CoaddBackground.HEADER_CARDS, h.getNumberOfCards());
+            var it = h.iterator();
+            for (int i = 0; it.hasNext(); i++) {
+                String card = it.next().toString();
+                if (i >= n) assertEquals(80, card.length(), card);
+            }
+        }
+    }
+
     /** The primary header's length in bytes (to the 2880-byte block after END). */
     static final class FitsHeaderLength {
         static long of(Path f) throws Exception {

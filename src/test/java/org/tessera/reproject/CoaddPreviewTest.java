@@ -82,8 +82,15 @@ class CoaddPreviewTest {
     /** {@link #run(Path, FloatImage, int, int, int, Config, boolean)} with the extraction's steps given. */
     static Path[] run(Path dir, FloatImage img, int filler, int rows, int threads, Config cfg, boolean hide,
                       CoaddBackground.Steps steps) throws Exception {
+        return run(dir, img, filler, rows, threads, cfg, hide, steps, 0);
+    }
+
+    /** As above, the mosaic's writer keeping room for {@code spareCards} more header cards (a coadd's: {@link CoaddBackground#HEADER_CARDS}). */
+    static Path[] run(Path dir, FloatImage img, int filler, int rows, int threads, Config cfg, boolean hide,
+                      CoaddBackground.Steps steps, int spareCards) throws Exception {
         Path m = dir.resolve("m.fits"), c = dir.resolve("c.fits");
-        FitsImageWriter mw = new FitsImageWriter(m, W, H, 3, CoaddBackgroundTest.header(filler), FitsImageWriter.AlphaMode.FROM_NAN);
+        FitsImageWriter mw = new FitsImageWriter(m, W, H, 3, CoaddBackgroundTest.header(filler), FitsImageWriter.AlphaMode.FROM_NAN,
+                spareCards);
         FitsImageWriter cw = new FitsImageWriter(c, W, H, 1, CoaddBackgroundTest.header(0), FitsImageWriter.AlphaMode.NONE);
         CoaddBackground bg = new CoaddBackground(FinalBackground.Params.fromConfig(cfg), mw, W, H, 3, steps);
         CoaddPreview pv = new CoaddPreview(cfg, W, H, 3, true);

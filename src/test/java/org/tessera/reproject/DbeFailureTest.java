@@ -388,4 +388,117 @@ class DbeFailureTest {
         assertNotEquals(-1, Files.mismatch(ref, b[0]));
         assertNotEquals(-1, Files.mismatch(a[2], b[2]));
     }
+
+    /** Checks {@code f} as a user would, with fitsverify, where it is installed. */
+    static void verified(Path f) throws Exception {
+        Path fv = Path.of("/usr/bin/fitsverify");
+        if (!Files.isExecutable(fv)) return;
+        Process p = new ProcessBuilder(fv.toString(), "-q", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(out.startsWith("verification OK"), f + ": " + out); // -q prints only the verdict
+    }
+
+    /** Steps whose fit throws, counting the copies of the closed file's header (the real copy). */
+    static CoaddBackground.Steps fitFailsCountingCopies(AtomicInteger copies) {
+        return new CoaddBackground.Steps() {
+            @Override public FinalBackground.Model fit(CellMedians cells, FinalBackground.Params p) {
+                throw new IllegalStateException("cell row 3 not written");
+            }
+
+            @Override public void headerByCopy(Path file, int width, int height, int channels, Header header) throws IOException {
+                copies.incrementAndGet();
+                FitsImageWriter.replaceHeaderByCopy(file, width, height, channels, header);
+            }
+        };
+    }
+
+    @Test
+    void withTheRoomItsWriterKeepsAHeaderThatFillsItsBlockIsMarkedDbeFInPlace(@TempDir Path dir) throws Exception {
+        // 27 filler cards: DBE = F and HISTORY need a second block. A writer without room: a copy of the closed
+        // file; with the room a coadd's writer keeps: in place, the same bytes.
+        FloatImage img = CoaddBackgroundTest.input();
+        Config cfg = new Config().put("preview_png_max_dim", 100);
+        AtomicInteger copies = new AtomicInteger();
+        Path[] before = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("plain")), img, 27, 64, 2, cfg, false,
+                fitFailsCountingCopies(copies));
+        assertEquals(1, copies.get(), "the former path: a copy");
+        try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
+            Path[] now = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("room")), img, 27, 64, 2, cfg, false,
+                    fitFailsCountingCopies(copies), CoaddBackground.HEADER_CARDS);
+            assertEquals(1, copies.get(), "no copy: DBE = F written in place");
+            assertEquals(2 * 2880, CoaddBackgroundTest.FitsHeaderLength.of(now[0]));
+            assertEquals(-1, Files.mismatch(before[0], now[0]), "the copy's bytes");
+            assertEquals(-1, Files.mismatch(before[2], now[2]), "the preview");
+            assertEquals(-1, Files.mismatch(now[3], now[2]));
+            assertEquals(List.of("[DBE] m.fits: the background fit failed: cell row 3 not written; m.fits kept without background"
+                    + " extraction"), log.messages(Level.WARNING));
+            assertEquals(List.of(), parts(now[0].getParent()));
+            verified(now[0]);
+        }
+        // Through CoaddFiles.write too (its writer keeps the room): the header with its two cards, in place.
+        CoaddFiles.Written off = write(dir.resolve("off"), cfg(false), CoaddBackground.STEPS);
+        AtomicInteger none = new AtomicInteger();
+        try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
+            CoaddFiles.Written w = write(dir.resolve("files"), cfg(true), fitFailsCountingCopies(none));
+            keptAsCoadded(w, off, "the background fit failed", "cell row 3 not written", log);
+            assertEquals(0, none.get());
+            verified(w.mosaic());
+        }
+    }
+
+    @Test
+    void withTheRoomKeptAMosaicWithoutAModelGetsTheCoaddsHeaderBack(@TempDir Path dir) throws Exception {
+        // No channel with enough sky cells: the file as coadded, byte for byte, as before the room was kept; in place
+        // where the coadd's header takes the blocks the room took (0 fillers), else by a copy (27: a block shorter).
+        FloatImage img = CoaddBackgroundTest.input();
+        Config cfg = new Config().put("preview_png_max_dim", 100);
+        for (int filler : new int[] {0, 27}) {
+            Path ref = dir.resolve("ref" + filler + ".fits");
+            FitsImageWriter.write(ref, img, CoaddBackgroundTest.header(filler), FitsImageWriter.AlphaMode.FROM_NAN);
+            AtomicInteger copies = new AtomicInteger();
+            CoaddBackground.Steps noModel = new CoaddBackground.Steps() {
+                @Override public FinalBackground.Model fit(CellMedians cells, FinalBackground.Params p) {
+                    return new FinalBackground.Model(cells.width(), cells.height(), new double[3][], new double[3]);
+                }
+
+                @Override public void headerByCopy(Path file, int width, int height, int channels, Header header)
+                        throws IOException {
+                    copies.incrementAndGet();
+                    FitsImageWriter.replaceHeaderByCopy(file, width, height, channels, header);
+                }
+            };
+            Path[] a = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("n" + filler)), img, filler, 64, 2, cfg, false,
+                    noModel, CoaddBackground.HEADER_CARDS);
+            assertEquals(-1, Files.mismatch(ref, a[0]), filler + " fillers: the coadd's file");
+            assertEquals(filler == 0 ? 0 : 1, copies.get(), filler + " fillers");
+            assertEquals(-1, Files.mismatch(a[3], a[2]));
+            verified(a[0]);
+        }
+        // The copy failing (a full disk): the complete coadd, two blank cards where the DBE cards would be, and why.
+        Path ref = dir.resolve("ref27.fits");
+        CoaddBackground.Steps copyFails = new CoaddBackground.Steps() {
+            @Override public FinalBackground.Model fit(CellMedians cells, FinalBackground.Params p) {
+                return new FinalBackground.Model(cells.width(), cells.height(), new double[3][], new double[3]);
+            }
+
+            @Override public void headerByCopy(Path file, int width, int height, int channels, Header header) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
+            Path[] c = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("full")), img, 27, 64, 2, cfg, false, copyFails,
+                    CoaddBackground.HEADER_CARDS);
+            assertArrayEquals(afterHeader(ref), afterHeader(c[0]), "the coadd's data and ALPHA");
+            String h = headerText(c[0]), r = headerText(ref);
+            assertEquals(r.substring(0, 35 * 80) + " ".repeat(160) + String.format("%-80s", "END"), h.substring(0, 38 * 80));
+            assertEquals(2 * 2880, h.length());
+            assertEquals(List.of("[DBE] skipped: no channel had enough sky cells; m.fits left as coadded",
+                    "[DBE] m.fits: its header could not be written without the room kept for the DBE cards (the disk is full"
+                    + " (No space left on device): free some space or choose another output folder); m.fits is complete, as"
+                    + " coadded, with 2 blank cards in its header where the DBE cards would be"), log.messages(Level.WARNING));
+            assertEquals(List.of(), parts(c[0].getParent()));
+            verified(c[0]);
+        }
+    }
 }
