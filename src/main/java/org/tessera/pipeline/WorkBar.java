@@ -115,6 +115,14 @@ final class WorkBar {
         return s;
     }
 
+    /**
+     * A Grid tile: each of its frames is seen on the tile's grid, so the stack core works on the
+     * tile's pixels for every frame, as a master tile's on its reference frame's.
+     */
+    static double gridTile(int frames, double tileMpx) {
+        return frames * (STACK_S + STACK_S_PER_MPX * tileMpx);
+    }
+
     /** Phase 5 on tiles of these sizes (megapixels). */
     static double coadd(Collection<Double> tileMpx) {
         double s = 0;

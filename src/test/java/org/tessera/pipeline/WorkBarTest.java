@@ -47,5 +47,8 @@ class WorkBarTest {
         assertEquals(2 * WorkBar.COADD_S + WorkBar.COADD_S_PER_MPX * 3, WorkBar.coadd(List.of(1.0, 2.0)), 1e-12);
         assertEquals(WorkBar.coadd(List.of(1.0, 1.0, 1.0)) + 3 * WorkBar.MATCH_S_PER_PAIR,
                 WorkBar.megaTile(List.of(1.0, 1.0, 1.0)), 1e-12);
+        // a Grid tile of 50 frames costs 10× one of 5 on the same pixels; each frame by the tile's pixels
+        assertEquals(10, WorkBar.gridTile(50, 0.3) / WorkBar.gridTile(5, 0.3), 1e-12);
+        assertEquals(2 * (WorkBar.STACK_S + WorkBar.STACK_S_PER_MPX * 0.5), WorkBar.gridTile(2, 0.5), 1e-12);
     }
 }
