@@ -131,6 +131,21 @@ public final class WorkBar {
         return s;
     }
 
+    /**
+     * Phase 5's bands as a cluster's tasks: {@code ranges} ranges of equal rows, each coadded by a
+     * task (an equal share of the tiles' coadd), then merged by the driver into the mosaic's files
+     * (the writing of its rows). The weights: the tasks' first, then the merges'.
+     */
+    public static double[] bandRanges(Collection<Double> tileMpx, double mosaicMpx, int ranges) {
+        double[] w = new double[2 * ranges];
+        double coadd = COADD_S_PER_MPX * tileMpx.stream().mapToDouble(Double::doubleValue).sum();
+        for (int k = 0; k < ranges; k++) {
+            w[k] = coadd / ranges;
+            w[ranges + k] = SAVE_S_PER_MPX * mosaicMpx / ranges;
+        }
+        return w;
+    }
+
     /** An SDS mega-tile: its frames coadded as Phase 5 does, every pair of them overlapping and matched. */
     static double megaTile(Collection<Double> frameMpx) {
         double n = frameMpx.size();

@@ -29,12 +29,13 @@ final class SparkTasks {
     /**
      * {@code fn} applied to each item on the executors, one task each; the results in item order.
      * Task k's end moves {@code parts.part(k)} to 1 with the message "{@code what} f/n" (f: tasks
-     * finished); {@code parts} has one part per item.
+     * finished); {@code parts} has at least one part per item (parts after the items' are the
+     * caller's: the driver's own work after the tasks).
      */
     static <T, R> List<R> run(JavaSparkContext sc, List<T> items, Function<T, R> fn, ProgressParts parts, String what) {
         int n = items.size();
         if (n == 0) return new ArrayList<>();
-        if (parts.size() != n) throw new IllegalArgumentException(parts.size() + " progress parts for " + n + " tasks");
+        if (parts.size() < n) throw new IllegalArgumentException(parts.size() + " progress parts for " + n + " tasks");
         // n slices of n items: partition k holds item k, so the handler's index is the item's
         JavaRDD<R> mapped = sc.parallelize(items, n).map(fn);
         Object[] out = new Object[n];
