@@ -97,6 +97,18 @@ public final class WorkBar {
         return SOLVE_S * Math.max(1, Math.ceil(todo / 100.0)) + REGISTER_S_PER_MPX * mpx;
     }
 
+    /** Phase 1's plate solves, one per group's reference (a cluster's solve job). */
+    public static double solves(int groups) {
+        return SOLVE_S * groups;
+    }
+
+    /** Phase 1's registrations of these frames (a cluster's registration job). */
+    public static double registrations(Collection<? extends Frame> frames) {
+        double mpx = 0;
+        for (Frame f : frames) mpx += mpx(f);
+        return REGISTER_S_PER_MPX * mpx;
+    }
+
     public static double group(Collection<? extends Frame> frames) {
         return GROUP_S * frames.size();
     }

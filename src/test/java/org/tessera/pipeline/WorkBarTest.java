@@ -57,5 +57,7 @@ class WorkBarTest {
         assertEquals(w[0], w[1], 0);
         assertEquals(WorkBar.SAVE_S_PER_MPX * 2, w[2], 1e-12);
         assertEquals(w[2], w[3], 0);
+        assertEquals(3 * WorkBar.SOLVE_S, WorkBar.solves(3), 1e-12);
+        assertEquals(0, WorkBar.registrations(List.of()), 0);
     }
 }
