@@ -38,20 +38,21 @@ final class GridAssembly {
     /**
      * @param frames the frames of the tiles written, each once: the mosaic's observation cards are
      *               theirs ({@link MosaicProvenance#ofFrames}), since overlapping tiles share frames
+     * @param coadd  the bar of the coadd; {@code save}: of the writing after it (background extraction, preview)
      */
     static CoaddFiles.Written assemble(List<Path> tiles, List<? extends Frame> frames, WcsGrid global, Path dir,
-                                       Config config, Progress progress) throws IOException {
+                                       Config config, Progress coadd, Progress save) throws IOException {
         List<CoaddInput> inputs = new ArrayList<>();
         for (Path t : tiles) inputs.add(CoaddFiles.input(FitsFrame.open(t)));
         CoaddParams base = CoaddParams.fromConfig(config);
         CoaddParams params = base.withSteps(false, base.intertilePhotometricMatch(), base.matchBackground(),
                 base.twoPassCoverageRenorm());
         CoaddFiles.Written w = CoaddFiles.write(inputs, global, params, dir, NAMES, "Grid mode mosaic", config,
-                progress.sub(0, 0.9), progress.sub(0.9, 1), CpuBandCoadder.INSTANCE, ReprojectCoadd.Bands.LOCAL,
+                coadd, save, CpuBandCoadder.INSTANCE, ReprojectCoadd.Bands.LOCAL,
                 MosaicProvenance.ofFrames(frames));
         LOG.info(String.format(Locale.ROOT, "[GRID] mosaic %dx%d from %d tile(s) written: %s", w.result().grid().width(),
                 w.result().grid().height(), tiles.size(), w.mosaic()));
-        progress.update(1, "Grid mosaic written");
+        save.update(1, "Grid mosaic written");
         return w;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.config.Config;
 import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
@@ -98,10 +99,11 @@ public final class GridMode {
     public interface TileTasks {
         /**
          * Stacks each tile of {@code layout} ({@code tileFrames}: its frames, same order) into
-         * {@code dir}; a tile that fails is reported in the result, never thrown.
+         * {@code dir}; a tile that fails is reported in the result, never thrown. Tile k reports on
+         * {@code progress.part(k)}: how far it is, or 1 once done (the part's weight is its expected work).
          */
         TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir, Config config,
-                        int workers, int cores, TileStackPolicy policy, Progress progress) throws IOException;
+                        int workers, int cores, TileStackPolicy policy, ProgressParts progress) throws IOException;
 
         /** The tiles on {@code workers} threads of this machine. */
         TileTasks LOCAL = (layout, tileFrames, dir, config, workers, cores, policy, progress) -> {
@@ -140,11 +142,58 @@ public final class GridMode {
     /**
      * Runs Grid mode with the tiles of each mount stacked by {@code tiles} (this machine's pool, or
      * a cluster's tasks); everything else as {@link #run(Path, Path, Config, Progress, TileStackPolicy)}.
+     * Here the bar moves by fixed shares (the tiles by count, 70 % of each mount's share, then the
+     * assembly): a caller with a bar to show runs the pipeline's Grid mode ({@code MosaicPipeline.grid}),
+     * which shares it by the work each part is expected to take, through {@link #plan} and
+     * {@link #run(Plan, Path, Config, List, TileStackPolicy, TileTasks)}.
      */
     public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress,
                               TileStackPolicy stackPolicy, TileTasks tiles) throws IOException {
         Progress pr = progress == null ? Progress.NONE : progress;
-        Files.createDirectories(outputDir);
+        Plan plan = plan(stackPlanCsv, config, pr.sub(0, 0.05));
+        List<Stages> stages = new ArrayList<>();
+        int n = plan.parts().size();
+        for (int k = 0; k < n; k++) {
+            Progress part = pr.sub(0.05 + 0.95 * k / n, 0.05 + 0.95 * (k + 1) / n);
+            stages.add(new Stages(part.sub(0, 0.7), null, part.sub(0.7, 0.97), part.sub(0.97, 1)));
+        }
+        Outcome o = run(plan, outputDir, config, stages, stackPolicy, tiles);
+        pr.update(1, "done");
+        return o;
+    }
+
+    /** One mount's frames laid out: the raster on its global grid and, for each tile (same order), its frames. */
+    public record PartPlan(MountMode mount, List<GridInputs.GridFrame> frames, GridLayout.Layout layout,
+                           List<List<GridInputs.GridFrame>> tileFrames) {
+        public PartPlan {
+            frames = List.copyOf(frames);
+            tileFrames = tileFrames.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** A Grid run laid out before any stack: its plan file, each mount's part (EQ first) and the frames left out. */
+    public record Plan(Path stackPlan, List<PartPlan> parts, boolean mixed, List<FrameScanner.Problem> skipped) {
+        public Plan {
+            parts = List.copyOf(parts);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * The bar's parts for one mount: its tiles ({@code tileWeights}: each tile's expected work, in
+     * layout order, moving {@code tiles} by that share; null: by count), the coadd of the tiles and
+     * the writing after it (background extraction, preview).
+     */
+    public record Stages(Progress tiles, double[] tileWeights, Progress coadd, Progress save) {}
+
+    /**
+     * Reads the stack plan, opens its frames and lays out each mount's raster ({@code reading}
+     * ends with the frames opened); nothing is stacked or written yet.
+     *
+     * @throws IOException when the plan cannot be read or lists no usable frame, or when no frame has a usable WCS
+     */
+    public static Plan plan(Path stackPlanCsv, Config config, Progress reading) throws IOException {
+        Progress pr = reading == null ? Progress.NONE : reading;
         pr.update(0, "reading the stack plan");
         StackPlan plan = StackPlan.read(stackPlanCsv);
         LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
@@ -155,8 +204,38 @@ public final class GridMode {
         if (split.byMount().isEmpty())
             throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
                     + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
-        pr.update(0.05, "frames opened");
+        double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
+        List<PartPlan> parts = new ArrayList<>();
+        int frames = 0;
+        for (Map.Entry<MountMode, List<GridInputs.GridFrame>> e : split.byMount().entrySet()) {
+            List<WcsGrid> footprints = new ArrayList<>();
+            for (GridInputs.GridFrame f : e.getValue())
+                footprints.add(new WcsGrid(f.frame().wcs(), f.frame().width(), f.frame().height()));
+            GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
+            List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
+            for (GridLayout.Tile t : layout.tiles()) {
+                List<GridInputs.GridFrame> in = new ArrayList<>();
+                for (int i : t.frames()) in.add(e.getValue().get(i));
+                tileFrames.add(in);
+            }
+            parts.add(new PartPlan(e.getKey(), e.getValue(), layout, tileFrames));
+            frames += e.getValue().size();
+        }
+        pr.update(1, frames + " frame(s)");
+        return new Plan(stackPlanCsv, parts, split.mixed(), split.skipped());
+    }
 
+    /**
+     * Runs a laid-out Grid run: each mount's tiles stacked by {@code tiles} (with {@code stackPolicy})
+     * and assembled, reporting on that mount's {@code stages} (one per part, same order).
+     *
+     * @throws IOException when no tile of any mount succeeds; the message says why
+     */
+    public static Outcome run(Plan plan, Path outputDir, Config config, List<Stages> stages, TileStackPolicy stackPolicy,
+                              TileTasks tiles) throws IOException {
+        if (stages.size() != plan.parts().size())
+            throw new IllegalArgumentException(stages.size() + " progress stages for " + plan.parts().size() + " part(s)");
+        Files.createDirectories(outputDir);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = workers(config.getInt("grid_workers"), cores);
         LOG.info("[GRID] workers=" + workers + " (grid_workers=" + config.getInt("grid_workers") + ", " + cores + " cores)");
@@ -164,14 +243,12 @@ public final class GridMode {
                 : "[GRID] GPU=ON: tiles stack on the GPU, a tile whose GPU stack fails on the CPU");
 
         List<Part> parts = new ArrayList<>();
-        int k = 0, n = split.byMount().size();
-        for (Map.Entry<MountMode, List<GridInputs.GridFrame>> e : split.byMount().entrySet()) {
-            Path dir = split.mixed() ? outputDir.resolve(e.getKey() == MountMode.EQ ? "grid_EQ" : "grid_ALTZ") : outputDir;
-            if (split.mixed())
-                LOG.info("[GRID] mixed mounts: " + e.getValue().size() + " " + e.getKey() + " frame(s) → " + dir);
-            Progress sub = pr.sub(0.05 + 0.95 * k / n, 0.05 + 0.95 * (k + 1) / n);
-            parts.add(runPart(e.getKey(), e.getValue(), dir, config, workers, cores, stackPolicy, tiles, sub));
-            k++;
+        for (int k = 0; k < plan.parts().size(); k++) {
+            PartPlan pp = plan.parts().get(k);
+            Path dir = plan.mixed() ? outputDir.resolve(pp.mount() == MountMode.EQ ? "grid_EQ" : "grid_ALTZ") : outputDir;
+            if (plan.mixed())
+                LOG.info("[GRID] mixed mounts: " + pp.frames().size() + " " + pp.mount() + " frame(s) → " + dir);
+            parts.add(runPart(pp, dir, config, workers, cores, stackPolicy, tiles, stages.get(k)));
         }
         boolean any = false;
         for (Part p : parts) any |= p.mosaic() != null;
@@ -180,41 +257,38 @@ public final class GridMode {
             for (Part p : parts) why.append(why.length() == 0 ? "" : "; ").append(p.mount()).append(": ").append(p.error());
             throw new IOException("[GRID] no mosaic produced: " + why);
         }
-        pr.update(1, "done");
-        return new Outcome(outputDir, parts, split.skipped());
+        return new Outcome(outputDir, parts, plan.skipped());
     }
 
-    private static Part runPart(MountMode mount, List<GridInputs.GridFrame> frames, Path dir, Config config, int workers,
-                                int cores, TileStackPolicy stackPolicy, TileTasks tileTasks, Progress pr) throws IOException {
+    private static Part runPart(PartPlan pp, Path dir, Config config, int workers, int cores, TileStackPolicy stackPolicy,
+                                TileTasks tileTasks, Stages stages) throws IOException {
+        MountMode mount = pp.mount();
+        List<GridInputs.GridFrame> frames = pp.frames();
+        GridLayout.Layout layout = pp.layout();
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         if (factor * overlap / 100 < 1)
             LOG.warning(String.format(Locale.ROOT, "[GRID] grid_size_factor × batch_overlap_pct = %.2f < 1: a frame may lie"
                     + " whole in no tile, and its pieces that fall under the stack core's validity rule are dropped", factor * overlap / 100));
-        List<WcsGrid> footprints = new ArrayList<>();
-        for (GridInputs.GridFrame f : frames)
-            footprints.add(new WcsGrid(f.frame().wcs(), f.frame().width(), f.frame().height()));
-        GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: global grid %dx%d at %.3f\"/px, tile %d px, step %d px, %d tile(s) for %d frame(s)",
                 mount, layout.global().width(), layout.global().height(), layout.global().wcs().pixelScaleDeg() * 3600,
                 layout.tileSize(), layout.step(), layout.tiles().size(), frames.size()));
-        List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
-        for (GridLayout.Tile t : layout.tiles()) {
-            List<GridInputs.GridFrame> in = new ArrayList<>();
-            for (int i : t.frames()) in.add(frames.get(i));
-            tileFrames.add(in);
-        }
         Path tilesDir = Files.createDirectories(dir.resolve(TILES_DIR));
-        TilesDone r = tileTasks.stack(layout, tileFrames, tilesDir, config, workers, cores, stackPolicy, pr.sub(0, 0.7));
+        int n = layout.tiles().size();
+        ProgressParts tileBar = stages.tileWeights() == null ? ProgressParts.equal(stages.tiles(), n)
+                : new ProgressParts(stages.tiles(), stages.tileWeights());
+        if (tileBar.size() != n) throw new IllegalArgumentException(tileBar.size() + " tile weights for " + n + " tiles");
+        TilesDone r = tileTasks.stack(layout, pp.tileFrames(), tilesDir, config, workers, cores, stackPolicy, tileBar);
         List<IsolatedTasks.Failure> failed = r.failed();
         List<Path> tiles = new ArrayList<>(r.files());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
                 r.cancelled() ? " (cancelled)" : ""));
         if (r.cancelled()) throw new java.util.concurrent.CancellationException(org.tessera.UserMessages.CANCELLED + " during the Grid tiles");
+        stages.tiles().update(1, tiles.size() + " Grid tile(s) stacked");
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"), null);
         CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir), layout.global(), dir,
-                config, pr.sub(0.7, 1));
+                config, stages.coadd(), stages.save());
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
     }
 

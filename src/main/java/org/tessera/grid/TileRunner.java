@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackParams;
@@ -30,9 +30,10 @@ final class TileRunner {
     /**
      * @param tileFrames for each tile of {@code layout} (same order), its frames
      * @param dir        where {@code tile_NNNN.fits} go
+     * @param progress   one part per tile (same order), weighted by its expected work
      */
     static Result run(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
-                      StackParams params, ResourcePlan tilePlan, TileStackPolicy policy, int workers, Progress progress) {
+                      StackParams params, ResourcePlan tilePlan, TileStackPolicy policy, int workers, ProgressParts progress) {
         List<GridLayout.Tile> tiles = layout.tiles();
         TileStacker stacker = new TileStacker(params, tilePlan, policy);
         List<IsolatedTasks.Task<TileStacker.Done>> tasks = new ArrayList<>();

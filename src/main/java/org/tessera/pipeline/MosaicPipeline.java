@@ -237,11 +237,13 @@ public final class MosaicPipeline {
 
     private static Outcome gridRun(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService,
                                    GridMode.TileTasks tileTasks) throws IOException {
+        WorkBar bar = new WorkBar(progress); // forward only: the tiles' workers report in any order
+        GridMode.Plan plan = GridMode.plan(stackPlan, config, bar.share(WorkBar.SCAN_SHARE));
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            // forward only: the tiles' workers report in any order
-            g = GridMode.run(stackPlan, outputDir, config, progress.forwardOnly(), GridGpuPolicy.forRun(gpu), tileTasks);
+            g = GridMode.run(plan, outputDir, config, gridStages(plan, bar), GridGpuPolicy.forRun(gpu), tileTasks);
         }
+        bar.bar().update(1, "done");
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
         List<Path> tiles = new ArrayList<>();
@@ -263,6 +265,43 @@ public final class MosaicPipeline {
         }
         return new Outcome(outputDir, first == null ? null : first.mosaic(), first == null ? null : first.coverage(),
                 first == null ? null : first.preview(), tiles, List.copyOf(skipped), null, more);
+    }
+
+    /**
+     * The bar of a laid-out Grid run shared by work, mount after mount: each tile by its frames
+     * stacked on its pixels, then the coadd of the tiles and the writing of a mosaic of the global
+     * grid's size (the assembly crops it to the tiles' footprints).
+     */
+    private static List<GridMode.Stages> gridStages(GridMode.Plan plan, WorkBar bar) {
+        int n = plan.parts().size();
+        double[][] tiles = new double[n][];
+        double[] tilesCost = new double[n], coadd = new double[n], save = new double[n];
+        double left = 0;
+        for (int k = 0; k < n; k++) {
+            GridMode.PartPlan p = plan.parts().get(k);
+            List<GridLayout.Tile> ts = p.layout().tiles();
+            tiles[k] = new double[ts.size()];
+            List<Double> tileMpx = new ArrayList<>();
+            for (int i = 0; i < ts.size(); i++) {
+                double mpx = ts.get(i).width() * (double) ts.get(i).height() / 1e6;
+                tiles[k][i] = WorkBar.gridTile(p.tileFrames().get(i).size(), mpx);
+                tilesCost[k] += tiles[k][i];
+                tileMpx.add(mpx);
+            }
+            coadd[k] = WorkBar.coadd(tileMpx);
+            save[k] = WorkBar.save(p.layout().global().width() * (double) p.layout().global().height() / 1e6);
+            left += tilesCost[k] + coadd[k] + save[k];
+        }
+        List<GridMode.Stages> stages = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            left -= tilesCost[k];
+            Progress t = bar.next(tilesCost[k], left);
+            left -= coadd[k];
+            Progress c = bar.next(coadd[k], left);
+            left -= save[k];
+            stages.add(new GridMode.Stages(t, tiles[k], c, bar.next(save[k], left)));
+        }
+        return stages;
     }
 
     /**
@@ -445,12 +484,14 @@ public final class MosaicPipeline {
             int workers = MasterTileBuilder.workersFor(todo, plan.budgetBytes(), plan.workers());
             MasterTileBuilder builder = MasterTileBuilder.fromConfig(config, workers)
                     .withStackPolicy(Phase3GpuPolicy.forRun(gpu)).withSpoolDir(dir);
+            double[] work = new double[todo.size()]; // a group of 50 frames moves the bar 10× one of 5
+            for (int i = 0; i < work.length; i++) work[i] = WorkBar.stack(List.of(todo.get(i)));
             r = builder.build(todo, tile -> {
                 Path f = MasterTileFiles.write(tile, dir);
                 run.tileDone(tile.id(), f, tile.empty());
                 if (!tile.empty()) usable.add(f);
                 lost.tile(tile);
-            }, p);
+            }, new org.tessera.ProgressParts(p, work));
         }
         r.failures().forEach(lost::failed);
         for (Phase3Result.Failure f : r.failures())

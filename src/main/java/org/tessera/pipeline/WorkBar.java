@@ -22,14 +22,15 @@ import org.tessera.tiles.FrameGroup;
  * ended, so a new estimate re-weights only what is left and the bar never moves back.
  *
  * <p>Costs are seconds of wall time on 2 cores, from the runs of docs/benchmarks.md and the
- * traces of ProgressHonestyTest; only their ratios matter.
+ * traces of ProgressHonestyTest; only their ratios matter. Public for the Spark module's driver,
+ * which shares its bar with the same estimates (and weights its tasks by them).
  */
-final class WorkBar {
+public final class WorkBar {
 
     /** Share of a run taken by the header scan, before the frames are known (≈1 % measured). */
-    static final double SCAN_SHARE = 0.02;
+    public static final double SCAN_SHARE = 0.02;
     /** Share of the demo run taken by writing the built-in synthetic sky (measured 13–32 %, more on a quiet machine). */
-    static final double DEMO_SKY_SHARE = 0.25;
+    public static final double DEMO_SKY_SHARE = 0.25;
     /**
      * Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s; measured 0.5–4 s here, by load), a
      * registration per megapixel (0.2–0.4 s a 2 Mpx Seestar frame).
@@ -49,17 +50,17 @@ final class WorkBar {
     private final Progress bar;
     private double at;
 
-    WorkBar(Progress p) {
+    public WorkBar(Progress p) {
         bar = p.forwardOnly();
     }
 
     /** The whole bar (for the final report). */
-    Progress bar() {
+    public Progress bar() {
         return bar;
     }
 
     /** The next phase: {@code cost} against {@code later} for every phase after it; 0 and 0 take the rest. */
-    synchronized Progress next(double cost, double later) {
+    public synchronized Progress next(double cost, double later) {
         double left = 1 - at;
         double take = cost + later <= 0 ? left : left * Math.max(0, cost) / (cost + Math.max(0, later));
         double from = at;
@@ -68,7 +69,7 @@ final class WorkBar {
     }
 
     /** A fixed share of the bar, before any work is known. */
-    synchronized Progress share(double fraction) {
+    public synchronized Progress share(double fraction) {
         double from = at;
         at = Math.min(1, from + fraction);
         return bar.sub(from, at);
@@ -81,7 +82,7 @@ final class WorkBar {
     }
 
     /** Phase 1's placing: frames without WCS (not in the output folder's cache) registered, ~one solve per group. */
-    static double place(List<FitsFrame> frames, Path outputDir, boolean force) {
+    public static double place(List<FitsFrame> frames, Path outputDir, boolean force) {
         WcsCache cache = outputDir == null ? null : new WcsCache(outputDir);
         int todo = 0;
         double mpx = 0;
@@ -96,22 +97,42 @@ final class WorkBar {
         return SOLVE_S * Math.max(1, Math.ceil(todo / 100.0)) + REGISTER_S_PER_MPX * mpx;
     }
 
-    static double group(Collection<? extends Frame> frames) {
+    /** Phase 1's plate solves, one per group's reference (a cluster's solve job). */
+    public static double solves(int groups) {
+        return SOLVE_S * groups;
+    }
+
+    /** Phase 1's registrations of these frames (a cluster's registration job). */
+    public static double registrations(Collection<? extends Frame> frames) {
+        double mpx = 0;
+        for (Frame f : frames) mpx += mpx(f);
+        return REGISTER_S_PER_MPX * mpx;
+    }
+
+    public static double group(Collection<? extends Frame> frames) {
         return GROUP_S * frames.size();
     }
 
     /** Phase 3: every frame of the groups stacked. */
-    static double stack(Collection<FrameGroup> groups) {
+    public static double stack(Collection<FrameGroup> groups) {
         double s = 0;
         for (FrameGroup g : groups) s += stackFrames(g.frames());
         return s;
     }
 
     /** Phase 3 before the grouping: every frame stacked. */
-    static double stackFrames(Collection<? extends Frame> frames) {
+    public static double stackFrames(Collection<? extends Frame> frames) {
         double s = 0;
         for (Frame f : frames) s += STACK_S + STACK_S_PER_MPX * mpx(f);
         return s;
+    }
+
+    /**
+     * A Grid tile: each of its frames is seen on the tile's grid, so the stack core works on the
+     * tile's pixels for every frame, as a master tile's on its reference frame's.
+     */
+    static double gridTile(int frames, double tileMpx) {
+        return frames * (STACK_S + STACK_S_PER_MPX * tileMpx);
     }
 
     /** Phase 5 on tiles of these sizes (megapixels). */
@@ -119,6 +140,21 @@ final class WorkBar {
         double s = 0;
         for (double m : tileMpx) s += COADD_S + COADD_S_PER_MPX * m;
         return s;
+    }
+
+    /**
+     * Phase 5's bands as a cluster's tasks: {@code ranges} ranges of equal rows, each coadded by a
+     * task (an equal share of the tiles' coadd), then merged by the driver into the mosaic's files
+     * (the writing of its rows). The weights: the tasks' first, then the merges'.
+     */
+    public static double[] bandRanges(Collection<Double> tileMpx, double mosaicMpx, int ranges) {
+        double[] w = new double[2 * ranges];
+        double coadd = COADD_S_PER_MPX * tileMpx.stream().mapToDouble(Double::doubleValue).sum();
+        for (int k = 0; k < ranges; k++) {
+            w[k] = coadd / ranges;
+            w[ranges + k] = SAVE_S_PER_MPX * mosaicMpx / ranges;
+        }
+        return w;
     }
 
     /** An SDS mega-tile: its frames coadded as Phase 5 does, every pair of them overlapping and matched. */
@@ -135,7 +171,7 @@ final class WorkBar {
      * Phases 4, 5 and the writing, before the tiles exist: one tile per group as large as its
      * largest frame; the mosaic as large as half their sum (tiles overlap), at least the largest.
      */
-    static double coaddAndSave(Collection<FrameGroup> groups) {
+    public static double coaddAndSave(Collection<FrameGroup> groups) {
         List<Double> tiles = groups.stream()
                 .map(g -> g.frames().stream().mapToDouble(WorkBar::mpx).max().orElse(0)).toList();
         double sum = tiles.stream().mapToDouble(Double::doubleValue).sum();
@@ -144,7 +180,7 @@ final class WorkBar {
     }
 
     /** A mosaic after Phase 1, before the grouping: every frame stacked, about one tile of the largest frame per 50 frames. */
-    static double afterPlacing(List<FitsFrame> frames) {
+    public static double afterPlacing(List<FitsFrame> frames) {
         if (frames.isEmpty()) return 0;
         double largest = frames.stream().mapToDouble(WorkBar::mpx).max().orElse(0);
         int tiles = (int) Math.ceil(frames.size() / 50.0);

@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.UserMessages;
 
 /**
@@ -60,13 +61,24 @@ public final class IsolatedTasks {
      */
     public static <R> Result<R> run(List<Task<R>> tasks, int workers, String threadPrefix, String what,
                                     Progress progress, OnFailure onFailure) {
+        return run(tasks, workers, threadPrefix, what, ProgressParts.equal(progress, tasks.size()), onFailure);
+    }
+
+    /**
+     * As {@link #run(List, int, String, String, Progress, OnFailure)}, with task k's fraction moving
+     * the bar by the weight {@code parts} gives it (the work it is expected to take) rather than
+     * by count; {@code parts} has one part per task, in task order.
+     */
+    public static <R> Result<R> run(List<Task<R>> tasks, int workers, String threadPrefix, String what,
+                                    ProgressParts parts, OnFailure onFailure) {
         int n = tasks.size();
+        if (parts.size() != n) throw new IllegalArgumentException(parts.size() + " progress parts for " + n + " tasks");
+        Progress progress = parts.bar();
         Object[] results = new Object[n];
         boolean[] ok = new boolean[n];
         Failure[] failures = new Failure[n];
         AtomicInteger finished = new AtomicInteger(), threadNo = new AtomicInteger();
         AtomicReference<Error> fatal = new AtomicReference<>();
-        double[] share = new double[n]; // each task's fraction done; the parent sees their mean
         ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, n)), r -> {
             Thread t = new Thread(r, threadPrefix + "-" + threadNo.incrementAndGet());
             t.setDaemon(true);
@@ -80,7 +92,7 @@ public final class IsolatedTasks {
                 futures.add(ex.submit(() -> {
                     if (progress.cancelled() || fatal.get() != null) return;
                     try {
-                        results[k] = task.work().run(part(progress, share, k, finished, what));
+                        results[k] = task.work().run(part(parts, k, finished, what));
                         ok[k] = true;
                     } catch (java.util.concurrent.CancellationException e) {
                         if (!progress.cancelled()) { // not the user's cancel: a failure like any other
@@ -97,7 +109,7 @@ public final class IsolatedTasks {
                         fatal.compareAndSet(null, e);
                     } finally {
                         int f = finished.incrementAndGet();
-                        progress.update(done(share, k, 1), what + " " + f + "/" + n);
+                        parts.update(k, 1, what + " " + f + "/" + n);
                     }
                 }));
             }
@@ -128,27 +140,17 @@ public final class IsolatedTasks {
         return new Result<>(java.util.Collections.unmodifiableList(done), List.copyOf(failed), progress.cancelled());
     }
 
-    /** Records that task k is {@code fraction} done (never less than before); returns the mean over all tasks. */
-    private static double done(double[] share, int k, double fraction) {
-        synchronized (share) {
-            share[k] = Math.max(share[k], Math.min(1, Math.max(0, fraction)));
-            double sum = 0;
-            for (double s : share) sum += s;
-            return sum / share.length;
-        }
-    }
-
     /**
      * Task k's progress: its own fraction moves the parent's bar (so a phase of a few long tiles
      * moves while they stack, not once per tile), with the count of finished tasks as the message;
      * cancelling reaches the task.
      */
-    private static Progress part(Progress parent, double[] share, int k, AtomicInteger finished, String what) {
+    private static Progress part(ProgressParts parts, int k, AtomicInteger finished, String what) {
         return new Progress() {
             @Override public void update(double fraction, String message) {
-                parent.update(done(share, k, fraction), what + " " + finished.get() + "/" + share.length);
+                parts.update(k, fraction, what + " " + finished.get() + "/" + parts.size());
             }
-            @Override public boolean cancelled() { return parent.cancelled(); }
+            @Override public boolean cancelled() { return parts.cancelled(); }
         };
     }
 }

@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 import org.tessera.image.RowSource;
@@ -128,6 +129,15 @@ public final class MasterTileBuilder {
 
     /** Builds every group's tile and hands each to {@code sink} as soon as it is done. */
     public Phase3Result build(List<FrameGroup> groups, TileSink sink, Progress progress) {
+        return build(groups, sink, ProgressParts.equal(progress, groups.size()));
+    }
+
+    /**
+     * As {@link #build(List, TileSink, Progress)}, each group's tile moving the bar by the weight
+     * {@code parts} gives it (one part per group, same order: the work its stack is expected to take).
+     */
+    public Phase3Result build(List<FrameGroup> groups, TileSink sink, ProgressParts parts) {
+        Progress progress = parts.bar();
         boolean runFlag = gating.runFlag(groups);
         int n = groups.size();
         int pool = Math.max(1, Math.min(workers, n));
@@ -143,7 +153,7 @@ public final class MasterTileBuilder {
                 return summary(t, g, tileFlag);
             }));
         }
-        IsolatedTasks.Result<Phase3Result.Summary> r = IsolatedTasks.run(tasks, pool, "tessera-p3", "master tile", progress,
+        IsolatedTasks.Result<Phase3Result.Summary> r = IsolatedTasks.run(tasks, pool, "tessera-p3", "master tile", parts,
                 (id, reason, e) -> LOG.log(Level.WARNING, "[P3] tile " + id + " failed: " + reason, e));
         List<Phase3Result.Summary> tiles = r.done();
         List<Phase3Result.Failure> failures = new ArrayList<>();

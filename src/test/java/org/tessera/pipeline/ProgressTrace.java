@@ -47,15 +47,23 @@ final class ProgressTrace implements Progress {
     /**
      * The reports that end a phase, by the messages the pipeline gives there: the frames read
      * (Phase 1), "grouped" (Phase 2), "final grid" (after the master tiles, Phase 4), the first
-     * report after the coadd (writing) and the last one.
+     * report after the coadd (writing) and the last one; each master or Grid tile's end (the first
+     * report counting it, "master tile k/n", "grid tile k/n"), and in Grid mode "N Grid tile(s)
+     * stacked" instead of Phases 2 and 4.
      */
     synchronized List<Boundary> boundaries() {
         List<Boundary> out = new ArrayList<>();
         double t0 = ticks.get(0).seconds();
-        String[] ends = {"\\d+ frame\\(s\\)( placed)?", "grouped", "final grid", "preview"};
-        int k = 0;
+        String[] ends = {"\\d+ frame\\(s\\)( placed)?", "grouped", "\\d+ Grid tile\\(s\\) stacked", "final grid", "preview"};
+        java.util.regex.Pattern tile = java.util.regex.Pattern.compile("(?:grid|master) tile (\\d+)/\\d+");
+        int k = 0, tiles = 0;
         for (Tick t : ticks) {
             String m = t.message() == null ? "" : t.message();
+            java.util.regex.Matcher tm = tile.matcher(m);
+            if (tm.matches() && Integer.parseInt(tm.group(1)) > tiles) {
+                tiles = Integer.parseInt(tm.group(1));
+                out.add(new Boundary(m, t.fraction(), (t.seconds() - t0) / (end - t0)));
+            }
             for (int e = k; e < ends.length; e++) {
                 if (m.matches(ends[e])) {
                     out.add(new Boundary(m, t.fraction(), (t.seconds() - t0) / (end - t0)));

@@ -47,5 +47,17 @@ class WorkBarTest {
         assertEquals(2 * WorkBar.COADD_S + WorkBar.COADD_S_PER_MPX * 3, WorkBar.coadd(List.of(1.0, 2.0)), 1e-12);
         assertEquals(WorkBar.coadd(List.of(1.0, 1.0, 1.0)) + 3 * WorkBar.MATCH_S_PER_PAIR,
                 WorkBar.megaTile(List.of(1.0, 1.0, 1.0)), 1e-12);
+        // a Grid tile of 50 frames costs 10× one of 5 on the same pixels; each frame by the tile's pixels
+        assertEquals(10, WorkBar.gridTile(50, 0.3) / WorkBar.gridTile(5, 0.3), 1e-12);
+        assertEquals(2 * (WorkBar.STACK_S + WorkBar.STACK_S_PER_MPX * 0.5), WorkBar.gridTile(2, 0.5), 1e-12);
+        // two band ranges of a mosaic of 4 Mpx from tiles of 1 + 3 Mpx: each task half the coadd, each merge half the writing
+        double[] w = WorkBar.bandRanges(List.of(1.0, 3.0), 4, 2);
+        assertEquals(4, w.length);
+        assertEquals(WorkBar.COADD_S_PER_MPX * 2, w[0], 1e-12);
+        assertEquals(w[0], w[1], 0);
+        assertEquals(WorkBar.SAVE_S_PER_MPX * 2, w[2], 1e-12);
+        assertEquals(w[2], w[3], 0);
+        assertEquals(3 * WorkBar.SOLVE_S, WorkBar.solves(3), 1e-12);
+        assertEquals(0, WorkBar.registrations(List.of()), 0);
     }
 }

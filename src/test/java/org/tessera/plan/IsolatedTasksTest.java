@@ -2,6 +2,7 @@ package org.tessera.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,5 +128,22 @@ class IsolatedTasksTest {
         assertEquals(List.of(0.125, 0.375, 0.375, 0.5, 0.625, 0.875, 0.875, 1.0), seen);
         assertEquals(List.of("master tile 0/2", "master tile 0/2", "master tile 0/2", "master tile 1/2",
                 "master tile 1/2", "master tile 1/2", "master tile 1/2", "master tile 2/2"), said);
+    }
+
+    /** Weighted parts: a task's fraction moves the bar by its weight, not by count. */
+    @Test
+    void weightedTasksMoveTheBarByTheirWeight() {
+        List<Double> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+            tasks.add(new IsolatedTasks.Task<>(i, own -> {
+                own.update(0.5, "half");
+                return 1;
+            }));
+        IsolatedTasks.run(tasks, 1, "test", "grid tile", new org.tessera.ProgressParts((f, m) -> seen.add(f),
+                new double[] {9, 1}), (id, reason, e) -> { });
+        assertEquals(List.of(0.45, 0.9, 0.95, 1.0), seen);
+        assertThrows(IllegalArgumentException.class, () -> IsolatedTasks.run(tasks, 1, "test", "grid tile",
+                org.tessera.ProgressParts.equal(Progress.NONE, 3), (id, reason, e) -> { }));
     }
 }

@@ -91,8 +91,8 @@ class LocalPlacementCancelTest {
         for (String s : solves) {
             ProcessHandle h = ProcessHandle.of(Long.parseLong(s.substring(0, s.indexOf(' ')))).orElse(null);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (h != null && running(h) && System.nanoTime() < until) Thread.sleep(20);
-            assertFalse(h != null && running(h), "solver process killed: " + s);
+            while (h != null && SolverScratchTest.running(h) && System.nanoTime() < until) Thread.sleep(20);
+            assertFalse(h != null && SolverScratchTest.running(h), "solver process killed: " + s);
             Path dir = Path.of(s.substring(s.indexOf(' ') + 1));
             assertFalse(Files.exists(dir), "its temporary folder removed: " + dir);
         }
@@ -112,14 +112,5 @@ class LocalPlacementCancelTest {
         } catch (java.io.IOException e) {
             return new ArrayList<>();
         }
-    }
-
-    /** Whether a process still runs (a killed orphan may stay a zombie: /proc tells them apart, as in SolverScratchTest). */
-    private static boolean running(ProcessHandle h) throws Exception {
-        Path stat = Path.of("/proc", Long.toString(h.pid()), "stat");
-        if (!Files.isDirectory(Path.of("/proc/self"))) return h.isAlive();
-        if (!Files.exists(stat)) return false;
-        String s = Files.readString(stat);
-        return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
     }
 }

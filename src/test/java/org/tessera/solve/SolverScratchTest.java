@@ -59,7 +59,7 @@ class SolverScratchTest {
      * Whether a process still runs. A killed orphan may stay a zombie where nothing reaps it (PID 1
      * of a container), and {@link ProcessHandle#isAlive} counts zombies: /proc tells them apart.
      */
-    private static boolean running(ProcessHandle h) throws Exception {
+    static boolean running(ProcessHandle h) throws Exception {
         Path stat = Path.of("/proc", Long.toString(h.pid()), "stat");
         if (!Files.isDirectory(Path.of("/proc/self"))) return h.isAlive();
         if (!Files.exists(stat)) return false;

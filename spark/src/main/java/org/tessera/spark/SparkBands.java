@@ -17,8 +17,10 @@ import java.util.logging.Logger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.image.RowSink;
 import org.tessera.io.FitsFrame;
+import org.tessera.pipeline.WorkBar;
 import org.tessera.reproject.BandCoadder;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
@@ -83,12 +85,17 @@ final class SparkBands implements ReprojectCoadd.Bands {
         }
         LOG.info(String.format(Locale.ROOT, "[P5] %d bands of %d rows as %d Spark tasks", plan.bands(), plan.rowsPerBand(), n));
         SparkMosaic.TaskFault f = fault;
-        List<Done> done = sc.parallelize(ranges, n).map(r -> {
+        // the bar: each range's task as it ends, then its merge here (WorkBar's weights: the coadd, the writing)
+        List<Double> tileMpx = new ArrayList<>();
+        for (CoaddInput in : inputs) tileMpx.add(in.image().width() * (double) in.image().height() / 1e6);
+        ProgressParts bar = new ProgressParts(progress, WorkBar.bandRanges(tileMpx,
+                plan.grid().width() * (double) plan.grid().height() / 1e6, n));
+        List<Done> done = SparkTasks.run(sc, ranges, r -> {
             TaskContext ctx = TaskContext.get();
             Done d = run(r);
             f.afterBands(r.index(), ctx == null ? 0 : ctx.attemptNumber());
             return d;
-        }).collect();
+        }, bar, "[P5] band tasks done");
         long reads = 0, hits = 0;
         int width = plan.grid().width(), planes = plan.channels() + 1;
         for (Done d : done) {
@@ -108,7 +115,7 @@ final class SparkBands implements ReprojectCoadd.Bands {
             if (FsAccess.isUri(d.file())) st.fs.delete(d.file());
             reads += d.blockReads();
             hits += d.cacheHits();
-            progress.update((d.index() + 1) / (double) n, "[P5] bands merged");
+            bar.update(n + d.index(), 1, "[P5] bands merged");
         }
         Files.deleteIfExists(workDir);
         String dirRef = st.ref(workDir);

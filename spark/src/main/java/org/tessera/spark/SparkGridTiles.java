@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.UserMessages;
 import org.tessera.config.Config;
 import org.tessera.grid.GridInputs;
@@ -89,7 +89,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
 
     @Override
     public GridMode.TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
-                                    Config config, int workers, int cores, TileStackPolicy policy, Progress progress)
+                                    Config config, int workers, int cores, TileStackPolicy policy, ProgressParts progress)
             throws IOException {
         boolean hot = config.getBoolean("hot_pixel_correction");
         String json = config.toJson();
@@ -110,7 +110,8 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 sc.defaultParallelism()));
         SparkMosaic.TaskFault f = fault;
         int attempts = SparkMosaic.maxTaskAttempts(sc);
-        List<Done> done = new ArrayList<>(sc.parallelize(tasks, Math.max(1, tasks.size())).map(t -> {
+        // each tile's end moves the bar by its expected work as it comes (tile k: part k, the layout's order)
+        List<Done> done = SparkTasks.run(sc, tasks, t -> {
             TaskContext ctx = TaskContext.get();
             int attempt = ctx == null ? 0 : ctx.attemptNumber();
             try {
@@ -123,7 +124,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 t.fs().delete(t.target()); // never keep a stale tile
                 return new Done(t.id(), null, UserMessages.describe(e));
             }
-        }).collect());
+        }, progress, "[GRID] tiles done on Spark");
         done.sort(Comparator.comparingInt(Done::id));
         List<Path> files = new ArrayList<>();
         List<IsolatedTasks.Failure> failed = new ArrayList<>();
@@ -135,7 +136,6 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 files.add(st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id()))));
             }
         }
-        progress.update(1, "[GRID] tiles done on Spark");
         return new GridMode.TilesDone(files, failed, false);
     }
 }

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
@@ -21,6 +22,7 @@ import org.tessera.pipeline.FrameReports;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.OutputLock;
 import org.tessera.pipeline.RunManifest;
+import org.tessera.pipeline.WorkBar;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
 import org.tessera.synth.DefaultSky;
@@ -160,35 +162,48 @@ public final class SparkMosaic {
         if (stackPlan != null) // Grid mode: the tiles on the executors, the rest as on one machine
             return MosaicPipeline.grid(stackPlan, outputDir, config, progress, new SparkGridTiles(sc, fault, st));
         Files.createDirectories(outputDir);
+        // The bar shared among the phases by their estimated work, as on one machine (WorkBar).
+        WorkBar bar = new WorkBar(progress);
         List<Path> in = inputs;
         if (in.isEmpty() && listed.isEmpty()) {
             Path sky = outputDir.resolve(MosaicPipeline.DEFAULT_SKY_DIR);
             LOG.info("[READ] no input named: writing the built-in synthetic sky to " + sky);
+            Progress writing = bar.share(WorkBar.DEMO_SKY_SHARE);
+            writing.update(0, "writing the built-in synthetic sky");
             DefaultSky.demo().writeFits(sky);
             st.publish(MosaicPipeline.DEFAULT_SKY_DIR); // where the executors fetch the frames from
+            writing.update(1, "synthetic sky written");
             in = List.of(sky);
         }
         boolean hot = config.getBoolean("hot_pixel_correction");
         List<Skipped> skipped = new ArrayList<>();
         // Phase 1 on the executors: the headers read where the files are, frames without WCS solved and
         // registered; the driver selects, groups and keeps the WCS cache, as on one machine.
-        progress.update(0, "reading headers");
+        Progress reading = bar.share(WorkBar.SCAN_SHARE);
+        reading.update(0, "reading headers");
         FrameScanner.Scan scan = SparkScan.scan(sc, in, listed, outputDir, hot, st);
+        reading.update(1, scan.frames().size() + " header(s) read");
+        double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
         List<FitsFrame> frames = MosaicPipeline.phase1(scan, outputDir, config,
-                new SparkPlacement(sc, fault, config.toJson(), st.ref(outputDir), st), skipped, progress.sub(0, 0.2));
+                new SparkPlacement(sc, fault, config.toJson(), st.ref(outputDir), st), skipped,
+                bar.next(place, WorkBar.afterPlacing(scan.frames())));
 
+        Progress grouping = bar.next(WorkBar.group(frames), WorkBar.stackFrames(frames));
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
         for (String s : groups.skipped()) LOG.warning("[P2] " + s);
         LOG.info(String.format(Locale.ROOT, "[P2] %d frame(s) → %d group(s) (threshold %.4f°, cap %d)",
                 frames.size(), groups.groups().size(), groups.thresholdDeg(), groups.cap()));
+        grouping.update(1, "grouped");
 
         Path tilesDir = Files.createDirectories(outputDir.resolve(MosaicPipeline.TILES_DIR));
         // Resume (tessera-run.json) where the output folder is a path that outlives the run, as on one machine.
         RunManifest run = st.remoteOutput() ? null : RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
-        List<Path> tiles = masterTiles(groups.groups(), tilesDir, config, hot, skipped, st, run);
-        progress.update(0.7, tiles.size() + " master tile(s)");
+        List<FrameGroup> toBuild = run == null ? groups.groups() : run.toBuild(groups.groups());
+        Progress building = bar.next(WorkBar.stack(toBuild), WorkBar.coaddAndSave(groups.groups()));
+        List<Path> tiles = masterTiles(groups.groups(), toBuild, tilesDir, config, hot, skipped, st, run, building);
+        building.update(1, tiles.size() + " master tile(s)");
 
-        Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, progress.sub(0.7, 1),
+        Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, bar.next(1, 0),
                 new SparkBands(sc, outputDir.resolve(".p5_bands"), fault, st));
         skipped.addAll(o.skipped());
         if (run != null) run.complete();
@@ -217,9 +232,13 @@ public final class SparkMosaic {
         return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executor.cores", String.valueOf(sc.defaultParallelism()))));
     }
 
-    /** Phase 3: one task per group; each group's outcome collected on the driver. */
-    private List<Path> masterTiles(List<FrameGroup> groups, Path tilesDir, Config config, boolean hot,
-                                   List<Skipped> skipped, Staging st, RunManifest run) throws IOException {
+    /**
+     * Phase 3: one task per group; each group's outcome collected on the driver, each task's end moving
+     * {@code progress} by its group's stack estimate.
+     */
+    private List<Path> masterTiles(List<FrameGroup> groups, List<FrameGroup> toBuild, Path tilesDir, Config config,
+                                   boolean hot, List<Skipped> skipped, Staging st, RunManifest run, Progress progress)
+            throws IOException {
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean runFlag = gating.runFlag(groups);
         int slots = taskSlots(sc);
@@ -230,14 +249,16 @@ public final class SparkMosaic {
                 else skipped.add(new Skipped(t.file(), "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
             }
         List<GroupTask> tasks = new ArrayList<>();
-        for (FrameGroup g : run == null ? groups : run.toBuild(groups))
+        double[] work = new double[toBuild.size()]; // each group's stack: its task's end moves the bar that far
+        for (FrameGroup g : toBuild) {
+            work[tasks.size()] = WorkBar.stack(List.of(g));
             tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots, st));
+        }
         LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) as Spark tasks (default parallelism %d)",
                 tasks.size(), sc.defaultParallelism()));
         TaskFault f = fault;
         int attempts = maxTaskAttempts(sc);
-        List<GroupTask.Done> done = tasks.isEmpty() ? new ArrayList<>() : new ArrayList<>(sc.parallelize(tasks, tasks.size())
-                .map(t -> {
+        List<GroupTask.Done> done = SparkTasks.run(sc, tasks, t -> {
                     TaskContext ctx = TaskContext.get();
                     int attempt = ctx == null ? 0 : ctx.attemptNumber();
                     GroupTask.Done d;
@@ -251,7 +272,7 @@ public final class SparkMosaic {
                         d = new GroupTask.Done(t.id(), null, false, e.toString(), List.of());
                     }
                     return d;
-                }).collect());
+                }, new ProgressParts(progress, work), "master tile");
         done.sort(Comparator.comparingInt(GroupTask.Done::id));
         List<Skipped> lost = new ArrayList<>();
         java.util.Map<Integer, FrameGroup> byId = new java.util.HashMap<>();

@@ -18,9 +18,11 @@ import java.util.logging.Logger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.Progress;
+import org.tessera.ProgressParts;
 import org.tessera.UserMessages;
 import org.tessera.WorkerFailures;
 import org.tessera.io.FitsFrame;
+import org.tessera.pipeline.WorkBar;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.register.Registration;
 import org.tessera.solve.FirstCandidate;
@@ -224,7 +226,11 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         if (!pairs.isEmpty())
             LOG.info(String.format(Locale.ROOT, "[SOLVE] %d frame(s) to register on the first reference candidates as %d Spark task(s),"
                     + " beside the solves", pairs.size(), registerTasks(pairs)));
-        Progress bar = progress.forwardOnly();
+        // the two jobs' ends move the bar by their estimates (WorkBar), whichever ends first
+        List<FitsFrame> toRegister = new ArrayList<>();
+        for (RawFrameAstrometry.Pair p : pairs) toRegister.add(p.moving());
+        ProgressParts bar = new ProgressParts(progress.forwardOnly(),
+                new double[] {WorkBar.registrations(toRegister), WorkBar.solves(groups.size())});
         ExecutorService jobs = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "tessera-spark-phase1");
             t.setDaemon(true);
@@ -241,9 +247,9 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
                 return registerJob(pairs, Progress.NONE);
             });
             List<Registration> all = get(registered, group);
-            bar.update(0.7, pairs.size() + " frame(s) registered on Spark");
+            bar.update(0, 1, pairs.size() + " frame(s) registered on Spark");
             List<RawFrameAstrometry.Reference> refs = get(solves, group);
-            bar.update(0.9, groups.size() + " group(s) solved on Spark");
+            bar.update(1, 1, groups.size() + " group(s) solved on Spark");
             List<List<Registration>> regs = new ArrayList<>();
             int i = 0;
             for (int k = 0; k < groups.size(); k++) {
@@ -256,7 +262,7 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
                 for (FitsFrame f : moving) again.add(new RawFrameAstrometry.Pair(ref, f));
                 return register(stage, again, Progress.NONE);
             });
-            bar.update(1, groups.size() + " group(s) placed on Spark");
+            bar.bar().update(1, groups.size() + " group(s) placed on Spark");
             return out;
         } finally {
             jobs.shutdownNow();
