@@ -42,11 +42,13 @@ import org.tessera.io.FitsImageWriter;
  * them takes the blocks the file already has and the data need not move. A header that fills its
  * last block (the observation cards of a Seestar mosaic, the built-in sky's) would otherwise need
  * another block, and the former path: the file closed, read back whole and written to a second
- * file ({@link FinalBackground#rewrite}), which stays for a writer without that room. A failure while the pixels are corrected in place leaves some bands corrected and
- * others not, and {@code (v - m) + m} in float does not give {@code v} back bit for bit: that file
- * is not kept (the caller aborts the writer, the run fails with a message naming the mosaic;
- * restoring it exactly would need a copy of the whole coadd). The user's cancel (an interrupt)
- * cancels in every case.
+ * file ({@link FinalBackground#rewrite}), which stays for a writer without that room.
+ * <p>
+ * A failure while the pixels are corrected in place leaves some bands corrected and others not,
+ * and {@code (v - m) + m} in float does not give {@code v} back bit for bit: that file is not
+ * kept (the caller aborts the writer, the run fails with a message naming the mosaic; restoring
+ * it exactly would need a copy of the whole coadd). The user's cancel (an interrupt) cancels in
+ * every case.
  */
 public final class CoaddBackground {
 
@@ -302,8 +304,8 @@ public final class CoaddBackground {
     /**
      * The extraction failed before any pixel changed: the file stays as coadded, its header with
      * {@code DBE = F} and why, in place when it fits (always, in a writer that kept room for the
-     * DBE cards), else by a copy once the file is closed ({@link #afterClose}). Rethrows the user's cancel; throws when the header cannot be
-     * written whole again.
+     * DBE cards), else by a copy once the file is closed ({@link #afterClose}). Rethrows the
+     * user's cancel; throws when the header cannot be written whole again.
      */
     private void keep(Header coadd, String stage, Throwable e) throws IOException {
         if (cancel(e)) throw rethrown(e);
