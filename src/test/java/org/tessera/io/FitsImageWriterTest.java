@@ -359,14 +359,6 @@ class FitsImageWriterTest {
         return h;
     }
 
-    private static long headerLength(Path f) throws Exception {
-        byte[] b = Files.readAllBytes(f);
-        for (int i = 0; i + 80 <= b.length; i += 80)
-            if (new String(b, i, 80, java.nio.charset.StandardCharsets.US_ASCII).startsWith("END     "))
-                return (i / 2880 + 1) * 2880L;
-        throw new AssertionError("no END card");
-    }
-
     /**
      * Spare cards: a header that fills its block (7 structural + 28 fillers + END = 36 cards) is
      * written with blank cards before END and a second block, so that the same keys and two cards
@@ -381,7 +373,7 @@ class FitsImageWriterTest {
         Header longer = fillers(30);
         Path ref = dir.resolve("ref.fits");
         FitsImageWriter.write(ref, img, longer, AlphaMode.FROM_NAN);
-        assertEquals(2 * 2880, headerLength(ref));
+        assertEquals(2 * 2880, FitsHeaderLength.of(ref));
 
         Path f = dir.resolve("spare.fits");
         FitsImageWriter out = new FitsImageWriter(f, w, h, c, fillers(28), AlphaMode.FROM_NAN, 2);
@@ -417,7 +409,7 @@ class FitsImageWriterTest {
         none.close();
         Path zRef = dir.resolve("zeroref.fits");
         FitsImageWriter.write(zRef, img, fillers(28), AlphaMode.FROM_NAN);
-        assertEquals(2880, headerLength(z));
+        assertEquals(2880, FitsHeaderLength.of(z));
         assertEquals(-1, Files.mismatch(zRef, z));
         assertThrows(IllegalArgumentException.class, () -> new FitsImageWriter(dir.resolve("x.fits"), w, h, c, null,
                 AlphaMode.NONE, -1));

@@ -122,14 +122,14 @@ class CoaddBackgroundTest {
         FloatImage img = input();
         Path ref = old(dir, img, 27);
         Path f = streamed(dir, img, 27, 64, false, 2, 2);
-        assertEquals(2 * 2880, FitsHeaderLength.of(f), "the DBE header took a second block");
+        assertEquals(2 * 2880, org.tessera.io.FitsHeaderLength.of(f), "the DBE header took a second block");
         assertEquals(-1, Files.mismatch(ref, f));
         Path g = streamed(dir, img, 26, 64, false, 2, 2); // 35 cards + 2 > 36: a second block too
-        assertEquals(2 * 2880, FitsHeaderLength.of(g));
+        assertEquals(2 * 2880, org.tessera.io.FitsHeaderLength.of(g));
         assertEquals(-1, Files.mismatch(old(Files.createDirectories(dir.resolve("b")), img, 26), g));
         // 24 fillers: 33 cards + 2 fit in the first block, so the header is replaced in place.
         Path fits = streamed(Files.createDirectories(dir.resolve("c")), img, 24, 64, false, 2, 2);
-        assertEquals(2880, FitsHeaderLength.of(fits));
+        assertEquals(2880, org.tessera.io.FitsHeaderLength.of(fits));
         assertEquals(-1, Files.mismatch(old(Files.createDirectories(dir.resolve("d")), img, 24), fits));
     }
 
@@ -157,7 +157,7 @@ class CoaddBackgroundTest {
             Path f = d.resolve("room.fits");
             CoaddBackground bg = streamedWithRoom(f, img, filler, 64, 2);
             assertTrue(bg.appliedInPlace(), filler + " fillers: corrected in place");
-            assertEquals(filler >= 26 ? 2 * 2880 : 2880, FitsHeaderLength.of(f), filler + " fillers");
+            assertEquals(filler >= 26 ? 2 * 2880 : 2880, org.tessera.io.FitsHeaderLength.of(f), filler + " fillers");
             assertEquals(-1, Files.mismatch(ref, f), filler + " fillers: the former path's bytes");
             if (filler == 0) assertEquals(FROZEN_SHA256, sha256(f));
             DbeFailureTest.verified(f);
@@ -206,17 +206,6 @@ class CoaddBackgroundTest {
                 String card = it.next().toString();
                 if (i >= n) assertEquals(80, card.length(), card);
             }
-        }
-    }
-
-    /** The primary header's length in bytes (to the 2880-byte block after END). */
-    static final class FitsHeaderLength {
-        static long of(Path f) throws Exception {
-            byte[] b = Files.readAllBytes(f);
-            for (int i = 0; i + 80 <= b.length; i += 80)
-                if (new String(b, i, 80, java.nio.charset.StandardCharsets.US_ASCII).startsWith("END     "))
-                    return (i / 2880 + 1) * 2880L;
-            throw new AssertionError("no END card");
         }
     }
 

@@ -129,7 +129,7 @@ class CoaddPreviewTest {
         assertEquals(-1, Files.mismatch(a[3], a[2]), "in place");
         // Rewritten (27 filler cards: the DBE cards need a second header block): the rewrite's bands, the files hidden.
         Path[] b = run(Files.createDirectories(dir.resolve("b")), img, 27, 64, 2, cfg, true);
-        assertEquals(2 * 2880, CoaddBackgroundTest.FitsHeaderLength.of(b[0]));
+        assertEquals(2 * 2880, org.tessera.io.FitsHeaderLength.of(b[0]));
         assertEquals(-1, Files.mismatch(b[3], b[2]), "rewritten");
         // No model: two pixels of three NaN, no cell is half valid; the file holds the coadd's bands.
         FloatImage sparse = CoaddBackgroundTest.input();

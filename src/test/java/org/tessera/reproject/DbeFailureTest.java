@@ -59,12 +59,12 @@ class DbeFailureTest {
     /** The file from the end of its primary header: the data, the ALPHA extension. */
     static byte[] afterHeader(Path f) throws Exception {
         byte[] b = Files.readAllBytes(f);
-        return Arrays.copyOfRange(b, (int) CoaddBackgroundTest.FitsHeaderLength.of(f), b.length);
+        return Arrays.copyOfRange(b, (int) org.tessera.io.FitsHeaderLength.of(f), b.length);
     }
 
     /** The primary header's cards, as text. */
     static String headerText(Path f) throws Exception {
-        return new String(Files.readAllBytes(f), 0, (int) CoaddBackgroundTest.FitsHeaderLength.of(f), StandardCharsets.US_ASCII);
+        return new String(Files.readAllBytes(f), 0, (int) org.tessera.io.FitsHeaderLength.of(f), StandardCharsets.US_ASCII);
     }
 
     static List<String> parts(Path dir) throws IOException {
@@ -427,7 +427,7 @@ class DbeFailureTest {
             Path[] now = CoaddPreviewTest.run(Files.createDirectories(dir.resolve("room")), img, 27, 64, 2, cfg, false,
                     fitFailsCountingCopies(copies), CoaddBackground.HEADER_CARDS);
             assertEquals(1, copies.get(), "no copy: DBE = F written in place");
-            assertEquals(2 * 2880, CoaddBackgroundTest.FitsHeaderLength.of(now[0]));
+            assertEquals(2 * 2880, org.tessera.io.FitsHeaderLength.of(now[0]));
             assertEquals(-1, Files.mismatch(before[0], now[0]), "the copy's bytes");
             assertEquals(-1, Files.mismatch(before[2], now[2]), "the preview");
             assertEquals(-1, Files.mismatch(now[3], now[2]));
