@@ -392,10 +392,7 @@ class CommandsTest {
     void pipelineFailureCancelsWithTheMessage(@TempDir Path dir) throws Exception {
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.io.IOException("a.fits: not a FITS file");
-        BuildMosaicCommand c = new BuildMosaicCommand();
-        context.inject(c);
-        c.jobs = fake;
-        c.output = dir.toFile();
+        BuildMosaicCommand c = fake.buildMosaic(context, dir.toFile());
         c.run();
         assertTrue(c.isCanceled());
         assertEquals("a.fits: not a FITS file", c.getCancelReason());
@@ -412,18 +409,12 @@ class CommandsTest {
         fake.failure = new java.io.IOException("a.fits: not a FITS file");
         try {
             abort.setBoolean(null, false);
-            BuildMosaicCommand menu = new BuildMosaicCommand(); // no macro: nothing to stop
-            context.inject(menu);
-            menu.jobs = fake;
-            menu.output = dir.toFile();
+            BuildMosaicCommand menu = fake.buildMosaic(context, dir.toFile()); // no macro: nothing to stop
             menu.run();
             assertTrue(menu.isCanceled());
             assertFalse(abort.getBoolean(null));
 
-            BuildMosaicCommand line = new BuildMosaicCommand();
-            context.inject(line);
-            line.jobs = fake;
-            line.output = dir.toFile();
+            BuildMosaicCommand line = fake.buildMosaic(context, dir.toFile());
             Thread macro = new Thread(() -> {
                 ij.Macro.setOptions("output=[" + dir + "]");
                 try { line.run(); } finally { ij.Macro.setOptions(null); }
@@ -442,10 +433,7 @@ class CommandsTest {
         assertEquals(List.of("input", "output", "coverage", "settings"),
                 MacroOptions.keys("input=[/a b=c] output=/d coverage settings=[x=1 y=\"2 3\"]"));
         FakeJobs fake = new FakeJobs();
-        BuildMosaicCommand c = new BuildMosaicCommand();
-        context.inject(c);
-        c.jobs = fake;
-        c.output = dir.toFile();
+        BuildMosaicCommand c = fake.buildMosaic(context, dir.toFile());
         Thread macro = new Thread(() -> {
             ij.Macro.setOptions("inpt=[" + dir + "] output=[" + dir + "]");
             try { c.run(); } finally { ij.Macro.setOptions(null); }
@@ -468,10 +456,7 @@ class CommandsTest {
     void aCancelledRunCancelsTheCommandWithoutAnError(@TempDir Path dir) throws Exception {
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");
-        BuildMosaicCommand c = new BuildMosaicCommand();
-        context.inject(c);
-        c.jobs = fake;
-        c.output = dir.toFile();
+        BuildMosaicCommand c = fake.buildMosaic(context, dir.toFile());
         c.run();
         assertTrue(c.isCanceled());
         assertEquals("cancelled by the user", c.getCancelReason());
@@ -486,10 +471,7 @@ class CommandsTest {
             // In Fiji the menu runs these commands, not the ImageJ 1 plugins: Esc must reach them too.
             FakeJobs fake = new FakeJobs();
             fake.whileRunning = () -> ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
-            BuildMosaicCommand c = new BuildMosaicCommand();
-            context.inject(c);
-            c.jobs = fake;
-            c.output = dir.resolve("a").toFile();
+            BuildMosaicCommand c = fake.buildMosaic(context, dir.resolve("a").toFile());
             c.run();
             assertTrue(c.isCanceled());
             assertEquals("cancelled by the user", c.getCancelReason());
@@ -497,10 +479,7 @@ class CommandsTest {
             assertFalse(Files.exists(dir.resolve("a/mosaic.fits")));
 
             ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE); // pressed before: not meant for this run
-            BuildMosaicCommand next = new BuildMosaicCommand();
-            context.inject(next);
-            next.jobs = new FakeJobs();
-            next.output = dir.resolve("b").toFile();
+            BuildMosaicCommand next = new FakeJobs().buildMosaic(context, dir.resolve("b").toFile());
             next.run();
             assertFalse(next.isCanceled(), next.getCancelReason());
             assertEquals("ok", LastRun.get("status"));

@@ -30,6 +30,15 @@ public class FakeJobs implements Jobs {
     /** Run after the first progress report (e.g. a key pressed while the job works); then the job checks for a cancel. */
     public Runnable whileRunning;
 
+    /** A Build Mosaic command of {@code context} writing to {@code output}, its jobs run by this stand-in. */
+    public BuildMosaicCommand buildMosaic(org.scijava.Context context, java.io.File output) {
+        BuildMosaicCommand c = new BuildMosaicCommand();
+        context.inject(c);
+        c.jobs = this;
+        c.output = output;
+        return c;
+    }
+
     @Override
     public Outcome mosaic(List<Path> inputs, Path outputDir, Config config, Progress progress) throws IOException {
         return run(Job.MOSAIC, inputs, outputDir, config, progress);

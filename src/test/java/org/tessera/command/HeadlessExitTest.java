@@ -83,10 +83,7 @@ class HeadlessExitTest {
         System.setProperty(HeadlessExit.PROPERTY, "1");
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.util.concurrent.CancellationException("cancelled by the user during Phase 3");
-        BuildMosaicCommand c = new BuildMosaicCommand();
-        context.inject(c);
-        c.jobs = fake;
-        c.output = dir.toFile();
+        BuildMosaicCommand c = fake.buildMosaic(context, dir.toFile());
         c.run();
         assertTrue(c.isCanceled());
         assertEquals(List.of(), exits, "a cancel is no failure");
