@@ -75,14 +75,15 @@ public final class PreviewPng {
 
         byte[][] out = new byte[nc][ow * oh];
         byte[] alpha = new byte[ow * oh];
-        double norm = asinh(1.0 / asinhA);
+        StretchBytes[] bytes = new StretchBytes[nc];
+        for (int c = 0; c < nc; c++) bytes[c] = new StretchBytes(lohi[c][0], lohi[c][1], asinhA);
         for (int i = 0; i < ow * oh; i++) {
             boolean any = false;
             for (int c = 0; c < nc; c++) {
                 float v = d.planes[c][i];
                 if (Float.isNaN(v)) continue;
                 any = true;
-                out[c][i] = (byte) Math.round(255.0 * stretch(v, lohi[c][0], lohi[c][1], asinhA, norm));
+                out[c][i] = (byte) bytes[c].of(v);
             }
             boolean covered = d.coverage == null || d.coverage[i] > 0; // NaN > 0 is false
             alpha[i] = any && covered ? (byte) 255 : 0;
@@ -140,6 +141,77 @@ public final class PreviewPng {
         double x = hi > lo ? (v - lo) / (hi - lo) : (v > lo ? 1 : 0);
         x = Math.min(1, Math.max(0, x));
         return asinh(x / a) / asinhOneOverA;
+    }
+
+    /**
+     * The preview's byte of each value of one channel, {@code round(255 · stretch(v))}, without a
+     * logarithm and a square root per pixel: that byte never decreases as v grows (every step of
+     * the stretch keeps the order: differences, quotients by positive numbers, the clamp, the
+     * square root, rounding, and {@code Math.log}, whose contract says semi-monotonic), so the
+     * smallest float at which it reaches each of 1 … 255, found once by bisection on the stretch
+     * itself, decide every byte. A table over the window guesses the byte and the thresholds
+     * around the guess correct it (the guess only saves steps: any guess gives the same byte).
+     * The same bytes as the formula, about 5× faster (a third of a small job's preview was the formula).
+     */
+    static final class StretchBytes {
+        private static final int CELLS = 4096;
+        private final double lo, hi, a, norm, scale;
+        /** t[b]: the smallest float whose byte is at least b (b ≥ 1; +∞ where none is); t[0] unused. */
+        private final float[] t = new float[256];
+        /** The byte at the middle of each of CELLS cells of the window: the first guess. */
+        private final byte[] guess = new byte[CELLS];
+
+        StretchBytes(double lo, double hi, double a) {
+            this.lo = lo;
+            this.hi = hi;
+            this.a = a;
+            this.norm = asinh(1.0 / a);
+            int min = key(-Float.MAX_VALUE), max = key(Float.MAX_VALUE);
+            for (int b = 1; b < 256; b++) {
+                if (formula(Float.MAX_VALUE) < b) { // no finite value reaches b, nor any above it
+                    java.util.Arrays.fill(t, b, 256, Float.POSITIVE_INFINITY);
+                    break;
+                }
+                int l = b == 1 ? min : key(t[b - 1]), h = max; // formula(from(h)) ≥ b
+                while (l < h) {
+                    int m = (int) (((long) l + h) >> 1);
+                    if (formula(from(m)) >= b) h = m;
+                    else l = m + 1;
+                }
+                t[b] = from(l);
+            }
+            scale = hi > lo && Double.isFinite(hi - lo) ? CELLS / (hi - lo) : 0;
+            for (int k = 0; k < CELLS && scale > 0; k++) guess[k] = (byte) formula((float) (lo + (k + 0.5) / scale));
+        }
+
+        /** The byte of v (not NaN). */
+        int of(float v) {
+            if (!Float.isFinite(v)) return formula(v);
+            int k = (int) ((v - lo) * scale); // a huge quotient saturates; NaN (no window) gives 0
+            int g = guess[k < 0 ? 0 : k >= CELLS ? CELLS - 1 : k] & 0xff;
+            while (g < 255 && v >= t[g + 1]) g++;
+            while (g > 0 && v < t[g]) g--;
+            return g;
+        }
+
+        /** The smallest float whose byte is at least b (1 ≤ b ≤ 255; +∞ where none is). */
+        float threshold(int b) {
+            return t[b];
+        }
+
+        int formula(float v) {
+            return (int) Math.round(255.0 * stretch(v, lo, hi, a, norm));
+        }
+
+        /** Floats in order as ints: −0.0 just below +0.0, every negative float below. */
+        private static int key(float f) {
+            int bits = Float.floatToRawIntBits(f);
+            return bits >= 0 ? bits : bits ^ 0x7fffffff;
+        }
+
+        private static float from(int key) {
+            return Float.intBitsToFloat(key >= 0 ? key : key ^ 0x7fffffff);
+        }
     }
 
     static double asinh(double x) {

@@ -19,33 +19,102 @@ public final class Percentiles {
 
     /**
      * Several percentiles of the finite values, exactly as a sort would give them (numpy's
-     * linear interpolation), by selection: only the two ranks around each percentile are put in
-     * place (quickselect, O(n) on average), which for the millions of values of a preview is
-     * several times faster than sorting them all.
+     * linear interpolation). Only the two ranks around each percentile are found, and from the
+     * size of a preview on ({@link #BRACKET_FROM} values) without moving the array at all: a sorted
+     * sample of every {@code n / SAMPLE}-th value gives, for each rank, bounds that should hold it
+     * with a margin of ten standard deviations of a sample rank; one pass counts the values below the bounds
+     * and gathers those between them, and the ranks are selected among those few. A rank the
+     * bounds missed (a sample unlike the whole: never seen on images, possible in principle) is
+     * selected from a copy of all the values, so the result is exact in every case. A preview's
+     * two percentiles of 1.8 M values: about 15 ms instead of 50-100 ms for two selections.
      */
     public static double[] percentiles(float[] values, double... ps) {
-        float[] s = new float[values.length];
-        int n = 0;
-        for (float v : values) if (Float.isFinite(v)) s[n++] = v;
         double[] r = new double[ps.length];
+        int n = 0;
+        for (float v : values) if (Float.isFinite(v)) n++;
         if (n == 0) {
             Arrays.fill(r, Double.NaN);
             return r;
         }
+        float[] sample = n >= BRACKET_FROM ? sample(values, n) : null;
+        float[] all = null; // the finite values, copied only when a rank needs a full selection
         for (int i = 0; i < ps.length; i++) {
             double pos = position(ps[i], n);
             int k = (int) Math.floor(pos);
-            if (k >= n - 1) {
-                r[i] = select(s, n, n - 1);
-                continue;
+            double[] ab = sample == null ? null : bracketed(values, n, sample, k, Math.min(k + 1, n - 1));
+            if (ab == null) {
+                if (all == null) {
+                    all = new float[n];
+                    int m = 0;
+                    for (float v : values) if (Float.isFinite(v)) all[m++] = v;
+                }
+                ab = selected(all, n, k);
             }
-            double a = select(s, n, k);
-            // After selecting rank k, every value right of k is ≥ it: rank k + 1 is their minimum.
-            float b = s[k + 1];
-            for (int j = k + 2; j < n; j++) if (s[j] < b) b = s[j];
-            r[i] = a + (pos - k) * (b - a);
+            r[i] = k >= n - 1 ? ab[0] : ab[0] + (pos - k) * (ab[1] - ab[0]);
         }
         return r;
+    }
+
+    /** From this many finite values on, {@link #percentiles(float[], double...)} brackets its ranks. */
+    static final int BRACKET_FROM = 1 << 16;
+    /** About how many values the bracketing sample holds. */
+    private static final int SAMPLE = 1 << 13;
+
+    /** Every (n / SAMPLE)-th finite value of {@code values} (n of them are finite), sorted. */
+    private static float[] sample(float[] values, int n) {
+        int step = Math.max(1, n / SAMPLE), m = 0, seen = 0;
+        float[] s = new float[n / step + 1];
+        for (float v : values) {
+            if (!Float.isFinite(v)) continue;
+            if (seen++ % step == 0 && m < s.length) s[m++] = v;
+        }
+        s = Arrays.copyOf(s, m);
+        Arrays.sort(s);
+        return s;
+    }
+
+    /**
+     * The values of ranks {@code k} and {@code k1} (k1 = k or k + 1) of the n finite values, from
+     * those between two bounds taken from the sorted sample around where rank k falls in it; null
+     * when the bounds do not hold both ranks (then the caller selects from all values).
+     */
+    private static double[] bracketed(float[] values, int n, float[] sample, int k, int k1) {
+        int m = sample.length;
+        double q = (k + 0.5) / n, j = q * m;
+        double margin = 10 * Math.sqrt(m * q * (1 - q)) + 8; // ten standard deviations of the sample's rank, and some
+        int jl = (int) Math.floor(j - margin), jh = (int) Math.ceil(j + margin);
+        float lo = jl < 0 ? Float.NEGATIVE_INFINITY : sample[jl];
+        float hi = jh >= m ? Float.POSITIVE_INFINITY : sample[jh];
+        // Expected between the bounds: (jh - jl) / m of the values; room for twice that.
+        int cap = (int) Math.min(n, 2L * (Math.min(jh, m) - Math.max(jl, 0) + 2) * n / m + 64);
+        float[] between = new float[cap];
+        int below = 0, c = 0;
+        for (float v : values) { // NaN compares false both ways: neither counted nor kept; ±∞ is no rank
+            if (v < lo) {
+                if (v != Float.NEGATIVE_INFINITY) below++;
+            } else if (v <= hi && Float.isFinite(v)) {
+                if (c == cap) return null;
+                between[c++] = v;
+            }
+        }
+        if (k < below || k1 >= below + c) return null;
+        return selected(between, c, k - below, k1 - below);
+    }
+
+    /** Ranks k and k + 1 (or k again at the last rank) of s[0..n), by selection; reorders s. */
+    private static double[] selected(float[] s, int n, int k) {
+        return selected(s, n, k, Math.min(k + 1, n - 1));
+    }
+
+    private static double[] selected(float[] s, int n, int k, int k1) {
+        float a = kth(s, n, k);
+        // After selecting rank k, every value right of k is ≥ it: rank k + 1 is their minimum.
+        float b = a;
+        if (k1 > k) {
+            b = s[k + 1];
+            for (int j = k + 2; j < n; j++) if (s[j] < b) b = s[j];
+        }
+        return new double[] {a, b};
     }
 
     /**
@@ -68,6 +137,13 @@ public final class Percentiles {
     public static double medianAsSorted(float[] s, int n) {
         int h = n >>> 1;
         float hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
+    }
+
+    /** {@link #medianAsSorted(float[], int)} for doubles: {@link #median(double[])} of s[0..n) (finite, n ≥ 1) in place. */
+    public static double medianAsSorted(double[] s, int n) {
+        int h = n >>> 1;
+        double hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
         return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
     }
 
@@ -115,8 +191,8 @@ public final class Percentiles {
     /**
      * The value of rank k (0-based) of s[0..n), leaving s[0..k) ≤ s[k] ≤ s[k+1..n). Quickselect with
      * a branch-free partition (the comparison only moves an index): on noisy pixel values a
-     * comparison branch is mispredicted half of the time, and this runs about 3× faster than
-     * {@link #select}. The same value {@link #select} or a sort gives.
+     * comparison branch is mispredicted half of the time, and this ran about 3× faster than a Hoare
+     * partition. The same value a sort gives.
      */
     static float kth(float[] a, int n, int k) {
         int l = 0, r = n - 1;
@@ -150,39 +226,6 @@ public final class Percentiles {
     }
 
     /**
-     * Puts the value of rank k (0-based) of s[0..n) at s[k], smaller ones left of it, larger or
-     * equal ones right (Hoare partition around a median of three; ranks already placed by an
-     * earlier call stay valid bounds, so several calls on one array cost little more than one).
-     */
-    static float select(float[] s, int n, int k) {
-        int lo = 0, hi = n - 1;
-        while (hi > lo) {
-            int mid = (lo + hi) >>> 1;
-            // Median of three to s[mid].
-            if (s[mid] < s[lo]) swap(s, mid, lo);
-            if (s[hi] < s[lo]) swap(s, hi, lo);
-            if (s[hi] < s[mid]) swap(s, hi, mid);
-            float pivot = s[mid];
-            int i = lo, j = hi;
-            while (i <= j) {
-                while (s[i] < pivot) i++;
-                while (s[j] > pivot) j--;
-                if (i <= j) swap(s, i++, j--);
-            }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else break; // j < k < i: s[k] equals the pivot and is in place
-        }
-        return s[k];
-    }
-
-    private static void swap(float[] s, int a, int b) {
-        float t = s[a];
-        s[a] = s[b];
-        s[b] = t;
-    }
-
-    /**
      * Median of the finite values (the mean of the two middle ones for an even count), exactly as
      * a sort gives it, by selection (a tile's half-million sky samples: a sort was half of a small
      * job's CPU time).
@@ -191,10 +234,7 @@ public final class Percentiles {
         double[] s = new double[values.length];
         int n = 0;
         for (double v : values) if (Double.isFinite(v)) s[n++] = v;
-        if (n == 0) return Double.NaN;
-        int h = n >>> 1;
-        double hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
-        return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
+        return n == 0 ? Double.NaN : medianAsSorted(s, n);
     }
 
     /** {@link #kth(float[], int, int)} for doubles (finite values). */

@@ -155,4 +155,64 @@ class PngWriterTest {
         Files.write(f, mine);
         assertEquals(w, ImageIO.read(f.toFile()).getWidth());
     }
+    /**
+     * An image of more than {@link PngWriter#SEGMENT} bytes is deflated in segments in parallel:
+     * a valid zlib stream (the inflater checks the Adler-32 combined from the segments') holding
+     * exactly the rows with their filter bytes, ImageIO decodes the samples given, and the bytes do
+     * not depend on the threads that ran it (a pool of one thread against the common pool).
+     */
+    @Test
+    void largeImagesDeflatedInParallelSegmentsDecodeExactly() throws Exception {
+        for (int ch : new int[] {2, 4}) {
+            int w = 1031, h = 2 * PngWriter.SEGMENT / (w * ch + 1) + 37; // three segments, the last short
+            byte[] p = pixels(w, h, ch, 5 + ch);
+            byte[] mine = encode(w, h, ch, p);
+            byte[] single = new java.util.concurrent.ForkJoinPool(1).submit(() -> encode(w, h, ch, p)).get();
+            assertArrayEquals(mine, single, "the same bytes on one thread");
+            int[] got = decoded(mine);
+            assertEquals(w * h * ch, got.length);
+            for (int i = 0; i < got.length; i++) assertEquals(p[i] & 0xFF, got[i], "sample " + i);
+
+            ByteArrayOutputStream z = new ByteArrayOutputStream();
+            for (Chunk c : chunks(mine)) if (c.type().equals("IDAT")) z.write(c.data());
+            byte[] zs = z.toByteArray();
+            assertArrayEquals(PngWriter.zlibHeader(), Arrays.copyOf(zs, 2));
+            java.util.zip.Inflater inf = new java.util.zip.Inflater();
+            inf.setInput(zs);
+            byte[] raw = new byte[h * (w * ch + 1) + 1];
+            int n = inf.inflate(raw);
+            assertTrue(inf.finished(), "the stream ends, its Adler-32 checked");
+            assertEquals(h * (w * ch + 1), n);
+            for (int y = 0; y < h; y++) {
+                assertEquals(0, raw[y * (w * ch + 1)], "filter byte of row " + y);
+                assertArrayEquals(Arrays.copyOfRange(p, y * w * ch, (y + 1) * w * ch),
+                        Arrays.copyOfRange(raw, y * (w * ch + 1) + 1, (y + 1) * (w * ch + 1)), "row " + y);
+            }
+        }
+    }
+
+    /** The zlib header is Deflater's own at that level; Adler-32s combine as over the whole. */
+    @Test
+    void zlibHeaderAndAdlerCombine() {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(PngWriter.LEVEL);
+        d.setInput(new byte[] {1, 2, 3});
+        d.finish();
+        byte[] out = new byte[64];
+        d.deflate(out);
+        d.end();
+        assertArrayEquals(Arrays.copyOf(out, 2), PngWriter.zlibHeader());
+        Random r = new Random(8);
+        for (int t = 0; t < 200; t++) {
+            byte[] all = new byte[r.nextInt(t < 100 ? 300 : 400_000)];
+            if (t % 3 == 0) Arrays.fill(all, (byte) 255); // sums that wrap the modulus fast
+            else r.nextBytes(all);
+            int cut = all.length == 0 ? 0 : r.nextInt(all.length + 1);
+            java.util.zip.Adler32 a = new java.util.zip.Adler32(), b = new java.util.zip.Adler32(), whole = new java.util.zip.Adler32();
+            a.update(all, 0, cut);
+            b.update(all, cut, all.length - cut);
+            whole.update(all);
+            assertEquals(whole.getValue(), PngWriter.adler32Combine(a.getValue(), b.getValue(), all.length - cut),
+                    "length " + all.length + ", cut " + cut);
+        }
+    }
 }

@@ -105,6 +105,34 @@ class PreviewPngTest {
         assertEquals(0, px[1], "NaN pixel is transparent");
     }
 
+    /**
+     * The preview's bytes by thresholds equal the stretch formula's for every value: at each
+     * threshold and the float just below it, at ±0, the largest floats and infinities, and on random
+     * values, for ordinary windows, an empty one (hi = lo), one reversed, and one so narrow at a
+     * large level that floats skip most bytes.
+     */
+    @Test
+    void stretchBytesByThresholdsEqualTheFormula() {
+        double[][] windows = {{0, 1000}, {-5, 3}, {7, 7}, {10, 2}, {1e6, 1e6 + 1}, {-2e-30, 3e-30}, {100.25, 4870.5}};
+        java.util.Random r = new java.util.Random(3);
+        for (double[] w : windows)
+            for (double a : new double[] {12, 0.5, 1e-3, 300}) {
+                PreviewPng.StretchBytes sb = new PreviewPng.StretchBytes(w[0], w[1], a);
+                java.util.List<Float> probes = new java.util.ArrayList<>(java.util.List.of(-0f, 0f, Float.MAX_VALUE,
+                        -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, (float) w[0], (float) w[1]));
+                for (int b = 1; b < 256; b++) {
+                    float t = sb.threshold(b);
+                    probes.add(t);
+                    probes.add(Math.nextDown(t));
+                    probes.add(Math.nextUp(t));
+                }
+                double span = Math.max(Math.abs(w[1] - w[0]), 1e-30);
+                for (int i = 0; i < 20000; i++) probes.add((float) (w[0] + (r.nextDouble() * 1.4 - 0.2) * span));
+                for (float v : probes)
+                    assertEquals(sb.formula(v), sb.of(v), "window " + w[0] + ".." + w[1] + ", a = " + a + ", v = " + v);
+            }
+    }
+
     @Test
     void factorKeepsLongestSideWithinMaxDim() {
         assertEquals(1, PreviewPng.factor(3200, 2000, 3200));

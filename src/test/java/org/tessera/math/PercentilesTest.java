@@ -65,6 +65,40 @@ class PercentilesTest {
         }
     }
 
+    /**
+     * From {@link Percentiles#BRACKET_FROM} values on, the ranks are found among the values
+     * between bounds from a strided sample: exact whatever the sample shows, also where it lies
+     * about the whole (every sampled value huge, or tiny: the bounds miss and a full selection
+     * answers), with −∞, +∞ and NaN among the values.
+     */
+    @Test
+    void bracketedPercentilesAreExactEvenWhereTheSampleMisleads() {
+        java.util.Random rnd = new java.util.Random(11);
+        double[] ps = {0, 0.5, 1, 50, 99, 99.9, 100};
+        int n = Percentiles.BRACKET_FROM * 3 + 17;
+        for (int pattern = 0; pattern < 4; pattern++) {
+            float[] v = new float[n];
+            int step = n / (1 << 13); // the sample's stride (no NaN in patterns 0-2)
+            for (int i = 0; i < n; i++) {
+                float g = (float) rnd.nextGaussian();
+                v[i] = switch (pattern) {
+                    case 0 -> i % step == 0 ? 1e6f + i : g; // the sample sees only huge values
+                    case 1 -> i % step == 0 ? -1e6f - i : g; // only tiny ones
+                    case 2 -> (float) (i / (n / 7)) + 1e-3f * g; // in order, steps of ties: sampled fine
+                    default -> i % 9 == 0 ? Float.NEGATIVE_INFINITY : i % 9 == 1 ? Float.POSITIVE_INFINITY
+                            : i % 9 == 2 ? Float.NaN : g;
+                };
+            }
+            double[] finite = new double[n];
+            int m = 0;
+            for (float x : v) if (Float.isFinite(x)) finite[m++] = x;
+            double[] sorted = java.util.Arrays.copyOf(finite, m);
+            double[] got = Percentiles.percentiles(v, ps);
+            for (int i = 0; i < ps.length; i++)
+                assertEquals(Percentiles.percentile(sorted, ps[i]), got[i], 0, "pattern " + pattern + ", p = " + ps[i]);
+        }
+    }
+
     /** The median by selection is exactly the sorted median, ties, NaN and infinities included. */
     @Test
     void medianBySelectionEqualsTheSortedMedian() {
@@ -104,8 +138,8 @@ class PercentilesTest {
     }
 
     /**
-     * The in-place float medians give exactly {@link Percentiles#median(double[])} of the same
-     * values: medianAsSorted down to the sign of a zero, medianInPlace up to it.
+     * The in-place medians give exactly {@link Percentiles#median(double[])} of the same values:
+     * medianAsSorted (floats and doubles) down to the sign of a zero, medianInPlace up to it.
      */
     @Test
     void floatMediansInPlaceEqualTheDoubleMedian() {
@@ -122,6 +156,8 @@ class PercentilesTest {
             assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.medianAsSorted(v.clone(), n)),
                     java.util.Arrays.toString(v));
             assertEquals(expected, Percentiles.medianInPlace(v.clone(), n), 0, java.util.Arrays.toString(v));
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.medianAsSorted(d.clone(), n)),
+                    "doubles in place: " + java.util.Arrays.toString(v));
         }
         assertEquals(-0.0, Percentiles.medianAsSorted(new float[] {0.0f, -0.0f, -1, -0.0f}, 4));
         assertEquals(1.75, Percentiles.medianAsSorted(new float[] {2.5f, -1, 1, 9}, 4), 0);
