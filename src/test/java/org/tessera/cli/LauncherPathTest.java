@@ -1,0 +1,83 @@
+package org.tessera.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/tessera finds its checkout without a subshell (cd there and back): reached by a relative
+ * path, from another folder, or through a symbolic link elsewhere, it runs its own jar, and the
+ * program runs in the user's folder, where relative inputs are read.
+ */
+class LauncherPathTest {
+
+    private static final String MAIN = """
+            package org.tessera.cli;
+            public class Main {
+                public static void main(String[] a) throws Exception {
+                    System.out.println("DIR " + new java.io.File(".").getCanonicalPath());
+                    System.out.println("CP " + System.getProperty("java.class.path"));
+                    System.out.println("ARGS " + String.join(",", a));
+                }
+            }
+            """;
+
+    @TempDir
+    static Path tmp;
+    static Path root;
+
+    @BeforeAll
+    static void install() throws Exception {
+        root = Files.createDirectories(tmp.resolve("checkout"));
+        StandInLauncher.install(root, MAIN);
+    }
+
+    /** Runs {@code script} (as given, relative to {@code cwd} or absolute) from {@code cwd}. */
+    private static String run(Path cwd, String script, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash", script));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().put("TESSERA_CDS", "0");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void findsItsJarAndRunsInTheUsersFolder() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work/night 1"));
+        String jar = root.toRealPath().resolve("target/tessera-0.jar").toString();
+        String here = "DIR " + work.toRealPath() + "\n";
+
+        String direct = run(work, root.resolve("bin/tessera").toString(), "reproject", "out", "a.fits");
+        assertTrue(direct.contains(here), direct);
+        assertTrue(direct.contains("CP " + jar + ":"), direct);
+        assertTrue(direct.contains("ARGS reproject,out,a.fits"), direct);
+
+        String relative = run(work, "../../checkout/bin/tessera", "--version");
+        assertTrue(relative.contains(here), relative);
+        assertTrue(relative.contains("CP " + jar + ":"), relative);
+
+        Path links = Files.createDirectories(tmp.resolve("links"));
+        Files.createSymbolicLink(links.resolve("tessera"), root.resolve("bin/tessera"));
+        String linked = run(work, links.resolve("tessera").toString(), "mosaic");
+        assertTrue(linked.contains(here), linked);
+        assertTrue(linked.contains("CP " + jar + ":"), linked);
+
+        String fromBin = run(root.resolve("bin"), "tessera", "stack");
+        assertTrue(fromBin.contains("DIR " + root.resolve("bin").toRealPath() + "\n"), fromBin);
+        assertTrue(fromBin.contains("CP " + jar + ":"), fromBin);
+    }
+}
