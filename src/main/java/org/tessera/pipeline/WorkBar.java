@@ -6,8 +6,8 @@ import java.util.List;
 
 import org.tessera.Progress;
 import org.tessera.io.FitsFrame;
-import org.tessera.plan.WorkCosts;
 import org.tessera.io.Frame;
+import org.tessera.plan.WorkCosts;
 import org.tessera.solve.WcsCache;
 import org.tessera.tiles.FrameGroup;
 
