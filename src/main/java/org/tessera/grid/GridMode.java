@@ -20,6 +20,7 @@ import org.tessera.io.FrameScanner;
 import org.tessera.io.MountMode;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.plan.WorkCosts;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.TileStackPolicy;
@@ -142,24 +143,56 @@ public final class GridMode {
     /**
      * Runs Grid mode with the tiles of each mount stacked by {@code tiles} (this machine's pool, or
      * a cluster's tasks); everything else as {@link #run(Path, Path, Config, Progress, TileStackPolicy)}.
-     * Here the bar moves by fixed shares (the tiles by count, 70 % of each mount's share, then the
-     * assembly): a caller with a bar to show runs the pipeline's Grid mode ({@code MosaicPipeline.grid}),
-     * which shares it by the work each part is expected to take, through {@link #plan} and
-     * {@link #run(Plan, Path, Config, List, TileStackPolicy, TileTasks)}.
+     * The bar is shared as the pipeline's Grid mode ({@code MosaicPipeline.grid}) shares it: the
+     * plan's reading first ({@link WorkCosts#SCAN_SHARE}), then the rest by {@link #stages}.
      */
     public static Outcome run(Path stackPlanCsv, Path outputDir, Config config, Progress progress,
                               TileStackPolicy stackPolicy, TileTasks tiles) throws IOException {
-        Progress pr = progress == null ? Progress.NONE : progress;
-        Plan plan = plan(stackPlanCsv, config, pr.sub(0, 0.05));
-        List<Stages> stages = new ArrayList<>();
-        int n = plan.parts().size();
-        for (int k = 0; k < n; k++) {
-            Progress part = pr.sub(0.05 + 0.95 * k / n, 0.05 + 0.95 * (k + 1) / n);
-            stages.add(new Stages(part.sub(0, 0.7), null, part.sub(0.7, 0.97), part.sub(0.97, 1)));
-        }
-        Outcome o = run(plan, outputDir, config, stages, stackPolicy, tiles);
+        // forward only: the tiles' workers report in any order
+        Progress pr = (progress == null ? Progress.NONE : progress).forwardOnly();
+        Plan plan = plan(stackPlanCsv, config, pr.sub(0, WorkCosts.SCAN_SHARE));
+        Outcome o = run(plan, outputDir, config, stages(plan, pr.sub(WorkCosts.SCAN_SHARE, 1)), stackPolicy, tiles);
         pr.update(1, "done");
         return o;
+    }
+
+    /**
+     * {@code bar} shared by the work each part of a laid-out run is expected to take
+     * ({@link WorkCosts}), mount after mount: each tile by its frames stacked on its pixels (every
+     * frame is seen on the tile's grid), then the coadd of the tiles, then the writing of a mosaic
+     * of the global grid's size (the assembly crops it to the tiles' footprints). By count, a tile
+     * of 24 frames moved the bar as far as one of 3.
+     */
+    public static List<Stages> stages(Plan plan, Progress bar) {
+        int n = plan.parts().size();
+        double[][] tiles = new double[n][];
+        double[] cost = new double[3 * n]; // per mount: its tiles, its coadd, its writing
+        double total = 0;
+        for (int k = 0; k < n; k++) {
+            PartPlan p = plan.parts().get(k);
+            List<GridLayout.Tile> ts = p.layout().tiles();
+            tiles[k] = new double[ts.size()];
+            List<Double> tileMpx = new ArrayList<>();
+            for (int i = 0; i < ts.size(); i++) {
+                double mpx = ts.get(i).width() * (double) ts.get(i).height() / 1e6;
+                tiles[k][i] = WorkCosts.stack(p.tileFrames().get(i).size(), mpx);
+                cost[3 * k] += tiles[k][i];
+                tileMpx.add(mpx);
+            }
+            cost[3 * k + 1] = WorkCosts.coadd(tileMpx);
+            cost[3 * k + 2] = WorkCosts.save(p.layout().global().width() * (double) p.layout().global().height() / 1e6);
+            for (int j = 0; j < 3; j++) total += cost[3 * k + j];
+        }
+        Progress[] part = new Progress[3 * n];
+        double at = 0;
+        for (int j = 0; j < part.length; j++) {
+            double from = at;
+            at = j == part.length - 1 || total <= 0 ? 1 : Math.min(1, at + cost[j] / total);
+            part[j] = bar.sub(from, at);
+        }
+        List<Stages> stages = new ArrayList<>();
+        for (int k = 0; k < n; k++) stages.add(new Stages(part[3 * k], tiles[k], part[3 * k + 1], part[3 * k + 2]));
+        return stages;
     }
 
     /** One mount's frames laid out: the raster on its global grid and, for each tile (same order), its frames. */

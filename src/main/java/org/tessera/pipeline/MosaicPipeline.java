@@ -26,6 +26,7 @@ import org.tessera.io.FrameScanner;
 import org.tessera.plan.HeapExhausted;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.plan.WorkCosts;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
@@ -187,9 +188,9 @@ public final class MosaicPipeline {
         double global = plan.global().width() * (double) plan.global().height() / 1e6, megaCost = 0;
         for (int k = 1; k <= plan.batches().size(); k++)
             megaCost += WorkBar.megaTile(plan.framesOf(k).stream().map(WorkBar::mpx).toList());
-        double stackCost = WorkBar.coadd(java.util.Collections.nCopies(plan.batches().size(), global));
-        Progress mega = bar.next(megaCost, stackCost + WorkBar.save(global));
-        Progress stack = bar.next(stackCost, WorkBar.save(global));
+        double stackCost = WorkCosts.coadd(java.util.Collections.nCopies(plan.batches().size(), global));
+        Progress mega = bar.next(megaCost, stackCost + WorkCosts.save(global));
+        Progress stack = bar.next(stackCost, WorkCosts.save(global));
         SdsMode.Outcome o = SdsMode.run(plan, outputDir, config, ResourcePlan.fromRuntime(config), Phase5GpuCoadder.forRun(gpu),
                 new CoaddFiles.Names(MOSAIC, COVERAGE, PREVIEW), new SdsMode.Stages(mega, stack, bar.next(1, 0)), run.megaTiles());
         if (o == null) return null;
@@ -241,7 +242,7 @@ public final class MosaicPipeline {
         GridMode.Plan plan = GridMode.plan(stackPlan, config, bar.share(WorkBar.SCAN_SHARE));
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            g = GridMode.run(plan, outputDir, config, gridStages(plan, bar), GridGpuPolicy.forRun(gpu), tileTasks);
+            g = GridMode.run(plan, outputDir, config, GridMode.stages(plan, bar.rest()), GridGpuPolicy.forRun(gpu), tileTasks);
         }
         bar.bar().update(1, "done");
         List<Skipped> skipped = new ArrayList<>();
@@ -265,43 +266,6 @@ public final class MosaicPipeline {
         }
         return new Outcome(outputDir, first == null ? null : first.mosaic(), first == null ? null : first.coverage(),
                 first == null ? null : first.preview(), tiles, List.copyOf(skipped), null, more);
-    }
-
-    /**
-     * The bar of a laid-out Grid run shared by work, mount after mount: each tile by its frames
-     * stacked on its pixels, then the coadd of the tiles and the writing of a mosaic of the global
-     * grid's size (the assembly crops it to the tiles' footprints).
-     */
-    private static List<GridMode.Stages> gridStages(GridMode.Plan plan, WorkBar bar) {
-        int n = plan.parts().size();
-        double[][] tiles = new double[n][];
-        double[] tilesCost = new double[n], coadd = new double[n], save = new double[n];
-        double left = 0;
-        for (int k = 0; k < n; k++) {
-            GridMode.PartPlan p = plan.parts().get(k);
-            List<GridLayout.Tile> ts = p.layout().tiles();
-            tiles[k] = new double[ts.size()];
-            List<Double> tileMpx = new ArrayList<>();
-            for (int i = 0; i < ts.size(); i++) {
-                double mpx = ts.get(i).width() * (double) ts.get(i).height() / 1e6;
-                tiles[k][i] = WorkBar.gridTile(p.tileFrames().get(i).size(), mpx);
-                tilesCost[k] += tiles[k][i];
-                tileMpx.add(mpx);
-            }
-            coadd[k] = WorkBar.coadd(tileMpx);
-            save[k] = WorkBar.save(p.layout().global().width() * (double) p.layout().global().height() / 1e6);
-            left += tilesCost[k] + coadd[k] + save[k];
-        }
-        List<GridMode.Stages> stages = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            left -= tilesCost[k];
-            Progress t = bar.next(tilesCost[k], left);
-            left -= coadd[k];
-            Progress c = bar.next(coadd[k], left);
-            left -= save[k];
-            stages.add(new GridMode.Stages(t, tiles[k], c, bar.next(save[k], left)));
-        }
-        return stages;
     }
 
     /**
@@ -527,8 +491,8 @@ public final class MosaicPipeline {
         }
         WcsGrid grid = OptimalGrid.compute(footprints);
         // OptimalGrid logs the grid ([P4] final grid …); the coadd and the writing weighed on the tiles and the grid now known
-        double coadd = WorkBar.coadd(tileMpx), save = WorkBar.save(grid.width() * (double) grid.height() / 1e6);
-        bar.next(WorkBar.GRID_S * tiles.size(), coadd + save).update(1, "final grid");
+        double coadd = WorkCosts.coadd(tileMpx), save = WorkCosts.save(grid.width() * (double) grid.height() / 1e6);
+        bar.next(WorkCosts.GRID_S * tiles.size(), coadd + save).update(1, "final grid");
         Progress coadding = bar.next(coadd, save);
 
         CoaddFiles.Written w = CoaddFiles.write(inputs, grid, CoaddParams.fromConfig(config), outputDir,

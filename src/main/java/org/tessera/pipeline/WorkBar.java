@@ -7,6 +7,7 @@ import java.util.List;
 import org.tessera.Progress;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.plan.WorkCosts;
 import org.tessera.solve.WcsCache;
 import org.tessera.tiles.FrameGroup;
 
@@ -21,32 +22,17 @@ import org.tessera.tiles.FrameGroup;
  * build; before Phase 5: the tiles and the mosaic's size). A phase starts where the previous one
  * ended, so a new estimate re-weights only what is left and the bar never moves back.
  *
- * <p>Costs are seconds of wall time on 2 cores, from the runs of docs/benchmarks.md and the
- * traces of ProgressHonestyTest; only their ratios matter. Public for the Spark module's driver,
- * which shares its bar with the same estimates (and weights its tasks by them).
+ * <p>The costs come from {@link WorkCosts}, the one table (seconds on 2 cores) that Grid mode
+ * shares its own bar by too; here they are applied to the pipeline's inputs: frames, groups,
+ * batches. Public for the Spark module's driver, which shares its bar with the same estimates
+ * (and weights its tasks by them).
  */
 public final class WorkBar {
 
-    /** Share of a run taken by the header scan, before the frames are known (≈1 % measured). */
-    public static final double SCAN_SHARE = 0.02;
+    /** Share of a run taken by the header scan, before the frames are known: {@link WorkCosts#SCAN_SHARE}. */
+    public static final double SCAN_SHARE = WorkCosts.SCAN_SHARE;
     /** Share of the demo run taken by writing the built-in synthetic sky (measured 13–32 %, more on a quiet machine). */
     public static final double DEMO_SKY_SHARE = 0.25;
-    /**
-     * Phase 1: a plate solve (solve-field on a Seestar frame: 1–2 s; measured 0.5–4 s here, by load), a
-     * registration per megapixel (0.2–0.4 s a 2 Mpx Seestar frame).
-     */
-    static final double SOLVE_S = 1.5, REGISTER_S_PER_MPX = 0.1;
-    /** Phase 2 per frame; Phase 3 per frame stacked and per megapixel of it. */
-    static final double GROUP_S = 0.002, STACK_S = 0.05, STACK_S_PER_MPX = 0.4;
-    /**
-     * Phase 4 per tile; Phase 5 per tile coadded and per megapixel of it, and per pair of tiles
-     * photometrically matched in an SDS mega-tile (all its frames overlap: 10 frames 1.6–5 s; Classic's
-     * few tiles match in well under a second, within their per-tile cost).
-     */
-    static final double GRID_S = 0.01, COADD_S = 0.12, COADD_S_PER_MPX = 0.35, MATCH_S_PER_PAIR = 0.05;
-    /** Writing: background extraction, FITS and preview, fixed and per megapixel of the mosaic. */
-    static final double SAVE_S = 0.05, SAVE_S_PER_MPX = 0.3;
-
     private final Progress bar;
     private double at;
 
@@ -66,6 +52,11 @@ public final class WorkBar {
         double from = at;
         at = Math.min(1, from + take);
         return bar.sub(from, at);
+    }
+
+    /** What is left of the bar, for a caller that shares it by the same costs itself (Grid mode's {@code GridMode.stages}). */
+    public synchronized Progress rest() {
+        return share(1);
     }
 
     /** A fixed share of the bar, before any work is known. */
@@ -94,23 +85,23 @@ public final class WorkBar {
         }
         if (todo == 0) return 0;
         // one solve per pointing and session: about one per 100 frames of a night's run, at least one
-        return SOLVE_S * Math.max(1, Math.ceil(todo / 100.0)) + REGISTER_S_PER_MPX * mpx;
+        return WorkCosts.SOLVE_S * Math.max(1, Math.ceil(todo / 100.0)) + WorkCosts.REGISTER_S_PER_MPX * mpx;
     }
 
     /** Phase 1's plate solves, one per group's reference (a cluster's solve job). */
     public static double solves(int groups) {
-        return SOLVE_S * groups;
+        return WorkCosts.SOLVE_S * groups;
     }
 
     /** Phase 1's registrations of these frames (a cluster's registration job). */
     public static double registrations(Collection<? extends Frame> frames) {
         double mpx = 0;
         for (Frame f : frames) mpx += mpx(f);
-        return REGISTER_S_PER_MPX * mpx;
+        return WorkCosts.REGISTER_S_PER_MPX * mpx;
     }
 
     public static double group(Collection<? extends Frame> frames) {
-        return GROUP_S * frames.size();
+        return WorkCosts.GROUP_S * frames.size();
     }
 
     /** Phase 3: every frame of the groups stacked. */
@@ -123,22 +114,7 @@ public final class WorkBar {
     /** Phase 3 before the grouping: every frame stacked. */
     public static double stackFrames(Collection<? extends Frame> frames) {
         double s = 0;
-        for (Frame f : frames) s += STACK_S + STACK_S_PER_MPX * mpx(f);
-        return s;
-    }
-
-    /**
-     * A Grid tile: each of its frames is seen on the tile's grid, so the stack core works on the
-     * tile's pixels for every frame, as a master tile's on its reference frame's.
-     */
-    static double gridTile(int frames, double tileMpx) {
-        return frames * (STACK_S + STACK_S_PER_MPX * tileMpx);
-    }
-
-    /** Phase 5 on tiles of these sizes (megapixels). */
-    static double coadd(Collection<Double> tileMpx) {
-        double s = 0;
-        for (double m : tileMpx) s += COADD_S + COADD_S_PER_MPX * m;
+        for (Frame f : frames) s += WorkCosts.stack(1, mpx(f));
         return s;
     }
 
@@ -149,10 +125,10 @@ public final class WorkBar {
      */
     public static double[] bandRanges(Collection<Double> tileMpx, double mosaicMpx, int ranges) {
         double[] w = new double[2 * ranges];
-        double coadd = COADD_S_PER_MPX * tileMpx.stream().mapToDouble(Double::doubleValue).sum();
+        double coadd = WorkCosts.COADD_S_PER_MPX * tileMpx.stream().mapToDouble(Double::doubleValue).sum();
         for (int k = 0; k < ranges; k++) {
             w[k] = coadd / ranges;
-            w[ranges + k] = SAVE_S_PER_MPX * mosaicMpx / ranges;
+            w[ranges + k] = WorkCosts.SAVE_S_PER_MPX * mosaicMpx / ranges;
         }
         return w;
     }
@@ -160,11 +136,7 @@ public final class WorkBar {
     /** An SDS mega-tile: its frames coadded as Phase 5 does, every pair of them overlapping and matched. */
     static double megaTile(Collection<Double> frameMpx) {
         double n = frameMpx.size();
-        return coadd(frameMpx) + MATCH_S_PER_PAIR * n * (n - 1) / 2;
-    }
-
-    static double save(double mosaicMpx) {
-        return SAVE_S + SAVE_S_PER_MPX * mosaicMpx;
+        return WorkCosts.coadd(frameMpx) + WorkCosts.MATCH_S_PER_PAIR * n * (n - 1) / 2;
     }
 
     /**
@@ -176,7 +148,7 @@ public final class WorkBar {
                 .map(g -> g.frames().stream().mapToDouble(WorkBar::mpx).max().orElse(0)).toList();
         double sum = tiles.stream().mapToDouble(Double::doubleValue).sum();
         double largest = tiles.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        return GRID_S * tiles.size() + coadd(tiles) + save(Math.max(largest, sum / 2));
+        return WorkCosts.GRID_S * tiles.size() + WorkCosts.coadd(tiles) + WorkCosts.save(Math.max(largest, sum / 2));
     }
 
     /** A mosaic after Phase 1, before the grouping: every frame stacked, about one tile of the largest frame per 50 frames. */
@@ -184,7 +156,7 @@ public final class WorkBar {
         if (frames.isEmpty()) return 0;
         double largest = frames.stream().mapToDouble(WorkBar::mpx).max().orElse(0);
         int tiles = (int) Math.ceil(frames.size() / 50.0);
-        return group(frames) + stackFrames(frames) + GRID_S * tiles
-                + coadd(java.util.Collections.nCopies(tiles, largest)) + save(largest * Math.max(1, tiles / 2.0));
+        return group(frames) + stackFrames(frames) + WorkCosts.GRID_S * tiles
+                + WorkCosts.coadd(java.util.Collections.nCopies(tiles, largest)) + WorkCosts.save(largest * Math.max(1, tiles / 2.0));
     }
 }

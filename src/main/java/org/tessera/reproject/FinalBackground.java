@@ -20,6 +20,7 @@ import org.apache.commons.math3.linear.QRDecomposition;
 import org.tessera.WorkerFailures;
 import org.tessera.config.Config;
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 import org.tessera.math.Percentiles;
 
 /**
@@ -361,12 +362,7 @@ public final class FinalBackground {
 
     /** {@code in}, each band read also written to {@code also}. */
     private static RowSource teed(RowSource in, org.tessera.image.RowSink also) {
-        return new RowSource() {
-            @Override public int width() { return in.width(); }
-            @Override public int height() { return in.height(); }
-            @Override public int channels() { return in.channels(); }
-            @Override public String name() { return in.name(); }
-
+        return new RowSourceView(in) {
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 in.readRows(y0, rows, dst);
                 also.writeRows(y0, rows, dst);
@@ -476,12 +472,7 @@ public final class FinalBackground {
         int w = mosaic.width();
         double[] xs = new double[w];
         for (int x = 0; x < w; x++) xs[x] = model.nx(x);
-        return new RowSource() {
-            @Override public int width() { return mosaic.width(); }
-            @Override public int height() { return mosaic.height(); }
-            @Override public int channels() { return mosaic.channels(); }
-            @Override public String name() { return mosaic.name(); }
-
+        return new RowSourceView(mosaic) {
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 mosaic.readRows(y0, rows, dst);
                 double[] row = new double[DEGREE + 1], bg = new double[w];

@@ -66,6 +66,8 @@ public final class ShiftedSource implements RowSource {
     @Override public int width() { return width; }
     @Override public int height() { return height; }
     @Override public int channels() { return src.channels(); }
+    /** The frame's, as the resampled view's: a frame the stack drops is named by its file. */
+    @Override public String name() { return src.name(); }
 
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 import org.tessera.math.Percentiles;
 
 /**
@@ -70,12 +71,7 @@ final class MegaTileLevels {
 
     /** {@code src} with {@code offset[c]} added to channel c (NaN stays NaN). */
     static RowSource shifted(RowSource src, double[] offset) {
-        return new RowSource() {
-            @Override public int width() { return src.width(); }
-            @Override public int height() { return src.height(); }
-            @Override public int channels() { return src.channels(); }
-            @Override public String name() { return src.name(); }
-
+        return new RowSourceView(src) {
             @Override
             public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 src.readRows(y0, rows, dst);

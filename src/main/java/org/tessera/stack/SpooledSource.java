@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 
 /**
  * A source read twice at the price of once: its first whole read, rows in order from the top (a
@@ -33,13 +34,13 @@ import org.tessera.image.RowSource;
  * for good, and the source keeps serving every read: the values are the same either way, only the
  * time differs. Thread-safe like any {@link RowSource}.
  */
-public final class SpooledSource implements RowSource, AutoCloseable {
+public final class SpooledSource extends RowSourceView implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("org.tessera.stack");
     private static final int CANONICAL_NAN = Float.floatToRawIntBits(Float.NaN);
     private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private final RowSource src;
     private final Path dir;
+    /** The source's shape, read once: the recording and the read-back index by it. */
     private final int w, h, nc;
     /** Per row: first stored pixel, end of the stored span (x1 ≤ x0: nothing stored). */
     private final int[] x0, x1;
@@ -52,7 +53,7 @@ public final class SpooledSource implements RowSource, AutoCloseable {
 
     /** Records into a temporary file in {@code dir} (the default temporary folder when null). */
     public SpooledSource(RowSource src, Path dir) {
-        this.src = src;
+        super(src);
         this.dir = dir;
         this.w = src.width();
         this.h = src.height();
@@ -62,11 +63,7 @@ public final class SpooledSource implements RowSource, AutoCloseable {
         this.offset = new long[h + 1];
     }
 
-    @Override public int width() { return w; }
-    @Override public int height() { return h; }
-    @Override public int channels() { return nc; }
-    @Override public String name() { return src.name(); }
-    @Override public float[][] newBand(int rows) { return src.newBand(rows); }
+    @Override public float[][] newBand(int rows) { return source.newBand(rows); }
 
     /** Whether later reads come from the file (the first whole read is recorded). */
     public boolean complete() {
@@ -112,12 +109,12 @@ public final class SpooledSource implements RowSource, AutoCloseable {
             return;
         }
         if (s == 2) {
-            src.readRows(y0, rows, dst);
+            source.readRows(y0, rows, dst);
             return;
         }
         synchronized (this) {
             if (state == 0 && y0 == recorded && rows > 0) {
-                src.readRows(y0, rows, dst);
+                source.readRows(y0, rows, dst);
                 record(y0, rows, dst);
                 return;
             }

@@ -117,6 +117,55 @@ class GridModeTest {
         assertTrue(worstFlux < 0.01, "worst flux error " + worstFlux);
     }
 
+    /**
+     * A direct run (tests, API callers, scripts) shares its bar as the pipeline's Grid mode does:
+     * the plan's reading, then each tile by its estimated work ({@link org.tessera.plan.WorkCosts}:
+     * its frames on its pixels), the coadd and the writing. A field shot 8 times beside one shot
+     * once, the tiles stacked one at a time in layout order: each tile's end lies at the weights of
+     * the tiles done so far (to 1e-9). The fixed shares a direct run had (tile k of n ending at
+     * 0.05 + 0.665·k/n, by count) lie up to 0.17 from them here (weights 0.06, 0.50, 0.44, 0.44).
+     */
+    @Test
+    void aDirectRunSharesItsBarByEstimatedWork() throws IOException {
+        List<Path> files = new ArrayList<>(GridFixtures.sky().panels(1, 1).framesPerPanel(8).dither(3)
+                .writeFits(dir.resolve("frames/deep")));
+        double east = 2.2 * 96 * 2.4 / 3600 / Math.cos(Math.toRadians(40)); // 2.2 frame widths
+        files.addAll(GridFixtures.sky().panels(1, 1).framesPerPanel(1).centre(150.0 + east, 40.0)
+                .writeFits(dir.resolve("frames/shallow")));
+        Path csv = GridFixtures.plan(dir, files, 10, null);
+        Config c = GridFixtures.config(1);
+
+        GridMode.PartPlan p = GridMode.plan(csv, c, Progress.NONE).parts().get(0);
+        List<GridLayout.Tile> ts = p.layout().tiles();
+        int n = ts.size();
+        double[] w = new double[n];
+        List<Double> mpx = new ArrayList<>();
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            mpx.add(ts.get(i).width() * (double) ts.get(i).height() / 1e6);
+            w[i] = org.tessera.plan.WorkCosts.stack(p.tileFrames().get(i).size(), mpx.get(i));
+            sum += w[i];
+        }
+        double total = sum + org.tessera.plan.WorkCosts.coadd(mpx)
+                + org.tessera.plan.WorkCosts.save(p.layout().global().width() * (double) p.layout().global().height() / 1e6);
+        double min = java.util.Arrays.stream(w).min().orElseThrow(), max = java.util.Arrays.stream(w).max().orElseThrow();
+        assertTrue(n >= 4 && max >= 4 * min, n + " tiles, weights " + java.util.Arrays.toString(w));
+
+        List<Object[]> ticks = new ArrayList<>();
+        GridMode.run(csv, dir.resolve("out"), c, (f, m) -> { synchronized (ticks) { ticks.add(new Object[] {f, m}); } });
+        double scan = org.tessera.plan.WorkCosts.SCAN_SHARE, done = 0, worst = 0;
+        for (int k = 1; k <= n; k++) {
+            done += w[k - 1];
+            String end = "grid tile " + k + "/" + n;
+            double at = ticks.stream().filter(t -> end.equals(t[1])).mapToDouble(t -> (Double) t[0]).findFirst().orElseThrow();
+            assertEquals(scan + (1 - scan) * done / total, at, 1e-9, end);
+            worst = Math.max(worst, Math.abs(at - (0.05 + 0.95 * 0.7 * k / n)));
+        }
+        assertTrue(worst > 0.1, "the fixture tells work from count: " + worst);
+        double last = (Double) ticks.get(ticks.size() - 1)[0];
+        assertEquals(1.0, last, 1e-12);
+    }
+
     @Test
     void oneMonoFrameAmongColourFramesIsSetAsideAloneAndEveryTileIsMade() throws IOException {
         SyntheticSky sky = GridFixtures.sky();

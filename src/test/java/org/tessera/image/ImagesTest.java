@@ -20,20 +20,15 @@ import org.junit.jupiter.api.Test;
 class ImagesTest {
 
     /** Counts the reads of a source, to see the strip cache work. */
-    private static final class Counting implements RowSource {
-        final FloatImage img;
+    private static final class Counting extends RowSourceView {
         final AtomicInteger reads = new AtomicInteger();
 
-        Counting(FloatImage img) { this.img = img; }
-
-        @Override public int width() { return img.width(); }
-        @Override public int height() { return img.height(); }
-        @Override public int channels() { return img.channels(); }
+        Counting(FloatImage img) { super(img); }
 
         @Override
-        public void readRows(int y0, int rows, float[][] dst) {
+        public void readRows(int y0, int rows, float[][] dst) throws IOException {
             reads.incrementAndGet();
-            img.readRows(y0, rows, dst);
+            source.readRows(y0, rows, dst);
         }
     }
 

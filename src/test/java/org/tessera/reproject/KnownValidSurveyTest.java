@@ -13,6 +13,7 @@ import org.tessera.Progress;
 import org.tessera.image.AllFinite;
 import org.tessera.image.FloatImage;
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 import org.tessera.wcs.FitsWcs;
 import org.tessera.wcs.WcsGrid;
 
@@ -20,25 +21,21 @@ import org.tessera.wcs.WcsGrid;
 class KnownValidSurveyTest {
 
     /** Counts the rows read; says "all finite" when asked to (the data are finite either way). */
-    static final class Counting implements RowSource, AllFinite {
-        final RowSource src;
+    static final class Counting extends RowSourceView implements AllFinite {
         final boolean finite;
         final AtomicLong rows = new AtomicLong();
 
         Counting(RowSource src, boolean finite) {
-            this.src = src;
+            super(src);
             this.finite = finite;
         }
 
-        @Override public int width() { return src.width(); }
-        @Override public int height() { return src.height(); }
-        @Override public int channels() { return src.channels(); }
         @Override public boolean allFinite() { return finite; }
 
         @Override
         public void readRows(int y0, int n, float[][] dst) throws IOException {
             rows.addAndGet(n);
-            src.readRows(y0, n, dst);
+            source.readRows(y0, n, dst);
         }
     }
 

@@ -70,6 +70,24 @@ class ShiftedSourceTest {
     }
 
     /**
+     * The frame's name passes through either view (RowSource.name), so that a frame the stack drops
+     * is reported by its file; a whole-pixel shift gave none, and its drop went unnamed ("frame #k").
+     */
+    @Test
+    void bothViewsKeepTheFramesName() {
+        RowSource named = new org.tessera.image.RowSourceView(frame()) {
+            @Override public String name() { return "Light_001.fit"; }
+            @Override public void readRows(int y0, int rows, float[][] dst) throws IOException { source.readRows(y0, rows, dst); }
+        };
+        RowSource shifted = ShiftedSource.onGrid(named, SRC, new WcsGrid(SRC.shifted(7, -3), 300, 200));
+        RowSource resampled = ShiftedSource.onGrid(named, SRC, new WcsGrid(SRC.shifted(7.5, -3), 300, 200));
+        assertInstanceOf(ShiftedSource.class, shifted);
+        assertInstanceOf(ReprojectedSource.class, resampled);
+        assertEquals("Light_001.fit", shifted.name());
+        assertEquals("Light_001.fit", resampled.name());
+    }
+
+    /**
      * Bit for bit the rule: target (x, y) is source (x, y + dy) when every channel there is finite,
      * else NaN in all channels; rows read straight into the band (all inside the source) and rows
      * partly outside it (copied), in bands that start anywhere.

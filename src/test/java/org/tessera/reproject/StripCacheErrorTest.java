@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.tessera.Progress;
 import org.tessera.image.FloatImage;
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 import org.tessera.plan.HeapExhausted;
 import org.tessera.wcs.FitsWcs;
 
@@ -24,25 +25,20 @@ import org.tessera.wcs.FitsWcs;
 class StripCacheErrorTest {
 
     /** A source whose reads wait for {@code go} and then run out of memory. */
-    static final class FailingSource implements RowSource {
-        final RowSource in;
+    static final class FailingSource extends RowSourceView {
         final CountDownLatch go;
         final int failFromCall;
         final AtomicInteger calls = new AtomicInteger();
 
         FailingSource(RowSource in, CountDownLatch go, int failFromCall) {
-            this.in = in;
+            super(in);
             this.go = go;
             this.failFromCall = failFromCall;
         }
 
-        @Override public int width() { return in.width(); }
-        @Override public int height() { return in.height(); }
-        @Override public int channels() { return in.channels(); }
-
         @Override
         public void readRows(int y0, int rows, float[][] dst) throws IOException {
-            if (calls.incrementAndGet() < failFromCall) { in.readRows(y0, rows, dst); return; }
+            if (calls.incrementAndGet() < failFromCall) { source.readRows(y0, rows, dst); return; }
             try {
                 go.await();
             } catch (InterruptedException e) {

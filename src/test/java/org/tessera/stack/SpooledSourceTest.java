@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.image.FloatImage;
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 
 class SpooledSourceTest {
 
@@ -46,21 +47,17 @@ class SpooledSourceTest {
     }
 
     /** Counts the rows the wrapped source produced. */
-    private static final class Counting implements RowSource {
-        final RowSource src;
+    private static final class Counting extends RowSourceView {
         final AtomicLong rows = new AtomicLong();
 
-        Counting(RowSource src) { this.src = src; }
+        Counting(RowSource src) { super(src); }
 
-        @Override public int width() { return src.width(); }
-        @Override public int height() { return src.height(); }
-        @Override public int channels() { return src.channels(); }
         @Override public String name() { return "counted"; }
 
         @Override
         public void readRows(int y0, int n, float[][] dst) throws IOException {
             rows.addAndGet(n);
-            src.readRows(y0, n, dst);
+            source.readRows(y0, n, dst);
         }
     }
 

@@ -19,6 +19,7 @@ import org.tessera.cli.Main;
 import org.tessera.command.Jobs;
 import org.tessera.config.Config;
 import org.tessera.image.RowSource;
+import org.tessera.image.RowSourceView;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsImageWriter;
 import org.tessera.io.MountMode;
@@ -125,10 +126,7 @@ class OutlierGateTest {
     /** A copy of a master tile with every pixel × k (same WCS, header and ALPHA). */
     static void scaled(Path tile, double k, Path target) throws IOException {
         FitsFrame f = FitsFrame.open(tile);
-        RowSource times = new RowSource() {
-            @Override public int width() { return f.width(); }
-            @Override public int height() { return f.height(); }
-            @Override public int channels() { return f.channels(); }
+        RowSource times = new RowSourceView(f) {
             @Override public void readRows(int y0, int rows, float[][] dst) throws IOException {
                 f.readRows(y0, rows, dst);
                 for (float[] p : dst) for (int i = 0; i < rows * f.width(); i++) p[i] *= (float) k;
