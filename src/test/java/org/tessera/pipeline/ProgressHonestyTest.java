@@ -116,23 +116,6 @@ class ProgressHonestyTest {
         assertTrue(tileEnds >= o.masterTiles().size() && o.masterTiles().size() >= 4, "every tile's end checked: " + t.boundaries());
     }
 
-    /**
-     * The same Grid run called straight through {@code GridMode.run} (tests, API callers, scripts),
-     * not the pipeline: the same shares by work ({@code GridMode.stages}). The fixed shares it had
-     * (the tiles by count) put the bar at 0.382 at the end of the deep field's tiles, at 0.723 of
-     * the time (load 5 on 2 cores).
-     */
-    @Test
-    void gridUnevenTilesCalledDirectly() throws IOException {
-        Path plan = unevenPlan();
-        ProgressTrace t = new ProgressTrace();
-        org.tessera.grid.GridMode.Outcome o = org.tessera.grid.GridMode.run(plan, dir.resolve("uneven-direct"), unevenGrid(), t);
-        check("Grid called directly, 24 + 3 frames", t);
-        int tiles = o.parts().stream().mapToInt(p -> p.tiles().size()).sum();
-        long tileEnds = t.boundaries().stream().filter(b -> b.message().startsWith("grid tile ")).count();
-        assertTrue(tileEnds >= tiles && tiles >= 4, "every tile's end checked: " + t.boundaries());
-    }
-
     /** One tile at a time (the default on 2 cores), tiles of 1.7 frame fields overlapping by 60 %. */
     static Config unevenGrid() {
         return new Config().put("grid_workers", 1).put("grid_size_factor", 1.7).put("batch_overlap_pct", 60);
