@@ -26,7 +26,8 @@ import org.tessera.wcs.FitsWcs;
 
 /**
  * A whole run whose final background extraction fails: {@link MosaicPipeline#reproject} on two
- * master tiles, and the command line on the same, with the extraction's fit made to fail by
+ * master tiles, the command line on the same, Grid mode (two mounts, two mosaics) and SDS mode,
+ * with the extraction's fit made to fail by
  * {@link CoaddBackground#withSteps} (the package's test seam: the pipeline passes no DBE strategy
  * down, and none a user could set). The mosaic is kept as coadded with {@code DBE = F}, the
  * outcome names the step not applied (not a skipped input), and the command line exits 1 with
@@ -86,6 +87,58 @@ class DbeFailureRunTest {
                 STAGE + ": " + REASON + "; the mosaic was kept without it")),
                 failed.notApplied());
         assertEquals(List.of(), failed.skipped(), "no input was set aside");
+    }
+
+    /**
+     * Grid mode with EQ and ALT_AZ frames writes two mosaics: a failed extraction on each is one step
+     * not applied per mosaic in the merged outcome (none lost, none a skipped input), and one
+     * summary line naming the step once.
+     */
+    @Test
+    void gridModesTwoMosaicsEachReportTheirStepNotApplied(@TempDir Path dir) throws Exception {
+        // The field of the Grid tests: 4×2 panels of noiseless RGB frames, panels 3 and 4 ALT_AZ.
+        org.tessera.synth.SyntheticSky sky = new org.tessera.synth.SyntheticSky().seed(7).panels(4, 2).overlap(0.35)
+                .framesPerPanel(1).frameSize(96, 72).pixelScale(2.4).output(org.tessera.synth.SyntheticSky.Output.RGB_FLOAT)
+                .perfectCamera().nebula(0).sky(30).gradient(0.15).starDensity(1.2).starFlux(500, 40000, 0.75).psfFwhm(3.0)
+                .gaussianPsf().panelMount(2, org.tessera.io.MountMode.ALT_AZ).panelMount(3, org.tessera.io.MountMode.ALT_AZ);
+        StringBuilder plan = new StringBuilder("file_path,exptime\n");
+        for (Path f : sky.writeFits(dir.resolve("frames"))) plan.append(dir.relativize(f)).append(',').append(sky.exposureSeconds()).append('\n');
+        Path csv = Files.writeString(dir.resolve("stack_plan.csv"), plan);
+        Config c = new Config().put("grid_workers", 2).put("grid_size_factor", 1.7).put("batch_overlap_pct", 60)
+                .put("final_mosaic_dbe_enabled", true);
+        Path out = dir.resolve("out");
+        Outcome o = CoaddBackground.withSteps(DbeFailureTest.fitThrows(new java.io.IOException("read error")),
+                () -> MosaicPipeline.grid(csv, out, c, Progress.NONE));
+        String why = STAGE + ": read error; the mosaic was kept without it";
+        assertEquals(List.of(new NotApplied(out.resolve("grid_EQ").resolve("mosaic_grid.fits"), CoaddBackground.STEP, why),
+                new NotApplied(out.resolve("grid_ALTZ").resolve("mosaic_grid.fits"), CoaddBackground.STEP, why)), o.notApplied());
+        assertEquals(List.of(), o.skipped());
+        for (NotApplied n : o.notApplied())
+            assertTrue(DbeFailureTest.headerText(n.output()).contains(String.format("%-30s", "DBE     =                    F")), n.output().toString());
+        Path log = out.resolve("tessera.log");
+        assertEquals(List.of("2 steps not applied: final background extraction (DBE); see above and " + log),
+                org.tessera.command.OutcomeReport.summary(o, log));
+    }
+
+    /** SDS mode's mosaic (its mega-tiles stacked): the same, its frames all in, none reported skipped. */
+    @Test
+    void sdsModesMosaicReportsItsStepNotApplied(@TempDir Path dir) throws Exception {
+        // The field of the SDS tests: one pointing shot 15 times.
+        org.tessera.synth.SyntheticSky sky = new org.tessera.synth.SyntheticSky().seed(20261206L).centre(150.0, 40.0)
+                .panels(1, 1).framesPerPanel(15).frameSize(240, 180).pixelScale(2.4).mount(org.tessera.io.MountMode.EQ).dither(4)
+                .psfFwhm(3.5).gradient(0).starDensity(1.2).starFlux(300, 60000, 0.5).gainVariation(0.03).offsetVariation(20)
+                .output(org.tessera.synth.SyntheticSky.Output.RGB_FLOAT);
+        sky.writeFits(dir.resolve("frames"));
+        Config c = new Config().put("sds_mode_default", true).put("final_mosaic_dbe_enabled", true)
+                .put("preview_png_enabled", false).put("hot_pixel_correction", false);
+        Path out = dir.resolve("out");
+        Outcome o = CoaddBackground.withSteps(DbeFailureTest.fitThrows(new java.io.IOException("cannot read the cells")),
+                () -> MosaicPipeline.mosaic(List.of(dir.resolve("frames")), out, c, Progress.NONE));
+        assertEquals(List.of(), o.masterTiles(), "SDS ran (no master tile)");
+        assertEquals(List.of(new NotApplied(out.resolve(MosaicPipeline.MOSAIC), CoaddBackground.STEP,
+                STAGE + ": cannot read the cells; the mosaic was kept without it")), o.notApplied());
+        assertEquals(List.of(), o.skipped(), "every frame is in the mosaic");
+        assertTrue(DbeFailureTest.headerText(o.mosaic()).contains(String.format("%-30s", "DBE     =                    F")));
     }
 
     @Test
