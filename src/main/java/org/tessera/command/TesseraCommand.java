@@ -27,7 +27,7 @@ import org.tessera.pipeline.RunLog;
 
 /**
  * What every Tessera SciJava command does around its job, so that a command only declares its
- * dialog fields and turns them into a {@link JobRequest}: open the run log (file + Fiji log), run
+ * dialog fields and turns them into a {@link JobRequest}: hold the output and open the run log (file + Fiji log; {@link JobRequest#start}), run
  * with progress on the status bar, report outputs, skipped inputs and steps not applied, record the run for
  * {@link LastRun}, hand the result images to {@link #show}, and on failure tell the user in one
  * line and cancel the command with that line as the reason (scripts see
