@@ -16,7 +16,7 @@ import org.tessera.Progress
 import org.tessera.command.JobSettings
 import org.tessera.config.Config
 import org.tessera.pipeline.MosaicPipeline
-import org.tessera.pipeline.RunLog
+import org.tessera.pipeline.OutputRun
 
 def config = new Config()
 config.put("sds_mode_default", mode == "sds")   // SDS mode (mosaic first) or Classic
@@ -43,13 +43,15 @@ Progress progress = new Progress() {
     }
 }
 
-def runLog = RunLog.start(output.toPath(), false)   // writes <output>/tessera.log
+// The output folder held (another run writing there stops this one at once), then <output>/tessera.log opened
+def run = OutputRun.folder(output.toPath(), false)
 try {
     def outcome = MosaicPipeline.mosaic(inputs, output.toPath(), config, progress)
     outcome.skipped().each { println "skipped ${it.file()}: ${it.reason()}" }
+    outcome.notApplied().each { println "${it.output()}: ${it.step()} not applied, ${it.reason()}" }   // e.g. the DBE, after it failed
     mosaic = outcome.mosaic()?.toString()
     preview = outcome.preview()?.toString()
     println "Mosaic: ${mosaic}"
 } finally {
-    runLog.close()
+    run.close()
 }

@@ -15,7 +15,7 @@ from java.lang import Thread
 from org.tessera import Progress
 from org.tessera.command import JobSettings
 from org.tessera.config import Config
-from org.tessera.pipeline import MosaicPipeline, RunLog
+from org.tessera.pipeline import MosaicPipeline, OutputRun
 
 
 class PrintProgress(Progress):
@@ -46,14 +46,17 @@ if not images:
     raise ValueError("no FITS images in %s" % input)
 
 IJ.resetEscape()
-run_log = RunLog.start(output.toPath(), False)    # writes <output>/tessera.log
+# The output folder held (another run writing there stops this one at once), then <output>/tessera.log opened
+run = OutputRun.folder(output.toPath(), False)
 try:
     outcome = MosaicPipeline.reproject(output.toPath(), images, config, PrintProgress())
 finally:
-    run_log.close()
+    run.close()
 
 for s in outcome.skipped():
     print("skipped %s: %s" % (s.file(), s.reason()))
+for n in outcome.notApplied():    # e.g. the final background extraction, after it failed: the mosaic kept without it
+    print("%s: %s not applied, %s" % (n.output(), n.step(), n.reason()))
 mosaic = str(outcome.mosaic())
 coverage = str(outcome.coverage())
 print("Mosaic: " + mosaic)

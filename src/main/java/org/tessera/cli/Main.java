@@ -25,15 +25,18 @@ import org.tessera.gpu.GpuHealth;
 import org.tessera.gpu.GpuSettings;
 import org.tessera.pipeline.ConsoleProgress;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.OutputRun;
 import org.tessera.pipeline.RunLog;
 
 /**
  * {@code tessera mosaic|stack|reproject ...}: the command-line front (run by {@code bin/tessera}).
- * Exit status: 0 success, 1 some inputs were skipped, 2 usage or fatal error.
+ * Exit status: 0 success, 1 some inputs were skipped or a step was not applied to an output that
+ * was kept (the final background extraction after it failed), 2 usage or fatal error.
  */
 public final class Main {
 
     public static final int OK = 0;
+    /** Some inputs skipped, or a step not applied to an output that was kept. */
     public static final int SKIPPED = 1;
     public static final int ERROR = 2;
 
@@ -128,11 +131,12 @@ public final class Main {
             return ERROR;
         }
         Level console = cl.quiet() ? Level.WARNING : cl.verbose() ? Level.FINE : Level.INFO;
-        try (RunLog log = RunLog.start(request.logDir(), console, out, err);
-             InterruptNotice notice = InterruptNotice.watch(log.file(), err)) {
-            return execute(request, cl, log, out);
+        // The output held first: a run refused because another holds it writes nothing into that run's log.
+        try (OutputRun run = request.start(RunLog.consoleHandler(console, out, err));
+             InterruptNotice notice = InterruptNotice.watch(run.log().file(), err)) {
+            return execute(request, cl, run.log(), out);
         } catch (IOException e) {
-            err.println("tessera: error: cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
+            err.println("tessera: error: " + Errors.describe(e));
             if (cl.verbose()) e.printStackTrace(err);
             return ERROR;
         }
@@ -144,18 +148,16 @@ public final class Main {
             log().fine("tessera " + TesseraVersion.get() + ", config: " + request.configLine());
             for (String w : request.warnings()) log().warning(w);
             Outcome outcome = request.run(jobs, new ConsoleProgress(out, cl.quiet()));
-            List<String> skipped = OutcomeReport.skipped(outcome);
-            for (String s : skipped) log().warning("skipped " + s);
+            for (String s : OutcomeReport.skipped(outcome)) log().warning("skipped " + s);
+            for (String s : OutcomeReport.notApplied(outcome)) log().warning(s);
             // Output paths go to stdout even with --quiet: scripts read them.
             for (String line : OutcomeReport.outputs(outcome, log.file())) {
                 out.println(line);
                 log().fine(line);
             }
-            if (!skipped.isEmpty()) {
-                log().warning(skipped.size() + " input(s) skipped; see above and " + log.file());
-                return SKIPPED;
-            }
-            return OK;
+            List<String> summary = OutcomeReport.summary(outcome, log.file());
+            for (String line : summary) log().warning(line);
+            return summary.isEmpty() ? OK : SKIPPED;
         } catch (IOException | RuntimeException e) {
             // The file gets the stack trace; the console shows it only with --verbose.
             log().log(Level.SEVERE, "failed: " + Errors.describe(e), e);

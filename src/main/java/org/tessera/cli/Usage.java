@@ -15,8 +15,9 @@ final class Usage {
               -h, --help            this help
               -V, --version         print the version
 
-            Exit status: 0 success, 1 some inputs were skipped (each is named with the reason),
-            2 usage or fatal error. Each run appends its full log to tessera.log in the output folder.
+            Exit status: 0 success, 1 some inputs were skipped (each is named with the reason) or a
+            step was not applied to an output that was kept (the final background extraction after it
+            failed), 2 usage or fatal error. Each run appends its full log to tessera.log in the output folder.
             Config keys and their defaults: docs/user-guide.md.
             """;
 

@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Handler;
 import java.util.stream.Stream;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.OutputLock;
+import org.tessera.pipeline.OutputRun;
 
 /**
  * One validated job as a front gathered it: what to run, on which inputs, where to, with which
@@ -83,11 +85,25 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
     }
 
     /**
+     * Starts this job's run as every front does: holds its output, then opens its run log in
+     * {@link #logDir()} with the front's handlers ({@link OutputRun}). A mosaic or reproject job
+     * owns its output folder, a stack job its output file (see {@link #run}). A run refused because
+     * another holds the output throws here, before it has written anything into that run's log.
+     *
+     * @throws IOException the refusal (naming the folder or file and the run holding it), or
+     *                     "cannot write the run log in …"
+     */
+    public OutputRun start(Handler... frontHandlers) throws IOException {
+        return job == Job.STACK ? OutputRun.file(output, frontHandlers) : OutputRun.folder(output, frontHandlers);
+    }
+
+    /**
      * Runs the job through {@code jobs}. A mosaic or reproject job owns its output folder: it holds
      * the folder's {@link OutputLock}, so a second run into it stops at once instead of moving or
      * overwriting this one's files. A stack job holds its output file ({@link OutputLock#acquireFile}):
      * stacks of other files may share its folder, a second stack onto the same file and a mosaic
-     * owning the folder (or one above it) may not.
+     * owning the folder (or one above it) may not. The fronts hold it already ({@link #start}): this
+     * run re-enters their hold.
      */
     public Outcome run(Jobs jobs, Progress progress) throws IOException {
         if (job == Job.STACK) {

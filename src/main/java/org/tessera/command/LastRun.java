@@ -16,7 +16,9 @@ import org.tessera.pipeline.MosaicPipeline.Outcome;
  * <p>Keys: {@code status} (ok, failed, cancelled, or empty before any run), {@code error}, {@code output},
  * {@code mosaic}, {@code coverage}, {@code preview}, {@code tile} (stack), {@code tiles} (count of
  * master tiles), {@code skipped} (count), {@code skipped_list} (FILE: reason, one per line),
- * {@code log}.
+ * {@code not_applied} (count of steps not applied to an output that was kept: the final background
+ * extraction after it failed), {@code not_applied_list} (OUTPUT: STEP not applied, reason, one per
+ * line), {@code log}.
  */
 public final class LastRun {
     private LastRun() {}
@@ -45,6 +47,9 @@ public final class LastRun {
         List<String> skipped = OutcomeReport.skipped(o);
         VALUES.put("skipped", String.valueOf(skipped.size()));
         VALUES.put("skipped_list", String.join("\n", skipped));
+        List<String> notApplied = OutcomeReport.notApplied(o);
+        VALUES.put("not_applied", String.valueOf(notApplied.size()));
+        VALUES.put("not_applied_list", String.join("\n", notApplied));
         put("log", o.log() != null ? o.log() : log);
     }
 

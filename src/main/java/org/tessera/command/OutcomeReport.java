@@ -3,13 +3,18 @@ package org.tessera.command;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import org.tessera.pipeline.MosaicPipeline.NotApplied;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
 
-/** The lines every front shows after a run: where each output is, and what was skipped. */
+/**
+ * The lines every front shows after a run: where each output is, what was skipped, which step was
+ * not applied to an output that was kept, and the closing summary of both.
+ */
 public final class OutcomeReport {
     private OutcomeReport() {}
 
@@ -51,6 +56,53 @@ public final class OutcomeReport {
         List<String> lines = new ArrayList<>();
         if (o.skipped() != null) for (Skipped s : o.skipped()) lines.add(s.file() + ": " + s.reason());
         return lines;
+    }
+
+    /**
+     * "OUTPUT: STEP not applied, reason" per step left out of an output that was kept, e.g.
+     * "/out/mosaic.fits: final background extraction (DBE) not applied, the background fit failed:
+     * out of memory; the mosaic was kept without it".
+     */
+    public static List<String> notApplied(Outcome o) {
+        List<String> lines = new ArrayList<>();
+        for (NotApplied n : o.notApplied()) lines.add(notApplied(String.valueOf(n.output()), n.step(), n.reason()));
+        return lines;
+    }
+
+    /** One step left out of an output, as {@link #notApplied(Outcome)} words it (the Spark front names outputs by URI). */
+    public static String notApplied(String output, String step, String reason) {
+        return output + ": " + step + " not applied, " + reason;
+    }
+
+    /**
+     * The closing lines of a run that left something out, each a warning: "2 input(s) skipped; see
+     * above and LOG", "1 step not applied: final background extraction (DBE); see above and LOG".
+     * None for a complete run. The command line exits 1 when there is one.
+     */
+    public static List<String> summary(Outcome o, Path log) {
+        List<String> steps = new ArrayList<>();
+        for (NotApplied n : o.notApplied()) steps.add(n.step());
+        return summary(o.skipped() == null ? 0 : o.skipped().size(), steps, String.valueOf(log));
+    }
+
+    /** {@link #summary(Outcome, Path)} from the counts: skipped inputs, the steps not applied (one per output). */
+    public static List<String> summary(int skipped, List<String> stepsNotApplied, String log) {
+        List<String> lines = new ArrayList<>();
+        if (skipped > 0) lines.add(skipped + " input(s) skipped; see above and " + log);
+        int n = stepsNotApplied.size();
+        if (n > 0) // the same step of two mosaics (Grid mode, two mounts) is named once
+            lines.add(n + (n == 1 ? " step" : " steps") + " not applied: " + String.join(", ", new LinkedHashSet<>(stepsNotApplied))
+                    + "; see above and " + log);
+        return lines;
+    }
+
+    /** "2 input(s) skipped, 1 step not applied" for a status line; "" for a complete run. */
+    public static String counts(Outcome o) {
+        List<String> parts = new ArrayList<>();
+        int skipped = o.skipped() == null ? 0 : o.skipped().size(), n = o.notApplied().size();
+        if (skipped > 0) parts.add(skipped + " input(s) skipped");
+        if (n > 0) parts.add(n + (n == 1 ? " step" : " steps") + " not applied");
+        return String.join(", ", parts);
     }
 
     private static void add(List<String> lines, String what, Path p) {

@@ -22,12 +22,13 @@ import org.tessera.UserMessages;
 import org.tessera.fiji.OpenImages;
 import org.tessera.gpu.GpuService;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.OutputRun;
 import org.tessera.pipeline.RunLog;
 
 /**
  * What every Tessera SciJava command does around its job, so that a command only declares its
- * dialog fields and turns them into a {@link JobRequest}: open the run log (file + Fiji log), run
- * with progress on the status bar, report outputs and skipped inputs, record the run for
+ * dialog fields and turns them into a {@link JobRequest}: hold the output and open the run log (file + Fiji log; {@link JobRequest#start}), run
+ * with progress on the status bar, report outputs, skipped inputs and steps not applied, record the run for
  * {@link LastRun}, hand the result images to {@link #show}, and on failure tell the user in one
  * line and cancel the command with that line as the reason (scripts see
  * {@code module.isCanceled()} and {@code getCancelReason()}; a headless process whose user asked
@@ -130,7 +131,9 @@ abstract class TesseraCommand extends ContextCommand {
 
     /** @return the outcome, or null after a failure or cancel (the command is then cancelled) */
     private Outcome execute(JobRequest request) {
-        try (RunLog runLog = RunLog.start(request.logDir(), new LogServiceHandler(log))) {
+        // The output held first: a run refused because another holds it writes nothing into that run's log.
+        try (OutputRun run = request.start(new LogServiceHandler(log))) {
+            RunLog runLog = run.log();
             try {
                 LOG.info(request.describe());
                 LOG.fine("config: " + request.configLine());
@@ -141,10 +144,12 @@ abstract class TesseraCommand extends ContextCommand {
                 Outcome outcome = request.run(Jobs.withGpu(jobs, gpuService), new StatusProgress(status, Thread.currentThread(),
                         ProgressText.headlessLines(headless, LOG::info)));
                 for (String line : OutcomeReport.outputs(outcome, runLog.file())) LOG.info(line);
-                List<String> skipped = OutcomeReport.skipped(outcome);
-                for (String line : skipped) LOG.warning("skipped " + line);
+                for (String line : OutcomeReport.skipped(outcome)) LOG.warning("skipped " + line);
+                for (String line : OutcomeReport.notApplied(outcome)) LOG.warning(line);
+                for (String line : OutcomeReport.summary(outcome, runLog.file())) LOG.warning(line);
                 LastRun.succeeded(outcome, request.output(), runLog.file(), request.job() == Job.STACK);
-                status.showStatus(1, 1, "Tessera: done" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " input(s) skipped (see the log)"));
+                String left = OutcomeReport.counts(outcome);
+                status.showStatus(1, 1, "Tessera: done" + (left.isEmpty() ? "" : ", " + left + " (see the log)"));
                 return outcome;
             } catch (IOException | RuntimeException e) {
                 String msg = Errors.describe(e);
@@ -159,8 +164,8 @@ abstract class TesseraCommand extends ContextCommand {
                 fail(msg);
                 return null;
             }
-        } catch (IOException e) {
-            String msg = "cannot write the run log in " + request.logDir() + ": " + Errors.describe(e);
+        } catch (IOException e) { // refused, or no log: nothing was run
+            String msg = Errors.describe(e);
             log.error("Tessera: " + msg);
             fail(msg);
             return null;

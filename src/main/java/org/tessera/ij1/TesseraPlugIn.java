@@ -29,6 +29,7 @@ import org.tessera.command.ProgressText;
 import org.tessera.command.ResultImages;
 import org.tessera.command.UserGuide;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
+import org.tessera.pipeline.OutputRun;
 import org.tessera.pipeline.RunLog;
 
 /**
@@ -214,7 +215,9 @@ abstract class TesseraPlugIn implements PlugIn {
             fail(Errors.describe(e));
             return;
         }
-        try (RunLog log = RunLog.start(request.logDir(), new IJLogHandler())) {
+        // The output held first: a run refused because another holds it writes nothing into that run's log.
+        try (OutputRun run = request.start(new IJLogHandler())) {
+            RunLog log = run.log();
             try {
                 LOG.info(request.describe());
                 LOG.fine("config: " + request.configLine());
@@ -223,6 +226,8 @@ abstract class TesseraPlugIn implements PlugIn {
                 Outcome o = request.run(jobs, new IJProgress(ProgressText.headlessLines(IJ.getInstance() == null, LOG::info)));
                 for (String line : OutcomeReport.outputs(o, log.file())) LOG.info(line);
                 for (String line : OutcomeReport.skipped(o)) LOG.warning("skipped " + line);
+                for (String line : OutcomeReport.notApplied(o)) LOG.warning(line);
+                for (String line : OutcomeReport.summary(o, log.file())) LOG.warning(line);
                 LastRun.succeeded(o, request.output(), log.file(), job() == Job.STACK);
                 IJ.showProgress(1.0);
                 IJ.showStatus("Tessera: done");
@@ -241,8 +246,8 @@ abstract class TesseraPlugIn implements PlugIn {
                 LOG.log(Level.SEVERE, "failed: " + msg, e);
                 fail(msg);
             }
-        } catch (IOException e) {
-            fail("cannot write the run log in " + request.logDir() + ": " + Errors.describe(e));
+        } catch (IOException e) { // refused, or no log: nothing was run
+            fail(Errors.describe(e));
         }
     }
 

@@ -27,6 +27,7 @@ import org.tessera.plan.HeapExhausted;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.plan.WorkCosts;
+import org.tessera.reproject.CoaddBackground;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
@@ -67,25 +68,38 @@ public final class MosaicPipeline {
     public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
             PREVIEW = "mosaic_preview.png", TILES_DIR = "master_tiles", DEFAULT_SKY_DIR = "default_sky";
 
-    /**
-     * An input (or a tile) that was set aside, and why; or a step left out of an output (the final
-     * background extraction given up, the mosaic kept without it), the output named.
-     */
+    /** An input (or a tile) that was set aside, and why. */
     public record Skipped(Path file, String reason) {}
+
+    /**
+     * A step of the run not applied to an output that was kept without it, and why: the final
+     * background extraction given up, the mosaic kept as coadded ({@code step}:
+     * {@link CoaddBackground#STEP}). No input was lost, so it is no {@link Skipped} item; the fronts
+     * report it apart, and the command line exits 1 for it as for a skipped input.
+     */
+    public record NotApplied(Path output, String step, String reason) {}
 
     /**
      * What a run produced. Paths are null for outputs a job does not make. {@code more}: the
      * further mosaics of the run, each with its coverage and preview (Grid mode with mixed mounts:
-     * the ALT_AZ part's, after the EQ part's above; {@code masterTiles} holds both parts' tiles);
-     * empty for every other run.
+     * the ALT_AZ part's, after the EQ part's above; {@code masterTiles} holds both parts' tiles,
+     * {@code skipped} and {@code notApplied} both parts' items); empty for every other run.
+     * {@code notApplied}: the steps left out of outputs that were kept.
      */
     public record Outcome(Path outputDir, Path mosaic, Path coverage, Path preview, List<Path> masterTiles,
-                          List<Skipped> skipped, Path log, List<Outcome> more) {
+                          List<Skipped> skipped, Path log, List<Outcome> more, List<NotApplied> notApplied) {
         public Outcome {
             more = more == null ? List.of() : List.copyOf(more);
+            notApplied = notApplied == null ? List.of() : List.copyOf(notApplied);
         }
 
-        /** A run with one mosaic (or none). */
+        /** A run whose outputs have every step. */
+        public Outcome(Path outputDir, Path mosaic, Path coverage, Path preview, List<Path> masterTiles,
+                       List<Skipped> skipped, Path log, List<Outcome> more) {
+            this(outputDir, mosaic, coverage, preview, masterTiles, skipped, log, more, List.of());
+        }
+
+        /** A run with one mosaic (or none) with every step. */
         public Outcome(Path outputDir, Path mosaic, Path coverage, Path preview, List<Path> masterTiles,
                        List<Skipped> skipped, Path log) {
             this(outputDir, mosaic, coverage, preview, masterTiles, skipped, log, List.of());
@@ -171,7 +185,8 @@ public final class MosaicPipeline {
         for (Path t : tiles) tileFrames.add(FitsFrame.open(t));
         Outcome o = coaddAndWrite(tileFrames, outputDir, config, skipped, bar, gpu, ReprojectCoadd.Bands.LOCAL);
         run.complete();
-        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null, List.of(),
+                o.notApplied());
     }
 
     /**
@@ -196,7 +211,8 @@ public final class MosaicPipeline {
         if (o == null) return null;
         run.complete();
         for (SdsMode.Left l : o.left()) skipped.add(new Skipped(l.file(), l.reason()));
-        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null, List.of(),
+                notApplied(o.mosaic(), o.backgroundWarning()));
     }
 
     /** The stack plan the inputs name (a .csv file, or a folder holding {@value #STACK_PLAN}), or null for Classic mode. */
@@ -247,6 +263,7 @@ public final class MosaicPipeline {
         bar.bar().update(1, "done");
         List<Skipped> skipped = new ArrayList<>();
         for (FrameScanner.Problem s : g.skipped()) skipped.add(new Skipped(s.file(), s.reason()));
+        List<NotApplied> notApplied = new ArrayList<>();
         List<Path> tiles = new ArrayList<>();
         GridMode.Part first = null;
         List<Outcome> more = new ArrayList<>(); // the other mount's mosaic: every front must name it too
@@ -259,13 +276,13 @@ public final class MosaicPipeline {
                 skipped.add(new Skipped(part.dir(), part.mount() + " frames: no mosaic: " + part.error()));
                 continue;
             }
-            if (part.warning() != null) skipped.add(new Skipped(part.mosaic(), part.warning()));
+            notApplied.addAll(notApplied(part.mosaic(), part.warning()));
             if (first == null) first = part;
             else more.add(new Outcome(part.dir(), part.mosaic(), part.coverage(), part.preview(), List.of(), List.of(), null));
             if (g.parts().size() > 1) LOG.info("[GRID] " + part.mount() + " mosaic: " + part.mosaic());
         }
         return new Outcome(outputDir, first == null ? null : first.mosaic(), first == null ? null : first.coverage(),
-                first == null ? null : first.preview(), tiles, List.copyOf(skipped), null, more);
+                first == null ? null : first.preview(), tiles, List.copyOf(skipped), null, more, notApplied);
     }
 
     /**
@@ -352,7 +369,8 @@ public final class MosaicPipeline {
         try (GpuRun gpu = gpuService.openRun(config)) {
             o = coaddAndWrite(in, outputDir, config, skipped, bar, gpu, bands);
         }
-        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null);
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), List.of(), List.copyOf(skipped), null, List.of(),
+                o.notApplied());
     }
 
     // ---------------------------------------------------------------- steps
@@ -501,9 +519,13 @@ public final class MosaicPipeline {
         ReprojectCoadd.Result res = w.result();
         for (ReprojectCoadd.TileReport t : res.tiles())
             if (!t.used()) skipped.add(new Skipped(outputDir.resolve(t.name()), "not used in the mosaic: " + t.note()));
-        // The background extraction given up, the mosaic kept without it: the user sees it with the skipped items.
-        if (w.warning() != null) skipped.add(new Skipped(w.mosaic(), w.warning()));
         LOG.info(String.format(Locale.ROOT, "[P5] mosaic %dx%d written: %s", res.grid().width(), res.grid().height(), w.mosaic()));
-        return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null);
+        return new Outcome(outputDir, w.mosaic(), w.coverage(), w.preview(), null, skipped, null, List.of(),
+                notApplied(w.mosaic(), w.warning()));
+    }
+
+    /** The background extraction given up on {@code mosaic}, kept without it ({@code warning}: why), as the outcome reports it; none when null. */
+    private static List<NotApplied> notApplied(Path mosaic, String warning) {
+        return warning == null ? List.of() : List.of(new NotApplied(mosaic, CoaddBackground.STEP, warning));
     }
 }

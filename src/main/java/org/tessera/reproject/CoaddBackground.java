@@ -91,6 +91,33 @@ public final class CoaddBackground {
     static final Steps STEPS = new Steps() {};
 
     /**
+     * Steps that stand in for {@link #STEPS} on one thread while {@link #withSteps} runs: how a test
+     * of this package makes a step fail in a whole run ({@code MosaicPipeline.reproject}, a front)
+     * that reaches {@link CoaddFiles#write} on its thread. Package-private, set by nothing but
+     * those tests, and no setting leads to it: no user can make the extraction fail on purpose.
+     */
+    private static final ThreadLocal<Steps> ON_THREAD = new ThreadLocal<>();
+
+    /** Runs {@code run} with the extraction's steps {@code steps} on this thread (tests). */
+    static <T> T withSteps(Steps steps, java.util.concurrent.Callable<T> run) throws Exception {
+        ON_THREAD.set(steps);
+        try {
+            return run.call();
+        } finally {
+            ON_THREAD.remove();
+        }
+    }
+
+    /** The steps of this thread: {@link #STEPS}, unless a test's {@link #withSteps} runs. */
+    static Steps steps() {
+        Steps s = ON_THREAD.get();
+        return s == null ? STEPS : s;
+    }
+
+    /** The step a failure leaves out of the mosaic, as the run's outcome names it ({@link #warning()}: why). */
+    public static final String STEP = "final background extraction (DBE)";
+
+    /**
      * The cards the extraction adds to the coadd's header, one 80-character card each whatever
      * their values: {@code DBE = T} and {@code DBECELL} ({@link FinalBackground#withCards}), or
      * {@code DBE = F} and one {@code HISTORY} card cut to 71 characters
@@ -232,8 +259,9 @@ public final class CoaddBackground {
     }
 
     /**
-     * Null, or why the mosaic was kept without the extraction after it failed, in words for the
-     * run's outcome (the log has said it as a {@code [DBE]} warning).
+     * Null, or why the mosaic was kept without the extraction ({@link #STEP}) after it failed, in
+     * words for the run's outcome (e.g. "the background fit failed: out of memory; the mosaic was
+     * kept without it"; the log has said it as a {@code [DBE]} warning).
      */
     public String warning() {
         return warning;
@@ -327,8 +355,7 @@ public final class CoaddBackground {
 
     private void warn(String stage, Throwable e) {
         String name = mosaic.target().getFileName().toString();
-        warning = "final background extraction (DBE) not applied, " + stage + ": " + UserMessages.describe(e)
-                + "; the mosaic was kept without it";
+        warning = stage + ": " + UserMessages.describe(e) + "; the mosaic was kept without it";
         LOG.warning("[DBE] " + name + ": " + stage + ": " + UserMessages.describe(e) + "; " + name
                 + " kept without background extraction");
         LOG.log(Level.FINE, "[DBE] the failure, for a report", e); // tessera.log keeps the stack trace

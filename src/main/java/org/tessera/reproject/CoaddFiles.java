@@ -75,7 +75,7 @@ public final class CoaddFiles {
     public static Written write(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, Path dir, Names names,
                                 String what, Config config, Progress coadd, Progress preview, BandCoadder backend,
                                 ReprojectCoadd.Bands bands, MosaicProvenance about) throws IOException {
-        return write(inputs, grid, params, dir, names, what, config, coadd, preview, backend, bands, about, CoaddBackground.STEPS);
+        return write(inputs, grid, params, dir, names, what, config, coadd, preview, backend, bands, about, CoaddBackground.steps());
     }
 
     /** The full write, with the background extraction's steps given (tests make one fail). */
@@ -136,7 +136,7 @@ public final class CoaddFiles {
      * {@code final_mosaic_dbe_enabled} is false.
      */
     public static CoaddBackground background(Config config, FitsImageWriter mosaic, int width, int height, int channels) {
-        return background(config, mosaic, width, height, channels, CoaddBackground.STEPS);
+        return background(config, mosaic, width, height, channels, CoaddBackground.steps());
     }
 
     static CoaddBackground background(Config config, FitsImageWriter mosaic, int width, int height, int channels,

@@ -46,9 +46,13 @@ public final class SdsMode {
     /** A frame SDS left out, and why. */
     public record Left(Path file, String reason) {}
 
-    /** What an SDS run wrote, the frames it left out, its mega-tiles' batches. */
+    /**
+     * What an SDS run wrote, the frames it left out, its mega-tiles' batches; {@code backgroundWarning}:
+     * null, or why the mosaic was kept without its final background extraction
+     * ({@link org.tessera.reproject.CoaddBackground#warning()}).
+     */
     public record Outcome(Path mosaic, Path coverage, Path preview, WcsGrid grid, List<Left> left,
-                          List<SdsBatches.Batch> batches, long maskedPixels) {
+                          List<SdsBatches.Batch> batches, long maskedPixels, String backgroundWarning) {
         public Outcome {
             left = List.copyOf(left);
             batches = List.copyOf(batches);
@@ -186,8 +190,7 @@ public final class SdsMode {
         LOG.info(String.format(Locale.ROOT, "[SDS] mosaic %dx%d from %d mega-tile(s) of %d frame(s) written in %.1f s: %s",
                 w.grid().width(), w.grid().height(), tiles.size(), used.stream().mapToInt(b -> b.frames().size()).sum(),
                 (System.nanoTime() - t0) / 1e9, w.mosaic()));
-        if (w.warning() != null) left.add(new Left(w.mosaic(), w.warning())); // the user sees it as a skipped item
-        return new Outcome(w.mosaic(), w.coverage(), w.preview(), w.grid(), left, used, w.masked());
+        return new Outcome(w.mosaic(), w.coverage(), w.preview(), w.grid(), left, used, w.masked(), w.warning());
     }
 
     private static void fallBack(String reason) {

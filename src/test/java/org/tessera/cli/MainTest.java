@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.command.FakeJobs;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
+import org.tessera.pipeline.AnotherRun;
 
 class MainTest {
 
@@ -149,6 +150,41 @@ class MainTest {
         assertTrue(e.contains("2 input(s) skipped"), e);
         assertFalse(e.contains("good.fits"), e);
         assertTrue(out().contains("mosaic:   "), "the outputs made are still reported");
+    }
+
+    /**
+     * A run refused because another run holds its output (a mosaic owning the folder, a stack writing
+     * the file) exits 2 with the one line naming the folder or file, and writes nothing into the
+     * other run's tessera.log: the output is held before the log is opened.
+     */
+    @Test
+    void aRefusedRunExitsWithTwoAndLeavesTheHoldersLogAsItWas(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), frame = Files.writeString(dir.resolve("f.fits"), "x");
+        try (AnotherRun other = AnotherRun.owning(out)) {
+            String[][] refused = {{"mosaic", "-o", out.toString()}, {"reproject", out.toString(), frame.toString()},
+                    {"stack", out.resolve("t.fits").toString(), frame.toString()}};
+            for (String[] args : refused) {
+                errBytes.reset();
+                assertEquals(Main.ERROR, run(args), err());
+                assertTrue(err().startsWith("tessera: error: another Tessera run is writing into " + out + " (pid "
+                        + ProcessHandle.current().pid() + ", started "), err());
+                assertTrue(err().endsWith("): wait for it to end, or choose another output folder" + System.lineSeparator()), err());
+                other.assertUntouched();
+            }
+        }
+        Path tile = dir.resolve("stacks").resolve("t.fits");
+        try (AnotherRun other = AnotherRun.stacking(tile)) {
+            errBytes.reset();
+            assertEquals(Main.ERROR, run("stack", tile.toString(), frame.toString()), err());
+            assertEquals("tessera: error: another Tessera run is writing " + tile + ": wait for it to end, or choose another output file"
+                    + System.lineSeparator(), err());
+            other.assertUntouched();
+        }
+        assertEquals(List.of(), jobs.calls, "no refused run started");
+        // free again: the next run goes on and logs
+        long before = Files.size(out.resolve("tessera.log"));
+        assertEquals(Main.OK, run("-q", "mosaic", "-o", out.toString()), err());
+        assertTrue(Files.size(out.resolve("tessera.log")) > before);
     }
 
     @Test

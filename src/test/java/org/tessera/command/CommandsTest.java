@@ -373,6 +373,31 @@ class CommandsTest {
         assertTrue(log.contains("FINE [pipeline] [FAKE] debug detail"), log);
     }
 
+    /**
+     * The final background extraction given up (the mosaic kept without it) is reported as a step not
+     * applied, with its own summary line, to Fiji's log and to macros: not as a skipped input.
+     */
+    @Test
+    void aStepNotAppliedIsReportedApartFromSkippedInputs(@TempDir Path dir) throws Exception {
+        FakeJobs fake = new FakeJobs();
+        fake.dbeNotApplied = "the background fit failed: out of memory; the mosaic was kept without it";
+        BuildMosaicCommand c = fake.buildMosaic(context, dir.toFile());
+        c.run();
+        assertFalse(c.isCanceled(), c.getCancelReason());
+        assertNotNull(c.mosaic, "the mosaic kept is shown");
+        String line = dir.resolve("mosaic.fits") + ": final background extraction (DBE) not applied, the background fit failed:"
+                + " out of memory; the mosaic was kept without it";
+        assertTrue(logged.contains("WARNING [command] " + line), logged.toString());
+        assertTrue(logged.contains("WARNING [command] 1 step not applied: final background extraction (DBE); see above and "
+                + dir.resolve("tessera.log")), logged.toString());
+        assertTrue(logged.stream().noneMatch(l -> l.contains("skipped")), logged.toString());
+        assertEquals("ok", LastRun.get("status"));
+        assertEquals("0", LastRun.get("skipped"));
+        assertEquals("1", LastRun.get("not_applied"));
+        assertEquals(line, LastRun.get("not_applied_list"));
+        assertTrue(Files.readString(dir.resolve("tessera.log")).contains("WARNING [command] 1 step not applied: "));
+    }
+
     @Test
     void stackRunReportsTheTile(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("a.fits"), "x");
@@ -399,6 +424,42 @@ class CommandsTest {
         assertNull(c.mosaic);
         assertTrue(logged.contains("ERROR [command] failed: a.fits: not a FITS file"), logged.toString());
         assertTrue(Files.readString(dir.resolve("tessera.log")).contains("\tat org.tessera.command.CommandsTest"));
+    }
+
+    /**
+     * A command refused because another run holds its output is cancelled with the one line naming
+     * the folder or file, which reaches Fiji's log, and writes nothing into the other run's tessera.log.
+     */
+    @Test
+    void aRefusedRunFailsWithTheMessageAndLeavesTheHoldersLogAsItWas(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        FakeJobs fake = new FakeJobs();
+        try (org.tessera.pipeline.AnotherRun other = org.tessera.pipeline.AnotherRun.owning(out)) {
+            BuildMosaicCommand c = fake.buildMosaic(context, out.toFile());
+            c.run();
+            assertTrue(c.isCanceled());
+            String refused = "another Tessera run is writing into " + out + " (pid " + ProcessHandle.current().pid() + ", started ";
+            assertTrue(c.getCancelReason().startsWith(refused), c.getCancelReason());
+            assertTrue(c.getCancelReason().endsWith("): wait for it to end, or choose another output folder"), c.getCancelReason());
+            assertTrue(logged.contains("ERROR Tessera: " + c.getCancelReason()), logged.toString()); // Fiji's log
+            assertEquals("failed", LastRun.get("status"));
+            assertEquals(c.getCancelReason(), LastRun.get("error"));
+            assertNull(c.mosaic);
+            other.assertUntouched();
+        }
+        Path tile = dir.resolve("stacks").resolve("t.fits");
+        try (org.tessera.pipeline.AnotherRun other = org.tessera.pipeline.AnotherRun.stacking(tile)) {
+            StackFramesCommand s = new StackFramesCommand();
+            context.inject(s);
+            s.jobs = fake;
+            s.input = Files.writeString(dir.resolve("a.fits"), "x").toFile();
+            s.output = tile.toFile();
+            s.run();
+            assertEquals("another Tessera run is writing " + tile + ": wait for it to end, or choose another output file",
+                    s.getCancelReason());
+            other.assertUntouched();
+        }
+        assertEquals(List.of(), fake.calls, "no refused run started");
     }
 
     @Test

@@ -10,13 +10,15 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.fiji.TestMosaics;
 import org.tessera.config.Config;
+import org.tessera.pipeline.MosaicPipeline.NotApplied;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.MosaicPipeline.Skipped;
 
 /**
  * A pipeline stand-in for the fronts' tests: records each call, writes small real images (mosaic,
  * coverage, stacked tile: {@link TestMosaics}) and empty other output files where
- * the real pipeline would, reports progress and logs like a phase, and can skip inputs or fail.
+ * the real pipeline would, reports progress and logs like a phase, and can skip inputs, report the
+ * mosaic's background extraction not applied, or fail.
  */
 public class FakeJobs implements Jobs {
 
@@ -25,6 +27,8 @@ public class FakeJobs implements Jobs {
     public final List<Call> calls = new ArrayList<>();
     /** Inputs whose file name contains this are reported as skipped. */
     public String skipMarker;
+    /** When set, the mosaic is reported kept without its final background extraction, for this reason. */
+    public String dbeNotApplied;
     /** Thrown by every call when set. */
     public Exception failure;
     /** Run after the first progress report (e.g. a key pressed while the job works); then the job checks for a cancel. */
@@ -82,7 +86,9 @@ public class FakeJobs implements Jobs {
                 tiles.add(Files.writeString(dir.resolve("master_tile_000.fits"), "t"));
                 tiles.add(Files.writeString(dir.resolve("master_tile_001.fits"), "t"));
             }
-            o = new Outcome(output, mosaic, coverage, preview, tiles, skipped, output.resolve("tessera.log"));
+            List<NotApplied> notApplied = dbeNotApplied == null ? List.of()
+                    : List.of(new NotApplied(mosaic, "final background extraction (DBE)", dbeNotApplied));
+            o = new Outcome(output, mosaic, coverage, preview, tiles, skipped, output.resolve("tessera.log"), List.of(), notApplied);
         }
         progress.update(1, "[FAKE] done");
         return o;

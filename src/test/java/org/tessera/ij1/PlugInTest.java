@@ -186,6 +186,43 @@ class PlugInTest {
         assertTrue(log.contains(" INFO [ij1] 100% [FAKE] done  (done in "), log);
     }
 
+    /** A plugin run refused because another run holds its output fails with the one line and writes nothing into that run's log. */
+    @Test
+    void aRefusedRunFailsAndLeavesTheHoldersLogAsItWas(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        FakeJobs fake = new FakeJobs();
+        try (org.tessera.pipeline.AnotherRun other = org.tessera.pipeline.AnotherRun.owning(out)) {
+            MosaicPlugIn p = new MosaicPlugIn();
+            p.jobs = fake;
+            p.execute(Map.of("input", "", "output", out.toString(), "config", "", "rejection", "config",
+                    "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+            assertEquals("failed", LastRun.get("status"));
+            assertTrue(LastRun.get("error").startsWith("another Tessera run is writing into " + out + " (pid "), LastRun.get("error"));
+            other.assertUntouched();
+        }
+        assertEquals(List.of(), fake.calls, "the refused run did not start");
+    }
+
+    @Test
+    void aStepNotAppliedIsRecordedApartFromSkippedInputs(@TempDir Path dir) throws IOException {
+        FakeJobs fake = new FakeJobs();
+        fake.dbeNotApplied = "the background fit failed: out of memory; the mosaic was kept without it";
+        MosaicPlugIn p = new MosaicPlugIn();
+        p.jobs = fake;
+        p.execute(Map.of("input", "", "output", dir.toString(), "config", "", "rejection", "config",
+                "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+        assertEquals("ok", LastRun.get("status"));
+        assertEquals("0", LastRun.get("skipped"));
+        assertEquals("", LastRun.get("skipped_list"));
+        assertEquals("1", LastRun.get("not_applied"));
+        assertEquals(dir.resolve("mosaic.fits") + ": final background extraction (DBE) not applied, the background fit failed:"
+                + " out of memory; the mosaic was kept without it", LastRun.get("not_applied_list"));
+        String log = Files.readString(dir.resolve("tessera.log"));
+        assertTrue(log.contains(" WARNING [ij1] 1 step not applied: final background extraction (DBE); see above and "
+                + dir.resolve("tessera.log") + "\n"), log);
+        assertFalse(log.contains("skipped"), log);
+    }
+
     @Test
     void aCancelledRunIsReportedAsCancelledNotFailed(@TempDir Path dir) throws IOException {
         FakeJobs fake = new FakeJobs();

@@ -192,6 +192,46 @@ class OutputLockTest {
         assertEquals("locked", probe(out));
     }
 
+    /**
+     * The fronts' start ({@code JobRequest.start}: the hold, then the log) is re-entered by the job's
+     * own run and the pipeline's entry point on the same thread; another thread's start is refused
+     * and leaves the hold to its holder, against other processes too (POSIX close semantics); the
+     * folder is free once the start is closed.
+     */
+    @Test
+    void aFrontsStartIsReEnteredByItsRunAndARefusedStartLeavesItsLock(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), frame = Files.writeString(dir.resolve("a.fits"), "x");
+        Counting jobs = new Counting();
+        JobRequest mosaic = JobRequest.of(Job.MOSAIC, List.of(), out, new Config(), List.of());
+        try (OutputRun run = mosaic.start()) {
+            assertEquals(out.resolve(RunLog.FILE_NAME), run.log().file());
+            mosaic.run(jobs, org.tessera.Progress.NONE); // JobRequest.run re-enters the hold
+            // and so does the pipeline's entry point: it fails on the missing image, not on the lock
+            Exception e = assertThrows(java.io.IOException.class, () -> MosaicPipeline.reproject(out, List.of(dir.resolve("none.fits")),
+                    new Config(), org.tessera.Progress.NONE));
+            assertFalse(e.getMessage().contains("another Tessera run"), e.getMessage());
+            assertEquals(1, jobs.runs);
+            e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { mosaic.start().close(); return null; }));
+            assertTrue(e.getMessage().startsWith("another Tessera run is writing into " + out), e.getMessage());
+            JobRequest stackIn = JobRequest.of(Job.STACK, List.of(frame), out.resolve("t.fits"), new Config(), List.of());
+            assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { stackIn.start().close(); return null; }));
+            assertEquals("refused", probe(out), "another process still finds the folder held");
+        }
+        assertEquals("locked", probe(out));
+        // a stack's start holds its file the same way
+        Path tile = dir.resolve("stacks").resolve("t.fits");
+        JobRequest stack = JobRequest.of(Job.STACK, List.of(frame), tile, new Config(), List.of());
+        try (OutputRun run = stack.start()) {
+            assertEquals(tile.getParent().resolve(RunLog.FILE_NAME), run.log().file());
+            stack.run(jobs, org.tessera.Progress.NONE);
+            Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { stack.start().close(); return null; }));
+            assertEquals("another Tessera run is writing " + tile + ": wait for it to end, or choose another output file", e.getMessage());
+            assertEquals("refused", probe(tile.getParent()), "a mosaic of another process may not own the stack's folder");
+        }
+        assertEquals("locked", probe(tile.getParent()));
+        assertEquals(2, jobs.runs);
+    }
+
     private static String probe(Path folder) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Prober.class.getName(), folder.toString())

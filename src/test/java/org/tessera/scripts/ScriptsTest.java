@@ -92,8 +92,8 @@ class ScriptsTest {
         Files.writeString(images.resolve("b.fits"), "x");
         Files.writeString(images.resolve("a.fit"), "x");
         Files.writeString(images.resolve("readme.txt"), "x");
-        File jython = withStandIn(JYTHON, "from org.tessera.pipeline import MosaicPipeline, RunLog",
-                "from org.tessera.pipeline import RunLog\nfrom org.tessera.scripts import StandInPipeline as MosaicPipeline", dir);
+        File jython = withStandIn(JYTHON, "from org.tessera.pipeline import MosaicPipeline, OutputRun",
+                "from org.tessera.pipeline import OutputRun\nfrom org.tessera.scripts import StandInPipeline as MosaicPipeline", dir);
         Path jout = dir.resolve("jython-out");
         Module j = scripts.run(jython, true, "input", images.toFile(), "output", jout.toFile(),
                 "kernel", "nearest", "settings", "intertile_photometric_match=false").get();

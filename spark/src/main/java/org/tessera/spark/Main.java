@@ -11,7 +11,9 @@ import java.util.logging.Level;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.command.JobSettings;
+import org.tessera.command.OutcomeReport;
 import org.tessera.config.Config;
+import org.tessera.pipeline.OutputRun;
 import org.tessera.pipeline.RunLog;
 
 /**
@@ -84,19 +86,25 @@ public final class Main {
             Path logDir = uri ? java.nio.file.Files.createTempDirectory("tessera-spark-log") : Path.of(output);
             SparkMosaic.Result o;
             FsAccess fs;
-            try (RunLog log = RunLog.start(logDir, Level.INFO, out, err);
+            // The output folder held before its log is opened: a run refused because another holds it
+            // writes nothing into that run's tessera.log (a URI's log folder is this run's own).
+            try (OutputRun run = OutputRun.folder(logDir, RunLog.consoleHandler(Level.INFO, out, err));
                  JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel("WARN"); // Tessera's own lines, not Spark's INFO chatter (the Spark UI has it)
                 fs = Staging.access(sc);
                 o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
                 for (SparkMosaic.Skip s : o.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
+                for (SparkMosaic.NotApplied n : o.notApplied()) err.println(OutcomeReport.notApplied(n.output(), n.step(), n.reason()));
                 out.println("mosaic: " + o.mosaic());
+                for (String line : OutcomeReport.summary(o.skipped().size(),
+                        o.notApplied().stream().map(SparkMosaic.NotApplied::step).toList(), output + "/" + RunLog.FILE_NAME))
+                    err.println(line);
             }
             if (uri) {
                 fs.put(logDir.resolve(RunLog.FILE_NAME), output.replaceAll("/+$", "") + "/" + RunLog.FILE_NAME);
                 Staging.deleteTree(logDir);
             }
-            return o.skipped().isEmpty() ? 0 : 1;
+            return o.skipped().isEmpty() && o.notApplied().isEmpty() ? 0 : 1;
         } catch (IOException | RuntimeException e) {
             err.println("tessera-spark: error: " + e.getMessage());
             return 2;

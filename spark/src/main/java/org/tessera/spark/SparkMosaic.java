@@ -89,9 +89,12 @@ public final class SparkMosaic {
     /** A file set aside, named as the user named the inputs (a path or a URI), and why. */
     public record Skip(String file, String reason) {}
 
+    /** A step not applied to an output that was kept (the final background extraction after it failed), the output named as the user named it. */
+    public record NotApplied(String output, String step, String reason) {}
+
     /** What a run named by paths or URIs produced, each output named where it was put. */
     public record Result(String outputDir, String mosaic, String coverage, String preview, List<String> masterTiles,
-                         List<Skip> skipped) {}
+                         List<Skip> skipped, List<NotApplied> notApplied) {}
 
     /**
      * The mosaic of {@code inputs} (paths, or URIs of any Hadoop-compatible file system: {@code hdfs://},
@@ -135,8 +138,10 @@ public final class SparkMosaic {
         for (Path t : o.masterTiles()) tiles.add(name.apply(t));
         List<Skip> skipped = new ArrayList<>();
         for (Skipped s : o.skipped()) skipped.add(new Skip(name.apply(s.file()), s.reason()));
+        List<NotApplied> notApplied = new ArrayList<>();
+        for (MosaicPipeline.NotApplied n : o.notApplied()) notApplied.add(new NotApplied(name.apply(n.output()), n.step(), n.reason()));
         return new Result(name.apply(o.outputDir()), name.apply(o.mosaic()), name.apply(o.coverage()), name.apply(o.preview()),
-                List.copyOf(tiles), List.copyOf(skipped));
+                List.copyOf(tiles), List.copyOf(skipped), List.copyOf(notApplied));
     }
 
     /** Tests: sees the driver's scratch folder of a URI run before it is removed. */
@@ -207,7 +212,8 @@ public final class SparkMosaic {
                 new SparkBands(sc, outputDir.resolve(".p5_bands"), fault, st));
         skipped.addAll(o.skipped());
         if (run != null) run.complete();
-        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null);
+        return new Outcome(outputDir, o.mosaic(), o.coverage(), o.preview(), tiles, List.copyOf(skipped), null, List.of(),
+                o.notApplied());
     }
 
     /**

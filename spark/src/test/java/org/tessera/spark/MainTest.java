@@ -1,13 +1,22 @@
 package org.tessera.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.pipeline.OutputLock;
+import org.tessera.pipeline.RunLog;
 
 /** The command line's usage errors, found before any Spark context starts. */
 class MainTest {
@@ -28,6 +37,27 @@ class MainTest {
         assertTrue(run(2, "mosaic", "a", "b", "-o", "c")[1].contains("output folder given twice"));
         assertTrue(run(2, "mosaic", "--bogus")[1].contains("unknown option: --bogus"));
         assertTrue(run(2, "mosaic", "--set")[1].contains("option --set needs a value"));
+    }
+
+    /**
+     * Another run holding the output folder: refused with exit 2 before the run log is opened (and
+     * before a Spark context starts), so that run's tessera.log gets no line of it.
+     */
+    @Test
+    void aRunRefusedBecauseAnotherHoldsTheFolderWritesNothingIntoItsLog(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        ExecutorService other = Executors.newSingleThreadExecutor(); // another run of this JVM: its own thread
+        OutputLock held = other.submit(() -> OutputLock.acquire(out)).get(60, TimeUnit.SECONDS);
+        try {
+            byte[] log = "---- Tessera run started 2026-12-06T20:00:00 ----\n".getBytes(StandardCharsets.UTF_8);
+            Files.write(out.resolve(RunLog.FILE_NAME), log);
+            String err = run(2, "mosaic", "-o", out.toString())[1];
+            assertTrue(err.startsWith("tessera-spark: error: another Tessera run is writing into " + out + " (pid "), err);
+            assertArrayEquals(log, Files.readAllBytes(out.resolve(RunLog.FILE_NAME)));
+        } finally {
+            held.close();
+            other.shutdown();
+        }
     }
 
     @Test
