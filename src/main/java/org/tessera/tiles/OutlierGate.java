@@ -171,12 +171,22 @@ public final class OutlierGate {
         float[] lum = new float[Math.max(1, bw * bh)];
         long valid = 0;
         // Bands of several block rows (about 4 MB): a read of b rows at a time was a read per row
-        // of a small tile (b = 1), a third of the gate's time.
+        // of a small tile (b = 1).
         int perRead = (int) Math.max(1, Math.min(bh, (1L << 20) / ((long) w * nc * b)));
         float[][] band = t.newBand(perRead * b);
         for (int by = 0; by < bh; by++) {
             int j = by % perRead; // the block row's place in the band
             if (j == 0) t.readRows(by * b, Math.min(perRead, bh - by) * b, band);
+            if (b == 1 && nc == 1) { // blocks of one pixel of one channel: the mean is the value itself
+                float[] row = band[0];
+                for (int bx = 0, p = j * w; bx < bw; bx++, p++) {
+                    float f = row[p];
+                    boolean ok = Float.isFinite(f);
+                    if (ok) valid++;
+                    lum[by * bw + bx] = ok ? f : Float.NaN;
+                }
+                continue;
+            }
             for (int bx = 0; bx < bw; bx++) {
                 double sum = 0;
                 int cnt = 0;

@@ -57,6 +57,33 @@ class OutlierGateTest {
         assertEquals("quality score 0.263 < quality_gate_threshold 0.480", new OutlierGate(true, 0.48).judge(q)[2]);
     }
 
+    /**
+     * A small mono tile (blocks of one pixel) is measured by its own short loop: the same numbers
+     * as the general loop gives its grey colour twin (three equal channels average to the value
+     * exactly), NaN pixels left out of the valid fraction, the sky and noise those planted.
+     */
+    @Test
+    void aSmallMonoTileMeasuresAsItsGreyColourTwin() throws IOException {
+        int w = 400, h = 300;
+        org.tessera.image.FloatImage mono = new org.tessera.image.FloatImage(w, h, 1), rgb = new org.tessera.image.FloatImage(w, h, 3);
+        java.util.Random r = new java.util.Random(4);
+        int nan = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                float v = (float) (500 + 7 * r.nextGaussian());
+                if (x % 37 == 5 && y % 29 == 3) v += 4000; // stars: isolated peaks
+                if (r.nextInt(50) == 0) { v = Float.NaN; nan++; }
+                mono.set(0, x, y, v);
+                for (int c = 0; c < 3; c++) rgb.set(c, x, y, v);
+            }
+        OutlierGate.Stats m = OutlierGate.measure(mono), c = OutlierGate.measure(rgb);
+        assertEquals(c, m);
+        assertEquals(1 - nan / (double) (w * h), m.validFraction(), 1e-12);
+        assertEquals(500, m.sky(), 0.2);
+        assertEquals(7, m.noise(), 0.3);
+        assertTrue(m.starsPerMpx() > 0, "stars found: " + m);
+    }
+
     /** Two tiles cannot tell which is the outlier: both kept without reading a pixel (the files are cut short). */
     @Test
     void fewerThanThreeTilesAreKeptUnread(@TempDir Path tmp) throws Exception {
