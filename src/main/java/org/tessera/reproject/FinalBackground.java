@@ -385,7 +385,9 @@ public final class FinalBackground {
             throws IOException {
         RowSource in = subtracted(out.readBack(), m);
         int w = in.width(), h = in.height();
-        int rows = (int) Math.max(1, Math.min(h, (8L << 20) / (4L * w * in.channels())));
+        // Bands of up to 8 MB, and two a thread at least: a mosaic under 8 MB was one band, one thread.
+        int rows = (int) Math.max(1, Math.min(Math.min(h, (8L << 20) / (4L * w * in.channels())),
+                threads > 1 ? (h + 2L * threads - 1) / (2L * threads) : h));
         int bands = (h + rows - 1) / rows;
         AtomicInteger next = new AtomicInteger();
         Callable<Void> work = () -> {
