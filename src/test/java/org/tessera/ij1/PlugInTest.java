@@ -192,10 +192,7 @@ class PlugInTest {
         Path out = dir.resolve("out");
         FakeJobs fake = new FakeJobs();
         try (org.tessera.pipeline.AnotherRun other = org.tessera.pipeline.AnotherRun.owning(out)) {
-            MosaicPlugIn p = new MosaicPlugIn();
-            p.jobs = fake;
-            p.execute(Map.of("input", "", "output", out.toString(), "config", "", "rejection", "config",
-                    "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+            runMosaic(fake, out);
             assertEquals("failed", LastRun.get("status"));
             assertTrue(LastRun.get("error").startsWith("another Tessera run is writing into " + out + " (pid "), LastRun.get("error"));
             other.assertUntouched();
@@ -207,10 +204,7 @@ class PlugInTest {
     void aStepNotAppliedIsRecordedApartFromSkippedInputs(@TempDir Path dir) throws IOException {
         FakeJobs fake = new FakeJobs();
         fake.dbeNotApplied = "the background fit failed: out of memory; the mosaic was kept without it";
-        MosaicPlugIn p = new MosaicPlugIn();
-        p.jobs = fake;
-        p.execute(Map.of("input", "", "output", dir.toString(), "config", "", "rejection", "config",
-                "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+        runMosaic(fake, dir);
         assertEquals("ok", LastRun.get("status"));
         assertEquals("0", LastRun.get("skipped"));
         assertEquals("", LastRun.get("skipped_list"));
@@ -227,12 +221,17 @@ class PlugInTest {
     void aCancelledRunIsReportedAsCancelledNotFailed(@TempDir Path dir) throws IOException {
         FakeJobs fake = new FakeJobs();
         fake.failure = new java.util.concurrent.CancellationException("stack cancelled");
-        MosaicPlugIn p = new MosaicPlugIn();
-        p.jobs = fake;
-        p.execute(Map.of("input", "", "output", dir.toString(), "config", "", "rejection", "config",
-                "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
+        runMosaic(fake, dir);
         assertEquals("cancelled", LastRun.get("status"));
         assertEquals("cancelled by the user", LastRun.get("error"));
         assertFalse(Files.exists(dir.resolve("mosaic.fits")));
+    }
+
+    /** Build Mosaic (ImageJ 1 plug-in) on the built-in sky into {@code out}, every choice from the config, through {@code fake}. */
+    private static void runMosaic(FakeJobs fake, Path out) {
+        MosaicPlugIn p = new MosaicPlugIn();
+        p.jobs = fake;
+        p.execute(Map.of("input", "", "output", out.toString(), "config", "", "rejection", "config",
+                "combine", "config", "gpu", "config", "settings", "", "coverage", "false"));
     }
 }
