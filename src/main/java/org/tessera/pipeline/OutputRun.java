@@ -79,7 +79,10 @@ public final class OutputRun implements AutoCloseable {
     /** Closes the log, then gives the hold back (the folder or file is free once the run's outermost hold is closed). */
     @Override
     public void close() throws IOException {
-        log.close();
-        lock.close();
+        try {
+            log.close();
+        } finally { // the hold is given back even when the log could not be closed
+            lock.close();
+        }
     }
 }
