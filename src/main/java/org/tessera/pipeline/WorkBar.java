@@ -90,14 +90,14 @@ public final class WorkBar {
 
     /** Phase 1's plate solves, one per group's reference (a cluster's solve job). */
     public static double solves(int groups) {
-        return WorkCosts.SOLVE_S * groups;
+        return WorkCosts.solves(groups);
     }
 
     /** Phase 1's registrations of these frames (a cluster's registration job). */
     public static double registrations(Collection<? extends Frame> frames) {
         double mpx = 0;
         for (Frame f : frames) mpx += mpx(f);
-        return WorkCosts.REGISTER_S_PER_MPX * mpx;
+        return WorkCosts.registrations(mpx);
     }
 
     public static double group(Collection<? extends Frame> frames) {

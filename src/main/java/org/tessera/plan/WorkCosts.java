@@ -33,6 +33,25 @@ public final class WorkCosts {
     /** Writing: background extraction, FITS and preview, fixed and per megapixel of the mosaic. */
     public static final double SAVE_S = 0.05, SAVE_S_PER_MPX = 0.3;
 
+    /** Phase 1's plate solves, one per group's reference. */
+    public static double solves(int groups) {
+        return SOLVE_S * groups;
+    }
+
+    /** Phase 1's registrations of {@code mpx} megapixels of frames on their references. */
+    public static double registrations(double mpx) {
+        return REGISTER_S_PER_MPX * mpx;
+    }
+
+    /**
+     * The share of Phase 1's bar that its solves take, the registrations the rest: {@code groups}
+     * solves against {@code registeredMpx} megapixels of frames registered (1 when neither).
+     */
+    public static double solveShare(int groups, double registeredMpx) {
+        double s = solves(groups), r = registrations(registeredMpx);
+        return s + r > 0 ? s / (s + r) : 1;
+    }
+
     /**
      * {@code frames} frames stacked on {@code mpx} megapixels each: a master tile's frames on their
      * own pixels, or a Grid tile's, each seen on the tile's pixels.

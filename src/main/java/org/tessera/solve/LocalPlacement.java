@@ -47,9 +47,6 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.solve");
 
-    /** The share of Phase 1's progress bar given to the solves (the rest to the registrations), as with solves first. */
-    private static final double SOLVE_SHARE = 0.3;
-
     static final LocalPlacement INSTANCE = new LocalPlacement();
 
     private LocalPlacement() {}
@@ -96,7 +93,7 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
         Semaphore cpu = new Semaphore(stage.workers(), true);
         int total = 0;
         for (RawGroups.Group g : groups) total += g.frames().size() - 1;
-        Bar both = new Bar(bar);
+        Bar both = new Bar(bar, RawFrameAstrometry.solveShare(groups));
         try (Solves s = new Solves(stage, groups, cpu, both.solves())) {
             // Each group registered on the frame it will most likely be placed on, while the solves run.
             FitsFrame[] on = new FitsFrame[groups.size()];
@@ -263,13 +260,15 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
         }
     }
 
-    /** One progress bar for solves and registrations running together: {@link #SOLVE_SHARE} for the solves. */
+    /** One progress bar for solves and registrations running together, {@code share} of it for the solves. */
     private static final class Bar {
         private final Progress parent;
+        private final double share;
         private double solves, registrations;
 
-        Bar(Progress parent) {
+        Bar(Progress parent, double share) {
             this.parent = parent;
+            this.share = share;
         }
 
         Progress solves() {
@@ -288,7 +287,7 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
                     synchronized (Bar.this) {
                         if (solve) solves = f;
                         else registrations = f;
-                        all = SOLVE_SHARE * solves + (1 - SOLVE_SHARE) * registrations;
+                        all = share * solves + (1 - share) * registrations;
                     }
                     parent.update(all, m);
                 }

@@ -17,6 +17,7 @@ import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameScanner;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.plan.WorkCosts;
 import org.tessera.register.Registration;
 import org.tessera.wcs.FitsWcs;
 
@@ -145,13 +146,14 @@ public final class RawFrameAstrometry {
          */
         default List<GroupOutcome> placeGroups(RawFrameAstrometry stage, List<RawGroups.Group> groups, Progress progress)
                 throws InterruptedException {
-            List<Reference> refs = solve(stage, groups, progress.sub(0, 0.3));
+            double share = solveShare(groups);
+            List<Reference> refs = solve(stage, groups, progress.sub(0, share));
             List<Pair> pairs = new ArrayList<>();
             for (int k = 0; k < groups.size(); k++) {
                 FitsFrame ref = refs.get(k).frame();
                 if (ref != null) for (FitsFrame f : others(groups.get(k), ref)) pairs.add(new Pair(ref, f));
             }
-            List<Registration> regs = register(stage, pairs, progress.sub(0.3, 1));
+            List<Registration> regs = register(stage, pairs, progress.sub(share, 1));
             List<GroupOutcome> out = new ArrayList<>();
             int i = 0;
             for (int k = 0; k < groups.size(); k++) {
@@ -167,6 +169,22 @@ public final class RawFrameAstrometry {
          * the registrations of the groups' frames on the worker threads ({@link LocalPlacement}).
          */
         Work LOCAL = LocalPlacement.INSTANCE;
+    }
+
+    /**
+     * The share of Phase 1's bar for the groups' solves, the rest for the registrations, by their
+     * estimated work ({@link WorkCosts#solveShare}): a solve each, and the frames other than the
+     * reference registered, by their pixels (a group's mean frame for the reference not yet chosen).
+     * A night of one pointing is nearly all registrations; many short groups mostly solves.
+     */
+    public static double solveShare(List<RawGroups.Group> groups) {
+        double mpx = 0;
+        for (RawGroups.Group g : groups) {
+            double sum = 0;
+            for (FitsFrame f : g.frames()) sum += (double) f.width() * f.height() / 1e6;
+            mpx += g.frames().isEmpty() ? 0 : sum * (g.frames().size() - 1) / g.frames().size();
+        }
+        return WorkCosts.solveShare(groups.size(), mpx);
     }
 
     /** The frames of {@code g} other than {@code reference}, in the group's order: those registered on it. */
