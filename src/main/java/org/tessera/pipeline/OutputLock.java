@@ -6,9 +6,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -38,9 +41,13 @@ import java.util.logging.Logger;
  * folder below it ({@code master_tiles/}, whose spool and {@code .part} files and tiles the mosaic
  * deletes or moves aside, {@code solved_wcs/}, {@code grid_EQ/} …: a mosaic's subfolders vary with
  * the mode, so all of them), and a mosaic is refused while a stack writes in its folder or below
- * it (for a stack of another process two or more folders down, only when the mosaic's folder had
- * a lock file before the stack started: a run looks one level down for stacks that began before
- * its folder had one).
+ * it, at any depth, or another run owns a folder below it. A stack that began before the mosaic's
+ * folder had a lock file holds nothing of it: so the mosaic, once it holds its folder, walks the
+ * folders below it (symbolic links not followed) and probes each lock file there, and a stack,
+ * once it holds its own folder, looks at the folders above it again; of two such runs starting
+ * together, one sees the other. A refused stack leaves the file system as it was: the folders
+ * above are held before its folder and lock file are made (only when a run takes a folder above
+ * in the instant between its two looks do they stay: another stack may use them already).
  * <p>
  * Every front goes through it: the pipeline's entry points ({@code MosaicPipeline.mosaic},
  * {@code grid}, {@code reproject}, {@code stack}) take it, so scripts calling them directly are
@@ -137,8 +144,14 @@ public final class OutputLock implements AutoCloseable {
                 return l;
             }
             if (f != null && f.owner != null) throw busy(outputDir, holder(f.channel)); // another run of this JVM
-            for (Map.Entry<Path, Folder> e : HELD.entrySet()) // a stack of this JVM writing here or below
-                if (e.getKey().startsWith(key) && !e.getValue().stacks.isEmpty()) throw busy(outputDir, STACKS_HOLD);
+            for (Map.Entry<Path, Folder> e : HELD.entrySet()) { // a stack or run of this JVM writing here or below, as another process's would be seen
+                if (!e.getKey().startsWith(key)) continue;
+                if (!e.getValue().stacks.isEmpty()) throw busy(outputDir, STACKS_HOLD);
+                if (e.getValue().owner != null && e.getValue().owner != me) {
+                    String holder = holder(e.getValue().channel);
+                    throw busy(outputDir, "a run writing into " + e.getKey() + (holder.isEmpty() ? "" : ", " + holder));
+                }
+            }
             f = open(key, true);
             try {
                 f.whole = f.channel.tryLock();
@@ -187,18 +200,21 @@ public final class OutputLock implements AutoCloseable {
         Path abs = outputFile.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         String name = abs.getFileName().toString();
-        Files.createDirectories(dir);
-        Path key = dir.toRealPath();
-        // Its folder, then each folder above with a lock file: a run owning one owns what lies below.
-        Set<Path> marked = new LinkedHashSet<>();
-        marked.add(key);
-        for (Path a = key.getParent(); a != null; a = a.getParent()) if (Files.exists(a.resolve(FILE))) marked.add(a);
         Thread me = Thread.currentThread();
+        Path planned = planned(dir);
         synchronized (HELD) {
-            for (Path a = key.getParent(); a != null; a = a.getParent()) if (HELD.containsKey(a)) marked.add(a);
             OutputLock l = new OutputLock(me);
             try {
-                for (Path a : marked) l.share(a, a.equals(key) ? dir : a, a.equals(key));
+                // The folders above with a lock file first, before the file's folder and its lock file are
+                // made: a stack refused there (a run owns one) leaves the file system as it was.
+                for (Path a : marked(planned)) l.share(a, a, false);
+                Files.createDirectories(dir);
+                Path key = dir.toRealPath();
+                l.share(key, dir, true);
+                // Again, now that this stack holds its folder: a run that took a folder above after the first
+                // look sees this stack when it looks below (it looks after taking its lock), or this look sees it.
+                // (Refused here, in that instant, the new folder and lock file stay: another stack may use them already.)
+                for (Path a : marked(key)) if (!l.shares.contains(a)) l.share(a, a, false);
                 l.output(key, dir, name);
             } catch (IOException | RuntimeException e) {
                 l.release();
@@ -206,6 +222,27 @@ public final class OutputLock implements AutoCloseable {
             }
             return l;
         }
+    }
+
+    /**
+     * The real path {@code dir} will have once made: the real path of its nearest existing folder
+     * and the names below it (absolute and normalized, so none is "..").
+     */
+    private static Path planned(Path dir) throws IOException {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        return existing == null ? dir : existing.toRealPath().resolve(existing.relativize(dir));
+    }
+
+    /**
+     * The folders above {@code key} that a stack in it holds (with HELD locked): those with a lock file
+     * (a folder some run owned, or owns) and those this JVM holds, the nearest first.
+     */
+    private static Set<Path> marked(Path key) {
+        Set<Path> marked = new LinkedHashSet<>();
+        for (Path a = key.getParent(); a != null; a = a.getParent())
+            if (HELD.containsKey(a) || Files.exists(a.resolve(FILE))) marked.add(a);
+        return marked;
     }
 
     /**
@@ -300,34 +337,60 @@ public final class OutputLock implements AutoCloseable {
     }
 
     /**
-     * Who holds a lock file one folder below {@code key} in another process, or null. A stack that
+     * Who holds a lock file in a folder below {@code key} in another process, or null. A stack that
      * began there before this folder had a lock file could not hold this one; once this run holds
-     * it, a stack starting below sees it, so the look is made after taking the lock. One level:
-     * the folders a run writes in ({@code master_tiles/}, {@code solved_wcs/}, {@code grid_EQ/} …).
-     * The folders this JVM holds are not looked at (their holds were checked above; a second
+     * it, a stack starting below sees it, so the look is made after taking the lock. Every depth
+     * ({@code master_tiles/}, {@code grid_EQ/} …, and a stack's folder deeper down): the walk reads
+     * each folder once and each entry's attributes once, without following symbolic links (no
+     * cycles, nothing outside the folder), and probes only the lock files it meets: its cost grows
+     * with the entries below the folder, which for a mosaic's folder are its tiles, plate solutions
+     * and earlier run's files ({@code bench/lock/run.sh} measures it). The folders this JVM holds are
+     * walked through but their lock file is not probed (their holds were checked above; a second
      * channel on their file would drop their locks when closed).
      */
     private static String heldBelow(Path key) {
-        try (var ds = Files.newDirectoryStream(key, Files::isDirectory)) {
-            for (Path sub : ds) {
-                Path file = sub.resolve(FILE);
-                if (!Files.isRegularFile(file) || HELD.containsKey(sub.toRealPath())) continue;
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    FileLock probe = ch.tryLock(STACKS, 1, false);
-                    if (probe != null) {
-                        probe.release();
-                        continue;
-                    }
-                    String holder = holder(ch);
-                    return stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
-                } catch (IOException | RuntimeException e) { // not ours to look at (another user's folder), or no locks there
-                    LOG.fine("[READ] " + file + " not looked at: " + e);
+        String[] held = {null};
+        try {
+            Files.walkFileTree(key, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    Path sub = file.getParent();
+                    if (!attrs.isRegularFile() || !file.getFileName().toString().equals(FILE) || sub.equals(key) || HELD.containsKey(sub))
+                        return FileVisitResult.CONTINUE;
+                    held[0] = probe(sub);
+                    return held[0] == null ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
                 }
-            }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) { // not ours to look into (another user's folder)
+                    LOG.fine("[READ] " + file + " not looked at: " + e);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             LOG.fine("[READ] the folders in " + key + " not looked at: " + e);
         }
-        return null;
+        return held[0];
+    }
+
+    /**
+     * Who holds the lock file of {@code sub} (a folder this JVM does not hold), or null: its byte
+     * {@link #STACKS} taken exclusively for an instant and given back, as a mosaic would take it.
+     */
+    private static String probe(Path sub) {
+        Path file = sub.resolve(FILE);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock(STACKS, 1, false);
+            if (probe != null) {
+                probe.release();
+                return null;
+            }
+            String holder = holder(ch);
+            return stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
+        } catch (IOException | RuntimeException e) { // not ours to look at (another user's folder), or no locks there
+            LOG.fine("[READ] " + file + " not looked at: " + e);
+            return null;
+        }
     }
 
     /** Whether byte {@link #STACKS} can be had shared (then stacks, not a run owning the folder, hold the file); this JVM holds nothing of it. */

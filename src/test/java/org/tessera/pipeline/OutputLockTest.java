@@ -25,7 +25,8 @@ import org.tessera.pipeline.MosaicPipeline.Outcome;
  * Two runs into one output folder: the second stops at once, naming the folder and the first run,
  * and touches nothing; the lock goes with the first run, even when it is killed. Stack runs: two
  * of different files share a folder, two onto one file do not, nor a stack and a mosaic owning its
- * folder or a folder above it (in this JVM and across processes).
+ * folder or a folder above it, at any depth (in this JVM and across processes); a refused stack
+ * makes no folder or lock file.
  */
 class OutputLockTest {
 
@@ -382,5 +383,129 @@ class OutputLockTest {
         }
         cli(jobs, Main.OK, "-q", "stack", out.resolve("master_tiles").resolve("master_tile_001.fits").toString(), frame.toString());
         assertEquals(2, jobs.runs);
+    }
+
+    /** Starts a {@link Holder} of {@code path} ({@code stack}: as a stack run) and waits until it holds it. */
+    private static Process hold(Path path, boolean stack) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
+                path.toString()));
+        if (stack) cmd.add("stack");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertEquals("locked", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
+        return p;
+    }
+
+    private static void kill(Process p) throws Exception {
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** Everything under {@code d}, folders and files, as relative paths. */
+    private static List<String> tree(Path d) throws java.io.IOException {
+        try (var s = Files.walk(d)) {
+            return s.map(p -> d.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * A stack refused because a mosaic owns a folder above its own (one or more levels up) makes
+     * nothing: not its folder, not a lock file in it (nor in an existing folder without one), in
+     * this JVM and across processes; a stack there afterwards makes them and runs.
+     */
+    @Test
+    void aRefusedStackLeavesTheFileSystemAsItWas(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), frame = Files.writeString(dir.resolve("f.fits"), "x");
+        Files.createDirectories(out.resolve("master_tiles")); // a folder of the mosaic's, without a lock file
+        List<Path> targets = List.of(out.resolve("master_tiles").resolve("master_tile_001.fits"), out.resolve("x").resolve("t.fits"),
+                out.resolve("x").resolve("y").resolve("t.fits"), out.resolve("x").resolve("y").resolve("z").resolve("t.fits"));
+        Counting jobs = new Counting();
+        try (OutputLock mosaic = OutputLock.acquire(out)) {
+            List<String> before = tree(dir);
+            String held = Files.readString(out.resolve(OutputLock.FILE));
+            for (Path target : targets) {
+                JobRequest stack = JobRequest.of(Job.STACK, List.of(frame), target, new Config(), List.of());
+                Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> stack.run(jobs, org.tessera.Progress.NONE)));
+                assertEquals("another Tessera run is writing into " + out + " (" + held + "): wait for it to end, or choose another output folder",
+                        e.getMessage());
+                assertEquals(before, tree(dir), target + ": the refused stack changed the folders");
+            }
+        }
+        Process holder = hold(out, false);
+        try {
+            List<String> before = tree(dir);
+            for (Path target : targets) {
+                String err = cli(jobs, Main.ERROR, "-q", "stack", target.toString(), frame.toString())[1];
+                assertTrue(err.contains("another Tessera run is writing into " + out + " (pid " + holder.pid() + ", started "), err);
+                assertEquals(before, tree(dir), target + ": the refused stack changed the folders");
+            }
+        } finally {
+            kill(holder);
+        }
+        assertEquals(0, jobs.runs);
+        for (Path target : targets) cli(jobs, Main.OK, "-q", "stack", target.toString(), frame.toString());
+        assertEquals(4, jobs.runs);
+        for (Path target : targets) assertTrue(Files.isRegularFile(target.resolveSibling(OutputLock.FILE)), target.toString());
+    }
+
+    /**
+     * A mosaic sees a stack of another process two and three folders below its folder though the
+     * stack began before that folder (and those between) had a lock file; a symbolic link to a
+     * stack's folder elsewhere is not followed.
+     */
+    @Test
+    void aMosaicSeesAStackOfAnotherProcessAtAnyDepthBelowIt(@TempDir Path dir) throws Exception {
+        Path two = dir.resolve("two"), three = dir.resolve("three"), linked = dir.resolve("linked");
+        Counting jobs = new Counting();
+        Process depth2 = hold(two.resolve("a").resolve("b").resolve("t.fits"), true);
+        Process depth3 = hold(three.resolve("a").resolve("b").resolve("c").resolve("t.fits"), true);
+        try {
+            for (Path folder : List.of(two, three)) assertFalse(Files.exists(folder.resolve(OutputLock.FILE)));
+            assertFalse(Files.exists(two.resolve("a").resolve(OutputLock.FILE)));
+            for (Path folder : List.of(two, three, three.resolve("a"))) {
+                String err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", folder.toString())[1];
+                assertTrue(err.contains("another Tessera run is writing into " + folder + " (" + OutputLock.STACKS_HOLD + ")"), err);
+            }
+            Files.createDirectories(linked);
+            Files.createSymbolicLink(linked.resolve("l"), three.resolve("a"));
+            cli(jobs, Main.OK, "-q", "mosaic", "-o", linked.toString());
+            assertEquals(1, jobs.runs);
+        } finally {
+            kill(depth2);
+            kill(depth3);
+        }
+        for (Path folder : List.of(two, three)) cli(jobs, Main.OK, "-q", "mosaic", "-o", folder.toString());
+        assertEquals(3, jobs.runs);
+    }
+
+    /**
+     * A mosaic into a folder above one that another run owns is refused, that run in another
+     * process (two folders down) or in another thread of this JVM, naming it.
+     */
+    @Test
+    void aMosaicIsRefusedAboveAFolderAnotherRunOwns(@TempDir Path dir) throws Exception {
+        Path inner = dir.resolve("a").resolve("b");
+        Counting jobs = new Counting();
+        Process holder = hold(inner, false);
+        try {
+            String err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", dir.toString())[1];
+            assertTrue(err.contains("another Tessera run is writing into " + dir + " (a run writing into " + inner + ", pid " + holder.pid()
+                    + ", started "), err);
+        } finally {
+            kill(holder);
+        }
+        java.util.concurrent.ExecutorService x = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            OutputLock other = x.submit(() -> OutputLock.acquire(inner)).get(60, TimeUnit.SECONDS); // a second Fiji command
+            String held = Files.readString(inner.resolve(OutputLock.FILE));
+            Exception e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(dir));
+            assertEquals("another Tessera run is writing into " + dir + " (a run writing into " + inner + ", " + held
+                    + "): wait for it to end, or choose another output folder", e.getMessage());
+            x.submit(() -> { other.close(); return null; }).get(60, TimeUnit.SECONDS);
+        } finally {
+            x.shutdownNow();
+        }
+        cli(jobs, Main.OK, "-q", "mosaic", "-o", dir.toString());
+        assertEquals(1, jobs.runs);
     }
 }
