@@ -1,0 +1,195 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import nom.tam.fits.Fits;
+import nom.tam.fits.Header;
+import nom.tam.fits.ImageHDU;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Logged;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.synth.Psf;
+import org.tessera.synth.SkyModel;
+import org.tessera.tiles.MasterTileFiles;
+import org.tessera.wcs.FitsWcs;
+import org.tessera.wcs.Projections;
+import org.tessera.wcs.Wcs;
+
+/**
+ * {@code tessera stack} of frames that have no WCS and nothing to guide a plate solve (no
+ * pointing, no scale): registered by their stars in the pixels of one of them, as Siril stacks
+ * them. Synthetic frames (the synth package's sky painter) whose true WCS are known: the same
+ * frames written with their WCS are stacked on the sky, and both stacks must agree.
+ */
+class StackInPixelsTest {
+
+    static final int W = 480, H = 360;
+    static final double SCALE = 3.0 / 3600, RA = 150, DEC = 30;
+    static final SkyModel SKY = SkyModel.random(new SkyModel.StarField(RA, DEC, 0.6, 3000, 400, 40000, 1.2, 0), 42);
+    static final Psf PSF = Psf.moffat(9.0, 3);
+    /** Noise of one frame (ADU): the yardstick of the comparisons. */
+    static final double SIGMA = 5;
+    /** Per frame: tangent point offset (px) and rotation (deg): dithers under the 1° canvas limit. */
+    static final double[][] DITHERS = {{0, 0, 0}, {7.3, -4.6, 0.2}, {-12.4, 9.1, -0.3}, {3.7, 15.2, 0.1}};
+
+    static Wcs wcs(double[] d) {
+        double r = Math.toRadians(d[2]), c = Math.cos(r) * SCALE, s = Math.sin(r) * SCALE;
+        return new FitsWcs(Projections.TAN, W / 2.0 + d[0] + 1, H / 2.0 + d[1] + 1, RA, DEC, -c, s, s, c);
+    }
+
+    /** A float frame: sky 100 + stars + noise; with its WCS in the header when {@code withWcs}, else no sky card at all. */
+    static Path write(Path dir, String name, Wcs w, boolean stars, long seed, boolean withWcs) throws Exception {
+        float[][] planes = {new float[W * H]};
+        if (stars) SKY.render(w, W, H, planes, null, PSF, 1.0);
+        Random rnd = new Random(seed);
+        float[][] data = new float[H][W];
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) data[y][x] = (float) (planes[0][y * W + x] + 100 + SIGMA * rnd.nextGaussian());
+        ImageHDU hdu = (ImageHDU) Fits.makeHDU(data);
+        Header h = hdu.getHeader();
+        h.addValue("DATE-OBS", String.format(Locale.ROOT, "2026-05-01T22:%02d:00", seed % 60), "start");
+        h.addValue("EXPTIME", 10.0, "s");
+        if (withWcs) ((FitsWcs) w).writeTo(h);
+        Files.createDirectories(dir);
+        Path f = dir.resolve(name);
+        try (Fits fits = new Fits()) {
+            fits.addHDU(hdu);
+            fits.write(f.toFile());
+        }
+        return f;
+    }
+
+    static List<Path> frames(Path dir, boolean withWcs) throws Exception {
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < DITHERS.length; i++)
+            out.add(write(dir, String.format(Locale.ROOT, "light_%02d.fits", i + 1), wcs(DITHERS[i]), true, i + 1, withWcs));
+        return out;
+    }
+
+    record Image(Header header, float[][] data) {}
+
+    static Image read(Path f) throws Exception {
+        try (Fits fits = new Fits(f.toFile())) {
+            ImageHDU hdu = (ImageHDU) fits.getHDU(0);
+            return new Image(hdu.getHeader(), (float[][]) hdu.getKernel());
+        }
+    }
+
+    @Test
+    void framesWithoutAnySkySolutionStackInTheReferencePixelsAsTheyWouldOnTheSky(@TempDir Path tmp) throws Exception {
+        Path pixelTile = tmp.resolve("out").resolve("stack.fits"), skyTile = tmp.resolve("sky").resolve("stack.fits");
+        List<Path> raw = frames(tmp.resolve("raw"), false), solved = frames(tmp.resolve("solved"), true);
+        List<String> log = Logged.during("org.tessera", () -> {
+            MosaicPipeline.Outcome o = MosaicPipeline.stack(pixelTile, raw, new Config(), Progress.NONE);
+            assertEquals(List.of(), o.skipped(), "every frame registered");
+        });
+        MosaicPipeline.stack(skyTile, solved, new Config(), Progress.NONE);
+
+        // One warning says why and what: no sky solution, registered in pixels, no WCS.
+        List<String> warnings = log.stream().filter(l -> l.contains("stacked in the pixels")).toList();
+        assertEquals(1, warnings.size(), log.toString());
+        assertTrue(warnings.get(0).startsWith("[SOLVE] no celestial WCS in the header and no sky solution: no pointing"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("4 of 4 frame(s) registered by their stars on light_02.fits")
+                && warnings.get(0).endsWith("the stack has no WCS"), warnings.get(0));
+        assertFalse(log.stream().anyMatch(l -> l.startsWith("[SOLVE] skipped")), log.toString());
+        assertFalse(Files.exists(tmp.resolve("out").resolve("solved_wcs")), "a stand-in is never cached as a sky position");
+
+        Image px = read(pixelTile), sky = read(skyTile);
+        Header h = px.header();
+        for (String k : List.of("CTYPE1", "CTYPE2", "CRVAL1", "CRVAL2", "CRPIX1", "CRPIX2", "CD1_1", "CD2_2", "PC1_1", "CDELT1",
+                "RADESYS", "LONPOLE"))
+            assertFalse(h.containsKey(k), k + " must not be written: the stand-in WCS is no sky position");
+        String ref = sky.header().getStringValue("MT_REF");
+        assertEquals(ref, h.getStringValue("MT_REF"), "the same grid frame as on the sky");
+        assertEquals("pixels of " + ref, h.getStringValue(MasterTileFiles.FRAME_KEY));
+        assertEquals(4, h.getIntValue("HIERARCH.MT_NFRAMES"));
+        assertTrue(sky.header().containsKey("CTYPE1"), "the sky stack keeps its WCS");
+
+        // Same grid: size, and the offset of the trimmed tile in the reference frame.
+        assertEquals(sky.data().length, px.data().length);
+        assertEquals(sky.data()[0].length, px.data()[0].length);
+        assertEquals(-sky.header().getDoubleValue("MT_TRIMX"), h.getDoubleValue("LTV1"), 0);
+        assertEquals(-sky.header().getDoubleValue("MT_TRIMY"), h.getDoubleValue("LTV2"), 0);
+
+        // Same pixels but for the registration error: the star registration is within 0.1 px of
+        // the truth on such frames (SyntheticRegistrationTest); resampling pure noise (σ = 5,
+        // neighbour differences σ√2) 0.1 px off moves a pixel by ≈ 0.1·7 ≈ 0.7 in one frame, ≈ 0.3
+        // in a mean of 3 moved frames and the reference: the RMS difference must stay under 0.1 σ
+        // of one frame. On a star (FWHM 3 px) the slope reaches ≈ 0.5 of its height per pixel, so
+        // 0.1 px moves a pixel by up to 5 % of its height above the sky: no pixel may differ by
+        // more than 2 σ + 5 % of that height.
+        double sum = 0, max = 0, worst = 0;
+        int n = 0;
+        for (int y = 0; y < px.data().length; y++)
+            for (int x = 0; x < px.data()[0].length; x++) {
+                float a = px.data()[y][x], b = sky.data()[y][x];
+                if (a == 0 || b == 0) continue; // no data (stored as 0) in either
+                double d = a - b;
+                sum += d * d;
+                max = Math.max(max, Math.abs(d));
+                worst = Math.max(worst, Math.abs(d) / (2 * SIGMA + 0.05 * Math.abs(b - 100)));
+                n++;
+            }
+        double rms = Math.sqrt(sum / n);
+        System.out.printf(Locale.ROOT, "[PIXELS] %d px compared: rms %.4f, max %.3f ADU (one frame's sigma %.1f), worst/bound %.3f%n",
+                n, rms, max, SIGMA, worst);
+        assertTrue(n > 0.9 * W * H, "overlap " + n);
+        assertTrue(rms < 0.1 * SIGMA, "rms difference " + rms);
+        assertTrue(worst < 1, "a pixel differs by " + worst + " of its bound (largest difference " + max + ")");
+    }
+
+    @Test
+    void aFrameThatCannotBeRegisteredIsSkippedWithItsReason(@TempDir Path tmp) throws Exception {
+        List<Path> in = new ArrayList<>(frames(tmp.resolve("raw"), false).subList(0, 3));
+        in.add(write(tmp.resolve("raw"), "light_99_clouds.fits", wcs(DITHERS[0]), false, 99, false)); // no star at all
+        Path tile = tmp.resolve("out").resolve("stack.fits");
+        MosaicPipeline.Outcome o = MosaicPipeline.stack(tile, in, new Config(), Progress.NONE);
+        assertEquals(1, o.skipped().size(), o.skipped().toString());
+        assertEquals(in.get(3), o.skipped().get(0).file());
+        String why = o.skipped().get(0).reason();
+        assertTrue(why.startsWith("no celestial WCS in the header; no sky solution, and cannot be registered on light_02.fits "
+                + "(the stack's reference frame): only 0 stars detected"), why);
+        Image t = read(tile);
+        assertEquals(3, t.header().getIntValue("HIERARCH.MT_NFRAMES"));
+        assertTrue(t.header().getStringValue(MasterTileFiles.FRAME_KEY).startsWith("pixels of light_0"));
+        assertFalse(t.header().containsKey("CTYPE1"));
+    }
+
+    @Test
+    void aMosaicStillRefusesFramesItCannotPlaceOnTheSky(@TempDir Path tmp) throws Exception {
+        List<Path> raw = frames(tmp.resolve("raw"), false);
+        IOException e = assertThrows(IOException.class,
+                () -> MosaicPipeline.mosaic(raw, tmp.resolve("out"), new Config(), Progress.NONE));
+        assertTrue(e.getMessage().startsWith("no usable frame: all 4 input file(s) were skipped"), e.getMessage());
+        assertTrue(e.getMessage().contains("no pointing (RA/DEC or OBJCTRA/OBJCTDEC) and no pixel scale"), e.getMessage());
+    }
+
+    @Test
+    void aStackWithSomeFramesOnTheSkyLeavesTheOthersOut(@TempDir Path tmp) throws Exception {
+        // Today's rule kept: the pixel path is only for a stack where no frame has a place on the sky.
+        List<Path> in = new ArrayList<>(frames(tmp.resolve("solved"), true).subList(0, 2));
+        in.addAll(frames(tmp.resolve("raw"), false).subList(2, 4));
+        Path tile = tmp.resolve("out").resolve("stack.fits");
+        MosaicPipeline.Outcome o = MosaicPipeline.stack(tile, in, new Config(), Progress.NONE);
+        assertEquals(List.of(in.get(2), in.get(3)), o.skipped().stream().map(MosaicPipeline.Skipped::file).toList());
+        Image t = read(tile);
+        assertTrue(t.header().containsKey("CTYPE1"), "on the sky");
+        assertNull(t.header().getStringValue(MasterTileFiles.FRAME_KEY));
+        assertEquals(2, t.header().getIntValue("HIERARCH.MT_NFRAMES"));
+    }
+}
