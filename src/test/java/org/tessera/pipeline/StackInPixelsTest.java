@@ -23,6 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.register.FrameRegistrar;
+import org.tessera.solve.FrameAligner;
+import org.tessera.solve.PlateSolver;
+import org.tessera.solve.RawFrameAstrometry;
+import org.tessera.solve.SolveHints;
+import org.tessera.solve.Solution;
+import org.tessera.solve.Solvers;
+import org.tessera.solve.WcsCache;
 import org.tessera.synth.Psf;
 import org.tessera.synth.SkyModel;
 import org.tessera.tiles.MasterTileFiles;
@@ -54,6 +63,11 @@ class StackInPixelsTest {
 
     /** A float frame: sky 100 + stars + noise; with its WCS in the header when {@code withWcs}, else no sky card at all. */
     static Path write(Path dir, String name, Wcs w, boolean stars, long seed, boolean withWcs) throws Exception {
+        return write(dir, name, w, stars, seed, withWcs, false);
+    }
+
+    /** As above, with the pointing RA/DEC in the header when {@code pointing} (a solve is then tried). */
+    static Path write(Path dir, String name, Wcs w, boolean stars, long seed, boolean withWcs, boolean pointing) throws Exception {
         float[][] planes = {new float[W * H]};
         if (stars) SKY.render(w, W, H, planes, null, PSF, 1.0);
         Random rnd = new Random(seed);
@@ -65,6 +79,10 @@ class StackInPixelsTest {
         h.addValue("DATE-OBS", String.format(Locale.ROOT, "2026-05-01T22:%02d:00", seed % 60), "start");
         h.addValue("EXPTIME", 10.0, "s");
         if (withWcs) ((FitsWcs) w).writeTo(h);
+        if (pointing) {
+            h.addValue("RA", RA, "pointing (deg)");
+            h.addValue("DEC", DEC, "pointing (deg)");
+        }
         Files.createDirectories(dir);
         Path f = dir.resolve(name);
         try (Fits fits = new Fits()) {
@@ -75,9 +93,13 @@ class StackInPixelsTest {
     }
 
     static List<Path> frames(Path dir, boolean withWcs) throws Exception {
+        return frames(dir, withWcs, false);
+    }
+
+    static List<Path> frames(Path dir, boolean withWcs, boolean pointing) throws Exception {
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < DITHERS.length; i++)
-            out.add(write(dir, String.format(Locale.ROOT, "light_%02d.fits", i + 1), wcs(DITHERS[i]), true, i + 1, withWcs));
+            out.add(write(dir, String.format(Locale.ROOT, "light_%02d.fits", i + 1), wcs(DITHERS[i]), true, i + 1, withWcs, pointing));
         return out;
     }
 
@@ -168,6 +190,60 @@ class StackInPixelsTest {
         assertEquals(3, t.header().getIntValue("HIERARCH.MT_NFRAMES"));
         assertTrue(t.header().getStringValue(MasterTileFiles.FRAME_KEY).startsWith("pixels of light_0"));
         assertFalse(t.header().containsKey("CTYPE1"));
+    }
+
+    /** The stage alone ({@link RawFrameAstrometry#inReferencePixels}) on frames with pointing: every solve fails, or no solver. */
+    @Test
+    void everySolveFailedOrNoSolverAlsoRegistersInPixels(@TempDir Path tmp) throws Exception {
+        List<FitsFrame> raw = new ArrayList<>();
+        for (Path f : frames(tmp.resolve("raw"), false, true)) raw.add(FitsFrame.open(f));
+        assertTrue(SolveHints.fromKeys(raw.get(0).keys(), W, H, 3).hasPosition(), "guided: a solve is tried");
+        List<String> asked = new ArrayList<>();
+        PlateSolver failing = new PlateSolver() {
+            @Override public String name() { return "failing"; }
+            @Override public Solution solve(Path image, SolveHints hints, Path workDir) {
+                asked.add(image.getFileName().toString());
+                return Solution.failed("no solution (test)", 0.1);
+            }
+        };
+        FrameAligner stars = FrameAligner.stars(new FrameRegistrar());
+        for (Solvers.Choice c : List.of(new Solvers.Choice(failing, null), new Solvers.Choice(null, "no plate solver found (test)"))) {
+            Path out = Files.createDirectories(tmp.resolve("out-" + (c.solver() == null ? "none" : "failing")));
+            RawFrameAstrometry stage = new RawFrameAstrometry(c, stars, new WcsCache(out), 3.0, false, 2);
+            RawFrameAstrometry.Result sky = stage.place(raw, Progress.NONE);
+            assertEquals(0, sky.frames().size(), "a mosaic's stage places none");
+            assertNull(sky.pixels());
+            List<String> log = new ArrayList<>();
+            RawFrameAstrometry.Result[] r = new RawFrameAstrometry.Result[1];
+            log.addAll(Logged.during("org.tessera", () -> {
+                try {
+                    r[0] = stage.inReferencePixels().place(raw, Progress.NONE);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }));
+            assertEquals(4, r[0].frames().size(), c + ": " + r[0].unplaced());
+            assertEquals("light_02.fits", r[0].pixels().reference());
+            String why = c.solver() == null ? "no plate solver found (test)"
+                    : "group 1 unsolved: plate solving failed on 3 frame(s) (light_02.fits: no solution (test); ";
+            assertTrue(r[0].pixels().why().startsWith("no celestial WCS in the header and no sky solution: " + why), r[0].pixels().why());
+            // one warning: the group's "unsolved, left out" and the solver's "cannot be placed" are not said as well
+            assertEquals(1, log.stream().filter(l -> l.startsWith("[SOLVE]") && (l.contains("left out") || l.contains("cannot be placed")
+                    || l.contains("stacked in the pixels"))).count(), log.toString());
+            assertFalse(Files.exists(out.resolve(WcsCache.DIR)), "nothing cached");
+            // the reference's stand-in and a moved frame's composition map the true pixel offsets
+            FitsFrame ref = r[0].frames().get(1), moved = r[0].frames().get(2);
+            double[] p = new double[2], q = new double[2];
+            moved.wcs().pixelToWorld(100, 80, p);
+            ref.wcs().worldToPixel(p[0], p[1], p);
+            wcs(DITHERS[2]).pixelToWorld(100, 80, q);
+            wcs(DITHERS[1]).worldToPixel(q[0], q[1], q);
+            assertEquals(q[0], p[0], 0.1, "x on the reference");
+            assertEquals(q[1], p[1], 0.1, "y on the reference");
+        }
+        // each place (the mosaic's, then the stack's) tries three frames, then gives up on the sky
+        assertEquals(List.of("light_02.fits", "light_03.fits", "light_01.fits", "light_02.fits", "light_03.fits", "light_01.fits"),
+                asked, "three solves tried, then the pixels");
     }
 
     @Test
