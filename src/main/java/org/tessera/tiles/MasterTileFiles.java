@@ -66,10 +66,10 @@ public final class MasterTileFiles {
     public static Path writeInPixels(MasterTile tile, Pixels px, Path target) throws IOException {
         Header h = header(tile, false);
         try {
-            h.addValue(FRAME_KEY, "pixels of " + px.reference(), "no WCS: frame registered on, not on the sky");
+            h.addValue(FRAME_KEY, "pixels of " + px.reference(), "no WCS");
             // physical = logical - LTV: output pixel 1 is the reference's pixel x0 + 1
-            h.addValue("LTV1", (double) -px.x0(), "reference frame pixel = this pixel - LTV1");
-            h.addValue("LTV2", (double) -px.y0(), "reference frame pixel = this pixel - LTV2");
+            h.addValue("LTV1", -px.x0(), "reference frame pixel = this pixel - LTV1");
+            h.addValue("LTV2", -px.y0(), "reference frame pixel = this pixel - LTV2");
             h.addValue("LTM1_1", 1.0, "same pixel size as the reference frame");
             h.addValue("LTM2_2", 1.0, "same pixel size as the reference frame");
             h.insertHistory("Tessera stack without sky solution: the frames were registered by");

@@ -176,6 +176,38 @@ class StackInPixelsTest {
     }
 
     @Test
+    void onACanvasTheOffsetToTheReferencePixelsIsWhereTheSkyStackPutsIt(@TempDir Path tmp) throws Exception {
+        // A frame turned by 2.5° (over the 1° limit) puts the stack on the square canvas, and the
+        // edge trim cuts it: the tile's pixel (0, 0) is no longer the reference's.
+        double[][] turned = {{0, 0, 0}, {7.3, -4.6, 0.2}, {-12.4, 9.1, 2.5}};
+        List<Path> raw = new ArrayList<>(), solved = new ArrayList<>();
+        for (int i = 0; i < turned.length; i++) {
+            String n = String.format(Locale.ROOT, "light_%02d.fits", i + 1);
+            raw.add(write(tmp.resolve("raw"), n, wcs(turned[i]), true, i + 1, false));
+            solved.add(write(tmp.resolve("solved"), n, wcs(turned[i]), true, i + 1, true));
+        }
+        Path pixelTile = tmp.resolve("out").resolve("stack.fits"), skyTile = tmp.resolve("sky").resolve("stack.fits");
+        assertEquals(List.of(), MosaicPipeline.stack(pixelTile, raw, new Config(), Progress.NONE).skipped());
+        MosaicPipeline.stack(skyTile, solved, new Config(), Progress.NONE);
+        Image px = read(pixelTile), sky = read(skyTile);
+        assertTrue(sky.header().getBooleanValue("MT_PAD"), "on the canvas");
+        assertEquals(sky.data().length, px.data().length);
+        assertEquals(sky.data()[0].length, px.data()[0].length);
+        // where the sky stack's pixel (0, 0) lies in its reference frame, by the true WCS
+        String ref = sky.header().getStringValue("MT_REF");
+        assertEquals("pixels of " + ref, px.header().getStringValue(MasterTileFiles.FRAME_KEY));
+        double[] p = new double[2];
+        FitsWcs.fromHeader(sky.header()).pixelToWorld(0, 0, p);
+        wcs(turned[Integer.parseInt(ref.substring(6, 8)) - 1]).worldToPixel(p[0], p[1], p);
+        System.out.printf(Locale.ROOT, "[PIXELS] canvas: tile pixel (0, 0) at reference pixel (%.3f, %.3f); LTV %d, %d%n", p[0], p[1],
+                px.header().getIntValue("LTV1"), px.header().getIntValue("LTV2"));
+        assertTrue(Math.abs(p[0]) > 10 && Math.abs(p[1]) > 10, "a real offset: " + p[0] + ", " + p[1]);
+        assertEquals(-Math.round(p[0]), px.header().getIntValue("LTV1"));
+        assertEquals(-Math.round(p[1]), px.header().getIntValue("LTV2"));
+        assertEquals(p[0], Math.round(p[0]), 1e-6, "the tile is on the reference's pixel grid");
+    }
+
+    @Test
     void aFrameThatCannotBeRegisteredIsSkippedWithItsReason(@TempDir Path tmp) throws Exception {
         List<Path> in = new ArrayList<>(frames(tmp.resolve("raw"), false).subList(0, 3));
         in.add(write(tmp.resolve("raw"), "light_99_clouds.fits", wcs(DITHERS[0]), false, 99, false)); // no star at all
