@@ -163,7 +163,7 @@ public final class MosaicPipeline {
             in = List.of(sky);
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> frames = scanAndPlace(in, outputDir, config, skipped, bar, WorkBar::afterPlacing);
+        List<FitsFrame> frames = scanAndPlace(in, outputDir, config, false, skipped, bar, WorkBar::afterPlacing).frames();
         if (SdsSettings.enabled(config)) {
             Outcome o = sds(frames, outputDir, config, skipped, bar, gpu);
             if (o != null) return o;
@@ -312,9 +312,11 @@ public final class MosaicPipeline {
         Files.createDirectories(dir);
         List<Skipped> skipped = new ArrayList<>();
         // Raw frames without WCS (a night's Seestar subs) are placed as a mosaic places them: one
-        // plate solve per session and pointing, the others registered on it (cached in solved_wcs/).
+        // plate solve per session and pointing, the others registered on it (cached in solved_wcs/);
+        // when none can be placed on the sky, registered in the pixels of one of them (no WCS written).
         WorkBar bar = new WorkBar(progress);
-        List<FitsFrame> in = scanAndPlace(frames, dir, config, skipped, bar, WorkBar::stackFrames);
+        Placed placed = scanAndPlace(frames, dir, config, true, skipped, bar, WorkBar::stackFrames);
+        List<FitsFrame> in = placed.frames();
         FrameGroup group = FrameGroup.of(1, in);
         String name = output.getFileName().toString(); // the logs name the tile as the user did, not "tile 1"
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
@@ -327,8 +329,15 @@ public final class MosaicPipeline {
         }
         for (FrameLosses.Loss l : FrameLosses.dropped(name, group.frames(), tile.stack()))
             skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
-        MasterTileFiles.writeAs(tile, output);
-        LOG.info("[P3] master tile written: " + output);
+        if (placed.pixels() == null) {
+            MasterTileFiles.writeAs(tile, output);
+            LOG.info("[P3] master tile written: " + output);
+        } else {
+            MasterTileFiles.Pixels px = MasterTileFiles.inPixels(tile, group.frames());
+            MasterTileFiles.writeInPixels(tile, px, output);
+            LOG.info(String.format(Locale.ROOT, "[P3] master tile written without WCS, in the pixels of %s (its pixel (%d, %d) at (1, 1)): %s",
+                    px.reference(), px.x0() + 1, px.y0() + 1, output));
+        }
         bar.bar().update(1, "done");
         return new Outcome(dir, null, null, null, List.of(output), List.copyOf(skipped), null);
     }
@@ -393,8 +402,8 @@ public final class MosaicPipeline {
      * those placed by plate solving one frame per group and registering the others on it (package
      * solve; results cached in the output folder).
      */
-    private static List<FitsFrame> scanAndPlace(List<Path> inputs, Path outputDir, Config config, List<Skipped> skipped,
-                                                WorkBar bar, java.util.function.ToDoubleFunction<List<FitsFrame>> later)
+    private static Placed scanAndPlace(List<Path> inputs, Path outputDir, Config config, boolean stack, List<Skipped> skipped,
+                                       WorkBar bar, java.util.function.ToDoubleFunction<List<FitsFrame>> later)
             throws IOException {
         Progress reading = bar.share(WorkBar.SCAN_SHARE);
         reading.update(0, "reading headers");
@@ -402,8 +411,15 @@ public final class MosaicPipeline {
         reading.update(1, scan.frames().size() + " header(s) read");
         // Placing costs what the frames without WCS need (nothing when every frame has one), against the rest of the run.
         double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
-        return phase1(scan, outputDir, config, RawFrameAstrometry.Work.LOCAL, skipped, bar.next(place, later.applyAsDouble(scan.frames())));
+        return place(scan, outputDir, config, stack, RawFrameAstrometry.Work.LOCAL, skipped,
+                bar.next(place, later.applyAsDouble(scan.frames())));
     }
+
+    /**
+     * The usable frames of Phase 1; {@code pixels} not null when they were registered in the pixels
+     * of one of them, not on the sky (a stack without any sky solution): their WCS are stand-ins.
+     */
+    private record Placed(List<FitsFrame> frames, RawFrameAstrometry.InPixels pixels) {}
 
     /**
      * Phase 1 of a mosaic as {@link #mosaic} runs it (header scan, frames without WCS placed), with
@@ -423,20 +439,28 @@ public final class MosaicPipeline {
      */
     public static List<FitsFrame> phase1(FrameScanner.Scan scan, Path outputDir, Config config, RawFrameAstrometry.Work work,
                                          List<Skipped> skipped, Progress p) throws IOException {
+        return place(scan, outputDir, config, false, work, skipped, p).frames();
+    }
+
+    /** {@link #phase1(FrameScanner.Scan, Path, Config, RawFrameAstrometry.Work, List, Progress)}; a {@code stack}'s frames in a reference's pixels when none has a place on the sky. */
+    private static Placed place(FrameScanner.Scan scan, Path outputDir, Config config, boolean stack, RawFrameAstrometry.Work work,
+                                List<Skipped> skipped, Progress p) throws IOException {
         List<FitsFrame> frames = scan.frames();
         List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
+        RawFrameAstrometry.InPixels pixels = null;
         if (RawFrameAstrometry.needed(frames, config)) {
             try {
-                RawFrameAstrometry.Result r = RawFrameAstrometry.fromConfig(config, FrameAligner.stars(new FrameRegistrar()), outputDir)
-                        .place(frames, p.sub(0.05, 0.95), work);
+                RawFrameAstrometry stage = RawFrameAstrometry.fromConfig(config, FrameAligner.stars(new FrameRegistrar()), outputDir);
+                RawFrameAstrometry.Result r = (stack ? stage.inReferencePixels() : stage).place(frames, p.sub(0.05, 0.95), work);
                 frames = r.frames();
+                pixels = r.pixels();
                 problems.addAll(r.unplaced());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("cancelled by the user while placing frames without WCS", e);
             }
         }
-        return usable(frames, problems, skipped, p);
+        return new Placed(usable(frames, problems, skipped, p), pixels);
     }
 
     private static List<FitsFrame> usable(List<FitsFrame> frames, List<FrameScanner.Problem> problems, List<Skipped> skipped,

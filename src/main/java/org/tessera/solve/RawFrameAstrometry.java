@@ -36,7 +36,14 @@ import org.tessera.wcs.FitsWcs;
  * (frame pixel → reference pixel → sky, {@link FitsWcs#withPixelTransform}).</li>
  * </ol>
  * A frame that cannot be placed (its group found no solution, its registration failed, no solver
- * is installed) comes back with the reason, and the run goes on with the rest. Input files are
+ * is installed) comes back with the reason, and the run goes on with the rest.
+ * <p>
+ * A stack ({@link #inReferencePixels}) whose frames none can be placed on the sky (none has a WCS
+ * or a cached one, and no group has a solution: unguided, every solve failed, no solver) is
+ * registered instead in the pixels of one of its frames ({@link #placeInPixels}): the same
+ * reference choice and the same registrations, composed with a stand-in WCS of the reference
+ * ({@link #standIn}) that only says "the reference's pixel grid"; the stack's writer must leave it
+ * out of its file ({@link Result#pixels}). Such frames are never cached. Input files are
  * never written: solvers read them in a temporary folder, results go to the cache. Log tag
  * {@code [SOLVE]}, one line per frame.
  */
@@ -63,8 +70,24 @@ public final class RawFrameAstrometry {
                 + add + ", or RA/DEC, or plate-solve it first with ASTAP or solve-field)";
     }
 
-    /** The frames placed (input order) and those that could not be, with the reason. */
-    public record Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached) {}
+    /**
+     * The frames placed (input order) and those that could not be, with the reason. {@code pixels}:
+     * not null when the frames were registered in the pixels of one of them, not on the sky
+     * ({@link #inReferencePixels}): their WCS are stand-ins that must never be written.
+     */
+    public record Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached,
+                         InPixels pixels) {
+        /** Frames placed on the sky (or none placed). */
+        public Result(List<FitsFrame> frames, List<FrameScanner.Problem> unplaced, int solves, int registered, int cached) {
+            this(frames, unplaced, solves, registered, cached, null);
+        }
+    }
+
+    /**
+     * Frames registered in the pixels of {@code reference} (the frame they were registered on)
+     * because none could be placed on the sky, {@code why} (the reasons, without the frame names).
+     */
+    public record InPixels(String reference, String why) {}
 
     private final Solvers.Choice solver;
     private final FrameAligner aligner;
@@ -72,10 +95,18 @@ public final class RawFrameAstrometry {
     private final double radiusDeg;
     private final boolean force;
     private final int workers;
+    /** A stack's frames registered in the pixels of one of them when none can be placed on the sky. */
+    private final boolean pixelsWithoutSky;
 
     /** @param workers frames registered at once */
     public RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force,
                               int workers) {
+        this(solver, aligner, cache, radiusDeg, force, workers, false);
+    }
+
+    private RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force,
+                               int workers, boolean pixelsWithoutSky) {
+        this.pixelsWithoutSky = pixelsWithoutSky;
         this.workers = workers;
         this.solver = solver;
         this.aligner = aligner;
@@ -88,6 +119,16 @@ public final class RawFrameAstrometry {
     public static RawFrameAstrometry fromConfig(Config cfg, FrameAligner aligner, Path outputDir) {
         return new RawFrameAstrometry(Solvers.fromConfig(cfg), aligner, new WcsCache(outputDir),
                 cfg.getDouble(Solvers.KEY_RADIUS), cfg.getBoolean(Solvers.KEY_FORCE), ResourcePlan.fromRuntime(cfg).workers());
+    }
+
+    /**
+     * The same stage for a stack ({@code tessera stack}): when no frame can be placed on the sky,
+     * the frames are registered in the pixels of one of them instead of all being left out
+     * (Siril's registration without astrometry). A mosaic never does this: frames without a place
+     * on the sky cannot be put side by side.
+     */
+    public RawFrameAstrometry inReferencePixels() {
+        return new RawFrameAstrometry(solver, aligner, cache, radiusDeg, force, workers, true);
     }
 
     /** True when some frame needs this stage (no WCS, or re-solving forced). */
@@ -225,8 +266,10 @@ public final class RawFrameAstrometry {
         }
         Run run = new Run();
         run.placed.putAll(known);
+        // A stack none of whose frames has a place on the sky yet: maybe in the pixels of one of them.
+        boolean skyless = pixelsWithoutSky && known.isEmpty() && !frames.isEmpty() && frames.stream().noneMatch(FitsFrame::hasWcs);
         if (!todo.isEmpty() && solver.solver() == null) {
-            LOG.warning("[SOLVE] " + todo.size() + " frame(s) without WCS cannot be placed: " + solver.unavailable());
+            if (!skyless) LOG.warning("[SOLVE] " + todo.size() + " frame(s) without WCS cannot be placed: " + solver.unavailable());
             for (FitsFrame f : todo) run.leaveOut(f, solver.unavailable());
             todo.clear();
         }
@@ -246,6 +289,8 @@ public final class RawFrameAstrometry {
         }
         // Each group's reference, and the other frames registered on it, then placed.
         List<GroupOutcome> outcomes = work.placeGroups(this, guided, progress);
+        // A stack none of whose frames has a place on the sky: in the pixels of one of them instead.
+        boolean inPixels = skyless && outcomes.stream().allMatch(o -> o.reference().frame() == null);
         for (int k = 0; k < guided.size(); k++) {
             RawGroups.Group g = guided.get(k);
             Reference r = outcomes.get(k).reference();
@@ -253,7 +298,8 @@ public final class RawFrameAstrometry {
             if (r.frame() == null) {
                 String why = String.format(Locale.ROOT, "group %d unsolved: plate solving failed on %d frame(s) (%s)",
                         g.id(), r.failures().size(), String.join("; ", r.failures()));
-                LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", r.failures()));
+                if (!inPixels) // else the one warning of the pixel registration gives the reason
+                    LOG.warning("[SOLVE] " + g + ": unsolved, its frames are left out: " + String.join("; ", r.failures()));
                 for (FitsFrame f : g.frames()) run.leaveOut(f, why);
                 continue;
             }
@@ -283,6 +329,7 @@ public final class RawFrameAstrometry {
                 LOG.info("[SOLVE] " + f.name() + ": " + how);
             }
         }
+        if (inPixels) return placeInPixels(frames, run, progress, work);
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
         List<FrameScanner.Problem> unplaced = new ArrayList<>(run.unplaced);
@@ -293,6 +340,68 @@ public final class RawFrameAstrometry {
                     out.size(), frames.size(), run.solves, run.registered, cached, unplaced.size()));
         progress.update(1, out.size() + " frame(s) placed");
         return new Result(out, unplaced, run.solves, run.registered, cached);
+    }
+
+    /**
+     * A stack's frames none of which could be placed on the sky ({@code run.unplaced}: each with
+     * why), registered in the pixels of one of them as a group is on its solved reference: the
+     * reference is the middle of the largest session ({@link RawGroups.Group#referenceOrder}, the
+     * frame a solve would try first), it gets the stand-in WCS {@link #standIn}, every other frame
+     * is registered on it by the stage's aligner ({@code work}) and gets the stand-in composed with
+     * its registration; a frame whose registration fails is left out with the reason. Nothing goes
+     * to the cache: a stand-in is no sky position, a later mosaic must not take it for one.
+     */
+    private Result placeInPixels(List<FitsFrame> frames, Run run, Progress progress, Work work) throws InterruptedException {
+        // The reasons why nothing is on the sky, once each (every frame of a night usually has the same).
+        java.util.LinkedHashSet<String> reasons = new java.util.LinkedHashSet<>();
+        for (FrameScanner.Problem p : run.unplaced) reasons.add(p.reason().replaceFirst("^no celestial WCS in the header; ", ""));
+        String why = "no celestial WCS in the header and no sky solution: " + String.join("; ", reasons);
+        RawGroups.Group largest = null;
+        for (RawGroups.Group g : RawGroups.group(frames, radiusDeg))
+            if (largest == null || g.frames().size() > largest.frames().size()) largest = g;
+        FitsFrame ref = largest.referenceOrder().get(0);
+        FitsWcs stand = standIn(ref);
+        List<Pair> pairs = new ArrayList<>();
+        for (FitsFrame f : frames) if (f != ref) pairs.add(new Pair(ref, f));
+        List<Registration> regs = work.register(this, pairs, progress);
+        Map<FitsFrame, FitsFrame> placed = new HashMap<>();
+        placed.put(ref, ref.withWcs(stand));
+        List<FrameScanner.Problem> unplaced = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            FitsFrame f = pairs.get(i).moving();
+            Registration a = regs.get(i);
+            if (!a.ok()) {
+                LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
+                unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + "no sky solution, and cannot be registered on "
+                        + ref.name() + " (the stack's reference frame): " + a.failure()));
+                continue;
+            }
+            placed.put(f, f.withWcs(stand.withPixelTransform(a.transform().matrix())));
+            LOG.info(String.format(Locale.ROOT, "[SOLVE] %s: registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°", f.name(),
+                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
+                    a.transform().rotationDeg()));
+        }
+        List<FitsFrame> out = new ArrayList<>();
+        for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
+        unplaced.sort(Comparator.comparing(p -> p.file().toString()));
+        for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
+        LOG.warning(String.format(Locale.ROOT, "[SOLVE] %s: %d of %d frame(s) registered by their stars on %s and stacked in "
+                + "the pixels of the stack's reference frame, not on the sky; the stack has no WCS", why, out.size(), frames.size(),
+                ref.name()));
+        progress.update(1, out.size() + " frame(s) registered");
+        return new Result(out, unplaced, run.solves, out.size() - 1, 0, new InPixels(ref.name(), why));
+    }
+
+    /**
+     * The stand-in WCS of a stack's reference frame when there is no sky solution: a TAN grid of
+     * 1″ pixels centred on (0°, 0°). It stands for "the reference's pixels" only, so that the
+     * registrations compose with it and the stack is made by the same code as on the sky; any
+     * scale and place would do (a tile's grid is that of its reference frame, whatever its WCS).
+     */
+    public static FitsWcs standIn(FitsFrame reference) {
+        double s = 1.0 / 3600;
+        return new FitsWcs(org.tessera.wcs.Projections.TAN, (reference.width() + 1) / 2.0, (reference.height() + 1) / 2.0, 0, 0,
+                -s, 0, 0, s);
     }
 
     /**

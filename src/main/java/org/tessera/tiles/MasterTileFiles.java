@@ -31,10 +31,66 @@ public final class MasterTileFiles {
         return target;
     }
 
+    /** The header card naming the frame of a stack without WCS ({@link #writeInPixels}). */
+    public static final String FRAME_KEY = "TS_FRAME";
+
+    /**
+     * Where a tile stacked without any sky solution lies: in the pixels of its reference frame
+     * {@code reference} (the grid's, {@code MT_REF}), its pixel (0, 0) at that frame's pixel
+     * ({@code x0}, {@code y0}) (0-based; the edge trim and a canvas move it off (0, 0)).
+     */
+    public record Pixels(String reference, long x0, long y0) {}
+
+    /**
+     * {@link Pixels} of {@code tile}, built from {@code frames} whose WCS are stand-ins for the
+     * pixels of one of them: the offset is read through the reference frame's stand-in, so it holds
+     * whatever grid and trim the tile got.
+     */
+    public static Pixels inPixels(MasterTile tile, java.util.List<? extends org.tessera.io.Frame> frames) {
+        Object name = tile.header().get(TileHeaders.REFERENCE);
+        org.tessera.io.Frame ref = frames.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the tile's reference " + name + " is none of its frames"));
+        double[] p = new double[2];
+        tile.grid().wcs().pixelToWorld(0, 0, p);
+        ref.wcs().worldToPixel(p[0], p[1], p);
+        return new Pixels(ref.name(), Math.round(p[0]), Math.round(p[1]));
+    }
+
+    /**
+     * Writes a tile stacked in the pixels of a frame, not on the sky, to {@code target}: as
+     * {@link #writeAs}, but without any WCS card (its grid's WCS is a stand-in that no reader may
+     * take for sky coordinates), with {@value #FRAME_KEY} = 'pixels of NAME', the offset as IRAF's
+     * physical coordinates ({@code LTV1/2}, {@code LTM1_1/2_2}: DS9 shows the reference frame's
+     * pixels as "physical") and HISTORY cards saying so.
+     */
+    public static Path writeInPixels(MasterTile tile, Pixels px, Path target) throws IOException {
+        Header h = header(tile, false);
+        try {
+            h.addValue(FRAME_KEY, "pixels of " + px.reference(), "no WCS");
+            // physical = logical - LTV: output pixel 1 is the reference's pixel x0 + 1
+            h.addValue("LTV1", -px.x0(), "reference frame pixel = this pixel - LTV1");
+            h.addValue("LTV2", -px.y0(), "reference frame pixel = this pixel - LTV2");
+            h.addValue("LTM1_1", 1.0, "same pixel size as the reference frame");
+            h.addValue("LTM2_2", 1.0, "same pixel size as the reference frame");
+            h.insertHistory("Tessera stack without sky solution: the frames were registered by");
+            h.insertHistory("their stars on one of them and stacked in the pixels of " + FRAME_KEY + ";");
+            h.insertHistory("this image has no celestial WCS.");
+        } catch (HeaderCardException e) {
+            throw new IOException(tile.fileName() + ": cannot build header: " + e.getMessage(), e);
+        }
+        FitsImageWriter.write(target, tile.image(), alphaSource(tile), h);
+        return target;
+    }
+
     static Header header(MasterTile tile) throws IOException {
+        return header(tile, true);
+    }
+
+    /** The tile's header, with its grid's WCS when {@code wcs}. */
+    private static Header header(MasterTile tile, boolean wcs) throws IOException {
         Header h = new Header();
         try {
-            tile.grid().wcs().writeTo(h);
+            if (wcs) tile.grid().wcs().writeTo(h);
             // Marks the file as Tessera's, so that a rerun never reads it back as a frame.
             h.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
             for (Map.Entry<String, Object> e : tile.header().entrySet()) {
