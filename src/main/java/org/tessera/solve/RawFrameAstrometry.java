@@ -288,7 +288,10 @@ public final class RawFrameAstrometry {
             }
         }
         // Each group's reference, and the other frames registered on it, then placed.
-        List<GroupOutcome> outcomes = work.placeGroups(this, guided, progress);
+        // One bar that never moves back, for the solves and registrations and, after them, the
+        // registrations in pixels when no group found its place on the sky.
+        Progress bar = progress.forwardOnly();
+        List<GroupOutcome> outcomes = work.placeGroups(this, guided, bar);
         // A stack none of whose frames has a place on the sky: in the pixels of one of them instead.
         boolean inPixels = skyless && outcomes.stream().allMatch(o -> o.reference().frame() == null);
         for (int k = 0; k < guided.size(); k++) {
@@ -329,7 +332,7 @@ public final class RawFrameAstrometry {
                 LOG.info("[SOLVE] " + f.name() + ": " + how);
             }
         }
-        if (inPixels) return placeInPixels(frames, run, progress, work);
+        if (inPixels) return placeInPixels(frames, run, bar, work);
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
         List<FrameScanner.Problem> unplaced = new ArrayList<>(run.unplaced);

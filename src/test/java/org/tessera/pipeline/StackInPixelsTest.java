@@ -247,14 +247,18 @@ class StackInPixelsTest {
             assertNull(sky.pixels());
             List<String> log = new ArrayList<>();
             RawFrameAstrometry.Result[] r = new RawFrameAstrometry.Result[1];
+            List<Double> bar = java.util.Collections.synchronizedList(new ArrayList<>());
             log.addAll(Logged.during("org.tessera", () -> {
                 try {
-                    r[0] = stage.inReferencePixels().place(raw, Progress.NONE);
+                    r[0] = stage.inReferencePixels().place(raw, (f, m) -> bar.add(f));
                 } catch (InterruptedException e) {
                     throw new IOException(e);
                 }
             }));
             assertEquals(4, r[0].frames().size(), c + ": " + r[0].unplaced());
+            // the registrations in pixels come after the failed solves: the bar does not move back for them
+            for (int i = 1; i < bar.size(); i++) assertTrue(bar.get(i) >= bar.get(i - 1), "bar went back: " + bar);
+            assertFalse(bar.isEmpty());
             assertEquals("light_02.fits", r[0].pixels().reference());
             String why = c.solver() == null ? "no plate solver found (test)"
                     : "group 1 unsolved: plate solving failed on 3 frame(s) (light_02.fits: no solution (test); ";
