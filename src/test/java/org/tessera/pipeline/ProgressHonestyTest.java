@@ -109,11 +109,42 @@ class ProgressHonestyTest {
     @Test
     void gridUnevenTiles() throws IOException {
         Path plan = unevenPlan();
-        ProgressTrace t = new ProgressTrace();
-        MosaicPipeline.Outcome o = MosaicPipeline.mosaic(List.of(plan), dir.resolve("uneven-out"), unevenGrid(), t);
-        check("Grid, 24 + 3 frames", t);
-        long tileEnds = t.boundaries().stream().filter(b -> b.message().startsWith("grid tile ")).count();
-        assertTrue(tileEnds >= o.masterTiles().size() && o.masterTiles().size() >= 4, "every tile's end checked: " + t.boundaries());
+        Checked c = checkedTwice("Grid, 24 + 3 frames",
+                (t, run) -> MosaicPipeline.mosaic(List.of(plan), dir.resolve("uneven-out-" + run), unevenGrid(), t));
+        long tileEnds = c.trace().boundaries().stream().filter(b -> b.message().startsWith("grid tile ")).count();
+        assertTrue(tileEnds >= c.outcome().masterTiles().size() && c.outcome().masterTiles().size() >= 4,
+                "every tile's end checked: " + c.trace().boundaries());
+    }
+
+    /** A job run with a trace: its outcome. */
+    interface TracedRun {
+        MosaicPipeline.Outcome run(ProgressTrace trace, int run) throws IOException;
+    }
+
+    record Checked(MosaicPipeline.Outcome outcome, ProgressTrace trace) {}
+
+    /**
+     * Runs {@code job} and {@link #check}s its trace; when the wall-clock shares miss, once more: on
+     * a loaded machine one part of a short run can take a collection or another process's turn (a
+     * Grid run's deep tile ended at 0.72 of the time with the bar at 0.40 once, in a full suite
+     * beside another build, and within 0.11 alone), while an estimate that is wrong misses both runs.
+     */
+    static Checked checkedTwice(String name, TracedRun job) throws IOException {
+        AssertionError miss = null;
+        for (int run = 1; ; run++) {
+            ProgressTrace t = new ProgressTrace();
+            MosaicPipeline.Outcome o = job.run(t, run);
+            try {
+                check(name, t);
+                return new Checked(o, t);
+            } catch (AssertionError e) {
+                if (miss != null) {
+                    e.addSuppressed(miss);
+                    throw e;
+                }
+                miss = e;
+            }
+        }
     }
 
     /** One tile at a time (the default on 2 cores), tiles of 1.7 frame fields overlapping by 60 %. */
@@ -147,12 +178,11 @@ class ProgressHonestyTest {
      */
     @Test
     void classicUnevenGroups() throws IOException {
-        ProgressTrace t = new ProgressTrace();
-        MosaicPipeline.Outcome o = MosaicPipeline.mosaic(List.of(unevenFields()), dir.resolve("uneven-classic"),
-                new Config().put("num_processing_workers", 1), t);
-        check("classic, 24 + 3 frames", t);
-        assertEquals(2, o.masterTiles().size());
-        assertEquals(2, t.boundaries().stream().filter(b -> b.message().startsWith("master tile ")).count(), t.boundaries().toString());
+        Checked c = checkedTwice("classic, 24 + 3 frames", (t, run) -> MosaicPipeline.mosaic(List.of(unevenFields()),
+                dir.resolve("uneven-classic-" + run), new Config().put("num_processing_workers", 1), t));
+        assertEquals(2, c.outcome().masterTiles().size());
+        assertEquals(2, c.trace().boundaries().stream().filter(b -> b.message().startsWith("master tile ")).count(),
+                c.trace().boundaries().toString());
     }
 
     private static Path uneven;
