@@ -94,7 +94,7 @@ public final class PngWriter {
     private static void segmented(Idat idat, int height, int stride, int segmentRows, Rows rows) throws IOException {
         int n = (height + segmentRows - 1) / segmentRows;
         idat.write(zlibHeader());
-        long[] adler = {1, 0}; // running Adler-32, bytes so far
+        long[] adler = {1}; // the running Adler-32
         try {
             java.util.stream.IntStream.range(0, n).parallel()
                     .mapToObj(s -> segment(s * segmentRows, Math.min(height, (s + 1) * segmentRows), stride, s == n - 1, rows))
@@ -105,7 +105,6 @@ public final class PngWriter {
                             throw new java.io.UncheckedIOException(e);
                         }
                         adler[0] = adler32Combine(adler[0], seg.adler(), seg.length());
-                        adler[1] += seg.length();
                     });
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();

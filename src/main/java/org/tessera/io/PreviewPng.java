@@ -151,7 +151,8 @@ public final class PreviewPng {
      * smallest float at which it reaches each of 1 … 255, found once by bisection on the stretch
      * itself, decide every byte. A table over the window guesses the byte and the thresholds
      * around the guess correct it (the guess only saves steps: any guess gives the same byte).
-     * The same bytes as the formula, about 5× faster (a third of a small job's preview was the formula).
+     * The same bytes as the formula: 25 ms for the bytes of 1.8 M pixels and 10 ms for the table
+     * against 60 ms, cold (a third of a small job's preview was the formula).
      */
     static final class StretchBytes {
         private static final int CELLS = 4096;

@@ -85,7 +85,7 @@ public final class WorkBar {
         }
         if (todo == 0) return 0;
         // one solve per pointing and session: about one per 100 frames of a night's run, at least one
-        return WorkCosts.SOLVE_S * Math.max(1, Math.ceil(todo / 100.0)) + WorkCosts.REGISTER_S_PER_MPX * mpx;
+        return WorkCosts.solves(Math.max(1, (todo + 99) / 100)) + WorkCosts.registrations(mpx);
     }
 
     /** Phase 1's plate solves, one per group's reference (a cluster's solve job). */

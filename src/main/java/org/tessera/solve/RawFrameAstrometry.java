@@ -323,9 +323,7 @@ public final class RawFrameAstrometry {
                     continue;
                 }
                 FitsWcs w = r.wcs().withPixelTransform(a.transform().matrix());
-                String how = String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°",
-                        ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
-                        a.transform().rotationDeg());
+                String how = registeredOn(ref, a);
                 cache.store(f.path(), w, how);
                 run.placed.put(f, f.withWcs(w));
                 run.registered++;
@@ -380,9 +378,7 @@ public final class RawFrameAstrometry {
                 continue;
             }
             placed.put(f, f.withWcs(stand.withPixelTransform(a.transform().matrix())));
-            LOG.info(String.format(Locale.ROOT, "[SOLVE] %s: registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°", f.name(),
-                    ref.name(), a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(),
-                    a.transform().rotationDeg()));
+            LOG.info("[SOLVE] " + f.name() + ": " + registeredOn(ref, a));
         }
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
@@ -393,6 +389,12 @@ public final class RawFrameAstrometry {
                 ref.name()));
         progress.update(1, out.size() + " frame(s) registered");
         return new Result(out, unplaced, run.solves, out.size() - 1, 0, new InPixels(ref.name(), why));
+    }
+
+    /** How a frame was registered on {@code ref}, for the log and the cache ("registered on NAME: triangles, rms …"). */
+    private static String registeredOn(FitsFrame ref, Registration a) {
+        return String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°", ref.name(),
+                a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(), a.transform().rotationDeg());
     }
 
     /**
