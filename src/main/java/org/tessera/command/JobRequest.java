@@ -12,6 +12,9 @@ import java.util.stream.Stream;
 
 import org.tessera.Progress;
 import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FitsReadException;
+import org.tessera.io.FrameSelection;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.OutputLock;
 import org.tessera.pipeline.OutputRun;
@@ -61,6 +64,7 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
                     throw new IllegalArgumentException("output must be a FITS file name, but is a folder: " + out);
                 if (!isFits(out))
                     throw new IllegalArgumentException("output must be a FITS file name ending in .fits, .fit or .fts: " + out);
+                refuseToOverwriteAFrame(out, in);
             }
         }
         if (job != Job.MOSAIC && in.isEmpty())
@@ -133,6 +137,31 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
 
     private static String count(int n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /**
+     * A stack replaces its output file, so that file must not be a frame: `tessera stack
+     * frames/*.fits` (the output forgotten) would otherwise name the first raw frame as the output
+     * and replace it with the stack of the others, and naming a frame among the inputs replaced it
+     * with the stack it was read into. Only a file Tessera wrote (ORIGIN = 'Tessera', e.g. the
+     * tile of an earlier stack) or an empty one is replaced.
+     */
+    private static void refuseToOverwriteAFrame(Path out, List<Path> in) throws IOException {
+        if (!Files.isRegularFile(out)) return;
+        for (Path p : in)
+            if (Files.isSameFile(p, out))
+                throw new IllegalArgumentException("output is one of the input frames: " + out
+                        + " (the stack would replace it); choose another output file");
+        if (Files.size(out) == 0) return;
+        boolean ours;
+        try {
+            ours = FrameSelection.writtenByTessera(FitsFrame.open(out).keys());
+        } catch (FitsReadException e) {
+            ours = false;
+        }
+        if (!ours)
+            throw new IllegalArgumentException("output exists and is not a file Tessera wrote: " + out
+                    + " (a frame? the stack would replace it); choose another output file, or delete it first");
     }
 
     static boolean isFits(Path p) {

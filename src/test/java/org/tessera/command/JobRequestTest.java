@@ -10,6 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.config.Config;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameSelection;
+
+import nom.tam.fits.Header;
 
 class JobRequestTest {
 
@@ -50,6 +55,46 @@ class JobRequestTest {
                 () -> JobRequest.of(Job.REPROJECT, List.of(), dir.resolve("o"), c, List.of())).getMessage());
         assertEquals("stack: no input frames given", assertThrows(IllegalArgumentException.class,
                 () -> JobRequest.of(Job.STACK, List.of(), dir.resolve("o.fits"), c, List.of())).getMessage());
+    }
+
+    /**
+     * A stack replaces its output file: `tessera stack frames/*.fits` (output forgotten) named the
+     * first raw frame as the output and replaced it with the stack of the others, exit 0; naming a
+     * frame among the inputs replaced it too. Only Tessera's own results (and empty files) may be
+     * replaced.
+     */
+    @Test
+    void stackNeverReplacesAFrame(@TempDir Path dir) throws Exception {
+        Config c = new Config();
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        FloatImage img = new FloatImage(8, 6, 1);
+        img.fill(100f);
+        Path raw1 = frames.resolve("light_001.fits"), raw2 = frames.resolve("light_002.fits");
+        for (Path p : List.of(raw1, raw2)) FitsImageWriter.write(p, img, new Header(), FitsImageWriter.AlphaMode.NONE);
+        byte[] before = Files.readAllBytes(raw1);
+
+        // The shell's expansion of frames/*.fits: the first frame becomes the output.
+        assertEquals("output exists and is not a file Tessera wrote: " + raw1
+                        + " (a frame? the stack would replace it); choose another output file, or delete it first",
+                assertThrows(IllegalArgumentException.class,
+                        () -> JobRequest.of(Job.STACK, List.of(raw2), raw1, c, List.of())).getMessage());
+        // The output named among the inputs, directly or through the folder.
+        for (Path input : List.of(raw1, frames))
+            assertEquals("output is one of the input frames: " + raw1 + " (the stack would replace it); choose another output file",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> JobRequest.of(Job.STACK, List.of(input, raw2), raw1, c, List.of())).getMessage());
+        assertArrayEquals(before, Files.readAllBytes(raw1));
+
+        // A file Tessera wrote (ORIGIN = 'Tessera': the tile of an earlier stack) and an empty file are replaced.
+        Header ours = new Header();
+        ours.addValue(FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE, "software");
+        Path tile = dir.resolve("tile.fits"), empty = Files.createFile(dir.resolve("empty.fits"));
+        FitsImageWriter.write(tile, img, ours, FitsImageWriter.AlphaMode.NONE);
+        assertEquals(tile, JobRequest.of(Job.STACK, List.of(frames), tile, c, List.of()).output());
+        assertEquals(empty, JobRequest.of(Job.STACK, List.of(frames), empty, c, List.of()).output());
+        // A file that is no FITS at all is not Tessera's either.
+        Path text = Files.writeString(dir.resolve("notes.fits"), "my notes");
+        assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.STACK, List.of(frames), text, c, List.of()));
     }
 
     @Test
