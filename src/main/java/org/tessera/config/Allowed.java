@@ -81,6 +81,44 @@ public interface Allowed {
         };
     }
 
+    /**
+     * Two numbers "low,high" (or a JSON list [low, high]) within [min, max], low below high
+     * ({@code strict}) or at most high: the pairs Phase 5 reads, checked before any work as every
+     * other setting (before, a bad pair stopped the run in Phase 5, after the master tiles).
+     */
+    static Allowed pair(double min, boolean minOpen, double max, boolean strict) {
+        return new Allowed() {
+            @Override public String check(Object value) {
+                double[] p = parsePair(value);
+                boolean ok = p != null && (minOpen ? p[0] > min : p[0] >= min) && p[1] <= max
+                        && (strict ? p[0] < p[1] : p[0] <= p[1]);
+                return ok ? null : describe();
+            }
+            @Override public String describe() {
+                String lo = num(min) + (minOpen ? " < " : " <= ") + "low " + (strict ? "< " : "<= ") + "high";
+                return "a pair \"low,high\" with " + lo + (max == Double.POSITIVE_INFINITY ? "" : " <= " + num(max));
+            }
+        };
+    }
+
+    /** [low, high] from a JSON list of two numbers or a text "low,high" ("[a, b]", "a;b", "a b"); null if neither. */
+    static double[] parsePair(Object value) {
+        try {
+            double[] p;
+            if (value instanceof List<?> l) {
+                if (l.size() != 2) return null;
+                p = new double[] {((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue()};
+            } else {
+                String[] t = String.valueOf(value).replaceAll("[\\[\\]()]", "").trim().split("[,;\\s]+");
+                if (t.length != 2) return null;
+                p = new double[] {Double.parseDouble(t[0]), Double.parseDouble(t[1])};
+            }
+            return Double.isFinite(p[0]) && Double.isFinite(p[1]) ? p : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** A number &gt;= min (closed), optionally whole. */
     static Allowed atLeast(double min, boolean integer) {
         return range(min, false, Double.POSITIVE_INFINITY, false, integer);

@@ -53,8 +53,9 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
      * @param clipSigma          robust clipping of the pair fit [intertile_robust_clip_sigma]
      * @param pruneK             neighbours kept per tile (plus bridges) [intertile_prune_k]
      * @param recenter           bring the mosaic's median back to the tiles' [intertile_global_recenter]
-     * @param recenterLow        clip of the recentring factor [intertile_recenter_clip]
-     * @param recenterHigh       clip of the recentring factor
+     * @param recenterLow        clip of the original's recentring factor (unused: the recentring moves
+     *                           offsets only; intertile_recenter_clip is accepted without effect)
+     * @param recenterHigh       clip of the original's recentring factor (unused)
      * @param blendToNeutral     fraction by which gains/offsets are pulled toward (1, 0)
      *                           [1 − intertile_affine_blend]
      * @param gainMin            clamp of the final gains
@@ -107,7 +108,8 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
     public static CoaddParams fromConfig(Config c) {
         MatchParams d = MatchParams.DEFAULTS;
         double[] sky = pair(c, "intertile_sky_percentile", d.skyLow(), d.skyHigh());
-        double[] rc = pair(c, "intertile_recenter_clip", d.recenterLow(), d.recenterHigh());
+        // intertile_recenter_clip is not read: the recentring never scales the gains (ConfigCompat.NO_EFFECT).
+        double[] rc = {d.recenterLow(), d.recenterHigh()};
         double[] tp = pair(c, "two_pass_cov_gain_clip", d.renormGainLow(), d.renormGainHigh());
         MatchParams m = new MatchParams(
                 c.has("intertile_preview_size") ? c.getInt("intertile_preview_size") : d.previewSize(),

@@ -52,6 +52,21 @@ class ConfigCompatTest {
         assertEquals(0.0, c.getDouble("cluster_orientation_split_deg"));
     }
 
+    /**
+     * intertile_recenter_clip was documented as the clip of the recentred gains, but the recentring
+     * moves offsets only (docs/reproject.md): any value gave the same mosaic, silently, and a value
+     * that is no pair stopped the run in Phase 5. It is now one of the keys without effect.
+     */
+    @Test
+    void theRecenterClipIsNamedAsWithoutEffect() {
+        Config c = new Config().set("intertile_recenter_clip=0.1,0.2");
+        assertEquals(List.of("1 config key has no effect in Tessera: intertile_recenter_clip ["
+                + ConfigCompat.NO_EFFECT.get("intertile_recenter_clip") + "]"), ConfigCompat.warnings(c));
+        assertEquals(CoaddParams.defaults().match(), CoaddParams.fromConfig(c).match());
+        assertEquals(CoaddParams.defaults().match(),
+                CoaddParams.fromConfig(new Config().set("intertile_recenter_clip=abc")).match());
+    }
+
     @Test
     void tesserasEarlierNamesAreAliasesOfTheOriginals() {
         Config c = new Config().set("two_pass_sigma_px=25").set("two_pass_gain_clip=0.8,1.2");

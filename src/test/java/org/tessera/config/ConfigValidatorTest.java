@@ -46,6 +46,24 @@ class ConfigValidatorTest {
             {"stacking_rejection_algorithm=median", "stacking_rejection_algorithm = 'median' (allowed: one of none | kappa_sigma | winsorized_sigma_clip | linear_fit_clip)"},
             {"resume=maybe", "resume = 'maybe' (allowed: one of auto | off)"},
             {"quality_gate_threshold=2", "quality_gate_threshold = 2 (allowed: a number in [0, 1])"},
+            // The plate-solver keys: before, a bad value passed when every frame had a WCS and, on raw
+            // frames, stopped the run after the header scan with a message naming no key
+            // ("tweak order must be 0..5, got 9", "timeout must be > 0 s, got -5.0").
+            {"solver_choice=foo", "solver_choice = 'foo' (allowed: one of auto | astap | astrometry | none)"},
+            {"solver_timeout_s=-5", "solver_timeout_s = -5 (allowed: a number > 0)"},
+            {"solver_tweak_order=9", "solver_tweak_order = 9 (allowed: a whole number in [0, 5])"},
+            {"solver_tweak_order=1.5", "solver_tweak_order = 1.5 (allowed: a whole number in [0, 5])"},
+            {"astrometry_net_downsample=0", "astrometry_net_downsample = 0 (allowed: a whole number >= 1)"},
+            {"astap_default_downsample=5", "astap_default_downsample = 5 (allowed: a whole number in [0, 4])"},
+            {"astap_default_search_radius=-1", "astap_default_search_radius = -1 (allowed: a number in (0, 180])"},
+            // Phase 5's pairs: before, checked only when Phase 5 began (after the master tiles), and a
+            // clip with low above high was used as given.
+            {"intertile_sky_percentile=abc", "intertile_sky_percentile = 'abc' (allowed: a pair \"low,high\" with 0 <= low < high <= 100)"},
+            {"intertile_sky_percentile=70,30", "intertile_sky_percentile = '70,30' (allowed: a pair \"low,high\" with 0 <= low < high <= 100)"},
+            {"intertile_sky_percentile=20,120", "intertile_sky_percentile = '20,120' (allowed: a pair \"low,high\" with 0 <= low < high <= 100)"},
+            {"two_pass_cov_gain_clip=abc", "two_pass_cov_gain_clip = 'abc' (allowed: a pair \"low,high\" with 0 < low <= high)"},
+            {"two_pass_cov_gain_clip=1.2,0.8", "two_pass_cov_gain_clip = '1.2,0.8' (allowed: a pair \"low,high\" with 0 < low <= high)"},
+            {"two_pass_gain_clip=0,1", "two_pass_cov_gain_clip = '0,1' (allowed: a pair \"low,high\" with 0 < low <= high)"},
         };
         for (String[] c : cases) {
             Config config = new Config().set(c[0]);
@@ -56,6 +74,13 @@ class ConfigValidatorTest {
                 ConfigValidator.problems(new Config().set("preview_png_p_low=99").set("preview_png_p_high=98")));
         // aliases the code accepts stay accepted; a JSON value of the wrong type is named
         assertEquals(List.of(), ConfigValidator.problems(new Config().set("reproject_kernel=Lanczos")));
+        for (String pair : List.of("30,70", "[20, 80]", "0;100", "10 90"))
+            assertEquals(List.of(), ConfigValidator.problems(new Config().set("intertile_sky_percentile=" + pair)), pair);
+        assertEquals(List.of(), ConfigValidator.problems(new Config().put("two_pass_cov_gain_clip", List.of(0.9, 1.1))));
+        assertEquals(List.of("two_pass_cov_gain_clip = [0.9] (allowed: a pair \"low,high\" with 0 < low <= high)"),
+                ConfigValidator.problems(new Config().put("two_pass_cov_gain_clip", List.of(0.9))));
+        for (String choice : List.of("ASTAP", "astrometry.net", "solve-field", "ansvr", "local", "off", "none", ""))
+            assertEquals(List.of(), ConfigValidator.problems(new Config().set("solver_choice=" + choice)), choice);
         assertEquals(List.of("reproject_kernel = 3 (allowed: one of nearest | bilinear | lanczos3 | exact)"),
                 ConfigValidator.problems(new Config().put("reproject_kernel", 3)));
         assertEquals(List.of("apply_master_tile_crop = [] (allowed: true or false)"),
