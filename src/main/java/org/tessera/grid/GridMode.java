@@ -1,22 +1,28 @@
 package org.tessera.grid;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import org.tessera.Progress;
 import org.tessera.ProgressParts;
 import org.tessera.config.Config;
+import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.MountMode;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
@@ -305,6 +311,7 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: global grid %dx%d at %.3f\"/px, tile %d px, step %d px, %d tile(s) for %d frame(s)",
                 mount, layout.global().width(), layout.global().height(), layout.global().wcs().pixelScaleDeg() * 3600,
                 layout.tileSize(), layout.step(), layout.tiles().size(), frames.size()));
+        setAsideEarlierRun(dir);
         Path tilesDir = Files.createDirectories(dir.resolve(TILES_DIR));
         int n = layout.tiles().size();
         ProgressParts tileBar = stages.tileWeights() == null ? ProgressParts.equal(stages.tiles(), n)
@@ -323,6 +330,63 @@ public final class GridMode {
         CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir), layout.global(), dir,
                 config, stages.coadd(), stages.save());
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
+    }
+
+    /** Where {@link #setAsideEarlierRun} moves an earlier run's files, as Classic mode's {@code RunManifest.PREVIOUS}. */
+    static final String PREVIOUS = "previous-run";
+
+    /**
+     * Grid mode keeps no resume state, so every tile and mosaic file already in {@code dir} is an
+     * earlier run's. Left in place they were mixed with this run's: a rerun with other settings and
+     * fewer tiles left the earlier tile_0002..0004 beside its own tile_0001, and a run stopped before
+     * its assembly left the earlier mosaic_grid.fits looking current. They are moved into
+     * {@code previous-run/} (replacing an older one), as Classic mode moves the master tiles of a
+     * different run; unfinished {@code .part} files of a stopped run are deleted. Only files
+     * Tessera wrote (ORIGIN = 'Tessera') and the preview PNG are moved: a frame is never touched.
+     */
+    static void setAsideEarlierRun(Path dir) throws IOException {
+        List<Path> earlier = new ArrayList<>();
+        List<Path> candidates = new ArrayList<>();
+        Path tilesDir = dir.resolve(TILES_DIR);
+        if (Files.isDirectory(tilesDir))
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tilesDir, "tile_*")) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    if (name.endsWith(".fits") || name.endsWith(".fits.part")) candidates.add(p);
+                }
+            }
+        for (String name : List.of(GridAssembly.NAMES.mosaic(), GridAssembly.NAMES.coverage(), GridAssembly.NAMES.preview())) {
+            candidates.add(dir.resolve(name));
+            candidates.add(dir.resolve(name + ".part"));
+        }
+        for (Path p : candidates) {
+            if (!Files.isRegularFile(p)) continue;
+            String name = p.getFileName().toString();
+            if (name.endsWith(".part")) Files.delete(p);
+            else if (name.endsWith(".png") || writtenByTessera(p)) earlier.add(p);
+        }
+        if (earlier.isEmpty()) return;
+        earlier.sort(null);
+        Path prev = dir.resolve(PREVIOUS);
+        if (Files.exists(prev))
+            try (Stream<Path> s = Files.walk(prev)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        for (Path f : earlier) {
+            Path to = prev.resolve(dir.relativize(f));
+            Files.createDirectories(to.getParent());
+            Files.move(f, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+        LOG.warning(String.format(Locale.ROOT, "[GRID] %d file(s) of an earlier run (Grid tiles, mosaic) moved to %s so "
+                + "they are not mixed with this run's", earlier.size(), prev));
+    }
+
+    private static boolean writtenByTessera(Path fits) {
+        try {
+            return FrameSelection.writtenByTessera(FitsFrame.open(fits).keys());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The frames of the tiles written (a tile's file is named by its id), each once, in input order. */

@@ -232,6 +232,47 @@ class GridModeTest {
         assertEquals(-1L, Files.mismatch(a.mosaic(), b.mosaic()), "mosaics differ");
     }
 
+    /**
+     * A rerun into the same folder with larger tiles: before, tiles/ kept the earlier run's extra
+     * tiles beside this run's (4 files for a run of 1 tile), and a run stopped before its assembly
+     * left the earlier mosaic_grid.fits looking current. They go to previous-run/; the mosaic is
+     * the same as in a fresh folder; a frame the plan lists in the folder is never moved.
+     */
+    @Test
+    void aRerunSetsTheEarlierRunsTilesAndMosaicAside() throws IOException {
+        SyntheticSky sky = GridFixtures.sky().framesPerPanel(1);
+        List<Path> files = sky.writeFits(dir.resolve("frames"));
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        Path out = dir.resolve("out");
+        GridMode.Outcome first = GridMode.run(csv, out, GridFixtures.config(1), Progress.NONE);
+        int before = first.parts().get(0).tiles().size();
+        assertTrue(before >= 3, "tiles of the first run: " + before);
+        Files.writeString(out.resolve("tiles/tile_0009.fits.part"), "unfinished");
+        Path userFile = Files.copy(files.get(0), out.resolve("tiles/tile_0042.fits")); // not Tessera's: stays
+
+        Config bigTiles = GridFixtures.config(1);
+        bigTiles.put("grid_size_factor", 8.0);
+        List<String> log = new ArrayList<>();
+        GridMode.Outcome[] second = new GridMode.Outcome[1];
+        log.addAll(logged(() -> second[0] = GridMode.run(csv, out, bigTiles, Progress.NONE)));
+        assertEquals(1, second[0].parts().get(0).tiles().size());
+        List<String> left;
+        try (var s = Files.list(out.resolve("tiles"))) {
+            left = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("tile_0001.fits", "tile_0042.fits"), left);
+        assertTrue(Files.isRegularFile(userFile));
+        int moved = before + 3; // the tiles, the mosaic, its coverage and its preview
+        assertTrue(log.contains("[GRID] " + moved + " file(s) of an earlier run (Grid tiles, mosaic) moved to "
+                + out.resolve("previous-run") + " so they are not mixed with this run's"), log.toString());
+        try (var s = Files.list(out.resolve("previous-run/tiles"))) {
+            assertEquals(before, s.count());
+        }
+        assertTrue(Files.isRegularFile(out.resolve("previous-run/mosaic_grid.fits")));
+        GridMode.Outcome fresh = GridMode.run(csv, dir.resolve("fresh"), bigTiles, Progress.NONE);
+        assertEquals(-1L, Files.mismatch(fresh.mosaic(), second[0].mosaic()));
+    }
+
     @Test
     void mixedMountsSplitIntoTwoRuns() throws IOException {
         SyntheticSky sky = GridFixtures.sky().framesPerPanel(1).panelMount(2, MountMode.ALT_AZ).panelMount(3, MountMode.ALT_AZ);
