@@ -88,9 +88,13 @@ public final class UserMessages {
         return t;
     }
 
+    /**
+     * "FILE: reason", or "FILE -> OTHER: reason" for a move or copy (the form of the exception's own
+     * message: a log line that holds it does not append the exception, class name included).
+     */
     private static String fileProblem(FileSystemException f) {
-        String file = f.getFile();
-        return (file == null ? "" : file + ": ") + reason(f);
+        String file = f.getFile(), other = f.getOtherFile();
+        return (file == null ? "" : other == null ? file + ": " : file + " -> " + other + ": ") + reason(f);
     }
 
     /** The reason alone (no file name) for a file-system failure. */

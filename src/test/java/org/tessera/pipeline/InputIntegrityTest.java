@@ -197,6 +197,19 @@ class InputIntegrityTest {
         assertTrue(heap.startsWith("out of memory (Java heap of "), heap);
         assertTrue(heap.contains("JAVA_OPTS=-Xmx8g") && heap.contains("Edit > Options > Memory"), heap);
         for (String m : List.of(denied, loop, negative, full, heap)) assertFalse(m.contains("Exception") || m.contains("Error"), m);
+        // A move that is denied (an earlier run's tile moved into previous-run/ of a read-only
+        // master_tiles/) names both files; the console line showed
+        // "… (java.nio.file.AccessDeniedException: A -> B)" after the words.
+        AccessDeniedException move = new AccessDeniedException("/out/master_tiles/master_tile_000.fits",
+                "/out/previous-run/master_tiles/master_tile_000.fits", null);
+        String moved = UserMessages.describe(move);
+        assertEquals("/out/master_tiles/master_tile_000.fits -> /out/previous-run/master_tiles/master_tile_000.fits: "
+                + "permission denied (check the file's and its folder's permissions)", moved);
+        java.util.logging.LogRecord r = new java.util.logging.LogRecord(java.util.logging.Level.SEVERE, "failed: " + moved);
+        r.setThrown(move);
+        r.setLoggerName("org.tessera.cli");
+        String line = new RunLog.LineFormatter(false).format(r);
+        assertTrue(line.endsWith(" SEVERE [cli] failed: " + moved + "\n"), line);
 
         // "cannot read: PATH" now says why.
         Path missing = dir.resolve("missing.fits");
