@@ -121,6 +121,7 @@ public final class StackPlan {
         Path base = csv.toAbsolutePath().getParent();
         List<Entry> entries = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        Map<Path, Integer> seen = new HashMap<>(); // real path → line of its first listing
         for (int k = header ? 1 : 0; k < lines.size(); k++) {
             int n = lineNo.get(k);
             List<String> f = split(lines.get(k), delim);
@@ -166,6 +167,14 @@ public final class StackPlan {
             }
             if (!Files.isRegularFile(path)) {
                 problems.add(new Problem(n, path, where + "file not found: " + path));
+                continue;
+            }
+            // A frame listed twice (copied lines, "night1/x.fit" and "./night1/x.fit", a link) was
+            // stacked twice: twice its weight in every tile and in EXPTOTAL/NEXP_SUM.
+            Integer earlier = seen.putIfAbsent(path.toRealPath(), n);
+            if (earlier != null) {
+                problems.add(new Problem(n, path, where + "the same file as line " + earlier + " (" + path
+                        + "): a frame is stacked once, this line is left out"));
                 continue;
             }
             entries.add(new Entry(n, path, exposure, emptyToNull(field(f, col.get(Column.FILTER))),

@@ -116,6 +116,28 @@ class StackPlanTest {
         assertTrue(pr.get(4).reason().contains("line 8: exposure '-2'"), pr.get(4).reason());
     }
 
+    /**
+     * The same frame listed twice (a copied line, another spelling of its path, a link to it) was
+     * stacked twice: on the 12 M 94 frames with one line repeated twice more, "14/14 frame(s)
+     * stacked" and EXPTOTAL 140 s instead of 120 s. The first listing is kept.
+     */
+    @Test
+    void aFrameListedTwiceIsKeptOnce() throws IOException {
+        Path a = touch("night1/a.fits");
+        touch("night1/b.fits");
+        Files.createSymbolicLink(dir.resolve("link.fits"), a);
+        Path p = csv("path,exposure\nnight1/a.fits,10\nnight1/b.fits,10\n./night1/../night1/a.fits,20\nlink.fits,10\nnight1/a.fits,10\n");
+        StackPlan plan = StackPlan.read(p);
+        assertEquals(List.of(2, 3), plan.entries().stream().map(StackPlan.Entry::line).toList());
+        assertEquals(10.0, plan.entries().get(0).exposure());
+        List<StackPlan.Problem> pr = plan.problems();
+        assertEquals(List.of(4, 5, 6), pr.stream().map(StackPlan.Problem::line).toList());
+        assertEquals("stack_plan.csv: line 4: the same file as line 2 (" + a + "): a frame is stacked once, this line is left out",
+                pr.get(0).reason());
+        assertTrue(pr.get(1).reason().startsWith("stack_plan.csv: line 5: the same file as line 2 ("), pr.get(1).reason());
+        assertTrue(pr.get(2).reason().startsWith("stack_plan.csv: line 6: the same file as line 2 ("), pr.get(2).reason());
+    }
+
     @Test
     void fatalErrorsNameTheCsv() throws IOException {
         Path p = csv("exposure,filter\n10,L\n");
