@@ -81,7 +81,8 @@ final class Usage {
                     Stacks the frames (FITS files, or folders of them) of one field into a master
                     tile on the grid of the central frame: OUTPUT.fits with an ALPHA extension.
                     Frames without WCS (raw subs) are plate-solved or registered first, as by
-                    mosaic. tessera.log and solved_wcs/ go beside OUTPUT.fits.
+                    mosaic. tessera.log and solved_wcs/ go beside OUTPUT.fits. An existing
+                    OUTPUT.fits is replaced only when Tessera wrote it (never a frame).
 
                     """ + OPTIONS;
             case REPROJECT -> """
