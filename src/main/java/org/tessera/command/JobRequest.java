@@ -15,6 +15,7 @@ import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsReadException;
 import org.tessera.io.FrameSelection;
+import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
 import org.tessera.pipeline.OutputLock;
 import org.tessera.pipeline.OutputRun;
@@ -58,6 +59,7 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
             case MOSAIC, REPROJECT -> {
                 if (Files.exists(out) && !Files.isDirectory(out))
                     throw new IllegalArgumentException("output must be a folder, but is a file: " + out);
+                refuseToOverwriteAnInput(out, in);
             }
             case STACK -> {
                 if (Files.isDirectory(out))
@@ -162,6 +164,23 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         if (!ours)
             throw new IllegalArgumentException("output exists and is not a file Tessera wrote: " + out
                     + " (a frame? the stack would replace it); choose another output file, or delete it first");
+    }
+
+    /**
+     * A mosaic or reproject job writes mosaic.fits, mosaic_coverage.fits and mosaic_preview.png
+     * into its output folder: an input file at one of those places would be replaced by the
+     * result it was read into ('tessera reproject rp rp/mosaic.fits rp/b.fits' replaced the image
+     * mosaic.fits, exit 0).
+     */
+    private static void refuseToOverwriteAnInput(Path out, List<Path> in) throws IOException {
+        for (String name : List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE, MosaicPipeline.PREVIEW)) {
+            Path target = out.resolve(name);
+            if (!Files.isRegularFile(target)) continue;
+            for (Path p : in)
+                if (Files.isRegularFile(p) && Files.isSameFile(p, target))
+                    throw new IllegalArgumentException("input " + p + " is where this run writes its " + name
+                            + " (it would be replaced); choose another output folder");
+        }
     }
 
     static boolean isFits(Path p) {

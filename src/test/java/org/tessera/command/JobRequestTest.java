@@ -97,6 +97,30 @@ class JobRequestTest {
         assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.STACK, List.of(frames), text, c, List.of()));
     }
 
+    /**
+     * 'tessera reproject rp rp/mosaic.fits rp/b.fits' replaced the input image mosaic.fits with the
+     * coadd (exit 0): an input where the run writes an output is refused, for mosaic jobs too.
+     */
+    @Test
+    void mosaicAndReprojectNeverReplaceAnInput(@TempDir Path dir) throws Exception {
+        Config c = new Config();
+        Path out = Files.createDirectories(dir.resolve("rp"));
+        Path image = Files.writeString(out.resolve("mosaic.fits"), "x"), other = Files.writeString(out.resolve("b.fits"), "x");
+        for (Job job : List.of(Job.REPROJECT, Job.MOSAIC))
+            assertEquals("input " + image + " is where this run writes its mosaic.fits (it would be replaced); choose another output folder",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> JobRequest.of(job, List.of(image, other), out, c, List.of())).getMessage(), job.word());
+        // Through the folder, as 'tessera reproject rp rp' expands it.
+        assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.REPROJECT, List.of(out), out, c, List.of()));
+        Path cov = Files.move(image, out.resolve("mosaic_coverage.fits"));
+        assertEquals("input " + cov + " is where this run writes its mosaic_coverage.fits (it would be replaced); choose another output folder",
+                assertThrows(IllegalArgumentException.class,
+                        () -> JobRequest.of(Job.REPROJECT, List.of(cov), out, c, List.of())).getMessage());
+        // Another output folder, or inputs beside outputs that are not inputs, are fine.
+        assertEquals(List.of(cov, other), JobRequest.of(Job.REPROJECT, List.of(cov, other), dir.resolve("o2"), c, List.of()).inputs());
+        assertEquals(List.of(other), JobRequest.of(Job.REPROJECT, List.of(other), out, c, List.of()).inputs());
+    }
+
     @Test
     void fromFormBuildsConfigAndWarnings(@TempDir Path dir) throws Exception {
         JobRequest r = JobRequest.fromForm(Job.MOSAIC, null, dir, null, Map.of("rejection", "kappa_sigma"),
