@@ -111,12 +111,17 @@ public final class UserMessages {
         return r.isEmpty() ? "input/output error" : r;
     }
 
+    private static final String DISK_FULL = "the disk is full (";
+
     /** "the disk is full …" when {@code msg} is the system's disk-full or quota message, else null. */
     private static String diskFull(String msg) {
         String m = msg.toLowerCase(Locale.ROOT);
+        // Already said by a writer ("FILE: cannot write: the disk is full (…): …"): wrapped again, the
+        // line read "the disk is full (FILE: cannot write: the disk is full (…): …): …".
+        if (m.contains(DISK_FULL)) return null;
         if (m.contains("no space left") || m.contains("disk full") || m.contains("not enough space")
                 || m.contains("quota exceeded"))
-            return "the disk is full (" + msg + "): free some space or choose another output folder";
+            return DISK_FULL + msg + "): free some space or choose another output folder";
         return null;
     }
 }

@@ -193,6 +193,13 @@ class InputIntegrityTest {
         String full = UserMessages.describe(new FileSystemException("/out/mosaic.fits.part", null, "No space left on device"));
         assertEquals("/out/mosaic.fits.part: the disk is full (No space left on device): free some space or choose "
                 + "another output folder", full);
+        // A writer's message already says it (FitsImageWriter: "FILE: cannot write: " + problemWith):
+        // a full disk under a mosaic run read "the disk is full (…/mosaic.fits: cannot write: the disk
+        // is full (No space left on device): free …): free …".
+        String written = "/out/mosaic.fits: cannot write: "
+                + UserMessages.problemWith(new FileSystemException("/out/mosaic.fits.part", null, "No space left on device"));
+        assertEquals("/out/mosaic.fits: cannot write: the disk is full (No space left on device): free some space or "
+                + "choose another output folder", UserMessages.describe(new IOException(written)));
         String heap = UserMessages.describe(new OutOfMemoryError("Java heap space"));
         assertTrue(heap.startsWith("out of memory (Java heap of "), heap);
         assertTrue(heap.contains("JAVA_OPTS=-Xmx8g") && heap.contains("Edit > Options > Memory"), heap);
