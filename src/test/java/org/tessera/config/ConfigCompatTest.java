@@ -21,6 +21,7 @@ class ConfigCompatTest {
     void theOriginalsCompleteConfigLoadsWithOneNoEffectWarningAndNoUnknownKey() throws Exception {
         Config c = JobSettings.build(ORIGINAL, java.util.Map.of(), List.of());
         assertEquals(148, c.givenKeys().size());
+        assertEquals(List.of(), ConfigValidator.problems(c)); // every value of the original's file is valid here
         List<String> w = ConfigCompat.warnings(c);
         assertEquals(1, w.size(), w.toString()); // no unknown key, one no-effect line
         String line = w.get(0);
