@@ -156,7 +156,7 @@ public final class ConfigKeys {
                 Allowed.atLeast(1, true)),
         new Key("sds_target_batch_size", 10, "SDS: a batch closes at this many frames whatever its coverage",
                 Allowed.atLeast(1, true)),
-        new Key("sds_min_coverage_keep", 0.4, "SDS: mosaic pixels whose coverage (sum of frame weights, divided by its maximum) is below this are masked out (NaN, coverage 0)",
+        new Key("sds_min_coverage_keep", 0.4, "SDS: mosaic pixels whose coverage (sum of frame weights, divided by its maximum) is below this are masked out (no data: ALPHA 0, coverage 0)",
                 Allowed.range(0, false, 1, false, false)),
         new Key("global_coadd_method", "kappa_sigma", "SDS: per-pixel combine of the mega-tiles by the stack core: kappa_sigma | winsorized (winsorized_sigma_clip) | mean | median",
                 Allowed.choices(List.of("kappa_sigma", "winsorized", "mean", "median"), List.of("winsorized_sigma_clip", "winsor"))),
