@@ -62,12 +62,16 @@ public final class Percentiles {
 
     /** Every (n / SAMPLE)-th finite value of {@code values[0..len)} (n of them are finite), sorted. */
     private static float[] sample(float[] values, int len, int n) {
-        int step = Math.max(1, n / SAMPLE), m = 0, seen = 0;
+        int step = Math.max(1, n / SAMPLE), m = 0, skip = 0; // a count down, not a division per value
         float[] s = new float[n / step + 1];
         for (int i = 0; i < len; i++) {
             float v = values[i];
             if (!Float.isFinite(v)) continue;
-            if (seen++ % step == 0 && m < s.length) s[m++] = v;
+            if (skip == 0 && m < s.length) {
+                s[m++] = v;
+                skip = step;
+            }
+            skip--;
         }
         s = Arrays.copyOf(s, m);
         Arrays.sort(s);
