@@ -87,7 +87,7 @@ public final class OutputLock implements AutoCloseable {
      * or a run below holding its folders above) walks below for a run to name, probing this byte: a
      * probe of the lock itself, in the instant a run below takes it, would refuse that run too.
      */
-    private static final long MARK = Long.MAX_VALUE - 1;
+    static final long MARK = Long.MAX_VALUE - 1;
 
     /** What a refused run reads when stacks, not a run owning the folder, hold it. */
     static final String STACKS_HOLD = "a stack job writing a file in it or in a folder below it";

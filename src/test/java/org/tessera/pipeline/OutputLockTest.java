@@ -32,11 +32,23 @@ class OutputLockTest {
 
     /**
      * Holds the lock of args[0] until killed (the other process of {@link #aRunInAnotherProcessBlocksTheCliUntilItDies}):
-     * a folder as a mosaic run holds it, or with a second argument {@code stack} a file as a stack run does.
+     * a folder as a mosaic run holds it, or with a second argument {@code stack} a file as a stack run does,
+     * or {@code mark} the byte of a folder's lock file that a refused run probes to name the run owning it.
      */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
             Path p = Path.of(args[0]);
+            if (args.length > 1 && args[1].equals("mark")) {
+                Files.createDirectories(p);
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p.resolve(OutputLock.FILE),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                    if (ch.tryLock(OutputLock.MARK, 1, false) == null) throw new IllegalStateException("mark held");
+                    System.out.println("locked");
+                    System.out.flush();
+                    Thread.sleep(60_000);
+                }
+                return;
+            }
             OutputLock lock = args.length > 1 && args[1].equals("stack") ? OutputLock.acquireFile(p) : OutputLock.acquire(p);
             System.out.println("locked");
             System.out.flush();
@@ -387,10 +399,15 @@ class OutputLockTest {
 
     /** Starts a {@link Holder} of {@code path} ({@code stack}: as a stack run) and waits until it holds it. */
     private static Process hold(Path path, boolean stack) throws Exception {
+        return hold(path, stack ? "stack" : null);
+    }
+
+    /** Starts a {@link Holder} of {@code path} ({@code how}: its second argument, or null) and waits until it holds it. */
+    private static Process hold(Path path, String how) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
                 path.toString()));
-        if (stack) cmd.add("stack");
+        if (how != null) cmd.add(how);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertEquals("locked", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
         return p;
@@ -607,6 +624,25 @@ class OutputLockTest {
         assertEquals(1, jobs.runs);
     }
 
+    /**
+     * The byte a refused run probes to name the run below is no part of any run's lock: a run
+     * starting while it is probed (here: held by another process for the while) goes on, where a
+     * probe of the lock would refuse it too.
+     */
+    @Test
+    void aRunGoesOnWhileARefusedRunProbesItsMark(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("s");
+        Counting jobs = new Counting();
+        Process marker = hold(s, "mark");
+        try {
+            cli(jobs, Main.OK, "-q", "mosaic", "-o", s.toString());
+            cli(jobs, Main.OK, "-q", "stack", s.resolve("t.fits").toString(), Files.writeString(dir.resolve("f.fits"), "x").toString());
+        } finally {
+            kill(marker);
+        }
+        assertEquals(2, jobs.runs);
+    }
+
     /** Holds {@code path} from another process once a run of this JVM has made its first look above {@code folder} (its planned real path). */
     private static Process[] holdAfterFirstLook(Path folder, Path path) {
         Process[] holder = {null};
@@ -625,31 +661,39 @@ class OutputLockTest {
      * The second look above: a mosaic of another process takes a folder above (which had no lock
      * file) after a stack's or a run's first look, and walks below before that one holds its own
      * folder, so it sees nothing; the stack or run, looking above again once it holds its folder,
-     * is refused naming it. Without the second look both would go on.
+     * is refused naming it, from the command line (exit 2) and when a script takes the lock
+     * directly (one hold, no front's hold to look again). Without the second look both would go on.
      */
     @Test
     void aRunTakingAFolderAboveBetweenTheTwoLooksRefusesTheStackOrRunBelow(@TempDir Path dir) throws Exception {
         Path frame = Files.writeString(dir.resolve("f.fits"), "x");
         Counting jobs = new Counting();
-        for (String job : List.of("stack", "mosaic")) {
-            Path u = Files.createDirectories(dir.resolve(job)), s = u.resolve("s");
-            assertFalse(Files.exists(u.resolve(OutputLock.FILE)));
-            Process[] holder = holdAfterFirstLook(u.toRealPath().resolve("s"), u);
-            try {
-                String[] args = job.equals("stack") ? new String[] {"-q", "stack", s.resolve("t.fits").toString(), frame.toString()}
-                        : new String[] {"-q", "mosaic", "-o", s.toString()};
-                String err = cli(jobs, Main.ERROR, args)[1];
-                assertNotNull(holder[0], "the hook ran");
-                assertTrue(err.startsWith("tessera: error: another Tessera run is writing into " + u + " (pid " + holder[0].pid()
-                        + ", started "), job + ": " + err);
-                assertTrue(holder[0].isAlive(), "the run above goes on");
-                assertEquals("refused", probe(u));
-            } finally {
-                OutputLock.afterFirstLook = null;
-                if (holder[0] != null) kill(holder[0]);
+        for (String job : List.of("stack", "mosaic"))
+            for (boolean cli : List.of(false, true)) {
+                Path u = Files.createDirectories(dir.resolve(job + (cli ? "-cli" : "-script"))), s = u.resolve("s"), t = s.resolve("t.fits");
+                Process[] holder = holdAfterFirstLook(u.toRealPath().resolve("s"), u);
+                try {
+                    String err;
+                    if (cli) {
+                        err = cli(jobs, Main.ERROR, job.equals("stack") ? new String[] {"-q", "stack", t.toString(), frame.toString()}
+                                : new String[] {"-q", "mosaic", "-o", s.toString()})[1];
+                    } else {
+                        err = assertThrows(java.io.IOException.class, () -> (job.equals("stack") ? OutputLock.acquireFile(t)
+                                : OutputLock.acquire(s)).close()).getMessage();
+                    }
+                    assertNotNull(holder[0], "the hook ran");
+                    String held = Files.readString(u.resolve(OutputLock.FILE));
+                    assertTrue(held.startsWith("pid " + holder[0].pid() + ", started "), held);
+                    assertEquals((cli ? "tessera: error: " : "") + "another Tessera run is writing into " + u + " (" + held
+                            + "): wait for it to end, or choose another output folder" + (cli ? System.lineSeparator() : ""), err, job);
+                    assertTrue(holder[0].isAlive(), "the run above goes on");
+                    assertEquals("refused", probe(u));
+                } finally {
+                    OutputLock.afterFirstLook = null;
+                    if (holder[0] != null) kill(holder[0]);
+                }
             }
-            assertEquals(0, jobs.runs, job + ": refused");
-        }
+        assertEquals(0, jobs.runs, "refused");
     }
 
     /**
