@@ -51,17 +51,20 @@ import java.util.logging.Logger;
  * such runs starting together, one sees the other. Where the folder above had a lock file already
  * (any run into it before), exactly one of the two goes on: the lower one holds that file shared
  * from its first look, and that hold and the upper one's lock exclude each other; where the file is
- * made in that instant, both may be refused, never both go on. A refused stack
- * or run leaves the file system as it was: the folders above are held before its folder and lock
- * file are made (only when a run takes a folder above in the instant between its two looks do they
- * stay: another stack may use them already).
+ * made in that instant, both may be refused, never both go on. (In this JVM the whole taking is
+ * done under one monitor: of two threads, the second sees the first.) A refused stack or run
+ * leaves the file system as it was: the folders above are held before its folder and lock file are
+ * made (only when a run takes a folder above in the instant between its two looks do they stay:
+ * another stack may use them already).
  * <p>
  * Every front goes through it: the pipeline's entry points ({@code MosaicPipeline.mosaic},
  * {@code grid}, {@code reproject}, {@code stack}) take it, so scripts calling them directly are
  * guarded too, and the fronts and the Spark driver take it around the whole job. A run re-enters
  * the lock its own thread holds (a front's lock, then the pipeline's; Spark's driver, then its
  * Phase 5 through the pipeline), and the folder or file is free when the outermost holder closes;
- * another thread of the same JVM (a second Fiji command) is refused like another process.
+ * another thread of the same JVM (a second Fiji command) is refused like another process. A run's
+ * thread may take folders and files below the folder it owns (its run holds that tree anyway); a
+ * mosaic of its own into a folder above one it holds is refused as another thread's would be.
  * <p>
  * The operating system releases the lock when the process ends, even on {@code kill -9}, so a
  * crashed run never blocks the next one; the file itself stays (deleting it on release would let
@@ -77,7 +80,7 @@ public final class OutputLock implements AutoCloseable {
     /** The lock file in the output folder. */
     public static final String FILE = ".tessera.lock";
 
-    /** Byte of the lock file held shared by each stack run writing in the folder or below it. */
+    /** Byte of the lock file held shared by each stack run writing in the folder or below it, and each run owning a folder below it. */
     private static final long STACKS = 0;
     /** The bytes standing for the stack outputs' names: one each, after {@link #STACKS}. */
     private static final long OUTPUTS = 1, OUTPUT_SLOTS = 1L << 40;

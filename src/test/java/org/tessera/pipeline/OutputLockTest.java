@@ -592,7 +592,11 @@ class OutputLockTest {
             Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { OutputLock.acquire(out).close(); return null; }));
             assertEquals("another Tessera run is writing into " + out + " (a run writing into " + sub + ", " + held
                     + "): wait for it to end, or choose another output folder", e.getMessage());
-            assertEquals("refused", probe(out), "another process is refused too");
+            // and so is one of its own thread: its hold of out is not a stack's to be taken over
+            e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(out));
+            assertEquals("another Tessera run is writing into " + out + " (a run writing into " + sub + ", " + held
+                    + "): wait for it to end, or choose another output folder", e.getMessage());
+            assertEquals("refused", probe(out), "another process is refused too: the refusals left this JVM's hold of out");
         }
         assertEquals(below.size() + 1, jobs.runs);
         assertEquals("locked", probe(out));
