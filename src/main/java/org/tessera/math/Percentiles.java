@@ -36,12 +36,12 @@ public final class Percentiles {
             Arrays.fill(r, Double.NaN);
             return r;
         }
-        float[] sample = n >= BRACKET_FROM ? sample(values, n) : null;
+        float[] sample = n >= BRACKET_FROM ? sample(values, values.length, n) : null;
         float[] all = null; // the finite values, copied only when a rank needs a full selection
         for (int i = 0; i < ps.length; i++) {
             double pos = position(ps[i], n);
             int k = (int) Math.floor(pos);
-            double[] ab = sample == null ? null : bracketed(values, n, sample, k, Math.min(k + 1, n - 1));
+            double[] ab = sample == null ? null : bracketed(values, values.length, n, sample, k, Math.min(k + 1, n - 1));
             if (ab == null) {
                 if (all == null) {
                     all = new float[n];
@@ -60,15 +60,29 @@ public final class Percentiles {
     /** About how many values the bracketing sample holds. */
     private static final int SAMPLE = 1 << 13;
 
-    /** Every (n / SAMPLE)-th finite value of {@code values} (n of them are finite), sorted. */
-    private static float[] sample(float[] values, int n) {
-        int step = Math.max(1, n / SAMPLE), m = 0, seen = 0;
+    /** Every (n / SAMPLE)-th finite value of {@code values[0..len)} (n of them are finite), sorted. */
+    private static float[] sample(float[] values, int len, int n) {
+        int step = Math.max(1, n / SAMPLE), m = 0, skip = 0; // a count down, not a division per value
         float[] s = new float[n / step + 1];
-        for (float v : values) {
+        for (int i = 0; i < len; i++) {
+            float v = values[i];
             if (!Float.isFinite(v)) continue;
-            if (seen++ % step == 0 && m < s.length) s[m++] = v;
+            if (skip == 0 && m < s.length) {
+                s[m++] = v;
+                skip = step;
+            }
+            skip--;
         }
         s = Arrays.copyOf(s, m);
+        Arrays.sort(s);
+        return s;
+    }
+
+    /** Every (n / SAMPLE)-th of the n finite values {@code values[0..n)}, sorted. */
+    private static double[] sample(double[] values, int n) {
+        int step = Math.max(1, n / SAMPLE), m = 0;
+        double[] s = new double[(n + step - 1) / step];
+        for (int i = 0; i < n; i += step) s[m++] = values[i];
         Arrays.sort(s);
         return s;
     }
@@ -78,18 +92,16 @@ public final class Percentiles {
      * those between two bounds taken from the sorted sample around where rank k falls in it; null
      * when the bounds do not hold both ranks (then the caller selects from all values).
      */
-    private static double[] bracketed(float[] values, int n, float[] sample, int k, int k1) {
+    private static double[] bracketed(float[] values, int len, int n, float[] sample, int k, int k1) {
         int m = sample.length;
-        double q = (k + 0.5) / n, j = q * m;
-        double margin = 10 * Math.sqrt(m * q * (1 - q)) + 8; // ten standard deviations of the sample's rank, and some
-        int jl = (int) Math.floor(j - margin), jh = (int) Math.ceil(j + margin);
+        int jl = lowIndex(k, n, m), jh = highIndex(k, n, m);
         float lo = jl < 0 ? Float.NEGATIVE_INFINITY : sample[jl];
         float hi = jh >= m ? Float.POSITIVE_INFINITY : sample[jh];
-        // Expected between the bounds: (jh - jl) / m of the values; room for twice that.
-        int cap = (int) Math.min(n, 2L * (Math.min(jh, m) - Math.max(jl, 0) + 2) * n / m + 64);
+        int cap = capacity(jl, jh, n, m);
         float[] between = new float[cap];
         int below = 0, c = 0;
-        for (float v : values) { // NaN compares false both ways: neither counted nor kept; ±∞ is no rank
+        for (int i = 0; i < len; i++) { // NaN compares false both ways: neither counted nor kept; ±∞ is no rank
+            float v = values[i];
             if (v < lo) {
                 if (v != Float.NEGATIVE_INFINITY) below++;
             } else if (v <= hi && Float.isFinite(v)) {
@@ -99,6 +111,50 @@ public final class Percentiles {
         }
         if (k < below || k1 >= below + c) return null;
         return selected(between, c, k - below, k1 - below);
+    }
+
+    /** {@link #bracketed(float[], int, int, float[], int, int)} for the n finite doubles values[0..n). */
+    private static double[] bracketed(double[] values, int n, double[] sample, int k, int k1) {
+        int m = sample.length;
+        int jl = lowIndex(k, n, m), jh = highIndex(k, n, m);
+        double lo = jl < 0 ? Double.NEGATIVE_INFINITY : sample[jl];
+        double hi = jh >= m ? Double.POSITIVE_INFINITY : sample[jh];
+        int cap = capacity(jl, jh, n, m);
+        double[] between = new double[cap];
+        int below = 0, c = 0;
+        for (int i = 0; i < n; i++) {
+            double v = values[i];
+            if (v < lo) {
+                below++;
+            } else if (v <= hi) {
+                if (c == cap) return null;
+                between[c++] = v;
+            }
+        }
+        if (k < below || k1 >= below + c) return null;
+        double a = kth(between, c, k - below), b = a;
+        if (k1 > k) {
+            b = between[k - below + 1];
+            for (int j = k - below + 2; j < c; j++) if (between[j] < b) b = between[j];
+        }
+        return new double[] {a, b};
+    }
+
+    /** The sample's index of the lower bound for rank k of n: ten standard deviations of a sample rank below, and some. */
+    private static int lowIndex(int k, int n, int m) {
+        double q = (k + 0.5) / n;
+        return (int) Math.floor(q * m - 10 * Math.sqrt(m * q * (1 - q)) - 8);
+    }
+
+    /** The sample's index of the upper bound for rank k of n (m values in the sample). */
+    private static int highIndex(int k, int n, int m) {
+        double q = (k + 0.5) / n;
+        return (int) Math.ceil(q * m + 10 * Math.sqrt(m * q * (1 - q)) + 8);
+    }
+
+    /** Expected between the bounds: (jh - jl) / m of the n values; room for twice that. */
+    private static int capacity(int jl, int jh, int n, int m) {
+        return (int) Math.min(n, 2L * (Math.min(jh, m) - Math.max(jl, 0) + 2) * n / m + 64);
     }
 
     /** Ranks k and k + 1 (or k again at the last rank) of s[0..n), by selection; reorders s. */
@@ -132,18 +188,37 @@ public final class Percentiles {
      * {@link #median(double[])} of the finite values s[0..n) (n ≥ 1), signed zeros included, in
      * place: no copy and no widening to double (the final background extraction takes the median
      * of every 24×24 cell of a mosaic). Selection compares floats as it would their exact doubles,
-     * so the value is the one a sort of the doubles gives; reorders s.
+     * so the value is the one a sort of the doubles gives; may reorder s. From
+     * {@link #BRACKET_FROM} values on (a tile's luminance in the outlier gate, its deviations for
+     * the MAD), the two middle ranks are found between bounds from a strided sample, as in
+     * {@link #percentiles(float[], double...)}: one pass instead of a selection's several, the same value.
      */
     public static double medianAsSorted(float[] s, int n) {
         int h = n >>> 1;
-        float hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        double lo, hi;
+        double[] ab = n >= BRACKET_FROM ? bracketed(s, n, n, sample(s, n, n), (n & 1) == 0 ? h - 1 : h, h) : null;
+        if (ab != null) {
+            lo = ab[0];
+            hi = ab[1];
+        } else {
+            hi = kth(s, n, h);
+            lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        }
         return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
     }
 
     /** {@link #medianAsSorted(float[], int)} for doubles: {@link #median(double[])} of s[0..n) (finite, n ≥ 1) in place. */
     public static double medianAsSorted(double[] s, int n) {
         int h = n >>> 1;
-        double hi = kth(s, n, h), lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        double lo, hi;
+        double[] ab = n >= BRACKET_FROM ? bracketed(s, n, sample(s, n), (n & 1) == 0 ? h - 1 : h, h) : null;
+        if (ab != null) {
+            lo = ab[0];
+            hi = ab[1];
+        } else {
+            hi = kth(s, n, h);
+            lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
+        }
         return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
     }
 

@@ -28,9 +28,12 @@ import java.util.logging.Logger;
  * A mosaic or reproject run moves an earlier run's files aside, rewrites the master tiles under
  * fixed names and renames its outputs into place: a second run into the same folder at the same
  * time would move or overwrite the first one's files under it (the first then fails, or worse,
- * finishes with tiles of the other run's settings). So such a run owns its folder: it holds the
- * whole of {@value #FILE} in it exclusively ({@link #acquire}); a second run (another process, or
- * another run in this JVM) stops at once with a message naming the holder.
+ * finishes with tiles of the other run's settings). So such a run owns its folder: it holds
+ * {@value #FILE} in it exclusively ({@link #acquire}); a second run (another process, or another
+ * run in this JVM) stops at once with a message naming the holder. A run into a folder below it
+ * ({@code OUT/sub}, {@code OUT/master_tiles/x}: a tree the first run deletes or moves aside) stops
+ * too, and so does a run into a folder above it: a run holds, shared, byte 0 of the lock file of
+ * every folder above its own that has one, for its whole run, as a stack does (below).
  * <p>
  * A stack run ({@link #acquireFile}) writes one named file, and beside it {@code tessera.log}
  * (appended) and {@code solved_wcs/} (entries renamed into place): two stacks of different files may
@@ -41,20 +44,27 @@ import java.util.logging.Logger;
  * folder below it ({@code master_tiles/}, whose spool and {@code .part} files and tiles the mosaic
  * deletes or moves aside, {@code solved_wcs/}, {@code grid_EQ/} …: a mosaic's subfolders vary with
  * the mode, so all of them), and a mosaic is refused while a stack writes in its folder or below
- * it, at any depth, or another run owns a folder below it. A stack that began before the mosaic's
- * folder had a lock file holds nothing of it: so the mosaic, once it holds its folder, walks the
- * folders below it (symbolic links not followed) and probes each lock file there, and a stack,
- * once it holds its own folder, looks at the folders above it again; of two such runs starting
- * together, one sees the other. A refused stack leaves the file system as it was: the folders
- * above are held before its folder and lock file are made (only when a run takes a folder above
- * in the instant between its two looks do they stay: another stack may use them already).
+ * it, at any depth, or another run owns a folder below it. A stack or run that began before a
+ * mosaic's folder above it had a lock file holds nothing of it: so the mosaic, once it holds its
+ * folder, walks the folders below it (symbolic links not followed) and probes each lock file there,
+ * and a stack or run, once it holds its own folder, looks at the folders above it again; of two
+ * such runs starting together, one sees the other. Where the folder above had a lock file already
+ * (any run into it before), exactly one of the two goes on: the lower one holds that file shared
+ * from its first look, and that hold and the upper one's lock exclude each other; where the file is
+ * made in that instant, both may be refused, never both go on. (In this JVM the whole taking is
+ * done under one monitor: of two threads, the second sees the first.) A refused stack or run
+ * leaves the file system as it was: the folders above are held before its folder and lock file are
+ * made (only when a run takes a folder above in the instant between its two looks do they stay:
+ * another stack may use them already).
  * <p>
  * Every front goes through it: the pipeline's entry points ({@code MosaicPipeline.mosaic},
  * {@code grid}, {@code reproject}, {@code stack}) take it, so scripts calling them directly are
  * guarded too, and the fronts and the Spark driver take it around the whole job. A run re-enters
  * the lock its own thread holds (a front's lock, then the pipeline's; Spark's driver, then its
  * Phase 5 through the pipeline), and the folder or file is free when the outermost holder closes;
- * another thread of the same JVM (a second Fiji command) is refused like another process.
+ * another thread of the same JVM (a second Fiji command) is refused like another process. A run's
+ * thread may take folders and files below the folder it owns (its run holds that tree anyway); a
+ * mosaic of its own into a folder above one it holds is refused as another thread's would be.
  * <p>
  * The operating system releases the lock when the process ends, even on {@code kill -9}, so a
  * crashed run never blocks the next one; the file itself stays (deleting it on release would let
@@ -70,10 +80,17 @@ public final class OutputLock implements AutoCloseable {
     /** The lock file in the output folder. */
     public static final String FILE = ".tessera.lock";
 
-    /** Byte of the lock file held shared by each stack run writing in the folder or below it. */
+    /** Byte of the lock file held shared by each stack run writing in the folder or below it, and each run owning a folder below it. */
     private static final long STACKS = 0;
     /** The bytes standing for the stack outputs' names: one each, after {@link #STACKS}. */
     private static final long OUTPUTS = 1, OUTPUT_SLOTS = 1L << 40;
+    /**
+     * The last byte of the lock file, held by a run owning the folder once it goes on: the rest of
+     * the file is its lock, this byte only names it. A mosaic refused because byte 0 is shared (stacks,
+     * or a run below holding its folders above) walks below for a run to name, probing this byte: a
+     * probe of the lock itself, in the instant a run below takes it, would refuse that run too.
+     */
+    static final long MARK = Long.MAX_VALUE - 1;
 
     /** What a refused run reads when stacks, not a run owning the folder, hold it. */
     static final String STACKS_HOLD = "a stack job writing a file in it or in a folder below it";
@@ -87,8 +104,9 @@ public final class OutputLock implements AutoCloseable {
         boolean guarded = true; // false on a file system without locks
         Thread owner; // the run owning the folder (mosaic, reproject), or null
         int depth;
-        FileLock whole; // the owner's lock of the whole file
-        final List<Thread> stacks = new ArrayList<>(); // the stack runs writing here or below, one entry per hold
+        FileLock whole; // the owner's lock of the whole file but MARK
+        FileLock mark; // and of MARK
+        final List<Thread> stacks = new ArrayList<>(); // the runs writing here or below (stacks; runs owning a folder below), one entry per hold
         FileLock shared; // their shared lock of byte STACKS, one for this JVM
         final Map<String, Output> outputs = new HashMap<>(); // the stack outputs in this folder, by file name
 
@@ -129,63 +147,101 @@ public final class OutputLock implements AutoCloseable {
      * Grid mode, reproject).
      *
      * @throws IOException naming the folder and the run holding it when another run holds it, or a
-     *                     stack run writes in it or below it
+     *                     stack run writes in it or below it; naming the folder above and its run
+     *                     when a run owns a folder above it
      */
     public static OutputLock acquire(Path outputDir) throws IOException {
-        Files.createDirectories(outputDir);
-        Path key = outputDir.toRealPath();
         Thread me = Thread.currentThread();
+        Path planned = planned(outputDir.toAbsolutePath().normalize());
         synchronized (HELD) {
-            Folder f = HELD.get(key);
-            if (f != null && f.owner == me) { // this run, one level further in
+            Folder f = HELD.get(planned);
+            if (f != null && f.owner == me) { // this run, one level further in: the folder and the ones above are held already
+                Files.createDirectories(outputDir);
                 f.depth++;
                 OutputLock l = new OutputLock(me);
-                l.owned = key;
+                l.owned = planned;
                 return l;
             }
-            if (f != null && f.owner != null) throw busy(outputDir, holder(f.channel)); // another run of this JVM
-            for (Map.Entry<Path, Folder> e : HELD.entrySet()) { // a stack or run of this JVM writing here or below, as another process's would be seen
-                if (!e.getKey().startsWith(key)) continue;
-                if (!e.getValue().stacks.isEmpty()) throw busy(outputDir, STACKS_HOLD);
-                if (e.getValue().owner != null && e.getValue().owner != me) {
-                    String holder = holder(e.getValue().channel);
-                    throw busy(outputDir, "a run writing into " + e.getKey() + (holder.isEmpty() ? "" : ", " + holder));
-                }
-            }
-            f = open(key, true);
+            OutputLock l = new OutputLock(me);
             try {
-                f.whole = f.channel.tryLock();
-            } catch (OverlappingFileLockException e) { // held in this JVM outside this class
-                f.channel.close();
-                throw busy(outputDir, "");
-            } catch (IOException e) {
-                LOG.fine("[READ] no lock on " + key.resolve(FILE) + " (" + e.getMessage() + "): this run is not guarded against another one");
-                f.guarded = false;
+                // The folders above held as a stack holds them (byte 0 shared, for the whole run), before this
+                // folder and its lock file are made: a run owning one refuses this one, which then leaves the
+                // file system as it was, and a run starting there later cannot take that lock file: of the two
+                // exactly one goes on. Held, not only looked at: after a mere look, a run above could take its
+                // lock before this one takes its own; this run's second look would refuse it, and that run's
+                // walk below, seeing this run's lock before it is given back, would refuse that one too.
+                for (Path a : marked(planned)) l.share(a, a, false);
+                lookedAbove(planned);
+                Files.createDirectories(outputDir);
+                l.own(outputDir.toRealPath(), outputDir);
+            } catch (IOException | RuntimeException e) {
+                l.release();
+                throw e;
             }
-            if (f.guarded && f.whole == null) {
-                // Stacks hold byte 0 shared: if it can be had shared, no run owns the folder, stacks write in it.
-                String who = stacksOnly(f.channel) ? STACKS_HOLD : holder(f.channel);
-                f.channel.close(); // this JVM's only channel on the file: it holds no lock there
-                throw busy(outputDir, who);
+            return l;
+        }
+    }
+
+    /** Owns {@code key}, the real path of {@code shown} (with HELD locked; the folders above held by this hold). */
+    private void own(Path key, Path shown) throws IOException {
+        Folder f = HELD.get(key);
+        if (f != null && f.owner == thread) { // this run, reached by another name of its folder
+            f.depth++;
+            owned = key;
+            return;
+        }
+        if (f != null && f.owner != null) throw busy(shown, holder(f.channel)); // another run of this JVM
+        // A run or stack of this JVM writing here or below, as another process's would be seen: the runs
+        // first (a run below holds the folders above it as a stack does; it is named, not taken for a stack).
+        for (Map.Entry<Path, Folder> e : HELD.entrySet())
+            if (e.getKey().startsWith(key) && e.getValue().owner != null) {
+                String holder = holder(e.getValue().channel);
+                throw busy(shown, "a run writing into " + e.getKey() + (holder.isEmpty() ? "" : ", " + holder));
             }
-            String below = f.whole == null ? null : heldBelow(key);
-            if (below != null) {
-                f.channel.close();
-                throw busy(outputDir, below);
-            }
+        for (Map.Entry<Path, Folder> e : HELD.entrySet())
+            if (e.getKey().startsWith(key) && !e.getValue().stacks.isEmpty()) throw busy(shown, STACKS_HOLD);
+        f = open(key, true);
+        try {
+            f.whole = f.channel.tryLock(0, MARK, false);
+        } catch (OverlappingFileLockException e) { // held in this JVM outside this class
+            f.channel.close();
+            throw busy(shown, "");
+        } catch (IOException e) {
+            LOG.fine("[READ] no lock on " + key.resolve(FILE) + " (" + e.getMessage() + "): this run is not guarded against another one");
+            f.guarded = false;
+        }
+        if (f.guarded && f.whole == null) {
+            // Stacks, and runs below, hold byte 0 shared: if it can be had shared, no run owns the folder.
+            String who = stacksOnly(f.channel) ? heldBelow(key, true) : holder(f.channel);
+            f.channel.close(); // this JVM's only channel on the file: it holds no lock there
+            throw busy(shown, who == null ? STACKS_HOLD : who);
+        }
+        try {
+            // Again, now that this run holds its folder: a run that took a folder above after the first look
+            // sees this one when it walks below (it walks after taking its lock), or this look sees it.
+            for (Path a : marked(key)) if (!shares.contains(a)) share(a, a, false);
+            String below = f.whole == null ? null : heldBelow(key, false);
+            if (below != null) throw busy(shown, below);
             if (f.whole != null) {
                 f.channel.truncate(0);
                 String line = "pid " + ProcessHandle.current().pid() + ", started "
                         + RunLog.localTime(System.currentTimeMillis()).toString().replace('T', ' ');
                 f.channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), 0);
+                try { // what a refused run's walk names this one by (MARK): its decision made, its line written
+                    f.mark = f.channel.tryLock(MARK, 1, false);
+                } catch (OverlappingFileLockException | IOException e) {
+                    f.mark = null;
+                }
+                if (f.mark == null) LOG.fine("[READ] " + key.resolve(FILE) + ": probed as this run went on, a run refused meanwhile does not name it");
             }
-            f.owner = me;
-            f.depth = 1;
-            HELD.put(key, f);
-            OutputLock l = new OutputLock(me);
-            l.owned = key;
-            return l;
+        } catch (IOException | RuntimeException e) {
+            f.channel.close();
+            throw e;
         }
+        f.owner = thread;
+        f.depth = 1;
+        HELD.put(key, f);
+        owned = key;
     }
 
     /**
@@ -208,6 +264,7 @@ public final class OutputLock implements AutoCloseable {
                 // The folders above with a lock file first, before the file's folder and its lock file are
                 // made: a stack refused there (a run owns one) leaves the file system as it was.
                 for (Path a : marked(planned)) l.share(a, a, false);
+                lookedAbove(planned);
                 Files.createDirectories(dir);
                 Path key = dir.toRealPath();
                 l.share(key, dir, true);
@@ -222,6 +279,17 @@ public final class OutputLock implements AutoCloseable {
             }
             return l;
         }
+    }
+
+    /**
+     * Tests: called with the real path a run's folder (a stack's: its file's folder) will have, after
+     * the run's first look at the folders above, before that folder is made and held (HELD locked).
+     */
+    static volatile java.util.function.Consumer<Path> afterFirstLook;
+
+    private static void lookedAbove(Path planned) {
+        java.util.function.Consumer<Path> hook = afterFirstLook;
+        if (hook != null) hook.accept(planned);
     }
 
     /**
@@ -337,9 +405,11 @@ public final class OutputLock implements AutoCloseable {
     }
 
     /**
-     * Who holds a lock file in a folder below {@code key} in another process, or null. A stack that
-     * began there before this folder had a lock file could not hold this one; once this run holds
-     * it, a stack starting below sees it, so the look is made after taking the lock. Every depth
+     * Who holds a lock file in a folder below {@code key} in another process, or null. A stack or
+     * run that began there before this folder had a lock file could not hold this one; once this run
+     * holds it, one starting below sees it, so the look is made after taking the lock.
+     * {@code runsOnly}: only a run owning a folder below, by its {@link #MARK} (to name it to a run
+     * refused, which takes nothing). Every depth
      * ({@code master_tiles/}, {@code grid_EQ/} …, and a stack's folder deeper down): the walk reads
      * each folder once and each entry's attributes once, without following symbolic links (no
      * cycles, nothing outside the folder), and probes only the lock files it meets: its cost grows
@@ -348,7 +418,7 @@ public final class OutputLock implements AutoCloseable {
      * walked through but their lock file is not probed (their holds were checked above; a second
      * channel on their file would drop their locks when closed).
      */
-    private static String heldBelow(Path key) {
+    private static String heldBelow(Path key, boolean runsOnly) {
         String[] held = {null};
         try {
             Files.walkFileTree(key, new SimpleFileVisitor<>() {
@@ -357,7 +427,7 @@ public final class OutputLock implements AutoCloseable {
                     Path sub = file.getParent();
                     if (!attrs.isRegularFile() || !file.getFileName().toString().equals(FILE) || sub.equals(key) || HELD.containsKey(sub))
                         return FileVisitResult.CONTINUE;
-                    held[0] = probe(sub);
+                    held[0] = runsOnly ? running(sub) : probe(sub);
                     return held[0] == null ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
                 }
 
@@ -388,6 +458,26 @@ public final class OutputLock implements AutoCloseable {
             String holder = holder(ch);
             return stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
         } catch (IOException | RuntimeException e) { // not ours to look at (another user's folder), or no locks there
+            LOG.fine("[READ] " + file + " not looked at: " + e);
+            return null;
+        }
+    }
+
+    /**
+     * Which run owns {@code sub} (a folder this JVM does not hold), or null: its byte {@link #MARK}
+     * taken for an instant and given back, which no run takes to decide whether it may go on.
+     */
+    private static String running(Path sub) {
+        Path file = sub.resolve(FILE);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock(MARK, 1, false);
+            if (probe != null) {
+                probe.release();
+                return null;
+            }
+            String holder = holder(ch);
+            return "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
+        } catch (IOException | RuntimeException e) { // not ours to look at, or no locks there
             LOG.fine("[READ] " + file + " not looked at: " + e);
             return null;
         }
@@ -463,8 +553,9 @@ public final class OutputLock implements AutoCloseable {
             Folder f = HELD.get(owned);
             if (--f.depth == 0) {
                 f.owner = null;
+                failed = release(f.mark, failed);
                 failed = release(f.whole, failed);
-                f.whole = null;
+                f.whole = f.mark = null;
                 // stacks this thread started inside its own run keep their folder held
                 if (!f.stacks.isEmpty() && f.guarded)
                     try {

@@ -162,7 +162,10 @@ class MainTest {
         Path out = dir.resolve("out"), frame = Files.writeString(dir.resolve("f.fits"), "x");
         try (AnotherRun other = AnotherRun.owning(out)) {
             String[][] refused = {{"mosaic", "-o", out.toString()}, {"reproject", out.toString(), frame.toString()},
-                    {"stack", out.resolve("t.fits").toString(), frame.toString()}};
+                    {"stack", out.resolve("t.fits").toString(), frame.toString()},
+                    // below the folder the other run owns, a tree it moves aside: refused as well, the folder not made
+                    {"mosaic", "-o", out.resolve("sub").toString()}, {"reproject", out.resolve("master_tiles").resolve("x").toString(),
+                    frame.toString()}};
             for (String[] args : refused) {
                 errBytes.reset();
                 assertEquals(Main.ERROR, run(args), err());

@@ -446,6 +446,13 @@ class CommandsTest {
             assertEquals(c.getCancelReason(), LastRun.get("error"));
             assertNull(c.mosaic);
             other.assertUntouched();
+            // into a folder below the one the other run owns (a tree it moves aside): refused the same, nothing made
+            BuildMosaicCommand below = fake.buildMosaic(context, out.resolve("sub").toFile());
+            below.run();
+            assertTrue(below.isCanceled());
+            assertTrue(below.getCancelReason().startsWith(refused), below.getCancelReason());
+            assertFalse(Files.exists(out.resolve("sub")));
+            other.assertUntouched();
         }
         Path tile = dir.resolve("stacks").resolve("t.fits");
         try (org.tessera.pipeline.AnotherRun other = org.tessera.pipeline.AnotherRun.stacking(tile)) {

@@ -162,4 +162,40 @@ class PercentilesTest {
         assertEquals(-0.0, Percentiles.medianAsSorted(new float[] {0.0f, -0.0f, -1, -0.0f}, 4));
         assertEquals(1.75, Percentiles.medianAsSorted(new float[] {2.5f, -1, 1, 9}, 4), 0);
     }
+
+    /**
+     * From {@link Percentiles#BRACKET_FROM} values on, the in-place medians take the middle ranks
+     * from between a strided sample's bounds: bit for bit the sorted median (odd and even counts,
+     * ties, signed zeros about the middle), also where the sample misleads and a selection answers.
+     */
+    @Test
+    void bracketedMediansInPlaceEqualTheSortedMedian() {
+        java.util.Random rnd = new java.util.Random(21);
+        for (int n : new int[] {Percentiles.BRACKET_FROM, Percentiles.BRACKET_FROM * 2 + 1, 300_007, 300_008}) {
+            int step = n / (1 << 13); // the sample's stride
+            for (int pattern = 0; pattern < 5; pattern++) {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    float g = (float) (12 * rnd.nextGaussian() + 1000);
+                    v[i] = switch (pattern) {
+                        case 0 -> g;
+                        case 1 -> i % step == 0 ? 1e6f + i : g; // the sample sees only huge values
+                        case 2 -> i % step == 0 ? -1e6f - i : g; // only tiny ones
+                        case 3 -> rnd.nextInt(4) == 0 ? -0.0f : rnd.nextInt(3) == 0 ? 0.0f : g - 1000; // zeros at the middle
+                        default -> (float) rnd.nextInt(3); // three values, all ties
+                    };
+                }
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) d[i] = v[i];
+                double[] sorted = d.clone();
+                java.util.Arrays.sort(sorted);
+                int m = n / 2;
+                double expected = n % 2 == 1 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
+                String what = "n = " + n + ", pattern " + pattern;
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.medianAsSorted(v.clone(), n)), what);
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.medianAsSorted(d.clone(), n)), what);
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(Percentiles.median(d)), what);
+            }
+        }
+    }
 }

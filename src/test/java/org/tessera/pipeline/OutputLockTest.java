@@ -32,11 +32,23 @@ class OutputLockTest {
 
     /**
      * Holds the lock of args[0] until killed (the other process of {@link #aRunInAnotherProcessBlocksTheCliUntilItDies}):
-     * a folder as a mosaic run holds it, or with a second argument {@code stack} a file as a stack run does.
+     * a folder as a mosaic run holds it, or with a second argument {@code stack} a file as a stack run does,
+     * or {@code mark} the byte of a folder's lock file that a refused run probes to name the run owning it.
      */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
             Path p = Path.of(args[0]);
+            if (args.length > 1 && args[1].equals("mark")) {
+                Files.createDirectories(p);
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p.resolve(OutputLock.FILE),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                    if (ch.tryLock(OutputLock.MARK, 1, false) == null) throw new IllegalStateException("mark held");
+                    System.out.println("locked");
+                    System.out.flush();
+                    Thread.sleep(60_000);
+                }
+                return;
+            }
             OutputLock lock = args.length > 1 && args[1].equals("stack") ? OutputLock.acquireFile(p) : OutputLock.acquire(p);
             System.out.println("locked");
             System.out.flush();
@@ -387,10 +399,15 @@ class OutputLockTest {
 
     /** Starts a {@link Holder} of {@code path} ({@code stack}: as a stack run) and waits until it holds it. */
     private static Process hold(Path path, boolean stack) throws Exception {
+        return hold(path, stack ? "stack" : null);
+    }
+
+    /** Starts a {@link Holder} of {@code path} ({@code how}: its second argument, or null) and waits until it holds it. */
+    private static Process hold(Path path, String how) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
                 path.toString()));
-        if (stack) cmd.add("stack");
+        if (how != null) cmd.add(how);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertEquals("locked", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
         return p;
@@ -507,5 +524,210 @@ class OutputLockTest {
         }
         cli(jobs, Main.OK, "-q", "mosaic", "-o", dir.toString());
         assertEquals(1, jobs.runs);
+    }
+
+    /** The command line of a {@code job} (mosaic or reproject) into {@code folder}. */
+    private static String[] ownRun(String job, Path folder, Path frame) {
+        return job.equals("mosaic") ? new String[] {"-q", "mosaic", "-o", folder.toString()}
+                : new String[] {"-q", "reproject", folder.toString(), frame.toString()};
+    }
+
+    /**
+     * A mosaic or reproject run into a folder below one a running mosaic owns (a new subfolder, its
+     * {@code master_tiles/} with no lock file, deeper down) exits 2 naming that folder and its run,
+     * and makes nothing: no folder, no lock file, not a byte in the other run's log; that run in
+     * another thread of this JVM (a Fiji command) or in another process. A lock file left above by a
+     * finished run refuses nothing; a run below re-enters its own hold (a front's, then the
+     * pipeline's) and keeps the run above out until it ends.
+     */
+    @Test
+    void aRunIntoAFolderBelowARunningMosaicIsRefusedAndMakesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), frame = Files.writeString(dir.resolve("f.fits"), "x");
+        Files.createDirectories(out.resolve("master_tiles"));
+        List<Path> below = List.of(out.resolve("sub"), out.resolve("master_tiles"), out.resolve("master_tiles").resolve("x"),
+                out.resolve("a").resolve("b").resolve("c"));
+        Counting jobs = new Counting();
+        try (AnotherRun other = AnotherRun.owning(out)) {
+            String held = Files.readString(out.resolve(OutputLock.FILE));
+            List<String> before = tree(dir);
+            for (Path target : below)
+                for (String job : List.of("mosaic", "reproject")) {
+                    String err = cli(jobs, Main.ERROR, ownRun(job, target, frame))[1];
+                    assertEquals("tessera: error: another Tessera run is writing into " + out + " (" + held
+                            + "): wait for it to end, or choose another output folder" + System.lineSeparator(), err, job + " " + target);
+                    assertEquals(before, tree(dir), job + " " + target + ": the refused run changed the folders");
+                    other.assertUntouched();
+                }
+            // a script calling the pipeline directly, on a thread of its own: the same
+            Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> MosaicPipeline.reproject(
+                    out.resolve("sub"), List.of(frame), new Config(), org.tessera.Progress.NONE)));
+            assertEquals("another Tessera run is writing into " + out + " (" + held + "): wait for it to end, or choose another output folder",
+                    e.getMessage());
+            assertEquals(before, tree(dir));
+        }
+        Process holder = hold(out, false);
+        try {
+            List<String> before = tree(dir);
+            for (Path target : below)
+                for (String job : List.of("mosaic", "reproject")) {
+                    String err = cli(jobs, Main.ERROR, ownRun(job, target, frame))[1];
+                    assertTrue(err.startsWith("tessera: error: another Tessera run is writing into " + out + " (pid " + holder.pid()
+                            + ", started "), job + " " + target + ": " + err);
+                    assertEquals(before, tree(dir), job + " " + target + ": the refused run changed the folders");
+                }
+        } finally {
+            kill(holder);
+        }
+        assertEquals(0, jobs.runs, "no refused run started");
+        // out's lock file stays, held by nobody: the runs below go on
+        assertTrue(Files.exists(out.resolve(OutputLock.FILE)));
+        for (Path target : below) cli(jobs, Main.OK, ownRun("mosaic", target, frame));
+        assertEquals(below.size(), jobs.runs);
+        // a run below, its front's hold re-entered by its run: the run above is refused meanwhile, naming it
+        Path sub = out.resolve("sub");
+        JobRequest lower = JobRequest.of(Job.MOSAIC, List.of(), sub, new Config(), List.of());
+        try (OutputRun run = lower.start()) {
+            lower.run(jobs, org.tessera.Progress.NONE);
+            String held = Files.readString(sub.resolve(OutputLock.FILE));
+            Exception e = assertThrows(java.io.IOException.class, () -> inAnotherThread(() -> { OutputLock.acquire(out).close(); return null; }));
+            assertEquals("another Tessera run is writing into " + out + " (a run writing into " + sub + ", " + held
+                    + "): wait for it to end, or choose another output folder", e.getMessage());
+            // and so is one of its own thread: its hold of out is not a stack's to be taken over
+            e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(out));
+            assertEquals("another Tessera run is writing into " + out + " (a run writing into " + sub + ", " + held
+                    + "): wait for it to end, or choose another output folder", e.getMessage());
+            assertEquals("refused", probe(out), "another process is refused too: the refusals left this JVM's hold of out");
+        }
+        assertEquals(below.size() + 1, jobs.runs);
+        assertEquals("locked", probe(out));
+    }
+
+    /**
+     * A mosaic into a folder above a running one is refused naming it, though the folder above had a
+     * lock file (a finished run's) which the run below holds shared: the refused run finds the run
+     * below by its mark, takes nothing of it, and the run below goes on.
+     */
+    @Test
+    void aMosaicAboveARunningOneIsRefusedNamingItWhereTheFolderAboveHadALockFile(@TempDir Path dir) throws Exception {
+        Path inner = dir.resolve("a").resolve("b");
+        Files.writeString(dir.resolve(OutputLock.FILE), "pid 1, started 2026-12-01 20:00:00"); // a run into dir, long over
+        Counting jobs = new Counting();
+        Process holder = hold(inner, false);
+        try {
+            String held = Files.readString(inner.resolve(OutputLock.FILE));
+            assertTrue(held.startsWith("pid " + holder.pid() + ", started "), held);
+            String err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", dir.toString())[1];
+            assertEquals("tessera: error: another Tessera run is writing into " + dir + " (a run writing into " + inner + ", " + held
+                    + "): wait for it to end, or choose another output folder" + System.lineSeparator(), err);
+            assertTrue(holder.isAlive());
+            assertEquals("refused", probe(inner), "the run below still holds its folder");
+        } finally {
+            kill(holder);
+        }
+        cli(jobs, Main.OK, "-q", "mosaic", "-o", dir.toString());
+        assertEquals(1, jobs.runs);
+    }
+
+    /**
+     * The byte a refused run probes to name the run below is no part of any run's lock: a run
+     * starting while it is probed (here: held by another process for the while) goes on, where a
+     * probe of the lock would refuse it too.
+     */
+    @Test
+    void aRunGoesOnWhileARefusedRunProbesItsMark(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("s");
+        Counting jobs = new Counting();
+        Process marker = hold(s, "mark");
+        try {
+            cli(jobs, Main.OK, "-q", "mosaic", "-o", s.toString());
+            cli(jobs, Main.OK, "-q", "stack", s.resolve("t.fits").toString(), Files.writeString(dir.resolve("f.fits"), "x").toString());
+        } finally {
+            kill(marker);
+        }
+        assertEquals(2, jobs.runs);
+    }
+
+    /** Holds {@code path} from another process once a run of this JVM has made its first look above {@code folder} (its planned real path). */
+    private static Process[] holdAfterFirstLook(Path folder, Path path) {
+        Process[] holder = {null};
+        OutputLock.afterFirstLook = p -> {
+            if (!p.equals(folder) || holder[0] != null) return;
+            try {
+                holder[0] = hold(path, false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        return holder;
+    }
+
+    /**
+     * The second look above: a mosaic of another process takes a folder above (which had no lock
+     * file) after a stack's or a run's first look, and walks below before that one holds its own
+     * folder, so it sees nothing; the stack or run, looking above again once it holds its folder,
+     * is refused naming it, from the command line (exit 2) and when a script takes the lock
+     * directly (one hold, no front's hold to look again). Without the second look both would go on.
+     */
+    @Test
+    void aRunTakingAFolderAboveBetweenTheTwoLooksRefusesTheStackOrRunBelow(@TempDir Path dir) throws Exception {
+        Path frame = Files.writeString(dir.resolve("f.fits"), "x");
+        Counting jobs = new Counting();
+        for (String job : List.of("stack", "mosaic"))
+            for (boolean cli : List.of(false, true)) {
+                Path u = Files.createDirectories(dir.resolve(job + (cli ? "-cli" : "-script"))), s = u.resolve("s"), t = s.resolve("t.fits");
+                Process[] holder = holdAfterFirstLook(u.toRealPath().resolve("s"), u);
+                try {
+                    String err;
+                    if (cli) {
+                        err = cli(jobs, Main.ERROR, job.equals("stack") ? new String[] {"-q", "stack", t.toString(), frame.toString()}
+                                : new String[] {"-q", "mosaic", "-o", s.toString()})[1];
+                    } else {
+                        err = assertThrows(java.io.IOException.class, () -> (job.equals("stack") ? OutputLock.acquireFile(t)
+                                : OutputLock.acquire(s)).close()).getMessage();
+                    }
+                    assertNotNull(holder[0], "the hook ran");
+                    String held = Files.readString(u.resolve(OutputLock.FILE));
+                    assertTrue(held.startsWith("pid " + holder[0].pid() + ", started "), held);
+                    assertEquals((cli ? "tessera: error: " : "") + "another Tessera run is writing into " + u + " (" + held
+                            + "): wait for it to end, or choose another output folder" + (cli ? System.lineSeparator() : ""), err, job);
+                    assertTrue(holder[0].isAlive(), "the run above goes on");
+                    assertEquals("refused", probe(u));
+                } finally {
+                    OutputLock.afterFirstLook = null;
+                    if (holder[0] != null) kill(holder[0]);
+                }
+            }
+        assertEquals(0, jobs.runs, "refused");
+    }
+
+    /**
+     * A run below holds the folder above shared from its first look, where that folder had a lock
+     * file: a mosaic of another process starting there in the instant between the lower run's looks
+     * is refused, and the lower run goes on (exactly one of the two).
+     */
+    @Test
+    void ofARunAboveAndARunBelowStartingTogetherExactlyOneGoesOn(@TempDir Path dir) throws Exception {
+        Path u = dir.resolve("u"), s = u.resolve("s");
+        Files.createDirectories(u);
+        Files.writeString(u.resolve(OutputLock.FILE), ""); // a run into u, over
+        Counting jobs = new Counting();
+        String[] above = {null};
+        Path planned = u.toRealPath().resolve("s");
+        OutputLock.afterFirstLook = p -> {
+            if (!p.equals(planned)) return;
+            try {
+                above[0] = probe(u);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        try {
+            cli(jobs, Main.OK, "-q", "mosaic", "-o", s.toString());
+        } finally {
+            OutputLock.afterFirstLook = null;
+        }
+        assertEquals("refused", above[0], "the mosaic above, in the instant between the looks of the one below");
+        assertEquals(1, jobs.runs);
+        assertEquals("locked", probe(u));
     }
 }
