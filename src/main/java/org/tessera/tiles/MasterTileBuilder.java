@@ -179,6 +179,9 @@ public final class MasterTileBuilder {
                 t.image().width(), t.image().height());
     }
 
+    /** Most pixels one channel of a tile's grid may have: what a Java array (a {@link FloatImage} plane) holds. */
+    static final long MAX_GRID_PIXELS = Integer.MAX_VALUE - 8;
+
     /** One tile, on the calling thread, with the whole memory plan. {@code cleanupEnabled} is the gating's decision for it. */
     public MasterTile buildTile(FrameGroup g, boolean cleanupEnabled, Progress progress) throws IOException {
         return buildTile(g, cleanupEnabled, progress, ResourcePlan.fromRuntime(null));
@@ -193,6 +196,13 @@ public final class MasterTileBuilder {
         MountMode effective = gating.effectiveMode(g);
         TileGeometry.Plan plan = TileGeometry.plan(g.frames(), effective);
         WcsGrid grid = plan.grid();
+        if ((long) grid.width() * grid.height() > MAX_GRID_PIXELS)
+            // Only a stack job meets this (a mosaic splits groups wider than MAX_SPREAD_AREAS): frames of
+            // two targets gave "image too large for memory: 123588x124326", which says neither why nor what to do.
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the %d frame(s) spread over %.0f times the "
+                    + "area of %s: a %dx%d grid, more than one image can hold (frames of several fields?); stack the "
+                    + "frames of one field, or make a mosaic of them (tessera mosaic)", g.size(),
+                    TileGeometry.spreadAreas(g.frames()), plan.reference().name(), grid.width(), grid.height()));
         // Reference first: the stack normalises onto its first frame (ReferenceFirst).
         int[] order = ReferenceFirst.order(g.size(), plan.referenceIndex());
         List<RowSource> aligned = new ArrayList<>();

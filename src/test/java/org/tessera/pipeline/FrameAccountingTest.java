@@ -76,6 +76,24 @@ class FrameAccountingTest {
         assertEquals(6, stacked);
     }
 
+    /**
+     * `tessera stack` of frames of two targets (M 94 and NGC 7023) failed with "image too large for
+     * memory: 123588x124326", which says neither why nor what to do.
+     */
+    @Test
+    void aStackOfTwoFarFieldsSaysWhyItCannotBeOneTile(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in");
+        List<Path> frames = new java.util.ArrayList<>(small("Near").centre(10, 0).panels(1, 1).framesPerPanel(1).writeFits(in));
+        frames.addAll(small("Far").centre(60, 45).panels(1, 1).framesPerPanel(1).writeFits(in));
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> MosaicPipeline.stack(dir.resolve("t.fits"), frames, new Config(), Progress.NONE));
+        String m = org.tessera.UserMessages.describe(e);
+        assertTrue(m.matches("the 2 frame\\(s\\) spread over \\d+ times the area of [^ ]+\\.fit[s]?: a \\d+x\\d+ grid, more than "
+                + "one image can hold \\(frames of several fields\\?\\); stack the frames of one field, or make a mosaic "
+                + "of them \\(tessera mosaic\\)"), m);
+        assertTrue(Files.notExists(dir.resolve("t.fits")));
+    }
+
     @Test
     void fourPointingsFarApartKeepAllFourFrames(@TempDir Path dir) throws IOException {
         Path in = dir.resolve("in");
