@@ -4,17 +4,14 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import org.tessera.Progress;
 import org.tessera.ProgressParts;
@@ -23,6 +20,7 @@ import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
 import org.tessera.io.FrameSelection;
+import org.tessera.io.PreviousRun;
 import org.tessera.io.MountMode;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
@@ -332,9 +330,6 @@ public final class GridMode {
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
     }
 
-    /** Where {@link #setAsideEarlierRun} moves an earlier run's files, as Classic mode's {@code RunManifest.PREVIOUS}. */
-    static final String PREVIOUS = "previous-run";
-
     /**
      * Grid mode keeps no resume state, so every tile and mosaic file already in {@code dir} is an
      * earlier run's. Left in place they were mixed with this run's: a rerun with other settings and
@@ -367,16 +362,7 @@ public final class GridMode {
         }
         if (earlier.isEmpty()) return;
         earlier.sort(null);
-        Path prev = dir.resolve(PREVIOUS);
-        if (Files.exists(prev))
-            try (Stream<Path> s = Files.walk(prev)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        for (Path f : earlier) {
-            Path to = prev.resolve(dir.relativize(f));
-            Files.createDirectories(to.getParent());
-            Files.move(f, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path prev = PreviousRun.moveAside(dir, earlier);
         LOG.warning(String.format(Locale.ROOT, "[GRID] %d file(s) of an earlier run (Grid tiles, mosaic) moved to %s so "
                 + "they are not mixed with this run's", earlier.size(), prev));
     }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +26,7 @@ import org.tessera.config.ConfigKeys;
 import org.tessera.config.Json;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.PreviousRun;
 import org.tessera.sds.SdsMode;
 import org.tessera.stack.SpooledSource;
 import org.tessera.tiles.FrameGroup;
@@ -62,7 +62,7 @@ public final class RunManifest {
 
     public static final String FILE = "tessera-run.json";
     /** Where stale outputs of an earlier, different run are moved. */
-    public static final String PREVIOUS = "previous-run";
+    public static final String PREVIOUS = PreviousRun.FOLDER;
     static final int FORMAT = 1;
     /** How frames without a WCS are placed (Phase 1): changes every piece's geometry. */
     private static final List<String> PLACEMENT_KEYS = List.of("hot_pixel_correction", "solver_", "astap_",
@@ -468,18 +468,8 @@ public final class RunManifest {
 
     /** Moves {@code files} (and the old manifest) into {@code previous-run/}, replacing an older one. */
     private static void moveAside(Path outputDir, List<Path> files, Path manifest, Pieces kind) throws IOException {
-        Path prev = outputDir.resolve(PREVIOUS);
-        if (Files.exists(prev))
-            try (Stream<Path> s = Files.walk(prev)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        Files.createDirectories(prev);
         if (Files.isRegularFile(manifest)) files = concat(files, manifest);
-        for (Path f : files) {
-            Path to = prev.resolve(outputDir.relativize(f));
-            Files.createDirectories(to.getParent());
-            Files.move(f, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path prev = PreviousRun.moveAside(outputDir, files);
         LOG.warning(String.format(Locale.ROOT, "%s %d file(s) of an earlier, different run (master tiles or mega-tiles, "
                 + "mosaic) moved to %s so they are not mixed with this run's", kind.tag(), files.size(), prev));
     }
