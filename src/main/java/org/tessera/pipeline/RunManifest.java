@@ -199,8 +199,9 @@ public final class RunManifest {
                 reused.put(u.id(), new Reused(u.id(), dir.resolve(name), empty));
                 tiles.put(name, entry);
                 for (String f : u.files()) keep.add(dir.resolve(f));
-                LOG.info(String.format(Locale.ROOT, "%s %s %d reused from the earlier run: %s (%d frames, "
-                        + "size and CRC-32 verified)", kind.tag(), kind.noun(), u.id(), name, u.frames().size()));
+                int nf = u.frames().size();
+                LOG.info(String.format(Locale.ROOT, "%s %s %d reused from the earlier run: %s (%d frame%s, "
+                        + "size and CRC-32 verified)", kind.tag(), kind.noun(), u.id(), name, nf, nf == 1 ? "" : "s"));
             }
             if (!reused.isEmpty())
                 LOG.info(String.format(Locale.ROOT, "%s resume: %d of %d %s(s) reused, %d to make",

@@ -70,7 +70,7 @@ class RunManifestPiecesTest {
 
         List<String> log = Logged.during("org.tessera.pipeline",
                 () -> assertEquals(List.of(1), List.copyOf(begin(units(a, b), "g1", new Config()).reused().keySet())));
-        assertTrue(log.contains("[SDS] mega-tile 1 reused from the earlier run: megatile_001.fits (1 frames, size and CRC-32 verified)"), log.toString());
+        assertTrue(log.contains("[SDS] mega-tile 1 reused from the earlier run: megatile_001.fits (1 frame, size and CRC-32 verified)"), log.toString());
         assertTrue(log.contains("[SDS] resume: 1 of 2 mega-tile(s) reused, 1 to make"), log.toString());
 
         // The same frame name with another WCS (a frame solved again): not the same piece.
