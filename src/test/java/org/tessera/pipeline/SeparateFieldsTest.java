@@ -112,8 +112,7 @@ class SeparateFieldsTest {
         assertEquals(2, r.rc(), r.text());
         assertTrue(r.text().contains("[P4] 2 separate fields among 2 image(s) (1.0 deg apart)"), r.text());
         assertTrue(r.text().contains("failed: the 2 image(s) are of 2 separate fields, 1.0 deg apart; "), r.text());
-        assertTrue(r.text().contains("Make one mosaic") == false
-                && r.text().contains(". Reproject the images of each field apart, each into its own output folder (or set "
+        assertTrue(!r.text().contains("Make one mosaic") && r.text().contains(". Reproject the images of each field apart, each into its own output folder (or set "
                 + "allow_separate_fields=true to make the one mosaic anyway)"), r.text());
         assertEquals(List.of(), written(out));
     }
