@@ -74,6 +74,7 @@ public final class ConfigKeys {
         new Key("max_raw_per_master_tile", 0, "manual cap of frames per master tile (0 = none)",
                 Allowed.atLeast(0, true)),
         new Key("auto_limit_frames_per_master_tile", true, "without max_raw_per_master_tile, cap frames per master tile at the original's 100 (Tessera: a fixed cap, never from the heap)"),
+        new Key("allow_separate_fields", false, "Tessera: make one mosaic even of inputs of separate fields (far-apart targets that no chain of footprints within two field diameters joins); false = stop with the fields listed, before any stacking (exit 2)"),
         // ALT-AZ (§3)
         new Key("altaz_cleanup_enabled", false, "ALT-AZ edge cleanup (auto-on when ALT_AZ frames exist; never on EQ groups)"),
         new Key("altaz_cleanup_auto", true, "Tessera: the ALT-AZ cleanup turns on by itself when ALT_AZ groups exist; false = only when altaz_cleanup_enabled"),

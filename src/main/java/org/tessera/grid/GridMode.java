@@ -29,6 +29,7 @@ import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.TileStackPolicy;
 import org.tessera.tiles.AltAzGating;
+import org.tessera.wcs.SkyFields;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -248,6 +249,11 @@ public final class GridMode {
             List<WcsGrid> footprints = new ArrayList<>();
             for (GridInputs.GridFrame f : e.getValue())
                 footprints.add(new WcsGrid(f.frame().wcs(), f.frame().width(), f.frame().height()));
+            // before the layout: separate fields would make a grid of mostly empty tiles
+            SkyFields.check(footprints, e.getValue().stream().map(f -> f.frame().name()).toList(),
+                    e.getValue().stream().mapToInt(f -> f.frame().channels()).max().orElse(1),
+                    config.getBoolean(SkyFields.KEY), "[GRID]", (split.mixed() ? e.getKey() + " " : "") + "frame(s)",
+                    "make one stack plan per field, each with its own output folder");
             GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
             List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
             for (GridLayout.Tile t : layout.tiles()) {

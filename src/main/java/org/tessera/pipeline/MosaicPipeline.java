@@ -48,6 +48,7 @@ import org.tessera.tiles.MasterTileFiles;
 import org.tessera.tiles.OutlierGate;
 import org.tessera.tiles.Phase3Result;
 import org.tessera.wcs.OptimalGrid;
+import org.tessera.wcs.SkyFields;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -164,6 +165,7 @@ public final class MosaicPipeline {
         }
         List<Skipped> skipped = new ArrayList<>();
         List<FitsFrame> frames = scanAndPlace(in, outputDir, config, false, skipped, bar, WorkBar::afterPlacing).frames();
+        requireOneField(frames, config);
         if (SdsSettings.enabled(config)) {
             Outcome o = sds(frames, outputDir, config, skipped, bar, gpu);
             if (o != null) return o;
@@ -374,6 +376,7 @@ public final class MosaicPipeline {
         WorkBar bar = new WorkBar(progress);
         List<Skipped> skipped = new ArrayList<>();
         List<FitsFrame> in = scan(images, null, false, skipped, bar.share(WorkBar.SCAN_SHARE));
+        oneField(in, config, "[P4]", "image(s)", "reproject the images of each field apart, each into its own output folder");
         Outcome o;
         try (GpuRun gpu = gpuService.openRun(config)) {
             o = coaddAndWrite(in, outputDir, config, skipped, bar, gpu, bands);
@@ -383,6 +386,31 @@ public final class MosaicPipeline {
     }
 
     // ---------------------------------------------------------------- steps
+
+    /**
+     * A mosaic's frames, their positions known (after Phase 1): frames of far-apart targets stop the
+     * run here (exit 2), before any master tile or mega-tile is made, unless {@value SkyFields#KEY}
+     * is true. Classic and SDS runs call it, here and on a cluster.
+     */
+    public static void requireOneField(List<FitsFrame> frames, Config config) {
+        oneField(frames, config, "[P2]", "frame(s)", "make one mosaic per field: the frames of each field in their own folder");
+    }
+
+    /**
+     * {@link SkyFields#check} on the inputs' footprints: separate fields stop the run (exit 2)
+     * unless {@value SkyFields#KEY} is true.
+     */
+    private static void oneField(List<FitsFrame> inputs, Config config, String tag, String noun, String advice) {
+        List<WcsGrid> footprints = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int channels = 1;
+        for (FitsFrame f : inputs) {
+            footprints.add(new WcsGrid(f.wcs(), f.width(), f.height()));
+            names.add(f.name());
+            channels = Math.max(channels, f.channels());
+        }
+        SkyFields.check(footprints, names, channels, config.getBoolean(SkyFields.KEY), tag, noun, advice);
+    }
 
     /**
      * Opens the inputs: raw frames for a mosaic or a stack ({@code outputDir} not null: Tessera's

@@ -47,6 +47,39 @@ public final class OptimalGrid {
      *                                  grid can hold (spread over a hemisphere, or a grid side over {@value #MAX_SIDE})
      */
     public static WcsGrid compute(List<WcsGrid> footprints, double scaleDeg, boolean autoRotate) {
+        Box b = box(footprints, scaleDeg, autoRotate);
+        double w = b.width(), h = b.height(), s = b.scaleDeg(), rho = b.rho();
+        if (w > MAX_SIDE || h > MAX_SIDE)
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "final grid would be %.0f x %.0f px at %.3f\"/px: check the inputs' WCS or the scale", w, h, s * 3600));
+        int width = Math.max(1, (int) w), height = Math.max(1, (int) h);
+        double c = CelestialRotation.cosd(rho), sn = CelestialRotation.sind(rho);
+        // CD of a north-up, east-left grid rotated by ρ (CROTA2 convention): pixel offsets are (X, Y) rotated by ρ.
+        FitsWcs out = new FitsWcs(Projections.TAN, 0.5 - b.umin(), 0.5 - b.vmin(), b.ra(), b.dec(),
+                -s * c, -s * sn, -s * sn, s * c);
+        LOG.info(String.format(Locale.ROOT, "[P4] final grid %d x %d px, centre (%.6f, %.6f), %.4f\"/px, rotation %.3f deg, from %d footprints",
+                width, height, b.ra(), b.dec(), s * 3600, rho, footprints.size()));
+        return new WcsGrid(out, width, height);
+    }
+
+    /**
+     * The shape {width, height} in pixels that {@link #compute(List)} would give the footprints
+     * (mean scale, auto-rotation), even beyond {@value #MAX_SIDE}; nothing is logged. Null when no
+     * TAN grid can hold them (spread over a hemisphere). For messages about a grid never made.
+     */
+    public static double[] shape(List<WcsGrid> footprints) {
+        try {
+            Box b = box(footprints, Double.NaN, true);
+            return new double[] {Math.max(1, b.width()), Math.max(1, b.height())};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The bounding box of the footprints on the rotated TAN plane at their centroid, before any size check. */
+    private record Box(double ra, double dec, double scaleDeg, double rho, double umin, double vmin, double width, double height) {}
+
+    private static Box box(List<WcsGrid> footprints, double scaleDeg, boolean autoRotate) {
         if (footprints == null || footprints.isEmpty()) throw new IllegalArgumentException("no footprints for the final grid");
         double s = Double.isNaN(scaleDeg) ? meanScaleDeg(footprints) : scaleDeg;
         if (!(s > 0) || !Double.isFinite(s)) throw new IllegalArgumentException("invalid output pixel scale " + s + " deg");
@@ -99,16 +132,7 @@ public final class OptimalGrid {
             vmax = Math.max(vmax, v);
         }
         double w = Math.ceil(umax - umin - 1e-9), h = Math.ceil(vmax - vmin - 1e-9);
-        if (w > MAX_SIDE || h > MAX_SIDE)
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "final grid would be %.0f x %.0f px at %.3f\"/px: check the inputs' WCS or the scale", w, h, s * 3600));
-        int width = Math.max(1, (int) w), height = Math.max(1, (int) h);
-        // CD of a north-up, east-left grid rotated by ρ (CROTA2 convention): pixel offsets are (X, Y) rotated by ρ.
-        FitsWcs out = new FitsWcs(Projections.TAN, 0.5 - umin, 0.5 - vmin, ref[0], ref[1],
-                -s * c, -s * sn, -s * sn, s * c);
-        LOG.info(String.format(Locale.ROOT, "[P4] final grid %d x %d px, centre (%.6f, %.6f), %.4f\"/px, rotation %.3f deg, from %d footprints",
-                width, height, ref[0], ref[1], s * 3600, rho, footprints.size()));
-        return new WcsGrid(out, width, height);
+        return new Box(ref[0], ref[1], s, rho, umin, vmin, w, h);
     }
 
     /** Mean of the inputs' {@link Wcs#pixelScaleDeg()}. */

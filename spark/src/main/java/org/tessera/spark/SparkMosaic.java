@@ -192,6 +192,7 @@ public final class SparkMosaic {
         List<FitsFrame> frames = MosaicPipeline.phase1(scan, outputDir, config,
                 new SparkPlacement(sc, fault, config.toJson(), st.ref(outputDir), st), skipped,
                 bar.next(place, WorkBar.afterPlacing(scan.frames())));
+        MosaicPipeline.requireOneField(frames, config); // separate fields: stopped before any tile, as on one machine
 
         Progress grouping = bar.next(WorkBar.group(frames), WorkBar.stackFrames(frames));
         Grouping.Result groups = Grouping.group(frames, Grouping.Params.fromConfig(config));
