@@ -319,8 +319,10 @@ public final class MosaicPipeline {
         WorkBar bar = new WorkBar(progress);
         Placed placed = scanAndPlace(frames, dir, config, true, skipped, bar, WorkBar::stackFrames);
         List<FitsFrame> in = placed.frames();
-        FrameGroup group = FrameGroup.of(1, in);
         String name = output.getFileName().toString(); // the logs name the tile as the user did, not "tile 1"
+        if (placed.pixels() == null) // on the sky: frames of far-apart targets are no stack (frames in pixels have no sky to tell)
+            oneField(in, config, "[P3]", "frame(s)", "stack the frames of each field apart, each into its own file", "stack", name);
+        FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean cleanup = gating.tileFlag(group.id(), group, gating.runFlag(List.of(group)));
@@ -401,6 +403,12 @@ public final class MosaicPipeline {
      * unless {@value SkyFields#KEY} is true.
      */
     private static void oneField(List<FitsFrame> inputs, Config config, String tag, String noun, String advice) {
+        oneField(inputs, config, tag, noun, advice, "mosaic", MOSAIC);
+    }
+
+    /** {@link #oneField(List, Config, String, String, String)} for one {@code product} written as {@code file}. */
+    private static void oneField(List<FitsFrame> inputs, Config config, String tag, String noun, String advice,
+                                 String product, String file) {
         List<WcsGrid> footprints = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int channels = 1;
@@ -409,7 +417,7 @@ public final class MosaicPipeline {
             names.add(f.name());
             channels = Math.max(channels, f.channels());
         }
-        SkyFields.check(footprints, names, channels, config.getBoolean(SkyFields.KEY), tag, noun, advice);
+        SkyFields.check(footprints, names, channels, config.getBoolean(SkyFields.KEY), tag, noun, advice, product, file);
     }
 
     /**

@@ -110,9 +110,21 @@ public final class SkyFields {
      */
     public static void check(List<WcsGrid> footprints, List<String> names, int channels, boolean allowed, String tag,
                              String noun, String advice) {
+        check(footprints, names, channels, allowed, tag, noun, advice, "mosaic", MOSAIC_FILE);
+    }
+
+    /** The mosaic's file, named in the size {@link #check} gives. */
+    private static final String MOSAIC_FILE = "mosaic.fits";
+
+    /**
+     * {@link #check(List, List, int, boolean, String, String, String)} for what makes one
+     * {@code product} ("mosaic", "stack") written as {@code file}: the message's words for it.
+     */
+    public static void check(List<WcsGrid> footprints, List<String> names, int channels, boolean allowed, String tag,
+                             String noun, String advice, String product, String file) {
         try {
             requireOne(footprints, names, noun, channels, advice + (allowed ? "" : " (or set " + KEY + "=true to make "
-                    + "the one mosaic anyway)"));
+                    + "the one " + product + " anyway)"), product, file);
         } catch (Separate e) {
             List<Field> fs = e.fields();
             String what = String.format(Locale.ROOT, "%s %d separate fields among %d %s%s", tag, fs.size(), footprints.size(),
@@ -121,7 +133,7 @@ public final class SkyFields {
                 LOG.warning(what + ": stopped before any stacking");
                 throw e;
             }
-            LOG.warning(what + ": one mosaic of them all, as " + KEY + "=true asks: " + e.getMessage());
+            LOG.warning(what + ": one " + product + " of them all, as " + KEY + "=true asks: " + e.getMessage());
         }
     }
 
@@ -135,21 +147,26 @@ public final class SkyFields {
      * @param advice     what to do instead, e.g. "make one mosaic per field: the frames of each field in their own folder"
      */
     public static void requireOne(List<WcsGrid> footprints, List<String> names, String noun, int channels, String advice) {
+        requireOne(footprints, names, noun, channels, advice, "mosaic", MOSAIC_FILE);
+    }
+
+    private static void requireOne(List<WcsGrid> footprints, List<String> names, String noun, int channels, String advice,
+                                   String product, String file) {
         List<Field> fields = of(footprints);
         if (fields.size() < 2) return;
-        throw new Separate(message(fields, footprints, names, noun, channels, advice), fields);
+        throw new Separate(message(fields, footprints, names, noun, channels, advice, product, file), fields);
     }
 
     static String message(List<Field> fields, List<WcsGrid> footprints, List<String> names, String noun, int channels,
-                          String advice) {
+                          String advice, String product, String file) {
         StringBuilder m = new StringBuilder();
         m.append(String.format(Locale.ROOT, "the %d %s are of %d separate fields", footprints.size(), noun, fields.size()));
         if (fields.size() == 2)
             m.append(String.format(Locale.ROOT, ", %.1f deg apart", apart(fields.get(0), fields.get(1))));
         double[] shape = OptimalGrid.shape(footprints);
         if (shape == null) m.append("; no single mosaic grid can hold them (they spread over a hemisphere).");
-        else m.append(String.format(Locale.ROOT, "; one mosaic of them would be a %.0fx%.0f px grid (mosaic.fits about %s), "
-                + "mostly empty.", shape[0], shape[1], gigabytes(shape[0] * shape[1] * channels * Float.BYTES)));
+        else m.append(String.format(Locale.ROOT, "; one %s of them would be a %.0fx%.0f px grid (%s about %s), "
+                + "mostly empty.", product, shape[0], shape[1], file, gigabytes(shape[0] * shape[1] * channels * Float.BYTES)));
         for (int k = 0; k < Math.min(LISTED, fields.size()); k++) {
             Field f = fields.get(k);
             m.append(String.format(Locale.ROOT, " %s %d: %d %s around RA %.4f, Dec %+.4f (first: %s", k == 0 ? "Field" : "field", k + 1, f.size(),

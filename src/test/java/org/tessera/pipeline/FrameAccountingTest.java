@@ -85,9 +85,22 @@ class FrameAccountingTest {
         Path in = dir.resolve("in");
         List<Path> frames = new java.util.ArrayList<>(small("Near").centre(10, 0).panels(1, 1).framesPerPanel(1).writeFits(in));
         frames.addAll(small("Far").centre(60, 45).panels(1, 1).framesPerPanel(1).writeFits(in));
+        // Stopped as separate fields before any stacking, named as a stack and its file.
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                 () -> MosaicPipeline.stack(dir.resolve("t.fits"), frames, new Config(), Progress.NONE));
         String m = org.tessera.UserMessages.describe(e);
+        assertTrue(m.matches("the 2 frame\\(s\\) are of 2 separate fields, 63\\.0 deg apart; one stack of them would be a "
+                + "\\d+x\\d+ px grid \\(t\\.fits about [\\d.]+ [MG]B\\), mostly empty\\. Field 1: 1 frame\\(s\\) around RA 59\\.99\\d\\d, "
+                + "Dec \\+45\\.00\\d\\d \\(first: Light_Far_[^)]+\\); field 2: 1 frame\\(s\\) around RA 9\\.99\\d\\d, Dec \\+0\\.00\\d\\d "
+                + "\\(first: Light_Near_[^)]+\\)\\. "
+                + "Stack the frames of each field apart, each into its own file \\(or set allow_separate_fields=true to make the "
+                + "one stack anyway\\)"), m);
+        assertTrue(Files.notExists(dir.resolve("t.fits")));
+        // Asked to make it anyway: a grid no image can hold still says why, not "out of memory".
+        Config anyway = new Config().put(org.tessera.wcs.SkyFields.KEY, true);
+        e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> MosaicPipeline.stack(dir.resolve("t.fits"), frames, anyway, Progress.NONE));
+        m = org.tessera.UserMessages.describe(e);
         assertTrue(m.matches("the 2 frame\\(s\\) spread over \\d+ times the area of [^ ]+\\.fit[s]?: a \\d+x\\d+ grid, more than "
                 + "one image can hold \\(frames of several fields\\?\\); stack the frames of one field, or make a mosaic "
                 + "of them \\(tessera mosaic\\)"), m);
