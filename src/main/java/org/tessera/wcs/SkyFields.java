@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * Separate fields among footprints: the groups that no chain of nearby footprints joins. A mosaic
- * of two targets far apart (M 94 and NGC 7023, 75° apart) would be one TAN grid spanning both,
+ * of two targets far apart (M 94 and NGC 7023, 63° apart) would be one TAN grid spanning both,
  * gigabytes of empty pixels; every place that makes a final grid asks here first.
  * <p>
  * Rule: two footprints are <em>near</em> when the gap between their enclosing circles (centre to
