@@ -24,6 +24,12 @@ final class PixelCodec {
     private final boolean hasBlank;
     private final long blank;
     /**
+     * BITPIX 64 with BZERO = 2^63, BSCALE = 1: the FITS standard's unsigned 64-bit integers. The
+     * double formula cancels 2^63 against a stored value near -2^63 and loses the low 10 bits (a
+     * value of 253 decoded as 0), so these are decoded as exact unsigned integers, rounded once.
+     */
+    private final boolean unsigned64;
+    /**
      * Float of every 8- or 16-bit stored value (index: unsigned byte, or short + 32768), per
      * scaling; at most {@link #MAX_TABLES} scalings are kept (a set whose every frame has its own
      * BZERO/BSCALE builds its table at each read instead of holding one per frame).
@@ -57,6 +63,7 @@ final class PixelCodec {
         this.bscale = bscale;
         this.hasBlank = blank != null && bitpix > 0;
         this.blank = blank == null ? 0 : blank;
+        this.unsigned64 = bitpix == 64 && bzero == 0x1p63 && bscale == 1;
     }
 
     static boolean supported(int bitpix) {
@@ -156,8 +163,14 @@ final class PixelCodec {
 
     private float scale(long stored) {
         if (hasBlank && stored == blank) return Float.NaN;
+        if (unsigned64) return unsignedFloat(stored ^ Long.MIN_VALUE);
         float f = (float) (bzero + bscale * stored);
         return Float.isFinite(f) ? f : Float.NaN;
+    }
+
+    /** The float nearest to the unsigned 64-bit value of u (halved with its last bit kept sticky, so it rounds once). */
+    private static float unsignedFloat(long u) {
+        return u >= 0 ? (float) u : 2f * (float) ((u >>> 1) | (u & 1));
     }
 
     private float scaleReal(double stored) {

@@ -40,6 +40,35 @@ class PixelCodecTest {
         }
     }
 
+    /**
+     * BITPIX 64 with BZERO = 2^63 is the FITS standard's unsigned 64-bit integer: each value must
+     * come out as the nearest float of the unsigned number (the double formula gave 0 for 253).
+     */
+    @Test
+    void unsignedSixtyFourBitIntegersDecodeExactly() {
+        long[] unsigned = {0, 1, 253, 1023, 1025, 65535, (1L << 24) + 1, (1L << 53) + 1, Long.MAX_VALUE, Long.MIN_VALUE,
+                Long.MIN_VALUE + 1, -1L /* 2^64 - 1 */, 0x8000_0080_0000_0001L, 0x8000_0080_0000_0000L};
+        ByteBuffer b = ByteBuffer.allocate(8 * unsigned.length);
+        for (long u : unsigned) b.putLong(u ^ Long.MIN_VALUE); // stored = value - 2^63
+        PixelCodec c = new PixelCodec(64, 9223372036854775808.0, 1, null);
+        float[] out = new float[unsigned.length];
+        c.decode(b, unsigned.length, out, 0);
+        for (int i = 0; i < unsigned.length; i++) {
+            float want = new java.math.BigInteger(Long.toUnsignedString(unsigned[i])).floatValue();
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(out[i]), "unsigned " + Long.toUnsignedString(unsigned[i]));
+        }
+        assertEquals(253f, out[2]);
+        // BLANK is compared with the stored value, as for every integer type
+        PixelCodec blank = new PixelCodec(64, 9223372036854775808.0, 1, 253L ^ Long.MIN_VALUE);
+        blank.decode(b, unsigned.length, out, 0);
+        assertTrue(Float.isNaN(out[2]));
+        assertEquals(1f, out[1]);
+        // another BZERO keeps the formula
+        PixelCodec signed = new PixelCodec(64, 0, 1, null);
+        signed.decode(b, 3, out, 0);
+        assertEquals((float) (double) Long.MIN_VALUE, out[0]);
+    }
+
     @Test
     void floatDecodingMatchesTheFormulaWithAndWithoutScaling() {
         float[] values = {0f, -0f, 1.5f, -2.25e-3f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
