@@ -48,8 +48,12 @@ final class FitsStructure {
     static List<Hdu> read(Path file) throws FitsReadException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (!startsWith(ch, 0, "SIMPLE  ="))
+            if (!startsWith(ch, 0, "SIMPLE  =")) {
+                // a .fits.gz named on the command line: say what it is rather than "not FITS"
+                if (gzip(ch))
+                    throw new FitsReadException(file, "gzip-compressed file: Tessera reads uncompressed FITS only (gunzip it first)");
                 throw new FitsReadException(file, "not a FITS file (it does not start with a SIMPLE card)");
+            }
             List<Hdu> hdus = new ArrayList<>();
             long pos = 0;
             while (pos < size) {
@@ -75,6 +79,13 @@ final class FitsStructure {
 
     static long padded(long bytes) {
         return (bytes + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    /** True when the file starts with the gzip magic bytes 1F 8B. */
+    private static boolean gzip(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(2);
+        readFully(ch, b, 0);
+        return !b.hasRemaining() && (b.get(0) & 0xFF) == 0x1F && (b.get(1) & 0xFF) == 0x8B;
     }
 
     private static boolean startsWith(FileChannel ch, long pos, String prefix) throws IOException {

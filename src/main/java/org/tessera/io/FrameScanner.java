@@ -46,6 +46,12 @@ public final class FrameScanner {
 
     private FrameScanner() {}
 
+    /** True for gzip'ed or fpack'ed FITS names (.fits.gz, .fit.gz, .fts.gz, .fz; any case), which are not read. */
+    static boolean isCompressedFitsName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".fz") || (n.endsWith(".gz") && isFitsName(p.resolveSibling(n.substring(0, n.length() - 3))));
+    }
+
     /** True for names ending in .fit, .fits or .fts (any case). */
     public static boolean isFitsName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -190,6 +196,7 @@ public final class FrameScanner {
     private static Listing list(List<Path> inputs, Path outputDir, boolean framesOnly) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
+        TreeSet<Path> compressed = new TreeSet<>(); // .fits.gz, .fz: not read, but said so
         Path out = outputDir == null ? null : canonical(outputDir);
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
@@ -209,7 +216,10 @@ public final class FrameScanner {
 
                             @Override
                             public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-                                if (!isFitsName(p)) return FileVisitResult.CONTINUE;
+                                if (!isFitsName(p)) {
+                                    if (isCompressedFitsName(p)) compressed.add(p);
+                                    return FileVisitResult.CONTINUE;
+                                }
                                 if (a.isRegularFile()) files.add(p.toAbsolutePath().normalize());
                                 else if (a.isSymbolicLink()) // a followed link is never a link: this one leads nowhere
                                     unreadable.add(new Problem(p, "broken link: its target " + linkTarget(p)
@@ -234,9 +244,13 @@ public final class FrameScanner {
                 throw new NoSuchFileException(in.toString(), null, "input does not exist");
             }
         }
+        String left = compressed.isEmpty() ? "" : compressed.size() + " compressed file(s) left out (" + compressed.first()
+                + (compressed.size() > 1 ? " …" : "") + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
         if (files.isEmpty() && unreadable.isEmpty())
             throw new IOException("no FITS files (*.fit, *.fits, *.fts) in "
-                    + inputs.stream().map(Path::toString).collect(Collectors.joining(", ")));
+                    + inputs.stream().map(Path::toString).collect(Collectors.joining(", "))
+                    + (left.isEmpty() ? "" : "; " + left));
+        if (!left.isEmpty()) LOG.warning("[READ] " + left);
 
         return new Listing(new ArrayList<>(files), unreadable);
     }

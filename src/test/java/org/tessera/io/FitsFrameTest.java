@@ -387,6 +387,20 @@ class FitsFrameTest {
         assertTrue(e.getMessage().startsWith("empty.fits: no image HDU"), e.getMessage());
     }
 
+    /** A gzip'ed FITS file named explicitly (the scanner only lists it when named) says what it is. */
+    @Test
+    void gzipCompressedFitsIsReportedAsSuch() throws IOException {
+        Path plain = FitsFixtures.write(tmp.resolve("plain.fits"), new short[20][30]);
+        for (String name : new String[] {"a.fits.gz", "b.fits"}) {
+            Path gz = tmp.resolve(name);
+            try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+                Files.copy(plain, o);
+            }
+            FitsReadException e = assertThrows(FitsReadException.class, () -> FitsFrame.open(gz));
+            assertEquals(name + ": gzip-compressed file: Tessera reads uncompressed FITS only (gunzip it first)", e.getMessage());
+        }
+    }
+
     @Test
     void unsupportedBitpixIsReported() throws IOException {
         StringBuilder h = new StringBuilder();
