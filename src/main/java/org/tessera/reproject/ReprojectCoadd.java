@@ -175,7 +175,14 @@ public final class ReprojectCoadd {
                 gx0 = Math.min(gx0, x0); gy0 = Math.min(gy0, y0);
                 gx1 = Math.max(gx1, x1); gy1 = Math.max(gy1, y1);
             }
-            if (used.isEmpty()) throw new IllegalArgumentException("[P5] no input tile overlaps the output grid");
+            if (used.isEmpty()) {
+                // say why each was skipped: an all-NaN image is not an overlap problem
+                StringBuilder why = new StringBuilder();
+                for (int i = 0; i < Math.min(3, tiles.size()); i++)
+                    why.append(i == 0 ? "" : "; ").append(tiles.get(i).name()).append(": ").append(notes[i]);
+                if (tiles.size() > 3) why.append("; …");
+                throw new IllegalArgumentException("[P5] no input tile holds data on the output grid (" + why + ")");
+            }
             WcsGrid fin = grid.crop(gx0, gy0, gx1 - gx0, gy1 - gy0);
             for (Tile t : used) {
                 t.bx0 -= gx0; t.bx1 -= gx0; t.by0 -= gy0; t.by1 -= gy0;

@@ -86,6 +86,22 @@ class ReprojectCoaddTest {
         for (float v : m.mosaic.plane(0)) assertTrue(Float.isNaN(v) || Math.abs(v - 10f) < 1e-4);
     }
 
+    /** A run whose every tile is empty says why per tile, not that nothing overlaps. */
+    @Test
+    void allEmptyTilesAreNamedWithTheirReason() {
+        FitsWcs w = TestSkies.tan(150.0, 20.0, 2.0, 30, 200, 150);
+        FloatImage img = new FloatImage(200, 150, 1);
+        img.fill(Float.NaN);
+        FloatImage far = new FloatImage(200, 150, 1);
+        far.fill(5f);
+        FitsWcs away = TestSkies.tan(170.0, 20.0, 2.0, 0, 200, 150);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReprojectCoadd.run(
+                List.of(CoaddInput.of("allnan.fits", img, w), CoaddInput.of("far.fits", far, away)),
+                new WcsGrid(w, 200, 150), CoaddParams.plain(Kernel.BILINEAR), new MemorySinks(), Progress.NONE));
+        assertEquals("[P5] no input tile holds data on the output grid (allnan.fits: no valid pixel; "
+                + "far.fits: outside the output grid)", e.getMessage());
+    }
+
     @Test
     void weightsFollowAlphaFloorAndFrameCounts() throws IOException {
         // Two flat tiles on the same grid: values 100 and 200, nFrames 4 and 16 → median 10,
