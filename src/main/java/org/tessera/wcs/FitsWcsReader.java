@@ -47,6 +47,7 @@ final class FitsWcsReader {
         for (String k : new String[] {"CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"})
             if (!h.containsKey(k)) throw new WcsException("no celestial WCS: " + k + " missing");
         checkFrame(h);
+        checkUnits(h);
 
         String latAxis = Integer.toString(lat + 1);
         Projection proj;
@@ -72,6 +73,20 @@ final class FitsWcsReader {
             return new FitsWcs(proj, crpix1, crpix2, crvalLng, crvalLat, m[0], m[1], m[2], m[3], lonpole, latpole, sip, frame);
         } catch (IllegalArgumentException e) {
             throw new WcsException("invalid WCS: " + e.getMessage());
+        }
+    }
+
+    /**
+     * CRVAL, CDELT and CD are read as degrees; a celestial axis in other units (CUNIT1 = 'arcsec')
+     * would be taken as a scale 3600 times too large, so it is refused by name instead.
+     */
+    private static void checkUnits(Header h) throws WcsException {
+        for (String k : new String[] {"CUNIT1", "CUNIT2"}) {
+            String u = string(h, k);
+            if (u == null) continue;
+            String t = u.trim().toLowerCase(Locale.ROOT);
+            if (!t.isEmpty() && !t.equals("deg") && !t.equals("degree") && !t.equals("degrees"))
+                throw new WcsException(k + " = '" + u.trim() + "' is not supported: Tessera needs the celestial axes in degrees ('deg')");
         }
     }
 

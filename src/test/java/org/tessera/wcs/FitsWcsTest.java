@@ -1,5 +1,6 @@
 package org.tessera.wcs;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -208,6 +209,16 @@ class FitsWcsTest {
         put(h, "RADESYS", "FK5");
         put(h, "EQUINOX", 2024.5);
         assertMessage(h, "EQUINOX = 2024.5");
+        h = cdHeader();
+        put(h, "CUNIT1", "arcsec");
+        put(h, "CUNIT2", "arcsec");
+        assertMessage(h, "CUNIT1 = 'arcsec' is not supported: Tessera needs the celestial axes in degrees ('deg')");
+        for (String deg : new String[] {"deg", "DEG     ", "degree", ""}) {
+            Header d = cdHeader();
+            put(d, "CUNIT1", deg);
+            put(d, "CUNIT2", deg);
+            assertDoesNotThrow(() -> Wcs.fromHeader(d), "CUNIT '" + deg + "'");
+        }
         h = cdHeader();
         put(h, "CRVAL2", "abc");
         assertMessage(h, "CRVAL2 = 'abc' is not a number");
