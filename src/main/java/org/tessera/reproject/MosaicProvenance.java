@@ -181,11 +181,20 @@ public final class MosaicProvenance {
         return t == null ? Double.NaN : epochMs(t);
     }
 
-    /** A FITS date card's value (ISO 8601 in UTC, a trailing Z allowed; a date alone is its midnight), or null when absent or unreadable. */
-    private static LocalDateTime fitsDate(String d) {
+    /**
+     * A FITS date card's value (ISO 8601 in UTC, a trailing Z allowed; a date alone is its midnight;
+     * the standard's old form dd/mm/yy, a date of 1900-1999, which the DSS plates carry), or null
+     * when absent or unreadable. Digits of the seconds beyond nanoseconds are dropped (java.time
+     * parses at most 9; such a frame's date was lost before).
+     */
+    static LocalDateTime fitsDate(String d) {
         if (d == null) return null;
         String s = d.trim();
         if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
+        if (s.length() == 8 && s.charAt(2) == '/' && s.charAt(5) == '/')
+            s = "19" + s.substring(6, 8) + "-" + s.substring(3, 5) + "-" + s.substring(0, 2);
+        int dot = s.indexOf('.', s.indexOf('T') + 1);
+        if (s.indexOf('T') > 0 && dot > 0 && s.length() - dot - 1 > 9) s = s.substring(0, dot + 10);
         try {
             return LocalDateTime.parse(s.length() == 10 ? s + "T00:00:00" : s);
         } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format

@@ -88,4 +88,17 @@ class MosaicProvenanceTest {
         assertEquals("1994-11-20Z", k.get("DATE-OBS"));
         assertEquals("1995-03-01T01:30:00Z", k.get("DATE-END"));
     }
+
+    /** DSS plates give DATE-OBS as dd/mm/yy (FITS' pre-2000 form); some capture programs write more than 9 decimals. */
+    @Test
+    void oldDateFormAndLongFractionsAreRead() {
+        assertEquals(java.time.LocalDateTime.of(1988, 4, 15, 0, 0), MosaicProvenance.fitsDate("15/04/88"));
+        assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 2, 44, 22, 705_983_123),
+                MosaicProvenance.fitsDate("2024-07-31T02:44:22.7059831234"));
+        assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 2, 44, 22, 705_983_100),
+                MosaicProvenance.fitsDate("2024-07-31T02:44:22.7059831Z"));
+        assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 0, 0), MosaicProvenance.fitsDate("2024-07-31"));
+        assertNull(MosaicProvenance.fitsDate("yesterday"));
+        assertNull(MosaicProvenance.fitsDate("32/13/88"));
+    }
 }
