@@ -191,11 +191,21 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
 
     /** The FITS files directly inside a folder, sorted by name. */
     static List<Path> fitsFiles(Path dir) throws IOException {
-        List<Path> files;
+        List<Path> all;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(Files::isRegularFile).filter(JobRequest::isFits).sorted().toList();
+            all = s.sorted().toList();
         }
-        if (files.isEmpty()) throw new IllegalArgumentException("no FITS files (*.fits, *.fit, *.fts) in folder " + dir);
+        List<Path> files = all.stream().filter(Files::isRegularFile).filter(JobRequest::isFits).toList();
+        if (files.isEmpty()) {
+            // say what the folder does hold: frames in night sub-folders, or compressed frames
+            List<Path> subs = all.stream().filter(Files::isDirectory).toList();
+            long packed = all.stream().filter(org.tessera.io.FrameScanner::isCompressedFitsName).count();
+            throw new IllegalArgumentException("no FITS files (*.fits, *.fit, *.fts) in folder " + dir
+                    + (subs.isEmpty() ? "" : " (stack and reproject read the files of the folder named, not of its "
+                            + "subfolders: name them, e.g. " + subs.get(0) + ")")
+                    + (packed == 0 ? "" : " (" + packed + " compressed file(s): Tessera reads uncompressed FITS only, "
+                            + "gunzip or funpack them first)"));
+        }
         return files;
     }
 }

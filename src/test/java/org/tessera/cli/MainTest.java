@@ -223,6 +223,21 @@ class MainTest {
         assertFalse(err().contains("\tat "));
     }
 
+    /** A folder whose frames lie in night sub-folders, or are gzip'ed, is not "empty" for stack and reproject: say so. */
+    @Test
+    void aFolderWithFramesOnlyInSubfoldersOrCompressedSaysWhy(@TempDir Path dir) throws Exception {
+        Path top = Files.createDirectories(dir.resolve("m94"));
+        Path night = Files.createDirectories(top.resolve("night1"));
+        Files.writeString(night.resolve("a.fits"), "x");
+        Files.writeString(top.resolve("b.fits.gz"), "x");
+        assertEquals(2, run("stack", dir.resolve("t.fits").toString(), top.toString()));
+        assertTrue(err().contains("no FITS files (*.fits, *.fit, *.fts) in folder " + top.toAbsolutePath()
+                + " (stack and reproject read the files of the folder named, not of its subfolders: name them, e.g. "
+                + night.toAbsolutePath() + ") (1 compressed file(s): Tessera reads uncompressed FITS only, gunzip or "
+                + "funpack them first)"), err());
+        assertTrue(jobs.calls.isEmpty());
+    }
+
     @Test
     void badSettingsAreNamed(@TempDir Path dir) throws Exception {
         Path in = frames(dir, "a.fits");
