@@ -11,6 +11,7 @@ import java.util.Map;
 import nom.tam.fits.Header;
 import nom.tam.fits.HeaderCardException;
 
+import org.tessera.io.FitsDates;
 import org.tessera.io.Frame;
 
 /**
@@ -177,29 +178,8 @@ public final class MosaicProvenance {
 
     /** DATE-OBS in ms since 1970 (UTC; a date alone is its midnight), NaN when absent or unreadable (such a frame does not count). */
     private static double startMs(Frame f) {
-        LocalDateTime t = fitsDate(f.keys().get("DATE-OBS"));
+        LocalDateTime t = FitsDates.parse(f.keys().get("DATE-OBS"));
         return t == null ? Double.NaN : epochMs(t);
-    }
-
-    /**
-     * A FITS date card's value (ISO 8601 in UTC, a trailing Z allowed; a date alone is its midnight;
-     * the standard's old form dd/mm/yy, a date of 1900-1999, which the DSS plates carry), or null
-     * when absent or unreadable. Digits of the seconds beyond nanoseconds are dropped (java.time
-     * parses at most 9; such a frame's date was lost before).
-     */
-    static LocalDateTime fitsDate(String d) {
-        if (d == null) return null;
-        String s = d.trim();
-        if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
-        if (s.length() == 8 && s.charAt(2) == '/' && s.charAt(5) == '/')
-            s = "19" + s.substring(6, 8) + "-" + s.substring(3, 5) + "-" + s.substring(0, 2);
-        int dot = s.indexOf('.', s.indexOf('T') + 1);
-        if (s.indexOf('T') > 0 && dot > 0 && s.length() - dot - 1 > 9) s = s.substring(0, dot + 10);
-        try {
-            return LocalDateTime.parse(s.length() == 10 ? s + "T00:00:00" : s);
-        } catch (RuntimeException e) { // DateTimeParseException: not named, so a small job never loads java.time.format
-            return null;
-        }
     }
 
     private static double epochMs(LocalDateTime t) {
@@ -263,7 +243,7 @@ public final class MosaicProvenance {
         LocalDateTime best = null;
         String text = null;
         for (Map<String, String> k : keys) {
-            LocalDateTime t = fitsDate(k.get(key));
+            LocalDateTime t = FitsDates.parse(k.get(key));
             if (t == null) return null;
             if (best == null || Integer.signum(t.compareTo(best)) == sign) {
                 best = t;
@@ -276,7 +256,7 @@ public final class MosaicProvenance {
     private static String dateAvg(List<Map<String, String>> keys, List<Double> weights) {
         double sum = 0, w = 0, t0 = Double.NaN; // offsets from the first: sums of epoch ms times weights would lose the ms
         for (int i = 0; i < keys.size(); i++) {
-            LocalDateTime t = fitsDate(keys.get(i).get("DATE-AVG"));
+            LocalDateTime t = FitsDates.parse(keys.get(i).get("DATE-AVG"));
             if (t == null) return null;
             double ms = epochMs(t);
             if (Double.isNaN(t0)) t0 = ms;

@@ -1,13 +1,11 @@
 package org.tessera.solve;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
+import org.tessera.io.FitsDates;
 import org.tessera.io.FitsFrame;
 import org.tessera.wcs.SkyMath;
 
@@ -94,17 +92,7 @@ public final class RawGroups {
 
     /** DATE-OBS as seconds since 1970 (UTC), NaN when absent or unreadable. */
     static double epochSeconds(FitsFrame f) {
-        String d = f.keys().get("DATE-OBS");
-        if (d == null || d.isBlank()) return Double.NaN;
-        String s = d.trim();
-        if (s.endsWith("Z")) s = s.substring(0, s.length() - 1);
-        if (s.length() == 10) s += "T00:00:00";
-        try {
-            LocalDateTime t = LocalDateTime.parse(s);
-            return t.toEpochSecond(ZoneOffset.UTC) + t.getNano() / 1e9;
-        } catch (DateTimeParseException e) {
-            return Double.NaN;
-        }
+        return FitsDates.epochSeconds(f.keys().get("DATE-OBS"));
     }
 
     private static String sessionName(FitsFrame f) {

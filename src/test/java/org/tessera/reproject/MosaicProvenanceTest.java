@@ -92,13 +92,13 @@ class MosaicProvenanceTest {
     /** DSS plates give DATE-OBS as dd/mm/yy (FITS' pre-2000 form); some capture programs write more than 9 decimals. */
     @Test
     void oldDateFormAndLongFractionsAreRead() {
-        assertEquals(java.time.LocalDateTime.of(1988, 4, 15, 0, 0), MosaicProvenance.fitsDate("15/04/88"));
+        assertEquals(java.time.LocalDateTime.of(1988, 4, 15, 0, 0), org.tessera.io.FitsDates.parse("15/04/88"));
         assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 2, 44, 22, 705_983_123),
-                MosaicProvenance.fitsDate("2024-07-31T02:44:22.7059831234"));
+                org.tessera.io.FitsDates.parse("2024-07-31T02:44:22.7059831234"));
         assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 2, 44, 22, 705_983_100),
-                MosaicProvenance.fitsDate("2024-07-31T02:44:22.7059831Z"));
-        assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 0, 0), MosaicProvenance.fitsDate("2024-07-31"));
-        assertNull(MosaicProvenance.fitsDate("yesterday"));
-        assertNull(MosaicProvenance.fitsDate("32/13/88"));
+                org.tessera.io.FitsDates.parse("2024-07-31T02:44:22.7059831Z"));
+        assertEquals(java.time.LocalDateTime.of(2024, 7, 31, 0, 0), org.tessera.io.FitsDates.parse("2024-07-31"));
+        assertNull(org.tessera.io.FitsDates.parse("yesterday"));
+        assertNull(org.tessera.io.FitsDates.parse("32/13/88"));
     }
 }

@@ -57,6 +57,22 @@ class RawGroupsTest {
         assertEquals("undated", g.get(4).session());
     }
 
+    /**
+     * Dates read as every step reads them (io.FitsDates): the FITS old form dd/mm/yy (old plates,
+     * some capture software) dates its frames, so two nights in that form are two sessions, not
+     * one "undated" group.
+     */
+    @Test
+    void oldFormDatesMakeSessions(@TempDir Path d) throws Exception {
+        List<FitsFrame> in = List.of(
+                frame(d, "n1a", "15/04/88", 193.0, 41.0, 100),
+                frame(d, "n2a", "16/04/88", 193.0, 41.0, 100),
+                frame(d, "n1b", "1988-04-15T00:30:00", 193.0, 41.0, 100));
+        List<RawGroups.Group> g = RawGroups.group(in, 3.0);
+        assertEquals(List.of(List.of("n1a", "n1b"), List.of("n2a")), names(g));
+        assertEquals(577065600.0, RawGroups.epochSeconds(in.get(0)), 0); // 1988-04-15T00:00:00Z
+    }
+
     @Test
     void referencesAreTriedFromTheMiddleOfTheSessionOutwards(@TempDir Path d) throws Exception {
         List<FitsFrame> in = new ArrayList<>();
