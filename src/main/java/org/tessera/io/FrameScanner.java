@@ -310,6 +310,20 @@ public final class FrameScanner {
             if (f.bayerPattern() != null) bayer++;
             else if (f.channels() == 3) cubes++;
         }
+        // A mount card with a value the reader does not know leaves its frames UNKNOWN (the
+        // ALT-AZ policy then decides for them): said once, with each value and how many frames carry it.
+        Map<String, Integer> unknownCards = new java.util.TreeMap<>();
+        for (FitsFrame f : frames) {
+            String bad = MountMode.unrecognised(f.keys());
+            if (bad != null) unknownCards.merge(bad, 1, Integer::sum);
+        }
+        if (!unknownCards.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            unknownCards.forEach((card, n) -> b.append(b.length() > 0 ? ", " : "").append(card).append(" (")
+                    .append(n).append(n == 1 ? " frame)" : " frames)"));
+            LOG.warning("[READ] mount mode not recognised, taken as UNKNOWN (altaz_unknown_policy decides): " + b
+                    + "; known values: MOUNT_MODE EQ/EQUATORIAL or ALT_AZ/ALTAZ/ALT-AZ/AZ, EQMODE 1 (EQ) or 0 (ALT_AZ)");
+        }
         LOG.info(String.format(Locale.ROOT,
                 "[READ] %d frames usable, %d skipped (%d Bayer, %d colour cubes, %d mono; %d Seestar); "
                         + "eqmode_summary: eq_count=%d altaz_count=%d unknown_count=%d",

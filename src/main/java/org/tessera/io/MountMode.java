@@ -31,8 +31,25 @@ public enum MountMode {
      */
     public static MountMode fromKeys(java.util.Map<String, String> keys) {
         MountMode m = parse(keys.get("MOUNT_MODE"));
-        if (m != UNKNOWN) return m;
-        String eq = keys.get("EQMODE");
+        return m != UNKNOWN ? m : eqmode(keys.get("EQMODE"));
+    }
+
+    /**
+     * The cards a frame's mount mode was meant to come from but that name none
+     * ({@code MOUNT_MODE='GERMAN'}, {@code EQMODE=2}), or null when the mode was read or no such
+     * card is there. Such a frame is UNKNOWN, like a frame without the cards; the scan says so.
+     */
+    public static String unrecognised(java.util.Map<String, String> keys) {
+        if (fromKeys(keys) != UNKNOWN) return null;
+        String mm = keys.get("MOUNT_MODE"), eq = keys.get("EQMODE");
+        StringBuilder b = new StringBuilder();
+        if (mm != null && !mm.isBlank()) b.append("MOUNT_MODE='").append(mm.trim()).append('\'');
+        if (eq != null && !eq.isBlank()) b.append(b.length() > 0 ? ", " : "").append("EQMODE=").append(eq.trim());
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    /** EQMODE's value: 1 → EQ, 0 → ALT_AZ, also written as 1.0 / T / F; else UNKNOWN. */
+    private static MountMode eqmode(String eq) {
         if (eq == null) return UNKNOWN;
         String t = eq.trim();
         if (t.equalsIgnoreCase("T")) return EQ;

@@ -120,6 +120,34 @@ class FrameScannerTest {
     }
 
     /**
+     * A mount card whose value names no mode (MOUNT_MODE = 'GERMAN', EQMODE = 2) leaves its frames
+     * UNKNOWN, as a frame without the card: said once, each value with its count, not silently.
+     * Frames whose cards are read, or that have none, are not named.
+     */
+    @Test
+    void unrecognisedMountValuesAreSaidOnce() throws IOException {
+        short[][] d = new short[8][8];
+        Path in = Files.createDirectories(tmp.resolve("mounts"));
+        FitsFixtures.write(in.resolve("g1.fits"), d, "HIERARCH.MOUNT_MODE", "GERMAN");
+        FitsFixtures.write(in.resolve("g2.fits"), d, "HIERARCH.MOUNT_MODE", "GERMAN");
+        FitsFixtures.write(in.resolve("e2.fits"), d, "EQMODE", 2);
+        FitsFixtures.write(in.resolve("saved.fits"), d, "HIERARCH.MOUNT_MODE", "FORK", "EQMODE", 1); // EQMODE names it: EQ
+        FitsFixtures.write(in.resolve("eq.fits"), d, "HIERARCH.MOUNT_MODE", "equatorial");
+        FitsFixtures.write(in.resolve("none.fits"), d);
+        FrameScanner.Scan s = FrameScanner.scan(List.of(in), false);
+        assertEquals(6, s.frames().size());
+        List<String> warned = log.stream().filter(l -> l.contains("mount mode not recognised")).toList();
+        assertEquals(List.of("WARNING [READ] mount mode not recognised, taken as UNKNOWN (altaz_unknown_policy decides): "
+                + "EQMODE=2 (1 frame), MOUNT_MODE='GERMAN' (2 frames); known values: MOUNT_MODE EQ/EQUATORIAL or "
+                + "ALT_AZ/ALTAZ/ALT-AZ/AZ, EQMODE 1 (EQ) or 0 (ALT_AZ)"), warned);
+        assertTrue(log.stream().anyMatch(l -> l.contains("eqmode_summary: eq_count=2 altaz_count=0 unknown_count=4")),
+                log.toString());
+        assertEquals("MOUNT_MODE='X', EQMODE=7", MountMode.unrecognised(java.util.Map.of("MOUNT_MODE", "X", "EQMODE", "7")));
+        assertEquals(null, MountMode.unrecognised(java.util.Map.of("EQMODE", "0")));
+        assertEquals(null, MountMode.unrecognised(java.util.Map.of()));
+    }
+
+    /**
      * A folder of Tessera's own outputs (master tiles) given to a mosaic: left out as always, but
      * with nothing else there each is named with the reason and the command that coadds them,
      * instead of "all 0 input file(s) were skipped".
