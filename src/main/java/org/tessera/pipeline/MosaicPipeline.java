@@ -333,6 +333,16 @@ public final class MosaicPipeline {
         }
         for (FrameLosses.Loss l : FrameLosses.dropped(name, group.frames(), tile.stack()))
             skipped.add(FrameReports.skipped(l.frame(), l.reason())); // a dropped frame is a skipped input
+        if (tile.empty()) {
+            // A stack is the one file the user asked for: an empty tile (ZMT_EMPT, which a mosaic
+            // writes flagged and leaves out) would pass for a result with exit 1. Nothing is written.
+            StringBuilder why = new StringBuilder();
+            for (Skipped k : skipped.subList(0, Math.min(3, skipped.size())))
+                why.append(why.length() == 0 ? "" : "; ").append(k.file().getFileName()).append(": ").append(k.reason());
+            throw new IllegalArgumentException("nothing could be stacked into " + name + ": no frame holds data there"
+                    + (why.length() == 0 ? "" : " (" + why + (skipped.size() > 3 ? "; …" : "") + ")") + "; " + output
+                    + " was not written");
+        }
         if (placed.pixels() == null) {
             MasterTileFiles.writeAs(tile, output);
             LOG.info("[P3] master tile written: " + output);

@@ -154,6 +154,19 @@ class FrameAccountingTest {
         assertTrue(text.contains("all_nan.fits: dropped from master tile 0: finite fraction 0.0000"), text);
         assertTrue(!text.contains("frame #"), "NAMED-FRAME " + text);
 
+        // A stack of the empty frame alone: nothing to stack, so no file (an empty tile would pass for a result), exit 2.
+        IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MosaicPipeline.stack(dir.resolve("stack/none.fits"), List.of(bad), new Config(), Progress.NONE));
+        assertTrue(none.getMessage().matches("nothing could be stacked into none\\.fits: no frame holds data there \\(all_nan\\.fits: "
+                + "dropped from none\\.fits: finite fraction 0\\.0000[^)]*\\); .*none\\.fits was not written"), none.getMessage());
+        assertTrue(Files.notExists(dir.resolve("stack/none.fits")));
+        so.reset();
+        se.reset();
+        rc = new Main(Jobs.PIPELINE).run(new String[] {"stack", dir.resolve("stack/none2.fits").toString(), bad.toString(), "-q"},
+                new PrintStream(so, true, StandardCharsets.UTF_8), new PrintStream(se, true, StandardCharsets.UTF_8));
+        assertEquals(2, rc, so.toString(StandardCharsets.UTF_8) + se.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.notExists(dir.resolve("stack/none2.fits")));
+
         Path mosaicTile = out.resolve("master_tiles/master_tile_000.fits");
         // The stack job reports the same frame and writes the same counts.
         List<Path> all = new java.util.ArrayList<>(good);
