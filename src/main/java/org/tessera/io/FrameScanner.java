@@ -48,7 +48,7 @@ public final class FrameScanner {
 
     /** True for gzip'ed or fpack'ed FITS names (.fits.gz, .fit.gz, .fts.gz, .fz; any case), which are not read. */
     public static boolean isCompressedFitsName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".fz") || (n.endsWith(".gz") && isFitsName(p.resolveSibling(n.substring(0, n.length() - 3))));
     }
 

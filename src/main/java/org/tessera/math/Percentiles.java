@@ -132,12 +132,7 @@ public final class Percentiles {
             }
         }
         if (k < below || k1 >= below + c) return null;
-        double a = kth(between, c, k - below), b = a;
-        if (k1 > k) {
-            b = between[k - below + 1];
-            for (int j = k - below + 2; j < c; j++) if (between[j] < b) b = between[j];
-        }
-        return new double[] {a, b};
+        return selected(between, c, k - below, k1 - below);
     }
 
     /** The sample's index of the lower bound for rank k of n: ten standard deviations of a sample rank below, and some. */
@@ -173,6 +168,16 @@ public final class Percentiles {
         return new double[] {a, b};
     }
 
+    /** {@link #selected(float[], int, int, int)} for doubles. */
+    private static double[] selected(double[] s, int n, int k, int k1) {
+        double a = kth(s, n, k), b = a;
+        if (k1 > k) {
+            b = s[k + 1];
+            for (int j = k + 2; j < n; j++) if (s[j] < b) b = s[j];
+        }
+        return new double[] {a, b};
+    }
+
     /**
      * Median of s[0..n) (n ≥ 1, finite values; the mean of the two middle ones for an even n),
      * exactly as sorting would give it, by selection; reorders s.
@@ -194,44 +199,23 @@ public final class Percentiles {
      * {@link #percentiles(float[], double...)}: one pass instead of a selection's several, the same value.
      */
     public static double medianAsSorted(float[] s, int n) {
-        int h = n >>> 1;
-        double lo, hi;
-        double[] ab = n >= BRACKET_FROM ? bracketed(s, n, n, sample(s, n, n), (n & 1) == 0 ? h - 1 : h, h) : null;
-        if (ab != null) {
-            lo = ab[0];
-            hi = ab[1];
-        } else {
-            hi = kth(s, n, h);
-            lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
-        }
-        return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
+        int h = n >>> 1, k = (n & 1) == 0 ? h - 1 : h; // the middle ranks: k and h (the same for an odd n)
+        double[] ab = n >= BRACKET_FROM ? bracketed(s, n, n, sample(s, n, n), k, h) : null;
+        if (ab == null) ab = selected(s, n, k, h);
+        return medianOfRanks(ab[0], ab[1], n, ab[0] == 0 || ab[1] == 0 ? negatives(s, n) : 0);
     }
 
     /** {@link #medianAsSorted(float[], int)} for doubles: {@link #median(double[])} of s[0..n) (finite, n ≥ 1) in place. */
     public static double medianAsSorted(double[] s, int n) {
-        int h = n >>> 1;
-        double lo, hi;
-        double[] ab = n >= BRACKET_FROM ? bracketed(s, n, sample(s, n), (n & 1) == 0 ? h - 1 : h, h) : null;
-        if (ab != null) {
-            lo = ab[0];
-            hi = ab[1];
-        } else {
-            hi = kth(s, n, h);
-            lo = (n & 1) == 0 ? maxBelow(s, h) : hi;
-        }
-        return medianOfRanks(lo, hi, n, lo == 0 || hi == 0 ? negatives(s, n) : 0);
+        int h = n >>> 1, k = (n & 1) == 0 ? h - 1 : h;
+        double[] ab = n >= BRACKET_FROM ? bracketed(s, n, sample(s, n), k, h) : null;
+        if (ab == null) ab = selected(s, n, k, h);
+        return medianOfRanks(ab[0], ab[1], n, ab[0] == 0 || ab[1] == 0 ? negatives(s, n) : 0);
     }
 
     /** After selecting rank h, s[0..h) holds the h smallest values: rank h − 1 is their maximum (h ≥ 1). */
     private static float maxBelow(float[] s, int h) {
         float lo = s[0];
-        for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
-        return lo;
-    }
-
-    /** As {@link #maxBelow(float[], int)}, for doubles. */
-    private static double maxBelow(double[] s, int h) {
-        double lo = s[0];
         for (int i = 1; i < h; i++) if (s[i] > lo) lo = s[i];
         return lo;
     }

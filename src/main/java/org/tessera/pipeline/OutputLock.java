@@ -427,7 +427,7 @@ public final class OutputLock implements AutoCloseable {
                     Path sub = file.getParent();
                     if (!attrs.isRegularFile() || !file.getFileName().toString().equals(FILE) || sub.equals(key) || HELD.containsKey(sub))
                         return FileVisitResult.CONTINUE;
-                    held[0] = runsOnly ? running(sub) : probe(sub);
+                    held[0] = probe(sub, runsOnly);
                     return held[0] == null ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
                 }
 
@@ -444,40 +444,22 @@ public final class OutputLock implements AutoCloseable {
     }
 
     /**
-     * Who holds the lock file of {@code sub} (a folder this JVM does not hold), or null: its byte
-     * {@link #STACKS} taken exclusively for an instant and given back, as a mosaic would take it.
+     * Who holds the lock file of {@code sub} (a folder this JVM does not hold), or null: one byte taken
+     * exclusively for an instant and given back. Byte {@link #STACKS}, as a mosaic would take it: a
+     * stack or a run there; with {@code runsOnly}, byte {@link #MARK}, which no run takes to decide
+     * whether it may go on: only a run owning {@code sub}.
      */
-    private static String probe(Path sub) {
+    private static String probe(Path sub, boolean runsOnly) {
         Path file = sub.resolve(FILE);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock probe = ch.tryLock(STACKS, 1, false);
+            FileLock probe = ch.tryLock(runsOnly ? MARK : STACKS, 1, false);
             if (probe != null) {
                 probe.release();
                 return null;
             }
             String holder = holder(ch);
-            return stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
+            return !runsOnly && stacksOnly(ch) ? STACKS_HOLD : "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
         } catch (IOException | RuntimeException e) { // not ours to look at (another user's folder), or no locks there
-            LOG.fine("[READ] " + file + " not looked at: " + e);
-            return null;
-        }
-    }
-
-    /**
-     * Which run owns {@code sub} (a folder this JVM does not hold), or null: its byte {@link #MARK}
-     * taken for an instant and given back, which no run takes to decide whether it may go on.
-     */
-    private static String running(Path sub) {
-        Path file = sub.resolve(FILE);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock probe = ch.tryLock(MARK, 1, false);
-            if (probe != null) {
-                probe.release();
-                return null;
-            }
-            String holder = holder(ch);
-            return "a run writing into " + sub + (holder.isEmpty() ? "" : ", " + holder);
-        } catch (IOException | RuntimeException e) { // not ours to look at, or no locks there
             LOG.fine("[READ] " + file + " not looked at: " + e);
             return null;
         }
