@@ -32,6 +32,22 @@ class LauncherCdsTest {
             }
             """;
 
+    /** A job that runs until it is stopped, saying so from its shutdown hook as Tessera's does. */
+    private static final String LONG_JOB = """
+            package org.tessera.cli;
+            import java.nio.file.*;
+            public class Main {
+                public static void main(String[] a) throws Exception {
+                    Path dir = Paths.get(a[0]);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        try { Files.writeString(dir.resolve("stopped"), "hook"); } catch (Exception e) { }
+                    }));
+                    Files.writeString(dir.resolve("started"), "" + ProcessHandle.current().pid());
+                    Thread.sleep(120_000);
+                }
+            }
+            """;
+
     private static int run(Path root, String arg) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), arg)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -63,5 +79,46 @@ class LauncherCdsTest {
         assertEquals(1, lists.size(), "a successful run records its class list: " + lists);
         assertTrue(lists.get(0).endsWith(".classlist"), lists.get(0));
         assertTrue(Files.size(root.resolve("target/cds").resolve(lists.get(0))) > 1000, "the list holds the loaded classes");
+    }
+
+    /**
+     * A recording run keeps bash between the user and Java: a signal sent to the launcher's pid
+     * (kill PID, a job runner's SIGTERM, Ctrl-C as SIGINT) must stop the job at once, through its
+     * shutdown hook, with the status of that signal, not end the script alone or wait for the job.
+     */
+    @Test
+    void aSignalToARecordingLauncherStopsTheJob(@TempDir Path root) throws Exception {
+        assumeTrue(Files.isReadable(Paths.get(System.getProperty("java.home"), "release")), "needs the JDK's release file");
+        StandInLauncher.install(root, LONG_JOB);
+        for (String signal : List.of("INT", "TERM")) {
+            Path dir = Files.createDirectories(root.resolve("job-" + signal));
+            ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), dir.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().remove("JAVA_OPTS");
+            pb.environment().remove("TESSERA_CDS");
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Path started = dir.resolve("started");
+            Process p = pb.start();
+            try {
+                for (int i = 0; i < 600 && !Files.exists(started); i++) Thread.sleep(50);
+                assertTrue(Files.exists(started), "the job started");
+                assertFalse(cds(root).isEmpty(), "this run records a class list (the launcher waits for Java)");
+                long job = Long.parseLong(Files.readString(started).trim());
+                assertNotEquals(p.pid(), job, "Java is the launcher's child, not the launcher itself");
+
+                assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS), signal + ": the launcher ended");
+                assertEquals(signal.equals("INT") ? 130 : 143, p.exitValue(), signal + ": the status of the signal");
+                Path stopped = dir.resolve("stopped");
+                assertEquals("hook", Files.exists(stopped) ? Files.readString(stopped) : "no hook ran", signal + ": the job was stopped through its shutdown hook");
+                assertFalse(ProcessHandle.of(job).map(ProcessHandle::isAlive).orElse(false), signal + ": no job left running");
+                assertEquals(List.of(), cds(root), signal + ": a stopped run records nothing");
+            } finally { // a failed check leaves no job behind
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                if (Files.exists(started))
+                    ProcessHandle.of(Long.parseLong(Files.readString(started).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
     }
 }
