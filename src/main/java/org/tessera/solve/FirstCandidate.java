@@ -46,6 +46,22 @@ public final class FirstCandidate {
     public static List<RawFrameAstrometry.GroupOutcome> settle(List<RawGroups.Group> groups, FitsFrame[] on,
                                                               List<List<Registration>> regs, Solved solved, Register again)
             throws InterruptedException {
+        return settle(groups, on, regs, solved, again, (k, o) -> { });
+    }
+
+    /** A group's outcome, final: group {@code k} settled as {@code outcome}. */
+    public interface Settled {
+        void settled(int k, RawFrameAstrometry.GroupOutcome outcome);
+    }
+
+    /**
+     * As {@link #settle(List, FitsFrame[], List, Solved, Register)}, handing each group's outcome
+     * to {@code settled} as soon as it is final, before the later groups' solves are awaited.
+     */
+    public static List<RawFrameAstrometry.GroupOutcome> settle(List<RawGroups.Group> groups, FitsFrame[] on,
+                                                              List<List<Registration>> regs, Solved solved, Register again,
+                                                              Settled settled)
+            throws InterruptedException {
         List<RawFrameAstrometry.GroupOutcome> out = new ArrayList<>();
         for (int k = 0; k < groups.size(); k++) {
             RawFrameAstrometry.Reference r = solved.await(k);
@@ -57,7 +73,9 @@ public final class FirstCandidate {
                 LOG.fine("[SOLVE] group " + groups.get(k).id() + ": registering again on " + r.frame().name());
                 mine = again.on(k, r.frame(), moving);
             }
-            out.add(new RawFrameAstrometry.GroupOutcome(r, mine));
+            RawFrameAstrometry.GroupOutcome o = new RawFrameAstrometry.GroupOutcome(r, mine);
+            settled.settled(k, o);
+            out.add(o);
         }
         return out;
     }

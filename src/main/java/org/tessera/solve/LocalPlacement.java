@@ -109,8 +109,10 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
             }
             s.help();
             int all = total;
+            // each group's WCS cached as it settles: a run stopped later keeps the solves done
             return FirstCandidate.settle(groups, on, regs, s::await, (k, ref, moving) ->
-                    registerAll(stage, cpu, ref, moving, both.registrations(), all - moving.size(), all));
+                    registerAll(stage, cpu, ref, moving, both.registrations(), all - moving.size(), all),
+                    (k, o) -> stage.settled(groups.get(k), o));
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -97,6 +99,8 @@ public final class RawFrameAstrometry {
     private final int workers;
     /** A stack's frames registered in the pixels of one of them when none can be placed on the sky. */
     private final boolean pixelsWithoutSky;
+    /** The groups whose WCS are in the cache already (a {@link Work} may hand each over as it settles). */
+    private final Set<RawGroups.Group> cachedGroups = ConcurrentHashMap.newKeySet();
 
     /** @param workers frames registered at once */
     public RawFrameAstrometry(Solvers.Choice solver, FrameAligner aligner, WcsCache cache, double radiusDeg, boolean force,
@@ -306,7 +310,7 @@ public final class RawFrameAstrometry {
                 for (FitsFrame f : g.frames()) run.leaveOut(f, why);
                 continue;
             }
-            cache.store(r.frame().path(), r.wcs(), solver.solver().name());
+            settled(g, outcomes.get(k)); // cached already when the work handed it over as it settled
             run.placed.put(r.frame(), r.frame().withWcs(r.wcs()));
         }
         for (int k = 0; k < guided.size(); k++) {
@@ -322,9 +326,8 @@ public final class RawFrameAstrometry {
                     run.leaveOut(f, "cannot be registered on its group's reference " + ref.name() + ": " + a.failure());
                     continue;
                 }
-                FitsWcs w = r.wcs().withPixelTransform(a.transform().matrix());
+                FitsWcs w = registeredWcs(r, a);
                 String how = registeredOn(ref, a);
-                cache.store(f.path(), w, how);
                 run.placed.put(f, f.withWcs(w));
                 run.registered++;
                 LOG.info("[SOLVE] " + f.name() + ": " + how);
@@ -389,6 +392,30 @@ public final class RawFrameAstrometry {
                 ref.name()));
         progress.update(1, out.size() + " frame(s) registered");
         return new Result(out, unplaced, run.solves, out.size() - 1, 0, new InPixels(ref.name(), why));
+    }
+
+    /**
+     * Keeps a settled group's WCS in the cache of the output folder: its solved reference and each
+     * frame registered on it. A {@link Work} calls it as each group settles, so that a run stopped
+     * in Phase 1 (Ctrl-C, kill, a power cut) leaves the solves it finished for the rerun, which
+     * places those frames from the cache with the very WCS this run gave them; {@link #place}
+     * calls it for the groups a work did not hand over. Once per group; a group without solution
+     * leaves nothing.
+     */
+    public void settled(RawGroups.Group g, GroupOutcome o) {
+        Reference r = o.reference();
+        if (r.frame() == null || !cachedGroups.add(g)) return;
+        cache.store(r.frame().path(), r.wcs(), solver.solver().name());
+        List<FitsFrame> moving = others(g, r.frame());
+        for (int i = 0; i < moving.size(); i++) {
+            Registration a = o.registrations().get(i);
+            if (a.ok()) cache.store(moving.get(i).path(), registeredWcs(r, a), registeredOn(r.frame(), a));
+        }
+    }
+
+    /** A registered frame's WCS: its reference's solution composed with the registration. */
+    private static FitsWcs registeredWcs(Reference r, Registration a) {
+        return r.wcs().withPixelTransform(a.transform().matrix());
     }
 
     /** How a frame was registered on {@code ref}, for the log and the cache ("registered on NAME: triangles, rms …"). */

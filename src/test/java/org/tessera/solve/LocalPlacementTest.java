@@ -205,6 +205,62 @@ class LocalPlacementTest {
         assertFalse(Files.exists(workDirs.get(0)), "its temporary folder removed: " + workDirs.get(0));
     }
 
+    /**
+     * A run stopped in Phase 1 (Ctrl-C, kill, a power cut) keeps the groups it finished: each
+     * group's WCS goes to {@code solved_wcs/} as the group settles, not once every group is done,
+     * so the rerun solves only the groups left and places every frame with the WCS of an
+     * uninterrupted run, card for card.
+     */
+    @Test
+    void aRunStoppedInPhase1KeepsTheGroupsItFinished(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out"), cacheDir = out.resolve(WcsCache.DIR);
+        AtomicBoolean stop = new AtomicBoolean();
+        Progress p = new Progress() {
+            @Override public void update(double f, String m) { }
+
+            @Override public boolean cancelled() {
+                return stop.get();
+            }
+        };
+        // night 3's solve is the last: the user stops the run while it runs, once the two groups
+        // before it are settled (their 8 frames cached), or after 5 s when they never are
+        PlateSolver s = solver(path -> false, () -> { });
+        PlateSolver stopping = new PlateSolver() {
+            @Override public String name() { return "stand-in"; }
+
+            @Override
+            public Solution solve(Path image, SolveHints hints, Path workDir) throws InterruptedException {
+                if (image.toString().contains("night3") && !stop.get()) {
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (cached(cacheDir) < 8 && System.nanoTime() < until) sleep(20);
+                    stop.set(true);
+                    sleep(500); // still solving when the stage next looks at the flag
+                }
+                return s.solve(image, hints, workDir);
+            }
+        };
+        FrameAligner a = M94Data.groundTruthAligner(truth);
+        assertThrows(InterruptedException.class, () -> stage(stopping, a, out, 2).place(raw, p));
+        assertEquals(8, cached(cacheDir), "the WCS of night 1 (6 frames) and night 2 (2) kept by the stopped run");
+
+        AtomicInteger solves = new AtomicInteger();
+        RawFrameAstrometry.Result rerun = stage(solver(path -> false, solves::incrementAndGet), a, out, 2).place(raw, Progress.NONE);
+        assertEquals(1, solves.get(), "the rerun solves night 3 only");
+        assertEquals(12, rerun.frames().size());
+        RawFrameAstrometry.Result whole = stage(solver(path -> false, () -> { }), a, tmp.resolve("whole"), 2).place(raw, Progress.NONE);
+        for (int i = 0; i < raw.size(); i++)
+            assertEquals(WcsCards.of(whole.frames().get(i).wcs()), WcsCards.of(rerun.frames().get(i).wcs()),
+                    rerun.frames().get(i).name() + ": the WCS of an uninterrupted run");
+    }
+
+    private static int cached(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.empty()) {
+            return (int) files.filter(f -> f.getFileName().toString().endsWith(".wcs")).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     @Test
     void aSolverThatThrowsFailsItsGroupOnly(@TempDir Path out) throws Exception {
         PlateSolver s = solver(p -> false, () -> { });
