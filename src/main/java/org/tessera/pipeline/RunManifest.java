@@ -50,7 +50,8 @@ import org.tessera.wcs.WcsGrid;
  * {@link #begin} compares the manifest left in the folder with this run. {@code resume=auto} and
  * the same mode, inputs, piece settings and context: each piece whose frames and their WCS are the
  * same and whose files still have the recorded size and CRC-32 is reused (one line each), the
- * others are made again. Anything else (a different run, no manifest, {@code resume=off}): the
+ * others are made again (a piece's file that the earlier run wrote but had not yet recorded, or
+ * that changed since, is this run's own: removed, never moved aside). Anything else (a different run, no manifest, {@code resume=off}): the
  * pieces and mosaic files found there are stale and are moved into {@code previous-run/}
  * (replacing an older one) before any work, so nothing of another run can pass for this run's
  * output. The mosaic files of a completed run with every setting the same are left in place (the
@@ -183,16 +184,25 @@ public final class RunManifest {
         List<Path> stale = new ArrayList<>();
         Set<Path> keep = new HashSet<>();
         Map<String, Object> tiles = new TreeMap<>();
+        // This run's own pieces that the earlier run of the same pieces left unverified: written but
+        // not yet recorded when it was stopped, or changed since. They are made again under the same
+        // names; moving them aside would replace the previous-run/ of a really different run.
+        Set<Path> own = new HashSet<>();
         if (resume && samePieces) {
             @SuppressWarnings("unchecked") Map<String, Object> was = old.get("tiles") instanceof Map<?, ?> m
                     ? (Map<String, Object>) m : Map.of();
             for (Unit u : byId.values()) {
                 String name = u.files().get(0);
-                Object e = was.get(name);
-                if (!(e instanceof Map<?, ?> entry) || !sameIdentity(identity.get(u.id()), entry)) continue;
-                String why = verify(dir, u, entry);
+                Map<?, ?> entry = was.get(name) instanceof Map<?, ?> m ? m : null;
+                if (entry != null && !sameIdentity(identity.get(u.id()), entry)) continue; // of other WCS: stale
+                String why = entry == null ? "not recorded as finished" : verify(dir, u, entry);
                 if (why != null) {
-                    LOG.info(kind.tag() + " " + name + " of the interrupted run is made again: " + why);
+                    List<Path> there = new ArrayList<>();
+                    for (String f : u.files()) if (Files.exists(dir.resolve(f))) there.add(dir.resolve(f));
+                    if (!there.isEmpty()) {
+                        own.addAll(there);
+                        LOG.info(kind.tag() + " " + name + " of the earlier run is made again: " + why);
+                    }
                     continue;
                 }
                 boolean empty = Boolean.TRUE.equals(entry.get("empty"));
@@ -221,9 +231,10 @@ public final class RunManifest {
                 for (Path p : ds) Files.deleteIfExists(p);
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob())) {
-                for (Path p : ds) if (!keep.contains(p)) stale.add(p);
+                for (Path p : ds) if (!keep.contains(p) && !own.contains(p)) stale.add(p);
             }
         }
+        for (Path p : own) Files.deleteIfExists(p);
         // The mosaic files of an interrupted run of the same pieces are that run's unfinished work,
         // not another run's result: this run makes them again. Moving them aside would replace the
         // previous-run/ of a really different run and warn of a "different run" that is not one.

@@ -61,4 +61,36 @@ class RunManifestInterruptedTest {
         assertEquals("mosaic of run A", Files.readString(prev.resolve(MosaicPipeline.MOSAIC)), "run A's files are kept");
         assertEquals("tile", Files.readString(out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits")));
     }
+
+    /**
+     * Run B stopped between writing its tile and recording it (kill -9, a power cut), or its tile
+     * changed since: on the rerun that tile is B's own, made again in place, never "an earlier,
+     * different run" moved into previous-run/, where it would replace run A's files.
+     */
+    @Test
+    void anUnrecordedOrChangedTileOfThisRunIsMadeAgainAndPreviousRunKeepsTheOtherRun() throws IOException {
+        Frame a = RunManifestPiecesTest.frame("a", 40);
+        run(a, new Config(), "mosaic of run A", true);
+        Config b = new Config().put("stacking_kappa_low", 2.5); // another tile: A's tile and mosaic moved aside
+        Path tile = out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits");
+        Path prev = out.resolve(RunManifest.PREVIOUS);
+        assertTrue(begin(a, b).reused().isEmpty());
+        assertEquals("tile", Files.readString(prev.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits")));
+        Files.writeString(tile, "tile of B, written, not recorded"); // B stopped here
+
+        for (String why : List.of("not recorded as finished", "checksum differs")) {
+            List<String> log = Logged.during("org.tessera.pipeline", () -> {
+                RunManifest m = begin(a, b);
+                assertTrue(m.reused().isEmpty(), why);
+                assertFalse(Files.exists(tile), why + ": removed, to be made again");
+                Files.writeString(tile, "tile of B");
+                m.done(0, false);
+            });
+            assertTrue(log.contains("[P3] master_tile_000.fits of the earlier run is made again: " + why), log.toString());
+            assertFalse(log.stream().anyMatch(l -> l.contains("different run")), log.toString());
+            assertEquals("mosaic of run A", Files.readString(prev.resolve(MosaicPipeline.MOSAIC)), why + ": run A's files are kept");
+            assertEquals("tile", Files.readString(prev.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits")), why);
+            Files.writeString(tile, "tile of b"); // its size, another checksum
+        }
+    }
 }

@@ -83,7 +83,7 @@ class RunManifestPiecesTest {
         finishOne(a, b);
         Files.writeString(out.resolve("sds_megatiles").resolve("megatile_001_coverage.fits"), "coverage X");
         log = Logged.during("org.tessera.pipeline", () -> assertEquals(Map.of(), begin(units(a, b), "g1", new Config()).reused()));
-        assertTrue(log.contains("[SDS] megatile_001.fits of the interrupted run is made again: megatile_001_coverage.fits: "
+        assertTrue(log.contains("[SDS] megatile_001.fits of the earlier run is made again: megatile_001_coverage.fits: "
                 + "checksum differs"), log.toString());
 
         // Another global grid, a setting of the pieces, or another mode: nothing reused.
