@@ -9,7 +9,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
+import org.tessera.command.JobRequest;
+import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.RunLog;
+import org.tessera.pipeline.RunManifest;
+import org.tessera.solve.WcsCache;
 
 /**
  * Says so when a command-line run is stopped by Ctrl-C or a kill signal (SIGINT, SIGTERM, SIGHUP):
@@ -22,10 +26,35 @@ import org.tessera.pipeline.RunLog;
  */
 final class InterruptNotice implements AutoCloseable {
 
-    /** What the user reads: what happened, what is left, what to do. */
+    /** What the user reads: what happened, what is left, what to do (a Classic mosaic run's words). */
     static final String MESSAGE = "interrupted before the run finished: files being written were left as .part files "
             + "(removed by the next run), never under their final names; rerun the same command to go on "
             + "(a mosaic run reuses its finished master tiles and plate solutions)";
+
+    /**
+     * The notice for {@code request}: what a rerun reuses depends on the job and the mode (Grid
+     * mode makes its tiles again, SDS mode reuses mega-tiles, {@code resume=off} no tile), and a
+     * user who reruns on the strength of it must not lose work they were told was kept.
+     */
+    static String message(JobRequest request) {
+        String head = MESSAGE.substring(0, MESSAGE.indexOf("rerun the same command"));
+        String solutions = "plate solutions (" + WcsCache.DIR + "/)";
+        return head + switch (request.job()) {
+            case STACK -> "rerun the same command to go on (it reuses the " + solutions + ")";
+            case REPROJECT -> "rerun the same command to make it again";
+            case MOSAIC -> {
+                if (MosaicPipeline.gridPlan(request.inputs()) != null)
+                    yield "rerun the same command to start again (Grid mode does not resume: it makes every tile again "
+                            + "and moves this run's tiles into " + RunManifest.PREVIOUS + "/)";
+                if ("off".equalsIgnoreCase(String.valueOf(request.config().get("resume")).trim()))
+                    yield "rerun the same command to start again (resume=off: every tile is made again; the "
+                            + solutions + " are reused)";
+                if (request.config().getBoolean("sds_mode_default"))
+                    yield "rerun the same command to go on (an SDS run reuses its finished mega-tiles and plate solutions)";
+                yield MESSAGE.substring(head.length());
+            }
+        };
+    }
 
     private final Thread hook;
 
@@ -34,18 +63,18 @@ final class InterruptNotice implements AutoCloseable {
     }
 
     /** Watches the JVM's shutdown until {@link #close}: then it says so in {@code log} and on {@code err}. */
-    static InterruptNotice watch(Path log, PrintStream err) {
-        Thread hook = new Thread(() -> tell(log, err), "tessera-interrupt-notice");
+    static InterruptNotice watch(Path log, PrintStream err, String message) {
+        Thread hook = new Thread(() -> tell(log, err, message), "tessera-interrupt-notice");
         Runtime.getRuntime().addShutdownHook(hook);
         return new InterruptNotice(hook);
     }
 
     /** Writes the notice (the hook's work). */
-    static void tell(Path log, PrintStream err) {
+    static void tell(Path log, PrintStream err, String message) {
         err.println();
-        err.println("tessera: " + MESSAGE);
+        err.println("tessera: " + message);
         err.flush();
-        LogRecord r = new LogRecord(Level.SEVERE, MESSAGE); // as the run log's own lines read
+        LogRecord r = new LogRecord(Level.SEVERE, message); // as the run log's own lines read
         r.setLoggerName("org.tessera.cli");
         String line = new RunLog.LineFormatter(false).format(r);
         try {

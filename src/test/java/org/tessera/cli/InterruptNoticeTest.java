@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
+import org.tessera.command.Job;
+import org.tessera.command.JobRequest;
 import org.tessera.command.Jobs;
 import org.tessera.config.Config;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
@@ -86,5 +88,37 @@ class InterruptNoticeTest {
         assertTrue(Runtime.getRuntime().removeShutdownHook(probe));
         assertFalse(Files.readString(out.resolve("tessera.log")).contains("interrupted"));
         assertFalse(e.toString(StandardCharsets.UTF_8).contains("interrupted"));
+    }
+
+    /**
+     * The notice says what a rerun reuses as that run will: Classic its master tiles, SDS its
+     * mega-tiles, Grid mode nothing (it makes every tile again), resume=off no tile, a stack its
+     * plate solutions, a coadd nothing. A Grid run stopped midway used to read "reuses its
+     * finished master tiles", and a user who reran on that lost its tiles to previous-run/.
+     */
+    @Test
+    void theNoticeSaysWhatTheRerunReusesForEachJobAndMode(@TempDir Path dir) throws Exception {
+        Path frames = Files.createDirectories(dir.resolve("frames")), plan = Files.createDirectories(dir.resolve("plan"));
+        Files.writeString(plan.resolve("stack_plan.csv"), "file_path\n");
+        Path out = dir.resolve("out");
+        java.util.function.BiFunction<Job, Path, JobRequest> req = (job, in) ->
+                new JobRequest(job, List.of(in), job == Job.STACK ? dir.resolve("t.fits") : out,
+                        new Config(), List.of());
+        String head = "interrupted before the run finished: files being written were left as .part files (removed by the next run), "
+                + "never under their final names; ";
+        JobRequest classic = req.apply(Job.MOSAIC, frames);
+        assertEquals(InterruptNotice.MESSAGE, InterruptNotice.message(classic));
+        assertEquals(head + "rerun the same command to start again (Grid mode does not resume: it makes every tile again and moves "
+                + "this run's tiles into previous-run/)", InterruptNotice.message(req.apply(Job.MOSAIC, plan)));
+        assertEquals(head + "rerun the same command to go on (an SDS run reuses its finished mega-tiles and plate solutions)",
+                InterruptNotice.message(new JobRequest(Job.MOSAIC, List.of(frames), out,
+                        new Config().put("sds_mode_default", true), List.of())));
+        assertEquals(head + "rerun the same command to start again (resume=off: every tile is made again; the plate solutions "
+                + "(solved_wcs/) are reused)", InterruptNotice.message(new JobRequest(Job.MOSAIC,
+                        List.of(frames), out, new Config().put("resume", "off"), List.of())));
+        assertEquals(head + "rerun the same command to go on (it reuses the plate solutions (solved_wcs/))",
+                InterruptNotice.message(req.apply(Job.STACK, frames)));
+        assertEquals(head + "rerun the same command to make it again",
+                InterruptNotice.message(req.apply(Job.REPROJECT, frames)));
     }
 }
