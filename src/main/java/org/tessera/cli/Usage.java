@@ -17,7 +17,8 @@ final class Usage {
 
             Exit status: 0 success, 1 some inputs were skipped (each is named with the reason) or a
             step was not applied to an output that was kept (the final background extraction after it
-            failed), 2 usage or fatal error. Each run appends its full log to tessera.log in the output folder.
+            failed), 2 usage or fatal error, 130 (143) stopped by Ctrl-C (kill). Each run appends its
+            full log to tessera.log in the output folder.
             Config keys and their defaults: docs/user-guide.md.
             """;
 
@@ -57,7 +58,8 @@ final class Usage {
                     Usage: tessera mosaic [OPTIONS] [INPUT_DIR] [OUTPUT_DIR]
                            tessera mosaic [OPTIONS] [INPUT_DIR] --output OUTPUT_DIR
 
-                    Reads the FITS frames (*.fit, *.fits, *.fts) of INPUT_DIR, groups them by sky
+                    Reads the FITS frames (*.fit, *.fits, *.fts) of INPUT_DIR and its subfolders
+                    (not those of OUTPUT_DIR), groups them by sky
                     position, stacks each group into a master tile and coadds the tiles into one
                     mosaic. A folder holding stack_plan.csv (or a .csv stack plan named as
                     INPUT_DIR) runs in Grid mode: tiles/, mosaic_grid.fits,
@@ -66,7 +68,8 @@ final class Usage {
                     (mosaic first: batches of frames that each cover the field coadded onto one
                     grid, then stacked; no master tiles; sds_megatiles/ instead), Classic when no
                     batch covers the field; Grid mode keeps priority. A rerun into the same
-                    OUTPUT_DIR reuses the finished master tiles or mega-tiles (resume=auto).
+                    OUTPUT_DIR reuses the finished master tiles or mega-tiles (resume=auto; not
+                    Grid mode, which makes its tiles again) and the plate solutions.
                     Writes OUTPUT_DIR (default ./tessera-out): mosaic.fits, mosaic_coverage.fits,
                     mosaic_preview.png, master_tiles/, tessera.log.
 
@@ -78,7 +81,8 @@ final class Usage {
             case STACK -> """
                     Usage: tessera stack [OPTIONS] OUTPUT.fits FRAME...
 
-                    Stacks the frames (FITS files, or folders of them) of one field into a master
+                    Stacks the frames (FITS files, or folders of them: a folder's own files, not
+                    its subfolders') of one field into a master
                     tile on the grid of the central frame: OUTPUT.fits with an ALPHA extension.
                     Frames without WCS (raw subs) are plate-solved or registered first, as by
                     mosaic. tessera.log and solved_wcs/ go beside OUTPUT.fits. An existing
@@ -88,8 +92,8 @@ final class Usage {
             case REPROJECT -> """
                     Usage: tessera reproject [OPTIONS] OUTPUT_DIR IMAGE...
 
-                    Reprojects FITS images that carry a WCS (files, or folders of them; e.g.
-                    master tiles) onto one optimal grid and coadds them: OUTPUT_DIR/mosaic.fits,
+                    Reprojects FITS images that carry a WCS (files, or folders of them: a folder's
+                    own files; e.g. master tiles) onto one optimal grid and coadds them: OUTPUT_DIR/mosaic.fits,
                     mosaic_coverage.fits, mosaic_preview.png, tessera.log.
 
                     """ + OPTIONS;

@@ -36,6 +36,7 @@ public final class ConfigCompat {
     static {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("stacking_winsor_limits", "legacy quantile limits: the winsorized_sigma_clip rejection clips at median -/+ stacking_kappa_low/high x sigma, as the original's does");
+        m.put("astap_default_sensitivity", "ASTAP's command line has no sensitivity option (the original ignores it too)");
         m.put("intertile_recenter_clip", "Tessera's recentring of the photometric match moves the offsets by one common amount and never scales the gains: there is no gain to clip");
         put(m, GUI,
                 "language", "preferred_gui_backend", "preferred_gui_backend_explicit", "qt_theme_mode",

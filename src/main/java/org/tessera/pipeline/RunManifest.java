@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 import org.tessera.config.Config;
+import org.tessera.config.ConfigCompat;
 import org.tessera.config.ConfigKeys;
 import org.tessera.config.Json;
 import org.tessera.io.FitsFrame;
@@ -411,6 +412,7 @@ public final class RunManifest {
         Map<String, Object> m = new TreeMap<>();
         for (ConfigKeys.Key k : ConfigKeys.KEYS) {
             String n = k.name();
+            if (ConfigCompat.NO_EFFECT.containsKey(n)) continue; // accepted, changes nothing (stacking_winsor_limits …)
             boolean neutral = NEUTRAL_KEY_PREFIXES.stream().anyMatch(n::startsWith);
             if (prefixes != null ? prefixes.stream().noneMatch(n::startsWith) : neutral) continue;
             Object v = config.get(n);

@@ -65,4 +65,23 @@ class UserGuideTest {
         assertTrue(readme.contains("mvn -q -B package -DskipTests && bin/tessera mosaic"), "README shows the build-and-run command");
         assertTrue(ci.get(0).equals("#!/usr/bin/env bash") && ci.contains("set -euo pipefail"));
     }
+
+    /**
+     * Every key of the original that Tessera accepts without effect is named in the guide's
+     * "Accepted, no effect" list (by name, or by a pattern such as {@code winsor_*}): a ZeMosaic
+     * user reads there what their file's keys do before the run log tells them.
+     */
+    @Test
+    void everyKeyWithoutEffectIsListedAsSuch() throws Exception {
+        String guide = Files.readString(GUIDE);
+        int b = guide.indexOf("- **Accepted, no effect**"), e = guide.indexOf("\n- **", b + 1);
+        assertTrue(b >= 0 && e > b, "the 'Accepted, no effect' item of " + GUIDE);
+        List<java.util.regex.Pattern> named = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z0-9_*]+)`").matcher(guide.substring(b, e));
+        while (m.find()) named.add(java.util.regex.Pattern.compile(m.group(1).replace("*", "[a-z0-9_]*")));
+        List<String> missing = new java.util.ArrayList<>();
+        for (String k : org.tessera.config.ConfigCompat.NO_EFFECT.keySet())
+            if (named.stream().noneMatch(p -> p.matcher(k).matches())) missing.add(k);
+        assertEquals(List.of(), missing, "keys without effect missing from the 'Accepted, no effect' list of " + GUIDE);
+    }
 }

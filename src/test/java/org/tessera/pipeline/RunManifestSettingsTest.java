@@ -24,5 +24,13 @@ class RunManifestSettingsTest {
         assertTrue(all.containsKey("reproject_kernel"), "Phase 5 settings decide whether the mosaic is current");
         assertFalse(all.containsKey("num_processing_workers"), "worker counts change nothing in the outputs");
         assertFalse(all.containsKey("gpu_simulate"));
+
+        // Keys accepted without effect change no piece and no mosaic: a ZeMosaic user who edits one
+        // keeps their master tiles (stacking_, astap_ and intertile_ are prefixes of piece keys).
+        Map<String, Object> sds = RunManifest.settings(new Config(), RunManifest.MEGA_TILE_KEY_PREFIXES);
+        for (String k : new String[] {"stacking_winsor_limits", "astap_default_sensitivity", "intertile_recenter_clip"}) {
+            assertFalse(tile.containsKey(k) || sds.containsKey(k) || all.containsKey(k), k + " has no effect");
+            assertTrue(org.tessera.config.ConfigCompat.NO_EFFECT.containsKey(k), k + " is said to have no effect when given");
+        }
     }
 }
