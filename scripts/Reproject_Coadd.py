@@ -10,10 +10,12 @@
 # Fiji: open in the Script Editor (File > Open...) and Run; Fiji asks for the parameters above.
 # The same job as Plugins > Tessera > Reproject and Coadd.
 
+import sys
+
 from ij import IJ
-from java.lang import Thread
+from java.lang import Thread, Throwable
 from org.tessera import Progress
-from org.tessera.command import JobSettings
+from org.tessera.command import HeadlessExit, JobSettings
 from org.tessera.config import Config
 from org.tessera.pipeline import MosaicPipeline, OutputRun
 
@@ -34,29 +36,35 @@ class PrintProgress(Progress):
         return IJ.escapePressed() or self.owner.isInterrupted()
 
 
-config = Config()
-config.set("reproject_kernel=" + kernel)
-# e.g. intertile_photometric_match=false; split as the menus do: spaces, new lines or ';', "double quotes" keep spaces
-for assignment in JobSettings.split(settings):
-    config.set(assignment)
+try:  # a failure ends a headless Fiji with status 1 when TESSERA_EXIT_ON_FAILURE=1 (see the end)
+    config = Config()
+    config.set("reproject_kernel=" + kernel)
+    # e.g. intertile_photometric_match=false; split as the menus do: spaces, new lines or ';', "double quotes" keep spaces
+    for assignment in JobSettings.split(settings):
+        config.set(assignment)
 
-fits = (".fits", ".fit", ".fts")
-images = sorted([f.toPath() for f in input.listFiles() if f.isFile() and f.getName().lower().endswith(fits)])
-if not images:
-    raise ValueError("no FITS images in %s" % input)
+    fits = (".fits", ".fit", ".fts")
+    images = sorted([f.toPath() for f in input.listFiles() if f.isFile() and f.getName().lower().endswith(fits)])
+    if not images:
+        raise ValueError("no FITS images in %s" % input)
 
-IJ.resetEscape()
-# The output folder held (another run writing there stops this one at once), then <output>/tessera.log opened
-run = OutputRun.folder(output.toPath(), False)
-try:
-    outcome = MosaicPipeline.reproject(output.toPath(), images, config, PrintProgress())
-finally:
-    run.close()
+    IJ.resetEscape()
+    # The output folder held (another run writing there stops this one at once), then <output>/tessera.log opened
+    run = OutputRun.folder(output.toPath(), False)
+    try:
+        outcome = MosaicPipeline.reproject(output.toPath(), images, config, PrintProgress())
+    finally:
+        run.close()
 
-for s in outcome.skipped():
-    print("skipped %s: %s" % (s.file(), s.reason()))
-for n in outcome.notApplied():    # e.g. the final background extraction, after it failed: the mosaic kept without it
-    print("%s: %s not applied, %s" % (n.output(), n.step(), n.reason()))
-mosaic = str(outcome.mosaic())
-coverage = str(outcome.coverage())
-print("Mosaic: " + mosaic)
+    for s in outcome.skipped():
+        print("skipped %s: %s" % (s.file(), s.reason()))
+    for n in outcome.notApplied():    # e.g. the final background extraction, after it failed: the mosaic kept without it
+        print("%s: %s not applied, %s" % (n.output(), n.step(), n.reason()))
+    mosaic = str(outcome.mosaic())
+    coverage = str(outcome.coverage())
+    print("Mosaic: " + mosaic)
+except:
+    # Headless Fiji logs a script's exception and exits 0; asked, this ends it with status 1 (after tessera.log is closed)
+    failure = sys.exc_info()[1]
+    HeadlessExit.scriptFailed(failure if isinstance(failure, Throwable) else str(failure))
+    raise

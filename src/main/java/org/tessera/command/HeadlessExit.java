@@ -1,7 +1,10 @@
 package org.tessera.command;
 
+import java.awt.GraphicsEnvironment;
 import java.util.Locale;
 import java.util.function.IntConsumer;
+
+import org.tessera.UserMessages;
 
 /**
  * A failed command ends a headless Fiji process with exit status 1, when the user asks for it.
@@ -21,7 +24,7 @@ import java.util.function.IntConsumer;
  * with status 1, as the ImageJ 1 plugins do under {@code ImageJ -batch}. Never with a user
  * interface shown, never for a run the user cancelled.
  */
-final class HeadlessExit {
+public final class HeadlessExit {
     private HeadlessExit() {}
 
     static final String ENV = "TESSERA_EXIT_ON_FAILURE";
@@ -39,6 +42,19 @@ final class HeadlessExit {
         if (v == null) return false;
         String s = v.trim().toLowerCase(Locale.ROOT);
         return s.equals("1") || s.equals("true") || s.equals("yes");
+    }
+
+    /**
+     * For a script that calls the pipeline itself (the examples in {@code scripts/}): Fiji logs a
+     * script's exception and exits 0 as after a failed command, so the script hands its failure
+     * here before it rethrows it, and a headless process ends with status 1 when asked, as after a
+     * failed Tessera command. {@code failure} is the exception, or the words of one a Jython script
+     * raised itself; a cancel is no failure. Headless: {@code java.awt.headless}, which Fiji's
+     * {@code --headless} sets.
+     */
+    public static void scriptFailed(Object failure) {
+        if (failure instanceof Throwable t && UserMessages.isCancel(t)) return;
+        failed(failure instanceof Throwable t ? Errors.describe(t) : String.valueOf(failure), GraphicsEnvironment.isHeadless());
     }
 
     /** After a failure worded {@code message}: ends the process with status 1 when headless and asked. */

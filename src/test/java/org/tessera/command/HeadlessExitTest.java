@@ -93,4 +93,43 @@ class HeadlessExitTest {
         HeadlessExit.failed("a.fits: not a FITS file", true);
         assertEquals(List.of(1), exits);
     }
+
+    /**
+     * The example scripts call the pipeline themselves (no command): headless Fiji logs their
+     * exception and exits 0, so they hand it to {@link HeadlessExit#scriptFailed} before they
+     * rethrow it and, asked, end the process with status 1 and the reason, as a failed command.
+     */
+    @Test
+    void theExampleScriptsEndAHeadlessProcessWithStatus1WhenAsked(@TempDir Path dir) throws Exception {
+        Context scripting = new Context(org.scijava.script.ScriptService.class);
+        try {
+            org.scijava.script.ScriptService scripts = scripting.service(org.scijava.script.ScriptService.class);
+            java.io.File groovy = new java.io.File("scripts/Build_Mosaic.groovy"), jython = new java.io.File("scripts/Reproject_Coadd.py");
+            scripts.run(groovy, true, "input", null, "output", dir.resolve("g0").toFile(), "rejection", "kappa_sigma",
+                    "settings", "stacking_kappa_low=abc").get();
+            assertEquals(List.of(), exits, "not asked: Fiji exits 0 as before");
+
+            System.setProperty(HeadlessExit.PROPERTY, "true");
+            scripts.run(groovy, true, "input", null, "output", dir.resolve("g1").toFile(), "rejection", "kappa_sigma",
+                    "settings", "stacking_kappa_low=abc").get();
+            assertEquals(List.of(1), exits, "Groovy, a bad setting: status 1");
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("Tessera: stacking_kappa_low: expected a number, got 'abc'\n"),
+                    err.toString(StandardCharsets.UTF_8));
+
+            Path images = Files.createDirectories(dir.resolve("no-images"));
+            scripts.run(jython, true, "input", images.toFile(), "output", dir.resolve("j1").toFile(), "kernel", "bilinear",
+                    "settings", "").get();
+            assertEquals(List.of(1, 1), exits, "Jython, its own error: status 1");
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("Tessera: no FITS images in " + images + "\n"),
+                    err.toString(StandardCharsets.UTF_8));
+            Files.writeString(images.resolve("t.fits"), "x");
+            scripts.run(jython, true, "input", images.toFile(), "output", dir.resolve("j2").toFile(), "kernel", "bilinear",
+                    "settings", "phase5_chunk_mb=lots").get();
+            assertEquals(List.of(1, 1, 1), exits, "Jython, a Java exception: status 1");
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("Tessera: phase5_chunk_mb: expected a number, got 'lots'\n"),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            scripting.dispose();
+        }
+    }
 }
