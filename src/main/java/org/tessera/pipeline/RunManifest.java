@@ -415,10 +415,32 @@ public final class RunManifest {
             if (ConfigCompat.NO_EFFECT.containsKey(n)) continue; // accepted, changes nothing (stacking_winsor_limits …)
             boolean neutral = NEUTRAL_KEY_PREFIXES.stream().anyMatch(n::startsWith);
             if (prefixes != null ? prefixes.stream().noneMatch(n::startsWith) : neutral) continue;
-            Object v = config.get(n);
-            m.put(n, v == null ? null : v.toString());
+            m.put(n, canonical(k.defaultValue(), config.get(n)));
         }
         return m;
+    }
+
+    /**
+     * A setting's value as the manifest compares it: one text per value, however it was written.
+     * A JSON config gives 3 where {@code --set} and the defaults give 3.0 (and 0 for 0.0, 1 for a
+     * true/false key, [0.85, 1.18] for "0.85,1.18"): the same setting, so the same tiles.
+     */
+    static String canonical(Object def, Object v) {
+        if (v == null) return null;
+        if (v instanceof List<?> l) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : l) parts.add(canonical(0, o));
+            return String.join(",", parts);
+        }
+        if (def instanceof Boolean && v instanceof Number n) return Boolean.toString(n.doubleValue() != 0);
+        if (v instanceof Number || def instanceof Number) {
+            try {
+                return new java.math.BigDecimal(v.toString().trim()).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                // NaN, Infinity or text: as written
+            }
+        }
+        return v.toString();
     }
 
     /** Null when every file of the piece has the recorded size and CRC-32, else what differs. */

@@ -2,6 +2,7 @@ package org.tessera.pipeline;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,16 @@ class RunManifestSettingsTest {
         assertTrue(all.containsKey("reproject_kernel"), "Phase 5 settings decide whether the mosaic is current");
         assertFalse(all.containsKey("num_processing_workers"), "worker counts change nothing in the outputs");
         assertFalse(all.containsKey("gpu_simulate"));
+
+        // The same values however written: a JSON config's 3 and 0 are the defaults' 3.0 and 0, --set
+        // gives 0.0 for 0, a true/false key may be 1, a pair a list: not another run, the same tiles.
+        Config written = new Config().put("stacking_kappa_low", 3L).put("max_raw_per_master_tile", 0.0)
+                .put("apply_radial_weight", 0L).put("cluster_panel_threshold", 0.030);
+        written.set("cluster_target_groups=0");
+        assertEquals(tile, RunManifest.settings(written, true));
+        Config pair = new Config().put("two_pass_cov_gain_clip", List.of(0.85, 1.18));
+        assertEquals(RunManifest.settings(new Config(), false), RunManifest.settings(pair, false));
+        assertNotEquals(tile, RunManifest.settings(new Config().put("stacking_kappa_low", 3.5), true), "another value is another run");
 
         // Keys accepted without effect change no piece and no mosaic: a ZeMosaic user who edits one
         // keeps their master tiles (stacking_, astap_ and intertile_ are prefixes of piece keys).
