@@ -159,7 +159,8 @@ public final class SdsMode {
             if (progress.megaTiles().cancelled()) throw new CancellationException(UserMessages.CANCELLED + " during the SDS mega-tiles");
             SdsBatches.Batch b = valid.get(k);
             int id = k + 1;
-            Progress p = progress.megaTiles().sub(k / (double) valid.size(), id / (double) valid.size());
+            Progress p = titled(progress.megaTiles().sub(k / (double) valid.size(), id / (double) valid.size()),
+                    "mega-tile " + id + "/" + valid.size() + ": ");
             try {
                 MegaTiles.MegaTile t;
                 if (store.reused(id)) {
@@ -170,7 +171,7 @@ public final class SdsMode {
                 }
                 tiles.add(t);
                 used.add(b);
-                p.update(1, "mega-tile " + id);
+                p.update(1, "done");
             } catch (IOException | IllegalArgumentException e) {
                 // One batch that fails never takes the others with it: its frames are reported.
                 String why = "SDS batch " + id + " failed: " + e.getMessage();
@@ -195,5 +196,16 @@ public final class SdsMode {
 
     private static void fallBack(String reason) {
         LOG.warning("[SDS] SDS mode cannot run, falling back to Classic: " + reason);
+    }
+
+    /**
+     * {@code p} with its messages headed by {@code title}: a batch's coadd says "[P5] band 4/11",
+     * which on the bar, before SDS's own Phase 5, told nothing of which mega-tile was being made.
+     */
+    static Progress titled(Progress p, String title) {
+        return new Progress() {
+            @Override public void update(double f, String m) { p.update(f, title + m); }
+            @Override public boolean cancelled() { return p.cancelled(); }
+        };
     }
 }

@@ -41,6 +41,7 @@ class SdsModeTest {
     static MosaicPipeline.Outcome sds, classic;
     static List<String> log;
     static final List<Double> progress = Collections.synchronizedList(new ArrayList<>());
+    static final List<String> messages = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void runBoth() throws IOException {
@@ -48,7 +49,10 @@ class SdsModeTest {
         sky.writeFits(dir.resolve("frames"));
         MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
         log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(dir.resolve("frames")), dir.resolve("sds"),
-                SdsFixtures.sds(), (f, msg) -> progress.add(f)));
+                SdsFixtures.sds(), (f, msg) -> {
+                    progress.add(f);
+                    messages.add(msg);
+                }));
         sds = o[0];
         // Classic's master tile normalised by sky level, as SDS matches its mega-tiles: the default linear_fit
         // scales frames by their 25th-90th percentile spread, which on these sky-dominated frames is the
@@ -92,6 +96,26 @@ class SdsModeTest {
      * One progress bar for the whole run, ending at 1; its stages never go back (the Phase 5 survey
      * reports its parallel reads as they finish, a step back of well under 1% of the bar).
      */
+    /**
+     * While the batches are coadded the bar says which mega-tile it is making: the coadd's own
+     * words ("[P5] band 4/11") alone read as the final Phase 5 of a run that had barely begun.
+     */
+    @Test
+    void progressNamesTheMegaTileItMakes() {
+        List<String> m = new ArrayList<>(messages);
+        int n = (int) log.stream().filter(l -> l.startsWith("[SDS] batch ")).count();
+        assertTrue(n >= 2, log.toString());
+        for (int id = 1; id <= n; id++) {
+            String head = "mega-tile " + id + "/" + n + ": ";
+            assertTrue(m.stream().anyMatch(s -> s.startsWith(head + "[P5] band ")), head + " in " + m);
+            assertTrue(m.contains(head + "done"), head + "done in " + m);
+        }
+        int lastMegaTile = -1;
+        for (int i = 0; i < m.size(); i++) if (m.get(i).startsWith("mega-tile ")) lastMegaTile = i;
+        for (int i = 0; i < lastMegaTile; i++)
+            assertFalse(m.get(i).startsWith("[P5]"), "a coadd message without its mega-tile: " + m.get(i));
+    }
+
     @Test
     void progressRunsForwardToTheEnd() {
         List<Double> p = new ArrayList<>(progress);
