@@ -52,11 +52,8 @@ final class AreaCorrelation {
     /** A prepared plane: its binned, windowed half spectrum. */
     record Prepared(int width, int height, int bin, int bw, int bh, int fw, int fh, double[][] re, double[][] im) {}
 
-    /**
-     * The outcome: the shift (moving pixel p lies at reference pixel p + (dx, dy)), the peak's
-     * significance, and the zero-shift footprint replaced (± maskPx full-resolution pixels).
-     */
-    record Peak(double dx, double dy, double snr, int maskPx) {}
+    /** The outcome: the shift (moving pixel p lies at reference pixel p + (dx, dy)) and the peak's significance. */
+    record Peak(double dx, double dy, double snr) {}
 
     /** Bin factor: the binned sides stay within {@link #MAX_SIDE}. */
     static int binFor(int width, int height) {
@@ -194,7 +191,7 @@ final class AreaCorrelation {
         double sd = 1.4826 * Percentiles.medianAsSorted(vals, n);
         double fx = gaussian(sm[py][px - 1] - med, best - med, sm[py][px + 1] - med);
         double fy = gaussian(sm[py - 1][px] - med, best - med, sm[py + 1][px] - med);
-        return new Peak((px - ox + fx) * bin, (py - oy + fy) * bin, sd > 0 ? (best - med) / sd : 0, r * bin);
+        return new Peak((px - ox + fx) * bin, (py - oy + fy) * bin, sd > 0 ? (best - med) / sd : 0);
     }
 
     /**

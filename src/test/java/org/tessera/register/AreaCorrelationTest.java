@@ -211,6 +211,60 @@ class AreaCorrelationTest {
     }
 
     @Test
+    void inAMosaicTheM13FramesGetTheSolvedReferencesWcsComposedWithTheirShift(@TempDir Path tmp) throws Exception {
+        // the mosaic's raw path: the frames given a pointing and a focal length (so that the group
+        // is solved), a stand-in solver answering for the middle frame; the others are registered
+        // on it by area correlation and get its WCS composed with their shift
+        Assumptions.assumeTrue(Files.isDirectory(M13), "skipped: ../shared/data/m13_raw_frames not found");
+        List<FitsFrame> frames = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            Path out = tmp.resolve("in").resolve("M13_blue_000" + i + ".fits");
+            Files.createDirectories(out.getParent());
+            try (Fits f = new Fits(M13.resolve(out.getFileName()).toFile())) {
+                nom.tam.fits.BasicHDU<?> hdu = f.readHDU();
+                hdu.getHeader().addValue("RA", 250.423, "test: M 13");
+                hdu.getHeader().addValue("DEC", 36.461, "test: M 13");
+                hdu.getHeader().addValue("FOCALLEN", 500.0, "test");
+                try (Fits o = new Fits()) {
+                    o.addHDU(hdu);
+                    o.write(out.toFile());
+                }
+            }
+            frames.add(FitsFrame.open(out));
+        }
+        org.tessera.wcs.FitsWcs solved = new org.tessera.wcs.FitsWcs(org.tessera.wcs.Projections.TAN, 696.5, 520.5, 250.423, 36.461,
+                -2.66 / 3600, 0, 0, 2.66 / 3600);
+        List<String> asked = new ArrayList<>();
+        org.tessera.solve.PlateSolver standIn = new org.tessera.solve.PlateSolver() {
+            @Override public String name() { return "stand-in"; }
+            @Override public org.tessera.solve.Solution solve(Path image, org.tessera.solve.SolveHints hints, Path workDir) {
+                asked.add(image.getFileName().toString());
+                return org.tessera.solve.Solution.solved(solved, 0.1);
+            }
+        };
+        org.tessera.solve.RawFrameAstrometry stage = new org.tessera.solve.RawFrameAstrometry(
+                new org.tessera.solve.Solvers.Choice(standIn, null), org.tessera.solve.FrameAligner.stars(new FrameRegistrar()),
+                new org.tessera.solve.WcsCache(tmp.resolve("out")), 3.0, false, 2);
+        org.tessera.solve.RawFrameAstrometry.Result r = stage.place(frames, Progress.NONE);
+        assertEquals(List.of("M13_blue_0003.fits"), asked, "one solve, the middle frame");
+        assertEquals(List.of(), r.unplaced());
+        assertEquals(5, r.frames().size());
+        assertEquals(4, r.registered());
+        double[] sky = new double[2], ref = new double[2];
+        int k = 0;
+        for (FitsFrame f : r.frames()) {
+            if (f.name().equals("M13_blue_0003.fits")) continue;
+            // the frame's pixel (100, 200) on the sky is the reference's pixel (100, 200) + its shift
+            f.wcs().pixelToWorld(100, 200, sky);
+            solved.worldToPixel(sky[0], sky[1], ref);
+            System.out.printf(Locale.ROOT, "[AREA] mosaic path: %s at reference pixel (%.3f, %.3f)%n", f.name(), ref[0], ref[1]);
+            assertEquals(100 + M13_STARS[k][0], ref[0], 0.6);
+            assertEquals(200 + M13_STARS[k][1], ref[1], 0.6);
+            k++;
+        }
+    }
+
+    @Test
     void areaCorrelationIsTheSameForAnyThreadCount() {
         // registerAll runs frames in parallel: each result depends only on its two frames
         float[] pattern = fixedPattern(5);
