@@ -389,9 +389,10 @@ public final class RawFrameAstrometry {
         String how = byArea == 0 ? "by their stars"
                 : byArea == out.size() - 1 ? "by area correlation (translation only)"
                 : "by their stars (" + byArea + " by area correlation, translation only)";
-        LOG.warning(String.format(Locale.ROOT, "[SOLVE] %s: %d of %d frame(s) registered %s on %s and stacked in "
-                + "the pixels of the stack's reference frame, not on the sky; the stack has no WCS", why, out.size(), frames.size(),
-                how, ref.name()));
+        // The reference counts among the frames stacked, not among those registered on it.
+        LOG.warning(String.format(Locale.ROOT, "[SOLVE] %s: %d of %d frame(s) stacked in the pixels of %s (the stack's "
+                + "reference frame), not on the sky, the other %d registered on it %s; the stack has no WCS", why, out.size(),
+                frames.size(), ref.name(), out.size() - 1, how));
         progress.update(1, out.size() + " frame(s) registered");
         return new Result(out, unplaced, run.solves, out.size() - 1, 0, new InPixels(ref.name(), why));
     }
