@@ -277,11 +277,20 @@ public final class FrameScanner {
         if (frames.isEmpty() && skipped.isEmpty()) // only Tessera's outputs: say why each is no frame, and what to run
             for (String o : outputs) skipped.add(new Problem(Path.of(o), TESSERA_OUTPUT_REASON));
         if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
-        for (FitsFrame f : frames)
-            for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);
+        sayNotes(frames);
         for (Problem p : skipped) LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
         logSummary(frames, skipped);
         return new Scan(Collections.unmodifiableList(frames), skipped);
+    }
+
+    /**
+     * Logs what each frame's headers held that Tessera worked around ({@link FitsFrame#notes()}:
+     * an exposure that is no number, bytes outside ASCII read as '?'), once per file: every scan
+     * does, and Grid mode for the frames of its plan.
+     */
+    public static void sayNotes(List<? extends FitsFrame> frames) {
+        for (FitsFrame f : frames)
+            for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);
     }
 
     /** Absolute, normalised, links resolved where the path exists. */
