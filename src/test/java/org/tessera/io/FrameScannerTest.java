@@ -84,17 +84,18 @@ class FrameScannerTest {
         Files.write(in.resolve("a.fits.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
         Files.write(in.resolve("b.FIT.GZ"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
         Files.write(in.resolve("c.fits.fz"), new byte[2880]);
+        Files.write(in.resolve("d.fz"), new byte[2880]);
         Files.writeString(in.resolve("notes.txt.gz"), "not a frame");
         IOException e = assertThrows(IOException.class, () -> FrameScanner.scan(List.of(in), false));
-        assertEquals("no FITS files (*.fit, *.fits, *.fts) in " + in + "; 3 compressed file(s) left out ("
-                + in.resolve("a.fits.gz") + " …): Tessera reads uncompressed FITS only (gunzip or funpack them first)", e.getMessage());
+        String named = "4 compressed file(s) left out (" + in.resolve("a.fits.gz") + ", " + in.resolve("b.FIT.GZ") + ", "
+                + in.resolve("c.fits.fz") + " and 1 more): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
+        assertEquals("no FITS files (*.fit, *.fits, *.fts) in " + in + "; " + named, e.getMessage());
 
         // beside readable frames they are left out with a warning
         FitsFixtures.write(in.resolve("frame.fits"), new short[20][30]);
         FrameScanner.Scan s = FrameScanner.scan(List.of(in), false);
         assertEquals(1, s.frames().size());
-        assertTrue(log.contains("WARNING [READ] 3 compressed file(s) left out (" + in.resolve("a.fits.gz")
-                + " …): Tessera reads uncompressed FITS only (gunzip or funpack them first)"), log.toString());
+        assertTrue(log.contains("WARNING [READ] " + named), log.toString());
     }
 
     private static FrameScanner.Problem find(FrameScanner.Scan s, Path file) {
