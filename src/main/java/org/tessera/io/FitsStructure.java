@@ -179,8 +179,9 @@ final class FitsStructure {
 
     /**
      * Which cards hold bytes outside ASCII, once for the header: "card 15 (OBJECT) holds 2 byte(s)
-     * outside ASCII (0xC3 0xA9): read as '?', OBJECT = 'M31 caf??'" (several cards: each named, the
-     * first one's value shown), or null when there are none.
+     * outside ASCII (0xC3 0xA9), which a FITS header may not hold: read as '?', OBJECT = 'M31 caf??'
+     * / target" (several cards: each named, the bytes counted, the first four shown, the first card
+     * shown as read), or null when there are none.
      */
     static String textNote(byte[] raw) {
         int end = cardsEnd(raw);
