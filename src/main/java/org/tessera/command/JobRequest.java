@@ -14,6 +14,7 @@ import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsReadException;
+import org.tessera.io.FrameScanner;
 import org.tessera.io.FrameSelection;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.MosaicPipeline.Outcome;
@@ -49,11 +50,16 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         if (output == null) throw new IllegalArgumentException(job.word() + ": no output given");
         Path out = output.toAbsolutePath().normalize();
         List<Path> in = new ArrayList<>();
+        List<Path> compressed = new ArrayList<>();
         for (Path p : inputs) {
             Path a = p.toAbsolutePath().normalize();
             if (!Files.exists(a)) throw new IllegalArgumentException("input not found: " + a);
-            if (job != Job.MOSAIC && Files.isDirectory(a)) in.addAll(fitsFiles(a));
+            if (job != Job.MOSAIC && Files.isDirectory(a)) in.addAll(fitsFiles(a, compressed));
             else in.add(a);
+        }
+        if (!compressed.isEmpty()) { // said by the fronts once the run's log is open, as a scan says it
+            warnings = new ArrayList<>(warnings);
+            warnings.add(FrameScanner.compressedLeftOut(compressed));
         }
         switch (job) {
             case MOSAIC, REPROJECT -> {
@@ -189,23 +195,26 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         return false;
     }
 
-    /** The FITS files directly inside a folder, sorted by name. */
-    static List<Path> fitsFiles(Path dir) throws IOException {
+    /**
+     * The FITS files directly inside a folder, sorted by name; the compressed FITS files beside them,
+     * which are not read, are added to {@code compressed} (the request's warnings name them).
+     */
+    static List<Path> fitsFiles(Path dir, List<Path> compressed) throws IOException {
         List<Path> all;
         try (Stream<Path> s = Files.list(dir)) {
             all = s.sorted().toList();
         }
         List<Path> files = all.stream().filter(Files::isRegularFile).filter(JobRequest::isFits).toList();
+        List<Path> packed = all.stream().filter(Files::isRegularFile).filter(FrameScanner::isCompressedFitsName).toList();
         if (files.isEmpty()) {
             // say what the folder does hold: frames in night sub-folders, or compressed frames
             List<Path> subs = all.stream().filter(Files::isDirectory).toList();
-            long packed = all.stream().filter(org.tessera.io.FrameScanner::isCompressedFitsName).count();
             throw new IllegalArgumentException("no FITS files (*.fits, *.fit, *.fts) in folder " + dir
                     + (subs.isEmpty() ? "" : " (stack and reproject read the files of the folder named, not of its "
                             + "subfolders: name them, e.g. " + subs.get(0) + ")")
-                    + (packed == 0 ? "" : " (" + packed + " compressed file(s): Tessera reads uncompressed FITS only, "
-                            + "gunzip or funpack them first)"));
+                    + (packed.isEmpty() ? "" : "; " + FrameScanner.compressedLeftOut(packed)));
         }
+        compressed.addAll(packed);
         return files;
     }
 }

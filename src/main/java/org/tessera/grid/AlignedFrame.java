@@ -13,7 +13,10 @@ import org.tessera.wcs.WcsGrid;
 /**
  * A frame seen on a tile's grid (bilinear, or read straight through when it lies a whole number of
  * pixels off it; NaN outside its footprint) that keeps the frame's name,
- * mount, exposure and keys, so that the stack core's logs and drops name the file.
+ * mount, exposure and keys, so that the stack core's logs and drops name the file. Its footprint
+ * ({@link RowSource#footprintPixels()}) is the whole tile: Grid mode judges the piece of a frame
+ * on a tile against the tile (docs/grid.md), so that a frame only touching a tile's edge is left
+ * to the overlapping tiles that hold it whole.
  */
 final class AlignedFrame implements Frame {
     private final Frame frame;

@@ -52,6 +52,7 @@ public final class GridInputs {
         // One colour layout: a mono frame among colour frames is set aside alone, not its tiles.
         List<FitsFrame> readable = new ArrayList<>();
         for (FrameScanner.Opened o : opened) if (o.frame() != null) readable.add(o.frame());
+        FrameScanner.sayNotes(readable);
         java.util.Set<FitsFrame> kept = new java.util.HashSet<>(FrameSelection.oneChannelLayout(readable, skipped));
         for (int i = 0; i < opened.size(); i++) {
             StackPlan.Entry e = plan.entries().get(i);

@@ -74,6 +74,17 @@ public final class GridMode {
     }
 
     /** Effective tile workers: {@code grid_workers} when &gt; 0, else max(1, cores − 2). */
+    /** The folder, in the output folder, of the part of this mount: "" unless mounts are mixed ({@code grid_EQ}, {@code grid_ALTZ}). */
+    static String partFolder(boolean mixed, MountMode mount) {
+        return !mixed ? "" : mount == MountMode.EQ ? "grid_EQ" : "grid_ALTZ";
+    }
+
+    /** Where the mosaic of this mount's part is written, relative to the output folder ({@code grid_EQ/mosaic_grid.fits}). */
+    static String outputName(boolean mixed, MountMode mount) {
+        String folder = partFolder(mixed, mount);
+        return (folder.isEmpty() ? "" : folder + "/") + GridAssembly.NAMES.mosaic();
+    }
+
     public static int workers(int gridWorkers, int cores) {
         return gridWorkers > 0 ? gridWorkers : Math.max(1, cores - 2);
     }
@@ -253,7 +264,8 @@ public final class GridMode {
             SkyFields.check(footprints, e.getValue().stream().map(f -> f.frame().name()).toList(),
                     e.getValue().stream().mapToInt(f -> f.frame().channels()).max().orElse(1),
                     config.getBoolean(SkyFields.KEY), "[GRID]", (split.mixed() ? e.getKey() + " " : "") + "frame(s)",
-                    "make one stack plan per field, each with its own output folder");
+                    "make one stack plan per field, each with its own output folder", "mosaic",
+                    outputName(split.mixed(), e.getKey()));
             GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
             List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
             for (GridLayout.Tile t : layout.tiles()) {
@@ -288,7 +300,7 @@ public final class GridMode {
         List<Part> parts = new ArrayList<>();
         for (int k = 0; k < plan.parts().size(); k++) {
             PartPlan pp = plan.parts().get(k);
-            Path dir = plan.mixed() ? outputDir.resolve(pp.mount() == MountMode.EQ ? "grid_EQ" : "grid_ALTZ") : outputDir;
+            Path dir = outputDir.resolve(partFolder(plan.mixed(), pp.mount()));
             if (plan.mixed())
                 LOG.info("[GRID] mixed mounts: " + pp.frames().size() + " " + pp.mount() + " frame(s) → " + dir);
             parts.add(runPart(pp, dir, config, workers, cores, stackPolicy, tiles, stages.get(k)));

@@ -29,6 +29,15 @@ public interface RowSource {
      */
     default String name() { return null; }
 
+    /**
+     * How many pixels of this grid the source's footprint covers: a view that puts a frame on a
+     * larger grid (a master tile's canvas) says how much of it the frame covers, so that a NaN
+     * pixel inside that footprint is data the frame lacks and one outside it is none of its
+     * business. The stack core's validity rule judges a frame's finite share against it
+     * ({@code stack.StackCore#dropReason}). Default: the whole grid.
+     */
+    default long footprintPixels() { return (long) width() * height(); }
+
     /** Allocates a band buffer of the right shape for this source. */
     default float[][] newBand(int rows) {
         float[][] b = new float[channels()][];

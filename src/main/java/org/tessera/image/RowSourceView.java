@@ -3,8 +3,8 @@ package org.tessera.image;
 import java.util.Objects;
 
 /**
- * A view of a source on the source's own pixels: its width, height, channels and name are the
- * source's, and a subclass says in {@link #readRows} alone how its rows differ (a level added per
+ * A view of a source on the source's own pixels: its width, height, channels, footprint and name
+ * are the source's, and a subclass says in {@link #readRows} alone how its rows differ (a level added per
  * channel, a background subtracted, each band copied elsewhere as it is read, rows served again
  * from a spool file). Consumers then see the view wherever they would see the source, and a frame
  * the stack drops through a view is still named by its file.
@@ -27,4 +27,5 @@ public abstract class RowSourceView implements RowSource {
     @Override public final int height() { return source.height(); }
     @Override public final int channels() { return source.channels(); }
     @Override public String name() { return source.name(); }
+    @Override public long footprintPixels() { return source.footprintPixels(); }
 }

@@ -163,9 +163,22 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         String expNote = exposureNote(keys, exposure);
         String minNote = minutes == 1 ? null : String.format(Locale.ROOT, "%s=%s is in minutes (its comment says so): "
                 + "exposure taken as %s s", expKey, keys.get(expKey), Double.toString(exposure));
-        this.notes = java.util.stream.Stream.of(expNote, minNote).filter(java.util.Objects::nonNull).toList();
+        this.notes = java.util.stream.Stream.of(textNote(primary, image, alpha), expNote, minNote)
+                .filter(java.util.Objects::nonNull).toList();
         this.hotPixels = false;
         this.hotMemo = new HotPixelMemo();
+    }
+
+    /**
+     * One note for the headers a frame is read from that held bytes outside ASCII (read as '?'),
+     * each header named when it is not the primary one; null when they held none.
+     */
+    private static String textNote(FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (FitsStructure.Hdu h : new FitsStructure.Hdu[] {primary, image == primary ? null : image, alpha})
+            if (h != null && h.textNote() != null)
+                parts.add(h.index() == 0 ? h.textNote() : "header of HDU " + h.index() + ": " + h.textNote());
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     /**

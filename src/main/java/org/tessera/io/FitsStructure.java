@@ -28,9 +28,13 @@ final class FitsStructure {
     static final int BLOCK = 2880;
     static final int CARD = 80;
 
-    /** One header-data unit. {@code axes[0]} is NAXIS1. {@code cards} holds the non-blank cards as read. */
+    /**
+     * One header-data unit. {@code axes[0]} is NAXIS1. {@code cards} holds the non-blank cards as read
+     * (bytes outside ASCII included: {@link #header} and every parse of them read those as '?');
+     * {@code textNote} says which cards held such bytes ({@link #textNote(byte[])}), or is null.
+     */
     record Hdu(int index, String xtension, String extname, int bitpix, long[] axes,
-               long dataOffset, long dataBytes, Header header, byte[] cards) {
+               long dataOffset, long dataBytes, Header header, byte[] cards, String textNote) {
 
         boolean isImage() { return xtension == null || xtension.equals("IMAGE"); }
 
@@ -127,23 +131,80 @@ final class FitsStructure {
     }
 
     /**
-     * Where a header's cards hold a byte that is not printable ASCII (FITS allows only 0x20-0x7E): "card N
-     * (KEY) holds the non-text byte 0xNN", or null when the header is clean.
+     * Where a header is damaged: a control byte (below 0x20, or 0x7F) in any card, or a byte outside
+     * ASCII in a keyword (columns 1-8, which FITS limits to A-Z, 0-9, '-' and '_'): "card N (KEY)
+     * holds the non-text byte 0xNN", or null. A damaged copy (a block of the file overwritten) holds
+     * such bytes; a byte from 0x80 up in a value or comment is text that some capture programs write
+     * (OBJECT = 'M31 café' in UTF-8 or Latin-1), read as '?' instead ({@link #asText}, {@link #textNote}).
      */
     static String nonText(byte[] raw) {
-        int end = raw.length;
-        for (int c = 0; c + CARD <= raw.length; c += CARD)
-            if (isEnd(raw, c)) { end = c; break; } // what follows END is padding, not cards
+        int end = cardsEnd(raw);
         for (int i = 0; i < end; i++) {
             int b = raw[i] & 0xff;
-            if (b >= 0x20 && b <= 0x7e) continue;
+            if (b >= 0x20 && b <= 0x7e || b >= 0x80 && i % CARD >= 8) continue;
             int card = i / CARD;
-            String key = new String(raw, card * CARD, Math.min(8, raw.length - card * CARD), StandardCharsets.US_ASCII)
-                    .replaceAll("[^\\x20-\\x7e]", "?").strip();
-            return String.format(Locale.ROOT, "card %d (%s) holds the non-text byte 0x%02X", card + 1,
-                    key.isEmpty() ? "no key" : key, b);
+            return String.format(Locale.ROOT, "card %d (%s) holds the non-text byte 0x%02X", card + 1, keyOf(raw, card), b);
         }
         return null;
+    }
+
+    /** Where the cards end: the END card, or the end of {@code raw} (what follows END is padding, not cards). */
+    private static int cardsEnd(byte[] raw) {
+        for (int c = 0; c + CARD <= raw.length; c += CARD)
+            if (isEnd(raw, c)) return c;
+        return raw.length;
+    }
+
+    /** The keyword of card {@code card} (0-based), bytes outside printable ASCII as '?'; "no key" when blank. */
+    private static String keyOf(byte[] raw, int card) {
+        String key = new String(raw, card * CARD, Math.min(8, raw.length - card * CARD), StandardCharsets.US_ASCII)
+                .replaceAll("[^\\x20-\\x7e]", "?").strip();
+        return key.isEmpty() ? "no key" : key;
+    }
+
+    /**
+     * The cards as FITS text: each byte from 0x80 up (in a value or comment: {@link #nonText} refused
+     * the others) replaced by '?', so that every card keeps its 80 columns. {@code raw} itself when it
+     * holds none.
+     */
+    static byte[] asText(byte[] raw) {
+        byte[] out = raw;
+        for (int i = 0; i < raw.length; i++)
+            if ((raw[i] & 0x80) != 0) {
+                if (out == raw) out = raw.clone();
+                out[i] = '?';
+            }
+        return out;
+    }
+
+    /**
+     * Which cards hold bytes outside ASCII, once for the header: "card 15 (OBJECT) holds 2 byte(s)
+     * outside ASCII (0xC3 0xA9), which a FITS header may not hold: read as '?', OBJECT = 'M31 caf??'
+     * / target" (several cards: each named, the bytes counted, the first four shown, the first card
+     * shown as read), or null when there are none.
+     */
+    static String textNote(byte[] raw) {
+        int end = cardsEnd(raw);
+        List<String> cards = new ArrayList<>();
+        StringBuilder bytes = new StringBuilder();
+        int count = 0, first = -1;
+        for (int c = 0; c < end; c += CARD) {
+            boolean here = false;
+            for (int i = c; i < Math.min(end, c + CARD); i++)
+                if ((raw[i] & 0x80) != 0) {
+                    if (count++ < 4) bytes.append(count == 1 ? "" : " ").append(String.format(Locale.ROOT, "0x%02X", raw[i] & 0xff));
+                    here = true;
+                }
+            if (!here) continue;
+            if (first < 0) first = c;
+            cards.add(String.format(Locale.ROOT, "%d (%s)", c / CARD + 1, keyOf(raw, c / CARD)));
+        }
+        if (first < 0) return null;
+        String shown = new String(asText(java.util.Arrays.copyOfRange(raw, first, first + CARD)), StandardCharsets.US_ASCII)
+                .strip().replaceAll(" {2,}", " ");
+        return String.format(Locale.ROOT, "%s %s %s %d byte(s) outside ASCII (%s%s), which a FITS header may not hold: "
+                        + "read as '?', %s", cards.size() == 1 ? "card" : "cards", String.join(", ", cards),
+                cards.size() == 1 ? "holds" : "hold", count, bytes, count > 4 ? " …" : "", shown);
     }
 
     private static boolean isEnd(byte[] b, int off) {
@@ -167,7 +228,7 @@ final class FitsStructure {
                     + ": a FITS header is plain text, so the file is damaged (re-copy it from the camera or the source)");
         Header h;
         try {
-            h = new Header(new FitsInputStream(new ByteArrayInputStream(raw)));
+            h = new Header(new FitsInputStream(new ByteArrayInputStream(asText(raw))));
         } catch (TruncatedFileException e) {
             throw new FitsReadException(file, "header of HDU " + index + " is truncated", e);
         } catch (IOException | RuntimeException e) {
@@ -187,7 +248,7 @@ final class FitsStructure {
         }
         long bytes = dataBytes(h, bitpix, axes);
         return new Hdu(index, xt, upper(h.getStringValue("EXTNAME")), bitpix, axes, dataOffset, bytes, h,
-                nonBlankCards(raw));
+                nonBlankCards(raw), textNote(raw));
     }
 
     /** Data size as declared: |BITPIX|/8 · GCOUNT · (PCOUNT + Π NAXISi), random groups skip NAXIS1. */
@@ -227,7 +288,7 @@ final class FitsStructure {
 
     /** Parses cards kept by {@link #nonBlankCards} back into a header. */
     static Header headerOf(byte[] cards) {
-        byte[] raw = padded(cards);
+        byte[] raw = asText(padded(cards));
         try {
             return new Header(new FitsInputStream(new ByteArrayInputStream(raw)));
         } catch (IOException e) {

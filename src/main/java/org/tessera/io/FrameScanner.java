@@ -46,6 +46,23 @@ public final class FrameScanner {
 
     private FrameScanner() {}
 
+    /** Compressed files named by {@link #compressedLeftOut}; the others are counted. */
+    private static final int COMPRESSED_NAMED = 3;
+
+    /**
+     * What every listing of inputs says of the compressed FITS files it leaves out ({@link
+     * #isCompressedFitsName}): a mosaic's scan of its folders, and a stack's or reproject's folder
+     * (command.JobRequest), whether frames lie beside them or not: "2 compressed file(s) left out
+     * (/in/a.fits.gz, /in/b.fz): Tessera reads uncompressed FITS only (gunzip or funpack them first)".
+     */
+    public static String compressedLeftOut(java.util.Collection<Path> files) {
+        List<Path> sorted = files.stream().sorted().toList();
+        String named = sorted.stream().limit(COMPRESSED_NAMED).map(Path::toString).collect(Collectors.joining(", "));
+        return sorted.size() + " compressed file(s) left out (" + named
+                + (sorted.size() > COMPRESSED_NAMED ? " and " + (sorted.size() - COMPRESSED_NAMED) + " more" : "")
+                + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
+    }
+
     /** True for gzip'ed or fpack'ed FITS names (.fits.gz, .fit.gz, .fts.gz, .fz; any case), which are not read. */
     public static boolean isCompressedFitsName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -244,8 +261,7 @@ public final class FrameScanner {
                 throw new NoSuchFileException(in.toString(), null, "input does not exist");
             }
         }
-        String left = compressed.isEmpty() ? "" : compressed.size() + " compressed file(s) left out (" + compressed.first()
-                + (compressed.size() > 1 ? " …" : "") + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
+        String left = compressed.isEmpty() ? "" : compressedLeftOut(compressed);
         if (files.isEmpty() && unreadable.isEmpty())
             throw new IOException("no FITS files (*.fit, *.fits, *.fts) in "
                     + inputs.stream().map(Path::toString).collect(Collectors.joining(", "))
@@ -277,11 +293,20 @@ public final class FrameScanner {
         if (frames.isEmpty() && skipped.isEmpty()) // only Tessera's outputs: say why each is no frame, and what to run
             for (String o : outputs) skipped.add(new Problem(Path.of(o), TESSERA_OUTPUT_REASON));
         if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
-        for (FitsFrame f : frames)
-            for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);
+        sayNotes(frames);
         for (Problem p : skipped) LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
         logSummary(frames, skipped);
         return new Scan(Collections.unmodifiableList(frames), skipped);
+    }
+
+    /**
+     * Logs what each frame's headers held that Tessera worked around ({@link FitsFrame#notes()}:
+     * an exposure that is no number, bytes outside ASCII read as '?'), once per file: every scan
+     * does, and Grid mode for the frames of its plan.
+     */
+    public static void sayNotes(List<? extends FitsFrame> frames) {
+        for (FitsFrame f : frames)
+            for (String note : f.notes()) LOG.warning("[READ] " + f.path() + ": " + note);
     }
 
     /** Absolute, normalised, links resolved where the path exists. */

@@ -172,7 +172,7 @@ public final class OutputLock implements AutoCloseable {
                 // walk below, seeing this run's lock before it is given back, would refuse that one too.
                 for (Path a : marked(planned)) l.share(a, a, false);
                 lookedAbove(planned);
-                Files.createDirectories(outputDir);
+                createFolder(outputDir, false);
                 l.own(outputDir.toRealPath(), outputDir);
             } catch (IOException | RuntimeException e) {
                 l.release();
@@ -200,7 +200,7 @@ public final class OutputLock implements AutoCloseable {
             }
         for (Map.Entry<Path, Folder> e : HELD.entrySet())
             if (e.getKey().startsWith(key) && !e.getValue().stacks.isEmpty()) throw busy(shown, STACKS_HOLD);
-        f = open(key, true);
+        f = openOwn(key, shown, false);
         try {
             f.whole = f.channel.tryLock(0, MARK, false);
         } catch (OverlappingFileLockException e) { // held in this JVM outside this class
@@ -265,7 +265,7 @@ public final class OutputLock implements AutoCloseable {
                 // made: a stack refused there (a run owns one) leaves the file system as it was.
                 for (Path a : marked(planned)) l.share(a, a, false);
                 lookedAbove(planned);
-                Files.createDirectories(dir);
+                createFolder(dir, true);
                 Path key = dir.toRealPath();
                 l.share(key, dir, true);
                 // Again, now that this stack holds its folder: a run that took a folder above after the first
@@ -322,7 +322,7 @@ public final class OutputLock implements AutoCloseable {
         if (f != null && f.owner != null && f.owner != thread) throw busy(shown, holder(f.channel)); // a run of this JVM owns it
         if (f == null) {
             try {
-                f = open(key, own);
+                f = own ? openOwn(key, shown, true) : open(key, false);
             } catch (IOException e) {
                 if (own) throw e;
                 LOG.fine("[READ] " + key.resolve(FILE) + " cannot be opened (" + e.getMessage() + "): not held");
@@ -386,6 +386,56 @@ public final class OutputLock implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    }
+
+    /**
+     * {@link #open}{@code (key, true)} for the folder a run writes into ({@code shown}; {@code stack}:
+     * the folder of a stack's output file): the lock file is the first thing a run writes there, so
+     * a folder it may not write fails here, and is said in those words, naming the folder; the lock
+     * file is Tessera's business ("/out/.tessera.lock: permission denied" sent users looking for it).
+     * A lock file there already that this user may not write (another user's run) is left as it is.
+     */
+    private static Folder openOwn(Path key, Path shown, boolean stack) throws IOException {
+        try {
+            return open(key, true);
+        } catch (java.nio.file.FileSystemException e) {
+            String why = refusal(e);
+            if (why == null || Files.exists(key.resolve(FILE), java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw e;
+            throw new IOException(folder(shown, stack) + " is not writable (" + why + "): choose another output "
+                    + (stack ? "file, or make the folder writable" : "folder, or make it writable"), e);
+        }
+    }
+
+    /**
+     * Makes {@code dir} (and the folders above it) when missing; a folder above that may not be
+     * written is named ({@code stack}: {@code dir} is the folder of a stack's output file).
+     */
+    private static void createFolder(Path dir, boolean stack) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            String why = refusal(e);
+            if (why == null) throw e;
+            Path above = dir.toAbsolutePath().getParent();
+            while (above != null && !Files.isDirectory(above)) above = above.getParent();
+            throw new IOException("cannot make " + folder(dir, stack) + ": " + above + " is not writable (" + why
+                    + "): choose another output " + (stack ? "file" : "folder") + ", or make " + above + " writable", e);
+        }
+    }
+
+    /** What the messages call a run's folder: "the output folder D", or "the folder D of the output file" (a stack's). */
+    private static String folder(Path dir, boolean stack) {
+        return stack ? "the folder " + dir + " of the output file" : "the output folder " + dir;
+    }
+
+    /**
+     * "permission denied", "operation not permitted" (EPERM: an immutable folder, a pseudo file
+     * system) or "read-only file system" when that is why a file or folder could not be made, else null.
+     */
+    private static String refusal(java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        String r = e.getReason() == null ? "" : e.getReason().toLowerCase(java.util.Locale.ROOT);
+        return r.contains("read-only") ? "read-only file system" : r.contains("not permitted") ? "operation not permitted" : null;
     }
 
     /**

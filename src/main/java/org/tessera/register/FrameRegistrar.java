@@ -27,7 +27,11 @@ import org.tessera.io.Frame;
  *     pairs further than 3 × RMS (at least {@code clipFloorPx}) dropped, four rounds; the model is
  *     the configured one (similarity by default, as astroalign's; affine needs 6 pairs);
  * <li>a fit is accepted only when it pairs at least a quarter of the stars of the common field with
- *     a residual RMS below half the pairing radius (chance pairs among many stars do not).
+ *     a residual RMS below half the pairing radius (chance pairs among many stars do not);
+ * <li>when the reference or the frame has too few stars for that (fewer than {@code minMatches}
+ *     detected: stars too faint for the detector), the shift of the whole frames'
+ *     {@link AreaCorrelation cross-correlation}, accepted when its peak is significant
+ *     (translation only).
  * </ol>
  * Stars are measured on a FITS frame's pixels as stored, without the Phase 1 hot-pixel correction
  * ({@link #starPixels}).
@@ -51,13 +55,22 @@ public final class FrameRegistrar {
      * @param minScale        smallest accepted scale moving → reference
      * @param maxScale        largest accepted scale
      * @param phaseCorrelation try the FFT shift first
+     * @param areaCorrelation  frames (or a reference) with too few stars: register by the whole
+     *                         frames' correlation ({@link AreaCorrelation}, translation only)
      */
     public record Params(StarDetector.Params detection, Model model, int triangleStars, double tolerancePx,
-                         double clipFloorPx, int minMatches, double minScale, double maxScale, boolean phaseCorrelation) {
+                         double clipFloorPx, int minMatches, double minScale, double maxScale, boolean phaseCorrelation,
+                         boolean areaCorrelation) {
         public Params {
             if (triangleStars < 3 || !(tolerancePx > 0) || !(clipFloorPx > 0) || minMatches < 3
                     || !(minScale > 0) || !(maxScale >= minScale))
                 throw new IllegalArgumentException("bad registration parameters");
+        }
+
+        /** With the area correlation for starless frames on. */
+        public Params(StarDetector.Params detection, Model model, int triangleStars, double tolerancePx,
+                      double clipFloorPx, int minMatches, double minScale, double maxScale, boolean phaseCorrelation) {
+            this(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, phaseCorrelation, true);
         }
 
         /**
@@ -69,15 +82,23 @@ public final class FrameRegistrar {
         }
 
         public Params withModel(Model m) {
-            return new Params(detection, m, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, phaseCorrelation);
+            return new Params(detection, m, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, phaseCorrelation,
+                    areaCorrelation);
         }
 
         public Params withPhaseCorrelation(boolean on) {
-            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, on);
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale, on,
+                    areaCorrelation);
+        }
+
+        public Params withAreaCorrelation(boolean on) {
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, minScale, maxScale,
+                    phaseCorrelation, on);
         }
 
         public Params withScaleRange(double lo, double hi) {
-            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, lo, hi, phaseCorrelation);
+            return new Params(detection, model, triangleStars, tolerancePx, clipFloorPx, minMatches, lo, hi, phaseCorrelation,
+                    areaCorrelation);
         }
     }
 
@@ -89,6 +110,9 @@ public final class FrameRegistrar {
         private final StarPairs index;
         final float[] luminance;
         private volatile PhaseCorrelation.Spectrum spectrum;
+        /** The area correlation's prepared plane, made when a frame first needs it; {@link #NONE} when too small. */
+        private volatile Object area;
+        private static final Object NONE = new Object();
 
         private Reference(String name, int width, int height, List<Star> stars, float[] luminance, double tol) {
             this.name = name;
@@ -115,6 +139,20 @@ public final class FrameRegistrar {
                 }
             }
             return s;
+        }
+
+        private AreaCorrelation.Prepared area() {
+            Object a = area;
+            if (a == null && luminance != null) {
+                synchronized (this) {
+                    a = area;
+                    if (a == null) {
+                        a = AreaCorrelation.prepare(luminance, width, height);
+                        area = a = a == null ? NONE : a;
+                    }
+                }
+            }
+            return a instanceof AreaCorrelation.Prepared p ? p : null;
         }
     }
 
@@ -217,9 +255,34 @@ public final class FrameRegistrar {
     private Registration registerImage(Reference ref, String name, FloatImage luminance) {
         List<Star> stars = detector.detect(luminance);
         Shift shift = null;
-        if (params.phaseCorrelation() && luminance.width() == ref.width && luminance.height() == ref.height && ref.luminance != null)
+        boolean sameSize = luminance.width() == ref.width && luminance.height() == ref.height && ref.luminance != null;
+        if (params.phaseCorrelation() && sameSize)
             shift = new Shift(ref, luminance.plane(0), luminance.width(), luminance.height());
-        return solve(ref, name, stars, shift, luminance.width(), luminance.height());
+        Registration r = solve(ref, name, stars, shift, luminance.width(), luminance.height());
+        // Too few stars on either side to match (stars too faint for the detector): the whole frames
+        // may still show the field. Only then: frames registered by their stars stay as they were.
+        int need = params.minMatches();
+        if (r.ok() || !params.areaCorrelation() || !sameSize || (ref.stars.size() >= need && stars.size() >= need))
+            return r;
+        return area(ref, name, luminance, r.failure());
+    }
+
+    /**
+     * The {@link AreaCorrelation} shift of a frame on its reference, or a failure giving the stars'
+     * reason ({@code starsWhy}) and the peak's: a peak no more significant than noise gives none.
+     */
+    private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy) {
+        AreaCorrelation.Prepared rp = ref.area();
+        AreaCorrelation.Prepared mp = rp == null ? null : AreaCorrelation.prepare(luminance.plane(0), luminance.width(), luminance.height());
+        AreaCorrelation.Peak p = mp == null ? null : AreaCorrelation.peak(rp, mp);
+        if (p == null)
+            return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
+        if (!(p.snr() >= AreaCorrelation.MIN_SNR))
+            return Registration.failed(name, String.format(Locale.ROOT, "%s; area correlation: no significant peak "
+                    + "(the best, at shift (%.1f, %.1f) px, has S/N %.1f, need %.0f): no common field, or pure noise",
+                    starsWhy, p.dx(), p.dy(), p.snr(), AreaCorrelation.MIN_SNR));
+        LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: stars too few (%s): area correlation", name, ref.name, starsWhy));
+        return Registration.area(name, p.dx(), p.dy(), p.snr());
     }
 
     /**
@@ -441,7 +504,10 @@ public final class FrameRegistrar {
     static final double WEIGHT_FLOOR = 0.25;
 
     private static Registration log(Reference ref, Registration r) {
-        if (r.ok()) {
+        if (r.ok() && r.method() == Registration.Method.AREA_CORRELATION) {
+            LOG.info(String.format(Locale.ROOT, "[REG] %s -> %s: area correlation, shift (%.2f, %.2f) px, peak S/N %.1f, "
+                    + "translation only (too few stars to match)", r.frame(), ref.name, r.transform().c(), r.transform().f(), r.peakSnr()));
+        } else if (r.ok()) {
             Affine t = r.transform();
             LOG.info(String.format(Locale.ROOT,
                     "[REG] %s -> %s: %d stars matched, residual RMS %.3f px, rotation %.2f deg, scale %.5f, shift (%.2f, %.2f) px, %s",

@@ -115,7 +115,7 @@ final class PhaseCorrelation {
      * end are zero), two rows per complex FFT: z = a + i·b gives A[k] = (Z[k] + conj Z[−k]) / 2 and
      * B[k] = (Z[k] − conj Z[−k]) / 2i.
      */
-    private static void forwardRows(double[][] img, int fw, double[][] re, double[][] im) {
+    static void forwardRows(double[][] img, int fw, double[][] re, double[][] im) {
         int hw = fw / 2 + 1;
         double[][] buf = new double[2][fw];
         for (int y = 0; y < img.length; y += 2) {
@@ -139,7 +139,7 @@ final class PhaseCorrelation {
     }
 
     /** FFT of each column of the half spectrum (in place). */
-    private static void columns(double[][] re, double[][] im, TransformType type) {
+    static void columns(double[][] re, double[][] im, TransformType type) {
         int h = re.length, w = re[0].length;
         double[][] col = new double[2][h];
         for (int x = 0; x < w; x++) {
@@ -153,7 +153,7 @@ final class PhaseCorrelation {
      * Inverse row transforms of a half spectrum whose rows are Hermitian (the inverse is real), two
      * rows per complex FFT: Z = A + i·B, the real part of its inverse is a's row, the imaginary b's.
      */
-    private static double[][] inverseRows(double[][] re, double[][] im, int fw) {
+    static double[][] inverseRows(double[][] re, double[][] im, int fw) {
         int h = re.length, hw = fw / 2 + 1;
         double[][] out = new double[h][];
         for (int y = 0; y < h; y += 2) {

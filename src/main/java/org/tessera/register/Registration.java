@@ -11,8 +11,11 @@ package org.tessera.register;
  * @param matchedStars stars matched and used in the final fit (0 when failed)
  * @param method       how the transform was found
  * @param failure      why the frame could not be registered; null when it was
+ * @param peakSnr      {@link Method#AREA_CORRELATION}: the correlation peak's significance (its
+ *                     height over the surface's robust noise); NaN otherwise
  */
-public record Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure)
+public record Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure,
+                           double peakSnr)
         implements java.io.Serializable {
 
     public enum Method {
@@ -22,6 +25,11 @@ public record Registration(String frame, Affine transform, double rmsPx, int mat
         PHASE_CORRELATION,
         /** triangle (asterism) invariants, RANSAC, least squares on the inliers */
         TRIANGLES,
+        /**
+         * the whole frames' cross-correlation, a shift only, for frames with too few stars to
+         * detect ({@link AreaCorrelation}); no stars matched, no residual
+         */
+        AREA_CORRELATION,
         /** no transform */
         FAILED
     }
@@ -29,6 +37,16 @@ public record Registration(String frame, Affine transform, double rmsPx, int mat
     public Registration {
         if ((transform == null) != (failure != null))
             throw new IllegalArgumentException("a registration has either a transform or a failure reason");
+    }
+
+    /** A registration by stars (or a failure): no correlation peak. */
+    public Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure) {
+        this(frame, transform, rmsPx, matchedStars, method, failure, Double.NaN);
+    }
+
+    /** A shift found by {@link AreaCorrelation}: moving pixel p lies at reference pixel p + (dx, dy). */
+    public static Registration area(String frame, double dx, double dy, double peakSnr) {
+        return new Registration(frame, Affine.translation(dx, dy), Double.NaN, 0, Method.AREA_CORRELATION, null, peakSnr);
     }
 
     public static Registration identity(String frame) {

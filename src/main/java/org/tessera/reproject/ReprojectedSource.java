@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.tessera.image.AllFinite;
 import org.tessera.image.RowSource;
 import org.tessera.image.StableRows;
+import org.tessera.wcs.Footprints;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsGrid;
 import org.tessera.wcs.WcsMapping;
@@ -29,6 +30,9 @@ public final class ReprojectedSource implements RowSource {
     private final WcsGrid target;
     private final Kernel kernel;
     private final WcsMapping mapping;
+    private final Wcs srcWcs;
+    /** {@link #footprintPixels()}, measured when first asked for; -1 before. */
+    private volatile long footprint = -1;
     /** Bilinear on a source without NaN straight into the band ({@link KernelSampler#bilinearInto}). */
     private final boolean direct;
 
@@ -41,6 +45,7 @@ public final class ReprojectedSource implements RowSource {
         this.target = target;
         this.kernel = kernel;
         this.mapping = new WcsMapping(target.wcs(), srcWcs);
+        this.srcWcs = srcWcs;
         this.direct = true;
     }
 
@@ -49,6 +54,7 @@ public final class ReprojectedSource implements RowSource {
         this.target = o.target;
         this.kernel = o.kernel;
         this.mapping = o.mapping;
+        this.srcWcs = o.srcWcs;
         this.direct = direct;
     }
 
@@ -63,6 +69,15 @@ public final class ReprojectedSource implements RowSource {
 
     /** The name of the source it shows (its frame's file name), so that a dropped frame is named. */
     @Override public String name() { return src.name(); }
+
+    /** The area of the source's border drawn on the target grid and clipped to it ({@link Footprints#areaOn}). */
+    @Override
+    public long footprintPixels() {
+        long f = footprint;
+        if (f < 0) footprint = f = Math.min((long) target.width() * target.height(),
+                Math.round(Footprints.areaOn(srcWcs, src.width(), src.height(), target)));
+        return f;
+    }
 
     public Kernel kernel() { return kernel; }
 

@@ -69,6 +69,14 @@ public final class ShiftedSource implements RowSource {
     /** The frame's, as the resampled view's: a frame the stack drops is named by its file. */
     @Override public String name() { return src.name(); }
 
+    /** The source's rectangle on the target grid, clipped to it. */
+    @Override
+    public long footprintPixels() {
+        long w = Math.max(0, Math.min(width, src.width() - dx) - Math.max(0, -dx));
+        long h = Math.max(0, Math.min(height, src.height() - dy) - Math.max(0, -dy));
+        return w * h;
+    }
+
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         if (y0 < 0 || rows < 0 || y0 + rows > height)

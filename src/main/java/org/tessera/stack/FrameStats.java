@@ -4,7 +4,8 @@ package org.tessera.stack;
  * Global statistics of one frame, measured once before the band pass (one frame in memory).
  * Values not asked for are NaN (arrays: filled with NaN).
  *
- * @param pixels     width × height
+ * @param pixels     the frame's footprint on the grid, pixels ({@link org.tessera.image.RowSource#footprintPixels()}:
+ *                   width × height unless the frame covers less of its grid)
  * @param finite     finite pixels per channel
  * @param pLow       per channel 25th percentile (linear_fit)
  * @param pHigh      per channel 90th percentile (linear_fit)

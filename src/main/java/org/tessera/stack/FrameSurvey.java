@@ -47,18 +47,13 @@ final class FrameSurvey {
         boolean heavy() { return values() || luminance(); }
     }
 
-    static FrameStats[] run(List<? extends RowSource> frames, Needs needs, int workers, Progress progress,
-                            List<String> names) throws IOException {
-        return run(frames, needs, workers, progress, names, 0);
-    }
-
     /**
-     * @param minPixels the stack's drop rule ({@link StackCore#dropReason}): with linear_fit, the
-     *                  first frame that is kept and not flat is measured first, alone, and every
-     *                  later frame's gain and offset are measured against its cells ({@link SkyCells})
+     * With linear_fit, the first frame that the stack's drop rule ({@link StackCore#dropReason})
+     * keeps and that is not flat is measured first, alone, and every later frame's gain and offset
+     * are measured against its cells ({@link SkyCells}).
      */
     static FrameStats[] run(List<? extends RowSource> frames, Needs needs, int workers, Progress progress,
-                            List<String> names, long minPixels) throws IOException {
+                            List<String> names) throws IOException {
         int n = frames.size();
         FrameStats[] out = new FrameStats[n];
         AtomicInteger done = new AtomicInteger();
@@ -70,7 +65,7 @@ final class FrameSurvey {
                 if (progress.cancelled()) throw new CancellationException("stack cancelled");
                 Measured m = measureNamed(frames, start, needs, true, names, new Scratch());
                 out[start] = m.stats();
-                if (StackCore.dropReason(m.stats(), minPixels) == null
+                if (StackCore.dropReason(m.stats()) == null
                         && !Normalization.flat(m.stats(), frames.get(start).channels())) {
                     ref = m.cells();
                     out[start] = m.stats().withFit(null, true);
@@ -307,7 +302,7 @@ final class FrameSurvey {
             }
             radius = Math.sqrt(r2) + 0.5;
         }
-        return new Measured(new FrameStats((long) w * h, finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius),
+        return new Measured(new FrameStats(f.footprintPixels(), finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius),
                 cells == null ? null : cells.finish());
     }
 

@@ -40,9 +40,14 @@ public final class StackCore {
     private StackCore() {}
 
     static final Logger LOG = Logger.getLogger("org.tessera.stack");
-    /** A frame is dropped below this finite fraction in any channel. */
+    /**
+     * A frame is dropped below this finite fraction in any channel: its finite pixels over its
+     * footprint on the grid ({@link RowSource#footprintPixels()}), so that a frame judged on a canvas
+     * larger than itself (a rotated or widened master-tile grid) is judged by the data it lacks,
+     * not by the canvas's size.
+     */
     public static final double MIN_FINITE_FRACTION = 0.02;
-    /** … or below this many finite pixels in any channel (at most half of a small image). */
+    /** … or below this many finite pixels in any channel (at most half of a small footprint). */
     public static final int MIN_FINITE_PIXELS = 4096;
 
     /** Stacks with the plan of this JVM now and the CPU backend. */
@@ -145,9 +150,8 @@ public final class StackCore {
         StackLayout first = given != null ? given : plan.layoutStack(w, h, nc, frames.size(), params.radialWeight());
         boolean survey = needs.heavy() || needs.geometry();
         double statsShare = needs.heavy() ? 0.3 : survey ? 0.1 : 0;
-        long minPixels = Math.min(MIN_FINITE_PIXELS, ((long) w * h + 1) / 2);
-        FrameStats[] all = survey ? FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names,
-                minPixels) : null;
+        FrameStats[] all = survey ? FrameSurvey.run(frames, needs, first.statsWorkers(), pr.sub(0, statsShare), names)
+                : null;
         long tStats = System.nanoTime();
         double[][] frameWeights = new double[frames.size()][];
         Arrays.setAll(frameWeights, i -> new double[nc]);
@@ -155,7 +159,7 @@ public final class StackCore {
         List<Integer> used = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) used.add(i);
         // 2. Drops (reference validity rules).
-        if (all != null) used = drops(all, minPixels, names, dropped);
+        if (all != null) used = drops(all, names, dropped);
         BandStacker.Outcome outcome = null;
         StackLayout layout = null;
         Progress bandProgress = pr.sub(statsShare, 1);
@@ -211,9 +215,9 @@ public final class StackCore {
             // Validity from the counts of the band pass; stack again without the dropped frames (rare).
             FrameStats[] counted = new FrameStats[used.size()];
             for (int k = 0; k < used.size(); k++)
-                counted[k] = new FrameStats((long) w * h, outcome.finite()[k], null, null, Double.NaN, null, Double.NaN,
-                        0, Double.NaN, Double.NaN, Double.NaN);
-            List<Integer> keep = drops(counted, minPixels, usedNames, dropped);
+                counted[k] = new FrameStats(usedFrames.get(k).footprintPixels(), outcome.finite()[k], null, null, Double.NaN,
+                        null, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN);
+            List<Integer> keep = drops(counted, usedNames, dropped);
             if (keep.size() == used.size()) {
                 bandProgress.update(1, "stacked");
                 break;
@@ -241,10 +245,10 @@ public final class StackCore {
     }
 
     /** The indices of the frames that pass the validity rules; logs and records the others. */
-    private static List<Integer> drops(FrameStats[] stats, long minPixels, List<String> names, List<String> dropped) {
+    private static List<Integer> drops(FrameStats[] stats, List<String> names, List<String> dropped) {
         List<Integer> used = new ArrayList<>();
         for (int i = 0; i < stats.length; i++) {
-            String why = dropReason(stats[i], minPixels);
+            String why = dropReason(stats[i]);
             if (why == null) {
                 used.add(i);
             } else {
@@ -255,11 +259,18 @@ public final class StackCore {
         return used;
     }
 
-    /** Why a frame is not used, or null (reference.md §4 validity rules). */
-    static String dropReason(FrameStats s, long minPixels) {
+    /**
+     * Why a frame is not used, or null (reference.md §4 validity rules, on the frame's footprint:
+     * {@link FrameStats#pixels()}). The original stacks on the reference frame's own grid, where
+     * the two are the same; Tessera's canvases are often larger than a frame (the square canvas of
+     * a rotated group, a grid widened to hold every frame), and 3x200-px strips on a 201x201 canvas
+     * were dropped although every pixel of theirs was finite.
+     */
+    static String dropReason(FrameStats s) {
+        long minPixels = Math.min(MIN_FINITE_PIXELS, (s.pixels() + 1) / 2);
         for (int c = 0; c < s.finite().length; c++) {
             long f = s.finite()[c];
-            double frac = (double) f / s.pixels();
+            double frac = s.pixels() > 0 ? (double) f / s.pixels() : 0;
             if (frac < MIN_FINITE_FRACTION)
                 return String.format(Locale.ROOT, "finite fraction %.4f < %.2f in channel %d", frac, MIN_FINITE_FRACTION, c);
             if (f < minPixels) return "only " + f + " finite pixels (< " + minPixels + ") in channel " + c;

@@ -47,7 +47,7 @@ final class FitsWcsReader {
         for (String k : new String[] {"CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"})
             if (!h.containsKey(k)) throw new WcsException("no celestial WCS: " + k + " missing");
         checkFrame(h);
-        checkUnits(h);
+        double[] perDegree = unitsPerDegree(h);
 
         String latAxis = Integer.toString(lat + 1);
         Projection proj;
@@ -58,9 +58,10 @@ final class FitsWcsReader {
             proj = Projection.forCode(c1.code);
         }
 
-        double[] m = linearMatrix(h, lng, lat);
+        double[] m = linearMatrix(h, lng, lat, perDegree);
         double crpix1 = number(h, "CRPIX1"), crpix2 = number(h, "CRPIX2");
-        double crvalLng = number(h, "CRVAL" + (lng + 1)), crvalLat = number(h, "CRVAL" + (lat + 1));
+        double crvalLng = number(h, "CRVAL" + (lng + 1)) / perDegree[lng];
+        double crvalLat = number(h, "CRVAL" + (lat + 1)) / perDegree[lat];
         double lonpole = number(h, "LONPOLE", Double.NaN), latpole = number(h, "LATPOLE", Double.NaN);
 
         Sip sip = Sip.read(h);
@@ -77,17 +78,34 @@ final class FitsWcsReader {
     }
 
     /**
-     * CRVAL, CDELT and CD are read as degrees; a celestial axis in other units (CUNIT1 = 'arcsec')
-     * would be taken as a scale 3600 times too large, so it is refused by name instead.
+     * Each header axis's unit per degree, from CUNIT1/2 (absent or blank: degrees): CRVALi, CDELTi
+     * and row i of CDi_j are in that unit and are divided by it, as wcslib's wcsset does for a
+     * celestial axis (PCi_j has no unit; LONPOLE, LATPOLE and CROTAi are always degrees; SIP works in
+     * pixels). Degrees divide by 1, which leaves every value's bits as they are. A unit that is no
+     * angle, or one not known here, is refused by name.
      */
-    private static void checkUnits(Header h) throws WcsException {
-        for (String k : new String[] {"CUNIT1", "CUNIT2"}) {
-            String u = string(h, k);
-            if (u == null) continue;
-            String t = u.trim().toLowerCase(Locale.ROOT);
-            if (!t.isEmpty() && !t.equals("deg") && !t.equals("degree") && !t.equals("degrees"))
-                throw new WcsException(k + " = '" + u.trim() + "' is not supported: Tessera needs the celestial axes in degrees ('deg')");
+    static double[] unitsPerDegree(Header h) throws WcsException {
+        double[] per = new double[2];
+        for (int i = 0; i < 2; i++) {
+            String k = "CUNIT" + (i + 1), u = string(h, k);
+            per[i] = u == null ? 1 : unitsPerDegree(u.trim().toLowerCase(Locale.ROOT));
+            if (Double.isNaN(per[i]))
+                throw new WcsException(k + " = '" + u.trim() + "' is not supported: Tessera needs the celestial axes in an "
+                        + "angle unit ('deg', 'arcmin', 'arcsec', 'mas' or 'rad')");
         }
+        return per;
+    }
+
+    /** How many of {@code unit} (lower case) make a degree; NaN for a unit that is not a known angle. */
+    private static double unitsPerDegree(String unit) {
+        return switch (unit) {
+            case "", "deg", "degree", "degrees" -> 1;
+            case "arcmin", "arcmins" -> 60;
+            case "arcsec", "arcsecs" -> 3600;
+            case "mas" -> 3.6e6;
+            case "rad", "radian", "radians" -> Math.PI / 180;
+            default -> Double.NaN;
+        };
     }
 
     /** The parts of a CTYPE value: coordinate ("RA", "DEC", …), projection code, distortion suffix ("" or "-SIP"). */
@@ -111,10 +129,11 @@ final class FitsWcsReader {
     }
 
     /**
-     * The 2×2 matrix from pixel offsets to (RA, Dec) intermediate coordinates, rows ordered
-     * RA first whatever the header's axis order.
+     * The 2×2 matrix from pixel offsets to (RA, Dec) intermediate coordinates in degrees, rows
+     * ordered RA first whatever the header's axis order; {@code perDegree}: each header axis's unit
+     * per degree ({@link #unitsPerDegree(Header)}), dividing its CDELT and its row of CD.
      */
-    static double[] linearMatrix(Header h, int lng, int lat) throws WcsException {
+    static double[] linearMatrix(Header h, int lng, int lat, double[] perDegree) throws WcsException {
         double[][] m = new double[2][2];
         boolean pc = false, pcOld = false, cd = false;
         for (int i = 1; i <= 2; i++)
@@ -125,7 +144,7 @@ final class FitsWcsReader {
             }
         if (pc || pcOld) {
             if (cd) LOG.fine("both PCi_j and CDi_j present: PCi_j takes precedence (wcslib rule)");
-            double[] s = {number(h, "CDELT1", 1), number(h, "CDELT2", 1)};
+            double[] s = {number(h, "CDELT1", 1) / perDegree[0], number(h, "CDELT2", 1) / perDegree[1]};
             for (int i = 1; i <= 2; i++)
                 for (int j = 1; j <= 2; j++) {
                     String k = pc ? "PC" + i + "_" + j : String.format(Locale.ROOT, "PC%03d%03d", i, j);
@@ -134,11 +153,11 @@ final class FitsWcsReader {
         } else if (cd) {
             for (int i = 1; i <= 2; i++)
                 for (int j = 1; j <= 2; j++)
-                    m[i - 1][j - 1] = number(h, "CD" + i + "_" + j, 0);
+                    m[i - 1][j - 1] = number(h, "CD" + i + "_" + j, 0) / perDegree[i - 1];
         } else {
             if (!h.containsKey("CDELT1") || !h.containsKey("CDELT2"))
                 throw new WcsException("no celestial WCS: no linear transform (neither CDi_j, PCi_j nor CDELT1/CDELT2 present)");
-            double[] s = {number(h, "CDELT1"), number(h, "CDELT2")};
+            double[] s = {number(h, "CDELT1") / perDegree[0], number(h, "CDELT2") / perDegree[1]};
             String rotKey = "CROTA" + (lat + 1), otherKey = "CROTA" + (lng + 1);
             if (!h.containsKey(rotKey) && h.containsKey(otherKey) && number(h, otherKey) != 0)
                 LOG.warning(otherKey + " without " + rotKey + " is ignored (the rotation belongs to the latitude axis, as in wcslib)");

@@ -1,7 +1,8 @@
 package org.tessera.wcs;
 
 /**
- * Footprints of pixel grids on the sky: border samples, overlap test and overlap fraction.
+ * Footprints of pixel grids on the sky: border samples, overlap test, overlap fraction and the area
+ * one grid covers on another.
  * <p>
  * A grid covers the pixel areas [−0.5, width − 0.5] × [−0.5, height − 0.5] (0-based pixel centres),
  * so its border runs along the outer pixel edges.
@@ -114,6 +115,51 @@ public final class Footprints {
                 if (p[0] >= -0.5 && p[0] < b.width() - 0.5 && p[1] >= -0.5 && p[1] < b.height() - 0.5) hit++;
             }
         return (double) hit / ((double) n * n);
+    }
+
+    /**
+     * Pixels of {@code target} that a {@code width} × {@code height} grid with {@code wcs} covers:
+     * the area of its border (outer pixel edges, {@link #DEFAULT_PER_SIDE} samples per side) drawn
+     * on the target's pixels and clipped to the target's pixel area. A border sample that does not
+     * map (beyond a projection's edge) gives the whole target, the answer without a footprint.
+     */
+    public static double areaOn(Wcs wcs, int width, int height, WcsGrid target) {
+        double[][] border = borderPixels(width, height, DEFAULT_PER_SIDE);
+        double[] w = new double[2];
+        for (double[] p : border) {
+            wcs.pixelToWorld(p[0], p[1], w);
+            if (!Double.isFinite(w[0]) || !Double.isFinite(w[1])) return (double) target.width() * target.height();
+            target.wcs().worldToPixel(w[0], w[1], p);
+            if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) return (double) target.width() * target.height();
+        }
+        double[][] poly = border;
+        double x0 = -0.5, y0 = -0.5, x1 = target.width() - 0.5, y1 = target.height() - 0.5;
+        poly = clip(poly, 0, x0, true);
+        poly = clip(poly, 0, x1, false);
+        poly = clip(poly, 1, y0, true);
+        poly = clip(poly, 1, y1, false);
+        double a = 0;
+        for (int i = 0, j = poly.length - 1; i < poly.length; j = i++)
+            a += poly[j][0] * poly[i][1] - poly[i][0] * poly[j][1];
+        return Math.abs(a) / 2;
+    }
+
+    /** One step of Sutherland–Hodgman: the part of {@code poly} where coordinate {@code axis} is >= (lower) or <= {@code edge}. */
+    private static double[][] clip(double[][] poly, int axis, double edge, boolean lower) {
+        java.util.List<double[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < poly.length; i++) {
+            double[] p = poly[i], q = poly[(i + 1) % poly.length];
+            boolean pin = lower ? p[axis] >= edge : p[axis] <= edge, qin = lower ? q[axis] >= edge : q[axis] <= edge;
+            if (pin) out.add(p);
+            if (pin != qin) {
+                double t = (edge - p[axis]) / (q[axis] - p[axis]);
+                double[] r = new double[2];
+                r[axis] = edge;
+                r[1 - axis] = p[1 - axis] + t * (q[1 - axis] - p[1 - axis]);
+                out.add(r);
+            }
+        }
+        return out.toArray(new double[0][]);
     }
 
     private static double[][] project(double[] e, double[][] world) {

@@ -105,20 +105,11 @@ public final class SkyFields {
     /**
      * What every place that makes one grid of many inputs runs first: {@link #requireOne}, logged
      * under {@code tag}; with {@code allowed} ({@value #KEY}=true) the fields are only logged.
+     * {@code product} ("mosaic", "stack") and {@code file} are the message's words for what the run
+     * would write (its size is given): each caller names its own file ({@code mosaic.fits},
+     * Grid mode's {@code mosaic_grid.fits}, a stack's output), none is assumed here.
      *
      * @throws Separate when the footprints fall into separate fields and {@code allowed} is false
-     */
-    public static void check(List<WcsGrid> footprints, List<String> names, int channels, boolean allowed, String tag,
-                             String noun, String advice) {
-        check(footprints, names, channels, allowed, tag, noun, advice, "mosaic", MOSAIC_FILE);
-    }
-
-    /** The mosaic's file, named in the size {@link #check} gives. */
-    private static final String MOSAIC_FILE = "mosaic.fits";
-
-    /**
-     * {@link #check(List, List, int, boolean, String, String, String)} for what makes one
-     * {@code product} ("mosaic", "stack") written as {@code file}: the message's words for it.
      */
     public static void check(List<WcsGrid> footprints, List<String> names, int channels, boolean allowed, String tag,
                              String noun, String advice, String product, String file) {
@@ -145,13 +136,11 @@ public final class SkyFields {
      * @param noun       what the inputs are, e.g. "frame(s)", "image(s)"
      * @param channels   channels of the mosaic that would be written (for its size in bytes)
      * @param advice     what to do instead, e.g. "make one mosaic per field: the frames of each field in their own folder"
+     * @param product    what would be made of them, e.g. "mosaic"
+     * @param file       the file it would be written as, e.g. "mosaic.fits"
      */
-    public static void requireOne(List<WcsGrid> footprints, List<String> names, String noun, int channels, String advice) {
-        requireOne(footprints, names, noun, channels, advice, "mosaic", MOSAIC_FILE);
-    }
-
-    private static void requireOne(List<WcsGrid> footprints, List<String> names, String noun, int channels, String advice,
-                                   String product, String file) {
+    public static void requireOne(List<WcsGrid> footprints, List<String> names, String noun, int channels, String advice,
+                                  String product, String file) {
         List<Field> fields = of(footprints);
         if (fields.size() < 2) return;
         throw new Separate(message(fields, footprints, names, noun, channels, advice, product, file), fields);

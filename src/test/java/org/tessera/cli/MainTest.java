@@ -233,9 +233,28 @@ class MainTest {
         assertEquals(2, run("stack", dir.resolve("t.fits").toString(), top.toString()));
         assertTrue(err().contains("no FITS files (*.fits, *.fit, *.fts) in folder " + top.toAbsolutePath()
                 + " (stack and reproject read the files of the folder named, not of its subfolders: name them, e.g. "
-                + night.toAbsolutePath() + ") (1 compressed file(s): Tessera reads uncompressed FITS only, gunzip or "
-                + "funpack them first)"), err());
+                + night.toAbsolutePath() + "); 1 compressed file(s) left out (" + top.resolve("b.fits.gz").toAbsolutePath()
+                + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)"), err());
         assertTrue(jobs.calls.isEmpty());
+    }
+
+    /**
+     * Compressed files beside the frames of a stack's or reproject's folder are left out, and the run
+     * says so on the console and in its log, in the words of a mosaic's scan (FrameScannerTest).
+     */
+    @Test
+    void compressedFilesBesideFramesAreNamedInTheRun(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits", "b.fits.fz", "c.fits.gz");
+        String said = "2 compressed file(s) left out (" + in.resolve("b.fits.fz").toAbsolutePath() + ", "
+                + in.resolve("c.fits.gz").toAbsolutePath() + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
+        Path tile = dir.resolve("t.fits");
+        assertEquals(0, run("stack", tile.toString(), in.toString()), err());
+        assertEquals(List.of(in.resolve("a.fits").toAbsolutePath()), jobs.calls.get(0).inputs());
+        assertTrue(err().contains("WARNING [cli] " + said) || out().contains("WARNING [cli] " + said), out() + err());
+        assertTrue(Files.readString(dir.resolve("tessera.log")).contains(said), "in the run's log");
+
+        assertEquals(0, run("reproject", dir.resolve("rp").toString(), in.toString()), err());
+        assertTrue(Files.readString(dir.resolve("rp/tessera.log")).contains(said), "in the run's log");
     }
 
     @Test

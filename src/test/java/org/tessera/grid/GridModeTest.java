@@ -186,6 +186,33 @@ class GridModeTest {
         assertNotNull(part.mosaic());
     }
 
+    /**
+     * Frames of two fields in a stack plan stop before any tile, and the message sizes the file Grid
+     * mode would write: mosaic_grid.fits (grid_EQ/mosaic_grid.fits when mounts are mixed), not the
+     * Classic mosaic.fits.
+     */
+    @Test
+    void separateFieldsNameTheGridMosaic() throws IOException {
+        SyntheticSky sky = GridFixtures.sky();
+        List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
+        FitsFrame f0 = FitsFrame.open(files.get(0));
+        files.add(GridFixtures.nanFrame(dir.resolve("frames/far.fits"), f0.wcs().shifted(-2000, 0), 96, 72));
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        org.tessera.wcs.SkyFields.Separate e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.tessera.wcs.SkyFields.Separate.class,
+                () -> GridMode.run(csv, dir.resolve("out"), GridFixtures.config(1), Progress.NONE));
+        assertTrue(e.getMessage().matches("the 17 frame\\(s\\) are of 2 separate fields, [0-9.]+ deg apart; one mosaic "
+                + "of them would be a [0-9]+x[0-9]+ px grid \\(mosaic_grid\\.fits about [0-9]+ MB\\), mostly empty\\. .*"),
+                e.getMessage());
+
+        List<MountMode> mounts = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) mounts.add(i == 0 ? MountMode.ALT_AZ : MountMode.EQ);
+        Path mixed = GridFixtures.plan(dir, files, sky.exposureSeconds(), mounts);
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.tessera.wcs.SkyFields.Separate.class,
+                () -> GridMode.run(mixed, dir.resolve("out2"), GridFixtures.config(1), Progress.NONE));
+        assertTrue(e.getMessage().contains(" px grid (grid_EQ/mosaic_grid.fits about "), e.getMessage());
+    }
+
     @Test
     void aTileWhoseFramesHoldNoDataFailsTheOthersAndTheMosaicAreMade() throws IOException {
         SyntheticSky sky = GridFixtures.sky();

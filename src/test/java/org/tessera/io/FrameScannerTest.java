@@ -84,17 +84,18 @@ class FrameScannerTest {
         Files.write(in.resolve("a.fits.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
         Files.write(in.resolve("b.FIT.GZ"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
         Files.write(in.resolve("c.fits.fz"), new byte[2880]);
+        Files.write(in.resolve("d.fz"), new byte[2880]);
         Files.writeString(in.resolve("notes.txt.gz"), "not a frame");
         IOException e = assertThrows(IOException.class, () -> FrameScanner.scan(List.of(in), false));
-        assertEquals("no FITS files (*.fit, *.fits, *.fts) in " + in + "; 3 compressed file(s) left out ("
-                + in.resolve("a.fits.gz") + " …): Tessera reads uncompressed FITS only (gunzip or funpack them first)", e.getMessage());
+        String named = "4 compressed file(s) left out (" + in.resolve("a.fits.gz") + ", " + in.resolve("b.FIT.GZ") + ", "
+                + in.resolve("c.fits.fz") + " and 1 more): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
+        assertEquals("no FITS files (*.fit, *.fits, *.fts) in " + in + "; " + named, e.getMessage());
 
         // beside readable frames they are left out with a warning
         FitsFixtures.write(in.resolve("frame.fits"), new short[20][30]);
         FrameScanner.Scan s = FrameScanner.scan(List.of(in), false);
         assertEquals(1, s.frames().size());
-        assertTrue(log.contains("WARNING [READ] 3 compressed file(s) left out (" + in.resolve("a.fits.gz")
-                + " …): Tessera reads uncompressed FITS only (gunzip or funpack them first)"), log.toString());
+        assertTrue(log.contains("WARNING [READ] " + named), log.toString());
     }
 
     private static FrameScanner.Problem find(FrameScanner.Scan s, Path file) {
@@ -218,5 +219,57 @@ class FrameScannerTest {
         assertEquals(whole.frames().stream().map(FitsFrame::path).toList(), steps.frames().stream().map(FitsFrame::path).toList());
         assertEquals(List.of(10.0, 20.0), steps.frames().stream().map(FitsFrame::exposureSeconds).toList());
         assertTrue(steps.frames().stream().allMatch(FitsFrame::hotPixelCorrection));
+    }
+
+    /** A header card's bytes from {@code at} (ISO-8859-1 text, one byte per char) written over the file's. */
+    private static void patch(Path file, String key, String card) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        String head = new String(b, 0, 2880, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = -1;
+        for (int c = 0; c < 2880; c += 80) if (head.startsWith(String.format("%-8s", key), c)) at = c;
+        assertTrue(at >= 0, key);
+        byte[] raw = String.format("%-80s", card).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(raw, 0, b, at, 80);
+        Files.write(file, b);
+    }
+
+    /**
+     * Bytes outside ASCII in a value (OBJECT = 'M31 café' in UTF-8, as some capture programs write
+     * it): the frame is read, those bytes as '?', and the scan says so once for the file, naming the
+     * card. A byte outside ASCII in a keyword, or a control byte, is a damaged header still refused.
+     */
+    @Test
+    void bytesOutsideAsciiInAValueAreReadAsQuestionMarksAndSaidOnce() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path cafe = FitsFixtures.write(in.resolve("cafe.fits"), new short[20][30], "OBJECT", "M31 x", "OBSERVER", "me");
+        patch(cafe, "OBJECT", "OBJECT  = 'M31 caf\u00c3\u00a9'           / target");
+        patch(cafe, "OBSERVER", "OBSERVER= 'J\u00f6rg'");
+        Path clean = FitsFixtures.write(in.resolve("clean.fits"), new short[20][30], "OBJECT", "M31");
+        Path badKey = FitsFixtures.write(in.resolve("key.fits"), new short[20][30], "OBJECT", "M31");
+        patch(badKey, "OBJECT", "OBJ\u00c9CT  = 'M31'");
+        Path control = FitsFixtures.write(in.resolve("ctl.fits"), new short[20][30], "OBJECT", "M31");
+        patch(control, "OBJECT", "OBJECT  = 'M31\u0001'");
+
+        FrameScanner.Scan s = FrameScanner.scan(List.of(in), false);
+
+        assertEquals(List.of(cafe, clean), s.frames().stream().map(FitsFrame::path).toList());
+        FitsFrame f = s.frames().get(0);
+        assertEquals("M31 caf??", f.keys().get("OBJECT"));
+        assertEquals("J?rg", f.keys().get("OBSERVER"));
+        assertEquals("M31 caf??", f.header().getStringValue("OBJECT"), "the header the outputs copy from is text too");
+        String note = "cards 7 (OBJECT), 8 (OBSERVER) hold 3 byte(s) outside ASCII (0xC3 0xA9 0xF6), which a FITS header "
+                + "may not hold: read as '?', OBJECT = 'M31 caf??' / target";
+        assertEquals(List.of(note), f.notes());
+        assertEquals(1, log.stream().filter(l -> l.contains("outside ASCII")).count(), log.toString());
+        assertTrue(log.contains("WARNING [READ] " + cafe + ": " + note), log.toString());
+        // Read on another machine from its cards (the Spark scan): the same frame and note.
+        FitsFrame again = FitsFrame.open(cafe, FitsFrame.readHeaders(cafe));
+        assertEquals("M31 caf??", again.keys().get("OBJECT"));
+        assertEquals(List.of(note), again.notes());
+
+        assertEquals("primary header: card 7 (OBJ?CT) holds the non-text byte 0xC9: a FITS header is plain text, so the "
+                + "file is damaged (re-copy it from the camera or the source)", find(s, badKey).reason());
+        assertTrue(find(s, control).reason().startsWith("primary header: card 7 (OBJECT) holds the non-text byte 0x01: "),
+                find(s, control).reason());
     }
 }

@@ -232,4 +232,54 @@ class InputIntegrityTest {
         e = assertThrows(IOException.class, () -> new Config().load(json));
         assertTrue(e.getMessage().startsWith(json + ": stacking_kappa_low: expected a number, got 'three'"), e.getMessage());
     }
+
+    /**
+     * Frames whose WCS is in arcseconds (CUNIT1/2 = 'arcsec', CRVAL and CD in arcsec, as FITS allows)
+     * make the mosaic of their degree twins: same grid, same pixels within 1e-6 (relative), same
+     * frames stacked. They were refused ("CUNIT1 = 'arcsec' is not supported").
+     */
+    @Test
+    void anArcsecondWcsMakesTheMosaicOfItsDegreeTwin(@TempDir Path dir) throws IOException {
+        Path deg = dir.resolve("deg"), arcsec = Files.createDirectories(dir.resolve("arcsec"));
+        List<Path> frames = small().writeFits(deg);
+        for (Path f : frames) {
+            byte[] b = Files.readAllBytes(f);
+            for (int c = 0; c < 2880 * 4; c += 80) {
+                String card = new String(b, c, 80, StandardCharsets.US_ASCII);
+                String key = card.substring(0, 8).strip();
+                if (key.equals("END")) break;
+                String value = null;
+                if (key.matches("CRVAL[12]|CD[12]_[12]"))
+                    value = String.format(Locale.ROOT, "%-8s= %20s", key,
+                            Double.toString(Double.parseDouble(card.substring(10, 30).strip()) * 3600));
+                else if (key.matches("CUNIT[12]")) value = String.format(Locale.ROOT, "%-8s= 'arcsec  '", key);
+                if (value != null) System.arraycopy(String.format("%-80s", value).getBytes(StandardCharsets.US_ASCII), 0, b, c, 80);
+            }
+            Files.write(arcsec.resolve(f.getFileName()), b);
+        }
+        assertEquals(List.of(), FrameScanner.scan(List.of(arcsec), true).skipped(), "read, not refused");
+        MosaicPipeline.Outcome a = MosaicPipeline.mosaic(List.of(deg), dir.resolve("out_deg"), new Config(), Progress.NONE);
+        MosaicPipeline.Outcome b = MosaicPipeline.mosaic(List.of(arcsec), dir.resolve("out_arcsec"), new Config(), Progress.NONE);
+        assertEquals(3, framesStacked(b));
+        FitsFrame ma = FitsFrame.open(a.mosaic()), mb = FitsFrame.open(b.mosaic());
+        assertEquals(ma.width(), mb.width());
+        assertEquals(ma.height(), mb.height());
+        double[] wa = new double[2], wb = new double[2];
+        ma.wcs().pixelToWorld(0, 0, wa);
+        mb.wcs().pixelToWorld(0, 0, wb);
+        assertEquals(wa[0], wb[0], 1e-9);
+        assertEquals(wa[1], wb[1], 1e-9);
+        float[][] ra = ma.newBand(ma.height()), rb = mb.newBand(mb.height());
+        ma.readRows(0, ma.height(), ra);
+        mb.readRows(0, mb.height(), rb);
+        int finite = 0;
+        for (int c = 0; c < ra.length; c++)
+            for (int i = 0; i < ra[c].length; i++) {
+                assertEquals(Float.isNaN(ra[c][i]), Float.isNaN(rb[c][i]), "pixel " + i);
+                if (Float.isNaN(ra[c][i])) continue;
+                finite++;
+                assertEquals(ra[c][i], rb[c][i], 1e-6 * Math.max(1, Math.abs(ra[c][i])), "pixel " + i + " channel " + c);
+            }
+        assertTrue(finite > ma.width() * ma.height() / 2, "finite: " + finite);
+    }
 }

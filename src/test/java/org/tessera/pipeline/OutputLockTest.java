@@ -90,6 +90,62 @@ class OutputLockTest {
         }
     }
 
+    /**
+     * A folder in which this process may not make a file: {@code dir} made read-only (a user's run), or,
+     * for root, whom no mode stops, sysfs's /sys (Linux), where no file can be made; none: skipped.
+     */
+    static Path unwritableFolder(Path dir) throws Exception {
+        Path ro = Files.createDirectories(dir.resolve("ro"));
+        Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        for (Path p : List.of(ro, Path.of("/sys"))) {
+            if (!Files.isDirectory(p)) continue;
+            try {
+                Files.delete(Files.createFile(p.resolve(".probe")));
+            } catch (java.io.IOException e) {
+                return p;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.abort("no folder this process cannot write into");
+        return null;
+    }
+
+    /**
+     * An output folder that may not be written is named as such, never by the lock file Tessera makes
+     * there first ("/out/.tessera.lock: permission denied"): a mosaic's folder, a stack's folder, and a
+     * folder to be made inside it; CLI the same.
+     */
+    @Test
+    void anUnwritableOutputFolderIsNamed(@TempDir Path dir) throws Exception {
+        Path ro = unwritableFolder(dir);
+        try {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(ro));
+            assertEquals("the output folder " + ro + " is not writable (permission denied): choose another output folder, "
+                    + "or make it writable", e.getMessage());
+            e = assertThrows(java.io.IOException.class, () -> OutputLock.acquireFile(ro.resolve("t.fits")));
+            assertEquals("the folder " + ro + " of the output file is not writable (permission denied): choose another "
+                    + "output file, or make the folder writable", e.getMessage());
+            e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(ro.resolve("out")));
+            assertEquals("cannot make the output folder " + ro.resolve("out") + ": " + ro + " is not writable (" + (ro.startsWith(dir)
+                    ? "permission denied" : "operation not permitted") + "): choose another output folder, or make " + ro
+                    + " writable", e.getMessage());
+            assertFalse(Files.exists(ro.resolve(OutputLock.FILE)));
+            // And after it, the folder is free: the same call fails the same way, not as "another run".
+            e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(ro));
+            assertTrue(e.getMessage().startsWith("the output folder " + ro + " is not writable"), e.getMessage());
+
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Path frame = Files.writeString(dir.resolve("f.fits"), "x");
+            int rc = new Main(new Counting()).run(new String[] {"stack", ro.resolve("t.fits").toString(), frame.toString()},
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(Main.ERROR, rc);
+            assertEquals("tessera: error: the folder " + ro + " of the output file is not writable (permission denied): "
+                    + "choose another output file, or make the folder writable", err.toString(StandardCharsets.UTF_8).strip());
+        } finally {
+            if (ro.startsWith(dir)) Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     @Test
     void aSecondRunInThisJvmIsRefusedAndTheFolderIsFreeAfterwards(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");

@@ -126,7 +126,7 @@ class StackInPixelsTest {
         List<String> warnings = log.stream().filter(l -> l.contains("stacked in the pixels")).toList();
         assertEquals(1, warnings.size(), log.toString());
         assertTrue(warnings.get(0).startsWith("[SOLVE] no celestial WCS in the header and no sky solution: no pointing"), warnings.get(0));
-        assertTrue(warnings.get(0).contains("4 of 4 frame(s) registered by their stars on light_02.fits")
+        assertTrue(warnings.get(0).contains("4 of 4 frame(s) stacked in the pixels of light_02.fits (the stack's reference frame), not on the sky, the other 3 registered on it by their stars")
                 && warnings.get(0).endsWith("the stack has no WCS"), warnings.get(0));
         assertFalse(log.stream().anyMatch(l -> l.startsWith("[SOLVE] skipped")), log.toString());
         assertFalse(Files.exists(tmp.resolve("out").resolve("solved_wcs")), "a stand-in is never cached as a sky position");

@@ -80,7 +80,7 @@ class LinearFitGradientTest {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) names.add("f" + i);
         return FrameSurvey.run(frames, FrameSurvey.Needs.of(StackParams.plainMean().with(StackParams.Normalize.LINEAR_FIT,
-                StackParams.Weighting.NONE)), 2, Progress.NONE, names, 4096);
+                StackParams.Weighting.NONE)), 2, Progress.NONE, names);
     }
 
     @Test

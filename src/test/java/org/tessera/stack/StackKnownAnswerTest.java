@@ -242,6 +242,46 @@ class StackKnownAnswerTest {
         assertEquals(0, cov0.get(0, 50, 40));
     }
 
+    /** A view of {@code src} that covers only {@code footprint} pixels of its grid (as a frame on a master tile's canvas). */
+    static org.tessera.image.RowSource covering(FloatImage src, long footprint) {
+        return new org.tessera.image.RowSourceView(src) {
+            @Override public void readRows(int y0, int rows, float[][] dst) throws java.io.IOException {
+                source.readRows(y0, rows, dst);
+            }
+
+            @Override public long footprintPixels() { return footprint; }
+        };
+    }
+
+    /**
+     * The validity rule on a frame's footprint: 80 finite pixels of 7680 are 1 % of the grid (dropped
+     * above) but all of an 80-pixel footprint (kept); within a footprint of 4800 pixels they are
+     * 1.67 % (dropped), and within one of 200 they are fewer than half of it (dropped by the count,
+     * whose cap of 4096 is half the footprint for small ones). With and without a statistics pass.
+     */
+    @Test
+    void framesAreJudgedOnTheirFootprint() throws Exception {
+        TestSky sky = TestSky.stars(W, H, C, 2, 10, 3.0, 100, 100, 100);
+        FloatImage good1 = sky.frame(1, 3, 1, 0), good2 = sky.frame(2, 3, 1, 0), sliver = sky.frame(3, 3, 1, 0);
+        TestSky.keepOnly(sliver, 0, 0, 1, 80);
+        for (StackParams p : List.of(StackParams.defaults(), StackParams.plainMean())) {
+            FloatImage out = new FloatImage(W, H, C), cov = new FloatImage(W, H, 1);
+            StackResult kept = StackCore.stack(List.of(good1, covering(sliver, 80), good2), p, out, cov, Progress.NONE, PLAN);
+            assertEquals(3, kept.framesUsed(), p.describe());
+            assertEquals(List.of(), kept.dropped());
+            assertEquals(3, cov.get(0, 0, 40), "the strip counts where it has data");
+            assertEquals(2, cov.get(0, 1, 40));
+
+            StackResult thin = StackCore.stack(List.of(good1, covering(sliver, 4800), good2), p, new FloatImage(W, H, C),
+                    null, Progress.NONE, PLAN);
+            assertEquals(List.of("frame #2: finite fraction 0.0167 < 0.02 in channel 0"), thin.dropped(), p.describe());
+
+            StackResult few = StackCore.stack(List.of(good1, covering(sliver, 200), good2), p, new FloatImage(W, H, C),
+                    null, Progress.NONE, PLAN);
+            assertEquals(List.of("frame #2: only 80 finite pixels (< 100) in channel 0"), few.dropped(), p.describe());
+        }
+    }
+
     @Test
     void coverageCountsFramesWithDataAndRejectionIsReportedPerChannel() throws Exception {
         TestSky sky = TestSky.stars(W, H, C, 4, 20, 3.0, 100, 100, 100);

@@ -210,6 +210,37 @@ class MasterTileBuilderTest {
         assertTrue(st.medianEllipticity() < 0.15, "ellipticity " + st.medianEllipticity());
     }
 
+    /**
+     * Strips of 3x200 px, every pixel finite, 3 deg apart in field rotation: the group is stacked on
+     * the 201x201 square canvas, where each covers 1.5 % of the pixels. The validity rule takes the
+     * finite share over each frame's footprint there (about 600 px), not over the canvas: every
+     * strip is stacked, with and without a statistics pass.
+     */
+    @Test
+    void thinFramesOnALargerCanvasAreJudgedByTheirFootprint() throws IOException {
+        List<Frame> f = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+            f.add(SKY_EQ.frame("strip" + i, SyntheticSky.wcs(150, 20, SCALE, 3 * i, 3, 200), 3, 200, 1, MountMode.EQ,
+                    SyntheticSky.keys(), 40 + i));
+        TileGeometry.Plan plan = TileGeometry.plan(f, MountMode.EQ);
+        assertEquals(201, plan.grid().width());
+        assertEquals(201, plan.grid().height());
+        // The footprints the rule divides by: the reference placed exactly, the others drawn on the canvas.
+        assertEquals(600, new PaddedSource(f.get(plan.referenceIndex()), 201, 201, plan.padX(), plan.padY(), "r")
+                .footprintPixels());
+        for (Frame s : f)
+            assertEquals(600, org.tessera.reproject.ShiftedSource.onGrid(s, s.wcs(), plan.grid()).footprintPixels(), 3,
+                    s.name());
+        for (StackParams p : List.of(StackParams.defaults(), StackParams.plainMean())) {
+            MasterTileBuilder b = new MasterTileBuilder(p, new AltAzGating(false, false, AltAzGating.UnknownPolicy.AUTO),
+                    new AltAzCleanup.Params(5, 0.15, true), 1);
+            MasterTile t = b.buildTile(groups(f).get(0), false, Progress.NONE);
+            assertEquals(List.of(), t.stack().dropped(), p.describe());
+            assertEquals(3, t.stack().framesUsed(), p.describe());
+            assertFalse(t.empty());
+        }
+    }
+
     @Test
     void emptyTileIsFlaggedNotSilentlyBlack() {
         List<Frame> f = new ArrayList<>();

@@ -210,9 +210,10 @@ class FitsWcsTest {
         put(h, "EQUINOX", 2024.5);
         assertMessage(h, "EQUINOX = 2024.5");
         h = cdHeader();
-        put(h, "CUNIT1", "arcsec");
-        put(h, "CUNIT2", "arcsec");
-        assertMessage(h, "CUNIT1 = 'arcsec' is not supported: Tessera needs the celestial axes in degrees ('deg')");
+        put(h, "CUNIT1", "pixel");
+        put(h, "CUNIT2", "deg");
+        assertMessage(h, "CUNIT1 = 'pixel' is not supported: Tessera needs the celestial axes in an angle unit ('deg', "
+                + "'arcmin', 'arcsec', 'mas' or 'rad')");
         for (String deg : new String[] {"deg", "DEG     ", "degree", ""}) {
             Header d = cdHeader();
             put(d, "CUNIT1", deg);
@@ -246,6 +247,69 @@ class FitsWcsTest {
     private static void assertMessage(Header h, String part) {
         WcsException e = assertThrows(WcsException.class, () -> Wcs.fromHeader(h));
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' should contain '" + part + "'");
+    }
+
+    /**
+     * CUNIT in another angle unit scales CRVAL, CDELT and CD of its axis to degrees, as wcslib does:
+     * an arcsec, arcmin, mas or radian twin of a degree header (each axis in its own unit, through
+     * CD, through PC with CDELT, and through CDELT with CROTA2) maps every pixel where the degree
+     * header does (within 1e-9 deg), and a degree header's values are used bit for bit.
+     */
+    @Test
+    void angleUnitsOtherThanDegreesAreScaledToDegrees() throws Exception {
+        double ra = 150.25, dec = 20.5, s = 1.5 / 3600, rot = 12;
+        double c = Math.cos(Math.toRadians(rot)), n = Math.sin(Math.toRadians(rot));
+        java.util.function.BiFunction<String[], Double[], Header> header = (units, per) -> {
+            Header h = tanHeader();
+            put(h, "CRVAL1", ra * per[0]);
+            put(h, "CRVAL2", dec * per[1]);
+            put(h, "CD1_1", -s * c * per[0]);
+            put(h, "CD1_2", s * n * per[0]);
+            put(h, "CD2_1", s * n * per[1]);
+            put(h, "CD2_2", s * c * per[1]);
+            if (units[0] != null) put(h, "CUNIT1", units[0]);
+            if (units[1] != null) put(h, "CUNIT2", units[1]);
+            return h;
+        };
+        Wcs deg = Wcs.fromHeader(header.apply(new String[] {null, null}, new Double[] {1.0, 1.0}));
+        Wcs same = Wcs.fromHeader(header.apply(new String[] {"deg", "deg"}, new Double[] {1.0, 1.0}));
+        List<Wcs> twins = new ArrayList<>();
+        twins.add(Wcs.fromHeader(header.apply(new String[] {"arcsec", "arcsec"}, new Double[] {3600.0, 3600.0})));
+        twins.add(Wcs.fromHeader(header.apply(new String[] {"arcmin", "arcsec"}, new Double[] {60.0, 3600.0})));
+        twins.add(Wcs.fromHeader(header.apply(new String[] {"mas", "rad"}, new Double[] {3.6e6, Math.PI / 180})));
+        Header pc = tanHeader(); // PC with CDELT in arcsec
+        put(pc, "CRVAL1", ra * 3600);
+        put(pc, "CRVAL2", dec * 3600);
+        put(pc, "CDELT1", -s * 3600);
+        put(pc, "CDELT2", s * 3600);
+        put(pc, "PC1_1", c);
+        put(pc, "PC1_2", -n);
+        put(pc, "PC2_1", n);
+        put(pc, "PC2_2", c);
+        put(pc, "CUNIT1", "arcsec");
+        put(pc, "CUNIT2", "arcsec");
+        twins.add(Wcs.fromHeader(pc));
+        Header crota = tanHeader(); // CDELT and CROTA2, arcmin
+        put(crota, "CRVAL1", ra * 60);
+        put(crota, "CRVAL2", dec * 60);
+        put(crota, "CDELT1", -s * 60);
+        put(crota, "CDELT2", s * 60);
+        put(crota, "CROTA2", -rot);
+        put(crota, "CUNIT1", "arcmin");
+        put(crota, "CUNIT2", "arcmin");
+        twins.add(Wcs.fromHeader(crota));
+        double[] a = new double[2], b = new double[2];
+        for (double[] p : new double[][] {{0, 0}, {49.5, 49.5}, {1919, 0}, {0, 1079}, {1919, 1079}, {-300, 2000}}) {
+            deg.pixelToWorld(p[0], p[1], a);
+            same.pixelToWorld(p[0], p[1], b);
+            assertEquals(a[0], b[0], 0.0, "'deg' is the absent unit, bit for bit");
+            assertEquals(a[1], b[1], 0.0);
+            for (Wcs t : twins) {
+                t.pixelToWorld(p[0], p[1], b);
+                assertEquals(a[0], b[0], 1e-9, java.util.Arrays.toString(p));
+                assertEquals(a[1], b[1], 1e-9, java.util.Arrays.toString(p));
+            }
+        }
     }
 
     private static Header tanHeader() {

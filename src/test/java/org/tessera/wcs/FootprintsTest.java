@@ -20,6 +20,24 @@ class FootprintsTest {
         assertArrayEquals(new double[] {2.0, -0.5}, b[1]);
     }
 
+    /**
+     * The pixels of a target grid that a frame covers: a 100x50 frame rotated 30 deg in the middle of
+     * a 300x300 grid covers its 5000 pixels; moved so that its centre lies on the grid's left edge,
+     * about half of them; the frame itself, its own 100x50; off the grid, none.
+     */
+    @Test
+    void areaOnAGridIsTheFramesPixelsThereClipped() {
+        WcsGrid target = OptimalGridTest.frame(100, 30, 0, 2.0, 300, 300);
+        WcsGrid mid = OptimalGridTest.frame(100, 30, 30, 2.0, 100, 50);
+        assertEquals(5000, Footprints.areaOn(mid.wcs(), 100, 50, target), 5);
+        assertEquals(5000, Footprints.areaOn(mid.wcs(), 100, 50, mid), 1e-6);
+        double dra = 150 * 2.0 / 3600 / Math.cos(Math.toRadians(30)); // the grid's left edge, x = -0.5, 150 px from its centre
+        WcsGrid edge = OptimalGridTest.frame(100 + dra, 30, 30, 2.0, 100, 50);
+        assertEquals(2500, Footprints.areaOn(edge.wcs(), 100, 50, target), 2);
+        WcsGrid off = OptimalGridTest.frame(101, 30, 30, 2.0, 100, 50);
+        assertEquals(0, Footprints.areaOn(off.wcs(), 100, 50, target), 1e-9);
+    }
+
     @Test
     void seestarSessionsOverlapAboutTwoThirds() throws Exception {
         WcsGrid a = WcsFixtures.load("real_ngc7023_20240730-224436").grid();

@@ -98,7 +98,7 @@ class SkyFieldsTest {
         in.add(frame(40, 35));
         in.add(frame(40, 35));
         SkyFields.Separate e = assertThrows(SkyFields.Separate.class,
-                () -> SkyFields.requireOne(in, names(5), "frame(s)", 3, "make one mosaic per field"));
+                () -> SkyFields.requireOne(in, names(5), "frame(s)", 3, "make one mosaic per field", "mosaic", "mosaic.fits"));
         assertEquals("the 5 frame(s) are of 2 separate fields, 30.4 deg apart; one mosaic of them would be a 32498x1179 px "
                 + "grid (mosaic.fits about 460 MB), mostly empty. Field 1: 3 frame(s) around RA 10.0000, Dec +20.0000 (first: "
                 + "f0.fits); field 2: 2 frame(s) around RA 40.0000, Dec +35.0000 (first: f3.fits). Make one mosaic per field",
@@ -113,7 +113,7 @@ class SkyFieldsTest {
     void threeFieldsNameTheNearestAndAHemisphereHasNoGrid() {
         List<WcsGrid> in = List.of(frame(10, 20), frame(220, -30), frame(30, 20));
         SkyFields.Separate e = assertThrows(SkyFields.Separate.class,
-                () -> SkyFields.requireOne(in, names(3), "image(s)", 1, "reproject each field apart"));
+                () -> SkyFields.requireOne(in, names(3), "image(s)", 1, "reproject each field apart", "mosaic", "mosaic.fits"));
         assertNull(OptimalGrid.shape(in));
         assertEquals("the 3 image(s) are of 3 separate fields; no single mosaic grid can hold them (they spread over a "
                 + "hemisphere). Field 1: 1 image(s) around RA 10.0000, Dec +20.0000 (first: f0.fits; 18.8 deg from field 3); "
@@ -124,7 +124,8 @@ class SkyFieldsTest {
 
     @Test
     void oneFieldPasses() {
-        SkyFields.requireOne(List.of(frame(10, 20), frame(10.5, 20)), names(2), "frame(s)", 3, "x");
-        SkyFields.check(List.of(frame(10, 20), frame(80, 20)), names(2), 3, true, "[P2]", "frame(s)", "x"); // allowed: logged only
+        SkyFields.requireOne(List.of(frame(10, 20), frame(10.5, 20)), names(2), "frame(s)", 3, "x", "mosaic", "mosaic.fits");
+        SkyFields.check(List.of(frame(10, 20), frame(80, 20)), names(2), 3, true, "[P2]", "frame(s)", "x", "mosaic",
+                "mosaic.fits"); // allowed: logged only
     }
 }
