@@ -2,6 +2,7 @@ package org.tessera.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -52,8 +53,8 @@ import org.tessera.wcs.WcsGrid;
  * the same mode, inputs, piece settings and context: each piece whose frames and their WCS are the
  * same and whose files still have the recorded size and CRC-32 is reused (one line each), the
  * others are made again (a piece's file that the earlier run wrote but had not yet recorded, or
- * that changed since, is this run's own: removed, never moved aside). Anything else (a different run, no manifest, {@code resume=off}): the
- * pieces and mosaic files found there are stale and are moved into {@code previous-run/}
+ * that changed since, is this run's own: removed, never moved aside). Anything else (a different
+ * run, no manifest, {@code resume=off}): the pieces and mosaic files found there are stale and are moved into {@code previous-run/}
  * (replacing an older one) before any work, so nothing of another run can pass for this run's
  * output. The mosaic files of a completed run with every setting the same are left in place (the
  * new ones replace them when complete); any other mosaic files are moved aside too.
@@ -423,24 +424,33 @@ public final class RunManifest {
     /**
      * A setting's value as the manifest compares it: one text per value, however it was written.
      * A JSON config gives 3 where {@code --set} and the defaults give 3.0 (and 0 for 0.0, 1 for a
-     * true/false key, [0.85, 1.18] for "0.85,1.18"): the same setting, so the same tiles.
+     * true/false key, [0.85, 1.18] or "0.85, 1.18" for "0.85,1.18"): the same setting, so the
+     * same tiles.
      */
     static String canonical(Object def, Object v) {
         if (v == null) return null;
-        if (v instanceof List<?> l) {
-            List<String> parts = new ArrayList<>();
-            for (Object o : l) parts.add(canonical(0, o));
-            return String.join(",", parts);
-        }
         if (def instanceof Boolean && v instanceof Number n) return Boolean.toString(n.doubleValue() != 0);
+        List<?> parts = v instanceof List<?> l ? l
+                : v instanceof String s && s.contains(",") ? List.of(s.replaceAll("^\\s*\\[|]\\s*$", "").split(",")) : null;
+        if (parts != null) {
+            List<String> out = new ArrayList<>();
+            for (Object o : parts) out.add(number(o.toString()));
+            return out.contains(null) ? v.toString() : String.join(",", out); // a pair of numbers, else as written
+        }
         if (v instanceof Number || def instanceof Number) {
-            try {
-                return new java.math.BigDecimal(v.toString().trim()).stripTrailingZeros().toPlainString();
-            } catch (NumberFormatException e) {
-                // NaN, Infinity or text: as written
-            }
+            String n = number(v.toString());
+            if (n != null) return n;
         }
         return v.toString();
+    }
+
+    /** {@code text} as a number in its shortest plain form (3.0 → 3), or null when it is none (NaN, words). */
+    private static String number(String text) {
+        try {
+            return new BigDecimal(text.trim()).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Null when every file of the piece has the recorded size and CRC-32, else what differs. */

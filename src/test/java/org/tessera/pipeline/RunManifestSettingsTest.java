@@ -32,8 +32,10 @@ class RunManifestSettingsTest {
                 .put("apply_radial_weight", 0L).put("cluster_panel_threshold", 0.030);
         written.set("cluster_target_groups=0");
         assertEquals(tile, RunManifest.settings(written, true));
-        Config pair = new Config().put("two_pass_cov_gain_clip", List.of(0.85, 1.18));
-        assertEquals(RunManifest.settings(new Config(), false), RunManifest.settings(pair, false));
+        for (Object pair : List.of(List.of(0.85, 1.18), "0.85, 1.180", "[0.85, 1.18]"))
+            assertEquals(RunManifest.settings(new Config(), false),
+                    RunManifest.settings(new Config().put("two_pass_cov_gain_clip", pair), false), pair.toString());
+        assertEquals("a,b", RunManifest.canonical("", "a,b"), "text stays as written");
         assertNotEquals(tile, RunManifest.settings(new Config().put("stacking_kappa_low", 3.5), true), "another value is another run");
 
         // Keys accepted without effect change no piece and no mosaic: a ZeMosaic user who edits one
