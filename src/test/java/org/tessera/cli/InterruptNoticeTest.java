@@ -110,7 +110,7 @@ class InterruptNoticeTest {
         assertEquals(InterruptNotice.MESSAGE, InterruptNotice.message(classic));
         assertEquals(head + "rerun the same command to start again (Grid mode does not resume: it makes every tile again and moves "
                 + "this run's tiles into previous-run/)", InterruptNotice.message(req.apply(Job.MOSAIC, plan)));
-        assertEquals(head + "rerun the same command to go on (an SDS run reuses its finished mega-tiles and plate solutions)",
+        assertEquals(head + "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles when it fell back to Classic, and plate solutions)",
                 InterruptNotice.message(new JobRequest(Job.MOSAIC, List.of(frames), out,
                         new Config().put("sds_mode_default", true), List.of())));
         assertEquals(head + "rerun the same command to start again (resume=off: every tile is made again; the plate solutions "
