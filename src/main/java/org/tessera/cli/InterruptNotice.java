@@ -50,7 +50,8 @@ final class InterruptNotice implements AutoCloseable {
                     yield "rerun the same command to start again (resume=off: every tile is made again; the "
                             + solutions + " are reused)";
                 if (request.config().getBoolean("sds_mode_default"))
-                    yield "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles when it fell back to Classic, and plate solutions)";
+                    yield "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles "
+                            + "when it fell back to Classic, and plate solutions)";
                 yield MESSAGE.substring(head.length());
             }
         };
