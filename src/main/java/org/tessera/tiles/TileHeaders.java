@@ -28,6 +28,7 @@ public final class TileHeaders {
     public static final String REJECTED_PCT = "MT_REJPC";
     public static final String EXPTOTAL = "EXPTOTAL";
     public static final String NEXP_SUM = "NEXP_SUM";
+    public static final String EXPTIME = "EXPTIME";
     public static final String OBJECT = "OBJECT";
     public static final String DATE_AVG = "DATE-AVG";
     public static final String DATE_OBS = "DATE-OBS";
@@ -60,13 +61,14 @@ public final class TileHeaders {
         m.put(REJECTED_PCT, "[%] samples rejected (mean over channels)");
         m.put(EXPTOTAL, "[s] total exposure of the frames stacked");
         m.put(NEXP_SUM, "exposures summed (NEXP/STACKCNT of inputs, else 1 each)");
-        m.put(OBJECT, "copied from the reference frame");
+        m.put(EXPTIME, MosaicProvenance.EXPTIME_COMMENT);
+        m.put(OBJECT, "common to the frames stacked");
         m.put(DATE_AVG, "mean mid-exposure time (UTC)");
         m.put(DATE_OBS, "start of the first exposure stacked (UTC)");
         m.put(DATE_END, "end of the last exposure stacked (UTC)");
-        m.put(FILTER, "copied from the reference frame");
-        m.put(INSTRUME, "copied from the reference frame");
-        m.put(TELESCOP, "copied from the reference frame");
+        m.put(FILTER, "common to the frames stacked");
+        m.put(INSTRUME, "common to the frames stacked");
+        m.put(TELESCOP, "common to the frames stacked");
         m.put(MOUNT, "mount mode read from the frames (EQ/ALT_AZ/UNKNOWN)");
         m.put(MOUNT_EFFECTIVE, "mount mode after altaz_unknown_policy");
         m.put(ALTAZ_ENABLED, "ALT-AZ cleanup enabled for this tile (gating)");
@@ -97,11 +99,13 @@ public final class TileHeaders {
         double exp = 0;
         long nexp = 0;
         for (Frame fr : f.used()) {
-            exp += fr.exposureSeconds();
+            exp += MosaicProvenance.totalExposure(fr);
             nexp += MosaicProvenance.exposures(fr);
         }
         h.put(EXPTOTAL, exp);
         h.put(NEXP_SUM, nexp);
+        double each = MosaicProvenance.commonExposure(f.used());
+        if (!Double.isNaN(each)) h.put(EXPTIME, each);
         copy(h, OBJECT, f);
         String avg = MosaicProvenance.dateAvg(f.used()); // one rule for tiles and mosaics
         if (avg != null) h.put(DATE_AVG, avg);
@@ -129,14 +133,15 @@ public final class TileHeaders {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Reference frame's value, else the first frame that has one. */
+    /**
+     * The value the frames stacked agree on (those that have the card), none when two differ: a tile
+     * of two nights' frames taken with two telescopes or filters names neither, as the mosaic of the
+     * same frames in SDS or Grid mode does ({@code MosaicProvenance.ofFrames}, one rule), instead of
+     * the reference frame's (the original's rule), which a Classic mosaic of such tiles would repeat.
+     * An empty tile (no frame used) takes its frames' value.
+     */
     private static void copy(Map<String, Object> h, String key, Facts f) {
-        String v = f.reference().keys().get(key);
-        if (v == null || v.isBlank())
-            for (Frame fr : f.frames()) {
-                v = fr.keys().get(key);
-                if (v != null && !v.isBlank()) break;
-            }
-        if (v != null && !v.isBlank()) h.put(key, v.trim());
+        String v = MosaicProvenance.commonValue(f.used().isEmpty() ? f.frames() : f.used(), key);
+        if (v != null) h.put(key, v);
     }
 }
