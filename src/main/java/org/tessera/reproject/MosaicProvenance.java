@@ -21,7 +21,8 @@ import org.tessera.io.Frame;
  * integration-time readouts) has nothing to go on.
  * <ul>
  * <li>{@code OBJECT}, {@code FILTER}, {@code INSTRUME}, {@code TELESCOP}, {@code BUNIT}: the value
- * every image that has the card agrees on; left out when they differ (a mosaic of two targets).</li>
+ * every image that has the card agrees on; left out when they differ (a mosaic of two targets) or
+ * when a master tile names it in {@code MT_MIXED} (its own frames differ).</li>
  * <li>{@code EXPTOTAL}, {@code NEXP_SUM}: the sums over the images, when every image has the card.</li>
  * <li>{@code EXPTIME}: the exposure of one frame when every image gives the same one: a mosaic is a
  * mean of frames (each master tile normalised onto its reference frame), so its pixel values are
@@ -75,7 +76,8 @@ public final class MosaicProvenance {
         List<Card> cards = new ArrayList<>();
         for (String k : COMMON) {
             String common = common(keys, k);
-            if (common != null) cards.add(new Card(k, common, "common to the images coadded"));
+            if (common != null && keys.stream().noneMatch(m -> mixed(m, k)))
+                cards.add(new Card(k, common, "common to the images coadded"));
         }
         if (allHaveCards) {
             Double exp = sum(keys, "EXPTOTAL");
@@ -244,6 +246,18 @@ public final class MosaicProvenance {
 
     List<Card> cards() {
         return cards;
+    }
+
+    /**
+     * A master tile whose frames disagree on {@code key} writes no such card and names it in
+     * {@code MT_MIXED} ({@code tiles.TileHeaders}): the value the other images agree on is then
+     * not the mosaic's (M 94: a tile of both telescopes beside two tiles of one).
+     */
+    private static boolean mixed(Map<String, String> keys, String key) {
+        String v = keys.get("MT_MIXED");
+        if (v == null) return false;
+        for (String k : v.split(",")) if (k.trim().equals(key)) return true;
+        return false;
     }
 
     /** The value of {@code key} every frame that has the card agrees on, trimmed; null when none has it or two differ. */

@@ -45,6 +45,8 @@ public final class TileHeaders {
     public static final String TRIM_X = "MT_TRIMX";
     public static final String TRIM_Y = "MT_TRIMY";
     public static final String EMPTY = "ZMT_EMPT";
+    /** The names its frames disagree on (so not written), e.g. 'FILTER,TELESCOP': a mosaic of the tile must not claim them either. */
+    public static final String MIXED = "MT_MIXED";
 
     /** The comment to write beside each card. */
     public static final Map<String, String> COMMENTS;
@@ -78,6 +80,7 @@ public final class TileHeaders {
         m.put(TRIM_X, "[px] x of the tile in the stacking grid");
         m.put(TRIM_Y, "[px] y of the tile in the stacking grid");
         m.put(EMPTY, "1 = empty tile: no valid pixel, do not use");
+        m.put(MIXED, "names its frames disagree on (not written)");
         COMMENTS = java.util.Collections.unmodifiableMap(m);
     }
 
@@ -126,6 +129,12 @@ public final class TileHeaders {
         h.put(TRIM_X, f.trimX());
         h.put(TRIM_Y, f.trimY());
         h.put(EMPTY, f.empty() ? 1 : 0);
+        List<String> mixed = new java.util.ArrayList<>();
+        for (String k : List.of(OBJECT, FILTER, INSTRUME, TELESCOP))
+            if (!h.containsKey(k) && MosaicProvenance.commonValue(named(f), k) == null
+                    && named(f).stream().anyMatch(fr -> present(fr, k)))
+                mixed.add(k);
+        if (!mixed.isEmpty()) h.put(MIXED, String.join(",", mixed));
         return h;
     }
 
@@ -141,7 +150,17 @@ public final class TileHeaders {
      * An empty tile (no frame used) takes its frames' value.
      */
     private static void copy(Map<String, Object> h, String key, Facts f) {
-        String v = MosaicProvenance.commonValue(f.used().isEmpty() ? f.frames() : f.used(), key);
+        String v = MosaicProvenance.commonValue(named(f), key);
         if (v != null) h.put(key, v);
+    }
+
+    /** The frames whose names count: those stacked, or all of an empty tile's. */
+    private static List<Frame> named(Facts f) {
+        return f.used().isEmpty() ? f.frames() : f.used();
+    }
+
+    private static boolean present(Frame fr, String key) {
+        String v = fr.keys().get(key);
+        return v != null && !v.isBlank();
     }
 }

@@ -77,6 +77,21 @@ class MosaicProvenanceTest {
     }
 
     /**
+     * M 94: a master tile of both nights' frames (two telescopes) names no TELESCOP but MT_MIXED;
+     * the two tiles of night 3 name theirs: the mosaic must not claim night 3's telescope.
+     */
+    @Test
+    void aTileOfMixedFramesVetoesTheName(@TempDir Path dir) throws Exception {
+        Path a = tile(dir.resolve("master_tile_000.fits"), 192.70, Map.of("OBJECT", "M 94", "MT_MIXED", "TELESCOP"), 1);
+        Path b = tile(dir.resolve("master_tile_001.fits"), 192.72, Map.of("OBJECT", "M 94", "TELESCOP", "S50_12d98769"), 2);
+        Path c = tile(dir.resolve("master_tile_002.fits"), 192.71, Map.of("OBJECT", "M 94", "TELESCOP", "S50_12d98769"), 3);
+        Map<String, String> k = FitsFrame.open(MosaicPipeline.reproject(dir.resolve("out"), List.of(a, b, c), new Config(),
+                Progress.NONE).mosaic()).keys();
+        assertNull(k.get("TELESCOP"), "tile 0 holds frames of another telescope");
+        assertEquals("M 94", k.get("OBJECT"));
+    }
+
+    /**
      * EXPTIME of a mosaic is one frame's exposure when all agree: a mean of 10 s frames holds counts
      * per 10 s, whatever its EXPTOTAL; photometry divides by it. Tiles of 10 s and 20 s frames give none.
      */

@@ -210,6 +210,7 @@ class MasterTileBuilderTest {
         assertEquals("m1", h.get("MT_REF"), "the reference has FILTER IRCUT and TELESCOP S50_a");
         assertNull(h.get("FILTER"), "IRCUT and LP frames stacked: no filter claimed");
         assertNull(h.get("TELESCOP"), "two telescopes: none claimed");
+        assertEquals("FILTER,TELESCOP", h.get("MT_MIXED"), "named, so that a mosaic of this tile claims neither");
         assertEquals("Seestar S50", h.get("INSTRUME"));
         assertEquals("Field A", h.get("OBJECT"));
         assertNull(h.get("EXPTIME"), "10 s and 20 s frames: no one exposure is the mean's unit");
