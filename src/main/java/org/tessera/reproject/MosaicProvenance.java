@@ -21,8 +21,14 @@ import org.tessera.io.Frame;
  * integration-time readouts) has nothing to go on.
  * <ul>
  * <li>{@code OBJECT}, {@code FILTER}, {@code INSTRUME}, {@code TELESCOP}, {@code BUNIT}: the value
- * every image that has the card agrees on; left out when they differ (a mosaic of two targets).</li>
+ * every image that has the card agrees on; left out when they differ (a mosaic of two targets) or
+ * when a master tile names it in {@code MT_MIXED} (its own frames differ).</li>
  * <li>{@code EXPTOTAL}, {@code NEXP_SUM}: the sums over the images, when every image has the card.</li>
+ * <li>{@code EXPTIME}: the exposure of one frame when every image gives the same one: a mosaic is a
+ * mean of frames (each master tile normalised onto its reference frame), so its pixel values are
+ * counts per exposure of that length, and photometry software divides by {@code EXPTIME} for count
+ * rates (IRAF's {@code imcombine} writes the same for an average). Left out when the exposures
+ * differ, where no single value is the pixel values' unit.</li>
  * <li>{@code DATE-AVG}: the mean mid-exposure time over all frames, i.e. the images' {@code DATE-AVG}
  * weighted by their frame count, when every image has one; then also {@code DATE-OBS} and
  * {@code DATE-END}: the earliest start and the latest end, when every image has both.</li>
@@ -70,13 +76,18 @@ public final class MosaicProvenance {
         List<Card> cards = new ArrayList<>();
         for (String k : COMMON) {
             String common = common(keys, k);
-            if (common != null) cards.add(new Card(k, common, "common to the images coadded"));
+            if (common != null && keys.stream().noneMatch(m -> mixed(m, k)))
+                cards.add(new Card(k, common, "common to the images coadded"));
         }
         if (allHaveCards) {
             Double exp = sum(keys, "EXPTOTAL");
             if (exp != null) cards.add(new Card("EXPTOTAL", exp, "[s] total exposure of the frames in the mosaic"));
             Double nexp = sum(keys, "NEXP_SUM");
             if (nexp != null) cards.add(new Card("NEXP_SUM", Math.round(nexp), "exposures in the mosaic"));
+            List<Frame> images = new ArrayList<>();
+            for (CoaddInput in : inputs) images.add((Frame) in.image());
+            double each = commonExposure(images);
+            if (!Double.isNaN(each)) cards.add(new Card("EXPTIME", each, EXPTIME_COMMENT));
             // dates only from images that are stacks (DATE-AVG): a survey plate's DATE-OBS may be '15/04/88'
             if (keys.stream().allMatch(k -> k.get("DATE-AVG") != null)) {
                 String avg = dateAvg(keys, weights);
@@ -111,11 +122,13 @@ public final class MosaicProvenance {
         double exp = 0;
         long nexp = 0;
         for (Frame f : frames) {
-            exp += f.exposureSeconds();
+            exp += totalExposure(f);
             nexp += exposures(f);
         }
         cards.add(new Card("EXPTOTAL", exp, "[s] total exposure of the frames in the mosaic"));
         cards.add(new Card("NEXP_SUM", nexp, "exposures in the mosaic"));
+        double each = commonExposure(frames);
+        if (!Double.isNaN(each)) cards.add(new Card("EXPTIME", each, EXPTIME_COMMENT));
         String avg = dateAvg(frames);
         if (avg != null) cards.add(new Card("DATE-AVG", avg, "mean mid-exposure time of its frames (UTC)"));
         String[] span = dateSpan(frames);
@@ -132,9 +145,38 @@ public final class MosaicProvenance {
      */
     static final List<String> FRAME_COMMON = List.of("OBJECT", "FILTER", "INSTRUME", "TELESCOP");
 
-    /** The exposures a frame holds: its {@code NEXP} or {@code STACKCNT} (a stack given as input), else 1. */
+    /** The comment of a stack's {@code EXPTIME}: what the value means for a mean of frames. */
+    public static final String EXPTIME_COMMENT = "[s] exposure of each frame: unit of the mean";
+
+    /**
+     * The exposure (s) every frame of {@code frames} gives in an {@code EXPTIME} or {@code EXPOSURE}
+     * card, NaN when one has neither (its 1 s default is no fact) or when two differ: the one value
+     * a mean of them can be said to be counts per.
+     */
+    public static double commonExposure(List<? extends Frame> frames) {
+        double seen = Double.NaN;
+        for (Frame f : frames) {
+            if (number(f.keys().get("EXPTIME")) == null && number(f.keys().get("EXPOSURE")) == null) return Double.NaN;
+            double e = f.exposureSeconds();
+            if (!(e > 0) || !Double.isFinite(e)) return Double.NaN;
+            if (Double.isNaN(seen)) seen = e;
+            else if (e != seen) return Double.NaN;
+        }
+        return seen;
+    }
+
+    /**
+     * The exposure (s) a frame holds: its {@code EXPTOTAL} when it is a stack Tessera wrote (a master
+     * tile or a mosaic given as input: its {@code EXPTIME} is one frame's), else its exposure.
+     */
+    public static double totalExposure(Frame f) {
+        Double total = number(f.keys().get("EXPTOTAL"));
+        return total != null && total > 0 ? total : f.exposureSeconds();
+    }
+
+    /** The exposures a frame holds: its {@code NEXP}, {@code STACKCNT} or {@code NEXP_SUM} (a stack given as input), else 1. */
     public static long exposures(Frame f) {
-        for (String k : new String[] {"NEXP", "STACKCNT"}) {
+        for (String k : new String[] {"NEXP", "STACKCNT", "NEXP_SUM"}) {
             String v = f.keys().get(k);
             if (v == null) continue;
             try {
@@ -204,6 +246,25 @@ public final class MosaicProvenance {
 
     List<Card> cards() {
         return cards;
+    }
+
+    /**
+     * A master tile whose frames disagree on {@code key} writes no such card and names it in
+     * {@code MT_MIXED} ({@code tiles.TileHeaders}): the value the other images agree on is then
+     * not the mosaic's (M 94: a tile of both telescopes beside two tiles of one).
+     */
+    private static boolean mixed(Map<String, String> keys, String key) {
+        String v = keys.get("MT_MIXED");
+        if (v == null) return false;
+        for (String k : v.split(",")) if (k.trim().equals(key)) return true;
+        return false;
+    }
+
+    /** The value of {@code key} every frame that has the card agrees on, trimmed; null when none has it or two differ. */
+    public static String commonValue(List<? extends Frame> frames, String key) {
+        List<Map<String, String>> keys = new ArrayList<>();
+        for (Frame f : frames) keys.add(f.keys());
+        return common(keys, key);
     }
 
     private static String common(List<Map<String, String>> keys, String key) {

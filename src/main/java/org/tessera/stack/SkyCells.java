@@ -109,9 +109,18 @@ final class SkyCells {
         return this;
     }
 
-    /** gain and offset mapping {@code src} onto {@code ref} in channel c; {@code why} non-null when not measurable. */
-    record Fit(double gain, double offset, String why) {
+    /**
+     * gain and offset mapping {@code src} onto {@code ref} in channel c; {@code why} non-null when not
+     * measurable. {@code shared}: the fraction of the frame's cells that the reference also covers;
+     * {@code skyOffset}: mean of (ref background − frame background) over the common cells (the
+     * offset at gain 1), NaN when the common cells are too few to fit the backgrounds.
+     */
+    record Fit(double gain, double offset, String why, double shared, double skyOffset) {
+        Fit(double gain, double offset, String why) { this(gain, offset, why, Double.NaN, Double.NaN); }
         static Fit none(String why) { return new Fit(Double.NaN, Double.NaN, why); }
+        static Fit none(String why, double shared, double skyOffset) {
+            return new Fit(Double.NaN, Double.NaN, why, shared, skyOffset);
+        }
     }
 
     static Fit fit(SkyCells ref, SkyCells src, int c) {
@@ -125,16 +134,22 @@ final class SkyCells {
         Work wk = work.size(n);
         float[] r = ref.mean[c], s = src.mean[c];
         boolean[] common = wk.common;
-        int nCommon = 0;
+        int nCommon = 0, nSrc = 0;
         for (int k = 0; k < n; k++) {
             boolean b = Float.isFinite(r[k]) && Float.isFinite(s[k]);
             common[k] = b;
             nCommon += b ? 1 : 0;
+            nSrc += Float.isFinite(s[k]) ? 1 : 0;
         }
-        if (nCommon < MIN_CELLS) return Fit.none(nCommon + " common cells of " + ref.cell + "x" + ref.cell + " px");
+        double shared = nSrc == 0 ? 0 : (double) nCommon / nSrc;
+        if (nCommon < MIN_CELLS)
+            return Fit.none(nCommon + " common cells of " + ref.cell + "x" + ref.cell + " px", shared, Double.NaN);
         // Each frame's background from the common cells only, so both are judged on the same sky.
         double[][] bg = backgrounds(r, s, common, ref.cw, ref.ch, ref.terms(), wk);
         double[] rb = bg[0], sb = bg[1];
+        double d1 = 0;
+        for (int k = 0; k < n; k++) if (common[k]) d1 += rb[k] - sb[k];
+        double sky1 = d1 / nCommon;
         // rr, sr (scratch) are read only where common: every such entry is written here
         double[] rr = wk.rr, sr = wk.sr;
         for (int k = 0; k < n; k++) {
@@ -161,12 +176,12 @@ final class SkyCells {
         boolean[] cut1 = dilate(oneFrame, common, ref.cw, ref.ch, wk.cut1);
         for (int k = 0; k < n; k++) if (cut1[k]) src1[k] = false;
         double[][] comp = components(src1, rr, sr, ref.cw, ref.ch, wk);
-        if (comp.length == 0) return Fit.none("no sources above " + SOURCE_SIGMA + " sigma");
+        if (comp.length == 0) return Fit.none("no sources above " + SOURCE_SIGMA + " sigma", shared, sky1);
         double varR = sigR * sigR, varS = sigS * sigS;
         boolean[] keep = new boolean[comp.length];
         Arrays.fill(keep, true);
         double g = robustRatio(comp, varR, varS);
-        if (!Double.isFinite(g)) return Fit.none("no source measurable in both frames");
+        if (!Double.isFinite(g)) return Fit.none("no source measurable in both frames", shared, sky1);
         for (int it = 0; it < CLIP_ITERATIONS; it++) {
             boolean changed = false;
             double sr2 = 0, ss2 = 0;
@@ -181,7 +196,7 @@ final class SkyCells {
                     ss2 += q[1];
                 }
             }
-            if (!(ss2 > 0)) return Fit.none("no source measurable in both frames");
+            if (!(ss2 > 0)) return Fit.none("no source measurable in both frames", shared, sky1);
             g = sr2 / ss2;
             if (!changed && it > 0) break;
         }
@@ -194,13 +209,13 @@ final class SkyCells {
             }
         double snr = sumS / (sigS * Math.sqrt(m));
         if (!(snr >= MIN_SNR)) return Fit.none(String.format(java.util.Locale.ROOT,
-                "sources too faint (S/N %.1f < %.0f over %d cells)", snr, MIN_SNR, m));
+                "sources too faint (S/N %.1f < %.0f over %d cells)", snr, MIN_SNR, m), shared, sky1);
         // The skies' shapes may differ: no offset makes them agree everywhere; this one makes
         // their mean over the common cells agree (the least-squares constant), from the smooth
         // backgrounds, so neither noise nor stars move it.
         double o = 0;
         for (int k = 0; k < n; k++) if (common[k]) o += rb[k] - g * sb[k];
-        return new Fit(g, o / nCommon, null);
+        return new Fit(g, o / nCommon, null, shared, sky1);
     }
 
     /**

@@ -28,6 +28,7 @@ public final class TileHeaders {
     public static final String REJECTED_PCT = "MT_REJPC";
     public static final String EXPTOTAL = "EXPTOTAL";
     public static final String NEXP_SUM = "NEXP_SUM";
+    public static final String EXPTIME = "EXPTIME";
     public static final String OBJECT = "OBJECT";
     public static final String DATE_AVG = "DATE-AVG";
     public static final String DATE_OBS = "DATE-OBS";
@@ -44,6 +45,8 @@ public final class TileHeaders {
     public static final String TRIM_X = "MT_TRIMX";
     public static final String TRIM_Y = "MT_TRIMY";
     public static final String EMPTY = "ZMT_EMPT";
+    /** The names its frames disagree on (so not written), e.g. 'FILTER,TELESCOP': a mosaic of the tile must not claim them either. */
+    public static final String MIXED = "MT_MIXED";
 
     /** The comment to write beside each card. */
     public static final Map<String, String> COMMENTS;
@@ -60,13 +63,14 @@ public final class TileHeaders {
         m.put(REJECTED_PCT, "[%] samples rejected (mean over channels)");
         m.put(EXPTOTAL, "[s] total exposure of the frames stacked");
         m.put(NEXP_SUM, "exposures summed (NEXP/STACKCNT of inputs, else 1 each)");
-        m.put(OBJECT, "copied from the reference frame");
+        m.put(EXPTIME, MosaicProvenance.EXPTIME_COMMENT);
+        m.put(OBJECT, "common to the frames stacked");
         m.put(DATE_AVG, "mean mid-exposure time (UTC)");
         m.put(DATE_OBS, "start of the first exposure stacked (UTC)");
         m.put(DATE_END, "end of the last exposure stacked (UTC)");
-        m.put(FILTER, "copied from the reference frame");
-        m.put(INSTRUME, "copied from the reference frame");
-        m.put(TELESCOP, "copied from the reference frame");
+        m.put(FILTER, "common to the frames stacked");
+        m.put(INSTRUME, "common to the frames stacked");
+        m.put(TELESCOP, "common to the frames stacked");
         m.put(MOUNT, "mount mode read from the frames (EQ/ALT_AZ/UNKNOWN)");
         m.put(MOUNT_EFFECTIVE, "mount mode after altaz_unknown_policy");
         m.put(ALTAZ_ENABLED, "ALT-AZ cleanup enabled for this tile (gating)");
@@ -76,6 +80,7 @@ public final class TileHeaders {
         m.put(TRIM_X, "[px] x of the tile in the stacking grid");
         m.put(TRIM_Y, "[px] y of the tile in the stacking grid");
         m.put(EMPTY, "1 = empty tile: no valid pixel, do not use");
+        m.put(MIXED, "names its frames disagree on (not written)");
         COMMENTS = java.util.Collections.unmodifiableMap(m);
     }
 
@@ -97,11 +102,13 @@ public final class TileHeaders {
         double exp = 0;
         long nexp = 0;
         for (Frame fr : f.used()) {
-            exp += fr.exposureSeconds();
+            exp += MosaicProvenance.totalExposure(fr);
             nexp += MosaicProvenance.exposures(fr);
         }
         h.put(EXPTOTAL, exp);
         h.put(NEXP_SUM, nexp);
+        double each = MosaicProvenance.commonExposure(f.used());
+        if (!Double.isNaN(each)) h.put(EXPTIME, each);
         copy(h, OBJECT, f);
         String avg = MosaicProvenance.dateAvg(f.used()); // one rule for tiles and mosaics
         if (avg != null) h.put(DATE_AVG, avg);
@@ -122,6 +129,12 @@ public final class TileHeaders {
         h.put(TRIM_X, f.trimX());
         h.put(TRIM_Y, f.trimY());
         h.put(EMPTY, f.empty() ? 1 : 0);
+        List<String> mixed = new java.util.ArrayList<>();
+        for (String k : List.of(OBJECT, FILTER, INSTRUME, TELESCOP))
+            if (!h.containsKey(k) && MosaicProvenance.commonValue(named(f), k) == null
+                    && named(f).stream().anyMatch(fr -> present(fr, k)))
+                mixed.add(k);
+        if (!mixed.isEmpty()) h.put(MIXED, String.join(",", mixed));
         return h;
     }
 
@@ -129,14 +142,25 @@ public final class TileHeaders {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Reference frame's value, else the first frame that has one. */
+    /**
+     * The value the frames stacked agree on (those that have the card), none when two differ: a tile
+     * of two nights' frames taken with two telescopes or filters names neither, as the mosaic of the
+     * same frames in SDS or Grid mode does ({@code MosaicProvenance.ofFrames}, one rule), instead of
+     * the reference frame's (the original's rule), which a Classic mosaic of such tiles would repeat.
+     * An empty tile (no frame used) takes its frames' value.
+     */
     private static void copy(Map<String, Object> h, String key, Facts f) {
-        String v = f.reference().keys().get(key);
-        if (v == null || v.isBlank())
-            for (Frame fr : f.frames()) {
-                v = fr.keys().get(key);
-                if (v != null && !v.isBlank()) break;
-            }
-        if (v != null && !v.isBlank()) h.put(key, v.trim());
+        String v = MosaicProvenance.commonValue(named(f), key);
+        if (v != null) h.put(key, v);
+    }
+
+    /** The frames whose names count: those stacked, or all of an empty tile's. */
+    private static List<Frame> named(Facts f) {
+        return f.used().isEmpty() ? f.frames() : f.used();
+    }
+
+    private static boolean present(Frame fr, String key) {
+        String v = fr.keys().get(key);
+        return v != null && !v.isBlank();
     }
 }

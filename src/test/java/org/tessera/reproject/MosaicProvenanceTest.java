@@ -76,6 +76,58 @@ class MosaicProvenanceTest {
         assertNull(k2.get("DATE-OBS"));
     }
 
+    /**
+     * M 94: a master tile of both nights' frames (two telescopes) names no TELESCOP but MT_MIXED;
+     * the two tiles of night 3 name theirs: the mosaic must not claim night 3's telescope.
+     */
+    @Test
+    void aTileOfMixedFramesVetoesTheName(@TempDir Path dir) throws Exception {
+        Path a = tile(dir.resolve("master_tile_000.fits"), 192.70, Map.of("OBJECT", "M 94", "MT_MIXED", "TELESCOP"), 1);
+        Path b = tile(dir.resolve("master_tile_001.fits"), 192.72, Map.of("OBJECT", "M 94", "TELESCOP", "S50_12d98769"), 2);
+        Path c = tile(dir.resolve("master_tile_002.fits"), 192.71, Map.of("OBJECT", "M 94", "TELESCOP", "S50_12d98769"), 3);
+        Map<String, String> k = FitsFrame.open(MosaicPipeline.reproject(dir.resolve("out"), List.of(a, b, c), new Config(),
+                Progress.NONE).mosaic()).keys();
+        assertNull(k.get("TELESCOP"), "tile 0 holds frames of another telescope");
+        assertEquals("M 94", k.get("OBJECT"));
+    }
+
+    /**
+     * EXPTIME of a mosaic is one frame's exposure when all agree: a mean of 10 s frames holds counts
+     * per 10 s, whatever its EXPTOTAL; photometry divides by it. Tiles of 10 s and 20 s frames give none.
+     */
+    @Test
+    void exptimeIsTheCommonExposureOfOneFrame(@TempDir Path dir) throws Exception {
+        Path a = tile(dir.resolve("master_tile_000.fits"), 192.70, Map.of("EXPTIME", 10.0, "EXPTOTAL", 40.0, "NEXP_SUM", 4), 1);
+        Path b = tile(dir.resolve("master_tile_001.fits"), 192.72, Map.of("EXPTIME", 10.0, "EXPTOTAL", 20.0, "NEXP_SUM", 2), 2);
+        Map<String, String> k = FitsFrame.open(MosaicPipeline.reproject(dir.resolve("out"), List.of(a, b), new Config(),
+                Progress.NONE).mosaic()).keys();
+        assertEquals(10.0, Double.parseDouble(k.get("EXPTIME")), 0);
+        assertEquals(60.0, Double.parseDouble(k.get("EXPTOTAL")), 1e-9);
+        Path c = tile(dir.resolve("master_tile_002.fits"), 192.71, Map.of("EXPTIME", 20.0, "EXPTOTAL", 40.0, "NEXP_SUM", 2), 3);
+        Map<String, String> k2 = FitsFrame.open(MosaicPipeline.reproject(dir.resolve("out2"), List.of(a, b, c), new Config(),
+                Progress.NONE).mosaic()).keys();
+        assertNull(k2.get("EXPTIME"), "10 s and 20 s tiles: no EXPTIME");
+        assertEquals(100.0, Double.parseDouble(k2.get("EXPTOTAL")), 1e-9);
+
+        // straight from frames (SDS, Grid): the same rule; a frame without an exposure card gives none
+        java.util.function.BiFunction<String, Double, org.tessera.io.Frame> frame = (name, exp) -> new org.tessera.io.InMemoryFrame(
+                name, new FloatImage(4, 4, 1), null, org.tessera.io.MountMode.EQ, exp == null ? 1.0 : exp,
+                exp == null ? Map.of() : Map.of("EXPTIME", String.valueOf(exp)));
+        assertEquals(List.of(10.0, 30.0), exptimeAndTotal(MosaicProvenance.ofFrames(List.of(frame.apply("f1", 10.0),
+                frame.apply("f2", 10.0), frame.apply("f3", 10.0)))));
+        assertNull(exptimeAndTotal(MosaicProvenance.ofFrames(List.of(frame.apply("f1", 10.0), frame.apply("f2", 20.0)))).get(0));
+        assertNull(exptimeAndTotal(MosaicProvenance.ofFrames(List.of(frame.apply("f1", 10.0), frame.apply("f2", null)))).get(0));
+    }
+
+    private static List<Double> exptimeAndTotal(MosaicProvenance p) {
+        Double exptime = null, total = null;
+        for (MosaicProvenance.Card c : p.cards()) {
+            if (c.key().equals("EXPTIME")) exptime = (Double) c.value();
+            if (c.key().equals("EXPTOTAL")) total = (Double) c.value();
+        }
+        return java.util.Arrays.asList(exptime, total);
+    }
+
     @Test
     void aDateAloneCountsAsItsMidnight(@TempDir Path dir) throws Exception {
         // photographic plates' headers often give DATE-OBS as a date alone

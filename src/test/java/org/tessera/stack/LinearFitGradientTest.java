@@ -144,6 +144,52 @@ class LinearFitGradientTest {
             }
     }
 
+    /**
+     * A Grid tile's frames of neighbouring panels see different sky: where the sources cannot
+     * measure a gain, the percentile formula compared a nebula with empty sky (the built-in sky's
+     * Grid run: star fluxes 0.59–1.02 of the truth, a 45 % gradient across the mosaic). Such a frame
+     * keeps gain 1 and, where the footprints meet, the offset that matches the two skies.
+     */
+    @Test
+    void aFrameSharingLittleSkyKeepsGainOneNotThePercentileFormula() throws Exception {
+        // (a) the stars' field: the reference holds the left half (with the nebula), frame 1 (gain
+        // 1.05, +25 ADU) the right half only: no common cell, nothing to measure
+        List<FloatImage> all = frames();
+        List<FloatImage> two = List.of(all.get(0), all.get(1));
+        TestSky.keepOnly(two.get(0), 0, 0, W / 2, H);
+        TestSky.keepOnly(two.get(1), W / 2, 0, W, H);
+        FrameStats[] st = survey(two);
+        assertTrue(st[1].fit()[0].why() != null && st[1].fit()[0].shared() == 0, "no common sky: " + st[1].fit()[0]);
+        Normalization.Affine a = Normalization.compute(StackParams.Normalize.LINEAR_FIT, st, 1, List.of("r", "f"),
+                Logger.getAnonymousLogger());
+        double truth = FRAMES[0][1] / FRAMES[1][1];
+        assertEquals(1.0, a.gain()[1][0], 0, "gain 1: within the frames' true ±8 % of 1");
+        assertEquals(0.0, a.offset()[1][0], 0);
+        double orig = (st[0].pHigh()[0] - st[0].pLow()[0]) / (st[1].pHigh()[0] - st[1].pLow()[0]);
+        assertTrue(Math.abs(orig / truth - 1) > 0.15, "the percentile formula on different sky: gain " + orig + ", truth " + truth);
+
+        // (b) starless frames of a sky with a 300 ADU gradient along x: the reference holds x < 0.6 W,
+        // frame 1 (+40 ADU) x >= 0.4 W; they share a fifth of the width: offset matched there
+        SplittableRandom rnd = new SplittableRandom(5);
+        List<FloatImage> sky = new ArrayList<>();
+        for (int f = 0; f < 2; f++) {
+            FloatImage img = new FloatImage(W, H, 1);
+            float[] p = img.plane(0);
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++) p[y * W + x] = (float) (SKY + 300.0 * x / W + 40 * f + SIGMA * rnd.nextGaussian());
+            sky.add(img);
+        }
+        TestSky.keepOnly(sky.get(0), 0, 0, W * 6 / 10, H);
+        TestSky.keepOnly(sky.get(1), W * 4 / 10, 0, W, H);
+        FrameStats[] st2 = survey(sky);
+        SkyCells.Fit fit = st2[1].fit()[0];
+        assertTrue(fit.why() != null && fit.shared() > 0.3 && fit.shared() < 0.4, "a third of frame 1 shared, no sources: " + fit);
+        Normalization.Affine b = Normalization.compute(StackParams.Normalize.LINEAR_FIT, st2, 1, List.of("r", "f"),
+                Logger.getAnonymousLogger());
+        assertEquals(1.0, b.gain()[1][0], 0);
+        assertEquals(-40.0, b.offset()[1][0], 1.0, "the skies matched where both frames see them");
+    }
+
     @Test
     void aStarlessFrameFallsBackToThePercentileFormula() throws Exception {
         SplittableRandom rnd = new SplittableRandom(3);

@@ -44,7 +44,7 @@ class MasterTileBuilderTest {
             Wcs w = SyntheticSky.wcs(150 + 0.0015 * i, 20 - 0.001 * i, SCALE, 0, W, H);
             f.add(SKY_EQ.frame(prefix + i, w, W, H, 1, MountMode.UNKNOWN,
                     SyntheticSky.keys("EQMODE", "1", "OBJECT", "Field A", "FILTER", "L", "INSTRUME", "Cam",
-                            "DATE-OBS", "2025-01-01T00:00:0" + (2 * i), "NEXP", "2"), 10 + i));
+                            "DATE-OBS", "2025-01-01T00:00:0" + (2 * i), "NEXP", "2", "EXPTIME", "10"), 10 + i));
         }
         return f;
     }
@@ -165,13 +165,14 @@ class MasterTileBuilderTest {
         MasterTile t = builder(false, true, 1).buildAll(groups(eqFrames("h")), Progress.NONE, null).get(0);
         Map<String, Object> h = t.header();
         assertEquals(List.of("MT_NFRAMES", "MT_NORM", "MT_WGHT", "MT_REJ", "MT_KLOW", "MT_KHIGH", "MT_COMB", "MT_REJPC",
-                "EXPTOTAL", "NEXP_SUM", "OBJECT", "DATE-AVG", "DATE-OBS", "DATE-END", "FILTER", "INSTRUME", "MT_MOUNT", "MT_MNTEF", "MT_ALTEN",
+                "EXPTOTAL", "NEXP_SUM", "EXPTIME", "OBJECT", "DATE-AVG", "DATE-OBS", "DATE-END", "FILTER", "INSTRUME", "MT_MOUNT", "MT_MNTEF", "MT_ALTEN",
                 "MT_ALTAZ", "MT_REF", "MT_PAD", "MT_TRIMX", "MT_TRIMY", "ZMT_EMPT"), new ArrayList<>(h.keySet()));
         assertEquals(3, h.get("MT_NFRAMES"));
         assertEquals("none", h.get("MT_NORM"));
         assertEquals("mean", h.get("MT_COMB"));
         assertEquals(30.0, h.get("EXPTOTAL"));
         assertEquals(6L, h.get("NEXP_SUM"));
+        assertEquals(10.0, h.get("EXPTIME"), "a mean of 10 s frames: counts per 10 s");
         assertEquals("Field A", h.get("OBJECT"));
         // DATE-OBS 00:00:00, :02, :04 plus half of the 10 s exposures.
         assertEquals("2025-01-01T00:00:07.000", h.get("DATE-AVG"));
@@ -184,6 +185,37 @@ class MasterTileBuilderTest {
         assertEquals("master_tile_000.fits", t.fileName());
         assertEquals(List.of("h0", "h1", "h2"), t.frameNames());
         assertTrue(TileHeaders.COMMENTS.keySet().containsAll(h.keySet()));
+    }
+
+    /**
+     * Frames of two telescopes and two filters in one tile (two nights of one target, as M 94's
+     * night 3 joined nights 1-2): the tile names neither, as SDS and Grid mode's mosaic of the same
+     * frames do, instead of the reference frame's; exposures that differ give no EXPTIME (no single
+     * unit); frames that are themselves stacks count their EXPTOTAL and NEXP_SUM.
+     */
+    @Test
+    void headersClaimOnlyWhatTheFramesStackedShare() {
+        List<Frame> f = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Wcs w = SyntheticSky.wcs(150 + 0.0015 * i, 20 - 0.001 * i, SCALE, 0, W, H);
+            f.add(SKY_EQ.frame("m" + i, w, W, H, 1, MountMode.UNKNOWN,
+                    SyntheticSky.keys("EQMODE", "1", "OBJECT", "Field A", "FILTER", i == 2 ? "LP" : "IRCUT",
+                            "TELESCOP", i == 2 ? "S50_b" : "S50_a", "INSTRUME", "Seestar S50",
+                            "EXPTIME", i == 2 ? "20" : "10", "EXPTOTAL", String.valueOf(40 * (i + 1)),
+                            "NEXP_SUM", String.valueOf(4 * (i + 1))), 10 + i));
+        }
+        InMemoryFrame m2 = (InMemoryFrame) f.get(2); // the helper makes 10 s frames: this one is 20 s
+        f.set(2, new InMemoryFrame(m2.name(), m2.image(), m2.wcs(), m2.mountMode(), 20.0, m2.keys()));
+        Map<String, Object> h = builder(false, true, 1).buildAll(groups(f), Progress.NONE, null).get(0).header();
+        assertEquals("m1", h.get("MT_REF"), "the reference has FILTER IRCUT and TELESCOP S50_a");
+        assertNull(h.get("FILTER"), "IRCUT and LP frames stacked: no filter claimed");
+        assertNull(h.get("TELESCOP"), "two telescopes: none claimed");
+        assertEquals("FILTER,TELESCOP", h.get("MT_MIXED"), "named, so that a mosaic of this tile claims neither");
+        assertEquals("Seestar S50", h.get("INSTRUME"));
+        assertEquals("Field A", h.get("OBJECT"));
+        assertNull(h.get("EXPTIME"), "10 s and 20 s frames: no one exposure is the mean's unit");
+        assertEquals(240.0, h.get("EXPTOTAL"), "the inputs' own EXPTOTAL (40 + 80 + 120 s), not their EXPTIME");
+        assertEquals(24L, h.get("NEXP_SUM"), "the inputs' own NEXP_SUM (4 + 8 + 12)");
     }
 
     @Test
