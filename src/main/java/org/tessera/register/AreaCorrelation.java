@@ -123,21 +123,8 @@ final class AreaCorrelation {
             if (Double.isFinite(b[i])) sum += b[i] = Math.max(med - lim, Math.min(med + lim, b[i]));
         mean = cnt > 0 ? sum / cnt : 0;
         int fw = Integer.highestOneBit(Math.max(1, bw - 1)) << 1, fh = Integer.highestOneBit(Math.max(1, bh - 1)) << 1;
-        double[][] img = new double[bh][fw];
-        double[] wx = new double[bw];
-        for (int x = 0; x < bw; x++) wx[x] = 0.5 - 0.5 * Math.cos(2 * Math.PI * (x + 0.5) / bw);
-        for (int y = 0; y < bh; y++) {
-            double wy = 0.5 - 0.5 * Math.cos(2 * Math.PI * (y + 0.5) / bh);
-            for (int x = 0; x < bw; x++) {
-                double v = b[y * bw + x];
-                img[y][x] = Double.isFinite(v) ? (v - mean) * wx[x] * wy : 0;
-            }
-        }
-        int hw = fw / 2 + 1;
-        double[][] re = new double[fh][hw], im = new double[fh][hw];
-        PhaseCorrelation.forwardRows(img, fw, re, im);
-        PhaseCorrelation.columns(re, im, TransformType.FORWARD);
-        return new Prepared(width, height, bin, bw, bh, fw, fh, re, im);
+        double[][][] h = PhaseCorrelation.halfSpectrum(b, bw, bh, mean, fw, fh);
+        return new Prepared(width, height, bin, bw, bh, fw, fh, h[0], h[1]);
     }
 
     /** The correlation peak of {@code mov} on {@code ref} (same size and binning); null when they do not fit together. */

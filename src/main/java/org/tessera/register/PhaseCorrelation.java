@@ -50,6 +50,16 @@ final class PhaseCorrelation {
                 if (n > 0) { sum += v; cnt++; }
             }
         double mean = cnt > 0 ? sum / cnt : 0;
+        double[][][] h = halfSpectrum(b, bw, bh, mean, fw, fh);
+        return new Spectrum(width, height, bin, fw, fh, h[0], h[1]);
+    }
+
+    /**
+     * The half spectrum {re, im} (fh rows of fw/2 + 1) of a binned plane {@code b} (bw × bh; NaN:
+     * no data, taken as the mean) less {@code mean}, Hann-windowed and zero-padded to fw × fh:
+     * what both this class and {@link AreaCorrelation} correlate.
+     */
+    static double[][][] halfSpectrum(double[] b, int bw, int bh, double mean, int fw, int fh) {
         double[][] img = new double[bh][fw];
         double[] wx = new double[bw];
         for (int x = 0; x < bw; x++) wx[x] = 0.5 - 0.5 * Math.cos(2 * Math.PI * (x + 0.5) / bw);
@@ -64,7 +74,7 @@ final class PhaseCorrelation {
         double[][] re = new double[fh][hw], im = new double[fh][hw];
         forwardRows(img, fw, re, im);
         columns(re, im, TransformType.FORWARD);
-        return new Spectrum(width, height, bin, fw, fh, re, im);
+        return new double[][][] {re, im};
     }
 
     /**
