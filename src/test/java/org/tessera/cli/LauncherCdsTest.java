@@ -42,7 +42,9 @@ class LauncherCdsTest {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                         try { Files.writeString(dir.resolve("stopped"), "hook"); } catch (Exception e) { }
                     }));
-                    Files.writeString(dir.resolve("started"), "" + ProcessHandle.current().pid());
+                    // written whole, then renamed: the test reads the pid as soon as the name appears
+                    Files.writeString(dir.resolve("started.tmp"), "" + ProcessHandle.current().pid());
+                    Files.move(dir.resolve("started.tmp"), dir.resolve("started"), StandardCopyOption.ATOMIC_MOVE);
                     Thread.sleep(120_000);
                 }
             }
