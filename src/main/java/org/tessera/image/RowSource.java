@@ -38,6 +38,17 @@ public interface RowSource {
      */
     default long footprintPixels() { return (long) width() * height(); }
 
+    /**
+     * {@link #footprintPixels()} of a view that places a {@code w} × {@code h} source with its pixel
+     * (0, 0) at grid pixel ({@code x0}, {@code y0}) of a {@code gridWidth} × {@code gridHeight} grid:
+     * the source's rectangle clipped to the grid.
+     */
+    static long placedFootprint(int gridWidth, int gridHeight, long x0, long y0, int w, int h) {
+        long cw = Math.max(0, Math.min(gridWidth, x0 + w) - Math.max(0, x0));
+        long ch = Math.max(0, Math.min(gridHeight, y0 + h) - Math.max(0, y0));
+        return cw * ch;
+    }
+
     /** Allocates a band buffer of the right shape for this source. */
     default float[][] newBand(int rows) {
         float[][] b = new float[channels()][];

@@ -71,10 +71,8 @@ public final class ShiftedSource implements RowSource {
 
     /** The source's rectangle on the target grid, clipped to it. */
     @Override
-    public long footprintPixels() {
-        long w = Math.max(0, Math.min(width, src.width() - dx) - Math.max(0, -dx));
-        long h = Math.max(0, Math.min(height, src.height() - dy) - Math.max(0, -dy));
-        return w * h;
+    public long footprintPixels() { // source pixel (x + dx, y + dy) at target pixel (x, y): its (0, 0) at (−dx, −dy)
+        return RowSource.placedFootprint(width, height, -(long) dx, -(long) dy, src.width(), src.height());
     }
 
     @Override

@@ -56,9 +56,7 @@ public final class PaddedSource implements RowSource {
     /** The source's rectangle on the canvas, clipped to it. */
     @Override
     public long footprintPixels() {
-        long w = Math.max(0, Math.min(width, padX + src.width()) - Math.max(0, padX));
-        long h = Math.max(0, Math.min(height, padY + src.height()) - Math.max(0, padY));
-        return w * h;
+        return RowSource.placedFootprint(width, height, padX, padY, src.width(), src.height());
     }
 
     @Override
