@@ -89,26 +89,9 @@ final class AreaCorrelation {
             }
             colMed[x] = n > 0 ? Percentiles.medianInPlace(scratch, n) : 0;
         }
-        double[] b = new double[bw * bh];
-        double sum = 0;
+        double[] b = PhaseCorrelation.binned(lum, width, bin, bw, bh, rowMed, colMed);
         int cnt = 0;
-        for (int y = 0; y < bh; y++)
-            for (int x = 0; x < bw; x++) {
-                double s = 0;
-                int n = 0;
-                for (int j = 0; j < bin; j++) {
-                    int yy = y * bin + j;
-                    for (int i = 0; i < bin; i++) {
-                        int xx = x * bin + i;
-                        float v = lum[yy * width + xx];
-                        if (Float.isFinite(v)) { s += v - rowMed[yy] - colMed[xx]; n++; }
-                    }
-                }
-                double v = n > 0 ? s / n : Double.NaN;
-                b[y * bw + x] = v;
-                if (n > 0) { sum += v; cnt++; }
-            }
-        double mean = cnt > 0 ? sum / cnt : 0;
+        for (double v : b) if (Double.isFinite(v)) cnt++;
         // clipped at ± CLIP_SIGMA of the binned plane's noise: a few hot pixels or bright stars
         // would otherwise correlate with each other at every shift between them (on synthetic
         // frames, 40 hot pixels gave pure noise a peak of S/N 10.4); faint stars stay below it
@@ -118,12 +101,10 @@ final class AreaCorrelation {
         double med = cnt > 0 ? Percentiles.medianAsSorted(dev, cnt) : 0;
         for (int i = 0; i < cnt; i++) dev[i] = Math.abs(dev[i] - med);
         double lim = cnt > 0 ? CLIP_SIGMA * 1.4826 * Percentiles.medianAsSorted(dev, cnt) : 0;
-        sum = 0;
         for (int i = 0; i < b.length; i++)
-            if (Double.isFinite(b[i])) sum += b[i] = Math.max(med - lim, Math.min(med + lim, b[i]));
-        mean = cnt > 0 ? sum / cnt : 0;
-        int fw = Integer.highestOneBit(Math.max(1, bw - 1)) << 1, fh = Integer.highestOneBit(Math.max(1, bh - 1)) << 1;
-        double[][][] h = PhaseCorrelation.halfSpectrum(b, bw, bh, mean, fw, fh);
+            if (Double.isFinite(b[i])) b[i] = Math.max(med - lim, Math.min(med + lim, b[i]));
+        int fw = PhaseCorrelation.padded(bw), fh = PhaseCorrelation.padded(bh);
+        double[][][] h = PhaseCorrelation.halfSpectrum(b, bw, bh, PhaseCorrelation.finiteMean(b), fw, fh);
         return new Prepared(width, height, bin, bw, bh, fw, fh, h[0], h[1]);
     }
 

@@ -32,26 +32,52 @@ final class PhaseCorrelation {
     /** Bins (mean of finite pixels, sky-subtracted), applies a Hann window, zero-pads to powers of 2, FFTs. */
     static Spectrum spectrum(float[] lum, int width, int height, int bin) {
         int bw = width / bin, bh = height / bin;
-        int fw = Integer.highestOneBit(Math.max(1, bw - 1)) << 1, fh = Integer.highestOneBit(Math.max(1, bh - 1)) << 1;
+        int fw = padded(bw), fh = padded(bh);
+        double[] b = binned(lum, width, bin, bw, bh, null, null);
+        double mean = finiteMean(b);
+        double[][][] h = halfSpectrum(b, bw, bh, mean, fw, fh);
+        return new Spectrum(width, height, bin, fw, fh, h[0], h[1]);
+    }
+
+    /** The FFT side for {@code n} samples: the power of two at or above it. */
+    static int padded(int n) {
+        return Integer.highestOneBit(Math.max(1, n - 1)) << 1;
+    }
+
+    /**
+     * A plane binned {@code bin} × {@code bin} to {@code bw} × {@code bh}: the mean of each block's
+     * finite pixels, each less its row's and column's offset when {@code rowOff}/{@code colOff} are
+     * given (null: none); NaN for a block without one.
+     */
+    static double[] binned(float[] lum, int width, int bin, int bw, int bh, double[] rowOff, double[] colOff) {
         double[] b = new double[bw * bh];
-        double sum = 0;
-        int cnt = 0;
         for (int y = 0; y < bh; y++)
             for (int x = 0; x < bw; x++) {
                 double s = 0;
                 int n = 0;
-                for (int j = 0; j < bin; j++)
+                for (int j = 0; j < bin; j++) {
+                    int yy = y * bin + j;
                     for (int i = 0; i < bin; i++) {
-                        float v = lum[(y * bin + j) * width + x * bin + i];
-                        if (Float.isFinite(v)) { s += v; n++; }
+                        int xx = x * bin + i;
+                        float v = lum[yy * width + xx];
+                        if (Float.isFinite(v)) {
+                            s += rowOff == null ? v : v - rowOff[yy] - colOff[xx];
+                            n++;
+                        }
                     }
-                double v = n > 0 ? s / n : Double.NaN;
-                b[y * bw + x] = v;
-                if (n > 0) { sum += v; cnt++; }
+                }
+                b[y * bw + x] = n > 0 ? s / n : Double.NaN;
             }
-        double mean = cnt > 0 ? sum / cnt : 0;
-        double[][][] h = halfSpectrum(b, bw, bh, mean, fw, fh);
-        return new Spectrum(width, height, bin, fw, fh, h[0], h[1]);
+        return b;
+    }
+
+    /** The mean of the finite values of {@code b}, 0 when there are none. */
+    static double finiteMean(double[] b) {
+        double sum = 0;
+        int cnt = 0;
+        for (double v : b)
+            if (Double.isFinite(v)) { sum += v; cnt++; }
+        return cnt > 0 ? sum / cnt : 0;
     }
 
     /**
