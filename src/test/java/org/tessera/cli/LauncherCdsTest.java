@@ -123,4 +123,40 @@ class LauncherCdsTest {
             }
         }
     }
+
+    @Test
+    void aKilledRecordingLauncherTakesItsJobWithIt(@TempDir Path root) throws Exception {
+        assumeTrue(Files.isReadable(Paths.get(System.getProperty("java.home"), "release")), "needs the JDK's release file");
+        assumeTrue(new ProcessBuilder("bash", "-c", "setpriv --help | grep -q -- --pdeathsig").start().waitFor() == 0,
+                "needs util-linux's setpriv with --pdeathsig (Linux)");
+        StandInLauncher.install(root, LONG_JOB);
+        Path dir = Files.createDirectories(root.resolve("job"));
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), dir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("TESSERA_CDS");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Path started = dir.resolve("started");
+        Process p = pb.start();
+        try {
+            for (int i = 0; i < 600 && !Files.exists(started); i++) Thread.sleep(50);
+            assertTrue(Files.exists(started), "the job started");
+            assertFalse(cds(root).isEmpty(), "this run records a class list (the launcher waits for Java)");
+            long job = Long.parseLong(Files.readString(started).trim());
+            assertNotEquals(p.pid(), job, "Java is the launcher's child, not the launcher itself");
+
+            assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the launcher ended");
+            for (int i = 0; i < 400 && ProcessHandle.of(job).map(ProcessHandle::isAlive).orElse(false); i++) Thread.sleep(50);
+            assertFalse(ProcessHandle.of(job).map(ProcessHandle::isAlive).orElse(false), "no job left running");
+            Path stopped = dir.resolve("stopped");
+            assertEquals("hook", Files.exists(stopped) ? Files.readString(stopped) : "no hook ran",
+                    "the job was stopped through its shutdown hook (TERM, the parent-death signal)");
+        } finally { // a failed check leaves no job behind
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            if (Files.exists(started))
+                ProcessHandle.of(Long.parseLong(Files.readString(started).trim())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
 }
