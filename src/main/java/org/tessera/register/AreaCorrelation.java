@@ -28,7 +28,8 @@ import org.tessera.math.Percentiles;
  *     surface's robust noise (1.4826 · MAD) over the search range. Two frames of pure noise sharing
  *     a fixed pattern give 5–7; a shift is accepted from {@value #MIN_SNR} on.
  * </ol>
- * No rotation is fitted: frames of one session rotate little (the caller logs "translation only").
+ * No rotation is fitted: the caller may turn the moving plane first ({@link #prepare(Plane, double)},
+ * the field rotation its headers give) and compose the turn with the shift ({@link #rotation}).
  * Deterministic: one thread, no randomness, the same planes give the same shift.
  */
 final class AreaCorrelation {
@@ -65,8 +66,17 @@ final class AreaCorrelation {
         return Math.max(1, (2 + bin - 1) / bin);
     }
 
+    /** A frame's destriped plane binned by {@code bin} to bw × bh, before any rotation. */
+    record Plane(int width, int height, int bin, int bw, int bh, double[] b) {}
+
     /** Destripes, bins, subtracts the mean, windows and transforms a luminance plane; null when too small. */
     static Prepared prepare(float[] lum, int width, int height) {
+        Plane p = plane(lum, width, height);
+        return p == null ? null : prepare(p, 0);
+    }
+
+    /** Destripes and bins a luminance plane; null when too small. */
+    static Plane plane(float[] lum, int width, int height) {
         int bin = binFor(width, height);
         int bw = width / bin, bh = height / bin;
         if (bw < MIN_SIDE || bh < MIN_SIDE) return null;
@@ -89,7 +99,16 @@ final class AreaCorrelation {
             }
             colMed[x] = n > 0 ? Percentiles.medianInPlace(scratch, n) : 0;
         }
-        double[] b = PhaseCorrelation.binned(lum, width, bin, bw, bh, rowMed, colMed);
+        return new Plane(width, height, bin, bw, bh, PhaseCorrelation.binned(lum, width, bin, bw, bh, rowMed, colMed));
+    }
+
+    /**
+     * The plane turned by {@code rotDeg} about its centre ({@link #rotation}; 0: as it is), clipped,
+     * its mean subtracted, windowed and transformed.
+     */
+    static Prepared prepare(Plane p, double rotDeg) {
+        int bw = p.bw, bh = p.bh;
+        double[] b = rotDeg == 0 ? p.b.clone() : rotated(p.b, bw, bh, rotDeg);
         int cnt = 0;
         for (double v : b) if (Double.isFinite(v)) cnt++;
         // clipped at ± CLIP_SIGMA of the binned plane's noise: a few hot pixels or bright stars
@@ -105,7 +124,42 @@ final class AreaCorrelation {
             if (Double.isFinite(b[i])) b[i] = Math.max(med - lim, Math.min(med + lim, b[i]));
         int fw = PhaseCorrelation.padded(bw), fh = PhaseCorrelation.padded(bh);
         double[][][] h = PhaseCorrelation.halfSpectrum(b, bw, bh, PhaseCorrelation.finiteMean(b), fw, fh);
-        return new Prepared(width, height, bin, bw, bh, fw, fh, h[0], h[1]);
+        return new Prepared(p.width, p.height, p.bin, bw, bh, fw, fh, h[0], h[1]);
+    }
+
+    /**
+     * The binned plane turned by {@code deg} (from +x towards +y) about its centre, bilinear; NaN
+     * where the turned plane has no source pixel (the window then sees the mean there).
+     */
+    static double[] rotated(double[] b, int bw, int bh, double deg) {
+        double r = Math.toRadians(deg), cs = Math.cos(r), sn = Math.sin(r);
+        double cx = (bw - 1) / 2.0, cy = (bh - 1) / 2.0;
+        double[] out = new double[bw * bh];
+        for (int y = 0; y < bh; y++)
+            for (int x = 0; x < bw; x++) {
+                double u = x - cx, v = y - cy;
+                double sx = cx + cs * u + sn * v, sy = cy - sn * u + cs * v; // the inverse turn
+                int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
+                double val = Double.NaN;
+                if (x0 >= 0 && y0 >= 0 && x0 + 1 < bw && y0 + 1 < bh) {
+                    double fx = sx - x0, fy = sy - y0;
+                    int i = y0 * bw + x0;
+                    val = (1 - fy) * ((1 - fx) * b[i] + fx * b[i + 1]) + fy * ((1 - fx) * b[i + bw] + fx * b[i + bw + 1]);
+                }
+                out[y * bw + x] = val;
+            }
+        return out;
+    }
+
+    /**
+     * The full-resolution transform of a plane turned by {@code deg} before its correlation peak
+     * gave {@code peak}: moving pixel p → reference pixel R(p − c) + c + (dx, dy), c the centre of
+     * the binned area.
+     */
+    static Affine rotation(Plane p, double deg, Peak peak) {
+        double cx = (p.bw * p.bin - 1) / 2.0, cy = (p.bh * p.bin - 1) / 2.0;
+        double r = Math.toRadians(deg), cs = Math.cos(r), sn = Math.sin(r);
+        return Affine.similarity(1, deg, cx - (cs * cx - sn * cy) + peak.dx(), cy - (sn * cx + cs * cy) + peak.dy());
     }
 
     /** The correlation peak of {@code mov} on {@code ref} (same size and binning); null when they do not fit together. */

@@ -31,7 +31,7 @@ import org.tessera.io.Frame;
  * <li>when the reference or the frame has too few stars for that (fewer than {@code minMatches}
  *     detected: stars too faint for the detector), the shift of the whole frames'
  *     {@link AreaCorrelation cross-correlation}, accepted when its peak is significant
- *     (translation only).
+ *     (a translation, after a turn by the alt-az field rotation when the headers give it).
  * </ol>
  * Stars are measured on a FITS frame's pixels as stored, without the Phase 1 hot-pixel correction
  * ({@link #starPixels}).
@@ -56,7 +56,7 @@ public final class FrameRegistrar {
      * @param maxScale        largest accepted scale
      * @param phaseCorrelation try the FFT shift first
      * @param areaCorrelation  frames (or a reference) with too few stars: register by the whole
-     *                         frames' correlation ({@link AreaCorrelation}, translation only)
+     *                         frames' correlation ({@link AreaCorrelation})
      */
     public record Params(StarDetector.Params detection, Model model, int triangleStars, double tolerancePx,
                          double clipFloorPx, int minMatches, double minScale, double maxScale, boolean phaseCorrelation,
@@ -109,13 +109,16 @@ public final class FrameRegistrar {
         private final List<Star> stars;
         private final StarPairs index;
         final float[] luminance;
+        /** The parallactic angle at the reference's time ({@link FieldRotation}), NaN when its header does not tell. */
+        private final double parallactic;
         private volatile PhaseCorrelation.Spectrum spectrum;
         /** The area correlation's prepared plane, made when a frame first needs it; {@link #NONE} when too small. */
         private volatile Object area;
         private static final Object NONE = new Object();
 
-        private Reference(String name, int width, int height, List<Star> stars, float[] luminance, double tol) {
+        private Reference(String name, int width, int height, List<Star> stars, float[] luminance, double tol, double parallactic) {
             this.name = name;
+            this.parallactic = parallactic;
             this.width = width;
             this.height = height;
             this.stars = List.copyOf(stars);
@@ -175,7 +178,7 @@ public final class FrameRegistrar {
      * read as stored, without its Phase 1 hot-pixel correction: see {@link #starPixels}.
      */
     public Reference reference(Frame frame) throws IOException {
-        return reference(frame.name(), Luminance.of(starPixels(frame)));
+        return reference(frame.name(), Luminance.of(starPixels(frame)), FieldRotation.parallacticAngleDeg(frame.keys()));
     }
 
     /**
@@ -191,13 +194,18 @@ public final class FrameRegistrar {
 
     /** Prepares a reference from a one-channel luminance image. */
     public Reference reference(String name, FloatImage luminance) {
+        return reference(name, luminance, Double.NaN);
+    }
+
+    /** Prepares a reference from a luminance image taken at the parallactic angle {@code parallactic} (degrees, NaN when unknown). */
+    Reference reference(String name, FloatImage luminance, double parallactic) {
         List<Star> stars = detector.detect(luminance);
-        return new Reference(name, luminance.width(), luminance.height(), stars, luminance.plane(0), params.tolerancePx());
+        return new Reference(name, luminance.width(), luminance.height(), stars, luminance.plane(0), params.tolerancePx(), parallactic);
     }
 
     /** Prepares a reference from stars alone (no FFT fast path). */
     public Reference reference(String name, int width, int height, List<Star> stars) {
-        return new Reference(name, width, height, stars, null, params.tolerancePx());
+        return new Reference(name, width, height, stars, null, params.tolerancePx(), Double.NaN);
     }
 
     /**
@@ -226,7 +234,7 @@ public final class FrameRegistrar {
                 return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
             }
             buffer = lum.plane(0);
-            return register(ref, frame.name(), lum);
+            return register(ref, frame.name(), lum, FieldRotation.parallacticAngleDeg(frame.keys()));
         } finally {
             if (buffer != null) spare.offerFirst(buffer);
         }
@@ -243,8 +251,17 @@ public final class FrameRegistrar {
 
     /** Registers a one-channel luminance image onto the reference. */
     public Registration register(Reference ref, String name, FloatImage luminance) {
+        return register(ref, name, luminance, Double.NaN);
+    }
+
+    /**
+     * Registers a luminance image onto the reference; {@code parallactic} (degrees, NaN when
+     * unknown) is the frame's parallactic angle ({@link FieldRotation}), which an area correlation
+     * tries as a rotation.
+     */
+    Registration register(Reference ref, String name, FloatImage luminance, double parallactic) {
         try {
-            return log(ref, registerImage(ref, name, luminance));
+            return log(ref, registerImage(ref, name, luminance, parallactic));
         } catch (RuntimeException e) {
             // a bug must not take the whole group down: the frame is reported and left out
             LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
@@ -252,7 +269,7 @@ public final class FrameRegistrar {
         }
     }
 
-    private Registration registerImage(Reference ref, String name, FloatImage luminance) {
+    private Registration registerImage(Reference ref, String name, FloatImage luminance, double parallactic) {
         List<Star> stars = detector.detect(luminance);
         Shift shift = null;
         boolean sameSize = luminance.width() == ref.width && luminance.height() == ref.height && ref.luminance != null;
@@ -264,17 +281,31 @@ public final class FrameRegistrar {
         int need = params.minMatches();
         if (r.ok() || !params.areaCorrelation() || !sameSize || (ref.stars.size() >= need && stars.size() >= need))
             return r;
-        return area(ref, name, luminance, r.failure());
+        return area(ref, name, luminance, r.failure(), parallactic);
     }
 
     /**
      * The {@link AreaCorrelation} shift of a frame on its reference, or a failure giving the stars'
      * reason ({@code starsWhy}) and the peak's: a peak no more significant than noise gives none.
+     * When both headers give a parallactic angle ({@link FieldRotation}) and they differ by at least
+     * {@link #MIN_FIELD_ROTATION_DEG}, the frame is also correlated turned by that difference, either
+     * way (the sign depends on the camera's handedness, which a raw frame does not tell), and the
+     * most significant peak wins: an alt-az frame gets its rotation, an equatorial one (whose field
+     * does not turn) keeps the plain shift.
      */
-    private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy) {
+    private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy, double parallactic) {
         AreaCorrelation.Prepared rp = ref.area();
-        AreaCorrelation.Prepared mp = rp == null ? null : AreaCorrelation.prepare(luminance.plane(0), luminance.width(), luminance.height());
-        AreaCorrelation.Peak p = mp == null ? null : AreaCorrelation.peak(rp, mp);
+        AreaCorrelation.Plane mp = rp == null ? null : AreaCorrelation.plane(luminance.plane(0), luminance.width(), luminance.height());
+        if (mp == null)
+            return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
+        double dq = Math.IEEEremainder(parallactic - ref.parallactic, 360);
+        double[] turns = Math.abs(dq) >= MIN_FIELD_ROTATION_DEG ? new double[] {0, -dq, dq} : new double[] {0};
+        AreaCorrelation.Peak p = null;
+        double turn = 0;
+        for (double t : turns) {
+            AreaCorrelation.Peak q = AreaCorrelation.peak(rp, AreaCorrelation.prepare(mp, t));
+            if (q != null && (p == null || q.snr() > p.snr())) { p = q; turn = t; }
+        }
         if (p == null)
             return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
         if (!(p.snr() >= AreaCorrelation.MIN_SNR))
@@ -282,8 +313,15 @@ public final class FrameRegistrar {
                     + "(the best, at shift (%.1f, %.1f) px, has S/N %.1f, need %.0f): no common field, or pure noise",
                     starsWhy, p.dx(), p.dy(), p.snr(), AreaCorrelation.MIN_SNR));
         LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: stars too few (%s): area correlation", name, ref.name, starsWhy));
-        return Registration.area(name, p.dx(), p.dy(), p.snr());
+        return turn == 0 ? Registration.area(name, p.dx(), p.dy(), p.snr())
+                : Registration.area(name, AreaCorrelation.rotation(mp, turn, p), p.snr());
     }
+
+    /**
+     * Smallest field rotation between a frame and its reference (from their headers) that an area
+     * correlation tries: 0.05° moves a Seestar frame's corners by 1 px.
+     */
+    static final double MIN_FIELD_ROTATION_DEG = 0.05;
 
     /**
      * The FFT shift of a frame on its reference, found when first asked for: triangles come first
@@ -344,7 +382,7 @@ public final class FrameRegistrar {
         if (movFree.size() < stars.size()) {
             List<Star> refFree = new ArrayList<>(ref.stars.size());
             for (int i = 0; i < refFixed.length; i++) if (!refFixed[i]) refFree.add(ref.stars.get(i));
-            Reference without = new Reference(ref.name, ref.width, ref.height, refFree, null, params.tolerancePx());
+            Reference without = new Reference(ref.name, ref.width, ref.height, refFree, null, params.tolerancePx(), ref.parallactic);
             Registration r = solveWith(without, name, movFree, shift, mw, mh);
             if (r.ok()) return r;
         }
@@ -505,8 +543,7 @@ public final class FrameRegistrar {
 
     private static Registration log(Reference ref, Registration r) {
         if (r.ok() && r.method() == Registration.Method.AREA_CORRELATION) {
-            LOG.info(String.format(Locale.ROOT, "[REG] %s -> %s: area correlation, shift (%.2f, %.2f) px, peak S/N %.1f, "
-                    + "translation only (too few stars to match)", r.frame(), ref.name, r.transform().c(), r.transform().f(), r.peakSnr()));
+            LOG.info("[REG] " + r.frame() + " -> " + ref.name + ": " + r.areaSummary() + " (too few stars to match)");
         } else if (r.ok()) {
             Affine t = r.transform();
             LOG.info(String.format(Locale.ROOT,

@@ -49,6 +49,28 @@ public record Registration(String frame, Affine transform, double rmsPx, int mat
         return new Registration(frame, Affine.translation(dx, dy), Double.NaN, 0, Method.AREA_CORRELATION, null, peakSnr);
     }
 
+    /**
+     * A transform found by {@link AreaCorrelation} on the frame turned by the mount's field rotation
+     * ({@link FieldRotation}) first: moving pixel p lies at reference pixel {@code transform}(p).
+     */
+    public static Registration area(String frame, Affine transform, double peakSnr) {
+        return new Registration(frame, transform, Double.NaN, 0, Method.AREA_CORRELATION, null, peakSnr);
+    }
+
+    /**
+     * How an {@link Method#AREA_CORRELATION area correlation} placed the frame, for every log that
+     * names it: "area correlation, shift (dx, dy) px, peak S/N s, translation only", or with
+     * "rotation r° (field rotation from the headers' site and times)" when the frame was turned.
+     */
+    public String areaSummary() {
+        double rot = transform.rotationDeg();
+        if (rot == 0)
+            return String.format(java.util.Locale.ROOT, "area correlation, shift (%.2f, %.2f) px, peak S/N %.1f, translation only",
+                    transform.c(), transform.f(), peakSnr);
+        return String.format(java.util.Locale.ROOT, "area correlation, rotation %.2f° (field rotation from the headers' site and "
+                + "times), offset (%.2f, %.2f) px, peak S/N %.1f", rot, transform.c(), transform.f(), peakSnr);
+    }
+
     public static Registration identity(String frame) {
         return new Registration(frame, Affine.IDENTITY, 0, 0, Method.IDENTITY, null);
     }

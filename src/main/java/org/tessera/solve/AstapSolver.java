@@ -15,6 +15,8 @@ import java.util.Map;
 import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
 
+import org.tessera.io.HeaderPointing;
+
 /**
  * ASTAP's command-line solver ({@code astap_cli}, or {@code astap} itself), with its own star
  * database (D50/D80 for a Seestar's field). The command names the outputs in the work folder
@@ -114,7 +116,7 @@ public final class AstapSolver implements PlateSolver {
             boolean cd = ini.containsKey("CD1_1");
             for (String k : cd ? List.of("CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2", "CD1_1", "CD1_2", "CD2_1", "CD2_2")
                     : List.of("CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2", "CDELT1", "CDELT2", "CROTA2")) {
-                double v = SolveHints.number(ini.get(k));
+                double v = HeaderPointing.number(ini.get(k));
                 if (Double.isFinite(v)) h.addValue(k, v, null);
             }
             return h;

@@ -371,7 +371,7 @@ public final class RawFrameAstrometry {
         Map<FitsFrame, FitsFrame> placed = new HashMap<>();
         placed.put(ref, ref.withWcs(stand));
         List<FrameScanner.Problem> unplaced = new ArrayList<>();
-        int byArea = 0;
+        int byArea = 0, turned = 0;
         for (int i = 0; i < pairs.size(); i++) {
             FitsFrame f = pairs.get(i).moving();
             Registration a = regs.get(i);
@@ -382,16 +382,21 @@ public final class RawFrameAstrometry {
                 continue;
             }
             placed.put(f, f.withWcs(stand.withPixelTransform(a.transform().matrix())));
-            if (a.method() == Registration.Method.AREA_CORRELATION) byArea++;
+            if (a.method() == Registration.Method.AREA_CORRELATION) {
+                byArea++;
+                if (a.transform().rotationDeg() != 0) turned++;
+            }
             LOG.info("[SOLVE] " + f.name() + ": " + registeredOn(ref, a));
         }
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
         unplaced.sort(Comparator.comparing(p -> p.file().toString()));
         for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
+        String areaKind = turned == 0 ? "translation only"
+                : turned == byArea ? "turned by the field rotation first" : turned + " turned by the field rotation first";
         String how = byArea == 0 ? "by their stars"
-                : byArea == out.size() - 1 ? "by area correlation (translation only)"
-                : "by their stars (" + byArea + " by area correlation, translation only)";
+                : byArea == out.size() - 1 ? "by area correlation (" + areaKind + ")"
+                : "by their stars (" + byArea + " by area correlation, " + areaKind + ")";
         // The reference counts among the frames stacked, not among those registered on it.
         LOG.warning(String.format(Locale.ROOT, "[SOLVE] %s: %d of %d frame(s) stacked in the pixels of %s (the stack's "
                 + "reference frame), not on the sky, the other %d registered on it %s; the stack has no WCS", why, out.size(),
@@ -430,8 +435,7 @@ public final class RawFrameAstrometry {
      */
     private static String registeredOn(FitsFrame ref, Registration a) {
         if (a.method() == Registration.Method.AREA_CORRELATION) // no stars: the shift and how sure it is
-            return String.format(Locale.ROOT, "registered on %s: area correlation, shift (%.2f, %.2f) px, peak S/N %.1f, translation only",
-                    ref.name(), a.transform().c(), a.transform().f(), a.peakSnr());
+            return "registered on " + ref.name() + ": " + a.areaSummary();
         return String.format(Locale.ROOT, "registered on %s: %s, rms %.2f px, %d stars, rotation %.2f°", ref.name(),
                 a.method().name().toLowerCase(Locale.ROOT).replace('_', ' '), a.rmsPx(), a.matchedStars(), a.transform().rotationDeg());
     }

@@ -3,6 +3,8 @@ package org.tessera.solve;
 import java.util.Locale;
 import java.util.Map;
 
+import org.tessera.io.HeaderPointing;
+
 /**
  * What a plate solver is told about a frame before it starts: where the telescope pointed (the
  * header's {@code RA}/{@code DEC}, or {@code OBJCTRA}/{@code OBJCTDEC}), how far from there to
@@ -40,12 +42,8 @@ public record SolveHints(double raDeg, double decDeg, double radiusDeg, double a
 
     /** The hints a frame's header gives, searching {@code radiusDeg} around its pointing. */
     public static SolveHints fromKeys(Map<String, String> keys, int width, int height, double radiusDeg) {
-        double ra = number(keys.get("RA")), dec = number(keys.get("DEC"));
-        if (!(Double.isFinite(ra) && Double.isFinite(dec))) {
-            ra = sexagesimal(keys.get("OBJCTRA")) * 15;
-            dec = sexagesimal(keys.get("OBJCTDEC"));
-        }
-        if (!(ra >= 0 && ra <= 360 && Math.abs(dec) <= 90)) ra = dec = Double.NaN;
+        double[] p = HeaderPointing.raDec(keys);
+        double ra = p[0], dec = p[1];
         return new SolveHints(ra, dec, radiusDeg, scaleOf(keys), SCALE_TOLERANCE, width, height);
     }
 
@@ -54,41 +52,13 @@ public record SolveHints(double raDeg, double decDeg, double radiusDeg, double a
      * binned), else a {@code SCALE}/{@code PIXSCALE} key; NaN when none is usable.
      */
     public static double scaleOf(Map<String, String> keys) {
-        double f = number(keys.get("FOCALLEN")), px = number(keys.get("XPIXSZ"));
+        double f = HeaderPointing.number(keys.get("FOCALLEN")), px = HeaderPointing.number(keys.get("XPIXSZ"));
         if (f > 0 && px > 0) return 206.265 * px / f;
         for (String k : new String[] {"SCALE", "PIXSCALE"}) {
-            double s = number(keys.get(k));
+            double s = HeaderPointing.number(keys.get(k));
             if (s > 0 && s < 3600) return s;
         }
         return Double.NaN;
-    }
-
-    static double number(String s) {
-        if (s == null) return Double.NaN;
-        try {
-            return Double.parseDouble(s.trim().replace('D', 'E'));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    /** "12 50 53.1", "+41:07:12" or a plain number → the value in units of the first field; NaN if unreadable. */
-    static double sexagesimal(String s) {
-        if (s == null || s.isBlank()) return Double.NaN;
-        String t = s.trim();
-        boolean neg = t.startsWith("-");
-        String[] parts = t.replaceFirst("^[+-]", "").split("[\\s:hdm°'\"]+");
-        double v = 0, unit = 1;
-        int used = 0;
-        for (String p : parts) {
-            if (p.isEmpty()) continue;
-            double x = number(p);
-            if (!Double.isFinite(x) || used == 3) return Double.NaN;
-            v += x / unit;
-            unit *= 60;
-            used++;
-        }
-        return used == 0 ? Double.NaN : neg ? -v : v;
     }
 
     @Override
