@@ -54,6 +54,8 @@ public final class JobSettings {
     public static Config build(Path configFile, Map<String, String> choices, List<String> assignments) throws IOException {
         Config config = new Config();
         if (configFile != null) {
+            if (Files.isDirectory(configFile))
+                throw new IOException("config file expected, but " + configFile + " is a folder: name the JSON file in it");
             if (!Files.isRegularFile(configFile)) throw new IOException("config file not found: " + configFile);
             config.load(configFile);
         }
