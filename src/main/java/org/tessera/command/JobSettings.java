@@ -91,7 +91,7 @@ public final class JobSettings {
     public static List<String> unknownKeyWarnings(List<String> assignments) {
         List<String> out = new ArrayList<>();
         for (String k : unknownKeys(assignments))
-            out.add("unknown config key '" + k + "' (kept as given; check the spelling against docs/user-guide.md)");
+            out.add(ConfigCompat.unknownKey(k));
         return out;
     }
 }
