@@ -168,8 +168,14 @@ public final class StackPlan {
                     continue;
                 }
             }
+            if (!Files.isRegularFile(path) && p.indexOf('\\') >= 0 && java.io.File.separatorChar == '/') {
+                // a plan written on Windows ("night1\a.fit"): on Linux a backslash is a letter of a name
+                Path slashed = base.resolve(p.replace('\\', '/')).normalize();
+                if (Files.isRegularFile(slashed)) path = slashed;
+            }
             if (!Files.isRegularFile(path)) {
-                problems.add(new Problem(n, path, where + "file not found: " + path));
+                problems.add(new Problem(n, path, where + "file not found: " + path
+                        + (p.matches("^[A-Za-z]:\\\\.*") ? " (a Windows path: write it relative to the plan's folder)" : "")));
                 continue;
             }
             // A frame listed twice (copied lines, "night1/x.fit" and "./night1/x.fit", a link) was

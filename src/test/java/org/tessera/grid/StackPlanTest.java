@@ -220,4 +220,14 @@ class StackPlanTest {
                 new org.tessera.tiles.AltAzGating(false, false, org.tessera.tiles.AltAzGating.UnknownPolicy.EQ));
         assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(p, "stack_plan.csv: line 3: no file path")), split.skipped());
     }
+
+    /** A plan written on Windows: relative paths with '\\' are found; a Windows drive path is named as such. */
+    @Test
+    void windowsPathsOfAPlan() throws IOException {
+        touch("night1/a.fits");
+        StackPlan plan = StackPlan.read(csv("path\nnight1\\a.fits\nC:\\astro\\b.fits\n"));
+        assertEquals(List.of(dir.resolve("night1/a.fits")), plan.entries().stream().map(StackPlan.Entry::path).toList());
+        assertEquals("stack_plan.csv: line 3: file not found: " + dir.resolve("C:\\astro\\b.fits")
+                + " (a Windows path: write it relative to the plan's folder)", plan.problems().get(0).reason());
+    }
 }
