@@ -113,6 +113,18 @@ public final class UserMessages {
 
     private static final String DISK_FULL = "the disk is full (";
 
+    /**
+     * Whether {@code e} (or a cause of it) is the system's disk-full or quota failure, or a message
+     * already worded from one: no later file fits either, so it is the run's failure, not a tile's.
+     */
+    public static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t instanceof FileSystemException f ? f.getReason() : t.getMessage();
+            if (m != null && (m.toLowerCase(Locale.ROOT).contains(DISK_FULL) || diskFull(m) != null)) return true;
+        }
+        return false;
+    }
+
     /** "the disk is full …" when {@code msg} is the system's disk-full or quota message, else null. */
     private static String diskFull(String msg) {
         String m = msg.toLowerCase(Locale.ROOT);

@@ -152,24 +152,28 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
      * frames/*.fits` (the output forgotten) would otherwise name the first raw frame as the output
      * and replace it with the stack of the others, and naming a frame among the inputs replaced it
      * with the stack it was read into. Only a file Tessera wrote (ORIGIN = 'Tessera', e.g. the
-     * tile of an earlier stack) or an empty one is replaced.
+     * tile of an earlier stack) or an empty one is replaced. A file Tessera wrote is never read as a
+     * frame (io.FrameSelection), so it is replaced also where the inputs hold it: `tessera stack
+     * night1/m31.fits night1`, run again, stopped with "output is one of the input frames".
      */
     private static void refuseToOverwriteAFrame(Path out, List<Path> in) throws IOException {
         if (!Files.isRegularFile(out)) return;
+        if (Files.size(out) > 0 && writtenByTessera(out)) return;
         for (Path p : in)
             if (Files.isSameFile(p, out))
                 throw new IllegalArgumentException("output is one of the input frames: " + out
                         + " (the stack would replace it); choose another output file");
         if (Files.size(out) == 0) return;
-        boolean ours;
+        throw new IllegalArgumentException("output exists and is not a file Tessera wrote: " + out
+                + " (a frame? the stack would replace it); choose another output file, or delete it first");
+    }
+
+    private static boolean writtenByTessera(Path file) {
         try {
-            ours = FrameSelection.writtenByTessera(FitsFrame.open(out).keys());
+            return FrameSelection.writtenByTessera(FitsFrame.open(file).keys());
         } catch (FitsReadException e) {
-            ours = false;
+            return false;
         }
-        if (!ours)
-            throw new IllegalArgumentException("output exists and is not a file Tessera wrote: " + out
-                    + " (a frame? the stack would replace it); choose another output file, or delete it first");
     }
 
     /**

@@ -54,6 +54,8 @@ public final class JobSettings {
     public static Config build(Path configFile, Map<String, String> choices, List<String> assignments) throws IOException {
         Config config = new Config();
         if (configFile != null) {
+            if (Files.isDirectory(configFile))
+                throw new IOException("config file expected, but " + configFile + " is a folder: name the JSON file in it");
             if (!Files.isRegularFile(configFile)) throw new IOException("config file not found: " + configFile);
             config.load(configFile);
         }
@@ -89,7 +91,7 @@ public final class JobSettings {
     public static List<String> unknownKeyWarnings(List<String> assignments) {
         List<String> out = new ArrayList<>();
         for (String k : unknownKeys(assignments))
-            out.add("unknown config key '" + k + "' (kept as given; check the spelling against docs/user-guide.md)");
+            out.add(ConfigCompat.unknownKey(k));
         return out;
     }
 }

@@ -38,7 +38,8 @@ public final class Config {
 
     /** Overlays a JSON object file over the current values. */
     public Config load(Path json) throws IOException {
-        String text = Files.readString(json, StandardCharsets.UTF_8);
+        // Notepad's byte-order mark, PowerShell's UTF-16: read as written, or the file named if not text
+        String text = org.tessera.TextFiles.read(json, "save it as UTF-8");
         Object parsed;
         try {
             parsed = Json.parse(text);

@@ -93,6 +93,53 @@ public final class ConfigCompat {
         return ALIASES.getOrDefault(key, key);
     }
 
+    /**
+     * The warning for a key nobody knows, naming the known key it most likely misspells (at most
+     * two letters added, dropped, changed or swapped, and no other as near): "stacking_kappa_hihg"
+     * is a typo a user looks for in vain against the key table.
+     */
+    public static String unknownKey(String key) {
+        String best = null;
+        int bestD = 3;
+        boolean tie = false;
+        for (String known : knownKeys()) {
+            int d = distance(key.toLowerCase(java.util.Locale.ROOT), known, 3);
+            if (d >= 3) continue;
+            if (d < bestD) {
+                best = known;
+                bestD = d;
+                tie = false;
+            } else if (d == bestD) {
+                tie = true;
+            }
+        }
+        return "unknown config key '" + key + "' (kept as given; " + (best != null && !tie ? "did you mean '" + best + "'?"
+                : "check the spelling against docs/user-guide.md") + ")";
+    }
+
+    private static List<String> knownKeys() {
+        List<String> keys = new ArrayList<>(ConfigKeys.DEFAULTS.keySet());
+        keys.addAll(ALIASES.keySet());
+        keys.addAll(NO_EFFECT.keySet());
+        return keys;
+    }
+
+    /** Edit distance with adjacent swaps (optimal string alignment); {@code limit} or more once it is that far. */
+    static int distance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) >= limit) return limit;
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++)
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1))
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        return Math.min(limit, d[a.length()][b.length()]);
+    }
+
     /** Whether Tessera knows {@code key} (documented, alias or accepted without effect). */
     public static boolean known(String key) {
         return ConfigKeys.DEFAULTS.containsKey(key) || ALIASES.containsKey(key) || NO_EFFECT.containsKey(key);
@@ -113,7 +160,7 @@ public final class ConfigCompat {
                 byReason.computeIfAbsent(why, r -> new ArrayList<>()).add(k);
                 idle++;
             } else if (!known(k)) {
-                out.add("unknown config key '" + k + "' (kept as given; check the spelling against docs/user-guide.md)");
+                out.add(unknownKey(k));
             }
         }
         if (idle > 0) {

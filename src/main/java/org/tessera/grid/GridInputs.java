@@ -42,7 +42,9 @@ public final class GridInputs {
     /** As {@link #open(StackPlan, AltAzGating)}; {@code hotPixels}: Phase 1 hot-pixel correction of the frames. */
     public static Split open(StackPlan plan, AltAzGating gating, boolean hotPixels) {
         List<FrameScanner.Problem> skipped = new ArrayList<>();
-        for (StackPlan.Problem p : plan.problems()) skipped.add(new FrameScanner.Problem(p.path(), p.reason()));
+        // a line without a usable path is named by the plan's file ("skipped null: …" otherwise)
+        for (StackPlan.Problem p : plan.problems())
+            skipped.add(new FrameScanner.Problem(p.path() != null ? p.path() : plan.csv(), p.reason()));
         List<GridFrame> known = new ArrayList<>();
         List<StackPlan.Entry> unknownEntries = new ArrayList<>();
         List<FitsFrame> unknownFrames = new ArrayList<>();

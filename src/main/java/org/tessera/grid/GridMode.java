@@ -129,15 +129,55 @@ public final class GridMode {
                     tilePlan(config, pool, cores), policy, workers, progress);
             List<Path> files = new ArrayList<>();
             for (TileStacker.Done d : r.done()) if (d.file() != null) files.add(d.file());
-            return new TilesDone(files, r.failed(), r.cancelled());
+            return new TilesDone(files, r.failed(), r.cancelled(), droppedEverywhere(layout, tileFrames, r.done()));
         };
     }
 
-    /** The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel. */
-    public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled) {
+    /**
+     * The frames (index in the part's frames → the stack's reason) that every tile stacked without
+     * them: a frame of no data (all NaN, one value) was dropped by each tile's stack and only logged
+     * there, neither named among the skipped inputs nor left out of the mosaic's EXPTOTAL/NEXP_SUM.
+     * A frame some tile used, or whose every tile failed (named as failed), is not among them.
+     */
+    static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
+                                                  List<TileStacker.Done> done) {
+        BitSet used = new BitSet();
+        Map<Integer, String> dropped = new java.util.TreeMap<>();
+        for (TileStacker.Done d : done) {
+            if (d.stack() == null) continue;
+            List<Integer> idx = d.tile().frames();
+            List<GridInputs.GridFrame> in = tileFrames.get(layout.tiles().indexOf(d.tile()));
+            double[][] w = d.stack().frameWeights();
+            for (int j = 0; j < idx.size() && j < w.length; j++) {
+                boolean any = false;
+                for (double v : w[j]) any |= v > 0;
+                if (any) {
+                    used.set(idx.get(j));
+                } else if (!dropped.containsKey(idx.get(j))) {
+                    String name = in.get(j).frame().name() + ": ";
+                    dropped.put(idx.get(j), d.stack().dropped().stream().filter(s -> s.startsWith(name))
+                            .map(s -> s.substring(name.length())).findFirst().orElse("no data"));
+                }
+            }
+        }
+        dropped.keySet().removeIf(used::get);
+        return dropped;
+    }
+
+    /**
+     * The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel,
+     * and the frames every tile dropped ({@link #droppedEverywhere}; empty where the tasks do not say).
+     */
+    public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled,
+                            Map<Integer, String> dropped) {
         public TilesDone {
             files = List.copyOf(files);
             failed = List.copyOf(failed);
+            dropped = Map.copyOf(dropped);
+        }
+
+        public TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled) {
+            this(files, failed, cancelled, Map.of());
         }
     }
 
@@ -298,12 +338,13 @@ public final class GridMode {
                 : "[GRID] GPU=ON: tiles stack on the GPU, a tile whose GPU stack fails on the CPU");
 
         List<Part> parts = new ArrayList<>();
+        List<FrameScanner.Problem> lost = new ArrayList<>(plan.skipped()); // and the frames every tile dropped
         for (int k = 0; k < plan.parts().size(); k++) {
             PartPlan pp = plan.parts().get(k);
             Path dir = outputDir.resolve(partFolder(plan.mixed(), pp.mount()));
             if (plan.mixed())
                 LOG.info("[GRID] mixed mounts: " + pp.frames().size() + " " + pp.mount() + " frame(s) → " + dir);
-            parts.add(runPart(pp, dir, config, workers, cores, stackPolicy, tiles, stages.get(k)));
+            parts.add(runPart(pp, dir, config, workers, cores, stackPolicy, tiles, stages.get(k), lost));
         }
         boolean any = false;
         for (Part p : parts) any |= p.mosaic() != null;
@@ -312,11 +353,13 @@ public final class GridMode {
             for (Part p : parts) why.append(why.length() == 0 ? "" : "; ").append(p.mount()).append(": ").append(p.error());
             throw new IOException("[GRID] no mosaic produced: " + why);
         }
-        return new Outcome(outputDir, parts, plan.skipped());
+        for (FrameScanner.Problem p : lost.subList(plan.skipped().size(), lost.size()))
+            LOG.warning("[GRID] frame skipped: " + p.file().getFileName() + ": " + p.reason());
+        return new Outcome(outputDir, parts, lost);
     }
 
     private static Part runPart(PartPlan pp, Path dir, Config config, int workers, int cores, TileStackPolicy stackPolicy,
-                                TileTasks tileTasks, Stages stages) throws IOException {
+                                TileTasks tileTasks, Stages stages, List<FrameScanner.Problem> lost) throws IOException {
         MountMode mount = pp.mount();
         List<GridInputs.GridFrame> frames = pp.frames();
         GridLayout.Layout layout = pp.layout();
@@ -334,6 +377,9 @@ public final class GridMode {
                 : new ProgressParts(stages.tiles(), stages.tileWeights());
         if (tileBar.size() != n) throw new IllegalArgumentException(tileBar.size() + " tile weights for " + n + " tiles");
         TilesDone r = tileTasks.stack(layout, pp.tileFrames(), tilesDir, config, workers, cores, stackPolicy, tileBar);
+        for (Map.Entry<Integer, String> e : r.dropped().entrySet())
+            lost.add(new FrameScanner.Problem(frames.get(e.getKey()).frame().path(),
+                    "dropped by every Grid tile it falls in: " + e.getValue()));
         List<IsolatedTasks.Failure> failed = r.failed();
         List<Path> tiles = new ArrayList<>(r.files());
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
@@ -343,7 +389,7 @@ public final class GridMode {
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"), null);
-        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir), layout.global(), dir,
+        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir, r.dropped().keySet()), layout.global(), dir,
                 config, stages.coadd(), stages.save());
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
     }
@@ -393,14 +439,16 @@ public final class GridMode {
         }
     }
 
-    /** The frames of the tiles written (a tile's file is named by its id), each once, in input order. */
-    static List<Frame> framesOf(GridLayout.Layout layout, List<GridInputs.GridFrame> frames, List<Path> written, Path tilesDir) {
+    /** The frames of the tiles written (a tile's file is named by its id), each once, in input order, less those every tile dropped. */
+    static List<Frame> framesOf(GridLayout.Layout layout, List<GridInputs.GridFrame> frames, List<Path> written, Path tilesDir,
+                                Set<Integer> dropped) {
         Set<Path> files = new HashSet<>();
         for (Path p : written) files.add(p.toAbsolutePath().normalize());
         BitSet in = new BitSet(frames.size());
         for (GridLayout.Tile t : layout.tiles())
             if (files.contains(tilesDir.resolve(t.fileName()).toAbsolutePath().normalize()))
                 for (int i : t.frames()) in.set(i);
+        for (int i : dropped) in.clear(i); // in no tile's stack: not in the mosaic's exposure either
         List<Frame> out = new ArrayList<>();
         for (int i = in.nextSetBit(0); i >= 0; i = in.nextSetBit(i + 1)) out.add(frames.get(i).frame());
         return out;

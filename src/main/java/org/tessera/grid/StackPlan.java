@@ -1,7 +1,6 @@
 package org.tessera.grid;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +52,9 @@ public final class StackPlan {
     static final char[] DELIMITERS = {',', ';', '|', '\t'};
     static final char SPACE = ' ';
     public static final double DEFAULT_EXPOSURE = 1.0;
+    private static final java.util.regex.Pattern EMPTY_ROW = java.util.regex.Pattern.compile("[,;|\\t \"]*");
+    /** A number with a decimal comma, as spreadsheets in most of Europe write it beside ';'. */
+    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d*,\\d+");
 
     private final Path csv;
     private final char delimiter;
@@ -89,13 +91,14 @@ public final class StackPlan {
      */
     public static StackPlan read(Path csv) throws IOException {
         if (!Files.isRegularFile(csv)) throw new IOException(csv + ": stack plan not found");
-        List<String> raw = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        // as spreadsheets save it: a byte-order mark, UTF-16 ("Unicode Text"); another code page is named
+        List<String> raw = org.tessera.TextFiles.read(csv, "save it as UTF-8 (in Excel: Save As, CSV UTF-8)").lines().toList();
         List<Integer> lineNo = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             String l = raw.get(i);
-            if (i == 0 && !l.isEmpty() && l.charAt(0) == '\uFEFF') l = l.substring(1); // UTF-8 BOM
-            if (l.isBlank() || l.stripLeading().startsWith("#")) continue;
+            // Empty rows as spreadsheets write them (",,," below a table) are blank lines, not frames
+            if (l.isBlank() || l.stripLeading().startsWith("#") || EMPTY_ROW.matcher(l).matches()) continue;
             lines.add(l);
             lineNo.add(i + 1);
         }
@@ -141,7 +144,7 @@ public final class StackPlan {
             String e = field(f, col.get(Column.EXPOSURE));
             double exposure = DEFAULT_EXPOSURE;
             if (!e.isEmpty()) {
-                exposure = number(e);
+                exposure = number(e, delim);
                 if (!(exposure > 0) || Double.isInfinite(exposure)) {
                     problems.add(new Problem(n, path, where + "exposure '" + e + "' is not a number > 0"));
                     continue;
@@ -150,7 +153,7 @@ public final class StackPlan {
             String o = field(f, col.get(Column.ORDER));
             double order = n;
             if (!o.isEmpty()) {
-                order = number(o);
+                order = number(o, delim);
                 if (Double.isNaN(order)) {
                     problems.add(new Problem(n, path, where + "order '" + o + "' is not a number"));
                     continue;
@@ -165,8 +168,14 @@ public final class StackPlan {
                     continue;
                 }
             }
+            if (!Files.isRegularFile(path) && p.indexOf('\\') >= 0 && java.io.File.separatorChar == '/') {
+                // a plan written on Windows ("night1\a.fit"): on Linux a backslash is a letter of a name
+                Path slashed = base.resolve(p.replace('\\', '/')).normalize();
+                if (Files.isRegularFile(slashed)) path = slashed;
+            }
             if (!Files.isRegularFile(path)) {
-                problems.add(new Problem(n, path, where + "file not found: " + path));
+                problems.add(new Problem(n, path, where + "file not found: " + path
+                        + (p.matches("^[A-Za-z]:\\\\.*") ? " (a Windows path: write it relative to the plan's folder)" : "")));
                 continue;
             }
             // A frame listed twice (copied lines, "night1/x.fit" and "./night1/x.fit", a link) was
@@ -183,7 +192,10 @@ public final class StackPlan {
         entries.sort(Comparator.comparingDouble(Entry::order)); // stable; without an order, the line number
         if (entries.isEmpty())
             throw new IOException(csv + ": stack plan lists no usable frame (" + problems.size() + " line(s) left out"
-                    + (problems.isEmpty() ? "" : ", first: " + problems.get(0).reason()) + ")");
+                    + (problems.isEmpty() ? "" : ", first: " + problems.get(0).reason()) + ")"
+                    // paths written from the folder the user works in, not the plan's
+                    + (!problems.isEmpty() && problems.get(0).reason().contains(": file not found: ")
+                        ? "; relative paths are read from the plan's folder " + base : ""));
         return new StackPlan(csv, delim, header, entries, problems);
     }
 
@@ -204,8 +216,25 @@ public final class StackPlan {
                 bestFields = fields;
             }
         }
+        // "a.fits;12,5": ';' and ',' both split it in two; a ',' between digits is a decimal comma
+        if (best == ',' && sameFields(lines, probe, ';', bestFields) && decimalCommasOnly(lines, probe)) return ';';
         if (best != 0) return best;
         return split(lines.get(0), SPACE).size() > 1 ? SPACE : ',';
+    }
+
+    private static boolean sameFields(List<String> lines, int probe, char d, int fields) {
+        for (int i = 0; i < probe; i++) if (split(lines.get(i), d).size() != fields) return false;
+        return true;
+    }
+
+    private static boolean decimalCommasOnly(List<String> lines, int probe) {
+        for (int i = 0; i < probe; i++) {
+            String l = lines.get(i);
+            for (int k = l.indexOf(','); k >= 0; k = l.indexOf(',', k + 1))
+                if (k == 0 || k == l.length() - 1 || !Character.isDigit(l.charAt(k - 1)) || !Character.isDigit(l.charAt(k + 1)))
+                    return false;
+        }
+        return true;
     }
 
     /** Fields of a line: double quotes protect delimiters; {@code ' '} splits on runs of blanks. */
@@ -239,9 +268,12 @@ public final class StackPlan {
         return i == null || i >= f.size() ? "" : f.get(i).trim();
     }
 
-    private static double number(String s) {
+    /** A number; "12,5" is 12.5 where the delimiter is not a comma (European spreadsheets). */
+    private static double number(String s, char delim) {
+        String t = s.trim();
+        if (delim != ',' && DECIMAL_COMMA.matcher(t).matches()) t = t.replace(',', '.');
         try {
-            return Double.parseDouble(s.trim());
+            return Double.parseDouble(t);
         } catch (NumberFormatException e) {
             return Double.NaN;
         }

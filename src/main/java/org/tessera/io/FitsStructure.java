@@ -53,6 +53,8 @@ final class FitsStructure {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (!startsWith(ch, 0, "SIMPLE  =")) {
+                // a copy or download that never completed: say so rather than "not FITS"
+                if (size == 0) throw new FitsReadException(file, "empty file (0 bytes): not a FITS file (an unfinished copy?)");
                 // a .fits.gz named on the command line: say what it is rather than "not FITS"
                 if (gzip(ch))
                     throw new FitsReadException(file, "gzip-compressed file: Tessera reads uncompressed FITS only (gunzip it first)");

@@ -268,7 +268,30 @@ public final class FrameScanner {
                     + (left.isEmpty() ? "" : "; " + left));
         if (!left.isEmpty()) LOG.warning("[READ] " + left);
 
-        return new Listing(new ArrayList<>(files), unreadable);
+        return new Listing(oncePerFile(files, unreadable), unreadable);
+    }
+
+    /**
+     * The files with one path per file: a frame reached by two paths (a link to a folder of frames
+     * inside the input folder, a folder named twice under another spelling) was stacked twice, twice
+     * its weight and its exposure. The path without links is kept, else the first; each other path
+     * becomes a problem naming the one kept.
+     */
+    private static List<Path> oncePerFile(TreeSet<Path> files, List<Problem> problems) {
+        Map<Path, Path> kept = new java.util.HashMap<>(); // real path → the path read
+        for (Path f : files) {
+            Path real = canonical(f);
+            if (f.equals(real)) kept.put(real, f);
+            else kept.putIfAbsent(real, f);
+        }
+        List<Path> once = new ArrayList<>();
+        for (Path f : files) {
+            Path k = kept.get(canonical(f));
+            if (k.equals(f)) once.add(f);
+            else problems.add(new Problem(f, "the same file as " + k + " (another path to it, through a link): "
+                    + "a frame is stacked once, this path is left out"));
+        }
+        return once;
     }
 
     /** Why a file Tessera wrote is no frame, when the inputs hold nothing else. */
@@ -292,11 +315,65 @@ public final class FrameScanner {
                     + (outputs.size() > 10 ? " and " + (outputs.size() - 10) + " more" : ""));
         if (frames.isEmpty() && skipped.isEmpty()) // only Tessera's outputs: say why each is no frame, and what to run
             for (String o : outputs) skipped.add(new Problem(Path.of(o), TESSERA_OUTPUT_REASON));
+        if (framesOnly) frames = identicalCopiesOnce(frames, skipped);
         if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
         sayNotes(frames);
         for (Problem p : skipped) LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
         logSummary(frames, skipped);
         return new Scan(Collections.unmodifiableList(frames), skipped);
+    }
+
+    /**
+     * The frames with each identical copy left out (the same bytes under another name: a night's
+     * folder copied twice, "night1 - Copy"), which would be stacked twice, twice its weight and
+     * exposure; the first in path order is kept and each copy named with it. Only files of the same
+     * size and the same header cards are compared, by a checksum of their first bytes and then
+     * byte for byte, so frames that differ cost no read.
+     */
+    private static List<FitsFrame> identicalCopiesOnce(List<FitsFrame> frames, List<Problem> skipped) {
+        Map<List<Object>, List<FitsFrame>> alike = new java.util.LinkedHashMap<>();
+        for (FitsFrame f : frames) {
+            try {
+                alike.computeIfAbsent(List.of(Files.size(f.path()), f.keys()), k -> new ArrayList<>()).add(f);
+            } catch (IOException | RuntimeException e) { // not a local file (a cluster's URI): not compared
+            }
+        }
+        java.util.Set<FitsFrame> copies = new java.util.HashSet<>();
+        for (List<FitsFrame> group : alike.values()) {
+            if (group.size() < 2) continue;
+            Map<Long, List<FitsFrame>> kept = new java.util.HashMap<>(); // checksum of the first bytes → distinct files
+            for (FitsFrame f : group) {
+                try {
+                    List<FitsFrame> same = kept.computeIfAbsent(headChecksum(f.path()), k -> new ArrayList<>());
+                    FitsFrame original = null;
+                    for (FitsFrame o : same) if (Files.mismatch(o.path(), f.path()) == -1) original = o;
+                    if (original == null) {
+                        same.add(f);
+                    } else {
+                        copies.add(f);
+                        skipped.add(new Problem(f.path(), "an identical copy of " + original.path()
+                                + " (the same bytes): a frame is stacked once, this copy is left out"));
+                    }
+                } catch (IOException e) { // unreadable now: its read says so later
+                }
+            }
+        }
+        if (copies.isEmpty()) return frames;
+        List<FitsFrame> once = new ArrayList<>(frames);
+        once.removeIf(copies::contains);
+        return once;
+    }
+
+    /** CRC-32 of a file's first 64 KiB (its header and first rows). */
+    private static long headChecksum(Path p) throws IOException {
+        byte[] b = new byte[1 << 16];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            n = in.readNBytes(b, 0, b.length);
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 0, n);
+        return crc.getValue();
     }
 
     /**

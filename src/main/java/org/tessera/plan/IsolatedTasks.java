@@ -28,6 +28,13 @@ import org.tessera.UserMessages;
  * failed tile would make the mosaic depend on the heap and on which worker happened to allocate
  * last. The first one stops the tasks not yet started, waits for the running ones and ends the
  * run with {@link HeapExhausted} (other errors are rethrown as they are).
+ * <p>
+ * A full disk is the run's failure too ({@link UserMessages#isDiskFull}): the tiles after it would
+ * each stack for minutes and fail at their write, and space freed meanwhile by another program
+ * would give a mosaic without the failed tiles, reported as skipped inputs (exit 1) rather than as
+ * a failed run. The first one is logged as that tile's failure, stops the tasks not yet started,
+ * waits for the running ones and ends the run with its message (an {@link UncheckedIOException});
+ * the tiles finished stay written, for a rerun to reuse.
  */
 public final class IsolatedTasks {
     private IsolatedTasks() {}
@@ -79,6 +86,7 @@ public final class IsolatedTasks {
         Failure[] failures = new Failure[n];
         AtomicInteger finished = new AtomicInteger(), threadNo = new AtomicInteger();
         AtomicReference<Error> fatal = new AtomicReference<>();
+        AtomicReference<Exception> diskFull = new AtomicReference<>();
         ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, n)), r -> {
             Thread t = new Thread(r, threadPrefix + "-" + threadNo.incrementAndGet());
             t.setDaemon(true);
@@ -90,7 +98,7 @@ public final class IsolatedTasks {
                 int k = i;
                 Task<R> task = tasks.get(i);
                 futures.add(ex.submit(() -> {
-                    if (progress.cancelled() || fatal.get() != null) return;
+                    if (progress.cancelled() || fatal.get() != null || diskFull.get() != null) return;
                     try {
                         results[k] = task.work().run(part(parts, k, finished, what));
                         ok[k] = true;
@@ -104,6 +112,7 @@ public final class IsolatedTasks {
                         String msg = UserMessages.describe(e);
                         onFailure.failed(task.id(), msg, e);
                         failures[k] = new Failure(task.id(), msg);
+                        if (UserMessages.isDiskFull(e)) diskFull.compareAndSet(null, e);
                     } catch (Error e) {
                         results[k] = null; // let the collector have the tile before the others go on
                         fatal.compareAndSet(null, e);
@@ -130,6 +139,11 @@ public final class IsolatedTasks {
         if (err instanceof OutOfMemoryError oom)
             throw new UncheckedIOException(HeapExhausted.of(what + " (" + threadPrefix + ")", oom));
         if (err != null) throw err;
+        Exception full = diskFull.get();
+        if (full != null) { // the message as the user reads it, also as the exception's own (a log line appends no class name)
+            String msg = UserMessages.describe(full);
+            throw new UncheckedIOException(msg, new java.io.IOException(msg, full));
+        }
         List<R> done = new ArrayList<>();
         List<Failure> failed = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -173,6 +173,9 @@ public final class SdsMode {
                 used.add(b);
                 p.update(1, "done");
             } catch (IOException | IllegalArgumentException e) {
+                // A full disk is the run's failure: the later batches would fail at their writes, and
+                // the Classic fallback after them wrote master tiles instead of the SDS mosaic asked for
+                if (UserMessages.isDiskFull(e)) throw e;
                 // One batch that fails never takes the others with it: its frames are reported.
                 String why = "SDS batch " + id + " failed: " + e.getMessage();
                 LOG.log(Level.WARNING, "[SDS] " + why, e);

@@ -19,16 +19,25 @@ package org.tessera.stack;
  * @param fit        per channel linear_fit measured on the pixels against the survey's reference
  *                   ({@link SkyCells}); null when not measured (the reference itself, frames before it)
  * @param fitReference whether this frame is the one the survey's fits were measured against
+ * @param constant   the one value every finite pixel of every channel holds (an all-zero or blank
+ *                   readout), NaN when the pixels differ or were not gathered (no normalisation
+ *                   or weighting asked)
  */
 record FrameStats(long pixels, long[] finite, double[] pLow, double[] pHigh, double sky, double[] noiseSigma,
                   double fwhm, int stars, double cx, double cy, double radius, SkyCells.Fit[] fit,
-                  boolean fitReference) {
+                  boolean fitReference, double constant) {
     FrameStats(long pixels, long[] finite, double[] pLow, double[] pHigh, double sky, double[] noiseSigma,
                double fwhm, int stars, double cx, double cy, double radius) {
-        this(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, null, false);
+        this(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, null, false, Double.NaN);
     }
 
     FrameStats withFit(SkyCells.Fit[] f, boolean reference) {
-        return new FrameStats(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, f, reference);
+        return new FrameStats(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, f, reference,
+                constant);
+    }
+
+    FrameStats withConstant(double value) {
+        return new FrameStats(pixels, finite, pLow, pHigh, sky, noiseSigma, fwhm, stars, cx, cy, radius, fit,
+                fitReference, value);
     }
 }

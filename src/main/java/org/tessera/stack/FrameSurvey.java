@@ -261,6 +261,9 @@ final class FrameSurvey {
                 }
             }
         }
+        // before the selections reorder vals; sky_mean and FWHM weights gather the luminance only
+        double constant = vals != null ? constant(vals, nv) : lum != null ? constant(new float[][] {lum}, new int[] {w * h})
+                : Double.NaN;
         double[] pLow = nanArray(nc), pHigh = nanArray(nc), sigma = nanArray(nc);
         for (int c = 0; c < nc && vals != null; c++) {
             if (nv[c] == 0) continue;
@@ -302,8 +305,28 @@ final class FrameSurvey {
             }
             radius = Math.sqrt(r2) + 0.5;
         }
-        return new Measured(new FrameStats(f.footprintPixels(), finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius),
-                cells == null ? null : cells.finish());
+        return new Measured(new FrameStats(f.footprintPixels(), finite, pLow, pHigh, sky, sigma, fwhm, stars, cx, cy, radius)
+                .withConstant(constant), cells == null ? null : cells.finish());
+    }
+
+    /**
+     * When every channel's finite values (the first {@code nv[c]} of {@code vals[c]}; NaN skipped)
+     * hold one value: the first channel's, else NaN (also without any). A frame with data differs
+     * within its first values, so this looks at few of them.
+     */
+    static double constant(float[][] vals, int[] nv) {
+        double first = Double.NaN;
+        for (int c = 0; c < nv.length; c++) {
+            float[] v = vals[c];
+            float v0 = Float.NaN;
+            for (int i = 0; i < nv[c]; i++) {
+                if (Float.isNaN(v[i])) continue;
+                if (Float.isNaN(v0)) v0 = v[i];
+                else if (v[i] != v0) return Double.NaN;
+            }
+            if (Double.isNaN(first)) first = v0;
+        }
+        return first;
     }
 
     /** 0.299 R + 0.587 G + 0.114 B for three channels, the mean of the channels otherwise. */

@@ -275,6 +275,12 @@ public final class StackCore {
                 return String.format(Locale.ROOT, "finite fraction %.4f < %.2f in channel %d", frac, MIN_FINITE_FRACTION, c);
             if (f < minPixels) return "only " + f + " finite pixels (< " + minPixels + ") in channel " + c;
         }
+        // An all-zero (or blank) readout is finite everywhere but holds no sky: stacked, it pulled
+        // every pixel towards its value (a 5-frame tile moved by 10 ADU, up to 5140 ADU on stars)
+        if (!Double.isNaN(s.constant()))
+            return "every pixel holds the same value, " + (s.constant() == Math.rint(s.constant())
+                    ? String.valueOf((long) s.constant()) : Normalization.fmt(s.constant()))
+                    + " (an all-zero or blank readout): no data";
         return null;
     }
 

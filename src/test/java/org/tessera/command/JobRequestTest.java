@@ -91,6 +91,11 @@ class JobRequestTest {
         Path tile = dir.resolve("tile.fits"), empty = Files.createFile(dir.resolve("empty.fits"));
         FitsImageWriter.write(tile, img, ours, FitsImageWriter.AlphaMode.NONE);
         assertEquals(tile, JobRequest.of(Job.STACK, List.of(frames), tile, c, List.of()).output());
+        // ... also where the inputs hold it (the same stack into the folder it stacks, run again): never read as a frame
+        Path again = frames.resolve("m31.fits");
+        FitsImageWriter.write(again, img, ours, FitsImageWriter.AlphaMode.NONE);
+        for (Path input : List.of(frames, again))
+            assertEquals(again, JobRequest.of(Job.STACK, List.of(input, raw2), again, c, List.of()).output());
         assertEquals(empty, JobRequest.of(Job.STACK, List.of(frames), empty, c, List.of()).output());
         // A file that is no FITS at all is not Tessera's either.
         Path text = Files.writeString(dir.resolve("notes.fits"), "my notes");

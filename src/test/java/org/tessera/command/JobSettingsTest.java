@@ -99,6 +99,8 @@ class JobSettingsTest {
         Path missing = dir.resolve("none.json");
         IOException e = assertThrows(IOException.class, () -> JobSettings.build(missing, Map.of(), List.of()));
         assertEquals("config file not found: " + missing, e.getMessage());
+        IOException folder = assertThrows(IOException.class, () -> JobSettings.build(dir, Map.of(), List.of()));
+        assertEquals("config file expected, but " + dir + " is a folder: name the JSON file in it", folder.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> JobSettings.build(null, Map.of(), List.of("apply_master_tile_crop=maybe")));
         assertTrue(b.getMessage().startsWith("apply_master_tile_crop: expected true/false"), b.getMessage());

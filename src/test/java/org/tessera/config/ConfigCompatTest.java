@@ -96,10 +96,24 @@ class ConfigCompatTest {
         java.nio.file.Files.writeString(f, "{\"stacking_kapa_low\": 2, \"stacking_kappa_low\": 2.5, \"language\": \"fr\"}");
         Config c = JobSettings.build(f, java.util.Map.of(), List.of("my_own=x"));
         assertEquals(List.of(
-                "unknown config key 'stacking_kapa_low' (kept as given; check the spelling against docs/user-guide.md)",
+                "unknown config key 'stacking_kapa_low' (kept as given; did you mean 'stacking_kappa_low'?)",
                 "unknown config key 'my_own' (kept as given; check the spelling against docs/user-guide.md)",
                 "1 config key has no effect in Tessera: language [" + ConfigCompat.NO_EFFECT.get("language") + "]"),
                 ConfigCompat.warnings(c));
         assertTrue(ConfigCompat.warnings(new Config()).isEmpty());
+    }
+
+    /** A misspelt key names the key it most likely means; a key near none, or near two alike, does not guess. */
+    @Test
+    void aMisspeltKeyNamesTheKeyItMeans() {
+        assertEquals("unknown config key 'stacking_kappa_hihg' (kept as given; did you mean 'stacking_kappa_high'?)",
+                ConfigCompat.unknownKey("stacking_kappa_hihg"));
+        assertEquals("unknown config key 'Reproject_Kernel' (kept as given; did you mean 'reproject_kernel'?)",
+                ConfigCompat.unknownKey("Reproject_Kernel"));
+        assertEquals("unknown config key 'stacking_kappa_' (kept as given; check the spelling against docs/user-guide.md)",
+                ConfigCompat.unknownKey("stacking_kappa_"), "3 edits from stacking_kappa_low: no guess");
+        assertEquals("unknown config key 'my_own' (kept as given; check the spelling against docs/user-guide.md)",
+                ConfigCompat.unknownKey("my_own"));
+        assertEquals(2, ConfigCompat.distance("abcd", "bacde", 3));
     }
 }

@@ -55,4 +55,37 @@ class ConfigTest {
         Exception e = assertThrows(java.io.IOException.class, () -> new Config().load(f));
         assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("line 3"), e.getMessage());
     }
+
+    /**
+     * A config saved by Notepad (byte-order mark, CRLF) stopped with "not valid JSON: unexpected
+     * character '\uFEFF'" (invisible), one saved by PowerShell's {@code >} (UTF-16) with "Input
+     * length = 1", naming no file. Both are read; text in a Windows code page is named with the line.
+     */
+    @Test
+    void configsAsEditorsSaveThemAreReadOrNamed(@TempDir Path dir) throws Exception {
+        String json = "{\r\n  \"stacking_kappa_low\": 2.5,\r\n  \"OBJECT_note\": \"M31 \u00e9\"\r\n}\r\n";
+        byte[] utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path bom = dir.resolve("bom.json");
+        Files.write(bom, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8));
+        assertEquals(2.5, new Config().load(bom).getDouble("stacking_kappa_low"));
+        Path le = dir.resolve("utf16le.json");
+        Files.write(le, concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, json.getBytes(java.nio.charset.StandardCharsets.UTF_16LE)));
+        Config c = new Config().load(le);
+        assertEquals(2.5, c.getDouble("stacking_kappa_low"));
+        assertEquals("M31 \u00e9", c.getString("OBJECT_note"));
+        Path be = dir.resolve("utf16be.json");
+        Files.write(be, concat(new byte[] {(byte) 0xFE, (byte) 0xFF}, json.getBytes(java.nio.charset.StandardCharsets.UTF_16BE)));
+        assertEquals("M31 \u00e9", new Config().load(be).getString("OBJECT_note"));
+        Path ansi = dir.resolve("ansi.json");
+        Files.write(ansi, json.getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> new Config().load(ansi));
+        assertEquals(ansi + ": not UTF-8 text: line 3 holds the byte 0xE9 (saved in another encoding, such as a "
+                + "Windows code page?): save it as UTF-8", e.getMessage());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }

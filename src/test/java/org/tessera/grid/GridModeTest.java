@@ -213,6 +213,29 @@ class GridModeTest {
         assertTrue(e.getMessage().contains(" px grid (grid_EQ/mosaic_grid.fits about "), e.getMessage());
     }
 
+    /**
+     * A frame of no data among good frames (all NaN here; an all-zero readout alike) was dropped by
+     * each tile's stack and only logged there: not named among the skipped inputs (exit 0) and
+     * counted in the mosaic's EXPTOTAL and NEXP_SUM. It is named, once, and left out of them.
+     */
+    @Test
+    void aFrameEveryTileDroppedIsNamedAndNotCountedInTheMosaic() throws IOException {
+        SyntheticSky sky = GridFixtures.sky();
+        List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
+        FitsFrame f0 = FitsFrame.open(files.get(0));
+        Path nan = GridFixtures.nanFrame(dir.resolve("frames/nan.fits"), f0.wcs(), 96, 72);
+        files.add(nan);
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE);
+        GridMode.Part part = o.parts().get(0);
+        assertEquals(List.of(), part.failed());
+        assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(nan,
+                "dropped by every Grid tile it falls in: finite fraction 0.0000 < 0.02 in channel 0")), o.skipped());
+        java.util.Map<String, String> keys = FitsFrame.open(part.mosaic()).keys();
+        assertEquals(16, Integer.parseInt(keys.get("NEXP_SUM")));
+        assertEquals(16 * sky.exposureSeconds(), Double.parseDouble(keys.get("EXPTOTAL")), 1e-9);
+    }
+
     @Test
     void aTileWhoseFramesHoldNoDataFailsTheOthersAndTheMosaicAreMade() throws IOException {
         SyntheticSky sky = GridFixtures.sky();

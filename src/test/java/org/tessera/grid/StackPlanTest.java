@@ -158,4 +158,76 @@ class StackPlanTest {
         assertEquals("my, frame.fits", plan.entries().get(0).path().getFileName().toString());
         assertEquals(4.0, plan.entries().get(0).exposure());
     }
+
+    /**
+     * A plan as spreadsheets save it: Excel's "CSV UTF-8" (byte-order mark, CRLF, empty rows ",,"
+     * below the table, which were each a skipped input "no file path", exit 1), European Excel (';'
+     * with decimal commas: "10,5" was "not a number > 0", and without a header ',' was taken as the
+     * delimiter), "Unicode Text" (UTF-16, tabs: "Input length = 1", no file named) and plain "CSV"
+     * in a Windows code page (named with its line).
+     */
+    @Test
+    void plansAsSpreadsheetsSaveThem() throws IOException {
+        touch("a.fits");
+        touch("b\u00e9.fits");
+        Path p = dir.resolve("stack_plan.csv");
+        Files.write(p, ("\uFEFFfile_path,exposure,filter\r\na.fits,10,L\r\n\"b\u00e9.fits\",20,\"L, R\"\r\n,,\r\n,,\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        StackPlan plan = StackPlan.read(p);
+        assertEquals(List.of(10.0, 20.0), plan.entries().stream().map(StackPlan.Entry::exposure).toList());
+        assertEquals("L, R", plan.entries().get(1).filter());
+        assertEquals(List.of(), plan.problems());
+
+        plan = StackPlan.read(csv("file_path;exposure;order\r\na.fits;10,5;2\r\nb\u00e9.fits;0,25;1,5\r\n;;\r\n"));
+        assertEquals(';', plan.delimiter());
+        assertEquals(List.of(0.25, 10.5), plan.entries().stream().map(StackPlan.Entry::exposure).toList());
+        assertEquals(1.5, plan.entries().get(0).order());
+        plan = StackPlan.read(csv("a.fits;10,5\r\nb\u00e9.fits;3,0\r\n")); // ',' too splits each line in two
+        assertEquals(';', plan.delimiter());
+        assertEquals(List.of(10.5, 3.0), plan.entries().stream().map(StackPlan.Entry::exposure).toList());
+        // with ',' as the delimiter "10,5" stays two fields
+        assertEquals(',', StackPlan.read(csv("a.fits,10,5\n")).delimiter());
+
+        Files.write(p, ("\uFEFFfile_path\texposure\r\nb\u00e9.fits\t30\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        plan = StackPlan.read(p);
+        assertEquals(dir.resolve("b\u00e9.fits"), plan.entries().get(0).path());
+        assertEquals(30.0, plan.entries().get(0).exposure());
+
+        Files.write(p, "file_path,exposure\na.fits,10\nb\u00e9.fits,20\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        IOException e = assertThrows(IOException.class, () -> StackPlan.read(p));
+        assertEquals(p + ": not UTF-8 text: line 3 holds the byte 0xE9 (saved in another encoding, such as a Windows "
+                + "code page?): save it as UTF-8 (in Excel: Save As, CSV UTF-8)", e.getMessage());
+    }
+
+    /** Paths written from the folder the user works in: the failure says where relative paths are read from. */
+    @Test
+    void aPlanOfNoFoundFileSaysWhereRelativePathsAreRead() throws IOException {
+        touch("frames/a.fits");
+        Path sub = Files.createDirectories(dir.resolve("plans")).resolve("plan.csv");
+        Files.writeString(sub, "path\nframes/a.fits\n");
+        IOException e = assertThrows(IOException.class, () -> StackPlan.read(sub));
+        assertEquals(sub + ": stack plan lists no usable frame (1 line(s) left out, first: plan.csv: line 2: file not found: "
+                + dir.resolve("plans/frames/a.fits") + "); relative paths are read from the plan's folder " + dir.resolve("plans"),
+                e.getMessage());
+    }
+
+    /** A line without a path is named by the plan's file among the skipped inputs (it was "skipped null: …"). */
+    @Test
+    void aLineWithoutAPathIsSkippedUnderThePlansName() throws Exception {
+        GridFixtures.monoFrame(dir.resolve("a.fits"), new org.tessera.wcs.FitsWcs(org.tessera.wcs.Projection.forCode("TAN"), 16.5, 12.5, 150, 40, -0.0007, 0, 0, 0.0007), 32, 24);
+        Path p = csv("path,exposure\na.fits,10\n,5\n");
+        GridInputs.Split split = GridInputs.open(StackPlan.read(p),
+                new org.tessera.tiles.AltAzGating(false, false, org.tessera.tiles.AltAzGating.UnknownPolicy.EQ));
+        assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(p, "stack_plan.csv: line 3: no file path")), split.skipped());
+    }
+
+    /** A plan written on Windows: relative paths with '\\' are found; a Windows drive path is named as such. */
+    @Test
+    void windowsPathsOfAPlan() throws IOException {
+        touch("night1/a.fits");
+        StackPlan plan = StackPlan.read(csv("path\nnight1\\a.fits\nC:\\astro\\b.fits\n"));
+        assertEquals(List.of(dir.resolve("night1/a.fits")), plan.entries().stream().map(StackPlan.Entry::path).toList());
+        assertEquals("stack_plan.csv: line 3: file not found: " + dir.resolve("C:\\astro\\b.fits")
+                + " (a Windows path: write it relative to the plan's folder)", plan.problems().get(0).reason());
+    }
 }

@@ -368,6 +368,10 @@ class FitsFrameTest {
         FitsReadException e = assertThrows(FitsReadException.class, () -> FitsFrame.open(text));
         assertEquals("x.fits: not a FITS file (it does not start with a SIMPLE card)", e.getMessage());
         assertEquals(text, e.file());
+        // a copy that never completed: said as such
+        Path zero = Files.createFile(tmp.resolve("zero.fits"));
+        assertEquals("zero.fits: empty file (0 bytes): not a FITS file (an unfinished copy?)",
+                assertThrows(FitsReadException.class, () -> FitsFrame.open(zero)).getMessage());
 
         Path full = FitsFixtures.write(tmp.resolve("full.fits"), new short[100][50]);
         Path cut = tmp.resolve("cut.fits");

@@ -98,6 +98,66 @@ class FrameScannerTest {
         assertTrue(log.contains("WARNING [READ] " + named), log.toString());
     }
 
+    /**
+     * A link inside the input folder to a folder of frames (or to a frame) reached every frame by
+     * two paths, and each was stacked twice: 8 frames from 4 files. Each file is read once, by
+     * its path without links, and the other path is named among the skipped inputs.
+     */
+    @Test
+    void aFrameReachedThroughALinkIsReadOnceAndTheOtherPathNamed() throws IOException {
+        Path real = Files.createDirectories(tmp.resolve("in/real"));
+        Path a = FitsFixtures.write(real.resolve("a.fits"), new short[8][8], "EQMODE", 1);
+        Path b = FitsFixtures.write(real.resolve("b.fits"), new short[][] {{1, 2}, {3, 4}}, "EQMODE", 1);
+        Files.createSymbolicLink(tmp.resolve("in/link"), real);                 // sorts before "real"
+        Files.createSymbolicLink(tmp.resolve("in/zz.fits"), a);
+        FrameScanner.Scan s = FrameScanner.scan(List.of(tmp.resolve("in")), false);
+        assertEquals(List.of(a, b), s.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(tmp.resolve("in/link/a.fits"), tmp.resolve("in/link/b.fits"), tmp.resolve("in/zz.fits")),
+                s.skipped().stream().map(FrameScanner.Problem::file).toList());
+        assertEquals("the same file as " + a + " (another path to it, through a link): a frame is stacked once, "
+                + "this path is left out", s.skipped().get(0).reason());
+        assertTrue(log.contains("WARNING [READ] skipped " + tmp.resolve("in/zz.fits") + ": the same file as " + a
+                + " (another path to it, through a link): a frame is stacked once, this path is left out"), log.toString());
+
+        // only the link named: it is read (no path without links among the inputs)
+        FrameScanner.Scan viaLink = FrameScanner.scan(List.of(tmp.resolve("in/link")), false);
+        assertEquals(List.of(tmp.resolve("in/link/a.fits"), tmp.resolve("in/link/b.fits")),
+                viaLink.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(), viaLink.skipped());
+    }
+
+    /**
+     * A frame copied under another name (a night's folder copied twice) was stacked twice. The
+     * copy with the same bytes is named and left out; frames of the same header but other pixels,
+     * or the same pixels under another header, are frames of their own.
+     */
+    @Test
+    void anIdenticalCopyOfAFrameIsNamedAndLeftOut() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        short[][] px = new short[40][50];
+        px[3][4] = 100;
+        Path a = FitsFixtures.write(in.resolve("a.fits"), px, "EQMODE", 1, "DATE-OBS", "2025-01-01T20:00:00");
+        Path copy = Files.copy(a, Files.createDirectories(in.resolve("night1 - Copy")).resolve("a.fits"));
+        short[][] other = new short[40][50];
+        other[39][49] = 7; // the same header, the same size: differs only in its last pixel
+        Path b = FitsFixtures.write(in.resolve("b.fits"), other, "EQMODE", 1, "DATE-OBS", "2025-01-01T20:00:00");
+        Path c = FitsFixtures.write(in.resolve("c.fits"), px, "EQMODE", 1, "DATE-OBS", "2025-01-01T20:00:10");
+        Path big = FitsFixtures.write(in.resolve("d.fits"), new short[400][500], "EQMODE", 1);
+        Path bigCopy = Files.copy(big, in.resolve("e.fits"));
+        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(in), null, false, false);
+        assertEquals(List.of(a, b, c, big), s.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(new FrameScanner.Problem(bigCopy, "an identical copy of " + big
+                        + " (the same bytes): a frame is stacked once, this copy is left out"),
+                new FrameScanner.Problem(copy, "an identical copy of " + a
+                        + " (the same bytes): a frame is stacked once, this copy is left out")),
+                s.skipped().stream().sorted(java.util.Comparator.comparing(p -> p.file().getFileName().toString()
+                        .equals("e.fits") ? 0 : 1)).toList());
+        assertTrue(log.contains("WARNING [READ] skipped " + copy + ": an identical copy of " + a
+                + " (the same bytes): a frame is stacked once, this copy is left out"), log.toString());
+        // images to coadd (reproject) are taken as named
+        assertEquals(6, FrameScanner.scan(List.of(in), false).frames().size());
+    }
+
     private static FrameScanner.Problem find(FrameScanner.Scan s, Path file) {
         return s.skipped().stream().filter(p -> p.file().equals(file.toAbsolutePath())).findFirst()
                 .orElseThrow(() -> new AssertionError(file + " not among skipped " + s.skipped()));

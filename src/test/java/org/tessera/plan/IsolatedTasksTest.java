@@ -67,6 +67,40 @@ class IsolatedTasksTest {
         assertEquals(List.of(), told); // not reported as a tile failure
     }
 
+    /**
+     * A full disk ends the run as out of memory does: the tile that met it is told as failed (its
+     * log line), the tasks not yet started do not run, and the run fails with the message naming
+     * the file, worded once.
+     */
+    @Test
+    void aFullDiskEndsTheRunNamingTheFile() {
+        AtomicInteger ran = new AtomicInteger();
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int id = i;
+            tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
+                ran.incrementAndGet();
+                if (id == 2) throw new java.io.IOException("/out/master_tiles/master_tile_002.fits: cannot write: the disk is "
+                        + "full (No space left on device): free some space or choose another output folder");
+                return id;
+            }));
+        }
+        List<Integer> told = Collections.synchronizedList(new ArrayList<>());
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> IsolatedTasks.run(tasks, 1, "test", "master tile", Progress.NONE, (id, reason, x) -> told.add(id)));
+        assertEquals("/out/master_tiles/master_tile_002.fits: cannot write: the disk is full (No space left on device): "
+                + "free some space or choose another output folder", org.tessera.UserMessages.describe(e));
+        assertEquals(e.getMessage(), org.tessera.UserMessages.describe(e), "a log line holding the message adds no class name");
+        assertEquals(List.of(2), told);
+        assertEquals(3, ran.get(), "one worker: the tasks after the full disk do not start");
+
+        // the system's own words, and a quota, are a full disk too; other write failures are the tile's
+        assertTrue(org.tessera.UserMessages.isDiskFull(new java.io.UncheckedIOException(
+                new java.nio.file.FileSystemException("/out/x.fits", null, "No space left on device"))));
+        assertTrue(org.tessera.UserMessages.isDiskFull(new java.io.IOException("Disk quota exceeded")));
+        assertTrue(!org.tessera.UserMessages.isDiskFull(new java.io.IOException("/out/x.fits: input/output error")));
+    }
+
     @Test
     void cancellingSkipsTheTasksNotStarted() {
         AtomicInteger ran = new AtomicInteger();

@@ -60,4 +60,34 @@ class SdsFallbackTest {
                 String.join("\n", log));
         assertFalse(log.stream().anyMatch(s -> s.startsWith("[SDS]")), "no SDS step");
     }
+
+    /**
+     * A full disk met by a mega-tile (its files, or the manifest that records it) ended that batch
+     * only: the next failed the same way and the run fell back to Classic, master tiles instead of
+     * the SDS mosaic asked for. It ends the run, naming the file.
+     */
+    @Test
+    void aFullDiskEndsTheRunInsteadOfFallingBackToClassic() throws IOException {
+        SdsFixtures.field(15).writeFits(dir.resolve("frames"));
+        List<org.tessera.io.FitsFrame> frames = org.tessera.io.FrameScanner.scan(List.of(dir.resolve("frames")), true).frames();
+        org.tessera.config.Config c = SdsFixtures.sds();
+        SdsMode.Plan plan = SdsMode.plan(frames, c);
+        assertEquals(2, plan.batches().size());
+        Path manifest = dir.resolve("out/tessera-run.json.tmp");
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        SdsMode.Store full = new SdsMode.Store() {
+            @Override public boolean reused(int id) { return false; }
+            @Override public void done(int id) throws IOException {
+                done.incrementAndGet();
+                throw new java.nio.file.FileSystemException(manifest.toString(), null, "No space left on device");
+            }
+        };
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> SdsMode.run(plan,
+                dir.resolve("out"), c, org.tessera.plan.ResourcePlan.fromRuntime(c),
+                org.tessera.reproject.CpuBandCoadder.INSTANCE, new org.tessera.reproject.CoaddFiles.Names("m.fits", "c.fits", "p.png"),
+                new SdsMode.Stages(Progress.NONE, Progress.NONE, Progress.NONE), full));
+        assertEquals(manifest + ": the disk is full (No space left on device): free some space or choose another output folder",
+                org.tessera.UserMessages.describe(e));
+        assertEquals(1, done.get(), "no batch after the full disk");
+    }
 }

@@ -198,6 +198,37 @@ class StackKnownAnswerTest {
                 "sky_mean removes the offsets");
     }
 
+    /**
+     * An all-zero readout (or any frame of one value) is finite everywhere but holds no sky: it was
+     * stacked, named only as "flat" for the normalisation reference, and pulled the tile towards 0.
+     * It is dropped with its reason (the frame then counts among the skipped inputs, exit 1): the
+     * stack is the good frames' bit for bit, with every setting that measures the frames.
+     */
+    @Test
+    void aFrameOfOneValueIsDroppedWithItsReason() throws Exception {
+        TestSky sky = TestSky.stars(W, H, C, 2, 10, 3.0, 100, 100, 100);
+        List<FloatImage> good = List.of(sky.frame(1, 3, 1, 0), sky.frame(2, 3, 1, 0), sky.frame(4, 3, 1, 0),
+                sky.frame(5, 3, 1, 0));
+        FloatImage zero = new FloatImage(W, H, C), blank = new FloatImage(W, H, C);
+        blank.fill(65535);
+        TestSky.keepOnly(blank, 0, 0, 60, H); // NaN beside it: the finite pixels are what count
+        for (StackParams p : List.of(StackParams.defaults(), StackParams.plainMean().with(Normalize.SKY_MEAN, Weighting.NONE),
+                StackParams.plainMean().with(Normalize.NONE, Weighting.NOISE_VARIANCE))) {
+            List<FloatImage> with = new ArrayList<>(List.of(zero, good.get(0), good.get(1), blank, good.get(2), good.get(3)));
+            FloatImage a = new FloatImage(W, H, C), b = new FloatImage(W, H, C);
+            StackResult r = stack(with, p, a, null);
+            stack(good, p, b, null);
+            assertEquals(4, r.framesUsed(), p.describe());
+            assertEquals(List.of("frame #1: every pixel holds the same value, 0 (an all-zero or blank readout): no data",
+                    "frame #4: every pixel holds the same value, 65535 (an all-zero or blank readout): no data"),
+                    r.dropped(), p.describe());
+            for (int c = 0; c < C; c++) assertArrayEquals(b.plane(c), a.plane(c), p.describe());
+        }
+        // without frame statistics (a plain mean) nothing is measured, nothing dropped
+        assertEquals(List.of(), stack(List.of(zero, good.get(0)), StackParams.plainMean(), new FloatImage(W, H, C), null)
+                .dropped());
+    }
+
     @Test
     void framesWithTooLittleDataAreDroppedWithTheirReason() throws Exception {
         TestSky sky = TestSky.stars(W, H, C, 2, 10, 3.0, 100, 100, 100);

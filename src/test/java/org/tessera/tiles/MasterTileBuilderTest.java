@@ -334,11 +334,31 @@ class MasterTileBuilderTest {
         List<Frame> all = new ArrayList<>(eqFrames("s"));
         all.addAll(azFrames());
         Phase3Result r = builder(false, true, 2).build(groups(all), t -> {
-            if (t.id() == 0) throw new IOException("disk full writing " + t.fileName());
+            if (t.id() == 0) throw new IOException(t.fileName() + ": cannot write: input/output error");
         }, Progress.NONE);
-        assertEquals(List.of(new Phase3Result.Failure(0, "the disk is full (disk full writing master_tile_000.fits): "
-                + "free some space or choose another output folder")), r.failures());
+        assertEquals(List.of(new Phase3Result.Failure(0, "master_tile_000.fits: cannot write: input/output error")), r.failures());
         assertEquals(1, r.tiles().size());
+    }
+
+    /**
+     * A full disk is the run's failure, not the tile's: the other tiles went on stacking, each to
+     * fail at its write, and a mosaic made after space came back lacked them with exit 1. The run
+     * stops with the message naming the file; the tile written before stays.
+     */
+    @Test
+    void aFullDiskEndsPhase3WithTheFileNamed() {
+        List<Frame> all = new ArrayList<>(eqFrames("d"));
+        all.addAll(azFrames());
+        List<Integer> written = new ArrayList<>();
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> builder(false, true, 1)
+                .build(groups(all), t -> {
+                    if (t.id() == 1) throw new java.nio.file.FileSystemException("/out/master_tiles/" + t.fileName() + ".part",
+                            null, "No space left on device");
+                    written.add(t.id());
+                }, Progress.NONE));
+        assertEquals("/out/master_tiles/master_tile_001.fits.part: the disk is full (No space left on device): "
+                + "free some space or choose another output folder", org.tessera.UserMessages.describe(e));
+        assertEquals(List.of(0), written);
     }
 
     @Test
