@@ -6,10 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -322,11 +320,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
             writeFully(ByteBuffer.allocate((int) (fileSize - padFrom)), padFrom);
             ch.force(false);
             ch.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.move(temp, target); // forced above
             LOG.fine(() -> "wrote " + target + " (" + width + "x" + height + "x" + channels + ", alpha " + alpha + ")");
         } catch (IOException | RuntimeException e) {
             discard();
@@ -530,11 +524,7 @@ public final class FitsImageWriter implements RowSink, AutoCloseable {
                 throw e;
             }
         }
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.move(temp, target); // forced above
     }
 
     // ---- convenience ----

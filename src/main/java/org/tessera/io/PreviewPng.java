@@ -3,10 +3,8 @@ package org.tessera.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.logging.Logger;
@@ -96,11 +94,7 @@ public final class PreviewPng {
             } catch (IOException e) { // a full disk, a folder that cannot be written: name the file
                 throw new IOException(png + ": cannot write: " + UserMessages.problemWith(e), e);
             }
-            try {
-                Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.commit(tmp, png);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +24,7 @@ import org.tessera.config.Config;
 import org.tessera.config.ConfigCompat;
 import org.tessera.config.ConfigKeys;
 import org.tessera.config.Json;
+import org.tessera.io.AtomicFiles;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.PreviousRun;
@@ -535,10 +534,6 @@ public final class RunManifest {
     private synchronized void save() throws IOException {
         Path tmp = manifest.resolveSibling(FILE + ".tmp");
         Files.writeString(tmp, Json.write(state) + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.commit(tmp, manifest);
     }
 }

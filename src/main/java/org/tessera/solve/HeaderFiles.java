@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
 import nom.tam.util.FitsInputStream;
 import nom.tam.util.FitsOutputStream;
+
+import org.tessera.io.AtomicFiles;
 
 /**
  * Header-only FITS files: the {@code .wcs} files solvers write (80-character cards, with or without
@@ -68,7 +69,7 @@ final class HeaderFiles {
             } catch (FitsException e) {
                 throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.commit(tmp, file);
         } finally {
             Files.deleteIfExists(tmp); // gone once renamed; else what was left of it
         }

@@ -3,10 +3,8 @@ package org.tessera.synth;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +19,7 @@ import nom.tam.util.Cursor;
 import nom.tam.util.FitsOutputStream;
 
 import org.tessera.image.FloatImage;
+import org.tessera.io.AtomicFiles;
 import org.tessera.io.InMemoryFrame;
 import org.tessera.wcs.Wcs;
 
@@ -87,11 +86,7 @@ public final class CameraFitsWriter {
             Files.delete(tmp);
             return;
         }
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.move(tmp, file);
     }
 
     /** The header keys (as strings) that a FITS file of this WCS would carry. */
