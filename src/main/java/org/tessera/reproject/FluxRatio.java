@@ -20,8 +20,9 @@ import org.tessera.math.Percentiles;
  * preview loses its least-squares plane over the overlap) is linear, so a planar background
  * difference cancels exactly and the sources' share of the planes is the same fraction of both.
  * The caller gives previews whose resampling blur has been made equal
- * ({@link PhotometricMatch.Preview#equalise}): the same star then has the same shape in both, so
- * a tight aperture holds the same share of its light in both and lets in little noise.
+ * ({@link PhotometricMatch.Preview#equalise}), or previews on the grid's own lattice, which carry
+ * none: the same star then has the same shape in both, so a tight aperture holds the same share
+ * of its light in both and lets in little noise.
  *
  * <p>Its standard error: the noise of y′ − a·x′ over the source samples, widened where the
  * sources' own ratios scatter more than that noise says (one star off: variable, saturated, hit).

@@ -40,13 +40,19 @@ final class PhotometricMatch {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
 
-    /** A tile's luminance and pixel weight resampled onto the preview grid, over its box. */
+    /**
+     * A tile's luminance and pixel weight on the preview lattice, over its box: its survey's cells
+     * there as they are, or its block means resampled onto the lattice ({@link Tile#survey(int,
+     * org.tessera.wcs.Wcs, int, int)} says which).
+     */
     static final class Preview {
         final Tile tile;
         final int x0, y0, w, h;
         final float[] lum, wgt;
         /** Per-channel previews (colour tiles), or null. */
         final float[][] chan;
+        /** Cells that hold the whole of their sky for the tile ({@link Tile#previewWhole}), or null for resampled previews. */
+        final boolean[] whole;
         /** Variance (preview px²) the bilinear resampling added along the grid's x and y at each pixel. */
         final float[] bx, by;
         /** The luminance with its resampling blur made equal to every other preview's, or null until made. */
@@ -66,6 +72,41 @@ final class PhotometricMatch {
             this.bx = new float[w * h];
             this.by = new float[w * h];
             this.chan = tile.previewChannels == null ? null : new float[tile.previewChannels.length][w * h];
+            this.whole = null;
+        }
+
+        /** The tile's survey cells on the lattice, as they are (the arrays are shared): no resampling blur. */
+        Preview(Tile tile) {
+            this.tile = tile;
+            this.x0 = tile.px0;
+            this.y0 = tile.py0;
+            this.w = tile.pw;
+            this.h = tile.ph;
+            this.lum = tile.previewLum;
+            this.wgt = tile.previewW;
+            this.chan = tile.previewChannels;
+            this.whole = tile.previewWhole;
+            this.bx = new float[w * h];
+            this.by = new float[w * h];
+            for (float v : lum) if (!Float.isNaN(v)) valid++;
+        }
+
+        /**
+         * Whether the gain fit may use this preview's pixel (gx, gy): for lattice cells, one that
+         * holds the whole of its sky (a cell an edge of the tile's valid area cuts averages less
+         * sky than the other tile's, and a star in the part it lacks counts in one tile only); for
+         * resampled previews, one whose 3×3 neighbourhood is valid (a pixel on the edge of the
+         * valid area is interpolated from its edge pixels alone, so a star there has another shape).
+         */
+        boolean usableForGain(int gx, int gy) {
+            if (whole == null) {
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++)
+                        if (Float.isNaN(lumAt(gx + dx, gy + dy))) return false;
+                return true;
+            }
+            int x = gx - x0, y = gy - y0;
+            return x >= 0 && y >= 0 && x < w && y < h && whole[y * w + x];
         }
 
         /** Plane 0 is the luminance, plane 1 + c channel c, {@link #EQUALISED} the blur-equalised luminance. */
@@ -151,31 +192,52 @@ final class PhotometricMatch {
     private final CoaddParams.MatchParams mp;
     private final List<Preview> previews;
     private final int factor;
+    /** The final grid's first pixel on the grid whose preview lattice this is (the crop's offset). */
+    private final int ox, oy;
+    /** The lattice's cells over the final grid: [lx0, lx0 + lw) × [ly0, ly0 + lh). */
+    private final int lx0, ly0, lw, lh;
     /** Centre of the final grid, and the half-size that scales slopes in the solve. */
     private final double cx, cy, half;
     private final List<Pair> pairs = new ArrayList<>();
 
-    private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor, WcsGrid finalGrid) {
+    private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor, int ox, int oy,
+                             WcsGrid finalGrid) {
         this.mp = mp;
         this.previews = previews;
         this.factor = factor;
+        this.ox = ox;
+        this.oy = oy;
+        this.lx0 = Math.floorDiv(ox, factor);
+        this.ly0 = Math.floorDiv(oy, factor);
+        this.lw = Math.floorDiv(ox + finalGrid.width() - 1, factor) + 1 - lx0;
+        this.lh = Math.floorDiv(oy + finalGrid.height() - 1, factor) + 1 - ly0;
         this.cx = (finalGrid.width() - 1) / 2.0;
         this.cy = (finalGrid.height() - 1) / 2.0;
         this.half = Math.max(1, Math.max(finalGrid.width(), finalGrid.height()) / 2.0);
     }
 
     /**
-     * Resamples each tile's preview (block means, {@link Tile#survey}) onto the preview grid:
-     * the final grid reduced by {@code factor}.
+     * The tiles' previews on the preview lattice of the grid their survey used (cells of
+     * {@code factor} × {@code factor} of its pixels from its origin), of which {@code finalGrid}
+     * is the crop from pixel ({@code ox}, {@code oy}): lattice previews as they are, block means
+     * ({@link Tile#previewWcs}) resampled onto the lattice.
      */
-    static PhotometricMatch build(List<Tile> tiles, WcsGrid finalGrid, int factor, CoaddParams.MatchParams mp) {
-        int gw = (finalGrid.width() + factor - 1) / factor, gh = (finalGrid.height() + factor - 1) / factor;
-        ScaledWcs gridWcs = ScaledWcs.blocks(finalGrid.wcs(), factor, 0, 0);
+    static PhotometricMatch build(List<Tile> tiles, WcsGrid finalGrid, int factor, int ox, int oy,
+                                  CoaddParams.MatchParams mp) {
+        // The lattice's cells over the final grid.
+        int lx0 = Math.floorDiv(ox, factor), ly0 = Math.floorDiv(oy, factor);
+        int lx1 = Math.floorDiv(ox + finalGrid.width() - 1, factor) + 1, ly1 = Math.floorDiv(oy + finalGrid.height() - 1, factor) + 1;
+        ScaledWcs gridWcs = ScaledWcs.blocks(finalGrid.wcs(), factor, -ox, -oy);
         List<Preview> out = new ArrayList<>();
         for (Tile t : tiles) {
             if (t.previewLum == null) continue;
-            int x0 = Math.max(0, Math.floorDiv(t.bx0, factor) - 1), y0 = Math.max(0, Math.floorDiv(t.by0, factor) - 1);
-            int x1 = Math.min(gw, Math.floorDiv(t.bx1 - 1, factor) + 2), y1 = Math.min(gh, Math.floorDiv(t.by1 - 1, factor) + 2);
+            if (t.previewWcs == null) {
+                Preview p = new Preview(t);
+                if (p.valid > 0) out.add(p);
+                continue;
+            }
+            int x0 = Math.max(lx0, Math.floorDiv(t.bx0 + ox, factor) - 1), y0 = Math.max(ly0, Math.floorDiv(t.by0 + oy, factor) - 1);
+            int x1 = Math.min(lx1, Math.floorDiv(t.bx1 - 1 + ox, factor) + 2), y1 = Math.min(ly1, Math.floorDiv(t.by1 - 1 + oy, factor) + 2);
             if (x0 >= x1 || y0 >= y1) continue;
             Preview p = new Preview(t, x0, y0, x1 - x0, y1 - y0);
             WcsMapping m = new WcsMapping(gridWcs, t.previewWcs);
@@ -213,7 +275,7 @@ final class PhotometricMatch {
             }
             if (p.valid > 0) out.add(p);
         }
-        return new PhotometricMatch(mp, out, factor, finalGrid);
+        return new PhotometricMatch(mp, out, factor, ox, oy, finalGrid);
     }
 
     /**
@@ -308,9 +370,8 @@ final class PhotometricMatch {
     }
 
     /**
-     * As above; {@code interior}: only samples whose 3×3 neighbourhood is valid in both previews.
-     * A sample on the edge of a tile's valid area is interpolated from its edge pixels alone, so
-     * a star there has another shape in the two tiles; the gain fit leaves that rim out.
+     * As above; {@code interior}: only samples both previews hold fit for the gain
+     * ({@link Preview#usableForGain}): the rim of each tile's valid area is left out.
      */
     private static double[][] samples(Preview a, Preview b, int plane, double ga, double oa, double gb, double ob,
                                       boolean interior) {
@@ -323,7 +384,7 @@ final class PhotometricMatch {
             for (int x = x0; x < x1; x++) {
                 float va = a.valueAt(plane, x, y), vb = b.valueAt(plane, x, y);
                 if (Float.isNaN(va) || Float.isNaN(vb)) continue;
-                if (interior && !(validAround(a, x, y) && validAround(b, x, y))) continue;
+                if (interior && !(a.usableForGain(x, y) && b.usableForGain(x, y))) continue;
                 xs[n] = ga * va + oa;
                 ys[n] = gb * vb + ob;
                 px[n] = x;
@@ -331,13 +392,6 @@ final class PhotometricMatch {
                 n++;
             }
         return new double[][] {Arrays.copyOf(xs, n), Arrays.copyOf(ys, n), Arrays.copyOf(px, n), Arrays.copyOf(py, n)};
-    }
-
-    private static boolean validAround(Preview p, int x, int y) {
-        for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-                if (Float.isNaN(p.lumAt(x + dx, y + dy))) return false;
-        return true;
     }
 
     // ---------------------------------------------------------------- gain / offset
@@ -665,8 +719,8 @@ final class PhotometricMatch {
             }
             double[] u = new double[m], v = new double[m], sig = new double[m];
             for (int k = 0; k < m; k++) {
-                u[k] = ((s[2][k] + 0.5) * factor - 0.5 - cx) / half; // preview block centre on the final grid
-                v[k] = ((s[3][k] + 0.5) * factor - 0.5 - cy) / half;
+                u[k] = ((s[2][k] + 0.5) * factor - 0.5 - ox - cx) / half; // preview cell centre on the final grid
+                v[k] = ((s[3][k] + 0.5) * factor - 0.5 - oy - cy) / half;
                 sig[k] = 0.5 * (s[0][k] + s[1][k]);
             }
             PlaneFit f = PlaneFit.fit(d, u, v, sig, mp.clipSigma());
@@ -885,13 +939,15 @@ final class PhotometricMatch {
      * blur(coverage)/coverage, clipped; the coverage is Σ tile weight × pixel weight on the
      * preview grid, blurred with σ = renormSigmaPx final pixels.
      */
-    double[] coverageGains(int gw, int gh) {
+    double[] coverageGains() {
+        int gw = lw, gh = lh;
         float[] cov = new float[gw * gh];
         for (Preview p : previews)
             for (int y = 0; y < p.h; y++)
                 for (int x = 0; x < p.w; x++) {
-                    int k = y * p.w + x;
-                    if (!Float.isNaN(p.lum[k])) cov[(p.y0 + y) * gw + p.x0 + x] += (float) (p.tile.weight * p.wgt[k]);
+                    int k = y * p.w + x, gx = p.x0 - lx0 + x, gy = p.y0 - ly0 + y;
+                    if (!Float.isNaN(p.lum[k]) && gx >= 0 && gy >= 0 && gx < gw && gy < gh)
+                        cov[gy * gw + gx] += (float) (p.tile.weight * p.wgt[k]);
                 }
         float[] blur = gaussian(cov, gw, gh, mp.renormSigmaPx() / factor);
         double[] gains = new double[previews.size()];
@@ -901,7 +957,9 @@ final class PhotometricMatch {
             int m = 0;
             for (int y = 0; y < p.h; y++)
                 for (int x = 0; x < p.w; x++) {
-                    int k = y * p.w + x, gk = (p.y0 + y) * gw + p.x0 + x;
+                    int k = y * p.w + x, gx = p.x0 - lx0 + x, gy = p.y0 - ly0 + y;
+                    if (gx < 0 || gy < 0 || gx >= gw || gy >= gh) continue;
+                    int gk = gy * gw + gx;
                     if (!Float.isNaN(p.lum[k]) && cov[gk] > 0) r[m++] = blur[gk] / cov[gk];
                 }
             double gmed = m > 0 ? Percentiles.median(Arrays.copyOf(r, m)) : 1;

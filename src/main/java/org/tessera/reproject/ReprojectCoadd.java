@@ -143,11 +143,15 @@ public final class ReprojectCoadd {
         boolean matching = inputs.size() > 1
                 && (params.intertilePhotometricMatch() || params.matchBackground() || params.twoPassCoverageRenorm());
         int factor = matching ? previewFactor(tiles, params.match().previewSize()) : 0;
+        // Previews on the grid's own lattice where every tile's cells hold enough pixels, else
+        // block means on each tile's pixels, resampled (Tile#survey).
+        boolean lattice = factor > 0 && latticePreviews(tiles, factor, grid);
 
         ExecutorService pool = pool(params.workers());
         try {
             double[][] boxes = new double[tiles.size()][];
-            List<Future<?>> surveys = survey(tiles, factor, grid, params.kernel().mapsCorners(), boxes, pool, progress.sub(0, 0.75));
+            List<Future<?>> surveys = survey(tiles, factor, lattice ? grid : null, grid, params.kernel().mapsCorners(), boxes,
+                    pool, progress.sub(0, 0.75));
             // Logged while the survey runs: the first message of a fresh JVM sets up its logging (~25 ms).
             LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
                     grid.width(), grid.height(), channels, params));
@@ -192,7 +196,9 @@ public final class ReprojectCoadd {
                     fin.width(), fin.height(), gx0, gy0, grid.width(), grid.height()));
 
             int pairs = 0;
-            if (matching && used.size() > 1) pairs = match(used, fin, factor, params);
+            // Lattice previews are on the preview lattice of the grid before its crop; block means are
+            // resampled onto the cropped grid's.
+            if (matching && used.size() > 1) pairs = match(used, fin, factor, lattice ? gx0 : 0, lattice ? gy0 : 0, params);
             progress.update(1, "[P5] matching done");
 
             List<CoaddPlan.TilePlan> plans = new ArrayList<>();
@@ -305,20 +311,40 @@ public final class ReprojectCoadd {
     }
 
     /**
+     * Tile pixels per preview cell, below which a cell's mean is over a few whole pixels
+     * straddling its edges (a resampling blur of its own, unequal between tiles, that nothing
+     * equalises): the block means with equalised blur then serve better (the built-in sky's tiles,
+     * 9 pixels a cell: pair ratios off by up to 10 % on the lattice). 60 takes in a preview factor
+     * of 8 at equal pixel scales (64, whatever the grid's slightly other scale); measured good from
+     * there (PreviewLatticeGainTest: 64 and 81; the e2e tiles: 196).
+     */
+    static final double LATTICE_MIN_PIXELS = 60;
+
+    /** Whether every tile's preview cells of {@code factor} grid pixels hold at least {@link #LATTICE_MIN_PIXELS} of its pixels. */
+    static boolean latticePreviews(List<Tile> tiles, int factor, WcsGrid grid) {
+        for (Tile t : tiles) {
+            double p = t.pixelsPerCell(factor, grid.wcs());
+            if (!(p >= LATTICE_MIN_PIXELS) || !Double.isFinite(p)) return false;
+        }
+        return true;
+    }
+
+    /**
      * Starts surveying every tile and finding its footprint box on {@code grid} (into
      * {@code boxes} by tile index; null: no valid pixel; {@code overlap}: the pixels a tile
      * overlaps, for the exact kernel, see {@link Tile#footprintBox}), in parallel: the box maps two points per
      * tile row through both WCS, which is worth sharing out too. {@link #await} the tasks.
      */
-    private static List<Future<?>> survey(List<Tile> tiles, int factor, WcsGrid grid, boolean overlap, double[][] boxes,
-                                          ExecutorService pool, Progress progress) {
+    private static List<Future<?>> survey(List<Tile> tiles, int factor, WcsGrid lattice, WcsGrid grid, boolean overlap,
+                                          double[][] boxes, ExecutorService pool, Progress progress) {
         AtomicInteger done = new AtomicInteger();
         List<Future<?>> fs = new ArrayList<>();
         for (Tile t : tiles) {
             fs.add(pool.submit(() -> {
                 if (progress.cancelled()) throw new CancellationException("cancelled");
                 try {
-                    t.survey(factor);
+                    if (lattice != null) t.survey(factor, lattice.wcs(), lattice.width(), lattice.height());
+                    else t.survey(factor);
                 } catch (IOException e) {
                     throw new UncheckedIOException(new IOException(t.name() + ": " + e.getMessage(), e));
                 }
@@ -331,9 +357,9 @@ public final class ReprojectCoadd {
     }
 
     /** Photometric matching on the previews; sets each tile's gain and offset. Returns the pairs used. */
-    private static int match(List<Tile> used, WcsGrid fin, int factor, CoaddParams params) {
+    private static int match(List<Tile> used, WcsGrid fin, int factor, int gx0, int gy0, CoaddParams params) {
         CoaddParams.MatchParams mp = params.match();
-        PhotometricMatch pm = PhotometricMatch.build(used, fin, factor, mp);
+        PhotometricMatch pm = PhotometricMatch.build(used, fin, factor, gx0, gy0, mp);
         List<PhotometricMatch.Preview> pv = pm.previews();
         int n = pv.size();
         if (n < 2) return 0;
@@ -359,10 +385,7 @@ public final class ReprojectCoadd {
         }
         double[] k = new double[n];
         Arrays.fill(k, 1);
-        if (params.twoPassCoverageRenorm()) {
-            int gw = (fin.width() + factor - 1) / factor, gh = (fin.height() + factor - 1) / factor;
-            k = pm.coverageGains(gw, gh);
-        }
+        if (params.twoPassCoverageRenorm()) k = pm.coverageGains();
         double[] centre = pm.centre();
         int channels = used.get(0).channels;
         for (int i = 0; i < n; i++) {

@@ -45,7 +45,21 @@ final class Tile {
     int pw, ph;
     float[] previewLum, previewW; // block means over valid pixels, NaN where too few
     float[][] previewChannels;    // per-channel block means (colour tiles only), NaN where too few
+    /** The WCS of block-mean previews on the tile's own pixels; null for previews on the grid's lattice. */
     Wcs previewWcs;
+    /**
+     * Previews on the output grid's preview lattice ({@link #previewWcs} null): the box
+     * [px0, px0 + pw) × [py0, py0 + ph) of cells, cell (u, v) being grid pixels
+     * [u·f, (u + 1)·f) × [v·f, (v + 1)·f), f = {@link #previewFactor}; each the mean of the valid
+     * pixels whose centre falls in it.
+     */
+    int px0, py0;
+    /**
+     * Cells of a lattice preview that hold the whole of their sky for this tile: no pixel of the
+     * tile that falls in them is invalid or on the edge of the crop window, so two tiles' means
+     * over such a cell average the same footprint. Null for block-mean previews.
+     */
+    boolean[] previewWhole;
 
     // Placement on the final grid: bounding box [bx0, bx1) × [by0, by1), and the mapping to it.
     int bx0, by0, bx1, by1;
@@ -150,19 +164,36 @@ final class Tile {
         return ones;
     }
 
+    /** {@link #survey(int, Wcs, int, int)} with block-mean previews on the tile's own pixels (or none: factor 0). */
+    void survey(int previewFactor) throws IOException {
+        survey(previewFactor, null, 0, 0);
+    }
+
     /**
      * The first streaming read: valid extent of each row of the crop window, whether W is 1
-     * everywhere, and (when previewFactor &gt; 0) the block-mean luminance and weight previews.
-     * Without previews and for a source {@linkplain #knownAllValid() known to be all valid} it reads
-     * nothing: the result is known (the coadd then reads each pixel once instead of twice).
+     * everywhere, and (when previewFactor &gt; 0) the luminance and weight previews for the
+     * photometric match. With {@code grid} (the output grid, {@code gridWidth} × {@code gridHeight}
+     * pixels) on its preview lattice of previewFactor × previewFactor pixels: each cell the mean
+     * of the tile's valid pixels whose centre maps into it, so that every tile's value of a cell
+     * averages the same sky whatever the tile's orientation and pixel phase (block means on the
+     * tile's own pixels, resampled onto the grid afterwards, put a star's light up to half a cell
+     * apart in two tiles, and where an overlap's edge cuts a star the two kept different shares of
+     * it: docs/benchmarks.md, "Accuracy of the mosaics"). Without {@code grid}: block means of
+     * previewFactor × previewFactor of the tile's own pixels ({@link #previewWcs}), which
+     * {@link PhotometricMatch} resamples and whose blur it equalises; for small tiles, whose cells
+     * would hold a few whole pixels of another phase in each tile ({@link ReprojectCoadd} chooses).
+     * Without previews and for a source {@linkplain #knownAllValid() known to be all valid} it
+     * reads nothing: the result is known (the coadd then reads each pixel once instead of twice).
      */
-    void survey(int previewFactor) throws IOException {
+    void survey(int previewFactor, Wcs grid, int gridWidth, int gridHeight) throws IOException {
         int rowsIn = cy1 - cy0, colsIn = cx1 - cx0;
         rowMin = new int[Math.max(0, rowsIn)];
         rowMax = new int[Math.max(0, rowsIn)];
         validPixels = 0;
         unitWeight = true;
         this.previewFactor = previewFactor;
+        previewWcs = null;
+        previewWhole = null;
         if (previewFactor == 0 && rowsIn > 0 && colsIn > 0 && knownAllValid()) {
             // Nothing to learn from the pixels: every row of the window is valid end to end, W = 1.
             Arrays.fill(rowMin, cx0);
@@ -172,10 +203,12 @@ final class Tile {
         }
         Arrays.fill(rowMin, -1);
         Arrays.fill(rowMax, -1);
+        Cells cells = grid != null && previewFactor > 0 && rowsIn > 0 && colsIn > 0
+                ? Cells.of(this, previewFactor, grid, gridWidth, gridHeight) : null;
         double[] lumSum = null, wSum = null;
         double[][] chanSum = null;
         int[] count = null;
-        if (previewFactor > 0 && rowsIn > 0 && colsIn > 0) {
+        if (cells == null && previewFactor > 0 && rowsIn > 0 && colsIn > 0) {
             pw = (colsIn + previewFactor - 1) / previewFactor;
             ph = (rowsIn + previewFactor - 1) / previewFactor;
             previewLum = new float[pw * ph];
@@ -196,31 +229,34 @@ final class Tile {
         float[] w = new float[chunk * width];
         double[] lum = channels == 3 ? new double[] {0.299, 0.587, 0.114} : null;
         int minCount = previewFactor > 0 ? Math.max(1, previewFactor * previewFactor / 4) : 0;
+        double[] gx = cells == null ? null : new double[colsIn], gy = cells == null ? null : new double[colsIn];
         for (int y = cy0; y < cy1; y += chunk) {
             int n = Math.min(chunk, cy1 - y);
             img.readRows(y, n, band);
             if (alpha != null) input.alpha().readRows(y, n, new float[][] {alpha});
-            if (alpha == null && lumSum == null) { // extents only: no weight plane to build
+            if (alpha == null && lumSum == null && cells == null) { // extents only: no weight plane to build
                 extents(band, y, n);
                 continue;
             }
             if (!weights(band, alpha, 0, n * width, w)) unitWeight = false;
             for (int r = 0; r < n; r++) {
                 int row = y + r, base = r * width, lo = -1, hi = -1;
+                if (cells != null) cells.region.mapRow(row, cx0, cx1, gx, gy);
+                boolean edgeRow = row == cy0 || row == cy1 - 1;
                 for (int x = cx0; x < cx1; x++) {
                     float wv = w[base + x];
-                    if (!(wv > 0)) continue;
+                    if (!(wv > 0)) {
+                        if (cells != null) cells.cut(gx[x - cx0], gy[x - cx0]);
+                        continue;
+                    }
                     if (lo < 0) lo = x;
                     hi = x;
                     validPixels++;
-                    if (lumSum != null) {
-                        double l;
-                        if (lum != null) l = lum[0] * band[0][base + x] + lum[1] * band[1][base + x] + lum[2] * band[2][base + x];
-                        else {
-                            l = 0;
-                            for (float[] p : band) l += p[base + x];
-                            l /= channels;
-                        }
+                    if (cells != null) {
+                        cells.add(gx[x - cx0], gy[x - cx0], edgeRow || x == cx0 || x == cx1 - 1,
+                                luminance(band, base + x, lum), wv, band, base + x);
+                    } else if (lumSum != null) {
+                        double l = luminance(band, base + x, lum);
                         int px = (x - cx0) / previewFactor;
                         lumSum[px] += l;
                         wSum[px] += wv;
@@ -246,6 +282,130 @@ final class Tile {
                     Arrays.fill(wSum, 0);
                     Arrays.fill(count, 0);
                 }
+            }
+        }
+        if (cells != null) cells.finish(this);
+    }
+
+    /** Luminance of pixel i of a band: the weights {@code lum} of three channels, else the channels' mean. */
+    private static double luminance(float[][] band, int i, double[] lum) {
+        if (lum != null) return lum[0] * band[0][i] + lum[1] * band[1][i] + lum[2] * band[2][i];
+        double l = 0;
+        for (float[] p : band) l += p[i];
+        return l / band.length;
+    }
+
+    /**
+     * Tile pixels that a preview cell of f × f pixels of {@code grid} holds: f² over the area of
+     * one tile pixel on the grid, at the crop window's centre (NaN where it does not map).
+     */
+    double pixelsPerCell(int f, Wcs grid) {
+        WcsMapping m = new WcsMapping(input.wcs(), grid);
+        double xc = 0.5 * (cx0 + cx1 - 1), yc = 0.5 * (cy0 + cy1 - 1);
+        double[] c = new double[2], ex = new double[2], ey = new double[2];
+        m.mapExact(xc, yc, c);
+        m.mapExact(xc + 1, yc, ex);
+        m.mapExact(xc, yc + 1, ey);
+        double area = Math.abs((ex[0] - c[0]) * (ey[1] - c[1]) - (ex[1] - c[1]) * (ey[0] - c[0]));
+        return (double) f * f / area;
+    }
+
+    /**
+     * The sums of a survey's previews on the grid's preview lattice, over the tile's box there,
+     * and the tile-to-grid mapping that places each pixel (by its centre).
+     */
+    private static final class Cells {
+        final int f, x0, y0, w, h, minCount;
+        final double inv;
+        final WcsMapping.Region region;
+        final double[] lum, wgt;
+        final double[][] chan;
+        final int[] count;
+        final boolean[] cut;
+
+        private Cells(int f, int x0, int y0, int w, int h, int minCount, WcsMapping.Region region, int channels) {
+            this.f = f;
+            this.inv = 1.0 / f;
+            this.x0 = x0;
+            this.y0 = y0;
+            this.w = w;
+            this.h = h;
+            this.minCount = minCount;
+            this.region = region;
+            lum = new double[w * h];
+            wgt = new double[w * h];
+            chan = channels > 1 ? new double[channels][w * h] : null;
+            count = new int[w * h];
+            cut = new boolean[w * h];
+        }
+
+        /**
+         * The cells the tile's crop window can reach, clipped to the grid's lattice. A cell is
+         * valid with at least a quarter of the pixels a whole cell holds ({@link #pixelsPerCell}).
+         */
+        static Cells of(Tile t, int f, Wcs grid, int gridWidth, int gridHeight) {
+            WcsMapping m = new WcsMapping(t.input.wcs(), grid);
+            double pixels = t.pixelsPerCell(f, grid);
+            WcsMapping.Region region = m.region(t.cx0, t.cy0, t.cx1, t.cy1);
+            double[] b = region.sourceBounds();
+            int lw = (gridWidth + f - 1) / f, lh = (gridHeight + f - 1) / f;
+            int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+            if (b != null) {
+                x0 = Math.max(0, (int) Math.floor((b[0] + 0.5) / f));
+                x1 = Math.min(lw, (int) Math.floor((b[1] + 0.5) / f) + 1);
+                y0 = Math.max(0, (int) Math.floor((b[2] + 0.5) / f));
+                y1 = Math.min(lh, (int) Math.floor((b[3] + 0.5) / f) + 1);
+            }
+            int minCount = (int) Math.max(1, Math.floor((Double.isFinite(pixels) ? pixels : (double) f * f) / 4));
+            return new Cells(f, x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0), minCount,
+                    region, t.channels);
+        }
+
+        /** Index of the cell holding grid position (gx, gy), or -1 outside the box (or NaN: no place on the grid). */
+        private int cell(double gx, double gy) {
+            if (!(gx == gx) || !(gy == gy)) return -1;
+            double a = (gx + 0.5) * inv, b = (gy + 0.5) * inv;
+            // floor without Math.floor's cost where the position is on the grid (a, b ≥ 0)
+            int u = (a >= 0 ? (int) a : (int) Math.floor(a)) - x0, v = (b >= 0 ? (int) b : (int) Math.floor(b)) - y0;
+            return u < 0 || v < 0 || u >= w || v >= h ? -1 : v * w + u;
+        }
+
+        /** An invalid pixel at grid position (gx, gy): its cell lacks part of its sky. */
+        void cut(double gx, double gy) {
+            int k = cell(gx, gy);
+            if (k >= 0) cut[k] = true;
+        }
+
+        /** A valid pixel's light into its cell; one on the edge of the crop window also cuts it. */
+        void add(double gx, double gy, boolean edge, double l, float wv, float[][] band, int at) {
+            int k = cell(gx, gy);
+            if (k < 0) return;
+            if (edge) cut[k] = true;
+            lum[k] += l;
+            wgt[k] += wv;
+            if (chan != null)
+                for (int c = 0; c < chan.length; c++) chan[c][k] += band[c][at];
+            count[k]++;
+        }
+
+        /** The means into the tile's preview, NaN where a cell holds too few valid pixels. */
+        void finish(Tile t) {
+            t.px0 = x0;
+            t.py0 = y0;
+            t.pw = w;
+            t.ph = h;
+            int n = w * h;
+            t.previewLum = new float[n];
+            t.previewW = new float[n];
+            t.previewWhole = new boolean[n];
+            t.previewChannels = chan == null ? null : new float[chan.length][n];
+            for (int k = 0; k < n; k++) {
+                boolean ok = count[k] >= minCount;
+                t.previewLum[k] = ok ? (float) (lum[k] / count[k]) : Float.NaN;
+                t.previewW[k] = ok ? (float) (wgt[k] / count[k]) : Float.NaN;
+                t.previewWhole[k] = ok && !cut[k];
+                if (chan != null)
+                    for (int c = 0; c < chan.length; c++) t.previewChannels[c][k] = ok ? (float) (chan[c][k] / count[k]) : Float.NaN;
             }
         }
     }

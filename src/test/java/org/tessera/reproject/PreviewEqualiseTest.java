@@ -66,7 +66,7 @@ class PreviewEqualiseTest {
             t.bx1 = (int) Math.min(grid.width(), b[2]); t.by1 = (int) Math.min(grid.height(), b[3]);
             tiles.add(t);
         }
-        PhotometricMatch pm = PhotometricMatch.build(tiles, grid, 2, CoaddParams.MatchParams.DEFAULTS);
+        PhotometricMatch pm = PhotometricMatch.build(tiles, grid, 2, 0, 0, CoaddParams.MatchParams.DEFAULTS);
         assertEquals(2, pm.previews().size());
         for (PhotometricMatch.Preview p : pm.previews()) {
             double mx = 0, my = 0;
