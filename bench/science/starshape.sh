@@ -69,6 +69,9 @@ singles "$WORK/m94/singles" "$M94"/*/*.fit
 once "$WORK/m94/stack_n1.fits" $T stack -q "$WORK/m94/stack_n1.fits" "$M94/night1"
 once "$WORK/m94/stack_all.fits" $T stack -q "$WORK/m94/stack_all.fits" "$M94/night1" "$M94/night2" "$M94/night3"
 once "$WORK/m94/stack_n12.fits" $T stack -q "$WORK/m94/stack_n12.fits" "$M94/night1" "$M94/night2"
+# Phase 3 resampling by Lanczos-3 instead of bilinear (a checkout without the key ignores it: skip)
+once "$WORK/m94/stack_n1_l3.fits" $T stack -q "$WORK/m94/stack_n1_l3.fits" "$M94/night1" --set stacking_resample_kernel=lanczos3 || true
+once "$WORK/n7023/stack_l3.fits" $T stack -q "$WORK/n7023/stack_l3.fits" "$N7023" --set stacking_resample_kernel=lanczos3 || true
 once "$WORK/m94/mosaic/mosaic.fits" $T mosaic -q "$M94" "$WORK/m94/mosaic"
 once "$WORK/m94raw/mosaic/mosaic.fits" $T mosaic -q "$DATA/seestar_m94_raw" "$WORK/m94raw/mosaic" || true
 singles "$WORK/n7023/singles" "$N7023"/*.fit
@@ -109,6 +112,8 @@ for f in m94/singles/single_0[1-6].fits; do
   [[ $($PY -c "from astropy.io import fits; print(fits.getheader('$f')['MT_REF'])") == "$ref" ]] && n1=$f
 done
 $S pair --snr 10 "$n1" m94/singles/single_0[1-6].fits m94/stack_n1.fits
+[[ -f m94/stack_n1_l3.fits ]] && $S pair --snr 10 "$n1" m94/stack_n1_l3.fits
+[[ -f n7023/stack_l3.fits ]] && $S pair --snr 10 n7023/stack.fits n7023/stack_l3.fits
 if [[ -f siril/m94_n1/siril_stack.fit ]]; then
   echo "== Siril: its stack against its reference frame (same pixels) and against Tessera's stack (Siril's frame 1's WCS)"
   $S pair --snr 10 siril/m94_n1/conv/light_00001.fit siril/m94_n1/conv/light_0000[2-6].fit

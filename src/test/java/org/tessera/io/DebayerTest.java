@@ -185,7 +185,7 @@ class DebayerTest {
             double[] flux = s % 2 == 0 ? new double[] {1000, 1000, 1000} : new double[] {1500, 900, 450};
             for (int y = (int) cy - 7; y <= (int) cy + 7; y++)
                 for (int x = (int) cx - 7; x <= (int) cx + 7; x++)
-                    raw[y * w + x] += (float) (flux[p.colorAt(x, y)] * pixelGaussian(x - cx, y - cy, sigma));
+                    raw[y * w + x] += (float) (flux[p.colorAt(x, y)] * StarFits.pixelGaussian(x - cx, y - cy, sigma));
         }
         for (int i = 0; i < raw.length; i++) raw[i] += 100; // a sky level
         float[][] rgb = new float[3][w * h];
@@ -202,16 +202,6 @@ class DebayerTest {
         }
         // what the bilinear rule did: the check above tells it apart
         assertEquals(1.22, lumBil[0] / truth, 0.03, "bilinear luminance FWHM " + lumBil[0]);
-    }
-
-    private static double pixelGaussian(double dx, double dy, double s) {
-        double sum = 0;
-        for (int j = 0; j < 5; j++)
-            for (int i = 0; i < 5; i++) {
-                double u = dx + (i - 2) / 5.0, v = dy + (j - 2) / 5.0;
-                sum += Math.exp(-(u * u + v * v) / (2 * s * s));
-            }
-        return sum / 25 / (2 * Math.PI * s * s);
     }
 
     private static float[] luminance(float[][] rgb) {
@@ -246,33 +236,11 @@ class DebayerTest {
             xx /= t; yy /= t; xy /= t;
             double tr = (xx + yy) / 2, d = Math.sqrt((xx - yy) * (xx - yy) / 4 + xy * xy);
             e[s] = 1 - Math.sqrt(tr - d) / Math.sqrt(tr + d);
-            f[s] = 2 * Math.sqrt(2 * Math.log(2)) * fitSigma(img, w, centres[s][0], centres[s][1]);
+            f[s] = StarFits.fwhm(img, w, centres[s][0], centres[s][1], 100);
         }
         java.util.Arrays.sort(f);
         java.util.Arrays.sort(e);
         return new double[] {f[f.length / 2], e[e.length / 2]};
     }
 
-    private static double fitSigma(float[] img, int w, double cx, double cy) {
-        double lo = 0.3, hi = 2.5, g = (Math.sqrt(5) - 1) / 2;
-        double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
-        double fa = misfit(img, w, cx, cy, a), fb = misfit(img, w, cx, cy, b);
-        while (hi - lo > 1e-4) {
-            if (fa < fb) { hi = b; b = a; fb = fa; a = hi - g * (hi - lo); fa = misfit(img, w, cx, cy, a); }
-            else { lo = a; a = b; fa = fb; b = lo + g * (hi - lo); fb = misfit(img, w, cx, cy, b); }
-        }
-        return (lo + hi) / 2;
-    }
-
-    /** Residual sum of squares of the best amplitude times the pixel-integrated Gaussian of this sigma. */
-    private static double misfit(float[] img, int w, double cx, double cy, double sigma) {
-        int x0 = (int) Math.round(cx), y0 = (int) Math.round(cy);
-        double svm = 0, smm = 0, svv = 0;
-        for (int y = y0 - 6; y <= y0 + 6; y++)
-            for (int x = x0 - 6; x <= x0 + 6; x++) {
-                double v = img[y * w + x] - 100, m = pixelGaussian(x - cx, y - cy, sigma);
-                svm += v * m; smm += m * m; svv += v * v;
-            }
-        return svv - svm * svm / smm;
-    }
 }
