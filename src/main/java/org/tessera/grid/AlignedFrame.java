@@ -6,6 +6,7 @@ import java.util.Map;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
 import org.tessera.image.RowSource;
+import org.tessera.reproject.Kernel;
 import org.tessera.reproject.ShiftedSource;
 import org.tessera.wcs.Wcs;
 import org.tessera.wcs.WcsGrid;
@@ -23,10 +24,10 @@ final class AlignedFrame implements Frame {
     private final WcsGrid grid;
     private final RowSource aligned;
 
-    AlignedFrame(Frame frame, WcsGrid grid) {
+    AlignedFrame(Frame frame, WcsGrid grid, Kernel kernel) {
         this.frame = frame;
         this.grid = grid;
-        this.aligned = ShiftedSource.onGrid(frame, frame.wcs(), grid);
+        this.aligned = ShiftedSource.onGrid(frame, frame.wcs(), grid, kernel);
     }
 
     @Override public String name() { return frame.name(); }

@@ -125,7 +125,7 @@ public final class GridMode {
         /** The tiles on {@code workers} threads of this machine. */
         TileTasks LOCAL = (layout, tileFrames, dir, config, workers, cores, policy, progress) -> {
             int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
-            TileRunner.Result r = TileRunner.run(layout, tileFrames, dir, StackParams.fromConfig(config),
+            TileRunner.Result r = TileRunner.run(layout, tileFrames, dir, StackParams.fromConfig(config), resampleKernel(config),
                     tilePlan(config, pool, cores), policy, workers, progress);
             List<Path> files = new ArrayList<>();
             for (TileStacker.Done d : r.done()) if (d.file() != null) files.add(d.file());
@@ -192,8 +192,13 @@ public final class GridMode {
     public static Path stackTile(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Config config,
                                  int slots) throws IOException {
         ResourcePlan plan = tilePlan(config, Math.max(1, slots), Runtime.getRuntime().availableProcessors());
-        return new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU)
+        return new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU, resampleKernel(config))
                 .stack(tile, frames, target, Progress.NONE).file();
+    }
+
+    /** How Grid tiles resample their frames ({@code stacking_resample_kernel}, as master tiles). */
+    static org.tessera.reproject.Kernel resampleKernel(Config config) {
+        return org.tessera.reproject.Kernel.parse(config.getString("stacking_resample_kernel"));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import org.tessera.ProgressParts;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
+import org.tessera.reproject.Kernel;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.TileStackPolicy;
 
@@ -33,9 +34,10 @@ final class TileRunner {
      * @param progress   one part per tile (same order), weighted by its expected work
      */
     static Result run(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
-                      StackParams params, ResourcePlan tilePlan, TileStackPolicy policy, int workers, ProgressParts progress) {
+                      StackParams params, Kernel resample, ResourcePlan tilePlan, TileStackPolicy policy, int workers,
+                      ProgressParts progress) {
         List<GridLayout.Tile> tiles = layout.tiles();
-        TileStacker stacker = new TileStacker(params, tilePlan, policy);
+        TileStacker stacker = new TileStacker(params, tilePlan, policy, resample);
         List<IsolatedTasks.Task<TileStacker.Done>> tasks = new ArrayList<>();
         for (int i = 0; i < tiles.size(); i++) {
             GridLayout.Tile tile = tiles.get(i);

@@ -18,6 +18,7 @@ import org.tessera.io.FrameSelection;
 import org.tessera.io.Frame;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.stack.StackCore;
+import org.tessera.reproject.Kernel;
 import org.tessera.stack.StackParams;
 import org.tessera.stack.StackResult;
 import org.tessera.stack.TileStackPolicy;
@@ -41,11 +42,14 @@ final class TileStacker {
     private final StackParams params;
     private final ResourcePlan plan;
     private final TileStackPolicy policy;
+    /** How the frames are resampled onto the tile ({@code stacking_resample_kernel}). */
+    private final Kernel resample;
 
-    TileStacker(StackParams params, ResourcePlan plan, TileStackPolicy policy) {
+    TileStacker(StackParams params, ResourcePlan plan, TileStackPolicy policy, Kernel resample) {
         this.params = params;
         this.plan = plan;
         this.policy = policy;
+        this.resample = resample;
     }
 
     Done stack(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Progress progress)
@@ -54,7 +58,7 @@ final class TileStacker {
         double[] exposure = new double[frames.size()];
         for (int i = 0; i < frames.size(); i++) {
             GridInputs.GridFrame f = frames.get(i);
-            aligned.add(new AlignedFrame(f.frame(), tile.grid()));
+            aligned.add(new AlignedFrame(f.frame(), tile.grid(), resample));
             exposure[i] = f.entry().exposure();
         }
         int w = tile.width(), h = tile.height(), nc = aligned.get(0).channels();

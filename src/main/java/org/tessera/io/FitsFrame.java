@@ -33,7 +33,7 @@ import org.tessera.wcs.WcsException;
  * <p>
  * Pixels are physical values ({@code BZERO + BSCALE · stored}); BLANK, non-finite values and pixels
  * whose {@code ALPHA} extension value is 0 read as NaN. Channels: 1 for a mono frame, 3 for a colour
- * cube (NAXIS3 = 3, planes R, G, B) or a Bayer frame (demosaiced bilinearly on the fly). A 2-D frame
+ * cube (NAXIS3 = 3, planes R, G, B) or a Bayer frame (demosaiced on the fly, {@link Debayer}). A 2-D frame
  * is Bayer when its header has {@code BAYERPAT} or {@code CFAIMAGE} naming a pattern, or when it is a
  * Seestar frame (then GRBG unless a key says otherwise).
  */
@@ -70,9 +70,11 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     private final boolean hotPixels;
     /** The hot-pixel corrections found by an earlier read, shared by the copies with the same setting. */
     private final HotPixelMemo hotMemo;
+    /** A Bayer frame demosaiced by the original's bilinear rule instead of the corrected one ({@link Debayer#bilinear}). */
+    private final boolean bilinear;
 
-    /** The same file with another WCS or hot-pixel setting (headers are shared, not re-read). */
-    private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, boolean hotPixels) {
+    /** The same file with another WCS, hot-pixel or demosaic setting (headers are shared, not re-read). */
+    private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, boolean hotPixels, boolean bilinear) {
         this.path = o.path;
         this.name = o.name;
         this.headerCards = o.headerCards;
@@ -93,6 +95,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         this.notes = o.notes;
         this.hotPixels = hotPixels;
         this.hotMemo = hotPixels == o.hotPixels ? o.hotMemo : new HotPixelMemo();
+        this.bilinear = bilinear;
     }
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
@@ -167,6 +170,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 .filter(java.util.Objects::nonNull).toList();
         this.hotPixels = false;
         this.hotMemo = new HotPixelMemo();
+        this.bilinear = false;
     }
 
     /**
@@ -187,7 +191,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
      */
     public FitsFrame withWcs(Wcs wcs) {
         if (wcs == null) throw new IllegalArgumentException(name + ": no WCS given");
-        return new FitsFrame(this, wcs, null, hotPixels);
+        return new FitsFrame(this, wcs, null, hotPixels, bilinear);
     }
 
     /** True when the image is the primary HDU (an external solver reads such a file as it is). */
@@ -201,7 +205,17 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
      * turns it on for raw input frames.
      */
     public FitsFrame withHotPixelCorrection(boolean on) {
-        return on == hotPixels ? this : new FitsFrame(this, wcs, wcsProblem, on);
+        return on == hotPixels ? this : new FitsFrame(this, wcs, wcsProblem, on, bilinear);
+    }
+
+    /**
+     * This frame demosaiced by the original's bilinear rule ({@link Debayer#bilinear}) or, the
+     * default, by the gradient-corrected filters ({@link Debayer#demosaic}); no effect on mono
+     * frames and cubes. Registration detects stars on the bilinear pixels (see there why); the
+     * stack reads the corrected ones.
+     */
+    public FitsFrame withBilinearDemosaic(boolean on) {
+        return on == bilinear ? this : new FitsFrame(this, wcs, wcsProblem, hotPixels, on);
     }
 
     /** Whether the pixels read are hot-pixel corrected. */
@@ -421,8 +435,9 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
 
     /**
      * True for an integer image without BLANK and without an ALPHA extension whose values all scale
-     * to finite floats: no pixel can read as NaN (a demosaiced value is a mean of finite neighbours,
-     * which exist on every side once the image is at least 2×2).
+     * to finite floats: no pixel can read as NaN (a demosaiced value is a weighted sum of finite
+     * neighbours, or their mean near the border, and they exist on every side once the image is at
+     * least 2×2).
      */
     @Override
     public boolean allFinite() {
@@ -474,7 +489,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 for (int c = 0; c < 3; c++) readPlaneRows(ch, c, y0, rows, dst[c], 0);
             }
             case BAYER -> {
-                int r0 = Math.max(0, y0 - 1), r1 = Math.min(height, y0 + rows + 1);
+                int r0 = Math.max(0, y0 - Debayer.CONTEXT), r1 = Math.min(height, y0 + rows + Debayer.CONTEXT);
                 float[] raw = RAW_ROWS.get((r1 - r0) * width);
                 HotPixelMemo.Fixes fixes = hotPixels && rows > 0 ? hotFixes(ch) : null;
                 if (fixes != null) {
@@ -489,7 +504,8 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 } else {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
                 }
-                Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                if (bilinear) Debayer.bilinear(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                else Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
             }
         }
     }

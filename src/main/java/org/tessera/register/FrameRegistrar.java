@@ -186,10 +186,13 @@ public final class FrameRegistrar {
      * 5 pixels), while the 5×5 hot-pixel rule also clips the sharp cores of Seestar stars (core
      * FWHM ≈ 2 px), which moves their centroids: on the raw M 94 frames the fit residual grows
      * from ≈ 0.25 to ≈ 0.45 px with it. So registration reads a FITS frame without the correction;
-     * the stack still gets corrected pixels.
+     * the stack still gets corrected pixels. A Bayer frame is read with the original's bilinear
+     * demosaic, on which the detector's thresholds were set ({@link org.tessera.io.Debayer#bilinear}:
+     * the stack's corrected demosaic finds ~17 % fewer faint stars); so registration, and every
+     * WCS it gives, is what it was before the stack's demosaic changed.
      */
     static Frame starPixels(Frame frame) {
-        return frame instanceof FitsFrame f ? f.withHotPixelCorrection(false) : frame;
+        return frame instanceof FitsFrame f ? f.withHotPixelCorrection(false).withBilinearDemosaic(true) : frame;
     }
 
     /** Prepares a reference from a one-channel luminance image. */

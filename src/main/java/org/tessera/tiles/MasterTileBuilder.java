@@ -16,6 +16,7 @@ import org.tessera.image.FloatImage;
 import org.tessera.image.RowSource;
 import org.tessera.io.Frame;
 import org.tessera.io.MountMode;
+import org.tessera.reproject.Kernel;
 import org.tessera.reproject.ShiftedSource;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.plan.ResourcePlan;
@@ -46,13 +47,15 @@ public final class MasterTileBuilder {
     private final Path spoolDir;
     /** What the log calls the tile (null: "tile N"). */
     private final String tileName;
+    /** How frames other than the reference are resampled onto the tile ({@code stacking_resample_kernel}). */
+    private final Kernel resample;
 
     public MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers) {
-        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU, null, null);
+        this(stackParams, gating, cleanup, workers, TileStackPolicy.CPU, null, null, Kernel.BILINEAR);
     }
 
     private MasterTileBuilder(StackParams stackParams, AltAzGating gating, AltAzCleanup.Params cleanup, int workers,
-                              TileStackPolicy stackPolicy, Path spoolDir, String tileName) {
+                              TileStackPolicy stackPolicy, Path spoolDir, String tileName, Kernel resample) {
         if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         this.stackParams = stackParams;
         this.gating = gating;
@@ -61,6 +64,7 @@ public final class MasterTileBuilder {
         this.stackPolicy = stackPolicy;
         this.spoolDir = spoolDir;
         this.tileName = tileName;
+        this.resample = resample;
     }
 
     /**
@@ -68,7 +72,7 @@ public final class MasterTileBuilder {
      * fallback, e.g. the GPU's Phase 3 mode C); the default is the CPU.
      */
     public MasterTileBuilder withStackPolicy(TileStackPolicy policy) {
-        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy, spoolDir, tileName);
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, policy, spoolDir, tileName, resample);
     }
 
     /**
@@ -77,7 +81,7 @@ public final class MasterTileBuilder {
      * for the output, rather than the system's temporary folder, which may be memory (tmpfs).
      */
     public MasterTileBuilder withSpoolDir(Path dir) {
-        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, dir, tileName);
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, dir, tileName, resample);
     }
 
     /**
@@ -85,7 +89,7 @@ public final class MasterTileBuilder {
      * lines say {@code [P3] m31.fits: …} instead of {@code [P3] tile 1: …}, a number the user never gave.
      */
     public MasterTileBuilder withTileName(String name) {
-        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, spoolDir, name);
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, spoolDir, name, resample);
     }
 
     /** What the log calls tile {@code g}. */
@@ -93,8 +97,20 @@ public final class MasterTileBuilder {
         return tileName != null ? tileName : "tile " + g.id();
     }
 
+    /**
+     * The same builder resampling the frames with {@code kernel} (the reference frame is never
+     * resampled, nor a frame a whole number of pixels away).
+     */
+    public MasterTileBuilder withResampleKernel(Kernel kernel) {
+        return new MasterTileBuilder(stackParams, gating, cleanup, workers, stackPolicy, spoolDir, tileName, kernel);
+    }
+
+    /** The kernel frames are resampled with. */
+    public Kernel resampleKernel() { return resample; }
+
     public static MasterTileBuilder fromConfig(Config c, int workers) {
-        return new MasterTileBuilder(StackParams.fromConfig(c), AltAzGating.fromConfig(c), AltAzCleanup.Params.fromConfig(c), workers);
+        return new MasterTileBuilder(StackParams.fromConfig(c), AltAzGating.fromConfig(c), AltAzCleanup.Params.fromConfig(c), workers)
+                .withResampleKernel(Kernel.parse(c.getString("stacking_resample_kernel")));
     }
 
     /**
@@ -212,7 +228,7 @@ public final class MasterTileBuilder {
         for (Frame f : ReferenceFirst.apply(g.frames(), order)) {
             RowSource a = f == plan.reference() // the reference lands on its own grid exactly
                     ? new PaddedSource(f, grid.width(), grid.height(), plan.padX(), plan.padY(), f.name())
-                    : ShiftedSource.onGrid(f, f.wcs(), grid); // resampled unless a whole-pixel shift
+                    : ShiftedSource.onGrid(f, f.wcs(), grid, resample); // resampled unless a whole-pixel shift
             aligned.add(spool ? new SpooledSource(a, spoolDir) : a);
         }
         int w = grid.width(), h = grid.height();

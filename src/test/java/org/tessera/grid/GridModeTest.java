@@ -36,6 +36,13 @@ class GridModeTest {
         return Logged.during("org.tessera.grid", r);
     }
 
+    /** Grid tiles resample their frames with stacking_resample_kernel, as master tiles do (default bilinear). */
+    @Test
+    void gridTilesTakeTheResampleKernelKey() {
+        assertEquals(org.tessera.reproject.Kernel.BILINEAR, GridMode.resampleKernel(new Config()));
+        assertEquals(org.tessera.reproject.Kernel.LANCZOS3, GridMode.resampleKernel(new Config().set("stacking_resample_kernel=lanczos")));
+    }
+
     @Test
     void mosaicPutsStarsAtTheirPositionsWithTheirFlux() throws IOException {
         // Dithered and rotated panels: every frame is really resampled. FWHM 4 px: at 3 px the bilinear

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,6 +188,41 @@ class FitsFrameTest {
         assertTrue(Float.isFinite(all[0][5 * w + 7]) && Float.isFinite(all[1][5 * w + 7]) && Float.isFinite(all[2][5 * w + 7]));
         for (int band : new int[] {1, 7, h})
             assertBandsEqual(f, all, band);
+    }
+
+    /**
+     * Registration's view of a Bayer frame (withBilinearDemosaic): the original's bilinear demosaic
+     * bit for bit, band reads included; the stack's default view differs from it inside the frame.
+     */
+    @Test
+    void theBilinearViewIsTheOriginalsDemosaicAndTheDefaultIsNot() throws Exception {
+        int w = 23, h = 31;
+        Random r = new Random(8);
+        short[][] raw = new short[h][w];
+        float[] flat = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                raw[y][x] = (short) (r.nextInt(60000) - 30000);
+                flat[y * w + x] = raw[y][x] + 32768f;
+            }
+        FitsFrame f = FitsFrame.open(FitsFixtures.write(tmp.resolve("cfa2.fits"), raw, "BZERO", 32768.0, "BAYERPAT", "GRBG"));
+        FitsFrame b = f.withBilinearDemosaic(true);
+        assertSame(b, b.withBilinearDemosaic(true));
+        assertSame(f, f.withBilinearDemosaic(false));
+        float[][] expect = new float[3][w * h];
+        DebayerTest.bilinear(flat, w, h, 0, h, BayerPattern.GRBG, 0, h, expect);
+        float[][] got = readAll(b), corrected = readAll(f);
+        int differ = 0;
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < w * h; i++) {
+                assertEquals(Float.floatToRawIntBits(expect[c][i]), Float.floatToRawIntBits(got[c][i]), "c" + c + " at " + i);
+                if (corrected[c][i] != got[c][i]) differ++;
+            }
+        assertTrue(differ > w * h, "the default view is the corrected demosaic: " + differ + " values differ");
+        for (int band : new int[] {1, 7, h}) assertBandsEqual(b, got, band);
+        // a copy with another hot-pixel setting keeps the demosaic
+        float[][] again = readAll(b.withHotPixelCorrection(true).withHotPixelCorrection(false));
+        for (int c = 0; c < 3; c++) assertArrayEquals(got[c], again[c]);
     }
 
     static void assertBandsEqual(FitsFrame f, float[][] all, int band) throws IOException {

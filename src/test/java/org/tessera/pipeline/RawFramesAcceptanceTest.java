@@ -73,7 +73,9 @@ class RawFramesAcceptanceTest {
         assertEquals(3, how.stream().filter(h -> h.contains("SOLVEDBY= 'solve-field'")).count());
         assertEquals(9, how.stream().filter(h -> h.contains("SOLVEDBY= 'registered on")).count());
 
-        compare("raw M 94", FitsFrame.open(raw.mosaic()), FitsFrame.open(solved.mosaic()), rawSeconds, 100);
+        // 90: the detector finds ~100 stars in these mosaics since the stack's demosaic keeps stars
+        // sharp (and the pixel noise with them: Debayer); ~110 with the bilinear demosaic
+        compare("raw M 94", FitsFrame.open(raw.mosaic()), FitsFrame.open(solved.mosaic()), rawSeconds, 90);
     }
 
     /**
