@@ -315,6 +315,18 @@ public final class SyntheticSky {
     }
 
     /**
+     * {@link #truthStars} as CSV ({@code ra,dec,fR,fG,fB}: degrees, then ADU per exposure at unit
+     * gain per channel), for the accuracy checks of bench/science (starcheck.py truth).
+     */
+    public void writeTruthStars(Path csv) throws IOException {
+        StringBuilder b = new StringBuilder("ra,dec,fR,fG,fB\n");
+        for (SkyModel.Star s : truthStars())
+            b.append(s.ra()).append(',').append(s.dec()).append(',').append(s.fluxR()).append(',')
+                    .append(s.fluxG()).append(',').append(s.fluxB()).append('\n');
+        Files.writeString(csv, b);
+    }
+
+    /**
      * The noiseless sky (stars with the nominal PSF and nebulae; no background, unit gain, full
      * transparency) on any grid, 3 channels, in ADU per exposure per <em>frame</em> pixel area: on
      * a grid with the frames' pixel scale that is what a perfect frame would hold, and on another

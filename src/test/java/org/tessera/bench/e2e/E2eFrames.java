@@ -86,11 +86,7 @@ public final class E2eFrames {
         });
         // The stars as drawn (RA, Dec, flux per channel in ADU per exposure at unit gain), for
         // accuracy checks of the mosaic (bench/science/starcheck.py truth).
-        StringBuilder csv = new StringBuilder("ra,dec,fR,fG,fB\n");
-        for (SkyModel.Star s : skies.get(0).truthStars())
-            csv.append(s.ra()).append(',').append(s.dec()).append(',').append(s.fluxR()).append(',')
-                    .append(s.fluxG()).append(',').append(s.fluxB()).append('\n');
-        Files.writeString(truth.resolve("truth_stars.csv"), csv);
+        skies.get(0).writeTruthStars(truth.resolve("truth_stars.csv"));
         System.out.printf(Locale.ROOT, "E2E frames: %d raw frames 1080x1920 GRBG (%d night(s) x %d pointings, <= %d per pointing) in %.1f s -> %s%n",
                 jobs.size(), nights, panels, perPanel, (System.nanoTime() - t0) / 1e9, dir);
     }

@@ -1,9 +1,7 @@
 package org.tessera.bench.e2e;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.tessera.synth.SkyModel;
 import org.tessera.synth.SyntheticSky;
 
 /**
@@ -25,10 +23,6 @@ public final class E2eWcsFrames {
         SyntheticSky sky = E2eFrames.night(0, 10);
         if (args.length > 2) sky.nebula(Double.parseDouble(args[2]));
         sky.writeFits(Path.of(args[0]));
-        StringBuilder csv = new StringBuilder("ra,dec,fR,fG,fB\n");
-        for (SkyModel.Star s : sky.truthStars())
-            csv.append(s.ra()).append(',').append(s.dec()).append(',').append(s.fluxR()).append(',')
-                    .append(s.fluxG()).append(',').append(s.fluxB()).append('\n');
-        Files.writeString(Path.of(args[1]), csv);
+        sky.writeTruthStars(Path.of(args[1]));
     }
 }

@@ -1,10 +1,8 @@
 package org.tessera.bench.science;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.tessera.synth.DefaultSky;
-import org.tessera.synth.SkyModel;
 import org.tessera.synth.SyntheticSky;
 
 /**
@@ -24,10 +22,6 @@ public final class DemoSkyFiles {
         }
         SyntheticSky sky = DefaultSky.demo();
         sky.writeFits(Path.of(args[0]));
-        StringBuilder csv = new StringBuilder("ra,dec,fR,fG,fB\n");
-        for (SkyModel.Star s : sky.truthStars())
-            csv.append(s.ra()).append(',').append(s.dec()).append(',').append(s.fluxR()).append(',')
-                    .append(s.fluxG()).append(',').append(s.fluxB()).append('\n');
-        Files.writeString(Path.of(args[1]), csv);
+        sky.writeTruthStars(Path.of(args[1]));
     }
 }
