@@ -207,13 +207,20 @@ final class PhotometricMatch {
         this.factor = factor;
         this.ox = ox;
         this.oy = oy;
-        this.lx0 = Math.floorDiv(ox, factor);
-        this.ly0 = Math.floorDiv(oy, factor);
-        this.lw = Math.floorDiv(ox + finalGrid.width() - 1, factor) + 1 - lx0;
-        this.lh = Math.floorDiv(oy + finalGrid.height() - 1, factor) + 1 - ly0;
+        int[] l = latticeCells(factor, ox, oy, finalGrid);
+        this.lx0 = l[0];
+        this.ly0 = l[1];
+        this.lw = l[2] - l[0];
+        this.lh = l[3] - l[1];
         this.cx = (finalGrid.width() - 1) / 2.0;
         this.cy = (finalGrid.height() - 1) / 2.0;
         this.half = Math.max(1, Math.max(finalGrid.width(), finalGrid.height()) / 2.0);
+    }
+
+    /** The lattice's cells over the final grid (its crop from (ox, oy)): {x0, y0, x1, y1}, ends exclusive. */
+    private static int[] latticeCells(int factor, int ox, int oy, WcsGrid finalGrid) {
+        return new int[] {Math.floorDiv(ox, factor), Math.floorDiv(oy, factor),
+                Math.floorDiv(ox + finalGrid.width() - 1, factor) + 1, Math.floorDiv(oy + finalGrid.height() - 1, factor) + 1};
     }
 
     /**
@@ -224,9 +231,8 @@ final class PhotometricMatch {
      */
     static PhotometricMatch build(List<Tile> tiles, WcsGrid finalGrid, int factor, int ox, int oy,
                                   CoaddParams.MatchParams mp) {
-        // The lattice's cells over the final grid.
-        int lx0 = Math.floorDiv(ox, factor), ly0 = Math.floorDiv(oy, factor);
-        int lx1 = Math.floorDiv(ox + finalGrid.width() - 1, factor) + 1, ly1 = Math.floorDiv(oy + finalGrid.height() - 1, factor) + 1;
+        int[] l = latticeCells(factor, ox, oy, finalGrid);
+        int lx0 = l[0], ly0 = l[1], lx1 = l[2], ly1 = l[3];
         ScaledWcs gridWcs = ScaledWcs.blocks(finalGrid.wcs(), factor, -ox, -oy);
         List<Preview> out = new ArrayList<>();
         for (Tile t : tiles) {

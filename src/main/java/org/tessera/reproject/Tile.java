@@ -300,7 +300,11 @@ final class Tile {
      * one tile pixel on the grid, at the crop window's centre (NaN where it does not map).
      */
     double pixelsPerCell(int f, Wcs grid) {
-        WcsMapping m = new WcsMapping(input.wcs(), grid);
+        return pixelsPerCell(f, new WcsMapping(input.wcs(), grid));
+    }
+
+    /** {@link #pixelsPerCell(int, Wcs)} through the tile-to-grid mapping {@code m} already made. */
+    private double pixelsPerCell(int f, WcsMapping m) {
         double xc = 0.5 * (cx0 + cx1 - 1), yc = 0.5 * (cy0 + cy1 - 1);
         double[] c = new double[2], ex = new double[2], ey = new double[2];
         m.mapExact(xc, yc, c);
@@ -345,7 +349,7 @@ final class Tile {
          */
         static Cells of(Tile t, int f, Wcs grid, int gridWidth, int gridHeight) {
             WcsMapping m = new WcsMapping(t.input.wcs(), grid);
-            double pixels = t.pixelsPerCell(f, grid);
+            double pixels = t.pixelsPerCell(f, m);
             WcsMapping.Region region = m.region(t.cx0, t.cy0, t.cx1, t.cy1);
             double[] b = region.sourceBounds();
             int lw = (gridWidth + f - 1) / f, lh = (gridHeight + f - 1) / f;
