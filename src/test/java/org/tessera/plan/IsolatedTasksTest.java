@@ -47,15 +47,9 @@ class IsolatedTasksTest {
     @Test
     void outOfMemoryEndsTheRunWithTheHeapMessage() {
         AtomicInteger ran = new AtomicInteger();
-        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            int id = i;
-            tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
-                ran.incrementAndGet();
-                if (id == 2) throw new OutOfMemoryError("Java heap space");
-                return id;
-            }));
-        }
+        List<IsolatedTasks.Task<Integer>> tasks = tenTasksTheThirdFailing(ran, () -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
         List<Integer> told = Collections.synchronizedList(new ArrayList<>());
         java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
                 () -> IsolatedTasks.run(tasks, 1, "test", "master tile", Progress.NONE, (id, reason, x) -> told.add(id)));
@@ -75,16 +69,10 @@ class IsolatedTasksTest {
     @Test
     void aFullDiskEndsTheRunNamingTheFile() {
         AtomicInteger ran = new AtomicInteger();
-        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            int id = i;
-            tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
-                ran.incrementAndGet();
-                if (id == 2) throw new java.io.IOException("/out/master_tiles/master_tile_002.fits: cannot write: the disk is "
-                        + "full (No space left on device): free some space or choose another output folder");
-                return id;
-            }));
-        }
+        List<IsolatedTasks.Task<Integer>> tasks = tenTasksTheThirdFailing(ran, () -> {
+            throw new java.io.IOException("/out/master_tiles/master_tile_002.fits: cannot write: the disk is "
+                    + "full (No space left on device): free some space or choose another output folder");
+        });
         List<Integer> told = Collections.synchronizedList(new ArrayList<>());
         java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
                 () -> IsolatedTasks.run(tasks, 1, "test", "master tile", Progress.NONE, (id, reason, x) -> told.add(id)));
@@ -179,5 +167,24 @@ class IsolatedTasksTest {
         assertEquals(List.of(0.45, 0.9, 0.95, 1.0), seen);
         assertThrows(IllegalArgumentException.class, () -> IsolatedTasks.run(tasks, 1, "test", "grid tile",
                 org.tessera.ProgressParts.equal(Progress.NONE, 3), (id, reason, e) -> { }));
+    }
+
+    /** What task 2 of {@link #tenTasksTheThirdFailing} throws. */
+    private interface Failure {
+        void fail() throws Exception;
+    }
+
+    /** Tasks 0..9 counting their runs in {@code ran}, each returning its id; task 2 fails as {@code failure} says. */
+    private static List<IsolatedTasks.Task<Integer>> tenTasksTheThirdFailing(AtomicInteger ran, Failure failure) {
+        List<IsolatedTasks.Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int id = i;
+            tasks.add(new IsolatedTasks.Task<>(id, cancel -> {
+                ran.incrementAndGet();
+                if (id == 2) failure.fail();
+                return id;
+            }));
+        }
+        return tasks;
     }
 }
