@@ -341,7 +341,7 @@ public final class FrameRegistrar {
                     + "(the best, at shift (%.1f, %.1f) px, has S/N %.1f, need %.0f): no common field, or pure noise",
                     starsWhy, turns.length > 1 ? String.format(Locale.ROOT, ", also turned by ±%.2f° (field rotation %s)",
                             Math.abs(dq), from) : "", p.dx(), p.dy(), p.snr(), AreaCorrelation.MIN_SNR), p.snr(), fallback);
-        LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: %s (%s): area correlation", name, ref.name, fallback, starsWhy));
+        LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: %s: area correlation", name, ref.name, fallback));
         return turn == 0 ? Registration.area(name, Affine.translation(p.dx(), p.dy()), p.snr(), fallback, null)
                 : Registration.area(name, AreaCorrelation.rotation(mp, turn, p), p.snr(), fallback, from);
     }
