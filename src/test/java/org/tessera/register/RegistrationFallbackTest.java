@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,11 +16,17 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.InMemoryFrame;
 import org.tessera.io.MountMode;
+import org.tessera.solve.FrameAligner;
+import org.tessera.solve.RawFrameAstrometry;
+import org.tessera.solve.Solvers;
+import org.tessera.solve.WcsCache;
 
 /**
  * The area-correlation fallback for frames that the stars do not register although they show
@@ -255,6 +262,56 @@ class RegistrationFallbackTest {
         List<Frame> sited = new ArrayList<>(frames);
         sited.set(taus.length, new InMemoryFrame("faint", FloatImageStub.EMPTY, null, MountMode.ALT_AZ, 10, site2));
         assertNull(SessionRotation.retries(refSited, sited, regs).get(taus.length));
+    }
+
+    @Test
+    void onOneMachineTheGroupsFramesAreRegisteredAgainWithTheirSessionsRotation(@TempDir Path dir) throws Exception {
+        // the same session as FITS files without site keys, registered as a mosaic's Phase 1 does
+        // (RawFrameAstrometry.Work.LOCAL: the group's frames on its reference, then the retries)
+        float[] pattern = AreaCorrelationTest.fixedPattern(5);
+        double[][] faint = AreaCorrelationTest.field(7), stars = bright(40, 20, W - 20, 21), sky = concat(faint, stars);
+        LocalDateTime t0 = LocalDateTime.parse("2025-04-10T02:54:35");
+        double[] taus = {-20, -10, -5, 5, 10, 20, 25};
+        Random dither = new Random(8);
+        FitsFrame ref = FitsFrame.open(writeFits(dir, "ref.fits", AreaCorrelationTest.frame(sky, 0, 0, pattern, 1), at(t0, 0)));
+        List<RawFrameAstrometry.Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < taus.length; i++) {
+            double dx = 20 * dither.nextGaussian(), dy = 20 * dither.nextGaussian();
+            pairs.add(new RawFrameAstrometry.Pair(ref, FitsFrame.open(writeFits(dir, "s" + i + ".fits",
+                    FieldRotationTest.turned(sky, rotation(taus[i]), dx, dy, pattern, 30 + i), at(t0, taus[i])))));
+        }
+        double tau = 15, deg = rotation(tau), dx = -14.2, dy = 9.6;
+        pairs.add(new RawFrameAstrometry.Pair(ref, FitsFrame.open(writeFits(dir, "faint.fits",
+                FieldRotationTest.turned(concat(faint, dimmed(stars, 0.03)), deg, dx, dy, pattern, 50), at(t0, tau)))));
+        FrameRegistrar registrar = new FrameRegistrar();
+        RawFrameAstrometry stage = new RawFrameAstrometry(new Solvers.Choice(null, "none (test)"), FrameAligner.stars(registrar),
+                new WcsCache(dir.resolve("out")), 3.0, false, 2);
+        List<Registration> regs = RawFrameAstrometry.Work.LOCAL.register(stage, pairs, org.tessera.Progress.NONE);
+        FrameRegistrar.Reference r0 = registrar.reference(ref);
+        for (int i = 0; i < taus.length; i++) // the star registrations as they are alone
+            assertEquals(registrar.register(r0, pairs.get(i).moving()), regs.get(i));
+        Registration r = regs.get(taus.length);
+        assertTrue(r.ok(), r.failure());
+        assertEquals(Registration.Method.AREA_CORRELATION, r.method());
+        double e = FieldRotationTest.worstPlacement(r.transform(), deg, dx, dy);
+        System.out.printf(Locale.ROOT, "[SESSION] one machine: %s; worst corner error %.2f px%n", r.areaSummary(), e);
+        assertEquals(deg, r.transform().rotationDeg(), 0.02);
+        assertTrue(e < 1.0, "worst corner error " + e + " px");
+        assertTrue(r.turnFrom().startsWith("fitted on the session's 8 frames registered by their stars"), r.turnFrom());
+    }
+
+    /** A one-plane float FITS frame with the given header keys (strings). */
+    static Path writeFits(Path dir, String name, FloatImage img, Map<String, String> keys) throws Exception {
+        float[][] data = new float[img.height()][img.width()];
+        for (int y = 0; y < img.height(); y++) System.arraycopy(img.plane(0), y * img.width(), data[y], 0, img.width());
+        nom.tam.fits.BasicHDU<?> hdu = nom.tam.fits.Fits.makeHDU(data);
+        for (Map.Entry<String, String> k : keys.entrySet()) hdu.getHeader().addValue(k.getKey(), k.getValue(), null);
+        Path f = dir.resolve(name);
+        try (nom.tam.fits.Fits fits = new nom.tam.fits.Fits()) {
+            fits.addHDU(hdu);
+            fits.write(f.toFile());
+        }
+        return f;
     }
 
     /** A placeholder image for frames whose keys alone are read. */
