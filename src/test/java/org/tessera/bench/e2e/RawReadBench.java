@@ -15,6 +15,7 @@ import nom.tam.fits.Header;
 import org.tessera.image.RowSource;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.MountMode;
 import org.tessera.reproject.ShiftedSource;
 import org.tessera.tiles.TileGeometry;
@@ -51,7 +52,7 @@ public final class RawReadBench {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int rep = 0; rep < reps; rep++) {
             List<Frame> fr = new ArrayList<>();
-            for (Path p : use) fr.add(FitsFrame.open(p).withWcs(wcs(wcsDir, p.getFileName().toString())).withHotPixelCorrection(true));
+            for (Path p : use) fr.add(FitsFrame.open(p).withWcs(wcs(wcsDir, p.getFileName().toString())).withReading(FrameReading.DEFAULT));
             TileGeometry.Plan plan = TileGeometry.plan(fr, MountMode.ALT_AZ);
             WcsGrid grid = plan.grid();
             long sum = 0, cpu = 0, finite = 0, hot = 0;
