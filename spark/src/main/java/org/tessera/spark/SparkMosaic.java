@@ -181,13 +181,13 @@ public final class SparkMosaic {
             writing.update(1, "synthetic sky written");
             in = List.of(sky);
         }
-        FrameReading reading = FrameReading.of(config); // how every task opens the raw frames
+        FrameReading frameReading = FrameReading.of(config); // how every task opens the raw frames
         List<Skipped> skipped = new ArrayList<>();
         // Phase 1 on the executors: the headers read where the files are, frames without WCS solved and
         // registered; the driver selects, groups and keeps the WCS cache, as on one machine.
         Progress reading = bar.share(WorkBar.SCAN_SHARE);
         reading.update(0, "reading headers");
-        FrameScanner.Scan scan = SparkScan.scan(sc, in, listed, outputDir, reading, st);
+        FrameScanner.Scan scan = SparkScan.scan(sc, in, listed, outputDir, frameReading, st);
         reading.update(1, scan.frames().size() + " header(s) read");
         double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
         List<FitsFrame> frames = MosaicPipeline.phase1(scan, outputDir, config,
@@ -207,7 +207,7 @@ public final class SparkMosaic {
         RunManifest run = st.remoteOutput() ? null : RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
         List<FrameGroup> toBuild = run == null ? groups.groups() : run.toBuild(groups.groups());
         Progress building = bar.next(WorkBar.stack(toBuild), WorkBar.coaddAndSave(groups.groups()));
-        List<Path> tiles = masterTiles(groups.groups(), toBuild, tilesDir, config, reading, skipped, st, run, building);
+        List<Path> tiles = masterTiles(groups.groups(), toBuild, tilesDir, config, frameReading, skipped, st, run, building);
         building.update(1, tiles.size() + " master tile(s)");
 
         Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, bar.next(1, 0),
