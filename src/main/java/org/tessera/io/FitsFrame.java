@@ -494,8 +494,10 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 } else {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
                 }
-                if (reading.demosaic() == FrameReading.Demosaic.BILINEAR) Debayer.bilinear(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
-                else Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                if (reading.demosaic() == FrameReading.Demosaic.BILINEAR)
+                    Debayer.bilinear(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                else
+                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
             }
         }
     }
