@@ -29,7 +29,7 @@ import org.tessera.synth.SyntheticSky;
  * {@code stacking_demosaic} reaches every path that reads raw frames: a run over Bayer frames with
  * {@code stacking_demosaic=bilinear} gives, pixel for pixel, the mosaic of a run over the same frames
  * demosaiced beforehand by the bilinear rule and stored as colour cubes (which no demosaic touches);
- * the default (mhc) run differs from it. Classic, SDS and Grid mode each; the Spark module's tests do
+ * the default (mhc) run differs from it. Classic, SDS and Grid mode each, and a stack; the Spark module's tests do
  * the same for its tasks. A changed value makes the finished master tiles of an earlier run stale.
  */
 class DemosaicSettingTest {
@@ -152,6 +152,20 @@ class DemosaicSettingTest {
         Path[] m = threeRuns(List.of(bayer), List.of(cubes), grid, "grid");
         assertEquals("mosaic_grid.fits", m[0].getFileName().toString(), "Grid mode ran");
         assertDiffers(m[0], m[1], 1000); // 2604 ADU
+    }
+
+    /** {@code tessera stack}: one field's Bayer frames stacked with the key set are the stack of their bilinear twins. */
+    @Test
+    void aStackIsThatOfBilinearPixels() throws IOException {
+        Path bayer = tmp.resolve("bayer"), cubes = tmp.resolve("cubes");
+        writeWithTwins(classicSky().panels(1, 1), bayer, cubes, BILINEAR);
+        Path a = tmp.resolve("bilinear.fits"), b = tmp.resolve("cubes.fits"), c = tmp.resolve("mhc.fits");
+        MosaicPipeline.stack(a, List.of(bayer), quick().set("stacking_demosaic=bilinear"), Progress.NONE);
+        MosaicPipeline.stack(b, List.of(cubes), quick().put("hot_pixel_correction", false), Progress.NONE);
+        MosaicPipeline.stack(c, List.of(bayer), quick(), Progress.NONE);
+        assertSamePixels(b, a);
+        double d = maxDifference(pixels(a), pixels(c));
+        assertTrue(d > 1000 && Double.isFinite(d), "mhc against bilinear: max |difference| " + d); // 1765.6 ADU
     }
 
     /**
