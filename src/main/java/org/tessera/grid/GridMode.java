@@ -18,6 +18,7 @@ import org.tessera.ProgressParts;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.io.FrameSelection;
 import org.tessera.io.PreviousRun;
@@ -293,7 +294,7 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
-        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config), config.getBoolean("hot_pixel_correction"));
+        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config));
         for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"

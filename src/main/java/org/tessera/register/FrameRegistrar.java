@@ -13,6 +13,7 @@ import org.tessera.detect.StarDetector;
 import org.tessera.image.FloatImage;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 
 /**
  * Registers frames of one group onto the group's reference frame by their stars, as the original
@@ -191,10 +192,11 @@ public final class FrameRegistrar {
      * the stack still gets corrected pixels. A Bayer frame is read with the original's bilinear
      * demosaic, on which the detector's thresholds were set ({@link org.tessera.io.Debayer#bilinear}:
      * the stack's corrected demosaic finds ~17 % fewer faint stars); so registration, and every
-     * WCS it gives, is what it was before the stack's demosaic changed.
+     * WCS it gives, is what it was before the stack's demosaic changed, whatever {@code
+     * stacking_demosaic} says ({@link FrameReading#STAR_DETECTION}).
      */
     static Frame starPixels(Frame frame) {
-        return frame instanceof FitsFrame f ? f.withHotPixelCorrection(false).withBilinearDemosaic(true) : frame;
+        return frame instanceof FitsFrame f ? f.withReading(FrameReading.STAR_DETECTION) : frame;
     }
 
     /** Prepares a reference from a one-channel luminance image. */

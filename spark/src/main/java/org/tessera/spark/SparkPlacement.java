@@ -22,6 +22,7 @@ import org.tessera.ProgressParts;
 import org.tessera.UserMessages;
 import org.tessera.WorkerFailures;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.pipeline.WorkBar;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.register.Registration;
@@ -62,14 +63,14 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         this.st = st;
     }
 
-    /** A frame as it travels: its path or URI and whether its pixels are hot-pixel corrected. */
-    record FrameRef(String path, boolean hotPixels, FsAccess fs) implements Serializable {
+    /** A frame as it travels: its path or URI and how its pixels are read (hot pixels, demosaic). */
+    record FrameRef(String path, FrameReading reading, FsAccess fs) implements Serializable {
         static FrameRef of(FitsFrame f, Staging st) {
-            return new FrameRef(st.ref(f.path()), f.hotPixelCorrection(), st.fs);
+            return new FrameRef(st.ref(f.path()), f.reading(), st.fs);
         }
 
         FitsFrame open() throws IOException {
-            return FitsFrame.open(fs.fetch(path)).withHotPixelCorrection(hotPixels);
+            return FitsFrame.open(fs.fetch(path)).withReading(reading);
         }
     }
 
