@@ -16,7 +16,8 @@
 # frame's true WCS (what the generator drew it with). Only the solve itself is stood in (a real
 # solve-field takes ~1-2 s per group on a Seestar frame with Tycho-2 indexes, docs/solving.md:
 # add that per group); everything else runs for real. SOLVER=real uses solve-field from PATH
-# (it will not solve synthetic frames). JAVA_OPTS is passed to bin/tessera as is.
+# (it will not solve synthetic frames). JAVA_OPTS is passed to bin/tessera as is; SETS adds keys,
+# e.g. SETS="stacking_demosaic=bilinear" (space-separated key=value pairs, each given as --set).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,11 +54,12 @@ sets=()
 if [[ "$SOLVER" == standin ]]; then
   sets=(--set solver_choice=astrometry --set "astrometry_net_path=$ROOT/bench/e2e/standin-solve-field")
 fi
+for kv in ${SETS:-}; do sets+=(--set "$kv"); done
 OUT="$WORK/out_n${N}"
 rm -rf "$OUT"
 mkdir -p "$WORK"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "== mosaic ($N frames, $CPUS CPUs, JAVA_OPTS='${JAVA_OPTS:-}', solver $SOLVER, load before $load)"
+echo "== mosaic ($N frames, $CPUS CPUs, JAVA_OPTS='${JAVA_OPTS:-}', SETS='${SETS:-}', solver $SOLVER, load before $load)"
 /usr/bin/time -v taskset -c "$CORES" "$ROOT/bin/tessera" mosaic -q "${sets[@]}" -o "$OUT" "$FRAMES" \
   > "$WORK/mosaic.out" 2> "$WORK/mosaic.time" || { rc=$?; tail -30 "$WORK/mosaic.out" "$WORK/mosaic.time" >&2; [[ $rc == 1 ]] || exit $rc; }
 
