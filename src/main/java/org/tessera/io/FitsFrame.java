@@ -497,7 +497,8 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 if (reading.demosaic() == FrameReading.Demosaic.BILINEAR)
                     Debayer.bilinear(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
                 else
-                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst,
+                            codec.integersWithin(Debayer.EXACT_IN_FLOAT));
             }
         }
     }

@@ -100,10 +100,18 @@ final class PixelCodec {
      * monotonic: both ends decide). {@link HotPixels} then sums its windows exactly in any order.
      */
     boolean smallIntegers() {
+        return integersWithin(HotPixels.SMALL_INTEGER);
+    }
+
+    /**
+     * True when every decoded value is NaN or an integer of magnitude at most {@code bound} (an 8-
+     * or 16-bit type with integer BZERO and BSCALE whose whole range stays within it).
+     */
+    boolean integersWithin(double bound) {
         if (bitpix != 8 && bitpix != 16 || bzero != Math.rint(bzero) || bscale != Math.rint(bscale)) return false;
         long lo = bitpix == 8 ? 0 : Short.MIN_VALUE, hi = bitpix == 8 ? 255 : Short.MAX_VALUE;
         double a = bzero + bscale * lo, b = bzero + bscale * hi;
-        return Math.abs(a) <= HotPixels.SMALL_INTEGER && Math.abs(b) <= HotPixels.SMALL_INTEGER;
+        return Math.abs(a) <= bound && Math.abs(b) <= bound;
     }
 
     /** Decodes n values from the start of src (big-endian) into dst[off ..]. */

@@ -153,6 +153,47 @@ class DebayerTest {
         else if (w < 5) assertEquals(0, corrected);
     }
 
+    /**
+     * A 16-bit frame's values (half-integers after hot-pixel medians) through the float filters give
+     * the double filters' values bit for bit, at both ends of the range (±2¹⁶, where a sum of 20
+     * values needs 23 bits) and next to NaN and infinities; any pattern, any band split.
+     */
+    @Test
+    void halfIntegerValuesGiveTheSameBitsInFloat() {
+        int w = 41, h = 23;
+        Random r = new Random(11);
+        float[] raw = new float[w * h];
+        for (int i = 0; i < raw.length; i++) {
+            int kind = r.nextInt(10);
+            double v = kind == 0 ? Debayer.EXACT_IN_FLOAT : kind == 1 ? -Debayer.EXACT_IN_FLOAT
+                    : kind == 2 ? 0 : Math.rint(2 * (r.nextDouble() * 2 - 1) * Debayer.EXACT_IN_FLOAT) / 2;
+            raw[i] = (float) v;
+        }
+        for (int k = 0; k < 12; k++) raw[r.nextInt(raw.length)] = Float.NaN;
+        raw[7 * w + 9] = Float.POSITIVE_INFINITY;
+        raw[15 * w + 20] = Float.NEGATIVE_INFINITY;
+        int differing = 0;
+        for (BayerPattern p : BayerPattern.values()) {
+            float[][] ref = new float[3][w * h], bil = new float[3][w * h];
+            Debayer.demosaic(raw, w, h, 0, h, p, 0, h, ref, false);
+            Debayer.bilinear(raw, w, h, 0, h, p, 0, h, bil);
+            for (int rows : new int[] {1, 3, h})
+                for (int y0 = 0; y0 < h; y0 += rows) {
+                    int n = Math.min(rows, h - y0);
+                    int r0 = Math.max(0, y0 - Debayer.CONTEXT), r1 = Math.min(h, y0 + n + Debayer.CONTEXT);
+                    float[][] got = new float[3][n * w];
+                    Debayer.demosaic(java.util.Arrays.copyOfRange(raw, r0 * w, r1 * w), w, h, r0, r1 - r0, p, y0, n, got, true);
+                    for (int c = 0; c < 3; c++)
+                        for (int i = 0; i < n * w; i++)
+                            assertEquals(Float.floatToRawIntBits(ref[c][y0 * w + i]), Float.floatToRawIntBits(got[c][i]),
+                                    p + " band of " + rows + " channel " + c + " at " + (i % w) + "," + (y0 + i / w));
+                }
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < w * h; i++) if (Float.floatToRawIntBits(ref[c][i]) != Float.floatToRawIntBits(bil[c][i])) differing++;
+        }
+        assertTrue(differing > 4 * w * h, "pixels the filters correct: " + differing); // the float path ran the filters
+    }
+
     /** A CFA band whose context rows are missing is refused, not demosaiced with the wrong neighbours. */
     @Test
     void aBandWithoutItsTwoRowsOfContextIsRefused() {

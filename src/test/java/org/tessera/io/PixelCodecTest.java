@@ -143,4 +143,19 @@ class PixelCodecTest {
         }
         assertTrue(PixelCodec.tablesKept() <= PixelCodec.MAX_TABLES, "kept " + PixelCodec.tablesKept());
     }
+
+    /** The demosaic's float filters are for 16-bit ranges only ({@link Debayer#EXACT_IN_FLOAT}). */
+    @Test
+    void integersWithinTheDemosaicsFloatRange() {
+        double b = Debayer.EXACT_IN_FLOAT;
+        assertTrue(new PixelCodec(16, 32768, 1, null).integersWithin(b)); // unsigned 16-bit: 0 .. 65535
+        assertTrue(new PixelCodec(16, 0, 1, null).integersWithin(b));
+        assertTrue(new PixelCodec(8, 0, 1, null).integersWithin(b));
+        assertTrue(new PixelCodec(16, 0, 2, null).integersWithin(b)); // -65536 .. 65534
+        assertFalse(new PixelCodec(16, 32768, 2, null).integersWithin(b)); // up to 98302
+        assertFalse(new PixelCodec(16, 0.5, 1, null).integersWithin(b));
+        assertFalse(new PixelCodec(32, 0, 1, null).integersWithin(b));
+        assertFalse(new PixelCodec(-32, 0, 1, null).integersWithin(b));
+        assertTrue(new PixelCodec(16, 32768, 2, null).smallIntegers()); // the hot pixels' bound is 2^20
+    }
 }
