@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.ProgressParts;
 import org.tessera.config.Config;
+import org.tessera.io.ConstantFrames;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.FrameScanner;
@@ -286,6 +287,29 @@ public final class GridMode {
      *
      * @throws IOException when the plan cannot be read or lists no usable frame, or when no frame has a usable WCS
      */
+    /**
+     * The split without its frames of one value (an all-zero readout, {@link ConstantFrames}), each
+     * named by its line as a skipped input: screened before the raster, which they would shape, as
+     * every mode screens its inputs.
+     */
+    private static GridInputs.Split withoutConstantFrames(GridInputs.Split split) {
+        List<GridInputs.GridFrame> all = new ArrayList<>();
+        for (List<GridInputs.GridFrame> l : split.byMount().values()) all.addAll(l);
+        double[] values = ConstantFrames.values(all.stream().map(GridInputs.GridFrame::frame).toList());
+        if (java.util.Arrays.stream(values).allMatch(Double::isNaN)) return split;
+        List<FrameScanner.Problem> skipped = new ArrayList<>(split.skipped());
+        Map<MountMode, List<GridInputs.GridFrame>> by = new java.util.LinkedHashMap<>();
+        int k = 0;
+        for (Map.Entry<MountMode, List<GridInputs.GridFrame>> e : split.byMount().entrySet())
+            for (GridInputs.GridFrame g : e.getValue()) {
+                double v = values[k++];
+                if (Double.isNaN(v)) by.computeIfAbsent(e.getKey(), m -> new ArrayList<>()).add(g);
+                else skipped.add(new FrameScanner.Problem(g.entry().path(), "line " + g.entry().line() + ": "
+                        + ConstantFrames.reason(v)));
+            }
+        return new GridInputs.Split(by, skipped);
+    }
+
     public static Plan plan(Path stackPlanCsv, Config config, Progress reading) throws IOException {
         Progress pr = reading == null ? Progress.NONE : reading;
         pr.update(0, "reading the stack plan");
@@ -293,7 +317,8 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
-        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config), config.getBoolean("hot_pixel_correction"));
+        GridInputs.Split split = withoutConstantFrames(
+                GridInputs.open(plan, AltAzGating.fromConfig(config), config.getBoolean("hot_pixel_correction")));
         for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
