@@ -321,7 +321,8 @@ public final class GridMode {
                 GridInputs.open(plan, AltAzGating.fromConfig(config), config.getBoolean("hot_pixel_correction")));
         for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
-            throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
+            // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
+            throw new IOException(stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped"
                     + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         List<PartPlan> parts = new ArrayList<>();

@@ -271,6 +271,12 @@ class GridModeTest {
         ma.readRows(0, ma.height(), pa);
         mb.readRows(0, mb.height(), pb);
         for (int c = 0; c < pa.length; c++) org.junit.jupiter.api.Assertions.assertArrayEquals(pa[c], pb[c]);
+        // a plan of that frame alone: no usable frame, and why (it was "no frame with a usable WCS")
+        Path alone = GridFixtures.plan(dir, List.of(zero), sky.exposureSeconds(), null);
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> GridMode.run(alone, dir.resolve("alone"), GridFixtures.config(1), Progress.NONE));
+        assertEquals(alone + ": no usable frame (1 skipped, first: line 2: every pixel holds the same value, 0 "
+                + "(an all-zero or blank readout): no data)", e.getMessage());
     }
 
     @Test
