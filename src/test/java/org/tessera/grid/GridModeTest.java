@@ -246,7 +246,8 @@ class GridModeTest {
     /**
      * An all-zero readout 150 px left of the field: each tile's stack dropped it, but it had
      * already shaped the raster (tiles over it alone, failed; a wider mosaic grid). It is screened
-     * before the raster, named by its line: the run is the run without it, tile for tile.
+     * before the raster, named by its line: the run is the run without it, tile for tile. So is a
+     * tile Tessera wrote that the plan names (a folder's scan leaves it out; a plan had it stacked).
      */
     @Test
     void anAllZeroFrameIsNamedByItsLineAndShapesNoTile() throws IOException {
@@ -257,10 +258,16 @@ class GridModeTest {
         Path zero = GridFixtures.zeroFrame(dir.resolve("frames/zero.fits"),
                 FitsFrame.open(files.get(0)).wcs().shifted(-150, 0), 96, 72);
         files.add(zero);
+        // and a tile of the clean run named in the plan: stacked as one more exposure before, silently
+        Path tile = clean.parts().get(0).tiles().get(0);
+        files.add(tile);
         Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
         GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE);
-        assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(zero, "line " + (files.size() + 1)
-                + ": every pixel holds the same value, 0 (an all-zero or blank readout): no data")), o.skipped());
+        assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(zero, "line " + files.size()
+                + ": every pixel holds the same value, 0 (an all-zero or blank readout): no data"),
+                new org.tessera.io.FrameScanner.Problem(tile, "line " + (files.size() + 1) + ": written by Tessera "
+                        + "(ORIGIN = 'Tessera': a tile or a mosaic), not a raw frame: a stack plan lists raw frames "
+                        + "(coadd tiles with 'tessera reproject OUTPUT tiles...')")), o.skipped());
         GridMode.Part a = clean.parts().get(0), b = o.parts().get(0);
         assertEquals(List.of(), b.failed());
         assertEquals(a.tiles().size(), b.tiles().size());
