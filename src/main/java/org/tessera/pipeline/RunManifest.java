@@ -535,7 +535,8 @@ public final class RunManifest {
     static String difference(Map<String, Object> old, Pieces kind, Map<String, Object> inputs,
                              Map<String, Object> pieceSettings, Map<String, Object> ctx) {
         if (old == null) return "no readable " + FILE + " of it";
-        if (!kind.mode().equals(modeOf(old))) return "it was a " + modeOf(old) + " run, this is a " + kind.mode() + " run";
+        if (!kind.mode().equals(modeOf(old)))
+            return "the earlier run was in " + modeName(modeOf(old)) + " mode, this one in " + modeName(kind.mode());
         List<String> parts = new ArrayList<>();
         Map<?, ?> was = old.get("inputs") instanceof Map<?, ?> m ? m : Map.of();
         List<String> added = new ArrayList<>(), removed = new ArrayList<>(), changed = new ArrayList<>();
@@ -553,6 +554,10 @@ public final class RunManifest {
         if (!(ctx.isEmpty() ? ctxWas == null : ctx.equals(ctxWas)))
             parts.add("the run's context differs (" + ctxWas + " -> " + (ctx.isEmpty() ? null : ctx) + ")");
         return parts.isEmpty() ? "its record differs" : String.join("; ", parts);
+    }
+
+    private static String modeName(String mode) {
+        return mode.equals("sds") ? "SDS" : mode.equals("classic") ? "Classic" : mode;
     }
 
     /** The settings of {@code now} whose value differs from {@code was}'s (key old -> new), or null. */

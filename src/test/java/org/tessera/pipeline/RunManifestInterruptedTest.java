@@ -126,5 +126,11 @@ class RunManifestInterruptedTest {
         Files.delete(out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits"));
         log = Logged.during("org.tessera.pipeline", () -> assertTrue(begin(a, dbe).reused().isEmpty()));
         assertTrue(log.contains("[P3] master_tile_000.fits of the earlier run is made again: file missing"), log.toString());
+
+        run(a, dbe, "mosaic 5", true);
+        log = Logged.during("org.tessera.pipeline", () -> RunManifest.begin(out, Files.createDirectories(out.resolve("sds_megatiles")),
+                RunManifest.MEGA_TILES, List.of(new RunManifest.Unit(1, List.of(a), List.of("megatile_001.fits"))), Map.of(), dbe));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("[SDS] ") && l.endsWith(" so they are not mixed with this run's; "
+                + "every mega-tile is made again: the earlier run was in Classic mode, this one in SDS")), log.toString());
     }
 }
