@@ -4,7 +4,7 @@
 // Headless:
 //   ImageJ-linux64 --headless --console -macro build_mosaic.ijm "input=[/data/frames] output=[/data/out]"
 // Leave out input= to build the built-in default sky. Optional keys: mode (classic, or sds: SDS
-// mode, mosaic first), rejection, combine, gpu, config (a JSON file) and settings (more key=value
+// mode, mosaic first), rejection, combine, demosaic, gpu, config (a JSON file) and settings (more key=value
 // pairs, e.g. settings=[stacking_kappa_low=2.5]); the word coverage also opens the coverage map.
 
 args = getArgument();
@@ -22,6 +22,7 @@ run("Build Mosaic...",
     + " mode=" + option(args, "mode", "config")
     + " rejection=" + option(args, "rejection", "config")
     + " combine=" + option(args, "combine", "config")
+    + " demosaic=" + option(args, "demosaic", "config")
     + " gpu=" + option(args, "gpu", "config")
     + " settings=[" + option(args, "settings", "") + "]"
     + flag(args, "coverage"));

@@ -3,7 +3,7 @@
 // In Fiji: Plugins > Macros > Run... and pick this file (it asks for the folders).
 // Headless:
 //   ImageJ-linux64 --headless --console -macro stack_frames.ijm "input=[/data/frames] output=[/data/out/tile.fits]"
-// Optional keys: rejection, combine, gpu, config (a JSON file), settings (more key=value pairs).
+// Optional keys: rejection, combine, demosaic, gpu, config (a JSON file), settings (more key=value pairs).
 
 args = getArgument();
 if (args == "") {
@@ -17,6 +17,7 @@ run("Stack Frames...",
     + " config=[" + option(args, "config", "") + "]"
     + " rejection=" + option(args, "rejection", "config")
     + " combine=" + option(args, "combine", "config")
+    + " demosaic=" + option(args, "demosaic", "config")
     + " gpu=" + option(args, "gpu", "config")
     + " settings=[" + option(args, "settings", "") + "]");
 

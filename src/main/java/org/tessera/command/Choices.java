@@ -37,6 +37,8 @@ public final class Choices {
     public static final String KERNEL_EXACT = "Exact (flux-conserving)";
     public static final String MODE_CLASSIC = "Classic (default)";
     public static final String MODE_SDS = "SDS (mosaic first)";
+    public static final String DEMOSAIC_DEFAULT = "Gradient-corrected (default)";
+    public static final String DEMOSAIC_BILINEAR = "Bilinear (faster, wider stars)";
 
     /** Per choice: the default (value = the key's default) first, then the others. */
     private static final Map<String, List<Option>> OPTIONS = Map.of(
@@ -47,7 +49,8 @@ public final class Choices {
             "combine", List.of(new Option("mean", COMBINE_DEFAULT), new Option("median", COMBINE_MEDIAN)),
             "gpu", List.of(new Option("on", GPU_DEFAULT), new Option("off", GPU_OFF)),
             "kernel", List.of(new Option("bilinear", KERNEL_DEFAULT), new Option("nearest", KERNEL_NEAREST),
-                    new Option("lanczos3", KERNEL_LANCZOS), new Option("exact", KERNEL_EXACT)));
+                    new Option("lanczos3", KERNEL_LANCZOS), new Option("exact", KERNEL_EXACT)),
+            "demosaic", List.of(new Option("mhc", DEMOSAIC_DEFAULT), new Option("bilinear", DEMOSAIC_BILINEAR)));
 
     /** The labels the dialogs show, default first. */
     public static final List<String> REJECTION = labels("rejection");
@@ -55,6 +58,7 @@ public final class Choices {
     public static final List<String> GPU = labels("gpu");
     public static final List<String> KERNEL = labels("kernel");
     public static final List<String> MODE = labels("mode");
+    public static final List<String> DEMOSAIC = labels("demosaic");
 
     /** Parameter name → the config key it sets. */
     public static final Map<String, String> KEYS = Map.of(
@@ -62,7 +66,8 @@ public final class Choices {
             "combine", "stacking_final_combine_method",
             "gpu", "use_gpu_phase5",
             "kernel", "reproject_kernel",
-            "mode", "sds_mode_default");
+            "mode", "sds_mode_default",
+            "demosaic", "stacking_demosaic");
 
     /** The entries of choice {@code name}, default first. */
     public static List<Option> options(String name) {

@@ -40,6 +40,10 @@ public class StackFramesCommand extends TesseraCommand {
     @Parameter(label = "Combine", persist = false, choices = {Choices.COMBINE_DEFAULT, Choices.COMBINE_MEDIAN}, description = COMBINE_DESCRIPTION)
     String combine = Choices.COMBINE_DEFAULT;
 
+    @Parameter(label = "Demosaic", persist = false, choices = {Choices.DEMOSAIC_DEFAULT, Choices.DEMOSAIC_BILINEAR},
+            description = DEMOSAIC_DESCRIPTION)
+    String demosaic = Choices.DEMOSAIC_DEFAULT;
+
     @Parameter(label = "GPU", persist = false, choices = {Choices.GPU_DEFAULT, Choices.GPU_OFF}, description = GPU_DESCRIPTION)
     String gpu = Choices.GPU_DEFAULT;
 
@@ -59,7 +63,7 @@ public class StackFramesCommand extends TesseraCommand {
 
     @Override
     JobRequest request() throws IOException {
-        return request(Job.STACK, input, image, output, config, choices("rejection", rejection, "combine", combine, "gpu", gpu), settings);
+        return request(Job.STACK, input, image, output, config, choices("rejection", rejection, "combine", combine, "demosaic", demosaic, "gpu", gpu), settings);
     }
 
     @Override

@@ -48,6 +48,9 @@ abstract class TesseraCommand extends ContextCommand {
             + " when one is given. Macros: config, winsorized_sigma_clip, kappa_sigma, linear_fit_clip, none";
     static final String COMBINE_DESCRIPTION = "stacking_final_combine_method; '(default)' keeps the config file's value"
             + " when one is given. Macros: config, mean, median";
+    static final String DEMOSAIC_DESCRIPTION = "stacking_demosaic: how raw colour (Bayer) frames are demosaiced for the"
+            + " stacks. Gradient-corrected (Malvar-He-Cutler): stars as drawn; Bilinear (the original's): faster, stars ~20 %"
+            + " wider. '(default)' keeps the config file's value when one is given. Macros: config, mhc, bilinear";
     static final String GPU_DESCRIPTION = "use_gpu_phase5; '(default)' keeps the config file's value when one is given;"
             + " without a healthy CUDA GPU the run uses the CPU either way. Macros: config, on, off";
     static final String MODE_DESCRIPTION = "sds_mode_default. Classic: frames stacked into master tiles, then the mosaic;"

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.io.FrameSelection;
 import org.tessera.io.MountMode;
@@ -36,11 +37,11 @@ public final class GridInputs {
     }
 
     public static Split open(StackPlan plan, AltAzGating gating) {
-        return open(plan, gating, false);
+        return open(plan, gating, FrameReading.AS_STORED);
     }
 
-    /** As {@link #open(StackPlan, AltAzGating)}; {@code hotPixels}: Phase 1 hot-pixel correction of the frames. */
-    public static Split open(StackPlan plan, AltAzGating gating, boolean hotPixels) {
+    /** As {@link #open(StackPlan, AltAzGating)}; the frames' pixels read as {@code reading} says (the run's hot-pixel correction and demosaic). */
+    public static Split open(StackPlan plan, AltAzGating gating, FrameReading reading) {
         List<FrameScanner.Problem> skipped = new ArrayList<>();
         // a line without a usable path is named by the plan's file ("skipped null: …" otherwise)
         for (StackPlan.Problem p : plan.problems())
@@ -50,7 +51,7 @@ public final class GridInputs {
         List<FitsFrame> unknownFrames = new ArrayList<>();
         // Header reads are independent small I/O: in parallel, as FrameScanner does, in plan order.
         List<FrameScanner.Opened> opened = plan.entries().parallelStream()
-                .map(e -> FrameScanner.open(e.path(), true, hotPixels)).collect(Collectors.toList());
+                .map(e -> FrameScanner.open(e.path(), true, reading)).collect(Collectors.toList());
         // One colour layout: a mono frame among colour frames is set aside alone, not its tiles.
         List<FitsFrame> readable = new ArrayList<>();
         for (FrameScanner.Opened o : opened) if (o.frame() != null) readable.add(o.frame());

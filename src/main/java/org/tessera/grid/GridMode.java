@@ -19,6 +19,7 @@ import org.tessera.config.Config;
 import org.tessera.io.ConstantFrames;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.io.FrameSelection;
 import org.tessera.io.PreviousRun;
@@ -331,8 +332,7 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
-        GridInputs.Split split = withoutNonFrames(
-                GridInputs.open(plan, AltAzGating.fromConfig(config), config.getBoolean("hot_pixel_correction")));
+        GridInputs.Split split = withoutNonFrames(GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config)));
         for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons

@@ -14,7 +14,7 @@ public class MosaicPlugIn extends TesseraPlugIn {
     static final List<Field> FIELDS = List.of(
             Field.folder("input", "Input folder (empty: built-in default sky)"),
             Field.folder("output", "Output folder"),
-            CONFIG, MODE, REJECTION, COMBINE, GPU, SETTINGS, COVERAGE);
+            CONFIG, MODE, REJECTION, COMBINE, DEMOSAIC, GPU, SETTINGS, COVERAGE);
 
     public MosaicPlugIn() {
         super(Job.MOSAIC, "Tessera: Build Mosaic", FIELDS);

@@ -13,7 +13,7 @@ public class StackPlugIn extends TesseraPlugIn {
     static final List<Field> FIELDS = List.of(
             Field.folder("input", "Input frames folder (or a FITS file)"),
             Field.save("output", "Output FITS file"),
-            CONFIG, REJECTION, COMBINE, GPU, SETTINGS);
+            CONFIG, REJECTION, COMBINE, DEMOSAIC, GPU, SETTINGS);
 
     public StackPlugIn() {
         super(Job.STACK, "Tessera: Stack Frames", FIELDS);

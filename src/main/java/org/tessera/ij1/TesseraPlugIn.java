@@ -63,6 +63,7 @@ abstract class TesseraPlugIn implements PlugIn {
     static final Field MODE = Field.choice("mode", "Mode", Choices.MODE);
     static final Field REJECTION = Field.choice("rejection", "Rejection", Choices.REJECTION);
     static final Field COMBINE = Field.choice("combine", "Combine", Choices.COMBINE);
+    static final Field DEMOSAIC = Field.choice("demosaic", "Demosaic", Choices.DEMOSAIC);
     static final Field GPU = Field.choice("gpu", "GPU", Choices.GPU);
     static final Field KERNEL = Field.choice("kernel", "Kernel", Choices.KERNEL);
     static final Field SETTINGS = Field.text("settings", "Settings (key=value ...)");

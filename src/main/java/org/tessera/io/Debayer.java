@@ -52,8 +52,8 @@ public final class Debayer {
     /**
      * The original's bilinear demosaic alone, of output rows {@code [y0, y0 + rows)} (raw rows
      * must include one row above and below the band where the image has them): the pixels stars
-     * are detected on for registration ({@link FitsFrame#withBilinearDemosaic}), whose thresholds
-     * were set on them. The corrected filters raise the luminance's pixel-to-pixel noise by ~70 %
+     * are detected on for registration ({@link FrameReading#STAR_DETECTION}), whose thresholds
+     * were set on them, and the stack's with {@code stacking_demosaic = bilinear}. The corrected filters raise the luminance's pixel-to-pixel noise by ~70 %
      * (M 94 sky: 15.5 against 9.1 ADU) with the stars' width given back, and the detector, which
      * asks for 5 connected pixels above 5 sigma, then finds ~17 % fewer faint stars.
      */

@@ -66,15 +66,13 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     private final List<String> notes;
     private final boolean seestar;
     private final boolean primaryImage;
-    /** Phase 1 hot-pixel correction of the pixels read ({@link HotPixels}). */
-    private final boolean hotPixels;
-    /** The hot-pixel corrections found by an earlier read, shared by the copies with the same setting. */
+    /** How the pixels are read: Phase 1 hot-pixel correction ({@link HotPixels}), a Bayer frame's demosaic. */
+    private final FrameReading reading;
+    /** The hot-pixel corrections found by an earlier read, shared by the copies with the same hot-pixel setting. */
     private final HotPixelMemo hotMemo;
-    /** A Bayer frame demosaiced by the original's bilinear rule instead of the corrected one ({@link Debayer#bilinear}). */
-    private final boolean bilinear;
 
-    /** The same file with another WCS, hot-pixel or demosaic setting (headers are shared, not re-read). */
-    private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, boolean hotPixels, boolean bilinear) {
+    /** The same file with another WCS or reading (headers are shared, not re-read). */
+    private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, FrameReading reading) {
         this.path = o.path;
         this.name = o.name;
         this.headerCards = o.headerCards;
@@ -93,9 +91,9 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         this.seestar = o.seestar;
         this.primaryImage = o.primaryImage;
         this.notes = o.notes;
-        this.hotPixels = hotPixels;
-        this.hotMemo = hotPixels == o.hotPixels ? o.hotMemo : new HotPixelMemo();
-        this.bilinear = bilinear;
+        this.reading = reading;
+        // the fixes are found on the raw planes, before any demosaic: only the hot-pixel switch matters
+        this.hotMemo = reading.hotPixels() == o.reading.hotPixels() ? o.hotMemo : new HotPixelMemo();
     }
 
     private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
@@ -168,9 +166,8 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 + "exposure taken as %s s", expKey, keys.get(expKey), Double.toString(exposure));
         this.notes = java.util.stream.Stream.of(textNote(primary, image, alpha), expNote, minNote)
                 .filter(java.util.Objects::nonNull).toList();
-        this.hotPixels = false;
+        this.reading = FrameReading.AS_STORED;
         this.hotMemo = new HotPixelMemo();
-        this.bilinear = false;
     }
 
     /**
@@ -191,35 +188,28 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
      */
     public FitsFrame withWcs(Wcs wcs) {
         if (wcs == null) throw new IllegalArgumentException(name + ": no WCS given");
-        return new FitsFrame(this, wcs, null, hotPixels, bilinear);
+        return new FitsFrame(this, wcs, null, reading);
     }
 
     /** True when the image is the primary HDU (an external solver reads such a file as it is). */
     public boolean imageInPrimaryHdu() { return primaryImage; }
 
     /**
-     * This frame with Phase 1 hot-pixel correction on or off ({@link HotPixels}): a Bayer frame's raw
-     * CFA rows before demosaicing, other frames each channel of the rows read, with the rows of
-     * context read around the band.
-     * Frames from {@link #open} have it off; {@link FrameScanner#scan(java.util.List, boolean, boolean)}
-     * turns it on for raw input frames.
+     * This frame read as {@code r} says: Phase 1 hot-pixel correction on or off ({@link HotPixels}: a
+     * Bayer frame's raw CFA rows before demosaicing, other frames each channel of the rows read, with
+     * the rows of context read around the band), and a Bayer frame demosaiced by the gradient-corrected
+     * filters ({@link Debayer#demosaic}) or the original's bilinear rule ({@link Debayer#bilinear}; no
+     * effect on mono frames and cubes). Frames from {@link #open} are read {@link FrameReading#AS_STORED};
+     * {@link FrameScanner#scanFrames} reads raw input frames as the run's config says; registration
+     * detects stars on {@link FrameReading#STAR_DETECTION} pixels.
      */
-    public FitsFrame withHotPixelCorrection(boolean on) {
-        return on == hotPixels ? this : new FitsFrame(this, wcs, wcsProblem, on, bilinear);
+    public FitsFrame withReading(FrameReading r) {
+        if (r == null) throw new IllegalArgumentException(name + ": no frame reading given");
+        return r.equals(reading) ? this : new FitsFrame(this, wcs, wcsProblem, r);
     }
 
-    /**
-     * This frame demosaiced by the original's bilinear rule ({@link Debayer#bilinear}) or, the
-     * default, by the gradient-corrected filters ({@link Debayer#demosaic}); no effect on mono
-     * frames and cubes. Registration detects stars on the bilinear pixels (see there why); the
-     * stack reads the corrected ones.
-     */
-    public FitsFrame withBilinearDemosaic(boolean on) {
-        return on == bilinear ? this : new FitsFrame(this, wcs, wcsProblem, hotPixels, on);
-    }
-
-    /** Whether the pixels read are hot-pixel corrected. */
-    public boolean hotPixelCorrection() { return hotPixels; }
+    /** How the pixels are read (hot-pixel correction, demosaic). */
+    public FrameReading reading() { return reading; }
 
     /**
      * Reads the headers of a FITS file. Throws a {@link FitsReadException} ("name: problem") for a
@@ -453,11 +443,11 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            HotPixelMemo.Fixes fixes = hotPixels && rows > 0 && layout != Layout.BAYER ? hotFixes(ch) : null;
+            HotPixelMemo.Fixes fixes = reading.hotPixels() && rows > 0 && layout != Layout.BAYER ? hotFixes(ch) : null;
             if (fixes != null) {
                 readBand(ch, y0, rows, dst);
                 for (int c = 0; c < dst.length && c < fixes.index().length; c++) fixes.apply(c, width, y0, rows, dst[c], 0);
-            } else if (hotPixels && rows > 0 && layout != Layout.BAYER) {
+            } else if (reading.hotPixels() && rows > 0 && layout != Layout.BAYER) {
                 int ctx = HotPixels.context(1);
                 int e0 = Math.max(0, y0 - ctx), e1 = Math.min(height, y0 + rows + ctx);
                 float[][] ext = newBand(e1 - e0);
@@ -493,11 +483,11 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
             case BAYER -> {
                 int r0 = Math.max(0, y0 - Debayer.CONTEXT), r1 = Math.min(height, y0 + rows + Debayer.CONTEXT);
                 float[] raw = RAW_ROWS.get((r1 - r0) * width);
-                HotPixelMemo.Fixes fixes = hotPixels && rows > 0 ? hotFixes(ch) : null;
+                HotPixelMemo.Fixes fixes = reading.hotPixels() && rows > 0 ? hotFixes(ch) : null;
                 if (fixes != null) {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
                     fixes.apply(0, width, r0, r1 - r0, raw, 0);
-                } else if (hotPixels && rows > 0) {
+                } else if (reading.hotPixels() && rows > 0) {
                     int ctx = HotPixels.context(2);
                     int e0 = Math.max(0, r0 - ctx), e1 = Math.min(height, r1 + ctx);
                     float[] ext = new float[(e1 - e0) * width];
@@ -506,8 +496,10 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                 } else {
                     readPlaneRows(ch, 0, r0, r1 - r0, raw, 0);
                 }
-                if (bilinear) Debayer.bilinear(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
-                else Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                if (reading.demosaic() == FrameReading.Demosaic.BILINEAR)
+                    Debayer.bilinear(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
+                else
+                    Debayer.demosaic(raw, width, height, r0, r1 - r0, bayer, y0, rows, dst);
             }
         }
     }

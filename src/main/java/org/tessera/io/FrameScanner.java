@@ -25,9 +25,10 @@ import org.tessera.UserMessages;
  * Finds the input frames: FITS files ({@code .fit}, {@code .fits}, {@code .fts}, any case) given
  * directly or found in folders <b>recursively</b> (night sub-folders are the usual layout), opened in
  * path order. A file that cannot be used is skipped with its reason, never aborting the scan.
- * Raw input frames (Classic mosaic, stack, Grid mode) should be opened with the Phase 1 hot-pixel
- * correction the key {@code hot_pixel_correction} asks for (on by default); the two-argument forms
- * read frames as stored, as images given to reproject (master tiles, stacks) must be.
+ * Raw input frames (Classic and SDS mosaic, stack, Grid mode) are opened with the run's
+ * {@link FrameReading} (Phase 1 hot-pixel correction, demosaic: {@code FrameReading.of(config)}); the
+ * forms without one read frames {@link FrameReading#AS_STORED}, as images given to reproject (master
+ * tiles, stacks) must be.
  */
 public final class FrameScanner {
 
@@ -83,17 +84,13 @@ public final class FrameScanner {
      * usable WCS is skipped too. Never throws: a file that cannot be read comes back as a problem.
      */
     public static Opened open(Path p, boolean requireWcs) {
-        return open(p, requireWcs, false);
+        return open(p, requireWcs, FrameReading.AS_STORED);
     }
 
-    /**
-     * As {@link #open(Path, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction of
-     * the frame's pixels ({@link HotPixels}; key {@code hot_pixel_correction}, on by default for raw
-     * frames).
-     */
-    public static Opened open(Path p, boolean requireWcs, boolean hotPixels) {
+    /** As {@link #open(Path, boolean)}, the frame's pixels read as {@code reading} says (a raw frame: the run's). */
+    public static Opened open(Path p, boolean requireWcs, FrameReading reading) {
         try {
-            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(hotPixels);
+            FitsFrame f = FitsFrame.open(p).withReading(reading);
             if (requireWcs && !f.hasWcs()) return new Opened(null, new Problem(p, "no usable WCS: " + f.wcsProblem()));
             return new Opened(f, null);
         } catch (FitsReadException | RuntimeException e) {
@@ -126,11 +123,11 @@ public final class FrameScanner {
         }
     }
 
-    /** The frame of {@code file} (a raw frame: Phase 1 hot-pixel setting) from headers read elsewhere, as {@link #open} opens it. */
-    public static Opened opened(Path file, HeaderRead read, boolean hotPixels) {
+    /** The frame of {@code file} (a raw frame: read as the run's {@code reading} says) from headers read elsewhere, as {@link #open} opens it. */
+    public static Opened opened(Path file, HeaderRead read, FrameReading reading) {
         if (read.headers() == null) return new Opened(null, new Problem(file, read.problem()));
         try {
-            return new Opened(FitsFrame.open(file, read.headers()).withHotPixelCorrection(hotPixels), null);
+            return new Opened(FitsFrame.open(file, read.headers()).withReading(reading), null);
         } catch (FitsReadException | RuntimeException e) {
             return new Opened(null, new Problem(file, reason(e)));
         }
@@ -145,15 +142,7 @@ public final class FrameScanner {
      *                     message names the inputs)
      */
     public static Scan scan(List<Path> inputs, boolean requireWcs) throws IOException {
-        return scan(inputs, requireWcs, null, false, false);
-    }
-
-    /**
-     * As {@link #scan(List, boolean)}; {@code hotPixels} switches the Phase 1 hot-pixel correction
-     * of the frames' pixels (key {@code hot_pixel_correction}, on by default for raw frames).
-     */
-    public static Scan scan(List<Path> inputs, boolean requireWcs, boolean hotPixels) throws IOException {
-        return scan(inputs, requireWcs, null, false, hotPixels);
+        return scan(inputs, requireWcs, null, false, FrameReading.AS_STORED);
     }
 
     /**
@@ -161,18 +150,19 @@ public final class FrameScanner {
      * {@code outputDir} (may be null) when it lies inside an input folder, never a file Tessera
      * wrote ({@link FrameSelection#writtenByTessera}), each left out with a note in the log; and
      * only frames of the run's colour layout, the others set aside by name
-     * ({@link FrameSelection#oneChannelLayout}). {@code hotPixels}: Phase 1 hot-pixel correction.
+     * ({@link FrameSelection#oneChannelLayout}). Their pixels are read as {@code reading} says (the
+     * run's hot-pixel correction and demosaic).
      */
-    public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels) throws IOException {
-        return scanFrames(inputs, outputDir, hotPixels, true);
+    public static Scan scanFrames(List<Path> inputs, Path outputDir, FrameReading reading) throws IOException {
+        return scanFrames(inputs, outputDir, reading, true);
     }
 
     /**
-     * As {@link #scanFrames(List, Path, boolean)}; without {@code requireWcs}, frames whose header
+     * As {@link #scanFrames(List, Path, FrameReading)}; without {@code requireWcs}, frames whose header
      * has no WCS are kept (a mosaic places them in Phase 1 by plate solving, package solve).
      */
-    public static Scan scanFrames(List<Path> inputs, Path outputDir, boolean hotPixels, boolean requireWcs) throws IOException {
-        return scan(inputs, requireWcs, outputDir, true, hotPixels);
+    public static Scan scanFrames(List<Path> inputs, Path outputDir, FrameReading reading, boolean requireWcs) throws IOException {
+        return scan(inputs, requireWcs, outputDir, true, reading);
     }
 
     /** The FITS files a scan opens (path order) and those found unusable while listing them. */
@@ -202,10 +192,10 @@ public final class FrameScanner {
     }
 
     private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,
-                             boolean hotPixels) throws IOException {
+                             FrameReading reading) throws IOException {
         Listing listing = list(inputs, outputDir, framesOnly);
         // Header reads are independent small I/O: open them in parallel, keep path order.
-        List<Opened> results = listing.files().parallelStream().map(p -> open(p, requireWcs, hotPixels))
+        List<Opened> results = listing.files().parallelStream().map(p -> open(p, requireWcs, reading))
                 .collect(Collectors.toList());
         return select(results, listing.problems(), framesOnly);
     }

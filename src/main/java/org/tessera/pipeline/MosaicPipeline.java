@@ -23,6 +23,7 @@ import org.tessera.gpu.Phase5GpuCoadder;
 import org.tessera.grid.GridMode;
 import org.tessera.io.ConstantFrames;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.plan.HeapExhausted;
 import org.tessera.plan.IsolatedTasks;
@@ -388,7 +389,7 @@ public final class MosaicPipeline {
         Files.createDirectories(outputDir);
         WorkBar bar = new WorkBar(progress);
         List<Skipped> skipped = new ArrayList<>();
-        List<FitsFrame> in = scan(images, null, false, skipped, bar.share(WorkBar.SCAN_SHARE));
+        List<FitsFrame> in = scan(images, skipped, bar.share(WorkBar.SCAN_SHARE));
         oneField(in, config, "[P4]", "image(s)", "reproject the images of each field apart, each into its own output folder");
         Outcome o;
         try (GpuRun gpu = gpuService.openRun(config)) {
@@ -432,20 +433,18 @@ public final class MosaicPipeline {
     }
 
     /**
-     * Opens the inputs: raw frames for a mosaic or a stack ({@code outputDir} not null: Tessera's
-     * outputs left out, one colour layout, Phase 1 hot-pixel correction when {@code hotPixels}), any
-     * image with a WCS for Phase 5 alone (null: never corrected, master tiles are no raw frames).
+     * Opens the images given to Phase 5 alone: any image with a WCS, read as stored (never
+     * hot-pixel corrected: master tiles are no raw frames).
      */
-    private static List<FitsFrame> scan(List<Path> inputs, Path outputDir, boolean hotPixels, List<Skipped> skipped,
-                                        Progress p) throws IOException {
+    private static List<FitsFrame> scan(List<Path> inputs, List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
-        FrameScanner.Scan scan = outputDir != null ? FrameScanner.scanFrames(inputs, outputDir, hotPixels)
-                : FrameScanner.scan(inputs, true);
+        FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
         return usable(scan.frames(), scan.skipped(), skipped, p);
     }
 
     /**
-     * Phase 1 of a mosaic: the raw frames scanned as {@link #scan} does but kept without WCS, then
+     * Phase 1 of a mosaic or a stack: the raw frames scanned (Tessera's outputs left out, one colour
+     * layout, read as the config's {@link FrameReading} says: hot pixels, demosaic), kept without WCS, then
      * those placed by plate solving one frame per group and registering the others on it (package
      * solve; results cached in the output folder).
      */
@@ -454,7 +453,7 @@ public final class MosaicPipeline {
             throws IOException {
         Progress reading = bar.share(WorkBar.SCAN_SHARE);
         reading.update(0, "reading headers");
-        FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false);
+        FrameScanner.Scan scan = FrameScanner.scanFrames(inputs, outputDir, FrameReading.of(config), false);
         reading.update(1, scan.frames().size() + " header(s) read");
         // Placing costs what the frames without WCS need (nothing when every frame has one), against the rest of the run.
         double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
@@ -476,7 +475,7 @@ public final class MosaicPipeline {
     public static List<FitsFrame> phase1(List<Path> inputs, Path outputDir, Config config, RawFrameAstrometry.Work work,
                                          List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
-        return phase1(FrameScanner.scanFrames(inputs, outputDir, config.getBoolean("hot_pixel_correction"), false),
+        return phase1(FrameScanner.scanFrames(inputs, outputDir, FrameReading.of(config), false),
                 outputDir, config, work, skipped, p);
     }
 

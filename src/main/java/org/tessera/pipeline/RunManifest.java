@@ -74,13 +74,14 @@ public final class RunManifest {
             "max_raw_per_master_tile", "auto_limit_frames_per_master_tile", "altaz_"), PLACEMENT_KEYS);
     /**
      * Keys that change an SDS mega-tile: the global grid, the batches, the Phase 5 coadd of a batch,
-     * Phase 1. Not the combine of the mega-tiles, the coverage cut, the crop, DBE or preview: a
+     * the frames' demosaic (the one {@code stacking_} key a mega-tile reads), Phase 1. Not the combine of the mega-tiles, the coverage cut, the crop, DBE or preview: a
      * rerun that changes only those reuses the mega-tiles and redoes the combine.
      */
     static final List<String> MEGA_TILE_KEY_PREFIXES = concat(List.of("global_wcs_pixelscale_mode", "global_wcs_res_override",
             "global_wcs_padding_percent", "global_wcs_orientation", "sds_coverage_threshold", "sds_min_batch_size",
             "sds_target_batch_size", "apply_master_tile_crop", "master_tile_crop_percent", "match_background_",
-            "intertile_", "two_pass_", "enable_tile_weighting", "phase5_alpha_weight_floor", "reproject_kernel"), PLACEMENT_KEYS);
+            "intertile_", "two_pass_", "enable_tile_weighting", "phase5_alpha_weight_floor", "reproject_kernel",
+            "stacking_demosaic"), PLACEMENT_KEYS);
     /** Keys that change nothing in the outputs: workers, memory and GPU use, resume itself. */
     static final List<String> NEUTRAL_KEY_PREFIXES = List.of("num_processing_workers", "grid_workers", "resume",
             "use_gpu_", "stack_use_gpu", "phase5_chunk_", "phase5_vram_", "gpu_id_phase5", "gpu_simulate",

@@ -13,6 +13,7 @@ import org.tessera.detect.StarDetector;
 import org.tessera.image.FloatImage;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 
 /**
  * Registers frames of one group onto the group's reference frame by their stars, as the original
@@ -28,10 +29,12 @@ import org.tessera.io.Frame;
  *     the configured one (similarity by default, as astroalign's; affine needs 6 pairs);
  * <li>a fit is accepted only when it pairs at least a quarter of the stars of the common field with
  *     a residual RMS below half the pairing radius (chance pairs among many stars do not);
- * <li>when the reference or the frame has too few stars for that (fewer than {@code minMatches}
- *     detected: stars too faint for the detector), the shift of the whole frames'
- *     {@link AreaCorrelation cross-correlation}, accepted when its peak is significant
- *     (a translation, after a turn by the alt-az field rotation when the headers give it).
+ * <li>when the stars do not register the frame, whether the reference or the frame has too few
+ *     of them (fewer than {@code minMatches} detected: stars too faint for the detector) or they do
+ *     not match (clouds, trails, star lists that do not overlap enough), the shift of the whole
+ *     frames' {@link AreaCorrelation cross-correlation}, accepted when its peak is significant
+ *     (a translation, after a turn by the alt-az field rotation when the headers give it, or
+ *     when the caller gives one: {@link #register(Reference, Frame, SessionRotation.Turn)}).
  * </ol>
  * Stars are measured on a FITS frame's pixels as stored, without the Phase 1 hot-pixel correction
  * ({@link #starPixels}).
@@ -189,10 +192,11 @@ public final class FrameRegistrar {
      * the stack still gets corrected pixels. A Bayer frame is read with the original's bilinear
      * demosaic, on which the detector's thresholds were set ({@link org.tessera.io.Debayer#bilinear}:
      * the stack's corrected demosaic finds ~17 % fewer faint stars); so registration, and every
-     * WCS it gives, is what it was before the stack's demosaic changed.
+     * WCS it gives, is what it was before the stack's demosaic changed, whatever {@code
+     * stacking_demosaic} says ({@link FrameReading#STAR_DETECTION}).
      */
     static Frame starPixels(Frame frame) {
-        return frame instanceof FitsFrame f ? f.withHotPixelCorrection(false).withBilinearDemosaic(true) : frame;
+        return frame instanceof FitsFrame f ? f.withReading(FrameReading.STAR_DETECTION) : frame;
     }
 
     /** Prepares a reference from a one-channel luminance image. */
@@ -228,6 +232,17 @@ public final class FrameRegistrar {
 
     /** Registers a frame onto the reference; failures (unreadable pixels included) come back as such. */
     public Registration register(Reference ref, Frame frame) {
+        return register(ref, frame, null);
+    }
+
+    /**
+     * Registers a frame onto the reference as {@link #register(Reference, Frame)} does, except that
+     * an area correlation (the stars did not register it) tries {@code turn} (when not null) as
+     * the field rotation in place of the headers': for a frame whose headers do not give it, an
+     * angle learnt from the frames of its session that did register by their stars
+     * ({@link SessionRotation}). Frames that register by their stars come back as without it.
+     */
+    public Registration register(Reference ref, Frame frame, SessionRotation.Turn turn) {
         float[] buffer = spare.pollFirst();
         try {
             FloatImage lum;
@@ -237,7 +252,7 @@ public final class FrameRegistrar {
                 return log(ref, Registration.failed(frame.name(), "cannot read pixels: " + e.getMessage()));
             }
             buffer = lum.plane(0);
-            return register(ref, frame.name(), lum, FieldRotation.parallacticAngleDeg(frame.keys()));
+            return register(ref, frame.name(), lum, FieldRotation.parallacticAngleDeg(frame.keys()), turn);
         } finally {
             if (buffer != null) spare.offerFirst(buffer);
         }
@@ -263,8 +278,13 @@ public final class FrameRegistrar {
      * tries as a rotation.
      */
     Registration register(Reference ref, String name, FloatImage luminance, double parallactic) {
+        return register(ref, name, luminance, parallactic, null);
+    }
+
+    /** As above; an area correlation tries {@code turn} (not null) in place of the headers' rotation. */
+    Registration register(Reference ref, String name, FloatImage luminance, double parallactic, SessionRotation.Turn turn) {
         try {
-            return log(ref, registerImage(ref, name, luminance, parallactic));
+            return log(ref, registerImage(ref, name, luminance, parallactic, turn));
         } catch (RuntimeException e) {
             // a bug must not take the whole group down: the frame is reported and left out
             LOG.log(Level.FINE, "[REG] " + name + ": registration failed", e);
@@ -272,36 +292,43 @@ public final class FrameRegistrar {
         }
     }
 
-    private Registration registerImage(Reference ref, String name, FloatImage luminance, double parallactic) {
+    private Registration registerImage(Reference ref, String name, FloatImage luminance, double parallactic,
+                                       SessionRotation.Turn turn) {
         List<Star> stars = detector.detect(luminance);
         Shift shift = null;
         boolean sameSize = luminance.width() == ref.width && luminance.height() == ref.height && ref.luminance != null;
         if (params.phaseCorrelation() && sameSize)
             shift = new Shift(ref, luminance.plane(0), luminance.width(), luminance.height());
         Registration r = solve(ref, name, stars, shift, luminance.width(), luminance.height());
-        // Too few stars on either side to match (stars too faint for the detector): the whole frames
-        // may still show the field. Only then: frames registered by their stars stay as they were.
+        // The stars did not register the frame: too few on either side (too faint for the detector),
+        // or they did not match (clouds, trails, a bad frame, too little overlap of the star lists).
+        // The whole frames may still show the field; the peak's significance test rejects a frame
+        // that does not. Only then: frames registered by their stars stay as they were.
+        if (r.ok() || !params.areaCorrelation() || !sameSize) return r;
         int need = params.minMatches();
-        if (r.ok() || !params.areaCorrelation() || !sameSize || (ref.stars.size() >= need && stars.size() >= need))
-            return r;
-        return area(ref, name, luminance, r.failure(), parallactic);
+        String fallback = ref.stars.size() < need || stars.size() < need ? "too few stars to match"
+                : "stars did not match: " + r.failure();
+        double dq = Math.IEEEremainder(parallactic - ref.parallactic, 360);
+        if (turn != null) return area(ref, name, luminance, r.failure(), fallback, turn.deg(), turn.from());
+        return area(ref, name, luminance, r.failure(), fallback, dq, Registration.FROM_HEADERS);
     }
 
     /**
      * The {@link AreaCorrelation} shift of a frame on its reference, or a failure giving the stars'
      * reason ({@code starsWhy}) and the peak's: a peak no more significant than noise gives none.
-     * When both headers give a parallactic angle ({@link FieldRotation}) and they differ by at least
-     * {@link #MIN_FIELD_ROTATION_DEG}, the frame is also correlated turned by that difference, either
-     * way (the sign depends on the camera's handedness, which a raw frame does not tell), and the
-     * most significant peak wins: an alt-az frame gets its rotation, an equatorial one (whose field
-     * does not turn) keeps the plain shift.
+     * When a field rotation {@code dq} is known (both headers give a parallactic angle,
+     * {@link FieldRotation}, or the frame's session gave one, {@link SessionRotation}; {@code from}
+     * says which) and is at least {@link #MIN_FIELD_ROTATION_DEG}, the frame is also correlated
+     * turned by it, either way (the sign depends on the camera's handedness, which a raw frame does
+     * not tell), and the most significant peak wins: an alt-az frame gets its rotation, an
+     * equatorial one (whose field does not turn) keeps the plain shift.
      */
-    private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy, double parallactic) {
+    private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy, String fallback,
+                                     double dq, String from) {
         AreaCorrelation.Prepared rp = ref.area();
         AreaCorrelation.Plane mp = rp == null ? null : AreaCorrelation.plane(luminance.plane(0), luminance.width(), luminance.height());
         if (mp == null)
             return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
-        double dq = Math.IEEEremainder(parallactic - ref.parallactic, 360);
         double[] turns = Math.abs(dq) >= MIN_FIELD_ROTATION_DEG ? new double[] {0, -dq, dq} : new double[] {0};
         AreaCorrelation.Peak p = null;
         double turn = 0;
@@ -312,12 +339,13 @@ public final class FrameRegistrar {
         if (p == null)
             return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
         if (!(p.snr() >= AreaCorrelation.MIN_SNR))
-            return Registration.failed(name, String.format(Locale.ROOT, "%s; area correlation: no significant peak "
+            return Registration.areaFailed(name, String.format(Locale.ROOT, "%s; area correlation%s: no significant peak "
                     + "(the best, at shift (%.1f, %.1f) px, has S/N %.1f, need %.0f): no common field, or pure noise",
-                    starsWhy, p.dx(), p.dy(), p.snr(), AreaCorrelation.MIN_SNR));
-        LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: stars too few (%s): area correlation", name, ref.name, starsWhy));
-        return turn == 0 ? Registration.area(name, p.dx(), p.dy(), p.snr())
-                : Registration.area(name, AreaCorrelation.rotation(mp, turn, p), p.snr());
+                    starsWhy, turns.length > 1 ? String.format(Locale.ROOT, ", also turned by ±%.2f° (field rotation %s)",
+                            Math.abs(dq), from) : "", p.dx(), p.dy(), p.snr(), AreaCorrelation.MIN_SNR), p.snr(), fallback);
+        LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: %s: area correlation", name, ref.name, fallback));
+        return turn == 0 ? Registration.area(name, Affine.translation(p.dx(), p.dy()), p.snr(), fallback, null)
+                : Registration.area(name, AreaCorrelation.rotation(mp, turn, p), p.snr(), fallback, from);
     }
 
     /**
@@ -546,7 +574,7 @@ public final class FrameRegistrar {
 
     private static Registration log(Reference ref, Registration r) {
         if (r.ok() && r.method() == Registration.Method.AREA_CORRELATION) {
-            LOG.info("[REG] " + r.frame() + " -> " + ref.name + ": " + r.areaSummary() + " (too few stars to match)");
+            LOG.info("[REG] " + r.frame() + " -> " + ref.name + ": " + r.areaSummary() + " (" + r.fallback() + ")");
         } else if (r.ok()) {
             Affine t = r.transform();
             LOG.info(String.format(Locale.ROOT,

@@ -12,10 +12,15 @@ package org.tessera.register;
  * @param method       how the transform was found
  * @param failure      why the frame could not be registered; null when it was
  * @param peakSnr      {@link Method#AREA_CORRELATION}: the correlation peak's significance (its
- *                     height over the surface's robust noise); NaN otherwise
+ *                     height over the surface's robust noise); a failure the area correlation
+ *                     could not save: its best peak's (below the threshold); NaN otherwise
+ * @param fallback     an area correlation's (successful or not): why the stars did not serve ("too
+ *                     few stars to match", or "stars did not match: …"); null otherwise
+ * @param turnFrom     an area correlation that turned the frame: where the angle came from ("the
+ *                     headers' site and times", or the session's star registrations); null otherwise
  */
 public record Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure,
-                           double peakSnr)
+                           double peakSnr, String fallback, String turnFrom)
         implements java.io.Serializable {
 
     public enum Method {
@@ -41,35 +46,49 @@ public record Registration(String frame, Affine transform, double rmsPx, int mat
 
     /** A registration by stars (or a failure): no correlation peak. */
     public Registration(String frame, Affine transform, double rmsPx, int matchedStars, Method method, String failure) {
-        this(frame, transform, rmsPx, matchedStars, method, failure, Double.NaN);
-    }
-
-    /** A shift found by {@link AreaCorrelation}: moving pixel p lies at reference pixel p + (dx, dy). */
-    public static Registration area(String frame, double dx, double dy, double peakSnr) {
-        return new Registration(frame, Affine.translation(dx, dy), Double.NaN, 0, Method.AREA_CORRELATION, null, peakSnr);
+        this(frame, transform, rmsPx, matchedStars, method, failure, Double.NaN, null, null);
     }
 
     /**
-     * A transform found by {@link AreaCorrelation} on the frame turned by the mount's field rotation
-     * ({@link FieldRotation}) first: moving pixel p lies at reference pixel {@code transform}(p).
+     * A transform found by {@link AreaCorrelation}, on the frame turned first by the mount's field
+     * rotation when {@code turnFrom} (where that angle came from) is not null: moving pixel p lies
+     * at reference pixel {@code transform}(p); {@code fallback}: why the stars did not serve.
      */
-    public static Registration area(String frame, Affine transform, double peakSnr) {
-        return new Registration(frame, transform, Double.NaN, 0, Method.AREA_CORRELATION, null, peakSnr);
+    static Registration area(String frame, Affine transform, double peakSnr, String fallback, String turnFrom) {
+        return new Registration(frame, transform, Double.NaN, 0, Method.AREA_CORRELATION, null, peakSnr, fallback, turnFrom);
+    }
+
+    /** A frame the area correlation could not register either: its best peak's S/N (below the threshold) kept. */
+    static Registration areaFailed(String frame, String reason, double peakSnr, String fallback) {
+        return new Registration(frame, null, Double.NaN, 0, Method.FAILED, reason, peakSnr, fallback, null);
+    }
+
+    /**
+     * True when the area correlation ran on this frame and placed it without a turn, or found no
+     * significant peak: a field rotation learnt later (its session's star registrations,
+     * {@link SessionRotation}) may still place it.
+     */
+    public boolean areaWithoutTurn() {
+        return fallback != null && turnFrom == null && (ok() ? method == Method.AREA_CORRELATION : Double.isFinite(peakSnr));
     }
 
     /**
      * How an {@link Method#AREA_CORRELATION area correlation} placed the frame, for every log that
      * names it: "area correlation, shift (dx, dy) px, peak S/N s, translation only", or with
-     * "rotation r° (field rotation from the headers' site and times)" when the frame was turned.
+     * "rotation r° (field rotation from the headers' site and times)" when the frame was turned
+     * (or "… fitted on the session's N frames registered by their stars, …": {@link #turnFrom}).
      */
     public String areaSummary() {
         double rot = transform.rotationDeg();
         if (rot == 0)
             return String.format(java.util.Locale.ROOT, "area correlation, shift (%.2f, %.2f) px, peak S/N %.1f, translation only",
                     transform.c(), transform.f(), peakSnr);
-        return String.format(java.util.Locale.ROOT, "area correlation, rotation %.2f° (field rotation from the headers' site and "
-                + "times), offset (%.2f, %.2f) px, peak S/N %.1f", rot, transform.c(), transform.f(), peakSnr);
+        return String.format(java.util.Locale.ROOT, "area correlation, rotation %.2f° (field rotation %s), offset (%.2f, %.2f) px, "
+                + "peak S/N %.1f", rot, turnFrom == null ? FROM_HEADERS : turnFrom, transform.c(), transform.f(), peakSnr);
     }
+
+    /** Where a field rotation taken from the headers comes from, as {@link #areaSummary} says it. */
+    static final String FROM_HEADERS = "from the headers' site and times";
 
     public static Registration identity(String frame) {
         return new Registration(frame, Affine.IDENTITY, 0, 0, Method.IDENTITY, null);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.tessera.io.FitsFrame;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.register.Registration;
+import org.tessera.register.SessionRotation;
 
 /**
  * Registers a frame on its group's reference: a {@link Registration} (frame pixel → reference
@@ -16,6 +17,17 @@ public interface FrameAligner {
 
     /** @throws InterruptedException when the run is stopped */
     Registration align(FitsFrame reference, FitsFrame moving) throws InterruptedException;
+
+    /**
+     * Registers {@code moving} again with a field rotation learnt from its session
+     * ({@link SessionRotation#retries}) for an area correlation to try; null when this aligner
+     * has no such second try (the first registration stands).
+     *
+     * @throws InterruptedException when the run is stopped
+     */
+    default Registration alignTurned(FitsFrame reference, FitsFrame moving, SessionRotation.Turn turn) throws InterruptedException {
+        return null;
+    }
 
     /**
      * Star registration ({@link FrameRegistrar}): the reference's stars are found once per
@@ -43,6 +55,12 @@ public interface FrameAligner {
             public Registration align(FitsFrame reference, FitsFrame moving) {
                 Prepared p = prepare(reference);
                 return p.ref() == null ? Registration.failed(moving.name(), p.failure()) : registrar.register(p.ref(), moving);
+            }
+
+            @Override
+            public Registration alignTurned(FitsFrame reference, FitsFrame moving, SessionRotation.Turn turn) {
+                Prepared p = prepare(reference);
+                return p.ref() == null ? null : registrar.register(p.ref(), moving, turn);
             }
         };
     }

@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.io.FitsFrame;
 import org.tessera.register.Registration;
+import org.tessera.register.SessionRotation;
 
 /**
  * {@link RawFrameAstrometry.Work#LOCAL}: Phase 1's solves and registrations on this machine, the
@@ -147,6 +148,36 @@ final class LocalPlacement implements RawFrameAstrometry.Work {
             for (Future<Registration> fu : futures) {
                 try {
                     out.add(fu.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("registration task failed", e.getCause());
+                }
+            }
+            if (progress.cancelled()) throw new InterruptedException("cancelled by the user while registering");
+            // Frames the area correlation placed without a turn, or could not place, for want of a
+            // field rotation in their headers: again, with the rotation their session's star
+            // registrations give (all of those are done by now, so the turns do not depend on timing)
+            List<SessionRotation.Turn> turns = SessionRotation.retries(ref, frames, out);
+            List<Future<Registration>> again = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                FitsFrame f = frames.get(i);
+                SessionRotation.Turn turn = turns.get(i);
+                again.add(turn == null ? null : pool.submit(() -> {
+                    if (progress.cancelled()) return null;
+                    cpu.acquire();
+                    try {
+                        return stage.aligner().alignTurned(ref, f, turn);
+                    } catch (RuntimeException e) {
+                        return Registration.failed(f.name(), "registration error: " + e);
+                    } finally {
+                        cpu.release();
+                    }
+                }));
+            }
+            for (int i = 0; i < again.size(); i++) {
+                if (again.get(i) == null) continue;
+                try {
+                    Registration r = again.get(i).get();
+                    if (r != null) out.set(i, r);
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("registration task failed", e.getCause());
                 }

@@ -63,7 +63,7 @@ class CommandsTest {
         CommandInfo mosaic = info(BuildMosaicCommand.class);
         assertEquals("Plugins>Tessera>Build Mosaic...",
                 mosaic.getMenuPath().stream().map(org.scijava.MenuEntry::getName).collect(java.util.stream.Collectors.joining(">")));
-        assertEquals(List.of("input", "image", "output", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"), names(mosaic.inputs()));
+        assertEquals(List.of("input", "image", "output", "config", "mode", "rejection", "combine", "demosaic", "gpu", "settings", "coverage"), names(mosaic.inputs()));
         // Fiji shows the outputs in this order: the mosaic last, so that it is the selected image
         // (the next macro line's getTitle(), getPixelSize), as after the ImageJ 1 plugins
         assertEquals(List.of("coverageImage", "mosaic"), names(mosaic.outputs()));
@@ -71,7 +71,7 @@ class CommandsTest {
 
         CommandInfo stack = info(StackFramesCommand.class);
         assertEquals("Stack Frames...", stack.getMenuPath().getLeaf().getName());
-        assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "gpu", "settings"), names(stack.inputs()));
+        assertEquals(List.of("input", "image", "output", "config", "rejection", "combine", "demosaic", "gpu", "settings"), names(stack.inputs()));
         assertEquals(List.of("tile"), names(stack.outputs()));
         assertEquals(ImagePlus.class, stack.getOutput("tile").getType());
 
@@ -93,6 +93,8 @@ class CommandsTest {
         assertEquals(Choices.MODE, info(BuildMosaicCommand.class).getInput("mode").getChoices());
         assertEquals(Choices.REJECTION, info(StackFramesCommand.class).getInput("rejection").getChoices());
         assertEquals(Choices.COMBINE, info(StackFramesCommand.class).getInput("combine").getChoices());
+        assertEquals(Choices.DEMOSAIC, info(BuildMosaicCommand.class).getInput("demosaic").getChoices());
+        assertEquals(Choices.DEMOSAIC, info(StackFramesCommand.class).getInput("demosaic").getChoices());
         assertEquals(Choices.GPU, info(StackFramesCommand.class).getInput("gpu").getChoices());
         assertEquals(Choices.KERNEL, info(ReprojectCoaddCommand.class).getInput("kernel").getChoices());
         assertEquals(Choices.GPU, info(ReprojectCoaddCommand.class).getInput("gpu").getChoices());
@@ -102,7 +104,7 @@ class CommandsTest {
     void dialogsShowLabelsWithTheRealDefaultsAHelpButtonAndPickersOfTheRightKind() throws Exception {
         for (Class<? extends org.scijava.command.Command> c : List.of(BuildMosaicCommand.class, StackFramesCommand.class, ReprojectCoaddCommand.class)) {
             CommandInfo i = info(c);
-            for (String choice : List.of("mode", "rejection", "combine", "gpu", "kernel")) {
+            for (String choice : List.of("mode", "rejection", "combine", "demosaic", "gpu", "kernel")) {
                 ModuleItem<?> item = i.getInput(choice);
                 if (item == null) continue;
                 Object def = c.getDeclaredField(choice).get(c.getDeclaredConstructor().newInstance());
@@ -127,7 +129,8 @@ class CommandsTest {
 
     @Test
     void theDefaultLabelKeepsTheConfigFileAndLabelsWorkLikeMacroWords(@TempDir Path dir) throws Exception {
-        Path cfg = Files.writeString(dir.resolve("c.json"), "{\"stacking_final_combine_method\": \"median\", \"reproject_kernel\": \"nearest\"}");
+        Path cfg = Files.writeString(dir.resolve("c.json"), "{\"stacking_final_combine_method\": \"median\", \"reproject_kernel\": \"nearest\","
+                + " \"stacking_demosaic\": \"bilinear\"}");
         Files.writeString(Files.createDirectories(dir.resolve("frames")).resolve("f1.fits"), "x");
         StackFramesCommand s = new StackFramesCommand();
         s.input = dir.resolve("frames").toFile();
@@ -141,6 +144,9 @@ class CommandsTest {
         assertEquals("mean", s.request().config().getString("stacking_final_combine_method"));
         s.combine = "config";
         assertEquals("median", s.request().config().getString("stacking_final_combine_method"));
+        assertEquals("bilinear", r.config().getString("stacking_demosaic"), "'Gradient-corrected (default)' keeps the file's bilinear");
+        s.demosaic = "mhc";
+        assertEquals("mhc", s.request().config().getString("stacking_demosaic"));
         ReprojectCoaddCommand p = new ReprojectCoaddCommand();
         p.input = dir.resolve("frames").toFile();
         p.output = dir.resolve("out").toFile();
@@ -226,7 +232,7 @@ class CommandsTest {
             script.setInput("output", out);
             script.resolveInput("output");
             load.process(script);
-            for (String k : List.of("input", "image", "config", "mode", "rejection", "combine", "gpu", "settings", "coverage"))
+            for (String k : List.of("input", "image", "config", "mode", "rejection", "combine", "demosaic", "gpu", "settings", "coverage"))
                 assertTrue(script.isInputResolved(k), k + " is left to no dialog");
             assertEquals("", script.getInput("settings"));
             assertEquals(Choices.COMBINE_DEFAULT, script.getInput("combine"));
@@ -297,6 +303,7 @@ class CommandsTest {
         m.rejection = "kappa_sigma";
         m.combine = "config";
         m.gpu = "on";
+        m.demosaic = Choices.DEMOSAIC_BILINEAR;
         m.settings = "stacking_kappa_low=1.5\nradial_shape_power=3";
         JobRequest r = m.request();
         assertEquals(Job.MOSAIC, r.job());
@@ -305,6 +312,7 @@ class CommandsTest {
         assertEquals("kappa_sigma", r.config().getString("stacking_rejection_algorithm"));
         assertEquals("mean", r.config().getString("stacking_final_combine_method"));
         assertTrue(r.config().getBoolean("use_gpu_phase5"), "the GPU choice overrides the file");
+        assertEquals("bilinear", r.config().getString("stacking_demosaic"));
         assertEquals(2.0, r.config().getDouble("stacking_kappa_high"));
         assertEquals(1.5, r.config().getDouble("stacking_kappa_low"));
         assertEquals(3.0, r.config().getDouble("radial_shape_power"));
@@ -320,6 +328,7 @@ class CommandsTest {
         assertEquals(List.of(frames.resolve("f1.fits"), frames.resolve("f2.fits")), sr.inputs());
         assertEquals("median", sr.config().getString("stacking_final_combine_method"));
         assertEquals("winsorized_sigma_clip", sr.config().getString("stacking_rejection_algorithm"));
+        assertEquals("mhc", sr.config().getString("stacking_demosaic"), "the default entry: the key's default");
 
         ReprojectCoaddCommand p = new ReprojectCoaddCommand();
         p.input = frames.resolve("f2.fits").toFile();
@@ -516,7 +525,7 @@ class CommandsTest {
         }
         assertTrue(c.isCanceled());
         assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, image, output, config, mode,"
-                + " rejection, combine, gpu, settings, coverage", c.getCancelReason());
+                + " rejection, combine, demosaic, gpu, settings, coverage", c.getCancelReason());
         assertEquals(List.of(), fake.calls, "nothing runs: not the default sky for an input the line misspelt");
     }
 

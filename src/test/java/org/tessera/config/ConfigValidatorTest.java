@@ -45,6 +45,8 @@ class ConfigValidatorTest {
             {"preview_png_asinh_a=0", "preview_png_asinh_a = 0 (allowed: a number > 0)"},
             {"stacking_rejection_algorithm=median", "stacking_rejection_algorithm = 'median' (allowed: one of none | kappa_sigma | winsorized_sigma_clip | linear_fit_clip)"},
             {"resume=maybe", "resume = 'maybe' (allowed: one of auto | off)"},
+            {"stacking_demosaic=rcd", "stacking_demosaic = 'rcd' (allowed: one of mhc | bilinear)"},
+            {"stacking_demosaic=", "stacking_demosaic = '' (allowed: one of mhc | bilinear)"},
             {"quality_gate_threshold=2", "quality_gate_threshold = 2 (allowed: a number in [0, 1])"},
             // The plate-solver keys: before, a bad value passed when every frame had a WCS and, on raw
             // frames, stopped the run after the header scan with a message naming no key
@@ -74,6 +76,8 @@ class ConfigValidatorTest {
                 ConfigValidator.problems(new Config().set("preview_png_p_low=99").set("preview_png_p_high=98")));
         // aliases the code accepts stay accepted; a JSON value of the wrong type is named
         assertEquals(List.of(), ConfigValidator.problems(new Config().set("reproject_kernel=Lanczos")));
+        for (String d : List.of("mhc", "bilinear", "MHC", " Bilinear "))
+            assertEquals(List.of(), ConfigValidator.problems(new Config().put("stacking_demosaic", d)), d);
         for (String pair : List.of("30,70", "[20, 80]", "0;100", "10 90"))
             assertEquals(List.of(), ConfigValidator.problems(new Config().set("intertile_sky_percentile=" + pair)), pair);
         assertEquals(List.of(), ConfigValidator.problems(new Config().put("two_pass_cov_gain_clip", List.of(0.9, 1.1))));
@@ -94,7 +98,7 @@ class ConfigValidatorTest {
         new SyntheticSky().seed(3).centre(150, 40).panels(1, 1).framesPerPanel(3).frameSize(120, 90)
                 .pixelScale(2.4).mount(MountMode.EQ).writeFits(in);
         for (String set : List.of("reproject_kernel=cubic", "master_tile_crop_percent=75", "preview_png_p_low=100",
-                "stacking_kappa_low=0", "num_processing_workers=-2")) {
+                "stacking_kappa_low=0", "num_processing_workers=-2", "stacking_demosaic=rcd")) {
             Path out = tmp.resolve("out-" + set.replaceAll("[^a-z0-9]", "_"));
             ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
             int rc = new Main(Jobs.PIPELINE).run(new String[] {"mosaic", in.toString(), out.toString(), "--set", set},

@@ -119,6 +119,10 @@ class PlugInTest {
         assertEquals("linear_fit_clip", mr.config().getString("stacking_rejection_algorithm"));
         assertEquals("median", mr.config().getString("stacking_final_combine_method"));
         assertFalse(mr.config().getBoolean("sds_mode_default"), "no mode given: Classic");
+        assertEquals("mhc", mr.config().getString("stacking_demosaic"), "no demosaic given: the default");
+        m.put("demosaic", "Bilinear (faster, wider stars)"); // what the recorder writes
+        assertEquals("bilinear", new MosaicPlugIn().request(m).config().getString("stacking_demosaic"));
+        m.remove("demosaic");
         m.put("mode", "SDS (mosaic first)"); // what the recorder writes
         assertTrue(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
         m.put("mode", "classic");

@@ -191,7 +191,7 @@ class FitsFrameTest {
     }
 
     /**
-     * Registration's view of a Bayer frame (withBilinearDemosaic): the original's bilinear demosaic
+     * Registration's view of a Bayer frame (FrameReading.STAR_DETECTION), and the stack's with stacking_demosaic = bilinear: the original's bilinear demosaic
      * bit for bit, band reads included; the stack's default view differs from it inside the frame.
      */
     @Test
@@ -206,9 +206,10 @@ class FitsFrameTest {
                 flat[y * w + x] = raw[y][x] + 32768f;
             }
         FitsFrame f = FitsFrame.open(FitsFixtures.write(tmp.resolve("cfa2.fits"), raw, "BZERO", 32768.0, "BAYERPAT", "GRBG"));
-        FitsFrame b = f.withBilinearDemosaic(true);
-        assertSame(b, b.withBilinearDemosaic(true));
-        assertSame(f, f.withBilinearDemosaic(false));
+        FitsFrame b = f.withReading(FrameReading.STAR_DETECTION);
+        assertSame(b, b.withReading(new FrameReading(false, FrameReading.Demosaic.BILINEAR)), "an equal reading: the same frame");
+        assertSame(f, f.withReading(FrameReading.AS_STORED));
+        assertEquals(FrameReading.AS_STORED, f.reading(), "open reads as stored");
         float[][] expect = new float[3][w * h];
         DebayerTest.bilinear(flat, w, h, 0, h, BayerPattern.GRBG, 0, h, expect);
         float[][] got = readAll(b), corrected = readAll(f);
@@ -221,7 +222,7 @@ class FitsFrameTest {
         assertTrue(differ > w * h, "the default view is the corrected demosaic: " + differ + " values differ");
         for (int band : new int[] {1, 7, h}) assertBandsEqual(b, got, band);
         // a copy with another hot-pixel setting keeps the demosaic
-        float[][] again = readAll(b.withHotPixelCorrection(true).withHotPixelCorrection(false));
+        float[][] again = readAll(b.withReading(FrameReading.STAR_DETECTION.withHotPixels(true)).withReading(FrameReading.STAR_DETECTION));
         for (int c = 0; c < 3; c++) assertArrayEquals(got[c], again[c]);
     }
 

@@ -144,7 +144,7 @@ class FrameScannerTest {
         Path c = FitsFixtures.write(in.resolve("c.fits"), px, "EQMODE", 1, "DATE-OBS", "2025-01-01T20:00:10");
         Path big = FitsFixtures.write(in.resolve("d.fits"), new short[400][500], "EQMODE", 1);
         Path bigCopy = Files.copy(big, in.resolve("e.fits"));
-        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(in), null, false, false);
+        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false);
         assertEquals(List.of(a, b, c, big), s.frames().stream().map(FitsFrame::path).toList());
         assertEquals(List.of(new FrameScanner.Problem(bigCopy, "an identical copy of " + big
                         + " (the same bytes): a frame is stacked once, this copy is left out"),
@@ -219,7 +219,7 @@ class FrameScannerTest {
         Path tiles = Files.createDirectories(tmp.resolve("master_tiles"));
         FitsFixtures.write(tiles.resolve("master_tile_000.fits"), d, FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE);
         FitsFixtures.write(tiles.resolve("master_tile_001.fits"), d, FrameSelection.ORIGIN_KEY, FrameSelection.ORIGIN_VALUE);
-        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(tiles), tmp.resolve("out"), false, false);
+        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(tiles), tmp.resolve("out"), FrameReading.AS_STORED, false);
         assertEquals(List.of(), s.frames());
         assertEquals(List.of(tiles.resolve("master_tile_000.fits"), tiles.resolve("master_tile_001.fits")),
                 s.skipped().stream().map(FrameScanner.Problem::file).sorted().collect(Collectors.toList()));
@@ -229,7 +229,7 @@ class FrameScannerTest {
 
         // beside a frame they are left out quietly, as before
         FitsFixtures.write(tiles.resolve("frame.fits"), d, "EQMODE", 1);
-        FrameScanner.Scan mixed = FrameScanner.scanFrames(List.of(tiles), tmp.resolve("out"), false, false);
+        FrameScanner.Scan mixed = FrameScanner.scanFrames(List.of(tiles), tmp.resolve("out"), FrameReading.AS_STORED, false);
         assertEquals(1, mixed.frames().size());
         assertEquals(List.of(), mixed.skipped());
     }
@@ -267,18 +267,18 @@ class FrameScannerTest {
         FitsFixtures.write(dir.resolve("a.fits"), new float[][] {{1, 2}, {3, 4}}, "EXPTIME", 10.0);
         FitsFixtures.write(dir.resolve("b.fits"), new float[][] {{5, 6}, {7, 8}}, "EXPTIME", 20.0);
         Files.writeString(dir.resolve("c.fits"), "not a frame\n".repeat(300));
-        FrameScanner.Scan whole = FrameScanner.scanFrames(List.of(dir), null, true, false);
+        FrameScanner.Scan whole = FrameScanner.scanFrames(List.of(dir), null, FrameReading.DEFAULT, false);
         FrameScanner.Listing l = FrameScanner.listFrames(List.of(dir), null);
         assertEquals(3, l.files().size());
         List<FrameScanner.Opened> opened = new ArrayList<>();
-        for (Path f : l.files()) opened.add(FrameScanner.opened(f, FrameScanner.readHeaders(f), true));
+        for (Path f : l.files()) opened.add(FrameScanner.opened(f, FrameScanner.readHeaders(f), FrameReading.DEFAULT));
         FrameScanner.Scan steps = FrameScanner.selectFrames(opened, l.problems());
         assertEquals(whole.skipped(), steps.skipped());
         assertEquals(List.of("not a FITS file (it does not start with a SIMPLE card)"),
                 steps.skipped().stream().map(FrameScanner.Problem::reason).toList());
         assertEquals(whole.frames().stream().map(FitsFrame::path).toList(), steps.frames().stream().map(FitsFrame::path).toList());
         assertEquals(List.of(10.0, 20.0), steps.frames().stream().map(FitsFrame::exposureSeconds).toList());
-        assertTrue(steps.frames().stream().allMatch(FitsFrame::hotPixelCorrection));
+        assertTrue(steps.frames().stream().allMatch(f -> f.reading().equals(FrameReading.DEFAULT)));
     }
 
     /** A header card's bytes from {@code at} (ISO-8859-1 text, one byte per char) written over the file's. */

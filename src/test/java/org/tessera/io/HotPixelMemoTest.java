@@ -94,7 +94,7 @@ class HotPixelMemoTest {
         float[] p = plane(5, 120);
         float[][] data = new float[H][W];
         for (int y = 0; y < H; y++) System.arraycopy(p, y * W, data[y], 0, W);
-        FitsFrame f = FitsFrame.open(FitsFixtures.write(dir.resolve("mono.fits"), data)).withHotPixelCorrection(true);
+        FitsFrame f = FitsFrame.open(FitsFixtures.write(dir.resolve("mono.fits"), data)).withReading(FrameReading.DEFAULT);
         float[] expect = p.clone();
         int replaced = HotPixels.correctPlane(expect, W, H, 1);
         assertTrue(replaced > 50, "only " + replaced + " replaced");

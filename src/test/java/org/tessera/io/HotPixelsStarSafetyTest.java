@@ -102,12 +102,12 @@ class HotPixelsStarSafetyTest {
             Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: " + f + " not found");
             FitsFrame plain = FitsFrame.open(f);
             FloatImage rgb = FloatImage.copyOf(plain);
-            FloatImage lum0 = Luminance.of(rgb), lum1 = Luminance.of(plain.withHotPixelCorrection(true));
+            FloatImage lum0 = Luminance.of(rgb), lum1 = Luminance.of(plain.withReading(FrameReading.DEFAULT));
             // Stars: detected with and without the correction (a debayered hot pixel is detected only without),
             // on the bilinear demosaic as registration detects them (the stack's sharper one is noisier
             // pixel to pixel: 38 stars instead of 46 on the night-1 frame); fluxes on the stack's pixels.
-            FitsFrame seen = plain.withBilinearDemosaic(true);
-            List<Star> after = new StarDetector().detect(Luminance.of(seen.withHotPixelCorrection(true))), stars = new ArrayList<>();
+            FitsFrame seen = plain.withReading(FrameReading.STAR_DETECTION);
+            List<Star> after = new StarDetector().detect(Luminance.of(seen.withReading(FrameReading.STAR_DETECTION.withHotPixels(true)))), stars = new ArrayList<>();
             for (Star s : measurable(new StarDetector().detect(Luminance.of(seen)), rgb.width(), rgb.height()))
                 if (after.stream().anyMatch(t -> Math.hypot(t.x() - s.x(), t.y() - s.y()) < 1.5)) stars.add(s);
             double[] guarded = fluxChanges(lum0, lum1, stars);
@@ -163,7 +163,7 @@ class HotPixelsStarSafetyTest {
         HotPixels.correctPlane(fixedRaw, w, h, 2);
         float[][] expect = new float[3][w * h];
         Debayer.demosaic(fixedRaw, w, h, 0, h, plain.bayerPattern(), 0, h, expect);
-        FloatImage read = FloatImage.copyOf(FitsFrame.open(hot).withHotPixelCorrection(true));
+        FloatImage read = FloatImage.copyOf(FitsFrame.open(hot).withReading(FrameReading.DEFAULT));
         for (int c = 0; c < 3; c++) assertArrayEquals(expect[c], read.plane(c), "channel " + c);
         // Each site: back to the median of its clean same-colour 5x5 neighbourhood.
         double worst = 0;

@@ -298,10 +298,10 @@ class HotPixelsTest {
         Path f = Path.of("../shared/data/seestar_m94_raw/night1/Light_M_94_10.0s_IRCUT_20250326-212046.fit");
         Assumptions.assumeTrue(Files.isRegularFile(f), "skipped: ../shared/data/seestar_m94_raw not found");
         FitsFrame plain = FitsFrame.open(f);
-        assertFalse(plain.hotPixelCorrection());
-        FitsFrame hp = plain.withHotPixelCorrection(true);
-        assertTrue(FrameScanner.open(f, false, true).frame().hotPixelCorrection());
-        assertFalse(FrameScanner.open(f, false).frame().hotPixelCorrection(), "read as stored unless asked");
+        assertFalse(plain.reading().hotPixels());
+        FitsFrame hp = plain.withReading(FrameReading.DEFAULT);
+        assertTrue(FrameScanner.open(f, false, FrameReading.DEFAULT).frame().reading().hotPixels());
+        assertFalse(FrameScanner.open(f, false).frame().reading().hotPixels(), "read as stored unless asked");
         int w = hp.width(), h = 240; // the first 240 rows: enough, and fast
         float[][] whole = hp.newBand(h), raw = plain.newBand(h);
         hp.readRows(0, h, whole);

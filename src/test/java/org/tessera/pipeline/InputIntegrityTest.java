@@ -30,6 +30,7 @@ import org.tessera.config.Config;
 import org.tessera.image.FloatImage;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FitsImageWriter;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.synth.SyntheticSky;
 
@@ -163,7 +164,7 @@ class InputIntegrityTest {
 
         FrameScanner.Scan scan;
         try (Log log = new Log()) {
-            scan = FrameScanner.scanFrames(List.of(frames), dir.resolve("out"), false);
+            scan = FrameScanner.scanFrames(List.of(frames), dir.resolve("out"), FrameReading.AS_STORED);
             assertTrue(log.has("WARNING [READ] " + ten + ": EXPTIME='ten' is not a number of seconds > 0: exposure taken as 1 s"),
                     log.lines.toString());
         }

@@ -121,7 +121,8 @@ class RunManifestPiecesTest {
         Map<String, Object> s = RunManifest.settings(new Config(), RunManifest.MEGA_TILE_KEY_PREFIXES);
         for (String k : new String[] {"sds_coverage_threshold", "sds_min_batch_size", "sds_target_batch_size",
                 "global_wcs_orientation", "global_wcs_pixelscale_mode", "global_wcs_padding_percent", "reproject_kernel",
-                "intertile_photometric_match", "match_background_for_final", "hot_pixel_correction", "solver_choice"})
+                "intertile_photometric_match", "match_background_for_final", "hot_pixel_correction", "solver_choice",
+                "stacking_demosaic"})
             assertTrue(s.containsKey(k), k + " changes a mega-tile");
         for (String k : new String[] {"global_coadd_method", "global_coadd_k", "sds_min_coverage_keep",
                 "global_wcs_autocrop_enabled", "final_mosaic_dbe_enabled", "preview_png_max_dim", "stacking_kappa_low",

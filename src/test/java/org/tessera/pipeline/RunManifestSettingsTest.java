@@ -15,7 +15,8 @@ class RunManifestSettingsTest {
     void keysThatChangeATileAreTileSettingsAndWorkerCountsAreNot() {
         Map<String, Object> tile = RunManifest.settings(new Config(), true);
         for (String k : new String[] {"stacking_kappa_low", "altaz_cleanup_enabled", "cluster_panel_threshold",
-                "hot_pixel_correction", "solver_choice", "astap_default_search_radius", "force_resolve_existing_wcs"})
+                "hot_pixel_correction", "solver_choice", "astap_default_search_radius", "force_resolve_existing_wcs",
+                "stacking_demosaic"})
             assertTrue(tile.containsKey(k), k + " changes a master tile");
         for (String k : new String[] {"num_processing_workers", "use_gpu_phase5", "gpu_simulate", "resume",
                 "reproject_kernel", "preview_png_max_dim"})
@@ -37,6 +38,7 @@ class RunManifestSettingsTest {
                     RunManifest.settings(new Config().put("two_pass_cov_gain_clip", pair), false), pair.toString());
         assertEquals("a,b", RunManifest.canonical("", "a,b"), "text stays as written");
         assertNotEquals(tile, RunManifest.settings(new Config().put("stacking_kappa_low", 3.5), true), "another value is another run");
+        assertNotEquals(tile, RunManifest.settings(new Config().put("stacking_demosaic", "bilinear"), true), "another demosaic too");
 
         // Keys accepted without effect change no piece and no mosaic: a ZeMosaic user who edits one
         // keeps their master tiles (stacking_, astap_ and intertile_ are prefixes of piece keys).

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.tessera.detect.Luminance;
 import org.tessera.image.FloatImage;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.wcs.Wcs;
 
 /**
@@ -89,7 +90,7 @@ class M94RegistrationTest {
             Path p = raw.get(i);
             // as the pipeline gets input frames (hot-pixel corrected); the registrar measures stars
             // on the pixels as stored
-            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(true);
+            FitsFrame f = FitsFrame.open(p).withReading(FrameReading.DEFAULT);
             assertTrue(!f.hasWcs(), "raw frames carry no WCS");
             lums.add(Luminance.of(FrameRegistrar.starPixels(f)));
             wcs.add(FitsFrame.open(SOLVED.resolve(RAW.relativize(p))).wcs());
@@ -146,10 +147,10 @@ class M94RegistrationTest {
         List<Path> files = files(dir);
         assertEquals(6, files.size());
         FrameRegistrar reg = new FrameRegistrar();
-        FitsFrame r0 = FitsFrame.open(files.get(0)).withHotPixelCorrection(true);
+        FitsFrame r0 = FitsFrame.open(files.get(0)).withReading(FrameReading.DEFAULT);
         FrameRegistrar.Reference ref = reg.reference(r0);
         for (Path p : files.subList(1, files.size())) {
-            FitsFrame f = FitsFrame.open(p).withHotPixelCorrection(true);
+            FitsFrame f = FitsFrame.open(p).withReading(FrameReading.DEFAULT);
             Registration r = reg.register(ref, f);
             assertTrue(r.ok(), p + ": " + r.failure());
             double truth = rmsAgainstTruth(r.transform(), f.wcs(), r0.wcs(), f.width(), f.height(), true);

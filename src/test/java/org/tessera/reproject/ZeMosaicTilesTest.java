@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.wcs.FitsWcs;
@@ -90,7 +91,7 @@ class ZeMosaicTilesTest {
         Path in = Files.createDirectories(dir.resolve("tiles"));
         ZeMosaicTileFixture.write(in.resolve("master_tile_001.fits"), w, ZeMosaicTileFixture.flat(3, W, H, 9f),
                 null, 1, 8, 8, 8, null);
-        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(in), dir.resolve("out"), false);
+        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(in), dir.resolve("out"), FrameReading.AS_STORED);
         assertEquals(0, s.frames().size());
         assertEquals(1, s.skipped().size());
         assertTrue(s.skipped().get(0).reason().contains("tessera reproject"), s.skipped().get(0).reason());

@@ -11,6 +11,7 @@ import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.MountMode;
 import org.tessera.pipeline.FrameReports;
 import org.tessera.plan.ResourcePlan;
@@ -36,7 +37,7 @@ import org.tessera.wcs.WcsCards;
  * @param tile      where the tile goes (path or URI)
  * @param taskSlots tasks an executor runs at once: each stack gets that share of the heap
  */
-record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount, boolean cleanup, boolean hotPixels,
+record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount, boolean cleanup, FrameReading reading,
                  String tile, String configJson, int taskSlots, FsAccess fs) implements Serializable {
 
     /** A frame the tile left out: its index in the group and why. */
@@ -50,14 +51,14 @@ record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount,
         return String.format(Locale.ROOT, "master_tile_%03d.fits", id);
     }
 
-    static GroupTask of(FrameGroup g, boolean cleanup, boolean hotPixels, Path tilesDir, Config config, int taskSlots,
+    static GroupTask of(FrameGroup g, boolean cleanup, FrameReading reading, Path tilesDir, Config config, int taskSlots,
                         Staging st) throws IOException {
         List<String> refs = new ArrayList<>(), wcs = new ArrayList<>();
         for (Frame f : g.frames()) {
             refs.add(st.ref(((FitsFrame) f).path()));
             wcs.add(WcsCards.of(f.wcs()));
         }
-        return new GroupTask(g.id(), List.copyOf(refs), List.copyOf(wcs), g.mount(), cleanup, hotPixels,
+        return new GroupTask(g.id(), List.copyOf(refs), List.copyOf(wcs), g.mount(), cleanup, reading,
                 st.ref(tilesDir.resolve(fileName(g.id()))), config.toJson(), taskSlots, st.fs);
     }
 
@@ -67,7 +68,7 @@ record GroupTask(int id, List<String> frames, List<String> wcs, MountMode mount,
         boolean force = config.getBoolean(Solvers.KEY_FORCE);
         List<Frame> opened = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
-            FitsFrame f = FitsFrame.open(fs.fetch(frames.get(i))).withHotPixelCorrection(hotPixels);
+            FitsFrame f = FitsFrame.open(fs.fetch(frames.get(i))).withReading(reading);
             // As Phase 1 decided on the driver: a header's WCS is kept (a DSS plate solution stays one,
             // its cards are only a TAN approximation), a frame without one takes the WCS found for it.
             opened.add(f.hasWcs() && !force ? f : f.withWcs(WcsCards.parse(wcs.get(i))));

@@ -20,6 +20,7 @@ import org.tessera.grid.GridLayout;
 import org.tessera.grid.GridMode;
 import org.tessera.grid.StackPlan;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.MountMode;
 import org.tessera.plan.IsolatedTasks;
 import org.tessera.stack.TileStackPolicy;
@@ -63,16 +64,16 @@ final class SparkGridTiles implements GridMode.TileTasks {
 
     /** One tile: its box and grid (as FITS cards), its frames, where it goes, the run's settings. */
     record Task(int id, int x0, int y0, int width, int height, String wcsCards, List<Entry> frames, List<MountMode> mounts,
-                boolean hotPixels, String target, String configJson, int slots, FsAccess fs) implements Serializable {
+                FrameReading reading, String target, String configJson, int slots, FsAccess fs) implements Serializable {
 
-        /** On the executor: reopens the frames (with the run's hot-pixel correction) and stacks the tile. */
+        /** On the executor: reopens the frames (read as the run reads them: hot pixels, demosaic) and stacks the tile. */
         String stack() throws IOException {
             WcsGrid grid = new WcsGrid(WcsCards.parse(wcsCards), width, height);
             List<GridInputs.GridFrame> in = new ArrayList<>();
             List<Integer> indices = new ArrayList<>();
             for (int i = 0; i < frames.size(); i++) {
                 StackPlan.Entry e = frames.get(i).entry(fs);
-                in.add(new GridInputs.GridFrame(e, FitsFrame.open(e.path()).withHotPixelCorrection(hotPixels), mounts.get(i)));
+                in.add(new GridInputs.GridFrame(e, FitsFrame.open(e.path()).withReading(reading), mounts.get(i)));
                 indices.add(i);
             }
             GridLayout.Tile tile = new GridLayout.Tile(id, x0, y0, width, height, grid, indices);
@@ -91,7 +92,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
     public GridMode.TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
                                     Config config, int workers, int cores, TileStackPolicy policy, ProgressParts progress)
             throws IOException {
-        boolean hot = config.getBoolean("hot_pixel_correction");
+        FrameReading reading = FrameReading.of(config);
         String json = config.toJson();
         int slots = SparkMosaic.taskSlots(sc);
         List<Task> tasks = new ArrayList<>();
@@ -104,7 +105,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 mounts.add(f.mount());
             }
             tasks.add(new Task(t.id(), t.x0(), t.y0(), t.width(), t.height(), WcsCards.of(t.grid().wcs()), entries, mounts,
-                    hot, st.ref(dir.resolve(t.fileName())), json, slots, st.fs));
+                    reading, st.ref(dir.resolve(t.fileName())), json, slots, st.fs));
         }
         LOG.info(String.format(Locale.ROOT, "[GRID] %d tile(s) as Spark tasks (default parallelism %d)", tasks.size(),
                 sc.defaultParallelism()));

@@ -17,6 +17,7 @@ import org.tessera.ProgressParts;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.pipeline.FrameReports;
 import org.tessera.pipeline.MosaicPipeline;
@@ -180,13 +181,13 @@ public final class SparkMosaic {
             writing.update(1, "synthetic sky written");
             in = List.of(sky);
         }
-        boolean hot = config.getBoolean("hot_pixel_correction");
+        FrameReading frameReading = FrameReading.of(config); // how every task opens the raw frames
         List<Skipped> skipped = new ArrayList<>();
         // Phase 1 on the executors: the headers read where the files are, frames without WCS solved and
         // registered; the driver selects, groups and keeps the WCS cache, as on one machine.
         Progress reading = bar.share(WorkBar.SCAN_SHARE);
         reading.update(0, "reading headers");
-        FrameScanner.Scan scan = SparkScan.scan(sc, in, listed, outputDir, hot, st);
+        FrameScanner.Scan scan = SparkScan.scan(sc, in, listed, outputDir, frameReading, st);
         reading.update(1, scan.frames().size() + " header(s) read");
         double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
         List<FitsFrame> frames = MosaicPipeline.phase1(scan, outputDir, config,
@@ -206,7 +207,7 @@ public final class SparkMosaic {
         RunManifest run = st.remoteOutput() ? null : RunManifest.begin(outputDir, tilesDir, groups.groups(), config);
         List<FrameGroup> toBuild = run == null ? groups.groups() : run.toBuild(groups.groups());
         Progress building = bar.next(WorkBar.stack(toBuild), WorkBar.coaddAndSave(groups.groups()));
-        List<Path> tiles = masterTiles(groups.groups(), toBuild, tilesDir, config, hot, skipped, st, run, building);
+        List<Path> tiles = masterTiles(groups.groups(), toBuild, tilesDir, config, frameReading, skipped, st, run, building);
         building.update(1, tiles.size() + " master tile(s)");
 
         Outcome o = MosaicPipeline.reproject(outputDir, tiles, config, bar.next(1, 0),
@@ -244,7 +245,7 @@ public final class SparkMosaic {
      * {@code progress} by its group's stack estimate.
      */
     private List<Path> masterTiles(List<FrameGroup> groups, List<FrameGroup> toBuild, Path tilesDir, Config config,
-                                   boolean hot, List<Skipped> skipped, Staging st, RunManifest run, Progress progress)
+                                   FrameReading reading, List<Skipped> skipped, Staging st, RunManifest run, Progress progress)
             throws IOException {
         AltAzGating gating = AltAzGating.fromConfig(config);
         boolean runFlag = gating.runFlag(groups);
@@ -259,7 +260,7 @@ public final class SparkMosaic {
         double[] work = new double[toBuild.size()]; // each group's stack: its task's end moves the bar that far
         for (FrameGroup g : toBuild) {
             work[tasks.size()] = WorkBar.stack(List.of(g));
-            tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), hot, tilesDir, config, slots, st));
+            tasks.add(GroupTask.of(g, gating.tileFlag(g.id(), g, runFlag), reading, tilesDir, config, slots, st));
         }
         LOG.info(String.format(Locale.ROOT, "[P3] %d master tile(s) as Spark tasks (default parallelism %d)",
                 tasks.size(), sc.defaultParallelism()));

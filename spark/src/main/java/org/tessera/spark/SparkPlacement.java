@@ -22,9 +22,11 @@ import org.tessera.ProgressParts;
 import org.tessera.UserMessages;
 import org.tessera.WorkerFailures;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.pipeline.WorkBar;
 import org.tessera.register.FrameRegistrar;
 import org.tessera.register.Registration;
+import org.tessera.register.SessionRotation;
 import org.tessera.solve.FirstCandidate;
 import org.tessera.solve.FrameAligner;
 import org.tessera.solve.RawFrameAstrometry;
@@ -61,14 +63,14 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         this.st = st;
     }
 
-    /** A frame as it travels: its path or URI and whether its pixels are hot-pixel corrected. */
-    record FrameRef(String path, boolean hotPixels, FsAccess fs) implements Serializable {
+    /** A frame as it travels: its path or URI and how its pixels are read (hot pixels, demosaic). */
+    record FrameRef(String path, FrameReading reading, FsAccess fs) implements Serializable {
         static FrameRef of(FitsFrame f, Staging st) {
-            return new FrameRef(st.ref(f.path()), f.hotPixelCorrection(), st.fs);
+            return new FrameRef(st.ref(f.path()), f.reading(), st.fs);
         }
 
         FitsFrame open() throws IOException {
-            return FitsFrame.open(fs.fetch(path)).withHotPixelCorrection(hotPixels);
+            return FitsFrame.open(fs.fetch(path)).withReading(reading);
         }
     }
 
@@ -199,8 +201,61 @@ final class SparkPlacement implements RawFrameAstrometry.Work {
         }).collect();
         Registration[] regs = new Registration[pairs.size()];
         for (Registered r : done) regs[r.index()] = r.registration();
+        retryTurned(pairs, regs);
         progress.update(1, pairs.size() + " frame(s) registered on Spark");
         return List.of(regs);
+    }
+
+    /** A frame to register again with the field rotation its session's star registrations give. */
+    record Retry(int index, FrameRef reference, FrameRef moving, SessionRotation.Turn turn) implements Serializable {}
+
+    /**
+     * As one machine does ({@code LocalPlacement}): the frames the area correlation placed without
+     * a turn, or could not place, for want of a field rotation in their headers, registered again
+     * in a job of their own with the rotation that their reference's other frames, registered by
+     * their stars, give ({@link SessionRotation#retries}); {@code regs} updated in place. A retry
+     * whose task fails on its last attempt leaves the first registration.
+     */
+    private void retryTurned(List<RawFrameAstrometry.Pair> pairs, Registration[] regs) {
+        List<Retry> items = new ArrayList<>();
+        for (int i = 0, j; i < pairs.size(); i = j) { // the pairs of one reference are consecutive
+            FitsFrame ref = pairs.get(i).reference();
+            List<FitsFrame> moving = new ArrayList<>();
+            for (j = i; j < pairs.size() && pairs.get(j).reference() == ref; j++) moving.add(pairs.get(j).moving());
+            List<SessionRotation.Turn> turns = SessionRotation.retries(ref, moving, java.util.Arrays.asList(regs).subList(i, j));
+            for (int k = 0; k < turns.size(); k++)
+                if (turns.get(k) != null)
+                    items.add(new Retry(i + k, FrameRef.of(ref, st), FrameRef.of(moving.get(k), st), turns.get(k)));
+        }
+        if (items.isEmpty()) return;
+        String json = configJson, out = outputDir;
+        int attempts = SparkMosaic.maxTaskAttempts(sc);
+        List<Registered> done = sc.parallelize(items, Math.min(items.size(), 2 * sc.defaultParallelism())).mapPartitions(
+                (Iterator<Retry> it) -> {
+            int attempt = attempt();
+            List<Registered> res = new ArrayList<>();
+            try {
+                FrameAligner aligner = stage(json, out).aligner();
+                Map<String, FitsFrame> refs = new HashMap<>(); // one object per reference: the aligner keeps its stars
+                while (it.hasNext()) {
+                    Retry t = it.next();
+                    FitsFrame ref = refs.get(t.reference().path());
+                    if (ref == null) refs.put(t.reference().path(), ref = t.reference().open());
+                    Registration r;
+                    try {
+                        r = aligner.alignTurned(ref, t.moving().open(), t.turn());
+                    } catch (RuntimeException e) {
+                        r = null; // the first registration stands
+                    }
+                    if (r != null) res.add(new Registered(t.index(), r));
+                }
+            } catch (IOException | RuntimeException e) {
+                if (attempt + 1 < attempts) throw e;
+                res.clear();
+            }
+            return res.iterator();
+        }).collect();
+        for (Registered r : done) regs[r.index()] = r.registration();
     }
 
     /**

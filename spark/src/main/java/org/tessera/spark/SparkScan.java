@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tessera.UserMessages;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 
 /**
@@ -39,7 +40,7 @@ final class SparkScan {
      * named by their stand-in paths), read on the executors.
      */
     static FrameScanner.Scan scan(JavaSparkContext sc, List<Path> local, List<Path> remote, Path outputDir,
-                                  boolean hotPixels, Staging st) throws IOException {
+                                  FrameReading reading, Staging st) throws IOException {
         TreeSet<Path> files = new TreeSet<>(remote);
         List<FrameScanner.Problem> problems = new ArrayList<>();
         if (!local.isEmpty()) {
@@ -66,7 +67,7 @@ final class SparkScan {
                     return out.iterator();
                 }).collect());
         List<FrameScanner.Opened> opened = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) opened.add(FrameScanner.opened(sorted.get(i), reads.get(i), hotPixels));
+        for (int i = 0; i < sorted.size(); i++) opened.add(FrameScanner.opened(sorted.get(i), reads.get(i), reading));
         return FrameScanner.selectFrames(opened, problems);
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
 import org.tessera.pipeline.MosaicPipeline;
 
@@ -98,7 +99,7 @@ class SparkMosaicTest {
         Path broken = Files.write(inDir.resolve("broken.fits"), bytes);
         frameNames.add("broken.fits");
         // what one machine says about it (the same scan as MosaicPipeline.mosaic's)
-        List<FrameScanner.Problem> oneSkips = FrameScanner.scanFrames(List.of(inDir), null, true, false).skipped();
+        List<FrameScanner.Problem> oneSkips = FrameScanner.scanFrames(List.of(inDir), null, FrameReading.DEFAULT, false).skipped();
         assertEquals(1, oneSkips.size(), oneSkips.toString());
         assertTrue(oneSkips.get(0).reason().contains("non-text byte 0x01"), oneSkips.toString());
 

@@ -15,6 +15,7 @@ import nom.tam.fits.Header;
 import org.tessera.image.RowSource;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameReading;
 import org.tessera.io.MountMode;
 import org.tessera.reproject.ShiftedSource;
 import org.tessera.tiles.TileGeometry;
@@ -28,8 +29,9 @@ import org.tessera.wcs.WcsGrid;
  * ({@code ThreadMXBean}), each repetition on fresh frames (the hot-pixel memo found again), and a
  * checksum of every float's bits, so that two builds can be checked to give the same pixels.
  *
- * <pre>java ... org.tessera.bench.e2e.RawReadBench FRAMES_DIR WCS_DIR POINTING FRAMES REPS</pre>
+ * <pre>java ... org.tessera.bench.e2e.RawReadBench FRAMES_DIR WCS_DIR POINTING FRAMES REPS [DEMOSAIC]</pre>
  * WCS_DIR: a run's {@code solved_wcs/} (or the truth folder): {@code <frame>.*wcs} per frame.
+ * DEMOSAIC: a {@code stacking_demosaic} value, {@code mhc} (default) or {@code bilinear}.
  * Not a test: figures for docs/benchmarks.md.
  */
 public final class RawReadBench {
@@ -40,6 +42,8 @@ public final class RawReadBench {
         String pointing = args.length > 2 ? args[2] : "p1";
         int k = args.length > 3 ? Integer.parseInt(args[3]) : 12;
         int reps = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        FrameReading reading = FrameReading.DEFAULT.withDemosaic(
+                FrameReading.Demosaic.parse(args.length > 5 ? args[5] : "mhc"));
         List<Path> files;
         try (Stream<Path> s = Files.list(frames)) {
             files = s.filter(p -> p.getFileName().toString().contains("_" + pointing + "_")
@@ -51,7 +55,7 @@ public final class RawReadBench {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int rep = 0; rep < reps; rep++) {
             List<Frame> fr = new ArrayList<>();
-            for (Path p : use) fr.add(FitsFrame.open(p).withWcs(wcs(wcsDir, p.getFileName().toString())).withHotPixelCorrection(true));
+            for (Path p : use) fr.add(FitsFrame.open(p).withWcs(wcs(wcsDir, p.getFileName().toString())).withReading(reading));
             TileGeometry.Plan plan = TileGeometry.plan(fr, MountMode.ALT_AZ);
             WcsGrid grid = plan.grid();
             long sum = 0, cpu = 0, finite = 0, hot = 0;
