@@ -24,7 +24,7 @@ import org.tessera.synth.SyntheticSky;
  * measured the frames: with {@code stacking_normalize_method=none} and
  * {@code stacking_weighting_method=none} it was stacked (MT_NFRAMES 4, the tile pulled towards 0),
  * and with any setting it shaped the tile's grid before the drop (25 px right and down of the
- * others, in their group: a 165×121 tile instead of 160×120). Every mode now screens its inputs before any grid is made.
+ * others, in their group: a 165×121 tile instead of 160×120 with the defaults, 140×146 with both none). Every mode now screens its inputs before any grid is made.
  */
 class ConstantFrameScreenTest {
 
