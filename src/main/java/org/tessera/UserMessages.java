@@ -108,6 +108,11 @@ public final class UserMessages {
         String r = f.getReason() == null ? "" : f.getReason().strip();
         String disk = diskFull(r);
         if (disk != null) return disk;
+        // EROFS: a folder mounted read-only under a writable output (master_tiles/ of an earlier run,
+        // a read-only bind or network share); the system's bare words said neither what nor what to do
+        if (r.toLowerCase(Locale.ROOT).contains("read-only file system"))
+            return "the file system is read-only (mounted read-only): Tessera cannot write, move or remove files "
+                    + "there; choose another output folder, or make it writable";
         return r.isEmpty() ? "input/output error" : r;
     }
 

@@ -51,7 +51,7 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     case "-c", "--config" -> {
                         if (config != null) throw new UsageException("--config given twice");
                         String v = inline != null ? inline : value(args, ++i, name);
-                        config = Paths.get(v);
+                        config = Main.path(v, "--config");
                     }
                     case "-s", "--set" -> {
                         String v = inline != null ? inline : value(args, ++i, name);
@@ -60,7 +60,7 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     }
                     case "-o", "--output" -> {
                         if (output != null) throw new UsageException("--output given twice");
-                        output = Paths.get(inline != null ? inline : value(args, ++i, name));
+                        output = Main.path(inline != null ? inline : value(args, ++i, name), "--output");
                     }
                     case "--mode" -> {
                         if (mode != null) throw new UsageException("--mode given twice");

@@ -225,6 +225,16 @@ public final class Main {
         }
     }
 
+    /**
+     * A path argument; an empty one is refused. A script's unset variable ({@code tessera mosaic
+     * "$IN" "$OUT"}) gave "": an empty INPUT_DIR read the current folder and everything under it as
+     * frames, an empty OUTPUT_DIR wrote the mosaic into it.
+     */
+    static Path path(String arg, String name) throws UsageException {
+        if (arg.isBlank()) throw new UsageException(name + " is an empty argument (an unset variable in a script?): name a path");
+        return Paths.get(arg);
+    }
+
     /** The command line as a validated job. */
     static JobRequest request(CommandLine cl) throws UsageException, IOException {
         List<String> args = cl.arguments();
@@ -237,8 +247,8 @@ public final class Main {
                     throw new UsageException("expects at most INPUT_DIR and OUTPUT_DIR, got " + args.size() + " arguments");
                 if (args.size() == 2 && cl.output() != null)
                     throw new UsageException("output folder given twice (OUTPUT_DIR and --output)");
-                if (!args.isEmpty()) inputs.add(Paths.get(args.get(0)));
-                output = args.size() == 2 ? Paths.get(args.get(1)) : cl.output() != null ? cl.output() : DEFAULT_OUTPUT;
+                if (!args.isEmpty()) inputs.add(path(args.get(0), "INPUT_DIR"));
+                output = args.size() == 2 ? path(args.get(1), "OUTPUT_DIR") : cl.output() != null ? cl.output() : DEFAULT_OUTPUT;
             }
             case STACK, REPROJECT -> {
                 if (args.size() < 2) {
@@ -246,8 +256,8 @@ public final class Main {
                             ? "expects OUTPUT.fits and at least one FRAME"
                             : "expects OUTPUT_DIR and at least one IMAGE");
                 }
-                output = Paths.get(args.get(0));
-                for (String a : args.subList(1, args.size())) inputs.add(Paths.get(a));
+                output = path(args.get(0), job == Job.STACK ? "OUTPUT.fits" : "OUTPUT_DIR");
+                for (String a : args.subList(1, args.size())) inputs.add(path(a, job == Job.STACK ? "FRAME" : "IMAGE"));
             }
             default -> throw new IllegalStateException(job.toString());
         }

@@ -60,7 +60,12 @@ public final class JobSettings {
             config.load(configFile);
         }
         for (Map.Entry<String, String> e : choices.entrySet()) Choices.apply(config, e.getKey(), e.getValue());
-        for (String a : assignments) config.set(a);
+        for (String a : assignments) {
+            // named by its field: a macro's settings=[stacking_kappa_low] said only "expected key=value"
+            if (a.indexOf('=') <= 0)
+                throw new IllegalArgumentException("settings: expected key=value, got '" + a + "' (e.g. stacking_kappa_low=2.5)");
+            config.set(a);
+        }
         MosaicPipeline.validate(config); // before the run creates anything (gpu_simulate included)
         return config;
     }

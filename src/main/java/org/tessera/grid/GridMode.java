@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import org.tessera.Progress;
 import org.tessera.ProgressParts;
 import org.tessera.config.Config;
+import org.tessera.io.ConstantFrames;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
 import org.tessera.io.FrameReading;
@@ -287,6 +288,43 @@ public final class GridMode {
      *
      * @throws IOException when the plan cannot be read or lists no usable frame, or when no frame has a usable WCS
      */
+    /** Why a file Tessera wrote, named in a stack plan, is not stacked. */
+    static final String TESSERA_OUTPUT = "written by Tessera (ORIGIN = 'Tessera': a tile or a mosaic), not a raw frame: "
+            + "a stack plan lists raw frames (coadd tiles with 'tessera reproject OUTPUT tiles...')";
+
+    /**
+     * The split without what is no raw frame, each named by its line as a skipped input, before the
+     * raster, which they would shape: a file Tessera wrote or a ZeMosaic master tile (stacked as one
+     * exposure; a folder scan leaves them out, a plan that names one had it stacked silently), and a
+     * frame of one value (an all-zero readout, {@link ConstantFrames}), as every mode screens its inputs.
+     */
+    private static GridInputs.Split withoutNonFrames(GridInputs.Split split) {
+        List<GridInputs.GridFrame> all = new ArrayList<>();
+        for (List<GridInputs.GridFrame> l : split.byMount().values()) all.addAll(l);
+        String[] why = new String[all.size()];
+        List<FitsFrame> measured = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Map<String, String> keys = all.get(i).frame().keys();
+            why[i] = FrameSelection.writtenByTessera(keys) ? TESSERA_OUTPUT
+                    : FrameSelection.zeMosaicMasterTile(keys) ? FrameSelection.ZEMOSAIC_TILE_REASON : null;
+            if (why[i] == null) measured.add(all.get(i).frame());
+        }
+        double[] values = ConstantFrames.values(measured);
+        for (int i = 0, k = 0; i < all.size(); i++)
+            if (why[i] == null && !Double.isNaN(values[k++])) why[i] = ConstantFrames.reason(values[k - 1]);
+        if (java.util.Arrays.stream(why).allMatch(java.util.Objects::isNull)) return split;
+        List<FrameScanner.Problem> skipped = new ArrayList<>(split.skipped());
+        Map<MountMode, List<GridInputs.GridFrame>> by = new java.util.LinkedHashMap<>();
+        int k = 0;
+        for (Map.Entry<MountMode, List<GridInputs.GridFrame>> e : split.byMount().entrySet())
+            for (GridInputs.GridFrame g : e.getValue()) {
+                String w = why[k++];
+                if (w == null) by.computeIfAbsent(e.getKey(), m -> new ArrayList<>()).add(g);
+                else skipped.add(new FrameScanner.Problem(g.entry().path(), "line " + g.entry().line() + ": " + w));
+            }
+        return new GridInputs.Split(by, skipped);
+    }
+
     public static Plan plan(Path stackPlanCsv, Config config, Progress reading) throws IOException {
         Progress pr = reading == null ? Progress.NONE : reading;
         pr.update(0, "reading the stack plan");
@@ -294,10 +332,11 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] stack plan %s: %d frame(s), %d line(s) left out, delimiter '%s', %s",
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
-        GridInputs.Split split = GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config));
+        GridInputs.Split split = withoutNonFrames(GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config)));
         for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
-            throw new IOException(stackPlanCsv + ": no frame with a usable WCS (" + split.skipped().size() + " skipped"
+            // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
+            throw new IOException(stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped"
                     + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         List<PartPlan> parts = new ArrayList<>();

@@ -464,7 +464,9 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
                     if (a[i] == 0) for (int c = 0; c < nc; c++) dst[c][i] = Float.NaN;
             }
         } catch (IOException e) {
-            throw new IOException(name + ": cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + e.getMessage(), e);
+            // the reason in words: a NoSuchFileException's message is the bare path ("…: /data/x.fit")
+            throw new IOException(name + ": cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": "
+                    + org.tessera.UserMessages.problemWith(e), e);
         }
     }
 

@@ -21,6 +21,7 @@ import org.tessera.gpu.GridGpuPolicy;
 import org.tessera.gpu.Phase3GpuPolicy;
 import org.tessera.gpu.Phase5GpuCoadder;
 import org.tessera.grid.GridMode;
+import org.tessera.io.ConstantFrames;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
@@ -490,8 +491,9 @@ public final class MosaicPipeline {
     /** {@link #phase1(FrameScanner.Scan, Path, Config, RawFrameAstrometry.Work, List, Progress)}; a {@code stack}'s frames in a reference's pixels when none has a place on the sky. */
     private static Placed place(FrameScanner.Scan scan, Path outputDir, Config config, boolean stack, RawFrameAstrometry.Work work,
                                 List<Skipped> skipped, Progress p) throws IOException {
-        List<FitsFrame> frames = scan.frames();
         List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
+        // before any frame is solved, grouped or shapes a tile's grid, whatever the stack measures
+        List<FitsFrame> frames = ConstantFrames.screen(scan.frames(), problems);
         RawFrameAstrometry.InPixels pixels = null;
         if (RawFrameAstrometry.needed(frames, config)) {
             try {

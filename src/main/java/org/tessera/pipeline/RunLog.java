@@ -182,11 +182,21 @@ public final class RunLog implements AutoCloseable {
                     StringWriter sw = new StringWriter();
                     t.printStackTrace(new PrintWriter(sw));
                     sb.append('\n').append(sw.toString().stripTrailing());
-                } else if (formatMessage(r).indexOf(String.valueOf(t.getMessage())) < 0) {
+                } else if (formatMessage(r).indexOf(said(t)) < 0) {
                     sb.append(" (").append(t).append(')');
                 }
             }
             return sb.append('\n').toString();
+        }
+
+        /**
+         * What a line that already words {@code t} holds of it: a file-system failure's file (its
+         * reason may be reworded, UserMessages: "read-only file system" said with what to do), else
+         * its message.
+         */
+        private static String said(Throwable t) {
+            return t instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile()
+                    : String.valueOf(t.getMessage());
         }
 
         /** "org.tessera.stack" → "stack"; null → "-". */

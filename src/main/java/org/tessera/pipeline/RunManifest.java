@@ -201,10 +201,10 @@ public final class RunManifest {
                 if (why != null) {
                     List<Path> there = new ArrayList<>();
                     for (String f : u.files()) if (Files.exists(dir.resolve(f))) there.add(dir.resolve(f));
-                    if (!there.isEmpty()) {
-                        own.addAll(there);
+                    own.addAll(there);
+                    // a recorded piece whose file is gone (deleted, moved) is named too: the user sees what is redone
+                    if (!there.isEmpty() || entry != null)
                         LOG.info(kind.tag() + " " + name + " of the earlier run is made again: " + why);
-                    }
                     continue;
                 }
                 boolean empty = Boolean.TRUE.equals(entry.get("empty"));
@@ -257,7 +257,10 @@ public final class RunManifest {
             LOG.info(kind.tag() + " " + String.join(", ", remade) + " of the interrupted run removed: this run makes them again");
         if (!stale.isEmpty()) {
             if (!resume && samePieces) LOG.info(kind.tag() + " resume=off: starting clean");
-            moveAside(outputDir, stale, file, kind);
+            String why = !samePieces ? "every " + kind.noun() + " is made again: " + difference(old, kind, inputs, pieceSettings, ctx)
+                    : !resume ? null : changed(old.get("settings"), allSettings);
+            if (samePieces && why != null) why = "the " + kind.noun() + "s are reused, the mosaic is made again: " + why;
+            moveAside(outputDir, stale, file, kind, why);
         }
         for (Pieces k : List.of(MASTER_TILES, MEGA_TILES)) { // another mode's folder, emptied: not this run's either
             Path d = outputDir.resolve(k.folder());
@@ -513,11 +516,64 @@ public final class RunManifest {
     }
 
     /** Moves {@code files} (and the old manifest) into {@code previous-run/}, replacing an older one. */
-    private static void moveAside(Path outputDir, List<Path> files, Path manifest, Pieces kind) throws IOException {
+    private static void moveAside(Path outputDir, List<Path> files, Path manifest, Pieces kind, String why)
+            throws IOException {
         if (Files.isRegularFile(manifest)) files = concat(files, manifest);
         Path prev = PreviousRun.moveAside(outputDir, files);
         LOG.warning(String.format(Locale.ROOT, "%s %d file(s) of an earlier, different run (master tiles or mega-tiles, "
-                + "mosaic) moved to %s so they are not mixed with this run's", kind.tag(), files.size(), prev));
+                + "mosaic) moved to %s so they are not mixed with this run's%s", kind.tag(), files.size(), prev,
+                why == null ? "" : "; " + why));
+    }
+
+    /** How many names a difference lists before "…". */
+    private static final int NAMED = 3;
+
+    /**
+     * What makes the earlier run's pieces not this run's, in the user's terms: no manifest, the other
+     * mode, frames added, removed or changed (named), piece settings changed (key: old → new), SDS's
+     * global grid. A user who changed one key, or added a night, sees why every tile is made again.
+     */
+    static String difference(Map<String, Object> old, Pieces kind, Map<String, Object> inputs,
+                             Map<String, Object> pieceSettings, Map<String, Object> ctx) {
+        if (old == null) return "no readable " + FILE + " of it";
+        if (!kind.mode().equals(modeOf(old)))
+            return "the earlier run was in " + modeName(modeOf(old)) + " mode, this one in " + modeName(kind.mode());
+        List<String> parts = new ArrayList<>();
+        Map<?, ?> was = old.get("inputs") instanceof Map<?, ?> m ? m : Map.of();
+        List<String> added = new ArrayList<>(), removed = new ArrayList<>(), changed = new ArrayList<>();
+        for (Map.Entry<String, Object> e : inputs.entrySet()) {
+            if (!was.containsKey(e.getKey())) added.add(e.getKey());
+            else if (!e.getValue().equals(was.get(e.getKey()))) changed.add(e.getKey());
+        }
+        for (Object k : was.keySet()) if (!inputs.containsKey(String.valueOf(k))) removed.add(String.valueOf(k));
+        if (!added.isEmpty()) parts.add(named(added.size() + " frame(s) added", added));
+        if (!removed.isEmpty()) parts.add(named(removed.size() + " frame(s) gone", removed));
+        if (!changed.isEmpty()) parts.add(named(changed.size() + " frame(s) changed (size or date)", changed));
+        String keys = changed(old.get("tile_settings"), pieceSettings);
+        if (keys != null) parts.add(keys);
+        Object ctxWas = old.get("context");
+        if (!(ctx.isEmpty() ? ctxWas == null : ctx.equals(ctxWas)))
+            parts.add("the run's context differs (" + ctxWas + " -> " + (ctx.isEmpty() ? null : ctx) + ")");
+        return parts.isEmpty() ? "its record differs" : String.join("; ", parts);
+    }
+
+    private static String modeName(String mode) {
+        return mode.equals("sds") ? "SDS" : mode.equals("classic") ? "Classic" : mode;
+    }
+
+    /** The settings of {@code now} whose value differs from {@code was}'s (key old -> new), or null. */
+    private static String changed(Object was, Map<String, Object> now) {
+        Map<?, ?> w = was instanceof Map<?, ?> m ? m : Map.of();
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<String, Object> e : now.entrySet())
+            if (!java.util.Objects.equals(e.getValue(), w.get(e.getKey())))
+                keys.add(e.getKey() + " " + w.get(e.getKey()) + " -> " + e.getValue());
+        return keys.isEmpty() ? null : named("setting(s) changed", keys);
+    }
+
+    private static String named(String what, List<String> names) {
+        return what + ": " + String.join(", ", names.subList(0, Math.min(NAMED, names.size())))
+                + (names.size() > NAMED ? ", …" : "");
     }
 
     private static List<Path> concat(List<Path> a, Path b) {

@@ -346,7 +346,8 @@ public final class ReprojectCoadd {
                     if (lattice != null) t.survey(factor, lattice.wcs(), lattice.width(), lattice.height());
                     else t.survey(factor);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(new IOException(t.name() + ": " + e.getMessage(), e));
+                    String m = String.valueOf(e.getMessage()); // a frame's own read names it already
+                    throw new UncheckedIOException(new IOException(m.startsWith(t.name() + ": ") ? m : t.name() + ": " + m, e));
                 }
                 boxes[t.index] = t.validPixels == 0 ? null : t.footprintBox(grid.wcs(), overlap);
                 progress.update(done.incrementAndGet() / (double) tiles.size(), "[P5] read " + t.name());

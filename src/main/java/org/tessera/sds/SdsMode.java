@@ -177,7 +177,7 @@ public final class SdsMode {
                 // the Classic fallback after them wrote master tiles instead of the SDS mosaic asked for
                 if (UserMessages.isDiskFull(e)) throw e;
                 // One batch that fails never takes the others with it: its frames are reported.
-                String why = "SDS batch " + id + " failed: " + e.getMessage();
+                String why = "SDS batch " + id + " failed: " + UserMessages.describe(e);
                 LOG.log(Level.WARNING, "[SDS] " + why, e);
                 for (int i : b.frames()) left.add(new Left(plan.frames().get(i).path(), why));
             }

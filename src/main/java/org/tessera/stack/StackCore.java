@@ -277,10 +277,9 @@ public final class StackCore {
         }
         // An all-zero (or blank) readout is finite everywhere but holds no sky: stacked, it pulled
         // every pixel towards its value (a 5-frame tile moved by 10 ADU, up to 5140 ADU on stars)
-        if (!Double.isNaN(s.constant()))
-            return "every pixel holds the same value, " + (s.constant() == Math.rint(s.constant())
-                    ? String.valueOf((long) s.constant()) : Normalization.fmt(s.constant()))
-                    + " (an all-zero or blank readout): no data";
+        // (the runs' inputs are screened for such frames before any grid is made, in the same words:
+        // io.ConstantFrames; this catches a frame that only turns constant on its tile)
+        if (!Double.isNaN(s.constant())) return org.tessera.io.ConstantFrames.reason(s.constant());
         return null;
     }
 

@@ -223,6 +223,27 @@ class MainTest {
         assertFalse(err().contains("\tat "));
     }
 
+    /**
+     * A script's unset variable ({@code tessera mosaic "$IN" "$OUT"}, {@code -o "$OUT"}) gave an empty
+     * argument: an empty INPUT_DIR read the current folder and all below it as frames, an empty
+     * OUTPUT_DIR or --output wrote the mosaic into the current folder (exit 0), an empty --config
+     * said "config file expected, but  is a folder". Each is a usage error naming the argument.
+     */
+    @Test
+    void anEmptyPathArgumentIsAUsageErrorNamingIt(@TempDir Path dir) {
+        String[][] lines = {{"mosaic", ""}, {"mosaic", dir.toString(), ""}, {"mosaic", dir.toString(), "-o", ""},
+                {"mosaic", "--output=", dir.toString()}, {"mosaic", "-c", ""}, {"stack", " ", dir.toString()},
+                {"stack", dir.resolve("t.fits").toString(), ""}, {"reproject", "", dir.toString()}};
+        String[] names = {"INPUT_DIR", "OUTPUT_DIR", "--output", "--output", "--config", "OUTPUT.fits", "FRAME", "OUTPUT_DIR"};
+        for (int i = 0; i < lines.length; i++) {
+            errBytes.reset();
+            assertEquals(2, run(lines[i]), String.join("|", lines[i]));
+            assertTrue(err().contains(names[i] + " is an empty argument (an unset variable in a script?): name a path"),
+                    err());
+        }
+        assertTrue(jobs.calls.isEmpty());
+    }
+
     /** A folder whose frames lie in night sub-folders, or are gzip'ed, is not "empty" for stack and reproject: say so. */
     @Test
     void aFolderWithFramesOnlyInSubfoldersOrCompressedSaysWhy(@TempDir Path dir) throws Exception {

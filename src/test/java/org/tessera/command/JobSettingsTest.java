@@ -104,6 +104,10 @@ class JobSettingsTest {
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> JobSettings.build(null, Map.of(), List.of("apply_master_tile_crop=maybe")));
         assertTrue(b.getMessage().startsWith("apply_master_tile_crop: expected true/false"), b.getMessage());
+        // a macro line's settings=[stacking_kappa_low] (the value forgotten) said "expected key=value, got …", not where
+        for (String a : List.of("stacking_kappa_low", "=2.5"))
+            assertEquals("settings: expected key=value, got '" + a + "' (e.g. stacking_kappa_low=2.5)",
+                    assertThrows(IllegalArgumentException.class, () -> JobSettings.build(null, Map.of(), List.of(a))).getMessage());
     }
 
     @Test

@@ -54,6 +54,11 @@ final class GridFixtures {
         return write(file, wcs, img);
     }
 
+    /** A 3-channel frame of zeros with the given WCS: an all-zero readout, finite but no data. */
+    static Path zeroFrame(Path file, Wcs wcs, int w, int h) throws IOException {
+        return write(file, wcs, new FloatImage(w, h, 3));
+    }
+
     private static Path write(Path file, Wcs wcs, FloatImage img) throws IOException {
         nom.tam.fits.Header header = new nom.tam.fits.Header();
         try {

@@ -243,6 +243,49 @@ class GridModeTest {
         assertEquals(16 * sky.exposureSeconds(), Double.parseDouble(keys.get("EXPTOTAL")), 1e-9);
     }
 
+    /**
+     * An all-zero readout 150 px left of the field: each tile's stack dropped it, but it had
+     * already shaped the raster (tiles over it alone, failed; a wider mosaic grid). It is screened
+     * before the raster, named by its line: the run is the run without it, tile for tile. So is a
+     * tile Tessera wrote that the plan names (a folder's scan leaves it out; a plan had it stacked).
+     */
+    @Test
+    void anAllZeroFrameIsNamedByItsLineAndShapesNoTile() throws IOException {
+        SyntheticSky sky = GridFixtures.sky();
+        List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
+        Path cleanPlan = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        GridMode.Outcome clean = GridMode.run(cleanPlan, dir.resolve("clean"), GridFixtures.config(2), Progress.NONE);
+        Path zero = GridFixtures.zeroFrame(dir.resolve("frames/zero.fits"),
+                FitsFrame.open(files.get(0)).wcs().shifted(-150, 0), 96, 72);
+        files.add(zero);
+        // and a tile of the clean run named in the plan: stacked as one more exposure before, silently
+        Path tile = clean.parts().get(0).tiles().get(0);
+        files.add(tile);
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE);
+        assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(zero, "line " + files.size()
+                + ": every pixel holds the same value, 0 (an all-zero or blank readout): no data"),
+                new org.tessera.io.FrameScanner.Problem(tile, "line " + (files.size() + 1) + ": written by Tessera "
+                        + "(ORIGIN = 'Tessera': a tile or a mosaic), not a raw frame: a stack plan lists raw frames "
+                        + "(coadd tiles with 'tessera reproject OUTPUT tiles...')")), o.skipped());
+        GridMode.Part a = clean.parts().get(0), b = o.parts().get(0);
+        assertEquals(List.of(), b.failed());
+        assertEquals(a.tiles().size(), b.tiles().size());
+        assertEquals(16, b.frames());
+        FitsFrame ma = FitsFrame.open(a.mosaic()), mb = FitsFrame.open(b.mosaic());
+        assertEquals(List.of(ma.width(), ma.height()), List.of(mb.width(), mb.height()));
+        float[][] pa = ma.newBand(ma.height()), pb = mb.newBand(mb.height());
+        ma.readRows(0, ma.height(), pa);
+        mb.readRows(0, mb.height(), pb);
+        for (int c = 0; c < pa.length; c++) org.junit.jupiter.api.Assertions.assertArrayEquals(pa[c], pb[c]);
+        // a plan of that frame alone: no usable frame, and why (it was "no frame with a usable WCS")
+        Path alone = GridFixtures.plan(dir, List.of(zero), sky.exposureSeconds(), null);
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> GridMode.run(alone, dir.resolve("alone"), GridFixtures.config(1), Progress.NONE));
+        assertEquals(alone + ": no usable frame (1 skipped, first: line 2: every pixel holds the same value, 0 "
+                + "(an all-zero or blank readout): no data)", e.getMessage());
+    }
+
     @Test
     void aTileWhoseFramesHoldNoDataFailsTheOthersAndTheMosaicAreMade() throws IOException {
         SyntheticSky sky = GridFixtures.sky();

@@ -93,4 +93,44 @@ class RunManifestInterruptedTest {
             Files.writeString(tile, "tile of b"); // its size, another checksum
         }
     }
+
+    /**
+     * A user who changed one key, added a frame or deleted a tile between two runs saw only "8
+     * file(s) of an earlier, different run … moved" (or, for a deleted tile, "1 to make" and no
+     * word of which): now each line says what is made again and why.
+     */
+    @Test
+    void whatIsMadeAgainAndWhyIsSaid() throws IOException {
+        Frame a = RunManifestPiecesTest.frame("a", 40), b = RunManifestPiecesTest.frame("b", 41);
+        run(a, new Config(), "mosaic 1", true);
+        String moved = " file(s) of an earlier, different run (master tiles or mega-tiles, mosaic) moved to "
+                + out.resolve(RunManifest.PREVIOUS) + " so they are not mixed with this run's; ";
+        Config kappa = new Config().put("stacking_kappa_low", 2.5);
+        List<String> log = Logged.during("org.tessera.pipeline", () -> run(a, kappa, "mosaic 2", true));
+        assertTrue(log.contains("[P3] 4" + moved + "every master tile is made again: setting(s) changed: "
+                + "stacking_kappa_low 3 -> 2.5"), log.toString());
+
+        Config dbe = new Config().put("stacking_kappa_low", 2.5).put("final_mosaic_dbe_enabled", false);
+        log = Logged.during("org.tessera.pipeline", () -> run(a, dbe, "mosaic 3", true));
+        assertTrue(log.contains("[P3] 3" + moved + "the master tiles are reused, the mosaic is made again: "
+                + "setting(s) changed: final_mosaic_dbe_enabled true -> false"), log.toString());
+
+        log = Logged.during("org.tessera.pipeline", () -> {
+            RunManifest m = RunManifest.begin(out, out.resolve(MosaicPipeline.TILES_DIR), RunManifest.MASTER_TILES,
+                    List.of(new RunManifest.Unit(0, List.of(a, b), List.of("master_tile_000.fits"))), Map.of(), dbe);
+            assertTrue(m.reused().isEmpty());
+        });
+        assertTrue(log.contains("[P3] 4" + moved + "every master tile is made again: 1 frame(s) added: b"), log.toString());
+
+        run(a, dbe, "mosaic 4", true);
+        Files.delete(out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits"));
+        log = Logged.during("org.tessera.pipeline", () -> assertTrue(begin(a, dbe).reused().isEmpty()));
+        assertTrue(log.contains("[P3] master_tile_000.fits of the earlier run is made again: file missing"), log.toString());
+
+        run(a, dbe, "mosaic 5", true);
+        log = Logged.during("org.tessera.pipeline", () -> RunManifest.begin(out, Files.createDirectories(out.resolve("sds_megatiles")),
+                RunManifest.MEGA_TILES, List.of(new RunManifest.Unit(1, List.of(a), List.of("megatile_001.fits"))), Map.of(), dbe));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("[SDS] ") && l.endsWith(" so they are not mixed with this run's; "
+                + "every mega-tile is made again: the earlier run was in Classic mode, this one in SDS")), log.toString());
+    }
 }

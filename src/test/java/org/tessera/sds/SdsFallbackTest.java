@@ -90,4 +90,33 @@ class SdsFallbackTest {
                 org.tessera.UserMessages.describe(e));
         assertEquals(1, done.get(), "no batch after the full disk");
     }
+
+    /**
+     * One batch that fails (a frame of it gone since the plan: a disk unplugged, a file moved) leaves
+     * the others to make the mosaic and names its frames. The reason was the exception's bare message,
+     * here the missing file's path alone ("SDS batch 2 failed: /…/x.fit"); it says what happened now.
+     */
+    @Test
+    void aBatchThatFailsNamesItsFramesWithTheReasonInWords() throws IOException {
+        SdsFixtures.field(15).writeFits(dir.resolve("frames"));
+        List<org.tessera.io.FitsFrame> frames = org.tessera.io.FrameScanner.scan(List.of(dir.resolve("frames")), true).frames();
+        org.tessera.config.Config c = SdsFixtures.sds();
+        SdsMode.Plan plan = SdsMode.plan(frames, c);
+        assertEquals(2, plan.batches().size());
+        Path gone = plan.frames().get(plan.batches().get(1).frames().get(0)).path();
+        java.nio.file.Files.delete(gone);
+        SdsMode.Store none = new SdsMode.Store() {
+            @Override public boolean reused(int id) { return false; }
+            @Override public void done(int id) { }
+        };
+        SdsMode.Outcome o = SdsMode.run(plan, dir.resolve("out"), c, org.tessera.plan.ResourcePlan.fromRuntime(c),
+                org.tessera.reproject.CpuBandCoadder.INSTANCE, new org.tessera.reproject.CoaddFiles.Names("m.fits", "c.fits", "p.png"),
+                new SdsMode.Stages(Progress.NONE, Progress.NONE, Progress.NONE), none);
+        assertEquals(1, o.batches().size());
+        assertEquals(plan.batches().get(1).frames().size(), o.left().size(), o.left().toString());
+        for (SdsMode.Left l : o.left())
+            assertEquals("SDS batch 2 failed: " + gone.getFileName() + ": cannot read rows 0..179: does not exist", l.reason(),
+                    l.file().toString());
+        assertTrue(java.nio.file.Files.isRegularFile(o.mosaic()));
+    }
 }

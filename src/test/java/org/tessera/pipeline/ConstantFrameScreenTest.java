@@ -1,0 +1,79 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import nom.tam.fits.Header;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.FitsImageWriter;
+import org.tessera.synth.SyntheticSky;
+
+/**
+ * An all-zero readout with a WCS among good frames. It was dropped by the stack only when the stack
+ * measured the frames: with {@code stacking_normalize_method=none} and
+ * {@code stacking_weighting_method=none} it was stacked (MT_NFRAMES 4, the tile pulled towards 0),
+ * and with any setting it shaped the tile's grid before the drop (25 px right and down of the
+ * others, in their group: a 165×121 tile instead of 160×120 with the defaults, 140×146 with both none). Every mode now screens its inputs before any grid is made.
+ */
+class ConstantFrameScreenTest {
+
+    static final String ZERO = "every pixel holds the same value, 0 (an all-zero or blank readout): no data";
+
+    private static float[][] pixels(Path fits) throws IOException {
+        FitsFrame f = FitsFrame.open(fits);
+        float[][] all = f.newBand(f.height());
+        f.readRows(0, f.height(), all);
+        return all;
+    }
+
+    /** An all-zero frame on {@code like}'s WCS moved {@code dx} px right and down, with the good frames' mount. */
+    static Path zeroFrame(Path file, FitsFrame like, int dx) throws Exception {
+        Header h = new Header();
+        like.wcs().shifted(dx, dx).writeTo(h);
+        h.addValue("EXPTIME", 10.0, null);
+        h.addValue("EQMODE", 1, null); // the good frames' mount: one group
+        h.addValue("DATE-OBS", "2025-03-14T21:00:00", null);
+        FitsImageWriter.write(file, new FloatImage(like.width(), like.height(), like.channels()), h,
+                FitsImageWriter.AlphaMode.NONE);
+        return file;
+    }
+
+    @Test
+    void anAllZeroFrameIsNamedAndNeitherStackedNorShapesTheTile(@TempDir Path dir) throws Exception {
+        SyntheticSky sky = new SyntheticSky().object("Zero").frameSize(160, 120).pixelScale(2.4).starDensity(0.3).seed(7)
+                .panels(1, 1).framesPerPanel(3).exposure(10);
+        List<Path> good = sky.writeFits(dir.resolve("good"));
+        List<Path> withZero = new ArrayList<>(sky.writeFits(dir.resolve("bad")));
+        Path zero = zeroFrame(dir.resolve("bad/zzz_zero.fits"), FitsFrame.open(good.get(0)), 25);
+        for (Config c : List.of(new Config(),
+                new Config().set("stacking_normalize_method=none").set("stacking_weighting_method=none"))) {
+            String tag = c.toJson();
+            Path a = dir.resolve("a" + tag.hashCode()), b = dir.resolve("b" + tag.hashCode());
+            MosaicPipeline.Outcome clean = MosaicPipeline.mosaic(List.of(dir.resolve("good")), a, c, Progress.NONE);
+            MosaicPipeline.Outcome o = MosaicPipeline.mosaic(List.of(dir.resolve("bad")), b, c, Progress.NONE);
+            Path tileA = a.resolve("master_tiles/master_tile_000.fits"), tileB = b.resolve("master_tiles/master_tile_000.fits");
+            FitsFrame ta = FitsFrame.open(tileA), tb = FitsFrame.open(tileB);
+            assertEquals(160, ta.width(), tag);
+            assertEquals(List.of(ta.width(), ta.height()), List.of(tb.width(), tb.height()), tag);
+            assertEquals("3", tb.keys().get("MT_NFRAMES").trim(), tag);
+            float[][] pa = pixels(tileA), pb = pixels(tileB);
+            for (int ch = 0; ch < pa.length; ch++) assertArrayEquals(pa[ch], pb[ch], tag);
+            float[][] ma = pixels(clean.mosaic()), mb = pixels(o.mosaic());
+            for (int ch = 0; ch < ma.length; ch++) assertArrayEquals(ma[ch], mb[ch], tag);
+            assertEquals(List.of(), clean.skipped(), tag);
+            assertEquals(List.of(new MosaicPipeline.Skipped(zero.toAbsolutePath().normalize(), ZERO)), o.skipped(), tag);
+        }
+        assertEquals(3, withZero.size());
+    }
+}
