@@ -16,6 +16,15 @@ public interface Allowed {
     /** The allowed values, for the key table. */
     String describe();
 
+    /**
+     * One value for every way of writing the same accepted one (the run manifest compares settings
+     * by it, so that a rerun with MHC for mhc, or yes for true, reuses its tiles); the value itself
+     * by default.
+     */
+    default Object canonical(Object value) {
+        return value;
+    }
+
     /** Anything (free text, or a key checked elsewhere). */
     Allowed ANY = new Allowed() {
         @Override public String check(Object value) { return null; }
@@ -31,6 +40,12 @@ public interface Allowed {
             return List.of("true", "false", "1", "0", "yes", "no", "on", "off").contains(s) ? null : describe();
         }
         @Override public String describe() { return "true or false"; }
+        @Override public Object canonical(Object value) {
+            if (value instanceof Number n) return n.doubleValue() != 0;
+            String s = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+            return List.of("true", "1", "yes", "on").contains(s) ? Boolean.TRUE
+                    : List.of("false", "0", "no", "off").contains(s) ? Boolean.FALSE : value;
+        }
     };
 
     /**
@@ -43,6 +58,10 @@ public interface Allowed {
                 return names.contains(s) || aliases.contains(s) ? null : describe();
             }
             @Override public String describe() { return "one of " + String.join(" | ", names); }
+            @Override public Object canonical(Object value) { // case and blanks ignored, as check does
+                String s = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+                return names.contains(s) || aliases.contains(s) ? s : value;
+            }
         };
     }
 

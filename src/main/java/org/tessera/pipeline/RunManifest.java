@@ -419,7 +419,7 @@ public final class RunManifest {
             if (ConfigCompat.NO_EFFECT.containsKey(n)) continue; // accepted, changes nothing (stacking_winsor_limits …)
             boolean neutral = NEUTRAL_KEY_PREFIXES.stream().anyMatch(n::startsWith);
             if (prefixes != null ? prefixes.stream().noneMatch(n::startsWith) : neutral) continue;
-            m.put(n, canonical(k.defaultValue(), config.get(n)));
+            m.put(n, canonical(k.defaultValue(), k.allowed().canonical(config.get(n))));
         }
         return m;
     }

@@ -37,6 +37,13 @@ class RunManifestSettingsTest {
             assertEquals(RunManifest.settings(new Config(), false),
                     RunManifest.settings(new Config().put("two_pass_cov_gain_clip", pair), false), pair.toString());
         assertEquals("a,b", RunManifest.canonical("", "a,b"), "text stays as written");
+        // A choice in another case or with blanks, a switch written yes/on/1: the values the run takes, the same tiles.
+        Config spelt = new Config().put("stacking_demosaic", " MHC").put("stacking_rejection_algorithm", "Winsorized_Sigma_Clip")
+                .put("hot_pixel_correction", "yes").put("altaz_cleanup_enabled", "Off");
+        assertEquals(tile, RunManifest.settings(spelt, true));
+        assertEquals(RunManifest.settings(new Config(), false), RunManifest.settings(spelt, false));
+        assertEquals("bilinear", RunManifest.settings(new Config().put("stacking_demosaic", "Bilinear"), true).get("stacking_demosaic"));
+        assertEquals("false", RunManifest.settings(new Config().put("hot_pixel_correction", "OFF"), true).get("hot_pixel_correction"));
         assertNotEquals(tile, RunManifest.settings(new Config().put("stacking_kappa_low", 3.5), true), "another value is another run");
         assertNotEquals(tile, RunManifest.settings(new Config().put("stacking_demosaic", "bilinear"), true), "another demosaic too");
 
