@@ -79,6 +79,18 @@ public record FrameReading(boolean hotPixels, Demosaic demosaic) implements Seri
         return d == demosaic ? this : new FrameReading(hotPixels, d);
     }
 
+    // Written out: a record's generated equals and hashCode bootstrap java.lang.runtime.ObjectMethods
+    // (method handles, which a small job must not pay for at start: StartupClassesTest); FitsFrame.withReading compares.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FrameReading r && r.hotPixels == hotPixels && r.demosaic == demosaic;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Boolean.hashCode(hotPixels) + demosaic.ordinal();
+    }
+
     @Override
     public String toString() {
         return "hot pixels " + (hotPixels ? "on" : "off") + ", demosaic " + demosaic.configName();
