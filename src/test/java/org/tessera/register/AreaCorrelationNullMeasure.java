@@ -348,32 +348,9 @@ class AreaCorrelationNullMeasure {
                     pp[i] = AreaCorrelation.prepare(l.plane(0), l.width(), l.height());
                 }
                 AreaCorrelation.Peak p = AreaCorrelation.peak(pp[0], pp[1]);
-                if (!corrected) {
-                    double[][] c = new double[2][];
-                    for (int i = 0; i < 2; i++) c[i] = brightestBlob(org.tessera.detect.Luminance.of(FrameRegistrar.starPixels(FitsFrame.open(d.resolve(pr[i])))));
-                    System.out.println(String.format(Locale.ROOT, "[HOT] brightest 33 px blob: reference (%.0f, %.0f), moving (%.0f, %.0f): their offset (%.0f, %.0f)",
-                            c[0][0], c[0][1], c[1][0], c[1][1], c[0][0] - c[1][0], c[0][1] - c[1][1]));
-                }
                 System.out.println(String.format(Locale.ROOT, "[HOT] %s -> %s, hot pixels %s: %.2f at (%.1f, %.1f)", pr[1], pr[0],
                         corrected ? "corrected" : "as stored", p.snr(), p.dx(), p.dy()));
             }
     }
 
-    /** Centre of the 33×33 px box with the highest mean (step 4 px): a galaxy's core, a nebula's star. */
-    static double[] brightestBlob(FloatImage l) {
-        int w = l.width(), h = l.height();
-        float[] p = l.plane(0);
-        double[] integ = new double[(w + 1) * (h + 1)];
-        for (int y = 0; y < h; y++) {
-            double row = 0;
-            for (int x = 0; x < w; x++) { row += Float.isFinite(p[y * w + x]) ? p[y * w + x] : 0; integ[(y + 1) * (w + 1) + x + 1] = integ[y * (w + 1) + x + 1] + row; }
-        }
-        double best = Double.NEGATIVE_INFINITY; int bx = 0, by = 0, r = 16;
-        for (int y = r; y < h - r - 1; y += 4)
-            for (int x = r; x < w - r - 1; x += 4) {
-                double s = integ[(y + r + 1) * (w + 1) + x + r + 1] - integ[(y - r) * (w + 1) + x + r + 1] - integ[(y + r + 1) * (w + 1) + x - r] + integ[(y - r) * (w + 1) + x - r];
-                if (s > best) { best = s; bx = x; by = y; }
-            }
-        return new double[] {bx, by};
-    }
 }
