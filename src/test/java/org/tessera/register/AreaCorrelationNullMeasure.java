@@ -31,21 +31,7 @@ class AreaCorrelationNullMeasure {
     static final int W = 1080, H = 1920;
 
     static float[] pattern(long seed, int hot) {
-        Random r = new Random(seed);
-        double[] white = new double[W * H];
-        for (int i = 0; i < white.length; i++) white[i] = 11 * r.nextGaussian();
-        double[] col = new double[W], row = new double[H];
-        for (int x = 0; x < W; x++) col[x] = 3 * r.nextGaussian();
-        for (int y = 0; y < H; y++) row[y] = 3 * r.nextGaussian();
-        float[] p = new float[W * H];
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) {
-                int i = y * W + x;
-                double v = white[i] + (x >= 1 ? 0.3 * white[i - 1] : 0) - (x >= 2 ? 0.3 * white[i - 2] : 0);
-                p[i] = (float) (v + col[x] + row[y]);
-            }
-        for (int k = 0; k < hot; k++) p[r.nextInt(H) * W + r.nextInt(W)] += 2000;
-        return p;
+        return AreaCorrelationTest.fixedPattern(seed, W, H, 11, hot);
     }
 
     static double[][] field(long seed, int n) {

@@ -31,21 +31,7 @@ class AreaCorrelationNullTest {
 
     /** A sensor's fixed pattern at Seestar size, as {@link AreaCorrelationTest#fixedPattern} (σ {@code sigma} per pixel, correlated along rows, row and column offsets σ 3) with 180 hot pixels. */
     static float[] pattern(long seed, double sigma) {
-        Random r = new Random(seed);
-        double[] white = new double[W * H];
-        for (int i = 0; i < white.length; i++) white[i] = sigma * r.nextGaussian();
-        double[] col = new double[W], row = new double[H];
-        for (int x = 0; x < W; x++) col[x] = 3 * r.nextGaussian();
-        for (int y = 0; y < H; y++) row[y] = 3 * r.nextGaussian();
-        float[] p = new float[W * H];
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) {
-                int i = y * W + x;
-                double v = white[i] + (x >= 1 ? 0.3 * white[i - 1] : 0) - (x >= 2 ? 0.3 * white[i - 2] : 0);
-                p[i] = (float) (v + col[x] + row[y]);
-            }
-        for (int k = 0; k < 180; k++) p[r.nextInt(H) * W + r.nextInt(W)] += 2000;
-        return p;
+        return AreaCorrelationTest.fixedPattern(seed, W, H, sigma, 180);
     }
 
     /** 2700 faint stars (peaks 10–70 ADU under noise 21: none detected), the density of {@link AreaCorrelationTest#field}. */

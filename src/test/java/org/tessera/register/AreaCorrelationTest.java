@@ -37,20 +37,25 @@ class AreaCorrelationTest {
 
     /** A sensor's fixed pattern: per-pixel offsets (σ 11, correlated along rows to lag 2, as the M 13 camera's), column and row offsets (σ 3), 40 hot pixels. */
     static float[] fixedPattern(long seed) {
+        return fixedPattern(seed, W, H, 11, 40);
+    }
+
+    /** {@link #fixedPattern(long)} of another size, per-pixel σ and number of hot pixels (+2000 ADU each). */
+    static float[] fixedPattern(long seed, int w, int h, double sigma, int hot) {
         Random r = new Random(seed);
-        double[] white = new double[W * H];
-        for (int i = 0; i < white.length; i++) white[i] = 11 * r.nextGaussian();
-        double[] col = new double[W], row = new double[H];
-        for (int x = 0; x < W; x++) col[x] = 3 * r.nextGaussian();
-        for (int y = 0; y < H; y++) row[y] = 3 * r.nextGaussian();
-        float[] p = new float[W * H];
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) {
-                int i = y * W + x;
+        double[] white = new double[w * h];
+        for (int i = 0; i < white.length; i++) white[i] = sigma * r.nextGaussian();
+        double[] col = new double[w], row = new double[h];
+        for (int x = 0; x < w; x++) col[x] = 3 * r.nextGaussian();
+        for (int y = 0; y < h; y++) row[y] = 3 * r.nextGaussian();
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
                 double v = white[i] + (x >= 1 ? 0.3 * white[i - 1] : 0) - (x >= 2 ? 0.3 * white[i - 2] : 0);
                 p[i] = (float) (v + col[x] + row[y]);
             }
-        for (int k = 0; k < 40; k++) p[r.nextInt(H) * W + r.nextInt(W)] += 2000;
+        for (int k = 0; k < hot; k++) p[r.nextInt(h) * w + r.nextInt(w)] += 2000;
         return p;
     }
 
