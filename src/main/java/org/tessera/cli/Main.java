@@ -184,22 +184,25 @@ public final class Main {
         Path config = null;
         List<String> sets = new ArrayList<>();
         boolean verbose = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-v") || a.equals("--verbose")) verbose = true;
-            else if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length) config = Paths.get(args[++i]);
-            else if ((a.equals("-s") || a.equals("--set")) && i + 1 < args.length) sets.add(args[++i]);
-            else if (a.startsWith("--config=")) config = Paths.get(a.substring(9));
-            else if (a.startsWith("--set=")) sets.add(a.substring(6));
-            else if (a.equals("-q") || a.equals("--quiet")) continue; // warnings only: the default here
-            else if (a.equals("-h") || a.equals("--help")) {
-                out.print(Usage.GPU);
-                return OK;
-            } else {
-                err.println("tessera gpu: unexpected argument '" + a + "'");
-                err.println("Run 'tessera gpu --help' for usage.");
-                return ERROR;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("-v") || a.equals("--verbose")) verbose = true;
+                else if ((a.equals("-c") || a.equals("--config")) && i + 1 < args.length) config = path(args[++i], "--config");
+                else if ((a.equals("-s") || a.equals("--set")) && i + 1 < args.length) sets.add(args[++i]);
+                else if (a.startsWith("--config=")) config = path(a.substring(9), "--config");
+                else if (a.startsWith("--set=")) sets.add(a.substring(6));
+                else if (a.equals("-q") || a.equals("--quiet")) continue; // warnings only: the default here
+                else if (a.equals("-h") || a.equals("--help")) {
+                    out.print(Usage.GPU);
+                    return OK;
+                } else throw new UsageException("unexpected argument '" + a + "'");
             }
+            repeatedSets(sets);
+        } catch (UsageException e) {
+            err.println("tessera gpu: " + e.getMessage());
+            err.println("Run 'tessera gpu --help' for usage.");
+            return ERROR;
         }
         // The check's own warnings (a kernel image refused, say) in the CLI's format on stderr, not
         // in JUL's default two-line one; stdout keeps only the report. -v adds the debug lines.
@@ -235,6 +238,35 @@ public final class Main {
         return Paths.get(arg);
     }
 
+    /**
+     * Refuses one key given values that differ by two {@code --set}s (an alias and its key are one
+     * key; {@code 3} and {@code 3.0} of a number one value), as {@code --config} or {@code --output}
+     * given twice are refused: the last one won silently, so a script's default could override the
+     * value its user added, or the other way round. The same value twice is accepted.
+     */
+    static void repeatedSets(List<String> sets) throws UsageException {
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (String a : sets) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) continue; // CommandLine refused it; gpu's JobSettings.build names it
+            String key = org.tessera.config.ConfigCompat.canonical(a.substring(0, eq).trim());
+            String before = seen.putIfAbsent(key, a);
+            if (before != null && !value(before, key).equals(value(a, key)))
+                throw new UsageException("--set " + key + " given twice with different values ('"
+                        + before.substring(before.indexOf('=') + 1).trim() + "' and '" + a.substring(eq + 1).trim()
+                        + "'): give it once");
+        }
+    }
+
+    /** The value {@code assignment} gives {@code key}, as the run would type it; as written when it cannot be typed (the run says why). */
+    private static String value(String assignment, String key) {
+        try {
+            return String.valueOf(new Config().set(assignment).get(key));
+        } catch (RuntimeException e) {
+            return assignment.substring(assignment.indexOf('=') + 1).trim();
+        }
+    }
+
     /** The command line as a validated job. */
     static JobRequest request(CommandLine cl) throws UsageException, IOException {
         List<String> args = cl.arguments();
@@ -261,6 +293,7 @@ public final class Main {
             }
             default -> throw new IllegalStateException(job.toString());
         }
+        repeatedSets(cl.sets());
         // --mode is the "mode" choice of the Build Mosaic dialog; it and a --set of its key must agree.
         String clash = Choices.conflicting("mode", cl.mode(), cl.sets());
         if (clash != null)

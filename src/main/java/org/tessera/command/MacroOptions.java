@@ -39,8 +39,17 @@ public final class MacroOptions {
      *         and the keys {@code command} takes
      */
     public static void check(String options, Collection<String> known, String command) {
+        check(options, known, List.of(), command);
+    }
+
+    /**
+     * As {@link #check(String, Collection, String)}, letting the keys {@code refusedLater} through
+     * without listing them among those {@code command} takes (ImageJ 1's {@code image}: a Fiji key
+     * refused later with its own reason, which listed would read as one ImageJ 1 takes).
+     */
+    public static void check(String options, Collection<String> known, Collection<String> refusedLater, String command) {
         for (String k : keys(options))
-            if (!known.contains(k))
+            if (!known.contains(k) && !refusedLater.contains(k))
                 throw new IllegalArgumentException("unknown key '" + k + "' in the macro line; " + command
                         + " takes " + String.join(", ", known));
     }

@@ -296,7 +296,7 @@ public final class GridMode {
      * The split without what is no raw frame, each named by its line as a skipped input, before the
      * raster, which they would shape: a file Tessera wrote or a ZeMosaic master tile (stacked as one
      * exposure; a folder scan leaves them out, a plan that names one had it stacked silently), and a
-     * frame of one value (an all-zero readout, {@link ConstantFrames}), as every mode screens its inputs.
+     * frame of one value (an all-zero readout) or of no finite pixel ({@link ConstantFrames}), as every mode screens its inputs.
      */
     private static GridInputs.Split withoutNonFrames(GridInputs.Split split) {
         List<GridInputs.GridFrame> all = new ArrayList<>();
@@ -309,9 +309,9 @@ public final class GridMode {
                     : FrameSelection.zeMosaicMasterTile(keys) ? FrameSelection.ZEMOSAIC_TILE_REASON : null;
             if (why[i] == null) measured.add(all.get(i).frame());
         }
-        double[] values = ConstantFrames.values(measured);
+        String[] noData = ConstantFrames.reasons(measured);
         for (int i = 0, k = 0; i < all.size(); i++)
-            if (why[i] == null && !Double.isNaN(values[k++])) why[i] = ConstantFrames.reason(values[k - 1]);
+            if (why[i] == null) why[i] = noData[k++];
         if (java.util.Arrays.stream(why).allMatch(java.util.Objects::isNull)) return split;
         List<FrameScanner.Problem> skipped = new ArrayList<>(split.skipped());
         Map<MountMode, List<GridInputs.GridFrame>> by = new java.util.LinkedHashMap<>();

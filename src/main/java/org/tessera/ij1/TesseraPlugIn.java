@@ -99,10 +99,9 @@ abstract class TesseraPlugIn implements PlugIn {
     public void run(String arg) {
         String options = Macro.getOptions();
         if (options != null) { // ImageJ would ignore a mistyped key: Build Mosaic's inpt=[...] gave the default sky
-            List<String> known = new java.util.ArrayList<>(fields().stream().map(Field::key).toList());
-            known.add("image"); // Fiji's; refused below with its own reason
-            try {
-                MacroOptions.check(options, known, title().substring(title().indexOf(':') + 2) + "...");
+            List<String> known = fields().stream().map(Field::key).toList();
+            try { // image=: Fiji's, refused below with its own reason, so not listed among the keys taken here
+                MacroOptions.check(options, known, List.of("image"), title().substring(title().indexOf(':') + 2) + "...");
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
                 return;

@@ -10,11 +10,12 @@ import org.tessera.image.RowSource;
 
 /**
  * Frames whose finite pixels all hold one value (an all-zero or blank readout): finite everywhere
- * but no sky. Every mode screens its inputs here before any of them is placed, grouped or given a
+ * but no sky; and frames with a channel of no finite pixel (all NaN: an empty readout, a blank
+ * registered frame), which the stack drops in every mode but which shaped a tile's grid first. Every mode screens its inputs here before any of them is placed, grouped or given a
  * tile's grid (Classic, SDS and {@code tessera stack} in {@code MosaicPipeline}'s Phase 1, the Spark
- * driver through it, Grid mode in {@code GridMode.plan}): such a frame is named as a skipped input
- * with {@link #reason}, whatever the stack's settings (a plain mean measures nothing), and never
- * becomes a reference frame or widens a grid. The stack's own drop rule words the same reason for
+ * driver through it, Grid mode in {@code GridMode.plan}, {@code tessera reproject}'s images): such a
+ * frame is named as a skipped input with {@link #noData}'s reason, whatever the stack's settings (a
+ * plain mean measures nothing), and never becomes a reference frame or widens a grid. The stack's own drop rule words the same reason for
  * a frame that only turns constant on its tile.
  */
 public final class ConstantFrames {
@@ -33,6 +34,16 @@ public final class ConstantFrames {
     }
 
     /**
+     * Why a frame with no finite pixel in channel {@code c} is left out: the stack's own words for
+     * it ({@code StackCore}'s validity rule, finite fraction below {@code MIN_FINITE_FRACTION}), so a
+     * frame reads the same whether the screen or a tile's stack left it out.
+     */
+    public static String noFinitePixel(int c) {
+        return String.format(Locale.ROOT, "finite fraction %.4f < %.2f in channel %d", 0.0,
+                org.tessera.stack.StackCore.MIN_FINITE_FRACTION, c);
+    }
+
+    /**
      * The one value every finite pixel of every channel of {@code f} holds (each channel may hold
      * its own: the first channel's is returned), or NaN when some differ or none is finite. A frame
      * with data differs within one row: the middle row is read first (away from the zero or NaN
@@ -40,21 +51,44 @@ public final class ConstantFrames {
      * until two values differ; only a constant frame is read whole.
      */
     public static double value(RowSource f) throws IOException {
+        float[] first = firstValues(f);
+        return first == null ? Double.NaN : first[0];
+    }
+
+    /**
+     * Why {@code f} holds no data, or null when it does: the first channel of no finite pixel
+     * ({@link #noFinitePixel}, the order of the stack's own checks), else the one value of a
+     * constant frame ({@link #reason(double)}); read as {@link #value} reads it.
+     */
+    public static String noData(RowSource f) throws IOException {
+        return noData(f, true);
+    }
+
+    /** {@link #noData(RowSource)}; a constant frame holds data unless {@code constants}. */
+    static String noData(RowSource f, boolean constants) throws IOException {
+        float[] first = firstValues(f);
+        if (first == null) return null;
+        for (int c = 0; c < first.length; c++) if (Float.isNaN(first[c])) return noFinitePixel(c);
+        return constants ? reason(first[0]) : null;
+    }
+
+    /** Each channel's one finite value (NaN for a channel with none), or null when some channel holds two. */
+    private static float[] firstValues(RowSource f) throws IOException {
         int w = f.width(), h = f.height(), nc = f.channels();
-        if (w <= 0 || h <= 0 || nc <= 0) return Double.NaN;
+        if (w <= 0 || h <= 0 || nc <= 0) return null;
         float[] first = new float[nc];
         java.util.Arrays.fill(first, Float.NaN);
         float[][] row = f.newBand(1);
         f.readRows(h / 2, 1, row);
-        if (varies(row, w, first)) return Double.NaN;
+        if (varies(row, w, first)) return null;
         int rows = Math.max(1, Math.min(h, BAND_FLOATS / w));
         float[][] band = f.newBand(rows);
         for (int y0 = 0; y0 < h; y0 += rows) {
             int r = Math.min(rows, h - y0);
             f.readRows(y0, r, band);
-            if (varies(band, r * w, first)) return Double.NaN;
+            if (varies(band, r * w, first)) return null;
         }
-        return first[0];
+        return first;
     }
 
     /** Whether a channel's first {@code n} values of {@code band} hold two finite values (or one other than {@code first[c]}). */
@@ -74,19 +108,28 @@ public final class ConstantFrames {
     }
 
     /**
-     * The frames that hold data, in their order; each constant frame added to {@code skipped}
-     * (its file and {@link #reason}) and logged; read as {@link #values} reads them.
+     * The frames that hold data, in their order; each frame of no data added to {@code skipped}
+     * (its file and {@link #noData} reason) and logged; read as {@link #reasons} reads them.
      */
     public static List<FitsFrame> screen(List<FitsFrame> frames, List<FrameScanner.Problem> skipped) {
-        double[] values = values(frames);
+        return screen(frames, skipped, true);
+    }
+
+    /**
+     * {@link #screen(List, List)}, leaving constant images in unless {@code constants}: the images
+     * of {@code tessera reproject}, tiles or any image with a WCS, where one value may be the data
+     * (a flat or model image); an image of no finite pixel holds none anywhere.
+     */
+    public static List<FitsFrame> screen(List<FitsFrame> frames, List<FrameScanner.Problem> skipped, boolean constants) {
+        String[] reasons = reasons(frames, constants);
         List<FitsFrame> kept = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             FitsFrame f = frames.get(i);
-            if (Double.isNaN(values[i])) {
+            String why = reasons[i];
+            if (why == null) {
                 kept.add(f);
                 continue;
             }
-            String why = reason(values[i]);
             skipped.add(new FrameScanner.Problem(f.path(), why));
             LOG.warning("[READ] " + f.name() + " left out: " + why);
         }
@@ -94,19 +137,23 @@ public final class ConstantFrames {
     }
 
     /**
-     * {@link #value} of each frame, in parallel, on its raw values (before any hot-pixel
+     * {@link #noData} of each frame, in parallel, on its raw values (before any hot-pixel
      * correction, which cannot make a constant frame vary) and, for a Bayer frame, through the
      * bilinear demosaic (one value stays one value in either; the bilinear one took 2-4 ms a
      * 1080x1920 Seestar frame here against 5-10 ms, on a machine loaded at 10); NaN for a frame that
-     * cannot be read here: it is kept, and its read fails where it did before, with that step's words.
+     * cannot be read here (null): it is kept, and its read fails where it did before, with that step's words.
      */
-    public static double[] values(List<FitsFrame> frames) {
-        return frames.parallelStream().mapToDouble(fr -> {
+    public static String[] reasons(List<FitsFrame> frames) {
+        return reasons(frames, true);
+    }
+
+    private static String[] reasons(List<FitsFrame> frames, boolean constants) {
+        return frames.parallelStream().map(fr -> {
             try {
-                return value(fr.withReading(FrameReading.STAR_DETECTION)); // no hot pixels, bilinear: the cheap read
+                return noData(fr.withReading(FrameReading.STAR_DETECTION), constants); // no hot pixels, bilinear: the cheap read
             } catch (IOException | RuntimeException e) {
-                return Double.NaN;
+                return null;
             }
-        }).toArray();
+        }).toArray(String[]::new);
     }
 }

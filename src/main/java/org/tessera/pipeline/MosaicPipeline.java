@@ -439,7 +439,10 @@ public final class MosaicPipeline {
     private static List<FitsFrame> scan(List<Path> inputs, List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
         FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
-        return usable(scan.frames(), scan.skipped(), skipped, p);
+        List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
+        // an image of no finite pixel left out before the grid, as every mode's frames; one of a single
+        // value is kept: a tile or model image may be flat (the outlier-tile check judges it)
+        return usable(ConstantFrames.screen(scan.frames(), problems, false), problems, skipped, p);
     }
 
     /**

@@ -244,6 +244,42 @@ class MainTest {
         assertTrue(jobs.calls.isEmpty());
     }
 
+    /** tessera gpu --config "" read the current folder as the config: "… but  is a folder". */
+    @Test
+    void anEmptyConfigOfGpuIsTheSameUsageError() {
+        for (String[][] line : new String[][][] {{{"gpu", "--config", ""}}, {{"gpu", "--config="}}, {{"-c", " ", "gpu"}}}) {
+            outBytes.reset();
+            errBytes.reset();
+            assertEquals(2, run(line[0]), String.join("|", line[0]));
+            assertEquals("tessera gpu: --config is an empty argument (an unset variable in a script?): name a path\n"
+                    + "Run 'tessera gpu --help' for usage.\n", err().replace("\r", ""));
+            assertEquals("", out());
+        }
+    }
+
+    /**
+     * One key given two values by --set: the last won silently. A usage error naming the key and
+     * both values, as --config or --output given twice; the same value twice (3 and 3.0 of a
+     * number) is fine, and an alias is its key.
+     */
+    @Test
+    void aKeySetTwiceToDifferentValuesIsAUsageErrorNamingBoth() throws Exception {
+        assertEquals(2, run("mosaic", "--set", "stacking_kappa_low=2.5", "-s", "stacking_kappa_low=3"));
+        assertTrue(err().contains("tessera mosaic: --set stacking_kappa_low given twice with different values "
+                + "('2.5' and '3'): give it once"), err());
+        errBytes.reset();
+        assertEquals(2, run("stack", "x.fits", "y.fits", "--set=two_pass_sigma_px=40", "--set", "two_pass_cov_sigma_px=50"));
+        assertTrue(err().contains("--set two_pass_cov_sigma_px given twice with different values ('40' and '50')"), err());
+        errBytes.reset();
+        assertEquals(2, run("gpu", "--set", "gpu_simulate=vram_mb:8192", "--set", "gpu_simulate=unavailable"));
+        assertTrue(err().contains("tessera gpu: --set gpu_simulate given twice with different values "
+                + "('vram_mb:8192' and 'unavailable'): give it once"), err());
+        assertEquals("", out());
+        assertTrue(jobs.calls.isEmpty());
+        assertEquals(3.0, Main.request(CommandLine.parse("mosaic", "--set", "stacking_kappa_low=3", "--set",
+                "stacking_kappa_low = 3.0")).config().getDouble("stacking_kappa_low"), 0);
+    }
+
     /** A folder whose frames lie in night sub-folders, or are gzip'ed, is not "empty" for stack and reproject: say so. */
     @Test
     void aFolderWithFramesOnlyInSubfoldersOrCompressedSaysWhy(@TempDir Path dir) throws Exception {

@@ -54,6 +54,21 @@ final class GridFixtures {
         return write(file, wcs, img);
     }
 
+    /**
+     * A 3-channel frame of NaN but two pixels (1 and 2) at its centre: it holds data, so the input
+     * screen keeps it (an all-NaN frame is left out there), yet every tile's stack drops it
+     * (finite fraction far below 0.02), and the tiles over its NaN alone hold no data.
+     */
+    static Path sparseFrame(Path file, Wcs wcs, int w, int h) throws IOException {
+        FloatImage img = new FloatImage(w, h, 3);
+        img.fill(Float.NaN);
+        for (float[] plane : img.planes()) {
+            plane[(h / 2) * w + w / 2] = 1f;
+            plane[(h / 2) * w + w / 2 + 1] = 2f;
+        }
+        return write(file, wcs, img);
+    }
+
     /** A 3-channel frame of zeros with the given WCS: an all-zero readout, finite but no data. */
     static Path zeroFrame(Path file, Wcs wcs, int w, int h) throws IOException {
         return write(file, wcs, new FloatImage(w, h, 3));

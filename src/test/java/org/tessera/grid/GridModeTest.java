@@ -203,7 +203,7 @@ class GridModeTest {
         SyntheticSky sky = GridFixtures.sky();
         List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
         FitsFrame f0 = FitsFrame.open(files.get(0));
-        files.add(GridFixtures.nanFrame(dir.resolve("frames/far.fits"), f0.wcs().shifted(-2000, 0), 96, 72));
+        files.add(GridFixtures.sparseFrame(dir.resolve("frames/far.fits"), f0.wcs().shifted(-2000, 0), 96, 72));
         Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
         org.tessera.wcs.SkyFields.Separate e = org.junit.jupiter.api.Assertions.assertThrows(
                 org.tessera.wcs.SkyFields.Separate.class,
@@ -221,23 +221,30 @@ class GridModeTest {
     }
 
     /**
-     * A frame of no data among good frames (all NaN here; an all-zero readout alike) was dropped by
-     * each tile's stack and only logged there: not named among the skipped inputs (exit 0) and
-     * counted in the mosaic's EXPTOTAL and NEXP_SUM. It is named, once, and left out of them.
+     * A frame of (almost) no data among good frames (two finite pixels here) was dropped by each
+     * tile's stack and only logged there: not named among the skipped inputs (exit 0) and counted in
+     * the mosaic's EXPTOTAL and NEXP_SUM. It is named, once, and left out of them. A frame of no
+     * finite pixel at all is screened before the raster, named by its line in the stack's words.
      */
     @Test
     void aFrameEveryTileDroppedIsNamedAndNotCountedInTheMosaic() throws IOException {
         SyntheticSky sky = GridFixtures.sky();
         List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
         FitsFrame f0 = FitsFrame.open(files.get(0));
-        Path nan = GridFixtures.nanFrame(dir.resolve("frames/nan.fits"), f0.wcs(), 96, 72);
+        Path sparse = GridFixtures.sparseFrame(dir.resolve("frames/sparse.fits"), f0.wcs(), 96, 72);
+        files.add(sparse);
+        Path nan = GridFixtures.nanFrame(dir.resolve("frames/nan.fits"), f0.wcs().shifted(25, 25), 96, 72);
         files.add(nan);
         Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
         GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE);
         GridMode.Part part = o.parts().get(0);
         assertEquals(List.of(), part.failed());
-        assertEquals(List.of(new org.tessera.io.FrameScanner.Problem(nan,
-                "dropped by every Grid tile it falls in: finite fraction 0.0000 < 0.02 in channel 0")), o.skipped());
+        assertEquals(2, o.skipped().size(), o.skipped().toString());
+        assertEquals(new org.tessera.io.FrameScanner.Problem(nan, "line " + (files.size() + 1)
+                + ": finite fraction 0.0000 < 0.02 in channel 0"), o.skipped().get(0));
+        assertEquals(sparse, o.skipped().get(1).file());
+        assertTrue(o.skipped().get(1).reason().matches("dropped by every Grid tile it falls in: finite fraction "
+                + "0\\.000[0-9] < 0\\.02 in channel 0"), o.skipped().get(1).reason());
         java.util.Map<String, String> keys = FitsFrame.open(part.mosaic()).keys();
         assertEquals(16, Integer.parseInt(keys.get("NEXP_SUM")));
         assertEquals(16 * sky.exposureSeconds(), Double.parseDouble(keys.get("EXPTOTAL")), 1e-9);
@@ -290,10 +297,11 @@ class GridModeTest {
     void aTileWhoseFramesHoldNoDataFailsTheOthersAndTheMosaicAreMade() throws IOException {
         SyntheticSky sky = GridFixtures.sky();
         List<Path> files = new ArrayList<>(sky.writeFits(dir.resolve("frames")));
-        // An all-NaN frame well right of the field: the tiles that hold only it have no data at all
-        // (issue 14, item 5: they were written empty and counted as done).
+        // A frame of NaN but two pixels well right of the field: the tiles that hold only its NaN have
+        // no data at all (issue 14, item 5: they were written empty and counted as done). (An all-NaN
+        // frame is now screened before the raster.)
         FitsFrame f0 = FitsFrame.open(files.get(0));
-        files.add(GridFixtures.nanFrame(dir.resolve("frames/nan.fits"), f0.wcs().shifted(-600, 0), 96, 72));
+        files.add(GridFixtures.sparseFrame(dir.resolve("frames/nan.fits"), f0.wcs().shifted(-600, 0), 96, 72));
         Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
         GridMode.Outcome[] o = new GridMode.Outcome[1];
         // 0.4° off a 0.2° field, the frame is a field of its own: allowed here, the test is about its tiles

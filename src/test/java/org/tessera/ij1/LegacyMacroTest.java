@@ -75,7 +75,7 @@ class LegacyMacroTest {
         ij.runMacro("run(\"Build Mosaic...\", \"inpt=" + bracket(dir) + " output=" + bracket(dir.resolve("out")) + "\");", "");
         assertEquals("failed", ij.lastRun("status"));
         assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, output, config, mode, rejection,"
-                + " combine, demosaic, gpu, settings, coverage, image", ij.lastRun("error"));
+                + " combine, demosaic, gpu, settings, coverage", ij.lastRun("error"));
         assertFalse(Files.exists(dir.resolve("out/mosaic.fits")));
     }
 

@@ -39,23 +39,43 @@ class ConstantFrameScreenTest {
 
     /** An all-zero frame on {@code like}'s WCS moved {@code dx} px right and down, with the good frames' mount. */
     static Path zeroFrame(Path file, FitsFrame like, int dx) throws Exception {
+        return frame(file, like, dx, 0f);
+    }
+
+    /** A frame of {@code value} everywhere (0: an all-zero readout; NaN: no finite pixel), placed as {@link #zeroFrame}. */
+    static Path frame(Path file, FitsFrame like, int dx, float value) throws Exception {
         Header h = new Header();
         like.wcs().shifted(dx, dx).writeTo(h);
         h.addValue("EXPTIME", 10.0, null);
         h.addValue("EQMODE", 1, null); // the good frames' mount: one group
         h.addValue("DATE-OBS", "2025-03-14T21:00:00", null);
-        FitsImageWriter.write(file, new FloatImage(like.width(), like.height(), like.channels()), h,
-                FitsImageWriter.AlphaMode.NONE);
+        FloatImage img = new FloatImage(like.width(), like.height(), like.channels());
+        img.fill(value);
+        FitsImageWriter.write(file, img, h, FitsImageWriter.AlphaMode.NONE);
         return file;
     }
 
     @Test
     void anAllZeroFrameIsNamedAndNeitherStackedNorShapesTheTile(@TempDir Path dir) throws Exception {
+        screened(dir, 0f, ZERO);
+    }
+
+    /**
+     * An all-NaN frame (no finite pixel) 25 px off the others was dropped by the stack in the
+     * stack's words, but only after it had widened the tile's grid (a 165×121 tile instead of
+     * 160×120 with the defaults). Screened with the constant frames, in the same words.
+     */
+    @Test
+    void anAllNanFrameIsNamedInTheStacksWordsAndShapesNoTile(@TempDir Path dir) throws Exception {
+        screened(dir, Float.NaN, "finite fraction 0.0000 < 0.02 in channel 0");
+    }
+
+    private static void screened(Path dir, float value, String reason) throws Exception {
         SyntheticSky sky = new SyntheticSky().object("Zero").frameSize(160, 120).pixelScale(2.4).starDensity(0.3).seed(7)
                 .panels(1, 1).framesPerPanel(3).exposure(10);
         List<Path> good = sky.writeFits(dir.resolve("good"));
         List<Path> withZero = new ArrayList<>(sky.writeFits(dir.resolve("bad")));
-        Path zero = zeroFrame(dir.resolve("bad/zzz_zero.fits"), FitsFrame.open(good.get(0)), 25);
+        Path zero = frame(dir.resolve("bad/zzz_zero.fits"), FitsFrame.open(good.get(0)), 25, value);
         for (Config c : List.of(new Config(),
                 new Config().set("stacking_normalize_method=none").set("stacking_weighting_method=none"))) {
             String tag = c.toJson();
@@ -72,8 +92,38 @@ class ConstantFrameScreenTest {
             float[][] ma = pixels(clean.mosaic()), mb = pixels(o.mosaic());
             for (int ch = 0; ch < ma.length; ch++) assertArrayEquals(ma[ch], mb[ch], tag);
             assertEquals(List.of(), clean.skipped(), tag);
-            assertEquals(List.of(new MosaicPipeline.Skipped(zero.toAbsolutePath().normalize(), ZERO)), o.skipped(), tag);
+            assertEquals(List.of(new MosaicPipeline.Skipped(zero.toAbsolutePath().normalize(), reason)), o.skipped(), tag);
         }
         assertEquals(3, withZero.size());
+    }
+
+    /**
+     * tessera reproject screened nothing: beside one image, an all-NaN image 25 px off it changed
+     * the coadd (871.7528 for 871.7527 in its first pixel) and was not named; among several, the
+     * outlier-tile check left it out as an "outlier master tile" (0.0 stars/Mpx), not for what it
+     * is. Its inputs get the same screen as every mode's frames, for no finite pixel only (a constant
+     * image may be data there: ZeMosaicTilesTest's flat tiles): the run is the run without it.
+     */
+    @Test
+    void reprojectLeavesOutImagesOfNoDataBeforeTheGrid(@TempDir Path dir) throws Exception {
+        SyntheticSky sky = new SyntheticSky().object("Reproject").frameSize(160, 120).pixelScale(2.4).starDensity(0.3).seed(7)
+                .panels(1, 1).framesPerPanel(1).exposure(10);
+        List<Path> good = sky.writeFits(dir.resolve("good"));
+        MosaicPipeline.Outcome clean = MosaicPipeline.reproject(dir.resolve("clean"), good, new Config(), Progress.NONE);
+        FitsFrame mc = FitsFrame.open(clean.mosaic());
+        float[][] pc = pixels(clean.mosaic());
+        for (float value : new float[] {Float.NaN}) { // not 0: a constant image may be data here (a flat tile), kept
+            String tag = "value " + value;
+            Path bad = frame(dir.resolve("bad" + value + ".fits"), FitsFrame.open(good.get(0)), 25, value);
+            List<Path> in = new ArrayList<>(good);
+            in.add(bad);
+            MosaicPipeline.Outcome o = MosaicPipeline.reproject(dir.resolve("out" + value), in, new Config(), Progress.NONE);
+            FitsFrame mo = FitsFrame.open(o.mosaic());
+            assertEquals(List.of(mc.width(), mc.height()), List.of(mo.width(), mo.height()), tag);
+            float[][] po = pixels(o.mosaic());
+            for (int ch = 0; ch < pc.length; ch++) assertArrayEquals(pc[ch], po[ch], tag);
+            assertEquals(List.of(new MosaicPipeline.Skipped(bad.toAbsolutePath().normalize(),
+                    "finite fraction 0.0000 < 0.02 in channel 0")), o.skipped(), tag);
+        }
     }
 }
