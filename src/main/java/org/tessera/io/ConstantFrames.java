@@ -133,6 +133,10 @@ public final class ConstantFrames {
             skipped.add(new FrameScanner.Problem(f.path(), why));
             LOG.warning("[READ] " + f.name() + " left out: " + why);
         }
+        // the scan's "[READ] N frames usable" line counted them: the count that goes on is said here
+        if (kept.size() < frames.size())
+            LOG.info(String.format(Locale.ROOT, "[READ] %d of %d frame(s) go on: %d hold no data",
+                    kept.size(), frames.size(), frames.size() - kept.size()));
         return kept;
     }
 

@@ -126,4 +126,32 @@ class ConstantFrameScreenTest {
                     "finite fraction 0.0000 < 0.02 in channel 0")), o.skipped(), tag);
         }
     }
+
+    /** The scan's "[READ] N frames usable" counted the screened frames: the screen says how many go on. */
+    @Test
+    void theScreenSaysHowManyFramesGoOn(@TempDir Path dir) throws Exception {
+        SyntheticSky sky = new SyntheticSky().object("Zero").frameSize(160, 120).pixelScale(2.4).starDensity(0.3).seed(7)
+                .panels(1, 1).framesPerPanel(3).exposure(10);
+        List<FitsFrame> frames = new ArrayList<>();
+        for (Path p : sky.writeFits(dir.resolve("good"))) frames.add(FitsFrame.open(p));
+        frames.add(FitsFrame.open(frame(dir.resolve("zero.fits"), frames.get(0), 0, 0f)));
+        frames.add(FitsFrame.open(frame(dir.resolve("nan.fits"), frames.get(0), 0, Float.NaN)));
+        List<String> lines = new ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.tessera.io");
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { lines.add(r.getMessage()); }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        log.addHandler(h);
+        List<org.tessera.io.FrameScanner.Problem> skipped = new ArrayList<>();
+        try {
+            assertEquals(3, org.tessera.io.ConstantFrames.screen(frames, skipped).size());
+        } finally {
+            log.removeHandler(h);
+        }
+        assertEquals(2, skipped.size());
+        assertEquals(List.of("[READ] 3 of 5 frame(s) go on: 2 hold no data"),
+                lines.stream().filter(l -> l.contains("go on")).toList());
+    }
 }
