@@ -49,8 +49,8 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     case "-q", "--quiet" -> quiet = true;
                     case "-v", "--verbose" -> verbose = true;
                     case "-c", "--config" -> {
-                        if (config != null) throw new UsageException("--config given twice");
                         String v = inline != null ? inline : value(args, ++i, name);
+                        if (config != null) throw twice("--config", config.toString(), v);
                         config = Main.path(v, "--config");
                     }
                     case "-s", "--set" -> {
@@ -59,12 +59,13 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                         sets.add(v);
                     }
                     case "-o", "--output" -> {
-                        if (output != null) throw new UsageException("--output given twice");
-                        output = Main.path(inline != null ? inline : value(args, ++i, name), "--output");
+                        String v = inline != null ? inline : value(args, ++i, name);
+                        if (output != null) throw twice("--output", output.toString(), v);
+                        output = Main.path(v, "--output");
                     }
                     case "--mode" -> {
-                        if (mode != null) throw new UsageException("--mode given twice");
                         String v = (inline != null ? inline : value(args, ++i, name)).trim().toLowerCase(java.util.Locale.ROOT);
+                        if (mode != null) throw twice("--mode", mode, v);
                         if (!MODES.contains(v))
                             throw new UsageException("--mode expects " + String.join(" or ", MODES) + ", got '" + v + "'");
                         mode = v;
@@ -100,6 +101,15 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
     private static Job command(String word) {
         for (Job j : Job.values()) if (j.word().equals(word)) return j;
         return null;
+    }
+
+    /**
+     * An option that takes one value, given twice: named with both values, as a key {@code --set} twice
+     * is, so a script's default and the value meant to replace it are both seen (the same value twice
+     * too: one of them is a leftover).
+     */
+    private static UsageException twice(String option, String first, String second) {
+        return new UsageException(option + " given twice ('" + first + "' and '" + second + "'): give it once");
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

@@ -378,7 +378,7 @@ public final class RawFrameAstrometry {
             if (!a.ok()) {
                 LOG.warning("[SOLVE] " + f.name() + ": cannot be registered on " + ref.name() + ": " + a.failure());
                 unplaced.add(new FrameScanner.Problem(f.path(), noWcs(f) + "no sky solution, and cannot be registered on "
-                        + ref.name() + " (the stack's reference frame): " + a.failure()));
+                        + ref.name() + " (the registration reference): " + a.failure()));
                 continue;
             }
             placed.put(f, f.withWcs(stand.withPixelTransform(a.transform().matrix())));
@@ -398,9 +398,11 @@ public final class RawFrameAstrometry {
                 : byArea == out.size() - 1 ? "by area correlation (" + areaKind + ")"
                 : "by their stars (" + byArea + " by area correlation, " + areaKind + ")";
         // The reference counts among the frames stacked, not among those registered on it.
-        LOG.warning(String.format(Locale.ROOT, "[SOLVE] %s: %d of %d frame(s) stacked in the pixels of %s (the stack's "
-                + "reference frame), not on the sky, the other %d registered on it %s; the stack has no WCS", why, out.size(),
-                frames.size(), ref.name(), out.size() - 1, how));
+        // ref is the frame registered on, not the stack's grid frame (MT_REF, the central one, named by the
+        // "[P3] master tile written without WCS" line): with an even count they differ, so it is not called that.
+        LOG.warning(String.format(Locale.ROOT, "[SOLVE] %s: %d of %d frame(s) stacked in pixels, not on the sky: the "
+                + "other %d registered %s on %s (the registration reference); the stack has no WCS", why, out.size(),
+                frames.size(), out.size() - 1, how, ref.name()));
         progress.update(1, out.size() + " frame(s) registered");
         return new Result(out, unplaced, run.solves, out.size() - 1, 0, new InPixels(ref.name(), why));
     }

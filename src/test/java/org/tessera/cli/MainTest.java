@@ -280,6 +280,24 @@ class MainTest {
                 "stacking_kappa_low = 3.0")).config().getDouble("stacking_kappa_low"), 0);
     }
 
+    /**
+     * --config, --output and --mode given twice said only "--output given twice": the user guide
+     * (option --set) puts them beside a key set twice, which names both values, and a script's
+     * leftover default is found by its value.
+     */
+    @Test
+    void anOptionGivenTwiceNamesBothValues() {
+        assertEquals(2, run("mosaic", "in", "-o", "out-a", "--output=out-b"));
+        assertTrue(err().contains("tessera: --output given twice ('out-a' and 'out-b'): give it once"), err());
+        errBytes.reset();
+        assertEquals(2, run("-c", "a.json", "mosaic", "--config", "b.json"));
+        assertTrue(err().contains("--config given twice ('a.json' and 'b.json'): give it once"), err());
+        errBytes.reset();
+        assertEquals(2, run("mosaic", "--mode", "sds", "--mode", "Classic"));
+        assertTrue(err().contains("--mode given twice ('sds' and 'classic'): give it once"), err());
+        assertTrue(jobs.calls.isEmpty());
+    }
+
     /** A folder whose frames lie in night sub-folders, or are gzip'ed, is not "empty" for stack and reproject: say so. */
     @Test
     void aFolderWithFramesOnlyInSubfoldersOrCompressedSaysWhy(@TempDir Path dir) throws Exception {

@@ -123,10 +123,13 @@ class StackInPixelsTest {
         MosaicPipeline.stack(skyTile, solved, new Config(), Progress.NONE);
 
         // One warning says why and what: no sky solution, registered in pixels, no WCS.
-        List<String> warnings = log.stream().filter(l -> l.contains("stacked in the pixels")).toList();
+        List<String> warnings = log.stream().filter(l -> l.contains("stacked in pixels, not on the sky")).toList();
         assertEquals(1, warnings.size(), log.toString());
         assertTrue(warnings.get(0).startsWith("[SOLVE] no celestial WCS in the header and no sky solution: no pointing"), warnings.get(0));
-        assertTrue(warnings.get(0).contains("4 of 4 frame(s) stacked in the pixels of light_02.fits (the stack's reference frame), not on the sky, the other 3 registered on it by their stars")
+        // light_02 (the middle frame) is the frame registered on; the stack's grid frame (MT_REF) is light_01,
+        // checked below: the warning called light_02 "the stack's reference frame" (the user guide's quote showed both).
+        assertTrue(warnings.get(0).contains("4 of 4 frame(s) stacked in pixels, not on the sky: the other 3 registered by their "
+                + "stars on light_02.fits (the registration reference)")
                 && warnings.get(0).endsWith("the stack has no WCS"), warnings.get(0));
         assertFalse(log.stream().anyMatch(l -> l.startsWith("[SOLVE] skipped")), log.toString());
         assertFalse(Files.exists(tmp.resolve("out").resolve("solved_wcs")), "a stand-in is never cached as a sky position");
@@ -137,6 +140,8 @@ class StackInPixelsTest {
                 "RADESYS", "LONPOLE"))
             assertFalse(h.containsKey(k), k + " must not be written: the stand-in WCS is no sky position");
         String ref = sky.header().getStringValue("MT_REF");
+        assertEquals("light_01.fits", ref, "the stack's grid frame differs from the registration reference here");
+        assertFalse(warnings.get(0).contains("light_01"), warnings.get(0));
         assertEquals(ref, h.getStringValue("MT_REF"), "the same grid frame as on the sky");
         assertEquals("pixels of " + ref, h.getStringValue(MasterTileFiles.FRAME_KEY));
         assertEquals(4, h.getIntValue("HIERARCH.MT_NFRAMES"));
@@ -217,7 +222,7 @@ class StackInPixelsTest {
         assertEquals(in.get(3), o.skipped().get(0).file());
         String why = o.skipped().get(0).reason();
         assertTrue(why.startsWith("no celestial WCS in the header; no sky solution, and cannot be registered on light_02.fits "
-                + "(the stack's reference frame): only 0 stars detected"), why);
+                + "(the registration reference): only 0 stars detected"), why);
         Image t = read(tile);
         assertEquals(3, t.header().getIntValue("HIERARCH.MT_NFRAMES"));
         assertTrue(t.header().getStringValue(MasterTileFiles.FRAME_KEY).startsWith("pixels of light_0"));
@@ -265,7 +270,7 @@ class StackInPixelsTest {
             assertTrue(r[0].pixels().why().startsWith("no celestial WCS in the header and no sky solution: " + why), r[0].pixels().why());
             // one warning: the group's "unsolved, left out" and the solver's "cannot be placed" are not said as well
             assertEquals(1, log.stream().filter(l -> l.startsWith("[SOLVE]") && (l.contains("left out") || l.contains("cannot be placed")
-                    || l.contains("stacked in the pixels"))).count(), log.toString());
+                    || l.contains("stacked in pixels, not on the sky"))).count(), log.toString());
             assertFalse(Files.exists(out.resolve(WcsCache.DIR)), "nothing cached");
             // the reference's stand-in and a moved frame's composition map the true pixel offsets
             FitsFrame ref = r[0].frames().get(1), moved = r[0].frames().get(2);
