@@ -283,31 +283,10 @@ final class AreaCorrelation {
                     a[i][6] += f[i] * z;
                 }
             }
-        double[] co = solve(a);
+        double[] co = org.tessera.math.LinearSystem.solve(a); // never singular: a square ring of 8 d lags fixes a quadratic
         for (int dy = -r; dy <= r; dy++)
             for (int dx = -r; dx <= r; dx++)
                 s[oy + dy][ox + dx] = co[0] + co[1] * dx + co[2] * dy + co[3] * dx * dx + co[4] * dy * dy + co[5] * dx * dy;
-    }
-
-    /** Gaussian elimination with partial pivoting of an n × (n+1) augmented system. */
-    private static double[] solve(double[][] a) {
-        int n = a.length;
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int i = c + 1; i < n; i++) if (Math.abs(a[i][c]) > Math.abs(a[p][c])) p = i;
-            double[] t = a[c]; a[c] = a[p]; a[p] = t;
-            for (int i = c + 1; i < n; i++) {
-                double f = a[i][c] / a[c][c];
-                for (int j = c; j <= n; j++) a[i][j] -= f * a[c][j];
-            }
-        }
-        double[] x = new double[n];
-        for (int i = n - 1; i >= 0; i--) {
-            double v = a[i][n];
-            for (int j = i + 1; j < n; j++) v -= a[i][j] * x[j];
-            x[i] = v / a[i][i];
-        }
-        return x;
     }
 
     /** Separable Gaussian (σ {@link #SMOOTH_BINNED}, reach k) of s; valid k cells in from each edge. */

@@ -205,22 +205,6 @@ public final class SessionRotation {
                 a[r][k] += p[r] * y[i];
             }
         }
-        for (int col = 0; col < k; col++) { // Gaussian elimination, partial pivoting
-            int piv = col;
-            for (int r = col + 1; r < k; r++) if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) piv = r;
-            double[] tmp = a[col]; a[col] = a[piv]; a[piv] = tmp;
-            if (Math.abs(a[col][col]) < 1e-12) return null;
-            for (int r = col + 1; r < k; r++) {
-                double f = a[r][col] / a[col][col];
-                for (int s = col; s <= k; s++) a[r][s] -= f * a[col][s];
-            }
-        }
-        double[] c = new double[k];
-        for (int r = k - 1; r >= 0; r--) {
-            double v = a[r][k];
-            for (int s = r + 1; s < k; s++) v -= a[r][s] * c[s];
-            c[r] = v / a[r][r];
-        }
-        return c;
+        return org.tessera.math.LinearSystem.solve(a);
     }
 }
