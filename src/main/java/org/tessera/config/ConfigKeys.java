@@ -103,7 +103,7 @@ public final class ConfigKeys {
         new Key("match_background_planar", true, "Tessera: the background match fits a plane (level + gradient) per tile, not only an offset"),
         new Key("intertile_photometric_match", true, "solve gain/offset between overlapping tiles"),
         new Key("intertile_preview_size", null, "photometric match: preview side in pixels (unset: 128)", Allowed.atLeast(16, true)),
-        new Key("intertile_overlap_min", null, "photometric match: least overlap of a pair, fraction of the smaller tile (unset: 0.05)",
+        new Key("intertile_overlap_min", null, "photometric match: least overlap of a pair, fraction of the smaller tile (unset: 0.05); thinner overlaps still link tiles that no larger one links",
                 Allowed.range(0, false, 1, false, false)),
         new Key("intertile_sky_percentile", null, "photometric match: sky percentile band \"low,high\" or [low, high] (unset: 30,70)",
                 Allowed.pair(0, false, 100, true)),

@@ -17,7 +17,8 @@ import org.tessera.wcs.WcsMapping;
  * memory and time whatever the tiles' size:
  * <ol>
  * <li>inter-tile gain/offset: pairs overlapping ≥ 5%, the 8 strongest neighbours of each tile
- * plus the bridges of a maximum spanning forest (so the graph stays connected); per pair a
+ * plus the bridges of a maximum spanning forest (so the graph stays connected), and, chosen the
+ * same way, thinner overlaps between tiles that those leave apart; per pair a
  * robust affine fit y = a·x + b with 2.5σ clipping (on the overlap's structure after removing
  * planar trends, or on pixels of the [30, 70] sky percentile band) and the standard error of a;
  * gains from {@link GainSolve} (log space, whole graph at once, weights 1/σ², anchored on the
@@ -305,41 +306,76 @@ final class PhotometricMatch {
 
     // ---------------------------------------------------------------- pairs
 
-    /** Finds overlapping pairs, prunes them to the K strongest per tile plus bridges. */
+    /** Finds overlapping pairs, prunes them to the K strongest per tile plus bridges (thinner overlaps where no other links). */
     void findPairs() {
         int n = previews.size();
         List<int[]> cand = new ArrayList<>(); // {i, j, overlap}
+        List<int[]> thin = new ArrayList<>(); // under minOverlap: only between groups the others leave apart
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++) {
                 int ov = overlap(previews.get(i), previews.get(j));
                 int smaller = Math.min(previews.get(i).valid, previews.get(j).valid);
-                if (ov >= 16 && ov >= mp.minOverlap() * smaller) cand.add(new int[] {i, j, ov});
+                if (ov < 16) continue;
+                (ov >= mp.minOverlap() * smaller ? cand : thin).add(new int[] {i, j, ov});
             }
-        cand.sort(Comparator.comparingInt((int[] c) -> -c[2]).thenComparingInt(c -> c[0]).thenComparingInt(c -> c[1]));
-        boolean[] keep = new boolean[cand.size()];
+        Comparator<int[]> strongestFirst = Comparator.comparingInt((int[] c) -> -c[2]).thenComparingInt(c -> c[0])
+                .thenComparingInt(c -> c[1]);
+        cand.sort(strongestFirst);
+        thin.sort(strongestFirst);
         int[] degree = new int[n];
-        for (int k = 0; k < cand.size(); k++) {
-            int[] c = cand.get(k);
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) parent[i] = i;
+        add(cand, select(cand, degree, parent));
+        // Tiles that only thinner overlaps link: a mosaic planned with 10 % overlap keeps ~4 % of
+        // each tile after the 3 % crop per side, and its tiles went unmatched, each group anchored
+        // on its own (a visible step at every seam). A thin overlap still holds thousands of
+        // pixels, and a pair's error weights it in the solve, so the thin overlaps between groups
+        // that no overlap of minOverlap joins are chosen by the same rule (all of them up to K per
+        // tile: a grid's loops check one pair against the others, where a chain would pass each
+        // pair's error on); where the larger overlaps join every tile, nothing changes.
+        int[] group = new int[n];
+        for (int i = 0; i < n; i++) group[i] = find(parent, i);
+        List<int[]> across = new ArrayList<>();
+        for (int[] c : thin) if (group[c[0]] != group[c[1]]) across.add(c);
+        int before = pairs.size();
+        add(across, select(across, degree, parent));
+        if (pairs.size() > before)
+            LOG.info(String.format(Locale.ROOT,
+                    "[P5] intertile: %d pair(s) overlapping less than intertile_overlap_min (%.0f%% of the smaller tile) kept: they link tiles no larger overlap links",
+                    pairs.size() - before, 100 * mp.minOverlap()));
+    }
+
+    /**
+     * The overlaps kept among {@code edges} (strongest first): those that give one of their tiles
+     * one of its K strongest neighbours, plus the bridges of a maximum spanning forest (Kruskal,
+     * strongest first) so the graph stays connected. {@code degree} and {@code parent} (the
+     * forest's union-find) carry over from one call to the next.
+     */
+    private boolean[] select(List<int[]> edges, int[] degree, int[] parent) {
+        boolean[] keep = new boolean[edges.size()];
+        for (int k = 0; k < edges.size(); k++) {
+            int[] c = edges.get(k);
             if (degree[c[0]] < mp.pruneK() || degree[c[1]] < mp.pruneK()) {
                 keep[k] = true;
                 degree[c[0]]++;
                 degree[c[1]]++;
             }
         }
-        // Bridges: a maximum spanning forest (Kruskal on the strongest overlaps first).
-        int[] parent = new int[n];
-        for (int i = 0; i < n; i++) parent[i] = i;
-        for (int k = 0; k < cand.size(); k++) {
-            int[] c = cand.get(k);
+        for (int k = 0; k < edges.size(); k++) {
+            int[] c = edges.get(k);
             int a = find(parent, c[0]), b = find(parent, c[1]);
             if (a != b) {
                 parent[a] = b;
                 keep[k] = true;
             }
         }
-        for (int k = 0; k < cand.size(); k++) {
+        return keep;
+    }
+
+    private void add(List<int[]> edges, boolean[] keep) {
+        for (int k = 0; k < edges.size(); k++) {
             if (!keep[k]) continue;
-            int[] c = cand.get(k);
+            int[] c = edges.get(k);
             pairs.add(new Pair(c[0], c[1], c[2], Double.NaN, Double.NaN, 0, Double.NaN));
         }
     }

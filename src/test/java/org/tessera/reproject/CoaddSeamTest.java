@@ -157,6 +157,56 @@ class CoaddSeamTest {
         assertTrue(rm.pairs() >= 4, "pairs " + rm.pairs());
     }
 
+    /**
+     * A mosaic planned with 10 % overlap: after the default 3 % crop per side each overlap holds
+     * ~4 % of a tile, under intertile_overlap_min (5 %). Such pairs used to be dropped, every tile
+     * anchored on its own and every seam left with its step (here 3-6 noise sigmas); the thin
+     * overlaps now link the tiles.
+     */
+    @Test
+    void thinOverlapsUnderTheMinimumStillLinkTheTiles() throws IOException {
+        double[][] go = {{1, 0}, {1, 35}, {1, -25}, {1, 15}};
+        SyntheticMosaic s = new SyntheticMosaic(2, 2, 640, 480, 0.9, 200, NOISE, 11);
+        for (int k = 0; k < 4; k++) s.gainOffset.set(k, go[k]);
+        List<CoaddInput> in = s.inputs(400);
+        CoaddParams p = CoaddParams.defaults();
+        assertEquals(0.05, p.match().minOverlap(), "test premise: the original's 5 % minimum");
+        MemorySinks m = new MemorySinks();
+        ReprojectCoadd.Result r = ReprojectCoadd.run(in, s.grid, p.withWorkers(2), m, Progress.NONE);
+        assertTrue(r.pairs() >= 3, "the four tiles linked by at least a spanning tree of pairs: " + r.pairs());
+        // Each tile's correction undoes its planted offset (relative to tile 0).
+        double o0 = r.tiles().get(0).offset();
+        for (int k = 1; k < 4; k++)
+            assertEquals(-go[k][1] + o0, r.tiles().get(k).offset(), 2.0, "tile " + k + " offset relative to tile 0");
+        // And the mosaic's level steps at the cropped tiles' edges are within the noise.
+        FloatImage img = m.mosaic;
+        List<ReprojectCoadd.TileReport> t = r.tiles();
+        int checked = 0;
+        for (ReprojectCoadd.TileReport b : t)
+            for (ReprojectCoadd.TileReport a : t) {
+                if (a == b) continue;
+                if (b.x0() > a.x0() + 20 && b.x0() < a.x1() - 10 && Math.min(a.y1(), b.y1()) - Math.max(a.y0(), b.y0()) > 100) {
+                    int y0 = Math.max(a.y0(), b.y0()) + 20, y1 = Math.min(a.y1(), b.y1()) - 20;
+                    double st = step(residualOfSky(img, s), b.x0(), y0, y1, true, 0);
+                    assertTrue(Math.abs(st) < NOISE, "step at " + b.name() + "'s left edge: " + st);
+                    checked++;
+                }
+            }
+        assertTrue(checked >= 2, "vertical seams measured: " + checked);
+    }
+
+    /** The mosaic minus the noiseless sky's smooth part (gradient and nebula) at each pixel. */
+    private static FloatImage residualOfSky(FloatImage m, SyntheticMosaic s) {
+        FloatImage r = new FloatImage(m.width(), m.height(), 1);
+        double[] w = new double[2], t = new double[2];
+        for (int y = 0; y < m.height(); y++)
+            for (int x = 0; x < m.width(); x++) {
+                s.grid.wcs().pixelToWorld(x, y, w);
+                r.plane(0)[y * m.width() + x] = (float) (m.get(0, x, y) - s.truth(w[0], w[1], t));
+            }
+        return r;
+    }
+
     @Test
     void backgroundMatchingAloneRemovesPureOffsets() throws IOException {
         // Offsets only: background matching suffices.
