@@ -32,7 +32,11 @@ import org.tessera.math.Percentiles;
  * {@code quality_gate_threshold} (0.48) is left out too.
  * <p>
  * Measured on a subsample of at most ~1 Mpx of the luminance (the mean of the channels; NaN where
- * the tile has no data); stars are local maxima of 2×2-binned pixels above median + 5 σ.
+ * the tile has no data); stars are local maxima of 2×2-binned pixels above median + 5 σ. The sky
+ * (median) and noise (1.4826 · MAD) come from an even subsample of at most {@value #STAT_SAMPLES}
+ * of its finite values: their error (~0.5 % of the noise) is far below what the gate tells
+ * apart, and the two selections over a whole small tile were a quarter of a 2MASS-sized job's
+ * Java time.
  */
 public final class OutlierGate {
 
@@ -42,6 +46,7 @@ public final class OutlierGate {
     public static final double Z_MAX = 8;
     static final double MIN_MAD_DEX = 0.1;
     static final long SAMPLE_PIXELS = 1L << 20;
+    static final int STAT_SAMPLES = 1 << 16;
 
     private final boolean qualityGate;
     private final double qualityThreshold;
@@ -212,11 +217,14 @@ public final class OutlierGate {
         for (float v : lum) if (Float.isFinite(v)) finite[nf++] = v;
         double validFraction = (double) valid / ((long) w * h);
         if (nf == 0) return new Stats(Double.NaN, Double.NaN, 0, validFraction);
-        double[] dev = new double[nf];
-        for (int i = 0; i < nf; i++) dev[i] = finite[i];
-        double med = Percentiles.medianAsSorted(finite, nf);
-        for (int i = 0; i < nf; i++) dev[i] = Math.abs(dev[i] - med);
-        double sigma = 1.4826 * Percentiles.medianAsSorted(dev, nf);
+        // Sky and noise from an even subsample of at most STAT_SAMPLES of the finite values.
+        int stride = (nf + STAT_SAMPLES - 1) / STAT_SAMPLES, ns = 0;
+        for (int i = 0; i < nf; i += stride) finite[ns++] = finite[i];
+        double[] dev = new double[ns];
+        for (int i = 0; i < ns; i++) dev[i] = finite[i];
+        double med = Percentiles.medianAsSorted(finite, ns);
+        for (int i = 0; i < ns; i++) dev[i] = Math.abs(dev[i] - med);
+        double sigma = 1.4826 * Percentiles.medianAsSorted(dev, ns);
         int stars = 0;
         double thr = med + 5 * sigma;
         for (int y = 1; y < bh - 1; y++)
