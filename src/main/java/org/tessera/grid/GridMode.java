@@ -350,7 +350,7 @@ public final class GridMode {
                     e.getValue().stream().mapToInt(f -> f.frame().channels()).max().orElse(1),
                     config.getBoolean(SkyFields.KEY), "[GRID]", (split.mixed() ? e.getKey() + " " : "") + "frame(s)",
                     "make one stack plan per field, each with its own output folder", "mosaic",
-                    outputName(split.mixed(), e.getKey()));
+                    outputName(split.mixed(), e.getKey()), "stacking");
             GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
             List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
             for (GridLayout.Tile t : layout.tiles()) {

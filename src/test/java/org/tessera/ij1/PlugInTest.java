@@ -127,6 +127,13 @@ class PlugInTest {
         assertTrue(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
         m.put("mode", "classic");
         assertFalse(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
+
+        // a key given twice in settings: the command line's rule (two values refused naming both, one value fine)
+        v.put("settings", "phase5_chunk_mb=256 phase5_chunk_mb=128");
+        assertEquals("settings: phase5_chunk_mb given twice with different values ('256' and '128'): give it once",
+                assertThrows(IllegalArgumentException.class, () -> new ReprojectPlugIn().request(v)).getMessage());
+        v.put("settings", "phase5_chunk_mb=256 phase5_chunk_mb=256.0 intertile_photometric_match=no intertile_photometric_match=off");
+        assertEquals(256, new ReprojectPlugIn().request(v).config().getInt("phase5_chunk_mb"));
     }
 
     @Test
