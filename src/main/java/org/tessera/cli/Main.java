@@ -145,7 +145,7 @@ public final class Main {
         }
         Level console = cl.quiet() ? Level.WARNING : cl.verbose() ? Level.FINE : Level.INFO;
         // The output held first: a run refused because another holds it writes nothing into that run's log.
-        try (OutputRun run = request.start(RunLog.consoleHandler(console, out, err));
+        try (OutputRun run = request.start(RunLog.frontConsoleHandler(console, out, err));
              InterruptNotice notice = InterruptNotice.watch(run.log().file(), err, who, InterruptNotice.message(request))) {
             return execute(request, cl, run.log(), out);
         } catch (IOException e) {

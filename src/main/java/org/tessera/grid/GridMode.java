@@ -333,7 +333,7 @@ public final class GridMode {
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
         GridInputs.Split split = withoutNonFrames(GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config)));
-        for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
+        for (FrameScanner.Problem s : split.skipped()) org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
             throw new IOException(stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped"

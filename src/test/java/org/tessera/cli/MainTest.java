@@ -153,6 +153,34 @@ class MainTest {
     }
 
     /**
+     * A skipped input was named twice on the console: by the phase that left it out ("[READ] skipped
+     * …") and by the list the run ends with. Once now, in the list; the run log keeps both; a run
+     * that fails (no list) shows the phase's line, before the failure.
+     */
+    @Test
+    void aSkippedInputIsNamedOnceOnTheConsoleAndTwiceInTheLog(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "good.fits", "nowcs_1.fits");
+        Path bad = in.resolve("nowcs_1.fits").toAbsolutePath();
+        jobs.skipMarker = "nowcs";
+        assertEquals(1, run("reproject", dir.resolve("out").toString(), in.toString()));
+        List<String> named = (out() + err()).lines().filter(l -> l.contains("nowcs_1")).toList();
+        assertEquals(1, named.size(), out() + err());
+        assertTrue(named.get(0).endsWith(" WARNING [cli] skipped " + bad + ": no WCS in header"), named.get(0));
+        List<String> logged = Files.readAllLines(dir.resolve("out/tessera.log")).stream().filter(l -> l.contains("nowcs_1")).toList();
+        assertEquals(2, logged.size(), logged.toString());
+        assertTrue(logged.get(0).endsWith(" WARNING [io] [READ] skipped " + bad + ": no WCS in header"), logged.get(0));
+
+        outBytes.reset();
+        errBytes.reset();
+        jobs.failure = new IOException("no usable frame: all 1 input file(s) were skipped");
+        assertEquals(2, run("-q", "reproject", dir.resolve("out2").toString(), bad.toString()));
+        List<String> lines = err().lines().toList();
+        assertEquals(2, lines.size(), err());
+        assertTrue(lines.get(0).endsWith(" WARNING [io] [READ] skipped " + bad + ": no WCS in header"), err());
+        assertTrue(lines.get(1).endsWith(" SEVERE [cli] failed: no usable frame: all 1 input file(s) were skipped"), err());
+    }
+
+    /**
      * A run refused because another run holds its output (a mosaic owning the folder, a stack writing
      * the file) exits 2 with the one line naming the folder or file, and writes nothing into the
      * other run's tessera.log: the output is held before the log is opened.

@@ -373,6 +373,10 @@ class CommandsTest {
         assertEquals(2, fake.calls.get(0).inputs().size());
         assertTrue(logged.contains("INFO [command] reproject: 2 images → " + dir.resolve("out")), logged.toString());
         assertTrue(logged.contains("WARNING [command] skipped " + frames.resolve("skip_me.fits") + ": no WCS in header"), logged.toString());
+        // named once: the phase's own line ("[READ] skipped …") stays in tessera.log
+        assertEquals(1, logged.stream().filter(l -> l.contains("skip_me")).count(), logged.toString());
+        assertTrue(Files.readString(dir.resolve("out/tessera.log")).contains(" WARNING [io] [READ] skipped "
+                + frames.resolve("skip_me.fits") + ": no WCS in header"));
         assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARNING [command] unknown config key 'stacking_kapa_low'")));
         assertTrue(logged.stream().noneMatch(l -> l.contains("[FAKE] debug detail")), "FINE stays out of Fiji's log");
         // headless (this context has no UI): no status bar, so the progress reaches the log too
