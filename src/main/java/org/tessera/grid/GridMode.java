@@ -399,7 +399,7 @@ public final class GridMode {
             throw new IOException("[GRID] no mosaic produced: " + why);
         }
         for (FrameScanner.Problem p : lost.subList(plan.skipped().size(), lost.size()))
-            LOG.warning("[GRID] frame skipped: " + p.file().getFileName() + ": " + p.reason());
+            org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + p.file().getFileName() + ": " + p.reason());
         return new Outcome(outputDir, parts, lost);
     }
 
