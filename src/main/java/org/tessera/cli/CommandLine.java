@@ -50,8 +50,9 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     case "-v", "--verbose" -> verbose = true;
                     case "-c", "--config" -> {
                         String v = inline != null ? inline : value(args, ++i, name);
-                        if (config != null) throw twice("--config", config.toString(), v);
-                        config = Main.path(v, "--config");
+                        Path p = Main.path(v, "--config");
+                        if (config != null && !samePath(config, p)) throw twice("--config", config.toString(), v);
+                        if (config == null) config = p;
                     }
                     case "-s", "--set" -> {
                         String v = inline != null ? inline : value(args, ++i, name);
@@ -60,12 +61,13 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     }
                     case "-o", "--output" -> {
                         String v = inline != null ? inline : value(args, ++i, name);
-                        if (output != null) throw twice("--output", output.toString(), v);
-                        output = Main.path(v, "--output");
+                        Path p = Main.path(v, "--output");
+                        if (output != null && !samePath(output, p)) throw twice("--output", output.toString(), v);
+                        if (output == null) output = p;
                     }
                     case "--mode" -> {
                         String v = (inline != null ? inline : value(args, ++i, name)).trim().toLowerCase(java.util.Locale.ROOT);
-                        if (mode != null) throw twice("--mode", mode, v);
+                        if (mode != null && !mode.equals(v)) throw twice("--mode", mode, v);
                         if (!MODES.contains(v))
                             throw new UsageException("--mode expects " + String.join(" or ", MODES) + ", got '" + v + "'");
                         mode = v;
@@ -98,18 +100,45 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
         return new CommandLine(job, List.copyOf(positional), config, List.copyOf(sets), output, mode, quiet, verbose, help, version);
     }
 
+    /**
+     * The command a line names, read as {@link #parse} reads it (options and their values skipped),
+     * or null: for the messages about a line {@code parse} refused, which name the command they are
+     * about ({@code tessera mosaic: unknown option: --bogus}) wherever it stands in the line.
+     */
+    static Job commandOf(String... args) {
+        boolean options = true;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (options && a.equals("--")) {
+                options = false;
+            } else if (options && a.startsWith("-") && a.length() > 1) {
+                if (List.of("-c", "--config", "-s", "--set", "-o", "--output", "--mode").contains(a)) i++; // and its value
+            } else if (!a.equals("help")) {
+                return command(a);
+            }
+        }
+        return null;
+    }
+
     private static Job command(String word) {
         for (Job j : Job.values()) if (j.word().equals(word)) return j;
         return null;
     }
 
     /**
-     * An option that takes one value, given twice: named with both values, as a key {@code --set} twice
-     * is, so a script's default and the value meant to replace it are both seen (the same value twice
-     * too: one of them is a leftover).
+     * An option that takes one value, given two values: named with both, as a key {@code --set} twice
+     * is, so a script's default and the value meant to replace it are both seen. The same value twice
+     * is accepted (scripts that append options repeat them): the same path however written for
+     * {@code --config} and {@code --output} ({@link #samePath}), the same word in any case for
+     * {@code --mode}.
      */
     private static UsageException twice(String option, String first, String second) {
         return new UsageException(option + " given twice ('" + first + "' and '" + second + "'): give it once");
+    }
+
+    /** {@code a} and {@code b} name one path ({@code out} and {@code ./out}), seen from the current folder. */
+    static boolean samePath(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

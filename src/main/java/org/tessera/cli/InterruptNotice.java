@@ -63,17 +63,20 @@ final class InterruptNotice implements AutoCloseable {
         this.hook = hook;
     }
 
-    /** Watches the JVM's shutdown until {@link #close}: then it says so in {@code log} and on {@code err}. */
-    static InterruptNotice watch(Path log, PrintStream err, String message) {
-        Thread hook = new Thread(() -> tell(log, err, message), "tessera-interrupt-notice");
+    /**
+     * Watches the JVM's shutdown until {@link #close}: then it says so in {@code log} and on {@code err},
+     * there after {@code who} ("tessera mosaic"), as the command's other messages.
+     */
+    static InterruptNotice watch(Path log, PrintStream err, String who, String message) {
+        Thread hook = new Thread(() -> tell(log, err, who, message), "tessera-interrupt-notice");
         Runtime.getRuntime().addShutdownHook(hook);
         return new InterruptNotice(hook);
     }
 
     /** Writes the notice (the hook's work). */
-    static void tell(Path log, PrintStream err, String message) {
+    static void tell(Path log, PrintStream err, String who, String message) {
         err.println();
-        err.println("tessera: " + message);
+        err.println(who + ": " + message);
         err.flush();
         LogRecord r = new LogRecord(Level.SEVERE, message); // as the run log's own lines read
         r.setLoggerName("org.tessera.cli");

@@ -47,10 +47,17 @@ public final class Main {
     private static Logger log() {
         return Logger.getLogger("org.tessera.cli");
     }
-    /** A constant: printing it allocates next to nothing when the heap is exhausted. */
-    private static final String OUT_OF_MEMORY = "tessera: error: out of memory: " + org.tessera.UserMessages.HEAP_HINT;
+    /**
+     * Constants, one per command: printing one allocates next to nothing when the heap is exhausted.
+     * Before the command is known, the one without a command word.
+     */
+    private static final String OUT_OF_MEMORY = outOfMemory(null);
+    private static final Map<Job, String> OUT_OF_MEMORY_IN = new java.util.EnumMap<>(Map.of(
+            Job.MOSAIC, outOfMemory(Job.MOSAIC), Job.STACK, outOfMemory(Job.STACK), Job.REPROJECT, outOfMemory(Job.REPROJECT)));
 
     private final Jobs jobs;
+    /** What an out-of-memory error says: names the command once the command line has been read. */
+    private volatile String outOfMemory = OUT_OF_MEMORY;
 
     public Main(Jobs jobs) {
         this.jobs = jobs;
@@ -60,14 +67,17 @@ public final class Main {
         if (args.length > 0 && !List.of(args).contains("--version") && !List.of(args).contains("-V")
                 && !List.of(args).contains("--help") && !List.of(args).contains("-h")) warmUp();
         // exit explicitly: pipeline worker pools must not keep the JVM alive
-        int rc;
+        System.exit(new Main(Jobs.PIPELINE).exitStatus(args, System.out, System.err));
+    }
+
+    /** {@link #run}, and an out-of-memory error that escaped it said in one constant line naming the command. */
+    int exitStatus(String[] args, PrintStream out, PrintStream err) {
         try {
-            rc = new Main(Jobs.PIPELINE).run(args, System.out, System.err);
+            return run(args, out, err);
         } catch (OutOfMemoryError e) { // a heap too small even to report on the run: a constant message
-            System.err.println(OUT_OF_MEMORY);
-            rc = ERROR;
+            err.println(outOfMemory);
+            return ERROR;
         }
-        System.exit(rc);
     }
 
     /**
@@ -105,11 +115,14 @@ public final class Main {
         CommandLine cl;
         try {
             cl = CommandLine.parse(args);
-        } catch (UsageException e) {
-            err.println("tessera: " + e.getMessage());
-            err.println("Run 'tessera --help' for usage.");
+        } catch (UsageException e) { // named by its command when the line has one, as every later message is
+            String who = who(CommandLine.commandOf(args));
+            err.println(who + ": " + e.getMessage());
+            err.println("Run '" + who + " --help' for usage.");
             return ERROR;
         }
+        String who = who(cl.job());
+        if (cl.job() != null) outOfMemory = OUT_OF_MEMORY_IN.get(cl.job());
         if (cl.help()) {
             out.print(Usage.text(cl.job()));
             return OK;
@@ -122,21 +135,21 @@ public final class Main {
         try {
             request = request(cl);
         } catch (UsageException e) {
-            err.println("tessera " + cl.job().word() + ": " + e.getMessage());
-            err.println("Run 'tessera " + cl.job().word() + " --help' for usage.");
+            err.println(who + ": " + e.getMessage());
+            err.println("Run '" + who + " --help' for usage.");
             return ERROR;
         } catch (IOException | RuntimeException e) {
-            err.println("tessera: error: " + Errors.describe(e));
+            err.println(who + ": error: " + Errors.describe(e));
             if (cl.verbose()) e.printStackTrace(err);
             return ERROR;
         }
         Level console = cl.quiet() ? Level.WARNING : cl.verbose() ? Level.FINE : Level.INFO;
         // The output held first: a run refused because another holds it writes nothing into that run's log.
-        try (OutputRun run = request.start(RunLog.consoleHandler(console, out, err));
-             InterruptNotice notice = InterruptNotice.watch(run.log().file(), err, InterruptNotice.message(request))) {
+        try (OutputRun run = request.start(RunLog.frontConsoleHandler(console, out, err));
+             InterruptNotice notice = InterruptNotice.watch(run.log().file(), err, who, InterruptNotice.message(request))) {
             return execute(request, cl, run.log(), out);
         } catch (IOException e) {
-            err.println("tessera: error: " + Errors.describe(e));
+            err.println(who + ": error: " + Errors.describe(e));
             if (cl.verbose()) e.printStackTrace(err);
             return ERROR;
         }
@@ -163,6 +176,19 @@ public final class Main {
             log().log(Level.SEVERE, "failed: " + Errors.describe(e), e);
             return ERROR;
         }
+    }
+
+    /**
+     * "tessera mosaic": the name every message about a command starts with (its usage errors, its
+     * fatal errors, the notice of a stopped run), as {@code tessera gpu}'s do; "tessera" before a
+     * command is known.
+     */
+    static String who(Job job) {
+        return job == null ? "tessera" : "tessera " + job.word();
+    }
+
+    private static String outOfMemory(Job job) {
+        return who(job) + ": error: out of memory: " + org.tessera.UserMessages.HEAP_HINT;
     }
 
     /** Where the command word {@code gpu} stands in {@code args} (after options only), or -1. */
@@ -239,32 +265,13 @@ public final class Main {
     }
 
     /**
-     * Refuses one key given values that differ by two {@code --set}s (an alias and its key are one
-     * key; {@code 3} and {@code 3.0} of a number one value), as {@code --config} or {@code --output}
-     * given twice are refused: the last one won silently, so a script's default could override the
-     * value its user added, or the other way round. The same value twice is accepted.
+     * Refuses one key given values that differ by two {@code --set}s ({@link JobSettings#repeatedKey},
+     * the rule of the menus' settings field too), as {@code --config} or {@code --output} given two
+     * values are refused. The same value twice is accepted.
      */
     static void repeatedSets(List<String> sets) throws UsageException {
-        Map<String, String> seen = new java.util.HashMap<>();
-        for (String a : sets) {
-            int eq = a.indexOf('=');
-            if (eq <= 0) continue; // CommandLine refused it; gpu's JobSettings.build names it
-            String key = org.tessera.config.ConfigCompat.canonical(a.substring(0, eq).trim());
-            String before = seen.putIfAbsent(key, a);
-            if (before != null && !value(before, key).equals(value(a, key)))
-                throw new UsageException("--set " + key + " given twice with different values ('"
-                        + before.substring(before.indexOf('=') + 1).trim() + "' and '" + a.substring(eq + 1).trim()
-                        + "'): give it once");
-        }
-    }
-
-    /** The value {@code assignment} gives {@code key}, as the run would type it; as written when it cannot be typed (the run says why). */
-    private static String value(String assignment, String key) {
-        try {
-            return String.valueOf(new Config().set(assignment).get(key));
-        } catch (RuntimeException e) {
-            return assignment.substring(assignment.indexOf('=') + 1).trim();
-        }
+        String repeated = JobSettings.repeatedKey(sets);
+        if (repeated != null) throw new UsageException("--set " + repeated + ": give it once");
     }
 
     /** The command line as a validated job. */
@@ -277,8 +284,9 @@ public final class Main {
             case MOSAIC -> {
                 if (args.size() > 2)
                     throw new UsageException("expects at most INPUT_DIR and OUTPUT_DIR, got " + args.size() + " arguments");
-                if (args.size() == 2 && cl.output() != null)
-                    throw new UsageException("output folder given twice (OUTPUT_DIR and --output)");
+                if (args.size() == 2 && cl.output() != null && !CommandLine.samePath(path(args.get(1), "OUTPUT_DIR"), cl.output()))
+                    throw new UsageException("output folder given twice (OUTPUT_DIR '" + args.get(1) + "' and --output '"
+                            + cl.output() + "'): give it once");
                 if (!args.isEmpty()) inputs.add(path(args.get(0), "INPUT_DIR"));
                 output = args.size() == 2 ? path(args.get(1), "OUTPUT_DIR") : cl.output() != null ? cl.output() : DEFAULT_OUTPUT;
             }

@@ -9,7 +9,7 @@ final class Usage {
     private static final String OPTIONS = """
             Options:
               -c, --config FILE     JSON config overlaying the defaults (ZeMosaic key names)
-              -s, --set KEY=VALUE   set one config key, after --config (repeatable, once per key)
+              -s, --set KEY=VALUE   set one config key, after --config (repeatable, one value per key)
               -q, --quiet           no progress; only warnings, errors and the output paths
               -v, --verbose         debug detail on the console, stack traces on errors
               -h, --help            this help

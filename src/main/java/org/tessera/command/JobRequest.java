@@ -87,6 +87,8 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
     public static JobRequest fromForm(Job job, Path input, Path output, Path configFile,
                                       Map<String, String> choices, String settings) throws IOException {
         List<String> assignments = JobSettings.split(settings);
+        String repeated = JobSettings.repeatedKey(assignments); // as the command line's --set twice
+        if (repeated != null) throw new IllegalArgumentException("settings: " + repeated + ": give it once");
         Config cfg = JobSettings.build(configFile, choices, assignments);
         return of(job, input == null ? List.of() : List.of(input), output, cfg, JobSettings.warnings(cfg));
     }

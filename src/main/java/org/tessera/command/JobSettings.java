@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.tessera.config.Config;
 import org.tessera.config.ConfigCompat;
+import org.tessera.config.ConfigKeys;
 import org.tessera.pipeline.MosaicPipeline;
 
 /**
@@ -68,6 +69,39 @@ public final class JobSettings {
         }
         MosaicPipeline.validate(config); // before the run creates anything (gpu_simulate included)
         return config;
+    }
+
+    /**
+     * The first key that two of {@code assignments} give different values, as "KEY given twice with
+     * different values ('A' and 'B')", the values as written; null when none. Each front refuses it
+     * in its own words (the command line's {@code --set}, the menus' {@code settings} field): the
+     * last one won silently, so a script's default could override the value its user added, or the
+     * other way round. The same value twice is no conflict (scripts that append options repeat
+     * them): an alias is its key, and values that mean the same are one value ({@code 3} and
+     * {@code 3.0} of a number, {@code MHC} and {@code mhc} of a choice, {@code yes} and
+     * {@code true}: {@link ConfigKeys#canonicalText}).
+     */
+    public static String repeatedKey(List<String> assignments) {
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (String a : assignments) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) continue; // not an assignment: build names it
+            String key = ConfigCompat.canonical(a.substring(0, eq).trim());
+            String before = seen.putIfAbsent(key, a);
+            if (before != null && !value(before, key).equals(value(a, key)))
+                return key + " given twice with different values ('" + before.substring(before.indexOf('=') + 1).trim()
+                        + "' and '" + a.substring(eq + 1).trim() + "')";
+        }
+        return null;
+    }
+
+    /** The value {@code assignment} gives {@code key}, as the run would take it; as written when it cannot be typed (the run says why). */
+    private static String value(String assignment, String key) {
+        try {
+            return ConfigKeys.canonicalText(key, new Config().set(assignment).get(key));
+        } catch (RuntimeException e) {
+            return assignment.substring(assignment.indexOf('=') + 1).trim();
+        }
     }
 
     /**

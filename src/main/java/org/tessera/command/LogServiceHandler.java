@@ -7,9 +7,13 @@ import java.util.logging.SimpleFormatter;
 
 import org.scijava.log.LogService;
 
-/** Forwards the run's summary and warnings ({@link RunSummaryFilter}) to SciJava's log (Fiji's Console). */
+/**
+ * Forwards the run's summary and warnings ({@link RunSummaryFilter}) to SciJava's log (Fiji's Console),
+ * each skipped input once: in the list the command prints at the end ({@link org.tessera.SkipNotice.Held}).
+ */
 final class LogServiceHandler extends Handler {
     private final LogService log;
+    private final org.tessera.SkipNotice.Held held = new org.tessera.SkipNotice.Held();
 
     LogServiceHandler(LogService log) {
         this.log = log;
@@ -21,6 +25,10 @@ final class LogServiceHandler extends Handler {
     @Override
     public void publish(LogRecord r) {
         if (!isLoggable(r)) return;
+        for (LogRecord shown : held.admit(r)) forward(shown);
+    }
+
+    private void forward(LogRecord r) {
         String name = r.getLoggerName() == null ? "-" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
         String msg = "[" + name + "] " + getFormatter().formatMessage(r);
         int level = r.getLevel().intValue();

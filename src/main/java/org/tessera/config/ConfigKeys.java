@@ -1,5 +1,7 @@
 package org.tessera.config;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,9 +208,64 @@ public final class ConfigKeys {
     /** name → default, in documentation order. */
     public static final Map<String, Object> DEFAULTS;
 
+    /** name → key. */
+    private static final Map<String, Key> BY_NAME;
+
     static {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (Key k : KEYS) m.put(k.name(), k.defaultValue());
+        Map<String, Key> k2 = new LinkedHashMap<>();
+        for (Key k : KEYS) {
+            m.put(k.name(), k.defaultValue());
+            k2.put(k.name(), k);
+        }
         DEFAULTS = Collections.unmodifiableMap(m);
+        BY_NAME = Collections.unmodifiableMap(k2);
+    }
+
+    /** The documented key {@code name} (an alias names its key), or null for a key Tessera does not document. */
+    public static Key key(String name) {
+        return BY_NAME.get(ConfigCompat.canonical(name));
+    }
+
+    /**
+     * {@code value} of key {@code name} as one text however it was written: the key's
+     * {@link Allowed#canonical} (MHC and mhc, yes and true), then {@link #valueText}. Two ways of
+     * giving a key the same setting (a run manifest's, a key given twice) compare equal by it.
+     */
+    public static String canonicalText(String name, Object value) {
+        Key k = key(name);
+        return k == null ? valueText(null, value) : valueText(k.defaultValue(), k.allowed().canonical(value));
+    }
+
+    /**
+     * A setting's value as one text per value, however it was written. A JSON config gives 3 where
+     * {@code --set} and the defaults give 3.0 (and 0 for 0.0, 1 for a true/false key, [0.85, 1.18]
+     * or "0.85, 1.18" for "0.85,1.18"): the same setting. {@code def} is the key's default (null
+     * for an unknown key).
+     */
+    public static String valueText(Object def, Object v) {
+        if (v == null) return null;
+        if (def instanceof Boolean && v instanceof Number n) return Boolean.toString(n.doubleValue() != 0);
+        List<?> parts = v instanceof List<?> l ? l
+                : v instanceof String s && s.contains(",") ? List.of(s.replaceAll("^\\s*\\[|]\\s*$", "").split(",")) : null;
+        if (parts != null) {
+            List<String> out = new ArrayList<>();
+            for (Object o : parts) out.add(number(o.toString()));
+            return out.contains(null) ? v.toString() : String.join(",", out); // a pair of numbers, else as written
+        }
+        if (v instanceof Number || def instanceof Number) {
+            String n = number(v.toString());
+            if (n != null) return n;
+        }
+        return v.toString();
+    }
+
+    /** {@code text} as a number in its shortest plain form (3.0 → 3), or null when it is none (NaN, words). */
+    private static String number(String text) {
+        try {
+            return new BigDecimal(text.trim()).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

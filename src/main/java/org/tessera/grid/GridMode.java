@@ -333,7 +333,7 @@ public final class GridMode {
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
         GridInputs.Split split = withoutNonFrames(GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config)));
-        for (FrameScanner.Problem s : split.skipped()) LOG.warning("[GRID] frame skipped: " + s.reason());
+        for (FrameScanner.Problem s : split.skipped()) org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
             throw new IOException(stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped"
@@ -350,7 +350,7 @@ public final class GridMode {
                     e.getValue().stream().mapToInt(f -> f.frame().channels()).max().orElse(1),
                     config.getBoolean(SkyFields.KEY), "[GRID]", (split.mixed() ? e.getKey() + " " : "") + "frame(s)",
                     "make one stack plan per field, each with its own output folder", "mosaic",
-                    outputName(split.mixed(), e.getKey()));
+                    outputName(split.mixed(), e.getKey()), "stacking");
             GridLayout.Layout layout = GridLayout.compute(footprints, factor, overlap);
             List<List<GridInputs.GridFrame>> tileFrames = new ArrayList<>();
             for (GridLayout.Tile t : layout.tiles()) {
@@ -399,7 +399,7 @@ public final class GridMode {
             throw new IOException("[GRID] no mosaic produced: " + why);
         }
         for (FrameScanner.Problem p : lost.subList(plan.skipped().size(), lost.size()))
-            LOG.warning("[GRID] frame skipped: " + p.file().getFileName() + ": " + p.reason());
+            org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + p.file().getFileName() + ": " + p.reason());
         return new Outcome(outputDir, parts, lost);
     }
 

@@ -11,6 +11,9 @@ import org.tessera.pipeline.RunLog;
 /** The run's summary and warnings ({@link RunSummaryFilter}) in ImageJ's Log window. */
 final class IJLogHandler extends Handler {
 
+    /** Each skipped input named once, in the list the plug-in prints at the end. */
+    private final org.tessera.SkipNotice.Held held = new org.tessera.SkipNotice.Held();
+
     IJLogHandler() {
         setLevel(Level.INFO);
         setFilter(new RunSummaryFilter());
@@ -19,7 +22,8 @@ final class IJLogHandler extends Handler {
 
     @Override
     public void publish(LogRecord r) {
-        if (isLoggable(r)) IJ.log(getFormatter().format(r).stripTrailing());
+        if (!isLoggable(r)) return;
+        for (LogRecord shown : held.admit(r)) IJ.log(getFormatter().format(shown).stripTrailing());
     }
 
     @Override

@@ -131,7 +131,7 @@ public final class ConstantFrames {
                 continue;
             }
             skipped.add(new FrameScanner.Problem(f.path(), why));
-            LOG.warning("[READ] " + f.name() + " left out: " + why);
+            org.tessera.SkipNotice.warn(LOG, "[READ] " + f.name() + " left out: " + why);
         }
         // the scan's "[READ] N frames usable" line counted them: the count that goes on is said here
         if (kept.size() < frames.size())

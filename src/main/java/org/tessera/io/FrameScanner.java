@@ -308,7 +308,7 @@ public final class FrameScanner {
         if (framesOnly) frames = identicalCopiesOnce(frames, skipped);
         if (framesOnly) frames = FrameSelection.oneChannelLayout(frames, skipped);
         sayNotes(frames);
-        for (Problem p : skipped) LOG.warning("[READ] skipped " + p.file() + ": " + p.reason());
+        for (Problem p : skipped) org.tessera.SkipNotice.warn(LOG, "[READ] skipped " + p.file() + ": " + p.reason());
         logSummary(frames, skipped);
         return new Scan(Collections.unmodifiableList(frames), skipped);
     }

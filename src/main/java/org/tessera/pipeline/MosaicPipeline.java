@@ -323,7 +323,8 @@ public final class MosaicPipeline {
         List<FitsFrame> in = placed.frames();
         String name = output.getFileName().toString(); // the logs name the tile as the user did, not "tile 1"
         if (placed.pixels() == null) // on the sky: frames of far-apart targets are no stack (frames in pixels have no sky to tell)
-            oneField(in, config, "[P3]", "frame(s)", "stack the frames of each field apart, each into its own file", "stack", name);
+            oneField(in, config, "[P3]", "frame(s)", "stack the frames of each field apart, each into its own file", "stack", name,
+                    "stacking");
         FrameGroup group = FrameGroup.of(1, in);
         ResourcePlan plan = ResourcePlan.fromRuntime(config);
         AltAzGating gating = AltAzGating.fromConfig(config);
@@ -390,7 +391,9 @@ public final class MosaicPipeline {
         WorkBar bar = new WorkBar(progress);
         List<Skipped> skipped = new ArrayList<>();
         List<FitsFrame> in = scan(images, skipped, bar.share(WorkBar.SCAN_SHARE));
-        oneField(in, config, "[P4]", "image(s)", "reproject the images of each field apart, each into its own output folder");
+        // reproject stacks nothing: its stop comes before any reprojection
+        oneField(in, config, "[P4]", "image(s)", "reproject the images of each field apart, each into its own output folder",
+                "mosaic", MOSAIC, "reprojection");
         Outcome o;
         try (GpuRun gpu = gpuService.openRun(config)) {
             o = coaddAndWrite(in, outputDir, config, skipped, bar, gpu, bands);
@@ -407,20 +410,17 @@ public final class MosaicPipeline {
      * is true. Classic and SDS runs call it, here and on a cluster.
      */
     public static void requireOneField(List<FitsFrame> frames, Config config) {
-        oneField(frames, config, "[P2]", "frame(s)", "make one mosaic per field: the frames of each field in their own folder");
+        oneField(frames, config, "[P2]", "frame(s)", "make one mosaic per field: the frames of each field in their own folder",
+                "mosaic", MOSAIC, "stacking");
     }
 
     /**
      * {@link SkyFields#check} on the inputs' footprints: separate fields stop the run (exit 2)
-     * unless {@value SkyFields#KEY} is true.
+     * before any {@code step} unless {@value SkyFields#KEY} is true; {@code product} is what the
+     * run would write, as {@code file}.
      */
-    private static void oneField(List<FitsFrame> inputs, Config config, String tag, String noun, String advice) {
-        oneField(inputs, config, tag, noun, advice, "mosaic", MOSAIC);
-    }
-
-    /** {@link #oneField(List, Config, String, String, String)} for one {@code product} written as {@code file}. */
     private static void oneField(List<FitsFrame> inputs, Config config, String tag, String noun, String advice,
-                                 String product, String file) {
+                                 String product, String file, String step) {
         List<WcsGrid> footprints = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int channels = 1;
@@ -429,7 +429,7 @@ public final class MosaicPipeline {
             names.add(f.name());
             channels = Math.max(channels, f.channels());
         }
-        SkyFields.check(footprints, names, channels, config.getBoolean(SkyFields.KEY), tag, noun, advice, product, file);
+        SkyFields.check(footprints, names, channels, config.getBoolean(SkyFields.KEY), tag, noun, advice, product, file, step);
     }
 
     /**

@@ -124,7 +124,16 @@ public final class RunLog implements AutoCloseable {
 
     /** A console handler as {@link #start(Path, Level, PrintStream, PrintStream)} attaches. */
     public static Handler consoleHandler(Level level, PrintStream out, PrintStream err) {
-        return new ConsoleHandler(level, out, err);
+        return new ConsoleHandler(level, out, err, null);
+    }
+
+    /**
+     * The console of a front that names the run's skipped inputs when it ends (the command line):
+     * {@link org.tessera.SkipNotice}s are {@link org.tessera.SkipNotice.Held held} back, so each
+     * skipped input is named once, and shown before a failure.
+     */
+    public static Handler frontConsoleHandler(Level level, PrintStream out, PrintStream err) {
+        return new ConsoleHandler(level, out, err, new org.tessera.SkipNotice.Held());
     }
 
     private static Handler fileHandler(Path file) throws IOException {
@@ -249,10 +258,12 @@ public final class RunLog implements AutoCloseable {
     private static final class ConsoleHandler extends Handler {
         private final PrintStream out;
         private final PrintStream err;
+        private final org.tessera.SkipNotice.Held held; // null: every record as it comes
 
-        ConsoleHandler(Level level, PrintStream out, PrintStream err) {
+        ConsoleHandler(Level level, PrintStream out, PrintStream err, org.tessera.SkipNotice.Held held) {
             this.out = out;
             this.err = err;
+            this.held = held;
             setLevel(level);
             setFormatter(new LineFormatter(level.intValue() <= Level.FINE.intValue()));
         }
@@ -260,9 +271,11 @@ public final class RunLog implements AutoCloseable {
         @Override
         public synchronized void publish(LogRecord r) {
             if (!isLoggable(r)) return;
-            PrintStream s = r.getLevel().intValue() >= Level.WARNING.intValue() ? err : out;
-            s.print(getFormatter().format(r));
-            s.flush();
+            for (LogRecord shown : held == null ? List.of(r) : held.admit(r)) {
+                PrintStream s = shown.getLevel().intValue() >= Level.WARNING.intValue() ? err : out;
+                s.print(getFormatter().format(shown));
+                s.flush();
+            }
         }
 
         @Override

@@ -2,7 +2,6 @@ package org.tessera.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -424,36 +423,9 @@ public final class RunManifest {
         return m;
     }
 
-    /**
-     * A setting's value as the manifest compares it: one text per value, however it was written.
-     * A JSON config gives 3 where {@code --set} and the defaults give 3.0 (and 0 for 0.0, 1 for a
-     * true/false key, [0.85, 1.18] or "0.85, 1.18" for "0.85,1.18"): the same setting, so the
-     * same tiles.
-     */
+    /** A setting's value as the manifest compares it: {@link ConfigKeys#valueText} (3 and 3.0 one value, the same tiles). */
     static String canonical(Object def, Object v) {
-        if (v == null) return null;
-        if (def instanceof Boolean && v instanceof Number n) return Boolean.toString(n.doubleValue() != 0);
-        List<?> parts = v instanceof List<?> l ? l
-                : v instanceof String s && s.contains(",") ? List.of(s.replaceAll("^\\s*\\[|]\\s*$", "").split(",")) : null;
-        if (parts != null) {
-            List<String> out = new ArrayList<>();
-            for (Object o : parts) out.add(number(o.toString()));
-            return out.contains(null) ? v.toString() : String.join(",", out); // a pair of numbers, else as written
-        }
-        if (v instanceof Number || def instanceof Number) {
-            String n = number(v.toString());
-            if (n != null) return n;
-        }
-        return v.toString();
-    }
-
-    /** {@code text} as a number in its shortest plain form (3.0 → 3), or null when it is none (NaN, words). */
-    private static String number(String text) {
-        try {
-            return new BigDecimal(text.trim()).stripTrailingZeros().toPlainString();
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return ConfigKeys.valueText(def, v);
     }
 
     /** Null when every file of the piece has the recorded size and CRC-32, else what differs. */

@@ -338,7 +338,7 @@ public final class RawFrameAstrometry {
         for (FitsFrame f : frames) if (run.placed.containsKey(f)) out.add(run.placed.get(f));
         List<FrameScanner.Problem> unplaced = new ArrayList<>(run.unplaced);
         unplaced.sort(Comparator.comparing(p -> p.file().toString()));
-        for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
+        for (FrameScanner.Problem p : unplaced) org.tessera.SkipNotice.warn(LOG, "[SOLVE] skipped " + p.file() + ": " + p.reason());
         if (!todo.isEmpty() || cached > 0)
             LOG.info(String.format(Locale.ROOT, "[SOLVE] %d of %d frame(s) placed: %d plate solve(s), %d registered, %d from the cache, %d left out",
                     out.size(), frames.size(), run.solves, run.registered, cached, unplaced.size()));
@@ -391,7 +391,7 @@ public final class RawFrameAstrometry {
         List<FitsFrame> out = new ArrayList<>();
         for (FitsFrame f : frames) if (placed.containsKey(f)) out.add(placed.get(f));
         unplaced.sort(Comparator.comparing(p -> p.file().toString()));
-        for (FrameScanner.Problem p : unplaced) LOG.warning("[SOLVE] skipped " + p.file() + ": " + p.reason());
+        for (FrameScanner.Problem p : unplaced) org.tessera.SkipNotice.warn(LOG, "[SOLVE] skipped " + p.file() + ": " + p.reason());
         String areaKind = turned == 0 ? "translation only"
                 : turned == byArea ? "turned by the field rotation first" : turned + " turned by the field rotation first";
         String how = byArea == 0 ? "by their stars"

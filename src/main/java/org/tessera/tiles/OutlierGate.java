@@ -102,7 +102,7 @@ public final class OutlierGate {
             } else {
                 String reason = "outlier master tile left out of the mosaic: " + why[i] + " (" + m + ")";
                 rejected.add(new Rejected(tiles.get(i).path(), reason));
-                LOG.warning("[P5] gate: " + tiles.get(i).name() + ": " + reason);
+                org.tessera.SkipNotice.warn(LOG, "[P5] gate: " + tiles.get(i).name() + ": " + reason);
             }
         }
         return new Result(kept, rejected);

@@ -107,12 +107,14 @@ public final class SkyFields {
      * under {@code tag}; with {@code allowed} ({@value #KEY}=true) the fields are only logged.
      * {@code product} ("mosaic", "stack") and {@code file} are the message's words for what the run
      * would write (its size is given): each caller names its own file ({@code mosaic.fits},
-     * Grid mode's {@code mosaic_grid.fits}, a stack's output), none is assumed here.
+     * Grid mode's {@code mosaic_grid.fits}, a stack's output), none is assumed here. {@code step} is
+     * the work the stop comes before, in the log line ("stacking"; "reprojection" for a job that
+     * stacks nothing).
      *
      * @throws Separate when the footprints fall into separate fields and {@code allowed} is false
      */
     public static void check(List<WcsGrid> footprints, List<String> names, int channels, boolean allowed, String tag,
-                             String noun, String advice, String product, String file) {
+                             String noun, String advice, String product, String file, String step) {
         try {
             requireOne(footprints, names, noun, channels, advice + (allowed ? "" : " (or set " + KEY + "=true to make "
                     + "the one " + product + " anyway)"), product, file);
@@ -121,7 +123,7 @@ public final class SkyFields {
             String what = String.format(Locale.ROOT, "%s %d separate fields among %d %s%s", tag, fs.size(), footprints.size(),
                     noun, fs.size() == 2 ? String.format(Locale.ROOT, " (%.1f deg apart)", apart(fs.get(0), fs.get(1))) : "");
             if (!allowed) {
-                LOG.warning(what + ": stopped before any stacking");
+                LOG.warning(what + ": stopped before any " + step);
                 throw e;
             }
             LOG.warning(what + ": one " + product + " of them all, as " + KEY + "=true asks: " + e.getMessage());

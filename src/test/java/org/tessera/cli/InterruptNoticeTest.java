@@ -66,7 +66,7 @@ class InterruptNoticeTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         String console = Files.readString(consoleFile);
         assertEquals(143, p.exitValue());
-        assertTrue(console.contains("tessera: " + InterruptNotice.MESSAGE + "\n"), console);
+        assertTrue(console.contains("tessera mosaic: " + InterruptNotice.MESSAGE + "\n"), console);
 
         List<String> log = Files.readAllLines(out.resolve("tessera.log"));
         String last = log.get(log.size() - 1);

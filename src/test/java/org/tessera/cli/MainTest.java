@@ -153,6 +153,34 @@ class MainTest {
     }
 
     /**
+     * A skipped input was named twice on the console: by the phase that left it out ("[READ] skipped
+     * …") and by the list the run ends with. Once now, in the list; the run log keeps both; a run
+     * that fails (no list) shows the phase's line, before the failure.
+     */
+    @Test
+    void aSkippedInputIsNamedOnceOnTheConsoleAndTwiceInTheLog(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "good.fits", "nowcs_1.fits");
+        Path bad = in.resolve("nowcs_1.fits").toAbsolutePath();
+        jobs.skipMarker = "nowcs";
+        assertEquals(1, run("reproject", dir.resolve("out").toString(), in.toString()));
+        List<String> named = (out() + err()).lines().filter(l -> l.contains("nowcs_1")).toList();
+        assertEquals(1, named.size(), out() + err());
+        assertTrue(named.get(0).endsWith(" WARNING [cli] skipped " + bad + ": no WCS in header"), named.get(0));
+        List<String> logged = Files.readAllLines(dir.resolve("out/tessera.log")).stream().filter(l -> l.contains("nowcs_1")).toList();
+        assertEquals(2, logged.size(), logged.toString());
+        assertTrue(logged.get(0).endsWith(" WARNING [io] [READ] skipped " + bad + ": no WCS in header"), logged.get(0));
+
+        outBytes.reset();
+        errBytes.reset();
+        jobs.failure = new IOException("no usable frame: all 1 input file(s) were skipped");
+        assertEquals(2, run("-q", "reproject", dir.resolve("out2").toString(), bad.toString()));
+        List<String> lines = err().lines().toList();
+        assertEquals(2, lines.size(), err());
+        assertTrue(lines.get(0).endsWith(" WARNING [io] [READ] skipped " + bad + ": no WCS in header"), err());
+        assertTrue(lines.get(1).endsWith(" SEVERE [cli] failed: no usable frame: all 1 input file(s) were skipped"), err());
+    }
+
+    /**
      * A run refused because another run holds its output (a mosaic owning the folder, a stack writing
      * the file) exits 2 with the one line naming the folder or file, and writes nothing into the
      * other run's tessera.log: the output is held before the log is opened.
@@ -169,7 +197,7 @@ class MainTest {
             for (String[] args : refused) {
                 errBytes.reset();
                 assertEquals(Main.ERROR, run(args), err());
-                assertTrue(err().startsWith("tessera: error: another Tessera run is writing into " + out + " (pid "
+                assertTrue(err().startsWith("tessera " + args[0] + ": error: another Tessera run is writing into " + out + " (pid "
                         + ProcessHandle.current().pid() + ", started "), err());
                 assertTrue(err().endsWith("): wait for it to end, or choose another output folder" + System.lineSeparator()), err());
                 other.assertUntouched();
@@ -179,7 +207,7 @@ class MainTest {
         try (AnotherRun other = AnotherRun.stacking(tile)) {
             errBytes.reset();
             assertEquals(Main.ERROR, run("stack", tile.toString(), frame.toString()), err());
-            assertEquals("tessera: error: another Tessera run is writing " + tile + ": wait for it to end, or choose another output file"
+            assertEquals("tessera stack: error: another Tessera run is writing " + tile + ": wait for it to end, or choose another output file"
                     + System.lineSeparator(), err());
             other.assertUntouched();
         }
@@ -210,7 +238,7 @@ class MainTest {
     void missingInputsAndConfigAreNamed(@TempDir Path dir) {
         Path missing = dir.resolve("nothere");
         assertEquals(2, run("mosaic", missing.toString()));
-        assertEquals("tessera: error: input not found: " + missing.toAbsolutePath() + System.lineSeparator(), err());
+        assertEquals("tessera mosaic: error: input not found: " + missing.toAbsolutePath() + System.lineSeparator(), err());
         assertTrue(jobs.calls.isEmpty());
 
         errBytes.reset();
@@ -281,21 +309,122 @@ class MainTest {
     }
 
     /**
-     * --config, --output and --mode given twice said only "--output given twice": the user guide
+     * --config, --output and --mode given two values said only "--output given twice": the user guide
      * (option --set) puts them beside a key set twice, which names both values, and a script's
-     * leftover default is found by its value.
+     * leftover default is found by its value. The command is named first, as in every message about it.
      */
     @Test
-    void anOptionGivenTwiceNamesBothValues() {
+    void anOptionGivenTwoValuesNamesBoth() {
         assertEquals(2, run("mosaic", "in", "-o", "out-a", "--output=out-b"));
-        assertTrue(err().contains("tessera: --output given twice ('out-a' and 'out-b'): give it once"), err());
+        assertEquals("tessera mosaic: --output given twice ('out-a' and 'out-b'): give it once\n"
+                + "Run 'tessera mosaic --help' for usage.\n", err().replace("\r", ""));
         errBytes.reset();
         assertEquals(2, run("-c", "a.json", "mosaic", "--config", "b.json"));
-        assertTrue(err().contains("--config given twice ('a.json' and 'b.json'): give it once"), err());
+        assertEquals("tessera mosaic: --config given twice ('a.json' and 'b.json'): give it once\n"
+                + "Run 'tessera mosaic --help' for usage.\n", err().replace("\r", ""));
         errBytes.reset();
         assertEquals(2, run("mosaic", "--mode", "sds", "--mode", "Classic"));
-        assertTrue(err().contains("--mode given twice ('sds' and 'classic'): give it once"), err());
+        assertEquals("tessera mosaic: --mode given twice ('sds' and 'classic'): give it once\n"
+                + "Run 'tessera mosaic --help' for usage.\n", err().replace("\r", ""));
+        errBytes.reset();
+        assertEquals(2, run("mosaic", "in", "out-a", "-o", "out-b"));
+        assertEquals("tessera mosaic: output folder given twice (OUTPUT_DIR 'out-a' and --output 'out-b'): give it once\n"
+                + "Run 'tessera mosaic --help' for usage.\n", err().replace("\r", ""));
+        errBytes.reset();
+        assertEquals(2, run("mosaic", "--set", "stacking_demosaic=MHC", "--set", "stacking_demosaic=bilinear"));
+        assertEquals("tessera mosaic: --set stacking_demosaic given twice with different values ('MHC' and 'bilinear'): "
+                + "give it once\nRun 'tessera mosaic --help' for usage.\n", err().replace("\r", ""));
         assertTrue(jobs.calls.isEmpty());
+    }
+
+    /**
+     * The same value given twice (scripts that append options repeat them) was a usage error for
+     * --config, --output and --mode, and for a choice written in two cases by --set: harmless, so
+     * accepted silently. The same path however written, the same word in any case, the same setting
+     * however written (3 and 3.0, MHC and mhc, yes and true, a key and its alias).
+     */
+    @Test
+    void theSameValueGivenTwiceIsAccepted(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits");
+        Path out = dir.resolve("out");
+        Path cfg = Files.writeString(dir.resolve("cfg.json"), "{\"stacking_kappa_low\": 2.0}");
+        int rc = run("mosaic", in.toString(), out.toString(), "-o", out + "/", "--output", dir.resolve("x/../out").toString(),
+                "--config", cfg.toString(), "-c", dir.resolve(".").resolve("cfg.json").toString(),
+                "--mode", "sds", "--mode", "SDS",
+                "--set", "stacking_kappa_high=3", "--set", "stacking_kappa_high=3.0",
+                "--set", "stacking_demosaic=MHC", "--set", "stacking_demosaic= mhc",
+                "--set", "hot_pixel_correction=yes", "--set", "hot_pixel_correction=true",
+                "--set", "use_gpu_phase5=false", "--set", "use_gpu_phase5=0");
+        assertEquals(0, rc, err());
+        assertEquals("", err());
+        assertEquals(1, jobs.calls.size());
+        FakeJobs.Call c = jobs.calls.get(0);
+        assertEquals(out.toAbsolutePath(), c.output());
+        assertEquals(2.0, c.config().getDouble("stacking_kappa_low"), "the config file is read");
+        assertTrue(c.config().getBoolean("sds_mode_default"));
+        assertEquals(3.0, c.config().getDouble("stacking_kappa_high"));
+        assertEquals("mhc", c.config().getString("stacking_demosaic").trim().toLowerCase(java.util.Locale.ROOT));
+        assertTrue(c.config().getBoolean("hot_pixel_correction"));
+        assertFalse(c.config().getBoolean("use_gpu_phase5"));
+    }
+
+    /**
+     * Errors found while reading the command line said "tessera:", those of the command "tessera
+     * mosaic:": once the line names its command, every message about it starts with it (usage
+     * errors wherever the command word stands, fatal errors, the out-of-memory line); "tessera:"
+     * only before a command is known.
+     */
+    @Test
+    void everyMessageAboutACommandIsNamedByIt(@TempDir Path dir) {
+        String[][] lines = {{"--bogus", "mosaic"}, {"stack", "--bogus"}, {"-c", "a.json", "reproject", "--config", "b.json"},
+                {"stack", "-o", "x", "out.fits", "f.fits"}, {"reproject", "--mode", "sds", "o", "i.fits"},
+                {"mosaic", "-q", "-v"}, {"mosaic", "--config"}, {"frobnicate"}, {}, {"--version=1"}};
+        String[] expected = {
+            "tessera mosaic: unknown option: --bogus\nRun 'tessera mosaic --help' for usage.\n",
+            "tessera stack: unknown option: --bogus\nRun 'tessera stack --help' for usage.\n",
+            "tessera reproject: --config given twice ('a.json' and 'b.json'): give it once\nRun 'tessera reproject --help' for usage.\n",
+            "tessera stack: --output is for 'mosaic'; 'stack' takes its output as first argument\nRun 'tessera stack --help' for usage.\n",
+            "tessera reproject: --mode is for 'mosaic' (Classic or SDS mode), not 'reproject'\nRun 'tessera reproject --help' for usage.\n",
+            "tessera mosaic: --quiet and --verbose exclude each other\nRun 'tessera mosaic --help' for usage.\n",
+            "tessera mosaic: option --config needs a value\nRun 'tessera mosaic --help' for usage.\n",
+            "tessera: unknown command 'frobnicate' (expected mosaic, stack, reproject or gpu)\nRun 'tessera --help' for usage.\n",
+            "tessera: no command given (mosaic, stack, reproject or gpu)\nRun 'tessera --help' for usage.\n",
+            "tessera: option --version takes no value\nRun 'tessera --help' for usage.\n",
+        };
+        for (int i = 0; i < lines.length; i++) {
+            errBytes.reset();
+            assertEquals(2, run(lines[i]), String.join(" ", lines[i]));
+            assertEquals(expected[i], err().replace("\r", ""), String.join(" ", lines[i]));
+        }
+        errBytes.reset();
+        assertEquals(2, run("mosaic", "--set", "stacking_kappa_low=abc"));
+        assertEquals("tessera mosaic: error: stacking_kappa_low: expected a number, got 'abc'\n", err().replace("\r", ""));
+        errBytes.reset();
+        assertEquals(2, run("reproject", dir.resolve("o").toString(), dir.resolve("none.fits").toString()));
+        assertEquals("tessera reproject: error: input not found: " + dir.resolve("none.fits").toAbsolutePath() + "\n",
+                err().replace("\r", ""));
+        assertTrue(jobs.calls.isEmpty());
+
+        // A heap too small for the job: the constant line names the command too.
+        org.tessera.command.Jobs exhausted = new org.tessera.command.Jobs() {
+            @Override public org.tessera.pipeline.MosaicPipeline.Outcome mosaic(List<Path> i, Path o, org.tessera.config.Config c,
+                                                                               org.tessera.Progress p) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            @Override public org.tessera.pipeline.MosaicPipeline.Outcome stack(Path o, List<Path> f, org.tessera.config.Config c,
+                                                                              org.tessera.Progress p) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            @Override public org.tessera.pipeline.MosaicPipeline.Outcome reproject(Path o, List<Path> i, org.tessera.config.Config c,
+                                                                                  org.tessera.Progress p) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        errBytes.reset();
+        int rc = new Main(exhausted).exitStatus(new String[] {"-q", "mosaic", "-o", dir.resolve("out").toString()},
+                new PrintStream(outBytes, true, StandardCharsets.UTF_8), new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        assertEquals(Main.ERROR, rc);
+        assertEquals("tessera mosaic: error: out of memory: " + org.tessera.UserMessages.HEAP_HINT + "\n", err().replace("\r", ""));
     }
 
     /** A folder whose frames lie in night sub-folders, or are gzip'ed, is not "empty" for stack and reproject: say so. */
@@ -375,7 +504,7 @@ class MainTest {
             {"mosaic", "--quiet=yes"},
             {"mosaic", "--mode", "grid"},
             {"stack", "--mode", "sds", "out.fits", "f.fits"},
-            {"mosaic", "--mode", "sds", "--mode", "sds"},
+            {"mosaic", "--mode", "sds", "--mode", "classic"},
         };
         String[] expected = {
             "no command given",

@@ -373,6 +373,10 @@ class CommandsTest {
         assertEquals(2, fake.calls.get(0).inputs().size());
         assertTrue(logged.contains("INFO [command] reproject: 2 images → " + dir.resolve("out")), logged.toString());
         assertTrue(logged.contains("WARNING [command] skipped " + frames.resolve("skip_me.fits") + ": no WCS in header"), logged.toString());
+        // named once: the phase's own line ("[READ] skipped …") stays in tessera.log
+        assertEquals(1, logged.stream().filter(l -> l.contains("skip_me")).count(), logged.toString());
+        assertTrue(Files.readString(dir.resolve("out/tessera.log")).contains(" WARNING [io] [READ] skipped "
+                + frames.resolve("skip_me.fits") + ": no WCS in header"));
         assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARNING [command] unknown config key 'stacking_kapa_low'")));
         assertTrue(logged.stream().noneMatch(l -> l.contains("[FAKE] debug detail")), "FINE stays out of Fiji's log");
         // headless (this context has no UI): no status bar, so the progress reaches the log too
@@ -420,6 +424,41 @@ class CommandsTest {
         assertEquals(3, c.tile.getNChannels());
         assertEquals(TestMosaics.H, c.tile.getHeight());
         assertTrue(Files.exists(dir.resolve("t/tessera.log")));
+    }
+
+    /**
+     * The settings field took the last of one key given twice ({@code k=1 k=2}) silently. The
+     * command line's rule, from the same code: two values are refused naming the key and both, before
+     * anything runs; the same value twice however written is fine.
+     */
+    @Test
+    void aKeyGivenTwoValuesInTheSettingsFieldCancelsNamingBoth(@TempDir Path dir) throws Exception {
+        FakeJobs fake = new FakeJobs();
+        BuildMosaicCommand c = fake.buildMosaic(context, dir.toFile());
+        c.settings = "stacking_kappa_low=2.5\nstacking_kappa_high=3 stacking_kappa_low=3";
+        c.run();
+        assertTrue(c.isCanceled());
+        assertEquals("settings: stacking_kappa_low given twice with different values ('2.5' and '3'): give it once",
+                c.getCancelReason());
+        assertEquals(List.of(), fake.calls, "nothing ran");
+
+        StackFramesCommand s = new StackFramesCommand();
+        s.input = Files.writeString(dir.resolve("f.fits"), "x").toFile();
+        s.output = dir.resolve("t.fits").toFile();
+        s.settings = "stacking_demosaic=MHC; stacking_demosaic=bilinear";
+        assertEquals("settings: stacking_demosaic given twice with different values ('MHC' and 'bilinear'): give it once",
+                assertThrows(IllegalArgumentException.class, s::request).getMessage());
+        s.settings = "stacking_kappa_low=3 stacking_kappa_low=3.0 stacking_demosaic=MHC stacking_demosaic=mhc "
+                + "hot_pixel_correction=yes hot_pixel_correction=true";
+        JobRequest r = s.request();
+        assertEquals(3.0, r.config().getDouble("stacking_kappa_low"));
+        assertTrue(r.config().getBoolean("hot_pixel_correction"));
+
+        BuildMosaicCommand same = fake.buildMosaic(context, dir.resolve("out").toFile());
+        same.settings = "preview_png_p_high=95 preview_png_p_high=95.0";
+        same.run();
+        assertFalse(same.isCanceled(), same.getCancelReason());
+        assertEquals(95.0, fake.calls.get(0).config().getDouble("preview_png_p_high"));
     }
 
     @Test

@@ -25,7 +25,7 @@ public class FakeJobs implements Jobs {
     public record Call(Job job, List<Path> inputs, Path output, Config config) {}
 
     public final List<Call> calls = new ArrayList<>();
-    /** Inputs whose file name contains this are reported as skipped. */
+    /** Inputs whose file name contains this are reported as skipped, and named as a phase names them ({@link org.tessera.SkipNotice}). */
     public String skipMarker;
     /** When set, the mosaic is reported kept without its final background extraction, for this reason. */
     public String dbeNotApplied;
@@ -64,12 +64,14 @@ public class FakeJobs implements Jobs {
         progress.update(0, "[FAKE] start");
         if (whileRunning != null) whileRunning.run();
         if (progress.cancelled()) throw new java.util.concurrent.CancellationException("cancelled by the user during [FAKE]");
-        if (failure instanceof IOException e) throw e;
-        if (failure instanceof RuntimeException e) throw e;
         List<Skipped> skipped = new ArrayList<>();
         for (Path p : inputs)
-            if (skipMarker != null && p.getFileName().toString().contains(skipMarker))
+            if (skipMarker != null && p.getFileName().toString().contains(skipMarker)) {
+                org.tessera.SkipNotice.warn(Logger.getLogger("org.tessera.io"), "[READ] skipped " + p + ": no WCS in header");
                 skipped.add(new Skipped(p, "no WCS in header"));
+            }
+        if (failure instanceof IOException e) throw e;
+        if (failure instanceof RuntimeException e) throw e;
         Outcome o;
         if (job == Job.STACK) {
             Files.createDirectories(output.getParent());

@@ -110,6 +110,26 @@ class JobSettingsTest {
                     assertThrows(IllegalArgumentException.class, () -> JobSettings.build(null, Map.of(), List.of(a))).getMessage());
     }
 
+    /**
+     * One rule for a key given twice, shared by the command line's --set and the menus' settings
+     * field: values that mean the same are one value, others are named as written.
+     */
+    @Test
+    void aKeyGivenTwiceIsAConflictOnlyWithTwoValues() {
+        assertNull(JobSettings.repeatedKey(List.of("stacking_kappa_high=3", "stacking_kappa_high = 3.0", // a number
+                "stacking_demosaic=MHC", "stacking_demosaic=mhc ", // a choice: case and blanks
+                "hot_pixel_correction=yes", "hot_pixel_correction=on", "hot_pixel_correction=1", // true/false
+                "two_pass_gain_clip=0.85,1.18", "two_pass_cov_gain_clip=[0.85, 1.180]", // an alias and its key, a pair
+                "my_own=x", "my_own=x", "my_num=2", "my_num=2.0"))); // keys Tessera does not know: as typed
+        assertEquals("stacking_demosaic given twice with different values ('MHC' and 'bilinear')",
+                JobSettings.repeatedKey(List.of("stacking_demosaic=MHC", "stacking_kappa_low=2", "stacking_demosaic=bilinear")));
+        assertEquals("two_pass_cov_gain_clip given twice with different values ('0.85,1.18' and '0.9,1.18')",
+                JobSettings.repeatedKey(List.of("two_pass_gain_clip=0.85,1.18", "two_pass_cov_gain_clip=0.9,1.18")));
+        assertEquals("hot_pixel_correction given twice with different values ('yes' and 'off')",
+                JobSettings.repeatedKey(List.of("hot_pixel_correction=yes", "hot_pixel_correction=off")));
+        assertEquals("my_own given twice with different values ('x' and 'X')", JobSettings.repeatedKey(List.of("my_own=x", "my_own=X")));
+    }
+
     @Test
     void unknownKeysAreReported() {
         assertEquals(List.of("stacking_kapa_low", "my_own"),

@@ -54,7 +54,7 @@ class GpuSimulateCheckTest {
             double s = (System.nanoTime() - t0) / 1e9;
             String err = e.toString(StandardCharsets.UTF_8);
             assertEquals(Main.ERROR, rc, bad.getKey() + ": " + o.toString(StandardCharsets.UTF_8) + err);
-            assertEquals("tessera: error: invalid setting: " + bad.getValue() + NOTHING_RUN + "\n", err);
+            assertEquals("tessera mosaic: error: invalid setting: " + bad.getValue() + NOTHING_RUN + "\n", err);
             assertFalse(Files.exists(out), bad.getKey() + ": no output folder, no run log: nothing was read or written");
             assertTrue(s < 5, bad.getKey() + ": refused at once, took " + s + " s");
         }

@@ -44,6 +44,11 @@ class LegacyMacroTest {
         ij.runMacro("run(\"Stack Frames...\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.fits"))
                 + " rejection=kappa_sigma combine=median settings=[stacking_kappa_high=2 stacking_kappa_low=abc]\");", "");
         assertEquals("stacking_kappa_low: expected a number, got 'abc'", ij.lastRun("error"));
+        // a key given two values in settings= is refused naming both, as --set twice on the command line
+        ij.runMacro("run(\"Stack Frames...\", \"input=" + bracket(frame) + " output=" + bracket(dir.resolve("t.fits"))
+                + " settings=[stacking_kappa_high=2 stacking_kappa_high=3]\");", "");
+        assertEquals("settings: stacking_kappa_high given twice with different values ('2' and '3'): give it once",
+                ij.lastRun("error"));
         // a choice no menu offers is refused with the list
         ij.runMacro("run(\"Build Mosaic...\", \"output=" + bracket(dir) + " combine=average\");", "");
         assertEquals("combine: expected one of config, mean, median (or a label: Mean (default), Median), got 'average'", ij.lastRun("error"));

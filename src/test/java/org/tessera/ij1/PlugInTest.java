@@ -127,6 +127,13 @@ class PlugInTest {
         assertTrue(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
         m.put("mode", "classic");
         assertFalse(new MosaicPlugIn().request(m).config().getBoolean("sds_mode_default"));
+
+        // a key given twice in settings: the command line's rule (two values refused naming both, one value fine)
+        v.put("settings", "phase5_chunk_mb=256 phase5_chunk_mb=128");
+        assertEquals("settings: phase5_chunk_mb given twice with different values ('256' and '128'): give it once",
+                assertThrows(IllegalArgumentException.class, () -> new ReprojectPlugIn().request(v)).getMessage());
+        v.put("settings", "phase5_chunk_mb=256 phase5_chunk_mb=256.0 intertile_photometric_match=no intertile_photometric_match=off");
+        assertEquals(256, new ReprojectPlugIn().request(v).config().getInt("phase5_chunk_mb"));
     }
 
     @Test
@@ -173,8 +180,20 @@ class PlugInTest {
         fake.skipMarker = "bad_";
         StackPlugIn p = new StackPlugIn();
         p.jobs = fake;
-        p.execute(Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
-                "config", "", "rejection", "none", "combine", "config", "gpu", "config", "settings", ""));
+        // without an ImageJ window, IJ.log prints to standard output: the Log's lines, caught here
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            p.execute(Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
+                    "config", "", "rejection", "none", "combine", "config", "gpu", "config", "settings", ""));
+        } finally {
+            System.setOut(stdout);
+        }
+        // the skipped frame named once in the Log, in the run's closing list (the phase's line stays in tessera.log)
+        List<String> named = shown.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("bad_b")).toList();
+        assertEquals(1, named.size(), shown.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(named.get(0).endsWith(" WARNING [ij1] skipped " + frames.resolve("bad_b.fits") + ": no WCS in header"), named.get(0));
         assertEquals("none", fake.calls.get(0).config().getString("stacking_rejection_algorithm"));
         assertEquals("ok", LastRun.get("status"));
         assertEquals(dir.resolve("tile.fits").toString(), LastRun.get("tile"));

@@ -163,6 +163,44 @@ class BadInputTest {
         assertEquals(2, stacked, "both good frames, nothing else, were stacked: " + tiles);
     }
 
+    /**
+     * A skipped frame was named twice on the console: by the phase that left it out ("[READ] skipped
+     * …/garbage.fits: …", "[READ] zero.fit left out: …") and again in the list the run ends with. Now
+     * once, in that list, with its reason; tessera.log keeps both lines.
+     */
+    @Test
+    void eachSkippedFrameIsNamedOnceOnTheConsole(@TempDir Path tmp) throws Exception {
+        assumeData(NGC7023);
+        Path in = Files.createDirectories(tmp.resolve("frames"));
+        Path good = in.resolve("good.fit"), garbage = in.resolve("garbage.fits"), zero = in.resolve("zero.fit");
+        copy(NGC7023.resolve("Light_NGC_7023_10.0s_IRCUT_20240730-224436.fit"), good);
+        Files.write(garbage, new java.util.Random(5).ints(5000, 0, 256).collect(java.io.ByteArrayOutputStream::new,
+                (o, b) -> o.write(b), (x, y) -> { }).toByteArray());
+        // the same frame with every data byte 0: an all-zero readout under a real header
+        byte[] frame = Files.readAllBytes(good);
+        int end = 0;
+        while (!new String(frame, end, 8, StandardCharsets.US_ASCII).equals("END     ")) end += 80;
+        Arrays.fill(frame, (end / 2880 + 1) * 2880, frame.length, (byte) 0); // the data start after the END card's block
+        Files.write(zero, frame);
+        String notFits = "not a FITS file (it does not start with a SIMPLE card)";
+        for (String job : List.of("mosaic", "stack")) {
+            Path out = tmp.resolve("out-" + job);
+            Run r = job.equals("mosaic") ? cli(job, in.toString(), out.toString()) : cli(job, out.resolve("t.fits").toString(), in.toString());
+            assertEquals(Main.SKIPPED, r.rc(), job + "\n" + r.all());
+            List<String> g = r.all().lines().filter(l -> l.contains("garbage.fits")).toList();
+            List<String> z = r.all().lines().filter(l -> l.contains("zero.fit")).toList();
+            assertEquals(1, g.size(), job + "\n" + r.all());
+            assertEquals(1, z.size(), job + "\n" + r.all());
+            assertTrue(g.get(0).endsWith(" WARNING [cli] skipped " + garbage.toAbsolutePath() + ": " + notFits), g.get(0));
+            assertTrue(z.get(0).matches(".* WARNING \\[cli\\] skipped " + java.util.regex.Pattern.quote(zero.toAbsolutePath().toString())
+                    + ": every pixel holds the same value, \\S+ \\(an all-zero or blank readout\\): no data"), z.get(0));
+            assertTrue(r.err().contains("2 input(s) skipped"), r.err());
+            String log = Files.readString(out.resolve("tessera.log"));
+            assertTrue(log.contains(" WARNING [io] [READ] skipped " + garbage.toAbsolutePath() + ": " + notFits), log);
+            assertTrue(log.contains(" WARNING [io] [READ] zero.fit left out: every pixel holds the same value"), log);
+        }
+    }
+
     @Test
     void emptyFolderStopsWithExitTwoNamingTheFolder(@TempDir Path tmp) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty night"));

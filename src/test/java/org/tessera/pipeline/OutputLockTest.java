@@ -139,7 +139,7 @@ class OutputLockTest {
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertEquals(Main.ERROR, rc);
-            assertEquals("tessera: error: the folder " + ro + " of the output file is not writable (permission denied): "
+            assertEquals("tessera stack: error: the folder " + ro + " of the output file is not writable (permission denied): "
                     + "choose another output file, or make the folder writable", err.toString(StandardCharsets.UTF_8).strip());
         } finally {
             if (ro.startsWith(dir)) Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -609,7 +609,7 @@ class OutputLockTest {
             for (Path target : below)
                 for (String job : List.of("mosaic", "reproject")) {
                     String err = cli(jobs, Main.ERROR, ownRun(job, target, frame))[1];
-                    assertEquals("tessera: error: another Tessera run is writing into " + out + " (" + held
+                    assertEquals("tessera " + job + ": error: another Tessera run is writing into " + out + " (" + held
                             + "): wait for it to end, or choose another output folder" + System.lineSeparator(), err, job + " " + target);
                     assertEquals(before, tree(dir), job + " " + target + ": the refused run changed the folders");
                     other.assertUntouched();
@@ -627,7 +627,7 @@ class OutputLockTest {
             for (Path target : below)
                 for (String job : List.of("mosaic", "reproject")) {
                     String err = cli(jobs, Main.ERROR, ownRun(job, target, frame))[1];
-                    assertTrue(err.startsWith("tessera: error: another Tessera run is writing into " + out + " (pid " + holder.pid()
+                    assertTrue(err.startsWith("tessera " + job + ": error: another Tessera run is writing into " + out + " (pid " + holder.pid()
                             + ", started "), job + " " + target + ": " + err);
                     assertEquals(before, tree(dir), job + " " + target + ": the refused run changed the folders");
                 }
@@ -673,7 +673,7 @@ class OutputLockTest {
             String held = Files.readString(inner.resolve(OutputLock.FILE));
             assertTrue(held.startsWith("pid " + holder.pid() + ", started "), held);
             String err = cli(jobs, Main.ERROR, "-q", "mosaic", "-o", dir.toString())[1];
-            assertEquals("tessera: error: another Tessera run is writing into " + dir + " (a run writing into " + inner + ", " + held
+            assertEquals("tessera mosaic: error: another Tessera run is writing into " + dir + " (a run writing into " + inner + ", " + held
                     + "): wait for it to end, or choose another output folder" + System.lineSeparator(), err);
             assertTrue(holder.isAlive());
             assertEquals("refused", probe(inner), "the run below still holds its folder");
@@ -744,7 +744,7 @@ class OutputLockTest {
                     assertNotNull(holder[0], "the hook ran");
                     String held = Files.readString(u.resolve(OutputLock.FILE));
                     assertTrue(held.startsWith("pid " + holder[0].pid() + ", started "), held);
-                    assertEquals((cli ? "tessera: error: " : "") + "another Tessera run is writing into " + u + " (" + held
+                    assertEquals((cli ? "tessera " + job + ": error: " : "") + "another Tessera run is writing into " + u + " (" + held
                             + "): wait for it to end, or choose another output folder" + (cli ? System.lineSeparator() : ""), err, job);
                     assertTrue(holder[0].isAlive(), "the run above goes on");
                     assertEquals("refused", probe(u));

@@ -1,6 +1,7 @@
 package org.tessera.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,7 +111,10 @@ class SeparateFieldsTest {
         Path out = dir.resolve("out");
         Run r = cli("reproject", out.toString(), f.get(0).toString(), f.get(2).toString());
         assertEquals(2, r.rc(), r.text());
-        assertTrue(r.text().contains("[P4] 2 separate fields among 2 image(s) (1.0 deg apart)"), r.text());
+        // reproject stacks nothing: its stop is worded for its own work (it said "before any stacking")
+        assertTrue(r.text().contains("[P4] 2 separate fields among 2 image(s) (1.0 deg apart): stopped before any reprojection\n"),
+                r.text());
+        assertFalse(r.text().contains("stacking"), r.text());
         assertTrue(r.text().contains("failed: the 2 image(s) are of 2 separate fields, 1.0 deg apart; "), r.text());
         assertTrue(!r.text().contains("Make one mosaic") && r.text().contains(". Reproject the images of each field apart, each into its own output folder (or set "
                 + "allow_separate_fields=true to make the one mosaic anyway)"), r.text());

@@ -126,6 +126,6 @@ class SkyFieldsTest {
     void oneFieldPasses() {
         SkyFields.requireOne(List.of(frame(10, 20), frame(10.5, 20)), names(2), "frame(s)", 3, "x", "mosaic", "mosaic.fits");
         SkyFields.check(List.of(frame(10, 20), frame(80, 20)), names(2), 3, true, "[P2]", "frame(s)", "x", "mosaic",
-                "mosaic.fits"); // allowed: logged only
+                "mosaic.fits", "stacking"); // allowed: logged only
     }
 }

@@ -1,0 +1,57 @@
+package org.tessera;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * A phase's warning that names an input the run leaves out, with the reason ({@code [READ] skipped
+ * …/a.fits: not a FITS file}, {@code [READ] zero.fit left out: every pixel holds the same value …}).
+ * The run's outcome lists the same input among its skipped ones, and every front prints that list
+ * when the run ends ({@code command.OutcomeReport.skipped}): a console that showed both named each
+ * skipped frame twice. The run log keeps the notice where it happened; a front's console
+ * {@link Held holds} it back, so the end list names each skipped input once, and shows what it held
+ * before a failure, which ends the run without that list.
+ * <p>
+ * Only a warning whose input always reaches the outcome's skipped list may be one: a held notice
+ * is never shown on the console of a run that ends.
+ */
+public final class SkipNotice extends LogRecord {
+    private static final long serialVersionUID = 1L;
+
+    private SkipNotice(String message) {
+        super(Level.WARNING, message);
+    }
+
+    /** Logs {@code message} on {@code log} at WARNING, marked as naming an input the outcome lists as skipped. */
+    public static void warn(Logger log, String message) {
+        if (!log.isLoggable(Level.WARNING)) return;
+        SkipNotice r = new SkipNotice(message);
+        r.setLoggerName(log.getName()); // the formatters' tag ("[io]"); Logger.log(LogRecord) leaves it to the caller
+        log.log(r);
+    }
+
+    /**
+     * What a front's console shows of a run's records: a {@link SkipNotice} is held back (the front's
+     * end list names its input); a record at SEVERE (the front's "failed: …") brings the held ones
+     * out first, since a failed run prints no list. One per console handler, per run.
+     */
+    public static final class Held {
+        private final List<LogRecord> held = new ArrayList<>();
+
+        /** The records to show now for {@code r}, in order: none, {@code r}, or the held ones and {@code r}. */
+        public synchronized List<LogRecord> admit(LogRecord r) {
+            if (r instanceof SkipNotice) {
+                held.add(r);
+                return List.of();
+            }
+            if (r.getLevel().intValue() < Level.SEVERE.intValue() || held.isEmpty()) return List.of(r);
+            List<LogRecord> out = new ArrayList<>(held);
+            held.clear();
+            out.add(r);
+            return out;
+        }
+    }
+}
