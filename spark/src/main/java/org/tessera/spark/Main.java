@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.tessera.command.Errors;
 import org.tessera.command.JobSettings;
 import org.tessera.command.OutcomeReport;
 import org.tessera.config.Config;
@@ -52,10 +54,13 @@ public final class Main {
                 String a = args[i];
                 switch (a) {
                     case "-h", "--help" -> { out.print(USAGE); return 0; }
-                    case "-c", "--config" -> configFile = Path.of(value(args, ++i, a));
+                    // An option given twice: the same value is fine (scripts append options), two
+                    // values are refused naming both, as bin/tessera does.
+                    case "-c", "--config" -> configFile = Path.of(once("--config", configFile == null ? null : configFile.toString(),
+                            value(args, ++i, a)));
                     case "-s", "--set" -> sets.add(value(args, ++i, a));
-                    case "-m", "--master" -> master = value(args, ++i, a);
-                    case "-o", "--output" -> outputOption = value(args, ++i, a);
+                    case "-m", "--master" -> master = once("--master", master, value(args, ++i, a));
+                    case "-o", "--output" -> outputOption = once("--output", outputOption, value(args, ++i, a));
                     default -> {
                         if (a.startsWith("-")) throw new IllegalArgumentException("unknown option: " + a);
                         positional.add(a);
@@ -65,8 +70,11 @@ public final class Main {
             if (positional.isEmpty() || !positional.get(0).equals("mosaic"))
                 throw new IllegalArgumentException("expects the command 'mosaic' (the one job that runs on Spark)");
             if (positional.size() > 3) throw new IllegalArgumentException("expects at most INPUT_DIR and OUTPUT_DIR");
-            if (positional.size() == 3 && outputOption != null)
-                throw new IllegalArgumentException("output folder given twice (OUTPUT_DIR and --output)");
+            if (positional.size() == 3 && outputOption != null && !samePlace(positional.get(2), outputOption))
+                throw new IllegalArgumentException("output folder given twice (OUTPUT_DIR '" + positional.get(2) + "' and --output '"
+                        + outputOption + "'): give it once");
+            String repeated = JobSettings.repeatedKey(sets);
+            if (repeated != null) throw new IllegalArgumentException("--set " + repeated + ": give it once");
         } catch (IllegalArgumentException e) {
             err.println("tessera-spark: " + e.getMessage());
             err.print(USAGE);
@@ -88,11 +96,19 @@ public final class Main {
             FsAccess fs;
             // The output folder held before its log is opened: a run refused because another holds it
             // writes nothing into that run's tessera.log (a URI's log folder is this run's own).
-            try (OutputRun run = OutputRun.folder(logDir, RunLog.consoleHandler(Level.INFO, out, err));
+            // The console names each skipped input once, in the list at the end (the phases' own
+            // warnings about them are held back, and shown before a failure: below).
+            try (OutputRun run = OutputRun.folder(logDir, RunLog.frontConsoleHandler(Level.INFO, out, err));
                  JavaSparkContext sc = new JavaSparkContext(conf)) {
                 sc.setLogLevel("WARN"); // Tessera's own lines, not Spark's INFO chatter (the Spark UI has it)
                 fs = Staging.access(sc);
-                o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
+                try {
+                    o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
+                } catch (IOException | RuntimeException e) {
+                    // Through the log: the console shows what it held back first, and the file keeps the trace.
+                    Logger.getLogger("org.tessera.spark").log(Level.SEVERE, "failed: " + Errors.describe(e), e);
+                    return 2;
+                }
                 for (SparkMosaic.Skip s : o.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
                 for (SparkMosaic.NotApplied n : o.notApplied()) err.println(OutcomeReport.notApplied(n.output(), n.step(), n.reason()));
                 out.println("mosaic: " + o.mosaic());
@@ -109,6 +125,19 @@ public final class Main {
             err.println("tessera-spark: error: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** {@code value}, unless {@code before} (the option's earlier value) differs from it. */
+    private static String once(String option, String before, String value) {
+        if (before != null && !(option.equals("--master") ? before.equals(value) : samePlace(before, value)))
+            throw new IllegalArgumentException(option + " given twice ('" + before + "' and '" + value + "'): give it once");
+        return value;
+    }
+
+    /** Two spellings of one folder or file ({@code out}, {@code out/}, {@code ./out}); URIs as written, less a final slash. */
+    private static boolean samePlace(String a, String b) {
+        if (FsAccess.isUri(a) || FsAccess.isUri(b)) return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
+        return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
     }
 
     private static String value(String[] args, int i, String option) {

@@ -60,6 +60,40 @@ class MainTest {
         }
     }
 
+    /** As bin/tessera: an option given its value twice is fine, two values are refused naming both. */
+    @Test
+    void anOptionGivenTwiceNeedsOneValue() {
+        String missing = "/nonexistent/tessera/frames";
+        // The same value twice: the line is accepted, and the run stops on the missing input.
+        for (String[] args : new String[][] {{"mosaic", missing, "-o", "o", "-o", "./o/"}, {"mosaic", missing, "o", "--output", "o"},
+                {"mosaic", missing, "--set", "stacking_kappa_high=3", "--set", "stacking_kappa_high=3.0"},
+                {"mosaic", missing, "-m", "local[1]", "--master", "local[1]"}})
+            assertTrue(run(2, args)[1].contains(missing + ": input does not exist"), String.join(" ", args));
+        assertTrue(run(2, "mosaic", "a", "b", "-o", "c")[1].contains("output folder given twice (OUTPUT_DIR 'b' and --output 'c'): give it once"));
+        assertTrue(run(2, "mosaic", "-c", "a.json", "--config", "b.json")[1].contains("--config given twice ('a.json' and 'b.json'): give it once"));
+        assertTrue(run(2, "mosaic", "-m", "local[1]", "-m", "local[2]")[1].contains("--master given twice ('local[1]' and 'local[2]')"));
+        assertTrue(run(2, "mosaic", "--set", "stacking_kappa_high=3", "-s", "stacking_kappa_high=2.5")[1]
+                .contains("--set stacking_kappa_high given twice with different values ('3' and '2.5'): give it once"));
+    }
+
+    /**
+     * A skipped input is named once on the console, by the list at the end; when the run fails (here
+     * nothing is left), the phase's warning held back is shown before the failure, and tessera.log
+     * keeps both.
+     */
+    @Test
+    void aSkippedInputIsNamedOnceOnTheConsole(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in")), out = dir.resolve("out");
+        Files.writeString(in.resolve("garbage.fits"), "not a FITS file at all");
+        String[] text = run(2, "mosaic", in.toString(), out.toString(), "-m", "local[1]");
+        String console = text[0] + text[1];
+        int first = console.indexOf("garbage.fits"), failed = console.indexOf("failed: ");
+        assertTrue(first >= 0 && failed > first, console);
+        assertEquals(first, console.lastIndexOf("garbage.fits", failed - 1), "named once before the failure:\n" + console);
+        String log = Files.readString(out.resolve(RunLog.FILE_NAME));
+        assertTrue(log.contains("garbage.fits") && log.contains("failed: "), log);
+    }
+
     @Test
     void badSettingsAreRefusedLikeBinTessera() {
         assertTrue(run(2, "mosaic", "--set", "stacking_kappa_low=abc")[1]
