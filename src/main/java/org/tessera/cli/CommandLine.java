@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.tessera.command.Choices;
 import org.tessera.command.Job;
+import org.tessera.command.JobSettings;
 
 /**
  * The parsed words of {@code tessera [OPTIONS] COMMAND [OPTIONS] ARGS...}. Options may come
@@ -133,12 +134,12 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
      * {@code --mode}.
      */
     private static UsageException twice(String option, String first, String second) {
-        return new UsageException(option + " given twice ('" + first + "' and '" + second + "'): give it once");
+        return new UsageException(JobSettings.givenTwice(option, first, second));
     }
 
     /** {@code a} and {@code b} name one path ({@code out} and {@code ./out}), seen from the current folder. */
     static boolean samePath(Path a, Path b) {
-        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        return JobSettings.samePath(a, b);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

@@ -21,6 +21,25 @@ public final class JobSettings {
     private JobSettings() {}
 
     /**
+     * Why an option that takes one value cannot take two: both named, so a script's default and the
+     * value meant to replace it are both seen (every front says it so; the same value twice is
+     * accepted, {@link #samePath}).
+     */
+    public static String givenTwice(String option, String first, String second) {
+        return option + " given twice ('" + first + "' and '" + second + "'): give it once";
+    }
+
+    /** The output folder named by OUTPUT_DIR and by {@code --output}, differently. */
+    public static String outputGivenTwice(String positional, String option) {
+        return "output folder given twice (OUTPUT_DIR '" + positional + "' and --output '" + option + "'): give it once";
+    }
+
+    /** {@code a} and {@code b} name one path ({@code out}, {@code out/} and {@code ./out}), seen from the current folder. */
+    public static boolean samePath(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /**
      * Splits a free settings text into assignments: pairs are separated by white space (new lines
      * included) or ';'; double quotes group a value with spaces ({@code object="M 13"}).
      */

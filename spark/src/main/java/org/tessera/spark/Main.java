@@ -71,8 +71,7 @@ public final class Main {
                 throw new IllegalArgumentException("expects the command 'mosaic' (the one job that runs on Spark)");
             if (positional.size() > 3) throw new IllegalArgumentException("expects at most INPUT_DIR and OUTPUT_DIR");
             if (positional.size() == 3 && outputOption != null && !samePlace(positional.get(2), outputOption))
-                throw new IllegalArgumentException("output folder given twice (OUTPUT_DIR '" + positional.get(2) + "' and --output '"
-                        + outputOption + "'): give it once");
+                throw new IllegalArgumentException(JobSettings.outputGivenTwice(positional.get(2), outputOption));
             String repeated = JobSettings.repeatedKey(sets);
             if (repeated != null) throw new IllegalArgumentException("--set " + repeated + ": give it once");
         } catch (IllegalArgumentException e) {
@@ -130,14 +129,14 @@ public final class Main {
     /** {@code value}, unless {@code before} (the option's earlier value) differs from it. */
     private static String once(String option, String before, String value) {
         if (before != null && !(option.equals("--master") ? before.equals(value) : samePlace(before, value)))
-            throw new IllegalArgumentException(option + " given twice ('" + before + "' and '" + value + "'): give it once");
+            throw new IllegalArgumentException(JobSettings.givenTwice(option, before, value));
         return value;
     }
 
-    /** Two spellings of one folder or file ({@code out}, {@code out/}, {@code ./out}); URIs as written, less a final slash. */
+    /** Two spellings of one folder or file ({@link JobSettings#samePath}); URIs as written, less a final slash. */
     private static boolean samePlace(String a, String b) {
         if (FsAccess.isUri(a) || FsAccess.isUri(b)) return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
-        return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
+        return JobSettings.samePath(Path.of(a), Path.of(b));
     }
 
     private static String value(String[] args, int i, String option) {
