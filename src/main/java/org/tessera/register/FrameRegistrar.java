@@ -321,7 +321,7 @@ public final class FrameRegistrar {
      * says which) and is at least {@link #MIN_FIELD_ROTATION_DEG}, the frame is also correlated
      * turned by it, either way (the sign depends on the camera's handedness, which a raw frame does
      * not tell), and the most significant peak among those that reach what they need
-     * ({@link AreaCorrelation#needed}) wins: an alt-az frame gets its rotation, an equatorial one
+     * ({@link AreaCorrelation#accepts}: an S/N, and away from the zero shift the high band's) wins: an alt-az frame gets its rotation, an equatorial one
      * (whose field does not turn) keeps the plain shift.
      */
     private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy, String fallback,
@@ -331,7 +331,7 @@ public final class FrameRegistrar {
         if (mp == null)
             return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
         double[] turns = Math.abs(dq) >= MIN_FIELD_ROTATION_DEG ? new double[] {0, -dq, dq} : new double[] {0};
-        // the most significant candidate among those that reach what they need (AreaCorrelation.needed:
+        // the most significant candidate among those that reach what they need (AreaCorrelation.accepts:
         // a turned candidate near the zero shift more, where the turned fixed pattern meets itself);
         // the most significant of all names the failure when none does
         AreaCorrelation.Peak p = null, best = null;

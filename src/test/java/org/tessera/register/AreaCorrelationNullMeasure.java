@@ -22,8 +22,15 @@ import org.tessera.io.Frame;
  * <li>{@code [ZONE]}: noise and another field turned by ±0.5° to ±2°, IN when the peak lies within
  *     {@link AreaCorrelation#patternReach};
  * <li>{@code [RNULL]}, {@code [ALLNULL]}: real M 94 frames on NGC 7023 frames and back
- *     ({@code ../shared/data}); {@code [RTRUE]}, {@code [M94PAIR]}: frames of one target.
+ *     ({@code ../shared/data}); {@code [RTRUE]}, {@code [M94PAIR]}: frames of one target;
+ *     {@code [HOT]}: the real null read with and without Phase 1's hot-pixel correction;
+ * <li>{@code [EDGE]} ({@code zoneEdge}): the high band near the zero-shift zone's edge;
+ *     {@code [PAIR]} ({@code -Dpairs=REF:MOV:TURN,...}): any files; {@code [COST]}
+ *     ({@code highBandCost}): the high band's cost on M 13.
  * </ul>
+ * Each candidate prints as {@code S/N/high-band S/N} ({@link AreaCorrelation#highBandSnr}, measured
+ * here whatever the S/N), {@code z} when near the zero shift (the high band not asked there),
+ * {@code ACC} when {@link AreaCorrelation#accepts} takes it.
  */
 @EnabledIfSystemProperty(named = "area.measure", matches = "true")
 class AreaCorrelationNullMeasure {
