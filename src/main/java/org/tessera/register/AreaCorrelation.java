@@ -75,7 +75,7 @@ final class AreaCorrelation {
     static final double MIN_SNR_CONFIRMED = 12;
     /**
      * Smallest S/N in the high band ({@link #highBandSnr}) of a peak away from the zero shift: 1.48
-     * times the most the high band gave any of 808 such null candidates from S/N 12 on (5.4, real
+     * times the most the high band gave any of 809 such null candidates from S/N 12 on (5.4, real
      * Seestar frames of other targets; 5.1 for the worst pair, S/N 16.9, and for its hot-pixel
      * corrected twin, S/N 21.1); true matches 10.1 (M 94, real frames of one night), 12.9 (a
      * synthetic faint field, S/N 13.7), M 13 14.4 and more.
