@@ -26,10 +26,16 @@ import org.tessera.math.Percentiles;
  *     refined by a parabola on each axis;
  * <li>the peak's <b>significance</b>: its height above the surface's median in units of the
  *     surface's robust noise (1.4826 · MAD) over the search range. Two frames of pure noise sharing
- *     a fixed pattern give 5–7, but real Seestar frames of two different targets 7.9–15.2 (144
+ *     a fixed pattern give 5–8, but real Seestar frames of two different targets 7.9–15.2 (144
  *     pairs of M 94 and NGC 7023, 110 of them over 10: the galaxy's core on the nebula's bright
  *     star, each clipped to a disc), frames of M 94 turned 69° from each other 11.7–16.9 (core on
- *     core): a shift is accepted from {@value #MIN_SNR} on ({@link #needed}).
+ *     core; 21.1 read with Phase 1's hot-pixel correction). Such peaks are extended objects meeting,
+ *     stars are points: so a peak away from the zero shift must also stand in the <b>high band</b>
+ *     ({@link #highBandSnr}: every null past S/N 12 measured at most 5.4 there, every true match
+ *     10.1 or more, M 13 14–16). A shift is accepted from {@value #MIN_SNR_CONFIRMED} with
+ *     {@value #MIN_HIGH_SNR} in the high band; near the zero shift, where the footprint masks the
+ *     high band, from {@value #MIN_SNR}; a turned candidate near it from
+ *     {@value #MIN_SNR_TURNED_NEAR_ZERO} ({@link #needed}, {@link #accepts}).
  * </ol>
  * No rotation is fitted: the caller may turn the moving plane first ({@link #prepare(Plane, double)},
  * the field rotation its headers give) and compose the turn with the shift ({@link #rotation}).
@@ -45,10 +51,11 @@ final class AreaCorrelation {
     /** σ of the Gaussian smoothing the correlation surface, binned pixels. */
     static final double SMOOTH_BINNED = 1.0;
     /**
-     * Smallest peak significance accepted: 1.2 times the worst of 208 real pairs of frames that
-     * show no common field to the candidates tried (Seestar frames of M 94 on NGC 7023 and back, and
-     * the plain candidate of M 94 on M 94 turned by 69°: 16.9); the fallback's frames reach 50–80 (M 13, the shaken e2e
-     * frames).
+     * Smallest peak significance accepted {@link #nearZero near the zero shift} (where the high band
+     * cannot confirm a peak): 1.2 times the worst of 208 real pairs of frames that show no common
+     * field to the candidates tried (Seestar frames of M 94 on NGC 7023 and back, and the plain
+     * candidate of M 94 on M 94 turned by 69°: 16.9); the fallback's frames reach 50–80 (M 13, the
+     * shaken e2e frames).
      */
     static final double MIN_SNR = 20;
     /**
@@ -59,6 +66,23 @@ final class AreaCorrelation {
      * 0.1–3° (55 frames): up to S/N 17.8 there, at most 7.5 elsewhere.
      */
     static final double MIN_SNR_TURNED_NEAR_ZERO = 30;
+    /**
+     * Smallest S/N of a peak away from the zero shift, with {@link #MIN_HIGH_SNR} in its high band
+     * ({@link #needed}): 1.5 times the worst null of pure noise or another field (8.1; their high
+     * bands reach 8.3 at their own peaks), and under the S/N 13.7–15.4 of faint fields the old rule
+     * (20 for all) left out.
+     */
+    static final double MIN_SNR_CONFIRMED = 12;
+    /**
+     * Smallest S/N in the high band ({@link #highBandSnr}) of a peak away from the zero shift: 1.48
+     * times the most the high band gave any of 809 such null candidates from S/N 12 on (5.4, real
+     * Seestar frames of other targets; 5.1 for the worst pair, S/N 16.9, and for its hot-pixel
+     * corrected twin, S/N 21.1); true matches 10.1 (M 94, real frames of one night), 12.9 (a
+     * synthetic faint field, S/N 13.7), M 13 14.4 and more.
+     */
+    static final double MIN_HIGH_SNR = 8;
+    /** Lowest radial frequency of the high band, cycles per binned px (a period of 10 binned px). */
+    static final double HIGH_BAND = 0.1;
     /** Shifts searched: up to this fraction of each binned side. */
     static final int SEARCH_DIVISOR = 3;
     /** Each binned plane is clipped at ± this many times its robust noise about its median. */
@@ -69,8 +93,13 @@ final class AreaCorrelation {
     /** A prepared plane: its binned, windowed half spectrum. */
     record Prepared(int width, int height, int bin, int bw, int bh, int fw, int fh, double[][] re, double[][] im) {}
 
-    /** The outcome: the shift (moving pixel p lies at reference pixel p + (dx, dy)) and the peak's significance. */
-    record Peak(double dx, double dy, double snr) {}
+    /**
+     * The outcome: the shift (moving pixel p lies at reference pixel p + (dx, dy)), the peak's
+     * significance, and its significance in the high band ({@link #highBandSnr}; NaN where not
+     * measured: the peak lies {@link #nearZero near the zero shift}, or its S/N is under
+     * {@link #MIN_SNR_CONFIRMED}).
+     */
+    record Peak(double dx, double dy, double snr, double highSnr) {}
 
     /** Bin factor: the binned sides stay within {@link #MAX_SIDE}. */
     static int binFor(int width, int height) {
@@ -188,16 +217,88 @@ final class AreaCorrelation {
     }
 
     /**
-     * The significance a peak needs: {@link #MIN_SNR}, or {@link #MIN_SNR_TURNED_NEAR_ZERO} for a
-     * plane turned by {@code turnDeg} whose peak lies within {@link #patternReach} of the zero shift.
+     * The significance a peak needs: {@link #MIN_SNR_TURNED_NEAR_ZERO} for a plane turned by
+     * {@code turnDeg} whose peak lies within {@link #patternReach} of the zero shift;
+     * {@link #MIN_SNR} for a peak {@link #nearZero near the zero shift}, where the high band is
+     * masked; else {@link #MIN_SNR_CONFIRMED}, with {@link #MIN_HIGH_SNR} in the high band
+     * ({@link #neededHigh}).
      */
     static double needed(int width, int height, double turnDeg, Peak peak) {
-        return turnDeg != 0 && Math.hypot(peak.dx(), peak.dy()) <= patternReach(width, height, turnDeg)
-                ? MIN_SNR_TURNED_NEAR_ZERO : MIN_SNR;
+        if (turnDeg != 0 && Math.hypot(peak.dx(), peak.dy()) <= patternReach(width, height, turnDeg)) return MIN_SNR_TURNED_NEAR_ZERO;
+        return nearZero(binFor(width, height), peak) ? MIN_SNR : MIN_SNR_CONFIRMED;
     }
+
+    /** The significance a peak needs in the high band: {@link #MIN_HIGH_SNR} where {@link #needed} is {@link #MIN_SNR_CONFIRMED}, else 0 (not asked). */
+    static double neededHigh(int width, int height, double turnDeg, Peak peak) {
+        return needed(width, height, turnDeg, peak) == MIN_SNR_CONFIRMED ? MIN_HIGH_SNR : 0;
+    }
+
+    /** Whether a peak reaches what it needs ({@link #needed}, {@link #neededHigh}). */
+    static boolean accepts(int width, int height, double turnDeg, Peak peak) {
+        double high = neededHigh(width, height, turnDeg, peak);
+        return peak.snr() >= needed(width, height, turnDeg, peak) && (high == 0 || peak.highSnr() >= high);
+    }
+
+    /**
+     * The smoothed correlation surface over the searched lags: {@code s[oy + dy][ox + dx]} is the lag
+     * (dx, dy) binned px, searched for |dx| ≤ sx, |dy| ≤ sy (a margin of m cells beyond, for the
+     * parabola).
+     */
+    record Surface(double[][] s, int ox, int oy, int sx, int sy, int bin) {}
 
     /** The correlation peak of {@code mov} on {@code ref} (same size and binning); null when they do not fit together. */
     static Peak peak(Prepared ref, Prepared mov) {
+        Surface sf = surface(ref, mov, 0);
+        if (sf == null) return null;
+        Peak p = peak(sf);
+        // the high band only where it can tell and could decide (away from the masked footprint)
+        if (p.snr() < MIN_SNR_CONFIRMED || nearZero(ref.bin, p)) return p;
+        return new Peak(p.dx(), p.dy(), p.snr(), highBandSnr(ref, mov, p));
+    }
+
+    /**
+     * Whether a peak lies where the zero-shift footprint ({@link #maskFor}, replaced by a
+     * quadratic) erases the high band: within one binned px beyond it.
+     */
+    static boolean nearZero(int bin, Peak p) {
+        return Math.max(Math.abs(p.dx()), Math.abs(p.dy())) <= (maskFor(bin) + 1) * bin;
+    }
+
+    /**
+     * The peak's significance in the high band alone: the surface of the radial frequencies from
+     * {@value #HIGH_BAND} cycles per binned px on (made as {@link #surface}), its largest value
+     * within one binned px of the peak's lag, above the median of the searched lags in units of
+     * their robust noise. Stars, points in the binned plane, keep a good part of their
+     * correlation there; two extended objects (a galaxy's core, a nebula, a star's halo, clipped
+     * to discs) meeting each other keep almost none; and the noise of two bands is independent.
+     */
+    static double highBandSnr(Prepared ref, Prepared mov, Peak p) {
+        Surface sf = surface(ref, mov, HIGH_BAND);
+        double[][] sm = sf.s;
+        int ox = sf.ox, oy = sf.oy, sx = sf.sx, sy = sf.sy;
+        int n = (2 * sx + 1) * (2 * sy + 1), q = 0;
+        double[] vals = new double[n];
+        for (int j = oy - sy; j <= oy + sy; j++)
+            for (int i = ox - sx; i <= ox + sx; i++) vals[q++] = sm[j][i];
+        double med = Percentiles.medianAsSorted(vals, n);
+        for (int i = 0; i < n; i++) vals[i] = Math.abs(vals[i] - med);
+        double sd = 1.4826 * Percentiles.medianAsSorted(vals, n);
+        int lx = (int) Math.round(p.dx() / sf.bin), ly = (int) Math.round(p.dy() / sf.bin);
+        double at = Double.NEGATIVE_INFINITY;
+        for (int b = -1; b <= 1; b++)
+            for (int a = -1; a <= 1; a++) {
+                int j = Math.max(oy - sy, Math.min(oy + sy, oy + ly + b)), i = Math.max(ox - sx, Math.min(ox + sx, ox + lx + a));
+                at = Math.max(at, sm[j][i]);
+            }
+        return sd > 0 ? (at - med) / sd : 0;
+    }
+
+    /**
+     * The smoothed, high-passed cross-correlation of {@code mov} on {@code ref}, its zero-shift
+     * footprint replaced; with {@code band} &gt; 0 of the radial frequencies from {@code band}
+     * cycles per binned px on only. Null when they do not fit together.
+     */
+    static Surface surface(Prepared ref, Prepared mov, double band) {
         if (ref.fw != mov.fw || ref.fh != mov.fh || ref.bin != mov.bin || ref.bw != mov.bw || ref.bh != mov.bh) return null;
         int fw = ref.fw, fh = ref.fh, hw = fw / 2 + 1, bin = ref.bin;
         double[][] re = new double[fh][hw], im = new double[fh][hw];
@@ -206,11 +307,13 @@ final class AreaCorrelation {
         double g = -2 * Math.PI * Math.PI * s2 * s2;
         double[] kx2 = new double[hw];
         for (int x = 0; x < hw; x++) kx2[x] = (double) x * x / ((double) fw * fw);
+        double band2 = band * band;
         for (int y = 0; y < fh; y++) {
             int ky = y <= fh / 2 ? y : y - fh;
             double ky2 = (double) ky * ky / ((double) fh * fh);
             double[] rr = ref.re[y], ri = ref.im[y], mr = mov.re[y], mi = mov.im[y], or = re[y], oi = im[y];
             for (int x = 0; x < hw; x++) {
+                if (kx2[x] + ky2 < band2) continue; // below the band: left at 0
                 double h = 1 - Math.exp(g * (kx2[x] + ky2));
                 h *= h;
                 double ar = rr[x], ai = ri[x], br = mr[x], bi = -mi[x];
@@ -231,7 +334,13 @@ final class AreaCorrelation {
         }
         int r = maskFor(bin);
         maskZero(s, ox, oy, r);
-        double[][] sm = smooth(s, k);
+        return new Surface(smooth(s, k), ox, oy, sx, sy, bin);
+    }
+
+    /** The surface's maximum over the searched lags, refined, and its significance. */
+    static Peak peak(Surface sf) {
+        double[][] sm = sf.s;
+        int ox = sf.ox, oy = sf.oy, sx = sf.sx, sy = sf.sy, bin = sf.bin;
         // the maximum over the search range (first in row order on ties), the noise over the same range
         int n = (2 * sx + 1) * (2 * sy + 1), q = 0, px = ox, py = oy;
         double best = Double.NEGATIVE_INFINITY;
@@ -247,7 +356,7 @@ final class AreaCorrelation {
         double sd = 1.4826 * Percentiles.medianAsSorted(vals, n);
         double fx = gaussian(sm[py][px - 1] - med, best - med, sm[py][px + 1] - med);
         double fy = gaussian(sm[py - 1][px] - med, best - med, sm[py + 1][px] - med);
-        return new Peak((px - ox + fx) * bin, (py - oy + fy) * bin, sd > 0 ? (best - med) / sd : 0);
+        return new Peak((px - ox + fx) * bin, (py - oy + fy) * bin, sd > 0 ? (best - med) / sd : 0, Double.NaN);
     }
 
     /**
@@ -290,7 +399,7 @@ final class AreaCorrelation {
     }
 
     /** Separable Gaussian (σ {@link #SMOOTH_BINNED}, reach k) of s; valid k cells in from each edge. */
-    private static double[][] smooth(double[][] s, int k) {
+    static double[][] smooth(double[][] s, int k) {
         double[] w = new double[2 * k + 1];
         double tot = 0;
         for (int i = -k; i <= k; i++) tot += w[i + k] = Math.exp(-0.5 * i * i / (SMOOTH_BINNED * SMOOTH_BINNED));

@@ -321,7 +321,7 @@ public final class FrameRegistrar {
      * says which) and is at least {@link #MIN_FIELD_ROTATION_DEG}, the frame is also correlated
      * turned by it, either way (the sign depends on the camera's handedness, which a raw frame does
      * not tell), and the most significant peak among those that reach what they need
-     * ({@link AreaCorrelation#needed}) wins: an alt-az frame gets its rotation, an equatorial one
+     * ({@link AreaCorrelation#accepts}: an S/N, and away from the zero shift the high band's) wins: an alt-az frame gets its rotation, an equatorial one
      * (whose field does not turn) keeps the plain shift.
      */
     private static Registration area(Reference ref, String name, FloatImage luminance, String starsWhy, String fallback,
@@ -331,7 +331,7 @@ public final class FrameRegistrar {
         if (mp == null)
             return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
         double[] turns = Math.abs(dq) >= MIN_FIELD_ROTATION_DEG ? new double[] {0, -dq, dq} : new double[] {0};
-        // the most significant candidate among those that reach what they need (AreaCorrelation.needed:
+        // the most significant candidate among those that reach what they need (AreaCorrelation.accepts:
         // a turned candidate near the zero shift more, where the turned fixed pattern meets itself);
         // the most significant of all names the failure when none does
         AreaCorrelation.Peak p = null, best = null;
@@ -340,19 +340,25 @@ public final class FrameRegistrar {
             AreaCorrelation.Peak q = AreaCorrelation.peak(rp, AreaCorrelation.prepare(mp, t));
             if (q == null) continue;
             if (best == null || q.snr() > best.snr()) { best = q; bestTurn = t; }
-            if (q.snr() >= AreaCorrelation.needed(mp.width(), mp.height(), t, q) && (p == null || q.snr() > p.snr())) { p = q; turn = t; }
+            if (AreaCorrelation.accepts(mp.width(), mp.height(), t, q) && (p == null || q.snr() > p.snr())) { p = q; turn = t; }
         }
         if (best == null)
             return Registration.failed(name, starsWhy + "; the frames are too small for an area correlation");
         if (p == null) {
             double need = AreaCorrelation.needed(mp.width(), mp.height(), bestTurn, best);
+            double needHigh = AreaCorrelation.neededHigh(mp.width(), mp.height(), bestTurn, best);
+            // the high band is measured only from MIN_SNR_CONFIRMED on
+            String has = String.format(Locale.ROOT, "%.1f", best.snr()) + (needHigh > 0 && !Double.isNaN(best.highSnr())
+                    ? String.format(Locale.ROOT, " but S/N %.1f in the high band", best.highSnr()) : "");
+            String needs = String.format(Locale.ROOT, "%.0f", need) + (needHigh > 0
+                    ? String.format(Locale.ROOT, " and S/N %.0f in the high band (its stars' sharp detail)", needHigh) : "");
             String where = bestTurn == 0 ? "" : String.format(Locale.ROOT, ", turned by %.2f°%s", bestTurn,
-                    need > AreaCorrelation.MIN_SNR ? String.format(Locale.ROOT, " and within %.0f px of the zero shift, "
+                    need == AreaCorrelation.MIN_SNR_TURNED_NEAR_ZERO ? String.format(Locale.ROOT, " and within %.0f px of the zero shift, "
                             + "where the turned sensor pattern meets itself", AreaCorrelation.patternReach(mp.width(), mp.height(), bestTurn)) : "");
             return Registration.areaFailed(name, String.format(Locale.ROOT, "%s; area correlation%s: no significant peak "
-                    + "(the best, at shift (%.1f, %.1f) px%s, has S/N %.1f, need %.0f): no common field, or pure noise",
+                    + "(the best, at shift (%.1f, %.1f) px%s, has S/N %s, need %s): no common field, or pure noise",
                     starsWhy, turns.length > 1 ? String.format(Locale.ROOT, ", also turned by ±%.2f° (field rotation %s)",
-                            Math.abs(dq), from) : "", best.dx(), best.dy(), where, best.snr(), need), best.snr(), fallback);
+                            Math.abs(dq), from) : "", best.dx(), best.dy(), where, has, needs), best.snr(), fallback);
         }
         LOG.fine(String.format(Locale.ROOT, "[REG] %s -> %s: %s: area correlation", name, ref.name, fallback));
         return turn == 0 ? Registration.area(name, Affine.translation(p.dx(), p.dy()), p.snr(), fallback, null)

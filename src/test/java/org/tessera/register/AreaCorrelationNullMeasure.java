@@ -22,8 +22,15 @@ import org.tessera.io.Frame;
  * <li>{@code [ZONE]}: noise and another field turned by ±0.5° to ±2°, IN when the peak lies within
  *     {@link AreaCorrelation#patternReach};
  * <li>{@code [RNULL]}, {@code [ALLNULL]}: real M 94 frames on NGC 7023 frames and back
- *     ({@code ../shared/data}); {@code [RTRUE]}, {@code [M94PAIR]}: frames of one target.
+ *     ({@code ../shared/data}); {@code [RTRUE]}, {@code [M94PAIR]}: frames of one target;
+ *     {@code [HOT]}: the real null read with and without Phase 1's hot-pixel correction;
+ * <li>{@code [EDGE]} ({@code zoneEdge}): the high band near the zero-shift zone's edge;
+ *     {@code [PAIR]} ({@code -Dpairs=REF:MOV:TURN,...}): any files; {@code [COST]}
+ *     ({@code highBandCost}): the high band's cost on M 13.
  * </ul>
+ * Each candidate prints as {@code S/N/high-band S/N} ({@link AreaCorrelation#highBandSnr}, measured
+ * here whatever the S/N), {@code z} when near the zero shift (the high band not asked there),
+ * {@code ACC} when {@link AreaCorrelation#accepts} takes it.
  */
 @EnabledIfSystemProperty(named = "area.measure", matches = "true")
 class AreaCorrelationNullMeasure {
@@ -98,6 +105,18 @@ class AreaCorrelationNullMeasure {
         }
     }
 
+    /** The peak with its high-band S/N measured whatever its S/N or place (the registrar measures it only where it can decide). */
+    static AreaCorrelation.Peak measured(AreaCorrelation.Prepared ref, AreaCorrelation.Prepared mov) {
+        AreaCorrelation.Peak p = AreaCorrelation.peak(ref, mov);
+        return new AreaCorrelation.Peak(p.dx(), p.dy(), p.snr(), AreaCorrelation.highBandSnr(ref, mov, p));
+    }
+
+    /** "S/N/high-band S/N", z when near the zero shift (the high band masked), and ACC when the rule accepts it (Seestar size). */
+    static String v(AreaCorrelation.Peak p, double turn) {
+        return String.format(Locale.ROOT, "%.2f/%.2f%s%s", p.snr(), p.highSnr(), AreaCorrelation.nearZero(AreaCorrelation.binFor(W, H), p) ? "z" : "",
+                AreaCorrelation.accepts(W, H, turn, p) ? " ACC" : "");
+    }
+
     static double[] snrs(AreaCorrelation.Prepared rp, float[] mov, double dq) {
         AreaCorrelation.Plane mp = AreaCorrelation.plane(mov, W, H);
         double[] out = new double[3];
@@ -138,12 +157,12 @@ class AreaCorrelationNullMeasure {
                 }
                 AreaCorrelation.Plane mp = AreaCorrelation.plane(m, W, H);
                 StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[NULL] %-28s seed %d:", types[t], s));
-                AreaCorrelation.Peak p0 = AreaCorrelation.peak(rp, AreaCorrelation.prepare(mp, 0));
-                sb.append(String.format(Locale.ROOT, " 0: %.2f at (%.0f,%.0f)", p0.snr(), p0.dx(), p0.dy()));
+                AreaCorrelation.Peak p0 = measured(rp, AreaCorrelation.prepare(mp, 0));
+                sb.append(String.format(Locale.ROOT, " 0: %s at (%.0f,%.0f)", v(p0, 0), p0.dx(), p0.dy()));
                 for (double dq : dqs)
                     for (double sg : new double[] {-1, 1}) {
-                        AreaCorrelation.Peak p = AreaCorrelation.peak(rp, AreaCorrelation.prepare(mp, sg * dq));
-                        sb.append(String.format(Locale.ROOT, " | %+.1f: %.2f at (%.0f,%.0f)", sg * dq, p.snr(), p.dx(), p.dy()));
+                        AreaCorrelation.Peak p = measured(rp, AreaCorrelation.prepare(mp, sg * dq));
+                        sb.append(String.format(Locale.ROOT, " | %+.1f: %s at (%.0f,%.0f)", sg * dq, v(p, sg * dq), p.dx(), p.dy()));
                     }
                 System.out.println(sb);
             }
@@ -161,8 +180,8 @@ class AreaCorrelationNullMeasure {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[TRUE] scale %.1f rot %.1f shift (%.1f,%.1f) smear %.0f:", c[0], c[1], c[2], c[3], c[4]));
             double dq = c[1] == 0 ? 1 : c[1];
             for (double t : new double[] {0, -dq, dq}) {
-                AreaCorrelation.Peak p = AreaCorrelation.peak(refP, AreaCorrelation.prepare(mp, t));
-                sb.append(String.format(Locale.ROOT, " | %+.1f: %.2f at (%.1f,%.1f)", t, p.snr(), p.dx(), p.dy()));
+                AreaCorrelation.Peak p = measured(refP, AreaCorrelation.prepare(mp, t));
+                sb.append(String.format(Locale.ROOT, " | %+.1f: %s at (%.1f,%.1f)", t, v(p, t), p.dx(), p.dy()));
             }
             System.out.println(sb);
         }
@@ -184,9 +203,9 @@ class AreaCorrelationNullMeasure {
                 StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[ZONE] %s seed %d:", t == 0 ? "noise" : "field", s));
                 for (double dq : dqs)
                     for (double sg : new double[] {-1, 1}) {
-                        AreaCorrelation.Peak p = AreaCorrelation.peak(refP, AreaCorrelation.prepare(mp, sg * dq));
+                        AreaCorrelation.Peak p = measured(refP, AreaCorrelation.prepare(mp, sg * dq));
                         double z = 2 + Math.toRadians(dq) * half;
-                        sb.append(String.format(Locale.ROOT, " | %+.1f: %.2f %s r=%.1f", sg * dq, p.snr(), Math.hypot(p.dx(), p.dy()) <= z ? "IN" : "out", Math.hypot(p.dx(), p.dy())));
+                        sb.append(String.format(Locale.ROOT, " | %+.1f: %s %s r=%.1f", sg * dq, v(p, sg * dq), Math.hypot(p.dx(), p.dy()) <= z ? "IN" : "out", Math.hypot(p.dx(), p.dy())));
                     }
                 System.out.println(sb);
             }
@@ -227,14 +246,14 @@ class AreaCorrelationNullMeasure {
             double hq = Math.IEEEremainder(q.get(pr[1]) - q.get(pr[0]), 360);
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%s] %s -> %s dq(headers) %.2f:", pr[2] == null ? "RNULL" : "RTRUE",
                     pr[1].getFileName(), pr[0].getFileName(), hq));
-            AreaCorrelation.Peak p0 = AreaCorrelation.peak(r, AreaCorrelation.prepare(mp, 0));
-            sb.append(String.format(Locale.ROOT, " 0: %.2f at (%.1f,%.1f)", p0.snr(), p0.dx(), p0.dy()));
+            AreaCorrelation.Peak p0 = measured(r, AreaCorrelation.prepare(mp, 0));
+            sb.append(String.format(Locale.ROOT, " 0: %s at (%.1f,%.1f)", v(p0, 0), p0.dx(), p0.dy()));
             List<Double> ts = new ArrayList<>();
             if (Double.isFinite(hq) && Math.abs(hq) >= 0.05) { ts.add(-hq); ts.add(hq); }
             for (double dq : dqs) { ts.add(-dq); ts.add(dq); }
             for (double t : ts) {
-                AreaCorrelation.Peak p = AreaCorrelation.peak(r, AreaCorrelation.prepare(mp, t));
-                sb.append(String.format(Locale.ROOT, " | %+.2f: %.2f at (%.0f,%.0f)", t, p.snr(), p.dx(), p.dy()));
+                AreaCorrelation.Peak p = measured(r, AreaCorrelation.prepare(mp, t));
+                sb.append(String.format(Locale.ROOT, " | %+.2f: %s at (%.0f,%.0f)", t, v(p, t), p.dx(), p.dy()));
             }
             System.out.println(sb);
         }
@@ -260,17 +279,17 @@ class AreaCorrelationNullMeasure {
         }
         for (Path a : m94) for (Path b : n7023) for (Path[] pr : new Path[][] {{a, b}, {b, a}}) {
             double hq = Math.IEEEremainder(q.get(pr[1]) - q.get(pr[0]), 360);
-            AreaCorrelation.Peak p0 = AreaCorrelation.peak(prep.get(pr[0]), prep.get(pr[1]));
-            AreaCorrelation.Peak pm = AreaCorrelation.peak(prep.get(pr[0]), AreaCorrelation.prepare(planes.get(pr[1]), -hq));
-            AreaCorrelation.Peak pp = AreaCorrelation.peak(prep.get(pr[0]), AreaCorrelation.prepare(planes.get(pr[1]), hq));
-            System.out.println(String.format(Locale.ROOT, "[ALLNULL] %s -> %s dq %.2f: 0: %.2f at (%.0f,%.0f) | -dq %.2f at (%.0f,%.0f) | +dq %.2f at (%.0f,%.0f)",
-                    pr[1].getFileName(), pr[0].getFileName(), hq, p0.snr(), p0.dx(), p0.dy(), pm.snr(), pm.dx(), pm.dy(), pp.snr(), pp.dx(), pp.dy()));
+            AreaCorrelation.Peak p0 = measured(prep.get(pr[0]), prep.get(pr[1]));
+            AreaCorrelation.Peak pm = measured(prep.get(pr[0]), AreaCorrelation.prepare(planes.get(pr[1]), -hq));
+            AreaCorrelation.Peak pp = measured(prep.get(pr[0]), AreaCorrelation.prepare(planes.get(pr[1]), hq));
+            System.out.println(String.format(Locale.ROOT, "[ALLNULL] %s -> %s dq %.2f: 0: %s at (%.0f,%.0f) | -dq %s at (%.0f,%.0f) | +dq %s at (%.0f,%.0f)",
+                    pr[1].getFileName(), pr[0].getFileName(), hq, v(p0, 0), p0.dx(), p0.dy(), v(pm, -hq), pm.dx(), pm.dy(), v(pp, hq), pp.dx(), pp.dy()));
         }
         // M 94 across nights (same target, other sessions: a common field at large dithers, or none)
         for (int i = 0; i < m94.size(); i++) for (int j = 0; j < m94.size(); j++) {
             if (i == j) continue;
-            AreaCorrelation.Peak p0 = AreaCorrelation.peak(prep.get(m94.get(i)), prep.get(m94.get(j)));
-            System.out.println(String.format(Locale.ROOT, "[M94PAIR] %s -> %s: %.2f at (%.1f,%.1f)", m94.get(j).getFileName(), m94.get(i).getFileName(), p0.snr(), p0.dx(), p0.dy()));
+            AreaCorrelation.Peak p0 = measured(prep.get(m94.get(i)), prep.get(m94.get(j)));
+            System.out.println(String.format(Locale.ROOT, "[M94PAIR] %s -> %s: %s at (%.1f,%.1f)", m94.get(j).getFileName(), m94.get(i).getFileName(), v(p0, 0), p0.dx(), p0.dy()));
         }
     }
 
@@ -333,10 +352,81 @@ class AreaCorrelationNullMeasure {
                     FloatImage l = org.tessera.detect.Luminance.of(f);
                     pp[i] = AreaCorrelation.prepare(l.plane(0), l.width(), l.height());
                 }
-                AreaCorrelation.Peak p = AreaCorrelation.peak(pp[0], pp[1]);
-                System.out.println(String.format(Locale.ROOT, "[HOT] %s -> %s, hot pixels %s: %.2f at (%.1f, %.1f)", pr[1], pr[0],
-                        corrected ? "corrected" : "as stored", p.snr(), p.dx(), p.dy()));
+                AreaCorrelation.Peak p = measured(pp[0], pp[1]);
+                System.out.println(String.format(Locale.ROOT, "[HOT] %s -> %s, hot pixels %s: %s at (%.1f, %.1f)", pr[1], pr[0],
+                        corrected ? "corrected" : "as stored", v(p, 0), p.dx(), p.dy()));
             }
     }
 
+    /**
+     * The high band's cost on the M 13 frames (frames 1, 2, 4, 5 on 3, each past 12 and away from the
+     * zero shift, so measured): the surface and its peak alone (the rule before) against
+     * {@link AreaCorrelation#peak(AreaCorrelation.Prepared, AreaCorrelation.Prepared)}, interleaved, the median of 7 rounds.
+     */
+    @Test
+    void highBandCost() throws Exception {
+        Path d = Paths.get("../shared/data/m13_raw_frames");
+        AreaCorrelation.Prepared[] p = new AreaCorrelation.Prepared[5];
+        for (int i = 0; i < 5; i++) {
+            FloatImage l = lum(d.resolve("M13_blue_000" + (i + 1) + ".fits"));
+            p[i] = AreaCorrelation.prepare(l.plane(0), l.width(), l.height());
+        }
+        int rounds = 7;
+        double[] before = new double[rounds], after = new double[rounds];
+        double sink = 0;
+        for (int r = 0; r < rounds + 2; r++) {
+            long t0 = System.nanoTime();
+            for (int i : new int[] {0, 1, 3, 4}) sink += AreaCorrelation.peak(AreaCorrelation.surface(p[2], p[i], 0)).snr();
+            long t1 = System.nanoTime();
+            for (int i : new int[] {0, 1, 3, 4}) sink += AreaCorrelation.peak(p[2], p[i]).highSnr();
+            long t2 = System.nanoTime();
+            if (r >= 2) { before[r - 2] = (t1 - t0) / 4e6; after[r - 2] = (t2 - t1) / 4e6; }
+        }
+        Arrays.sort(before);
+        Arrays.sort(after);
+        System.out.println(String.format(Locale.ROOT, "[COST] M 13, per frame: surface and peak %.1f ms, with the high band %.1f ms (medians of %d rounds; %s)",
+                before[rounds / 2], after[rounds / 2], rounds, sink != 0 ? "ok" : "-"));
+    }
+    /**
+     * Any pairs of files: {@code -Dpairs=REF:MOV:TURN,...} (TURN in degrees, tried either way), each
+     * candidate's S/N and high band ({@code [PAIR]}); e.g. the shaken e2e frames on their reference.
+     */
+    @Test
+    void pairs() throws Exception {
+        for (String pr : System.getProperty("pairs", "").split(",")) {
+            if (pr.isBlank()) continue;
+            String[] f = pr.split(":");
+            FloatImage a = lum(Paths.get(f[0])), b = lum(Paths.get(f[1]));
+            AreaCorrelation.Prepared r = AreaCorrelation.prepare(a.plane(0), a.width(), a.height());
+            AreaCorrelation.Plane mp = AreaCorrelation.plane(b.plane(0), b.width(), b.height());
+            double t = Double.parseDouble(f[2]);
+            StringBuilder sb = new StringBuilder("[PAIR] " + Paths.get(f[1]).getFileName() + " -> " + Paths.get(f[0]).getFileName() + ":");
+            for (double turn : new double[] {0, -t, t}) {
+                AreaCorrelation.Peak p = measured(r, AreaCorrelation.prepare(mp, turn));
+                sb.append(String.format(Locale.ROOT, " | %+.2f: %s at (%.2f,%.2f)", turn, v(p, turn), p.dx(), p.dy()));
+            }
+            System.out.println(sb);
+        }
+    }
+    /**
+     * The high band near the zero-shift zone's edge ({@link AreaCorrelation#nearZero}: ± 6 px at
+     * Seestar size): the faint field at 0.3, 0.5 and 1 of its brightness, shifted by (d, 0.4) px
+     * and (d, d) px for d = 4…16, plain ({@code [EDGE]}).
+     */
+    @Test
+    void zoneEdge() {
+        float[] pat = pattern(5, 180);
+        double[][] a = field(7, 2700);
+        AreaCorrelation.Prepared refP = AreaCorrelation.prepare(frame(a, 1, 0, 0, 0, 0, pat, 1), W, H);
+        for (double scale : new double[] {0.3, 0.5, 1})
+            for (boolean diag : new boolean[] {false, true}) {
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[EDGE] scale %.1f %s:", scale, diag ? "(d, d)" : "(d, 0.4)"));
+                for (int d = 4; d <= 16; d += 2) {
+                    AreaCorrelation.Plane mp = AreaCorrelation.plane(frame(a, scale, 0, d, diag ? d : 0.4, 0, pat, 77 + d), W, H);
+                    AreaCorrelation.Peak p = measured(refP, AreaCorrelation.prepare(mp, 0));
+                    sb.append(String.format(Locale.ROOT, " | %d: %s at (%.1f,%.1f)", d, v(p, 0), p.dx(), p.dy()));
+                }
+                System.out.println(sb);
+            }
+    }
 }
