@@ -46,6 +46,11 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, null);
+    }
+
+    /** {@code shared}: a running context to use (and leave running: tests share one a JVM), or null to start one. */
+    static int run(String[] args, PrintStream out, PrintStream err, JavaSparkContext shared) {
         List<String> positional = new ArrayList<>(), sets = new ArrayList<>();
         Path configFile = null;
         String master = null, outputOption = null;
@@ -98,7 +103,8 @@ public final class Main {
             // The console names each skipped input once, in the list at the end (the phases' own
             // warnings about them are held back, and shown before a failure: below).
             try (OutputRun run = OutputRun.folder(logDir, RunLog.frontConsoleHandler(Level.INFO, out, err));
-                 JavaSparkContext sc = new JavaSparkContext(conf)) {
+                 JavaSparkContext own = shared == null ? new JavaSparkContext(conf) : null) {
+                JavaSparkContext sc = own != null ? own : shared;
                 sc.setLogLevel("WARN"); // Tessera's own lines, not Spark's INFO chatter (the Spark UI has it)
                 fs = Staging.access(sc);
                 try {
@@ -108,12 +114,15 @@ public final class Main {
                     Logger.getLogger("org.tessera.spark").log(Level.SEVERE, "failed: " + Errors.describe(e), e);
                     return 2;
                 }
-                for (SparkMosaic.Skip s : o.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
-                for (SparkMosaic.NotApplied n : o.notApplied()) err.println(OutcomeReport.notApplied(n.output(), n.step(), n.reason()));
+                // Through the log, as bin/tessera: the console shows them, tessera.log keeps them.
+                Logger log = Logger.getLogger("org.tessera.spark");
+                for (SparkMosaic.Skip s : o.skipped()) log.warning("skipped " + s.file() + ": " + s.reason());
+                for (SparkMosaic.NotApplied n : o.notApplied()) log.warning(OutcomeReport.notApplied(n.output(), n.step(), n.reason()));
                 out.println("mosaic: " + o.mosaic());
+                log.fine("mosaic: " + o.mosaic());
                 for (String line : OutcomeReport.summary(o.skipped().size(),
                         o.notApplied().stream().map(SparkMosaic.NotApplied::step).toList(), output + "/" + RunLog.FILE_NAME))
-                    err.println(line);
+                    log.warning(line);
             }
             if (uri) {
                 fs.put(logDir.resolve(RunLog.FILE_NAME), output.replaceAll("/+$", "") + "/" + RunLog.FILE_NAME);

@@ -22,8 +22,13 @@ import org.tessera.pipeline.RunLog;
 class MainTest {
 
     private static String[] run(int expected, String... args) {
+        return run(expected, null, args);
+    }
+
+    /** {@code shared}: the test JVM's one Spark context for a run that gets that far, or null. */
+    private static String[] run(int expected, org.apache.spark.api.java.JavaSparkContext shared, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), shared);
         String[] text = {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
         assertEquals(expected, rc, text[0] + text[1]);
         return text;
@@ -85,13 +90,25 @@ class MainTest {
     void aSkippedInputIsNamedOnceOnTheConsole(@TempDir Path dir) throws Exception {
         Path in = Files.createDirectories(dir.resolve("in")), out = dir.resolve("out");
         Files.writeString(in.resolve("garbage.fits"), "not a FITS file at all");
-        String[] text = run(2, "mosaic", in.toString(), out.toString(), "-m", "local[1]");
+        String[] text = run(2, LocalSpark.context(), "mosaic", in.toString(), out.toString());
         String console = text[0] + text[1];
         int first = console.indexOf("garbage.fits"), failed = console.indexOf("failed: ");
         assertTrue(first >= 0 && failed > first, console);
         assertEquals(first, console.lastIndexOf("garbage.fits", failed - 1), "named once before the failure:\n" + console);
         String log = Files.readString(out.resolve(RunLog.FILE_NAME));
         assertTrue(log.contains("garbage.fits") && log.contains("failed: "), log);
+
+        // A run that finishes: the phase's warning held back, the file named once, by the list.
+        Path dss = Path.of("../../shared/data/dss_pair");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dss), "../shared/data beside the checkout");
+        for (String f : new String[] {"dss_test1.fits", "dss_test2.fits"}) Files.copy(dss.resolve(f), in.resolve(f));
+        Path out2 = dir.resolve("out2");
+        text = run(1, LocalSpark.context(), "mosaic", in.toString(), out2.toString());
+        console = text[0] + text[1];
+        assertEquals(1, console.split("garbage.fits", -1).length - 1, "named once:\n" + console);
+        assertTrue(console.contains("skipped " + in.resolve("garbage.fits")), console);
+        log = Files.readString(out2.resolve(RunLog.FILE_NAME));
+        assertTrue(log.split("garbage.fits", -1).length - 1 >= 2, "the log keeps the phase's line too:\n" + log);
     }
 
     @Test
