@@ -52,7 +52,7 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     case "-c", "--config" -> {
                         String v = inline != null ? inline : value(args, ++i, name);
                         Path p = Main.path(v, "--config");
-                        if (config != null && !samePath(config, p)) throw twice("--config", config.toString(), v);
+                        if (config != null && !JobSettings.samePath(config, p)) throw twice("--config", config.toString(), v);
                         if (config == null) config = p;
                     }
                     case "-s", "--set" -> {
@@ -63,7 +63,7 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                     case "-o", "--output" -> {
                         String v = inline != null ? inline : value(args, ++i, name);
                         Path p = Main.path(v, "--output");
-                        if (output != null && !samePath(output, p)) throw twice("--output", output.toString(), v);
+                        if (output != null && !JobSettings.samePath(output, p)) throw twice("--output", output.toString(), v);
                         if (output == null) output = p;
                     }
                     case "--mode" -> {
@@ -130,16 +130,11 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
      * An option that takes one value, given two values: named with both, as a key {@code --set} twice
      * is, so a script's default and the value meant to replace it are both seen. The same value twice
      * is accepted (scripts that append options repeat them): the same path however written for
-     * {@code --config} and {@code --output} ({@link #samePath}), the same word in any case for
+     * {@code --config} and {@code --output} ({@link JobSettings#samePath}), the same word in any case for
      * {@code --mode}.
      */
     private static UsageException twice(String option, String first, String second) {
         return new UsageException(JobSettings.givenTwice(option, first, second));
-    }
-
-    /** {@code a} and {@code b} name one path ({@code out} and {@code ./out}), seen from the current folder. */
-    static boolean samePath(Path a, Path b) {
-        return JobSettings.samePath(a, b);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

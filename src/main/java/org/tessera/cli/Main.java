@@ -284,7 +284,7 @@ public final class Main {
             case MOSAIC -> {
                 if (args.size() > 2)
                     throw new UsageException("expects at most INPUT_DIR and OUTPUT_DIR, got " + args.size() + " arguments");
-                if (args.size() == 2 && cl.output() != null && !CommandLine.samePath(path(args.get(1), "OUTPUT_DIR"), cl.output()))
+                if (args.size() == 2 && cl.output() != null && !JobSettings.samePath(path(args.get(1), "OUTPUT_DIR"), cl.output()))
                     throw new UsageException(JobSettings.outputGivenTwice(args.get(1), cl.output().toString()));
                 if (!args.isEmpty()) inputs.add(path(args.get(0), "INPUT_DIR"));
                 output = args.size() == 2 ? path(args.get(1), "OUTPUT_DIR") : cl.output() != null ? cl.output() : DEFAULT_OUTPUT;
