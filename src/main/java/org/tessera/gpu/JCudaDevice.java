@@ -60,8 +60,8 @@ import org.tessera.gpu.kernels.Kernels;
  * go through two pinned host buffers, the copy of one overlapping the DMA of the other.
  * <p>
  * Errors: CUDA_ERROR_OUT_OF_MEMORY → {@link GpuOutOfMemoryException}; any other CUDA error → {@link
- * GpuException}; no driver library ({@code libcuda.so.1} missing: a {@link LinkageError}) → a
- * {@link GpuException} saying "no NVIDIA driver". Callers serialise use, as {@link GpuDevice} says;
+ * GpuException}; no driver library ({@code libcuda.so.1} missing: {@link DriverLibrary} tells it without
+ * loading JCuda's natives, else a {@link LinkageError}) → a {@link GpuException} saying "no NVIDIA driver". Callers serialise use, as {@link GpuDevice} says;
  * every call makes the context current on the calling thread.
  */
 public final class JCudaDevice implements GpuDevice {
@@ -112,6 +112,8 @@ public final class JCudaDevice implements GpuDevice {
         if (JCudaDevice.class.getResource("/cuda/index.txt") == null)
             throw new GpuException("GPU kernels not built: this Tessera jar has no CUDA kernels "
                     + "(built without the cuda-kernels profile, which needs linux x86-64)");
+        String absent = DriverLibrary.absence();
+        if (absent != null) throw new GpuException("no NVIDIA driver (" + absent + ")");
         try {
             check(cuInit(0), "cuInit");
             int[] count = {0};
