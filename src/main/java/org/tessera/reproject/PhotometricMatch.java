@@ -949,11 +949,18 @@ final class PhotometricMatch {
         private static double[] solve(double[][] x, double[] y, boolean[] use) {
             int p = x.length;
             double[][] a = new double[p][p + 1];
-            for (int k = 0; k < y.length; k++) {
-                if (use != null && !use[k]) continue;
-                for (int r = 0; r < p; r++) {
-                    for (int s = 0; s < p; s++) a[r][s] += x[r][k] * x[s][k];
-                    a[r][p] += x[r][k] * y[k];
+            // One sum per entry over the samples in order (the same sums, entry by entry, as
+            // accumulating all entries sample by sample), the upper triangle mirrored: this was a
+            // tenth of a small job's samples, and the robust fit calls it up to ten times a pair.
+            for (int r = 0; r < p; r++) {
+                double[] xr = x[r];
+                for (int s = r; s <= p; s++) {
+                    double[] xs = s == p ? y : x[s];
+                    double sum = 0;
+                    if (use == null) for (int k = 0; k < xr.length; k++) sum += xr[k] * xs[k];
+                    else for (int k = 0; k < xr.length; k++) if (use[k]) sum += xr[k] * xs[k];
+                    a[r][s] = sum;
+                    if (s < p) a[s][r] = sum;
                 }
             }
             // Gauss–Jordan with partial pivoting.
