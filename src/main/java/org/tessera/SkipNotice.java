@@ -15,8 +15,12 @@ import java.util.logging.Logger;
  * {@link Held holds} it back, so the end list names each skipped input once, and shows what it held
  * before a failure, which ends the run without that list.
  * <p>
- * Only a warning whose input always reaches the outcome's skipped list may be one: a held notice
- * is never shown on the console of a run that ends.
+ * Only a warning whose input the run always names again on the console may be one: a held notice
+ * is never shown on the console of a run that ends. That is the outcome's skipped list for the
+ * phases above, and the stack core's {@code [STACK] frame X dropped: …}, whose callers each name
+ * the frame once: a master tile's among the skipped inputs ({@code tiles.FrameLosses}), Grid mode's
+ * in that list when every tile dropped it, else in its own {@code [GRID] frame X dropped by tile(s)
+ * …} line, SDS's mega-tile in its {@code [SDS] mega-tile dropped by the stack} line.
  */
 public final class SkipNotice extends LogRecord {
     private static final long serialVersionUID = 1L;

@@ -140,11 +140,15 @@ public final class GridMode {
      * them: a frame of no data (all NaN, one value) was dropped by each tile's stack and only logged
      * there, neither named among the skipped inputs nor left out of the mosaic's EXPTOTAL/NEXP_SUM.
      * A frame some tile used, or whose every tile failed (named as failed), is not among them.
+     * <p>
+     * The stack's own "[STACK] frame X dropped" line is held back by the fronts' consoles
+     * ({@link org.tessera.SkipNotice}): a frame every tile dropped is named in the run's list of
+     * skipped inputs; one that a tile dropped and another stacked is named here, once, with the tiles.
      */
     static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
                                                   List<TileStacker.Done> done) {
-        BitSet used = new BitSet();
-        Map<Integer, String> dropped = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> usedBy = new java.util.TreeMap<>(), droppedBy = new java.util.TreeMap<>();
+        Map<Integer, String> dropped = new java.util.TreeMap<>(), names = new java.util.HashMap<>();
         for (TileStacker.Done d : done) {
             if (d.stack() == null) continue;
             List<Integer> idx = d.tile().frames();
@@ -153,17 +157,28 @@ public final class GridMode {
             for (int j = 0; j < idx.size() && j < w.length; j++) {
                 boolean any = false;
                 for (double v : w[j]) any |= v > 0;
-                if (any) {
-                    used.set(idx.get(j));
-                } else if (!dropped.containsKey(idx.get(j))) {
+                int frame = idx.get(j);
+                (any ? usedBy : droppedBy).computeIfAbsent(frame, k -> new ArrayList<>()).add(d.tile().id());
+                if (!any && !dropped.containsKey(frame)) {
                     String name = in.get(j).frame().name() + ": ";
-                    dropped.put(idx.get(j), d.stack().dropped().stream().filter(s -> s.startsWith(name))
+                    names.put(frame, in.get(j).frame().name());
+                    dropped.put(frame, d.stack().dropped().stream().filter(s -> s.startsWith(name))
                             .map(s -> s.substring(name.length())).findFirst().orElse("no data"));
                 }
             }
         }
-        dropped.keySet().removeIf(used::get);
+        for (Map.Entry<Integer, List<Integer>> e : droppedBy.entrySet()) {
+            List<Integer> in = usedBy.get(e.getKey());
+            if (in == null) continue; // every tile dropped it: a skipped input, named in the run's list
+            LOG.warning("[GRID] frame " + names.get(e.getKey()) + " dropped by tile(s) " + ids(e.getValue()) + ": "
+                    + dropped.get(e.getKey()) + "; stacked in tile(s) " + ids(in));
+            dropped.remove(e.getKey());
+        }
         return dropped;
+    }
+
+    private static String ids(List<Integer> tiles) {
+        return String.join(", ", tiles.stream().sorted().map(String::valueOf).toList());
     }
 
     /**

@@ -201,6 +201,47 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A frame the stack drops (a real frame blanked but for its last 10 of 1920 rows: finite
+     * fraction 0.0052, which the screen before the grid lets through) was named twice on the
+     * console: by the stack's "[STACK] frame … dropped: …" warning and in the closing list. Now once,
+     * in that list; tessera.log keeps the stack's line verbatim.
+     */
+    @Test
+    void aFrameTheStackDropsIsNamedOnceOnTheConsole(@TempDir Path tmp) throws Exception {
+        assumeData(NGC7023);
+        Path in = Files.createDirectories(tmp.resolve("frames"));
+        for (String n : List.of("224436", "224448", "224459"))
+            copy(NGC7023.resolve("Light_NGC_7023_10.0s_IRCUT_20240730-" + n + ".fit"), in.resolve(n + ".fit"));
+        Path blank = in.resolve("mostlyblank.fit");
+        byte[] frame = Files.readAllBytes(NGC7023.resolve("Light_NGC_7023_10.0s_IRCUT_20240730-224510.fit"));
+        int card = 0, end = 0;
+        while (!new String(frame, card, 8, StandardCharsets.US_ASCII).equals("COMMENT ")) card += 80;
+        // BLANK = -32768 (stored 0x8000) in place of a comment card: those pixels read as NaN
+        byte[] blankCard = String.format(Locale.ROOT, "%-80s", "BLANK   =               -32768").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(blankCard, 0, frame, card, 80);
+        while (!new String(frame, end, 8, StandardCharsets.US_ASCII).equals("END     ")) end += 80;
+        int data = (end / 2880 + 1) * 2880, rowBytes = 1080 * 2;
+        for (int k = data; k < data + (1920 - 10) * rowBytes; k += 2) {
+            frame[k] = (byte) 0x80;
+            frame[k + 1] = 0;
+        }
+        Files.write(blank, frame);
+        String why = "finite fraction 0.0052 < 0.02 in channel 0";
+        for (String job : List.of("mosaic", "stack")) {
+            Path out = tmp.resolve("out-" + job);
+            Run r = job.equals("mosaic") ? cli(job, in.toString(), out.toString()) : cli(job, out.resolve("t.fits").toString(), in.toString());
+            assertEquals(Main.SKIPPED, r.rc(), job + "\n" + r.all());
+            List<String> named = r.all().lines().filter(l -> l.contains("mostlyblank.fit")).toList();
+            assertEquals(1, named.size(), job + "\n" + r.all());
+            assertTrue(named.get(0).endsWith(" WARNING [cli] skipped " + blank.toAbsolutePath() + ": dropped from "
+                    + (job.equals("mosaic") ? "master tile 0" : "t.fits") + ": " + why), named.get(0));
+            String log = Files.readString(out.resolve("tessera.log"));
+            assertTrue(log.contains(" WARNING [stack] [STACK] frame mostlyblank.fit dropped: " + why + "\n"), log);
+            assertTrue(log.contains(" WARNING [cli] skipped " + blank.toAbsolutePath()), log);
+        }
+    }
+
     @Test
     void emptyFolderStopsWithExitTwoNamingTheFolder(@TempDir Path tmp) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty night"));
