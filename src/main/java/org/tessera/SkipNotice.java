@@ -38,6 +38,40 @@ public final class SkipNotice extends LogRecord {
     }
 
     /**
+     * A run stopped because no input was left: every one was skipped, each named by its notice,
+     * which the consoles show just before the failure line. The message also names the first (or
+     * first few) with the reason: what Fiji's error dialog, the status bar and a macro's last-run
+     * record show, which have no other line. The failure line of a console and {@code tessera.log}
+     * takes {@link #failureLine} instead: the message without the inputs the notices above named.
+     */
+    public static final class AllSkipped extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+        private final String withoutInputs;
+
+        /** {@code message} names the problem and the first skipped inputs; {@code withoutInputs} only the problem. */
+        public AllSkipped(String message, String withoutInputs) {
+            super(message);
+            this.withoutInputs = withoutInputs;
+        }
+
+        /** The problem, without the inputs: what the failure line says of this failure. */
+        public String withoutInputs() {
+            return withoutInputs;
+        }
+
+        /**
+         * The text of a front's "failed: …" line for {@code e}: {@link UserMessages#describe}, but
+         * for an {@link AllSkipped} the message without the inputs its notices named already.
+         */
+        public static String failureLine(Throwable e) {
+            String described = UserMessages.describe(e);
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+                if (t instanceof AllSkipped a && described.equals(a.getMessage())) return a.withoutInputs;
+            return described;
+        }
+    }
+
+    /**
      * What a front's console shows of a run's records: a {@link SkipNotice} is held back (the front's
      * end list names its input); a record at SEVERE (the front's "failed: …") brings the held ones
      * out first, since a failed run prints no list. One per console handler, per run.

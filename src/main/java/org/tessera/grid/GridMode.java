@@ -351,8 +351,9 @@ public final class GridMode {
         for (FrameScanner.Problem s : split.skipped()) org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
-            throw new IOException(stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped"
-                    + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
+            throw new org.tessera.SkipNotice.AllSkipped(stackPlanCsv + ": no usable frame (" + split.skipped().size()
+                    + " skipped" + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")",
+                    stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped)");
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         List<PartPlan> parts = new ArrayList<>();
         int frames = 0;
