@@ -29,6 +29,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.plan.WorkCosts;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackParams;
+import org.tessera.stack.StackResult;
 import org.tessera.stack.TileStackPolicy;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.wcs.SkyFields;
@@ -147,22 +148,35 @@ public final class GridMode {
      */
     static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
                                                   List<TileStacker.Done> done) {
+        Map<Integer, StackResult> stacks = new java.util.TreeMap<>();
+        for (TileStacker.Done d : done) if (d.stack() != null) stacks.put(d.tile().id(), d.stack());
+        return droppedEverywhere(layout, tileFrames, stacks);
+    }
+
+    /**
+     * {@link #droppedEverywhere(GridLayout.Layout, List, List)} of the tiles' stacks by tile id (a
+     * tile that failed has none): what a cluster's tile tasks send back.
+     */
+    public static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
+                                                         Map<Integer, StackResult> stacks) {
         Map<Integer, List<Integer>> usedBy = new java.util.TreeMap<>(), droppedBy = new java.util.TreeMap<>();
         Map<Integer, String> dropped = new java.util.TreeMap<>(), names = new java.util.HashMap<>();
-        for (TileStacker.Done d : done) {
-            if (d.stack() == null) continue;
-            List<Integer> idx = d.tile().frames();
-            List<GridInputs.GridFrame> in = tileFrames.get(layout.tiles().indexOf(d.tile()));
-            double[][] w = d.stack().frameWeights();
+        for (int t = 0; t < layout.tiles().size(); t++) {
+            GridLayout.Tile tile = layout.tiles().get(t);
+            StackResult stack = stacks.get(tile.id());
+            if (stack == null) continue;
+            List<Integer> idx = tile.frames();
+            List<GridInputs.GridFrame> in = tileFrames.get(t);
+            double[][] w = stack.frameWeights();
             for (int j = 0; j < idx.size() && j < w.length; j++) {
                 boolean any = false;
                 for (double v : w[j]) any |= v > 0;
                 int frame = idx.get(j);
-                (any ? usedBy : droppedBy).computeIfAbsent(frame, k -> new ArrayList<>()).add(d.tile().id());
+                (any ? usedBy : droppedBy).computeIfAbsent(frame, k -> new ArrayList<>()).add(tile.id());
                 if (!any && !dropped.containsKey(frame)) {
                     String name = in.get(j).frame().name() + ": ";
                     names.put(frame, in.get(j).frame().name());
-                    dropped.put(frame, d.stack().dropped().stream().filter(s -> s.startsWith(name))
+                    dropped.put(frame, stack.dropped().stream().filter(s -> s.startsWith(name))
                             .map(s -> s.substring(name.length())).findFirst().orElse("no data"));
                 }
             }
@@ -183,7 +197,7 @@ public final class GridMode {
 
     /**
      * The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel,
-     * and the frames every tile dropped ({@link #droppedEverywhere}; empty where the tasks do not say).
+     * and the frames every tile dropped ({@link #droppedEverywhere}).
      */
     public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled,
                             Map<Integer, String> dropped) {
@@ -192,10 +206,6 @@ public final class GridMode {
             failed = List.copyOf(failed);
             dropped = Map.copyOf(dropped);
         }
-
-        public TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled) {
-            this(files, failed, cancelled, Map.of());
-        }
     }
 
     /**
@@ -203,15 +213,19 @@ public final class GridMode {
      * cluster task's entry point), with the heap and cores of this process shared among
      * {@code slots} tiles stacked at once (a tile's pixels do not depend on that).
      *
-     * @return the file written, or null when the tile's frames only touch its edge (no tile written)
+     * @return the file written (null when the tile's frames only touch its edge: no tile written) and the stack's result
      * @throws IOException when none of its frames holds data on it, or the tile cannot be written
      */
-    public static Path stackTile(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Config config,
-                                 int slots) throws IOException {
+    public static StackedTile stackTile(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Config config,
+                                        int slots) throws IOException {
         ResourcePlan plan = tilePlan(config, Math.max(1, slots), Runtime.getRuntime().availableProcessors());
-        return new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU, resampleKernel(config))
-                .stack(tile, frames, target, Progress.NONE).file();
+        TileStacker.Done d = new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU, resampleKernel(config))
+                .stack(tile, frames, target, Progress.NONE);
+        return new StackedTile(d.file(), d.stack());
     }
+
+    /** A tile a task stacked: its file (null: none written) and the stack's result, for {@link #droppedEverywhere(GridLayout.Layout, List, Map)}. */
+    public record StackedTile(Path file, StackResult stack) {}
 
     /** How Grid tiles resample their frames ({@code stacking_resample_kernel}, as master tiles). */
     static org.tessera.reproject.Kernel resampleKernel(Config config) {
