@@ -15,8 +15,12 @@ import java.util.logging.Logger;
  * {@link Held holds} it back, so the end list names each skipped input once, and shows what it held
  * before a failure, which ends the run without that list.
  * <p>
- * Only a warning whose input always reaches the outcome's skipped list may be one: a held notice
- * is never shown on the console of a run that ends.
+ * Only a warning whose input the run always names again on the console may be one: a held notice
+ * is never shown on the console of a run that ends. That is the outcome's skipped list for the
+ * phases above, and the stack core's {@code [STACK] frame X dropped: …}, whose callers each name
+ * the frame once: a master tile's among the skipped inputs ({@code tiles.FrameLosses}), Grid mode's
+ * in that list when every tile dropped it, else in its own {@code [GRID] frame X dropped by tile(s)
+ * …} line, SDS's mega-tile in its {@code [SDS] mega-tile dropped by the stack} line.
  */
 public final class SkipNotice extends LogRecord {
     private static final long serialVersionUID = 1L;
@@ -31,6 +35,40 @@ public final class SkipNotice extends LogRecord {
         SkipNotice r = new SkipNotice(message);
         r.setLoggerName(log.getName()); // the formatters' tag ("[io]"); Logger.log(LogRecord) leaves it to the caller
         log.log(r);
+    }
+
+    /**
+     * A run stopped because no input was left: every one was skipped, each named by its notice,
+     * which the consoles show just before the failure line. The message also names the first (or
+     * first few) with the reason: what Fiji's error dialog, the status bar and a macro's last-run
+     * record show, which have no other line. The failure line of a console and {@code tessera.log}
+     * takes {@link #failureLine} instead: the message without the inputs the notices above named.
+     */
+    public static final class AllSkipped extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+        private final String withoutInputs;
+
+        /** {@code message} names the problem and the first skipped inputs; {@code withoutInputs} only the problem. */
+        public AllSkipped(String message, String withoutInputs) {
+            super(message);
+            this.withoutInputs = withoutInputs;
+        }
+
+        /** The problem, without the inputs: what the failure line says of this failure. */
+        public String withoutInputs() {
+            return withoutInputs;
+        }
+
+        /**
+         * The text of a front's "failed: …" line for {@code e}: {@link UserMessages#describe}, but
+         * for an {@link AllSkipped} the message without the inputs its notices named already.
+         */
+        public static String failureLine(Throwable e) {
+            String described = UserMessages.describe(e);
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+                if (t instanceof AllSkipped a && described.equals(a.getMessage())) return a.withoutInputs;
+            return described;
+        }
     }
 
     /**

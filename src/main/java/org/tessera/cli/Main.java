@@ -173,7 +173,7 @@ public final class Main {
             return summary.isEmpty() ? OK : SKIPPED;
         } catch (IOException | RuntimeException e) {
             // The file gets the stack trace; the console shows it only with --verbose.
-            log().log(Level.SEVERE, "failed: " + Errors.describe(e), e);
+            log().log(Level.SEVERE, "failed: " + Errors.logLine(e), e);
             return ERROR;
         }
     }

@@ -10,4 +10,13 @@ public final class Errors {
     public static String describe(Throwable e) {
         return UserMessages.describe(e);
     }
+
+    /**
+     * The text of a front's "failed: …" log line: {@link #describe}, without the inputs a run that
+     * skipped them all named already just above it ({@link org.tessera.SkipNotice.AllSkipped}); the
+     * error dialog, the status bar and the last-run record take {@link #describe}.
+     */
+    public static String logLine(Throwable e) {
+        return org.tessera.SkipNotice.AllSkipped.failureLine(e);
+    }
 }

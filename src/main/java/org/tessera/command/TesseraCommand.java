@@ -163,7 +163,7 @@ abstract class TesseraCommand extends ContextCommand {
                     cancel(msg);
                     return null;
                 }
-                LOG.log(Level.SEVERE, "failed: " + msg, e); // file gets the trace, Fiji's log the line
+                LOG.log(Level.SEVERE, "failed: " + Errors.logLine(e), e); // file gets the trace, Fiji's log the line
                 fail(msg);
                 return null;
             }

@@ -29,6 +29,7 @@ import org.tessera.plan.ResourcePlan;
 import org.tessera.plan.WorkCosts;
 import org.tessera.reproject.CoaddFiles;
 import org.tessera.stack.StackParams;
+import org.tessera.stack.StackResult;
 import org.tessera.stack.TileStackPolicy;
 import org.tessera.tiles.AltAzGating;
 import org.tessera.wcs.SkyFields;
@@ -140,35 +141,63 @@ public final class GridMode {
      * them: a frame of no data (all NaN, one value) was dropped by each tile's stack and only logged
      * there, neither named among the skipped inputs nor left out of the mosaic's EXPTOTAL/NEXP_SUM.
      * A frame some tile used, or whose every tile failed (named as failed), is not among them.
+     * <p>
+     * The stack's own "[STACK] frame X dropped" line is held back by the fronts' consoles
+     * ({@link org.tessera.SkipNotice}): a frame every tile dropped is named in the run's list of
+     * skipped inputs; one that a tile dropped and another stacked is named here, once, with the tiles.
      */
     static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
                                                   List<TileStacker.Done> done) {
-        BitSet used = new BitSet();
-        Map<Integer, String> dropped = new java.util.TreeMap<>();
-        for (TileStacker.Done d : done) {
-            if (d.stack() == null) continue;
-            List<Integer> idx = d.tile().frames();
-            List<GridInputs.GridFrame> in = tileFrames.get(layout.tiles().indexOf(d.tile()));
-            double[][] w = d.stack().frameWeights();
+        Map<Integer, StackResult> stacks = new java.util.TreeMap<>();
+        for (TileStacker.Done d : done) if (d.stack() != null) stacks.put(d.tile().id(), d.stack());
+        return droppedEverywhere(layout, tileFrames, stacks);
+    }
+
+    /**
+     * {@link #droppedEverywhere(GridLayout.Layout, List, List)} of the tiles' stacks by tile id (a
+     * tile that failed has none): what a cluster's tile tasks send back.
+     */
+    public static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
+                                                         Map<Integer, StackResult> stacks) {
+        Map<Integer, List<Integer>> usedBy = new java.util.TreeMap<>(), droppedBy = new java.util.TreeMap<>();
+        Map<Integer, String> dropped = new java.util.TreeMap<>(), names = new java.util.HashMap<>();
+        for (int t = 0; t < layout.tiles().size(); t++) {
+            GridLayout.Tile tile = layout.tiles().get(t);
+            StackResult stack = stacks.get(tile.id());
+            if (stack == null) continue;
+            List<Integer> idx = tile.frames();
+            List<GridInputs.GridFrame> in = tileFrames.get(t);
+            double[][] w = stack.frameWeights();
             for (int j = 0; j < idx.size() && j < w.length; j++) {
                 boolean any = false;
                 for (double v : w[j]) any |= v > 0;
-                if (any) {
-                    used.set(idx.get(j));
-                } else if (!dropped.containsKey(idx.get(j))) {
+                int frame = idx.get(j);
+                (any ? usedBy : droppedBy).computeIfAbsent(frame, k -> new ArrayList<>()).add(tile.id());
+                if (!any && !dropped.containsKey(frame)) {
                     String name = in.get(j).frame().name() + ": ";
-                    dropped.put(idx.get(j), d.stack().dropped().stream().filter(s -> s.startsWith(name))
+                    names.put(frame, in.get(j).frame().name());
+                    dropped.put(frame, stack.dropped().stream().filter(s -> s.startsWith(name))
                             .map(s -> s.substring(name.length())).findFirst().orElse("no data"));
                 }
             }
         }
-        dropped.keySet().removeIf(used::get);
+        for (Map.Entry<Integer, List<Integer>> e : droppedBy.entrySet()) {
+            List<Integer> in = usedBy.get(e.getKey());
+            if (in == null) continue; // every tile dropped it: a skipped input, named in the run's list
+            LOG.warning("[GRID] frame " + names.get(e.getKey()) + " dropped by tile(s) " + ids(e.getValue()) + ": "
+                    + dropped.get(e.getKey()) + "; stacked in tile(s) " + ids(in));
+            dropped.remove(e.getKey());
+        }
         return dropped;
+    }
+
+    private static String ids(List<Integer> tiles) {
+        return String.join(", ", tiles.stream().sorted().map(String::valueOf).toList());
     }
 
     /**
      * The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel,
-     * and the frames every tile dropped ({@link #droppedEverywhere}; empty where the tasks do not say).
+     * and the frames every tile dropped ({@link #droppedEverywhere}).
      */
     public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled,
                             Map<Integer, String> dropped) {
@@ -177,10 +206,6 @@ public final class GridMode {
             failed = List.copyOf(failed);
             dropped = Map.copyOf(dropped);
         }
-
-        public TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled) {
-            this(files, failed, cancelled, Map.of());
-        }
     }
 
     /**
@@ -188,15 +213,19 @@ public final class GridMode {
      * cluster task's entry point), with the heap and cores of this process shared among
      * {@code slots} tiles stacked at once (a tile's pixels do not depend on that).
      *
-     * @return the file written, or null when the tile's frames only touch its edge (no tile written)
+     * @return the file written (null when the tile's frames only touch its edge: no tile written) and the stack's result
      * @throws IOException when none of its frames holds data on it, or the tile cannot be written
      */
-    public static Path stackTile(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Config config,
-                                 int slots) throws IOException {
+    public static StackedTile stackTile(GridLayout.Tile tile, List<GridInputs.GridFrame> frames, Path target, Config config,
+                                        int slots) throws IOException {
         ResourcePlan plan = tilePlan(config, Math.max(1, slots), Runtime.getRuntime().availableProcessors());
-        return new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU, resampleKernel(config))
-                .stack(tile, frames, target, Progress.NONE).file();
+        TileStacker.Done d = new TileStacker(StackParams.fromConfig(config), plan, TileStackPolicy.CPU, resampleKernel(config))
+                .stack(tile, frames, target, Progress.NONE);
+        return new StackedTile(d.file(), d.stack());
     }
+
+    /** A tile a task stacked: its file (null: none written) and the stack's result, for {@link #droppedEverywhere(GridLayout.Layout, List, Map)}. */
+    public record StackedTile(Path file, StackResult stack) {}
 
     /** How Grid tiles resample their frames ({@code stacking_resample_kernel}, as master tiles). */
     static org.tessera.reproject.Kernel resampleKernel(Config config) {
@@ -336,8 +365,9 @@ public final class GridMode {
         for (FrameScanner.Problem s : split.skipped()) org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.reason());
         if (split.byMount().isEmpty())
             // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
-            throw new IOException(stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped"
-                    + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")");
+            throw new org.tessera.SkipNotice.AllSkipped(stackPlanCsv + ": no usable frame (" + split.skipped().size()
+                    + " skipped" + (split.skipped().isEmpty() ? "" : ", first: " + split.skipped().get(0).reason()) + ")",
+                    stackPlanCsv + ": no usable frame (" + split.skipped().size() + " skipped)");
         double factor = config.getDouble("grid_size_factor"), overlap = config.getDouble("batch_overlap_pct");
         List<PartPlan> parts = new ArrayList<>();
         int frames = 0;

@@ -243,7 +243,7 @@ abstract class TesseraPlugIn implements PlugIn {
                     IJ.showStatus("Tessera: " + msg);
                     return;
                 }
-                LOG.log(Level.SEVERE, "failed: " + msg, e);
+                LOG.log(Level.SEVERE, "failed: " + Errors.logLine(e), e);
                 fail(msg);
             }
         } catch (IOException e) { // refused, or no log: nothing was run

@@ -13,7 +13,7 @@ import org.tessera.image.RowSource;
  * but no sky; and frames with a channel of no finite pixel (all NaN: an empty readout, a blank
  * registered frame), which the stack drops in every mode but which shaped a tile's grid first. Every mode screens its inputs here before any of them is placed, grouped or given a
  * tile's grid (Classic, SDS and {@code tessera stack} in {@code MosaicPipeline}'s Phase 1, the Spark
- * driver through it, Grid mode in {@code GridMode.plan}, {@code tessera reproject}'s images): such a
+ * front on what its executors read, where the frames are, with {@link #leaveOut}, Grid mode in {@code GridMode.plan}, {@code tessera reproject}'s images): such a
  * frame is named as a skipped input with {@link #noData}'s reason, whatever the stack's settings (a
  * plain mean measures nothing), and never becomes a reference frame or widens a grid. The stack's own drop rule words the same reason for
  * a frame that only turns constant on its tile.
@@ -121,7 +121,17 @@ public final class ConstantFrames {
      * (a flat or model image); an image of no finite pixel holds none anywhere.
      */
     public static List<FitsFrame> screen(List<FitsFrame> frames, List<FrameScanner.Problem> skipped, boolean constants) {
-        String[] reasons = reasons(frames, constants);
+        return leaveOut(frames, reasons(frames, constants), skipped);
+    }
+
+    /**
+     * The frames whose {@code reasons} entry (same order; {@link #reasons}, read where the frames
+     * are: a cluster's executors for frames named by URI) is null; each other frame added to
+     * {@code skipped} with its reason and logged, as {@link #screen(List, List)} does.
+     */
+    public static List<FitsFrame> leaveOut(List<FitsFrame> frames, String[] reasons, List<FrameScanner.Problem> skipped) {
+        if (reasons.length != frames.size())
+            throw new IllegalArgumentException(reasons.length + " reasons for " + frames.size() + " frames");
         List<FitsFrame> kept = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             FitsFrame f = frames.get(i);

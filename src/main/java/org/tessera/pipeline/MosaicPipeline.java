@@ -342,9 +342,10 @@ public final class MosaicPipeline {
             StringBuilder why = new StringBuilder();
             for (Skipped k : skipped.subList(0, Math.min(3, skipped.size())))
                 why.append(why.length() == 0 ? "" : "; ").append(k.file().getFileName()).append(": ").append(k.reason());
-            throw new IllegalArgumentException("nothing could be stacked into " + name + ": no frame holds data there"
-                    + (why.length() == 0 ? "" : " (" + why + (skipped.size() > 3 ? "; …" : "") + ")") + "; " + output
-                    + " was not written");
+            String what = "nothing could be stacked into " + name + ": no frame holds data there";
+            throw new org.tessera.SkipNotice.AllSkipped(what + (why.length() == 0 ? "" : " (" + why
+                    + (skipped.size() > 3 ? "; …" : "") + ")") + "; " + output + " was not written",
+                    what + "; " + output + " was not written");
         }
         if (placed.pixels() == null) {
             MasterTileFiles.writeAs(tile, output);
@@ -516,10 +517,11 @@ public final class MosaicPipeline {
     private static List<FitsFrame> usable(List<FitsFrame> frames, List<FrameScanner.Problem> problems, List<Skipped> skipped,
                                           Progress p) throws IOException {
         for (FrameScanner.Problem pr : problems) skipped.add(new Skipped(pr.file(), pr.reason()));
-        if (frames.isEmpty())
-            throw new IOException("no usable frame: all " + problems.size() + " input file(s) were skipped"
-                    + (problems.isEmpty() ? "" : " (first: " + problems.get(0).file().getFileName()
-                    + ": " + problems.get(0).reason() + ")"));
+        if (frames.isEmpty()) {
+            String what = "no usable frame: all " + problems.size() + " input file(s) were skipped";
+            throw new org.tessera.SkipNotice.AllSkipped(what + (problems.isEmpty() ? "" : " (first: "
+                    + problems.get(0).file().getFileName() + ": " + problems.get(0).reason() + ")"), what);
+        }
         p.update(1, frames.size() + " frame(s)");
         return frames;
     }

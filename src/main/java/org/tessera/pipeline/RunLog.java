@@ -201,9 +201,11 @@ public final class RunLog implements AutoCloseable {
         /**
          * What a line that already words {@code t} holds of it: a file-system failure's file (its
          * reason may be reworded, UserMessages: "read-only file system" said with what to do), else
-         * its message.
+         * its message; a run that skipped every input, its message without them (they were named
+         * just above: {@link org.tessera.SkipNotice.AllSkipped#failureLine}).
          */
         private static String said(Throwable t) {
+            if (t instanceof org.tessera.SkipNotice.AllSkipped a) return a.withoutInputs();
             return t instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile()
                     : String.valueOf(t.getMessage());
         }

@@ -253,7 +253,10 @@ public final class StackCore {
                 used.add(i);
             } else {
                 dropped.add(names.get(i) + ": " + why);
-                LOG.warning("[STACK] frame " + names.get(i) + " dropped: " + why);
+                // Each caller names the frame on the console itself, from StackResult.dropped(): a
+                // master tile's among the run's skipped inputs, Grid's after all its tiles, SDS's
+                // mega-tile line. The run log keeps this line; the fronts' consoles hold it back.
+                org.tessera.SkipNotice.warn(LOG, "[STACK] frame " + names.get(i) + " dropped: " + why);
             }
         }
         return used;

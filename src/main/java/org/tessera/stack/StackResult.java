@@ -10,7 +10,8 @@ import java.util.List;
  * @param rejectedPctPerChannel 100 · rejected samples / finite samples, per channel
  * @param frameWeights          [input frame][channel] weight applied (0 for a dropped frame)
  */
-public record StackResult(int framesUsed, List<String> dropped, double[] rejectedPctPerChannel, double[][] frameWeights) {
+public record StackResult(int framesUsed, List<String> dropped, double[] rejectedPctPerChannel, double[][] frameWeights)
+        implements java.io.Serializable { // a cluster's tile task sends it back (the Spark module's Grid tiles)
 
     /** Mean of the per-channel rejected percentages. */
     public double rejectedPct() {

@@ -475,6 +475,32 @@ class CommandsTest {
     }
 
     /**
+     * A run that skipped every input: Fiji's log names each file once (the phase's lines, shown
+     * before the failure) and its "failed:" line says what went wrong without naming the first file
+     * again; the error dialog (the cancel reason), which has no other line, names it with its reason.
+     */
+    @Test
+    void aRunThatSkippedEveryInputNamesEachOnceInTheLogAndTheFirstInTheDialog(@TempDir Path dir) throws Exception {
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        Files.writeString(frames.resolve("a.fits"), "not a FITS file\n");
+        Files.writeString(frames.resolve("b.fits"), "not a FITS file either\n");
+        BuildMosaicCommand c = new BuildMosaicCommand();
+        context.inject(c);
+        c.input = frames.toFile();
+        c.output = dir.resolve("out").toFile();
+        c.run(); // the real pipeline (Jobs.PIPELINE)
+        String notFits = "not a FITS file (it does not start with a SIMPLE card)";
+        assertTrue(c.isCanceled());
+        assertEquals("no usable frame: all 2 input file(s) were skipped (first: a.fits: " + notFits + ")", c.getCancelReason());
+        for (String f : List.of("a.fits", "b.fits"))
+            assertEquals(1, logged.stream().filter(l -> l.contains(f)).count(), f + " named once: " + logged);
+        assertTrue(logged.contains("WARNING [io] [READ] skipped " + frames.resolve("a.fits") + ": " + notFits), logged.toString());
+        assertEquals("ERROR [command] failed: no usable frame: all 2 input file(s) were skipped",
+                logged.get(logged.size() - 1), logged.toString());
+        assertEquals("failed", LastRun.get("status"));
+    }
+
+    /**
      * A command refused because another run holds its output is cancelled with the one line naming
      * the folder or file, which reaches Fiji's log, and writes nothing into the other run's tessera.log.
      */

@@ -251,6 +251,34 @@ class GridModeTest {
     }
 
     /**
+     * The stack's "[STACK] frame X dropped" line is held back by the fronts' consoles (a
+     * SkipNotice). A frame every tile dropped is a skipped input (the run's list names it); one that
+     * a tile dropped and another stacked is named on the console by Grid mode's own line, with the
+     * tiles, and is no skipped input.
+     */
+    @Test
+    void aFrameOneTileDroppedAndAnotherStackedIsNamedWithItsTiles() throws IOException {
+        List<Path> files = GridFixtures.sky().writeFits(dir.resolve("frames"));
+        List<GridInputs.GridFrame> frames = new ArrayList<>();
+        for (Path f : files.subList(0, 2)) frames.add(new GridInputs.GridFrame(null, FitsFrame.open(f), MountMode.EQ));
+        String a = frames.get(0).frame().name(), b = frames.get(1).frame().name();
+        GridLayout.Tile t1 = new GridLayout.Tile(1, 0, 0, 10, 10, null, List.of(0, 1));
+        GridLayout.Tile t2 = new GridLayout.Tile(2, 5, 0, 10, 10, null, List.of(0, 1));
+        GridLayout.Layout layout = new GridLayout.Layout(null, 10, 5, List.of(t1, t2));
+        String why = "only 12 finite pixels (< 50) in channel 0";
+        // tile 1 stacks a and drops b; tile 2 drops both
+        org.tessera.stack.StackResult s1 = new org.tessera.stack.StackResult(1, List.of(b + ": " + why),
+                new double[1], new double[][] {{1}, {0}});
+        org.tessera.stack.StackResult s2 = new org.tessera.stack.StackResult(0, List.of(a + ": " + why, b + ": " + why),
+                new double[1], new double[][] {{0}, {0}});
+        List<TileStacker.Done> done = List.of(new TileStacker.Done(t2, null, 2, s2), new TileStacker.Done(t1, null, 2, s1));
+        java.util.Map<Integer, String>[] dropped = new java.util.Map[1];
+        List<String> log = logged(() -> dropped[0] = GridMode.droppedEverywhere(layout, List.of(frames, frames), done));
+        assertEquals(java.util.Map.of(1, why), dropped[0]);
+        assertEquals(List.of("[GRID] frame " + a + " dropped by tile(s) 2: " + why + "; stacked in tile(s) 1"), log);
+    }
+
+    /**
      * An all-zero readout 150 px left of the field: each tile's stack dropped it, but it had
      * already shaped the raster (tiles over it alone, failed; a wider mosaic grid). It is screened
      * before the raster, named by its line: the run is the run without it, tile for tile. So is a

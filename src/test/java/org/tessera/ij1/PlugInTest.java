@@ -209,6 +209,37 @@ class PlugInTest {
         assertTrue(log.contains(" INFO [ij1] 100% [FAKE] done  (done in "), log);
     }
 
+    /**
+     * A run that skipped every input (the real pipeline): ImageJ's Log names each file once, the
+     * phase's lines shown before the "failed:" line, which names none again; the error (IJ.error's
+     * message, the macro's last-run record) names the first with its reason.
+     */
+    @Test
+    void aRunThatSkippedEveryInputNamesEachOnceInTheLog(@TempDir Path dir) throws IOException {
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        Files.writeString(frames.resolve("a.fits"), "not a FITS file\n");
+        Files.writeString(frames.resolve("b.fits"), "not a FITS file either\n");
+        StackPlugIn p = new StackPlugIn(); // Jobs.PIPELINE
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            p.execute(Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
+                    "config", "", "rejection", "config", "combine", "config", "gpu", "config", "settings", ""));
+        } finally {
+            System.setOut(stdout);
+        }
+        String notFits = "not a FITS file (it does not start with a SIMPLE card)";
+        List<String> logLines = shown.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d .*")).toList(); // the Log's lines, not a dialog's text
+        for (String f : List.of("a.fits", "b.fits"))
+            assertEquals(1, logLines.stream().filter(l -> l.contains(f)).count(), f + " once: " + logLines);
+        assertTrue(logLines.get(logLines.size() - 1).endsWith(" SEVERE [ij1] failed: no usable frame: all 2 input file(s) were skipped"),
+                logLines.toString());
+        assertEquals("failed", LastRun.get("status"));
+        assertEquals("no usable frame: all 2 input file(s) were skipped (first: a.fits: " + notFits + ")", LastRun.get("error"));
+    }
+
     /** A plugin run refused because another run holds its output fails with the one line and writes nothing into that run's log. */
     @Test
     void aRefusedRunFailsAndLeavesTheHoldersLogAsItWas(@TempDir Path dir) throws Exception {

@@ -201,6 +201,73 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A frame the stack drops (a real frame blanked but for its last 10 of 1920 rows: finite
+     * fraction 0.0052, which the screen before the grid lets through) was named twice on the
+     * console: by the stack's "[STACK] frame … dropped: …" warning and in the closing list. Now once,
+     * in that list; tessera.log keeps the stack's line verbatim.
+     */
+    /**
+     * A real NGC 7023 frame (1080x1920, 16-bit) blanked but for its last 10 rows: a BLANK card in
+     * place of a comment card, every other pixel stored as that value (NaN when read).
+     */
+    private static Path mostlyBlank(Path to) throws IOException {
+        byte[] frame = Files.readAllBytes(NGC7023.resolve("Light_NGC_7023_10.0s_IRCUT_20240730-224510.fit"));
+        int card = 0, end = 0;
+        while (!new String(frame, card, 8, StandardCharsets.US_ASCII).equals("COMMENT ")) card += 80;
+        byte[] blankCard = String.format(Locale.ROOT, "%-80s", "BLANK   =               -32768").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(blankCard, 0, frame, card, 80);
+        while (!new String(frame, end, 8, StandardCharsets.US_ASCII).equals("END     ")) end += 80;
+        int data = (end / 2880 + 1) * 2880, rowBytes = 1080 * 2;
+        for (int k = data; k < data + (1920 - 10) * rowBytes; k += 2) {
+            frame[k] = (byte) 0x80; // -32768 big-endian
+            frame[k + 1] = 0;
+        }
+        return Files.write(to, frame);
+    }
+
+    /**
+     * A stack of which no frame holds data (one the stack drops, one not FITS) fails naming each once
+     * on the console; its failure line names none again (the message, for Fiji's dialog, does).
+     */
+    @Test
+    void aStackOfNoUsableFrameNamesEachOnceOnTheConsole(@TempDir Path tmp) throws Exception {
+        assumeData(NGC7023);
+        Path in = Files.createDirectories(tmp.resolve("frames"));
+        mostlyBlank(in.resolve("mostlyblank.fit"));
+        Files.writeString(in.resolve("junk.fits"), "not FITS\n", StandardCharsets.US_ASCII);
+        Path out = tmp.resolve("out/t.fits");
+        Run r = cli("stack", out.toString(), in.toString());
+        assertEquals(Main.ERROR, r.rc(), r.all());
+        for (String f : List.of("mostlyblank.fit", "junk.fits")) // (the INFO line of the tile names its reference frame)
+            assertEquals(1, r.all().lines().filter(l -> l.contains(f) && !l.contains(" INFO ")).count(), f + "\n" + r.all());
+        assertTrue(r.err().stripTrailing().endsWith(" SEVERE [cli] failed: nothing could be stacked into t.fits: no frame holds"
+                + " data there; " + out + " was not written"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aFrameTheStackDropsIsNamedOnceOnTheConsole(@TempDir Path tmp) throws Exception {
+        assumeData(NGC7023);
+        Path in = Files.createDirectories(tmp.resolve("frames"));
+        for (String n : List.of("224436", "224448", "224459"))
+            copy(NGC7023.resolve("Light_NGC_7023_10.0s_IRCUT_20240730-" + n + ".fit"), in.resolve(n + ".fit"));
+        Path blank = mostlyBlank(in.resolve("mostlyblank.fit"));
+        String why = "finite fraction 0.0052 < 0.02 in channel 0";
+        for (String job : List.of("mosaic", "stack")) {
+            Path out = tmp.resolve("out-" + job);
+            Run r = job.equals("mosaic") ? cli(job, in.toString(), out.toString()) : cli(job, out.resolve("t.fits").toString(), in.toString());
+            assertEquals(Main.SKIPPED, r.rc(), job + "\n" + r.all());
+            List<String> named = r.all().lines().filter(l -> l.contains("mostlyblank.fit")).toList();
+            assertEquals(1, named.size(), job + "\n" + r.all());
+            assertTrue(named.get(0).endsWith(" WARNING [cli] skipped " + blank.toAbsolutePath() + ": dropped from "
+                    + (job.equals("mosaic") ? "master tile 0" : "t.fits") + ": " + why), named.get(0));
+            String log = Files.readString(out.resolve("tessera.log"));
+            assertTrue(log.contains(" WARNING [stack] [STACK] frame mostlyblank.fit dropped: " + why + "\n"), log);
+            assertTrue(log.contains(" WARNING [cli] skipped " + blank.toAbsolutePath()), log);
+        }
+    }
+
     @Test
     void emptyFolderStopsWithExitTwoNamingTheFolder(@TempDir Path tmp) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty night"));
@@ -235,6 +302,10 @@ class BadInputTest {
             assertEquals(Main.ERROR, r.rc(), job + ": exit 2\n" + r.all());
             assertNamed(r, all);
             assertTrue(r.err().contains("no usable frame: all 4 input file(s) were skipped"), job + ": a clear final message\n" + r.err());
+            // each file once: the phase's lines, shown before the failure line, which names none again
+            for (Bad b : all)
+                assertEquals(1, r.all().lines().filter(l -> l.contains(b.file().getFileName().toString())).count(), r.all());
+            assertTrue(r.err().stripTrailing().endsWith(" SEVERE [cli] failed: no usable frame: all 4 input file(s) were skipped"), r.err());
             assertFalse(Files.exists(out.resolve(MosaicPipeline.MOSAIC)), job + ": no mosaic");
         }
     }

@@ -111,7 +111,7 @@ public final class Main {
                     o = new SparkMosaic(sc).mosaic(inputs, output, config, (f, m) -> { });
                 } catch (IOException | RuntimeException e) {
                     // Through the log: the console shows what it held back first, and the file keeps the trace.
-                    Logger.getLogger("org.tessera.spark").log(Level.SEVERE, "failed: " + Errors.describe(e), e);
+                    Logger.getLogger("org.tessera.spark").log(Level.SEVERE, "failed: " + Errors.logLine(e), e);
                     return 2;
                 }
                 // Through the log, as bin/tessera: the console shows them, tessera.log keeps them.

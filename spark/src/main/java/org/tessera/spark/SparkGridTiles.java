@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Logger;
 
 import org.apache.spark.TaskContext;
@@ -23,6 +25,7 @@ import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameReading;
 import org.tessera.io.MountMode;
 import org.tessera.plan.IsolatedTasks;
+import org.tessera.stack.StackResult;
 import org.tessera.stack.TileStackPolicy;
 import org.tessera.wcs.WcsCards;
 import org.tessera.wcs.WcsGrid;
@@ -66,8 +69,11 @@ final class SparkGridTiles implements GridMode.TileTasks {
     record Task(int id, int x0, int y0, int width, int height, String wcsCards, List<Entry> frames, List<MountMode> mounts,
                 FrameReading reading, String target, String configJson, int slots, FsAccess fs) implements Serializable {
 
-        /** On the executor: reopens the frames (read as the run reads them: hot pixels, demosaic) and stacks the tile. */
-        String stack() throws IOException {
+        /**
+         * On the executor: reopens the frames (read as the run reads them: hot pixels, demosaic) and
+         * stacks the tile; its file's reference (null: none written) and the stack's result.
+         */
+        Done stack() throws IOException {
             WcsGrid grid = new WcsGrid(WcsCards.parse(wcsCards), width, height);
             List<GridInputs.GridFrame> in = new ArrayList<>();
             List<Integer> indices = new ArrayList<>();
@@ -78,15 +84,18 @@ final class SparkGridTiles implements GridMode.TileTasks {
             }
             GridLayout.Tile tile = new GridLayout.Tile(id, x0, y0, width, height, grid, indices);
             String name = target.substring(target.lastIndexOf('/') + 1);
-            Path file = GridMode.stackTile(tile, in, fs.writeDir(target).resolve(name), SparkConfigs.fromJson(configJson), slots);
-            if (file == null) return null;
-            fs.put(file, target);
-            return target;
+            GridMode.StackedTile t = GridMode.stackTile(tile, in, fs.writeDir(target).resolve(name),
+                    SparkConfigs.fromJson(configJson), slots);
+            if (t.file() != null) fs.put(t.file(), target);
+            return new Done(id, t.file() == null ? null : target, null, t.stack());
         }
     }
 
-    /** What came back: the tile file (null: none written), or why the tile failed. */
-    record Done(int id, String file, String failure) implements Serializable {}
+    /**
+     * What came back: the tile file (null: none written) and its stack's result (which frames it
+     * dropped: GridMode.droppedEverywhere), or why the tile failed.
+     */
+    record Done(int id, String file, String failure, StackResult stack) implements Serializable {}
 
     @Override
     public GridMode.TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
@@ -116,20 +125,22 @@ final class SparkGridTiles implements GridMode.TileTasks {
             TaskContext ctx = TaskContext.get();
             int attempt = ctx == null ? 0 : ctx.attemptNumber();
             try {
-                String file = t.stack();
+                Done d = t.stack();
                 f.afterGridTile(t.id(), attempt);
-                return new Done(t.id(), file, null);
+                return d;
             } catch (IOException | RuntimeException e) {
                 // Spark retries the task; on the last attempt the tile fails for good, as on one machine.
                 if (attempt + 1 < attempts) throw e;
                 t.fs().delete(t.target()); // never keep a stale tile
-                return new Done(t.id(), null, UserMessages.describe(e));
+                return new Done(t.id(), null, UserMessages.describe(e), null);
             }
         }, progress, "[GRID] tiles done on Spark");
         done.sort(Comparator.comparingInt(Done::id));
         List<Path> files = new ArrayList<>();
         List<IsolatedTasks.Failure> failed = new ArrayList<>();
+        Map<Integer, StackResult> stacks = new HashMap<>();
         for (Done d : done) {
+            if (d.stack() != null) stacks.put(d.id(), d.stack());
             if (d.failure() != null) {
                 LOG.warning("[GRID] Tile " + d.id() + " failed with error: " + d.failure());
                 failed.add(new IsolatedTasks.Failure(d.id(), d.failure()));
@@ -137,6 +148,7 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 files.add(st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id()))));
             }
         }
-        return new GridMode.TilesDone(files, failed, false);
+        // a frame every tile dropped is a skipped input, left out of the mosaic's exposure cards, as on one machine
+        return new GridMode.TilesDone(files, failed, false, GridMode.droppedEverywhere(layout, tileFrames, stacks));
     }
 }

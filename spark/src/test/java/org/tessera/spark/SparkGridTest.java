@@ -46,6 +46,48 @@ class SparkGridTest {
         return c;
     }
 
+    /**
+     * A frame of NaN but two pixels, which every tile's stack drops: one machine names it among the
+     * skipped inputs ("dropped by every Grid tile it falls in: …") and leaves it out of the mosaic's
+     * NEXP_SUM and EXPTOTAL. The Spark tile tasks did not send their stacks back: the frame was
+     * neither named nor left out of those cards. Now the same list and the same mosaic file.
+     */
+    @Test
+    void aFrameEveryTileDroppedIsNamedAsOnOneMachine(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in");
+        Path plan = stackPlan(in);
+        Path first;
+        try (var frames = Files.list(in.resolve("frames"))) {
+            first = frames.sorted().findFirst().orElseThrow();
+        }
+        org.tessera.image.FloatImage img = new org.tessera.image.FloatImage(96, 72, 3);
+        img.fill(Float.NaN);
+        for (float[] plane : img.planes()) {
+            plane[36 * 96 + 48] = 1f;
+            plane[36 * 96 + 49] = 2f;
+        }
+        nom.tam.fits.Header h = new nom.tam.fits.Header();
+        try {
+            org.tessera.io.FitsFrame.open(first).wcs().writeTo(h);
+        } catch (nom.tam.fits.HeaderCardException e) {
+            throw new IOException(e);
+        }
+        Path sparse = in.resolve("frames/sparse.fits");
+        org.tessera.io.FitsImageWriter.write(sparse, img, h, org.tessera.io.FitsImageWriter.AlphaMode.NONE);
+        Files.writeString(plan, "frames/sparse.fits,10\n", java.nio.file.StandardOpenOption.APPEND);
+
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(in), dir.resolve("one"), config(), Progress.NONE);
+        assertEquals(1, one.skipped().size(), one.skipped().toString());
+        assertEquals(sparse, one.skipped().get(0).file());
+        assertTrue(one.skipped().get(0).reason().startsWith("dropped by every Grid tile it falls in: finite fraction 0.000"),
+                one.skipped().get(0).reason());
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context()).mosaic(List.of(in), dir.resolve("spark"),
+                config(), Progress.NONE);
+        assertEquals(one.skipped(), spark.skipped());
+        assertEquals(-1, Files.mismatch(one.mosaic(), spark.mosaic()), "the same mosaic file, NEXP_SUM and EXPTOTAL included");
+        SparkMosaicTest.assertSamePixels(one.coverage(), spark.coverage());
+    }
+
     @Test
     void gridModeOnSparkIsTheSingleMachineGridMosaicWithARetriedTile(@TempDir Path dir) throws IOException {
         Path in = dir.resolve("in");

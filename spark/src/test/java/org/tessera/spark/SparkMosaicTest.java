@@ -141,6 +141,46 @@ class SparkMosaicTest {
         }
     }
 
+    /**
+     * An all-zero frame named by URI was kept by the driver's screen (it cannot read a frame named
+     * by URI), grouped, and dropped by its tile's stack ("dropped from master tile N: …") after it
+     * had shaped the tile's grid. The executors now screen it as they read the headers, and the
+     * driver leaves it out as one machine does: the same reason, the same mosaic.
+     */
+    @Test
+    void anAllZeroFrameNamedByUriIsLeftOutAsOnOneMachine(@TempDir Path dir) throws IOException {
+        Path sky = dir.resolve("sky"), in = Files.createDirectories(dir.resolve("in"));
+        org.tessera.synth.DefaultSky.demo().writeFits(sky);
+        try (var files = Files.list(sky)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().contains("_p1_")).toList())
+                Files.copy(f, in.resolve(f.getFileName()));
+        }
+        byte[] frame;
+        try (var files = Files.list(in)) {
+            frame = Files.readAllBytes(files.sorted().findFirst().orElseThrow());
+        }
+        int end = 0;
+        while (!new String(frame, end, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("END     ")) end += 80;
+        java.util.Arrays.fill(frame, (end / 2880 + 1) * 2880, frame.length, (byte) 0); // stored 0: 32768 with BZERO
+        Path zero = Files.write(in.resolve("zero.fit"), frame);
+        Config config = new Config();
+
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(in), dir.resolve("one"), config, Progress.NONE);
+        assertEquals(1, one.skipped().size(), one.skipped().toString());
+        assertEquals(zero, one.skipped().get(0).file());
+        String why = one.skipped().get(0).reason();
+        assertEquals(org.tessera.io.ConstantFrames.reason(32768), why);
+
+        Path out = dir.resolve("by-uri");
+        SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context())
+                .mosaic(List.of(in.toUri().toString()), out.toUri().toString(), config, Progress.NONE);
+        assertEquals(List.of(new SparkMosaic.Skip(new org.apache.hadoop.fs.Path(zero.toUri()).toString(), why)),
+                byUri.skipped());
+        assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
+        assertSamePixels(one.mosaic(), out.resolve(MosaicPipeline.MOSAIC));
+        assertSamePixels(one.coverage(), out.resolve(MosaicPipeline.COVERAGE));
+    }
+
     @Test
     void aGroupFailingOnEveryAttemptIsReportedAndTheOthersMakeTheMosaic(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("attempts.txt");
