@@ -362,7 +362,9 @@ public final class GridMode {
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
         GridInputs.Split split = withoutNonFrames(GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config)));
-        for (FrameScanner.Problem s : split.skipped()) org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.reason());
+        // Named as the run's list names it: the file (the plan itself for a line without one), then the line and why.
+        for (FrameScanner.Problem s : split.skipped())
+            org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.file().getFileName() + ": " + s.reason());
         if (split.byMount().isEmpty())
             // not "no frame with a usable WCS": an all-zero readout, a mono frame are skipped for other reasons
             throw new org.tessera.SkipNotice.AllSkipped(stackPlanCsv + ": no usable frame (" + split.skipped().size()

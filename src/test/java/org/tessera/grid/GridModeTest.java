@@ -236,12 +236,17 @@ class GridModeTest {
         Path nan = GridFixtures.nanFrame(dir.resolve("frames/nan.fits"), f0.wcs().shifted(25, 25), 96, 72);
         files.add(nan);
         Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
-        GridMode.Outcome o = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE);
+        GridMode.Outcome[] run = new GridMode.Outcome[1];
+        List<String> log = logged(() -> run[0] = GridMode.run(csv, dir.resolve("out"), GridFixtures.config(2), Progress.NONE));
+        GridMode.Outcome o = run[0];
         GridMode.Part part = o.parts().get(0);
         assertEquals(List.of(), part.failed());
         assertEquals(2, o.skipped().size(), o.skipped().toString());
         assertEquals(new org.tessera.io.FrameScanner.Problem(nan, "line " + (files.size() + 1)
                 + ": finite fraction 0.0000 < 0.02 in channel 0"), o.skipped().get(0));
+        // tessera.log's line names the file, as the run's list does, not only its line of the plan
+        assertTrue(log.contains("[GRID] frame skipped: nan.fits: line " + (files.size() + 1)
+                + ": finite fraction 0.0000 < 0.02 in channel 0"), log.toString());
         assertEquals(sparse, o.skipped().get(1).file());
         assertTrue(o.skipped().get(1).reason().matches("dropped by every Grid tile it falls in: finite fraction "
                 + "0\\.000[0-9] < 0\\.02 in channel 0"), o.skipped().get(1).reason());
