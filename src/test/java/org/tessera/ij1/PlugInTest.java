@@ -48,6 +48,19 @@ class PlugInTest {
         return fields.stream().map(TesseraPlugIn.Field::key).sorted().toList();
     }
 
+    /** What ImageJ's Log showed while {@code p} ran: without an ImageJ window, IJ.log prints to standard output. */
+    private static String logShownBy(StackPlugIn p, Map<String, String> fields) {
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            p.execute(fields);
+        } finally {
+            System.setOut(stdout);
+        }
+        return shown.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void dialogsPickTheRightKindOfPathAndStartOnTheRealDefaults() {
         assertEquals(TesseraPlugIn.Kind.FOLDER, StackPlugIn.FIELDS.get(0).kind(), "Browse picks the frames folder");
@@ -180,19 +193,11 @@ class PlugInTest {
         fake.skipMarker = "bad_";
         StackPlugIn p = new StackPlugIn();
         p.jobs = fake;
-        // without an ImageJ window, IJ.log prints to standard output: the Log's lines, caught here
-        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            p.execute(Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
-                    "config", "", "rejection", "none", "combine", "config", "gpu", "config", "settings", ""));
-        } finally {
-            System.setOut(stdout);
-        }
+        String shown = logShownBy(p, Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
+                "config", "", "rejection", "none", "combine", "config", "gpu", "config", "settings", ""));
         // the skipped frame named once in the Log, in the run's closing list (the phase's line stays in tessera.log)
-        List<String> named = shown.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("bad_b")).toList();
-        assertEquals(1, named.size(), shown.toString(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> named = shown.lines().filter(l -> l.contains("bad_b")).toList();
+        assertEquals(1, named.size(), shown);
         assertTrue(named.get(0).endsWith(" WARNING [ij1] skipped " + frames.resolve("bad_b.fits") + ": no WCS in header"), named.get(0));
         assertEquals("none", fake.calls.get(0).config().getString("stacking_rejection_algorithm"));
         assertEquals("ok", LastRun.get("status"));
@@ -220,17 +225,10 @@ class PlugInTest {
         Files.writeString(frames.resolve("a.fits"), "not a FITS file\n");
         Files.writeString(frames.resolve("b.fits"), "not a FITS file either\n");
         StackPlugIn p = new StackPlugIn(); // Jobs.PIPELINE
-        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(shown, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            p.execute(Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
-                    "config", "", "rejection", "config", "combine", "config", "gpu", "config", "settings", ""));
-        } finally {
-            System.setOut(stdout);
-        }
+        String shown = logShownBy(p, Map.of("input", frames.toString(), "output", dir.resolve("tile.fits").toString(),
+                "config", "", "rejection", "config", "combine", "config", "gpu", "config", "settings", ""));
         String notFits = "not a FITS file (it does not start with a SIMPLE card)";
-        List<String> logLines = shown.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        List<String> logLines = shown.lines()
                 .filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d .*")).toList(); // the Log's lines, not a dialog's text
         for (String f : List.of("a.fits", "b.fits"))
             assertEquals(1, logLines.stream().filter(l -> l.contains(f)).count(), f + " once: " + logLines);
