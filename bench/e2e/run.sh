@@ -59,10 +59,15 @@ OUT="$WORK/out_n${N}"
 rm -rf "$OUT"
 mkdir -p "$WORK"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+# The machine's CPU counters (/proc/stat: user nice system idle iowait irq softirq steal, in clock
+# ticks) before and after: what else ran during the run, and what the hypervisor took (steal), so
+# that a slow run can be told from a disturbed one.
+stat0=$(head -1 /proc/stat)
 echo "== mosaic ($N frames, $CPUS CPUs, JAVA_OPTS='${JAVA_OPTS:-}', SETS='${SETS:-}', solver $SOLVER, load before $load)"
 /usr/bin/time -v taskset -c "$CORES" "$ROOT/bin/tessera" mosaic -q "${sets[@]}" -o "$OUT" "$FRAMES" \
   > "$WORK/mosaic.out" 2> "$WORK/mosaic.time" || { rc=$?; tail -30 "$WORK/mosaic.out" "$WORK/mosaic.time" >&2; [[ $rc == 1 ]] || exit $rc; }
 
+stat1=$(head -1 /proc/stat)
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; print s}' "$WORK/mosaic.time")
 rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/mosaic.time")
 cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$WORK/mosaic.time")
@@ -88,3 +93,11 @@ awk -v n="$N" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" -v load="$load" '
       solve, p2 - solve, p3 - p2, p4 - p3, p5 - p4, last - p5
     printf "E2E N=%d wall %.1f s  %.2f raw frames/s  peak RSS %d MiB  CPU %.1f s  (load before: %s)\n", n, wall, n / wall, rss, cpu, load
   }' "$LOG"
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+awk -v a="$stat0" -v b="$stat1" -v hz="$hz" -v cpu="$cpu" -v wall="$wall" 'BEGIN {
+  split(a, x, " "); split(b, y, " ")
+  busy = 0; for (k = 2; k <= 8; k++) if (k != 5 && k != 6) busy += y[k] - x[k]
+  steal = y[9] - x[9]
+  printf "machine during the run: %.1f CPU-s busy (this run %.1f, everything else %.1f), steal %.1f CPU-s (%.1f %% of the wall time)\n",
+    busy / hz, cpu, busy / hz - cpu, steal / hz, (wall > 0 ? 100 * steal / hz / wall : 0)
+}'
