@@ -128,7 +128,7 @@ for case in "${cases[@]}"; do
   if [ "$case" != nobudget ] && [ "$case" != cupyshim ]; then check "$out/summary.txt" "cupy    SKIP"; fi
   case "$case" in
     nodriver)
-      check "$out/summary.txt" "no GPU: no NVIDIA driver (libcuda.so.1 could not be loaded" "suite   SKIP (no GPU)" "bench   SKIP (no GPU)" "CuPy not importable"
+      check "$out/summary.txt" "no GPU: no NVIDIA driver (libcuda.so.1 not found" "suite   SKIP (no GPU)" "bench   SKIP (no GPU)" "CuPy not importable"
       check "$out/gpu-table.md" "| Phase 3 stack 100 × RGB 1920×1080, kappa_sigma | no GPU: no NVIDIA driver" "| Phase 5 coadd 64 RGB tiles" ;;
     nodevice)
       check "$out/summary.txt" "no GPU: no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)" "suite   SKIP (no GPU)" "bench   SKIP (no GPU)"
