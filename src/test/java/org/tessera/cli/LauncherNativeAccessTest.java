@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each JDK keeps its own class data archive (a run of one no longer drops the other's). Runs the
  * real launcher on a stand-in jar whose Main calls a restricted method and prints its JVM options;
  * the newer JDK is looked for in TESSERA_TEST_JDK, java.home and /usr/lib/jvm, and the tests that
- * need one are skipped, saying so, where there is none.
+ * need one are skipped, saying so, where there is none (likewise a JDK 17-23 when the tests run on a newer one).
  */
 class LauncherNativeAccessTest {
 
@@ -69,6 +69,17 @@ class LauncherNativeAccessTest {
         return null;
     }
 
+    /** A JDK older than 24 (java.home, else one in /usr/lib/jvm), or the test is skipped with the reason. */
+    private static Path olderJdk() throws IOException {
+        List<Path> candidates = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"))));
+        Path jvms = Paths.get("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) try (Stream<Path> s = Files.list(jvms)) { s.sorted().forEach(candidates::add); }
+        for (Path home : candidates)
+            if (major(home) >= 17 && major(home) < 24 && Files.isExecutable(home.resolve("bin/java"))) return home.toRealPath();
+        assumeTrue(false, "no JDK 17-23 (looked at java.home and /usr/lib/jvm/*): two JDKs' archives not tested");
+        return null;
+    }
+
     private static String run(Path root, Path jdk, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin/tessera").toString(), "ok")
                 .directory(root.toFile()).redirectErrorStream(true);
@@ -98,9 +109,7 @@ class LauncherNativeAccessTest {
     @Test
     void jdk17KeepsItsCommandLine(@TempDir Path root) throws Exception {
         StandInLauncher.install(root, MAIN);
-        Path home = Paths.get(System.getProperty("java.home"));
-        assumeTrue(major(home) < 24, "the tests run on JDK " + major(home));
-        assertFalse(run(root, home, Map.of("TESSERA_CDS", "0")).contains("native-access"));
+        assertFalse(run(root, olderJdk(), Map.of("TESSERA_CDS", "0")).contains("native-access"));
     }
 
     /** Waits for the background builder: its lock gone (it removes it last). */
@@ -134,7 +143,7 @@ class LauncherNativeAccessTest {
         // The build 20 minutes ago (the archives' key holds the jar's time: set before any is made).
         Files.setLastModifiedTime(root.resolve("target/tessera-0.jar"),
                 java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 1_200_000));
-        Path older = Paths.get(System.getProperty("java.home")).toRealPath(), newer = newerJdk();
+        Path older = olderJdk(), newer = newerJdk();
         String a = archive(root, older), b = archive(root, newer);
         assertNotEquals(a, b);
         // Archives younger than a minute are never dropped (a run may be using them): age them,

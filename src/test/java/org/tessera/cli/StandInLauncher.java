@@ -29,7 +29,8 @@ final class StandInLauncher {
         Path src = Files.createDirectories(root.resolve("src/org/tessera/cli")), classes = root.resolve("classes");
         Files.writeString(src.resolve("Main.java"), mainSource);
         Files.createDirectories(classes);
-        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.resolve("Main.java").toString()));
+        // Class files for JDK 17, the oldest the launcher runs, whichever JDK runs the tests.
+        assertEquals(0, javac.run(null, null, null, "--release", "17", "-d", classes.toString(), src.resolve("Main.java").toString()));
         Files.createDirectories(root.resolve("target/lib"));
         try (OutputStream o = Files.newOutputStream(root.resolve("target/tessera-0.jar"));
              JarOutputStream jar = new JarOutputStream(o)) {

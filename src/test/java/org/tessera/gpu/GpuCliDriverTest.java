@@ -35,7 +35,10 @@ class GpuCliDriverTest {
 
     static Result cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        // As bin/tessera starts it: JDK 24+ warns on stderr when JCuda loads its library without this.
+        if (Runtime.version().feature() >= 24) cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("LD_LIBRARY_PATH");
