@@ -50,16 +50,11 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         if (output == null) throw new IllegalArgumentException(job.word() + ": no output given");
         Path out = output.toAbsolutePath().normalize();
         List<Path> in = new ArrayList<>();
-        List<Path> compressed = new ArrayList<>();
         for (Path p : inputs) {
             Path a = p.toAbsolutePath().normalize();
             if (!Files.exists(a)) throw new IllegalArgumentException("input not found: " + a);
-            if (job != Job.MOSAIC && Files.isDirectory(a)) in.addAll(fitsFiles(a, compressed));
+            if (job != Job.MOSAIC && Files.isDirectory(a)) in.addAll(fitsFiles(a));
             else in.add(a);
-        }
-        if (!compressed.isEmpty()) { // said by the fronts once the run's log is open, as a scan says it
-            warnings = new ArrayList<>(warnings);
-            warnings.add(FrameScanner.compressedLeftOut(compressed));
         }
         switch (job) {
             case MOSAIC, REPROJECT -> {
@@ -202,25 +197,23 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
     }
 
     /**
-     * The FITS files directly inside a folder, sorted by name; the compressed FITS files beside them,
-     * which are not read, are added to {@code compressed} (the request's warnings name them).
+     * The FITS files directly inside a folder, sorted by name: *.fit, *.fits, *.fts and those
+     * gzip'ed or fpack'ed ({@link FrameScanner#isCompressedFitsName}), any case.
      */
-    static List<Path> fitsFiles(Path dir, List<Path> compressed) throws IOException {
+    static List<Path> fitsFiles(Path dir) throws IOException {
         List<Path> all;
         try (Stream<Path> s = Files.list(dir)) {
             all = s.sorted().toList();
         }
-        List<Path> files = all.stream().filter(Files::isRegularFile).filter(JobRequest::isFits).toList();
-        List<Path> packed = all.stream().filter(Files::isRegularFile).filter(FrameScanner::isCompressedFitsName).toList();
+        List<Path> files = all.stream().filter(Files::isRegularFile)
+                .filter(p -> isFits(p) || FrameScanner.isCompressedFitsName(p)).toList();
         if (files.isEmpty()) {
-            // say what the folder does hold: frames in night sub-folders, or compressed frames
+            // say what the folder does hold: frames in night sub-folders
             List<Path> subs = all.stream().filter(Files::isDirectory).toList();
-            throw new IllegalArgumentException("no FITS files (*.fits, *.fit, *.fts) in folder " + dir
+            throw new IllegalArgumentException("no FITS files (" + FrameScanner.FITS_PATTERNS + ") in folder " + dir
                     + (subs.isEmpty() ? "" : " (stack and reproject read the files of the folder named, not of its "
-                            + "subfolders: name them, e.g. " + subs.get(0) + ")")
-                    + (packed.isEmpty() ? "" : "; " + FrameScanner.compressedLeftOut(packed)));
+                            + "subfolders: name them, e.g. " + subs.get(0) + ")"));
         }
-        compressed.addAll(packed);
         return files;
     }
 }

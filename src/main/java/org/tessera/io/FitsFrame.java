@@ -49,6 +49,8 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     private static final ThreadLocal<ByteBuffer> READ_BUFFER = new ThreadLocal<>();
 
     private final Path path;
+    /** True for a compressed file (.fits.gz, .fz): rows are read from its {@link DecompressedCopies} copy. */
+    private final boolean compressed;
     private final String name;
     private final byte[] headerCards;
     private final Map<String, String> keys;
@@ -74,6 +76,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     /** The same file with another WCS or reading (headers are shared, not re-read). */
     private FitsFrame(FitsFrame o, Wcs wcs, String wcsProblem, FrameReading reading) {
         this.path = o.path;
+        this.compressed = o.compressed;
         this.name = o.name;
         this.headerCards = o.headerCards;
         this.keys = o.keys;
@@ -96,9 +99,10 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         this.hotMemo = reading.hotPixels() == o.reading.hotPixels() ? o.hotMemo : new HotPixelMemo();
     }
 
-    private FitsFrame(Path path, FitsStructure.Hdu primary, FitsStructure.Hdu image, FitsStructure.Hdu alpha)
-            throws FitsReadException {
+    private FitsFrame(Path path, boolean compressed, FitsStructure.Hdu primary, FitsStructure.Hdu image,
+                      FitsStructure.Hdu alpha) throws FitsReadException {
         this.path = path;
+        this.compressed = compressed;
         this.name = path.getFileName().toString();
         this.headerCards = image.cards();
         this.primaryImage = primary == image;
@@ -213,11 +217,29 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
 
     /**
      * Reads the headers of a FITS file. Throws a {@link FitsReadException} ("name: problem") for a
-     * file that is not FITS, is truncated, has no usable image HDU or an unsupported pixel type.
+     * file that is not FITS, is truncated, has no usable image HDU or an unsupported pixel type. A
+     * compressed file (gzip'ed, or a tile-compressed image: .fits.gz, .fz) is read from its
+     * decompressed copy ({@link DecompressedCopies}), made here; the frame keeps the file's own
+     * path and name.
      */
     public static FitsFrame open(Path file) throws FitsReadException {
-        FitsStructure.Hdu[] used = used(file, FitsStructure.read(file));
-        return new FitsFrame(file, used[0], used[1], used[2]);
+        Read r = read(file);
+        return new FitsFrame(file, r.compressed, r.used[0], r.used[1], r.used[2]);
+    }
+
+    /** The HDUs a frame is read from, and whether they are those of the file's decompressed copy. */
+    private record Read(FitsStructure.Hdu[] used, boolean compressed) {}
+
+    private static Read read(Path file) throws FitsReadException {
+        List<FitsStructure.Hdu> hdus;
+        try {
+            hdus = FitsStructure.read(file);
+        } catch (FitsStructure.Gzipped e) {
+            return new Read(used(file, FitsStructure.read(DecompressedCopies.of(file), file)), true);
+        }
+        if (hdus.stream().anyMatch(CompressedFits::tiled) && image(hdus) == null)
+            return new Read(used(file, FitsStructure.read(DecompressedCopies.of(file), file)), true);
+        return new Read(used(file, hdus), false);
     }
 
     /**
@@ -229,19 +251,22 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
      *
      * @param imageIndex 0 when the image is the primary HDU ({@code image} then null)
      * @param alphaIndex -1 without an ALPHA extension
+     * @param compressed the file is compressed: the cards and offsets are those of its decompressed
+     *                   copy, which the machine that reads its pixels makes again (the same bytes)
      */
     public record Headers(byte[] primary, long primaryData, int imageIndex, byte[] image, long imageData,
-                          int alphaIndex, byte[] alpha, long alphaData) implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
+                          int alphaIndex, byte[] alpha, long alphaData, boolean compressed) implements java.io.Serializable {
+        private static final long serialVersionUID = 2L;
     }
 
     /** Reads the headers {@link #open} uses (same checks, same exceptions), without building the frame. */
     public static Headers readHeaders(Path file) throws FitsReadException {
-        FitsStructure.Hdu[] u = used(file, FitsStructure.read(file));
+        Read r = read(file);
+        FitsStructure.Hdu[] u = r.used;
         boolean inPrimary = u[1] == u[0];
         return new Headers(u[0].cards(), u[0].dataOffset(), inPrimary ? 0 : u[1].index(), inPrimary ? null : u[1].cards(),
                 u[1].dataOffset(), u[2] == null ? -1 : u[2].index(), u[2] == null ? null : u[2].cards(),
-                u[2] == null ? 0 : u[2].dataOffset());
+                u[2] == null ? 0 : u[2].dataOffset(), r.compressed);
     }
 
     /**
@@ -253,32 +278,51 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         FitsStructure.Hdu primary = FitsStructure.reparse(file, 0, h.primary(), h.primaryData());
         FitsStructure.Hdu image = h.imageIndex() == 0 ? primary : FitsStructure.reparse(file, h.imageIndex(), h.image(), h.imageData());
         FitsStructure.Hdu alpha = h.alphaIndex() < 0 ? null : FitsStructure.reparse(file, h.alphaIndex(), h.alpha(), h.alphaData());
-        return new FitsFrame(file, primary, image, alpha);
+        return new FitsFrame(file, h.compressed(), primary, image, alpha);
     }
+
+    /**
+     * The file that holds this frame's FITS bytes as {@link #open} read them: the file itself, or
+     * for a compressed file its decompressed copy (made again if a run's end deleted it). For a
+     * program that reads the image itself (a plate solver); names shown to a user stay {@link #path()}.
+     */
+    public Path readableFile() throws IOException {
+        if (!compressed) return path;
+        Path copy = DecompressedCopies.of(path);
+        if (copy == null) throw new FitsReadException(path, "is no longer compressed: the file changed during the run");
+        return copy;
+    }
+
+    /** True for a gzip'ed or tile-compressed file, read through its decompressed copy. */
+    public boolean compressed() { return compressed; }
 
     /** The primary HDU, the image HDU and the ALPHA extension (or null) that a frame is read from. */
     private static FitsStructure.Hdu[] used(Path file, List<FitsStructure.Hdu> hdus) throws FitsReadException {
-        FitsStructure.Hdu primary = hdus.get(0);
-        FitsStructure.Hdu image = null, alpha = null;
-        if (primary.axes().length >= 2 && primary.dataBytes() > 0) image = primary;
-        FitsStructure.Hdu firstExt = null, namedExt = null;
-        boolean compressed = false;
-        for (FitsStructure.Hdu h : hdus.subList(1, hdus.size())) {
-            if (h.header().getBooleanValue("ZIMAGE", false)) compressed = true;
-            if (!h.isImage() || h.axes().length < 2 || h.dataBytes() == 0) continue;
-            if ("ALPHA".equals(h.extname())) {
-                if (alpha == null) alpha = h;
-                continue;
+        FitsStructure.Hdu image = image(hdus), alpha = null;
+        for (FitsStructure.Hdu h : hdus.subList(1, hdus.size()))
+            if (h.isImage() && h.axes().length >= 2 && h.dataBytes() > 0 && "ALPHA".equals(h.extname())) {
+                alpha = h;
+                break;
             }
+        if (image == null)
+            throw new FitsReadException(file, "no image HDU (the primary HDU has no 2-D data and there is no IMAGE extension)");
+        return new FitsStructure.Hdu[] {hdus.get(0), image, alpha};
+    }
+
+    /**
+     * The image HDU: the primary when it has ≥ 2 axes and data, else the first IMAGE extension,
+     * preferring EXTNAME SCI or IMAGE (never ALPHA); null when there is none.
+     */
+    private static FitsStructure.Hdu image(List<FitsStructure.Hdu> hdus) {
+        FitsStructure.Hdu primary = hdus.get(0);
+        if (primary.axes().length >= 2 && primary.dataBytes() > 0) return primary;
+        FitsStructure.Hdu firstExt = null, namedExt = null;
+        for (FitsStructure.Hdu h : hdus.subList(1, hdus.size())) {
+            if (!h.isImage() || h.axes().length < 2 || h.dataBytes() == 0 || "ALPHA".equals(h.extname())) continue;
             if (firstExt == null) firstExt = h;
             if (namedExt == null && ("SCI".equals(h.extname()) || "IMAGE".equals(h.extname()))) namedExt = h;
         }
-        if (image == null) image = namedExt != null ? namedExt : firstExt;
-        if (image == null)
-            throw new FitsReadException(file, compressed
-                    ? "tile-compressed images (fpack) are not supported: uncompress with funpack first"
-                    : "no image HDU (the primary HDU has no 2-D data and there is no IMAGE extension)");
-        return new FitsStructure.Hdu[] {primary, image, alpha};
+        return namedExt != null ? namedExt : firstExt;
     }
 
     private static BayerPattern bayerPattern(Path file, Map<String, String> keys, boolean seestar)
@@ -442,7 +486,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(readableFile(), StandardOpenOption.READ)) {
             HotPixelMemo.Fixes fixes = reading.hotPixels() && rows > 0 && layout != Layout.BAYER ? hotFixes(ch) : null;
             if (fixes != null) {
                 readBand(ch, y0, rows, dst);
@@ -528,7 +572,7 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         int n = rows * width;
         if (alphaOffset >= 0) {
             byte[] a;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(readableFile(), StandardOpenOption.READ)) {
                 a = readAlphaBytes(ch, y0, rows);
             }
             for (int i = 0; i < n; i++) dst[i] = (a[i] & 0xFF) / 255f;

@@ -50,14 +50,21 @@ final class FitsStructure {
 
     /** Reads every header of the file (stops at trailing bytes that are not an extension). */
     static List<Hdu> read(Path file) throws FitsReadException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        return read(file, file);
+    }
+
+    /**
+     * Reads every header of {@code data}, the errors naming {@code file}: the input a user gave,
+     * whose decompressed copy ({@link DecompressedCopies}) {@code data} may be.
+     */
+    static List<Hdu> read(Path data, Path file) throws FitsReadException {
+        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
             long size = ch.size();
             if (!startsWith(ch, 0, "SIMPLE  =")) {
                 // a copy or download that never completed: say so rather than "not FITS"
                 if (size == 0) throw new FitsReadException(file, "empty file (0 bytes): not a FITS file (an unfinished copy?)");
                 // a .fits.gz named on the command line: say what it is rather than "not FITS"
-                if (gzip(ch))
-                    throw new FitsReadException(file, "gzip-compressed file: Tessera reads uncompressed FITS only (gunzip it first)");
+                if (gzip(ch)) throw new Gzipped(file);
                 throw new FitsReadException(file, "not a FITS file (it does not start with a SIMPLE card)");
             }
             List<Hdu> hdus = new ArrayList<>();
@@ -83,12 +90,21 @@ final class FitsStructure {
         }
     }
 
+    /** The file starts with the gzip magic bytes: {@link FitsFrame} reads it through its decompressed copy. */
+    static final class Gzipped extends FitsReadException {
+        private static final long serialVersionUID = 1L;
+
+        Gzipped(Path file) {
+            super(file, "gzip-compressed file");
+        }
+    }
+
     static long padded(long bytes) {
         return (bytes + BLOCK - 1) / BLOCK * BLOCK;
     }
 
     /** True when the file starts with the gzip magic bytes 1F 8B. */
-    private static boolean gzip(FileChannel ch) throws IOException {
+    static boolean gzip(FileChannel ch) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(2);
         readFully(ch, b, 0);
         return !b.hasRemaining() && (b.get(0) & 0xFF) == 0x1F && (b.get(1) & 0xFF) == 0x8B;

@@ -47,27 +47,21 @@ public final class FrameScanner {
 
     private FrameScanner() {}
 
-    /** Compressed files named by {@link #compressedLeftOut}; the others are counted. */
-    private static final int COMPRESSED_NAMED = 3;
+    /** The names a folder's search takes, as the messages list them. */
+    public static final String FITS_PATTERNS = "*.fit, *.fits, *.fts, or those gzip'ed (.gz) or fpack'ed (.fz)";
 
     /**
-     * What every listing of inputs says of the compressed FITS files it leaves out ({@link
-     * #isCompressedFitsName}): a mosaic's scan of its folders, and a stack's or reproject's folder
-     * (command.JobRequest), whether frames lie beside them or not: "2 compressed file(s) left out
-     * (/in/a.fits.gz, /in/b.fz): Tessera reads uncompressed FITS only (gunzip or funpack them first)".
+     * True for gzip'ed or fpack'ed FITS names (.fits.gz, .fit.gz, .fts.gz, .fz; any case): read
+     * through their decompressed copies ({@link FitsFrame#open}).
      */
-    public static String compressedLeftOut(java.util.Collection<Path> files) {
-        List<Path> sorted = files.stream().sorted().toList();
-        String named = sorted.stream().limit(COMPRESSED_NAMED).map(Path::toString).collect(Collectors.joining(", "));
-        return sorted.size() + " compressed file(s) left out (" + named
-                + (sorted.size() > COMPRESSED_NAMED ? " and " + (sorted.size() - COMPRESSED_NAMED) + " more" : "")
-                + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
-    }
-
-    /** True for gzip'ed or fpack'ed FITS names (.fits.gz, .fit.gz, .fts.gz, .fz; any case), which are not read. */
     public static boolean isCompressedFitsName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".fz") || (n.endsWith(".gz") && isFitsName(p.resolveSibling(n.substring(0, n.length() - 3))));
+    }
+
+    /** True for the names a folder's search takes as frames: {@link #isFitsName} or {@link #isCompressedFitsName}. */
+    public static boolean isFrameName(Path p) {
+        return isFitsName(p) || isCompressedFitsName(p);
     }
 
     /** True for names ending in .fit, .fits or .fts (any case). */
@@ -203,7 +197,6 @@ public final class FrameScanner {
     private static Listing list(List<Path> inputs, Path outputDir, boolean framesOnly) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
-        TreeSet<Path> compressed = new TreeSet<>(); // .fits.gz, .fz: not read, but said so
         Path out = outputDir == null ? null : canonical(outputDir);
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
@@ -223,10 +216,7 @@ public final class FrameScanner {
 
                             @Override
                             public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-                                if (!isFitsName(p)) {
-                                    if (isCompressedFitsName(p)) compressed.add(p);
-                                    return FileVisitResult.CONTINUE;
-                                }
+                                if (!isFrameName(p)) return FileVisitResult.CONTINUE;
                                 if (a.isRegularFile()) files.add(p.toAbsolutePath().normalize());
                                 else if (a.isSymbolicLink()) // a followed link is never a link: this one leads nowhere
                                     unreadable.add(new Problem(p, "broken link: its target " + linkTarget(p)
@@ -251,12 +241,9 @@ public final class FrameScanner {
                 throw new NoSuchFileException(in.toString(), null, "input does not exist");
             }
         }
-        String left = compressed.isEmpty() ? "" : compressedLeftOut(compressed);
         if (files.isEmpty() && unreadable.isEmpty())
-            throw new IOException("no FITS files (*.fit, *.fits, *.fts) in "
-                    + inputs.stream().map(Path::toString).collect(Collectors.joining(", "))
-                    + (left.isEmpty() ? "" : "; " + left));
-        if (!left.isEmpty()) LOG.warning("[READ] " + left);
+            throw new IOException("no FITS files (" + FITS_PATTERNS + ") in "
+                    + inputs.stream().map(Path::toString).collect(Collectors.joining(", ")));
 
         return new Listing(oncePerFile(files, unreadable), unreadable);
     }

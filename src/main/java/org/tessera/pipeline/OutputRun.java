@@ -6,6 +6,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 
 import org.tessera.UserMessages;
+import org.tessera.io.DecompressedCopies;
 
 /**
  * The start of a run: the hold of its output ({@link OutputLock}), then its run log there
@@ -22,6 +23,8 @@ public final class OutputRun implements AutoCloseable {
 
     private final OutputLock lock;
     private final RunLog log;
+    /** The run's hold on the decompressed copies of compressed inputs: deleted when the last run ends. */
+    private final AutoCloseable copies = DecompressedCopies.run();
 
     private OutputRun(OutputLock lock, RunLog log) {
         this.lock = lock;
@@ -82,7 +85,19 @@ public final class OutputRun implements AutoCloseable {
         try {
             log.close();
         } finally { // the hold is given back even when the log could not be closed
-            lock.close();
+            try {
+                lock.close();
+            } finally {
+                closeCopies();
+            }
+        }
+    }
+
+    private void closeCopies() {
+        try {
+            copies.close();
+        } catch (Exception e) { // never thrown: the copies' close only deletes files, quietly
+            throw new IllegalStateException(e);
         }
     }
 }

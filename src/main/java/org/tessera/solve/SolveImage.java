@@ -18,7 +18,7 @@ final class SolveImage {
     private SolveImage() {}
 
     static Path forSolver(FitsFrame f, Path workDir) throws IOException {
-        if (f.imageInPrimaryHdu() && (f.bayerPattern() != null || f.channels() == 1)) return f.path();
+        if (f.imageInPrimaryHdu() && (f.bayerPattern() != null || f.channels() == 1)) return f.readableFile(); // a compressed file's decompressed copy
         Path lum = workDir.resolve("luminance.fits");
         FitsImageWriter.write(lum, Luminance.of(f), null, FitsImageWriter.AlphaMode.NONE);
         return lum;

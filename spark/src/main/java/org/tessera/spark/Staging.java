@@ -124,7 +124,7 @@ final class Staging {
         while (it.hasNext()) {
             String uri = it.next().getPath().toString();
             if (!uri.startsWith(base + "/")) continue;
-            if (!org.tessera.io.FrameScanner.isFitsName(Path.of(uri.substring(uri.lastIndexOf('/') + 1)))) continue;
+            if (!org.tessera.io.FrameScanner.isFrameName(Path.of(uri.substring(uri.lastIndexOf('/') + 1)))) continue;
             if (outPrefix != null && uri.startsWith(outPrefix)) { outputs++; continue; }
             Path stand = root.resolve(uri.substring(base.length() + 1)).normalize();
             inputUris.put(stand, uri);

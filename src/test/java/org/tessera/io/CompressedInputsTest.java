@@ -1,0 +1,307 @@
+package org.tessera.io;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import nom.tam.fits.header.Compression;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compressed inputs (.fits.gz, fpack'ed .fz) read as the files they compress: the same keys,
+ * header cards, WCS and pixels, the frame named as the compressed file, read through a
+ * decompressed copy ({@link DecompressedCopies}); and each way one cannot be read named in words.
+ */
+class CompressedInputsTest {
+
+    @TempDir Path tmp;
+
+    /** Every pixel of every channel, the alpha, the keys, the header cards and the WCS of two frames equal. */
+    static void assertSameFrame(FitsFrame want, FitsFrame got) throws IOException {
+        assertEquals(want.keys(), got.keys());
+        assertEquals(cards(want), cards(got));
+        assertEquals(want.width(), got.width());
+        assertEquals(want.height(), got.height());
+        assertEquals(want.channels(), got.channels());
+        assertEquals(want.bitpix(), got.bitpix());
+        assertEquals(want.bayerPattern(), got.bayerPattern());
+        assertEquals(want.hasWcs(), got.hasWcs());
+        assertEquals(want.hasAlpha(), got.hasAlpha());
+        assertEquals(want.allFinite(), got.allFinite());
+        assertEquals(want.exposureSeconds(), got.exposureSeconds());
+        if (want.hasWcs()) {
+            double[] a = new double[2], b = new double[2];
+            want.wcs().pixelToWorld(17.5, 33.25, a);
+            got.wcs().pixelToWorld(17.5, 33.25, b);
+            assertArrayEquals(a, b, 0.0);
+        }
+        float[][] a = new float[want.channels()][want.width() * want.height()];
+        float[][] b = new float[got.channels()][got.width() * got.height()];
+        want.readRows(0, want.height(), a);
+        got.readRows(0, got.height(), b);
+        for (int c = 0; c < a.length; c++)
+            for (int i = 0; i < a[c].length; i++)
+                assertEquals(Float.floatToIntBits(a[c][i]), Float.floatToIntBits(b[c][i]), "channel " + c + " pixel " + i);
+        float[] wa = new float[want.width() * want.height()], ga = new float[wa.length];
+        want.readAlpha(0, want.height(), wa);
+        got.readAlpha(0, got.height(), ga);
+        assertArrayEquals(wa, ga);
+    }
+
+    private static List<String> cards(FitsFrame f) {
+        List<String> out = new ArrayList<>();
+        var it = f.header().iterator();
+        while (it.hasNext()) out.add(it.next().toString().trim());
+        return out;
+    }
+
+    /** A Seestar frame (BITPIX 16, BZERO 32768, GRBG, TAN WCS) and a DSS plate, gzip'ed and fpack'ed. */
+    @Test
+    void realFramesReadAsTheirUncompressedFiles() throws IOException {
+        FitsFixtures.assumeData(FitsFixtures.SEESTAR_10S);
+        for (Path orig : new Path[] {FitsFixtures.SEESTAR_10S, FitsFixtures.DATA.resolve("dss_pair/dss_test1.fits")}) {
+            FitsFrame want = FitsFrame.open(orig);
+            String n = orig.getFileName().toString();
+            List<Path> packed = List.of(
+                    CompressedFixtures.gzip(orig, tmp.resolve(n + ".gz")),
+                    CompressedFixtures.fpack(orig, tmp.resolve(n + ".fz"), Compression.ZCMPTYPE_RICE_1, null),
+                    CompressedFixtures.fpack(orig, tmp.resolve("g2_" + n + ".fz"), Compression.ZCMPTYPE_GZIP_2, null),
+                    CompressedFixtures.gzip(tmp.resolve(n + ".fz"), tmp.resolve(n + ".fz.gz")));
+            for (Path p : packed) {
+                FitsFrame got = FitsFrame.open(p);
+                assertTrue(got.compressed(), p.toString());
+                assertEquals(p.getFileName().toString(), got.name());
+                assertEquals(p, got.path());
+                assertEquals(want.imageInPrimaryHdu(), got.imageInPrimaryHdu(), p.toString());
+                assertSameFrame(want, got);
+                // built from headers read elsewhere (a cluster's executor), as the Spark module does
+                assertSameFrame(want, FitsFrame.open(p, FitsFrame.readHeaders(p)));
+            }
+            assertFalse(want.compressed());
+            assertEquals(orig, want.readableFile());
+        }
+    }
+
+    /** The compressed copies of {@code orig} a user may have: gzip'ed, and fpack'ed with each lossless algorithm. */
+    private List<Path> packed(Path orig, String... algorithms) throws IOException {
+        String n = orig.getFileName().toString();
+        List<Path> out = new ArrayList<>();
+        out.add(CompressedFixtures.gzip(orig, tmp.resolve(n + ".gz")));
+        for (String a : algorithms) out.add(CompressedFixtures.fpack(orig, tmp.resolve(a + "_" + n + ".fz"), a, null));
+        return out;
+    }
+
+    /** BITPIX 8, 16, 32, 64, -32, -64 with BZERO/BSCALE and BLANK (NaN and infinities in the floats). */
+    @Test
+    void everyBitpixWithItsScalingReadsAsTheUncompressedFile() throws IOException {
+        int w = 37, h = 23;
+        byte[][] b8 = new byte[h][w];
+        short[][] b16 = new short[h][w];
+        int[][] b32 = new int[h][w];
+        long[][] b64 = new long[h][w];
+        float[][] f32 = new float[h][w];
+        double[][] f64 = new double[h][w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int s = (y * w + x) * 13 - 100;
+                b8[y][x] = (byte) (s & 0xFF);
+                b16[y][x] = (short) (s * 25);
+                b32[y][x] = s * 1_000_003;
+                b64[y][x] = s * 7L;
+                f32[y][x] = s * 0.25f + 1e-3f * x;
+                f64[y][x] = s * 0.125 + 1e-9 * y;
+            }
+        b16[1][2] = -32768;
+        b32[3][4] = 42;
+        f32[2][1] = Float.POSITIVE_INFINITY;
+        f32[5][6] = Float.NaN;
+        f64[0][3] = Double.NaN;
+        String[] ints = {Compression.ZCMPTYPE_RICE_1, Compression.ZCMPTYPE_GZIP_1, Compression.ZCMPTYPE_GZIP_2,
+                Compression.ZCMPTYPE_HCOMPRESS_1, Compression.ZCMPTYPE_NOCOMPRESS};
+        String[] floats = {Compression.ZCMPTYPE_GZIP_1, Compression.ZCMPTYPE_GZIP_2, Compression.ZCMPTYPE_NOCOMPRESS};
+        Object[][] cases = {
+                {FitsFixtures.write(tmp.resolve("b8.fits"), b8, "BZERO", -128.0, "BSCALE", 0.5), ints},
+                {FitsFixtures.write(tmp.resolve("b16.fits"), b16, "BZERO", 32768.0, "BSCALE", 1.0, "BLANK", -32768), ints},
+                {FitsFixtures.write(tmp.resolve("b32.fits"), b32, "BZERO", 10.0, "BSCALE", 2.0, "BLANK", 42), ints},
+                {FitsFixtures.write(tmp.resolve("b64.fits"), b64, "BZERO", 1.5, "BSCALE", 3.0), new String[] {Compression.ZCMPTYPE_GZIP_1}},
+                {FitsFixtures.write(tmp.resolve("f32.fits"), f32, "BZERO", 100.0, "BSCALE", 2.0), floats},
+                {FitsFixtures.write(tmp.resolve("f64.fits"), f64), floats}};
+        int compared = 0;
+        for (Object[] c : cases) {
+            Path orig = (Path) c[0];
+            FitsFrame want = FitsFrame.open(orig);
+            for (Path p : packed(orig, (String[]) c[1])) {
+                assertSameFrame(want, FitsFrame.open(p));
+                compared++;
+            }
+        }
+        assertEquals(6 + 3 * 5 + 1 + 2 * 3, compared);
+    }
+
+    /** An image in an extension with an ALPHA mask, and a colour cube: every HDU restored where it was. */
+    @Test
+    void extensionImageWithAlphaAndColourCubeReadAsTheUncompressedFiles() throws IOException {
+        int w = 40, h = 30;
+        float[][] img = new float[h][w];
+        byte[][] alpha = new byte[h][w];
+        float[][][] cube = new float[3][h][w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                img[y][x] = (float) Math.sin(x * 0.3 + y * 0.7) * 1000f;
+                alpha[y][x] = (byte) ((x + y) % 5 == 0 ? 0 : 255);
+                for (int c = 0; c < 3; c++) cube[c][y][x] = c * 1000 + y * w + x + 0.5f;
+            }
+        Path ext = FitsFixtures.writeHdus(tmp.resolve("ext.fits"), new Object[] {null, "OBJECT", "M 31", "EXPTIME", 30.0},
+                new Object[] {img, "EXTNAME", "SCI", "BUNIT", "adu"}, new Object[] {alpha, "EXTNAME", "ALPHA"});
+        Path rgb = FitsFixtures.write(tmp.resolve("rgb.fits"), cube, "OBJECT", "cube");
+        for (Path orig : new Path[] {ext, rgb}) {
+            FitsFrame want = FitsFrame.open(orig);
+            for (Path p : packed(orig, Compression.ZCMPTYPE_GZIP_1, Compression.ZCMPTYPE_GZIP_2)) {
+                FitsFrame got = FitsFrame.open(p);
+                assertSameFrame(want, got);
+                assertEquals(orig == ext ? 1 : 3, got.channels());
+            }
+        }
+        FitsFrame a = FitsFrame.open(tmp.resolve("GZIP_2_ext.fits.fz"));
+        assertTrue(a.hasAlpha());
+        assertFalse(a.imageInPrimaryHdu());
+        assertEquals("M 31", a.keys().get("OBJECT"));
+        float[] v = new float[w * h];
+        a.readAlpha(0, h, v);
+        assertEquals(0f, v[0]);
+        assertEquals(1f, v[1]);
+    }
+
+    /** A lossy (quantized float) .fz reads what nom-tam-fits decodes: not the original values, its own. */
+    @Test
+    void lossyQuantizedFloatsReadWhatNomTamDecodes() throws Exception {
+        FitsFixtures.assumeData(FitsFixtures.SEESTAR_10S);
+        int w = 64, h = 48;
+        float[][] f = new float[h][w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) f[y][x] = (float) (1000 + 50 * Math.sin(x * 0.37) * Math.cos(y * 0.21) + (x * 7919 + y * 104729) % 97 * 0.013);
+        Path orig = FitsFixtures.write(tmp.resolve("float.fits"), f);
+        Path fz = CompressedFixtures.fpack(orig, tmp.resolve("lossy.fits.fz"), Compression.ZCMPTYPE_RICE_1,
+                Compression.ZQUANTIZ_SUBTRACTIVE_DITHER_1);
+        float[] decoded;
+        try (nom.tam.fits.Fits nf = new nom.tam.fits.Fits(fz.toFile())) {
+            var c = (nom.tam.image.compression.hdu.CompressedImageHDU) nf.getHDU(1);
+            assertEquals("SUBTRACTIVE_DITHER_1", c.getHeader().getStringValue("ZQUANTIZ"));
+            float[][] k = (float[][]) c.asImageHDU().getKernel();
+            decoded = new float[w * h];
+            for (int y = 0; y < h; y++) System.arraycopy(k[y], 0, decoded, y * w, w);
+        }
+        float[][] got = new float[1][w * h];
+        FitsFrame.open(fz).readRows(0, h, got);
+        int differ = 0;
+        for (int i = 0; i < decoded.length; i++) {
+            assertEquals(Float.floatToIntBits(decoded[i]), Float.floatToIntBits(got[0][i]), "pixel " + i);
+            if (decoded[i] != f[i / w][i % w]) differ++;
+        }
+        assertTrue(differ > decoded.length / 2, "quantized: most values differ from the original, " + differ);
+    }
+
+    // ---- errors: the file and the problem in plain words ----
+
+    private Path plain() throws IOException {
+        short[][] d = new short[30][40];
+        for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) d[y][x] = (short) (x * 31 + y * 17);
+        return FitsFixtures.write(tmp.resolve("plain.fits"), d, "OBJECT", "test");
+    }
+
+    private static String problem(Path p) {
+        return assertThrows(FitsReadException.class, () -> FitsFrame.open(p)).getMessage();
+    }
+
+    /** Replaces the first occurrence of {@code from} in the file's bytes by {@code to} (same length). */
+    private static void patch(Path p, String from, String to) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = s.indexOf(from);
+        assertTrue(at >= 0, from);
+        byte[] t = to.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(from.length(), t.length);
+        System.arraycopy(t, 0, b, at, t.length);
+        Files.write(p, b);
+    }
+
+    @Test
+    void aTruncatedOrDamagedGzipFileIsNamedWithTheProblem() throws IOException {
+        Path gz = CompressedFixtures.gzip(plain(), tmp.resolve("a.fits.gz"));
+        byte[] all = Files.readAllBytes(gz);
+        Path cut = Files.write(tmp.resolve("cut.fits.gz"), java.util.Arrays.copyOf(all, all.length / 2));
+        assertEquals("cut.fits.gz: truncated gzip file: it ends before its compressed data do (an unfinished copy or download?)",
+                problem(cut));
+        Path tiny = Files.write(tmp.resolve("tiny.fit.gz"), java.util.Arrays.copyOf(all, 5));
+        assertEquals("tiny.fit.gz: truncated gzip file: it ends inside the gzip header (an unfinished copy or download?)",
+                problem(tiny));
+        byte[] bad = all.clone();
+        bad[all.length - 5] ^= 0x55; // the trailer's length: the data no longer match it
+        Path damaged = Files.write(tmp.resolve("damaged.fits.gz"), bad);
+        assertTrue(problem(damaged).startsWith("damaged.fits.gz: damaged gzip file: "), problem(damaged));
+        Path text = tmp.resolve("notes.fits.gz");
+        try (var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(text))) {
+            o.write("observing notes, not an image".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        assertEquals("notes.fits.gz: gzip-compressed file whose content is not usable FITS: not a FITS file "
+                + "(it does not start with a SIMPLE card)", problem(text));
+    }
+
+    @Test
+    void aDamagedTileAnImagelessHduAndAnUnknownAlgorithmAreNamed() throws IOException {
+        Path orig = plain();
+        short[][] rows = new short[20][600]; // rows long enough for gzip to pay: every tile is compressed
+        for (int y = 0; y < 20; y++) for (int x = 0; x < 600; x++) rows[y][x] = (short) (x / 10 + y);
+        Path fz = CompressedFixtures.fpack(FitsFixtures.write(tmp.resolve("rows.fits"), rows), tmp.resolve("tiles.fits.fz"),
+                Compression.ZCMPTYPE_GZIP_1, null);
+        byte[] b = Files.readAllBytes(fz);
+        // the heap (the tiles' bytes) ends the file's data: overwrite its middle
+        java.util.List<FitsStructure.Hdu> hdus = FitsStructure.read(fz);
+        long end = hdus.get(1).dataOffset() + hdus.get(1).dataBytes();
+        for (int i = 0; i < 200; i++) b[(int) end - 400 + i] = (byte) (i * 37);
+        Path broken = Files.write(tmp.resolve("broken.fits.fz"), b);
+        assertTrue(problem(broken).startsWith("broken.fits.fz: damaged tile-compressed image (HDU 1, GZIP_1): "
+                + "a tile cannot be decoded ("), problem(broken));
+
+        Path none = CompressedFixtures.fpack(orig, tmp.resolve("none.fz"), Compression.ZCMPTYPE_RICE_1, null);
+        patch(none, "ZNAXIS  =                    2", "ZNAXIS  =                    0");
+        assertEquals("none.fz: the tile-compressed HDU 1 holds no image (ZNAXIS=0)", problem(none));
+
+        Path other = CompressedFixtures.fpack(orig, tmp.resolve("other.fz"), Compression.ZCMPTYPE_RICE_1, null);
+        patch(other, "'RICE_1  '", "'BZIP2_1 '");
+        assertEquals("other.fz: tile-compressed image (HDU 1) uses the compression ZCMPTYPE='BZIP2_1', which Tessera "
+                + "cannot decode (it reads GZIP_1, GZIP_2, HCOMPRESS_1, NOCOMPRESS, PLIO_1, RICE_1, RICE_ONE)", problem(other));
+    }
+
+    /** A full disk while decompressing names the input, the folder and what to do (the copy written into /dev/full). */
+    @Test
+    void aFullDiskWhileDecompressingSaysWhereAndWhatToDo() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "/dev/full (Linux)");
+        Path orig = plain();
+        FitsFrame.open(CompressedFixtures.gzip(orig, tmp.resolve("first.fits.gz"))); // the folder exists
+        Path dir = DecompressedCopies.location();
+        for (Path p : new Path[] {CompressedFixtures.gzip(orig, tmp.resolve("full.fits.gz")),
+                CompressedFixtures.fpack(orig, tmp.resolve("full.fits.fz"), Compression.ZCMPTYPE_RICE_1, null)}) {
+            String name = DecompressedCopies.copyName(p);
+            Path part = dir.resolve(name + ".part"), gunzip = dir.resolve(name + ".gunzip");
+            Files.createSymbolicLink(part, Path.of("/dev/full"));
+            Files.createSymbolicLink(gunzip, Path.of("/dev/full"));
+            try {
+                String m = problem(p);
+                assertTrue(m.startsWith(p.getFileName() + ": cannot decompress into " + dir + ": the disk is full ("), m);
+                assertTrue(m.endsWith("a run's compressed inputs need their uncompressed size there; free some space, "
+                        + "or give Java another temporary folder (JAVA_OPTS=-Djava.io.tmpdir=/a/larger/disk)"), m);
+            } finally {
+                Files.deleteIfExists(part);
+                Files.deleteIfExists(gunzip);
+            }
+            assertFalse(Files.exists(dir.resolve(name)), "no copy left");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.tessera.pipeline;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Stream;
+
+import nom.tam.fits.header.Compression;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.cli.Main;
+import org.tessera.command.Jobs;
+import org.tessera.io.CompressedFixtures;
+import org.tessera.io.DecompressedCopies;
+
+/**
+ * Runs on compressed inputs, through the command line as a user runs them: a reproject of the DSS
+ * pair gzip'ed and fpack'ed writes the very bytes of the run on the plain files (mosaic, coverage,
+ * preview), a stack of Seestar frames the same pixels (its header names the compressed file it took
+ * as reference), and no decompressed copy is left after a run, whether it succeeded or failed.
+ */
+class CompressedRunsTest {
+
+    static final Path DATA = Paths.get("../shared/data");
+    static final Path DSS = DATA.resolve("dss_pair");
+    static final Path NGC7023 = DATA.resolve("seestar_ngc7023_solved");
+
+    @TempDir Path tmp;
+
+    private String out, err;
+
+    private int cli(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = new Main(Jobs.PIPELINE).run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return rc;
+    }
+
+    /** The files in the folder of decompressed copies now (none once the runs that made them ended). */
+    private static List<Path> copies() throws IOException {
+        Path dir = DecompressedCopies.location();
+        if (dir == null || !Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void reprojectOfCompressedPlatesWritesTheBytesOfThePlainRun() throws IOException {
+        assumeTrue(Files.exists(DSS), "../shared/data beside the checkout");
+        Path in = Files.createDirectories(tmp.resolve("packed"));
+        CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), in.resolve("dss_test1.fits.gz"));
+        CompressedFixtures.fpack(DSS.resolve("dss_test2.fits"), in.resolve("dss_test2.FITS.FZ"), Compression.ZCMPTYPE_RICE_1, null);
+        assertEquals(0, cli("-q", "reproject", tmp.resolve("plain").toString(), DSS.resolve("dss_test1.fits").toString(),
+                DSS.resolve("dss_test2.fits").toString()), err);
+        assertEquals(0, cli("-q", "reproject", tmp.resolve("out").toString(), in.toString()), err); // the folder: both found
+        for (String f : new String[] {"mosaic.fits", "mosaic_coverage.fits", "mosaic_preview.png"})
+            assertEquals(-1, Files.mismatch(tmp.resolve("plain").resolve(f), tmp.resolve("out").resolve(f)), f);
+        String log = Files.readString(tmp.resolve("out/tessera.log"));
+        assertTrue(log.contains("[READ] compressed inputs are read through plain copies in " + DecompressedCopies.location()), log);
+        assertEquals(List.of(), copies());
+    }
+
+    @Test
+    void stackOfCompressedFramesHasThePixelsOfThePlainStackAndNamesTheFilesAsGiven() throws IOException {
+        assumeTrue(Files.exists(NGC7023), "../shared/data beside the checkout");
+        List<Path> frames;
+        try (Stream<Path> s = Files.list(NGC7023)) {
+            frames = s.filter(p -> p.toString().endsWith(".fit")).sorted().limit(3).toList();
+        }
+        Path in = Files.createDirectories(tmp.resolve("packed"));
+        Path gz = CompressedFixtures.gzip(frames.get(0), in.resolve(frames.get(0).getFileName() + ".gz"));
+        Path fz = CompressedFixtures.fpack(frames.get(1), in.resolve(frames.get(1).getFileName() + ".fz"),
+                Compression.ZCMPTYPE_RICE_1, null);
+        Files.copy(frames.get(2), in.resolve(frames.get(2).getFileName()));
+        Path plain = tmp.resolve("plain.fits"), packed = tmp.resolve("packed.fits");
+        assertEquals(0, cli("-q", "stack", plain.toString(), frames.get(0).toString(), frames.get(1).toString(),
+                frames.get(2).toString()), err);
+        assertEquals(0, cli("-q", "stack", packed.toString(), gz.toString(), fz.toString(),
+                in.resolve(frames.get(2).getFileName()).toString()), err);
+        byte[] a = Files.readAllBytes(plain), b = Files.readAllBytes(packed);
+        assertEquals(a.length, b.length);
+        int header = headerLength(a);
+        assertEquals(header, headerLength(b));
+        assertEquals(-1, java.util.Arrays.mismatch(a, header, a.length, b, header, b.length), "pixels and ALPHA byte for byte");
+        // the reference frame is named as the user gave it, never as a copy
+        String hb = new String(b, 0, header, StandardCharsets.US_ASCII);
+        assertTrue(hb.contains("MT_REF  = '" + fz.getFileName()), hb);
+        assertFalse(hb.contains("tessera-decompressed"), hb);
+        assertEquals(List.of(), copies());
+    }
+
+    @Test
+    void aFailedRunLeavesNoCopy() throws IOException {
+        assumeTrue(Files.exists(DSS) && Files.exists(NGC7023), "../shared/data beside the checkout");
+        Path in = Files.createDirectories(tmp.resolve("packed"));
+        CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), in.resolve("dss_test1.fits.gz"));
+        Path seestar;
+        try (Stream<Path> s = Files.list(NGC7023)) {
+            seestar = s.filter(p -> p.toString().endsWith(".fit")).sorted().findFirst().orElseThrow();
+        }
+        CompressedFixtures.fpack(seestar, in.resolve("seestar.fit.fz"), Compression.ZCMPTYPE_RICE_1, null);
+        // two fields 100 degrees apart: the run stops after reading both, with the copies made
+        assertEquals(2, cli("-q", "reproject", tmp.resolve("out").toString(), in.toString()), out + err);
+        assertTrue(err.contains("separate") || err.contains("field"), err);
+        assertTrue(Files.readString(tmp.resolve("out/tessera.log")).contains("compressed inputs are read through plain copies"));
+        assertEquals(List.of(), copies());
+    }
+
+    /** The bytes of the primary header: its 2880-byte blocks up to the one holding END. */
+    private static int headerLength(byte[] f) {
+        for (int c = 0; c + 80 <= f.length; c += 80)
+            if (new String(f, c, 8, StandardCharsets.US_ASCII).equals("END     ")) return (c / 2880 + 1) * 2880;
+        throw new AssertionError("no END card");
+    }
+}
