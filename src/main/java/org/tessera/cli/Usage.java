@@ -58,8 +58,8 @@ final class Usage {
                     Usage: tessera mosaic [OPTIONS] [INPUT_DIR] [OUTPUT_DIR]
                            tessera mosaic [OPTIONS] [INPUT_DIR] --output OUTPUT_DIR
 
-                    Reads the FITS frames (*.fit, *.fits, *.fts) of INPUT_DIR and its subfolders
-                    (not those of OUTPUT_DIR), groups them by sky
+                    Reads the FITS frames (*.fit, *.fits, *.fts, also gzip'ed .gz or fpack'ed
+                    .fz) of INPUT_DIR and its subfolders (not those of OUTPUT_DIR), groups them by sky
                     position, stacks each group into a master tile and coadds the tiles into one
                     mosaic. A folder holding stack_plan.csv (or a .csv stack plan named as
                     INPUT_DIR) runs in Grid mode: tiles/, mosaic_grid.fits,

@@ -20,7 +20,7 @@ import org.scijava.widget.Button;
 public class BuildMosaicCommand extends MosaicResultCommand {
 
     @Parameter(label = "Input folder", style = "directory", required = false, persist = false,
-            description = "Folder of FITS frames (*.fit, *.fits, *.fts); empty: the built-in default sky")
+            description = "Folder of FITS frames (*.fit, *.fits, *.fts, also gzip'ed .gz or fpack'ed .fz); empty: the built-in default sky")
     File input;
 
     @Parameter(label = "Or an open image", required = false, autoFill = false, persist = false, description = IMAGE_DESCRIPTION)

@@ -123,7 +123,7 @@ public final class MosaicPipeline {
     public static final String STACK_PLAN = "stack_plan.csv";
 
     /**
-     * Classic mode: frames (files or folders, searched recursively for *.fit, *.fits, *.fts) →
+     * Classic mode: frames (files or folders, searched recursively for *.fit, *.fits, *.fts, gzip'ed or fpack'ed too) →
      * mosaic in {@code outputDir}; SDS mode instead with {@code sds_mode_default=true} (package sds,
      * falling back to Classic when no batch is valid). Grid mode instead when the only input is a {@code .csv} file or
      * a folder holding {@value #STACK_PLAN} (see {@link #grid}). No input → the built-in synthetic default sky, written as

@@ -243,7 +243,7 @@ class MainTest {
 
         errBytes.reset();
         assertEquals(2, run("reproject", dir.resolve("o").toString(), dir.toString()));
-        assertTrue(err().contains("no FITS files (*.fits, *.fit, *.fts) in folder " + dir.toAbsolutePath()), err());
+        assertTrue(err().contains("no FITS files (" + org.tessera.io.FrameScanner.FITS_PATTERNS + ") in folder " + dir.toAbsolutePath()), err());
 
         errBytes.reset();
         assertEquals(2, run("mosaic", "-c", dir.resolve("cfg.json").toString()));
@@ -427,38 +427,32 @@ class MainTest {
         assertEquals("tessera mosaic: error: out of memory: " + org.tessera.UserMessages.HEAP_HINT + "\n", err().replace("\r", ""));
     }
 
-    /** A folder whose frames lie in night sub-folders, or are gzip'ed, is not "empty" for stack and reproject: say so. */
+    /** A folder whose frames lie in night sub-folders is not "empty" for stack and reproject: say so. */
     @Test
-    void aFolderWithFramesOnlyInSubfoldersOrCompressedSaysWhy(@TempDir Path dir) throws Exception {
+    void aFolderWithFramesOnlyInSubfoldersSaysWhy(@TempDir Path dir) throws Exception {
         Path top = Files.createDirectories(dir.resolve("m94"));
         Path night = Files.createDirectories(top.resolve("night1"));
         Files.writeString(night.resolve("a.fits"), "x");
-        Files.writeString(top.resolve("b.fits.gz"), "x");
+        Files.writeString(top.resolve("notes.txt.gz"), "x");
         assertEquals(2, run("stack", dir.resolve("t.fits").toString(), top.toString()));
-        assertTrue(err().contains("no FITS files (*.fits, *.fit, *.fts) in folder " + top.toAbsolutePath()
-                + " (stack and reproject read the files of the folder named, not of its subfolders: name them, e.g. "
-                + night.toAbsolutePath() + "); 1 compressed file(s) left out (" + top.resolve("b.fits.gz").toAbsolutePath()
-                + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)"), err());
+        assertTrue(err().contains("no FITS files (*.fit, *.fits, *.fts, or those gzip'ed (.gz) or fpack'ed (.fz)) in folder "
+                + top.toAbsolutePath() + " (stack and reproject read the files of the folder named, not of its subfolders: "
+                + "name them, e.g. " + night.toAbsolutePath() + ")"), err());
         assertTrue(jobs.calls.isEmpty());
     }
 
-    /**
-     * Compressed files beside the frames of a stack's or reproject's folder are left out, and the run
-     * says so on the console and in its log, in the words of a mosaic's scan (FrameScannerTest).
-     */
+    /** Compressed files in a stack's or reproject's folder are inputs like the others, any case, in name order. */
     @Test
-    void compressedFilesBesideFramesAreNamedInTheRun(@TempDir Path dir) throws Exception {
-        Path in = frames(dir, "a.fits", "b.fits.fz", "c.fits.gz");
-        String said = "2 compressed file(s) left out (" + in.resolve("b.fits.fz").toAbsolutePath() + ", "
-                + in.resolve("c.fits.gz").toAbsolutePath() + "): Tessera reads uncompressed FITS only (gunzip or funpack them first)";
+    void compressedFilesInAFolderAreInputs(@TempDir Path dir) throws Exception {
+        Path in = frames(dir, "a.fits", "b.fits.fz", "c.FIT.GZ", "d.fts.gz", "e.fz", "notes.txt.gz");
         Path tile = dir.resolve("t.fits");
         assertEquals(0, run("stack", tile.toString(), in.toString()), err());
-        assertEquals(List.of(in.resolve("a.fits").toAbsolutePath()), jobs.calls.get(0).inputs());
-        assertTrue(err().contains("WARNING [cli] " + said) || out().contains("WARNING [cli] " + said), out() + err());
-        assertTrue(Files.readString(dir.resolve("tessera.log")).contains(said), "in the run's log");
-
+        assertEquals(List.of(in.resolve("a.fits").toAbsolutePath(), in.resolve("b.fits.fz").toAbsolutePath(),
+                in.resolve("c.FIT.GZ").toAbsolutePath(), in.resolve("d.fts.gz").toAbsolutePath(),
+                in.resolve("e.fz").toAbsolutePath()), jobs.calls.get(0).inputs());
+        assertFalse((out() + err()).contains("left out"), out() + err());
         assertEquals(0, run("reproject", dir.resolve("rp").toString(), in.toString()), err());
-        assertTrue(Files.readString(dir.resolve("rp/tessera.log")).contains(said), "in the run's log");
+        assertEquals(5, jobs.calls.get(1).inputs().size());
     }
 
     @Test
