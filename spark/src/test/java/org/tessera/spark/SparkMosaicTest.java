@@ -181,6 +181,69 @@ class SparkMosaicTest {
         assertSamePixels(one.coverage(), out.resolve(MosaicPipeline.COVERAGE));
     }
 
+    /**
+     * Compressed frames (one gzip'ed, one fpack'ed, named by local path and by file: URI) give the
+     * mosaic of the plain frames: each executor decompresses what it reads (FitsFrame.open); a
+     * truncated .gz is skipped with the reason one machine gives, named by its URI.
+     */
+    @Test
+    void compressedFramesGiveThePlainMosaicAndABadOneIsNamed(@TempDir Path dir) throws Exception {
+        Path sky = dir.resolve("sky"), plain = Files.createDirectories(dir.resolve("plain"));
+        Path packed = Files.createDirectories(dir.resolve("packed"));
+        org.tessera.synth.DefaultSky.demo().writeFits(sky);
+        List<Path> frames;
+        try (var files = Files.list(sky)) {
+            frames = files.filter(f -> f.getFileName().toString().contains("_p1_")).sorted().toList();
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            Path f = frames.get(i);
+            String n = f.getFileName().toString();
+            Files.copy(f, plain.resolve(n));
+            if (i % 3 == 0) gzip(f, packed.resolve(n + ".gz"));
+            else if (i % 3 == 1) fpack(f, packed.resolve(n + ".fz"));
+            else Files.copy(f, packed.resolve(n));
+        }
+        byte[] gz = Files.readAllBytes(packed.resolve(frames.get(0).getFileName() + ".gz"));
+        Path cut = Files.write(packed.resolve("cut.fits.gz"), java.util.Arrays.copyOf(gz, gz.length / 2));
+        Config config = new Config();
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(plain), dir.resolve("one"), config, Progress.NONE);
+        assertTrue(one.skipped().isEmpty(), one.skipped().toString());
+        String why = "truncated gzip file: it ends before its compressed data do (an unfinished copy or download?)";
+
+        MosaicPipeline.Outcome local = new SparkMosaic(LocalSpark.context())
+                .mosaic(List.of(packed), dir.resolve("local"), config, Progress.NONE);
+        assertEquals(List.of(cut + ": " + why), local.skipped().stream().map(k -> k.file() + ": " + k.reason()).toList());
+        assertSamePixels(one.mosaic(), local.mosaic());
+        assertSamePixels(one.coverage(), local.coverage());
+
+        Path out = dir.resolve("by-uri");
+        SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context())
+                .mosaic(List.of(packed.toUri().toString()), out.toUri().toString(), config, Progress.NONE);
+        assertEquals(List.of(new SparkMosaic.Skip(new org.apache.hadoop.fs.Path(cut.toUri()).toString(), why)), byUri.skipped());
+        assertSamePixels(one.mosaic(), out.resolve(MosaicPipeline.MOSAIC));
+        assertSamePixels(one.coverage(), out.resolve(MosaicPipeline.COVERAGE));
+    }
+
+    private static void gzip(Path src, Path dst) throws IOException {
+        try (var in = Files.newInputStream(src); var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dst))) {
+            in.transferTo(o);
+        }
+    }
+
+    /** The primary image tile-compressed (RICE_1, one row per tile) after an empty primary, as fpack writes it. */
+    private static void fpack(Path src, Path dst) throws Exception {
+        try (nom.tam.fits.Fits in = new nom.tam.fits.Fits(src.toFile()); nom.tam.fits.Fits o = new nom.tam.fits.Fits()) {
+            nom.tam.fits.ImageHDU img = (nom.tam.fits.ImageHDU) in.readHDU();
+            var c = nom.tam.image.compression.hdu.CompressedImageHDU.fromImageHDU(img, img.getAxes()[1], 1);
+            c.setCompressAlgorithm("RICE_1");
+            c.compress();
+            o.addHDU(c);
+            try (nom.tam.util.FitsFile f = new nom.tam.util.FitsFile(dst.toFile(), "rw")) {
+                o.write(f);
+            }
+        }
+    }
+
     @Test
     void aGroupFailingOnEveryAttemptIsReportedAndTheOthersMakeTheMosaic(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("attempts.txt");
