@@ -215,7 +215,13 @@ final class CompressedFits {
             if (data == null || data.capacity() != values)
                 throw new FitsReadException(file, "damaged tile-compressed image (" + where + "): decoded "
                         + (data == null ? 0 : data.capacity()) + " pixels, the header declares " + values);
-            out.write(ByteBuffer.wrap(header(h, primary)));
+            byte[] header;
+            try {
+                header = header(h, primary);
+            } catch (IllegalStateException e) { // a structural Z-card missing
+                throw new FitsReadException(file, "damaged tile-compressed image (" + where + "): " + e.getMessage(), e);
+            }
+            out.write(ByteBuffer.wrap(header));
             writeValues(data, out);
             long pad = FitsStructure.padded(bytes) - bytes;
             if (pad > 0) out.write(ByteBuffer.allocate((int) pad));
@@ -279,7 +285,7 @@ final class CompressedFits {
 
     /** The card with its key replaced (value and comment as written). */
     private static byte[] renamed(byte[] card, String key) {
-        if (card == null) throw new IllegalStateException("no Z-card for " + key);
+        if (card == null) throw new IllegalStateException("its header has no Z-card for " + key);
         byte[] k = String.format(Locale.ROOT, "%-8s", key).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(k, 0, card, 0, 8);
         return card;
