@@ -97,6 +97,18 @@ class FrameScannerTest {
         assertEquals(List.of(in.resolve("e.fts.gz") + ": truncated gzip file: it ends inside the gzip header "
                 + "(an unfinished copy or download?)"), s.skipped().stream().map(p -> p.file() + ": " + p.reason()).toList());
         assertFalse(log.stream().anyMatch(l -> l.contains("left out")), log.toString());
+
+        // a frame beside its gzip'ed archive is stacked once: the archive is its identical copy
+        Path both = Files.createDirectories(tmp.resolve("both"));
+        short[][] d = new short[20][30];
+        d[2][3] = 77;
+        Path f = FitsFixtures.write(both.resolve("f.fits"), d);
+        CompressedFixtures.gzip(f, both.resolve("f.fits.gz"));
+        FrameScanner.Scan once = FrameScanner.scanFrames(List.of(both), null, FrameReading.AS_STORED, false);
+        assertEquals(List.of("f.fits"), once.frames().stream().map(FitsFrame::name).toList());
+        assertEquals(List.of(both.resolve("f.fits.gz") + ": an identical copy of " + both.resolve("f.fits").toAbsolutePath()
+                + " (the same bytes once uncompressed): a frame is stacked once, this copy is left out"),
+                once.skipped().stream().map(p -> p.file() + ": " + p.reason()).toList());
     }
 
     /**
