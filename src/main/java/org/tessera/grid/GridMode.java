@@ -362,6 +362,7 @@ public final class GridMode {
                 stackPlanCsv, plan.entries().size(), plan.problems().size(),
                 plan.delimiter() == '\t' ? "\\t" : String.valueOf(plan.delimiter()), plan.hasHeader() ? "header" : "no header"));
         GridInputs.Split split = withoutNonFrames(GridInputs.open(plan, AltAzGating.fromConfig(config), FrameReading.of(config)));
+        FrameScanner.stopAtFullDisk(split.skipped()); // a compressed frame's copy did not fit: the others would not either
         // Named as the run's list names it: the file (the plan itself for a line without one), then the line and why.
         for (FrameScanner.Problem s : split.skipped())
             org.tessera.SkipNotice.warn(LOG, "[GRID] frame skipped: " + s.file().getFileName() + ": " + s.reason());

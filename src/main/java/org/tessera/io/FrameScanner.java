@@ -181,8 +181,19 @@ public final class FrameScanner {
      * the listing's order; {@code problems}: the listing's): Tessera's own outputs left out, one
      * colour layout, the notes and the summary logged.
      */
-    public static Scan selectFrames(List<Opened> opened, List<Problem> problems) {
+    public static Scan selectFrames(List<Opened> opened, List<Problem> problems) throws IOException {
+        stopAtFullDisk(opened.stream().map(Opened::problem).filter(java.util.Objects::nonNull).toList());
         return select(opened, problems, true);
+    }
+
+    /**
+     * Throws the first problem that is a full disk (a compressed input's copy that did not fit,
+     * {@link DecompressedCopies}): the run's failure, not a skipped file, since the other
+     * compressed inputs would not fit either and the mosaic would quietly lack them all.
+     */
+    public static void stopAtFullDisk(List<Problem> problems) throws IOException {
+        for (Problem p : problems)
+            if (UserMessages.isDiskFull(new IOException(p.reason()))) throw new IOException(p.file() + ": " + p.reason());
     }
 
     private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,
@@ -191,6 +202,7 @@ public final class FrameScanner {
         // Header reads are independent small I/O: open them in parallel, keep path order.
         List<Opened> results = listing.files().parallelStream().map(p -> open(p, requireWcs, reading))
                 .collect(Collectors.toList());
+        stopAtFullDisk(results.stream().map(Opened::problem).filter(java.util.Objects::nonNull).toList());
         return select(results, listing.problems(), framesOnly);
     }
 
@@ -303,15 +315,16 @@ public final class FrameScanner {
     /**
      * The frames with each identical copy left out (the same bytes under another name: a night's
      * folder copied twice, "night1 - Copy"), which would be stacked twice, twice its weight and
-     * exposure; the first in path order is kept and each copy named with it. Only files of the same
-     * size and the same header cards are compared, by a checksum of their first bytes and then
+     * exposure; the first in path order is kept and each copy named with it. A compressed file is
+     * compared by its decompressed copy (a night's frames kept beside their .fits.gz archive). Only
+     * files of the same size and the same header cards are compared, by a checksum of their first bytes and then
      * byte for byte, so frames that differ cost no read.
      */
     private static List<FitsFrame> identicalCopiesOnce(List<FitsFrame> frames, List<Problem> skipped) {
         Map<List<Object>, List<FitsFrame>> alike = new java.util.LinkedHashMap<>();
         for (FitsFrame f : frames) {
             try {
-                alike.computeIfAbsent(List.of(Files.size(f.path()), f.keys()), k -> new ArrayList<>()).add(f);
+                alike.computeIfAbsent(List.of(Files.size(f.readableFile()), f.keys()), k -> new ArrayList<>()).add(f);
             } catch (IOException | RuntimeException e) { // not a local file (a cluster's URI): not compared
             }
         }
@@ -321,15 +334,16 @@ public final class FrameScanner {
             Map<Long, List<FitsFrame>> kept = new java.util.HashMap<>(); // checksum of the first bytes → distinct files
             for (FitsFrame f : group) {
                 try {
-                    List<FitsFrame> same = kept.computeIfAbsent(headChecksum(f.path()), k -> new ArrayList<>());
+                    List<FitsFrame> same = kept.computeIfAbsent(headChecksum(f.readableFile()), k -> new ArrayList<>());
                     FitsFrame original = null;
-                    for (FitsFrame o : same) if (Files.mismatch(o.path(), f.path()) == -1) original = o;
+                    for (FitsFrame o : same) if (Files.mismatch(o.readableFile(), f.readableFile()) == -1) original = o;
                     if (original == null) {
                         same.add(f);
                     } else {
                         copies.add(f);
-                        skipped.add(new Problem(f.path(), "an identical copy of " + original.path()
-                                + " (the same bytes): a frame is stacked once, this copy is left out"));
+                        skipped.add(new Problem(f.path(), "an identical copy of " + original.path() + " (the same bytes"
+                                + (f.compressed() || original.compressed() ? " once uncompressed" : "")
+                                + "): a frame is stacked once, this copy is left out"));
                     }
                 } catch (IOException e) { // unreadable now: its read says so later
                 }

@@ -303,5 +303,19 @@ class CompressedInputsTest {
             }
             assertFalse(Files.exists(dir.resolve(name)), "no copy left");
         }
+        // in a scan, the run's failure (the other compressed files would not fit either), not a skipped file
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.copy(orig, in.resolve("a.fits"));
+        Path gz = CompressedFixtures.gzip(orig, in.resolve("b.fits.gz"));
+        Path part = dir.resolve(DecompressedCopies.copyName(gz) + ".gunzip");
+        Files.createSymbolicLink(part, Path.of("/dev/full"));
+        try {
+            IOException e = assertThrows(IOException.class,
+                    () -> FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false));
+            assertTrue(e.getMessage().startsWith(gz.toAbsolutePath() + ": cannot decompress into " + dir + ": the disk is full ("),
+                    e.getMessage());
+        } finally {
+            Files.deleteIfExists(part);
+        }
     }
 }
