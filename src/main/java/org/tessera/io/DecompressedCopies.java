@@ -116,25 +116,31 @@ public final class DecompressedCopies {
     }
 
     /**
-     * Holds the copies made from now on until it is closed: the copies go when the last open run
-     * closes. Every front's run opens one ({@code pipeline.OutputRun}); closing twice is harmless.
+     * A run's hold on the copies: when the last hold open in the process is closed, the copies
+     * are deleted. Every front's run opens one ({@code pipeline.OutputRun}), and so does each entry
+     * point of {@code pipeline.MosaicPipeline} (a script calling it directly); closing twice is harmless.
      */
-    public static AutoCloseable run() {
+    public static Hold run() {
         synchronized (DecompressedCopies.class) {
             runs++;
         }
-        return new AutoCloseable() {
-            private boolean closed;
+        return new Hold();
+    }
 
-            @Override
-            public void close() {
-                synchronized (DecompressedCopies.class) {
-                    if (closed) return;
-                    closed = true;
-                    if (--runs == 0) deleteAll();
-                }
+    /** See {@link #run()}. */
+    public static final class Hold implements AutoCloseable {
+        private boolean closed;
+
+        private Hold() {}
+
+        @Override
+        public void close() {
+            synchronized (DecompressedCopies.class) {
+                if (closed) return;
+                closed = true;
+                if (--runs == 0) deleteAll();
             }
-        };
+        }
     }
 
     /** The folder of this process's copies (null before the first copy). */
@@ -179,7 +185,7 @@ public final class DecompressedCopies {
     }
 
     /** The folders of processes that no longer run (killed before their exit could delete them). */
-    private static void deleteLeftBehind(Path tmp) {
+    static void deleteLeftBehind(Path tmp) {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, PREFIX + "*")) {
             for (Path d : ds) {
                 try {

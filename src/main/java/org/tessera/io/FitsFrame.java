@@ -235,10 +235,10 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
         try {
             hdus = FitsStructure.read(file);
         } catch (FitsStructure.Gzipped e) {
-            return new Read(used(file, FitsStructure.read(DecompressedCopies.of(file), file)), true);
+            return new Read(used(file, FitsStructure.read(copyOf(file), file)), true);
         }
         if (hdus.stream().anyMatch(CompressedFits::tiled) && image(hdus) == null)
-            return new Read(used(file, FitsStructure.read(DecompressedCopies.of(file), file)), true);
+            return new Read(used(file, FitsStructure.read(copyOf(file), file)), true);
         return new Read(used(file, hdus), false);
     }
 
@@ -287,9 +287,13 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
      * program that reads the image itself (a plate solver); names shown to a user stay {@link #path()}.
      */
     public Path readableFile() throws IOException {
-        if (!compressed) return path;
-        Path copy = DecompressedCopies.of(path);
-        if (copy == null) throw new FitsReadException(path, "is no longer compressed: the file changed during the run");
+        return compressed ? copyOf(path) : path;
+    }
+
+    /** The decompressed copy of a file found compressed ({@link DecompressedCopies}). */
+    private static Path copyOf(Path file) throws FitsReadException {
+        Path copy = DecompressedCopies.of(file);
+        if (copy == null) throw new FitsReadException(file, "is no longer compressed: the file changed while Tessera read it");
         return copy;
     }
 

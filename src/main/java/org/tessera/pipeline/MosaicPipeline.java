@@ -22,6 +22,7 @@ import org.tessera.gpu.Phase3GpuPolicy;
 import org.tessera.gpu.Phase5GpuCoadder;
 import org.tessera.grid.GridMode;
 import org.tessera.io.ConstantFrames;
+import org.tessera.io.DecompressedCopies;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.FrameReading;
 import org.tessera.io.FrameScanner;
@@ -142,7 +143,7 @@ public final class MosaicPipeline {
             if (SdsSettings.enabled(config)) LOG.info("[GRID] " + stackPlan + ": Grid mode has priority over sds_mode_default=true");
             return grid(stackPlan, outputDir, config, progress, gpuService);
         }
-        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+        try (OutputLock lock = OutputLock.acquire(outputDir); DecompressedCopies.Hold copies = DecompressedCopies.run()) {
             return HeapExhausted.guard("the mosaic run", () -> {
                 try (GpuRun gpu = gpuService.openRun(config)) {
                     return classic(inputs, outputDir, config, progress, gpu);
@@ -242,7 +243,7 @@ public final class MosaicPipeline {
     public static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GridMode.TileTasks tiles)
             throws IOException {
         validate(config); // every setting, before any work
-        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+        try (OutputLock lock = OutputLock.acquire(outputDir); DecompressedCopies.Hold copies = DecompressedCopies.run()) {
             return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, GPU, tiles));
         }
     }
@@ -250,7 +251,7 @@ public final class MosaicPipeline {
     private static Outcome grid(Path stackPlan, Path outputDir, Config config, Progress progress, GpuService gpuService)
             throws IOException {
         validate(config); // every setting, before any work
-        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+        try (OutputLock lock = OutputLock.acquire(outputDir); DecompressedCopies.Hold copies = DecompressedCopies.run()) {
             return HeapExhausted.guard("Grid mode", () -> gridRun(stackPlan, outputDir, config, progress, gpuService,
                     GridMode.TileTasks.LOCAL));
         }
@@ -305,7 +306,7 @@ public final class MosaicPipeline {
             throws IOException {
         validate(config); // every setting, before any work
         // its file for this run alone, its folder (tessera.log, solved_wcs/) shared with other stacks only
-        try (OutputLock lock = OutputLock.acquireFile(output)) {
+        try (OutputLock lock = OutputLock.acquireFile(output); DecompressedCopies.Hold copies = DecompressedCopies.run()) {
             return HeapExhausted.guard("stacking", () -> stackRun(output, frames, config, progress, gpuService));
         }
     }
@@ -381,7 +382,7 @@ public final class MosaicPipeline {
     public static Outcome reproject(Path outputDir, List<Path> images, Config config, Progress progress,
                                     GpuService gpuService, ReprojectCoadd.Bands bands) throws IOException {
         validate(config); // every setting, before any work
-        try (OutputLock lock = OutputLock.acquire(outputDir)) {
+        try (OutputLock lock = OutputLock.acquire(outputDir); DecompressedCopies.Hold copies = DecompressedCopies.run()) {
             return HeapExhausted.guard("Phase 5 reprojection", () -> reprojectRun(outputDir, images, config, progress, gpuService, bands));
         }
     }

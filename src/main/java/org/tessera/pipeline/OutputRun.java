@@ -24,7 +24,7 @@ public final class OutputRun implements AutoCloseable {
     private final OutputLock lock;
     private final RunLog log;
     /** The run's hold on the decompressed copies of compressed inputs: deleted when the last run ends. */
-    private final AutoCloseable copies = DecompressedCopies.run();
+    private final DecompressedCopies.Hold copies = DecompressedCopies.run();
 
     private OutputRun(OutputLock lock, RunLog log) {
         this.lock = lock;
@@ -88,16 +88,8 @@ public final class OutputRun implements AutoCloseable {
             try {
                 lock.close();
             } finally {
-                closeCopies();
+                copies.close();
             }
-        }
-    }
-
-    private void closeCopies() {
-        try {
-            copies.close();
-        } catch (Exception e) { // never thrown: the copies' close only deletes files, quietly
-            throw new IllegalStateException(e);
         }
     }
 }

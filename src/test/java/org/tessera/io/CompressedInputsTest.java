@@ -318,4 +318,19 @@ class CompressedInputsTest {
             Files.deleteIfExists(part);
         }
     }
+
+    /** The folder of a process that was killed (no exit to delete it) goes at the next one's first copy; others stay. */
+    @Test
+    void foldersLeftByProcessesNoLongerRunningAreDeleted() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        Path dead = Files.createDirectories(tmp.resolve("tessera-decompressed-" + p.pid()));
+        Files.writeString(dead.resolve("1-a.fits"), "a copy left behind");
+        Path alive = Files.createDirectories(tmp.resolve("tessera-decompressed-" + ProcessHandle.current().pid()));
+        Path other = Files.createDirectories(tmp.resolve("tessera-decompressed-notes"));
+        DecompressedCopies.deleteLeftBehind(tmp);
+        assertFalse(Files.exists(dead));
+        assertTrue(Files.isDirectory(alive));
+        assertTrue(Files.isDirectory(other));
+    }
 }

@@ -101,6 +101,20 @@ class CompressedRunsTest {
         assertEquals(List.of(), copies());
     }
 
+    /** A script calling the pipeline itself, without a front's run around it: its copies go at the call's end too. */
+    @Test
+    void aDirectPipelineCallLeavesNoCopy() throws IOException {
+        assumeTrue(Files.exists(DSS), "../shared/data beside the checkout");
+        Path gz = CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), tmp.resolve("dss_test1.fits.gz"));
+        Path fz = CompressedFixtures.fpack(DSS.resolve("dss_test2.fits"), tmp.resolve("dss_test2.fits.fz"),
+                Compression.ZCMPTYPE_GZIP_2, null);
+        MosaicPipeline.Outcome o = MosaicPipeline.reproject(tmp.resolve("out"), List.of(gz, fz),
+                new org.tessera.config.Config(), org.tessera.Progress.NONE);
+        assertTrue(Files.size(o.mosaic()) > 0);
+        assertTrue(o.skipped().isEmpty(), o.skipped().toString());
+        assertEquals(List.of(), copies());
+    }
+
     @Test
     void aFailedRunLeavesNoCopy() throws IOException {
         assumeTrue(Files.exists(DSS) && Files.exists(NGC7023), "../shared/data beside the checkout");
