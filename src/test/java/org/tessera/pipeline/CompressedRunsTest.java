@@ -115,6 +115,32 @@ class CompressedRunsTest {
         assertEquals(List.of(), copies());
     }
 
+    /** Cancelled once the copies exist (Esc after the scan): the run ends as cancelled, its copies gone. */
+    @Test
+    void aCancelledRunLeavesNoCopy() throws IOException {
+        assumeTrue(Files.exists(DSS), "../shared/data beside the checkout");
+        Path gz = CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), tmp.resolve("dss_test1.fits.gz"));
+        Path fz = CompressedFixtures.fpack(DSS.resolve("dss_test2.fits"), tmp.resolve("dss_test2.fits.fz"),
+                Compression.ZCMPTYPE_RICE_1, null);
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        org.tessera.Progress esc = new org.tessera.Progress() {
+            @Override public void update(double f, String m) {}
+            @Override public boolean cancelled() {
+                try {
+                    int n = copies().size();
+                    seen.accumulateAndGet(n, Math::max);
+                    return n > 0;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        assertThrows(java.util.concurrent.CancellationException.class, () -> MosaicPipeline.reproject(tmp.resolve("out"),
+                List.of(gz, fz), new org.tessera.config.Config(), esc));
+        assertEquals(2, seen.get(), "cancelled with both copies made");
+        assertEquals(List.of(), copies());
+    }
+
     @Test
     void aFailedRunLeavesNoCopy() throws IOException {
         assumeTrue(Files.exists(DSS) && Files.exists(NGC7023), "../shared/data beside the checkout");
