@@ -175,6 +175,19 @@ final class CompressedFits {
         }
     }
 
+    /**
+     * True when a float image's tiles hold quantized integers: the scale of each tile (a ZSCALE
+     * column) or of all (a ZSCALE key) is there. Without it the floats are stored as they are
+     * (lossless), whatever ZQUANTIZ says.
+     */
+    static boolean quantized(FitsStructure.Hdu h) {
+        if (h.header().containsKey("ZSCALE")) return true;
+        int n = h.header().getIntValue("TFIELDS", 0);
+        for (int i = 1; i <= n; i++)
+            if ("ZSCALE".equalsIgnoreCase(String.valueOf(h.header().getStringValue("TTYPE" + i)).trim())) return true;
+        return false;
+    }
+
     /** Writes the image HDU that the tile-compressed HDU {@code h} stands for, header then data. */
     private static void writeImage(Path file, Fits fits, FitsStructure.Hdu h, boolean primary, FileChannel out)
             throws IOException {
@@ -202,6 +215,9 @@ final class CompressedFits {
                 BasicHDU<?> hdu = fits.getHDU(h.index());
                 if (!(hdu instanceof CompressedImageHDU c))
                     throw new FitsReadException(file, "the tile-compressed HDU " + h.index() + " cannot be read as an image");
+                // cfitsio and astropy write ZQUANTIZ on losslessly compressed floats too; nom-tam-fits
+                // then dequantizes without a scale and every pixel reads 0: stored as they are
+                if (bitpix < 0 && !quantized(h)) c.getHeader().deleteKey("ZQUANTIZ");
                 data = c.getUncompressedData();
             } catch (FitsReadException e) {
                 throw e;
@@ -255,6 +271,8 @@ final class CompressedFits {
             String key = key(cards, c);
             if (key.equals("END") || TABLE_KEYS.contains(key) || TABLE_INDEXED.matcher(key).matches()) continue;
             if (!primary && key.equals("EXTEND")) continue;
+            // the name fpack and astropy give the table when the image had none (funpack drops it too)
+            if (key.equals("EXTNAME") && "COMPRESSED_IMAGE".equals(h.extname())) continue;
             byte[] one = new byte[FitsStructure.CARD];
             System.arraycopy(cards, c * FitsStructure.CARD, one, 0, one.length);
             // the image's own keys that the table's would clash with, saved under Z-names: back in place

@@ -333,4 +333,32 @@ class CompressedInputsTest {
         assertTrue(Files.isDirectory(alive));
         assertTrue(Files.isDirectory(other));
     }
+
+    /**
+     * As cfitsio (fpack) and astropy write lossless floats: ZQUANTIZ = 'NO_DITHER' without a
+     * quantization scale, and the table named EXTNAME = 'COMPRESSED_IMAGE'. nom-tam-fits alone
+     * decodes such a file as all zeros; Tessera reads the stored floats and drops the table's name.
+     */
+    @Test
+    void losslessFloatsWithZquantizAndFpacksTableNameReadAsTheOriginal() throws IOException {
+        int w = 50, h = 20;
+        float[][] f = new float[h][w];
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) f[y][x] = 1000.25f + x * 3.5f - y * 0.125f;
+        f[3][7] = Float.NaN;
+        Path orig = FitsFixtures.write(tmp.resolve("f.fits"), f, "OBJECT", "flat", "QUANTKEY", "NO_DITHER",
+                "NAMEKEY", "COMPRESSED_IMAGE");
+        Path fz = CompressedFixtures.fpack(orig, tmp.resolve("f.fits.fz"), Compression.ZCMPTYPE_GZIP_1, null);
+        patch(fz, "QUANTKEY= 'NO_DITHER'", "ZQUANTIZ= 'NO_DITHER'");
+        patch(fz, "NAMEKEY = 'COMPRESSED_IMAGE'", "EXTNAME = 'COMPRESSED_IMAGE'");
+        FitsFrame want = FitsFrame.open(orig), got = FitsFrame.open(fz);
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>(want.keys());
+        keys.remove("QUANTKEY");
+        keys.remove("NAMEKEY");
+        assertEquals(keys, got.keys());
+        float[][] a = new float[1][w * h], b = new float[1][w * h];
+        want.readRows(0, h, a);
+        got.readRows(0, h, b);
+        for (int i = 0; i < w * h; i++) assertEquals(Float.floatToIntBits(a[0][i]), Float.floatToIntBits(b[0][i]), "pixel " + i);
+        assertEquals(1000.25f + 7 * 3.5f - 2 * 0.125f, b[0][2 * w + 7]);
+    }
 }
