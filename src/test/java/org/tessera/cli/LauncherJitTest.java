@@ -44,6 +44,12 @@ class LauncherJitTest {
         sized(root.resolve("large/c.fits"), 20L << 20);
         sized(root.resolve("large/d.fts"), 20L << 20);
         sized(root.resolve("big-output.fits"), 100L << 20);
+        Files.createDirectories(root.resolve("packed"));
+        sized(root.resolve("packed/e.fits.fz"), 6L << 20);
+        sized(root.resolve("packed/f.FIT.GZ"), 6L << 20);
+        Files.createDirectories(root.resolve("packed-large"));
+        sized(root.resolve("packed-large/g.fits.fz"), 12L << 20);
+        sized(root.resolve("packed-large/h.fts.gz"), 6L << 20);
     }
 
     /** A file of that apparent size (sparse: nothing written). */
@@ -69,6 +75,10 @@ class LauncherJitTest {
         assertFalse(run(Map.of(), "reproject", "out", "large").contains(C1));
         assertFalse(run(Map.of(), "reproject", "out", "large", "small").contains(C1));
         assertFalse(run(Map.of(), "stack", "x.fits", "big-output.fits").contains(C1));
+        // Compressed frames count twice their size (about their uncompressed size): 24 MiB small, 36 MiB not.
+        assertTrue(run(Map.of(), "mosaic", "packed", "out").contains(C1));
+        assertFalse(run(Map.of(), "mosaic", "packed-large", "out").contains(C1));
+        assertFalse(run(Map.of(), "stack", "x.fits", "packed-large/g.fits.fz", "packed-large/h.fts.gz").contains(C1));
         // The threshold is a setting; 0 and a compiler option in JAVA_OPTS turn it off.
         assertTrue(run(Map.of("TESSERA_SMALL_JOB_MIB", "64"), "reproject", "out", "large").contains(C1));
         assertFalse(run(Map.of("TESSERA_SMALL_JOB_MIB", "0"), "mosaic", "small").contains(C1));
