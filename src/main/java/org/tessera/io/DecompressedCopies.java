@@ -40,6 +40,8 @@ public final class DecompressedCopies {
 
     private static final Map<Path, Copy> COPIES = new ConcurrentHashMap<>();
     private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
+    /** Whether the run's first copy said where the copies go (once per run, whatever its threads). */
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID = new java.util.concurrent.atomic.AtomicBoolean();
     private static Path folder;
     private static int runs;
 
@@ -65,7 +67,14 @@ public final class DecompressedCopies {
             }
             Copy c = COPIES.get(key);
             if (c != null && c.size == size && c.modified.equals(modified) && Files.isRegularFile(c.file)) return c.file;
-            Path dir = folder();
+            Path dir;
+            try {
+                dir = folder();
+            } catch (IOException e) {
+                throw new FitsReadException(file, "cannot make the folder for decompressed copies in " + System.getProperty(
+                        "java.io.tmpdir") + ": " + UserMessages.problemWith(e) + " (give Java another temporary folder: "
+                        + "JAVA_OPTS=-Djava.io.tmpdir=…)", e);
+            }
             Path target = dir.resolve(copyName(key));
             Path part = dir.resolve(target.getFileName() + ".part"), scratch = dir.resolve(target.getFileName() + ".gunzip");
             try {
@@ -82,7 +91,7 @@ public final class DecompressedCopies {
                         + "(JAVA_OPTS=-Djava.io.tmpdir=/a/larger/disk)" : UserMessages.problemWith(e)), e);
             }
             if (c != null && !c.file.equals(target)) deleteQuietly(c.file);
-            if (COPIES.isEmpty()) // the first of a run: say where the disk space goes
+            if (SAID.compareAndSet(false, true)) // the first copy of a run: say where the disk space goes
                 LOG.info("[READ] compressed inputs are read through plain copies in " + dir
                         + " (their uncompressed size on that disk; deleted when the run ends)");
             COPIES.put(key, new Copy(target, size, modified));
@@ -148,26 +157,11 @@ public final class DecompressedCopies {
         return folder;
     }
 
-    /** The copies on disk now (for the tests: none once the runs that made them ended). */
-    static int count() {
-        if (folder == null || !Files.isDirectory(folder)) return 0;
-        try (Stream<Path> s = Files.list(folder)) {
-            return (int) s.count();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static synchronized Path folder() throws FitsReadException {
+    private static synchronized Path folder() throws IOException {
         if (folder != null && Files.isDirectory(folder)) return folder;
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path dir = tmp.resolve(PREFIX + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new FitsReadException(dir, "cannot make the folder for decompressed copies of compressed inputs: "
-                    + UserMessages.problemWith(e) + " (give Java another temporary folder: JAVA_OPTS=-Djava.io.tmpdir=…)", e);
-        }
+        Files.createDirectories(dir);
         if (folder == null) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "tessera-decompressed-cleanup"));
             deleteLeftBehind(tmp);
@@ -178,6 +172,7 @@ public final class DecompressedCopies {
 
     /** Copies deleted at the end of the last run. */
     private static void deleteAll() {
+        SAID.set(false);
         for (Map.Entry<Path, Copy> e : COPIES.entrySet()) {
             deleteQuietly(e.getValue().file);
             COPIES.remove(e.getKey(), e.getValue());
