@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Handler;
 import java.util.stream.Stream;
@@ -33,8 +32,6 @@ import org.tessera.pipeline.OutputRun;
 public record JobRequest(Job job, List<Path> inputs, Path output, Config config, List<String> warnings) {
 
     /** File name endings read as FITS, lower case. */
-    public static final List<String> FITS_EXTENSIONS = List.of(".fits", ".fit", ".fts");
-
     public JobRequest {
         inputs = List.copyOf(inputs);
         warnings = List.copyOf(warnings);
@@ -190,10 +187,9 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         }
     }
 
+    /** A FITS name as the folder search takes one ({@link FrameScanner#isFitsName}); false for a root. */
     static boolean isFits(Path p) {
-        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
-        for (String ext : FITS_EXTENSIONS) if (name.endsWith(ext)) return true;
-        return false;
+        return p.getFileName() != null && FrameScanner.isFitsName(p);
     }
 
     /**
@@ -206,7 +202,7 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
             all = s.sorted().toList();
         }
         List<Path> files = all.stream().filter(Files::isRegularFile)
-                .filter(p -> isFits(p) || FrameScanner.isCompressedFitsName(p)).toList();
+                .filter(FrameScanner::isFrameName).toList();
         if (files.isEmpty()) {
             // say what the folder does hold: frames in night sub-folders
             List<Path> subs = all.stream().filter(Files::isDirectory).toList();

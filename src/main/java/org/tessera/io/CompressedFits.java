@@ -256,16 +256,16 @@ final class CompressedFits {
         int n = cards.length / FitsStructure.CARD;
         int naxis = h.header().getIntValue("ZNAXIS", 0);
         List<byte[]> head = new ArrayList<>(), rest = new ArrayList<>();
-        head.add(primary ? renamed(find(cards, "ZSIMPLE"), "SIMPLE") : find(cards, "ZTENSION") != null
-                ? renamed(find(cards, "ZTENSION"), "XTENSION") : card("XTENSION", "'IMAGE   '"));
+        head.add(primary ? renamed(find(cards, "ZSIMPLE"), "SIMPLE") : renamedOr(cards, "ZTENSION", "XTENSION", "'IMAGE   '"));
         head.add(renamed(find(cards, "ZBITPIX"), "BITPIX"));
         head.add(renamed(find(cards, "ZNAXIS"), "NAXIS"));
         for (int i = 1; i <= naxis; i++) head.add(renamed(find(cards, "ZNAXIS" + i), "NAXIS" + i));
         if (primary) {
-            if (find(cards, "ZEXTEND") != null) head.add(renamed(find(cards, "ZEXTEND"), "EXTEND"));
+            byte[] extend = find(cards, "ZEXTEND");
+            if (extend != null) head.add(renamed(extend, "EXTEND"));
         } else {
-            head.add(find(cards, "ZPCOUNT") != null ? renamed(find(cards, "ZPCOUNT"), "PCOUNT") : card("PCOUNT", "0"));
-            head.add(find(cards, "ZGCOUNT") != null ? renamed(find(cards, "ZGCOUNT"), "GCOUNT") : card("GCOUNT", "1"));
+            head.add(renamedOr(cards, "ZPCOUNT", "PCOUNT", "0"));
+            head.add(renamedOr(cards, "ZGCOUNT", "GCOUNT", "1"));
         }
         for (int c = 0; c < n; c++) {
             String key = key(cards, c);
@@ -280,11 +280,9 @@ final class CompressedFits {
             rest.add(back == null ? one : renamed(one, back));
         }
         head.addAll(rest);
-        head.add(card("END", null));
-        byte[] out = new byte[(int) FitsStructure.padded((long) head.size() * FitsStructure.CARD)];
-        java.util.Arrays.fill(out, (byte) ' ');
-        for (int i = 0; i < head.size(); i++) System.arraycopy(head.get(i), 0, out, i * FitsStructure.CARD, FitsStructure.CARD);
-        return out;
+        byte[] all = new byte[head.size() * FitsStructure.CARD];
+        for (int i = 0; i < head.size(); i++) System.arraycopy(head.get(i), 0, all, i * FitsStructure.CARD, FitsStructure.CARD);
+        return FitsStructure.padded(all); // END and the blank padding
     }
 
     private static String key(byte[] cards, int c) {
@@ -301,6 +299,12 @@ final class CompressedFits {
         return null;
     }
 
+    /** The card {@code zKey} under the name {@code key}, or a new card of {@code key} = {@code value} where there is none. */
+    private static byte[] renamedOr(byte[] cards, String zKey, String key, String value) {
+        byte[] c = find(cards, zKey);
+        return c != null ? renamed(c, key) : card(key, value);
+    }
+
     /** The card with its key replaced (value and comment as written). */
     private static byte[] renamed(byte[] card, String key) {
         if (card == null) throw new IllegalStateException("its header has no Z-card for " + key);
@@ -311,7 +315,7 @@ final class CompressedFits {
 
     /** A fixed-format card: a value right-aligned to column 30, a string from column 11. */
     private static byte[] card(String key, String value) {
-        String text = value == null ? key : String.format(Locale.ROOT, "%-8s= %s", key,
+        String text = String.format(Locale.ROOT, "%-8s= %s", key,
                 value.startsWith("'") ? value : String.format(Locale.ROOT, "%20s", value));
         return String.format(Locale.ROOT, "%-80s", text).getBytes(StandardCharsets.US_ASCII);
     }

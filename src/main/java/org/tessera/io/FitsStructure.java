@@ -315,7 +315,7 @@ final class FitsStructure {
     }
 
     /** Cards, an END card and blank padding to whole blocks: a header as a file holds it. */
-    private static byte[] padded(byte[] cards) {
+    static byte[] padded(byte[] cards) {
         byte[] raw = new byte[(int) padded(cards.length + CARD)];
         System.arraycopy(cards, 0, raw, 0, cards.length);
         java.util.Arrays.fill(raw, cards.length, raw.length, (byte) ' ');
