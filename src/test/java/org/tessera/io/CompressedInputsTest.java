@@ -100,43 +100,19 @@ class CompressedInputsTest {
     /** BITPIX 8, 16, 32, 64, -32, -64 with BZERO/BSCALE and BLANK (NaN and infinities in the floats). */
     @Test
     void everyBitpixWithItsScalingReadsAsTheUncompressedFile() throws IOException {
-        int w = 37, h = 23;
-        byte[][] b8 = new byte[h][w];
-        short[][] b16 = new short[h][w];
-        int[][] b32 = new int[h][w];
-        long[][] b64 = new long[h][w];
-        float[][] f32 = new float[h][w];
-        double[][] f64 = new double[h][w];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                int s = (y * w + x) * 13 - 100;
-                b8[y][x] = (byte) (s & 0xFF);
-                b16[y][x] = (short) (s * 25);
-                b32[y][x] = s * 1_000_003;
-                b64[y][x] = s * 7L;
-                f32[y][x] = s * 0.25f + 1e-3f * x;
-                f64[y][x] = s * 0.125 + 1e-9 * y;
-            }
-        b16[1][2] = -32768;
-        b32[3][4] = 42;
-        f32[2][1] = Float.POSITIVE_INFINITY;
-        f32[5][6] = Float.NaN;
-        f64[0][3] = Double.NaN;
+        FitsFixtures.EveryBitpix e = new FitsFixtures.EveryBitpix(37, 23);
+        e.f32[5][6] = Float.NaN;
+        List<Path> files = e.write(tmp);
         String[] ints = {Compression.ZCMPTYPE_RICE_1, Compression.ZCMPTYPE_GZIP_1, Compression.ZCMPTYPE_GZIP_2,
                 Compression.ZCMPTYPE_HCOMPRESS_1, Compression.ZCMPTYPE_NOCOMPRESS};
         String[] floats = {Compression.ZCMPTYPE_GZIP_1, Compression.ZCMPTYPE_GZIP_2, Compression.ZCMPTYPE_NOCOMPRESS};
-        Object[][] cases = {
-                {FitsFixtures.write(tmp.resolve("b8.fits"), b8, "BZERO", -128.0, "BSCALE", 0.5), ints},
-                {FitsFixtures.write(tmp.resolve("b16.fits"), b16, "BZERO", 32768.0, "BSCALE", 1.0, "BLANK", -32768), ints},
-                {FitsFixtures.write(tmp.resolve("b32.fits"), b32, "BZERO", 10.0, "BSCALE", 2.0, "BLANK", 42), ints},
-                {FitsFixtures.write(tmp.resolve("b64.fits"), b64, "BZERO", 1.5, "BSCALE", 3.0), new String[] {Compression.ZCMPTYPE_GZIP_1}},
-                {FitsFixtures.write(tmp.resolve("f32.fits"), f32, "BZERO", 100.0, "BSCALE", 2.0), floats},
-                {FitsFixtures.write(tmp.resolve("f64.fits"), f64), floats}};
+        // per file (BITPIX 8, 16, 32, 64, -32, -64) the algorithms that keep it lossless
+        String[][] algorithms = {ints, ints, ints, {Compression.ZCMPTYPE_GZIP_1}, floats, floats};
         int compared = 0;
-        for (Object[] c : cases) {
-            Path orig = (Path) c[0];
+        for (int k = 0; k < files.size(); k++) {
+            Path orig = files.get(k);
             FitsFrame want = FitsFrame.open(orig);
-            for (Path p : packed(orig, (String[]) c[1])) {
+            for (Path p : packed(orig, algorithms[k])) {
                 assertSameFrame(want, FitsFrame.open(p));
                 compared++;
             }

@@ -31,6 +31,57 @@ final class FitsFixtures {
                 + "): see ../shared/data/README.md");
     }
 
+    /**
+     * One w×h image of every BITPIX, filled with the same ramp, with a BLANK value in the 16- and
+     * 32-bit images (at x=2,y=1 and x=4,y=3), +∞ in the 32-bit floats (x=1,y=2) and NaN in the
+     * 64-bit ones (x=3,y=0); w ≥ 5 and h ≥ 4. Change the arrays before {@link #write} for more.
+     */
+    static final class EveryBitpix {
+        final byte[][] b8;
+        final short[][] b16;
+        final int[][] b32;
+        final long[][] b64;
+        final float[][] f32;
+        final double[][] f64;
+
+        EveryBitpix(int w, int h) {
+            b8 = new byte[h][w];
+            b16 = new short[h][w];
+            b32 = new int[h][w];
+            b64 = new long[h][w];
+            f32 = new float[h][w];
+            f64 = new double[h][w];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++) {
+                    int s = (y * w + x) * 13 - 100;
+                    b8[y][x] = (byte) (s & 0xFF);
+                    b16[y][x] = (short) (s * 25);
+                    b32[y][x] = s * 1_000_003;
+                    b64[y][x] = s * 7L;
+                    f32[y][x] = s * 0.25f + 1e-3f * x;
+                    f64[y][x] = s * 0.125 + 1e-9 * y;
+                }
+            b16[1][2] = -32768; // BLANK in write
+            b32[3][4] = 42; // BLANK in write
+            f32[2][1] = Float.POSITIVE_INFINITY;
+            f64[0][3] = Double.NaN;
+        }
+
+        /**
+         * The six files in dir, b8.fits … f64.fits in BITPIX order 8, 16, 32, 64, -32, -64, with
+         * BZERO/BSCALE -128/0.5, 32768/1 (BLANK -32768), 10/2 (BLANK 42), 1.5/3, 100/2 and none.
+         */
+        java.util.List<Path> write(Path dir) throws IOException {
+            return java.util.List.of(
+                    FitsFixtures.write(dir.resolve("b8.fits"), b8, "BZERO", -128.0, "BSCALE", 0.5),
+                    FitsFixtures.write(dir.resolve("b16.fits"), b16, "BZERO", 32768.0, "BSCALE", 1.0, "BLANK", -32768),
+                    FitsFixtures.write(dir.resolve("b32.fits"), b32, "BZERO", 10.0, "BSCALE", 2.0, "BLANK", 42),
+                    FitsFixtures.write(dir.resolve("b64.fits"), b64, "BZERO", 1.5, "BSCALE", 3.0),
+                    FitsFixtures.write(dir.resolve("f32.fits"), f32, "BZERO", 100.0, "BSCALE", 2.0),
+                    FitsFixtures.write(dir.resolve("f64.fits"), f64));
+        }
+    }
+
     /** Writes a primary image HDU holding {@code data} (e.g. short[h][w]) with extra cards "KEY", value, …. */
     static Path write(Path file, Object data, Object... cards) throws IOException {
         try (Fits f = new Fits()) {

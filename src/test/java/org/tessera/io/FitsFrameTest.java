@@ -35,40 +35,14 @@ class FitsFrameTest {
 
     @Test
     void everyBitpixAppliesBzeroBscaleAndBlank() throws IOException {
-        int w = 5, h = 4;
-        byte[][] b8 = new byte[h][w];
-        short[][] b16 = new short[h][w];
-        int[][] b32 = new int[h][w];
-        long[][] b64 = new long[h][w];
-        float[][] f32 = new float[h][w];
-        double[][] f64 = new double[h][w];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                int s = (y * w + x) * 13 - 100;
-                b8[y][x] = (byte) (s & 0xFF);
-                b16[y][x] = (short) (s * 250);
-                b32[y][x] = s * 1_000_003;
-                b64[y][x] = s * 7L;
-                f32[y][x] = s * 0.25f;
-                f64[y][x] = s * 0.125;
-            }
-        b16[1][2] = -32768; // BLANK below
-        b32[3][4] = 42;
-        f32[2][1] = Float.POSITIVE_INFINITY;
-        f64[0][3] = Double.NaN;
-
-        check(FitsFixtures.write(tmp.resolve("b8.fits"), b8, "BZERO", -128.0, "BSCALE", 0.5), 8, -128, 0.5,
-                (x, y) -> b8[y][x] & 0xFF);
-        check(FitsFixtures.write(tmp.resolve("b16.fits"), b16, "BZERO", 32768.0, "BSCALE", 1.0, "BLANK", -32768), 16,
-                32768, 1, (x, y) -> x == 2 && y == 1 ? Double.NaN : b16[y][x]);
-        check(FitsFixtures.write(tmp.resolve("b32.fits"), b32, "BZERO", 10.0, "BSCALE", 2.0, "BLANK", 42), 32, 10, 2,
-                (x, y) -> x == 4 && y == 3 ? Double.NaN : b32[y][x]);
-        check(FitsFixtures.write(tmp.resolve("b64.fits"), b64, "BZERO", 1.5, "BSCALE", 3.0), 64, 1.5, 3,
-                (x, y) -> b64[y][x]);
-        check(FitsFixtures.write(tmp.resolve("f32.fits"), f32, "BZERO", 100.0, "BSCALE", 2.0), -32, 100, 2,
-                (x, y) -> x == 1 && y == 2 ? Double.NaN : f32[y][x]);
-        check(FitsFixtures.write(tmp.resolve("f64.fits"), f64), -64, 0, 1,
-                (x, y) -> f64[y][x]);
+        FitsFixtures.EveryBitpix e = new FitsFixtures.EveryBitpix(5, 4);
+        List<Path> f = e.write(tmp);
+        check(f.get(0), 8, -128, 0.5, (x, y) -> e.b8[y][x] & 0xFF);
+        check(f.get(1), 16, 32768, 1, (x, y) -> x == 2 && y == 1 ? Double.NaN : e.b16[y][x]); // BLANK
+        check(f.get(2), 32, 10, 2, (x, y) -> x == 4 && y == 3 ? Double.NaN : e.b32[y][x]); // BLANK
+        check(f.get(3), 64, 1.5, 3, (x, y) -> e.b64[y][x]);
+        check(f.get(4), -32, 100, 2, (x, y) -> x == 1 && y == 2 ? Double.NaN : e.f32[y][x]); // +inf
+        check(f.get(5), -64, 0, 1, (x, y) -> e.f64[y][x]);
     }
 
     private interface Stored { double at(int x, int y); }

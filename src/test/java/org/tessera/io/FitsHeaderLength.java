@@ -10,10 +10,14 @@ public final class FitsHeaderLength {
 
     /** The primary header's length in bytes (to the end of the 2880-byte block holding END). */
     public static long of(Path f) throws Exception {
-        byte[] b = Files.readAllBytes(f);
+        return of(Files.readAllBytes(f));
+    }
+
+    /** The same of a file's bytes. */
+    public static int of(byte[] b) {
         for (int i = 0; i + 80 <= b.length; i += 80)
             if (new String(b, i, 80, StandardCharsets.US_ASCII).startsWith("END     "))
-                return (i / 2880 + 1) * 2880L;
+                return (i / 2880 + 1) * 2880;
         throw new AssertionError("no END card");
     }
 }

@@ -91,8 +91,8 @@ class CompressedRunsTest {
                 in.resolve(frames.get(2).getFileName()).toString()), err);
         byte[] a = Files.readAllBytes(plain), b = Files.readAllBytes(packed);
         assertEquals(a.length, b.length);
-        int header = headerLength(a);
-        assertEquals(header, headerLength(b));
+        int header = org.tessera.io.FitsHeaderLength.of(a);
+        assertEquals(header, org.tessera.io.FitsHeaderLength.of(b));
         assertEquals(-1, java.util.Arrays.mismatch(a, header, a.length, b, header, b.length), "pixels and ALPHA byte for byte");
         // the reference frame is named as the user gave it, never as a copy
         String hb = new String(b, 0, header, StandardCharsets.US_ASCII);
@@ -101,14 +101,17 @@ class CompressedRunsTest {
         assertEquals(List.of(), copies());
     }
 
+    /** The DSS pair as two compressed inputs: the first gzip'ed, the second fpack'ed with {@code algorithm}. */
+    private List<Path> packedDssPair(String algorithm) throws IOException {
+        return List.of(CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), tmp.resolve("dss_test1.fits.gz")),
+                CompressedFixtures.fpack(DSS.resolve("dss_test2.fits"), tmp.resolve("dss_test2.fits.fz"), algorithm, null));
+    }
+
     /** A script calling the pipeline itself, without a front's run around it: its copies go at the call's end too. */
     @Test
     void aDirectPipelineCallLeavesNoCopy() throws IOException {
         assumeTrue(Files.exists(DSS), "../shared/data beside the checkout");
-        Path gz = CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), tmp.resolve("dss_test1.fits.gz"));
-        Path fz = CompressedFixtures.fpack(DSS.resolve("dss_test2.fits"), tmp.resolve("dss_test2.fits.fz"),
-                Compression.ZCMPTYPE_GZIP_2, null);
-        MosaicPipeline.Outcome o = MosaicPipeline.reproject(tmp.resolve("out"), List.of(gz, fz),
+        MosaicPipeline.Outcome o = MosaicPipeline.reproject(tmp.resolve("out"), packedDssPair(Compression.ZCMPTYPE_GZIP_2),
                 new org.tessera.config.Config(), org.tessera.Progress.NONE);
         assertTrue(Files.size(o.mosaic()) > 0);
         assertTrue(o.skipped().isEmpty(), o.skipped().toString());
@@ -119,9 +122,7 @@ class CompressedRunsTest {
     @Test
     void aCancelledRunLeavesNoCopy() throws IOException {
         assumeTrue(Files.exists(DSS), "../shared/data beside the checkout");
-        Path gz = CompressedFixtures.gzip(DSS.resolve("dss_test1.fits"), tmp.resolve("dss_test1.fits.gz"));
-        Path fz = CompressedFixtures.fpack(DSS.resolve("dss_test2.fits"), tmp.resolve("dss_test2.fits.fz"),
-                Compression.ZCMPTYPE_RICE_1, null);
+        List<Path> pair = packedDssPair(Compression.ZCMPTYPE_RICE_1);
         java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
         org.tessera.Progress esc = new org.tessera.Progress() {
             @Override public void update(double f, String m) {}
@@ -136,7 +137,7 @@ class CompressedRunsTest {
             }
         };
         assertThrows(java.util.concurrent.CancellationException.class, () -> MosaicPipeline.reproject(tmp.resolve("out"),
-                List.of(gz, fz), new org.tessera.config.Config(), esc));
+                pair, new org.tessera.config.Config(), esc));
         assertEquals(2, seen.get(), "cancelled with both copies made");
         assertEquals(List.of(), copies());
     }
@@ -159,10 +160,4 @@ class CompressedRunsTest {
         assertTrue(Files.readString(tmp.resolve("out/tessera.log")).contains("compressed inputs are read through plain copies"));
     }
 
-    /** The bytes of the primary header: its 2880-byte blocks up to the one holding END. */
-    private static int headerLength(byte[] f) {
-        for (int c = 0; c + 80 <= f.length; c += 80)
-            if (new String(f, c, 8, StandardCharsets.US_ASCII).equals("END     ")) return (c / 2880 + 1) * 2880;
-        throw new AssertionError("no END card");
-    }
 }
