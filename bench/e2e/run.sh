@@ -62,12 +62,16 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 # The machine's CPU counters (/proc/stat: user nice system idle iowait irq softirq steal, in clock
 # ticks) before and after: what else ran during the run, and what the hypervisor took (steal), so
 # that a slow run can be told from a disturbed one.
+# Each CPU's speed state before and after (bench/machine/probe.sh): these virtual CPUs run the same
+# code at two speeds, 1.3x apart, for minutes at a time, which neither steal nor load shows.
+probe0=$(CPUS=$CPUS "$ROOT/bench/machine/probe.sh" 10 || true)
 stat0=$(head -1 /proc/stat)
 echo "== mosaic ($N frames, $CPUS CPUs, JAVA_OPTS='${JAVA_OPTS:-}', SETS='${SETS:-}', solver $SOLVER, load before $load)"
 /usr/bin/time -v taskset -c "$CORES" "$ROOT/bin/tessera" mosaic -q "${sets[@]}" -o "$OUT" "$FRAMES" \
   > "$WORK/mosaic.out" 2> "$WORK/mosaic.time" || { rc=$?; tail -30 "$WORK/mosaic.out" "$WORK/mosaic.time" >&2; [[ $rc == 1 ]] || exit $rc; }
 
 stat1=$(head -1 /proc/stat)
+probe1=$(CPUS=$CPUS "$ROOT/bench/machine/probe.sh" 10 || true)
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; print s}' "$WORK/mosaic.time")
 rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/mosaic.time")
 cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$WORK/mosaic.time")
@@ -101,3 +105,5 @@ awk -v a="$stat0" -v b="$stat1" -v hz="$hz" -v cpu="$cpu" -v wall="$wall" 'BEGIN
   printf "machine during the run: %.1f CPU-s busy (this run %.1f, everything else %.1f), steal %.1f CPU-s (%.1f %% of the wall time)\n",
     busy / hz, cpu, busy / hz - cpu, steal / hz, (wall > 0 ? 100 * steal / hz / wall : 0)
 }'
+echo "before: $probe0"
+echo "after:  $probe1"
