@@ -462,7 +462,7 @@ public final class MosaicPipeline {
         reading.update(1, scan.frames().size() + " header(s) read");
         // Placing costs what the frames without WCS need (nothing when every frame has one), against the rest of the run.
         double place = WorkBar.place(scan.frames(), outputDir, config.getBoolean(org.tessera.solve.Solvers.KEY_FORCE));
-        return place(scan, outputDir, config, stack, RawFrameAstrometry.Work.LOCAL, skipped,
+        return place(scan, false, outputDir, config, stack, RawFrameAstrometry.Work.LOCAL, skipped,
                 bar.next(place, later.applyAsDouble(scan.frames())));
     }
 
@@ -480,25 +480,31 @@ public final class MosaicPipeline {
     public static List<FitsFrame> phase1(List<Path> inputs, Path outputDir, Config config, RawFrameAstrometry.Work work,
                                          List<Skipped> skipped, Progress p) throws IOException {
         p.update(0, "reading headers");
-        return phase1(FrameScanner.scanFrames(inputs, outputDir, FrameReading.of(config), false),
-                outputDir, config, work, skipped, p);
+        return place(FrameScanner.scanFrames(inputs, outputDir, FrameReading.of(config), false), false,
+                outputDir, config, false, work, skipped, p).frames();
     }
 
     /**
-     * Phase 1 after the header scan ({@code scan}: the frames without WCS kept, read here or on a
-     * cluster's executors, {@link FrameScanner#selectFrames}): frames without WCS placed as above.
+     * Phase 1 after a header scan made elsewhere whose frames of no data are already left out
+     * ({@code screened}: the frames without WCS kept, read on a cluster's executors, which also
+     * screened each frame's pixels where it lies, {@link ConstantFrames#leaveOut}): frames without
+     * WCS placed as above, without reading every local frame again here.
      */
-    public static List<FitsFrame> phase1(FrameScanner.Scan scan, Path outputDir, Config config, RawFrameAstrometry.Work work,
+    public static List<FitsFrame> phase1(FrameScanner.Scan screened, Path outputDir, Config config, RawFrameAstrometry.Work work,
                                          List<Skipped> skipped, Progress p) throws IOException {
-        return place(scan, outputDir, config, false, work, skipped, p).frames();
+        return place(screened, true, outputDir, config, false, work, skipped, p).frames();
     }
 
-    /** {@link #phase1(FrameScanner.Scan, Path, Config, RawFrameAstrometry.Work, List, Progress)}; a {@code stack}'s frames in a reference's pixels when none has a place on the sky. */
-    private static Placed place(FrameScanner.Scan scan, Path outputDir, Config config, boolean stack, RawFrameAstrometry.Work work,
-                                List<Skipped> skipped, Progress p) throws IOException {
+    /**
+     * {@link #phase1(FrameScanner.Scan, Path, Config, RawFrameAstrometry.Work, List, Progress)}, the
+     * frames of no data left out first unless the scan was {@code screened}; a {@code stack}'s frames
+     * in a reference's pixels when none has a place on the sky.
+     */
+    private static Placed place(FrameScanner.Scan scan, boolean screened, Path outputDir, Config config, boolean stack,
+                                RawFrameAstrometry.Work work, List<Skipped> skipped, Progress p) throws IOException {
         List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
         // before any frame is solved, grouped or shapes a tile's grid, whatever the stack measures
-        List<FitsFrame> frames = ConstantFrames.screen(scan.frames(), problems);
+        List<FitsFrame> frames = screened ? scan.frames() : ConstantFrames.screen(scan.frames(), problems);
         RawFrameAstrometry.InPixels pixels = null;
         if (RawFrameAstrometry.needed(frames, config)) {
             try {

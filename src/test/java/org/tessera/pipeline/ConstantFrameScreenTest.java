@@ -154,4 +154,34 @@ class ConstantFrameScreenTest {
         assertEquals(List.of("[READ] 3 of 5 frame(s) go on: 2 hold no data"),
                 lines.stream().filter(l -> l.contains("go on")).toList());
     }
+
+    /**
+     * Phase 1 from paths screens the frames; Phase 1 from a scan made where the frames lie (a
+     * cluster's executors, which screened them there) takes the scan's screen as it is: the driver
+     * read every local frame's pixels a second time. An all-zero frame in a scan nobody screened
+     * shows which of the two ran.
+     */
+    @Test
+    void phase1FromAScreenedScanDoesNotScreenAgain(@TempDir Path dir) throws Exception {
+        SyntheticSky sky = new SyntheticSky().object("Zero").frameSize(160, 120).pixelScale(2.4).starDensity(0.3).seed(7)
+                .panels(1, 1).framesPerPanel(3).exposure(10);
+        Path in = dir.resolve("in");
+        List<Path> good = sky.writeFits(in);
+        Path zero = frame(in.resolve("zzz_zero.fits"), FitsFrame.open(good.get(0)), 0, 0f);
+        Config c = new Config();
+        List<MosaicPipeline.Skipped> fromPaths = new ArrayList<>();
+        List<FitsFrame> a = MosaicPipeline.phase1(List.of(in), dir.resolve("a"), c,
+                org.tessera.solve.RawFrameAstrometry.Work.LOCAL, fromPaths, Progress.NONE);
+        assertEquals(3, a.size());
+        assertEquals(List.of(new MosaicPipeline.Skipped(zero.toAbsolutePath().normalize(), ZERO)), fromPaths);
+
+        org.tessera.io.FrameScanner.Scan scan = org.tessera.io.FrameScanner.scanFrames(List.of(in), dir.resolve("b"),
+                org.tessera.io.FrameReading.of(c), false);
+        assertEquals(4, scan.frames().size());
+        List<MosaicPipeline.Skipped> fromScan = new ArrayList<>();
+        List<FitsFrame> b = MosaicPipeline.phase1(scan, dir.resolve("b"), c,
+                org.tessera.solve.RawFrameAstrometry.Work.LOCAL, fromScan, Progress.NONE);
+        assertEquals(4, b.size());
+        assertEquals(List.of(), fromScan);
+    }
 }

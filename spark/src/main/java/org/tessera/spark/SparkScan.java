@@ -30,9 +30,10 @@ import org.tessera.io.FrameScanner;
  * frames from those headers ({@link FrameScanner#opened}), selects them and leaves out those of no
  * data as one machine does ({@link FrameScanner#selectFrames}, {@link ConstantFrames#leaveOut}).
  * The driver never reads an input file: a frame named by a URI is known to it by a path that does
- * not exist, which {@link Staging#ref} names by its URI (its own screen in Phase 1 cannot read such
- * a frame and keeps it: an all-zero frame named by URI reached the stack, which dropped it, after
- * it had shaped its tile's grid).
+ * not exist, which {@link Staging#ref} names by its URI (a screen on the driver could not read such
+ * a frame and kept it: an all-zero frame named by URI reached the stack, which dropped it, after
+ * it had shaped its tile's grid), and Phase 1 takes this screen as it is for local frames too
+ * ({@code MosaicPipeline.phase1(Scan, …)}), rather than reading each one's pixels again.
  */
 final class SparkScan {
 

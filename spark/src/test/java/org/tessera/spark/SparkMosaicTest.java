@@ -179,6 +179,16 @@ class SparkMosaicTest {
         assertEquals(one.masterTiles().size(), byUri.masterTiles().size());
         assertSamePixels(one.mosaic(), out.resolve(MosaicPipeline.MOSAIC));
         assertSamePixels(one.coverage(), out.resolve(MosaicPipeline.COVERAGE));
+
+        // named by its path: the executors' screen is the only one (the driver no longer reads every
+        // local frame's pixels again), and it leaves the frame out all the same
+        Path local = dir.resolve("by-path");
+        SparkMosaic.Result byPath = new SparkMosaic(LocalSpark.context())
+                .mosaic(List.of(in.toString()), local.toString(), config, Progress.NONE);
+        assertEquals(1, byPath.skipped().size(), byPath.skipped().toString());
+        assertEquals(why, byPath.skipped().get(0).reason());
+        assertTrue(byPath.skipped().get(0).file().endsWith("zero.fit"), byPath.skipped().toString());
+        assertSamePixels(one.mosaic(), local.resolve(MosaicPipeline.MOSAIC));
     }
 
     /**
