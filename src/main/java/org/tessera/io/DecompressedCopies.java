@@ -21,7 +21,8 @@ import org.tessera.UserMessages;
  * its copy, with positional reads as from any FITS file, so memory stays one band per frame
  * whatever the number of frames. A copy is made once per file, at the first read of it (the
  * scan's header read; on a cluster's executor, its first read there), in one temporary folder of
- * this process ({@code java.io.tmpdir/tessera-decompressed-PID}), written under a {@code .part}
+ * this process ({@code java.io.tmpdir/tessera-decompressed-PID}, or under the folder given to
+ * {@link #placeUnder}: a cluster executor's application scratch), written under a {@code .part}
  * name and renamed when complete.
  * <p>
  * The copies live while a run does: every front's run holds a {@link #run()} (through
@@ -43,6 +44,11 @@ public final class DecompressedCopies {
     /** Whether the run's first copy said where the copies go (once per run, whatever its threads). */
     private static final java.util.concurrent.atomic.AtomicBoolean SAID = new java.util.concurrent.atomic.AtomicBoolean();
     private static Path folder;
+    /** Where the folder is made: null for {@code java.io.tmpdir}; see {@link #placeUnder}. */
+    private static Path base;
+    private static String baseAdvice;
+    /** The folders this process made, each deleted at its exit. */
+    private static final java.util.Set<Path> MADE = new java.util.HashSet<>();
     private static int runs;
 
     private DecompressedCopies() {}
@@ -71,9 +77,8 @@ public final class DecompressedCopies {
             try {
                 dir = folder();
             } catch (IOException e) {
-                throw new FitsReadException(file, "cannot make the folder for decompressed copies in " + System.getProperty(
-                        "java.io.tmpdir") + ": " + UserMessages.problemWith(e) + " (give Java another temporary folder: "
-                        + "JAVA_OPTS=-Djava.io.tmpdir=…)", e);
+                throw new FitsReadException(file, "cannot make the folder for decompressed copies in " + parent() + ": "
+                        + UserMessages.problemWith(e) + " (" + advice() + ")", e);
             }
             Path target = dir.resolve(copyName(key));
             Path part = dir.resolve(target.getFileName() + ".part"), scratch = dir.resolve(target.getFileName() + ".gunzip");
@@ -87,8 +92,7 @@ public final class DecompressedCopies {
                 deleteQuietly(part);
                 throw new FitsReadException(file, "cannot decompress into " + dir + ": " + (UserMessages.isDiskFull(e)
                         ? "the disk is full (" + e.getMessage() + "): a run's compressed inputs need their uncompressed "
-                        + "size there; free some space, or give Java another temporary folder "
-                        + "(JAVA_OPTS=-Djava.io.tmpdir=/a/larger/disk)" : UserMessages.problemWith(e)), e);
+                        + "size there; free some space, or " + advice() : UserMessages.problemWith(e)), e);
             }
             if (c != null && !c.file.equals(target)) deleteQuietly(c.file);
             if (SAID.compareAndSet(false, true)) // the first copy of a run: say where the disk space goes
@@ -157,12 +161,32 @@ public final class DecompressedCopies {
         return folder;
     }
 
+    /**
+     * Makes the copies made from now on in a folder under {@code parent} instead of
+     * {@code java.io.tmpdir}: a cluster executor's application scratch (on the disks the cluster
+     * gives its jobs, {@code spark.local.dir}, and removed with the application), where the executor
+     * holds no run whose end would delete them. {@code advice}: what a user can do when that disk is
+     * full. Copies made before stay where they are, and are deleted as before.
+     */
+    public static synchronized void placeUnder(Path parent, String advice) {
+        base = parent.toAbsolutePath().normalize();
+        baseAdvice = advice;
+    }
+
+    private static synchronized Path parent() {
+        return base != null ? base : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private static synchronized String advice() {
+        return base != null ? baseAdvice : "give Java another temporary folder (JAVA_OPTS=-Djava.io.tmpdir=/a/larger/disk)";
+    }
+
     private static synchronized Path folder() throws IOException {
-        if (folder != null && Files.isDirectory(folder)) return folder;
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path tmp = parent();
         Path dir = tmp.resolve(PREFIX + ProcessHandle.current().pid());
+        if (dir.equals(folder) && Files.isDirectory(dir)) return dir;
         Files.createDirectories(dir);
-        if (folder == null) {
+        if (MADE.add(dir)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "tessera-decompressed-cleanup"));
             deleteLeftBehind(tmp);
         }

@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
+import org.tessera.io.DecompressedCopies;
 
 /**
  * How a task reaches the files of a run, named by a local path or by a URI of any Hadoop-compatible
@@ -30,6 +31,9 @@ import org.apache.spark.TaskContext;
  *                   the executors over the cluster's Hadoop configuration
  */
 record FsAccess(Map<String, String> hadoopConf) implements Serializable {
+
+    /** Whether this process's decompressed copies were placed in its scratch. */
+    private static final java.util.concurrent.atomic.AtomicBoolean COPIES_PLACED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** True for a URI with a scheme ({@code hdfs:}, {@code s3a:}, {@code file:}), not a plain path (nor {@code C:\…}). */
     static boolean isUri(String ref) {
@@ -54,8 +58,16 @@ record FsAccess(Map<String, String> hadoopConf) implements Serializable {
         return fs;
     }
 
-    /** A local file for {@code ref}: the path itself, or the URI's file copied into this process's scratch (once). */
+    /**
+     * A local file for {@code ref}: the path itself, or the URI's file copied into this process's
+     * scratch (once). A compressed frame is read through a plain copy ({@code io.DecompressedCopies}),
+     * made here in the same scratch, on the disks the cluster gives its jobs, and removed with the
+     * application: no run on an executor would delete them, and {@code java.io.tmpdir} may be small.
+     */
     Path fetch(String ref) throws IOException {
+        if (COPIES_PLACED.compareAndSet(false, true))
+            DecompressedCopies.placeUnder(scratch(), "give the executors' scratch more room (spark.local.dir, "
+                    + "or SPARK_LOCAL_DIRS / the cluster manager's local directories)");
         if (!isUri(ref)) return Path.of(ref);
         Path dir = Files.createDirectories(scratch().resolve("in").resolve(digest(ref)));
         String name = new org.apache.hadoop.fs.Path(URI.create(ref)).getName();

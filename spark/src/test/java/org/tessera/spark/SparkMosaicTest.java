@@ -193,8 +193,8 @@ class SparkMosaicTest {
 
     /**
      * Compressed frames (one gzip'ed, one fpack'ed, named by local path and by file: URI) give the
-     * mosaic of the plain frames: each executor decompresses what it reads (FitsFrame.open); a
-     * truncated .gz is skipped with the reason one machine gives, named by its URI.
+     * mosaic of the plain frames: each executor decompresses what it reads (FitsFrame.open), into
+     * the application's scratch; a truncated .gz is skipped with the reason one machine gives, named by its URI.
      */
     @Test
     void compressedFramesGiveThePlainMosaicAndABadOneIsNamed(@TempDir Path dir) throws Exception {
@@ -225,6 +225,11 @@ class SparkMosaicTest {
         assertEquals(List.of(cut + ": " + why), local.skipped().stream().map(k -> k.file() + ": " + k.reason()).toList());
         assertSamePixels(one.mosaic(), local.mosaic());
         assertSamePixels(one.coverage(), local.coverage());
+        // the executors' copies are made in the application's scratch (spark.local.dir, removed
+        // with the application), not in java.io.tmpdir where nothing on an executor deleted them
+        Path copies = org.tessera.io.DecompressedCopies.location();
+        assertTrue(copies != null && copies.startsWith(Path.of(org.apache.spark.SparkFiles.getRootDirectory()).toAbsolutePath().normalize()),
+                copies + " not under " + org.apache.spark.SparkFiles.getRootDirectory());
 
         Path out = dir.resolve("by-uri");
         SparkMosaic.Result byUri = new SparkMosaic(LocalSpark.context())
