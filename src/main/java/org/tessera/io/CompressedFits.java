@@ -39,7 +39,8 @@ import nom.tam.image.compression.hdu.CompressedImageHDU;
  * the convention describes: its header is the table's cards, byte for byte, without the table's
  * and the compression's own keys, with {@code ZBITPIX}, {@code ZNAXISn}, {@code ZSIMPLE},
  * {@code ZTENSION} … renamed back (so the keys, WCS and BZERO/BSCALE read as in the file that was
- * compressed); its pixels are the stored values nom-tam-fits decodes. The image goes back into
+ * compressed); its pixels are the stored values nom-tam-fits decodes (quantized floats dequantized
+ * as cfitsio does: {@link CfitsioDequantization}). The image goes back into
  * the primary HDU when the table says it came from there ({@code ZSIMPLE}, after fpack's empty
  * primary); other HDUs are copied byte for byte. Only {@link DecompressedCopies} calls this.
  */
@@ -218,16 +219,27 @@ final class CompressedFits {
                 // cfitsio and astropy write ZQUANTIZ on losslessly compressed floats too; nom-tam-fits
                 // then dequantizes without a scale and every pixel reads 0: stored as they are
                 if (bitpix < 0 && !quantized(h)) c.getHeader().deleteKey("ZQUANTIZ");
-                data = c.getUncompressedData();
+                // fpack's name for RICE_1 with SUBTRACTIVE_DITHER_2 (so that older readers refuse it):
+                // nom-tam-fits decodes it as RICE_1 but logs a warning for each file
+                if ("RICE_ONE".equalsIgnoreCase(algorithm.trim())) c.getHeader().findCard("ZCMPTYPE").setValue("RICE_1");
+                // quantized floats dequantized as cfitsio does (CfitsioDequantization), integers as decoded
+                data = CfitsioDequantization.decode(c);
             } catch (FitsReadException e) {
                 throw e;
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) {
                 // nom-tam's words for a bad tile: an exception of the decoder, with or without a message
                 Throwable t = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
                 throw new FitsReadException(file, "damaged tile-compressed image (" + where + ", " + algorithm.trim()
                         + "): a tile cannot be decoded (" + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
                         + ")", e);
             }
+            // cfitsio writes an unsigned 16-bit image (BZERO = 32768) into PLIO tiles as its unsigned
+            // values (PLIO holds no negatives) and takes 32768 off when it reads them
+            // (imcomp_decompress_tile); nom-tam-fits 1.21 does not: its shorts are the unsigned values'
+            // low 16 bits, the stored values with the sign bit flipped
+            if ("PLIO_1".equalsIgnoreCase(algorithm.trim()) && bitpix == 16 && data instanceof ShortBuffer s
+                    && h.header().getDoubleValue("BZERO", 0) == 32768.0)
+                for (int i = 0; i < s.capacity(); i++) s.put(i, (short) (s.get(i) ^ 0x8000));
             if (data == null || data.capacity() != values)
                 throw new FitsReadException(file, "damaged tile-compressed image (" + where + "): decoded "
                         + (data == null ? 0 : data.capacity()) + " pixels, the header declares " + values);
