@@ -57,6 +57,32 @@ class ConfigTest {
     }
 
     /**
+     * The JSON mistakes of a hand-edited config say what to change and where: a comma after the last
+     * entry (said "expected a key at line 4", the line of the brace), a file missing its last brace
+     * ("unexpected end"), single quotes as Python writes them.
+     */
+    @Test
+    void commonJsonMistakesAreNamedWithTheirLine(@TempDir Path dir) throws Exception {
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\n \"stacking_kappa_low\": 2.5,\n \"stacking_kappa_high\": 3,\n}\n",
+                "a comma before '}': JSON allows no comma after the last entry; remove it at line 3");
+        cases.put("{\"winsor\": [0.05, 0.05,\n ]}", "a comma before ']': JSON allows no comma after the last value; "
+                + "remove it at line 1");
+        cases.put("{\n \"stacking_kappa_low\": 2.5,\n \"stacking_kappa_high\": 3\n",
+                "the text ends before the '}' that closes the object opened at line 1");
+        cases.put("{\"a\": {\"b\": [1,\n 2", "the text ends before the ']' that closes the array opened at line 1");
+        cases.put("{\n \"a\": 1,\n 'b': 2}", "a key in single quotes: JSON takes double quotes (\"key\") at line 3");
+        cases.put("{\"mode\": 'sds'}", "a string in single quotes: JSON takes double quotes (\"text\") at line 1");
+        cases.put("{\"a\": 1 \"b\": 2}", "expected ',' or '}' at line 1");
+        Path f = dir.resolve("cfg.json");
+        for (java.util.Map.Entry<String, String> c : cases.entrySet()) {
+            Files.writeString(f, c.getKey());
+            Exception e = assertThrows(java.io.IOException.class, () -> new Config().load(f), c.getKey());
+            assertEquals(f + ": not valid JSON: " + c.getValue(), e.getMessage(), c.getKey());
+        }
+    }
+
+    /**
      * A config saved by Notepad (byte-order mark, CRLF) stopped with "not valid JSON: unexpected
      * character '\uFEFF'" (invisible), one saved by PowerShell's {@code >} (UTF-16) with "Input
      * length = 1", naming no file. Both are read; text in a Windows code page is named with the line.
