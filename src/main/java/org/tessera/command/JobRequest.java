@@ -207,7 +207,8 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
             // say what the folder does hold: frames in night sub-folders
             List<Path> subs = all.stream().filter(Files::isDirectory).toList();
             throw new IllegalArgumentException("no FITS files (" + FrameScanner.FITS_PATTERNS + ") in folder " + dir
-                    + (subs.isEmpty() ? "" : " (stack and reproject read the files of the folder named, not of its "
+                    + (subs.isEmpty() ? FrameScanner.otherFiles(all.stream().filter(Files::isRegularFile).toList())
+                            : " (stack and reproject read the files of the folder named, not of its "
                             + "subfolders: name them, e.g. " + subs.get(0) + ")"));
         }
         return files;
