@@ -48,6 +48,24 @@ class ConfigTest {
         assertThrows(IllegalArgumentException.class, () -> c.set("novalue"));
     }
 
+    /** A number written with a comma says what to write instead, from --set and from a config file alike. */
+    @Test
+    void aDecimalCommaIsNamed(@TempDir Path dir) throws Exception {
+        Config c = new Config();
+        assertEquals("stacking_kappa_low: expected a number, got '2,5' (a number takes a decimal point, not a comma: 2.5)",
+                assertThrows(IllegalArgumentException.class, () -> c.set("stacking_kappa_low=2,5")).getMessage());
+        assertEquals("cluster_panel_threshold: expected a number, got ',03' (a number takes a decimal point, not a comma: .03)",
+                assertThrows(IllegalArgumentException.class, () -> c.set("cluster_panel_threshold=,03")).getMessage());
+        assertEquals("max_raw_per_master_tile: expected a number, got '1,000' (a number takes no comma: 1000, or 1.000 "
+                + "with a decimal point)", assertThrows(IllegalArgumentException.class,
+                        () -> c.set("max_raw_per_master_tile=1,000")).getMessage());
+        assertEquals("stacking_kappa_low: expected a number, got 'abc'",
+                assertThrows(IllegalArgumentException.class, () -> c.set("stacking_kappa_low=abc")).getMessage());
+        Path f = Files.writeString(dir.resolve("z.json"), "{\"stacking_kappa_high\": \"3,5\"}");
+        assertEquals(f + ": stacking_kappa_high: expected a number, got '3,5' (a number takes a decimal point, not a "
+                + "comma: 3.5)", assertThrows(java.io.IOException.class, () -> new Config().load(f)).getMessage());
+    }
+
     @Test
     void badJsonNamesTheFileAndLine(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.json");
