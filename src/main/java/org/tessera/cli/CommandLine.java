@@ -87,8 +87,7 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
                 }
                 job = command(a);
                 if (job != null) continue;
-                if (!help && !version)
-                    throw new UsageException("unknown command '" + a + "' (expected mosaic, stack, reproject or gpu)");
+                if (!help && !version) throw new UsageException(unknownCommand(a));
             }
             positional.add(a);
         }
@@ -124,6 +123,42 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
     private static Job command(String word) {
         for (Job j : Job.values()) if (j.word().equals(word)) return j;
         return null;
+    }
+
+    /**
+     * The usage error for a first word that is no command, saying what it most likely is: a command
+     * misspelt or capitalised ("did you mean 'mosaic'?", at most two letters off and no other as
+     * near), or the input given without its command (a folder or file that exists: "tessera ~/m94"),
+     * else the list of commands.
+     */
+    static String unknownCommand(String word) {
+        String said = "unknown command '" + word + "'";
+        List<String> words = new ArrayList<>();
+        for (Job j : Job.values()) words.add(j.word());
+        words.add("gpu"); // Main's own command, no Job
+        String best = null;
+        int bestD = 3;
+        boolean tie = false;
+        for (String w : words) {
+            int d = org.tessera.config.ConfigCompat.distance(word.toLowerCase(java.util.Locale.ROOT), w, 3);
+            if (d < bestD) {
+                best = w;
+                bestD = d;
+                tie = false;
+            } else if (d == bestD) {
+                tie = true;
+            }
+        }
+        if (best != null && !tie) return said + ": did you mean '" + best + "'?";
+        try {
+            Path p = Paths.get(word);
+            if (java.nio.file.Files.exists(p))
+                return said + ": " + word + " is " + (java.nio.file.Files.isDirectory(p) ? "a folder" : "a file")
+                        + "; the command comes first, e.g. tessera mosaic " + word;
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path: the list of commands below
+        }
+        return said + " (expected mosaic, stack, reproject or gpu)";
     }
 
     /**

@@ -46,10 +46,15 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
             throws IOException {
         if (output == null) throw new IllegalArgumentException(job.word() + ": no output given");
         Path out = output.toAbsolutePath().normalize();
+        // "~/out" in quotes made a folder named "~" in the current folder (a later "rm -rf ~" to tidy it
+        // up removes the home folder); a "~" folder that exists already is taken as meant
+        if (!tildeHint(output).isEmpty() && !Files.exists(output.getName(0).toAbsolutePath()))
+            throw new IllegalArgumentException("output " + output + " would be made in a new folder named '"
+                    + output.getName(0) + "' in " + Path.of("").toAbsolutePath() + tildeHint(output));
         List<Path> in = new ArrayList<>();
         for (Path p : inputs) {
             Path a = p.toAbsolutePath().normalize();
-            if (!Files.exists(a)) throw new IllegalArgumentException("input not found: " + a);
+            if (!Files.exists(a)) throw new IllegalArgumentException("input not found: " + a + tildeHint(p));
             if (job != Job.MOSAIC && Files.isDirectory(a)) in.addAll(fitsFiles(a));
             else in.add(a);
         }
@@ -187,6 +192,20 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         }
     }
 
+    /**
+     * " ('~' is …)" when {@code given} starts with "~" (a relative path whose first name does), else
+     * "": a shell expands "~" to the home folder only where it is not quoted ({@code "~/m94"} is not),
+     * and Fiji's fields and macros never do, so the path was read as a folder named "~" here.
+     */
+    static String tildeHint(Path given) {
+        if (given.isAbsolute() || given.getNameCount() == 0 || !given.getName(0).toString().startsWith("~")) return "";
+        String first = given.getName(0).toString();
+        String full = first.equals("~") ? Path.of(System.getProperty("user.home"))
+                .resolve(given.getNameCount() > 1 ? given.subpath(1, given.getNameCount()) : Path.of("")).toString() : null;
+        return " ('~' means the home folder only where a shell expands it, not inside quotes nor in Fiji: write the "
+                + "full path" + (full == null ? "" : ", e.g. " + full) + ")";
+    }
+
     /** A FITS name as the folder search takes one ({@link FrameScanner#isFitsName}); false for a root. */
     static boolean isFits(Path p) {
         return p.getFileName() != null && FrameScanner.isFitsName(p);
@@ -207,7 +226,8 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
             // say what the folder does hold: frames in night sub-folders
             List<Path> subs = all.stream().filter(Files::isDirectory).toList();
             throw new IllegalArgumentException("no FITS files (" + FrameScanner.FITS_PATTERNS + ") in folder " + dir
-                    + (subs.isEmpty() ? "" : " (stack and reproject read the files of the folder named, not of its "
+                    + (subs.isEmpty() ? FrameScanner.otherFiles(all.stream().filter(Files::isRegularFile).toList())
+                            : " (stack and reproject read the files of the folder named, not of its "
                             + "subfolders: name them, e.g. " + subs.get(0) + ")"));
         }
         return files;

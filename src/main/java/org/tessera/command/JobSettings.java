@@ -76,7 +76,8 @@ public final class JobSettings {
         if (configFile != null) {
             if (Files.isDirectory(configFile))
                 throw new IOException("config file expected, but " + configFile + " is a folder: name the JSON file in it");
-            if (!Files.isRegularFile(configFile)) throw new IOException("config file not found: " + configFile);
+            if (!Files.isRegularFile(configFile))
+                throw new IOException("config file not found: " + configFile + JobRequest.tildeHint(configFile));
             config.load(configFile);
         }
         for (Map.Entry<String, String> e : choices.entrySet()) Choices.apply(config, e.getKey(), e.getValue());

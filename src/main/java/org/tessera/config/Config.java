@@ -113,7 +113,7 @@ public final class Config {
             try {
                 return Double.parseDouble(raw);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": expected a number, got '" + raw + "'");
+                throw new IllegalArgumentException(key + ": expected a number, got '" + raw + "'" + decimalComma(raw));
             }
         }
         if (def instanceof String) return raw;
@@ -140,8 +140,24 @@ public final class Config {
         try {
             return Double.parseDouble(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("config key " + key + ": expected a number, got '" + v + "'");
+            throw new IllegalArgumentException("config key " + key + ": expected a number, got '" + v + "'"
+                    + decimalComma(v.toString()));
         }
+    }
+
+    /**
+     * What is wrong with a number written with a comma, else "": a decimal comma ("2,5", as many
+     * locales write it: " (a number takes a decimal point, not a comma: 2.5)") or, three digits after
+     * it, maybe a thousands separator ("1,000"); the bare "expected a number, got '2,5'" left the
+     * reader to spot it.
+     */
+    static String decimalComma(String raw) {
+        String t = raw.trim();
+        if (!t.matches("[+-]?\\d*,\\d+")) return "";
+        String point = t.replace(',', '.');
+        return t.length() - t.indexOf(',') - 1 == 3
+                ? " (a number takes no comma: " + t.replace(",", "") + ", or " + point + " with a decimal point)"
+                : " (a number takes a decimal point, not a comma: " + point + ")";
     }
 
     public int getInt(String key) {

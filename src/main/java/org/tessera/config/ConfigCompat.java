@@ -124,8 +124,11 @@ public final class ConfigCompat {
         return keys;
     }
 
-    /** Edit distance with adjacent swaps (optimal string alignment); {@code limit} or more once it is that far. */
-    static int distance(String a, String b, int limit) {
+    /**
+     * Edit distance with adjacent swaps (optimal string alignment); {@code limit} or more once it is
+     * that far. The one measure of a user's typo: config keys here, command words on the command line.
+     */
+    public static int distance(String a, String b, int limit) {
         if (Math.abs(a.length() - b.length()) >= limit) return limit;
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) d[i][0] = i;

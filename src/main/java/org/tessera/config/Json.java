@@ -79,9 +79,34 @@ public final class Json {
         Parser(String s) { this.s = s; }
 
         IllegalArgumentException error(String what) {
+            return error(what, i);
+        }
+
+        /** "WHAT at line N", N the line of the character at {@code at}. */
+        IllegalArgumentException error(String what, int at) {
+            return new IllegalArgumentException(what + " at line " + line(at));
+        }
+
+        int line(int at) {
             int line = 1;
-            for (int k = 0; k < Math.min(i, s.length()); k++) if (s.charAt(k) == '\n') line++;
-            return new IllegalArgumentException(what + " at line " + line);
+            for (int k = 0; k < Math.min(at, s.length()); k++) if (s.charAt(k) == '\n') line++;
+            return line;
+        }
+
+        /**
+         * The failure of a text that ends inside an object or array: which bracket is missing and
+         * where its opening one stands (a file cut short, or its last brace forgotten).
+         */
+        IllegalArgumentException unclosed(char close, int opened) {
+            return new IllegalArgumentException("the text ends before the '" + close + "' that closes the "
+                    + (close == '}' ? "object" : "array") + " opened at line " + line(opened));
+        }
+
+        /** At the closing bracket after a comma: JSON has no comma after the last entry (JavaScript and Python have). */
+        void noTrailingComma(char close, int comma) {
+            if (i < s.length() && s.charAt(i) == close)
+                throw error("a comma before '" + close + "': JSON allows no comma after the last "
+                        + (close == '}' ? "entry" : "value") + "; remove it", comma);
         }
 
         void ws() {
@@ -95,6 +120,7 @@ public final class Json {
                 case '{': return object();
                 case '[': return array();
                 case '"': return string();
+                case '\'': throw error("a string in single quotes: JSON takes double quotes (\"text\")");
                 case 't': return literal("true", Boolean.TRUE);
                 case 'f': return literal("false", Boolean.FALSE);
                 case 'n': return literal("null", null);
@@ -110,39 +136,50 @@ public final class Json {
 
         Map<String, Object> object() {
             Map<String, Object> m = new LinkedHashMap<>();
-            i++;
+            int opened = i++;
             ws();
             if (i < s.length() && s.charAt(i) == '}') { i++; return m; }
             while (true) {
                 ws();
-                if (i >= s.length() || s.charAt(i) != '"') throw error("expected a key");
+                if (i >= s.length()) throw unclosed('}', opened);
+                if (s.charAt(i) == '\'') throw error("a key in single quotes: JSON takes double quotes (\"key\")");
+                if (s.charAt(i) != '"') throw error("expected a key");
                 String k = string();
                 ws();
-                if (i >= s.length() || s.charAt(i) != ':') throw error("expected ':'");
+                if (i >= s.length()) throw unclosed('}', opened);
+                if (s.charAt(i) != ':') throw error("expected ':'");
                 i++;
                 ws();
+                if (i >= s.length()) throw unclosed('}', opened);
                 m.put(k, value());
                 ws();
-                if (i >= s.length()) throw error("unexpected end");
+                if (i >= s.length()) throw unclosed('}', opened);
+                int at = i;
                 char c = s.charAt(i++);
                 if (c == '}') return m;
                 if (c != ',') throw error("expected ',' or '}'");
+                ws();
+                noTrailingComma('}', at);
             }
         }
 
         List<Object> array() {
             List<Object> l = new ArrayList<>();
-            i++;
+            int opened = i++;
             ws();
             if (i < s.length() && s.charAt(i) == ']') { i++; return l; }
             while (true) {
                 ws();
+                if (i >= s.length()) throw unclosed(']', opened);
                 l.add(value());
                 ws();
-                if (i >= s.length()) throw error("unexpected end");
+                if (i >= s.length()) throw unclosed(']', opened);
+                int at = i;
                 char c = s.charAt(i++);
                 if (c == ']') return l;
                 if (c != ',') throw error("expected ',' or ']'");
+                ws();
+                noTrailingComma(']', at);
             }
         }
 

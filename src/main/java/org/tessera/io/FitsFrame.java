@@ -452,6 +452,16 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
     /** Why the header holds no usable WCS, or null when it does. */
     public String wcsProblem() { return wcsProblem; }
 
+    /**
+     * Why the WCS the header has cards for is not usable (a projection CTYPE given, the rest wrong:
+     * an unknown projection, a value that is no number, a singular CD matrix), or null when the WCS is
+     * usable or the header has no CTYPE card at all (a raw frame). Such a frame is placed as a raw
+     * frame is; this says why its own WCS was not taken.
+     */
+    public String brokenWcs() {
+        return wcs == null && (keys.containsKey("CTYPE1") || keys.containsKey("CTYPE2")) ? wcsProblem : null;
+    }
+
     @Override public MountMode mountMode() { return mount; }
 
     @Override public double exposureSeconds() { return exposure; }

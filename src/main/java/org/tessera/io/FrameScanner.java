@@ -209,6 +209,7 @@ public final class FrameScanner {
     private static Listing list(List<Path> inputs, Path outputDir, boolean framesOnly) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         List<Problem> unreadable = new ArrayList<>();
+        List<Path> others = new ArrayList<>(); // files of other names: what a folder without frames holds
         Path out = outputDir == null ? null : canonical(outputDir);
         for (Path in : inputs) {
             if (Files.isDirectory(in)) {
@@ -228,7 +229,10 @@ public final class FrameScanner {
 
                             @Override
                             public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-                                if (!isFrameName(p)) return FileVisitResult.CONTINUE;
+                                if (!isFrameName(p)) {
+                                    if (a.isRegularFile()) others.add(p);
+                                    return FileVisitResult.CONTINUE;
+                                }
                                 if (a.isRegularFile()) files.add(p.toAbsolutePath().normalize());
                                 else if (a.isSymbolicLink()) // a followed link is never a link: this one leads nowhere
                                     unreadable.add(new Problem(p, "broken link: its target " + linkTarget(p)
@@ -255,9 +259,23 @@ public final class FrameScanner {
         }
         if (files.isEmpty() && unreadable.isEmpty())
             throw new IOException("no FITS files (" + FITS_PATTERNS + ") in "
-                    + inputs.stream().map(Path::toString).collect(Collectors.joining(", ")));
+                    + inputs.stream().map(Path::toString).collect(Collectors.joining(", ")) + otherFiles(others));
 
         return new Listing(oncePerFile(files, unreadable), unreadable);
+    }
+
+    /**
+     * What a folder without frames holds instead, for the "no FITS files" message: frames in another
+     * format (TIFF, XISF, camera raw) or an archive not yet unpacked looked like an empty folder.
+     * "" when it holds no other file; else " (it holds N other file(s), none of them FITS: a, b, c, …;
+     * Tessera reads FITS frames only)", the first three names in order.
+     */
+    public static String otherFiles(List<Path> others) {
+        if (others.isEmpty()) return "";
+        List<String> names = others.stream().map(p -> String.valueOf(p.getFileName())).sorted().toList();
+        return " (it holds " + names.size() + " other file(s), none of them FITS: "
+                + String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", …" : "")
+                + "; Tessera reads FITS frames only)";
     }
 
     /**

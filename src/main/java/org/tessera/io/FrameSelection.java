@@ -58,7 +58,9 @@ public final class FrameSelection {
         for (F f : frames) {
             if (f.channels() == keep) { out.add(f); continue; }
             setAside.add(new FrameScanner.Problem(f.path(), String.format(Locale.ROOT,
-                    "%s frame among %d %s frame(s): one mosaic needs one colour layout, so it is set aside",
+                    // the words of every job: a stack's or Grid run's frames were told "one mosaic needs …"
+                    "%s frame among %d %s frame(s): frames of different colour layouts are not stacked together, "
+                            + "so it is set aside",
                     layout(f.channels()), best, layout(keep))));
         }
         return out;

@@ -415,12 +415,41 @@ public final class OutputLock implements AutoCloseable {
             Files.createDirectories(dir);
         } catch (java.nio.file.FileSystemException e) {
             String why = refusal(e);
-            if (why == null) throw e;
+            if (why == null) {
+                // A file where a folder of the path belongs: the system's words were "/out: already exists"
+                // or "/out/sub: Not a directory", neither naming the file in the way
+                String blocked = blocked(dir.toAbsolutePath());
+                if (blocked == null) throw e;
+                throw new IOException("cannot make " + folder(dir, stack) + ": " + blocked + ": choose another output "
+                        + (stack ? "file" : "folder"), e);
+            }
             Path above = dir.toAbsolutePath().getParent();
             while (above != null && !Files.isDirectory(above)) above = above.getParent();
             throw new IOException("cannot make " + folder(dir, stack) + ": " + above + " is not writable (" + why
                     + "): choose another output " + (stack ? "file" : "folder") + ", or make " + above + " writable", e);
         }
+    }
+
+    /**
+     * Why {@code dir} cannot be made as a folder, naming the path in the way: the nearest of it and
+     * the paths above it that exists is a file ("F is a file, not a folder"), or a link to nothing;
+     * null when that path is a folder (the failure is another one).
+     */
+    private static String blocked(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p)) return null;
+            if (Files.exists(p)) return p + " is a file, not a folder";
+            if (Files.isSymbolicLink(p)) {
+                String target;
+                try {
+                    target = String.valueOf(Files.readSymbolicLink(p));
+                } catch (IOException e) {
+                    target = "?";
+                }
+                return p + " is a link to " + target + ", which does not exist";
+            }
+        }
+        return null;
     }
 
     /** What the messages call a run's folder: "the output folder D", or "the folder D of the output file" (a stack's). */

@@ -26,7 +26,9 @@ import java.util.logging.Logger;
 /**
  * The log of one run: while open, every {@code org.tessera.*} record at FINE and above goes to
  * {@code <outputDir>/tessera.log} (appended, so reruns into one folder keep their history), and
- * to the front's own handlers (a brief console for the CLI, the Fiji log for commands).
+ * to the front's own handlers (a brief console for the CLI, the Fiji log for commands). The FITS
+ * library's records (nom-tam-fits: INFO and above) go to the file only, and while a front's
+ * handlers are attached not to the JVM's console either.
  *
  * <pre>try (RunLog log = RunLog.start(outputDir, verbose)) { ... }</pre>
  *
@@ -44,6 +46,13 @@ public final class RunLog implements AutoCloseable {
 
     // Strong reference: JUL holds loggers weakly, and a collected logger forgets its level.
     private static final Logger TESSERA = Logger.getLogger(ROOT);
+    /**
+     * The FITS library's logger: its warnings (a damaged compressed tile: "decompressing left over
+     * some extra bytes", naming no file) reached the console through the JVM's default handler, in
+     * its two-line format, beside Tessera's own line naming the file. Kept in the run's file only.
+     */
+    static final Logger FITS_LIBRARY = Logger.getLogger("nom.tam");
+    private static boolean savedLibraryUseParentHandlers;
     private static final Object LOCK = new Object();
     private static int openRuns;
     private static int runsWithFrontHandlers;
@@ -92,12 +101,17 @@ public final class RunLog implements AutoCloseable {
             if (openRuns++ == 0) {
                 savedLevel = TESSERA.getLevel();
                 savedUseParentHandlers = TESSERA.getUseParentHandlers();
+                savedLibraryUseParentHandlers = FITS_LIBRARY.getUseParentHandlers();
             }
             // The file wants debug detail whatever the JVM's logging configuration says.
             if (TESSERA.getLevel() == null || TESSERA.getLevel().intValue() > Level.FINE.intValue())
                 TESSERA.setLevel(Level.FINE);
-            if (fronts && runsWithFrontHandlers++ == 0) TESSERA.setUseParentHandlers(false);
+            if (fronts && runsWithFrontHandlers++ == 0) {
+                TESSERA.setUseParentHandlers(false);
+                FITS_LIBRARY.setUseParentHandlers(false);
+            }
             for (Handler h : all) TESSERA.addHandler(h);
+            FITS_LIBRARY.addHandler(fileHandler);
         }
         RunLog log = new RunLog(file, all, fronts);
         Logger.getLogger(ROOT + ".pipeline").fine("log opened: " + file.toAbsolutePath());
@@ -116,7 +130,11 @@ public final class RunLog implements AutoCloseable {
             if (closed) return;
             closed = true;
             for (Handler h : handlers) TESSERA.removeHandler(h);
-            if (frontHandlers && --runsWithFrontHandlers == 0) TESSERA.setUseParentHandlers(savedUseParentHandlers);
+            FITS_LIBRARY.removeHandler(handlers.get(0)); // the file's (start puts it first)
+            if (frontHandlers && --runsWithFrontHandlers == 0) {
+                TESSERA.setUseParentHandlers(savedUseParentHandlers);
+                FITS_LIBRARY.setUseParentHandlers(savedLibraryUseParentHandlers);
+            }
             if (--openRuns == 0) TESSERA.setLevel(savedLevel);
         }
         for (Handler h : handlers) h.close();

@@ -268,6 +268,7 @@ public final class RawFrameAstrometry {
                 todo.add(f);
             }
         }
+        sayBrokenWcs(todo);
         Run run = new Run();
         run.placed.putAll(known);
         // A stack none of whose frames has a place on the sky yet: maybe in the pixels of one of them.
@@ -483,7 +484,28 @@ public final class RawFrameAstrometry {
 
     /** The start of a left-out frame's reason: why it needed placing at all. */
     private static String noWcs(FitsFrame f) {
-        return f.hasWcs() ? "re-solving forced (force_resolve_existing_wcs); " : "no celestial WCS in the header; ";
+        if (f.hasWcs()) return "re-solving forced (force_resolve_existing_wcs); ";
+        String broken = f.brokenWcs();
+        return broken != null ? "the WCS in the header is not usable (" + broken + "); " : "no celestial WCS in the header; ";
+    }
+
+    /**
+     * One line for the frames to place whose header has WCS cards that are not usable: they were
+     * solved or registered like raw frames without a word, so a damaged or hand-edited WCS went
+     * unnoticed. Up to three named with the reason, one line per run (a camera that writes partial
+     * WCS cards into every frame would otherwise fill the console).
+     */
+    private static void sayBrokenWcs(List<FitsFrame> todo) {
+        List<String> named = new ArrayList<>();
+        int n = 0;
+        for (FitsFrame f : todo) {
+            String broken = f.brokenWcs();
+            if (broken == null) continue;
+            if (n++ < 3) named.add(f.name() + " (" + broken + ")");
+        }
+        if (n > 0)
+            LOG.warning("[SOLVE] " + n + " frame(s) with WCS cards that are not usable, placed like frames without WCS: "
+                    + String.join(", ", named) + (n > 3 ? ", …" : ""));
     }
 
     /** One solve in a fresh temporary folder, removed afterwards. */

@@ -547,6 +547,36 @@ class MainTest {
         assertEquals("", err());
     }
 
+    /**
+     * A first word that is no command says what it most likely is: a command misspelt or capitalised,
+     * or the input folder or file given without its command ("tessera ~/m94 out"); it listed the
+     * four commands only. Nothing is run.
+     */
+    @Test
+    void anUnknownCommandSaysWhatItMostLikelyIs(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("m94"));
+        Path file = Files.writeString(dir.resolve("a.fits"), "x");
+        String[][] lines = {{"mosiac", "in"}, {"Mosaic", "in"}, {"stak", "t.fits", "a.fits"}, {"reprojet", "o"},
+                {"GPU"}, {folder.toString(), "out"}, {"-q", file.toString()}, {"frobnicate"}};
+        String[] expected = {
+            "unknown command 'mosiac': did you mean 'mosaic'?",
+            "unknown command 'Mosaic': did you mean 'mosaic'?",
+            "unknown command 'stak': did you mean 'stack'?",
+            "unknown command 'reprojet': did you mean 'reproject'?",
+            "unknown command 'GPU': did you mean 'gpu'?",
+            "unknown command '" + folder + "': " + folder + " is a folder; the command comes first, e.g. tessera mosaic " + folder,
+            "unknown command '" + file + "': " + file + " is a file; the command comes first, e.g. tessera mosaic " + file,
+            "unknown command 'frobnicate' (expected mosaic, stack, reproject or gpu)",
+        };
+        for (int i = 0; i < lines.length; i++) {
+            errBytes.reset();
+            assertEquals(2, run(lines[i]), String.join(" ", lines[i]));
+            assertEquals("tessera: " + expected[i] + "\nRun 'tessera --help' for usage.\n", err().replace("\r", ""),
+                    String.join(" ", lines[i]));
+        }
+        assertTrue(jobs.calls.isEmpty());
+    }
+
     /** The help lists gpu among the commands, and options may come before a command: so for gpu too. */
     @Test
     void gpuIsACommandLikeTheOthers() {

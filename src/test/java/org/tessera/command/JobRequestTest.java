@@ -33,6 +33,40 @@ class JobRequestTest {
         assertEquals("stack: 2 frames → " + dir.resolve("t/x.fits"), s.describe());
     }
 
+    /**
+     * A path written "~/m94" in quotes (or in a Fiji field) reaches Tessera as a folder named "~" in the
+     * current folder: an input or config "not found" says why and what to write, and an output is
+     * refused before a folder "~" is made there.
+     */
+    @Test
+    void aTildeNoShellExpandedIsNamed(@TempDir Path dir) throws Exception {
+        Config c = new Config();
+        Path cwd = Path.of("").toAbsolutePath();
+        String home = System.getProperty("user.home");
+        String hint = " ('~' means the home folder only where a shell expands it, not inside quotes nor in Fiji: "
+                + "write the full path, e.g. ";
+        assertEquals("input not found: " + cwd.resolve("~/m94-qa25") + hint + Path.of(home, "m94-qa25") + ")",
+                assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.MOSAIC, List.of(Path.of("~/m94-qa25")),
+                        dir.resolve("o"), c, List.of())).getMessage());
+        assertEquals("input not found: " + cwd.resolve("~bob/m94") + " ('~' means the home folder only where a shell "
+                + "expands it, not inside quotes nor in Fiji: write the full path)",
+                assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.MOSAIC, List.of(Path.of("~bob/m94")),
+                        dir.resolve("o"), c, List.of())).getMessage());
+        assertEquals("output ~/m94-out would be made in a new folder named '~' in " + cwd + hint + Path.of(home, "m94-out")
+                + ")", assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.MOSAIC, List.of(dir),
+                        Path.of("~/m94-out"), c, List.of())).getMessage());
+        assertEquals("output ~/t.fits would be made in a new folder named '~' in " + cwd + hint + Path.of(home, "t.fits")
+                + ")", assertThrows(IllegalArgumentException.class, () -> JobRequest.of(Job.STACK, List.of(dir),
+                        Path.of("~/t.fits"), c, List.of())).getMessage());
+        assertFalse(Files.exists(cwd.resolve("~")));
+        assertEquals("config file not found: ~/zemosaic.json" + hint + Path.of(home, "zemosaic.json") + ")",
+                assertThrows(java.io.IOException.class, () -> JobSettings.build(Path.of("~/zemosaic.json"), Map.of(),
+                        List.of())).getMessage());
+        // a path without a leading '~' is named as before
+        assertEquals("input not found: " + dir.resolve("m~94"), assertThrows(IllegalArgumentException.class,
+                () -> JobRequest.of(Job.MOSAIC, List.of(dir.resolve("m~94")), dir.resolve("o"), c, List.of())).getMessage());
+    }
+
     @Test
     void pathsAreAbsoluteAndNormalised(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("a.fits"), "x");

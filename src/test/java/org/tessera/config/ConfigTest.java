@@ -48,12 +48,56 @@ class ConfigTest {
         assertThrows(IllegalArgumentException.class, () -> c.set("novalue"));
     }
 
+    /** A number written with a comma says what to write instead, from --set and from a config file alike. */
+    @Test
+    void aDecimalCommaIsNamed(@TempDir Path dir) throws Exception {
+        Config c = new Config();
+        assertEquals("stacking_kappa_low: expected a number, got '2,5' (a number takes a decimal point, not a comma: 2.5)",
+                assertThrows(IllegalArgumentException.class, () -> c.set("stacking_kappa_low=2,5")).getMessage());
+        assertEquals("cluster_panel_threshold: expected a number, got ',03' (a number takes a decimal point, not a comma: .03)",
+                assertThrows(IllegalArgumentException.class, () -> c.set("cluster_panel_threshold=,03")).getMessage());
+        assertEquals("max_raw_per_master_tile: expected a number, got '1,000' (a number takes no comma: 1000, or 1.000 "
+                + "with a decimal point)", assertThrows(IllegalArgumentException.class,
+                        () -> c.set("max_raw_per_master_tile=1,000")).getMessage());
+        assertEquals("stacking_kappa_low: expected a number, got 'abc'",
+                assertThrows(IllegalArgumentException.class, () -> c.set("stacking_kappa_low=abc")).getMessage());
+        Path f = Files.writeString(dir.resolve("z.json"), "{\"stacking_kappa_high\": \"3,5\"}");
+        assertEquals(f + ": stacking_kappa_high: expected a number, got '3,5' (a number takes a decimal point, not a "
+                + "comma: 3.5)", assertThrows(java.io.IOException.class, () -> new Config().load(f)).getMessage());
+    }
+
     @Test
     void badJsonNamesTheFileAndLine(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.json");
         Files.writeString(f, "{\n \"a\": 1,\n \"b\" 2}");
         Exception e = assertThrows(java.io.IOException.class, () -> new Config().load(f));
         assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("line 3"), e.getMessage());
+    }
+
+    /**
+     * The JSON mistakes of a hand-edited config say what to change and where: a comma after the last
+     * entry (said "expected a key at line 4", the line of the brace), a file missing its last brace
+     * ("unexpected end"), single quotes as Python writes them.
+     */
+    @Test
+    void commonJsonMistakesAreNamedWithTheirLine(@TempDir Path dir) throws Exception {
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\n \"stacking_kappa_low\": 2.5,\n \"stacking_kappa_high\": 3,\n}\n",
+                "a comma before '}': JSON allows no comma after the last entry; remove it at line 3");
+        cases.put("{\"winsor\": [0.05, 0.05,\n ]}", "a comma before ']': JSON allows no comma after the last value; "
+                + "remove it at line 1");
+        cases.put("{\n \"stacking_kappa_low\": 2.5,\n \"stacking_kappa_high\": 3\n",
+                "the text ends before the '}' that closes the object opened at line 1");
+        cases.put("{\"a\": {\"b\": [1,\n 2", "the text ends before the ']' that closes the array opened at line 1");
+        cases.put("{\n \"a\": 1,\n 'b': 2}", "a key in single quotes: JSON takes double quotes (\"key\") at line 3");
+        cases.put("{\"mode\": 'sds'}", "a string in single quotes: JSON takes double quotes (\"text\") at line 1");
+        cases.put("{\"a\": 1 \"b\": 2}", "expected ',' or '}' at line 1");
+        Path f = dir.resolve("cfg.json");
+        for (java.util.Map.Entry<String, String> c : cases.entrySet()) {
+            Files.writeString(f, c.getKey());
+            Exception e = assertThrows(java.io.IOException.class, () -> new Config().load(f), c.getKey());
+            assertEquals(f + ": not valid JSON: " + c.getValue(), e.getMessage(), c.getKey());
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.cli.Main;
 import org.tessera.command.Jobs;
 import org.tessera.io.FitsFrame;
+import org.tessera.io.FrameScanner;
 
 /**
  * Issue 2's bad-input acceptance, through the command line as a user runs it: a truncated FITS, a
@@ -268,20 +269,37 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A folder without frames stops with exit 2 naming it, and when it holds files of other names
+     * (frames saved as TIFF or XISF, an archive not unpacked) it says so, naming the first three: it
+     * said only "no FITS files in FOLDER", which reads as an empty folder.
+     */
     @Test
     void emptyFolderStopsWithExitTwoNamingTheFolder(@TempDir Path tmp) throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty night"));
-        Files.writeString(empty.resolve("notes.txt"), "no frames here\n"); // not a FITS name: not an input
+        for (String name : List.of("notes.txt", "M31_001.tif", "frames.zip", "a.xisf")) // not FITS names: not inputs
+            Files.writeString(empty.resolve(name), "no frames here\n");
         String folder = empty.toString();
+        String holds = " (it holds 4 other file(s), none of them FITS: M31_001.tif, a.xisf, frames.zip, …; "
+                + "Tessera reads FITS frames only)";
 
         Run rep = cli("reproject", tmp.resolve("out1").toString(), folder);
         assertEquals(Main.ERROR, rep.rc(), rep.all());
-        assertTrue(rep.err().contains(folder) && rep.err().contains("no FITS files"), "names the folder: " + rep.err());
+        assertEquals("tessera reproject: error: no FITS files (" + FrameScanner.FITS_PATTERNS + ") in folder " + folder + holds,
+                rep.err().strip());
 
         Run mos = cli("mosaic", folder, tmp.resolve("out2").toString());
         assertEquals(Main.ERROR, mos.rc(), mos.all());
-        assertTrue(mos.err().contains(folder) && mos.err().contains("no FITS files"), "names the folder: " + mos.err());
+        assertTrue(mos.err().strip().endsWith(" SEVERE [cli] failed: no FITS files (" + FrameScanner.FITS_PATTERNS + ") in "
+                + folder + holds), "names the folder and what it holds: " + mos.err());
         assertFalse(Files.exists(tmp.resolve("out2").resolve(MosaicPipeline.MOSAIC)), "no mosaic");
+
+        // an empty folder: nothing more to say
+        Path none = Files.createDirectories(tmp.resolve("nothing"));
+        Run nothing = cli("mosaic", none.toString(), tmp.resolve("out3").toString());
+        assertEquals(Main.ERROR, nothing.rc(), nothing.all());
+        assertTrue(nothing.err().strip().endsWith(" SEVERE [cli] failed: no FITS files (" + FrameScanner.FITS_PATTERNS
+                + ") in " + none), nothing.err());
     }
 
     @Test

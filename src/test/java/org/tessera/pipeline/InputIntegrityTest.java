@@ -125,8 +125,8 @@ class InputIntegrityTest {
         MosaicPipeline.Outcome o = MosaicPipeline.mosaic(List.of(frames), dir.resolve("out"), new Config(), Progress.NONE);
         assertEquals(1, o.skipped().size(), o.skipped().toString());
         assertEquals(monoFile.toAbsolutePath().normalize(), o.skipped().get(0).file());
-        assertEquals("mono (1-channel) frame among 3 colour (3-channel) frame(s): one mosaic needs one colour layout, "
-                + "so it is set aside", o.skipped().get(0).reason());
+        assertEquals("mono (1-channel) frame among 3 colour (3-channel) frame(s): frames of different colour layouts are "
+                + "not stacked together, so it is set aside", o.skipped().get(0).reason());
         assertEquals(3, framesStacked(o));
         assertTrue(Files.isRegularFile(o.mosaic()));
     }

@@ -146,6 +146,45 @@ class OutputLockTest {
         }
     }
 
+    /**
+     * A file (or a link to nothing) where a folder of the output path belongs is named as what is in
+     * the way, not with the system's "FILE: already exists" or "FILE/sub: Not a directory"; nothing
+     * is made and no run starts; CLI the same.
+     */
+    @Test
+    void aFileInThePlaceOfAnOutputFolderIsNamed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "x");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(file.resolve("out")));
+        assertEquals("cannot make the output folder " + file.resolve("out") + ": " + file + " is a file, not a folder: "
+                + "choose another output folder", e.getMessage());
+        e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(file.resolve("a/b")));
+        assertEquals("cannot make the output folder " + file.resolve("a/b") + ": " + file + " is a file, not a folder: "
+                + "choose another output folder", e.getMessage());
+        e = assertThrows(java.io.IOException.class, () -> OutputLock.acquireFile(file.resolve("t.fits")));
+        assertEquals("cannot make the folder " + file + " of the output file: " + file + " is a file, not a folder: "
+                + "choose another output file", e.getMessage());
+        Path link = Files.createSymbolicLink(dir.resolve("gone"), dir.resolve("moved-away"));
+        e = assertThrows(java.io.IOException.class, () -> OutputLock.acquire(link.resolve("out")));
+        assertEquals("cannot make the output folder " + link.resolve("out") + ": " + link + " is a link to "
+                + dir.resolve("moved-away") + ", which does not exist: choose another output folder", e.getMessage());
+        assertEquals("x", Files.readString(file));
+        assertFalse(Files.exists(dir.resolve("moved-away")));
+
+        Counting jobs = new Counting();
+        for (String[] args : List.of(new String[] {"mosaic", dir.toString(), file.resolve("out").toString()},
+                new String[] {"stack", file.resolve("t.fits").toString(), file.toString()})) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = new Main(jobs).run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(Main.ERROR, rc);
+            boolean stack = args[0].equals("stack");
+            assertEquals("tessera " + args[0] + ": error: cannot make " + (stack ? "the folder " + file + " of the output file"
+                    : "the output folder " + file.resolve("out")) + ": " + file + " is a file, not a folder: choose another "
+                    + "output " + (stack ? "file" : "folder"), err.toString(StandardCharsets.UTF_8).strip());
+        }
+        assertEquals(0, jobs.runs);
+    }
+
     @Test
     void aSecondRunInThisJvmIsRefusedAndTheFolderIsFreeAfterwards(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");

@@ -98,6 +98,39 @@ class RunLogTest {
         assertFalse(err().contains("after close"));
     }
 
+    /**
+     * The FITS library's warning about a damaged compressed tile ("decompressing left over some
+     * extra bytes", no file named) reached the command line through the JVM's own console handler,
+     * in its two-line format with a US date, once per tile, beside Tessera's line naming the file and
+     * the damage. During a run it goes to tessera.log only; after the run the JVM's handlers get it again.
+     */
+    @Test
+    void theFitsLibrarysWarningsGoToTheFileNotTheConsole(@TempDir Path dir) throws Exception {
+        Logger rice = Logger.getLogger("nom.tam.fits.compression.algorithm.rice.RiceCompressor");
+        Logger root = Logger.getLogger("");
+        List<String> atRoot = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler jvmConsole = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { atRoot.add(r.getMessage()); }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        root.addHandler(jvmConsole);
+        try {
+            try (RunLog log = RunLog.start(dir, Level.INFO, out, err)) {
+                rice.warning("decompressing left over some extra bytes got: 234 but needed only 189");
+            }
+            assertEquals(List.of(), atRoot);
+            assertEquals("", out() + err());
+            assertTrue(logLines(dir).stream().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d WARNING \\[RiceCompressor\\] "
+                    + "decompressing left over some extra bytes got: 234 but needed only 189")), logLines(dir).toString());
+            rice.warning("outside a run");
+            assertEquals(List.of("outside a run"), atRoot);
+            assertFalse(Files.readString(dir.resolve("tessera.log")).contains("outside a run"));
+        } finally {
+            root.removeHandler(jvmConsole);
+        }
+    }
+
     @Test
     void fileOnlyRunKeepsParentHandlers(@TempDir Path dir) throws Exception {
         boolean parentsBefore = TESSERA.getUseParentHandlers();

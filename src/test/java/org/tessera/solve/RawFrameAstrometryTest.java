@@ -131,6 +131,66 @@ class RawFrameAstrometryTest {
         assertEquals("no celestial WCS in the header; no plate solver found: install …", r.unplaced().get(0).reason());
     }
 
+    /**
+     * A frame whose header has WCS cards that are not usable (a singular CD matrix, an unknown
+     * projection) is placed like a raw frame: it was done without a word, so a damaged WCS went
+     * unnoticed. One warning names them with the reason, and a frame left out says the same.
+     */
+    @Test
+    void framesWithUnusableWcsCardsAreNamed(@TempDir Path dir) throws Exception {
+        Path solved = M94Data.open(M94Data.SOLVED.resolve("night1")).get(0).path();
+        Path zeroCd = dir.resolve("zerocd.fit"), xyz = dir.resolve("xyz.fit");
+        java.nio.file.Files.write(zeroCd, withCards(java.nio.file.Files.readAllBytes(solved),
+                Map.of("CD1_1", "0.0", "CD1_2", "0.0", "CD2_1", "0.0", "CD2_2", "0.0")));
+        java.nio.file.Files.write(xyz, withCards(java.nio.file.Files.readAllBytes(solved),
+                Map.of("CTYPE1", "'RA---XYZ'", "CTYPE2", "'DEC--XYZ'")));
+        List<FitsFrame> frames = List.of(FitsFrame.open(zeroCd), FitsFrame.open(xyz), raw.get(0));
+        assertEquals(null, raw.get(0).brokenWcs(), "a raw frame has no WCS cards: nothing broken");
+        String cd = frames.get(0).brokenWcs(), proj = frames.get(1).brokenWcs();
+        assertTrue(cd != null && proj != null, cd + " / " + proj);
+
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.tessera.solve");
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        log.addHandler(h);
+        RawFrameAstrometry.Result r;
+        try {
+            r = new RawFrameAstrometry(new Solvers.Choice(null, "no plate solver found: install …"),
+                    (x, y) -> { throw new AssertionError(); }, new WcsCache(dir.resolve("out")), 3.0, false, 2)
+                    .place(frames, Progress.NONE);
+        } finally {
+            log.removeHandler(h);
+        }
+        assertEquals("[SOLVE] 2 frame(s) with WCS cards that are not usable, placed like frames without WCS: zerocd.fit ("
+                + cd + "), xyz.fit (" + proj + ")", warnings.get(0));
+        assertEquals("invalid WCS: singular CD matrix", cd);
+        assertEquals(Map.of("zerocd.fit", "the WCS in the header is not usable (" + cd + "); no plate solver found: install …",
+                "xyz.fit", "the WCS in the header is not usable (" + proj + "); no plate solver found: install …",
+                raw.get(0).name(), "no celestial WCS in the header; no plate solver found: install …"),
+                r.unplaced().stream().collect(java.util.stream.Collectors.toMap(p -> p.file().getFileName().toString(),
+                        FrameScanner.Problem::reason)));
+    }
+
+    /** {@code fits} with the values of the given header cards replaced (same card, same width). */
+    private static byte[] withCards(byte[] fits, Map<String, String> values) {
+        for (int i = 0; i < fits.length; i += 80) {
+            String key = new String(fits, i, 8, java.nio.charset.StandardCharsets.US_ASCII).trim();
+            if (key.equals("END")) break;
+            String v = values.get(key);
+            if (v == null) continue;
+            byte[] card = String.format("%-8s= %20s", key, v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.util.Arrays.fill(fits, i, i + 80, (byte) ' ');
+            System.arraycopy(card, 0, fits, i, card.length);
+        }
+        return fits;
+    }
+
     @Test
     void cacheEntryIsKeyedByPathSizeAndModificationTime(@TempDir Path tmp) throws Exception {
         Path in = tmp.resolve("Nuit étoilée 1.fit");
