@@ -161,6 +161,7 @@ final class CompressedFits {
                 if (imageWasPrimary && h.index() == 0) {
                     // left out
                 } else if (tiled(h)) {
+                    checkHeap(file, in, h);
                     writeImage(file, fits, h, imageWasPrimary && h.index() == 1, out);
                 } else {
                     long n = end - start;
@@ -187,6 +188,71 @@ final class CompressedFits {
         for (int i = 1; i <= n; i++)
             if ("ZSCALE".equalsIgnoreCase(String.valueOf(h.header().getStringValue("TTYPE" + i)).trim())) return true;
         return false;
+    }
+
+    /**
+     * Checks that every tile's compressed bytes (the variable-length arrays the table's P and Q
+     * columns point to) lie inside the table's heap, before nom-tam-fits reads them: it allocates
+     * whatever length a damaged pointer says, and such a file failed as "out of memory", with the
+     * advice of a larger heap, instead of as the damaged file it is.
+     */
+    static void checkHeap(Path file, FileChannel in, FitsStructure.Hdu h) throws IOException {
+        nom.tam.fits.Header hd = h.header();
+        long rowBytes = hd.getLongValue("NAXIS1", 0), rows = hd.getLongValue("NAXIS2", 0);
+        long table = rowBytes * rows, heapStart = hd.getLongValue("THEAP", table);
+        long heapEnd = table + hd.getLongValue("PCOUNT", 0);
+        int fields = hd.getIntValue("TFIELDS", 0);
+        int[] at = new int[fields], size = new int[fields];
+        boolean[] wide = new boolean[fields];
+        int width = 0, pointers = 0;
+        for (int i = 0; i < fields; i++) {
+            String form = String.valueOf(hd.getStringValue("TFORM" + (i + 1))).trim().toUpperCase(Locale.ROOT);
+            java.util.regex.Matcher m = TFORM.matcher(form);
+            if (!m.matches()) return; // a form nom-tam-fits will name itself
+            long r = m.group(1).isEmpty() ? 1 : Long.parseLong(m.group(1));
+            char t = m.group(2).charAt(0);
+            at[i] = width;
+            if (t == 'P' || t == 'Q') {
+                wide[i] = t == 'Q';
+                size[i] = elementBytes(m.group(3).isEmpty() ? 'B' : m.group(3).charAt(0));
+                if (r > 0) pointers++;
+                width += (int) (r * (t == 'Q' ? 16 : 8));
+            } else {
+                size[i] = 0;
+                width += (int) (t == 'X' ? (r + 7) / 8 : r * elementBytes(t));
+            }
+        }
+        if (pointers == 0 || width != rowBytes || rowBytes > Integer.MAX_VALUE) return;
+        java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate((int) rowBytes);
+        for (long k = 0; k < rows; k++) {
+            row.clear();
+            long pos = h.dataOffset() + k * rowBytes;
+            while (row.hasRemaining()) if (in.read(row, pos + row.position()) < 0) return; // truncated: said elsewhere
+            for (int i = 0; i < fields; i++) {
+                if (size[i] == 0) continue;
+                long n = wide[i] ? row.getLong(at[i]) : row.getInt(at[i]);
+                long off = wide[i] ? row.getLong(at[i] + 8) : row.getInt(at[i] + 4);
+                if (n == 0) continue;
+                if (n < 0 || off < 0 || n > (heapEnd - heapStart) / size[i] || heapStart + off + n * size[i] > heapEnd)
+                    throw new FitsReadException(file, "damaged tile-compressed image (HDU " + h.index() + "): tile "
+                            + (k + 1) + " of " + rows + " points outside the table's data (" + n + " value(s) at byte "
+                            + off + " of a heap of " + (heapEnd - heapStart) + " bytes): a damaged or altered file");
+            }
+        }
+    }
+
+    /** A binary table's TFORM: repeat count, type, and a P or Q column's element type. */
+    private static final java.util.regex.Pattern TFORM = java.util.regex.Pattern.compile("(\\d*)([LXBIJKAEDCMPQ])([LXBIJKAEDCM]?).*");
+
+    /** Bytes of one element of a binary table's type code. */
+    private static int elementBytes(char t) {
+        return switch (t) {
+            case 'I' -> 2;
+            case 'J', 'E' -> 4;
+            case 'K', 'D', 'C' -> 8;
+            case 'M' -> 16;
+            default -> 1; // L, B, A, X (bits: counted by the caller for fixed columns)
+        };
     }
 
     /** Writes the image HDU that the tile-compressed HDU {@code h} stands for, header then data. */

@@ -401,6 +401,18 @@ class CompressedInputsTest {
         assertTrue(problem(broken).startsWith("broken.fits.fz: damaged tile-compressed image (HDU 1, GZIP_1): "
                 + "a tile cannot be decoded ("), problem(broken));
 
+        // a tile's pointer into the heap damaged (the first row's descriptor: its length and offset):
+        // nom-tam-fits allocated the length it says, and the run stopped "out of memory" with the
+        // advice of a larger heap
+        byte[] p = Files.readAllBytes(fz);
+        int row0 = (int) hdus.get(1).dataOffset();
+        byte[] huge = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0};
+        for (int i = 0; i < 8; i++) p[row0 + i] = huge[i % 4];
+        Path pointer = Files.write(tmp.resolve("pointer.fits.fz"), p);
+        assertEquals("pointer.fits.fz: damaged tile-compressed image (HDU 1): tile 1 of 20 points outside the table's data "
+                + "(2147483632 value(s) at byte 2147483632 of a heap of " + (hdus.get(1).dataBytes()
+                - hdus.get(1).header().getLongValue("NAXIS1", 0) * 20) + " bytes): a damaged or altered file", problem(pointer));
+
         Path none = CompressedFixtures.fpack(orig, tmp.resolve("none.fz"), Compression.ZCMPTYPE_RICE_1, null);
         patch(none, "ZNAXIS  =                    2", "ZNAXIS  =                    0");
         assertEquals("none.fz: the tile-compressed HDU 1 holds no image (ZNAXIS=0)", problem(none));
