@@ -497,6 +497,30 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
 
     // ---- pixels ----
 
+    /**
+     * Whether this frame's image data (the stored values, every plane) are byte for byte
+     * {@code other}'s, headers aside; read in chunks, so two frames that differ cost a chunk each.
+     */
+    boolean samePixelBytes(FitsFrame other) throws IOException {
+        long n = (long) width * height * (layout == Layout.CUBE ? 3 : 1) * codec.bytesPerValue();
+        if (other.codec.bytesPerValue() != codec.bytesPerValue() || other.width != width || other.height != height
+                || other.layout != layout) return false;
+        try (FileChannel a = FileChannel.open(readableFile(), StandardOpenOption.READ);
+             FileChannel b = FileChannel.open(other.readableFile(), StandardOpenOption.READ)) {
+            ByteBuffer x = ByteBuffer.allocate((int) Math.min(n, 1 << 20)), y = ByteBuffer.allocate(x.capacity());
+            for (long done = 0; done < n; ) {
+                int len = (int) Math.min(x.capacity(), n - done);
+                x.clear().limit(len);
+                y.clear().limit(len);
+                readFully(a, x, dataOffset + done);
+                readFully(b, y, other.dataOffset + done);
+                if (!x.flip().equals(y.flip())) return false;
+                done += len;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void readRows(int y0, int rows, float[][] dst) throws IOException {
         checkBand(y0, rows);

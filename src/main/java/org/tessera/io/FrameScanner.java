@@ -367,6 +367,55 @@ public final class FrameScanner {
                 }
             }
         }
+        List<FitsFrame> once = new ArrayList<>(frames);
+        once.removeIf(copies::contains);
+        return sameExposureOnce(once, skipped);
+    }
+
+    /**
+     * The frames with each second copy of one exposure under another header left out: a frame
+     * plate-solved or edited by another program and kept beside the raw one holds the same pixels
+     * under other header cards, and was stacked twice, twice its weight and exposure. Only frames of
+     * one start time ({@code DATE-OBS}), exposure, size and pixel encoding are compared, their data
+     * sections byte for byte (two exposures never share a start time and every pixel's noise; frames
+     * of equal pixels but other start times stay frames of their own). Kept: the first in path
+     * order with a usable WCS (nothing to solve), else the first.
+     */
+    private static List<FitsFrame> sameExposureOnce(List<FitsFrame> frames, List<Problem> skipped) {
+        Map<List<Object>, List<FitsFrame>> alike = new java.util.LinkedHashMap<>();
+        for (FitsFrame f : frames) {
+            String date = f.keys().get("DATE-OBS");
+            if (date == null || date.isBlank()) continue;
+            alike.computeIfAbsent(List.of(date.trim(), f.exposureSeconds(), f.width(), f.height(), f.channels(),
+                    String.valueOf(f.keys().get("BITPIX")).trim(), String.valueOf(f.keys().get("BZERO")).trim(),
+                    String.valueOf(f.keys().get("BSCALE")).trim()), k -> new ArrayList<>()).add(f);
+        }
+        java.util.Set<FitsFrame> copies = new java.util.HashSet<>();
+        for (List<FitsFrame> group : alike.values()) {
+            if (group.size() < 2) continue;
+            List<FitsFrame> order = new ArrayList<>(group);
+            order.sort(java.util.Comparator.comparing(f -> !f.hasWcs())); // stable: path order among equals
+            List<FitsFrame> distinct = new ArrayList<>();
+            for (FitsFrame f : order) {
+                FitsFrame original = null;
+                for (FitsFrame o : distinct) {
+                    try {
+                        if (f.samePixelBytes(o)) original = o;
+                    } catch (IOException e) { // unreadable now: its read says so later
+                    }
+                    if (original != null) break;
+                }
+                if (original == null) {
+                    distinct.add(f);
+                    continue;
+                }
+                copies.add(f);
+                skipped.add(new Problem(f.path(), "the same pixels as " + original.path() + " under another header "
+                        + "(one exposure, DATE-OBS " + f.keys().get("DATE-OBS").trim() + ": a copy solved or edited by "
+                        + "another program?): a frame is stacked once, this copy is left out"
+                        + (original.hasWcs() && !f.hasWcs() ? " (the other has a WCS)" : "")));
+            }
+        }
         if (copies.isEmpty()) return frames;
         List<FitsFrame> once = new ArrayList<>(frames);
         once.removeIf(copies::contains);

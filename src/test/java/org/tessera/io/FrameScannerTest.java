@@ -171,6 +171,36 @@ class FrameScannerTest {
         assertEquals(6, FrameScanner.scan(List.of(in), false).frames().size());
     }
 
+    /**
+     * A raw frame and its copy plate-solved by another program (the same pixels, the same start time,
+     * WCS cards added) were both stacked: one exposure, twice its weight. The copy with the WCS is
+     * kept (nothing to solve), the raw one named; a frame of the same start time but other pixels,
+     * and one of the same pixels but another start time, stay frames of their own.
+     */
+    @Test
+    void oneExposureUnderTwoHeadersIsStackedOnce() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("solved"));
+        short[][] px = new short[40][50];
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 50; x++) px[y][x] = (short) ((x * 7 + y * 13) % 101);
+        String t = "2025-01-01T20:00:00";
+        Path raw = FitsFixtures.write(in.resolve("a.fits"), px, "EQMODE", 1, "DATE-OBS", t, "EXPTIME", 10.0);
+        Path solved = FitsFixtures.write(in.resolve("b_solved.fits"), px, "EQMODE", 1, "DATE-OBS", t, "EXPTIME", 10.0,
+                "CTYPE1", "RA---TAN", "CTYPE2", "DEC--TAN", "CRVAL1", 150.0, "CRVAL2", 40.0, "CRPIX1", 25.0,
+                "CRPIX2", 20.0, "CD1_1", -0.0007, "CD1_2", 0.0, "CD2_1", 0.0, "CD2_2", 0.0007);
+        short[][] other = new short[40][50];
+        for (int y = 0; y < 40; y++) other[y] = px[y].clone();
+        other[20][25] += 1; // one pixel apart: another exposure
+        Path sameTime = FitsFixtures.write(in.resolve("c.fits"), other, "EQMODE", 1, "DATE-OBS", t, "EXPTIME", 10.0,
+                "OBJECT", "x");
+        Path later = FitsFixtures.write(in.resolve("d.fits"), px, "EQMODE", 1, "DATE-OBS", "2025-01-01T20:00:10",
+                "EXPTIME", 10.0, "OBJECT", "x");
+        FrameScanner.Scan s = FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false);
+        assertEquals(List.of(solved, sameTime, later), s.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(new FrameScanner.Problem(raw, "the same pixels as " + solved + " under another header (one "
+                + "exposure, DATE-OBS " + t + ": a copy solved or edited by another program?): a frame is stacked once, "
+                + "this copy is left out (the other has a WCS)")), s.skipped());
+    }
+
     private static FrameScanner.Problem find(FrameScanner.Scan s, Path file) {
         return s.skipped().stream().filter(p -> p.file().equals(file.toAbsolutePath())).findFirst()
                 .orElseThrow(() -> new AssertionError(file + " not among skipped " + s.skipped()));
