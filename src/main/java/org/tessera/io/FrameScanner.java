@@ -382,6 +382,8 @@ public final class FrameScanner {
      * order with a usable WCS (nothing to solve), else the first.
      */
     private static List<FitsFrame> sameExposureOnce(List<FitsFrame> frames, List<Problem> skipped) {
+        // (two frames whose own WCS put them in two places are kept apart whatever their pixels: one
+        // exposure has one place, and a synthetic sky may draw one image at several pointings)
         Map<List<Object>, List<FitsFrame>> alike = new java.util.LinkedHashMap<>();
         for (FitsFrame f : frames) {
             String date = f.keys().get("DATE-OBS");
@@ -399,6 +401,7 @@ public final class FrameScanner {
             for (FitsFrame f : order) {
                 FitsFrame original = null;
                 for (FitsFrame o : distinct) {
+                    if (!samePlace(f, o)) continue;
                     try {
                         if (f.samePixelBytes(o)) original = o;
                     } catch (IOException e) { // unreadable now: its read says so later
@@ -420,6 +423,18 @@ public final class FrameScanner {
         List<FitsFrame> once = new ArrayList<>(frames);
         once.removeIf(copies::contains);
         return once;
+    }
+
+    /**
+     * Whether {@code a} and {@code b} may show one place: either has no usable WCS (a raw frame, or
+     * its solved copy), or their centres are within ten pixels of each other (two solves of one frame).
+     */
+    private static boolean samePlace(FitsFrame a, FitsFrame b) {
+        if (!a.hasWcs() || !b.hasWcs()) return true;
+        double[] p = new double[2], q = new double[2];
+        a.wcs().pixelToWorld((a.width() - 1) / 2.0, (a.height() - 1) / 2.0, p);
+        b.wcs().pixelToWorld((b.width() - 1) / 2.0, (b.height() - 1) / 2.0, q);
+        return org.tessera.wcs.SkyMath.separationDeg(p[0], p[1], q[0], q[1]) <= 10 * a.wcs().pixelScaleDeg();
     }
 
     /** CRC-32 of a file's first 64 KiB (its header and first rows). */

@@ -525,7 +525,7 @@ public final class MosaicPipeline {
                                           Progress p) throws IOException {
         for (FrameScanner.Problem pr : problems) skipped.add(new Skipped(pr.file(), pr.reason()));
         if (frames.isEmpty()) {
-            String what = "no usable frame: all " + problems.size() + " input file(s) were skipped";
+            String what = "no usable frame: all " + problems.size() + " input(s) were skipped";
             throw new org.tessera.SkipNotice.AllSkipped(what + (problems.isEmpty() ? "" : " (first: "
                     + problems.get(0).file().getFileName() + ": " + problems.get(0).reason() + ")"), what);
         }

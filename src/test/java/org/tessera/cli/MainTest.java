@@ -172,12 +172,12 @@ class MainTest {
 
         outBytes.reset();
         errBytes.reset();
-        jobs.failure = new IOException("no usable frame: all 1 input file(s) were skipped");
+        jobs.failure = new IOException("no usable frame: all 1 input(s) were skipped");
         assertEquals(2, run("-q", "reproject", dir.resolve("out2").toString(), bad.toString()));
         List<String> lines = err().lines().toList();
         assertEquals(2, lines.size(), err());
         assertTrue(lines.get(0).endsWith(" WARNING [io] [READ] skipped " + bad + ": no WCS in header"), err());
-        assertTrue(lines.get(1).endsWith(" SEVERE [cli] failed: no usable frame: all 1 input file(s) were skipped"), err());
+        assertTrue(lines.get(1).endsWith(" SEVERE [cli] failed: no usable frame: all 1 input(s) were skipped"), err());
     }
 
     /**

@@ -491,11 +491,11 @@ class CommandsTest {
         c.run(); // the real pipeline (Jobs.PIPELINE)
         String notFits = "not a FITS file (it does not start with a SIMPLE card)";
         assertTrue(c.isCanceled());
-        assertEquals("no usable frame: all 2 input file(s) were skipped (first: a.fits: " + notFits + ")", c.getCancelReason());
+        assertEquals("no usable frame: all 2 input(s) were skipped (first: a.fits: " + notFits + ")", c.getCancelReason());
         for (String f : List.of("a.fits", "b.fits"))
             assertEquals(1, logged.stream().filter(l -> l.contains(f)).count(), f + " named once: " + logged);
         assertTrue(logged.contains("WARNING [io] [READ] skipped " + frames.resolve("a.fits") + ": " + notFits), logged.toString());
-        assertEquals("ERROR [command] failed: no usable frame: all 2 input file(s) were skipped",
+        assertEquals("ERROR [command] failed: no usable frame: all 2 input(s) were skipped",
                 logged.get(logged.size() - 1), logged.toString());
         assertEquals("failed", LastRun.get("status"));
     }

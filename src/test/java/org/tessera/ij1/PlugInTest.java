@@ -232,10 +232,10 @@ class PlugInTest {
                 .filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d .*")).toList(); // the Log's lines, not a dialog's text
         for (String f : List.of("a.fits", "b.fits"))
             assertEquals(1, logLines.stream().filter(l -> l.contains(f)).count(), f + " once: " + logLines);
-        assertTrue(logLines.get(logLines.size() - 1).endsWith(" SEVERE [ij1] failed: no usable frame: all 2 input file(s) were skipped"),
+        assertTrue(logLines.get(logLines.size() - 1).endsWith(" SEVERE [ij1] failed: no usable frame: all 2 input(s) were skipped"),
                 logLines.toString());
         assertEquals("failed", LastRun.get("status"));
-        assertEquals("no usable frame: all 2 input file(s) were skipped (first: a.fits: " + notFits + ")", LastRun.get("error"));
+        assertEquals("no usable frame: all 2 input(s) were skipped (first: a.fits: " + notFits + ")", LastRun.get("error"));
     }
 
     /** A plugin run refused because another run holds its output fails with the one line and writes nothing into that run's log. */

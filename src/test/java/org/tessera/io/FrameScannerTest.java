@@ -199,6 +199,28 @@ class FrameScannerTest {
         assertEquals(List.of(new FrameScanner.Problem(raw, "the same pixels as " + solved + " under another header (one "
                 + "exposure, DATE-OBS " + t + ": a copy solved or edited by another program?): a frame is stacked once, "
                 + "this copy is left out (the other has a WCS)")), s.skipped());
+
+        // the same pixels and start time, each with its own WCS: 1' apart (two solves of one frame) is one
+        // exposure; 1° apart (a synthetic sky drawing one image at two pointings) are two frames
+        Path two = Files.createDirectories(tmp.resolve("two"));
+        Object[] at = {"CTYPE1", "RA---TAN", "CTYPE2", "DEC--TAN", "CRPIX1", 25.0, "CRPIX2", 20.0, "CD1_1", -0.0007,
+                "CD1_2", 0.0, "CD2_1", 0.0, "CD2_2", 0.0007, "EQMODE", 1, "DATE-OBS", t, "EXPTIME", 10.0};
+        java.util.function.BiFunction<String, Double, Path> frame = (name, dec) -> {
+            try {
+                Object[] cards = java.util.Arrays.copyOf(at, at.length + 4);
+                cards[at.length] = "CRVAL1";
+                cards[at.length + 1] = 150.0;
+                cards[at.length + 2] = "CRVAL2";
+                cards[at.length + 3] = dec;
+                return FitsFixtures.write(two.resolve(name), px, cards);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Path p0 = frame.apply("p0.fits", 40.0), near = frame.apply("p1.fits", 40.0 + 0.0007 * 5), far = frame.apply("p2.fits", 41.0);
+        FrameScanner.Scan w = FrameScanner.scanFrames(List.of(two), null, FrameReading.AS_STORED, false);
+        assertEquals(List.of(p0, far), w.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(near), w.skipped().stream().map(FrameScanner.Problem::file).toList());
     }
 
     private static FrameScanner.Problem find(FrameScanner.Scan s, Path file) {
@@ -254,7 +276,7 @@ class FrameScannerTest {
     /**
      * A folder of Tessera's own outputs (master tiles) given to a mosaic: left out as always, but
      * with nothing else there each is named with the reason and the command that coadds them,
-     * instead of "all 0 input file(s) were skipped".
+     * instead of "all 0 input(s) were skipped".
      */
     @Test
     void onlyTesserasOutputsAreNamedWithWhatToRun() throws IOException {

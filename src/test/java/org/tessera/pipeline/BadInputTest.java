@@ -319,11 +319,11 @@ class BadInputTest {
             Run r = job.equals("reproject") ? cli(job, out.toString(), in.toString()) : cli(job, in.toString(), out.toString());
             assertEquals(Main.ERROR, r.rc(), job + ": exit 2\n" + r.all());
             assertNamed(r, all);
-            assertTrue(r.err().contains("no usable frame: all 4 input file(s) were skipped"), job + ": a clear final message\n" + r.err());
+            assertTrue(r.err().contains("no usable frame: all 4 input(s) were skipped"), job + ": a clear final message\n" + r.err());
             // each file once: the phase's lines, shown before the failure line, which names none again
             for (Bad b : all)
                 assertEquals(1, r.all().lines().filter(l -> l.contains(b.file().getFileName().toString())).count(), r.all());
-            assertTrue(r.err().stripTrailing().endsWith(" SEVERE [cli] failed: no usable frame: all 4 input file(s) were skipped"), r.err());
+            assertTrue(r.err().stripTrailing().endsWith(" SEVERE [cli] failed: no usable frame: all 4 input(s) were skipped"), r.err());
             assertFalse(Files.exists(out.resolve(MosaicPipeline.MOSAIC)), job + ": no mosaic");
         }
     }

@@ -159,7 +159,7 @@ class FrameAccountingTest {
         // (screened before any grid: no usable frame, as for an all-zero frame alone)
         IOException none = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                 () -> MosaicPipeline.stack(dir.resolve("stack/none.fits"), List.of(bad), new Config(), Progress.NONE));
-        assertEquals("no usable frame: all 1 input file(s) were skipped (first: all_nan.fits: finite fraction 0.0000 "
+        assertEquals("no usable frame: all 1 input(s) were skipped (first: all_nan.fits: finite fraction 0.0000 "
                 + "< 0.02 in channel 0)", none.getMessage());
         assertTrue(Files.notExists(dir.resolve("stack/none.fits")));
         so.reset();

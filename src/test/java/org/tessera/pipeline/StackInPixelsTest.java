@@ -292,7 +292,7 @@ class StackInPixelsTest {
         List<Path> raw = frames(tmp.resolve("raw"), false);
         IOException e = assertThrows(IOException.class,
                 () -> MosaicPipeline.mosaic(raw, tmp.resolve("out"), new Config(), Progress.NONE));
-        assertTrue(e.getMessage().startsWith("no usable frame: all 4 input file(s) were skipped"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("no usable frame: all 4 input(s) were skipped"), e.getMessage());
         assertTrue(e.getMessage().contains("no pointing (RA/DEC or OBJCTRA/OBJCTDEC) and no pixel scale"), e.getMessage());
     }
 
