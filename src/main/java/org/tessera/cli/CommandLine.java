@@ -136,20 +136,8 @@ record CommandLine(Job job, List<String> arguments, Path config, List<String> se
         List<String> words = new ArrayList<>();
         for (Job j : Job.values()) words.add(j.word());
         words.add("gpu"); // Main's own command, no Job
-        String best = null;
-        int bestD = 3;
-        boolean tie = false;
-        for (String w : words) {
-            int d = org.tessera.config.ConfigCompat.distance(word.toLowerCase(java.util.Locale.ROOT), w, 3);
-            if (d < bestD) {
-                best = w;
-                bestD = d;
-                tie = false;
-            } else if (d == bestD) {
-                tie = true;
-            }
-        }
-        if (best != null && !tie) return said + ": did you mean '" + best + "'?";
+        String best = org.tessera.config.ConfigCompat.nearest(word, words);
+        if (best != null) return said + ": did you mean '" + best + "'?";
         try {
             Path p = Paths.get(word);
             if (java.nio.file.Files.exists(p))

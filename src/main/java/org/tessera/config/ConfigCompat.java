@@ -99,22 +99,31 @@ public final class ConfigCompat {
      * is a typo a user looks for in vain against the key table.
      */
     public static String unknownKey(String key) {
+        String best = nearest(key, knownKeys());
+        return "unknown config key '" + key + "' (kept as given; " + (best != null ? "did you mean '" + best + "'?"
+                : "check the spelling against docs/user-guide.md") + ")";
+    }
+
+    /**
+     * The word of {@code known} that {@code typed} (in any case) most likely misspells: at most two
+     * letters added, dropped, changed or swapped, and no other as near; null when none is. The one
+     * "did you mean" of config keys here and of command words on the command line.
+     */
+    public static String nearest(String typed, java.util.Collection<String> known) {
         String best = null;
         int bestD = 3;
         boolean tie = false;
-        for (String known : knownKeys()) {
-            int d = distance(key.toLowerCase(java.util.Locale.ROOT), known, 3);
-            if (d >= 3) continue;
+        for (String k : known) {
+            int d = distance(typed.toLowerCase(java.util.Locale.ROOT), k, 3);
             if (d < bestD) {
-                best = known;
+                best = k;
                 bestD = d;
                 tie = false;
             } else if (d == bestD) {
                 tie = true;
             }
         }
-        return "unknown config key '" + key + "' (kept as given; " + (best != null && !tie ? "did you mean '" + best + "'?"
-                : "check the spelling against docs/user-guide.md") + ")";
+        return tie ? null : best;
     }
 
     private static List<String> knownKeys() {
@@ -124,11 +133,8 @@ public final class ConfigCompat {
         return keys;
     }
 
-    /**
-     * Edit distance with adjacent swaps (optimal string alignment); {@code limit} or more once it is
-     * that far. The one measure of a user's typo: config keys here, command words on the command line.
-     */
-    public static int distance(String a, String b, int limit) {
+    /** Edit distance with adjacent swaps (optimal string alignment); {@code limit} or more once it is that far. */
+    static int distance(String a, String b, int limit) {
         if (Math.abs(a.length() - b.length()) >= limit) return limit;
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) d[i][0] = i;
