@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.ProgressParts;
@@ -53,7 +52,7 @@ final class TileRunner {
         }
         IsolatedTasks.Result<TileStacker.Done> r = IsolatedTasks.run(tasks, workers, "tessera-grid", "grid tile", progress,
                 (id, reason, e) -> {
-                    LOG.log(Level.WARNING, "[GRID] Tile " + id + " failed with error: " + reason, e);
+                    IsolatedTasks.logFailure(LOG, "[GRID] Tile " + id + " failed with error: " + reason, e);
                     Path target = dir.resolve(GridLayout.Tile.fileName(id));
                     try {
                         Files.deleteIfExists(target); // the writer removes its temp file; never keep a stale tile

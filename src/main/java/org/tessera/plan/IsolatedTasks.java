@@ -155,6 +155,16 @@ public final class IsolatedTasks {
     }
 
     /**
+     * Logs a task's failure line as the callers of {@link #run} do: WARNING, except for a full disk,
+     * which ends the run with a failure line of the same words; that task's line then goes to the
+     * log file only (FINE), marked " (the run stops)", so the console does not say it twice.
+     */
+    public static void logFailure(Logger log, String line, Throwable e) {
+        boolean full = UserMessages.isDiskFull(e);
+        log.log(full ? Level.FINE : Level.WARNING, full ? line + " (the run stops)" : line, e);
+    }
+
+    /**
      * Task k's progress: its own fraction moves the parent's bar (so a phase of a few long tiles
      * moves while they stack, not once per tile), with the count of finished tasks as the message;
      * cancelling reaches the task.

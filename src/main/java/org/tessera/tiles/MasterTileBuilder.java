@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.tessera.Progress;
@@ -170,7 +169,7 @@ public final class MasterTileBuilder {
             }));
         }
         IsolatedTasks.Result<Phase3Result.Summary> r = IsolatedTasks.run(tasks, pool, "tessera-p3", "master tile", parts,
-                (id, reason, e) -> LOG.log(Level.WARNING, "[P3] tile " + id + " failed: " + reason, e));
+                (id, reason, e) -> IsolatedTasks.logFailure(LOG, "[P3] tile " + id + " failed: " + reason, e));
         List<Phase3Result.Summary> tiles = r.done();
         List<Phase3Result.Failure> failures = new ArrayList<>();
         for (IsolatedTasks.Failure f : r.failed()) failures.add(new Phase3Result.Failure(f.id(), f.reason()));

@@ -376,14 +376,21 @@ class MasterTileBuilderTest {
         List<Frame> all = new ArrayList<>(eqFrames("d"));
         all.addAll(azFrames());
         List<Integer> written = new ArrayList<>();
-        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> builder(false, true, 1)
-                .build(groups(all), t -> {
-                    if (t.id() == 1) throw new java.nio.file.FileSystemException("/out/master_tiles/" + t.fileName() + ".part",
-                            null, "No space left on device");
-                    written.add(t.id());
-                }, Progress.NONE));
-        assertEquals("/out/master_tiles/master_tile_001.fits.part: the disk is full (No space left on device): "
-                + "free some space or choose another output folder", org.tessera.UserMessages.describe(e));
+        try (Logged.Capture log = Logged.capture("org.tessera.tiles", Level.FINE)) {
+            java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                    () -> builder(false, true, 1).build(groups(all), t -> {
+                        if (t.id() == 1) throw new java.nio.file.FileSystemException("/out/master_tiles/" + t.fileName() + ".part",
+                                null, "No space left on device");
+                        written.add(t.id());
+                    }, Progress.NONE));
+            String full = "/out/master_tiles/master_tile_001.fits.part: the disk is full (No space left on device): "
+                    + "free some space or choose another output folder";
+            assertEquals(full, org.tessera.UserMessages.describe(e));
+            // the run's failure line says it: the tile's own line stays in the log file, not a second
+            // console line of the same words
+            assertTrue(log.has(Level.FINE, "[P3] tile 1 failed: " + full + " (the run stops)"), log.toString());
+            assertTrue(!log.has(Level.WARNING, "[P3] tile 1 failed: " + full), log.toString());
+        }
         assertEquals(List.of(0), written);
     }
 
