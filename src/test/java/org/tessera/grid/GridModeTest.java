@@ -445,4 +445,28 @@ class GridModeTest {
         assertEquals(5, o.parts().get(0).frames());
         assertEquals(3, o.parts().get(1).frames());
     }
+
+    /**
+     * Grid mode's tiles are stacked in parallel (grid_workers) and each tile's own stack and the
+     * coadd have their worker pools: one, two or three at a time give the same mosaic, coverage and
+     * preview, byte for byte (the order the tiles finish in is not the order they are coadded in).
+     */
+    @Test
+    void sameBytesWhateverTheWorkers(@TempDir Path dir) throws Exception {
+        SyntheticSky sky = GridFixtures.sky();
+        List<Path> files = sky.writeFits(dir.resolve("frames"));
+        Path csv = GridFixtures.plan(dir, files, sky.exposureSeconds(), null);
+        byte[][] first = null;
+        for (int[] w : new int[][] {{1, 1}, {2, -1}, {3, 2}}) {
+            Config c = GridFixtures.config(w[0]).put("num_processing_workers", w[1]);
+            Path out = dir.resolve("out" + w[0]);
+            GridMode.Outcome o = GridMode.run(csv, out, c, Progress.NONE);
+            GridMode.Part part = o.parts().get(0);
+            assertTrue(part.failed().isEmpty() && part.tiles().size() >= 3, "tiles " + part.tiles() + ", failed " + part.failed());
+            byte[][] bytes = {Files.readAllBytes(o.mosaic()), Files.readAllBytes(part.coverage()), Files.readAllBytes(part.preview())};
+            if (first == null) first = bytes;
+            else for (int k = 0; k < 3; k++)
+                assertTrue(java.util.Arrays.equals(first[k], bytes[k]), "output " + k + " with grid_workers " + w[0]);
+        }
+    }
 }
