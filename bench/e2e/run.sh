@@ -107,3 +107,8 @@ awk -v a="$stat0" -v b="$stat1" -v hz="$hz" -v cpu="$cpu" -v wall="$wall" 'BEGIN
 }'
 echo "before: $probe0"
 echo "after:  $probe1"
+# The tiles' band passes (each on one worker; tiles of one size take about the same time): a spread
+# of 1.2-1.4x between them is the CPUs changing speed during the run (docs/benchmarks.md, "The
+# machine's two speeds"), which the probes before and after may not see.
+grep -o '\[STACK\] .* bands [0-9.]* s)' "$LOG" | sed 's/.* bands \([0-9.]*\) s)/\1/' | sort -n | awk '
+  { v[NR] = $1 } END { if (NR) printf "band pass per tile: min %.1f, median %.1f, max %.1f s (%d tiles; max/min %.2f)\n", v[1], v[int((NR + 1) / 2)], v[NR], NR, v[NR] / v[1] }'
