@@ -21,11 +21,11 @@ final class ChildJvm {
 
     /** Starts the CLI; its output (stdout and stderr) goes to {@code log}. {@code heap} null: the JVM's default. */
     static Process start(String heap, Path log, String... args) throws IOException {
-        return start(heap == null ? List.of() : List.of("-Xmx" + heap), log, args);
+        return startWith(heap == null ? List.of() : List.of("-Xmx" + heap), log, args);
     }
 
     /** {@link #start(String, Path, String...)} with any JVM options ({@code -XX:ActiveProcessorCount=1}, …). */
-    static Process start(List<String> jvmOptions, Path log, String... args) throws IOException {
+    static Process startWith(List<String> jvmOptions, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -34,11 +34,11 @@ final class ChildJvm {
     }
 
     static Run run(String heap, Path log, long timeoutSec, String... args) throws Exception {
-        return run(heap == null ? List.of() : List.of("-Xmx" + heap), log, timeoutSec, args);
+        return runWith(heap == null ? List.of() : List.of("-Xmx" + heap), log, timeoutSec, args);
     }
 
-    static Run run(List<String> jvmOptions, Path log, long timeoutSec, String... args) throws Exception {
-        Process p = start(jvmOptions, log, args);
+    static Run runWith(List<String> jvmOptions, Path log, long timeoutSec, String... args) throws Exception {
+        Process p = startWith(jvmOptions, log, args);
         if (!p.waitFor(timeoutSec, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             fail("child JVM timed out after " + timeoutSec + " s:\n" + Files.readString(log));

@@ -35,7 +35,7 @@ class CpuCountIndependenceTest {
             Path out = tmp.resolve("out" + i);
             List<String> args = new ArrayList<>(List.of("mosaic", "-q", in.toString(), out.toString()));
             if (i == 3) args.addAll(List.of("--set", "num_processing_workers=3")); // three workers on one CPU
-            ChildJvm.Run r = ChildJvm.run(jvms.get(i), tmp.resolve("console" + i + ".txt"), 240, args.toArray(String[]::new));
+            ChildJvm.Run r = ChildJvm.runWith(jvms.get(i), tmp.resolve("console" + i + ".txt"), 240, args.toArray(String[]::new));
             assertEquals(0, r.exit(), jvms.get(i) + ":\n" + r.output());
             String log = Files.readString(out.resolve("tessera.log"));
             assertTrue(log.contains("[P3] 2 tile(s) done, 0 failed"), log);
