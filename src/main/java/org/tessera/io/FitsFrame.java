@@ -502,9 +502,9 @@ public final class FitsFrame implements Frame, AllFinite, StableRows {
      * {@code other}'s, headers aside; read in chunks, so two frames that differ cost a chunk each.
      */
     boolean samePixelBytes(FitsFrame other) throws IOException {
-        long n = (long) width * height * (layout == Layout.CUBE ? 3 : 1) * codec.bytesPerValue();
         if (other.codec.bytesPerValue() != codec.bytesPerValue() || other.width != width || other.height != height
                 || other.layout != layout) return false;
+        long n = (long) width * height * (layout == Layout.CUBE ? 3 : 1) * codec.bytesPerValue();
         try (FileChannel a = FileChannel.open(readableFile(), StandardOpenOption.READ);
              FileChannel b = FileChannel.open(other.readableFile(), StandardOpenOption.READ)) {
             ByteBuffer x = ByteBuffer.allocate((int) Math.min(n, 1 << 20)), y = ByteBuffer.allocate(x.capacity());

@@ -182,7 +182,6 @@ public final class FrameScanner {
      * colour layout, the notes and the summary logged.
      */
     public static Scan selectFrames(List<Opened> opened, List<Problem> problems) throws IOException {
-        stopAtFullDisk(opened.stream().map(Opened::problem).filter(java.util.Objects::nonNull).toList());
         return select(opened, problems, true);
     }
 
@@ -202,7 +201,6 @@ public final class FrameScanner {
         // Header reads are independent small I/O: open them in parallel, keep path order.
         List<Opened> results = listing.files().parallelStream().map(p -> open(p, requireWcs, reading))
                 .collect(Collectors.toList());
-        stopAtFullDisk(results.stream().map(Opened::problem).filter(java.util.Objects::nonNull).toList());
         return select(results, listing.problems(), framesOnly);
     }
 
@@ -305,7 +303,8 @@ public final class FrameScanner {
     static final String TESSERA_OUTPUT_REASON = "written by Tessera (a master tile or a mosaic: ORIGIN = 'Tessera'), not a raw "
             + "frame: coadd master tiles with 'tessera reproject OUTPUT tiles...' (Fiji: Reproject and Coadd)";
 
-    private static Scan select(List<Opened> results, List<Problem> unreadable, boolean framesOnly) {
+    private static Scan select(List<Opened> results, List<Problem> unreadable, boolean framesOnly) throws IOException {
+        stopAtFullDisk(results.stream().map(Opened::problem).filter(java.util.Objects::nonNull).toList());
         List<FitsFrame> frames = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>(unreadable);
         List<String> outputs = new ArrayList<>();
@@ -367,9 +366,15 @@ public final class FrameScanner {
                 }
             }
         }
+        return sameExposureOnce(without(frames, copies), skipped);
+    }
+
+    /** {@code frames} without {@code copies}, in order ({@code frames} itself when there are none). */
+    private static List<FitsFrame> without(List<FitsFrame> frames, java.util.Set<FitsFrame> copies) {
+        if (copies.isEmpty()) return frames;
         List<FitsFrame> once = new ArrayList<>(frames);
         once.removeIf(copies::contains);
-        return sameExposureOnce(once, skipped);
+        return once;
     }
 
     /**
@@ -419,10 +424,7 @@ public final class FrameScanner {
                         + (original.hasWcs() && !f.hasWcs() ? " (the other has a WCS)" : "")));
             }
         }
-        if (copies.isEmpty()) return frames;
-        List<FitsFrame> once = new ArrayList<>(frames);
-        once.removeIf(copies::contains);
-        return once;
+        return without(frames, copies);
     }
 
     /**
