@@ -12,7 +12,6 @@ import java.util.logging.LogRecord;
 import org.tessera.command.JobRequest;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.RunLog;
-import org.tessera.pipeline.RunManifest;
 import org.tessera.solve.WcsCache;
 
 /**
@@ -33,7 +32,7 @@ final class InterruptNotice implements AutoCloseable {
 
     /**
      * The notice for {@code request}: what a rerun reuses depends on the job and the mode (Grid
-     * mode makes its tiles again, SDS mode reuses mega-tiles, {@code resume=off} no tile), and a
+     * mode reuses its tiles, SDS mode mega-tiles, {@code resume=off} no tile), and a
      * user who reruns on the strength of it must not lose work they were told was kept.
      */
     static String message(JobRequest request) {
@@ -43,12 +42,11 @@ final class InterruptNotice implements AutoCloseable {
             case STACK -> "rerun the same command to go on (it reuses the " + solutions + ")";
             case REPROJECT -> "rerun the same command to make it again";
             case MOSAIC -> {
-                if (MosaicPipeline.gridPlan(request.inputs()) != null)
-                    yield "rerun the same command to start again (Grid mode does not resume: it makes every tile again "
-                            + "and moves this run's tiles into " + RunManifest.PREVIOUS + "/)";
+                boolean grid = MosaicPipeline.gridPlan(request.inputs()) != null; // its frames carry their WCS: no solutions
                 if ("off".equalsIgnoreCase(String.valueOf(request.config().get("resume")).trim()))
-                    yield "rerun the same command to start again (resume=off: every tile is made again; the "
-                            + solutions + " are reused)";
+                    yield "rerun the same command to start again (resume=off: every tile is made again"
+                            + (grid ? ")" : "; the " + solutions + " are reused)");
+                if (grid) yield "rerun the same command to go on (a Grid run reuses its finished tiles)";
                 if (request.config().getBoolean("sds_mode_default"))
                     yield "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles "
                             + "when it fell back to Classic, and plate solutions)";

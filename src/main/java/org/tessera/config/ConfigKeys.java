@@ -199,7 +199,7 @@ public final class ConfigKeys {
         new Key("preview_png_max_dim", 3200, "preview: longest side in pixels",
                 Allowed.atLeast(1, true)),
         // Trust (resume, outlier tiles)
-        new Key("resume", "auto", "auto: a rerun on the same output folder reuses the verified master tiles (SDS: mega-tiles) of an interrupted or finished run with the same inputs and settings | off: start clean",
+        new Key("resume", "auto", "auto: a rerun on the same output folder reuses the verified master tiles (SDS: mega-tiles; Grid mode: tiles) of an interrupted or finished run with the same inputs and settings | off: start clean",
                 Allowed.choices("auto", "off")),
         new Key("quality_gate_enabled", false, "also leave out master tiles whose quality score (0..1) is below quality_gate_threshold"),
         new Key("quality_gate_threshold", 0.48, "quality score below which a master tile is left out when quality_gate_enabled",

@@ -49,6 +49,8 @@ public final class GridMode {
     private static final Logger LOG = Logger.getLogger("org.tessera.grid");
 
     public static final String TILES_DIR = "tiles";
+    /** The mosaic files of a part: {@code mosaic_grid.fits}, its coverage and preview. */
+    public static final CoaddFiles.Names NAMES = GridAssembly.NAMES;
 
     /**
      * One mount's run: its folder, its frame count, outputs (null when no tile succeeded), the tiles written and
@@ -121,19 +123,93 @@ public final class GridMode {
          * Stacks each tile of {@code layout} ({@code tileFrames}: its frames, same order) into
          * {@code dir}; a tile that fails is reported in the result, never thrown. Tile k reports on
          * {@code progress.part(k)}: how far it is, or 1 once done (the part's weight is its expected work).
+         * Each tile that ends with a stack is told to {@code finished} as soon as its file is complete
+         * (on this machine from its worker, so that a run stopped later keeps it for its rerun).
          */
         TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir, Config config,
-                        int workers, int cores, TileStackPolicy policy, ProgressParts progress) throws IOException;
+                        int workers, int cores, TileStackPolicy policy, ProgressParts progress, Finished finished)
+                throws IOException;
 
         /** The tiles on {@code workers} threads of this machine. */
-        TileTasks LOCAL = (layout, tileFrames, dir, config, workers, cores, policy, progress) -> {
+        TileTasks LOCAL = (layout, tileFrames, dir, config, workers, cores, policy, progress, finished) -> {
             int pool = Math.max(1, Math.min(workers, layout.tiles().size()));
             TileRunner.Result r = TileRunner.run(layout, tileFrames, dir, StackParams.fromConfig(config), resampleKernel(config),
-                    tilePlan(config, pool, cores), policy, workers, progress);
+                    tilePlan(config, pool, cores), policy, workers, progress, finished);
             List<Path> files = new ArrayList<>();
             for (TileStacker.Done d : r.done()) if (d.file() != null) files.add(d.file());
-            return new TilesDone(files, r.failed(), r.cancelled(), droppedEverywhere(layout, tileFrames, r.done()));
+            return new TilesDone(files, r.failed(), r.cancelled());
         };
+    }
+
+    /**
+     * Told of each tile whose stack ended (its file complete, or none written: its frames only
+     * touch it): which of its frames it used ({@link #frameUse}) and, for resume, that its file is final.
+     */
+    public interface Finished {
+        void tile(int id, Path file, StackResult stack) throws IOException;
+
+        Finished NONE = (id, file, stack) -> {};
+    }
+
+    /**
+     * Where a part's tiles stand before it stacks any: the earlier run's that this run takes as
+     * they are, and the record of this run's as each is finished (resume, the pipeline's
+     * {@code tessera-run.json}); {@link #FRESH} keeps none.
+     */
+    public interface Resume {
+        /**
+         * Opens the part laid out as {@code part}, in {@code dir} (its tiles in {@code tilesDir}):
+         * decides which tiles are reused and sets aside whatever else an earlier run left there.
+         */
+        Ledger open(PartPlan part, Path dir, Path tilesDir) throws IOException;
+
+        /** No resume: every tile and mosaic file an earlier run left in the part's folder is set aside ({@link #setAsideEarlierRun}). */
+        Resume FRESH = (part, dir, tilesDir) -> {
+            setAsideEarlierRun(dir);
+            return Ledger.NONE;
+        };
+    }
+
+    /** One part's record of its tiles (see {@link Resume}). */
+    public interface Ledger {
+        /**
+         * The tiles taken from the earlier run, by id: for each of its frames (tile order), null
+         * when the tile stacked it, else why it was dropped (as {@link #frameUse} gave it then).
+         */
+        Map<Integer, List<String>> reused();
+
+        /** Tile {@code id}'s file is complete, with its frames' use. */
+        void done(int id, List<String> frameUse) throws IOException;
+
+        /** The part's mosaic is written. */
+        void complete() throws IOException;
+
+        Ledger NONE = new Ledger() {
+            @Override public Map<Integer, List<String>> reused() { return Map.of(); }
+            @Override public void done(int id, List<String> frameUse) {}
+            @Override public void complete() {}
+        };
+    }
+
+    /**
+     * For each frame of a tile (tile order): null when its stack used the frame (a weight &gt; 0 in
+     * some channel), else why it dropped it (the stack's reason, or "no data").
+     */
+    public static List<String> frameUse(List<GridInputs.GridFrame> frames, StackResult stack) {
+        double[][] w = stack.frameWeights();
+        List<String> use = new ArrayList<>();
+        for (int j = 0; j < frames.size(); j++) {
+            boolean any = false;
+            if (j < w.length) for (double v : w[j]) any |= v > 0;
+            if (any || j >= w.length) {
+                use.add(null);
+                continue;
+            }
+            String name = frames.get(j).frame().name() + ": ";
+            use.add(stack.dropped().stream().filter(d -> d.startsWith(name)).map(d -> d.substring(name.length()))
+                    .findFirst().orElse("no data"));
+        }
+        return use;
     }
 
     /**
@@ -145,39 +221,25 @@ public final class GridMode {
      * The stack's own "[STACK] frame X dropped" line is held back by the fronts' consoles
      * ({@link org.tessera.SkipNotice}): a frame every tile dropped is named in the run's list of
      * skipped inputs; one that a tile dropped and another stacked is named here, once, with the tiles.
+     *
+     * @param use by tile id, each finished tile's {@link #frameUse} (a tile that failed has none)
      */
     static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
-                                                  List<TileStacker.Done> done) {
-        Map<Integer, StackResult> stacks = new java.util.TreeMap<>();
-        for (TileStacker.Done d : done) if (d.stack() != null) stacks.put(d.tile().id(), d.stack());
-        return droppedEverywhere(layout, tileFrames, stacks);
-    }
-
-    /**
-     * {@link #droppedEverywhere(GridLayout.Layout, List, List)} of the tiles' stacks by tile id (a
-     * tile that failed has none): what a cluster's tile tasks send back.
-     */
-    public static Map<Integer, String> droppedEverywhere(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames,
-                                                         Map<Integer, StackResult> stacks) {
+                                                  Map<Integer, List<String>> use) {
         Map<Integer, List<Integer>> usedBy = new java.util.TreeMap<>(), droppedBy = new java.util.TreeMap<>();
         Map<Integer, String> dropped = new java.util.TreeMap<>(), names = new java.util.HashMap<>();
         for (int t = 0; t < layout.tiles().size(); t++) {
             GridLayout.Tile tile = layout.tiles().get(t);
-            StackResult stack = stacks.get(tile.id());
-            if (stack == null) continue;
+            List<String> u = use.get(tile.id());
+            if (u == null) continue;
             List<Integer> idx = tile.frames();
-            List<GridInputs.GridFrame> in = tileFrames.get(t);
-            double[][] w = stack.frameWeights();
-            for (int j = 0; j < idx.size() && j < w.length; j++) {
-                boolean any = false;
-                for (double v : w[j]) any |= v > 0;
+            for (int j = 0; j < idx.size() && j < u.size(); j++) {
                 int frame = idx.get(j);
-                (any ? usedBy : droppedBy).computeIfAbsent(frame, k -> new ArrayList<>()).add(tile.id());
-                if (!any && !dropped.containsKey(frame)) {
-                    String name = in.get(j).frame().name() + ": ";
-                    names.put(frame, in.get(j).frame().name());
-                    dropped.put(frame, stack.dropped().stream().filter(s -> s.startsWith(name))
-                            .map(s -> s.substring(name.length())).findFirst().orElse("no data"));
+                boolean used = u.get(j) == null;
+                (used ? usedBy : droppedBy).computeIfAbsent(frame, k -> new ArrayList<>()).add(tile.id());
+                if (!used && !dropped.containsKey(frame)) {
+                    names.put(frame, tileFrames.get(t).get(j).frame().name());
+                    dropped.put(frame, u.get(j));
                 }
             }
         }
@@ -195,16 +257,11 @@ public final class GridMode {
         return String.join(", ", tiles.stream().sorted().map(String::valueOf).toList());
     }
 
-    /**
-     * The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel,
-     * and the frames every tile dropped ({@link #droppedEverywhere}).
-     */
-    public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled,
-                            Map<Integer, String> dropped) {
+    /** The tile files written (a tile whose frames only touch its edge writes none), the failed tiles, a cancel. */
+    public record TilesDone(List<Path> files, List<IsolatedTasks.Failure> failed, boolean cancelled) {
         public TilesDone {
             files = List.copyOf(files);
             failed = List.copyOf(failed);
-            dropped = Map.copyOf(dropped);
         }
     }
 
@@ -224,7 +281,7 @@ public final class GridMode {
         return new StackedTile(d.file(), d.stack());
     }
 
-    /** A tile a task stacked: its file (null: none written) and the stack's result, for {@link #droppedEverywhere(GridLayout.Layout, List, Map)}. */
+    /** A tile a task stacked: its file (null: none written) and the stack's result (which frames it used: {@link #frameUse}). */
     public record StackedTile(Path file, StackResult stack) {}
 
     /** How Grid tiles resample their frames ({@code stacking_resample_kernel}, as master tiles). */
@@ -243,7 +300,7 @@ public final class GridMode {
         // forward only: the tiles' workers report in any order
         Progress pr = (progress == null ? Progress.NONE : progress).forwardOnly();
         Plan plan = plan(stackPlanCsv, config, pr.sub(0, WorkCosts.SCAN_SHARE));
-        Outcome o = run(plan, outputDir, config, stages(plan, pr.sub(WorkCosts.SCAN_SHARE, 1)), stackPolicy, tiles);
+        Outcome o = run(plan, outputDir, config, stages(plan, pr.sub(WorkCosts.SCAN_SHARE, 1)), stackPolicy, tiles, Resume.FRESH);
         pr.update(1, "done");
         return o;
     }
@@ -400,12 +457,13 @@ public final class GridMode {
 
     /**
      * Runs a laid-out Grid run: each mount's tiles stacked by {@code tiles} (with {@code stackPolicy})
-     * and assembled, reporting on that mount's {@code stages} (one per part, same order).
+     * and assembled, reporting on that mount's {@code stages} (one per part, same order); the tiles
+     * an earlier run finished are taken as {@code resume} decides.
      *
      * @throws IOException when no tile of any mount succeeds; the message says why
      */
     public static Outcome run(Plan plan, Path outputDir, Config config, List<Stages> stages, TileStackPolicy stackPolicy,
-                              TileTasks tiles) throws IOException {
+                              TileTasks tiles, Resume resume) throws IOException {
         if (stages.size() != plan.parts().size())
             throw new IllegalArgumentException(stages.size() + " progress stages for " + plan.parts().size() + " part(s)");
         Files.createDirectories(outputDir);
@@ -422,7 +480,7 @@ public final class GridMode {
             Path dir = outputDir.resolve(partFolder(plan.mixed(), pp.mount()));
             if (plan.mixed())
                 LOG.info("[GRID] mixed mounts: " + pp.frames().size() + " " + pp.mount() + " frame(s) → " + dir);
-            parts.add(runPart(pp, dir, config, workers, cores, stackPolicy, tiles, stages.get(k), lost));
+            parts.add(runPart(pp, dir, config, workers, cores, stackPolicy, tiles, resume, stages.get(k), lost));
         }
         boolean any = false;
         for (Part p : parts) any |= p.mosaic() != null;
@@ -437,7 +495,8 @@ public final class GridMode {
     }
 
     private static Part runPart(PartPlan pp, Path dir, Config config, int workers, int cores, TileStackPolicy stackPolicy,
-                                TileTasks tileTasks, Stages stages, List<FrameScanner.Problem> lost) throws IOException {
+                                TileTasks tileTasks, Resume resume, Stages stages, List<FrameScanner.Problem> lost)
+            throws IOException {
         MountMode mount = pp.mount();
         List<GridInputs.GridFrame> frames = pp.frames();
         GridLayout.Layout layout = pp.layout();
@@ -448,32 +507,63 @@ public final class GridMode {
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: global grid %dx%d at %.3f\"/px, tile %d px, step %d px, %d tile(s) for %d frame(s)",
                 mount, layout.global().width(), layout.global().height(), layout.global().wcs().pixelScaleDeg() * 3600,
                 layout.tileSize(), layout.step(), layout.tiles().size(), frames.size()));
-        setAsideEarlierRun(dir);
-        Path tilesDir = Files.createDirectories(dir.resolve(TILES_DIR));
-        int n = layout.tiles().size();
-        ProgressParts tileBar = stages.tileWeights() == null ? ProgressParts.equal(stages.tiles(), n)
-                : new ProgressParts(stages.tiles(), stages.tileWeights());
-        if (tileBar.size() != n) throw new IllegalArgumentException(tileBar.size() + " tile weights for " + n + " tiles");
-        TilesDone r = tileTasks.stack(layout, pp.tileFrames(), tilesDir, config, workers, cores, stackPolicy, tileBar);
-        for (Map.Entry<Integer, String> e : r.dropped().entrySet())
+        Files.createDirectories(dir);
+        Path tilesDir = dir.resolve(TILES_DIR);
+        Ledger ledger = resume.open(pp, dir, tilesDir);
+        Files.createDirectories(tilesDir);
+        // The tiles still to stack (an earlier run's finished ones are taken as they are), in layout order.
+        Map<Integer, List<String>> use = new java.util.concurrent.ConcurrentHashMap<>(ledger.reused());
+        List<GridLayout.Tile> todo = new ArrayList<>();
+        List<List<GridInputs.GridFrame>> todoFrames = new ArrayList<>();
+        List<Double> todoWeights = new ArrayList<>();
+        Map<Integer, List<GridInputs.GridFrame>> framesById = new java.util.HashMap<>();
+        for (int i = 0; i < layout.tiles().size(); i++) {
+            GridLayout.Tile t = layout.tiles().get(i);
+            framesById.put(t.id(), pp.tileFrames().get(i));
+            if (use.containsKey(t.id())) continue;
+            todo.add(t);
+            todoFrames.add(pp.tileFrames().get(i));
+            todoWeights.add(stages.tileWeights() == null ? 1 : stages.tileWeights()[i]);
+        }
+        int n = todo.size();
+        Finished finished = (id, file, stack) -> {
+            List<String> u = frameUse(framesById.get(id), stack);
+            if (file != null) ledger.done(id, u); // a tile whose frames only touch it has no file to keep
+            use.put(id, u);
+        };
+        TilesDone r = n == 0 ? new TilesDone(List.of(), List.of(), false)
+                : tileTasks.stack(new GridLayout.Layout(layout.global(), layout.tileSize(), layout.step(), todo), todoFrames,
+                        tilesDir, config, workers, cores, stackPolicy,
+                        new ProgressParts(stages.tiles(), todoWeights.stream().mapToDouble(Double::doubleValue).toArray()), finished);
+        Map<Integer, String> dropped = droppedEverywhere(layout, pp.tileFrames(), use);
+        for (Map.Entry<Integer, String> e : dropped.entrySet())
             lost.add(new FrameScanner.Problem(frames.get(e.getKey()).frame().path(),
                     "dropped by every Grid tile it falls in: " + e.getValue()));
         List<IsolatedTasks.Failure> failed = r.failed();
-        List<Path> tiles = new ArrayList<>(r.files());
-        LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done, %d failed%s", mount, tiles.size(), failed.size(),
+        // every tile's file, the reused ones with this run's, in layout order as a fresh run lists them
+        Set<Path> written = new HashSet<>();
+        for (Path p : r.files()) written.add(p.toAbsolutePath().normalize());
+        List<Path> tiles = new ArrayList<>();
+        for (GridLayout.Tile t : layout.tiles()) {
+            Path p = tilesDir.resolve(t.fileName());
+            if (ledger.reused().containsKey(t.id()) || written.contains(p.toAbsolutePath().normalize())) tiles.add(p);
+        }
+        LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done%s, %d failed%s", mount, tiles.size(),
+                ledger.reused().isEmpty() ? "" : " (" + ledger.reused().size() + " reused from the earlier run)", failed.size(),
                 r.cancelled() ? " (cancelled)" : ""));
         if (r.cancelled()) throw new java.util.concurrent.CancellationException(org.tessera.UserMessages.CANCELLED + " during the Grid tiles");
         stages.tiles().update(1, tiles.size() + " Grid tile(s) stacked");
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"), null);
-        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir, r.dropped().keySet()), layout.global(), dir,
+        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir, dropped.keySet()), layout.global(), dir,
                 config, stages.coadd(), stages.save());
+        ledger.complete();
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
     }
 
     /**
-     * Grid mode keeps no resume state, so every tile and mosaic file already in {@code dir} is an
+     * Without resume ({@link Resume#FRESH}) every tile and mosaic file already in {@code dir} is an
      * earlier run's. Left in place they were mixed with this run's: a rerun with other settings and
      * fewer tiles left the earlier tile_0002..0004 beside its own tile_0001, and a run stopped before
      * its assembly left the earlier mosaic_grid.fits looking current. They are moved into

@@ -31,10 +31,11 @@ final class TileRunner {
      * @param tileFrames for each tile of {@code layout} (same order), its frames
      * @param dir        where {@code tile_NNNN.fits} go
      * @param progress   one part per tile (same order), weighted by its expected work
+     * @param finished   told of each tile from its worker once its file is complete (a failure there fails the tile)
      */
     static Result run(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
                       StackParams params, Kernel resample, ResourcePlan tilePlan, TileStackPolicy policy, int workers,
-                      ProgressParts progress) {
+                      ProgressParts progress, GridMode.Finished finished) {
         List<GridLayout.Tile> tiles = layout.tiles();
         TileStacker stacker = new TileStacker(params, tilePlan, policy, resample);
         List<IsolatedTasks.Task<TileStacker.Done>> tasks = new ArrayList<>();
@@ -47,6 +48,7 @@ final class TileRunner {
                 LOG.info(String.format(Locale.ROOT, "[GRID] tile %d processed by worker %s: %dx%d at (%d, %d), %s in %.2f s",
                         tile.id(), Thread.currentThread().getName(), tile.width(), tile.height(), tile.x0(),
                         tile.y0(), TileStacker.describe(d), (System.nanoTime() - t0) / 1e9));
+                finished.tile(tile.id(), d.file(), d.stack());
                 return d;
             }));
         }

@@ -263,7 +263,11 @@ public final class MosaicPipeline {
         GridMode.Plan plan = GridMode.plan(stackPlan, config, bar.share(WorkBar.SCAN_SHARE));
         GridMode.Outcome g;
         try (GpuRun gpu = gpuService.openRun(config)) {
-            g = GridMode.run(plan, outputDir, config, GridMode.stages(plan, bar.rest()), GridGpuPolicy.forRun(gpu), tileTasks);
+            // each mount's part resumes from its own tessera-run.json, as Classic and SDS do
+            GridMode.Resume resume = (part, dir, tilesDir) ->
+                    RunManifest.begin(dir, tilesDir, part, plan.stackPlan(), config).gridTiles();
+            g = GridMode.run(plan, outputDir, config, GridMode.stages(plan, bar.rest()), GridGpuPolicy.forRun(gpu), tileTasks,
+                    resume);
         }
         bar.bar().update(1, "done");
         List<Skipped> skipped = new ArrayList<>();

@@ -23,9 +23,13 @@ import org.tessera.config.Config;
 import org.tessera.config.ConfigCompat;
 import org.tessera.config.ConfigKeys;
 import org.tessera.config.Json;
+import org.tessera.grid.GridInputs;
+import org.tessera.grid.GridLayout;
+import org.tessera.grid.GridMode;
 import org.tessera.io.AtomicFiles;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.Frame;
+import org.tessera.io.FrameSelection;
 import org.tessera.io.PreviousRun;
 import org.tessera.sds.SdsMode;
 import org.tessera.stack.SpooledSource;
@@ -37,8 +41,8 @@ import org.tessera.wcs.WcsGrid;
  * What a run in an output folder has made so far, kept in {@code tessera-run.json} there, so that a
  * rerun after a crash, a cancel or {@code kill -9} reuses every finished piece and never mixes files
  * of an earlier, different run with its own (the original's {@code resume}). The pieces are a
- * mode's intermediate files ({@link Pieces}): Classic's master tiles, SDS mode's mega-tiles; one
- * mechanism for both.
+ * mode's intermediate files ({@link Pieces}): Classic's master tiles, SDS mode's mega-tiles, Grid
+ * mode's tiles (one manifest per mount's folder); one mechanism for all three.
  * <p>
  * The manifest holds the mode, the inputs (path, size, modification time), the settings that change
  * a piece, what else the pieces depend on (SDS: the global grid), each finished piece with its
@@ -81,6 +85,12 @@ public final class RunManifest {
             "sds_target_batch_size", "apply_master_tile_crop", "master_tile_crop_percent", "match_background_",
             "intertile_", "two_pass_", "enable_tile_weighting", "phase5_alpha_weight_floor", "reproject_kernel",
             "stacking_demosaic"), PLACEMENT_KEYS);
+    /**
+     * Keys that change a Grid tile: the raster, the stack core (and the frames' reading: hot pixels,
+     * demosaic), the ALT-AZ gating of the frames.
+     */
+    static final List<String> GRID_TILE_KEY_PREFIXES = List.of("stacking_", "grid_size_factor", "batch_overlap_pct", "altaz_",
+            "hot_pixel_correction");
     /** Keys that change nothing in the outputs: workers, memory and GPU use, resume itself. */
     static final List<String> NEUTRAL_KEY_PREFIXES = List.of("num_processing_workers", "grid_workers", "resume",
             "use_gpu_", "stack_use_gpu", "phase5_chunk_", "phase5_vram_", "gpu_id_phase5", "gpu_simulate",
@@ -95,15 +105,25 @@ public final class RunManifest {
      * @param noun        what one is called in the log ("master tile", "mega-tile")
      * @param glob        the names of their files in the folder (what is stale when not this run's)
      * @param keyPrefixes the settings that change one
+     * @param outputs     the mosaic files made from them (modes of the same outputs share a folder's
+     *                    layout: a run of one sets aside the other's pieces)
+     * @param anyName     whether files of other programs may match {@code glob} (Grid's {@code tile_*.fits}):
+     *                    then only files Tessera wrote are set aside as stale
      */
-    public record Pieces(String mode, String folder, String tag, String noun, String glob, List<String> keyPrefixes) {}
+    public record Pieces(String mode, String folder, String tag, String noun, String glob, List<String> keyPrefixes,
+                         List<String> outputs, boolean anyName) {}
 
+    private static final List<String> MOSAIC_FILES = List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE, MosaicPipeline.PREVIEW);
     /** Classic mode's master tiles, {@code master_tiles/master_tile_NNN.fits}. */
     public static final Pieces MASTER_TILES = new Pieces("classic", MosaicPipeline.TILES_DIR, "[P3]", "master tile", "master_tile_*.fits",
-            TILE_KEY_PREFIXES);
+            TILE_KEY_PREFIXES, MOSAIC_FILES, false);
     /** SDS mode's mega-tiles, {@code sds_megatiles/megatile_NNN.fits} and their coverage files. */
     public static final Pieces MEGA_TILES = new Pieces("sds", SdsMode.WORK_DIR, "[SDS]", "mega-tile", "megatile_*.fits",
-            MEGA_TILE_KEY_PREFIXES);
+            MEGA_TILE_KEY_PREFIXES, MOSAIC_FILES, false);
+    /** Grid mode's tiles of one mount's part, {@code tiles/tile_NNNN.fits}, beside its {@code mosaic_grid.fits}. */
+    public static final Pieces GRID_TILES = new Pieces("grid", GridMode.TILES_DIR, "[GRID]", "Grid tile", "tile_*.fits",
+            GRID_TILE_KEY_PREFIXES, GridMode.NAMES.all(), true);
+    private static final List<Pieces> KINDS = List.of(MASTER_TILES, MEGA_TILES, GRID_TILES);
 
     /**
      * One piece this run makes: its id, the frames it is made of and its files in the pieces'
@@ -116,8 +136,11 @@ public final class RunManifest {
         }
     }
 
-    /** A piece of the earlier run that this run takes as it is; {@code file} is its first file. */
-    public record Reused(int id, Path file, boolean empty) {}
+    /**
+     * A piece of the earlier run that this run takes as it is; {@code file} is its first file;
+     * {@code note}: what the run recorded with it ({@link #done(int, boolean, Object)}), or null.
+     */
+    public record Reused(int id, Path file, boolean empty, Object note) {}
 
     private final Path manifest;
     private final Path dir;
@@ -207,7 +230,7 @@ public final class RunManifest {
                     continue;
                 }
                 boolean empty = Boolean.TRUE.equals(entry.get("empty"));
-                reused.put(u.id(), new Reused(u.id(), dir.resolve(name), empty));
+                reused.put(u.id(), new Reused(u.id(), dir.resolve(name), empty, entry.get("note")));
                 tiles.put(name, entry);
                 for (String f : u.files()) keep.add(dir.resolve(f));
                 int nf = u.frames().size();
@@ -221,7 +244,8 @@ public final class RunManifest {
         // Files not reused: from a different run (another mode's pieces included), or unverified;
         // either way not this run's. A half-written file of a killed run (FitsImageWriter's .part)
         // is never worth keeping.
-        for (Pieces k : List.of(MASTER_TILES, MEGA_TILES)) {
+        for (Pieces k : KINDS) {
+            if (!k.outputs().equals(kind.outputs())) continue; // another folder layout: not this run's business
             Path d = k.equals(kind) ? dir : outputDir.resolve(k.folder());
             if (!Files.isDirectory(d)) continue;
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob() + ".part")) {
@@ -232,7 +256,7 @@ public final class RunManifest {
                 for (Path p : ds) Files.deleteIfExists(p);
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob())) {
-                for (Path p : ds) if (!keep.contains(p) && !own.contains(p)) stale.add(p);
+                for (Path p : ds) if (!keep.contains(p) && !own.contains(p) && (!k.anyName() || writtenByTessera(p))) stale.add(p);
             }
         }
         for (Path p : own) Files.deleteIfExists(p);
@@ -241,8 +265,9 @@ public final class RunManifest {
         // previous-run/ of a really different run and warn of a "different run" that is not one.
         boolean interrupted = resume && samePieces && !Boolean.TRUE.equals(old.get("complete"));
         List<String> remade = new ArrayList<>();
+        for (String n : kind.outputs()) Files.deleteIfExists(outputDir.resolve(n + ".part")); // a killed run's half file
         if (!sameMosaic)
-            for (String n : List.of(MosaicPipeline.MOSAIC, MosaicPipeline.COVERAGE, MosaicPipeline.PREVIEW)) {
+            for (String n : kind.outputs()) {
                 Path p = outputDir.resolve(n);
                 if (!Files.exists(p)) continue;
                 if (interrupted) {
@@ -261,9 +286,9 @@ public final class RunManifest {
             if (samePieces && why != null) why = "the " + kind.noun() + "s are reused, the mosaic is made again: " + why;
             moveAside(outputDir, stale, file, kind, why);
         }
-        for (Pieces k : List.of(MASTER_TILES, MEGA_TILES)) { // another mode's folder, emptied: not this run's either
+        for (Pieces k : KINDS) { // another mode's folder, emptied: not this run's either
             Path d = outputDir.resolve(k.folder());
-            if (!k.equals(kind) && Files.isDirectory(d))
+            if (!k.equals(kind) && k.outputs().equals(kind.outputs()) && Files.isDirectory(d))
                 try (Stream<Path> s = Files.list(d)) {
                     if (s.findAny().isEmpty()) Files.delete(d);
                 }
@@ -309,6 +334,52 @@ public final class RunManifest {
         };
     }
 
+    /**
+     * Opens a Grid run's part in {@code dir} (the output folder, or {@code grid_EQ/}, {@code grid_ALTZ/}
+     * with mixed mounts; its manifest there): its tiles in {@code tilesDir}, which depend on the
+     * part's raster (global grid, tile size, step) and on the stack plan's lines (their exposures
+     * weigh the frames) too.
+     */
+    public static RunManifest begin(Path dir, Path tilesDir, GridMode.PartPlan part, Path stackPlan, Config config)
+            throws IOException {
+        List<Unit> units = new ArrayList<>();
+        GridLayout.Layout layout = part.layout();
+        for (int i = 0; i < layout.tiles().size(); i++) {
+            List<Frame> frames = new ArrayList<>();
+            for (GridInputs.GridFrame f : part.tileFrames().get(i)) frames.add(f.frame());
+            units.add(new Unit(layout.tiles().get(i).id(), frames, List.of(layout.tiles().get(i).fileName())));
+        }
+        WcsGrid g = layout.global();
+        CRC32 crc = new CRC32();
+        crc.update(WcsCards.of(g.wcs()).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> ctx = new TreeMap<>();
+        ctx.put("global_grid", String.format(Locale.ROOT, "%dx%d, WCS CRC-32 %08x", g.width(), g.height(), crc.getValue()));
+        ctx.put("raster", String.format(Locale.ROOT, "tile %d px, step %d px", layout.tileSize(), layout.step()));
+        ctx.put("stack_plan", stackPlan.toAbsolutePath().normalize() + ", CRC-32 " + crc32(stackPlan));
+        return begin(dir, tilesDir, GRID_TILES, units, ctx, config);
+    }
+
+    /** This manifest as the ledger of a Grid part's tiles: each tile recorded with its frames' use. */
+    public GridMode.Ledger gridTiles() {
+        Map<Integer, List<String>> use = new TreeMap<>();
+        for (Reused r : reused.values()) {
+            List<String> u = new ArrayList<>();
+            if (r.note() instanceof Map<?, ?> m && m.get("frame_use") instanceof List<?> l)
+                for (Object o : l) u.add(o == null ? null : String.valueOf(o));
+            use.put(r.id(), java.util.Collections.unmodifiableList(u));
+        }
+        Map<Integer, List<String>> reusedUse = java.util.Collections.unmodifiableMap(use);
+        return new GridMode.Ledger() {
+            @Override public Map<Integer, List<String>> reused() { return reusedUse; }
+            @Override public void done(int id, List<String> frameUse) throws IOException {
+                Map<String, Object> note = new LinkedHashMap<>();
+                note.put("frame_use", new ArrayList<>(frameUse));
+                RunManifest.this.done(id, false, note);
+            }
+            @Override public void complete() throws IOException { RunManifest.this.complete(); }
+        };
+    }
+
     /** The pieces taken from the earlier run, by id. */
     public Map<Integer, Reused> reused() {
         return reused;
@@ -330,7 +401,15 @@ public final class RunManifest {
     }
 
     /** Records a finished piece: every file of unit {@code id} is complete in the pieces' folder. */
-    public synchronized void done(int id, boolean empty) throws IOException {
+    public void done(int id, boolean empty) throws IOException {
+        done(id, empty, null);
+    }
+
+    /**
+     * Records a finished piece with {@code note} (JSON-able: maps, lists, strings, numbers; null:
+     * none), which a rerun that reuses it gets back in {@link Reused#note}.
+     */
+    public synchronized void done(int id, boolean empty, Object note) throws IOException {
         Unit u = units.get(id);
         if (u == null) throw new IllegalArgumentException("no piece " + id + " in this run");
         Map<String, Object> e = new LinkedHashMap<>(identity.get(id));
@@ -338,6 +417,7 @@ public final class RunManifest {
         e.put("size", Files.size(first));
         e.put("crc32", crc32(first));
         e.put("empty", empty);
+        if (note != null) e.put("note", note);
         if (u.files().size() > 1) {
             Map<String, Object> more = new TreeMap<>();
             for (String f : u.files().subList(1, u.files().size())) more.put(f, checksum(dir.resolve(f)));
@@ -464,6 +544,15 @@ public final class RunManifest {
         return manifest.get("mode") instanceof String m ? m : MASTER_TILES.mode();
     }
 
+    /** Whether a FITS file is one Tessera wrote (ORIGIN = 'Tessera'); a file that cannot be read is not. */
+    private static boolean writtenByTessera(Path fits) {
+        try {
+            return FrameSelection.writtenByTessera(FitsFrame.open(fits).keys());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static String crc32(Path file) throws IOException {
         CRC32 crc = new CRC32();
         byte[] buf = new byte[1 << 16];
@@ -492,8 +581,9 @@ public final class RunManifest {
             throws IOException {
         if (Files.isRegularFile(manifest)) files = concat(files, manifest);
         Path prev = PreviousRun.moveAside(outputDir, files);
-        LOG.warning(String.format(Locale.ROOT, "%s %d file(s) of an earlier, different run (master tiles or mega-tiles, "
-                + "mosaic) moved to %s so they are not mixed with this run's%s", kind.tag(), files.size(), prev,
+        LOG.warning(String.format(Locale.ROOT, "%s %d file(s) of an earlier, different run (%s, "
+                + "mosaic) moved to %s so they are not mixed with this run's%s", kind.tag(), files.size(),
+                kind.equals(GRID_TILES) ? "Grid tiles" : "master tiles or mega-tiles", prev,
                 why == null ? "" : "; " + why));
     }
 
@@ -530,7 +620,7 @@ public final class RunManifest {
     }
 
     private static String modeName(String mode) {
-        return mode.equals("sds") ? "SDS" : mode.equals("classic") ? "Classic" : mode;
+        return mode.equals("sds") ? "SDS" : mode.equals("classic") ? "Classic" : mode.equals("grid") ? "Grid" : mode;
     }
 
     /** The settings of {@code now} whose value differs from {@code was}'s (key old -> new), or null. */

@@ -32,7 +32,12 @@ public final class CoaddFiles {
     private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
 
     /** File names of the three outputs in their folder. */
-    public record Names(String mosaic, String coverage, String preview) {}
+    public record Names(String mosaic, String coverage, String preview) {
+        /** The three names, mosaic first. */
+        public List<String> all() {
+            return List.of(mosaic, coverage, preview);
+        }
+    }
 
     /**
      * What was written, and the coadd's report; {@code warning}: null, or why the mosaic was kept

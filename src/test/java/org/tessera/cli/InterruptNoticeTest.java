@@ -92,9 +92,8 @@ class InterruptNoticeTest {
 
     /**
      * The notice says what a rerun reuses as that run will: Classic its master tiles, SDS its
-     * mega-tiles, Grid mode nothing (it makes every tile again), resume=off no tile, a stack its
-     * plate solutions, a coadd nothing. A Grid run stopped midway used to read "reuses its
-     * finished master tiles", and a user who reran on that lost its tiles to previous-run/.
+     * mega-tiles, Grid mode its tiles, resume=off no tile (and no plate solution in Grid mode, whose
+     * frames carry their WCS), a stack its plate solutions, a coadd nothing.
      */
     @Test
     void theNoticeSaysWhatTheRerunReusesForEachJobAndMode(@TempDir Path dir) throws Exception {
@@ -108,8 +107,10 @@ class InterruptNoticeTest {
                 + "never under their final names; ";
         JobRequest classic = req.apply(Job.MOSAIC, frames);
         assertEquals(InterruptNotice.MESSAGE, InterruptNotice.message(classic));
-        assertEquals(head + "rerun the same command to start again (Grid mode does not resume: it makes every tile again and moves "
-                + "this run's tiles into previous-run/)", InterruptNotice.message(req.apply(Job.MOSAIC, plan)));
+        assertEquals(head + "rerun the same command to go on (a Grid run reuses its finished tiles)",
+                InterruptNotice.message(req.apply(Job.MOSAIC, plan)));
+        assertEquals(head + "rerun the same command to start again (resume=off: every tile is made again)",
+                InterruptNotice.message(new JobRequest(Job.MOSAIC, List.of(plan), out, new Config().put("resume", "off"), List.of())));
         assertEquals(head + "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles when it fell back to Classic, and plate solutions)",
                 InterruptNotice.message(new JobRequest(Job.MOSAIC, List.of(frames), out,
                         new Config().put("sds_mode_default", true), List.of())));

@@ -276,9 +276,12 @@ class GridModeTest {
                 new double[1], new double[][] {{1}, {0}});
         org.tessera.stack.StackResult s2 = new org.tessera.stack.StackResult(0, List.of(a + ": " + why, b + ": " + why),
                 new double[1], new double[][] {{0}, {0}});
-        List<TileStacker.Done> done = List.of(new TileStacker.Done(t2, null, 2, s2), new TileStacker.Done(t1, null, 2, s1));
+        java.util.List<String> u1 = GridMode.frameUse(frames, s1), u2 = GridMode.frameUse(frames, s2);
+        assertEquals(java.util.Arrays.asList(null, why), u1);
+        assertEquals(List.of(why, why), u2);
         java.util.Map<Integer, String>[] dropped = new java.util.Map[1];
-        List<String> log = logged(() -> dropped[0] = GridMode.droppedEverywhere(layout, List.of(frames, frames), done));
+        List<String> log = logged(() -> dropped[0] = GridMode.droppedEverywhere(layout, List.of(frames, frames),
+                java.util.Map.of(2, u2, 1, u1)));
         assertEquals(java.util.Map.of(1, why), dropped[0]);
         assertEquals(List.of("[GRID] frame " + a + " dropped by tile(s) 2: " + why + "; stacked in tile(s) 1"), log);
     }

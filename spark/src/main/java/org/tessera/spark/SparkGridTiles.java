@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.logging.Logger;
 
 import org.apache.spark.TaskContext;
@@ -93,14 +91,14 @@ final class SparkGridTiles implements GridMode.TileTasks {
 
     /**
      * What came back: the tile file (null: none written) and its stack's result (which frames it
-     * dropped: GridMode.droppedEverywhere), or why the tile failed.
+     * used: GridMode.frameUse), or why the tile failed.
      */
     record Done(int id, String file, String failure, StackResult stack) implements Serializable {}
 
     @Override
     public GridMode.TilesDone stack(GridLayout.Layout layout, List<List<GridInputs.GridFrame>> tileFrames, Path dir,
-                                    Config config, int workers, int cores, TileStackPolicy policy, ProgressParts progress)
-            throws IOException {
+                                    Config config, int workers, int cores, TileStackPolicy policy, ProgressParts progress,
+                                    GridMode.Finished finished) throws IOException {
         FrameReading reading = FrameReading.of(config);
         String json = config.toJson();
         int slots = SparkMosaic.taskSlots(sc);
@@ -138,17 +136,17 @@ final class SparkGridTiles implements GridMode.TileTasks {
         done.sort(Comparator.comparingInt(Done::id));
         List<Path> files = new ArrayList<>();
         List<IsolatedTasks.Failure> failed = new ArrayList<>();
-        Map<Integer, StackResult> stacks = new HashMap<>();
         for (Done d : done) {
-            if (d.stack() != null) stacks.put(d.id(), d.stack());
             if (d.failure() != null) {
                 LOG.warning("[GRID] Tile " + d.id() + " failed with error: " + d.failure());
                 failed.add(new IsolatedTasks.Failure(d.id(), d.failure()));
-            } else if (d.file() != null) {
-                files.add(st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id()))));
+                continue;
             }
+            Path file = d.file() == null ? null : st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id())));
+            if (file != null) files.add(file);
+            // which frames it used (a frame every tile dropped is a skipped input), and for resume that its file is here
+            finished.tile(d.id(), file, d.stack());
         }
-        // a frame every tile dropped is a skipped input, left out of the mosaic's exposure cards, as on one machine
-        return new GridMode.TilesDone(files, failed, false, GridMode.droppedEverywhere(layout, tileFrames, stacks));
+        return new GridMode.TilesDone(files, failed, false);
     }
 }

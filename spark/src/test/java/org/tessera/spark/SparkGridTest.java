@@ -135,6 +135,17 @@ class SparkGridTest {
         assertFalse(Files.exists(failed.get(0).file()), "the failed tile's file is removed");
         assertFalse(spark.masterTiles().stream().anyMatch(p -> p.getFileName().toString().equals("tile_0003.fits")));
         assertTrue(Files.size(spark.mosaic()) > 0);
+
+        // The rerun (resume=auto, as on one machine): the tiles the first run finished are taken as
+        // they are, only the failed one is stacked, and the mosaic is the single machine's.
+        Path again = dir.resolve("again.txt");
+        MosaicPipeline.Outcome rerun = new SparkMosaic(LocalSpark.context(), new Attempts(again.toString(), -1, 0))
+                .mosaic(List.of(in), dir.resolve("spark"), config(), Progress.NONE);
+        assertEquals(List.of("3:0"), Files.readAllLines(again), "only tile 3 runs as a task");
+        assertEquals(List.of(), rerun.skipped());
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(in), dir.resolve("one"), config(), Progress.NONE);
+        assertEquals(one.masterTiles().size(), rerun.masterTiles().size());
+        SparkMosaicTest.assertSamePixels(one.mosaic(), rerun.mosaic());
     }
 
     /** Logs every Grid tile attempt as "tile:attempt"; tile {@code failing} throws on its first {@code failures} attempts. */
