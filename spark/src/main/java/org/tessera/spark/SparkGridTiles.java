@@ -119,6 +119,8 @@ final class SparkGridTiles implements GridMode.TileTasks {
         SparkMosaic.TaskFault f = fault;
         int attempts = SparkMosaic.maxTaskAttempts(sc);
         // each tile's end moves the bar by its expected work as it comes (tile k: part k, the layout's order)
+        // each tile's file is fetched and recorded as its task ends (resume keeps it if the driver stops later)
+        java.util.Map<Integer, Path> fetched = new java.util.concurrent.ConcurrentHashMap<>();
         List<Done> done = SparkTasks.run(sc, tasks, t -> {
             TaskContext ctx = TaskContext.get();
             int attempt = ctx == null ? 0 : ctx.attemptNumber();
@@ -132,7 +134,13 @@ final class SparkGridTiles implements GridMode.TileTasks {
                 t.fs().delete(t.target()); // never keep a stale tile
                 return new Done(t.id(), null, UserMessages.describe(e), null);
             }
-        }, progress, "[GRID] tiles done on Spark");
+        }, progress, "[GRID] tiles done on Spark", (i, d) -> {
+            if (d.failure() != null) return;
+            Path file = d.file() == null ? null : st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id())));
+            if (file != null) fetched.put(d.id(), file);
+            // which frames it used (a frame every tile dropped is a skipped input), and for resume that its file is here
+            finished.tile(d.id(), file, d.stack());
+        });
         done.sort(Comparator.comparingInt(Done::id));
         List<Path> files = new ArrayList<>();
         List<IsolatedTasks.Failure> failed = new ArrayList<>();
@@ -140,12 +148,9 @@ final class SparkGridTiles implements GridMode.TileTasks {
             if (d.failure() != null) {
                 LOG.warning("[GRID] Tile " + d.id() + " failed with error: " + d.failure());
                 failed.add(new IsolatedTasks.Failure(d.id(), d.failure()));
-                continue;
+            } else if (fetched.containsKey(d.id())) {
+                files.add(fetched.get(d.id()));
             }
-            Path file = d.file() == null ? null : st.pull(d.file(), dir.resolve(GridLayout.Tile.fileName(d.id())));
-            if (file != null) files.add(file);
-            // which frames it used (a frame every tile dropped is a skipped input), and for resume that its file is here
-            finished.tile(d.id(), file, d.stack());
         }
         return new GridMode.TilesDone(files, failed, false);
     }

@@ -266,6 +266,8 @@ public final class SparkMosaic {
                 tasks.size(), sc.defaultParallelism()));
         TaskFault f = fault;
         int attempts = maxTaskAttempts(sc);
+        // each master tile is fetched and recorded as its task ends (resume keeps it if the driver stops later)
+        java.util.Map<Integer, Path> fetched = new java.util.concurrent.ConcurrentHashMap<>();
         List<GroupTask.Done> done = SparkTasks.run(sc, tasks, t -> {
                     TaskContext ctx = TaskContext.get();
                     int attempt = ctx == null ? 0 : ctx.attemptNumber();
@@ -280,7 +282,12 @@ public final class SparkMosaic {
                         d = new GroupTask.Done(t.id(), null, false, e.toString(), List.of());
                     }
                     return d;
-                }, new ProgressParts(progress, work), "master tile");
+                }, new ProgressParts(progress, work), "master tile", (i, d) -> {
+                    if (d.failure() != null) return;
+                    Path tile = st.pull(d.tile(), tilesDir.resolve(GroupTask.fileName(d.id()))); // the driver's copy
+                    if (run != null) run.tileDone(d.id(), tile, d.empty());
+                    fetched.put(d.id(), tile);
+                });
         done.sort(Comparator.comparingInt(GroupTask.Done::id));
         List<Skipped> lost = new ArrayList<>();
         java.util.Map<Integer, FrameGroup> byId = new java.util.HashMap<>();
@@ -294,8 +301,7 @@ public final class SparkMosaic {
                     lost.add(new Skipped(((FitsFrame) fr).path(), FrameReports.failedTile(d.failure())));
                 continue;
             }
-            Path tile = st.pull(d.tile(), tilesDir.resolve(GroupTask.fileName(d.id()))); // the driver's copy
-            if (run != null) run.tileDone(d.id(), tile, d.empty());
+            Path tile = fetched.get(d.id());
             if (d.empty()) skipped.add(new Skipped(tile, "empty master tile (ZMT_EMPT=1): no valid pixel, left out of the mosaic"));
             else usable.add(tile);
             for (GroupTask.Lost l : d.lost())

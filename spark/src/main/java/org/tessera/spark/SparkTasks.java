@@ -1,5 +1,6 @@
 package org.tessera.spark;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,28 @@ final class SparkTasks {
      * caller's: the driver's own work after the tasks).
      */
     static <T, R> List<R> run(JavaSparkContext sc, List<T> items, Function<T, R> fn, ProgressParts parts, String what) {
+        try {
+            return run(sc, items, fn, parts, what, (i, r) -> {});
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // the no-op above throws none
+        }
+    }
+
+    /** Told on the driver of task {@code index}'s result as that task ends, while the others may still run. */
+    @FunctionalInterface
+    interface Arrived<R> {
+        void result(int index, R result) throws IOException;
+    }
+
+    /**
+     * {@link #run(JavaSparkContext, List, Function, ProgressParts, String)}, each result handed to
+     * {@code arrived} on the driver as its task ends (one at a time): what the driver keeps of a
+     * task (a master tile's record for resume) is kept then, not only once every task has ended,
+     * so a driver stopped midway keeps what was finished. The first exception {@code arrived}
+     * throws is thrown once the job has ended.
+     */
+    static <T, R> List<R> run(JavaSparkContext sc, List<T> items, Function<T, R> fn, ProgressParts parts, String what,
+                              Arrived<R> arrived) throws IOException {
         int n = items.size();
         if (n == 0) return new ArrayList<>();
         if (parts.size() < n) throw new IllegalArgumentException(parts.size() + " progress parts for " + n + " tasks");
@@ -40,14 +63,26 @@ final class SparkTasks {
         JavaRDD<R> mapped = sc.parallelize(items, n).map(fn);
         Object[] out = new Object[n];
         AtomicInteger finished = new AtomicInteger();
+        Exception[] failed = new Exception[1];
         Function2<Object, R, BoxedUnit> handler = (k, r) -> {
             int i = (Integer) k;
             out[i] = r;
+            try {
+                arrived.result(i, r);
+            } catch (IOException | RuntimeException e) {
+                synchronized (failed) {
+                    if (failed[0] == null) failed[0] = e;
+                }
+            }
             parts.update(i, 1, what + " " + finished.incrementAndGet() + "/" + n);
             return BoxedUnit.UNIT;
         };
         @SuppressWarnings("unchecked") ClassTag<R> tag = (ClassTag<R>) (ClassTag<?>) scala.reflect.ClassTag$.MODULE$.AnyRef();
         sc.sc().runJob(mapped.rdd(), SparkTasks.<R>first(), handler, tag);
+        synchronized (failed) {
+            if (failed[0] instanceof IOException e) throw e;
+            if (failed[0] instanceof RuntimeException e) throw e;
+        }
         @SuppressWarnings("unchecked") List<R> list = (List<R>) (List<?>) new ArrayList<>(Arrays.asList(out));
         return list;
     }

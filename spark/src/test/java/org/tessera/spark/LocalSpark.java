@@ -39,4 +39,43 @@ final class LocalSpark {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A task fault that, in the task of master tile {@code group} (or Grid tile {@code tile}), waits
+     * up to 30 s until the run manifest {@code manifest} records a finished piece, then logs
+     * "seen:N" (N pieces recorded): the driver records each piece as its task ends, not once every
+     * task has ended (then this task, still running, would see none).
+     */
+    record WaitsForARecord(String manifest, String log, int group, int tile) implements SparkMosaic.TaskFault {
+        @Override public void after(int groupId, int attempt) {
+            if (groupId == group && attempt == 0) waitAndLog();
+        }
+
+        @Override public void afterGridTile(int id, int attempt) {
+            if (id == tile && attempt == 0) waitAndLog();
+        }
+
+        private void waitAndLog() {
+            long deadline = System.currentTimeMillis() + 30_000;
+            int seen = 0;
+            while ((seen = recorded()) == 0 && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            LocalSpark.log(log, "seen:" + seen);
+        }
+
+        private int recorded() {
+            try {
+                Object o = org.tessera.config.Json.parse(Files.readString(Path.of(manifest)));
+                return o instanceof java.util.Map<?, ?> m && m.get("tiles") instanceof java.util.Map<?, ?> t ? t.size() : 0;
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
 }

@@ -148,6 +148,22 @@ class SparkGridTest {
         SparkMosaicTest.assertSamePixels(one.mosaic(), rerun.mosaic());
     }
 
+    /**
+     * The driver records each Grid tile for resume as its task ends: a driver stopped while other
+     * tiles still run keeps the finished ones (they were recorded only after the last task).
+     */
+    @Test
+    void eachTileIsRecordedAsItsTaskEnds(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in"), out = dir.resolve("spark");
+        stackPlan(in);
+        Path log = dir.resolve("seen.txt");
+        new SparkMosaic(LocalSpark.context(), new LocalSpark.WaitsForARecord(out.resolve("tessera-run.json").toString(),
+                log.toString(), Integer.MIN_VALUE, 3)).mosaic(List.of(in), out, config(), Progress.NONE);
+        List<String> seen = Files.readAllLines(log);
+        assertEquals(1, seen.size(), seen.toString());
+        assertTrue(Integer.parseInt(seen.get(0).substring("seen:".length())) >= 1, "tile 3 saw no tile recorded: " + seen);
+    }
+
     /** Logs every Grid tile attempt as "tile:attempt"; tile {@code failing} throws on its first {@code failures} attempts. */
     record Attempts(String log, int failing, int failures) implements SparkMosaic.TaskFault {
         @Override public void after(int groupId, int attempt) { }

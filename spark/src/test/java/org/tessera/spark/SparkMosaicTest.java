@@ -47,6 +47,22 @@ class SparkMosaicTest {
         }
     }
 
+    /**
+     * The driver records each master tile for resume as its task ends: a driver stopped while
+     * other groups still stack keeps the finished tiles (they were recorded only after the last task).
+     */
+    @Test
+    void eachMasterTileIsRecordedAsItsTaskEnds(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("spark"), log = dir.resolve("seen.txt");
+        MosaicPipeline.Outcome o = new SparkMosaic(LocalSpark.context(), new LocalSpark.WaitsForARecord(
+                out.resolve("tessera-run.json").toString(), log.toString(), 1, Integer.MIN_VALUE))
+                .mosaic(List.of(), out, new Config(), Progress.NONE);
+        assertTrue(o.masterTiles().size() >= 2, o.masterTiles().toString());
+        List<String> seen = Files.readAllLines(log);
+        assertEquals(1, seen.size(), seen.toString());
+        assertTrue(Integer.parseInt(seen.get(0).substring("seen:".length())) >= 1, "group 1 saw no tile recorded: " + seen);
+    }
+
     @Test
     void demoSkyOnSparkIsTheSingleMachineMosaicWithARetriedTask(@TempDir Path dir) throws IOException {
         Config config = new Config();
