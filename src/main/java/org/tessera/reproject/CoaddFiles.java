@@ -170,9 +170,31 @@ public final class CoaddFiles {
         return png;
     }
 
-    /** An input of the coadd from a FITS image: its pixels, ALPHA and WCS, weighted by its frame count. */
+    /**
+     * An input of the coadd from a FITS image: its pixels, ALPHA and WCS, weighted by its frame
+     * count, with its exposure when it is a stack Tessera wrote ({@link #tileExposure}).
+     */
     public static CoaddInput input(FitsFrame f) {
-        return new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f));
+        return new CoaddInput(f.name(), f, f.alpha(), f.wcs(), nFrames(f), tileExposure(f));
+    }
+
+    /**
+     * The exposure (s) a stack Tessera wrote (ORIGIN 'Tessera': master tile, Grid tile, mosaic) is
+     * counts per: its {@code EXPTIME}, one frame's exposure, the unit of its mean (a stack of 20 s
+     * frames holds twice the counts of one of 10 s frames). NaN for any other image, whose
+     * {@code EXPTIME} may be a total or its pixels already per second.
+     */
+    static double tileExposure(FitsFrame f) {
+        if (!FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
+            return Double.NaN;
+        String v = f.keys().get("EXPTIME");
+        if (v == null) return Double.NaN;
+        try {
+            double e = Double.parseDouble(v.trim());
+            return e > 0 && Double.isFinite(e) ? e : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /**

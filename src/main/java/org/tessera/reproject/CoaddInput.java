@@ -16,8 +16,12 @@ import org.tessera.wcs.Wcs;
  * @param wcs     the tile's celestial WCS (0-based pixels)
  * @param nFrames the number of frames stacked into the tile (MT_NFRAMES), or 1; drives the tile
  *                weight
+ * @param exposure the exposure (s) its pixel values are counts per, NaN when unknown: a stack Tessera
+ *                wrote gives its {@code EXPTIME} (one frame's exposure, the unit of its mean). Where
+ *                every tile gives one and they differ, the photometric match starts from the gains
+ *                that put them on one exposure ({@link PhotometricMatch#exposurePriors})
  */
-public record CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs, double nFrames) {
+public record CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs, double nFrames, double exposure) {
 
     public CoaddInput {
         Objects.requireNonNull(image, "image");
@@ -27,6 +31,12 @@ public record CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs,
             throw new IllegalArgumentException(name + ": alpha must be one channel of " + image.width() + "x" + image.height()
                     + ", got " + alpha.width() + "x" + alpha.height() + "x" + alpha.channels());
         if (!(nFrames > 0) || Double.isInfinite(nFrames)) nFrames = 1;
+        if (!(exposure > 0) || Double.isInfinite(exposure)) exposure = Double.NaN;
+    }
+
+    /** A tile of unknown exposure. */
+    public CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs, double nFrames) {
+        this(name, image, alpha, wcs, nFrames, Double.NaN);
     }
 
     /** A plain image: no alpha, one frame. */

@@ -200,6 +200,8 @@ final class PhotometricMatch {
     /** Centre of the final grid, and the half-size that scales slopes in the solve. */
     private final double cx, cy, half;
     private final List<Pair> pairs = new ArrayList<>();
+    /** Per preview, the gain that puts its tile on the common exposure ({@link #exposurePriors}). */
+    private double[] prior;
 
     private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor, int ox, int oy,
                              WcsGrid finalGrid) {
@@ -475,12 +477,18 @@ final class PhotometricMatch {
         pairs.addAll(fitted);
         int[] anchor = anchors(n, pairs);
         // Gains: g_i = a·g_j (tile j, scaled by g_j, matches tile i scaled by g_i), in log space.
+        // Tiles of other exposures are first put on one (g = prior · r): the solve, its "equal
+        // gains unless proven", the blend toward neutral and the clamp then act on r, what the
+        // exposures do not explain, instead of clamping a 2× exposure step to 1.67×.
+        prior = exposurePriors();
         List<GainSolve.Ratio> ratios = new ArrayList<>();
         for (Pair p : pairs)
-            if (p.a() > 0) ratios.add(new GainSolve.Ratio(p.i(), p.j(), Math.log(p.a()),
+            if (p.a() > 0) ratios.add(new GainSolve.Ratio(p.i(), p.j(),
+                    Math.log(p.a()) - Math.log(prior[p.i()]) + Math.log(prior[p.j()]),
                     Math.hypot(p.sigmaA() / p.a(), GAIN_SIGMA_FLOOR)));
         GainSolve.Result gs = GainSolve.solve(n, ratios, GAIN_SIGNIFICANCE);
         double[] g = gs.gains();
+        for (int i = 0; i < n; i++) g[i] *= prior[i];
         LOG.info(String.format(Locale.ROOT, "[P5] gains: %d of %d pairs measure a gain; %d of %d groups differ "
                 + "significantly from equal gains (%d tiles), pair errors widened by up to %.2fx",
                 ratios.size(), pairs.size(), gs.significantGroups(), gs.groups(), gs.keptTiles(), gs.birge()));
@@ -494,6 +502,36 @@ final class PhotometricMatch {
                 Arrays.toString(Arrays.stream(anchor).mapToObj(a -> previews.get(a).tile.name()).toArray())));
         recentreBlendClamp(g, o);
         return new double[][] {g, o};
+    }
+
+    /**
+     * The gain that puts each tile on one exposure, E_ref / E_i, where every tile gives its exposure
+     * ({@link CoaddInput#exposure}: the unit of a Tessera stack's mean) and they differ; all 1
+     * otherwise (an image of unknown unit is never rescaled by a guess). E_ref is the exposure most
+     * of the tiles' frames have (the longer on a tie), so the mosaic stays in counts per one of its
+     * exposures and a run of one exposure is unchanged.
+     */
+    double[] exposurePriors() {
+        int n = previews.size();
+        double[] s = new double[n];
+        Arrays.fill(s, 1);
+        java.util.TreeMap<Double, Double> frames = new java.util.TreeMap<>();
+        for (Preview p : previews) {
+            double e = p.tile.input.exposure();
+            if (Double.isNaN(e)) return s;
+            frames.merge(e, p.tile.input.nFrames(), Double::sum);
+        }
+        if (frames.size() < 2) return s;
+        double ref = Double.NaN, most = -1;
+        for (var en : frames.entrySet()) // ascending: a tie goes to the longer exposure
+            if (en.getValue() >= most) {
+                most = en.getValue();
+                ref = en.getKey();
+            }
+        for (int i = 0; i < n; i++) s[i] = ref / previews.get(i).tile.input.exposure();
+        LOG.info(String.format(Locale.ROOT, "[P5] exposures %s s: tiles put on %s s before matching (gains %s)",
+                frames.keySet(), ref, Arrays.toString(Arrays.stream(s).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toArray())));
+        return s;
     }
 
     /** One anchor per connected group of the pair graph: its best-connected tile. */
@@ -533,9 +571,12 @@ final class PhotometricMatch {
         }
         double keep = 1 - mp.blendToNeutral();
         for (int i = 0; i < n; i++) {
-            g[i] = 1 + keep * (g[i] - 1);
+            // Neutral is the exposure prior (1 unless the tiles' exposures differ).
+            double pr = prior == null ? 1 : prior[i];
+            double r = g[i] / pr;
+            r = 1 + keep * (r - 1);
             o[i] = keep * o[i];
-            g[i] = Math.max(mp.gainMin(), Math.min(mp.gainMax(), g[i]));
+            g[i] = pr * Math.max(mp.gainMin(), Math.min(mp.gainMax(), r));
             o[i] = Math.max(-mp.offsetMax(), Math.min(mp.offsetMax(), o[i]));
         }
     }
