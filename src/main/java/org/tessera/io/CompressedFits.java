@@ -40,13 +40,17 @@ import nom.tam.image.compression.hdu.CompressedImageHDU;
  * and the compression's own keys, with {@code ZBITPIX}, {@code ZNAXISn}, {@code ZSIMPLE},
  * {@code ZTENSION} … renamed back (so the keys, WCS and BZERO/BSCALE read as in the file that was
  * compressed); its pixels are the stored values nom-tam-fits decodes (quantized floats dequantized
- * as cfitsio does: {@link CfitsioDequantization}). The image goes back into
+ * as cfitsio does: {@link CfitsioDequantization}, BSCALE and BZERO applied and their cards left
+ * out). The image goes back into
  * the primary HDU when the table says it came from there ({@code ZSIMPLE}, after fpack's empty
  * primary); other HDUs are copied byte for byte. Only {@link DecompressedCopies} calls this.
  */
 final class CompressedFits {
 
     private CompressedFits() {}
+
+    /** The quantizations of floats Tessera dequantizes (the values of ZQUANTIZ, as the FITS standard spells them). */
+    static final List<String> QUANTIZATIONS = List.of("NO_DITHER", "SUBTRACTIVE_DITHER_1", "SUBTRACTIVE_DITHER_2");
 
     /** The algorithms nom-tam-fits decodes (the values of ZCMPTYPE). */
     static final Set<String> ALGORITHMS = Set.of("RICE_1", "RICE_ONE", "GZIP_1", "GZIP_2", "HCOMPRESS_1", "PLIO_1", "NOCOMPRESS");
@@ -178,15 +182,20 @@ final class CompressedFits {
     }
 
     /**
-     * True when a float image's tiles hold quantized integers: the scale of each tile (a ZSCALE
-     * column) or of all (a ZSCALE key) is there. Without it the floats are stored as they are
-     * (lossless), whatever ZQUANTIZ says.
+     * True when a float image's tiles hold quantized integers: the table has a column of their
+     * scales (ZSCALE; cfitsio also takes a ZZERO column alone, which nom-tam-fits does not decode
+     * and no writer makes). Without it the floats are stored as they are
+     * (lossless), whatever ZQUANTIZ says (a scale given as a keyword is refused in writeImage).
      */
     static boolean quantized(FitsStructure.Hdu h) {
-        if (h.header().containsKey("ZSCALE")) return true;
+        return column(h, "ZSCALE");
+    }
+
+    /** True when the table of {@code h} has a column of that name (TTYPEn, case aside, as cfitsio finds it). */
+    static boolean column(FitsStructure.Hdu h, String name) {
         int n = h.header().getIntValue("TFIELDS", 0);
         for (int i = 1; i <= n; i++)
-            if ("ZSCALE".equalsIgnoreCase(String.valueOf(h.header().getStringValue("TTYPE" + i)).trim())) return true;
+            if (name.equalsIgnoreCase(String.valueOf(h.header().getStringValue("TTYPE" + i)).trim())) return true;
         return false;
     }
 
@@ -273,6 +282,19 @@ final class CompressedFits {
                     + naxis + (naxis > 0 ? ", an axis of length 0" : "") + ")");
         if (!PixelCodec.supported(bitpix))
             throw new FitsReadException(file, "tile-compressed image (" + where + ") with an unsupported ZBITPIX=" + bitpix);
+        boolean quantized = bitpix < 0 && quantized(h);
+        // the convention's columns; as keywords alone cfitsio 4.2 reads the tiles as unquantized
+        // floats (the integers' bits) and nom-tam-fits 1.21 decodes every pixel as 0
+        if (bitpix < 0 && !column(h, "ZSCALE") && (h.header().containsKey("ZSCALE") || h.header().containsKey("ZZERO")))
+            throw new FitsReadException(file, "tile-compressed image (" + where + ") gives its quantization as ZSCALE/ZZERO "
+                    + "keywords instead of table columns, which no reader agrees on how to read");
+        String method = h.header().containsKey("ZQUANTIZ") ? String.valueOf(h.header().getStringValue("ZQUANTIZ")) : null;
+        // cfitsio and nom-tam-fits read any other value as NO_DITHER (a dithered image of a method
+        // they do not know would read with the dither left in it, up to a quantization step)
+        if (quantized && method != null && !QUANTIZATIONS.contains(method.stripTrailing()))
+            throw new FitsReadException(file, "tile-compressed image (" + where + ") quantized with ZQUANTIZ='"
+                    + method.stripTrailing() + "', a method Tessera cannot dequantize (it reads "
+                    + String.join(", ", QUANTIZATIONS) + ")");
         long bytes = values * Math.abs(bitpix) / 8;
         int permits = (int) Math.min(BUDGET_MIB, Math.max(1, (2 * bytes >> 20) + 1));
         DECODING.acquireUninterruptibly(permits);
@@ -284,7 +306,7 @@ final class CompressedFits {
                     throw new FitsReadException(file, "the tile-compressed HDU " + h.index() + " cannot be read as an image");
                 // cfitsio and astropy write ZQUANTIZ on losslessly compressed floats too; nom-tam-fits
                 // then dequantizes without a scale and every pixel reads 0: stored as they are
-                if (bitpix < 0 && !quantized(h)) c.getHeader().deleteKey("ZQUANTIZ");
+                if (bitpix < 0 && !quantized) c.getHeader().deleteKey("ZQUANTIZ");
                 // fpack's name for RICE_1 with SUBTRACTIVE_DITHER_2 (so that older readers refuse it):
                 // nom-tam-fits decodes it as RICE_1 but logs a warning for each file
                 if ("RICE_ONE".equalsIgnoreCase(algorithm.trim())) c.getHeader().findCard("ZCMPTYPE").setValue("RICE_1");
@@ -311,7 +333,7 @@ final class CompressedFits {
                         + (data == null ? 0 : data.capacity()) + " pixels, the header declares " + values);
             byte[] header;
             try {
-                header = header(h, primary);
+                header = header(h, primary, quantized);
             } catch (IllegalStateException e) { // a structural Z-card missing
                 throw new FitsReadException(file, "damaged tile-compressed image (" + where + "): " + e.getMessage(), e);
             }
@@ -327,9 +349,11 @@ final class CompressedFits {
     /**
      * The image header of the tile-compressed HDU {@code h}: the structural cards first, from the
      * Z-keys (their card text kept, the key renamed), then every other card of the table in its
-     * order, as the tiled-image convention maps them; END and blank padding.
+     * order, as the tiled-image convention maps them; END and blank padding. Quantized floats
+     * ({@code scaled}) are written with BSCALE and BZERO applied, as cfitsio reads them
+     * ({@link CfitsioDequantization#tileScaling}): their cards are left out.
      */
-    static byte[] header(FitsStructure.Hdu h, boolean primary) {
+    static byte[] header(FitsStructure.Hdu h, boolean primary, boolean scaled) {
         byte[] cards = h.cards();
         int n = cards.length / FitsStructure.CARD;
         int naxis = h.header().getIntValue("ZNAXIS", 0);
@@ -349,6 +373,7 @@ final class CompressedFits {
             String key = key(cards, c);
             if (key.equals("END") || TABLE_KEYS.contains(key) || TABLE_INDEXED.matcher(key).matches()) continue;
             if (!primary && key.equals("EXTEND")) continue;
+            if (scaled && (key.equals("BSCALE") || key.equals("BZERO"))) continue;
             // the name fpack and astropy give the table when the image had none (funpack drops it too)
             if (key.equals("EXTNAME") && "COMPRESSED_IMAGE".equals(h.extname())) continue;
             byte[] one = new byte[FitsStructure.CARD];

@@ -222,6 +222,70 @@ class CompressedInputsTest {
     }
 
     /**
+     * Floats of an image with BSCALE = 0.5 and BZERO = 1000 (astropy wrote them) read cfitsio's
+     * values bit for bit (fits_read_img, make_fixtures.py): quantized, each tile scaled by ZSCALE ·
+     * BSCALE and ZZERO · BSCALE + BZERO, and tile 3, whose product is exactly 1 and 0, by BSCALE
+     * and BZERO instead (cfitsio's case for a tile stored unscaled); lossless, the stored floats
+     * scaled by BSCALE and BZERO. The quantized copies hold the scaled values without the two keys.
+     */
+    @Test
+    void floatsWithBscaleAndBzeroReadCfitsiosValuesBitForBit() throws IOException {
+        for (String name : new String[] {"bscale_d1", "bscale_nd", "bscale_lossless"}) {
+            float[] a = pixels(FitsFrame.open(fixture(name + ".expect.fits")));
+            FitsFrame fz = FitsFrame.open(fixture(name + ".fits.fz"));
+            float[] b = pixels(fz);
+            assertEquals(80 * 60, b.length, name);
+            for (int i = 0; i < a.length; i++)
+                assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), name + " pixel " + i);
+            boolean lossless = name.equals("bscale_lossless");
+            assertEquals(lossless ? "0.5" : null, fz.keys().get("BSCALE") == null ? null : fz.keys().get("BSCALE").trim(), name);
+            assertEquals(lossless ? "1000.0" : null, fz.keys().get("BZERO") == null ? null : fz.keys().get("BZERO").trim(), name);
+        }
+        // pixel (0, 2), tile 3: ZSCALE 2 and ZZERO -2000 make 1 and 0 with BSCALE and BZERO, so
+        // cfitsio scales its integer by 0.5 and adds 1000 (without that case: the integer, 88)
+        assertEquals(1044.123046875f, pixels(FitsFrame.open(fixture("bscale_d1.fits.fz")))[160]);
+        assertEquals(1044.0f, pixels(FitsFrame.open(fixture("bscale_nd.fits.fz")))[160]);
+        assertEquals(1528.5f, pixels(FitsFrame.open(fixture("bscale_lossless.fits.fz")))[160]);
+        // the rule itself: combined where BSCALE/BZERO are not 1 and 0, BSCALE/BZERO where that gives 1 and 0
+        assertArrayEquals(new double[] {0.25, 999.0}, CfitsioDequantization.tileScaling(0.5, -2.0, 0.5, 1000.0));
+        assertArrayEquals(new double[] {0.5, 1000.0}, CfitsioDequantization.tileScaling(2.0, -2000.0, 0.5, 1000.0));
+        assertArrayEquals(new double[] {0.5, 1000.0}, CfitsioDequantization.tileScaling(1.0, 0.0, 0.5, 1000.0));
+        assertArrayEquals(new double[] {0.5, -2.0}, CfitsioDequantization.tileScaling(0.5, -2.0, 1.0, 0.0));
+        assertArrayEquals(new double[] {1.0, 0.0}, CfitsioDequantization.tileScaling(1.0, 0.0, 1.0, 0.0));
+    }
+
+    /**
+     * A quantized image whose ZQUANTIZ names a method Tessera does not know is refused with the
+     * file and the value (cfitsio and nom-tam-fits would read it as NO_DITHER, any dither left in
+     * it), and one whose scale is a keyword, not a column; on lossless floats, which are not
+     * dequantized, ZQUANTIZ does not matter.
+     */
+    @Test
+    void anUnknownQuantizationOrAScaleKeywordIsNamedAndLosslessFloatsIgnoreZquantiz() throws IOException {
+        Path fz = fixture("nd_rice.fits.fz");
+        patch(fz, "ZQUANTIZ= 'NO_DITHER'", "ZQUANTIZ= 'NODITHER2'");
+        assertEquals("nd_rice.fits.fz: tile-compressed image (HDU 1) quantized with ZQUANTIZ='NODITHER2', a method "
+                + "Tessera cannot dequantize (it reads NO_DITHER, SUBTRACTIVE_DITHER_1, SUBTRACTIVE_DITHER_2)", problem(fz));
+        Path d1 = fixture("d1_rice.fits.fz");
+        patch(d1, "ZQUANTIZ= 'SUBTRACTIVE_DITHER_1'", "ZQUANTIZ= 'subtractive_dither_1'");
+        assertEquals("d1_rice.fits.fz: tile-compressed image (HDU 1) quantized with ZQUANTIZ='subtractive_dither_1', a method "
+                + "Tessera cannot dequantize (it reads NO_DITHER, SUBTRACTIVE_DITHER_1, SUBTRACTIVE_DITHER_2)", problem(d1));
+        // the scale as keywords instead of columns: cfitsio reads the integers' bits as floats, nom-tam-fits 0 everywhere
+        Path keys = fixture("nd_rice.fits.fz");
+        patch(keys, "TTYPE2  = 'ZSCALE  '", "TTYPE2  = 'ZSCALX  '");
+        patch(keys, "TTYPE3  = 'ZZERO   '", "TTYPE3  = 'ZZERX   '");
+        String history = new String(Files.readAllBytes(keys), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = history.indexOf("HISTORY Image was compressed");
+        patch(keys, history.substring(at, at + 80), String.format("%-80s", "ZSCALE  =                 0.25"));
+        assertEquals("nd_rice.fits.fz: tile-compressed image (HDU 1) gives its quantization as ZSCALE/ZZERO keywords "
+                + "instead of table columns, which no reader agrees on how to read", problem(keys));
+        Path lossless = fixture("bscale_lossless.fits.fz");
+        patch(lossless, "ZQUANTIZ= 'NO_DITHER'", "ZQUANTIZ= 'NODITHER2'");
+        float[] a = pixels(FitsFrame.open(fixture("bscale_lossless.expect.fits"))), b = pixels(FitsFrame.open(lossless));
+        for (int i = 0; i < a.length; i++) assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), "pixel " + i);
+    }
+
+    /**
      * cfitsio's random sequence (fits_init_randoms): its first values and the 10000th seed it
      * checks, and a dithered tile dequantized with them, NaN for the blank integer.
      */
