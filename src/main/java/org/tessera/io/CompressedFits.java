@@ -183,9 +183,8 @@ final class CompressedFits {
 
     /**
      * True when a float image's tiles hold quantized integers: the table has a column of their
-     * scales (ZSCALE; cfitsio also takes a ZZERO column alone, which nom-tam-fits does not decode
-     * and no writer makes). Without it the floats are stored as they are
-     * (lossless), whatever ZQUANTIZ says (a scale given as a keyword is refused in writeImage).
+     * scales (ZSCALE; cfitsio also takes a ZZERO column alone, which no writer makes). Without it
+     * the floats are stored as they are (lossless), whatever ZQUANTIZ says (a scale given as a keyword is refused in writeImage).
      */
     static boolean quantized(FitsStructure.Hdu h) {
         return column(h, "ZSCALE");

@@ -527,6 +527,72 @@ class CompressedInputsTest {
         }
     }
 
+    /**
+     * A full disk stops the scan whichever way it reads the frames, as a problem of its kind
+     * (FrameScanner.Kind.DISK_FULL, set where the copy failed): the local scan, the Spark module's
+     * (headers read elsewhere, then selectFrames) and Grid mode's (GridInputs, each reason prefixed
+     * by its plan line). A file's own problem is skipped even when its reason holds the words of a
+     * full disk (a .fz whose ZCMPTYPE is 'the disk is full (': its value is quoted in the reason).
+     */
+    @Test
+    void theScansStopAtAFullDiskAndOnlyThere() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "/dev/full (Linux)");
+        Path orig = plain();
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path a = Files.copy(orig, in.resolve("a.fits"));
+        // a file problem in the words of a full disk: skipped, the scan goes on
+        Path odd = CompressedFixtures.fpack(orig, in.resolve("odd.fits.fz"), Compression.ZCMPTYPE_RICE_1, null);
+        String text = new String(Files.readAllBytes(odd), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("ZCMPTYPE= 'RICE_1  '");
+        patch(odd, text.substring(at, at + 80), String.format("%-80s", "ZCMPTYPE= 'the disk is full ('"));
+        FrameScanner.Scan scan = FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false);
+        assertEquals(List.of(a), scan.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(new FrameScanner.Problem(odd, "tile-compressed image (HDU 1) uses the compression "
+                + "ZCMPTYPE='the disk is full (', which Tessera cannot decode (it reads GZIP_1, GZIP_2, HCOMPRESS_1, "
+                + "NOCOMPRESS, PLIO_1, RICE_1, RICE_ONE)", FrameScanner.Kind.FILE)), scan.skipped());
+        FrameScanner.stopAtFullDisk(List.of(new FrameScanner.Problem(a, "cannot read: the disk is full (No space left on device)")));
+        Files.delete(odd);
+
+        FitsFrame.open(CompressedFixtures.gzip(orig, tmp.resolve("first.fits.gz"))); // the folder exists
+        Path dir = DecompressedCopies.location();
+        Path gz = CompressedFixtures.gzip(orig, in.resolve("b.fits.gz"));
+        Path part = dir.resolve(DecompressedCopies.copyName(gz) + ".gunzip");
+        try {
+            String said = "cannot decompress into " + dir + ": the disk is full (";
+            full(part); // each failed copy removes its scratch file: linked to /dev/full again before each scan
+            IOException local = assertThrows(IOException.class,
+                    () -> FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false));
+            assertTrue(local.getMessage().startsWith(gz.toAbsolutePath() + ": " + said), local.getMessage());
+            // the Spark module's scan: headers read on an executor, the frames built and selected on the driver
+            full(part);
+            FrameScanner.HeaderRead read = FrameScanner.readHeaders(gz);
+            assertEquals(FrameScanner.Kind.DISK_FULL, read.kind());
+            assertTrue(read.problem().startsWith(said), read.problem());
+            List<FrameScanner.Opened> opened = List.of(FrameScanner.open(a, false),
+                    FrameScanner.opened(gz, read, FrameReading.AS_STORED));
+            IOException spark = assertThrows(IOException.class, () -> FrameScanner.selectFrames(opened, List.of()));
+            assertEquals(local.getMessage(), spark.getMessage());
+            // Grid mode: the plan's lines opened, the reason prefixed by the line, the kind kept
+            Path csv = Files.writeString(in.resolve("stack_plan.csv"), "path\na.fits\nb.fits.gz\n");
+            full(part);
+            org.tessera.grid.GridInputs.Split split = org.tessera.grid.GridInputs.open(org.tessera.grid.StackPlan.read(csv),
+                    new org.tessera.tiles.AltAzGating(false, false, org.tessera.tiles.AltAzGating.UnknownPolicy.EQ));
+            FrameScanner.Problem full = split.skipped().stream().filter(p -> p.file().equals(gz)).findFirst().orElseThrow();
+            assertEquals(FrameScanner.Kind.DISK_FULL, full.kind());
+            assertTrue(full.reason().startsWith("line 3: " + said), full.reason());
+            IOException grid = assertThrows(IOException.class, () -> FrameScanner.stopAtFullDisk(split.skipped()));
+            assertEquals(gz + ": " + full.reason(), grid.getMessage());
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** {@code scratch} made a link to /dev/full (every write fails: the disk is full). */
+    private static void full(Path scratch) throws IOException {
+        Files.deleteIfExists(scratch);
+        Files.createSymbolicLink(scratch, Path.of("/dev/full"));
+    }
+
     /** The folder of a process that was killed (no exit to delete it) goes at the next one's first copy; others stay. */
     @Test
     void foldersLeftByProcessesNoLongerRunningAreDeleted() throws Exception {
