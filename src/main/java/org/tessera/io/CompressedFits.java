@@ -205,6 +205,11 @@ final class CompressedFits {
      * advice of a larger heap, instead of as the damaged file it is.
      */
     static void checkHeap(Path file, FileChannel in, FitsStructure.Hdu h) throws IOException {
+        checkHeap(file, in, h, TABLE_READ);
+    }
+
+    /** As {@link #checkHeap(Path, FileChannel, FitsStructure.Hdu)}, reading at most {@code readBytes} of the table at once. */
+    static void checkHeap(Path file, FileChannel in, FitsStructure.Hdu h, int readBytes) throws IOException {
         nom.tam.fits.Header hd = h.header();
         long rowBytes = hd.getLongValue("NAXIS1", 0), rows = hd.getLongValue("NAXIS2", 0);
         long table = rowBytes * rows, heapStart = hd.getLongValue("THEAP", table);
@@ -231,23 +236,36 @@ final class CompressedFits {
             }
         }
         if (pointers == 0 || width != rowBytes || rowBytes > Integer.MAX_VALUE) return;
-        java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate((int) rowBytes);
-        for (long k = 0; k < rows; k++) {
-            row.clear();
-            long pos = h.dataOffset() + k * rowBytes;
-            while (row.hasRemaining()) if (in.read(row, pos + row.position()) < 0) return; // truncated: said elsewhere
-            for (int i = 0; i < fields; i++) {
-                if (size[i] == 0) continue;
-                long n = wide[i] ? row.getLong(at[i]) : row.getInt(at[i]);
-                long off = wide[i] ? row.getLong(at[i] + 8) : row.getInt(at[i] + 4);
-                if (n == 0) continue;
-                if (n < 0 || off < 0 || n > (heapEnd - heapStart) / size[i] || heapStart + off + n * size[i] > heapEnd)
-                    throw new FitsReadException(file, "damaged tile-compressed image (HDU " + h.index() + "): tile "
-                            + (k + 1) + " of " + rows + " points outside the table's data (" + n + " value(s) at byte "
-                            + off + " of a heap of " + (heapEnd - heapStart) + " bytes): a damaged or altered file");
+        // the table in one pass, whole rows at a time (all of it at once for any real image: a
+        // Seestar frame's 1920 row tiles take 8 to 24 bytes each), not one small read per row
+        int perRead = (int) Math.max(1, Math.min(rows, readBytes / rowBytes));
+        java.nio.ByteBuffer rowsRead = java.nio.ByteBuffer.allocate((int) (perRead * rowBytes));
+        for (long first = 0; first < rows; first += perRead) {
+            int count = (int) Math.min(perRead, rows - first);
+            rowsRead.clear().limit((int) (count * rowBytes));
+            long pos = h.dataOffset() + first * rowBytes;
+            boolean end = false;
+            while (rowsRead.hasRemaining() && !end) end = in.read(rowsRead, pos + rowsRead.position()) < 0;
+            if (end) count = (int) (rowsRead.position() / rowBytes); // truncated (said elsewhere): the rows there are checked
+            for (int r = 0; r < count; r++) {
+                int row = (int) (r * rowBytes);
+                for (int i = 0; i < fields; i++) {
+                    if (size[i] == 0) continue;
+                    long n = wide[i] ? rowsRead.getLong(row + at[i]) : rowsRead.getInt(row + at[i]);
+                    long off = wide[i] ? rowsRead.getLong(row + at[i] + 8) : rowsRead.getInt(row + at[i] + 4);
+                    if (n == 0) continue;
+                    if (n < 0 || off < 0 || n > (heapEnd - heapStart) / size[i] || heapStart + off + n * size[i] > heapEnd)
+                        throw new FitsReadException(file, "damaged tile-compressed image (HDU " + h.index() + "): tile "
+                                + (first + r + 1) + " of " + rows + " points outside the table's data (" + n + " value(s) at byte "
+                                + off + " of a heap of " + (heapEnd - heapStart) + " bytes): a damaged or altered file");
+                }
             }
+            if (end) return;
         }
     }
+
+    /** Bytes of the tile table {@link #checkHeap} reads at once at most (whole rows; one row when a row is longer). */
+    private static final int TABLE_READ = 1 << 20;
 
     /** A binary table's TFORM: repeat count, type, and a P or Q column's element type. */
     private static final java.util.regex.Pattern TFORM = java.util.regex.Pattern.compile("(\\d*)([LXBIJKAEDCMPQ])([LXBIJKAEDCM]?).*");

@@ -487,6 +487,44 @@ class CompressedInputsTest {
                 + "cannot decode (it reads GZIP_1, GZIP_2, HCOMPRESS_1, NOCOMPRESS, PLIO_1, RICE_1, RICE_ONE)", problem(other));
     }
 
+    /**
+     * The tile table is checked in one pass of reads of whole rows: a damaged pointer is named by
+     * its row whether the rows are read all at once, one at a time, or three at a time (the last
+     * read of two); an intact table passes at every size.
+     */
+    @Test
+    void aDamagedPointerIsNamedByItsRowWhateverTheReadSize() throws IOException {
+        short[][] rows = new short[20][600];
+        for (int y = 0; y < 20; y++) for (int x = 0; x < 600; x++) rows[y][x] = (short) (x / 10 + y);
+        Path fz = CompressedFixtures.fpack(FitsFixtures.write(tmp.resolve("rows.fits"), rows), tmp.resolve("tiles.fits.fz"),
+                Compression.ZCMPTYPE_GZIP_1, null);
+        FitsStructure.Hdu table = FitsStructure.read(fz).get(1);
+        int rowBytes = (int) table.header().getLongValue("NAXIS1", 0);
+        long heap = table.dataBytes() - (long) rowBytes * 20;
+        for (int size : new int[] {1 << 20, 1, rowBytes, 3 * rowBytes, 3 * rowBytes + 1})
+            try (var ch = java.nio.channels.FileChannel.open(fz)) {
+                CompressedFits.checkHeap(fz, ch, table, size);
+            }
+        byte[] b = Files.readAllBytes(fz);
+        for (int row : new int[] {19, 6}) { // the last row, then one in the third read of three rows: the first named
+            int at = (int) table.dataOffset() + row * rowBytes + 4; // the descriptor's offset into the heap
+            b[at] = 0x10;
+        }
+        Path damaged = Files.write(tmp.resolve("damaged.fits.fz"), b);
+        for (int size : new int[] {1 << 20, 1, rowBytes, 3 * rowBytes, 3 * rowBytes + 1})
+            try (var ch = java.nio.channels.FileChannel.open(damaged)) {
+                FitsReadException e = assertThrows(FitsReadException.class,
+                        () -> CompressedFits.checkHeap(damaged, ch, table, size));
+                assertTrue(e.getMessage().startsWith("damaged.fits.fz: damaged tile-compressed image (HDU 1): tile 7 of 20 "
+                        + "points outside the table's data ("), e.getMessage());
+                assertTrue(e.getMessage().endsWith(" of a heap of " + heap + " bytes): a damaged or altered file"), e.getMessage());
+            }
+        b[(int) table.dataOffset() + 6 * rowBytes + 4] = Files.readAllBytes(fz)[(int) table.dataOffset() + 6 * rowBytes + 4];
+        Path last = Files.write(tmp.resolve("last.fits.fz"), b);
+        assertTrue(problem(last).startsWith("last.fits.fz: damaged tile-compressed image (HDU 1): tile 20 of 20 points "
+                + "outside the table's data ("), problem(last));
+    }
+
     /** A full disk while decompressing names the input, the folder and what to do (the copy written into /dev/full). */
     @Test
     void aFullDiskWhileDecompressingSaysWhereAndWhatToDo() throws IOException {
