@@ -61,7 +61,8 @@ public final class GridInputs {
             StackPlan.Entry e = plan.entries().get(i);
             FitsFrame f = opened.get(i).frame();
             if (f == null) {
-                skipped.add(new FrameScanner.Problem(e.path(), "line " + e.line() + ": " + opened.get(i).problem().reason()));
+                FrameScanner.Problem p = opened.get(i).problem();
+                skipped.add(p.as(e.path(), "line " + e.line() + ": " + p.reason()));
                 continue;
             }
             if (!kept.contains(f)) continue;

@@ -31,7 +31,8 @@ import nom.tam.image.compression.hdu.CompressedImageHDU;
  * {@code (float) (I * ZSCALE + ZZERO)}; dithered {@code (float) (((double) I - r + 0.5) * ZSCALE
  * + ZZERO)} with {@code r} the float random value of the pixel (SUBTRACTIVE_DITHER_2: the integer
  * {@code -2147483646} is exactly 0). An integer equal to the tile's ZBLANK (a key or a column) is
- * NaN. Java's double arithmetic and its double-to-float conversion (round to nearest even) are
+ * NaN. ZSCALE and ZZERO are the tile's scale as cfitsio takes it, with the image's BSCALE and
+ * BZERO ({@link #tileScaling}). Java's double arithmetic and its double-to-float conversion (round to nearest even) are
  * IEEE 754's, as are C's on x86-64 (SSE2, no fused multiply-add in Debian's builds), so the values
  * are cfitsio's bit for bit.
  * <p>
@@ -80,14 +81,35 @@ public final class CfitsioDequantization implements ICompressorProvider {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(LOADER);
-        BLANKS.set(blanks(c));
+        nom.tam.fits.Header h = c.getHeader();
+        IMAGE.set(new Image(blanks(c), h.getDoubleValue("BSCALE", 1.0), h.getDoubleValue("BZERO", 0.0)));
         try {
             // nom-tam-fits looks its compressor up here, on this thread, before its threads decode the tiles
             return c.getUncompressedData();
         } finally {
-            BLANKS.remove();
+            IMAGE.remove();
             t.setContextClassLoader(before);
         }
+    }
+
+    /**
+     * cfitsio's scale and zero of a quantized float tile (imcomp_decompress_tile), {ZSCALE, ZZERO}
+     * of the tile's columns combined with the image's BSCALE and BZERO: {@code ZSCALE · BSCALE}
+     * and {@code ZZERO · BSCALE + BZERO} when the image has other than 1 and 0; where the result
+     * is exactly 1 and 0 (a tile stored unscaled), BSCALE and BZERO themselves. So the values are
+     * the physical ones, BSCALE and BZERO applied ({@code CompressedFits.header} leaves them out).
+     */
+    static double[] tileScaling(double zscale, double zzero, double bscale, double bzero) {
+        double s = zscale, z = zzero;
+        if (bscale != 1.0 || bzero != 0.0) {
+            s = zscale * bscale;
+            z = zzero * bscale + bzero;
+        }
+        if (s == 1.0 && z == 0.0) {
+            s = bscale;
+            z = bzero;
+        }
+        return new double[] {s, z};
     }
 
     /**
@@ -112,8 +134,13 @@ public final class CfitsioDequantization implements ICompressorProvider {
         return all;
     }
 
-    /** The blank integers of the image being decoded on this thread (see {@link #decode}). */
-    private static final ThreadLocal<int[]> BLANKS = new ThreadLocal<>();
+    /**
+     * What the tiles of the image being decoded on this thread share (see {@link #decode}): the
+     * blank integer of each tile or null, the image's BSCALE and BZERO (1 and 0 when absent).
+     */
+    private record Image(int[] blanks, double bscale, double bzero) {}
+
+    private static final ThreadLocal<Image> IMAGE = new ThreadLocal<>();
 
     /** Tessera's class loader, except that nom-tam-fits' compressor providers are this one alone. */
     private static final ClassLoader LOADER = new ClassLoader(CfitsioDequantization.class.getClassLoader()) {
@@ -132,18 +159,20 @@ public final class CfitsioDequantization implements ICompressorProvider {
         CompressorProvider nomTam = new CompressorProvider();
         ICompressorControl quantized = nomTam.createCompressorControl(quantAlgorithm, compressionAlgorithm, baseType);
         ICompressorControl ints = nomTam.createCompressorControl(null, compressionAlgorithm, int.class);
-        return quantized == null || ints == null ? null : new Control(quantized, ints, BLANKS.get());
+        Image image = IMAGE.get();
+        if (image == null) throw new IllegalStateException("quantized floats decoded outside CfitsioDequantization.decode");
+        return quantized == null || ints == null ? null : new Control(quantized, ints, image);
     }
 
     /** nom-tam-fits' control for the options and compression; its integer decoder, then cfitsio's dequantization. */
     private static final class Control implements ICompressorControl {
         private final ICompressorControl quantized, ints;
-        private final int[] blanks;
+        private final Image image;
 
-        Control(ICompressorControl quantized, ICompressorControl ints, int[] blanks) {
+        Control(ICompressorControl quantized, ICompressorControl ints, Image image) {
             this.quantized = quantized;
             this.ints = ints;
-            this.blanks = blanks;
+            this.image = image;
         }
 
         @Override
@@ -166,7 +195,9 @@ public final class CfitsioDequantization implements ICompressorProvider {
             boolean dither = q.isDither() || q.isDither2();
             // cfitsio: iseed = (row - 1) % N_RANDOM, row = tile row (1-based) + ZDITHER0 - 1
             long row = q.getTileIndex() + 1 + q.getSeed() - 1;
-            dequantize(values, out, q.getBScale(), q.getBZero(), dither, q.isDither2(),
+            double[] sz = tileScaling(q.getBScale(), q.getBZero(), image.bscale(), image.bzero());
+            int[] blanks = image.blanks();
+            dequantize(values, out, sz[0], sz[1], dither, q.isDither2(),
                     blanks == null ? null : blanks[(int) q.getTileIndex()], (int) ((row - 1) % N_RANDOM));
         }
     }

@@ -40,13 +40,17 @@ import nom.tam.image.compression.hdu.CompressedImageHDU;
  * and the compression's own keys, with {@code ZBITPIX}, {@code ZNAXISn}, {@code ZSIMPLE},
  * {@code ZTENSION} … renamed back (so the keys, WCS and BZERO/BSCALE read as in the file that was
  * compressed); its pixels are the stored values nom-tam-fits decodes (quantized floats dequantized
- * as cfitsio does: {@link CfitsioDequantization}). The image goes back into
+ * as cfitsio does: {@link CfitsioDequantization}, BSCALE and BZERO applied and their cards left
+ * out). The image goes back into
  * the primary HDU when the table says it came from there ({@code ZSIMPLE}, after fpack's empty
  * primary); other HDUs are copied byte for byte. Only {@link DecompressedCopies} calls this.
  */
 final class CompressedFits {
 
     private CompressedFits() {}
+
+    /** The quantizations of floats Tessera dequantizes (the values of ZQUANTIZ, as the FITS standard spells them). */
+    static final List<String> QUANTIZATIONS = List.of("NO_DITHER", "SUBTRACTIVE_DITHER_1", "SUBTRACTIVE_DITHER_2");
 
     /** The algorithms nom-tam-fits decodes (the values of ZCMPTYPE). */
     static final Set<String> ALGORITHMS = Set.of("RICE_1", "RICE_ONE", "GZIP_1", "GZIP_2", "HCOMPRESS_1", "PLIO_1", "NOCOMPRESS");
@@ -178,15 +182,19 @@ final class CompressedFits {
     }
 
     /**
-     * True when a float image's tiles hold quantized integers: the scale of each tile (a ZSCALE
-     * column) or of all (a ZSCALE key) is there. Without it the floats are stored as they are
-     * (lossless), whatever ZQUANTIZ says.
+     * True when a float image's tiles hold quantized integers: the table has a column of their
+     * scales (ZSCALE; cfitsio also takes a ZZERO column alone, which no writer makes). Without it
+     * the floats are stored as they are (lossless), whatever ZQUANTIZ says (a scale given as a keyword is refused in writeImage).
      */
     static boolean quantized(FitsStructure.Hdu h) {
-        if (h.header().containsKey("ZSCALE")) return true;
+        return column(h, "ZSCALE");
+    }
+
+    /** True when the table of {@code h} has a column of that name (TTYPEn, case aside, as cfitsio finds it). */
+    static boolean column(FitsStructure.Hdu h, String name) {
         int n = h.header().getIntValue("TFIELDS", 0);
         for (int i = 1; i <= n; i++)
-            if ("ZSCALE".equalsIgnoreCase(String.valueOf(h.header().getStringValue("TTYPE" + i)).trim())) return true;
+            if (name.equalsIgnoreCase(String.valueOf(h.header().getStringValue("TTYPE" + i)).trim())) return true;
         return false;
     }
 
@@ -197,6 +205,11 @@ final class CompressedFits {
      * advice of a larger heap, instead of as the damaged file it is.
      */
     static void checkHeap(Path file, FileChannel in, FitsStructure.Hdu h) throws IOException {
+        checkHeap(file, in, h, TABLE_READ);
+    }
+
+    /** As {@link #checkHeap(Path, FileChannel, FitsStructure.Hdu)}, reading at most {@code readBytes} of the table at once. */
+    static void checkHeap(Path file, FileChannel in, FitsStructure.Hdu h, int readBytes) throws IOException {
         nom.tam.fits.Header hd = h.header();
         long rowBytes = hd.getLongValue("NAXIS1", 0), rows = hd.getLongValue("NAXIS2", 0);
         long table = rowBytes * rows, heapStart = hd.getLongValue("THEAP", table);
@@ -223,23 +236,36 @@ final class CompressedFits {
             }
         }
         if (pointers == 0 || width != rowBytes || rowBytes > Integer.MAX_VALUE) return;
-        java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate((int) rowBytes);
-        for (long k = 0; k < rows; k++) {
-            row.clear();
-            long pos = h.dataOffset() + k * rowBytes;
-            while (row.hasRemaining()) if (in.read(row, pos + row.position()) < 0) return; // truncated: said elsewhere
-            for (int i = 0; i < fields; i++) {
-                if (size[i] == 0) continue;
-                long n = wide[i] ? row.getLong(at[i]) : row.getInt(at[i]);
-                long off = wide[i] ? row.getLong(at[i] + 8) : row.getInt(at[i] + 4);
-                if (n == 0) continue;
-                if (n < 0 || off < 0 || n > (heapEnd - heapStart) / size[i] || heapStart + off + n * size[i] > heapEnd)
-                    throw new FitsReadException(file, "damaged tile-compressed image (HDU " + h.index() + "): tile "
-                            + (k + 1) + " of " + rows + " points outside the table's data (" + n + " value(s) at byte "
-                            + off + " of a heap of " + (heapEnd - heapStart) + " bytes): a damaged or altered file");
+        // the table in one pass, whole rows at a time (all of it at once for any real image: a
+        // Seestar frame's 1920 row tiles take 8 to 24 bytes each), not one small read per row
+        int perRead = (int) Math.max(1, Math.min(rows, readBytes / rowBytes));
+        java.nio.ByteBuffer rowsRead = java.nio.ByteBuffer.allocate((int) (perRead * rowBytes));
+        for (long first = 0; first < rows; first += perRead) {
+            int count = (int) Math.min(perRead, rows - first);
+            rowsRead.clear().limit((int) (count * rowBytes));
+            long pos = h.dataOffset() + first * rowBytes;
+            boolean end = false;
+            while (rowsRead.hasRemaining() && !end) end = in.read(rowsRead, pos + rowsRead.position()) < 0;
+            if (end) count = (int) (rowsRead.position() / rowBytes); // truncated (said elsewhere): the rows there are checked
+            for (int r = 0; r < count; r++) {
+                int row = (int) (r * rowBytes);
+                for (int i = 0; i < fields; i++) {
+                    if (size[i] == 0) continue;
+                    long n = wide[i] ? rowsRead.getLong(row + at[i]) : rowsRead.getInt(row + at[i]);
+                    long off = wide[i] ? rowsRead.getLong(row + at[i] + 8) : rowsRead.getInt(row + at[i] + 4);
+                    if (n == 0) continue;
+                    if (n < 0 || off < 0 || n > (heapEnd - heapStart) / size[i] || heapStart + off + n * size[i] > heapEnd)
+                        throw new FitsReadException(file, "damaged tile-compressed image (HDU " + h.index() + "): tile "
+                                + (first + r + 1) + " of " + rows + " points outside the table's data (" + n + " value(s) at byte "
+                                + off + " of a heap of " + (heapEnd - heapStart) + " bytes): a damaged or altered file");
+                }
             }
+            if (end) return;
         }
     }
+
+    /** Bytes of the tile table {@link #checkHeap} reads at once at most (whole rows; one row when a row is longer). */
+    private static final int TABLE_READ = 1 << 20;
 
     /** A binary table's TFORM: repeat count, type, and a P or Q column's element type. */
     private static final java.util.regex.Pattern TFORM = java.util.regex.Pattern.compile("(\\d*)([LXBIJKAEDCMPQ])([LXBIJKAEDCM]?).*");
@@ -273,6 +299,19 @@ final class CompressedFits {
                     + naxis + (naxis > 0 ? ", an axis of length 0" : "") + ")");
         if (!PixelCodec.supported(bitpix))
             throw new FitsReadException(file, "tile-compressed image (" + where + ") with an unsupported ZBITPIX=" + bitpix);
+        boolean quantized = bitpix < 0 && quantized(h);
+        // the convention's columns; as keywords alone cfitsio 4.2 reads the tiles as unquantized
+        // floats (the integers' bits) and nom-tam-fits 1.21 decodes every pixel as 0
+        if (bitpix < 0 && !column(h, "ZSCALE") && (h.header().containsKey("ZSCALE") || h.header().containsKey("ZZERO")))
+            throw new FitsReadException(file, "tile-compressed image (" + where + ") gives its quantization as ZSCALE/ZZERO "
+                    + "keywords instead of table columns, which no reader agrees on how to read");
+        String method = h.header().containsKey("ZQUANTIZ") ? String.valueOf(h.header().getStringValue("ZQUANTIZ")) : null;
+        // cfitsio and nom-tam-fits read any other value as NO_DITHER (a dithered image of a method
+        // they do not know would read with the dither left in it, up to a quantization step)
+        if (quantized && method != null && !QUANTIZATIONS.contains(method.stripTrailing()))
+            throw new FitsReadException(file, "tile-compressed image (" + where + ") quantized with ZQUANTIZ='"
+                    + method.stripTrailing() + "', a method Tessera cannot dequantize (it reads "
+                    + String.join(", ", QUANTIZATIONS) + ")");
         long bytes = values * Math.abs(bitpix) / 8;
         int permits = (int) Math.min(BUDGET_MIB, Math.max(1, (2 * bytes >> 20) + 1));
         DECODING.acquireUninterruptibly(permits);
@@ -284,7 +323,7 @@ final class CompressedFits {
                     throw new FitsReadException(file, "the tile-compressed HDU " + h.index() + " cannot be read as an image");
                 // cfitsio and astropy write ZQUANTIZ on losslessly compressed floats too; nom-tam-fits
                 // then dequantizes without a scale and every pixel reads 0: stored as they are
-                if (bitpix < 0 && !quantized(h)) c.getHeader().deleteKey("ZQUANTIZ");
+                if (bitpix < 0 && !quantized) c.getHeader().deleteKey("ZQUANTIZ");
                 // fpack's name for RICE_1 with SUBTRACTIVE_DITHER_2 (so that older readers refuse it):
                 // nom-tam-fits decodes it as RICE_1 but logs a warning for each file
                 if ("RICE_ONE".equalsIgnoreCase(algorithm.trim())) c.getHeader().findCard("ZCMPTYPE").setValue("RICE_1");
@@ -311,7 +350,7 @@ final class CompressedFits {
                         + (data == null ? 0 : data.capacity()) + " pixels, the header declares " + values);
             byte[] header;
             try {
-                header = header(h, primary);
+                header = header(h, primary, quantized);
             } catch (IllegalStateException e) { // a structural Z-card missing
                 throw new FitsReadException(file, "damaged tile-compressed image (" + where + "): " + e.getMessage(), e);
             }
@@ -327,9 +366,11 @@ final class CompressedFits {
     /**
      * The image header of the tile-compressed HDU {@code h}: the structural cards first, from the
      * Z-keys (their card text kept, the key renamed), then every other card of the table in its
-     * order, as the tiled-image convention maps them; END and blank padding.
+     * order, as the tiled-image convention maps them; END and blank padding. Quantized floats
+     * ({@code scaled}) are written with BSCALE and BZERO applied, as cfitsio reads them
+     * ({@link CfitsioDequantization#tileScaling}): their cards are left out.
      */
-    static byte[] header(FitsStructure.Hdu h, boolean primary) {
+    static byte[] header(FitsStructure.Hdu h, boolean primary, boolean scaled) {
         byte[] cards = h.cards();
         int n = cards.length / FitsStructure.CARD;
         int naxis = h.header().getIntValue("ZNAXIS", 0);
@@ -349,6 +390,7 @@ final class CompressedFits {
             String key = key(cards, c);
             if (key.equals("END") || TABLE_KEYS.contains(key) || TABLE_INDEXED.matcher(key).matches()) continue;
             if (!primary && key.equals("EXTEND")) continue;
+            if (scaled && (key.equals("BSCALE") || key.equals("BZERO"))) continue;
             // the name fpack and astropy give the table when the image had none (funpack drops it too)
             if (key.equals("EXTNAME") && "COMPRESSED_IMAGE".equals(h.extname())) continue;
             byte[] one = new byte[FitsStructure.CARD];

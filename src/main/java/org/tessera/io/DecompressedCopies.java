@@ -77,8 +77,9 @@ public final class DecompressedCopies {
             try {
                 dir = folder();
             } catch (IOException e) {
-                throw new FitsReadException(file, "cannot make the folder for decompressed copies in " + parent() + ": "
-                        + UserMessages.problemWith(e) + " (" + advice() + ")", e);
+                String problem = "cannot make the folder for decompressed copies in " + parent() + ": "
+                        + UserMessages.problemWith(e) + " (" + advice() + ")";
+                throw UserMessages.isDiskFull(e) ? FitsReadException.diskFull(file, problem, e) : new FitsReadException(file, problem, e);
             }
             Path target = dir.resolve(copyName(key));
             Path part = dir.resolve(target.getFileName() + ".part"), scratch = dir.resolve(target.getFileName() + ".gunzip");
@@ -90,9 +91,11 @@ public final class DecompressedCopies {
                 throw e;
             } catch (IOException e) {
                 deleteQuietly(part);
-                throw new FitsReadException(file, "cannot decompress into " + dir + ": " + (UserMessages.isDiskFull(e)
-                        ? "the disk is full (" + e.getMessage() + "): a run's compressed inputs need their uncompressed "
-                        + "size there; free some space, or " + advice() : UserMessages.problemWith(e)), e);
+                String where = "cannot decompress into " + dir + ": ";
+                if (UserMessages.isDiskFull(e)) // the run's failure (FrameScanner.stopAtFullDisk), marked as such
+                    throw FitsReadException.diskFull(file, where + "the disk is full (" + e.getMessage() + "): a run's "
+                            + "compressed inputs need their uncompressed size there; free some space, or " + advice(), e);
+                throw new FitsReadException(file, where + UserMessages.problemWith(e), e);
             }
             if (c != null && !c.file.equals(target)) deleteQuietly(c.file);
             if (SAID.compareAndSet(false, true)) // the first copy of a run: say where the disk space goes

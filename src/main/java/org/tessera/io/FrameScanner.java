@@ -34,8 +34,33 @@ public final class FrameScanner {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.io");
 
-    /** A file that was set aside and why. */
-    public record Problem(Path file, String reason) {}
+    /**
+     * A file that was set aside and why; {@code kind} says whether the file is at fault or the
+     * disk ({@link #stopAtFullDisk} decides on it, never on the words of {@code reason}).
+     */
+    public record Problem(Path file, String reason, Kind kind) {
+        public Problem {
+            java.util.Objects.requireNonNull(kind, "kind");
+        }
+
+        /** A problem of the file itself ({@link Kind#FILE}). */
+        public Problem(Path file, String reason) {
+            this(file, reason, Kind.FILE);
+        }
+
+        /** The same problem, of the same kind, said of {@code file} with {@code reason}. */
+        public Problem as(Path file, String reason) {
+            return new Problem(file, reason, kind);
+        }
+    }
+
+    /** What a {@link Problem} is. */
+    public enum Kind {
+        /** The file cannot be used: it is skipped, the run goes on. */
+        FILE,
+        /** The disk is full (a compressed input's copy did not fit): the run stops, as every later copy would fail. */
+        DISK_FULL
+    }
 
     /** The usable frames in path order, and the files skipped. */
     public record Scan(List<FitsFrame> frames, List<Problem> skipped) {
@@ -88,7 +113,7 @@ public final class FrameScanner {
             if (requireWcs && !f.hasWcs()) return new Opened(null, new Problem(p, "no usable WCS: " + f.wcsProblem()));
             return new Opened(f, null);
         } catch (FitsReadException | RuntimeException e) {
-            return new Opened(null, new Problem(p, reason(e)));
+            return new Opened(null, new Problem(p, reason(e), kind(e)));
         }
     }
 
@@ -97,9 +122,27 @@ public final class FrameScanner {
         return e instanceof FitsReadException r ? r.problem() : "cannot read: " + UserMessages.problemWith(e);
     }
 
-    /** One file's headers read where the file is ({@link FitsFrame#readHeaders}), or (headers null) why it is skipped. */
-    public record HeaderRead(FitsFrame.Headers headers, String problem) implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
+    /**
+     * The kind of the problem {@code e}: a full disk where the decompression said so
+     * ({@link FitsReadException#diskFull()}) or where an unexpected failure is the system's own
+     * disk-full error; otherwise the file's.
+     */
+    public static Kind kind(Exception e) {
+        if (e instanceof FitsReadException r) return r.diskFull() ? Kind.DISK_FULL : Kind.FILE;
+        return UserMessages.isDiskFull(e) ? Kind.DISK_FULL : Kind.FILE;
+    }
+
+    /**
+     * One file's headers read where the file is ({@link FitsFrame#readHeaders}), or (headers null)
+     * why it is skipped and the kind of that problem.
+     */
+    public record HeaderRead(FitsFrame.Headers headers, String problem, Kind kind) implements java.io.Serializable {
+        private static final long serialVersionUID = 2L;
+
+        /** Headers read, or a problem of the file itself. */
+        public HeaderRead(FitsFrame.Headers headers, String problem) {
+            this(headers, problem, Kind.FILE);
+        }
     }
 
     /**
@@ -113,17 +156,17 @@ public final class FrameScanner {
             FitsFrame.open(p, h); // the checks of the frame itself (pixel type, shape, Bayer pattern)
             return new HeaderRead(h, null);
         } catch (FitsReadException | RuntimeException e) {
-            return new HeaderRead(null, reason(e));
+            return new HeaderRead(null, reason(e), kind(e));
         }
     }
 
     /** The frame of {@code file} (a raw frame: read as the run's {@code reading} says) from headers read elsewhere, as {@link #open} opens it. */
     public static Opened opened(Path file, HeaderRead read, FrameReading reading) {
-        if (read.headers() == null) return new Opened(null, new Problem(file, read.problem()));
+        if (read.headers() == null) return new Opened(null, new Problem(file, read.problem(), read.kind()));
         try {
             return new Opened(FitsFrame.open(file, read.headers()).withReading(reading), null);
         } catch (FitsReadException | RuntimeException e) {
-            return new Opened(null, new Problem(file, reason(e)));
+            return new Opened(null, new Problem(file, reason(e), kind(e)));
         }
     }
 
@@ -186,13 +229,14 @@ public final class FrameScanner {
     }
 
     /**
-     * Throws the first problem that is a full disk (a compressed input's copy that did not fit,
-     * {@link DecompressedCopies}): the run's failure, not a skipped file, since the other
-     * compressed inputs would not fit either and the mosaic would quietly lack them all.
+     * Throws the first problem that is a full disk ({@link Kind#DISK_FULL}: a compressed input's
+     * copy that did not fit, {@link DecompressedCopies}): the run's failure, not a skipped file,
+     * since the other compressed inputs would not fit either and the mosaic would quietly lack them
+     * all. The kind decides, not the reason's words (a file problem that quotes them is skipped).
      */
     public static void stopAtFullDisk(List<Problem> problems) throws IOException {
         for (Problem p : problems)
-            if (UserMessages.isDiskFull(new IOException(p.reason()))) throw new IOException(p.file() + ": " + p.reason());
+            if (p.kind() == Kind.DISK_FULL) throw new IOException(p.file() + ": " + p.reason());
     }
 
     private static Scan scan(List<Path> inputs, boolean requireWcs, Path outputDir, boolean framesOnly,

@@ -222,6 +222,70 @@ class CompressedInputsTest {
     }
 
     /**
+     * Floats of an image with BSCALE = 0.5 and BZERO = 1000 (astropy wrote them) read cfitsio's
+     * values bit for bit (fits_read_img, make_fixtures.py): quantized, each tile scaled by ZSCALE ·
+     * BSCALE and ZZERO · BSCALE + BZERO, and tile 3, whose product is exactly 1 and 0, by BSCALE
+     * and BZERO instead (cfitsio's case for a tile stored unscaled); lossless, the stored floats
+     * scaled by BSCALE and BZERO. The quantized copies hold the scaled values without the two keys.
+     */
+    @Test
+    void floatsWithBscaleAndBzeroReadCfitsiosValuesBitForBit() throws IOException {
+        for (String name : new String[] {"bscale_d1", "bscale_nd", "bscale_lossless"}) {
+            float[] a = pixels(FitsFrame.open(fixture(name + ".expect.fits")));
+            FitsFrame fz = FitsFrame.open(fixture(name + ".fits.fz"));
+            float[] b = pixels(fz);
+            assertEquals(80 * 60, b.length, name);
+            for (int i = 0; i < a.length; i++)
+                assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), name + " pixel " + i);
+            boolean lossless = name.equals("bscale_lossless");
+            assertEquals(lossless ? "0.5" : null, fz.keys().get("BSCALE") == null ? null : fz.keys().get("BSCALE").trim(), name);
+            assertEquals(lossless ? "1000.0" : null, fz.keys().get("BZERO") == null ? null : fz.keys().get("BZERO").trim(), name);
+        }
+        // pixel (0, 2), tile 3: ZSCALE 2 and ZZERO -2000 make 1 and 0 with BSCALE and BZERO, so
+        // cfitsio scales its integer by 0.5 and adds 1000 (without that case: the integer, 88)
+        assertEquals(1044.123046875f, pixels(FitsFrame.open(fixture("bscale_d1.fits.fz")))[160]);
+        assertEquals(1044.0f, pixels(FitsFrame.open(fixture("bscale_nd.fits.fz")))[160]);
+        assertEquals(1528.5f, pixels(FitsFrame.open(fixture("bscale_lossless.fits.fz")))[160]);
+        // the rule itself: combined where BSCALE/BZERO are not 1 and 0, BSCALE/BZERO where that gives 1 and 0
+        assertArrayEquals(new double[] {0.25, 999.0}, CfitsioDequantization.tileScaling(0.5, -2.0, 0.5, 1000.0));
+        assertArrayEquals(new double[] {0.5, 1000.0}, CfitsioDequantization.tileScaling(2.0, -2000.0, 0.5, 1000.0));
+        assertArrayEquals(new double[] {0.5, 1000.0}, CfitsioDequantization.tileScaling(1.0, 0.0, 0.5, 1000.0));
+        assertArrayEquals(new double[] {0.5, -2.0}, CfitsioDequantization.tileScaling(0.5, -2.0, 1.0, 0.0));
+        assertArrayEquals(new double[] {1.0, 0.0}, CfitsioDequantization.tileScaling(1.0, 0.0, 1.0, 0.0));
+    }
+
+    /**
+     * A quantized image whose ZQUANTIZ names a method Tessera does not know is refused with the
+     * file and the value (cfitsio and nom-tam-fits would read it as NO_DITHER, any dither left in
+     * it), and one whose scale is a keyword, not a column; on lossless floats, which are not
+     * dequantized, ZQUANTIZ does not matter.
+     */
+    @Test
+    void anUnknownQuantizationOrAScaleKeywordIsNamedAndLosslessFloatsIgnoreZquantiz() throws IOException {
+        Path fz = fixture("nd_rice.fits.fz");
+        patch(fz, "ZQUANTIZ= 'NO_DITHER'", "ZQUANTIZ= 'NODITHER2'");
+        assertEquals("nd_rice.fits.fz: tile-compressed image (HDU 1) quantized with ZQUANTIZ='NODITHER2', a method "
+                + "Tessera cannot dequantize (it reads NO_DITHER, SUBTRACTIVE_DITHER_1, SUBTRACTIVE_DITHER_2)", problem(fz));
+        Path d1 = fixture("d1_rice.fits.fz");
+        patch(d1, "ZQUANTIZ= 'SUBTRACTIVE_DITHER_1'", "ZQUANTIZ= 'subtractive_dither_1'");
+        assertEquals("d1_rice.fits.fz: tile-compressed image (HDU 1) quantized with ZQUANTIZ='subtractive_dither_1', a method "
+                + "Tessera cannot dequantize (it reads NO_DITHER, SUBTRACTIVE_DITHER_1, SUBTRACTIVE_DITHER_2)", problem(d1));
+        // the scale as keywords instead of columns: cfitsio reads the integers' bits as floats, nom-tam-fits 0 everywhere
+        Path keys = fixture("nd_rice.fits.fz");
+        patch(keys, "TTYPE2  = 'ZSCALE  '", "TTYPE2  = 'ZSCALX  '");
+        patch(keys, "TTYPE3  = 'ZZERO   '", "TTYPE3  = 'ZZERX   '");
+        String history = new String(Files.readAllBytes(keys), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = history.indexOf("HISTORY Image was compressed");
+        patch(keys, history.substring(at, at + 80), String.format("%-80s", "ZSCALE  =                 0.25"));
+        assertEquals("nd_rice.fits.fz: tile-compressed image (HDU 1) gives its quantization as ZSCALE/ZZERO keywords "
+                + "instead of table columns, which no reader agrees on how to read", problem(keys));
+        Path lossless = fixture("bscale_lossless.fits.fz");
+        patch(lossless, "ZQUANTIZ= 'NO_DITHER'", "ZQUANTIZ= 'NODITHER2'");
+        float[] a = pixels(FitsFrame.open(fixture("bscale_lossless.expect.fits"))), b = pixels(FitsFrame.open(lossless));
+        for (int i = 0; i < a.length; i++) assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), "pixel " + i);
+    }
+
+    /**
      * cfitsio's random sequence (fits_init_randoms): its first values and the 10000th seed it
      * checks, and a dithered tile dequantized with them, NaN for the blank integer.
      */
@@ -423,6 +487,44 @@ class CompressedInputsTest {
                 + "cannot decode (it reads GZIP_1, GZIP_2, HCOMPRESS_1, NOCOMPRESS, PLIO_1, RICE_1, RICE_ONE)", problem(other));
     }
 
+    /**
+     * The tile table is checked in one pass of reads of whole rows: a damaged pointer is named by
+     * its row whether the rows are read all at once, one at a time, or three at a time (the last
+     * read of two); an intact table passes at every size.
+     */
+    @Test
+    void aDamagedPointerIsNamedByItsRowWhateverTheReadSize() throws IOException {
+        short[][] rows = new short[20][600];
+        for (int y = 0; y < 20; y++) for (int x = 0; x < 600; x++) rows[y][x] = (short) (x / 10 + y);
+        Path fz = CompressedFixtures.fpack(FitsFixtures.write(tmp.resolve("rows.fits"), rows), tmp.resolve("tiles.fits.fz"),
+                Compression.ZCMPTYPE_GZIP_1, null);
+        FitsStructure.Hdu table = FitsStructure.read(fz).get(1);
+        int rowBytes = (int) table.header().getLongValue("NAXIS1", 0);
+        long heap = table.dataBytes() - (long) rowBytes * 20;
+        for (int size : new int[] {1 << 20, 1, rowBytes, 3 * rowBytes, 3 * rowBytes + 1})
+            try (var ch = java.nio.channels.FileChannel.open(fz)) {
+                CompressedFits.checkHeap(fz, ch, table, size);
+            }
+        byte[] b = Files.readAllBytes(fz);
+        for (int row : new int[] {19, 6}) { // the last row, then one in the third read of three rows: the first named
+            int at = (int) table.dataOffset() + row * rowBytes + 4; // the descriptor's offset into the heap
+            b[at] = 0x10;
+        }
+        Path damaged = Files.write(tmp.resolve("damaged.fits.fz"), b);
+        for (int size : new int[] {1 << 20, 1, rowBytes, 3 * rowBytes, 3 * rowBytes + 1})
+            try (var ch = java.nio.channels.FileChannel.open(damaged)) {
+                FitsReadException e = assertThrows(FitsReadException.class,
+                        () -> CompressedFits.checkHeap(damaged, ch, table, size));
+                assertTrue(e.getMessage().startsWith("damaged.fits.fz: damaged tile-compressed image (HDU 1): tile 7 of 20 "
+                        + "points outside the table's data ("), e.getMessage());
+                assertTrue(e.getMessage().endsWith(" of a heap of " + heap + " bytes): a damaged or altered file"), e.getMessage());
+            }
+        b[(int) table.dataOffset() + 6 * rowBytes + 4] = Files.readAllBytes(fz)[(int) table.dataOffset() + 6 * rowBytes + 4];
+        Path last = Files.write(tmp.resolve("last.fits.fz"), b);
+        assertTrue(problem(last).startsWith("last.fits.fz: damaged tile-compressed image (HDU 1): tile 20 of 20 points "
+                + "outside the table's data ("), problem(last));
+    }
+
     /** A full disk while decompressing names the input, the folder and what to do (the copy written into /dev/full). */
     @Test
     void aFullDiskWhileDecompressingSaysWhereAndWhatToDo() throws IOException {
@@ -461,6 +563,72 @@ class CompressedInputsTest {
         } finally {
             Files.deleteIfExists(part);
         }
+    }
+
+    /**
+     * A full disk stops the scan whichever way it reads the frames, as a problem of its kind
+     * (FrameScanner.Kind.DISK_FULL, set where the copy failed): the local scan, the Spark module's
+     * (headers read elsewhere, then selectFrames) and Grid mode's (GridInputs, each reason prefixed
+     * by its plan line). A file's own problem is skipped even when its reason holds the words of a
+     * full disk (a .fz whose ZCMPTYPE is 'the disk is full (': its value is quoted in the reason).
+     */
+    @Test
+    void theScansStopAtAFullDiskAndOnlyThere() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "/dev/full (Linux)");
+        Path orig = plain();
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path a = Files.copy(orig, in.resolve("a.fits"));
+        // a file problem in the words of a full disk: skipped, the scan goes on
+        Path odd = CompressedFixtures.fpack(orig, in.resolve("odd.fits.fz"), Compression.ZCMPTYPE_RICE_1, null);
+        String text = new String(Files.readAllBytes(odd), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("ZCMPTYPE= 'RICE_1  '");
+        patch(odd, text.substring(at, at + 80), String.format("%-80s", "ZCMPTYPE= 'the disk is full ('"));
+        FrameScanner.Scan scan = FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false);
+        assertEquals(List.of(a), scan.frames().stream().map(FitsFrame::path).toList());
+        assertEquals(List.of(new FrameScanner.Problem(odd, "tile-compressed image (HDU 1) uses the compression "
+                + "ZCMPTYPE='the disk is full (', which Tessera cannot decode (it reads GZIP_1, GZIP_2, HCOMPRESS_1, "
+                + "NOCOMPRESS, PLIO_1, RICE_1, RICE_ONE)", FrameScanner.Kind.FILE)), scan.skipped());
+        FrameScanner.stopAtFullDisk(List.of(new FrameScanner.Problem(a, "cannot read: the disk is full (No space left on device)")));
+        Files.delete(odd);
+
+        FitsFrame.open(CompressedFixtures.gzip(orig, tmp.resolve("first.fits.gz"))); // the folder exists
+        Path dir = DecompressedCopies.location();
+        Path gz = CompressedFixtures.gzip(orig, in.resolve("b.fits.gz"));
+        Path part = dir.resolve(DecompressedCopies.copyName(gz) + ".gunzip");
+        try {
+            String said = "cannot decompress into " + dir + ": the disk is full (";
+            full(part); // each failed copy removes its scratch file: linked to /dev/full again before each scan
+            IOException local = assertThrows(IOException.class,
+                    () -> FrameScanner.scanFrames(List.of(in), null, FrameReading.AS_STORED, false));
+            assertTrue(local.getMessage().startsWith(gz.toAbsolutePath() + ": " + said), local.getMessage());
+            // the Spark module's scan: headers read on an executor, the frames built and selected on the driver
+            full(part);
+            FrameScanner.HeaderRead read = FrameScanner.readHeaders(gz);
+            assertEquals(FrameScanner.Kind.DISK_FULL, read.kind());
+            assertTrue(read.problem().startsWith(said), read.problem());
+            List<FrameScanner.Opened> opened = List.of(FrameScanner.open(a, false),
+                    FrameScanner.opened(gz, read, FrameReading.AS_STORED));
+            IOException spark = assertThrows(IOException.class, () -> FrameScanner.selectFrames(opened, List.of()));
+            assertEquals(local.getMessage(), spark.getMessage());
+            // Grid mode: the plan's lines opened, the reason prefixed by the line, the kind kept
+            Path csv = Files.writeString(in.resolve("stack_plan.csv"), "path\na.fits\nb.fits.gz\n");
+            full(part);
+            org.tessera.grid.GridInputs.Split split = org.tessera.grid.GridInputs.open(org.tessera.grid.StackPlan.read(csv),
+                    new org.tessera.tiles.AltAzGating(false, false, org.tessera.tiles.AltAzGating.UnknownPolicy.EQ));
+            FrameScanner.Problem full = split.skipped().stream().filter(p -> p.file().equals(gz)).findFirst().orElseThrow();
+            assertEquals(FrameScanner.Kind.DISK_FULL, full.kind());
+            assertTrue(full.reason().startsWith("line 3: " + said), full.reason());
+            IOException grid = assertThrows(IOException.class, () -> FrameScanner.stopAtFullDisk(split.skipped()));
+            assertEquals(gz + ": " + full.reason(), grid.getMessage());
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** {@code scratch} made a link to /dev/full (every write fails: the disk is full). */
+    private static void full(Path scratch) throws IOException {
+        Files.deleteIfExists(scratch);
+        Files.createSymbolicLink(scratch, Path.of("/dev/full"));
     }
 
     /** The folder of a process that was killed (no exit to delete it) goes at the next one's first copy; others stay. */

@@ -102,7 +102,8 @@ final class SparkScan {
             local = fs.fetch(item.ref());
         } catch (IOException | RuntimeException e) {
             if (!lastAttempt) throw e;
-            return new Read(new FrameScanner.HeaderRead(null, "cannot read: " + UserMessages.problemWith(e)), null);
+            return new Read(new FrameScanner.HeaderRead(null, "cannot read: " + UserMessages.problemWith(e),
+                    FrameScanner.kind(e)), null);
         }
         FrameScanner.HeaderRead h = FrameScanner.readHeaders(local);
         FitsFrame f = h.headers() == null ? null : FrameScanner.opened(local, h, FrameReading.DEFAULT).frame();
