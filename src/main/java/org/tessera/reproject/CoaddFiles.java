@@ -46,7 +46,9 @@ public final class CoaddFiles {
     public record Written(Path mosaic, Path coverage, Path preview, ReprojectCoadd.Result result, String warning) {}
 
     /**
-     * Coadds {@code inputs} onto {@code grid} (cropped to what they cover) into {@code dir}.
+     * Coadds {@code inputs} onto {@code grid} (cropped to what they cover) into {@code dir}. The
+     * mosaic's header holds the observation cards ({@link MosaicProvenance}), with {@code EXPTIME}
+     * the exposure the coadd put tiles of other exposures on, where it did ({@link CoaddPlan#exposure}).
      *
      * @param what    the mosaic's {@code CONTENT} card, e.g. "mosaic"
      * @param coadd   progress of the coadd
@@ -93,9 +95,11 @@ public final class CoaddFiles {
         CoaddPreview[] pv = {null}; // the preview's block means, taken on the way to the file too
         ReprojectCoadd.Result res;
         try {
-            res = ReprojectCoadd.run(inputs, grid, params, (g, channels) -> {
+            res = ReprojectCoadd.run(inputs, grid, params, plan -> {
+                WcsGrid g = plan.grid();
+                int channels = plan.channels();
                 FitsImageWriter m = mosaicWriter(config, mosaic, g.width(), g.height(), channels,
-                        header(g, inputs.size(), what, about));
+                        header(g, inputs.size(), what, about.inUnitOf(plan.exposure())));
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
@@ -106,13 +110,16 @@ public final class CoaddFiles {
             }, coadd, backend, bands);
             // Throws only when the file must not be kept (its pixels half corrected) or on the cancel;
             // a failed fit keeps the coadd (bg.warning() says why).
-            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what, about), params.workers(), pv[0].corrected());
+            // The header as written when the sinks opened: the result's exposure is the plan's.
+            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what, about.inUnitOf(res.exposure())),
+                    params.workers(), pv[0].corrected());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
             for (FitsImageWriter w : open) w.abort();
             throw e;
         }
-        if (bg[0] != null) bg[0].afterClose(header(res.grid(), inputs.size(), what, about)); // a failure keeps the mosaic
+        if (bg[0] != null) // a failure keeps the mosaic
+            bg[0].afterClose(header(res.grid(), inputs.size(), what, about.inUnitOf(res.exposure())));
         Path png = pv[0] == null ? preview(mosaic, coverage, dir.resolve(names.preview()), config, preview)
                 : pv[0].write(bg[0], mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, res, bg[0] == null ? null : bg[0].warning());

@@ -27,9 +27,14 @@ import org.tessera.wcs.WcsGrid;
  * @param tiles       the used tiles, in input order
  * @param reports     what happened to every input (used or not), in input order
  * @param pairs       overlapping pairs the photometric match used
+ * @param exposure    the exposure (s) the mosaic's pixels are counts per where the photometric match
+ *                    put tiles of other exposures on one (E_ref, {@link PhotometricMatch#exposurePriors});
+ *                    NaN where it did not (no gain match, tiles of one exposure, one of unknown exposure): the
+ *                    one place the mosaic's header takes that {@code EXPTIME} from
+ *                    ({@link MosaicProvenance#inUnitOf})
  */
 public record CoaddPlan(WcsGrid grid, int channels, int rowsPerBand, List<TilePlan> tiles,
-                        List<ReprojectCoadd.TileReport> reports, int pairs) implements Serializable {
+                        List<ReprojectCoadd.TileReport> reports, int pairs, double exposure) implements Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -69,18 +74,20 @@ public record CoaddPlan(WcsGrid grid, int channels, int rowsPerBand, List<TilePl
     // Java serialization: the record's fields except the grid's WCS, which goes as FITS cards.
     @Serial
     private Object writeReplace() throws IOException {
-        return new Serialized(WcsCards.of(grid.wcs()), grid.width(), grid.height(), channels, rowsPerBand, tiles, reports, pairs);
+        return new Serialized(WcsCards.of(grid.wcs()), grid.width(), grid.height(), channels, rowsPerBand, tiles, reports, pairs,
+                exposure);
     }
 
     private record Serialized(String wcsCards, int width, int height, int channels, int rowsPerBand,
-                              List<TilePlan> tiles, List<ReprojectCoadd.TileReport> reports, int pairs)
+                              List<TilePlan> tiles, List<ReprojectCoadd.TileReport> reports, int pairs, double exposure)
             implements Serializable {
         @Serial
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L; // 2: the exposure
 
         @Serial
         private Object readResolve() throws IOException {
-            return new CoaddPlan(new WcsGrid(WcsCards.parse(wcsCards), width, height), channels, rowsPerBand, tiles, reports, pairs);
+            return new CoaddPlan(new WcsGrid(WcsCards.parse(wcsCards), width, height), channels, rowsPerBand, tiles, reports, pairs,
+                    exposure);
         }
     }
 }

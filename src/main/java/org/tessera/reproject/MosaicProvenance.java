@@ -28,7 +28,8 @@ import org.tessera.io.Frame;
  * mean of frames (each master tile normalised onto its reference frame), so its pixel values are
  * counts per exposure of that length, and photometry software divides by {@code EXPTIME} for count
  * rates (IRAF's {@code imcombine} writes the same for an average). Left out when the exposures
- * differ, where no single value is the pixel values' unit.</li>
+ * differ, where no single value is the pixel values' unit, unless the coadd put the images on one
+ * exposure (the photometric match's exposure prior): then that one ({@link #inUnitOf}).</li>
  * <li>{@code DATE-AVG}: the mean mid-exposure time over all frames, i.e. the images' {@code DATE-AVG}
  * weighted by their frame count, when every image has one; then also {@code DATE-OBS} and
  * {@code DATE-END}: the earliest start and the latest end, when every image has both.</li>
@@ -147,6 +148,35 @@ public final class MosaicProvenance {
 
     /** The comment of a stack's {@code EXPTIME}: what the value means for a mean of frames. */
     public static final String EXPTIME_COMMENT = "[s] exposure of each frame: unit of the mean";
+
+    /**
+     * The comment of a mosaic's {@code EXPTIME} when its tiles had other exposures and were put on
+     * this one ({@link #inUnitOf}); as long as a card holds (47 characters after the value).
+     */
+    public static final String EXPTIME_SCALED_COMMENT = "[s] unit of mean: other exposures scaled to it";
+
+    /** Where {@code EXPTIME} stands among the cards: before the dates, as {@link #of} and {@link #ofFrames} write it. */
+    private static final List<String> AFTER_EXPTIME = List.of("DATE-AVG", "DATE-OBS", "DATE-END");
+
+    /**
+     * These cards for a mosaic whose pixels are counts per {@code exposure} (s): the coadd put its
+     * images of other exposures on that one ({@link CoaddPlan#exposure}), so {@code EXPTIME} says
+     * it, with {@link #EXPTIME_SCALED_COMMENT}, where the images alone give none. NaN (no exposure
+     * put on one): these cards as they are.
+     */
+    public MosaicProvenance inUnitOf(double exposure) {
+        if (Double.isNaN(exposure)) return this;
+        List<Card> out = new ArrayList<>();
+        for (Card c : cards) if (!c.key().equals("EXPTIME")) out.add(c);
+        int at = out.size();
+        for (int i = 0; i < out.size(); i++)
+            if (AFTER_EXPTIME.contains(out.get(i).key())) {
+                at = i;
+                break;
+            }
+        out.add(at, new Card("EXPTIME", exposure, EXPTIME_SCALED_COMMENT));
+        return new MosaicProvenance(out);
+    }
 
     /**
      * The exposure (s) every frame of {@code frames} gives in an {@code EXPTIME} or {@code EXPOSURE}

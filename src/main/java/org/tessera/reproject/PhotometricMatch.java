@@ -200,12 +200,17 @@ final class PhotometricMatch {
     /** Centre of the final grid, and the half-size that scales slopes in the solve. */
     private final double cx, cy, half;
     private final List<Pair> pairs = new ArrayList<>();
+    /** Every tile the match is for, those without a preview too ({@link #referenceExposure}). */
+    private final List<Tile> tiles;
     /** Per preview, the gain that puts its tile on the common exposure ({@link #exposurePriors}). */
     private double[] prior;
+    /** The exposure the gains put every tile on, E_ref; NaN until {@link #solveAffine} applied a prior. */
+    private double exposure = Double.NaN;
 
-    private PhotometricMatch(CoaddParams.MatchParams mp, List<Preview> previews, int factor, int ox, int oy,
-                             WcsGrid finalGrid) {
+    private PhotometricMatch(CoaddParams.MatchParams mp, List<Tile> tiles, List<Preview> previews, int factor, int ox,
+                             int oy, WcsGrid finalGrid) {
         this.mp = mp;
+        this.tiles = List.copyOf(tiles);
         this.previews = previews;
         this.factor = factor;
         this.ox = ox;
@@ -284,7 +289,7 @@ final class PhotometricMatch {
             }
             if (p.valid > 0) out.add(p);
         }
-        return new PhotometricMatch(mp, out, factor, ox, oy, finalGrid);
+        return new PhotometricMatch(mp, tiles, out, factor, ox, oy, finalGrid);
     }
 
     /**
@@ -505,33 +510,53 @@ final class PhotometricMatch {
     }
 
     /**
-     * The gain that puts each tile on one exposure, E_ref / E_i, where every tile gives its exposure
-     * ({@link CoaddInput#exposure}: the unit of a Tessera stack's mean) and they differ; all 1
-     * otherwise (an image of unknown unit is never rescaled by a guess). E_ref is the exposure most
-     * of the tiles' frames have (the longer on a tie), so the mosaic stays in counts per one of its
-     * exposures and a run of one exposure is unchanged.
+     * The gain that puts each preview's tile on one exposure, E_ref / E_i ({@link #referenceExposure});
+     * all 1 where there is none (an image of unknown unit is never rescaled by a guess). Once this
+     * has run, {@link #exposure} says E_ref.
      */
     double[] exposurePriors() {
         int n = previews.size();
         double[] s = new double[n];
         Arrays.fill(s, 1);
+        double ref = referenceExposure(tiles);
+        if (Double.isNaN(ref)) return s;
+        exposure = ref;
+        for (int i = 0; i < n; i++) s[i] = ref / previews.get(i).tile.input.exposure();
+        LOG.info(String.format(Locale.ROOT, "[P5] exposures %s s: tiles put on %s s before matching (gains %s)",
+                new java.util.TreeSet<>(tiles.stream().map(t -> t.input.exposure()).toList()), ref,
+                Arrays.toString(Arrays.stream(s).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toArray())));
+        return s;
+    }
+
+    /**
+     * The exposure to put {@code tiles} on, E_ref, where every tile gives its exposure
+     * ({@link CoaddInput#exposure}: the unit of a Tessera stack's mean) and they differ; NaN
+     * otherwise. E_ref is the exposure most of the tiles' frames have (the longer on a tie), so the
+     * mosaic stays in counts per one of its exposures and a run of one exposure is unchanged.
+     */
+    static double referenceExposure(List<Tile> tiles) {
         java.util.TreeMap<Double, Double> frames = new java.util.TreeMap<>();
-        for (Preview p : previews) {
-            double e = p.tile.input.exposure();
-            if (Double.isNaN(e)) return s;
-            frames.merge(e, p.tile.input.nFrames(), Double::sum);
+        for (Tile t : tiles) {
+            double e = t.input.exposure();
+            if (Double.isNaN(e)) return Double.NaN;
+            frames.merge(e, t.input.nFrames(), Double::sum);
         }
-        if (frames.size() < 2) return s;
+        if (frames.size() < 2) return Double.NaN;
         double ref = Double.NaN, most = -1;
         for (var en : frames.entrySet()) // ascending: a tie goes to the longer exposure
             if (en.getValue() >= most) {
                 most = en.getValue();
                 ref = en.getKey();
             }
-        for (int i = 0; i < n; i++) s[i] = ref / previews.get(i).tile.input.exposure();
-        LOG.info(String.format(Locale.ROOT, "[P5] exposures %s s: tiles put on %s s before matching (gains %s)",
-                frames.keySet(), ref, Arrays.toString(Arrays.stream(s).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toArray())));
-        return s;
+        return ref;
+    }
+
+    /**
+     * The exposure (s) the solved gains put every tile's pixels in (E_ref, {@link #exposurePriors}),
+     * NaN when no exposure prior was applied: the unit of the coadd ({@link CoaddPlan#exposure}).
+     */
+    double exposure() {
+        return exposure;
     }
 
     /** One anchor per connected group of the pair graph: its best-connected tile. */

@@ -33,10 +33,11 @@ import org.tessera.wcs.WcsMapping;
  * per side). No read when there is nothing to learn: no previews and a source known to hold no
  * NaN ({@link org.tessera.image.AllFinite}) without alpha.</li>
  * <li>The output grid is cropped to the bounding box of the tiles' footprints (the pixels whose
- * centre falls on a valid tile pixel), and the caller's {@link SinkFactory} opens sinks for that
- * final grid.</li>
+ * centre falls on a valid tile pixel).</li>
  * <li>Photometric matching on the previews ({@link PhotometricMatch}): gains, offsets,
- * background, two-pass renormalisation, each switchable.</li>
+ * background, two-pass renormalisation, each switchable. The caller's {@link SinkFactory} then opens
+ * sinks for the plan: the final grid, and the exposure its pixels are counts per
+ * ({@link CoaddPlan#exposure}, for the mosaic's header).</li>
  * <li>Bands of output rows in parallel: for each tile overlapping the band, the control-cell
  * mapping ({@link WcsMapping}) and the needed rows of the tile (from a shared LRU of row blocks)
  * go to a {@link BandCoadder}; mosaic = Σ w·(g·v + o) / Σ w, coverage = Σ w, with w = tile weight
@@ -50,14 +51,16 @@ public final class ReprojectCoadd {
 
     private static final Logger LOG = Logger.getLogger("org.tessera.reproject");
 
-    /** Opens the outputs once the final (cropped) grid is known. */
+    /** Opens the outputs once the plan is known. */
     @FunctionalInterface
     public interface SinkFactory {
         /**
-         * @param grid     the final grid: the caller's grid cropped to the covered bounding box
-         * @param channels channels of the mosaic (the tiles')
+         * @param plan its {@link CoaddPlan#grid grid}: the caller's cropped to the covered bounding
+         *             box; its {@link CoaddPlan#channels channels}: the mosaic's (the tiles'); its
+         *             {@link CoaddPlan#exposure exposure}: what the mosaic's pixels are counts per
+         *             (NaN: none single), which a header says in {@code EXPTIME}
          */
-        Sinks open(WcsGrid grid, int channels) throws IOException;
+        Sinks open(CoaddPlan plan) throws IOException;
     }
 
     /**
@@ -76,9 +79,12 @@ public final class ReprojectCoadd {
                              double slopeX, double slopeY, int x0, int y0, int x1, int y1, String note)
             implements java.io.Serializable {}
 
-    /** The outcome of a run. */
+    /**
+     * The outcome of a run; {@code exposure}: the plan's ({@link CoaddPlan#exposure}), the exposure
+     * (s) the mosaic's pixels are counts per where the match put tiles of other exposures on it, else NaN.
+     */
     public record Result(WcsGrid grid, int channels, List<TileReport> tiles, int pairs, int bands, int rowsPerBand,
-                         long blockReads, double surveySeconds, double coaddSeconds) {}
+                         long blockReads, double surveySeconds, double coaddSeconds, double exposure) {}
 
     public static Result run(List<CoaddInput> inputs, WcsGrid grid, CoaddParams params, SinkFactory sinks,
                              Progress progress) throws IOException {
@@ -112,7 +118,7 @@ public final class ReprojectCoadd {
         long t0 = System.nanoTime();
         CoaddPlan plan = plan(inputs, grid, params, progress.sub(0, 0.2));
         double surveySeconds = (System.nanoTime() - t0) / 1e9;
-        Sinks out = sinks.open(plan.grid(), plan.channels());
+        Sinks out = sinks.open(plan);
         long t1 = System.nanoTime();
         BandsDone st = bands.coadd(plan, inputs, params, out, backend, progress.sub(0.2, 1));
         double coaddSeconds = (System.nanoTime() - t1) / 1e9;
@@ -121,7 +127,7 @@ public final class ReprojectCoadd {
                 + " (%d from cache), %.2f s survey+match, %.2f s coadd", fin.width(), fin.height(), plan.bands(),
                 plan.rowsPerBand(), backend.name(), st.blockReads(), st.cacheHits(), surveySeconds, coaddSeconds));
         return new Result(fin, plan.channels(), plan.reports(), plan.pairs(), plan.bands(), plan.rowsPerBand(),
-                st.blockReads(), surveySeconds, coaddSeconds);
+                st.blockReads(), surveySeconds, coaddSeconds, plan.exposure());
     }
 
     /**
@@ -195,10 +201,10 @@ public final class ReprojectCoadd {
             LOG.info(String.format(Locale.ROOT, "[P5] covered box %dx%d at (%d, %d) of the %dx%d grid",
                     fin.width(), fin.height(), gx0, gy0, grid.width(), grid.height()));
 
-            int pairs = 0;
+            Matched m = new Matched(0, Double.NaN);
             // Lattice previews are on the preview lattice of the grid before its crop; block means are
             // resampled onto the cropped grid's.
-            if (matching && used.size() > 1) pairs = match(used, fin, factor, lattice ? gx0 : 0, lattice ? gy0 : 0, params);
+            if (matching && used.size() > 1) m = match(used, fin, factor, lattice ? gx0 : 0, lattice ? gy0 : 0, params);
             progress.update(1, "[P5] matching done");
 
             List<CoaddPlan.TilePlan> plans = new ArrayList<>();
@@ -211,7 +217,8 @@ public final class ReprojectCoadd {
                 reports.add(new TileReport(t.name(), u, t.weight, t.gain, t.offset, t.slopeX, t.slopeY, u ? t.bx0 : 0, u ? t.by0 : 0,
                         u ? t.bx1 : 0, u ? t.by1 : 0, notes[t.index]));
             }
-            return new CoaddPlan(fin, channels, rowsPerBand(params, fin.width(), fin.height(), channels), plans, reports, pairs);
+            return new CoaddPlan(fin, channels, rowsPerBand(params, fin.width(), fin.height(), channels), plans, reports,
+                    m.pairs(), m.exposure());
         } finally {
             pool.shutdownNow();
         }
@@ -357,13 +364,19 @@ public final class ReprojectCoadd {
         return fs;
     }
 
-    /** Photometric matching on the previews; sets each tile's gain and offset. Returns the pairs used. */
-    private static int match(List<Tile> used, WcsGrid fin, int factor, int gx0, int gy0, CoaddParams params) {
+    /**
+     * What the photometric match did: the pairs it used, and the exposure its gains put every tile
+     * on (NaN where it applied no exposure prior, {@link PhotometricMatch#exposure}).
+     */
+    private record Matched(int pairs, double exposure) {}
+
+    /** Photometric matching on the previews; sets each tile's gain and offset. */
+    private static Matched match(List<Tile> used, WcsGrid fin, int factor, int gx0, int gy0, CoaddParams params) {
         CoaddParams.MatchParams mp = params.match();
         PhotometricMatch pm = PhotometricMatch.build(used, fin, factor, gx0, gy0, mp);
         List<PhotometricMatch.Preview> pv = pm.previews();
         int n = pv.size();
-        if (n < 2) return 0;
+        if (n < 2) return new Matched(0, Double.NaN);
         pm.findPairs();
         double[] g = new double[n], o = new double[n];
         Arrays.fill(g, 1);
@@ -415,10 +428,16 @@ public final class ReprojectCoadd {
             g[i] = t.gain;
             o[i] = t.offset;
         }
+        // A tile without a preview (too small for one cell) is matched to nothing, but its pixels are
+        // counts per its own exposure as well: put on the others' (the rule required it known).
+        double unit = pm.exposure();
+        if (!Double.isNaN(unit))
+            for (Tile t : used)
+                if (pv.stream().noneMatch(p -> p.tile == t)) t.gain = unit / t.input.exposure();
         LOG.info(String.format(Locale.ROOT, "[P5] matching: %d tiles, %d pairs, gains %.3f..%.3f, offsets %.2f..%.2f",
                 n, pm.pairs().size(), Arrays.stream(g).min().orElse(1), Arrays.stream(g).max().orElse(1),
                 Arrays.stream(o).min().orElse(0), Arrays.stream(o).max().orElse(0)));
-        return pm.pairs().size();
+        return new Matched(pm.pairs().size(), unit);
     }
 
     /**

@@ -54,9 +54,13 @@ final class MegaTiles {
         ReprojectCoadd.Result res;
         try {
             res = ReprojectCoadd.run(inputs, global, params.withSteps(false, params.intertilePhotometricMatch(),
-                    params.matchBackground(), params.twoPassCoverageRenorm()), (g, channels) -> {
+                    params.matchBackground(), params.twoPassCoverageRenorm()), plan -> {
+                WcsGrid g = plan.grid();
+                int channels = plan.channels();
+                // Frames that are Tessera stacks of other exposures are put on one: the mega-tile says which.
                 FitsImageWriter m = new FitsImageWriter(image, g.width(), g.height(), channels,
-                        CoaddFiles.header(g, inputs.size(), "SDS mega-tile " + batch, about), FitsImageWriter.AlphaMode.NONE);
+                        CoaddFiles.header(g, inputs.size(), "SDS mega-tile " + batch, about.inUnitOf(plan.exposure())),
+                        FitsImageWriter.AlphaMode.NONE);
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(cov, g.width(), g.height(), 1,
                         CoaddFiles.header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);

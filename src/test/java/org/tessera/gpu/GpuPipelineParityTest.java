@@ -14,6 +14,7 @@ import org.tessera.plan.StackLayout;
 import org.tessera.plan.StackLayout.Mode;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.CoaddPlan;
 import org.tessera.reproject.CpuBandCoadder;
 import org.tessera.reproject.Kernel;
 import org.tessera.reproject.ReprojectCoadd;
@@ -116,7 +117,9 @@ class GpuPipelineParityTest {
         FloatImage mosaic, coverage;
 
         @Override
-        public ReprojectCoadd.Sinks open(WcsGrid g, int channels) {
+        public ReprojectCoadd.Sinks open(CoaddPlan plan) {
+            WcsGrid g = plan.grid();
+            int channels = plan.channels();
             mosaic = new FloatImage(g.width(), g.height(), channels);
             coverage = new FloatImage(g.width(), g.height(), 1);
             return new ReprojectCoadd.Sinks(mosaic, coverage);

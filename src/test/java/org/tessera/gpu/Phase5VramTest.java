@@ -15,6 +15,7 @@ import org.tessera.image.FloatImage;
 import org.tessera.reproject.BandCoadder;
 import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddParams;
+import org.tessera.reproject.CoaddPlan;
 import org.tessera.reproject.CpuBandCoadder;
 import org.tessera.reproject.Kernel;
 import org.tessera.reproject.ReprojectCoadd;
@@ -53,7 +54,9 @@ class Phase5VramTest {
         FloatImage mosaic, coverage;
 
         @Override
-        public ReprojectCoadd.Sinks open(WcsGrid g, int channels) {
+        public ReprojectCoadd.Sinks open(CoaddPlan plan) {
+            WcsGrid g = plan.grid();
+            int channels = plan.channels();
             mosaic = new FloatImage(g.width(), g.height(), channels);
             coverage = new FloatImage(g.width(), g.height(), 1);
             return new ReprojectCoadd.Sinks(mosaic, coverage);

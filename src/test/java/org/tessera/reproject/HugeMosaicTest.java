@@ -60,7 +60,7 @@ class HugeMosaicTest {
         };
         RowSink coverage = (y0, r, src) -> { };
         ReprojectCoadd.Result res = ReprojectCoadd.run(in, new WcsGrid(gridWcs, side, side), CoaddParams.defaults()
-                .withSteps(false, false, false, false), (g, c) -> new ReprojectCoadd.Sinks(mosaic, coverage), Progress.NONE);
+                .withSteps(false, false, false, false), plan -> new ReprojectCoadd.Sinks(mosaic, coverage), Progress.NONE);
         assertEquals(res.grid().height(), rows.get());
         assertTrue(res.grid().width() >= 19990 && res.grid().height() >= 19990, res.grid().width() + "x" + res.grid().height());
         assertEquals(0, bad.get(), "sampled values outside the tiles' range");

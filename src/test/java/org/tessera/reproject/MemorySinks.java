@@ -9,7 +9,9 @@ final class MemorySinks implements ReprojectCoadd.SinkFactory {
     FloatImage mosaic, coverage;
 
     @Override
-    public ReprojectCoadd.Sinks open(WcsGrid g, int channels) {
+    public ReprojectCoadd.Sinks open(CoaddPlan plan) {
+        WcsGrid g = plan.grid();
+        int channels = plan.channels();
         grid = g;
         mosaic = new FloatImage(g.width(), g.height(), channels);
         coverage = new FloatImage(g.width(), g.height(), 1);

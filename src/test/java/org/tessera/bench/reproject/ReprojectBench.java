@@ -222,9 +222,9 @@ public final class ReprojectBench {
         FitsRowWriter[] w = new FitsRowWriter[2];
         ReprojectCoadd.Result r;
         try {
-            r = ReprojectCoadd.run(in, grid, CoaddParams.plain(kernel).withWorkers(workers), (g, c) -> {
-                w[0] = new FitsRowWriter(out, g, c);
-                w[1] = new FitsRowWriter(cov, g, 1);
+            r = ReprojectCoadd.run(in, grid, CoaddParams.plain(kernel).withWorkers(workers), plan -> {
+                w[0] = new FitsRowWriter(out, plan.grid(), plan.channels());
+                w[1] = new FitsRowWriter(cov, plan.grid(), 1);
                 return new ReprojectCoadd.Sinks(w[0], w[1]);
             }, Progress.NONE);
         } finally {
