@@ -84,6 +84,16 @@ class PlugInTest {
     }
 
     @Test
+    void aLineWithoutKeysUnderBatchIsToldWhatToWrite() {
+        // ImageJ -batch has no screen for the dialog: the shim ends the macro with this line (scripts/imagej-check.sh)
+        assertEquals("Stack Frames... needs its keys under ImageJ -batch, where no dialog can be answered: e.g."
+                + " run(\"Stack Frames...\", \"input=[/data/frames] output=[/data/tile.fits]\")", new StackPlugIn().keysNeededUnderBatch());
+        assertEquals("Build Mosaic... needs its keys under ImageJ -batch, where no dialog can be answered: e.g."
+                + " run(\"Build Mosaic...\", \"input=[/data/frames] output=[/data/out]\")", new MosaicPlugIn().keysNeededUnderBatch());
+        assertFalse(TesseraPlugIn.startedWithBatch(), "a test is no ImageJ -batch: the shim shows its dialog as before");
+    }
+
+    @Test
     void pluginsConfigListsEveryShimUnderTheLabelOfItsSciJavaCommand() throws Exception {
         Pattern entry = Pattern.compile("^(Plugins>Tessera), \"([^\"]+)\", ([\\w.]+)$");
         Map<String, String> labels = new HashMap<>();
