@@ -41,7 +41,7 @@ public final class OpenImages {
         int nz = imp.getNSlices() * imp.getNFrames();
         int nc = imp.getNChannels(), planes = imp.getType() == ImagePlus.COLOR_RGB ? 3 * nc : nc;
         List<Path> out = new ArrayList<>();
-        String base = imp.getTitle().replaceAll("\\.(fits?|fts)$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+        String base = baseName(imp.getTitle());
         ImageStack stack = imp.getStack();
         for (int z = 0; z < nz; z++) {
             String label = stack.getSliceLabel(z * nc + 1);
@@ -56,6 +56,18 @@ public final class OpenImages {
             out.add(file);
         }
         return out;
+    }
+
+    /**
+     * The temporary file's name for an image titled {@code title}: the title itself, less a FITS
+     * extension and what no file name may hold, so that the run's messages and log name the image as
+     * the user knows it ("M31 (night 2).fits: no usable WCS", not "M31_night_2_.fits"); no leading dot,
+     * which would hide the file.
+     */
+    static String baseName(String title) {
+        String base = title.strip().replaceAll("(?i)\\.(fits?|fts)$", "").replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]+", "_")
+                .replaceAll("^\\.+", "");
+        return base.isBlank() ? "image" : base;
     }
 
     /**

@@ -47,6 +47,14 @@ class OpenImagesTest {
     }
 
     @Test
+    void theTemporaryFileIsNamedAfterTheImageTitle() {
+        assertEquals("M31 (night 2)", OpenImages.baseName("M31 (night 2).fits"));
+        assertEquals("Light_M31_10.0s", OpenImages.baseName("Light_M31_10.0s.FIT"));
+        assertEquals("_a_b_c", OpenImages.baseName("../a/b:c"), "no folder, no hidden file");
+        assertEquals("image", OpenImages.baseName(" .fits"));
+    }
+
+    @Test
     void anImageCroppedOrScaledAfterOpeningIsRefusedNotPlacedByAWcsNotItsOwn(@TempDir Path dir) throws Exception {
         ImagePlus tile = MosaicImage.open(TestMosaics.write(dir.resolve("t.fits"), 3), "tile", new Config());
         tile.setRoi(10, 5, 30, 20);
