@@ -6,6 +6,7 @@ import static org.tessera.ij1.LegacyImageJ.bracket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,18 @@ class LegacyMacroTest {
                 "input=" + bracket(missing) + " output=" + bracket(dir.resolve("out")));
         assertEquals("failed", ij.lastRun("status"));
         assertEquals("input not found: " + missing.toAbsolutePath(), ij.lastRun("error"));
+    }
+
+    @Test
+    void theExampleMacrosPassAMisspeltKeyOnToBeRefusedNotDropped(@TempDir Path dir) throws Exception {
+        // build_mosaic.ijm picked out the keys it knew: inpt=[...] was dropped and the default sky built instead
+        for (String macro : List.of("build_mosaic", "stack_frames", "reproject_coadd")) {
+            Path out = dir.resolve(macro);
+            ij.runMacroFile(Paths.get("macros/" + macro + ".ijm"), "inpt=" + bracket(dir) + " output=" + bracket(out));
+            assertEquals("failed", ij.lastRun("status"), macro);
+            assertTrue(ij.lastRun("error").startsWith("unknown key 'inpt' in the macro line; "), macro + ": " + ij.lastRun("error"));
+            assertFalse(Files.exists(out), macro + ": nothing run");
+        }
     }
 
     @Test
