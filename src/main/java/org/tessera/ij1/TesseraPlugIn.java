@@ -19,6 +19,7 @@ import ij.plugin.PlugIn;
 import org.tessera.UserMessages;
 import org.tessera.command.Choices;
 import org.tessera.command.Errors;
+import org.tessera.command.FrontRun;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.LastRun;
@@ -233,7 +234,7 @@ abstract class TesseraPlugIn implements PlugIn {
             return;
         }
         // The output held first: a run refused because another holds it writes nothing into that run's log.
-        try (OutputRun run = request.start(new IJLogHandler())) {
+        try (FrontRun one = FrontRun.hold(request); OutputRun run = request.start(new IJLogHandler())) {
             RunLog log = run.log();
             try {
                 LOG.info(request.describe());

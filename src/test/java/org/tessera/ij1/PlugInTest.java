@@ -289,6 +289,27 @@ class PlugInTest {
         assertFalse(Files.exists(dir.resolve("mosaic.fits")));
     }
 
+    @Test
+    void aSecondRunStartedWhileOneWorksIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        FakeJobs first = new FakeJobs(), second = new FakeJobs();
+        String[] seen = new String[2];
+        first.whileRunning = () -> { // the menu item chosen again while the first run works
+            runMosaic(second, dir.resolve("b"));
+            seen[0] = LastRun.get("status");
+            seen[1] = LastRun.get("error");
+        };
+        runMosaic(first, dir.resolve("a"));
+        assertEquals("failed", seen[0]);
+        assertEquals("another Tessera run is working in this Fiji (into " + dir.resolve("a") + "): start this one when it"
+                + " has ended (Esc cancels it); two at once would write into each other's tessera.log", seen[1]);
+        assertEquals(List.of(), second.calls, "the second run ran nothing");
+        assertFalse(Files.exists(dir.resolve("b/tessera.log")));
+        assertEquals("ok", LastRun.get("status"), "the first run ends as it would have");
+        runMosaic(second, dir.resolve("b")); // once it has ended, the next one runs
+        assertEquals("ok", LastRun.get("status"), LastRun.get("error"));
+        assertEquals(1, second.calls.size());
+    }
+
     /** Build Mosaic (ImageJ 1 plug-in) on the built-in sky into {@code out}, every choice from the config, through {@code fake}. */
     private static void runMosaic(FakeJobs fake, Path out) {
         MosaicPlugIn p = new MosaicPlugIn();
