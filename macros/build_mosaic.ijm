@@ -13,19 +13,10 @@ if (args == "") {
     output = getDirectory("Output folder");
     args = "input=[" + input + "] output=[" + output + "]";
 }
-input = option(args, "input", "");
-output = option(args, "output", "");
-
-run("Build Mosaic...",
-    "input=[" + input + "] output=[" + output + "]"
-    + " config=[" + option(args, "config", "") + "]"
-    + " mode=" + option(args, "mode", "config")
-    + " rejection=" + option(args, "rejection", "config")
-    + " combine=" + option(args, "combine", "config")
-    + " demosaic=" + option(args, "demosaic", "config")
-    + " gpu=" + option(args, "gpu", "config")
-    + " settings=[" + option(args, "settings", "") + "]"
-    + flag(args, "coverage"));
+// The keys passed on as given, not picked out one by one: the plugin then refuses a misspelt key
+// by name (picked out, "inpt=[...]" was dropped and Build Mosaic built the default sky instead),
+// gives the keys left out their defaults, and takes coverage=true as Fiji records it.
+run("Build Mosaic...", args);
 
 // A failed run stops the macro with an error message; here it succeeded.
 print("Mosaic:   " + call("org.tessera.ij1.LastRun.get", "mosaic"));
@@ -34,14 +25,3 @@ print("Preview:  " + call("org.tessera.ij1.LastRun.get", "preview"));
 print("Log:      " + call("org.tessera.ij1.LastRun.get", "log"));
 skipped = call("org.tessera.ij1.LastRun.get", "skipped");
 if (skipped != "0") print("Skipped " + skipped + " input(s):\n" + call("org.tessera.ij1.LastRun.get", "skipped_list"));
-
-// The value of key=... (or key=[...]) in an options string, or the default.
-function option(options, key, fallback) {
-    return call("ij.Macro.getValue", options, key, fallback);
-}
-
-// " KEY" when the options hold the bare word KEY (a ticked box, e.g. coverage), else "".
-function flag(options, key) {
-    if (matches(" " + options + " ", ".* " + key + " .*")) return " " + key;
-    return "";
-}

@@ -14,13 +14,10 @@ if (args == "") {
     args = "input=[" + input + "] output=[" + output + "]";
 }
 
-run("Reproject and Coadd...",
-    "input=[" + option(args, "input", "") + "] output=[" + option(args, "output", "") + "]"
-    + " config=[" + option(args, "config", "") + "]"
-    + " kernel=" + option(args, "kernel", "config")
-    + " gpu=" + option(args, "gpu", "config")
-    + " settings=[" + option(args, "settings", "") + "]"
-    + flag(args, "coverage"));
+// The keys passed on as given, not picked out one by one: the plugin then refuses a misspelt key
+// by name (picked out, "inpt=[...]" was dropped and Build Mosaic built the default sky instead),
+// gives the keys left out their defaults, and takes coverage=true as Fiji records it.
+run("Reproject and Coadd...", args);
 
 print("Mosaic:   " + call("org.tessera.ij1.LastRun.get", "mosaic"));
 print("Coverage: " + call("org.tessera.ij1.LastRun.get", "coverage"));
@@ -28,13 +25,3 @@ print("Preview:  " + call("org.tessera.ij1.LastRun.get", "preview"));
 print("Log:      " + call("org.tessera.ij1.LastRun.get", "log"));
 skipped = call("org.tessera.ij1.LastRun.get", "skipped");
 if (skipped != "0") print("Skipped " + skipped + " image(s):\n" + call("org.tessera.ij1.LastRun.get", "skipped_list"));
-
-function option(options, key, fallback) {
-    return call("ij.Macro.getValue", options, key, fallback);
-}
-
-// " KEY" when the options hold the bare word KEY (a ticked box, e.g. coverage), else "".
-function flag(options, key) {
-    if (matches(" " + options + " ", ".* " + key + " .*")) return " " + key;
-    return "";
-}

@@ -12,20 +12,12 @@ if (args == "") {
     args = "input=[" + input + "] output=[" + output + "]";
 }
 
-run("Stack Frames...",
-    "input=[" + option(args, "input", "") + "] output=[" + option(args, "output", "") + "]"
-    + " config=[" + option(args, "config", "") + "]"
-    + " rejection=" + option(args, "rejection", "config")
-    + " combine=" + option(args, "combine", "config")
-    + " demosaic=" + option(args, "demosaic", "config")
-    + " gpu=" + option(args, "gpu", "config")
-    + " settings=[" + option(args, "settings", "") + "]");
+// The keys passed on as given, not picked out one by one: the plugin then refuses a misspelt key
+// by name (picked out, "inpt=[...]" was dropped and Build Mosaic built the default sky instead),
+// gives the keys left out their defaults, and takes coverage=true as Fiji records it.
+run("Stack Frames...", args);
 
 print("Stacked tile: " + call("org.tessera.ij1.LastRun.get", "tile"));
 print("Log:          " + call("org.tessera.ij1.LastRun.get", "log"));
 skipped = call("org.tessera.ij1.LastRun.get", "skipped");
 if (skipped != "0") print("Skipped " + skipped + " frame(s):\n" + call("org.tessera.ij1.LastRun.get", "skipped_list"));
-
-function option(options, key, fallback) {
-    return call("ij.Macro.getValue", options, key, fallback);
-}

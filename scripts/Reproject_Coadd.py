@@ -17,6 +17,7 @@ from java.lang import Thread, Throwable
 from org.tessera import Progress
 from org.tessera.command import HeadlessExit, JobSettings
 from org.tessera.config import Config
+from org.tessera.io import FrameScanner
 from org.tessera.pipeline import MosaicPipeline, OutputRun
 
 
@@ -43,8 +44,8 @@ try:  # a failure ends a headless Fiji with status 1 when TESSERA_EXIT_ON_FAILUR
     for assignment in JobSettings.split(settings):
         config.set(assignment)
 
-    fits = (".fits", ".fit", ".fts")
-    images = sorted([f.toPath() for f in input.listFiles() if f.isFile() and f.getName().lower().endswith(fits)])
+    # the files the menu takes from a folder: .fit, .fits, .fts, also gzip'ed (.gz) or fpack'ed (.fz), any case
+    images = sorted([f.toPath() for f in input.listFiles() if f.isFile() and FrameScanner.isFrameName(f.toPath())])
     if not images:
         raise ValueError("no FITS images in %s" % input)
 

@@ -14,6 +14,8 @@
 #      progress bar in, each run must log its progress (0 % and 100 % lines).
 #   3. `ImageJ -batch`: a failing run must end the macro with "Tessera: <reason>" on stderr and exit
 #      status 1, never a dialog (each ImageJ run has a time limit, so a blocked one fails the check).
+#   4. `ImageJ -batch`: a line without keys (run("Stack Frames...")) likewise, instead of opening a
+#      dialog no one can see.
 # Usage: mvn -q -B package -DskipTests && scripts/imagej-check.sh [--screenshots DIR]
 # (--screenshots also saves the Build Mosaic dialog and its result as PNGs, for docs/images/;
 # TESSERA_IMAGEJ_LIMIT_S sets the time limit of the menu run, 300 s by default; TESSERA_IMAGEJ_JAR
@@ -110,6 +112,14 @@ if [ "$rc" = 1 ] && grep -q "Tessera: input not found" "$work/err" && ! grep -q 
     echo "ok: a failing run exits 1 with the reason on stderr: $(grep 'Tessera:' "$work/err" | head -1)"
 else
     echo "FAIL: failing run gave exit $rc (124: it blocked); stdout: $(cat "$work/out"); stderr: $(tail -5 "$work/err")"; fail=1
+fi
+# 4. A line without keys under -batch (no screen for its dialog): it must not block, but end as a failure does.
+printf 'run("Stack Frames...");\nprint("after");\n' >"$work/nokeys.ijm"
+if imagej 60 -batch "$work/nokeys.ijm"; then rc=0; else rc=$?; fi
+if [ "$rc" = 1 ] && grep -q 'Tessera: Stack Frames... needs its keys under ImageJ -batch' "$work/err" && ! grep -q after "$work/out"; then
+    echo "ok: a line without keys under -batch exits 1 instead of waiting on a dialog: $(grep 'Tessera:' "$work/err" | head -1)"
+else
+    echo "FAIL: a line without keys under -batch gave exit $rc (124: it blocked on its dialog); stderr: $(tail -5 "$work/err")"; fail=1
 fi
 echo "imagej-check: $([ $fail = 0 ] && echo passed || echo FAILED) in $((SECONDS - start)) s ($(basename "$ijjar" .jar))"
 exit $fail

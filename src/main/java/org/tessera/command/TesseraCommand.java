@@ -135,7 +135,7 @@ abstract class TesseraCommand extends ContextCommand {
     /** @return the outcome, or null after a failure or cancel (the command is then cancelled) */
     private Outcome execute(JobRequest request) {
         // The output held first: a run refused because another holds it writes nothing into that run's log.
-        try (OutputRun run = request.start(new LogServiceHandler(log))) {
+        try (FrontRun one = FrontRun.hold(request); OutputRun run = request.start(new LogServiceHandler(log))) {
             RunLog runLog = run.log();
             try {
                 LOG.info(request.describe());

@@ -10,6 +10,7 @@ import java.util.Locale;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.Calibration;
+import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 import nom.tam.fits.Header;
 import nom.tam.fits.HeaderCard;
@@ -22,7 +23,10 @@ import org.tessera.io.FitsImageWriter;
  * pipeline reads it exactly as it reads files. A stack of C channels × N slices (or frames) gives N
  * files of C channels (a stack of frames); a slice whose label is a FITS header uses it, else all
  * share the image's header. Rows are flipped back (ImageJ shows FITS row 0 at the bottom); NaN
- * pixels become ALPHA 0, as in Tessera's own tiles.
+ * pixels become ALPHA 0, as in Tessera's own tiles. An RGB image gives three channels (red, green,
+ * blue, 0…255). An image whose size is not the one its header describes (cropped, scaled or rotated
+ * after it was opened: ImageJ keeps the Info but not where the pixels came from) is refused, since
+ * the header's WCS would place it wrongly on the sky.
  */
 public final class OpenImages {
     private OpenImages() {}
@@ -34,9 +38,10 @@ public final class OpenImages {
      */
     public static List<Path> write(ImagePlus imp, Path dir) throws IOException {
         String info = imp.getInfoProperty();
-        int nc = imp.getNChannels(), nz = imp.getNSlices() * imp.getNFrames();
+        int nz = imp.getNSlices() * imp.getNFrames();
+        int nc = imp.getNChannels(), planes = imp.getType() == ImagePlus.COLOR_RGB ? 3 * nc : nc;
         List<Path> out = new ArrayList<>();
-        String base = imp.getTitle().replaceAll("\\.(fits?|fts)$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+        String base = baseName(imp.getTitle());
         ImageStack stack = imp.getStack();
         for (int z = 0; z < nz; z++) {
             String label = stack.getSliceLabel(z * nc + 1);
@@ -44,11 +49,40 @@ public final class OpenImages {
             if (!isHeader(text))
                 throw new IllegalArgumentException("image '" + imp.getTitle() + "' carries no FITS header in its Info;"
                         + " open the FITS file with File › Open (or give its folder as input)");
+            Header header = header(text);
+            refuseOtherSize(imp, header);
             Path file = dir.resolve(nz == 1 ? base + ".fits" : String.format(Locale.ROOT, "%s_%04d.fits", base, z + 1));
-            FitsImageWriter.write(file, rows(imp, z), header(text), FitsImageWriter.AlphaMode.FROM_NAN);
+            FitsImageWriter.write(file, rows(imp, z, planes), header, FitsImageWriter.AlphaMode.FROM_NAN);
             out.add(file);
         }
         return out;
+    }
+
+    /**
+     * The temporary file's name for an image titled {@code title}: the title itself, less a FITS
+     * extension and what no file name may hold, so that the run's messages and log name the image as
+     * the user knows it ("M31 (night 2).fits: no usable WCS", not "M31_night_2_.fits"); no leading dot,
+     * which would hide the file.
+     */
+    static String baseName(String title) {
+        String base = title.strip().replaceAll("(?i)\\.(fits?|fts)$", "").replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]+", "_")
+                .replaceAll("^\\.+", "");
+        return base.isBlank() ? "image" : base;
+    }
+
+    /**
+     * The header's WCS holds for an image of its NAXIS1 × NAXIS2 pixels (ZNAXIS1 × ZNAXIS2 when it is
+     * the header of an fpack'ed tile table): a cropped or scaled image would be placed, silently, by a
+     * WCS that is not its own (a 200×150 crop of a 480×320 tile landed 164 px from where it was).
+     */
+    private static void refuseOtherSize(ImagePlus imp, Header h) {
+        boolean tiled = h.containsKey("ZNAXIS1");
+        int nx = h.getIntValue(tiled ? "ZNAXIS1" : "NAXIS1", -1), ny = h.getIntValue(tiled ? "ZNAXIS2" : "NAXIS2", -1);
+        if (nx <= 0 || ny <= 0 || (nx == imp.getWidth() && ny == imp.getHeight())) return;
+        throw new IllegalArgumentException("image '" + imp.getTitle() + "' is " + imp.getWidth() + "×" + imp.getHeight()
+                + " pixels but its FITS header describes " + nx + "×" + ny + " (cropped, scaled or rotated after it was"
+                + " opened?): the header's WCS would place it wrongly on the sky; give the image as it was opened,"
+                + " or its FITS file as input");
     }
 
     /** Whether {@code text} looks like a FITS header as ImageJ keeps it (80-column cards). */
@@ -71,22 +105,31 @@ public final class OpenImages {
         return h;
     }
 
-    /** Slice {@code z} (all its channels) in FITS row order, calibrated values as float. */
-    static RowSource rows(ImagePlus imp, int z) {
+    /**
+     * Slice {@code z} (all its channels) in FITS row order, calibrated values as float; each RGB
+     * channel as its red, green and blue planes ({@code out} = 3 × channels then), never as the packed
+     * 24-bit integer ImageJ's {@code getf} returns for an RGB pixel.
+     */
+    static RowSource rows(ImagePlus imp, int z, int out) {
         ImageStack stack = imp.getStack();
         int nc = imp.getNChannels(), w = imp.getWidth(), h = imp.getHeight();
         Calibration cal = imp.getCalibration();
-        ImageProcessor[] planes = new ImageProcessor[nc];
-        for (int c = 0; c < nc; c++) planes[c] = stack.getProcessor(z * nc + c + 1);
+        ImageProcessor[] planes = new ImageProcessor[out];
+        for (int c = 0; c < nc; c++) {
+            ImageProcessor ip = stack.getProcessor(z * nc + c + 1);
+            if (ip instanceof ColorProcessor rgb)
+                for (int k = 0; k < 3; k++) planes[3 * c + k] = rgb.getChannel(k + 1, null);
+            else planes[c] = ip;
+        }
         return new RowSource() {
             @Override public int width() { return w; }
             @Override public int height() { return h; }
-            @Override public int channels() { return nc; }
+            @Override public int channels() { return out; }
             @Override public String name() { return imp.getTitle(); }
 
             @Override
             public void readRows(int y0, int n, float[][] dst) {
-                for (int c = 0; c < nc; c++) {
+                for (int c = 0; c < out; c++) {
                     ImageProcessor ip = planes[c];
                     boolean raw = ip.getBitDepth() != 32 && cal.calibrated();
                     for (int r = 0; r < n; r++) {

@@ -19,6 +19,7 @@ import ij.plugin.PlugIn;
 import org.tessera.UserMessages;
 import org.tessera.command.Choices;
 import org.tessera.command.Errors;
+import org.tessera.command.FrontRun;
 import org.tessera.command.Job;
 import org.tessera.command.JobRequest;
 import org.tessera.command.LastRun;
@@ -95,13 +96,22 @@ abstract class TesseraPlugIn implements PlugIn {
         return fields;
     }
 
+    /** The menu label macros call, e.g. "Build Mosaic..." for the dialog "Tessera: Build Mosaic". */
+    String menuLabel() {
+        return title.substring(title.indexOf(':') + 2) + "...";
+    }
+
     @Override
     public void run(String arg) {
         String options = Macro.getOptions();
+        if (options == null && startedWithBatch()) { // run("Build Mosaic...") with no keys: a dialog no one sees, blocking for ever
+            fail(keysNeededUnderBatch());
+            return;
+        }
         if (options != null) { // ImageJ would ignore a mistyped key: Build Mosaic's inpt=[...] gave the default sky
             List<String> known = fields().stream().map(Field::key).toList();
             try { // image=: Fiji's, refused below with its own reason, so not listed among the keys taken here
-                MacroOptions.check(options, known, List.of("image"), title().substring(title().indexOf(':') + 2) + "...");
+                MacroOptions.check(options, known, List.of("image"), menuLabel());
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
                 return;
@@ -109,6 +119,14 @@ abstract class TesseraPlugIn implements PlugIn {
         }
         Map<String, String> values = showDialog();
         if (values != null) execute(values);
+    }
+
+    /** Why a line without keys cannot run under {@code ImageJ -batch}, with a line that can. */
+    String keysNeededUnderBatch() {
+        String label = menuLabel();
+        String example = job() == Job.STACK ? "input=[/data/frames] output=[/data/tile.fits]" : "input=[/data/frames] output=[/data/out]";
+        return label + " needs its keys under ImageJ -batch, where no dialog can be answered: e.g. run(\"" + label
+                + "\", \"" + example + "\")";
     }
 
     /** @return the values by macro key, or null when the user cancelled */
@@ -216,7 +234,7 @@ abstract class TesseraPlugIn implements PlugIn {
             return;
         }
         // The output held first: a run refused because another holds it writes nothing into that run's log.
-        try (OutputRun run = request.start(new IJLogHandler())) {
+        try (FrontRun one = FrontRun.hold(request); OutputRun run = request.start(new IJLogHandler())) {
             RunLog log = run.log();
             try {
                 LOG.info(request.describe());

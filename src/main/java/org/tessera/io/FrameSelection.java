@@ -28,6 +28,28 @@ public final class FrameSelection {
         return keys.containsKey("MT_NFRAMES") && (keys.containsKey("ZMT_EMPT") || keys.containsKey("GRID_ID"));
     }
 
+    /** Why a coverage map is no image to coadd, and what to give instead. */
+    public static final String COVERAGE_MAP_REASON = "a coverage map Tessera wrote (CONTENT = 'coverage: sum of weights'),"
+            + " not an image: coadd the images themselves, e.g. the master_tiles folder of a mosaic run";
+
+    /**
+     * The images to coadd without Tessera's coverage maps ({@code CONTENT = 'coverage: …'}), each named
+     * in {@code setAside}: a folder holding an earlier run's outputs (a mosaic run's own folder given to
+     * Reproject and Coadd instead of its master_tiles) coadded the sum of weights as an image (refused
+     * only when its channel count differed from the mosaic's: "mosaic_coverage.fits has 1 channels but
+     * mosaic.fits has 3").
+     */
+    public static <F extends FitsFrame> List<F> withoutCoverageMaps(List<F> images, List<FrameScanner.Problem> setAside) {
+        List<F> out = new ArrayList<>();
+        for (F f : images) {
+            String content = f.keys().get("CONTENT");
+            if (writtenByTessera(f.keys()) && content != null && content.trim().toLowerCase(Locale.ROOT).startsWith("coverage"))
+                setAside.add(new FrameScanner.Problem(f.path(), COVERAGE_MAP_REASON));
+            else out.add(f);
+        }
+        return out;
+    }
+
     /** Why a ZeMosaic master tile is no frame of a mosaic or stack, and what to do with it. */
     public static final String ZEMOSAIC_TILE_REASON = "a master tile written by ZeMosaic (ZMT_* cards), not a raw frame: "
             + "assemble master tiles with 'tessera reproject OUTPUT tiles...' (Fiji: Reproject and Coadd)";

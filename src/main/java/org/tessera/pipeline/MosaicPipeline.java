@@ -446,9 +446,10 @@ public final class MosaicPipeline {
         p.update(0, "reading headers");
         FrameScanner.Scan scan = FrameScanner.scan(inputs, true);
         List<FrameScanner.Problem> problems = new ArrayList<>(scan.skipped());
+        List<FitsFrame> images = org.tessera.io.FrameSelection.withoutCoverageMaps(scan.frames(), problems);
         // an image of no finite pixel left out before the grid, as every mode's frames; one of a single
         // value is kept: a tile or model image may be flat (the outlier-tile check judges it)
-        return usable(ConstantFrames.screen(scan.frames(), problems, false), problems, skipped, p);
+        return usable(ConstantFrames.screen(images, problems, false), problems, skipped, p);
     }
 
     /**

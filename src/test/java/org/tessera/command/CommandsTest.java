@@ -571,6 +571,20 @@ class CommandsTest {
     }
 
     @Test
+    void aSecondCommandStartedWhileOneWorksIsCancelledNamingIt(@TempDir Path dir) throws Exception {
+        FakeJobs first = new FakeJobs(), second = new FakeJobs();
+        BuildMosaicCommand a = first.buildMosaic(context, dir.resolve("a").toFile());
+        BuildMosaicCommand b = second.buildMosaic(context, dir.resolve("b").toFile());
+        first.whileRunning = b::run;
+        a.run();
+        assertFalse(a.isCanceled(), a.getCancelReason());
+        assertTrue(b.isCanceled());
+        assertEquals("another Tessera run is working in this Fiji (into " + dir.resolve("a") + "): start this one when it"
+                + " has ended (Esc cancels it); two at once would write into each other's tessera.log", b.getCancelReason());
+        assertEquals(List.of(), second.calls);
+    }
+
+    @Test
     void aMacroLineWithAMistypedKeyIsRefusedNamingTheKeys(@TempDir Path dir) throws Exception {
         assertEquals(List.of("input", "output", "coverage", "settings"),
                 MacroOptions.keys("input=[/a b=c] output=/d coverage settings=[x=1 y=\"2 3\"]"));

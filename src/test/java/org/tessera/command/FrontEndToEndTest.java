@@ -171,6 +171,23 @@ class FrontEndToEndTest {
     }
 
     @Test
+    void aSecondResultOfTheSameNameGetsItsOwnTitleAsImageJGivesAFileOpenedTwice(@TempDir Path dir) throws Exception {
+        assumeData(DSS);
+        LegacyImageJ ij = new LegacyImageJ(dir.resolve("ij"));
+        System.clearProperty("tessera.test.titles");
+        // two targets, one output folder name each: m31/out, m94/out
+        String run = "run(\"Reproject and Coadd...\", \"input=" + bracket(DSS) + " output=%s kernel=bilinear gpu=off coverage\");\n";
+        ij.runMacro("setBatchMode(true);\n" + String.format(run, bracket(dir.resolve("m31/out")))
+                + "first = getTitle();\n" + String.format(run, bracket(dir.resolve("m94/out")))
+                + "selectWindow(\"out\"); s = getTitle() + \" \" + getInfo(\"image.directory\");\n"
+                + "t = \"\"; for (i = 1; i <= nImages; i++) { selectImage(i); t = t + getTitle() + \";\"; }\n"
+                + "call(\"java.lang.System.setProperty\", \"tessera.test.titles\", first + \"|\" + t);", "");
+        assertEquals("ok", ij.lastRun("status"), ij.lastRun("error"));
+        assertEquals("out|out coverage;out;out-1 coverage;out-1;", System.getProperty("tessera.test.titles"),
+                "the second mosaic is out-1: selectWindow(\"out\") keeps meaning the first");
+    }
+
+    @Test
     void aMacroRunLeavesTheMosaicOpenSelectedAndCalibrated(@TempDir Path dir) throws Exception {
         assumeData(DSS);
         LegacyImageJ ij = new LegacyImageJ(dir.resolve("ij"));

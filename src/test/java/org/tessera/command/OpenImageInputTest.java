@@ -113,6 +113,19 @@ class OpenImageInputTest {
     }
 
     @Test
+    void aRunOnAnOpenImageNamesItByItsTitle(@TempDir Path dir) throws Exception {
+        ImagePlus tile = MosaicImage.open(org.tessera.fiji.TestMosaics.write(dir.resolve("t.fits"), 1), "M31 (night 2).fits", new Config());
+        StringBuilder noWcs = new StringBuilder(); // the header of a frame never plate-solved
+        for (String card : tile.getInfoProperty().split("\n"))
+            if (!card.matches("(CTYPE|CRVAL|CRPIX|CD\\d|CDELT|CUNIT|PC\\d).*")) noWcs.append(card).append('\n');
+        tile.setProperty("Info", noWcs.toString());
+        CommandModule m = reproject("image", tile, "output", dir.resolve("o").toFile());
+        assertTrue(m.isCanceled());
+        assertEquals("no usable frame: all 1 input(s) were skipped (first: M31 (night 2).fits: no usable WCS: no celestial"
+                + " WCS: CTYPE1 and CTYPE2 missing)", m.getCancelReason(), "the image's title, not M31_night_2_.fits");
+    }
+
+    @Test
     void anImageWithoutHeaderOrTogetherWithAnInputIsRefusedByName(@TempDir Path dir) throws Exception {
         ImagePlus plain = IJ.createImage("no header", "32-bit black", 20, 10, 1);
         CommandModule m = reproject("image", plain, "output", dir.resolve("o").toFile());

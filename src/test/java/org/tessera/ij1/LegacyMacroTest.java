@@ -6,6 +6,7 @@ import static org.tessera.ij1.LegacyImageJ.bracket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,18 @@ class LegacyMacroTest {
                 "input=" + bracket(missing) + " output=" + bracket(dir.resolve("out")));
         assertEquals("failed", ij.lastRun("status"));
         assertEquals("input not found: " + missing.toAbsolutePath(), ij.lastRun("error"));
+    }
+
+    @Test
+    void theExampleMacrosPassAMisspeltKeyOnToBeRefusedNotDropped(@TempDir Path dir) throws Exception {
+        // build_mosaic.ijm picked out the keys it knew: inpt=[...] was dropped and the default sky built instead
+        for (String macro : List.of("build_mosaic", "stack_frames", "reproject_coadd")) {
+            Path out = dir.resolve(macro);
+            ij.runMacroFile(Paths.get("macros/" + macro + ".ijm"), "inpt=" + bracket(dir) + " output=" + bracket(out));
+            assertEquals("failed", ij.lastRun("status"), macro);
+            assertTrue(ij.lastRun("error").startsWith("unknown key 'inpt' in the macro line; "), macro + ": " + ij.lastRun("error"));
+            assertFalse(Files.exists(out), macro + ": nothing run");
+        }
     }
 
     @Test
@@ -82,6 +95,34 @@ class LegacyMacroTest {
         assertEquals("unknown key 'inpt' in the macro line; Build Mosaic... takes input, output, config, mode, rejection,"
                 + " combine, demosaic, gpu, settings, coverage", ij.lastRun("error"));
         assertFalse(Files.exists(dir.resolve("out/mosaic.fits")));
+    }
+
+    @Test
+    void aPathWithASpaceOutsideBracketsIsRefusedWithTheLineAsMeant(@TempDir Path dir) throws Exception {
+        Path frames = Files.createDirectories(dir.resolve("my frames"));
+        ij.runMacro("run(\"Stack Frames...\", \"input=" + frames + " output=" + bracket(dir.resolve("t.fits")) + "\");", "");
+        assertEquals("failed", ij.lastRun("status"));
+        assertEquals("unknown key 'frames' in the macro line; Stack Frames... takes input, output, config, rejection, combine,"
+                + " demosaic, gpu, settings; if 'frames' is part of the value before it (a path with spaces), put that value"
+                + " in brackets: input=[" + frames + "]", ij.lastRun("error"));
+        // settings with spaces, unbracketed: the same hint, over every word up to the next key
+        ij.runMacro("run(\"Build Mosaic...\", \"output=" + bracket(dir.resolve("o")) + " settings=stacking_kappa_low=2.5"
+                + " stacking_kappa_high=3 coverage\");", "");
+        assertEquals("unknown key 'stacking_kappa_high' in the macro line; Build Mosaic... takes input, output, config, mode,"
+                + " rejection, combine, demosaic, gpu, settings, coverage; if 'stacking_kappa_high' is part of the value"
+                + " before it (a path with spaces), put that value in brackets:"
+                + " settings=[stacking_kappa_low=2.5 stacking_kappa_high=3]", ij.lastRun("error"));
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNotReadAsItsFirstValue(@TempDir Path dir) throws Exception {
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        ij.runMacro("opts = \"input=" + bracket(dir.resolve("old")) + " output=" + bracket(dir.resolve("o")) + "\";\n"
+                + "run(\"Build Mosaic...\", opts + \" input=" + bracket(frames) + "\");", "");
+        assertEquals("failed", ij.lastRun("status"));
+        assertEquals("key 'input' given twice in the macro line (ImageJ would take the first and ignore the other);"
+                + " give it once", ij.lastRun("error"));
+        assertFalse(Files.exists(dir.resolve("o")), "nothing run");
     }
 
     @Test

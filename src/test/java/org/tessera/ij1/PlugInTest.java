@@ -84,6 +84,16 @@ class PlugInTest {
     }
 
     @Test
+    void aLineWithoutKeysUnderBatchIsToldWhatToWrite() {
+        // ImageJ -batch has no screen for the dialog: the shim ends the macro with this line (scripts/imagej-check.sh)
+        assertEquals("Stack Frames... needs its keys under ImageJ -batch, where no dialog can be answered: e.g."
+                + " run(\"Stack Frames...\", \"input=[/data/frames] output=[/data/tile.fits]\")", new StackPlugIn().keysNeededUnderBatch());
+        assertEquals("Build Mosaic... needs its keys under ImageJ -batch, where no dialog can be answered: e.g."
+                + " run(\"Build Mosaic...\", \"input=[/data/frames] output=[/data/out]\")", new MosaicPlugIn().keysNeededUnderBatch());
+        assertFalse(TesseraPlugIn.startedWithBatch(), "a test is no ImageJ -batch: the shim shows its dialog as before");
+    }
+
+    @Test
     void pluginsConfigListsEveryShimUnderTheLabelOfItsSciJavaCommand() throws Exception {
         Pattern entry = Pattern.compile("^(Plugins>Tessera), \"([^\"]+)\", ([\\w.]+)$");
         Map<String, String> labels = new HashMap<>();
@@ -277,6 +287,27 @@ class PlugInTest {
         assertEquals("cancelled", LastRun.get("status"));
         assertEquals("cancelled by the user", LastRun.get("error"));
         assertFalse(Files.exists(dir.resolve("mosaic.fits")));
+    }
+
+    @Test
+    void aSecondRunStartedWhileOneWorksIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        FakeJobs first = new FakeJobs(), second = new FakeJobs();
+        String[] seen = new String[2];
+        first.whileRunning = () -> { // the menu item chosen again while the first run works
+            runMosaic(second, dir.resolve("b"));
+            seen[0] = LastRun.get("status");
+            seen[1] = LastRun.get("error");
+        };
+        runMosaic(first, dir.resolve("a"));
+        assertEquals("failed", seen[0]);
+        assertEquals("another Tessera run is working in this Fiji (into " + dir.resolve("a") + "): start this one when it"
+                + " has ended (Esc cancels it); two at once would write into each other's tessera.log", seen[1]);
+        assertEquals(List.of(), second.calls, "the second run ran nothing");
+        assertFalse(Files.exists(dir.resolve("b/tessera.log")));
+        assertEquals("ok", LastRun.get("status"), "the first run ends as it would have");
+        runMosaic(second, dir.resolve("b")); // once it has ended, the next one runs
+        assertEquals("ok", LastRun.get("status"), LastRun.get("error"));
+        assertEquals(1, second.calls.size());
     }
 
     /** Build Mosaic (ImageJ 1 plug-in) on the built-in sky into {@code out}, every choice from the config, through {@code fake}. */

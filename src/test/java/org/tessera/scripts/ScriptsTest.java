@@ -92,6 +92,9 @@ class ScriptsTest {
         Files.writeString(images.resolve("b.fits"), "x");
         Files.writeString(images.resolve("a.fit"), "x");
         Files.writeString(images.resolve("readme.txt"), "x");
+        Files.writeString(images.resolve("c.fits.fz"), "x"); // compressed tiles, as the menu reads them
+        Files.writeString(images.resolve("d.FTS.gz"), "x");
+        Files.writeString(images.resolve("notes.gz"), "x");
         File jython = withStandIn(JYTHON, "from org.tessera.pipeline import MosaicPipeline, OutputRun",
                 "from org.tessera.pipeline import OutputRun\nfrom org.tessera.scripts import StandInPipeline as MosaicPipeline", dir);
         Path jout = dir.resolve("jython-out");
@@ -101,7 +104,8 @@ class ScriptsTest {
         assertEquals(jout.resolve("mosaic.fits").toString(), j.getOutput("mosaic"));
         assertEquals(jout.resolve("mosaic_coverage.fits").toString(), j.getOutput("coverage"));
         var jcall = StandInPipeline.JOBS.calls.get(1);
-        assertEquals(List.of(images.resolve("a.fit"), images.resolve("b.fits")), jcall.inputs());
+        assertEquals(List.of(images.resolve("a.fit"), images.resolve("b.fits"), images.resolve("c.fits.fz"), images.resolve("d.FTS.gz")),
+                jcall.inputs());
         assertEquals("nearest", jcall.config().getString("reproject_kernel"));
         assertFalse(jcall.config().getBoolean("intertile_photometric_match"));
         assertTrue(Files.exists(jout.resolve("tessera.log")));
