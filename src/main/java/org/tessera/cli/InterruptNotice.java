@@ -10,9 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import org.tessera.command.JobRequest;
-import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.pipeline.RunLog;
-import org.tessera.solve.WcsCache;
 
 /**
  * Says so when a command-line run is stopped by Ctrl-C or a kill signal (SIGINT, SIGTERM, SIGHUP):
@@ -31,28 +29,11 @@ final class InterruptNotice implements AutoCloseable {
             + "(a mosaic run reuses its finished master tiles and plate solutions)";
 
     /**
-     * The notice for {@code request}: what a rerun reuses depends on the job and the mode (Grid
-     * mode reuses its tiles, SDS mode mega-tiles, {@code resume=off} no tile), and a
-     * user who reruns on the strength of it must not lose work they were told was kept.
+     * The notice for {@code request}: the run's files, then what a rerun reuses
+     * ({@link JobRequest#rerunAdvice}, which depends on the job and the mode).
      */
     static String message(JobRequest request) {
-        String head = MESSAGE.substring(0, MESSAGE.indexOf("rerun the same command"));
-        String solutions = "plate solutions (" + WcsCache.DIR + "/)";
-        return head + switch (request.job()) {
-            case STACK -> "rerun the same command to go on (it reuses the " + solutions + ")";
-            case REPROJECT -> "rerun the same command to make it again";
-            case MOSAIC -> {
-                boolean grid = MosaicPipeline.gridPlan(request.inputs()) != null; // its frames carry their WCS: no solutions
-                if ("off".equalsIgnoreCase(String.valueOf(request.config().get("resume")).trim()))
-                    yield "rerun the same command to start again (resume=off: every tile is made again"
-                            + (grid ? ")" : "; the " + solutions + " are reused)");
-                if (grid) yield "rerun the same command to go on (a Grid run reuses its finished tiles)";
-                if (request.config().getBoolean("sds_mode_default"))
-                    yield "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles "
-                            + "when it fell back to Classic, and plate solutions)";
-                yield MESSAGE.substring(head.length());
-            }
-        };
+        return MESSAGE.substring(0, MESSAGE.indexOf("rerun the same command")) + request.rerunAdvice();
     }
 
     private final Thread hook;

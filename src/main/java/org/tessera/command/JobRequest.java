@@ -127,6 +127,32 @@ public record JobRequest(Job job, List<Path> inputs, Path output, Config config,
         }
     }
 
+    /**
+     * What to do after this run was stopped (a cancel in Fiji or ImageJ, Ctrl-C or a kill on the
+     * command line), in the words every front uses: what its rerun reuses depends on the job and the
+     * mode (Classic its master tiles and plate solutions, SDS its mega-tiles, Grid mode its tiles,
+     * {@code resume=off} no tile), and a user who reruns on the strength of it must not lose work
+     * they were told was kept.
+     */
+    public String rerunAdvice() {
+        String solutions = "plate solutions (" + MosaicPipeline.SOLVED_WCS_DIR + "/)";
+        return switch (job) {
+            case STACK -> "rerun the same command to go on (it reuses the " + solutions + ")";
+            case REPROJECT -> "rerun the same command to make it again";
+            case MOSAIC -> {
+                boolean grid = MosaicPipeline.gridPlan(inputs) != null; // its frames carry their WCS: no solutions
+                if ("off".equalsIgnoreCase(String.valueOf(config.get("resume")).trim()))
+                    yield "rerun the same command to start again (resume=off: every tile is made again"
+                            + (grid ? ")" : "; the " + solutions + " are reused)");
+                if (grid) yield "rerun the same command to go on (a Grid run reuses its finished tiles)";
+                if (config.getBoolean("sds_mode_default"))
+                    yield "rerun the same command to go on (an SDS run reuses its finished mega-tiles, or master tiles "
+                            + "when it fell back to Classic, and plate solutions)";
+                yield "rerun the same command to go on (a mosaic run reuses its finished master tiles and plate solutions)";
+            }
+        };
+    }
+
     /** One line for the log, e.g. "mosaic: 2 inputs → /data/out". */
     public String describe() {
         String what = switch (job) {

@@ -158,6 +158,7 @@ abstract class TesseraCommand extends ContextCommand {
                 String msg = Errors.describe(e);
                 if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog
                     LOG.info(msg);
+                    LOG.info(request.rerunAdvice()); // what the stopped run leaves for its rerun, as the command line says
                     LastRun.cancelled(msg);
                     status.showStatus(1, 1, "Tessera: " + msg);
                     cancel(msg);

@@ -255,6 +255,7 @@ abstract class TesseraPlugIn implements PlugIn {
                 String msg = Errors.describe(e);
                 if (UserMessages.isCancel(e)) { // as asked, not a failure: no error dialog, nothing recorded
                     LOG.info(msg);
+                    LOG.info(request.rerunAdvice()); // what the stopped run leaves for its rerun, as the command line says
                     LastRun.cancelled(msg);
                     Recorder.disableCommandRecording();
                     IJ.showProgress(1.0);

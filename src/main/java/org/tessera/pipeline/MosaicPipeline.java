@@ -71,6 +71,8 @@ public final class MosaicPipeline {
     /** File names of the outputs, as the original program names them. */
     public static final String MOSAIC = "mosaic.fits", COVERAGE = "mosaic_coverage.fits",
             PREVIEW = "mosaic_preview.png", TILES_DIR = "master_tiles", DEFAULT_SKY_DIR = "default_sky";
+    /** The folder of the plate solutions a run keeps for its rerun (the fronts name it). */
+    public static final String SOLVED_WCS_DIR = org.tessera.solve.WcsCache.DIR;
 
     /** An input (or a tile) that was set aside, and why. */
     public record Skipped(Path file, String reason) {}

@@ -618,6 +618,9 @@ class CommandsTest {
         assertEquals("cancelled by the user", c.getCancelReason());
         assertNull(c.mosaic);
         assertTrue(logged.contains("INFO [command] cancelled by the user"), logged.toString());
+        // what the rerun reuses, in the command line's words (a Fiji user cancels with Esc)
+        assertTrue(logged.contains("INFO [command] rerun the same command to go on (a mosaic run reuses its finished master"
+                + " tiles and plate solutions)"), logged.toString());
         assertTrue(logged.stream().noneMatch(l -> l.startsWith("ERROR")), logged.toString());
     }
 

@@ -287,6 +287,9 @@ class PlugInTest {
         assertEquals("cancelled", LastRun.get("status"));
         assertEquals("cancelled by the user", LastRun.get("error"));
         assertFalse(Files.exists(dir.resolve("mosaic.fits")));
+        // the Log (and tessera.log) says what the rerun reuses, as the command line does after Ctrl-C
+        assertTrue(Files.readString(dir.resolve("tessera.log")).contains(" INFO [ij1] rerun the same command to go on (a mosaic run"
+                + " reuses its finished master tiles and plate solutions)\n"), Files.readString(dir.resolve("tessera.log")));
     }
 
     @Test
