@@ -147,8 +147,6 @@ public final class GridMode {
      */
     public interface Finished {
         void tile(int id, Path file, StackResult stack) throws IOException;
-
-        Finished NONE = (id, file, stack) -> {};
     }
 
     /**
@@ -525,6 +523,8 @@ public final class GridMode {
             todoFrames.add(pp.tileFrames().get(i));
             todoWeights.add(stages.tileWeights() == null ? 1 : stages.tileWeights()[i]);
         }
+        if (stages.tileWeights() != null && stages.tileWeights().length != layout.tiles().size())
+            throw new IllegalArgumentException(stages.tileWeights().length + " tile weights for " + layout.tiles().size() + " tiles");
         int n = todo.size();
         Finished finished = (id, file, stack) -> {
             List<String> u = frameUse(framesById.get(id), stack);
@@ -540,13 +540,16 @@ public final class GridMode {
             lost.add(new FrameScanner.Problem(frames.get(e.getKey()).frame().path(),
                     "dropped by every Grid tile it falls in: " + e.getValue()));
         List<IsolatedTasks.Failure> failed = r.failed();
-        // every tile's file, the reused ones with this run's, in layout order as a fresh run lists them
+        // every tile with a file, the reused ones with this run's, in layout order as a fresh run lists them
         Set<Path> written = new HashSet<>();
         for (Path p : r.files()) written.add(p.toAbsolutePath().normalize());
+        List<GridLayout.Tile> kept = new ArrayList<>();
         List<Path> tiles = new ArrayList<>();
         for (GridLayout.Tile t : layout.tiles()) {
             Path p = tilesDir.resolve(t.fileName());
-            if (ledger.reused().containsKey(t.id()) || written.contains(p.toAbsolutePath().normalize())) tiles.add(p);
+            if (!ledger.reused().containsKey(t.id()) && !written.contains(p.toAbsolutePath().normalize())) continue;
+            kept.add(t);
+            tiles.add(p);
         }
         LOG.info(String.format(Locale.ROOT, "[GRID] %s: %d tile(s) done%s, %d failed%s", mount, tiles.size(),
                 ledger.reused().isEmpty() ? "" : " (" + ledger.reused().size() + " reused from the earlier run)", failed.size(),
@@ -556,7 +559,7 @@ public final class GridMode {
         if (tiles.isEmpty())
             return new Part(mount, dir, frames.size(), null, null, null, tiles, failed, "all " + failed.size() + " tile(s) failed"
                     + (failed.isEmpty() ? "" : " (first: tile " + failed.get(0).id() + ": " + failed.get(0).reason() + ")"), null);
-        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(layout, frames, tiles, tilesDir, dropped.keySet()), layout.global(), dir,
+        CoaddFiles.Written w = GridAssembly.assemble(tiles, framesOf(kept, frames, dropped.keySet()), layout.global(), dir,
                 config, stages.coadd(), stages.save());
         ledger.complete();
         return new Part(mount, dir, frames.size(), w.mosaic(), w.coverage(), w.preview(), tiles, failed, null, w.warning());
@@ -590,7 +593,7 @@ public final class GridMode {
             if (!Files.isRegularFile(p)) continue;
             String name = p.getFileName().toString();
             if (name.endsWith(".part")) Files.delete(p);
-            else if (name.endsWith(".png") || writtenByTessera(p)) earlier.add(p);
+            else if (name.endsWith(".png") || FrameSelection.writtenByTessera(p)) earlier.add(p);
         }
         if (earlier.isEmpty()) return;
         earlier.sort(null);
@@ -599,23 +602,11 @@ public final class GridMode {
                 + "they are not mixed with this run's", earlier.size(), prev));
     }
 
-    private static boolean writtenByTessera(Path fits) {
-        try {
-            return FrameSelection.writtenByTessera(FitsFrame.open(fits).keys());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The frames of the tiles written (a tile's file is named by its id), each once, in input order, less those every tile dropped. */
-    static List<Frame> framesOf(GridLayout.Layout layout, List<GridInputs.GridFrame> frames, List<Path> written, Path tilesDir,
-                                Set<Integer> dropped) {
-        Set<Path> files = new HashSet<>();
-        for (Path p : written) files.add(p.toAbsolutePath().normalize());
+    /** The frames of the tiles with a file ({@code kept}), each once, in input order, less those every tile dropped. */
+    static List<Frame> framesOf(List<GridLayout.Tile> kept, List<GridInputs.GridFrame> frames, Set<Integer> dropped) {
         BitSet in = new BitSet(frames.size());
-        for (GridLayout.Tile t : layout.tiles())
-            if (files.contains(tilesDir.resolve(t.fileName()).toAbsolutePath().normalize()))
-                for (int i : t.frames()) in.set(i);
+        for (GridLayout.Tile t : kept)
+            for (int i : t.frames()) in.set(i);
         for (int i : dropped) in.clear(i); // in no tile's stack: not in the mosaic's exposure either
         List<Frame> out = new ArrayList<>();
         for (int i = in.nextSetBit(0); i >= 0; i = in.nextSetBit(i + 1)) out.add(frames.get(i).frame());

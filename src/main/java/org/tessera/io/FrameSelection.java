@@ -1,5 +1,7 @@
 package org.tessera.io;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,18 @@ public final class FrameSelection {
         String origin = keys.get(ORIGIN_KEY);
         if (origin != null && origin.trim().equalsIgnoreCase(ORIGIN_VALUE)) return true;
         return keys.containsKey("MT_NFRAMES") && (keys.containsKey("ZMT_EMPT") || keys.containsKey("GRID_ID"));
+    }
+
+    /**
+     * {@link #writtenByTessera(Map)} of the file {@code fits}; a file that cannot be read as FITS is
+     * not Tessera's (a scan deciding what to move aside leaves it where it is).
+     */
+    public static boolean writtenByTessera(Path fits) {
+        try {
+            return writtenByTessera(FitsFrame.open(fits).keys());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Why a coverage map is no image to coadd, and what to give instead. */

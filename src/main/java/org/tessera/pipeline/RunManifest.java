@@ -256,7 +256,7 @@ public final class RunManifest {
                 for (Path p : ds) Files.deleteIfExists(p);
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, k.glob())) {
-                for (Path p : ds) if (!keep.contains(p) && !own.contains(p) && (!k.anyName() || writtenByTessera(p))) stale.add(p);
+                for (Path p : ds) if (!keep.contains(p) && !own.contains(p) && (!k.anyName() || FrameSelection.writtenByTessera(p))) stale.add(p);
             }
         }
         for (Path p : own) Files.deleteIfExists(p);
@@ -319,11 +319,7 @@ public final class RunManifest {
         List<Unit> units = new ArrayList<>();
         for (int id = 1; id <= plan.batches().size(); id++)
             units.add(new Unit(id, plan.framesOf(id), SdsMode.Plan.files(id)));
-        WcsGrid g = plan.global();
-        CRC32 crc = new CRC32();
-        crc.update(WcsCards.of(g.wcs()).getBytes(StandardCharsets.UTF_8));
-        String grid = String.format(Locale.ROOT, "%dx%d, WCS CRC-32 %08x", g.width(), g.height(), crc.getValue());
-        return begin(outputDir, dir, MEGA_TILES, units, Map.of("global_grid", grid), config);
+        return begin(outputDir, dir, MEGA_TILES, units, Map.of("global_grid", gridText(plan.global())), config);
     }
 
     /** This manifest as the store of an SDS run's mega-tiles. */
@@ -349,14 +345,18 @@ public final class RunManifest {
             for (GridInputs.GridFrame f : part.tileFrames().get(i)) frames.add(f.frame());
             units.add(new Unit(layout.tiles().get(i).id(), frames, List.of(layout.tiles().get(i).fileName())));
         }
-        WcsGrid g = layout.global();
-        CRC32 crc = new CRC32();
-        crc.update(WcsCards.of(g.wcs()).getBytes(StandardCharsets.UTF_8));
         Map<String, Object> ctx = new TreeMap<>();
-        ctx.put("global_grid", String.format(Locale.ROOT, "%dx%d, WCS CRC-32 %08x", g.width(), g.height(), crc.getValue()));
+        ctx.put("global_grid", gridText(layout.global()));
         ctx.put("raster", String.format(Locale.ROOT, "tile %d px, step %d px", layout.tileSize(), layout.step()));
         ctx.put("stack_plan", stackPlan.toAbsolutePath().normalize() + ", CRC-32 " + crc32(stackPlan));
         return begin(dir, tilesDir, GRID_TILES, units, ctx, config);
+    }
+
+    /** A global grid as a manifest records it: its size and the CRC-32 of its WCS cards. */
+    private static String gridText(WcsGrid g) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(WcsCards.of(g.wcs()).getBytes(StandardCharsets.UTF_8));
+        return String.format(Locale.ROOT, "%dx%d, WCS CRC-32 %08x", g.width(), g.height(), crc.getValue());
     }
 
     /** This manifest as the ledger of a Grid part's tiles: each tile recorded with its frames' use. */
@@ -544,15 +544,6 @@ public final class RunManifest {
         return manifest.get("mode") instanceof String m ? m : MASTER_TILES.mode();
     }
 
-    /** Whether a FITS file is one Tessera wrote (ORIGIN = 'Tessera'); a file that cannot be read is not. */
-    private static boolean writtenByTessera(Path fits) {
-        try {
-            return FrameSelection.writtenByTessera(FitsFrame.open(fits).keys());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     static String crc32(Path file) throws IOException {
         CRC32 crc = new CRC32();
         byte[] buf = new byte[1 << 16];
@@ -581,9 +572,11 @@ public final class RunManifest {
             throws IOException {
         if (Files.isRegularFile(manifest)) files = concat(files, manifest);
         Path prev = PreviousRun.moveAside(outputDir, files);
+        // the pieces a run of this folder layout sets aside: "master tiles or mega-tiles", "Grid tiles"
+        String pieces = String.join(" or ", KINDS.stream().filter(k -> k.outputs().equals(kind.outputs()))
+                .map(k -> k.noun() + "s").toList());
         LOG.warning(String.format(Locale.ROOT, "%s %d file(s) of an earlier, different run (%s, "
-                + "mosaic) moved to %s so they are not mixed with this run's%s", kind.tag(), files.size(),
-                kind.equals(GRID_TILES) ? "Grid tiles" : "master tiles or mega-tiles", prev,
+                + "mosaic) moved to %s so they are not mixed with this run's%s", kind.tag(), files.size(), pieces, prev,
                 why == null ? "" : "; " + why));
     }
 

@@ -93,13 +93,14 @@ public final class CoaddFiles {
         List<FitsImageWriter> open = new ArrayList<>();
         CoaddBackground[] bg = {null}; // the background extraction, done on the way to the file
         CoaddPreview[] pv = {null}; // the preview's block means, taken on the way to the file too
+        MosaicProvenance[] unit = {about}; // the cards in the unit the plan put the tiles in: the header's every writing
         ReprojectCoadd.Result res;
         try {
             res = ReprojectCoadd.run(inputs, grid, params, plan -> {
                 WcsGrid g = plan.grid();
                 int channels = plan.channels();
-                FitsImageWriter m = mosaicWriter(config, mosaic, g.width(), g.height(), channels,
-                        header(g, inputs.size(), what, about.inUnitOf(plan.exposure())));
+                unit[0] = about.inUnitOf(plan.exposure());
+                FitsImageWriter m = mosaicWriter(config, mosaic, g.width(), g.height(), channels, header(g, inputs.size(), what, unit[0]));
                 open.add(m);
                 FitsImageWriter c = new FitsImageWriter(coverage, g.width(), g.height(), 1,
                         header(g, inputs.size(), "coverage: sum of weights"), FitsImageWriter.AlphaMode.NONE);
@@ -110,8 +111,8 @@ public final class CoaddFiles {
             }, coadd, backend, bands);
             // Throws only when the file must not be kept (its pixels half corrected) or on the cancel;
             // a failed fit keeps the coadd (bg.warning() says why).
-            // The header as written when the sinks opened: the result's exposure is the plan's.
-            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what, about.inUnitOf(res.exposure())),
+            // The header as written when the sinks opened.
+            if (bg[0] != null) bg[0].beforeClose(header(res.grid(), inputs.size(), what, unit[0]),
                     params.workers(), pv[0].corrected());
             for (FitsImageWriter w : open) w.close();
         } catch (IOException | RuntimeException | Error e) {
@@ -119,7 +120,7 @@ public final class CoaddFiles {
             throw e;
         }
         if (bg[0] != null) // a failure keeps the mosaic
-            bg[0].afterClose(header(res.grid(), inputs.size(), what, about.inUnitOf(res.exposure())));
+            bg[0].afterClose(header(res.grid(), inputs.size(), what, unit[0]));
         Path png = pv[0] == null ? preview(mosaic, coverage, dir.resolve(names.preview()), config, preview)
                 : pv[0].write(bg[0], mosaic, coverage, dir.resolve(names.preview()), preview);
         return new Written(mosaic, coverage, png, res, bg[0] == null ? null : bg[0].warning());
