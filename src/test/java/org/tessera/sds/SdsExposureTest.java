@@ -174,6 +174,27 @@ class SdsExposureTest {
         }
     }
 
+    /**
+     * A rerun reuses the mega-tiles (a change of the combine only) and reads each one's unit back
+     * from its file ({@link MegaTiles#open}): the same gains, the same scale.
+     */
+    @Test
+    void aRerunTakesTheReusedMegaTilesUnitsFromTheirFiles() throws IOException {
+        Path frames = dir.resolve("frames"), out = dir.resolve("rerun");
+        Config c = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2)
+                .put("sds_min_batch_size", 3).put("sds_target_batch_size", 3);
+        MosaicPipeline.mosaic(List.of(frames), out, c, Progress.NONE);
+        MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
+        List<String> log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), out,
+                c.copy().put("global_coadd_method", "median"), Progress.NONE));
+        assertTrue(log.contains("[SDS] resume: 3 of 3 mega-tile(s) reused, 0 to make"), String.join("\n", log));
+        assertTrue(log.contains("[SDS] exposures [10.0, 20.0] s: mega-tiles put on 10.0 s before their sky levels"
+                + " and stack (gains [1.000, 1.000, 0.500])"), String.join("\n", log));
+        double[] m = parts(o[0].mosaic(), "3 batches reused, median");
+        assertEquals(1, m[1] / m[0], 0.01, "the right-only part (20 s) against the left-only part (10 s)");
+        assertEquals(10, Double.parseDouble(FitsFrame.open(o[0].mosaic()).keys().get("EXPTIME")), 0);
+    }
+
     /** Mega-tiles of one exposure, or of one unknown: no gain, the unit their one exposure or none. */
     @Test
     void megaTilesOfOneExposureAreLeftAsTheyAre() {
