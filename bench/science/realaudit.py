@@ -22,6 +22,15 @@ index files that cover the field), and starshape.py beside it (star detection an
       pixels as the raw frames), no demosaic: per star the background-subtracted sums of the
       R, G and B sites (PATTERN, default the header's BAYERPAT, read with the first stored row as
       row 0), scaled by the sites' share; against IMAGE's channels 0, 1, 2 for the same stars.
+  realaudit.py parts A B IMAGE...
+      the brightness scale of mosaics across the parts of the sky two sessions cover: A and B are
+      images of one session each with a WCS (e.g. a Classic run's master tiles: 10 s and 20 s
+      frames of NGC 7023); the stars of each IMAGE (starshape.py, S/N >= 20) that lie in A only,
+      in B only or in both (through the WCS, the 5 px aperture and 9-13 px annulus inside the
+      data of every image) are measured in IMAGE, A and B (luminance); per part the median and
+      robust spread of IMAGE/A (A-only, both) and IMAGE/B (B-only), the step (B-only)/(A-only),
+      and IMAGE's EXPTIME, EXPTOTAL and NEXP_SUM. Two mosaics of the same frames (Classic, SDS)
+      on one scale give the same medians part by part.
 """
 import os
 import subprocess
@@ -239,11 +248,57 @@ def rawcolour(image, raw, pattern=None):
     print('log(B/R) per star, image against raw sites: Pearson r %.3f' % np.corrcoef(x, y)[0, 1])
 
 
+def parts(a_path, b_path, images):
+    da, ha = cube(a_path)
+    db, hb = cube(b_path)
+    wa, wb = WCS(ha).celestial, WCS(hb).celestial
+
+    def lum_flux(d, w, ra, dec):
+        x, y = w.all_world2pix([ra], [dec], 0)
+        f = aper_all(d, float(x[0]), float(y[0]))
+        return f.sum() if np.all(np.isfinite(f)) else np.nan
+
+    for path in images:
+        d, h = cube(path)
+        w = WCS(h).celestial
+        stars = ss.measure(np.nanmean(d, axis=0), 20.0)
+        ra, dec = w.all_pix2world(stars[:, 0], stars[:, 1], 0)
+        rows = {'A only': [], 'B only': [], 'both': []}
+        for k in range(len(stars)):
+            fi = aper_all(d, stars[k, 0], stars[k, 1])
+            if not np.all(np.isfinite(fi)) or fi.sum() <= 0:
+                continue
+            fa, fb = lum_flux(da, wa, ra[k], dec[k]), lum_flux(db, wb, ra[k], dec[k])
+            ina, inb = np.isfinite(fa) and fa > 0, np.isfinite(fb) and fb > 0
+            if ina and inb:
+                rows['both'].append(fi.sum() / fa)
+            elif ina:
+                rows['A only'].append(fi.sum() / fa)
+            elif inb:
+                rows['B only'].append(fi.sum() / fb)
+        cards = ', '.join('%s %s' % (k, h.get(k, '-')) for k in ('EXPTIME', 'EXPTOTAL', 'NEXP_SUM'))
+        print('%s: %s (EXPTIME comment: %s)' % (path, cards, h.comments['EXPTIME'] if 'EXPTIME' in h else '-'))
+        med = {}
+        for part, ref in (('A only', 'A'), ('B only', 'B'), ('both', 'A')):
+            v = np.array(rows[part])
+            if len(v) < 3:
+                print('  %-6s: %d star(s)' % (part, len(v)))
+                continue
+            m, sd = robust(v)
+            med[part] = m
+            print('  %-6s: %3d stars, IMAGE/%s median %.4f, robust spread %.1f %%' % (part, len(v), ref, m, 100 * sd / m))
+        if 'A only' in med and 'B only' in med:
+            print('  step (B only)/(A only): %.4f' % (med['B only'] / med['A only']))
+        sys.stdout.flush()
+
+
 def main(argv):
     if len(argv) >= 3 and argv[0] == 'wcs':
         wcs_check(float(argv[1]), argv[2:])
     elif len(argv) == 4 and argv[0] == 'peer':
         peer(float(argv[1]), argv[2], argv[3])
+    elif len(argv) >= 4 and argv[0] == 'parts':
+        parts(argv[1], argv[2], argv[3:])
     elif len(argv) in (3, 4) and argv[0] == 'rawcolour':
         rawcolour(*argv[1:])
     else:

@@ -187,12 +187,38 @@ public final class CoaddFiles {
     }
 
     /**
+     * An input of the coadd from a light frame of Phase 1 (SDS's batches, coadded straight onto the
+     * global grid): as {@link #input}, with the exposure its pixels are counts of
+     * ({@link #frameExposure}), so that the photometric match's exposure prior puts frames of other
+     * sub-exposures on one, as it puts master tiles of them on one in Classic.
+     */
+    public static CoaddInput frameInput(FitsFrame f) {
+        double n = nFrames(f);
+        return new CoaddInput(f.name(), f, f.alpha(), f.wcs(), n, frameExposure(f, n));
+    }
+
+    /**
+     * The exposure (s) a light frame's pixels are counts of: its {@code EXPTIME} (or
+     * {@code EXPOSURE}, {@link MosaicProvenance#commonExposure}); a stack Tessera wrote as
+     * {@link #tileExposure}. NaN where it gives none, or where it is a stack of another program
+     * ({@code frames}, its count in {@link #FRAME_COUNT_KEYS}, or one in {@code NEXP},
+     * {@code STACKCNT} or {@code NEXP_SUM}, above 1), whose {@code EXPTIME} may be a total: never
+     * rescaled by a guess.
+     */
+    static double frameExposure(FitsFrame f, double frames) {
+        if (FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
+            return tileExposure(f);
+        if (frames != 1 || MosaicProvenance.exposures(f) != 1) return Double.NaN;
+        return MosaicProvenance.commonExposure(List.of(f));
+    }
+
+    /**
      * The exposure (s) a stack Tessera wrote (ORIGIN 'Tessera': master tile, Grid tile, mosaic) is
      * counts per: its {@code EXPTIME}, one frame's exposure, the unit of its mean (a stack of 20 s
      * frames holds twice the counts of one of 10 s frames). NaN for any other image, whose
      * {@code EXPTIME} may be a total or its pixels already per second.
      */
-    static double tileExposure(FitsFrame f) {
+    public static double tileExposure(FitsFrame f) {
         if (!FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
             return Double.NaN;
         String v = f.keys().get("EXPTIME");

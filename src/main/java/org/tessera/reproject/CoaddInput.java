@@ -34,6 +34,29 @@ public record CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs,
         if (!(exposure > 0) || Double.isInfinite(exposure)) exposure = Double.NaN;
     }
 
+    /**
+     * The exposure to put images of exposures {@code exposures[i]} (s, NaN: unknown) holding
+     * {@code frames[i]} frames on: the exposure most frames have, the longer on a tie; NaN when one
+     * is unknown or all are one (nothing to put on one). The rule of the photometric match's
+     * exposure prior ({@link PhotometricMatch#referenceExposure}), and of SDS's mega-tiles before
+     * their stack (package sds, {@code MegaTileStack}), so both modes choose the same unit.
+     */
+    public static double referenceExposure(double[] exposures, double[] frames) {
+        java.util.TreeMap<Double, Double> count = new java.util.TreeMap<>();
+        for (int i = 0; i < exposures.length; i++) {
+            if (Double.isNaN(exposures[i])) return Double.NaN;
+            count.merge(exposures[i], frames[i], Double::sum);
+        }
+        if (count.size() < 2) return Double.NaN;
+        double ref = Double.NaN, most = -1;
+        for (var en : count.entrySet()) // ascending: a tie goes to the longer exposure
+            if (en.getValue() >= most) {
+                most = en.getValue();
+                ref = en.getKey();
+            }
+        return ref;
+    }
+
     /** A tile of unknown exposure. */
     public CoaddInput(String name, RowSource image, RowSource alpha, Wcs wcs, double nFrames) {
         this(name, image, alpha, wcs, nFrames, Double.NaN);

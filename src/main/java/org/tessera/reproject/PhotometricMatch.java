@@ -535,20 +535,12 @@ final class PhotometricMatch {
      * mosaic stays in counts per one of its exposures and a run of one exposure is unchanged.
      */
     static double referenceExposure(List<Tile> tiles) {
-        java.util.TreeMap<Double, Double> frames = new java.util.TreeMap<>();
-        for (Tile t : tiles) {
-            double e = t.input.exposure();
-            if (Double.isNaN(e)) return Double.NaN;
-            frames.merge(e, t.input.nFrames(), Double::sum);
+        double[] e = new double[tiles.size()], n = new double[tiles.size()];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = tiles.get(i).input.exposure();
+            n[i] = tiles.get(i).input.nFrames();
         }
-        if (frames.size() < 2) return Double.NaN;
-        double ref = Double.NaN, most = -1;
-        for (var en : frames.entrySet()) // ascending: a tie goes to the longer exposure
-            if (en.getValue() >= most) {
-                most = en.getValue();
-                ref = en.getKey();
-            }
-        return ref;
+        return CoaddInput.referenceExposure(e, n);
     }
 
     /**

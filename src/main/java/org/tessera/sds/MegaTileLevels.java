@@ -69,6 +69,23 @@ final class MegaTileLevels {
         return out;
     }
 
+    /**
+     * {@code src} times {@code gain}, every channel (NaN stays NaN): a mega-tile put on the
+     * mosaic's exposure ({@link MegaTileStack}); {@code src} itself for a gain of 1.
+     */
+    static RowSource scaled(RowSource src, double gain) {
+        if (gain == 1) return src;
+        float g = (float) gain;
+        return new RowSourceView(src) {
+            @Override
+            public void readRows(int y0, int rows, float[][] dst) throws IOException {
+                src.readRows(y0, rows, dst);
+                int n = rows * src.width();
+                for (float[] ch : dst) for (int i = 0; i < n; i++) ch[i] *= g;
+            }
+        };
+    }
+
     /** {@code src} with {@code offset[c]} added to channel c (NaN stays NaN). */
     static RowSource shifted(RowSource src, double[] offset) {
         return new RowSourceView(src) {

@@ -17,6 +17,7 @@ import org.tessera.io.FitsImageWriter;
 import org.tessera.plan.ResourcePlan;
 import org.tessera.reproject.CoaddBackground;
 import org.tessera.reproject.CoaddFiles;
+import org.tessera.reproject.CoaddInput;
 import org.tessera.reproject.CoaddPreview;
 import org.tessera.reproject.MosaicProvenance;
 import org.tessera.stack.StackCore;
@@ -31,7 +32,8 @@ import org.tessera.wcs.WcsGrid;
  * the frame weights, its maximum and the box of the pixels kept ({@code coverage / max ≥
  * sds_min_coverage_keep}); the outputs are that box widened by {@code global_wcs_autocrop_margin_px}
  * (the whole global grid without autocrop);</li>
- * <li>the mega-tiles brought onto one sky level, per channel ({@link MegaTileLevels}), then
+ * <li>the mega-tiles put on one exposure where theirs differ ({@link #exposures}), brought onto one
+ * sky level, per channel ({@link MegaTileLevels}), then
  * stacked by the stack core on that window ({@link SdsSettings#coadd}: rejection across mega-tiles,
  * weighted by frames per batch), each mega-tile NaN where it has no data, so a pixel is stacked
  * from the mega-tiles that cover it;</li>
@@ -56,7 +58,50 @@ final class MegaTileStack {
         return Math.max(1, (4 << 20) / Math.max(1, width));
     }
 
-    static Written write(List<MegaTiles.MegaTile> tiles, WcsGrid global, SdsSettings s, Path dir,
+    /**
+     * The exposure (s) the mosaic's pixels are counts per, NaN when unknown, and the gain that puts
+     * each mega-tile on it ({@link #exposures}).
+     */
+    record Exposures(double unit, double[] gains) {}
+
+    /**
+     * The mega-tiles on one exposure, by the rule of the photometric match's exposure prior
+     * ({@link CoaddInput#referenceExposure}: the exposure most frames have, the longer on a tie),
+     * as Classic puts its master tiles on one: a mega-tile of 20 s frames holds twice the counts of
+     * one of 10 s frames, and the stack averaged the two per pixel, so the part of a mosaic only the
+     * 20 s batches cover came out twice as bright. Gain E_ref / E_k for mega-tile k; all 1 where
+     * the mega-tiles share one exposure or one is unknown (no {@code EXPTIME}: never rescaled by a
+     * guess), the unit then their one exposure, or NaN.
+     */
+    static Exposures exposures(List<MegaTiles.MegaTile> tiles) {
+        int n = tiles.size();
+        double[] e = new double[n], frames = new double[n], gains = new double[n];
+        for (int i = 0; i < n; i++) {
+            e[i] = tiles.get(i).exposure();
+            frames[i] = tiles.get(i).frames();
+        }
+        java.util.Arrays.fill(gains, 1);
+        double ref = CoaddInput.referenceExposure(e, frames);
+        if (Double.isNaN(ref)) {
+            double one = e[0];
+            for (double v : e) if (!(v == one)) one = Double.NaN;
+            return new Exposures(one, gains);
+        }
+        StringBuilder g = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            gains[i] = ref / e[i];
+            g.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", gains[i]));
+        }
+        LOG.info(String.format(Locale.ROOT, "[SDS] exposures %s s: mega-tiles put on %s s before their sky levels and"
+                + " stack (gains [%s])", new java.util.TreeSet<>(java.util.Arrays.stream(e).boxed().toList()), ref, g));
+        return new Exposures(ref, gains);
+    }
+
+    /**
+     * Stacks {@code tiles}, each first multiplied by its gain of {@code exposures}, into the mosaic
+     * files, with the observation cards {@code about}.
+     */
+    static Written write(List<MegaTiles.MegaTile> tiles, Exposures exposures, WcsGrid global, SdsSettings s, Path dir,
                          CoaddFiles.Names names, Config config, ResourcePlan plan, MosaicProvenance about,
                          Progress stack, Progress preview) throws IOException {
         // 1. Coverage of the whole global grid: its maximum and, per row and column, the largest value.
@@ -101,7 +146,8 @@ final class MegaTileStack {
         double[] frames = new double[tiles.size()];
         for (int i = 0; i < tiles.size(); i++) {
             MegaTiles.MegaTile t = tiles.get(i);
-            images.add(new PaddedSource(FitsFrame.open(t.image()), w, h, t.x0() - x0, t.y0() - y0, t.image().getFileName().toString()));
+            images.add(MegaTileLevels.scaled(new PaddedSource(FitsFrame.open(t.image()), w, h, t.x0() - x0, t.y0() - y0,
+                    t.image().getFileName().toString()), exposures.gains()[i])); // on the mosaic's exposure first
             covs.add(new PaddedSource(FitsFrame.open(t.coverageFile()), w, h, t.x0() - x0, t.y0() - y0, t.coverageFile().getFileName().toString()));
             frames[i] = t.frames();
         }

@@ -21,7 +21,8 @@ import org.tessera.wcs.WcsGrid;
 /**
  * One SDS batch → one mega-tile: the batch's frames coadded straight onto the global grid by the
  * Phase 5 engine ({@link ReprojectCoadd}: streamed by bands, its photometric match putting the
- * batch's frames on one level, no master-tile crop since the inputs are frames). The mega-tile is
+ * batch's frames on one level, and frames of other exposures on one exposure first
+ * ({@link CoaddFiles#frameInput}), no master-tile crop since the inputs are frames). The mega-tile is
  * written as the covered box of the global grid (FITS, NaN where no frame lands, with its frames'
  * observation cards: {@link MosaicProvenance#ofFrames}) with its coverage
  * (Σ frame weights) beside it, each through a temp file renamed when complete; the files stay for
@@ -33,11 +34,13 @@ final class MegaTiles {
     private static final Logger LOG = Logger.getLogger("org.tessera.sds");
 
     /**
-     * A mega-tile on disk: its batch (1-based), frames, lattice coverage, files, and its box
-     * [x0, x0 + width) × [y0, y0 + height) on the global grid.
+     * A mega-tile on disk: its batch (1-based), frames, lattice coverage, files, its box
+     * [x0, x0 + width) × [y0, y0 + height) on the global grid, and the exposure (s) its pixels are
+     * counts per, NaN when unknown: its file's {@code EXPTIME} ({@link CoaddFiles#tileExposure}),
+     * its frames' common one or the one the batch's match put them on.
      */
     record MegaTile(int batch, int frames, double coverage, Path image, Path coverageFile, int x0, int y0,
-                    int width, int height) {}
+                    int width, int height, double exposure) {}
 
     static MegaTile coadd(int batch, int of, SdsBatches.Batch b, List<FitsFrame> frames, WcsGrid global,
                           CoaddParams params, Path dir, BandCoadder backend, Progress progress) throws IOException {
@@ -45,7 +48,7 @@ final class MegaTiles {
         List<CoaddInput> inputs = new ArrayList<>();
         List<FitsFrame> batchFrames = new ArrayList<>();
         for (int i : b.frames()) {
-            inputs.add(CoaddFiles.input(frames.get(i)));
+            inputs.add(CoaddFiles.frameInput(frames.get(i))); // with its exposure: the batch's frames put on one
             batchFrames.add(frames.get(i));
         }
         MosaicProvenance about = MosaicProvenance.ofFrames(batchFrames); // a mega-tile says what it holds, as a master tile
@@ -57,7 +60,7 @@ final class MegaTiles {
                     params.matchBackground(), params.twoPassCoverageRenorm()), plan -> {
                 WcsGrid g = plan.grid();
                 int channels = plan.channels();
-                // Frames that are Tessera stacks of other exposures are put on one: the mega-tile says which.
+                // Frames of other exposures are put on one by the match: the mega-tile says which.
                 FitsImageWriter m = new FitsImageWriter(image, g.width(), g.height(), channels,
                         CoaddFiles.header(g, inputs.size(), "SDS mega-tile " + batch, about.inUnitOf(plan.exposure())),
                         FitsImageWriter.AlphaMode.NONE);
@@ -74,7 +77,7 @@ final class MegaTiles {
         }
         int[] at = offset(res.grid(), global);
         MegaTile t = new MegaTile(batch, b.frames().size(), b.coverage(), image, cov, at[0], at[1],
-                res.grid().width(), res.grid().height());
+                res.grid().width(), res.grid().height(), CoaddFiles.tileExposure(FitsFrame.open(image)));
         LOG.info(String.format(Locale.ROOT, "[SDS] batch %d/%d: %d frame(s), coverage %.1f%%: mega-tile %dx%d at (%d, %d)"
                 + " of the global grid in %.2f s", batch, of, t.frames(), 100 * t.coverage(), t.width(), t.height(), t.x0(),
                 t.y0(), (System.nanoTime() - t0) / 1e9));
@@ -95,7 +98,8 @@ final class MegaTiles {
         Path image = dir.resolve(files(batch).get(0)), cov = dir.resolve(files(batch).get(1));
         FitsFrame f = FitsFrame.open(image);
         int[] at = offset(new WcsGrid(f.wcs(), f.width(), f.height()), global);
-        MegaTile t = new MegaTile(batch, b.frames().size(), b.coverage(), image, cov, at[0], at[1], f.width(), f.height());
+        MegaTile t = new MegaTile(batch, b.frames().size(), b.coverage(), image, cov, at[0], at[1], f.width(), f.height(),
+                CoaddFiles.tileExposure(f));
         LOG.fine(String.format(Locale.ROOT, "[SDS] mega-tile %d taken from the earlier run: %dx%d at (%d, %d) of the global grid",
                 batch, t.width(), t.height(), t.x0(), t.y0()));
         return t;

@@ -186,11 +186,15 @@ public final class SdsMode {
             fallBack("every batch failed (" + left.get(left.size() - 1).reason() + ")");
             return null;
         }
-        // The observation cards of the frames in the mosaic, as a Classic mosaic of the same frames has them.
+        // The observation cards of the frames in the mosaic, as a Classic mosaic of the same frames has them;
+        // frames of other exposures: EXPTIME the one the mega-tiles were put on, as Classic's says its unit.
         List<FitsFrame> inMosaic = new ArrayList<>();
         for (SdsBatches.Batch b : used) for (int i : b.frames()) inMosaic.add(plan.frames().get(i));
-        MegaTileStack.Written w = MegaTileStack.write(tiles, global, s, outputDir, names, config, resources,
-                MosaicProvenance.ofFrames(inMosaic), progress.stack(), progress.preview());
+        MegaTileStack.Exposures exposures = MegaTileStack.exposures(tiles);
+        MosaicProvenance about = MosaicProvenance.ofFrames(inMosaic);
+        if (Double.isNaN(MosaicProvenance.commonExposure(inMosaic))) about = about.inUnitOf(exposures.unit());
+        MegaTileStack.Written w = MegaTileStack.write(tiles, exposures, global, s, outputDir, names, config, resources,
+                about, progress.stack(), progress.preview());
         LOG.info(String.format(Locale.ROOT, "[SDS] mosaic %dx%d from %d mega-tile(s) of %d frame(s) written in %.1f s: %s",
                 w.grid().width(), w.grid().height(), tiles.size(), used.stream().mapToInt(b -> b.frames().size()).sum(),
                 (System.nanoTime() - t0) / 1e9, w.mosaic()));

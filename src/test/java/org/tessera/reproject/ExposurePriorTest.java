@@ -79,4 +79,39 @@ class ExposurePriorTest {
         // Another program's EXPTIME may be a total, or its pixels already per second.
         assertTrue(Double.isNaN(CoaddFiles.input(FitsFrame.open(other)).exposure()), "another image: unknown");
     }
+
+    /**
+     * SDS coadds light frames straight onto its grid ({@link CoaddFiles#frameInput}): a frame's
+     * pixels are counts of its own exposure, so its EXPTIME (or EXPOSURE) is its unit; a stack of
+     * another program (a frame count above 1) stays unknown, as with {@link CoaddFiles#input}.
+     */
+    @Test
+    void aLightFrameGivesItsExposureAsAnSdsInput(@TempDir Path dir) throws IOException {
+        var w = TestSkies.tan(150, 20, 2, 0, 40, 30);
+        float[][][] img = ZeMosaicTileFixture.flat(1, 40, 30, 50f);
+        Path frame = ZeMosaicTileFixture.write(dir.resolve("f.fits"), w, img, null, 1, 1, 1, null, Map.of("EXPTIME", 20.0));
+        Path minutes = ZeMosaicTileFixture.write(dir.resolve("m.fits"), w, img, null, 1, 1, 1, null, Map.of("EXPOSURE", 15.0));
+        Path none = ZeMosaicTileFixture.write(dir.resolve("n.fits"), w, img, null, 1, 1, 1, null, Map.of("OBJECT", "x"));
+        Path stacked = ZeMosaicTileFixture.write(dir.resolve("s.fits"), w, img, null, 1, 1, 1, null,
+                Map.of("EXPTIME", 20.0, "STACKCNT", 5));
+        Path tile = ZeMosaicTileFixture.write(dir.resolve("t.fits"), w, img, null, 2, 4, 4, 4, Map.of("EXPTIME", 20.0));
+        Path ours = ZeMosaicTileFixture.write(dir.resolve("o.fits"), w, img, null, 1, 4, 4, 4,
+                Map.of("ORIGIN", "Tessera", "EXPTIME", 10.0));
+        assertEquals(20, CoaddFiles.frameInput(FitsFrame.open(frame)).exposure(), 0);
+        assertTrue(Double.isNaN(CoaddFiles.input(FitsFrame.open(frame)).exposure()), "not as a tile");
+        assertEquals(FitsFrame.open(minutes).exposureSeconds(), CoaddFiles.frameInput(FitsFrame.open(minutes)).exposure(), 0,
+                "EXPOSURE, read as the frame reads it");
+        assertTrue(Double.isNaN(CoaddFiles.frameInput(FitsFrame.open(none)).exposure()), "no exposure card: no 1 s guess");
+        assertTrue(Double.isNaN(CoaddFiles.frameInput(FitsFrame.open(stacked)).exposure()), "STACKCNT 5: a stack");
+        assertTrue(Double.isNaN(CoaddFiles.frameInput(FitsFrame.open(tile)).exposure()), "4 frames: a stack");
+        assertEquals(10, CoaddFiles.frameInput(FitsFrame.open(ours)).exposure(), 0, "a Tessera stack: its unit");
+    }
+
+    @Test
+    void theReferenceExposureIsTheOneOfMostFramesTheLongerOnATie() {
+        assertEquals(10, CoaddInput.referenceExposure(new double[] {10, 20}, new double[] {4, 2}), 0);
+        assertEquals(20, CoaddInput.referenceExposure(new double[] {10, 20, 10}, new double[] {2, 4, 2}), 0, "a tie");
+        assertTrue(Double.isNaN(CoaddInput.referenceExposure(new double[] {10, 10}, new double[] {4, 2})), "one exposure");
+        assertTrue(Double.isNaN(CoaddInput.referenceExposure(new double[] {10, Double.NaN}, new double[] {4, 2})), "one unknown");
+    }
 }

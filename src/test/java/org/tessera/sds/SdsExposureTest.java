@@ -1,0 +1,221 @@
+package org.tessera.sds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessera.Progress;
+import org.tessera.config.Config;
+import org.tessera.grid.Aperture;
+import org.tessera.image.FloatImage;
+import org.tessera.io.FitsFrame;
+import org.tessera.io.MountMode;
+import org.tessera.pipeline.MosaicPipeline;
+import org.tessera.reproject.MosaicProvenance;
+import org.tessera.synth.FramePlan;
+import org.tessera.synth.SkyModel;
+import org.tessera.synth.SyntheticSky;
+
+/**
+ * SDS on frames of two sub-exposures of one sky (the two NGC 7023 sessions of ../shared/data: 10 s
+ * and 20 s): 6 frames of 10 s on the left panel, 3 of 20 s on the right one (50 % overlap). A frame
+ * or a mega-tile of 20 s holds twice the counts of one of 10 s; before the mega-tiles were put on
+ * one exposure the mosaic's right-only part came out 2.0× its left-only part (three batches of
+ * one exposure each, averaged per pixel as if all were 10 s), and 1.5× with one batch of both
+ * (raw frames gave the batch's match no exposure, and its gain clamp stopped the 20 s frames at
+ * 0.75). Now both are within 1 % of each other, on Classic's scale, and the header says the unit
+ * (EXPTIME 10, Classic's card) as Classic's does.
+ */
+class SdsExposureTest {
+
+    @TempDir
+    static Path dir;
+
+    static SyntheticSky ten;
+    static MosaicPipeline.Outcome batches, oneBatch, classic;
+    static List<String> batchesLog, oneBatchLog;
+
+    /** One sky; only the exposure differs: the stars and the sky are {@code seconds} × those of 1 s. */
+    static SyntheticSky sky(double seconds) {
+        return new SyntheticSky().seed(20261207L).object("SDS exposures").centre(150.0, 40.0)
+                .panels(2, 1).overlap(0.5).framesPerPanel(6).frameSize(400, 300).pixelScale(2.4)
+                .mount(MountMode.EQ).dither(4).psfFwhm(3.5).gradient(0).starDensity(2.0).starFlux(300, 60000, 0.5)
+                .gainVariation(0).transparencyVariation(0).offsetVariation(20).exposure(seconds)
+                .output(SyntheticSky.Output.RGB_FLOAT);
+    }
+
+    @BeforeAll
+    static void runAll() throws IOException {
+        ten = sky(10);
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        // Panel 1: all 6 frames of 10 s; panel 2: the first 3 of 20 s (in name order: 10 s, then 20 s).
+        for (Path f : ten.writeFits(dir.resolve("ten")))
+            if (f.getFileName().toString().contains("_p1_")) Files.move(f, frames.resolve(f.getFileName()));
+        for (Path f : sky(20).writeFits(dir.resolve("twenty"))) {
+            if (f.getFileName().toString().matches(".*_p2_00[1-3]_.*")) Files.move(f, frames.resolve(f.getFileName()));
+        }
+        try (var s = Files.list(frames)) {
+            assertEquals(9, s.count());
+        }
+        // Three batches of 3 frames, each of one exposure (each panel covers about 2/3 of the grid):
+        // the right-only part is covered by one batch of 3 frames in 9, kept by the 0.2 keep.
+        Config sds = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2);
+        MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
+        batchesLog = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), dir.resolve("batches"),
+                sds.copy().put("sds_min_batch_size", 3).put("sds_target_batch_size", 3), Progress.NONE));
+        batches = o[0];
+        // One batch of all 9: 10 s and 20 s frames in one Phase 5 coadd.
+        oneBatchLog = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), dir.resolve("one"),
+                sds.copy().put("sds_min_batch_size", 9).put("sds_target_batch_size", 9), Progress.NONE));
+        oneBatch = o[0];
+        // Classic (sky_mean, as SdsModeTest: linear_fit's bias on sky-dominated frames): two master tiles.
+        classic = MosaicPipeline.mosaic(List.of(frames), dir.resolve("classic"),
+                SdsFixtures.config().put("stacking_normalize_method", "sky_mean"), Progress.NONE);
+    }
+
+    /** Median flux / truth (10 s) of the bright isolated stars in each part: [left only, right only, both]. */
+    static double[] parts(Path mosaic, String label) throws IOException {
+        FitsFrame f = FitsFrame.open(mosaic);
+        FloatImage img = FloatImage.copyOf(f);
+        List<FramePlan> plan = ten.plan();
+        List<SkyModel.Star> stars = ten.truthStars();
+        List<List<Double>> r = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        double[] p = new double[2], q = new double[2];
+        for (SkyModel.Star s : stars) {
+            if (s.flux(1) < 2000) continue;
+            f.wcs().worldToPixel(s.ra(), s.dec(), p);
+            boolean isolated = true;
+            for (SkyModel.Star o : stars) {
+                if (o == s || o.flux(1) < 0.01 * s.flux(1)) continue;
+                f.wcs().worldToPixel(o.ra(), o.dec(), q);
+                if (Math.hypot(q[0] - p[0], q[1] - p[1]) < 16) isolated = false;
+            }
+            if (!isolated) continue;
+            // In which panel's frames (all of them, 20 px in from their edges): the first frame of each.
+            boolean left = inside(plan.get(0), s), right = inside(plan.get(6), s);
+            int part = left && right ? 2 : left ? 0 : right ? 1 : -1;
+            if (part < 0) continue;
+            double[] a = Aperture.measure(img, 1, p[0], p[1]);
+            if (a != null) r.get(part).add(a[2] / s.flux(1));
+        }
+        double[] m = new double[3];
+        for (int k = 0; k < 3; k++) {
+            List<Double> v = new ArrayList<>(r.get(k));
+            Collections.sort(v);
+            m[k] = v.isEmpty() ? Double.NaN : v.get(v.size() / 2);
+        }
+        System.out.printf(Locale.ROOT, "[SDS exposures] %s: stars/truth left %.4f (%d), right %.4f (%d), both %.4f (%d);"
+                + " right/left %.4f%n", label, m[0], r.get(0).size(), m[1], r.get(1).size(), m[2], r.get(2).size(), m[1] / m[0]);
+        for (int k = 0; k < 3; k++) assertTrue(r.get(k).size() >= 8, label + ": " + r.get(k).size() + " stars in part " + k);
+        return m;
+    }
+
+    private static boolean inside(FramePlan fp, SkyModel.Star s) {
+        double[] p = new double[2];
+        fp.wcs().worldToPixel(s.ra(), s.dec(), p);
+        return p[0] >= 20 && p[1] >= 20 && p[0] < ten.frameWidth() - 21 && p[1] < ten.frameHeight() - 21;
+    }
+
+    @Test
+    void batchesOfOtherExposuresArePutOnOneBeforeTheirStack() throws IOException {
+        assertEquals(List.of(), batches.skipped());
+        double[] m = parts(batches.mosaic(), "3 batches");
+        assertEquals(1, m[1] / m[0], 0.01, "the right-only part (20 s) against the left-only part (10 s)");
+        assertEquals(1, m[2] / m[0], 0.01, "the overlap");
+        assertTrue(batchesLog.contains("[SDS] exposures [10.0, 20.0] s: mega-tiles put on 10.0 s before their sky levels"
+                + " and stack (gains [1.000, 1.000, 0.500])"), String.join("\n", batchesLog));
+        // Each mega-tile says its own unit: its frames' exposure.
+        assertEquals("10.0", FitsFrame.open(dir.resolve("batches").resolve(SdsMode.WORK_DIR).resolve("megatile_001.fits"))
+                .keys().get("EXPTIME").trim());
+        assertEquals("20.0", FitsFrame.open(dir.resolve("batches").resolve(SdsMode.WORK_DIR).resolve("megatile_003.fits"))
+                .keys().get("EXPTIME").trim());
+    }
+
+    @Test
+    void framesOfOtherExposuresInOneBatchArePutOnOneByItsMatch() throws IOException {
+        double[] m = parts(oneBatch.mosaic(), "1 batch");
+        assertEquals(1, m[1] / m[0], 0.01, "the right-only part (20 s) against the left-only part (10 s)");
+        assertEquals(1, m[2] / m[0], 0.01, "the overlap");
+        assertTrue(oneBatchLog.contains("[P5] exposures [10.0, 20.0] s: tiles put on 10.0 s before matching (gains"
+                + " [1.000, 1.000, 1.000, 1.000, 1.000, 1.000, 0.500, 0.500, 0.500])"), String.join("\n", oneBatchLog));
+        assertFalse(oneBatchLog.stream().anyMatch(l -> l.startsWith("[SDS] exposures")), "one mega-tile: nothing to put on one");
+        Map<String, String> k = FitsFrame.open(dir.resolve("one").resolve(SdsMode.WORK_DIR).resolve("megatile_001.fits")).keys();
+        assertEquals("10.0", k.get("EXPTIME").trim(), "the mega-tile's unit: its match's");
+    }
+
+    /** Classic and SDS of the same frames: one scale part by part, one header. */
+    @Test
+    void sdsAndClassicAgreeInScaleAndHeader() throws IOException {
+        double[] c = parts(classic.mosaic(), "Classic");
+        assertEquals(1, c[1] / c[0], 0.01, "Classic's own halves");
+        for (MosaicPipeline.Outcome o : List.of(batches, oneBatch)) {
+            double[] s = parts(o.mosaic(), "SDS");
+            for (int k = 0; k < 3; k++) assertEquals(1, s[k] / c[k], 0.01, "part " + k + ": SDS/Classic");
+            Map<String, String> sk = FitsFrame.open(o.mosaic()).keys(), ck = FitsFrame.open(classic.mosaic()).keys();
+            assertEquals(10, Double.parseDouble(sk.get("EXPTIME")), 0, "the unit: 6 frames of 10 s, 3 of 20 s");
+            assertEquals(120, Double.parseDouble(sk.get("EXPTOTAL")), 0, "6 × 10 s + 3 × 20 s");
+            for (String key : List.of("EXPTIME", "EXPTOTAL", "NEXP_SUM", "DATE-OBS", "DATE-END", "DATE-AVG"))
+                assertEquals(ck.get(key), sk.get(key), key + ": SDS as Classic");
+            var card = FitsFrame.open(o.mosaic()).header().findCard("EXPTIME");
+            assertEquals(MosaicProvenance.EXPTIME_SCALED_COMMENT, card.getComment());
+            assertEquals(card.getComment(), FitsFrame.open(classic.mosaic()).header().findCard("EXPTIME").getComment());
+        }
+    }
+
+    /**
+     * A rerun reuses the mega-tiles (a change of the combine only) and reads each one's unit back
+     * from its file ({@link MegaTiles#open}): the same gains, the same scale.
+     */
+    @Test
+    void aRerunTakesTheReusedMegaTilesUnitsFromTheirFiles() throws IOException {
+        Path frames = dir.resolve("frames"), out = dir.resolve("rerun");
+        Config c = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2)
+                .put("sds_min_batch_size", 3).put("sds_target_batch_size", 3);
+        MosaicPipeline.mosaic(List.of(frames), out, c, Progress.NONE);
+        MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
+        List<String> log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), out,
+                c.copy().put("global_coadd_method", "median"), Progress.NONE));
+        assertTrue(log.contains("[SDS] resume: 3 of 3 mega-tile(s) reused, 0 to make"), String.join("\n", log));
+        assertTrue(log.contains("[SDS] exposures [10.0, 20.0] s: mega-tiles put on 10.0 s before their sky levels"
+                + " and stack (gains [1.000, 1.000, 0.500])"), String.join("\n", log));
+        double[] m = parts(o[0].mosaic(), "3 batches reused, median");
+        assertEquals(1, m[1] / m[0], 0.01, "the right-only part (20 s) against the left-only part (10 s)");
+        assertEquals(10, Double.parseDouble(FitsFrame.open(o[0].mosaic()).keys().get("EXPTIME")), 0);
+    }
+
+    /** Mega-tiles of one exposure, or of one unknown: no gain, the unit their one exposure or none. */
+    @Test
+    void megaTilesOfOneExposureAreLeftAsTheyAre() {
+        Path x = dir.resolve("x.fits");
+        MegaTileStack.Exposures one = MegaTileStack.exposures(List.of(tile(5, 10, x), tile(10, 10, x)));
+        assertEquals(10, one.unit(), 0);
+        assertEquals(List.of(1.0, 1.0), List.of(one.gains()[0], one.gains()[1]));
+        MegaTileStack.Exposures unknown = MegaTileStack.exposures(List.of(tile(5, 10, x), tile(10, Double.NaN, x)));
+        assertTrue(Double.isNaN(unknown.unit()), "one mega-tile of unknown unit: none rescaled by a guess");
+        assertEquals(List.of(1.0, 1.0), List.of(unknown.gains()[0], unknown.gains()[1]));
+        MegaTileStack.Exposures two = MegaTileStack.exposures(List.of(tile(5, 10, x), tile(5, 30, x), tile(4, 30, x)));
+        assertEquals(30, two.unit(), 0, "9 frames of 30 s, 5 of 10 s");
+        assertEquals(3, two.gains()[0], 0);
+        assertEquals(1, two.gains()[2], 0);
+        // A single mega-tile of mixed frames: its own unit (its batch's match chose it), no gain.
+        MegaTileStack.Exposures single = MegaTileStack.exposures(List.of(tile(9, 10, x)));
+        assertEquals(10, single.unit(), 0);
+        assertEquals(1, single.gains()[0], 0);
+    }
+
+    private static MegaTiles.MegaTile tile(int frames, double exposure, Path file) {
+        return new MegaTiles.MegaTile(1, frames, 1, file, file, 0, 0, 10, 10, exposure);
+    }
+}
