@@ -319,7 +319,13 @@ public final class RunManifest {
         List<Unit> units = new ArrayList<>();
         for (int id = 1; id <= plan.batches().size(); id++)
             units.add(new Unit(id, plan.framesOf(id), SdsMode.Plan.files(id)));
-        return begin(outputDir, dir, MEGA_TILES, units, Map.of("global_grid", gridText(plan.global())), config);
+        Map<String, Object> ctx = new TreeMap<>();
+        ctx.put("global_grid", gridText(plan.global()));
+        // Mega-tiles of frames of other exposures are put on one (since 2026-12-07): those an
+        // earlier run made without it are in mixed units, so a run whose frames differ in
+        // exposure records it, and a manifest without it reuses none of them.
+        if (plan.exposures().size() > 1) ctx.put("exposures", "put on one: " + plan.exposures() + " s");
+        return begin(outputDir, dir, MEGA_TILES, units, ctx, config);
     }
 
     /** This manifest as the store of an SDS run's mega-tiles. */

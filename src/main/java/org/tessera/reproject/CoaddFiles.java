@@ -205,7 +205,11 @@ public final class CoaddFiles {
      * {@code STACKCNT} or {@code NEXP_SUM}, above 1), whose {@code EXPTIME} may be a total: never
      * rescaled by a guess.
      */
-    static double frameExposure(FitsFrame f, double frames) {
+    public static double frameExposure(FitsFrame f) {
+        return frameExposure(f, nFrames(f));
+    }
+
+    private static double frameExposure(FitsFrame f, double frames) {
         if (FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
             return tileExposure(f);
         if (frames != 1 || MosaicProvenance.exposures(f) != 1) return Double.NaN;

@@ -195,6 +195,30 @@ class SdsExposureTest {
         assertEquals(10, Double.parseDouble(FitsFrame.open(o[0].mosaic()).keys().get("EXPTIME")), 0);
     }
 
+    /**
+     * Mega-tiles an earlier version made from frames of other exposures are in mixed units (it put
+     * none on one): their run's manifest lacks the context this version records for such frames,
+     * so a rerun makes them again instead of reusing them.
+     */
+    @Test
+    void megaTilesOfMixedExposuresFromBeforeThePriorAreMadeAgain() throws IOException {
+        Path frames = dir.resolve("frames"), out = dir.resolve("older");
+        Config c = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2)
+                .put("sds_min_batch_size", 3).put("sds_target_batch_size", 3);
+        MosaicPipeline.mosaic(List.of(frames), out, c, Progress.NONE);
+        Path manifest = out.resolve("tessera-run.json");
+        String json = Files.readString(manifest);
+        String recorded = "\"exposures\": \"put on one: [10.0, 20.0] s\",";
+        assertTrue(json.contains(recorded), json);
+        Files.writeString(manifest, json.replace(recorded, "")); // as the version before the prior wrote it
+        List<String> log = SdsFixtures.logged(() -> MosaicPipeline.mosaic(List.of(frames), out, c, Progress.NONE));
+        assertTrue(log.stream().anyMatch(l -> l.contains("every mega-tile is made again: the run's context differs")
+                && l.contains("exposures=put on one: [10.0, 20.0] s")), String.join("\n", log));
+        assertTrue(Files.exists(out.resolve("previous-run").resolve(SdsMode.WORK_DIR).resolve("megatile_001.fits")),
+                "the mixed-unit mega-tiles set aside, not reused");
+        assertFalse(log.stream().anyMatch(l -> l.contains("mega-tile(s) reused")), String.join("\n", log));
+    }
+
     /** Mega-tiles of one exposure, or of one unknown: no gain, the unit their one exposure or none. */
     @Test
     void megaTilesOfOneExposureAreLeftAsTheyAre() {
