@@ -21,6 +21,11 @@
 #     nobudget   a 3 s budget                               → the steps after it say "no time left", the report is still written
 #     cupyshim   no driver, a numpy stand-in for CuPy        → cupy_kappa.py runs at full size (on the CPU,
 #                                                             ~40 s), its time reaches summary.txt and the table
+#     hostrun    the host driver (libcuda-host-device.cpp: the kernels of src/main/cuda compiled by g++,
+#                run on the CPU, streams as late as CUDA allows), the benchmark at its small sizes
+#                (TESSERA_GPU_BENCH_SIZE=small)          → probe PASS, the suite passes (every test), the
+#                                                             benchmark's rows within 1e-5 of the CPU; exit 1
+#                                                             (only because CuPy is skipped)
 # python3 here has no CuPy, so every case also goes through "CuPy not importable".
 # The stub drivers are test resources (src/test/resources/org/tessera/gpu/libcuda-*.c), built with gcc.
 set -euo pipefail
@@ -28,7 +33,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 [ -f bench/gpu/build/jre.tgz ] || { echo "[rehearse] run bench/gpu/run.sh prepare first" >&2; exit 1; }
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(nodriver nodevice noload wrong healthy nopython nobudget cupyshim)
+[ ${#cases[@]} -gt 0 ] || cases=(nodriver nodevice noload wrong healthy nopython nobudget cupyshim hostrun)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -81,6 +86,12 @@ for s in stub fake-device; do
   mkdir -p "$tmp/lib-$s"
   gcc -shared -fPIC -Wl,-soname,libcuda.so.1 -o "$tmp/lib-$s/libcuda.so.1" "src/test/resources/org/tessera/gpu/libcuda-$s.c"
 done
+# The host driver (case hostrun): the real kernels' sources, compiled here (the rehearsal runs here).
+if [[ " ${cases[*]} " == *" hostrun "* ]]; then
+  mkdir -p "$tmp/lib-host"
+  g++ -std=c++17 -O2 -ffp-contract=off -shared -fPIC -pthread -Wl,-soname,libcuda.so.1 -I src/main/cuda \
+      -o "$tmp/lib-host/libcuda.so.1" src/test/resources/org/tessera/gpu/libcuda-host-device.cpp
+fi
 
 failed=0
 check() { # check FILE TEXT…: every TEXT is in FILE
@@ -105,6 +116,7 @@ for case in "${cases[@]}"; do
     nopython) envs=(PATH="$tmp/bin-nopython" HOME="$home" OUT="$out") ;;
     nobudget) envs+=(TESSERA_GPU_BUDGET_S=3) ;;
     cupyshim) envs+=(PYTHONPATH="$tmp/shim") ;;
+    hostrun) envs+=(LD_LIBRARY_PATH="$tmp/lib-host" TESSERA_GPU_BENCH_SIZE=small) ;;
     healthy) envs=(PATH="$tmp/bin-smi" HOME="$home" OUT="$out" LD_LIBRARY_PATH="$tmp/lib-fake-device" TESSERA_FAKE_PTX=accept
                    TESSERA_FAKE_HEALTH=ok TESSERA_GPU_BUDGET_S=75) ;;
     *) echo "[rehearse] unknown case $case" >&2; exit 64 ;;
@@ -120,7 +132,7 @@ for case in "${cases[@]}"; do
   for f in summary.txt gpu-table.md steps.tsv device.txt env.log unpack.log probe.log suite.log cupy.log bench.log; do
     [ -s "$out/$f" ] || { echo "[rehearse] $case: $f missing or empty in \$OUT"; bad=1; }
   done
-  want=2; if [ "$case" = healthy ]; then want=1; fi # a healthy GPU whose tests fail: 1
+  want=2; if [ "$case" = healthy ] || [ "$case" = hostrun ]; then want=1; fi # a healthy GPU with a failed or skipped step: 1
   [ "$rc" = "$want" ] || { echo "[rehearse] $case: exit $rc, expected $want"; bad=1; }
   [ -z "$(ls -A "$dev/bench/gpu/build" | grep -v -e jre.tgz -e test-classes.tgz -e lib -e seestar-crop.bin -e cupy_kappa.py -e prepared.txt)" ] \
     || { echo "[rehearse] $case: the device run wrote into bench/gpu/build"; bad=1; }
@@ -169,6 +181,16 @@ for case in "${cases[@]}"; do
         " ms; Tessera's GPU time to compare with: no GPU: no NVIDIA driver" ;;
     nopython)
       check "$out/summary.txt" "python3 not found" ;;
+    hostrun)
+      check "$out/summary.txt" "probe   PASS" "Tessera host device (sm_90, 4096 MiB, device 0), VRAM free" \
+        "kernels: health=health.sm_90.cubin coadd=coadd.sm_90.cubin stack=stack.sm_90.cubin" "suite   PASS" " 0 failed, 0 aborted" \
+        "bench   PASS"
+      check "$out/suite.log" "[host-driver] stats launches="
+      if grep -q '^\[suite\] \(FAIL\|ABORTED\)' "$out/suite.log"; then echo "[rehearse] $case: a GPU test failed or aborted on the host driver"; bad=1; fi
+      # Every row measured, each within the contract's 1e-5 of the CPU (the bench step fails otherwise).
+      check "$out/gpu-table.md" "| Phase 3 stack 12 × RGB 256×64, kappa_sigma | " "| Phase 3 stack 12 × RGB 256×64, winsorized_sigma_clip | " \
+        "| Phase 5 coadd 9 RGB tiles 200×200 → "
+      if grep -q "max rel. diff > 1e-5\|not measured: the benchmark" "$out/gpu-table.md"; then echo "[rehearse] $case: rows wrong or missing"; bad=1; fi ;;
   esac
   if [ "$bad" != 0 ]; then failed=1; echo "[rehearse] $case: FAILED; stdout of the device run (last 40 lines):"; tail -40 "$tmp/$case/stdout.txt"; fi
   mkdir -p "$root/target/gpu-rehearsal" && rm -rf "$root/target/gpu-rehearsal/$case"

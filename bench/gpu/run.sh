@@ -17,7 +17,8 @@
 #                                probe  (≤ 60 s)  open the GPU, load every kernel, the health check
 #                                suite  (≤ 150 s) the @Tag("gpu") tests (GPU vs CPU contracts, OOM, real frames)
 #                                cupy   (≤ 90 s)  the CuPy kappa-sigma peer, alone on the GPU
-#                                bench  (≤ 220 s) the benchmark table (CPU on every core vs GPU)
+#                                bench  (≤ 220 s) the benchmark table (CPU on every core vs GPU);
+#                                                 TESSERA_GPU_BENCH_SIZE=small: its small sizes (rehearse.sh hostrun)
 #                              Every step runs even when an earlier one failed (each says why it
 #                              could not work); without a GPU the whole half takes seconds.
 #                              Writes to $OUT (or /tmp/tessera-gpu-out): summary.txt (one line per
@@ -124,7 +125,8 @@ device() {
     CUPY_CACHE_DIR="$work/cupy-cache" step cupy 90 python3 "$B/cupy_kappa.py"
   fi
   cupy_ms=$(sed -n 's/^CUPY_KAPPA_MS=//p' "$out/cupy.log" 2>/dev/null | tail -1)
-  step bench 220 "$java" -Xmx48g "${jopts[@]}" -Dtessera.bench.cupyMs="$cupy_ms" -cp "$cp_" org.tessera.gpu.GpuBench cuda full
+  # TESSERA_GPU_BENCH_SIZE=small: the benchmark's small sizes (rehearse.sh hostrun, where the "GPU" is the CPU).
+  step bench 220 "$java" -Xmx48g "${jopts[@]}" -Dtessera.bench.cupyMs="$cupy_ms" -cp "$cp_" org.tessera.gpu.GpuBench cuda "${TESSERA_GPU_BENCH_SIZE:-full}"
   report
 }
 

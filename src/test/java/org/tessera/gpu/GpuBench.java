@@ -66,7 +66,7 @@ public final class GpuBench {
         }
         // The header now and each row as soon as it is measured: a run cut short by its timeout keeps its rows.
         System.out.println("[bench] header " + header(threads));
-        double copy = device instanceof JCudaDevice j ? j.copyBandwidthGBs(1L << 30, 10) : Double.NaN;
+        double copy = device instanceof JCudaDevice j ? j.copyBandwidthGBs(full ? 1L << 30 : 64L << 20, 10) : Double.NaN;
         if (!Double.isNaN(copy)) System.out.printf(Locale.ROOT, "[bench] device copy bandwidth %.0f GB/s%n", copy);
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,74 @@ class JCudaStreamsGpuTest {
                 StackBackendContract.assertClose(bRef, bGpu, pixels, "blocks " + what);
                 assertEquals(br.rejected(), bg.rejected(), "blocks " + what);
             }
+        }
+    }
+
+    /**
+     * Uploads that cycle each stream's two pinned slots several times before the streams are
+     * synchronised (a real band's chunk uploads tens of MiB at once; the contracts' chunks fit in
+     * one slot), one call larger than two slots, odd counts and offsets, on both streams at once,
+     * and the synchronous upload through its two pinned halves: every element arrives bit for bit.
+     * A slot refilled before its queued copy ran, or a copy of the wrong size or offset, shows here.
+     */
+    @Test
+    void uploadsThatCycleThePinnedSlotsArriveIntact() {
+        GpuDevice d = GpuTestDevice.get();
+        Random r = new Random(12);
+        int slot = JCudaDevice.PINNED_HALF / 4; // floats a pinned slot holds
+        int[] floatCounts = {slot * 5 / 2 + 3, 300_001, slot - 1, 7, slot + 1};
+        List<DeviceBuffer> held = new ArrayList<>();
+        List<Runnable> checks = new ArrayList<>();
+        try {
+            for (int s = 0; s < d.streams(); s++) {
+                for (int n : floatCounts) {
+                    float[] host = new float[n + 5];
+                    for (int i = 0; i < host.length; i++) host[i] = r.nextFloat();
+                    DeviceBuffer b = d.allocate((n + 2) * 4L, GpuPhase.PHASE3);
+                    held.add(b);
+                    d.uploadAsync(s, host, 5, b, 2, n);
+                    checks.add(() -> {
+                        float[] back = new float[n];
+                        d.download(b, 2, back, 0, n);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(host, 5, 5 + n), back, n + " floats");
+                    });
+                }
+                int ni = slot * 3 / 2 + 1;
+                int[] ints = r.ints(ni).toArray();
+                DeviceBuffer bi = d.allocate(ni * 4L, GpuPhase.PHASE3);
+                held.add(bi);
+                d.uploadAsync(s, ints, 0, bi, 0, ni);
+                checks.add(() -> {
+                    int[] back = new int[ni];
+                    d.download(bi, 0, back, 0, ni);
+                    assertArrayEquals(ints, back, ni + " ints");
+                });
+                int nd = slot * 3 / 4 + 3; // more bytes than a slot
+                double[] doubles = r.doubles(nd + 1).toArray();
+                DeviceBuffer bd = d.allocate(nd * 8L, GpuPhase.PHASE3);
+                held.add(bd);
+                d.uploadAsync(s, doubles, 1, bd, 0, nd);
+                checks.add(() -> {
+                    double[] back = new double[nd];
+                    d.download(bd, 0, back, 0, nd);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(doubles, 1, nd + 1), back, nd + " doubles");
+                });
+            }
+            d.synchronize();
+            for (Runnable c : checks) c.run();
+            // The synchronous float upload: above 1 MiB through two pinned halves of 4 MiB, refilled in turn.
+            int n = slot * 7 / 2 + 11;
+            float[] host = new float[n + 1];
+            for (int i = 0; i < host.length; i++) host[i] = r.nextFloat();
+            DeviceBuffer b = d.allocate((n + 3) * 4L, GpuPhase.PHASE3);
+            held.add(b);
+            d.upload(host, 1, b, 3, n);
+            float[] back = new float[n];
+            d.download(b, 3, back, 0, n);
+            assertArrayEquals(java.util.Arrays.copyOfRange(host, 1, n + 1), back, "synchronous upload of " + n + " floats");
+        } finally {
+            d.synchronize();
+            for (DeviceBuffer b : held) d.release(b);
         }
     }
 
