@@ -33,9 +33,10 @@ import org.tessera.synth.SyntheticSky;
  * A Classic run whose left panel was shot on two nights with other sub-exposures (3 frames of
  * 10 s, 3 of 20 s: one master tile of both) beside a right panel of 20 s only. Before the stack
  * said which unit a linear_fit tile is in, the mixed tile had no {@code EXPTIME}, so the exposure
- * prior was off for the whole run and the match's clamp left the right part 1.25× the left
+ * prior was off for the whole run and the match's clamp left the right part 1.28× the left
  * (measured on main, 2026-12-07); now the mixed tile's {@code EXPTIME} is its reference frame's
- * exposure and the two parts agree within 1 %.
+ * exposure and the two parts agree within 1 % (1.005). With {@code normalize=none} the stack scales
+ * no frame: the mixed tile's unit stays unknown, as before.
  */
 class MixedExposureTileTest {
 
@@ -147,6 +148,16 @@ class MixedExposureTileTest {
         var mosaic = FitsFrame.open(linear.mosaic()).header();
         assertEquals(20.0, mosaic.getDoubleValue("EXPTIME"), 0, "counts per 20 s: the exposure most frames have, the longer on a tie");
         assertEquals(MosaicProvenance.EXPTIME_SCALED_COMMENT, mosaic.findCard("EXPTIME").getComment());
+    }
+
+    /** A mosaic of the mixed tile alone is in its unit, and says it is a scaled one, not each frame's exposure. */
+    @Test
+    void aMosaicOfTheMixedTileAloneSaysItsUnitIsScaled() throws IOException {
+        MosaicPipeline.Outcome alone = MosaicPipeline.reproject(dir.resolve("alone"), List.of(linear.masterTiles().get(0)),
+                config(), Progress.NONE);
+        var h = FitsFrame.open(alone.mosaic()).header();
+        assertEquals(10.0, h.getDoubleValue("EXPTIME"), 0);
+        assertEquals(MosaicProvenance.EXPTIME_SCALED_COMMENT, h.findCard("EXPTIME").getComment());
     }
 
     /** normalize=none scales no frame: the mixed tile's unit is unknown, as before, and the prior stays off. */
