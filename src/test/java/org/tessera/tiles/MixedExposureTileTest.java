@@ -160,6 +160,28 @@ class MixedExposureTileTest {
         assertEquals(MosaicProvenance.EXPTIME_SCALED_COMMENT, h.findCard("EXPTIME").getComment());
     }
 
+    /**
+     * A mixed tile an earlier version made has no EXPTIME: its run's manifest lacks the context this
+     * version records for groups of several exposures, so a rerun makes the tiles again.
+     */
+    @Test
+    void mixedTilesFromBeforeAreMadeAgain() throws IOException {
+        Path frames = dir.resolve("frames"), out = dir.resolve("older");
+        MosaicPipeline.mosaic(List.of(frames), out, config(), Progress.NONE);
+        Path manifest = out.resolve("tessera-run.json");
+        String json = Files.readString(manifest);
+        String recorded = "\"exposures\": \"tiles of several exposures in their reference's unit: [10.0, 20.0] s\"";
+        assertTrue(json.contains(recorded), json);
+        List<String> again = Logged.during("org.tessera", () -> MosaicPipeline.mosaic(List.of(frames), out, config(), Progress.NONE));
+        assertTrue(again.stream().anyMatch(l -> l.contains("2 of 2 master tile(s) reused")), String.join("\n", again));
+        Files.writeString(manifest, json.replace(recorded, "").replaceAll("\"context\": \\{\\s*\\},?", ""));
+        List<String> log = Logged.during("org.tessera", () -> MosaicPipeline.mosaic(List.of(frames), out, config(), Progress.NONE));
+        assertTrue(log.stream().anyMatch(l -> l.contains("the run's context differs")
+                && l.contains("exposures=tiles of several exposures")), String.join("\n", log));
+        assertEquals(10.0, FitsFrame.open(out.resolve(MosaicPipeline.TILES_DIR).resolve("master_tile_000.fits")).header()
+                .getDoubleValue("EXPTIME"), 0);
+    }
+
     /** normalize=none scales no frame: the mixed tile's unit is unknown, as before, and the prior stays off. */
     @Test
     void withoutNormalisationAMixedTileHasNoUnit() throws IOException {
