@@ -176,7 +176,8 @@ public final class TileHeaders {
             if (!FrameLosses.used(stack, i)) continue;
             double e = MosaicProvenance.commonExposure(List.of(frames.get(i)));
             if (Double.isNaN(e)) return null; // one frame's exposure unknown: so is the stack's unit
-            if (e != unit && !stack.onReference()[i]) return null;
+            boolean on = stack.onReference() != null && i < stack.onReference().length && stack.onReference()[i];
+            if (e != unit && !on) return null;
         }
         return new Commented(unit, MosaicProvenance.EXPTIME_SCALED_COMMENT);
     }
