@@ -171,8 +171,22 @@ public final class RunManifest {
     public static RunManifest begin(Path outputDir, Path tilesDir, List<FrameGroup> groups, Config config)
             throws IOException {
         List<Unit> units = new ArrayList<>();
-        for (FrameGroup g : groups) units.add(new Unit(g.id(), g.frames(), List.of(tileName(g.id()))));
-        return begin(outputDir, tilesDir, MASTER_TILES, units, Map.of(), config);
+        java.util.SortedSet<Double> mixed = new java.util.TreeSet<>();
+        for (FrameGroup g : groups) {
+            units.add(new Unit(g.id(), g.frames(), List.of(tileName(g.id()))));
+            java.util.SortedSet<Double> own = new java.util.TreeSet<>();
+            for (Frame f : g.frames()) {
+                double e = org.tessera.reproject.MosaicProvenance.commonExposure(List.of(f));
+                if (Double.isFinite(e)) own.add(e);
+            }
+            if (own.size() > 1) mixed.addAll(own);
+        }
+        // A master tile of frames of other exposures says its unit since 2026-12-07 (EXPTIME, the
+        // stack's reference's): one an earlier run made has none and keeps the exposure prior off,
+        // so a run with such a group records it, and a manifest without it reuses no tile.
+        Map<String, Object> ctx = mixed.isEmpty() ? Map.of()
+                : Map.of("exposures", "tiles of several exposures in their reference's unit: " + mixed + " s");
+        return begin(outputDir, tilesDir, MASTER_TILES, units, ctx, config);
     }
 
     /**

@@ -29,7 +29,9 @@ import org.tessera.io.Frame;
  * counts per exposure of that length, and photometry software divides by {@code EXPTIME} for count
  * rates (IRAF's {@code imcombine} writes the same for an average). Left out when the exposures
  * differ, where no single value is the pixel values' unit, unless the coadd put the images on one
- * exposure (the photometric match's exposure prior): then that one ({@link #inUnitOf}).</li>
+ * exposure (the photometric match's exposure prior): then that one ({@link #inUnitOf}). Images
+ * that agree on an {@code EXPTIME} one of them calls a scaled unit (a master tile of frames of other
+ * exposures) give it with that comment.</li>
  * <li>{@code DATE-AVG}: the mean mid-exposure time over all frames, i.e. the images' {@code DATE-AVG}
  * weighted by their frame count, when every image has one; then also {@code DATE-OBS} and
  * {@code DATE-END}: the earliest start and the latest end, when every image has both.</li>
@@ -88,7 +90,7 @@ public final class MosaicProvenance {
             List<Frame> images = new ArrayList<>();
             for (CoaddInput in : inputs) images.add((Frame) in.image());
             double each = commonExposure(images);
-            if (!Double.isNaN(each)) cards.add(new Card("EXPTIME", each, EXPTIME_COMMENT));
+            if (!Double.isNaN(each)) cards.add(new Card("EXPTIME", each, scaled(images) ? EXPTIME_SCALED_COMMENT : EXPTIME_COMMENT));
             // dates only from images that are stacks (DATE-AVG): a survey plate's DATE-OBS may be '15/04/88'
             if (keys.stream().allMatch(k -> k.get("DATE-AVG") != null)) {
                 String avg = dateAvg(keys, weights);
@@ -176,6 +178,20 @@ public final class MosaicProvenance {
             }
         out.add(at, new Card("EXPTIME", exposure, EXPTIME_SCALED_COMMENT));
         return new MosaicProvenance(out);
+    }
+
+    /**
+     * Whether an image's {@code EXPTIME} is a unit its own frames were scaled to (its comment is
+     * {@link #EXPTIME_SCALED_COMMENT}: a master tile of other exposures, {@code tiles.TileHeaders}):
+     * a mosaic of such tiles alone is in that unit too, but not of frames all that long.
+     */
+    private static boolean scaled(List<Frame> images) {
+        for (Frame f : images)
+            if (f instanceof org.tessera.io.FitsFrame ff) {
+                nom.tam.fits.HeaderCard c = ff.header().findCard("EXPTIME");
+                if (c != null && EXPTIME_SCALED_COMMENT.equals(c.getComment())) return true;
+            }
+        return false;
     }
 
     /**

@@ -26,7 +26,20 @@ final class Normalization {
      */
     static final double MIN_SHARED = 0.5;
 
-    record Affine(double[][] gain, double[][] offset) {
+    /**
+     * @param reference  the frame every other was scaled onto (linear_fit), -1 when the
+     *                   normalisation scales none (none, sky_mean: offsets only)
+     * @param onReference per frame: in the reference's unit, i.e. the reference itself or a frame
+     *                   whose gain was measured on the pixels in every channel ({@link SkyCells});
+     *                   a frame left at gain 1 (fit not measurable, too little shared sky, gain
+     *                   refused) or scaled by the percentile formula (off by 15–50 % across nights)
+     *                   is not: a stack of frames of other exposures is then in no one unit
+     */
+    record Affine(double[][] gain, double[][] offset, int reference, boolean[] onReference) {
+        Affine(double[][] gain, double[][] offset) {
+            this(gain, offset, -1, new boolean[gain.length]);
+        }
+
         static Affine identity(int frames, int channels) {
             double[][] g = new double[frames][channels], o = new double[frames][channels];
             for (double[] r : g) java.util.Arrays.fill(r, 1.0);
@@ -43,6 +56,9 @@ final class Normalization {
             case NONE -> { }
             case LINEAR_FIT -> {
                 FrameStats ref = stats[r];
+                boolean[] measured = new boolean[stats.length];
+                java.util.Arrays.fill(measured, true); // until a channel of the frame is not
+                a = new Affine(a.gain(), a.offset(), r, measured);
                 // The survey measured every later frame against this reference on the pixels
                 // (SkyCells); when the reference moved (not expected: same rule) or a fit was not
                 // measurable, the original's percentile formula is used.
@@ -57,6 +73,7 @@ final class Normalization {
                             g = fit.gain();
                             o = fit.offset();
                         } else if (fit != null && fit.shared() < MIN_SHARED) {
+                            measured[f] = false;
                             apart++;
                             g = 1;
                             o = Double.isFinite(fit.skyOffset()) ? fit.skyOffset() : 0;
@@ -65,6 +82,7 @@ final class Normalization {
                                     + " of its sky shared with the reference: gain 1, offset " + fmt(o)
                                     + (Double.isFinite(fit.skyOffset()) ? " (the skies matched where they meet)" : " (no common sky)"));
                         } else {
+                            measured[f] = false;
                             if (fit != null) {
                                 fallbacks++;
                                 log.fine("[STACK] linear_fit on the pixels not measurable for " + names.get(f)
@@ -81,6 +99,7 @@ final class Normalization {
                             o = rLo - g * sLo;
                         }
                         if (!Double.isFinite(g) || !Double.isFinite(o) || !(g > 0) || g > MAX_GAIN) {
+                            measured[f] = false;
                             logSkip(log, names, f, c, "gain " + fmt(g) + " outside (0, " + MAX_GAIN + "]");
                             continue;
                         }

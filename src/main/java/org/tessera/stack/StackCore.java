@@ -161,6 +161,7 @@ public final class StackCore {
         // 2. Drops (reference validity rules).
         if (all != null) used = drops(all, names, dropped);
         BandStacker.Outcome outcome = null;
+        Normalization.Affine lastNorm = null;
         StackLayout layout = null;
         Progress bandProgress = pr.sub(statsShare, 1);
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -182,6 +183,7 @@ public final class StackCore {
             // 3. Normalisation, weights, radial weights.
             Normalization.Affine norm = all == null ? Normalization.Affine.identity(used.size(), nc)
                     : Normalization.compute(params.normalize(), stats, nc, usedNames, LOG);
+            lastNorm = norm;
             double[][] weights = all == null ? FrameWeights.compute(StackParams.Weighting.NONE, stats, norm, nc, usedNames, LOG)
                     : FrameWeights.compute(params.weighting(), stats, norm, nc, usedNames, LOG);
             if (frameScale != null) // external weights multiply; skipped when absent so results stay bit-identical
@@ -233,7 +235,11 @@ public final class StackCore {
 
         double[] pct = new double[nc];
         for (int c = 0; c < nc; c++) pct[c] = tally[c].rejectedPct();
-        StackResult result = new StackResult(framesUsed, dropped, pct, frameWeights);
+        // Which frame the stack's pixels are counts of (its unit), in input order.
+        int reference = lastNorm.reference() < 0 ? -1 : used.get(lastNorm.reference());
+        boolean[] onReference = new boolean[frames.size()];
+        for (int k = 0; k < used.size(); k++) onReference[used.get(k)] = reference >= 0 && lastNorm.onReference()[k];
+        StackResult result = new StackResult(framesUsed, dropped, pct, frameWeights, reference, onReference);
         StringBuilder per = new StringBuilder();
         for (int c = 0; c < nc; c++) per.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", pct[c]));
         long t1 = System.nanoTime();

@@ -98,6 +98,10 @@ public final class MasterTileFiles {
                 String key = e.getKey().length() > 8 ? "HIERARCH." + e.getKey() : e.getKey();
                 String comment = TileHeaders.COMMENTS.get(e.getKey());
                 Object v = e.getValue();
+                if (v instanceof TileHeaders.Commented c) {
+                    comment = c.comment();
+                    v = c.value();
+                }
                 if (v == null) continue;
                 if (v instanceof Boolean b) h.addValue(key, b, comment);
                 else if (v instanceof Integer || v instanceof Long) h.addValue(key, ((Number) v).longValue(), comment);

@@ -30,11 +30,16 @@ final class ReferenceFirst {
         return out;
     }
 
-    /** The stack's per-frame weights back in group order (frame {@code order[k]} got row k). */
+    /** The stack's per-frame results (weights, normalisation reference) back in group order (frame {@code order[k]} got row k). */
     static StackResult toGroupOrder(StackResult r, int[] order) {
         if (r.frameWeights() == null || r.frameWeights().length != order.length) return r;
         double[][] w = new double[order.length][];
-        for (int k = 0; k < order.length; k++) w[order[k]] = r.frameWeights()[k];
-        return new StackResult(r.framesUsed(), r.dropped(), r.rejectedPctPerChannel(), w);
+        boolean[] on = new boolean[order.length];
+        for (int k = 0; k < order.length; k++) {
+            w[order[k]] = r.frameWeights()[k];
+            on[order[k]] = r.onReference() != null && r.onReference()[k];
+        }
+        return new StackResult(r.framesUsed(), r.dropped(), r.rejectedPctPerChannel(), w,
+                r.reference() < 0 ? -1 : order[r.reference()], on);
     }
 }

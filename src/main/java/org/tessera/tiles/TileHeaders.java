@@ -107,8 +107,8 @@ public final class TileHeaders {
         }
         h.put(EXPTOTAL, exp);
         h.put(NEXP_SUM, nexp);
-        double each = MosaicProvenance.commonExposure(f.used());
-        if (!Double.isNaN(each)) h.put(EXPTIME, each);
+        Object unit = exposure(f.frames(), f.stack());
+        if (unit != null) h.put(EXPTIME, unit);
         copy(h, OBJECT, f);
         String avg = MosaicProvenance.dateAvg(f.used()); // one rule for tiles and mosaics
         if (avg != null) h.put(DATE_AVG, avg);
@@ -136,6 +136,50 @@ public final class TileHeaders {
                 mixed.add(k);
         if (!mixed.isEmpty()) h.put(MIXED, String.join(",", mixed));
         return h;
+    }
+
+    /**
+     * A card's value written with its own comment instead of {@link #COMMENTS}' (a master tile's
+     * {@code EXPTIME} when its frames had other exposures, {@link #exposure}).
+     */
+    public record Commented(Object value, String comment) {}
+
+    /**
+     * The {@code EXPTIME} of a stack of {@code frames} (the stack's input, in its order): the
+     * exposure its pixels are counts per, or null when no one exposure is.
+     * <ul>
+     * <li>Every frame used gives the same exposure: that one ({@link MosaicProvenance#commonExposure},
+     * the card as it always was).</li>
+     * <li>Frames of other exposures that linear_fit scaled onto its reference frame
+     * ({@link StackResult#reference}) by gains measured on the pixels: the reference's exposure,
+     * with {@link MosaicProvenance#EXPTIME_SCALED_COMMENT}, so that Phase 5's exposure prior can put
+     * this tile and the run's others on one exposure (a Seestar target revisited with another
+     * sub-exposure, same pointing). A frame of another exposure left at gain 1 or scaled by the
+     * percentile formula ({@link StackResult#onReference} false) keeps part of its own unit, and a
+     * normalisation that scales nothing (none, sky_mean) leaves each frame in its own: then none,
+     * as before, and the prior stays off rather than use a wrong unit.</li>
+     * </ul>
+     * The one rule for a master tile, a {@code tessera stack} file and a Spark executor's tile.
+     *
+     * @return a Double (every frame the same exposure), a {@link Commented} Double (scaled onto the
+     *         reference's), or null
+     */
+    static Object exposure(List<Frame> frames, StackResult stack) {
+        List<Frame> used = FrameLosses.usedFrames(frames, stack);
+        double each = MosaicProvenance.commonExposure(used);
+        if (!Double.isNaN(each)) return each;
+        int r = stack == null ? -1 : stack.reference();
+        if (r < 0 || used.isEmpty() || !FrameLosses.used(stack, r)) return null;
+        double unit = MosaicProvenance.commonExposure(List.of(frames.get(r)));
+        if (Double.isNaN(unit)) return null;
+        for (int i = 0; i < frames.size(); i++) {
+            if (!FrameLosses.used(stack, i)) continue;
+            double e = MosaicProvenance.commonExposure(List.of(frames.get(i)));
+            if (Double.isNaN(e)) return null; // one frame's exposure unknown: so is the stack's unit
+            boolean on = stack.onReference() != null && i < stack.onReference().length && stack.onReference()[i];
+            if (e != unit && !on) return null;
+        }
+        return new Commented(unit, MosaicProvenance.EXPTIME_SCALED_COMMENT);
     }
 
     private static String lower(Enum<?> e) {

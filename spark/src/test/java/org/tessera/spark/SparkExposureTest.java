@@ -80,4 +80,42 @@ class SparkExposureTest {
             }
         }
     }
+
+    /**
+     * A master tile of 10 s and 20 s frames built on an executor says its unit as on one machine:
+     * linear_fit's reference's exposure (10 s), scaled comment; so the driver's Phase 5 puts it and
+     * the 20 s tile on one exposure.
+     */
+    @Test
+    void aMixedTileBuiltOnAnExecutorSaysItsReferencesExposure(@TempDir Path dir) throws IOException {
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        for (double seconds : new double[] {10, 20}) {
+            org.tessera.synth.SyntheticSky sky = new org.tessera.synth.SyntheticSky().seed(20261207L).object("Mixed")
+                    .centre(150.0, 40.0).panels(2, 1).overlap(0.5).framesPerPanel(4).frameSize(240, 180).pixelScale(2.4)
+                    .mount(org.tessera.io.MountMode.EQ).dither(4).psfFwhm(3.5).gradient(0).starDensity(2.0)
+                    .starFlux(300, 60000, 0.5).gainVariation(0).transparencyVariation(0).exposure(seconds)
+                    .output(org.tessera.synth.SyntheticSky.Output.RGB_FLOAT);
+            // left panel: frames 1-2 of 10 s, 3-4 of 20 s; right panel: 20 s only
+            for (Path f : sky.writeFits(dir.resolve("s" + (int) seconds))) {
+                boolean first = f.getFileName().toString().matches(".*_p1_00[12]_.*");
+                if (first == (seconds == 10)) Files.move(f, frames.resolve(f.getFileName()));
+            }
+        }
+        Config config = new Config().put("preview_png_enabled", false).put("final_mosaic_dbe_enabled", false);
+        MosaicPipeline.Outcome one = MosaicPipeline.mosaic(List.of(frames), dir.resolve("one"), config, Progress.NONE);
+        MosaicPipeline.Outcome spark = new SparkMosaic(LocalSpark.context())
+                .mosaic(List.of(frames), dir.resolve("spark"), config, Progress.NONE);
+        SparkMosaicTest.assertSamePixels(one.mosaic(), spark.mosaic());
+        for (MosaicPipeline.Outcome o : List.of(one, spark)) {
+            assertEquals(2, o.masterTiles().size());
+            try (Fits f = new Fits(o.masterTiles().get(0).toFile()); Fits m = new Fits(o.mosaic().toFile())) {
+                Header h = f.readHDU().getHeader();
+                assertEquals(10, h.getDoubleValue("EXPTIME", Double.NaN), 0, o.masterTiles().get(0).toString());
+                assertEquals(MosaicProvenance.EXPTIME_SCALED_COMMENT, h.findCard("EXPTIME").getComment());
+                assertEquals(20, m.readHDU().getHeader().getDoubleValue("EXPTIME", Double.NaN), 0, "4 frames of each: the longer");
+            } catch (FitsException e) {
+                throw new IOException(e);
+            }
+        }
+    }
 }
