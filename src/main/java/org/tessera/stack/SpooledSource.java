@@ -191,9 +191,10 @@ public final class SpooledSource extends RowSourceView implements AutoCloseable 
             // file behind short; the next run in the folder removes such a file (RunManifest).
             ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
             // Leave the folder room to spare (a temporary folder in memory, tmpfs, counts too): below
-            // a whole frame plus max(1 GiB, 10 %) free, the source is read again instead.
+            // a whole frame plus max(1 GiB, 10 % of the disk, at most 8 GiB) free, the source is read
+            // again instead. (10 % alone asked 25 GB free of a 250 GB disk, and 400 GB of a 4 TB one.)
             java.nio.file.FileStore store = Files.getFileStore(p.getParent());
-            long need = 4L * w * h * nc + Math.max(1L << 30, store.getTotalSpace() / 10);
+            long need = 4L * w * h * nc + reserve(store.getTotalSpace());
             if (store.getUsableSpace() < need)
                 throw new IOException("only " + (store.getUsableSpace() >> 20) + " MiB free in " + p.getParent());
             return ch;
@@ -202,6 +203,11 @@ public final class SpooledSource extends RowSourceView implements AutoCloseable 
             Files.deleteIfExists(p);
             throw e;
         }
+    }
+
+    /** The free space a spool leaves its disk beyond its own frame: max(1 GiB, 10 % of the disk, at most 8 GiB). */
+    static long reserve(long diskBytes) {
+        return Math.max(1L << 30, Math.min(diskBytes / 10, 8L << 30));
     }
 
     /** The names of spool files ({@code tessera-spool-*.f32}): a file glob, for a folder's clean-up. */

@@ -208,6 +208,16 @@ class SurveyStatsTest {
         assertEquals(8, fitted);
     }
 
+    /** A spool leaves its disk 1 GiB, or 10 % of it up to 8 GiB (a large disk is not asked for 10 % of it). */
+    @Test
+    void aSpoolLeavesItsDiskAReserveOfAtMostEightGiB() {
+        long g = 1L << 30;
+        assertEquals(g, SpooledSource.reserve(4 * g));
+        assertEquals(5 * g, SpooledSource.reserve(50 * g));
+        assertEquals(8 * g, SpooledSource.reserve(252 * g));
+        assertEquals(8 * g, SpooledSource.reserve(4096 * g));
+    }
+
     /**
      * A spooled frame is surveyed inside the spans its recording measured (values gathered, cells
      * summed there only): the same statistics and cell means, bit for bit, as the frame read plainly,
@@ -224,6 +234,9 @@ class SurveyStatsTest {
         p[0][120 * w + 160] = -0.0f;
         FrameSurvey.Needs needs = new FrameSurvey.Needs(true, false, true, false, true);
         FrameSurvey.Measured plain = FrameSurvey.measure(f, needs, true, new FrameSurvey.Scratch());
+        java.nio.file.FileStore store = java.nio.file.Files.getFileStore(dir);
+        org.junit.jupiter.api.Assumptions.assumeTrue(store.getUsableSpace() > SpooledSource.reserve(store.getTotalSpace()) + (16L << 20),
+                "the temporary folder's disk is too full for a spool: " + (store.getUsableSpace() >> 20) + " MiB free");
         try (SpooledSource s = new SpooledSource(f, dir)) {
             int[] sp = new int[2];
             assertFalse(s.recordedSpans(0, 1, sp, 0), "nothing recorded yet");
