@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -18,14 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
 import org.tessera.config.Config;
-import org.tessera.grid.Aperture;
-import org.tessera.image.FloatImage;
 import org.tessera.io.FitsFrame;
 import org.tessera.io.MountMode;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.reproject.MosaicProvenance;
-import org.tessera.synth.FramePlan;
-import org.tessera.synth.SkyModel;
+import org.tessera.synth.PanelFluxes;
 import org.tessera.synth.SyntheticSky;
 
 /**
@@ -87,45 +81,7 @@ class SdsExposureTest {
 
     /** Median flux / truth (10 s) of the bright isolated stars in each part: [left only, right only, both]. */
     static double[] parts(Path mosaic, String label) throws IOException {
-        FitsFrame f = FitsFrame.open(mosaic);
-        FloatImage img = FloatImage.copyOf(f);
-        List<FramePlan> plan = ten.plan();
-        List<SkyModel.Star> stars = ten.truthStars();
-        List<List<Double>> r = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        double[] p = new double[2], q = new double[2];
-        for (SkyModel.Star s : stars) {
-            if (s.flux(1) < 2000) continue;
-            f.wcs().worldToPixel(s.ra(), s.dec(), p);
-            boolean isolated = true;
-            for (SkyModel.Star o : stars) {
-                if (o == s || o.flux(1) < 0.01 * s.flux(1)) continue;
-                f.wcs().worldToPixel(o.ra(), o.dec(), q);
-                if (Math.hypot(q[0] - p[0], q[1] - p[1]) < 16) isolated = false;
-            }
-            if (!isolated) continue;
-            // In which panel's frames (all of them, 20 px in from their edges): the first frame of each.
-            boolean left = inside(plan.get(0), s), right = inside(plan.get(6), s);
-            int part = left && right ? 2 : left ? 0 : right ? 1 : -1;
-            if (part < 0) continue;
-            double[] a = Aperture.measure(img, 1, p[0], p[1]);
-            if (a != null) r.get(part).add(a[2] / s.flux(1));
-        }
-        double[] m = new double[3];
-        for (int k = 0; k < 3; k++) {
-            List<Double> v = new ArrayList<>(r.get(k));
-            Collections.sort(v);
-            m[k] = v.isEmpty() ? Double.NaN : v.get(v.size() / 2);
-        }
-        System.out.printf(Locale.ROOT, "[SDS exposures] %s: stars/truth left %.4f (%d), right %.4f (%d), both %.4f (%d);"
-                + " right/left %.4f%n", label, m[0], r.get(0).size(), m[1], r.get(1).size(), m[2], r.get(2).size(), m[1] / m[0]);
-        for (int k = 0; k < 3; k++) assertTrue(r.get(k).size() >= 8, label + ": " + r.get(k).size() + " stars in part " + k);
-        return m;
-    }
-
-    private static boolean inside(FramePlan fp, SkyModel.Star s) {
-        double[] p = new double[2];
-        fp.wcs().worldToPixel(s.ra(), s.dec(), p);
-        return p[0] >= 20 && p[1] >= 20 && p[0] < ten.frameWidth() - 21 && p[1] < ten.frameHeight() - 21;
+        return PanelFluxes.of(mosaic, ten, 0, 6, "SDS exposures: " + label);
     }
 
     @Test
