@@ -89,7 +89,7 @@ done
 # The host driver (case hostrun): the real kernels' sources, compiled here (the rehearsal runs here).
 if [[ " ${cases[*]} " == *" hostrun "* ]]; then
   mkdir -p "$tmp/lib-host"
-  g++ -std=c++17 -O2 -ffp-contract=off -shared -fPIC -pthread -Wl,-soname,libcuda.so.1 -I src/main/cuda \
+  g++ -std=c++17 -O2 -ffp-contract=off -shared -fPIC -pthread -Wl,-soname,libcuda.so.1 -I src/main/cuda -I src/test/resources/org/tessera/gpu \
       -o "$tmp/lib-host/libcuda.so.1" src/test/resources/org/tessera/gpu/libcuda-host-device.cpp
 fi
 

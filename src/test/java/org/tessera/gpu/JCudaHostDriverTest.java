@@ -52,6 +52,10 @@ class JCudaHostDriverTest {
         try (InputStream in = JCudaHostDriverTest.class.getResourceAsStream("libcuda-host-device.cpp")) {
             Files.copy(in, src);
         }
+        Files.createDirectories(dir.resolve("hostemu"));
+        try (InputStream in = JCudaHostDriverTest.class.getResourceAsStream("hostemu/cuda_host.h")) {
+            Files.copy(in, dir.resolve("hostemu").resolve("cuda_host.h"));
+        }
         Process gpp = new ProcessBuilder("/usr/bin/g++", "-std=c++17", "-O2", "-ffp-contract=off", "-shared", "-fPIC", "-pthread",
                 "-Wl,-soname,libcuda.so.1", "-I", cuda.toString(), "-o", dir.resolve("libcuda.so.1").toString(), src.toString())
                 .redirectErrorStream(true).start();

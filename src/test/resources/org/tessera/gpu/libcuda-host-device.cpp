@@ -71,22 +71,10 @@
 #include <utility>
 #include <vector>
 
-// ---- The CUDA built-ins the kernels use ------------------------------------------------------
-struct HostDim3 { unsigned x, y, z; };
-// Per host thread: a launch's blocks run on several threads.
-static thread_local HostDim3 blockIdx, threadIdx, blockDim, gridDim;
-#define __global__
-#define __device__
-#define __forceinline__ inline
-static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
-static inline double __longlong_as_double(long long i) { double d; std::memcpy(&d, &i, 8); return d; }
-using std::fabs;
-using std::fmax;
-using std::fmin;
-using std::isfinite;
-using std::isnan;
-using std::min;
-using std::sqrt;
+// ---- The CUDA built-ins the kernels use: HostEmulatedDevice's shim, indices per host thread ------
+#define CUDA_HOST_THREADS
+#include "hostemu/cuda_host.h"
+typedef EmuDim HostDim3;
 
 // Each module in a namespace of its own, as each is a module of its own on the GPU.
 namespace cu_health {

@@ -7,7 +7,12 @@
 #include <cstring>
 
 struct EmuDim { unsigned x, y, z; };
+#ifdef CUDA_HOST_THREADS
+// A launch's blocks run on several host threads (libcuda-host-device.cpp): indices per thread.
+static thread_local EmuDim blockIdx, threadIdx, blockDim, gridDim;
+#else
 extern EmuDim blockIdx, threadIdx, blockDim;
+#endif
 
 #define __global__
 #define __device__
