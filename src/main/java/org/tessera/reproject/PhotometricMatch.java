@@ -502,12 +502,14 @@ final class PhotometricMatch {
             try {
                 r = fs.get(k).get();
             } catch (InterruptedException e) {
+                for (java.util.concurrent.Future<?> f : fs) f.cancel(true);
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("[P5] interrupted while measuring star ratios", e);
+                throw new java.util.concurrent.CancellationException("interrupted");
             } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) throw re;
-                throw new IllegalStateException(c);
+                for (java.util.concurrent.Future<?> f : fs) f.cancel(true);
+                // A tile's read failure (UncheckedIOException naming it), an OutOfMemoryError, a cancel: as thrown.
+                org.tessera.WorkerFailures.throwIfUnchecked(e.getCause());
+                throw new IllegalStateException(e.getCause());
             }
             Pair p = pairs.get(k);
             if (r != null) starRatios.put(key(p.i(), p.j()), r);
