@@ -31,6 +31,14 @@ index files that cover the field), and starshape.py beside it (star detection an
       robust spread of IMAGE/A (A-only, both) and IMAGE/B (B-only), the step (B-only)/(A-only),
       and IMAGE's EXPTIME, EXPTOTAL and NEXP_SUM. Two mosaics of the same frames (Classic, SDS)
       on one scale give the same medians part by part.
+  realaudit.py tiles MOSAIC TILE0 TILE1...
+      photometric steps between master tiles, and what the mosaic keeps of them: the stars of
+      each TILEk (S/N >= 20) found in TILE0 through the two WCS (aperture 5 px, annulus 9-13 px,
+      luminance = sum of the channels, both apertures whole and finite), their flux ratio
+      TILEk/TILE0 (median, robust spread, error of the median 1.25 spread/sqrt(n)); then the
+      stars of MOSAIC: where TILE0 alone covers a star, MOSAIC/TILE0; where it does not, MOSAIC over the
+      covering tiles' flux put on TILE0's scale by their ratios; the second over the first is the
+      step the mosaic keeps between the parts only other tiles cover and TILE0's.
 """
 import os
 import subprocess
@@ -292,6 +300,59 @@ def parts(a_path, b_path, images):
         sys.stdout.flush()
 
 
+def tiles(mosaic, paths):
+    cubes = [cube(p) for p in paths]
+    wcs = [WCS(h).celestial for _, h in cubes]
+
+    def flux(d, x, y):
+        f = aper_all(d, x, y)
+        return f.sum() if np.all(np.isfinite(f)) else np.nan
+
+    ratio = [1.0]
+    for k in range(1, len(paths)):
+        dk = cubes[k][0]
+        s = ss.measure(np.nanmean(dk, axis=0), 20.0)
+        ra, dec = wcs[k].all_pix2world(s[:, 0], s[:, 1], 0)
+        x0, y0 = wcs[0].all_world2pix(ra, dec, 0)
+        fk = np.array([flux(dk, x, y) for x, y in s[:, :2]])
+        f0 = np.array([flux(cubes[0][0], x, y) for x, y in zip(x0, y0)])
+        ok = np.isfinite(fk) & np.isfinite(f0) & (fk > 0) & (f0 > 0)
+        r = fk[ok] / f0[ok]
+        m, sp = robust(r)
+        ratio.append(m)
+        print('tile %d / tile 0: %d stars in the overlap, flux ratio median %.4f, robust spread %.1f %%, '
+              'error of the median %.1f %%' % (k, len(r), m, 100 * sp / m, 125.33 * sp / m / np.sqrt(len(r))))
+    dm, hm = cube(mosaic)
+    wm = WCS(hm).celestial
+    s = ss.measure(np.nanmean(dm, axis=0), 20.0)
+    ra, dec = wm.all_pix2world(s[:, 0], s[:, 1], 0)
+    on0, off0 = [], []
+    for i in range(len(s)):
+        fm = flux(dm, s[i, 0], s[i, 1])
+        if not fm > 0:
+            continue
+        ft = []
+        for k in range(len(paths)):
+            x, y = wcs[k].all_world2pix(ra[i:i + 1], dec[i:i + 1], 0)
+            ft.append(flux(cubes[k][0], x[0], y[0]))
+        if ft[0] > 0:
+            # tile 0 alone: the mosaic there is tile 0 times its gain (an overlap mixes in others)
+            if not any(f > 0 for f in ft[1:]):
+                on0.append(fm / ft[0])
+        else:
+            scaled = [ft[k] / ratio[k] for k in range(1, len(paths)) if ft[k] > 0]
+            if scaled:
+                off0.append(fm / np.mean(scaled))
+    on0, off0 = np.array(on0), np.array(off0)
+    m0, s0 = robust(on0)
+    print('mosaic / tile 0 where tile 0 alone covers the star: %d stars, median %.4f, robust spread %.1f %%'
+          % (len(on0), m0, 100 * s0 / m0))
+    if len(off0):
+        m1, s1 = robust(off0)
+        print('mosaic / (other tiles on tile 0\'s scale) where tile 0 does not: %d stars, median %.4f, '
+              'robust spread %.1f %%; step %.3f' % (len(off0), m1, 100 * s1 / m1, m1 / m0))
+
+
 def main(argv):
     if len(argv) >= 3 and argv[0] == 'wcs':
         wcs_check(float(argv[1]), argv[2:])
@@ -299,6 +360,8 @@ def main(argv):
         peer(float(argv[1]), argv[2], argv[3])
     elif len(argv) >= 4 and argv[0] == 'parts':
         parts(argv[1], argv[2], argv[3:])
+    elif len(argv) >= 4 and argv[0] == 'tiles':
+        tiles(argv[1], argv[2:])
     elif len(argv) in (3, 4) and argv[0] == 'rawcolour':
         rawcolour(*argv[1:])
     else:

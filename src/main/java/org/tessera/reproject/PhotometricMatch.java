@@ -199,6 +199,10 @@ final class PhotometricMatch {
     private final int lx0, ly0, lw, lh;
     /** Centre of the final grid, and the half-size that scales slopes in the solve. */
     private final double cx, cy, half;
+    /** The final grid's size (pixels). */
+    private final int gridWidth, gridHeight;
+    /** Per pair {i, j} (key i·n + j), its ratio from full-resolution stars {@link StarRatio#measure}, where measured. */
+    private final java.util.Map<Long, double[]> starRatios = new java.util.HashMap<>();
     private final List<Pair> pairs = new ArrayList<>();
     /** Every tile the match is for, those without a preview too ({@link #referenceExposure}). */
     private final List<Tile> tiles;
@@ -223,6 +227,8 @@ final class PhotometricMatch {
         this.cx = (finalGrid.width() - 1) / 2.0;
         this.cy = (finalGrid.height() - 1) / 2.0;
         this.half = Math.max(1, Math.max(finalGrid.width(), finalGrid.height()) / 2.0);
+        this.gridWidth = finalGrid.width();
+        this.gridHeight = finalGrid.height();
     }
 
     /** The lattice's cells over the final grid (its crop from (ox, oy)): {x0, y0, x1, y1}, ends exclusive. */
@@ -445,6 +451,73 @@ final class PhotometricMatch {
 
     // ---------------------------------------------------------------- gain / offset
 
+    private long key(int i, int j) {
+        return (long) i * previews.size() + j;
+    }
+
+    /**
+     * The final-grid rectangles {x0, y0, x1, y1} of two previews' overlap, one per preview row
+     * that holds a cell valid in both (from its first to its last such cell), in increasing y.
+     */
+    private List<int[]> overlapSpans(Preview a, Preview b) {
+        int x0 = Math.max(a.x0, b.x0), x1 = Math.min(a.x0 + a.w, b.x0 + b.w);
+        int y0 = Math.max(a.y0, b.y0), y1 = Math.min(a.y0 + a.h, b.y0 + b.h);
+        List<int[]> out = new ArrayList<>();
+        for (int y = y0; y < y1; y++) {
+            int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+            for (int x = x0; x < x1; x++)
+                if (!Float.isNaN(a.lumAt(x, y)) && !Float.isNaN(b.lumAt(x, y))) {
+                    lo = Math.min(lo, x);
+                    hi = x;
+                }
+            if (lo > hi) continue;
+            // Cell (x, y) covers final-grid pixels [x·f − ox, (x + 1)·f − ox) × [y·f − oy, (y + 1)·f − oy).
+            int gx0 = Math.max(0, lo * factor - ox), gx1 = Math.min(gridWidth, (hi + 1) * factor - ox);
+            int gy0 = Math.max(0, y * factor - oy), gy1 = Math.min(gridHeight, (y + 1) * factor - oy);
+            if (gx0 < gx1 && gy0 < gy1) out.add(new int[] {gx0, gy0, gx1, gy1});
+        }
+        return out;
+    }
+
+    /**
+     * Measures each kept pair's ratio on its overlap's stars at full resolution
+     * ({@link StarRatio}), for {@link #solveAffine} to use where it is more precise than the
+     * previews' ratio: only where the previews are coarser than the grid (factor &gt; 1: at
+     * factor 1 the previews are the tiles' pixels on the grid already, and {@link FluxRatio}
+     * measures their stars). Each tile must be placed on the final grid ({@link Tile#mapping},
+     * its box). Pairs run on {@code pool} (one pair, one thread: the result does not depend on
+     * how many).
+     */
+    void measureStars(java.util.concurrent.ExecutorService pool) {
+        LOG.fine(String.format(Locale.ROOT, "[P5] star ratios: preview factor %d, %d pairs", factor, pairs.size()));
+        if (factor <= 1 || pairs.isEmpty()) return;
+        List<java.util.concurrent.Future<double[]>> fs = new ArrayList<>();
+        for (Pair p : pairs) {
+            Preview pa = previews.get(p.i()), pb = previews.get(p.j());
+            List<int[]> spans = overlapSpans(pa, pb);
+            fs.add(pool.submit(() -> StarRatio.measure(pa.tile, pb.tile, spans)));
+        }
+        for (int k = 0; k < pairs.size(); k++) {
+            double[] r;
+            try {
+                r = fs.get(k).get();
+            } catch (InterruptedException e) {
+                for (java.util.concurrent.Future<?> f : fs) f.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                for (java.util.concurrent.Future<?> f : fs) f.cancel(true);
+                // A tile's read failure (UncheckedIOException naming it), an OutOfMemoryError, a cancel: as thrown.
+                org.tessera.WorkerFailures.throwIfUnchecked(e.getCause());
+                throw new IllegalStateException(e.getCause());
+            }
+            Pair p = pairs.get(k);
+            if (r != null) starRatios.put(key(p.i(), p.j()), r);
+            else LOG.fine(String.format(Locale.ROOT, "[P5] %s-%s: fewer than %d stars measurable at full resolution",
+                    previews.get(p.i()).tile.name(), previews.get(p.j()).tile.name(), StarRatio.MIN_STARS));
+        }
+    }
+
     /**
      * Fits every kept pair and solves gains and offsets; returns {gains, offsets} per preview.
      * With {@code planarBackground} the pair fit first removes from both previews their planar
@@ -455,6 +528,7 @@ final class PhotometricMatch {
     double[][] solveAffine(boolean planarBackground) {
         int n = previews.size();
         List<Pair> fitted = new ArrayList<>();
+        int starUsed = 0;
         if (planarBackground) equaliseBlur();
         for (Pair p : pairs) {
             double[][] s;
@@ -471,15 +545,32 @@ final class PhotometricMatch {
                 used = s[0].length;
             } else {
                 s = samples(previews.get(p.i()), previews.get(p.j()), 1, 0, 1, 0);
-                double[][] xy = select(s, skyBand(s[0], s[1]));
-                fit = robustLine(xy[0], xy[1], mp.clipSigma());
-                used = xy[0].length;
+                s = select(s, skyBand(s[0], s[1]));
+                fit = robustLine(s[0], s[1], mp.clipSigma());
+                used = s[0].length;
             }
             if (fit == null) continue;
+            double[] st = starRatios.get(key(p.i(), p.j()));
+            if (st != null)
+                LOG.fine(String.format(Locale.ROOT, "[P5] %s-%s: previews %.4f +- %.4f, stars at full resolution %.4f +- %.4f (%d stars, aperture %.1f px)",
+                        previews.get(p.i()).tile.name(), previews.get(p.j()).tile.name(), fit[0], fit[3], st[0], st[1], (int) st[2], st[3]));
+            // The stars at full resolution where they pin the ratio better than the previews do
+            // (they measure the same stars: one of the two, not both). The offset follows the ratio.
+            if (st != null && !(fit[3] <= st[1])) {
+                fit[0] = st[0];
+                fit[3] = st[1];
+                double[] d = new double[s[0].length];
+                for (int k = 0; k < d.length; k++) d[k] = s[1][k] - st[0] * s[0][k];
+                fit[1] = Percentiles.median(d);
+                starUsed++;
+            }
             fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used, fit[3]));
         }
         pairs.clear();
         pairs.addAll(fitted);
+        if (!starRatios.isEmpty())
+            LOG.info(String.format(Locale.ROOT, "[P5] star ratios: %d of %d pairs measured on full-resolution stars, %d used "
+                    + "(more precise than the previews')", starRatios.size(), fitted.size(), starUsed));
         int[] anchor = anchors(n, pairs);
         // Gains: g_i = a·g_j (tile j, scaled by g_j, matches tile i scaled by g_i), in log space.
         // Tiles of other exposures are first put on one (g = prior · r): the solve, its "equal

@@ -204,7 +204,7 @@ public final class ReprojectCoadd {
             Matched m = new Matched(0, Double.NaN);
             // Lattice previews are on the preview lattice of the grid before its crop; block means are
             // resampled onto the cropped grid's.
-            if (matching && used.size() > 1) m = match(used, fin, factor, lattice ? gx0 : 0, lattice ? gy0 : 0, params);
+            if (matching && used.size() > 1) m = match(used, fin, factor, lattice ? gx0 : 0, lattice ? gy0 : 0, params, pool);
             progress.update(1, "[P5] matching done");
 
             List<CoaddPlan.TilePlan> plans = new ArrayList<>();
@@ -371,7 +371,8 @@ public final class ReprojectCoadd {
     private record Matched(int pairs, double exposure) {}
 
     /** Photometric matching on the previews; sets each tile's gain and offset. */
-    private static Matched match(List<Tile> used, WcsGrid fin, int factor, int gx0, int gy0, CoaddParams params) {
+    private static Matched match(List<Tile> used, WcsGrid fin, int factor, int gx0, int gy0, CoaddParams params,
+                                 ExecutorService pool) {
         CoaddParams.MatchParams mp = params.match();
         PhotometricMatch pm = PhotometricMatch.build(used, fin, factor, gx0, gy0, mp);
         List<PhotometricMatch.Preview> pv = pm.previews();
@@ -381,6 +382,7 @@ public final class ReprojectCoadd {
         double[] g = new double[n], o = new double[n];
         Arrays.fill(g, 1);
         if (params.intertilePhotometricMatch()) {
+            if (mp.starRatio()) pm.measureStars(pool);
             double[][] go = pm.solveAffine(params.matchBackground() && params.match().planarBackground());
             g = go[0];
             o = go[1];
