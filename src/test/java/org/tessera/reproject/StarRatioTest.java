@@ -36,10 +36,15 @@ class StarRatioTest {
 
     /** Tile A, and tile B east of it by W − 320 px, rotated 4°, its pixels times {@code gainB}; PSF σ of each. */
     static List<CoaddInput> pair(long seed, double gainB, double sigmaA, double sigmaB) {
+        return pair(seed, gainB, sigmaA, sigmaB, DENSITY);
+    }
+
+    /** As {@link #pair(long, double, double, double)} with one star per {@code density} px² of sky. */
+    static List<CoaddInput> pair(long seed, double gainB, double sigmaA, double sigmaB, int density) {
         FitsWcs a = TestSkies.tan(RA, DEC, SCALE, 0, W, H);
         FitsWcs all = TestSkies.tan(RA, DEC, SCALE, 0, 3 * W, 2 * H);
         // About 30 stars in the overlap (320 × 735 px): 1 per 7 800 px² over the whole field.
-        TestSkies.Star[] stars = TestSkies.stars(all, 3 * W, 2 * H, 3 * W * 2 * H / DENSITY, 0, seed);
+        TestSkies.Star[] stars = TestSkies.stars(all, 3 * W, 2 * H, 3 * W * 2 * H / density, 0, seed);
         java.util.Random rnd = new java.util.Random(seed);
         for (int k = 0; k < stars.length; k++)
             stars[k] = new TestSkies.Star(stars[k].ra(), stars[k].dec(), FLUX * Math.exp(Math.log(10) * rnd.nextDouble()));
@@ -147,6 +152,28 @@ class StarRatioTest {
         pm.solveAffine(true);
         assertEquals(1, pm.pairs().size(), "one overlapping pair");
         return pm.pairs().get(0);
+    }
+
+    /**
+     * A dense field (about 650 stars in the overlap, ten times the others'): the search of tile
+     * A's bands stops once {@link StarRatio#MAX_FOUND} stars are found, and the ratio still pins
+     * the planted gain.
+     */
+    @Test
+    void aDenseOverlapIsSearchedOnlyUntilEnoughStarsAreFound() throws IOException {
+        List<CoaddInput> in = pair(47, 1.10, 1.6, 1.6, 780);
+        PhotometricMatch.Pair[] st = new PhotometricMatch.Pair[1];
+        List<String> log;
+        try (org.tessera.Logged.Capture c = org.tessera.Logged.fine()) {
+            st[0] = fitted(in, true);
+            log = c.messages();
+        }
+        String line = log.stream().filter(l -> l.contains("stars at full resolution")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) stars").matcher(line);
+        assertTrue(m.find(), line);
+        int n = Integer.parseInt(m.group(1));
+        assertTrue(n >= StarRatio.MAX_FOUND / 2 && n < StarRatio.MAX_FOUND + StarRatio.MAX_STARS_PER_BAND, line);
+        assertEquals(1.10, st[0].a(), 0.01, line);
     }
 
     @Test
