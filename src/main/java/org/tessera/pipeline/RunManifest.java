@@ -174,11 +174,7 @@ public final class RunManifest {
         java.util.SortedSet<Double> mixed = new java.util.TreeSet<>();
         for (FrameGroup g : groups) {
             units.add(new Unit(g.id(), g.frames(), List.of(tileName(g.id()))));
-            java.util.SortedSet<Double> own = new java.util.TreeSet<>();
-            for (Frame f : g.frames()) {
-                double e = org.tessera.reproject.MosaicProvenance.commonExposure(List.of(f));
-                if (Double.isFinite(e)) own.add(e);
-            }
+            java.util.SortedSet<Double> own = exposures(g.frames());
             if (own.size() > 1) mixed.addAll(own);
         }
         // A master tile of frames of other exposures says its unit since 2026-12-07 (EXPTIME, the
@@ -187,6 +183,16 @@ public final class RunManifest {
         Map<String, Object> ctx = mixed.isEmpty() ? Map.of()
                 : Map.of("exposures", "tiles of several exposures in their reference's unit: " + mixed + " s");
         return begin(outputDir, tilesDir, MASTER_TILES, units, ctx, config);
+    }
+
+    /** The distinct exposures (s) of {@code frames} ({@code EXPTIME} or {@code EXPOSURE}), those that give none left out. */
+    private static java.util.SortedSet<Double> exposures(List<? extends Frame> frames) {
+        java.util.SortedSet<Double> out = new java.util.TreeSet<>();
+        for (Frame f : frames) {
+            double e = org.tessera.reproject.MosaicProvenance.commonExposure(List.of(f));
+            if (Double.isFinite(e)) out.add(e);
+        }
+        return out;
     }
 
     /**
@@ -338,7 +344,8 @@ public final class RunManifest {
         // Mega-tiles of frames of other exposures are put on one (since 2026-12-07): those an
         // earlier run made without it are in mixed units, so a run whose frames differ in
         // exposure records it, and a manifest without it reuses none of them.
-        if (plan.exposures().size() > 1) ctx.put("exposures", "put on one: " + plan.exposures() + " s");
+        java.util.SortedSet<Double> exposures = exposures(plan.frames());
+        if (exposures.size() > 1) ctx.put("exposures", "put on one: " + exposures + " s");
         return begin(outputDir, dir, MEGA_TILES, units, ctx, config);
     }
 

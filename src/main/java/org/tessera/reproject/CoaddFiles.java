@@ -205,11 +205,7 @@ public final class CoaddFiles {
      * {@code STACKCNT} or {@code NEXP_SUM}, above 1), whose {@code EXPTIME} may be a total: never
      * rescaled by a guess.
      */
-    public static double frameExposure(FitsFrame f) {
-        return frameExposure(f, nFrames(f));
-    }
-
-    private static double frameExposure(FitsFrame f, double frames) {
+    static double frameExposure(FitsFrame f, double frames) {
         if (FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
             return tileExposure(f);
         if (frames != 1 || MosaicProvenance.exposures(f) != 1) return Double.NaN;

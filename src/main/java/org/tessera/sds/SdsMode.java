@@ -82,19 +82,6 @@ public final class SdsMode {
             return out;
         }
 
-        /**
-         * The exposures (s) of the frames, each by the rule that puts frames of other exposures on
-         * one in a batch ({@link CoaddFiles#frameExposure}); frames that give none left out.
-         */
-        public java.util.SortedSet<Double> exposures() {
-            java.util.SortedSet<Double> out = new java.util.TreeSet<>();
-            for (FitsFrame f : frames) {
-                double e = CoaddFiles.frameExposure(f);
-                if (Double.isFinite(e)) out.add(e);
-            }
-            return out;
-        }
-
         /** The files of mega-tile {@code id} in {@value #WORK_DIR}: the image, then its coverage. */
         public static List<String> files(int id) {
             return MegaTiles.files(id);
