@@ -74,35 +74,7 @@ class PreviewLatticeGainTest {
 
     /** Phase 5's survey and photometric match as {@link ReprojectCoadd#plan} runs them (no crop): the fitted pair. */
     static PhotometricMatch.Pair pair(List<CoaddInput> inputs, CoaddParams params) throws IOException {
-        List<WcsGrid> fps = new ArrayList<>();
-        for (CoaddInput in : inputs) fps.add(new WcsGrid(in.wcs(), in.image().width(), in.image().height()));
-        WcsGrid grid = OptimalGrid.compute(fps);
-        List<Tile> tiles = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) tiles.add(new Tile(i, inputs.get(i), 0, params.alphaWeightFloor()));
-        int factor = ReprojectCoadd.previewFactor(tiles, params.match().previewSize());
-        boolean lattice = ReprojectCoadd.latticePreviews(tiles, factor, grid);
-        assertEquals(9, factor);
-        int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = 0, gy1 = 0;
-        for (Tile t : tiles) {
-            if (lattice) t.survey(factor, grid.wcs(), grid.width(), grid.height());
-            else t.survey(factor);
-            double[] b = t.footprintBox(grid.wcs(), false);
-            t.bx0 = (int) Math.max(0, b[0]);
-            t.by0 = (int) Math.max(0, b[1]);
-            t.bx1 = (int) Math.min(grid.width(), b[2]);
-            t.by1 = (int) Math.min(grid.height(), b[3]);
-            gx0 = Math.min(gx0, t.bx0); gy0 = Math.min(gy0, t.by0);
-            gx1 = Math.max(gx1, t.bx1); gy1 = Math.max(gy1, t.by1);
-        }
-        WcsGrid fin = grid.crop(gx0, gy0, gx1 - gx0, gy1 - gy0);
-        for (Tile t : tiles) {
-            t.bx0 -= gx0; t.bx1 -= gx0; t.by0 -= gy0; t.by1 -= gy0;
-        }
-        PhotometricMatch pm = PhotometricMatch.build(tiles, fin, factor, lattice ? gx0 : 0, lattice ? gy0 : 0, params.match());
-        pm.findPairs();
-        pm.solveAffine(true);
-        assertEquals(1, pm.pairs().size(), "one overlapping pair");
-        return pm.pairs().get(0);
+        return MatchHarness.pair(inputs, params, 9, false);
     }
 
     @Test

@@ -116,42 +116,7 @@ class StarRatioTest {
      * without the stars: the fitted pair (its ratio a and error σ of tile B over tile A).
      */
     static PhotometricMatch.Pair fitted(List<CoaddInput> inputs, boolean stars) throws IOException {
-        List<WcsGrid> fps = new ArrayList<>();
-        for (CoaddInput in : inputs) fps.add(new WcsGrid(in.wcs(), W, H));
-        WcsGrid grid = OptimalGrid.compute(fps);
-        CoaddParams params = CoaddParams.defaults();
-        List<Tile> tiles = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) tiles.add(new Tile(i, inputs.get(i), 0, params.alphaWeightFloor()));
-        int factor = ReprojectCoadd.previewFactor(tiles, params.match().previewSize());
-        assertEquals(14, factor);
-        assertTrue(ReprojectCoadd.latticePreviews(tiles, factor, grid));
-        int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = 0, gy1 = 0;
-        for (Tile t : tiles) {
-            t.survey(factor, grid.wcs(), grid.width(), grid.height());
-            double[] b = t.footprintBox(grid.wcs(), false);
-            t.bx0 = (int) Math.max(0, b[0]);
-            t.by0 = (int) Math.max(0, b[1]);
-            t.bx1 = (int) Math.min(grid.width(), b[2]);
-            t.by1 = (int) Math.min(grid.height(), b[3]);
-            gx0 = Math.min(gx0, t.bx0); gy0 = Math.min(gy0, t.by0);
-            gx1 = Math.max(gx1, t.bx1); gy1 = Math.max(gy1, t.by1);
-        }
-        WcsGrid fin = grid.crop(gx0, gy0, gx1 - gx0, gy1 - gy0);
-        for (Tile t : tiles) {
-            t.bx0 -= gx0; t.bx1 -= gx0; t.by0 -= gy0; t.by1 -= gy0;
-            t.mapping = new org.tessera.wcs.WcsMapping(fin.wcs(), t.input.wcs());
-        }
-        PhotometricMatch pm = PhotometricMatch.build(tiles, fin, factor, gx0, gy0, params.match());
-        pm.findPairs();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            if (stars) pm.measureStars(pool);
-        } finally {
-            pool.shutdown();
-        }
-        pm.solveAffine(true);
-        assertEquals(1, pm.pairs().size(), "one overlapping pair");
-        return pm.pairs().get(0);
+        return MatchHarness.pair(inputs, CoaddParams.defaults(), 14, stars);
     }
 
     /**
