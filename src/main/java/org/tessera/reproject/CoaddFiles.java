@@ -206,10 +206,14 @@ public final class CoaddFiles {
      * rescaled by a guess.
      */
     static double frameExposure(FitsFrame f, double frames) {
-        if (FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
-            return tileExposure(f);
+        if (byTessera(f)) return tileExposure(f);
         if (frames != 1 || MosaicProvenance.exposures(f) != 1) return Double.NaN;
         return MosaicProvenance.commonExposure(List.of(f));
+    }
+
+    /** Whether Tessera wrote {@code f} (its {@code ORIGIN}): a stack whose {@code EXPTIME} is one frame's, the unit of its mean. */
+    private static boolean byTessera(FitsFrame f) {
+        return FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim());
     }
 
     /**
@@ -219,8 +223,7 @@ public final class CoaddFiles {
      * {@code EXPTIME} may be a total or its pixels already per second.
      */
     public static double tileExposure(FitsFrame f) {
-        if (!FrameSelection.ORIGIN_VALUE.equalsIgnoreCase(String.valueOf(f.keys().get(FrameSelection.ORIGIN_KEY)).trim()))
-            return Double.NaN;
+        if (!byTessera(f)) return Double.NaN;
         String v = f.keys().get("EXPTIME");
         if (v == null) return Double.NaN;
         try {

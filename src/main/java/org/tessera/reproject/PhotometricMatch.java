@@ -488,31 +488,21 @@ final class PhotometricMatch {
      * its box). Pairs run on {@code pool} (one pair, one thread: the result does not depend on
      * how many).
      */
-    void measureStars(java.util.concurrent.ExecutorService pool) {
+    void measureStars(java.util.concurrent.ExecutorService pool) throws java.io.IOException {
         LOG.fine(String.format(Locale.ROOT, "[P5] star ratios: preview factor %d, %d pairs", factor, pairs.size()));
         if (factor <= 1 || pairs.isEmpty()) return;
-        List<java.util.concurrent.Future<double[]>> fs = new ArrayList<>();
-        for (Pair p : pairs) {
-            Preview pa = previews.get(p.i()), pb = previews.get(p.j());
-            List<int[]> spans = overlapSpans(pa, pb);
-            fs.add(pool.submit(() -> StarRatio.measure(pa.tile, pb.tile, spans)));
-        }
+        double[][] r = new double[pairs.size()][];
+        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
         for (int k = 0; k < pairs.size(); k++) {
-            double[] r;
-            try {
-                r = fs.get(k).get();
-            } catch (InterruptedException e) {
-                for (java.util.concurrent.Future<?> f : fs) f.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("interrupted");
-            } catch (java.util.concurrent.ExecutionException e) {
-                for (java.util.concurrent.Future<?> f : fs) f.cancel(true);
-                // A tile's read failure (UncheckedIOException naming it), an OutOfMemoryError, a cancel: as thrown.
-                org.tessera.WorkerFailures.throwIfUnchecked(e.getCause());
-                throw new IllegalStateException(e.getCause());
-            }
+            Preview pa = previews.get(pairs.get(k).i()), pb = previews.get(pairs.get(k).j());
+            List<int[]> spans = overlapSpans(pa, pb);
+            int at = k;
+            fs.add(pool.submit(() -> r[at] = StarRatio.measure(pa.tile, pb.tile, spans)));
+        }
+        ReprojectCoadd.await(fs); // a tile's read failure names it, as the survey's; the other pairs cancelled
+        for (int k = 0; k < pairs.size(); k++) {
             Pair p = pairs.get(k);
-            if (r != null) starRatios.put(key(p.i(), p.j()), r);
+            if (r[k] != null) starRatios.put(key(p.i(), p.j()), r[k]);
             else LOG.fine(String.format(Locale.ROOT, "[P5] %s-%s: fewer than %d stars measurable at full resolution",
                     previews.get(p.i()).tile.name(), previews.get(p.j()).tile.name(), StarRatio.MIN_STARS));
         }

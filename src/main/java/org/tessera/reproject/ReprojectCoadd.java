@@ -353,8 +353,7 @@ public final class ReprojectCoadd {
                     if (lattice != null) t.survey(factor, lattice.wcs(), lattice.width(), lattice.height());
                     else t.survey(factor);
                 } catch (IOException e) {
-                    String m = String.valueOf(e.getMessage()); // a frame's own read names it already
-                    throw new UncheckedIOException(new IOException(m.startsWith(t.name() + ": ") ? m : t.name() + ": " + m, e));
+                    throw t.readFailure(e);
                 }
                 boxes[t.index] = t.validPixels == 0 ? null : t.footprintBox(grid.wcs(), overlap);
                 progress.update(done.incrementAndGet() / (double) tiles.size(), "[P5] read " + t.name());
@@ -372,7 +371,7 @@ public final class ReprojectCoadd {
 
     /** Photometric matching on the previews; sets each tile's gain and offset. */
     private static Matched match(List<Tile> used, WcsGrid fin, int factor, int gx0, int gy0, CoaddParams params,
-                                 ExecutorService pool) {
+                                 ExecutorService pool) throws IOException {
         CoaddParams.MatchParams mp = params.match();
         PhotometricMatch pm = PhotometricMatch.build(used, fin, factor, gx0, gy0, mp);
         List<PhotometricMatch.Preview> pv = pm.previews();
@@ -524,7 +523,7 @@ public final class ReprojectCoadd {
         return list;
     }
 
-    private static void await(List<Future<?>> fs) throws IOException {
+    static void await(List<Future<?>> fs) throws IOException {
         try {
             for (Future<?> f : fs) f.get();
         } catch (InterruptedException e) {

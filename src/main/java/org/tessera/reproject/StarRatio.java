@@ -1,7 +1,6 @@
 package org.tessera.reproject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,8 +53,8 @@ final class StarRatio {
     /**
      * Tile a's rows are searched band after band until this many stars are found: the ratio's
      * error then stays well under {@link PhotometricMatch#GAIN_SIGMA_FLOOR} (a per-star spread of
-     * 4 %: 0.5 %), and a long overlap is not searched to its end (W1-like sets: 16 tiles of 2000²,
-     * most stars in overlaps of a whole tile's length).
+     * 4 %: 0.5 %), and a dense field's long overlap is not searched to its end (the W1-like sets
+     * of bench/reproject/launcher.sh hold at most 22 measurable stars a pair: never stopped).
      */
     static final int MAX_FOUND = 96;
     /** Fewest measured stars for a ratio. */
@@ -73,24 +72,12 @@ final class StarRatio {
     private record Found(double xb, double yb, double scale, double area, double[] fa) {}
 
     /**
-     * The flux ratio of tile b to tile a (b's pixel values over a's, for the same sky) over their
-     * overlap, both placed on the final grid ({@link Tile#mapping}, {@link Tile#bx0}…):
-     * {ratio, standard error, stars}, or null where the overlap holds fewer than
+     * The flux ratio of tile b to tile a (b's pixel values over a's, for the same sky) over the
+     * union of {@code spans}: final-grid rectangles {x0, y0, x1, y1} that cover their overlap (a
+     * pair's preview rows where both tiles hold data: a diagonal overlap is not read as its whole
+     * bounding box), both tiles placed on the final grid ({@link Tile#mapping}):
+     * {ratio, standard error, stars, aperture radius}, or null where the overlap holds fewer than
      * {@link #MIN_STARS} stars measurable in both.
-     */
-    static double[] measure(Tile a, Tile b, int gridWidth, int gridHeight) {
-        int ox0 = Math.max(a.bx0, b.bx0), ox1 = Math.min(a.bx1, b.bx1);
-        int oy0 = Math.max(a.by0, b.by0), oy1 = Math.min(a.by1, b.by1);
-        if (ox0 >= ox1 || oy0 >= oy1) return null;
-        List<int[]> spans = new ArrayList<>();
-        for (int y = oy0; y < oy1; y += BAND) spans.add(new int[] {ox0, y, ox1, Math.min(oy1, y + BAND)});
-        return measure(a, b, spans);
-    }
-
-    /**
-     * As {@link #measure(Tile, Tile, int, int)} over the union of {@code spans}: final-grid
-     * rectangles {x0, y0, x1, y1} that cover the overlap (a pair's preview rows where both tiles
-     * hold data: a diagonal overlap is not read as its whole bounding box).
      */
     static double[] measure(Tile a, Tile b, List<int[]> spans) {
         // The spans on tile a's pixels: the rows to read, and per row the columns to search.
@@ -249,7 +236,7 @@ final class StarRatio {
             readRows(t.input.image(), y0, rows, planes);
             if (alpha != null) readRows(t.input.alpha(), y0, rows, new float[][] {alpha});
         } catch (IOException e) {
-            throw new UncheckedIOException(t.name() + ": " + e.getMessage(), e);
+            throw t.readFailure(e);
         }
         float[] wp = new float[n];
         for (int y = 0; y < rows; y++) t.weights(planes, alpha, y * t.width + x0, w, wp); // the window's columns only

@@ -1,6 +1,7 @@
 package org.tessera.reproject;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 import org.tessera.image.AllFinite;
@@ -87,6 +88,15 @@ final class Tile {
 
     String name() {
         return input.name();
+    }
+
+    /**
+     * A read failure of this tile in a worker's task, named by the tile (a frame's own read names
+     * it already): {@link ReprojectCoadd#await} throws the IOException inside.
+     */
+    UncheckedIOException readFailure(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return new UncheckedIOException(new IOException(m.startsWith(name() + ": ") ? m : name() + ": " + m, e));
     }
 
     /** {vx0, vx1, vy0, vy1}: the crop window. */
