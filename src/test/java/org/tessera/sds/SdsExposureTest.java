@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
-import org.tessera.io.MountMode;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.reproject.MosaicProvenance;
 import org.tessera.synth.PanelFluxes;
@@ -43,11 +42,13 @@ class SdsExposureTest {
 
     /** One sky; only the exposure differs: the stars and the sky are {@code seconds} × those of 1 s. */
     static SyntheticSky sky(double seconds) {
-        return new SyntheticSky().seed(20261207L).object("SDS exposures").centre(150.0, 40.0)
-                .panels(2, 1).overlap(0.5).framesPerPanel(6).frameSize(400, 300).pixelScale(2.4)
-                .mount(MountMode.EQ).dither(4).psfFwhm(3.5).gradient(0).starDensity(2.0).starFlux(300, 60000, 0.5)
-                .gainVariation(0).transparencyVariation(0).offsetVariation(20).exposure(seconds)
-                .output(SyntheticSky.Output.RGB_FLOAT);
+        return PanelFluxes.twoPanels("SDS exposures", seconds);
+    }
+
+    /** SDS in three batches of 3 frames, each of one exposure (kept by the 0.2 keep: see {@link #runAll}). */
+    static Config threeBatches() {
+        return SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2)
+                .put("sds_min_batch_size", 3).put("sds_target_batch_size", 3);
     }
 
     @BeforeAll
@@ -68,7 +69,7 @@ class SdsExposureTest {
         Config sds = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2);
         MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
         batchesLog = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), dir.resolve("batches"),
-                sds.copy().put("sds_min_batch_size", 3).put("sds_target_batch_size", 3), Progress.NONE));
+                threeBatches(), Progress.NONE));
         batches = o[0];
         // One batch of all 9: 10 s and 20 s frames in one Phase 5 coadd.
         oneBatchLog = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), dir.resolve("one"),
@@ -137,8 +138,7 @@ class SdsExposureTest {
     @Test
     void aRerunTakesTheReusedMegaTilesUnitsFromTheirFiles() throws IOException {
         Path frames = dir.resolve("frames"), out = dir.resolve("rerun");
-        Config c = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2)
-                .put("sds_min_batch_size", 3).put("sds_target_batch_size", 3);
+        Config c = threeBatches();
         MosaicPipeline.mosaic(List.of(frames), out, c, Progress.NONE);
         MosaicPipeline.Outcome[] o = new MosaicPipeline.Outcome[1];
         List<String> log = SdsFixtures.logged(() -> o[0] = MosaicPipeline.mosaic(List.of(frames), out,
@@ -159,8 +159,7 @@ class SdsExposureTest {
     @Test
     void megaTilesOfMixedExposuresFromBeforeThePriorAreMadeAgain() throws IOException {
         Path frames = dir.resolve("frames"), out = dir.resolve("older");
-        Config c = SdsFixtures.sds().put("sds_coverage_threshold", 0.3).put("sds_min_coverage_keep", 0.2)
-                .put("sds_min_batch_size", 3).put("sds_target_batch_size", 3);
+        Config c = threeBatches();
         MosaicPipeline.mosaic(List.of(frames), out, c, Progress.NONE);
         Path manifest = out.resolve("tessera-run.json");
         String json = Files.readString(manifest);

@@ -23,6 +23,19 @@ public final class PanelFluxes {
     private PanelFluxes() {}
 
     /**
+     * The exposure tests' sky: two panels 50 % apart, 6 frames of 400 × 300 px each, one seed; only
+     * the exposure differs between two such skies (their stars and sky are {@code seconds} × those
+     * of 1 s), so frames of 10 s and of 20 s of one field are drawn from two of them.
+     */
+    public static SyntheticSky twoPanels(String object, double seconds) {
+        return new SyntheticSky().seed(20261207L).object(object).centre(150.0, 40.0)
+                .panels(2, 1).overlap(0.5).framesPerPanel(6).frameSize(400, 300).pixelScale(2.4)
+                .mount(org.tessera.io.MountMode.EQ).dither(4).psfFwhm(3.5).gradient(0).starDensity(2.0)
+                .starFlux(300, 60000, 0.5).gainVariation(0).transparencyVariation(0).offsetVariation(20).exposure(seconds)
+                .output(SyntheticSky.Output.RGB_FLOAT);
+    }
+
+    /**
      * @param left  index in {@code sky.plan()} of a frame of the left panel (every frame of a panel covers the same field, less its dither)
      * @param right likewise, of the right panel
      * @return [left only, right only, both]; each part must hold at least 8 stars

@@ -17,7 +17,6 @@ import org.tessera.Logged;
 import org.tessera.Progress;
 import org.tessera.config.Config;
 import org.tessera.io.FitsFrame;
-import org.tessera.io.MountMode;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.reproject.MosaicProvenance;
 import org.tessera.synth.PanelFluxes;
@@ -43,11 +42,7 @@ class MixedExposureTileTest {
 
     /** One sky; only the exposure differs. */
     static SyntheticSky sky(double seconds) {
-        return new SyntheticSky().seed(20261207L).object("Mixed exposures").centre(150.0, 40.0)
-                .panels(2, 1).overlap(0.5).framesPerPanel(6).frameSize(400, 300).pixelScale(2.4)
-                .mount(MountMode.EQ).dither(4).psfFwhm(3.5).gradient(0).starDensity(2.0).starFlux(300, 60000, 0.5)
-                .gainVariation(0).transparencyVariation(0).offsetVariation(20).exposure(seconds)
-                .output(SyntheticSky.Output.RGB_FLOAT);
+        return PanelFluxes.twoPanels("Mixed exposures", seconds);
     }
 
     static Config config() {
