@@ -327,7 +327,8 @@ final class StarRatio {
             buf.w = new float[n];
             buf.alpha = null;
         }
-        if (t.input.alpha() != null && (buf.alpha == null || buf.alpha.length < buf.w.length)) buf.alpha = new float[buf.w.length];
+        if (t.input.alpha() != null && (buf.alpha == null || buf.alpha.length < buf.w.length))
+            buf.alpha = new float[buf.w.length];
         float[][] planes = buf.planes;
         float[] alpha = t.input.alpha() == null ? null : buf.alpha, wp = buf.w;
         double[] lw = t.channels == 3 ? new double[] {0.299, 0.587, 0.114} : null;

@@ -12,10 +12,11 @@ import org.tessera.math.Percentiles;
 import org.tessera.wcs.WcsMapping;
 
 /**
- * {@link StarRatio#measure} as it was before its work was cut (commit 4e1c7a1: every band of tile
- * a read and searched, whole rows allocated per band, every row of tile b's bands read, each
- * star's curve of growth in a before its place in b, every distance by Math.hypot), kept verbatim for
- * {@link StarRatioSameResultsTest} to prove the cheaper pass gives the same numbers.
+ * {@link StarRatio#measure} and {@link StarRatio#growth} as they were before their work was cut
+ * (commit 4e1c7a1: every band of tile a read and searched, whole rows allocated per band, every
+ * row of tile b's bands read, each star's curve of growth in a before its place in b, every
+ * distance by Math.hypot), kept verbatim for {@link StarRatioSameResultsTest} to prove that the
+ * cheaper pass gives the same numbers.
  */
 final class StarRatioBefore {
     private StarRatioBefore() {}

@@ -24,6 +24,7 @@ import org.tessera.wcs.WcsMapping;
  * colour pair with an alpha plane and invalid pixels, a wedge-shaped overlap of which only a part
  * can hold a star, and a narrow one (the 2MASS-sized sets of bench/reproject/launcher.sh) that
  * now reads no pixel; and the curves of growth, whose distances are no longer all Math.hypot's.
+ * A tile that cannot be read is still named.
  */
 class StarRatioSameResultsTest {
 
@@ -148,7 +149,8 @@ class StarRatioSameResultsTest {
                 Arrays.toString(before), rows[0], rows[1], Arrays.toString(now), rows[2], rows[3]);
         assertArrayEquals(before, now);
         assertTrue(now != null && now[2] >= StarRatio.MIN_STARS, "measured: " + Arrays.toString(now));
-        assertTrue(rows[2] <= rows[0] - StarRatio.BAND, "A's band where no star can be measured left unread: " + rows[2] + " of " + rows[0]);
+        assertTrue(rows[2] <= rows[0] - StarRatio.BAND,
+                "A's band where no star can be measured left unread: " + rows[2] + " of " + rows[0]);
         assertTrue(rows[3] < 0.6 * rows[1], "of B the stars' stamps only: " + rows[3] + " of " + rows[1]);
     }
 
@@ -188,8 +190,35 @@ class StarRatioSameResultsTest {
             for (double[] c : at) {
                 double[] before = StarRatioBefore.growth(img, w, h, c[0], c[1], scale);
                 assertNotNull(before);
-                assertArrayEquals(before, StarRatio.growth(img, w, h, c[0], c[1], scale), "at " + Arrays.toString(c) + ", scale " + scale);
+                assertArrayEquals(before, StarRatio.growth(img, w, h, c[0], c[1], scale),
+                        "at " + Arrays.toString(c) + ", scale " + scale);
             }
+    }
+
+    @Test
+    void aTileThatCannotBeReadIsNamed() {
+        // Read in chunks now, tile a's bands and tile b's stamps: a failure names its tile, as
+        // the survey's does (Tile.readFailure), whichever of the two fails.
+        List<CoaddInput> ok = StarRatioTest.pair(22, 1.10, 1.6, 1.6);
+        for (int bad = 0; bad < 2; bad++) {
+            List<CoaddInput> in = new ArrayList<>(ok);
+            CoaddInput c = in.get(bad);
+            RowSource failing = new RowSource() {
+                @Override public int width() { return c.image().width(); }
+                @Override public int height() { return c.image().height(); }
+                @Override public int channels() { return 1; }
+
+                @Override
+                public void readRows(int y0, int n, float[][] dst) throws IOException {
+                    throw new IOException("disk error at row " + y0);
+                }
+            };
+            in.set(bad, new CoaddInput(c.name(), failing, null, c.wcs(), 1));
+            Setup s = setup(in, 0);
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> StarRatio.measure(s.a(), s.b(), s.spans()));
+            assertTrue(e.getCause().getMessage().startsWith(c.name() + ": disk error at row "), e.getCause().getMessage());
+        }
     }
 
     private static List<CoaddInput> counted(List<CoaddInput> in) {
