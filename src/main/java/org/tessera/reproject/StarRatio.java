@@ -86,8 +86,8 @@ final class StarRatio {
      * luminance ratio, standard error}: the ratio of the two medians (so that the luminance gain
      * times it is the channel's own ratio: a median of the stars' quotients is not, where stars
      * differ in colour, 0.6 % off on ColourMatchTest's), its error that of the median of the stars'
-     * quotients, where the noise the two ratios share cancels (G's error a third of the two errors
-     * in quadrature), NaN where fewer than {@link #MIN_STARS} stars measure a channel; or null where
+     * quotients, where the noise the two ratios share cancels (NGC 7023's G: 1.1 % against 1.9 %
+     * for the two errors in quadrature), NaN where fewer than {@link #MIN_STARS} stars measure a channel; or null where
      * the overlap holds fewer than {@link #MIN_STARS} stars measurable in both.
      */
     static double[] measure(Tile a, Tile b, List<int[]> spans) {
