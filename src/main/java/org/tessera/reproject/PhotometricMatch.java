@@ -691,9 +691,10 @@ final class PhotometricMatch {
      * leaves as a colour seam. Solved per channel as the luminance gains are ({@link GainSolve}:
      * log space over the pair graph, anchored on the median tile, weights 1/σ², kept at exactly 1
      * unless significant; then the blend toward neutral and the clamp), from each pair's channel
-     * ratio over its luminance ratio at the same stars ({@link StarRatio}: the median of the
-     * stars' ratios of the two, whose shared noise cancels; its error and the floor). Only pairs whose full-resolution star ratios were measured take part
-     * ({@link #measureStars}); every other factor is 1. Run after {@link #solveAffine}.
+     * ratio over its luminance ratio at the same stars ({@link StarRatio}; its error that of the
+     * stars' quotients, whose shared noise cancels, and the floor). Only pairs whose
+     * full-resolution star ratios were measured take part ({@link #measureStars}); every other
+     * factor is 1. Run after {@link #solveAffine}.
      *
      * @return [preview][channel]; all 1 for mono tiles
      */
