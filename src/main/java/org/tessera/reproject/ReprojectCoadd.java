@@ -209,7 +209,7 @@ public final class ReprojectCoadd {
 
             List<CoaddPlan.TilePlan> plans = new ArrayList<>();
             for (Tile t : used)
-                plans.add(new CoaddPlan.TilePlan(t.index, t.weight, t.gain, t.background(), t.bx0, t.by0, t.bx1, t.by1,
+                plans.add(new CoaddPlan.TilePlan(t.index, t.weight, t.gain, t.colour, t.background(), t.bx0, t.by0, t.bx1, t.by1,
                         t.unitWeight));
             List<TileReport> reports = new ArrayList<>();
             for (Tile t : tiles) {
@@ -265,6 +265,7 @@ public final class ReprojectCoadd {
             Tile t = new Tile(tp.index(), inputs.get(tp.index()), crop, params.alphaWeightFloor());
             t.weight = tp.weight();
             t.gain = tp.gain();
+            t.colour = tp.colour();
             t.plane = tp.background();
             t.unitWeight = tp.unitWeight();
             t.bx0 = tp.x0(); t.by0 = tp.y0(); t.bx1 = tp.x1(); t.by1 = tp.y1();
@@ -380,11 +381,13 @@ public final class ReprojectCoadd {
         pm.findPairs();
         double[] g = new double[n], o = new double[n];
         Arrays.fill(g, 1);
+        double[][] colour = null; // [preview][channel] factors on g, colour tiles (PhotometricMatch.solveColour)
         if (params.intertilePhotometricMatch()) {
             if (mp.starRatio()) pm.measureStars(pool);
             double[][] go = pm.solveAffine(params.matchBackground() && params.match().planarBackground());
             g = go[0];
             o = go[1];
+            if (mp.starRatio() && mp.colourMatch() && pm.channels() == 3) colour = pm.solveColour();
         }
         // Background planes to subtract, [plane][level | slopeX | slopeY][tile]; plane 0 is the
         // luminance, 1 + c channel c of colour tiles.
@@ -392,11 +395,15 @@ public final class ReprojectCoadd {
         boolean planar = params.match().planarBackground();
         if (params.matchBackground()) {
             // Colour tiles: each channel's background is matched on its own, so a sky that differs
-            // in colour between sessions leaves no colour step; the gains stay common to all
-            // channels so star colours are not changed.
+            // in colour between sessions leaves no colour step; each channel's previews as the
+            // coadd will scale them (the gain, times the channel's colour factor).
             int nc = pm.channels();
             bg = new double[1 + nc][][];
-            for (int c = 0; c <= nc; c++) bg[c] = pm.solveBackground(g, o, c, planar);
+            for (int c = 0; c <= nc; c++) {
+                double[] gc = g.clone();
+                for (int i = 0; c > 0 && colour != null && i < n; i++) gc[i] *= colour[i][c - 1];
+                bg[c] = pm.solveBackground(gc, o, c, planar);
+            }
         }
         double[] k = new double[n];
         Arrays.fill(k, 1);
@@ -420,6 +427,7 @@ public final class ReprojectCoadd {
                 sy[c] = k[i] * gy;
             }
             t.gain = k[i] * g[i];
+            if (colour != null && Arrays.stream(colour[i]).anyMatch(v -> v != 1)) t.colour = colour[i].clone();
             t.offset = k[i] * (o[i] - (bg == null ? 0 : bg[0][0][i]));
             t.slopeX = bg == null ? 0 : -k[i] * bg[0][1][i];
             t.slopeY = bg == null ? 0 : -k[i] * bg[0][2][i];
@@ -518,7 +526,7 @@ public final class ReprojectCoadd {
             SourceStrip strip = cache.strip(t, r0, r1, lease);
             if (strip == null) continue;
             list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
-                    (float) t.weight, (float) t.gain, t.background()));
+                    (float) t.weight, (float) t.gain, t.colour, t.background()));
         }
         return list;
     }

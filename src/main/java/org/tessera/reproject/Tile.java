@@ -25,6 +25,8 @@ final class Tile {
     final float alphaFloor;
 
     double weight = 1, gain = 1, offset = 0;
+    /** Colour tiles: per-channel factors on {@link #gain} (colour match), or null: 1 for every channel. */
+    double[] colour;
     /** Gradient of the luminance correction per final-grid pixel (planar background match); offset is its value at the grid centre. */
     double slopeX, slopeY;
     /**
