@@ -204,6 +204,6 @@ class StarPassFailureTest {
 
     @Test
     void theSecondPairsTileFailsWhileTheFirstPairReads(@TempDir Path dir) throws Exception {
-        failedRun(dir, 0, 1); // pair t0–t1 held in t0, pair t1–t2 fails on t1: waited for first, it was not cancelled
+        failedRun(dir, 0, 1); // pair t0–t1 held in t0, pair t1–t2 fails on t1: taken at once, not after t0–t1 ends
     }
 }
