@@ -492,14 +492,14 @@ final class PhotometricMatch {
         LOG.fine(String.format(Locale.ROOT, "[P5] star ratios: preview factor %d, %d pairs", factor, pairs.size()));
         if (factor <= 1 || pairs.isEmpty()) return;
         double[][] r = new double[pairs.size()][];
-        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+        ReprojectCoadd.Tasks fs = new ReprojectCoadd.Tasks(pool);
         for (int k = 0; k < pairs.size(); k++) {
             Preview pa = previews.get(pairs.get(k).i()), pb = previews.get(pairs.get(k).j());
             List<int[]> spans = overlapSpans(pa, pb);
             int at = k;
-            fs.add(pool.submit(() -> r[at] = StarRatio.measure(pa.tile, pb.tile, spans)));
+            fs.submit(() -> r[at] = StarRatio.measure(pa.tile, pb.tile, spans));
         }
-        ReprojectCoadd.await(fs); // a tile's read failure names it, as the survey's; the other pairs cancelled
+        fs.await(); // a tile's read failure names it, as the survey's; the other pairs cancelled
         for (int k = 0; k < pairs.size(); k++) {
             Pair p = pairs.get(k);
             if (r[k] != null) starRatios.put(key(p.i(), p.j()), r[k]);

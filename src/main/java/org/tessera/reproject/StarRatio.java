@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import org.tessera.detect.Star;
 import org.tessera.detect.StarDetector;
@@ -287,6 +288,8 @@ final class StarRatio {
      * (W not &gt; 0). Reads only those rows; null where nothing is left.
      */
     private static Window read(Tile t, int c0, int r0, int c1, int r1, int m) {
+        // A pair cancelled by another's failure (ReprojectCoadd.Tasks) stops at its next band.
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
         int x0 = Math.max(t.cx0, c0 - m), x1 = Math.min(t.cx1, c1 + m);
         int y0 = Math.max(t.cy0, r0 - m), y1 = Math.min(t.cy1, r1 + m);
         if (x0 >= x1 || y0 >= y1) return null;

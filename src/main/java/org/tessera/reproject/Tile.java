@@ -94,7 +94,7 @@ final class Tile {
 
     /**
      * A read failure of this tile in a worker's task, named by the tile (a frame's own read names
-     * it already): {@link ReprojectCoadd#await} throws the IOException inside.
+     * it already): {@link ReprojectCoadd.Tasks#await} throws the IOException inside.
      */
     UncheckedIOException readFailure(IOException e) {
         String m = String.valueOf(e.getMessage());
