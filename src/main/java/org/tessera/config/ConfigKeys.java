@@ -105,6 +105,7 @@ public final class ConfigKeys {
         new Key("match_background_planar", true, "Tessera: the background match fits a plane (level + gradient) per tile, not only an offset"),
         new Key("intertile_photometric_match", true, "solve gain/offset between overlapping tiles"),
         new Key("intertile_star_ratio", true, "Tessera: photometric match: pair ratios also measured on the overlap's stars at full resolution where the previews are coarser, used where more precise"),
+        new Key("intertile_color_match", true, "Tessera: photometric match of colour tiles: per-channel gain factors on top of the luminance gain where the channels' star ratios (intertile_star_ratio) prove a colour difference between tiles"),
         new Key("intertile_preview_size", null, "photometric match: preview side in pixels (unset: 128)", Allowed.atLeast(16, true)),
         new Key("intertile_overlap_min", null, "photometric match: least overlap of a pair, fraction of the smaller tile (unset: 0.05); thinner overlaps still link tiles that no larger one links",
                 Allowed.range(0, false, 1, false, false)),

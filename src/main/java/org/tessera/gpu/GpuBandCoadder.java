@@ -195,7 +195,7 @@ public final class GpuBandCoadder extends ChunkedBackend implements BandCoadder 
                         device.launchAsync(compute, KernelCall.linear(CoaddKernel.NAME, (long) (c.x1() - c.x0()) * (y1 - y0), BLOCK,
                                 st.nodes, st.corners, f.cx0(), f.cy0(), f.ncx(), f.cellSize(),
                                 st.plane, st.wplane, s.hasWeights() ? 1 : 0, s.width(), s.firstRow(), win[0], win[1], win[2], win[3],
-                                kernelCode(c.kernel()), lz, c.x0(), c.x1(), y0, y1, c.weight(), c.gain(),
+                                kernelCode(c.kernel()), lz, c.x0(), c.x1(), y0, y1, c.weight(), c.gain(ch),
                                 bg.level()[ch], bg.slopeX()[ch], bg.slopeY()[ch], dSum, dW, addWeight ? 1 : 0, yA, bw), phase);
                         kernelDone[set] = device.record(compute);
                         kern += ChunkTimings.ms(t0);

@@ -37,7 +37,9 @@ final class GridAssembly {
 
     /**
      * @param frames the frames of the tiles written, each once: the mosaic's observation cards are
-     *               theirs ({@link MosaicProvenance#ofFrames}), since overlapping tiles share frames
+     *               theirs ({@link MosaicProvenance#ofFrames}), since overlapping tiles share frames;
+     *               its {@code EXPTIME}, where the frames' exposures differ, the unit the tiles share
+     *               ({@link MosaicProvenance#inUnitOfImages}) or the one the coadd put them on
      * @param coadd  the bar of the coadd; {@code save}: of the writing after it (background extraction, preview)
      */
     static CoaddFiles.Written assemble(List<Path> tiles, List<? extends Frame> frames, WcsGrid global, Path dir,
@@ -49,7 +51,7 @@ final class GridAssembly {
                 base.twoPassCoverageRenorm());
         CoaddFiles.Written w = CoaddFiles.write(inputs, global, params, dir, NAMES, "Grid mode mosaic", config,
                 coadd, save, CpuBandCoadder.INSTANCE, ReprojectCoadd.Bands.LOCAL,
-                MosaicProvenance.ofFrames(frames));
+                MosaicProvenance.ofFrames(frames).inUnitOfImages(inputs));
         LOG.info(String.format(Locale.ROOT, "[GRID] mosaic %dx%d from %d tile(s) written: %s", w.result().grid().width(),
                 w.result().grid().height(), tiles.size(), w.mosaic()));
         save.update(1, "Grid mosaic written");

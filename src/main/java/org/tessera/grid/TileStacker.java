@@ -30,8 +30,11 @@ import org.tessera.tiles.TileHeaders;
  * variance × footprint; the variance part is the configured {@code stacking_weighting_method},
  * the footprint part is the NaN outside each frame), streamed by row bands straight into
  * {@code tile_NNNN.fits}. The ALPHA extension is the coverage fraction: the number of frames with
- * data at a pixel over the tile's frame count (0 wherever the stack is NaN). The file appears only
- * when complete (temp + rename); on failure the temp file is removed.
+ * data at a pixel over the tile's frame count (0 wherever the stack is NaN). Its {@code EXPTIME},
+ * the exposure its pixels are counts per (linear_fit scales every frame onto the stack's reference
+ * frame), is known only once the stack is done: the header is written again in place, into room
+ * kept for the card, before the file is complete. The file appears only when complete (temp +
+ * rename); on failure the temp file is removed.
  */
 final class TileStacker {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("org.tessera.grid");
@@ -64,8 +67,10 @@ final class TileStacker {
         int w = tile.width(), h = tile.height(), nc = aligned.get(0).channels();
         // Each attempt of the policy writes the tile afresh (a failed GPU attempt's file is aborted).
         Done done = policy.stack(tile.id(), backend -> {
-            FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size()),
-                    FitsImageWriter.AlphaMode.EXPLICIT);
+            // Room for EXPTIME, which only the stack can say (its reference frame): the header is
+            // written again in place before the file is renamed complete.
+            FitsImageWriter out = new FitsImageWriter(target, w, h, nc, header(tile, frames.size(), null),
+                    FitsImageWriter.AlphaMode.EXPLICIT, 1);
             try {
                 AlphaPairing pairing = new AlphaPairing(out, w, nc, frames.size());
                 StackResult r = StackCore.stackWeighted(aligned, exposure, params, pairing.image(), pairing.coverage(),
@@ -74,6 +79,9 @@ final class TileStacker {
                     out.abort();
                     return new Done(tile, null, frames.size(), r);
                 }
+                // false only for a header without the card whose blank spare took a block of its own:
+                // then the blank card stays (commentary, no value)
+                out.replaceHeader(header(tile, frames.size(), TileHeaders.exposureCard(aligned, r)));
                 out.close();
                 return new Done(tile, target, frames.size(), r);
             } catch (IOException | RuntimeException | Error e) {
@@ -95,7 +103,11 @@ final class TileStacker {
         return done;
     }
 
-    private static Header header(GridLayout.Tile tile, int frames) throws IOException {
+    /**
+     * The tile's header; {@code exposure}: its {@code EXPTIME} (the unit of its pixels, by the master
+     * tiles' rule, {@link TileHeaders#exposureCard}), null for none.
+     */
+    private static Header header(GridLayout.Tile tile, int frames, TileHeaders.Commented exposure) throws IOException {
         Header h = new Header();
         try {
             tile.grid().wcs().writeTo(h);
@@ -105,6 +117,8 @@ final class TileStacker {
             h.addValue("GRID_Y0", tile.y0(), "tile origin on the global grid, y (0-based)");
             // The Phase 5 tile weight reads MT_NFRAMES, as for master tiles.
             h.addValue("HIERARCH." + TileHeaders.NFRAMES, frames, "frames assigned to the tile");
+            // Phase 5's exposure prior puts tiles of other units on one (docs/reproject.md)
+            if (exposure != null) h.addValue(TileHeaders.EXPTIME, (Double) exposure.value(), exposure.comment());
         } catch (HeaderCardException e) {
             throw new IOException(tile.fileName() + ": cannot build header: " + e.getMessage(), e);
         }

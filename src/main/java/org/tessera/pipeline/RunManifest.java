@@ -360,8 +360,8 @@ public final class RunManifest {
     /**
      * Opens a Grid run's part in {@code dir} (the output folder, or {@code grid_EQ/}, {@code grid_ALTZ/}
      * with mixed mounts; its manifest there): its tiles in {@code tilesDir}, which depend on the
-     * part's raster (global grid, tile size, step) and on the stack plan's lines (their exposures
-     * weigh the frames) too.
+     * part's raster (global grid, tile size, step), on the stack plan's lines (their exposures
+     * weigh the frames) and, where the frames differ in exposure, on the tiles saying their unit too.
      */
     public static RunManifest begin(Path dir, Path tilesDir, GridMode.PartPlan part, Path stackPlan, Config config)
             throws IOException {
@@ -376,6 +376,11 @@ public final class RunManifest {
         ctx.put("global_grid", gridText(layout.global()));
         ctx.put("raster", String.format(Locale.ROOT, "tile %d px, step %d px", layout.tileSize(), layout.step()));
         ctx.put("stack_plan", stackPlan.toAbsolutePath().normalize() + ", CRC-32 " + crc32(stackPlan));
+        // A Grid tile says its unit since 2026-12-07 (EXPTIME, its stack's reference's): where the
+        // part's frames differ in exposure, a tile an earlier run made has none and keeps the
+        // exposure prior off, so such a part records it, and a manifest without it reuses no tile.
+        java.util.SortedSet<Double> exposures = exposures(part.frames().stream().map(GridInputs.GridFrame::frame).toList());
+        if (exposures.size() > 1) ctx.put("exposures", "tiles in their reference's unit: " + exposures + " s");
         return begin(dir, tilesDir, GRID_TILES, units, ctx, config);
     }
 

@@ -10,8 +10,24 @@ import org.tessera.wcs.WcsMapping;
  * {@code weight·a·(gain·v + background.at(c, x, y))} to the sums and {@code weight·a} to the
  * coverage. The background is per channel so background matching can remove a colour difference
  * between tiles, and planar so it can remove a gradient difference.
+ * Colour tiles may carry per-channel factors on the gain
+ * (the colour match): channel c's gain is then {@link #gain(int)}.
  *
- * @param tile index of the tile in the coadd's input list (contributions come in this order)
+ * @param tile   index of the tile in the coadd's input list (contributions come in this order)
+ * @param colour per-channel factors on {@code gain}, or null: 1 for every channel
  */
 public record BandContribution(int tile, int x0, int x1, int y0, int y1, WcsMapping.Region region,
-                               SourceStrip strip, Kernel kernel, float weight, float gain, BackgroundPlane background) {}
+                               SourceStrip strip, Kernel kernel, float weight, float gain, double[] colour,
+                               BackgroundPlane background) {
+
+    /** Without colour factors. */
+    public BandContribution(int tile, int x0, int x1, int y0, int y1, WcsMapping.Region region, SourceStrip strip,
+                            Kernel kernel, float weight, float gain, BackgroundPlane background) {
+        this(tile, x0, x1, y0, y1, region, strip, kernel, weight, gain, null, background);
+    }
+
+    /** The gain of channel c: {@code gain} × colour[c], rounded to float (exactly {@code gain} for a factor of 1). */
+    public float gain(int c) {
+        return colour == null ? gain : (float) (gain * colour[c]);
+    }
+}

@@ -68,15 +68,18 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
      *                           instead of an offset [match_background_planar, Tessera]
      * @param starRatio          pair ratios also measured on the overlap's stars at full resolution
      *                           where the previews are coarser ({@link StarRatio}) [intertile_star_ratio, Tessera]
+     * @param colourMatch        colour tiles: per-channel gain factors on top of the luminance gain, from
+     *                           the channels' star ratios ({@link PhotometricMatch#solveColour})
+     *                           [intertile_color_match, Tessera]
      */
     public record MatchParams(int previewSize, double minOverlap, double skyLow, double skyHigh, double clipSigma,
                               int pruneK, boolean recenter, double recenterLow, double recenterHigh,
                               double blendToNeutral, double gainMin, double gainMax, double offsetMax,
                               double renormSigmaPx, double renormGainLow, double renormGainHigh,
-                              boolean planarBackground, boolean starRatio) implements java.io.Serializable {
+                              boolean planarBackground, boolean starRatio, boolean colourMatch) implements java.io.Serializable {
 
         public static final MatchParams DEFAULTS = new MatchParams(128, 0.05, 30, 70, 2.5, 8, true, 0.85, 1.18,
-                0.30, 0.75, 1.25, 50, 50, 0.85, 1.18, true, true);
+                0.30, 0.75, 1.25, 50, 50, 0.85, 1.18, true, true, true);
 
         public MatchParams {
             if (previewSize < 16) throw new IllegalArgumentException("intertile_preview_size must be >= 16: " + previewSize);
@@ -90,13 +93,19 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
         public MatchParams withPlanarBackground(boolean planar) {
             return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
                     recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
-                    renormGainHigh, planar, starRatio);
+                    renormGainHigh, planar, starRatio, colourMatch);
         }
 
         public MatchParams withStarRatio(boolean on) {
             return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
                     recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
-                    renormGainHigh, planarBackground, on);
+                    renormGainHigh, planarBackground, on, colourMatch);
+        }
+
+        public MatchParams withColourMatch(boolean on) {
+            return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
+                    recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
+                    renormGainHigh, planarBackground, starRatio, on);
         }
     }
 
@@ -131,7 +140,7 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
                 d.gainMin(), d.gainMax(), d.offsetMax(),
                 c.has("two_pass_cov_sigma_px") ? c.getDouble("two_pass_cov_sigma_px") : d.renormSigmaPx(),
                 tp[0], tp[1], c.getBoolean("match_background_planar"),
-                c.getBoolean("intertile_star_ratio"));
+                c.getBoolean("intertile_star_ratio"), c.getBoolean("intertile_color_match"));
         return new CoaddParams(
                 c.getBoolean("apply_master_tile_crop"), c.getDouble("master_tile_crop_percent"),
                 c.getBoolean("intertile_photometric_match"), c.getBoolean("match_background_for_final"),

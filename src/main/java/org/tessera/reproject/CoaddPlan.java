@@ -40,12 +40,13 @@ public record CoaddPlan(WcsGrid grid, int channels, int rowsPerBand, List<TilePl
     private static final long serialVersionUID = 1L;
 
     /**
-     * One used tile's part of the coadd, by its index in the inputs: tile weight, gain, additive
+     * One used tile's part of the coadd, by its index in the inputs: tile weight, gain, per-channel
+     * factors on the gain (colour match; null: none, as in a plan written before them), additive
      * correction on the final grid, bounding box [x0, x1) × [y0, y1) on it, and whether the
      * survey found every pixel of its crop window valid with weight 1 (then no weight plane is
      * built when its rows are read).
      */
-    public record TilePlan(int index, double weight, double gain, BackgroundPlane background,
+    public record TilePlan(int index, double weight, double gain, double[] colour, BackgroundPlane background,
                            int x0, int y0, int x1, int y1, boolean unitWeight) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;

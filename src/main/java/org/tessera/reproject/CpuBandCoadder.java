@@ -28,9 +28,11 @@ public final class CpuBandCoadder implements BandCoadder {
         float[] a = new float[len];
         float[][] v = new float[nc][len];
         float[][] off = new float[nc][len];
+        float[] gc = new float[nc];
         float[] wsum = band.weight;
         for (BandContribution c : contributions) {
-            float tw = c.weight(), g = c.gain();
+            float tw = c.weight();
+            for (int ch = 0; ch < nc; ch++) gc[ch] = c.gain(ch);
             BackgroundPlane bg = c.background();
             for (int xa = c.x0(); xa < c.x1(); xa += CHUNK) {
                 int xb = Math.min(c.x1(), xa + CHUNK), n = xb - xa;
@@ -39,7 +41,7 @@ public final class CpuBandCoadder implements BandCoadder {
                     int base = (y - band.y0()) * bw + xa;
                     if (nc == 1 && bg.flat(0)) { // mono, offset only: the common case of plain survey images
                         float[] s0 = band.sum[0], v0 = v[0];
-                        float o = bg.at(0, 0, 0);
+                        float o = bg.at(0, 0, 0), g = gc[0];
                         for (int i = 0; i < n; i++) {
                             float ai = a[i];
                             if (!(ai > 0)) continue;
@@ -55,7 +57,7 @@ public final class CpuBandCoadder implements BandCoadder {
                         if (!(ai > 0)) continue;
                         float w = tw * ai;
                         wsum[base + i] += w;
-                        for (int ch = 0; ch < nc; ch++) band.sum[ch][base + i] += w * (g * v[ch][i] + off[ch][i]);
+                        for (int ch = 0; ch < nc; ch++) band.sum[ch][base + i] += w * (gc[ch] * v[ch][i] + off[ch][i]);
                     }
                 }
             }

@@ -170,14 +170,32 @@ public final class MosaicProvenance {
         if (Double.isNaN(exposure)) return this;
         List<Card> out = new ArrayList<>();
         for (Card c : cards) if (!c.key().equals("EXPTIME")) out.add(c);
-        int at = out.size();
-        for (int i = 0; i < out.size(); i++)
-            if (AFTER_EXPTIME.contains(out.get(i).key())) {
-                at = i;
-                break;
-            }
-        out.add(at, new Card("EXPTIME", exposure, EXPTIME_SCALED_COMMENT));
+        out.add(exptimeAt(out), new Card("EXPTIME", exposure, EXPTIME_SCALED_COMMENT));
         return new MosaicProvenance(out);
+    }
+
+    /**
+     * These cards (a mosaic's straight from frames, {@link #ofFrames}) for a mosaic of
+     * {@code images}, stacks of those frames: where the frames give no {@code EXPTIME} (their
+     * exposures differ) and every image gives the same one, that one with its comment, as
+     * {@link #of} gives it for a mosaic of such images (Grid mode's tiles, each put on its stack's
+     * reference frame by linear_fit, all of one unit). Otherwise these cards as they are; the coadd
+     * that puts images of other units on one says so after ({@link #inUnitOf}).
+     */
+    public MosaicProvenance inUnitOfImages(List<CoaddInput> images) {
+        for (Card c : cards) if (c.key().equals("EXPTIME")) return this;
+        Card unit = null;
+        for (Card c : of(images).cards) if (c.key().equals("EXPTIME")) unit = c;
+        if (unit == null) return this;
+        List<Card> out = new ArrayList<>(cards);
+        out.add(exptimeAt(out), unit);
+        return new MosaicProvenance(out);
+    }
+
+    /** Where {@code EXPTIME} goes among {@code cards}: before the dates. */
+    private static int exptimeAt(List<Card> cards) {
+        for (int i = 0; i < cards.size(); i++) if (AFTER_EXPTIME.contains(cards.get(i).key())) return i;
+        return cards.size();
     }
 
     /**

@@ -492,14 +492,14 @@ final class PhotometricMatch {
         LOG.fine(String.format(Locale.ROOT, "[P5] star ratios: preview factor %d, %d pairs", factor, pairs.size()));
         if (factor <= 1 || pairs.isEmpty()) return;
         double[][] r = new double[pairs.size()][];
-        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+        ReprojectCoadd.Tasks fs = new ReprojectCoadd.Tasks(pool);
         for (int k = 0; k < pairs.size(); k++) {
             Preview pa = previews.get(pairs.get(k).i()), pb = previews.get(pairs.get(k).j());
             List<int[]> spans = overlapSpans(pa, pb);
             int at = k;
-            fs.add(pool.submit(() -> r[at] = StarRatio.measure(pa.tile, pb.tile, spans)));
+            fs.submit(() -> r[at] = StarRatio.measure(pa.tile, pb.tile, spans));
         }
-        ReprojectCoadd.await(fs); // a tile's read failure names it, as the survey's; the other pairs cancelled
+        fs.await(); // a tile's read failure names it, as the survey's; the other pairs cancelled
         for (int k = 0; k < pairs.size(); k++) {
             Pair p = pairs.get(k);
             if (r[k] != null) starRatios.put(key(p.i(), p.j()), r[k]);
@@ -671,12 +671,69 @@ final class PhotometricMatch {
         for (int i = 0; i < n; i++) {
             // Neutral is the exposure prior (1 unless the tiles' exposures differ).
             double pr = prior == null ? 1 : prior[i];
-            double r = g[i] / pr;
-            r = 1 + keep * (r - 1);
+            g[i] = pr * blendClamp(g[i] / pr);
             o[i] = keep * o[i];
-            g[i] = pr * Math.max(mp.gainMin(), Math.min(mp.gainMax(), r));
             o[i] = Math.max(-mp.offsetMax(), Math.min(mp.offsetMax(), o[i]));
         }
+    }
+
+    /** A solved gain r (neutral 1) blended toward 1 by {@code blendToNeutral} and clamped: 1 stays exactly 1. */
+    private double blendClamp(double r) {
+        r = 1 + (1 - mp.blendToNeutral()) * (r - 1);
+        return Math.max(mp.gainMin(), Math.min(mp.gainMax(), r));
+    }
+
+    /**
+     * Colour factors of colour tiles: per preview and channel, the channel's gain over the
+     * luminance gain of {@link #solveAffine} (the coadd multiplies channel c by gain × factor[c]).
+     * Tiles of sessions apart can differ in colour response (NGC 7023's 2024 and 2025 Seestar
+     * frames: the stars' ratio R 2.70, G 2.13, B 3.41 against 2.44 in luminance), which one gain
+     * leaves as a colour seam. Solved per channel as the luminance gains are ({@link GainSolve}:
+     * log space over the pair graph, anchored on the median tile, weights 1/σ², kept at exactly 1
+     * unless significant; then the blend toward neutral and the clamp), from each pair's channel
+     * ratio over its luminance ratio at the same stars ({@link StarRatio}; its error that of the
+     * stars' quotients, whose shared noise cancels, and the floor). Only pairs whose
+     * full-resolution star ratios were measured take part ({@link #measureStars}); every other
+     * factor is 1. Run after {@link #solveAffine}.
+     *
+     * @return [preview][channel]; all 1 for mono tiles
+     */
+    double[][] solveColour() {
+        int n = previews.size(), nc = channels();
+        double[][] f = new double[n][Math.max(1, nc)];
+        for (double[] r : f) Arrays.fill(r, 1);
+        if (nc != 3) return f;
+        for (Pair p : pairs) {
+            double[] st = starRatios.get(key(p.i(), p.j()));
+            if (st != null && st.length >= 4 + 4 * nc)
+                LOG.fine(String.format(Locale.ROOT, "[P5] %s-%s: channel ratios at full resolution %.4f +- %.4f, %.4f +- %.4f, "
+                        + "%.4f +- %.4f (luminance %.4f +- %.4f); over the luminance ratio %.4f +- %.4f, %.4f +- %.4f, %.4f +- %.4f",
+                        previews.get(p.i()).tile.name(), previews.get(p.j()).tile.name(),
+                        st[4], st[5], st[6], st[7], st[8], st[9], st[0], st[1], st[10], st[11], st[12], st[13], st[14], st[15]));
+        }
+        int used = 0;
+        for (int c = 0; c < nc; c++) {
+            List<GainSolve.Ratio> ratios = new ArrayList<>();
+            for (Pair p : pairs) {
+                double[] st = starRatios.get(key(p.i(), p.j()));
+                if (st == null || st.length < 4 + 4 * nc || !(st[10 + 2 * c] > 0)) continue;
+                double k = st[10 + 2 * c];
+                ratios.add(new GainSolve.Ratio(p.i(), p.j(), Math.log(k), Math.hypot(st[11 + 2 * c] / k, GAIN_SIGMA_FLOOR)));
+            }
+            used = Math.max(used, ratios.size());
+            if (ratios.isEmpty()) continue;
+            double[] g = GainSolve.solve(n, ratios, GAIN_SIGNIFICANCE).gains();
+            for (int i = 0; i < n; i++) f[i][c] = blendClamp(g[i]);
+        }
+        int differ = 0;
+        for (int i = 0; i < n; i++) {
+            if (f[i][0] != 1 || f[i][1] != 1 || f[i][2] != 1) differ++;
+            LOG.fine(String.format(Locale.ROOT, "[P5] %s: colour factors %.4f %.4f %.4f", previews.get(i).tile.name(),
+                    f[i][0], f[i][1], f[i][2]));
+        }
+        LOG.info(String.format(Locale.ROOT, "[P5] colour: %d of %d tiles' channel gains differ significantly "
+                + "(%d pairs with channel ratios from full-resolution stars)", differ, n, used));
+        return f;
     }
 
     /** Indices of the samples whose mean of both lies in the sky percentile band (all if too few). */

@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -156,12 +160,12 @@ public final class ReprojectCoadd {
         ExecutorService pool = pool(params.workers());
         try {
             double[][] boxes = new double[tiles.size()][];
-            List<Future<?>> surveys = survey(tiles, factor, lattice ? grid : null, grid, params.kernel().mapsCorners(), boxes,
+            Tasks surveys = survey(tiles, factor, lattice ? grid : null, grid, params.kernel().mapsCorners(), boxes,
                     pool, progress.sub(0, 0.75));
             // Logged while the survey runs: the first message of a fresh JVM sets up its logging (~25 ms).
             LOG.info(String.format(Locale.ROOT, "[P5] %d tiles onto %dx%d grid, %d channel(s); %s", tiles.size(),
                     grid.width(), grid.height(), channels, params));
-            await(surveys);
+            surveys.await();
 
             // Footprints, and the crop of the output grid to what they cover.
             int gx0 = Integer.MAX_VALUE, gy0 = Integer.MAX_VALUE, gx1 = Integer.MIN_VALUE, gy1 = Integer.MIN_VALUE;
@@ -209,7 +213,7 @@ public final class ReprojectCoadd {
 
             List<CoaddPlan.TilePlan> plans = new ArrayList<>();
             for (Tile t : used)
-                plans.add(new CoaddPlan.TilePlan(t.index, t.weight, t.gain, t.background(), t.bx0, t.by0, t.bx1, t.by1,
+                plans.add(new CoaddPlan.TilePlan(t.index, t.weight, t.gain, t.colour, t.background(), t.bx0, t.by0, t.bx1, t.by1,
                         t.unitWeight));
             List<TileReport> reports = new ArrayList<>();
             for (Tile t : tiles) {
@@ -220,7 +224,7 @@ public final class ReprojectCoadd {
             return new CoaddPlan(fin, channels, rowsPerBand(params, fin.width(), fin.height(), channels), plans, reports,
                     m.pairs(), m.exposure());
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
     }
 
@@ -250,7 +254,7 @@ public final class ReprojectCoadd {
             try {
                 coadd(tiles, plan, params, out, backend, cache, fromBand, toBand, pool, progress);
             } finally {
-                pool.shutdownNow();
+                stop(pool);
             }
         }
         long[] st = cache.stats();
@@ -265,6 +269,7 @@ public final class ReprojectCoadd {
             Tile t = new Tile(tp.index(), inputs.get(tp.index()), crop, params.alphaWeightFloor());
             t.weight = tp.weight();
             t.gain = tp.gain();
+            t.colour = tp.colour();
             t.plane = tp.background();
             t.unitWeight = tp.unitWeight();
             t.bx0 = tp.x0(); t.by0 = tp.y0(); t.bx1 = tp.x1(); t.by1 = tp.y1();
@@ -340,14 +345,14 @@ public final class ReprojectCoadd {
      * Starts surveying every tile and finding its footprint box on {@code grid} (into
      * {@code boxes} by tile index; null: no valid pixel; {@code overlap}: the pixels a tile
      * overlaps, for the exact kernel, see {@link Tile#footprintBox}), in parallel: the box maps two points per
-     * tile row through both WCS, which is worth sharing out too. {@link #await} the tasks.
+     * tile row through both WCS, which is worth sharing out too. {@link Tasks#await} the tasks.
      */
-    private static List<Future<?>> survey(List<Tile> tiles, int factor, WcsGrid lattice, WcsGrid grid, boolean overlap,
-                                          double[][] boxes, ExecutorService pool, Progress progress) {
+    private static Tasks survey(List<Tile> tiles, int factor, WcsGrid lattice, WcsGrid grid, boolean overlap,
+                                double[][] boxes, ExecutorService pool, Progress progress) {
         AtomicInteger done = new AtomicInteger();
-        List<Future<?>> fs = new ArrayList<>();
+        Tasks fs = new Tasks(pool);
         for (Tile t : tiles) {
-            fs.add(pool.submit(() -> {
+            fs.submit(() -> {
                 if (progress.cancelled()) throw new CancellationException("cancelled");
                 try {
                     if (lattice != null) t.survey(factor, lattice.wcs(), lattice.width(), lattice.height());
@@ -358,7 +363,7 @@ public final class ReprojectCoadd {
                 boxes[t.index] = t.validPixels == 0 ? null : t.footprintBox(grid.wcs(), overlap);
                 progress.update(done.incrementAndGet() / (double) tiles.size(), "[P5] read " + t.name());
                 return null;
-            }));
+            });
         }
         return fs;
     }
@@ -380,11 +385,13 @@ public final class ReprojectCoadd {
         pm.findPairs();
         double[] g = new double[n], o = new double[n];
         Arrays.fill(g, 1);
+        double[][] colour = null; // [preview][channel] factors on g, colour tiles (PhotometricMatch.solveColour)
         if (params.intertilePhotometricMatch()) {
             if (mp.starRatio()) pm.measureStars(pool);
             double[][] go = pm.solveAffine(params.matchBackground() && params.match().planarBackground());
             g = go[0];
             o = go[1];
+            if (mp.starRatio() && mp.colourMatch() && pm.channels() == 3) colour = pm.solveColour();
         }
         // Background planes to subtract, [plane][level | slopeX | slopeY][tile]; plane 0 is the
         // luminance, 1 + c channel c of colour tiles.
@@ -392,11 +399,15 @@ public final class ReprojectCoadd {
         boolean planar = params.match().planarBackground();
         if (params.matchBackground()) {
             // Colour tiles: each channel's background is matched on its own, so a sky that differs
-            // in colour between sessions leaves no colour step; the gains stay common to all
-            // channels so star colours are not changed.
+            // in colour between sessions leaves no colour step; each channel's previews as the
+            // coadd will scale them (the gain, times the channel's colour factor).
             int nc = pm.channels();
             bg = new double[1 + nc][][];
-            for (int c = 0; c <= nc; c++) bg[c] = pm.solveBackground(g, o, c, planar);
+            for (int c = 0; c <= nc; c++) {
+                double[] gc = g.clone();
+                for (int i = 0; c > 0 && colour != null && i < n; i++) gc[i] *= colour[i][c - 1];
+                bg[c] = pm.solveBackground(gc, o, c, planar);
+            }
         }
         double[] k = new double[n];
         Arrays.fill(k, 1);
@@ -420,6 +431,7 @@ public final class ReprojectCoadd {
                 sy[c] = k[i] * gy;
             }
             t.gain = k[i] * g[i];
+            if (colour != null && Arrays.stream(colour[i]).anyMatch(v -> v != 1)) t.colour = colour[i].clone();
             t.offset = k[i] * (o[i] - (bg == null ? 0 : bg[0][0][i]));
             t.slopeX = bg == null ? 0 : -k[i] * bg[0][1][i];
             t.slopeY = bg == null ? 0 : -k[i] * bg[0][2][i];
@@ -466,13 +478,15 @@ public final class ReprojectCoadd {
         AtomicInteger done = new AtomicInteger();
         AtomicLong covered = new AtomicLong();
         int workers = Math.min(params.workers(), bands);
-        List<Future<?>> fs = new ArrayList<>();
+        Tasks fs = new Tasks(pool);
         for (int w = 0; w < workers; w++) {
-            fs.add(pool.submit(() -> {
+            fs.submit(() -> {
                 CoaddBand band = new CoaddBand(fin.width(), channels, rowsPerBand);
                 float[][] cov = new float[1][];
                 for (int b; (b = next.getAndIncrement()) < toBand; ) {
                     if (progress.cancelled()) throw new CancellationException("cancelled");
+                    // Another worker failed (its band cancelled the others): no further band.
+                    if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
                     int y0 = plan.bandY0(b), rows = plan.bandRows(b);
                     band.reset(y0, rows);
                     StripCache.Lease lease = new StripCache.Lease();
@@ -497,9 +511,9 @@ public final class ReprojectCoadd {
                     progress.update(d / (double) bands, "[P5] band " + d + "/" + bands);
                 }
                 return null;
-            }));
+            });
         }
-        await(fs);
+        fs.await();
         LOG.fine("[P5] covered pixels: " + covered.get());
     }
 
@@ -518,25 +532,69 @@ public final class ReprojectCoadd {
             SourceStrip strip = cache.strip(t, r0, r1, lease);
             if (strip == null) continue;
             list.add(new BandContribution(t.index, t.bx0, t.bx1, ya, yb, region, strip, kernel,
-                    (float) t.weight, (float) t.gain, t.background()));
+                    (float) t.weight, (float) t.gain, t.colour, t.background()));
         }
         return list;
     }
 
-    static void await(List<Future<?>> fs) throws IOException {
+    /**
+     * Tasks on a pool, waited for in the order they end ({@link #await}): the first failure,
+     * whichever task it is, cancels the others at once. Waited for in the order they were
+     * submitted, a failure behind a long task surfaced only once that task had ended, and the
+     * pool went on starting the tasks after it meanwhile.
+     */
+    static final class Tasks {
+        private final CompletionService<Object> ended;
+        private final List<Future<Object>> fs = new ArrayList<>();
+
+        Tasks(ExecutorService pool) {
+            ended = new ExecutorCompletionService<>(pool);
+        }
+
+        void submit(Callable<?> task) {
+            fs.add(ended.submit(task::call));
+        }
+
+        /**
+         * Waits for every task; the first failure cancels the others (interrupting those that
+         * run) and is thrown: a read failure as its IOException (the tile named), an
+         * unchecked one as it is (the user's CancellationException, an OutOfMemoryError).
+         * The pool's {@link #stop} waits for the cancelled ones to end.
+         */
+        void await() throws IOException {
+            try {
+                for (int k = 0; k < fs.size(); k++) ended.take().get();
+            } catch (InterruptedException e) {
+                for (Future<?> f : fs) f.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            } catch (ExecutionException e) {
+                for (Future<?> f : fs) f.cancel(true);
+                Throwable c = e.getCause();
+                if (c instanceof UncheckedIOException u) throw u.getCause(); // a band's IOException, out of the lambda
+                WorkerFailures.throwIfUnchecked(c); // the user's CancellationException among them
+                LOG.log(Level.SEVERE, "[P5] worker failed", c);
+                throw new IOException(c);
+            }
+        }
+    }
+
+    /** How long a phase waits for its cancelled workers to end (s): each ends at its next band, tile or pair. */
+    static final long STOP_WAIT_S = 60;
+
+    /**
+     * Ends a phase's pool: its workers are interrupted (after a failure, the cancelled ones) and
+     * waited for, so that no worker of a failed run still reads its tiles or writes its files
+     * once the failure is thrown (the caller then removes the files it had begun). The user's
+     * interrupt is not waited on.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
         try {
-            for (Future<?> f : fs) f.get();
+            if (!pool.awaitTermination(STOP_WAIT_S, TimeUnit.SECONDS))
+                LOG.warning("[P5] workers still running " + STOP_WAIT_S + " s after they were stopped");
         } catch (InterruptedException e) {
-            for (Future<?> f : fs) f.cancel(true);
             Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            for (Future<?> f : fs) f.cancel(true);
-            Throwable c = e.getCause();
-            if (c instanceof UncheckedIOException u) throw u.getCause(); // a band's IOException, out of the lambda
-            WorkerFailures.throwIfUnchecked(c); // the user's CancellationException among them
-            LOG.log(Level.SEVERE, "[P5] worker failed", c);
-            throw new IOException(c);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import org.tessera.detect.Star;
 import org.tessera.detect.StarDetector;
@@ -24,17 +25,18 @@ import org.tessera.wcs.WcsMapping;
  * {@link #APERTURE_R50} half-light radii of the wider of the two tiles' stars; the ratio is the
  * median of the stars' ratios there (with the two tiles' pixel areas, so that it is a ratio of
  * their pixel values, as the previews'), its standard error 1.2533 × 1.4826 × MAD / √n. The
- * local annulus takes any background, gradient or offset away.
+ * local annulus takes any background, gradient or offset away. Colour tiles: each channel's
+ * curve of growth is measured too, at the same stars with the same apertures, and each channel's
+ * ratio taken the same way (the colour match, {@link PhotometricMatch#solveColour}).
  * <p>
- * Memory: the luminance of one band of one tile at a time (its window's columns, about
- * {@link #BAND} rows; whole rows are read {@link #CHUNK} pixels a plane at a time) and the list
- * of stars. Time: mostly the star detector on tile a's bands (two thirds of the pass on the
+ * Memory: the luminance of one band of one tile at a time, and for colour tiles its three
+ * channels (its window's columns, about {@link #BAND} rows; whole rows are read {@link #CHUNK}
+ * pixels a plane at a time) and the list of stars. Time: mostly the star detector on tile a's bands (two thirds of the pass on the
  * W1-like set of bench/reproject/launcher.sh), each band searched once per pair. A band where
  * no star can be measured in both tiles ({@link #reachable}: the overlap narrower there than a
  * star's stamp and margins) is neither read nor searched: the 2MASS-sized set tm4 searches 2
  * bands of 64 rows where it searched 11 of up to 290. Of tile b only the rows of the stars'
- * stamps are read. The same ratios, bit for bit, as when every band was read and searched
- * (StarRatioSameResultsTest). Deterministic and independent of threads and heap: one pair is
+ * stamps are read. The same ratios, bit for bit, as when every band was read and searched. Deterministic and independent of threads and heap: one pair is
  * measured by one thread, bands in a fixed order.
  */
 final class StarRatio {
@@ -75,16 +77,25 @@ final class StarRatio {
      */
     static final double MIN_SNR = 20;
 
-    /** A star of tile a: its position in tile b, b's pixels per a's pixel (area, and its root), its curve of growth in a. */
-    private record Found(double xb, double yb, double scale, double area, double[] fa) {}
+    /**
+     * A star of tile a: its position in tile b, b's pixels per a's pixel (area, and its root), its
+     * curve of growth in a, and each channel's (colour tiles; else null).
+     */
+    private record Found(double xb, double yb, double scale, double area, double[] fa, double[][] ca) {}
 
     /**
      * The flux ratio of tile b to tile a (b's pixel values over a's, for the same sky) over the
      * union of {@code spans}: final-grid rectangles {x0, y0, x1, y1} that cover their overlap (a
      * pair's preview rows where both tiles hold data: a diagonal overlap is not read as its whole
      * bounding box), both tiles placed on the final grid ({@link Tile#mapping}):
-     * {ratio, standard error, stars, aperture radius}, or null where the overlap holds fewer than
-     * {@link #MIN_STARS} stars measurable in both.
+     * {ratio, standard error, stars, aperture radius}, then for colour tiles each channel's
+     * {ratio, standard error} at the same stars and aperture, then each channel's {ratio over the
+     * luminance ratio, standard error}: the ratio of the two medians (so that the luminance gain
+     * times it is the channel's own ratio: a median of the stars' quotients is not, where stars
+     * differ in colour, 0.6 % off on ColourMatchTest's), its error that of the median of the stars'
+     * quotients, where the noise the two ratios share cancels (NGC 7023's G: 1.1 % against 1.9 %
+     * for the two errors in quadrature), NaN where fewer than {@link #MIN_STARS} stars measure a channel; or null where
+     * the overlap holds fewer than {@link #MIN_STARS} stars measurable in both.
      */
     static double[] measure(Tile a, Tile b, List<int[]> spans) {
         // The spans on tile a's pixels: the rows to read, and per row the columns to search.
@@ -156,14 +167,14 @@ final class StarRatio {
                 double[] fa = growth(win.lum, win.w, win.h, s.x(), s.y(), 1);
                 // Selection on a's flux within 2 FWHM (see MIN_SNR).
                 if (fa == null || !(snr(fa, Math.max(2, 2 * s.fwhm())) >= MIN_SNR)) continue;
-                found.add(new Found(pb[0], pb[1], sc, area, fa));
+                found.add(new Found(pb[0], pb[1], sc, area, fa, channelGrowth(win, s.x(), s.y(), 1)));
             }
             if (found.size() >= MAX_FOUND) break; // a whole band's stars, in a fixed order: deterministic
         }
         // Tile b, by bands of its rows over the stars found; of each band only the rows of the
         // stars' stamps are read (a curve of growth reads its stamp alone).
         found.sort(java.util.Comparator.comparingDouble(Found::yb).thenComparingDouble(Found::xb));
-        List<double[][]> curves = new ArrayList<>(); // {a's curve, b's curve, {area}}
+        List<double[][]> curves = new ArrayList<>(); // {a's curve, b's curve, {area}, then per channel: a's, b's (or null)}
         int k = 0;
         while (k < found.size()) {
             int r0 = (int) Math.round(found.get(k).yb()), r1 = r0 + BAND;
@@ -189,7 +200,17 @@ final class StarRatio {
             for (int q = k; q < e && win != null; q++) {
                 Found f = found.get(q);
                 double[] fb = growth(win.lum, win.w, win.h, f.xb() - win.x0, f.yb() - win.y0, f.scale());
-                if (fb != null) curves.add(new double[][] {f.fa(), fb, {f.area()}});
+                if (fb == null) continue;
+                double[][] cv = new double[3 + 2 * a.channels][];
+                cv[0] = f.fa();
+                cv[1] = fb;
+                cv[2] = new double[] {f.area()};
+                double[][] cb = channelGrowth(win, f.xb() - win.x0, f.yb() - win.y0, f.scale());
+                for (int c = 0; f.ca() != null && cb != null && c < a.channels; c++) {
+                    cv[3 + 2 * c] = f.ca()[c];
+                    cv[4 + 2 * c] = cb[c];
+                }
+                curves.add(cv);
             }
             k = e;
         }
@@ -222,17 +243,57 @@ final class StarRatio {
         }
         int ap = 0;
         while (ap < last && RADII[ap] < APERTURE_R50 * wide) ap++;
-        // b's pixel values over a's: the sums over the pixel areas (an a pixel is `area` b pixels).
-        // Not corrected by the shares' ratio: that correction carries the noise of the largest
-        // aperture (StarRatioTest's planted gains: errors up to 1.7 % with it, 0.93 % without).
-        double[] v = new double[n];
-        for (int q = 0; q < n; q++) v[q] = curves.get(q)[1][ap] / curves.get(q)[0][ap] / curves.get(q)[2][0];
+        double[] lum = ratio(curves, 0, ap, false);
+        if (lum == null) return null;
+        boolean colour = a.channels == 3 && b.channels == 3;
+        double[] out = new double[colour ? 16 : 4];
+        out[0] = lum[0];
+        out[1] = lum[1];
+        out[2] = n;
+        out[3] = RADII[ap];
+        for (int c = 0; colour && c < 3; c++) {
+            double[] r = ratio(curves, 3 + 2 * c, ap, false), q = ratio(curves, 3 + 2 * c, ap, true);
+            out[4 + 2 * c] = r == null ? Double.NaN : r[0];
+            out[5 + 2 * c] = r == null ? Double.NaN : r[1];
+            out[10 + 2 * c] = q == null || r == null ? Double.NaN : r[0] / lum[0];
+            out[11 + 2 * c] = q == null ? Double.NaN : q[1];
+        }
+        return out;
+    }
+
+    /**
+     * b's pixel values over a's from the curves at index {@code at} (a's) and at + 1 (b's) of
+     * {@code curves} at aperture {@code ap}: {median of the stars' ratios, its standard error
+     * 1.2533 × 1.4826 × MAD / √n}, over the stars that hold both curves; null where fewer than
+     * {@link #MIN_STARS} do or the median is not positive. {@code overLuminance}: each star's
+     * ratio over its luminance ratio (curves 0 and 1).
+     */
+    private static double[] ratio(List<double[][]> curves, int at, int ap, boolean overLuminance) {
+        // The sums over the pixel areas (an a pixel is `area` b pixels). Not corrected by the
+        // shares' ratio: that correction carries the noise of the largest aperture
+        // (StarRatioTest's planted gains: errors up to 1.7 % with it, 0.93 % without).
+        double[] v = new double[curves.size()];
+        int n = 0;
+        for (double[][] cv : curves)
+            if (cv[at] != null && cv[at + 1] != null)
+                v[n++] = cv[at + 1][ap] / cv[at][ap] / cv[2][0] / (overLuminance ? cv[1][ap] / cv[0][ap] / cv[2][0] : 1);
+        if (n < MIN_STARS) return null;
+        v = Arrays.copyOf(v, n);
         double med = Percentiles.median(v.clone());
         double[] dev = new double[n];
         for (int q = 0; q < n; q++) dev[q] = Math.abs(v[q] - med);
         double mad = Percentiles.median(dev);
         if (!(med > 0)) return null;
-        return new double[] {med, 1.2533 * 1.4826 * mad / Math.sqrt(n), n, RADII[ap]};
+        return new double[] {med, 1.2533 * 1.4826 * mad / Math.sqrt(n)};
+    }
+
+    /** Each channel's curve of growth ({@link #growth}) at (x, y) of a window; null for a mono window or where one is. */
+    private static double[][] channelGrowth(Window win, double x, double y, double scale) {
+        if (win.chan() == null) return null;
+        double[][] g = new double[win.chan().length][];
+        for (int c = 0; c < g.length; c++)
+            if ((g[c] = growth(win.chan()[c], win.w(), win.h(), x, y, scale)) == null) return null;
+        return g;
     }
 
     /** Half-size of a star's stamp in a tile of {@code scale} of a's pixels per a's pixel: the annulus, and two. */
@@ -297,8 +358,8 @@ final class StarRatio {
         return bx1 + 1 >= b.cx0 + m && bx0 - 1 <= b.cx1 - 1 - m && by1 + 1 >= b.cy0 + m && by0 - 1 <= b.cy1 - 1 - m;
     }
 
-    /** Luminance of a tile's pixels [x0, x0 + w) × [y0, y0 + h), NaN where invalid. */
-    private record Window(int x0, int y0, int w, int h, float[] lum) {}
+    /** Luminance of a tile's pixels [x0, x0 + w) × [y0, y0 + h), NaN where invalid; its channels likewise (colour tiles; else null). */
+    private record Window(int x0, int y0, int w, int h, float[] lum, float[][] chan) {}
 
     /**
      * A pair's buffer of whole tile rows, every channel and alpha, and their W: a band is read
@@ -320,6 +381,8 @@ final class StarRatio {
      * on marked rows), a few at a time through {@code buf}.
      */
     private static Window read(Tile t, int[] box, boolean[] rows, Rows buf) {
+        // A pair cancelled by another's failure (ReprojectCoadd.Tasks) stops at its next band.
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
         int x0 = box[0], y0 = box[1], w = box[2] - x0, h = box[3] - y0;
         int chunk = Math.max(1, Math.min(h, CHUNK / t.width)), n = chunk * t.width;
         if (buf.planes == null || buf.planes.length != t.channels || buf.w.length < n) {
@@ -334,6 +397,7 @@ final class StarRatio {
         double[] lw = t.channels == 3 ? new double[] {0.299, 0.587, 0.114} : null;
         float[] mono = t.channels == 1 ? planes[0] : null;
         float[] lum = new float[w * h];
+        float[][] chan = lw == null ? null : new float[3][w * h];
         for (int y = 0; y < h; ) {
             if (rows != null && !rows[y]) {
                 y++;
@@ -362,11 +426,12 @@ final class StarRatio {
                         l /= planes.length;
                     }
                     lum[o + x] = (float) l;
+                    for (int c = 0; chan != null && c < 3; c++) chan[c][o + x] = Double.isNaN(l) ? Float.NaN : planes[c][i];
                 }
             }
             y += k;
         }
-        return new Window(x0, y0, w, h, lum);
+        return new Window(x0, y0, w, h, lum, chan);
     }
 
     /**

@@ -25,6 +25,8 @@ final class Tile {
     final float alphaFloor;
 
     double weight = 1, gain = 1, offset = 0;
+    /** Colour tiles: per-channel factors on {@link #gain} (colour match), or null: 1 for every channel. */
+    double[] colour;
     /** Gradient of the luminance correction per final-grid pixel (planar background match); offset is its value at the grid centre. */
     double slopeX, slopeY;
     /**
@@ -92,7 +94,7 @@ final class Tile {
 
     /**
      * A read failure of this tile in a worker's task, named by the tile (a frame's own read names
-     * it already): {@link ReprojectCoadd#await} throws the IOException inside.
+     * it already): {@link ReprojectCoadd.Tasks#await} throws the IOException inside.
      */
     UncheckedIOException readFailure(IOException e) {
         String m = String.valueOf(e.getMessage());

@@ -28,7 +28,7 @@ public final class FrameLosses {
     }
 
     /** The frames the stack used, in group order. */
-    public static List<Frame> usedFrames(List<Frame> frames, StackResult r) {
+    public static List<Frame> usedFrames(List<? extends Frame> frames, StackResult r) {
         List<Frame> used = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) if (used(r, i)) used.add(frames.get(i));
         return used;

@@ -159,12 +159,13 @@ public final class TileHeaders {
      * normalisation that scales nothing (none, sky_mean) leaves each frame in its own: then none,
      * as before, and the prior stays off rather than use a wrong unit.</li>
      * </ul>
-     * The one rule for a master tile, a {@code tessera stack} file and a Spark executor's tile.
+     * The one rule for a master tile, a {@code tessera stack} file, a Spark executor's tile and a
+     * Grid tile ({@link #exposureCard}).
      *
      * @return a Double (every frame the same exposure), a {@link Commented} Double (scaled onto the
      *         reference's), or null
      */
-    static Object exposure(List<Frame> frames, StackResult stack) {
+    static Object exposure(List<? extends Frame> frames, StackResult stack) {
         List<Frame> used = FrameLosses.usedFrames(frames, stack);
         double each = MosaicProvenance.commonExposure(used);
         if (!Double.isNaN(each)) return each;
@@ -180,6 +181,18 @@ public final class TileHeaders {
             if (e != unit && !on) return null;
         }
         return new Commented(unit, MosaicProvenance.EXPTIME_SCALED_COMMENT);
+    }
+
+    /**
+     * The {@code EXPTIME} card of a stack of {@code frames} by {@link #exposure}'s rule, with the
+     * comment it is written with ({@link #COMMENTS}' or the scaled one); null when it has none. For
+     * a stack whose header is written elsewhere (Grid mode's tiles, package grid), so that its unit
+     * is the master tiles'.
+     */
+    public static Commented exposureCard(List<? extends Frame> frames, StackResult stack) {
+        Object v = exposure(frames, stack);
+        if (v == null) return null;
+        return v instanceof Commented c ? c : new Commented(v, COMMENTS.get(EXPTIME));
     }
 
     private static String lower(Enum<?> e) {

@@ -85,7 +85,9 @@ abstract class CoadderContract {
             WcsMapping.Region region = KernelSampler.region(k, m, x0, y0, x1, y0 + rows);
             BackgroundPlane bg = t == 0 ? BackgroundPlane.offset(NC, 3.5)
                     : new BackgroundPlane(new double[] {1, -2, 0.5}, new double[] {0.01, 0, -0.02}, new double[] {0.003, 0.01, 0});
-            out.add(new BandContribution(t, x0, x1, y0, y0 + rows, region, strip, k, 0.5f + t, 1.1f - 0.1f * t, bg));
+            // Tile 1: per-channel factors on its gain (the colour match).
+            double[] colour = t == 1 ? new double[] {1.0, 1.07, 0.93} : null;
+            out.add(new BandContribution(t, x0, x1, y0, y0 + rows, region, strip, k, 0.5f + t, 1.1f - 0.1f * t, colour, bg));
         }
         return out;
     }

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
 import nom.tam.fits.Header;
@@ -46,9 +49,14 @@ class DbeFailureTest {
     static final CoaddParams PARAMS = CoaddParams.plain(Kernel.BILINEAR).withRowsPerBand(37).withWorkers(3);
 
     static CoaddFiles.Written write(Path dir, Config cfg, CoaddBackground.Steps steps) throws IOException {
+        return write(dir, cfg, steps, Progress.NONE);
+    }
+
+    /** {@code coadd}: the coadd's progress, which each band's worker reports to once the band is written. */
+    static CoaddFiles.Written write(Path dir, Config cfg, CoaddBackground.Steps steps, Progress coadd) throws IOException {
         Files.createDirectories(dir);
         List<CoaddInput> in = ReprojectCoaddTest.rgbTiles();
-        return CoaddFiles.write(in, ReprojectCoaddTest.GRID, PARAMS, dir, NAMES, "mosaic", cfg, Progress.NONE, Progress.NONE,
+        return CoaddFiles.write(in, ReprojectCoaddTest.GRID, PARAMS, dir, NAMES, "mosaic", cfg, coadd, Progress.NONE,
                 CpuBandCoadder.INSTANCE, ReprojectCoadd.Bands.LOCAL, MosaicProvenance.of(in), steps);
     }
 
@@ -153,18 +161,39 @@ class DbeFailureTest {
     void samplesThatFailInTheCoaddsWorkersKeepTheCoadd(@TempDir Path dir) throws Exception {
         CoaddFiles.Written off = write(dir.resolve("off"), cfg(false), CoaddBackground.STEPS);
         AtomicInteger bands = new AtomicInteger(), after = new AtomicInteger();
+        AtomicReference<Thread> failed = new AtomicReference<>();
+        // Counted down once the failed worker reports its band: its sink has recorded the failure by then.
+        CountDownLatch recorded = new CountDownLatch(1);
         CoaddBackground.Steps oom = new CoaddBackground.Steps() {
             @Override public void sample(CellMedians cells, int y0, int rows, float[][] src) {
                 int k = bands.incrementAndGet();
-                if (k == 3) throw new OutOfMemoryError("Java heap space"); // a cell row's buffer, in a worker
-                if (k > 3) after.incrementAndGet();
+                if (k == 3) {
+                    failed.set(Thread.currentThread());
+                    throw new OutOfMemoryError("Java heap space"); // a cell row's buffer, in a worker
+                }
+                if (k > 3) {
+                    // Begun after the failure: held until it is recorded. Between the throw and the record the other
+                    // workers could otherwise sample any number of bands (a failed worker descheduled under load: 2
+                    // runs in 16 sampled more than 2), which no check in the sink can prevent; held here, each
+                    // passes the sink's check once before the record at most, as the bound says.
+                    try {
+                        assertTrue(recorded.await(30, TimeUnit.SECONDS), "the failed worker never reported its band");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    after.incrementAndGet();
+                }
                 cells.writeRows(y0, rows, src);
             }
         };
+        Progress coadd = (f, m) -> {
+            if (Thread.currentThread() == failed.get()) recorded.countDown();
+        };
         try (Logged.Capture log = Logged.capture("org.tessera.reproject", Level.INFO)) {
-            CoaddFiles.Written w = write(dir.resolve("oom"), cfg(true), oom);
+            CoaddFiles.Written w = write(dir.resolve("oom"), cfg(true), oom, coadd);
             keptAsCoadded(w, off, "the background samples failed", "out of memory", log);
         }
+        assertEquals(0, recorded.getCount());
         // 9 bands of 37 rows; after the failure only the workers already past the check (3 workers: 2 at most) sample.
         assertEquals(9, (332 + 36) / 37);
         assertTrue(after.get() <= 2, "samples after the failure: " + after.get() + " of " + bands.get());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import org.tessera.detect.Star;
 import org.tessera.detect.StarDetector;
@@ -12,17 +13,84 @@ import org.tessera.math.Percentiles;
 import org.tessera.wcs.WcsMapping;
 
 /**
- * {@link StarRatio#measure} and {@link StarRatio#growth} as they were before their work was cut
- * (commit 4e1c7a1: every band of tile a read and searched, whole rows allocated per band, every
- * row of tile b's bands read, each star's curve of growth in a before its place in b, every
- * distance by Math.hypot), kept verbatim for {@link StarRatioSameResultsTest} to prove that the
- * cheaper pass gives the same numbers.
+ * A pair's gain ratio from its overlap's stars at full resolution: where the previews are block
+ * means of many pixels (master tiles of usual size: factor 8–30), a star fills one preview cell
+ * and an overlap holds a handful of them, too few to prove a gain of 5–15 % (M 94's night-3
+ * tiles: 1.078 ± 0.056 on the previews where their stars say 1.12). Here the stars are measured
+ * on each tile's own pixels, nothing resampled: tile a is read by bands of its rows over the
+ * overlap, its stars found ({@link StarDetector} on its luminance, the previews' weights) and
+ * each one's curve of growth measured (sums within {@link #RADII} less the median of an annulus);
+ * each star's position is carried through both WCS into tile b, which is then read by bands of
+ * its rows in turn and measured with the same apertures on the sky. The pair's aperture is
+ * {@link #APERTURE_R50} half-light radii of the wider of the two tiles' stars; the ratio is the
+ * median of the stars' ratios there (with the two tiles' pixel areas, so that it is a ratio of
+ * their pixel values, as the previews'), its standard error 1.2533 × 1.4826 × MAD / √n. The
+ * local annulus takes any background, gradient or offset away. Colour tiles: each channel's
+ * curve of growth is measured too, at the same stars with the same apertures, and each channel's
+ * ratio taken the same way (the colour match, {@link PhotometricMatch#solveColour}).
+ * <p>
+ * Memory: one band of rows of one tile at a time (about {@link #BAND} rows) and the list of
+ * stars. Time: each tile's rows over the overlap read once per pair. Deterministic and
+ * independent of threads and heap: one pair is measured by one thread, bands in a fixed order.
  */
 final class StarRatioBefore {
     private StarRatioBefore() {}
 
-    private record Found(double xb, double yb, double scale, double area, double[] fa) {}
+    /** Tile rows per band, before the margin. */
+    static final int BAND = 256;
+    /** Aperture radii (tile a's pixels; tile b's scaled to the same sky) of each star's curve of growth. */
+    static final double[] RADII = {2, 2.5, 3, 3.5, 4, 5, 6, 7, 8};
+    /** The sky annulus (tile a's pixels). */
+    static final double ANNULUS_IN = 10, ANNULUS_OUT = 15;
+    /**
+     * The aperture of a pair, in half-light radii of the wider of its two tiles' stars (a Gaussian
+     * star: 3.5 σ, 99.8 % of its light): the wider PSF sets it, since a star that one tile's seeing
+     * spreads further loses more beyond a tight aperture (PSF σ 1.4 against 2.2 px read 0.989 at
+     * 2 FWHM of the sharper; StarRatioTest). A fixed share of the light within 12 px (99 %) took
+     * 12 px on M 94, whose stars' wings grow slowly, and doubled the ratios' noise there (1.20 ±
+     * 0.043 against 1.12 ± 0.03).
+     */
+    static final double APERTURE_R50 = 3;
+    /** Most stars detected per band of tile a (the brightest). */
+    static final int MAX_STARS_PER_BAND = 100;
+    /**
+     * Tile a's rows are searched band after band until this many stars are found: the ratio's
+     * error then stays well under {@link PhotometricMatch#GAIN_SIGMA_FLOOR} (a per-star spread of
+     * 4 %: 0.5 %), and a dense field's long overlap is not searched to its end (the W1-like sets
+     * of bench/reproject/launcher.sh hold at most 22 measurable stars a pair: never stopped).
+     */
+    static final int MAX_FOUND = 96;
+    /** Fewest measured stars for a ratio. */
+    static final int MIN_STARS = 8;
+    /**
+     * A star is measured where its aperture sum in tile a reaches this many σ of the annulus'
+     * noise; tile b's sum is taken whatever it is. A cut on a measured flux keeps the stars whose
+     * noise pushed them up: the faint end of a's selection reads too bright in a, and a cut on b
+     * as well would bias b; at 20 σ that end is a few percent of a star's flux, against 10 % at
+     * 10 σ (−0.4 % on the ratio of StarRatioTest's pairs, whose faintest stars are near 10 σ).
+     */
+    static final double MIN_SNR = 20;
 
+    /**
+     * A star of tile a: its position in tile b, b's pixels per a's pixel (area, and its root), its
+     * curve of growth in a, and each channel's (colour tiles; else null).
+     */
+    private record Found(double xb, double yb, double scale, double area, double[] fa, double[][] ca) {}
+
+    /**
+     * The flux ratio of tile b to tile a (b's pixel values over a's, for the same sky) over the
+     * union of {@code spans}: final-grid rectangles {x0, y0, x1, y1} that cover their overlap (a
+     * pair's preview rows where both tiles hold data: a diagonal overlap is not read as its whole
+     * bounding box), both tiles placed on the final grid ({@link Tile#mapping}):
+     * {ratio, standard error, stars, aperture radius}, then for colour tiles each channel's
+     * {ratio, standard error} at the same stars and aperture, then each channel's {ratio over the
+     * luminance ratio, standard error}: the ratio of the two medians (so that the luminance gain
+     * times it is the channel's own ratio: a median of the stars' quotients is not, where stars
+     * differ in colour, 0.6 % off on ColourMatchTest's), its error that of the median of the stars'
+     * quotients, where the noise the two ratios share cancels (NGC 7023's G: 1.1 % against 1.9 %
+     * for the two errors in quadrature), NaN where fewer than {@link #MIN_STARS} stars measure a channel; or null where
+     * the overlap holds fewer than {@link #MIN_STARS} stars measurable in both.
+     */
     static double[] measure(Tile a, Tile b, List<int[]> spans) {
         // The spans on tile a's pixels: the rows to read, and per row the columns to search.
         int[] colLo = new int[a.height], colHi = new int[a.height];
@@ -55,14 +123,14 @@ final class StarRatioBefore {
         }
         if (rLo > rHi) return null;
         WcsMapping toB = new WcsMapping(a.input.wcs(), b.input.wcs());
-        // The brightest of each band (the faint ones fail StarRatio.MIN_SNR), with their FWHM: the selection's
+        // The brightest of each band (the faint ones fail MIN_SNR), with their FWHM: the selection's
         // aperture. Registration's detector (no FWHM, a fixed 5 px selection aperture) let in
         // noisier stars: a planted gain of StarRatioTest 1.63 % off against 0.24 %.
-        StarDetector det = new StarDetector(StarDetector.Params.defaults().withMaxStars(StarRatio.MAX_STARS_PER_BAND));
+        StarDetector det = new StarDetector(StarDetector.Params.defaults().withMaxStars(MAX_STARS_PER_BAND));
         List<Found> found = new ArrayList<>();
         double[] pb = new double[2], px = new double[2], py = new double[2];
-        for (int r0 = rLo; r0 <= rHi; r0 += StarRatio.BAND) {
-            int r1 = Math.min(rHi + 1, r0 + StarRatio.BAND);
+        for (int r0 = rLo; r0 <= rHi; r0 += BAND) {
+            int r1 = Math.min(rHi + 1, r0 + BAND);
             int c0 = Integer.MAX_VALUE, c1 = Integer.MIN_VALUE;
             for (int y = r0; y < r1; y++) {
                 c0 = Math.min(c0, colLo[y]);
@@ -77,8 +145,8 @@ final class StarRatioBefore {
                 if (ya < r0 - 0.5 || ya >= r1 - 0.5 || xa < c0 - 0.5 || xa >= c1 - 0.5) continue;
                 if (s.saturated() || !(s.fwhm() > 0)) continue;
                 double[] fa = growth(win.lum, win.w, win.h, s.x(), s.y(), 1);
-                // Selection on a's flux within 2 FWHM (see StarRatio.MIN_SNR).
-                if (fa == null || !(StarRatio.snr(fa, Math.max(2, 2 * s.fwhm())) >= StarRatio.MIN_SNR)) continue;
+                // Selection on a's flux within 2 FWHM (see MIN_SNR).
+                if (fa == null || !(snr(fa, Math.max(2, 2 * s.fwhm())) >= MIN_SNR)) continue;
                 toB.mapExact(xa, ya, pb);
                 toB.mapExact(xa + 1, ya, px);
                 toB.mapExact(xa, ya + 1, py);
@@ -88,16 +156,16 @@ final class StarRatioBefore {
                 double sc = Math.sqrt(area);
                 int m = margin(sc);
                 if (pb[0] < b.cx0 + m || pb[0] > b.cx1 - 1 - m || pb[1] < b.cy0 + m || pb[1] > b.cy1 - 1 - m) continue;
-                found.add(new Found(pb[0], pb[1], sc, area, fa));
+                found.add(new Found(pb[0], pb[1], sc, area, fa, channelGrowth(win, s.x(), s.y(), 1)));
             }
-            if (found.size() >= StarRatio.MAX_FOUND) break; // a whole band's stars, in a fixed order: deterministic
+            if (found.size() >= MAX_FOUND) break; // a whole band's stars, in a fixed order: deterministic
         }
         // Tile b, by bands of its rows over the stars found.
         found.sort(java.util.Comparator.comparingDouble(Found::yb).thenComparingDouble(Found::xb));
-        List<double[][]> curves = new ArrayList<>(); // {a's curve, b's curve, {area}}
+        List<double[][]> curves = new ArrayList<>(); // {a's curve, b's curve, {area}, then per channel: a's, b's (or null)}
         int k = 0;
         while (k < found.size()) {
-            int r0 = (int) Math.round(found.get(k).yb()), r1 = r0 + StarRatio.BAND;
+            int r0 = (int) Math.round(found.get(k).yb()), r1 = r0 + BAND;
             int e = k, c0 = Integer.MAX_VALUE, c1 = Integer.MIN_VALUE, m = 0;
             while (e < found.size() && Math.round(found.get(e).yb()) < r1) {
                 int xi = (int) Math.round(found.get(e).xb());
@@ -110,19 +178,29 @@ final class StarRatioBefore {
             for (int q = k; q < e && win != null; q++) {
                 Found f = found.get(q);
                 double[] fb = growth(win.lum, win.w, win.h, f.xb() - win.x0, f.yb() - win.y0, f.scale());
-                if (fb != null) curves.add(new double[][] {f.fa(), fb, {f.area()}});
+                if (fb == null) continue;
+                double[][] cv = new double[3 + 2 * a.channels][];
+                cv[0] = f.fa();
+                cv[1] = fb;
+                cv[2] = new double[] {f.area()};
+                double[][] cb = channelGrowth(win, f.xb() - win.x0, f.yb() - win.y0, f.scale());
+                for (int c = 0; f.ca() != null && cb != null && c < a.channels; c++) {
+                    cv[3 + 2 * c] = f.ca()[c];
+                    cv[4 + 2 * c] = cb[c];
+                }
+                curves.add(cv);
             }
             k = e;
         }
         int n = curves.size();
-        if (n < StarRatio.MIN_STARS) return null;
-        // The aperture: StarRatio.APERTURE_R50 half-light radii of the wider of the two tiles' stars (from
+        if (n < MIN_STARS) return null;
+        // The aperture: APERTURE_R50 half-light radii of the wider of the two tiles' stars (from
         // their summed curves of growth, within the largest aperture: the bright stars weigh most,
-        // whose curves the noise does not bend), the next of StarRatio.RADII up.
-        int last = StarRatio.RADII.length - 1;
+        // whose curves the noise does not bend), the next of RADII up.
+        int last = RADII.length - 1;
         double wide = 0;
         for (int t = 0; t < 2; t++) {
-            double[] share = new double[StarRatio.RADII.length];
+            double[] share = new double[RADII.length];
             for (int q = 0; q <= last; q++) {
                 double sq = 0, sl = 0;
                 for (double[][] cv : curves) {
@@ -131,38 +209,78 @@ final class StarRatioBefore {
                 }
                 share[q] = sq / sl;
             }
-            double r50 = StarRatio.RADII[last];
-            if (share[0] >= 0.5) r50 = StarRatio.RADII[0] * Math.sqrt(0.5 / share[0]);
+            double r50 = RADII[last];
+            if (share[0] >= 0.5) r50 = RADII[0] * Math.sqrt(0.5 / share[0]);
             else
                 for (int q = 1; q <= last; q++)
                     if (share[q] >= 0.5) {
-                        r50 = StarRatio.RADII[q - 1] + (StarRatio.RADII[q] - StarRatio.RADII[q - 1]) * (0.5 - share[q - 1]) / (share[q] - share[q - 1]);
+                        r50 = RADII[q - 1] + (RADII[q] - RADII[q - 1]) * (0.5 - share[q - 1]) / (share[q] - share[q - 1]);
                         break;
                     }
             if (Double.isFinite(r50)) wide = Math.max(wide, r50);
         }
         int ap = 0;
-        while (ap < last && StarRatio.RADII[ap] < StarRatio.APERTURE_R50 * wide) ap++;
-        // b's pixel values over a's: the sums over the pixel areas (an a pixel is `area` b pixels).
-        // Not corrected by the shares' ratio: that correction carries the noise of the largest
-        // aperture (StarRatioTest's planted gains: errors up to 1.7 % with it, 0.93 % without).
-        double[] v = new double[n];
-        for (int q = 0; q < n; q++) v[q] = curves.get(q)[1][ap] / curves.get(q)[0][ap] / curves.get(q)[2][0];
+        while (ap < last && RADII[ap] < APERTURE_R50 * wide) ap++;
+        double[] lum = ratio(curves, 0, ap, false);
+        if (lum == null) return null;
+        boolean colour = a.channels == 3 && b.channels == 3;
+        double[] out = new double[colour ? 16 : 4];
+        out[0] = lum[0];
+        out[1] = lum[1];
+        out[2] = n;
+        out[3] = RADII[ap];
+        for (int c = 0; colour && c < 3; c++) {
+            double[] r = ratio(curves, 3 + 2 * c, ap, false), q = ratio(curves, 3 + 2 * c, ap, true);
+            out[4 + 2 * c] = r == null ? Double.NaN : r[0];
+            out[5 + 2 * c] = r == null ? Double.NaN : r[1];
+            out[10 + 2 * c] = q == null || r == null ? Double.NaN : r[0] / lum[0];
+            out[11 + 2 * c] = q == null ? Double.NaN : q[1];
+        }
+        return out;
+    }
+
+    /**
+     * b's pixel values over a's from the curves at index {@code at} (a's) and at + 1 (b's) of
+     * {@code curves} at aperture {@code ap}: {median of the stars' ratios, its standard error
+     * 1.2533 × 1.4826 × MAD / √n}, over the stars that hold both curves; null where fewer than
+     * {@link #MIN_STARS} do or the median is not positive. {@code overLuminance}: each star's
+     * ratio over its luminance ratio (curves 0 and 1).
+     */
+    private static double[] ratio(List<double[][]> curves, int at, int ap, boolean overLuminance) {
+        // The sums over the pixel areas (an a pixel is `area` b pixels). Not corrected by the
+        // shares' ratio: that correction carries the noise of the largest aperture
+        // (StarRatioTest's planted gains: errors up to 1.7 % with it, 0.93 % without).
+        double[] v = new double[curves.size()];
+        int n = 0;
+        for (double[][] cv : curves)
+            if (cv[at] != null && cv[at + 1] != null)
+                v[n++] = cv[at + 1][ap] / cv[at][ap] / cv[2][0] / (overLuminance ? cv[1][ap] / cv[0][ap] / cv[2][0] : 1);
+        if (n < MIN_STARS) return null;
+        v = Arrays.copyOf(v, n);
         double med = Percentiles.median(v.clone());
         double[] dev = new double[n];
         for (int q = 0; q < n; q++) dev[q] = Math.abs(v[q] - med);
         double mad = Percentiles.median(dev);
         if (!(med > 0)) return null;
-        return new double[] {med, 1.2533 * 1.4826 * mad / Math.sqrt(n), n, StarRatio.RADII[ap]};
+        return new double[] {med, 1.2533 * 1.4826 * mad / Math.sqrt(n)};
+    }
+
+    /** Each channel's curve of growth ({@link #growth}) at (x, y) of a window; null for a mono window or where one is. */
+    private static double[][] channelGrowth(Window win, double x, double y, double scale) {
+        if (win.chan() == null) return null;
+        double[][] g = new double[win.chan().length][];
+        for (int c = 0; c < g.length; c++)
+            if ((g[c] = growth(win.chan()[c], win.w(), win.h(), x, y, scale)) == null) return null;
+        return g;
     }
 
     /** Half-size of a star's stamp in a tile of {@code scale} of a's pixels per a's pixel: the annulus, and two. */
     private static int margin(double scale) {
-        return (int) Math.ceil(StarRatio.ANNULUS_OUT * scale) + 2;
+        return (int) Math.ceil(ANNULUS_OUT * scale) + 2;
     }
 
-    /** Luminance of a tile's pixels [x0, x0 + w) × [y0, y0 + h), NaN where invalid. */
-    private record Window(int x0, int y0, int w, int h, float[] lum) {}
+    /** Luminance of a tile's pixels [x0, x0 + w) × [y0, y0 + h), NaN where invalid; its channels likewise (colour tiles; else null). */
+    private record Window(int x0, int y0, int w, int h, float[] lum, float[][] chan) {}
 
     /**
      * Tile t's luminance (the previews' weights) over columns [c0, c1) and rows [r0, r1) with a
@@ -170,6 +288,8 @@ final class StarRatioBefore {
      * (W not &gt; 0). Reads only those rows; null where nothing is left.
      */
     private static Window read(Tile t, int c0, int r0, int c1, int r1, int m) {
+        // A pair cancelled by another's failure (ReprojectCoadd.Tasks) stops at its next band.
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
         int x0 = Math.max(t.cx0, c0 - m), x1 = Math.min(t.cx1, c1 + m);
         int y0 = Math.max(t.cy0, r0 - m), y1 = Math.min(t.cy1, r1 + m);
         if (x0 >= x1 || y0 >= y1) return null;
@@ -177,8 +297,8 @@ final class StarRatioBefore {
         float[][] planes = new float[t.channels][n];
         float[] alpha = t.input.alpha() == null ? null : new float[n];
         try {
-            readRowsSync(t.input.image(), y0, rows, planes);
-            if (alpha != null) readRowsSync(t.input.alpha(), y0, rows, new float[][] {alpha});
+            readRows(t.input.image(), y0, rows, planes);
+            if (alpha != null) readRows(t.input.alpha(), y0, rows, new float[][] {alpha});
         } catch (IOException e) {
             throw t.readFailure(e);
         }
@@ -186,6 +306,7 @@ final class StarRatioBefore {
         for (int y = 0; y < rows; y++) t.weights(planes, alpha, y * t.width + x0, w, wp); // the window's columns only
         double[] lw = t.channels == 3 ? new double[] {0.299, 0.587, 0.114} : null;
         float[] lum = new float[w * rows];
+        float[][] chan = lw == null ? null : new float[3][w * rows];
         for (int y = 0; y < rows; y++)
             for (int x = 0; x < w; x++) {
                 int i = y * t.width + x0 + x;
@@ -198,17 +319,23 @@ final class StarRatioBefore {
                     l /= planes.length;
                 }
                 lum[y * w + x] = (float) l;
+                for (int c = 0; chan != null && c < 3; c++) chan[c][y * w + x] = Double.isNaN(l) ? Float.NaN : planes[c][i];
             }
-        return new Window(x0, y0, w, rows, lum);
+        return new Window(x0, y0, w, rows, lum, chan);
     }
 
-    /** {@link StarRatio#growth} as it was (distances by Math.hypot). */
+    /**
+     * A star's curve of growth: its sums over the pixels whose centre lies within each of
+     * {@link #RADII} × {@code scale} of (x, y), less the median of the annulus
+     * [{@link #ANNULUS_IN}, {@link #ANNULUS_OUT}] × scale; then the annulus' noise per pixel
+     * (1.4826 MAD) and its pixel count. Null where the stamp leaves the array or holds an invalid pixel.
+     */
     static double[] growth(float[] img, int w, int h, double x, double y, double scale) {
         int xi = (int) Math.round(x), yi = (int) Math.round(y);
-        double r2 = StarRatio.ANNULUS_OUT * scale, r1 = StarRatio.ANNULUS_IN * scale;
+        double r2 = ANNULUS_OUT * scale, r1 = ANNULUS_IN * scale;
         int half = (int) Math.ceil(r2) + 1;
         if (xi - half < 0 || yi - half < 0 || xi + half >= w || yi + half >= h) return null;
-        int nr = StarRatio.RADII.length;
+        int nr = RADII.length;
         double[] sum = new double[nr];
         int[] cnt = new int[nr];
         double[] ann = new double[(2 * half + 1) * (2 * half + 1)];
@@ -222,7 +349,7 @@ final class StarRatioBefore {
                 if (d >= r1) ann[nAn++] = v;
                 // The first radius that holds the pixel; the sums are made cumulative below.
                 for (int q = 0; q < nr; q++)
-                    if (d <= StarRatio.RADII[q] * scale) {
+                    if (d <= RADII[q] * scale) {
                         sum[q] += v;
                         cnt[q]++;
                         break;
@@ -246,7 +373,21 @@ final class StarRatioBefore {
         return out;
     }
 
-    private static void readRowsSync(RowSource src, int y0, int rows, float[][] dst) throws IOException {
+    /**
+     * Signal to noise of a curve of growth ({@link #growth}) at the largest of {@link #RADII} not
+     * above r: the noise of the sum and of the background taken from it (a median: π/2 the
+     * variance of a mean).
+     */
+    static double snr(double[] g, double r) {
+        int q = 0;
+        while (q + 1 < RADII.length && RADII[q + 1] <= r) q++;
+        double nAp = Math.PI * RADII[q] * RADII[q], nAn = g[RADII.length + 1];
+        double noise = g[RADII.length] * Math.sqrt(nAp * (1 + Math.PI / 2 * nAp / nAn));
+        return g[q] / noise;
+    }
+
+    /** One reader at a time per source: pairs are measured in parallel and share tiles. */
+    private static void readRows(RowSource src, int y0, int rows, float[][] dst) throws IOException {
         synchronized (src) {
             src.readRows(y0, rows, dst);
         }

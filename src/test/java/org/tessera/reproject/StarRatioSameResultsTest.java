@@ -111,13 +111,14 @@ class StarRatioSameResultsTest {
         List<CoaddInput> in = new ArrayList<>();
         java.util.Random rnd = new java.util.Random(5);
         for (CoaddInput m : mono) {
+            float rb = in.isEmpty() ? 1f : 1.05f; // the second tile's R a little brighter than its G and B
             FloatImage src = (FloatImage) m.image();
             int w = src.width(), h = src.height();
             float[] p = src.plane(0);
             float[][] rgb = new float[3][w * h];
             float[] alpha = new float[w * h];
             for (int i = 0; i < w * h; i++) {
-                rgb[0][i] = 1.1f * p[i];
+                rgb[0][i] = 1.1f * rb * p[i];
                 rgb[1][i] = p[i] + 40;
                 rgb[2][i] = 0.7f * p[i];
                 int x = i % w, y = i / w;
@@ -129,7 +130,11 @@ class StarRatioSameResultsTest {
             in.add(new CoaddInput(m.name(), new FloatImage(w, h, rgb), new FloatImage(w, h, new float[][] {alpha}), m.wcs(), 1));
         }
         double[][] r = same(in, 0, "colour with alpha");
-        for (double[] x : r) assertTrue(x != null && x[2] >= StarRatio.MIN_STARS, "measured: " + Arrays.toString(x));
+        for (double[] x : r) {
+            assertTrue(x != null && x[2] >= StarRatio.MIN_STARS, "measured: " + Arrays.toString(x));
+            assertEquals(16, x.length, "each channel's ratio and its ratio over luminance");
+            for (double v : x) assertTrue(Double.isFinite(v), Arrays.toString(x));
+        }
     }
 
     @Test
