@@ -115,7 +115,7 @@ public final class ConfigKeys {
         new Key("intertile_prune_k", null, "photometric match: strongest neighbours kept per tile (unset: 8)", Allowed.atLeast(1, true)),
         new Key("intertile_global_recenter", null, "photometric match: recentre the gains (unset: true)", Allowed.BOOLEAN),
         new Key("intertile_recenter_clip", null, "the original's clip of its recentring gains: accepted, no effect (Tessera's recentring moves the offsets by one common amount and never scales the gains, docs/reproject.md)"),
-        new Key("intertile_affine_blend", null, "photometric match: share of the solved gain/offset kept, 1 - blend toward neutral (unset: 0.7)",
+        new Key("intertile_affine_blend", null, "photometric match: share of the solved gain/offset kept, 1 - blend toward neutral (unset: 0.7 for tiles whose gains rest on coarse previews' ratios, 1 for tiles and colour factors measured at full resolution; set: every tile and factor, as the original, 0.7)",
                 Allowed.range(0, false, 1, false, false)),
         new Key("two_pass_coverage_renorm", false, "second coadd pass with coverage renormalisation"),
         new Key("two_pass_cov_sigma_px", 50.0, "two-pass renormalisation: blur of the coverage in mosaic pixels (alias two_pass_sigma_px)",

@@ -71,15 +71,21 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
      * @param colourMatch        colour tiles: per-channel gain factors on top of the luminance gain, from
      *                           the channels' star ratios ({@link PhotometricMatch#solveColour})
      *                           [intertile_color_match, Tessera]
+     * @param blendCoarseOnly    the blend toward neutral acts only on the gains (and offsets) of tiles
+     *                           measured by a coarse preview's pair ratio, and on none of the colour
+     *                           factors; tiles whose pairs were all measured at full resolution
+     *                           keep their whole correction (Tessera, while intertile_affine_blend
+     *                           is unset; the key set: the original's blend of every tile)
      */
     public record MatchParams(int previewSize, double minOverlap, double skyLow, double skyHigh, double clipSigma,
                               int pruneK, boolean recenter, double recenterLow, double recenterHigh,
                               double blendToNeutral, double gainMin, double gainMax, double offsetMax,
                               double renormSigmaPx, double renormGainLow, double renormGainHigh,
-                              boolean planarBackground, boolean starRatio, boolean colourMatch) implements java.io.Serializable {
+                              boolean planarBackground, boolean starRatio, boolean colourMatch,
+                              boolean blendCoarseOnly) implements java.io.Serializable {
 
         public static final MatchParams DEFAULTS = new MatchParams(128, 0.05, 30, 70, 2.5, 8, true, 0.85, 1.18,
-                0.30, 0.75, 1.25, 50, 50, 0.85, 1.18, true, true, true);
+                0.30, 0.75, 1.25, 50, 50, 0.85, 1.18, true, true, true, true);
 
         public MatchParams {
             if (previewSize < 16) throw new IllegalArgumentException("intertile_preview_size must be >= 16: " + previewSize);
@@ -93,19 +99,19 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
         public MatchParams withPlanarBackground(boolean planar) {
             return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
                     recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
-                    renormGainHigh, planar, starRatio, colourMatch);
+                    renormGainHigh, planar, starRatio, colourMatch, blendCoarseOnly);
         }
 
         public MatchParams withStarRatio(boolean on) {
             return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
                     recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
-                    renormGainHigh, planarBackground, on, colourMatch);
+                    renormGainHigh, planarBackground, on, colourMatch, blendCoarseOnly);
         }
 
         public MatchParams withColourMatch(boolean on) {
             return new MatchParams(previewSize, minOverlap, skyLow, skyHigh, clipSigma, pruneK, recenter, recenterLow,
                     recenterHigh, blendToNeutral, gainMin, gainMax, offsetMax, renormSigmaPx, renormGainLow,
-                    renormGainHigh, planarBackground, starRatio, on);
+                    renormGainHigh, planarBackground, starRatio, on, blendCoarseOnly);
         }
     }
 
@@ -140,7 +146,8 @@ public record CoaddParams(boolean applyMasterTileCrop, double masterTileCropPerc
                 d.gainMin(), d.gainMax(), d.offsetMax(),
                 c.has("two_pass_cov_sigma_px") ? c.getDouble("two_pass_cov_sigma_px") : d.renormSigmaPx(),
                 tp[0], tp[1], c.getBoolean("match_background_planar"),
-                c.getBoolean("intertile_star_ratio"), c.getBoolean("intertile_color_match"));
+                c.getBoolean("intertile_star_ratio"), c.getBoolean("intertile_color_match"),
+                !c.has("intertile_affine_blend"));
         return new CoaddParams(
                 c.getBoolean("apply_master_tile_crop"), c.getDouble("master_tile_crop_percent"),
                 c.getBoolean("intertile_photometric_match"), c.getBoolean("match_background_for_final"),

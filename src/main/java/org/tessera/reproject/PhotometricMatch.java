@@ -192,6 +192,11 @@ final class PhotometricMatch {
 
     private final CoaddParams.MatchParams mp;
     private final List<Preview> previews;
+    /**
+     * Per preview, whether a pair ratio from a coarse preview (factor &gt; 1, not replaced by the
+     * overlap's stars) entered its gain: {@link #solveAffine}; null before.
+     */
+    private boolean[] coarse;
     private final int factor;
     /** The final grid's first pixel on the grid whose preview lattice this is (the crop's offset). */
     private final int ox, oy;
@@ -519,6 +524,7 @@ final class PhotometricMatch {
         int n = previews.size();
         List<Pair> fitted = new ArrayList<>();
         int starUsed = 0;
+        coarse = new boolean[n];
         if (planarBackground) equaliseBlur();
         for (Pair p : pairs) {
             double[][] s;
@@ -553,6 +559,9 @@ final class PhotometricMatch {
                 for (int k = 0; k < d.length; k++) d[k] = s[1][k] - st[0] * s[0][k];
                 fit[1] = Percentiles.median(d);
                 starUsed++;
+            } else if (factor > 1) { // the ratio and offset of a coarse preview: blended (recentreBlendClamp)
+                coarse[p.i()] = true;
+                coarse[p.j()] = true;
             }
             fitted.add(new Pair(p.i(), p.j(), p.overlap(), fit[0], fit[1], used, fit[3]));
         }
@@ -667,19 +676,36 @@ final class PhotometricMatch {
             if (Double.isFinite(mb) && Double.isFinite(ma))
                 for (int i = 0; i < n; i++) o[i] += mb - ma;
         }
-        double keep = 1 - mp.blendToNeutral();
+        if (mp.blendCoarseOnly() && coarse != null) {
+            int k = 0;
+            for (boolean c : coarse) if (c) k++;
+            LOG.info(String.format(Locale.ROOT, "[P5] blend toward neutral by %.2f: %d of %d tiles (gains from coarse previews' "
+                    + "ratios); the others' gains kept whole (measured at full resolution)", mp.blendToNeutral(), k, n));
+        }
         for (int i = 0; i < n; i++) {
+            double keep = keep(coarse == null || coarse[i]);
             // Neutral is the exposure prior (1 unless the tiles' exposures differ).
             double pr = prior == null ? 1 : prior[i];
-            g[i] = pr * blendClamp(g[i] / pr);
+            g[i] = pr * blendClamp(g[i] / pr, keep);
             o[i] = keep * o[i];
             o[i] = Math.max(-mp.offsetMax(), Math.min(mp.offsetMax(), o[i]));
         }
     }
 
-    /** A solved gain r (neutral 1) blended toward 1 by {@code blendToNeutral} and clamped: 1 stays exactly 1. */
-    private double blendClamp(double r) {
-        r = 1 + (1 - mp.blendToNeutral()) * (r - 1);
+    /**
+     * The share of a solved correction kept, 1 − blendToNeutral: the original blends every gain
+     * toward neutral because its gains come from coarse previews. Tessera, by default
+     * ({@code blendCoarseOnly}), blends only the corrections a coarse preview's ratio entered:
+     * a ratio measured at full resolution (the overlap's stars, or previews at factor 1) whose
+     * gain the solve proved (3σ, {@link GainSolve}) is applied in full.
+     */
+    private double keep(boolean fromCoarsePreview) {
+        return mp.blendCoarseOnly() && !fromCoarsePreview ? 1 : 1 - mp.blendToNeutral();
+    }
+
+    /** A solved gain r (neutral 1) blended toward 1 (keeping {@code keep} of it) and clamped: 1 stays exactly 1. */
+    private double blendClamp(double r, double keep) {
+        r = 1 + keep * (r - 1);
         return Math.max(mp.gainMin(), Math.min(mp.gainMax(), r));
     }
 
@@ -723,7 +749,8 @@ final class PhotometricMatch {
             used = Math.max(used, ratios.size());
             if (ratios.isEmpty()) continue;
             double[] g = GainSolve.solve(n, ratios, GAIN_SIGNIFICANCE).gains();
-            for (int i = 0; i < n; i++) f[i][c] = blendClamp(g[i]);
+            // Every factor comes from full-resolution star ratios.
+            for (int i = 0; i < n; i++) f[i][c] = blendClamp(g[i], keep(false));
         }
         int differ = 0;
         for (int i = 0; i < n; i++) {

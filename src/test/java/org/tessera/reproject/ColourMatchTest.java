@@ -166,8 +166,10 @@ class ColourMatchTest {
     void aPlantedColourResponseIsUndoneInEveryChannel() throws IOException {
         Sky sky = sky(61, LUM_GAIN, RESPONSE);
         WcsGrid grid = grid(sky.tiles());
-        // The whole correction kept (blend 1): every channel's scales undo the planted gains.
-        Config whole = new Config().put("intertile_affine_blend", 1.0);
+        // The defaults keep the whole proven factor (all measured on full-resolution stars: no
+        // blend toward neutral unless intertile_affine_blend is set): every channel's scales undo
+        // the planted gains.
+        Config whole = new Config();
         MemorySinks m = new MemorySinks();
         ReprojectCoadd.run(sky.tiles(), grid, params(whole, 2), m, Progress.NONE);
         CoaddPlan p = ReprojectCoadd.plan(sky.tiles(), grid, params(whole, 2), null);
@@ -186,10 +188,11 @@ class ColourMatchTest {
                     100 * (b[c] / a[c] - 1));
             assertEquals(1, b[c] / a[c], 0.01, "channel " + c + " across the seam");
         }
-        // The default blend keeps 70 % of each factor's departure from 1, as it does of the gains'.
-        CoaddPlan d = ReprojectCoadd.plan(sky.tiles(), grid, params(new Config(), 2), null);
+        // The original's blend (intertile_affine_blend 0.7) keeps 70 % of each factor's departure
+        // from 1, as it does of the gains'.
+        double keep = 0.7;
+        CoaddPlan d = ReprojectCoadd.plan(sky.tiles(), grid, params(new Config().put("intertile_affine_blend", keep), 2), null);
         double[][] fd = factors(d);
-        double keep = 1 - CoaddParams.MatchParams.DEFAULTS.blendToNeutral();
         for (int t = 0; t < 2; t++)
             for (int c = 0; c < 3; c++) {
                 assertNotEquals(1.0, f[t][c], "tile " + t + " channel " + c + " has a factor to blend");
