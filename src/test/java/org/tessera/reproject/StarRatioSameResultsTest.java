@@ -138,6 +138,16 @@ class StarRatioSameResultsTest {
     }
 
     @Test
+    void colourMatchTestsSkyGivesTheSame16NumbersAsBefore() {
+        // Stars of colours of their own, tile B's channels at gains of their own, rotated 4°.
+        for (long seed : new long[] {41, 42}) {
+            double[][] r = same(ColourMatchTest.sky(seed, ColourMatchTest.LUM_GAIN, ColourMatchTest.RESPONSE).tiles(), 0,
+                    "ColourMatchTest's sky " + seed);
+            for (double[] x : r) assertTrue(x != null && x.length == 16, "measured: " + Arrays.toString(x));
+        }
+    }
+
+    @Test
     void aWedgeShapedOverlapIsReadOnlyWhereItCanHoldAStarAndGivesTheSameRatiosAsBefore() {
         // B overlaps A by 40 px, rotated by 3°: the overlap narrows from about 70 to 10 px down
         // A's right edge, and a star needs about 34 px (its stamp in A, its margin in B).
