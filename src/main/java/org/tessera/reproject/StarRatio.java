@@ -381,8 +381,6 @@ final class StarRatio {
      * on marked rows), a few at a time through {@code buf}.
      */
     private static Window read(Tile t, int[] box, boolean[] rows, Rows buf) {
-        // A pair cancelled by another's failure (ReprojectCoadd.Tasks) stops at its next band.
-        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
         int x0 = box[0], y0 = box[1], w = box[2] - x0, h = box[3] - y0;
         int chunk = Math.max(1, Math.min(h, CHUNK / t.width)), n = chunk * t.width;
         if (buf.planes == null || buf.planes.length != t.channels || buf.w.length < n) {
@@ -510,8 +508,13 @@ final class StarRatio {
         return g[q] / noise;
     }
 
-    /** One reader at a time per source: pairs are measured in parallel and share tiles. */
+    /**
+     * One reader at a time per source: pairs are measured in parallel and share tiles. A pair
+     * cancelled by another's failure (ReprojectCoadd.Tasks) reads no further: a band is read in
+     * several chunks, and none of them is begun once the thread is interrupted.
+     */
     private static void readRows(RowSource src, int y0, int rows, float[][] dst) throws IOException {
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
         synchronized (src) {
             src.readRows(y0, rows, dst);
         }
