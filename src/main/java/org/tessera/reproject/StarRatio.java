@@ -29,9 +29,15 @@ import org.tessera.wcs.WcsMapping;
  * curve of growth is measured too, at the same stars with the same apertures, and each channel's
  * ratio taken the same way (the colour match, {@link PhotometricMatch#solveColour}).
  * <p>
- * Memory: one band of rows of one tile at a time (about {@link #BAND} rows) and the list of
- * stars. Time: each tile's rows over the overlap read once per pair. Deterministic and
- * independent of threads and heap: one pair is measured by one thread, bands in a fixed order.
+ * Memory: the luminance of one band of one tile at a time, and for colour tiles its three
+ * channels (its window's columns, about {@link #BAND} rows; whole rows are read {@link #CHUNK}
+ * pixels a plane at a time) and the list of stars. Time: mostly the star detector on tile a's bands (two thirds of the pass on the
+ * W1-like set of bench/reproject/launcher.sh), each band searched once per pair. A band where
+ * no star can be measured in both tiles ({@link #reachable}: the overlap narrower there than a
+ * star's stamp and margins) is neither read nor searched: the 2MASS-sized set tm4 searches 2
+ * bands of 64 rows where it searched 11 of up to 290. Of tile b only the rows of the stars'
+ * stamps are read. The same ratios, bit for bit, as when every band was read and searched. Deterministic and independent of threads and heap: one pair is
+ * measured by one thread, bands in a fixed order.
  */
 final class StarRatio {
     private StarRatio() {}
@@ -125,8 +131,10 @@ final class StarRatio {
         WcsMapping toB = new WcsMapping(a.input.wcs(), b.input.wcs());
         // The brightest of each band (the faint ones fail MIN_SNR), with their FWHM: the selection's
         // aperture. Registration's detector (no FWHM, a fixed 5 px selection aperture) let in
-        // noisier stars: a planted gain of StarRatioTest 1.63 % off against 0.24 %.
-        StarDetector det = new StarDetector(StarDetector.Params.defaults().withMaxStars(MAX_STARS_PER_BAND));
+        // noisier stars: a planted gain of StarRatioTest 1.63 % off against 0.24 %. Made at the
+        // first band that can hold a measurable star (none on a narrow overlap: no cold code run).
+        StarDetector det = null;
+        Rows buffer = new Rows();
         List<Found> found = new ArrayList<>();
         double[] pb = new double[2], px = new double[2], py = new double[2];
         for (int r0 = rLo; r0 <= rHi; r0 += BAND) {
@@ -137,16 +145,16 @@ final class StarRatio {
                 c1 = Math.max(c1, colHi[y] + 1);
             }
             if (c0 >= c1) continue;
-            Window win = read(a, c0, r0, c1, r1, margin(1));
-            if (win == null) continue;
+            int[] box = box(a, c0, r0, c1, r1, margin(1));
+            if (box == null || !reachable(b, toB, box, c0, r0, c1, r1)) continue;
+            Window win = read(a, box, null, buffer);
+            if (det == null) det = new StarDetector(StarDetector.Params.defaults().withMaxStars(MAX_STARS_PER_BAND));
             for (Star s : det.detect(win.lum, win.w, win.h)) {
                 double xa = win.x0 + s.x(), ya = win.y0 + s.y();
                 // Each star once: in the band its centre falls in.
                 if (ya < r0 - 0.5 || ya >= r1 - 0.5 || xa < c0 - 0.5 || xa >= c1 - 0.5) continue;
                 if (s.saturated() || !(s.fwhm() > 0)) continue;
-                double[] fa = growth(win.lum, win.w, win.h, s.x(), s.y(), 1);
-                // Selection on a's flux within 2 FWHM (see MIN_SNR).
-                if (fa == null || !(snr(fa, Math.max(2, 2 * s.fwhm())) >= MIN_SNR)) continue;
+                // Measurable in b (its place there first: the cheaper test of the two).
                 toB.mapExact(xa, ya, pb);
                 toB.mapExact(xa + 1, ya, px);
                 toB.mapExact(xa, ya + 1, py);
@@ -156,11 +164,15 @@ final class StarRatio {
                 double sc = Math.sqrt(area);
                 int m = margin(sc);
                 if (pb[0] < b.cx0 + m || pb[0] > b.cx1 - 1 - m || pb[1] < b.cy0 + m || pb[1] > b.cy1 - 1 - m) continue;
+                double[] fa = growth(win.lum, win.w, win.h, s.x(), s.y(), 1);
+                // Selection on a's flux within 2 FWHM (see MIN_SNR).
+                if (fa == null || !(snr(fa, Math.max(2, 2 * s.fwhm())) >= MIN_SNR)) continue;
                 found.add(new Found(pb[0], pb[1], sc, area, fa, channelGrowth(win, s.x(), s.y(), 1)));
             }
             if (found.size() >= MAX_FOUND) break; // a whole band's stars, in a fixed order: deterministic
         }
-        // Tile b, by bands of its rows over the stars found.
+        // Tile b, by bands of its rows over the stars found; of each band only the rows of the
+        // stars' stamps are read (a curve of growth reads its stamp alone).
         found.sort(java.util.Comparator.comparingDouble(Found::yb).thenComparingDouble(Found::xb));
         List<double[][]> curves = new ArrayList<>(); // {a's curve, b's curve, {area}, then per channel: a's, b's (or null)}
         int k = 0;
@@ -174,7 +186,17 @@ final class StarRatio {
                 m = Math.max(m, margin(found.get(e).scale()));
                 e++;
             }
-            Window win = read(b, c0, r0, c1, r1, m);
+            int[] box = box(b, c0, r0, c1, r1, m);
+            Window win = null;
+            if (box != null) {
+                boolean[] rows = new boolean[box[3] - box[1]];
+                for (int q = k; q < e; q++) {
+                    Found f = found.get(q);
+                    int yi = (int) Math.round(f.yb()), half = half(f.scale());
+                    for (int y = Math.max(box[1], yi - half); y <= Math.min(box[3] - 1, yi + half); y++) rows[y - box[1]] = true;
+                }
+                win = read(b, box, rows, buffer);
+            }
             for (int q = k; q < e && win != null; q++) {
                 Found f = found.get(q);
                 double[] fb = growth(win.lum, win.w, win.h, f.xb() - win.x0, f.yb() - win.y0, f.scale());
@@ -279,49 +301,135 @@ final class StarRatio {
         return (int) Math.ceil(ANNULUS_OUT * scale) + 2;
     }
 
+    /** Half-size of a curve of growth's stamp ({@link #growth}) at {@code scale}. */
+    private static int half(double scale) {
+        return (int) Math.ceil(ANNULUS_OUT * scale) + 1;
+    }
+
+    /**
+     * Columns [c0, c1) and rows [r0, r1) of tile t with a margin of m, clipped to its crop window:
+     * {x0, y0, x1, y1}, or null where nothing is left.
+     */
+    private static int[] box(Tile t, int c0, int r0, int c1, int r1, int m) {
+        int x0 = Math.max(t.cx0, c0 - m), x1 = Math.min(t.cx1, c1 + m);
+        int y0 = Math.max(t.cy0, r0 - m), y1 = Math.min(t.cy1, r1 + m);
+        return x0 >= x1 || y0 >= y1 ? null : new int[] {x0, y0, x1, y1};
+    }
+
+    /**
+     * Whether a star of tile a's band (columns [c0, c1), rows [r0, r1), read as {@code box}) can
+     * be measured in both tiles; false only where none can, so a band left unread loses no star.
+     * A star is kept only where its centre lies in the band, a's stamp ({@link #half} at scale 1)
+     * fits in the box (else {@link #growth} gives null) and its place in b lies at least
+     * {@link #margin} of its scale inside b's crop window: the first two bound its centre to a
+     * rectangle of a, which is carried into b by points of its border at most 32 px apart (a
+     * WCS maps a rectangle's border onto the border of its image, and between such points it
+     * departs from a straight line by thousandths of a pixel: 1 px is allowed), its scale the
+     * least at those points less 1 %. On a narrow overlap no band can hold one, and the pair
+     * reads no pixel: three of the five pairs of bench/reproject/launcher.sh's tm4, whose tiles,
+     * cropped by 3 %, overlap side by side by about 30 px.
+     */
+    private static boolean reachable(Tile b, WcsMapping toB, int[] box, int c0, int r0, int c1, int r1) {
+        int h = half(1);
+        // Stamp inside the box: round(x − x0) ≥ h and ≤ w − 1 − h, i.e. x − x0 in [h − 0.5, w − h − 0.5).
+        double xa0 = Math.max(c0 - 0.5, box[0] + h - 0.5), xa1 = Math.min(c1 - 0.5, box[2] - h - 0.5);
+        double ya0 = Math.max(r0 - 0.5, box[1] + h - 0.5), ya1 = Math.min(r1 - 0.5, box[3] - h - 0.5);
+        // (The band's test is made on x0 + x, rounded: a hair of slack.)
+        if (!(xa0 < xa1 + 1e-6 && ya0 < ya1 + 1e-6)) return false;
+        int nx = (int) Math.ceil(Math.max(0, xa1 - xa0) / 32) + 2, ny = (int) Math.ceil(Math.max(0, ya1 - ya0) / 32) + 2;
+        double bx0 = Double.POSITIVE_INFINITY, bx1 = Double.NEGATIVE_INFINITY, by0 = bx0, by1 = bx1, scale = bx0;
+        double[] p = new double[2], px = new double[2], py = new double[2];
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++) {
+                if (j > 0 && j < ny - 1 && i > 0 && i < nx - 1) continue; // the border only
+                double x = xa0 + (xa1 - xa0) * i / (nx - 1), y = ya0 + (ya1 - ya0) * j / (ny - 1);
+                toB.mapExact(x, y, p);
+                toB.mapExact(x + 1, y, px);
+                toB.mapExact(x, y + 1, py);
+                double area = Math.abs((px[0] - p[0]) * (py[1] - p[1]) - (px[1] - p[1]) * (py[0] - p[0]));
+                if (!Double.isFinite(area) || Double.isNaN(p[0]) || Double.isNaN(p[1])) return true; // nothing proven
+                bx0 = Math.min(bx0, p[0]);
+                bx1 = Math.max(bx1, p[0]);
+                by0 = Math.min(by0, p[1]);
+                by1 = Math.max(by1, p[1]);
+                scale = Math.min(scale, Math.sqrt(area));
+            }
+        int m = margin(0.99 * scale);
+        return bx1 + 1 >= b.cx0 + m && bx0 - 1 <= b.cx1 - 1 - m && by1 + 1 >= b.cy0 + m && by0 - 1 <= b.cy1 - 1 - m;
+    }
+
     /** Luminance of a tile's pixels [x0, x0 + w) × [y0, y0 + h), NaN where invalid; its channels likewise (colour tiles; else null). */
     private record Window(int x0, int y0, int w, int h, float[] lum, float[][] chan) {}
 
     /**
-     * Tile t's luminance (the previews' weights) over columns [c0, c1) and rows [r0, r1) with a
-     * margin of m, clipped to its crop window; NaN where a pixel is not valid
-     * (W not &gt; 0). Reads only those rows; null where nothing is left.
+     * A pair's buffer of whole tile rows, every channel and alpha, and their W: a band is read
+     * through it a few rows at a time ({@link #CHUNK} pixels a plane), so that only the window's
+     * columns are kept.
      */
-    private static Window read(Tile t, int c0, int r0, int c1, int r1, int m) {
-        // A pair cancelled by another's failure (ReprojectCoadd.Tasks) stops at its next band.
-        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
-        int x0 = Math.max(t.cx0, c0 - m), x1 = Math.min(t.cx1, c1 + m);
-        int y0 = Math.max(t.cy0, r0 - m), y1 = Math.min(t.cy1, r1 + m);
-        if (x0 >= x1 || y0 >= y1) return null;
-        int rows = y1 - y0, n = rows * t.width, w = x1 - x0;
-        float[][] planes = new float[t.channels][n];
-        float[] alpha = t.input.alpha() == null ? null : new float[n];
-        try {
-            readRows(t.input.image(), y0, rows, planes);
-            if (alpha != null) readRows(t.input.alpha(), y0, rows, new float[][] {alpha});
-        } catch (IOException e) {
-            throw t.readFailure(e);
+    private static final class Rows {
+        float[][] planes;
+        float[] alpha, w;
+    }
+
+    /** Pixels a plane of {@link Rows} holds (whole rows; at least one row). */
+    static final int CHUNK = 1 << 16;
+
+    /**
+     * Tile t's luminance (the previews' weights) over {@code box} ({@link #box}); NaN where a
+     * pixel is not valid (W not &gt; 0). Reads only those rows, or of them only those that
+     * {@code rows} marks (null: all; the others are left 0, for a caller that reads only stamps
+     * on marked rows), a few at a time through {@code buf}.
+     */
+    private static Window read(Tile t, int[] box, boolean[] rows, Rows buf) {
+        int x0 = box[0], y0 = box[1], w = box[2] - x0, h = box[3] - y0;
+        int chunk = Math.max(1, Math.min(h, CHUNK / t.width)), n = chunk * t.width;
+        if (buf.planes == null || buf.planes.length != t.channels || buf.w.length < n) {
+            buf.planes = new float[t.channels][n];
+            buf.w = new float[n];
+            buf.alpha = null;
         }
-        float[] wp = new float[n];
-        for (int y = 0; y < rows; y++) t.weights(planes, alpha, y * t.width + x0, w, wp); // the window's columns only
+        if (t.input.alpha() != null && (buf.alpha == null || buf.alpha.length < buf.w.length))
+            buf.alpha = new float[buf.w.length];
+        float[][] planes = buf.planes;
+        float[] alpha = t.input.alpha() == null ? null : buf.alpha, wp = buf.w;
         double[] lw = t.channels == 3 ? new double[] {0.299, 0.587, 0.114} : null;
-        float[] lum = new float[w * rows];
-        float[][] chan = lw == null ? null : new float[3][w * rows];
-        for (int y = 0; y < rows; y++)
-            for (int x = 0; x < w; x++) {
-                int i = y * t.width + x0 + x;
-                double l;
-                if (!(wp[i] > 0)) l = Double.NaN;
-                else if (lw != null) l = lw[0] * planes[0][i] + lw[1] * planes[1][i] + lw[2] * planes[2][i];
-                else {
-                    l = 0;
-                    for (float[] p : planes) l += p[i];
-                    l /= planes.length;
-                }
-                lum[y * w + x] = (float) l;
-                for (int c = 0; chan != null && c < 3; c++) chan[c][y * w + x] = Double.isNaN(l) ? Float.NaN : planes[c][i];
+        float[] mono = t.channels == 1 ? planes[0] : null;
+        float[] lum = new float[w * h];
+        float[][] chan = lw == null ? null : new float[3][w * h];
+        for (int y = 0; y < h; ) {
+            if (rows != null && !rows[y]) {
+                y++;
+                continue;
             }
-        return new Window(x0, y0, w, rows, lum, chan);
+            int k = 1; // rows to read: the marked run from y, at most a chunk
+            while (k < chunk && y + k < h && (rows == null || rows[y + k])) k++;
+            try {
+                readRows(t.input.image(), y0 + y, k, planes);
+                if (alpha != null) readRows(t.input.alpha(), y0 + y, k, new float[][] {alpha});
+            } catch (IOException e) {
+                throw t.readFailure(e);
+            }
+            for (int r = 0; r < k; r++) {
+                int from = r * t.width + x0, o = (y + r) * w;
+                t.weights(planes, alpha, from, w, wp); // the window's columns only
+                for (int x = 0; x < w; x++) {
+                    int i = from + x;
+                    double l;
+                    if (!(wp[i] > 0)) l = Double.NaN;
+                    else if (lw != null) l = lw[0] * planes[0][i] + lw[1] * planes[1][i] + lw[2] * planes[2][i];
+                    else if (mono != null) l = 0.0 + mono[i]; // the mean below of one channel
+                    else {
+                        l = 0;
+                        for (float[] p : planes) l += p[i];
+                        l /= planes.length;
+                    }
+                    lum[o + x] = (float) l;
+                    for (int c = 0; chan != null && c < 3; c++) chan[c][o + x] = Double.isNaN(l) ? Float.NaN : planes[c][i];
+                }
+            }
+            y += k;
+        }
+        return new Window(x0, y0, w, h, lum, chan);
     }
 
     /**
@@ -333,23 +441,37 @@ final class StarRatio {
     static double[] growth(float[] img, int w, int h, double x, double y, double scale) {
         int xi = (int) Math.round(x), yi = (int) Math.round(y);
         double r2 = ANNULUS_OUT * scale, r1 = ANNULUS_IN * scale;
-        int half = (int) Math.ceil(r2) + 1;
+        int half = half(scale);
         if (xi - half < 0 || yi - half < 0 || xi + half >= w || yi + half >= h) return null;
         int nr = RADII.length;
         double[] sum = new double[nr];
         int[] cnt = new int[nr];
         double[] ann = new double[(2 * half + 1) * (2 * half + 1)];
+        // Every radius a pixel's distance is compared with. The distance is sqrt(dx² + dy²),
+        // within 2 ulp of the true one, and Math.hypot's (within 1 ulp: what this measured
+        // before, half of a curve's cost) only where the two could fall on two sides of a
+        // radius, within 1e-9 of it (x 100.108, y 200.344: pixel (98, 199) at 2.5 by the one,
+        // 2.5000000000000004 by the other): the same pixels in the same sums.
+        double[] radii = new double[nr + 2];
+        for (int q = 0; q < nr; q++) radii[q] = RADII[q] * scale;
+        radii[nr] = r1;
+        radii[nr + 1] = r2;
         int nAn = 0;
         for (int yy = yi - half; yy <= yi + half; yy++)
             for (int xx = xi - half; xx <= xi + half; xx++) {
                 float v = img[yy * w + xx];
-                double d = Math.hypot(xx - x, yy - y);
+                double dx = xx - x, dy = yy - y, d = Math.sqrt(dx * dx + dy * dy);
+                for (double r : radii)
+                    if (Math.abs(d - r) <= 1e-9 * r) {
+                        d = Math.hypot(dx, dy);
+                        break;
+                    }
                 if (d > r2) continue;
                 if (Float.isNaN(v)) return null;
                 if (d >= r1) ann[nAn++] = v;
                 // The first radius that holds the pixel; the sums are made cumulative below.
                 for (int q = 0; q < nr; q++)
-                    if (d <= RADII[q] * scale) {
+                    if (d <= radii[q]) {
                         sum[q] += v;
                         cnt[q]++;
                         break;
@@ -386,8 +508,13 @@ final class StarRatio {
         return g[q] / noise;
     }
 
-    /** One reader at a time per source: pairs are measured in parallel and share tiles. */
+    /**
+     * One reader at a time per source: pairs are measured in parallel and share tiles. A pair
+     * cancelled by another's failure (ReprojectCoadd.Tasks) reads no further: a band is read in
+     * several chunks, and none of them is begun once the thread is interrupted.
+     */
     private static void readRows(RowSource src, int y0, int rows, float[][] dst) throws IOException {
+        if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted");
         synchronized (src) {
             src.readRows(y0, rows, dst);
         }

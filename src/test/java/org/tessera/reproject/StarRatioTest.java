@@ -41,6 +41,11 @@ class StarRatioTest {
 
     /** As {@link #pair(long, double, double, double)} with one star per {@code density} px² of sky. */
     static List<CoaddInput> pair(long seed, double gainB, double sigmaA, double sigmaB, int density) {
+        return pair(seed, gainB, sigmaA, sigmaB, density, OV, 4);
+    }
+
+    /** As {@link #pair(long, double, double, double, int)}, B overlapping A by {@code ov} px, rotated by {@code rotDeg}. */
+    static List<CoaddInput> pair(long seed, double gainB, double sigmaA, double sigmaB, int density, int ov, double rotDeg) {
         FitsWcs a = TestSkies.tan(RA, DEC, SCALE, 0, W, H);
         FitsWcs all = TestSkies.tan(RA, DEC, SCALE, 0, 3 * W, 2 * H);
         // About 30 stars in the overlap (320 × 735 px): 1 per 7 800 px² over the whole field.
@@ -48,7 +53,7 @@ class StarRatioTest {
         java.util.Random rnd = new java.util.Random(seed);
         for (int k = 0; k < stars.length; k++)
             stars[k] = new TestSkies.Star(stars[k].ra(), stars[k].dec(), FLUX * Math.exp(Math.log(10) * rnd.nextDouble()));
-        double[][] layout = {{0, 0, 0, 1, sigmaA}, {W - OV, 25, 4, gainB, sigmaB}};
+        double[][] layout = {{0, 0, 0, 1, sigmaA}, {W - ov, 25, rotDeg, gainB, sigmaB}};
         List<CoaddInput> out = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             double[] c = new double[2];
