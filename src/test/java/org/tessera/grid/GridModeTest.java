@@ -21,6 +21,7 @@ import org.tessera.io.FitsFrame;
 import org.tessera.io.MountMode;
 import org.tessera.synth.SkyModel;
 import org.tessera.synth.SyntheticSky;
+import org.tessera.synth.TruthStars;
 import org.tessera.wcs.WcsGrid;
 
 class GridModeTest {
@@ -100,18 +101,12 @@ class GridModeTest {
         List<SkyModel.Star> stars = sky.truthStars();
         int measured = 0;
         double worstPos = 0, worstFlux = 0;
-        double[] p = new double[2], q = new double[2];
+        double[] p = new double[2];
         for (SkyModel.Star s : stars) {
             if (s.flux(1) < 5000) continue;
             grid.wcs().worldToPixel(s.ra(), s.dec(), p);
             if (!(p[0] > 16 && p[1] > 16 && p[0] < grid.width() - 17 && p[1] < grid.height() - 17)) continue;
-            boolean isolated = true;
-            for (SkyModel.Star o2 : stars) {
-                if (o2 == s || o2.flux(1) < 0.002 * s.flux(1)) continue;
-                grid.wcs().worldToPixel(o2.ra(), o2.dec(), q);
-                if (Math.hypot(q[0] - p[0], q[1] - p[1]) < 16) isolated = false;
-            }
-            if (!isolated) continue;
+            if (!TruthStars.isolated(grid.wcs(), s, p, stars, 0.002, 16)) continue;
             double[] m = Aperture.measure(mosaic, 1, p[0], p[1]);
             if (m == null) continue; // NaN in the window: at the mosaic's edge
             double[] t = Aperture.measure(truth, 1, p[0], p[1]);

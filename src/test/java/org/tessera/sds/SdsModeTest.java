@@ -25,6 +25,7 @@ import org.tessera.io.FitsFrame;
 import org.tessera.pipeline.MosaicPipeline;
 import org.tessera.synth.SkyModel;
 import org.tessera.synth.SyntheticSky;
+import org.tessera.synth.TruthStars;
 import org.tessera.wcs.WcsGrid;
 
 /**
@@ -138,18 +139,12 @@ class SdsModeTest {
         List<SkyModel.Star> stars = sky.truthStars();
         List<Double> ratios = new ArrayList<>();
         double worstPos = 0;
-        double[] p = new double[2], q = new double[2], w = new double[2];
+        double[] p = new double[2], q = new double[2];
         for (SkyModel.Star s : stars) {
             if (s.flux(1) < 3000) continue;
             sf.wcs().worldToPixel(s.ra(), s.dec(), p);
             cf.wcs().worldToPixel(s.ra(), s.dec(), q);
-            boolean isolated = true;
-            for (SkyModel.Star o : stars) {
-                if (o == s || o.flux(1) < 0.002 * s.flux(1)) continue;
-                sf.wcs().worldToPixel(o.ra(), o.dec(), w);
-                if (Math.hypot(w[0] - p[0], w[1] - p[1]) < 16) isolated = false;
-            }
-            if (!isolated) continue;
+            if (!TruthStars.isolated(sf.wcs(), s, p, stars, 0.002, 16)) continue;
             double[] a = Aperture.measure(si, 1, p[0], p[1]), b = Aperture.measure(ci, 1, q[0], q[1]);
             if (a == null || b == null) continue;
             ratios.add(a[2] / b[2]);

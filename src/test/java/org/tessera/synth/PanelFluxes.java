@@ -46,17 +46,11 @@ public final class PanelFluxes {
         List<FramePlan> plan = sky.plan();
         List<SkyModel.Star> stars = sky.truthStars();
         List<List<Double>> r = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        double[] p = new double[2], q = new double[2];
+        double[] p = new double[2];
         for (SkyModel.Star s : stars) {
             if (s.flux(1) < 2000) continue;
             f.wcs().worldToPixel(s.ra(), s.dec(), p);
-            boolean isolated = true;
-            for (SkyModel.Star o : stars) {
-                if (o == s || o.flux(1) < 0.01 * s.flux(1)) continue;
-                f.wcs().worldToPixel(o.ra(), o.dec(), q);
-                if (Math.hypot(q[0] - p[0], q[1] - p[1]) < 16) isolated = false;
-            }
-            if (!isolated) continue;
+            if (!TruthStars.isolated(f.wcs(), s, p, stars, 0.01, 16)) continue;
             boolean l = inside(sky, plan.get(left), s), rt = inside(sky, plan.get(right), s);
             int part = l && rt ? 2 : l ? 0 : rt ? 1 : -1;
             if (part < 0) continue;
