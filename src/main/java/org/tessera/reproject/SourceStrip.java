@@ -20,11 +20,19 @@ public final class SourceStrip {
     final float[][] w;
     /** offsets[r - y0]: index of row r's pixel 0 in its arrays. */
     final int[] offsets;
+    /** Made by {@link #contiguous}: row r of channel c is planes[c] from (r − y0) · width. */
+    final boolean contiguous;
 
     /**
      * @param window {vx0, vx1, vy0, vy1}: valid columns and rows (intersected with [y0, y1) here)
      */
     public SourceStrip(int width, int y0, int y1, float[][][] rows, float[][] w, int[] offsets, int[] window) {
+        this(width, y0, y1, rows, w, offsets, window, false);
+    }
+
+    private SourceStrip(int width, int y0, int y1, float[][][] rows, float[][] w, int[] offsets, int[] window,
+                        boolean contiguous) {
+        this.contiguous = contiguous;
         this.width = width;
         this.channels = rows.length;
         this.y0 = y0;
@@ -51,7 +59,7 @@ public final class SourceStrip {
             if (w != null) w[r] = wPlane;
             off[r] = r * width;
         }
-        return new SourceStrip(width, y0, y0 + nrows, rows, w, off, window);
+        return new SourceStrip(width, y0, y0 + nrows, rows, w, off, window, true);
     }
 
     public int width() { return width; }
