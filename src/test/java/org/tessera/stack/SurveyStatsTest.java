@@ -174,7 +174,8 @@ class SurveyStatsTest {
     /**
      * A worker's kept scratch (the read band, {@link SkyCells.Work}) gives the same bits as fresh
      * scratch, whatever the frames measured and fitted before with it: a larger frame, another grid,
-     * other frames' sources and sky masks left in the arrays.
+     * other frames' sources and sky masks left in the arrays, the bucket counts of a frame whose
+     * read failed.
      */
     @Test
     void keptScratchGivesTheSameStatisticsAndFitsAsFreshScratch() throws Exception {
@@ -187,6 +188,19 @@ class SurveyStatsTest {
         SkyCells bigCells = FrameSurvey.measure(big, needs, true, kept).cells();
         SkyCells bigRef = FrameSurvey.measure(skyFrame(22, 420, 380), needs, true, new FrameSurvey.Scratch()).cells();
         for (int c = 0; c < 3; c++) SkyCells.fit(bigRef, bigCells, c, kept.fitWork);
+        // then a frame whose second read fails: its first band's values were counted, never indexed
+        Planes sky3 = skyFrame(23, 4000, 600); // read in bands of 262 rows or fewer
+        Planes wide = new Planes(4000, 600, Arrays.copyOf(sky3.p(), frames.get(0).channels())); // the frames' channels
+        org.tessera.image.RowSource failing = new org.tessera.image.RowSource() {
+            @Override public int width() { return wide.width(); }
+            @Override public int height() { return wide.height(); }
+            @Override public int channels() { return wide.channels(); }
+            @Override public void readRows(int y0, int rows, float[][] dst) throws java.io.IOException {
+                if (y0 > 0) throw new java.io.IOException("read fails");
+                wide.readRows(y0, rows, dst);
+            }
+        };
+        assertThrows(java.io.IOException.class, () -> FrameSurvey.measure(failing, needs, true, kept));
         int fitted = 0;
         for (int round = 0; round < 2; round++) // the second round meets the first one's arrays
             for (int f = frames.size() - 1; f >= 1; f--) {
