@@ -45,7 +45,8 @@ public final class ExactStats {
      * that may change many times ({@link #range}): percentiles, median, mean and standard deviation.
      *
      * <p>{@link #index} passes over the values twice (a histogram of the high 16 key bits, then a
-     * counting-sort scatter of each value's low 16 bits into its high bucket) and once over the
+     * counting-sort scatter of each value's low 16 bits into its high bucket; once when the caller
+     * counted them as it wrote them, {@link #count}) and once over the
      * scattered bits (per bucket: count, Σ low, Σ low²; exact integers). After that nothing passes
      * over all values again: a rank is found by walking the buckets' counts, then sorting the one
      * bucket it falls in (once; a bucket near the median holds a few % of the values); a range's
