@@ -326,8 +326,9 @@ public final class HotPixels {
         int nc = 0, x = 0;
         for (; x + 2 <= width; x += 2) {
             double ea = 25.0 * src[cur + x] - sa, eb = 25.0 * src[cur + x + 1] - sb;
-            boolean ka = ea * ea > PRE2 * (25.0 * qa - sa * sa) & ea > 0;
-            boolean kb = eb * eb > PRE2 * (25.0 * qb - sb * sb) & eb > 0;
+            // e > 0 and e² > T in one comparison (T ≥ 0: 25·q − s² is an exact sum of squares)
+            boolean ka = Math.copySign(ea * ea, ea) > PRE2 * (25.0 * qa - sa * sa);
+            boolean kb = Math.copySign(eb * eb, eb) > PRE2 * (25.0 * qb - sb * sb);
             cand[nc] = x;
             nc += ka ? 1 : 0;
             cand[nc] = x + 1;
