@@ -96,7 +96,8 @@ public final class ExactStats {
 
         /** Indexes {@code values[0..size)} (finite values only) and sets the range to all of them. */
         long index(float[] values, int size) {
-            java.util.Objects.checkFromToIndex(0, size, values.length); // nothing below throws: the counts stay clean
+            java.util.Objects.checkFromToIndex(0, size, values.length);
+            if (low.length < size) low = new char[size]; // first: nothing after the count allocates or throws
             if (counts == null) counts = newCounts();
             int[] q = counts;
             int tail = size & ~3;
@@ -132,6 +133,7 @@ public final class ExactStats {
             }
             st[BUCKETS] = pos;
             buckets = m;
+            if (pos != size) throw new IllegalArgumentException(pos + " values counted, " + size + " given");
             char[] lo = low;
             for (int i = 0; i < size; i++) {
                 int k = key(values[i]);
