@@ -162,12 +162,14 @@ public final class HotPixels {
         // column sums at x + r, with the mirrored columns beyond both edges: the window sums below
         // index them directly (the same values in the same order as through the mirror); one set
         // per row parity of the colour (step), slid down by step rows when integral
-        double[][] cs = new double[step][pw], cq = new double[step][pw];
+        // (2·step zeros past the mirrored columns: the CFA prefilter's slide reads them once past its last pixel)
+        double[][] cs = new double[step][pw + 2 * step], cq = new double[step][pw + 2 * step];
         int[][] cn = new int[step][pw];
         int[] last = new int[step];
+        // per parity: whether every column count is 5 (no NaN in the five rows): the window count is then 25
+        boolean[] full = new boolean[step];
         java.util.Arrays.fill(last, Integer.MIN_VALUE);
-        double[] ws = integral ? new double[width] : null, wq = integral ? new double[width] : null;
-        int[] wn = integral ? new int[width] : null, cand = integral ? new int[width] : null;
+        int[] cand = integral ? new int[width] : null;
         int[] rowOff = new int[5];
         float[] win = new float[25], dev = new float[25];
         byte[] rowState = integral ? new byte[Math.min(height, y0 + rows + context(step)) - srcY0] : null;
@@ -186,15 +188,19 @@ public final class HotPixels {
                         ps[x + r] += da - db;
                         pq[x + r] += da * da - db * db;
                     }
-                } else for (int x = 0; x < width; x++) {
-                    float a = src[in + x], b = src[out + x];
-                    double da = a == a ? a : 0, db = b == b ? b : 0;
-                    ps[x + r] += da - db;
-                    pq[x + r] += da * da - db * db;
-                    pn[x + r] += (a == a ? 1 : 0) - (b == b ? 1 : 0);
+                } else {
+                    full[p] = false;
+                    for (int x = 0; x < width; x++) {
+                        float a = src[in + x], b = src[out + x];
+                        double da = a == a ? a : 0, db = b == b ? b : 0;
+                        ps[x + r] += da - db;
+                        pq[x + r] += da * da - db * db;
+                        pn[x + r] += (a == a ? 1 : 0) - (b == b ? 1 : 0);
+                    }
                 }
             } else {
                 for (int d = -2; d <= 2; d++) rowOff[d + 2] = (mirror(y + d * step, height) - srcY0) * width;
+                boolean five = true;
                 for (int x = 0; x < width; x++) {
                     double s = 0, q = 0;
                     int n = 0;
@@ -205,7 +211,9 @@ public final class HotPixels {
                     ps[x + r] = s;
                     pq[x + r] = q;
                     pn[x + r] = n;
+                    five &= n == 5;
                 }
+                full[p] = five;
             }
             last[p] = y;
             for (int i = 0; i < r; i++) {
@@ -218,16 +226,18 @@ public final class HotPixels {
                 pn[width + r + i] = pn[b];
             }
             int cur = (y - srcY0) * width;
-            int nc = integral ? prefilter(src, cur, width, step, ps, pq, pn, ws, wq, wn, cand) : width;
+            int nc = !integral ? width : full[p] ? (step == 2 ? prefilter25Cfa(src, cur, width, ps, pq, cand)
+                    : prefilter25(src, cur, width, step, ps, pq, cand))
+                    : prefilter(src, cur, width, step, ps, pq, pn, cand);
             for (int k = 0; k < nc; k++) {
                 int x = integral ? cand[k] : k;
                 float v = src[cur + x];
                 double s, q;
                 int n;
-                if (integral) {
-                    s = ws[x];
-                    q = wq[x];
-                    n = wn[x];
+                if (integral) { // the prefilter's sums, again for the few candidates
+                    s = ps[x] + ps[x + step] + ps[x + 2 * step] + ps[x + 3 * step] + ps[x + 4 * step];
+                    q = pq[x] + pq[x + step] + pq[x + 2 * step] + pq[x + 3 * step] + pq[x + 4 * step];
+                    n = pn[x] + pn[x + step] + pn[x + 2 * step] + pn[x + 3 * step] + pn[x + 4 * step];
                 } else {
                     if (v != v) continue;
                     s = 0; q = 0; n = 0;
@@ -266,25 +276,72 @@ public final class HotPixels {
     }
 
     /**
-     * Integral data: the window sums of row {@code cur}'s pixels into ws, wq, wn (five column sums
-     * each, exact) and the pixels that pass the prefilter {@link #PRE2} into cand; returns how many.
-     * Loops of their own, without the rare work of a candidate, so that they compile tight.
+     * Integral data: the pixels of row {@code cur} that pass the prefilter {@link #PRE2} into cand;
+     * returns how many. Each pixel's window sums (five column sums each, exact) stay in registers:
+     * stored for every pixel and read back, they cost as much as the test (a candidate sums them
+     * again). A loop of its own, without the rare work of a candidate, so that it compiles tight.
      */
     private static int prefilter(float[] src, int cur, int width, int step, double[] ps, double[] pq, int[] pn,
-                                 double[] ws, double[] wq, int[] wn, int[] cand) {
+                                 int[] cand) {
         int s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step;
-        for (int x = 0; x < width; x++) {
-            ws[x] = ps[x] + ps[x + s1] + ps[x + s2] + ps[x + s3] + ps[x + s4];
-            wq[x] = pq[x] + pq[x + s1] + pq[x + s2] + pq[x + s3] + pq[x + s4];
-            wn[x] = pn[x] + pn[x + s1] + pn[x + s2] + pn[x + s3] + pn[x + s4];
-        }
         int nc = 0;
         for (int x = 0; x < width; x++) {
-            double s = ws[x], n = wn[x], e = n * src[cur + x] - s; // NaN v: e is NaN and fails
+            double s = ps[x] + ps[x + s1] + ps[x + s2] + ps[x + s3] + ps[x + s4];
+            double q = pq[x] + pq[x + s1] + pq[x + s2] + pq[x + s3] + pq[x + s4];
+            double n = pn[x] + pn[x + s1] + pn[x + s2] + pn[x + s3] + pn[x + s4];
+            double e = n * src[cur + x] - s; // NaN v: e is NaN and fails
             // |z| > 1.8 first: rarely true, so the branch is well predicted (the sign alone is a coin toss)
-            boolean keep = e * e > PRE2 * (n * wq[x] - s * s) & e > 0;
+            boolean keep = e * e > PRE2 * (n * q - s * s) & e > 0;
             cand[nc] = x;
             nc += keep ? 1 : 0;
+        }
+        return nc;
+    }
+
+    /** {@link #prefilter} where every window holds 25 values (no NaN in its rows): the same test with n = 25. */
+    private static int prefilter25(float[] src, int cur, int width, int step, double[] ps, double[] pq, int[] cand) {
+        int s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step;
+        int nc = 0;
+        for (int x = 0; x < width; x++) {
+            double s = ps[x] + ps[x + s1] + ps[x + s2] + ps[x + s3] + ps[x + s4];
+            double q = pq[x] + pq[x + s1] + pq[x + s2] + pq[x + s3] + pq[x + s4];
+            double e = 25.0 * src[cur + x] - s;
+            boolean keep = e * e > PRE2 * (25.0 * q - s * s) & e > 0;
+            cand[nc] = x;
+            nc += keep ? 1 : 0;
+        }
+        return nc;
+    }
+
+    /**
+     * {@link #prefilter25} of a CFA plane (step 2): the window sums slide along the row, one chain
+     * per column parity (x and x + 1 in one step of the loop, so the two chains' additions overlap):
+     * each sum is an exact integer in any order, so the slid sums are the very values summed
+     * directly, with 4 loads and additions per pixel instead of 10 (the loop was bound by its
+     * floating-point work).
+     */
+    private static int prefilter25Cfa(float[] src, int cur, int width, double[] ps, double[] pq, int[] cand) {
+        double sa = ps[0] + ps[2] + ps[4] + ps[6] + ps[8], qa = pq[0] + pq[2] + pq[4] + pq[6] + pq[8];
+        double sb = ps[1] + ps[3] + ps[5] + ps[7] + ps[9], qb = pq[1] + pq[3] + pq[5] + pq[7] + pq[9];
+        int nc = 0, x = 0;
+        for (; x + 2 <= width; x += 2) {
+            double ea = 25.0 * src[cur + x] - sa, eb = 25.0 * src[cur + x + 1] - sb;
+            // e > 0 and e² > T in one comparison (T ≥ 0: 25·q − s² is an exact sum of squares)
+            boolean ka = Math.copySign(ea * ea, ea) > PRE2 * (25.0 * qa - sa * sa);
+            boolean kb = Math.copySign(eb * eb, eb) > PRE2 * (25.0 * qb - sb * sb);
+            cand[nc] = x;
+            nc += ka ? 1 : 0;
+            cand[nc] = x + 1;
+            nc += kb ? 1 : 0;
+            sa += ps[x + 10] - ps[x]; // reads up to two zeros past the mirrored columns: never used
+            qa += pq[x + 10] - pq[x];
+            sb += ps[x + 11] - ps[x + 1];
+            qb += pq[x + 11] - pq[x + 1];
+        }
+        if (x < width) { // an odd width's last pixel: its sums are sa, qa
+            double ea = 25.0 * src[cur + x] - sa;
+            cand[nc] = x;
+            nc += ea * ea > PRE2 * (25.0 * qa - sa * sa) & ea > 0 ? 1 : 0;
         }
         return nc;
     }

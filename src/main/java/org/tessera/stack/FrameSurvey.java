@@ -17,9 +17,9 @@ import org.tessera.image.RowSource;
  * The statistics pass: every frame read once, by bands, one frame at a time per worker. Memory:
  * one frame's finite values per channel (plus a luminance plane when sky or FWHM is asked for),
  * a band of reads (at most 3/4 of a plane) and the values' index ({@link ExactStats.Selector}: 2
- * bytes per value of one channel, half a plane), i.e. about (C + 2) × H × W floats per worker when
- * the luminance is not asked for, a quarter plane more when both are; nothing is kept afterwards
- * but {@link FrameStats}.
+ * bytes per value of one channel, half a plane, and 1 MB of bucket counts per channel), i.e.
+ * about (C + 2) × H × W floats per worker when the luminance is not asked for, a quarter plane
+ * more when both are; nothing is kept afterwards but {@link FrameStats}.
  */
 final class FrameSurvey {
     private FrameSurvey() {}
@@ -151,6 +151,27 @@ final class FrameSurvey {
             return selector;
         }
 
+        private int[][] counts;
+        /** Whether the counts may hold a measure's counts that no index consumed (it failed): cleared before use. */
+        private boolean countsUsed;
+
+        /**
+         * Per channel the counts of the values' high buckets ({@link ExactStats.Selector#count}, 1 MB
+         * each), all zero; {@link #countsDone} when every channel's index has consumed them.
+         */
+        int[][] counts(int nc) {
+            if (counts == null || counts.length != nc) {
+                counts = new int[nc][];
+                for (int c = 0; c < nc; c++) counts[c] = ExactStats.Selector.newCounts();
+            } else if (countsUsed) {
+                for (int[] q : counts) Arrays.fill(q, 0);
+            }
+            countsUsed = true;
+            return counts;
+        }
+
+        void countsDone() { countsUsed = false; }
+
         float[][] vals(int nc, int size, boolean keep) {
             if (!keep) return new float[nc][size];
             if (vals == null || vals.length != nc || vals[0].length != size) vals = new float[nc][size];
@@ -194,6 +215,7 @@ final class FrameSurvey {
         // Every value read is written before it is used (vals up to nv[c], lum at every pixel).
         float[][] vals = needs.values() ? scratch.vals(nc, w * h, keep) : null;
         int[] nv = new int[nc];
+        int[][] counts = vals == null ? null : scratch.counts(nc);
         float[] lum = needs.luminance() ? scratch.lum(w * h, keep) : null;
         SkyCells cells = withCells ? new SkyCells(w, h, nc) : null;
         double sx = 0, sy = 0;
@@ -227,13 +249,17 @@ final class FrameSurvey {
                         else cells.addRow(c, y, b, base);
                     }
                     float[] vc = vals == null ? null : vals[c];
+                    int[] hc = vals == null ? null : counts[c];
                     int m = nv[c];
                     long fin = 0;
                     for (int x = xa; x < xe; x++) {
                         float v = b[base + x];
                         if (Float.isFinite(v)) {
                             fin++;
-                            if (vc != null) vc[m++] = v;
+                            if (vc != null) { // counted here, in registers: the index then reads the values once
+                                ExactStats.Selector.count(hc, v, m);
+                                vc[m++] = v;
+                            }
                             if (anyFinite != null) anyFinite[x] = true;
                         }
                     }
@@ -269,7 +295,7 @@ final class FrameSurvey {
             if (nv[c] == 0) continue;
             // One index serves the percentiles and every clipping round.
             ExactStats.Selector s = scratch.selector();
-            s.index(vals[c], nv[c]);
+            s.index(vals[c], nv[c], counts[c]);
             if (needs.percentiles()) {
                 pLow[c] = s.percentile(LOW_PERCENTILE);
                 pHigh[c] = s.percentile(HIGH_PERCENTILE);
@@ -277,6 +303,7 @@ final class FrameSurvey {
             if (needs.noise())
                 sigma[c] = ExactStats.sigmaClipped(s, NOISE_KAPPA, NOISE_KAPPA, NOISE_ITERS).std();
         }
+        if (vals != null) scratch.countsDone(); // a channel without values counted none
         vals = null; // the per-channel copies are no longer needed: let the FWHM scratch reuse the memory
         double sky = Double.NaN, fwhm = Double.NaN;
         int stars = 0;

@@ -256,8 +256,10 @@ final class SkyCells {
             boolean[] src = wk.src, dark = wk.dark;
             Arrays.fill(src, 0, n, false);
             Arrays.fill(dark, 0, n, false);
-            flag(r, ar, t, sky, cells, nUse, m, src, dark, fit, wk);
-            flag(s, as, t, sky, cells, nUse, m, src, dark, fit, wk);
+            double[] fitS = wk.fitS;
+            evaluate(ar, as, t, cells, nUse, fit, fitS); // once per cell, used twice in each flag
+            flag(r, fit, sky, cells, nUse, src, dark, wk);
+            flag(s, fitS, sky, cells, nUse, src, dark, wk);
             boolean[] grown = dilate(src, use, cw, ch, wk.grown);
             for (int k = 0; k < n; k++) next[k] = use[k] && !grown[k] && !dark[k];
             if (Arrays.equals(next, 0, n, sky, 0, n)) break;
@@ -271,15 +273,13 @@ final class SkyCells {
             Arrays.fill(outS, 0, n, median(s, use, wk));
             return new double[][] {outR, outS};
         }
-        evaluate(ar, t, cells, nUse, outR);
-        evaluate(as, t, cells, nUse, outS);
+        evaluate(ar, as, t, cells, nUse, outR, outS);
         return new double[][] {outR, outS};
     }
 
-    /** Marks (ORs into src and dark) the cells of v far above or below its fit a; {@code fit} is scratch. */
-    private static void flag(float[] v, double[] a, double[] t, boolean[] sky, int[] cells, int nUse, int m,
-                             boolean[] src, boolean[] dark, double[] fit, Work wk) {
-        evaluate(a, t, cells, nUse, fit); // once per cell, used twice below
+    /** Marks (ORs into src and dark) the cells of v far above or below its fit (evaluated at the cells used). */
+    private static void flag(float[] v, double[] fit, boolean[] sky, int[] cells, int nUse, boolean[] src, boolean[] dark,
+                             Work wk) {
         double[] res = wk.vals;
         int q = 0;
         for (int k = 0; k < v.length; k++) if (sky[k]) res[q++] = v[k] - fit[k];
@@ -339,29 +339,41 @@ final class SkyCells {
     }
 
     /**
-     * out[k] = the fit a at cell k for the listed cells, four cells at a time: each one's sum in the
-     * order of {@link #dot}, the four chains of additions independent (one cell's chain alone waits
-     * on each addition).
+     * out1[k], out2[k] = the fits a1, a2 at cell k for the listed cells: each cell's sum in the order
+     * of {@link #dot}, four cells of both fits at a time, so eight chains of additions are
+     * independent (one cell's chain alone waits on each addition) and each term is loaded once for
+     * both fits (one fit at a time took twice as long).
      */
-    static void evaluate(double[] a, double[] t, int[] cells, int count, double[] out) {
+    static void evaluate(double[] a1, double[] a2, double[] t, int[] cells, int count, double[] out1, double[] out2) {
         int u = 0;
         for (; u + 4 <= count; u += 4) {
             int k0 = cells[u], k1 = cells[u + 1], k2 = cells[u + 2], k3 = cells[u + 3];
             int o0 = k0 * TERMS, o1 = k1 * TERMS, o2 = k2 * TERMS, o3 = k3 * TERMS;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
             for (int i = 0; i < TERMS; i++) {
-                double ai = a[i];
-                s0 += ai * t[o0 + i];
-                s1 += ai * t[o1 + i];
-                s2 += ai * t[o2 + i];
-                s3 += ai * t[o3 + i];
+                double ai = a1[i], bi = a2[i], t0 = t[o0 + i], t1 = t[o1 + i], t2 = t[o2 + i], t3 = t[o3 + i];
+                s0 += ai * t0;
+                s1 += ai * t1;
+                s2 += ai * t2;
+                s3 += ai * t3;
+                r0 += bi * t0;
+                r1 += bi * t1;
+                r2 += bi * t2;
+                r3 += bi * t3;
             }
-            out[k0] = s0;
-            out[k1] = s1;
-            out[k2] = s2;
-            out[k3] = s3;
+            out1[k0] = s0;
+            out1[k1] = s1;
+            out1[k2] = s2;
+            out1[k3] = s3;
+            out2[k0] = r0;
+            out2[k1] = r1;
+            out2[k2] = r2;
+            out2[k3] = r3;
         }
-        for (; u < count; u++) out[cells[u]] = dot(a, t, cells[u]);
+        for (; u < count; u++) {
+            out1[cells[u]] = dot(a1, t, cells[u]);
+            out2[cells[u]] = dot(a2, t, cells[u]);
+        }
     }
 
     /** Scratch of {@link #solve}: a chunk of used cells' terms and values by column, kept over a fit's rounds. */
@@ -565,8 +577,49 @@ final class SkyCells {
     /** Median of the first n values (a itself is left as it is: selected on a copy in wk.sel). */
     private static double select(double[] a, int n, Work wk) {
         double[] c = wk.sel;
+        if (n >= BRACKETED) {
+            double m = bracketedMedian(a, n, c, wk.sample);
+            if (!Double.isNaN(m)) return m;
+        }
         System.arraycopy(a, 0, c, 0, n);
         return SmallSelect.median(c, n); // the sorted definition, by selection
+    }
+
+    /** From this many values on, {@link #select} first tries {@link #bracketedMedian}. */
+    static final int BRACKETED = 2048;
+    /** Values sampled for the bracket, and how many sample ranks it reaches on each side of the middle. */
+    private static final int SAMPLE = 256, REACH = 24;
+
+    /**
+     * The median of a[0..n) (finite values), as {@link SmallSelect#median} gives it, from the values
+     * between two bounds only: the bounds are sample quantiles around the middle (evenly spaced
+     * values), one branch-free pass counts the values below the lower bound and copies those
+     * between the bounds into c (a fifth of them, about), and the middle ranks are selected among
+     * those. NaN when a middle rank falls outside the bounds (then the caller selects among all).
+     * The middle ranks' values are those of the whole set, so the median is the same value; only
+     * the sign of a zero may differ, which neither a residual's deviation nor a comparison sees.
+     * A whole-set selection cost more than twice as much (the sky flags select twice per frame,
+     * fit and round).
+     */
+    static double bracketedMedian(double[] a, int n, double[] c, double[] sample) {
+        for (int j = 0; j < SAMPLE; j++) sample[j] = a[(int) ((long) j * n / SAMPLE)];
+        Arrays.sort(sample, 0, SAMPLE);
+        double lo = sample[SAMPLE / 2 - REACH], hi = sample[SAMPLE / 2 + REACH];
+        int below = 0, m = 0;
+        for (int i = 0; i < n; i++) {
+            double v = a[i];
+            below += v < lo ? 1 : 0;
+            c[m] = v;
+            m += v >= lo & v <= hi ? 1 : 0;
+        }
+        int h = n >>> 1, first = (n & 1) == 1 ? h : h - 1; // the middle ranks: first and h
+        if (first < below || h >= below + m) return Double.NaN;
+        int k = h - below;
+        double upper = SmallSelect.kth(c, m, k);
+        if ((n & 1) == 1) return upper;
+        double lower = c[0]; // after kth, c[0..k) holds the window's k smallest (k ≥ 1): their maximum is rank h − 1
+        for (int i = 1; i < k; i++) if (c[i] > lower) lower = c[i];
+        return 0.5 * (lower + upper);
     }
 
     /**
@@ -579,7 +632,8 @@ final class SkyCells {
         final Columns cols = new Columns();
         private int n = -1;
         boolean[] common, seed, src1, cut1, oneFrame, sky, next, src, dark, grown;
-        double[] rr, sr, fit, vals, sel, outR, outS;
+        double[] rr, sr, fit, fitS, vals, sel, outR, outS;
+        final double[] sample = new double[SAMPLE];
         int[] cells, label, stack;
 
         /** Arrays of exactly n cells (kept while the grid stays the same). */
@@ -589,7 +643,8 @@ final class SkyCells {
             common = new boolean[n]; seed = new boolean[n]; src1 = new boolean[n]; cut1 = new boolean[n];
             oneFrame = new boolean[n]; sky = new boolean[n]; next = new boolean[n]; src = new boolean[n];
             dark = new boolean[n]; grown = new boolean[n];
-            rr = new double[n]; sr = new double[n]; fit = new double[n]; vals = new double[n]; sel = new double[n];
+            rr = new double[n]; sr = new double[n]; fit = new double[n]; fitS = new double[n]; vals = new double[n];
+            sel = new double[n];
             outR = new double[n]; outS = new double[n];
             cells = new int[n]; label = new int[n]; stack = new int[n];
             return this;

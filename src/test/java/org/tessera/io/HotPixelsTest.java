@@ -246,6 +246,48 @@ class HotPixelsTest {
     }
 
     @Test
+    void windowsThatLoseValuesToNaNRowsSlidingInAreTestedWithTheirCount() {
+        // The prefilter takes a count of 25 while every window of a row is full; NaN pixels that
+        // first appear in rows the sums slide over (none in the rows they start from) must end that,
+        // or defects beside them are tested against the wrong count. Each NaN has a defect two
+        // same-colour pixels away. Then the CFA prefilter's sums slid along a row of odd width.
+        Random r = new Random(5);
+        for (int step = 1; step <= 2; step++) {
+            float[] p = sky(40 + step, new double[][] {{150, 150, 2e4}}, 2.0, step == 2 ? new double[] {0.5, 1, 0.8} : null);
+            int planted = 0;
+            for (int k = 0; k < 300; k++) {
+                int x = 8 + r.nextInt(W - 16), y = 30 + r.nextInt(H - 40);
+                p[y * W + x] = Float.NaN;
+                p[y * W + x + 2 * step] += 400;
+                planted++;
+            }
+            for (int i = 0; i < p.length; i++) if (p[i] == p[i]) p[i] = Math.round(p[i]);
+            float[] direct = new float[p.length], sliding = new float[p.length];
+            int nd = HotPixels.correct(p, W, H, 0, H, 0, H, direct, step, HotPixels.SPIKE, false);
+            int ns = HotPixels.correct(p, W, H, 0, H, 0, H, sliding, step, HotPixels.SPIKE, true);
+            assertArrayEquals(direct, sliding, "step " + step);
+            assertEquals(nd, ns, "step " + step + ": pixels replaced");
+            assertTrue(nd > planted / 2, "step " + step + ": only " + nd + " of " + planted + " defects replaced");
+        }
+        // An odd width without NaN (a CFA row's last pixel has no partner in the prefilter's pairs),
+        // defects in the last two columns.
+        int w = W - 1;
+        float[] sky = sky(44, new double[][] {{150, 150, 2e4}}, 2.0, new double[] {0.5, 1, 0.8});
+        float[] p = new float[w * H];
+        for (int y = 0; y < H; y++) System.arraycopy(sky, y * W, p, y * w, w);
+        for (int y = 0; y < H; y += 3) p[y * w + w - 1 - (y / 3) % 2] += 400;
+        for (int i = 0; i < p.length; i++) p[i] = Math.round(p[i]);
+        float[] direct = new float[p.length], sliding = new float[p.length];
+        int nd = HotPixels.correct(p, w, H, 0, H, 0, H, direct, 2, HotPixels.SPIKE, false);
+        int ns = HotPixels.correct(p, w, H, 0, H, 0, H, sliding, 2, HotPixels.SPIKE, true);
+        assertArrayEquals(direct, sliding, "odd width");
+        assertEquals(nd, ns, "odd width: pixels replaced");
+        int last = 0;
+        for (int y = 0; y < H; y++) if (direct[y * w + w - 1] != p[y * w + w - 1]) last++;
+        assertTrue(last > 20, "only " + last + " replacements in the last column");
+    }
+
+    @Test
     void theCountAgainstTheMedianDecidesAsTheMedianItself() {
         // aboveMedian(a, m, k, v) must equal v > median(a, m) + k for every odd m, with ties, zeros
         // of both signs and v on the boundary (v = M + k exactly, and one float step either side).

@@ -186,6 +186,64 @@ class ExactStatsTest {
     }
 
     /**
+     * The index of values counted by the caller as it wrote them ({@link ExactStats.Selector#count},
+     * FrameSurvey's gather) against the selector's own count, on adversarial sets: ties, ±0.0,
+     * subnormals and ±MAX_VALUE, one bucket, every bucket of the key range in turn, sizes that are
+     * not a multiple of the four counters. Every rank, the percentiles and the clipped statistics
+     * must be the very values (same bits), and the counts must be zero again for the next index.
+     */
+    @Test
+    void valuesCountedByTheCallerGiveTheSameIndex() {
+        SplittableRandom r = new SplittableRandom(17);
+        java.util.List<float[]> sets = new java.util.ArrayList<>();
+        sets.add(new float[] {0.0f, -0.0f, 0.0f, -0.0f, -0.0f});
+        sets.add(new float[] {Float.MIN_VALUE, -Float.MIN_VALUE, 0f, -0f, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+                Float.MAX_VALUE, -Float.MAX_VALUE, 1e-40f, -1e-40f, 3f});
+        float[] ties = new float[10_003];
+        for (int i = 0; i < ties.length; i++) ties[i] = r.nextInt(3) == 0 ? 1000f : 1000.25f;
+        sets.add(ties);
+        float[] one = new float[4097]; // one high bucket: 1024 + up to 8 (steps of 2^-13)
+        for (int i = 0; i < one.length; i++) one[i] = 1024f + (float) Math.scalb((double) r.nextInt(1 << 16), -13);
+        sets.add(one);
+        float[] all = new float[1 << 16]; // one value in every high bucket, in random order
+        for (int b = 0; b < all.length; b++) {
+            int key = (b << 16) | r.nextInt(1 << 16);
+            float f = ExactStats.value(key);
+            all[b] = Float.isFinite(f) ? f : 0.5f; // the ones that would be NaN or ±Inf: a tie instead
+        }
+        for (int i = all.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            float t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        sets.add(all);
+        float[] sky = new float[200_001];
+        for (int i = 0; i < sky.length; i++)
+            sky[i] = (float) (760 + 14 * r.nextGaussian() + (r.nextInt(25) == 0 ? 3000 * Math.pow(r.nextDouble(), 3) : 0));
+        sets.add(sky);
+        ExactStats.Selector plain = new ExactStats.Selector(), counted = new ExactStats.Selector();
+        int[] counts = ExactStats.Selector.newCounts();
+        for (int round = 0; round < 2; round++) // the second round on the counts the first one left
+            for (float[] v : sets) {
+                int n = v.length;
+                for (int i = 0; i < n; i++) ExactStats.Selector.count(counts, v[i], i);
+                assertEquals(n, counted.index(v, n, counts));
+                assertEquals(n, plain.index(v, n));
+                assertTrue(Arrays.stream(counts).allMatch(c -> c == 0), "counts left for the next index");
+                float[] sorted = v.clone();
+                Arrays.sort(sorted);
+                for (int k = 0; k < n; k += Math.max(1, n / 3000))
+                    assertEquals(Float.floatToRawIntBits(sorted[k]), Float.floatToRawIntBits(counted.select(k)), "rank " + k);
+                for (double q : new double[] {0, 25, 50, 90, 100})
+                    assertEquals(Double.doubleToRawLongBits(plain.percentile(q)), Double.doubleToRawLongBits(counted.percentile(q)),
+                            "percentile " + q + " of " + n);
+                ExactStats.Clipped a = ExactStats.sigmaClipped(plain, 3, 3, 5), b = ExactStats.sigmaClipped(counted, 3, 3, 5);
+                assertEquals(a, b, "clipped statistics of " + n + " values");
+            }
+    }
+
+    /**
      * Values far narrower than their bucket (σ = 0.002 around 1000, where one high-bits bucket spans
      * 4): each bucket's sums are taken around its value nearest the centre, so nothing cancels.
      */

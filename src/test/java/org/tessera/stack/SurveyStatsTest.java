@@ -154,27 +154,78 @@ class SurveyStatsTest {
             assertEquals(b1[i], fast[T][i], 0, "Atv1 " + i);
             assertEquals(b2[i], fast[T + 1][i], 0, "Atv2 " + i);
         }
-        // The fit at the listed cells, four at a time: each cell's sum in term order.
-        double[] a = new double[T];
-        for (int i = 0; i < T; i++) a[i] = r.nextGaussian() * 100;
+        // Two fits at the listed cells, four cells of both at a time: each cell's sum in term order.
+        double[] a = new double[T], a2 = new double[T];
+        for (int i = 0; i < T; i++) {
+            a[i] = r.nextGaussian() * 100;
+            a2[i] = r.nextGaussian() * 3;
+        }
         int[] cells = new int[n];
         int m = 0;
         for (int k = 0; k < n; k++) if (use[k]) cells[m++] = k;
-        double[] out = new double[n];
-        SkyCells.evaluate(a, t, cells, m, out);
+        double[] out = new double[n], out2 = new double[n];
+        SkyCells.evaluate(a, a2, t, cells, m, out, out2);
         for (int u = 0; u < m; u++) {
             int k = cells[u];
-            double s = 0;
-            for (int i = 0; i < T; i++) s += a[i] * t[k * T + i];
-            assertEquals(s, out[k], 0, "cell " + k);
+            double s = 0, s2 = 0;
+            for (int i = 0; i < T; i++) {
+                s += a[i] * t[k * T + i];
+                s2 += a2[i] * t[k * T + i];
+            }
+            assertEquals(Double.doubleToRawLongBits(s), Double.doubleToRawLongBits(out[k]), "cell " + k);
+            assertEquals(Double.doubleToRawLongBits(s2), Double.doubleToRawLongBits(out2[k]), "cell " + k + ", second fit");
         }
-        for (int k = 0; k < n; k++) if (!use[k]) assertEquals(0, out[k], 0, "unlisted cell " + k + " untouched");
+        for (int k = 0; k < n; k++)
+            if (!use[k]) assertEquals(0, out[k] + out2[k], 0, "unlisted cell " + k + " untouched");
+    }
+
+    /**
+     * The sky flags' medians from the values between two sample quantiles ({@link
+     * SkyCells#bracketedMedian}) against the whole-set selection: odd and even counts, ties at and
+     * around the middle, sorted and reversed input, residual-like values with outliers; NaN (the
+     * caller then selects among all) only when a middle rank lies outside the bounds, as when the
+     * sampled places hold values unlike the rest.
+     */
+    @Test
+    void bracketedMediansEqualTheWholeSetSelection() {
+        SplittableRandom r = new SplittableRandom(9);
+        double[] c = new double[100_000], sample = new double[256];
+        int answered = 0;
+        for (int t = 0; t < 60; t++) {
+            int n = SkyCells.BRACKETED + r.nextInt(40_000) + (t & 1); // odd and even counts
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = switch (t % 5) {
+                    case 0 -> r.nextGaussian() * 4 + (r.nextInt(20) == 0 ? 500 * r.nextDouble() : 0); // residuals, stars
+                    case 1 -> r.nextInt(7) - 3; // few values, ties everywhere
+                    case 2 -> i; // sorted
+                    case 3 -> n - i; // reversed
+                    default -> Math.abs(r.nextGaussian()) * 1e-3 + (r.nextBoolean() ? 0.0 : -0.0); // deviations and zeros
+                };
+                a[i] = v;
+            }
+            double[] before = a.clone();
+            double got = SkyCells.bracketedMedian(a, n, c, sample);
+            assertArrayEquals(before, a, 0, "the values are left as they are");
+            double want = SmallSelect.median(a.clone(), n);
+            assertFalse(Double.isNaN(got), "case " + t % 5 + ": no bracket around the middle of " + n);
+            assertEquals(want, got, 0, "case " + t % 5 + ", " + n + " values");
+            answered++;
+        }
+        assertEquals(60, answered);
+        // the sampled places hold the largest values: the middle lies below the bounds
+        int n = 10_001;
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextDouble();
+        for (int j = 0; j < 256; j++) a[(int) ((long) j * n / 256)] = 1e6 + j;
+        assertTrue(Double.isNaN(SkyCells.bracketedMedian(a, n, c, sample)), "a bracket that misses the middle");
     }
 
     /**
      * A worker's kept scratch (the read band, {@link SkyCells.Work}) gives the same bits as fresh
      * scratch, whatever the frames measured and fitted before with it: a larger frame, another grid,
-     * other frames' sources and sky masks left in the arrays.
+     * other frames' sources and sky masks left in the arrays, the bucket counts of a frame whose
+     * read failed.
      */
     @Test
     void keptScratchGivesTheSameStatisticsAndFitsAsFreshScratch() throws Exception {
@@ -187,6 +238,19 @@ class SurveyStatsTest {
         SkyCells bigCells = FrameSurvey.measure(big, needs, true, kept).cells();
         SkyCells bigRef = FrameSurvey.measure(skyFrame(22, 420, 380), needs, true, new FrameSurvey.Scratch()).cells();
         for (int c = 0; c < 3; c++) SkyCells.fit(bigRef, bigCells, c, kept.fitWork);
+        // then a frame whose second read fails: its first band's values were counted, never indexed
+        Planes sky3 = skyFrame(23, 4000, 600); // read in bands of 262 rows or fewer
+        Planes wide = new Planes(4000, 600, Arrays.copyOf(sky3.p(), frames.get(0).channels())); // the frames' channels
+        org.tessera.image.RowSource failing = new org.tessera.image.RowSource() {
+            @Override public int width() { return wide.width(); }
+            @Override public int height() { return wide.height(); }
+            @Override public int channels() { return wide.channels(); }
+            @Override public void readRows(int y0, int rows, float[][] dst) throws java.io.IOException {
+                if (y0 > 0) throw new java.io.IOException("read fails");
+                wide.readRows(y0, rows, dst);
+            }
+        };
+        assertThrows(java.io.IOException.class, () -> FrameSurvey.measure(failing, needs, true, kept));
         int fitted = 0;
         for (int round = 0; round < 2; round++) // the second round meets the first one's arrays
             for (int f = frames.size() - 1; f >= 1; f--) {
