@@ -55,6 +55,13 @@ final class WindowSelect {
     /**
      * One pass over v = x[k] (or |x[k] − centre| when centre is not NaN): counts v &lt; lo and
      * gathers lo ≤ v ≤ hi into buf. True when both middle ranks lie among the gathered values.
+     * The compares are read from the sign bit of a difference, without a branch (noise would
+     * mispredict one): for finite values, v − lo &lt; 0 exactly when v &lt; lo, since a difference of
+     * unequal doubles is never zero; only v = −0.0, lo = +0.0 differs (−0.0 − 0.0 = −0.0 counts as
+     * below), which is the order that puts −0.0 before +0.0, applied to every value alike: the ranks
+     * found are those of a sort, up to the sign of a zero. A NaN bound puts every value on the
+     * same side: the window misses or holds everything. Values are of float range (a sample, or its
+     * distance to the median), so no difference overflows.
      */
     private boolean window(double[] x, int n, double lo, double hi, double centre) {
         int b = 0, in = 0;
@@ -62,16 +69,18 @@ final class WindowSelect {
         if (Double.isNaN(centre)) {
             for (int k = 0; k < n; k++) {
                 double v = x[k];
-                b += v < lo ? 1 : 0;
+                long below = Double.doubleToRawLongBits(v - lo), above = Double.doubleToRawLongBits(hi - v);
+                b += (int) (below >>> 63);
                 g[in] = v;
-                in += v >= lo & v <= hi ? 1 : 0;
+                in += 1 - (int) ((below | above) >>> 63);
             }
         } else {
             for (int k = 0; k < n; k++) {
                 double v = Math.abs(x[k] - centre);
-                b += v < lo ? 1 : 0;
+                long below = Double.doubleToRawLongBits(v - lo), above = Double.doubleToRawLongBits(hi - v);
+                b += (int) (below >>> 63);
                 g[in] = v;
-                in += v >= lo & v <= hi ? 1 : 0;
+                in += 1 - (int) ((below | above) >>> 63);
             }
         }
         below = b;
