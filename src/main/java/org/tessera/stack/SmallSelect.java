@@ -84,7 +84,10 @@ final class SmallSelect {
      * ≥ n). Quickselect that partitions into a buffer rather than in place: values below the pivot
      * fill it from the front, values above from the back, values equal to the pivot are only
      * counted; each pass is one read and two stores per value, branch-free, with no swap whose
-     * load waits on the previous store.
+     * load waits on the previous store. Finite values: the compares are the sign bits of v − p and
+     * p − v (a compiled {@code v < p ? 1 : 0} may still branch), exact except that −0.0 sorts
+     * before +0.0, for every value alike (see {@link WindowSelect}): the same ranks up to the sign
+     * of a zero.
      */
     static double middle(double[] a, int n, int k1, int k2, double[] b, double[] c) {
         double[] src = a, out = b;
@@ -96,9 +99,9 @@ final class SmallSelect {
             for (int i = off, e = off + len; i < e; i++) {
                 double v = src[i];
                 out[nl] = v;
-                nl += v < p ? 1 : 0;
+                nl += (int) (Double.doubleToRawLongBits(v - p) >>> 63);
                 out[last - nh] = v; // a stray store lands on a free slot or repeats v
-                nh += v > p ? 1 : 0;
+                nh += (int) (Double.doubleToRawLongBits(p - v) >>> 63);
             }
             int hiStart = len - nh;
             if (k2 < nl) { // both ranks below the pivot
