@@ -160,11 +160,18 @@ final class BandStacker {
         public ChannelTally[] call() throws IOException {
             ChannelTally[] tally = newTallies();
             int band;
-            while ((band = nextBand()) >= 0) {
-                int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0);
-                if (cube != null) stackBand(y0, rows, tally);
-                else stackBlocks(y0, rows, tally);
-                write(y0, rows, b);
+            try {
+                while ((band = nextBand()) >= 0) {
+                    int y0 = band * layout.rowsPerBand(), rows = Math.min(layout.rowsPerBand(), height - y0);
+                    if (cube != null) stackBand(y0, rows, tally);
+                    else stackBlocks(y0, rows, tally);
+                    write(y0, rows, b);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                // The tile has failed: the other workers stop at their next band rather than stack
+                // the rest of it while this failure waits behind them (they are awaited in order).
+                next.set(layout.bands());
+                throw e;
             }
             b.mergeFinite();
             return tally;
