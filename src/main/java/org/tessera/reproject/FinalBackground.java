@@ -392,11 +392,16 @@ public final class FinalBackground {
         AtomicInteger next = new AtomicInteger();
         Callable<Void> work = () -> {
             float[][] band = in.newBand(rows);
-            for (int b; (b = next.getAndIncrement()) < bands; ) {
-                int y0 = b * rows, n = Math.min(rows, h - y0);
-                in.readRows(y0, n, band);
-                out.writeRows(y0, n, band);
-                if (also != null) also.writeRows(y0, n, band);
+            try {
+                for (int b; (b = next.getAndIncrement()) < bands; ) {
+                    int y0 = b * rows, n = Math.min(rows, h - y0);
+                    in.readRows(y0, n, band);
+                    out.writeRows(y0, n, band);
+                    if (also != null) also.writeRows(y0, n, band);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                next.set(bands); // the mosaic will not be kept: the others stop at their next band
+                throw e;
             }
             return null;
         };
@@ -424,7 +429,8 @@ public final class FinalBackground {
         } catch (Exception e) {
             throw new IOException(e);
         } finally {
-            if (pool != null) pool.shutdownNow();
+            // Waited for, so that no worker still writes the file once the caller drops it.
+            if (pool != null) ReprojectCoadd.stop(pool);
         }
     }
 

@@ -586,9 +586,9 @@ public final class ReprojectCoadd {
      * Ends a phase's pool: its workers are interrupted (after a failure, the cancelled ones) and
      * waited for, so that no worker of a failed run still reads its tiles or writes its files
      * once the failure is thrown (the caller then removes the files it had begun). The user's
-     * interrupt is not waited on.
+     * interrupt is not waited on. Also the DBE's in-place correction's pool ({@link FinalBackground}).
      */
-    private static void stop(ExecutorService pool) {
+    static void stop(ExecutorService pool) {
         pool.shutdownNow();
         try {
             if (!pool.awaitTermination(STOP_WAIT_S, TimeUnit.SECONDS))

@@ -267,6 +267,46 @@ class DbeFailureTest {
     }
 
     @Test
+    void aFailedBandStopsTheOtherCorrectionWorkersAndIsWaitedFor(@TempDir Path dir) throws Exception {
+        Path d = Files.createDirectories(dir.resolve("run"));
+        AtomicInteger begun = new AtomicInteger(), ended = new AtomicInteger();
+        AtomicInteger begunAtThrow = new AtomicInteger(-1), endedAtThrow = new AtomicInteger(-1);
+        CoaddBackground.Steps failing = new CoaddBackground.Steps() {
+            @Override public void correct(FitsImageWriter out, FinalBackground.Model m, int threads, RowSink also)
+                    throws IOException {
+                // 8 threads: two bands a thread, 16 or more. The first band to arrive fails at once; the
+                // others take 150 ms each and, like a write to disk, do not end early when interrupted.
+                try {
+                    FinalBackground.correctInPlace(out, m, 8, (y0, rows, src) -> {
+                        if (begun.getAndIncrement() == 0) throw new IOException("cannot write: No space left on device");
+                        long end = System.nanoTime() + 150_000_000L;
+                        boolean interrupted = false;
+                        for (long left; (left = end - System.nanoTime()) > 0; ) {
+                            try {
+                                Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+                            } catch (InterruptedException e) {
+                                interrupted = true;
+                            }
+                        }
+                        if (interrupted) Thread.currentThread().interrupt();
+                        ended.incrementAndGet();
+                    });
+                } finally {
+                    begunAtThrow.set(begun.get());
+                    endedAtThrow.set(ended.get());
+                }
+            }
+        };
+        assertThrows(IOException.class, () -> write(d, cfg(true), failing));
+        // The bands in flight when the first one failed end (one a thread at most) before the failure
+        // is thrown; no new one starts (without the stop, every band was corrected first).
+        assertTrue(begunAtThrow.get() >= 1 && begunAtThrow.get() <= 8, "bands begun by 8 threads: " + begunAtThrow.get());
+        assertEquals(begunAtThrow.get() - 1, endedAtThrow.get(), "bands still being written when the failure was thrown");
+        Thread.sleep(400);
+        assertEquals(endedAtThrow.get(), ended.get(), "a band written after the failure was thrown");
+    }
+
+    @Test
     void aRewriteThatFailsKeepsTheCompleteMosaicWithoutTheExtraction(@TempDir Path dir) throws Exception {
         CoaddFiles.Written off = write(dir.resolve("off"), cfg(false), CoaddBackground.STEPS);
         AtomicInteger rewrites = new AtomicInteger();
